@@ -1,0 +1,81 @@
+# Frontline — GNU Make build.  `make` builds ./frontline, `make test` runs every test.
+CC      ?= cc
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq
+CSTD    := -std=c17 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+INC     := -Isrc -Ibuild/gen
+
+SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/http/*.c src/cli/*.c src/sched/*.c)
+MAIN    := src/main.c
+EMBED_IN := $(sort $(wildcard migrations/sqlite/*.sql migrations/pg/*.sql api/*.json web/dist/*))
+GEN     := build/gen/embedded.c
+
+OBJ      := $(SRC:%.c=build/rel/%.o) build/rel/gen/embedded.o
+OBJ_SAN  := $(SRC:%.c=build/san/%.o) build/san/gen/embedded.o
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+
+.PHONY: all deps run test test-run bench clean
+all: frontline
+
+deps:
+	@scripts/deps.sh
+
+# `make run`: install what is missing, build, load the demo and serve it on localhost.
+run: deps
+	@$(MAKE) --no-print-directory frontline
+	@scripts/run-demo.sh
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+
+$(GEN): build/tools/embed $(EMBED_IN)
+	@mkdir -p $(@D)
+	build/tools/embed $@ $(EMBED_IN)
+
+build/rel/gen/embedded.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) -Isrc -c -o $@ $<
+build/san/gen/embedded.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g -Isrc -c -o $@ $<
+
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INC) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+frontline: $(OBJ) build/rel/src/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/san/frontline: $(OBJ_SAN) build/san/src/main.o
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/san/tests/%: tests/unit/%.c tests/unit/harness.h $(OBJ_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(OBJ_SAN) $(PKG_LIBS)
+
+# The whole suite: unit tests (ASan+UBSan), then end-to-end tests against the sanitized binary.
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: build/san/frontline frontline $(UNIT_BIN)
+	@scripts/run-tests.sh $(UNIT_BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory frontline
+	@scripts/bench.sh
+
+clean:
+	rm -rf build frontline
+
+-include $(shell find build -name '*.d' 2>/dev/null)

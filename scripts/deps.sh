@@ -1,0 +1,16 @@
+#!/bin/sh
+# Install the Debian packages Frontline needs to build, run and test, if any are missing.
+set -e
+PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+      postgresql libical-dev python3 python3-jsonschema sqlite3 wrk curl nodejs npm chromium ca-certificates tzdata"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq || true
+$SUDO apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,25 @@
+#ifndef FL_UTIL_H
+#define FL_UTIL_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation that never returns NULL: out-of-memory aborts with a message
+ * (as git, Redis and h2o do).  Free the results with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "frontline: fatal: ..." to stderr and exit(1).  For states the program cannot continue from. */
+void fl_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Copy src into dst of size n, always NUL-terminated; returns -1 if truncated. */
+int str_copy(char *dst, size_t n, const char *src);
+
+/* 1 if s is valid UTF-8 without NUL bytes and control characters other than \t \n \r. */
+int utf8_valid_text(const char *s, size_t len);
+
+/* Lower-case ASCII copy (emails); caller frees. */
+char *str_lower(const char *s);
+
+#endif

@@ -1,0 +1,43 @@
+#ifndef FL_CLI_H
+#define FL_CLI_H
+/* The command line.  Built-in commands (init, demo, serve, tick, audit, backup, ...) each live in
+ * their own file and are listed in src/main.c; every API operation with a `cli` name is also a
+ * command (cli/generic.c), so the command line and the API do the same things. */
+#include <jansson.h>
+
+#include "store/db.h"
+#include "svc/svc.h"
+
+/* Common options: --db PATH|URL (or FRONTLINE_DB), --as EMAIL, --org SLUG, --json. */
+struct cli_common {
+	const char *db;
+	const char *as;
+	const char *org;
+	int json;
+};
+
+/* Pull the common options out of argv (compacting it); returns the new argc. */
+int cli_common_parse(int argc, char **argv, struct cli_common *o);
+
+/* Open the database and check its schema is current (or migrate it if migrate is set).
+ * Prints the problem and returns NULL on failure. */
+db *cli_open_db(const char *url, int migrate);
+
+/* Fill c->actor from --as/--org.  Returns 0, or -1 after printing why. */
+int cli_actor(svc_ctx *c, const struct cli_common *o);
+
+/* Print out: JSON when json is set, else a readable form. */
+void cli_print(json_t *out, int json);
+/* Print an error and return its exit code. */
+int cli_fail(const fl_err *err, int json);
+
+int cmd_generic(int argc, char **argv, int *handled);
+int cmd_init(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_tick(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+
+#endif

@@ -1,0 +1,199 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "cli/cli.h"
+#include "store/migrate.h"
+
+int cli_common_parse(int argc, char **argv, struct cli_common *o)
+{
+	memset(o, 0, sizeof *o);
+	o->db = getenv("FRONTLINE_DB");
+	int out = 0;
+	for (int i = 0; i < argc; i++) {
+		const char **target = NULL;
+		if (strcmp(argv[i], "--db") == 0)
+			target = &o->db;
+		else if (strcmp(argv[i], "--as") == 0)
+			target = &o->as;
+		else if (strcmp(argv[i], "--org") == 0)
+			target = &o->org;
+		if (target && i + 1 < argc) {
+			*target = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--db=", 5) == 0) {
+			o->db = argv[i] + 5;
+			continue;
+		}
+		if (strcmp(argv[i], "--json") == 0) {
+			o->json = 1;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+db *cli_open_db(const char *url, int migrate)
+{
+	char err[512];
+	db *d;
+	if (db_open(url, &d, err, sizeof err) != DB_OK) {
+		fprintf(stderr, "frontline: %s\n", err);
+		return NULL;
+	}
+	if (migrate) {
+		int applied, version;
+		if (migrate_up(d, &applied, &version, err, sizeof err)) {
+			fprintf(stderr, "frontline: %s\n", err);
+			db_close(d);
+			return NULL;
+		}
+		return d;
+	}
+	int cur = migrate_current(d), latest = migrate_latest(d);
+	if (cur != latest) {
+		if (cur > latest)
+			fprintf(stderr, "frontline: database schema version %d is newer than this frontline (knows up to %d)\n", cur,
+				latest);
+		else
+			fprintf(stderr, "frontline: database is at schema version %d, current is %d: run `frontline init --db %s`\n",
+				cur, latest, url);
+		db_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+int cli_actor(svc_ctx *c, const struct cli_common *o)
+{
+	if (!o->as) {
+		fprintf(stderr, "frontline: say who you are with --as EMAIL (and --org SLUG if the email is in several organizations)\n");
+		return -1;
+	}
+	char *email = str_lower(o->as);
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT p.org_id, p.id, p.role, p.team_id, p.name FROM people p JOIN orgs o ON o.id = p.org_id "
+			  "WHERE p.email = ? AND (? IS NULL OR o.slug = ?) AND p.active = 1",
+			  DB_ARGS(DB_TXT(email), DB_TXT(o->org), DB_TXT(o->org)), &r);
+	free(email);
+	if (rc != DB_OK) {
+		fprintf(stderr, "frontline: %s\n", db_errmsg(c->db));
+		return -1;
+	}
+	int n = 0;
+	while (db_next(r) == 1) {
+		if (n++ == 0) {
+			str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+			str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+			role_parse(db_text(r, 2), &c->actor.role);
+			str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 3));
+			str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 4));
+		}
+	}
+	db_res_free(r);
+	if (n == 0) {
+		fprintf(stderr, "frontline: no active person %s%s%s\n", o->as, o->org ? " in " : "", o->org ? o->org : "");
+		return -1;
+	}
+	if (n > 1) {
+		fprintf(stderr, "frontline: %s is in several organizations; add --org SLUG\n", o->as);
+		return -1;
+	}
+	c->actor.authenticated = 1;
+	return 0;
+}
+
+static void print_scalar(json_t *v)
+{
+	if (json_is_string(v))
+		printf("%s", json_string_value(v));
+	else if (json_is_null(v))
+		printf("-");
+	else {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		printf("%s", s);
+		free(s);
+	}
+}
+
+/* A one-line label for an object: its name / subject / summary and id. */
+static void print_brief(json_t *o)
+{
+	static const char *const KEYS[] = {"number", "name", "subject", "title", "summary", "kind", "status", "body",
+					   "email", "role", "id", NULL};
+	int first = 1;
+	for (const char *const *k = KEYS; *k; k++) {
+		json_t *v = json_object_get(o, *k);
+		if (!v || json_is_object(v) || json_is_array(v) || json_is_null(v))
+			continue;
+		printf("%s%s=", first ? "" : "  ", *k);
+		print_scalar(v);
+		first = 0;
+	}
+	if (first) {
+		char *s = json_dumps(o, JSON_COMPACT);
+		printf("%s", s);
+		free(s);
+	}
+}
+
+static void print_human(json_t *v, int indent)
+{
+	const char *key;
+	json_t *x;
+	json_object_foreach(v, key, x)
+	{
+		printf("%*s%s: ", indent, "", key);
+		if (json_is_object(x)) {
+			print_brief(x);
+			printf("\n");
+		} else if (json_is_array(x)) {
+			printf("%zu\n", json_array_size(x));
+			size_t i;
+			json_t *e;
+			json_array_foreach(x, i, e)
+			{
+				printf("%*s- ", indent + 2, "");
+				if (json_is_object(e))
+					print_brief(e);
+				else
+					print_scalar(e);
+				printf("\n");
+			}
+		} else {
+			print_scalar(x);
+			printf("\n");
+		}
+	}
+}
+
+void cli_print(json_t *out, int json)
+{
+	if (json) {
+		char *s = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS);
+		puts(s);
+		free(s);
+		return;
+	}
+	print_human(out, 0);
+}
+
+int cli_fail(const fl_err *err, int json)
+{
+	if (json) {
+		json_t *e = json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", err->code, "message", err->message, "field",
+				      *err->field ? err->field : NULL);
+		char *s = json_dumps(e, JSON_INDENT(2));
+		fprintf(stderr, "%s\n", s);
+		free(s);
+		json_decref(e);
+	} else {
+		fprintf(stderr, "frontline: %s (%s%s%s)\n", err->message, err->code, *err->field ? ", field " : "", err->field);
+	}
+	return err_exit_code(err->kind);
+}

@@ -1,0 +1,166 @@
+/* API operations as commands: `frontline NOUN VERB [PATH-PARAMS...] [--field value ...]`.
+ * Flags name the operation's input fields (--customer-name for customer_name); positional
+ * arguments fill the path's {params} in order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "cli/cli.h"
+#include "svc/router.h"
+
+static const struct route *find_cli(const char *noun, const char *verb)
+{
+	char words[128];
+	snprintf(words, sizeof words, "%s %s", noun, verb ? verb : "");
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli && strcmp(r->cli, words) == 0)
+				return r;
+	return NULL;
+}
+
+static int count_params(const char *pattern)
+{
+	int n = 0;
+	for (const char *p = pattern; *p; p++)
+		n += *p == '{';
+	return n;
+}
+
+static void usage_of(const struct route *r)
+{
+	fprintf(stderr, "usage: frontline %s", r->cli);
+	for (const char *p = r->pattern; (p = strchr(p, '{')); p++) {
+		const char *e = strchr(p, '}');
+		fprintf(stderr, " %.*s", (int)(e - p - 1), p + 1);
+	}
+	for (const struct in_field *f = r->input; f && f->name; f++) {
+		char flag[64];
+		str_copy(flag, sizeof flag, f->name);
+		for (char *q = flag; *q; q++)
+			if (*q == '_')
+				*q = '-';
+		fprintf(stderr, " %s--%s VALUE%s", f->required ? "" : "[", flag, f->required ? "" : "]");
+	}
+	fprintf(stderr, "\n  %s\n", r->summary);
+}
+
+int cmd_generic(int argc, char **argv, int *handled)
+{
+	struct cli_common o;
+	argc = cli_common_parse(argc, argv, &o);
+	const struct route *r = argc >= 1 ? find_cli(argv[0], argc >= 2 ? argv[1] : NULL) : NULL;
+	if (!r)
+		return 2;
+	*handled = 1;
+	struct route_match m = {.route = r};
+	json_t *in = json_object();
+	fl_err err = FL_ERR_INIT;
+	int want = count_params(r->pattern), ret = 2;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			usage_of(r);
+			json_decref(in);
+			return 0;
+		}
+		if (strncmp(argv[i], "--", 2) == 0) {
+			char name[64];
+			const char *val = strchr(argv[i], '=');
+			size_t len = val ? (size_t)(val - argv[i] - 2) : strlen(argv[i] + 2);
+			if (len >= sizeof name)
+				len = sizeof name - 1;
+			memcpy(name, argv[i] + 2, len);
+			name[len] = '\0';
+			for (char *q = name; *q; q++)
+				if (*q == '-')
+					*q = '_';
+			const struct in_field *f = in_find(r->input, name);
+			if (!f) {
+				fprintf(stderr, "frontline: unknown option --%s\n", argv[i] + 2);
+				usage_of(r);
+				goto cleanup;
+			}
+			if (val) {
+				val++;
+			} else if (f->type == IN_BOOL && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
+				val = "true";
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				fprintf(stderr, "frontline: --%s needs a value\n", argv[i] + 2);
+				goto cleanup;
+			}
+			json_t *v = in_from_text(f, val, &err);
+			if (!v) {
+				ret = cli_fail(&err, o.json);
+				goto cleanup;
+			}
+			json_object_set_new(in, name, v);
+		} else if (m.nparams < want && m.nparams < ROUTER_MAX_PARAMS) {
+			str_copy(m.params[m.nparams], ROUTER_PARAM_SIZE, argv[i]);
+			m.pv[m.nparams] = m.params[m.nparams];
+			m.nparams++;
+		} else {
+			fprintf(stderr, "frontline: unexpected argument '%s'\n", argv[i]);
+			usage_of(r);
+			goto cleanup;
+		}
+	}
+	if (m.nparams != want) {
+		usage_of(r);
+		goto cleanup;
+	}
+	m.pv[m.nparams] = NULL;
+
+	db *d = cli_open_db(o.db, 0);
+	if (!d) {
+		ret = 1;
+		goto cleanup;
+	}
+	fl_clock clk;
+	clock_init_real(&clk);
+	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk)};
+	if (r->flags & R_CLI_ONLY) {
+		str_copy(c.actor.person_id, sizeof c.actor.person_id, "system");
+		c.actor.role = ROLE_SYSTEM;
+	} else if (cli_actor(&c, &o)) {
+		ret = 4;
+		db_close(d);
+		goto cleanup;
+	}
+	int write = strcmp(r->method, "GET") != 0;
+	json_t *out = NULL;
+	int rc = (r->flags & R_OWN_TX) ? 0 : db_begin(d, write);
+	if (rc != DB_OK) {
+		svc_db_err(&c, rc);
+		rc = -1;
+	} else {
+		rc = router_invoke(&c, &m, in, &out);
+	}
+	if (rc == 0 && !(r->flags & R_OWN_TX) && db_commit(d) != DB_OK)
+		rc = svc_db_err(&c, DB_ERROR);
+	if (rc) {
+		db_rollback(d);
+		ret = cli_fail(&c.err, o.json);
+	} else {
+		cli_print(out, o.json);
+		ret = 0;
+	}
+	json_decref(out);
+	db_close(d);
+cleanup:
+	json_decref(in);
+	return ret;
+}
+
+int cmd_routes(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli)
+				printf("  frontline %-18s %-7s %-40s %s\n", r->cli, r->method, r->pattern, r->summary);
+	return 0;
+}

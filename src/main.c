@@ -1,0 +1,59 @@
+/* frontline: one binary, subcommands in a table (see src/cli/). */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} COMMANDS[] = {
+	{"init", cmd_init, "init --db PATH            create or migrate a database"},
+	{"demo", cmd_demo, "demo --db PATH            load the demo organizations of the five stories"},
+	{"serve", cmd_serve, "serve --db PATH [--listen 127.0.0.1:8080] [--test-clock]   answer the API and the web UI"},
+	{"tick", cmd_tick, "tick --db PATH            run one scheduler pass now (cron)"},
+	{"audit", cmd_audit, "audit verify --db PATH [--org SLUG]   check the history hash chains"},
+	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
+	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
+	{"help", cmd_help, "help                      this text"},
+	{NULL, NULL, NULL},
+};
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("usage: frontline COMMAND [options]\n\n");
+	for (const struct command *c = COMMANDS; c->name; c++)
+		printf("  frontline %s\n", c->help);
+	printf("\nand the API commands (`frontline commands` lists them), for example:\n"
+	       "  frontline case open --db D --as EMAIL --subject S --channel chat --customer-name NAME\n"
+	       "  frontline case offer CASE_ID --to EMAIL --db D --as EMAIL\n\n"
+	       "common options: --db PATH|postgres://... (or FRONTLINE_DB), --as EMAIL, --org SLUG, --json\n"
+	       "exit codes: 0 ok, 1 storage or internal error, 2 usage or invalid input, 3 not found,\n"
+	       "            4 not allowed, 5 refused by a rule or conflicting state\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "frontline: cannot initialise libsodium\n");
+		return 1;
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(argc, argv) == 0 && argc >= 2 ? 0 : 2;
+	for (const struct command *c = COMMANDS; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->fn(argc - 1, argv + 1);
+	int handled = 0;
+	int rc = cmd_generic(argc - 1, argv + 1, &handled);
+	if (handled)
+		return rc;
+	fprintf(stderr, "frontline: unknown command '%s' (try: frontline help)\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,100 @@
+#include "store/db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int db_open(const char *url, db **out, char *err, unsigned long errlen)
+{
+	if (!url || !*url) {
+		snprintf(err, errlen, "no database given (--db PATH or FRONTLINE_DB)");
+		return DB_ERROR;
+	}
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return db_pg_open(url, out, err, errlen);
+	if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	return db_sqlite_open(url, out, err, errlen);
+}
+
+void db_close(db *d)
+{
+	if (d)
+		d->ops->close(d);
+}
+
+const char *db_errmsg(db *d) { return d->ops->errmsg(d); }
+enum db_dialect db_dialect(db *d) { return d->ops->dialect; }
+
+int db_begin(db *d, int write)
+{
+	int rc = d->ops->begin(d, write);
+	if (rc == DB_OK)
+		d->in_tx = 1;
+	return rc;
+}
+
+int db_commit(db *d)
+{
+	int rc = d->ops->commit(d);
+	if (rc == DB_OK)
+		d->in_tx = 0;
+	return rc;
+}
+
+int db_rollback(db *d)
+{
+	if (!d->in_tx)
+		return DB_OK;
+	d->in_tx = 0;
+	return d->ops->rollback(d);
+}
+
+int db_exec(db *d, const char *sql, const db_arg *args, int n, int64_t *changes)
+{
+	return d->ops->exec(d, sql, args, n, changes);
+}
+
+int db_exec_script(db *d, const char *sql) { return d->ops->exec_script(d, sql); }
+
+int db_query(db *d, const char *sql, const db_arg *args, int n, db_res **out)
+{
+	return d->ops->query(d, sql, args, n, out);
+}
+
+/* Each result begins with a pointer to its connection's ops (see backends). */
+struct db_res {
+	const struct db_ops *ops;
+};
+
+int db_next(db_res *r) { return r->ops->next(r); }
+int db_is_null(db_res *r, int col) { return r->ops->is_null(r, col); }
+int64_t db_int(db_res *r, int col) { return r->ops->col_int(r, col); }
+const char *db_text(db_res *r, int col) { return r->ops->col_text(r, col); }
+
+void db_res_free(db_res *r)
+{
+	if (r)
+		r->ops->res_free(r);
+}
+
+int db_scalar_int(db *d, const char *sql, const db_arg *args, int n, int64_t *out, int *found)
+{
+	db_res *r;
+	int rc = db_query(d, sql, args, n, &r);
+	if (rc != DB_OK)
+		return rc;
+	rc = db_next(r);
+	if (found)
+		*found = rc == 1;
+	if (rc == 1)
+		*out = db_int(r, 0);
+	db_res_free(r);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int db_backup(db *d, const char *dest)
+{
+	if (!d->ops->backup)
+		return DB_ERROR;
+	return d->ops->backup(d, dest);
+}

@@ -1,0 +1,100 @@
+#ifndef FL_DB_H
+#define FL_DB_H
+/* Storage interface.  Everything above this header speaks portable SQL with `?` placeholders
+ * through these functions; each backend (db_sqlite.c, db_pg.c) translates and keeps its own
+ * types and calls to itself.  No SQLite or libpq type appears outside its backend file.
+ *
+ * A `db` is one connection, used by one thread at a time.  Writes happen inside
+ * db_begin(db, 1) ... db_commit(db); db_commit returning DB_OK means the transaction is durable.
+ * Dialect differences that SQL text can't hide are asked of the backend through db_dialect(). */
+#include <stdint.h>
+
+enum {
+	DB_OK = 0,
+	DB_ERROR = -1,      /* anything else; message in db_errmsg() */
+	DB_CONSTRAINT = -2, /* unique / foreign key / check violation */
+	DB_RETRY = -3,      /* busy, deadlock or serialization failure: roll back and run the transaction again */
+};
+
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_TEXT };
+
+typedef struct db_arg {
+	enum db_type type;
+	int64_t i;
+	const char *s; /* borrowed for the duration of the call */
+} db_arg;
+
+#define DB_INT(x) ((db_arg){DB_T_INT, (int64_t)(x), 0})
+/* Text argument; a NULL pointer binds SQL NULL. */
+static inline db_arg DB_TXT(const char *s)
+{
+	return (db_arg){s ? DB_T_TEXT : DB_T_NULL, 0, s};
+}
+#define DB_NULL ((db_arg){DB_T_NULL, 0, 0})
+/* DB_ARGS(a, b, c) expands to "array, count" for the functions below. */
+#define DB_ARGS(...) ((db_arg[]){__VA_ARGS__}), (int)(sizeof((db_arg[]){__VA_ARGS__}) / sizeof(db_arg))
+#define DB_NOARGS NULL, 0
+
+typedef struct db db;
+typedef struct db_res db_res;
+
+enum db_dialect { DB_SQLITE, DB_POSTGRES };
+
+struct db_ops {
+	const char *name;
+	enum db_dialect dialect;
+	int (*begin)(db *d, int write);
+	int (*commit)(db *d);
+	int (*rollback)(db *d);
+	int (*query)(db *d, const char *sql, const db_arg *args, int n, db_res **out);
+	int (*exec)(db *d, const char *sql, const db_arg *args, int n, int64_t *changes);
+	int (*exec_script)(db *d, const char *sql);
+	int (*next)(db_res *r);
+	int (*is_null)(db_res *r, int col);
+	int64_t (*col_int)(db_res *r, int col);
+	const char *(*col_text)(db_res *r, int col);
+	void (*res_free)(db_res *r);
+	int (*backup)(db *d, const char *dest);
+	void (*close)(db *d);
+	const char *(*errmsg)(db *d);
+};
+
+struct db {
+	const struct db_ops *ops;
+	int in_tx;
+};
+
+/* Open "sqlite:PATH", "postgres://..." / "postgresql://...", or a plain PATH (SQLite).
+ * Returns DB_OK and *out, or DB_ERROR with a message in err. */
+int db_open(const char *url, db **out, char *err, unsigned long errlen);
+void db_close(db *d);
+const char *db_errmsg(db *d);
+enum db_dialect db_dialect(db *d);
+
+int db_begin(db *d, int write);
+int db_commit(db *d);
+int db_rollback(db *d); /* safe to call when no transaction is open */
+
+/* Run a statement; *changes (may be NULL) gets the number of rows changed. */
+int db_exec(db *d, const char *sql, const db_arg *args, int n, int64_t *changes);
+int db_exec_script(db *d, const char *sql);
+
+/* Run a query.  Iterate with db_next(): 1 = a row is ready, 0 = done, <0 = error.
+ * Column values are valid until the next db_next() or db_res_free(). */
+int db_query(db *d, const char *sql, const db_arg *args, int n, db_res **out);
+int db_next(db_res *r);
+int db_is_null(db_res *r, int col);
+int64_t db_int(db_res *r, int col);
+const char *db_text(db_res *r, int col); /* "" for NULL */
+void db_res_free(db_res *r);
+
+/* Convenience: first column of the first row as integer (*found = 0 when no row). */
+int db_scalar_int(db *d, const char *sql, const db_arg *args, int n, int64_t *out, int *found);
+
+int db_backup(db *d, const char *dest);
+
+/* Backend constructors (used by db_open). */
+int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen);
+int db_pg_open(const char *conninfo, db **out, char *err, unsigned long errlen);
+
+#endif

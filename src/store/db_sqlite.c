@@ -1,0 +1,278 @@
+/* SQLite backend of the storage interface.  WAL mode, synchronous=FULL, foreign keys on:
+ * a commit that returns means the transaction reached the disk. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "store/db.h"
+
+#define STMT_CACHE 96
+
+struct cached {
+	char *sql;
+	sqlite3_stmt *st;
+	int busy;
+};
+
+typedef struct {
+	struct db base;
+	sqlite3 *h;
+	struct cached cache[STMT_CACHE];
+	int ncache;
+} sq_db;
+
+typedef struct {
+	const struct db_ops *ops;
+	sq_db *d;
+	sqlite3_stmt *st;
+	struct cached *c; /* NULL when not cached: finalize on free */
+} sq_res;
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW: return DB_OK;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return DB_RETRY;
+	default: return DB_ERROR;
+	}
+}
+
+static const struct db_ops sq_ops;
+
+static int prepare(sq_db *d, const char *sql, const db_arg *args, int n, sqlite3_stmt **out, struct cached **oc)
+{
+	struct cached *c = NULL;
+	for (int i = 0; i < d->ncache; i++) {
+		if (!d->cache[i].busy && strcmp(d->cache[i].sql, sql) == 0) {
+			c = &d->cache[i];
+			break;
+		}
+	}
+	sqlite3_stmt *st;
+	if (c) {
+		st = c->st;
+	} else {
+		int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(rc);
+		if (d->ncache < STMT_CACHE) {
+			c = &d->cache[d->ncache++];
+			c->sql = xstrdup(sql);
+			c->st = st;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int rc;
+		switch (args[i].type) {
+		case DB_T_INT: rc = sqlite3_bind_int64(st, i + 1, args[i].i); break;
+		case DB_T_TEXT: rc = sqlite3_bind_text(st, i + 1, args[i].s, -1, SQLITE_TRANSIENT); break;
+		default: rc = sqlite3_bind_null(st, i + 1); break;
+		}
+		if (rc != SQLITE_OK) {
+			if (c) {
+				sqlite3_reset(st);
+				sqlite3_clear_bindings(st);
+			} else {
+				sqlite3_finalize(st);
+			}
+			return map_rc(rc);
+		}
+	}
+	if (c)
+		c->busy = 1;
+	*out = st;
+	*oc = c;
+	return DB_OK;
+}
+
+static void release(sqlite3_stmt *st, struct cached *c)
+{
+	if (c) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		c->busy = 0;
+	} else {
+		sqlite3_finalize(st);
+	}
+}
+
+static int sq_exec(db *base, const char *sql, const db_arg *args, int n, int64_t *changes)
+{
+	sq_db *d = (sq_db *)base;
+	sqlite3_stmt *st;
+	struct cached *c;
+	int rc = prepare(d, sql, args, n, &st, &c);
+	if (rc != DB_OK)
+		return rc;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	rc = map_rc(s);
+	if (changes)
+		*changes = sqlite3_changes64(d->h);
+	release(st, c);
+	return rc;
+}
+
+static int sq_query(db *base, const char *sql, const db_arg *args, int n, db_res **out)
+{
+	sq_db *d = (sq_db *)base;
+	sqlite3_stmt *st;
+	struct cached *c;
+	int rc = prepare(d, sql, args, n, &st, &c);
+	if (rc != DB_OK)
+		return rc;
+	sq_res *r = xcalloc(1, sizeof *r);
+	r->ops = &sq_ops;
+	r->d = d;
+	r->st = st;
+	r->c = c;
+	*out = (db_res *)r;
+	return DB_OK;
+}
+
+static int sq_next(db_res *res)
+{
+	sq_res *r = (sq_res *)res;
+	int s = sqlite3_step(r->st);
+	if (s == SQLITE_ROW)
+		return 1;
+	if (s == SQLITE_DONE)
+		return 0;
+	return map_rc(s) == DB_OK ? DB_ERROR : map_rc(s);
+}
+
+static int sq_is_null(db_res *res, int col) { return sqlite3_column_type(((sq_res *)res)->st, col) == SQLITE_NULL; }
+static int64_t sq_int(db_res *res, int col) { return sqlite3_column_int64(((sq_res *)res)->st, col); }
+
+static const char *sq_text(db_res *res, int col)
+{
+	const unsigned char *t = sqlite3_column_text(((sq_res *)res)->st, col);
+	return t ? (const char *)t : "";
+}
+
+static void sq_res_free(db_res *res)
+{
+	sq_res *r = (sq_res *)res;
+	release(r->st, r->c);
+	free(r);
+}
+
+static int sq_exec_script(db *base, const char *sql)
+{
+	sq_db *d = (sq_db *)base;
+	return map_rc(sqlite3_exec(d->h, sql, NULL, NULL, NULL));
+}
+
+static int sq_begin(db *base, int write)
+{
+	return sq_exec_script(base, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static int sq_commit(db *base)
+{
+	int rc = sq_exec_script(base, "COMMIT");
+	if (rc != DB_OK) {
+		sq_db *d = (sq_db *)base;
+		/* A failed commit of a write is not retried silently: the caller reports it. */
+		if (!sqlite3_get_autocommit(d->h))
+			sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+static int sq_rollback(db *base)
+{
+	sq_db *d = (sq_db *)base;
+	if (sqlite3_get_autocommit(d->h))
+		return DB_OK;
+	return sq_exec_script(base, "ROLLBACK");
+}
+
+static int sq_backup(db *base, const char *dest)
+{
+	sq_db *d = (sq_db *)base;
+	sqlite3 *out;
+	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		sqlite3_close(out);
+		return DB_ERROR;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", d->h, "main");
+	int rc = DB_ERROR;
+	if (b) {
+		int s;
+		while ((s = sqlite3_backup_step(b, 256)) == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED)
+			sqlite3_sleep(5);
+		rc = s == SQLITE_DONE ? DB_OK : DB_ERROR;
+		sqlite3_backup_finish(b);
+	}
+	if (rc == DB_OK)
+		rc = map_rc(sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL));
+	sqlite3_close(out);
+	return rc;
+}
+
+static void sq_close(db *base)
+{
+	sq_db *d = (sq_db *)base;
+	for (int i = 0; i < d->ncache; i++) {
+		sqlite3_finalize(d->cache[i].st);
+		free(d->cache[i].sql);
+	}
+	sqlite3_close(d->h);
+	free(d);
+}
+
+static const char *sq_errmsg(db *base) { return sqlite3_errmsg(((sq_db *)base)->h); }
+
+static const struct db_ops sq_ops = {
+	.name = "sqlite",
+	.dialect = DB_SQLITE,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.query = sq_query,
+	.exec = sq_exec,
+	.exec_script = sq_exec_script,
+	.next = sq_next,
+	.is_null = sq_is_null,
+	.col_int = sq_int,
+	.col_text = sq_text,
+	.res_free = sq_res_free,
+	.backup = sq_backup,
+	.close = sq_close,
+	.errmsg = sq_errmsg,
+};
+
+int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
+{
+	sqlite3 *h;
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : "out of memory");
+		sqlite3_close(h);
+		return DB_ERROR;
+	}
+	sqlite3_busy_timeout(h, 10000);
+	sqlite3_extended_result_codes(h, 1);
+	const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
+	char *msg = NULL;
+	if (sqlite3_exec(h, setup, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(h);
+		return DB_ERROR;
+	}
+	sq_db *d = xcalloc(1, sizeof *d);
+	d->base.ops = &sq_ops;
+	d->h = h;
+	*out = &d->base;
+	return DB_OK;
+}

@@ -1,0 +1,11 @@
+#ifndef FL_SVC_AUTH_H
+#define FL_SVC_AUTH_H
+#include "base/password.h"
+#include "svc/svc.h"
+
+/* Find the live session or API token behind `token` and fill c->actor.  session_id and csrf
+ * receive the session's id and CSRF token; *is_cookie_kind is 1 for sign-in sessions.
+ * Returns 0, or -1 with ERR_UNAUTHORIZED. */
+int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE], int *is_cookie_kind);
+
+#endif

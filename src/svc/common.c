@@ -1,0 +1,115 @@
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "store/event.h"
+#include "svc/svc.h"
+
+int svc_db_err(svc_ctx *c, int rc)
+{
+	if (rc == DB_CONSTRAINT)
+		return err_set(&c->err, ERR_CONFLICT, "conflict", NULL, "this conflicts with existing data");
+	if (rc == DB_RETRY)
+		return err_set(&c->err, ERR_UNAVAILABLE, "busy", NULL, "the database is busy; try again");
+	return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error: %s", db_errmsg(c->db));
+}
+
+int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
+	      json_t *data_new)
+{
+	int rc = event_append(c->db, c->actor.org_id, c->now, c->actor.person_id, kind, entity_type, entity_id, case_id,
+			      data_new);
+	json_decref(data_new);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+int svc_person_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
+{
+	db_res *r;
+	int rc;
+	if (!ref || !*ref)
+		return err_set(&c->err, ERR_INVALID, "required", field, "%s is required", field);
+	if (strchr(ref, '@')) {
+		char *lc = str_lower(ref);
+		rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND email = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(lc)), &r);
+		free(lc);
+	} else {
+		rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref)), &r);
+	}
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1)
+		str_copy(id, ID_SIZE, db_text(r, 0));
+	db_res_free(r);
+	if (rc < 0)
+		return svc_db_err(c, rc);
+	if (rc == 0)
+		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", field, "no such person");
+	return 0;
+}
+
+json_t *svc_time(int64_t ms)
+{
+	char buf[40];
+	if (ms <= 0)
+		return json_null();
+	return json_string(time_format(ms, buf, sizeof buf));
+}
+
+json_t *svc_col_str(db_res *r, int col)
+{
+	if (db_is_null(r, col))
+		return json_null();
+	return json_string(db_text(r, col));
+}
+
+json_t *svc_col_time(db_res *r, int col)
+{
+	if (db_is_null(r, col))
+		return json_null();
+	return svc_time(db_int(r, col));
+}
+
+json_t *svc_person_brief(svc_ctx *c, const char *person_id)
+{
+	db_res *r;
+	if (!person_id || !*person_id)
+		return json_null();
+	if (strcmp(person_id, "system") == 0)
+		return json_pack("{s:s,s:s,s:s}", "id", "system", "name", "Frontline", "role", "system");
+	if (db_query(c->db,
+		     "SELECT p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title "
+		     "FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
+		     "WHERE p.org_id = ? AND p.id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) != DB_OK)
+		return json_null();
+	json_t *o = json_null();
+	if (db_next(r) == 1) {
+		o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "role",
+			      db_text(r, 2), "team_id", svc_col_str(r, 3), "team", svc_col_str(r, 4), "email", db_text(r, 5),
+			      "phone", db_text(r, 6), "manager_id", svc_col_str(r, 7), "title", db_text(r, 8));
+	}
+	db_res_free(r);
+	return o;
+}
+
+int svc_require_role(svc_ctx *c, int allow_mask)
+{
+	if (c->actor.role == ROLE_SYSTEM || (allow_mask & ROLEBIT(c->actor.role)))
+		return 0;
+	return err_set(&c->err, ERR_FORBIDDEN, "role_required", NULL, "your role (%s) may not do this",
+		       role_name(c->actor.role));
+}
+
+int64_t svc_limit(json_t *in)
+{
+	long long l = in_int(in, "limit", FL_DEFAULT_LIST);
+	if (l < 1)
+		l = 1;
+	if (l > FL_MAX_LIST)
+		l = FL_MAX_LIST;
+	return l;
+}

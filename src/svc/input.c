@@ -1,0 +1,197 @@
+#include "svc/input.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/limits.h"
+#include "base/util.h"
+
+const struct in_field *in_find(const struct in_field *spec, const char *name)
+{
+	for (const struct in_field *f = spec; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+int in_text_ok(const char *s, size_t max, const char *field, fl_err *err)
+{
+	size_t len = strlen(s);
+	if (len > max)
+		return err_set(err, ERR_INVALID, "too_long", field, "%s is longer than %zu bytes", field, max);
+	if (!utf8_valid_text(s, len))
+		return err_set(err, ERR_INVALID, "invalid_text", field, "%s must be UTF-8 text without control characters",
+			       field);
+	return 0;
+}
+
+static int check_one(const struct in_field *f, json_t *v, fl_err *err)
+{
+	switch (f->type) {
+	case IN_STR:
+		if (!json_is_string(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a string", f->name);
+		if (in_text_ok(json_string_value(v), f->max ? (size_t)f->max : FL_MAX_TEXT, f->name, err))
+			return -1;
+		if (f->min && json_string_length(v) < (size_t)f->min)
+			return err_set(err, ERR_INVALID, f->min == 1 ? "required" : "too_short", f->name,
+				       "%s must be at least %lld characters", f->name, f->min);
+		return 0;
+	case IN_INT:
+		if (!json_is_integer(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an integer", f->name);
+		if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
+			return err_set(err, ERR_INVALID, "out_of_range", f->name, "%s must be between %lld and %lld", f->name,
+				       f->min, f->max);
+		return 0;
+	case IN_NUM:
+		if (!json_is_number(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a number", f->name);
+		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
+			return err_set(err, ERR_INVALID, "out_of_range", f->name, "%s must be between %lld and %lld", f->name,
+				       f->min, f->max);
+		return 0;
+	case IN_BOOL:
+		if (!json_is_boolean(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be true or false", f->name);
+		return 0;
+	case IN_TIME: {
+		int64_t ms;
+		if (!json_is_string(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a time string", f->name);
+		if (time_parse(json_string_value(v), &ms))
+			return err_set(err, ERR_INVALID, "invalid_time", f->name,
+				       "%s must be an RFC 3339 time such as 2026-11-25T15:00:00Z", f->name);
+		return 0;
+	}
+	case IN_ENUM:
+		if (!json_is_string(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a string", f->name);
+		for (const char *const *e = f->values; *e; e++)
+			if (strcmp(*e, json_string_value(v)) == 0)
+				return 0;
+		return err_set(err, ERR_INVALID, "invalid_value", f->name, "%s has an unknown value", f->name);
+	case IN_OBJ:
+		if (!json_is_object(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an object", f->name);
+		return 0;
+	case IN_ARR:
+		if (!json_is_array(v))
+			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an array", f->name);
+		if (f->max && json_array_size(v) > (size_t)f->max)
+			return err_set(err, ERR_INVALID, "too_many", f->name, "%s has more than %lld items", f->name, f->max);
+		return 0;
+	}
+	return 0;
+}
+
+int in_check(json_t *in, const struct in_field *spec, fl_err *err)
+{
+	if (!json_is_object(in))
+		return err_set(err, ERR_INVALID, "not_an_object", NULL, "the request body must be a JSON object");
+	if (json_object_size(in) > FL_MAX_FIELDS)
+		return err_set(err, ERR_INVALID, "too_many_fields", NULL, "too many fields");
+	const char *key;
+	json_t *v;
+	json_object_foreach(in, key, v)
+	{
+		const struct in_field *f = in_find(spec, key);
+		if (!f)
+			return err_set(err, ERR_INVALID, "unknown_field", key, "unknown field \"%.40s\"", key);
+		if (json_is_null(v)) {
+			if (f->required)
+				return err_set(err, ERR_INVALID, "required", f->name, "%s is required", f->name);
+			continue;
+		}
+		if (check_one(f, v, err))
+			return -1;
+	}
+	for (const struct in_field *f = spec; f && f->name; f++) {
+		json_t *x = json_object_get(in, f->name);
+		if (f->required && (!x || json_is_null(x)))
+			return err_set(err, ERR_INVALID, "required", f->name, "%s is required", f->name);
+	}
+	return 0;
+}
+
+const char *in_str(json_t *in, const char *name)
+{
+	json_t *v = json_object_get(in, name);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+long long in_int(json_t *in, const char *name, long long dflt)
+{
+	json_t *v = json_object_get(in, name);
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+double in_num(json_t *in, const char *name, double dflt)
+{
+	json_t *v = json_object_get(in, name);
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+int in_bool(json_t *in, const char *name, int dflt)
+{
+	json_t *v = json_object_get(in, name);
+	return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+int in_time(json_t *in, const char *name, long long *ms)
+{
+	const char *s = in_str(in, name);
+	int64_t t;
+	if (!s || time_parse(s, &t))
+		return 0;
+	*ms = t;
+	return 1;
+}
+
+json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err)
+{
+	switch (f->type) {
+	case IN_INT: {
+		char *end;
+		errno = 0;
+		long long v = strtoll(text, &end, 10);
+		if (errno || end == text || *end) {
+			err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an integer", f->name);
+			return NULL;
+		}
+		return json_integer(v);
+	}
+	case IN_NUM: {
+		char *end;
+		double v = strtod(text, &end);
+		if (end == text || *end) {
+			err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a number", f->name);
+			return NULL;
+		}
+		return json_real(v);
+	}
+	case IN_BOOL:
+		if (strcmp(text, "true") == 0 || strcmp(text, "1") == 0 || strcmp(text, "yes") == 0)
+			return json_true();
+		if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0 || strcmp(text, "no") == 0)
+			return json_false();
+		err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be true or false", f->name);
+		return NULL;
+	case IN_OBJ:
+	case IN_ARR: {
+		json_error_t je;
+		json_t *v = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+		if (!v)
+			err_set(err, ERR_INVALID, "malformed_json", f->name, "%s must be JSON", f->name);
+		return v;
+	}
+	default: {
+		json_t *v = json_string(text);
+		if (!v)
+			err_set(err, ERR_INVALID, "invalid_text", f->name, "%s must be UTF-8 text", f->name);
+		return v;
+	}
+	}
+}

@@ -1,0 +1,49 @@
+#ifndef FL_INPUT_H
+#define FL_INPUT_H
+/* Input specs: the fields a request may carry, their types and limits.  A request with an
+ * unknown field, a wrong type, a missing required field, text over its limit or containing
+ * control characters is refused before any service runs (error 400, field named). */
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+enum in_type {
+	IN_STR,  /* text, max bytes = max */
+	IN_INT,  /* integer in [min, max] */
+	IN_BOOL,
+	IN_TIME, /* RFC 3339 time text */
+	IN_ENUM, /* one of values (NULL-terminated) */
+	IN_OBJ,  /* a JSON object (checked by the service) */
+	IN_ARR,  /* a JSON array of at most max items (checked by the service) */
+	IN_NUM,  /* a number (integer or real) in [min, max] */
+};
+
+struct in_field {
+	const char *name; /* NULL ends the list */
+	enum in_type type;
+	int required;
+	long long min, max;
+	const char *const *values; /* IN_ENUM */
+	const char *doc;           /* for the API document */
+};
+
+/* Check in (an object) against spec.  Returns 0 or -1 with err. */
+int in_check(json_t *in, const struct in_field *spec, fl_err *err);
+/* Check a text value (UTF-8, no control characters except \t\n\r, length). */
+int in_text_ok(const char *s, size_t max, const char *field, fl_err *err);
+
+/* Accessors; NULL / dflt when absent or null. */
+const char *in_str(json_t *in, const char *name);
+long long in_int(json_t *in, const char *name, long long dflt);
+int in_bool(json_t *in, const char *name, int dflt);
+double in_num(json_t *in, const char *name, double dflt);
+/* Parsed IN_TIME field; returns 1 and *ms when present, 0 when absent. */
+int in_time(json_t *in, const char *name, long long *ms);
+
+/* Convert a text value (from a query string or command-line flag) to the field's JSON type.
+ * Returns a new reference or NULL with err set. */
+json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err);
+const struct in_field *in_find(const struct in_field *spec, const char *name);
+
+#endif

@@ -1,0 +1,45 @@
+/* The registry: every resource's routes, every case view part, hook and scheduler part.
+ * A new capability adds its table and functions here and nowhere else. */
+#include "base/util.h"
+#include "svc/case.h"
+#include "svc/resources.h"
+#include "svc/tick.h"
+
+extern const struct route clock_routes[];
+
+static const struct route *const TABLES[] = {
+	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, clock_routes, NULL,
+};
+
+const struct route *const *svc_route_tables(void) { return TABLES; }
+
+static const case_view_fn VIEW_PARTS[] = {NULL};
+const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
+
+static const case_hook_fn TOUCH_HOOKS[] = {NULL};
+const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
+
+static const case_hook_fn RESOLVE_HOOKS[] = {NULL};
+const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
+
+static const tick_fn TICK_PARTS[] = {NULL};
+const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
+
+int tick_run(svc_ctx *c, json_t *summary)
+{
+	svc_actor saved = c->actor;
+	int rc = 0;
+	for (const tick_fn *t = svc_tick_parts(); *t && rc == 0; t++)
+		rc = (*t)(c, summary);
+	c->actor = saved;
+	return rc;
+}
+
+void tick_as_system(svc_ctx *c, const char *org_id)
+{
+	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
+	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
+	c->actor.team_id[0] = '\0';
+	str_copy(c->actor.name, sizeof c->actor.name, "Frontline");
+	c->actor.role = ROLE_SYSTEM;
+}

@@ -1,0 +1,101 @@
+#ifndef FL_SVC_H
+#define FL_SVC_H
+/* Services: the operations of Frontline, shared by the HTTP API and the command line.
+ *
+ * Each operation is one function `int fn(svc_ctx *c, const char *const *p, json_t *in, json_t **out)`:
+ *   p    path parameters in pattern order ({id} ...), already checked to be short text;
+ *   in   the request object, already checked against the route's input spec (svc/input.h);
+ *   out  on success, a new JSON object (the caller takes ownership).
+ * It returns 0, or -1 with c->err filled.  It runs inside a transaction the caller opened
+ * (write for POST/PATCH/DELETE) and appends the events of every change it makes; the caller
+ * commits, and only then reports success.
+ *
+ * Each resource file (svc/case.c, svc/people.c ...) exports its routes in a table; svc/routes.c
+ * lists the tables.  The HTTP router, the command line and the OpenAPI document are all built
+ * from those tables, so the three can't disagree. */
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/id.h"
+#include "core/roles.h"
+#include "store/db.h"
+#include "svc/input.h"
+
+typedef struct svc_actor {
+	char org_id[ID_SIZE];
+	char person_id[ID_SIZE]; /* "system" for the scheduler and installation commands */
+	char team_id[ID_SIZE];   /* "" when none */
+	char name[256];
+	enum role role;
+	int authenticated;
+} svc_actor;
+
+typedef struct svc_ctx {
+	db *db;
+	fl_clock *clock;
+	int64_t now;    /* read once per request from the clock */
+	svc_actor actor;
+	fl_err err;
+	int test_clock; /* the server was started with --test-clock */
+	const char *session_id; /* session behind this request, if any (for sign-out) */
+	struct ratelimit *login_limit; /* sign-in failure counter (server only; NULL on the command line) */
+	const char *client_ip;         /* peer address (server only) */
+} svc_ctx;
+
+typedef int (*svc_fn)(svc_ctx *c, const char *const *p, json_t *in, json_t **out);
+
+enum route_flags {
+	R_PUBLIC = 1 << 0,    /* no sign-in needed */
+	R_CLI_ONLY = 1 << 1,  /* installation-level: command line only, not on HTTP */
+	R_TEST_ONLY = 1 << 2, /* only when serving with --test-clock */
+	R_SESSION = 1 << 3,   /* response carries a new session: HTTP sets the cookie */
+	R_LOGOUT = 1 << 4,    /* HTTP clears the cookie */
+	R_OWN_TX = 1 << 5,    /* the service opens and commits its own transactions */
+};
+
+struct route {
+	const char *method;  /* GET, POST, PATCH, DELETE */
+	const char *pattern; /* "/api/v1/cases/{id}/offers" */
+	svc_fn fn;
+	const struct in_field *input; /* request body (or query for GET); NULL = takes none */
+	int status;                   /* success status (200 / 201) */
+	const char *summary;          /* one line for the API document */
+	const char *response;         /* component schema name in api/schemas-*.json, or NULL */
+	const char *cli;              /* "case offer": command line words, NULL = not on the command line */
+	unsigned flags;
+};
+
+/* All routes of all resources, terminated by method == NULL (svc/routes.c). */
+const struct route *const *svc_route_tables(void);
+
+/* --- helpers shared by services (svc/common.c) --- */
+
+/* Append an event for the current actor. Returns 0 or -1 (err set). */
+int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
+	      json_t *data_new);
+/* Map a storage error to err (internal, or conflict for constraint violations). */
+int svc_db_err(svc_ctx *c, int rc);
+
+/* Resolve a person reference (id or email) within the actor's organization into id.
+ * Missing or another organization's -> ERR_NOT_FOUND on field. */
+int svc_person_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE]);
+
+/* Format a time as a JSON string (new reference); 0 or negative -> JSON null. */
+json_t *svc_time(int64_t ms);
+/* Column i of r as a JSON string, or null when SQL NULL / empty. */
+json_t *svc_col_str(db_res *r, int col);
+json_t *svc_col_time(db_res *r, int col);
+
+/* Load a person's summary {id, name, role, team, level} as JSON (null if not found). */
+json_t *svc_person_brief(svc_ctx *c, const char *person_id);
+
+/* Require one of the roles; else ERR_FORBIDDEN "role_required". */
+int svc_require_role(svc_ctx *c, int allow_mask);
+#define ROLEBIT(r) (1 << (r))
+
+/* Pagination: limit from in["limit"] (default FL_DEFAULT_LIST, max FL_MAX_LIST). */
+int64_t svc_limit(json_t *in);
+
+#endif
