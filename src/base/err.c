@@ -36,6 +36,9 @@ int err_http_status(enum err_kind kind)
 	case ERR_TOO_MANY: return 429;
 	case ERR_UNAVAILABLE: return 503;
 	case ERR_INTERNAL: return 500;
+	case ERR_TOO_LARGE: return 413;
+	case ERR_MEDIA_TYPE: return 415;
+	case ERR_URI_TOO_LONG: return 414;
 	}
 	return 500;
 }
@@ -47,7 +50,10 @@ int err_exit_code(enum err_kind kind)
 {
 	switch (kind) {
 	case ERR_NONE: return 0;
-	case ERR_INVALID: return 2;
+	case ERR_INVALID:
+	case ERR_TOO_LARGE:
+	case ERR_MEDIA_TYPE:
+	case ERR_URI_TOO_LONG: return 2;
 	case ERR_NOT_FOUND: return 3;
 	case ERR_UNAUTHORIZED:
 	case ERR_FORBIDDEN: return 4;

@@ -15,6 +15,9 @@ enum err_kind {
 	ERR_TOO_MANY,     /* 429 */
 	ERR_UNAVAILABLE,  /* 503 */
 	ERR_INTERNAL,     /* 500: storage failure */
+	ERR_TOO_LARGE,    /* 413: body over the cap */
+	ERR_MEDIA_TYPE,   /* 415: body not JSON */
+	ERR_URI_TOO_LONG, /* 414 */
 };
 
 typedef struct fl_err {

@@ -1,0 +1,539 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/limits.h"
+#include "base/password.h"
+#include "base/ratelimit.h"
+#include "base/util.h"
+#include "http/respond.h"
+#include "store/pool.h"
+#include "svc/auth.h"
+#include "svc/router.h"
+#include "svc/tick.h"
+
+#define MAX_URL 2048
+#define MAX_IDEMPOTENCY_KEY 200
+#define RETRIES 5
+
+struct server {
+	const struct serve_opts *o;
+	db_pool *pool;
+	fl_clock clock;
+	ratelimit *login_limit;
+	volatile sig_atomic_t stop;
+	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
+};
+
+struct req {
+	char *body;
+	size_t len, cap;
+	int too_big;
+	int64_t start_us;
+	char id[20];
+	int status;
+	char person[ID_SIZE];
+};
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void log_line(const char *method, const char *url, struct req *q)
+{
+	/* One structured line per request.  Only the path (no query string, no body, no headers):
+	 * no tokens, passwords or search terms reach the log. */
+	char path[256];
+	size_t n = strcspn(url, "?");
+	if (n >= sizeof path)
+		n = sizeof path - 1;
+	memcpy(path, url, n);
+	path[n] = '\0';
+	json_t *l = json_pack("{s:s,s:s,s:s,s:i,s:I,s:s}", "req", q->id, "method", method, "path", path, "status", q->status,
+			      "us", (json_int_t)(mono_us() - q->start_us), "person", q->person);
+	char *s = json_dumps(l, JSON_COMPACT);
+	fprintf(stderr, "%s\n", s);
+	free(s);
+	json_decref(l);
+}
+
+static void completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct req *q = *con_cls;
+	if (!q)
+		return;
+	free(q->body);
+	free(q);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result reply_error(struct MHD_Connection *con, struct req *q, enum err_kind kind, const char *code,
+				   const char *msg)
+{
+	fl_err e = FL_ERR_INIT;
+	err_set(&e, kind, code, NULL, "%s", msg);
+	q->status = err_http_status(kind);
+	return http_error(con, &e, q->id);
+}
+
+static const char *header(struct MHD_Connection *con, const char *name)
+{
+	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
+}
+
+/* The session token: Authorization: Bearer wins over the cookie.  *cookie is 1 when it came from
+ * the cookie (then unsafe methods need the CSRF header). */
+static const char *credentials(struct MHD_Connection *con, int *cookie)
+{
+	const char *auth = header(con, MHD_HTTP_HEADER_AUTHORIZATION);
+	*cookie = 0;
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+		return auth + 7;
+	const char *c = MHD_lookup_connection_value(con, MHD_COOKIE_KIND, "fl_session");
+	if (c && *c) {
+		*cookie = 1;
+		return c;
+	}
+	return NULL;
+}
+
+struct query_ctx {
+	const struct in_field *spec;
+	json_t *obj;
+	fl_err *err;
+	int failed;
+};
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_ctx *qc = cls;
+	if (qc->failed)
+		return MHD_NO;
+	const struct in_field *f = in_find(qc->spec, key);
+	if (!f) {
+		err_set(qc->err, ERR_INVALID, "unknown_field", key, "unknown query parameter");
+		qc->failed = 1;
+		return MHD_NO;
+	}
+	json_t *v = in_from_text(f, value ? value : "", qc->err);
+	if (!v) {
+		qc->failed = 1;
+		return MHD_NO;
+	}
+	json_object_set_new(qc->obj, key, v);
+	return MHD_YES;
+}
+
+static void request_hash(const char *method, const char *url, const char *body, size_t len, char out[65])
+{
+	crypto_generichash_state st;
+	unsigned char h[32];
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)method, strlen(method) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)url, strlen(url) + 1);
+	if (body)
+		crypto_generichash_update(&st, (const unsigned char *)body, len);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* Look for a stored response to this Idempotency-Key.  Returns 1 and fills *status and *body when
+ * found with the same request, 0 when new, -1 (err) when the key was used for another request. */
+static int idem_lookup(svc_ctx *c, const char *key, const char *hash, int *status, json_t **body)
+{
+	db_res *r;
+	int rc = db_query(c->db, "SELECT request_hash, status, body FROM idempotency WHERE org_id = ? AND person_id = ? AND key = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(key)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	int found = db_next(r) == 1, result = 0;
+	if (found) {
+		if (strcmp(db_text(r, 0), hash) != 0) {
+			err_set(&c->err, ERR_RULE, "idempotency_key_reused", NULL,
+				"this Idempotency-Key was used with a different request");
+			result = -1;
+		} else {
+			*status = (int)db_int(r, 1);
+			*body = json_loads(db_text(r, 2), 0, NULL);
+			result = 1;
+		}
+	}
+	db_res_free(r);
+	return result;
+}
+
+static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const char *method, const char *url, struct req *q)
+{
+	struct route_match m;
+	char path[MAX_URL + 1];
+	size_t plen = strcspn(url, "?");
+	memcpy(path, url, plen);
+	path[plen] = '\0';
+	unsigned allow = s->o->test_clock ? R_TEST_ONLY : 0;
+	int mr = router_match(method, path, allow, &m);
+	if (mr == ROUTER_NO_PATH)
+		return reply_error(con, q, ERR_NOT_FOUND, "not_found", "no such resource");
+	if (mr == ROUTER_BAD_METHOD) {
+		q->status = 405;
+		json_t *b = json_pack("{s:{s:s,s:s}}", "error", "code", "method_not_allowed", "message", "method not allowed here");
+		return http_json(con, 405, b, NULL, q->id);
+	}
+	const struct route *rt = m.route;
+	int is_get = strcmp(method, "GET") == 0;
+	fl_err err = FL_ERR_INIT;
+
+	/* the request object: the query for GET, the JSON body otherwise */
+	json_t *in = NULL;
+	if (is_get) {
+		in = json_object();
+		struct query_ctx qc = {rt->input, in, &err, 0};
+		MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, query_arg, &qc);
+		if (qc.failed) {
+			json_decref(in);
+			q->status = err_http_status(err.kind);
+			return http_error(con, &err, q->id);
+		}
+	} else if (q->len > 0) {
+		const char *ct = header(con, MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+			return reply_error(con, q, ERR_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json");
+		json_error_t je;
+		in = json_loadb(q->body, q->len, JSON_REJECT_DUPLICATES, &je);
+		if (!in) {
+			err_set(&err, ERR_INVALID, "malformed_json", NULL, "malformed JSON: %.100s", je.text);
+			q->status = 400;
+			return http_error(con, &err, q->id);
+		}
+		if (!json_is_object(in)) {
+			json_decref(in);
+			return reply_error(con, q, ERR_INVALID, "not_an_object", "the body must be a JSON object");
+		}
+	}
+
+	db *d = db_pool_take(s->pool);
+	svc_ctx c = {.db = d, .clock = &s->clock, .now = clock_now(&s->clock), .test_clock = s->o->test_clock,
+		     .login_limit = s->login_limit};
+	char session_id[ID_SIZE] = "", csrf[TOKEN_SIZE] = "", ip[64] = "";
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
+		c.client_ip = ip;
+	}
+	enum MHD_Result ret;
+	json_t *out = NULL;
+	int status = rt->status, rc = 0, replay = 0;
+	char *cookie = NULL;
+
+	if (!(rt->flags & R_PUBLIC)) {
+		int from_cookie;
+		const char *tok = credentials(con, &from_cookie);
+		if (!tok || strlen(tok) > 200) {
+			rc = err_set(&c.err, ERR_UNAUTHORIZED, "unauthenticated", NULL, "sign in first");
+		} else if (auth_resolve(&c, tok, session_id, csrf, &from_cookie) == 0) {
+			c.session_id = session_id;
+			str_copy(q->person, sizeof q->person, c.actor.person_id);
+			const char *sent = header(con, "X-CSRF-Token");
+			if (!is_get && from_cookie && credentials(con, &from_cookie) && from_cookie &&
+			    (!sent || !token_equal(sent, csrf)))
+				rc = err_set(&c.err, ERR_FORBIDDEN, "csrf", NULL,
+					     "cookie sessions must send the X-CSRF-Token header from sign-in");
+		} else {
+			rc = -1;
+		}
+	}
+
+	const char *idem = is_get ? NULL : header(con, "Idempotency-Key");
+	char rhash[65] = "";
+	if (rc == 0 && idem && (strlen(idem) == 0 || strlen(idem) > MAX_IDEMPOTENCY_KEY))
+		rc = err_set(&c.err, ERR_INVALID, "invalid_idempotency_key", NULL, "Idempotency-Key must be 1-200 characters");
+	if (idem)
+		request_hash(method, path, q->body, q->len, rhash);
+	if (rt->flags & R_PUBLIC)
+		idem = NULL;
+
+	for (int attempt = 0; rc == 0 && attempt < RETRIES; attempt++) {
+		json_t *input = in ? json_deep_copy(in) : json_object();
+		int own = rt->flags & R_OWN_TX;
+		int dbrc = own ? DB_OK : db_begin(d, !is_get);
+		if (dbrc != DB_OK) {
+			json_decref(input);
+			if (dbrc == DB_RETRY)
+				continue;
+			rc = svc_db_err(&c, dbrc);
+			break;
+		}
+		if (idem) {
+			int f = idem_lookup(&c, idem, rhash, &status, &out);
+			if (f != 0) {
+				json_decref(input);
+				db_rollback(d);
+				rc = f < 0 ? -1 : 0;
+				replay = f > 0;
+				break;
+			}
+		}
+		rc = router_invoke(&c, &m, input, &out);
+		json_decref(input);
+		if (rc == 0 && idem) {
+			char *text = json_dumps(out, JSON_COMPACT);
+			dbrc = db_exec(d, "INSERT INTO idempotency (org_id, person_id, key, request_hash, status, body, created_at) VALUES (?,?,?,?,?,?,?)",
+				       DB_ARGS(DB_TXT(c.actor.org_id), DB_TXT(c.actor.person_id), DB_TXT(idem), DB_TXT(rhash),
+					       DB_INT(status), DB_TXT(text), DB_INT(c.now)),
+				       NULL);
+			free(text);
+			if (dbrc != DB_OK)
+				rc = svc_db_err(&c, dbrc);
+		}
+		if (rc == 0 && !own) {
+			dbrc = db_commit(d);
+			if (dbrc == DB_RETRY) {
+				json_decref(out);
+				out = NULL;
+				continue;
+			}
+			if (dbrc != DB_OK) {
+				/* never report success for what did not reach the disk */
+				fprintf(stderr, "frontline: commit failed: %s\n", db_errmsg(d));
+				json_decref(out);
+				out = NULL;
+				rc = err_set(&c.err, ERR_INTERNAL, "commit_failed", NULL, "the change could not be saved");
+			}
+		} else if (!own) {
+			db_rollback(d);
+			if (c.err.kind == ERR_UNAVAILABLE && attempt + 1 < RETRIES) {
+				err_clear(&c.err);
+				json_decref(out);
+				out = NULL;
+				rc = 0;
+				usleep(1000u << attempt);
+				continue;
+			}
+		}
+		break;
+	}
+	if (rc == 0 && !replay && (rt->flags & R_SESSION)) {
+		json_t *tok = json_object_get(out, "token");
+		cookie = xasprintf("fl_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200%s",
+				   json_string_value(tok), s->o->cookie_flags ? s->o->cookie_flags : "");
+		str_copy(q->person, sizeof q->person, c.actor.person_id);
+	}
+	if (rc == 0 && (rt->flags & R_LOGOUT))
+		cookie = xasprintf("fl_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	db_pool_give(s->pool, d);
+	json_decref(in);
+
+	if (rc) {
+		json_decref(out);
+		q->status = err_http_status(c.err.kind);
+		ret = http_error(con, &c.err, q->id);
+	} else {
+		q->status = status;
+		ret = http_json(con, status, out ? out : json_object(), cookie, q->id);
+	}
+	free(cookie);
+	return ret;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char *url, const char *method,
+			       const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct req *q = *con_cls;
+	if (!q) {
+		q = xcalloc(1, sizeof *q);
+		q->start_us = mono_us();
+		unsigned char rid[8];
+		randombytes_buf(rid, sizeof rid);
+		sodium_bin2hex(q->id, sizeof q->id, rid, sizeof rid);
+		*con_cls = q;
+		const char *cl = header(con, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > FL_MAX_BODY)
+			q->too_big = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!q->too_big) {
+			if (q->len + *upload_size > FL_MAX_BODY) {
+				q->too_big = 1;
+			} else {
+				if (q->len + *upload_size + 1 > q->cap) {
+					q->cap = (q->len + *upload_size + 1) * 2;
+					if (q->cap > FL_MAX_BODY + 1)
+						q->cap = FL_MAX_BODY + 1;
+					char *nb = realloc(q->body, q->cap);
+					if (!nb)
+						fl_die("out of memory");
+					q->body = nb;
+				}
+				memcpy(q->body + q->len, upload, *upload_size);
+				q->len += *upload_size;
+				q->body[q->len] = '\0';
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	enum MHD_Result ret;
+	if (q->too_big) {
+		ret = reply_error(con, q, ERR_TOO_LARGE, "body_too_large", "the request body is over 1 MiB");
+	} else if (strlen(url) > MAX_URL) {
+		ret = reply_error(con, q, ERR_URI_TOO_LONG, "uri_too_long", "the URL is too long");
+	} else if (strcmp(url, "/healthz") == 0) {
+		q->status = 200;
+		ret = http_json(con, 200, json_pack("{s:s}", "status", "ok"), NULL, q->id);
+	} else if (strcmp(url, "/readyz") == 0) {
+		db *d = db_pool_take(s->pool);
+		int64_t one = 0;
+		int ok = db_scalar_int(d, "SELECT 1", DB_NOARGS, &one, NULL) == DB_OK && one == 1;
+		db_pool_give(s->pool, d);
+		q->status = ok ? 200 : 503;
+		ret = http_json(con, q->status, json_pack("{s:s}", "status", ok ? "ready" : "database unavailable"), NULL, q->id);
+	} else if (strcmp(url, "/api/v1/openapi.json") == 0) {
+		q->status = 200;
+		ret = http_json(con, 200, openapi_document(s->o->test_clock), NULL, q->id);
+	} else if (strncmp(url, "/api/", 5) == 0) {
+		ret = api(s, con, method, url, q);
+	} else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+		int st = 404;
+		ret = http_static(con, url, &st);
+		if (ret == MHD_NO)
+			ret = reply_error(con, q, ERR_NOT_FOUND, "not_found", "no such page");
+		else
+			q->status = st;
+	} else {
+		ret = reply_error(con, q, ERR_NOT_FOUND, "not_found", "no such resource");
+	}
+	log_line(method, url, q);
+	return ret;
+}
+
+static struct server *g_server; /* for the signal handler only */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (g_server)
+		g_server->stop = 1;
+}
+
+static int run_tick(struct server *s)
+{
+	db *d = db_pool_take(s->pool);
+	svc_ctx c = {.db = d, .clock = &s->clock, .now = clock_now(&s->clock)};
+	json_t *summary = json_object();
+	pthread_mutex_lock(&s->tick_mu);
+	int rc = db_begin(d, 1) == DB_OK ? tick_run(&c, summary) : -1;
+	if (rc == 0 && db_commit(d) != DB_OK)
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "{\"scheduler\":\"failed\",\"message\":\"%s\"}\n", c.err.message);
+	pthread_mutex_unlock(&s->tick_mu);
+	db_pool_give(s->pool, d);
+	json_decref(summary);
+	return rc;
+}
+
+int http_serve(const struct serve_opts *o)
+{
+	struct server s = {.o = o};
+	char err[512];
+	char host[128] = "127.0.0.1";
+	int port = 8080;
+	const char *colon = strrchr(o->listen, ':');
+	if (colon) {
+		size_t hl = (size_t)(colon - o->listen);
+		if (hl >= sizeof host)
+			hl = sizeof host - 1;
+		memcpy(host, o->listen, hl);
+		host[hl] = '\0';
+		port = atoi(colon + 1);
+	} else {
+		port = atoi(o->listen);
+	}
+	struct sockaddr_in sa = {0};
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (port <= 0 || port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		fprintf(stderr, "frontline: --listen must be IPv4-ADDRESS:PORT, e.g. 127.0.0.1:8080\n");
+		return 2;
+	}
+	if (o->test_clock) {
+		int64_t start = 0;
+		if (o->test_clock_start && time_parse(o->test_clock_start, &start)) {
+			fprintf(stderr, "frontline: --test-clock-start must be an RFC 3339 time\n");
+			return 2;
+		}
+		fl_clock real;
+		clock_init_real(&real);
+		clock_init_manual(&s.clock, start ? start : clock_now(&real));
+		fprintf(stderr, "frontline: WARNING: TEST CLOCK ENABLED - time is manual and /api/v1/test/clock can move it. "
+				"Never use this in production.\n");
+	} else {
+		clock_init_real(&s.clock);
+	}
+	s.pool = db_pool_open(o->db_url, o->threads + 1, err, sizeof err);
+	if (!s.pool) {
+		fprintf(stderr, "frontline: %s\n", err);
+		return 1;
+	}
+	s.login_limit = ratelimit_new(5, 15 * FL_MIN_MS);
+	pthread_mutex_init(&s.tick_mu, NULL);
+	password_dummy_hash();
+
+	struct MHD_Daemon *daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, handler, &s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)o->max_connections, MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+		(unsigned)1, MHD_OPTION_END);
+	if (!daemon) {
+		fprintf(stderr, "frontline: cannot listen on %s: %s\n", o->listen, strerror(errno));
+		db_pool_close(s.pool);
+		return 1;
+	}
+	g_server = &s;
+	struct sigaction act = {0};
+	act.sa_handler = on_signal;
+	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGTERM, &act, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fprintf(stderr, "{\"listening\":\"http://%s:%d\",\"db\":\"%s\",\"threads\":%d,\"test_clock\":%s}\n", host, port,
+		strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, o->threads, o->test_clock ? "true" : "false");
+	int64_t next_tick = 0;
+	while (!s.stop) {
+		usleep(100 * 1000);
+		if (!o->test_clock && o->scheduler_interval_s > 0) {
+			int64_t now = clock_now(&s.clock);
+			if (now >= next_tick) {
+				run_tick(&s);
+				next_tick = now + o->scheduler_interval_s * 1000LL;
+			}
+		}
+	}
+	MHD_stop_daemon(daemon);
+	db_pool_close(s.pool);
+	ratelimit_free(s.login_limit);
+	pthread_mutex_destroy(&s.tick_mu);
+	fprintf(stderr, "{\"stopped\":true}\n");
+	return 0;
+}
