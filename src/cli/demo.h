@@ -1,0 +1,40 @@
+#ifndef FL_DEMO_H
+#define FL_DEMO_H
+/* The demo loader: the organizations, people and customers of the five stories
+ * (../shared/SCENARIOS.md), and then each capability's part (promises, exceptions, ...), all made
+ * through the same routes as the API, so the demo is also a smoke test of them.  Every demo person
+ * signs in with the password DEMO_PASSWORD. */
+#include <jansson.h>
+
+#include "svc/svc.h"
+
+#define DEMO_PASSWORD "frontline-demo"
+
+struct demo {
+	svc_ctx c;
+	fl_clock clock;
+	json_t *ids; /* remembered ids by name: "vendor-co/case:sam" -> "case_..." */
+};
+
+/* Switch the acting person (by email) in the current organization; dies if unknown. */
+void demo_as(struct demo *d, const char *email);
+/* Switch organization (by slug) and act as its admin. */
+void demo_org(struct demo *d, const char *slug);
+/* Set the demo's clock: local wall time `hhmm` ("15:00") `days_ago` days before today, in tz. */
+void demo_at(struct demo *d, int days_ago, const char *hhmm, const char *tz);
+/* Call a route as the current actor; body is stolen (NULL = {}).  Dies with the error on failure.
+ * Returns the response (caller frees). */
+json_t *demo_call(struct demo *d, const char *method, const char *path, json_t *body);
+/* Same, for a path built with printf formatting. */
+json_t *demo_callf(struct demo *d, const char *method, json_t *body, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Remember / recall ids by name. */
+void demo_remember(struct demo *d, const char *name, const char *id);
+const char *demo_id(struct demo *d, const char *name);
+/* Run one scheduler pass at the demo's current time. */
+void demo_tick(struct demo *d);
+
+/* The parts, in order (cli/demo.c lists them). */
+void demo_people(struct demo *d);
+
+#endif

@@ -1,0 +1,39 @@
+"""The case ledger over HTTP: ownership with acceptance (S1 steps 1-2), scoping, bad input."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lib import Server, check, eq, run_module  # noqa: E402
+
+V = "vendor-co"
+
+
+def test_s1_handoff_chat_to_phone():
+    with Server(demo=True, start="2026-03-02T21:00:00Z") as s:  # 15:00 in Chicago
+        chris = s.login("chris@vendor-co.example", V)
+        pat = s.login("pat@vendor-co.example", V)
+        case = chris.ok("POST", "/api/v1/cases", {"subject": "Two phones, buy one get one half price",
+                                                   "channel": "chat", "customer_name": "Sam Carter",
+                                                   "customer_phone": "+1 217 555 0142",
+                                                   "summary": "Sam wants two phones"})
+        eq(case["owner"]["name"], "Chris Young", "Chris owns the new case")
+        s.advance(minutes=70)  # 16:10
+        offer = chris.ok("POST", "/api/v1/cases/%s/offers" % case["id"], {"to": "pat@vendor-co.example",
+                                                                          "note": "phones can't be ordered online"})
+        eq(offer["status"], "pending", "offer is pending")
+        now = chris.ok("GET", "/api/v1/cases/" + case["id"])
+        eq(now["owner"]["name"], "Chris Young", "an offer does not move ownership")
+        s.advance(minutes=2)  # 16:12
+        pat.ok("POST", "/api/v1/offers/%s/accept" % offer["id"])
+        now = pat.ok("GET", "/api/v1/cases/" + case["id"])
+        eq(now["owner"]["name"], "Pat Morgan", "acceptance moves ownership")
+        kinds = [e["kind"] for e in now["history"]]
+        check("case.offered" in kinds and "case.accepted" in kinds, "history shows offer and acceptance: %r" % kinds)
+        accepted = [e for e in now["history"] if e["kind"] == "case.accepted"][0]
+        eq(accepted["at"], "2026-03-02T22:12:00.000Z", "acceptance time is the manual clock's")
+        again = pat.post("/api/v1/offers/%s/accept" % offer["id"])
+        eq(again.status, 409, "accepting a decided offer conflicts")
+
+
+if __name__ == "__main__":
+    run_module(globals())
