@@ -9,6 +9,7 @@ extern const struct route customer_routes[];
 extern const struct route case_routes[];
 extern const struct route auth_routes[];
 extern const struct route audit_routes[];
+extern const struct route policy_routes[];
 
 /* Team / location reference (id or name) within the actor's organization. */
 int svc_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE]);
@@ -27,5 +28,12 @@ int case_load_brief(svc_ctx *c, const char *case_id, json_t **out);
  * their parts of a case's page here.  Each adds keys to view; returns 0 or -1 (err set). */
 typedef int (*case_view_fn)(svc_ctx *c, const char *case_id, json_t *view);
 const case_view_fn *svc_case_view_parts(void);
+
+/* Breach hooks: called by the promise scheduler in the same transaction when a promise breaks.
+ * attribution is borrowed (the breach's attribution JSON).  Later capabilities (failure
+ * reviews, pulse surveys) register here. */
+typedef int (*breach_hook_fn)(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id,
+			      json_t *attribution);
+const breach_hook_fn *svc_breach_hooks(void);
 
 #endif

@@ -8,7 +8,7 @@
 extern const struct route clock_routes[];
 
 static const struct route *const TABLES[] = {
-	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, clock_routes, NULL,
+	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, clock_routes, NULL,
 };
 
 const struct route *const *svc_route_tables(void) { return TABLES; }
@@ -21,6 +21,9 @@ const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
 
 static const case_hook_fn RESOLVE_HOOKS[] = {NULL};
 const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
+
+static const breach_hook_fn BREACH_HOOKS[] = {NULL};
+const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 
 static const tick_fn TICK_PARTS[] = {NULL};
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
