@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/csv.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "svc/router.h"
@@ -143,6 +144,12 @@ int cmd_generic(int argc, char **argv, int *handled)
 	if (rc) {
 		db_rollback(d);
 		ret = cli_fail(&c.err, o.json);
+	} else if (in_str(in, "format") && strcmp(in_str(in, "format"), "csv") == 0 &&
+		   json_is_array(json_object_get(out, "items"))) {
+		char *csv = csv_from_rows(json_object_get(out, "items"));
+		fputs(csv, stdout);
+		free(csv);
+		ret = 0;
 	} else {
 		cli_print(out, o.json);
 		ret = 0;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/csv.h"
 #include "base/limits.h"
 #include "base/password.h"
 #include "base/ratelimit.h"
@@ -338,12 +339,25 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 	if (rc == 0 && (rt->flags & R_LOGOUT))
 		cookie = xasprintf("fl_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 	db_pool_give(s->pool, d);
+	const char *fmt = in_str(in, "format");
+	int csv = fmt && strcmp(fmt, "csv") == 0;
 	json_decref(in);
 
 	if (rc) {
 		json_decref(out);
 		q->status = err_http_status(c.err.kind);
 		ret = http_error(con, &c.err, q->id);
+	} else if (csv && json_is_array(json_object_get(out, "items"))) {
+		/* ?format=csv on a list or report: the same rows as CSV */
+		char *text = csv_from_rows(json_object_get(out, "items"));
+		json_decref(out);
+		struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
+		MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"frontline.csv\"");
+		http_security_headers(r, 1);
+		q->status = status;
+		ret = MHD_queue_response(con, (unsigned)status, r);
+		MHD_destroy_response(r);
 	} else {
 		q->status = status;
 		ret = http_json(con, status, out ? out : json_object(), cookie, q->id);

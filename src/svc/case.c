@@ -257,7 +257,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (in_str(in, "team") && svc_team_ref(c, in_str(in, "team"), "team", team))
 		return -1;
-	const char *clause = "1 = 1";
+	const char *clause = "cu.id = ?"; /* unused when there is no query: the ? IS NULL test short-circuits */
 	char *arg = NULL;
 	if (q && *q)
 		customer_match_sql(q, &clause, &arg);
@@ -641,6 +641,7 @@ static const struct in_field CASE_LIST[] = {
 	{"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved"},
 	{"customer_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "one customer's cases"},
 	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field TOUCHPOINT[] = {

@@ -8,6 +8,8 @@
 #include "base/limits.h"
 #include "base/util.h"
 
+const char *const IN_FORMATS[] = {"json", "csv", NULL};
+
 const struct in_field *in_find(const struct in_field *spec, const char *name)
 {
 	for (const struct in_field *f = spec; f && f->name; f++)

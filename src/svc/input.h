@@ -28,6 +28,11 @@ struct in_field {
 	const char *doc;           /* for the API document */
 };
 
+/* Lists and reports take {"format", IN_ENUM, 0, 0, 0, IN_FORMATS, ...}: json (default) or csv; with csv
+ * the HTTP layer and the command line write the `items` rows as CSV (base/csv.h). */
+extern const char *const IN_FORMATS[];
+#define IN_FORMAT_FIELD {"format", IN_ENUM, 0, 0, 0, IN_FORMATS, "json (default) or csv (the items as CSV)"}
+
 /* Check in (an object) against spec.  Returns 0 or -1 with err. */
 int in_check(json_t *in, const struct in_field *spec, fl_err *err);
 /* Check a text value (UTF-8, no control characters except \t\n\r, length). */

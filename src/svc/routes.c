@@ -8,7 +8,7 @@
 extern const struct route clock_routes[];
 
 static const struct route *const TABLES[] = {
-	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, clock_routes, NULL,
+	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes, NULL,
 };
 
 const struct route *const *svc_route_tables(void) { return TABLES; }

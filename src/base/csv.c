@@ -1,0 +1,70 @@
+#include "base/csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+static void cell(FILE *f, json_t *v)
+{
+	char *own = NULL;
+	const char *s;
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+	} else if (json_is_null(v) || !v) {
+		s = "";
+	} else if (json_is_object(v) && (json_is_string(json_object_get(v, "name")) || json_is_string(json_object_get(v, "id")))) {
+		s = json_string_value(json_is_string(json_object_get(v, "name")) ? json_object_get(v, "name") : json_object_get(v, "id"));
+	} else {
+		s = own = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	}
+	int quote = strpbrk(s, ",\"\r\n") != NULL || (*s && strchr("=+-@", *s) && !json_is_number(v));
+	if (quote)
+		fputc('"', f);
+	if (*s && strchr("=+-@", *s) && !json_is_number(v))
+		fputc('\'', f);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	if (quote)
+		fputc('"', f);
+	free(own);
+}
+
+char *csv_from_rows(json_t *rows)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		fl_die("out of memory");
+	json_t *first = json_array_get(rows, 0);
+	if (json_is_object(first)) {
+		const char *key;
+		json_t *v;
+		int i = 0;
+		json_object_foreach(first, key, v)
+		{
+			fprintf(f, "%s%s", i++ ? "," : "", key);
+		}
+		fputs("\r\n", f);
+		size_t n;
+		json_t *row;
+		json_array_foreach(rows, n, row)
+		{
+			i = 0;
+			json_object_foreach(first, key, v)
+			{
+				if (i++)
+					fputc(',', f);
+				cell(f, json_object_get(row, key));
+			}
+			fputs("\r\n", f);
+		}
+	}
+	fclose(f);
+	return buf;
+}
