@@ -65,6 +65,7 @@ CREATE INDEX requests_escalate ON requests(escalate_at);
 CREATE INDEX requests_case ON requests(org_id, case_id);
 CREATE INDEX requests_holder ON requests(org_id, holder_person_id, status, due_at);
 CREATE INDEX requests_team ON requests(org_id, holder_team_id, status, due_at);
+CREATE INDEX requests_overdue_at ON requests(org_id, overdue_at);
 
 -- Which promises a request blocks.
 CREATE TABLE request_promises (
