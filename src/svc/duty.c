@@ -59,15 +59,16 @@ int duty_touch_hook(svc_ctx *c, const char *case_id, json_t *in)
 	char owner[ID_SIZE];
 	int64_t met = 0;
 	case_owner(c, case_id, owner);
+	/* a duty already past due lapsed, even if no scheduler pass has marked it yet */
 	int rc = db_exec(c->db,
-			 "UPDATE update_duties SET status = 'met', closed_at = ?, owner_id = ? WHERE org_id = ? AND case_id = ? "
-			 "AND status = 'pending'",
-			 DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &met);
+			 "UPDATE update_duties SET status = CASE WHEN due_at >= ? THEN 'met' ELSE 'lapsed' END, closed_at = ?, owner_id = ? "
+			 "WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &met);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (met == 0)
 		return 0;
-	if (svc_event(c, "update_duty.met", "case", case_id, case_id, json_pack("{s:I}", "duties", (json_int_t)met)))
+	if (svc_event(c, "update_duty.met", "case", case_id, case_id, json_pack("{s:I}", "duties_closed", (json_int_t)met)))
 		return -1;
 	return duty_ensure_cadence(c, case_id);
 }

@@ -431,17 +431,6 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 		json_object_set_new(cj, "promise_policy",
 				    *pol && k->kind == ATT_POLICY_CONFLICT ? json_pack("{s:s,s:s}", "id", pol, "name", pol_name) : json_null());
 		json_array_append_new(causes, cj);
-		const char *hp = q ? q->holder_person_id : owner, *ht = q ? q->holder_team_id : NULL;
-		if (db_exec(c->db,
-			    "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
-			    "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
-				    DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL), DB_TXT(hp), DB_TXT(ht),
-				    DB_TXT(level), DB_TXT(q ? q->policy_id : NULL)),
-			    NULL) != DB_OK) {
-			json_decref(causes);
-			goto cleanup_err;
-		}
 	}
 	json_t *att = json_pack("{s:s,s:b,s:i,s:o,s:{s:s,s:s,s:o},s:o}", "rule", "v1", "owner_at_fault", res.owner_at_fault,
 				"lapsed_updates", res.lapsed_updates, "owner", svc_person_brief(c, owner), "promise", "id", promise_id,
@@ -458,6 +447,21 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 		json_decref(att);
 		svc_db_err(c, rc);
 		goto cleanup;
+	}
+	for (size_t i = 0; i < res.ncauses; i++) {
+		const struct att_cause *k = &res.causes[i];
+		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
+		if (db_exec(c->db,
+			    "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
+			    "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
+				    DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
+				    DB_TXT(q ? q->holder_person_id : owner), DB_TXT(q ? q->holder_team_id : NULL),
+				    DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
+			    NULL) != DB_OK) {
+			json_decref(att);
+			goto cleanup_err;
+		}
 	}
 	if (svc_event(c, "promise.broken", "promise", promise_id, case_id, json_pack("{s:s}", "breach_id", breach_id)) ||
 	    svc_event(c, "breach.recorded", "breach", breach_id, case_id, json_deep_copy(att)) ||
