@@ -33,7 +33,8 @@ struct server {
 	const struct serve_opts *o;
 	db_pool *pool;
 	fl_clock clock;
-	ratelimit *login_limit;
+	ratelimit *login_limit; /* 5 failed sign-ins per account in 15 minutes */
+	ratelimit *ip_limit;    /* 50 per client address in 15 minutes */
 	volatile sig_atomic_t stop;
 	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
 	struct writer *writer;   /* group commit (SQLite); NULL on PostgreSQL */
@@ -393,7 +394,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 
 	db *d = db_pool_take(s->pool);
 	svc_ctx c = {.db = d, .clock = &s->clock, .now = clock_now(&s->clock), .test_clock = s->o->test_clock,
-		     .login_limit = s->login_limit};
+		     .login_limit = s->login_limit, .ip_limit = s->ip_limit};
 	char session_id[ID_SIZE] = "", csrf[TOKEN_SIZE] = "", ip[64] = "";
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
@@ -674,6 +675,7 @@ int http_serve(const struct serve_opts *o)
 		}
 	}
 	s.login_limit = ratelimit_new(5, 15 * FL_MIN_MS);
+	s.ip_limit = ratelimit_new(50, 15 * FL_MIN_MS);
 	pthread_mutex_init(&s.tick_mu, NULL);
 	password_dummy_hash();
 
@@ -712,6 +714,7 @@ int http_serve(const struct serve_opts *o)
 	writer_stop(s.writer);
 	db_pool_close(s.pool);
 	ratelimit_free(s.login_limit);
+	ratelimit_free(s.ip_limit);
 	pthread_mutex_destroy(&s.tick_mu);
 	fprintf(stderr, "{\"stopped\":true}\n");
 	return 0;
