@@ -28,6 +28,21 @@ TEST(renders_facts_and_lists_them)
 	free(s);
 }
 
+TEST(repeats_a_fact_any_number_of_times)
+{
+	const char *used[WORDS_MAX_USED];
+	size_t n;
+	char tmpl[400] = "", want[400] = "";
+	for (int i = 0; i < 12; i++) {
+		strncat(tmpl, "{customer} ", sizeof tmpl - strlen(tmpl) - 1);
+		strncat(want, "Mr. Jones ", sizeof want - strlen(want) - 1);
+	}
+	char *s = words_render(tmpl, FACTS, NF, used, &n);
+	CHECK_STR(s, want);
+	CHECK(n == 1);
+	free(s);
+}
+
 TEST(never_claims_a_missing_fact)
 {
 	const char *used[WORDS_MAX_USED];
@@ -95,6 +110,7 @@ TEST(selection_follows_the_situation)
 int main(void)
 {
 	RUN(renders_facts_and_lists_them);
+	RUN(repeats_a_fact_any_number_of_times);
 	RUN(never_claims_a_missing_fact);
 	RUN(every_default_template_is_valid);
 	RUN(check_refuses_bad_templates);
