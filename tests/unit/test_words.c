@@ -33,9 +33,10 @@ TEST(repeats_a_fact_any_number_of_times)
 	const char *used[WORDS_MAX_USED];
 	size_t n;
 	char tmpl[400] = "", want[400] = "";
+	size_t tl = 0, wl = 0;
 	for (int i = 0; i < 12; i++) {
-		strncat(tmpl, "{customer} ", sizeof tmpl - strlen(tmpl) - 1);
-		strncat(want, "Mr. Jones ", sizeof want - strlen(want) - 1);
+		tl += (size_t)snprintf(tmpl + tl, sizeof tmpl - tl, "{customer} ");
+		wl += (size_t)snprintf(want + wl, sizeof want - wl, "Mr. Jones ");
 	}
 	char *s = words_render(tmpl, FACTS, NF, used, &n);
 	CHECK_STR(s, want);
