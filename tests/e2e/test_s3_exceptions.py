@@ -310,5 +310,59 @@ def test_bad_input_changes_nothing():
         eq(mia.ok("GET", "/api/v1/exceptions/" + eid)["status"], "proposed", "still proposed")
 
 
+def test_similar_exceptions_grouped_and_adopted_together():
+    with Server(demo=True, start=START) as s:
+        mia, noah, grace = people(s, "mia", "noah", "grace")
+        other_policy = grace.ok("POST", "/api/v1/policies", {"name": "Credits up to $20", "kind": "limit",
+                                                             "owner": mail("grace"), "text": "credits up to $20",
+                                                             "limits": {"max_credit": 20}}, status=201)
+        cid = open_case(mia)["id"]
+        ids = []
+        for amount in (70, 90, 110):
+            eid = propose(mia, cid, amount=amount).json["id"]
+            noah.ok("POST", "/api/v1/exceptions/%s/cosign" % eid)
+            ids.append(eid)
+        credit = mia.ok("POST", "/api/v1/cases/%s/exceptions" % cid,
+                        {"policy": other_policy["id"], "kind": "credit", "amount": 40, "description": "credit $40",
+                         "reasoning": "two outages this month"}, status=201)
+        noah.ok("POST", "/api/v1/exceptions/%s/cosign" % credit["id"])
+        queue = grace.ok("GET", "/api/v1/exception-reviews")
+        groups = {(g["policy"]["name"], g["kind"]): g for g in queue["groups"]}
+        eq(groups[(POLICY, "refund")]["this_quarter"], 3, "three refunds departed from the same limit")
+        check(groups[(POLICY, "refund")]["summary"].startswith("3 exceptions this quarter departed from the same limit"),
+              "summary: %r" % groups[(POLICY, "refund")]["summary"])
+        eq(groups[("Credits up to $20", "credit")]["this_quarter"], 1, "the credit is its own group")
+        proposals_before = grace.ok("GET", "/api/v1/policy-proposals")["items"]
+        # an exception of another policy can't join the verdict; the whole review is refused
+        r = grace.post("/api/v1/exceptions/%s/review" % ids[0], {"verdict": "adopt", "reasoning": "r", "proposal": "p",
+                                                                 "also": [ids[1], credit["id"]]})
+        refused(r, 422, "other_policy", "only the same policy joins a verdict")
+        eq([mia.ok("GET", "/api/v1/exceptions/" + i)["review_status"] for i in ids], ["pending"] * 3,
+           "the refused review changed nothing")
+        eq(grace.ok("GET", "/api/v1/policy-proposals")["items"], proposals_before, "and opened no proposal")
+        rv = grace.ok("POST", "/api/v1/exceptions/%s/review" % ids[0],
+                      {"verdict": "adopt", "reasoning": "a pattern, not a one-off",
+                       "proposal": "Fees caused by our error are refunded in full", "also": ids[1:]})
+        eq(sorted(x["id"] for x in rv["proposal"]["exceptions"]), sorted(ids), "the proposal links all three")
+        eq([mia.ok("GET", "/api/v1/exceptions/" + i)["review"]["verdict"] for i in ids], ["adopt"] * 3, "all adopted")
+        # a later review can join the open proposal
+        eid = propose(mia, cid, amount=130).json["id"]
+        noah.ok("POST", "/api/v1/exceptions/%s/cosign" % eid)
+        j = grace.ok("POST", "/api/v1/exceptions/%s/review" % eid, {"verdict": "adopt", "reasoning": "same again",
+                                                                     "proposal_id": rv["proposal"]["id"]})
+        eq(len(j["proposal"]["exceptions"]), 4, "joined the open proposal")
+        refused(grace.post("/api/v1/exceptions/%s/review" % credit["id"],
+                           {"verdict": "adopt", "reasoning": "r", "proposal_id": rv["proposal"]["id"]}),
+                422, "proposal_other_policy", "a proposal changes one policy")
+        refused(grace.post("/api/v1/exceptions/%s/review" % credit["id"], {"verdict": "one_off", "reasoning": "r",
+                                                                           "proposal": "p"}),
+                400, "proposal_needs_adopt", "only adopt opens a proposal")
+        one = grace.ok("POST", "/api/v1/exceptions/%s/review" % credit["id"], {"verdict": "one_off", "reasoning": "outages"})
+        eq(one["review"]["verdict"], "one_off", "kept as a one-off")
+        rej = grace.ok("POST", "/api/v1/policy-proposals/%s/reject" % rv["proposal"]["id"], {"reason": "not yet"})
+        eq(rej["status"], "rejected", "a proposal can be rejected")
+        eq(grace.ok("GET", "/api/v1/reports/exceptions?from=2030-01-01T00:00:00Z")["totals"]["adopted"], 4, "report: adopted")
+
+
 if __name__ == "__main__":
     run_module(globals())
