@@ -39,5 +39,6 @@ int cmd_tick(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_copydb(int argc, char **argv);
 
 #endif
