@@ -347,8 +347,10 @@ static int pg_begin(db *base, int write)
 {
 	pg_db *d = (pg_db *)base;
 	heal(d);
-	/* READ COMMITTED for both: each statement sees what is committed when it starts. */
-	return pg_exec_script(base, write ? "BEGIN" : "BEGIN READ ONLY");
+	/* READ COMMITTED for both: each statement sees what is committed when it starts.  A read
+	 * transaction is not READ ONLY: as on SQLite (deferred BEGIN) it may still write. */
+	(void)write;
+	return pg_exec_script(base, "BEGIN");
 }
 
 static int pg_commit(db *base)
