@@ -31,21 +31,40 @@ static int has(const struct names *t, const char *name)
 	return 0;
 }
 
-/* Tables in creation order. */
+/* Tables in creation order.  SQLite: virtual tables (FTS5) are listed, their shadow tables
+ * (NAME_data, NAME_idx, ...) are not - copying a virtual table's rows rebuilds them. */
 static int list_tables(db *d, struct names *out)
 {
 	const char *sql = db_dialect(d) == DB_POSTGRES
-				  ? "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+				  ? "SELECT c.relname, 0 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 				    "WHERE c.relkind IN ('r','p') AND n.nspname = current_schema() ORDER BY c.oid"
-				  : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-				    "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY rowid";
+				  : "SELECT name, sql LIKE 'CREATE VIRTUAL%' FROM sqlite_master WHERE type = 'table' "
+				    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid";
 	db_res *r;
+	struct names virt = {0};
 	int rc = db_query(d, sql, DB_NOARGS, &r);
 	if (rc != DB_OK)
 		return rc;
-	while ((rc = db_next(r)) == 1 && out->n < MAX_TABLES)
+	while ((rc = db_next(r)) == 1 && out->n < MAX_TABLES) {
+		if (db_int(r, 1) && virt.n < MAX_TABLES)
+			virt.v[virt.n++] = xstrdup(db_text(r, 0));
 		out->v[out->n++] = xstrdup(db_text(r, 0));
+	}
 	db_res_free(r);
+	int keep = 0;
+	for (int i = 0; i < out->n; i++) {
+		int shadow = 0;
+		for (int j = 0; j < virt.n && !shadow; j++) {
+			size_t l = strlen(virt.v[j]);
+			shadow = strncmp(out->v[i], virt.v[j], l) == 0 && out->v[i][l] == '_';
+		}
+		if (shadow)
+			free(out->v[i]);
+		else
+			out->v[keep++] = out->v[i];
+	}
+	out->n = keep;
+	names_free(&virt);
 	return rc < 0 ? rc : DB_OK;
 }
 
@@ -99,12 +118,38 @@ static int pg_fk_deferral(db *d, int on, char *err, unsigned long errlen)
 	return bad ? -1 : 0;
 }
 
+/* Read a table in batches: PostgreSQL would otherwise hold a whole table (events!) in memory;
+ * a cursor in the source's snapshot transaction hands it over 5,000 rows at a time. */
+static int open_batch(db *from, const char *table, int first, db_res **r)
+{
+	if (db_dialect(from) != DB_POSTGRES) {
+		if (!first)
+			return DB_ERROR;
+		char *sel = xasprintf("SELECT * FROM %s", table);
+		int rc = db_query(from, sel, DB_NOARGS, r);
+		free(sel);
+		return rc;
+	}
+	if (first) {
+		char *decl = xasprintf("DECLARE fl_copy NO SCROLL CURSOR FOR SELECT * FROM %s", table);
+		int rc = db_exec_script(from, decl);
+		free(decl);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return db_query(from, "FETCH 5000 FROM fl_copy", DB_NOARGS, r);
+}
+
+static void close_batches(db *from)
+{
+	if (db_dialect(from) == DB_POSTGRES)
+		db_exec_script(from, "CLOSE fl_copy");
+}
+
 static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *err, unsigned long errlen)
 {
-	char *sel = xasprintf("SELECT * FROM %s", table);
 	db_res *r;
-	int rc = db_query(from, sel, DB_NOARGS, &r);
-	free(sel);
+	int rc = open_batch(from, table, 1, &r);
 	if (rc != DB_OK) {
 		snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
 		return -1;
@@ -137,22 +182,35 @@ static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *
 
 	db_arg args[MAX_COLS];
 	int res = 0;
-	while ((rc = db_next(r)) == 1) {
-		for (int i = 0; i < ncol; i++)
-			args[i] = db_is_null(r, i) ? DB_NULL : DB_TXT(db_text(r, i));
-		if (db_exec(to, ins, args, ncol, NULL) != DB_OK) {
-			snprintf(err, errlen, "writing %s: %s", table, db_errmsg(to));
+	for (;;) {
+		int got = 0;
+		while ((rc = db_next(r)) == 1) {
+			got++;
+			for (int i = 0; i < ncol; i++)
+				args[i] = db_is_null(r, i) ? DB_NULL : DB_TXT(db_text(r, i));
+			if (db_exec(to, ins, args, ncol, NULL) != DB_OK) {
+				snprintf(err, errlen, "writing %s: %s", table, db_errmsg(to));
+				res = -1;
+				break;
+			}
+			(*rows)++;
+		}
+		if (rc < 0 && res == 0) {
+			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
+			res = -1;
+		}
+		db_res_free(r);
+		r = NULL;
+		if (res || !got || db_dialect(from) != DB_POSTGRES)
+			break;
+		if (open_batch(from, table, 0, &r) != DB_OK) {
+			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
 			res = -1;
 			break;
 		}
-		(*rows)++;
 	}
-	if (rc < 0 && res == 0) {
-		snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
-		res = -1;
-	}
+	close_batches(from);
 	free(ins);
-	db_res_free(r);
 	return res;
 }
 
