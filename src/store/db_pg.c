@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/util.h"
 #include "store/db.h"
@@ -245,13 +246,27 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 	return map_res(d, r);
 }
 
-static int pg_exec(db *base, const char *sql, const db_arg *args, int n, int64_t *changes)
+/* Outside a transaction, a read that failed because the connection broke (database restarted
+ * since the last use) is run again once on a new connection.  Writes are not: whether a write
+ * reached the database before the break is unknown, so its failure is reported. */
+static int run_healing(db *base, const char *sql, const db_arg *args, int n, PGresult **r)
 {
 	pg_db *d = (pg_db *)base;
 	if (!base->in_tx)
 		heal(d);
+	int rc = run(d, sql, args, n, r);
+	if (rc != DB_OK && !base->in_tx && PQstatus(d->c) != CONNECTION_OK && strncasecmp(sql, "SELECT", 6) == 0) {
+		PQclear(*r);
+		heal(d);
+		rc = run(d, sql, args, n, r);
+	}
+	return rc;
+}
+
+static int pg_exec(db *base, const char *sql, const db_arg *args, int n, int64_t *changes)
+{
 	PGresult *r;
-	int rc = run(d, sql, args, n, &r);
+	int rc = run_healing(base, sql, args, n, &r);
 	if (changes)
 		*changes = rc == DB_OK && r ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
 	PQclear(r);
@@ -261,10 +276,8 @@ static int pg_exec(db *base, const char *sql, const db_arg *args, int n, int64_t
 static int pg_query(db *base, const char *sql, const db_arg *args, int n, db_res **out)
 {
 	pg_db *d = (pg_db *)base;
-	if (!base->in_tx)
-		heal(d);
 	PGresult *r;
-	int rc = run(d, sql, args, n, &r);
+	int rc = run_healing(base, sql, args, n, &r);
 	if (rc != DB_OK) {
 		PQclear(r);
 		return rc;
@@ -350,7 +363,14 @@ static int pg_begin(db *base, int write)
 	/* READ COMMITTED for both: each statement sees what is committed when it starts.  A read
 	 * transaction is not READ ONLY: as on SQLite (deferred BEGIN) it may still write. */
 	(void)write;
-	return pg_exec_script(base, "BEGIN");
+	int rc = pg_exec_script(base, "BEGIN");
+	if (rc != DB_OK && PQstatus(d->c) != CONNECTION_OK) {
+		/* the server went away since the last transaction (restart, failover): nothing has
+		 * happened in this transaction yet, so reconnect and begin again once */
+		heal(d);
+		rc = pg_exec_script(base, "BEGIN");
+	}
+	return rc;
 }
 
 static int pg_commit(db *base)
