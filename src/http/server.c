@@ -521,6 +521,21 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 	return ret;
 }
 
+/* libmicrohttpd hands the handler the path without the query string; the URL cap covers both. */
+static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
+	return MHD_YES;
+}
+
+static size_t url_length(struct MHD_Connection *con, const char *url)
+{
+	size_t n = strlen(url);
+	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, add_arg_len, &n);
+	return n;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 			       const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -564,7 +579,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	enum MHD_Result ret;
 	if (q->too_big) {
 		ret = reply_error(con, q, ERR_TOO_LARGE, "body_too_large", "the request body is over 1 MiB");
-	} else if (strlen(url) > MAX_URL) {
+	} else if (url_length(con, url) > MAX_URL) {
 		ret = reply_error(con, q, ERR_URI_TOO_LONG, "uri_too_long", "the URL is too long");
 	} else if (strcmp(url, "/healthz") == 0) {
 		q->status = 200;
