@@ -15,6 +15,7 @@
 static void (*const PARTS[])(struct demo *) = {
 	demo_people,
 	demo_promises,
+	demo_exceptions,
 	NULL,
 };
 

@@ -2,6 +2,7 @@
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
 #include "svc/case.h"
+#include "svc/exception.h"
 #include "svc/promise.h"
 #include "svc/resources.h"
 #include "svc/tick.h"
@@ -10,13 +11,17 @@ extern const struct route clock_routes[];
 
 static const struct route *const TABLES[] = {
 	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes,
-	promise_routes, request_routes, alert_routes, suggest_routes, report_routes, NULL,
+	promise_routes, request_routes, alert_routes, suggest_routes, report_routes,
+	exception_routes, exception_review_routes,
+	NULL,
 };
 
 const struct route *const *svc_route_tables(void) { return TABLES; }
 
 static const case_view_fn VIEW_PARTS[] = {
-	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part, NULL,
+	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part,
+	exception_case_view,
+	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 
@@ -33,6 +38,7 @@ const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
  * at risk before the promise's own breach is judged; duties lapse last. */
 static const tick_fn TICK_PARTS[] = {
 	request_tick_remind, request_tick_followup, request_tick_overdue, request_tick_escalate, promise_tick_breach, duty_tick_lapse,
+	exception_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
@@ -40,7 +46,8 @@ const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 int tick_run(svc_ctx *c, json_t *summary)
 {
 	svc_actor saved = c->actor;
-	int rc = 0;
+	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
+	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
 	for (const tick_fn *t = svc_tick_parts(); *t && rc == 0; t++)
 		rc = (*t)(c, summary);
 	c->actor = saved;
