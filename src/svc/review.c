@@ -222,8 +222,9 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 	learning_manager_of(c, row.owner_id, owner);
 	if (!*owner)
 		str_copy(owner, sizeof owner, row.owner_id);
-	/* the team for the report: where the attribution points (the holder's team), else the case's */
-	const char *ateam = find_key(attribution, "team_id");
+	/* the team for the report: where the attribution's causes point (the first holder's team),
+	 * else the case's team */
+	const char *ateam = find_key(json_object_get(attribution, "causes"), "team_id");
 	str_copy(team, sizeof team, ateam ? ateam : row.team_id);
 	facts = facts_of(c, view, promise_id, attribution, boundaries, policies);
 	facts_text = json_dumps(facts, JSON_COMPACT);
