@@ -374,5 +374,23 @@ def test_coaching_note_access():
         eq((r.status, code(r)), (403, "no_legal_hold"), "no reading after release")
 
 
+def test_demo_learning_part():
+    with Server(demo=True, test_clock=False) as s:
+        riley, jo, taylor, kim = login(s, "riley"), login(s, "jo"), login(s, "taylor"), login(s, "kim")
+        lead = riley.ok("GET", "/api/v1/reports/leadership")
+        rows = [x for x in lead["overdue_system_issue_responses"] if "resend status" in x["title"]]
+        eq([x["owner"]["email"] for x in rows], [em("avery")], "Jo's issue, owned by Avery, is overdue")
+        issue = riley.ok("GET", rows[0]["link"])
+        eq(issue["raised_by"]["email"], em("jo"), "raised by Jo from her survey answer")
+        check(issue["survey_id"] is not None and issue["question"] == 2, "from the tools question")
+        notes = jo.ok("GET", "/api/v1/coaching-notes")["items"]
+        eq([n["supervisor"]["email"] for n in notes], [em("taylor")], "Jo's coaching note from Taylor")
+        eq(kim.ok("GET", "/api/v1/coaching-notes")["items"], [], "invisible to Kim")
+        reviews = [r for r in taylor.ok("GET", "/api/v1/reviews")["items"] if "Two phones" in r["case"]["subject"]]
+        check(len(reviews) >= 1, "Sam's case has a review")
+        rv = taylor.ok("GET", "/api/v1/reviews/" + reviews[0]["id"])
+        eq(sorted(c["category"] for c in rv["causes"]), ["coordination_handoff", "policy"], "policy and coordination causes")
+
+
 if __name__ == "__main__":
     run_module(globals())
