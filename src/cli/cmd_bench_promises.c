@@ -93,7 +93,7 @@ int cmd_bench_promises(int argc, char **argv)
 	int64_t far = now + 365 * FL_DAY_MS, past = now - FL_HOUR_MS;
 	run(dbh, SEQ "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
 		     "created_at, updated_at) SELECT ?, 'bc_' || i, 1000000 + i, ?, 'bench', 'phone', 'open', ?, ?, ?, ?, ? FROM n",
-	    DB_ARGS(DB_INT(open_cases + due), DB_TXT(org), DB_TXT(cust), DB_TXT(person), DB_TXT(team), DB_TXT(person),
+	    DB_ARGS(DB_INT(open_cases), DB_TXT(org), DB_TXT(cust), DB_TXT(person), DB_TXT(team), DB_TXT(person),
 		    DB_INT(d.c.now), DB_INT(d.c.now)));
 	/* pending promises and requests, none due: timers a year away */
 	run(dbh, SEQ "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at) "
@@ -104,10 +104,15 @@ int cmd_bench_promises(int argc, char **argv)
 		     "? + i - 3600000, ? + i - 7200000, ? + i FROM n",
 	    DB_ARGS(DB_INT(pending - pending / 2), DB_TXT(org), DB_INT(open_cases), DB_INT(far), DB_TXT(person), DB_TXT(team),
 		    DB_INT(d.c.now), DB_INT(far), DB_INT(far), DB_INT(far)));
-	/* the due ones, with real ids (the scheduler loads them by id): each on its own case */
+	/* the due ones, with real ids (the scheduler and the breach hooks load them by id): each on its
+	 * own case */
 	for (long i = 0; i < due; i++) {
-		char id[ID_SIZE], case_id[32];
-		snprintf(case_id, sizeof case_id, "bc_%ld", open_cases + 1 + i);
+		char id[ID_SIZE], case_id[ID_SIZE];
+		id_new(case_id, "case", d.c.now + i);
+		run(dbh, "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+			 "created_at, updated_at) VALUES (?,?,?,?,'bench due','phone','open',?,?,?,?,?)",
+		    DB_ARGS(DB_TXT(org), DB_TXT(case_id), DB_INT(2000000 + i), DB_TXT(cust), DB_TXT(person), DB_TXT(team), DB_TXT(person),
+			    DB_INT(d.c.now), DB_INT(d.c.now)));
 		if (i % 2 == 0) {
 			id_new(id, "prom", d.c.now + i);
 			run(dbh, "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at) "
