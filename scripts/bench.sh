@@ -86,6 +86,7 @@ machine() {
 	echo "- Kernel: $(uname -sr)"
 	echo "- Memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 	echo "- SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1), libmicrohttpd $(pkg-config --modversion libmicrohttpd), wrk $(wrk -v 2>&1 | head -n1 | cut -d' ' -f2)"
+	echo "- Load average before the run (the machine is shared): $(cut -d" " -f1-3 /proc/loadavg)"
 	echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); server threads ${FRONTLINE_THREADS:-8}; wrk -t$WT -c$CONN -d$DUR; servers $SERVERS"
 }
 
