@@ -13,7 +13,7 @@
 #   BENCH_OUT      where the report goes (default build/bench/report.md)
 set -eu
 cd "$(dirname "$0")/.."
-BIN=$PWD/frontline
+BIN=$PWD/build/bench/frontline  # a copy: rebuilding ./frontline during a run does not change it
 SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
 MAIN=${BENCH_MAIN:-100000}
 ORGS=${BENCH_ORGS:-50}
@@ -24,7 +24,8 @@ SERVERS=${BENCH_SERVERS:-1}
 WORK=$PWD/build/bench
 OUT=${BENCH_OUT:-$WORK/report.md}
 mkdir -p "$WORK"
-[ -x "$BIN" ] || make -s frontline
+[ -x frontline ] || make -s frontline
+cp frontline "$BIN"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (make deps)"; exit 1; }
 
 PIDS=()
