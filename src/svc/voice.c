@@ -967,7 +967,7 @@ static int leadership_report(svc_ctx *c, const char *const *p, json_t *in, json_
 	}
 	*out = json_pack("{s:o,s:o,s:o,s:o,s:{s:s,s:s},s:o}", "at", svc_time(c->now), "overdue_system_issue_responses", issues,
 			 "overdue_review_actions", actions, "overdue_reviews", reviews, "overdue_requests", "report",
-			 "/api/v1/reports/requests?overdue=true", "about",
+			 "/api/v1/reports/overdue-requests", "about",
 			 "overdue requests by holder and level are on the requests report (promises capability)", "items", items);
 	return 0;
 }
