@@ -268,3 +268,31 @@ size_t rota_gaps(struct rota_interval *iv, size_t n, int64_t from, int64_t to, s
 	*out = g.v;
 	return g.n;
 }
+
+int rota_hours_open(const char *ranges, int minute)
+{
+	if (!ranges || !*ranges || strcmp(ranges, "closed") == 0)
+		return 0;
+	int open = 0;
+	const char *p = ranges;
+	for (;;) {
+		char a[6], b[6];
+		if (strlen(p) < 11 || p[5] != '-')
+			return -1;
+		memcpy(a, p, 5);
+		a[5] = '\0';
+		memcpy(b, p + 6, 5);
+		b[5] = '\0';
+		int from = rota_parse_hhmm(a, 0), to = rota_parse_hhmm(b, 1);
+		if (from < 0 || to < 0 || to <= from)
+			return -1;
+		if (minute >= from && minute < to)
+			open = 1;
+		p += 11;
+		if (*p == '\0')
+			return open;
+		if (*p != ',')
+			return -1;
+		p++;
+	}
+}

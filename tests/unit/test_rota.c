@@ -249,6 +249,19 @@ TEST(parsing)
 	CHECK(rota_parse_date("2026-03-02", &d) == 0 && tz_weekday(d) == 0);
 }
 
+TEST(opening_hours)
+{
+	CHECK(rota_hours_open("09:00-17:00", 9 * 60) == 1);
+	CHECK(rota_hours_open("09:00-17:00", 17 * 60) == 0);
+	CHECK(rota_hours_open("09:00-12:00,13:00-17:30", 12 * 60 + 30) == 0);
+	CHECK(rota_hours_open("09:00-12:00,13:00-17:30", 17 * 60 + 29) == 1);
+	CHECK(rota_hours_open("00:00-24:00", 1439) == 1);
+	CHECK(rota_hours_open("closed", 600) == 0 && rota_hours_open("", 600) == 0);
+	CHECK(rota_hours_open("17:00-09:00", 600) == -1);
+	CHECK(rota_hours_open("9-5", 600) == -1);
+	CHECK(rota_hours_open("09:00-17:00;", 600) == -1);
+}
+
 int main(void)
 {
 	RUN(tz_offsets_agree_with_libc);
@@ -260,5 +273,6 @@ int main(void)
 	RUN(overrides_cover_absence);
 	RUN(weekday_gaps_known_answer);
 	RUN(parsing);
+	RUN(opening_hours);
 	DONE();
 }
