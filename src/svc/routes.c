@@ -2,18 +2,19 @@
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
 #include "svc/case.h"
+#include "svc/directory.h"
 #include "svc/resources.h"
 #include "svc/tick.h"
 
 extern const struct route clock_routes[];
 
 static const struct route *const TABLES[] = {
-	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes, NULL,
+	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes, directory_routes, oncall_routes, knowledge_routes, NULL,
 };
 
 const struct route *const *svc_route_tables(void) { return TABLES; }
 
-static const case_view_fn VIEW_PARTS[] = {NULL};
+static const case_view_fn VIEW_PARTS[] = {kb_case_view, NULL};
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 
 static const case_hook_fn TOUCH_HOOKS[] = {NULL};
@@ -25,7 +26,7 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 static const breach_hook_fn BREACH_HOOKS[] = {NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 
-static const tick_fn TICK_PARTS[] = {NULL};
+static const tick_fn TICK_PARTS[] = {oncall_tick, NULL};
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 
 int tick_run(svc_ctx *c, json_t *summary)
