@@ -14,6 +14,7 @@
 
 static void (*const PARTS[])(struct demo *) = {
 	demo_people,
+	demo_directory,
 	NULL,
 };
 

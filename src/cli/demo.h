@@ -36,5 +36,6 @@ void demo_tick(struct demo *d);
 
 /* The parts, in order (cli/demo.c lists them). */
 void demo_people(struct demo *d);
+void demo_directory(struct demo *d);
 
 #endif

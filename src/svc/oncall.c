@@ -957,7 +957,17 @@ static int calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct window_q q;
 	struct rota_set set;
-	if (window_of(c, in, &q, &set))
+	json_t *win = json_deep_copy(in);
+	if (!json_object_get(win, "from")) {
+		/* from the start of the UTC day a week ago, so that a subscribed calendar sees the same
+		 * events (and UIDs) on every refresh during a day */
+		int64_t day0 = tz_floordiv(c->now, FL_DAY_MS) * FL_DAY_MS - 7 * FL_DAY_MS;
+		json_object_set_new(win, "from", svc_time(day0));
+		json_object_set_new(win, "weeks", json_integer(in_int(in, "weeks", 2) + 1));
+	}
+	int wrc = window_of(c, win, &q, &set);
+	json_decref(win);
+	if (wrc)
 		return -1;
 	struct ical_event *ev = NULL;
 	size_t nev = 0;
