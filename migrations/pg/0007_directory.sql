@@ -34,7 +34,7 @@ CREATE TABLE person_skills (
   FOREIGN KEY (org_id, skill_id) REFERENCES skills(org_id, id),
   FOREIGN KEY (org_id, location_id) REFERENCES locations(org_id, id)
 );
-CREATE INDEX person_skills_skill ON person_skills(org_id, skill_id, location_id);
+CREATE INDEX person_skills_skill ON person_skills(org_id, skill_id, location_id, person_id);
 
 -- A rota covers one skill in one area: a location, or a region (location_id NULL).  Its layers
 -- (primary, secondary) are JSON: [{"layer","members":[person ids],"handoff":"sat 09:00" or "09:00",

@@ -261,7 +261,7 @@ static int rotas_load(svc_ctx *c, const char *where, const char *arg, const char
 		      struct rota_set *set)
 {
 	db_res *r;
-	char *sql = xasprintf("SELECT " ROTA_COLS ROTA_FROM "WHERE r.org_id = ? %s ORDER BY s.name, r.name", where);
+	char *sql = xasprintf("SELECT " ROTA_COLS ROTA_FROM "WHERE r.org_id = ? %s ORDER BY s.name, LOWER(r.name), r.id", where);
 	int rc;
 	if (arg2)
 		rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(arg), DB_TXT(arg2)), &r);
@@ -745,8 +745,7 @@ int oncall_who(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at
 	}
 	free(holidays);
 	if (db_query(c->db,
-		     "SELECT ps.person_id, ps.location_id FROM person_skills ps JOIN people p ON p.org_id = ps.org_id AND "
-		     "p.id = ps.person_id WHERE ps.org_id = ? AND ps.skill_id = ? AND p.active = 1",
+		     "SELECT person_id, location_id FROM person_skills WHERE org_id = ? AND skill_id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(skill_id)), &r) == DB_OK) {
 		while (db_next(r) == 1) {
 			for (size_t i = 0; i < nlocs; i++) {
