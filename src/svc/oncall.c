@@ -455,6 +455,34 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return rota_view(c, id, out);
 }
 
+/* A new time zone for the stored layers: their hand-overs must exist there too. */
+static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
+{
+	db_res *r;
+	json_t *layers = NULL;
+	if (db_query(c->db, "SELECT layers FROM rotas WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)),
+		     &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1)
+		layers = json_loads(db_text(r, 0), 0, NULL);
+	db_res_free(r);
+	int rc = 0;
+	for (size_t i = 0; i < json_array_size(layers) && rc == 0; i++) {
+		struct layer_rt l;
+		if (parse_layer(c, json_array_get(layers, i), 0, 0, &l, NULL) == 0) {
+			int64_t from = rota_handover(z, &l.l, 0);
+			if (from < c->now)
+				from = c->now;
+			rc = rota_check(z, &l.l, from, from + CHECK_AHEAD_MS, &c->err);
+		} else {
+			err_clear(&c->err);
+		}
+		free(l.members);
+	}
+	json_decref(layers);
+	return rc;
+}
+
 static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
@@ -477,6 +505,8 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			       "unknown time zone (use an IANA name such as America/Chicago)");
 	json_t *layers = NULL;
 	if (json_object_get(in, "layers") && layers_from_request(c, json_object_get(in, "layers"), z, &layers))
+		return -1;
+	if (!layers && in_str(in, "tz") && check_stored_layers(c, p[0], z))
 		return -1;
 	char *text = layers ? json_dumps(layers, JSON_COMPACT) : NULL;
 	json_t *act = json_object_get(in, "active");
