@@ -18,8 +18,11 @@ static const struct command {
 	{"tick", cmd_tick, "tick --db PATH            run one scheduler pass now (cron)"},
 	{"audit", cmd_audit, "audit verify --db PATH [--org SLUG]   check the history hash chains"},
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
+	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
 	{"help", cmd_help, "help                      this text"},
+	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */
+	{"bench-seed-learning", cmd_bench_seed_learning, NULL}, /* hidden: scripts/bench-learning.sh */
 	{NULL, NULL, NULL},
 };
 
@@ -29,7 +32,8 @@ static int cmd_help(int argc, char **argv)
 	(void)argv;
 	printf("usage: frontline COMMAND [options]\n\n");
 	for (const struct command *c = COMMANDS; c->name; c++)
-		printf("  frontline %s\n", c->help);
+		if (c->help)
+			printf("  frontline %s\n", c->help);
 	printf("\nand the API commands (`frontline commands` lists them), for example:\n"
 	       "  frontline case open --db D --as EMAIL --subject S --channel chat --customer-name NAME\n"
 	       "  frontline case offer CASE_ID --to EMAIL --db D --as EMAIL\n\n"

@@ -1,6 +1,6 @@
 -- 0007: the directory (locations' regions and holidays, skills, who has which skill where),
--- on-call rotas with layers and overrides, routing offers to whoever is on call, notices to
--- offerers, and knowledge articles with revisions and links from cases.
+-- on-call rotas with layers and overrides, routing offers to whoever is on call, and knowledge
+-- articles with revisions and links from cases.
 ALTER TABLE locations ADD COLUMN region TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE location_holidays (
@@ -85,20 +85,7 @@ ALTER TABLE offers ADD COLUMN route_tried TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE offers ADD COLUMN route_step INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX offers_expiry ON offers(status, expires_at);
 
--- What the person who made a routed offer is told.
-CREATE TABLE route_notices (
-  org_id TEXT NOT NULL,
-  id TEXT NOT NULL,
-  person_id TEXT NOT NULL,
-  case_id TEXT NOT NULL,
-  offer_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  text TEXT NOT NULL,
-  created_at BIGINT NOT NULL,
-  PRIMARY KEY (org_id, id),
-  FOREIGN KEY (org_id, person_id) REFERENCES people(org_id, id)
-);
-CREATE INDEX route_notices_person ON route_notices(org_id, person_id, created_at);
+-- The person who made a routed offer is told through alerts (0004).
 
 CREATE TABLE articles (
   org_id TEXT NOT NULL REFERENCES orgs(id),

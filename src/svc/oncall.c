@@ -12,6 +12,7 @@
 #include "core/rota.h"
 #include "svc/case.h"
 #include "svc/directory.h"
+#include "svc/promise.h"
 #include "svc/resources.h"
 #include "svc/settings.h"
 #include "svc/tick.h"
@@ -1116,19 +1117,6 @@ static int case_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return offer_view(c, offer_id, out);
 }
 
-static int notice_add(svc_ctx *c, const char *person, const char *case_id, const char *offer_id, const char *kind,
-		      const char *text)
-{
-	char id[ID_SIZE];
-	id_new(id, "ntc", c->now);
-	int rc = db_exec(c->db,
-			 "INSERT INTO route_notices (org_id, id, person_id, case_id, offer_id, kind, text, created_at) VALUES (?,?,?,?,?,?,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person), DB_TXT(case_id), DB_TXT(offer_id), DB_TXT(kind),
-				 DB_TXT(text), DB_INT(c->now)),
-			 NULL);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
-}
-
 struct due_offer {
 	char org[ID_SIZE], id[ID_SIZE], case_id[ID_SIZE], from[ID_SIZE], to[ID_SIZE], skill[ID_SIZE], loc[ID_SIZE];
 	char *tried;
@@ -1207,7 +1195,7 @@ int oncall_tick(svc_ctx *c, json_t *summary)
 		else
 			text = xasprintf("Case #%lld was not accepted by %s in time and nobody else is on call; it stays with its owner.",
 					 row.number, json_string_value(json_object_get(was, "name")));
-		rc = notice_add(c, d->from, d->case_id, d->id, *to ? "offer_moved" : "offer_unanswered", text);
+		rc = alert_add(c, d->from, *to ? "offer_moved" : "offer_unanswered", d->case_id, "offer", d->id, "%s", text);
 		if (rc == 0)
 			rc = svc_event(c, "case.offer_expired", "offer", d->id, d->case_id,
 				       json_pack("{s:s,s:s?,s:s}", "to", d->to, "next", *to ? to : NULL, "notice", text));
@@ -1231,12 +1219,13 @@ int oncall_tick(svc_ctx *c, json_t *summary)
 	return 0;
 }
 
+/* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
 static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;
 	if (db_query(c->db,
-		     "SELECT id, kind, case_id, offer_id, text, created_at FROM route_notices WHERE org_id = ? AND person_id = ? "
-		     "ORDER BY created_at DESC, id DESC LIMIT ?",
+		     "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
+		     "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r) != DB_OK)
 		return svc_db_err(c, DB_ERROR);
 	json_t *items = json_array();

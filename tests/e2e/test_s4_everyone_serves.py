@@ -153,6 +153,8 @@ def test_routing_moves_on_and_tells_the_offerer():
         notes = omar.ok("GET", "/api/v1/routing/notices")["items"]
         check(len(notes) == 1 and notes[0]["kind"] == "offer_moved" and "Helen Park" in notes[0]["text"],
               "Omar is told: %r" % notes)
+        alerts = omar.ok("GET", "/api/v1/alerts")["items"]
+        check(any(a["kind"] == "offer_moved" for a in alerts), "and it is among his alerts: %r" % alerts)
         s.advance(minutes=1)
         eq(len(omar.ok("GET", "/api/v1/routing/notices")["items"]), 1, "exactly once")
         s.advance(minutes=61)
