@@ -124,5 +124,9 @@ CREATE TABLE case_articles (
   FOREIGN KEY (org_id, article_id) REFERENCES articles(org_id, id)
 );
 
--- Full-text search: svc/knowledge.c kb_search() branches on the dialect; the PostgreSQL side
--- (tsvector column + GIN index) is added by the PostgreSQL backend work.
+-- Full-text search (PostgreSQL): a weighted tsvector kept by the database itself (title A, tags B,
+-- body C) with a GIN index; svc/knowledge.c kb_search() ranks with ts_rank.
+ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
+  setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', tags), 'B') ||
+  setweight(to_tsvector('english', body), 'C')) STORED;
+CREATE INDEX articles_search ON articles USING GIN (search);

@@ -277,37 +277,25 @@ int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
 		db_res_free(r);
 		return 0;
 	}
-	/* PostgreSQL: a portable ranking by where the terms occur until the tsvector side lands
-	 * (title 3, tags 2, body 1 per term). */
-	char *score = xstrdup("0");
-	db_arg args[MAX_TERMS * 3 + 2];
-	char pats[MAX_TERMS][70];
-	int na = 0;
+	/* PostgreSQL: the generated tsvector column (migrations/pg/0007) with ts_rank; the terms are
+	 * joined with "or" for websearch_to_tsquery, which never fails on user text */
+	char *words = xstrdup("");
 	for (int i = 0; i < n; i++) {
-		snprintf(pats[i], sizeof pats[i], "%%%.62s%%", terms[i]);
-		char *ns = xasprintf("%s + (CASE WHEN LOWER(title) LIKE ? THEN 3 ELSE 0 END) + (CASE WHEN LOWER(tags) LIKE ? THEN 2 "
-				     "ELSE 0 END) + (CASE WHEN LOWER(body) LIKE ? THEN 1 ELSE 0 END)",
-				     score);
-		free(score);
-		score = ns;
-		args[na++] = DB_TXT(pats[i]);
-		args[na++] = DB_TXT(pats[i]);
-		args[na++] = DB_TXT(pats[i]);
+		char *nw = xasprintf("%s%s%s", words, i ? " or " : "", terms[i]);
+		free(words);
+		words = nw;
 	}
-	args[na++] = DB_TXT(c->actor.org_id);
-	args[na++] = DB_INT(limit);
-	char *sql = xasprintf("SELECT id, title, tags, SUBSTR(body, 1, 120), score FROM (SELECT id, title, tags, body, %s AS score "
-			      "FROM articles WHERE org_id = ?) x WHERE score > 0 ORDER BY score DESC, title LIMIT ?",
-			      score);
-	free(score);
-	/* the org_id placeholder comes after the score's placeholders in this text */
-	rc = db_query(c->db, sql, args, na, &r);
-	free(sql);
+	rc = db_query(c->db,
+		      "SELECT a.id, a.title, a.tags, ts_headline('english', a.body, q, 'StartSel=[, StopSel=], MaxWords=12, MinWords=4'), "
+		      "CAST(ts_rank(a.search, q) * 1000000 AS BIGINT) AS score FROM articles a, websearch_to_tsquery('english', ?) q "
+		      "WHERE a.org_id = ? AND a.search @@ q ORDER BY score DESC, a.title LIMIT ?",
+		      DB_ARGS(DB_TXT(words), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
+	free(words);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	while (db_next(r) == 1)
 		json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1), "tags",
-							db_text(r, 2), "snippet", db_text(r, 3), "rank", (double)db_int(r, 4)));
+							db_text(r, 2), "snippet", db_text(r, 3), "rank", (double)db_int(r, 4) / 1000000.0));
 	db_res_free(r);
 	return 0;
 }
