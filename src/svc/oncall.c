@@ -1182,7 +1182,7 @@ int oncall_tick(svc_ctx *c, json_t *summary)
 			json_decref(tried);
 			tried = json_array();
 		}
-		if (row.open)
+		if (row.open && row.pending_offers == 0)
 			rc = route_next(c, &row, d->from, d->skill, d->loc, tried, d->step + 1, "", offer_id, to);
 		json_decref(tried);
 		if (rc)
@@ -1192,6 +1192,9 @@ int oncall_tick(svc_ctx *c, json_t *summary)
 		if (*to)
 			text = xasprintf("Case #%lld was not accepted by %s in time; it is now offered to %s.", row.number,
 					 json_string_value(json_object_get(was, "name")), json_string_value(json_object_get(next, "name")));
+		else if (!row.open)
+			text = xasprintf("Case #%lld was not accepted by %s in time; the case is resolved, so it was not offered again.",
+					 row.number, json_string_value(json_object_get(was, "name")));
 		else
 			text = xasprintf("Case #%lld was not accepted by %s in time and nobody else is on call; it stays with its owner.",
 					 row.number, json_string_value(json_object_get(was, "name")));
@@ -1307,7 +1310,7 @@ const struct route oncall_routes[] = {
 	 "WhoCanHelp", "oncall who", 0},
 	{"GET", "/api/v1/oncall/coverage", coverage, WINDOW, 200, "Hours with nobody on call, per skill and area", "Coverage",
 	 "oncall coverage", 0},
-	{"GET", "/api/v1/oncall/calendar", calendar, WINDOW, 200, "On-call shifts as an iCalendar feed (text/calendar)", NULL,
+	{"GET", "/api/v1/oncall/calendar", calendar, WINDOW, 200, "On-call shifts as an iCalendar feed (text/calendar)", "text/calendar",
 	 "oncall calendar", 0},
 	{"POST", "/api/v1/cases/{id}/route", case_route, ROUTE, 201, "Offer the case to whoever is on call for a skill", "Offer",
 	 "case route", 0},
