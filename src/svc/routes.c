@@ -2,6 +2,7 @@
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
 #include "svc/case.h"
+#include "svc/directory.h"
 #include "svc/exception.h"
 #include "svc/learning.h"
 #include "svc/promise.h"
@@ -15,6 +16,7 @@ static const struct route *const TABLES[] = {
 	promise_routes, request_routes, alert_routes, suggest_routes, report_routes,
 	exception_routes, exception_review_routes,
 	review_routes, voice_routes, coaching_routes,
+	directory_routes, oncall_routes, knowledge_routes,
 	NULL,
 };
 
@@ -23,6 +25,7 @@ const struct route *const *svc_route_tables(void) { return TABLES; }
 static const case_view_fn VIEW_PARTS[] = {
 	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part,
 	exception_case_view,
+	kb_case_view,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
@@ -42,6 +45,7 @@ static const tick_fn TICK_PARTS[] = {
 	request_tick_remind, request_tick_followup, request_tick_overdue, request_tick_escalate, promise_tick_breach, duty_tick_lapse,
 	exception_tick,
 	review_tick, voice_tick,
+	oncall_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
