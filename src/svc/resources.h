@@ -11,6 +11,7 @@ extern const struct route auth_routes[];
 extern const struct route audit_routes[];
 extern const struct route policy_routes[];
 extern const struct route settings_routes[];
+extern const struct route portal_routes[];
 
 /* Team / location reference (id or name) within the actor's organization. */
 int svc_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE]);

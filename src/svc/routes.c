@@ -2,13 +2,14 @@
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
 #include "svc/case.h"
+#include "svc/portal.h"
 #include "svc/resources.h"
 #include "svc/tick.h"
 
 extern const struct route clock_routes[];
 
 static const struct route *const TABLES[] = {
-	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes, NULL,
+	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes, portal_routes, NULL,
 };
 
 const struct route *const *svc_route_tables(void) { return TABLES; }
@@ -24,6 +25,10 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
+
+/* What the customer portal shows of a case besides updates (promises ...). */
+static const portal_part_fn PORTAL_PARTS[] = {NULL};
+const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
 
 static const tick_fn TICK_PARTS[] = {NULL};
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
