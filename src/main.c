@@ -20,6 +20,7 @@ static const struct command {
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
 	{"help", cmd_help, "help                      this text"},
+	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */
 	{NULL, NULL, NULL},
 };
 
@@ -29,7 +30,8 @@ static int cmd_help(int argc, char **argv)
 	(void)argv;
 	printf("usage: frontline COMMAND [options]\n\n");
 	for (const struct command *c = COMMANDS; c->name; c++)
-		printf("  frontline %s\n", c->help);
+		if (c->help)
+			printf("  frontline %s\n", c->help);
 	printf("\nand the API commands (`frontline commands` lists them), for example:\n"
 	       "  frontline case open --db D --as EMAIL --subject S --channel chat --customer-name NAME\n"
 	       "  frontline case offer CASE_ID --to EMAIL --db D --as EMAIL\n\n"

@@ -54,7 +54,7 @@ static struct slot *find(ratelimit *rl, const char *key, int64_t now, int create
 	struct slot *victim = NULL;
 	for (int i = 0; i < 8; i++) {
 		struct slot *s = &rl->slots[(h + (unsigned)i) % RL_SLOTS];
-		if (s->key[0] && strcmp(s->key, key) == 0) {
+		if (s->key[0] && strncmp(s->key, key, RL_KEY - 1) == 0) { /* keys are stored truncated */
 			if (now - s->first > rl->window) {
 				s->fails = 0;
 				s->first = now;

@@ -39,5 +39,6 @@ int cmd_tick(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_bench_seed(int argc, char **argv); /* hidden: scripts/bench.sh */
 
 #endif

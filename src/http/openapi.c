@@ -118,6 +118,9 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(resp, "401", error_ref("not signed in"));
 		json_object_set_new(resp, "403", error_ref("not allowed"));
 	}
+	if (r->flags & R_SESSION)
+		json_object_set_new(resp, "401", error_ref("wrong organization, email or password"));
+	json_object_set_new(resp, "414", error_ref("URL (path and query) over 2048 bytes"));
 	json_object_set_new(resp, "404", error_ref("not found (also for other organizations' ids)"));
 	if (!is_get) {
 		json_object_set_new(resp, "409", error_ref("conflicting state"));

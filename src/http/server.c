@@ -34,9 +34,11 @@ struct server {
 	const struct serve_opts *o;
 	db_pool *pool;
 	fl_clock clock;
-	ratelimit *login_limit;
+	ratelimit *login_limit; /* 5 failed sign-ins per account in 15 minutes */
+	ratelimit *ip_limit;    /* 50 per client address in 15 minutes */
 	volatile sig_atomic_t stop;
 	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
+	struct writer *writer;   /* group commit (SQLite); NULL on PostgreSQL */
 };
 
 struct req {
@@ -179,6 +181,170 @@ static int idem_lookup(svc_ctx *c, const char *key, const char *hash, int *statu
 	return result;
 }
 
+/* Run one request's operation inside an open transaction (or savepoint): replay a stored
+ * Idempotency-Key answer, or invoke the route and store its answer under the key. */
+static int run_request(svc_ctx *c, struct route_match *m, json_t *in, const char *idem, const char *rhash, int *status,
+		       json_t **out, int *replay)
+{
+	*replay = 0;
+	if (idem) {
+		int f = idem_lookup(c, idem, rhash, status, out);
+		if (f != 0) {
+			*replay = f > 0;
+			return f < 0 ? -1 : 0;
+		}
+	}
+	json_t *input = in ? json_deep_copy(in) : json_object();
+	int rc = router_invoke(c, m, input, out);
+	json_decref(input);
+	if (rc == 0 && idem) {
+		char *text = json_dumps(*out, JSON_COMPACT);
+		int dbrc = db_exec(c->db,
+				   "INSERT INTO idempotency (org_id, person_id, key, request_hash, status, body, created_at) "
+				   "VALUES (?,?,?,?,?,?,?)",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(idem), DB_TXT(rhash),
+					   DB_INT(*status), DB_TXT(text), DB_INT(c->now)),
+				   NULL);
+		free(text);
+		if (dbrc != DB_OK)
+			rc = svc_db_err(c, dbrc);
+	}
+	return rc;
+}
+
+/* Group commit for SQLite.  SQLite has one writer at a time and every commit is an fsync, so
+ * request threads hand their writes to one writer thread, which runs each in its own savepoint
+ * inside one transaction and commits the whole batch with one fsync.  A request learns its
+ * result only after that commit returned, so an acknowledged write is on disk. */
+struct job {
+	svc_ctx *c;
+	struct route_match *m;
+	json_t *in;
+	const char *idem, *rhash;
+	int status, rc, replay, done;
+	json_t *out;
+	struct job *next;
+};
+
+struct writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t has_jobs, done;
+	struct job *head, *tail;
+	db *d;
+	int stop;
+};
+
+#define BATCH_MAX 256
+
+static void writer_submit(struct writer *w, struct job *j)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->has_jobs);
+	while (!j->done)
+		pthread_cond_wait(&w->done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void fail_job(struct job *j, const char *code, const char *msg)
+{
+	json_decref(j->out);
+	j->out = NULL;
+	j->rc = err_set(&j->c->err, ERR_INTERNAL, code, NULL, "%s", msg);
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->has_jobs, &w->mu);
+		if (!w->head && w->stop) {
+			pthread_mutex_unlock(&w->mu);
+			return NULL;
+		}
+		struct job *batch = w->head, *last = batch;
+		int n = 1;
+		while (last->next && n < BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		w->head = last->next;
+		if (!w->head)
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->mu);
+
+		int began = db_begin(w->d, 1) == DB_OK;
+		for (struct job *j = batch; j; j = j->next) {
+			j->c->db = w->d;
+			if (!began) {
+				fail_job(j, "storage_error", "the database is unavailable");
+				continue;
+			}
+			if (db_exec(w->d, "SAVEPOINT req", DB_NOARGS, NULL) != DB_OK) {
+				fail_job(j, "storage_error", "the database is unavailable");
+				continue;
+			}
+			j->rc = run_request(j->c, j->m, j->in, j->idem, j->rhash, &j->status, &j->out, &j->replay);
+			if (j->rc && db_exec(w->d, "ROLLBACK TO req", DB_NOARGS, NULL) != DB_OK)
+				fl_die("cannot roll back a failed request: %s", db_errmsg(w->d));
+			if (db_exec(w->d, "RELEASE req", DB_NOARGS, NULL) != DB_OK)
+				fl_die("cannot release a savepoint: %s", db_errmsg(w->d));
+		}
+		if (began && db_commit(w->d) != DB_OK) {
+			/* never report success for what did not reach the disk */
+			fprintf(stderr, "frontline: commit failed: %s\n", db_errmsg(w->d));
+			db_rollback(w->d);
+			for (struct job *j = batch; j; j = j->next)
+				if (j->rc == 0)
+					fail_job(j, "commit_failed", "the change could not be saved");
+		}
+		pthread_mutex_lock(&w->mu);
+		for (struct job *j = batch; j; j = j->next)
+			j->done = 1;
+		pthread_cond_broadcast(&w->done);
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
+static struct writer *writer_start(const char *url, char *err, unsigned long errlen)
+{
+	struct writer *w = xcalloc(1, sizeof *w);
+	if (db_open(url, &w->d, err, errlen) != DB_OK) {
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->has_jobs, NULL);
+	pthread_cond_init(&w->done, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w))
+		fl_die("cannot start the writer thread");
+	return w;
+}
+
+static void writer_stop(struct writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->has_jobs);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	db_close(w->d);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->has_jobs);
+	pthread_cond_destroy(&w->done);
+	free(w);
+}
+
 static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const char *method, const char *url, struct req *q)
 {
 	struct route_match m;
@@ -229,7 +395,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 
 	db *d = db_pool_take(s->pool);
 	svc_ctx c = {.db = d, .clock = &s->clock, .now = clock_now(&s->clock), .test_clock = s->o->test_clock,
-		     .login_limit = s->login_limit};
+		     .login_limit = s->login_limit, .ip_limit = s->ip_limit};
 	char session_id[ID_SIZE] = "", csrf[TOKEN_SIZE] = "", ip[64] = "";
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
@@ -294,40 +460,28 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 	if (rt->flags & R_PUBLIC)
 		idem = NULL;
 
-	for (int attempt = 0; rc == 0 && attempt < RETRIES; attempt++) {
-		json_t *input = in ? json_deep_copy(in) : json_object();
+	if (rc == 0 && s->writer && !is_get && !(rt->flags & R_OWN_TX)) {
+		/* SQLite: hand the write to the one writer thread, which commits many requests at once */
+		db_pool_give(s->pool, d);
+		d = NULL;
+		struct job j = {.c = &c, .m = &m, .in = in, .idem = idem, .rhash = rhash, .status = status};
+		writer_submit(s->writer, &j);
+		rc = j.rc;
+		out = j.out;
+		status = j.status;
+		replay = j.replay;
+	}
+	for (int attempt = 0; rc == 0 && d && attempt < RETRIES; attempt++) {
 		int own = rt->flags & R_OWN_TX;
 		int dbrc = own ? DB_OK : db_begin(d, !is_get);
 		if (dbrc != DB_OK) {
-			json_decref(input);
 			if (dbrc == DB_RETRY)
 				continue;
 			rc = svc_db_err(&c, dbrc);
 			break;
 		}
-		if (idem) {
-			int f = idem_lookup(&c, idem, rhash, &status, &out);
-			if (f != 0) {
-				json_decref(input);
-				db_rollback(d);
-				rc = f < 0 ? -1 : 0;
-				replay = f > 0;
-				break;
-			}
-		}
-		rc = router_invoke(&c, &m, input, &out);
-		json_decref(input);
-		if (rc == 0 && idem) {
-			char *text = json_dumps(out, JSON_COMPACT);
-			dbrc = db_exec(d, "INSERT INTO idempotency (org_id, person_id, key, request_hash, status, body, created_at) VALUES (?,?,?,?,?,?,?)",
-				       DB_ARGS(DB_TXT(c.actor.org_id), DB_TXT(c.actor.person_id), DB_TXT(idem), DB_TXT(rhash),
-					       DB_INT(status), DB_TXT(text), DB_INT(c.now)),
-				       NULL);
-			free(text);
-			if (dbrc != DB_OK)
-				rc = svc_db_err(&c, dbrc);
-		}
-		if (rc == 0 && !own) {
+		rc = run_request(&c, &m, in, idem, rhash, &status, &out, &replay);
+		if (rc == 0 && !own && !replay) {
 			dbrc = db_commit(d);
 			if (dbrc == DB_RETRY) {
 				json_decref(out);
@@ -343,7 +497,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 			}
 		} else if (!own) {
 			db_rollback(d);
-			if (c.err.kind == ERR_UNAVAILABLE && attempt + 1 < RETRIES) {
+			if (rc && c.err.kind == ERR_UNAVAILABLE && attempt + 1 < RETRIES) {
 				err_clear(&c.err);
 				json_decref(out);
 				out = NULL;
@@ -370,7 +524,8 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 		cookie = xasprintf("fl_portal=; HttpOnly; SameSite=Strict; Path=/api/v1/portal; Max-Age=0");
 	else if (rc == 0 && (rt->flags & R_LOGOUT))
 		cookie = xasprintf("fl_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-	db_pool_give(s->pool, d);
+	if (d)
+		db_pool_give(s->pool, d);
 	const char *fmt = in_str(in, "format");
 	int csv = fmt && strcmp(fmt, "csv") == 0;
 	json_decref(in);
@@ -396,6 +551,21 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 	}
 	free(cookie);
 	return ret;
+}
+
+/* libmicrohttpd hands the handler the path without the query string; the URL cap covers both. */
+static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
+	return MHD_YES;
+}
+
+static size_t url_length(struct MHD_Connection *con, const char *url)
+{
+	size_t n = strlen(url);
+	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, add_arg_len, &n);
+	return n;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char *url, const char *method,
@@ -441,7 +611,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	enum MHD_Result ret;
 	if (q->too_big) {
 		ret = reply_error(con, q, ERR_TOO_LARGE, "body_too_large", "the request body is over 1 MiB");
-	} else if (strlen(url) > MAX_URL) {
+	} else if (url_length(con, url) > MAX_URL) {
 		ret = reply_error(con, q, ERR_URI_TOO_LONG, "uri_too_long", "the URL is too long");
 	} else if (strcmp(url, "/healthz") == 0) {
 		q->status = 200;
@@ -541,7 +711,18 @@ int http_serve(const struct serve_opts *o)
 		fprintf(stderr, "frontline: %s\n", err);
 		return 1;
 	}
+	db *probe = db_pool_take(s.pool);
+	int single_writer = db_dialect(probe) == DB_SQLITE;
+	db_pool_give(s.pool, probe);
+	if (single_writer) {
+		s.writer = writer_start(o->db_url, err, sizeof err);
+		if (!s.writer) {
+			fprintf(stderr, "frontline: %s\n", err);
+			return 1;
+		}
+	}
 	s.login_limit = ratelimit_new(5, 15 * FL_MIN_MS);
+	s.ip_limit = ratelimit_new(50, 15 * FL_MIN_MS);
 	pthread_mutex_init(&s.tick_mu, NULL);
 	password_dummy_hash();
 
@@ -577,8 +758,10 @@ int http_serve(const struct serve_opts *o)
 		}
 	}
 	MHD_stop_daemon(daemon);
+	writer_stop(s.writer);
 	db_pool_close(s.pool);
 	ratelimit_free(s.login_limit);
+	ratelimit_free(s.ip_limit);
 	pthread_mutex_destroy(&s.tick_mu);
 	fprintf(stderr, "{\"stopped\":true}\n");
 	return 0;

@@ -79,8 +79,8 @@ static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int active = 0, ret = -1;
 	db_res *r;
 
-	if (c->login_limit && (!ratelimit_allowed(c->login_limit, key, c->now) ||
-			       (c->client_ip && !ratelimit_allowed(c->login_limit, c->client_ip, c->now)))) {
+	if ((c->login_limit && !ratelimit_allowed(c->login_limit, key, c->now)) ||
+	    (c->ip_limit && c->client_ip && !ratelimit_allowed(c->ip_limit, c->client_ip, c->now))) {
 		err_set(&c->err, ERR_TOO_MANY, "too_many_attempts", NULL, "too many failed sign-ins; wait 15 minutes");
 		goto cleanup;
 	}
@@ -103,11 +103,10 @@ static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	/* the same work and the same answer whether the person exists or not */
 	int ok = password_verify(*hash ? hash : password_dummy_hash(), pw) && *hash && active;
 	if (!ok) {
-		if (c->login_limit) {
+		if (c->login_limit)
 			ratelimit_fail(c->login_limit, key, c->now);
-			if (c->client_ip)
-				ratelimit_fail(c->login_limit, c->client_ip, c->now);
-		}
+		if (c->ip_limit && c->client_ip)
+			ratelimit_fail(c->ip_limit, c->client_ip, c->now);
 		err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "wrong organization, email or password");
 		goto cleanup;
 	}

@@ -40,7 +40,8 @@ typedef struct svc_ctx {
 	fl_err err;
 	int test_clock; /* the server was started with --test-clock */
 	const char *session_id; /* session behind this request, if any (for sign-out) */
-	struct ratelimit *login_limit; /* sign-in failure counter (server only; NULL on the command line) */
+	struct ratelimit *login_limit; /* sign-in failures per account (server only; NULL on the command line) */
+	struct ratelimit *ip_limit;    /* sign-in failures per client address (server only) */
 	const char *client_ip;         /* peer address (server only) */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 } svc_ctx;

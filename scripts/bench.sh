@@ -1,0 +1,159 @@
+#!/bin/bash
+# `make bench`: the API benchmark of BENCHMARKS.md.  For each database size (BENCH_SIZES cases across
+# BENCH_ORGS organizations) seed a fresh database through the services (frontline bench-seed),
+# start the release server and measure with wrk at BENCH_CONNECTIONS connections:
+#   /healthz rate (the same server's ceiling), case read, "my open cases", and (at BENCH_MAIN size)
+#   durable case creation; requests/s, p50/p99 latency, ratio to /healthz, resident memory.
+# Environment:
+#   BENCH_SIZES="10000 100000 1000000"  BENCH_MAIN=100000  BENCH_ORGS=50  BENCH_DURATION=10s
+#   BENCH_CONNECTIONS=32  BENCH_THREADS=2 (wrk)  FRONTLINE_THREADS (server, default 8)
+#   BENCH_DB       one database URL to use for every size (e.g. postgres://.../fl_bench; must be empty)
+#   FRONTLINE_PG   a postgres:// prefix: each size gets a fresh database <prefix>/fl_bench_<size>
+#   BENCH_SERVERS  number of servers on the same database (default 1); wrk load is split evenly
+#   BENCH_OUT      where the report goes (default build/bench/report.md)
+set -eu
+cd "$(dirname "$0")/.."
+BIN=$PWD/frontline
+SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
+MAIN=${BENCH_MAIN:-100000}
+ORGS=${BENCH_ORGS:-50}
+DUR=${BENCH_DURATION:-10s}
+CONN=${BENCH_CONNECTIONS:-32}
+WT=${BENCH_THREADS:-2}
+SERVERS=${BENCH_SERVERS:-1}
+WORK=$PWD/build/bench
+OUT=${BENCH_OUT:-$WORK/report.md}
+mkdir -p "$WORK"
+[ -x "$BIN" ] || make -s frontline
+command -v wrk >/dev/null || { echo "bench: wrk is missing (make deps)"; exit 1; }
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+db_for() { # size -> URL of a fresh, empty database
+	local size=$1
+	if [ -n "${BENCH_DB:-}" ]; then
+		echo "$BENCH_DB"
+	elif [ -n "${FRONTLINE_PG:-}" ]; then
+		psql "$FRONTLINE_PG/postgres" -qc "DROP DATABASE IF EXISTS fl_bench_$size" >/dev/null
+		psql "$FRONTLINE_PG/postgres" -qc "CREATE DATABASE fl_bench_$size" >/dev/null
+		echo "$FRONTLINE_PG/fl_bench_$size"
+	else
+		rm -f "$WORK/cases-$size.db" "$WORK/cases-$size.db-wal" "$WORK/cases-$size.db-shm"
+		echo "$WORK/cases-$size.db"
+	fi
+}
+
+# wrk_run NAME SCRIPT|- PATH -> prints "rps p50_ms p99_ms errors" and keeps the full output
+wrk_run() {
+	local name=$1 script=$2 path=$3 i pids=() rps=0 out
+	for ((i = 0; i < SERVERS; i++)); do
+		local c=$((CONN / SERVERS)) args=(-t"$WT" -d"$DUR" --latency --timeout 10s)
+		[ "$c" -lt "$WT" ] && c=$WT
+		args+=(-c"$c")
+		[ "$script" != - ] && args+=(-s "$script")
+		wrk "${args[@]}" "http://127.0.0.1:${PORTS[$i]}$path" >"$WORK/wrk-$name-$i.txt" 2>"$WORK/wrk-$name-$i.err" &
+		pids+=($!)
+	done
+	# resident memory of the servers in the middle of the run
+	sleep "$(( ${DUR%s} / 2 ))"
+	local rss=0
+	for p in "${SPIDS[@]}"; do rss=$((rss + $(awk '/VmRSS/ {print $2}' /proc/"$p"/status))); done
+	echo "$rss" >"$WORK/rss-$name.txt"
+	wait "${pids[@]}"
+	for ((i = 0; i < SERVERS; i++)); do
+		out="$WORK/wrk-$name-$i.txt"
+		rps=$(awk -v a="$rps" '/Requests\/sec/ {printf "%.1f", a + $2}' "$out")
+	done
+	out="$WORK/wrk-$name-0.txt"
+	local p50 p99 errs
+	p50=$(awk '$1 == "50%" {print $2}' "$out")
+	p99=$(awk '$1 == "99%" {print $2}' "$out")
+	errs=$(cat "$WORK"/wrk-"$name"-*.err | grep -c unexpected || true)
+	non2xx=$(awk '/Non-2xx/ {s += $NF} END {print s + 0}' "$WORK"/wrk-"$name"-*.txt)
+	echo "$rps $(to_ms "$p50") $(to_ms "$p99") $((errs + non2xx)) $rss"
+}
+
+to_ms() { # wrk prints 512.00us / 1.23ms / 1.01s
+	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+machine() {
+	echo "- CPU: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+	echo "- Kernel: $(uname -sr)"
+	echo "- Memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+	echo "- SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1), libmicrohttpd $(pkg-config --modversion libmicrohttpd), wrk $(wrk -v 2>&1 | head -n1 | cut -d' ' -f2)"
+	echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); server threads ${FRONTLINE_THREADS:-8}; wrk -t$WT -c$CONN -d$DUR; servers $SERVERS"
+}
+
+{
+	echo "# Benchmark run"
+	echo
+	machine
+	echo
+	echo "| cases | measure | req/s | vs /healthz | p50 ms | p99 ms | errors | server RSS (KiB) |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+} >"$OUT"
+
+for size in $SIZES; do
+	url=$(db_for "$size")
+	echo "bench: seeding $size cases across $ORGS organizations into $url" >&2
+	t0=$(date +%s)
+	"$BIN" init --db "$url" >/dev/null
+	"$BIN" bench-seed --db "$url" --orgs "$ORGS" --cases "$size" >"$WORK/seed-$size.json"
+	echo "bench: seeded in $(( $(date +%s) - t0 ))s" >&2
+
+	PORTS=()
+	SPIDS=()
+	for ((i = 0; i < SERVERS; i++)); do
+		port=$(free_port)
+		"$BIN" serve --db "$url" --listen "127.0.0.1:$port" >"$WORK/server-$size-$i.log" 2>&1 &
+		SPIDS+=($!)
+		PIDS+=($!)
+		PORTS+=("$port")
+		for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+	done
+	base="http://127.0.0.1:${PORTS[0]}"
+
+	# tokens for agent-1 of up to 10 organizations, and cases each of them may read
+	tokens=""
+	: >"$WORK/reads-$size.txt"
+	for g in $(seq 1 $((ORGS < 10 ? ORGS : 10))); do
+		slug=$(printf 'bench-%02d' "$g")
+		tok=$("$BIN" token create --db "$url" --org "$slug" --as "agent-1@$slug.example" --name bench --json |
+			/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+		tokens="$tokens${tokens:+,}$tok"
+		curl -sf -H "Authorization: Bearer $tok" "$base/api/v1/cases?limit=100" |
+			/usr/bin/python3 -c 'import json,sys; [print(sys.argv[1], c["id"]) for c in json.load(sys.stdin)["items"]]' "$tok" \
+				>>"$WORK/reads-$size.txt"
+	done
+	export BENCH_TOKENS=$tokens BENCH_READS=$WORK/reads-$size.txt
+
+	read -r h_rps h50 h99 herr hrss <<<"$(wrk_run "healthz-$size" - /healthz)"
+	row() { # name rps p50 p99 errors rss
+		awk -v s="$size" -v n="$1" -v r="$2" -v h="$h_rps" -v a="$3" -v b="$4" -v e="$5" -v m="$6" \
+			'BEGIN { printf "| %s | %s | %.0f | %.0f%% | %s | %s | %s | %s |\n", s, n, r, 100 * r / h, a, b, e, m }' >>"$OUT"
+	}
+	row "/healthz" "$h_rps" "$h50" "$h99" "$herr" "$hrss"
+	read -r r_rps r50 r99 rerr rrss <<<"$(wrk_run "read-$size" scripts/bench/read.lua /)"
+	row "case read (GET /api/v1/cases/{id})" "$r_rps" "$r50" "$r99" "$rerr" "$rrss"
+	read -r m_rps m50 m99 merr mrss <<<"$(wrk_run "mine-$size" scripts/bench/mine.lua /)"
+	row "my open cases (GET /api/v1/cases?mine=true&status=open)" "$m_rps" "$m50" "$m99" "$merr" "$mrss"
+	if [ "$size" = "$MAIN" ]; then
+		read -r c_rps c50 c99 cerr crss <<<"$(wrk_run "create-$size" scripts/bench/create.lua /)"
+		row "case creation, durable (POST /api/v1/cases)" "$c_rps" "$c50" "$c99" "$cerr" "$crss"
+	fi
+	if [ -z "${FRONTLINE_PG:-}${BENCH_DB:-}" ]; then
+		echo "bench: database file $(du -h "$url" | cut -f1) for $size cases" >&2
+	fi
+	for p in "${SPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
+	PIDS=()
+	[ -z "${BENCH_KEEP:-}" ] && [ -z "${FRONTLINE_PG:-}${BENCH_DB:-}" ] && rm -f "$url" "$url-wal" "$url-shm"
+done
+
+echo >>"$OUT"
+echo "Targets: creation >= 50% of /healthz, reads >= 70%, p99 < 10 ms at $CONN connections (reported, not asserted)." >>"$OUT"
+cat "$OUT"

@@ -1,0 +1,255 @@
+/* The hash-chained history on a real temporary SQLite file through the storage interface:
+ * append and verify; then tamper through a raw SQLite connection (as an attacker with file access
+ * would) and check that verify names the first tampered event.  The triggers refuse UPDATE and
+ * DELETE through any ordinary connection. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "store/db.h"
+#include "store/event.h"
+#include "store/migrate.h"
+
+static char dir[] = "/tmp/fl-test-event-XXXXXX";
+static char path[256];
+
+/* A fresh migrated database with organization "org_a" holding n events (and "org_b" with 2). */
+static db *fresh(int n)
+{
+	static int k;
+	char err[256];
+	db *d = NULL;
+	snprintf(path, sizeof path, "%s/ev%d.db", dir, k++);
+	if (db_open(path, &d, err, sizeof err) != DB_OK) {
+		fprintf(stderr, "open: %s\n", err);
+		exit(1);
+	}
+	if (migrate_up(d, NULL, NULL, err, sizeof err) != 0) {
+		fprintf(stderr, "migrate: %s\n", err);
+		exit(1);
+	}
+	CHECK(db_begin(d, 1) == DB_OK);
+	const char *orgs[] = {"org_a", "org_b"};
+	for (int o = 0; o < 2; o++) {
+		CHECK(db_exec(d, "INSERT INTO orgs (id, slug, name, created_at) VALUES (?, ?, ?, 0)",
+			      DB_ARGS(DB_TXT(orgs[o]), DB_TXT(orgs[o]), DB_TXT(orgs[o])), NULL) == DB_OK);
+		CHECK(event_chain_init(d, orgs[o]) == DB_OK);
+	}
+	for (int i = 0; i < n; i++) {
+		json_t *data = json_pack("{s:i, s:s}", "i", i, "note", "caf\xc3\xa9");
+		CHECK(event_append(d, "org_a", 1000 + i, "per_chris", "case.noted", "case", "case_1",
+				   i % 2 ? "case_1" : NULL, data) == DB_OK);
+		json_decref(data);
+	}
+	CHECK(event_append(d, "org_b", 5, "per_x", "case.opened", "case", "case_b", "case_b", NULL) == DB_OK);
+	CHECK(event_append(d, "org_b", 6, "per_x", "case.noted", "case", "case_b", "case_b", NULL) == DB_OK);
+	CHECK(db_commit(d) == DB_OK);
+	return d;
+}
+
+static int verify(db *d, const char *org, int64_t *bad, int64_t *count, char *msg)
+{
+	*bad = 0;
+	*count = 0;
+	return event_verify(d, org, bad, count, msg, 256);
+}
+
+/* Run SQL through a separate raw connection. */
+static int raw(const char *sql)
+{
+	sqlite3 *h;
+	CHECK(sqlite3_open(path, &h) == SQLITE_OK);
+	char *msg = NULL;
+	int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK && getenv("VERBOSE"))
+		fprintf(stderr, "  raw: %s\n", msg);
+	sqlite3_free(msg);
+	sqlite3_close(h);
+	return rc;
+}
+
+TEST(intact_chain)
+{
+	db *d = fresh(10);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 0);
+	CHECK(count == 10);
+	CHECK(verify(d, "org_b", &bad, &count, msg) == 0);
+	CHECK(count == 2);
+	/* seq numbers per organization, consecutive from 1; the head holds the last hash */
+	int64_t v;
+	int found;
+	CHECK(db_scalar_int(d, "SELECT MAX(seq) FROM events WHERE org_id = 'org_a'", DB_NOARGS, &v, &found) == DB_OK &&
+	      v == 10);
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM events e JOIN org_heads h ON h.org_id = e.org_id AND "
+			       "h.last_hash = e.hash AND h.last_seq = e.seq",
+			    DB_NOARGS, &v, &found) == DB_OK &&
+	      v == 2);
+	db_close(d);
+}
+
+TEST(hash_depends_on_every_field)
+{
+	char a[EVENT_HASH_HEX], b[EVENT_HASH_HEX];
+	const char *prev = "0000000000000000000000000000000000000000000000000000000000000000";
+	event_hash(prev, 1, 2, "p", "k", "t", "e", "c", "{}", a);
+	CHECK(strlen(a) == 64);
+	event_hash(prev, 1, 2, "p", "k", "t", "e", "c", "{}", b);
+	CHECK_STR(a, b);
+	event_hash("1000000000000000000000000000000000000000000000000000000000000000", 1, 2, "p", "k", "t", "e", "c",
+		   "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 2, 2, "p", "k", "t", "e", "c", "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 1, 3, "p", "k", "t", "e", "c", "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 1, 2, "q", "k", "t", "e", "c", "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 1, 2, "p", "K", "t", "e", "c", "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 1, 2, "p", "k", "T", "e", "c", "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 1, 2, "p", "k", "t", "E", "c", "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 1, 2, "p", "k", "t", "e", NULL, "{}", b);
+	CHECK(strcmp(a, b) != 0);
+	event_hash(prev, 1, 2, "p", "k", "t", "e", "c", "{ }", b);
+	CHECK(strcmp(a, b) != 0);
+	/* field boundaries count: moving a character from one field to the next changes the hash */
+	event_hash(prev, 1, 2, "pk", "", "t", "e", "c", "{}", b);
+	CHECK(strcmp(a, b) != 0);
+}
+
+TEST(triggers_refuse_update_and_delete)
+{
+	db *d = fresh(3);
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(db_exec(d, "UPDATE events SET data = '{}' WHERE org_id = 'org_a' AND seq = 2", DB_NOARGS, NULL) != DB_OK);
+	CHECK(db_exec(d, "DELETE FROM events WHERE org_id = 'org_a' AND seq = 3", DB_NOARGS, NULL) != DB_OK);
+	db_rollback(d);
+	CHECK(raw("UPDATE events SET kind = 'x' WHERE seq = 1") != SQLITE_OK);
+	CHECK(raw("DELETE FROM events") != SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 0 && count == 3);
+	db_close(d);
+}
+
+TEST(modified_row)
+{
+	db *d = fresh(6);
+	CHECK(raw("DROP TRIGGER events_no_update; "
+		  "UPDATE events SET data = '{\"i\":99,\"note\":\"changed\"}' WHERE org_id = 'org_a' AND seq = 4") ==
+	      SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 1);
+	CHECK(bad == 4);
+	CHECK(strstr(msg, "4") != NULL);
+	CHECK(verify(d, "org_b", &bad, &count, msg) == 0); /* the other organization's chain is intact */
+	db_close(d);
+}
+
+TEST(modified_row_with_rehash)
+{
+	/* An attacker who recomputes the hash of the row they changed still breaks the next link. */
+	db *d = fresh(6);
+	char h[EVENT_HASH_HEX], sql[512];
+	db_res *r;
+	CHECK(db_query(d, "SELECT prev_hash, at, data FROM events WHERE org_id = 'org_a' AND seq = 3", DB_NOARGS, &r) ==
+	      DB_OK);
+	CHECK(db_next(r) == 1);
+	event_hash(db_text(r, 0), 3, db_int(r, 1), "per_mallory", "case.noted", "case", "case_1", NULL, db_text(r, 2),
+		   h);
+	db_res_free(r);
+	snprintf(sql, sizeof sql,
+		 "DROP TRIGGER events_no_update; UPDATE events SET actor_id = 'per_mallory', hash = '%s' "
+		 "WHERE org_id = 'org_a' AND seq = 3",
+		 h);
+	CHECK(raw(sql) == SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 1);
+	CHECK(bad == 4); /* event 4's prev_hash no longer matches */
+	db_close(d);
+}
+
+TEST(deleted_middle_row)
+{
+	db *d = fresh(6);
+	CHECK(raw("DROP TRIGGER events_no_delete; DELETE FROM events WHERE org_id = 'org_a' AND seq = 3") == SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 1);
+	CHECK(bad == 3);
+	CHECK(strstr(msg, "missing") != NULL);
+	db_close(d);
+}
+
+TEST(deleted_last_row)
+{
+	db *d = fresh(6);
+	CHECK(raw("DROP TRIGGER events_no_delete; DELETE FROM events WHERE org_id = 'org_a' AND seq = 6") == SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 1);
+	CHECK(bad == 6);
+	CHECK(strstr(msg, "deleted") != NULL);
+	db_close(d);
+}
+
+TEST(deleted_first_row)
+{
+	db *d = fresh(4);
+	CHECK(raw("DROP TRIGGER events_no_delete; DELETE FROM events WHERE org_id = 'org_a' AND seq = 1") == SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 1);
+	CHECK(bad == 1);
+	db_close(d);
+}
+
+TEST(appends_continue_after_reopen)
+{
+	db *d = fresh(2);
+	db_close(d);
+	char err[256];
+	CHECK(db_open(path, &d, err, sizeof err) == DB_OK);
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(event_append(d, "org_a", 99, "per_pat", "case.accepted", "offer", "off_1", "case_1", NULL) == DB_OK);
+	CHECK(db_commit(d) == DB_OK);
+	/* a rolled-back append leaves no trace in the chain */
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(event_append(d, "org_a", 100, "per_pat", "case.noted", "case", "case_1", "case_1", NULL) == DB_OK);
+	CHECK(db_rollback(d) == DB_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 0);
+	CHECK(count == 3);
+	db_close(d);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(intact_chain);
+	RUN(hash_depends_on_every_field);
+	RUN(triggers_refuse_update_and_delete);
+	RUN(modified_row);
+	RUN(modified_row_with_rehash);
+	RUN(deleted_middle_row);
+	RUN(deleted_last_row);
+	RUN(deleted_first_row);
+	RUN(appends_continue_after_reopen);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	DONE();
+}

@@ -1,0 +1,206 @@
+/* in_check: the gate every request passes before a service runs. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "harness.h"
+#include "svc/input.h"
+
+static const char *const COLOURS[] = {"red", "green", NULL};
+static const struct in_field SPEC[] = {
+	{"name", IN_STR, 1, 1, 10, NULL, "a name"},
+	{"note", IN_STR, 0, 0, 0, NULL, "default limit"},
+	{"count", IN_INT, 0, 1, 5, NULL, "1..5"},
+	{"flag", IN_BOOL, 0, 0, 0, NULL, "bool"},
+	{"when", IN_TIME, 0, 0, 0, NULL, "time"},
+	{"colour", IN_ENUM, 0, 0, 0, COLOURS, "enum"},
+	{"extra", IN_OBJ, 0, 0, 0, NULL, "object"},
+	{"items", IN_ARR, 0, 0, 2, NULL, "array of at most 2"},
+	{"ratio", IN_NUM, 0, 0, 1, NULL, "0..1"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/* Checks body (JSON text) against SPEC; returns the error code ("" when accepted). */
+static const char *check(const char *body, fl_err *e)
+{
+	json_error_t je;
+	json_t *in = json_loads(body, 0, &je);
+	err_clear(e);
+	if (!in) {
+		fprintf(stderr, "  bad test JSON: %s\n", body);
+		return "?";
+	}
+	int rc = in_check(in, SPEC, e);
+	json_decref(in);
+	return rc == 0 ? "" : e->code;
+}
+
+TEST(accepts_valid)
+{
+	fl_err e;
+	CHECK_STR(check("{\"name\":\"Sam\"}", &e), "");
+	CHECK_STR(check("{\"name\":\"Sam\",\"count\":5,\"flag\":false,\"when\":\"2026-11-25T15:00:00+01:00\","
+			"\"colour\":\"green\",\"extra\":{\"a\":1},\"items\":[1,2],\"ratio\":0.5,\"note\":\"x\"}",
+			&e),
+		  "");
+	CHECK_STR(check("{\"name\":\"Sam\",\"count\":null}", &e), ""); /* null = absent for optional */
+	CHECK_STR(check("{\"name\":\"0123456789\"}", &e), "");         /* exactly at the limit */
+}
+
+TEST(unknown_field)
+{
+	fl_err e;
+	CHECK_STR(check("{\"name\":\"Sam\",\"owner_id\":\"per_x\"}", &e), "unknown_field");
+	CHECK_STR(e.field, "owner_id");
+	CHECK(e.kind == ERR_INVALID);
+}
+
+TEST(wrong_types)
+{
+	fl_err e;
+	CHECK_STR(check("{\"name\":5}", &e), "wrong_type");
+	CHECK_STR(e.field, "name");
+	CHECK_STR(check("{\"name\":\"a\",\"count\":\"3\"}", &e), "wrong_type");
+	CHECK_STR(e.field, "count");
+	CHECK_STR(check("{\"name\":\"a\",\"count\":2.5}", &e), "wrong_type");
+	CHECK_STR(check("{\"name\":\"a\",\"flag\":1}", &e), "wrong_type");
+	CHECK_STR(check("{\"name\":\"a\",\"when\":12}", &e), "wrong_type");
+	CHECK_STR(check("{\"name\":\"a\",\"colour\":1}", &e), "wrong_type");
+	CHECK_STR(check("{\"name\":\"a\",\"extra\":[]}", &e), "wrong_type");
+	CHECK_STR(check("{\"name\":\"a\",\"items\":{}}", &e), "wrong_type");
+	CHECK_STR(check("{\"name\":\"a\",\"ratio\":\"0.5\"}", &e), "wrong_type");
+	CHECK_STR(check("{\"name\":[\"a\"]}", &e), "wrong_type");
+}
+
+TEST(not_an_object)
+{
+	fl_err e;
+	json_t *arr = json_array();
+	CHECK(in_check(arr, SPEC, &e) == -1);
+	CHECK_STR(e.code, "not_an_object");
+	json_decref(arr);
+}
+
+TEST(required)
+{
+	fl_err e;
+	CHECK_STR(check("{}", &e), "required");
+	CHECK_STR(e.field, "name");
+	CHECK_STR(check("{\"name\":null}", &e), "required");
+	CHECK_STR(check("{\"name\":\"\"}", &e), "required"); /* min 1 */
+}
+
+TEST(too_long)
+{
+	fl_err e;
+	CHECK_STR(check("{\"name\":\"01234567890\"}", &e), "too_long");
+	CHECK_STR(e.field, "name");
+	/* no explicit max: FL_MAX_TEXT applies */
+	size_t n = FL_MAX_TEXT + 1;
+	char *big = malloc(n + 40);
+	int k = snprintf(big, 40, "{\"name\":\"a\",\"note\":\"");
+	memset(big + k, 'x', n);
+	memcpy(big + k + n, "\"}", 3);
+	CHECK_STR(check(big, &e), "too_long");
+	CHECK_STR(e.field, "note");
+	big[k + n - 1] = '"';
+	big[k + n] = '}';
+	big[k + n + 1] = '\0';
+	CHECK_STR(check(big, &e), ""); /* FL_MAX_TEXT exactly */
+	free(big);
+}
+
+TEST(invalid_text)
+{
+	fl_err e;
+	CHECK_STR(check("{\"name\":\"a\\u0001b\"}", &e), "invalid_text");
+	CHECK_STR(check("{\"name\":\"a\\u001bb\"}", &e), "invalid_text");
+	CHECK_STR(check("{\"name\":\"a\\u007fb\"}", &e), "invalid_text");
+	CHECK_STR(check("{\"name\":\"a\\tb\\nc\"}", &e), ""); /* tab and newline are text */
+	CHECK_STR(check("{\"name\":\"Zo\\u00eb\"}", &e), "");
+	/* invalid UTF-8 can't come through jansson; in_text_ok guards the other ways in */
+	CHECK(in_text_ok("ab\xff", 10, "x", &e) == -1);
+	CHECK_STR(e.code, "invalid_text");
+	CHECK(in_text_ok("\xc3\x28", 10, "x", &e) == -1);       /* bad continuation */
+	CHECK(in_text_ok("\xe2\x82", 10, "x", &e) == -1);       /* truncated */
+	CHECK(in_text_ok("\xc0\xaf", 10, "x", &e) == -1);       /* overlong '/' */
+	CHECK(in_text_ok("\xed\xa0\x80", 10, "x", &e) == -1);   /* UTF-16 surrogate */
+	CHECK(in_text_ok("\xe2\x82\xac", 10, "x", &e) == 0);    /* the euro sign */
+	CHECK(in_text_ok("\xf0\x9f\x98\x80", 10, "x", &e) == 0); /* an emoji */
+	CHECK(in_text_ok("abc", 2, "x", &e) == -1);
+	CHECK_STR(e.code, "too_long");
+}
+
+TEST(enum_values)
+{
+	fl_err e;
+	CHECK_STR(check("{\"name\":\"a\",\"colour\":\"red\"}", &e), "");
+	CHECK_STR(check("{\"name\":\"a\",\"colour\":\"Red\"}", &e), "invalid_value");
+	CHECK_STR(check("{\"name\":\"a\",\"colour\":\"\"}", &e), "invalid_value");
+	CHECK_STR(e.field, "colour");
+}
+
+TEST(ranges)
+{
+	fl_err e;
+	CHECK_STR(check("{\"name\":\"a\",\"count\":0}", &e), "out_of_range");
+	CHECK_STR(check("{\"name\":\"a\",\"count\":6}", &e), "out_of_range");
+	CHECK_STR(check("{\"name\":\"a\",\"count\":-9223372036854775807}", &e), "out_of_range");
+	CHECK_STR(check("{\"name\":\"a\",\"count\":1}", &e), "");
+	CHECK_STR(check("{\"name\":\"a\",\"ratio\":1.5}", &e), "out_of_range");
+	CHECK_STR(check("{\"name\":\"a\",\"ratio\":-0.1}", &e), "out_of_range");
+	CHECK_STR(check("{\"name\":\"a\",\"items\":[1,2,3]}", &e), "too_many");
+	CHECK_STR(check("{\"name\":\"a\",\"when\":\"yesterday\"}", &e), "invalid_time");
+}
+
+TEST(too_many_fields)
+{
+	fl_err e;
+	json_t *in = json_object();
+	char k[16];
+	for (int i = 0; i <= FL_MAX_FIELDS; i++) {
+		snprintf(k, sizeof k, "f%d", i);
+		json_object_set_new(in, k, json_true());
+	}
+	CHECK(in_check(in, SPEC, &e) == -1);
+	CHECK_STR(e.code, "too_many_fields");
+	json_decref(in);
+}
+
+TEST(from_text)
+{
+	fl_err e;
+	json_t *v = in_from_text(&SPEC[2], "4", &e);
+	CHECK(json_is_integer(v) && json_integer_value(v) == 4);
+	json_decref(v);
+	CHECK(in_from_text(&SPEC[2], "4x", &e) == NULL);
+	CHECK_STR(e.code, "wrong_type");
+	CHECK(in_from_text(&SPEC[2], "", &e) == NULL);
+	v = in_from_text(&SPEC[3], "yes", &e);
+	CHECK(json_is_true(v));
+	json_decref(v);
+	CHECK(in_from_text(&SPEC[3], "maybe", &e) == NULL);
+	v = in_from_text(&SPEC[6], "{\"a\":1}", &e);
+	CHECK(json_is_object(v));
+	json_decref(v);
+	CHECK(in_from_text(&SPEC[6], "{", &e) == NULL);
+	CHECK_STR(e.code, "malformed_json");
+	CHECK(in_from_text(&SPEC[0], "bad\xff", &e) == NULL); /* jansson refuses invalid UTF-8 */
+}
+
+int main(void)
+{
+	RUN(accepts_valid);
+	RUN(unknown_field);
+	RUN(wrong_types);
+	RUN(not_an_object);
+	RUN(required);
+	RUN(too_long);
+	RUN(invalid_text);
+	RUN(enum_values);
+	RUN(ranges);
+	RUN(too_many_fields);
+	RUN(from_text);
+	DONE();
+}
