@@ -39,6 +39,7 @@ int cmd_tick(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_copydb(int argc, char **argv);
 int cmd_bench_seed(int argc, char **argv); /* hidden: scripts/bench.sh */
 
 #endif

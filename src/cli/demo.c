@@ -14,6 +14,8 @@
 
 static void (*const PARTS[])(struct demo *) = {
 	demo_people,
+	demo_promises,
+	demo_exceptions,
 	NULL,
 };
 

@@ -157,6 +157,14 @@ static const char *sq_text(db_res *res, int col)
 	return t ? (const char *)t : "";
 }
 
+static int sq_ncols(db_res *res) { return sqlite3_column_count(((sq_res *)res)->st); }
+
+static const char *sq_colname(db_res *res, int col)
+{
+	const char *n = sqlite3_column_name(((sq_res *)res)->st, col);
+	return n ? n : "";
+}
+
 static void sq_res_free(db_res *res)
 {
 	sq_res *r = (sq_res *)res;
@@ -244,6 +252,8 @@ static const struct db_ops sq_ops = {
 	.is_null = sq_is_null,
 	.col_int = sq_int,
 	.col_text = sq_text,
+	.col_count = sq_ncols,
+	.col_name = sq_colname,
 	.res_free = sq_res_free,
 	.backup = sq_backup,
 	.close = sq_close,

@@ -513,10 +513,13 @@ static int of_withdraw(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	actor_of(c, &a);
 	if (own_may_withdraw(&a, &oo, &c->err))
 		return -1;
+	int64_t n = 0;
 	int rc = db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])), NULL);
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])), &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (n != 1) /* answered meanwhile (another server, another transaction) */
+		return err_set(&c->err, ERR_CONFLICT, "offer_not_pending", NULL, "the offer was answered meanwhile");
 	if (svc_event(c, "case.offer_withdrawn", "offer", p[0], s.case_id, json_pack("{s:s}", "to", s.to)))
 		return -1;
 	return offer_view(c, p[0], out);

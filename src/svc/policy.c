@@ -89,7 +89,7 @@ static int pol_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	json_t *lim = json_object_get(in, "limits");
-	char *limits = json_dumps(lim ? lim : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char *limits = lim ? json_dumps(lim, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
 	id_new(id, "pol", c->now);
 	int rc = db_exec(c->db,
 			 "INSERT INTO policies (org_id, id, name, kind, owner_id, version, text, limits, created_at, updated_at) "

@@ -252,6 +252,26 @@ static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	return 0;
 }
 
+/* The promises made to the customer on a case: what, by when, and how it stands. */
+int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
+		     "ORDER BY due_at, id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	while (db_next(r) == 1) {
+		const char *st = db_text(r, 2);
+		if (strcmp(st, "pending") == 0 && !db_is_null(r, 3))
+			st = "at_risk";
+		json_array_append_new(promises, json_pack("{s:s,s:o,s:s,s:o}", "text", db_text(r, 0), "due_at", svc_col_time(r, 1),
+							  "status", st, "closed_at", svc_col_time(r, 4)));
+	}
+	db_res_free(r);
+	return 0;
+}
+
 static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;

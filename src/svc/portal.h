@@ -15,5 +15,7 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
  * to the customer.  Registered in svc/routes.c.  Returns 0 or -1 (err set). */
 typedef int (*portal_part_fn)(svc_ctx *c, const char *case_id, json_t *promises);
 const portal_part_fn *portal_case_parts(void);
+/* The promises part (svc/portal.c): every promise on the case with its due time and status. */
+int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises);
 
 #endif

@@ -238,6 +238,11 @@ def test_login_resists_guessing():
         r = anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "frontline-demo"})
         eq((r.status, err_code(r)), (429, "too_many_attempts"), "after repeated failures even the right password waits")
         r = anon.post("/api/v1/auth/login", {"org": V, "email": PAT, "password": "frontline-demo"})
+        eq(r.status, 200, "another account from the same address may still sign in")
+        # password spraying: one guess at each of many accounts; the address is stopped at 50 failures
+        for i in range(42):
+            anon.post("/api/v1/auth/login", {"org": V, "email": "spray-%d@vendor-co.example" % i, "password": "guess"})
+        r = anon.post("/api/v1/auth/login", {"org": V, "email": PAT, "password": "frontline-demo"})
         eq(r.status, 429, "the address is slowed down too, whatever account it tries")
         s.advance(minutes=16)
         r = anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "frontline-demo"})

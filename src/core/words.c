@@ -1,0 +1,128 @@
+#include "core/words.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+const char *const WORDS_PLACEHOLDERS[] = {
+	"customer", "promise", "promise_due", "waiting_on", "waiting_for", "new_time", "policy", "next_time", "senior", NULL,
+};
+
+const char *const WORDS_KEYS[] = {"broken", "promise", "waiting", "deferred", "policy", "next_step", "speak_senior", NULL};
+
+static const char *const DEFAULTS[] = {
+	"I'm sorry, {customer}: we promised you {promise} by {promise_due}, and we did not keep that promise.",
+	"We promised you {promise} by {promise_due}.",
+	"I'm sorry, {customer}, we haven't received what we need from {waiting_on} yet ({waiting_for}). "
+	"Let me track it down and we'll get this handled for you.",
+	"{waiting_on} has moved this to {new_time}.",
+	"This is because of our policy \"{policy}\", which conflicts with what we promised you. That is on us, not you.",
+	"Next, I will follow up with {waiting_on}, and you will hear from us by {next_time}.",
+	"Would you like to speak with {senior} directly?",
+};
+
+const char *words_default(const char *key)
+{
+	for (size_t i = 0; WORDS_KEYS[i]; i++)
+		if (strcmp(WORDS_KEYS[i], key) == 0)
+			return DEFAULTS[i];
+	return NULL;
+}
+
+size_t words_select(const struct words_situation *s, const char **keys, size_t max)
+{
+	size_t n = 0;
+#define OFFER(cond, key)                 \
+	do {                             \
+		if ((cond) && n < max)   \
+			keys[n++] = key; \
+	} while (0)
+	OFFER(s->has_promise && s->promise_broken, "broken");
+	OFFER(s->has_promise && !s->promise_broken, "promise");
+	OFFER(s->waiting, "waiting");
+	OFFER(s->waiting && s->deferred, "deferred");
+	OFFER(s->waiting && s->policy, "policy");
+	OFFER(s->waiting && s->next_time, "next_step");
+	OFFER(s->senior, "speak_senior");
+#undef OFFER
+	return n;
+}
+
+static int known(const char *name, size_t len)
+{
+	for (const char *const *p = WORDS_PLACEHOLDERS; *p; p++)
+		if (strlen(*p) == len && strncmp(*p, name, len) == 0)
+			return 1;
+	return 0;
+}
+
+int words_check(const char *tmpl, const char **bad)
+{
+	*bad = NULL;
+	if (!tmpl || !*tmpl)
+		return -1;
+	for (const char *p = tmpl; *p; p++) {
+		if (*p == '}')
+			return -1;
+		if (*p != '{')
+			continue;
+		const char *end = strchr(p + 1, '}');
+		if (!end || memchr(p + 1, '{', (size_t)(end - p - 1)))
+			return -1;
+		if (!known(p + 1, (size_t)(end - p - 1))) {
+			*bad = p;
+			return -1;
+		}
+		p = end;
+	}
+	return 0;
+}
+
+static const struct words_fact *fact(const struct words_fact *facts, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(facts[i].name) == len && strncmp(facts[i].name, name, len) == 0)
+			return &facts[i];
+	return NULL;
+}
+
+char *words_render(const char *tmpl, const struct words_fact *facts, size_t nfacts, const char **used, size_t *nused)
+{
+	size_t cap = strlen(tmpl) + 1, len = 0;
+	*nused = 0;
+	for (size_t i = 0; i < nfacts; i++)
+		cap += facts[i].value ? strlen(facts[i].value) * 4 : 0; /* each fact can appear a few times */
+	char *out = xmalloc(cap + 1);
+	for (const char *p = tmpl; *p;) {
+		if (*p == '{') {
+			const char *end = strchr(p + 1, '}');
+			const struct words_fact *f = end ? fact(facts, nfacts, p + 1, (size_t)(end - p - 1)) : NULL;
+			if (!f || !f->value || !*f->value) {
+				free(out);
+				return NULL;
+			}
+			size_t vl = strlen(f->value);
+			if (len + vl >= cap) {
+				free(out);
+				return NULL;
+			}
+			memcpy(out + len, f->value, vl);
+			len += vl;
+			int seen = 0;
+			for (size_t i = 0; i < *nused; i++)
+				seen |= strcmp(used[i], f->name) == 0;
+			if (!seen && *nused < WORDS_MAX_USED)
+				used[(*nused)++] = f->name;
+			p = end + 1;
+			continue;
+		}
+		if (len + 1 >= cap) {
+			free(out);
+			return NULL;
+		}
+		out[len++] = *p++;
+	}
+	out[len] = '\0';
+	return out;
+}

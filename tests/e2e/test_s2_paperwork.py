@@ -1,0 +1,107 @@
+"""S2 (the paperwork) over HTTP on the manual clock: Dr. Lee's request is reminded, goes overdue,
+escalates to Morgan (Dr. Lee has no manager), the promise breaks and is attributed to the leader's
+overdue request, the words offer to speak with Dr. Lee, and the leadership report lists it."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lib import Server, check, eq, run_module  # noqa: E402
+
+L = "lee-practice"
+MON_0900 = "2026-03-02T14:00:00Z"  # America/New_York, EST
+RANGE = "from=2026-03-01T00:00:00Z&to=2026-03-10T00:00:00Z"
+
+
+def who(s, name):
+    return s.login(name + "@lee-practice.example", L)
+
+
+def kinds(client):
+    return [(a["kind"], a["entity_id"]) for a in client.ok("GET", "/api/v1/alerts")["items"]]
+
+
+def test_s2_paperwork():
+    with Server(demo=True, start=MON_0900) as s:
+        admin = who(s, "admin")
+        admin.ok("PATCH", "/api/v1/org/settings", {"settings": {"request.escalation_contact": "morgan@lee-practice.example",
+                                                                "request.escalate_after_minutes": 240}})
+        alex = who(s, "alex")
+        case = alex.ok("POST", "/api/v1/cases", {"subject": "Insurance forms", "channel": "in_person",
+                                                  "customer_name": "Mr. Jones", "customer_phone": "+1 212 555 0190"})
+        prom = alex.ok("POST", "/api/v1/cases/%s/promises" % case["id"],
+                       {"what": "insurance forms ready at your appointment", "due_at": "2026-03-03T15:00:00Z",
+                        "channel": "in_person"}, status=201)
+        req = alex.ok("POST", "/api/v1/cases/%s/requests" % case["id"],
+                      {"what": "sign Mr. Jones's forms", "due_at": "2026-03-02T22:00:00Z",
+                       "to_person": "lee@lee-practice.example", "blocks": [prom["id"]]}, status=201)
+        eq(req["holder_role"], "leader", "Dr. Lee is a leader")
+        eq(req["holder_level"], 0, "at the top of the reporting line")
+
+        s.set_clock("2026-03-02T20:59:00Z")
+        check(("request_reminder", req["id"]) not in kinds(who(s, "lee")), "no reminder before 16:00")
+        s.set_clock("2026-03-02T21:00:00Z")  # Monday 16:00
+        check(("request_reminder", req["id"]) in kinds(who(s, "lee")), "Dr. Lee is reminded at 16:00")
+
+        s.set_clock("2026-03-02T22:00:00Z")  # Monday 17:00
+        view = alex.ok("GET", "/api/v1/cases/" + case["id"])
+        check(view["requests"][0]["overdue"], "the case shows the request overdue")
+        check(view["promises"][0]["at_risk"], "the promise is at risk")
+        check(("request_overdue", req["id"]) in kinds(alex), "Alex is told")
+        check(("promise_at_risk", prom["id"]) in kinds(alex), "Alex is alerted the promise is at risk")
+
+        s.set_clock("2026-03-03T01:59:00Z")
+        morgan = who(s, "morgan")
+        check(("escalation", req["id"]) not in kinds(morgan), "no escalation before 4 hours")
+        s.set_clock("2026-03-03T02:00:00Z")  # Monday 21:00
+        morgan = who(s, "morgan")
+        check(("escalation", req["id"]) in kinds(morgan), "escalated to Morgan (Dr. Lee has no manager)")
+        eq(who(s, "alex").ok("GET", "/api/v1/requests/" + req["id"])["escalated_to"]["name"], "Morgan Diaz",
+           "the request shows whom it escalated to")
+
+        s.set_clock("2026-03-03T14:50:00Z")  # Tuesday 09:50: Mr. Jones arrives
+        alex = who(s, "alex")
+        w = alex.ok("GET", "/api/v1/cases/%s/suggested-words" % case["id"])
+        msgs = {m["key"]: m for m in w["messages"]}
+        check("waiting" in msgs, "an apology for the wait is offered: %r" % list(msgs))
+        check("Mr. Jones" in msgs["waiting"]["text"] and "track it down" in msgs["waiting"]["text"],
+              "it names the customer and the next step: %r" % msgs["waiting"]["text"])
+        eq(msgs["waiting"]["facts"].get("waiting_on"), "our Physicians team", "waiting on a team, not a named colleague")
+        check("Dr. Jordan Lee" not in msgs["waiting"]["text"], "the apology does not blame Dr. Lee by name")
+        check("speak_senior" in msgs, "an offer to speak with the senior person responsible")
+        eq(msgs["speak_senior"]["text"], "Would you like to speak with Dr. Jordan Lee directly?", "S2's question")
+        eq(w["facts"]["senior"], "Dr. Jordan Lee", "the fact behind it")
+
+        s.set_clock("2026-03-03T15:00:00Z")  # Tuesday 10:00: the promise breaks
+        view = alex.ok("GET", "/api/v1/cases/" + case["id"])
+        eq(len(view["breaches"]), 1, "one breach")
+        att = view["breaches"][0]["attribution"]
+        eq([c["cause"] for c in att["causes"]], ["request_overdue"], "attributed to the overdue request")
+        eq(att["causes"][0]["holder"]["name"], "Dr. Jordan Lee", "held by Dr. Lee")
+        eq(att["causes"][0]["level"], "leader", "level: leader")
+        eq(att["owner_at_fault"], False, "no breach attributed to Alex")
+
+        # another pass, and another: nothing happens twice
+        s.advance(minutes=5)
+        s.advance(minutes=5)
+        view = alex.ok("GET", "/api/v1/cases/" + case["id"])
+        eq(len(view["breaches"]), 1, "still one breach")
+        eq(kinds(alex).count(("promise_broken", prom["id"])), 1, "one breach alert")
+        eq(kinds(who(s, "morgan")).count(("escalation", req["id"])), 1, "one escalation")
+
+        lead = who(s, "morgan")
+        lvl = {i["key"]: i for i in lead.ok("GET", "/api/v1/reports/breaches?by=level&" + RANGE)["items"]}
+        eq(lvl.get("leader", {}).get("breaches"), 1, "breaches by level: leader")
+        check("owner" not in lvl, "none attributed to the owner")
+        od = {i["level"]: i for i in lead.ok("GET", "/api/v1/reports/overdue-requests?" + RANGE)["items"]}
+        eq((od.get("leader", {}).get("overdue"), od.get("leader", {}).get("escalated")), (1, 1),
+           "overdue requests by level include the leader")
+        csv = lead.get("/api/v1/reports/overdue-requests?format=csv&" + RANGE)
+        check(csv.status == 200 and "leader" in csv.raw, "overdue report as CSV")
+        duties = {i["owner"]: i for i in lead.ok("GET", "/api/v1/reports/update-duties?" + RANGE)["items"]}
+        check(duties.get("Alex Kim", {}).get("lapsed", 0) >= 1, "Alex let an update duty lapse: %r" % duties)
+        r = lead.get("/api/v1/reports/breaches?from=2026-03-05T00:00:00Z&to=2026-03-04T00:00:00Z")
+        eq(r.status, 400, "a backwards range is refused")
+
+
+if __name__ == "__main__":
+    run_module(globals())

@@ -1,0 +1,103 @@
+/* Suggested words (core/words.c): rendering, honesty, selection, template checks. */
+#include <stdlib.h>
+
+#include "core/words.h"
+#include "harness.h"
+
+static const struct words_fact FACTS[] = {
+	{"customer", "Mr. Jones"},
+	{"promise", "insurance forms ready at your appointment"},
+	{"promise_due", "Tue 3 Mar 10:00"},
+	{"waiting_on", "our Physicians team"},
+	{"waiting_for", "sign Mr. Jones's forms"},
+	{"senior", "Dr. Jordan Lee"},
+	{"new_time", NULL},
+};
+#define NF (sizeof FACTS / sizeof FACTS[0])
+
+TEST(renders_facts_and_lists_them)
+{
+	const char *used[WORDS_MAX_USED];
+	size_t n;
+	char *s = words_render("I'm sorry, {customer}. Would you like to speak with {senior} directly? {customer}?", FACTS, NF,
+			       used, &n);
+	CHECK_STR(s, "I'm sorry, Mr. Jones. Would you like to speak with Dr. Jordan Lee directly? Mr. Jones?");
+	CHECK(n == 2);
+	CHECK_STR(used[0], "customer");
+	CHECK_STR(used[1], "senior");
+	free(s);
+}
+
+TEST(never_claims_a_missing_fact)
+{
+	const char *used[WORDS_MAX_USED];
+	size_t n;
+	CHECK(words_render("It moved to {new_time}.", FACTS, NF, used, &n) == NULL);   /* fact absent */
+	CHECK(words_render("Hello {nobody}.", FACTS, NF, used, &n) == NULL);          /* unknown */
+	CHECK(words_render("Hello {customer", FACTS, NF, used, &n) == NULL);          /* unclosed */
+	char *s = words_render("No placeholders.", FACTS, NF, used, &n);
+	CHECK_STR(s, "No placeholders.");
+	CHECK(n == 0);
+	free(s);
+}
+
+TEST(every_default_template_is_valid)
+{
+	const char *bad;
+	for (const char *const *k = WORDS_KEYS; *k; k++)
+		CHECK(words_check(words_default(*k), &bad) == 0);
+	CHECK(words_default("nope") == NULL);
+}
+
+TEST(check_refuses_bad_templates)
+{
+	const char *bad;
+	CHECK(words_check("Hi {customer}", &bad) == 0);
+	CHECK(words_check("Hi {colleague_name}", &bad) == -1 && bad != NULL);
+	CHECK(words_check("Hi {customer", &bad) == -1);
+	CHECK(words_check("Hi customer}", &bad) == -1);
+	CHECK(words_check("", &bad) == -1);
+	CHECK(words_check("{{customer}}", &bad) == -1);
+}
+
+static int offered(const char **keys, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+TEST(selection_follows_the_situation)
+{
+	const char *keys[8];
+	struct words_situation s = {0};
+	CHECK(words_select(&s, keys, 8) == 0);
+
+	s.has_promise = 1;
+	s.waiting = 1;
+	s.senior = 1;
+	size_t n = words_select(&s, keys, 8);
+	CHECK(offered(keys, n, "promise") && offered(keys, n, "waiting") && offered(keys, n, "speak_senior"));
+	CHECK(!offered(keys, n, "broken") && !offered(keys, n, "deferred") && !offered(keys, n, "policy"));
+
+	struct words_situation s1 = {1, 0, 1, 1, 1, 0, 1};
+	n = words_select(&s1, keys, 8);
+	CHECK(offered(keys, n, "deferred") && offered(keys, n, "policy") && offered(keys, n, "next_step"));
+	CHECK(!offered(keys, n, "speak_senior"));
+
+	struct words_situation s2 = {1, 1, 0, 0, 0, 0, 0};
+	n = words_select(&s2, keys, 8);
+	CHECK(n == 1 && offered(keys, n, "broken"));
+	CHECK(words_select(&s1, keys, 2) == 2); /* respects max */
+}
+
+int main(void)
+{
+	RUN(renders_facts_and_lists_them);
+	RUN(never_claims_a_missing_fact);
+	RUN(every_default_template_is_valid);
+	RUN(check_refuses_bad_templates);
+	RUN(selection_follows_the_situation);
+	DONE();
+}
