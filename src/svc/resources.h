@@ -11,9 +11,6 @@ extern const struct route auth_routes[];
 extern const struct route audit_routes[];
 extern const struct route policy_routes[];
 extern const struct route settings_routes[];
-<<<<<<< HEAD
-extern const struct route portal_routes[];
-=======
 extern const struct route promise_routes[];
 extern const struct route request_routes[];
 extern const struct route alert_routes[];
@@ -21,7 +18,7 @@ extern const struct route suggest_routes[];
 extern const struct route report_routes[];
 extern const struct route exception_routes[];
 extern const struct route exception_review_routes[];
->>>>>>> main
+extern const struct route portal_routes[];
 
 /* Team / location reference (id or name) within the actor's organization. */
 int svc_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE]);
