@@ -219,8 +219,11 @@ static json_t *offer_row(svc_ctx *c, db_res *r)
 json_t *case_event_row(svc_ctx *c, db_res *r)
 {
 	json_t *data = json_loads(db_text(r, 5), 0, NULL);
+	json_t *actor = svc_person_brief(c, db_text(r, 2));
+	if (json_is_null(actor)) /* not a person: the customer, acting through the portal */
+		actor = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 2), "name", "the customer", "role", "customer");
 	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
-			 svc_person_brief(c, db_text(r, 2)), "kind", db_text(r, 3), "entity_type", db_text(r, 4),
+			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4),
 			 "entity_id", db_text(r, 6), "data", data ? data : json_object());
 }
 
