@@ -43,10 +43,12 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 passes = [r for r in rows if r["due"] > 0]
 small, large = min(passes, key=lambda r: r["pending"]), max(passes, key=lambda r: r["pending"])
-print("scheduler pass, %d due: %.1f ms at %d pending, %.1f ms at %d pending: ratio %.2f" % (
-    large["due"], small["pass_ms_median"], small["pending"], large["pass_ms_median"], large["pending"],
-    large["pass_ms_median"] / small["pass_ms_median"]))
+print("scheduler pass, %d due: %.1f ms (CPU %.1f) at %d pending, %.1f ms (CPU %.1f) at %d pending: "
+      "ratio %.2f (CPU %.2f)" % (
+    large["due"], small["pass_ms_median"], small["pass_cpu_ms_median"], small["pending"], large["pass_ms_median"],
+    large["pass_cpu_ms_median"], large["pending"], large["pass_ms_median"] / small["pass_ms_median"],
+    large["pass_cpu_ms_median"] / small["pass_cpu_ms_median"]))
 for r in rows:
     if r["closed"]:
-        print("breaches report over %d closed cases: %.1f ms" % (r["closed"], r["report_ms"]))
+        print("breaches report over %d closed cases: %.1f ms (CPU %.1f)" % (r["closed"], r["report_ms"], r["report_cpu_ms"]))
 PY
