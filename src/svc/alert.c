@@ -88,10 +88,13 @@ static int al_read(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (!id_valid(p[0], "alert"))
 		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
 	/* someone else's alert looks exactly like an unknown one */
+	int64_t changed = 0;
 	int rc = db_exec(c->db, "UPDATE alerts SET read_at = ? WHERE org_id = ? AND id = ? AND person_id = ? AND read_at IS NULL",
-			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id)), NULL);
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id)), &changed);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (changed == 1 && svc_event(c, "alert.read", "alert", p[0], NULL, json_object()))
+		return -1;
 	if (db_query(c->db,
 		     "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
 		     "WHERE org_id = ? AND id = ? AND person_id = ?",
@@ -103,7 +106,7 @@ static int al_read(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	db_res_free(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
-	return svc_event(c, "alert.read", "alert", p[0], NULL, json_object());
+	return 0;
 }
 
 static const struct in_field AL_LIST[] = {
