@@ -17,6 +17,7 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_promises,
 	demo_exceptions,
 	demo_learning,
+	demo_directory,
 	NULL,
 };
 

@@ -2,8 +2,10 @@
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
 #include "svc/case.h"
+#include "svc/directory.h"
 #include "svc/exception.h"
 #include "svc/learning.h"
+#include "svc/portal.h"
 #include "svc/promise.h"
 #include "svc/resources.h"
 #include "svc/tick.h"
@@ -15,6 +17,8 @@ static const struct route *const TABLES[] = {
 	promise_routes, request_routes, alert_routes, suggest_routes, report_routes,
 	exception_routes, exception_review_routes,
 	review_routes, voice_routes, coaching_routes,
+	directory_routes, oncall_routes, knowledge_routes,
+	portal_routes,
 	NULL,
 };
 
@@ -23,6 +27,7 @@ const struct route *const *svc_route_tables(void) { return TABLES; }
 static const case_view_fn VIEW_PARTS[] = {
 	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part,
 	exception_case_view,
+	kb_case_view,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
@@ -36,12 +41,17 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 
+/* What the customer portal shows of a case besides updates (promises ...). */
+static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
+const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
+
 /* Order matters: a request marked overdue in this pass can escalate (delay 0) and put its promise
  * at risk before the promise's own breach is judged; duties lapse last. */
 static const tick_fn TICK_PARTS[] = {
 	request_tick_remind, request_tick_followup, request_tick_overdue, request_tick_escalate, promise_tick_breach, duty_tick_lapse,
 	exception_tick,
 	review_tick, voice_tick,
+	oncall_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
