@@ -230,6 +230,10 @@ def test_holidays_and_hours():
         who = omar.ok("GET", q("/api/v1/oncall/who", skill="billing", near="Chicago"))
         in_hours = [x["person"]["name"] for x in who["items"] if x["reason"] == "in_hours"]
         check("Helen Park" in in_hours, "Helen has billing in Chicago, open Monday 11:00: %r" % in_hours)
+        sk = omar.ok("GET", "/api/v1/skills/billing")
+        held = sorted((h["person"]["name"], h["location"]["name"]) for h in sk["holders"])
+        eq(held, [("Ben Weber", "Berlin"), ("Helen Park", "Chicago"), ("Rosa Alvarez", "Chicago")],
+           "who has billing at which locations")
         loc = admin.ok("POST", "/api/v1/locations/Chicago/holidays", {"day": "2026-03-09", "name": "Closed for training"})
         check({"day": "2026-03-09", "name": "Closed for training"} in loc["holidays"], "holiday listed: %r" % loc["holidays"])
         who = omar.ok("GET", q("/api/v1/oncall/who", skill="billing", near="Chicago"))
