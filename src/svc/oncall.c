@@ -301,10 +301,12 @@ static int rotas_load(svc_ctx *c, const char *where, const char *arg, const char
 			continue;
 		}
 		for (size_t i = 0; i < json_array_size(layers) && t->nlayers < MAX_LAYERS; i++)
-			if (parse_layer(c, json_array_get(layers, i), 0, 0, &t->layers[t->nlayers], NULL) == 0)
+			if (parse_layer(c, json_array_get(layers, i), 0, 0, &t->layers[t->nlayers], NULL) == 0) {
 				t->nlayers++;
-			else
+			} else {
+				free(t->layers[t->nlayers].members);
 				err_clear(&c->err);
+			}
 		json_decref(layers);
 		set->n++;
 	}
