@@ -223,6 +223,28 @@ def test_overrides_and_bad_input():
         refused(other.get(q("/api/v1/oncall/who", skill="billing")), 404, "skill_not_found", "skills scoped too")
 
 
+def test_region_rota():
+    with Server(demo=True, start=SAT_1400) as s:
+        admin = s.login("admin@northwind.example", NW)
+        omar = s.login("omar@northwind.example", NW)
+        admin.ok("POST", "/api/v1/rotas", {"name": "Returns US central", "skill": "returns", "region": "us-central",
+                                           "tz": "America/Chicago",
+                                           "layers": [{"members": ["helen@northwind.example"], "handoff": "mon 09:00",
+                                                       "start": "2026-03-02"}]})
+        who = omar.ok("GET", q("/api/v1/oncall/who", skill="returns", near="Chicago"))
+        eq([(x["person"]["name"], x["distance"]) for x in who["items"]], [("Helen Park", "same_region")],
+           "a region rota serves the locations of its region")
+        who = omar.ok("GET", q("/api/v1/oncall/who", skill="returns", near="Berlin"))
+        eq([x["distance"] for x in who["items"]], ["elsewhere"], "and is elsewhere for Berlin")
+        cov = admin.ok("GET", q("/api/v1/oncall/coverage", skill="returns", area="us-central",
+                                **{"from": "2026-03-09T05:00:00Z", "weeks": 1}))
+        eq([(i["area"]["kind"], i["area"]["name"], i["gap_hours"]) for i in cov["items"]], [("region", "us-central", 0.0)],
+           "24/7 cover leaves no gap")
+        cov = admin.ok("GET", q("/api/v1/oncall/coverage", skill="returns", area="us-central",
+                                **{"from": "2026-02-28T06:00:00Z", "weeks": 1}))
+        eq(cov["items"][0]["gap_hours"], 57.0, "before the first hand-over (Mon 2 March 09:00 CST) nobody is on call")
+
+
 def test_holidays_and_hours():
     with Server(demo=True, start="2026-03-09T16:00:00Z") as s:  # Monday 11:00 in Chicago (CDT)
         admin = s.login("admin@northwind.example", NW)
