@@ -58,8 +58,14 @@ static const char *sam_case(struct demo *d)
 static void sam_review(struct demo *d)
 {
 	const char *case_id = maybe_id(d, "vendor-co/case:sam");
-	if (!case_id)
+	if (!case_id) {
 		case_id = sam_case(d);
+	} else {
+		/* S1 step 4: at 19:00 Sam called Store 12 and Dana found his case */
+		demo_at(d, 3, "19:00", CHICAGO);
+		demo_as(d, "dana@vendor-co.example");
+		touch(d, case_id, "store", "Sam asks whether his phones are ready; Dana sees the promise and the open request");
+	}
 	demo_at(d, 1, "11:00", CHICAGO);
 	demo_as(d, "taylor@vendor-co.example");
 	json_t *list = demo_call(d, "GET", "/api/v1/reviews", json_pack("{s:s}", "case_id", case_id));
@@ -73,6 +79,8 @@ static void sam_review(struct demo *d)
 	json_decref(first);
 	json_decref(list);
 	demo_remember(d, "vendor-co/review:sam", id);
+	/* the facts as the case stands now (the contacts after the breach) */
+	json_decref(demo_callf(d, "POST", NULL, "/api/v1/reviews/%s/refresh", id));
 	/* the reviewer may be Taylor (Pat's supervisor) or, for a breach opened as the system, the same */
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s,s:s}", "category", "policy", "evidence",

@@ -131,8 +131,10 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(resp, "415", error_ref("body is not JSON"));
 		json_object_set_new(resp, "422", error_ref("refused by a rule"));
 	}
-	if (r->flags & R_SESSION)
+	if (r->flags & R_SESSION) {
+		json_object_set_new(resp, "401", error_ref("wrong credentials, or a used or expired link"));
 		json_object_set_new(resp, "429", error_ref("too many attempts"));
+	}
 	return op;
 }
 

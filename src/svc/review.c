@@ -9,13 +9,14 @@
 #include "core/review_rules.h"
 #include "svc/case.h"
 #include "svc/learning.h"
+#include "svc/promise.h"
 #include "svc/resources.h"
 #include "svc/settings.h"
 #include "svc/tick.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 #define MAX_PATH 32
-#define TICK_BATCH 500
+#define LEARN_TICK_BATCH 500
 
 void learning_count(json_t *summary, const char *key, long long n)
 {
@@ -146,15 +147,32 @@ static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t
 	json_t *breaches = json_object_get(view, "breaches");
 	json_object_set_new(facts, "breaches", json_is_array(breaches) ? json_deep_copy(breaches) : json_array());
 
-	/* channels crossed, from the touchpoints in time order */
-	json_t *tps = json_object_get(view, "touchpoints");
-	size_t n = json_array_size(tps);
+	/* channels crossed: the case's first channel, each touchpoint's and each promise's (where it
+	 * was made), in time order */
+	json_t *steps = json_array();
+	json_array_append_new(steps, json_pack("[O,O]", json_object_get(view, "created_at"), json_object_get(view, "channel")));
+	json_array_foreach(json_object_get(view, "touchpoints"), i, v)
+		json_array_append_new(steps, json_pack("[O,O]", json_object_get(v, "at"), json_object_get(v, "channel")));
+	json_array_foreach(json_object_get(view, "promises"), i, v)
+		json_array_append_new(steps, json_pack("[O,O]", json_object_get(v, "created_at"), json_object_get(v, "channel")));
+	size_t n = json_array_size(steps);
+	size_t *order = xmalloc((n + 1) * sizeof *order);
+	for (size_t a = 0; a < n; a++) { /* stable insertion sort by time text (RFC 3339 UTC sorts as time) */
+		const char *ta = json_string_value(json_array_get(json_array_get(steps, a), 0));
+		size_t b = a;
+		for (; b > 0; b--) {
+			const char *tb = json_string_value(json_array_get(json_array_get(steps, order[b - 1]), 0));
+			if (strcmp(tb ? tb : "", ta ? ta : "") <= 0)
+				break;
+			order[b] = order[b - 1];
+		}
+		order[b] = a;
+	}
 	const char **chs = xmalloc((n + 1) * sizeof *chs);
 	const char *path[MAX_PATH];
-	chs[0] = json_string_value(json_object_get(view, "channel"));
-	json_array_foreach(tps, i, v) chs[i + 1] = json_string_value(json_object_get(v, "channel"));
-	size_t k = review_channel_path(chs, n + 1, path, MAX_PATH);
-	free(chs);
+	for (size_t a = 0; a < n; a++)
+		chs[a] = json_string_value(json_array_get(json_array_get(steps, order[a]), 1));
+	size_t k = review_channel_path(chs, n, path, MAX_PATH);
 	json_t *channels = json_array();
 	for (size_t j = 0; j < k; j++) {
 		json_array_append_new(channels, json_string(path[j]));
@@ -165,6 +183,9 @@ static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t
 			free(b);
 		}
 	}
+	free(chs);
+	free(order);
+	json_decref(steps);
 	json_object_set_new(facts, "channels", channels);
 	json_t *bl = json_array();
 	const char *key;
@@ -208,26 +229,75 @@ static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t
 	return facts;
 }
 
+/* What a review knows about its case: facts, boundaries and policies (objects used as sets) and
+ * the team (filled, "" when none).  All new references. */
+struct review_facts {
+	json_t *facts, *boundaries, *policies;
+	char team[ID_SIZE];
+};
+
+static void review_facts_release(struct review_facts *f)
+{
+	json_decref(f->facts);
+	json_decref(f->boundaries);
+	json_decref(f->policies);
+	memset(f, 0, sizeof *f);
+}
+
+static int review_compute(svc_ctx *c, const struct case_row *row, const char *promise_id, json_t *attribution,
+			  struct review_facts *f)
+{
+	json_t *view;
+	memset(f, 0, sizeof *f);
+	if (case_view(c, row->id, &view))
+		return -1;
+	f->boundaries = json_object();
+	f->policies = json_object();
+	/* the team for the report: where the attribution's causes point (the first holder's team),
+	 * else the case's team */
+	const char *ateam = find_key(json_object_get(attribution, "causes"), "team_id");
+	str_copy(f->team, sizeof f->team, ateam ? ateam : row->team_id);
+	f->facts = facts_of(c, view, promise_id, attribution, f->boundaries, f->policies);
+	json_decref(view);
+	return 0;
+}
+
+static int facets_write(svc_ctx *c, const char *review_id, const char *case_id, int64_t opened_at, const struct review_facts *f)
+{
+	const char *key;
+	json_t *v;
+	const char *kinds[2] = {"boundary", "policy"};
+	json_t *sets[2] = {f->boundaries, f->policies};
+	for (int s = 0; s < 2; s++) {
+		json_object_foreach(sets[s], key, v)
+		{
+			int rc = db_exec(c->db,
+					 "INSERT INTO review_facets (org_id, review_id, kind, label, case_id, opened_at) VALUES (?,?,?,?,?,?)",
+					 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(review_id), DB_TXT(kinds[s]), DB_TXT(key), DB_TXT(case_id),
+						 DB_INT(opened_at)),
+					 NULL);
+			if (rc != DB_OK)
+				return svc_db_err(c, rc);
+		}
+	}
+	return 0;
+}
+
 int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char *breach_id, const char *promise_id,
 		json_t *attribution, char id[ID_SIZE], int *created)
 {
 	struct case_row row;
-	char owner[ID_SIZE], team[ID_SIZE] = "";
-	json_t *view = NULL, *facts = NULL, *boundaries = json_object(), *policies = json_object();
+	char owner[ID_SIZE];
+	struct review_facts f = {0};
 	char *facts_text = NULL;
 	int ret = -1;
 	*created = 0;
-	if (case_load(c, case_id, &row) || case_view(c, row.id, &view))
+	if (case_load(c, case_id, &row) || review_compute(c, &row, promise_id, attribution, &f))
 		goto cleanup;
 	learning_manager_of(c, row.owner_id, owner);
 	if (!*owner)
 		str_copy(owner, sizeof owner, row.owner_id);
-	/* the team for the report: where the attribution's causes point (the first holder's team),
-	 * else the case's team */
-	const char *ateam = find_key(json_object_get(attribution, "causes"), "team_id");
-	str_copy(team, sizeof team, ateam ? ateam : row.team_id);
-	facts = facts_of(c, view, promise_id, attribution, boundaries, policies);
-	facts_text = json_dumps(facts, JSON_COMPACT);
+	facts_text = json_dumps(f.facts, JSON_COMPACT);
 	int64_t due = c->now + setting_int(c, "review.due_days") * DAY_MS;
 	id_new(id, "rev", c->now);
 	int64_t n = 0;
@@ -236,7 +306,7 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 			 "team_id, status, facts, opened_by, opened_at, due_at) VALUES (?,?,?,?,?,?,?,?,?,'open',?,?,?,?) "
 			 "ON CONFLICT DO NOTHING",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(trigger), DB_TXT(breach_id),
-				 DB_TXT(promise_id), DB_TXT(owner), DB_TXT(row.owner_id), DB_TXT(*team ? team : NULL),
+				 DB_TXT(promise_id), DB_TXT(owner), DB_TXT(row.owner_id), DB_TXT(*f.team ? f.team : NULL),
 				 DB_TXT(facts_text), DB_TXT(c->actor.person_id), DB_INT(c->now), DB_INT(due)),
 			 &n);
 	if (rc != DB_OK) {
@@ -254,35 +324,18 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 		ret = 0;
 		goto cleanup;
 	}
-	const char *key;
-	json_t *v;
-	const char *kinds[2] = {"boundary", "policy"};
-	json_t *sets[2] = {boundaries, policies};
-	for (int s = 0; s < 2; s++) {
-		json_object_foreach(sets[s], key, v)
-		{
-			rc = db_exec(c->db,
-				     "INSERT INTO review_facets (org_id, review_id, kind, label, case_id, opened_at) VALUES (?,?,?,?,?,?)",
-				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(kinds[s]), DB_TXT(key), DB_TXT(row.id),
-					     DB_INT(c->now)),
-				     NULL);
-			if (rc != DB_OK) {
-				svc_db_err(c, rc);
-				goto cleanup;
-			}
-		}
-	}
+	if (facets_write(c, id, row.id, c->now, &f))
+		goto cleanup;
 	if (svc_event(c, "review.opened", "review", id, row.id,
 		      json_pack("{s:s,s:s,s:s?,s:s?,s:I}", "trigger", trigger, "owner_id", owner, "breach_id", breach_id,
-				"promise_id", promise_id, "due_at", (json_int_t)due)))
+				"promise_id", promise_id, "due_at", (json_int_t)due)) ||
+	    alert_add(c, owner, "review_opened", row.id, "review", id, "Failure review to do for case %lld (%s): look for the system causes",
+		      row.number, trigger))
 		goto cleanup;
 	*created = 1;
 	ret = 0;
 cleanup:
-	json_decref(view);
-	json_decref(facts);
-	json_decref(boundaries);
-	json_decref(policies);
+	review_facts_release(&f);
 	free(facts_text);
 	return ret;
 }
@@ -482,6 +535,58 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* Recompute the facts from the case page as it is now (contacts and requests after the review
+ * opened), keeping the attribution the review opened with. */
+static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct review_row rv;
+	struct case_row row;
+	struct review_facts f = {0};
+	db_res *r;
+	char promise[ID_SIZE] = "";
+	json_t *old = NULL;
+	int ret = -1;
+	if (review_load(c, p[0], &rv) || review_may_edit(c, &rv))
+		return -1;
+	if (!rv.open)
+		return err_set(&c->err, ERR_CONFLICT, "review_closed", NULL, "the review is closed");
+	if (db_query(c->db, "SELECT COALESCE(promise_id, ''), facts FROM reviews WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1) {
+		str_copy(promise, sizeof promise, db_text(r, 0));
+		old = json_loads(db_text(r, 1), 0, NULL);
+	}
+	db_res_free(r);
+	json_t *att = json_object_get(old, "attribution");
+	if (case_load(c, rv.case_id, &row) || review_compute(c, &row, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
+		goto cleanup;
+	char *text = json_dumps(f.facts, JSON_COMPACT);
+	int rc = db_exec(c->db, "UPDATE reviews SET facts = ?, team_id = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(text), DB_TXT(*f.team ? f.team : NULL), DB_TXT(c->actor.org_id), DB_TXT(rv.id)), NULL);
+	free(text);
+	if (rc == DB_OK)
+		rc = db_exec(c->db, "UPDATE review_causes SET team_id = ? WHERE org_id = ? AND review_id = ?",
+			     DB_ARGS(DB_TXT(*f.team ? f.team : NULL), DB_TXT(c->actor.org_id), DB_TXT(rv.id)), NULL);
+	if (rc == DB_OK)
+		rc = db_exec(c->db, "DELETE FROM review_facets WHERE org_id = ? AND review_id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), NULL);
+	if (rc != DB_OK) {
+		svc_db_err(c, rc);
+		goto cleanup;
+	}
+	if (facets_write(c, rv.id, rv.case_id, rv.opened_at, &f) ||
+	    svc_event(c, "review.refreshed", "review", rv.id, rv.case_id,
+		      json_pack("{s:O,s:O}", "channels", json_object_get(f.facts, "channels"), "boundaries",
+				json_object_get(f.facts, "boundaries"))))
+		goto cleanup;
+	ret = review_json(c, rv.id, out);
+cleanup:
+	review_facts_release(&f);
+	json_decref(old);
+	return ret;
+}
+
 static int rv_cause(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct review_row rv;
@@ -657,7 +762,7 @@ static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const 
 	db_res *r;
 	json_t *due = json_array();
 	int ret = -1;
-	if (db_query(c->db, select_sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK) {
+	if (db_query(c->db, select_sql, DB_ARGS(DB_INT(c->now), DB_INT(LEARN_TICK_BATCH)), &r) != DB_OK) {
 		json_decref(due);
 		return svc_db_err(c, DB_ERROR);
 	}
@@ -691,7 +796,11 @@ static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const 
 			continue; /* another pass (or server) got it first */
 		if (svc_event(c, kind, "review_action", id, case_id,
 			      json_pack("{s:s,s:s,s:s?}", "review_id", json_string_value(json_array_get(row, 4)), "owner_id", owner,
-					"escalated_to", *to ? to : NULL)))
+					"escalated_to", *to ? to : NULL)) ||
+		    alert_add(c, escalate ? to : owner, kind + strlen("review."), case_id, "review_action", id, "%s",
+			      escalate ? "A review action of someone who reports to you is overdue"
+				       : strcmp(counter, "review_action_reminders") == 0 ? "A review action of yours is due soon"
+											  : "A review action of yours is overdue"))
 			goto cleanup;
 		count++;
 	}
@@ -1100,6 +1209,8 @@ const struct route review_routes[] = {
 	 "Review", "review cause", 0},
 	{"POST", "/api/v1/reviews/{id}/actions", rv_action, RV_ACTION, 201,
 	 "Add an action with an owner and a due time (review owner, leader, admin)", "Review", "review action", 0},
+	{"POST", "/api/v1/reviews/{id}/refresh", rv_refresh, NULL, 200,
+	 "Recompute the facts from the case as it is now (review owner, leader, admin)", "Review", "review refresh", 0},
 	{"POST", "/api/v1/reviews/{id}/close", rv_close, RV_CLOSE, 200, "Close a review (needs at least one cause)", "Review",
 	 "review close", 0},
 	{"GET", "/api/v1/review-actions", act_list, ACT_LIST, 200, "Review actions (mine by default)", "ReviewActionList",

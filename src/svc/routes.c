@@ -5,6 +5,7 @@
 #include "svc/directory.h"
 #include "svc/exception.h"
 #include "svc/learning.h"
+#include "svc/portal.h"
 #include "svc/promise.h"
 #include "svc/resources.h"
 #include "svc/tick.h"
@@ -17,6 +18,7 @@ static const struct route *const TABLES[] = {
 	exception_routes, exception_review_routes,
 	review_routes, voice_routes, coaching_routes,
 	directory_routes, oncall_routes, knowledge_routes,
+	portal_routes,
 	NULL,
 };
 
@@ -38,6 +40,10 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
+
+/* What the customer portal shows of a case besides updates (promises ...). */
+static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
+const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
 
 /* Order matters: a request marked overdue in this pass can escalate (delay 0) and put its promise
  * at risk before the promise's own breach is judged; duties lapse last. */

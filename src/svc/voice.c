@@ -10,6 +10,7 @@
 #include "core/review_rules.h"
 #include "svc/case.h"
 #include "svc/learning.h"
+#include "svc/promise.h"
 #include "svc/resources.h"
 #include "svc/settings.h"
 #include "svc/tick.h"
@@ -17,7 +18,7 @@
 #define DAY_MS (24LL * 3600 * 1000)
 #define HOUR_MS (3600LL * 1000)
 #define MAX_QUESTIONS 10
-#define TICK_BATCH 500
+#define LEARN_TICK_BATCH 500
 
 /* The four questions of the essay (seeds/004). */
 static const char *const DEFAULT_QUESTIONS[] = {
@@ -74,17 +75,20 @@ static int invite(svc_ctx *c, const char *survey_id, const char *person_id, long
 	return 0;
 }
 
-static void collect_people(json_t *j, json_t *set)
+/* The people an attribution names: each cause's holder and the owner. */
+static void collect_people(json_t *att, json_t *set)
 {
 	size_t i;
-	const char *k;
 	json_t *v;
-	if (json_is_string(j) && strncmp(json_string_value(j), "per_", 4) == 0)
-		json_object_set_new(set, json_string_value(j), json_true());
-	else if (json_is_array(j))
-		json_array_foreach(j, i, v) collect_people(v, set);
-	else if (json_is_object(j))
-		json_object_foreach(j, k, v) collect_people(v, set);
+	const char *owner = json_string_value(json_object_get(json_object_get(att, "owner"), "id"));
+	if (owner && strncmp(owner, "per_", 4) == 0)
+		json_object_set_new(set, owner, json_true());
+	json_array_foreach(json_object_get(att, "causes"), i, v)
+	{
+		const char *pid = json_string_value(json_object_get(json_object_get(v, "holder"), "person_id"));
+		if (pid && strncmp(pid, "per_", 4) == 0)
+			json_object_set_new(set, pid, json_true());
+	}
 }
 
 int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution)
@@ -133,7 +137,12 @@ int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, co
 		}
 		if (!active || role == ROLE_LEADER || role == ROLE_ADMIN)
 			continue;
+		long long before = count;
 		if ((ret = invite(c, id, pid, &count)))
+			break;
+		if (count > before &&
+		    (ret = alert_add(c, pid, "survey_offered", row.id, "survey", id,
+				     "A promise on case %lld broke. Four questions: what would have helped? (confidential)", row.number)))
 			break;
 	}
 	json_decref(people);
@@ -626,7 +635,8 @@ static int issue_raise(svc_ctx *c, json_t *spec, const char *survey_id, long lon
 		return svc_db_err(c, rc);
 	if (svc_event(c, "system_issue.raised", "system_issue", id, NULL,
 		      json_pack("{s:s,s:s,s:I,s:s?}", "title", title, "owner_id", owner, "response_due_at", (json_int_t)due,
-				"survey_id", survey_id)))
+				"survey_id", survey_id)) ||
+	    alert_add(c, owner, "system_issue_raised", NULL, "system_issue", id, "A system issue for you to answer: %s", title))
 		return -1;
 	size_t i;
 	json_t *v;
@@ -811,7 +821,7 @@ int voice_tick(svc_ctx *c, json_t *summary)
 	if (db_query(c->db,
 		     "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
 		     "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
-		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK) {
+		     DB_ARGS(DB_INT(c->now), DB_INT(LEARN_TICK_BATCH)), &r) != DB_OK) {
 		json_decref(due);
 		return svc_db_err(c, DB_ERROR);
 	}
@@ -837,7 +847,9 @@ int voice_tick(svc_ctx *c, json_t *summary)
 		if (n != 1)
 			continue;
 		if ((ret = svc_event(c, "system_issue.response_overdue", "system_issue", id, NULL,
-				     json_pack("{s:s}", "owner_id", json_string_value(json_array_get(row, 2))))))
+				     json_pack("{s:s}", "owner_id", json_string_value(json_array_get(row, 2))))) ||
+		    (ret = alert_add(c, json_string_value(json_array_get(row, 2)), "system_issue_overdue", NULL, "system_issue", id,
+				     "Your response to a system issue is overdue")))
 			break;
 		count++;
 	}
@@ -955,7 +967,7 @@ static int leadership_report(svc_ctx *c, const char *const *p, json_t *in, json_
 	}
 	*out = json_pack("{s:o,s:o,s:o,s:o,s:{s:s,s:s},s:o}", "at", svc_time(c->now), "overdue_system_issue_responses", issues,
 			 "overdue_review_actions", actions, "overdue_reviews", reviews, "overdue_requests", "report",
-			 "/api/v1/reports/requests?overdue=true", "about",
+			 "/api/v1/reports/overdue-requests", "about",
 			 "overdue requests by holder and level are on the requests report (promises capability)", "items", items);
 	return 0;
 }
