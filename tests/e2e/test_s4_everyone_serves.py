@@ -133,6 +133,26 @@ def test_calendar_feed():
         eq(uids(again.raw), uids(text), "stable UIDs for subscribers")
 
 
+def test_calendar_link_for_subscribers():
+    with Server(demo=True, start=SAT_1400) as s:
+        admin = s.login("admin@northwind.example", NW)
+        rosa = s.login("rosa@northwind.example", NW)
+        omar = s.login("omar@northwind.example", NW)
+        rotas(admin)
+        link = rosa.ok("POST", "/api/v1/oncall/feeds", {"skill": "billing", "area": "Chicago"})
+        check(link["path"].startswith("/api/v1/oncall/feed.ics?key="), "a secret link: %r" % link["path"])
+        r = s.anon().get(link["path"])
+        eq(r.status, 200, "a calendar application fetches it without signing in")
+        check(r.headers.get("Content-Type", "").startswith("text/calendar"), "as text/calendar")
+        check("SUMMARY:On call: billing (primary) - Rosa Alvarez" in r.raw.replace("\r\n ", ""), "with the shifts")
+        with open(s.log.name, "rb") as f:
+            check(link["path"].split("key=")[1].encode() not in f.read(), "the key never reaches the log")
+        eq(s.anon().get("/api/v1/oncall/feed.ics?key=not-a-key").status, 404, "a wrong key is not found")
+        eq(omar.post("/api/v1/oncall/feeds/%s/revoke" % link["id"]).status, 404, "only its owner revokes it")
+        rosa.ok("POST", "/api/v1/oncall/feeds/%s/revoke" % link["id"])
+        eq(s.anon().get(link["path"]).status, 404, "a revoked link stops working")
+
+
 def test_routing_moves_on_and_tells_the_offerer():
     with Server(demo=True, start=SAT_1400) as s:
         admin = s.login("admin@northwind.example", NW)
