@@ -20,7 +20,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all deps run test test-run bench clean
+.PHONY: all deps run test test-run bench clean web
 all: frontline
 
 deps:
@@ -64,6 +64,11 @@ build/san/tests/%: tests/unit/%.c tests/unit/harness.h $(OBJ_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(OBJ_SAN) $(PKG_LIBS)
 
+# The iCalendar feed is checked by a real iCalendar library; only this test links libical.
+build/san/tests/test_ical: tests/unit/test_ical.c tests/unit/harness.h $(OBJ_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(OBJ_SAN) $(PKG_LIBS) $(shell pkg-config --libs libical 2>/dev/null || echo -lical)
+
 # The whole suite: unit tests (ASan+UBSan), then end-to-end tests against the sanitized binary.
 test: deps
 	@$(MAKE) --no-print-directory test-run
@@ -74,6 +79,10 @@ test-run: build/san/frontline frontline $(UNIT_BIN)
 bench: deps
 	@$(MAKE) --no-print-directory frontline
 	@scripts/bench.sh
+
+# `make web`: rebuild the web UI into web/dist (committed, so plain `make` needs no node).
+web:
+	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node build.mjs
 
 clean:
 	rm -rf build frontline

@@ -18,9 +18,11 @@ static const struct command {
 	{"tick", cmd_tick, "tick --db PATH            run one scheduler pass now (cron)"},
 	{"audit", cmd_audit, "audit verify --db PATH [--org SLUG]   check the history hash chains"},
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
+	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
 	{"help", cmd_help, "help                      this text"},
 	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */
+	{"bench-promises", cmd_bench_promises, NULL}, /* hidden: scripts/bench-promises.sh */
 	{"bench-seed-learning", cmd_bench_seed_learning, NULL}, /* hidden: scripts/bench-learning.sh */
 	{NULL, NULL, NULL},
 };

@@ -22,6 +22,7 @@
 #include "http/respond.h"
 #include "store/pool.h"
 #include "svc/auth.h"
+#include "svc/portal.h"
 #include "svc/router.h"
 #include "svc/tick.h"
 
@@ -409,7 +410,30 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 	int status = rt->status, rc = 0, replay = 0;
 	char *cookie = NULL;
 
-	if (!(rt->flags & R_PUBLIC)) {
+	if ((rt->flags & R_PORTAL) && !(rt->flags & R_PUBLIC)) {
+		/* customer portal: only a portal session (its own cookie, or Bearer); staff sessions never match */
+		const char *auth = header(con, MHD_HTTP_HEADER_AUTHORIZATION);
+		const char *tok = NULL;
+		int from_cookie = 0;
+		if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+			tok = auth + 7;
+		} else {
+			tok = MHD_lookup_connection_value(con, MHD_COOKIE_KIND, "fl_portal");
+			from_cookie = 1;
+		}
+		if (!tok || !*tok || strlen(tok) > 200) {
+			rc = err_set(&c.err, ERR_UNAUTHORIZED, "unauthenticated", NULL, "open the sign-in link you were sent");
+		} else if (portal_resolve(&c, tok, session_id, csrf) == 0) {
+			c.session_id = session_id;
+			str_copy(q->person, sizeof q->person, c.portal_customer);
+			const char *sent = header(con, "X-CSRF-Token");
+			if (!is_get && from_cookie && (!sent || !token_equal(sent, csrf)))
+				rc = err_set(&c.err, ERR_FORBIDDEN, "csrf", NULL,
+					     "cookie sessions must send the X-CSRF-Token header from sign-in");
+		} else {
+			rc = -1;
+		}
+	} else if (!(rt->flags & R_PUBLIC)) {
 		int from_cookie;
 		const char *tok = credentials(con, &from_cookie);
 		if (!tok || strlen(tok) > 200) {
@@ -484,13 +508,21 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 		}
 		break;
 	}
-	if (rc == 0 && !replay && (rt->flags & R_SESSION)) {
+	if (rc == 0 && !replay && (rt->flags & R_SESSION) && (rt->flags & R_PORTAL)) {
+		/* the customer's cookie goes only to the portal's own routes */
+		json_t *tok = json_object_get(out, "token");
+		cookie = xasprintf("fl_portal=%s; HttpOnly; SameSite=Strict; Path=/api/v1/portal; Max-Age=14400%s",
+				   json_string_value(tok), s->o->cookie_flags ? s->o->cookie_flags : "");
+		str_copy(q->person, sizeof q->person, c.portal_customer);
+	} else if (rc == 0 && !replay && (rt->flags & R_SESSION)) {
 		json_t *tok = json_object_get(out, "token");
 		cookie = xasprintf("fl_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200%s",
 				   json_string_value(tok), s->o->cookie_flags ? s->o->cookie_flags : "");
 		str_copy(q->person, sizeof q->person, c.actor.person_id);
 	}
-	if (rc == 0 && (rt->flags & R_LOGOUT))
+	if (rc == 0 && (rt->flags & R_LOGOUT) && (rt->flags & R_PORTAL))
+		cookie = xasprintf("fl_portal=; HttpOnly; SameSite=Strict; Path=/api/v1/portal; Max-Age=0");
+	else if (rc == 0 && (rt->flags & R_LOGOUT))
 		cookie = xasprintf("fl_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 	if (d)
 		db_pool_give(s->pool, d);
@@ -509,6 +541,23 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 		struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 		MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
 		MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"frontline.csv\"");
+		http_security_headers(r, 1);
+		q->status = status;
+		ret = MHD_queue_response(con, (unsigned)status, r);
+		MHD_destroy_response(r);
+	} else if (json_is_string(json_object_get(out, "_content_type")) && json_is_string(json_object_get(out, "_body"))) {
+		/* a service answering another media type (e.g. text/calendar): {"_content_type", "_body",
+		 * "_filename"?} is sent as the raw body */
+		const char *body = json_string_value(json_object_get(out, "_body"));
+		const char *fname = json_string_value(json_object_get(out, "_filename"));
+		struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), xstrdup(body), MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(r, "Content-Type", json_string_value(json_object_get(out, "_content_type")));
+		if (fname) {
+			char *cd = xasprintf("inline; filename=\"%s\"", fname);
+			MHD_add_response_header(r, "Content-Disposition", cd);
+			free(cd);
+		}
+		json_decref(out);
 		http_security_headers(r, 1);
 		q->status = status;
 		ret = MHD_queue_response(con, (unsigned)status, r);

@@ -71,6 +71,9 @@ int db_is_null(db_res *r, int col) { return r->ops->is_null(r, col); }
 int64_t db_int(db_res *r, int col) { return r->ops->col_int(r, col); }
 const char *db_text(db_res *r, int col) { return r->ops->col_text(r, col); }
 
+int db_col_count(db_res *r) { return r->ops->col_count(r); }
+const char *db_col_name(db_res *r, int col) { return r->ops->col_name(r, col); }
+
 void db_res_free(db_res *r)
 {
 	if (r)
@@ -97,4 +100,9 @@ int db_backup(db *d, const char *dest)
 	if (!d->ops->backup)
 		return DB_ERROR;
 	return d->ops->backup(d, dest);
+}
+
+int db_lock_scheduler(db *d)
+{
+	return d->ops->lock_scheduler ? d->ops->lock_scheduler(d) : DB_OK;
 }

@@ -53,10 +53,14 @@ struct db_ops {
 	int (*is_null)(db_res *r, int col);
 	int64_t (*col_int)(db_res *r, int col);
 	const char *(*col_text)(db_res *r, int col);
+	int (*col_count)(db_res *r);
+	const char *(*col_name)(db_res *r, int col);
 	void (*res_free)(db_res *r);
 	int (*backup)(db *d, const char *dest);
 	void (*close)(db *d);
 	const char *(*errmsg)(db *d);
+	/* Serialize scheduler passes across processes sharing the database (NULL: nothing to do). */
+	int (*lock_scheduler)(db *d);
 };
 
 struct db {
@@ -86,6 +90,8 @@ int db_next(db_res *r);
 int db_is_null(db_res *r, int col);
 int64_t db_int(db_res *r, int col);
 const char *db_text(db_res *r, int col); /* "" for NULL */
+int db_col_count(db_res *r);
+const char *db_col_name(db_res *r, int col); /* borrowed, valid while r lives */
 void db_res_free(db_res *r);
 
 /* Convenience: first column of the first row as integer (*found = 0 when no row). */
@@ -93,8 +99,16 @@ int db_scalar_int(db *d, const char *sql, const db_arg *args, int n, int64_t *ou
 
 int db_backup(db *d, const char *dest);
 
+/* Inside a write transaction, before a scheduler pass: wait until no other process runs one.
+ * PostgreSQL: pg_advisory_xact_lock (released at commit/rollback).  SQLite: nothing (BEGIN
+ * IMMEDIATE already serializes writers). */
+int db_lock_scheduler(db *d);
+
 /* Backend constructors (used by db_open). */
 int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen);
 int db_pg_open(const char *conninfo, db **out, char *err, unsigned long errlen);
+/* The PostgreSQL backend's placeholder translation (`?` -> $n outside quotes); returns a new
+ * string (caller frees), *count = number of placeholders.  Exposed for unit tests. */
+char *db_pg_translate(const char *sql, int *count);
 
 #endif

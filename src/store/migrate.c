@@ -44,7 +44,26 @@ int migrate_current(db *d)
 	return (int)v;
 }
 
+static int up(db *d, int *applied, int *version, char *err, unsigned long errlen);
+
+/* PostgreSQL: servers starting together against a new database must not both apply a migration;
+ * a session advisory lock ("FLMIGRAT") makes the second wait and then find nothing to do. */
+#define MIGRATE_LOCK_KEY 0x464c4d4947524154LL
+
 int migrate_up(db *d, int *applied, int *version, char *err, unsigned long errlen)
+{
+	if (db_dialect(d) != DB_POSTGRES)
+		return up(d, applied, version, err, errlen);
+	if (db_exec(d, "SELECT pg_advisory_lock(?)", DB_ARGS(DB_INT(MIGRATE_LOCK_KEY)), NULL) != DB_OK) {
+		snprintf(err, errlen, "cannot lock the schema for migration: %s", db_errmsg(d));
+		return -1;
+	}
+	int rc = up(d, applied, version, err, errlen);
+	db_exec(d, "SELECT pg_advisory_unlock(?)", DB_ARGS(DB_INT(MIGRATE_LOCK_KEY)), NULL);
+	return rc;
+}
+
+static int up(db *d, int *applied, int *version, char *err, unsigned long errlen)
 {
 	int cur = migrate_current(d);
 	int latest = migrate_latest(d);

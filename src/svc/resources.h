@@ -16,6 +16,9 @@ extern const struct route request_routes[];
 extern const struct route alert_routes[];
 extern const struct route suggest_routes[];
 extern const struct route report_routes[];
+extern const struct route exception_routes[];
+extern const struct route exception_review_routes[];
+extern const struct route portal_routes[];
 
 /* Team / location reference (id or name) within the actor's organization. */
 int svc_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE]);

@@ -2,7 +2,10 @@
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
 #include "svc/case.h"
+#include "svc/directory.h"
+#include "svc/exception.h"
 #include "svc/learning.h"
+#include "svc/portal.h"
 #include "svc/promise.h"
 #include "svc/resources.h"
 #include "svc/tick.h"
@@ -12,13 +15,20 @@ extern const struct route clock_routes[];
 static const struct route *const TABLES[] = {
 	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes,
 	promise_routes, request_routes, alert_routes, suggest_routes, report_routes,
-	review_routes, voice_routes, coaching_routes, NULL,
+	exception_routes, exception_review_routes,
+	review_routes, voice_routes, coaching_routes,
+	directory_routes, oncall_routes, knowledge_routes,
+	portal_routes,
+	NULL,
 };
 
 const struct route *const *svc_route_tables(void) { return TABLES; }
 
 static const case_view_fn VIEW_PARTS[] = {
-	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part, NULL,
+	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part,
+	exception_case_view,
+	kb_case_view,
+	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 
@@ -31,18 +41,26 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 
+/* What the customer portal shows of a case besides updates (promises ...). */
+static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
+const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
+
 /* Order matters: a request marked overdue in this pass can escalate (delay 0) and put its promise
  * at risk before the promise's own breach is judged; duties lapse last. */
 static const tick_fn TICK_PARTS[] = {
 	request_tick_remind, request_tick_followup, request_tick_overdue, request_tick_escalate, promise_tick_breach, duty_tick_lapse,
-	review_tick, voice_tick, NULL,
+	exception_tick,
+	review_tick, voice_tick,
+	oncall_tick,
+	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 
 int tick_run(svc_ctx *c, json_t *summary)
 {
 	svc_actor saved = c->actor;
-	int rc = 0;
+	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
+	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
 	for (const tick_fn *t = svc_tick_parts(); *t && rc == 0; t++)
 		rc = (*t)(c, summary);
 	c->actor = saved;

@@ -43,6 +43,7 @@ typedef struct svc_ctx {
 	struct ratelimit *login_limit; /* sign-in failures per account (server only; NULL on the command line) */
 	struct ratelimit *ip_limit;    /* sign-in failures per client address (server only) */
 	const char *client_ip;         /* peer address (server only) */
+	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 } svc_ctx;
 
 typedef int (*svc_fn)(svc_ctx *c, const char *const *p, json_t *in, json_t **out);
@@ -54,6 +55,8 @@ enum route_flags {
 	R_SESSION = 1 << 3,   /* response carries a new session: HTTP sets the cookie */
 	R_LOGOUT = 1 << 4,    /* HTTP clears the cookie */
 	R_OWN_TX = 1 << 5,    /* the service opens and commits its own transactions */
+	R_PORTAL = 1 << 6,    /* customer portal: needs a customer session (never a staff one); with
+				 R_SESSION / R_LOGOUT the HTTP layer sets / clears the portal cookie */
 };
 
 struct route {
@@ -63,7 +66,8 @@ struct route {
 	const struct in_field *input; /* request body (or query for GET); NULL = takes none */
 	int status;                   /* success status (200 / 201) */
 	const char *summary;          /* one line for the API document */
-	const char *response;         /* component schema name in api/schemas-*.json, or NULL */
+	const char *response;         /* component schema name in api/schemas-*.json, or NULL; a media type
+				       * ("text/calendar") for a raw body: the service answers {"_content_type", "_body"} */
 	const char *cli;              /* "case offer": command line words, NULL = not on the command line */
 	unsigned flags;
 };

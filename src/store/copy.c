@@ -1,0 +1,291 @@
+#include "store/copy.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "store/migrate.h"
+
+#define MAX_TABLES 256
+#define MAX_COLS 128
+
+struct names {
+	char *v[MAX_TABLES];
+	int n;
+};
+
+static void names_free(struct names *t)
+{
+	for (int i = 0; i < t->n; i++)
+		free(t->v[i]);
+	t->n = 0;
+}
+
+static int has(const struct names *t, const char *name)
+{
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i], name))
+			return 1;
+	return 0;
+}
+
+/* Tables in creation order.  SQLite: virtual tables (FTS5) are listed, their shadow tables
+ * (NAME_data, NAME_idx, ...) are not - copying a virtual table's rows rebuilds them. */
+static int list_tables(db *d, struct names *out)
+{
+	const char *sql = db_dialect(d) == DB_POSTGRES
+				  ? "SELECT c.relname, 0 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+				    "WHERE c.relkind IN ('r','p') AND n.nspname = current_schema() ORDER BY c.oid"
+				  : "SELECT name, sql LIKE 'CREATE VIRTUAL%' FROM sqlite_master WHERE type = 'table' "
+				    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid";
+	db_res *r;
+	struct names virt = {0};
+	int rc = db_query(d, sql, DB_NOARGS, &r);
+	if (rc != DB_OK)
+		return rc;
+	while ((rc = db_next(r)) == 1 && out->n < MAX_TABLES) {
+		if (db_int(r, 1) && virt.n < MAX_TABLES)
+			virt.v[virt.n++] = xstrdup(db_text(r, 0));
+		out->v[out->n++] = xstrdup(db_text(r, 0));
+	}
+	db_res_free(r);
+	int keep = 0;
+	for (int i = 0; i < out->n; i++) {
+		int shadow = 0;
+		for (int j = 0; j < virt.n && !shadow; j++) {
+			size_t l = strlen(virt.v[j]);
+			shadow = strncmp(out->v[i], virt.v[j], l) == 0 && out->v[i][l] == '_';
+		}
+		if (shadow)
+			free(out->v[i]);
+		else
+			out->v[keep++] = out->v[i];
+	}
+	out->n = keep;
+	names_free(&virt);
+	return rc < 0 ? rc : DB_OK;
+}
+
+static int identifier_ok(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* PostgreSQL target: the foreign keys of our schema, made deferrable (on=1) or restored (on=0). */
+static int pg_fk_deferral(db *d, int on, char *err, unsigned long errlen)
+{
+	db_res *r;
+	int rc = db_query(d,
+			  "SELECT cl.relname, co.conname FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid "
+			  "JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE co.contype = 'f' AND n.nspname = current_schema() "
+			  "ORDER BY cl.oid, co.oid",
+			  DB_NOARGS, &r);
+	if (rc != DB_OK) {
+		snprintf(err, errlen, "cannot list foreign keys: %s", db_errmsg(d));
+		return -1;
+	}
+	struct names tables = {0}, cons = {0};
+	while (db_next(r) == 1 && tables.n < MAX_TABLES) {
+		tables.v[tables.n++] = xstrdup(db_text(r, 0));
+		cons.v[cons.n++] = xstrdup(db_text(r, 1));
+	}
+	db_res_free(r);
+	int bad = 0;
+	if (!on && db_exec(d, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) != DB_OK) {
+		snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(d));
+		bad = 1;
+	}
+	for (int i = 0; i < tables.n && !bad; i++) {
+		if (!identifier_ok(tables.v[i]) || !identifier_ok(cons.v[i]))
+			continue;
+		char *sql = xasprintf("ALTER TABLE %s ALTER CONSTRAINT %s %s", tables.v[i], cons.v[i],
+				      on ? "DEFERRABLE INITIALLY DEFERRED" : "NOT DEFERRABLE INITIALLY IMMEDIATE");
+		if (db_exec_script(d, sql) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", sql, db_errmsg(d));
+			bad = 1;
+		}
+		free(sql);
+	}
+	names_free(&tables);
+	names_free(&cons);
+	return bad ? -1 : 0;
+}
+
+/* Read a table in batches: PostgreSQL would otherwise hold a whole table (events!) in memory;
+ * a cursor in the source's snapshot transaction hands it over 5,000 rows at a time. */
+static int open_batch(db *from, const char *table, int first, db_res **r)
+{
+	if (db_dialect(from) != DB_POSTGRES) {
+		if (!first)
+			return DB_ERROR;
+		char *sel = xasprintf("SELECT * FROM %s", table);
+		int rc = db_query(from, sel, DB_NOARGS, r);
+		free(sel);
+		return rc;
+	}
+	if (first) {
+		char *decl = xasprintf("DECLARE fl_copy NO SCROLL CURSOR FOR SELECT * FROM %s", table);
+		int rc = db_exec_script(from, decl);
+		free(decl);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return db_query(from, "FETCH 5000 FROM fl_copy", DB_NOARGS, r);
+}
+
+static void close_batches(db *from)
+{
+	if (db_dialect(from) == DB_POSTGRES)
+		db_exec_script(from, "CLOSE fl_copy");
+}
+
+static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *err, unsigned long errlen)
+{
+	db_res *r;
+	int rc = open_batch(from, table, 1, &r);
+	if (rc != DB_OK) {
+		snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
+		return -1;
+	}
+	int ncol = db_col_count(r);
+	if (ncol <= 0 || ncol > MAX_COLS) {
+		db_res_free(r);
+		snprintf(err, errlen, "table %s: unexpected column count %d", table, ncol);
+		return -1;
+	}
+	/* INSERT INTO t (c1, c2, ...) VALUES (?, ?, ...) */
+	size_t cap = 64 + strlen(table);
+	for (int i = 0; i < ncol; i++)
+		cap += strlen(db_col_name(r, i)) + 8;
+	char *ins = xmalloc(cap);
+	size_t o = (size_t)snprintf(ins, cap, "INSERT INTO %s (", table);
+	for (int i = 0; i < ncol; i++) {
+		if (!identifier_ok(db_col_name(r, i))) {
+			snprintf(err, errlen, "table %s: unexpected column name %s", table, db_col_name(r, i));
+			free(ins);
+			db_res_free(r);
+			return -1;
+		}
+		o += (size_t)snprintf(ins + o, cap - o, "%s%s", i ? ", " : "", db_col_name(r, i));
+	}
+	o += (size_t)snprintf(ins + o, cap - o, ") VALUES (");
+	for (int i = 0; i < ncol; i++)
+		o += (size_t)snprintf(ins + o, cap - o, "%s?", i ? "," : "");
+	snprintf(ins + o, cap - o, ")");
+
+	db_arg args[MAX_COLS];
+	int res = 0;
+	for (;;) {
+		int got = 0;
+		while ((rc = db_next(r)) == 1) {
+			got++;
+			for (int i = 0; i < ncol; i++)
+				args[i] = db_is_null(r, i) ? DB_NULL : DB_TXT(db_text(r, i));
+			if (db_exec(to, ins, args, ncol, NULL) != DB_OK) {
+				snprintf(err, errlen, "writing %s: %s", table, db_errmsg(to));
+				res = -1;
+				break;
+			}
+			(*rows)++;
+		}
+		if (rc < 0 && res == 0) {
+			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
+			res = -1;
+		}
+		db_res_free(r);
+		r = NULL;
+		if (res || !got || db_dialect(from) != DB_POSTGRES)
+			break;
+		if (open_batch(from, table, 0, &r) != DB_OK) {
+			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
+			res = -1;
+			break;
+		}
+	}
+	close_batches(from);
+	free(ins);
+	return res;
+}
+
+int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
+{
+	struct names src = {0}, dst = {0};
+	int64_t rows = 0;
+	int res = -1, to_tx = 0;
+	int vfrom = migrate_current(from);
+	if (vfrom < 0) {
+		snprintf(err, errlen, "cannot read the source's schema version: %s", db_errmsg(from));
+		goto done;
+	}
+	if (vfrom != migrate_latest(from)) {
+		snprintf(err, errlen, "the source is at schema version %d, this frontline at %d: run `frontline init` on it first",
+			 vfrom, migrate_latest(from));
+		goto done;
+	}
+	int applied, vto;
+	if (migrate_up(to, &applied, &vto, err, errlen))
+		goto done;
+	if (vto != vfrom) {
+		snprintf(err, errlen, "schema versions differ: source %d, target %d", vfrom, vto);
+		goto done;
+	}
+	int64_t n = 0;
+	int found;
+	if (db_scalar_int(to, "SELECT COUNT(*) FROM orgs", DB_NOARGS, &n, &found) != DB_OK || n != 0) {
+		snprintf(err, errlen, "the target must be empty (it holds %" PRId64 " organizations)", n);
+		goto done;
+	}
+	if (list_tables(from, &src) != DB_OK || list_tables(to, &dst) != DB_OK) {
+		snprintf(err, errlen, "cannot list tables: %s / %s", db_errmsg(from), db_errmsg(to));
+		goto done;
+	}
+	/* a consistent snapshot of the source */
+	if (db_begin(from, 0) != DB_OK || (db_dialect(from) == DB_POSTGRES &&
+					   db_exec(from, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", DB_NOARGS, NULL) != DB_OK)) {
+		snprintf(err, errlen, "cannot open the source: %s", db_errmsg(from));
+		goto done;
+	}
+	if (db_begin(to, 1) != DB_OK) {
+		snprintf(err, errlen, "cannot write the target: %s", db_errmsg(to));
+		goto done;
+	}
+	to_tx = 1;
+	if (db_dialect(to) == DB_POSTGRES) {
+		if (pg_fk_deferral(to, 1, err, errlen))
+			goto done;
+	} else if (db_exec(to, "PRAGMA defer_foreign_keys = ON", DB_NOARGS, NULL) != DB_OK) {
+		snprintf(err, errlen, "cannot defer foreign keys: %s", db_errmsg(to));
+		goto done;
+	}
+	for (int i = 0; i < src.n; i++) {
+		if (!strcmp(src.v[i], "schema_migrations") || !has(&dst, src.v[i]) || !identifier_ok(src.v[i]))
+			continue;
+		if (copy_table(from, to, src.v[i], &rows, err, errlen))
+			goto done;
+	}
+	if (db_dialect(to) == DB_POSTGRES && pg_fk_deferral(to, 0, err, errlen))
+		goto done;
+	if (db_commit(to) != DB_OK) {
+		snprintf(err, errlen, "commit failed on the target: %s", db_errmsg(to));
+		to_tx = 0;
+		goto done;
+	}
+	to_tx = 0;
+	res = 0;
+	if (rows_out)
+		*rows_out = rows;
+done:
+	if (to_tx)
+		db_rollback(to);
+	db_rollback(from);
+	names_free(&src);
+	names_free(&dst);
+	return res;
+}

@@ -1,0 +1,486 @@
+/* PostgreSQL backend of the storage interface (libpq).
+ *
+ * - `?` placeholders become $1..$n (not inside quoted strings or identifiers).  A placeholder
+ *   followed by IS [NOT] NULL becomes `$n::text` so PostgreSQL can type it.
+ * - Statements are prepared once per connection and cached by (SQL, argument types).  Integers
+ *   are declared int8; text and NULL are left for the server to infer from context; every value
+ *   is sent in text format.
+ * - SQLSTATE class 23 -> DB_CONSTRAINT; 40001, 40P01, 55P03 -> DB_RETRY; the rest -> DB_ERROR.
+ * - Transactions are READ COMMITTED: writers guard transitions with conditional UPDATEs and the
+ *   per-organization chain head row is locked by `UPDATE org_heads ... RETURNING`.
+ * - Booleans read as 1/0 and NULL reads as "" (as on SQLite). */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/util.h"
+#include "store/db.h"
+
+#define BUCKETS 512
+#define MAX_CACHED 2000
+#define BOOLOID 16
+#define INT8OID 20
+/* pg_advisory_xact_lock key of the scheduler: "FLSCHED1" as a number. */
+#define SCHED_LOCK_KEY 0x464c534348454431LL
+
+struct stmt {
+	char *key; /* type signature, '\n', SQL */
+	char name[24];
+	struct stmt *next;
+};
+
+typedef struct {
+	struct db base;
+	PGconn *c;
+	struct stmt *buckets[BUCKETS];
+	int nstmt, seq;
+	char err[512];
+} pg_db;
+
+typedef struct {
+	const struct db_ops *ops;
+	pg_db *d;
+	PGresult *r;
+	int row, nrows;
+} pg_res;
+
+static const struct db_ops pg_ops;
+
+static void set_err(pg_db *d, const char *msg)
+{
+	snprintf(d->err, sizeof d->err, "%s", msg && *msg ? msg : "unknown PostgreSQL error");
+	size_t n = strlen(d->err);
+	while (n && (d->err[n - 1] == '\n' || d->err[n - 1] == ' '))
+		d->err[--n] = '\0';
+}
+
+/* Map a result to DB_OK / DB_CONSTRAINT / DB_RETRY / DB_ERROR, keeping the message. */
+static int map_res(pg_db *d, PGresult *r)
+{
+	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY)
+		return DB_OK;
+	set_err(d, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (!state)
+		return DB_ERROR;
+	if (strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+		return DB_RETRY;
+	return DB_ERROR;
+}
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
+
+static int starts_word(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+	return strncasecmp(p, w, n) == 0 && !((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+					       (p[n] >= '0' && p[n] <= '9') || p[n] == '_');
+}
+
+/* After a placeholder: does "IS NULL" / "IS NOT NULL" follow? */
+static int null_test_follows(const char *p)
+{
+	while (is_space(*p))
+		p++;
+	if (!starts_word(p, "IS"))
+		return 0;
+	p += 2;
+	while (is_space(*p))
+		p++;
+	if (starts_word(p, "NOT")) {
+		p += 3;
+		while (is_space(*p))
+			p++;
+	}
+	return starts_word(p, "NULL");
+}
+
+/* Translate `?` to $n outside quotes.  Returns a new string; *count gets the number of placeholders. */
+char *db_pg_translate(const char *sql, int *count)
+{
+	size_t len = strlen(sql), o = 0, marks = 0;
+	for (const char *q = sql; *q; q++)
+		marks += *q == '?';
+	size_t cap = len + marks * 16 + 1; /* "?" becomes at most "$NNNNNNNNN::text" */
+	char *out = xmalloc(cap);
+	int n = 0;
+	char quote = 0;
+	for (const char *p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0; /* a doubled quote closes and reopens: same result */
+			out[o++] = *p;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+			out[o++] = *p;
+		} else if (*p == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				out[o++] = *p++;
+			if (!*p)
+				break;
+			out[o++] = *p;
+		} else if (*p == '?') {
+			n++;
+			o += (size_t)snprintf(out + o, cap - o, null_test_follows(p + 1) ? "$%d::text" : "$%d", n);
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+	if (count)
+		*count = n;
+	return out;
+}
+
+static void reset_cache(pg_db *d)
+{
+	for (int i = 0; i < BUCKETS; i++) {
+		struct stmt *s = d->buckets[i], *nx;
+		for (; s; s = nx) {
+			nx = s->next;
+			free(s->key);
+			free(s);
+		}
+		d->buckets[i] = NULL;
+	}
+	d->nstmt = 0;
+}
+
+/* Reconnect a broken connection (only outside a transaction; prepared statements are gone). */
+static void heal(pg_db *d)
+{
+	if (PQstatus(d->c) == CONNECTION_OK)
+		return;
+	PQreset(d->c);
+	reset_cache(d);
+}
+
+/* Run a statement with arguments; returns the PGresult (caller clears) and the mapped code. */
+static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **out)
+{
+	*out = NULL;
+	if (n > 200) {
+		set_err(d, "too many arguments");
+		return DB_ERROR;
+	}
+	char sig[256];
+	Oid types[200];
+	const char *vals[200];
+	char nums[200][24];
+	for (int i = 0; i < n; i++) {
+		switch (args[i].type) {
+		case DB_T_INT:
+			snprintf(nums[i], sizeof nums[i], "%lld", (long long)args[i].i);
+			vals[i] = nums[i];
+			types[i] = INT8OID;
+			sig[i] = 'i';
+			break;
+		case DB_T_TEXT:
+			vals[i] = args[i].s;
+			types[i] = 0;
+			sig[i] = 't';
+			break;
+		default:
+			vals[i] = NULL;
+			types[i] = 0;
+			sig[i] = 't';
+			break;
+		}
+	}
+	sig[n] = '\0';
+	char *key = xasprintf("%s\n%s", sig, sql);
+	unsigned b = hash_str(key) % BUCKETS;
+	struct stmt *s = d->buckets[b];
+	while (s && strcmp(s->key, key) != 0)
+		s = s->next;
+	int count = 0;
+	PGresult *r;
+	if (!s) {
+		char *text = db_pg_translate(sql, &count);
+		if (count != n) {
+			snprintf(d->err, sizeof d->err, "statement has %d placeholders but %d arguments", count, n);
+			free(text);
+			free(key);
+			return DB_ERROR;
+		}
+		if (d->nstmt >= MAX_CACHED) {
+			r = PQexecParams(d->c, text, n, types, vals, NULL, NULL, 0);
+			free(text);
+			free(key);
+			*out = r;
+			return map_res(d, r);
+		}
+		s = xcalloc(1, sizeof *s);
+		s->key = key;
+		key = NULL;
+		snprintf(s->name, sizeof s->name, "fl%d", ++d->seq);
+		r = PQprepare(d->c, s->name, text, n, types);
+		free(text);
+		int rc = map_res(d, r);
+		PQclear(r);
+		if (rc != DB_OK) {
+			free(s->key);
+			free(s);
+			return rc;
+		}
+		s->next = d->buckets[b];
+		d->buckets[b] = s;
+		d->nstmt++;
+	}
+	free(key);
+	r = PQexecPrepared(d->c, s->name, n, vals, NULL, NULL, 0);
+	*out = r;
+	return map_res(d, r);
+}
+
+/* Outside a transaction, a read that failed because the connection broke (database restarted
+ * since the last use) is run again once on a new connection.  Writes are not: whether a write
+ * reached the database before the break is unknown, so its failure is reported. */
+static int run_healing(db *base, const char *sql, const db_arg *args, int n, PGresult **r)
+{
+	pg_db *d = (pg_db *)base;
+	if (!base->in_tx)
+		heal(d);
+	int rc = run(d, sql, args, n, r);
+	if (rc != DB_OK && !base->in_tx && PQstatus(d->c) != CONNECTION_OK && strncasecmp(sql, "SELECT", 6) == 0) {
+		PQclear(*r);
+		heal(d);
+		rc = run(d, sql, args, n, r);
+	}
+	return rc;
+}
+
+static int pg_exec(db *base, const char *sql, const db_arg *args, int n, int64_t *changes)
+{
+	PGresult *r;
+	int rc = run_healing(base, sql, args, n, &r);
+	if (changes)
+		*changes = rc == DB_OK && r ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+	PQclear(r);
+	return rc;
+}
+
+static int pg_query(db *base, const char *sql, const db_arg *args, int n, db_res **out)
+{
+	pg_db *d = (pg_db *)base;
+	PGresult *r;
+	int rc = run_healing(base, sql, args, n, &r);
+	if (rc != DB_OK) {
+		PQclear(r);
+		return rc;
+	}
+	pg_res *res = xcalloc(1, sizeof *res);
+	res->ops = &pg_ops;
+	res->d = d;
+	res->r = r;
+	res->row = -1;
+	res->nrows = PQntuples(r);
+	*out = (db_res *)res;
+	return DB_OK;
+}
+
+static int pg_next(db_res *res)
+{
+	pg_res *r = (pg_res *)res;
+	if (r->row + 1 >= r->nrows) {
+		r->row = r->nrows;
+		return 0;
+	}
+	r->row++;
+	return 1;
+}
+
+static int valid(pg_res *r, int col) { return r->row >= 0 && r->row < r->nrows && col >= 0 && col < PQnfields(r->r); }
+
+static int pg_is_null(db_res *res, int col)
+{
+	pg_res *r = (pg_res *)res;
+	return !valid(r, col) || PQgetisnull(r->r, r->row, col);
+}
+
+static const char *pg_text(db_res *res, int col)
+{
+	pg_res *r = (pg_res *)res;
+	if (!valid(r, col) || PQgetisnull(r->r, r->row, col))
+		return "";
+	const char *v = PQgetvalue(r->r, r->row, col);
+	if (PQftype(r->r, col) == BOOLOID)
+		return v[0] == 't' ? "1" : "0";
+	return v;
+}
+
+static int64_t pg_int(db_res *res, int col)
+{
+	const char *v = pg_text(res, col);
+	return strtoll(v, NULL, 10);
+}
+
+static int pg_ncols(db_res *res) { return PQnfields(((pg_res *)res)->r); }
+
+static const char *pg_colname(db_res *res, int col)
+{
+	const char *n = PQfname(((pg_res *)res)->r, col);
+	return n ? n : "";
+}
+
+static void pg_res_free(db_res *res)
+{
+	pg_res *r = (pg_res *)res;
+	PQclear(r->r);
+	free(r);
+}
+
+static int pg_exec_script(db *base, const char *sql)
+{
+	pg_db *d = (pg_db *)base;
+	if (!base->in_tx)
+		heal(d);
+	/* PQexec runs every statement of a multi-statement string and returns the last result;
+	 * an error stops it and is what comes back. */
+	PGresult *r = PQexec(d->c, sql);
+	int rc = map_res(d, r);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_begin(db *base, int write)
+{
+	pg_db *d = (pg_db *)base;
+	heal(d);
+	/* READ COMMITTED for both: each statement sees what is committed when it starts.  A read
+	 * transaction is not READ ONLY: as on SQLite (deferred BEGIN) it may still write. */
+	(void)write;
+	int rc = pg_exec_script(base, "BEGIN");
+	if (rc != DB_OK && PQstatus(d->c) != CONNECTION_OK) {
+		/* the server went away since the last transaction (restart, failover): nothing has
+		 * happened in this transaction yet, so reconnect and begin again once */
+		heal(d);
+		rc = pg_exec_script(base, "BEGIN");
+	}
+	return rc;
+}
+
+static int pg_commit(db *base)
+{
+	pg_db *d = (pg_db *)base;
+	PGresult *r = PQexec(d->c, "COMMIT");
+	int rc = map_res(d, r);
+	/* COMMIT of an aborted transaction "succeeds" as ROLLBACK: that is a failure for us. */
+	if (rc == DB_OK && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		set_err(d, "the transaction was aborted by an earlier error and rolled back");
+		rc = DB_ERROR;
+	}
+	PQclear(r);
+	if (rc != DB_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE && PQtransactionStatus(d->c) != PQTRANS_UNKNOWN)
+		PQclear(PQexec(d->c, "ROLLBACK"));
+	return rc;
+}
+
+static int pg_rollback(db *base)
+{
+	pg_db *d = (pg_db *)base;
+	PGTransactionStatusType t = PQtransactionStatus(d->c);
+	if (t == PQTRANS_IDLE || t == PQTRANS_UNKNOWN)
+		return DB_OK;
+	PGresult *r = PQexec(d->c, "ROLLBACK");
+	int rc = map_res(d, r);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_lock_scheduler(db *base)
+{
+	return pg_exec(base, "SELECT pg_advisory_xact_lock(?)", DB_ARGS(DB_INT(SCHED_LOCK_KEY)), NULL);
+}
+
+static int pg_backup(db *base, const char *dest)
+{
+	pg_db *d = (pg_db *)base;
+	(void)dest;
+	set_err(d, "backup is not supported on PostgreSQL: use pg_dump (or continuous archiving / PITR); "
+		   "see docs/OPERATIONS.md");
+	return DB_ERROR;
+}
+
+static void pg_close(db *base)
+{
+	pg_db *d = (pg_db *)base;
+	reset_cache(d);
+	PQfinish(d->c);
+	free(d);
+}
+
+static const char *pg_errmsg(db *base)
+{
+	pg_db *d = (pg_db *)base;
+	return d->err[0] ? d->err : PQerrorMessage(d->c);
+}
+
+static const struct db_ops pg_ops = {
+	.name = "postgres",
+	.dialect = DB_POSTGRES,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.query = pg_query,
+	.exec = pg_exec,
+	.exec_script = pg_exec_script,
+	.next = pg_next,
+	.is_null = pg_is_null,
+	.col_int = pg_int,
+	.col_text = pg_text,
+	.col_count = pg_ncols,
+	.col_name = pg_colname,
+	.res_free = pg_res_free,
+	.backup = pg_backup,
+	.close = pg_close,
+	.errmsg = pg_errmsg,
+	.lock_scheduler = pg_lock_scheduler,
+};
+
+static void quiet(void *arg, const PGresult *r)
+{
+	(void)arg;
+	(void)r;
+}
+
+int db_pg_open(const char *conninfo, db **out, char *err, unsigned long errlen)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", c ? PQerrorMessage(c) : "out of memory");
+		size_t n = strlen(err);
+		while (n && err[n - 1] == '\n')
+			err[--n] = '\0';
+		PQfinish(c);
+		return DB_ERROR;
+	}
+	PQsetNoticeReceiver(c, quiet, NULL);
+	PGresult *r = PQexec(c, "SET client_encoding = 'UTF8'; SET synchronous_commit = on; "
+				"SET default_transaction_isolation = 'read committed'");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok) {
+		snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return DB_ERROR;
+	}
+	pg_db *d = xcalloc(1, sizeof *d);
+	d->base.ops = &pg_ops;
+	d->c = c;
+	*out = &d->base;
+	return DB_OK;
+}

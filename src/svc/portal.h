@@ -1,0 +1,21 @@
+#ifndef FL_SVC_PORTAL_H
+#define FL_SVC_PORTAL_H
+/* The customer portal (svc/portal.c). */
+#include "base/password.h"
+#include "svc/svc.h"
+
+/* Find the live customer portal session behind `token`: fills c->actor.org_id,
+ * c->portal_customer (and c->actor.person_id = the customer id, the events' actor), session_id
+ * and csrf.  Staff tokens never match (they live in another table).  Returns 0, or -1 with
+ * ERR_UNAUTHORIZED "portal_session_invalid". */
+int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE]);
+
+/* Parts of a case as the customer sees it: other capabilities (promises) append to `promises`
+ * the customer-facing promises of case_id: {"text", "due_at", "status"}.  Only what may be shown
+ * to the customer.  Registered in svc/routes.c.  Returns 0 or -1 (err set). */
+typedef int (*portal_part_fn)(svc_ctx *c, const char *case_id, json_t *promises);
+const portal_part_fn *portal_case_parts(void);
+/* The promises part (svc/portal.c): every promise on the case with its due time and status. */
+int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises);
+
+#endif

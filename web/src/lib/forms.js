@@ -1,0 +1,119 @@
+// Forms built from the API document: the request body schema of a route gives the fields, their
+// types, limits and help text, so the forms always match what the server accepts.  A route the
+// server does not have gives no form at all.
+import { h, uid, announce } from './dom.js';
+import { api, operation } from './api.js';
+import { words } from './fmt.js';
+import { errorBox } from './ui.js';
+
+function toLocalInput(iso) {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+}
+
+function field(name, s, required, preset, labels) {
+  const id = uid('f');
+  const hintId = s.description ? id + '-hint' : null;
+  const label = (labels && labels[name]) || words(name);
+  const common = { id, name, 'aria-describedby': hintId, required: required || null };
+  let input;
+  if (s.enum) {
+    input = h('select', common, required ? null : h('option', { value: '' }, '—'), s.enum.map((v) => h('option', { value: v }, words(v))));
+  } else if (s.type === 'boolean') {
+    input = h('input', { ...common, type: 'checkbox', required: null });
+  } else if (s.type === 'integer' || s.type === 'number') {
+    input = h('input', { ...common, type: 'number', min: s.minimum, max: s.maximum, step: s.type === 'integer' ? 1 : 'any' });
+  } else if (s.format === 'date-time') {
+    input = h('input', { ...common, type: 'datetime-local' });
+  } else if (s.type === 'object' || s.type === 'array') {
+    input = h('textarea', { ...common, rows: 2, placeholder: s.type === 'object' ? '{ }' : '[ ]' });
+  } else if ((s.maxLength || 0) > 300) {
+    input = h('textarea', { ...common, rows: 3, maxlength: s.maxLength });
+  } else {
+    const t = /email/.test(name) ? 'email' : /password/.test(name) ? 'password' : 'text';
+    input = h('input', { ...common, type: t, maxlength: s.maxLength, autocomplete: t === 'password' ? 'new-password' : 'off' });
+  }
+  if (preset !== undefined && preset !== null) {
+    if (s.type === 'boolean') input.checked = !!preset;
+    else if (s.format === 'date-time') input.value = toLocalInput(preset);
+    else input.value = typeof preset === 'object' ? JSON.stringify(preset) : String(preset);
+  }
+  const wrap = h('div', { class: ['field', s.type === 'boolean' ? 'check' : null] },
+    s.type === 'boolean' ? [input, h('label', { for: id }, label)] : [h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input],
+    hintId ? h('small', { id: hintId, class: 'hint' }, s.description) : null);
+  wrap.dataset.field = name;
+  return { wrap, input, schema: s, name };
+}
+
+function readValue(f) {
+  const { input, schema: s } = f;
+  if (s.type === 'boolean') return input.checked ? true : undefined;
+  const v = input.value.trim();
+  if (v === '') return undefined;
+  if (s.type === 'integer') return parseInt(v, 10);
+  if (s.type === 'number') return Number(v);
+  if (s.format === 'date-time') return new Date(v).toISOString();
+  if (s.type === 'object' || s.type === 'array') return JSON.parse(v);
+  return input.value;
+}
+
+// opts: {title, submit, fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
+//        hide: [...], labels: {}, onDone(result, form), pathParams: {id: ...}, method}
+export async function apiForm(method, pattern, opts = {}) {
+  const op = await operation(method, pattern);
+  if (!op) return null;
+  const schema = (op.requestBody && op.requestBody.content['application/json'].schema) || { properties: {} };
+  const req = new Set(schema.required || []);
+  let names = Object.keys(schema.properties || {});
+  if (opts.only) names = opts.only.filter((n) => names.includes(n)).concat(names.filter((n) => !opts.only.includes(n) && req.has(n)));
+  names = names.filter((n) => !(opts.hide || []).includes(n) && !(n in (opts.fixed || {})) && n !== 'format');
+  const fields = names.map((n) => field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels));
+  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, opts.submit || op.summary || 'Save');
+  const titleId = uid('form');
+  const form = h('form', { class: 'api-form', 'aria-labelledby': opts.title ? titleId : null, novalidate: true },
+    opts.title ? h('h3', { id: titleId }, opts.title) : null,
+    opts.intro ? h('p', { class: 'muted' }, opts.intro) : null,
+    fields.map((f) => f.wrap), h('div', { class: 'actions' }, submit), status);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    status.replaceChildren();
+    for (const f of fields) { f.input.removeAttribute('aria-invalid'); }
+    const body = { ...(opts.fixed || {}) };
+    try {
+      for (const f of fields) {
+        const v = readValue(f);
+        if (v === undefined && req.has(f.name)) {
+          f.input.setAttribute('aria-invalid', 'true'); f.input.focus();
+          throw Object.assign(new Error(words(f.name) + ' is required'), { code: 'required', field: f.name });
+        }
+        if (v !== undefined) body[f.name] = v;
+      }
+    } catch (e) { status.replaceChildren(errorBox(e, 'Please check the form')); return; }
+    let path = pattern;
+    for (const [k, v] of Object.entries(opts.pathParams || {})) path = path.replace('{' + k + '}', encodeURIComponent(v));
+    submit.disabled = true; form.setAttribute('aria-busy', 'true');
+    status.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Saving…'));
+    try {
+      const out = await api(method, path, body);
+      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, opts.doneText || 'Saved.'));
+      announce(opts.doneText || 'Saved');
+      if (!opts.keep) form.reset();
+      if (opts.onDone) await opts.onDone(out, form, status);
+    } catch (e) {
+      const bad = fields.find((f) => f.name === e.field);
+      if (bad) { bad.input.setAttribute('aria-invalid', 'true'); bad.input.focus(); }
+      status.replaceChildren(errorBox(e, 'Not saved'));
+    } finally { submit.disabled = false; form.removeAttribute('aria-busy'); }
+  });
+  return form;
+}
+
+// A collapsible action: a disclosure button that reveals its form.
+export async function action(label, method, pattern, opts = {}) {
+  const form = await apiForm(method, pattern, opts);
+  if (!form) return null;
+  const d = h('details', { class: 'action' }, h('summary', {}, label), form);
+  return d;
+}

@@ -1,0 +1,153 @@
+// Frontline's web workspace: a small single-page application over the public JSON API.
+import { h, clear, announce } from './lib/dom.js';
+import { api, get, session } from './lib/api.js';
+import { errorBox, loading } from './lib/ui.js';
+import { loginPage } from './pages/login.js';
+import { mydayPage } from './pages/myday.js';
+import { casePage, customerPage } from './pages/case.js';
+import { findPage } from './pages/find.js';
+import { leadershipPage } from './pages/leadership.js';
+import { directoryPage } from './pages/directory.js';
+import { adminPage } from './pages/admin.js';
+import { portalPage } from './pages/portal.js';
+
+const ROUTES = [
+  [/^\/$/, mydayPage, 'My day'],
+  [/^\/cases\/([^/]+)$/, casePage, 'Case'],
+  [/^\/customers\/([^/]+)$/, customerPage, 'Customer'],
+  [/^\/find$/, findPage, 'Find'],
+  [/^\/leadership$/, leadershipPage, 'Leadership'],
+  [/^\/directory$/, directoryPage, 'Directory'],
+  [/^\/admin$/, adminPage, 'Admin'],
+];
+const NAV = [['/', 'My day'], ['/find', 'Find'], ['/leadership', 'Leadership'], ['/directory', 'Directory'], ['/admin', 'Admin']];
+
+const root = document.getElementById('app');
+
+export function navigate(path, replace) {
+  if (replace) history.replaceState(null, '', path); else history.pushState(null, '', path);
+  render();
+}
+window.frontlineNavigate = navigate;
+
+function shell(main) {
+  const me = session.me;
+  const q = new URLSearchParams(location.search).get('q') || '';
+  const search = h('form', { role: 'search', class: 'search', action: '/find', onsubmit: (e) => {
+    e.preventDefault();
+    const v = e.target.elements.q.value.trim();
+    navigate('/find?q=' + encodeURIComponent(v));
+  } }, h('label', { for: 'global-search', class: 'sr-only' }, 'Find customers and cases'),
+  h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: 'Find a customer (name, email, phone) or case', value: q, autocomplete: 'off' }),
+  h('button', { type: 'submit' }, 'Find'));
+  const here = location.pathname;
+  const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {}, NAV.map(([href, label]) => h('li', {},
+    h('a', { href, 'aria-current': (href === '/' ? here === '/' : here.startsWith(href)) ? 'page' : null }, label)))));
+  const signout = h('button', { type: 'button', class: 'link', onclick: async () => {
+    try { await api('POST', '/api/v1/auth/logout'); } catch (e) { /* the session may already be gone */ }
+    session.me = null; session.csrf = null;
+    navigate('/login');
+  } }, 'Sign out');
+  const header = h('header', { class: 'top' },
+    h('div', { class: 'brand' }, h('a', { href: '/' }, 'Frontline'), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
+    nav, search,
+    h('div', { class: 'who' }, me ? h('span', {}, me.name, me.team ? ' · ' + me.team : '') : null, signout));
+  return [h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header, main];
+}
+
+async function ensureMe() {
+  if (session.me) return session.me;
+  try {
+    const me = await get('/api/v1/me');
+    session.me = me; session.csrf = me.csrf_token || null;
+    return me;
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+
+let renderSeq = 0;
+let firstRender = true;
+export async function render() {
+  const seq = ++renderSeq;
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/portal') {
+    clear(root).append(h('main', { id: 'main', tabindex: '-1' }, loading()));
+    const page = await portalPage();
+    if (seq !== renderSeq) return;
+    clear(root).append(...[page].flat());
+    const m = document.getElementById('main');
+    if (m) m.focus({ preventScroll: true });
+    return;
+  }
+  clear(root).append(h('main', { id: 'main', tabindex: '-1' }, loading('Signing in')));
+  let me;
+  try { me = await ensureMe(); } catch (e) {
+    clear(root).append(h('main', { id: 'main' }, errorBox(e, 'Frontline is not reachable')));
+    return;
+  }
+  if (seq !== renderSeq) return;
+  if (!me || path === '/login') {
+    if (me && path === '/login') return navigate('/', true);
+    document.title = 'Sign in — Frontline';
+    clear(root).append(loginPage(() => navigate(new URLSearchParams(location.search).get('next') || '/', true)));
+    return;
+  }
+  let match = null;
+  for (const [re, fn, title] of ROUTES) { const m = path.match(re); if (m) { match = { fn, title, args: m.slice(1).map(decodeURIComponent) }; break; } }
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  clear(root).append(...shell(main));
+  if (!match) {
+    document.title = 'Not found — Frontline';
+    main.append(h('h1', {}, 'Page not found'), h('p', {}, 'There is no page at this address. ', h('a', { href: '/' }, 'Go to My day')));
+    return;
+  }
+  document.title = match.title + ' — Frontline';
+  const wait = loading();
+  main.append(wait);
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const content = await match.fn(...match.args);
+    if (seq !== renderSeq) return;
+    wait.remove();
+    main.append(...[content].flat());
+  } catch (e) {
+    wait.remove();
+    main.append(errorBox(e, 'Could not show this page'));
+  }
+  main.removeAttribute('aria-busy');
+  const h1 = main.querySelector('h1');
+  if (h1) document.title = h1.textContent + ' — Frontline';
+  // after a move inside the app, focus the new content (the first load keeps the browser's order)
+  if (!firstRender) { main.focus({ preventScroll: true }); announce(document.title); }
+  firstRender = false;
+}
+
+// Internal links move without reloading; everything else behaves normally.
+document.addEventListener('click', (e) => {
+  const a = e.target.closest && e.target.closest('a[href]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const href = a.getAttribute('href');
+  if (!href || !href.startsWith('/') || href.startsWith('/api/') || a.hasAttribute('download')) return;
+  e.preventDefault();
+  navigate(href);
+});
+// Skip link: focus the main region.
+document.addEventListener('click', (e) => {
+  const a = e.target.closest && e.target.closest('a.skip');
+  if (!a) return;
+  e.preventDefault();
+  const m = document.getElementById('main'); if (m) m.focus();
+});
+window.addEventListener('popstate', render);
+// "/" focuses the search box (when not typing somewhere else).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+  const t = e.target;
+  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+  const s = document.getElementById('global-search');
+  if (s) { e.preventDefault(); s.focus(); }
+});
+
+render();
