@@ -87,6 +87,7 @@ async function hasRoute(srv, method, pattern) {
 
 // ---------------------------------------------------------------- the browser
 let browser;
+let openPages = [];
 async function newPage(opts = {}) {
   const ctx = await browser.newContext({ timezoneId: opts.tz || 'America/Chicago', locale: 'en-US', viewport: opts.viewport || { width: 1280, height: 900 }, isMobile: !!opts.mobile, hasTouch: !!opts.mobile });
   const page = await ctx.newPage();
@@ -96,6 +97,7 @@ async function newPage(opts = {}) {
   page.on('pageerror', (e) => page.jsErrors.push(String(e)));
   page.on('dialog', (d) => { page.jsErrors.push('dialog opened: ' + d.message()); d.dismiss(); });
   page.setDefaultTimeout(15000);
+  openPages.push(page);
   return page;
 }
 
@@ -277,7 +279,7 @@ test('find, case page and acting on a case (Chris to Pat, in Chicago time)', asy
   await offers.getByRole('button', { name: 'Accept' }).first().click();
   await pat.waitForFunction(() => /You own no open cases/.test(document.body.textContent) === false && /#\d+ Two phones/.test(document.body.textContent));
   await settled(pat);
-  await pat.getByRole('link', { name: /Two phones/ }).first().click();
+  await pat.locator('a[href="/cases/' + caseId + '"]').first().click();
   await pat.getByRole('heading', { name: /Two phones/ }).waitFor();
   await settled(pat);
   check(/Pat Morgan/.test(await pat.locator('.case-head').textContent()), 'Pat now owns the case');
@@ -499,38 +501,59 @@ async function promiseBody(srv, text, due) {
 }
 
 test('S2: Alex sees the paperwork words', async (srv) => {
-  skipUnless(await hasRoute(srv, 'GET', '/api/v1/cases/{id}/suggested-words'), 'suggested words API not on this server');
+  skipUnless(await hasRoute(srv, 'GET', '/api/v1/cases/{id}/suggested-words') && await hasRoute(srv, 'POST', '/api/v1/cases/{id}/requests'), 'suggested words API not on this server');
   const alex = await apiAs(srv, 'lee-practice', 'alex@lee-practice.example');
-  const found = (await alex.get('/api/v1/cases?q=Jones')).items;
-  skipUnless(found.length > 0, "the demo has no case for Mr. Jones yet");
+  const jones = (await alex.get('/api/v1/customers?q=r.jones@example.com')).items[0];
+  const now = Date.parse((await (await fetch(srv.url + '/api/v1/test/clock')).json()).now);
+  const cs = await alex.post('/api/v1/cases', { customer_id: jones.id, subject: 'Insurance forms for the appointment', channel: 'in_person' });
+  const prom = await alex.post('/api/v1/cases/' + cs.id + '/promises', { what: 'insurance forms ready at your appointment', due_at: new Date(now + 24 * 3600e3).toISOString(), channel: 'in_person' });
+  await alex.post('/api/v1/cases/' + cs.id + '/requests', { what: "sign Mr. Jones's forms", due_at: new Date(now + 3600e3).toISOString(), to_person: 'lee@lee-practice.example', blocks: [prom.id] });
+  await fetch(srv.url + '/api/v1/test/clock', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ advance_ms: 2 * 3600e3 }) });
   const page = await newPage({ tz: 'America/New_York' });
   await signIn(page, srv, 'lee-practice', 'alex@lee-practice.example');
-  await page.goto(srv.url + '/cases/' + found[0].id);
+  await settled(page);
+  check(/sign Mr\. Jones's forms|insurance forms ready/.test(await page.locator('main').textContent()), "Alex's My day shows the case's trouble");
+  await page.goto(srv.url + '/cases/' + cs.id);
   await settled(page);
   const words = await page.locator('section', { has: page.getByRole('heading', { name: 'Suggested words' }) }).textContent();
-  check(/paperwork|forms/i.test(words), 'the suggested words speak of the paperwork: ' + words.slice(0, 300));
-  check(/Dr\. Lee/.test(words), 'and offer Dr. Lee');
+  check(/haven't received/.test(words) && /track it down/.test(words), 'the suggested words apologise for the paperwork: ' + words.slice(0, 400));
+  check(/speak with Dr\. Jordan Lee/.test(words), 'and offer Dr. Lee: ' + words.slice(0, 400));
   check(await page.getByRole('button', { name: 'Copy these words' }).count() > 0, 'with a copy button');
+  const reqs = await page.locator('#requests').textContent();
+  check(/Overdue/.test(reqs) && /Dr\. Jordan Lee/.test(reqs), 'the case shows the overdue request held by Dr. Lee');
   await shot(page, 'case-suggested-words');
   await axe(page, 'case with suggested words');
-  await page.context().close();
+  clean(page, 'S2');
 });
 
 test('S3: Noah co-signs Mia\'s exception', async (srv) => {
   skipUnless(await hasRoute(srv, 'POST', '/api/v1/exceptions/{id}/cosign'), 'exceptions API not on this server');
-  const noahApi = await apiAs(srv, 'harbor-financial', 'noah@harbor-financial.example');
-  const list = await noahApi.get('/api/v1/exceptions');
-  const open = (list.items || []).filter((x) => x.status === 'proposed');
-  skipUnless(open.length > 0, 'no proposed exception in the demo');
+  const mia = await apiAs(srv, 'harbor-financial', 'mia@harbor-financial.example');
+  const ana = (await mia.get('/api/v1/customers?q=ana.rivera@example.com')).items[0];
+  const cs = await mia.post('/api/v1/cases', { customer_id: ana.id, subject: '$120 in fees from our posting error', channel: 'phone' });
+  const exc = await mia.post('/api/v1/cases/' + cs.id + '/exceptions', { policy: 'Frontline may refund fees up to $50', kind: 'refund', amount: 120,
+    description: 'Refund all $120 in fees', reasoning: 'the fees exist only because we posted her deposit late' });
+  // Mia sees no co-sign button on her own proposal
+  const mp = await newPage();
+  await signIn(mp, srv, 'harbor-financial', 'mia@harbor-financial.example');
+  await mp.goto(srv.url + '/cases/' + cs.id);
+  await settled(mp);
+  eq(await mp.locator('#exceptions').getByRole('button', { name: 'Co-sign' }).count(), 0, 'Mia cannot co-sign her own proposal');
+  // Noah finds it on My day and co-signs on the case page
   const page = await newPage();
   await signIn(page, srv, 'harbor-financial', 'noah@harbor-financial.example');
   await settled(page);
   const sec = page.locator('section', { has: page.getByRole('heading', { name: 'Exceptions waiting for my co-signature' }) });
-  await sec.getByRole('link').first().click();
+  await sec.getByRole('link', { name: 'Refund all $120 in fees' }).click();
+  await page.getByRole('heading', { name: /\$120 in fees/ }).waitFor();
   await settled(page);
-  await page.getByRole('button', { name: 'Co-sign' }).first().click();
-  await page.waitForFunction(() => /approved/i.test(document.querySelector('#exceptions') ? document.querySelector('#exceptions').textContent : ''));
-  await page.context().close();
+  await shot(page, 'case-exception');
+  await page.locator('#exceptions').getByRole('button', { name: 'Co-sign' }).click();
+  await page.waitForFunction(() => /Approved/.test((document.querySelector('#exceptions') || {}).textContent || ''));
+  const after = await mia.get('/api/v1/exceptions/' + exc.id);
+  eq(after.status, 'approved', 'the exception is approved at the co-signature');
+  await axe(page, 'case with exception');
+  clean(page, 'S3');
 });
 
 test('S4: Omar finds Rosa', async (srv) => {
@@ -572,6 +595,15 @@ async function main() {
       try { await t.fn(srv); } catch (e) {
         if (e instanceof Skip) { status = 'skip'; } else { failures.push(t.name + ' raised ' + (e && e.stack ? e.stack.split('\n').slice(0, 4).join(' | ') : e)); }
       }
+      if (failures.length) {
+        // what the browser showed, for whoever reads the failure
+        const dir = join(WEB, 'test-results');
+        mkdirSync(dir, { recursive: true });
+        let i = 0;
+        for (const p of openPages) { if (!p.isClosed()) { i++; await p.screenshot({ path: join(dir, t.name.replace(/\W+/g, '-') + '-' + i + '.png'), fullPage: true }).catch(() => {}); } }
+      }
+      for (const p of openPages) if (!p.isClosed()) await p.context().close().catch(() => {});
+      openPages = [];
       if (failures.length) { status = 'FAIL'; failed++; for (const f of failures) console.log('  FAIL: ' + f); } else if (status === 'skip') { skipped++; } else { passed++; }
       console.log(status + ' ' + t.name + ' (' + ((Date.now() - t0) / 1000).toFixed(1) + 's)');
     }

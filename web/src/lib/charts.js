@@ -21,16 +21,16 @@ export function rowsOf(report) {
 export function shape(rows, opts = {}) {
   if (!rows.length) return null;
   const keys = Object.keys(rows[0]);
-  const label = opts.label || LABEL_KEYS.find((k) => keys.includes(k) && rows.every((r) => typeof r[k] !== 'number')) ||
+  const label = (opts.label && keys.includes(opts.label) && opts.label) || LABEL_KEYS.find((k) => keys.includes(k) && rows.every((r) => typeof r[k] !== 'number')) ||
     keys.find((k) => rows.every((r) => typeof r[k] === 'string' || (r[k] && typeof r[k] === 'object')));
-  const values = opts.values || keys.filter((k) => k !== label && rows.every((r) => typeof r[k] === 'number' || r[k] === null));
+  const values = (opts.values && opts.values.filter((k) => keys.includes(k))) || keys.filter((k) => k !== label && rows.every((r) => typeof r[k] === 'number' || r[k] === null));
   return { label, values };
 }
 
 export function chartFigure(title, report, opts = {}) {
   const rows = rowsOf(report);
   const s = shape(rows, opts);
-  if (!s || !s.values.length) return h('div', {}, notice('No numbers yet.'), opts.csv ? csvLink(opts.csv) : null);
+  if (!s || !s.values.length) return h('div', {}, notice('No numbers yet for this period.'), opts.csv ? csvLink(opts.csv, 'Download ' + title + ' as CSV') : null);
   const labels = rows.map((r) => brief(r[s.label]) || '—');
   const kind = opts.type || (s.label && rows.some((r) => isTime(r[s.label]) || /week|day|month|period|date/.test(s.label)) ? 'line' : 'bar');
   const canvasId = uid('chart');
