@@ -13,7 +13,7 @@
 #   BENCH_OUT      where the report goes (default build/bench/report.md)
 set -eu
 cd "$(dirname "$0")/.."
-BIN=$PWD/frontline
+BIN=$PWD/build/bench/frontline  # a copy: rebuilding ./frontline during a run does not change it
 SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
 MAIN=${BENCH_MAIN:-100000}
 ORGS=${BENCH_ORGS:-50}
@@ -24,7 +24,8 @@ SERVERS=${BENCH_SERVERS:-1}
 WORK=$PWD/build/bench
 OUT=${BENCH_OUT:-$WORK/report.md}
 mkdir -p "$WORK"
-[ -x "$BIN" ] || make -s frontline
+[ -x frontline ] || make -s frontline
+cp frontline "$BIN"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (make deps)"; exit 1; }
 
 PIDS=()
@@ -86,6 +87,7 @@ machine() {
 	echo "- Kernel: $(uname -sr)"
 	echo "- Memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 	echo "- SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1), libmicrohttpd $(pkg-config --modversion libmicrohttpd), wrk $(wrk -v 2>&1 | head -n1 | cut -d' ' -f2)"
+	echo "- Load average before the run (the machine is shared): $(cut -d" " -f1-3 /proc/loadavg)"
 	echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); server threads ${FRONTLINE_THREADS:-8}; wrk -t$WT -c$CONN -d$DUR; servers $SERVERS"
 }
 

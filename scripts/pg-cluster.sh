@@ -3,7 +3,8 @@
 #
 #   scripts/pg-cluster.sh available     exit 0 when initdb and pg_ctl are installed
 #   eval "$(scripts/pg-cluster.sh start)"   initdb in a temporary directory, start on loopback
-#                                       on a free port; prints PG_URL=... and PG_DIR=... (exported)
+#                                       on a free port; prints PG_URL=... (TCP), PG_SOCKET_URL=...
+#                                       (the Unix socket) and PG_DIR=... (exported)
 #   scripts/pg-cluster.sh stop [DIR]    stop the cluster and remove its directory (default $PG_DIR)
 #
 # The cluster runs as the unprivileged `postgres` user (initdb refuses root), listens on
@@ -60,8 +61,10 @@ EOF
 		exit 1
 	}
 	echo "PG_URL=postgres://postgres@127.0.0.1:$port"
+	# the same cluster over its Unix socket (faster on one machine): the host is the socket directory
+	echo "PG_SOCKET_URL=postgres://postgres@$(echo "$dir" | sed 's|/|%2F|g'):$port"
 	echo "PG_DIR=$dir"
-	echo "export PG_URL PG_DIR"
+	echo "export PG_URL PG_SOCKET_URL PG_DIR"
 	;;
 stop)
 	dir=${2:-${PG_DIR:-}}

@@ -22,6 +22,8 @@ static const struct command {
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
 	{"help", cmd_help, "help                      this text"},
 	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */
+	{"bench-promises", cmd_bench_promises, NULL}, /* hidden: scripts/bench-promises.sh */
+	{"bench-seed-learning", cmd_bench_seed_learning, NULL}, /* hidden: scripts/bench-learning.sh */
 	{NULL, NULL, NULL},
 };
 

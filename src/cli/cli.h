@@ -41,5 +41,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_copydb(int argc, char **argv);
 int cmd_bench_seed(int argc, char **argv); /* hidden: scripts/bench.sh */
+int cmd_bench_promises(int argc, char **argv);
+int cmd_bench_seed_learning(int argc, char **argv); /* hidden: scripts/bench-learning.sh */
 
 #endif

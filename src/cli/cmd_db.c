@@ -45,11 +45,15 @@ int cmd_backup(int argc, char **argv)
 	if (!d)
 		return 1;
 	int rc = db_backup(d, argv[1]);
-	db_close(d);
 	if (rc != DB_OK) {
-		fprintf(stderr, "frontline: backup to %s failed\n", argv[1]);
+		if (db_dialect(d) == DB_POSTGRES) /* not supported: the message says what to use */
+			fprintf(stderr, "frontline: %s\n", db_errmsg(d));
+		else
+			fprintf(stderr, "frontline: backup to %s failed\n", argv[1]);
+		db_close(d);
 		return 1;
 	}
+	db_close(d);
 	printf("backed up %s to %s\n", o.db, argv[1]);
 	return 0;
 }

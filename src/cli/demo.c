@@ -16,6 +16,8 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_people,
 	demo_promises,
 	demo_exceptions,
+	demo_learning,
+	demo_directory,
 	NULL,
 };
 

@@ -38,5 +38,7 @@ void demo_tick(struct demo *d);
 void demo_people(struct demo *d);
 void demo_promises(struct demo *d);
 void demo_exceptions(struct demo *d);
+void demo_learning(struct demo *d);
+void demo_directory(struct demo *d);
 
 #endif

@@ -150,6 +150,10 @@ int cmd_generic(int argc, char **argv, int *handled)
 		fputs(csv, stdout);
 		free(csv);
 		ret = 0;
+	} else if (json_is_string(json_object_get(out, "_body"))) {
+		/* another media type (text/calendar): the body as it is */
+		fputs(json_string_value(json_object_get(out, "_body")), stdout);
+		ret = 0;
 	} else {
 		cli_print(out, o.json);
 		ret = 0;

@@ -87,42 +87,46 @@ static const struct words_fact *fact(const struct words_fact *facts, size_t n, c
 	return NULL;
 }
 
-char *words_render(const char *tmpl, const struct words_fact *facts, size_t nfacts, const char **used, size_t *nused)
+/* One pass over tmpl: with out == NULL only measures.  Returns the length, or -1 when a
+ * placeholder's fact is absent or unknown. */
+static long render(const char *tmpl, const struct words_fact *facts, size_t nfacts, char *out, const char **used, size_t *nused)
 {
-	size_t cap = strlen(tmpl) + 1, len = 0;
-	*nused = 0;
-	for (size_t i = 0; i < nfacts; i++)
-		cap += facts[i].value ? strlen(facts[i].value) * 4 : 0; /* each fact can appear a few times */
-	char *out = xmalloc(cap + 1);
+	long len = 0;
 	for (const char *p = tmpl; *p;) {
-		if (*p == '{') {
-			const char *end = strchr(p + 1, '}');
-			const struct words_fact *f = end ? fact(facts, nfacts, p + 1, (size_t)(end - p - 1)) : NULL;
-			if (!f || !f->value || !*f->value) {
-				free(out);
-				return NULL;
-			}
-			size_t vl = strlen(f->value);
-			if (len + vl >= cap) {
-				free(out);
-				return NULL;
-			}
+		if (*p != '{') {
+			if (out)
+				out[len] = *p;
+			len++;
+			p++;
+			continue;
+		}
+		const char *end = strchr(p + 1, '}');
+		const struct words_fact *f = end ? fact(facts, nfacts, p + 1, (size_t)(end - p - 1)) : NULL;
+		if (!f || !f->value || !*f->value)
+			return -1;
+		size_t vl = strlen(f->value);
+		if (out) {
 			memcpy(out + len, f->value, vl);
-			len += vl;
 			int seen = 0;
 			for (size_t i = 0; i < *nused; i++)
 				seen |= strcmp(used[i], f->name) == 0;
 			if (!seen && *nused < WORDS_MAX_USED)
 				used[(*nused)++] = f->name;
-			p = end + 1;
-			continue;
 		}
-		if (len + 1 >= cap) {
-			free(out);
-			return NULL;
-		}
-		out[len++] = *p++;
+		len += (long)vl;
+		p = end + 1;
 	}
+	return len;
+}
+
+char *words_render(const char *tmpl, const struct words_fact *facts, size_t nfacts, const char **used, size_t *nused)
+{
+	*nused = 0;
+	long len = render(tmpl, facts, nfacts, NULL, used, nused);
+	if (len < 0)
+		return NULL;
+	char *out = xmalloc((size_t)len + 1);
+	render(tmpl, facts, nfacts, out, used, nused);
 	out[len] = '\0';
 	return out;
 }

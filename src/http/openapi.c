@@ -109,9 +109,12 @@ static json_t *operation(const struct route *r)
 	char code[8];
 	snprintf(code, sizeof code, "%d", r->status);
 	json_t *ok = json_pack("{s:s}", "description", "success");
-	json_t *schema = r->response ? json_pack("{s:s+}", "$ref", "#/components/schemas/", r->response)
+	/* a response named by a media type ("text/calendar") is a raw body of that type */
+	int raw = r->response && strchr(r->response, '/');
+	json_t *schema = raw ? json_pack("{s:s}", "type", "string")
+		       : r->response ? json_pack("{s:s+}", "$ref", "#/components/schemas/", r->response)
 				     : json_pack("{s:s}", "type", "object");
-	json_object_set_new(ok, "content", json_pack("{s:{s:o}}", "application/json", "schema", schema));
+	json_object_set_new(ok, "content", json_pack("{s:{s:o}}", raw ? r->response : "application/json", "schema", schema));
 	json_object_set_new(resp, code, ok);
 	json_object_set_new(resp, "400", error_ref("invalid input"));
 	if (!(r->flags & R_PUBLIC)) {

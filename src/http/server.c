@@ -545,6 +545,23 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 		q->status = status;
 		ret = MHD_queue_response(con, (unsigned)status, r);
 		MHD_destroy_response(r);
+	} else if (json_is_string(json_object_get(out, "_content_type")) && json_is_string(json_object_get(out, "_body"))) {
+		/* a service answering another media type (e.g. text/calendar): {"_content_type", "_body",
+		 * "_filename"?} is sent as the raw body */
+		const char *body = json_string_value(json_object_get(out, "_body"));
+		const char *fname = json_string_value(json_object_get(out, "_filename"));
+		struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), xstrdup(body), MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(r, "Content-Type", json_string_value(json_object_get(out, "_content_type")));
+		if (fname) {
+			char *cd = xasprintf("inline; filename=\"%s\"", fname);
+			MHD_add_response_header(r, "Content-Disposition", cd);
+			free(cd);
+		}
+		json_decref(out);
+		http_security_headers(r, 1);
+		q->status = status;
+		ret = MHD_queue_response(con, (unsigned)status, r);
+		MHD_destroy_response(r);
 	} else {
 		q->status = status;
 		ret = http_json(con, status, out ? out : json_object(), cookie, q->id);

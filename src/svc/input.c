@@ -89,10 +89,36 @@ static int check_one(const struct in_field *f, json_t *v, fl_err *err)
 	return 0;
 }
 
+/* 1 when v nests no deeper than max levels (the object itself is level 1). */
+static int depth_ok(json_t *v, int max)
+{
+	if (max <= 0)
+		return 0;
+	const char *key;
+	json_t *x;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, x)
+		{
+			if ((json_is_object(x) || json_is_array(x)) && !depth_ok(x, max - 1))
+				return 0;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+		{
+			if ((json_is_object(x) || json_is_array(x)) && !depth_ok(x, max - 1))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 int in_check(json_t *in, const struct in_field *spec, fl_err *err)
 {
 	if (!json_is_object(in))
 		return err_set(err, ERR_INVALID, "not_an_object", NULL, "the request body must be a JSON object");
+	if (!depth_ok(in, FL_MAX_JSON_DEPTH))
+		return err_set(err, ERR_INVALID, "too_deep", NULL, "the JSON nests deeper than %d levels", FL_MAX_JSON_DEPTH);
 	if (json_object_size(in) > FL_MAX_FIELDS)
 		return err_set(err, ERR_INVALID, "too_many_fields", NULL, "too many fields");
 	const char *key;

@@ -43,11 +43,13 @@ static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 			  : strcmp(by, "level") == 0 ? "bc.holder_level"
 						     : "bc.cause";
 	const char *label = strcmp(by, "team") == 0 ? "COALESCE(t.name, '(the case owner)')" : key;
-	char *sql = xasprintf("SELECT %s, %s, COUNT(*), COUNT(DISTINCT bc.breach_id) FROM breach_causes bc "
-			      "LEFT JOIN teams t ON t.org_id = bc.org_id AND t.id = bc.holder_team_id "
+	/* the team names only when grouping by team: otherwise the covering index answers alone */
+	char *sql = xasprintf("SELECT %s, %s, COUNT(*), COUNT(DISTINCT bc.breach_id) FROM breach_causes bc %s"
 			      "WHERE bc.org_id = ? AND bc.at >= ? AND bc.at < ? AND (? = '' OR bc.holder_team_id = ?) "
 			      "GROUP BY %s, %s ORDER BY 3 DESC, 1",
-			      key, label, key, label);
+			      key, label,
+			      strcmp(by, "team") == 0 ? "LEFT JOIN teams t ON t.org_id = bc.org_id AND t.id = bc.holder_team_id " : "",
+			      key, label);
 	int rc = db_query(c->db, sql,
 			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
 	free(sql);

@@ -2,7 +2,9 @@
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
 #include "svc/case.h"
+#include "svc/directory.h"
 #include "svc/exception.h"
+#include "svc/learning.h"
 #include "svc/portal.h"
 #include "svc/promise.h"
 #include "svc/resources.h"
@@ -14,6 +16,8 @@ static const struct route *const TABLES[] = {
 	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes,
 	promise_routes, request_routes, alert_routes, suggest_routes, report_routes,
 	exception_routes, exception_review_routes,
+	review_routes, voice_routes, coaching_routes,
+	directory_routes, oncall_routes, knowledge_routes,
 	portal_routes,
 	NULL,
 };
@@ -23,6 +27,7 @@ const struct route *const *svc_route_tables(void) { return TABLES; }
 static const case_view_fn VIEW_PARTS[] = {
 	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part,
 	exception_case_view,
+	kb_case_view,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
@@ -30,10 +35,10 @@ const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 static const case_hook_fn TOUCH_HOOKS[] = {duty_touch_hook, NULL};
 const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
 
-static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, NULL};
+static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, review_on_resolve, NULL};
 const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
-static const breach_hook_fn BREACH_HOOKS[] = {NULL};
+static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 
 /* What the customer portal shows of a case besides updates (promises ...). */
@@ -45,6 +50,8 @@ const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
 static const tick_fn TICK_PARTS[] = {
 	request_tick_remind, request_tick_followup, request_tick_overdue, request_tick_escalate, promise_tick_breach, duty_tick_lapse,
 	exception_tick,
+	review_tick, voice_tick,
+	oncall_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }

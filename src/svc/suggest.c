@@ -97,8 +97,9 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 	}
 	db_res_free(r);
 	/* the next time the customer will hear from us: the earliest pending update duty */
-	if (db_query(c->db, "SELECT MIN(due_at) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r) != DB_OK)
+	if (db_query(c->db,
+		     "SELECT MIN(due_at) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND due_at >= ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id), DB_INT(c->now)), &r) != DB_OK)
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1 && !db_is_null(r, 0)) {
 		words_time(db_int(r, 0), f->next_time, sizeof f->next_time);

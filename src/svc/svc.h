@@ -66,7 +66,8 @@ struct route {
 	const struct in_field *input; /* request body (or query for GET); NULL = takes none */
 	int status;                   /* success status (200 / 201) */
 	const char *summary;          /* one line for the API document */
-	const char *response;         /* component schema name in api/schemas-*.json, or NULL */
+	const char *response;         /* component schema name in api/schemas-*.json, or NULL; a media type
+				       * ("text/calendar") for a raw body: the service answers {"_content_type", "_body"} */
 	const char *cli;              /* "case offer": command line words, NULL = not on the command line */
 	unsigned flags;
 };

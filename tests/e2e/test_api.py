@@ -39,7 +39,9 @@ def history(client, cid):
 
 
 def case_count(client):
-    return len(client.ok("GET", "/api/v1/cases?limit=500")["items"])
+    """Cases this test made (the demo data holds cases of its own)."""
+    items = client.ok("GET", "/api/v1/cases?limit=500")["items"]
+    return sum(1 for c in items if c["subject"] == NEW_CASE["subject"])
 
 
 def raw_http(port, data, timeout=10):
@@ -236,14 +238,14 @@ def test_login_resists_guessing():
         for i in range(5):
             anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "guess-%d" % i})
         r = anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "frontline-demo"})
-        eq((r.status, err_code(r)), (429, "too_many_attempts"), "after repeated failures even the right password waits")
+        eq((r.status, err_code(r)), (429, "too_many_attempts"), "after 5 failures even the right password waits")
         r = anon.post("/api/v1/auth/login", {"org": V, "email": PAT, "password": "frontline-demo"})
-        eq(r.status, 200, "another account from the same address may still sign in")
-        # password spraying: one guess at each of many accounts; the address is stopped at 50 failures
-        for i in range(42):
-            anon.post("/api/v1/auth/login", {"org": V, "email": "spray-%d@vendor-co.example" % i, "password": "guess"})
+        eq(r.status, 200, "other accounts are not locked by Dana's failures")
+        for i in range(50 - 5 - 3):  # 3 failures above (unknown, wrong, no_org) count for the address too
+            anon.post("/api/v1/auth/login", {"org": V, "email": "spray-%d@vendor-co.example" % i, "password": "x" * 12})
         r = anon.post("/api/v1/auth/login", {"org": V, "email": PAT, "password": "frontline-demo"})
-        eq(r.status, 429, "the address is slowed down too, whatever account it tries")
+        eq((r.status, err_code(r)), (429, "too_many_attempts"),
+           "after 50 failures from one address, every account waits")
         s.advance(minutes=16)
         r = anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "frontline-demo"})
         eq(r.status, 200, "after the window the right password works")

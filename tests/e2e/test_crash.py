@@ -36,7 +36,7 @@ done
 
 
 def sqlite3_cli(db, sql):
-    p = subprocess.run(["sqlite3", db, sql], capture_output=True, text=True, timeout=120)
+    p = subprocess.run(["sqlite3", "-cmd", ".timeout 10000", db, sql], capture_output=True, text=True, timeout=120)
     return p.returncode, p.stdout.strip(), p.stderr.strip()
 
 
@@ -58,6 +58,13 @@ def test_cli_writer_killed():
             time.sleep(rng.uniform(0.3, 2.0))
             os.killpg(p.pid, signal.SIGKILL)  # the shell and the frontline process in the middle of its work
             p.wait()
+            gone_by = time.time() + 10  # the frontline child dies asynchronously: wait until the group is empty
+            while time.time() < gone_by:
+                try:
+                    os.killpg(p.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.01)
         lines = open(log).read().splitlines()
         for line in lines:
             parts = line.split()

@@ -111,7 +111,9 @@ def test_due_events_fire_once_with_two_servers():
     finally:
         a.stop()
         b.stop()
-    kinds = "('request.reminded','request.follow_up_due','request.overdue','request.escalated')"
+    # only this test's requests (the demo data has requests and scheduler events of its own)
+    kinds = ("('request.reminded','request.follow_up_due','request.overdue','request.escalated') AND case_id IN "
+             "(SELECT id FROM cases WHERE subject LIKE 'Many due items %%')")
     twice = psql(a.db, "SELECT kind, entity_id, COUNT(*) FROM events WHERE kind IN %s "
                        "GROUP BY kind, entity_id HAVING COUNT(*) > 1" % kinds)
     eq(twice, [], "no due event fired twice")

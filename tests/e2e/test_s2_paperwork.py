@@ -71,6 +71,24 @@ def test_s2_paperwork():
         eq(msgs["speak_senior"]["text"], "Would you like to speak with Dr. Jordan Lee directly?", "S2's question")
         eq(w["facts"]["senior"], "Dr. Jordan Lee", "the fact behind it")
 
+        # the practice words it its own way; the facts stay the record's
+        admin = who(s, "admin")
+        r = alex.request("PUT", "/api/v1/words/templates/speak_senior", {"text": "Shall I ask {senior}?"})
+        eq(r.status, 403, "only an admin edits templates")
+        r = admin.request("PUT", "/api/v1/words/templates/speak_senior", {"text": "Shall I ask {doctor} to see you?"})
+        eq((r.status, r.json["error"]["code"]), (400, "unknown_placeholder"), "an unknown placeholder is refused")
+        t = admin.ok("PUT", "/api/v1/words/templates/speak_senior",
+                     {"text": "{customer}, shall I ask {senior} to see you before your appointment?"})
+        check(t["customized"], "the template is the practice's own")
+        w2 = alex.ok("GET", "/api/v1/cases/%s/suggested-words" % case["id"])
+        eq([m["text"] for m in w2["messages"] if m["key"] == "speak_senior"],
+           ["Mr. Jones, shall I ask Dr. Jordan Lee to see you before your appointment?"], "the edited template is used")
+        eq(alex.request("PUT", "/api/v1/words/templates/nope", {"text": "x"}).status, 403, "not an admin")
+        eq(admin.request("PUT", "/api/v1/words/templates/nope", {"text": "x"}).status, 404, "unknown template")
+        admin.ok("PUT", "/api/v1/words/templates/speak_senior", {"reset": True})
+        tl = {t["key"]: t for t in admin.ok("GET", "/api/v1/words/templates")["items"]}
+        eq(tl["speak_senior"]["text"], tl["speak_senior"]["default"], "reset to the default")
+
         s.set_clock("2026-03-03T15:00:00Z")  # Tuesday 10:00: the promise breaks
         view = alex.ok("GET", "/api/v1/cases/" + case["id"])
         eq(len(view["breaches"]), 1, "one breach")

@@ -168,6 +168,28 @@ TEST(too_many_fields)
 	json_decref(in);
 }
 
+TEST(nesting_depth)
+{
+	fl_err e;
+	/* {"name":"a","extra":{"a":{"a":...}}}: FL_MAX_JSON_DEPTH levels pass, one more is refused */
+	for (int levels = FL_MAX_JSON_DEPTH; levels <= FL_MAX_JSON_DEPTH + 1; levels++) {
+		json_t *in = json_pack("{s:s}", "name", "a");
+		json_t *inner = json_object();
+		for (int i = 2; i < levels; i++)
+			inner = json_pack("{s:o}", "a", inner);
+		json_object_set_new(in, "extra", inner);
+		int rc = in_check(in, SPEC, &e);
+		CHECK(levels == FL_MAX_JSON_DEPTH ? rc == 0 : rc == -1);
+		if (rc)
+			CHECK_STR(e.code, "too_deep");
+		json_decref(in);
+	}
+	json_t *in = json_loads("{\"name\":\"a\",\"items\":[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]}", 0, NULL);
+	CHECK(in_check(in, SPEC, &e) == -1);
+	CHECK_STR(e.code, "too_deep");
+	json_decref(in);
+}
+
 TEST(from_text)
 {
 	fl_err e;
@@ -201,6 +223,7 @@ int main(void)
 	RUN(enum_values);
 	RUN(ranges);
 	RUN(too_many_fields);
+	RUN(nesting_depth);
 	RUN(from_text);
 	DONE();
 }

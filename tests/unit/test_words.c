@@ -28,6 +28,22 @@ TEST(renders_facts_and_lists_them)
 	free(s);
 }
 
+TEST(repeats_a_fact_any_number_of_times)
+{
+	const char *used[WORDS_MAX_USED];
+	size_t n;
+	char tmpl[400] = "", want[400] = "";
+	size_t tl = 0, wl = 0;
+	for (int i = 0; i < 12; i++) {
+		tl += (size_t)snprintf(tmpl + tl, sizeof tmpl - tl, "{customer} ");
+		wl += (size_t)snprintf(want + wl, sizeof want - wl, "Mr. Jones ");
+	}
+	char *s = words_render(tmpl, FACTS, NF, used, &n);
+	CHECK_STR(s, want);
+	CHECK(n == 1);
+	free(s);
+}
+
 TEST(never_claims_a_missing_fact)
 {
 	const char *used[WORDS_MAX_USED];
@@ -95,6 +111,7 @@ TEST(selection_follows_the_situation)
 int main(void)
 {
 	RUN(renders_facts_and_lists_them);
+	RUN(repeats_a_fact_any_number_of_times);
 	RUN(never_claims_a_missing_fact);
 	RUN(every_default_template_is_valid);
 	RUN(check_refuses_bad_templates);

@@ -1,0 +1,87 @@
+#ifndef FL_ROTA_H
+#define FL_ROTA_H
+/* On-call rota arithmetic: pure functions over plain structs and a time zone.
+ *
+ * A layer (primary, secondary ...) of a rota hands over from one member to the next every
+ * period_days at a local wall time (handoff_min after local midnight) in the rota's time zone,
+ * starting on local date start_day with member 0.  Hand-overs follow the wall clock across
+ * daylight-saving changes, so a weekly shift that spans a change is 167 or 169 hours long.
+ * Optional weekly windows restrict a layer to some hours (a weekday rota 09:00-17:00); a window
+ * whose end is not after its start runs past midnight into the next day.  Overrides are one-off
+ * intervals in which another person covers the layer (cover for absence); they win over the
+ * rotation and its windows.
+ *
+ * All instants are UTC milliseconds.  Window edges that fall in a spring-forward gap move to the
+ * end of the gap and edges in a fall-back fold take the first occurrence; hand-over times that
+ * do not exist are refused by rota_check (they must be moved by the person who plans the rota). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/tz.h"
+
+#define ROTA_MAX_WINDOWS 14
+#define ROTA_MAX_MEMBERS 100
+#define ROTA_OVERRIDE 1000000 /* rota_interval.who of an override: ROTA_OVERRIDE + its index */
+
+struct rota_window {
+	unsigned days;    /* bit 0 = Monday ... bit 6 = Sunday: the days the window starts on */
+	int from_min;     /* minutes after local midnight */
+	int to_min;       /* end; <= from_min: past midnight (== from_min: 24 hours) */
+};
+
+struct rota_layer {
+	int nmembers;      /* >= 1 */
+	int64_t start_day; /* local date of the first hand-over, days since 1970-01-01 */
+	int handoff_min;   /* hand-over time, minutes after local midnight */
+	int period_days;   /* 1..28; 7 = weekly */
+	int nwindows;      /* 0 = around the clock */
+	struct rota_window windows[ROTA_MAX_WINDOWS];
+};
+
+struct rota_interval {
+	int64_t start, end; /* [start, end) UTC ms */
+	int who;            /* member index, or ROTA_OVERRIDE + override index; -1 in gaps */
+};
+
+/* "09:30" -> 570; -1 when not HH:MM in 00:00..23:59 ("24:00" is accepted as 1440 when allow_24). */
+int rota_parse_hhmm(const char *s, int allow_24);
+/* "mon".."sun" (also full English names) -> 0..6; -1 otherwise. */
+int rota_parse_day(const char *s);
+/* "2026-03-02" -> days since 1970-01-01; -1 with nothing written when invalid. */
+int rota_parse_date(const char *s, int64_t *days);
+
+/* The k-th hand-over instant (k >= 0). */
+int64_t rota_handover(const tz_zone *z, const struct rota_layer *l, int64_t k);
+/* Index of the hand-over in force at t (largest k with handover(k) <= t), or -1 before the first. */
+int64_t rota_index_at(const tz_zone *z, const struct rota_layer *l, int64_t t);
+
+/* Refuse a layer whose hand-over wall time does not exist (spring-forward gap) on some hand-over
+ * day in [from, to): ERR_INVALID "handover_time_nonexistent" naming the date.  Also checks the
+ * shape (members, period, minutes): "invalid_rota".  Returns 0 or -1 with err. */
+int rota_check(const tz_zone *z, const struct rota_layer *l, int64_t from, int64_t to, fl_err *err);
+
+/* Two intervals overlap (share some instant). */
+int rota_overlap(const struct rota_interval *a, const struct rota_interval *b);
+
+/* The shifts of a layer in [from, to): the rotation cut to its windows, minus the overrides,
+ * plus the overrides (clipped to [from, to)); sorted by start, not overlapping when the overrides
+ * don't overlap each other.  Returns the count; *out is a new array (caller frees; NULL when 0). */
+size_t rota_shifts(const tz_zone *z, const struct rota_layer *l, const struct rota_interval *ov, size_t nov, int64_t from,
+		   int64_t to, struct rota_interval **out);
+
+/* Who covers the layer at t: the shift containing t (written to *shift, which ends when that
+ * person's cover ends or at t + 8 days, whichever is first).  Returns 1, or 0 when nobody. */
+int rota_who_at(const tz_zone *z, const struct rota_layer *l, const struct rota_interval *ov, size_t nov, int64_t t,
+		struct rota_interval *shift);
+
+/* Sort iv (in place) and return the gaps of their union within [from, to).  Returns the count;
+ * *out is a new array (caller frees; NULL when 0), who = -1. */
+size_t rota_gaps(struct rota_interval *iv, size_t n, int64_t from, int64_t to, struct rota_interval **out);
+
+/* Opening hours of one day: "09:00-17:00", several ranges "09:00-12:00,13:00-17:30", "closed" or "".
+ * Returns 1 when minute (after local midnight) is inside a range, 0 when not, -1 when the text is
+ * not valid (ranges must end after they start; "24:00" is allowed as an end). */
+int rota_hours_open(const char *ranges, int minute);
+
+#endif
