@@ -242,7 +242,8 @@ export async function casePage(id) {
   const acts = h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Act on this case'));
   right.append(acts);
   const pp = { id: c.id };
-  const [teams, policies] = await Promise.all([get('/api/v1/teams').then((r) => r.items).catch(() => []), get('/api/v1/policies').then((r) => r.items).catch(() => [])]);
+  const [teams, policies, skills, locations] = await Promise.all([get('/api/v1/teams').then((r) => r.items).catch(() => []), get('/api/v1/policies').then((r) => r.items).catch(() => []),
+    optional('/api/v1/skills').then((r) => (r ? r.items : [])).catch(() => []), get('/api/v1/locations').then((r) => r.items).catch(() => [])]);
   const teamChoices = teams.map((t) => ({ value: t.name, label: t.name }));
   const policyChoices = policies.map((p) => ({ value: p.name, label: p.name }));
   const promiseChoices = (c.promises || []).filter((p) => p.status === 'pending').map((p) => ({ value: p.id, label: p.what }));
@@ -256,6 +257,8 @@ export async function casePage(id) {
     action('Propose an exception to a policy', 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: 'Exception proposed.', submit: 'Propose exception',
       only: ['policy', 'kind', 'amount', 'description', 'reasoning'], hide: ['limit', 'amount_cents', 'value', 'channel'], choices: { policy: policyChoices } }),
     action('Offer this case to someone', 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: 'Offer made.', submit: 'Offer case' }),
+    skills.length ? action('Offer it to whoever is on call', 'POST', '/api/v1/cases/{id}/route', { pathParams: pp, onDone: refresh, doneText: 'Offered to the person on call.', submit: 'Route case',
+      choices: { skill: skills.map((k) => ({ value: k.name, label: k.name })), location: locations.map((l) => ({ value: l.name, label: l.name })) }, labels: { skill: 'Help needed with', location: 'Near' } }) : null,
     c.status === 'open' ? action('Resolve', 'POST', '/api/v1/cases/{id}/resolve', { pathParams: pp, onDone: refresh, doneText: 'Resolved.', submit: 'Resolve case' })
       : action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }),
   ]);

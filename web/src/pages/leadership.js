@@ -15,9 +15,8 @@ export const REPORTS = [
   { title: 'Policy conflicts by policy pair', paths: ['/api/v1/reports/policy-conflicts'], label: 'pair', prepare: (r) => ({ items: rowsOf(r).map((x) => ({ pair: x.policy + ' vs ' + x.promise_policy, conflicts: x.conflicts, cases: (x.cases || []).map((c) => '#' + c.number).join(' ') })) }), values: ['conflicts'] },
   { title: 'Update duties kept and lapsed', paths: ['/api/v1/reports/update-duties'], label: 'owner', values: ['kept', 'lapsed'] },
   { title: 'Exceptions and review outcomes (by policy)', paths: ['/api/v1/reports/exceptions'], label: 'policy', prepare: (r) => ({ items: r.by_policy || [] }), values: ['proposed', 'cosigned', 'expired', 'withdrawn', 'adopted'], totals: (r) => r.totals },
-  { title: 'Root causes (Pareto)', paths: ['/api/v1/reports/root-causes', '/api/v1/reports/pareto', '/api/v1/reports/causes'] },
-  { title: 'Survey results', paths: ['/api/v1/reports/surveys', '/api/v1/reports/survey'] },
-  { title: 'System issues and their responses', paths: ['/api/v1/reports/system-issues', '/api/v1/system-issues'] },
+  { title: 'Root causes (Pareto)', paths: ['/api/v1/reports/root-causes?view=pareto'], label: 'category',
+    prepare: (r) => ({ items: (r.pareto || []).map((x) => ({ category: x.category, count: x.count, cumulative_percent: Math.round(100 * (x.cumulative_share || 0)), cases: (x.cases || []).length })) }), values: ['count'] },
 ];
 
 async function firstReport(paths) {
@@ -49,6 +48,36 @@ async function keepingOverTime() {
   return chartFigure('Promise keeping over time', { items: rows }, { label: 'week', values: ['kept', 'broken'], type: 'line', csv: withQuery('/api/v1/reports/promise-keeping', { by: 'team', from: weeks[0].from.toISOString(), to: last.to.toISOString() }) });
 }
 
+// Survey results: the most recent surveys' reports (ratings 1-5 per question; small teams hidden).
+async function surveyResults() {
+  const list = await optional('/api/v1/surveys');
+  if (!list) return notice('Surveys are not available on this server yet.');
+  if (!list.items.length) return notice('No surveys yet.');
+  const recent = list.items.slice(0, 3);
+  const out = [];
+  for (const sv of recent) {
+    const path = '/api/v1/surveys/' + encodeURIComponent(sv.id) + '/report';
+    const r = await optional(path);
+    if (!r) continue;
+    const rows = ((r.overall && r.overall.questions) || []).map((q) => ({ question: 'Q' + q.question + ' ' + q.text.split('?')[0], ratings: q.ratings, average: q.average }));
+    out.push(h('h3', {}, sv.title), h('p', { class: 'muted' }, r.responses + ' responses' + (r.hidden_teams ? '; ' + r.hidden_teams + ' team(s) hidden (fewer than ' + r.min_respondents + ' answered)' : '')),
+      chartFigure(sv.title, { items: rows }, { label: 'question', values: ['average'], csv: path }));
+  }
+  return out.length ? out : notice('No survey results yet.');
+}
+
+// System issues with their response status: who owes a response, by when, overdue or answered.
+async function systemIssues() {
+  const r = await optional('/api/v1/system-issues?limit=200');
+  if (!r) return notice('System issues are not available on this server yet.');
+  const counts = {};
+  for (const x of r.items) { const k = x.overdue ? 'overdue' : x.status; counts[k] = (counts[k] || 0) + 1; }
+  const rows = Object.entries(counts).map(([status, issues]) => ({ status, issues }));
+  return [chartFigure('System issues by response status', { items: rows }, { label: 'status', values: ['issues'], csv: '/api/v1/system-issues?limit=200' }),
+    table(r.items, [{ key: 'title', label: 'Issue' }, { key: 'owner', render: (x) => (x.owner ? x.owner.name : '') }, { key: 'status', render: (x) => h('span', { class: ['badge', 'st-' + (x.overdue ? 'overdue' : x.status)] }, x.overdue ? 'Response overdue' : words(x.status)) },
+      { key: 'response_due_at', label: 'Response due' }, { key: 'response', label: 'Response' }, { key: 'raised_by', label: 'Raised by', render: (x) => (x.raised_by ? x.raised_by.name : '') }], 'System issues', { empty: 'No system issues.' })];
+}
+
 export async function leadershipPage() {
   const page = h('div', { class: 'leadership' });
   page.append(h('h1', {}, 'Leadership'), h('p', { class: 'muted' }, 'Every chart\'s numbers are in the table under it and can be downloaded as CSV.'));
@@ -65,6 +94,7 @@ export async function leadershipPage() {
       return fig;
     }));
   }
+  grid.append(asyncSection('Survey results', surveyResults), asyncSection('System issues and their responses', systemIssues, { class: 'wide' }));
   page.append(grid);
   return page;
 }

@@ -97,14 +97,23 @@ export async function mydayPage() {
         const q = await optional('/api/v1/exception-reviews');
         if (q) parts.push(itemList(q.items, { empty: 'No exception waits for your review.', text: (x) => 'Review exception: ' + (x.description || ''), href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions' }));
       }
-      const r = await optional(withQuery('/api/v1/reviews', { mine: 'true' }));
-      if (r) parts.push(itemList(r.items, { empty: 'No failure review waits for you.' }));
+      const r = await optional(withQuery('/api/v1/reviews', { mine: 'true', status: 'open' }));
+      if (r) parts.push(itemList(r.items, { empty: 'No failure review waits for you.', text: (x) => 'Failure review: ' + (x.title || x.case_subject || (x.case ? '#' + x.case.number + ' ' + (x.case.subject || '') : 'case')),
+        href: (x) => '/cases/' + encodeURIComponent(x.case_id || (x.case && x.case.id)) }));
+      const a = await optional(withQuery('/api/v1/review-actions', { status: 'open' }));
+      if (a && a.items.length) parts.push(h('h3', {}, 'Review actions I owe'), itemList(a.items, { text: (x) => x.title,
+        meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null] }));
+      const sv = await optional(withQuery('/api/v1/surveys', { mine: 'true' }));
+      const todo = sv ? sv.items.filter((x) => x.open && !x.answered) : [];
+      if (todo.length) parts.push(h('h3', {}, 'Pulse surveys for me'), itemList(todo, { text: (x) => x.title, href: (x) => (x.case_id ? '/cases/' + encodeURIComponent(x.case_id) : null),
+        meta: (x) => [h('span', {}, 'open until ', timeEl(x.closes_at))] }));
       return parts.length ? parts : notice('No reviews wait for you.');
     }),
     asyncSection('System issues I owe a response to', async () => {
-      const r = await optional(withQuery('/api/v1/system-issues', { mine: 'true' }));
-      if (!r) return notice('No system issues wait for you.');
-      return itemList(r.items, { empty: 'No system issues wait for you.' });
+      const r = await optional(withQuery('/api/v1/system-issues', { mine: 'true', status: 'open' }));
+      if (!r) return missing();
+      return itemList(r.items, { empty: 'No system issues wait for you.', text: (x) => x.title, href: () => '/leadership',
+        meta: (x) => [h('span', {}, 'response due ', timeEl(x.response_due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.raised_by ? h('span', {}, 'raised by ' + x.raised_by.name) : null] });
     }),
     asyncSection('Alerts', async () => {
       const r = await optional(withQuery('/api/v1/alerts', { limit: 30 }));
