@@ -302,6 +302,11 @@ test('customer text is never rendered as HTML', async (srv) => {
   await chris.post('/api/v1/cases/' + cs.id + '/touchpoints', { channel: 'email', direction: 'outbound', summary: XSS.js });
   await chris.post('/api/v1/cases/' + cs.id + '/notes', { body: XSS.img + XSS.script, visibility: 'customer' });
   await chris.post('/api/v1/cases/' + cs.id + '/offers', { to: 'pat@vendor-co.example', note: XSS.a });
+  if (await hasRoute(srv, 'POST', '/api/v1/cases/{id}/promises')) {
+    const now = Date.parse((await (await fetch(srv.url + '/api/v1/test/clock')).json()).now);
+    const p = await chris.post('/api/v1/cases/' + cs.id + '/promises', { what: XSS.script + ' promise', due_at: new Date(now + 86400e3).toISOString(), channel: 'web' });
+    await chris.post('/api/v1/cases/' + cs.id + '/requests', { what: XSS.img + ' request', due_at: new Date(now + 3600e3).toISOString(), to_team: 'Store 12', blocks: [p.id] });
+  }
   const page = await newPage();
   await signIn(page, srv, 'vendor-co', 'chris@vendor-co.example');
   const pages = ['/cases/' + cs.id, '/customers/' + cust.id, '/find?q=Mallory', '/'];

@@ -28,7 +28,7 @@ async function whoCanHelp(skills, locations) {
   if (!(await operation('GET', '/api/v1/oncall/who'))) return notice('The on-call directory is not available on this server yet.');
   const mine = session.me.location_id ? (locations.find((l) => l.id === session.me.location_id) || {}).name : null;
   return searchForm('Who can help now', [
-    select('Help with', 'skill', skills.map((s) => ({ value: s.name, label: s.name + (s.description ? ' — ' + s.description : '') }))),
+    select('Help with', 'skill', skills.map((s) => ({ value: s.name, label: s.name }))),
     select('Near', 'near', [{ value: '', label: 'Where I am' }, ...locations.map((l) => ({ value: l.name, label: l.name }))], mine || ''),
   ], async (el) => {
     const path = withQuery('/api/v1/oncall/who', { skill: el.skill.value, near: el.near.value });

@@ -80,7 +80,7 @@ export async function mydayPage() {
     asyncSection('Update duties due', async () => {
       const { views } = await myCases();
       const due = views.filter((v) => v.update_duty && v.update_duty.next).map((v) => ({ ...v.update_duty.next, case_id: v.id, caseLabel: caseLabel(v) }));
-      if (!views.some((v) => 'update_duty' in v)) return missing();
+      if (views.length && !views.some((v) => 'update_duty' in v)) return missing();
       due.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
       return itemList(due, { empty: 'No customer is waiting for an update from you.', text: (d) => 'Update the customer: ' + d.caseLabel,
         meta: (d) => [h('span', {}, 'due ', timeEl(d.due_at)), d.kind === 'at_risk' ? h('span', { class: 'badge st-at_risk' }, 'Promise at risk') : h('span', { class: 'badge' }, 'Regular update')] });
