@@ -616,6 +616,39 @@ test('S4: Omar finds Rosa', async (srv) => {
   clean(page, 'S4');
 });
 
+test('S5: Jo answers the pulse survey; the leader responds to the system issue', async (srv) => {
+  skipUnless(await hasRoute(srv, 'POST', '/api/v1/system-issues/{id}/respond') && await hasRoute(srv, 'POST', '/api/v1/surveys/{id}/responses'), 'learning API not on this server');
+  const avery = await apiAs(srv, 'vendor-co', 'avery@vendor-co.example');
+  const issues = (await avery.get('/api/v1/system-issues?mine=true&status=open')).items;
+  skipUnless(issues.length > 0, 'no open system issue in the demo');
+  const jo = await newPage();
+  await signIn(jo, srv, 'vendor-co', 'jo@vendor-co.example');
+  await settled(jo);
+  const surveys = jo.locator('section', { has: jo.getByRole('heading', { name: 'Reviews I owe' }) });
+  if (await surveys.getByText('Answer the survey').count()) {
+    await surveys.getByText('Answer the survey').first().click();
+    const f = surveys.locator('details.action[open] form');
+    await f.getByLabel('Rating (1 = not at all, 5 = fully)').first().selectOption('4');
+    await f.getByLabel('In your words').nth(1).fill('the dispatch screen does not show resend status');
+    await f.getByRole('button', { name: 'Send answers' }).click();
+    await f.getByText('Thank you. Your answers are confidential.').waitFor();
+  }
+  await axe(jo, 'my day with a survey');
+  const page = await newPage();
+  await signIn(page, srv, 'vendor-co', 'avery@vendor-co.example');
+  await settled(page);
+  const sec = page.locator('section', { has: page.getByRole('heading', { name: 'System issues I owe a response to' }) });
+  check((await sec.textContent()).includes(issues[0].title), 'the leader sees the issue he owes a response to');
+  await sec.getByText('Respond').first().click();
+  const f = sec.locator('details.action[open] form');
+  await f.getByLabel('Response').fill('Resend status will be on the dispatch screen by next sprint');
+  await f.getByRole('button', { name: 'Send response' }).click();
+  await page.waitForFunction((t) => !document.querySelector('main').textContent.includes(t) || /Response recorded/.test(document.querySelector('main').textContent), issues[0].title);
+  const after = await avery.get('/api/v1/system-issues/' + issues[0].id);
+  eq(after.status, 'responded', 'the issue is responded to');
+  clean(page, 'S5');
+});
+
 // ---------------------------------------------------------------- main
 async function main() {
   if (!existsSync(BIN)) { console.error('no binary at ' + BIN + ' (make build/san/frontline)'); console.log('0 passed, 1 failed'); process.exit(1); }

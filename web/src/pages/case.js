@@ -1,6 +1,6 @@
 import { h, clear } from '../lib/dom.js';
 import { get, optional, post, session, hasRoute } from '../lib/api.js';
-import { asyncSection, timeEl, notice, errorBox, table, copyButton } from '../lib/ui.js';
+import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
@@ -267,6 +267,15 @@ export async function casePage(id) {
   if (pl) acts.append(pl);
 
   for (const part of extraParts(c, refresh, policyChoices)) left.append(part);
+  const reviews = await optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
+  if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, 'Failure reviews'),
+    reviews.items.map((rv) => h('div', { class: 'review' },
+      h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), ' review led by ' + (rv.owner ? rv.owner.name : '?') + ', due ', timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),
+      rv.summary ? h('p', {}, rv.summary) : null,
+      rv.status === 'open' && rv.owner && rv.owner.id === session.me.id ? [
+        later(action('Name a cause', 'POST', '/api/v1/reviews/{id}/causes', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add cause' })),
+        later(action('Agree an action', 'POST', '/api/v1/reviews/{id}/actions', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add action' })),
+        later(action('Close the review', 'POST', '/api/v1/reviews/{id}/close', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Close review' }))] : null))));
   left.append(h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline (all channels)'), timeline(c)));
   return page;
 }

@@ -1,6 +1,7 @@
 import { h } from '../lib/dom.js';
 import { get, optional, post, session, withQuery, operation } from '../lib/api.js';
-import { asyncSection, timeEl, notice, errorBox } from '../lib/ui.js';
+import { asyncSection, timeEl, notice, errorBox, later } from '../lib/ui.js';
+import { action } from '../lib/forms.js';
 import { itemList } from '../lib/items.js';
 import { words, sameDay } from '../lib/fmt.js';
 
@@ -37,6 +38,33 @@ function offerList(items, refresh) {
         try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not accepted')); e.target.disabled = false; }
       } }, 'Accept')],
   });
+}
+
+// A pulse survey: a rating (1-5) and words for each question; answers are confidential.
+function surveyForm(sv, refresh) {
+  const status = h('div', { 'aria-live': 'polite' });
+  const qs = (sv.questions || []).map((q, i) => {
+    const rid = 'sv-' + sv.id + '-r' + i, tid = 'sv-' + sv.id + '-t' + i;
+    return { n: i + 1, el: h('fieldset', { class: 'field' }, h('legend', {}, q),
+      h('label', { for: rid }, 'Rating (1 = not at all, 5 = fully)'), h('select', { id: rid }, h('option', { value: '' }, '—'), [1, 2, 3, 4, 5].map((v) => h('option', { value: String(v) }, String(v)))),
+      h('label', { for: tid }, 'In your words'), h('textarea', { id: tid, rows: 2, maxlength: 2000 })) };
+  });
+  const form = h('form', { class: 'api-form', 'aria-label': 'Answer: ' + sv.title }, qs.map((q) => q.el), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Send answers')), status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const answers = [];
+    for (const q of qs) {
+      const [sel, ta] = [q.el.querySelector('select'), q.el.querySelector('textarea')];
+      const a = { question: q.n };
+      if (sel.value) a.rating = Number(sel.value);
+      if (ta.value.trim()) a.text = ta.value.trim();
+      if (a.rating || a.text) answers.push(a);
+    }
+    if (!answers.length) { status.replaceChildren(errorBox({ message: 'Answer at least one question.' }, 'Not sent')); return; }
+    try { await post('/api/v1/surveys/' + encodeURIComponent(sv.id) + '/responses', { answers }); status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Thank you. Your answers are confidential.')); }
+    catch (err) { status.replaceChildren(errorBox(err, 'Not sent')); }
+  });
+  return h('details', { class: 'action' }, h('summary', {}, 'Answer the survey'), form);
 }
 
 export async function mydayPage() {
@@ -98,22 +126,25 @@ export async function mydayPage() {
         if (q) parts.push(itemList(q.items, { empty: 'No exception waits for your review.', text: (x) => 'Review exception: ' + (x.description || ''), href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions' }));
       }
       const r = await optional(withQuery('/api/v1/reviews', { mine: 'true', status: 'open' }));
-      if (r) parts.push(itemList(r.items, { empty: 'No failure review waits for you.', text: (x) => 'Failure review: ' + (x.title || x.case_subject || (x.case ? '#' + x.case.number + ' ' + (x.case.subject || '') : 'case')),
-        href: (x) => '/cases/' + encodeURIComponent(x.case_id || (x.case && x.case.id)) }));
+      if (r) parts.push(itemList(r.items, { empty: 'No failure review waits for you.', text: (x) => 'Failure review: ' + (x.case ? '#' + x.case.number + ' ' + (x.case.subject || '') : 'case'),
+        href: (x) => '/cases/' + encodeURIComponent(x.case_id || (x.case && x.case.id)) + '#reviews',
+        meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.case_owner ? h('span', {}, 'case owner ' + x.case_owner.name) : null] }));
       const a = await optional(withQuery('/api/v1/review-actions', { status: 'open' }));
       if (a && a.items.length) parts.push(h('h3', {}, 'Review actions I owe'), itemList(a.items, { text: (x) => x.title,
         meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null] }));
       const sv = await optional(withQuery('/api/v1/surveys', { mine: 'true' }));
       const todo = sv ? sv.items.filter((x) => x.open && !x.answered) : [];
       if (todo.length) parts.push(h('h3', {}, 'Pulse surveys for me'), itemList(todo, { text: (x) => x.title, href: (x) => (x.case_id ? '/cases/' + encodeURIComponent(x.case_id) : null),
-        meta: (x) => [h('span', {}, 'open until ', timeEl(x.closes_at))] }));
+        meta: (x) => [h('span', {}, 'open until ', timeEl(x.closes_at)), surveyForm(x, refresh)] }));
       return parts.length ? parts : notice('No reviews wait for you.');
     }),
     asyncSection('System issues I owe a response to', async () => {
       const r = await optional(withQuery('/api/v1/system-issues', { mine: 'true', status: 'open' }));
       if (!r) return missing();
       return itemList(r.items, { empty: 'No system issues wait for you.', text: (x) => x.title, href: () => '/leadership',
-        meta: (x) => [h('span', {}, 'response due ', timeEl(x.response_due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.raised_by ? h('span', {}, 'raised by ' + x.raised_by.name) : null] });
+        meta: (x) => [h('span', {}, 'response due ', timeEl(x.response_due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.raised_by ? h('span', {}, 'raised by ' + x.raised_by.name) : null,
+          x.description ? h('p', { class: 'quote' }, x.description) : null,
+          later(action('Respond', 'POST', '/api/v1/system-issues/{id}/respond', { pathParams: { id: x.id }, onDone: refresh, submit: 'Send response', doneText: 'Response recorded.' }))] });
     }),
     asyncSection('Alerts', async () => {
       const r = await optional(withQuery('/api/v1/alerts', { limit: 30 }));
