@@ -643,7 +643,11 @@ test('S5: Jo answers the pulse survey; the leader responds to the system issue',
   const f = sec.locator('details.action[open] form');
   await f.getByLabel('Response').fill('Resend status will be on the dispatch screen by next sprint');
   await f.getByRole('button', { name: 'Send response' }).click();
-  await page.waitForFunction((t) => !document.querySelector('main').textContent.includes(t) || /Response recorded/.test(document.querySelector('main').textContent), issues[0].title);
+  await page.waitForFunction(() => {
+    const h2 = [...document.querySelectorAll('h2')].find((x) => x.textContent === 'System issues I owe a response to');
+    const sec = h2 && h2.closest('section');
+    return sec && !sec.getAttribute('aria-busy') && (/No system issues wait for you/.test(sec.textContent) || /Response recorded/.test(sec.textContent));
+  });
   const after = await avery.get('/api/v1/system-issues/' + issues[0].id);
   eq(after.status, 'responded', 'the issue is responded to');
   clean(page, 'S5');
