@@ -210,3 +210,16 @@ CREATE TABLE legal_holds (
   FOREIGN KEY (org_id, person_id) REFERENCES people(org_id, id)
 );
 CREATE INDEX legal_holds_person ON legal_holds(org_id, person_id, released_at);
+
+-- Daily counts for the root-cause report, kept with every write (reviews, causes, facets), so a
+-- report over a year reads a few thousand rows instead of millions.  kind: 'review' (label ''),
+-- 'cause' (label = category), 'boundary', 'policy'; team_id '' when none; day = UTC day start (ms).
+CREATE TABLE learning_daily (
+  org_id TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  team_id TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (org_id, kind, day, label, team_id)
+);

@@ -87,6 +87,21 @@ CREATE INDEX offers_expiry ON offers(status, expires_at);
 
 -- The person who made a routed offer is told through alerts (0004).
 
+-- Secret links to the on-call calendar for calendar applications that subscribe by URL (they
+-- cannot send a sign-in header).  Only the token's hash is kept.
+CREATE TABLE calendar_feeds (
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  id TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  person_id TEXT NOT NULL,
+  skill_id TEXT,
+  area TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  PRIMARY KEY (org_id, id),
+  FOREIGN KEY (org_id, person_id) REFERENCES people(org_id, id)
+);
+
 CREATE TABLE articles (
   org_id TEXT NOT NULL REFERENCES orgs(id),
   id TEXT NOT NULL,

@@ -188,6 +188,24 @@ int cmd_bench_seed_learning(int argc, char **argv)
 	}
 	must(dbh, db_commit(dbh));
 	fprintf(stderr, "\n");
+	/* the report's daily counts, as the services keep them row by row */
+	must(dbh, db_begin(dbh, 1));
+	must(dbh, db_exec(dbh,
+			  "INSERT INTO learning_daily (org_id, day, kind, label, team_id, n) SELECT org_id, d, 'review', '', t, COUNT(*) "
+			  "FROM (SELECT org_id, (opened_at / 86400000) * 86400000 AS d, COALESCE(team_id, '') AS t FROM reviews "
+			  "WHERE org_id = ?) x GROUP BY org_id, d, t",
+			  DB_ARGS(DB_TXT(org)), NULL));
+	must(dbh, db_exec(dbh,
+			  "INSERT INTO learning_daily (org_id, day, kind, label, team_id, n) SELECT org_id, d, 'cause', category, t, COUNT(*) "
+			  "FROM (SELECT org_id, (opened_at / 86400000) * 86400000 AS d, category, COALESCE(team_id, '') AS t "
+			  "FROM review_causes WHERE org_id = ?) x GROUP BY org_id, d, category, t",
+			  DB_ARGS(DB_TXT(org)), NULL));
+	must(dbh, db_exec(dbh,
+			  "INSERT INTO learning_daily (org_id, day, kind, label, team_id, n) SELECT org_id, d, kind, label, '', COUNT(*) "
+			  "FROM (SELECT org_id, (opened_at / 86400000) * 86400000 AS d, kind, label FROM review_facets WHERE org_id = ?) x "
+			  "GROUP BY org_id, d, kind, label",
+			  DB_ARGS(DB_TXT(org)), NULL));
+	must(dbh, db_commit(dbh));
 	for (long i = 0; i < ncases; i++)
 		free(case_ids[i]);
 	free(case_ids);

@@ -118,20 +118,32 @@ static int pg_fk_deferral(db *d, int on, char *err, unsigned long errlen)
 	return bad ? -1 : 0;
 }
 
+/* The columns of a table that can be written: PostgreSQL leaves out generated columns (such as
+ * articles.search, the full-text vector), SQLite hidden and generated ones. */
+static int list_columns(db *d, const char *table, struct names *out)
+{
+	const char *sql = db_dialect(d) == DB_POSTGRES
+				  ? "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+				    "AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position"
+				  : "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid";
+	db_res *r;
+	int rc = db_query(d, sql, DB_ARGS(DB_TXT(table)), &r);
+	if (rc != DB_OK)
+		return rc;
+	while ((rc = db_next(r)) == 1 && out->n < MAX_TABLES)
+		out->v[out->n++] = xstrdup(db_text(r, 0));
+	db_res_free(r);
+	return rc < 0 ? rc : DB_OK;
+}
+
 /* Read a table in batches: PostgreSQL would otherwise hold a whole table (events!) in memory;
  * a cursor in the source's snapshot transaction hands it over 5,000 rows at a time. */
-static int open_batch(db *from, const char *table, int first, db_res **r)
+static int open_batch(db *from, const char *select, int first, db_res **r)
 {
-	if (db_dialect(from) != DB_POSTGRES) {
-		if (!first)
-			return DB_ERROR;
-		char *sel = xasprintf("SELECT * FROM %s", table);
-		int rc = db_query(from, sel, DB_NOARGS, r);
-		free(sel);
-		return rc;
-	}
+	if (db_dialect(from) != DB_POSTGRES)
+		return first ? db_query(from, select, DB_NOARGS, r) : DB_ERROR;
 	if (first) {
-		char *decl = xasprintf("DECLARE fl_copy NO SCROLL CURSOR FOR SELECT * FROM %s", table);
+		char *decl = xasprintf("DECLARE fl_copy NO SCROLL CURSOR FOR %s", select);
 		int rc = db_exec_script(from, decl);
 		free(decl);
 		if (rc != DB_OK)
@@ -140,48 +152,45 @@ static int open_batch(db *from, const char *table, int first, db_res **r)
 	return db_query(from, "FETCH 5000 FROM fl_copy", DB_NOARGS, r);
 }
 
-static void close_batches(db *from)
-{
-	if (db_dialect(from) == DB_POSTGRES)
-		db_exec_script(from, "CLOSE fl_copy");
-}
-
 static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *err, unsigned long errlen)
 {
-	db_res *r;
-	int rc = open_batch(from, table, 1, &r);
+	struct names src = {0}, dst = {0};
+	char *cols = xstrdup(""), *marks = xstrdup(""), *sel = NULL, *ins = NULL;
+	int ncol = 0, res = -1, cursor = 0, rc;
+	db_res *r = NULL;
+	if (list_columns(from, table, &src) != DB_OK || list_columns(to, table, &dst) != DB_OK) {
+		snprintf(err, errlen, "table %s: cannot list columns: %s / %s", table, db_errmsg(from), db_errmsg(to));
+		goto done;
+	}
+	/* the columns both sides have and the target can write, in the source's order */
+	for (int i = 0; i < src.n; i++) {
+		if (!has(&dst, src.v[i]))
+			continue;
+		if (!identifier_ok(src.v[i]) || ncol >= MAX_COLS) {
+			snprintf(err, errlen, "table %s: unexpected column %s", table, src.v[i]);
+			goto done;
+		}
+		char *nc = xasprintf("%s%s%s", cols, ncol ? ", " : "", src.v[i]);
+		char *nm = xasprintf("%s%s?", marks, ncol ? "," : "");
+		free(cols);
+		free(marks);
+		cols = nc;
+		marks = nm;
+		ncol++;
+	}
+	if (ncol == 0) {
+		res = 0;
+		goto done;
+	}
+	sel = xasprintf("SELECT %s FROM %s", cols, table);
+	ins = xasprintf("INSERT INTO %s (%s) VALUES (%s)", table, cols, marks);
+	rc = open_batch(from, sel, 1, &r);
+	cursor = db_dialect(from) == DB_POSTGRES;
 	if (rc != DB_OK) {
 		snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
-		return -1;
+		goto done;
 	}
-	int ncol = db_col_count(r);
-	if (ncol <= 0 || ncol > MAX_COLS) {
-		db_res_free(r);
-		snprintf(err, errlen, "table %s: unexpected column count %d", table, ncol);
-		return -1;
-	}
-	/* INSERT INTO t (c1, c2, ...) VALUES (?, ?, ...) */
-	size_t cap = 64 + strlen(table);
-	for (int i = 0; i < ncol; i++)
-		cap += strlen(db_col_name(r, i)) + 8;
-	char *ins = xmalloc(cap);
-	size_t o = (size_t)snprintf(ins, cap, "INSERT INTO %s (", table);
-	for (int i = 0; i < ncol; i++) {
-		if (!identifier_ok(db_col_name(r, i))) {
-			snprintf(err, errlen, "table %s: unexpected column name %s", table, db_col_name(r, i));
-			free(ins);
-			db_res_free(r);
-			return -1;
-		}
-		o += (size_t)snprintf(ins + o, cap - o, "%s%s", i ? ", " : "", db_col_name(r, i));
-	}
-	o += (size_t)snprintf(ins + o, cap - o, ") VALUES (");
-	for (int i = 0; i < ncol; i++)
-		o += (size_t)snprintf(ins + o, cap - o, "%s?", i ? "," : "");
-	snprintf(ins + o, cap - o, ")");
-
 	db_arg args[MAX_COLS];
-	int res = 0;
 	for (;;) {
 		int got = 0;
 		while ((rc = db_next(r)) == 1) {
@@ -190,29 +199,47 @@ static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *
 				args[i] = db_is_null(r, i) ? DB_NULL : DB_TXT(db_text(r, i));
 			if (db_exec(to, ins, args, ncol, NULL) != DB_OK) {
 				snprintf(err, errlen, "writing %s: %s", table, db_errmsg(to));
-				res = -1;
-				break;
+				goto done;
 			}
 			(*rows)++;
 		}
-		if (rc < 0 && res == 0) {
+		if (rc < 0) {
 			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
-			res = -1;
+			goto done;
 		}
 		db_res_free(r);
 		r = NULL;
-		if (res || !got || db_dialect(from) != DB_POSTGRES)
+		if (!got || !cursor)
 			break;
-		if (open_batch(from, table, 0, &r) != DB_OK) {
+		if (open_batch(from, sel, 0, &r) != DB_OK) {
 			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
-			res = -1;
-			break;
+			goto done;
 		}
 	}
-	close_batches(from);
+	res = 0;
+done:
+	db_res_free(r);
+	if (cursor)
+		db_exec_script(from, "CLOSE fl_copy");
+	names_free(&src);
+	names_free(&dst);
+	free(cols);
+	free(marks);
+	free(sel);
 	free(ins);
 	return res;
 }
+
+/* Tables derived from others on one backend only, rebuilt on a SQLite target when the source
+ * (PostgreSQL) has no such table: the knowledge search index (see svc/knowledge.c fts_sync). */
+static const struct derived {
+	const char *table, *rebuild;
+} DERIVED[] = {
+	{"articles_fts", "INSERT INTO articles_fts (title, body, tags, org_id, article_id) "
+			 "SELECT a.title, a.body, COALESCE((SELECT group_concat(value, ' ') FROM json_each(a.tags)), ''), "
+			 "a.org_id, a.id FROM articles a"},
+	{NULL, NULL},
+};
 
 int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
 {
@@ -269,6 +296,14 @@ int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen
 			continue;
 		if (copy_table(from, to, src.v[i], &rows, err, errlen))
 			goto done;
+	}
+	for (const struct derived *x = DERIVED; x->table && db_dialect(to) == DB_SQLITE; x++) {
+		if (has(&src, x->table) || !has(&dst, x->table))
+			continue;
+		if (db_exec(to, x->rebuild, DB_NOARGS, NULL) != DB_OK) {
+			snprintf(err, errlen, "rebuilding %s: %s", x->table, db_errmsg(to));
+			goto done;
+		}
 	}
 	if (db_dialect(to) == DB_POSTGRES && pg_fk_deferral(to, 0, err, errlen))
 		goto done;

@@ -8,7 +8,10 @@
  * the migrations made them, parents before children - inside one transaction on the target, with
  * foreign key checks deferred to commit (SQLite: PRAGMA defer_foreign_keys; PostgreSQL: the
  * foreign keys are made DEFERRABLE for the transaction and restored before commit), so
- * self-references such as people.manager_id need no row order.  Values are copied verbatim:
+ * self-references such as people.manager_id need no row order.  Only the columns both sides
+ * have and the target can write are copied (PostgreSQL's generated articles.search is computed
+ * again); SQLite's FTS5 table is copied between SQLite databases and rebuilt from articles when
+ * the source is PostgreSQL.  Values are copied verbatim:
  * events keep their seq, prev_hash and hash, and org_heads its chain head, so `audit verify`
  * passes on the copy.
  * Returns 0 and *rows (may be NULL) = rows copied; -1 with a message in err. */

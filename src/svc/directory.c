@@ -213,6 +213,37 @@ static int skill_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
+static int skill_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE];
+	db_res *r;
+	if (dir_skill_ref(c, p[0], "id", id, NULL, 0))
+		return -1;
+	json_t *o = NULL;
+	if (db_query(c->db, "SELECT id, name, description FROM skills WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1)
+		o = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "description", db_text(r, 2));
+	db_res_free(r);
+	if (!o)
+		return err_set(&c->err, ERR_NOT_FOUND, "skill_not_found", "id", "no such skill");
+	json_t *holders = json_array();
+	if (db_query(c->db,
+		     "SELECT ps.person_id, l.id, l.name FROM person_skills ps JOIN locations l ON l.org_id = ps.org_id AND "
+		     "l.id = ps.location_id JOIN people p ON p.org_id = ps.org_id AND p.id = ps.person_id "
+		     "WHERE ps.org_id = ? AND ps.skill_id = ? ORDER BY l.name, p.name LIMIT ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(svc_limit(in))), &r) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(holders, json_pack("{s:o,s:{s:s,s:s}}", "person", svc_person_brief(c, db_text(r, 0)),
+								 "location", "id", db_text(r, 1), "name", db_text(r, 2)));
+		db_res_free(r);
+	}
+	json_object_set_new(o, "holders", holders);
+	*out = o;
+	return 0;
+}
+
 static int person_skills_view(svc_ctx *c, const char *person_id, json_t **out)
 {
 	db_res *r;
@@ -355,6 +386,10 @@ static const struct in_field PSKILL[] = {
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location where the person serves it (default: their own)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const struct in_field SKILL_SHOW[] = {
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "at most this many holders"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
 static const struct in_field INTAKE[] = {
 	{"from", IN_TIME, 0, 0, 0, NULL, "start (default 30 days ago)"},
 	{"to", IN_TIME, 0, 0, 0, NULL, "end (default now)"},
@@ -373,6 +408,8 @@ const struct route directory_routes[] = {
 	 "LocationDetail", "location holiday-remove", 0},
 	{"POST", "/api/v1/skills", skill_create, SKILL, 201, "Create a skill (admin, supervisor)", "Skill", "skill add", 0},
 	{"GET", "/api/v1/skills", skill_list, NULL, 200, "List skills", "SkillList", "skill list", 0},
+	{"GET", "/api/v1/skills/{id}", skill_show, SKILL_SHOW, 200, "A skill and who has it at which locations", "SkillDetail",
+	 "skill show", 0},
 	{"GET", "/api/v1/people/{id}/skills", pskill_list, NULL, 200, "A person's skills and where", "PersonSkills",
 	 "person skills", 0},
 	{"POST", "/api/v1/people/{id}/skills", pskill_add, PSKILL, 201, "Give a person a skill at a location (admin, supervisor)",

@@ -29,6 +29,11 @@ int voice_tick(svc_ctx *c, json_t *summary);
 
 /* The manager of person_id, else the organization's escalation contact, else "" (id filled). */
 void learning_manager_of(svc_ctx *c, const char *person_id, char id[ID_SIZE]);
+/* The root-cause report's daily counts (table learning_daily): add delta to the count of kind
+ * ("review", "cause", "boundary", "policy") / label / team on the UTC day of `at`. */
+int learning_bump(svc_ctx *c, int64_t at, const char *kind, const char *label, const char *team_id, int64_t delta);
+int64_t learning_day(int64_t t); /* the UTC day start of t (ms) */
+
 /* Add n to summary[key]. */
 void learning_count(json_t *summary, const char *key, long long n);
 

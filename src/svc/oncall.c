@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/password.h"
 #include "base/tz.h"
 #include "base/util.h"
 #include "core/ical.h"
@@ -301,10 +302,12 @@ static int rotas_load(svc_ctx *c, const char *where, const char *arg, const char
 			continue;
 		}
 		for (size_t i = 0; i < json_array_size(layers) && t->nlayers < MAX_LAYERS; i++)
-			if (parse_layer(c, json_array_get(layers, i), 0, 0, &t->layers[t->nlayers], NULL) == 0)
+			if (parse_layer(c, json_array_get(layers, i), 0, 0, &t->layers[t->nlayers], NULL) == 0) {
 				t->nlayers++;
-			else
+			} else {
+				free(t->layers[t->nlayers].members);
 				err_clear(&c->err);
+			}
 		json_decref(layers);
 		set->n++;
 	}
@@ -1045,6 +1048,84 @@ static int calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* --- calendar links: the feed by a secret URL, for calendar applications --- */
+
+static int feed_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], skill[ID_SIZE] = "", token[TOKEN_SIZE], hash[TOKEN_HASH_SIZE];
+	if (c->actor.role == ROLE_SYSTEM)
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a calendar link belongs to a person");
+	if (in_str(in, "skill") && dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0))
+		return -1;
+	const char *area = in_str(in, "area") ? in_str(in, "area") : "";
+	token_new(token);
+	token_hash(token, hash);
+	id_new(id, "feed", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO calendar_feeds (org_id, id, token_hash, person_id, skill_id, area, created_at) VALUES (?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(hash), DB_TXT(c->actor.person_id),
+				 DB_TXT(*skill ? skill : NULL), DB_TXT(area), DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "oncall.feed_created", "calendar_feed", id, NULL,
+		      json_pack("{s:s?,s:s}", "skill_id", *skill ? skill : NULL, "area", area)))
+		return -1;
+	char *path = xasprintf("/api/v1/oncall/feed.ics?key=%s", token);
+	*out = json_pack("{s:s,s:s,s:s?,s:s,s:o}", "id", id, "path", path, "skill_id", *skill ? skill : NULL, "area", area,
+			 "created_at", svc_time(c->now));
+	free(path);
+	return 0;
+}
+
+static int feed_revoke(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "UPDATE calendar_feeds SET revoked_at = ? WHERE org_id = ? AND id = ? AND person_id = ? AND revoked_at IS NULL",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n == 0)
+		return err_set(&c->err, ERR_NOT_FOUND, "feed_not_found", "id", "no such calendar link of yours");
+	if (svc_event(c, "oncall.feed_revoked", "calendar_feed", p[0], NULL, json_object()))
+		return -1;
+	*out = json_pack("{s:s,s:o}", "id", p[0], "revoked_at", svc_time(c->now));
+	return 0;
+}
+
+/* Public: the key in the query is the credential (256 random bits; only its hash is stored; the
+ * request log never records query strings). */
+static int feed_calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char hash[TOKEN_HASH_SIZE];
+	db_res *r;
+	token_hash(in_str(in, "key"), hash);
+	json_t *win = json_object();
+	int found = 0;
+	if (db_query(c->db,
+		     "SELECT f.org_id, f.person_id, COALESCE(f.skill_id, ''), f.area FROM calendar_feeds f JOIN people p "
+		     "ON p.org_id = f.org_id AND p.id = f.person_id WHERE f.token_hash = ? AND f.revoked_at IS NULL AND p.active = 1",
+		     DB_ARGS(DB_TXT(hash)), &r) != DB_OK) {
+		json_decref(win);
+		return svc_db_err(c, DB_ERROR);
+	}
+	if (db_next(r) == 1) {
+		found = 1;
+		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+		c->actor.role = ROLE_FRONTLINE;
+		if (*db_text(r, 2))
+			json_object_set_new(win, "skill", json_string(db_text(r, 2)));
+		if (*db_text(r, 3))
+			json_object_set_new(win, "area", json_string(db_text(r, 3)));
+	}
+	db_res_free(r);
+	int rc = found ? calendar(c, p, win, out) : err_set(&c->err, ERR_NOT_FOUND, "feed_not_found", NULL, "no such calendar link");
+	json_decref(win);
+	return rc;
+}
+
 /* --- routing a case to whoever is on call --- */
 
 /* Offer the case to the first candidate not yet tried.  tried (borrowed) is extended. */
@@ -1285,6 +1366,15 @@ static const struct in_field WINDOW[] = {
 	{"weeks", IN_INT, 0, 1, 12, NULL, "how many weeks (default 2)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const struct in_field FEED[] = {
+	{"skill", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "only this skill (id or name)"},
+	{"area", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only this area: a location (id or name) or a region"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field FEED_KEY[] = {
+	{"key", IN_STR, 1, 1, 100, NULL, "the calendar link's key"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
 static const struct in_field ROUTE[] = {
 	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill needed (id or name)"},
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "near this location (default yours)"},
@@ -1312,6 +1402,12 @@ const struct route oncall_routes[] = {
 	 "oncall coverage", 0},
 	{"GET", "/api/v1/oncall/calendar", calendar, WINDOW, 200, "On-call shifts as an iCalendar feed (text/calendar)", "text/calendar",
 	 "oncall calendar", 0},
+	{"POST", "/api/v1/oncall/feeds", feed_create, FEED, 201,
+	 "A secret calendar link (subscribe by URL) to the on-call feed", "CalendarFeed", "oncall feed-create", 0},
+	{"POST", "/api/v1/oncall/feeds/{id}/revoke", feed_revoke, NULL, 200, "Revoke one of my calendar links", "CalendarFeedRevoked",
+	 "oncall feed-revoke", 0},
+	{"GET", "/api/v1/oncall/feed.ics", feed_calendar, FEED_KEY, 200,
+	 "The on-call feed of a calendar link (no sign-in: the link is the credential)", "text/calendar", NULL, R_PUBLIC},
 	{"POST", "/api/v1/cases/{id}/route", case_route, ROUTE, 201, "Offer the case to whoever is on call for a skill", "Offer",
 	 "case route", 0},
 	{"GET", "/api/v1/routing/notices", notices, NOTICES, 200, "What happened to the offers I routed", "NoticeList",

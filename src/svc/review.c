@@ -44,6 +44,22 @@ void learning_manager_of(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 	}
 }
 
+int64_t learning_day(int64_t t)
+{
+	return (t >= 0 ? t / DAY_MS : (t - DAY_MS + 1) / DAY_MS) * DAY_MS;
+}
+
+int learning_bump(svc_ctx *c, int64_t at, const char *kind, const char *label, const char *team_id, int64_t delta)
+{
+	int rc = db_exec(c->db,
+			 "INSERT INTO learning_daily (org_id, day, kind, label, team_id, n) VALUES (?,?,?,?,?,?) "
+			 "ON CONFLICT (org_id, kind, day, label, team_id) DO UPDATE SET n = learning_daily.n + excluded.n",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(learning_day(at)), DB_TXT(kind), DB_TXT(label ? label : ""),
+				 DB_TXT(team_id ? team_id : ""), DB_INT(delta)),
+			 NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
 /* --- pre-filled facts --- */
 
 /* Collect every string in j that is a policy id ("pol_...") into set (an object used as a set). */
@@ -278,6 +294,8 @@ static int facets_write(svc_ctx *c, const char *review_id, const char *case_id, 
 					 NULL);
 			if (rc != DB_OK)
 				return svc_db_err(c, rc);
+			if (learning_bump(c, opened_at, kinds[s], key, "", 1))
+				return -1;
 		}
 	}
 	return 0;
@@ -324,7 +342,7 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 		ret = 0;
 		goto cleanup;
 	}
-	if (facets_write(c, id, row.id, c->now, &f))
+	if (facets_write(c, id, row.id, c->now, &f) || learning_bump(c, c->now, "review", "", f.team, 1))
 		goto cleanup;
 	if (svc_event(c, "review.opened", "review", id, row.id,
 		      json_pack("{s:s,s:s,s:s?,s:s?,s:I}", "trigger", trigger, "owner_id", owner, "breach_id", breach_id,
@@ -561,6 +579,34 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	json_t *att = json_object_get(old, "attribution");
 	if (case_load(c, rv.case_id, &row) || review_compute(c, &row, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
 		goto cleanup;
+	/* move the daily counts: the old facets and team out, the new in */
+	json_t *undo = json_array();
+	if (db_query(c->db, "SELECT kind, label FROM review_facets WHERE org_id = ? AND review_id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(undo, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), ""));
+		db_res_free(r);
+	}
+	if (db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(undo, json_pack("[s,s,s]", "cause", db_text(r, 0), rv.team_id));
+		db_res_free(r);
+	}
+	json_array_append_new(undo, json_pack("[s,s,s]", "review", "", rv.team_id));
+	size_t ui;
+	json_t *u;
+	int bad = 0;
+	json_array_foreach(undo, ui, u)
+	{
+		const char *kind = json_string_value(json_array_get(u, 0)), *label = json_string_value(json_array_get(u, 1));
+		bad = bad || learning_bump(c, rv.opened_at, kind, label, json_string_value(json_array_get(u, 2)), -1);
+		if (!bad && (strcmp(kind, "cause") == 0 || strcmp(kind, "review") == 0))
+			bad = learning_bump(c, rv.opened_at, kind, label, f.team, 1);
+	}
+	json_decref(undo);
+	if (bad)
+		goto cleanup;
 	char *text = json_dumps(f.facts, JSON_COMPACT);
 	int rc = db_exec(c->db, "UPDATE reviews SET facts = ?, team_id = ? WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(text), DB_TXT(*f.team ? f.team : NULL), DB_TXT(c->actor.org_id), DB_TXT(rv.id)), NULL);
@@ -608,6 +654,8 @@ static int rv_cause(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return err_set(&c->err, ERR_CONFLICT, "cause_exists", "category", "the review already names this cause");
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (learning_bump(c, rv.opened_at, "cause", cat, rv.team_id, 1))
+		return -1;
 	if (svc_event(c, "review.cause_added", "review", rv.id, rv.case_id,
 		      json_pack("{s:s,s:s,s:s}", "category", cat, "evidence", evidence, "reason", reason ? reason : "")))
 		return -1;
@@ -925,21 +973,121 @@ static json_t *policy_names(svc_ctx *c, const char *label)
 	return a;
 }
 
-static int facet_groups(svc_ctx *c, const char *kind, int64_t from, int64_t to, int64_t per, json_t **out)
+/* Counts of one kind over [from, to): whole UTC days from learning_daily, the partial days at the
+ * edges from the rows themselves, so the result is exact and the cost does not grow with the
+ * number of reviews.  Adds into by_label {label: n}, by_bucket {"%012lld" period: {label: n}} (periods
+ * of `bucket` ms from `origin`, a day start) and by_team {team_id: {label: n}} (any may be NULL). */
+struct agg {
+	json_t *by_label, *by_bucket, *by_team;
+	long long total;
+};
+
+static void agg_add(json_t *o, const char *k1, const char *k2, long long n)
+{
+	if (!o)
+		return;
+	if (k2) {
+		json_t *in = json_object_get(o, k1);
+		if (!in) {
+			in = json_object();
+			json_object_set_new(o, k1, in);
+		}
+		o = in;
+		k1 = k2;
+	}
+	json_t *v = json_object_get(o, k1);
+	json_object_set_new(o, k1, json_integer((v ? json_integer_value(v) : 0) + n));
+}
+
+static int agg_query(svc_ctx *c, struct agg *a, const char *sql, const db_arg *args, int nargs, int64_t origin, int64_t bucket)
 {
 	db_res *r;
-	json_t *groups = json_array();
-	if (db_query(c->db,
-		     "SELECT label, COUNT(*) FROM review_facets WHERE org_id = ? AND kind = ? AND opened_at >= ? AND opened_at < ? "
-		     "GROUP BY label",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(kind), DB_INT(from), DB_INT(to)), &r) != DB_OK) {
-		json_decref(groups);
+	if (db_query(c->db, sql, args, nargs, &r) != DB_OK)
 		return svc_db_err(c, DB_ERROR);
+	int rc;
+	while ((rc = db_next(r)) == 1) {
+		int64_t at = db_int(r, 0), n = db_int(r, 3);
+		const char *label = db_text(r, 1), *team = db_text(r, 2);
+		if (n == 0)
+			continue;
+		char key[24];
+		snprintf(key, sizeof key, "%012lld", (long long)((at - origin) / bucket));
+		agg_add(a->by_label, label, NULL, n);
+		agg_add(a->by_bucket, key, label, n);
+		agg_add(a->by_team, team, label, n);
+		a->total += n;
 	}
-	while (db_next(r) == 1)
-		json_array_append_new(groups, json_pack("{s:s,s:I}", "key", db_text(r, 0), "count", (json_int_t)db_int(r, 1)));
 	db_res_free(r);
-	sort_groups(groups);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
+static int agg_counts(svc_ctx *c, const char *kind, int64_t from, int64_t to, int64_t origin, int64_t bucket, struct agg *a)
+{
+	int64_t d0 = learning_day(from) == from ? from : learning_day(from) + DAY_MS; /* first whole day */
+	int64_t d1 = learning_day(to);                                             /* end of the whole days */
+	const char *org = c->actor.org_id;
+	if (d0 >= d1) {
+		d0 = to;
+		d1 = to;
+	} else if (agg_query(c, a,
+			     "SELECT day, label, team_id, n FROM learning_daily WHERE org_id = ? AND kind = ? AND day >= ? AND day < ?",
+			     DB_ARGS(DB_TXT(org), DB_TXT(kind), DB_INT(d0), DB_INT(d1)), origin, bucket)) {
+		return -1;
+	}
+	int64_t edges[2][2] = {{from, d0 < to ? d0 : to}, {d1 > from ? d1 : from, to}};
+	for (int e = 0; e < 2; e++) {
+		int64_t lo = edges[e][0], hi = edges[e][1];
+		if (lo >= hi || (e == 1 && d0 == to))
+			continue;
+		int rc;
+		if (strcmp(kind, "cause") == 0)
+			rc = agg_query(c, a,
+				       "SELECT opened_at, category, COALESCE(team_id, ''), 1 FROM review_causes "
+				       "WHERE org_id = ? AND opened_at >= ? AND opened_at < ?",
+				       DB_ARGS(DB_TXT(org), DB_INT(lo), DB_INT(hi)), origin, bucket);
+		else if (strcmp(kind, "review") == 0)
+			rc = agg_query(c, a,
+				       "SELECT opened_at, '', COALESCE(team_id, ''), 1 FROM reviews WHERE org_id = ? AND opened_at >= ? "
+				       "AND opened_at < ?",
+				       DB_ARGS(DB_TXT(org), DB_INT(lo), DB_INT(hi)), origin, bucket);
+		else
+			rc = agg_query(c, a,
+				       "SELECT opened_at, label, '', 1 FROM review_facets WHERE org_id = ? AND kind = ? AND opened_at >= ? "
+				       "AND opened_at < ?",
+				       DB_ARGS(DB_TXT(org), DB_TXT(kind), DB_INT(lo), DB_INT(hi)), origin, bucket);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static void agg_release(struct agg *a)
+{
+	json_decref(a->by_label);
+	json_decref(a->by_bucket);
+	json_decref(a->by_team);
+}
+
+/* {label: n} as [{key, count}] sorted by count, most first. */
+static json_t *groups_of(json_t *by_label)
+{
+	json_t *arr = json_array(), *v;
+	const char *k;
+	json_object_foreach(by_label, k, v) if (json_integer_value(v) > 0)
+		json_array_append_new(arr, json_pack("{s:s,s:O}", "key", k, "count", v));
+	sort_groups(arr);
+	return arr;
+}
+
+static int facet_groups(svc_ctx *c, const char *kind, int64_t from, int64_t to, int64_t per, json_t **out)
+{
+	struct agg a = {json_object(), NULL, NULL, 0};
+	if (agg_counts(c, kind, from, to, from, DAY_MS, &a)) {
+		agg_release(&a);
+		return -1;
+	}
+	json_t *groups = groups_of(a.by_label);
+	agg_release(&a);
 	size_t i;
 	json_t *g;
 	json_array_foreach(groups, i, g)
@@ -970,29 +1118,17 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int64_t bucket = in_int(in, "bucket_days", 7) * DAY_MS;
 	int64_t per = in_int(in, "cases_per_group", 10);
 	const char *view = in_str(in, "view") ? in_str(in, "view") : "pareto";
+	int64_t origin = learning_day(from); /* periods start at the UTC day of `from` */
+	struct agg rev = {NULL, NULL, NULL, 0}, cz = {json_object(), json_object(), json_object(), 0};
+	if (agg_counts(c, "review", from, to, origin, bucket, &rev) || agg_counts(c, "cause", from, to, origin, bucket, &cz)) {
+		agg_release(&cz);
+		return -1;
+	}
+	long long total_reviews = rev.total, total_causes = cz.total;
 	db_res *r;
-	int64_t total_reviews = 0;
-	if (db_scalar_int(c->db, "SELECT COUNT(*) FROM reviews WHERE org_id = ? AND opened_at >= ? AND opened_at < ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &total_reviews, NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
 
 	/* Pareto of causes */
-	json_t *pareto = json_array();
-	long long total_causes = 0;
-	if (db_query(c->db,
-		     "SELECT category, COUNT(*) FROM review_causes WHERE org_id = ? AND opened_at >= ? AND opened_at < ? "
-		     "GROUP BY category",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK) {
-		json_decref(pareto);
-		return svc_db_err(c, DB_ERROR);
-	}
-	while (db_next(r) == 1) {
-		json_array_append_new(pareto, json_pack("{s:s,s:s,s:I}", "key", db_text(r, 0), "category", db_text(r, 0), "count",
-							(json_int_t)db_int(r, 1)));
-		total_causes += db_int(r, 1);
-	}
-	db_res_free(r);
-	sort_groups(pareto);
+	json_t *pareto = groups_of(cz.by_label);
 	size_t i;
 	json_t *g;
 	long long cum = 0;
@@ -1000,6 +1136,7 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	{
 		long long n = json_integer_value(json_object_get(g, "count"));
 		cum += n;
+		json_object_set(g, "category", json_object_get(g, "key"));
 		json_object_set_new(g, "share", json_real(total_causes ? (double)n / total_causes : 0));
 		json_object_set_new(g, "cumulative_share", json_real(total_causes ? (double)cum / total_causes : 0));
 		json_object_set_new(g, "share_of_reviews", json_real(total_reviews ? (double)n / total_reviews : 0));
@@ -1012,49 +1149,57 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_object_del(g, "key");
 	}
 
-	/* over time: one row per period with its count per category */
-	json_t *over = json_array(), *last = NULL;
-	if (db_query(c->db,
-		     "SELECT b, category, COUNT(*) FROM (SELECT (opened_at - ?) / ? AS b, category FROM review_causes "
-		     "WHERE org_id = ? AND opened_at >= ? AND opened_at < ?) t GROUP BY b, category ORDER BY b, category",
-		     DB_ARGS(DB_INT(from), DB_INT(bucket), DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
-		goto storage;
-	int64_t last_b = -1;
-	while (db_next(r) == 1) {
-		int64_t b = db_int(r, 0);
-		if (!last || b != last_b) {
-			last = json_pack("{s:o,s:I,s:{}}", "period_start", svc_time(from + b * bucket), "total", (json_int_t)0,
-					 "counts");
-			json_array_append_new(over, last);
-			last_b = b;
+	/* over time: one row per period (in order) with its count per category */
+	json_t *over = json_array(), *v;
+	const char *key;
+	json_t *keys = json_array();
+	json_object_foreach(cz.by_bucket, key, v) json_array_append_new(keys, json_string(key));
+	size_t nk = json_array_size(keys);
+	const char **ks = xmalloc((nk + 1) * sizeof *ks);
+	for (size_t j = 0; j < nk; j++)
+		ks[j] = json_string_value(json_array_get(keys, j));
+	for (size_t j = 1; j < nk; j++) /* zero-padded keys: text order is period order */
+		for (size_t m = j; m > 0 && strcmp(ks[m - 1], ks[m]) > 0; m--) {
+			const char *t = ks[m];
+			ks[m] = ks[m - 1];
+			ks[m - 1] = t;
 		}
-		json_object_set_new(json_object_get(last, "counts"), db_text(r, 1), json_integer(db_int(r, 2)));
-		json_object_set_new(last, "total", json_integer(json_integer_value(json_object_get(last, "total")) + db_int(r, 2)));
+	for (size_t j = 0; j < nk; j++) {
+		json_t *counts = json_object_get(cz.by_bucket, ks[j]), *x;
+		long long total = 0;
+		const char *cat;
+		json_object_foreach(counts, cat, x) total += json_integer_value(x);
+		if (total == 0)
+			continue;
+		json_array_append_new(over, json_pack("{s:o,s:I,s:O}", "period_start", svc_time(origin + atoll(ks[j]) * bucket), "total",
+						      (json_int_t)total, "counts", counts));
 	}
-	db_res_free(r);
+	free(ks);
+	json_decref(keys);
 
 	/* by team (the team the attribution pointed to, else the case's team) */
-	json_t *teams = json_array(), *tlast = NULL;
-	if (db_query(c->db,
-		     "SELECT COALESCE(rc.team_id, ''), COALESCE(t.name, ''), rc.category, COUNT(*) FROM review_causes rc "
-		     "LEFT JOIN teams t ON t.org_id = rc.org_id AND t.id = rc.team_id "
-		     "WHERE rc.org_id = ? AND rc.opened_at >= ? AND rc.opened_at < ? "
-		     "GROUP BY rc.team_id, t.name, rc.category ORDER BY 1, 3",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK) {
-		json_decref(teams);
-		goto storage;
-	}
-	while (db_next(r) == 1) {
-		const char *tid = db_text(r, 0);
-		if (!tlast || strcmp(json_string_value(json_object_get(tlast, "key")), tid) != 0) {
-			tlast = json_pack("{s:s,s:o,s:o,s:I,s:{}}", "key", tid, "team_id", *tid ? json_string(tid) : json_null(), "team",
-					  *tid ? json_string(db_text(r, 1)) : json_null(), "count", (json_int_t)0, "counts");
-			json_array_append_new(teams, tlast);
+	json_t *teams = json_array();
+	json_object_foreach(cz.by_team, key, v)
+	{
+		long long total = 0;
+		const char *cat;
+		json_t *x;
+		json_object_foreach(v, cat, x) total += json_integer_value(x);
+		if (total == 0)
+			continue;
+		json_t *name = json_null();
+		if (*key && db_query(c->db, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r) == DB_OK) {
+			if (db_next(r) == 1) {
+				json_decref(name);
+				name = json_string(db_text(r, 0));
+			}
+			db_res_free(r);
 		}
-		json_object_set_new(json_object_get(tlast, "counts"), db_text(r, 2), json_integer(db_int(r, 3)));
-		json_object_set_new(tlast, "count", json_integer(json_integer_value(json_object_get(tlast, "count")) + db_int(r, 3)));
+		json_array_append_new(teams, json_pack("{s:s,s:o,s:o,s:I,s:O}", "key", key, "team_id", *key ? json_string(key) : json_null(),
+						       "team", name, "count", (json_int_t)total, "counts", v));
 	}
-	db_res_free(r);
+	agg_release(&cz);
 	sort_groups(teams);
 	json_array_foreach(teams, i, g) json_object_del(g, "key");
 
@@ -1140,10 +1285,6 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	for (const char *const *cat = REVIEW_CATEGORIES; *cat; cat++)
 		json_array_append_new(json_object_get(*out, "categories"), json_string(*cat));
 	return 0;
-storage:
-	json_decref(over);
-	json_decref(pareto);
-	return svc_db_err(c, DB_ERROR);
 }
 
 static const char *const REVIEW_STATUSES[] = {"open", "closed", NULL};

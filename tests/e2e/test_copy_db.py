@@ -25,14 +25,20 @@ def build(s):
             pat.ok("POST", "/api/v1/offers/%s/accept" % offer["id"])
         s.advance(minutes=5)
         ids.append(case["id"])
-    return ids, [pat.ok("GET", "/api/v1/cases/" + i) for i in ids]
+    admin = s.login("admin@vendor-co.example", V)
+    art = admin.ok("POST", "/api/v1/articles", {"title": "Warranty returns in store",
+                                                "body": "Phones bought in store are returned to any store.",
+                                                "tags": ["warranty", "returns"]})
+    return ids, [pat.ok("GET", "/api/v1/cases/" + i) for i in ids], art["id"]
 
 
 def views(db, ids):
+    """The cases as served from db, and the article ids a search for "warranty" finds there."""
     s = Server(db=db)
     with s:
         pat = s.login("pat@vendor-co.example", V)
-        return [pat.ok("GET", "/api/v1/cases/" + i) for i in ids]
+        hits = pat.ok("GET", "/api/v1/articles/search?q=warranty")["items"]
+        return [pat.ok("GET", "/api/v1/cases/" + i) for i in ids], [h["id"] for h in hits]
 
 
 def verify(db, what):
@@ -44,7 +50,7 @@ def verify(db, what):
 def test_copy_keeps_history_and_chains():
     src = Server(demo=True)
     with src:
-        ids, before = build(src)
+        ids, before, article = build(src)
     counts = verify(src.db, "the source")
     pg = os.environ.get("FRONTLINE_PG")
     mid = "sqlite:" + os.path.join(src.tmp, "copy.db")
@@ -57,8 +63,11 @@ def test_copy_keeps_history_and_chains():
         code, _, err = run_cli("copy-db", "--from", mid, "--to", last, json_out=False)
         eq(code, 0, "copy-db SQLite -> PostgreSQL works: " + err)
         eq(verify(last, "the PostgreSQL copy"), counts, "the PostgreSQL copy has every event")
-    after = views(last.replace("sqlite:", "", 1) if last.startswith("sqlite:") else last, ids)
+    if pg:  # the SQLite copy of a PostgreSQL installation rebuilt its FTS5 search index
+        eq(views(mid[len("sqlite:"):], ids)[1], [article], "search works on the SQLite copy")
+    after, found = views(last.replace("sqlite:", "", 1) if last.startswith("sqlite:") else last, ids)
     eq(json.dumps(after, sort_keys=True), json.dumps(before, sort_keys=True), "the copy serves the same cases")
+    eq(found, [article], "search finds the article on the copy")
     counts = verify(last, "the copy after use")  # signing in appends an event
     # copying into a database that already holds organizations is refused and changes nothing
     code, _, err = run_cli("copy-db", "--from", mid, "--to", last, json_out=False, check=False)

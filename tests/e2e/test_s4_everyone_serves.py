@@ -133,6 +133,26 @@ def test_calendar_feed():
         eq(uids(again.raw), uids(text), "stable UIDs for subscribers")
 
 
+def test_calendar_link_for_subscribers():
+    with Server(demo=True, start=SAT_1400) as s:
+        admin = s.login("admin@northwind.example", NW)
+        rosa = s.login("rosa@northwind.example", NW)
+        omar = s.login("omar@northwind.example", NW)
+        rotas(admin)
+        link = rosa.ok("POST", "/api/v1/oncall/feeds", {"skill": "billing", "area": "Chicago"})
+        check(link["path"].startswith("/api/v1/oncall/feed.ics?key="), "a secret link: %r" % link["path"])
+        r = s.anon().get(link["path"])
+        eq(r.status, 200, "a calendar application fetches it without signing in")
+        check(r.headers.get("Content-Type", "").startswith("text/calendar"), "as text/calendar")
+        check("SUMMARY:On call: billing (primary) - Rosa Alvarez" in r.raw.replace("\r\n ", ""), "with the shifts")
+        with open(s.log.name, "rb") as f:
+            check(link["path"].split("key=")[1].encode() not in f.read(), "the key never reaches the log")
+        eq(s.anon().get("/api/v1/oncall/feed.ics?key=not-a-key").status, 404, "a wrong key is not found")
+        eq(omar.post("/api/v1/oncall/feeds/%s/revoke" % link["id"]).status, 404, "only its owner revokes it")
+        rosa.ok("POST", "/api/v1/oncall/feeds/%s/revoke" % link["id"])
+        eq(s.anon().get(link["path"]).status, 404, "a revoked link stops working")
+
+
 def test_routing_moves_on_and_tells_the_offerer():
     with Server(demo=True, start=SAT_1400) as s:
         admin = s.login("admin@northwind.example", NW)
@@ -223,6 +243,28 @@ def test_overrides_and_bad_input():
         refused(other.get(q("/api/v1/oncall/who", skill="billing")), 404, "skill_not_found", "skills scoped too")
 
 
+def test_region_rota():
+    with Server(demo=True, start=SAT_1400) as s:
+        admin = s.login("admin@northwind.example", NW)
+        omar = s.login("omar@northwind.example", NW)
+        admin.ok("POST", "/api/v1/rotas", {"name": "Returns US central", "skill": "returns", "region": "us-central",
+                                           "tz": "America/Chicago",
+                                           "layers": [{"members": ["helen@northwind.example"], "handoff": "mon 09:00",
+                                                       "start": "2026-03-02"}]})
+        who = omar.ok("GET", q("/api/v1/oncall/who", skill="returns", near="Chicago"))
+        eq([(x["person"]["name"], x["distance"]) for x in who["items"]], [("Helen Park", "same_region")],
+           "a region rota serves the locations of its region")
+        who = omar.ok("GET", q("/api/v1/oncall/who", skill="returns", near="Berlin"))
+        eq([x["distance"] for x in who["items"]], ["elsewhere"], "and is elsewhere for Berlin")
+        cov = admin.ok("GET", q("/api/v1/oncall/coverage", skill="returns", area="us-central",
+                                **{"from": "2026-03-09T05:00:00Z", "weeks": 1}))
+        eq([(i["area"]["kind"], i["area"]["name"], i["gap_hours"]) for i in cov["items"]], [("region", "us-central", 0.0)],
+           "24/7 cover leaves no gap")
+        cov = admin.ok("GET", q("/api/v1/oncall/coverage", skill="returns", area="us-central",
+                                **{"from": "2026-02-28T06:00:00Z", "weeks": 1}))
+        eq(cov["items"][0]["gap_hours"], 57.0, "before the first hand-over (Mon 2 March 09:00 CST) nobody is on call")
+
+
 def test_holidays_and_hours():
     with Server(demo=True, start="2026-03-09T16:00:00Z") as s:  # Monday 11:00 in Chicago (CDT)
         admin = s.login("admin@northwind.example", NW)
@@ -230,6 +272,10 @@ def test_holidays_and_hours():
         who = omar.ok("GET", q("/api/v1/oncall/who", skill="billing", near="Chicago"))
         in_hours = [x["person"]["name"] for x in who["items"] if x["reason"] == "in_hours"]
         check("Helen Park" in in_hours, "Helen has billing in Chicago, open Monday 11:00: %r" % in_hours)
+        sk = omar.ok("GET", "/api/v1/skills/billing")
+        held = sorted((h["person"]["name"], h["location"]["name"]) for h in sk["holders"])
+        eq(held, [("Ben Weber", "Berlin"), ("Helen Park", "Chicago"), ("Rosa Alvarez", "Chicago")],
+           "who has billing at which locations")
         loc = admin.ok("POST", "/api/v1/locations/Chicago/holidays", {"day": "2026-03-09", "name": "Closed for training"})
         check({"day": "2026-03-09", "name": "Closed for training"} in loc["holidays"], "holiday listed: %r" % loc["holidays"])
         who = omar.ok("GET", q("/api/v1/oncall/who", skill="billing", near="Chicago"))

@@ -455,7 +455,14 @@ def test_s1_breach_opens_review_and_survey_policy_pair_report():
                       {"category": "policy", "evidence": "walk-in first vs the 3-hour guarantee"})
             taylor.ok("POST", "/api/v1/reviews/%s/causes" % r_id,
                       {"category": "coordination_handoff", "evidence": "the store learned of the order by email"})
+        again = taylor.ok("POST", "/api/v1/reviews/%s/refresh" % rv["id"])  # recount: nothing doubles
+        eq(again["facts"]["channels"], ["chat", "phone", "store"], "refresh keeps the facts")
         rep = riley.ok("GET", "/api/v1/reports/root-causes?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z")
+        eq(rep["total_reviews"], 2, "two reviews in March")
+        eq({b["boundary"]: b["count"] for b in rep["by_boundary"]}, {"chat->phone": 2, "phone->store": 2},
+           "boundaries counted once per review after a refresh")
+        edge = riley.ok("GET", "/api/v1/reports/root-causes?from=2026-03-03T01:00:00Z&to=2026-03-03T01:20:00Z")
+        eq(edge["total_reviews"], 1, "a window inside one day counts from the rows (only Sam's)")
         pairs = rep["by_policy"]
         eq(len(pairs), 1, "one policy pair")
         eq(sorted(p["name"] for p in pairs[0]["policies"]), sorted([PICKUP, WALKIN]), "the pair's policies")

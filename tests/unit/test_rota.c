@@ -1,6 +1,7 @@
 /* Time zones (our TZif reader against the C library) and on-call rota arithmetic across
  * daylight-saving changes in America/Chicago and Europe/Berlin, across midnight, with overrides,
  * and coverage gaps with known answers. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -262,6 +263,34 @@ TEST(opening_hours)
 	CHECK(rota_hours_open("09:00-17:00;", 600) == -1);
 }
 
+static void *load_zones(void *arg)
+{
+	static const char *const names[] = {"Europe/Paris", "America/Denver", "Asia/Tokyo", "Africa/Cairo"};
+	const tz_zone **out = arg;
+	for (int round = 0; round < 50; round++)
+		for (int i = 0; i < 4; i++)
+			out[i] = tz_get(names[i]);
+	return NULL;
+}
+
+/* The zone cache is shared by the server's threads: loading the same zones from several threads at
+ * once gives every thread the same zone (run under ASan). */
+TEST(zone_cache_across_threads)
+{
+	pthread_t th[6];
+	const tz_zone *got[6][4];
+	for (int i = 0; i < 6; i++)
+		pthread_create(&th[i], NULL, load_zones, got[i]);
+	for (int i = 0; i < 6; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 1; i < 6; i++)
+		for (int j = 0; j < 4; j++)
+			CHECK(got[i][j] == got[0][j] && got[0][j] != NULL);
+	/* Paris is UTC+1 in January and UTC+2 in July 2026 */
+	CHECK(tz_offset_at(got[0][0], T("2026-01-15T12:00:00Z") / 1000, NULL) == 3600);
+	CHECK(tz_offset_at(got[0][0], T("2026-07-15T12:00:00Z") / 1000, NULL) == 7200);
+}
+
 int main(void)
 {
 	RUN(tz_offsets_agree_with_libc);
@@ -274,5 +303,6 @@ int main(void)
 	RUN(weekday_gaps_known_answer);
 	RUN(parsing);
 	RUN(opening_hours);
+	RUN(zone_cache_across_threads);
 	DONE();
 }
