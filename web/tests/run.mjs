@@ -441,14 +441,17 @@ test('leadership, directory and admin pages', async (srv) => {
 });
 
 test('phone layout: no sideways scrolling', async (srv) => {
+  const dana = await apiAs(srv, 'vendor-co', 'dana@vendor-co.example');
+  const some = (await dana.get('/api/v1/cases?q=Sam')).items;
   const page = await newPage({ viewport: { width: 390, height: 844 }, mobile: true });
   await signIn(page, srv, 'vendor-co', 'dana@vendor-co.example');
-  for (const p of ['/', '/find?q=Sam', '/directory', '/admin']) {
+  for (const p of ['/', '/find?q=Sam', '/directory', '/admin', '/leadership'].concat(some.length ? ['/cases/' + some[some.length - 1].id] : [])) {
     await page.goto(srv.url + p);
     await settled(page);
     const w = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     check(w[0] <= w[1] + 1, p + ' fits a phone screen: ' + w);
   }
+  if (some.length) { await page.goto(srv.url + '/cases/' + some[some.length - 1].id); await settled(page); await shot(page, 'case-phone'); }
   await page.goto(srv.url + '/');
   await settled(page);
   await shot(page, 'my-day-phone');
