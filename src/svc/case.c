@@ -8,6 +8,7 @@
 #include "svc/case.h"
 #include "svc/customer.h"
 #include "svc/resources.h"
+#include "svc/settings.h"
 
 const char *const CASE_CHANNELS[] = {"web", "chat", "phone", "email", "store", "social", "in_person", "portal", NULL};
 static const char *const DIRECTIONS[] = {"inbound", "outbound", NULL};
@@ -409,10 +410,13 @@ static int cs_offer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	id_new(id, "off", c->now);
 	const char *note = in_str(in, "note") ? in_str(in, "note") : "";
+	/* an offer nobody accepts in time comes back to the offerer with an alert (oncall_tick) */
+	int64_t expires = c->now + setting_int(c, "offer.expire_minutes") * FL_MIN_MS;
 	int rc = db_exec(c->db,
-			 "INSERT INTO offers (org_id, id, case_id, from_id, to_id, note, status, created_at) VALUES (?,?,?,?,?,?,'pending',?)",
+			 "INSERT INTO offers (org_id, id, case_id, from_id, to_id, note, status, created_at, expires_at) "
+			 "VALUES (?,?,?,?,?,?,'pending',?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(c->actor.person_id), DB_TXT(to),
-				 DB_TXT(note), DB_INT(c->now)),
+				 DB_TXT(note), DB_INT(c->now), DB_INT(expires)),
 			 NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);

@@ -16,6 +16,9 @@ extern const struct route coaching_routes[];
 int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char *breach_id, const char *promise_id,
 		json_t *attribution, char id[ID_SIZE], int *created);
 
+/* Case view part: "reviews" (brief, only for those who may read them). */
+int review_view_part(svc_ctx *c, const char *case_id, json_t *view);
+
 /* Breach hooks: open the review; offer the people involved a pulse survey. */
 int review_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution);
 int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution);

@@ -1263,7 +1263,7 @@ int oncall_tick(svc_ctx *c, json_t *summary)
 			json_decref(tried);
 			tried = json_array();
 		}
-		if (row.open && row.pending_offers == 0)
+		if (row.open && row.pending_offers == 0 && *d->skill) /* plain offers just come back */
 			rc = route_next(c, &row, d->from, d->skill, d->loc, tried, d->step + 1, "", offer_id, to);
 		json_decref(tried);
 		if (rc)
@@ -1275,6 +1275,9 @@ int oncall_tick(svc_ctx *c, json_t *summary)
 					 json_string_value(json_object_get(was, "name")), json_string_value(json_object_get(next, "name")));
 		else if (!row.open)
 			text = xasprintf("Case #%lld was not accepted by %s in time; the case is resolved, so it was not offered again.",
+					 row.number, json_string_value(json_object_get(was, "name")));
+		else if (!*d->skill)
+			text = xasprintf("Case #%lld was not accepted by %s in time; the offer came back and the case stays with its owner.",
 					 row.number, json_string_value(json_object_get(was, "name")));
 		else
 			text = xasprintf("Case #%lld was not accepted by %s in time and nobody else is on call; it stays with its owner.",

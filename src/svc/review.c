@@ -500,6 +500,35 @@ static int review_json(svc_ctx *c, const char *id, json_t **out)
 	return 0;
 }
 
+/* Case view part "reviews": the case's failure reviews (brief), for those who may read them
+ * (supervisors, leaders, admins, the case owner, a review's owner); others get an empty list. */
+int review_view_part(svc_ctx *c, const char *case_id, json_t *view)
+{
+	db_res *r;
+	json_t *items = json_array();
+	int all = c->actor.role == ROLE_SYSTEM || c->actor.role == ROLE_SUPERVISOR || c->actor.role == ROLE_LEADER ||
+		  c->actor.role == ROLE_ADMIN;
+	if (db_query(c->db,
+		     "SELECT id, trigger_kind, status, owner_id, due_at, opened_at FROM reviews WHERE org_id = ? AND case_id = ? "
+		     "AND (? = 1 OR owner_id = ? OR case_owner_id = ?) ORDER BY opened_at, id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(all), DB_TXT(c->actor.person_id),
+			     DB_TXT(c->actor.person_id)),
+		     &r) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, DB_ERROR);
+	}
+	while (db_next(r) == 1) {
+		char link[128];
+		snprintf(link, sizeof link, "/api/v1/reviews/%s", db_text(r, 0));
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "trigger", db_text(r, 1),
+						       "status", db_text(r, 2), "owner", svc_person_brief(c, db_text(r, 3)), "due_at",
+						       svc_col_time(r, 4), "opened_at", svc_col_time(r, 5), "link", link));
+	}
+	db_res_free(r);
+	json_object_set_new(view, "reviews", items);
+	return 0;
+}
+
 /* --- routes --- */
 
 static int rv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -28,6 +28,7 @@ static const case_view_fn VIEW_PARTS[] = {
 	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part,
 	exception_case_view,
 	kb_case_view,
+	review_view_part,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }

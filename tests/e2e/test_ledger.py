@@ -35,5 +35,30 @@ def test_s1_handoff_chat_to_phone():
         eq(again.status, 409, "accepting a decided offer conflicts")
 
 
+def test_unanswered_offer_comes_back_with_an_alert():
+    with Server(demo=True, start="2026-03-02T21:00:00Z") as s:
+        chris = s.login("chris@vendor-co.example", V)
+        case = chris.ok("POST", "/api/v1/cases", {"subject": "Where is my parcel", "channel": "chat",
+                                                   "customer_name": "Lee Offerless"})
+        offer = chris.ok("POST", "/api/v1/cases/%s/offers" % case["id"], {"to": "kim@vendor-co.example"})
+        s.advance(minutes=59)
+        eq(chris.ok("GET", "/api/v1/offers?direction=from_me")["items"][0]["status"], "pending",
+           "still pending before the organization's 60 minutes")
+        s.advance(minutes=2)
+        mine = chris.ok("GET", "/api/v1/offers?direction=from_me&status=expired")["items"]
+        eq([o["id"] for o in mine], [offer["id"]], "the offer expired after 60 minutes")
+        now = chris.ok("GET", "/api/v1/cases/" + case["id"])
+        eq(now["owner"]["name"], "Chris Young", "the case stays with its owner")
+        alerts = chris.ok("GET", "/api/v1/alerts")["items"]
+        check(any(a.get("kind") == "offer_unanswered" and a.get("case_id") == case["id"] for a in alerts),
+              "the offerer is told: %r" % [a.get("kind") for a in alerts])
+        s.advance(minutes=120)
+        alerts2 = chris.ok("GET", "/api/v1/alerts")["items"]
+        eq(len([a for a in alerts2 if a.get("kind") == "offer_unanswered" and a.get("case_id") == case["id"]]), 1,
+           "told exactly once")
+        late = s.login("kim@vendor-co.example", V).post("/api/v1/offers/%s/accept" % offer["id"])
+        eq(late.status, 409, "an expired offer can no longer be accepted")
+
+
 if __name__ == "__main__":
     run_module(globals())

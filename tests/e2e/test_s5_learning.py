@@ -84,6 +84,9 @@ def test_s1_complaint_review_causes_and_actions():
         due = datetime.fromisoformat(rv["due_at"].replace("Z", "+00:00"))
         eq((due - opened).total_seconds(), settings["review.due_days"] * 86400, "due after review.due_days")
 
+        eq([x["id"] for x in pat.ok("GET", "/api/v1/cases/" + case["id"])["reviews"]], [rv["id"]],
+           "the case page lists its review for the case owner")
+        eq(kim.ok("GET", "/api/v1/cases/" + case["id"])["reviews"], [], "but not for an uninvolved colleague")
         # access: the case owner sees it; a colleague not involved does not
         eq(pat.get("/api/v1/reviews/" + rv["id"]).status, 200, "the case owner reads the review")
         eq(kim.get("/api/v1/reviews/" + rv["id"]).status, 404, "an uninvolved frontline colleague gets 404")
