@@ -52,13 +52,17 @@ def test_link_is_single_use_and_shows_only_own_cases():
         check("Path=/api/v1/portal" in r.headers.get("Set-Cookie", ""), "portal cookie is limited to the portal")
         p = portal_client(s, r.json)
         cases = p.ok("GET", "/api/v1/portal/cases")["items"]
-        eq([c["id"] for c in cases], [case["id"]], "Sam sees only his case")
-        texts = [u["text"] for u in cases[0]["updates"]]
+        ids = [c["id"] for c in cases]
+        check(case["id"] in ids and other["id"] not in ids, "Sam sees his case, not Erin's")
+        owners = [chris.ok("GET", "/api/v1/cases/" + i)["customer"]["id"] for i in ids]
+        check(all(o == sam for o in owners), "every case shown is Sam's")
+        mine = [c for c in cases if c["id"] == case["id"]][0]
+        texts = [u["text"] for u in mine["updates"]]
         check("Your phones are reserved." in texts, "customer-visible note shown: %r" % texts)
         check("Emailed Sam the order number" in texts, "outbound touchpoint shown")
         check(not any("INTERNAL" in t for t in texts), "internal note never shown")
         check("Sam wants two phones" not in texts, "staff's inbound summary not shown")
-        eq(cases[0]["owner"], {"first_name": "Chris", "team": "Web Chat"}, "owner's first name and team only")
+        eq(mine["owner"], {"first_name": "Chris", "team": "Web Chat"}, "owner's first name and team only")
         # replying on another customer's case looks like an unknown case
         bad = p.post("/api/v1/portal/cases/%s/replies" % other["id"], {"body": "hello"})
         eq(bad.status, 404, "another customer's case is not found")
@@ -124,7 +128,8 @@ def test_erins_link_never_shows_sams_case():
         link = chris.ok("POST", "/api/v1/customers/%s/portal-link" % erin, {})
         p = portal_client(s, redeem(s, link["token"]).json)
         ids = [c["id"] for c in p.ok("GET", "/api/v1/portal/cases")["items"]]
-        eq(ids, [other["id"]], "Erin sees only Erin's case")
+        check(other["id"] in ids and case["id"] not in ids, "Erin sees her case, never Sam's")
+        check(all(chris.ok("GET", "/api/v1/cases/" + i)["customer"]["id"] == erin for i in ids), "every case shown is Erin's")
         # another organization's staff can't make links for Vendor Co's customers
         alex = s.login("alex@lee-practice.example", "lee-practice")
         eq(alex.post("/api/v1/customers/%s/portal-link" % sam, {}).status, 404, "other org's customer is not found")

@@ -21,17 +21,17 @@ export function rowsOf(report) {
 export function shape(rows, opts = {}) {
   if (!rows.length) return null;
   const keys = Object.keys(rows[0]);
-  const label = opts.label || LABEL_KEYS.find((k) => keys.includes(k) && rows.every((r) => typeof r[k] !== 'number')) ||
+  const label = (opts.label && keys.includes(opts.label) && opts.label) || LABEL_KEYS.find((k) => keys.includes(k) && rows.every((r) => typeof r[k] !== 'number')) ||
     keys.find((k) => rows.every((r) => typeof r[k] === 'string' || (r[k] && typeof r[k] === 'object')));
-  const values = opts.values || keys.filter((k) => k !== label && rows.every((r) => typeof r[k] === 'number' || r[k] === null));
+  const values = (opts.values && opts.values.filter((k) => keys.includes(k))) || keys.filter((k) => k !== label && rows.every((r) => typeof r[k] === 'number' || r[k] === null));
   return { label, values };
 }
 
 export function chartFigure(title, report, opts = {}) {
   const rows = rowsOf(report);
   const s = shape(rows, opts);
-  if (!s || !s.values.length) return h('div', {}, notice('No numbers yet.'), opts.csv ? csvLink(opts.csv) : null);
-  const labels = rows.map((r) => brief(r[s.label]) || '—');
+  if (!s || !s.values.length) return h('div', {}, notice('No numbers yet for this period.'), opts.csv ? csvLink(opts.csv, 'Download ' + title + ' as CSV') : null);
+  const labels = rows.map((r) => { const v = brief(r[s.label]) || '—'; return /^[a-z]+(_[a-z]+)+$/.test(v) ? words(v) : v; });
   const kind = opts.type || (s.label && rows.some((r) => isTime(r[s.label]) || /week|day|month|period|date/.test(s.label)) ? 'line' : 'bar');
   const canvasId = uid('chart');
   const canvas = h('canvas', { id: canvasId, role: 'img', 'aria-label': title + ' (chart; the same numbers are in the table below)' });
@@ -43,7 +43,7 @@ export function chartFigure(title, report, opts = {}) {
     new Chart(canvas, {
       type: kind,
       data: { labels, datasets: s.values.map((k, i) => ({ label: words(k), data: rows.map((r) => r[k]), backgroundColor: COLORS[i % COLORS.length], borderColor: COLORS[i % COLORS.length] })) },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { legend: { position: 'bottom' } } },
+      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },
     });
   });
   const cols = [{ key: s.label, label: words(s.label || 'item') }, ...s.values.map((k) => ({ key: k }))];

@@ -12,7 +12,29 @@ function toLocalInput(iso) {
   return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
 }
 
-function field(name, s, required, preset, labels) {
+function choiceField(name, s, required, preset, label, choices) {
+  const id = uid('f');
+  const hintId = s.description ? id + '-hint' : null;
+  if (s.type === 'array') {
+    const boxes = choices.map((c) => {
+      const cid = uid('c');
+      const input = h('input', { type: 'checkbox', id: cid, value: c.value, checked: Array.isArray(preset) && preset.includes(c.value) });
+      return { input, el: h('div', { class: 'field check' }, input, h('label', { for: cid }, c.label)) };
+    });
+    const wrap = h('fieldset', { class: 'field choices', 'aria-describedby': hintId }, h('legend', {}, label), boxes.map((b) => b.el),
+      hintId ? h('small', { id: hintId, class: 'hint' }, s.description) : null, choices.length ? null : h('small', { class: 'hint' }, 'none to choose from'));
+    return { wrap, input: boxes[0] ? boxes[0].input : h('input', { type: 'hidden' }), schema: s, name, read: () => { const v = boxes.filter((b) => b.input.checked).map((b) => b.input.value); return v.length ? v : undefined; } };
+  }
+  const input = h('select', { id, name, 'aria-describedby': hintId, required: required || null }, h('option', { value: '' }, required ? 'Choose…' : '—'),
+    choices.map((c) => h('option', { value: c.value }, c.label)));
+  if (preset !== undefined && preset !== null) input.value = preset;
+  const wrap = h('div', { class: 'field' }, h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input,
+    hintId ? h('small', { id: hintId, class: 'hint' }, s.description) : null);
+  return { wrap, input, schema: s, name };
+}
+
+function field(name, s, required, preset, labels, choices) {
+  if (choices && choices[name]) return choiceField(name, s, required, preset, (labels && labels[name]) || words(name), choices[name]);
   const id = uid('f');
   const hintId = s.description ? id + '-hint' : null;
   const label = (labels && labels[name]) || words(name);
@@ -47,7 +69,9 @@ function field(name, s, required, preset, labels) {
 }
 
 function readValue(f) {
+  if (f.read) return f.read();
   const { input, schema: s } = f;
+  if (input.tagName === 'SELECT' && !s.enum) return input.value === '' ? undefined : input.value;
   if (s.type === 'boolean') return input.checked ? true : undefined;
   const v = input.value.trim();
   if (v === '') return undefined;
@@ -58,7 +82,7 @@ function readValue(f) {
   return input.value;
 }
 
-// opts: {title, submit, fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
+// opts: {title, submit, choices: {field: [{value, label}]} (a select, or checkboxes for arrays), fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
 //        hide: [...], labels: {}, onDone(result, form), pathParams: {id: ...}, method}
 export async function apiForm(method, pattern, opts = {}) {
   const op = await operation(method, pattern);
@@ -68,7 +92,7 @@ export async function apiForm(method, pattern, opts = {}) {
   let names = Object.keys(schema.properties || {});
   if (opts.only) names = opts.only.filter((n) => names.includes(n)).concat(names.filter((n) => !opts.only.includes(n) && req.has(n)));
   names = names.filter((n) => !(opts.hide || []).includes(n) && !(n in (opts.fixed || {})) && n !== 'format');
-  const fields = names.map((n) => field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels));
+  const fields = names.map((n) => field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels, opts.choices));
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary' }, opts.submit || op.summary || 'Save');
   const titleId = uid('form');

@@ -96,3 +96,10 @@ export function copyButton(text, label) {
   });
   return b;
 }
+
+// A placeholder now, replaced by what the promise gives (e.g. a form built from the API document).
+export function later(promise) {
+  const slot = document.createElement('span');
+  Promise.resolve(promise).then((el) => { if (el) slot.replaceWith(el); else slot.remove(); }).catch(() => slot.remove());
+  return slot;
+}

@@ -4,6 +4,7 @@ import { asyncSection, table, notice, errorBox, csvLink } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { words, brief } from '../lib/fmt.js';
 
+
 function reload() { window.frontlineNavigate(location.pathname, true); }
 
 async function listWithAdd(listPath, createPath, cols, title, addLabel) {
@@ -57,19 +58,14 @@ export async function adminPage() {
     asyncSection('Policies', () => listWithAdd('/api/v1/policies', ['admin', 'leader'].includes(session.me.role) ? '/api/v1/policies' : null,
       null, 'Policies', 'Add policy'), { class: 'wide' }),
     asyncSection('Templates for suggested words', async () => {
-      for (const p of ['/api/v1/templates', '/api/v1/word-templates', '/api/v1/suggested-words/templates']) {
-        if (!(await operation('GET', p))) continue;
-        const r = await optional(p);
-        if (!r) continue;
-        const items = r.items || r.templates || [];
-        const out = [table(items, null, 'Templates', { empty: 'No templates yet.' })];
-        for (const m of ['PATCH', 'PUT', 'POST']) {
-          if (await operation(m, p + '/{key}')) { out.push(h('p', { class: 'muted' }, 'Change a template:'), await action('Change a template', m, p + '/{key}', { onDone: reload })); break; }
-          if (await operation(m, p + '/{id}')) { out.push(await action('Change a template', m, p + '/{id}', { onDone: reload })); break; }
-        }
-        return out.filter(Boolean);
-      }
-      return notice('Templates are not available on this server yet.');
+      const r = await optional('/api/v1/words/templates');
+      if (!r) return notice('Templates are not available on this server yet.');
+      const canEdit = admin && (await operation('PUT', '/api/v1/words/templates/{key}'));
+      return [h('p', { class: 'muted' }, 'Placeholders in braces ({customer}, {promise}, {promise_due}, {waiting_on} ...) are filled from the case; the words never claim what the record does not show.'),
+        h('ul', { class: 'items' }, await Promise.all(r.items.map(async (t) => h('li', {},
+          h('strong', {}, words(t.key)), t.customized ? h('span', { class: 'badge warn' }, ' changed') : null,
+          h('blockquote', { class: 'template' }, t.text),
+          canEdit ? await action('Change "' + words(t.key) + '"', 'PUT', '/api/v1/words/templates/{key}', { pathParams: { key: t.key }, preset: { text: t.text }, keep: true, onDone: reload, submit: 'Save template' }) : null))))];
     }, { class: 'wide' }),
     asyncSection('Settings: cadences, escalation delays and more', async () => settingsForm(await get('/api/v1/org/settings')), { class: 'wide' }),
   );

@@ -1,11 +1,11 @@
 import { h, clear } from '../lib/dom.js';
-import { get, optional, post, session, hasRoute, operation } from '../lib/api.js';
-import { asyncSection, timeEl, notice, errorBox, table, copyButton, loading, cell } from '../lib/ui.js';
+import { get, optional, post, session, hasRoute } from '../lib/api.js';
+import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
-import { brief, words, isTime } from '../lib/fmt.js';
+import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
 
-const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history']);
+const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
 
 const EVENT_LABELS = {
   'case.opened': 'Case opened', 'touchpoint.added': 'Contact', 'note.added': 'Note', 'case.offered': 'Offered',
@@ -23,7 +23,8 @@ function eventText(ev) {
   const parts = [];
   for (const k of ['summary', 'body', 'text', 'subject', 'note', 'reason', 'resolution', 'what']) if (typeof d[k] === 'string' && d[k]) parts.push(d[k]);
   if (!parts.length) {
-    const rest = Object.entries(d).filter(([k, v]) => !k.endsWith('_id') && k !== 'id' && (typeof v !== 'object' || v === null) && v !== '').map(([k, v]) => words(k) + ': ' + brief(v));
+    const isId = (v) => typeof v === 'string' && /^[a-z]+_[0-9A-Z]{20,}$/.test(v);
+    const rest = Object.entries(d).filter(([k, v]) => !k.endsWith('_id') && k !== 'id' && (typeof v !== 'object' || v === null) && v !== '' && !isId(v)).map(([k, v]) => words(k) + ': ' + brief(v));
     if (rest.length) parts.push(rest.join('; '));
   }
   return parts.join(' — ');
@@ -50,45 +51,50 @@ function timeline(c) {
 }
 
 // Attribution: why a promise broke, said plainly.
+const CAUSES = {
+  request_overdue: 'a request it depended on was late', request_deferred: 'a request it depended on was deferred past the promise',
+  request_declined: 'a request it depended on was declined', policy_conflict: 'two policies conflicted',
+  no_request: 'nobody was asked to deliver it', lapsed_updates: 'the customer was not kept updated', owner: 'the case owner let it lapse',
+};
+function holderText(x) {
+  if (!x) return '';
+  if (typeof x === 'string') return x;
+  if (x.name) return x.name + (x.team ? ' (' + x.team + ')' : '');
+  return x.team ? 'the ' + x.team + ' team' : (x.role || '');
+}
 export function attributionText(a) {
   if (!a) return [];
   if (typeof a === 'string') return [a];
   if (typeof a.summary === 'string') return [a.summary];
   const out = [];
-  const causes = a.causes || a.items || a.held_by || a.requests || [];
-  for (const x of [causes].flat()) {
-    if (!x) continue;
+  for (const x of a.causes || []) {
     if (typeof x === 'string') { out.push(x); continue; }
-    const who = x.holder ? person(x.holder) : x.team ? (typeof x.team === 'string' ? x.team : x.team.name) : x.person ? person(x.person) : '';
-    const bits = [words(x.kind || x.cause || x.type || 'cause')];
-    if (who) bits.push('held by ' + who);
-    if (x.level !== undefined) bits.push('level ' + brief(x.level));
-    if (x.what || x.text) bits.push('"' + (x.what || x.text) + '"');
-    if (x.policy) bits.push('policy: ' + brief(x.policy));
-    if (x.reason) bits.push('reason: ' + x.reason);
-    out.push(bits.join(', '));
+    let t = 'Because ' + (CAUSES[x.cause] || words(x.cause || 'cause').toLowerCase());
+    if (x.what) t += ': "' + x.what + '"';
+    const who = holderText(x.holder);
+    if (who) t += ', held by ' + who;
+    if (x.level !== undefined && x.level !== null) t += ' (level: ' + brief(x.level) + ')';
+    if (x.cause === 'policy_conflict' && x.policy && x.promise_policy) t += '; policy "' + brief(x.policy) + '" against "' + brief(x.promise_policy) + '"';
+    else if (x.policy) t += '; citing policy "' + brief(x.policy) + '"';
+    out.push(t + '.');
   }
-  if (a.owner_at_fault !== undefined) out.push(a.owner_at_fault ? 'The case owner is responsible.' : 'No personal fault for the case owner.');
+  if (a.lapsed_updates) out.push(a.lapsed_updates + ' update(s) to the customer lapsed.');
+  const owner = a.owner ? a.owner.name : 'the case owner';
+  if (a.owner_at_fault !== undefined) out.push(a.owner_at_fault ? 'This one is on ' + owner + ' (the case owner).' : 'No personal fault for ' + owner + ' (the case owner).');
   if (!out.length) out.push(brief(a));
   return out;
-}
-
-function breachesOf(c) {
-  const list = [];
-  for (const b of c.breaches || []) list.push(b);
-  for (const p of c.promises || []) if (p.attribution || p.breach) list.push({ promise: p, attribution: p.attribution || (p.breach && p.breach.attribution), at: p.broken_at || (p.breach && p.breach.at) });
-  return list;
 }
 
 async function suggestedWords(caseId) {
   const r = await optional('/api/v1/cases/' + encodeURIComponent(caseId) + '/suggested-words');
   if (!r) return notice('Suggested words are not available on this server yet.');
-  const list = r.items || r.words || r.suggestions || (Array.isArray(r) ? r : []);
+  const list = r.messages || r.items || [];
   if (!list.length) return notice('Nothing to suggest right now.');
-  return h('ul', { class: 'words' }, list.map((w) => {
-    const text = typeof w === 'string' ? w : (w.text || w.words || w.message || brief(w));
-    return h('li', {}, h('blockquote', {}, text), h('div', { class: 'meta' }, w.purpose || w.kind ? h('span', { class: 'badge' }, words(w.purpose || w.kind)) : null, copyButton(text, 'Copy these words')));
-  }));
+  return [h('p', { class: 'muted' }, 'Honest words built from what the case shows. Copy them or say them in your own way.'),
+    h('ul', { class: 'words' }, list.map((w) => {
+      const text = typeof w === 'string' ? w : (w.text || brief(w));
+      return h('li', {}, h('blockquote', {}, text), h('div', { class: 'meta' }, w.key ? h('span', { class: 'badge' }, words(w.key)) : null, copyButton(text, 'Copy these words')));
+    }))];
 }
 
 function offerButtons(c, refresh) {
@@ -102,69 +108,83 @@ function offerButtons(c, refresh) {
     } }, 'Accept this case') : null)));
 }
 
-function extraParts(c, refresh) {
-  const out = [];
-  for (const [k, v] of Object.entries(c)) {
-    if (KNOWN.has(k) || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
-    const id = 'part-' + k;
-    out.push(h('section', { class: 'card', id: k, 'aria-labelledby': id }, h('h2', { id }, words(k)), partTable(k, v, c, refresh)));
-  }
-  return out;
-}
-
-function partTable(k, rows, c, refresh) {
-  const cols = [];
-  const keys = [];
-  for (const r of rows) for (const [key, val] of Object.entries(r)) {
-    if (keys.includes(key) || key === 'id' || key.endsWith('_id') || key === 'attribution' || key === 'history') continue;
-    if (Array.isArray(val) && val.length && typeof val[0] === 'object') continue;
-    keys.push(key);
-  }
-  for (const key of keys.slice(0, 9)) cols.push({ key });
-  if (k === 'exceptions') cols.push({ key: 'act', label: 'Act', render: (x) => exceptionActions(x, refresh) });
-  if (k === 'requests') cols.push({ key: 'act', label: 'Act', render: (x) => requestActions(x, refresh) });
-  if (k === 'promises') cols.push({ key: 'act', label: 'Act', render: (x) => promiseActions(x, refresh) });
-  return table(rows, cols, words(k));
-}
-
-function doButton(label, method, path, refresh, body) {
+function doButton(label, path, refresh, body) {
   return h('button', { type: 'button', class: 'small', onclick: async (e) => {
     e.target.disabled = true;
     try { await post(path, body || {}); refresh(); } catch (err) { e.target.after(errorBox(err, label + ' failed')); e.target.disabled = false; }
   } }, label);
 }
 
-const routeCache = {};
-function routeExists(method, pattern) {
-  if (!(pattern in routeCache)) routeCache[pattern] = null;
-  return routeCache[pattern];
+const who = (p) => (p ? p.name + (p.team ? ' (' + p.team + ')' : '') : '');
+const statusBadge = (st, extra) => h('span', { class: ['badge', 'st-' + String(st).replace(/[^a-z_]/g, '')] }, words(st), extra || '');
+
+function promisesPart(list, refresh, policies) {
+  return table(list, [
+    { key: 'what', label: 'Promise' },
+    { key: 'due_at', label: 'Due' },
+    { key: 'status', render: (p) => h('span', {}, statusBadge(p.status), p.at_risk && p.status === 'pending' ? statusBadge('at_risk') : null) },
+    { key: 'made_by', label: 'Made by', render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') },
+    { key: 'deliver', label: 'Delivered by', render: (p) => who(p.deliver_person) || (p.deliver_team ? p.deliver_team.name : '') },
+    { key: 'policy', render: (p) => (p.policy ? p.policy.name : '') },
+    { key: 'act', label: 'Act', render: (p) => (['pending'].includes(p.status) ? doButton('Mark kept', '/api/v1/promises/' + encodeURIComponent(p.id) + '/keep', refresh) : '') },
+  ], 'Promises to the customer');
 }
 
-function exceptionActions(x, refresh) {
-  const span = h('span', { class: 'acts' });
-  const status = x.status || x.state;
-  if (status === 'proposed' && (!x.proposer || x.proposer.id !== session.me.id) && (!x.proposed_by || (x.proposed_by.id || x.proposed_by) !== session.me.id)) {
-    hasRoute('POST', '/api/v1/exceptions/{id}/cosign').then((ok) => { if (ok) span.append(doButton('Co-sign', 'POST', '/api/v1/exceptions/' + encodeURIComponent(x.id) + '/cosign', refresh)); });
-  }
-  return span;
+function requestsPart(list, refresh, policies) {
+  const me = session.me;
+  return h('div', {}, table(list, [
+    { key: 'what', label: 'Request' },
+    { key: 'holder', label: 'Asked of', render: (r) => who(r.holder_person) || (r.holder_team ? r.holder_team.name + ' team' : '') },
+    { key: 'due_at', label: 'Due' },
+    { key: 'status', render: (r) => h('span', {}, statusBadge(r.status), r.overdue ? statusBadge('overdue') : null) },
+    { key: 'reason', render: (r) => [r.reason, r.policy ? ' (policy: ' + r.policy.name + ')' : ''].join('') },
+    { key: 'asked_by', label: 'Asked by', render: (r) => who(r.asked_by) },
+  ], 'Requests this case needs'),
+  list.filter((r) => ['open', 'accepted', 'deferred'].includes(r.status) && ((r.holder_person && r.holder_person.id === me.id) || (r.holder_team && r.holder_team.id === me.team_id)))
+    .map((r) => h('div', { class: 'holder-acts' }, h('p', {}, h('strong', {}, 'You hold: '), r.what),
+      r.status === 'open' ? doButton('Accept', '/api/v1/requests/' + encodeURIComponent(r.id) + '/accept', refresh) : null,
+      doButton('Complete', '/api/v1/requests/' + encodeURIComponent(r.id) + '/complete', refresh),
+      deferred(action('Defer to a new time', 'POST', '/api/v1/requests/{id}/defer', { pathParams: { id: r.id }, onDone: refresh, submit: 'Defer request', choices: { policy: policies } })),
+      deferred(action('Decline', 'POST', '/api/v1/requests/{id}/decline', { pathParams: { id: r.id }, onDone: refresh, submit: 'Decline request', choices: { policy: policies } })))));
 }
 
-function requestActions(x, refresh) {
-  const span = h('span', { class: 'acts' });
-  const holder = x.holder || x.to || {};
-  const open = !['done', 'completed', 'declined', 'cancelled', 'canceled'].includes(x.status);
-  if (open && holder && (holder.id === session.me.id || holder.team_id === session.me.team_id || holder.id === session.me.team_id)) {
-    hasRoute('POST', '/api/v1/requests/{id}/complete').then((ok) => { if (ok) span.append(doButton('Complete', 'POST', '/api/v1/requests/' + encodeURIComponent(x.id) + '/complete', refresh)); });
-  }
-  return span;
+// A node now, filled when the promise resolves (for forms built from the API document).
+function deferred(promise) {
+  const slot = h('div', {});
+  Promise.resolve(promise).then((el) => { if (el) slot.replaceWith(el); else slot.remove(); });
+  return slot;
 }
 
-function promiseActions(x, refresh) {
-  const span = h('span', { class: 'acts' });
-  if (['pending', 'at_risk'].includes(x.status)) {
-    hasRoute('POST', '/api/v1/promises/{id}/keep').then((ok) => { if (ok) span.append(doButton('Mark kept', 'POST', '/api/v1/promises/' + encodeURIComponent(x.id) + '/keep', refresh)); });
+function exceptionsPart(list, refresh) {
+  const me = session.me;
+  return table(list, [
+    { key: 'description', label: 'Exception' },
+    { key: 'policy', render: (x) => (x.policy ? x.policy.name : '') },
+    { key: 'amount', render: (x) => (x.amount !== null && x.amount !== undefined ? String(x.amount) : x.value || '') },
+    { key: 'reasoning' },
+    { key: 'proposer', label: 'Proposed by', render: (x) => who(x.proposer) },
+    { key: 'status', render: (x) => h('span', {}, statusBadge(x.status), ' ' + (x.signature_count || 0) + ' of ' + (x.needed || 1) + ' co-signatures') },
+    { key: 'expires_at', label: 'Expires' },
+    { key: 'act', label: 'Act', render: (x) => (x.status === 'proposed' && (!x.proposer || x.proposer.id !== me.id) ? doButton('Co-sign', '/api/v1/exceptions/' + encodeURIComponent(x.id) + '/cosign', refresh) : '') },
+  ], 'Exceptions to policy');
+}
+
+function extraParts(c, refresh, policies) {
+  const out = [];
+  const PARTS = { promises: ['Promises', promisesPart], requests: ['Requests', requestsPart], exceptions: ['Exceptions', exceptionsPart] };
+  for (const [k, v] of Object.entries(c)) {
+    if (KNOWN.has(k) || k === 'breaches' || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
+    const id = 'part-' + k;
+    const [title, fn] = PARTS[k] || [words(k), (rows) => table(rows, null, words(k))];
+    out.push(h('section', { class: 'card', id: k, 'aria-labelledby': id }, h('h2', { id }, title), fn(v, refresh, policies)));
   }
-  return span;
+  const ud = c.update_duty;
+  if (ud && typeof ud === 'object' && (ud.next || (ud.duties || []).length)) {
+    out.push(h('section', { class: 'card', id: 'update-duty', 'aria-labelledby': 'ud-h' }, h('h2', { id: 'ud-h' }, 'Updates owed to the customer'),
+      ud.next ? h('p', {}, h('strong', {}, 'Next update due '), timeEl(ud.next.due_at), ' ', statusBadge(ud.next.status || 'pending'), ud.next.kind === 'at_risk' ? ' (a promise is at risk)' : '') : h('p', { class: 'muted' }, 'No update due.'),
+      table(ud.duties || [], [{ key: 'kind', render: (d) => words(d.kind) }, { key: 'due_at', label: 'Due' }, { key: 'status', render: (d) => statusBadge(d.status) }, { key: 'closed_at', label: 'Closed' }], 'Update duties')));
+  }
+  return out;
 }
 
 async function portalLinkBox(customer) {
@@ -201,12 +221,15 @@ export async function casePage(id) {
   const offers = offerButtons(c, refresh);
   if (offers) page.append(offers);
 
-  const breaches = breachesOf(c);
+  const breaches = c.breaches || [];
   if (breaches.length) {
     page.append(h('section', { class: 'card attribution', 'aria-labelledby': 'attr-h' }, h('h2', { id: 'attr-h' }, 'What broke, and why'),
       h('ul', {}, breaches.map((b) => h('li', {},
-        h('strong', {}, (b.promise ? 'Promise "' + (b.promise.text || b.promise.what || '') + '"' : 'A promise') + ' broke'), b.at ? [' ', timeEl(b.at)] : null,
-        h('ul', {}, attributionText(b.attribution || b).map((t) => h('li', {}, t))))))));
+        h('strong', {}, 'The promise "' + ((b.attribution && b.attribution.promise && b.attribution.promise.what) || (b.promise && b.promise.what) || '') + '" broke'), b.at ? [' ', timeEl(b.at)] : null,
+        h('ul', {}, attributionText(b.attribution).map((t) => h('li', {}, t))))))));
+  }
+  for (const pc of c.policy_conflicts || []) {
+    page.append(h('p', { class: 'card conflict', role: 'note' }, h('strong', {}, 'Policy conflict: '), '"' + brief(pc.policy) + '" against "' + brief(pc.promise_policy) + '"', pc.by ? ', recorded when ' + pc.by.name + ' cited it ' : ' ', timeEl(pc.at)));
   }
 
   const cols = h('div', { class: 'case-cols' });
@@ -219,14 +242,23 @@ export async function casePage(id) {
   const acts = h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Act on this case'));
   right.append(acts);
   const pp = { id: c.id };
-  const ownerish = true;
+  const [teams, policies, skills, locations] = await Promise.all([get('/api/v1/teams').then((r) => r.items).catch(() => []), get('/api/v1/policies').then((r) => r.items).catch(() => []),
+    optional('/api/v1/skills').then((r) => (r ? r.items : [])).catch(() => []), get('/api/v1/locations').then((r) => r.items).catch(() => [])]);
+  const teamChoices = teams.map((t) => ({ value: t.name, label: t.name }));
+  const policyChoices = policies.map((p) => ({ value: p.name, label: p.name }));
+  const promiseChoices = (c.promises || []).filter((p) => p.status === 'pending').map((p) => ({ value: p.id, label: p.what }));
   const forms = await Promise.all([
     action('Record a contact (touchpoint)', 'POST', '/api/v1/cases/{id}/touchpoints', { pathParams: pp, onDone: refresh, doneText: 'Contact recorded.', submit: 'Record contact' }),
     action('Add a note', 'POST', '/api/v1/cases/{id}/notes', { pathParams: pp, onDone: refresh, doneText: 'Note added.', submit: 'Add note' }),
-    action('Record a promise to the customer', 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: 'Promise recorded.', submit: 'Record promise' }),
-    action('Ask a colleague or team (request)', 'POST', '/api/v1/cases/{id}/requests', { pathParams: pp, onDone: refresh, doneText: 'Request sent.', submit: 'Send request' }),
-    action('Propose an exception to a policy', 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: 'Exception proposed.', submit: 'Propose exception' }),
-    ownerish ? action('Offer this case to someone', 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: 'Offer made.', submit: 'Offer case' }) : null,
+    action('Record a promise to the customer', 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: 'Promise recorded.', submit: 'Record promise',
+      choices: { deliver_team: teamChoices, policy: policyChoices }, labels: { what: 'What was promised', due_at: 'Due', deliver_person: 'Delivered by (person email)', deliver_team: 'Delivered by (team)' } }),
+    action('Ask a colleague or team (request)', 'POST', '/api/v1/cases/{id}/requests', { pathParams: pp, onDone: refresh, doneText: 'Request sent.', submit: 'Send request',
+      choices: { to_team: teamChoices, blocks: promiseChoices }, labels: { what: 'What you need', due_at: 'Due', to_person: 'Ask a person (email)', to_team: 'Or ask a team', blocks: 'Promises that wait on it' } }),
+    action('Propose an exception to a policy', 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: 'Exception proposed.', submit: 'Propose exception',
+      only: ['policy', 'kind', 'amount', 'description', 'reasoning'], hide: ['limit', 'amount_cents', 'value', 'channel'], choices: { policy: policyChoices } }),
+    action('Offer this case to someone', 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: 'Offer made.', submit: 'Offer case' }),
+    skills.length ? action('Offer it to whoever is on call', 'POST', '/api/v1/cases/{id}/route', { pathParams: pp, onDone: refresh, doneText: 'Offered to the person on call.', submit: 'Route case',
+      choices: { skill: skills.map((k) => ({ value: k.name, label: k.name })), location: locations.map((l) => ({ value: l.name, label: l.name })) }, labels: { skill: 'Help needed with', location: 'Near' } }) : null,
     c.status === 'open' ? action('Resolve', 'POST', '/api/v1/cases/{id}/resolve', { pathParams: pp, onDone: refresh, doneText: 'Resolved.', submit: 'Resolve case' })
       : action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }),
   ]);
@@ -234,7 +266,16 @@ export async function casePage(id) {
   const pl = await portalLinkBox(cust);
   if (pl) acts.append(pl);
 
-  for (const part of extraParts(c, refresh)) left.append(part);
+  for (const part of extraParts(c, refresh, policyChoices)) left.append(part);
+  const reviews = await optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
+  if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, 'Failure reviews'),
+    reviews.items.map((rv) => h('div', { class: 'review' },
+      h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), ' review led by ' + (rv.owner ? rv.owner.name : '?') + ', due ', timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),
+      rv.summary ? h('p', {}, rv.summary) : null,
+      rv.status === 'open' && rv.owner && rv.owner.id === session.me.id ? [
+        later(action('Name a cause', 'POST', '/api/v1/reviews/{id}/causes', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add cause' })),
+        later(action('Agree an action', 'POST', '/api/v1/reviews/{id}/actions', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add action' })),
+        later(action('Close the review', 'POST', '/api/v1/reviews/{id}/close', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Close review' }))] : null))));
   left.append(h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline (all channels)'), timeline(c)));
   return page;
 }

@@ -1,43 +1,100 @@
 import { h } from '../lib/dom.js';
-import { optional, operation } from '../lib/api.js';
-import { asyncSection, notice } from '../lib/ui.js';
-import { chartFigure } from '../lib/charts.js';
+import { get, optional, operation, withQuery } from '../lib/api.js';
+import { asyncSection, notice, table, csvLink } from '../lib/ui.js';
+import { chartFigure, rowsOf } from '../lib/charts.js';
+import { words } from '../lib/fmt.js';
 
 // Each chart names the report routes it can draw from; the first the server has is used.
 export const REPORTS = [
-  { title: 'Promise keeping over time', paths: ['/api/v1/reports/promise-keeping', '/api/v1/reports/promises'] },
-  { title: 'Breaches by cause', paths: ['/api/v1/reports/breaches-by-cause', '/api/v1/reports/breaches?by=cause'] },
-  { title: 'Breaches by level (leaders included)', paths: ['/api/v1/reports/breaches-by-level', '/api/v1/reports/breaches?by=level'] },
-  { title: 'Overdue requests by holder level', paths: ['/api/v1/reports/overdue-requests', '/api/v1/reports/requests-overdue'] },
-  { title: 'Policy conflicts', paths: ['/api/v1/reports/policy-conflicts', '/api/v1/reports/conflicts'] },
-  { title: 'Exceptions and review outcomes', paths: ['/api/v1/reports/exceptions'] },
-  { title: 'Root causes (Pareto)', paths: ['/api/v1/reports/root-causes', '/api/v1/reports/pareto', '/api/v1/reports/causes'] },
-  { title: 'Survey results', paths: ['/api/v1/reports/surveys', '/api/v1/reports/survey'] },
-  { title: 'System issues and their responses', paths: ['/api/v1/reports/system-issues', '/api/v1/system-issues'] },
-  { title: 'Coverage gaps', paths: ['/api/v1/reports/coverage', '/api/v1/coverage'] },
+  { title: 'Breaches by cause', paths: ['/api/v1/reports/breaches?by=cause'] },
+  { title: 'Breaches by level (leaders included)', paths: ['/api/v1/reports/breaches?by=level'] },
+  { title: 'Breaches by holding team', paths: ['/api/v1/reports/breaches?by=team'] },
+  { title: 'Overdue requests by holder level', paths: ['/api/v1/reports/overdue-requests'], values: ['overdue', 'still_open', 'escalated'] },
+  { title: 'Promise keeping by team', paths: ['/api/v1/reports/promise-keeping?by=team'], values: ['kept', 'broken'] },
+  { title: 'Promise keeping by channel', paths: ['/api/v1/reports/promise-keeping?by=channel'], values: ['kept', 'broken'] },
+  { title: 'Policy conflicts by policy pair', paths: ['/api/v1/reports/policy-conflicts'], label: 'pair', prepare: (r) => ({ items: rowsOf(r).map((x) => ({ pair: x.policy + ' vs ' + x.promise_policy, conflicts: x.conflicts, cases: (x.cases || []).map((c) => '#' + c.number).join(' ') })) }), values: ['conflicts'] },
+  { title: 'Update duties kept and lapsed', paths: ['/api/v1/reports/update-duties'], label: 'owner', values: ['kept', 'lapsed'] },
+  { title: 'Exceptions and review outcomes (by policy)', paths: ['/api/v1/reports/exceptions'], label: 'policy', prepare: (r) => ({ items: r.by_policy || [] }), values: ['proposed', 'cosigned', 'expired', 'withdrawn', 'adopted'], totals: (r) => r.totals },
+  { title: 'Root causes (Pareto)', paths: ['/api/v1/reports/root-causes?view=pareto'], label: 'category',
+    prepare: (r) => ({ items: (r.pareto || []).map((x) => ({ category: x.category, count: x.count, cumulative_percent: Math.round(100 * (x.cumulative_share || 0)), cases: (x.cases || []).length })) }), values: ['count'] },
 ];
 
 async function firstReport(paths) {
   for (const p of paths) {
-    const pattern = p.split('?')[0];
-    if (!(await operation('GET', pattern))) continue;
+    if (!(await operation('GET', p.split('?')[0]))) continue;
     const r = await optional(p);
     if (r) return { path: p, report: r };
   }
   return null;
 }
 
+// Promise keeping over time: the promise-keeping report asked week by week.
+async function keepingOverTime() {
+  if (!(await operation('GET', '/api/v1/reports/promise-keeping'))) return notice('This report is not available on this server yet.');
+  const now = new Date();
+  const weeks = [];
+  for (let i = 7; i >= 0; i--) {
+    const to = new Date(now.getTime() - i * 7 * 86400e3);
+    const from = new Date(to.getTime() - 7 * 86400e3);
+    weeks.push({ from, to });
+  }
+  const rows = await Promise.all(weeks.map(async (w) => {
+    const r = await get(withQuery('/api/v1/reports/promise-keeping', { by: 'team', from: w.from.toISOString(), to: w.to.toISOString() }));
+    const kept = rowsOf(r).reduce((a, x) => a + (x.kept || 0), 0);
+    const broken = rowsOf(r).reduce((a, x) => a + (x.broken || 0), 0);
+    return { week: w.from.toISOString().slice(0, 10), kept, broken, kept_percent: kept + broken ? Math.round((100 * kept) / (kept + broken)) : null };
+  }));
+  const last = weeks[weeks.length - 1];
+  return chartFigure('Promise keeping over time', { items: rows }, { label: 'week', values: ['kept', 'broken'], type: 'line', csv: withQuery('/api/v1/reports/promise-keeping', { by: 'team', from: weeks[0].from.toISOString(), to: last.to.toISOString() }) });
+}
+
+// Survey results: the most recent surveys' reports (ratings 1-5 per question; small teams hidden).
+async function surveyResults() {
+  const list = await optional('/api/v1/surveys');
+  if (!list) return notice('Surveys are not available on this server yet.');
+  if (!list.items.length) return notice('No surveys yet.');
+  const recent = list.items.slice(0, 3);
+  const out = [];
+  for (const sv of recent) {
+    const path = '/api/v1/surveys/' + encodeURIComponent(sv.id) + '/report';
+    const r = await optional(path);
+    if (!r) continue;
+    const rows = ((r.overall && r.overall.questions) || []).map((q) => ({ question: 'Q' + q.question + ' ' + q.text.split('?')[0], ratings: q.ratings, average: q.average }));
+    out.push(h('h3', {}, sv.title), h('p', { class: 'muted' }, r.responses + ' responses' + (r.hidden_teams ? '; ' + r.hidden_teams + ' team(s) hidden (fewer than ' + r.min_respondents + ' answered)' : '')),
+      chartFigure(sv.title, { items: rows }, { label: 'question', values: ['average'], csv: path }));
+  }
+  return out.length ? out : notice('No survey results yet.');
+}
+
+// System issues with their response status: who owes a response, by when, overdue or answered.
+async function systemIssues() {
+  const r = await optional('/api/v1/system-issues?limit=200');
+  if (!r) return notice('System issues are not available on this server yet.');
+  const counts = {};
+  for (const x of r.items) { const k = x.overdue ? 'overdue' : x.status; counts[k] = (counts[k] || 0) + 1; }
+  const rows = Object.entries(counts).map(([status, issues]) => ({ status, issues }));
+  return [chartFigure('System issues by response status', { items: rows }, { label: 'status', values: ['issues'], csv: '/api/v1/system-issues?limit=200' }),
+    table(r.items, [{ key: 'title', label: 'Issue' }, { key: 'owner', render: (x) => (x.owner ? x.owner.name : '') }, { key: 'status', render: (x) => h('span', { class: ['badge', 'st-' + (x.overdue ? 'overdue' : x.status)] }, x.overdue ? 'Response overdue' : words(x.status)) },
+      { key: 'response_due_at', label: 'Response due' }, { key: 'response', label: 'Response' }, { key: 'raised_by', label: 'Raised by', render: (x) => (x.raised_by ? x.raised_by.name : '') }], 'System issues', { empty: 'No system issues.' })];
+}
+
 export async function leadershipPage() {
   const page = h('div', { class: 'leadership' });
   page.append(h('h1', {}, 'Leadership'), h('p', { class: 'muted' }, 'Every chart\'s numbers are in the table under it and can be downloaded as CSV.'));
   const grid = h('div', { class: 'grid charts' });
+  grid.append(asyncSection('Promise keeping over time (by week)', keepingOverTime));
   for (const rep of REPORTS) {
     grid.append(asyncSection(rep.title, async () => {
       const found = await firstReport(rep.paths);
       if (!found) return notice('This report is not available on this server yet.');
-      return chartFigure(rep.title, found.report, { csv: found.path });
+      const data = rep.prepare ? rep.prepare(found.report) : found.report;
+      const fig = chartFigure(rep.title, data, { csv: found.path, label: rep.label, values: rep.values });
+      const totals = rep.totals ? rep.totals(found.report) : null;
+      if (totals) fig.append(table([totals], Object.keys(totals).map((k) => ({ key: k, label: words(k) })), rep.title + ' — totals'));
+      return fig;
     }));
   }
+  grid.append(asyncSection('Survey results', surveyResults), asyncSection('System issues and their responses', systemIssues, { class: 'wide' }));
   page.append(grid);
   return page;
 }

@@ -1,6 +1,7 @@
 import { h } from '../lib/dom.js';
 import { get, optional, post, session, withQuery, operation } from '../lib/api.js';
-import { asyncSection, timeEl, notice, errorBox } from '../lib/ui.js';
+import { asyncSection, timeEl, notice, errorBox, later } from '../lib/ui.js';
+import { action } from '../lib/forms.js';
 import { itemList } from '../lib/items.js';
 import { words, sameDay } from '../lib/fmt.js';
 
@@ -39,6 +40,33 @@ function offerList(items, refresh) {
   });
 }
 
+// A pulse survey: a rating (1-5) and words for each question; answers are confidential.
+function surveyForm(sv, refresh) {
+  const status = h('div', { 'aria-live': 'polite' });
+  const qs = (sv.questions || []).map((q, i) => {
+    const rid = 'sv-' + sv.id + '-r' + i, tid = 'sv-' + sv.id + '-t' + i;
+    return { n: i + 1, el: h('fieldset', { class: 'field' }, h('legend', {}, q),
+      h('label', { for: rid }, 'Rating (1 = not at all, 5 = fully)'), h('select', { id: rid }, h('option', { value: '' }, '—'), [1, 2, 3, 4, 5].map((v) => h('option', { value: String(v) }, String(v)))),
+      h('label', { for: tid }, 'In your words'), h('textarea', { id: tid, rows: 2, maxlength: 2000 })) };
+  });
+  const form = h('form', { class: 'api-form', 'aria-label': 'Answer: ' + sv.title }, qs.map((q) => q.el), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Send answers')), status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const answers = [];
+    for (const q of qs) {
+      const [sel, ta] = [q.el.querySelector('select'), q.el.querySelector('textarea')];
+      const a = { question: q.n };
+      if (sel.value) a.rating = Number(sel.value);
+      if (ta.value.trim()) a.text = ta.value.trim();
+      if (a.rating || a.text) answers.push(a);
+    }
+    if (!answers.length) { status.replaceChildren(errorBox({ message: 'Answer at least one question.' }, 'Not sent')); return; }
+    try { await post('/api/v1/surveys/' + encodeURIComponent(sv.id) + '/responses', { answers }); status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Thank you. Your answers are confidential.')); }
+    catch (err) { status.replaceChildren(errorBox(err, 'Not sent')); }
+  });
+  return h('details', { class: 'action' }, h('summary', {}, 'Answer the survey'), form);
+}
+
 export async function mydayPage() {
   const me = session.me;
   const page = h('div', { class: 'myday' });
@@ -46,48 +74,87 @@ export async function mydayPage() {
   page.append(h('h1', {}, 'My day'), h('p', { class: 'muted' }, 'Good to see you, ' + me.name.split(' ')[0] + '. Times are shown in your time zone (' + Intl.DateTimeFormat().resolvedOptions().timeZone + ').'));
   const grid = h('div', { class: 'grid' });
   page.append(grid);
+  // promises and update duties live on the cases I own: read them from the case pages
+  let mineCache = null;
+  const myCases = () => (mineCache = mineCache || (async () => {
+    const r = await get(withQuery('/api/v1/cases', { mine: 'true', status: 'open', limit: 50 }));
+    const views = await Promise.all(r.items.map((c) => get('/api/v1/cases/' + encodeURIComponent(c.id)).catch(() => null)));
+    return { list: r.items, views: views.filter(Boolean) };
+  })());
+  const caseLabel = (v) => '#' + v.number + ' ' + v.subject;
   grid.append(
     asyncSection('Offers waiting for me', async () => offerList((await get('/api/v1/offers')).items, refresh)),
-    asyncSection('Alerts', async () => {
-      const items = await listOf('/api/v1/alerts', {});
-      if (!items) return missing();
-      return itemList(items, { empty: 'No alerts.' });
-    }),
     asyncSection('Requests I owe', async () => {
-      const items = await listOf('/api/v1/requests', { status: 'open' });
-      if (!items) return missing();
+      const r = await optional('/api/v1/requests');
+      if (!r) return missing();
+      const items = r.items.filter((q) => ['open', 'accepted', 'deferred'].includes(q.status));
       items.sort((a, b) => String(a.due_at || '').localeCompare(String(b.due_at || '')));
-      return itemList(items, { empty: 'You owe no requests.' });
+      return itemList(items, { empty: 'You owe no requests.', text: (q) => q.what,
+        meta: (q) => [h('span', {}, 'due ', timeEl(q.due_at)), q.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : h('span', { class: ['badge', 'st-' + q.status] }, words(q.status)),
+          q.asked_by ? h('span', {}, 'asked by ' + q.asked_by.name) : null, q.holder_team && !q.holder_person ? h('span', {}, 'for your team ' + q.holder_team.name) : null] });
     }),
     asyncSection('Promises at risk or due today', async () => {
-      const items = await listOf('/api/v1/promises', {});
-      if (!items) return missing();
-      const hot = items.filter((p) => p.status === 'at_risk' || (p.status === 'pending' && p.due_at && (sameDay(p.due_at) || new Date(p.due_at) < new Date())));
-      return itemList(hot, { empty: 'No promise at risk or due today.' });
+      if (!(await operation('GET', '/api/v1/cases/{id}/promises'))) return missing();
+      const { views } = await myCases();
+      const hot = [];
+      for (const v of views) for (const p of v.promises || []) {
+        if (p.status !== 'pending') continue;
+        if (p.at_risk || sameDay(p.due_at) || new Date(p.due_at) < new Date()) hot.push({ ...p, caseLabel: caseLabel(v) });
+      }
+      hot.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
+      return itemList(hot, { empty: 'No promise at risk or due today.', text: (p) => p.what,
+        meta: (p) => [h('span', {}, 'due ', timeEl(p.due_at)), p.at_risk ? h('span', { class: 'badge st-at_risk' }, 'At risk') : null, h('span', {}, p.caseLabel)] });
     }),
     asyncSection('Update duties due', async () => {
-      const items = await listOf('/api/v1/update-duties', {});
-      if (!items) return missing();
-      return itemList(items, { empty: 'No customer is waiting for an update from you.' });
+      const { views } = await myCases();
+      const due = views.filter((v) => v.update_duty && v.update_duty.next).map((v) => ({ ...v.update_duty.next, case_id: v.id, caseLabel: caseLabel(v) }));
+      if (views.length && !views.some((v) => 'update_duty' in v)) return missing();
+      due.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
+      return itemList(due, { empty: 'No customer is waiting for an update from you.', text: (d) => 'Update the customer: ' + d.caseLabel,
+        meta: (d) => [h('span', {}, 'due ', timeEl(d.due_at)), d.kind === 'at_risk' ? h('span', { class: 'badge st-at_risk' }, 'Promise at risk') : h('span', { class: 'badge' }, 'Regular update')] });
     }),
     asyncSection('Exceptions waiting for my co-signature', async () => {
-      const items = await listOf('/api/v1/exceptions', { status: 'proposed', cosignable: 'true' });
-      if (!items) return missing();
-      return itemList(items.filter((x) => !x.proposer || x.proposer.id !== me.id), { empty: 'Nothing to co-sign.', href: (x) => '/cases/' + (x.case_id || (x.case && x.case.id)) + '#exceptions' });
+      const r = await optional(withQuery('/api/v1/exceptions', { waiting_for_me: 'true' }));
+      if (!r) return missing();
+      return itemList(r.items, { empty: 'Nothing to co-sign.', text: (x) => x.description, href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions',
+        meta: (x) => [x.proposer ? h('span', {}, 'proposed by ' + x.proposer.name) : null, x.policy ? h('span', {}, 'departs from "' + x.policy.name + '"') : null, h('span', {}, 'expires ', timeEl(x.expires_at))] });
     }),
     asyncSection('Reviews I owe', async () => {
-      const items = await listOf('/api/v1/reviews', { status: 'open' });
-      if (!items) return missing();
-      return itemList(items, { empty: 'No reviews waiting for you.' });
+      const parts = [];
+      if (['leader', 'admin'].includes(me.role)) {
+        const q = await optional('/api/v1/exception-reviews');
+        if (q) parts.push(itemList(q.items, { empty: 'No exception waits for your review.', text: (x) => 'Review exception: ' + (x.description || ''), href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions' }));
+      }
+      const r = await optional(withQuery('/api/v1/reviews', { mine: 'true', status: 'open' }));
+      if (r) parts.push(itemList(r.items, { empty: 'No failure review waits for you.', text: (x) => 'Failure review: ' + (x.case ? '#' + x.case.number + ' ' + (x.case.subject || '') : 'case'),
+        href: (x) => '/cases/' + encodeURIComponent(x.case_id || (x.case && x.case.id)) + '#reviews',
+        meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.case_owner ? h('span', {}, 'case owner ' + x.case_owner.name) : null] }));
+      const a = await optional(withQuery('/api/v1/review-actions', { status: 'open' }));
+      if (a && a.items.length) parts.push(h('h3', {}, 'Review actions I owe'), itemList(a.items, { text: (x) => x.title,
+        meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null] }));
+      const sv = await optional(withQuery('/api/v1/surveys', { mine: 'true' }));
+      const todo = sv ? sv.items.filter((x) => x.open && !x.answered) : [];
+      if (todo.length) parts.push(h('h3', {}, 'Pulse surveys for me'), itemList(todo, { text: (x) => x.title, href: (x) => (x.case_id ? '/cases/' + encodeURIComponent(x.case_id) : null),
+        meta: (x) => [h('span', {}, 'open until ', timeEl(x.closes_at)), surveyForm(x, refresh)] }));
+      return parts.length ? parts : notice('No reviews wait for you.');
     }),
     asyncSection('System issues I owe a response to', async () => {
-      const items = await listOf('/api/v1/system-issues', { status: 'open' });
-      if (!items) return missing();
-      return itemList(items, { empty: 'No system issues waiting for you.' });
+      const r = await optional(withQuery('/api/v1/system-issues', { mine: 'true', status: 'open' }));
+      if (!r) return missing();
+      return itemList(r.items, { empty: 'No system issues wait for you.', text: (x) => x.title, href: () => '/leadership',
+        meta: (x) => [h('span', {}, 'response due ', timeEl(x.response_due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.raised_by ? h('span', {}, 'raised by ' + x.raised_by.name) : null,
+          x.description ? h('p', { class: 'quote' }, x.description) : null,
+          later(action('Respond', 'POST', '/api/v1/system-issues/{id}/respond', { pathParams: { id: x.id }, onDone: refresh, submit: 'Send response', doneText: 'Response recorded.' }))] });
+    }),
+    asyncSection('Alerts', async () => {
+      const r = await optional(withQuery('/api/v1/alerts', { limit: 30 }));
+      if (!r) return missing();
+      return itemList(r.items, { empty: 'No alerts.', text: (a) => a.message,
+        meta: (a) => [a.read ? null : h('span', { class: 'badge warn' }, 'New'), h('span', {}, timeEl(a.created_at)), h('span', {}, words(a.kind))] });
     }),
     asyncSection('Cases I own', async () => {
-      const r = await get(withQuery('/api/v1/cases', { mine: 'true', status: 'open' }));
-      return itemList(r.items, {
+      const { list } = await myCases();
+      return itemList(list, {
         empty: 'You own no open cases.',
         text: (c) => '#' + c.number + ' ' + c.subject,
         meta: (c) => [h('span', {}, c.customer ? c.customer.name : ''), h('span', {}, words(c.channel)), h('span', {}, 'updated ', timeEl(c.updated_at))],
