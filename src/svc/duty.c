@@ -2,9 +2,11 @@
  * first promise or request on it), and within update.at_risk_minutes after a promise becomes at
  * risk.  An outbound touchpoint or a customer-visible note meets every pending duty of the case;
  * the scheduler marks the ones past due as lapsed (they count against the case's owner). */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/tz.h"
 #include "base/util.h"
 #include "svc/promise.h"
 #include "svc/resources.h"
@@ -13,10 +15,29 @@
 
 const char *words_time(int64_t ms, char *buf, size_t size)
 {
-	time_t t = (time_t)(ms / 1000);
+	return words_time_in(ms, NULL, buf, size);
+}
+
+const char *words_time_in(int64_t ms, const char *tzname, char *buf, size_t size)
+{
+	const tz_zone *z = tzname && *tzname ? tz_get(tzname) : NULL;
+	int64_t t = tz_floordiv(ms, 1000);
+	time_t lt = (time_t)(z ? t + tz_offset_at(z, t, NULL) : t);
 	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%a %-d %b %Y %H:%M UTC", &tm);
+	gmtime_r(&lt, &tm); /* local seconds read as UTC give the wall clock */
+	char when[48];
+	strftime(when, sizeof when, "%a %-d %b %Y %H:%M", &tm);
+	if (z) {
+		const char *city = strrchr(tzname, '/');
+		char place[64];
+		str_copy(place, sizeof place, city ? city + 1 : tzname);
+		for (char *p = place; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		snprintf(buf, size, "%s %s time", when, place);
+	} else {
+		snprintf(buf, size, "%s UTC", when);
+	}
 	return buf;
 }
 

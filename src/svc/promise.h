@@ -38,6 +38,8 @@ int duty_at_risk(svc_ctx *c, const char *case_id, const char *promise_id);
 
 /* Format a time for the customer's words ("Tue 3 Mar 2026 10:00 UTC") into buf. */
 const char *words_time(int64_t ms, char *buf, size_t size);
+/* The same in a time zone (IANA name; NULL or unknown = UTC): 'Mon 2 Mar 2026 19:15 Chicago time'. */
+const char *words_time_in(int64_t ms, const char *tzname, char *buf, size_t size);
 
 /* --- registered parts (svc/routes.c) --- */
 int promise_view_part(svc_ctx *c, const char *case_id, json_t *view);

@@ -38,6 +38,16 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 	db_res *r;
 	char promise_id[ID_SIZE] = "";
 	memset(f, 0, sizeof *f);
+	/* times are told in the time zone of the place the case was taken in (the customer's side) */
+	char tz[64] = "";
+	if (db_query(c->db,
+		     "SELECT l.tz FROM cases ca JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id "
+		     "WHERE ca.org_id = ? AND ca.id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1)
+		str_copy(tz, sizeof tz, db_text(r, 0));
+	db_res_free(r);
 	if (db_query(c->db, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id)), &r) != DB_OK)
 		return svc_db_err(c, DB_ERROR);
@@ -53,7 +63,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 	if (db_next(r) == 1) {
 		str_copy(promise_id, sizeof promise_id, db_text(r, 0));
 		str_copy(f->promise, sizeof f->promise, db_text(r, 1));
-		words_time(db_int(r, 2), f->promise_due, sizeof f->promise_due);
+		words_time_in(db_int(r, 2), tz, f->promise_due, sizeof f->promise_due);
 		f->sit.has_promise = 1;
 		f->sit.promise_broken = strcmp(db_text(r, 3), "broken") == 0;
 	}
@@ -82,7 +92,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 			str_copy(f->waiting_on, sizeof f->waiting_on, "a colleague");
 		if (strcmp(db_text(r, 2), "deferred") == 0) {
 			f->sit.deferred = 1;
-			words_time(db_int(r, 3), f->new_time, sizeof f->new_time);
+			words_time_in(db_int(r, 3), tz, f->new_time, sizeof f->new_time);
 		}
 		if (*db_text(r, 8) && db_int(r, 11) > 0) {
 			f->sit.policy = 1;
@@ -102,7 +112,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id), DB_INT(c->now)), &r) != DB_OK)
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1 && !db_is_null(r, 0)) {
-		words_time(db_int(r, 0), f->next_time, sizeof f->next_time);
+		words_time_in(db_int(r, 0), tz, f->next_time, sizeof f->next_time);
 		f->sit.next_time = 1;
 	}
 	db_res_free(r);
