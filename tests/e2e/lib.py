@@ -291,11 +291,19 @@ def eq(actual, expected, msg):
     return check(actual == expected, "%s: expected %r, got %r" % (msg, expected, actual))
 
 
+class Skip(Exception):
+    """Raise (via skip()) when a test does not apply here; it counts as neither passed nor failed."""
+
+
+def skip(reason):
+    raise Skip(reason)
+
+
 def run_module(globs):
     """Run every test_* function of the calling module; print 'N passed, N failed'; exit 1 on failure."""
     names = sorted(n for n in globs if n.startswith("test_") and callable(globs[n]))
     only = os.environ.get("TEST_ONLY")
-    passed = failed = 0
+    passed = failed = skipped = 0
     for n in names:
         if only and only not in n:
             continue
@@ -303,6 +311,10 @@ def run_module(globs):
         t0 = time.time()
         try:
             globs[n]()
+        except Skip as e:
+            print("skip %s: %s" % (n, e))
+            skipped += 1
+            continue
         except Exception as e:  # an exception is a failure of that test
             import traceback
             traceback.print_exc()
@@ -311,5 +323,7 @@ def run_module(globs):
         print("%s %s (%.1fs)" % ("ok  " if ok else "FAIL", n, time.time() - t0))
         passed += ok
         failed += not ok
+    if skipped:
+        print("%d skipped" % skipped)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)

@@ -14,7 +14,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import BIN, Client, Server, check, eq, run_cli, run_module  # noqa: E402
+from lib import skip, BIN, Client, Server, check, eq, run_cli, run_module  # noqa: E402
 
 CHRIS = "chris@vendor-co.example"
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "6"))
@@ -42,7 +42,7 @@ def sqlite3_cli(db, sql):
 
 def test_cli_writer_killed():
     if os.environ.get("FRONTLINE_PG"):
-        return  # the CLI writer test is about the SQLite file
+        skip("the CLI writer test is about the SQLite file")
     tmp = tempfile.mkdtemp(prefix="fl-crash-")
     db = os.path.join(tmp, "c.db")
     run_cli("init", db=db, json_out=False)
