@@ -26,7 +26,7 @@ static const char *mime_of(const char *name)
 enum MHD_Result http_static(struct MHD_Connection *con, const char *url, int *status)
 {
 	char name[512];
-	if (strstr(url, "..") || strlen(url) > 400)
+	if (url[0] != '/' || strstr(url, "..") || strlen(url) > 400)
 		return MHD_NO;
 	snprintf(name, sizeof name, "web/dist%s", strcmp(url, "/") == 0 ? "/index.html" : url);
 	const struct embed_file *f = embed_find(name);

@@ -435,5 +435,18 @@ def test_test_clock_only_when_asked():
     check("test clock" in log or "test-clock" in log or "test_clock" in log, "the test clock is logged loudly")
 
 
+def test_request_target_without_leading_slash():
+    """A request line like `GET foo HTTP/1.1` is answered 404 and the server lives on."""
+    import socket
+    with Server() as s:
+        for target in (b"foo", b"*", b"foo.js", b"http://example.com/x"):
+            conn = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+            conn.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            head = conn.recv(64)
+            conn.close()
+            check(head.startswith(b"HTTP/1.1 4"), "GET %r answered with a 4xx: %r" % (target, head))
+        eq(s.anon().get("/healthz").status, 200, "the server is still up")
+
+
 if __name__ == "__main__":
     run_module(globals())
