@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -73,13 +74,14 @@ json_t *svc_col_time(db_res *r, int col)
 	return svc_time(db_int(r, col));
 }
 
-json_t *svc_person_brief(svc_ctx *c, const char *person_id)
+void svc_cache_forget(svc_ctx *c)
+{
+	memset(&c->cache, 0, sizeof c->cache);
+}
+
+static json_t *person_brief_uncached(svc_ctx *c, const char *person_id)
 {
 	db_res *r;
-	if (!person_id || !*person_id)
-		return json_null();
-	if (strcmp(person_id, "system") == 0)
-		return json_pack("{s:s,s:s,s:s}", "id", "system", "name", "Frontline", "role", "system");
 	if (db_query(c->db,
 		     "SELECT p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title "
 		     "FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
@@ -93,6 +95,35 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 			      "phone", db_text(r, 6), "manager_id", svc_col_str(r, 7), "title", db_text(r, 8));
 	}
 	db_res_free(r);
+	return o;
+}
+
+json_t *svc_person_brief(svc_ctx *c, const char *person_id)
+{
+	if (!person_id || !*person_id)
+		return json_null();
+	if (strcmp(person_id, "system") == 0)
+		return json_pack("{s:s,s:s,s:s}", "id", "system", "name", "Frontline", "role", "system");
+	char key[2 * ID_SIZE];
+	snprintf(key, sizeof key, "%s/%.*s", c->actor.org_id, ID_SIZE - 1, person_id);
+	for (int i = 0; i < SVC_CACHE_PEOPLE; i++) {
+		if (c->cache.people[i].key[0] && strcmp(c->cache.people[i].key, key) == 0) {
+			json_t *o = json_loads(c->cache.people[i].brief, 0, NULL);
+			if (o)
+				return o; /* a new object each time: callers may add to it */
+		}
+	}
+	json_t *o = person_brief_uncached(c, person_id);
+	if (json_is_object(o)) {
+		char *text = json_dumps(o, JSON_COMPACT);
+		if (text && strlen(text) < SVC_CACHE_TEXT) {
+			int i = c->cache.next_person;
+			c->cache.next_person = (i + 1) % SVC_CACHE_PEOPLE;
+			str_copy(c->cache.people[i].key, sizeof c->cache.people[i].key, key);
+			str_copy(c->cache.people[i].brief, sizeof c->cache.people[i].brief, text);
+		}
+		free(text);
+	}
 	return o;
 }
 

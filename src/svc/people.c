@@ -205,6 +205,7 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				 json_is_boolean(json_object_get(in, "active")) ? DB_INT(in_bool(in, "active", 1)) : DB_NULL,
 				 DB_TXT(c->actor.org_id), DB_TXT(id)),
 			 NULL);
+	svc_cache_forget(c);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "person.updated", "person", id, NULL, json_deep_copy(in)))

@@ -42,9 +42,17 @@ static json_t *load(svc_ctx *c)
 {
 	db_res *r;
 	json_t *o = NULL;
-	if (db_query(c->db, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
-		if (db_next(r) == 1)
+	struct svc_cache *m = &c->cache;
+	if (m->settings_org[0] && strcmp(m->settings_org, c->actor.org_id) == 0)
+		o = json_loads(m->settings, 0, NULL);
+	if (!o && db_query(c->db, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+		if (db_next(r) == 1) {
 			o = json_loads(db_text(r, 0), 0, NULL);
+			if (o && strlen(db_text(r, 0)) < sizeof m->settings) {
+				str_copy(m->settings, sizeof m->settings, db_text(r, 0));
+				str_copy(m->settings_org, sizeof m->settings_org, c->actor.org_id);
+			}
+		}
 		db_res_free(r);
 	}
 	return json_is_object(o) ? o : (json_decref(o), json_object());
@@ -128,6 +136,7 @@ static int patch_settings(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	}
 	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc = db_exec(c->db, "UPDATE orgs SET settings = ? WHERE id = ?", DB_ARGS(DB_TXT(text), DB_TXT(c->actor.org_id)), NULL);
+	svc_cache_forget(c);
 	free(text);
 	if (rc != DB_OK) {
 		svc_db_err(c, rc);

@@ -32,6 +32,21 @@ typedef struct svc_actor {
 	int authenticated;
 } svc_actor;
 
+/* A request reads the same people and settings many times (a case page names its owner in every
+ * event).  The memo lives inside the context (no allocation, nothing to free) and is dropped by
+ * whatever writes those rows (svc_cache_forget). */
+#define SVC_CACHE_PEOPLE 24
+#define SVC_CACHE_TEXT 768
+struct svc_cache {
+	char settings_org[ID_SIZE];
+	char settings[SVC_CACHE_TEXT];
+	struct {
+		char key[2 * ID_SIZE]; /* org id + person id */
+		char brief[SVC_CACHE_TEXT];
+	} people[SVC_CACHE_PEOPLE];
+	int next_person;
+};
+
 typedef struct svc_ctx {
 	db *db;
 	fl_clock *clock;
@@ -44,6 +59,7 @@ typedef struct svc_ctx {
 	struct ratelimit *ip_limit;    /* sign-in failures per client address (server only) */
 	const char *client_ip;         /* peer address (server only) */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
+	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
 } svc_ctx;
 
 typedef int (*svc_fn)(svc_ctx *c, const char *const *p, json_t *in, json_t **out);
@@ -95,6 +111,9 @@ json_t *svc_col_time(db_res *r, int col);
 
 /* Load a person's summary {id, name, role, team, level} as JSON (null if not found). */
 json_t *svc_person_brief(svc_ctx *c, const char *person_id);
+
+/* Drop the memo (after writing people or settings). */
+void svc_cache_forget(svc_ctx *c);
 
 /* Require one of the roles; else ERR_FORBIDDEN "role_required". */
 int svc_require_role(svc_ctx *c, int allow_mask);

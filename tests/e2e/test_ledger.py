@@ -60,5 +60,20 @@ def test_unanswered_offer_comes_back_with_an_alert():
         eq(late.status, 409, "an expired offer can no longer be accepted")
 
 
+def test_renamed_person_shows_everywhere_at_once():
+    """People are memoized within a request; a change must never show the old name."""
+    with Server(demo=True) as s:
+        chris = s.login("chris@vendor-co.example", V)
+        admin = s.login("admin@vendor-co.example", V)
+        case = chris.ok("POST", "/api/v1/cases", {"subject": "Rename check", "channel": "chat", "customer_name": "R. Check"})
+        before = admin.ok("GET", "/api/v1/people/chris@vendor-co.example")
+        eq(before["name"], "Chris Young", "the name before")
+        after = admin.ok("PATCH", "/api/v1/people/" + before["id"], {"name": "Christine Young", "team": "Phone Sales"})
+        eq((after["name"], after["team"]), ("Christine Young", "Phone Sales"), "the change's own answer shows it")
+        page = admin.ok("GET", "/api/v1/cases/" + case["id"])
+        eq(page["owner"]["name"], "Christine Young", "the case page shows the new name")
+        eq(page["history"][0]["actor"]["name"], "Christine Young", "and so does the history")
+
+
 if __name__ == "__main__":
     run_module(globals())
