@@ -172,6 +172,9 @@ static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
 	db_res *r;
+	/* names each owner: for the people who coach them, not for colleagues */
+	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+		return -1;
 	if (range_of(c, in, &g))
 		return -1;
 	int rc = db_query(c->db,
@@ -223,7 +226,7 @@ const struct route report_routes[] = {
 	 "KeepingReport", "report keeping", 0},
 	{"GET", "/api/v1/reports/policy-conflicts", rp_conflicts, RP_RANGE, 200, "Policy conflicts by policy pair, with their cases",
 	 "ConflictReport", "report conflicts", 0},
-	{"GET", "/api/v1/reports/update-duties", rp_duties, RP_RANGE, 200, "Update duties kept vs lapsed by case owner",
+	{"GET", "/api/v1/reports/update-duties", rp_duties, RP_RANGE, 200, "Update duties kept vs lapsed by case owner (supervisors, leaders, admins)",
 	 "DutyReport", "report updates", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -71,6 +71,8 @@ def test_s5_follow_up_and_updates():
            ["lapsed", "lapsed", "met"], "one update kept; the cadence one and the at-risk one lapsed")
 
         lead = who(s, "riley")
+        peek = jo.get("/api/v1/reports/update-duties?" + RANGE)
+        eq(peek.status, 403, "a frontline colleague can't read the per-owner update-duty report")
         duties = {i["owner"]: i for i in lead.ok("GET", "/api/v1/reports/update-duties?" + RANGE)["items"]}
         eq((duties["Jo Baker"]["kept"], duties["Jo Baker"]["lapsed"]), (1, 2), "the lapses count against Jo")
         keep = {i["label"]: i for i in lead.ok("GET", "/api/v1/reports/promise-keeping?by=team&" + RANGE)["items"]}
