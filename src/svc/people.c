@@ -123,22 +123,7 @@ static json_t *people_json(svc_ctx *c, const char *id)
 		}
 		db_res_free(r);
 	}
-	/* level: how many managers stand above this person (0 = top of the line) */
-	char cur[ID_SIZE];
-	int level = 0;
-	json_t *m = json_object_get(o, "manager_id");
-	str_copy(cur, sizeof cur, json_is_string(m) ? json_string_value(m) : "");
-	while (*cur && level < 64) {
-		level++;
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
-			break;
-		cur[0] = '\0';
-		if (db_next(r) == 1)
-			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_free(r);
-	}
-	json_object_set_new(o, "level", json_integer(level));
+	json_object_set_new(o, "level", json_integer(person_depth(c, id)));
 	return o;
 }
 

@@ -14,8 +14,6 @@ int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *ca
 	       const char *entity_id, const char *message);
 
 /* --- people helpers (svc/request.c) --- */
-/* Managers above a person (0 = top of the reporting line). */
-int person_depth(svc_ctx *c, const char *person_id);
 /* Team name (new string) or NULL. */
 char *team_name(svc_ctx *c, const char *team_id);
 /* The case's current owner into owner (ID_SIZE); "" when no case. */

@@ -14,26 +14,6 @@
 #include "svc/settings.h"
 #include "svc/tick.h"
 
-int person_depth(svc_ctx *c, const char *person_id)
-{
-	char cur[ID_SIZE];
-	int depth = 0;
-	str_copy(cur, sizeof cur, person_id);
-	while (*cur && depth < 64) {
-		db_res *r;
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
-			break;
-		cur[0] = '\0';
-		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_free(r);
-		if (*cur)
-			depth++;
-	}
-	return depth;
-}
-
 char *team_name(svc_ctx *c, const char *team_id)
 {
 	db_res *r;

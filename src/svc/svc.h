@@ -112,6 +112,9 @@ json_t *svc_col_time(db_res *r, int col);
 /* Load a person's summary {id, name, role, team, level} as JSON (null if not found). */
 json_t *svc_person_brief(svc_ctx *c, const char *person_id);
 
+/* The person's level: how many managers stand above them (0 = top of the reporting line). */
+int person_depth(svc_ctx *c, const char *person_id);
+
 /* Drop the memo (after writing people or settings). */
 void svc_cache_forget(svc_ctx *c);
 

@@ -860,33 +860,11 @@ int voice_tick(svc_ctx *c, json_t *summary)
 
 /* --- the leadership report: accountability runs upward too --- */
 
-static int level_of(svc_ctx *c, const char *person_id)
-{
-	char cur[ID_SIZE];
-	int level = 0;
-	str_copy(cur, sizeof cur, person_id);
-	while (*cur && level < 64) {
-		db_res *r;
-		char next[ID_SIZE] = "";
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
-			break;
-		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(next, sizeof next, db_text(r, 0));
-		db_res_free(r);
-		if (!*next)
-			break;
-		level++;
-		str_copy(cur, sizeof cur, next);
-	}
-	return level;
-}
-
 static void add_row(svc_ctx *c, json_t *list, json_t *items, const char *kind, const char *id, const char *title,
 		    const char *owner_id, int64_t due, const char *link)
 {
 	json_t *owner = svc_person_brief(c, owner_id);
-	int level = level_of(c, owner_id);
+	int level = person_depth(c, owner_id);
 	double hours = (double)(c->now - due) / HOUR_MS;
 	json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:O,s:i,s:o,s:f,s:s}", "kind", kind, "id", id, "title", title, "owner",
 					      owner, "owner_level", level, "due_at", svc_time(due), "overdue_hours", hours, "link", link));
@@ -896,74 +874,58 @@ static void add_row(svc_ctx *c, json_t *list, json_t *items, const char *kind, c
 	json_decref(owner);
 }
 
+/* One section of the leadership report: sql selects (id, title, owner_id, due) of what is overdue;
+ * each row links to link_prefix + its column link_col; titles get title_prefix. */
+static int overdue_section(svc_ctx *c, const char *sql, int64_t lim, const char *kind, const char *link_prefix, int link_col,
+			   const char *title_prefix, json_t *list, json_t *items)
+{
+	db_res *r;
+	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(c->now), DB_INT(lim)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *rows = json_array(), *v;
+	while ((rc = db_next(r)) == 1)
+		json_array_append_new(rows, json_pack("[s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2),
+						      (json_int_t)db_int(r, 3)));
+	db_res_free(r);
+	size_t i;
+	json_array_foreach(rows, i, v)
+	{
+		char link[160];
+		snprintf(link, sizeof link, "%s%s", link_prefix, json_string_value(json_array_get(v, link_col)));
+		char *title = xasprintf("%s%s", title_prefix, json_string_value(json_array_get(v, 1)));
+		add_row(c, list, items, kind, json_string_value(json_array_get(v, 0)), title, json_string_value(json_array_get(v, 2)),
+			json_integer_value(json_array_get(v, 3)), link);
+		free(title);
+	}
+	json_decref(rows);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
 static int leadership_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
 		return -1;
-	db_res *r;
 	json_t *issues = json_array(), *actions = json_array(), *reviews = json_array(), *items = json_array();
 	int64_t lim = svc_limit(in);
-	char link[128];
-	if (db_query(c->db,
-		     "SELECT id, title, owner_id, response_due_at FROM system_issues WHERE org_id = ? AND status = 'open' "
-		     "AND response_due_at <= ? ORDER BY response_due_at, id LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(c->now), DB_INT(lim)), &r) == DB_OK) {
-		json_t *rows = json_array();
-		while (db_next(r) == 1)
-			json_array_append_new(rows, json_pack("[s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2),
-							      (json_int_t)db_int(r, 3)));
-		db_res_free(r);
-		size_t i;
-		json_t *v;
-		json_array_foreach(rows, i, v)
-		{
-			snprintf(link, sizeof link, "/api/v1/system-issues/%s", json_string_value(json_array_get(v, 0)));
-			add_row(c, issues, items, "system_issue_response", json_string_value(json_array_get(v, 0)),
-				json_string_value(json_array_get(v, 1)), json_string_value(json_array_get(v, 2)),
-				json_integer_value(json_array_get(v, 3)), link);
-		}
-		json_decref(rows);
-	}
-	if (db_query(c->db,
-		     "SELECT id, title, owner_id, due_at FROM review_actions WHERE org_id = ? AND status = 'open' AND due_at <= ? "
-		     "ORDER BY due_at, id LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(c->now), DB_INT(lim)), &r) == DB_OK) {
-		json_t *rows = json_array();
-		while (db_next(r) == 1)
-			json_array_append_new(rows, json_pack("[s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2),
-							      (json_int_t)db_int(r, 3)));
-		db_res_free(r);
-		size_t i;
-		json_t *v;
-		json_array_foreach(rows, i, v)
-		{
-			snprintf(link, sizeof link, "/api/v1/review-actions?owner=%s", json_string_value(json_array_get(v, 2)));
-			add_row(c, actions, items, "review_action", json_string_value(json_array_get(v, 0)),
-				json_string_value(json_array_get(v, 1)), json_string_value(json_array_get(v, 2)),
-				json_integer_value(json_array_get(v, 3)), link);
-		}
-		json_decref(rows);
-	}
-	if (db_query(c->db,
-		     "SELECT rv.id, ca.subject, rv.owner_id, rv.due_at FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id "
-		     "AND ca.id = rv.case_id WHERE rv.org_id = ? AND rv.status = 'open' AND rv.due_at <= ? ORDER BY rv.due_at, rv.id LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(c->now), DB_INT(lim)), &r) == DB_OK) {
-		json_t *rows = json_array();
-		while (db_next(r) == 1)
-			json_array_append_new(rows, json_pack("[s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2),
-							      (json_int_t)db_int(r, 3)));
-		db_res_free(r);
-		size_t i;
-		json_t *v;
-		json_array_foreach(rows, i, v)
-		{
-			snprintf(link, sizeof link, "/api/v1/reviews/%s", json_string_value(json_array_get(v, 0)));
-			char *title = xasprintf("Failure review: %s", json_string_value(json_array_get(v, 1)));
-			add_row(c, reviews, items, "failure_review", json_string_value(json_array_get(v, 0)), title,
-				json_string_value(json_array_get(v, 2)), json_integer_value(json_array_get(v, 3)), link);
-			free(title);
-		}
-		json_decref(rows);
+	if (overdue_section(c,
+			    "SELECT id, title, owner_id, response_due_at FROM system_issues WHERE org_id = ? AND status = 'open' "
+			    "AND response_due_at <= ? ORDER BY response_due_at, id LIMIT ?",
+			    lim, "system_issue_response", "/api/v1/system-issues/", 0, "", issues, items) ||
+	    overdue_section(c,
+			    "SELECT id, title, owner_id, due_at FROM review_actions WHERE org_id = ? AND status = 'open' AND due_at <= ? "
+			    "ORDER BY due_at, id LIMIT ?",
+			    lim, "review_action", "/api/v1/review-actions?owner=", 2, "", actions, items) ||
+	    overdue_section(c,
+			    "SELECT rv.id, ca.subject, rv.owner_id, rv.due_at FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id "
+			    "AND ca.id = rv.case_id WHERE rv.org_id = ? AND rv.status = 'open' AND rv.due_at <= ? "
+			    "ORDER BY rv.due_at, rv.id LIMIT ?",
+			    lim, "failure_review", "/api/v1/reviews/", 0, "Failure review: ", reviews, items)) {
+		json_decref(issues);
+		json_decref(actions);
+		json_decref(reviews);
+		json_decref(items);
+		return -1;
 	}
 	*out = json_pack("{s:o,s:o,s:o,s:o,s:{s:s,s:s},s:o}", "at", svc_time(c->now), "overdue_system_issue_responses", issues,
 			 "overdue_review_actions", actions, "overdue_reviews", reviews, "overdue_requests", "report",
