@@ -101,16 +101,12 @@ static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_row_m(c
 
 int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 {
-	db_res *r;
-	if (db_query(c->db, "SELECT " CASE_COLS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		*out = case_brief_row(c, r);
-	db_res_free(r);
-	if (rc != 1)
+	json_t *o = svc_one_row(c, "SELECT " CASE_COLS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?", case_id, case_brief_row);
+	if (!o)
+		return -1;
+	if (json_is_null(o))
 		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	*out = o;
 	return 0;
 }
 
@@ -233,7 +229,7 @@ json_t *case_event_row(svc_ctx *c, db_res *r)
 
 int case_view(svc_ctx *c, const char *case_id, json_t **out)
 {
-	json_t *o;
+	json_t *o = NULL;
 	if (case_load_brief(c, case_id, &o))
 		return -1;
 	json_object_set_new(o, "touchpoints",
@@ -429,16 +425,12 @@ static int cs_offer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 int offer_view(svc_ctx *c, const char *offer_id, json_t **out)
 {
-	db_res *r;
-	if (db_query(c->db, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(offer_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		*out = offer_row(c, r);
-	db_res_free(r);
-	if (rc != 1)
+	json_t *o = svc_one_row(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND id = ?", offer_id, offer_row);
+	if (!o)
+		return -1;
+	if (json_is_null(o))
 		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
+	*out = o;
 	return 0;
 }
 

@@ -147,6 +147,25 @@ int person_depth(svc_ctx *c, const char *person_id)
 	return depth;
 }
 
+json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
+{
+	db_res *r;
+	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r);
+	if (rc != DB_OK) {
+		svc_db_err(c, rc);
+		return NULL;
+	}
+	rc = db_next(r);
+	json_t *o = rc == 1 ? row(c, r) : json_null();
+	db_res_free(r);
+	if (rc < 0) {
+		json_decref(o);
+		svc_db_err(c, rc);
+		return NULL;
+	}
+	return o;
+}
+
 int svc_require_role(svc_ctx *c, int allow_mask)
 {
 	if (c->actor.role == ROLE_SYSTEM || (allow_mask & ROLEBIT(c->actor.role)))

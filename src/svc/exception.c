@@ -112,15 +112,8 @@ static json_t *action_row(svc_ctx *c, db_res *r)
 
 static json_t *action_json(svc_ctx *c, const char *id)
 {
-	db_res *r;
-	json_t *o = json_null();
-	if (id && db_query(c->db, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
-		if (db_next(r) == 1)
-			o = action_row(c, r);
-		db_res_free(r);
-	}
-	return o;
+	json_t *o = id ? svc_one_row(c, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND id = ?", id, action_row) : NULL;
+	return o ? o : json_null();
 }
 
 static json_t *actions_of_case(svc_ctx *c, const char *case_id)

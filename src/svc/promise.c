@@ -59,15 +59,8 @@ static json_t *promise_row(svc_ctx *c, db_res *r)
 
 json_t *promise_json(svc_ctx *c, const char *promise_id)
 {
-	db_res *r;
-	json_t *o = json_null();
-	if (db_query(c->db, "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r) != DB_OK)
-		return o;
-	if (db_next(r) == 1)
-		o = promise_row(c, r);
-	db_res_free(r);
-	return o;
+	json_t *o = svc_one_row(c, "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.id = ?", promise_id, promise_row);
+	return o ? o : json_null();
 }
 
 struct promise_state {

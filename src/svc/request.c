@@ -84,15 +84,8 @@ static json_t *request_row(svc_ctx *c, db_res *r)
 
 json_t *request_json(svc_ctx *c, const char *request_id)
 {
-	db_res *r;
-	json_t *o = json_null();
-	if (db_query(c->db, "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(request_id)), &r) != DB_OK)
-		return o;
-	if (db_next(r) == 1)
-		o = request_row(c, r);
-	db_res_free(r);
-	return o;
+	json_t *o = svc_one_row(c, "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.id = ?", request_id, request_row);
+	return o ? o : json_null();
 }
 
 struct req_state {

@@ -112,6 +112,11 @@ json_t *svc_col_time(db_res *r, int col);
 /* Load a person's summary {id, name, role, team, level} as JSON (null if not found). */
 json_t *svc_person_brief(svc_ctx *c, const char *person_id);
 
+/* Run sql (binding the actor's organization, then id) and turn its first row into JSON with row.
+ * Returns that object, JSON null when there is no row, or NULL (c->err set) on a storage error. */
+typedef json_t *(*svc_row_fn)(svc_ctx *c, db_res *r);
+json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row);
+
 /* The person's level: how many managers stand above them (0 = top of the reporting line). */
 int person_depth(svc_ctx *c, const char *person_id);
 
