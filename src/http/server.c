@@ -434,16 +434,16 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 			rc = -1;
 		}
 	} else if (!(rt->flags & R_PUBLIC)) {
-		int from_cookie;
-		const char *tok = credentials(con, &from_cookie);
+		int via_cookie;
+		const char *tok = credentials(con, &via_cookie);
 		if (!tok || strlen(tok) > 200) {
 			rc = err_set(&c.err, ERR_UNAUTHORIZED, "unauthenticated", NULL, "sign in first");
-		} else if (auth_resolve(&c, tok, session_id, csrf, &from_cookie) == 0) {
+		} else if (auth_resolve(&c, tok, session_id, csrf) == 0) {
 			c.session_id = session_id;
 			str_copy(q->person, sizeof q->person, c.actor.person_id);
+			/* whatever rides in the cookie, the browser sends by itself: unsafe methods need the CSRF token */
 			const char *sent = header(con, "X-CSRF-Token");
-			if (!is_get && from_cookie && credentials(con, &from_cookie) && from_cookie &&
-			    (!sent || !token_equal(sent, csrf)))
+			if (!is_get && via_cookie && (!sent || !*csrf || !token_equal(sent, csrf)))
 				rc = err_set(&c.err, ERR_FORBIDDEN, "csrf", NULL,
 					     "cookie sessions must send the X-CSRF-Token header from sign-in");
 		} else {

@@ -10,7 +10,7 @@
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
-int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE], int *is_cookie_kind)
+int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
 {
 	char h[TOKEN_HASH_SIZE];
 	db_res *r;
@@ -28,7 +28,6 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		str_copy(session_id, ID_SIZE, db_text(r, 1));
 		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
 		str_copy(csrf, TOKEN_SIZE, db_text(r, 3));
-		*is_cookie_kind = strcmp(db_text(r, 4), "session") == 0;
 		role_parse(db_text(r, 5), &c->actor.role);
 		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
 		str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 7));

@@ -4,8 +4,8 @@
 #include "svc/svc.h"
 
 /* Find the live session or API token behind `token` and fill c->actor.  session_id and csrf
- * receive the session's id and CSRF token; *is_cookie_kind is 1 for sign-in sessions.
+ * receive the session's id and CSRF token ("" for API tokens).
  * Returns 0, or -1 with ERR_UNAUTHORIZED. */
-int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE], int *is_cookie_kind);
+int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE]);
 
 #endif
