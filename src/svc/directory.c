@@ -28,6 +28,15 @@ int dir_hours_ok(svc_ctx *c, json_t *hours)
 	return 0;
 }
 
+int dir_location_input_ok(svc_ctx *c, json_t *in)
+{
+	json_t *hours = json_object_get(in, "hours");
+	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
+		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			       "unknown time zone (use an IANA name such as America/Chicago)");
+	return hours ? dir_hours_ok(c, hours) : 0;
+}
+
 int dir_location_open(const char *hours_json, const char *holidays_csv, const tz_zone *z, int64_t at)
 {
 	int64_t s = tz_floordiv(at, 1000);
@@ -90,12 +99,9 @@ static int loc_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char id[ID_SIZE];
 	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)) || svc_location_ref(c, p[0], "id", id))
 		return -1;
-	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
-			       "unknown time zone (use an IANA name such as America/Chicago)");
-	json_t *hours = json_object_get(in, "hours");
-	if (hours && dir_hours_ok(c, hours))
+	if (dir_location_input_ok(c, in))
 		return -1;
+	json_t *hours = json_object_get(in, "hours");
 	char *hours_txt = hours ? json_dumps(hours, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc = db_exec(c->db,
 			 "UPDATE locations SET name = COALESCE(?, name), tz = COALESCE(?, tz), address = COALESCE(?, address), "

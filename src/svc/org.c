@@ -5,6 +5,7 @@
 #include "base/password.h"
 #include "base/util.h"
 #include "store/event.h"
+#include "svc/directory.h"
 #include "svc/resources.h"
 
 static int slug_ok(const char *s)
@@ -153,30 +154,16 @@ static int team_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static int tz_ok(const char *tz)
-{
-	/* A time zone name is valid when the system's zoneinfo has it. */
-	if (!*tz || strstr(tz, "..") || tz[0] == '/')
-		return 0;
-	char *path = xasprintf("/usr/share/zoneinfo/%s", tz);
-	FILE *f = fopen(path, "rb");
-	free(path);
-	if (!f)
-		return strcmp(tz, "UTC") == 0;
-	fclose(f);
-	return 1;
-}
-
 static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE];
 	const char *tz = in_str(in, "tz") ? in_str(in, "tz") : "UTC";
 	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
 		return -1;
-	if (!tz_ok(tz))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz", "unknown time zone (use an IANA name such as America/Chicago)");
+	if (dir_location_input_ok(c, in))
+		return -1;
 	json_t *hours = json_object_get(in, "hours");
-	char *hours_txt = json_dumps(hours ? hours : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char *hours_txt = hours ? json_dumps(hours, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
 	id_new(id, "loc", c->now);
 	int rc = db_exec(c->db,
 			 "INSERT INTO locations (org_id, id, name, tz, address, hours, created_at) VALUES (?,?,?,?,?,?,?)",
