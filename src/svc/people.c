@@ -171,6 +171,37 @@ static int p_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* Would this change take away someone's admin role or sign-in (role other than admin, or
+ * active: false)? */
+static int takes_admin_away(json_t *in)
+{
+	const char *role = in_str(in, "role");
+	return (role && strcmp(role, "admin") != 0) || json_is_false(json_object_get(in, "active"));
+}
+
+/* An organization always keeps an active admin, or nobody could ever change its people again.
+ * Changes that take an admin away first lock the organization's row, so two admins demoting each
+ * other at once are serialized (PostgreSQL) and the second sees the first.  Then, after the
+ * change, at least one active admin must be left: else -1 with 409 "last_admin". */
+static int lock_org(svc_ctx *c)
+{
+	int rc = db_exec(c->db, "UPDATE orgs SET slug = slug WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int admin_left(svc_ctx *c)
+{
+	int64_t n = 0;
+	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM people WHERE org_id = ? AND role = 'admin' AND active = 1",
+			       DB_ARGS(DB_TXT(c->actor.org_id)), &n, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n == 0)
+		return err_set(&c->err, ERR_CONFLICT, "last_admin", NULL,
+			       "this is the organization's last active admin: make someone else an admin first");
+	return 0;
+}
+
 static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], team[ID_SIZE], loc[ID_SIZE], mgr[ID_SIZE];
@@ -180,6 +211,9 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (*mgr && manager_loop(c, id, mgr))
 		return err_set(&c->err, ERR_RULE, "manager_loop", "manager", "that would make a loop in the reporting line");
+	int guard = takes_admin_away(in);
+	if (guard && lock_org(c))
+		return -1;
 	int rc = db_exec(c->db,
 			 "UPDATE people SET name = COALESCE(?, name), phone = COALESCE(?, phone), role = COALESCE(?, role), "
 			 "title = COALESCE(?, title), team_id = COALESCE(?, team_id), location_id = COALESCE(?, location_id), "
@@ -193,6 +227,8 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	svc_cache_forget(c);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (guard && admin_left(c))
+		return -1;
 	if (svc_event(c, "person.updated", "person", id, NULL, json_deep_copy(in)))
 		return -1;
 	*out = people_json(c, id);

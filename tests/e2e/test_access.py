@@ -48,5 +48,29 @@ def test_location_create_validates_like_patch():
         eq(admin.ok("POST", "/api/v1/locations", {"name": "Store 100"}, status=201)["tz"], "UTC", "the default is UTC")
 
 
+def test_last_admin_cannot_step_down():
+    """Item 15: the last active admin can neither demote nor deactivate themself (409 last_admin)."""
+    with Server(demo=True) as s:
+        admin = s.login(ADMIN, V)
+        me = admin.ok("GET", "/api/v1/me")
+        for change in ({"role": "leader"}, {"active": False}, {"role": "support", "active": False}):
+            r = admin.patch("/api/v1/people/" + me["id"], change)
+            eq((r.status, err_code(r)), (409, "last_admin"), "the last admin can't %r" % change)
+        after = admin.ok("GET", "/api/v1/people/" + me["id"])
+        eq((after["role"], after["active"]), ("admin", True), "nothing changed")
+        eq(admin.patch("/api/v1/people/" + me["id"], {"title": "Owner"}).status, 200, "other changes still work")
+        # with a second active admin, one may step down; then the other is the last
+        dana = admin.ok("PATCH", "/api/v1/people/" + DANA, {"role": "admin"})
+        admin.ok("PATCH", "/api/v1/people/" + me["id"], {"role": "leader"})
+        second = s.login(DANA, V)
+        r = second.patch("/api/v1/people/" + dana["id"], {"active": False})
+        eq((r.status, err_code(r)), (409, "last_admin"), "now Dana is the last admin")
+        second.ok("PATCH", "/api/v1/people/" + me["id"], {"role": "admin"})
+        second.ok("PATCH", "/api/v1/people/" + dana["id"], {"role": "supervisor"})
+        eq(second.get("/api/v1/people").status, 200, "a demoted admin still signs in")
+        code, _, _ = run_cli("person", "update", ADMIN, "--role", "frontline", db=s.db, as_=ADMIN, check=False)
+        eq(code, 5, "the command line refuses it too (exit 5: conflicting state)")
+
+
 if __name__ == "__main__":
     run_module(globals())
