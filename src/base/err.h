@@ -25,9 +25,10 @@ typedef struct fl_err {
 	char code[48];
 	char field[64];
 	char message[256];
+	int retry_after_s; /* > 0: when to try again, in seconds (HTTP: the Retry-After header); err_set clears it */
 } fl_err;
 
-#define FL_ERR_INIT {ERR_NONE, "", "", ""}
+#define FL_ERR_INIT {ERR_NONE, "", "", "", 0}
 
 /* Fill err and return -1.  field may be NULL. */
 int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field, const char *fmt, ...)

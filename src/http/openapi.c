@@ -135,6 +135,10 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(resp, "401", error_ref("wrong credentials, or a used or expired link"));
 		json_object_set_new(resp, "429", error_ref("too many attempts"));
 	}
+	if (r->flags & R_PASSWORD) {
+		json_object_set_new(resp, "429", error_ref("too many failed password checks: wait Retry-After seconds"));
+		json_object_set_new(resp, "503", error_ref("too many password checks at once: retry after Retry-After seconds"));
+	}
 	return op;
 }
 

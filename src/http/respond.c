@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,8 @@ void http_security_headers(struct MHD_Response *r, int is_api)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 }
 
-enum MHD_Result http_json(struct MHD_Connection *con, int status, json_t *body, const char *set_cookie,
-			  const char *request_id)
+static enum MHD_Result queue_json(struct MHD_Connection *con, int status, json_t *body, const char *set_cookie,
+				   const char *request_id, int retry_after_s)
 {
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
@@ -34,9 +35,20 @@ enum MHD_Result http_json(struct MHD_Connection *con, int status, json_t *body, 
 		MHD_add_response_header(r, "Set-Cookie", set_cookie);
 	if (request_id)
 		MHD_add_response_header(r, "X-Request-Id", request_id);
+	if (retry_after_s > 0) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", retry_after_s);
+		MHD_add_response_header(r, "Retry-After", v);
+	}
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+enum MHD_Result http_json(struct MHD_Connection *con, int status, json_t *body, const char *set_cookie,
+			  const char *request_id)
+{
+	return queue_json(con, status, body, set_cookie, request_id, 0);
 }
 
 enum MHD_Result http_error(struct MHD_Connection *con, const fl_err *err, const char *request_id)
@@ -44,5 +56,6 @@ enum MHD_Result http_error(struct MHD_Connection *con, const fl_err *err, const 
 	json_t *e = json_pack("{s:s,s:s}", "code", err->code[0] ? err->code : "error", "message", err->message);
 	if (err->field[0])
 		json_object_set_new(e, "field", json_string(err->field));
-	return http_json(con, err_http_status(err->kind), json_pack("{s:o}", "error", e), NULL, request_id);
+	return queue_json(con, err_http_status(err->kind), json_pack("{s:o}", "error", e), NULL, request_id,
+			  err->retry_after_s);
 }

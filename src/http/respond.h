@@ -10,7 +10,7 @@ void http_security_headers(struct MHD_Response *r, int is_api);
 /* Queue a JSON body (stolen) with status; returns the MHD result. */
 enum MHD_Result http_json(struct MHD_Connection *con, int status, json_t *body, const char *set_cookie,
 			  const char *request_id);
-/* Queue {"error":{code,message,field}} for err. */
+/* Queue {"error":{code,message,field}} for err (with Retry-After when err->retry_after_s > 0). */
 enum MHD_Result http_error(struct MHD_Connection *con, const fl_err *err, const char *request_id);
 /* Static files of the web UI compiled into the binary (http/static.c); MHD_NO when none. */
 enum MHD_Result http_static(struct MHD_Connection *con, const char *url, int *status);

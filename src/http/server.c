@@ -19,6 +19,7 @@
 #include "base/password.h"
 #include "base/ratelimit.h"
 #include "base/util.h"
+#include "http/clientaddr.h"
 #include "http/respond.h"
 #include "store/pool.h"
 #include "svc/auth.h"
@@ -34,8 +35,7 @@ struct server {
 	const struct serve_opts *o;
 	db_pool *pool;
 	fl_clock clock;
-	ratelimit *login_limit; /* 5 failed sign-ins per account in 15 minutes */
-	ratelimit *ip_limit;    /* 50 per client address in 15 minutes */
+	ratelimit_gate *signin_gate; /* password checks at once (base/ratelimit.h) */
 	volatile sig_atomic_t stop;
 	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
 	struct writer *writer;   /* group commit (SQLite); NULL on PostgreSQL */
@@ -395,16 +395,10 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 
 	db *d = db_pool_take(s->pool);
 	svc_ctx c = {.db = d, .clock = &s->clock, .now = clock_now(&s->clock), .test_clock = s->o->test_clock,
-		     .login_limit = s->login_limit, .ip_limit = s->ip_limit};
+		     .signin_gate = s->signin_gate};
 	char session_id[ID_SIZE] = "", csrf[TOKEN_SIZE] = "", ip[64] = "";
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		if (ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
-		else if (ci->client_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
-		c.client_ip = ip;
-	}
+	http_client_addr(con, s->o->trusted_proxies, ip, sizeof ip);
+	c.client_ip = *ip ? ip : NULL;
 	enum MHD_Result ret;
 	json_t *out = NULL;
 	int status = rt->status, rc = 0, replay = 0;
@@ -738,8 +732,7 @@ int http_serve(const struct serve_opts *o)
 			return 1;
 		}
 	}
-	s.login_limit = ratelimit_new(5, 15 * FL_MIN_MS);
-	s.ip_limit = ratelimit_new(50, 15 * FL_MIN_MS);
+	s.signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads));
 	pthread_mutex_init(&s.tick_mu, NULL);
 	password_dummy_hash();
 
@@ -777,8 +770,7 @@ int http_serve(const struct serve_opts *o)
 	MHD_stop_daemon(daemon);
 	writer_stop(s.writer);
 	db_pool_close(s.pool);
-	ratelimit_free(s.login_limit);
-	ratelimit_free(s.ip_limit);
+	ratelimit_gate_free(s.signin_gate);
 	pthread_mutex_destroy(&s.tick_mu);
 	fprintf(stderr, "{\"stopped\":true}\n");
 	return 0;

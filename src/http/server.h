@@ -13,6 +13,7 @@ struct serve_opts {
 	int max_connections;
 	int timeout_s;
 	const char *cookie_flags; /* extra cookie attributes, e.g. "; Secure" behind TLS */
+	const char *trusted_proxies; /* addresses / CIDR ranges whose X-Forwarded-For is believed (base/netaddr.h); NULL = none */
 };
 
 /* Runs until SIGINT/SIGTERM.  Returns a process exit code. */

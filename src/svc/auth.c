@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "svc/auth.h"
 #include "svc/resources.h"
+#include "svc/throttle.h"
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
@@ -69,77 +70,114 @@ static int new_session(svc_ctx *c, const char *kind, const char *name, int64_t t
 	return 0;
 }
 
-static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+int auth_password_ok(svc_ctx *c, const char *hash, const char *password, int *ok)
 {
-	const char *slug = in_str(in, "org"), *pw = in_str(in, "password");
-	char *email = str_lower(in_str(in, "email"));
-	char *key = xasprintf("%s|%s", slug, email);
-	char hash[PASSWORD_HASH_SIZE] = "";
-	int active = 0, ret = -1;
-	db_res *r;
+	if (c->signin_gate && !ratelimit_gate_enter(c->signin_gate)) {
+		err_set(&c->err, ERR_UNAVAILABLE, "signin_busy", NULL, "too many sign-ins at once: try again in a second");
+		c->err.retry_after_s = 1;
+		return -1;
+	}
+	/* the same work whether the person exists or not */
+	*ok = password_verify(*hash ? hash : password_dummy_hash(), password) && *hash;
+	if (c->signin_gate)
+		ratelimit_gate_leave(c->signin_gate);
+	return 0;
+}
 
-	if ((c->login_limit && !ratelimit_allowed(c->login_limit, key, c->now)) ||
-	    (c->ip_limit && c->client_ip && !ratelimit_allowed(c->ip_limit, c->client_ip, c->now))) {
-		err_set(&c->err, ERR_TOO_MANY, "too_many_attempts", NULL, "too many failed sign-ins; wait 15 minutes");
-		goto cleanup;
-	}
-	if (db_query(c->db,
-		     "SELECT o.id, p.id, p.password_hash, p.active, p.role, p.team_id, p.name FROM orgs o "
-		     "JOIN people p ON p.org_id = o.id WHERE o.slug = ? AND p.email = ?",
-		     DB_ARGS(DB_TXT(slug), DB_TXT(email)), &r) != DB_OK) {
-		svc_db_err(c, DB_ERROR);
-		goto cleanup;
-	}
-	if (db_next(r) == 1) {
+/* The organization behind slug (org_id "" when none) and, when it has a person with this email,
+ * c->actor, their password hash and whether they are active.  0 or -1 (err set). */
+static int signin_account(svc_ctx *c, const char *slug, const char *email, char org_id[ID_SIZE],
+			  char hash[PASSWORD_HASH_SIZE], int *active)
+{
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT o.id, p.id, p.password_hash, p.active, p.role, p.team_id FROM orgs o "
+			  "LEFT JOIN people p ON p.org_id = o.id AND p.email = ? WHERE o.slug = ?",
+			  DB_ARGS(DB_TXT(email), DB_TXT(slug)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		str_copy(org_id, ID_SIZE, db_text(r, 0));
 		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
 		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
-		str_copy(hash, sizeof hash, db_text(r, 2));
-		active = (int)db_int(r, 3);
+		str_copy(hash, PASSWORD_HASH_SIZE, db_text(r, 2));
+		*active = (int)db_int(r, 3);
 		role_parse(db_text(r, 4), &c->actor.role);
 		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
 	}
 	db_res_free(r);
-	/* the same work and the same answer whether the person exists or not */
-	int ok = password_verify(*hash ? hash : password_dummy_hash(), pw) && *hash && active;
-	if (!ok) {
-		if (c->login_limit)
-			ratelimit_fail(c->login_limit, key, c->now);
-		if (c->ip_limit && c->client_ip)
-			ratelimit_fail(c->ip_limit, c->client_ip, c->now);
-		err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "wrong organization, email or password");
-		goto cleanup;
-	}
-	if (c->login_limit)
-		ratelimit_reset(c->login_limit, key);
+	return rc < 0 ? svc_db_err(c, DB_ERROR) : 0;
+}
+
+/* A new sign-in session for c->actor in its own transaction (retried when the database is busy);
+ * the person's expired sessions go in the same transaction. */
+static int signin_session(svc_ctx *c, json_t **out)
+{
 	for (int attempt = 0; attempt < 5; attempt++) {
 		if (db_begin(c->db, 1) != DB_OK) {
 			svc_db_err(c, DB_RETRY);
 			continue;
 		}
 		json_t *s = NULL;
-		if (new_session(c, "session", "sign-in", SESSION_TTL, &s)) {
+		int rc = db_exec(c->db, "DELETE FROM sessions WHERE org_id = ? AND person_id = ? AND expires_at < ?",
+				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(c->now)), NULL);
+		if (rc != DB_OK || new_session(c, "session", "sign-in", SESSION_TTL, &s)) {
+			if (rc != DB_OK)
+				svc_db_err(c, rc);
 			db_rollback(c->db);
-			goto cleanup;
+			return -1;
 		}
-		int rc = db_commit(c->db);
+		rc = db_commit(c->db);
 		if (rc == DB_RETRY) {
 			json_decref(s);
 			continue;
 		}
 		if (rc != DB_OK) {
 			json_decref(s);
-			svc_db_err(c, rc);
-			goto cleanup;
+			return svc_db_err(c, rc);
 		}
 		json_object_set_new(s, "person", svc_person_brief(c, c->actor.person_id));
 		*out = s;
-		ret = 0;
-		break;
+		return 0;
 	}
+	return -1;
+}
+
+static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	const char *slug = in_str(in, "org");
+	char *email = str_lower(in_str(in, "email"));
+	char org_id[ID_SIZE] = "", hash[PASSWORD_HASH_SIZE] = "";
+	int active = 0, ok = 0, ret = -1;
+	struct throttle t;
+
+	if (signin_account(c, slug, email, org_id, hash, &active))
+		goto cleanup;
+	throttle_init(&t, org_id, slug, email, c->client_ip);
+	if (throttle_check(c, &t) || auth_password_ok(c, hash, in_str(in, "password"), &ok))
+		goto cleanup;
+	if (!ok || !active) {
+		if (throttle_fail(c, &t) == 0)
+			err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "wrong organization, email or password");
+		goto cleanup;
+	}
+	if (throttle_clear(c, &t) == 0)
+		ret = signin_session(c, out);
 cleanup:
 	free(email);
-	free(key);
 	return ret;
+}
+
+int auth_tick(svc_ctx *c, json_t *summary)
+{
+	int64_t n = 0;
+	int rc = db_exec(c->db, "DELETE FROM sessions WHERE expires_at < ?", DB_ARGS(DB_INT(c->now)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n)
+		json_object_set_new(summary, "sessions_deleted", json_integer(n));
+	return 0;
 }
 
 static int logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -230,7 +268,7 @@ static const struct in_field TOKEN[] = {
 const struct route auth_routes[] = {
 	{"POST", "/api/v1/auth/login", login, LOGIN, 200,
 	 "Sign in: returns a session token (also set as an HttpOnly cookie) and a CSRF token", "Session", NULL,
-	 R_PUBLIC | R_SESSION | R_OWN_TX},
+	 R_PUBLIC | R_SESSION | R_OWN_TX | R_PASSWORD},
 	{"POST", "/api/v1/auth/logout", logout, NULL, 200, "Sign out: ends this session", NULL, NULL, R_LOGOUT},
 	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Person", NULL, 0},
 	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", 0},

@@ -1,6 +1,7 @@
 /* The registry: every resource's routes, every case view part, hook and scheduler part.
  * A new capability adds its table and functions here and nowhere else. */
 #include "base/util.h"
+#include "svc/auth.h"
 #include "svc/case.h"
 #include "svc/directory.h"
 #include "svc/exception.h"
@@ -8,6 +9,7 @@
 #include "svc/portal.h"
 #include "svc/promise.h"
 #include "svc/resources.h"
+#include "svc/throttle.h"
 #include "svc/tick.h"
 
 extern const struct route clock_routes[];
@@ -53,6 +55,7 @@ static const tick_fn TICK_PARTS[] = {
 	exception_tick,
 	review_tick, voice_tick,
 	oncall_tick,
+	auth_tick, throttle_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }

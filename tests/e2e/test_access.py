@@ -20,6 +20,37 @@ def err_code(r):
     return (r.json or {}).get("error", {}).get("code")
 
 
+def login(s, email, password=PASSWORD, addr=None, org=V):
+    """One sign-in attempt, optionally as if forwarded for addr by a proxy."""
+    h = {"X-Forwarded-For": addr} if addr else None
+    return Client(s).request("POST", "/api/v1/auth/login", {"org": org, "email": email, "password": password},
+                             headers=h)
+
+
+def retry_after(r):
+    return int(r.headers.get("Retry-After", "0"))
+
+
+def fnv1a(text):
+    h = 2166136261
+    for b in text.encode():
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def colliding_emails(victim_key, n):
+    """Made-up emails whose sign-in counter key lands on the victim's slot of the old fixed
+    4096-slot table (FNV-1a, 8 probes): enough of them used to push the victim's counter out."""
+    slot = fnv1a(victim_key) % 4096
+    out, i = [], 0
+    while len(out) < n:
+        e = "made-up-%d@vendor-co.example" % i
+        if fnv1a(V + "|" + e) % 4096 == slot:
+            out.append(e)
+        i += 1
+    return out
+
+
 def location_count(client):
     return len(client.ok("GET", "/api/v1/locations")["items"])
 
@@ -70,6 +101,124 @@ def test_last_admin_cannot_step_down():
         eq(second.get("/api/v1/people").status, 200, "a demoted admin still signs in")
         code, _, _ = run_cli("person", "update", ADMIN, "--role", "frontline", db=s.db, as_=ADMIN, check=False)
         eq(code, 5, "the command line refuses it too (exit 5: conflicting state)")
+
+
+def test_signin_counters_cannot_be_evicted():
+    """Item 3: failed sign-ins on made-up emails can't push a victim's counter out."""
+    with Server(demo=True) as s:
+        for i in range(5):
+            eq(login(s, DANA, "guess-%d" % i).status, 401, "a wrong password")
+        r = login(s, DANA)
+        eq((r.status, err_code(r)), (429, "too_many_attempts"), "after 5 failures even the right password waits")
+        check(retry_after(r) >= 1, "and the answer says when to try again: %r" % r.headers.get("Retry-After"))
+        for e in colliding_emails(V + "|" + DANA, 12):
+            s.advance(ms=1)  # each made-up counter is newer than Dana's (the old table evicted the oldest)
+            login(s, e, "x" * 12)
+        r = login(s, DANA)
+        eq((r.status, err_code(r)), (429, "too_many_attempts"), "a dozen made-up emails did not evict Dana's counter")
+
+
+def test_signin_slows_guessing_without_lockout():
+    """Item 3: delays grow with each failure per account and per address, and a correct password
+    after the delay works: nobody is locked out, not even behind a guesser's address."""
+    with Server(demo=True) as s:
+        for i in range(5):
+            login(s, DANA, "guess-%d" % i)
+        waits = []
+        for i in range(4):
+            r = login(s, DANA, "guess-again")
+            eq(r.status, 429, "an attempt before the allowed time is refused (and counts nothing)")
+            waits.append(retry_after(r))
+            s.advance(ms=retry_after(r) * 1000)
+            eq(login(s, DANA, "guess-%d" % (10 + i)).status, 401, "after the wait the password is checked again")
+        check(waits == sorted(waits) and waits[-1] >= 4 * waits[0], "the delay grows: %r" % waits)
+        r = login(s, DANA)
+        s.advance(ms=retry_after(r) * 1000)
+        eq(login(s, DANA).status, 200, "after the wait the right password works")
+        eq(login(s, DANA, "one typo").status, 401, "a success starts the account's count again...")
+        eq(login(s, DANA).status, 200, "...so one typo costs no wait")
+        # many accounts from one address: the address is slowed, not shut (at most a minute)
+        for i in range(25):
+            login(s, "spray-%d@vendor-co.example" % i, "x" * 12)
+        r = login(s, PAT)
+        eq((r.status, err_code(r)), (429, "too_many_attempts"), "a spraying address waits, whoever signs in")
+        check(1 <= retry_after(r) <= 60, "for at most a minute: %r" % r.headers.get("Retry-After"))
+        s.advance(ms=retry_after(r) * 1000)
+        eq(login(s, PAT).status, 200, "then Pat signs in")
+
+
+def test_trusted_proxies():
+    """Item 3: X-Forwarded-For is believed only from the configured proxy addresses."""
+    with Server(demo=True) as s:
+        for i in range(5):
+            login(s, DANA, "guess-%d" % i, addr="198.51.100.1")
+        eq(login(s, DANA, addr="198.51.100.2").status, 429, "without trusted proxies the header is ignored")
+    with Server(demo=True, extra_args=["--trusted-proxies", "127.0.0.1, 10.0.0.0/8"]) as s:
+        for i in range(5):
+            login(s, DANA, "guess-%d" % i, addr="198.51.100.1")
+        eq(login(s, DANA, addr="198.51.100.1").status, 429, "the guessing address waits")
+        eq(login(s, DANA, addr="198.51.100.2").status, 200, "Dana from her own address does not")
+        eq(login(s, DANA, addr="1.1.1.1, 198.51.100.1").status, 429,
+           "a client can't pick its address: only the entry our proxy added counts")
+        # guessing one account from many addresses: the account is slowed (at most a minute), not locked
+        for i in range(25):
+            login(s, PAT, "guess-%d" % i, addr="203.0.113.%d" % i)
+        r = login(s, PAT, addr="192.0.2.1")
+        eq((r.status, err_code(r)), (429, "too_many_attempts"), "a guessed-at account waits from anywhere")
+        check(1 <= retry_after(r) <= 60, "for at most a minute: %r" % r.headers.get("Retry-After"))
+        s.advance(ms=retry_after(r) * 1000)
+        eq(login(s, PAT, addr="192.0.2.1").status, 200, "then Pat signs in")
+    code, _, err = run_cli("serve", "--db", "/nonexistent.db", "--trusted-proxies", "localhost", check=False,
+                           json_out=False)
+    eq(code, 2, "a trusted-proxy list that is not addresses stops the server from starting: " + err)
+
+
+def test_signin_flood_keeps_server_responsive():
+    """Item 3: a flood of valid sign-ins can't take every worker: password checks run a few at a
+    time, the others are answered at once with 503 signin_busy and Retry-After."""
+    import threading
+    import time
+    with Server(demo=True, threads=4) as s:
+        statuses, lock, stop = {}, threading.Lock(), time.time() + 3
+        busy = []
+
+        def flood():
+            while time.time() < stop:
+                r = login(s, CHRIS)
+                with lock:
+                    statuses[r.status] = statuses.get(r.status, 0) + 1
+                    if r.status == 503 and not busy:
+                        busy.append(r)
+
+        ts = [threading.Thread(target=flood) for _ in range(8)]
+        for t in ts:
+            t.start()
+        health = []
+        while time.time() < stop:
+            t0 = time.time()
+            eq(Client(s).get("/healthz").status, 200, "health answers during the flood")
+            health.append(time.time() - t0)
+            time.sleep(0.05)
+        for t in ts:
+            t.join()
+        eq(set(statuses) - {200, 503}, set(), "every sign-in succeeds or is told to retry: %r" % statuses)
+        check(statuses.get(200, 0) > 0 and busy, "some sign in, the rest are turned away: %r" % statuses)
+        if busy:
+            eq((err_code(busy[0]), retry_after(busy[0])), ("signin_busy", 1), "busy, retry in a second")
+        health.sort()
+        print("  healthz during the flood: median %.1f ms, max %.1f ms; sign-ins %r"
+              % (health[len(health) // 2] * 1000, health[-1] * 1000, statuses))
+
+
+def test_expired_sessions_are_deleted():
+    """Item 3: the scheduler deletes expired sessions, so floods of sign-ins don't pile up."""
+    with Server(demo=True) as s:
+        for _ in range(3):
+            s.login(CHRIS, V)
+        tick = s.advance(hours=13)["tick"]  # moving the clock runs a scheduler pass
+        check(tick.get("sessions_deleted", 0) >= 3, "the tick deleted the expired sessions: %r" % tick)
+        tick = Client(s).ok("POST", "/api/v1/test/clock", {"tick": True})["tick"]
+        eq(tick.get("sessions_deleted", 0), 0, "and there is nothing left to delete")
 
 
 if __name__ == "__main__":
