@@ -235,29 +235,6 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static int p_password(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
-{
-	char id[ID_SIZE], hash[PASSWORD_HASH_SIZE];
-	if (svc_person_ref(c, p[0], "id", id))
-		return -1;
-	if (strcmp(id, c->actor.person_id) != 0 && svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
-		return -1;
-	if (password_hash(in_str(in, "password"), hash))
-		fl_die("cannot hash password");
-	int rc = db_exec(c->db, "UPDATE people SET password_hash = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(hash), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	/* a new password ends every sign-in session of that person (API tokens stay) */
-	if (db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND person_id = ? AND kind = 'session' AND revoked_at IS NULL",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (svc_event(c, "person.password_set", "person", id, NULL, NULL))
-		return -1;
-	*out = json_pack("{s:s,s:b}", "id", id, "password_set", 1);
-	return 0;
-}
-
 #define PERSON_FIELDS(req)                                                                              \
 	{"name", IN_STR, req, 1, FL_MAX_NAME, NULL, "full name"},                                      \
 	{"phone", IN_STR, 0, 0, FL_MAX_PHONE, NULL, "phone number"},                                    \
@@ -285,17 +262,10 @@ static const struct in_field PERSON_LIST[] = {
 	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
-static const struct in_field PASSWORD_SET[] = {
-	{"password", IN_STR, 1, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "new password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
 const struct route people_routes[] = {
 	{"POST", "/api/v1/people", p_create, PERSON_CREATE, 201, "Add a person (admin)", "Person", "person add", 0},
 	{"GET", "/api/v1/people", p_list, PERSON_LIST, 200, "List or search people", "PersonList", "person list", 0},
 	{"GET", "/api/v1/people/{id}", p_show, NULL, 200, "Show a person (id or email)", "Person", "person show", 0},
 	{"PATCH", "/api/v1/people/{id}", p_update, PERSON_UPDATE, 200, "Change a person (admin)", "Person", "person update", 0},
-	{"POST", "/api/v1/people/{id}/password", p_password, PASSWORD_SET, 200, "Set a password (admin, or yourself)", NULL,
-	 "person password", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

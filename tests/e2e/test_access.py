@@ -221,5 +221,87 @@ def test_expired_sessions_are_deleted():
         eq(tick.get("sessions_deleted", 0), 0, "and there is nothing left to delete")
 
 
+def all_events(client):
+    out, after = [], 0
+    while True:
+        page = client.ok("GET", "/api/v1/events?after=%d&limit=500" % after)["items"]
+        if not page:
+            return out
+        out += page
+        after = page[-1]["seq"]
+
+
+def test_password_change_needs_current_password():
+    """Item 7: a stolen token can't change the password; guessing the current one through it is
+    slowed like sign-in; an admin's reset of someone else's password is allowed and recorded."""
+    with Server(demo=True) as s:
+        chris = s.login(CHRIS, V)
+        me = chris.ok("GET", "/api/v1/me")
+        stolen = Client(s, token=chris.ok("POST", "/api/v1/tokens", {"name": "script"}, status=201)["token"])
+        path = "/api/v1/people/%s/password" % me["id"]
+        r = stolen.post(path, {"password": "taken-over-123"})
+        eq((r.status, err_code(r), r.json["error"].get("field")), (400, "required", "current_password"),
+           "no current password -> refused")
+        r = stolen.post(path, {"password": "taken-over-123", "current_password": "a guess"})
+        eq((r.status, err_code(r)), (403, "wrong_password"), "a wrong current password -> refused")
+        eq(login(s, CHRIS).status, 200, "the password did not change")
+        for i in range(5):  # (the sign-in above cleared the account's count)
+            stolen.post(path, {"password": "taken-over-123", "current_password": "guess-%d" % i})
+        r = stolen.post(path, {"password": "taken-over-123", "current_password": PASSWORD})
+        eq((r.status, err_code(r)), (429, "too_many_attempts"), "guessing through a token is slowed like sign-in")
+        check(retry_after(r) >= 1, "with Retry-After")
+        s.advance(ms=retry_after(r) * 1000)
+        r = stolen.post(path, {"password": "my-new-password", "current_password": PASSWORD})
+        eq((r.status, r.json.get("reset")), (200, False), "with the current password the owner changes it")
+        eq(chris.get("/api/v1/me").status, 401, "the sign-in sessions ended")
+        eq(login(s, CHRIS, "my-new-password").status, 200, "the new password works")
+        admin = s.login(ADMIN, V)
+        pat_id = admin.ok("GET", "/api/v1/people/" + PAT)["id"]
+        r = s.login(DANA, V).post("/api/v1/people/%s/password" % pat_id, {"password": "dana-says-so"})
+        eq((r.status, err_code(r)), (403, "role_required"), "only an admin resets someone else's password")
+        r = admin.post("/api/v1/people/%s/password" % pat_id, {"password": "reset-by-admin"})
+        eq((r.status, r.json.get("reset")), (200, True), "an admin resets Pat's password without knowing it")
+        eq(login(s, PAT, "reset-by-admin").status, 200, "and Pat signs in with it")
+        kinds = [(e["kind"], e.get("entity_id")) for e in all_events(admin) if e["kind"].startswith("person.password")]
+        eq(kinds[-2:], [("person.password_set", me["id"]), ("person.password_reset", pat_id)],
+           "the own change and the admin's reset are recorded apart")
+        code, _, _ = run_cli("person", "password", CHRIS, "--password", "cli-password-1", db=s.db, as_=CHRIS,
+                             check=False)
+        eq(code, 2, "the command line asks for the current password too")
+
+
+def test_api_tokens_expire_and_can_be_listed_and_revoked():
+    """Item 7: tokens take an optional expiry; their owner and admins list and revoke them."""
+    with Server(demo=True) as s:
+        chris = s.login(CHRIS, V)
+        r = chris.post("/api/v1/tokens", {"name": "old", "expires_at": "2026-03-01T00:00:00Z"})
+        eq((r.status, err_code(r)), (400, "time_in_past"), "an expiry in the past is refused")
+        short = chris.ok("POST", "/api/v1/tokens", {"name": "an hour", "expires_at": "2026-03-02T16:00:00Z"}, status=201)
+        eq(short["expires_at"][:19], "2026-03-02T16:00:00", "the token says when it expires")
+        forever = chris.ok("POST", "/api/v1/tokens", {"name": "forever"}, status=201)
+        eq(forever["expires_at"], None, "without expires_at a token does not expire")
+        mine = {t["name"]: t for t in chris.ok("GET", "/api/v1/tokens")["items"]}
+        eq((mine["an hour"]["active"], mine["an hour"]["expires_at"][:19]), (True, "2026-03-02T16:00:00"),
+           "listed with its expiry")
+        eq(Client(s, token=short["token"]).get("/api/v1/me").status, 200, "it works before it expires")
+        s.advance(hours=2)
+        eq(Client(s, token=short["token"]).get("/api/v1/me").status, 401, "and not after")
+        eq(Client(s, token=forever["token"]).get("/api/v1/me").status, 200, "the other still works")
+        names = [t["name"] for t in chris.ok("GET", "/api/v1/tokens")["items"] if t["active"]]
+        eq(names, ["forever"], "only live tokens are active")
+        pat = s.login(PAT, V)
+        r = pat.get("/api/v1/tokens?person=" + CHRIS)
+        eq((r.status, err_code(r)), (403, "role_required"), "nobody else lists Chris's tokens...")
+        admin = s.login(ADMIN, V)
+        listed = admin.ok("GET", "/api/v1/tokens?person=" + CHRIS)["items"]
+        check(any(t["id"] == forever["id"] for t in listed), "...but an admin does")
+        admin.ok("POST", "/api/v1/tokens/%s/revoke" % forever["id"])
+        eq(Client(s, token=forever["token"]).get("/api/v1/me").status, 401, "and revokes it")
+        t = [x for x in chris.ok("GET", "/api/v1/tokens")["items"] if x["id"] == forever["id"]][0]
+        check(t["revoked_at"] and not t["active"], "the owner sees it revoked: %r" % t)
+        code, out, _ = run_cli("token", "list", "--person", CHRIS, db=s.db, as_=ADMIN)
+        check(any(x["id"] == forever["id"] for x in out["items"]), "the command line lists them too")
+
+
 if __name__ == "__main__":
     run_module(globals())
