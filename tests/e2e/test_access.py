@@ -303,5 +303,40 @@ def test_api_tokens_expire_and_can_be_listed_and_revoked():
         check(any(x["id"] == forever["id"] for x in out["items"]), "the command line lists them too")
 
 
+def test_unknown_nested_keys_are_refused():
+    """Item 17: unknown keys inside nested objects (answers[].respondent, raise_issue.raised_by,
+    layers[].windows[].x) are refused like unknown top-level keys, naming the path; nothing is stored."""
+    with Server(demo=True) as s:
+        admin, jo = s.login(ADMIN, V), s.login("jo@vendor-co.example", V)
+        survey = admin.ok("POST", "/api/v1/surveys", {"team": "Customer Care"})
+        path = "/api/v1/surveys/%s/responses" % survey["id"]
+        issues = len(jo.ok("GET", "/api/v1/system-issues")["items"])
+        r = jo.post(path, {"answers": [{"question": 1, "rating": 4}, {"question": 2, "rating": 2,
+                                                                        "respondent": "per_somebody_else"}]})
+        eq((r.status, err_code(r), r.json["error"].get("field")), (400, "unknown_field", "answers[1].respondent"),
+           "an unknown key inside an answer is refused")
+        r = jo.post(path, {"answers": [{"question": 2, "rating": 2}],
+                           "raise_issue": {"title": "Resend status missing", "raised_by": "per_somebody_else"}})
+        eq((r.status, err_code(r), r.json["error"].get("field")), (400, "unknown_field", "raise_issue.raised_by"),
+           "an unknown key inside raise_issue is refused")
+        r = jo.post(path, {"answers": [{"question": "two"}]})
+        eq((r.status, err_code(r), r.json["error"].get("field")), (400, "wrong_type", "answers[0].question"),
+           "nested types are checked too")
+        eq(len(jo.ok("GET", "/api/v1/system-issues")["items"]), issues, "no issue was raised")
+        ok = jo.ok("POST", path, {"answers": [{"question": 1, "rating": 4}]}, status=201)
+        check(ok["response_id"], "the same answer without the stray key is taken (nothing was stored before)")
+        rota = {"name": "Billing nights", "skill": "billing",
+                "layers": [{"members": [ADMIN], "windows": [{"days": ["mon"], "from": "18:00", "to": "22:00",
+                                                             "note": "x"}]}]}
+        r = admin.post("/api/v1/rotas", rota)
+        eq((r.status, err_code(r), r.json["error"].get("field")), (400, "unknown_field", "layers[0].windows[0].note"),
+           "at any depth")
+        doc = s.openapi()
+        body = doc["paths"]["/api/v1/surveys/{id}/responses"]["post"]["requestBody"]["content"]["application/json"]
+        item = body["schema"]["properties"]["answers"]["items"]
+        eq((item.get("additionalProperties"), sorted(item["properties"])), (False, ["question", "rating", "text"]),
+           "the API document describes the nested objects")
+
+
 if __name__ == "__main__":
     run_module(globals())

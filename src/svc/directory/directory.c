@@ -335,7 +335,7 @@ static const struct in_field LOCATION_PATCH[] = {
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone"},
 	{"address", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "postal address"},
 	{"region", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "region the location belongs to (e.g. us-central)"},
-	{"hours", IN_OBJ, 0, 0, 0, NULL, "opening hours by day: {\"mon\":\"09:00-17:00\",\"sat\":\"closed\"}"},
+	{"hours", IN_MAP, 0, 0, 0, NULL, "opening hours by day: {\"mon\":\"09:00-17:00\",\"sat\":\"closed\"}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field HOLIDAY[] = {

@@ -228,7 +228,7 @@ static const struct in_field LOCATION_CREATE[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "location name, unique in the organization"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone, default UTC"},
 	{"address", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "postal address"},
-	{"hours", IN_OBJ, 0, 0, 0, NULL, "opening hours, e.g. {\"mon\":\"09:00-20:00\"}"},
+	{"hours", IN_MAP, 0, 0, 0, NULL, "opening hours, e.g. {\"mon\":\"09:00-20:00\"}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -151,7 +151,7 @@ cleanup:
 }
 
 static const struct in_field PATCH[] = {
-	{"settings", IN_OBJ, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
+	{"settings", IN_MAP, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
