@@ -215,10 +215,14 @@ def test_expired_sessions_are_deleted():
     with Server(demo=True) as s:
         for _ in range(3):
             s.login(CHRIS, V)
+        login(s, DANA, "a typo")
         tick = s.advance(hours=13)["tick"]  # moving the clock runs a scheduler pass
         check(tick.get("sessions_deleted", 0) >= 3, "the tick deleted the expired sessions: %r" % tick)
         tick = Client(s).ok("POST", "/api/v1/test/clock", {"tick": True})["tick"]
         eq(tick.get("sessions_deleted", 0), 0, "and there is nothing left to delete")
+        eq(tick.get("signin_counters_forgotten", 0), 0, "a failure is remembered for a day...")
+        tick = s.advance(hours=12)["tick"]
+        check(tick.get("signin_counters_forgotten", 0) >= 1, "...then forgotten: %r" % tick)
 
 
 def all_events(client):

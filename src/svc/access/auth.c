@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "svc/access/auth.h"
 #include "svc/access/throttle.h"
+#include "svc/tick.h"
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
@@ -182,11 +183,13 @@ cleanup:
 int auth_tick(svc_ctx *c, json_t *summary)
 {
 	int64_t n = 0;
-	int rc = db_exec(c->db, "DELETE FROM sessions WHERE expires_at < ?", DB_ARGS(DB_INT(c->now)), &n);
+	int rc = db_exec(c->db,
+			 "DELETE FROM sessions WHERE (org_id, id) IN "
+			 "(SELECT org_id, id FROM sessions WHERE expires_at < ? ORDER BY expires_at LIMIT ?)",
+			 DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	if (n)
-		json_object_set_new(summary, "sessions_deleted", json_integer(n));
+	tick_count(summary, "sessions_deleted", n);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "base/ratelimit.h"
 #include "base/util.h"
+#include "svc/tick.h"
 
 /* Indexes into struct throttle's keys, with their rules. */
 enum { ACCOUNT, ACCOUNT_ADDRESS, ADDRESS };
@@ -110,11 +111,12 @@ int throttle_clear(svc_ctx *c, const struct throttle *t)
 int throttle_tick(svc_ctx *c, json_t *summary)
 {
 	int64_t n = 0;
-	int rc = db_exec(c->db, "DELETE FROM signin_throttle WHERE last_at < ? AND next_at < ?",
-			 DB_ARGS(DB_INT(c->now - FORGET_MS), DB_INT(c->now)), &n);
+	int rc = db_exec(c->db,
+			 "DELETE FROM signin_throttle WHERE (org_id, key) IN (SELECT org_id, key FROM signin_throttle "
+			 "WHERE last_at < ? AND next_at < ? ORDER BY last_at LIMIT ?)",
+			 DB_ARGS(DB_INT(c->now - FORGET_MS), DB_INT(c->now), DB_INT(TICK_BATCH)), &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	if (n)
-		json_object_set_new(summary, "signin_counters_forgotten", json_integer(n));
+	tick_count(summary, "signin_counters_forgotten", n);
 	return 0;
 }
