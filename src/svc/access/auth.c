@@ -24,6 +24,10 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
+	if (rc < 0) { /* a read error is not "no such session" */
+		db_res_free(r);
+		return svc_db_err(c, rc);
+	}
 	if (rc == 1 && db_int(r, 8)) {
 		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
 		str_copy(session_id, ID_SIZE, db_text(r, 1));
