@@ -51,9 +51,12 @@ static db *fresh(int n)
 
 static int verify(db *d, const char *org, int64_t *bad, int64_t *count, char *msg)
 {
-	*bad = 0;
-	*count = 0;
-	return event_verify(d, org, bad, count, msg, 256);
+	struct event_verdict v;
+	int rc = event_verify(d, org, NULL, &v);
+	*bad = v.bad_seq;
+	*count = v.events;
+	memcpy(msg, v.msg, sizeof v.msg);
+	return rc;
 }
 
 /* Run SQL through a separate raw connection. */
