@@ -185,9 +185,9 @@ struct lines {
  * the text, -1 for a line that is too long, unterminated or not split cleanly. */
 static int next_line(struct lines *l, char *tok[MAX_TOKENS])
 {
+	l->no++;
 	if (l->p == l->end)
 		return 0;
-	l->no++;
 	const char *nl = memchr(l->p, '\n', (size_t)(l->end - l->p));
 	if (!nl || (size_t)(nl - l->p) >= sizeof l->buf)
 		return -1;
