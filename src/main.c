@@ -20,7 +20,8 @@ static const struct command {
 	 "audit verify --db PATH [--org SLUG] [--checkpoint FILE --public-key FILE.pub]\n"
 	 "                            check the history hash chains (and that they still hold a signed checkpoint)\n"
 	 "  frontline audit keygen --key FILE        make the Ed25519 key pair that signs checkpoints\n"
-	 "  frontline audit checkpoint --db PATH --key FILE [--out FILE]   sign every organization's chain head"},
+	 "  frontline audit checkpoint --db PATH --key FILE [--previous FILE] [--out FILE]\n"
+	 "                            sign every organization's chain head (that still matches the previous checkpoint)"},
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
 	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},

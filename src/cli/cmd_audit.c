@@ -12,10 +12,10 @@
 #include "store/checkpoint.h"
 #include "store/event.h"
 
-enum { OPT_KEY = 1, OPT_OUT = 2, OPT_CHECKPOINT = 4, OPT_PUBLIC_KEY = 8 };
+enum { OPT_KEY = 1, OPT_OUT = 2, OPT_CHECKPOINT = 4, OPT_PUBLIC_KEY = 8, OPT_PREVIOUS = 16 };
 
 struct audit_opts {
-	const char *key, *out, *checkpoint, *public_key;
+	const char *key, *out, *checkpoint, *public_key, *previous;
 	int given; /* OPT_ bits */
 };
 
@@ -28,6 +28,7 @@ static const struct audit_opt {
 	{"--out", OPT_OUT, offsetof(struct audit_opts, out)},
 	{"--checkpoint", OPT_CHECKPOINT, offsetof(struct audit_opts, checkpoint)},
 	{"--public-key", OPT_PUBLIC_KEY, offsetof(struct audit_opts, public_key)},
+	{"--previous", OPT_PREVIOUS, offsetof(struct audit_opts, previous)},
 	{NULL, 0, 0},
 };
 
@@ -69,15 +70,41 @@ static int keygen(const struct cli_common *c, const struct audit_opts *o)
 }
 
 /* Read every organization's verified head into cp, in one read transaction. */
-static int collect(const char *url, int64_t now, struct checkpoint *cp, fl_err *err)
+static int collect(const char *url, int64_t now, const struct checkpoint *prev, struct checkpoint *cp, fl_err *err)
 {
 	db *d = cli_open_db(url, 0);
 	if (!d)
 		return err_set(err, ERR_INTERNAL, "storage_error", NULL, "cannot open the database");
-	int rc = db_begin(d, 0) == DB_OK ? checkpoint_collect(d, now, cp, err)
+	int rc = db_begin(d, 0) == DB_OK ? checkpoint_collect(d, now, prev, cp, err)
 					 : err_set(err, ERR_INTERNAL, "storage_error", NULL, "%s", db_errmsg(d));
 	db_rollback(d);
 	db_close(d);
+	return rc;
+}
+
+/* Sign the verified heads (which must match the previous checkpoint, when given, signed by the
+ * same key) and write them to o->out or stdout.  Returns 0 or -1 with err. */
+static int sign_heads(const struct cli_common *c, const struct audit_opts *o, const struct ckpt_key *key,
+		      struct checkpoint *cp, fl_err *err)
+{
+	struct checkpoint prev = CHECKPOINT_INIT;
+	fl_clock clk;
+	int rc = -1;
+	clock_init_real(&clk);
+	if (o->previous && (checkpoint_load(o->previous, &prev, err) || checkpoint_check(&prev, key->pk, err)))
+		goto cleanup;
+	if (collect(c->db, clock_now(&clk), o->previous ? &prev : NULL, cp, err))
+		goto cleanup;
+	char *text = checkpoint_sign(cp, key);
+	if (o->out)
+		rc = checkpoint_save(o->out, text, err);
+	else
+		rc = fputs(text, stdout) < 0 || fflush(stdout) != 0
+			     ? err_set(err, ERR_INTERNAL, "file_write_failed", NULL, "cannot write the checkpoint")
+			     : 0;
+	free(text);
+cleanup:
+	checkpoint_release(&prev);
 	return rc;
 }
 
@@ -86,38 +113,28 @@ static int checkpoint(const struct cli_common *c, const struct audit_opts *o)
 	struct ckpt_key key;
 	struct checkpoint cp = CHECKPOINT_INIT;
 	fl_err err = FL_ERR_INIT;
-	fl_clock clk;
 	char fp[CKPT_FINGERPRINT], when[40];
-	char *text = NULL;
-	int ret;
 	if (ckpt_key_load(o->key, &key, &err))
 		return cli_fail(&err, c->json);
-	clock_init_real(&clk);
-	if (collect(c->db, clock_now(&clk), &cp, &err) == 0) {
-		text = checkpoint_sign(&cp, &key);
-		if (!o->out)
-			fputs(text, stdout);
-		else
-			checkpoint_save(o->out, text, &err);
-	}
+	int rc = sign_heads(c, o, &key, &cp, &err);
 	ckpt_key_release(&key);
-	ret = err.kind == ERR_NONE ? 0 : cli_fail(&err, c->json);
-	if (ret == 0 && o->out) {
-		ckpt_fingerprint(cp.pk, fp);
-		time_format(cp.at, when, sizeof when);
-		if (c->json) {
-			json_t *out = json_pack("{s:s,s:s,s:s,s:I}", "file", o->out, "time", when, "key", fp,
-						"organizations", (json_int_t)cp.n);
-			cli_print(out, 1);
-			json_decref(out);
-		} else {
-			printf("checkpoint of %zu organization%s at %s, signed by key %s, written to %s\n", cp.n,
-			       cp.n == 1 ? "" : "s", when, fp, o->out);
-		}
+	if (rc) {
+		checkpoint_release(&cp);
+		return cli_fail(&err, c->json);
 	}
-	free(text);
+	ckpt_fingerprint(cp.pk, fp);
+	time_format(cp.at, when, sizeof when);
+	if (c->json && o->out) {
+		json_t *out = json_pack("{s:s,s:s,s:s,s:I}", "file", o->out, "time", when, "key", fp, "organizations",
+					(json_int_t)cp.n);
+		cli_print(out, 1);
+		json_decref(out);
+	} else if (o->out) {
+		printf("checkpoint of %zu organization%s at %s, signed by key %s, written to %s\n", cp.n, cp.n == 1 ? "" : "s",
+		       when, fp, o->out);
+	}
 	checkpoint_release(&cp);
-	return ret;
+	return 0;
 }
 
 /* Load the checkpoint and check its signature (and key, when a trusted one is given).
@@ -244,14 +261,14 @@ static const struct audit_cmd {
 } CMDS[] = {
 	{"verify", verify, OPT_CHECKPOINT | OPT_PUBLIC_KEY, 0},
 	{"keygen", keygen, OPT_KEY, OPT_KEY},
-	{"checkpoint", checkpoint, OPT_KEY | OPT_OUT, OPT_KEY},
+	{"checkpoint", checkpoint, OPT_KEY | OPT_OUT | OPT_PREVIOUS, OPT_KEY},
 	{NULL, NULL, 0, 0},
 };
 
 #define USAGE                                                                                              \
 	"usage: frontline audit verify --db PATH [--org SLUG] [--checkpoint FILE [--public-key FILE.pub]] [--json]\n" \
 	"       frontline audit keygen --key FILE [--json]\n"                                                   \
-	"       frontline audit checkpoint --db PATH --key FILE [--out FILE] [--json]\n"
+	"       frontline audit checkpoint --db PATH --key FILE [--previous FILE] [--out FILE] [--json]\n"
 
 int cmd_audit(int argc, char **argv)
 {

@@ -432,9 +432,14 @@ int checkpoint_save(const char *path, const char *text, fl_err *err)
 
 /* --- the database --- */
 
-static int id_cmp(const void *a, const void *b)
+struct org_ref {
+	char id[FL_MAX_ID];
+	char slug[FL_MAX_SHORT + 1];
+};
+
+static int org_cmp(const void *a, const void *b)
 {
-	return strcmp(a, b);
+	return strcmp(((const struct org_ref *)a)->id, ((const struct org_ref *)b)->id);
 }
 
 static int storage_err(fl_err *err, db *d)
@@ -442,41 +447,58 @@ static int storage_err(fl_err *err, db *d)
 	return err_set(err, ERR_INTERNAL, "storage_error", NULL, "%s", db_errmsg(d));
 }
 
-int checkpoint_collect(db *d, int64_t at, struct checkpoint *cp, fl_err *err)
+/* Every organization, sorted by id in byte order (ORDER BY collates differently on the two
+ * backends).  Returns the count, or -1 on a storage error; *orgs is new (caller frees). */
+static long org_list(db *d, struct org_ref **orgs)
 {
 	db_res *r;
-	cp->at = at;
-	/* ORDER BY collates differently on the two backends; checkpoint_add wants byte order */
-	if (db_query(d, "SELECT id FROM orgs", DB_NOARGS, &r) != DB_OK)
-		return storage_err(err, d);
 	size_t n = 0, cap = 0;
-	char(*ids)[FL_MAX_ID] = NULL;
+	*orgs = NULL;
+	if (db_query(d, "SELECT id, slug FROM orgs", DB_NOARGS, &r) != DB_OK)
+		return -1;
 	int rc;
 	while ((rc = db_next(r)) == 1) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
-			ids = realloc(ids, cap * sizeof *ids);
-			if (!ids)
+			*orgs = realloc(*orgs, cap * sizeof **orgs);
+			if (!*orgs)
 				fl_die("out of memory");
 		}
-		str_copy(ids[n++], FL_MAX_ID, db_text(r, 0));
+		str_copy((*orgs)[n].id, sizeof (*orgs)[n].id, db_text(r, 0));
+		str_copy((*orgs)[n].slug, sizeof (*orgs)[n].slug, db_text(r, 1));
+		n++;
 	}
 	db_res_free(r);
-	int ret = rc < 0 ? storage_err(err, d) : 0;
 	if (n)
-		qsort(ids, n, sizeof *ids, id_cmp);
-	for (size_t i = 0; ret == 0 && i < n; i++) {
+		qsort(*orgs, n, sizeof **orgs, org_cmp);
+	return rc < 0 ? -1 : (long)n;
+}
+
+int checkpoint_collect(db *d, int64_t at, const struct checkpoint *prev, struct checkpoint *cp, fl_err *err)
+{
+	struct org_ref *orgs;
+	long n = org_list(d, &orgs);
+	int ret = n < 0 ? storage_err(err, d) : 0;
+	cp->at = at;
+	for (long i = 0; ret == 0 && i < n; i++) {
 		struct event_verdict v;
-		rc = event_verify(d, ids[i], NULL, &v);
+		int rc = event_verify(d, orgs[i].id, prev ? checkpoint_find(prev, orgs[i].id) : NULL, &v);
 		if (rc < 0)
 			ret = storage_err(err, d);
 		else if (rc > 0)
 			ret = err_set(err, ERR_RULE, "chain_broken", NULL,
-				      "organization %s: %s; a checkpoint would vouch for it, so none was made", ids[i], v.msg);
-		else if (checkpoint_add(cp, ids[i], &v.head))
+				      "%s (%s): %s; a checkpoint would vouch for it, so none was made", orgs[i].slug, orgs[i].id,
+				      v.msg);
+		else if (checkpoint_add(cp, orgs[i].id, &v.head))
 			ret = err_set(err, ERR_INTERNAL, "storage_error", NULL, "organization id %s cannot be checkpointed",
-				      ids[i]);
+				      orgs[i].id);
 	}
-	free(ids);
+	for (size_t i = 0; ret == 0 && prev && i < prev->n; i++)
+		if (!checkpoint_find(cp, prev->heads[i].org_id))
+			ret = err_set(err, ERR_RULE, "chain_broken", NULL,
+				      "organization %s is in the previous checkpoint but missing from the database; "
+				      "no checkpoint was made",
+				      prev->heads[i].org_id);
+	free(orgs);
 	return ret;
 }

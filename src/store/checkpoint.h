@@ -110,8 +110,11 @@ int checkpoint_save(const char *path, const char *text, fl_err *err);
 /* --- the database --- */
 
 /* Verify every organization's chain and add its head to cp (empty on entry), with cp->at = at.
- * Refuses (chain_broken, naming the organization and what is wrong) when a chain does not verify,
- * so that a checkpoint never vouches for a rewritten history.  Run it inside a transaction. */
-int checkpoint_collect(db *d, int64_t at, struct checkpoint *cp, fl_err *err);
+ * When prev is not NULL (the previous checkpoint, its signature already checked), each chain must
+ * also still hold prev's head for its organization, and every organization of prev must still
+ * exist: so each checkpoint vouches only for a history that matched the one before it.
+ * Refuses (chain_broken, naming the organization and what is wrong) otherwise, so that a
+ * checkpoint never vouches for a rewritten history.  Run it inside a transaction. */
+int checkpoint_collect(db *d, int64_t at, const struct checkpoint *prev, struct checkpoint *cp, fl_err *err);
 
 #endif

@@ -138,6 +138,9 @@ def test_rewrite_recompute_and_delete_tail_is_detected():
     eq(rc, 0, "a history that grew since the checkpoint verifies: " + err)
     anchored = orgs["vendor-co"]["checkpoint_seq"]
     check(orgs["vendor-co"]["events"] > anchored, "events after the checkpoint are checked too: %r" % orgs["vendor-co"])
+    ck2 = os.path.join(tmp, "2.checkpoint")
+    rc, _, err = fl("audit", "checkpoint", "--db", db, "--key", key, "--previous", ck, "--out", ck2)
+    eq(rc, 0, "the next checkpoint, made only if the history still holds the previous one: " + err)
 
     rewrite_history(db, "vendor-co", 3, anchored - 5)
     rc, orgs, err = verify(db)
@@ -152,12 +155,24 @@ def test_rewrite_recompute_and_delete_tail_is_detected():
     check("checkpoint" in msg and "deleted" in msg, "the message says the checkpointed events are gone: %r" % msg)
     eq(orgs["vendor-co"]["first_bad_seq"], anchored - 4, "it names the first event missing")
 
+    # the hourly job (checkpoint --previous) refuses to vouch for the rewritten history
+    ck3 = os.path.join(tmp, "3.checkpoint")
+    rc, _, err = fl("audit", "checkpoint", "--db", db, "--key", key, "--previous", ck2, "--out", ck3)
+    eq(rc, 5, "no new checkpoint over a history that lost the previous one (exit 5)")
+    check("chain_broken" in err and "vendor-co" in err, "the refusal names the organization: %r" % err)
+    check(not os.path.exists(ck3), "and writes no file")
+    rc, _, err = verify(db, "--checkpoint", ck2, "--public-key", key + ".pub")
+    eq(rc, 5, "the later checkpoint catches it too")
+
     # the attacker signs a checkpoint of the forged history with a key of their own
     forged = os.path.join(tmp, "forged.checkpoint")
     checkpoint(db, keygen(tmp, "mallory.key"), forged)
     rc, _, err = verify(db, "--checkpoint", forged, "--public-key", key + ".pub")
     eq(rc, 5, "a checkpoint signed by another key is refused")
     check("checkpoint_wrong_key" in err, "and the refusal says why: %r" % err)
+    rc, _, err = fl("audit", "checkpoint", "--db", db, "--key", key, "--previous", forged, "--out", ck3)
+    eq(rc, 5, "and is no previous checkpoint for our key")
+    check("checkpoint_wrong_key" in err, "named: %r" % err)
 
 
 def test_rewrite_without_cutting_the_tail_is_detected():
