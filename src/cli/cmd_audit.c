@@ -265,10 +265,11 @@ static const struct audit_cmd {
 	{NULL, NULL, 0, 0},
 };
 
-#define USAGE                                                                                              \
-	"usage: frontline audit verify --db PATH [--org SLUG] [--checkpoint FILE [--public-key FILE.pub]] [--json]\n" \
-	"       frontline audit keygen --key FILE [--json]\n"                                                   \
+static const char USAGE[] =
+	"usage: frontline audit verify --db PATH [--org SLUG] [--checkpoint FILE [--public-key FILE.pub]] [--json]\n"
+	"       frontline audit keygen --key FILE [--json]\n"
 	"       frontline audit checkpoint --db PATH --key FILE [--previous FILE] [--out FILE] [--json]\n"
+	"       (without --out the checkpoint is written to stdout)\n";
 
 int cmd_audit(int argc, char **argv)
 {
