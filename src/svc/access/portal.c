@@ -9,9 +9,9 @@
 #include "base/password.h"
 #include "base/util.h"
 #include "svc/access/portal.h"
+#include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
-#include "svc/registry.h"
 
 #define PORTAL_SESSION_TTL (4 * FL_HOUR_MS)
 #define PORTAL_LINK_DEFAULT_HOURS 24

@@ -6,11 +6,11 @@
 #include "base/util.h"
 #include "core/ownership.h"
 #include "svc/directory/people.h"
+#include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
-#include "svc/registry.h"
 
 const char *const CASE_CHANNELS[] = {"web", "chat", "phone", "email", "store", "social", "in_person", "portal", NULL};
 static const char *const DIRECTIONS[] = {"inbound", "outbound", NULL};

@@ -8,12 +8,12 @@
 #include "core/attribution.h"
 #include "svc/directory/people.h"
 #include "svc/exceptions/policy.h"
+#include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/promises/duty.h"
 #include "svc/promises/promise.h"
-#include "svc/registry.h"
 #include "svc/tick.h"
 
 static const char *const STATUSES[] = {"pending", "kept", "broken", "renegotiated", NULL};
