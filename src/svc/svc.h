@@ -123,9 +123,9 @@ int person_depth(svc_ctx *c, const char *person_id);
 /* Drop the memo (after writing people or settings). */
 void svc_cache_forget(svc_ctx *c);
 
-/* Require one of the roles; else ERR_FORBIDDEN "role_required". */
-int svc_require_role(svc_ctx *c, int allow_mask);
-#define ROLEBIT(r) (1 << (r))
+/* Require the actor's role to hold permission p (the table in core/roles.c); else ERR_FORBIDDEN
+ * "role_required".  Returns 0 or -1. */
+int svc_require(svc_ctx *c, enum perm p);
 
 /* Pagination: limit from in["limit"] (default FL_DEFAULT_LIST, max FL_MAX_LIST). */
 int64_t svc_limit(json_t *in);

@@ -148,7 +148,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
 	if (rc != DB_OK || !found)
 		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
-	if (c->actor.role == ROLE_SYSTEM)
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a case needs a person as its first owner");
 	id_new(case_id, "case", c->now);
 	const char *channel = in_str(in, "channel");

@@ -72,7 +72,7 @@ int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_
 static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_MANAGE_ORG))
 		return -1;
 	id_new(id, "team", c->now);
 	int rc = db_exec(c->db, "INSERT INTO teams (org_id, id, name, created_at) VALUES (?,?,?,?)",
@@ -122,7 +122,7 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 {
 	char id[ID_SIZE];
 	const char *tz = in_str(in, "tz") ? in_str(in, "tz") : "UTC";
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_MANAGE_ORG))
 		return -1;
 	if (!tz_ok(tz))
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz", "unknown time zone (use an IANA name such as America/Chicago)");
