@@ -20,11 +20,6 @@ const char *role_name(enum role r)
 	return (unsigned)r <= ROLE_SYSTEM ? NAMES[r] : "?";
 }
 
-int role_customer_facing(enum role r)
-{
-	return r == ROLE_FRONTLINE || r == ROLE_SUPERVISOR;
-}
-
 #define FRONT (1u << ROLE_FRONTLINE)
 #define SUPPORT (1u << ROLE_SUPPORT)
 #define SUPER (1u << ROLE_SUPERVISOR)
@@ -38,6 +33,10 @@ static const struct {
 	const char *name;
 	unsigned roles;
 } PERMS[PERM_COUNT] = {
+	[PERM_MANAGE_CASES] = {"manage_cases", SUPER | ADMIN | SYS},
+	[PERM_PROPOSE_EXCEPTION] = {"propose_exception", FRONT | SUPER},
+	[PERM_COSIGN_EXCEPTION] = {"cosign_exception", FRONT | SUPER},
+	[PERM_REVIEW_EXCEPTION] = {"review_exception", SUPER | LEAD | SYS},
 	[PERM_AUTHOR] = {"author", PEOPLE},
 	[PERM_MANAGE_PEOPLE] = {"manage_people", ADMIN | SYS},
 	[PERM_MANAGE_ORG] = {"manage_org", ADMIN | SYS},

@@ -14,10 +14,14 @@ enum role { ROLE_FRONTLINE, ROLE_SUPPORT, ROLE_SUPERVISOR, ROLE_LEADER, ROLE_ADM
 int role_parse(const char *s, enum role *out);
 /* "frontline" ... "admin", "system"; "?" for anything else. */
 const char *role_name(enum role r);
-/* frontline and supervisor face customers; support is back office; leader and admin do not. */
-int role_customer_facing(enum role r);
 
 enum perm {
+	PERM_MANAGE_CASES,          /* assign any case; offer, resolve or reopen a case one does not own; withdraw
+				       another's offer (core/ownership.h) */
+	PERM_PROPOSE_EXCEPTION,     /* propose a policy exception (customer-facing: frontline, supervisors) */
+	PERM_COSIGN_EXCEPTION,      /* co-sign one (supervisors only where the organization counts them,
+				       core/exception_rules.h) */
+	PERM_REVIEW_EXCEPTION,      /* give an approved exception its verdict */
 	PERM_AUTHOR,                /* make what names a person as its author or owner: cases, promises, articles,
 				       portal and calendar links, system issues (every person; not the system) */
 	PERM_MANAGE_PEOPLE,         /* add and change people, set another person's password */
