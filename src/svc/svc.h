@@ -10,8 +10,8 @@
  * (write for POST/PATCH/DELETE) and appends the events of every change it makes; the caller
  * commits, and only then reports success.
  *
- * Each resource file (svc/case.c, svc/people.c ...) exports its routes in a table; svc/routes.c
- * lists the tables.  The HTTP router, the command line and the OpenAPI document are all built
+ * Each resource file (svc/ledger/case.c, svc/directory/people.c ...) exports its routes in a
+ * table; svc/registry.c lists the tables.  The HTTP router, the command line and the OpenAPI document are all built
  * from those tables, so the three can't disagree. */
 #include <jansson.h>
 #include <stdint.h>
