@@ -302,7 +302,7 @@ static int password_set(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	if (svc_person_ref(c, p[0], "id", id))
 		return -1;
 	int own = strcmp(id, c->actor.person_id) == 0;
-	if (!own && svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (!own && svc_require(c, PERM_MANAGE_PEOPLE))
 		return -1;
 	if (own && current_password_ok(c, in_str(in, "current_password")))
 		return -1;
@@ -327,7 +327,7 @@ static int token_create(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	return new_session(c, "api", in_str(in, "name"), expires ? until - c->now : 0, out);
 }
 
-/* Whose tokens: the actor's, or (admins only) the person named by in["person"]. */
+/* Whose tokens: the actor's, or (PERM_REVOKE_ANY_TOKEN: admins) the person named by in["person"]. */
 static int token_owner(svc_ctx *c, json_t *in, char id[ID_SIZE])
 {
 	str_copy(id, ID_SIZE, c->actor.person_id);
@@ -335,7 +335,7 @@ static int token_owner(svc_ctx *c, json_t *in, char id[ID_SIZE])
 		return 0;
 	if (svc_person_ref(c, in_str(in, "person"), "person", id))
 		return -1;
-	return strcmp(id, c->actor.person_id) == 0 ? 0 : svc_require_role(c, ROLEBIT(ROLE_ADMIN));
+	return strcmp(id, c->actor.person_id) == 0 ? 0 : svc_require(c, PERM_REVOKE_ANY_TOKEN);
 }
 
 static int token_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -374,7 +374,7 @@ static int token_revoke(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 			 "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND kind = 'api' AND revoked_at IS NULL "
 			 "AND (person_id = ? OR ? = 1)",
 			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id),
-				 DB_INT(c->actor.role == ROLE_ADMIN)),
+				 DB_INT(role_may(c->actor.role, PERM_REVOKE_ANY_TOKEN))),
 			 &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
