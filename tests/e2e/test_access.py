@@ -65,7 +65,7 @@ def test_location_create_validates_like_patch():
             eq((r.status, err_code(r), (r.json or {}).get("error", {}).get("field")), (400, "unknown_time_zone", "tz"),
                "POST refuses the time zone %r" % tz)
         for hours in ({"xyz": "whenever"}, {"mon": "whenever"}, {"mon": "13:00-17:00,09:00-12:00"},
-                      {"mon": "09:00-12:00,11:00-13:00"}, {"mon": 9}):
+                      {"mon": "09:00-12:00,11:00-13:00"}, {"mon": 9}, {"\u20ac" * 30: "closed"}):
             r = admin.post("/api/v1/locations", {"name": "Store 99", "tz": "America/Chicago", "hours": hours})
             eq((r.status, err_code(r)), (400, "invalid_hours"), "POST refuses the hours %r" % hours)
             loc = admin.ok("GET", "/api/v1/locations")["items"][0]["id"]

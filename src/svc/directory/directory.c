@@ -11,32 +11,6 @@
 
 static const char *const DAYS[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
 
-int dir_hours_ok(svc_ctx *c, json_t *hours)
-{
-	const char *k;
-	json_t *v;
-	if (!json_is_object(hours))
-		return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "hours must be an object such as {\"mon\":\"09:00-17:00\"}");
-	json_object_foreach(hours, k, v)
-	{
-		if (rota_parse_day(k) < 0 || strlen(k) != 3)
-			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "unknown day %.20s (use mon..sun)", k);
-		if (!json_is_string(v) || rota_hours_open(json_string_value(v), 0) < 0)
-			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours",
-				       "hours of %s must be like \"09:00-17:00\", \"09:00-12:00,13:00-17:00\" or \"closed\"", k);
-	}
-	return 0;
-}
-
-int dir_location_input_ok(svc_ctx *c, json_t *in)
-{
-	json_t *hours = json_object_get(in, "hours");
-	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
-			       "unknown time zone (use an IANA name such as America/Chicago)");
-	return hours ? dir_hours_ok(c, hours) : 0;
-}
-
 int dir_location_open(const char *hours_json, const char *holidays_csv, const tz_zone *z, int64_t at)
 {
 	int64_t s = tz_floordiv(at, 1000);
@@ -99,7 +73,7 @@ static int loc_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char id[ID_SIZE];
 	if (svc_require(c, PERM_MANAGE_ORG) || org_location_ref(c, p[0], "id", id))
 		return -1;
-	if (dir_location_input_ok(c, in))
+	if (org_location_input_ok(c, in))
 		return -1;
 	json_t *hours = json_object_get(in, "hours");
 	char *hours_txt = hours ? json_dumps(hours, JSON_COMPACT | JSON_SORT_KEYS) : NULL;

@@ -9,12 +9,6 @@
 
 extern const struct route directory_routes[];
 
-/* Check an opening-hours object ({"mon":"09:00-17:00", ...}); 0 or -1 with err "invalid_hours". */
-int dir_hours_ok(svc_ctx *c, json_t *hours);
-/* The one check of a location's fields, for creating and for changing one: tz (when present) must
- * be a real TZif zone of the system's database, hours (when present) pass dir_hours_ok.
- * 0, or -1 with err "unknown_time_zone" / "invalid_hours". */
-int dir_location_input_ok(svc_ctx *c, json_t *in);
 /* Whether a location with these hours (JSON text) and holidays (text containing the YYYY-MM-DD
  * dates, may be NULL) is open at instant at in zone z. */
 int dir_location_open(const char *hours_json, const char *holidays, const tz_zone *z, int64_t at);
