@@ -172,18 +172,20 @@ static int p_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* Would this change take away someone's admin role or sign-in (role other than admin, or
- * active: false)? */
+/* Would this change take away the person's power to manage people (a role without
+ * PERM_MANAGE_PEOPLE, or active: false)? */
 static int takes_admin_away(json_t *in)
 {
+	enum role r;
 	const char *role = in_str(in, "role");
-	return (role && strcmp(role, "admin") != 0) || json_is_false(json_object_get(in, "active"));
+	return (role && role_parse(role, &r) == 0 && !role_may(r, PERM_MANAGE_PEOPLE)) ||
+	       json_is_false(json_object_get(in, "active"));
 }
 
-/* An organization always keeps an active admin, or nobody could ever change its people again.
- * Changes that take an admin away first lock the organization's row, so two admins demoting each
- * other at once are serialized (PostgreSQL) and the second sees the first.  Then, after the
- * change, at least one active admin must be left: else -1 with 409 "last_admin". */
+/* An organization always keeps an active person who can manage people (an admin), or nobody could
+ * ever change its people again.  Changes that take one away first lock the organization's row, so
+ * two admins demoting each other at once are serialized (PostgreSQL) and the second sees the
+ * first.  Then, after the change, one must be left: else -1 with 409 "last_admin". */
 static int lock_org(svc_ctx *c)
 {
 	int rc = db_exec(c->db, "UPDATE orgs SET slug = slug WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), NULL);
@@ -192,12 +194,18 @@ static int lock_org(svc_ctx *c)
 
 static int admin_left(svc_ctx *c)
 {
-	int64_t n = 0;
-	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM people WHERE org_id = ? AND role = 'admin' AND active = 1",
-			       DB_ARGS(DB_TXT(c->actor.org_id)), &n, NULL);
+	db_res *r;
+	enum role role;
+	int found = 0, rc = db_query(c->db, "SELECT DISTINCT role FROM people WHERE org_id = ? AND active = 1",
+				     DB_ARGS(DB_TXT(c->actor.org_id)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	if (n == 0)
+	while ((rc = db_next(r)) == 1)
+		found |= role_parse(db_text(r, 0), &role) == 0 && role_may(role, PERM_MANAGE_PEOPLE);
+	db_res_free(r);
+	if (rc < 0)
+		return svc_db_err(c, DB_ERROR);
+	if (!found)
 		return err_set(&c->err, ERR_CONFLICT, "last_admin", NULL,
 			       "this is the organization's last active admin: make someone else an admin first");
 	return 0;
