@@ -117,6 +117,10 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id);
 typedef json_t *(*svc_row_fn)(svc_ctx *c, db_res *r);
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row);
 
+/* The person's managers, nearest first, into chain (at most max); returns how many.  A storage
+ * error ends the chain early.  Reporting lines are at most PERSON_MAX_DEPTH deep. */
+#define PERSON_MAX_DEPTH 64
+size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max);
 /* The person's level: how many managers stand above them (0 = top of the reporting line). */
 int person_depth(svc_ctx *c, const char *person_id);
 

@@ -1,0 +1,70 @@
+"""Issue 13, the domain rules an attacker (or an honest mistake) got around, over real HTTP on the
+manual clock.  Each test is the regression test of one item (docs/SECURITY.md, "Regression tests")
+and failed before its fix."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lib import Server, eq, check, run_module  # noqa: E402
+
+V = "vendor-co"
+START = "2026-03-02T15:00:00Z"  # a Monday, 09:00 in Chicago
+
+
+def who(s, name, org=V):
+    return s.login("%s@%s.example" % (name, org), org)
+
+
+def chris_case_with_promise(chris, due="2026-03-03T15:00:00Z"):
+    case = chris.ok("POST", "/api/v1/cases", {"subject": "Two phones", "channel": "chat", "customer_name": "Sam Carter"})
+    prom = chris.ok("POST", "/api/v1/cases/%s/promises" % case["id"],
+                    {"what": "Two phones ready for pickup", "due_at": due, "channel": "chat"}, status=201)
+    return case, prom
+
+
+def err(r):
+    return (r.status, (r.json or {}).get("error", {}).get("code"))
+
+
+def test_item5_only_owner_chain_or_admin_settles_a_promise():
+    with Server(demo=True, start=START) as s:
+        chris, devon, sandy, kim = who(s, "chris"), who(s, "devon"), who(s, "sandy"), who(s, "kim")
+        case, prom = chris_case_with_promise(chris)
+        consent = {"due_at": "2026-03-04T15:00:00Z", "consent": "Sam agreed to Wednesday", "consent_channel": "chat"}
+        # a support person of another team, a colleague and a supervisor outside Chris's line
+        for client, name in ((devon, "Devon (support, Dispatch)"), (kim, "Kim (Chris's colleague)"),
+                             (sandy, "Sandy (supervisor of another team)")):
+            eq(err(client.post("/api/v1/promises/%s/keep" % prom["id"])), (403, "not_owner"), name + " can't mark it kept")
+            eq(err(client.post("/api/v1/promises/%s/renegotiate" % prom["id"], consent)), (403, "not_owner"),
+               name + " can't renegotiate it")
+        eq(chris.ok("GET", "/api/v1/promises/" + prom["id"])["status"], "pending", "the promise is unchanged")
+
+        # Chris's supervisor renegotiates: the promise stays Chris's, Taylor is recorded as who moved it
+        taylor = who(s, "taylor")
+        new = taylor.ok("POST", "/api/v1/promises/%s/renegotiate" % prom["id"], consent)
+        eq(new["made_by"]["name"], "Chris Young", "the renegotiated promise keeps its maker")
+        eq(new["renegotiated_by"]["name"], "Taylor Reed", "who renegotiated it is recorded")
+        eq(chris.ok("GET", "/api/v1/promises/" + prom["id"])["renegotiated_by"], None, "the original was made, not moved")
+        # two levels up the line may settle too
+        riley = who(s, "riley")
+        eq(riley.ok("POST", "/api/v1/promises/%s/keep" % new["id"])["status"], "kept", "Riley (Taylor's manager) marks it kept")
+
+        # the owner, of course
+        _, p2 = chris_case_with_promise(chris)
+        eq(chris.ok("POST", "/api/v1/promises/%s/keep" % p2["id"])["status"], "kept", "the owner marks it kept")
+
+
+def test_item20_blank_consent_is_missing_consent():
+    with Server(demo=True, start=START) as s:
+        chris = who(s, "chris")
+        _, prom = chris_case_with_promise(chris)
+        for blank in (" ", "   \t  ", "\n"):
+            r = chris.post("/api/v1/promises/%s/renegotiate" % prom["id"],
+                           {"due_at": "2026-03-04T15:00:00Z", "consent": blank, "consent_channel": "chat"})
+            eq(err(r), (422, "consent_required"), "consent %r is no consent" % blank)
+            eq(r.json["error"].get("field"), "consent", "the error names the consent field")
+        eq(chris.ok("GET", "/api/v1/promises/" + prom["id"])["status"], "pending", "the promise is unchanged")
+
+
+if __name__ == "__main__":
+    run_module(globals())
