@@ -66,5 +66,22 @@ def test_item20_blank_consent_is_missing_consent():
         eq(chris.ok("GET", "/api/v1/promises/" + prom["id"])["status"], "pending", "the promise is unchanged")
 
 
+def test_item10_csv_neutralises_every_formula_opening():
+    import csv
+    import io
+    with Server(demo=True, start=START) as s:
+        chris = who(s, "chris")
+        subjects = ["\t=1+1", "\r=1+1", "  =HYPERLINK(\"http://x\")", " @SUM(A1)", " -2+3", "=plain", "safe subject"]
+        for subject in subjects:
+            chris.ok("POST", "/api/v1/cases", {"subject": subject, "channel": "chat", "customer_name": "Sam Carter"})
+        r = chris.get("/api/v1/cases?format=csv&limit=100")
+        eq(r.status, 200, "the CSV is served")
+        rows = list(csv.DictReader(io.StringIO(r.raw, newline="")))
+        got = {row["subject"] for row in rows}
+        for subject in subjects[:-1]:
+            check("'" + subject in got, "%r is written as text ('-prefixed)" % subject)
+        check("safe subject" in got, "plain text is left alone")
+
+
 if __name__ == "__main__":
     run_module(globals())
