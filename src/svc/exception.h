@@ -37,5 +37,6 @@ json_t *exc_policy_brief(svc_ctx *c, const char *policy_id, long long version);
 /* Registered in svc/routes.c. */
 int exception_case_view(svc_ctx *c, const char *case_id, json_t *view); /* adds "actions", "exceptions" */
 int exception_tick(svc_ctx *c, json_t *summary);                       /* expires exceptions past their window */
+int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in); /* withdraws those still proposed */
 
 #endif

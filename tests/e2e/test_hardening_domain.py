@@ -83,5 +83,70 @@ def test_item10_csv_neutralises_every_formula_opening():
         check("safe subject" in got, "plain text is left alone")
 
 
+H = "harbor-financial"
+FEES = "Frontline may refund fees up to $50"
+
+
+def harbor_case(mia):
+    return mia.ok("POST", "/api/v1/cases", {"subject": "Fees from a bank error", "channel": "phone",
+                                            "customer_name": "Lee Harper"})
+
+
+def test_item6_per_case_limit_is_cumulative():
+    with Server(demo=True, start=START) as s:
+        mia = who(s, "mia", H)
+        case = harbor_case(mia)
+        url = "/api/v1/cases/%s/actions" % case["id"]
+        refund = {"kind": "refund", "amount": 30, "policy": FEES, "description": "fee refund"}
+        mia.ok("POST", url, refund, status=201)
+        for n in (2, 3):
+            r = mia.post(url, refund)
+            eq(err(r), (422, "exception_required"), "refund %d of 30 passes the $50-per-case limit" % n)
+            eq(r.json["error"].get("field"), "max_refund", "the limit is named")
+            check("$60.00" in r.json["error"]["message"], "the message says what the case would reach")
+        eq(len(mia.ok("GET", url)["items"]), 1, "only the first refund was applied")
+        # a second refund that keeps the case within $50 is still fine
+        mia.ok("POST", url, dict(refund, amount=20), status=201)
+        # and the split refund can go the honest way: an exception, judged on the case's total
+        exc = mia.ok("POST", "/api/v1/cases/%s/exceptions" % case["id"],
+                     dict(refund, amount=30, reasoning="the bank error cost more"), status=201)
+        eq(exc["limit"], "max_refund", "the exception departs from the cumulative cap")
+        # another case starts from nothing
+        other = harbor_case(mia)
+        mia.ok("POST", "/api/v1/cases/%s/actions" % other["id"], refund, status=201)
+
+
+def test_item21_no_money_on_a_closed_case():
+    with Server(demo=True, start=START) as s:
+        mia, noah = who(s, "mia", H), who(s, "noah", H)
+        case = harbor_case(mia)
+        exc = mia.ok("POST", "/api/v1/cases/%s/exceptions" % case["id"],
+                     {"policy": FEES, "kind": "refund", "amount": 120, "description": "refund all fees",
+                      "reasoning": "our error"}, status=201)
+        mia.ok("POST", "/api/v1/cases/%s/resolve" % case["id"], {"resolution": "explained the fees"})
+        got = mia.ok("GET", "/api/v1/exceptions/" + exc["id"])
+        eq(got["status"], "withdrawn", "resolving the case withdraws the pending exception")
+        check("resolved" in got["close_reason"], "with the reason: %r" % got["close_reason"])
+        r = noah.post("/api/v1/exceptions/%s/cosign" % exc["id"], {"note": "agreed"})
+        eq(err(r), (409, "exception_withdrawn"), "a later co-signature applies nothing")
+        eq(mia.ok("GET", "/api/v1/cases/%s/actions" % case["id"])["items"], [], "no money reached the resolved case")
+        view = mia.ok("GET", "/api/v1/cases/" + case["id"])
+        check(any(e["kind"] == "exception.withdrawn" for e in view["history"]), "the history shows the withdrawal")
+        # every other path that gives the customer something refuses a resolved case
+        refund = {"policy": FEES, "kind": "refund", "amount": 10, "description": "x"}
+        eq(err(mia.post("/api/v1/cases/%s/actions" % case["id"], refund)), (422, "case_closed"), "no action")
+        eq(err(mia.post("/api/v1/cases/%s/exceptions" % case["id"], dict(refund, amount=120, reasoning="y"))),
+           (422, "case_closed"), "no new exception")
+        eq(err(mia.post("/api/v1/cases/%s/promises" % case["id"],
+                        {"what": "a call back", "due_at": "2026-03-04T15:00:00Z", "channel": "phone"})),
+           (422, "case_closed"), "no promise")
+        eq(err(mia.post("/api/v1/cases/%s/requests" % case["id"],
+                        {"what": "check", "due_at": "2026-03-04T15:00:00Z", "to_person": "noah@harbor-financial.example"})),
+           (422, "case_closed"), "no request")
+        # reopening does not bring the withdrawn exception back
+        mia.ok("POST", "/api/v1/cases/%s/reopen" % case["id"], {"reason": "customer called again"})
+        eq(err(noah.post("/api/v1/exceptions/%s/cosign" % exc["id"])), (409, "exception_withdrawn"), "still withdrawn")
+
+
 if __name__ == "__main__":
     run_module(globals())
