@@ -148,5 +148,35 @@ def test_item21_no_money_on_a_closed_case():
         eq(err(noah.post("/api/v1/exceptions/%s/cosign" % exc["id"])), (409, "exception_withdrawn"), "still withdrawn")
 
 
+def test_item23_portal_shows_only_customer_visible_text():
+    from lib import Client
+    with Server(demo=True, start=START) as s:
+        chris = who(s, "chris")
+        sam = [c for c in chris.ok("GET", "/api/v1/customers?q=Sam")["items"] if c["name"] == "Sam Carter"][0]["id"]
+        case = chris.ok("POST", "/api/v1/cases", {"subject": "Two phones", "channel": "chat", "customer_id": sam})
+        tp = "/api/v1/cases/%s/touchpoints" % case["id"]
+        staff = chris.ok("POST", tp, {"channel": "phone", "direction": "outbound",
+                                      "summary": "Called Sam - he sounded drunk, told him stock is the store's fault"},
+                         status=201)
+        eq(staff["customer_visible"], False, "a contact summary is staff wording by default")
+        chris.ok("POST", tp, {"channel": "email", "direction": "outbound", "customer_visible": True,
+                              "summary": "Your order number is 4711."}, status=201)
+        # a staff-recorded touchpoint on the portal channel is still staff wording
+        chris.ok("POST", tp, {"channel": "portal", "direction": "inbound", "summary": "Sam typed angrily"}, status=201)
+        link = chris.ok("POST", "/api/v1/customers/%s/portal-link" % sam, {})
+        session = Client(s).ok("POST", "/api/v1/portal/redeem", {"token": link["token"]})
+        portal = Client(s, token=session["token"])
+        portal.ok("POST", "/api/v1/portal/cases/%s/replies" % case["id"], {"body": "Thanks!"}, status=201)
+        mine = [c for c in portal.ok("GET", "/api/v1/portal/cases")["items"] if c["id"] == case["id"]][0]
+        texts = [u["text"] for u in mine["updates"]]
+        check(not any("drunk" in t for t in texts), "the staff summary never reaches the portal: %r" % texts)
+        check(not any("angrily" in t for t in texts), "nor a staff touchpoint on the portal channel")
+        check("Your order number is 4711." in texts, "text written for the customer is shown")
+        eq([u["from"] for u in mine["updates"] if u["text"] == "Thanks!"], ["you"], "the customer's own reply is shown as theirs")
+        view = chris.ok("GET", "/api/v1/cases/" + case["id"])
+        eq(sorted(t["customer_visible"] for t in view["touchpoints"]), [False, False, True, True],
+           "staff see which summaries the customer can read")
+
+
 if __name__ == "__main__":
     run_module(globals())

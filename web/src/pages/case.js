@@ -45,6 +45,8 @@ function timeline(c) {
         d.channel ? h('span', { class: 'badge' }, words(d.channel)) : null,
         d.direction ? h('span', { class: 'badge' }, d.direction === 'inbound' ? 'from customer' : 'to customer') : null,
         ev.kind === 'note.added' ? h('span', { class: ['badge', internal ? 'warn' : 'ok'] }, internal ? 'internal' : 'customer can see') : null,
+        ev.kind === 'touchpoint.added' && d.direction === 'outbound'
+          ? h('span', { class: ['badge', d.customer_visible ? 'ok' : 'warn'] }, d.customer_visible ? 'customer can see' : 'staff summary') : null,
         h('span', { class: 'by' }, ' by ' + (ev.actor ? ev.actor.name : 'someone')),
         h('p', { class: 'text' }, eventText(ev))));
   }));
