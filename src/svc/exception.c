@@ -717,6 +717,11 @@ int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 
 #define TICK_BATCH 500
 
+int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(expires_at) FROM exceptions WHERE status = 'proposed' AND expires_at <= ?", until, next);
+}
+
 int exception_tick(svc_ctx *c, json_t *summary)
 {
 	db_res *r;

@@ -512,6 +512,11 @@ cleanup:
 	return ret;
 }
 
+int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(due_at) FROM promises WHERE status = 'pending' AND due_at <= ?", until, next);
+}
+
 int promise_tick_breach(svc_ctx *c, json_t *summary)
 {
 	db_res *r;

@@ -53,6 +53,10 @@ int request_tick_overdue(svc_ctx *c, json_t *summary);
 int request_tick_escalate(svc_ctx *c, json_t *summary);
 int promise_tick_breach(svc_ctx *c, json_t *summary);
 int duty_tick_lapse(svc_ctx *c, json_t *summary);
+/* When each of the above next has something due (svc/tick.h). */
+int request_tick_due(svc_ctx *c, int64_t until, int64_t *next);
+int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next);
+int duty_tick_due(svc_ctx *c, int64_t until, int64_t *next);
 
 /* Rows one scheduler part handles per pass; the rest wait for the next pass. */
 #define TICK_BATCH 5000

@@ -178,5 +178,72 @@ def test_item23_portal_shows_only_customer_visible_text():
            "staff see which summaries the customer can read")
 
 
+# --- item 19: one catch-up pass writes the history that fine steps write ---
+
+HOUR = 3600000
+STORY_START = "2026-03-02T15:00:00Z"
+
+
+def story(s):
+    """Jo's parcel: a promise due in 30 h that a resend request (due in 28 h, to Dispatch) blocks.
+    Nobody acts after that: the request goes overdue and escalates, the promise is put at risk and
+    breaks, update duties lapse (one before the breach), a survey follows.  Every due time falls on
+    a quarter hour."""
+    jo = who(s, "jo")
+    case = jo.ok("POST", "/api/v1/cases", {"subject": "Parcel sent to the wrong address", "channel": "email",
+                                            "customer_name": "Erin Park", "customer_email": "erin.park@example.com"})
+    prom = jo.ok("POST", "/api/v1/cases/%s/promises" % case["id"],
+                 {"what": "a replacement parcel dispatched", "due_at": "2026-03-03T21:00:00Z", "channel": "email",
+                  "deliver_team": "Dispatch"}, status=201)
+    jo.ok("POST", "/api/v1/cases/%s/requests" % case["id"],
+          {"what": "resend Erin's parcel", "due_at": "2026-03-03T19:00:00Z", "to_team": "Dispatch",
+           "blocks": [prom["id"]]}, status=201)
+    return case["id"]
+
+
+def normalised_history(s, case_id):
+    """The case's history with ids replaced by their order of first appearance (each server makes
+    its own ids), so two runs compare event by event: time, kind, actor, data."""
+    import json
+    import re
+    view = who(s, "riley").ok("GET", "/api/v1/cases/" + case_id)
+    names = {}
+    text = json.dumps({"history": [[e["at"], e["kind"], e["actor"]["name"], e["entity_type"], e["entity_id"], e["data"]]
+                                   for e in view["history"]],
+                       "breaches": [b["attribution"] for b in view["breaches"]]}, sort_keys=True)
+    text = re.sub(r"\b[a-z]+_[0-9A-Za-z]{20,}\b", lambda m: names.setdefault(m.group(0), "id%d" % len(names)), text)
+    both = json.loads(text)
+    return both["history"], both["breaches"]
+
+
+def run_story(advance_to_end):
+    with Server(demo=True, start=STORY_START) as s:
+        case_id = story(s)
+        advance_to_end(s)
+        return normalised_history(s, case_id)
+
+
+def fine(s):
+    for _ in range(72 * 4):
+        s.advance(minutes=15)
+
+
+def test_item19_catch_up_passes_write_the_fine_history():
+    want, want_breaches = run_story(fine)
+    kinds = [e[1] for e in want]
+    check("update_duty.lapsed" in kinds[:kinds.index("promise.broken")], "a duty lapses before the breach: %r" % kinds)
+    eq([b["lapsed_updates"] for b in want_breaches], [2], "stepped finely, the breach counts the two lapsed updates")
+    for name, catch_up in (("one pass of three days", lambda s: s.advance(hours=72)),
+                           ("passes of five hours", lambda s: [s.advance(hours=5) for _ in range(72 // 5)] and s.advance(hours=72 % 5)),
+                           ("passes of a day", lambda s: [s.advance(hours=24) for _ in range(3)])):
+        got, got_breaches = run_story(catch_up)
+        eq(got_breaches, want_breaches, name + ": the same breach attribution")
+        eq(len(got), len(want), name + ": as many events")
+        for i, (g, w) in enumerate(zip(got, want)):
+            if g != w:
+                eq(g, w, "%s: event %d" % (name, i))
+                break
+
+
 if __name__ == "__main__":
     run_module(globals())

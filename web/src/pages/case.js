@@ -125,7 +125,7 @@ function promisesPart(list, refresh, policies) {
     { key: 'what', label: 'Promise' },
     { key: 'due_at', label: 'Due' },
     { key: 'status', render: (p) => h('span', {}, statusBadge(p.status), p.at_risk && p.status === 'pending' ? statusBadge('at_risk') : null) },
-    { key: 'made_by', label: 'Made by', render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') },
+    { key: 'made_by', label: 'Made by', render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') + (p.renegotiated_by ? '; moved by ' + who(p.renegotiated_by) : '') },
     { key: 'deliver', label: 'Delivered by', render: (p) => who(p.deliver_person) || (p.deliver_team ? p.deliver_team.name : '') },
     { key: 'policy', render: (p) => (p.policy ? p.policy.name : '') },
     { key: 'act', label: 'Act', render: (p) => (['pending'].includes(p.status) ? doButton('Mark kept', '/api/v1/promises/' + encodeURIComponent(p.id) + '/keep', refresh) : '') },
