@@ -29,4 +29,10 @@ int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next);
 /* Act as the system in organization org_id (the scheduler switches between organizations). */
 void tick_as_system(svc_ctx *c, const char *org_id);
 
+/* Rows one scheduler part handles per pass; the rest wait for the next pass. */
+#define TICK_BATCH 5000
+
+/* Add n to summary[key] (summary may be NULL; n == 0 adds nothing). */
+void tick_count(json_t *summary, const char *key, long long n);
+
 #endif
