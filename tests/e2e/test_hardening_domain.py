@@ -245,5 +245,37 @@ def test_item19_catch_up_passes_write_the_fine_history():
                 break
 
 
+def test_item22_deactivated_people_are_not_on_call():
+    from urllib.parse import urlencode
+    nw = "northwind"
+    with Server(demo=True, start="2026-03-07T20:00:00Z") as s:  # Saturday 14:00 in Chicago
+        admin = who(s, "admin", nw)
+        rota = admin.ok("POST", "/api/v1/rotas", {
+            "name": "Item 22 billing weekends", "skill": "billing", "location": "Chicago",
+            "layers": [{"layer": "primary", "members": ["rosa@northwind.example"], "handoff": "sat 00:00",
+                        "start": "2026-03-07", "windows": [{"days": ["sat", "sun"], "from": "00:00", "to": "24:00"}]}]},
+            status=201)
+        window = urlencode({"skill": "billing", "area": "Chicago", "from": "2026-03-07T06:00:00Z", "weeks": 1})
+        feed = admin.ok("POST", "/api/v1/oncall/feeds", {"skill": "billing", "area": "Chicago"}, status=201)
+
+        def state():
+            cov = admin.ok("GET", "/api/v1/oncall/coverage?" + window)["items"]
+            now = admin.ok("GET", "/api/v1/rotas/" + rota["id"])["on_call_now"]
+            cal = admin.get("/api/v1/oncall/calendar?" + window).raw
+            sub = s.anon().get(feed["path"]).raw
+            return sum(i["covered_hours"] for i in cov), [n["person"]["name"] for n in now], cal, sub
+
+        covered, now, cal, sub = state()
+        eq(now, ["Rosa Alvarez"], "Rosa is on call now")
+        check("Rosa" in cal and "Rosa" in sub, "her shifts are in the calendar and the subscribed feed")
+        rosa = [p for p in admin.ok("GET", "/api/v1/people?limit=100")["items"] if p["email"] == "rosa@northwind.example"][0]
+        admin.ok("PATCH", "/api/v1/people/" + rosa["id"], {"active": False})
+        covered2, now2, cal2, sub2 = state()
+        eq(now2, [], "a deactivated person is not on call now")
+        eq(covered - covered2, 48.0, "her weekend is a coverage gap (48 hours)")
+        check("Rosa" not in cal2, "her shifts leave the calendar")
+        check("Rosa" not in sub2, "and the subscribed feed")
+
+
 if __name__ == "__main__":
     run_module(globals())
