@@ -18,8 +18,13 @@ int svc_db_err(svc_ctx *c, int rc)
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
 	      json_t *data_new)
 {
-	int rc = event_append(c->db, c->actor.org_id, c->now, c->actor.person_id, kind, entity_type, entity_id, case_id,
-			      data_new);
+	return svc_event_as(c, c->actor.person_id, kind, entity_type, entity_id, case_id, data_new);
+}
+
+int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
+		 const char *case_id, json_t *data_new)
+{
+	int rc = event_append(c->db, c->actor.org_id, c->now, actor_id, kind, entity_type, entity_id, case_id, data_new);
 	json_decref(data_new);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }

@@ -96,6 +96,10 @@ const struct route *const *svc_route_tables(void);
 /* Append an event for the current actor. Returns 0 or -1 (err set). */
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
 	      json_t *data_new);
+/* The same, recorded as done by actor_id: "system" for what must name nobody (an anonymous survey
+ * answer). */
+int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
+		 const char *case_id, json_t *data_new);
 /* Map a storage error to err (internal, or conflict for constraint violations). */
 int svc_db_err(svc_ctx *c, int rc);
 

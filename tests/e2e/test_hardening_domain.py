@@ -277,5 +277,53 @@ def test_item22_deactivated_people_are_not_on_call():
         check("Rosa" not in sub2, "and the subscribed feed")
 
 
+def test_item2_survey_answers_cannot_be_told_apart_by_differencing():
+    with Server(demo=True, start=START) as s:
+        admin, riley = who(s, "admin"), who(s, "riley")
+        admin.ok("POST", "/api/v1/teams", {"name": "Night Shift"}, status=201)
+        staff = ["night%02d" % i for i in range(12)]
+        for u in staff:
+            admin.ok("POST", "/api/v1/people", {"name": u.title(), "email": u + "@vendor-co.example", "role": "frontline",
+                                                "team": "Night Shift", "password": "frontline-demo"}, status=201)
+        survey = admin.ok("POST", "/api/v1/surveys", {"title": "Night pulse", "team": "Night Shift"}, status=201)
+        url = "/api/v1/surveys/%s/report" % survey["id"]
+
+        def published():
+            rep = riley.ok("GET", url)
+            team = [t for t in rep["teams"] if t["team"] == "Night Shift"]
+            return (team[0]["respondents"], team[0]["questions"][0]["average"]) if team else (0, None)
+
+        seen = [published()]
+        for i, u in enumerate(staff):
+            who(s, u).ok("POST", "/api/v1/surveys/%s/responses" % survey["id"],
+                         {"answers": [{"question": 1, "rating": 1 + i % 5, "text": "secret of " + u}]}, status=201)
+            seen.append(published())
+        counts = [n for n, _ in seen]
+        steps = [b - a for a, b in zip(counts, counts[1:]) if b != a]
+        check(steps and all(d >= 4 for d in steps), "the team's numbers move only in steps of 4 (3 + 1): %r" % counts)
+        for (n0, avg0), (n1, avg1) in zip(seen, seen[1:]):
+            if n0 == n1:
+                eq(avg1, avg0, "between steps the numbers do not move at all")
+        eq(counts[-1], 8, "while open, 12 answers publish 8 (the last complete step is held back)")
+        s.set_clock("2026-03-09T15:00:01Z")  # the survey closes after 7 days
+        riley, admin = who(s, "riley"), who(s, "admin")
+        eq(published()[0], 12, "when the survey closes, every answer is published")
+
+        evs = []
+        after = 0
+        while True:
+            page = admin.ok("GET", "/api/v1/events?after=%d&limit=500" % after)["items"]
+            evs += page
+            if len(page) < 500:
+                break
+            after = page[-1]["seq"]
+        answered = [e for e in evs if e["kind"] == "survey.answered" and e["entity_id"] == survey["id"]]
+        eq(len(answered), 12, "each answer is in the history")
+        ids = {p["id"] for p in admin.ok("GET", "/api/v1/people?limit=200")["items"] if p["email"].startswith("night")}
+        check(all(e["actor"]["id"] == "system" for e in answered), "no answer event names who answered")
+        check(not any(i in __import__("json").dumps(e) for e in answered for i in ids), "nor carries their id")
+        check(all(e["data"] == {} for e in answered), "nor anything that leads back to the response")
+
+
 if __name__ == "__main__":
     run_module(globals())
