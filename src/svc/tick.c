@@ -17,16 +17,19 @@ int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
-/* The earliest time in (after, until] at which any part has something due; until when none is (or
- * when what is due lies at or before `after`: left over from a full batch, it is done at until). */
+/* When to run the parts next: the earliest time in (after, until] at which any part has something
+ * due (what is due at or before `after` is left over from a full batch: it is done at until).
+ * Returns 1 and *at, 0 when nothing is due, -1 on error. */
 static int next_step(svc_ctx *c, int64_t after, int64_t until, int64_t *at)
 {
-	int64_t next = until;
+	int64_t next = INT64_MAX;
 	for (const tick_due_fn *d = svc_tick_due(); *d; d++)
 		if ((*d)(c, until, &next))
 			return -1;
+	if (next == INT64_MAX)
+		return 0;
 	*at = next > after ? next : until;
-	return 0;
+	return 1;
 }
 
 static int run_parts(svc_ctx *c, json_t *summary)
@@ -44,14 +47,17 @@ int tick_run(svc_ctx *c, json_t *summary)
 	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
 	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
 	for (int step = 0; rc == 0 && at < until; step++) {
+		int due = 1;
 		if (step + 1 < TICK_MAX_STEPS)
-			rc = next_step(c, at, until, &at);
+			due = next_step(c, at, until, &at);
 		else
 			at = until;
-		if (rc == 0) {
-			c->now = at;
-			rc = run_parts(c, summary);
+		if (due <= 0) {
+			rc = due;
+			break;
 		}
+		c->now = at;
+		rc = run_parts(c, summary);
 	}
 	c->now = until;
 	c->actor = saved;

@@ -12,11 +12,13 @@
 
 typedef int (*tick_fn)(svc_ctx *c, json_t *summary);
 /* Lower *next to the earliest time <= until at which the part has something due (leave it when
- * nothing is).  Returns 0 or -1 (err set). */
+ * nothing is).  Every part that acts on due rows needs one: a pass runs the parts only at those
+ * times.  Returns 0 or -1 (err set). */
 typedef int (*tick_due_fn)(svc_ctx *c, int64_t until, int64_t *next);
 
-/* One pass up to c->now (restored on return).  At most TICK_MAX_STEPS steps; what is left then is
- * done at c->now. */
+/* One pass up to c->now (restored on return).  Parts run only at times something is due (every
+ * part registers a due function).  At most TICK_MAX_STEPS steps; what is left then is done at
+ * c->now. */
 #define TICK_MAX_STEPS 10000
 int tick_run(svc_ctx *c, json_t *summary);
 const tick_fn *svc_tick_parts(void);
