@@ -9,7 +9,7 @@ static int is_owner(const struct own_actor *a, const struct own_case *c)
 
 static int supervises(const struct own_actor *a)
 {
-	return a->role == ROLE_SUPERVISOR || a->role == ROLE_ADMIN || a->role == ROLE_SYSTEM;
+	return role_may(a->role, PERM_MANAGE_CASES);
 }
 
 int own_may_offer(const struct own_actor *a, const struct own_case *c, const char *to_id, int to_active, fl_err *err)
@@ -82,7 +82,7 @@ int own_may_reopen(const struct own_actor *a, const struct own_case *c, fl_err *
 int own_may_settle_promise(const struct own_actor *a, const struct own_case *c, const char *const *owner_chain,
 			   size_t nchain, fl_err *err)
 {
-	int allowed = is_owner(a, c) || a->role == ROLE_ADMIN || a->role == ROLE_SYSTEM;
+	int allowed = is_owner(a, c) || role_may(a->role, PERM_SETTLE_ANY_PROMISE);
 	for (size_t i = 0; !allowed && i < nchain; i++)
 		allowed = owner_chain[i] && strcmp(a->person_id, owner_chain[i]) == 0;
 	if (!allowed)
