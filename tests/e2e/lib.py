@@ -26,7 +26,7 @@ BIN = os.environ.get("FRONTLINE_BIN", os.path.join(ROOT, "build/san/frontline"))
 PASSWORD = "frontline-demo"
 
 _failures = []
-_passes = 0
+_checks = 0
 
 
 def free_port():
@@ -132,6 +132,7 @@ class Client:
         want = status or (200, 201)
         if (r.status not in want) if isinstance(want, tuple) else r.status != want:
             raise AssertionError("%s %s -> %r" % (method, path, r))
+        _count_check()
         return r.json
 
 
@@ -280,10 +281,14 @@ def fail(msg):
     print("  FAIL: " + msg)
 
 
+def _count_check():
+    global _checks
+    _checks += 1
+
+
 def check(cond, msg):
-    global _passes
     if cond:
-        _passes += 1
+        _count_check()
     else:
         fail(msg)
     return cond
@@ -309,7 +314,7 @@ def needs_postgres():
 
 def run_module(globs, skip_all=None):
     """Run every test_* function of the calling module (all skipped, with the reason, when skip_all
-    is given).  Prints one line per test, then 'N skipped' when any were, then 'N passed, N failed'
+    is given).  A test that made no check (check, eq, Client.ok) fails.  Prints one line per test, then 'N skipped' when any were, then 'N passed, N failed'
     last; exits 1 on a failure.  Without python3-jsonschema nothing runs and the file fails."""
     if jsonschema is None:
         print("  FAIL: python3-jsonschema is not installed, so responses cannot be checked against "
@@ -322,7 +327,7 @@ def run_module(globs, skip_all=None):
     for n in names:
         if only and only not in n:
             continue
-        before = len(_failures)
+        before, checks = len(_failures), _checks
         t0 = time.time()
         try:
             if skip_all:
@@ -336,6 +341,8 @@ def run_module(globs, skip_all=None):
             import traceback
             traceback.print_exc()
             _failures.append("%s raised %r" % (n, e))
+        if _checks == checks and len(_failures) == before:
+            fail("%s checked nothing (a test must be able to fail)" % n)
         ok = len(_failures) == before
         print("%s %s (%.1fs)" % ("ok  " if ok else "FAIL", n, time.time() - t0))
         passed += ok
