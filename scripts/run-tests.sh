@@ -5,7 +5,8 @@
 #
 # Suites are independent, so TEST_JOBS of them (default 2) run at once; each suite's output is
 # collected in its own file and its summary is printed in the fixed order below, never interleaved.
-# The slowest suites (as measured by the last run, build/test-times) start first.
+# The slowest suites (as measured by the last run, build/test-times; on a first run: the browser,
+# then PostgreSQL, then SQLite) start first.
 #
 # Every suite ends with "N passed, N failed", preceded by "N skipped" when some of its tests did not
 # apply here.  A suite that passed nothing and skipped nothing counts as a failure (it ran nothing).
@@ -55,10 +56,15 @@ fi
 n=${#names[@]}
 
 # ---------------------------------------------------------------- running them, slowest first
-last_secs() { # name -> seconds the last run took (0 when unknown)
+last_secs() { # name -> seconds the last run took (a guess by kind on a first run, as on CI)
 	local s
 	s=$( [ -f "$TIMES" ] && awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$TIMES" | tail -n 1)
-	echo "${s:-0}"
+	case "$s:$1" in
+	:browser) s=120 ;;
+	*'[postgres]') s=${s:-60} ;;
+	*'[sqlite]') s=${s:-40} ;;
+	esac
+	echo "${s:-1}"
 }
 
 start() { # index
