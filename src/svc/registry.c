@@ -87,6 +87,7 @@ const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 
 /* When each part next has something due (the scheduler steps through those times in order). */
 static const tick_due_fn TICK_DUE[] = {
-	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due, NULL,
+	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due,
+	auth_tick_due, throttle_tick_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }

@@ -142,7 +142,7 @@ static int own_tx(svc_ctx *c, int (*fn)(svc_ctx *c, void *arg), void *arg)
 static int signin_session(svc_ctx *c, void *arg)
 {
 	json_t **out = arg;
-	int rc = db_exec(c->db, "DELETE FROM sessions WHERE org_id = ? AND person_id = ? AND expires_at < ?",
+	int rc = db_exec(c->db, "DELETE FROM sessions WHERE org_id = ? AND person_id = ? AND expires_at <= ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(c->now)), NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
@@ -184,12 +184,18 @@ cleanup:
 	return ret;
 }
 
+int auth_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	/* housekeeping: one step at the latest expiry is enough (earlier steps delete what they can) */
+	return tick_due_min(c, "SELECT MAX(expires_at) FROM sessions WHERE expires_at <= ?", until, next);
+}
+
 int auth_tick(svc_ctx *c, json_t *summary)
 {
 	int64_t n = 0;
 	int rc = db_exec(c->db,
 			 "DELETE FROM sessions WHERE (org_id, id) IN "
-			 "(SELECT org_id, id FROM sessions WHERE expires_at < ? ORDER BY expires_at LIMIT ?)",
+			 "(SELECT org_id, id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
 			 DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);

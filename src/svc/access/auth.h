@@ -16,7 +16,9 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
  * taken, -1 with 503 "signin_busy" and Retry-After 1, without checking.  Else 0 and *ok. */
 int auth_password_ok(svc_ctx *c, const char *hash, const char *password, int *ok);
 
-/* Scheduler part: delete expired sessions and API tokens (index sessions_expiry). */
+/* Scheduler part: delete expired sessions and API tokens (index sessions_expiry); its due
+ * function (svc/tick.h) says when there are some. */
 int auth_tick(svc_ctx *c, json_t *summary);
+int auth_tick_due(svc_ctx *c, int64_t until, int64_t *next);
 
 #endif

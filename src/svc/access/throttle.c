@@ -14,7 +14,7 @@ static const struct ratelimit_rule RULES[3] = {
 	[ACCOUNT_ADDRESS] = {5, 1000, 15 * FL_MIN_MS},
 	[ADDRESS] = {20, 1000, FL_MIN_MS},
 };
-#define FORGET_MS FL_DAY_MS
+#define FORGET_MS FL_DAY_MS /* also in throttle_tick_due's SQL */
 
 void throttle_init(struct throttle *t, const char *org_id, const char *slug, const char *email, const char *ip)
 {
@@ -78,7 +78,7 @@ int throttle_fail(svc_ctx *c, const struct throttle *t)
 		/* one statement counts, so concurrent failures are never lost; a quiet counter starts again */
 		int rc = db_scalar_int(c->db,
 				       "INSERT INTO signin_throttle (org_id, key, failures, last_at, next_at) VALUES (?, ?, 1, ?, ?) "
-				       "ON CONFLICT (org_id, key) DO UPDATE SET failures = CASE WHEN signin_throttle.last_at < ? "
+				       "ON CONFLICT (org_id, key) DO UPDATE SET failures = CASE WHEN signin_throttle.last_at <= ? "
 				       "THEN 1 ELSE signin_throttle.failures + 1 END, last_at = excluded.last_at RETURNING failures",
 				       DB_ARGS(DB_TXT(org_of(t, i)), DB_TXT(t->keys[i]), DB_INT(c->now), DB_INT(c->now),
 					       DB_INT(c->now - FORGET_MS)),
@@ -108,12 +108,19 @@ int throttle_clear(svc_ctx *c, const struct throttle *t)
 	return 0;
 }
 
+int throttle_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	/* a counter is forgotten a day after its last failure (its delay has always run out by then) */
+	return tick_due_min(c, "SELECT MAX(last_at) + 86400000 FROM signin_throttle WHERE last_at <= ? - 86400000", until,
+			    next);
+}
+
 int throttle_tick(svc_ctx *c, json_t *summary)
 {
 	int64_t n = 0;
 	int rc = db_exec(c->db,
 			 "DELETE FROM signin_throttle WHERE (org_id, key) IN (SELECT org_id, key FROM signin_throttle "
-			 "WHERE last_at < ? AND next_at < ? ORDER BY last_at LIMIT ?)",
+			 "WHERE last_at <= ? AND next_at <= ? ORDER BY last_at LIMIT ?)",
 			 DB_ARGS(DB_INT(c->now - FORGET_MS), DB_INT(c->now), DB_INT(TICK_BATCH)), &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);

@@ -32,7 +32,8 @@ int throttle_fail(svc_ctx *c, const struct throttle *t);
 /* A correct password: forget the account's counters (not the address's).  0 or -1 (err set). */
 int throttle_clear(svc_ctx *c, const struct throttle *t);
 
-/* Scheduler part: forget counters with no failure for a day. */
+/* Scheduler part: forget counters with no failure for a day; its due function (svc/tick.h). */
 int throttle_tick(svc_ctx *c, json_t *summary);
+int throttle_tick_due(svc_ctx *c, int64_t until, int64_t *next);
 
 #endif
