@@ -15,6 +15,10 @@ int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	/* whatever the caller's text held, the error renders as valid UTF-8 */
+	utf8_scrub(err->code);
+	utf8_scrub(err->field);
+	utf8_scrub(err->message);
 	return -1;
 }
 

@@ -29,7 +29,8 @@ typedef struct fl_err {
 
 #define FL_ERR_INIT {ERR_NONE, "", "", ""}
 
-/* Fill err and return -1.  field may be NULL. */
+/* Fill err and return -1.  field may be NULL.  code, field and message are always valid UTF-8
+ * (bytes that are not are replaced by '?'), so an error can always be rendered. */
 int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void err_clear(fl_err *err);

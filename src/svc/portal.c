@@ -320,7 +320,7 @@ static const struct in_field REPLY[] = {
 const struct route portal_routes[] = {
 	{"POST", "/api/v1/customers/{id}/portal-link", link_create, LINK, 201,
 	 "Make a single-use, expiring portal sign-in link for a customer (shown to you; logged)", "PortalLink",
-	 "customer portal-link", 0},
+	 "customer portal-link", R_SECRET},
 	{"POST", "/api/v1/portal/redeem", redeem, REDEEM, 200,
 	 "Customer portal: open a sign-in link (single use) and get a customer session", "PortalSession", NULL,
 	 R_PUBLIC | R_PORTAL | R_SESSION},
