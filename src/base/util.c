@@ -32,6 +32,14 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		fl_die("out of memory (%zu bytes)", n);
+	return q;
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s ? s : "");

@@ -28,9 +28,11 @@
 #define MAX_URL 2048
 #define LOG_PATH_MAX 256
 
-/* A connection, from accept to close: how long it has been waiting for a request's headers. */
+/* A connection, from accept to close: its client address (for the per-address cap) and how long
+ * it has been waiting for a request's headers. */
 struct conn {
 	int fd;
+	unsigned char addr[16]; /* IPv4 or IPv6 address bytes */
 	int64_t since_ms; /* when it started waiting for the headers */
 	int waiting;      /* between requests (or before the first): the header clock runs */
 	struct conn *prev, *next;
@@ -106,7 +108,33 @@ static void log_line(const char *method, const char *url, const struct req *q)
 	json_decref(l);
 }
 
-/* --- connections: the header clock --- */
+/* --- connections: the per-address cap and the header clock --- */
+
+/* The address bytes of a socket address (zeros for other families). */
+static void addr_key(const struct sockaddr *sa, unsigned char key[16])
+{
+	memset(key, 0, 16);
+	if (sa && sa->sa_family == AF_INET)
+		memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	else if (sa && sa->sa_family == AF_INET6)
+		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+}
+
+/* libmicrohttpd asks before it takes a connection: refuse an address that holds its share
+ * already, counted over the server's one list of connections (all worker threads).  Two accepts
+ * racing can pass the cap by one each. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct server *s = cls;
+	unsigned char key[16];
+	int n = 0;
+	addr_key(sa, key);
+	pthread_mutex_lock(&s->conn_mu);
+	for (struct conn *c = s->conns; c; c = c->next)
+		n += memcmp(c->addr, key, sizeof key) == 0;
+	pthread_mutex_unlock(&s->conn_mu);
+	return n < s->o->max_per_address ? MHD_YES : MHD_NO;
+}
 
 static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
@@ -114,8 +142,10 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
 	struct server *s = cls;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ai = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		struct conn *c = xcalloc(1, sizeof *c);
 		c->fd = ci ? ci->connect_fd : -1;
+		addr_key(ai ? ai->client_addr : NULL, c->addr);
 		c->since_ms = mono_us() / 1000;
 		c->waiting = 1;
 		pthread_mutex_lock(&s->conn_mu);
@@ -268,10 +298,7 @@ static void pairs_push(struct pairs *p, const char *s)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 32;
-		const char **nv = realloc(p->v, p->cap * sizeof *nv);
-		if (!nv)
-			fl_die("out of memory");
-		p->v = nv;
+		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
 	}
 	p->v[p->n++] = s;
 }
@@ -352,10 +379,7 @@ static void take_upload(struct req *q, const char *upload, size_t n)
 		q->cap = (q->len + n + 1) * 2;
 		if (q->cap > FL_MAX_BODY + 1)
 			q->cap = FL_MAX_BODY + 1;
-		char *nb = realloc(q->body, q->cap);
-		if (!nb)
-			fl_die("out of memory");
-		q->body = nb;
+		q->body = xrealloc(q->body, q->cap);
 	}
 	memcpy(q->body + q->len, upload, n);
 	q->len += n;
@@ -572,11 +596,10 @@ int http_serve(const struct serve_opts *o)
 	password_dummy_hash();
 
 	struct MHD_Daemon *daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, handler, &s,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port, accept_policy, &s, handler, &s,
 		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)o->max_per_address, MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_NOTIFY_CONNECTION,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_NOTIFY_CONNECTION,
 		on_connection, &s, MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "frontline: cannot serve on %s: %s\n", o->listen, strerror(errno));
