@@ -448,6 +448,7 @@ static enum tx_verdict tick_work(void *arg, db *d)
 	struct tick_work *w = arg;
 	w->c->db = d;
 	err_clear(&w->c->err);
+	svc_cache_forget(w->c);
 	json_object_clear(w->summary);
 	return svc_verdict(w->c, tick_run(w->c, w->summary));
 }
