@@ -38,7 +38,8 @@ int err_http_status(enum err_kind kind)
 	case ERR_CONFLICT: return 409;
 	case ERR_RULE: return 422;
 	case ERR_TOO_MANY: return 429;
-	case ERR_UNAVAILABLE: return 503;
+	case ERR_UNAVAILABLE:
+	case ERR_BUSY: return 503;
 	case ERR_INTERNAL: return 500;
 	case ERR_TOO_LARGE: return 413;
 	case ERR_MEDIA_TYPE: return 415;
@@ -65,6 +66,7 @@ int err_exit_code(enum err_kind kind)
 	case ERR_RULE:
 	case ERR_TOO_MANY: return 5;
 	case ERR_UNAVAILABLE:
+	case ERR_BUSY:
 	case ERR_INTERNAL: return 1;
 	}
 	return 1;

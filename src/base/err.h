@@ -13,7 +13,8 @@ enum err_kind {
 	ERR_CONFLICT,     /* 409: the state changed (offer already decided, ...) */
 	ERR_RULE,         /* 422: a domain rule refuses it */
 	ERR_TOO_MANY,     /* 429 */
-	ERR_UNAVAILABLE,  /* 503 */
+	ERR_UNAVAILABLE,  /* 503: the database can't be reached */
+	ERR_BUSY,         /* 503: the database stayed busy (the unit of work ran again, in vain) */
 	ERR_INTERNAL,     /* 500: storage failure */
 	ERR_TOO_LARGE,    /* 413: body over the cap */
 	ERR_MEDIA_TYPE,   /* 415: body not JSON */

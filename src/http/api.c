@@ -7,8 +7,8 @@
 #include "base/csv.h"
 #include "base/password.h"
 #include "base/util.h"
-#include "svc/auth.h"
-#include "svc/portal.h"
+#include "svc/access/auth.h"
+#include "svc/access/portal.h"
 #include "svc/run.h"
 
 #define MAX_TOKEN 200
@@ -45,7 +45,7 @@ void http_answer_error(struct http_answer *ans, const fl_err *err)
 	json_t *e = json_pack("{s:s,s:s}", "code", err->code[0] ? err->code : "error", "message", err->message);
 	if (e && err->field[0])
 		json_object_set_new(e, "field", json_string(err->field));
-	ans->retry_after = err->kind == ERR_UNAVAILABLE ? HTTP_RETRY_AFTER_S : 0;
+	ans->retry_after = err->kind == ERR_UNAVAILABLE || err->kind == ERR_BUSY ? HTTP_RETRY_AFTER_S : 0;
 	http_answer_json(ans, err_http_status(err->kind), e ? json_pack("{s:o}", "error", e) : NULL);
 }
 

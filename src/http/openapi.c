@@ -132,8 +132,8 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(resp, "415", error_ref("body is not JSON"));
 		json_object_set_new(resp, "422", error_ref("refused by a rule"));
 	}
-	json_object_set_new(resp, "500", error_ref("storage or internal error (nothing was saved)"));
-	json_t *busy = error_ref("the database stayed busy: nothing was done, try again after Retry-After seconds");
+	json_object_set_new(resp, "500", error_ref("storage failure: nothing was changed"));
+	json_t *busy = error_ref("busy or unavailable: nothing was changed; retry after Retry-After seconds");
 	json_object_set_new(busy, "headers",
 			    json_pack("{s:{s:s,s:{s:s}}}", "Retry-After", "description", "seconds to wait", "schema", "type", "integer"));
 	json_object_set_new(resp, "503", busy);

@@ -50,19 +50,24 @@ static enum tx_result commit_failed(db *d, int rc, int *again)
 	return TX_NOT_SAVED;
 }
 
+/* The result of a failed begin; *again when it is worth running the work again. */
+static enum tx_result begin_failed(int rc, int *again)
+{
+	*again = rc == DB_RETRY;
+	return rc == DB_RETRY ? TX_BUSY : rc == DB_UNAVAILABLE ? TX_UNAVAILABLE : TX_NOT_STARTED;
+}
+
 /* --- the group-commit writer (SQLite) --- */
 
 /* Run a batch inside one transaction, each job in its own savepoint, then commit it once. */
 static void run_batch(struct writer *w, struct job *batch)
 {
 	for (struct job *j = batch; j; j = j->next)
-		j->result = TX_UNAVAILABLE;
+		j->result = TX_NOT_STARTED;
 	int rc = db_begin(w->d, 1);
 	if (rc != DB_OK) {
-		for (struct job *j = batch; j; j = j->next) {
-			j->again = rc == DB_RETRY;
-			j->result = rc == DB_RETRY ? TX_BUSY : TX_UNAVAILABLE;
-		}
+		for (struct job *j = batch; j; j = j->next)
+			j->result = begin_failed(rc, &j->again);
 		return;
 	}
 	int broken = 0;
@@ -234,10 +239,8 @@ static enum tx_result run_direct(db *d, enum tx_mode mode, tx_work work, void *a
 	if (mode == TX_OWN)
 		return work(arg, d) == TX_COMMIT ? TX_DONE : TX_FAILED;
 	int rc = db_begin(d, mode == TX_WRITE);
-	if (rc != DB_OK) {
-		*again = rc == DB_RETRY;
-		return rc == DB_RETRY ? TX_BUSY : TX_UNAVAILABLE;
-	}
+	if (rc != DB_OK)
+		return begin_failed(rc, again);
 	enum tx_verdict v = work(arg, d);
 	if (v != TX_COMMIT) {
 		db_rollback(d);

@@ -37,7 +37,8 @@ enum tx_result {
 	TX_FAILED,      /* the work said roll back; nothing of it remains */
 	TX_BUSY,        /* the database stayed busy through every attempt; nothing remains */
 	TX_CONFLICT,    /* the commit was refused by a constraint; nothing remains */
-	TX_UNAVAILABLE, /* a transaction could not be opened (storage error) */
+	TX_UNAVAILABLE, /* the database can't be reached (connection lost, restarting); not retried */
+	TX_NOT_STARTED, /* a transaction could not be opened (another storage error) */
 	TX_NOT_SAVED,   /* the commit failed: nothing was saved */
 };
 

@@ -79,7 +79,7 @@ enum tx_verdict svc_verdict(const svc_ctx *c, int rc)
 {
 	if (rc == 0)
 		return TX_COMMIT;
-	return c->err.kind == ERR_UNAVAILABLE ? TX_AGAIN : TX_ROLLBACK;
+	return c->err.kind == ERR_BUSY ? TX_AGAIN : TX_ROLLBACK;
 }
 
 /* The one mapping from a unit of work's result to the error a caller sees. */
@@ -89,11 +89,13 @@ static int tx_err(svc_ctx *c, enum tx_result r)
 	case TX_DONE: return 0;
 	case TX_FAILED: return -1; /* the operation's own error */
 	case TX_BUSY:
-		if (c->err.kind == ERR_UNAVAILABLE)
+		if (c->err.kind == ERR_BUSY)
 			return -1;
-		return err_set(&c->err, ERR_UNAVAILABLE, "busy", NULL, "the database is busy; try again");
+		return err_set(&c->err, ERR_BUSY, "busy", NULL, "the database is busy; try again");
 	case TX_CONFLICT: return err_set(&c->err, ERR_CONFLICT, "conflict", NULL, "this conflicts with existing data");
-	case TX_UNAVAILABLE: return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the database is unavailable");
+	case TX_UNAVAILABLE:
+		return err_set(&c->err, ERR_UNAVAILABLE, "database_unavailable", NULL, "the database cannot be reached; try again");
+	case TX_NOT_STARTED: return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the database is unavailable");
 	case TX_NOT_SAVED: return err_set(&c->err, ERR_INTERNAL, "commit_failed", NULL, "the change could not be saved");
 	}
 	return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error");

@@ -23,13 +23,14 @@ struct svc_call {
 };
 
 /* Run k's route on t.  Returns 0 with k->status and k->out (caller frees), or -1 with k->c->err
- * set.  The error keeps its kind from the store up: still busy after retries is ERR_UNAVAILABLE
- * "busy", a commit refused by a constraint ERR_CONFLICT "conflict", a failed commit ERR_INTERNAL
+ * set.  The error keeps its kind from the store up: still busy after retries is ERR_BUSY "busy",
+ * a database that can't be reached ERR_UNAVAILABLE "database_unavailable", a commit refused by a constraint ERR_CONFLICT "conflict", a failed commit ERR_INTERNAL
  * "commit_failed"; a success means the transaction committed. */
 int svc_run(tx_runner *t, struct svc_call *k);
 
 /* A service's result (0, or -1 with c->err) as the verdict of its unit of work: commit, roll
- * back, or run again when the database was busy (ERR_UNAVAILABLE). */
+ * back, or run again when the database was busy (ERR_BUSY; a database that can't be reached is not
+ * retried blindly: a commit in flight may have happened). */
 enum tx_verdict svc_verdict(const svc_ctx *c, int rc);
 
 #endif
