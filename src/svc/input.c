@@ -13,11 +13,12 @@ const char *const IN_FORMATS[] = {"json", "csv", NULL};
 
 #define IN_PATH 64 /* a field's path in errors, as long as fl_err's field */
 
-const struct in_field *in_find(const struct in_field *spec, const char *name)
+const struct in_field *in_field_of(const struct in_field *spec, const char *name, fl_err *err)
 {
 	for (const struct in_field *f = spec; f && f->name; f++)
 		if (strcmp(f->name, name) == 0)
 			return f;
+	err_set(err, ERR_INVALID, "unknown_field", name, "unknown field \"%.*s\"", (int)utf8_cut(name, 40), name);
 	return NULL;
 }
 
@@ -34,26 +35,11 @@ int in_text_ok(const char *s, size_t max, const char *field, fl_err *err)
 
 static int check_object(json_t *in, const struct in_field *spec, const char *path, fl_err *err);
 
-/* Back a string snprintf may have cut to its last whole UTF-8 character, so that an error naming
- * it is always valid text. */
-static void whole_chars(char *s)
+/* out = text, cut to IN_PATH on a character boundary (str_copy). */
+static void field_name(char out[IN_PATH], char *text)
 {
-	size_t n = strlen(s), i = n;
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0)
-		return;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	if (n - (i - 1) < need)
-		s[i - 1] = '\0';
-}
-
-/* name = path.key (or key at the top), cut to IN_PATH on a character boundary. */
-static void field_path(char name[IN_PATH], const char *path, const char *key)
-{
-	if ((size_t)snprintf(name, IN_PATH, "%s%s%s", path, *path ? "." : "", key) >= IN_PATH)
-		whole_chars(name);
+	str_copy(out, IN_PATH, text);
+	free(text);
 }
 
 /* Check the items of an array field f (named name): objects with f->of, or plain values. */
@@ -64,8 +50,7 @@ static int check_items(const struct in_field *f, const char *name, json_t *v, fl
 	char path[IN_PATH];
 	json_array_foreach(v, i, x)
 	{
-		if ((size_t)snprintf(path, sizeof path, "%s[%zu]", name, i) >= sizeof path)
-			whole_chars(path);
+		field_name(path, xasprintf("%s[%zu]", name, i));
 		if (f->of && !json_is_object(x))
 			return err_set(err, ERR_INVALID, "wrong_type", path, "%s must be an object", path);
 		if (!f->of && (json_is_object(x) || json_is_array(x)))
@@ -172,10 +157,10 @@ static int check_object(json_t *in, const struct in_field *spec, const char *pat
 	char name[IN_PATH];
 	json_object_foreach(in, key, v)
 	{
-		const struct in_field *f = in_find(spec, key);
-		field_path(name, path, key);
-		if (!f)
-			return err_set(err, ERR_INVALID, "unknown_field", name, "unknown field \"%s\"", name);
+		const struct in_field *f = in_field_of(spec, key, err);
+		field_name(name, xasprintf("%s%s%s", path, *path ? "." : "", key));
+		if (!f) /* nested: name the path */
+			return *path ? err_set(err, ERR_INVALID, "unknown_field", name, "unknown field \"%s\"", name) : -1;
 		if (json_is_null(v)) {
 			if (f->required)
 				return err_set(err, ERR_INVALID, "required", name, "%s is required", name);
@@ -186,7 +171,7 @@ static int check_object(json_t *in, const struct in_field *spec, const char *pat
 	}
 	for (const struct in_field *f = spec; f && f->name; f++) {
 		json_t *x = json_object_get(in, f->name);
-		field_path(name, path, f->name);
+		field_name(name, xasprintf("%s%s%s", path, *path ? "." : "", f->name));
 		if (f->required && (!x || json_is_null(x)))
 			return err_set(err, ERR_INVALID, "required", name, "%s is required", name);
 	}

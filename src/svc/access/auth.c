@@ -419,7 +419,7 @@ const struct route auth_routes[] = {
 	 R_PUBLIC | R_SESSION | R_OWN_TX | R_PASSWORD},
 	{"POST", "/api/v1/auth/logout", logout, NULL, 200, "Sign out: ends this session", NULL, NULL, R_LOGOUT},
 	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Person", NULL, 0},
-	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", 0},
+	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", R_SECRET},
 	{"GET", "/api/v1/tokens", token_list, TOKEN_LIST, 200, "API tokens: yours, or a person's (admins)", "TokenList",
 	 "token list", 0},
 	{"POST", "/api/v1/tokens/{id}/revoke", token_revoke, NULL, 200, "Revoke an API token (yours, or anyone's for admins)",
