@@ -391,3 +391,26 @@ int mail_plus_tag(const char *addr, const char *base, char *tag, size_t size)
 	free(b);
 	return ok;
 }
+
+char *mail_render(const char *tmpl, const struct mail_fact *facts)
+{
+	struct buf b = {0};
+	for (const char *s = tmpl; *s;) {
+		const char *close = *s == '{' ? strchr(s, '}') : NULL;
+		if (!close) {
+			putc_(&b, *s++);
+			continue;
+		}
+		const struct mail_fact *f = facts;
+		for (; f->name; f++)
+			if (strlen(f->name) == (size_t)(close - s - 1) && strncmp(f->name, s + 1, (size_t)(close - s - 1)) == 0)
+				break;
+		if (!f->name || !f->value) {
+			free(b.p);
+			return NULL;
+		}
+		put(&b, f->value, strlen(f->value));
+		s = close + 1;
+	}
+	return done(&b);
+}

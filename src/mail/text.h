@@ -32,4 +32,12 @@ char *mail_norm_addr(const char *addr);
  * lower case), copy TAG into tag (size bytes) and return 1; else return 0. */
 int mail_plus_tag(const char *addr, const char *base, char *tag, size_t size);
 
+/* Render a template: each {name} is replaced by the value of the fact of that name (facts is a
+ * NULL-name-terminated array).  Returns NULL when the template names a fact that is absent or
+ * whose value is NULL, so a template can't claim what the record does not show. */
+struct mail_fact {
+	const char *name, *value;
+};
+char *mail_render(const char *tmpl, const struct mail_fact *facts);
+
 #endif
