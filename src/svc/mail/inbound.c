@@ -322,9 +322,9 @@ static int place(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in
 	if (rc < 0)
 		return -1;
 	const char *auto_why = m->auto_reason ? m->auto_reason : gi->sender && !*gi->sender ? "null sender" : NULL;
-	if (rc == 0 && (auto_why || !*m->from_addr)) {
+	if (rc == 0 && (auto_why || !strchr(m->from_addr, '@'))) {
 		*status = "auto"; /* a program's mail opens no case: an auto-reply can't start a loop */
-		*reason = auto_why ? auto_why : "no sender";
+		*reason = auto_why ? auto_why : "no sender address";
 		return 0;
 	}
 	if (rc == 0 && open_case(c, mb, m, f))
