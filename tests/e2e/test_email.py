@@ -25,10 +25,13 @@ CORPUS = "/usr/lib/python3.11/test/test_email/data"
 # --- the SMTP sink: aiosmtpd on loopback, keeping what arrives ---
 
 class Sink:
-    def __init__(self, refuse=None):
+    """delay: seconds the first DATA waits before answering (a worker can be killed meanwhile)."""
+
+    def __init__(self, refuse=None, delay=0):
         from aiosmtpd.controller import Controller
 
         self.messages = []
+        self.delay = delay
         sink = self
 
         class Handler:
@@ -41,6 +44,10 @@ class Sink:
             async def handle_DATA(self, server, session, envelope):
                 sink.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
                                       email.message_from_bytes(envelope.content, policy=email.policy.default)))
+                if sink.delay:
+                    import asyncio
+                    d, sink.delay = sink.delay, 0
+                    await asyncio.sleep(d)
                 return "250 Message accepted"
 
         self.port = free_port()
@@ -301,6 +308,72 @@ def test_delivery_retries_with_back_off_then_bounces_on_refusal():
             deliver(s, sink.url)
             mails = [x for x in case_of(pat, first["case_id"])["mail"] if x["id"] == r.json["id"]]
             eq(mails[0]["status"], "bounced", "a permanent refusal bounces at once")
+
+
+def test_two_workers_send_each_message_once():
+    with Server(demo=True, test_clock=False) as s, Sink() as sink:
+        admin, pat = setup(s)
+        rc, first, _ = mailgate(s, msg())
+        ids = [pat.ok("POST", "/api/v1/cases/%s/replies" % first["case_id"], {"body": "update %d" % i})["id"] for i in range(12)]
+        procs = [subprocess.Popen([BIN, "mail-deliver", "--db", s.db, "--smtp", sink.url, "--once"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        for p in procs:
+            p.communicate(timeout=120)
+            eq(p.returncode, 0, "worker exit")
+        ours = [m for _, _, m in sink.messages if m["To"] == "sam.carter@example.com"]
+        mids = [m["Message-ID"] for m in ours]
+        eq(len(mids), 13, "the acknowledgement and 12 replies arrived")
+        eq(len(set(mids)), len(mids), "each exactly once: one attempt at a time per message")
+        statuses = {x["id"]: x["status"] for x in case_of(pat, first["case_id"])["mail"]}
+        check(all(statuses[i] == "sent" for i in ids), "all sent")
+
+
+def test_worker_killed_mid_send_sends_again_with_the_same_message_id():
+    with Server(demo=True, test_clock=False) as s, Sink() as drain:
+        admin, pat = setup(s)
+        deliver(s, drain.url)  # the demo's own queued mail out of the way
+        rc, first, _ = mailgate(s, msg())
+        with Sink(delay=30) as slow:
+            proc = subprocess.Popen([BIN, "mail-deliver", "--db", s.db, "--smtp", slow.url, "--once", "--lease", "10"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            check(wait_for(lambda: len(slow.messages) >= 1, 30), "the message reached the sink")
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            m = [x for x in case_of(pat, first["case_id"])["mail"] if x["direction"] == "outbound"][0]
+            eq(m["status"], "queued", "killed before the outcome was recorded: still queued (leased)")
+        with Sink() as sink:
+            p = deliver(s, sink.url)
+            eq(len(sink.messages), 0, "not resent while the lease holds: %s" % p.stderr)
+            time.sleep(10.5)
+            deliver(s, sink.url)
+            eq(len(sink.messages), 1, "sent again once the lease ran out")
+            eq(sink.messages[0][2]["Message-ID"], slow.messages[0][2]["Message-ID"], "the duplicate carries the same Message-ID")
+        m = [x for x in case_of(pat, first["case_id"])["mail"] if x["direction"] == "outbound"][0]
+        eq((m["status"], m["attempts"]), ("sent", 2), "sent, on the second attempt")
+
+
+def test_templates_and_mailboxes_belong_to_admins():
+    with Server(demo=True, test_clock=False) as s, Sink() as sink:
+        admin, pat = setup(s)
+        r = pat.post("/api/v1/mailboxes", {"name": "x", "address": "x@vendor-co.example", "team": "Phone Sales",
+                                           "owner": "pat@vendor-co.example"})
+        eq((r.status, r.json["error"]["code"]), (403, "role_required"), "only an admin adds a mailbox")
+        r = admin.post("/api/v1/mailboxes", {"name": "dup", "address": MAILBOX.upper(), "team": "Phone Sales",
+                                             "owner": "pat@vendor-co.example"})
+        eq((r.status, r.json["error"]["code"]), (409, "mailbox_exists"), "an address is taken once")
+        r = admin.post("/api/v1/mailboxes", {"name": "plus", "address": "a+b@vendor-co.example", "team": "Phone Sales",
+                                             "owner": "pat@vendor-co.example"})
+        eq(r.status, 400, "no + in a mailbox address")
+        bad = admin.post("/api/v1/mail/templates/ack", {"subject": "{subject}", "body": "Your card number is {card}"})
+        eq((bad.status, bad.json["error"]["code"]), (400, "unknown_placeholder"), "a template can't claim unknown facts")
+        t = admin.ok("POST", "/api/v1/mail/templates/ack",
+                     {"subject": "We have it: {subject} [{case_tag}]", "body": "Hi {customer}, {owner} owns case #{number}; by {next_time}."})
+        check("owner" in t["placeholders"], "placeholders listed")
+        rc, out, _ = mailgate(s, msg())
+        deliver(s, sink.url)
+        ack = ack_of(sink)
+        check(ack["Subject"].startswith("We have it: Where are my phones?"), "the organization's template: %s" % ack["Subject"])
+        check("Pat Morgan owns case #%d" % out["case_number"] in ack.get_content(), "with the facts")
 
 
 # --- the gate's contract ---

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "mail/compose.h"
 #include "mail/parse.h"
 #include "mail/text.h"
 
@@ -204,6 +205,38 @@ TEST(utf8_clean_and_addresses)
 	free(id);
 }
 
+TEST(compose_round_trips_and_admits_no_header_injection)
+{
+	struct mail_compose mc = {"Vendor Co Support", "support@vendor.example", "support+c3-abc@vendor.example", "sam@x.y",
+				  "Caf\xc3\xa9 order\r\nBcc: evil@x.y", "Line one\nBcc: not-a-header\n",
+				  "out-1@vendor.example", "in-1@x.y", "root@x.y in-1@x.y", 1, 1772463600000LL};
+	size_t len;
+	char *raw = mail_compose(&mc, &len);
+	CHECK(strstr(raw, "\r\n\r\n") != NULL);
+	CHECK(strstr(raw, "\nBcc:") == NULL || strstr(raw, "\nBcc:") > strstr(raw, "\r\n\r\n")); /* only in the body */
+	struct mail_parsed m;
+	CHECK(mail_parse(raw, len, &LIM, &m) == 0);
+	CHECK_STR(m.subject, "Caf\xc3\xa9 order  Bcc: evil@x.y");
+	CHECK_STR(m.message_id, "out-1@vendor.example");
+	CHECK_STR(m.in_reply_to, "in-1@x.y");
+	CHECK(m.n_refs == 2);
+	CHECK_STR(m.auto_reason, "auto-submitted: auto-replied");
+	CHECK(m.n_rcpts == 1 && strcmp(m.rcpts[0], "sam@x.y") == 0);
+	CHECK_STR(m.text, "Line one\nBcc: not-a-header\n");
+	mail_parsed_release(&m);
+	free(raw);
+}
+
+TEST(render_refuses_absent_facts)
+{
+	const struct mail_fact f[] = {{"owner", "Pat"}, {"time", NULL}, {NULL, NULL}};
+	char *s = mail_render("{owner} owns it", f);
+	CHECK_STR(s, "Pat owns it");
+	free(s);
+	CHECK(mail_render("by {time}", f) == NULL);
+	CHECK(mail_render("{card}", f) == NULL);
+}
+
 /* Python's own email test suite (Debian libpython3.11-testsuite): messages nobody here wrote.
  * Every one parses without a crash, in bounded time, with valid UTF-8 out. */
 #define CORPUS "/usr/lib/python3.11/test/test_email/data"
@@ -254,6 +287,8 @@ int main(void)
 	RUN(garbage_is_survived);
 	RUN(new_text_strips_quotes_and_signature);
 	RUN(utf8_clean_and_addresses);
+	RUN(compose_round_trips_and_admits_no_header_injection);
+	RUN(render_refuses_absent_facts);
 	RUN(python_email_corpus_survives);
 	DONE();
 }
