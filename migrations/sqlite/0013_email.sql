@@ -11,6 +11,7 @@ CREATE TABLE mailboxes (
   team_id TEXT NOT NULL,            -- the queue: new cases belong to this team
   owner_id TEXT NOT NULL,           -- who owns a case the mail opens until someone takes it
   location_id TEXT,                 -- the intake location (its time zone is the customer's clock)
+  authserv_id TEXT NOT NULL DEFAULT '', -- the mail server whose Authentication-Results are trusted ('' = none)
   active INTEGER NOT NULL DEFAULT 1,
   created_at BIGINT NOT NULL,
   PRIMARY KEY (org_id, id),

@@ -188,6 +188,10 @@ static void read_headers(GMimeMessage *msg, GMimeParserOptions *opts, struct mai
 	for (int i = 0; i < count; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
 		const char *name = g_mime_header_get_name(h);
+		if (strcasecmp(name, "Authentication-Results") == 0) {
+			push(&m->auth_results, &m->n_auth_results, MAX_RCPTS, dup_clean(g_mime_header_get_value(h)));
+			continue;
+		}
 		if (strcasecmp(name, "Delivered-To") != 0 && strcasecmp(name, "X-Original-To") != 0)
 			continue;
 		InternetAddressList *l = internet_address_list_parse(opts, g_mime_header_get_value(h));
@@ -433,6 +437,7 @@ void mail_parsed_release(struct mail_parsed *m)
 	free_list(m->rcpts, m->n_rcpts);
 	free(m->subject);
 	free(m->auto_reason);
+	free_list(m->auth_results, m->n_auth_results);
 	free(m->text);
 	for (size_t i = 0; i < m->n_att; i++) {
 		free(m->att[i].filename);

@@ -34,6 +34,8 @@ struct mail_parsed {
 	char *subject;     /* decoded, UTF-8, "" when absent */
 	int64_t date_ms;   /* Date header, 0 when absent or unreadable */
 	char *auto_reason; /* NULL when a person wrote it; else why it is automatic (RFC 3834 ...) */
+	char **auth_results; /* values of the Authentication-Results fields (RFC 8601), as written */
+	size_t n_auth_results;
 	char *text;        /* the body as plain UTF-8 text (text/plain preferred, HTML made text) */
 	struct mail_attachment *att;
 	size_t n_att;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -413,4 +414,37 @@ char *mail_render(const char *tmpl, const struct mail_fact *facts)
 		s = close + 1;
 	}
 	return done(&b);
+}
+
+/* Does value carry "method=result" as a result (not inside a comment or another word)? */
+static int has_result(const char *value, const char *method_result)
+{
+	size_t l = strlen(method_result);
+	for (const char *p = value; (p = strcasestr(p, method_result)); p += l) {
+		int starts = p == value || p[-1] == ';' || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n';
+		int ends = !isalnum((unsigned char)p[l]) && p[l] != '-';
+		if (starts && ends)
+			return 1;
+	}
+	return 0;
+}
+
+int mail_auth_failed(char *const *values, size_t n, const char *authserv_id, char *why, size_t size)
+{
+	size_t idl = strlen(authserv_id);
+	for (size_t i = 0; i < n; i++) {
+		const char *v = values[i];
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (idl == 0 || strncasecmp(v, authserv_id, idl) != 0 || (v[idl] != ';' && v[idl] != ' ' && v[idl] != '\t'))
+			continue;
+		int dmarc = has_result(v, "dmarc=fail"), spf = has_result(v, "spf=fail"), dkim = has_result(v, "dkim=fail");
+		int passed = has_result(v, "spf=pass") || has_result(v, "dkim=pass");
+		if (dmarc || ((spf || dkim) && !passed)) {
+			snprintf(why, size, "authentication failed:%s%s%s", dmarc ? " dmarc=fail" : "", spf ? " spf=fail" : "",
+				 dkim ? " dkim=fail" : "");
+			return 1;
+		}
+	}
+	return 0;
 }

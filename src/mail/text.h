@@ -32,6 +32,12 @@ char *mail_norm_addr(const char *addr);
  * lower case), copy TAG into tag (size bytes) and return 1; else return 0. */
 int mail_plus_tag(const char *addr, const char *base, char *tag, size_t size);
 
+/* Authentication-Results (RFC 8601) from the one mail server trusted to write them: returns 1 when
+ * a field whose authserv-id equals authserv_id (case-insensitive) says dmarc=fail, or spf=fail or
+ * dkim=fail with no spf=pass / dkim=pass, and writes the failing results into why; else 0.
+ * Fields from any other authserv-id are ignored (anyone can write them). */
+int mail_auth_failed(char *const *values, size_t n, const char *authserv_id, char *why, size_t size);
+
 /* Render a template: each {name} is replaced by the value of the fact of that name (facts is a
  * NULL-name-terminated array).  Returns NULL when the template names a fact that is absent or
  * whose value is NULL, so a template can't claim what the record does not show. */

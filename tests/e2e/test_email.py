@@ -259,6 +259,35 @@ def test_limits_keep_a_stub_never_drop():
         check("part 9999" in orig["raw"], "the original is kept whole")
 
 
+def test_forged_mail_failing_the_mail_servers_checks_is_held():
+    with Server(demo=True, test_clock=False) as s, Sink():
+        admin, pat = setup(s)
+        admin.ok("POST", "/api/v1/mailboxes", {"name": "checked", "address": "checked@vendor-co.example",
+                                               "team": "Phone Sales", "owner": "pat@vendor-co.example",
+                                               "authserv_id": "mx.vendor-co.example"})
+        rc, first, _ = mailgate(s, msg(), mailbox="checked@vendor-co.example")
+        n = first["case_number"]
+        forged = msg(subject="Re: cancel it [vendor-co #%d]" % n, body="Cancel my order and refund to IBAN XX.\n",
+                     headers="Authentication-Results: mx.vendor-co.example; spf=fail smtp.mailfrom=example.com;\n"
+                             " dkim=none; dmarc=fail header.from=example.com\n")
+        rc, out, _ = mailgate(s, forged, mailbox="checked@vendor-co.example")
+        eq((rc, out["status"]), (0, "held"), "a message failing DMARC at our own mail server is held")
+        check("dmarc=fail" in out["reason"], "with why: %r" % out["reason"])
+        eq(out.get("case_id"), None, "and threaded into no case by its From address")
+        eq(len(case_of(pat, first["case_id"])["touchpoints"]), 1, "Sam's case is untouched")
+        alerts = pat.ok("GET", "/api/v1/alerts")["items"]
+        check(any("held for review" in a.get("message", "") for a in alerts), "the mailbox's owner is told to review it")
+        spoofed = msg(subject="Re: [vendor-co #%d]" % n,
+                      headers="Authentication-Results: mx.vendor-co.example; spf=pass smtp.mailfrom=example.com; dmarc=pass\n"
+                              "Authentication-Results: evil.example; dmarc=fail\n")
+        rc, out, _ = mailgate(s, spoofed, mailbox="checked@vendor-co.example")
+        eq((out["status"], out.get("case_id")), ("threaded", first["case_id"]),
+           "results from another authserv-id are not trusted either way; ours passed")
+        unchecked = msg(subject="Re: [vendor-co #%d]" % n, headers="Authentication-Results: mx.vendor-co.example; dmarc=fail\n")
+        rc, out, _ = mailgate(s, unchecked)
+        eq(out["status"], "threaded", "a mailbox with no authserv-id trusts no Authentication-Results")
+
+
 # --- out ---
 
 def test_agent_reply_is_an_outbound_contact_and_is_delivered_threaded():

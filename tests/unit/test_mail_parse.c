@@ -227,6 +227,24 @@ TEST(compose_round_trips_and_admits_no_header_injection)
 	free(raw);
 }
 
+TEST(authentication_results_from_the_trusted_server_only)
+{
+	char why[128];
+	char *fail[] = {"mx.vendor.example; spf=fail smtp.mailfrom=x.y; dkim=none; dmarc=fail header.from=x.y"};
+	char *pass[] = {"mx.vendor.example; spf=pass smtp.mailfrom=x.y; dkim=pass header.d=x.y; dmarc=pass"};
+	char *dkim_ok[] = {"mx.vendor.example; spf=fail smtp.mailfrom=x.y; dkim=pass header.d=x.y"};
+	char *other[] = {"evil.example; dmarc=fail", "MX.Vendor.Example;\n spf=softfail; dkim=fail (bad signature)"};
+	char *lookalike[] = {"mx.vendor.example.evil; dmarc=fail", "mx.vendor.example; x-dmarc=failure"};
+	CHECK(mail_auth_failed(fail, 1, "mx.vendor.example", why, sizeof why) == 1);
+	CHECK_STR(why, "authentication failed: dmarc=fail spf=fail");
+	CHECK(mail_auth_failed(pass, 1, "mx.vendor.example", why, sizeof why) == 0);
+	CHECK(mail_auth_failed(dkim_ok, 1, "mx.vendor.example", why, sizeof why) == 0);
+	CHECK(mail_auth_failed(other, 1, "mx.vendor.example", why, sizeof why) == 0);
+	CHECK(mail_auth_failed(other, 2, "mx.vendor.example", why, sizeof why) == 1);
+	CHECK(mail_auth_failed(lookalike, 2, "mx.vendor.example", why, sizeof why) == 0);
+	CHECK(mail_auth_failed(fail, 1, "", why, sizeof why) == 0);
+}
+
 TEST(render_refuses_absent_facts)
 {
 	const struct mail_fact f[] = {{"owner", "Pat"}, {"time", NULL}, {NULL, NULL}};
@@ -289,6 +307,7 @@ int main(void)
 	RUN(utf8_clean_and_addresses);
 	RUN(compose_round_trips_and_admits_no_header_injection);
 	RUN(render_refuses_absent_facts);
+	RUN(authentication_results_from_the_trusted_server_only);
 	RUN(python_email_corpus_survives);
 	DONE();
 }

@@ -308,7 +308,7 @@ static int duplicate(svc_ctx *c, const char *message_id, json_t **out)
 
 /* Decide and act: returns the status; f and tp are filled when the message is on a case. */
 static int place(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in *gi, const struct mail_parsed *m,
-		 const char **status, const char **reason, struct found *f, char tp[ID_SIZE])
+		 const char **status, const char **reason, char *why, size_t why_size, struct found *f, char tp[ID_SIZE])
 {
 	int over = 0;
 	if (over_rate(c, m, &over))
@@ -316,6 +316,13 @@ static int place(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in
 	if (over) {
 		*status = "rate_limited";
 		*reason = "mail.max_per_sender_hour";
+		return 0;
+	}
+	/* the organization's own mail server checked SPF/DKIM/DMARC: a failure is held for review,
+	 * never put on a customer's case because of what its From says */
+	if (*mb->authserv_id && mail_auth_failed(m->auth_results, m->n_auth_results, mb->authserv_id, why, why_size)) {
+		*status = "held";
+		*reason = why;
 		return 0;
 	}
 	int rc = find_case(c, mb, gi, m, f);
@@ -365,14 +372,18 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 	int ret = -1;
 	const char *status = NULL, *reason = "";
 	struct found f = {"", ""};
-	char tp[ID_SIZE] = "", id[ID_SIZE];
+	char tp[ID_SIZE] = "", id[ID_SIZE], why[160];
 	int dup = duplicate(c, message_id, out);
 	if (dup != 0) {
 		ret = dup < 0 ? -1 : 0;
 		goto cleanup;
 	}
-	if (place(c, mb, gi, &m, &status, &reason, &f, tp) ||
+	if (place(c, mb, gi, &m, &status, &reason, why, sizeof why, &f, tp) ||
 	    record(c, mb, gi, &m, message_id, status, reason, &f, *tp ? tp : NULL, id))
+		goto cleanup;
+	if (strcmp(status, "held") == 0 &&
+	    alert_add(c, mb->owner_id, "mail.held", NULL, "mail", id, "Mail from %s held for review (%s): %.120s", m.from_addr,
+		      reason, m.subject))
 		goto cleanup;
 	int opened = strcmp(status, "opened") == 0, on_case = *f.case_id != '\0';
 	if (on_case && !m.auto_reason && tell_owner(c, &f, &m, status, tp))

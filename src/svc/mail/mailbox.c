@@ -7,7 +7,7 @@
 #include "svc/mail/mailbox.h"
 #include "svc/org/org.h"
 
-#define MB_COLS "m.org_id, m.id, m.name, m.address, m.display_name, m.team_id, m.owner_id, m.location_id, o.slug"
+#define MB_COLS "m.org_id, m.id, m.name, m.address, m.display_name, m.team_id, m.owner_id, m.location_id, o.slug, m.authserv_id"
 
 static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, struct mailbox *out)
 {
@@ -30,6 +30,7 @@ static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, st
 		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 6));
 		str_copy(out->location_id, sizeof out->location_id, db_text(r, 7));
 		str_copy(out->org_slug, sizeof out->org_slug, db_text(r, 8));
+		str_copy(out->authserv_id, sizeof out->authserv_id, db_text(r, 9));
 	}
 	db_res_free(r);
 	if (rc < 0)
@@ -81,9 +82,9 @@ int mailbox_for_case(svc_ctx *c, const char *case_id, struct mailbox *out)
 
 static json_t *mb_json(svc_ctx *c, const struct mailbox *m)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s?}", "id", m->id, "name", m->name, "address", m->address,
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s?,s:s}", "id", m->id, "name", m->name, "address", m->address,
 			 "display_name", m->display_name, "team_id", m->team_id, "owner", svc_person_brief(c, m->owner_id),
-			 "location_id", *m->location_id ? m->location_id : NULL);
+			 "location_id", *m->location_id ? m->location_id : NULL, "authserv_id", m->authserv_id);
 }
 
 static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -101,11 +102,11 @@ static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	}
 	id_new(id, "mbx", c->now);
 	int rc = db_exec(c->db,
-			 "INSERT INTO mailboxes (org_id, id, name, address, display_name, team_id, owner_id, location_id, active, created_at) "
-			 "VALUES (?,?,?,?,?,?,?,?,1,?)",
+			 "INSERT INTO mailboxes (org_id, id, name, address, display_name, team_id, owner_id, location_id, authserv_id, "
+			 "active, created_at) VALUES (?,?,?,?,?,?,?,?,?,1,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(addr),
 				 DB_TXT(in_str(in, "display_name") ? in_str(in, "display_name") : ""), DB_TXT(team), DB_TXT(owner),
-				 DB_TXT(*loc ? loc : NULL), DB_INT(c->now)),
+				 DB_TXT(*loc ? loc : NULL), DB_TXT(in_str(in, "authserv_id") ? in_str(in, "authserv_id") : ""), DB_INT(c->now)),
 			 NULL);
 	free(addr);
 	if (rc == DB_CONSTRAINT)
@@ -152,6 +153,8 @@ static const struct in_field CREATE[] = {
 	{"team", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the team whose queue new cases join (id or name)"},
 	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who owns a case its mail opens (id or email)"},
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location (its time zone is used in mail)"},
+	{"authserv_id", IN_STR, 0, 1, 255, NULL,
+	 "the authserv-id of your mail server: its Authentication-Results are trusted, SPF/DKIM/DMARC failures are held"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -16,6 +16,7 @@ struct mailbox {
 	char owner_id[ID_SIZE];
 	char location_id[ID_SIZE]; /* "" when none */
 	char org_slug[128];
+	char authserv_id[256]; /* whose Authentication-Results to trust; "" = none */
 };
 
 /* Find an active mailbox by its address over the whole installation (the mail server delivers
