@@ -234,6 +234,84 @@ static void add_text_part(struct walk *w, GMimeTextPart *tp, int html)
 	free(s);
 }
 
+/* A part's decoded content as a new NUL-terminated string (at most max bytes). */
+static char *part_text(GMimePart *part, size_t max)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	if (content)
+		g_mime_data_wrapper_write_to_stream(content, mem);
+	GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	size_t n = bytes ? bytes->len : 0;
+	char *out = mail_utf8_clean(n ? (const char *)bytes->data : "", n < max ? n : max);
+	g_object_unref(mem);
+	return out;
+}
+
+/* The value of field `name` in an RFC 822-style block (first match, to the end of its line). */
+static char *field_value(const char *block, const char *name)
+{
+	size_t l = strlen(name);
+	for (const char *p = block; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (strncasecmp(p, name, l) == 0 && p[l] == ':') {
+			const char *v = p + l + 1, *e = strchr(v, '\n');
+			size_t n = e ? (size_t)(e - v) : strlen(v);
+			char *o = xmalloc(n + 1);
+			memcpy(o, v, n);
+			o[n] = '\0';
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static char *trim_dup(char *s)
+{
+	char *p = s ? s : "";
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	char *o = xmalloc(n + 1);
+	memcpy(o, p, n);
+	o[n] = '\0';
+	free(s);
+	return o;
+}
+
+/* The parts of a delivery report that say what happened, and to which message. */
+static int report_part(struct walk *w, GMimePart *part, GMimeContentType *ct)
+{
+	struct mail_parsed *m = w->out;
+	if (!m->dsn_message_id)
+		return 0;
+	if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+	    g_mime_content_type_is_type(ct, "message", "global-delivery-status")) {
+		char *t = part_text(part, 64 * 1024);
+		free(m->dsn_action);
+		m->dsn_action = trim_dup(field_value(t, "Action"));
+		char *st = trim_dup(field_value(t, "Status")), *diag = trim_dup(field_value(t, "Diagnostic-Code"));
+		free(m->dsn_diagnostic);
+		m->dsn_diagnostic = xasprintf("%s%s%s", st, *st && *diag ? " " : "", diag);
+		free(st);
+		free(diag);
+		free(t);
+		return 1;
+	}
+	if (g_mime_content_type_is_type(ct, "text", "rfc822-headers")) {
+		char *t = part_text(part, 256 * 1024), *id = field_value(t, "Message-ID");
+		if (id && !*m->dsn_message_id) {
+			free(m->dsn_message_id);
+			m->dsn_message_id = mail_norm_id(id);
+		}
+		free(id);
+		free(t);
+		return 1;
+	}
+	return 0;
+}
+
 static void add_attachment(struct walk *w, GMimePart *part)
 {
 	struct mail_parsed *m = w->out;
@@ -291,6 +369,11 @@ static void walk_message(struct walk *w, GMimeMessage *msg, int depth)
 	char *head = xasprintf("---------- Forwarded message ----------\nFrom: %s\nSubject: %s", who ? who : "",
 			       g_mime_message_get_subject(msg) ? g_mime_message_get_subject(msg) : "");
 	g_free(who);
+	struct mail_parsed *m = w->out;
+	if (m->dsn_message_id && !*m->dsn_message_id) { /* the returned message of a delivery report */
+		free(m->dsn_message_id);
+		m->dsn_message_id = mail_norm_id(g_mime_message_get_message_id(msg));
+	}
 	char *clean = mail_utf8_clean(head, strlen(head));
 	add_text(w, clean);
 	free(clean);
@@ -333,6 +416,8 @@ static void walk(struct walk *w, GMimeObject *obj, int depth)
 		return add_text_part(w, GMIME_TEXT_PART(obj), 0);
 	if (!attached && GMIME_IS_TEXT_PART(obj) && ct && g_mime_content_type_is_type(ct, "text", "html"))
 		return add_text_part(w, GMIME_TEXT_PART(obj), 1);
+	if (ct && report_part(w, part, ct))
+		return;
 	add_attachment(w, part);
 }
 
@@ -404,6 +489,12 @@ int mail_parse(const char *raw, size_t len, const struct mail_limits *lim, struc
 		} else {
 			struct walk w = {lim, out, NULL, 0};
 			GMimeObject *body = g_mime_message_get_mime_part(msg);
+			GMimeContentType *ct = body ? g_mime_object_get_content_type(body) : NULL;
+			if (ct && g_mime_content_type_is_type(ct, "multipart", "report")) {
+				out->dsn_message_id = xstrdup("");
+				out->dsn_action = xstrdup("");
+				out->dsn_diagnostic = xstrdup("");
+			}
 			if (body)
 				walk(&w, body, 0);
 			if (out->error) { /* a stub keeps no half of a body */
@@ -439,6 +530,9 @@ void mail_parsed_release(struct mail_parsed *m)
 	free(m->auto_reason);
 	free_list(m->auth_results, m->n_auth_results);
 	free(m->text);
+	free(m->dsn_message_id);
+	free(m->dsn_action);
+	free(m->dsn_diagnostic);
 	for (size_t i = 0; i < m->n_att; i++) {
 		free(m->att[i].filename);
 		free(m->att[i].content_type);

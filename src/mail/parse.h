@@ -37,6 +37,10 @@ struct mail_parsed {
 	char **auth_results; /* values of the Authentication-Results fields (RFC 8601), as written */
 	size_t n_auth_results;
 	char *text;        /* the body as plain UTF-8 text (text/plain preferred, HTML made text) */
+	/* a delivery report (multipart/report, RFC 3464): */
+	char *dsn_message_id; /* normalized Message-ID of the message it reports on, NULL when not a report */
+	char *dsn_action;     /* "failed", "delayed", "delivered" ... ("" when not said) */
+	char *dsn_diagnostic; /* Status and Diagnostic-Code, one line ("" when not said) */
 	struct mail_attachment *att;
 	size_t n_att;
 	char *error;       /* NULL, or the limit or fault that made this a stub */

@@ -405,6 +405,39 @@ def test_templates_and_mailboxes_belong_to_admins():
         check("Pat Morgan owns case #%d" % out["case_number"] in ack.get_content(), "with the facts")
 
 
+def dsn(original_id, action="failed"):
+    return ("From: MAILER-DAEMON@mx.example.com\nTo: %s\nSubject: Undelivered Mail Returned to Sender\n"
+            "Message-ID: <dsn-%s@mx.example.com>\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n\n"
+            "--R\nContent-Type: text/plain\n\nYour message could not be delivered.\n"
+            "--R\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.com\n\n"
+            "Final-Recipient: rfc822; sam.carter@example.com\nAction: %s\nStatus: 5.1.1\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 user unknown\n"
+            "--R\nContent-Type: text/rfc822-headers\n\nFrom: %s\nTo: sam.carter@example.com\nSubject: Re: x\n"
+            "Message-ID: %s\n--R--\n" % (MAILBOX, os.urandom(4).hex(), action, MAILBOX, original_id))
+
+
+def test_a_delivery_report_bounces_the_message_it_reports_on():
+    with Server(demo=True, test_clock=False) as s, Sink() as sink:
+        admin, pat = setup(s)
+        rc, first, _ = mailgate(s, msg())
+        r = pat.ok("POST", "/api/v1/cases/%s/replies" % first["case_id"], {"body": "Your phones are ready."})
+        deliver(s, sink.url)
+        sent = [m for _, _, m in sink.messages if m["Auto-Submitted"] is None and m["To"] == "sam.carter@example.com"][0]
+        rc, out, err = mailgate(s, dsn(sent["Message-ID"]))
+        eq((rc, out["status"], out["reason"]), (0, "auto", "delivery report"), "the report is recorded as automatic (%s)" % err)
+        eq(out["case_id"], first["case_id"], "on the case of the message it reports on")
+        mails = {m["id"]: m for m in case_of(pat, first["case_id"])["mail"]}
+        eq(mails[r["id"]]["status"], "bounced", "the reply's delivery status becomes bounced")
+        check("5.1.1" in mails[r["id"]]["last_error"], "with the server's words: %r" % mails[r["id"]]["last_error"])
+        eq(len([t for t in case_of(pat, first["case_id"])["touchpoints"] if t["direction"] == "inbound"]), 1,
+           "a report is no contact from the customer")
+        alerts = pat.ok("GET", "/api/v1/alerts")["items"]
+        check(any("did not arrive" in a["message"] for a in alerts), "the owner is told the customer did not get it")
+        rc, out, _ = mailgate(s, dsn("<not-ours@elsewhere.example>"))
+        eq((out["status"], out.get("case_id")), ("auto", None), "a report about someone else's message changes nothing")
+
+
 # --- the gate's contract ---
 
 def test_mailgate_exit_codes_and_a_kill_mid_way_loses_nothing():

@@ -245,6 +245,25 @@ TEST(authentication_results_from_the_trusted_server_only)
 	CHECK(mail_auth_failed(fail, 1, "", why, sizeof why) == 0);
 }
 
+TEST(delivery_reports_name_the_message_and_the_failure)
+{
+	struct mail_parsed m;
+	const char *raw = "From: MAILER-DAEMON@mx.y\nSubject: Undelivered\nContent-Type: multipart/report; "
+			  "report-type=delivery-status; boundary=R\n\n--R\nContent-Type: text/plain\n\nsorry\n"
+			  "--R\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.y\n\nAction: failed\n"
+			  "Status: 5.1.1\nDiagnostic-Code: smtp; 550 no such user\n"
+			  "--R\nContent-Type: message/rfc822\n\nFrom: a@b.c\nMessage-ID: <Out-7@Vendor.Example>\n\nhi\n--R--\n";
+	CHECK(parse(raw, &m) == 0);
+	CHECK_STR(m.dsn_message_id, "out-7@vendor.example");
+	CHECK_STR(m.dsn_action, "failed");
+	CHECK_STR(m.dsn_diagnostic, "5.1.1 smtp; 550 no such user");
+	CHECK_STR(m.auto_reason, "mailer-daemon");
+	mail_parsed_release(&m);
+	CHECK(parse("From: a@b.c\n\nno report\n", &m) == 0);
+	CHECK(m.dsn_message_id == NULL);
+	mail_parsed_release(&m);
+}
+
 TEST(render_refuses_absent_facts)
 {
 	const struct mail_fact f[] = {{"owner", "Pat"}, {"time", NULL}, {NULL, NULL}};
@@ -307,6 +326,7 @@ int main(void)
 	RUN(utf8_clean_and_addresses);
 	RUN(compose_round_trips_and_admits_no_header_injection);
 	RUN(render_refuses_absent_facts);
+	RUN(delivery_reports_name_the_message_and_the_failure);
 	RUN(authentication_results_from_the_trusted_server_only);
 	RUN(python_email_corpus_survives);
 	DONE();

@@ -306,6 +306,49 @@ static int duplicate(svc_ctx *c, const char *message_id, json_t **out)
 	return rc < 0 ? svc_db_err(c, rc) : rc;
 }
 
+/* A delivery report (RFC 3464) about a message we sent: a failure marks it bounced, on its case,
+ * and its owner is told the customer did not get it.  Returns 1 when the report was about one of
+ * ours (f->case_id set), 0 when not, -1 on error. */
+static int apply_report(svc_ctx *c, const struct mail_parsed *m, struct found *f)
+{
+	db_res *r;
+	char out_id[ID_SIZE] = "", status[16] = "", to[FL_MAX_EMAIL + 1] = "";
+	int rc = db_query(c->db, "SELECT id, case_id, status, to_addr FROM mail_out WHERE org_id = ? AND message_id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(m->dsn_message_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if ((rc = db_next(r)) == 1) {
+		str_copy(out_id, sizeof out_id, db_text(r, 0));
+		str_copy(f->case_id, sizeof f->case_id, db_text(r, 1));
+		str_copy(status, sizeof status, db_text(r, 2));
+		str_copy(to, sizeof to, db_text(r, 3));
+	}
+	db_res_free(r);
+	if (rc <= 0)
+		return rc < 0 ? svc_db_err(c, rc) : 0;
+	f->reason = "delivery report";
+	if (strcasecmp(m->dsn_action, "failed") != 0 || strcmp(status, "bounced") == 0)
+		return 1;
+	char *diag = cut_utf8(*m->dsn_diagnostic ? m->dsn_diagnostic : "delivery failed", 500);
+	rc = db_exec(c->db,
+		     "UPDATE mail_out SET status = 'bounced', last_error = ?, lease_owner = NULL, lease_until = NULL "
+		     "WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(diag), DB_TXT(c->actor.org_id), DB_TXT(out_id)), NULL);
+	struct case_row row;
+	if (rc != DB_OK)
+		rc = svc_db_err(c, rc);
+	else if (svc_event(c, "mail.bounced", "mail", out_id, f->case_id,
+			   json_pack("{s:s,s:s,s:s}", "error", diag, "to", to, "via", "delivery report")) ||
+		 case_load(c, f->case_id, &row) ||
+		 alert_add(c, row.owner_id, "mail.bounced", row.id, "mail", out_id,
+			   "Mail to %s on case #%lld did not arrive: %.200s", to, row.number, diag))
+		rc = -1;
+	else
+		rc = 1;
+	free(diag);
+	return rc;
+}
+
 /* Decide and act: returns the status; f and tp are filled when the message is on a case. */
 static int place(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in *gi, const struct mail_parsed *m,
 		 const char **status, const char **reason, char *why, size_t why_size, struct found *f, char tp[ID_SIZE])
@@ -320,6 +363,14 @@ static int place(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in
 	}
 	/* the organization's own mail server checked SPF/DKIM/DMARC: a failure is held for review,
 	 * never put on a customer's case because of what its From says */
+	if (m->dsn_message_id && *m->dsn_message_id) {
+		int rc = apply_report(c, m, f);
+		if (rc != 0) {
+			*status = "auto"; /* on its case's mail list, as no contact: a program wrote it */
+			*reason = "delivery report";
+			return rc < 0 ? -1 : 0;
+		}
+	}
 	if (*mb->authserv_id && mail_auth_failed(m->auth_results, m->n_auth_results, mb->authserv_id, why, why_size)) {
 		*status = "held";
 		*reason = why;
