@@ -74,6 +74,9 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 
+static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
+const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }
+
 /* What the customer portal shows of a case besides updates (promises ...). */
 static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
 const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }

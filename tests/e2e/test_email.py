@@ -319,6 +319,38 @@ def test_agent_reply_is_an_outbound_contact_and_is_delivered_threaded():
         eq(injected.status, 201, "second reply")
 
 
+def test_promises_on_an_email_case_are_confirmed_by_mail_and_so_is_every_change():
+    import datetime
+    with Server(demo=True, test_clock=False) as s, Sink() as sink:
+        admin, pat = setup(s)
+        rc, first, _ = mailgate(s, msg())
+        soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).replace(
+            hour=1, minute=15, second=0, microsecond=0)
+        p = pat.ok("POST", "/api/v1/cases/%s/promises" % first["case_id"],
+                   {"what": "two phones ready for pickup at Store 12", "due_at": soon.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "channel": "email"})
+        later = soon + datetime.timedelta(hours=14)
+        pat.ok("POST", "/api/v1/promises/%s/renegotiate" % p["id"],
+               {"due_at": later.strftime("%Y-%m-%dT%H:%M:%SZ"), "consent": "yes, 11:00 tomorrow works",
+                "consent_channel": "email"})
+        kinds = [m["kind"] for m in case_of(pat, first["case_id"])["mail"] if m["direction"] == "outbound"]
+        eq(kinds, ["ack", "promise", "promise"], "the promise and its change are queued with the events")
+        deliver(s, sink.url)
+        mails = [m for _, _, m in sink.messages if m["To"] == "sam.carter@example.com"]
+        texts = [m.get_content() for m in mails if "promised you" in m.get_content()]
+        eq(len(texts), 2, "both confirmations arrived")
+        check("two phones ready for pickup at Store 12" in texts[0] and "Chicago time" in texts[0],
+              "what, and by when in the intake location's time: %r" % texts[0])
+        check("time has changed from" in texts[1], "the change says what it replaces: %r" % texts[1])
+        check(all(m["Auto-Submitted"] == "auto-replied" for m in mails), "automatic mail says so")
+        # a case the customer never wrote about by email stays quiet
+        other = pat.ok("POST", "/api/v1/cases", {"subject": "walk-in", "channel": "store", "customer_name": "Walk In",
+                                                 "customer_email": "walk.in@example.com"})
+        pat.ok("POST", "/api/v1/cases/%s/promises" % other["id"], {"what": "a call back", "channel": "store",
+                                                                   "due_at": soon.strftime("%Y-%m-%dT%H:%M:%SZ")})
+        eq(case_of(pat, other["id"]).get("mail"), [], "no mail on a case without email")
+
+
 def test_delivery_retries_with_back_off_then_bounces_on_refusal():
     with Server(demo=True, test_clock=False) as s:
         admin, pat = setup(s)

@@ -10,8 +10,9 @@
 #include "svc/promises/duty.h"
 #include "svc/promises/suggest.h"
 
-static const char *const KINDS[] = {"ack", NULL};
-static const char *const PLACEHOLDERS[] = {"customer", "number", "subject", "owner", "team", "next_time", "next_step", "org", "case_tag", NULL};
+static const char *const KINDS[] = {"ack", "promise", NULL};
+static const char *const PLACEHOLDERS[] = {"customer", "number",  "subject",     "owner",  "team", "next_time", "next_step",
+					   "org",      "case_tag", "promise", "promise_due", "change", NULL};
 
 static const char ACK_SUBJECT[] = "Re: {subject} [{case_tag}]";
 static const char ACK_BODY[] =
@@ -20,6 +21,14 @@ static const char ACK_BODY[] =
 	"{owner} ({team}) owns your case and is accountable for it. What happens next: {next_step}, "
 	"by {next_time} at the latest.\n\n"
 	"To add anything, reply to this message; your reply goes straight to your case.\n\n"
+	"{org}\n";
+
+static const char PROMISE_SUBJECT[] = "Re: {subject} [{case_tag}]";
+static const char PROMISE_BODY[] =
+	"Hello {customer},\n\n"
+	"{change}{owner} has promised you: {promise}, by {promise_due}.\n\n"
+	"If anything puts that time at risk, you will hear from us before it passes. To answer, reply to this "
+	"message.\n\n"
 	"{org}\n";
 
 /* The facts of a case the acknowledgement may state. */
@@ -88,8 +97,9 @@ static int template_of(svc_ctx *c, const char *kind, char **subject, char **body
 	}
 	db_res_free(r);
 	if (!*subject) {
-		*subject = xstrdup(ACK_SUBJECT);
-		*body = xstrdup(ACK_BODY);
+		int ack = strcmp(kind, "ack") == 0;
+		*subject = xstrdup(ack ? ACK_SUBJECT : PROMISE_SUBJECT);
+		*body = xstrdup(ack ? ACK_BODY : PROMISE_BODY);
 	}
 	return 0;
 }
@@ -113,6 +123,69 @@ int notify_ack(svc_ctx *c, const struct mailbox *mb, const char *case_id)
 	free(subject);
 	free(body);
 	/* a customer without an address gets no acknowledgement; the case stands */
+	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
+		err_clear(&c->err);
+		return 0;
+	}
+	return rc;
+}
+
+/* The promise and, when it replaces one, the sentence saying so. */
+static int promise_facts(svc_ctx *c, const char *promise_id, const char *tz, char *what, size_t wsize, char *due, size_t dsize,
+			 char *change, size_t csize)
+{
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT p.what, p.due_at, old.due_at FROM promises p LEFT JOIN promises old ON old.org_id = p.org_id "
+			  "AND old.id = p.replaces_id WHERE p.org_id = ? AND p.id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	change[0] = '\0';
+	if (rc == 1) {
+		str_copy(what, wsize, db_text(r, 0));
+		words_time_in(db_int(r, 1), tz, due, dsize);
+		if (!db_is_null(r, 2)) {
+			char old[96];
+			words_time_in(db_int(r, 2), tz, old, sizeof old);
+			snprintf(change, csize, "as you agreed, the time has changed from %s. ", old);
+		}
+	}
+	db_res_free(r);
+	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
+}
+
+int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+{
+	int64_t mails = 0;
+	if (db_scalar_int(c->db, "SELECT COUNT(*) FROM mail_in WHERE org_id = ? AND case_id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &mails, NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (mails == 0)
+		return 0; /* the customer does not write to us by email about this case */
+	struct mailbox mb;
+	struct ack_facts a;
+	char what[FL_MAX_TEXT + 1], due[96], change[160], *ts, *tb, id[ID_SIZE];
+	if (mailbox_for_case(c, case_id, &mb) || load_facts(c, case_id, &a) ||
+	    promise_facts(c, promise_id, a.tz, what, sizeof what, due, sizeof due, change, sizeof change) ||
+	    template_of(c, "promise", &ts, &tb))
+		return -1;
+	const struct mail_fact facts[] = {
+		{"customer", a.customer}, {"number", a.number},       {"subject", a.subject},     {"owner", a.owner},
+		{"team", a.team},         {"next_time", a.next_time}, {"next_step", a.next_step}, {"org", a.org},
+		{"case_tag", a.case_tag}, {"promise", what},          {"promise_due", due},       {"change", change},
+		{NULL, NULL},
+	};
+	char *subject = mail_render(ts, facts), *body = mail_render(tb, facts);
+	/* the customer reads the change as the promise's confirmation; the agent's own reply is the
+	 * contact that meets the update duty */
+	int rc = subject && body ? outbox_queue(c, &mb, case_id, "promise", 1, subject, body, NULL, id)
+				 : err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the promise template names an unknown fact");
+	free(ts);
+	free(tb);
+	free(subject);
+	free(body);
 	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
 		err_clear(&c->err);
 		return 0;

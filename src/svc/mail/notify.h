@@ -13,4 +13,9 @@ extern const struct route notify_routes[];
  * the acknowledgement.  Returns 0 or -1 (err set). */
 int notify_ack(svc_ctx *c, const struct mailbox *mb, const char *case_id);
 
+/* Promise hook (registered in svc/registry.c): on a case the customer writes about by email,
+ * confirm a promise made, or its new time agreed, to the customer by email (kind "made" |
+ * "renegotiated").  Cases with no mail stay quiet.  Returns 0 or -1 (err set). */
+int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind);
+
 #endif
