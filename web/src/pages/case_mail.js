@@ -14,8 +14,9 @@ function originalButton(m) {
     if (out.firstChild) { out.replaceChildren(); btn.textContent = 'Show original'; return; }
     try {
       const o = await get('/api/v1/mail/' + encodeURIComponent(m.id) + '/original');
+      const att = o.attachments || [];
       out.replaceChildren(h('pre', { class: 'mail-original' }, o.raw),
-        (o.attachments || []).length ? h('p', {}, 'Attachments: ' + o.attachments.map((a) => a.filename + ' (' + a.size + ' bytes)').join(', ')) : null);
+        ...(att.length ? [h('p', {}, 'Attachments: ' + att.map((a) => a.filename + ' (' + a.size + ' bytes)').join(', '))] : []));
       btn.textContent = 'Hide original';
     } catch (e) { out.replaceChildren(errorBox(e, 'Original not shown')); }
   } }, 'Show original');
