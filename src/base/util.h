@@ -13,7 +13,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "frontline: fatal: ..." to stderr and exit(1).  For states the program cannot continue from. */
 void fl_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Copy src into dst of size n, always NUL-terminated; returns -1 if truncated. */
+/* Copy src into dst of size n, always NUL-terminated; returns -1 if truncated.
+ * (strcpy, strncpy, sprintf and the other unbounded calls don't compile: see base/banned.h.) */
 int str_copy(char *dst, size_t n, const char *src);
 
 /* 1 if s is valid UTF-8 without NUL bytes and control characters other than \t \n \r. */

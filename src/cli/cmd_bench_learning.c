@@ -123,7 +123,7 @@ int cmd_bench_seed_learning(int argc, char **argv)
 	if (db_next(r) != 1)
 		fl_die("bench-seed-learning: no leader");
 	str_copy(lead, sizeof lead, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	static const char *const BOUNDS[] = {"chat->phone", "phone->store", "chat->store", "email->phone", "web->chat"};
 	must(dbh, db_begin(dbh, 1));
 	for (long i = 0; i < reviews; i++) {

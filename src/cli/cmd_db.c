@@ -79,7 +79,7 @@ int cmd_audit(int argc, char **argv)
 	json_t *orgs = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(orgs, json_pack("{s:s,s:s}", "id", db_text(r, 0), "slug", db_text(r, 1)));
-	db_res_free(r);
+	db_res_discard(r);
 	int bad = 0, n = 0;
 	json_t *results = json_array();
 	size_t i;

@@ -48,7 +48,7 @@ void demo_as(struct demo *d, const char *email)
 	role_parse(db_text(r, 1), &d->c.actor.role);
 	str_copy(d->c.actor.team_id, sizeof d->c.actor.team_id, db_text(r, 2));
 	str_copy(d->c.actor.name, sizeof d->c.actor.name, db_text(r, 3));
-	db_res_free(r);
+	db_res_discard(r);
 }
 
 void demo_org(struct demo *d, const char *slug)
@@ -57,7 +57,7 @@ void demo_org(struct demo *d, const char *slug)
 	if (db_query(d->c.db, "SELECT id FROM orgs WHERE slug = ?", DB_ARGS(DB_TXT(slug)), &r) != DB_OK || db_next(r) != 1)
 		fl_die("demo: no organization %s", slug);
 	str_copy(d->c.actor.org_id, sizeof d->c.actor.org_id, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	char email[128];
 	snprintf(email, sizeof email, "admin@%s.example", slug);
 	demo_as(d, email);

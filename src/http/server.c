@@ -181,7 +181,7 @@ static int idem_lookup(svc_ctx *c, const char *key, const char *hash, int *statu
 			result = 1;
 		}
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return result;
 }
 

@@ -55,7 +55,7 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 		return rc;
 	rc = db_next(r);
 	if (rc != 1) {
-		db_res_free(r);
+		db_res_discard(r);
 		return rc < 0 ? rc : DB_ERROR;
 	}
 	int64_t seq = db_int(r, 0);
@@ -64,7 +64,7 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 	/* drain so the statement completes before the next write */
 	while ((rc = db_next(r)) == 1)
 		;
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return rc;
 
@@ -127,7 +127,7 @@ int event_verify(db *d, const char *org_id, int64_t *bad_seq, int64_t *count, ch
 		expect++;
 		n++;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return -1;
 	if (result == 0) {
@@ -140,7 +140,7 @@ int event_verify(db *d, const char *org_id, int64_t *bad_seq, int64_t *count, ch
 			*bad_seq = n + 1;
 			result = 1;
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (count)
 		*count = n;

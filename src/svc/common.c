@@ -27,28 +27,19 @@ int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char 
 int svc_person_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
 	db_res *r;
-	int rc;
 	if (!ref || !*ref)
 		return err_set(&c->err, ERR_INVALID, "required", field, "%s is required", field);
-	if (strchr(ref, '@')) {
-		char *lc = str_lower(ref);
-		rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND email = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(lc)), &r);
-		free(lc);
-	} else {
-		rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND id = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref)), &r);
-	}
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
-	if (rc < 0)
-		return svc_db_err(c, rc);
-	if (rc == 0)
-		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", field, "no such person");
+	int by_email = strchr(ref, '@') != NULL;
+	char *key = by_email ? str_lower(ref) : xstrdup(ref);
+	int ret = svc_load_one(c, "person_not_found", field, "no such person", &r,
+			       by_email ? "SELECT id FROM people WHERE org_id = ? AND email = ?"
+					: "SELECT id FROM people WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)));
+	free(key);
+	if (ret)
+		return -1;
+	str_copy(id, ID_SIZE, db_text(r, 0));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -94,7 +85,7 @@ static json_t *person_brief_uncached(svc_ctx *c, const char *person_id)
 			      db_text(r, 2), "team_id", svc_col_str(r, 3), "team", svc_col_str(r, 4), "email", db_text(r, 5),
 			      "phone", db_text(r, 6), "manager_id", svc_col_str(r, 7), "title", db_text(r, 8));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return o;
 }
 
@@ -140,11 +131,35 @@ int person_depth(svc_ctx *c, const char *person_id)
 		cur[0] = '\0';
 		if (db_next(r) == 1 && !db_is_null(r, 0))
 			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 		if (*cur)
 			depth++;
 	}
 	return depth;
+}
+
+int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
+		 const char *sql, const db_arg *args, int n)
+{
+	int rc = db_query(c->db, sql, args, n, r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(*r);
+	if (rc == 1)
+		return 0;
+	db_res_discard(*r);
+	*r = NULL;
+	if (rc < 0)
+		return svc_db_err(c, rc);
+	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
+}
+
+int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row)
+{
+	while (db_next(r) == 1)
+		json_array_append_new(a, row(c, r));
+	int rc = db_res_close(r);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
@@ -157,7 +172,7 @@ json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
 	}
 	rc = db_next(r);
 	json_t *o = rc == 1 ? row(c, r) : json_null();
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		json_decref(o);
 		svc_db_err(c, rc);

@@ -96,7 +96,10 @@ const struct route *const *svc_route_tables(void);
 /* Append an event for the current actor. Returns 0 or -1 (err set). */
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
 	      json_t *data_new);
-/* Map a storage error to err (internal, or conflict for constraint violations). */
+/* Map a storage error code (db_query, db_exec, db_res_close ...) to err and return -1:
+ * DB_CONSTRAINT -> ERR_CONFLICT "conflict", DB_RETRY -> ERR_UNAVAILABLE "busy" (the HTTP layer runs
+ * the transaction again, then answers 503), anything else -> ERR_INTERNAL "storage_error".
+ * Pass the code the storage call returned, never a constant, so its kind reaches the caller. */
 int svc_db_err(svc_ctx *c, int rc);
 
 /* Resolve a person reference (id or email) within the actor's organization into id.
@@ -116,6 +119,17 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id);
  * Returns that object, JSON null when there is no row, or NULL (c->err set) on a storage error. */
 typedef json_t *(*svc_row_fn)(svc_ctx *c, db_res *r);
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row);
+
+/* Load one: run sql and position *r on its first row.  Returns 0 with *r on that row (the caller
+ * reads it, then db_res_discard()s it: its one db_next() was checked here), or -1 with nothing to
+ * free and err set: ERR_NOT_FOUND not_found_code on field with message when there is no row, or the
+ * storage error's kind (svc_db_err). */
+int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
+		 const char *sql, const db_arg *args, int n);
+
+/* Append row(c, r) to the array a for every remaining row of r, then close r.  Returns 0, or -1
+ * with the storage error's kind (a keeps the rows appended so far; it stays the caller's). */
+int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row);
 
 /* The person's level: how many managers stand above them (0 = top of the reporting line). */
 int person_depth(svc_ctx *c, const char *person_id);

@@ -164,7 +164,7 @@ TEST(modified_row_with_rehash)
 	CHECK(db_next(r) == 1);
 	event_hash(db_text(r, 0), 3, db_int(r, 1), "per_mallory", "case.noted", "case", "case_1", NULL, db_text(r, 2),
 		   h);
-	db_res_free(r);
+	db_res_discard(r);
 	snprintf(sql, sizeof sql,
 		 "DROP TRIGGER events_no_update; UPDATE events SET actor_id = 'per_mallory', hash = '%s' "
 		 "WHERE org_id = 'org_a' AND seq = 3",

@@ -35,7 +35,7 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 	} else {
 		rc = 0;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (!rc)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "sign in first (session expired or token invalid)");
 	return 0;
@@ -97,7 +97,7 @@ static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		role_parse(db_text(r, 4), &c->actor.role);
 		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	/* the same work and the same answer whether the person exists or not */
 	int ok = password_verify(*hash ? hash : password_dummy_hash(), pw) && *hash && active;
 	if (!ok) {
@@ -161,13 +161,13 @@ static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
 		if (db_next(r) == 1 && *db_text(r, 0))
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (json_is_object(o) &&
 	    db_query(c->db, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s,s:s,s:s}", "id", c->actor.org_id, "slug", db_text(r, 0), "name", db_text(r, 1)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	*out = o;
 	return 0;
@@ -190,7 +190,7 @@ static int token_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "created_at",
 						       svc_col_time(r, 2), "revoked_at", svc_col_time(r, 3)));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

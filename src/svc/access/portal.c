@@ -41,7 +41,7 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
 		c->actor.role = ROLE_FRONTLINE; /* never consulted: portal routes check portal_customer */
 		c->actor.authenticated = 0;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_session_invalid", NULL,
 			       "open the sign-in link you were sent again (this session has ended)");
@@ -108,7 +108,7 @@ static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		str_copy(link_id, sizeof link_id, db_text(r, 1));
 		str_copy(cust, sizeof cust, db_text(r, 2));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	/* unknown, used and expired links get the same answer */
@@ -150,12 +150,12 @@ static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (db_query(c->db, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s}", "name", db_text(r, 0)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	*out = o;
 	return 0;
@@ -203,7 +203,7 @@ static json_t *updates_of(svc_ctx *c, const char *case_id)
 						   svc_col_time(r, 3), "channel", db_text(r, 6), "from",
 						   from_customer ? json_string("you") : first_name(db_text(r, 4))));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return a;
 }
 
@@ -228,7 +228,7 @@ static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 				      svc_col_str(r, 9));
 		json_array_append_new(items, o);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		json_decref(items);
 		return svc_db_err(c, rc);
@@ -268,7 +268,7 @@ int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
 		json_array_append_new(promises, json_pack("{s:s,s:o,s:s,s:o}", "text", db_text(r, 0), "due_at", svc_col_time(r, 1),
 							  "status", st, "closed_at", svc_col_time(r, 4)));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -281,7 +281,7 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
 	char id[ID_SIZE];

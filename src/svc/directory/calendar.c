@@ -42,7 +42,7 @@ static int window_of(svc_ctx *c, json_t *in, struct window_q *q, struct rota_set
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(area), DB_TXT(area)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				str_copy(loc, sizeof loc, db_text(r, 0));
-			db_res_free(r);
+			db_res_discard(r);
 		}
 	}
 	const char *where;
@@ -257,7 +257,7 @@ static int feed_calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **
 		if (*db_text(r, 3))
 			json_object_set_new(win, "area", json_string(db_text(r, 3)));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	int rc = found ? calendar(c, p, win, out) : err_set(&c->err, ERR_NOT_FOUND, "feed_not_found", NULL, "no such calendar link");
 	json_decref(win);
 	return rc;

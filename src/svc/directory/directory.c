@@ -62,7 +62,7 @@ static int location_view(svc_ctx *c, const char *id, json_t **out)
 		o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2),
 			      "address", db_text(r, 3), "hours", h ? h : json_object(), "region", db_text(r, 5));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (!o)
 		return err_set(&c->err, ERR_NOT_FOUND, "location_not_found", "id", "no such location");
 	json_t *hol = json_array();
@@ -70,7 +70,7 @@ static int location_view(svc_ctx *c, const char *id, json_t **out)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(hol, json_pack("{s:s,s:s}", "day", db_text(r, 0), "name", db_text(r, 1)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_object_set_new(o, "holidays", hol);
 	*out = o;
@@ -168,7 +168,7 @@ int dir_skill_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZ
 		if (name)
 			str_copy(name, name_size, db_text(r, 1));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "skill_not_found", field, "no such skill");
 	return 0;
@@ -208,7 +208,7 @@ static int skill_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1),
 						       "description", db_text(r, 2), "people", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -225,7 +225,7 @@ static int skill_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1)
 		o = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "description", db_text(r, 2));
-	db_res_free(r);
+	db_res_discard(r);
 	if (!o)
 		return err_set(&c->err, ERR_NOT_FOUND, "skill_not_found", "id", "no such skill");
 	json_t *holders = json_array();
@@ -237,7 +237,7 @@ static int skill_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		while (db_next(r) == 1)
 			json_array_append_new(holders, json_pack("{s:o,s:{s:s,s:s}}", "person", svc_person_brief(c, db_text(r, 0)),
 								 "location", "id", db_text(r, 1), "name", db_text(r, 2)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_object_set_new(o, "holders", holders);
 	*out = o;
@@ -257,7 +257,7 @@ static int person_skills_view(svc_ctx *c, const char *person_id, json_t **out)
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "skill_id", db_text(r, 0), "skill", db_text(r, 1),
 						       "location_id", db_text(r, 2), "location", db_text(r, 3)));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:s,s:o}", "person_id", person_id, "items", items);
 	return 0;
 }
@@ -273,7 +273,7 @@ static int skill_location(svc_ctx *c, const char *person, json_t *in, char loc[I
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			str_copy(loc, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (!*loc)
 		return err_set(&c->err, ERR_INVALID, "required", "location", "the person has no location: name one");

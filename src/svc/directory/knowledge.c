@@ -71,12 +71,16 @@ static int article_view(svc_ctx *c, const char *id, json_t **out)
 			      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
 			      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (!o)
 		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
 	int64_t links = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
+	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
+	if (rc != DB_OK) {
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(o, "linked_cases", json_integer(links));
 	*out = o;
 	return 0;
@@ -138,7 +142,7 @@ static int art_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			json_object_set_new(in, "tags", old ? old : json_array());
 		}
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (!title)
 		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
 	int rc = tags_of(c, json_object_get(in, "tags"), &tags, &words);
@@ -191,7 +195,7 @@ static int art_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		else
 			json_decref(tags);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -215,7 +219,7 @@ static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **
 						       db_text(r, 1), "body", db_text(r, 2), "tags", tags ? tags : json_array(),
 						       "by", svc_person_brief(c, db_text(r, 4)), "at", svc_col_time(r, 5)));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:s,s:o}", "article_id", p[0], "items", items);
 	return 0;
 }
@@ -273,7 +277,7 @@ int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
 			json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1),
 								"tags", db_text(r, 2), "snippet", db_text(r, 3), "rank",
 								-strtod(db_text(r, 4), NULL)));
-		db_res_free(r);
+		db_res_discard(r);
 		return 0;
 	}
 	/* PostgreSQL: the generated tsvector column (migrations/pg/0007) with ts_rank; the terms are
@@ -295,7 +299,7 @@ int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
 	while (db_next(r) == 1)
 		json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1), "tags",
 							db_text(r, 2), "snippet", db_text(r, 3), "rank", (double)db_int(r, 4) / 1000000.0));
-	db_res_free(r);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -320,7 +324,7 @@ static json_t *case_articles(svc_ctx *c, const char *case_id)
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "linked_by",
 						       db_text(r, 2), "at", svc_col_time(r, 3)));
-	db_res_free(r);
+	db_res_discard(r);
 	return items;
 }
 

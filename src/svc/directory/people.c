@@ -23,7 +23,7 @@ int people_role(svc_ctx *c, const char *person_id, enum role *role, char team_id
 		if (active)
 			*active = (int)db_int(r, 2);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", NULL, "no such person");
 	return 0;
@@ -50,7 +50,7 @@ static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_i
 		cur[0] = '\0';
 		if (db_next(r) == 1)
 			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return 0;
 }
@@ -122,7 +122,7 @@ static json_t *people_json(svc_ctx *c, const char *id)
 			json_object_set_new(o, "active", json_boolean(db_int(r, 2)));
 			json_object_set_new(o, "manager", svc_col_str(r, 3));
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_object_set_new(o, "level", json_integer(person_depth(c, id)));
 	return o;
@@ -153,7 +153,7 @@ static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	json_t *items = json_array();
 	size_t i;
 	json_t *v;

@@ -279,7 +279,7 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 		json_decref(layers);
 		set->n++;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (!set->n)
 		return 0;
 	if (db_query(c->db,
@@ -311,7 +311,7 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 			break;
 		}
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -342,7 +342,7 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 			layers = json_loads(db_text(r, 0), 0, NULL);
 			active = (int)db_int(r, 1);
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (db_query(c->db,
 		     "SELECT id, layer, person_id, starts_at, ends_at, reason FROM rota_overrides "
@@ -352,7 +352,7 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 			json_array_append_new(ovs, json_pack("{s:s,s:s,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "layer", db_text(r, 1),
 							     "person", svc_person_brief(c, db_text(r, 2)), "start",
 							     svc_col_time(r, 3), "end", svc_col_time(r, 4), "reason", db_text(r, 5)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	struct rota_rt *t = &set.v[0];
 	json_t *now = json_array();
@@ -390,7 +390,7 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				str_copy(tzname, sizeof tzname, db_text(r, 0));
-			db_res_free(r);
+			db_res_discard(r);
 		}
 	}
 	if (in_str(in, "tz"))
@@ -437,7 +437,7 @@ static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1)
 		layers = json_loads(db_text(r, 0), 0, NULL);
-	db_res_free(r);
+	db_res_discard(r);
 	int rc = 0;
 	for (size_t i = 0; i < json_array_size(layers) && rc == 0; i++) {
 		struct layer_rt l;
@@ -466,7 +466,7 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1)
 		str_copy(tzname, sizeof tzname, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	if (!*tzname)
 		return err_set(&c->err, ERR_NOT_FOUND, "rota_not_found", "id", "no such rota");
 	if (in_str(in, "tz"))

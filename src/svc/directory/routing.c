@@ -121,7 +121,7 @@ int routing_tick(svc_ctx *c, json_t *summary)
 		d->tried = xstrdup(db_text(r, 7));
 		d->step = (int)db_int(r, 8);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	int rc = 0;
 	json_int_t moved = 0, exhausted = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -208,7 +208,7 @@ static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1),
 						       "case_id", db_text(r, 2), "offer_id", db_text(r, 3), "text", db_text(r, 4),
 						       "at", svc_col_time(r, 5)));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

@@ -94,7 +94,7 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			str_copy(nr.tz, sizeof nr.tz, db_text(r, 1));
 			str_copy(nr.region, sizeof nr.region, db_text(r, 2));
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	struct rota_set set;
 	if (rota_load_all(c, "AND r.skill_id = ? AND r.active = 1", skill_id, NULL, at - 1, at + WHO_HORIZON_MS, &set))
@@ -131,7 +131,7 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			free(holidays);
 			holidays = nh;
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) ==
 	    DB_OK) {
@@ -163,7 +163,7 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			li->open = z && dir_location_open(db_text(r, 2), mine, z, at);
 			free(mine);
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	free(holidays);
 	if (db_query(c->db,
@@ -183,12 +183,13 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 				break;
 			}
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	free(locs);
 	if (cs.n)
 		qsort(cs.v, cs.n, sizeof *cs.v, cand_cmp);
 	json_t *out = json_array(), *seen = json_object();
+	int ret = 0;
 	for (size_t i = 0; i < cs.n && (int)json_array_size(out) < limit; i++) {
 		struct cand *k = &cs.v[i];
 		if (json_object_get(seen, k->person))
@@ -197,8 +198,13 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 		json_t *person = svc_person_brief(c, k->person);
 		int64_t active = 0;
 		int found = 0;
-		db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->person)), &active, &found);
+		int rc = db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->person)), &active, &found);
+		if (rc != DB_OK) {
+			json_decref(person);
+			ret = svc_db_err(c, rc);
+			break;
+		}
 		if (!json_is_object(person) || !found || !active) {
 			json_decref(person);
 			continue;
@@ -208,7 +214,7 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 						DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
-			db_res_free(r);
+			db_res_discard(r);
 		}
 		json_array_append_new(
 			out, json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:s}", "person", person, "reason", k->kind == 9 ? "in_hours" : "on_call",
@@ -220,6 +226,10 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	json_decref(seen);
 	free(cs.v);
 	rota_set_free(&set);
+	if (ret) {
+		json_decref(out);
+		return ret;
+	}
 	*items = out;
 	return 0;
 }
@@ -234,7 +244,7 @@ int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZ
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			str_copy(loc, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return 0;
 }
@@ -256,7 +266,7 @@ static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			near = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	*out = json_pack("{s:{s:s,s:s},s:o,s:o,s:o}", "skill", "id", skill, "name", skill_name, "near", near, "at", svc_time(at),
 			 "items", items);

@@ -69,17 +69,19 @@ json_t *exc_policy_brief(svc_ctx *c, const char *policy_id, long long version)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "name", json_string(db_text(r, 0)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return o;
 }
 
-static int policy_active(svc_ctx *c, const char *policy_id)
+/* 0 and *active (1 when the policy is active or gone), or -1 (err set). */
+static int policy_active(svc_ctx *c, const char *policy_id, int *active)
 {
 	int64_t a = 1;
-	db_scalar_int(c->db, "SELECT active FROM policies WHERE org_id = ? AND id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &a, NULL);
-	return a != 0;
+	int rc = db_scalar_int(c->db, "SELECT active FROM policies WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &a, NULL);
+	*active = a != 0;
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
 static json_t *case_brief(svc_ctx *c, const char *case_id)
@@ -91,7 +93,7 @@ static json_t *case_brief(svc_ctx *c, const char *case_id)
 		if (db_next(r) == 1)
 			o = json_pack("{s:s,s:I,s:s,s:s}", "id", db_text(r, 0), "number", (json_int_t)db_int(r, 1), "subject",
 				      db_text(r, 2), "status", db_text(r, 3));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return o;
 }
@@ -123,7 +125,7 @@ static json_t *actions_of_case(svc_ctx *c, const char *case_id)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, action_row(c, r));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return a;
 }
@@ -176,7 +178,10 @@ static int act_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	int breach = exc_check_limits(pol.limits, res.kind, res.has_amount, res.cents, res.channel, &b);
 	json_decref(pol.limits);
-	if (!policy_active(c, pol.id))
+	int active;
+	if (policy_active(c, pol.id, &active))
+		return -1;
+	if (!active)
 		return err_set(&c->err, ERR_RULE, "policy_retired", "policy", "policy \"%s\" is retired", pol.name);
 	if (breach) {
 		char amt[32] = "", cap[32] = "";
@@ -236,7 +241,7 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 		out->signatures = (int)db_int(r, 9);
 		out->expires_at = db_int(r, 10);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	if (rc == 0)
@@ -249,7 +254,7 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 		out->signers[out->nsigners] = out->signer_ids[out->nsigners];
 		out->nsigners++;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -269,7 +274,7 @@ static json_t *signatures_of(svc_ctx *c, const char *id)
 		while (db_next(r) == 1)
 			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o}", "person", svc_person_brief(c, db_text(r, 0)), "role",
 							   db_text(r, 1), "note", db_text(r, 2), "at", svc_col_time(r, 3)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return a;
 }
@@ -288,7 +293,7 @@ static json_t *limit_value(svc_ctx *c, const char *policy_id, long long version,
 				v = json_incref(x);
 			json_decref(lim);
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return v;
 }
@@ -336,7 +341,7 @@ json_t *exc_json(svc_ctx *c, const char *id)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			o = exc_row_json(c, r, 1);
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return o;
 }
@@ -438,7 +443,7 @@ static int apply_approved(svc_ctx *c, const char *id)
 		desc = xstrdup(db_text(r, 7));
 		str_copy(proposer, sizeof proposer, db_text(r, 8));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	int ret = -1;
 	if (!desc) {
 		err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the exception vanished");
@@ -574,7 +579,7 @@ static json_t *exc_rows(svc_ctx *c, const char *sql, const db_arg *args, int nar
 	if (db_query(c->db, sql, args, nargs, &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, exc_row_json(c, r, full));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return a;
 }
@@ -658,7 +663,7 @@ int exception_tick(svc_ctx *c, json_t *summary)
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	json_t *v;
 	long long expired = 0;

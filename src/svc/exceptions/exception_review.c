@@ -35,7 +35,7 @@ static json_t *proposal_json(svc_ctx *c, const char *id)
 			      "decision_reason", db_text(r, 10), "new_version",
 			      db_is_null(r, 11) ? json_null() : json_integer(db_int(r, 11)));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (!json_is_object(o))
 		return o;
 	json_t *ex = json_array();
@@ -49,7 +49,7 @@ static json_t *proposal_json(svc_ctx *c, const char *id)
 							    "amount_cents", db_is_null(r, 2) ? json_null() : json_integer(db_int(r, 2)),
 							    "description", db_text(r, 3), "case_id", db_text(r, 4), "approved_at",
 							    svc_col_time(r, 5)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_object_set_new(o, "exceptions", ex);
 	return o;
@@ -85,7 +85,7 @@ static int proposal_load(svc_ctx *c, const char *id, struct proposal_state *s)
 		s->new_text = db_is_null(r, 4) ? NULL : xstrdup(db_text(r, 4));
 		s->new_limits = db_is_null(r, 5) ? NULL : xstrdup(db_text(r, 5));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "proposal_not_found", "id", "no such policy proposal");
 	return 0;
@@ -242,7 +242,7 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 							summary));
 		free(summary);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (db_query(c->db,
 		     "SELECT id, approved_at FROM exceptions WHERE org_id = ? AND review_status = 'pending' "
 		     "ORDER BY approved_at, id LIMIT ?",
@@ -250,7 +250,7 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_t *ids = json_array();
 		while (db_next(r) == 1)
 			json_array_append_new(ids, json_pack("[s,I]", db_text(r, 0), (json_int_t)db_int(r, 1)));
-		db_res_free(r);
+		db_res_discard(r);
 		size_t i;
 		json_t *v;
 		json_array_foreach(ids, i, v)
@@ -296,7 +296,7 @@ static int pp_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array(), *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v) json_array_append_new(items, proposal_json(c, json_string_value(v)));

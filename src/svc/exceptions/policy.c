@@ -27,7 +27,7 @@ int policy_ref(svc_ctx *c, const char *ref, const char *field, struct policy_row
 		if (!out->limits)
 			out->limits = json_object();
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "policy_not_found", field, "no such policy");
 	return 0;
@@ -49,7 +49,7 @@ json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 			      "text", db_text(r, 5), "limits", lim ? lim : json_object(), "active", (int)db_int(r, 7),
 			      "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (with_versions && json_is_object(o) &&
 	    db_query(c->db,
 		     "SELECT version, text, limits, changed_by, reason, created_at FROM policy_versions "
@@ -63,7 +63,7 @@ json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 							    svc_person_brief(c, db_text(r, 3)), "reason", db_text(r, 4), "at",
 							    svc_col_time(r, 5)));
 		}
-		db_res_free(r);
+		db_res_discard(r);
 		json_object_set_new(o, "versions", vs);
 	}
 	return o;
@@ -148,7 +148,7 @@ static int pol_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array(), *items = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	json_array_foreach(ids, i, v) json_array_append_new(items, policy_json(c, json_string_value(v), 0));
 	json_decref(ids);

@@ -36,7 +36,7 @@ static int in_line(svc_ctx *c, const char *coach, const char *employee)
 			return 0;
 		if (db_next(r) == 1 && !db_is_null(r, 0))
 			str_copy(next, sizeof next, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 		if (strcmp(next, coach) == 0)
 			return 1;
 		str_copy(cur, sizeof cur, next);
@@ -147,7 +147,7 @@ static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	}
 	if (db_next(r) == 1)
 		*out = note_row(c, r);
-	db_res_free(r);
+	db_res_discard(r);
 	ret = 0;
 cleanup:
 	json_decref(answers);
@@ -166,7 +166,7 @@ static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int found = db_next(r) == 1 && coaching_may_read(c->actor.person_id, db_text(r, 1), db_text(r, 2));
 	if (found)
 		*out = note_row(c, r);
-	db_res_free(r);
+	db_res_discard(r);
 	/* to anyone else - other employees, other supervisors, admins - it does not exist */
 	if (!found)
 		return err_set(&c->err, ERR_NOT_FOUND, "note_not_found", "id", "no such coaching note");
@@ -189,7 +189,7 @@ static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, note_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -216,7 +216,7 @@ static int hold_json(svc_ctx *c, const char *id, json_t **out)
 	int rc = db_next(r);
 	if (rc == 1)
 		*out = hold_row(c, r);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
 	return 0;
@@ -251,7 +251,7 @@ static int lh_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, hold_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -292,7 +292,7 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		str_copy(person, sizeof person, db_text(r, 0));
 		active = db_is_null(r, 1);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (!*person)
 		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
 	if (coaching_may_read_under_hold(c->actor.role, active, &c->err))
@@ -307,7 +307,7 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_array_append_new(items, note_row(c, r));
 		json_array_append_new(ids, json_string(db_text(r, 0)));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (svc_event(c, "coaching.read_under_hold", "legal_hold", p[0], NULL,
 		      json_pack("{s:s,s:o,s:s}", "person_id", person, "notes", ids, "reason",
 				in_str(in, "reason") ? in_str(in, "reason") : ""))) {

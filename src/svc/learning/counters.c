@@ -16,7 +16,7 @@ void learning_manager_of(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) == DB_OK) {
 		if (db_next(r) == 1 && !db_is_null(r, 0))
 			str_copy(id, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (!*id) {
 		char *contact = setting_str(c, "request.escalation_contact");

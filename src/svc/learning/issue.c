@@ -30,7 +30,7 @@ static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 			return;
 		if (db_next(r) == 1 && !db_is_null(r, 0))
 			str_copy(next, sizeof next, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 		if (!*next)
 			return;
 		enum role role;
@@ -153,7 +153,7 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 	int rc = db_next(r);
 	if (rc == 1)
 		*out = issue_row(c, r);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
 	json_t *cases = json_array();
@@ -167,7 +167,7 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 			json_array_append_new(cases, json_pack("{s:s,s:I,s:s,s:s}", "id", db_text(r, 0), "number",
 							       (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "link", link));
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_object_set_new(*out, "cases", cases);
 	return 0;
@@ -209,7 +209,7 @@ static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, issue_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -227,7 +227,7 @@ static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char 
 		str_copy(owner, ID_SIZE, db_text(r, 0));
 		str_copy(status, 16, db_text(r, 1));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
 	return 0;
@@ -301,7 +301,7 @@ int issue_tick(svc_ctx *c, json_t *summary)
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	json_t *row;
 	long long count = 0;

@@ -51,7 +51,7 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				str_copy(id, ID_SIZE, db_text(r, 0));
-			db_res_free(r);
+			db_res_discard(r);
 		}
 		ret = 0;
 		goto cleanup;
@@ -134,7 +134,7 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 		rv->open = strcmp(db_text(r, 5), "open") == 0;
 		rv->opened_at = db_int(r, 6);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1 || !review_may_read(c, rv))
 		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
 	return 0;
@@ -183,14 +183,14 @@ static int review_json(svc_ctx *c, const char *id, json_t **out)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) != 1) {
-		db_res_free(r);
+		db_res_discard(r);
 		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
 	}
 	json_t *o = review_brief_row(c, r);
 	json_t *facts = json_loads(db_text(r, 15), 0, NULL);
 	json_object_set_new(o, "facts", facts ? facts : json_object());
 	json_object_set_new(o, "closed_by", db_is_null(r, 16) ? json_null() : svc_person_brief(c, db_text(r, 16)));
-	db_res_free(r);
+	db_res_discard(r);
 	json_t *causes = json_array(), *actions = json_array();
 	if (db_query(c->db,
 		     "SELECT category, evidence, reason, added_by, added_at FROM review_causes WHERE org_id = ? AND review_id = ? "
@@ -200,13 +200,13 @@ static int review_json(svc_ctx *c, const char *id, json_t **out)
 			json_array_append_new(causes, json_pack("{s:s,s:s,s:s,s:o,s:o}", "category", db_text(r, 0), "evidence",
 								db_text(r, 1), "reason", db_text(r, 2), "added_by",
 								svc_person_brief(c, db_text(r, 3)), "added_at", svc_col_time(r, 4)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (db_query(c->db, "SELECT " ACTION_COLS " FROM review_actions WHERE org_id = ? AND review_id = ? ORDER BY created_at, id",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(actions, action_row(c, r));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_object_set_new(o, "causes", causes);
 	json_object_set_new(o, "actions", actions);
@@ -238,7 +238,7 @@ int review_view_part(svc_ctx *c, const char *case_id, json_t *view)
 						       "status", db_text(r, 2), "owner", svc_person_brief(c, db_text(r, 3)), "due_at",
 						       svc_col_time(r, 4), "opened_at", svc_col_time(r, 5), "link", link));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	json_object_set_new(view, "reviews", items);
 	return 0;
 }
@@ -291,7 +291,7 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, review_brief_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -318,7 +318,7 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		str_copy(promise, sizeof promise, db_text(r, 0));
 		old = json_loads(db_text(r, 1), 0, NULL);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	json_t *att = json_object_get(old, "attribution");
 	if (case_load(c, rv.case_id, &row) || facts_compute(c, &row, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
 		goto cleanup;
@@ -328,13 +328,13 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(undo, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), ""));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(undo, json_pack("[s,s,s]", "cause", db_text(r, 0), rv.team_id));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_array_append_new(undo, json_pack("[s,s,s]", "review", "", rv.team_id));
 	size_t ui;
@@ -484,7 +484,7 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		str_copy(owner, sizeof owner, db_text(r, 1));
 		str_copy(case_id, sizeof case_id, db_text(r, 2));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	struct review_row rv;
 	int is_owner = *owner && strcmp(owner, c->actor.person_id) == 0;
 	if (!*review_id)
@@ -515,7 +515,7 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1)
 		*out = action_row(c, r);
-	db_res_free(r);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -538,7 +538,7 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, action_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

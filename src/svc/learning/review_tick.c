@@ -27,7 +27,7 @@ static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const 
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s,s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
 						     db_text(r, 4)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	json_t *row;
 	long long count = 0;

@@ -117,7 +117,7 @@ int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, co
 		     &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_object_set_new(people, db_text(r, 0), json_true());
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	const char *pid;
 	json_t *v;
@@ -177,7 +177,7 @@ static int survey_load(svc_ctx *c, const char *id, struct survey_row *s, json_t 
 		else
 			json_decref(q);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
 	return 0;
@@ -199,7 +199,7 @@ static void invite_state(svc_ctx *c, const char *survey_id, int *invited, int *a
 			if (team)
 				str_copy(team, ID_SIZE, db_text(r, 1));
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 }
 
@@ -227,7 +227,7 @@ static int survey_show_id(svc_ctx *c, const char *id, json_t **out)
 	int rc = db_next(r);
 	if (rc == 1)
 		*out = survey_json(c, r);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
 	return 0;
@@ -282,7 +282,7 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	json_t *v;
 	long long count = 0;
@@ -314,7 +314,7 @@ static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, survey_json(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -472,7 +472,7 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 						       "team", *db_text(r, 0) ? json_string(db_text(r, 1)) : json_null(), "respondents",
 						       (json_int_t)n));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i, q;
 	json_t *t, *items = json_array();
 	long long overall_n = 0;
@@ -504,7 +504,7 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 					if (*db_text(r, 1))
 						json_array_append_new(texts, json_string(db_text(r, 1)));
 				}
-				db_res_free(r);
+				db_res_discard(r);
 			}
 			json_t *oq = json_array_get(overall, q);
 			json_object_set_new(oq, "sum", json_integer(json_integer_value(json_object_get(oq, "sum")) + sum));

@@ -40,7 +40,7 @@ int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
 		out->number = db_int(r, 5);
 		out->pending_offers = (int)db_int(r, 6);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	if (rc == 0)
@@ -139,7 +139,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				str_copy(loc, sizeof loc, db_text(r, 0));
-			db_res_free(r);
+			db_res_discard(r);
 		}
 	}
 	int64_t number = 0;
@@ -191,7 +191,7 @@ static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t 
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	return a;
 }
 
@@ -324,7 +324,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	while ((rc = db_next(r)) == 1)
 		json_array_append_new(items, case_brief_row_m(c, r, memo));
 	json_decref(memo);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		json_decref(items);
 		return svc_db_err(c, rc);
@@ -455,7 +455,7 @@ static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 		str_copy(s->to, sizeof s->to, db_text(r, 2));
 		str_copy(s->status, sizeof s->status, db_text(r, 3));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
 	return 0;
@@ -572,7 +572,7 @@ static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, offer_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -669,7 +669,7 @@ void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 		return;
 	if (db_next(r) == 1)
 		str_copy(owner, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 }
 
 static const struct in_field CASE_OPEN[] = {

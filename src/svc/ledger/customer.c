@@ -49,7 +49,7 @@ json_t *customer_json(svc_ctx *c, const char *id)
 	if (db_next(r) == 1)
 		o = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2),
 			      "phone", db_text(r, 3), "created_at", svc_col_time(r, 4));
-	db_res_free(r);
+	db_res_discard(r);
 	return o;
 }
 
@@ -101,7 +101,7 @@ static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	json_t *items = json_array(), *v;
 	size_t i;
 	json_array_foreach(ids, i, v) json_array_append_new(items, customer_json(c, json_string_value(v)));
@@ -128,7 +128,7 @@ static int cu_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_array_append_new(cases, json_pack("{s:s,s:I,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "number",
 						       (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "status", db_text(r, 3),
 						       "owner_id", db_text(r, 4), "updated_at", svc_col_time(r, 5)));
-	db_res_free(r);
+	db_res_discard(r);
 	json_object_set_new(o, "cases", cases);
 	*out = o;
 	return 0;

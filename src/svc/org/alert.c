@@ -41,7 +41,7 @@ int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *ca
 	json_t *ids = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	int ret = 0;
 	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), kind, case_id, entity_type,
@@ -73,10 +73,14 @@ static int al_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, alert_row(r));
-	db_res_free(r);
+	db_res_discard(r);
 	int64_t unread = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
+	rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
+	if (rc != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:I}", "items", items, "unread", (json_int_t)unread);
 	return 0;
 }
@@ -102,7 +106,7 @@ static int al_read(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	rc = db_next(r);
 	if (rc == 1)
 		*out = alert_row(r);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
 	return 0;

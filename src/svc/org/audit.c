@@ -32,7 +32,7 @@ static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, case_event_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

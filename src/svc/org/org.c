@@ -64,7 +64,7 @@ static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name",
 						       db_text(r, 2), "created_at", svc_col_time(r, 3)));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -81,7 +81,7 @@ static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2),
 				 "settings", settings ? settings : json_object(), "created_at", svc_col_time(r, 4));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "not_found", NULL, "no such organization");
 	return 0;
@@ -98,7 +98,7 @@ int org_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE
 	int rc = db_next(r);
 	if (rc == 1)
 		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "team_not_found", field, "no such team");
 	return 0;
@@ -113,7 +113,7 @@ int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_
 	int rc = db_next(r);
 	if (rc == 1)
 		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "location_not_found", field, "no such location");
 	return 0;
@@ -149,7 +149,7 @@ static int team_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1), "members",
 						       (json_int_t)db_int(r, 2)));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -207,7 +207,7 @@ static int location_list(svc_ctx *c, const char *const *p, json_t *in, json_t **
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "tz",
 						       db_text(r, 2), "address", db_text(r, 3), "hours", h ? h : json_object()));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -220,7 +220,7 @@ const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)
 				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			str_copy(buf, n, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return buf;
 }

@@ -52,7 +52,7 @@ static json_t *load(svc_ctx *c)
 				str_copy(m->settings_org, sizeof m->settings_org, c->actor.org_id);
 			}
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return json_is_object(o) ? o : (json_decref(o), json_object());
 }

@@ -62,8 +62,11 @@ static int duty_add(svc_ctx *c, const char *case_id, const char *kind, const cha
 int duty_ensure_cadence(svc_ctx *c, const char *case_id)
 {
 	int64_t n = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND kind = 'cadence'",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	int rc = db_scalar_int(c->db,
+			       "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND kind = 'cadence'",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (n > 0)
 		return 0;
 	return duty_add(c, case_id, "cadence", NULL, c->now + setting_int(c, "update.cadence_hours") * FL_HOUR_MS);
@@ -108,7 +111,7 @@ int duty_tick_lapse(svc_ctx *c, json_t *summary)
 	while (db_next(r) == 1)
 		json_array_append_new(rows, json_pack("[s,s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
 						      (json_int_t)db_int(r, 4)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	long long n = 0;
 	int ret = 0;
@@ -161,7 +164,7 @@ int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
 			next = json_deep_copy(d);
 		json_array_append_new(items, d);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	json_object_set_new(view, "update_duty", json_pack("{s:o,s:o}", "next", next, "duties", items));
 	return 0;
 }

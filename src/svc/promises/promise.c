@@ -40,7 +40,7 @@ static json_t *id_list(svc_ctx *c, const char *sql, const char *id)
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	return a;
 }
 
@@ -86,7 +86,7 @@ static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 		str_copy(s->status, sizeof s->status, db_text(r, 2));
 		s->due_at = db_int(r, 3);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
 	return 0;
@@ -170,7 +170,7 @@ static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, promise_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -240,7 +240,7 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	str_copy(dp, sizeof dp, db_text(r, 2));
 	str_copy(dt, sizeof dt, db_text(r, 3));
 	str_copy(pol, sizeof pol, db_text(r, 4));
-	db_res_free(r);
+	db_res_discard(r);
 	rc = insert_promise(c, s.case_id, copy, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol ? pol : NULL, s.id, id);
 	json_decref(copy);
 	if (rc)
@@ -303,7 +303,7 @@ int promise_check_risk(svc_ctx *c, const char *request_id)
 			json_array_append_new(hits, json_pack("{s:s,s:s,s:s,s:s}", "id", db_text(r, 0), "case_id", db_text(r, 1), "what",
 							      db_text(r, 2), "why", why));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	int ret = 0;
 	json_array_foreach(hits, i, v)
@@ -356,7 +356,7 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 	str_copy(pol_name, sizeof pol_name, db_text(r, 3));
 	str_copy(what, sizeof what, db_text(r, 4));
 	str_copy(owner, sizeof owner, db_text(r, 5));
-	db_res_free(r);
+	db_res_discard(r);
 
 	if (db_query(c->db,
 		     "SELECT q.id, q.what, q.holder_person_id, hp.name, COALESCE(q.holder_team_id, hp.team_id), t.name, q.holder_role, q.status, q.due_at, "
@@ -393,7 +393,7 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 		str_copy(q->policy, sizeof q->policy, db_text(r, 11));
 		str_copy(q->policy_name, sizeof q->policy_name, db_text(r, 12));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	struct att_request *ar = xcalloc(n ? n : 1, sizeof *ar);
 	for (size_t i = 0; i < n; i++) {
 		struct loaded_req *q = &lr[i];
@@ -403,10 +403,17 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 					     nz(q->policy_name)};
 	}
 	int64_t asked = 0, lapsed = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &asked, NULL);
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(due)), &lapsed, NULL);
+	int qrc = db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &asked, NULL);
+	if (qrc == DB_OK)
+		qrc = db_scalar_int(c->db,
+				    "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
+				    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(due)), &lapsed, NULL);
+	if (qrc != DB_OK) {
+		free(ar);
+		free(lr);
+		return svc_db_err(c, qrc);
+	}
 	struct att_input ai = {"broken", due, c->now, nz(pol), nz(pol_name), owner, NULL, ar, n, asked > 0, (int)lapsed};
 	struct att_result res;
 	attribution_compute(&ai, &res);
@@ -491,7 +498,7 @@ int promise_tick_breach(svc_ctx *c, json_t *summary)
 	json_t *due = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	long long n = 0;
 	int ret = 0;
@@ -529,7 +536,7 @@ int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, promise_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	json_object_set_new(view, "promises", items);
 	return 0;
 }
@@ -552,7 +559,7 @@ int breach_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, breach_row(r));
-	db_res_free(r);
+	db_res_discard(r);
 	json_object_set_new(view, "breaches", items);
 	return 0;
 }
@@ -573,7 +580,7 @@ int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 						       db_text(r, 1), "request_id", db_text(r, 2), "policy", ref_obj(r, 3, 4),
 						       "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7), "by",
 						       svc_person_brief(c, db_text(r, 8))));
-	db_res_free(r);
+	db_res_discard(r);
 	json_object_set_new(view, "policy_conflicts", items);
 	return 0;
 }
@@ -581,8 +588,10 @@ int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 {
 	int64_t n = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (n > 0)
 		return err_set(&c->err, ERR_RULE, "promises_pending", NULL,
 			       "the case has %lld pending promise(s): mark them kept or renegotiate them first", (long long)n);

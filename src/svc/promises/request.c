@@ -53,7 +53,7 @@ static json_t *request_row(svc_ctx *c, db_res *r)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(db_text(r, 0))), &b) == DB_OK) {
 		while (db_next(b) == 1)
 			json_array_append_new(blocks, json_string(db_text(b, 0)));
-		db_res_free(b);
+		db_res_discard(b);
 	}
 	json_object_set_new(o, "blocks", blocks);
 	return o;
@@ -92,7 +92,7 @@ static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 		s->due_at = db_int(r, 7);
 		s->created_at = db_int(r, 8);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
 	return 0;
@@ -151,8 +151,11 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		int64_t n = 0;
 		if (!json_is_string(v))
 			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
-		db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
+		int rc = db_scalar_int(c->db,
+				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
 		if (n != 1)
 			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
 				       "blocks must list pending promises of this case");
@@ -275,7 +278,7 @@ static int record_conflicts(svc_ctx *c, const struct req_state *s, const struct 
 	json_t *rows = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(rows, json_pack("[s,o]", db_text(r, 0), svc_col_str(r, 1)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	int ret = 0;
 	json_array_foreach(rows, i, v)
@@ -387,7 +390,7 @@ static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, request_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -401,7 +404,7 @@ int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, request_row(c, r));
-	db_res_free(r);
+	db_res_discard(r);
 	json_object_set_new(view, "requests", items);
 	return 0;
 }
@@ -417,7 +420,7 @@ static json_t *due_rows(svc_ctx *c, const char *column)
 	if (db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	free(sql);
 	return a;
@@ -528,7 +531,7 @@ static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->person)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				str_copy(out, ID_SIZE, db_text(r, 0));
-			db_res_free(r);
+			db_res_discard(r);
 		}
 	} else if (db_query(c->db,
 			    "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 AND role IN ('supervisor','leader') "
@@ -536,7 +539,7 @@ static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID
 			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->team)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			str_copy(out, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	if (!*out) {
 		char *contact = setting_str(c, "request.escalation_contact");

@@ -20,7 +20,7 @@ static char *template_for(svc_ctx *c, const char *key, int *custom)
 			s = xstrdup(db_text(r, 0));
 			*custom = 1;
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	return s ? s : xstrdup(words_default(key));
 }
@@ -46,13 +46,13 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1)
 		str_copy(tz, sizeof tz, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	if (db_query(c->db, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id)), &r) != DB_OK)
 		return svc_db_err(c, DB_ERROR);
 	if (db_next(r) == 1)
 		str_copy(f->customer, sizeof f->customer, db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	/* a pending promise (soonest first), else the latest broken one */
 	if (db_query(c->db,
 		     "SELECT id, what, due_at, status FROM promises WHERE org_id = ? AND case_id = ? AND status IN ('pending','broken') "
@@ -66,7 +66,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		f->sit.has_promise = 1;
 		f->sit.promise_broken = strcmp(db_text(r, 3), "broken") == 0;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	/* the request it waits on, the most serious first: declined, deferred, overdue, open */
 	if (db_query(c->db,
 		     "SELECT q.id, q.what, q.status, q.due_at, q.holder_person_id, hp.role, hp.name, t.name, pol.name, po.role, po.name, "
@@ -104,7 +104,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 			str_copy(f->senior, sizeof f->senior, db_text(r, 10));
 		f->sit.senior = *f->senior != '\0';
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	/* the next time the customer will hear from us: the earliest pending update duty */
 	if (db_query(c->db,
 		     "SELECT MIN(due_at) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND due_at >= ?",
@@ -114,7 +114,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		words_time_in(db_int(r, 0), tz, f->next_time, sizeof f->next_time);
 		f->sit.next_time = 1;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return 0;
 }
 

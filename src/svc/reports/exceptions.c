@@ -137,7 +137,7 @@ static int exc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		count_into(bucket_of(&by_team, db_text(r, 1), ""), &x, c->now);
 		count_into(bucket_of(&by_both, db_text(r, 0), db_text(r, 1)), &x, c->now);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		buckets_release(&total);
 		buckets_release(&by_policy);

@@ -36,7 +36,7 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 		json_t *n = json_object_get(roles, db_text(r, 2));
 		json_object_set_new(roles, db_text(r, 2), json_integer((n ? json_integer_value(n) : 0) + db_int(r, 4)));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	json_t *by_role = json_array();
 	const char *k;
 	json_t *v;

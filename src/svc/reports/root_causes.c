@@ -26,7 +26,7 @@ static json_t *case_links(svc_ctx *c, const char *sql, const db_arg *args, int n
 			snprintf(link, sizeof link, "/api/v1/cases/%s", db_text(r, 0));
 			json_array_append_new(a, json_pack("{s:s,s:s}", "id", db_text(r, 0), "link", link));
 		}
-		db_res_free(r);
+		db_res_discard(r);
 	}
 	json_decref(seen);
 	return a;
@@ -94,7 +94,7 @@ static json_t *policy_names(svc_ctx *c, const char *label)
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(tok)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				o = json_pack("{s:s,s:s}", "id", tok, "name", db_text(r, 0));
-			db_res_free(r);
+			db_res_discard(r);
 		}
 		json_array_append_new(a, o ? o : json_pack("{s:s,s:s}", "id", tok, "name", name));
 	}
@@ -145,7 +145,7 @@ static int agg_query(svc_ctx *c, struct agg *a, const char *sql, const db_arg *a
 		agg_add(a->by_team, team, label, n);
 		a->total += n;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
@@ -322,7 +322,7 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				json_decref(name);
 				name = json_string(db_text(r, 0));
 			}
-			db_res_free(r);
+			db_res_discard(r);
 		}
 		json_array_append_new(teams, json_pack("{s:s,s:o,s:o,s:I,s:O}", "key", key, "team_id", *key ? json_string(key) : json_null(),
 						       "team", name, "count", (json_int_t)total, "counts", v));
