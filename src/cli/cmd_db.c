@@ -60,6 +60,7 @@ int cmd_backup(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
+	int rc;
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
 	if (argc != 2 || strcmp(argv[1], "verify") != 0) {
@@ -79,7 +80,12 @@ int cmd_audit(int argc, char **argv)
 	json_t *orgs = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(orgs, json_pack("{s:s,s:s}", "id", db_text(r, 0), "slug", db_text(r, 1)));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		fprintf(stderr, "frontline: %s\n", db_errmsg(d));
+		json_decref(orgs);
+		db_close(d);
+		return 1;
+	}
 	int bad = 0, n = 0;
 	json_t *results = json_array();
 	size_t i;
@@ -89,7 +95,7 @@ int cmd_audit(int argc, char **argv)
 	{
 		int64_t seq = 0, count = 0;
 		char msg[256];
-		int rc = event_verify(d, json_string_value(json_object_get(org, "id")), &seq, &count, msg, sizeof msg);
+		rc = event_verify(d, json_string_value(json_object_get(org, "id")), &seq, &count, msg, sizeof msg);
 		n++;
 		if (rc != 0)
 			bad++;
@@ -129,9 +135,13 @@ int cmd_tick(int argc, char **argv)
 	clock_init_real(&clk);
 	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk)};
 	json_t *summary = json_object();
-	int rc = db_begin(d, 1) == DB_OK ? tick_run(&c, summary) : svc_db_err(&c, DB_ERROR);
-	if (rc == 0 && db_commit(d) != DB_OK)
-		rc = svc_db_err(&c, DB_ERROR);
+	int rc = db_begin(d, 1);
+	if (rc == DB_OK)
+		rc = tick_run(&c, summary);
+	else
+		rc = svc_db_err(&c, rc);
+	if (rc == 0 && (rc = db_commit(d)) != DB_OK)
+		rc = svc_db_err(&c, rc);
 	if (rc) {
 		db_rollback(d);
 		rc = cli_fail(&c.err, o.json);

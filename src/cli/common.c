@@ -95,7 +95,10 @@ int cli_actor(svc_ctx *c, const struct cli_common *o)
 			str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 4));
 		}
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		fprintf(stderr, "frontline: %s\n", db_errmsg(c->db));
+		return -1;
+	}
 	if (n == 0) {
 		fprintf(stderr, "frontline: no active person %s%s%s\n", o->as, o->org ? " in " : "", o->org ? o->org : "");
 		return -1;

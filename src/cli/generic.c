@@ -139,8 +139,8 @@ int cmd_generic(int argc, char **argv, int *handled)
 	} else {
 		rc = router_invoke(&c, &m, in, &out);
 	}
-	if (rc == 0 && !(r->flags & R_OWN_TX) && db_commit(d) != DB_OK)
-		rc = svc_db_err(&c, DB_ERROR);
+	if (rc == 0 && !(r->flags & R_OWN_TX) && (rc = db_commit(d)) != DB_OK)
+		rc = svc_db_err(&c, rc);
 	if (rc) {
 		db_rollback(d);
 		ret = cli_fail(&c.err, o.json);

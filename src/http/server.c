@@ -181,7 +181,8 @@ static int idem_lookup(svc_ctx *c, const char *key, const char *hash, int *statu
 			result = 1;
 		}
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	return result;
 }
 

@@ -96,9 +96,12 @@ static int pg_fk_deferral(db *d, int on, char *err, unsigned long errlen)
 		tables.v[tables.n++] = xstrdup(db_text(r, 0));
 		cons.v[cons.n++] = xstrdup(db_text(r, 1));
 	}
-	db_res_discard(r);
 	int bad = 0;
-	if (!on && db_exec(d, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) != DB_OK) {
+	if (db_res_close(r) != DB_OK) {
+		snprintf(err, errlen, "cannot list foreign keys: %s", db_errmsg(d));
+		bad = 1;
+	}
+	if (!bad && !on && db_exec(d, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) != DB_OK) {
 		snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(d));
 		bad = 1;
 	}

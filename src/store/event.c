@@ -140,7 +140,8 @@ int event_verify(db *d, const char *org_id, int64_t *bad_seq, int64_t *count, ch
 			*bad_seq = n + 1;
 			result = 1;
 		}
-		db_res_discard(r);
+		if (db_res_close(r) != DB_OK)
+			return -1;
 	}
 	if (count)
 		*count = n;

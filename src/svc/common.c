@@ -9,10 +9,22 @@
 int svc_db_err(svc_ctx *c, int rc)
 {
 	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "conflict", NULL, "this conflicts with existing data");
-	if (rc == DB_RETRY)
-		return err_set(&c->err, ERR_UNAVAILABLE, "busy", NULL, "the database is busy; try again");
-	return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error: %s", db_errmsg(c->db));
+		err_set(&c->err, ERR_CONFLICT, "conflict", NULL, "this conflicts with existing data");
+	else if (rc == DB_RETRY)
+		err_set(&c->err, ERR_UNAVAILABLE, "busy", NULL, "the database is busy; try again");
+	else
+		err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error: %s", db_errmsg(c->db));
+	if (c->db_err.kind == ERR_NONE)
+		c->db_err = c->err;
+	return -1;
+}
+
+int svc_db_outcome(svc_ctx *c, int rc)
+{
+	if (c->db_err.kind == ERR_NONE)
+		return rc;
+	c->err = c->db_err;
+	return -1;
 }
 
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
@@ -72,6 +84,7 @@ void svc_cache_forget(svc_ctx *c)
 
 static json_t *person_brief_uncached(svc_ctx *c, const char *person_id)
 {
+	int rc;
 	db_res *r;
 	if (db_query(c->db,
 		     "SELECT p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title "
@@ -85,7 +98,8 @@ static json_t *person_brief_uncached(svc_ctx *c, const char *person_id)
 			      db_text(r, 2), "team_id", svc_col_str(r, 3), "team", svc_col_str(r, 4), "email", db_text(r, 5),
 			      "phone", db_text(r, 6), "manager_id", svc_col_str(r, 7), "title", db_text(r, 8));
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return o;
 }
 
@@ -120,6 +134,7 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 
 int person_depth(svc_ctx *c, const char *person_id)
 {
+	int rc;
 	char cur[ID_SIZE];
 	int depth = 0;
 	str_copy(cur, sizeof cur, person_id);
@@ -131,7 +146,8 @@ int person_depth(svc_ctx *c, const char *person_id)
 		cur[0] = '\0';
 		if (db_next(r) == 1 && !db_is_null(r, 0))
 			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 		if (*cur)
 			depth++;
 	}

@@ -82,10 +82,13 @@ const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 int tick_run(svc_ctx *c, json_t *summary)
 {
 	svc_actor saved = c->actor;
+	err_clear(&c->db_err);
 	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
-	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
+	int rc = db_lock_scheduler(c->db);
+	if (rc != DB_OK)
+		rc = svc_db_err(c, rc);
 	for (const tick_fn *t = svc_tick_parts(); *t && rc == 0; t++)
-		rc = (*t)(c, summary);
+		rc = svc_db_outcome(c, (*t)(c, summary));
 	c->actor = saved;
 	return rc;
 }

@@ -53,6 +53,8 @@ typedef struct svc_ctx {
 	int64_t now;    /* read once per request from the clock */
 	svc_actor actor;
 	fl_err err;
+	fl_err db_err;  /* the first storage error of this operation (svc_db_err): once set, the operation
+			   fails with it even if a helper that only builds JSON went on (router_invoke) */
 	int test_clock; /* the server was started with --test-clock */
 	const char *session_id; /* session behind this request, if any (for sign-out) */
 	struct ratelimit *login_limit; /* sign-in failures per account (server only; NULL on the command line) */
@@ -99,8 +101,16 @@ int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char 
 /* Map a storage error code (db_query, db_exec, db_res_close ...) to err and return -1:
  * DB_CONSTRAINT -> ERR_CONFLICT "conflict", DB_RETRY -> ERR_UNAVAILABLE "busy" (the HTTP layer runs
  * the transaction again, then answers 503), anything else -> ERR_INTERNAL "storage_error".
- * Pass the code the storage call returned, never a constant, so its kind reaches the caller. */
+ * Pass the code the storage call returned, never a constant, so its kind reaches the caller.
+ * The first one is also kept in c->db_err: an operation that met a storage error can't succeed
+ * (PostgreSQL has aborted its transaction anyway), so helpers that return JSON rather than a
+ * status call this and return what they have, and router_invoke answers the error. */
 int svc_db_err(svc_ctx *c, int rc);
+
+/* An operation's result given what it returned: a storage error it met (c->db_err, kept by
+ * svc_db_err) is its result even if a helper carried on, or it failed for a reason that followed
+ * from the missing rows.  Returns rc, or -1 with c->err = that storage error. */
+int svc_db_outcome(svc_ctx *c, int rc);
 
 /* Resolve a person reference (id or email) within the actor's organization into id.
  * Missing or another organization's -> ERR_NOT_FOUND on field. */

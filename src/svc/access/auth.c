@@ -70,6 +70,7 @@ static int new_session(svc_ctx *c, const char *kind, const char *name, int64_t t
 
 static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	const char *slug = in_str(in, "org"), *pw = in_str(in, "password");
 	char *email = str_lower(in_str(in, "email"));
 	char *key = xasprintf("%s|%s", slug, email);
@@ -82,11 +83,11 @@ static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		err_set(&c->err, ERR_TOO_MANY, "too_many_attempts", NULL, "too many failed sign-ins; wait 15 minutes");
 		goto cleanup;
 	}
-	if (db_query(c->db,
-		     "SELECT o.id, p.id, p.password_hash, p.active, p.role, p.team_id, p.name FROM orgs o "
-		     "JOIN people p ON p.org_id = o.id WHERE o.slug = ? AND p.email = ?",
-		     DB_ARGS(DB_TXT(slug), DB_TXT(email)), &r) != DB_OK) {
-		svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT o.id, p.id, p.password_hash, p.active, p.role, p.team_id, p.name FROM orgs o "
+			   "JOIN people p ON p.org_id = o.id WHERE o.slug = ? AND p.email = ?",
+			   DB_ARGS(DB_TXT(slug), DB_TXT(email)), &r)) != DB_OK) {
+		svc_db_err(c, rc);
 		goto cleanup;
 	}
 	if (db_next(r) == 1) {
@@ -97,7 +98,8 @@ static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		role_parse(db_text(r, 4), &c->actor.role);
 		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	/* the same work and the same answer whether the person exists or not */
 	int ok = password_verify(*hash ? hash : password_dummy_hash(), pw) && *hash && active;
 	if (!ok) {
@@ -120,7 +122,7 @@ static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			db_rollback(c->db);
 			goto cleanup;
 		}
-		int rc = db_commit(c->db);
+		rc = db_commit(c->db);
 		if (rc == DB_RETRY) {
 			json_decref(s);
 			continue;
@@ -143,9 +145,12 @@ cleanup:
 
 static int logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (c->session_id && db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
-				     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int rc = DB_OK;
+	if (c->session_id)
+		rc = db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (c->session_id && svc_event(c, "auth.signed_out", "session", c->session_id, NULL, NULL))
 		return -1;
 	*out = json_pack("{s:b}", "signed_out", 1);
@@ -154,6 +159,7 @@ static int logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	json_t *o = svc_person_brief(c, c->actor.person_id);
 	db_res *r;
 	if (json_is_object(o) && c->session_id &&
@@ -161,13 +167,15 @@ static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
 		if (db_next(r) == 1 && *db_text(r, 0))
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	if (json_is_object(o) &&
 	    db_query(c->db, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s,s:s,s:s}", "id", c->actor.org_id, "slug", db_text(r, 0), "name", db_text(r, 1)));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	*out = o;
 	return 0;
@@ -180,17 +188,21 @@ static int token_create(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 
 static int token_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, name, created_at, revoked_at FROM sessions WHERE org_id = ? AND person_id = ? AND kind = 'api' "
-		     "ORDER BY created_at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, name, created_at, revoked_at FROM sessions WHERE org_id = ? AND person_id = ? AND kind = 'api' "
+			   "ORDER BY created_at",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "created_at",
 						       svc_col_time(r, 2), "revoked_at", svc_col_time(r, 3)));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

@@ -142,6 +142,7 @@ static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	json_t *cj = customer_json(c, c->portal_customer);
 	json_t *o = json_pack("{s:{s:s}}", "customer", "name", json_is_object(cj) ? json_string_value(json_object_get(cj, "name")) : "");
@@ -150,12 +151,14 @@ static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	if (db_query(c->db, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s}", "name", db_text(r, 0)));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	*out = o;
 	return 0;
@@ -163,10 +166,13 @@ static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int portal_logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (c->session_id &&
-	    db_exec(c->db, "UPDATE portal_sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int rc = DB_OK;
+	if (c->session_id)
+		rc = db_exec(c->db,
+			     "UPDATE portal_sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (svc_event(c, "portal.signed_out", "customer", c->portal_customer, NULL, NULL))
 		return -1;
 	*out = json_pack("{s:b}", "signed_out", 1);
@@ -183,6 +189,7 @@ static json_t *first_name(const char *name)
 /* Everything addressed to the customer on one case, oldest first. */
 static json_t *updates_of(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
 	if (db_query(c->db,
@@ -203,7 +210,8 @@ static json_t *updates_of(svc_ctx *c, const char *case_id)
 						   svc_col_time(r, 3), "channel", db_text(r, 6), "from",
 						   from_customer ? json_string("you") : first_name(db_text(r, 4))));
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -255,12 +263,13 @@ static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 /* The promises made to the customer on a case: what, by when, and how it stands. */
 int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
-		     "ORDER BY due_at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
+			   "ORDER BY due_at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	while (db_next(r) == 1) {
 		const char *st = db_text(r, 2);
 		if (strcmp(st, "pending") == 0 && !db_is_null(r, 3))
@@ -268,7 +277,8 @@ int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
 		json_array_append_new(promises, json_pack("{s:s,s:o,s:s,s:o}", "text", db_text(r, 0), "due_at", svc_col_time(r, 1),
 							  "status", st, "closed_at", svc_col_time(r, 4)));
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	return 0;
 }
 

@@ -11,11 +11,12 @@ static const char *const ROLES[] = {"frontline", "support", "supervisor", "leade
 
 int people_role(svc_ctx *c, const char *person_id, enum role *role, char team_id[ID_SIZE], int *active)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
+	if ((rc = db_query(c->db, "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
 	if (rc == 1) {
 		role_parse(db_text(r, 0), role);
 		if (team_id)
@@ -38,6 +39,7 @@ static int email_ok(const char *e)
 /* Would making manager_id the manager of person_id close a loop in the reporting line? */
 static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_id)
 {
+	int rc;
 	char cur[ID_SIZE];
 	str_copy(cur, sizeof cur, manager_id);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
@@ -50,7 +52,8 @@ static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_i
 		cur[0] = '\0';
 		if (db_next(r) == 1)
 			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return 0;
 }
@@ -107,6 +110,7 @@ int people_create(svc_ctx *c, json_t *in, json_t **out)
 
 static json_t *people_json(svc_ctx *c, const char *id)
 {
+	int rc;
 	json_t *o = svc_person_brief(c, id);
 	if (!json_is_object(o))
 		return o;
@@ -122,7 +126,8 @@ static json_t *people_json(svc_ctx *c, const char *id)
 			json_object_set_new(o, "active", json_boolean(db_int(r, 2)));
 			json_object_set_new(o, "manager", svc_col_str(r, 3));
 		}
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	json_object_set_new(o, "level", json_integer(person_depth(c, id)));
 	return o;
@@ -153,7 +158,10 @@ static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
 	json_t *items = json_array();
 	size_t i;
 	json_t *v;
@@ -214,9 +222,10 @@ static int p_password(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	/* a new password ends every sign-in session of that person (API tokens stay) */
-	if (db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND person_id = ? AND kind = 'session' AND revoked_at IS NULL",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_exec(c->db,
+			  "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND person_id = ? AND kind = 'session' AND revoked_at IS NULL",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (svc_event(c, "person.password_set", "person", id, NULL, NULL))
 		return -1;
 	*out = json_pack("{s:s,s:b}", "id", id, "password_set", 1);

@@ -279,14 +279,20 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 		json_decref(layers);
 		set->n++;
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		rota_set_free(set);
+		return svc_db_err(c, rc);
+	}
 	if (!set->n)
 		return 0;
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT o.rota_id, o.layer, o.person_id, o.starts_at, o.ends_at FROM rota_overrides o "
 		     "WHERE o.org_id = ? AND o.cancelled = 0 AND o.ends_at > ? AND o.starts_at < ? ORDER BY o.rota_id, o.starts_at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r)) != DB_OK) {
+		rota_set_free(set);
+		return svc_db_err(c, rc);
+	}
 	while (db_next(r) == 1) {
 		for (size_t i = 0; i < set->n; i++) {
 			if (strcmp(set->v[i].id, db_text(r, 0)) != 0)
@@ -311,7 +317,10 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 			break;
 		}
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		rota_set_free(set);
+		return svc_db_err(c, rc);
+	}
 	return 0;
 }
 
@@ -326,6 +335,7 @@ const char *rota_layer_person(const struct layer_rt *l, int who)
 
 static int rota_view(svc_ctx *c, const char *id, json_t **out)
 {
+	int rc;
 	struct rota_set set;
 	if (rota_load_all(c, "AND r.id = ?", id, NULL, c->now, c->now + 60 * FL_DAY_MS, &set))
 		return -1;
@@ -342,18 +352,21 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 			layers = json_loads(db_text(r, 0), 0, NULL);
 			active = (int)db_int(r, 1);
 		}
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
-	if (db_query(c->db,
-		     "SELECT id, layer, person_id, starts_at, ends_at, reason FROM rota_overrides "
-		     "WHERE org_id = ? AND rota_id = ? AND cancelled = 0 AND ends_at > ? ORDER BY starts_at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(c->now)), &r) == DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT id, layer, person_id, starts_at, ends_at, reason FROM rota_overrides "
+			   "WHERE org_id = ? AND rota_id = ? AND cancelled = 0 AND ends_at > ? ORDER BY starts_at",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(c->now)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(ovs, json_pack("{s:s,s:s,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "layer", db_text(r, 1),
 							     "person", svc_person_brief(c, db_text(r, 2)), "start",
 							     svc_col_time(r, 3), "end", svc_col_time(r, 4), "reason", db_text(r, 5)));
-		db_res_discard(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	struct rota_rt *t = &set.v[0];
 	json_t *now = json_array();
 	for (int j = 0; j < t->nlayers; j++) {
@@ -374,6 +387,7 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 
 static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char id[ID_SIZE], skill[ID_SIZE], loc[ID_SIZE] = "";
 	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)) ||
 	    dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0))
@@ -390,7 +404,8 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				str_copy(tzname, sizeof tzname, db_text(r, 0));
-			db_res_discard(r);
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 	}
 	if (in_str(in, "tz"))
@@ -404,13 +419,13 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	char *text = json_dumps(layers, JSON_COMPACT);
 	id_new(id, "rota", c->now);
-	int rc = db_exec(c->db,
-			 "INSERT INTO rotas (org_id, id, name, skill_id, location_id, region, tz, layers, active, created_by, created_at, "
-			 "updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(skill),
-				 DB_TXT(*loc ? loc : NULL), DB_TXT(region), DB_TXT(tzname), DB_TXT(text), DB_TXT(c->actor.person_id),
-				 DB_INT(c->now), DB_INT(c->now)),
-			 NULL);
+	rc = db_exec(c->db,
+		     "INSERT INTO rotas (org_id, id, name, skill_id, location_id, region, tz, layers, active, created_by, created_at, "
+		     "updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(skill),
+			     DB_TXT(*loc ? loc : NULL), DB_TXT(region), DB_TXT(tzname), DB_TXT(text), DB_TXT(c->actor.person_id),
+			     DB_INT(c->now), DB_INT(c->now)),
+		     NULL);
 	free(text);
 	if (rc == DB_CONSTRAINT) {
 		json_decref(layers);
@@ -430,15 +445,17 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 /* A new time zone for the stored layers: their hand-overs must exist there too. */
 static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
 {
+	int rc;
 	db_res *r;
 	json_t *layers = NULL;
-	if (db_query(c->db, "SELECT layers FROM rotas WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)),
-		     &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT layers FROM rotas WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
 		layers = json_loads(db_text(r, 0), 0, NULL);
-	db_res_discard(r);
-	int rc = 0;
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	rc = 0;
 	for (size_t i = 0; i < json_array_size(layers) && rc == 0; i++) {
 		struct layer_rt l;
 		if (parse_layer(c, json_array_get(layers, i), 0, 0, &l, NULL) == 0) {
@@ -457,16 +474,18 @@ static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
 
 static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
 		return -1;
 	db_res *r;
 	char tzname[FL_MAX_SHORT + 1] = "";
-	if (db_query(c->db, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])),
-		     &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
 		str_copy(tzname, sizeof tzname, db_text(r, 0));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	if (!*tzname)
 		return err_set(&c->err, ERR_NOT_FOUND, "rota_not_found", "id", "no such rota");
 	if (in_str(in, "tz"))
@@ -482,12 +501,12 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	char *text = layers ? json_dumps(layers, JSON_COMPACT) : NULL;
 	json_t *act = json_object_get(in, "active");
-	int rc = db_exec(c->db,
-			 "UPDATE rotas SET name = COALESCE(?, name), tz = ?, layers = COALESCE(?, layers), active = COALESCE(?, active), "
-			 "updated_at = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(tzname), DB_TXT(text),
-				 act ? DB_INT(json_is_true(act)) : DB_NULL, DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
-			 NULL);
+	rc = db_exec(c->db,
+		     "UPDATE rotas SET name = COALESCE(?, name), tz = ?, layers = COALESCE(?, layers), active = COALESCE(?, active), "
+		     "updated_at = ? WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(tzname), DB_TXT(text), act ? DB_INT(json_is_true(act)) : DB_NULL,
+			     DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+		     NULL);
 	free(text);
 	json_decref(layers);
 	if (rc == DB_CONSTRAINT)
@@ -524,6 +543,7 @@ static int rota_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int override_add(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char person[ID_SIZE], id[ID_SIZE];
 	long long start = 0, end = 0;
 	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
@@ -552,23 +572,23 @@ static int override_add(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 		return err_set(&c->err, ERR_INVALID, "override_too_long", "end", "an override covers at most 90 days");
 	int64_t clash = 0;
 	int has = 0;
-	if (db_scalar_int(c->db,
-			  "SELECT COUNT(*) FROM rota_overrides WHERE org_id = ? AND rota_id = ? AND layer = ? AND cancelled = 0 "
-			  "AND starts_at < ? AND ends_at > ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(layer), DB_INT(end), DB_INT(start)), &clash,
-			  &has) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_scalar_int(c->db,
+				"SELECT COUNT(*) FROM rota_overrides WHERE org_id = ? AND rota_id = ? AND layer = ? AND cancelled = 0 "
+				"AND starts_at < ? AND ends_at > ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(layer), DB_INT(end), DB_INT(start)), &clash,
+				&has)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (clash)
 		return err_set(&c->err, ERR_CONFLICT, "override_overlap", "start",
 			       "another override already covers part of that time on this layer; change or cancel it first");
 	id_new(id, "ovr", c->now);
 	const char *reason = in_str(in, "reason") ? in_str(in, "reason") : "";
-	int rc = db_exec(c->db,
-			 "INSERT INTO rota_overrides (org_id, id, rota_id, layer, person_id, starts_at, ends_at, reason, cancelled, "
-			 "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(layer), DB_TXT(person), DB_INT(start),
-				 DB_INT(end), DB_TXT(reason), DB_TXT(c->actor.person_id), DB_INT(c->now)),
-			 NULL);
+	rc = db_exec(c->db,
+		     "INSERT INTO rota_overrides (org_id, id, rota_id, layer, person_id, starts_at, ends_at, reason, cancelled, "
+		     "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(layer), DB_TXT(person), DB_INT(start),
+			     DB_INT(end), DB_TXT(reason), DB_TXT(c->actor.person_id), DB_INT(c->now)),
+		     NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "rota.override_added", "rota", p[0], NULL,

@@ -94,14 +94,16 @@ struct due_offer {
 
 int routing_tick(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
 	struct due_offer *due = NULL;
 	size_t n = 0, cap = 0;
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT org_id, id, case_id, from_id, to_id, route_skill_id, COALESCE(route_location_id, ''), route_tried, route_step "
 		     "FROM offers WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT 500",
-		     DB_ARGS(DB_INT(c->now)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_INT(c->now)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	while (db_next(r) == 1) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -121,8 +123,13 @@ int routing_tick(svc_ctx *c, json_t *summary)
 		d->tried = xstrdup(db_text(r, 7));
 		d->step = (int)db_int(r, 8);
 	}
-	db_res_discard(r);
-	int rc = 0;
+	if ((rc = db_res_close(r)) != DB_OK) {
+		for (size_t i = 0; i < n; i++)
+			free(due[i].tried);
+		free(due);
+		return svc_db_err(c, rc);
+	}
+	rc = 0;
 	json_int_t moved = 0, exhausted = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct due_offer *d = &due[i];
@@ -197,18 +204,22 @@ int routing_tick(svc_ctx *c, json_t *summary)
 /* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
 static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
-		     "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
+			   "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1),
 						       "case_id", db_text(r, 2), "offer_id", db_text(r, 3), "text", db_text(r, 4),
 						       "at", svc_col_time(r, 5)));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

@@ -83,18 +83,20 @@ static const char *distance_name(const struct cand *k)
 
 int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at, int limit, json_t **items)
 {
+	int rc;
 	struct near nr = {0};
 	db_res *r;
 	if (near_id && *near_id) {
-		if (db_query(c->db, "SELECT id, tz, region FROM locations WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r) != DB_OK)
-			return svc_db_err(c, DB_ERROR);
+		if ((rc = db_query(c->db, "SELECT id, tz, region FROM locations WHERE org_id = ? AND id = ?",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r)) != DB_OK)
+			return svc_db_err(c, rc);
 		if (db_next(r) == 1) {
 			str_copy(nr.id, sizeof nr.id, db_text(r, 0));
 			str_copy(nr.tz, sizeof nr.tz, db_text(r, 1));
 			str_copy(nr.region, sizeof nr.region, db_text(r, 2));
 		}
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	struct rota_set set;
 	if (rota_load_all(c, "AND r.skill_id = ? AND r.active = 1", skill_id, NULL, at - 1, at + WHO_HORIZON_MS, &set))
@@ -124,17 +126,19 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	} *locs = NULL;
 	size_t nlocs = 0, caplocs = 0;
 	char *holidays = NULL;
-	if (db_query(c->db, "SELECT location_id, day FROM location_holidays WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)),
-		     &r) == DB_OK) {
+	if ((rc = db_query(c->db, "SELECT location_id, day FROM location_holidays WHERE org_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			char *nh = xasprintf("%s%s:%s;", holidays ? holidays : "", db_text(r, 0), db_text(r, 1));
 			free(holidays);
 			holidays = nh;
 		}
-		db_res_discard(r);
+		rc = db_res_close(r);
 	}
-	if (db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) ==
-	    DB_OK) {
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	if ((rc = db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			if (nlocs == caplocs) {
 				caplocs = caplocs ? caplocs * 2 : 16;
@@ -163,12 +167,13 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			li->open = z && dir_location_open(db_text(r, 2), mine, z, at);
 			free(mine);
 		}
-		db_res_discard(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	free(holidays);
-	if (db_query(c->db,
-		     "SELECT person_id, location_id FROM person_skills WHERE org_id = ? AND skill_id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(skill_id)), &r) == DB_OK) {
+	if ((rc = db_query(c->db, "SELECT person_id, location_id FROM person_skills WHERE org_id = ? AND skill_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(skill_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			for (size_t i = 0; i < nlocs; i++) {
 				if (strcmp(locs[i].id, db_text(r, 1)) != 0)
@@ -183,8 +188,10 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 				break;
 			}
 		}
-		db_res_discard(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	free(locs);
 	if (cs.n)
 		qsort(cs.v, cs.n, sizeof *cs.v, cand_cmp);
@@ -198,8 +205,8 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 		json_t *person = svc_person_brief(c, k->person);
 		int64_t active = 0;
 		int found = 0;
-		int rc = db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
-				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->person)), &active, &found);
+		rc = db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->person)), &active, &found);
 		if (rc != DB_OK) {
 			json_decref(person);
 			ret = svc_db_err(c, rc);
@@ -214,7 +221,8 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 						DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
-			db_res_discard(r);
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 		json_array_append_new(
 			out, json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:s}", "person", person, "reason", k->kind == 9 ? "in_hours" : "on_call",
@@ -236,6 +244,7 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 
 int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZE])
 {
+	int rc;
 	loc[0] = '\0';
 	if (in_str(in, field))
 		return org_location_ref(c, in_str(in, field), field, loc);
@@ -244,13 +253,15 @@ int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZ
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			str_copy(loc, ID_SIZE, db_text(r, 0));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return 0;
 }
 
 static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char skill[ID_SIZE], skill_name[FL_MAX_SHORT + 1], loc[ID_SIZE];
 	long long at = c->now;
 	if (dir_skill_ref(c, in_str(in, "skill"), "skill", skill, skill_name, sizeof skill_name) ||
@@ -266,7 +277,8 @@ static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			near = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	*out = json_pack("{s:{s:s,s:s},s:o,s:o,s:o}", "skill", "id", skill, "name", skill_name, "near", near, "at", svc_time(at),
 			 "items", items);

@@ -63,13 +63,15 @@ static void money(int64_t cents, char *buf, size_t n)
 
 json_t *exc_policy_brief(svc_ctx *c, const char *policy_id, long long version)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_pack("{s:s,s:s,s:I}", "id", policy_id, "name", "", "version", (json_int_t)version);
 	if (db_query(c->db, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "name", json_string(db_text(r, 0)));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return o;
 }
@@ -86,6 +88,7 @@ static int policy_active(svc_ctx *c, const char *policy_id, int *active)
 
 static json_t *case_brief(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_null();
 	if (db_query(c->db, "SELECT id, number, subject, status FROM cases WHERE org_id = ? AND id = ?",
@@ -93,7 +96,8 @@ static json_t *case_brief(svc_ctx *c, const char *case_id)
 		if (db_next(r) == 1)
 			o = json_pack("{s:s,s:I,s:s,s:s}", "id", db_text(r, 0), "number", (json_int_t)db_int(r, 1), "subject",
 				      db_text(r, 2), "status", db_text(r, 3));
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return o;
 }
@@ -119,14 +123,17 @@ static json_t *action_json(svc_ctx *c, const char *id)
 
 static json_t *actions_of_case(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND case_id = ? ORDER BY at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) == DB_OK) {
+	if ((rc = db_query(c->db, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND case_id = ? ORDER BY at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, action_row(c, r));
-		db_res_discard(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -218,16 +225,17 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 {
+	int rc;
 	db_res *r;
 	memset(out, 0, sizeof *out);
 	if (!id_valid(id, "exc"))
 		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
-	if (db_query(c->db,
-		     "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
-		     "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
+	if ((rc = db_query(c->db,
+			   "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
+			   "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
 	if (rc == 1) {
 		str_copy(out->id, sizeof out->id, db_text(r, 0));
 		str_copy(out->case_id, sizeof out->case_id, db_text(r, 1));
@@ -246,15 +254,16 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 		return svc_db_err(c, rc);
 	if (rc == 0)
 		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
-	if (db_query(c->db, "SELECT person_id FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(out->id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT person_id FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(out->id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	while (db_next(r) == 1 && out->nsigners < EXC_MAX_SIGNERS) {
 		str_copy(out->signer_ids[out->nsigners], ID_SIZE, db_text(r, 0));
 		out->signers[out->nsigners] = out->signer_ids[out->nsigners];
 		out->nsigners++;
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	return 0;
 }
 
@@ -267,21 +276,27 @@ struct exc_state exc_state_of(const struct exc_row *row)
 
 static json_t *signatures_of(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if ((rc = db_query(
+		     c->db,
+		     "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o}", "person", svc_person_brief(c, db_text(r, 0)), "role",
 							   db_text(r, 1), "note", db_text(r, 2), "at", svc_col_time(r, 3)));
-		db_res_discard(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
 /* The limit's value in the policy version the exception departs from. */
 static json_t *limit_value(svc_ctx *c, const char *policy_id, long long version, const char *key)
 {
+	int rc;
 	db_res *r;
 	json_t *v = json_null();
 	if (db_query(c->db, "SELECT limits FROM policy_versions WHERE org_id = ? AND policy_id = ? AND version = ?",
@@ -293,7 +308,8 @@ static json_t *limit_value(svc_ctx *c, const char *policy_id, long long version,
 				v = json_incref(x);
 			json_decref(lim);
 		}
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return v;
 }
@@ -335,13 +351,15 @@ static json_t *exc_row_json(svc_ctx *c, db_res *r, int full)
 
 json_t *exc_json(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_null();
 	if (db_query(c->db, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
 		if (db_next(r) == 1)
 			o = exc_row_json(c, r, 1);
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return o;
 }
@@ -421,16 +439,17 @@ static int exc_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 /* Apply an approved exception: the case action, linked both ways; review becomes pending. */
 static int apply_approved(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	struct resolution res = {0};
 	char case_id[ID_SIZE] = "", policy_id[ID_SIZE] = "", proposer[ID_SIZE] = "", kind[16] = "", act[ID_SIZE];
 	char *value = NULL, *channel = NULL, *desc = NULL;
 	long long version = 0;
-	if (db_query(c->db,
-		     "SELECT case_id, policy_id, policy_version, kind, amount_cents, value, channel, description, proposer_id "
-		     "FROM exceptions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT case_id, policy_id, policy_version, kind, amount_cents, value, channel, description, proposer_id "
+			   "FROM exceptions WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
 		str_copy(case_id, sizeof case_id, db_text(r, 0));
 		str_copy(policy_id, sizeof policy_id, db_text(r, 1));
@@ -443,7 +462,8 @@ static int apply_approved(svc_ctx *c, const char *id)
 		desc = xstrdup(db_text(r, 7));
 		str_copy(proposer, sizeof proposer, db_text(r, 8));
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	int ret = -1;
 	if (!desc) {
 		err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the exception vanished");
@@ -455,8 +475,8 @@ static int apply_approved(svc_ctx *c, const char *id)
 	res.description = desc;
 	if (action_insert(c, case_id, &res, policy_id, version, id, proposer, act))
 		goto cleanup;
-	int rc = db_exec(c->db, "UPDATE exceptions SET action_id = ?, review_status = 'pending' WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(act), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	rc = db_exec(c->db, "UPDATE exceptions SET action_id = ?, review_status = 'pending' WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(act), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
 	if (rc != DB_OK) {
 		svc_db_err(c, rc);
 		goto cleanup;
@@ -574,13 +594,16 @@ static int exc_edit(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static json_t *exc_rows(svc_ctx *c, const char *sql, const db_arg *args, int nargs, int full)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, sql, args, nargs, &r) == DB_OK) {
+	if ((rc = db_query(c->db, sql, args, nargs, &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, exc_row_json(c, r, full));
-		db_res_discard(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -652,18 +675,22 @@ int exception_case_view(svc_ctx *c, const char *case_id, json_t *view)
 
 int exception_tick(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
 	json_t *due = json_array();
-	if (db_query(c->db,
-		     "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
-		     "ORDER BY expires_at LIMIT ?",
-		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
+			   "ORDER BY expires_at LIMIT ?",
+			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK) {
 		json_decref(due);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(due);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	json_t *v;
 	long long expired = 0;
@@ -675,10 +702,10 @@ int exception_tick(svc_ctx *c, json_t *summary)
 		tick_as_system(c, org);
 		int64_t n = 0;
 		/* exactly once: only the pass whose UPDATE changes the row records the expiry */
-		int rc = db_exec(c->db,
-				 "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
-				 "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
-				 DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);
+		rc = db_exec(c->db,
+			     "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
+			     "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);
 		if (rc != DB_OK) {
 			ret = svc_db_err(c, rc);
 			break;

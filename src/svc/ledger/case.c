@@ -114,6 +114,7 @@ int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 
 static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char cust[ID_SIZE], case_id[ID_SIZE], loc[ID_SIZE] = "";
 	const char *cid = in_str(in, "customer_id");
 	if (cid) {
@@ -139,13 +140,14 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
 			if (db_next(r) == 1)
 				str_copy(loc, sizeof loc, db_text(r, 0));
-			db_res_discard(r);
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 	}
 	int64_t number = 0;
 	int found = 0;
-	int rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
-			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
+	rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
 	if (rc != DB_OK || !found)
 		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
 	if (c->actor.role == ROLE_SYSTEM)
@@ -185,13 +187,15 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
 	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, row(c, r));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -442,13 +446,14 @@ struct offer_state {
 
 static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 {
+	int rc;
 	db_res *r;
 	if (!id_valid(id, "off"))
 		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
-	if (db_query(c->db, "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
+	if ((rc = db_query(c->db, "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
 	if (rc == 1) {
 		str_copy(s->case_id, sizeof s->case_id, db_text(r, 0));
 		str_copy(s->from, sizeof s->from, db_text(r, 1));
@@ -572,13 +577,17 @@ static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, offer_row(c, r));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	struct case_row row;
 	struct own_actor a;
 	struct own_case oc;
@@ -592,9 +601,10 @@ static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (own_may_assign(&a, &oc, to, active, &c->err))
 		return -1;
 	/* a direct assignment settles any offer that was waiting */
-	if (db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_exec(c->db,
+			  "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (case_set_owner(c, row.id, row.owner_id, to, "case.assigned",
 			   json_pack("{s:s}", "reason", in_str(in, "reason") ? in_str(in, "reason") : "")))
 		return -1;
@@ -619,10 +629,12 @@ static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			 DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_TXT(in_str(in, "resolution")), DB_TXT(c->actor.org_id),
 				 DB_TXT(row.id)),
 			 NULL);
-	if (rc != DB_OK ||
-	    db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (rc == DB_OK)
+		rc = db_exec(c->db,
+			     "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (svc_event(c, "case.resolved", "case", row.id, row.id,
 		      json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0))))
 		return -1;
@@ -662,6 +674,7 @@ static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 {
+	int rc;
 	db_res *r;
 	owner[0] = '\0';
 	if (db_query(c->db, "SELECT owner_id FROM cases WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)),
@@ -669,7 +682,8 @@ void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 		return;
 	if (db_next(r) == 1)
 		str_copy(owner, ID_SIZE, db_text(r, 0));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 }
 
 static const struct in_field CASE_OPEN[] = {

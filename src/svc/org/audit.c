@@ -11,7 +11,7 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	int rc = event_verify(c->db, c->actor.org_id, &bad, &n, msg, sizeof msg);
 	if (rc < 0)
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	*out = json_pack("{s:b,s:I,s:s}", "ok", rc == 0, "events", (json_int_t)n, "message", msg);
 	if (rc == 1)
 		json_object_set_new(*out, "first_bad_seq", json_integer(bad));
@@ -20,19 +20,23 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
 		return -1;
 	long long after = in_int(in, "after", 0);
-	if (db_query(c->db,
-		     "SELECT seq, at, actor_id, kind, entity_type, data, entity_id FROM events WHERE org_id = ? AND seq > ? "
-		     "ORDER BY seq LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT seq, at, actor_id, kind, entity_type, data, entity_id FROM events WHERE org_id = ? AND seq > ? "
+			   "ORDER BY seq LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(svc_limit(in))), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, case_event_row(c, r));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

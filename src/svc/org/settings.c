@@ -39,6 +39,7 @@ static const struct setting *find(const char *key)
 
 static json_t *load(svc_ctx *c)
 {
+	int rc;
 	db_res *r;
 	json_t *o = NULL;
 	struct svc_cache *m = &c->cache;
@@ -52,7 +53,8 @@ static json_t *load(svc_ctx *c)
 				str_copy(m->settings_org, sizeof m->settings_org, c->actor.org_id);
 			}
 		}
-		db_res_discard(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return json_is_object(o) ? o : (json_decref(o), json_object());
 }

@@ -101,17 +101,21 @@ int duty_touch_hook(svc_ctx *c, const char *case_id, json_t *in)
 
 int duty_tick_lapse(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT org_id, id, case_id, kind, due_at FROM update_duties WHERE status = 'pending' AND due_at <= ? "
-		     "ORDER BY due_at LIMIT ?",
-		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT org_id, id, case_id, kind, due_at FROM update_duties WHERE status = 'pending' AND due_at <= ? "
+			   "ORDER BY due_at LIMIT ?",
+			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *rows = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(rows, json_pack("[s,s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
 						      (json_int_t)db_int(r, 4)));
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	long long n = 0;
 	int ret = 0;
@@ -123,10 +127,11 @@ int duty_tick_lapse(svc_ctx *c, json_t *summary)
 		int64_t changed = 0;
 		tick_as_system(c, json_string_value(json_array_get(v, 0)));
 		case_owner(c, case_id, owner);
-		if (db_exec(c->db,
-			    "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-			    DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed) != DB_OK) {
-			ret = svc_db_err(c, DB_ERROR);
+		if ((rc = db_exec(c->db,
+				  "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+				  DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed)) !=
+		    DB_OK) {
+			ret = svc_db_err(c, rc);
 			break;
 		}
 		if (changed != 1)
@@ -149,12 +154,13 @@ int duty_tick_lapse(svc_ctx *c, json_t *summary)
 
 int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
-		     "ORDER BY due_at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
+			   "ORDER BY due_at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array(), *next = json_null();
 	while (db_next(r) == 1) {
 		json_t *d = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id",
@@ -164,7 +170,11 @@ int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
 			next = json_deep_copy(d);
 		json_array_append_new(items, d);
 	}
-	db_res_discard(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		json_decref(next);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(view, "update_duty", json_pack("{s:o,s:o}", "next", next, "duties", items));
 	return 0;
 }

@@ -115,21 +115,21 @@ static const char *policy_name(svc_ctx *c, const char *policy_id, char *buf, siz
 
 static int exc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	long long from = 0, to = c->now + 1;
 	in_time(in, "from", &from);
 	in_time(in, "to", &to);
 	if (to <= from)
 		return err_set(&c->err, ERR_INVALID, "bad_range", "to", "to must be after from");
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT e.policy_id, COALESCE(e.team_id, ''), e.status, e.review_status, COALESCE(e.verdict, ''), "
-		     "COALESCE(pp.status, ''), e.created_at, COALESCE(e.approved_at, 0), e.expires_at FROM exceptions e "
-		     "LEFT JOIN policy_proposals pp ON pp.org_id = e.org_id AND pp.id = e.proposal_id "
-		     "WHERE e.org_id = ? AND e.created_at >= ? AND e.created_at < ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT e.policy_id, COALESCE(e.team_id, ''), e.status, e.review_status, COALESCE(e.verdict, ''), "
+			   "COALESCE(pp.status, ''), e.created_at, COALESCE(e.approved_at, 0), e.expires_at FROM exceptions e "
+			   "LEFT JOIN policy_proposals pp ON pp.org_id = e.org_id AND pp.id = e.proposal_id "
+			   "WHERE e.org_id = ? AND e.created_at >= ? AND e.created_at < ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	struct buckets total = {0}, by_policy = {0}, by_team = {0}, by_both = {0};
-	int rc;
 	while ((rc = db_next(r)) == 1) {
 		struct report_row x = {db_text(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5), db_int(r, 6), db_int(r, 7), db_int(r, 8)};
 		count_into(bucket_of(&total, "", ""), &x, c->now);
