@@ -100,7 +100,7 @@ int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char 
 	      json_t *data_new);
 /* Map a storage error code (db_query, db_exec, db_res_close ...) to err and return -1:
  * DB_CONSTRAINT -> ERR_CONFLICT "conflict", DB_RETRY -> ERR_UNAVAILABLE "busy" (the HTTP layer runs
- * the transaction again, then answers 503), anything else -> ERR_INTERNAL "storage_error".
+ * the transaction again, then answers 503), DB_UNAVAILABLE -> ERR_UNAVAILABLE "database_unavailable", anything else -> ERR_INTERNAL "storage_error".
  * Pass the code the storage call returned, never a constant, so its kind reaches the caller.
  * The first one is also kept in c->db_err: an operation that met a storage error can't succeed
  * (PostgreSQL has aborted its transaction anyway), so helpers that return JSON rather than a
