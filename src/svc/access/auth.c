@@ -21,8 +21,8 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 			  DB_ARGS(DB_TXT(h), DB_INT(c->now)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1 && db_int(r, 8)) {
+	int found = db_next(r) == 1 && db_int(r, 8);
+	if (found) {
 		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
 		str_copy(session_id, ID_SIZE, db_text(r, 1));
 		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
@@ -31,12 +31,10 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
 		str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
-		rc = 1;
-	} else {
-		rc = 0;
 	}
-	db_res_discard(r);
-	if (!rc)
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (!found)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "sign in first (session expired or token invalid)");
 	return 0;
 }

@@ -286,21 +286,18 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 {
 	db_res *r;
 	/* another customer's case, or another organization's, looks exactly like an unknown one */
-	int rc = db_query(c->db, "SELECT id FROM cases WHERE org_id = ? AND id = ? AND customer_id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->portal_customer)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
+	if (svc_load_one(c, "case_not_found", "id", "no such case", &r,
+			 "SELECT id FROM cases WHERE org_id = ? AND id = ? AND customer_id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->portal_customer))))
+		return -1;
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
 	char id[ID_SIZE];
 	const char *body = in_str(in, "body");
 	id_new(id, "tp", c->now);
-	rc = db_exec(c->db,
-		     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) "
-		     "VALUES (?,?,?,'portal','inbound',NULL,?,?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(body), DB_INT(c->now)), NULL);
+	int rc = db_exec(c->db,
+			 "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) "
+			 "VALUES (?,?,?,'portal','inbound',NULL,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(body), DB_INT(c->now)), NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "touchpoint.added", "touchpoint", id, p[0],

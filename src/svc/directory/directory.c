@@ -54,19 +54,15 @@ static int location_view(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db, "SELECT id, name, tz, address, hours, region FROM locations WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
+	if (svc_load_one(c, "location_not_found", "id", "no such location", &r,
+			 "SELECT id, name, tz, address, hours, region FROM locations WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
 	json_t *o = NULL;
-	if (db_next(r) == 1) {
-		json_t *h = json_loads(db_text(r, 4), 0, NULL);
-		o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2),
-			      "address", db_text(r, 3), "hours", h ? h : json_object(), "region", db_text(r, 5));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	if (!o)
-		return err_set(&c->err, ERR_NOT_FOUND, "location_not_found", "id", "no such location");
+	json_t *h = json_loads(db_text(r, 4), 0, NULL);
+	o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2),
+		      "address", db_text(r, 3), "hours", h ? h : json_object(), "region", db_text(r, 5));
+	db_res_discard(r);
 	json_t *hol = json_array();
 	json_object_set_new(o, "holidays", hol);
 	if ((rc = db_query(c->db, "SELECT day, name FROM location_holidays WHERE org_id = ? AND location_id = ? ORDER BY day",
@@ -163,22 +159,17 @@ static int loc_holiday_del(svc_ctx *c, const char *const *p, json_t *in, json_t 
 
 int dir_skill_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE], char *name, size_t name_size)
 {
-	int rc;
 	db_res *r;
 	if (!ref)
 		return err_set(&c->err, ERR_INVALID, "required", field, "a skill is required");
-	if ((rc = db_query(c->db, "SELECT id, name FROM skills WHERE org_id = ? AND (id = ? OR name = ?)",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(id, ID_SIZE, db_text(r, 0));
-		if (name)
-			str_copy(name, name_size, db_text(r, 1));
-	}
+	if (svc_load_one(c, "skill_not_found", field, "no such skill", &r,
+			 "SELECT id, name FROM skills WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	str_copy(id, ID_SIZE, db_text(r, 0));
+	if (name)
+		str_copy(name, name_size, db_text(r, 1));
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "skill_not_found", field, "no such skill");
 	return 0;
 }
 

@@ -61,22 +61,17 @@ static int article_view(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, title, body, tags, version, author_id, created_at, updated_at FROM articles "
-			   "WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
+	if (svc_load_one(c, "article_not_found", "id", "no such article", &r,
+			 "SELECT id, title, body, tags, version, author_id, created_at, updated_at FROM articles "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
 	json_t *o = NULL;
-	if (db_next(r) == 1) {
-		json_t *tags = json_loads(db_text(r, 3), 0, NULL);
-		o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "body", db_text(r, 2),
-			      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
-			      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	if (!o)
-		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
+	json_t *tags = json_loads(db_text(r, 3), 0, NULL);
+	o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "body", db_text(r, 2),
+		      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
+		      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
+	db_res_discard(r);
 	int64_t links = 0;
 	rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
@@ -134,22 +129,18 @@ static int art_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int64_t version = 0;
 	if (c->actor.role == ROLE_SYSTEM)
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "an edit needs a person");
-	if ((rc = db_query(c->db, "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	if (db_next(r) == 1) {
-		title = xstrdup(in_str(in, "title") ? in_str(in, "title") : db_text(r, 0));
-		body = xstrdup(in_str(in, "body") ? in_str(in, "body") : db_text(r, 1));
-		version = db_int(r, 3);
-		if (!json_object_get(in, "tags")) {
-			json_t *old = json_loads(db_text(r, 2), 0, NULL);
-			json_object_set_new(in, "tags", old ? old : json_array());
-		}
+	if (svc_load_one(c, "article_not_found", "id", "no such article", &r,
+			 "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	title = xstrdup(in_str(in, "title") ? in_str(in, "title") : db_text(r, 0));
+	body = xstrdup(in_str(in, "body") ? in_str(in, "body") : db_text(r, 1));
+	version = db_int(r, 3);
+	if (!json_object_get(in, "tags")) {
+		json_t *old = json_loads(db_text(r, 2), 0, NULL);
+		json_object_set_new(in, "tags", old ? old : json_array());
 	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	if (!title)
-		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
+	db_res_discard(r);
 	rc = tags_of(c, json_object_get(in, "tags"), &tags, &words);
 	if (rc == 0) {
 		int64_t n = 0;

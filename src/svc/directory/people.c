@@ -11,22 +11,17 @@ static const char *const ROLES[] = {"frontline", "support", "supervisor", "leade
 
 int people_role(svc_ctx *c, const char *person_id, enum role *role, char team_id[ID_SIZE], int *active)
 {
-	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db, "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		role_parse(db_text(r, 0), role);
-		if (team_id)
-			str_copy(team_id, ID_SIZE, db_text(r, 1));
-		if (active)
-			*active = (int)db_int(r, 2);
-	}
+	if (svc_load_one(c, "person_not_found", NULL, "no such person", &r,
+			 "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id))))
+		return -1;
+	role_parse(db_text(r, 0), role);
+	if (team_id)
+		str_copy(team_id, ID_SIZE, db_text(r, 1));
+	if (active)
+		*active = (int)db_int(r, 2);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", NULL, "no such person");
 	return 0;
 }
 

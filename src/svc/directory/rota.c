@@ -479,15 +479,11 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	db_res *r;
 	char tzname[FL_MAX_SHORT + 1] = "";
-	if ((rc = db_query(c->db, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	if (db_next(r) == 1)
-		str_copy(tzname, sizeof tzname, db_text(r, 0));
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	if (!*tzname)
-		return err_set(&c->err, ERR_NOT_FOUND, "rota_not_found", "id", "no such rota");
+	if (svc_load_one(c, "rota_not_found", "id", "no such rota", &r, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	str_copy(tzname, sizeof tzname, db_text(r, 0));
+	db_res_discard(r);
 	if (in_str(in, "tz"))
 		str_copy(tzname, sizeof tzname, in_str(in, "tz"));
 	const tz_zone *z = tz_get(tzname);

@@ -230,30 +230,23 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 	memset(out, 0, sizeof *out);
 	if (!id_valid(id, "exc"))
 		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
-	if ((rc = db_query(c->db,
-			   "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
-			   "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(out->id, sizeof out->id, db_text(r, 0));
-		str_copy(out->case_id, sizeof out->case_id, db_text(r, 1));
-		str_copy(out->policy_id, sizeof out->policy_id, db_text(r, 2));
-		out->policy_version = db_int(r, 3);
-		str_copy(out->kind, sizeof out->kind, db_text(r, 4));
-		str_copy(out->proposer_id, sizeof out->proposer_id, db_text(r, 5));
-		str_copy(out->status, sizeof out->status, db_text(r, 6));
-		str_copy(out->review_status, sizeof out->review_status, db_text(r, 7));
-		out->needed = (int)db_int(r, 8);
-		out->signatures = (int)db_int(r, 9);
-		out->expires_at = db_int(r, 10);
-	}
+	if (svc_load_one(c, "exception_not_found", "id", "no such exception", &r,
+			 "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
+			 "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(out->id, sizeof out->id, db_text(r, 0));
+	str_copy(out->case_id, sizeof out->case_id, db_text(r, 1));
+	str_copy(out->policy_id, sizeof out->policy_id, db_text(r, 2));
+	out->policy_version = db_int(r, 3);
+	str_copy(out->kind, sizeof out->kind, db_text(r, 4));
+	str_copy(out->proposer_id, sizeof out->proposer_id, db_text(r, 5));
+	str_copy(out->status, sizeof out->status, db_text(r, 6));
+	str_copy(out->review_status, sizeof out->review_status, db_text(r, 7));
+	out->needed = (int)db_int(r, 8);
+	out->signatures = (int)db_int(r, 9);
+	out->expires_at = db_int(r, 10);
 	db_res_discard(r);
-	if (rc < 0)
-		return svc_db_err(c, rc);
-	if (rc == 0)
-		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
 	if ((rc = db_query(c->db, "SELECT person_id FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(out->id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);

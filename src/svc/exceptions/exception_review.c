@@ -74,28 +74,21 @@ static void proposal_release(struct proposal_state *s)
 
 static int proposal_load(svc_ctx *c, const char *id, struct proposal_state *s)
 {
-	int rc;
 	db_res *r;
 	memset(s, 0, sizeof *s);
 	if (!id_valid(id, "pcp"))
 		return err_set(&c->err, ERR_NOT_FOUND, "proposal_not_found", "id", "no such policy proposal");
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->policy_id, sizeof s->policy_id, db_text(r, 1));
-		str_copy(s->status, sizeof s->status, db_text(r, 2));
-		s->change = xstrdup(db_text(r, 3));
-		s->new_text = db_is_null(r, 4) ? NULL : xstrdup(db_text(r, 4));
-		s->new_limits = db_is_null(r, 5) ? NULL : xstrdup(db_text(r, 5));
-	}
+	if (svc_load_one(c, "proposal_not_found", "id", "no such policy proposal", &r,
+			 "SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(s->id, sizeof s->id, db_text(r, 0));
+	str_copy(s->policy_id, sizeof s->policy_id, db_text(r, 1));
+	str_copy(s->status, sizeof s->status, db_text(r, 2));
+	s->change = xstrdup(db_text(r, 3));
+	s->new_text = db_is_null(r, 4) ? NULL : xstrdup(db_text(r, 4));
+	s->new_limits = db_is_null(r, 5) ? NULL : xstrdup(db_text(r, 5));
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "proposal_not_found", "id", "no such policy proposal");
 	return 0;
 }
 

@@ -9,28 +9,22 @@ static const char *const KINDS[] = {"rule", "guarantee", "limit", NULL};
 
 int policy_ref(svc_ctx *c, const char *ref, const char *field, struct policy_row *out)
 {
-	int rc;
 	db_res *r;
 	if (!ref)
 		return err_set(&c->err, ERR_INVALID, "required", field, "%s is required", field);
-	if ((rc = db_query(c->db,
-			   "SELECT id, name, kind, owner_id, version, limits FROM policies WHERE org_id = ? AND (id = ? OR name = ?)",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(out->id, sizeof out->id, db_text(r, 0));
-		str_copy(out->name, sizeof out->name, db_text(r, 1));
-		str_copy(out->kind, sizeof out->kind, db_text(r, 2));
-		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 3));
-		out->version = db_int(r, 4);
-		out->limits = json_loads(db_text(r, 5), 0, NULL);
-		if (!out->limits)
-			out->limits = json_object();
-	}
+	if (svc_load_one(c, "policy_not_found", field, "no such policy", &r,
+			 "SELECT id, name, kind, owner_id, version, limits FROM policies WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	str_copy(out->id, sizeof out->id, db_text(r, 0));
+	str_copy(out->name, sizeof out->name, db_text(r, 1));
+	str_copy(out->kind, sizeof out->kind, db_text(r, 2));
+	str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 3));
+	out->version = db_int(r, 4);
+	out->limits = json_loads(db_text(r, 5), 0, NULL);
+	if (!out->limits)
+		out->limits = json_object();
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "policy_not_found", field, "no such policy");
 	return 0;
 }
 

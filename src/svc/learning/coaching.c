@@ -216,19 +216,15 @@ static json_t *hold_row(svc_ctx *c, db_res *r)
 
 static int hold_json(svc_ctx *c, const char *id, json_t **out)
 {
-	int rc;
 	db_res *r;
 	if (!id_valid(id, "hold"))
 		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if ((rc = db_query(c->db, "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		*out = hold_row(c, r);
+	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
+			 "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	*out = hold_row(c, r);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
 	return 0;
 }
 
@@ -300,17 +296,13 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return err_set(&c->err, ERR_FORBIDDEN, "role_required", NULL, "only admins open coaching notes under a legal hold");
 	if (!id_valid(p[0], "hold"))
 		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if ((rc = db_query(c->db, "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	if (db_next(r) == 1) {
-		str_copy(person, sizeof person, db_text(r, 0));
-		active = db_is_null(r, 1);
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	if (!*person)
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
+	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
+			 "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	str_copy(person, sizeof person, db_text(r, 0));
+	active = db_is_null(r, 1);
+	db_res_discard(r);
 	if (coaching_may_read_under_hold(c->actor.role, active, &c->err))
 		return -1;
 	if ((rc = db_query(c->db,

@@ -150,15 +150,12 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 	db_res *r;
 	if (!id_valid(id, "sis"))
 		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if ((rc = db_query(c->db, "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		*out = issue_row(c, r);
+	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
+			 "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	*out = issue_row(c, r);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
 	json_t *cases = json_array();
 	if ((rc = db_query(c->db,
 			   "SELECT sc.case_id, ca.number, ca.subject FROM system_issue_cases sc JOIN cases ca ON ca.org_id = sc.org_id "
@@ -225,21 +222,16 @@ static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char status[16])
 {
-	int rc;
 	db_res *r;
 	if (!id_valid(id, "sis"))
 		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if ((rc = db_query(c->db, "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(owner, ID_SIZE, db_text(r, 0));
-		str_copy(status, 16, db_text(r, 1));
-	}
+	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
+			 "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(owner, ID_SIZE, db_text(r, 0));
+	str_copy(status, 16, db_text(r, 1));
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
 	return 0;
 }
 

@@ -116,28 +116,25 @@ static int review_may_edit(svc_ctx *c, const struct review_row *rv)
 /* Load a review the actor may read; otherwise (absent, another organization's, not readable) 404. */
 static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 {
-	int rc;
 	db_res *r;
 	memset(rv, 0, sizeof *rv);
 	if (!id_valid(id, "rev"))
 		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
-	if ((rc = db_query(c->db,
-			   "SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
-			   "WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(rv->id, sizeof rv->id, db_text(r, 0));
-		str_copy(rv->case_id, sizeof rv->case_id, db_text(r, 1));
-		str_copy(rv->owner_id, sizeof rv->owner_id, db_text(r, 2));
-		str_copy(rv->case_owner_id, sizeof rv->case_owner_id, db_text(r, 3));
-		str_copy(rv->team_id, sizeof rv->team_id, db_text(r, 4));
-		rv->open = strcmp(db_text(r, 5), "open") == 0;
-		rv->opened_at = db_int(r, 6);
-	}
+	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
+			 "SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(rv->id, sizeof rv->id, db_text(r, 0));
+	str_copy(rv->case_id, sizeof rv->case_id, db_text(r, 1));
+	str_copy(rv->owner_id, sizeof rv->owner_id, db_text(r, 2));
+	str_copy(rv->case_owner_id, sizeof rv->case_owner_id, db_text(r, 3));
+	str_copy(rv->team_id, sizeof rv->team_id, db_text(r, 4));
+	rv->open = strcmp(db_text(r, 5), "open") == 0;
+	rv->opened_at = db_int(r, 6);
 	db_res_discard(r);
-	if (rc != 1 || !review_may_read(c, rv))
+	/* to a reader who may not see it, it does not exist */
+	if (!review_may_read(c, rv))
 		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
 	return 0;
 }
@@ -180,16 +177,11 @@ static int review_json(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
-			   "WHERE rv.org_id = ? AND rv.id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	if (db_next(r) != 1) {
-		if ((rc = db_res_close(r)) != DB_OK)
-			svc_db_err(c, rc);
-		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
-	}
+	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
+			 "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
+			 "WHERE rv.org_id = ? AND rv.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
 	json_t *o = review_brief_row(c, r);
 	json_t *facts = json_loads(db_text(r, 15), 0, NULL);
 	json_object_set_new(o, "facts", facts ? facts : json_object());
@@ -503,20 +495,16 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char review_id[ID_SIZE] = "", owner[ID_SIZE] = "", case_id[ID_SIZE] = "";
 	if (!id_valid(p[0], "ract"))
 		return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
-	if ((rc = db_query(c->db, "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	if (db_next(r) == 1) {
-		str_copy(review_id, sizeof review_id, db_text(r, 0));
-		str_copy(owner, sizeof owner, db_text(r, 1));
-		str_copy(case_id, sizeof case_id, db_text(r, 2));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
+	if (svc_load_one(c, "action_not_found", "id", "no such action", &r,
+			 "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	str_copy(review_id, sizeof review_id, db_text(r, 0));
+	str_copy(owner, sizeof owner, db_text(r, 1));
+	str_copy(case_id, sizeof case_id, db_text(r, 2));
+	db_res_discard(r);
 	struct review_row rv;
 	int is_owner = *owner && strcmp(owner, c->actor.person_id) == 0;
-	if (!*review_id)
-		return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
 	if (!is_owner) {
 		if (review_load(c, review_id, &rv)) {
 			err_clear(&c->err);

@@ -159,30 +159,25 @@ struct survey_row {
 
 static int survey_load(svc_ctx *c, const char *id, struct survey_row *s, json_t **questions)
 {
-	int rc;
 	db_res *r;
 	memset(s, 0, sizeof *s);
 	if (!id_valid(id, "srv"))
 		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
-	if ((rc = db_query(c->db, "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->kind, sizeof s->kind, db_text(r, 1));
-		s->opens_at = db_int(r, 2);
-		s->closes_at = db_int(r, 3);
-		json_t *q = json_loads(db_text(r, 4), 0, NULL);
-		s->nq = json_array_size(q);
-		if (questions)
-			*questions = q;
-		else
-			json_decref(q);
-	}
+	if (svc_load_one(c, "survey_not_found", "id", "no such survey", &r,
+			 "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(s->id, sizeof s->id, db_text(r, 0));
+	str_copy(s->kind, sizeof s->kind, db_text(r, 1));
+	s->opens_at = db_int(r, 2);
+	s->closes_at = db_int(r, 3);
+	json_t *q = json_loads(db_text(r, 4), 0, NULL);
+	s->nq = json_array_size(q);
+	if (questions)
+		*questions = q;
+	else
+		json_decref(q);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
 	return 0;
 }
 
@@ -225,17 +220,13 @@ static json_t *survey_json(svc_ctx *c, db_res *r)
 
 static int survey_show_id(svc_ctx *c, const char *id, json_t **out)
 {
-	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db, "SELECT " SURVEY_COLS " FROM surveys WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		*out = survey_json(c, r);
+	if (svc_load_one(c, "survey_not_found", "id", "no such survey", &r,
+			 "SELECT " SURVEY_COLS " FROM surveys WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	*out = survey_json(c, r);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
 	return 0;
 }
 

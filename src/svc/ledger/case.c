@@ -446,23 +446,18 @@ struct offer_state {
 
 static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 {
-	int rc;
 	db_res *r;
 	if (!id_valid(id, "off"))
 		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
-	if ((rc = db_query(c->db, "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->case_id, sizeof s->case_id, db_text(r, 0));
-		str_copy(s->from, sizeof s->from, db_text(r, 1));
-		str_copy(s->to, sizeof s->to, db_text(r, 2));
-		str_copy(s->status, sizeof s->status, db_text(r, 3));
-	}
+	if (svc_load_one(c, "offer_not_found", "id", "no such offer", &r,
+			 "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(s->case_id, sizeof s->case_id, db_text(r, 0));
+	str_copy(s->from, sizeof s->from, db_text(r, 1));
+	str_copy(s->to, sizeof s->to, db_text(r, 2));
+	str_copy(s->status, sizeof s->status, db_text(r, 3));
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
 	return 0;
 }
 

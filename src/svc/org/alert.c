@@ -105,17 +105,13 @@ static int al_read(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	if (changed == 1 && svc_event(c, "alert.read", "alert", p[0], NULL, json_object()))
 		return -1;
-	if ((rc = db_query(c->db,
-			   "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
-			   "WHERE org_id = ? AND id = ? AND person_id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		*out = alert_row(r);
+	if (svc_load_one(c, "alert_not_found", "id", "no such alert", &r,
+			 "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
+			 "WHERE org_id = ? AND id = ? AND person_id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id))))
+		return -1;
+	*out = alert_row(r);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
 	return 0;
 }
 

@@ -77,20 +77,14 @@ static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db, "SELECT id, slug, name, settings, created_at FROM orgs WHERE id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		json_t *settings = json_loads(db_text(r, 3), 0, NULL);
-		*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2),
-				 "settings", settings ? settings : json_object(), "created_at", svc_col_time(r, 4));
-	}
+	if (svc_load_one(c, "not_found", NULL, "no such organization", &r,
+			 "SELECT id, slug, name, settings, created_at FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id))))
+		return -1;
+	json_t *settings = json_loads(db_text(r, 3), 0, NULL);
+	*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2),
+			 "settings", settings ? settings : json_object(), "created_at", svc_col_time(r, 4));
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "not_found", NULL, "no such organization");
 	return 0;
 }
 
@@ -98,33 +92,25 @@ static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 int org_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
-	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db, "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
+	if (svc_load_one(c, "team_not_found", field, "no such team", &r,
+			 "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	str_copy(id, ID_SIZE, db_text(r, 0));
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "team_not_found", field, "no such team");
 	return 0;
 }
 
 int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
-	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
+	if (svc_load_one(c, "location_not_found", field, "no such location", &r,
+			 "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	str_copy(id, ID_SIZE, db_text(r, 0));
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "location_not_found", field, "no such location");
 	return 0;
 }
 

@@ -75,23 +75,18 @@ struct promise_state {
 
 static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 {
-	int rc;
 	db_res *r;
 	if (!id_valid(id, "prom"))
 		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
-	if ((rc = db_query(c->db, "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
-		str_copy(s->status, sizeof s->status, db_text(r, 2));
-		s->due_at = db_int(r, 3);
-	}
+	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
+			 "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(s->id, sizeof s->id, db_text(r, 0));
+	str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
+	str_copy(s->status, sizeof s->status, db_text(r, 2));
+	s->due_at = db_int(r, 3);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
 	return 0;
 }
 

@@ -76,30 +76,24 @@ struct req_state {
 
 static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 {
-	int rc;
 	db_res *r;
 	if (!id_valid(id, "req"))
 		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
-	if ((rc = db_query(c->db,
-			   "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
-			   "WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
-		str_copy(s->status, sizeof s->status, db_text(r, 2));
-		str_copy(s->person, sizeof s->person, db_text(r, 3));
-		str_copy(s->team, sizeof s->team, db_text(r, 4));
-		str_copy(s->asked_by, sizeof s->asked_by, db_text(r, 5));
-		str_copy(s->what, sizeof s->what, db_text(r, 6));
-		s->due_at = db_int(r, 7);
-		s->created_at = db_int(r, 8);
-	}
+	if (svc_load_one(c, "request_not_found", "id", "no such request", &r,
+			 "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	str_copy(s->id, sizeof s->id, db_text(r, 0));
+	str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
+	str_copy(s->status, sizeof s->status, db_text(r, 2));
+	str_copy(s->person, sizeof s->person, db_text(r, 3));
+	str_copy(s->team, sizeof s->team, db_text(r, 4));
+	str_copy(s->asked_by, sizeof s->asked_by, db_text(r, 5));
+	str_copy(s->what, sizeof s->what, db_text(r, 6));
+	s->due_at = db_int(r, 7);
+	s->created_at = db_int(r, 8);
 	db_res_discard(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
 	return 0;
 }
 
