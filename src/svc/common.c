@@ -156,6 +156,15 @@ int person_depth(svc_ctx *c, const char *person_id)
 	return depth;
 }
 
+int svc_query(svc_ctx *c, const char *sql, const db_arg *args, int n, db_res **r)
+{
+	int rc = db_query(c->db, sql, args, n, r);
+	if (rc == DB_OK)
+		return 1;
+	svc_db_err(c, rc);
+	return 0;
+}
+
 int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
 		 const char *sql, const db_arg *args, int n)
 {

@@ -130,6 +130,10 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id);
 typedef json_t *(*svc_row_fn)(svc_ctx *c, db_res *r);
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row);
 
+/* Run a query for a helper that can carry on without its rows: 1 with *r open (the caller closes it),
+ * or 0 after recording the storage error (svc_db_err), with which the operation then fails. */
+int svc_query(svc_ctx *c, const char *sql, const db_arg *args, int n, db_res **r);
+
 /* Load one: run sql and position *r on its first row.  Returns 0 with *r on that row (the caller
  * reads it, then db_res_discard()s it: its one db_next() was checked here), or -1 with nothing to
  * free and err set: ERR_NOT_FOUND not_found_code on field with message when there is no row, or the

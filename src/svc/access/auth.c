@@ -161,15 +161,14 @@ static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *o = svc_person_brief(c, c->actor.person_id);
 	db_res *r;
 	if (json_is_object(o) && c->session_id &&
-	    db_query(c->db, "SELECT csrf FROM sessions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
+	    svc_query(c, "SELECT csrf FROM sessions WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r)) {
 		if (db_next(r) == 1 && *db_text(r, 0))
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 	}
-	if (json_is_object(o) &&
-	    db_query(c->db, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (json_is_object(o) && svc_query(c, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s,s:s,s:s}", "id", c->actor.org_id, "slug", db_text(r, 0), "name", db_text(r, 1)));
 		if ((rc = db_res_close(r)) != DB_OK)

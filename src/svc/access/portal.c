@@ -147,14 +147,14 @@ static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *cj = customer_json(c, c->portal_customer);
 	json_t *o = json_pack("{s:{s:s}}", "customer", "name", json_is_object(cj) ? json_string_value(json_object_get(cj, "name")) : "");
 	json_decref(cj);
-	if (c->session_id && db_query(c->db, "SELECT csrf FROM portal_sessions WHERE org_id = ? AND id = ?",
-				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
+	if (c->session_id && svc_query(c, "SELECT csrf FROM portal_sessions WHERE org_id = ? AND id = ?",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 	}
-	if (db_query(c->db, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s}", "name", db_text(r, 0)));
 		if ((rc = db_res_close(r)) != DB_OK)
@@ -192,16 +192,16 @@ static json_t *updates_of(svc_ctx *c, const char *case_id)
 	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db,
-		     "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
-		     "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
-		     "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
-		     "UNION ALL "
-		     "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, t.direction, t.channel FROM touchpoints t "
-		     "LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
-		     "WHERE t.org_id = ? AND t.case_id = ? AND (t.direction = 'outbound' OR t.channel = 'portal') "
-		     "ORDER BY 4, 2",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
+		       "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
+		       "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
+		       "UNION ALL "
+		       "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, t.direction, t.channel FROM touchpoints t "
+		       "LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
+		       "WHERE t.org_id = ? AND t.case_id = ? AND (t.direction = 'outbound' OR t.channel = 'portal') "
+		       "ORDER BY 4, 2",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return a;
 	while (db_next(r) == 1) {
 		int from_customer = strcmp(db_text(r, 5), "inbound") == 0;

@@ -39,8 +39,8 @@ static int window_of(svc_ctx *c, json_t *in, struct window_q *q, struct rota_set
 	if (area) {
 		/* a location (id or name), else a region */
 		db_res *r;
-		if (db_query(c->db, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(area), DB_TXT(area)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(area), DB_TXT(area)), &r)) {
 			if (db_next(r) == 1)
 				str_copy(loc, sizeof loc, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)

@@ -281,8 +281,8 @@ static int skill_location(svc_ctx *c, const char *person, json_t *in, char loc[I
 		return org_location_ref(c, in_str(in, "location"), "location", loc);
 	db_res *r;
 	loc[0] = '\0';
-	if (db_query(c->db, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person)), &r)) {
 		if (db_next(r) == 1)
 			str_copy(loc, ID_SIZE, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)

@@ -332,10 +332,10 @@ static json_t *case_articles(svc_ctx *c, const char *case_id)
 	int rc;
 	db_res *r;
 	json_t *items = json_array();
-	if (db_query(c->db,
-		     "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
-		     "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
+		       "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return items;
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "linked_by",

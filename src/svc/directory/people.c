@@ -41,8 +41,8 @@ static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_i
 		if (strcmp(cur, person_id) == 0)
 			return 1;
 		db_res *r;
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+		if (!svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r))
 			return 1;
 		cur[0] = '\0';
 		if (db_next(r) == 1)
@@ -110,11 +110,11 @@ static json_t *people_json(svc_ctx *c, const char *id)
 	if (!json_is_object(o))
 		return o;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT p.location_id, l.name, p.active, m.name FROM people p "
-		     "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
-		     "LEFT JOIN people m ON m.org_id = p.org_id AND m.id = p.manager_id WHERE p.org_id = ? AND p.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (svc_query(c,
+		      "SELECT p.location_id, l.name, p.active, m.name FROM people p "
+		      "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
+		      "LEFT JOIN people m ON m.org_id = p.org_id AND m.id = p.manager_id WHERE p.org_id = ? AND p.id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		if (db_next(r) == 1) {
 			json_object_set_new(o, "location_id", svc_col_str(r, 0));
 			json_object_set_new(o, "location", svc_col_str(r, 1));

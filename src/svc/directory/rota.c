@@ -346,8 +346,8 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 	db_res *r;
 	json_t *layers = NULL, *ovs = json_array();
 	int active = 1;
-	if (db_query(c->db, "SELECT layers, active FROM rotas WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT layers, active FROM rotas WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		if (db_next(r) == 1) {
 			layers = json_loads(db_text(r, 0), 0, NULL);
 			active = (int)db_int(r, 1);
@@ -400,8 +400,8 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		if (org_location_ref(c, in_str(in, "location"), "location", loc))
 			return -1;
 		db_res *r;
-		if (db_query(c->db, "SELECT tz FROM locations WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT tz FROM locations WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r)) {
 			if (db_next(r) == 1)
 				str_copy(tzname, sizeof tzname, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)

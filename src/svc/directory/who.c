@@ -217,8 +217,8 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			continue;
 		}
 		json_t *loc = json_null();
-		if (*k->location_id && db_query(c->db, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
-						DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r) == DB_OK) {
+		if (*k->location_id && svc_query(c, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
+						 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r)) {
 			if (db_next(r) == 1)
 				loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
 			if ((rc = db_res_close(r)) != DB_OK)
@@ -249,8 +249,8 @@ int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZ
 	if (in_str(in, field))
 		return org_location_ref(c, in_str(in, field), field, loc);
 	db_res *r;
-	if (db_query(c->db, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) {
 		if (db_next(r) == 1)
 			str_copy(loc, ID_SIZE, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
@@ -273,8 +273,8 @@ static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	json_t *near = json_null();
 	db_res *r;
-	if (*loc && db_query(c->db, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
+	if (*loc && svc_query(c, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r)) {
 		if (db_next(r) == 1)
 			near = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
 		if ((rc = db_res_close(r)) != DB_OK)

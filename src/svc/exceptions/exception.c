@@ -66,8 +66,8 @@ json_t *exc_policy_brief(svc_ctx *c, const char *policy_id, long long version)
 	int rc;
 	db_res *r;
 	json_t *o = json_pack("{s:s,s:s,s:I}", "id", policy_id, "name", "", "version", (json_int_t)version);
-	if (db_query(c->db, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "name", json_string(db_text(r, 0)));
 		if ((rc = db_res_close(r)) != DB_OK)
@@ -91,8 +91,8 @@ static json_t *case_brief(svc_ctx *c, const char *case_id)
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db, "SELECT id, number, subject, status FROM cases WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT id, number, subject, status FROM cases WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) {
 		if (db_next(r) == 1)
 			o = json_pack("{s:s,s:I,s:s,s:s}", "id", db_text(r, 0), "number", (json_int_t)db_int(r, 1), "subject",
 				      db_text(r, 2), "status", db_text(r, 3));
@@ -292,8 +292,8 @@ static json_t *limit_value(svc_ctx *c, const char *policy_id, long long version,
 	int rc;
 	db_res *r;
 	json_t *v = json_null();
-	if (db_query(c->db, "SELECT limits FROM policy_versions WHERE org_id = ? AND policy_id = ? AND version = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id), DB_INT(version)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT limits FROM policy_versions WHERE org_id = ? AND policy_id = ? AND version = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id), DB_INT(version)), &r)) {
 		if (db_next(r) == 1) {
 			json_t *lim = json_loads(db_text(r, 0), 0, NULL);
 			json_t *x = json_object_get(lim, key);
@@ -347,8 +347,8 @@ json_t *exc_json(svc_ctx *c, const char *id)
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		if (db_next(r) == 1)
 			o = exc_row_json(c, r, 1);
 		if ((rc = db_res_close(r)) != DB_OK)

@@ -21,10 +21,10 @@ static json_t *proposal_json(svc_ctx *c, const char *id)
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db,
-		     "SELECT id, policy_id, change, new_text, new_limits, status, proposed_by, created_at, decided_by, decided_at, "
-		     "decision_reason, new_version FROM policy_proposals WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT id, policy_id, change, new_text, new_limits, status, proposed_by, created_at, decided_by, decided_at, "
+		       "decision_reason, new_version FROM policy_proposals WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1) {
 		json_t *lim = db_is_null(r, 4) ? json_null() : json_loads(db_text(r, 4), 0, NULL);
@@ -249,10 +249,10 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_decref(items);
 		return svc_db_err(c, rc);
 	}
-	if (db_query(c->db,
-		     "SELECT id, approved_at FROM exceptions WHERE org_id = ? AND review_status = 'pending' "
-		     "ORDER BY approved_at, id LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r) == DB_OK) {
+	if (svc_query(c,
+		      "SELECT id, approved_at FROM exceptions WHERE org_id = ? AND review_status = 'pending' "
+		      "ORDER BY approved_at, id LIMIT ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r)) {
 		json_t *ids = json_array();
 		while (db_next(r) == 1)
 			json_array_append_new(ids, json_pack("[s,I]", db_text(r, 0), (json_int_t)db_int(r, 1)));

@@ -33,10 +33,10 @@ json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db,
-		     "SELECT id, name, kind, owner_id, version, text, limits, active, created_at, updated_at FROM policies "
-		     "WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT id, name, kind, owner_id, version, text, limits, active, created_at, updated_at FROM policies "
+		       "WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1) {
 		json_t *lim = json_loads(db_text(r, 6), 0, NULL);
@@ -48,10 +48,10 @@ json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 	if (with_versions && json_is_object(o) &&
-	    db_query(c->db,
-		     "SELECT version, text, limits, changed_by, reason, created_at FROM policy_versions "
-		     "WHERE org_id = ? AND policy_id = ? ORDER BY version",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	    svc_query(c,
+		      "SELECT version, text, limits, changed_by, reason, created_at FROM policy_versions "
+		      "WHERE org_id = ? AND policy_id = ? ORDER BY version",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		json_t *vs = json_array();
 		while (db_next(r) == 1) {
 			json_t *lim = json_loads(db_text(r, 2), 0, NULL);

@@ -32,8 +32,8 @@ static int in_line(svc_ctx *c, const char *coach, const char *employee)
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		db_res *r;
 		char next[ID_SIZE] = "";
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+		if (!svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r))
 			return 0;
 		if (db_next(r) == 1 && !db_is_null(r, 0))
 			str_copy(next, sizeof next, db_text(r, 0));

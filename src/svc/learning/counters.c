@@ -13,8 +13,8 @@ void learning_manager_of(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 	int rc;
 	db_res *r;
 	id[0] = '\0';
-	if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) {
 		if (db_next(r) == 1 && !db_is_null(r, 0))
 			str_copy(id, ID_SIZE, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)

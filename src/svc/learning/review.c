@@ -47,8 +47,8 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 	}
 	if (n == 0) { /* this breach already has its review */
 		db_res *r;
-		if (db_query(c->db, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id)), &r)) {
 			if (db_next(r) == 1)
 				str_copy(id, ID_SIZE, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)

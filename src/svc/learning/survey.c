@@ -189,9 +189,9 @@ static void invite_state(svc_ctx *c, const char *survey_id, int *invited, int *a
 	*invited = *answered = 0;
 	if (team)
 		team[0] = '\0';
-	if (db_query(c->db,
-		     "SELECT answered_at, COALESCE(answered_team_id, '') FROM survey_invites WHERE org_id = ? AND survey_id = ? AND person_id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+	if (svc_query(c,
+		      "SELECT answered_at, COALESCE(answered_team_id, '') FROM survey_invites WHERE org_id = ? AND survey_id = ? AND person_id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(c->actor.person_id)), &r)) {
 		if (db_next(r) == 1) {
 			*invited = 1;
 			*answered = !db_is_null(r, 0);

@@ -136,8 +136,8 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (!*loc) {
 		db_res *r;
-		if (db_query(c->db, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) {
 			if (db_next(r) == 1)
 				str_copy(loc, sizeof loc, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
@@ -190,7 +190,7 @@ static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t 
 	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+	if (!svc_query(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, row(c, r));

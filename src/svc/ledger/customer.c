@@ -44,8 +44,8 @@ json_t *customer_json(svc_ctx *c, const char *id)
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db, "SELECT id, name, email, phone, created_at FROM customers WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c, "SELECT id, name, email, phone, created_at FROM customers WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1)
 		o = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2),

@@ -220,8 +220,8 @@ const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)
 	int rc;
 	db_res *r;
 	str_copy(buf, n, "");
-	if (*team_id && db_query(c->db, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
-				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r) == DB_OK) {
+	if (*team_id && svc_query(c, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
+				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r)) {
 		if (db_next(r) == 1)
 			str_copy(buf, n, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)

@@ -45,7 +45,7 @@ static json_t *load(svc_ctx *c)
 	struct svc_cache *m = &c->cache;
 	if (m->settings_org[0] && strcmp(m->settings_org, c->actor.org_id) == 0)
 		o = json_loads(m->settings, 0, NULL);
-	if (!o && db_query(c->db, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (!o && svc_query(c, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1) {
 			o = json_loads(db_text(r, 0), 0, NULL);
 			if (o && strlen(db_text(r, 0)) < sizeof m->settings) {

@@ -37,7 +37,7 @@ static json_t *id_list(svc_ctx *c, const char *sql, const char *id)
 	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, json_string(db_text(r, 0)));

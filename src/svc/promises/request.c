@@ -543,17 +543,17 @@ static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID
 	db_res *r;
 	out[0] = '\0';
 	if (*s->person) {
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->person)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->person)), &r)) {
 			if (db_next(r) == 1)
 				str_copy(out, ID_SIZE, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
 				svc_db_err(c, rc);
 		}
-	} else if (db_query(c->db,
-			    "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 AND role IN ('supervisor','leader') "
-			    "ORDER BY CASE role WHEN 'supervisor' THEN 0 ELSE 1 END, id LIMIT 1",
-			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->team)), &r) == DB_OK) {
+	} else if (svc_query(c,
+			     "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 AND role IN ('supervisor','leader') "
+			     "ORDER BY CASE role WHEN 'supervisor' THEN 0 ELSE 1 END, id LIMIT 1",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->team)), &r)) {
 		if (db_next(r) == 1)
 			str_copy(out, ID_SIZE, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)

@@ -15,8 +15,8 @@ static char *template_for(svc_ctx *c, const char *key, int *custom)
 	db_res *r;
 	char *s = NULL;
 	*custom = 0;
-	if (db_query(c->db, "SELECT text FROM word_templates WHERE org_id = ? AND key = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT text FROM word_templates WHERE org_id = ? AND key = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r)) {
 		if (db_next(r) == 1) {
 			s = xstrdup(db_text(r, 0));
 			*custom = 1;

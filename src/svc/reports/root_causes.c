@@ -94,8 +94,8 @@ static json_t *policy_names(svc_ctx *c, const char *label)
 		db_res *r;
 		const char *name = tok;
 		json_t *o = NULL;
-		if (db_query(c->db, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(tok)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(tok)), &r)) {
 			if (db_next(r) == 1)
 				o = json_pack("{s:s,s:s}", "id", tok, "name", db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
@@ -322,8 +322,8 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		if (total == 0)
 			continue;
 		json_t *name = json_null();
-		if (*key && db_query(c->db, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
-				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r) == DB_OK) {
+		if (*key && svc_query(c, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
+				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r)) {
 			if (db_next(r) == 1) {
 				json_decref(name);
 				name = json_string(db_text(r, 0));
