@@ -66,7 +66,9 @@ static struct slot *find(ratelimit *rl, const char *key, int64_t now, int create
 	}
 	if (!create)
 		return NULL;
-	str_copy(victim->key, sizeof victim->key, key);
+	if (str_copy(victim->key, sizeof victim->key, key) != 0) {
+		/* a longer key is kept cut on purpose: lookups compare its first RL_KEY - 1 bytes */
+	}
 	victim->fails = 0;
 	victim->first = now;
 	return victim;

@@ -66,6 +66,12 @@ int str_copy(char *dst, size_t n, const char *src)
 	return 0;
 }
 
+void str_copy_fits_(char *dst, size_t n, const char *src)
+{
+	if (str_copy(dst, n, src))
+		fl_die("STR_COPY: a string longer than its array");
+}
+
 int utf8_valid_text(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;

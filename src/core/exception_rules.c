@@ -135,7 +135,8 @@ static int over_cap(json_t *limits, const char *key, int has_amount, int64_t amo
 	int64_t cents = (int64_t)llround(json_number_value(cap) * 100.0);
 	if (amount_cents <= cents)
 		return 0;
-	str_copy(b->limit, sizeof b->limit, key);
+	if (str_copy(b->limit, sizeof b->limit, key))
+		fl_die("limit key longer than %zu bytes: %s", sizeof b->limit - 1, key); /* keys are constants */
 	b->cap_cents = cents;
 	return 1;
 }
@@ -148,12 +149,12 @@ int exc_check_limits(json_t *limits, const char *kind, int has_amount, int64_t a
 		return 0;
 	json_t *kinds = json_object_get(limits, "kinds");
 	if (json_is_array(kinds) && !in_list(kinds, kind)) {
-		str_copy(b->limit, sizeof b->limit, "kinds");
+		STR_COPY(b->limit, "kinds");
 		return 1;
 	}
 	json_t *channels = json_object_get(limits, "channels");
 	if (channel && json_is_array(channels) && !in_list(channels, channel)) {
-		str_copy(b->limit, sizeof b->limit, "channels");
+		STR_COPY(b->limit, "channels");
 		return 1;
 	}
 	if (over_cap(limits, exc_limit_key(kind), has_amount, amount_cents, b))

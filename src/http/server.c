@@ -430,7 +430,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 			rc = err_set(&c.err, ERR_UNAUTHORIZED, "unauthenticated", NULL, "open the sign-in link you were sent");
 		} else if (portal_resolve(&c, tok, session_id, csrf) == 0) {
 			c.session_id = session_id;
-			str_copy(q->person, sizeof q->person, c.portal_customer);
+			STR_COPY(q->person, c.portal_customer);
 			const char *sent = header(con, "X-CSRF-Token");
 			if (!is_get && from_cookie && (!sent || !token_equal(sent, csrf)))
 				rc = err_set(&c.err, ERR_FORBIDDEN, "csrf", NULL,
@@ -445,7 +445,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 			rc = err_set(&c.err, ERR_UNAUTHORIZED, "unauthenticated", NULL, "sign in first");
 		} else if (auth_resolve(&c, tok, session_id, csrf) == 0) {
 			c.session_id = session_id;
-			str_copy(q->person, sizeof q->person, c.actor.person_id);
+			STR_COPY(q->person, c.actor.person_id);
 			/* whatever rides in the cookie, the browser sends by itself: unsafe methods need the CSRF token */
 			const char *sent = header(con, "X-CSRF-Token");
 			if (!is_get && via_cookie && (!sent || !*csrf || !token_equal(sent, csrf)))
@@ -518,12 +518,12 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 		json_t *tok = json_object_get(out, "token");
 		cookie = xasprintf("fl_portal=%s; HttpOnly; SameSite=Strict; Path=/api/v1/portal; Max-Age=14400%s",
 				   json_string_value(tok), s->o->cookie_flags ? s->o->cookie_flags : "");
-		str_copy(q->person, sizeof q->person, c.portal_customer);
+		STR_COPY(q->person, c.portal_customer);
 	} else if (rc == 0 && !replay && (rt->flags & R_SESSION)) {
 		json_t *tok = json_object_get(out, "token");
 		cookie = xasprintf("fl_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200%s",
 				   json_string_value(tok), s->o->cookie_flags ? s->o->cookie_flags : "");
-		str_copy(q->person, sizeof q->person, c.actor.person_id);
+		STR_COPY(q->person, c.actor.person_id);
 	}
 	if (rc == 0 && (rt->flags & R_LOGOUT) && (rt->flags & R_PORTAL))
 		cookie = xasprintf("fl_portal=; HttpOnly; SameSite=Strict; Path=/api/v1/portal; Max-Age=0");

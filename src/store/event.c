@@ -61,7 +61,10 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 	}
 	int64_t seq = db_int(r, 0);
 	char prev[EVENT_HASH_HEX];
-	str_copy(prev, sizeof prev, db_text(r, 1));
+	if (str_copy(prev, sizeof prev, db_text(r, 1))) {
+		db_res_discard(r);
+		return DB_ERROR; /* not a hash this program stored */
+	}
 	/* drain so the statement completes before the next write */
 	while ((rc = db_next(r)) == 1)
 		;
@@ -110,7 +113,8 @@ static int read_head(db *d, const char *org_id, struct event_head *h)
 	int rc = db_next(r);
 	if (rc == 1) {
 		h->seq = db_int(r, 0);
-		str_copy(h->hash, sizeof h->hash, db_text(r, 1));
+		if (str_copy(h->hash, sizeof h->hash, db_text(r, 1)))
+			rc = -1; /* not a hash this program stored */
 	}
 	db_res_discard(r);
 	return rc;

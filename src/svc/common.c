@@ -21,6 +21,15 @@ int svc_db_err(svc_ctx *c, int rc)
 	return -1;
 }
 
+void svc_copy(svc_ctx *c, char *dst, size_t n, const char *src)
+{
+	if (str_copy(dst, n, src) == 0)
+		return;
+	err_set(&c->err, ERR_INTERNAL, "value_too_long", NULL, "a stored value is longer than its %zu-byte buffer", n);
+	if (c->db_err.kind == ERR_NONE)
+		c->db_err = c->err;
+}
+
 int svc_db_outcome(svc_ctx *c, int rc)
 {
 	if (c->db_err.kind == ERR_NONE)
@@ -52,7 +61,7 @@ int svc_person_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SI
 	free(key);
 	if (ret)
 		return -1;
-	str_copy(id, ID_SIZE, db_text(r, 0));
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
 	db_res_discard(r);
 	return 0;
 }
@@ -126,8 +135,8 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 		if (text && strlen(text) < SVC_CACHE_TEXT) {
 			int i = c->cache.next_person;
 			c->cache.next_person = (i + 1) % SVC_CACHE_PEOPLE;
-			str_copy(c->cache.people[i].key, sizeof c->cache.people[i].key, key);
-			str_copy(c->cache.people[i].brief, sizeof c->cache.people[i].brief, text);
+			STR_COPY(c->cache.people[i].key, key);
+			svc_copy(c, c->cache.people[i].brief, sizeof c->cache.people[i].brief, text);
 		}
 		free(text);
 	}
@@ -139,7 +148,7 @@ int person_depth(svc_ctx *c, const char *person_id)
 	int rc;
 	char cur[ID_SIZE];
 	int depth = 0;
-	str_copy(cur, sizeof cur, person_id);
+	svc_copy(c, cur, sizeof cur, person_id);
 	while (*cur && depth < 64) {
 		db_res *r;
 		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
@@ -147,7 +156,7 @@ int person_depth(svc_ctx *c, const char *person_id)
 			break;
 		cur[0] = '\0';
 		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(cur, sizeof cur, db_text(r, 0));
+			svc_copy(c, cur, sizeof cur, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 		if (*cur)

@@ -95,9 +95,9 @@ int tick_run(svc_ctx *c, json_t *summary)
 
 void tick_as_system(svc_ctx *c, const char *org_id)
 {
-	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
+	svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, org_id);
+	STR_COPY(c->actor.person_id, "system");
 	c->actor.team_id[0] = '\0';
-	str_copy(c->actor.name, sizeof c->actor.name, "Frontline");
+	STR_COPY(c->actor.name, "Frontline");
 	c->actor.role = ROLE_SYSTEM;
 }

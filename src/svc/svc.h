@@ -53,8 +53,8 @@ typedef struct svc_ctx {
 	int64_t now;    /* read once per request from the clock */
 	svc_actor actor;
 	fl_err err;
-	fl_err db_err;  /* the first storage error of this operation (svc_db_err): once set, the operation
-			   fails with it even if a helper that only builds JSON went on (router_invoke) */
+	fl_err db_err;  /* the first storage error (svc_db_err) or cut value (svc_copy) of this operation:
+			   once set, the operation fails with it even if a helper went on (svc_db_outcome) */
 	int test_clock; /* the server was started with --test-clock */
 	const char *session_id; /* session behind this request, if any (for sign-out) */
 	struct ratelimit *login_limit; /* sign-in failures per account (server only; NULL on the command line) */
@@ -111,6 +111,12 @@ int svc_db_err(svc_ctx *c, int rc);
  * svc_db_err) is its result even if a helper carried on, or it failed for a reason that followed
  * from the missing rows.  Returns rc, or -1 with c->err = that storage error. */
 int svc_db_outcome(svc_ctx *c, int rc);
+
+/* Copy a value read from the database or from checked input into dst of size n.  Such a value fits
+ * by construction (ids are shorter than ID_SIZE, inputs are capped by their spec); one that doesn't
+ * is not cut: the operation fails with ERR_INTERNAL "value_too_long" (kept in c->db_err, like a
+ * storage error, so it fails even if the caller carries on). */
+void svc_copy(svc_ctx *c, char *dst, size_t n, const char *src);
 
 /* Resolve a person reference (id or email) within the actor's organization into id.
  * Missing or another organization's -> ERR_NOT_FOUND on field. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "base/util.h"
 #include "store/db.h"
 #include "svc/svc.h"
 
@@ -197,6 +198,44 @@ TEST(rows_append_reports_the_error)
 	db_close(d);
 }
 
+/* A helper that records a storage error and carries on (svc_query) can't make the operation succeed. */
+TEST(carried_on_error_fails_the_operation)
+{
+	db *d = fresh();
+	svc_ctx c = ctx(d);
+	db_res *r = NULL;
+	CHECK(svc_query(&c, "SELECT v FROM t WHERE id = ?", DB_ARGS(DB_INT(1)), &r) == 1);
+	CHECK(db_res_close(r) == DB_OK);
+	CHECK(svc_db_outcome(&c, 0) == 0);
+	CHECK(svc_query(&c, "SELECT v FROM nowhere", DB_NOARGS, &r) == 0);
+	err_set(&c.err, ERR_NOT_FOUND, "thing_not_found", "id", "no such thing"); /* what followed from it */
+	CHECK(svc_db_outcome(&c, 0) == -1);
+	CHECK(c.err.kind == ERR_INTERNAL);
+	CHECK_STR(c.err.code, "storage_error");
+	db_close(d);
+}
+
+/* A value that doesn't fit its buffer is never cut silently: the operation fails with it. */
+TEST(cut_value_fails_the_operation)
+{
+	svc_ctx c = ctx(NULL);
+	char small[4];
+	svc_copy(&c, small, sizeof small, "abc");
+	CHECK_STR(small, "abc");
+	CHECK(svc_db_outcome(&c, 0) == 0);
+	svc_copy(&c, small, sizeof small, "abcd");
+	CHECK(c.err.kind == ERR_INTERNAL);
+	CHECK_STR(c.err.code, "value_too_long");
+	err_clear(&c.err);
+	CHECK(svc_db_outcome(&c, 0) == -1);
+	CHECK_STR(c.err.code, "value_too_long");
+	char big[8];
+	STR_COPY(big, small); /* arrays: checked by the compiler */
+	STR_COPY(big, "seven!!");
+	CHECK_STR(big, "seven!!");
+	CHECK(str_copy(small, sizeof small, "four") == -1);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -211,6 +250,8 @@ int main(void)
 	RUN(load_one_not_found);
 	RUN(load_one_keeps_the_storage_error_kind);
 	RUN(rows_append_reports_the_error);
+	RUN(carried_on_error_fails_the_operation);
+	RUN(cut_value_fails_the_operation);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

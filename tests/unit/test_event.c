@@ -258,7 +258,7 @@ static void rewrite(db *d, int seq, int keep)
 	for (int first = 1; db_next(r) == 1; first = 0) {
 		const char *data = first ? "{\"forged\":true}" : db_text(r, 7);
 		if (first)
-			str_copy(prev, sizeof prev, db_text(r, 8));
+			CHECK(str_copy(prev, sizeof prev, db_text(r, 8)) == 0);
 		event_hash(prev, db_int(r, 0), db_int(r, 1), db_text(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5),
 			   db_is_null(r, 6) ? NULL : db_text(r, 6), data, h);
 		char *next = xasprintf("%s UPDATE events SET data = '%s', prev_hash = '%s', hash = '%s' "

@@ -23,13 +23,13 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		return svc_db_err(c, rc);
 	int found = db_next(r) == 1 && db_int(r, 8);
 	if (found) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(session_id, ID_SIZE, db_text(r, 1));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
-		str_copy(csrf, TOKEN_SIZE, db_text(r, 3));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, session_id, ID_SIZE, db_text(r, 1));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
+		svc_copy(c, csrf, TOKEN_SIZE, db_text(r, 3));
 		role_parse(db_text(r, 5), &c->actor.role);
-		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
-		str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 7));
+		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
+		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
@@ -89,12 +89,12 @@ static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		goto cleanup;
 	}
 	if (db_next(r) == 1) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
-		str_copy(hash, sizeof hash, db_text(r, 2));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+		svc_copy(c, hash, sizeof hash, db_text(r, 2));
 		active = (int)db_int(r, 3);
 		role_parse(db_text(r, 4), &c->actor.role);
-		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
+		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);

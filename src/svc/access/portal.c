@@ -30,14 +30,14 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(session_id, ID_SIZE, db_text(r, 1));
-		str_copy(c->portal_customer, sizeof c->portal_customer, db_text(r, 2));
-		str_copy(csrf, TOKEN_SIZE, db_text(r, 3));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, session_id, ID_SIZE, db_text(r, 1));
+		svc_copy(c, c->portal_customer, sizeof c->portal_customer, db_text(r, 2));
+		svc_copy(c, csrf, TOKEN_SIZE, db_text(r, 3));
 		/* the customer acts as themself: events name the customer id as the actor */
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
 		c->actor.team_id[0] = '\0';
-		str_copy(c->actor.name, sizeof c->actor.name, "customer");
+		STR_COPY(c->actor.name, "customer");
 		c->actor.role = ROLE_FRONTLINE; /* never consulted: portal routes check portal_customer */
 		c->actor.authenticated = 0;
 	}
@@ -104,9 +104,9 @@ static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(link_id, sizeof link_id, db_text(r, 1));
-		str_copy(cust, sizeof cust, db_text(r, 2));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, link_id, sizeof link_id, db_text(r, 1));
+		svc_copy(c, cust, sizeof cust, db_text(r, 2));
 	}
 	db_res_discard(r);
 	if (rc < 0)
@@ -115,8 +115,8 @@ static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc == 0)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_link_invalid", "token",
 			       "this link has expired or was already used; ask us for a new one");
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, cust);
-	str_copy(c->portal_customer, sizeof c->portal_customer, cust);
+	STR_COPY(c->actor.person_id, cust);
+	STR_COPY(c->portal_customer, cust);
 	char id[ID_SIZE], token[TOKEN_SIZE], th[TOKEN_HASH_SIZE], csrf[TOKEN_SIZE];
 	id_new(id, "pses", c->now);
 	token_new(token);

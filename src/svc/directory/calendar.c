@@ -42,7 +42,7 @@ static int window_of(svc_ctx *c, json_t *in, struct window_q *q, struct rota_set
 		if (svc_query(c, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
 			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(area), DB_TXT(area)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(loc, sizeof loc, db_text(r, 0));
+				svc_copy(c, loc, sizeof loc, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
 				svc_db_err(c, rc);
 		}
@@ -253,8 +253,8 @@ static int feed_calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	}
 	if (db_next(r) == 1) {
 		found = 1;
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
 		c->actor.role = ROLE_FRONTLINE;
 		if (*db_text(r, 2))
 			json_object_set_new(win, "skill", json_string(db_text(r, 2)));

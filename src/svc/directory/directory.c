@@ -166,9 +166,9 @@ int dir_skill_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZ
 			 "SELECT id, name FROM skills WHERE org_id = ? AND (id = ? OR name = ?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
 		return -1;
-	str_copy(id, ID_SIZE, db_text(r, 0));
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
 	if (name)
-		str_copy(name, name_size, db_text(r, 1));
+		svc_copy(c, name, name_size, db_text(r, 1));
 	db_res_discard(r);
 	return 0;
 }
@@ -284,7 +284,7 @@ static int skill_location(svc_ctx *c, const char *person, json_t *in, char loc[I
 	if (svc_query(c, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
 		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(loc, ID_SIZE, db_text(r, 0));
+			svc_copy(c, loc, ID_SIZE, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 	}

@@ -243,7 +243,7 @@ static int query_terms(const char *q, char terms[MAX_TERMS][64])
 		} else if (!word && len) {
 			cur[len] = '\0';
 			if (n < MAX_TERMS)
-				str_copy(terms[n++], 64, cur);
+				STR_COPY(terms[n++], cur);
 			len = 0;
 		}
 		if (!ch)

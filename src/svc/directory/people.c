@@ -18,7 +18,7 @@ int people_role(svc_ctx *c, const char *person_id, enum role *role, char team_id
 		return -1;
 	role_parse(db_text(r, 0), role);
 	if (team_id)
-		str_copy(team_id, ID_SIZE, db_text(r, 1));
+		svc_copy(c, team_id, ID_SIZE, db_text(r, 1));
 	if (active)
 		*active = (int)db_int(r, 2);
 	db_res_discard(r);
@@ -36,7 +36,7 @@ static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_i
 {
 	int rc;
 	char cur[ID_SIZE];
-	str_copy(cur, sizeof cur, manager_id);
+	svc_copy(c, cur, sizeof cur, manager_id);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		if (strcmp(cur, person_id) == 0)
 			return 1;
@@ -46,7 +46,7 @@ static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_i
 			return 1;
 		cur[0] = '\0';
 		if (db_next(r) == 1)
-			str_copy(cur, sizeof cur, db_text(r, 0));
+			svc_copy(c, cur, sizeof cur, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 	}

@@ -92,7 +92,7 @@ static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct
 		name = "primary";
 	if (rota_layer_index(name) < 0)
 		return err_set(&c->err, ERR_INVALID, "unknown_layer", "layers", "layers are primary, secondary or tertiary");
-	str_copy(out->name, sizeof out->name, name);
+	svc_copy(c, out->name, sizeof out->name, name);
 	json_t *members = json_object_get(j, "members");
 	if (!json_is_array(members) || json_array_size(members) < 1 || json_array_size(members) > ROTA_MAX_MEMBERS)
 		return err_set(&c->err, ERR_INVALID, "invalid_rota", "layers", "a layer needs 1-100 members");
@@ -111,7 +111,7 @@ static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct
 				return -1;
 			}
 		} else {
-			str_copy(out->members[i], ID_SIZE, ref);
+			svc_copy(c, out->members[i], ID_SIZE, ref);
 		}
 		json_array_append_new(ids, json_string(out->members[i]));
 	}
@@ -255,14 +255,14 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 		}
 		struct rota_rt *t = &set->v[set->n];
 		memset(t, 0, sizeof *t);
-		str_copy(t->id, sizeof t->id, db_text(r, 0));
-		str_copy(t->name, sizeof t->name, db_text(r, 1));
-		str_copy(t->skill_id, sizeof t->skill_id, db_text(r, 2));
-		str_copy(t->location_id, sizeof t->location_id, db_text(r, 3));
-		str_copy(t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
-		str_copy(t->tz, sizeof t->tz, db_text(r, 5));
-		str_copy(t->location, sizeof t->location, db_text(r, 7));
-		str_copy(t->skill, sizeof t->skill, db_text(r, 9));
+		svc_copy(c, t->id, sizeof t->id, db_text(r, 0));
+		svc_copy(c, t->name, sizeof t->name, db_text(r, 1));
+		svc_copy(c, t->skill_id, sizeof t->skill_id, db_text(r, 2));
+		svc_copy(c, t->location_id, sizeof t->location_id, db_text(r, 3));
+		svc_copy(c, t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
+		svc_copy(c, t->tz, sizeof t->tz, db_text(r, 5));
+		svc_copy(c, t->location, sizeof t->location, db_text(r, 7));
+		svc_copy(c, t->skill, sizeof t->skill, db_text(r, 9));
 		t->z = tz_get(t->tz);
 		json_t *layers = json_loads(db_text(r, 6), 0, NULL);
 		if (!t->z) {
@@ -311,7 +311,7 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 					l->ov_person = np;
 				}
 				l->ov[l->nov] = (struct rota_interval){db_int(r, 3), db_int(r, 4), 0};
-				str_copy(l->ov_person[l->nov], ID_SIZE, db_text(r, 2));
+				svc_copy(c, l->ov_person[l->nov], ID_SIZE, db_text(r, 2));
 				l->nov++;
 			}
 			break;
@@ -403,13 +403,13 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		if (svc_query(c, "SELECT tz FROM locations WHERE org_id = ? AND id = ?",
 			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(tzname, sizeof tzname, db_text(r, 0));
+				svc_copy(c, tzname, sizeof tzname, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
 				svc_db_err(c, rc);
 		}
 	}
 	if (in_str(in, "tz"))
-		str_copy(tzname, sizeof tzname, in_str(in, "tz"));
+		svc_copy(c, tzname, sizeof tzname, in_str(in, "tz"));
 	const tz_zone *z = tz_get(tzname);
 	if (!z)
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
@@ -482,10 +482,10 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (svc_load_one(c, "rota_not_found", "id", "no such rota", &r, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
 		return -1;
-	str_copy(tzname, sizeof tzname, db_text(r, 0));
+	svc_copy(c, tzname, sizeof tzname, db_text(r, 0));
 	db_res_discard(r);
 	if (in_str(in, "tz"))
-		str_copy(tzname, sizeof tzname, in_str(in, "tz"));
+		svc_copy(c, tzname, sizeof tzname, in_str(in, "tz"));
 	const tz_zone *z = tz_get(tzname);
 	if (!z)
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",

@@ -34,7 +34,7 @@ static int route_next(svc_ctx *c, const struct case_row *row, const char *from, 
 		json_t *t;
 		json_array_foreach(tried, j, t) skip |= pid && strcmp(json_string_value(t), pid) == 0;
 		if (!skip) {
-			str_copy(to, ID_SIZE, pid);
+			svc_copy(c, to, ID_SIZE, pid);
 			break;
 		}
 	}
@@ -113,13 +113,13 @@ int routing_tick(svc_ctx *c, json_t *summary)
 			due = nv;
 		}
 		struct due_offer *d = &due[n++];
-		str_copy(d->org, sizeof d->org, db_text(r, 0));
-		str_copy(d->id, sizeof d->id, db_text(r, 1));
-		str_copy(d->case_id, sizeof d->case_id, db_text(r, 2));
-		str_copy(d->from, sizeof d->from, db_text(r, 3));
-		str_copy(d->to, sizeof d->to, db_text(r, 4));
-		str_copy(d->skill, sizeof d->skill, db_text(r, 5));
-		str_copy(d->loc, sizeof d->loc, db_text(r, 6));
+		svc_copy(c, d->org, sizeof d->org, db_text(r, 0));
+		svc_copy(c, d->id, sizeof d->id, db_text(r, 1));
+		svc_copy(c, d->case_id, sizeof d->case_id, db_text(r, 2));
+		svc_copy(c, d->from, sizeof d->from, db_text(r, 3));
+		svc_copy(c, d->to, sizeof d->to, db_text(r, 4));
+		svc_copy(c, d->skill, sizeof d->skill, db_text(r, 5));
+		svc_copy(c, d->loc, sizeof d->loc, db_text(r, 6));
 		d->tried = xstrdup(db_text(r, 7));
 		d->step = (int)db_int(r, 8);
 	}

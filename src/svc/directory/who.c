@@ -91,9 +91,9 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r)) != DB_OK)
 			return svc_db_err(c, rc);
 		if (db_next(r) == 1) {
-			str_copy(nr.id, sizeof nr.id, db_text(r, 0));
-			str_copy(nr.tz, sizeof nr.tz, db_text(r, 1));
-			str_copy(nr.region, sizeof nr.region, db_text(r, 2));
+			svc_copy(c, nr.id, sizeof nr.id, db_text(r, 0));
+			svc_copy(c, nr.tz, sizeof nr.tz, db_text(r, 1));
+			svc_copy(c, nr.region, sizeof nr.region, db_text(r, 2));
 		}
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
@@ -110,13 +110,13 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			if (!rota_who_at(t->z, &l->l, l->ov, l->nov, at, &s))
 				continue;
 			struct cand *k = cand_new(&cs);
-			str_copy(k->person, sizeof k->person, rota_layer_person(l, s.who));
+			svc_copy(c, k->person, sizeof k->person, rota_layer_person(l, s.who));
 			k->rank = rank_of(&nr, t->location_id, t->region, t->tz, &k->region_match);
 			k->kind = rota_layer_index(l->name);
 			k->until = s.end;
 			k->rota = t;
 			k->layer = l->name;
-			str_copy(k->location_id, sizeof k->location_id, t->location_id);
+			STR_COPY(k->location_id, t->location_id);
 		}
 	}
 	/* people with the skill at a location that is open now */
@@ -148,9 +148,9 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 				locs = nv;
 			}
 			struct locinfo *li = &locs[nlocs++];
-			str_copy(li->id, sizeof li->id, db_text(r, 0));
-			str_copy(li->tz, sizeof li->tz, db_text(r, 1));
-			str_copy(li->region, sizeof li->region, db_text(r, 3));
+			svc_copy(c, li->id, sizeof li->id, db_text(r, 0));
+			svc_copy(c, li->tz, sizeof li->tz, db_text(r, 1));
+			svc_copy(c, li->region, sizeof li->region, db_text(r, 3));
 			const tz_zone *z = tz_get(li->tz);
 			/* this location's holidays: the "loc:day;" entries of the list */
 			char *mine = NULL;
@@ -180,10 +180,10 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 					continue;
 				if (locs[i].open) {
 					struct cand *k = cand_new(&cs);
-					str_copy(k->person, sizeof k->person, db_text(r, 0));
+					svc_copy(c, k->person, sizeof k->person, db_text(r, 0));
 					k->rank = rank_of(&nr, locs[i].id, locs[i].region, locs[i].tz, &k->region_match);
 					k->kind = 9;
-					str_copy(k->location_id, sizeof k->location_id, locs[i].id);
+					STR_COPY(k->location_id, locs[i].id);
 				}
 				break;
 			}
@@ -252,7 +252,7 @@ int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZ
 	if (svc_query(c, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
 		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(loc, ID_SIZE, db_text(r, 0));
+			svc_copy(c, loc, ID_SIZE, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 	}

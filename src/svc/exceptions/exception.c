@@ -235,14 +235,14 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 			 "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(out->id, sizeof out->id, db_text(r, 0));
-	str_copy(out->case_id, sizeof out->case_id, db_text(r, 1));
-	str_copy(out->policy_id, sizeof out->policy_id, db_text(r, 2));
+	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
+	svc_copy(c, out->case_id, sizeof out->case_id, db_text(r, 1));
+	svc_copy(c, out->policy_id, sizeof out->policy_id, db_text(r, 2));
 	out->policy_version = db_int(r, 3);
-	str_copy(out->kind, sizeof out->kind, db_text(r, 4));
-	str_copy(out->proposer_id, sizeof out->proposer_id, db_text(r, 5));
-	str_copy(out->status, sizeof out->status, db_text(r, 6));
-	str_copy(out->review_status, sizeof out->review_status, db_text(r, 7));
+	svc_copy(c, out->kind, sizeof out->kind, db_text(r, 4));
+	svc_copy(c, out->proposer_id, sizeof out->proposer_id, db_text(r, 5));
+	svc_copy(c, out->status, sizeof out->status, db_text(r, 6));
+	svc_copy(c, out->review_status, sizeof out->review_status, db_text(r, 7));
 	out->needed = (int)db_int(r, 8);
 	out->signatures = (int)db_int(r, 9);
 	out->expires_at = db_int(r, 10);
@@ -251,7 +251,7 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(out->id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	while (db_next(r) == 1 && out->nsigners < EXC_MAX_SIGNERS) {
-		str_copy(out->signer_ids[out->nsigners], ID_SIZE, db_text(r, 0));
+		svc_copy(c, out->signer_ids[out->nsigners], ID_SIZE, db_text(r, 0));
 		out->signers[out->nsigners] = out->signer_ids[out->nsigners];
 		out->nsigners++;
 	}
@@ -444,16 +444,16 @@ static int apply_approved(svc_ctx *c, const char *id)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		str_copy(case_id, sizeof case_id, db_text(r, 0));
-		str_copy(policy_id, sizeof policy_id, db_text(r, 1));
+		svc_copy(c, case_id, sizeof case_id, db_text(r, 0));
+		svc_copy(c, policy_id, sizeof policy_id, db_text(r, 1));
 		version = db_int(r, 2);
-		str_copy(kind, sizeof kind, db_text(r, 3));
+		svc_copy(c, kind, sizeof kind, db_text(r, 3));
 		res.has_amount = !db_is_null(r, 4);
 		res.cents = db_int(r, 4);
 		value = xstrdup(db_text(r, 5));
 		channel = db_is_null(r, 6) ? NULL : xstrdup(db_text(r, 6));
 		desc = xstrdup(db_text(r, 7));
-		str_copy(proposer, sizeof proposer, db_text(r, 8));
+		svc_copy(c, proposer, sizeof proposer, db_text(r, 8));
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
@@ -625,7 +625,7 @@ static int exc_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		if (policy_ref(c, in_str(in, "policy"), "policy", &pr))
 			return -1;
 		json_decref(pr.limits);
-		str_copy(pol, sizeof pol, pr.id);
+		STR_COPY(pol, pr.id);
 	}
 	if (waiting) {
 		/* my day: proposed, in its window, not mine, not signed by me, and my role co-signs here */

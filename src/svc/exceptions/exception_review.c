@@ -82,9 +82,9 @@ static int proposal_load(svc_ctx *c, const char *id, struct proposal_state *s)
 			 "SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(s->id, sizeof s->id, db_text(r, 0));
-	str_copy(s->policy_id, sizeof s->policy_id, db_text(r, 1));
-	str_copy(s->status, sizeof s->status, db_text(r, 2));
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->policy_id, sizeof s->policy_id, db_text(r, 1));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
 	s->change = xstrdup(db_text(r, 3));
 	s->new_text = db_is_null(r, 4) ? NULL : xstrdup(db_text(r, 4));
 	s->new_limits = db_is_null(r, 5) ? NULL : xstrdup(db_text(r, 5));
@@ -108,7 +108,7 @@ static int adopt_proposal(svc_ctx *c, json_t *in, const char *policy_id, char id
 		if (proposal_load(c, existing, &s))
 			return -1;
 		int same = strcmp(s.policy_id, policy_id) == 0, open = strcmp(s.status, "open") == 0;
-		str_copy(id, ID_SIZE, s.id);
+		svc_copy(c, id, ID_SIZE, s.id);
 		proposal_release(&s);
 		if (!open)
 			return err_set(&c->err, ERR_CONFLICT, "proposal_decided", "proposal_id", "that proposal is already decided");

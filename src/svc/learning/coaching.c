@@ -28,7 +28,7 @@ static int in_line(svc_ctx *c, const char *coach, const char *employee)
 {
 	int rc;
 	char cur[ID_SIZE];
-	str_copy(cur, sizeof cur, employee);
+	svc_copy(c, cur, sizeof cur, employee);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		db_res *r;
 		char next[ID_SIZE] = "";
@@ -36,12 +36,12 @@ static int in_line(svc_ctx *c, const char *coach, const char *employee)
 			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r))
 			return 0;
 		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(next, sizeof next, db_text(r, 0));
+			svc_copy(c, next, sizeof next, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 		if (strcmp(next, coach) == 0)
 			return 1;
-		str_copy(cur, sizeof cur, next);
+		STR_COPY(cur, next);
 	}
 	return 0;
 }
@@ -118,7 +118,7 @@ static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			goto cleanup;
 		}
 		if (case_load(c, json_string_value(v), &row)) {
-			str_copy(c->err.field, sizeof c->err.field, "cases");
+			STR_COPY(c->err.field, "cases");
 			goto cleanup;
 		}
 		json_array_append_new(cases, json_string(row.id));
@@ -300,7 +300,7 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
 		return -1;
-	str_copy(person, sizeof person, db_text(r, 0));
+	svc_copy(c, person, sizeof person, db_text(r, 0));
 	active = db_is_null(r, 1);
 	db_res_discard(r);
 	if (coaching_may_read_under_hold(c->actor.role, active, &c->err))

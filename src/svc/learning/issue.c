@@ -22,7 +22,7 @@ static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 	int rc;
 	char cur[ID_SIZE];
 	id[0] = '\0';
-	str_copy(cur, sizeof cur, person_id);
+	svc_copy(c, cur, sizeof cur, person_id);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		db_res *r;
 		char next[ID_SIZE] = "";
@@ -30,7 +30,7 @@ static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
 			return;
 		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(next, sizeof next, db_text(r, 0));
+			svc_copy(c, next, sizeof next, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 		if (!*next)
@@ -38,11 +38,11 @@ static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 		enum role role;
 		int active;
 		if (people_role(c, next, &role, NULL, &active) == 0 && role == ROLE_LEADER && active) {
-			str_copy(id, ID_SIZE, next);
+			svc_copy(c, id, ID_SIZE, next);
 			return;
 		}
 		err_clear(&c->err);
-		str_copy(cur, sizeof cur, next);
+		STR_COPY(cur, next);
 	}
 }
 
@@ -50,7 +50,7 @@ static int link_case(svc_ctx *c, const char *issue_id, const char *case_id, int 
 {
 	struct case_row row;
 	if (case_load(c, case_id, &row)) {
-		str_copy(c->err.field, sizeof c->err.field, "cases");
+		STR_COPY(c->err.field, "cases");
 		return -1;
 	}
 	int64_t n = 0;
@@ -195,7 +195,7 @@ static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int rc;
 	char owner[ID_SIZE] = "";
 	if (in_bool(in, "mine", 0))
-		str_copy(owner, sizeof owner, c->actor.person_id);
+		STR_COPY(owner, c->actor.person_id);
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	const char *status = in_str(in, "status");
@@ -229,8 +229,8 @@ static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char 
 			 "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(owner, ID_SIZE, db_text(r, 0));
-	str_copy(status, 16, db_text(r, 1));
+	svc_copy(c, owner, ID_SIZE, db_text(r, 0));
+	svc_copy(c, status, 16, db_text(r, 1));
 	db_res_discard(r);
 	return 0;
 }

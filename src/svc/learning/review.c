@@ -28,7 +28,7 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 		goto cleanup;
 	learning_manager_of(c, row.owner_id, owner);
 	if (!*owner)
-		str_copy(owner, sizeof owner, row.owner_id);
+		STR_COPY(owner, row.owner_id);
 	facts_text = json_dumps(f.facts, JSON_COMPACT);
 	int64_t due = c->now + setting_int(c, "review.due_days") * FL_DAY_MS;
 	id_new(id, "rev", c->now);
@@ -50,7 +50,7 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 		if (svc_query(c, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
 			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(id, ID_SIZE, db_text(r, 0));
+				svc_copy(c, id, ID_SIZE, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
 				svc_db_err(c, rc);
 		}
@@ -125,11 +125,11 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 			 "WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(rv->id, sizeof rv->id, db_text(r, 0));
-	str_copy(rv->case_id, sizeof rv->case_id, db_text(r, 1));
-	str_copy(rv->owner_id, sizeof rv->owner_id, db_text(r, 2));
-	str_copy(rv->case_owner_id, sizeof rv->case_owner_id, db_text(r, 3));
-	str_copy(rv->team_id, sizeof rv->team_id, db_text(r, 4));
+	svc_copy(c, rv->id, sizeof rv->id, db_text(r, 0));
+	svc_copy(c, rv->case_id, sizeof rv->case_id, db_text(r, 1));
+	svc_copy(c, rv->owner_id, sizeof rv->owner_id, db_text(r, 2));
+	svc_copy(c, rv->case_owner_id, sizeof rv->case_owner_id, db_text(r, 3));
+	svc_copy(c, rv->team_id, sizeof rv->team_id, db_text(r, 4));
 	rv->open = strcmp(db_text(r, 5), "open") == 0;
 	rv->opened_at = db_int(r, 6);
 	db_res_discard(r);
@@ -278,7 +278,7 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char owner[ID_SIZE] = "";
 	if (in_bool(in, "mine", 0))
-		str_copy(owner, sizeof owner, c->actor.person_id);
+		STR_COPY(owner, c->actor.person_id);
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	/* frontline and support see the reviews of their own cases (and any they own) */
@@ -327,7 +327,7 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		str_copy(promise, sizeof promise, db_text(r, 0));
+		svc_copy(c, promise, sizeof promise, db_text(r, 0));
 		old = json_loads(db_text(r, 1), 0, NULL);
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
@@ -499,9 +499,9 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
 		return -1;
-	str_copy(review_id, sizeof review_id, db_text(r, 0));
-	str_copy(owner, sizeof owner, db_text(r, 1));
-	str_copy(case_id, sizeof case_id, db_text(r, 2));
+	svc_copy(c, review_id, sizeof review_id, db_text(r, 0));
+	svc_copy(c, owner, sizeof owner, db_text(r, 1));
+	svc_copy(c, case_id, sizeof case_id, db_text(r, 2));
 	db_res_discard(r);
 	struct review_row rv;
 	int is_owner = *owner && strcmp(owner, c->actor.person_id) == 0;
@@ -540,7 +540,7 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int rc;
 	char owner[ID_SIZE];
-	str_copy(owner, sizeof owner, c->actor.person_id);
+	STR_COPY(owner, c->actor.person_id);
 	if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	if (strcmp(owner, c->actor.person_id) != 0 && svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))

@@ -167,8 +167,8 @@ static int survey_load(svc_ctx *c, const char *id, struct survey_row *s, json_t 
 			 "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(s->id, sizeof s->id, db_text(r, 0));
-	str_copy(s->kind, sizeof s->kind, db_text(r, 1));
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->kind, sizeof s->kind, db_text(r, 1));
 	s->opens_at = db_int(r, 2);
 	s->closes_at = db_int(r, 3);
 	json_t *q = json_loads(db_text(r, 4), 0, NULL);
@@ -196,7 +196,7 @@ static void invite_state(svc_ctx *c, const char *survey_id, int *invited, int *a
 			*invited = 1;
 			*answered = !db_is_null(r, 0);
 			if (team)
-				str_copy(team, ID_SIZE, db_text(r, 1));
+				svc_copy(c, team, ID_SIZE, db_text(r, 1));
 		}
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
@@ -389,7 +389,7 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		}
 	}
 	json_decref(seen);
-	str_copy(team, sizeof team, c->actor.team_id);
+	STR_COPY(team, c->actor.team_id);
 	id_new(rid, "resp", c->now);
 	/* the answered mark first, guarded: a second response loses here */
 	int64_t n = 0;

@@ -32,11 +32,11 @@ int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(out->id, sizeof out->id, db_text(r, 0));
-		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 1));
+		svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
+		svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 1));
 		out->open = strcmp(db_text(r, 2), "open") == 0;
-		str_copy(out->customer_id, sizeof out->customer_id, db_text(r, 3));
-		str_copy(out->team_id, sizeof out->team_id, db_text(r, 4));
+		svc_copy(c, out->customer_id, sizeof out->customer_id, db_text(r, 3));
+		svc_copy(c, out->team_id, sizeof out->team_id, db_text(r, 4));
 		out->number = db_int(r, 5);
 		out->pending_offers = (int)db_int(r, 6);
 	}
@@ -123,7 +123,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_decref(cj);
 		if (!ok)
 			return err_set(&c->err, ERR_NOT_FOUND, "customer_not_found", "customer_id", "no such customer");
-		str_copy(cust, sizeof cust, cid);
+		svc_copy(c, cust, sizeof cust, cid);
 	} else {
 		if (!in_str(in, "customer_name"))
 			return err_set(&c->err, ERR_INVALID, "required", "customer_name",
@@ -139,7 +139,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		if (svc_query(c, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
 			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(loc, sizeof loc, db_text(r, 0));
+				svc_copy(c, loc, sizeof loc, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
 				svc_db_err(c, rc);
 		}
@@ -273,7 +273,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char owner[ID_SIZE] = "", team[ID_SIZE] = "";
 	const char *q = in_str(in, "q");
 	if (in_bool(in, "mine", 0))
-		str_copy(owner, sizeof owner, c->actor.person_id);
+		STR_COPY(owner, c->actor.person_id);
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
@@ -453,10 +453,10 @@ static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 			 "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(s->case_id, sizeof s->case_id, db_text(r, 0));
-	str_copy(s->from, sizeof s->from, db_text(r, 1));
-	str_copy(s->to, sizeof s->to, db_text(r, 2));
-	str_copy(s->status, sizeof s->status, db_text(r, 3));
+	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
+	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
+	svc_copy(c, s->to, sizeof s->to, db_text(r, 2));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 3));
 	db_res_discard(r);
 	return 0;
 }
@@ -676,7 +676,7 @@ void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 		     &r) != DB_OK)
 		return;
 	if (db_next(r) == 1)
-		str_copy(owner, ID_SIZE, db_text(r, 0));
+		svc_copy(c, owner, ID_SIZE, db_text(r, 0));
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 }

@@ -37,8 +37,8 @@ static int org_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		rc = db_exec(c->db, "INSERT INTO case_counters (org_id, last_number) VALUES (?, 0)", DB_ARGS(DB_TXT(org_id)), NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
+	STR_COPY(c->actor.org_id, org_id);
+	STR_COPY(c->actor.person_id, "system");
 	c->actor.role = ROLE_SYSTEM;
 	if (svc_event(c, "org.created", "org", org_id, NULL, json_pack("{s:s,s:s}", "slug", slug, "name", name)))
 		return -1;
@@ -97,7 +97,7 @@ int org_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE
 			 "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
 		return -1;
-	str_copy(id, ID_SIZE, db_text(r, 0));
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
 	db_res_discard(r);
 	return 0;
 }
@@ -109,7 +109,7 @@ int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_
 			 "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
 		return -1;
-	str_copy(id, ID_SIZE, db_text(r, 0));
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
 	db_res_discard(r);
 	return 0;
 }
@@ -219,11 +219,11 @@ const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)
 {
 	int rc;
 	db_res *r;
-	str_copy(buf, n, "");
+	svc_copy(c, buf, n, "");
 	if (*team_id && svc_query(c, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
 				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(buf, n, db_text(r, 0));
+			svc_copy(c, buf, n, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 	}

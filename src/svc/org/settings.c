@@ -49,8 +49,8 @@ static json_t *load(svc_ctx *c)
 		if (db_next(r) == 1) {
 			o = json_loads(db_text(r, 0), 0, NULL);
 			if (o && strlen(db_text(r, 0)) < sizeof m->settings) {
-				str_copy(m->settings, sizeof m->settings, db_text(r, 0));
-				str_copy(m->settings_org, sizeof m->settings_org, c->actor.org_id);
+				svc_copy(c, m->settings, sizeof m->settings, db_text(r, 0));
+				STR_COPY(m->settings_org, c->actor.org_id);
 			}
 		}
 		if ((rc = db_res_close(r)) != DB_OK)

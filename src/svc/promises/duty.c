@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/limits.h"
 #include "base/tz.h"
 #include "base/util.h"
 #include "svc/ledger/case.h"
@@ -31,8 +32,9 @@ const char *words_time_in(int64_t ms, const char *tzname, char *buf, size_t size
 	strftime(when, sizeof when, "%a %-d %b %Y %H:%M", &tm);
 	if (z) {
 		const char *city = strrchr(tzname, '/');
-		char place[64];
-		str_copy(place, sizeof place, city ? city + 1 : tzname);
+		char place[FL_MAX_SHORT + 1]; /* zone names are capped at FL_MAX_SHORT on input */
+		if (str_copy(place, sizeof place, city ? city + 1 : tzname))
+			place[0] = '\0'; /* then say the time without the city */
 		for (char *p = place; *p; p++)
 			if (*p == '_')
 				*p = ' ';

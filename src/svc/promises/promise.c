@@ -82,9 +82,9 @@ static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 			 "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(s->id, sizeof s->id, db_text(r, 0));
-	str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
-	str_copy(s->status, sizeof s->status, db_text(r, 2));
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
 	s->due_at = db_int(r, 3);
 	db_res_discard(r);
 	return 0;
@@ -136,7 +136,7 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (in_str(in, "deliver_team") && org_team_ref(c, in_str(in, "deliver_team"), "deliver_team", dt))
 		return -1;
 	if (!*dp && !*dt)
-		str_copy(dt, sizeof dt, row.team_id);
+		STR_COPY(dt, row.team_id);
 	if (in_str(in, "policy")) {
 		if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
 			return -1;
@@ -242,9 +242,9 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	json_t *copy = json_pack("{s:s,s:s,s:s,s:s}", "what", in_str(in, "what") ? in_str(in, "what") : db_text(r, 0), "channel",
 				 db_text(r, 1), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"));
 	char dp[ID_SIZE], dt[ID_SIZE], pol[ID_SIZE];
-	str_copy(dp, sizeof dp, db_text(r, 2));
-	str_copy(dt, sizeof dt, db_text(r, 3));
-	str_copy(pol, sizeof pol, db_text(r, 4));
+	svc_copy(c, dp, sizeof dp, db_text(r, 2));
+	svc_copy(c, dt, sizeof dt, db_text(r, 3));
+	svc_copy(c, pol, sizeof pol, db_text(r, 4));
 	db_res_discard(r);
 	rc = insert_promise(c, s.case_id, copy, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol ? pol : NULL, s.id, id);
 	json_decref(copy);
@@ -360,12 +360,12 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 			 "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id WHERE p.org_id = ? AND p.id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id))))
 		return -1;
-	str_copy(case_id, sizeof case_id, db_text(r, 0));
+	svc_copy(c, case_id, sizeof case_id, db_text(r, 0));
 	due = db_int(r, 1);
-	str_copy(pol, sizeof pol, db_text(r, 2));
-	str_copy(pol_name, sizeof pol_name, db_text(r, 3));
-	str_copy(what, sizeof what, db_text(r, 4));
-	str_copy(owner, sizeof owner, db_text(r, 5));
+	svc_copy(c, pol, sizeof pol, db_text(r, 2));
+	svc_copy(c, pol_name, sizeof pol_name, db_text(r, 3));
+	svc_copy(c, what, sizeof what, db_text(r, 4));
+	svc_copy(c, owner, sizeof owner, db_text(r, 5));
 	db_res_discard(r);
 
 	if ((rc = db_query(c->db,
@@ -389,19 +389,19 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 			cap *= 2;
 		}
 		struct loaded_req *q = &lr[n++];
-		str_copy(q->id, sizeof q->id, db_text(r, 0));
-		str_copy(q->what, sizeof q->what, db_text(r, 1));
-		str_copy(q->person, sizeof q->person, db_text(r, 2));
-		str_copy(q->name, sizeof q->name, db_text(r, 3));
-		str_copy(q->team, sizeof q->team, db_text(r, 4));
-		str_copy(q->team_name, sizeof q->team_name, db_text(r, 5));
-		str_copy(q->role, sizeof q->role, db_text(r, 6));
-		str_copy(q->status, sizeof q->status, db_text(r, 7));
+		svc_copy(c, q->id, sizeof q->id, db_text(r, 0));
+		svc_copy(c, q->what, sizeof q->what, db_text(r, 1));
+		svc_copy(c, q->person, sizeof q->person, db_text(r, 2));
+		svc_copy(c, q->name, sizeof q->name, db_text(r, 3));
+		svc_copy(c, q->team, sizeof q->team, db_text(r, 4));
+		svc_copy(c, q->team_name, sizeof q->team_name, db_text(r, 5));
+		svc_copy(c, q->role, sizeof q->role, db_text(r, 6));
+		svc_copy(c, q->status, sizeof q->status, db_text(r, 7));
 		q->due_at = db_int(r, 8);
 		q->done_at = db_is_null(r, 9) ? 0 : db_int(r, 9);
 		q->decided_at = db_is_null(r, 10) ? 0 : db_int(r, 10);
-		str_copy(q->policy, sizeof q->policy, db_text(r, 11));
-		str_copy(q->policy_name, sizeof q->policy_name, db_text(r, 12));
+		svc_copy(c, q->policy, sizeof q->policy, db_text(r, 11));
+		svc_copy(c, q->policy_name, sizeof q->policy_name, db_text(r, 12));
 	}
 	if ((rc = db_res_close(r)) != DB_OK) {
 		free(lr);

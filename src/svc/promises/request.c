@@ -84,13 +84,13 @@ static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 			 "WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	str_copy(s->id, sizeof s->id, db_text(r, 0));
-	str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
-	str_copy(s->status, sizeof s->status, db_text(r, 2));
-	str_copy(s->person, sizeof s->person, db_text(r, 3));
-	str_copy(s->team, sizeof s->team, db_text(r, 4));
-	str_copy(s->asked_by, sizeof s->asked_by, db_text(r, 5));
-	str_copy(s->what, sizeof s->what, db_text(r, 6));
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
+	svc_copy(c, s->person, sizeof s->person, db_text(r, 3));
+	svc_copy(c, s->team, sizeof s->team, db_text(r, 4));
+	svc_copy(c, s->asked_by, sizeof s->asked_by, db_text(r, 5));
+	svc_copy(c, s->what, sizeof s->what, db_text(r, 6));
 	s->due_at = db_int(r, 7);
 	s->created_at = db_int(r, 8);
 	db_res_discard(r);
@@ -546,7 +546,7 @@ static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID
 		if (svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
 			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->person)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(out, ID_SIZE, db_text(r, 0));
+				svc_copy(c, out, ID_SIZE, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
 				svc_db_err(c, rc);
 		}
@@ -555,14 +555,14 @@ static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID
 			     "ORDER BY CASE role WHEN 'supervisor' THEN 0 ELSE 1 END, id LIMIT 1",
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->team)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(out, ID_SIZE, db_text(r, 0));
+			svc_copy(c, out, ID_SIZE, db_text(r, 0));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
 	}
 	if (!*out) {
 		char *contact = setting_str(c, "request.escalation_contact");
 		if (contact)
-			str_copy(out, ID_SIZE, contact);
+			svc_copy(c, out, ID_SIZE, contact);
 		free(contact);
 	}
 }

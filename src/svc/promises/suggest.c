@@ -48,14 +48,14 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
-		str_copy(tz, sizeof tz, db_text(r, 0));
+		svc_copy(c, tz, sizeof tz, db_text(r, 0));
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 	if ((rc = db_query(c->db, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
-		str_copy(f->customer, sizeof f->customer, db_text(r, 0));
+		svc_copy(c, f->customer, sizeof f->customer, db_text(r, 0));
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 	/* a pending promise (soonest first), else the latest broken one */
@@ -66,8 +66,8 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		str_copy(promise_id, sizeof promise_id, db_text(r, 0));
-		str_copy(f->promise, sizeof f->promise, db_text(r, 1));
+		svc_copy(c, promise_id, sizeof promise_id, db_text(r, 0));
+		svc_copy(c, f->promise, sizeof f->promise, db_text(r, 1));
 		words_time_in(db_int(r, 2), tz, f->promise_due, sizeof f->promise_due);
 		f->sit.has_promise = 1;
 		f->sit.promise_broken = strcmp(db_text(r, 3), "broken") == 0;
@@ -91,25 +91,25 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
 		f->sit.waiting = 1;
-		str_copy(f->waiting_for, sizeof f->waiting_for, db_text(r, 1));
+		svc_copy(c, f->waiting_for, sizeof f->waiting_for, db_text(r, 1));
 		/* a team or a role, never a colleague's name */
 		if (*db_text(r, 7))
 			snprintf(f->waiting_on, sizeof f->waiting_on, "our %s team", db_text(r, 7));
 		else
-			str_copy(f->waiting_on, sizeof f->waiting_on, "a colleague");
+			STR_COPY(f->waiting_on, "a colleague");
 		if (strcmp(db_text(r, 2), "deferred") == 0) {
 			f->sit.deferred = 1;
 			words_time_in(db_int(r, 3), tz, f->new_time, sizeof f->new_time);
 		}
 		if (*db_text(r, 8) && db_int(r, 11) > 0) {
 			f->sit.policy = 1;
-			str_copy(f->policy, sizeof f->policy, db_text(r, 8));
+			svc_copy(c, f->policy, sizeof f->policy, db_text(r, 8));
 		}
 		/* the senior person responsible: a leader holding the request, or the leader owning the policy */
 		if (strcmp(db_text(r, 5), "leader") == 0)
-			str_copy(f->senior, sizeof f->senior, db_text(r, 6));
+			svc_copy(c, f->senior, sizeof f->senior, db_text(r, 6));
 		else if (f->sit.policy && strcmp(db_text(r, 9), "leader") == 0)
-			str_copy(f->senior, sizeof f->senior, db_text(r, 10));
+			svc_copy(c, f->senior, sizeof f->senior, db_text(r, 10));
 		f->sit.senior = *f->senior != '\0';
 	}
 	if ((rc = db_res_close(r)) != DB_OK)

@@ -84,7 +84,7 @@ static json_t *policy_names(svc_ctx *c, const char *label)
 	int rc;
 	json_t *a = json_array();
 	char buf[2 * ID_SIZE + 2];
-	str_copy(buf, sizeof buf, label);
+	svc_copy(c, buf, sizeof buf, label);
 	char *save = buf;
 	for (char *tok = buf; tok; tok = save) {
 		char *plus = strchr(tok, '+');
