@@ -193,11 +193,9 @@ static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			   &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, note_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, note_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -256,11 +254,9 @@ static int lh_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, hold_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, hold_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;

@@ -210,11 +210,9 @@ static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			   &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, issue_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, issue_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;

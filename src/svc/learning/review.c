@@ -291,11 +291,9 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, review_brief_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, review_brief_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -549,11 +547,9 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			   &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, action_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, action_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;

@@ -169,11 +169,9 @@ static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, promise_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, promise_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -553,11 +551,9 @@ int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, promise_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, promise_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	json_object_set_new(view, "promises", items);
 	return 0;

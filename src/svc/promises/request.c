@@ -391,11 +391,9 @@ static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, request_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, request_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -409,11 +407,9 @@ int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, request_row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, items, request_row)) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	json_object_set_new(view, "requests", items);
 	return 0;
