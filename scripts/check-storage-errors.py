@@ -24,7 +24,8 @@ for d, _, names in os.walk(root):
                 kind += 1
                 print(f'{path}:{i + 1}: kind: {t.strip()}')
             m = re.search(r'db_next\(\*?(\w+)\)', t)
-            if not m or re.search(r'\brc = db_next|\(rc = db_next', t):
+            # kept whole in a variable (rc = db_next(r); found = db_next(r), ...) and checked by the caller
+            if not m or re.search(r'\b\w+ = db_next\(\*?\w+\)\s*[,;)]', t):
                 continue
             var = m.group(1)
             ok = False

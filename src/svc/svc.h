@@ -75,6 +75,8 @@ enum route_flags {
 	R_OWN_TX = 1 << 5,    /* the service opens and commits its own transactions */
 	R_PORTAL = 1 << 6,    /* customer portal: needs a customer session (never a staff one); with
 				 R_SESSION / R_LOGOUT the HTTP layer sets / clears the portal cookie */
+	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path):
+				 an Idempotency-Key replay answers without them, and they are never stored */
 };
 
 struct route {
@@ -98,6 +100,10 @@ const struct route *const *svc_route_tables(void);
 /* Append an event for the current actor. Returns 0 or -1 (err set). */
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
 	      json_t *data_new);
+/* The same, recorded as done by actor_id: "system" for what must name nobody (an anonymous survey
+ * answer). */
+int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
+		 const char *case_id, json_t *data_new);
 /* Map a storage error code (db_query, db_exec, db_res_close ...) to err and return -1:
  * DB_CONSTRAINT -> ERR_CONFLICT "conflict", DB_RETRY -> ERR_UNAVAILABLE "busy" (the HTTP layer runs
  * the transaction again, then answers 503), DB_UNAVAILABLE -> ERR_UNAVAILABLE "database_unavailable", anything else -> ERR_INTERNAL "storage_error".
@@ -151,6 +157,10 @@ int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, cons
  * with the storage error's kind (a keeps the rows appended so far; it stays the caller's). */
 int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row);
 
+/* The person's managers, nearest first, into chain (at most max); returns how many.  A storage
+ * error ends the chain early.  Reporting lines are at most PERSON_MAX_DEPTH deep. */
+#define PERSON_MAX_DEPTH 64
+size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max);
 /* The person's level: how many managers stand above them (0 = top of the reporting line). */
 int person_depth(svc_ctx *c, const char *person_id);
 

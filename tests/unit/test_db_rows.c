@@ -171,7 +171,7 @@ TEST(load_one_keeps_the_storage_error_kind)
 	c = ctx(d);
 	CHECK(svc_load_one(&c, "thing_not_found", "id", "no such thing", &r, "INSERT INTO t VALUES (7, 'x') RETURNING id",
 			   DB_NOARGS) == -1);
-	CHECK(c.err.kind == ERR_UNAVAILABLE);
+	CHECK(c.err.kind == ERR_BUSY);
 	CHECK_STR(c.err.code, "busy");
 	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(h);

@@ -1,7 +1,7 @@
 /* The customer portal: single-use, expiring sign-in links made by staff; customer sessions kept
  * apart from staff sessions (own table, own cookie limited to /api/v1/portal); a customer sees
- * only their own cases and only what is addressed to them (customer-visible notes, outbound
- * touchpoints, their own replies) and can reply, which becomes an inbound touchpoint (channel
+ * only their own cases and only text written for them (customer-visible notes and touchpoints,
+ * their own replies; never staff wording such as contact summaries) and can reply, which becomes an inbound touchpoint (channel
  * "portal") on the case. */
 #include <string.h>
 
@@ -42,6 +42,8 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
 		c->actor.authenticated = 0;
 	}
 	db_res_discard(r);
+	if (rc < 0) /* a read error is not "no such session" */
+		return svc_db_err(c, rc);
 	if (rc != 1)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_session_invalid", NULL,
 			       "open the sign-in link you were sent again (this session has ended)");
@@ -186,22 +188,23 @@ static json_t *first_name(const char *name)
 	return json_stringn(name ? name : "", n);
 }
 
-/* Everything addressed to the customer on one case, oldest first. */
+/* Everything written for the customer on one case, oldest first (column 5: "inbound" when the
+ * customer wrote it). */
 static json_t *updates_of(svc_ctx *c, const char *case_id)
 {
 	int rc;
 	db_res *r;
 	json_t *a = json_array();
 	if (!svc_query(c,
-		       "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
-		       "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
-		       "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
-		       "UNION ALL "
-		       "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, t.direction, t.channel FROM touchpoints t "
-		       "LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
-		       "WHERE t.org_id = ? AND t.case_id = ? AND (t.direction = 'outbound' OR t.channel = 'portal') "
-		       "ORDER BY 4, 2",
-		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
+		     "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
+		     "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
+		     "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
+		     "UNION ALL "
+		     "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, CASE WHEN t.person_id IS NULL THEN 'inbound' ELSE 'outbound' END, "
+		     "t.channel FROM touchpoints t LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
+		     "WHERE t.org_id = ? AND t.case_id = ? AND t.customer_visible = 1 "
+		     "ORDER BY 4, 2",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return a;
 	while (db_next(r) == 1) {
 		int from_customer = strcmp(db_text(r, 5), "inbound") == 0;
@@ -295,9 +298,9 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	const char *body = in_str(in, "body");
 	id_new(id, "tp", c->now);
 	int rc = db_exec(c->db,
-			 "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) "
-			 "VALUES (?,?,?,'portal','inbound',NULL,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(body), DB_INT(c->now)), NULL);
+		     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at, customer_visible) "
+		     "VALUES (?,?,?,'portal','inbound',NULL,?,?,1)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(body), DB_INT(c->now)), NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "touchpoint.added", "touchpoint", id, p[0],
@@ -327,7 +330,7 @@ static const struct in_field REPLY[] = {
 const struct route portal_routes[] = {
 	{"POST", "/api/v1/customers/{id}/portal-link", link_create, LINK, 201,
 	 "Make a single-use, expiring portal sign-in link for a customer (shown to you; logged)", "PortalLink",
-	 "customer portal-link", 0},
+	 "customer portal-link", R_SECRET},
 	{"POST", "/api/v1/portal/redeem", redeem, REDEEM, 200,
 	 "Customer portal: open a sign-in link (single use) and get a customer session", "PortalSession", NULL,
 	 R_PUBLIC | R_PORTAL | R_SESSION},
