@@ -12,8 +12,9 @@ int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field
 	err->kind = kind;
 	if (str_copy(err->code, sizeof err->code, code))
 		fl_die("error code longer than %zu bytes: %s", sizeof err->code - 1, code); /* codes are constants */
-	if (str_copy(err->field, sizeof err->field, field ? field : ""))
-		memcpy(err->field + sizeof err->field - 4, "...", 4); /* an unknown field's long name, shown cut */
+	if (str_copy(err->field, sizeof err->field, field ? field : "") != 0) {
+		/* an unknown field's long name (from input) is shown cut on a character boundary */
+	}
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
