@@ -6,7 +6,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
-INC     := -Isrc -Ibuild/gen
+INC     := -Isrc -Ibuild/gen -include base/banned.h
 
 SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/svc/*/*.c src/mail/*.c src/http/*.c src/cli/*.c)
 MAIN    := src/main.c

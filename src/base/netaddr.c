@@ -70,7 +70,7 @@ static const char *next_token(const char *p, char *tok, size_t size)
 	if (!*p)
 		return NULL;
 	size_t len = strcspn(p, ", \t");
-	str_copy(tok, size, "");
+	tok[0] = '\0';
 	if (len < size) {
 		memcpy(tok, p, len);
 		tok[len] = '\0';
@@ -126,7 +126,8 @@ void netaddr_client(const char *peer, const char *xff, const char *trusted, char
 {
 	struct addr x;
 	char tok[ADDR_TEXT];
-	str_copy(out, n, peer);
+	if (str_copy(out, n, peer) != 0) /* a peer address always fits ADDR_TEXT; never trust a cut one */
+		out[0] = '\0';
 	if (!xff || !trusted_has(trusted, peer))
 		return;
 	size_t end = strlen(xff);
@@ -134,7 +135,8 @@ void netaddr_client(const char *peer, const char *xff, const char *trusted, char
 		size_t start = entry_before(xff, end, tok, sizeof tok);
 		if (addr_parse(tok, &x))
 			return;
-		str_copy(out, n, tok);
+		if (str_copy(out, n, tok) != 0) /* tok was parsed as an address: it fits */
+			return;
 		if (!trusted_has(trusted, tok))
 			return;
 		end = start > 0 ? start - 1 : 0;

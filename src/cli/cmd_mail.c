@@ -59,8 +59,9 @@ static int ingest_once(svc_ctx *c, const char *mailbox_ref, const struct mail_ga
 	if (db_begin(c->db, 1) != DB_OK)
 		return DB_RETRY;
 	int rc = mailbox_find(c, mailbox_ref, &mb) || mail_ingest(c, &mb, gi, out) ? -1 : 0;
-	if (rc == 0 && db_commit(c->db) != DB_OK)
-		rc = svc_db_err(c, DB_ERROR);
+	int crc = rc == 0 ? db_commit(c->db) : DB_OK;
+	if (crc != DB_OK)
+		rc = svc_db_err(c, crc);
 	if (rc) {
 		db_rollback(c->db);
 		json_decref(*out);

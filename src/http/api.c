@@ -20,7 +20,8 @@ static const char RENDER_FAILED[] =
 
 static void set_type(struct http_answer *ans, const char *type)
 {
-	str_copy(ans->content_type, sizeof ans->content_type, type);
+	if (str_copy(ans->content_type, sizeof ans->content_type, type))
+		fl_die("content type longer than %zu bytes: %s", sizeof ans->content_type - 1, type); /* constants */
 }
 
 void http_answer_json(struct http_answer *ans, int status, json_t *body)
@@ -133,7 +134,7 @@ static int authenticate(const struct http_request *rq, const struct route *rt, s
 	if ((portal ? portal_resolve : auth_resolve)(c, tok, session_id, csrf))
 		return -1;
 	c->session_id = session_id;
-	str_copy(who, ID_SIZE, portal ? c->portal_customer : c->actor.person_id);
+	svc_copy(c, who, ID_SIZE, portal ? c->portal_customer : c->actor.person_id);
 	return csrf_check(rq, from_cookie, csrf, &c->err);
 }
 
@@ -233,7 +234,10 @@ static void session_change(const struct http_app *app, const struct route *rt, c
 	int portal = (rt->flags & R_PORTAL) != 0;
 	if ((rt->flags & R_SESSION) && !k->replay) {
 		ans->set_cookie = session_cookie(app, portal, json_string_value(json_object_get(k->out, "token")));
-		str_copy(ans->person, sizeof ans->person, portal ? k->c->portal_customer : k->c->actor.person_id);
+		if (portal)
+			STR_COPY(ans->person, k->c->portal_customer);
+		else
+			STR_COPY(ans->person, k->c->actor.person_id);
 	} else if (rt->flags & R_LOGOUT) {
 		ans->set_cookie = session_cookie(app, portal, NULL);
 	}

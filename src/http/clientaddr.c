@@ -57,7 +57,8 @@ void http_client_addr(struct MHD_Connection *con, const char *trusted, char *out
 	else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, peer, sizeof peer);
 	if (!*peer || !trusted) {
-		str_copy(out, n, peer);
+		if (str_copy(out, n, peer) != 0) /* an address fits; a cut one is no address */
+			out[0] = '\0';
 		return;
 	}
 	struct joined j = {.len = 0};

@@ -159,7 +159,8 @@ json_t *openapi_document(int include_test_routes)
 			if ((r->flags & R_CLI_ONLY) || ((r->flags & R_TEST_ONLY) && !include_test_routes))
 				continue;
 			char oapath[256];
-			str_copy(oapath, sizeof oapath, r->pattern);
+			if (str_copy(oapath, sizeof oapath, r->pattern))
+				fl_die("route pattern longer than %zu bytes: %s", sizeof oapath - 1, r->pattern);
 			json_t *item = json_object_get(paths, oapath);
 			if (!item) {
 				item = json_object();

@@ -230,7 +230,7 @@ static enum MHD_Result send_response(struct server *s, struct MHD_Connection *co
 static enum MHD_Result send_answer(struct server *s, struct MHD_Connection *con, struct req *q, struct http_answer *a,
 				   int close)
 {
-	str_copy(q->person, sizeof q->person, a->person);
+	STR_COPY(q->person, a->person);
 	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a), a->status, close);
 	http_answer_release(a);
 	return ret;

@@ -25,24 +25,23 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc < 0) { /* a read error is not "no such session" */
-		db_res_free(r);
+		db_res_discard(r);
 		return svc_db_err(c, rc);
 	}
-	if (rc == 1 && db_int(r, 8)) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(session_id, ID_SIZE, db_text(r, 1));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
-		str_copy(csrf, TOKEN_SIZE, db_text(r, 3));
+	int found = rc == 1 && db_int(r, 8);
+	if (found) {
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, session_id, ID_SIZE, db_text(r, 1));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
+		svc_copy(c, csrf, TOKEN_SIZE, db_text(r, 3));
 		role_parse(db_text(r, 5), &c->actor.role);
-		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
-		str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 7));
+		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
+		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
-		rc = 1;
-	} else {
-		rc = 0;
 	}
-	db_res_free(r);
-	if (!rc)
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (!found)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "sign in first (session expired or token invalid)");
 	return 0;
 }
@@ -102,16 +101,20 @@ static int signin_account(svc_ctx *c, const char *slug, const char *email, char 
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(org_id, ID_SIZE, db_text(r, 0));
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
-		str_copy(hash, PASSWORD_HASH_SIZE, db_text(r, 2));
+		svc_copy(c, org_id, ID_SIZE, db_text(r, 0));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+		svc_copy(c, hash, PASSWORD_HASH_SIZE, db_text(r, 2));
 		*active = (int)db_int(r, 3);
 		role_parse(db_text(r, 4), &c->actor.role);
-		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
+		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
 	}
-	db_res_free(r);
-	return rc < 0 ? svc_db_err(c, DB_ERROR) : 0;
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
+	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
 /* Run fn(c, arg) in a write transaction of its own, retried while the database is busy: for
@@ -205,9 +208,12 @@ int auth_tick(svc_ctx *c, json_t *summary)
 
 static int logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (c->session_id && db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
-				     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int rc = DB_OK;
+	if (c->session_id)
+		rc = db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (c->session_id && svc_event(c, "auth.signed_out", "session", c->session_id, NULL, NULL))
 		return -1;
 	*out = json_pack("{s:b}", "signed_out", 1);
@@ -216,20 +222,22 @@ static int logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	json_t *o = svc_person_brief(c, c->actor.person_id);
 	db_res *r;
 	if (json_is_object(o) && c->session_id &&
-	    db_query(c->db, "SELECT csrf FROM sessions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
+	    svc_query(c, "SELECT csrf FROM sessions WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r)) {
 		if (db_next(r) == 1 && *db_text(r, 0))
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
-	if (json_is_object(o) &&
-	    db_query(c->db, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (json_is_object(o) && svc_query(c, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s,s:s,s:s}", "id", c->actor.org_id, "slug", db_text(r, 0), "name", db_text(r, 1)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	*out = o;
 	return 0;
@@ -256,13 +264,12 @@ static int current_password_ok(svc_ctx *c, const char *password)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if ((rc = db_next(r)) == 1) {
-		str_copy(slug, sizeof slug, db_text(r, 0));
-		str_copy(email, sizeof email, db_text(r, 1));
-		str_copy(hash, sizeof hash, db_text(r, 2));
+		svc_copy(c, slug, sizeof slug, db_text(r, 0));
+		svc_copy(c, email, sizeof email, db_text(r, 1));
+		svc_copy(c, hash, sizeof hash, db_text(r, 2));
 	}
-	db_res_free(r);
-	if (rc < 0)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	throttle_init(&t, c->actor.org_id, slug, email, c->client_ip);
 	if (throttle_check(c, &t) || auth_password_ok(c, hash, password, &ok))
 		return -1;
@@ -336,7 +343,7 @@ static int token_create(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 /* Whose tokens: the actor's, or (PERM_REVOKE_ANY_TOKEN: admins) the person named by in["person"]. */
 static int token_owner(svc_ctx *c, json_t *in, char id[ID_SIZE])
 {
-	str_copy(id, ID_SIZE, c->actor.person_id);
+	svc_copy(c, id, ID_SIZE, c->actor.person_id);
 	if (!in_str(in, "person"))
 		return 0;
 	if (svc_person_ref(c, in_str(in, "person"), "person", id))
@@ -363,10 +370,9 @@ static int token_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 						       "person_id", owner, "created_at", svc_col_time(r, 2), "expires_at",
 						       svc_col_time(r, 3), "revoked_at", svc_col_time(r, 4), "active", active));
 	}
-	db_res_free(r);
-	if (rc < 0) {
+	if (svc_close(c, r)) {
 		json_decref(items);
-		return svc_db_err(c, DB_ERROR);
+		return -1;
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;

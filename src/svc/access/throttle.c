@@ -19,7 +19,8 @@ static const struct ratelimit_rule RULES[3] = {
 void throttle_init(struct throttle *t, const char *org_id, const char *slug, const char *email, const char *ip)
 {
 	char *k = xasprintf("account|%s|%s", slug, email);
-	str_copy(t->org_id, sizeof t->org_id, org_id);
+	if (str_copy(t->org_id, sizeof t->org_id, org_id) != 0) /* an org id fits ID_SIZE; a cut one counts nowhere */
+		t->org_id[0] = '\0';
 	token_hash(k, t->keys[ACCOUNT]);
 	free(k);
 	t->n = 1;

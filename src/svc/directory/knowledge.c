@@ -59,24 +59,26 @@ static int fts_sync(svc_ctx *c, const char *id, const char *title, const char *b
 
 static int article_view(svc_ctx *c, const char *id, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, title, body, tags, version, author_id, created_at, updated_at FROM articles "
-			    "WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (svc_load_one(c, "article_not_found", "id", "no such article", &r,
+			 "SELECT id, title, body, tags, version, author_id, created_at, updated_at FROM articles "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
 	json_t *o = NULL;
-	if (db_next(r) == 1) {
-		json_t *tags = json_loads(db_text(r, 3), 0, NULL);
-		o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "body", db_text(r, 2),
-			      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
-			      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
-	}
-	db_res_free(r);
-	if (!o)
-		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
+	json_t *tags = json_loads(db_text(r, 3), 0, NULL);
+	o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "body", db_text(r, 2),
+		      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
+		      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
+	db_res_discard(r);
 	int64_t links = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
+	rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
+	if (rc != DB_OK) {
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(o, "linked_cases", json_integer(links));
 	*out = o;
 	return 0;
@@ -121,27 +123,25 @@ static int art_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 static int art_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	char *title = NULL, *body = NULL, *tags = NULL, *words = NULL;
 	int64_t version = 0;
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "an edit needs a person");
-	if (db_query(c->db, "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (db_next(r) == 1) {
-		title = xstrdup(in_str(in, "title") ? in_str(in, "title") : db_text(r, 0));
-		body = xstrdup(in_str(in, "body") ? in_str(in, "body") : db_text(r, 1));
-		version = db_int(r, 3);
-		if (!json_object_get(in, "tags")) {
-			json_t *old = json_loads(db_text(r, 2), 0, NULL);
-			json_object_set_new(in, "tags", old ? old : json_array());
-		}
+	if (svc_load_one(c, "article_not_found", "id", "no such article", &r,
+			 "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	title = xstrdup(in_str(in, "title") ? in_str(in, "title") : db_text(r, 0));
+	body = xstrdup(in_str(in, "body") ? in_str(in, "body") : db_text(r, 1));
+	version = db_int(r, 3);
+	if (!json_object_get(in, "tags")) {
+		json_t *old = json_loads(db_text(r, 2), 0, NULL);
+		json_object_set_new(in, "tags", old ? old : json_array());
 	}
-	db_res_free(r);
-	if (!title)
-		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
-	int rc = tags_of(c, json_object_get(in, "tags"), &tags, &words);
+	db_res_discard(r);
+	rc = tags_of(c, json_object_get(in, "tags"), &tags, &words);
 	if (rc == 0) {
 		int64_t n = 0;
 		/* the version guard makes a concurrent edit lose cleanly */
@@ -172,10 +172,12 @@ static int art_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out) 
 
 static int art_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, title, tags, version, updated_at FROM articles WHERE org_id = ? ORDER BY title LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, title, tags, version, updated_at FROM articles WHERE org_id = ? ORDER BY title LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	const char *tag = in_str(in, "tag");
 	while (db_next(r) == 1) {
@@ -191,23 +193,27 @@ static int art_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		else
 			json_decref(tags);
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	json_t *a;
 	if (article_view(c, p[0], &a))
 		return -1;
 	json_decref(a);
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT version, title, body, tags, changed_by, created_at FROM article_revisions WHERE org_id = ? AND article_id = ? "
-		     "ORDER BY version DESC",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT version, title, body, tags, changed_by, created_at FROM article_revisions WHERE org_id = ? AND article_id = ? "
+			   "ORDER BY version DESC",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1) {
 		json_t *tags = json_loads(db_text(r, 3), 0, NULL);
@@ -215,7 +221,10 @@ static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **
 						       db_text(r, 1), "body", db_text(r, 2), "tags", tags ? tags : json_array(),
 						       "by", svc_person_brief(c, db_text(r, 4)), "at", svc_col_time(r, 5)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:s,s:o}", "article_id", p[0], "items", items);
 	return 0;
 }
@@ -234,13 +243,21 @@ static int query_terms(const char *q, char terms[MAX_TERMS][64])
 		} else if (!word && len) {
 			cur[len] = '\0';
 			if (n < MAX_TERMS)
-				str_copy(terms[n++], 64, cur);
+				STR_COPY(terms[n++], cur);
 			len = 0;
 		}
 		if (!ch)
 			break;
 	}
 	return n;
+}
+
+/* kb_search's error path: drop the half-filled *items. */
+static int search_fail(svc_ctx *c, int rc, json_t **items)
+{
+	json_decref(*items);
+	*items = NULL;
+	return svc_db_err(c, rc);
 }
 
 int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
@@ -268,12 +285,13 @@ int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
 			      DB_ARGS(DB_TXT(match), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
 		free(match);
 		if (rc != DB_OK)
-			return svc_db_err(c, rc);
+			return search_fail(c, rc, items);
 		while (db_next(r) == 1)
 			json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1),
 								"tags", db_text(r, 2), "snippet", db_text(r, 3), "rank",
 								-strtod(db_text(r, 4), NULL)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			return search_fail(c, rc, items);
 		return 0;
 	}
 	/* PostgreSQL: the generated tsvector column (migrations/pg/0007) with ts_rank; the terms are
@@ -291,11 +309,12 @@ int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
 		      DB_ARGS(DB_TXT(words), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
 	free(words);
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return search_fail(c, rc, items);
 	while (db_next(r) == 1)
 		json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1), "tags",
 							db_text(r, 2), "snippet", db_text(r, 3), "rank", (double)db_int(r, 4) / 1000000.0));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return search_fail(c, rc, items);
 	return 0;
 }
 
@@ -310,17 +329,19 @@ static int art_search(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 static json_t *case_articles(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *items = json_array();
-	if (db_query(c->db,
-		     "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
-		     "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
+		       "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return items;
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "linked_by",
 						       db_text(r, 2), "at", svc_col_time(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return items;
 }
 

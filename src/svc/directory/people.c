@@ -12,20 +12,16 @@ static const char *const ROLES[] = {"frontline", "support", "supervisor", "leade
 int people_role(svc_ctx *c, const char *person_id, enum role *role, char team_id[ID_SIZE], int *active)
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		role_parse(db_text(r, 0), role);
-		if (team_id)
-			str_copy(team_id, ID_SIZE, db_text(r, 1));
-		if (active)
-			*active = (int)db_int(r, 2);
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", NULL, "no such person");
+	if (svc_load_one(c, "person_not_found", NULL, "no such person", &r,
+			 "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id))))
+		return -1;
+	role_parse(db_text(r, 0), role);
+	if (team_id)
+		svc_copy(c, team_id, ID_SIZE, db_text(r, 1));
+	if (active)
+		*active = (int)db_int(r, 2);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -38,19 +34,21 @@ static int email_ok(const char *e)
 /* Would making manager_id the manager of person_id close a loop in the reporting line? */
 static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_id)
 {
+	int rc;
 	char cur[ID_SIZE];
-	str_copy(cur, sizeof cur, manager_id);
+	svc_copy(c, cur, sizeof cur, manager_id);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		if (strcmp(cur, person_id) == 0)
 			return 1;
 		db_res *r;
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+		if (!svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r))
 			return 1;
 		cur[0] = '\0';
 		if (db_next(r) == 1)
-			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, cur, sizeof cur, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return 0;
 }
@@ -107,22 +105,24 @@ int people_create(svc_ctx *c, json_t *in, json_t **out)
 
 static json_t *people_json(svc_ctx *c, const char *id)
 {
+	int rc;
 	json_t *o = svc_person_brief(c, id);
 	if (!json_is_object(o))
 		return o;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT p.location_id, l.name, p.active, m.name FROM people p "
-		     "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
-		     "LEFT JOIN people m ON m.org_id = p.org_id AND m.id = p.manager_id WHERE p.org_id = ? AND p.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (svc_query(c,
+		      "SELECT p.location_id, l.name, p.active, m.name FROM people p "
+		      "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
+		      "LEFT JOIN people m ON m.org_id = p.org_id AND m.id = p.manager_id WHERE p.org_id = ? AND p.id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		if (db_next(r) == 1) {
 			json_object_set_new(o, "location_id", svc_col_str(r, 0));
 			json_object_set_new(o, "location", svc_col_str(r, 1));
 			json_object_set_new(o, "active", json_boolean(db_int(r, 2)));
 			json_object_set_new(o, "manager", svc_col_str(r, 3));
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	json_object_set_new(o, "level", json_integer(person_depth(c, id)));
 	return o;
@@ -153,7 +153,10 @@ static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
 	json_t *items = json_array();
 	size_t i;
 	json_t *v;
@@ -202,9 +205,8 @@ static int admin_left(svc_ctx *c)
 		return svc_db_err(c, rc);
 	while ((rc = db_next(r)) == 1)
 		found |= role_parse(db_text(r, 0), &role) == 0 && role_may(role, PERM_MANAGE_PEOPLE);
-	db_res_free(r);
-	if (rc < 0)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (!found)
 		return err_set(&c->err, ERR_CONFLICT, "last_admin", NULL,
 			       "this is the organization's last active admin: make someone else an admin first");

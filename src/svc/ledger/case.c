@@ -32,15 +32,15 @@ int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(out->id, sizeof out->id, db_text(r, 0));
-		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 1));
+		svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
+		svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 1));
 		out->open = strcmp(db_text(r, 2), "open") == 0;
-		str_copy(out->customer_id, sizeof out->customer_id, db_text(r, 3));
-		str_copy(out->team_id, sizeof out->team_id, db_text(r, 4));
+		svc_copy(c, out->customer_id, sizeof out->customer_id, db_text(r, 3));
+		svc_copy(c, out->team_id, sizeof out->team_id, db_text(r, 4));
 		out->number = db_int(r, 5);
 		out->pending_offers = (int)db_int(r, 6);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	if (rc == 0)
@@ -138,6 +138,7 @@ int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE])
 
 static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char cust[ID_SIZE], case_id[ID_SIZE], loc[ID_SIZE] = "";
 	const char *cid = in_str(in, "customer_id");
 	if (cid) {
@@ -146,7 +147,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_decref(cj);
 		if (!ok)
 			return err_set(&c->err, ERR_NOT_FOUND, "customer_not_found", "customer_id", "no such customer");
-		str_copy(cust, sizeof cust, cid);
+		svc_copy(c, cust, sizeof cust, cid);
 	} else {
 		if (!in_str(in, "customer_name"))
 			return err_set(&c->err, ERR_INVALID, "required", "customer_name",
@@ -159,11 +160,12 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (!*loc) {
 		db_res *r;
-		if (db_query(c->db, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(loc, sizeof loc, db_text(r, 0));
-			db_res_free(r);
+				svc_copy(c, loc, sizeof loc, db_text(r, 0));
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 	}
 	if (!role_may(c->actor.role, PERM_AUTHOR))
@@ -172,7 +174,6 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	struct case_new cn = {cust, in_str(in, "subject"), channel, c->actor.person_id, c->actor.team_id, c->actor.person_id, loc};
 	if (case_insert(c, &cn, case_id))
 		return -1;
-	int rc;
 	if (in_str(in, "summary")) {
 		char tp[ID_SIZE];
 		id_new(tp, "tp", c->now);
@@ -193,13 +194,15 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+	if (!svc_query(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, row(c, r));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -278,7 +281,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char owner[ID_SIZE] = "", team[ID_SIZE] = "";
 	const char *q = in_str(in, "q");
 	if (in_bool(in, "mine", 0))
-		str_copy(owner, sizeof owner, c->actor.person_id);
+		STR_COPY(owner, c->actor.person_id);
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
@@ -333,7 +336,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	while ((rc = db_next(r)) == 1)
 		json_array_append_new(items, case_brief_row_m(c, r, memo));
 	json_decref(memo);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		json_decref(items);
 		return svc_db_err(c, rc);
@@ -458,19 +461,15 @@ static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 	db_res *r;
 	if (!id_valid(id, "off"))
 		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
-	if (db_query(c->db, "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->case_id, sizeof s->case_id, db_text(r, 0));
-		str_copy(s->from, sizeof s->from, db_text(r, 1));
-		str_copy(s->to, sizeof s->to, db_text(r, 2));
-		str_copy(s->status, sizeof s->status, db_text(r, 3));
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
+	if (svc_load_one(c, "offer_not_found", "id", "no such offer", &r,
+			 "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
+	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
+	svc_copy(c, s->to, sizeof s->to, db_text(r, 2));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 3));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -583,15 +582,17 @@ static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, offer_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, offer_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	struct case_row row;
 	struct own_actor a;
 	struct own_case oc;
@@ -605,9 +606,10 @@ static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (own_may_assign(&a, &oc, to, active, &c->err))
 		return -1;
 	/* a direct assignment settles any offer that was waiting */
-	if (db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_exec(c->db,
+			  "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (case_set_owner(c, row.id, row.owner_id, to, "case.assigned",
 			   json_pack("{s:s}", "reason", in_str(in, "reason") ? in_str(in, "reason") : "")))
 		return -1;
@@ -632,10 +634,12 @@ static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			 DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_TXT(in_str(in, "resolution")), DB_TXT(c->actor.org_id),
 				 DB_TXT(row.id)),
 			 NULL);
-	if (rc != DB_OK ||
-	    db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (rc == DB_OK)
+		rc = db_exec(c->db,
+			     "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (svc_event(c, "case.resolved", "case", row.id, row.id,
 		      json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0))))
 		return -1;
@@ -675,14 +679,16 @@ static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 {
+	int rc;
 	db_res *r;
 	owner[0] = '\0';
 	if (db_query(c->db, "SELECT owner_id FROM cases WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)),
 		     &r) != DB_OK)
 		return;
 	if (db_next(r) == 1)
-		str_copy(owner, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
+		svc_copy(c, owner, ID_SIZE, db_text(r, 0));
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 }
 
 static const struct in_field CASE_OPEN[] = {

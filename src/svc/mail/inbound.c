@@ -71,8 +71,12 @@ static int first_id(svc_ctx *c, const char *sql, const db_arg *args, int n, char
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1)
-		str_copy(out, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
+		svc_copy(c, out, ID_SIZE, db_text(r, 0));
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
 	return rc < 0 ? svc_db_err(c, rc) : rc;
 }
 
@@ -95,11 +99,11 @@ static int by_tag(svc_ctx *c, const char *tag, struct found *f)
 	int ok = 0;
 	if (db_next(r) == 1 && strlen(db_text(r, 1)) == MAIL_SECRET_LEN &&
 	    sodium_memcmp(db_text(r, 1), end + 1, MAIL_SECRET_LEN) == 0) {
-		str_copy(f->case_id, sizeof f->case_id, db_text(r, 0));
+		svc_copy(c, f->case_id, sizeof f->case_id, db_text(r, 0));
 		f->reason = "reply_address";
 		ok = 1;
 	}
-	db_res_free(r);
+	svc_close(c, r);
 	return ok;
 }
 
@@ -302,7 +306,11 @@ static int duplicate(svc_ctx *c, const char *message_id, json_t **out)
 	rc = db_next(r);
 	if (rc == 1)
 		*out = json_pack("{s:s,s:s,s:o}", "id", db_text(r, 0), "status", "duplicate", "case_id", svc_col_str(r, 1));
-	db_res_free(r);
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
 	return rc < 0 ? svc_db_err(c, rc) : rc;
 }
 
@@ -318,12 +326,13 @@ static int apply_report(svc_ctx *c, const struct mail_parsed *m, struct found *f
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if ((rc = db_next(r)) == 1) {
-		str_copy(out_id, sizeof out_id, db_text(r, 0));
-		str_copy(f->case_id, sizeof f->case_id, db_text(r, 1));
-		str_copy(status, sizeof status, db_text(r, 2));
-		str_copy(to, sizeof to, db_text(r, 3));
+		svc_copy(c, out_id, sizeof out_id, db_text(r, 0));
+		svc_copy(c, f->case_id, sizeof f->case_id, db_text(r, 1));
+		svc_copy(c, status, sizeof status, db_text(r, 2));
+		svc_copy(c, to, sizeof to, db_text(r, 3));
 	}
-	db_res_free(r);
+	if (svc_close(c, r))
+		return -1;
 	if (rc <= 0)
 		return rc < 0 ? svc_db_err(c, rc) : 0;
 	f->reason = "delivery report";
@@ -468,9 +477,9 @@ static int mi_original(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	if (db_next(r) != 1) {
-		db_res_free(r);
-		return err_set(&c->err, ERR_NOT_FOUND, "mail_not_found", "id", "no such message");
+	if ((rc = db_next(r)) != 1) {
+		db_res_discard(r);
+		return rc < 0 ? svc_db_err(c, rc) : err_set(&c->err, ERR_NOT_FOUND, "mail_not_found", "id", "no such message");
 	}
 	const char *b64 = db_text(r, 4);
 	size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
@@ -481,14 +490,14 @@ static int mi_original(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	*out = json_pack("{s:s,s:o,s:I,s:s,s:s}", "id", db_text(r, 0), "case_id", svc_col_str(r, 1), "size",
 			 (json_int_t)db_int(r, 2), "parse_error", db_text(r, 3), "raw", text);
 	free(text);
-	db_res_free(r);
+	svc_close(c, r);
 	json_t *att = json_array();
 	if (db_query(c->db, "SELECT id, filename, content_type, size FROM mail_attachments WHERE org_id = ? AND mail_id = ? ORDER BY id",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(att, json_pack("{s:s,s:s,s:s,s:I}", "id", db_text(r, 0), "filename", db_text(r, 1),
 							     "content_type", db_text(r, 2), "size", (json_int_t)db_int(r, 3)));
-		db_res_free(r);
+		svc_close(c, r);
 	}
 	json_object_set_new(*out, "attachments", att);
 	return 0;

@@ -21,19 +21,18 @@ static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, st
 	rc = db_next(r);
 	if (rc == 1) {
 		memset(out, 0, sizeof *out);
-		str_copy(out->org_id, sizeof out->org_id, db_text(r, 0));
-		str_copy(out->id, sizeof out->id, db_text(r, 1));
-		str_copy(out->name, sizeof out->name, db_text(r, 2));
-		str_copy(out->address, sizeof out->address, db_text(r, 3));
-		str_copy(out->display_name, sizeof out->display_name, db_text(r, 4));
-		str_copy(out->team_id, sizeof out->team_id, db_text(r, 5));
-		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 6));
-		str_copy(out->location_id, sizeof out->location_id, db_text(r, 7));
-		str_copy(out->org_slug, sizeof out->org_slug, db_text(r, 8));
-		str_copy(out->authserv_id, sizeof out->authserv_id, db_text(r, 9));
+		svc_copy(c, out->org_id, sizeof out->org_id, db_text(r, 0));
+		svc_copy(c, out->id, sizeof out->id, db_text(r, 1));
+		svc_copy(c, out->name, sizeof out->name, db_text(r, 2));
+		svc_copy(c, out->address, sizeof out->address, db_text(r, 3));
+		svc_copy(c, out->display_name, sizeof out->display_name, db_text(r, 4));
+		svc_copy(c, out->team_id, sizeof out->team_id, db_text(r, 5));
+		svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 6));
+		svc_copy(c, out->location_id, sizeof out->location_id, db_text(r, 7));
+		svc_copy(c, out->org_slug, sizeof out->org_slug, db_text(r, 8));
+		svc_copy(c, out->authserv_id, sizeof out->authserv_id, db_text(r, 9));
 	}
-	db_res_free(r);
-	if (rc < 0)
+	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (rc == 0)
 		return err_set(&c->err, ERR_NOT_FOUND, "mailbox_not_found", "mailbox", "no such mailbox");
@@ -132,7 +131,7 @@ static int mb_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	svc_close(c, r);
 	json_t *items = json_array(), *v;
 	size_t i;
 	json_array_foreach(ids, i, v)

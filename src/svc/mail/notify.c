@@ -54,17 +54,18 @@ static int load_facts(svc_ctx *c, const char *case_id, struct ack_facts *a)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(a->customer, sizeof a->customer, db_text(r, 0));
-		str_copy(a->subject, sizeof a->subject, db_text(r, 1));
-		str_copy(a->owner, sizeof a->owner, db_text(r, 2));
-		str_copy(a->team, sizeof a->team, *db_text(r, 3) ? db_text(r, 3) : "our team");
-		str_copy(a->org, sizeof a->org, db_text(r, 4));
-		str_copy(a->tz, sizeof a->tz, db_text(r, 5));
+		svc_copy(c, a->customer, sizeof a->customer, db_text(r, 0));
+		svc_copy(c, a->subject, sizeof a->subject, db_text(r, 1));
+		svc_copy(c, a->owner, sizeof a->owner, db_text(r, 2));
+		svc_copy(c, a->team, sizeof a->team, *db_text(r, 3) ? db_text(r, 3) : "our team");
+		svc_copy(c, a->org, sizeof a->org, db_text(r, 4));
+		svc_copy(c, a->tz, sizeof a->tz, db_text(r, 5));
 		snprintf(a->number, sizeof a->number, "%lld", (long long)db_int(r, 6));
 		snprintf(a->case_tag, sizeof a->case_tag, "%s #%lld", db_text(r, 7), (long long)db_int(r, 6));
 		a->next_at = db_is_null(r, 8) ? 0 : db_int(r, 8);
 	}
-	db_res_free(r);
+	if (svc_close(c, r))
+		return -1;
 	if (rc != 1)
 		return rc < 0 ? svc_db_err(c, rc) : err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
 	/* a promise already on the case is what happens next; else the owner's first answer */
@@ -76,7 +77,7 @@ static int load_facts(svc_ctx *c, const char *case_id, struct ack_facts *a)
 			if (!a->next_at || db_int(r, 1) < a->next_at)
 				a->next_at = db_int(r, 1);
 		}
-		db_res_free(r);
+		svc_close(c, r);
 	}
 	words_time_in(a->next_at, a->tz, a->next_time, sizeof a->next_time);
 	return 0;
@@ -95,7 +96,7 @@ static int template_of(svc_ctx *c, const char *kind, char **subject, char **body
 		*subject = xstrdup(db_text(r, 0));
 		*body = xstrdup(db_text(r, 1));
 	}
-	db_res_free(r);
+	svc_close(c, r);
 	if (!*subject) {
 		int ack = strcmp(kind, "ack") == 0;
 		*subject = xstrdup(ack ? ACK_SUBJECT : PROMISE_SUBJECT);
@@ -144,7 +145,7 @@ static int promise_facts(svc_ctx *c, const char *promise_id, const char *tz, cha
 	rc = db_next(r);
 	change[0] = '\0';
 	if (rc == 1) {
-		str_copy(what, wsize, db_text(r, 0));
+		svc_copy(c, what, wsize, db_text(r, 0));
 		words_time_in(db_int(r, 1), tz, due, dsize);
 		if (!db_is_null(r, 2)) {
 			char old[96];
@@ -152,16 +153,21 @@ static int promise_facts(svc_ctx *c, const char *promise_id, const char *tz, cha
 			snprintf(change, csize, "as you agreed, the time has changed from %s. ", old);
 		}
 	}
-	db_res_free(r);
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
 	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
 }
 
 int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
 {
 	int64_t mails = 0;
-	if (db_scalar_int(c->db, "SELECT COUNT(*) FROM mail_in WHERE org_id = ? AND case_id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &mails, NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int qrc = db_scalar_int(c->db, "SELECT COUNT(*) FROM mail_in WHERE org_id = ? AND case_id = ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &mails, NULL);
+	if (qrc != DB_OK)
+		return svc_db_err(c, qrc);
 	if (mails == 0)
 		return 0; /* the customer does not write to us by email about this case */
 	struct mailbox mb;

@@ -31,9 +31,13 @@ int outbox_case_secret(svc_ctx *c, const char *case_id, char secret[MAIL_SECRET_
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1)
-		str_copy(secret, MAIL_SECRET_LEN + 1, db_text(r, 0));
-	db_res_free(r);
-	return rc == 1 ? 0 : svc_db_err(c, DB_ERROR);
+		svc_copy(c, secret, MAIL_SECRET_LEN + 1, db_text(r, 0));
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
+	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
 }
 
 void outbox_tag(long long number, const char *secret, char *out, size_t size)
@@ -61,11 +65,12 @@ static int case_mail_load(svc_ctx *c, const char *case_id, struct case_mail *cm)
 	rc = db_next(r);
 	if (rc == 1) {
 		cm->number = db_int(r, 0);
-		str_copy(cm->subject, sizeof cm->subject, db_text(r, 1));
-		str_copy(cm->email, sizeof cm->email, db_text(r, 2));
-		str_copy(cm->slug, sizeof cm->slug, db_text(r, 3));
+		svc_copy(c, cm->subject, sizeof cm->subject, db_text(r, 1));
+		svc_copy(c, cm->email, sizeof cm->email, db_text(r, 2));
+		svc_copy(c, cm->slug, sizeof cm->slug, db_text(r, 3));
 	}
-	db_res_free(r);
+	if (svc_close(c, r))
+		return -1;
 	if (rc != 1)
 		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
 	return 0;
@@ -92,7 +97,7 @@ static char *thread_refs(svc_ctx *c, const char *case_id, char **last_in)
 			*last_in = xstrdup(db_text(r, 0));
 		}
 	}
-	db_res_free(r);
+	svc_close(c, r);
 	return refs;
 }
 
@@ -196,7 +201,11 @@ static int append_rows(svc_ctx *c, const char *sql, const char *case_id, json_t 
 		return svc_db_err(c, rc);
 	while ((rc = db_next(r)) == 1)
 		json_array_append_new(items, row(c, r));
-	db_res_free(r);
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
@@ -264,11 +273,15 @@ static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 		m->data = mail_compose(&mc, &m->len);
 		m->from = xstrdup(db_text(r, 0));
 		m->to = xstrdup(db_text(r, 2));
-		str_copy(m->case_id, sizeof m->case_id, db_text(r, 11));
+		svc_copy(c, m->case_id, sizeof m->case_id, db_text(r, 11));
 		m->attempts = (int)db_int(r, 12);
 	}
-	db_res_free(r);
-	return rc == 1 ? 0 : svc_db_err(c, DB_ERROR);
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
+	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
 }
 
 int outbox_claim(svc_ctx *c, const char *worker, int64_t lease_ms, struct outbox_msg *m)
@@ -283,10 +296,11 @@ int outbox_claim(svc_ctx *c, const char *worker, int64_t lease_ms, struct outbox
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(m->org_id, sizeof m->org_id, db_text(r, 0));
-		str_copy(m->id, sizeof m->id, db_text(r, 1));
+		svc_copy(c, m->org_id, sizeof m->org_id, db_text(r, 0));
+		svc_copy(c, m->id, sizeof m->id, db_text(r, 1));
 	}
-	db_res_free(r);
+	if (svc_close(c, r))
+		return -1;
 	if (rc <= 0)
 		return rc < 0 ? svc_db_err(c, rc) : 0;
 	int64_t n = 0;

@@ -9,14 +9,18 @@
 
 static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, slug, name, created_at FROM orgs ORDER BY slug", DB_NOARGS, &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT id, slug, name, created_at FROM orgs ORDER BY slug", DB_NOARGS, &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name",
 						       db_text(r, 2), "created_at", svc_col_time(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -24,18 +28,13 @@ static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT id, slug, name, settings, created_at FROM orgs WHERE id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		json_t *settings = json_loads(db_text(r, 3), 0, NULL);
-		*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2),
-				 "settings", settings ? settings : json_object(), "created_at", svc_col_time(r, 4));
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "not_found", NULL, "no such organization");
+	if (svc_load_one(c, "not_found", NULL, "no such organization", &r,
+			 "SELECT id, slug, name, settings, created_at FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id))))
+		return -1;
+	json_t *settings = json_loads(db_text(r, 3), 0, NULL);
+	*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2),
+			 "settings", settings ? settings : json_object(), "created_at", svc_col_time(r, 4));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -44,30 +43,24 @@ static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 int org_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "team_not_found", field, "no such team");
+	if (svc_load_one(c, "team_not_found", field, "no such team", &r,
+			 "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
+	db_res_discard(r);
 	return 0;
 }
 
 int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "location_not_found", field, "no such location");
+	if (svc_load_one(c, "location_not_found", field, "no such location", &r,
+			 "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -91,17 +84,21 @@ static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 
 static int team_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT t.id, t.name, (SELECT COUNT(*) FROM people x WHERE x.org_id = t.org_id AND x.team_id = t.id) "
-		     "FROM teams t WHERE t.org_id = ? ORDER BY t.name",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT t.id, t.name, (SELECT COUNT(*) FROM people x WHERE x.org_id = t.org_id AND x.team_id = t.id) "
+			   "FROM teams t WHERE t.org_id = ? ORDER BY t.name",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1), "members",
 						       (json_int_t)db_int(r, 2)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -163,30 +160,36 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 
 static int location_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1) {
 		json_t *h = json_loads(db_text(r, 4), 0, NULL);
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "tz",
 						       db_text(r, 2), "address", db_text(r, 3), "hours", h ? h : json_object()));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)
 {
+	int rc;
 	db_res *r;
-	str_copy(buf, n, "");
-	if (*team_id && db_query(c->db, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
-				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r) == DB_OK) {
+	svc_copy(c, buf, n, "");
+	if (*team_id && svc_query(c, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
+				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(buf, n, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, buf, n, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return buf;
 }

@@ -45,20 +45,22 @@ static const struct setting *find(const char *key)
 
 static json_t *load(svc_ctx *c)
 {
+	int rc;
 	db_res *r;
 	json_t *o = NULL;
 	struct svc_cache *m = &c->cache;
 	if (m->settings_org[0] && strcmp(m->settings_org, c->actor.org_id) == 0)
 		o = json_loads(m->settings, 0, NULL);
-	if (!o && db_query(c->db, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (!o && svc_query(c, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1) {
 			o = json_loads(db_text(r, 0), 0, NULL);
 			if (o && strlen(db_text(r, 0)) < sizeof m->settings) {
-				str_copy(m->settings, sizeof m->settings, db_text(r, 0));
-				str_copy(m->settings_org, sizeof m->settings_org, c->actor.org_id);
+				svc_copy(c, m->settings, sizeof m->settings, db_text(r, 0));
+				STR_COPY(m->settings_org, c->actor.org_id);
 			}
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return json_is_object(o) ? o : (json_decref(o), json_object());
 }

@@ -59,12 +59,20 @@ static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I}", "key", db_text(r, 0), "label", db_text(r, 1), "causes",
 						       (json_int_t)db_int(r, 2), "breaches", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	int64_t total = 0, owner = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &total, NULL);
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ? AND owner_at_fault = 1",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &owner, NULL);
+	rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &total, NULL);
+	if (rc == DB_OK)
+		rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ? AND owner_at_fault = 1",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &owner, NULL);
+	if (rc != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:s,s:o,s:I,s:I,s:o}", "by", by, "range", range_json(&g), "breaches", (json_int_t)total,
 			 "owner_at_fault", (json_int_t)owner, "items", items);
 	return 0;
@@ -91,7 +99,10 @@ static int rp_overdue(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:I,s:I,s:I}", "level", db_text(r, 0), "overdue", (json_int_t)db_int(r, 1),
 						       "still_open", (json_int_t)db_int(r, 2), "escalated", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
 	return 0;
 }
@@ -124,7 +135,10 @@ static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 						       (json_int_t)kept, "broken", (json_int_t)broken, "rate",
 						       kept + broken ? (double)kept / (double)(kept + broken) : 0.0));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(&g), "items", items);
 	return 0;
 }
@@ -163,7 +177,10 @@ static int rp_conflicts(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 		if (!seen)
 			json_array_append_new(cases, json_pack("{s:s,s:I}", "id", db_text(r, 4), "number", (json_int_t)db_int(r, 5)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
 	return 0;
 }
@@ -190,7 +207,10 @@ static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I}", "owner_id", db_text(r, 0), "owner", db_text(r, 1), "kept",
 						       (json_int_t)db_int(r, 2), "lapsed", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
 	return 0;
 }
