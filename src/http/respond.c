@@ -22,6 +22,12 @@ void http_security_headers(struct MHD_Response *r, int is_api)
 enum MHD_Result http_json(struct MHD_Connection *con, int status, json_t *body, const char *set_cookie,
 			  const char *request_id)
 {
+	return http_json_counted(con, status, body, set_cookie, request_id, NULL);
+}
+
+enum MHD_Result http_json_counted(struct MHD_Connection *con, int status, json_t *body, const char *set_cookie,
+				  const char *request_id, const char *statements)
+{
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (!text)
@@ -34,6 +40,8 @@ enum MHD_Result http_json(struct MHD_Connection *con, int status, json_t *body, 
 		MHD_add_response_header(r, "Set-Cookie", set_cookie);
 	if (request_id)
 		MHD_add_response_header(r, "X-Request-Id", request_id);
+	if (statements)
+		MHD_add_response_header(r, "X-Statements", statements);
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -43,6 +43,7 @@ struct server {
 	volatile sig_atomic_t stop;
 	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
 	struct writer *writer;   /* group commit (SQLite); NULL on PostgreSQL */
+	int count_statements;    /* FRONTLINE_COUNT_STATEMENTS=1: X-Statements on every JSON answer */
 };
 
 struct req {
@@ -226,6 +227,7 @@ struct job {
 	json_t *in;
 	const char *idem, *rhash;
 	int status, rc, replay, done;
+	int64_t statements; /* sent by the writer for this job (its savepoint included) */
 	json_t *out;
 	struct job *next;
 };
@@ -287,6 +289,7 @@ static void *writer_main(void *arg)
 
 		int began = db_begin(w->d, 1) == DB_OK;
 		for (struct job *j = batch; j; j = j->next) {
+			int64_t sent = db_thread_statements();
 			j->c->db = w->d;
 			if (!began) {
 				fail_job(j, "storage_error", "the database is unavailable");
@@ -301,6 +304,7 @@ static void *writer_main(void *arg)
 				fl_die("cannot roll back a failed request: %s", db_errmsg(w->d));
 			if (db_exec(w->d, "RELEASE req", DB_NOARGS, NULL) != DB_OK)
 				fl_die("cannot release a savepoint: %s", db_errmsg(w->d));
+			j->statements = db_thread_statements() - sent;
 		}
 		if (began && db_commit(w->d) != DB_OK) {
 			/* never report success for what did not reach the disk */
@@ -368,6 +372,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 	const struct route *rt = m.route;
 	int is_get = strcmp(method, "GET") == 0;
 	fl_err err = FL_ERR_INIT;
+	int64_t stmts = db_thread_statements(); /* minus this, plus the writer's: the request's statements */
 
 	/* the request object: the query for GET, the JSON body otherwise */
 	json_t *in = NULL;
@@ -474,6 +479,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 		out = j.out;
 		status = j.status;
 		replay = j.replay;
+		stmts -= j.statements;
 	}
 	for (int attempt = 0; rc == 0 && d && attempt < RETRIES; attempt++) {
 		int own = rt->flags & R_OWN_TX;
@@ -568,7 +574,10 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *con, const c
 		MHD_destroy_response(r);
 	} else {
 		q->status = status;
-		ret = http_json(con, status, out ? out : json_object(), cookie, q->id);
+		char count[24] = "";
+		if (s->count_statements)
+			snprintf(count, sizeof count, "%lld", (long long)(db_thread_statements() - stmts));
+		ret = http_json_counted(con, status, out ? out : json_object(), cookie, q->id, *count ? count : NULL);
 	}
 	free(cookie);
 	return ret;
@@ -692,6 +701,8 @@ static int run_tick(struct server *s)
 int http_serve(const struct serve_opts *o)
 {
 	struct server s = {.o = o};
+	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS");
+	s.count_statements = count && strcmp(count, "1") == 0;
 	char err[512];
 	char host[128] = "127.0.0.1";
 	int port = 8080;
