@@ -1,0 +1,253 @@
+#include "store/search.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+/* What the search box's text asks for. */
+struct case_query {
+	char terms[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE]; /* words of three characters or more */
+	int n;
+	char short_term[SEARCH_TERM_SIZE]; /* the first shorter word, used only when there is no longer one */
+	long long number;                  /* a case number, or -1 */
+};
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static int is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
+
+/* "#123" or "123" (up to 15 digits) -> 123; anything else -> -1. */
+static long long case_number_of(const char *q)
+{
+	while (is_space(*q))
+		q++;
+	if (*q == '#')
+		q++;
+	size_t n = strspn(q, "0123456789");
+	const char *rest = q + n;
+	while (is_space(*rest))
+		rest++;
+	return n > 0 && n <= 15 && !*rest ? strtoll(q, NULL, 10) : -1;
+}
+
+/* Mostly digits and at least four of them (as the customers list decides): the digits, else "". */
+static void phone_digits_of(const char *q, char *out, size_t size)
+{
+	size_t n = 0, len = strlen(q);
+	for (const char *p = q; *p && n + 1 < size; p++)
+		if (*p >= '0' && *p <= '9')
+			out[n++] = *p;
+	out[n] = '\0';
+	if (n < 4 || n * 2 < len)
+		out[0] = '\0';
+}
+
+static void add_term(struct case_query *cq, const char *word, size_t len)
+{
+	char w[SEARCH_TERM_SIZE];
+	if (len >= sizeof w)
+		len = sizeof w - 1; /* a longer word narrows as well by its start */
+	while (len > 0 && ((unsigned char)word[len] & 0xC0) == 0x80)
+		len--; /* never cut a UTF-8 character */
+	memcpy(w, word, len);
+	w[len] = '\0';
+	if (utf8_chars(w) >= 3) {
+		if (cq->n < SEARCH_MAX_TERMS)
+			memcpy(cq->terms[cq->n++], w, len + 1);
+	} else if (!cq->short_term[0]) {
+		memcpy(cq->short_term, w, len + 1);
+	}
+}
+
+static void parse_case_query(const char *q, struct case_query *cq)
+{
+	memset(cq, 0, sizeof *cq);
+	cq->number = case_number_of(q);
+	char digits[SEARCH_TERM_SIZE];
+	phone_digits_of(q, digits, sizeof digits);
+	if (digits[0]) {
+		add_term(cq, digits, strlen(digits));
+		return;
+	}
+	for (const char *p = q; *p;) {
+		while (is_space(*p))
+			p++;
+		if (*p == '#')
+			p++;
+		size_t len = 0;
+		while (p[len] && !is_space(p[len]))
+			len++;
+		if (len)
+			add_term(cq, p, len);
+		p += len;
+	}
+}
+
+static const char *own(search_sql *s, char *text)
+{
+	s->owned[s->n_owned++] = text;
+	return text;
+}
+
+static void arg_text(search_sql *s, char *owned_text) { s->args[s->n++] = DB_TXT(own(s, owned_text)); }
+static void arg_borrowed(search_sql *s, const char *text) { s->args[s->n++] = DB_TXT(text); }
+
+/* '%' || term || '%' for LIKE, with LIKE's own characters escaped by '\'. */
+static char *like_pattern(const char *term)
+{
+	size_t len = strlen(term);
+	char *out = xmalloc(2 * len + 3), *o = out;
+	*o++ = '%';
+	for (const char *p = term; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
+}
+
+/* The terms joined by sep; fts = 1 quotes each as an FTS5 string (no FTS syntax from users). */
+static char *join_terms(const char terms[][SEARCH_TERM_SIZE], int n, const char *sep, int fts)
+{
+	size_t size = 1;
+	for (int i = 0; i < n; i++)
+		size += 2 * strlen(terms[i]) + 2 + strlen(sep);
+	char *out = xmalloc(size), *o = out;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			o = stpcpy(o, sep);
+		if (fts)
+			*o++ = '"';
+		for (const char *p = terms[i]; *p; p++) {
+			if (fts && *p == '"')
+				*o++ = '"';
+			*o++ = *p;
+		}
+		if (fts)
+			*o++ = '"';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* SQLite: FTS5 trigram MATCH (bm25: subject and customer weigh five times the rest). */
+static char *text_branch_sqlite(const struct case_query *cq, const char *org_id, search_sql *s)
+{
+	if (cq->n) {
+		arg_text(s, join_terms(cq->terms, cq->n, " ", 1)); /* all terms required */
+		arg_borrowed(s, org_id);
+		/* bm25 only works in the query that scans the FTS table: LIMIT keeps SQLite from
+		 * flattening that query into the joins around it */
+		return xstrdup("SELECT k.case_id, f.score FROM (SELECT rowid AS rid, bm25(cases_fts, 5.0, 1.0) AS score "
+			       "FROM cases_fts WHERE cases_fts MATCH ? LIMIT -1) f "
+			       "JOIN case_search_keys k ON k.rid = f.rid WHERE k.org_id = ?");
+	}
+	arg_borrowed(s, org_id);
+	arg_text(s, like_pattern(cq->short_term));
+	arg_text(s, like_pattern(cq->short_term));
+	return xstrdup("SELECT k.case_id, 0.0 AS score FROM case_search_keys k CROSS JOIN cases_fts "
+		       "ON cases_fts.rowid = k.rid WHERE k.org_id = ? "
+		       "AND (cases_fts.head LIKE ? ESCAPE '\\' OR cases_fts.body LIKE ? ESCAPE '\\')");
+}
+
+/* PostgreSQL: ILIKE per term through the pg_trgm index; word_similarity ranks (head twice). */
+static char *text_branch_pg(const struct case_query *cq, const char *org_id, search_sql *s)
+{
+	char *words = cq->n ? join_terms(cq->terms, cq->n, " ", 0) : xstrdup(cq->short_term);
+	arg_text(s, words);
+	arg_borrowed(s, words);
+	arg_borrowed(s, org_id);
+	char *sql = xstrdup("SELECT case_id, -(2 * word_similarity(?, head) + word_similarity(?, body)) AS score "
+			    "FROM case_search WHERE org_id = ?");
+	for (int i = 0; i < (cq->n ? cq->n : 1); i++) {
+		arg_text(s, like_pattern(cq->n ? cq->terms[i] : cq->short_term));
+		char *next = xasprintf("%s AND (head || ' ' || body) ILIKE ? ESCAPE '\\'", sql);
+		free(sql);
+		sql = next;
+	}
+	return sql;
+}
+
+int search_cases(db *d, const char *org_id, const char *q, search_sql *s)
+{
+	struct case_query cq;
+	memset(s, 0, sizeof *s);
+	parse_case_query(q ? q : "", &cq);
+	int text = cq.n > 0 || (cq.short_term[0] && cq.number < 0);
+	if (!text && cq.number < 0)
+		return -1;
+	char *branch = NULL;
+	if (text)
+		branch = db_dialect(d) == DB_POSTGRES ? text_branch_pg(&cq, org_id, s) : text_branch_sqlite(&cq, org_id, s);
+	if (cq.number >= 0) {
+		/* the case with that number ranks above every text match */
+		arg_borrowed(s, org_id);
+		s->args[s->n++] = DB_INT(cq.number);
+	}
+	s->sql = xasprintf("(SELECT case_id, MIN(score) AS score FROM (%s%s%s) hits GROUP BY case_id)", branch ? branch : "",
+			   branch && cq.number >= 0 ? " UNION ALL " : "",
+			   cq.number >= 0 ? "SELECT id AS case_id, -1000000.0 AS score FROM cases WHERE org_id = ? AND number = ?" : "");
+	free(branch);
+	return 0;
+}
+
+void search_sql_free(search_sql *s)
+{
+	free(s->sql);
+	for (int i = 0; i < s->n_owned; i++)
+		free(s->owned[i]);
+	memset(s, 0, sizeof *s);
+}
+
+int search_article_index(db *d, const char *org_id, const char *id, const char *title, const char *body,
+			 const char *tag_words, int replace)
+{
+	if (db_dialect(d) == DB_POSTGRES)
+		return DB_OK; /* the articles table's generated tsvector column is its own index */
+	int rc = DB_OK;
+	if (replace)
+		rc = db_exec(d, "DELETE FROM articles_fts WHERE org_id = ? AND article_id = ?", DB_ARGS(DB_TXT(org_id), DB_TXT(id)),
+			     NULL);
+	if (rc == DB_OK)
+		rc = db_exec(d, "INSERT INTO articles_fts (title, body, tags, org_id, article_id) VALUES (?,?,?,?,?)",
+			     DB_ARGS(DB_TXT(title), DB_TXT(body), DB_TXT(tag_words), DB_TXT(org_id), DB_TXT(id)), NULL);
+	return rc;
+}
+
+int search_articles(db *d, const char *org_id, char terms[][SEARCH_TERM_SIZE], int n, int limit, db_res **out)
+{
+	int rc;
+	if (db_dialect(d) == DB_POSTGRES) {
+		/* the generated tsvector column (migrations/pg/0007) with ts_rank; the terms are joined with
+		 * "or" for websearch_to_tsquery, which never fails on user text */
+		char *words = join_terms((const char(*)[SEARCH_TERM_SIZE])terms, n, " or ", 0);
+		rc = db_query(d,
+			      "SELECT a.id, a.title, a.tags, ts_headline('english', a.body, q, 'StartSel=[, StopSel=], MaxWords=12, "
+			      "MinWords=4'), CAST(ts_rank(a.search, q) * 1000000 AS BIGINT) AS score "
+			      "FROM articles a, websearch_to_tsquery('english', ?) q "
+			      "WHERE a.org_id = ? AND a.search @@ q ORDER BY score DESC, a.title LIMIT ?",
+			      DB_ARGS(DB_TXT(words), DB_TXT(org_id), DB_INT(limit)), out);
+		free(words);
+		return rc;
+	}
+	/* every term quoted (no FTS syntax from users), any term may match; bm25 ranks documents with
+	 * more of the terms, and title and tag hits, first */
+	char *match = join_terms((const char(*)[SEARCH_TERM_SIZE])terms, n, " OR ", 1);
+	rc = db_query(d,
+		      "SELECT article_id, title, tags, snippet(articles_fts, 1, '[', ']', '...', 12), "
+		      "CAST(-bm25(articles_fts, 10.0, 1.0, 5.0) * 1000000 AS INTEGER) AS score FROM articles_fts "
+		      "WHERE articles_fts MATCH ? AND org_id = ? ORDER BY score DESC LIMIT ?",
+		      DB_ARGS(DB_TXT(match), DB_TXT(org_id), DB_INT(limit)), out);
+	free(match);
+	return rc;
+}
