@@ -86,3 +86,75 @@ END;
 $$;
 CREATE TRIGGER people_search AFTER UPDATE OF name ON people
   FOR EACH ROW EXECUTE FUNCTION case_search_on_person();
+
+-- The breach report from daily rollups (issue 14: every report over 1,000,000 cases in 500 ms),
+-- kept by triggers in the transaction that records a breach, whoever records it (the scheduler,
+-- the bench seeders).  One row per organization, UTC day (its start, in ms), dimension and key:
+--   dim 'cause' / 'team' / 'level', key the cause / holding team id ('' none) / holder level:
+--     causes = cause rows, breaches = distinct breaches among them;
+--   dim 'total', key 'all' / 'owner_at_fault': breaches = breaches (that the owner was at fault for);
+-- team_id narrows the counts to causes held by that team, or is '*' for every team.
+-- svc/reports/promises.c reads whole days here and the partial days at a range's edges from the rows.
+CREATE TABLE breach_daily (
+  org_id TEXT NOT NULL,
+  team_id TEXT NOT NULL,
+  dim TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  causes BIGINT NOT NULL,
+  breaches BIGINT NOT NULL,
+  PRIMARY KEY (org_id, team_id, dim, day, key)
+);
+
+CREATE FUNCTION breaches_daily() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO breach_daily (org_id, team_id, dim, day, key, causes, breaches)
+    SELECT NEW.org_id, '*', 'total', (NEW.at / 86400000) * 86400000, k.key, 0, 1
+    FROM (SELECT 'all' AS key UNION ALL SELECT 'owner_at_fault' WHERE NEW.owner_at_fault <> 0) k WHERE true
+  ON CONFLICT (org_id, team_id, dim, day, key) DO UPDATE SET breaches = breach_daily.breaches + 1;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER breaches_daily AFTER INSERT ON breaches FOR EACH ROW EXECUTE FUNCTION breaches_daily();
+
+-- a cause row counts one cause in each dimension, for every team and for its holding team; it
+-- counts a breach where no earlier cause row of the same breach had the same key (and team)
+CREATE FUNCTION breach_causes_daily() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO breach_daily (org_id, team_id, dim, day, key, causes, breaches)
+    SELECT NEW.org_id, s.team, d.dim, (NEW.at / 86400000) * 86400000, d.key, 1,
+      CASE WHEN EXISTS (SELECT 1 FROM breach_causes o WHERE o.org_id = NEW.org_id AND o.breach_id = NEW.breach_id
+                        AND o.n <> NEW.n AND (s.team = '*' OR o.holder_team_id = NEW.holder_team_id)
+                        AND CASE d.dim WHEN 'cause' THEN o.cause = NEW.cause
+                                       WHEN 'team' THEN COALESCE(o.holder_team_id, '') = d.key
+                                       ELSE o.holder_level = NEW.holder_level END) THEN 0 ELSE 1 END
+    FROM (SELECT 'cause' AS dim, NEW.cause AS key UNION ALL SELECT 'team', COALESCE(NEW.holder_team_id, '')
+          UNION ALL SELECT 'level', NEW.holder_level) d
+    CROSS JOIN (SELECT '*' AS team UNION ALL SELECT NEW.holder_team_id WHERE NEW.holder_team_id IS NOT NULL) s
+    WHERE true
+  ON CONFLICT (org_id, team_id, dim, day, key) DO UPDATE
+    SET causes = breach_daily.causes + 1, breaches = breach_daily.breaches + excluded.breaches;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER breach_causes_daily AFTER INSERT ON breach_causes FOR EACH ROW EXECUTE FUNCTION breach_causes_daily();
+
+-- what was recorded before this migration
+INSERT INTO breach_daily (org_id, team_id, dim, day, key, causes, breaches)
+  SELECT org_id, '*', 'total', (at / 86400000) * 86400000, 'all', 0, COUNT(*) FROM breaches
+  GROUP BY org_id, (at / 86400000) * 86400000;
+INSERT INTO breach_daily (org_id, team_id, dim, day, key, causes, breaches)
+  SELECT org_id, '*', 'total', (at / 86400000) * 86400000, 'owner_at_fault', 0, COUNT(*) FROM breaches
+  WHERE owner_at_fault <> 0 GROUP BY org_id, (at / 86400000) * 86400000;
+INSERT INTO breach_daily (org_id, team_id, dim, day, key, causes, breaches)
+  SELECT org_id, team, dim, day, key, COUNT(*), COUNT(DISTINCT breach_id) FROM (
+    SELECT org_id, '*' AS team, 'cause' AS dim, (at / 86400000) * 86400000 AS day, cause AS key, breach_id FROM breach_causes
+    UNION ALL SELECT org_id, '*', 'team', (at / 86400000) * 86400000, COALESCE(holder_team_id, ''), breach_id FROM breach_causes
+    UNION ALL SELECT org_id, '*', 'level', (at / 86400000) * 86400000, holder_level, breach_id FROM breach_causes
+    UNION ALL SELECT org_id, holder_team_id, 'cause', (at / 86400000) * 86400000, cause, breach_id FROM breach_causes
+      WHERE holder_team_id IS NOT NULL
+    UNION ALL SELECT org_id, holder_team_id, 'team', (at / 86400000) * 86400000, holder_team_id, breach_id FROM breach_causes
+      WHERE holder_team_id IS NOT NULL
+    UNION ALL SELECT org_id, holder_team_id, 'level', (at / 86400000) * 86400000, holder_level, breach_id FROM breach_causes
+      WHERE holder_team_id IS NOT NULL
+  ) u GROUP BY org_id, team, dim, day, key;
