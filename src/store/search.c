@@ -140,17 +140,26 @@ static char *join_terms(const char terms[][SEARCH_TERM_SIZE], int n, const char 
 	return out;
 }
 
-/* SQLite: FTS5 trigram MATCH (bm25: subject and customer weigh five times the rest). */
+/* SQLite: FTS5 trigram MATCH.  Ranked by how many of the words the head (subject, customer, owner)
+ * holds: bm25 would count every document holding each word to weigh it, which grows with the
+ * organization (every case holds "customer" in some form), while this reads only the matches. */
 static char *text_branch_sqlite(const struct case_query *cq, const char *org_id, search_sql *s)
 {
 	if (cq->n) {
+		char *score = xstrdup("0");
+		for (int i = 0; i < cq->n; i++) {
+			char *next = xasprintf("%s + (instr(lower(f.head), lower(?)) > 0)", score);
+			free(score);
+			score = next;
+			arg_text(s, xstrdup(cq->terms[i])); /* cq does not outlive search_cases */
+		}
 		arg_text(s, join_terms(cq->terms, cq->n, " ", 1)); /* all terms required */
 		arg_borrowed(s, org_id);
-		/* bm25 only works in the query that scans the FTS table: LIMIT keeps SQLite from
-		 * flattening that query into the joins around it */
-		return xstrdup("SELECT k.case_id, f.score FROM (SELECT rowid AS rid, bm25(cases_fts, 5.0, 1.0) AS score "
-			       "FROM cases_fts WHERE cases_fts MATCH ? LIMIT -1) f "
-			       "JOIN case_search_keys k ON k.rid = f.rid WHERE k.org_id = ?");
+		char *sql = xasprintf("SELECT k.case_id, -(%s) AS score FROM (SELECT rowid AS rid, head FROM cases_fts "
+				      "WHERE cases_fts MATCH ?) f JOIN case_search_keys k ON k.rid = f.rid WHERE k.org_id = ?",
+				      score);
+		free(score);
+		return sql;
 	}
 	arg_borrowed(s, org_id);
 	arg_text(s, like_pattern(cq->short_term));

@@ -6,8 +6,8 @@
  * Cases: every case has a search document (subject; customer name, email and phone digits; owner
  * name; resolution, contact summaries, notes and requests), kept by triggers of migration 0012 in the
  * same transaction as every write that changes that text.  SQLite indexes the documents with
- * FTS5's trigram tokenizer and ranks with bm25; PostgreSQL with a pg_trgm GIN index and ranks with
- * word_similarity.  Either way any part of three characters or more of a word, an email or a
+ * FTS5's trigram tokenizer, PostgreSQL with a pg_trgm GIN index; matches in the head (subject,
+ * customer, owner) rank first.  Either way any part of three characters or more of a word, an email or a
  * phone number is found through the index, not by scanning the organization's cases.
  *
  * Knowledge articles: SQLite keeps an FTS5 table in step (search_article_index); PostgreSQL indexes
