@@ -8,10 +8,12 @@
 
 /* What the search box's text asks for. */
 struct case_query {
-	char terms[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE]; /* words of three characters or more */
+	char terms[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE];  /* words of three characters or more: the index's */
 	int n;
-	char short_term[SEARCH_TERM_SIZE]; /* the first shorter word, used only when there is no longer one */
-	long long number;                  /* a case number, or -1 */
+	char shorts[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE]; /* shorter words: filters on what the index found */
+	int n_short;                                     /* (n + n_short <= SEARCH_MAX_TERMS) */
+	char whole[SEARCH_MAX_TERMS * SEARCH_TERM_SIZE]; /* every word, in order, one space apart */
+	long long number;                                /* a case number, or -1 */
 };
 
 static size_t utf8_chars(const char *s)
@@ -59,12 +61,12 @@ static void add_term(struct case_query *cq, const char *word, size_t len)
 		len--; /* never cut a UTF-8 character */
 	memcpy(w, word, len);
 	w[len] = '\0';
-	if (utf8_chars(w) >= 3) {
-		if (cq->n < SEARCH_MAX_TERMS)
-			memcpy(cq->terms[cq->n++], w, len + 1);
-	} else if (!cq->short_term[0]) {
-		memcpy(cq->short_term, w, len + 1);
-	}
+	if (cq->n + cq->n_short >= SEARCH_MAX_TERMS)
+		return;
+	memcpy(utf8_chars(w) >= 3 ? cq->terms[cq->n++] : cq->shorts[cq->n_short++], w, len + 1);
+	if (*cq->whole)
+		strcat(cq->whole, " ");
+	strcat(cq->whole, w);
 }
 
 static void parse_case_query(const char *q, struct case_query *cq)
@@ -146,24 +148,34 @@ static char *join_terms(const char terms[][SEARCH_TERM_SIZE], int n, const char 
 static char *text_branch_sqlite(const struct case_query *cq, const char *org_id, search_sql *s)
 {
 	if (cq->n) {
-		char *score = xstrdup("0");
+		/* the whole query in the head counts twice, each word in it once (cq does not outlive
+		 * search_cases: the texts are copied) */
+		char *score = xstrdup("2 * (instr(lower(cases_fts.head), lower(?)) > 0)");
+		arg_text(s, xstrdup(cq->whole));
 		for (int i = 0; i < cq->n; i++) {
-			char *next = xasprintf("%s + (instr(lower(f.head), lower(?)) > 0)", score);
+			char *next = xasprintf("%s + (instr(lower(cases_fts.head), lower(?)) > 0)", score);
 			free(score);
 			score = next;
-			arg_text(s, xstrdup(cq->terms[i])); /* cq does not outlive search_cases */
+			arg_text(s, xstrdup(cq->terms[i]));
 		}
 		arg_text(s, join_terms(cq->terms, cq->n, " ", 1)); /* all terms required */
 		arg_borrowed(s, org_id);
-		char *sql = xasprintf("SELECT k.case_id, -(%s) AS score FROM (SELECT rowid AS rid, head FROM cases_fts "
-				      "WHERE cases_fts MATCH ?) f JOIN case_search_keys k ON k.rid = f.rid WHERE k.org_id = ?",
+		/* CROSS JOIN: the index first, then each match's key (never an index query per key) */
+		char *sql = xasprintf("SELECT k.case_id, -(%s) AS score FROM cases_fts CROSS JOIN case_search_keys k "
+				      "ON k.rid = cases_fts.rowid WHERE cases_fts MATCH ? AND k.org_id = ?",
 				      score);
 		free(score);
+		for (int i = 0; i < cq->n_short; i++) {
+			char *next = xasprintf("%s AND (cases_fts.head || ' ' || cases_fts.body) LIKE ? ESCAPE '\\'", sql);
+			free(sql);
+			sql = next;
+			arg_text(s, like_pattern(cq->shorts[i]));
+		}
 		return sql;
 	}
 	arg_borrowed(s, org_id);
-	arg_text(s, like_pattern(cq->short_term));
-	arg_text(s, like_pattern(cq->short_term));
+	arg_text(s, like_pattern(cq->shorts[0]));
+	arg_text(s, like_pattern(cq->shorts[0]));
 	return xstrdup("SELECT k.case_id, 0.0 AS score FROM case_search_keys k CROSS JOIN cases_fts "
 		       "ON cases_fts.rowid = k.rid WHERE k.org_id = ? "
 		       "AND (cases_fts.head LIKE ? ESCAPE '\\' OR cases_fts.body LIKE ? ESCAPE '\\')");
@@ -172,15 +184,19 @@ static char *text_branch_sqlite(const struct case_query *cq, const char *org_id,
 /* PostgreSQL: ILIKE per term through the pg_trgm index; word_similarity ranks (head twice). */
 static char *text_branch_pg(const struct case_query *cq, const char *org_id, search_sql *s)
 {
-	char *words = cq->n ? join_terms(cq->terms, cq->n, " ", 0) : xstrdup(cq->short_term);
+	char *words = xstrdup(cq->whole);
 	arg_text(s, words);
 	arg_borrowed(s, words);
 	arg_borrowed(s, org_id);
 	char *sql = xstrdup("SELECT case_id, -(2 * word_similarity(?, head) + word_similarity(?, body)) AS score "
 			    "FROM case_search WHERE org_id = ?");
-	for (int i = 0; i < (cq->n ? cq->n : 1); i++) {
-		arg_text(s, like_pattern(cq->n ? cq->terms[i] : cq->short_term));
-		char *next = xasprintf("%s AND (head || ' ' || body) ILIKE ? ESCAPE '\\'", sql);
+	/* the long words through the index; the short ones (alone, or beside long ones) on what it
+	 * found: written otherwise than the indexed expression, as a pattern without trigrams would
+	 * make the index scan itself whole */
+	for (int i = 0; i < cq->n + cq->n_short; i++) {
+		int indexed = i < cq->n;
+		arg_text(s, like_pattern(indexed ? cq->terms[i] : cq->shorts[i - cq->n]));
+		char *next = xasprintf("%s AND %s ILIKE ? ESCAPE '\\'", sql, indexed ? "(head || ' ' || body)" : "(body || ' ' || head)");
 		free(sql);
 		sql = next;
 	}
@@ -192,7 +208,7 @@ int search_cases(db *d, const char *org_id, const char *q, search_sql *s)
 	struct case_query cq;
 	memset(s, 0, sizeof *s);
 	parse_case_query(q ? q : "", &cq);
-	int text = cq.n > 0 || (cq.short_term[0] && cq.number < 0);
+	int text = cq.n > 0 || (cq.n_short > 0 && cq.number < 0);
 	if (!text && cq.number < 0)
 		return -1;
 	char *branch = NULL;
