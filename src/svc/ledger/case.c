@@ -683,7 +683,8 @@ static const struct in_field CASE_OPEN[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field CASE_LIST[] = {
-	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "customer name, email or phone, or words of the subject"},
+	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL,
+	 "the search box: a case number (#123), or words found in any part of the subject, customer name, email or phone, owner, contacts, notes, requests or resolution; ranked"},
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only cases I own"},
 	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},
