@@ -6,7 +6,7 @@
 static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct event_verdict v;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+	if (svc_require(c, PERM_READ_AUDIT))
 		return -1;
 	int rc = event_verify(c->db, c->actor.org_id, NULL, &v);
 	if (rc < 0)
@@ -20,7 +20,7 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+	if (svc_require(c, PERM_READ_AUDIT))
 		return -1;
 	long long after = in_int(in, "after", 0);
 	if (db_query(c->db,
