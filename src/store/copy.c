@@ -242,10 +242,14 @@ static const struct derived {
 };
 
 /* Tables the target's triggers fill as the rows they derive from are copied (the case search
- * index of migration 0012): never copied themselves. */
+ * index and the breach rollups of migration 0012): never copied themselves. */
 static int kept_by_triggers(const char *table)
 {
-	return !strcmp(table, "cases_fts") || !strcmp(table, "case_search_keys") || !strcmp(table, "case_search");
+	static const char *const DERIVED_BY_TRIGGERS[] = {"cases_fts", "case_search_keys", "case_search", "breach_daily", NULL};
+	for (const char *const *t = DERIVED_BY_TRIGGERS; *t; t++)
+		if (!strcmp(table, *t))
+			return 1;
+	return 0;
 }
 
 int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
