@@ -153,7 +153,8 @@ for size in $SIZES; do
 	echo "bench: seeding $size cases across $ORGS organizations into $url" >&2
 	t0=$(date +%s)
 	if [ -n "${BENCH_REUSE:-}" ] && [ -s "$WORK/seed-$size.json" ] && [ -f "$url" ]; then
-		echo "bench: reusing $url" >&2
+		echo "bench: reusing $url (migrating it to this binary's schema)" >&2
+		"$BIN" init --db "$url" >/dev/null
 	else
 		"$BIN" init --db "$url" >/dev/null
 		"$BIN" bench-seed --db "$url" --orgs "$ORGS" --cases "$size" >"$WORK/seed-$size.json"
