@@ -142,12 +142,115 @@ static char *join_terms(const char terms[][SEARCH_TERM_SIZE], int n, const char 
 	return out;
 }
 
+static int is_ascii(const char *t)
+{
+	for (; *t; t++)
+		if ((unsigned char)*t >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* The trigrams of the ASCII terms (lower-cased as FTS5 folds them) with how many documents hold
+ * each, from the index's vocabulary (cases_fts_vocab).  Returns how many, or -1 (storage error). */
+#define MAX_GRAMS 64
+struct gram {
+	char t[4];
+	int64_t docs;
+};
+
+static int gram_counts(db *d, const struct case_query *cq, struct gram *g)
+{
+	int n = 0;
+	for (int i = 0; i < cq->n; i++) {
+		if (!is_ascii(cq->terms[i]))
+			continue;
+		for (const char *p = cq->terms[i]; p[0] && p[1] && p[2] && n < MAX_GRAMS; p++) {
+			struct gram *x = &g[n++];
+			for (int k = 0; k < 3; k++)
+				x->t[k] = (char)(p[k] >= 'A' && p[k] <= 'Z' ? p[k] + 32 : p[k]);
+			x->t[3] = '\0';
+			x->docs = 0;
+		}
+	}
+	if (!n)
+		return 0;
+	char *sql = xstrdup("SELECT term, doc FROM cases_fts_vocab WHERE term IN (?");
+	db_arg args[MAX_GRAMS];
+	for (int i = 0; i < n; i++) {
+		args[i] = DB_TXT(g[i].t);
+		if (i) {
+			char *next = xasprintf("%s,?", sql);
+			free(sql);
+			sql = next;
+		}
+	}
+	char *full = xasprintf("%s)", sql);
+	free(sql);
+	db_res *r;
+	int rc = db_query(d, full, args, n, &r);
+	free(full);
+	if (rc != DB_OK)
+		return -1;
+	while ((rc = db_next(r)) == 1)
+		for (int i = 0; i < n; i++)
+			if (!strcmp(g[i].t, db_text(r, 0)))
+				g[i].docs = db_int(r, 1);
+	db_res_free(r);
+	return rc < 0 ? -1 : n;
+}
+
+/* What the FTS5 index is asked: the two rarest trigrams of the ASCII terms (each term is then
+ * checked whole on what they found), and the non-ASCII terms as phrases.  A phrase of common
+ * trigrams ("customer", an email's domain, a phone's country code) makes FTS5 read their whole
+ * doclists, which grow with the organization; the rarest trigrams keep the reading small.
+ * Returns 1 when nothing can match (a trigram no document holds), 0 otherwise. */
+static int fts_query(db *d, const struct case_query *cq, char **match, int *verify_ascii)
+{
+	struct gram g[MAX_GRAMS];
+	int n = gram_counts(d, cq, g);
+	*verify_ascii = n > 0;
+	if (n <= 0) { /* no ASCII term, or no vocabulary: every term as a phrase */
+		*verify_ascii = 0;
+		*match = join_terms(cq->terms, cq->n, " ", 1);
+		return 0;
+	}
+	int a = -1, b = -1;
+	for (int i = 0; i < n; i++) {
+		if (g[i].docs == 0)
+			return 1;
+		if (a < 0 || g[i].docs < g[a].docs) {
+			b = a;
+			a = i;
+		} else if ((b < 0 || g[i].docs < g[b].docs) && strcmp(g[i].t, g[a].t)) {
+			b = i;
+		}
+	}
+	char rare[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE], phrases[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE];
+	int nr = 0, np = 0;
+	str_copy(rare[nr++], SEARCH_TERM_SIZE, g[a].t);
+	if (b >= 0 && strcmp(g[b].t, g[a].t))
+		str_copy(rare[nr++], SEARCH_TERM_SIZE, g[b].t);
+	for (int i = 0; i < cq->n; i++)
+		if (!is_ascii(cq->terms[i]))
+			str_copy(phrases[np++], SEARCH_TERM_SIZE, cq->terms[i]);
+	char *r = join_terms((const char(*)[SEARCH_TERM_SIZE])rare, nr, " ", 1);
+	char *p = join_terms((const char(*)[SEARCH_TERM_SIZE])phrases, np, " ", 1);
+	*match = xasprintf("%s%s%s", r, np ? " " : "", p);
+	free(r);
+	free(p);
+	return 0;
+}
+
 /* SQLite: FTS5 trigram MATCH.  Ranked by how many of the words the head (subject, customer, owner)
  * holds: bm25 would count every document holding each word to weigh it, which grows with the
  * organization (every case holds "customer" in some form), while this reads only the matches. */
-static char *text_branch_sqlite(const struct case_query *cq, const char *org_id, search_sql *s)
+static char *text_branch_sqlite(db *d, const struct case_query *cq, const char *org_id, search_sql *s)
 {
 	if (cq->n) {
+		char *match;
+		int verify;
+		if (fts_query(d, cq, &match, &verify))
+			return NULL; /* a word no case holds: nothing matches */
 		/* the whole query in the head counts twice, each word in it once (cq does not outlive
 		 * search_cases: the texts are copied) */
 		char *score = xstrdup("2 * (instr(lower(cases_fts.head), lower(?)) > 0)");
@@ -158,13 +261,21 @@ static char *text_branch_sqlite(const struct case_query *cq, const char *org_id,
 			score = next;
 			arg_text(s, xstrdup(cq->terms[i]));
 		}
-		arg_text(s, join_terms(cq->terms, cq->n, " ", 1)); /* all terms required */
+		arg_text(s, match);
 		arg_borrowed(s, org_id);
 		/* CROSS JOIN: the index first, then each match's key (never an index query per key) */
 		char *sql = xasprintf("SELECT k.case_id, -(%s) AS score FROM cases_fts CROSS JOIN case_search_keys k "
 				      "ON k.rid = cases_fts.rowid WHERE cases_fts MATCH ? AND k.org_id = ?",
 				      score);
 		free(score);
+		for (int i = 0; verify && i < cq->n; i++) {
+			if (!is_ascii(cq->terms[i]))
+				continue;
+			char *next = xasprintf("%s AND instr(lower(cases_fts.head || ' ' || cases_fts.body), lower(?)) > 0", sql);
+			free(sql);
+			sql = next;
+			arg_text(s, xstrdup(cq->terms[i]));
+		}
 		for (int i = 0; i < cq->n_short; i++) {
 			char *next = xasprintf("%s AND (cases_fts.head || ' ' || cases_fts.body) LIKE ? ESCAPE '\\'", sql);
 			free(sql);
@@ -213,7 +324,11 @@ int search_cases(db *d, const char *org_id, const char *q, search_sql *s)
 		return -1;
 	char *branch = NULL;
 	if (text)
-		branch = db_dialect(d) == DB_POSTGRES ? text_branch_pg(&cq, org_id, s) : text_branch_sqlite(&cq, org_id, s);
+		branch = db_dialect(d) == DB_POSTGRES ? text_branch_pg(&cq, org_id, s) : text_branch_sqlite(d, &cq, org_id, s);
+	if (!branch && cq.number < 0) {
+		search_sql_free(s);
+		return -1;
+	}
 	if (cq.number >= 0) {
 		/* the case with that number ranks above every text match */
 		arg_borrowed(s, org_id);
