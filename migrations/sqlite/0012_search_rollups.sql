@@ -17,8 +17,6 @@ CREATE TABLE case_search_keys (
   UNIQUE (org_id, case_id)
 );
 CREATE VIRTUAL TABLE cases_fts USING fts5(head, body, tokenize = 'trigram');
--- how many documents hold each trigram: store/search.c asks the index for the rarest ones
-CREATE VIRTUAL TABLE cases_fts_vocab USING fts5vocab(cases_fts, 'row');
 
 CREATE VIEW case_search_docs AS
 SELECT ca.org_id, ca.id AS case_id, ca.customer_id, ca.owner_id, k.rid,

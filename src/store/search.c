@@ -150,107 +150,67 @@ static int is_ascii(const char *t)
 	return 1;
 }
 
-/* The trigrams of the ASCII terms (lower-cased as FTS5 folds them) with how many documents hold
- * each, from the index's vocabulary (cases_fts_vocab).  Returns how many, or -1 (storage error). */
-#define MAX_GRAMS 64
-struct gram {
-	char t[4];
-	int64_t docs;
-};
-
-static int gram_counts(db *d, const struct case_query *cq, struct gram *g)
+/* How rare a trigram is likely to be: letters are common, digits less, punctuation least (an
+ * email's '@', a phone's digits).  No statistics are kept: FTS5's own vocabulary counts a trigram's
+ * documents by reading its whole doclist, the very cost this avoids. */
+static int rarity(const char *t)
 {
-	int n = 0;
+	int r = 0;
+	for (int k = 0; k < 3; k++)
+		r += t[k] >= '0' && t[k] <= '9' ? 2 : (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z') ? 0 : 3;
+	return r;
+}
+
+/* What the FTS5 index is asked.  A phrase of common trigrams ("customer", an email's domain, a
+ * phone's country code) makes FTS5 read their whole doclists, which grow with the organization;
+ * when the ASCII words hold digits or punctuation, the two likely rarest trigrams are asked instead
+ * (*verify = 1: the caller then checks every ASCII word whole on what they found), with the
+ * non-ASCII words as phrases.  Otherwise every word is a phrase (*verify = 0). */
+static char *fts_query(const struct case_query *cq, int *verify)
+{
+	char best[2][4] = {"", ""};
+	int score[2] = {0, 0};
 	for (int i = 0; i < cq->n; i++) {
 		if (!is_ascii(cq->terms[i]))
 			continue;
-		for (const char *p = cq->terms[i]; p[0] && p[1] && p[2] && n < MAX_GRAMS; p++) {
-			struct gram *x = &g[n++];
-			for (int k = 0; k < 3; k++)
-				x->t[k] = (char)(p[k] >= 'A' && p[k] <= 'Z' ? p[k] + 32 : p[k]);
-			x->t[3] = '\0';
-			x->docs = 0;
+		for (const char *p = cq->terms[i]; p[0] && p[1] && p[2]; p++) {
+			char t[4] = {p[0], p[1], p[2], '\0'};
+			int r = rarity(t); /* ties go to the later trigram: a number's last digits vary most */
+			if (r > 0 && r >= score[0]) {
+				if (strcmp(best[0], t)) {
+					memcpy(best[1], best[0], 4);
+					score[1] = score[0];
+				}
+				memcpy(best[0], t, 4);
+				score[0] = r;
+			} else if (r > 0 && r >= score[1] && strcmp(best[0], t)) {
+				memcpy(best[1], t, 4);
+				score[1] = r;
+			}
 		}
 	}
-	if (!n)
-		return 0;
-	char *sql = xstrdup("SELECT term, doc FROM cases_fts_vocab WHERE term IN (?");
-	db_arg args[MAX_GRAMS];
-	for (int i = 0; i < n; i++) {
-		args[i] = DB_TXT(g[i].t);
-		if (i) {
-			char *next = xasprintf("%s,?", sql);
-			free(sql);
-			sql = next;
-		}
-	}
-	char *full = xasprintf("%s)", sql);
-	free(sql);
-	db_res *r;
-	int rc = db_query(d, full, args, n, &r);
-	free(full);
-	if (rc != DB_OK)
-		return -1;
-	while ((rc = db_next(r)) == 1)
-		for (int i = 0; i < n; i++)
-			if (!strcmp(g[i].t, db_text(r, 0)))
-				g[i].docs = db_int(r, 1);
-	db_res_free(r);
-	return rc < 0 ? -1 : n;
-}
-
-/* What the FTS5 index is asked: the two rarest trigrams of the ASCII terms (each term is then
- * checked whole on what they found), and the non-ASCII terms as phrases.  A phrase of common
- * trigrams ("customer", an email's domain, a phone's country code) makes FTS5 read their whole
- * doclists, which grow with the organization; the rarest trigrams keep the reading small.
- * Returns 1 when nothing can match (a trigram no document holds), 0 otherwise. */
-static int fts_query(db *d, const struct case_query *cq, char **match, int *verify_ascii)
-{
-	struct gram g[MAX_GRAMS];
-	int n = gram_counts(d, cq, g);
-	*verify_ascii = n > 0;
-	if (n <= 0) { /* no ASCII term, or no vocabulary: every term as a phrase */
-		*verify_ascii = 0;
-		*match = join_terms(cq->terms, cq->n, " ", 1);
-		return 0;
-	}
-	int a = -1, b = -1;
-	for (int i = 0; i < n; i++) {
-		if (g[i].docs == 0)
-			return 1;
-		if (a < 0 || g[i].docs < g[a].docs) {
-			b = a;
-			a = i;
-		} else if ((b < 0 || g[i].docs < g[b].docs) && strcmp(g[i].t, g[a].t)) {
-			b = i;
-		}
-	}
-	char rare[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE], phrases[SEARCH_MAX_TERMS][SEARCH_TERM_SIZE];
-	int nr = 0, np = 0;
-	str_copy(rare[nr++], SEARCH_TERM_SIZE, g[a].t);
-	if (b >= 0 && strcmp(g[b].t, g[a].t))
-		str_copy(rare[nr++], SEARCH_TERM_SIZE, g[b].t);
+	*verify = score[0] > 0;
+	if (!*verify)
+		return join_terms(cq->terms, cq->n, " ", 1);
+	char picked[SEARCH_MAX_TERMS + 2][SEARCH_TERM_SIZE];
+	int n = 0;
+	for (int k = 0; k < 2; k++)
+		if (score[k] > 0)
+			str_copy(picked[n++], SEARCH_TERM_SIZE, best[k]);
 	for (int i = 0; i < cq->n; i++)
 		if (!is_ascii(cq->terms[i]))
-			str_copy(phrases[np++], SEARCH_TERM_SIZE, cq->terms[i]);
-	char *r = join_terms((const char(*)[SEARCH_TERM_SIZE])rare, nr, " ", 1);
-	char *p = join_terms((const char(*)[SEARCH_TERM_SIZE])phrases, np, " ", 1);
-	*match = xasprintf("%s%s%s", r, np ? " " : "", p);
-	free(r);
-	free(p);
-	return 0;
+			str_copy(picked[n++], SEARCH_TERM_SIZE, cq->terms[i]);
+	return join_terms((const char(*)[SEARCH_TERM_SIZE])picked, n, " ", 1);
 }
 
 /* SQLite: FTS5 trigram MATCH.  Ranked by how many of the words the head (subject, customer, owner)
  * holds: bm25 would count every document holding each word to weigh it, which grows with the
  * organization (every case holds "customer" in some form), while this reads only the matches. */
-static char *text_branch_sqlite(db *d, const struct case_query *cq, const char *org_id, search_sql *s)
+static char *text_branch_sqlite(const struct case_query *cq, const char *org_id, search_sql *s)
 {
 	if (cq->n) {
-		char *match;
 		int verify;
-		if (fts_query(d, cq, &match, &verify))
-			return NULL; /* a word no case holds: nothing matches */
+		char *match = fts_query(cq, &verify);
 		/* the whole query in the head counts twice, each word in it once (cq does not outlive
 		 * search_cases: the texts are copied) */
 		char *score = xstrdup("2 * (instr(lower(cases_fts.head), lower(?)) > 0)");
@@ -324,11 +284,7 @@ int search_cases(db *d, const char *org_id, const char *q, search_sql *s)
 		return -1;
 	char *branch = NULL;
 	if (text)
-		branch = db_dialect(d) == DB_POSTGRES ? text_branch_pg(&cq, org_id, s) : text_branch_sqlite(d, &cq, org_id, s);
-	if (!branch && cq.number < 0) {
-		search_sql_free(s);
-		return -1;
-	}
+		branch = db_dialect(d) == DB_POSTGRES ? text_branch_pg(&cq, org_id, s) : text_branch_sqlite(&cq, org_id, s);
 	if (cq.number >= 0) {
 		/* the case with that number ranks above every text match */
 		arg_borrowed(s, org_id);

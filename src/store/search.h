@@ -16,7 +16,7 @@
 
 #define SEARCH_MAX_TERMS 8
 #define SEARCH_TERM_SIZE 64
-#define SEARCH_MAX_ARGS 32
+#define SEARCH_MAX_ARGS 24
 
 /* A ranked subquery and its arguments, to be joined by a caller's query. */
 typedef struct search_sql {
@@ -34,8 +34,7 @@ typedef struct search_sql {
  *     any part of any searchable text, case-insensitively.  Words under three characters narrow
  *     nothing when longer ones are given; alone, they are looked for by a scan of the
  *     organization's documents.
- * Returns 0, or -1 when nothing can match (q holds nothing to search for, or a word no case holds);
- * then s is empty and needs no free.  May ask the index's vocabulary first (one query). */
+ * Returns 0, or -1 when q holds nothing to search for (then s is empty and needs no free). */
 int search_cases(db *d, const char *org_id, const char *q, search_sql *s);
 void search_sql_free(search_sql *s);
 
