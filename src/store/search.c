@@ -163,44 +163,53 @@ static int rarity(const char *t)
 
 /* What the FTS5 index is asked.  A phrase of common trigrams ("customer", an email's domain, a
  * phone's country code) makes FTS5 read their whole doclists, which grow with the organization;
- * when the ASCII words hold digits or punctuation, the two likely rarest trigrams are asked instead
- * (*verify = 1: the caller then checks every ASCII word whole on what they found), with the
- * non-ASCII words as phrases.  Otherwise every word is a phrase (*verify = 0). */
+ * when the ASCII words hold digits or punctuation, up to three of their likely rarest trigrams,
+ * apart from one another (so each narrows on its own), are asked instead (*verify = 1: the caller
+ * then checks every ASCII word whole on what they found), with the non-ASCII words as phrases.
+ * Otherwise every word is a phrase (*verify = 0). */
+#define PICKS 3
 static char *fts_query(const struct case_query *cq, int *verify)
 {
-	char best[2][4] = {"", ""};
-	int score[2] = {0, 0};
-	for (int i = 0; i < cq->n; i++) {
-		if (!is_ascii(cq->terms[i]))
-			continue;
-		for (const char *p = cq->terms[i]; p[0] && p[1] && p[2]; p++) {
-			char t[4] = {p[0], p[1], p[2], '\0'};
-			int r = rarity(t); /* ties go to the later trigram: a number's last digits vary most */
-			if (r > 0 && r >= score[0]) {
-				if (strcmp(best[0], t)) {
-					memcpy(best[1], best[0], 4);
-					score[1] = score[0];
+	struct pick {
+		char t[4];
+		int term, pos, rarity;
+	} best[PICKS];
+	int n = 0;
+	for (int round = 0; round < PICKS; round++) {
+		struct pick c = {"", -1, -1, 0};
+		for (int i = 0; i < cq->n; i++) {
+			if (!is_ascii(cq->terms[i]))
+				continue;
+			for (int pos = 0; cq->terms[i][pos] && cq->terms[i][pos + 1] && cq->terms[i][pos + 2]; pos++) {
+				const char *p = cq->terms[i] + pos;
+				char t[4] = {p[0], p[1], p[2], '\0'};
+				int r = rarity(t), apart = 1;
+				for (int k = 0; k < n; k++)
+					apart &= !strcmp(best[k].t, t) ? 0 : best[k].term != i || abs(best[k].pos - pos) >= 2;
+				/* ties go to the later trigram: a number's last digits vary most */
+				if (r > 0 && apart && r >= c.rarity) {
+					memcpy(c.t, t, 4);
+					c.term = i;
+					c.pos = pos;
+					c.rarity = r;
 				}
-				memcpy(best[0], t, 4);
-				score[0] = r;
-			} else if (r > 0 && r >= score[1] && strcmp(best[0], t)) {
-				memcpy(best[1], t, 4);
-				score[1] = r;
 			}
 		}
+		if (c.rarity == 0)
+			break;
+		best[n++] = c;
 	}
-	*verify = score[0] > 0;
-	if (!*verify)
+	*verify = n > 0;
+	if (!n)
 		return join_terms(cq->terms, cq->n, " ", 1);
-	char picked[SEARCH_MAX_TERMS + 2][SEARCH_TERM_SIZE];
-	int n = 0;
-	for (int k = 0; k < 2; k++)
-		if (score[k] > 0)
-			str_copy(picked[n++], SEARCH_TERM_SIZE, best[k]);
+	char picked[SEARCH_MAX_TERMS + PICKS][SEARCH_TERM_SIZE];
+	int np = 0;
+	for (int k = 0; k < n; k++)
+		str_copy(picked[np++], SEARCH_TERM_SIZE, best[k].t);
 	for (int i = 0; i < cq->n; i++)
 		if (!is_ascii(cq->terms[i]))
-			str_copy(picked[n++], SEARCH_TERM_SIZE, cq->terms[i]);
-	return join_terms((const char(*)[SEARCH_TERM_SIZE])picked, n, " ", 1);
+			str_copy(picked[np++], SEARCH_TERM_SIZE, cq->terms[i]);
+	return join_terms((const char(*)[SEARCH_TERM_SIZE])picked, np, " ", 1);
 }
 
 /* SQLite: FTS5 trigram MATCH.  Ranked by how many of the words the head (subject, customer, owner)
