@@ -161,55 +161,55 @@ static int rarity(const char *t)
 	return r;
 }
 
-/* What the FTS5 index is asked.  A phrase of common trigrams ("customer", an email's domain, a
- * phone's country code) makes FTS5 read their whole doclists, which grow with the organization;
- * when the ASCII words hold digits or punctuation, up to three of their likely rarest trigrams,
- * apart from one another (so each narrows on its own), are asked instead (*verify = 1: the caller
- * then checks every ASCII word whole on what they found), with the non-ASCII words as phrases.
- * Otherwise every word is a phrase (*verify = 0). */
+/* Up to three of the ASCII words' likely rarest trigrams, apart from one another (so each narrows
+ * on its own), into picks; how many (0 when the words are letters only).  Both indexes keep one
+ * posting list per trigram: asking for a word whose trigrams are common ("customer", an email's
+ * domain, a phone's country code) reads lists that grow with the organization, asking for its
+ * rarest trigrams and checking the word whole on what they found does not. */
 #define PICKS 3
-static char *fts_query(const struct case_query *cq, int *verify)
+static int pick_trigrams(const struct case_query *cq, char picks[PICKS][SEARCH_TERM_SIZE])
 {
-	struct pick {
-		char t[4];
-		int term, pos, rarity;
-	} best[PICKS];
-	int n = 0;
-	for (int round = 0; round < PICKS; round++) {
-		struct pick c = {"", -1, -1, 0};
+	int term[PICKS], pos[PICKS], n = 0;
+	for (; n < PICKS; n++) {
+		int best = 0;
 		for (int i = 0; i < cq->n; i++) {
 			if (!is_ascii(cq->terms[i]))
 				continue;
-			for (int pos = 0; cq->terms[i][pos] && cq->terms[i][pos + 1] && cq->terms[i][pos + 2]; pos++) {
-				const char *p = cq->terms[i] + pos;
+			for (int at = 0; cq->terms[i][at] && cq->terms[i][at + 1] && cq->terms[i][at + 2]; at++) {
+				const char *p = cq->terms[i] + at;
 				char t[4] = {p[0], p[1], p[2], '\0'};
 				int r = rarity(t), apart = 1;
 				for (int k = 0; k < n; k++)
-					apart &= !strcmp(best[k].t, t) ? 0 : best[k].term != i || abs(best[k].pos - pos) >= 2;
+					apart &= strcmp(picks[k], t) && (term[k] != i || abs(pos[k] - at) >= 2);
 				/* ties go to the later trigram: a number's last digits vary most */
-				if (r > 0 && apart && r >= c.rarity) {
-					memcpy(c.t, t, 4);
-					c.term = i;
-					c.pos = pos;
-					c.rarity = r;
+				if (r > 0 && apart && r >= best) {
+					best = r;
+					str_copy(picks[n], SEARCH_TERM_SIZE, t);
+					term[n] = i;
+					pos[n] = at;
 				}
 			}
 		}
-		if (c.rarity == 0)
+		if (!best)
 			break;
-		best[n++] = c;
 	}
+	return n;
+}
+
+/* What the FTS5 index is asked: the picked trigrams and the non-ASCII words as phrases
+ * (*verify = 1: the caller checks every ASCII word whole on what they found), or, for words of
+ * letters only, every word as a phrase (*verify = 0). */
+static char *fts_query(const struct case_query *cq, int *verify)
+{
+	char picked[SEARCH_MAX_TERMS + PICKS][SEARCH_TERM_SIZE];
+	int n = pick_trigrams(cq, picked);
 	*verify = n > 0;
 	if (!n)
 		return join_terms(cq->terms, cq->n, " ", 1);
-	char picked[SEARCH_MAX_TERMS + PICKS][SEARCH_TERM_SIZE];
-	int np = 0;
-	for (int k = 0; k < n; k++)
-		str_copy(picked[np++], SEARCH_TERM_SIZE, best[k].t);
 	for (int i = 0; i < cq->n; i++)
 		if (!is_ascii(cq->terms[i]))
-			str_copy(picked[np++], SEARCH_TERM_SIZE, cq->terms[i]);
-	return join_terms((const char(*)[SEARCH_TERM_SIZE])picked, np, " ", 1);
+			str_copy(picked[n++], SEARCH_TERM_SIZE, cq->terms[i]);
+	return join_terms((const char(*)[SEARCH_TERM_SIZE])picked, n, " ", 1);
 }
 
 /* SQLite: FTS5 trigram MATCH.  Ranked by how many of the words the head (subject, customer, owner)
@@ -261,7 +261,20 @@ static char *text_branch_sqlite(const struct case_query *cq, const char *org_id,
 		       "AND (cases_fts.head LIKE ? ESCAPE '\\' OR cases_fts.body LIKE ? ESCAPE '\\')");
 }
 
-/* PostgreSQL: ILIKE per term through the pg_trgm index; word_similarity ranks (head twice). */
+/* One more condition on the PostgreSQL document: ILIKE '%text%', through the pg_trgm index
+ * (written as the indexed expression) or not (written otherwise: a pattern without trigrams, or one
+ * only to check, would make the index read more). */
+static char *and_ilike(char *sql, search_sql *s, const char *text, int indexed)
+{
+	arg_text(s, like_pattern(text));
+	char *next = xasprintf("%s AND %s ILIKE ? ESCAPE '\\'", sql, indexed ? "(head || ' ' || body)" : "(body || ' ' || head)");
+	free(sql);
+	return next;
+}
+
+/* PostgreSQL: ILIKE through the pg_trgm index (the picked trigrams and the non-ASCII words, or
+ * every word when they are letters only), each ASCII word checked whole, the short words on what
+ * was found; word_similarity ranks (head twice). */
 static char *text_branch_pg(const struct case_query *cq, const char *org_id, search_sql *s)
 {
 	char *words = xstrdup(cq->whole);
@@ -270,16 +283,14 @@ static char *text_branch_pg(const struct case_query *cq, const char *org_id, sea
 	arg_borrowed(s, org_id);
 	char *sql = xstrdup("SELECT case_id, -(2 * word_similarity(?, head) + word_similarity(?, body)) AS score "
 			    "FROM case_search WHERE org_id = ?");
-	/* the long words through the index; the short ones (alone, or beside long ones) on what it
-	 * found: written otherwise than the indexed expression, as a pattern without trigrams would
-	 * make the index scan itself whole */
-	for (int i = 0; i < cq->n + cq->n_short; i++) {
-		int indexed = i < cq->n;
-		arg_text(s, like_pattern(indexed ? cq->terms[i] : cq->shorts[i - cq->n]));
-		char *next = xasprintf("%s AND %s ILIKE ? ESCAPE '\\'", sql, indexed ? "(head || ' ' || body)" : "(body || ' ' || head)");
-		free(sql);
-		sql = next;
-	}
+	char picks[PICKS][SEARCH_TERM_SIZE];
+	int np = pick_trigrams(cq, picks);
+	for (int k = 0; k < np; k++)
+		sql = and_ilike(sql, s, picks[k], 1);
+	for (int i = 0; i < cq->n; i++)
+		sql = and_ilike(sql, s, cq->terms[i], !np || !is_ascii(cq->terms[i]));
+	for (int i = 0; i < cq->n_short; i++)
+		sql = and_ilike(sql, s, cq->shorts[i], 0);
 	return sql;
 }
 
