@@ -7,6 +7,7 @@
 static _Thread_local int64_t thread_statements;
 
 int64_t db_thread_statements(void) { return thread_statements; }
+void db_thread_statements_credit(int64_t n) { thread_statements += n; }
 
 int db_open(const char *url, db **out, char *err, unsigned long errlen)
 {
