@@ -1,6 +1,6 @@
 # Frontline — GNU Make build.  `make` builds ./frontline, `make test` runs every test.
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq gmime-3.0 libcurl
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
@@ -8,7 +8,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 INC     := -Isrc -Ibuild/gen
 
-SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/svc/*/*.c src/http/*.c src/cli/*.c)
+SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/svc/*/*.c src/mail/*.c src/http/*.c src/cli/*.c)
 MAIN    := src/main.c
 EMBED_IN := $(sort $(wildcard migrations/sqlite/*.sql migrations/pg/*.sql api/*.json web/dist/*))
 GEN     := build/gen/embedded.c

@@ -10,6 +10,7 @@ int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field
 {
 	va_list ap;
 	err->kind = kind;
+	err->retry_after_s = 0;
 	str_copy(err->code, sizeof err->code, code);
 	str_copy(err->field, sizeof err->field, field ? field : "");
 	va_start(ap, fmt);

@@ -22,6 +22,7 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_exceptions,
 	demo_learning,
 	demo_directory,
+	demo_email,
 	NULL,
 };
 

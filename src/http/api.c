@@ -45,7 +45,9 @@ void http_answer_error(struct http_answer *ans, const fl_err *err)
 	json_t *e = json_pack("{s:s,s:s}", "code", err->code[0] ? err->code : "error", "message", err->message);
 	if (e && err->field[0])
 		json_object_set_new(e, "field", json_string(err->field));
-	ans->retry_after = err->kind == ERR_UNAVAILABLE || err->kind == ERR_BUSY ? HTTP_RETRY_AFTER_S : 0;
+	ans->retry_after = err->retry_after_s > 0                                ? err->retry_after_s
+			   : err->kind == ERR_UNAVAILABLE || err->kind == ERR_BUSY ? HTTP_RETRY_AFTER_S
+										   : 0;
 	http_answer_json(ans, err_http_status(err->kind), e ? json_pack("{s:o}", "error", e) : NULL);
 }
 
@@ -252,7 +254,7 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 	}
 	const struct route *rt = m.route;
 	svc_ctx c = {.clock = app->clock, .now = clock_now(app->clock), .test_clock = app->test_clock,
-		     .login_limit = app->login_limit, .ip_limit = app->ip_limit, .client_ip = rq->client_ip};
+		     .signin_gate = app->signin_gate, .client_ip = rq->client_ip};
 	json_t *in = read_input(rq, rt, &c.err);
 	if (!in) {
 		http_answer_error(ans, &c.err);

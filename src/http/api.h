@@ -24,8 +24,7 @@ struct http_app {
 	tx_runner *tx;
 	fl_clock *clock;
 	int test_clock;                 /* serving with --test-clock: /api/v1/test/... routes exist */
-	struct ratelimit *login_limit;  /* may be NULL (no sign-in throttling) */
-	struct ratelimit *ip_limit;     /* may be NULL */
+	struct ratelimit_gate *signin_gate; /* password checks at once (base/ratelimit.h); NULL = unbounded */
 	int secure_cookies;             /* cookies carry Secure (the public URL is https) */
 	int64_t idem_ttl_ms;            /* how long an Idempotency-Key answer is replayed */
 	int count_statements;           /* answers carry X-Statements (FRONTLINE_COUNT_STATEMENTS=1; tests) */

@@ -55,9 +55,8 @@ typedef struct svc_ctx {
 	fl_err err;
 	int test_clock; /* the server was started with --test-clock */
 	const char *session_id; /* session behind this request, if any (for sign-out) */
-	struct ratelimit *login_limit; /* sign-in failures per account (server only; NULL on the command line) */
-	struct ratelimit *ip_limit;    /* sign-in failures per client address (server only) */
-	const char *client_ip;         /* peer address (server only) */
+	struct ratelimit_gate *signin_gate; /* bounds concurrent password checks (server only; NULL = unbounded) */
+	const char *client_ip;         /* client address: the peer, or what trusted proxies say (server only) */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
 } svc_ctx;
@@ -75,6 +74,8 @@ enum route_flags {
 				 R_SESSION / R_LOGOUT the HTTP layer sets / clears the portal cookie */
 	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path):
 				 an Idempotency-Key replay answers without them, and they are never stored */
+	R_PASSWORD = 1 << 8,  /* checks a password: may answer 429 too_many_attempts (svc/access/throttle.h) or
+				 503 signin_busy, both with Retry-After */
 };
 
 struct route {

@@ -11,23 +11,6 @@
 
 static const char *const DAYS[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
 
-int dir_hours_ok(svc_ctx *c, json_t *hours)
-{
-	const char *k;
-	json_t *v;
-	if (!json_is_object(hours))
-		return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "hours must be an object such as {\"mon\":\"09:00-17:00\"}");
-	json_object_foreach(hours, k, v)
-	{
-		if (rota_parse_day(k) < 0 || strlen(k) != 3)
-			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "unknown day %.*s (use mon..sun)", (int)utf8_cut(k, 20), k);
-		if (!json_is_string(v) || rota_hours_open(json_string_value(v), 0) < 0)
-			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours",
-				       "hours of %s must be like \"09:00-17:00\", \"09:00-12:00,13:00-17:00\" or \"closed\"", k);
-	}
-	return 0;
-}
-
 int dir_location_open(const char *hours_json, const char *holidays_csv, const tz_zone *z, int64_t at)
 {
 	int64_t s = tz_floordiv(at, 1000);
@@ -90,12 +73,9 @@ static int loc_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char id[ID_SIZE];
 	if (svc_require(c, PERM_MANAGE_ORG) || org_location_ref(c, p[0], "id", id))
 		return -1;
-	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
-			       "unknown time zone (use an IANA name such as America/Chicago)");
-	json_t *hours = json_object_get(in, "hours");
-	if (hours && dir_hours_ok(c, hours))
+	if (org_location_input_ok(c, in))
 		return -1;
+	json_t *hours = json_object_get(in, "hours");
 	char *hours_txt = hours ? json_dumps(hours, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc = db_exec(c->db,
 			 "UPDATE locations SET name = COALESCE(?, name), tz = COALESCE(?, tz), address = COALESCE(?, address), "
@@ -329,7 +309,7 @@ static const struct in_field LOCATION_PATCH[] = {
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone"},
 	{"address", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "postal address"},
 	{"region", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "region the location belongs to (e.g. us-central)"},
-	{"hours", IN_OBJ, 0, 0, 0, NULL, "opening hours by day: {\"mon\":\"09:00-17:00\",\"sat\":\"closed\"}"},
+	{"hours", IN_MAP, 0, 0, 0, NULL, "opening hours by day: {\"mon\":\"09:00-17:00\",\"sat\":\"closed\"}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field HOLIDAY[] = {

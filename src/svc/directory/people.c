@@ -172,6 +172,45 @@ static int p_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* Would this change take away the person's power to manage people (a role without
+ * PERM_MANAGE_PEOPLE, or active: false)? */
+static int takes_admin_away(json_t *in)
+{
+	enum role r;
+	const char *role = in_str(in, "role");
+	return (role && role_parse(role, &r) == 0 && !role_may(r, PERM_MANAGE_PEOPLE)) ||
+	       json_is_false(json_object_get(in, "active"));
+}
+
+/* An organization always keeps an active person who can manage people (an admin), or nobody could
+ * ever change its people again.  Changes that take one away first lock the organization's row, so
+ * two admins demoting each other at once are serialized (PostgreSQL) and the second sees the
+ * first.  Then, after the change, one must be left: else -1 with 409 "last_admin". */
+static int lock_org(svc_ctx *c)
+{
+	int rc = db_exec(c->db, "UPDATE orgs SET slug = slug WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int admin_left(svc_ctx *c)
+{
+	db_res *r;
+	enum role role;
+	int found = 0, rc = db_query(c->db, "SELECT DISTINCT role FROM people WHERE org_id = ? AND active = 1",
+				     DB_ARGS(DB_TXT(c->actor.org_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	while ((rc = db_next(r)) == 1)
+		found |= role_parse(db_text(r, 0), &role) == 0 && role_may(role, PERM_MANAGE_PEOPLE);
+	db_res_free(r);
+	if (rc < 0)
+		return svc_db_err(c, DB_ERROR);
+	if (!found)
+		return err_set(&c->err, ERR_CONFLICT, "last_admin", NULL,
+			       "this is the organization's last active admin: make someone else an admin first");
+	return 0;
+}
+
 static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], team[ID_SIZE], loc[ID_SIZE], mgr[ID_SIZE];
@@ -181,6 +220,9 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (*mgr && manager_loop(c, id, mgr))
 		return err_set(&c->err, ERR_RULE, "manager_loop", "manager", "that would make a loop in the reporting line");
+	int guard = takes_admin_away(in);
+	if (guard && lock_org(c))
+		return -1;
 	int rc = db_exec(c->db,
 			 "UPDATE people SET name = COALESCE(?, name), phone = COALESCE(?, phone), role = COALESCE(?, role), "
 			 "title = COALESCE(?, title), team_id = COALESCE(?, team_id), location_id = COALESCE(?, location_id), "
@@ -194,32 +236,11 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	svc_cache_forget(c);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (guard && admin_left(c))
+		return -1;
 	if (svc_event(c, "person.updated", "person", id, NULL, json_deep_copy(in)))
 		return -1;
 	*out = people_json(c, id);
-	return 0;
-}
-
-static int p_password(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
-{
-	char id[ID_SIZE], hash[PASSWORD_HASH_SIZE];
-	if (svc_person_ref(c, p[0], "id", id))
-		return -1;
-	if (strcmp(id, c->actor.person_id) != 0 && svc_require(c, PERM_MANAGE_PEOPLE))
-		return -1;
-	if (password_hash(in_str(in, "password"), hash))
-		fl_die("cannot hash password");
-	int rc = db_exec(c->db, "UPDATE people SET password_hash = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(hash), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	/* a new password ends every sign-in session of that person (API tokens stay) */
-	if (db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND person_id = ? AND kind = 'session' AND revoked_at IS NULL",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (svc_event(c, "person.password_set", "person", id, NULL, NULL))
-		return -1;
-	*out = json_pack("{s:s,s:b}", "id", id, "password_set", 1);
 	return 0;
 }
 
@@ -250,17 +271,10 @@ static const struct in_field PERSON_LIST[] = {
 	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
-static const struct in_field PASSWORD_SET[] = {
-	{"password", IN_STR, 1, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "new password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
 const struct route people_routes[] = {
 	{"POST", "/api/v1/people", p_create, PERSON_CREATE, 201, "Add a person (admin)", "Person", "person add", 0},
 	{"GET", "/api/v1/people", p_list, PERSON_LIST, 200, "List or search people", "PersonList", "person list", 0},
 	{"GET", "/api/v1/people/{id}", p_show, NULL, 200, "Show a person (id or email)", "Person", "person show", 0},
 	{"PATCH", "/api/v1/people/{id}", p_update, PERSON_UPDATE, 200, "Change a person (admin)", "Person", "person update", 0},
-	{"POST", "/api/v1/people/{id}/password", p_password, PASSWORD_SET, 200, "Set a password (admin, or yourself)", NULL,
-	 "person password", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -634,13 +634,28 @@ static int override_cancel(svc_ctx *c, const char *const *p, json_t *in, json_t 
 }
 
 
+static const struct in_field WINDOW[] = {
+	{"days", IN_ARR, 1, 0, 7, NULL, "the days it starts on: mon..sun"},
+	{"from", IN_STR, 1, 1, 5, NULL, "HH:MM"},
+	{"to", IN_STR, 1, 1, 5, NULL, "HH:MM (24:00 = midnight); not after from: runs past midnight"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field LAYER[] = {
+	{"layer", IN_STR, 0, 1, 16, NULL, "primary (default), secondary or tertiary"},
+	{"members", IN_ARR, 0, 0, ROTA_MAX_MEMBERS, NULL, "people (id or email) in rotation order"},
+	{"handoff", IN_STR, 0, 1, 16, NULL, "hand-over: \"HH:MM\" or \"sat 09:00\" (default 09:00)"},
+	{"period_days", IN_INT, 0, 1, 28, NULL, "days each member is on call (default 7)"},
+	{"start", IN_STR, 0, 10, 10, NULL, "first hand-over date, YYYY-MM-DD (default today)"},
+	{"windows", IN_ARR, 0, 0, ROTA_MAX_WINDOWS, WINDOW, "limit the layer to some hours of the week"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
 static const struct in_field ROTA_CREATE[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "rota name, unique in the organization"},
 	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"},
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "area: a location (id or name)"},
 	{"region", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "area: a region (instead of a location)"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone of the hand-overs (default: the location's)"},
-	{"layers", IN_ARR, 1, 0, 3, NULL,
+	{"layers", IN_ARR, 1, 0, 3, LAYER,
 	 "[{\"layer\":\"primary\",\"members\":[id or email...],\"handoff\":\"sat 09:00\",\"period_days\":7,"
 	 "\"start\":\"2026-03-07\",\"windows\":[{\"days\":[\"sat\",\"sun\"],\"from\":\"00:00\",\"to\":\"24:00\"}]}]"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
@@ -648,7 +663,7 @@ static const struct in_field ROTA_CREATE[] = {
 static const struct in_field ROTA_PATCH[] = {
 	{"name", IN_STR, 0, 1, FL_MAX_NAME, NULL, "rota name"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone"},
-	{"layers", IN_ARR, 0, 0, 3, NULL, "the layers (replace all)"},
+	{"layers", IN_ARR, 0, 0, 3, LAYER, "the layers (replace all)"},
 	{"active", IN_BOOL, 0, 0, 0, NULL, "false to retire the rota"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

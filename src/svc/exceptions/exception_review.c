@@ -403,7 +403,7 @@ static const struct in_field REVIEW[] = {
 	{"proposal", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "adopt: the policy change (\"fees caused by our error are refunded in full\")"},
 	{"proposal_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "adopt: join an open policy proposal instead"},
 	{"policy_text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "adopt: the proposed new text of the policy"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "adopt: the proposed new limits"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "adopt: the proposed new limits"},
 	{"note", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "coach: the forward-looking note"},
 	{"also", IN_ARR, 0, 0, 100, NULL, "ids of similar exceptions (same policy) that get the same verdict"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
@@ -420,7 +420,7 @@ static const struct in_field PP_LIST[] = {
 };
 static const struct in_field PP_ACCEPT[] = {
 	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the policy's new text (default: proposed text, or the old text with the change)"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "the new limits (default: proposed limits, or unchanged)"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "the new limits (default: proposed limits, or unchanged)"},
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

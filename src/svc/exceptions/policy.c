@@ -171,12 +171,12 @@ static const struct in_field POL_CREATE[] = {
 	{"kind", IN_ENUM, 1, 0, 0, KINDS, "rule, guarantee (a promise to customers) or limit"},
 	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who owns the policy (id or email)"},
 	{"text", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the policy"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "machine-checkable limits, e.g. {\"max_refund\": 50}"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "machine-checkable limits, e.g. {\"max_refund\": 50}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field POL_UPDATE[] = {
 	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "new text"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "new limits"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "new limits"},
 	{"active", IN_BOOL, 0, 0, 0, NULL, "false retires the policy"},
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why it changed"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},

@@ -320,7 +320,7 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static const struct in_field CN_CREATE[] = {
 	{"employee", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person coached (id or email)"},
-	{"answers", IN_OBJ, 0, 0, 0, NULL, "answers keyed ideal, prevented, whose_problem, overcome, help, next_time"},
+	{"answers", IN_MAP, 0, 0, 0, NULL, "answers keyed ideal, prevented, whose_problem, overcome, help, next_time"},
 	{"summary", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what you agreed"},
 	{"cases", IN_ARR, 0, 0, FL_MAX_FIELDS, NULL, "case ids the conversation is about"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},

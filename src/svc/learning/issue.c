@@ -342,10 +342,7 @@ int issue_tick(svc_ctx *c, json_t *summary)
 
 
 static const struct in_field IS_CREATE[] = {
-	{"title", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what is wrong (\"the dispatch screen does not show resend status\")"},
-	{"description", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "details and a suggestion"},
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "the leader who owes a response (default: the first leader above you)"},
-	{"cases", IN_ARR, 0, 0, FL_MAX_FIELDS, NULL, "case ids as evidence"},
+	ISSUE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field IS_LIST[] = {

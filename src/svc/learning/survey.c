@@ -560,9 +560,20 @@ static const struct in_field SV_LIST[] = {
 	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const struct in_field ANSWER[] = {
+	{"question", IN_INT, 1, 1, MAX_QUESTIONS, NULL, "the question's number, 1.."},
+	{"rating", IN_INT, 0, 1, 5, NULL, "1 (bad) to 5 (good)"},
+	{"text", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "in your own words"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RAISE_ISSUE[] = {
+	ISSUE_FIELDS,
+	{"question", IN_INT, 0, 1, MAX_QUESTIONS, NULL, "the question the issue comes from"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
 static const struct in_field SV_RESPOND[] = {
-	{"answers", IN_ARR, 1, 0, MAX_QUESTIONS, NULL, "[{question: 1.., rating: 1-5, text}]"},
-	{"raise_issue", IN_OBJ, 0, 0, 0, NULL, "{title, description, owner, cases, question}: raise a system issue from this answer"},
+	{"answers", IN_ARR, 1, 0, MAX_QUESTIONS, ANSWER, "[{question: 1.., rating: 1-5, text}]"},
+	{"raise_issue", IN_OBJ, 0, 0, 0, RAISE_ISSUE, "{title, description, owner, cases, question}: raise a system issue from this answer"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field SV_REPORT[] = {

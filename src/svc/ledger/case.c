@@ -113,6 +113,30 @@ int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 	return 0;
 }
 
+int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE])
+{
+	int64_t number = 0;
+	int found = 0;
+	int rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
+			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
+	if (rc != DB_OK || !found)
+		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
+	id_new(case_id, "case", c->now);
+	const char *team = n->team_id && *n->team_id ? n->team_id : NULL, *loc = n->location_id && *n->location_id ? n->location_id : NULL;
+	rc = db_exec(c->db,
+		     "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+		     "intake_location_id, created_at, updated_at) VALUES (?,?,?,?,?,?,'open',?,?,?,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(number), DB_TXT(n->customer_id), DB_TXT(n->subject),
+			     DB_TXT(n->channel), DB_TXT(n->owner_id), DB_TXT(team), DB_TXT(n->intake_by), DB_TXT(loc), DB_INT(c->now),
+			     DB_INT(c->now)),
+		     NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	return svc_event(c, "case.opened", "case", case_id, case_id,
+			 json_pack("{s:s,s:s,s:s,s:s,s:s?}", "customer_id", n->customer_id, "subject", n->subject, "channel",
+				   n->channel, "owner_id", n->owner_id, "location_id", loc));
+}
+
 static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char cust[ID_SIZE], case_id[ID_SIZE], loc[ID_SIZE] = "";
@@ -143,29 +167,13 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			db_res_free(r);
 		}
 	}
-	int64_t number = 0;
-	int found = 0;
-	int rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
-			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
-	if (rc != DB_OK || !found)
-		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a case needs a person as its first owner");
-	id_new(case_id, "case", c->now);
 	const char *channel = in_str(in, "channel");
-	rc = db_exec(c->db,
-		     "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
-		     "intake_location_id, created_at, updated_at) VALUES (?,?,?,?,?,?,'open',?,?,?,?,?,?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(number), DB_TXT(cust), DB_TXT(in_str(in, "subject")),
-			     DB_TXT(channel), DB_TXT(c->actor.person_id), DB_TXT(*c->actor.team_id ? c->actor.team_id : NULL),
-			     DB_TXT(c->actor.person_id), DB_TXT(*loc ? loc : NULL), DB_INT(c->now), DB_INT(c->now)),
-		     NULL);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	if (svc_event(c, "case.opened", "case", case_id, case_id,
-		      json_pack("{s:s,s:s,s:s,s:s,s:s?}", "customer_id", cust, "subject", in_str(in, "subject"), "channel",
-				channel, "owner_id", c->actor.person_id, "location_id", *loc ? loc : NULL)))
+	struct case_new cn = {cust, in_str(in, "subject"), channel, c->actor.person_id, c->actor.team_id, c->actor.person_id, loc};
+	if (case_insert(c, &cn, case_id))
 		return -1;
+	int rc;
 	if (in_str(in, "summary")) {
 		char tp[ID_SIZE];
 		id_new(tp, "tp", c->now);

@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/tz.h"
 #include "base/util.h"
+#include "core/rota.h"
 #include "svc/org/org.h"
 
 static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -104,18 +106,32 @@ static int team_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static int tz_ok(const char *tz)
+/* An opening-hours object: {"mon": "09:00-17:00", "sat": "closed", ...}. */
+static int hours_ok(svc_ctx *c, json_t *hours)
 {
-	/* A time zone name is valid when the system's zoneinfo has it. */
-	if (!*tz || strstr(tz, "..") || tz[0] == '/')
-		return 0;
-	char *path = xasprintf("/usr/share/zoneinfo/%s", tz);
-	FILE *f = fopen(path, "rb");
-	free(path);
-	if (!f)
-		return strcmp(tz, "UTC") == 0;
-	fclose(f);
-	return 1;
+	const char *k;
+	json_t *v;
+	if (!json_is_object(hours))
+		return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "hours must be an object such as {\"mon\":\"09:00-17:00\"}");
+	json_object_foreach(hours, k, v)
+	{
+		if (rota_parse_day(k) < 0 || strlen(k) != 3)
+			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "unknown day \"%s\" (use mon..sun)",
+				       strlen(k) <= 20 ? k : "...");
+		if (!json_is_string(v) || rota_hours_open(json_string_value(v), 0) < 0)
+			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours",
+				       "hours of %s must be like \"09:00-17:00\", \"09:00-12:00,13:00-17:00\" or \"closed\"", k);
+	}
+	return 0;
+}
+
+int org_location_input_ok(svc_ctx *c, json_t *in)
+{
+	json_t *hours = json_object_get(in, "hours");
+	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
+		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			       "unknown time zone (use an IANA name such as America/Chicago)");
+	return hours ? hours_ok(c, hours) : 0;
 }
 
 static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -124,10 +140,10 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 	const char *tz = in_str(in, "tz") ? in_str(in, "tz") : "UTC";
 	if (svc_require(c, PERM_MANAGE_ORG))
 		return -1;
-	if (!tz_ok(tz))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz", "unknown time zone (use an IANA name such as America/Chicago)");
+	if (org_location_input_ok(c, in))
+		return -1;
 	json_t *hours = json_object_get(in, "hours");
-	char *hours_txt = json_dumps(hours ? hours : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char *hours_txt = hours ? json_dumps(hours, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
 	id_new(id, "loc", c->now);
 	int rc = db_exec(c->db,
 			 "INSERT INTO locations (org_id, id, name, tz, address, hours, created_at) VALUES (?,?,?,?,?,?,?)",
@@ -183,7 +199,7 @@ static const struct in_field LOCATION_CREATE[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "location name, unique in the organization"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone, default UTC"},
 	{"address", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "postal address"},
-	{"hours", IN_OBJ, 0, 0, 0, NULL, "opening hours, e.g. {\"mon\":\"09:00-20:00\"}"},
+	{"hours", IN_MAP, 0, 0, 0, NULL, "opening hours, e.g. {\"mon\":\"09:00-20:00\"}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -26,6 +26,12 @@ static const struct setting SETTINGS[] = {
 	{"review.due_days", IN_INT, 1, 90, 7, "a failure review is due this many days after it opens"},
 	{"survey.min_respondents", IN_INT, 1, 100, 3, "survey reports show a team only with at least this many respondents"},
 	{"issue.response_days", IN_INT, 1, 90, 7, "a system issue's owner owes a response within this many days"},
+	{"mail.max_bytes", IN_INT, 4096, 50 << 20, 10 << 20, "a larger message is kept as a stub (headers only) with an error"},
+	{"mail.max_parts", IN_INT, 1, 1000, 200, "a message with more MIME parts is kept as a stub"},
+	{"mail.max_depth", IN_INT, 1, 100, 16, "a message nested deeper (multiparts, forwarded messages) is kept as a stub"},
+	{"mail.max_headers", IN_INT, 10, 10000, 500, "a message with more header fields is kept as a stub"},
+	{"mail.max_attachment_bytes", IN_INT, 0, 50 << 20, 10 << 20, "a larger attachment is listed in the event, not kept"},
+	{"mail.max_per_sender_hour", IN_INT, 1, 100000, 30, "more mail from one sender in an hour is recorded and goes no further"},
 	{NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -151,7 +157,7 @@ cleanup:
 }
 
 static const struct in_field PATCH[] = {
-	{"settings", IN_OBJ, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
+	{"settings", IN_MAP, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -126,6 +126,14 @@ static int insert_promise(svc_ctx *c, const char *case_id, json_t *in, long long
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
+static int promise_hooks(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+{
+	for (const promise_hook_fn *h = svc_promise_hooks(); *h; h++)
+		if ((*h)(c, case_id, promise_id, kind))
+			return -1;
+	return 0;
+}
+
 static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
@@ -161,7 +169,7 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		      json_pack("{s:s,s:s,s:o,s:s?,s:s?,s:s?}", "what", in_str(in, "what"), "channel", in_str(in, "channel"), "due_at",
 				svc_time(due), "deliver_person_id", *dp ? dp : NULL, "deliver_team_id", *dt ? dt : NULL,
 				"policy_id", *pol.id ? pol.id : NULL)) ||
-	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id))
+	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id) || promise_hooks(c, row.id, id, "made"))
 		return -1;
 	*out = promise_json(c, id);
 	return 0;
@@ -286,7 +294,7 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	if (svc_event(c, "promise.renegotiated", "promise", s.id, s.case_id,
 		      json_pack("{s:s,s:o,s:o,s:s,s:s}", "new_promise_id", id, "old_due_at", svc_time(s.due_at), "due_at",
 				svc_time(due), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"))) ||
-	    case_touch(c, s.case_id))
+	    case_touch(c, s.case_id) || promise_hooks(c, s.case_id, id, "renegotiated"))
 		return -1;
 	*out = promise_json(c, id);
 	return 0;
