@@ -13,12 +13,13 @@ from lib import Server, check, eq, run_module  # noqa: E402
 V = "vendor-co"
 ROWS = 13  # "my open cases" with 13 rows, the size issue 14 names
 
-# request type -> the most statements it may send (measured 2026-11-30 on SQLite and PostgreSQL)
+# request type -> the most statements it may send (measured 2026-11-30 on SQLite and PostgreSQL; GET
+# case and POST case each gained 2 with the email and sign-in merges of main at 37af231: 20 -> 22, 33 -> 35)
 BOUNDS = {
-    "GET case": 20,
+    "GET case": 22,
     "my open cases, 13 rows": 18,  # 5 + one customer query per row (the N+1 of issue 14)
     "search by customer name": 6,
-    "POST case": 33,
+    "POST case": 35,
 }
 
 
