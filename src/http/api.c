@@ -285,6 +285,7 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {
+	int64_t sent = db_thread_statements();
 	if (strcmp(rq->path, "/healthz") == 0) {
 		http_answer_json(ans, 200, json_pack("{s:s}", "status", "ok"));
 	} else if (strcmp(rq->path, "/readyz") == 0) {
@@ -298,4 +299,6 @@ void http_api_handle(const struct http_app *app, const struct http_request *rq, 
 	} else {
 		api(app, rq, ans);
 	}
+	if (app->count_statements)
+		ans->statements = db_thread_statements() - sent;
 }

@@ -234,7 +234,7 @@ done:
 }
 
 /* Tables derived from others on one backend only, rebuilt on a SQLite target when the source
- * (PostgreSQL) has no such table: the knowledge search index (see svc/knowledge.c fts_sync). */
+ * (PostgreSQL) has no such table: the knowledge search index (see store/search.c). */
 static const struct derived {
 	const char *table, *rebuild;
 } DERIVED[] = {
@@ -243,6 +243,17 @@ static const struct derived {
 			 "a.org_id, a.id FROM articles a"},
 	{NULL, NULL},
 };
+
+/* Tables the target's triggers fill as the rows they derive from are copied (the case search
+ * index and the breach rollups of migration 0012): never copied themselves. */
+static int kept_by_triggers(const char *table)
+{
+	static const char *const DERIVED_BY_TRIGGERS[] = {"cases_fts", "case_search_keys", "case_search", "breach_daily", NULL};
+	for (const char *const *t = DERIVED_BY_TRIGGERS; *t; t++)
+		if (!strcmp(table, *t))
+			return 1;
+	return 0;
+}
 
 int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
 {
@@ -295,7 +306,8 @@ int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen
 		goto done;
 	}
 	for (int i = 0; i < src.n; i++) {
-		if (!strcmp(src.v[i], "schema_migrations") || !has(&dst, src.v[i]) || !identifier_ok(src.v[i]))
+		if (!strcmp(src.v[i], "schema_migrations") || kept_by_triggers(src.v[i]) || !has(&dst, src.v[i]) ||
+		    !identifier_ok(src.v[i]))
 			continue;
 		if (copy_table(from, to, src.v[i], &rows, err, errlen))
 			goto done;

@@ -3,6 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Statements sent by this thread (db_thread_statements). */
+static _Thread_local int64_t thread_statements;
+
+int64_t db_thread_statements(void) { return thread_statements; }
+void db_thread_statements_credit(int64_t n) { thread_statements += n; }
+
 int db_open(const char *url, db **out, char *err, unsigned long errlen)
 {
 	if (!url || !*url) {
@@ -27,6 +33,7 @@ enum db_dialect db_dialect(db *d) { return d->ops->dialect; }
 
 int db_begin(db *d, int write)
 {
+	thread_statements++;
 	int rc = d->ops->begin(d, write);
 	if (rc == DB_OK)
 		d->in_tx = 1;
@@ -35,6 +42,7 @@ int db_begin(db *d, int write)
 
 int db_commit(db *d)
 {
+	thread_statements++;
 	int rc = d->ops->commit(d);
 	if (rc == DB_OK)
 		d->in_tx = 0;
@@ -46,18 +54,25 @@ int db_rollback(db *d)
 	if (!d->in_tx)
 		return DB_OK;
 	d->in_tx = 0;
+	thread_statements++;
 	return d->ops->rollback(d);
 }
 
 int db_exec(db *d, const char *sql, const db_arg *args, int n, int64_t *changes)
 {
+	thread_statements++;
 	return d->ops->exec(d, sql, args, n, changes);
 }
 
-int db_exec_script(db *d, const char *sql) { return d->ops->exec_script(d, sql); }
+int db_exec_script(db *d, const char *sql)
+{
+	thread_statements++;
+	return d->ops->exec_script(d, sql);
+}
 
 int db_query(db *d, const char *sql, const db_arg *args, int n, db_res **out)
 {
+	thread_statements++;
 	return d->ops->query(d, sql, args, n, out);
 }
 

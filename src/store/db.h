@@ -127,6 +127,15 @@ int db_scalar_int(db *d, const char *sql, const db_arg *args, int n, int64_t *ou
 
 int db_backup(db *d, const char *dest);
 
+/* How many statements the calling thread has sent through this interface since it started
+ * (db_exec, db_query, db_exec_script, and BEGIN, COMMIT and ROLLBACK each count one).  The
+ * difference over a piece of work is its statement count: the server reports it per request
+ * (X-Statements, FRONTLINE_COUNT_STATEMENTS=1, http/api.c) so tests can pin it (tests/e2e/test_statement_counts.py). */
+int64_t db_thread_statements(void);
+/* Count n statements another thread sent on this one's behalf (the group-commit writer's share of
+ * a request, store/tx.c). */
+void db_thread_statements_credit(int64_t n);
+
 /* Inside a write transaction, before a scheduler pass: wait until no other process runs one.
  * PostgreSQL: pg_advisory_xact_lock (released at commit/rollback).  SQLite: nothing (BEGIN
  * IMMEDIATE already serializes writers). */

@@ -5,11 +5,12 @@
 
 #include "base/limits.h"
 #include "base/util.h"
+#include "store/search.h"
 #include "svc/directory/knowledge.h"
 #include "svc/ledger/case.h"
 
 #define MAX_TAGS 20
-#define MAX_TERMS 8
+#define MAX_TERMS SEARCH_MAX_TERMS
 
 /* Tags: an array of short texts; *json_text and *words (space-separated) are new strings. */
 static int tags_of(svc_ctx *c, json_t *tags, char **json_text, char **words)
@@ -43,17 +44,10 @@ static int tags_of(svc_ctx *c, json_t *tags, char **json_text, char **words)
 	return 0;
 }
 
+/* Keep the article's search index entry in step (store/search.c). */
 static int fts_sync(svc_ctx *c, const char *id, const char *title, const char *body, const char *tag_words, int replace)
 {
-	if (db_dialect(c->db) != DB_SQLITE)
-		return 0; /* PostgreSQL indexes the articles table itself */
-	int rc = DB_OK;
-	if (replace)
-		rc = db_exec(c->db, "DELETE FROM articles_fts WHERE org_id = ? AND article_id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
-	if (rc == DB_OK)
-		rc = db_exec(c->db, "INSERT INTO articles_fts (title, body, tags, org_id, article_id) VALUES (?,?,?,?,?)",
-			     DB_ARGS(DB_TXT(title), DB_TXT(body), DB_TXT(tag_words), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	int rc = search_article_index(c->db, c->actor.org_id, id, title, body, tag_words, replace);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
@@ -230,7 +224,7 @@ static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **
 }
 
 /* The words of a query (letters and digits, UTF-8 kept), lower-cased; at most MAX_TERMS. */
-static int query_terms(const char *q, char terms[MAX_TERMS][64])
+static int query_terms(const char *q, char terms[MAX_TERMS][SEARCH_TERM_SIZE])
 {
 	int n = 0;
 	size_t len = 0;
@@ -242,8 +236,8 @@ static int query_terms(const char *q, char terms[MAX_TERMS][64])
 			cur[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 		} else if (!word && len) {
 			cur[len] = '\0';
-			if (n < MAX_TERMS)
-				STR_COPY(terms[n++], cur);
+			if (n < MAX_TERMS && str_copy(terms[n], SEARCH_TERM_SIZE, cur) == 0)
+				n++; /* a term longer than the index takes is no term */
 			len = 0;
 		}
 		if (!ch)
@@ -262,52 +256,13 @@ static int search_fail(svc_ctx *c, int rc, json_t **items)
 
 int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
 {
-	char terms[MAX_TERMS][64];
+	char terms[MAX_TERMS][SEARCH_TERM_SIZE];
 	int n = query_terms(query, terms);
 	*items = json_array();
 	if (n == 0)
 		return 0;
 	db_res *r;
-	int rc;
-	if (db_dialect(c->db) == DB_SQLITE) {
-		/* every term quoted (no FTS syntax from users), any term may match; bm25 ranks documents
-		 * with more of the terms, and title and tag hits, first */
-		char *match = xstrdup("");
-		for (int i = 0; i < n; i++) {
-			char *nm = xasprintf("%s%s\"%s\"", match, i ? " OR " : "", terms[i]);
-			free(match);
-			match = nm;
-		}
-		rc = db_query(c->db,
-			      "SELECT article_id, title, tags, snippet(articles_fts, 1, '[', ']', '...', 12), "
-			      "bm25(articles_fts, 10.0, 1.0, 5.0) AS score FROM articles_fts "
-			      "WHERE articles_fts MATCH ? AND org_id = ? ORDER BY score LIMIT ?",
-			      DB_ARGS(DB_TXT(match), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
-		free(match);
-		if (rc != DB_OK)
-			return search_fail(c, rc, items);
-		while (db_next(r) == 1)
-			json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1),
-								"tags", db_text(r, 2), "snippet", db_text(r, 3), "rank",
-								-strtod(db_text(r, 4), NULL)));
-		if ((rc = db_res_close(r)) != DB_OK)
-			return search_fail(c, rc, items);
-		return 0;
-	}
-	/* PostgreSQL: the generated tsvector column (migrations/pg/0007) with ts_rank; the terms are
-	 * joined with "or" for websearch_to_tsquery, which never fails on user text */
-	char *words = xstrdup("");
-	for (int i = 0; i < n; i++) {
-		char *nw = xasprintf("%s%s%s", words, i ? " or " : "", terms[i]);
-		free(words);
-		words = nw;
-	}
-	rc = db_query(c->db,
-		      "SELECT a.id, a.title, a.tags, ts_headline('english', a.body, q, 'StartSel=[, StopSel=], MaxWords=12, MinWords=4'), "
-		      "CAST(ts_rank(a.search, q) * 1000000 AS BIGINT) AS score FROM articles a, websearch_to_tsquery('english', ?) q "
-		      "WHERE a.org_id = ? AND a.search @@ q ORDER BY score DESC, a.title LIMIT ?",
-		      DB_ARGS(DB_TXT(words), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
-	free(words);
+	int rc = search_articles(c->db, c->actor.org_id, terms, n, limit, &r);
 	if (rc != DB_OK)
 		return search_fail(c, rc, items);
 	while (db_next(r) == 1)

@@ -5,6 +5,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/ownership.h"
+#include "store/search.h"
 #include "svc/directory/people.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
@@ -289,10 +290,17 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	/* Only the filters given go into the SQL, so the planner can use the index that fits
 	 * (cases_owner for "my open cases") instead of scanning the organization's cases. */
 	const char *status = in_str(in, "status"), *cust = in_str(in, "customer_id");
-	char *clause_arg = NULL, *subj = NULL;
-	const char *clause = NULL;
-	db_arg args[8];
+	/* the search box: a ranked subquery over the search index (store/search.c) */
+	search_sql found = {0};
+	int searching = q && *q;
+	if (searching && search_cases(c->db, c->actor.org_id, q, &found)) {
+		*out = json_pack("{s:[]}", "items"); /* nothing in q to search for */
+		return 0;
+	}
+	db_arg args[SEARCH_MAX_ARGS + 8];
 	int n = 0;
+	for (int i = 0; i < found.n; i++)
+		args[n++] = found.args[i];
 	args[n++] = DB_TXT(c->actor.org_id);
 	char *where = xstrdup("ca.org_id = ?");
 #define AND_(cond, arg)                                            \
@@ -310,26 +318,17 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		AND_("ca.status = ?", DB_TXT(status));
 	if (cust)
 		AND_("ca.customer_id = ?", DB_TXT(cust));
-	if (q && *q) {
-		customer_match_sql(q, &clause, &clause_arg);
-		char *lc = str_lower(q);
-		subj = xasprintf("%%%s%%", lc);
-		free(lc);
-		char *cond = xasprintf("(%s OR lower(ca.subject) LIKE ?)", clause);
-		AND_(cond, DB_TXT(clause_arg));
-		free(cond);
-		args[n++] = DB_TXT(subj);
-	}
 #undef AND_
 	args[n++] = DB_INT(svc_limit(in));
-	char *sql = xasprintf("SELECT " CASE_COLS " FROM cases ca%s WHERE %s ORDER BY ca.updated_at DESC, ca.id DESC LIMIT ?",
-			      q && *q ? " JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id" : "", where);
+	char *join = searching ? xasprintf(" JOIN %s s ON s.case_id = ca.id", found.sql) : xstrdup("");
+	char *sql = xasprintf("SELECT " CASE_COLS " FROM cases ca%s WHERE %s ORDER BY %sca.updated_at DESC, ca.id DESC LIMIT ?",
+			      join, where, searching ? "s.score, " : "");
 	db_res *r;
 	int rc = db_query(c->db, sql, args, n, &r);
 	free(sql);
+	free(join);
 	free(where);
-	free(clause_arg);
-	free(subj);
+	search_sql_free(&found);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array(), *memo = json_object();
@@ -703,7 +702,8 @@ static const struct in_field CASE_OPEN[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field CASE_LIST[] = {
-	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "customer name, email or phone, or words of the subject"},
+	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL,
+	 "the search box: a case number (#123), or words found in any part of the subject, customer name, email or phone, owner, contacts, notes, requests or resolution; ranked"},
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only cases I own"},
 	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},
