@@ -8,7 +8,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 INC     := -Isrc -Ibuild/gen
 
-SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/http/*.c src/cli/*.c src/sched/*.c)
+SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/svc/*/*.c src/http/*.c src/cli/*.c)
 MAIN    := src/main.c
 EMBED_IN := $(sort $(wildcard migrations/sqlite/*.sql migrations/pg/*.sql api/*.json web/dist/*))
 GEN     := build/gen/embedded.c

@@ -9,6 +9,10 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/demo.h"
+#include "cli/demo.h"
+#include "cli/demo.h"
+#include "cli/demo.h"
 #include "svc/router.h"
 #include "svc/tick.h"
 

@@ -1,6 +1,5 @@
 /* The manual clock of a test server (serve --test-clock only): set or advance it; each change
  * runs one scheduler pass at the new time, so stories can run hours in milliseconds. */
-#include "svc/resources.h"
 #include "svc/tick.h"
 
 static int clock_get(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -1,4 +1,3 @@
-#include "svc/input.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,6 +6,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/util.h"
+#include "svc/input.h"
 
 const char *const IN_FORMATS[] = {"json", "csv", NULL};
 

@@ -1,8 +1,8 @@
-#include "svc/router.h"
 
 #include <string.h>
 
 #include "base/util.h"
+#include "svc/router.h"
 
 /* Compare pattern segments with path segments; {name} captures one segment. */
 static int path_matches(const char *pattern, const char *path, struct route_match *m)

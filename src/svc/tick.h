@@ -13,4 +13,10 @@ const tick_fn *svc_tick_parts(void);
 /* Act as the system in organization org_id (the scheduler switches between organizations). */
 void tick_as_system(svc_ctx *c, const char *org_id);
 
+/* Rows one scheduler part handles per pass; the rest wait for the next pass. */
+#define TICK_BATCH 5000
+
+/* Add n to summary[key] (summary may be NULL; n == 0 adds nothing). */
+void tick_count(json_t *summary, const char *key, long long n);
+
 #endif

@@ -371,9 +371,9 @@ def test_structured_log_without_secrets():
 
 
 def route_table():
-    """Every (METHOD, path, flags) in the route tables of src/svc/*.c (the router's registry)."""
+    """Every (METHOD, path, flags) in the route tables of src/svc/**/*.c (the router's registry)."""
     routes = []
-    for fn in glob.glob(os.path.join(ROOT, "src/svc/*.c")):
+    for fn in glob.glob(os.path.join(ROOT, "src/svc/**/*.c"), recursive=True):
         src = open(fn, encoding="utf-8").read()
         for m in re.finditer(r'\{"(GET|POST|PATCH|PUT|DELETE)",\s*"(/[^"]*)"(.*?)\},?\s*\n', src, re.S):
             routes.append((m.group(1), m.group(2), m.group(3)))

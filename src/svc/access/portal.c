@@ -1,0 +1,336 @@
+/* The customer portal: single-use, expiring sign-in links made by staff; customer sessions kept
+ * apart from staff sessions (own table, own cookie limited to /api/v1/portal); a customer sees
+ * only their own cases and only what is addressed to them (customer-visible notes, outbound
+ * touchpoints, their own replies) and can reply, which becomes an inbound touchpoint (channel
+ * "portal") on the case. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/password.h"
+#include "base/util.h"
+#include "svc/access/portal.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
+#include "svc/registry.h"
+
+#define PORTAL_SESSION_TTL (4 * FL_HOUR_MS)
+#define PORTAL_LINK_DEFAULT_HOURS 24
+#define PORTAL_LINK_MAX_HOURS (7 * 24)
+
+int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
+{
+	char h[TOKEN_HASH_SIZE];
+	db_res *r;
+	token_hash(token, h);
+	int rc = db_query(c->db,
+			  "SELECT org_id, id, customer_id, csrf FROM portal_sessions "
+			  "WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?",
+			  DB_ARGS(DB_TXT(h), DB_INT(c->now)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		str_copy(session_id, ID_SIZE, db_text(r, 1));
+		str_copy(c->portal_customer, sizeof c->portal_customer, db_text(r, 2));
+		str_copy(csrf, TOKEN_SIZE, db_text(r, 3));
+		/* the customer acts as themself: events name the customer id as the actor */
+		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
+		c->actor.team_id[0] = '\0';
+		str_copy(c->actor.name, sizeof c->actor.name, "customer");
+		c->actor.role = ROLE_FRONTLINE; /* never consulted: portal routes check portal_customer */
+		c->actor.authenticated = 0;
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_session_invalid", NULL,
+			       "open the sign-in link you were sent again (this session has ended)");
+	return 0;
+}
+
+/* Staff: make a link for a customer.  The link is shown to the staff member (in place of
+ * sending an email) and its making is logged as an event (the token itself never is). */
+static int link_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *cust = customer_json(c, p[0]);
+	if (!json_is_object(cust)) {
+		json_decref(cust);
+		return err_set(&c->err, ERR_NOT_FOUND, "customer_not_found", "id", "no such customer");
+	}
+	if (c->actor.role == ROLE_SYSTEM) {
+		json_decref(cust);
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a portal link is made by a person");
+	}
+	long long hours = in_int(in, "hours", PORTAL_LINK_DEFAULT_HOURS);
+	char id[ID_SIZE], token[TOKEN_SIZE], h[TOKEN_HASH_SIZE];
+	id_new(id, "plk", c->now);
+	token_new(token);
+	token_hash(token, h);
+	int64_t expires = c->now + hours * FL_HOUR_MS;
+	int rc = db_exec(c->db,
+			 "INSERT INTO portal_links (org_id, id, token_hash, customer_id, created_by, created_at, expires_at) "
+			 "VALUES (?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(h), DB_TXT(p[0]), DB_TXT(c->actor.person_id),
+				 DB_INT(c->now), DB_INT(expires)),
+			 NULL);
+	if (rc != DB_OK) {
+		json_decref(cust);
+		return svc_db_err(c, rc);
+	}
+	if (svc_event(c, "portal.link_created", "customer", p[0], NULL,
+		      json_pack("{s:s,s:o}", "link_id", id, "expires_at", svc_time(expires)))) {
+		json_decref(cust);
+		return -1;
+	}
+	char *path = xasprintf("/portal#token=%s", token);
+	*out = json_pack("{s:s,s:o,s:s,s:s,s:o}", "id", id, "customer", cust, "token", token, "link", path, "expires_at",
+			 svc_time(expires));
+	free(path);
+	return 0;
+}
+
+/* Public: trade a link for a customer session.  Single use: the UPDATE claims the link only if
+ * nobody has, and only before it expires. */
+static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char h[TOKEN_HASH_SIZE], link_id[ID_SIZE] = "", cust[ID_SIZE] = "";
+	db_res *r;
+	token_hash(in_str(in, "token"), h);
+	int rc = db_query(c->db,
+			  "UPDATE portal_links SET redeemed_at = ? WHERE token_hash = ? AND redeemed_at IS NULL AND expires_at > ? "
+			  "RETURNING org_id, id, customer_id",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(h), DB_INT(c->now)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		str_copy(link_id, sizeof link_id, db_text(r, 1));
+		str_copy(cust, sizeof cust, db_text(r, 2));
+	}
+	db_res_free(r);
+	if (rc < 0)
+		return svc_db_err(c, rc);
+	/* unknown, used and expired links get the same answer */
+	if (rc == 0)
+		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_link_invalid", "token",
+			       "this link has expired or was already used; ask us for a new one");
+	str_copy(c->actor.person_id, sizeof c->actor.person_id, cust);
+	str_copy(c->portal_customer, sizeof c->portal_customer, cust);
+	char id[ID_SIZE], token[TOKEN_SIZE], th[TOKEN_HASH_SIZE], csrf[TOKEN_SIZE];
+	id_new(id, "pses", c->now);
+	token_new(token);
+	token_hash(token, th);
+	token_new(csrf);
+	rc = db_exec(c->db,
+		     "INSERT INTO portal_sessions (org_id, id, token_hash, customer_id, link_id, csrf, created_at, expires_at) "
+		     "VALUES (?,?,?,?,?,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(th), DB_TXT(cust), DB_TXT(link_id), DB_TXT(csrf),
+			     DB_INT(c->now), DB_INT(c->now + PORTAL_SESSION_TTL)),
+		     NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "portal.signed_in", "customer", cust, NULL, json_pack("{s:s,s:s}", "link_id", link_id, "session_id", id)))
+		return -1;
+	json_t *cj = customer_json(c, cust);
+	*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", id, "token", token, "csrf_token", csrf, "expires_at",
+			 svc_time(c->now + PORTAL_SESSION_TTL), "customer",
+			 json_pack("{s:s}", "name", json_string_value(json_object_get(cj, "name"))));
+	json_decref(cj);
+	return 0;
+}
+
+static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	json_t *cj = customer_json(c, c->portal_customer);
+	json_t *o = json_pack("{s:{s:s}}", "customer", "name", json_is_object(cj) ? json_string_value(json_object_get(cj, "name")) : "");
+	json_decref(cj);
+	if (c->session_id && db_query(c->db, "SELECT csrf FROM portal_sessions WHERE org_id = ? AND id = ?",
+				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
+		if (db_next(r) == 1)
+			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
+		db_res_free(r);
+	}
+	if (db_query(c->db, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+		if (db_next(r) == 1)
+			json_object_set_new(o, "org", json_pack("{s:s}", "name", db_text(r, 0)));
+		db_res_free(r);
+	}
+	*out = o;
+	return 0;
+}
+
+static int portal_logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	if (c->session_id &&
+	    db_exec(c->db, "UPDATE portal_sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (svc_event(c, "portal.signed_out", "customer", c->portal_customer, NULL, NULL))
+		return -1;
+	*out = json_pack("{s:b}", "signed_out", 1);
+	return 0;
+}
+
+/* First word of a name: customers see their contact's first name only. */
+static json_t *first_name(const char *name)
+{
+	size_t n = strcspn(name ? name : "", " ");
+	return json_stringn(name ? name : "", n);
+}
+
+/* Everything addressed to the customer on one case, oldest first. */
+static json_t *updates_of(svc_ctx *c, const char *case_id)
+{
+	db_res *r;
+	json_t *a = json_array();
+	if (db_query(c->db,
+		     "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
+		     "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
+		     "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
+		     "UNION ALL "
+		     "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, t.direction, t.channel FROM touchpoints t "
+		     "LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
+		     "WHERE t.org_id = ? AND t.case_id = ? AND (t.direction = 'outbound' OR t.channel = 'portal') "
+		     "ORDER BY 4, 2",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return a;
+	while (db_next(r) == 1) {
+		int from_customer = strcmp(db_text(r, 5), "inbound") == 0;
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:o,s:s,s:o}", "id", db_text(r, 1), "kind",
+						   from_customer ? "reply" : "update", "text", db_text(r, 2), "at",
+						   svc_col_time(r, 3), "channel", db_text(r, 6), "from",
+						   from_customer ? json_string("you") : first_name(db_text(r, 4))));
+	}
+	db_res_free(r);
+	return a;
+}
+
+static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT ca.id, ca.number, ca.subject, ca.status, ca.created_at, ca.updated_at, ca.resolved_at, "
+			  "ca.resolution, p.name, t.name FROM cases ca "
+			  "JOIN people p ON p.org_id = ca.org_id AND p.id = ca.owner_id "
+			  "LEFT JOIN teams t ON t.org_id = ca.org_id AND t.id = p.team_id "
+			  "WHERE ca.org_id = ? AND ca.customer_id = ? ORDER BY ca.updated_at DESC, ca.id DESC LIMIT ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->portal_customer), DB_INT(FL_MAX_LIST)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while ((rc = db_next(r)) == 1) {
+		json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:s,s:{s:o,s:o}}", "id", db_text(r, 0), "number",
+				      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "status", db_text(r, 3), "created_at",
+				      svc_col_time(r, 4), "updated_at", svc_col_time(r, 5), "resolved_at", svc_col_time(r, 6),
+				      "resolution", db_text(r, 7), "owner", "first_name", first_name(db_text(r, 8)), "team",
+				      svc_col_str(r, 9));
+		json_array_append_new(items, o);
+	}
+	db_res_free(r);
+	if (rc < 0) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		const char *cid = json_string_value(json_object_get(o, "id"));
+		json_object_set_new(o, "updates", updates_of(c, cid));
+		json_t *promises = json_array();
+		for (const portal_part_fn *f = portal_case_parts(); *f; f++)
+			if ((*f)(c, cid, promises)) {
+				json_decref(promises);
+				json_decref(items);
+				return -1;
+			}
+		json_object_set_new(o, "promises", promises);
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+/* The promises made to the customer on a case: what, by when, and how it stands. */
+int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
+		     "ORDER BY due_at, id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	while (db_next(r) == 1) {
+		const char *st = db_text(r, 2);
+		if (strcmp(st, "pending") == 0 && !db_is_null(r, 3))
+			st = "at_risk";
+		json_array_append_new(promises, json_pack("{s:s,s:o,s:s,s:o}", "text", db_text(r, 0), "due_at", svc_col_time(r, 1),
+							  "status", st, "closed_at", svc_col_time(r, 4)));
+	}
+	db_res_free(r);
+	return 0;
+}
+
+static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	/* another customer's case, or another organization's, looks exactly like an unknown one */
+	int rc = db_query(c->db, "SELECT id FROM cases WHERE org_id = ? AND id = ? AND customer_id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->portal_customer)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	char id[ID_SIZE];
+	const char *body = in_str(in, "body");
+	id_new(id, "tp", c->now);
+	rc = db_exec(c->db,
+		     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) "
+		     "VALUES (?,?,?,'portal','inbound',NULL,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(body), DB_INT(c->now)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "touchpoint.added", "touchpoint", id, p[0],
+		      json_pack("{s:s,s:s,s:s,s:s}", "channel", "portal", "direction", "inbound", "summary", body, "via",
+				"customer portal")) ||
+	    case_touch(c, p[0]))
+		return -1;
+	/* touchpoint hooks are not run: a customer's reply is not an update to the customer */
+	*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "case_id", p[0], "channel", "portal", "direction", "inbound",
+			 "summary", body, "at", svc_time(c->now));
+	return 0;
+}
+
+static const struct in_field LINK[] = {
+	{"hours", IN_INT, 0, 1, PORTAL_LINK_MAX_HOURS, NULL, "how long the link stays valid (default 24 hours)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field REDEEM[] = {
+	{"token", IN_STR, 1, 1, 200, NULL, "the token from the sign-in link"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field REPLY[] = {
+	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the customer's message"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route portal_routes[] = {
+	{"POST", "/api/v1/customers/{id}/portal-link", link_create, LINK, 201,
+	 "Make a single-use, expiring portal sign-in link for a customer (shown to you; logged)", "PortalLink",
+	 "customer portal-link", 0},
+	{"POST", "/api/v1/portal/redeem", redeem, REDEEM, 200,
+	 "Customer portal: open a sign-in link (single use) and get a customer session", "PortalSession", NULL,
+	 R_PUBLIC | R_PORTAL | R_SESSION},
+	{"GET", "/api/v1/portal/me", portal_me, NULL, 200, "Customer portal: who I am (and my CSRF token)", "PortalMe", NULL,
+	 R_PORTAL},
+	{"GET", "/api/v1/portal/cases", portal_cases, NULL, 200,
+	 "Customer portal: my cases with what was promised and the updates addressed to me", "PortalCaseList", NULL, R_PORTAL},
+	{"POST", "/api/v1/portal/cases/{id}/replies", portal_reply, REPLY, 201,
+	 "Customer portal: reply on my case (becomes an inbound touchpoint, channel portal)", "Touchpoint", NULL, R_PORTAL},
+	{"POST", "/api/v1/portal/logout", portal_logout, NULL, 200, "Customer portal: sign out", NULL, NULL,
+	 R_PORTAL | R_LOGOUT},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

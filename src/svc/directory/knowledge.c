@@ -1,0 +1,407 @@
+/* Knowledge articles: how-to-serve pages with titles, bodies, tags and revisions (every edit
+ * keeps the previous text), full-text search with ranking, and links from cases. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "svc/directory/knowledge.h"
+#include "svc/ledger/case.h"
+
+#define MAX_TAGS 20
+#define MAX_TERMS 8
+
+/* Tags: an array of short texts; *json_text and *words (space-separated) are new strings. */
+static int tags_of(svc_ctx *c, json_t *tags, char **json_text, char **words)
+{
+	json_t *norm = json_array();
+	size_t i;
+	json_t *t;
+	if (tags && (!json_is_array(tags) || json_array_size(tags) > MAX_TAGS)) {
+		json_decref(norm);
+		return err_set(&c->err, ERR_INVALID, "invalid_tags", "tags", "tags are a list of at most 20 short words");
+	}
+	char *w = xstrdup("");
+	json_array_foreach(tags, i, t)
+	{
+		const char *s = json_string_value(t);
+		if (!s || !*s || strlen(s) > 40 || in_text_ok(s, 40, "tags", &c->err)) {
+			json_decref(norm);
+			free(w);
+			if (!c->err.code[0])
+				err_set(&c->err, ERR_INVALID, "invalid_tags", "tags", "tags are a list of at most 20 short words");
+			return -1;
+		}
+		json_array_append_new(norm, json_string(s));
+		char *nw = xasprintf("%s%s%s", w, *w ? " " : "", s);
+		free(w);
+		w = nw;
+	}
+	*json_text = json_dumps(norm, JSON_COMPACT);
+	*words = w;
+	json_decref(norm);
+	return 0;
+}
+
+static int fts_sync(svc_ctx *c, const char *id, const char *title, const char *body, const char *tag_words, int replace)
+{
+	if (db_dialect(c->db) != DB_SQLITE)
+		return 0; /* PostgreSQL indexes the articles table itself */
+	int rc = DB_OK;
+	if (replace)
+		rc = db_exec(c->db, "DELETE FROM articles_fts WHERE org_id = ? AND article_id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	if (rc == DB_OK)
+		rc = db_exec(c->db, "INSERT INTO articles_fts (title, body, tags, org_id, article_id) VALUES (?,?,?,?,?)",
+			     DB_ARGS(DB_TXT(title), DB_TXT(body), DB_TXT(tag_words), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int article_view(svc_ctx *c, const char *id, json_t **out)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT id, title, body, tags, version, author_id, created_at, updated_at FROM articles "
+			    "WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *o = NULL;
+	if (db_next(r) == 1) {
+		json_t *tags = json_loads(db_text(r, 3), 0, NULL);
+		o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "body", db_text(r, 2),
+			      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
+			      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
+	}
+	db_res_free(r);
+	if (!o)
+		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
+	int64_t links = 0;
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
+	json_object_set_new(o, "linked_cases", json_integer(links));
+	*out = o;
+	return 0;
+}
+
+static int revision_add(svc_ctx *c, const char *id, int64_t version, const char *title, const char *body, const char *tags)
+{
+	int rc = db_exec(c->db,
+			 "INSERT INTO article_revisions (org_id, article_id, version, title, body, tags, changed_by, created_at) "
+			 "VALUES (?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(version), DB_TXT(title), DB_TXT(body), DB_TXT(tags),
+				 DB_TXT(c->actor.person_id), DB_INT(c->now)),
+			 NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int art_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], *tags, *words;
+	if (c->actor.role == ROLE_SYSTEM)
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "an article needs a person as its author");
+	if (tags_of(c, json_object_get(in, "tags"), &tags, &words))
+		return -1;
+	const char *title = in_str(in, "title"), *body = in_str(in, "body");
+	id_new(id, "art", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO articles (org_id, id, title, body, tags, version, author_id, created_at, updated_at) "
+			 "VALUES (?,?,?,?,?,1,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(title), DB_TXT(body), DB_TXT(tags),
+				 DB_TXT(c->actor.person_id), DB_INT(c->now), DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		rc = svc_db_err(c, rc);
+	else if (revision_add(c, id, 1, title, body, tags) || fts_sync(c, id, title, body, words, 0) ||
+		 svc_event(c, "article.created", "article", id, NULL,
+			   json_pack("{s:s,s:s,s:s}", "title", title, "body", body, "tags", tags)))
+		rc = -1;
+	free(tags);
+	free(words);
+	return rc ? -1 : article_view(c, id, out);
+}
+
+static int art_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	char *title = NULL, *body = NULL, *tags = NULL, *words = NULL;
+	int64_t version = 0;
+	if (c->actor.role == ROLE_SYSTEM)
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "an edit needs a person");
+	if (db_query(c->db, "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1) {
+		title = xstrdup(in_str(in, "title") ? in_str(in, "title") : db_text(r, 0));
+		body = xstrdup(in_str(in, "body") ? in_str(in, "body") : db_text(r, 1));
+		version = db_int(r, 3);
+		if (!json_object_get(in, "tags")) {
+			json_t *old = json_loads(db_text(r, 2), 0, NULL);
+			json_object_set_new(in, "tags", old ? old : json_array());
+		}
+	}
+	db_res_free(r);
+	if (!title)
+		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
+	int rc = tags_of(c, json_object_get(in, "tags"), &tags, &words);
+	if (rc == 0) {
+		int64_t n = 0;
+		/* the version guard makes a concurrent edit lose cleanly */
+		rc = db_exec(c->db,
+			     "UPDATE articles SET title = ?, body = ?, tags = ?, version = ?, updated_at = ? "
+			     "WHERE org_id = ? AND id = ? AND version = ?",
+			     DB_ARGS(DB_TXT(title), DB_TXT(body), DB_TXT(tags), DB_INT(version + 1), DB_INT(c->now),
+				     DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_INT(version)),
+			     &n);
+		if (rc != DB_OK)
+			rc = svc_db_err(c, rc);
+		else if (n != 1)
+			rc = err_set(&c->err, ERR_CONFLICT, "article_changed", NULL, "the article was edited meanwhile; reload it");
+		else if (revision_add(c, p[0], version + 1, title, body, tags) || fts_sync(c, p[0], title, body, words, 1) ||
+			 svc_event(c, "article.revised", "article", p[0], NULL,
+				   json_pack("{s:I,s:s,s:s,s:s,s:s}", "version", (json_int_t)(version + 1), "title", title, "body", body,
+					     "tags", tags, "note", in_str(in, "note") ? in_str(in, "note") : "")))
+			rc = -1;
+	}
+	free(title);
+	free(body);
+	free(tags);
+	free(words);
+	return rc ? -1 : article_view(c, p[0], out);
+}
+
+static int art_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out) { return article_view(c, p[0], out); }
+
+static int art_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT id, title, tags, version, updated_at FROM articles WHERE org_id = ? ORDER BY title LIMIT ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	const char *tag = in_str(in, "tag");
+	while (db_next(r) == 1) {
+		json_t *tags = json_loads(db_text(r, 2), 0, NULL);
+		int keep = !tag;
+		size_t i;
+		json_t *t;
+		json_array_foreach(tags, i, t) keep |= tag && json_string_value(t) && strcmp(json_string_value(t), tag) == 0;
+		if (keep)
+			json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:I,s:o}", "id", db_text(r, 0), "title", db_text(r, 1),
+							       "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 3),
+							       "updated_at", svc_col_time(r, 4)));
+		else
+			json_decref(tags);
+	}
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *a;
+	if (article_view(c, p[0], &a))
+		return -1;
+	json_decref(a);
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT version, title, body, tags, changed_by, created_at FROM article_revisions WHERE org_id = ? AND article_id = ? "
+		     "ORDER BY version DESC",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1) {
+		json_t *tags = json_loads(db_text(r, 3), 0, NULL);
+		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o}", "version", (json_int_t)db_int(r, 0), "title",
+						       db_text(r, 1), "body", db_text(r, 2), "tags", tags ? tags : json_array(),
+						       "by", svc_person_brief(c, db_text(r, 4)), "at", svc_col_time(r, 5)));
+	}
+	db_res_free(r);
+	*out = json_pack("{s:s,s:o}", "article_id", p[0], "items", items);
+	return 0;
+}
+
+/* The words of a query (letters and digits, UTF-8 kept), lower-cased; at most MAX_TERMS. */
+static int query_terms(const char *q, char terms[MAX_TERMS][64])
+{
+	int n = 0;
+	size_t len = 0;
+	char cur[64];
+	for (const char *p = q;; p++) {
+		unsigned char ch = (unsigned char)*p;
+		int word = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+		if (word && len < sizeof cur - 1) {
+			cur[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+		} else if (!word && len) {
+			cur[len] = '\0';
+			if (n < MAX_TERMS)
+				str_copy(terms[n++], 64, cur);
+			len = 0;
+		}
+		if (!ch)
+			break;
+	}
+	return n;
+}
+
+int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
+{
+	char terms[MAX_TERMS][64];
+	int n = query_terms(query, terms);
+	*items = json_array();
+	if (n == 0)
+		return 0;
+	db_res *r;
+	int rc;
+	if (db_dialect(c->db) == DB_SQLITE) {
+		/* every term quoted (no FTS syntax from users), any term may match; bm25 ranks documents
+		 * with more of the terms, and title and tag hits, first */
+		char *match = xstrdup("");
+		for (int i = 0; i < n; i++) {
+			char *nm = xasprintf("%s%s\"%s\"", match, i ? " OR " : "", terms[i]);
+			free(match);
+			match = nm;
+		}
+		rc = db_query(c->db,
+			      "SELECT article_id, title, tags, snippet(articles_fts, 1, '[', ']', '...', 12), "
+			      "bm25(articles_fts, 10.0, 1.0, 5.0) AS score FROM articles_fts "
+			      "WHERE articles_fts MATCH ? AND org_id = ? ORDER BY score LIMIT ?",
+			      DB_ARGS(DB_TXT(match), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
+		free(match);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+		while (db_next(r) == 1)
+			json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1),
+								"tags", db_text(r, 2), "snippet", db_text(r, 3), "rank",
+								-strtod(db_text(r, 4), NULL)));
+		db_res_free(r);
+		return 0;
+	}
+	/* PostgreSQL: the generated tsvector column (migrations/pg/0007) with ts_rank; the terms are
+	 * joined with "or" for websearch_to_tsquery, which never fails on user text */
+	char *words = xstrdup("");
+	for (int i = 0; i < n; i++) {
+		char *nw = xasprintf("%s%s%s", words, i ? " or " : "", terms[i]);
+		free(words);
+		words = nw;
+	}
+	rc = db_query(c->db,
+		      "SELECT a.id, a.title, a.tags, ts_headline('english', a.body, q, 'StartSel=[, StopSel=], MaxWords=12, MinWords=4'), "
+		      "CAST(ts_rank(a.search, q) * 1000000 AS BIGINT) AS score FROM articles a, websearch_to_tsquery('english', ?) q "
+		      "WHERE a.org_id = ? AND a.search @@ q ORDER BY score DESC, a.title LIMIT ?",
+		      DB_ARGS(DB_TXT(words), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
+	free(words);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	while (db_next(r) == 1)
+		json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1), "tags",
+							db_text(r, 2), "snippet", db_text(r, 3), "rank", (double)db_int(r, 4) / 1000000.0));
+	db_res_free(r);
+	return 0;
+}
+
+static int art_search(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *items;
+	if (kb_search(c, in_str(in, "q"), (int)in_int(in, "limit", 10), &items))
+		return -1;
+	*out = json_pack("{s:s,s:o}", "q", in_str(in, "q"), "items", items);
+	return 0;
+}
+
+static json_t *case_articles(svc_ctx *c, const char *case_id)
+{
+	db_res *r;
+	json_t *items = json_array();
+	if (db_query(c->db,
+		     "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
+		     "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return items;
+	while (db_next(r) == 1)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "linked_by",
+						       db_text(r, 2), "at", svc_col_time(r, 3)));
+	db_res_free(r);
+	return items;
+}
+
+int kb_case_view(svc_ctx *c, const char *case_id, json_t *view)
+{
+	json_object_set_new(view, "articles", case_articles(c, case_id));
+	return 0;
+}
+
+static int case_link(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	json_t *a;
+	if (case_load(c, p[0], &row) || article_view(c, in_str(in, "article"), &a))
+		return -1;
+	json_decref(a);
+	int rc = db_exec(c->db,
+			 "INSERT INTO case_articles (org_id, case_id, article_id, linked_by, created_at) VALUES (?,?,?,?,?) "
+			 "ON CONFLICT DO NOTHING",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(in_str(in, "article")), DB_TXT(c->actor.person_id),
+				 DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "case.article_linked", "article", in_str(in, "article"), row.id,
+		      json_pack("{s:s}", "article_id", in_str(in, "article"))))
+		return -1;
+	*out = json_pack("{s:s,s:o}", "case_id", row.id, "items", case_articles(c, row.id));
+	return 0;
+}
+
+static int case_links(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	if (case_load(c, p[0], &row))
+		return -1;
+	*out = json_pack("{s:s,s:o}", "case_id", row.id, "items", case_articles(c, row.id));
+	return 0;
+}
+
+static const struct in_field ART_CREATE[] = {
+	{"title", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "title"},
+	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the text (plain or Markdown)"},
+	{"tags", IN_ARR, 0, 0, MAX_TAGS, NULL, "tags, e.g. [\"billing\"]"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field ART_PATCH[] = {
+	{"title", IN_STR, 0, 1, FL_MAX_SUBJECT, NULL, "title"},
+	{"body", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the text"},
+	{"tags", IN_ARR, 0, 0, MAX_TAGS, NULL, "tags (replace all)"},
+	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what changed"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field ART_LIST[] = {
+	{"tag", IN_STR, 0, 1, 40, NULL, "only articles with this tag"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field SEARCH[] = {
+	{"q", IN_STR, 1, 1, 500, NULL, "words to look for"},
+	{"limit", IN_INT, 0, 1, 50, NULL, "at most this many (default 10)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field LINK[] = {
+	{"article", IN_STR, 1, 1, FL_MAX_ID, NULL, "article id"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route knowledge_routes[] = {
+	{"POST", "/api/v1/articles", art_create, ART_CREATE, 201, "Write a knowledge article", "Article", "article add", 0},
+	{"GET", "/api/v1/articles", art_list, ART_LIST, 200, "List articles", "ArticleList", "article list", 0},
+	{"GET", "/api/v1/articles/search", art_search, SEARCH, 200, "Full-text search of articles, best first", "ArticleSearch",
+	 "article search", 0},
+	{"GET", "/api/v1/articles/{id}", art_show, NULL, 200, "An article", "Article", "article show", 0},
+	{"PATCH", "/api/v1/articles/{id}", art_patch, ART_PATCH, 200, "Edit an article (keeps a revision)", "Article",
+	 "article edit", 0},
+	{"GET", "/api/v1/articles/{id}/revisions", art_revisions, NULL, 200, "An article's revisions, newest first",
+	 "ArticleRevisions", "article revisions", 0},
+	{"POST", "/api/v1/cases/{id}/articles", case_link, LINK, 201, "Link an article to a case", "CaseArticles",
+	 "case link-article", 0},
+	{"GET", "/api/v1/cases/{id}/articles", case_links, NULL, 200, "Articles linked to a case", "CaseArticles",
+	 "case articles", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,266 @@
+/* People: employees, their roles, teams, locations and reporting lines. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/password.h"
+#include "base/util.h"
+#include "svc/directory/people.h"
+#include "svc/org/org.h"
+
+static const char *const ROLES[] = {"frontline", "support", "supervisor", "leader", "admin", NULL};
+
+int people_role(svc_ctx *c, const char *person_id, enum role *role, char team_id[ID_SIZE], int *active)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1) {
+		role_parse(db_text(r, 0), role);
+		if (team_id)
+			str_copy(team_id, ID_SIZE, db_text(r, 1));
+		if (active)
+			*active = (int)db_int(r, 2);
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", NULL, "no such person");
+	return 0;
+}
+
+static int email_ok(const char *e)
+{
+	const char *at = strchr(e, '@');
+	return at && at != e && at[1] && !strchr(at + 1, '@') && !strchr(e, ' ');
+}
+
+/* Would making manager_id the manager of person_id close a loop in the reporting line? */
+static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_id)
+{
+	char cur[ID_SIZE];
+	str_copy(cur, sizeof cur, manager_id);
+	for (int depth = 0; depth < 64 && *cur; depth++) {
+		if (strcmp(cur, person_id) == 0)
+			return 1;
+		db_res *r;
+		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+			return 1;
+		cur[0] = '\0';
+		if (db_next(r) == 1)
+			str_copy(cur, sizeof cur, db_text(r, 0));
+		db_res_free(r);
+	}
+	return 0;
+}
+
+/* Resolve optional team / location / manager references in `in` into ids ("" when absent). */
+static int resolve_refs(svc_ctx *c, json_t *in, char team[ID_SIZE], char loc[ID_SIZE], char mgr[ID_SIZE])
+{
+	team[0] = loc[0] = mgr[0] = '\0';
+	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
+		return -1;
+	if (in_str(in, "location") && org_location_ref(c, in_str(in, "location"), "location", loc))
+		return -1;
+	if (in_str(in, "manager") && svc_person_ref(c, in_str(in, "manager"), "manager", mgr))
+		return -1;
+	return 0;
+}
+
+static json_t *people_json(svc_ctx *c, const char *id);
+
+int people_create(svc_ctx *c, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], team[ID_SIZE], loc[ID_SIZE], mgr[ID_SIZE], hash[PASSWORD_HASH_SIZE] = "";
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	if (!email_ok(in_str(in, "email")))
+		return err_set(&c->err, ERR_INVALID, "invalid_email", "email", "email must look like name@example.com");
+	if (resolve_refs(c, in, team, loc, mgr))
+		return -1;
+	if (in_str(in, "password") && password_hash(in_str(in, "password"), hash))
+		fl_die("cannot hash password");
+	char *email = str_lower(in_str(in, "email"));
+	id_new(id, "per", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO people (org_id, id, name, email, phone, role, team_id, location_id, manager_id, title, "
+			 "password_hash, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(email),
+				 DB_TXT(in_str(in, "phone") ? in_str(in, "phone") : ""), DB_TXT(in_str(in, "role")),
+				 DB_TXT(*team ? team : NULL), DB_TXT(*loc ? loc : NULL), DB_TXT(*mgr ? mgr : NULL),
+				 DB_TXT(in_str(in, "title") ? in_str(in, "title") : ""), DB_TXT(*hash ? hash : NULL),
+				 DB_INT(c->now)),
+			 NULL);
+	free(email);
+	if (rc == DB_CONSTRAINT)
+		return err_set(&c->err, ERR_CONFLICT, "email_taken", "email", "a person with this email exists");
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *data = json_deep_copy(in);
+	json_object_del(data, "password");
+	if (svc_event(c, "person.created", "person", id, NULL, data))
+		return -1;
+	*out = people_json(c, id);
+	return 0;
+}
+
+static json_t *people_json(svc_ctx *c, const char *id)
+{
+	json_t *o = svc_person_brief(c, id);
+	if (!json_is_object(o))
+		return o;
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT p.location_id, l.name, p.active, m.name FROM people p "
+		     "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
+		     "LEFT JOIN people m ON m.org_id = p.org_id AND m.id = p.manager_id WHERE p.org_id = ? AND p.id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+		if (db_next(r) == 1) {
+			json_object_set_new(o, "location_id", svc_col_str(r, 0));
+			json_object_set_new(o, "location", svc_col_str(r, 1));
+			json_object_set_new(o, "active", json_boolean(db_int(r, 2)));
+			json_object_set_new(o, "manager", svc_col_str(r, 3));
+		}
+		db_res_free(r);
+	}
+	json_object_set_new(o, "level", json_integer(person_depth(c, id)));
+	return o;
+}
+
+static int p_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return people_create(c, in, out);
+}
+
+static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char team[ID_SIZE] = "";
+	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
+		return -1;
+	const char *q = in_str(in, "q");
+	char *like = xasprintf("%%%s%%", q ? q : "");
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT id FROM people WHERE org_id = ? AND (? = '' OR team_id = ?) AND (? IS NULL OR role = ?) "
+			  "AND (lower(name) LIKE lower(?) OR email LIKE lower(?)) ORDER BY name LIMIT ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team), DB_TXT(in_str(in, "role")),
+				  DB_TXT(in_str(in, "role")), DB_TXT(like), DB_TXT(like), DB_INT(svc_limit(in))),
+			  &r);
+	free(like);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *ids = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	db_res_free(r);
+	json_t *items = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v) json_array_append_new(items, people_json(c, json_string_value(v)));
+	json_decref(ids);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int p_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE];
+	if (svc_person_ref(c, p[0], "id", id))
+		return -1;
+	*out = people_json(c, id);
+	return 0;
+}
+
+static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], team[ID_SIZE], loc[ID_SIZE], mgr[ID_SIZE];
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	if (svc_person_ref(c, p[0], "id", id) || resolve_refs(c, in, team, loc, mgr))
+		return -1;
+	if (*mgr && manager_loop(c, id, mgr))
+		return err_set(&c->err, ERR_RULE, "manager_loop", "manager", "that would make a loop in the reporting line");
+	int rc = db_exec(c->db,
+			 "UPDATE people SET name = COALESCE(?, name), phone = COALESCE(?, phone), role = COALESCE(?, role), "
+			 "title = COALESCE(?, title), team_id = COALESCE(?, team_id), location_id = COALESCE(?, location_id), "
+			 "manager_id = COALESCE(?, manager_id), active = COALESCE(?, active) WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(in_str(in, "phone")), DB_TXT(in_str(in, "role")),
+				 DB_TXT(in_str(in, "title")), DB_TXT(*team ? team : NULL), DB_TXT(*loc ? loc : NULL),
+				 DB_TXT(*mgr ? mgr : NULL),
+				 json_is_boolean(json_object_get(in, "active")) ? DB_INT(in_bool(in, "active", 1)) : DB_NULL,
+				 DB_TXT(c->actor.org_id), DB_TXT(id)),
+			 NULL);
+	svc_cache_forget(c);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "person.updated", "person", id, NULL, json_deep_copy(in)))
+		return -1;
+	*out = people_json(c, id);
+	return 0;
+}
+
+static int p_password(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], hash[PASSWORD_HASH_SIZE];
+	if (svc_person_ref(c, p[0], "id", id))
+		return -1;
+	if (strcmp(id, c->actor.person_id) != 0 && svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	if (password_hash(in_str(in, "password"), hash))
+		fl_die("cannot hash password");
+	int rc = db_exec(c->db, "UPDATE people SET password_hash = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(hash), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	/* a new password ends every sign-in session of that person (API tokens stay) */
+	if (db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND person_id = ? AND kind = 'session' AND revoked_at IS NULL",
+		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (svc_event(c, "person.password_set", "person", id, NULL, NULL))
+		return -1;
+	*out = json_pack("{s:s,s:b}", "id", id, "password_set", 1);
+	return 0;
+}
+
+#define PERSON_FIELDS(req)                                                                              \
+	{"name", IN_STR, req, 1, FL_MAX_NAME, NULL, "full name"},                                      \
+	{"phone", IN_STR, 0, 0, FL_MAX_PHONE, NULL, "phone number"},                                    \
+	{"role", IN_ENUM, req, 0, 0, ROLES, "frontline, support, supervisor, leader or admin"},         \
+	{"title", IN_STR, 0, 0, FL_MAX_NAME, NULL, "job title"},                                        \
+	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "team id or name"},                                   \
+	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location id or name"},                           \
+	{"manager", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "manager's id or email"}
+
+static const struct in_field PERSON_CREATE[] = {
+	PERSON_FIELDS(1),
+	{"email", IN_STR, 1, 3, FL_MAX_EMAIL, NULL, "email, unique in the organization; used to sign in"},
+	{"password", IN_STR, 0, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "initial password"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field PERSON_UPDATE[] = {
+	PERSON_FIELDS(0),
+	{"active", IN_BOOL, 0, 0, 0, NULL, "false deactivates the person"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field PERSON_LIST[] = {
+	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "part of a name or email"},
+	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "team id or name"},
+	{"role", IN_ENUM, 0, 0, 0, ROLES, "only this role"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field PASSWORD_SET[] = {
+	{"password", IN_STR, 1, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "new password"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route people_routes[] = {
+	{"POST", "/api/v1/people", p_create, PERSON_CREATE, 201, "Add a person (admin)", "Person", "person add", 0},
+	{"GET", "/api/v1/people", p_list, PERSON_LIST, 200, "List or search people", "PersonList", "person list", 0},
+	{"GET", "/api/v1/people/{id}", p_show, NULL, 200, "Show a person (id or email)", "Person", "person show", 0},
+	{"PATCH", "/api/v1/people/{id}", p_update, PERSON_UPDATE, 200, "Change a person (admin)", "Person", "person update", 0},
+	{"POST", "/api/v1/people/{id}/password", p_password, PASSWORD_SET, 200, "Set a password (admin, or yourself)", NULL,
+	 "person password", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,640 @@
+/* On-call rotas per skill and area: layers (who takes turns, when, hand-over times), overrides
+ * that cover a layer for a while, and loading rotas for the other on-call parts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/rota.h"
+#include "svc/directory/directory.h"
+#include "svc/directory/rota.h"
+#include "svc/org/org.h"
+
+#define CHECK_AHEAD_MS (730LL * FL_DAY_MS) /* hand-over times are checked two years ahead */
+
+static const char *const LAYER_NAMES[] = {"primary", "secondary", "tertiary", NULL};
+static const char *const DAY_NAMES[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+void rota_set_free(struct rota_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		for (int j = 0; j < s->v[i].nlayers; j++) {
+			free(s->v[i].layers[j].members);
+			free(s->v[i].layers[j].ov);
+			free(s->v[i].layers[j].ov_person);
+		}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+int rota_layer_index(const char *name)
+{
+	for (int i = 0; LAYER_NAMES[i]; i++)
+		if (strcmp(LAYER_NAMES[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* --- layers: from the request (checked and normalized) and from storage --- */
+
+static int parse_windows(svc_ctx *c, json_t *wins, struct rota_layer *l, json_t *norm)
+{
+	if (!wins)
+		return 0;
+	if (!json_is_array(wins) || json_array_size(wins) > ROTA_MAX_WINDOWS)
+		return err_set(&c->err, ERR_INVALID, "invalid_window", "windows", "windows must be a list of at most 14");
+	size_t i;
+	json_t *w;
+	json_array_foreach(wins, i, w)
+	{
+		json_t *days = json_object_get(w, "days"), *nd = json_array();
+		struct rota_window *rw = &l->windows[l->nwindows];
+		rw->days = 0;
+		size_t j;
+		json_t *d;
+		if (json_is_array(days))
+			json_array_foreach(days, j, d)
+			{
+				int k = rota_parse_day(json_string_value(d));
+				if (k < 0) {
+					json_decref(nd);
+					return err_set(&c->err, ERR_INVALID, "invalid_window", "windows", "days are mon..sun");
+				}
+				if (!(rw->days & (1u << k)))
+					json_array_append_new(nd, json_string(DAY_NAMES[k]));
+				rw->days |= 1u << k;
+			}
+		rw->from_min = rota_parse_hhmm(json_string_value(json_object_get(w, "from")), 0);
+		rw->to_min = rota_parse_hhmm(json_string_value(json_object_get(w, "to")), 1);
+		if (!rw->days || rw->from_min < 0 || rw->to_min < 0) {
+			json_decref(nd);
+			return err_set(&c->err, ERR_INVALID, "invalid_window", "windows",
+				       "a window is {\"days\":[\"mon\",...],\"from\":\"09:00\",\"to\":\"17:00\"}");
+		}
+		if (rw->to_min == 1440 && rw->from_min == 0)
+			rw->to_min = 0; /* whole day */
+		l->nwindows++;
+		json_array_append_new(norm, json_pack("{s:o,s:O,s:O}", "days", nd, "from", json_object_get(w, "from"), "to",
+						      json_object_get(w, "to")));
+	}
+	return 0;
+}
+
+/* Parse one layer.  With resolve (a request): members are references (id or email) checked in
+ * the organization, the hand-over "sat 09:00" moves start to that weekday, and *norm gets the
+ * stored form.  Without (storage): members are ids, start is the first hand-over date. */
+static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct layer_rt *out, json_t **norm)
+{
+	memset(out, 0, sizeof *out);
+	const char *name = json_string_value(json_object_get(j, "layer"));
+	if (!name)
+		name = "primary";
+	if (rota_layer_index(name) < 0)
+		return err_set(&c->err, ERR_INVALID, "unknown_layer", "layers", "layers are primary, secondary or tertiary");
+	str_copy(out->name, sizeof out->name, name);
+	json_t *members = json_object_get(j, "members");
+	if (!json_is_array(members) || json_array_size(members) < 1 || json_array_size(members) > ROTA_MAX_MEMBERS)
+		return err_set(&c->err, ERR_INVALID, "invalid_rota", "layers", "a layer needs 1-100 members");
+	out->l.nmembers = (int)json_array_size(members);
+	out->members = xcalloc((size_t)out->l.nmembers, ID_SIZE);
+	json_t *ids = json_array();
+	for (int i = 0; i < out->l.nmembers; i++) {
+		const char *ref = json_string_value(json_array_get(members, (size_t)i));
+		if (!ref) {
+			json_decref(ids);
+			return err_set(&c->err, ERR_INVALID, "invalid_rota", "layers", "members are people (id or email)");
+		}
+		if (resolve) {
+			if (svc_person_ref(c, ref, "layers", out->members[i])) {
+				json_decref(ids);
+				return -1;
+			}
+		} else {
+			str_copy(out->members[i], ID_SIZE, ref);
+		}
+		json_array_append_new(ids, json_string(out->members[i]));
+	}
+	const char *handoff = json_string_value(json_object_get(j, "handoff"));
+	int dow = -1, bad = 0;
+	if (!handoff)
+		handoff = "09:00";
+	if (strlen(handoff) > 5) {
+		char day[16];
+		const char *sp = strchr(handoff, ' ');
+		if (!sp || (size_t)(sp - handoff) >= sizeof day) {
+			bad = 1;
+		} else {
+			memcpy(day, handoff, (size_t)(sp - handoff));
+			day[sp - handoff] = '\0';
+			dow = rota_parse_day(day);
+			bad = dow < 0;
+			handoff = sp + 1;
+		}
+	}
+	out->l.handoff_min = bad ? -1 : rota_parse_hhmm(handoff, 0);
+	if (out->l.handoff_min < 0) {
+		json_decref(ids);
+		return err_set(&c->err, ERR_INVALID, "invalid_handoff", "handoff", "hand-over is \"HH:MM\" or \"sat 09:00\"");
+	}
+	json_t *pd = json_object_get(j, "period_days");
+	out->l.period_days = pd ? (int)json_integer_value(pd) : 7;
+	const char *start = json_string_value(json_object_get(j, "start"));
+	if (start) {
+		if (rota_parse_date(start, &out->l.start_day)) {
+			json_decref(ids);
+			return err_set(&c->err, ERR_INVALID, "invalid_date", "start", "start must be a date YYYY-MM-DD");
+		}
+	} else {
+		out->l.start_day = today;
+	}
+	if (dow >= 0)
+		out->l.start_day += (dow - tz_weekday(out->l.start_day) + 7) % 7;
+	json_t *nw = json_array();
+	if (parse_windows(c, json_object_get(j, "windows"), &out->l, nw)) {
+		json_decref(ids);
+		json_decref(nw);
+		return -1;
+	}
+	if (norm) {
+		int64_t y;
+		unsigned m, d;
+		char date[16], hh[24];
+		tz_civil_from_days(out->l.start_day, &y, &m, &d);
+		snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
+		snprintf(hh, sizeof hh, "%02d:%02d", out->l.handoff_min / 60, out->l.handoff_min % 60);
+		*norm = json_pack("{s:s,s:o,s:s,s:i,s:s,s:o}", "layer", out->name, "members", ids, "handoff", hh, "period_days",
+				  out->l.period_days, "start", date, "windows", nw);
+	} else {
+		json_decref(ids);
+		json_decref(nw);
+	}
+	return 0;
+}
+
+static void free_layers(struct layer_rt *l, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(l[i].members);
+}
+
+/* Check and normalize a request's layers for zone z; *stored gets the JSON to keep. */
+static int layers_from_request(svc_ctx *c, json_t *layers, const tz_zone *z, json_t **stored)
+{
+	if (!json_is_array(layers) || json_array_size(layers) < 1 || json_array_size(layers) > MAX_LAYERS)
+		return err_set(&c->err, ERR_INVALID, "invalid_rota", "layers", "a rota has 1-3 layers");
+	int64_t nows = c->now / 1000;
+	int64_t today = tz_floordiv(nows + tz_offset_at(z, nows, NULL), 86400);
+	json_t *out = json_array();
+	struct layer_rt l[MAX_LAYERS];
+	int n = 0, rc = 0;
+	for (size_t i = 0; i < json_array_size(layers) && rc == 0; i++) {
+		json_t *norm = NULL;
+		rc = parse_layer(c, json_array_get(layers, i), 1, today, &l[n], &norm);
+		n++;
+		if (rc)
+			break;
+		for (int k = 0; k < n - 1; k++)
+			if (strcmp(l[k].name, l[n - 1].name) == 0)
+				rc = err_set(&c->err, ERR_INVALID, "duplicate_layer", "layers", "each layer name once");
+		int64_t from = rota_handover(z, &l[n - 1].l, 0);
+		if (from < c->now)
+			from = c->now;
+		if (rc == 0)
+			rc = rota_check(z, &l[n - 1].l, from, from + CHECK_AHEAD_MS, &c->err);
+		if (rc == 0)
+			json_array_append_new(out, norm);
+		else
+			json_decref(norm);
+	}
+	free_layers(l, n);
+	if (rc) {
+		json_decref(out);
+		return -1;
+	}
+	*stored = out;
+	return 0;
+}
+
+/* --- loading rotas --- */
+
+#define ROTA_COLS                                                                                      \
+	"r.id, r.name, r.skill_id, COALESCE(r.location_id, ''), r.region, r.tz, r.layers, COALESCE(l.name, ''), " \
+	"COALESCE(l.region, ''), s.name"
+#define ROTA_FROM                                                                               \
+	" FROM rotas r JOIN skills s ON s.org_id = r.org_id AND s.id = r.skill_id "               \
+	"LEFT JOIN locations l ON l.org_id = r.org_id AND l.id = r.location_id "
+
+/* Load rotas matching where (SQL after WHERE r.org_id = ? AND, with one text argument arg or none),
+ * with their overrides that touch [from, to). */
+int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *arg2, int64_t from, int64_t to,
+		  struct rota_set *set)
+{
+	db_res *r;
+	char *sql = xasprintf("SELECT " ROTA_COLS ROTA_FROM "WHERE r.org_id = ? %s ORDER BY s.name, LOWER(r.name), r.id", where);
+	int rc;
+	if (arg2)
+		rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(arg), DB_TXT(arg2)), &r);
+	else if (arg)
+		rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(arg)), &r);
+	else
+		rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id)), &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	size_t cap = 0;
+	set->v = NULL;
+	set->n = 0;
+	while (db_next(r) == 1) {
+		if (set->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct rota_rt *nv = realloc(set->v, cap * sizeof *nv);
+			if (!nv)
+				fl_die("out of memory");
+			set->v = nv;
+		}
+		struct rota_rt *t = &set->v[set->n];
+		memset(t, 0, sizeof *t);
+		str_copy(t->id, sizeof t->id, db_text(r, 0));
+		str_copy(t->name, sizeof t->name, db_text(r, 1));
+		str_copy(t->skill_id, sizeof t->skill_id, db_text(r, 2));
+		str_copy(t->location_id, sizeof t->location_id, db_text(r, 3));
+		str_copy(t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
+		str_copy(t->tz, sizeof t->tz, db_text(r, 5));
+		str_copy(t->location, sizeof t->location, db_text(r, 7));
+		str_copy(t->skill, sizeof t->skill, db_text(r, 9));
+		t->z = tz_get(t->tz);
+		json_t *layers = json_loads(db_text(r, 6), 0, NULL);
+		if (!t->z) {
+			json_decref(layers);
+			continue;
+		}
+		for (size_t i = 0; i < json_array_size(layers) && t->nlayers < MAX_LAYERS; i++)
+			if (parse_layer(c, json_array_get(layers, i), 0, 0, &t->layers[t->nlayers], NULL) == 0) {
+				t->nlayers++;
+			} else {
+				free(t->layers[t->nlayers].members);
+				err_clear(&c->err);
+			}
+		json_decref(layers);
+		set->n++;
+	}
+	db_res_free(r);
+	if (!set->n)
+		return 0;
+	if (db_query(c->db,
+		     "SELECT o.rota_id, o.layer, o.person_id, o.starts_at, o.ends_at FROM rota_overrides o "
+		     "WHERE o.org_id = ? AND o.cancelled = 0 AND o.ends_at > ? AND o.starts_at < ? ORDER BY o.rota_id, o.starts_at",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	while (db_next(r) == 1) {
+		for (size_t i = 0; i < set->n; i++) {
+			if (strcmp(set->v[i].id, db_text(r, 0)) != 0)
+				continue;
+			for (int j = 0; j < set->v[i].nlayers; j++) {
+				struct layer_rt *l = &set->v[i].layers[j];
+				if (strcmp(l->name, db_text(r, 1)) != 0)
+					continue;
+				if (l->nov == l->capov) {
+					l->capov = l->capov ? l->capov * 2 : 4;
+					struct rota_interval *nv = realloc(l->ov, l->capov * sizeof *nv);
+					char(*np)[ID_SIZE] = realloc(l->ov_person, l->capov * ID_SIZE);
+					if (!nv || !np)
+						fl_die("out of memory");
+					l->ov = nv;
+					l->ov_person = np;
+				}
+				l->ov[l->nov] = (struct rota_interval){db_int(r, 3), db_int(r, 4), 0};
+				str_copy(l->ov_person[l->nov], ID_SIZE, db_text(r, 2));
+				l->nov++;
+			}
+			break;
+		}
+	}
+	db_res_free(r);
+	return 0;
+}
+
+const char *rota_layer_person(const struct layer_rt *l, int who)
+{
+	if (who >= ROTA_OVERRIDE)
+		return l->ov_person[who - ROTA_OVERRIDE];
+	return who >= 0 && who < l->l.nmembers ? l->members[who] : "";
+}
+
+/* --- the rota resource --- */
+
+static int rota_view(svc_ctx *c, const char *id, json_t **out)
+{
+	struct rota_set set;
+	if (rota_load_all(c, "AND r.id = ?", id, NULL, c->now, c->now + 60 * FL_DAY_MS, &set))
+		return -1;
+	if (set.n == 0) {
+		rota_set_free(&set);
+		return err_set(&c->err, ERR_NOT_FOUND, "rota_not_found", "id", "no such rota");
+	}
+	db_res *r;
+	json_t *layers = NULL, *ovs = json_array();
+	int active = 1;
+	if (db_query(c->db, "SELECT layers, active FROM rotas WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+		if (db_next(r) == 1) {
+			layers = json_loads(db_text(r, 0), 0, NULL);
+			active = (int)db_int(r, 1);
+		}
+		db_res_free(r);
+	}
+	if (db_query(c->db,
+		     "SELECT id, layer, person_id, starts_at, ends_at, reason FROM rota_overrides "
+		     "WHERE org_id = ? AND rota_id = ? AND cancelled = 0 AND ends_at > ? ORDER BY starts_at",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(c->now)), &r) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(ovs, json_pack("{s:s,s:s,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "layer", db_text(r, 1),
+							     "person", svc_person_brief(c, db_text(r, 2)), "start",
+							     svc_col_time(r, 3), "end", svc_col_time(r, 4), "reason", db_text(r, 5)));
+		db_res_free(r);
+	}
+	struct rota_rt *t = &set.v[0];
+	json_t *now = json_array();
+	for (int j = 0; j < t->nlayers; j++) {
+		struct rota_interval s;
+		if (rota_who_at(t->z, &t->layers[j].l, t->layers[j].ov, t->layers[j].nov, c->now, &s))
+			json_array_append_new(now, json_pack("{s:s,s:o,s:o,s:b}", "layer", t->layers[j].name, "person",
+							     svc_person_brief(c, rota_layer_person(&t->layers[j], s.who)), "until",
+							     svc_time(s.end), "override", s.who >= ROTA_OVERRIDE));
+	}
+	*out = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:s,s:s,s:o,s:b,s:o,s:o}", "id", t->id, "name", t->name, "skill", "id",
+			 t->skill_id, "name", t->skill, "location",
+			 *t->location_id ? json_pack("{s:s,s:s}", "id", t->location_id, "name", t->location) : json_null(),
+			 "region", t->region, "tz", t->tz, "layers", layers ? layers : json_array(), "active", active, "overrides",
+			 ovs, "on_call_now", now);
+	rota_set_free(&set);
+	return 0;
+}
+
+static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], skill[ID_SIZE], loc[ID_SIZE] = "";
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)) ||
+	    dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0))
+		return -1;
+	const char *region = in_str(in, "region") ? in_str(in, "region") : "";
+	if (!!in_str(in, "location") == !!*region)
+		return err_set(&c->err, ERR_INVALID, "area_required", "location", "give the rota's area: a location or a region");
+	char tzname[FL_MAX_SHORT + 1] = "UTC";
+	if (in_str(in, "location")) {
+		if (org_location_ref(c, in_str(in, "location"), "location", loc))
+			return -1;
+		db_res *r;
+		if (db_query(c->db, "SELECT tz FROM locations WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
+			if (db_next(r) == 1)
+				str_copy(tzname, sizeof tzname, db_text(r, 0));
+			db_res_free(r);
+		}
+	}
+	if (in_str(in, "tz"))
+		str_copy(tzname, sizeof tzname, in_str(in, "tz"));
+	const tz_zone *z = tz_get(tzname);
+	if (!z)
+		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			       "unknown time zone (use an IANA name such as America/Chicago)");
+	json_t *layers;
+	if (layers_from_request(c, json_object_get(in, "layers"), z, &layers))
+		return -1;
+	char *text = json_dumps(layers, JSON_COMPACT);
+	id_new(id, "rota", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO rotas (org_id, id, name, skill_id, location_id, region, tz, layers, active, created_by, created_at, "
+			 "updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(skill),
+				 DB_TXT(*loc ? loc : NULL), DB_TXT(region), DB_TXT(tzname), DB_TXT(text), DB_TXT(c->actor.person_id),
+				 DB_INT(c->now), DB_INT(c->now)),
+			 NULL);
+	free(text);
+	if (rc == DB_CONSTRAINT) {
+		json_decref(layers);
+		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a rota with this name exists");
+	}
+	if (rc != DB_OK) {
+		json_decref(layers);
+		return svc_db_err(c, rc);
+	}
+	if (svc_event(c, "rota.created", "rota", id, NULL,
+		      json_pack("{s:s,s:s,s:s?,s:s,s:s,s:o}", "name", in_str(in, "name"), "skill_id", skill, "location_id",
+				*loc ? loc : NULL, "region", region, "tz", tzname, "layers", layers)))
+		return -1;
+	return rota_view(c, id, out);
+}
+
+/* A new time zone for the stored layers: their hand-overs must exist there too. */
+static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
+{
+	db_res *r;
+	json_t *layers = NULL;
+	if (db_query(c->db, "SELECT layers FROM rotas WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)),
+		     &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1)
+		layers = json_loads(db_text(r, 0), 0, NULL);
+	db_res_free(r);
+	int rc = 0;
+	for (size_t i = 0; i < json_array_size(layers) && rc == 0; i++) {
+		struct layer_rt l;
+		if (parse_layer(c, json_array_get(layers, i), 0, 0, &l, NULL) == 0) {
+			int64_t from = rota_handover(z, &l.l, 0);
+			if (from < c->now)
+				from = c->now;
+			rc = rota_check(z, &l.l, from, from + CHECK_AHEAD_MS, &c->err);
+		} else {
+			err_clear(&c->err);
+		}
+		free(l.members);
+	}
+	json_decref(layers);
+	return rc;
+}
+
+static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
+		return -1;
+	db_res *r;
+	char tzname[FL_MAX_SHORT + 1] = "";
+	if (db_query(c->db, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+		     &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1)
+		str_copy(tzname, sizeof tzname, db_text(r, 0));
+	db_res_free(r);
+	if (!*tzname)
+		return err_set(&c->err, ERR_NOT_FOUND, "rota_not_found", "id", "no such rota");
+	if (in_str(in, "tz"))
+		str_copy(tzname, sizeof tzname, in_str(in, "tz"));
+	const tz_zone *z = tz_get(tzname);
+	if (!z)
+		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			       "unknown time zone (use an IANA name such as America/Chicago)");
+	json_t *layers = NULL;
+	if (json_object_get(in, "layers") && layers_from_request(c, json_object_get(in, "layers"), z, &layers))
+		return -1;
+	if (!layers && in_str(in, "tz") && check_stored_layers(c, p[0], z))
+		return -1;
+	char *text = layers ? json_dumps(layers, JSON_COMPACT) : NULL;
+	json_t *act = json_object_get(in, "active");
+	int rc = db_exec(c->db,
+			 "UPDATE rotas SET name = COALESCE(?, name), tz = ?, layers = COALESCE(?, layers), active = COALESCE(?, active), "
+			 "updated_at = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(tzname), DB_TXT(text),
+				 act ? DB_INT(json_is_true(act)) : DB_NULL, DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+			 NULL);
+	free(text);
+	json_decref(layers);
+	if (rc == DB_CONSTRAINT)
+		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a rota with this name exists");
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "rota.changed", "rota", p[0], NULL, json_deep_copy(in)))
+		return -1;
+	return rota_view(c, p[0], out);
+}
+
+static int rota_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out) { return rota_view(c, p[0], out); }
+
+static int rota_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char skill[ID_SIZE];
+	struct rota_set set;
+	if (in_str(in, "skill") && dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0))
+		return -1;
+	if (rota_load_all(c, in_str(in, "skill") ? "AND r.skill_id = ?" : "", in_str(in, "skill") ? skill : NULL, NULL, c->now,
+		       c->now + 1, &set))
+		return -1;
+	json_t *items = json_array();
+	for (size_t i = 0; i < set.n; i++) {
+		struct rota_rt *t = &set.v[i];
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i}", "id", t->id, "name", t->name, "skill",
+						       t->skill, "area", *t->location ? t->location : t->region, "region",
+						       t->region, "tz", t->tz, "layers", t->nlayers));
+	}
+	rota_set_free(&set);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int override_add(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char person[ID_SIZE], id[ID_SIZE];
+	long long start = 0, end = 0;
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
+		return -1;
+	struct rota_set set;
+	if (rota_load_all(c, "AND r.id = ?", p[0], NULL, 0, 1, &set))
+		return -1;
+	const char *layer = in_str(in, "layer") ? in_str(in, "layer") : "primary";
+	int found = 0;
+	for (size_t i = 0; i < set.n; i++)
+		for (int j = 0; j < set.v[i].nlayers; j++)
+			found |= strcmp(set.v[i].layers[j].name, layer) == 0;
+	size_t n = set.n;
+	rota_set_free(&set);
+	if (n == 0)
+		return err_set(&c->err, ERR_NOT_FOUND, "rota_not_found", "id", "no such rota");
+	if (!found)
+		return err_set(&c->err, ERR_INVALID, "unknown_layer", "layer", "the rota has no such layer");
+	if (svc_person_ref(c, in_str(in, "person"), "person", person))
+		return -1;
+	in_time(in, "start", &start);
+	in_time(in, "end", &end);
+	if (end <= start)
+		return err_set(&c->err, ERR_INVALID, "invalid_range", "end", "end must be after start");
+	if (end - start > 90 * FL_DAY_MS)
+		return err_set(&c->err, ERR_INVALID, "override_too_long", "end", "an override covers at most 90 days");
+	int64_t clash = 0;
+	int has = 0;
+	if (db_scalar_int(c->db,
+			  "SELECT COUNT(*) FROM rota_overrides WHERE org_id = ? AND rota_id = ? AND layer = ? AND cancelled = 0 "
+			  "AND starts_at < ? AND ends_at > ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(layer), DB_INT(end), DB_INT(start)), &clash,
+			  &has) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (clash)
+		return err_set(&c->err, ERR_CONFLICT, "override_overlap", "start",
+			       "another override already covers part of that time on this layer; change or cancel it first");
+	id_new(id, "ovr", c->now);
+	const char *reason = in_str(in, "reason") ? in_str(in, "reason") : "";
+	int rc = db_exec(c->db,
+			 "INSERT INTO rota_overrides (org_id, id, rota_id, layer, person_id, starts_at, ends_at, reason, cancelled, "
+			 "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(layer), DB_TXT(person), DB_INT(start),
+				 DB_INT(end), DB_TXT(reason), DB_TXT(c->actor.person_id), DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "rota.override_added", "rota", p[0], NULL,
+		      json_pack("{s:s,s:s,s:s,s:I,s:I,s:s}", "override_id", id, "layer", layer, "person_id", person, "start",
+				(json_int_t)start, "end", (json_int_t)end, "reason", reason)))
+		return -1;
+	return rota_view(c, p[0], out);
+}
+
+static int override_cancel(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	int64_t n = 0;
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
+		return -1;
+	int rc = db_exec(c->db, "UPDATE rota_overrides SET cancelled = 1 WHERE org_id = ? AND rota_id = ? AND id = ? AND cancelled = 0",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(p[1])), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n == 0)
+		return err_set(&c->err, ERR_NOT_FOUND, "override_not_found", "id", "no such override");
+	if (svc_event(c, "rota.override_cancelled", "rota", p[0], NULL, json_pack("{s:s}", "override_id", p[1])))
+		return -1;
+	return rota_view(c, p[0], out);
+}
+
+
+static const struct in_field ROTA_CREATE[] = {
+	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "rota name, unique in the organization"},
+	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"},
+	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "area: a location (id or name)"},
+	{"region", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "area: a region (instead of a location)"},
+	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone of the hand-overs (default: the location's)"},
+	{"layers", IN_ARR, 1, 0, 3, NULL,
+	 "[{\"layer\":\"primary\",\"members\":[id or email...],\"handoff\":\"sat 09:00\",\"period_days\":7,"
+	 "\"start\":\"2026-03-07\",\"windows\":[{\"days\":[\"sat\",\"sun\"],\"from\":\"00:00\",\"to\":\"24:00\"}]}]"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field ROTA_PATCH[] = {
+	{"name", IN_STR, 0, 1, FL_MAX_NAME, NULL, "rota name"},
+	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone"},
+	{"layers", IN_ARR, 0, 0, 3, NULL, "the layers (replace all)"},
+	{"active", IN_BOOL, 0, 0, 0, NULL, "false to retire the rota"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field ROTA_LIST[] = {
+	{"skill", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "only this skill"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field OVERRIDE[] = {
+	{"person", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who covers (id or email)"},
+	{"start", IN_TIME, 1, 0, 0, NULL, "from"},
+	{"end", IN_TIME, 1, 0, 0, NULL, "until"},
+	{"layer", IN_STR, 0, 1, 16, NULL, "layer covered (default primary)"},
+	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "e.g. Ben on leave"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route rota_routes[] = {
+	{"POST", "/api/v1/rotas", rota_create, ROTA_CREATE, 201, "Create an on-call rota for a skill and area (admin, supervisor)",
+	 "Rota", "rota add", 0},
+	{"GET", "/api/v1/rotas", rota_list, ROTA_LIST, 200, "List rotas", "RotaList", "rota list", 0},
+	{"GET", "/api/v1/rotas/{id}", rota_show, NULL, 200, "A rota: layers, overrides, who is on call now", "Rota", "rota show", 0},
+	{"PATCH", "/api/v1/rotas/{id}", rota_patch, ROTA_PATCH, 200, "Change a rota (admin, supervisor)", "Rota", "rota edit", 0},
+	{"POST", "/api/v1/rotas/{id}/overrides", override_add, OVERRIDE, 201, "Cover a layer for a while (admin, supervisor)",
+	 "Rota", "rota override", 0},
+	{"DELETE", "/api/v1/rotas/{id}/overrides/{override}", override_cancel, NULL, 200, "Cancel an override", "Rota",
+	 "rota override-cancel", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,234 @@
+/* Routing a case to whoever is on call: the offer goes to the first candidate; one not accepted
+ * in time moves to the next person, and the person who routed it is told what happened. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/ownership.h"
+#include "svc/directory/directory.h"
+#include "svc/directory/routing.h"
+#include "svc/directory/who.h"
+#include "svc/ledger/case.h"
+#include "svc/org/alert.h"
+#include "svc/org/settings.h"
+#include "svc/tick.h"
+
+/* --- routing a case to whoever is on call --- */
+
+/* Offer the case to the first candidate not yet tried.  tried (borrowed) is extended. */
+static int route_next(svc_ctx *c, const struct case_row *row, const char *from, const char *skill, const char *loc,
+		      json_t *tried, int step, const char *note, char offer_id[ID_SIZE], char to[ID_SIZE])
+{
+	json_t *items;
+	offer_id[0] = to[0] = '\0';
+	if (who_can_help(c, skill, loc, c->now, 50, &items))
+		return -1;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *pid = json_string_value(json_object_get(json_object_get(it, "person"), "id"));
+		int skip = !pid || strcmp(pid, row->owner_id) == 0;
+		size_t j;
+		json_t *t;
+		json_array_foreach(tried, j, t) skip |= pid && strcmp(json_string_value(t), pid) == 0;
+		if (!skip) {
+			str_copy(to, ID_SIZE, pid);
+			break;
+		}
+	}
+	json_decref(items);
+	if (!*to)
+		return 0;
+	json_array_append_new(tried, json_string(to));
+	char *tried_txt = json_dumps(tried, JSON_COMPACT);
+	int64_t expires = c->now + setting_int(c, "offer.expire_minutes") * FL_MIN_MS;
+	id_new(offer_id, "off", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO offers (org_id, id, case_id, from_id, to_id, note, status, created_at, expires_at, route_skill_id, "
+			 "route_location_id, route_tried, route_step) VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(offer_id), DB_TXT(row->id), DB_TXT(from), DB_TXT(to), DB_TXT(note),
+				 DB_INT(c->now), DB_INT(expires), DB_TXT(skill), DB_TXT(*loc ? loc : NULL), DB_TXT(tried_txt),
+				 DB_INT(step)),
+			 NULL);
+	free(tried_txt);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "case.offered", "offer", offer_id, row->id,
+		      json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:i,s:o}", "from", from, "to", to, "owner", row->owner_id, "note", note,
+				"routed", 1, "skill_id", skill, "step", step, "expires_at", svc_time(expires))))
+		return -1;
+	return case_touch(c, row->id);
+}
+
+static int case_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	char skill[ID_SIZE], loc[ID_SIZE], offer_id[ID_SIZE], to[ID_SIZE];
+	if (case_load(c, p[0], &row) || dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0) ||
+	    who_near_location(c, in, "location", loc))
+		return -1;
+	struct own_actor a = {c->actor.person_id, c->actor.role};
+	struct own_case oc = {row.owner_id, row.open, row.pending_offers > 0};
+	/* the same rules as a direct offer (the target is checked when chosen) */
+	if (own_may_offer(&a, &oc, "", 1, &c->err))
+		return -1;
+	json_t *tried = json_array();
+	int rc = route_next(c, &row, c->actor.person_id, skill, loc, tried, 1, in_str(in, "note") ? in_str(in, "note") : "",
+			    offer_id, to);
+	json_decref(tried);
+	if (rc)
+		return -1;
+	if (!*to)
+		return err_set(&c->err, ERR_RULE, "nobody_on_call", "skill",
+			       "nobody is on call or in hours for that skill now; the case stays with you");
+	return offer_view(c, offer_id, out);
+}
+
+struct due_offer {
+	char org[ID_SIZE], id[ID_SIZE], case_id[ID_SIZE], from[ID_SIZE], to[ID_SIZE], skill[ID_SIZE], loc[ID_SIZE];
+	char *tried;
+	int step;
+};
+
+int routing_tick(svc_ctx *c, json_t *summary)
+{
+	db_res *r;
+	struct due_offer *due = NULL;
+	size_t n = 0, cap = 0;
+	if (db_query(c->db,
+		     "SELECT org_id, id, case_id, from_id, to_id, route_skill_id, COALESCE(route_location_id, ''), route_tried, route_step "
+		     "FROM offers WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT 500",
+		     DB_ARGS(DB_INT(c->now)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	while (db_next(r) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct due_offer *nv = realloc(due, cap * sizeof *nv);
+			if (!nv)
+				fl_die("out of memory");
+			due = nv;
+		}
+		struct due_offer *d = &due[n++];
+		str_copy(d->org, sizeof d->org, db_text(r, 0));
+		str_copy(d->id, sizeof d->id, db_text(r, 1));
+		str_copy(d->case_id, sizeof d->case_id, db_text(r, 2));
+		str_copy(d->from, sizeof d->from, db_text(r, 3));
+		str_copy(d->to, sizeof d->to, db_text(r, 4));
+		str_copy(d->skill, sizeof d->skill, db_text(r, 5));
+		str_copy(d->loc, sizeof d->loc, db_text(r, 6));
+		d->tried = xstrdup(db_text(r, 7));
+		d->step = (int)db_int(r, 8);
+	}
+	db_res_free(r);
+	int rc = 0;
+	json_int_t moved = 0, exhausted = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct due_offer *d = &due[i];
+		tick_as_system(c, d->org);
+		int64_t changed = 0;
+		/* exactly once: only the pass that flips it from pending acts on it */
+		rc = db_exec(c->db,
+			     "UPDATE offers SET status = 'expired', decided_at = ?, reason = 'not accepted in time' "
+			     "WHERE org_id = ? AND id = ? AND status = 'pending'",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(d->org), DB_TXT(d->id)), &changed);
+		if (rc != DB_OK) {
+			rc = svc_db_err(c, rc);
+			break;
+		}
+		rc = 0;
+		if (changed != 1)
+			continue;
+		struct case_row row;
+		if (case_load(c, d->case_id, &row)) {
+			rc = -1;
+			break;
+		}
+		char offer_id[ID_SIZE] = "", to[ID_SIZE] = "";
+		json_t *tried = json_loads(d->tried, 0, NULL);
+		if (!json_is_array(tried)) {
+			json_decref(tried);
+			tried = json_array();
+		}
+		if (row.open && row.pending_offers == 0 && *d->skill) /* plain offers just come back */
+			rc = route_next(c, &row, d->from, d->skill, d->loc, tried, d->step + 1, "", offer_id, to);
+		json_decref(tried);
+		if (rc)
+			break;
+		json_t *was = svc_person_brief(c, d->to), *next = *to ? svc_person_brief(c, to) : json_null();
+		char *text;
+		if (*to)
+			text = xasprintf("Case #%lld was not accepted by %s in time; it is now offered to %s.", row.number,
+					 json_string_value(json_object_get(was, "name")), json_string_value(json_object_get(next, "name")));
+		else if (!row.open)
+			text = xasprintf("Case #%lld was not accepted by %s in time; the case is resolved, so it was not offered again.",
+					 row.number, json_string_value(json_object_get(was, "name")));
+		else if (!*d->skill)
+			text = xasprintf("Case #%lld was not accepted by %s in time; the offer came back and the case stays with its owner.",
+					 row.number, json_string_value(json_object_get(was, "name")));
+		else
+			text = xasprintf("Case #%lld was not accepted by %s in time and nobody else is on call; it stays with its owner.",
+					 row.number, json_string_value(json_object_get(was, "name")));
+		rc = alert_add(c, d->from, *to ? "offer_moved" : "offer_unanswered", d->case_id, "offer", d->id, "%s", text);
+		if (rc == 0)
+			rc = svc_event(c, "case.offer_expired", "offer", d->id, d->case_id,
+				       json_pack("{s:s,s:s?,s:s}", "to", d->to, "next", *to ? to : NULL, "notice", text));
+		free(text);
+		json_decref(was);
+		json_decref(next);
+		if (*to)
+			moved++;
+		else
+			exhausted++;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(due[i].tried);
+	free(due);
+	if (rc)
+		return -1;
+	if (moved)
+		json_object_set_new(summary, "offers_rerouted", json_integer(moved));
+	if (exhausted)
+		json_object_set_new(summary, "offers_unanswered", json_integer(exhausted));
+	return 0;
+}
+
+/* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
+static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
+		     "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1),
+						       "case_id", db_text(r, 2), "offer_id", db_text(r, 3), "text", db_text(r, 4),
+						       "at", svc_col_time(r, 5)));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+
+static const struct in_field ROUTE[] = {
+	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill needed (id or name)"},
+	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "near this location (default yours)"},
+	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what the next person should know"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field NOTICES[] = {
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route routing_routes[] = {
+	{"POST", "/api/v1/cases/{id}/route", case_route, ROUTE, 201, "Offer the case to whoever is on call for a skill", "Offer",
+	 "case route", 0},
+	{"GET", "/api/v1/routing/notices", notices, NOTICES, 200, "What happened to the offers I routed", "NoticeList",
+	 "routing notices", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

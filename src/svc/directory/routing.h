@@ -1,0 +1,12 @@
+#ifndef FL_SVC_ROUTING_H
+#define FL_SVC_ROUTING_H
+/* Routing a case to whoever is on call (svc/directory/routing.c). */
+#include "svc/svc.h"
+
+extern const struct route routing_routes[];
+
+/* Scheduler part, registered in svc/registry.c: routed offers not accepted in time move to the
+ * next person on call; the person who routed them gets a notice.  Returns 0 or -1 (err set). */
+int routing_tick(svc_ctx *c, json_t *summary);
+
+#endif

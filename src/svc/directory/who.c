@@ -1,0 +1,279 @@
+/* Who can help: people on call for a skill near a location, and people with the skill at a
+ * location that is open, nearest first. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "base/tz.h"
+#include "core/rota.h"
+#include "svc/directory/directory.h"
+#include "svc/directory/rota.h"
+#include "svc/directory/who.h"
+#include "svc/org/org.h"
+
+#define WHO_HORIZON_MS (8LL * FL_DAY_MS)
+
+/* --- who can help --- */
+
+struct cand {
+	char person[ID_SIZE];
+	int rank;  /* 0 same location, 1 same region or time zone, 2 elsewhere */
+	int kind;  /* layer index for on call (0 primary ...), 9 for in hours */
+	int64_t until;
+	const struct rota_rt *rota;
+	const char *layer;
+	char location_id[ID_SIZE];
+	int region_match;
+};
+
+static int cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	if (a->rank != b->rank)
+		return a->rank - b->rank;
+	if (a->kind != b->kind)
+		return a->kind - b->kind;
+	return strcmp(a->person, b->person);
+}
+
+struct near {
+	char id[ID_SIZE], tz[FL_MAX_SHORT + 1], region[FL_MAX_SHORT + 1];
+};
+
+static int rank_of(const struct near *n, const char *loc_id, const char *region, const char *tz, int *region_match)
+{
+	*region_match = 0;
+	if (!*n->id)
+		return 2;
+	if (*loc_id && strcmp(loc_id, n->id) == 0)
+		return 0;
+	if (*region && *n->region && strcmp(region, n->region) == 0) {
+		*region_match = 1;
+		return 1;
+	}
+	if (strcmp(tz, n->tz) == 0)
+		return 1;
+	return 2;
+}
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static struct cand *cand_new(struct cands *cs)
+{
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 64;
+		struct cand *nv = realloc(cs->v, cs->cap * sizeof *nv);
+		if (!nv)
+			fl_die("out of memory");
+		cs->v = nv;
+	}
+	struct cand *k = &cs->v[cs->n++];
+	memset(k, 0, sizeof *k);
+	return k;
+}
+
+static const char *distance_name(const struct cand *k)
+{
+	return k->rank == 0 ? "same_location" : k->rank == 1 ? (k->region_match ? "same_region" : "same_time_zone") : "elsewhere";
+}
+
+int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at, int limit, json_t **items)
+{
+	struct near nr = {0};
+	db_res *r;
+	if (near_id && *near_id) {
+		if (db_query(c->db, "SELECT id, tz, region FROM locations WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r) != DB_OK)
+			return svc_db_err(c, DB_ERROR);
+		if (db_next(r) == 1) {
+			str_copy(nr.id, sizeof nr.id, db_text(r, 0));
+			str_copy(nr.tz, sizeof nr.tz, db_text(r, 1));
+			str_copy(nr.region, sizeof nr.region, db_text(r, 2));
+		}
+		db_res_free(r);
+	}
+	struct rota_set set;
+	if (rota_load_all(c, "AND r.skill_id = ? AND r.active = 1", skill_id, NULL, at - 1, at + WHO_HORIZON_MS, &set))
+		return -1;
+	struct cands cs = {0};
+	for (size_t i = 0; i < set.n; i++) {
+		const struct rota_rt *t = &set.v[i];
+		for (int j = 0; j < t->nlayers; j++) {
+			const struct layer_rt *l = &t->layers[j];
+			struct rota_interval s;
+			if (!rota_who_at(t->z, &l->l, l->ov, l->nov, at, &s))
+				continue;
+			struct cand *k = cand_new(&cs);
+			str_copy(k->person, sizeof k->person, rota_layer_person(l, s.who));
+			k->rank = rank_of(&nr, t->location_id, t->region, t->tz, &k->region_match);
+			k->kind = rota_layer_index(l->name);
+			k->until = s.end;
+			k->rota = t;
+			k->layer = l->name;
+			str_copy(k->location_id, sizeof k->location_id, t->location_id);
+		}
+	}
+	/* people with the skill at a location that is open now */
+	struct locinfo {
+		char id[ID_SIZE], tz[FL_MAX_SHORT + 1], region[FL_MAX_SHORT + 1];
+		int open;
+	} *locs = NULL;
+	size_t nlocs = 0, caplocs = 0;
+	char *holidays = NULL;
+	if (db_query(c->db, "SELECT location_id, day FROM location_holidays WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)),
+		     &r) == DB_OK) {
+		while (db_next(r) == 1) {
+			char *nh = xasprintf("%s%s:%s;", holidays ? holidays : "", db_text(r, 0), db_text(r, 1));
+			free(holidays);
+			holidays = nh;
+		}
+		db_res_free(r);
+	}
+	if (db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) ==
+	    DB_OK) {
+		while (db_next(r) == 1) {
+			if (nlocs == caplocs) {
+				caplocs = caplocs ? caplocs * 2 : 16;
+				struct locinfo *nv = realloc(locs, caplocs * sizeof *nv);
+				if (!nv)
+					fl_die("out of memory");
+				locs = nv;
+			}
+			struct locinfo *li = &locs[nlocs++];
+			str_copy(li->id, sizeof li->id, db_text(r, 0));
+			str_copy(li->tz, sizeof li->tz, db_text(r, 1));
+			str_copy(li->region, sizeof li->region, db_text(r, 3));
+			const tz_zone *z = tz_get(li->tz);
+			/* this location's holidays: the "loc:day;" entries of the list */
+			char *mine = NULL;
+			for (const char *h = holidays; h && *h;) {
+				const char *semi = strchr(h, ';');
+				size_t idl = strlen(li->id);
+				if (strncmp(h, li->id, idl) == 0 && h[idl] == ':') {
+					char *nm = xasprintf("%s%.*s ", mine ? mine : "", (int)(semi - h - idl - 1), h + idl + 1);
+					free(mine);
+					mine = nm;
+				}
+				h = semi ? semi + 1 : NULL;
+			}
+			li->open = z && dir_location_open(db_text(r, 2), mine, z, at);
+			free(mine);
+		}
+		db_res_free(r);
+	}
+	free(holidays);
+	if (db_query(c->db,
+		     "SELECT person_id, location_id FROM person_skills WHERE org_id = ? AND skill_id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(skill_id)), &r) == DB_OK) {
+		while (db_next(r) == 1) {
+			for (size_t i = 0; i < nlocs; i++) {
+				if (strcmp(locs[i].id, db_text(r, 1)) != 0)
+					continue;
+				if (locs[i].open) {
+					struct cand *k = cand_new(&cs);
+					str_copy(k->person, sizeof k->person, db_text(r, 0));
+					k->rank = rank_of(&nr, locs[i].id, locs[i].region, locs[i].tz, &k->region_match);
+					k->kind = 9;
+					str_copy(k->location_id, sizeof k->location_id, locs[i].id);
+				}
+				break;
+			}
+		}
+		db_res_free(r);
+	}
+	free(locs);
+	if (cs.n)
+		qsort(cs.v, cs.n, sizeof *cs.v, cand_cmp);
+	json_t *out = json_array(), *seen = json_object();
+	for (size_t i = 0; i < cs.n && (int)json_array_size(out) < limit; i++) {
+		struct cand *k = &cs.v[i];
+		if (json_object_get(seen, k->person))
+			continue;
+		json_object_set_new(seen, k->person, json_true());
+		json_t *person = svc_person_brief(c, k->person);
+		int64_t active = 0;
+		int found = 0;
+		db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->person)), &active, &found);
+		if (!json_is_object(person) || !found || !active) {
+			json_decref(person);
+			continue;
+		}
+		json_t *loc = json_null();
+		if (*k->location_id && db_query(c->db, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
+						DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r) == DB_OK) {
+			if (db_next(r) == 1)
+				loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
+			db_res_free(r);
+		}
+		json_array_append_new(
+			out, json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:s}", "person", person, "reason", k->kind == 9 ? "in_hours" : "on_call",
+				       "layer", k->layer ? json_string(k->layer) : json_null(), "rota",
+				       k->rota ? json_pack("{s:s,s:s}", "id", k->rota->id, "name", k->rota->name) : json_null(),
+				       "until", k->kind == 9 ? json_null() : svc_time(k->until), "location", loc, "distance",
+				       distance_name(k)));
+	}
+	json_decref(seen);
+	free(cs.v);
+	rota_set_free(&set);
+	*items = out;
+	return 0;
+}
+
+int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZE])
+{
+	loc[0] = '\0';
+	if (in_str(in, field))
+		return org_location_ref(c, in_str(in, field), field, loc);
+	db_res *r;
+	if (db_query(c->db, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+		if (db_next(r) == 1)
+			str_copy(loc, ID_SIZE, db_text(r, 0));
+		db_res_free(r);
+	}
+	return 0;
+}
+
+static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char skill[ID_SIZE], skill_name[FL_MAX_SHORT + 1], loc[ID_SIZE];
+	long long at = c->now;
+	if (dir_skill_ref(c, in_str(in, "skill"), "skill", skill, skill_name, sizeof skill_name) ||
+	    who_near_location(c, in, "near", loc))
+		return -1;
+	in_time(in, "at", &at);
+	json_t *items;
+	if (who_can_help(c, skill, loc, at, (int)in_int(in, "limit", 20), &items))
+		return -1;
+	json_t *near = json_null();
+	db_res *r;
+	if (*loc && db_query(c->db, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
+		if (db_next(r) == 1)
+			near = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
+		db_res_free(r);
+	}
+	*out = json_pack("{s:{s:s,s:s},s:o,s:o,s:o}", "skill", "id", skill, "name", skill_name, "near", near, "at", svc_time(at),
+			 "items", items);
+	return 0;
+}
+
+
+static const struct in_field WHO[] = {
+	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"},
+	{"near", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location (id or name); default your own"},
+	{"at", IN_TIME, 0, 0, 0, NULL, "when (default now)"},
+	{"limit", IN_INT, 0, 1, 100, NULL, "at most this many people (default 20)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route who_routes[] = {
+	{"GET", "/api/v1/oncall/who", who_route, WHO, 200, "Who can help with a skill near a location now (or at a time)",
+	 "WhoCanHelp", "oncall who", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

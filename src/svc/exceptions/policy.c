@@ -1,0 +1,192 @@
+/* The policy catalogue: named rules with an owner, text and limits; versioned. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "svc/exceptions/policy.h"
+
+static const char *const KINDS[] = {"rule", "guarantee", "limit", NULL};
+
+int policy_ref(svc_ctx *c, const char *ref, const char *field, struct policy_row *out)
+{
+	db_res *r;
+	if (!ref)
+		return err_set(&c->err, ERR_INVALID, "required", field, "%s is required", field);
+	if (db_query(c->db,
+		     "SELECT id, name, kind, owner_id, version, limits FROM policies WHERE org_id = ? AND (id = ? OR name = ?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1) {
+		str_copy(out->id, sizeof out->id, db_text(r, 0));
+		str_copy(out->name, sizeof out->name, db_text(r, 1));
+		str_copy(out->kind, sizeof out->kind, db_text(r, 2));
+		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 3));
+		out->version = db_int(r, 4);
+		out->limits = json_loads(db_text(r, 5), 0, NULL);
+		if (!out->limits)
+			out->limits = json_object();
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "policy_not_found", field, "no such policy");
+	return 0;
+}
+
+json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
+{
+	db_res *r;
+	json_t *o = json_null();
+	if (db_query(c->db,
+		     "SELECT id, name, kind, owner_id, version, text, limits, active, created_at, updated_at FROM policies "
+		     "WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return o;
+	if (db_next(r) == 1) {
+		json_t *lim = json_loads(db_text(r, 6), 0, NULL);
+		o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:s,s:o,s:b,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "kind",
+			      db_text(r, 2), "owner", svc_person_brief(c, db_text(r, 3)), "version", (json_int_t)db_int(r, 4),
+			      "text", db_text(r, 5), "limits", lim ? lim : json_object(), "active", (int)db_int(r, 7),
+			      "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9));
+	}
+	db_res_free(r);
+	if (with_versions && json_is_object(o) &&
+	    db_query(c->db,
+		     "SELECT version, text, limits, changed_by, reason, created_at FROM policy_versions "
+		     "WHERE org_id = ? AND policy_id = ? ORDER BY version",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+		json_t *vs = json_array();
+		while (db_next(r) == 1) {
+			json_t *lim = json_loads(db_text(r, 2), 0, NULL);
+			json_array_append_new(vs, json_pack("{s:I,s:s,s:o,s:o,s:s,s:o}", "version", (json_int_t)db_int(r, 0), "text",
+							    db_text(r, 1), "limits", lim ? lim : json_object(), "changed_by",
+							    svc_person_brief(c, db_text(r, 3)), "reason", db_text(r, 4), "at",
+							    svc_col_time(r, 5)));
+		}
+		db_res_free(r);
+		json_object_set_new(o, "versions", vs);
+	}
+	return o;
+}
+
+static int add_version(svc_ctx *c, const char *id, int64_t version, const char *text, const char *limits, const char *reason)
+{
+	int rc = db_exec(c->db,
+			 "INSERT INTO policy_versions (org_id, policy_id, version, text, limits, changed_by, reason, created_at) "
+			 "VALUES (?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(version), DB_TXT(text), DB_TXT(limits),
+				 DB_TXT(c->actor.person_id), DB_TXT(reason ? reason : ""), DB_INT(c->now)),
+			 NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int pol_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], owner[ID_SIZE];
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+		return -1;
+	if (svc_person_ref(c, in_str(in, "owner"), "owner", owner))
+		return -1;
+	json_t *lim = json_object_get(in, "limits");
+	char *limits = lim ? json_dumps(lim, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
+	id_new(id, "pol", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO policies (org_id, id, name, kind, owner_id, version, text, limits, created_at, updated_at) "
+			 "VALUES (?,?,?,?,?,1,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(in_str(in, "kind")),
+				 DB_TXT(owner), DB_TXT(in_str(in, "text")), DB_TXT(limits), DB_INT(c->now), DB_INT(c->now)),
+			 NULL);
+	if (rc == DB_CONSTRAINT) {
+		free(limits);
+		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a policy with this name exists");
+	}
+	if (rc != DB_OK || add_version(c, id, 1, in_str(in, "text"), limits, "created")) {
+		free(limits);
+		return rc != DB_OK ? svc_db_err(c, rc) : -1;
+	}
+	free(limits);
+	if (svc_event(c, "policy.created", "policy", id, NULL, json_deep_copy(in)))
+		return -1;
+	*out = policy_json(c, id, 1);
+	return 0;
+}
+
+static int pol_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct policy_row row;
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+		return -1;
+	if (policy_ref(c, p[0], "id", &row))
+		return -1;
+	json_decref(row.limits);
+	json_t *cur = policy_json(c, row.id, 0);
+	const char *text = in_str(in, "text") ? in_str(in, "text") : json_string_value(json_object_get(cur, "text"));
+	json_t *lim = json_object_get(in, "limits") ? json_object_get(in, "limits") : json_object_get(cur, "limits");
+	char *limits = json_dumps(lim, JSON_COMPACT | JSON_SORT_KEYS);
+	int64_t v = row.version + 1;
+	int rc = db_exec(c->db,
+			 "UPDATE policies SET version = ?, text = ?, limits = ?, active = COALESCE(?, active), updated_at = ? "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_INT(v), DB_TXT(text), DB_TXT(limits),
+				 json_is_boolean(json_object_get(in, "active")) ? DB_INT(in_bool(in, "active", 1)) : DB_NULL,
+				 DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)),
+			 NULL);
+	int ret = rc != DB_OK ? svc_db_err(c, rc) : add_version(c, row.id, v, text, limits, in_str(in, "reason"));
+	free(limits);
+	json_decref(cur);
+	if (ret || svc_event(c, "policy.changed", "policy", row.id, NULL, json_pack("{s:I,s:O}", "version", (json_int_t)v, "change", in)))
+		return -1;
+	*out = policy_json(c, row.id, 1);
+	return 0;
+}
+
+static int pol_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT id FROM policies WHERE org_id = ? ORDER BY name", DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *ids = json_array(), *items = json_array(), *v;
+	while (db_next(r) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	db_res_free(r);
+	size_t i;
+	json_array_foreach(ids, i, v) json_array_append_new(items, policy_json(c, json_string_value(v), 0));
+	json_decref(ids);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int pol_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct policy_row row;
+	if (policy_ref(c, p[0], "id", &row))
+		return -1;
+	json_decref(row.limits);
+	*out = policy_json(c, row.id, 1);
+	return 0;
+}
+
+static const struct in_field POL_CREATE[] = {
+	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "policy name, unique in the organization"},
+	{"kind", IN_ENUM, 1, 0, 0, KINDS, "rule, guarantee (a promise to customers) or limit"},
+	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who owns the policy (id or email)"},
+	{"text", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the policy"},
+	{"limits", IN_OBJ, 0, 0, 0, NULL, "machine-checkable limits, e.g. {\"max_refund\": 50}"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field POL_UPDATE[] = {
+	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "new text"},
+	{"limits", IN_OBJ, 0, 0, 0, NULL, "new limits"},
+	{"active", IN_BOOL, 0, 0, 0, NULL, "false retires the policy"},
+	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why it changed"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route policy_routes[] = {
+	{"POST", "/api/v1/policies", pol_create, POL_CREATE, 201, "Add a policy (admin, leader)", "Policy", "policy add", 0},
+	{"GET", "/api/v1/policies", pol_list, NULL, 200, "The policy catalogue", "PolicyList", "policy list", 0},
+	{"GET", "/api/v1/policies/{id}", pol_show, NULL, 200, "A policy with all its versions", "Policy", "policy show", 0},
+	{"PATCH", "/api/v1/policies/{id}", pol_update, POL_UPDATE, 200, "Change a policy: makes a new version (admin, leader)",
+	 "Policy", "policy update", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,358 @@
+/* Coaching notes: a supervisor's forward-looking conversation with one employee, linked to cases,
+ * visible only to the two of them.  Admins open them only under a legal hold on one of the two,
+ * and every such opening is an event. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/review_rules.h"
+#include "svc/directory/people.h"
+#include "svc/learning/coaching.h"
+#include "svc/ledger/case.h"
+
+/* The six questions of seeds/002, with the keys of their answers. */
+static const struct {
+	const char *key, *text;
+} QUESTIONS[] = {
+	{"ideal", "In an ideal situation, what could / should you have done?"},
+	{"prevented", "What prevented you from acting more assertively in this instance?"},
+	{"whose_problem", "Whose problem is this?"},
+	{"overcome", "What could you have done to overcome this challenge?"},
+	{"help", "What can I / others do to help you?"},
+	{"next_time", "How could you act more assertively next time?"},
+	{NULL, NULL},
+};
+
+/* Is coach above employee in the reporting line? */
+static int in_line(svc_ctx *c, const char *coach, const char *employee)
+{
+	char cur[ID_SIZE];
+	str_copy(cur, sizeof cur, employee);
+	for (int depth = 0; depth < 64 && *cur; depth++) {
+		db_res *r;
+		char next[ID_SIZE] = "";
+		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+			return 0;
+		if (db_next(r) == 1 && !db_is_null(r, 0))
+			str_copy(next, sizeof next, db_text(r, 0));
+		db_res_free(r);
+		if (strcmp(next, coach) == 0)
+			return 1;
+		str_copy(cur, sizeof cur, next);
+	}
+	return 0;
+}
+
+#define NOTE_COLS "id, supervisor_id, employee_id, answers, summary, cases, created_at"
+
+static json_t *note_row(svc_ctx *c, db_res *r)
+{
+	json_t *answers = json_loads(db_text(r, 3), 0, NULL), *cases = json_loads(db_text(r, 5), 0, NULL);
+	json_t *qs = json_array();
+	for (int i = 0; QUESTIONS[i].key; i++) {
+		json_t *a = json_object_get(answers, QUESTIONS[i].key);
+		json_array_append_new(qs, json_pack("{s:s,s:s,s:O}", "key", QUESTIONS[i].key, "question", QUESTIONS[i].text, "answer",
+						    a ? a : json_null()));
+	}
+	json_decref(answers);
+	json_t *links = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(cases, i, v)
+	{
+		char link[128];
+		snprintf(link, sizeof link, "/api/v1/cases/%s", json_string_value(v));
+		json_array_append_new(links, json_pack("{s:O,s:s}", "id", v, "link", link));
+	}
+	json_decref(cases);
+	return json_pack("{s:s,s:o,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "supervisor", svc_person_brief(c, db_text(r, 1)),
+			 "employee", svc_person_brief(c, db_text(r, 2)), "questions", qs, "summary", db_text(r, 4), "cases", links,
+			 "created_at", svc_col_time(r, 6));
+}
+
+static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char emp[ID_SIZE], id[ID_SIZE];
+	enum role role;
+	int active;
+	if (svc_person_ref(c, in_str(in, "employee"), "employee", emp) || people_role(c, emp, &role, NULL, &active))
+		return -1;
+	if (coaching_may_write(c->actor.role, c->actor.person_id, emp, in_line(c, c->actor.person_id, emp), &c->err))
+		return -1;
+	json_t *given = json_object_get(in, "answers"), *answers = json_object(), *cases = json_array();
+	const char *key;
+	json_t *v;
+	int ret = -1;
+	json_object_foreach(given, key, v)
+	{
+		int known = 0;
+		for (int i = 0; QUESTIONS[i].key; i++)
+			known |= strcmp(QUESTIONS[i].key, key) == 0;
+		if (!known) {
+			err_set(&c->err, ERR_INVALID, "unknown_question", key,
+				"answers are keyed ideal, prevented, whose_problem, overcome, help, next_time");
+			goto cleanup;
+		}
+		if (!json_is_string(v)) {
+			err_set(&c->err, ERR_INVALID, "invalid", key, "an answer is text");
+			goto cleanup;
+		}
+		if (in_text_ok(json_string_value(v), FL_MAX_TEXT, key, &c->err))
+			goto cleanup;
+		if (*json_string_value(v))
+			json_object_set(answers, key, v);
+	}
+	if (json_object_size(answers) == 0 && !in_str(in, "summary")) {
+		err_set(&c->err, ERR_INVALID, "empty_note", "answers", "write at least one answer or a summary");
+		goto cleanup;
+	}
+	size_t i;
+	json_array_foreach(json_object_get(in, "cases"), i, v)
+	{
+		struct case_row row;
+		if (!json_is_string(v)) {
+			err_set(&c->err, ERR_INVALID, "invalid", "cases", "cases is a list of case ids");
+			goto cleanup;
+		}
+		if (case_load(c, json_string_value(v), &row)) {
+			str_copy(c->err.field, sizeof c->err.field, "cases");
+			goto cleanup;
+		}
+		json_array_append_new(cases, json_string(row.id));
+	}
+	char *atext = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS), *ctext = json_dumps(cases, JSON_COMPACT);
+	id_new(id, "coach", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO coaching_notes (org_id, id, supervisor_id, employee_id, answers, summary, cases, created_at) "
+			 "VALUES (?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(c->actor.person_id), DB_TXT(emp), DB_TXT(atext),
+				 DB_TXT(in_str(in, "summary") ? in_str(in, "summary") : ""), DB_TXT(ctext), DB_INT(c->now)),
+			 NULL);
+	free(atext);
+	free(ctext);
+	if (rc != DB_OK) {
+		svc_db_err(c, rc);
+		goto cleanup;
+	}
+	/* the event records that a conversation happened, never what was said (case histories are
+	 * read by many) - and it is not attached to the cases */
+	if (svc_event(c, "coaching.recorded", "coaching_note", id, NULL, json_pack("{s:s}", "employee_id", emp)))
+		goto cleanup;
+	db_res *r;
+	if (db_query(c->db, "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK) {
+		svc_db_err(c, DB_ERROR);
+		goto cleanup;
+	}
+	if (db_next(r) == 1)
+		*out = note_row(c, r);
+	db_res_free(r);
+	ret = 0;
+cleanup:
+	json_decref(answers);
+	json_decref(cases);
+	return ret;
+}
+
+static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	if (!id_valid(p[0], "coach"))
+		return err_set(&c->err, ERR_NOT_FOUND, "note_not_found", "id", "no such coaching note");
+	if (db_query(c->db, "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int found = db_next(r) == 1 && coaching_may_read(c->actor.person_id, db_text(r, 1), db_text(r, 2));
+	if (found)
+		*out = note_row(c, r);
+	db_res_free(r);
+	/* to anyone else - other employees, other supervisors, admins - it does not exist */
+	if (!found)
+		return err_set(&c->err, ERR_NOT_FOUND, "note_not_found", "id", "no such coaching note");
+	return 0;
+}
+
+static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char emp[ID_SIZE] = "";
+	if (in_str(in, "employee") && svc_person_ref(c, in_str(in, "employee"), "employee", emp))
+		return -1;
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
+		     "AND (? = '' OR employee_id = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(emp), DB_TXT(emp),
+			     DB_INT(svc_limit(in))),
+		     &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, note_row(c, r));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+/* --- legal holds --- */
+
+static json_t *hold_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:o,s:s,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "person", svc_person_brief(c, db_text(r, 1)), "reason",
+			 db_text(r, 2), "placed_by", svc_person_brief(c, db_text(r, 3)), "placed_at", svc_col_time(r, 4),
+			 "released_at", svc_col_time(r, 5), "active", db_is_null(r, 5));
+}
+
+#define HOLD_COLS "id, person_id, reason, placed_by, placed_at, released_at"
+
+static int hold_json(svc_ctx *c, const char *id, json_t **out)
+{
+	db_res *r;
+	if (!id_valid(id, "hold"))
+		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
+	if (db_query(c->db, "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1)
+		*out = hold_row(c, r);
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
+	return 0;
+}
+
+static int lh_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char person[ID_SIZE], id[ID_SIZE];
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)) || svc_person_ref(c, in_str(in, "person"), "person", person))
+		return -1;
+	id_new(id, "hold", c->now);
+	int rc = db_exec(c->db, "INSERT INTO legal_holds (org_id, id, person_id, reason, placed_by, placed_at) VALUES (?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person), DB_TXT(in_str(in, "reason")),
+				 DB_TXT(c->actor.person_id), DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "legal_hold.placed", "legal_hold", id, NULL,
+		      json_pack("{s:s,s:s}", "person_id", person, "reason", in_str(in, "reason"))))
+		return -1;
+	return hold_json(c, id, out);
+}
+
+static int lh_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	if (db_query(c->db, "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? ORDER BY placed_at DESC, id DESC",
+		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, hold_row(c, r));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int lh_release(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *h;
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)) || hold_json(c, p[0], &h))
+		return -1;
+	json_decref(h);
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "UPDATE legal_holds SET released_at = ?, released_by = ? WHERE org_id = ? AND id = ? AND released_at IS NULL",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.person_id), DB_TXT(c->actor.org_id), DB_TXT(p[0])), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return err_set(&c->err, ERR_CONFLICT, "hold_released", NULL, "the hold is already released");
+	if (svc_event(c, "legal_hold.released", "legal_hold", p[0], NULL, json_pack("{s:s}", "reason", in_str(in, "reason"))))
+		return -1;
+	return hold_json(c, p[0], out);
+}
+
+/* The coaching notes of the held person (as employee or as supervisor); each opening is an event. */
+static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	char person[ID_SIZE] = "";
+	int active = 0;
+	if (c->actor.role != ROLE_ADMIN)
+		return err_set(&c->err, ERR_FORBIDDEN, "role_required", NULL, "only admins open coaching notes under a legal hold");
+	if (!id_valid(p[0], "hold"))
+		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
+	if (db_query(c->db, "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (db_next(r) == 1) {
+		str_copy(person, sizeof person, db_text(r, 0));
+		active = db_is_null(r, 1);
+	}
+	db_res_free(r);
+	if (!*person)
+		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
+	if (coaching_may_read_under_hold(c->actor.role, active, &c->err))
+		return -1;
+	if (db_query(c->db,
+		     "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
+		     "ORDER BY created_at, id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person), DB_TXT(person)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array(), *ids = json_array();
+	while (db_next(r) == 1) {
+		json_array_append_new(items, note_row(c, r));
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	}
+	db_res_free(r);
+	if (svc_event(c, "coaching.read_under_hold", "legal_hold", p[0], NULL,
+		      json_pack("{s:s,s:o,s:s}", "person_id", person, "notes", ids, "reason",
+				in_str(in, "reason") ? in_str(in, "reason") : ""))) {
+		json_decref(items);
+		return -1;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static const struct in_field CN_CREATE[] = {
+	{"employee", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person coached (id or email)"},
+	{"answers", IN_OBJ, 0, 0, 0, NULL, "answers keyed ideal, prevented, whose_problem, overcome, help, next_time"},
+	{"summary", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what you agreed"},
+	{"cases", IN_ARR, 0, 0, FL_MAX_FIELDS, NULL, "case ids the conversation is about"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field CN_LIST[] = {
+	{"employee", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "only notes about this person"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field LH_CREATE[] = {
+	{"person", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person under the hold (id or email)"},
+	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the legal matter"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field LH_REASON[] = {
+	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route coaching_routes[] = {
+	{"POST", "/api/v1/coaching-notes", cn_create, CN_CREATE, 201,
+	 "Record a coaching conversation with someone who reports to you (supervisor, leader)", "CoachingNote", "coach note", 0},
+	{"GET", "/api/v1/coaching-notes", cn_list, CN_LIST, 200, "Coaching notes you wrote or that are about you",
+	 "CoachingNoteList", "coach list", 0},
+	{"GET", "/api/v1/coaching-notes/{id}", cn_show, NULL, 200, "A coaching note (only its supervisor and employee)",
+	 "CoachingNote", "coach show", 0},
+	{"POST", "/api/v1/legal-holds", lh_create, LH_CREATE, 201, "Place a legal hold on a person (admin)", "LegalHold",
+	 "hold place", 0},
+	{"GET", "/api/v1/legal-holds", lh_list, NULL, 200, "Legal holds (admin)", "LegalHoldList", "hold list", 0},
+	{"POST", "/api/v1/legal-holds/{id}/release", lh_release, LH_REASON, 200, "Release a legal hold (admin)", "LegalHold",
+	 "hold release", 0},
+	{"POST", "/api/v1/legal-holds/{id}/coaching-notes", lh_notes, LH_REASON, 200,
+	 "Open the held person's coaching notes (admin, active hold; recorded as an event)", "CoachingNoteList", "hold notes", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

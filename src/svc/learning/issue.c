@@ -1,0 +1,376 @@
+/* System issues: something in the system keeps letting customers down; a leader owns the issue
+ * and owes a response by a due time (overdue responses are escalated by the scheduler). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/review_rules.h"
+#include "svc/directory/people.h"
+#include "svc/learning/issue.h"
+#include "svc/ledger/case.h"
+#include "svc/org/alert.h"
+#include "svc/org/settings.h"
+#include "svc/tick.h"
+
+static const char *const ISSUE_STATUSES[] = {"open", "responded", "closed", NULL};
+
+
+/* The first leader up person_id's reporting line (id filled, "" when none). */
+static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
+{
+	char cur[ID_SIZE];
+	id[0] = '\0';
+	str_copy(cur, sizeof cur, person_id);
+	for (int depth = 0; depth < 64 && *cur; depth++) {
+		db_res *r;
+		char next[ID_SIZE] = "";
+		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+			return;
+		if (db_next(r) == 1 && !db_is_null(r, 0))
+			str_copy(next, sizeof next, db_text(r, 0));
+		db_res_free(r);
+		if (!*next)
+			return;
+		enum role role;
+		int active;
+		if (people_role(c, next, &role, NULL, &active) == 0 && role == ROLE_LEADER && active) {
+			str_copy(id, ID_SIZE, next);
+			return;
+		}
+		err_clear(&c->err);
+		str_copy(cur, sizeof cur, next);
+	}
+}
+
+static int link_case(svc_ctx *c, const char *issue_id, const char *case_id, int *added)
+{
+	struct case_row row;
+	if (case_load(c, case_id, &row)) {
+		str_copy(c->err.field, sizeof c->err.field, "cases");
+		return -1;
+	}
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "INSERT INTO system_issue_cases (org_id, issue_id, case_id, added_by, added_at) VALUES (?,?,?,?,?) "
+			 "ON CONFLICT DO NOTHING",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(issue_id), DB_TXT(row.id), DB_TXT(c->actor.person_id), DB_INT(c->now)),
+			 &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	*added = n == 1;
+	if (n == 1)
+		return svc_event(c, "system_issue.case_linked", "system_issue", issue_id, row.id, json_pack("{s:s}", "case_id", row.id));
+	return 0;
+}
+
+static int check_owner(svc_ctx *c, const char *ref, char owner[ID_SIZE])
+{
+	enum role role;
+	int active;
+	if (svc_person_ref(c, ref, "owner", owner) || people_role(c, owner, &role, NULL, &active))
+		return -1;
+	return issue_owner_ok(role, active, &c->err);
+}
+
+int issue_raise(svc_ctx *c, json_t *spec, const char *survey_id, long long question, char id[ID_SIZE])
+{
+	char owner[ID_SIZE] = "";
+	const char *title = json_string_value(json_object_get(spec, "title"));
+	const char *desc = json_string_value(json_object_get(spec, "description"));
+	const char *oref = json_string_value(json_object_get(spec, "owner"));
+	json_t *cases = json_object_get(spec, "cases");
+	if (!title || !*title)
+		return err_set(&c->err, ERR_INVALID, "required", "title", "a system issue needs a title");
+	if (in_text_ok(title, FL_MAX_SUBJECT, "title", &c->err) || (desc && in_text_ok(desc, FL_MAX_TEXT, "description", &c->err)))
+		return -1;
+	if (cases && (!json_is_array(cases) || json_array_size(cases) > FL_MAX_FIELDS))
+		return err_set(&c->err, ERR_INVALID, "invalid", "cases", "cases is a list of at most %d case ids", FL_MAX_FIELDS);
+	if (oref) {
+		if (check_owner(c, oref, owner))
+			return -1;
+	} else {
+		leader_above(c, c->actor.person_id, owner);
+		if (!*owner)
+			return err_set(&c->err, ERR_INVALID, "owner_required", "owner",
+				       "nobody above you is a leader: name the leader who should own this issue");
+	}
+	int64_t due = c->now + setting_int(c, "issue.response_days") * FL_DAY_MS;
+	id_new(id, "sis", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO system_issues (org_id, id, title, description, raised_by, owner_id, status, response_due_at, "
+			 "survey_id, question, created_at, updated_at) VALUES (?,?,?,?,?,?,'open',?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(title), DB_TXT(desc ? desc : ""), DB_TXT(c->actor.person_id),
+				 DB_TXT(owner), DB_INT(due), DB_TXT(survey_id), question ? DB_INT(question) : DB_NULL, DB_INT(c->now),
+				 DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "system_issue.raised", "system_issue", id, NULL,
+		      json_pack("{s:s,s:s,s:I,s:s?}", "title", title, "owner_id", owner, "response_due_at", (json_int_t)due,
+				"survey_id", survey_id)) ||
+	    alert_add(c, owner, "system_issue_raised", NULL, "system_issue", id, "A system issue for you to answer: %s", title))
+		return -1;
+	size_t i;
+	json_t *v;
+	json_array_foreach(cases, i, v)
+	{
+		int added;
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "invalid", "cases", "cases is a list of case ids");
+		if (link_case(c, id, json_string_value(v), &added))
+			return -1;
+	}
+	return 0;
+}
+
+#define ISSUE_COLS                                                                                                    \
+	"id, title, description, raised_by, owner_id, status, response, response_due_at, responded_at, overdue_at, " \
+	"survey_id, question, created_at, updated_at"
+
+static json_t *issue_row(svc_ctx *c, db_res *r)
+{
+	int open = strcmp(db_text(r, 5), "open") == 0;
+	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "title",
+			      db_text(r, 1), "description", db_text(r, 2), "raised_by", svc_person_brief(c, db_text(r, 3)), "owner",
+			      svc_person_brief(c, db_text(r, 4)), "status", db_text(r, 5), "response", db_text(r, 6),
+			      "response_due_at", svc_col_time(r, 7), "responded_at", svc_col_time(r, 8), "overdue_at",
+			      svc_col_time(r, 9), "survey_id", svc_col_str(r, 10), "question",
+			      db_is_null(r, 11) ? json_null() : json_integer(db_int(r, 11)), "created_at", svc_col_time(r, 12),
+			      "updated_at", svc_col_time(r, 13), "overdue", open && db_int(r, 7) <= c->now);
+	return o;
+}
+
+static int issue_json(svc_ctx *c, const char *id, json_t **out)
+{
+	db_res *r;
+	if (!id_valid(id, "sis"))
+		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
+	if (db_query(c->db, "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1)
+		*out = issue_row(c, r);
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
+	json_t *cases = json_array();
+	if (db_query(c->db,
+		     "SELECT sc.case_id, ca.number, ca.subject FROM system_issue_cases sc JOIN cases ca ON ca.org_id = sc.org_id "
+		     "AND ca.id = sc.case_id WHERE sc.org_id = ? AND sc.issue_id = ? ORDER BY sc.added_at, sc.case_id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+		while (db_next(r) == 1) {
+			char link[128];
+			snprintf(link, sizeof link, "/api/v1/cases/%s", db_text(r, 0));
+			json_array_append_new(cases, json_pack("{s:s,s:I,s:s,s:s}", "id", db_text(r, 0), "number",
+							       (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "link", link));
+		}
+		db_res_free(r);
+	}
+	json_object_set_new(*out, "cases", cases);
+	return 0;
+}
+
+static int is_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE];
+	if (c->actor.role == ROLE_SYSTEM)
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a system issue is raised by a person");
+	if (issue_raise(c, in, NULL, 0, id))
+		return -1;
+	return issue_json(c, id, out);
+}
+
+static int is_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return issue_json(c, p[0], out);
+}
+
+static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char owner[ID_SIZE] = "";
+	if (in_bool(in, "mine", 0))
+		str_copy(owner, sizeof owner, c->actor.person_id);
+	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
+		return -1;
+	const char *status = in_str(in, "status");
+	int overdue = in_bool(in, "overdue", 0);
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND (? = '' OR owner_id = ?) "
+		     "AND (? IS NULL OR status = ?) AND (? = 0 OR (status = 'open' AND response_due_at <= ?)) "
+		     "ORDER BY response_due_at, id LIMIT ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status), DB_INT(overdue),
+			     DB_INT(c->now), DB_INT(svc_limit(in))),
+		     &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, issue_row(c, r));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char status[16])
+{
+	db_res *r;
+	if (!id_valid(id, "sis"))
+		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
+	if (db_query(c->db, "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1) {
+		str_copy(owner, ID_SIZE, db_text(r, 0));
+		str_copy(status, 16, db_text(r, 1));
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
+	return 0;
+}
+
+static int is_link(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char owner[ID_SIZE], status[16];
+	int added;
+	if (issue_owner_of(c, p[0], owner, status) || link_case(c, p[0], in_str(in, "case_id"), &added))
+		return -1;
+	if (added && db_exec(c->db, "UPDATE system_issues SET updated_at = ? WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	return issue_json(c, p[0], out);
+}
+
+static int is_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char owner[ID_SIZE], status[16];
+	if (issue_owner_of(c, p[0], owner, status))
+		return -1;
+	if (strcmp(owner, c->actor.person_id) != 0)
+		return err_set(&c->err, ERR_FORBIDDEN, "not_issue_owner", NULL, "only the issue's owner responds");
+	if (strcmp(status, "open") != 0)
+		return err_set(&c->err, ERR_CONFLICT, "already_responded", NULL, "the issue already has its response");
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "UPDATE system_issues SET status = 'responded', response = ?, responded_at = ?, updated_at = ? "
+			 "WHERE org_id = ? AND id = ? AND status = 'open'",
+			 DB_ARGS(DB_TXT(in_str(in, "response")), DB_INT(c->now), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+			 &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return err_set(&c->err, ERR_CONFLICT, "already_responded", NULL, "the issue already has its response");
+	if (svc_event(c, "system_issue.responded", "system_issue", p[0], NULL, json_pack("{s:s}", "response", in_str(in, "response"))))
+		return -1;
+	return issue_json(c, p[0], out);
+}
+
+static int is_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char cur[ID_SIZE], status[16], owner[ID_SIZE];
+	if (issue_owner_of(c, p[0], cur, status))
+		return -1;
+	if (svc_require_role(c, ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	if (check_owner(c, in_str(in, "owner"), owner))
+		return -1;
+	int rc = db_exec(c->db, "UPDATE system_issues SET owner_id = ?, updated_at = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(owner), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "system_issue.owner_changed", "system_issue", p[0], NULL,
+		      json_pack("{s:s,s:s,s:s}", "from", cur, "to", owner, "reason", in_str(in, "reason") ? in_str(in, "reason") : "")))
+		return -1;
+	return issue_json(c, p[0], out);
+}
+
+int issue_tick(svc_ctx *c, json_t *summary)
+{
+	db_res *r;
+	json_t *due = json_array();
+	if (db_query(c->db,
+		     "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
+		     "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
+		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK) {
+		json_decref(due);
+		return svc_db_err(c, DB_ERROR);
+	}
+	while (db_next(r) == 1)
+		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
+	db_res_free(r);
+	size_t i;
+	json_t *row;
+	long long count = 0;
+	int ret = 0;
+	json_array_foreach(due, i, row)
+	{
+		const char *org = json_string_value(json_array_get(row, 0)), *id = json_string_value(json_array_get(row, 1));
+		tick_as_system(c, org);
+		int64_t n = 0;
+		int rc = db_exec(c->db,
+				 "UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
+				 DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id)), &n);
+		if (rc != DB_OK) {
+			ret = svc_db_err(c, rc);
+			break;
+		}
+		if (n != 1)
+			continue;
+		if ((ret = svc_event(c, "system_issue.response_overdue", "system_issue", id, NULL,
+				     json_pack("{s:s}", "owner_id", json_string_value(json_array_get(row, 2))))) ||
+		    (ret = alert_add(c, json_string_value(json_array_get(row, 2)), "system_issue_overdue", NULL, "system_issue", id,
+				     "Your response to a system issue is overdue")))
+			break;
+		count++;
+	}
+	json_decref(due);
+	tick_count(summary, "system_issue_responses_overdue", count);
+	return ret;
+}
+
+
+static const struct in_field IS_CREATE[] = {
+	{"title", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what is wrong (\"the dispatch screen does not show resend status\")"},
+	{"description", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "details and a suggestion"},
+	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "the leader who owes a response (default: the first leader above you)"},
+	{"cases", IN_ARR, 0, 0, FL_MAX_FIELDS, NULL, "case ids as evidence"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field IS_LIST[] = {
+	{"status", IN_ENUM, 0, 0, 0, ISSUE_STATUSES, "open, responded or closed"},
+	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
+	{"mine", IN_BOOL, 0, 0, 0, NULL, "only issues I own"},
+	{"overdue", IN_BOOL, 0, 0, 0, NULL, "only open issues past their response time"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field IS_LINK[] = {
+	{"case_id", IN_STR, 1, 1, FL_MAX_ID, NULL, "a case that shows the issue"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field IS_RESPOND[] = {
+	{"response", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the leader's response"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field IS_UPDATE[] = {
+	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (a leader)"},
+	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route issue_routes[] = {
+	{"POST", "/api/v1/system-issues", is_create, IS_CREATE, 201, "Raise a system issue (anyone)", "SystemIssue", "issue raise", 0},
+	{"GET", "/api/v1/system-issues", is_list, IS_LIST, 200, "System issues", "SystemIssueList", "issue list", 0},
+	{"GET", "/api/v1/system-issues/{id}", is_show, NULL, 200, "A system issue with its cases", "SystemIssue", "issue show", 0},
+	{"PATCH", "/api/v1/system-issues/{id}", is_update, IS_UPDATE, 200, "Give the issue to another leader (leader, admin)",
+	 "SystemIssue", "issue update", 0},
+	{"POST", "/api/v1/system-issues/{id}/cases", is_link, IS_LINK, 200, "Link a case as evidence", "SystemIssue", "issue link", 0},
+	{"POST", "/api/v1/system-issues/{id}/respond", is_respond, IS_RESPOND, 200, "The owner's response", "SystemIssue",
+	 "issue respond", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,23 @@
+#ifndef FL_SVC_REVIEW_H
+#define FL_SVC_REVIEW_H
+/* Failure reviews and their actions (svc/learning/review.c; the scheduler part in
+ * svc/learning/review_tick.c).  Functions run inside the caller's transaction and return 0 or -1
+ * with c->err set. */
+#include "svc/svc.h"
+
+extern const struct route review_routes[];
+
+/* Open a failure review of a case, pre-filled from the case page and the attribution (borrowed,
+ * may be NULL).  trigger: "breach", "complaint" or "manual".  A second review for the same
+ * breach_id is not opened (*created = 0, id of the existing one). */
+int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char *breach_id, const char *promise_id,
+		json_t *attribution, char id[ID_SIZE], int *created);
+
+/* Registered in svc/registry.c. */
+int review_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "reviews" (brief, for those who may read them) */
+int review_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution);
+int review_on_resolve(svc_ctx *c, const char *case_id, json_t *in); /* `complaint: true` opens a review */
+/* Scheduler part: review actions (reminder, overdue, escalation), each exactly once. */
+int review_tick(svc_ctx *c, json_t *summary);
+
+#endif

@@ -1,0 +1,573 @@
+/* Pulse surveys with confidential answers (reports show only teams with enough respondents,
+ * never one person's answers), and surveys offered after a breach to the people involved. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/review_rules.h"
+#include "svc/directory/people.h"
+#include "svc/learning/issue.h"
+#include "svc/learning/survey.h"
+#include "svc/ledger/case.h"
+#include "svc/org/alert.h"
+#include "svc/org/org.h"
+#include "svc/org/settings.h"
+
+#define MAX_QUESTIONS 10
+
+/* The four questions of the essay (seeds/004). */
+static const char *const DEFAULT_QUESTIONS[] = {
+	"Have you received the training you need to be successful? If not, what's missing for you?",
+	"Do you have the tools to perform your job effectively? If not, what's missing for you?",
+	"Is the system operating as it should? If not, what do you notice and what would you suggest?",
+	"How can I help you create a better experience for our customers?",
+	NULL,
+};
+
+static int is_manager_role(svc_ctx *c)
+{
+	return c->actor.role == ROLE_SUPERVISOR || c->actor.role == ROLE_LEADER || c->actor.role == ROLE_ADMIN ||
+	       c->actor.role == ROLE_SYSTEM;
+}
+
+static json_t *default_questions(void)
+{
+	json_t *a = json_array();
+	for (const char *const *q = DEFAULT_QUESTIONS; *q; q++)
+		json_array_append_new(a, json_string(*q));
+	return a;
+}
+
+/* Insert a survey row; returns 0 and *created (0 when a breach already has its survey). */
+static int survey_insert(svc_ctx *c, const char *id, const char *kind, const char *title, json_t *questions, const char *team_id,
+			 const char *case_id, const char *breach_id, int64_t opens, int64_t closes, int *created)
+{
+	char *qtext = json_dumps(questions, JSON_COMPACT);
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "INSERT INTO surveys (org_id, id, kind, title, questions, team_id, case_id, breach_id, opens_at, closes_at, "
+			 "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(kind), DB_TXT(title), DB_TXT(qtext), DB_TXT(team_id),
+				 DB_TXT(case_id), DB_TXT(breach_id), DB_INT(opens), DB_INT(closes), DB_TXT(c->actor.person_id),
+				 DB_INT(c->now)),
+			 &n);
+	free(qtext);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	*created = n == 1;
+	return 0;
+}
+
+static int invite(svc_ctx *c, const char *survey_id, const char *person_id, long long *count)
+{
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "INSERT INTO survey_invites (org_id, survey_id, person_id, invited_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(person_id), DB_INT(c->now)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	*count += n;
+	return 0;
+}
+
+/* The people an attribution names: each cause's holder and the owner. */
+static void collect_people(json_t *att, json_t *set)
+{
+	size_t i;
+	json_t *v;
+	const char *owner = json_string_value(json_object_get(json_object_get(att, "owner"), "id"));
+	if (owner && strncmp(owner, "per_", 4) == 0)
+		json_object_set_new(set, owner, json_true());
+	json_array_foreach(json_object_get(att, "causes"), i, v)
+	{
+		const char *pid = json_string_value(json_object_get(json_object_get(v, "holder"), "person_id"));
+		if (pid && strncmp(pid, "per_", 4) == 0)
+			json_object_set_new(set, pid, json_true());
+	}
+}
+
+int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution)
+{
+	struct case_row row;
+	char id[ID_SIZE];
+	int created;
+	if (case_load(c, case_id, &row))
+		return -1;
+	char *title = xasprintf("After the broken promise on case %lld", row.number);
+	json_t *q = default_questions();
+	id_new(id, "srv", c->now);
+	int rc = survey_insert(c, id, "breach", title, q, NULL, row.id, breach_id, c->now, c->now + 14 * FL_DAY_MS, &created);
+	free(title);
+	json_decref(q);
+	if (rc || !created)
+		return rc;
+	/* the people involved: the owner, whoever touched the case or was offered it, and everyone
+	 * the attribution names (request holders, the promise maker) */
+	json_t *people = json_object();
+	json_object_set_new(people, row.owner_id, json_true());
+	collect_people(attribution, people);
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT person_id FROM touchpoints WHERE org_id = ? AND case_id = ? AND person_id IS NOT NULL "
+		     "UNION SELECT from_id FROM offers WHERE org_id = ? AND case_id = ? "
+		     "UNION SELECT to_id FROM offers WHERE org_id = ? AND case_id = ? AND status = 'accepted'",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(c->actor.org_id), DB_TXT(row.id),
+			     DB_TXT(c->actor.org_id), DB_TXT(row.id)),
+		     &r) == DB_OK) {
+		while (db_next(r) == 1)
+			json_object_set_new(people, db_text(r, 0), json_true());
+		db_res_free(r);
+	}
+	const char *pid;
+	json_t *v;
+	long long count = 0;
+	int ret = 0;
+	json_object_foreach(people, pid, v)
+	{
+		enum role role;
+		int active;
+		if (people_role(c, pid, &role, NULL, &active)) {
+			err_clear(&c->err); /* a name in the attribution that is not a person of this organization */
+			continue;
+		}
+		if (!active || role == ROLE_LEADER || role == ROLE_ADMIN)
+			continue;
+		long long before = count;
+		if ((ret = invite(c, id, pid, &count)))
+			break;
+		if (count > before &&
+		    (ret = alert_add(c, pid, "survey_offered", row.id, "survey", id,
+				     "A promise on case %lld broke. Four questions: what would have helped? (confidential)", row.number)))
+			break;
+	}
+	json_decref(people);
+	if (ret)
+		return ret;
+	return svc_event(c, "survey.offered", "survey", id, row.id,
+			 json_pack("{s:s,s:s,s:s?,s:I}", "kind", "breach", "breach_id", breach_id, "promise_id", promise_id, "invited",
+				   (json_int_t)count));
+}
+
+struct survey_row {
+	char id[ID_SIZE], kind[16];
+	int64_t opens_at, closes_at;
+	size_t nq;
+};
+
+static int survey_load(svc_ctx *c, const char *id, struct survey_row *s, json_t **questions)
+{
+	db_res *r;
+	memset(s, 0, sizeof *s);
+	if (!id_valid(id, "srv"))
+		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	if (db_query(c->db, "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1) {
+		str_copy(s->id, sizeof s->id, db_text(r, 0));
+		str_copy(s->kind, sizeof s->kind, db_text(r, 1));
+		s->opens_at = db_int(r, 2);
+		s->closes_at = db_int(r, 3);
+		json_t *q = json_loads(db_text(r, 4), 0, NULL);
+		s->nq = json_array_size(q);
+		if (questions)
+			*questions = q;
+		else
+			json_decref(q);
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	return 0;
+}
+
+/* invited: 1 invited, 0 not; answered: 1 when the actor already answered. */
+static void invite_state(svc_ctx *c, const char *survey_id, int *invited, int *answered, char team[ID_SIZE])
+{
+	db_res *r;
+	*invited = *answered = 0;
+	if (team)
+		team[0] = '\0';
+	if (db_query(c->db,
+		     "SELECT answered_at, COALESCE(answered_team_id, '') FROM survey_invites WHERE org_id = ? AND survey_id = ? AND person_id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+		if (db_next(r) == 1) {
+			*invited = 1;
+			*answered = !db_is_null(r, 0);
+			if (team)
+				str_copy(team, ID_SIZE, db_text(r, 1));
+		}
+		db_res_free(r);
+	}
+}
+
+static json_t *survey_json(svc_ctx *c, db_res *r)
+{
+	/* columns: id, kind, title, questions, team_id, case_id, breach_id, opens_at, closes_at, created_at */
+	int invited, answered;
+	invite_state(c, db_text(r, 0), &invited, &answered, NULL);
+	json_t *q = json_loads(db_text(r, 3), 0, NULL);
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:b}", "id", db_text(r, 0), "kind", db_text(r, 1),
+			 "title", db_text(r, 2), "questions", q ? q : json_array(), "team_id", svc_col_str(r, 4), "case_id",
+			 svc_col_str(r, 5), "breach_id", svc_col_str(r, 6), "opens_at", svc_col_time(r, 7), "closes_at",
+			 svc_col_time(r, 8), "created_at", svc_col_time(r, 9), "invited", invited, "answered", answered, "open",
+			 db_int(r, 7) <= c->now && c->now < db_int(r, 8));
+}
+
+#define SURVEY_COLS "id, kind, title, questions, team_id, case_id, breach_id, opens_at, closes_at, created_at"
+
+static int survey_show_id(svc_ctx *c, const char *id, json_t **out)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT " SURVEY_COLS " FROM surveys WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1)
+		*out = survey_json(c, r);
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	return 0;
+}
+
+static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], team[ID_SIZE] = "";
+	long long opens = c->now, closes;
+	int created;
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+		return -1;
+	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
+		return -1;
+	in_time(in, "opens_at", &opens);
+	if (!in_time(in, "closes_at", &closes))
+		closes = opens + 7 * FL_DAY_MS;
+	if (closes <= opens)
+		return err_set(&c->err, ERR_INVALID, "bad_range", "closes_at", "a survey closes after it opens");
+	json_t *q = json_object_get(in, "questions");
+	if (q) {
+		size_t i;
+		json_t *v;
+		if (json_array_size(q) < 1 || json_array_size(q) > MAX_QUESTIONS)
+			return err_set(&c->err, ERR_INVALID, "too_many", "questions", "give 1 to %d questions", MAX_QUESTIONS);
+		json_array_foreach(q, i, v)
+		{
+			if (!json_is_string(v) || !*json_string_value(v))
+				return err_set(&c->err, ERR_INVALID, "invalid", "questions", "each question is text");
+			if (in_text_ok(json_string_value(v), FL_MAX_SUBJECT, "questions", &c->err))
+				return -1;
+		}
+		q = json_incref(q);
+	} else {
+		q = default_questions();
+	}
+	id_new(id, "srv", c->now);
+	const char *title = in_str(in, "title") ? in_str(in, "title") : "Pulse survey";
+	int rc = survey_insert(c, id, "pulse", title, q, *team ? team : NULL, NULL, NULL, opens, closes, &created);
+	json_decref(q);
+	if (rc)
+		return -1;
+	/* frontline staff: customer-facing and back-office people (not leaders or admins) */
+	db_res *r;
+	json_t *ids = json_array();
+	if (db_query(c->db,
+		     "SELECT id FROM people WHERE org_id = ? AND active = 1 AND role IN ('frontline','support','supervisor') "
+		     "AND (? = '' OR team_id = ?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team)), &r) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, DB_ERROR);
+	}
+	while (db_next(r) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	db_res_free(r);
+	size_t i;
+	json_t *v;
+	long long count = 0;
+	json_array_foreach(ids, i, v) if (invite(c, id, json_string_value(v), &count))
+	{
+		json_decref(ids);
+		return -1;
+	}
+	json_decref(ids);
+	if (svc_event(c, "survey.scheduled", "survey", id, NULL,
+		      json_pack("{s:s,s:s?,s:I,s:I,s:I}", "title", title, "team_id", *team ? team : NULL, "opens_at",
+				(json_int_t)opens, "closes_at", (json_int_t)closes, "invited", (json_int_t)count)))
+		return -1;
+	if (survey_show_id(c, id, out))
+		return -1;
+	json_object_set_new(*out, "invited_count", json_integer(count));
+	return 0;
+}
+
+static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	int all = is_manager_role(c) && !in_bool(in, "mine", 0);
+	if (db_query(c->db,
+		     "SELECT " SURVEY_COLS " FROM surveys s WHERE org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
+		     "WHERE i.org_id = s.org_id AND i.survey_id = s.id AND i.person_id = ?)) ORDER BY opens_at DESC, id DESC LIMIT ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(all), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, survey_json(c, r));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int sv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct survey_row s;
+	int invited, answered;
+	if (survey_load(c, p[0], &s, NULL))
+		return -1;
+	invite_state(c, s.id, &invited, &answered, NULL);
+	if (!invited && !is_manager_role(c))
+		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	return survey_show_id(c, s.id, out);
+}
+
+/* Raise a system issue (shared by POST /system-issues and a survey response).  spec: title,
+ * description, owner, cases (array of case ids). */
+
+static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct survey_row s;
+	int invited, answered;
+	char rid[ID_SIZE], team[ID_SIZE] = "";
+	if (survey_load(c, p[0], &s, NULL))
+		return -1;
+	invite_state(c, s.id, &invited, &answered, NULL);
+	if (!invited)
+		return is_manager_role(c) ? err_set(&c->err, ERR_FORBIDDEN, "not_invited", NULL, "you were not asked this survey")
+					  : err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	if (answered)
+		return err_set(&c->err, ERR_CONFLICT, "already_answered", NULL, "you already answered this survey");
+	if (c->now < s.opens_at || c->now >= s.closes_at)
+		return err_set(&c->err, ERR_RULE, "survey_closed", NULL, "the survey is not open");
+	json_t *answers = json_object_get(in, "answers");
+	size_t i;
+	json_t *a;
+	json_t *seen = json_object();
+	json_array_foreach(answers, i, a)
+	{
+		json_t *qn = json_object_get(a, "question"), *rt = json_object_get(a, "rating"), *tx = json_object_get(a, "text");
+		char key[24];
+		if (!json_is_object(a) || !json_is_integer(qn) || json_integer_value(qn) < 1 ||
+		    (size_t)json_integer_value(qn) > s.nq) {
+			json_decref(seen);
+			return err_set(&c->err, ERR_INVALID, "bad_question", "answers", "each answer names a question 1..%zu", s.nq);
+		}
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(qn));
+		if (json_object_get(seen, key)) {
+			json_decref(seen);
+			return err_set(&c->err, ERR_INVALID, "duplicate_question", "answers", "question %s is answered twice", key);
+		}
+		json_object_set_new(seen, key, json_true());
+		if (rt && !json_is_null(rt) && (!json_is_integer(rt) || !survey_rating_ok(json_integer_value(rt)))) {
+			json_decref(seen);
+			return err_set(&c->err, ERR_INVALID, "bad_rating", "answers", "a rating is 1 to 5");
+		}
+		if (tx && !json_is_null(tx) && (!json_is_string(tx) || in_text_ok(json_string_value(tx), FL_MAX_TEXT, "answers", &c->err))) {
+			json_decref(seen);
+			return json_is_string(tx) ? -1 : err_set(&c->err, ERR_INVALID, "invalid", "answers", "text is a string");
+		}
+		if ((!rt || json_is_null(rt)) && (!tx || json_is_null(tx) || !*json_string_value(tx))) {
+			json_decref(seen);
+			return err_set(&c->err, ERR_INVALID, "empty_answer", "answers", "an answer has a rating or text");
+		}
+	}
+	json_decref(seen);
+	str_copy(team, sizeof team, c->actor.team_id);
+	id_new(rid, "resp", c->now);
+	/* the answered mark first, guarded: a second response loses here */
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "UPDATE survey_invites SET answered_at = ?, answered_team_id = ? WHERE org_id = ? AND survey_id = ? "
+			 "AND person_id = ? AND answered_at IS NULL",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(*team ? team : NULL), DB_TXT(c->actor.org_id), DB_TXT(s.id),
+				 DB_TXT(c->actor.person_id)),
+			 &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return err_set(&c->err, ERR_CONFLICT, "already_answered", NULL, "you already answered this survey");
+	json_array_foreach(answers, i, a)
+	{
+		char aid[ID_SIZE];
+		json_t *rt = json_object_get(a, "rating");
+		const char *tx = json_string_value(json_object_get(a, "text"));
+		id_new(aid, "ans", c->now);
+		rc = db_exec(c->db,
+			     "INSERT INTO survey_answers (org_id, id, survey_id, response_id, team_id, question, rating, text, at) "
+			     "VALUES (?,?,?,?,?,?,?,?,?)",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(aid), DB_TXT(s.id), DB_TXT(rid), DB_TXT(*team ? team : NULL),
+				     DB_INT(json_integer_value(json_object_get(a, "question"))),
+				     json_is_integer(rt) ? DB_INT(json_integer_value(rt)) : DB_NULL, DB_TXT(tx ? tx : ""),
+				     DB_INT(c->now)),
+			     NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+	}
+	/* the event says that someone answered, not what: answers stay out of the history */
+	if (svc_event(c, "survey.answered", "survey", s.id, NULL, json_pack("{s:s}", "response_id", rid)))
+		return -1;
+	json_t *issue = json_null();
+	json_t *spec = json_object_get(in, "raise_issue");
+	if (json_is_object(spec)) {
+		char iid[ID_SIZE];
+		json_t *qn = json_object_get(spec, "question");
+		if (qn && (!json_is_integer(qn) || json_integer_value(qn) < 1 || (size_t)json_integer_value(qn) > s.nq))
+			return err_set(&c->err, ERR_INVALID, "bad_question", "raise_issue", "question 1..%zu", s.nq);
+		if (issue_raise(c, spec, s.id, qn ? json_integer_value(qn) : 0, iid))
+			return -1;
+		json_decref(issue);
+		issue = json_string(iid);
+	}
+	*out = json_pack("{s:s,s:s,s:o,s:I,s:o}", "survey_id", s.id, "response_id", rid, "answered_at", svc_time(c->now),
+			 "answers", (json_int_t)json_array_size(answers), "system_issue_id", issue);
+	return 0;
+}
+
+/* Survey report: per team with enough respondents (not counting the viewer), averages, rating
+ * counts and the free text; teams below the threshold are only counted. */
+static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct survey_row s;
+	json_t *questions = NULL;
+	int invited, answered;
+	char my_team[ID_SIZE];
+	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	if (survey_load(c, p[0], &s, &questions))
+		return -1;
+	invite_state(c, s.id, &invited, &answered, my_team);
+	long long min = setting_int(c, "survey.min_respondents");
+	db_res *r;
+	/* respondents per team */
+	json_t *teams = json_array();
+	if (db_query(c->db,
+		     "SELECT COALESCE(sa.team_id, ''), COALESCE(t.name, ''), COUNT(DISTINCT sa.response_id) FROM survey_answers sa "
+		     "LEFT JOIN teams t ON t.org_id = sa.org_id AND t.id = sa.team_id WHERE sa.org_id = ? AND sa.survey_id = ? "
+		     "GROUP BY sa.team_id, t.name ORDER BY 2",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id)), &r) != DB_OK) {
+		json_decref(questions);
+		json_decref(teams);
+		return svc_db_err(c, DB_ERROR);
+	}
+	long long hidden = 0, total = 0;
+	while (db_next(r) == 1) {
+		long long n = db_int(r, 2);
+		int mine = answered && strcmp(my_team, db_text(r, 0)) == 0;
+		total += n;
+		if (!survey_group_visible(n, mine, min)) {
+			hidden++;
+			continue;
+		}
+		json_array_append_new(teams, json_pack("{s:o,s:o,s:I}", "team_id", *db_text(r, 0) ? json_string(db_text(r, 0)) : json_null(),
+						       "team", *db_text(r, 0) ? json_string(db_text(r, 1)) : json_null(), "respondents",
+						       (json_int_t)n));
+	}
+	db_res_free(r);
+	size_t i, q;
+	json_t *t, *items = json_array();
+	long long overall_n = 0;
+	json_t *overall = json_array();
+	for (q = 0; q < s.nq; q++)
+		json_array_append_new(overall, json_pack("{s:I,s:s,s:I,s:I}", "question", (json_int_t)(q + 1), "text",
+							 json_string_value(json_array_get(questions, q)), "sum", (json_int_t)0,
+							 "ratings", (json_int_t)0));
+	json_array_foreach(teams, i, t)
+	{
+		const char *tid = json_string_value(json_object_get(t, "team_id"));
+		overall_n += json_integer_value(json_object_get(t, "respondents"));
+		json_t *qs = json_array();
+		for (q = 0; q < s.nq; q++) {
+			long long cnt[6] = {0}, sum = 0, nr = 0;
+			json_t *texts = json_array();
+			if (db_query(c->db,
+				     "SELECT rating, text FROM survey_answers WHERE org_id = ? AND survey_id = ? AND COALESCE(team_id, '') = ? "
+				     "AND question = ? ORDER BY text",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(tid ? tid : ""), DB_INT(q + 1)), &r) == DB_OK) {
+				while (db_next(r) == 1) {
+					if (!db_is_null(r, 0)) {
+						long long v = db_int(r, 0);
+						if (v >= 1 && v <= 5)
+							cnt[v]++;
+						sum += v;
+						nr++;
+					}
+					if (*db_text(r, 1))
+						json_array_append_new(texts, json_string(db_text(r, 1)));
+				}
+				db_res_free(r);
+			}
+			json_t *oq = json_array_get(overall, q);
+			json_object_set_new(oq, "sum", json_integer(json_integer_value(json_object_get(oq, "sum")) + sum));
+			json_object_set_new(oq, "ratings", json_integer(json_integer_value(json_object_get(oq, "ratings")) + nr));
+			json_t *avg = nr ? json_real((double)sum / nr) : json_null();
+			json_array_append_new(qs, json_pack("{s:I,s:s,s:O,s:I,s:[I,I,I,I,I],s:o}", "question", (json_int_t)(q + 1), "text",
+							    json_string_value(json_array_get(questions, q)), "average", avg, "ratings",
+							    (json_int_t)nr, "distribution", (json_int_t)cnt[1], (json_int_t)cnt[2],
+							    (json_int_t)cnt[3], (json_int_t)cnt[4], (json_int_t)cnt[5], "comments", texts));
+			json_array_append_new(items, json_pack("{s:O,s:O,s:I,s:I,s:o,s:I}", "team_id", json_object_get(t, "team_id"), "team",
+							       json_object_get(t, "team"), "respondents",
+							       (json_int_t)json_integer_value(json_object_get(t, "respondents")), "question",
+							       (json_int_t)(q + 1), "average", avg, "ratings", (json_int_t)nr));
+		}
+		json_object_set_new(t, "questions", qs);
+	}
+	json_array_foreach(overall, i, t)
+	{
+		long long nr = json_integer_value(json_object_get(t, "ratings"));
+		json_object_set_new(t, "average", nr ? json_real((double)json_integer_value(json_object_get(t, "sum")) / nr) : json_null());
+		json_object_del(t, "sum");
+	}
+	json_decref(questions);
+	*out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:{s:I,s:o},s:o,s:o}", "survey_id", s.id, "min_respondents",
+			 (json_int_t)survey_min_group(min), "responses", (json_int_t)total, "hidden_teams", (json_int_t)hidden,
+			 "shown_respondents", (json_int_t)overall_n, "overall", "respondents", (json_int_t)overall_n, "questions",
+			 overall, "teams", teams, "items", items);
+	return 0;
+}
+
+
+static const struct in_field SV_CREATE[] = {
+	{"title", IN_STR, 0, 1, FL_MAX_SUBJECT, NULL, "default \"Pulse survey\""},
+	{"questions", IN_ARR, 0, 0, MAX_QUESTIONS, NULL, "question texts (default: the four questions)"},
+	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only this team (id or name); default everyone below leader"},
+	{"opens_at", IN_TIME, 0, 0, 0, NULL, "default now"},
+	{"closes_at", IN_TIME, 0, 0, 0, NULL, "default 7 days after it opens"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field SV_LIST[] = {
+	{"mine", IN_BOOL, 0, 0, 0, NULL, "only surveys I am asked"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field SV_RESPOND[] = {
+	{"answers", IN_ARR, 1, 0, MAX_QUESTIONS, NULL, "[{question: 1.., rating: 1-5, text}]"},
+	{"raise_issue", IN_OBJ, 0, 0, 0, NULL, "{title, description, owner, cases, question}: raise a system issue from this answer"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field SV_REPORT[] = {
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route survey_routes[] = {
+	{"POST", "/api/v1/surveys", sv_create, SV_CREATE, 201, "Schedule a pulse survey for frontline staff (admin, leader)", "Survey",
+	 "survey schedule", 0},
+	{"GET", "/api/v1/surveys", sv_list, SV_LIST, 200, "Surveys (staff: the ones they are asked)", "SurveyList", "survey list", 0},
+	{"GET", "/api/v1/surveys/{id}", sv_show, NULL, 200, "A survey and its questions", "Survey", "survey show", 0},
+	{"POST", "/api/v1/surveys/{id}/responses", sv_respond, SV_RESPOND, 201,
+	 "Answer a survey once (confidential: answers are stored with your team, not your name)", "SurveyResponse", "survey answer", 0},
+	{"GET", "/api/v1/surveys/{id}/report", sv_report, SV_REPORT, 200,
+	 "Survey results by team, only for teams with enough respondents (supervisor, leader, admin)", "SurveyReport",
+	 "survey report", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

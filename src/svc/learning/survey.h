@@ -1,0 +1,12 @@
+#ifndef FL_SVC_SURVEY_H
+#define FL_SVC_SURVEY_H
+/* Pulse surveys (svc/learning/survey.c). */
+#include "svc/svc.h"
+
+extern const struct route survey_routes[];
+
+/* Breach hook, registered in svc/registry.c: offer the people involved in a breach a pulse
+ * survey.  attribution is borrowed.  Returns 0 or -1 (err set). */
+int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution);
+
+#endif

@@ -1,0 +1,762 @@
+/* Cases: opening, touchpoints, notes, handoffs (offer / accept / decline / withdraw / assign),
+ * resolve and reopen, and the case page with its whole history. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/ownership.h"
+#include "svc/directory/people.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
+#include "svc/org/org.h"
+#include "svc/org/settings.h"
+#include "svc/registry.h"
+
+const char *const CASE_CHANNELS[] = {"web", "chat", "phone", "email", "store", "social", "in_person", "portal", NULL};
+static const char *const DIRECTIONS[] = {"inbound", "outbound", NULL};
+static const char *const VISIBILITY[] = {"internal", "customer", NULL};
+static const char *const STATUSES[] = {"open", "resolved", NULL};
+
+int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
+{
+	db_res *r;
+	memset(out, 0, sizeof *out);
+	if (!id_valid(case_id, "case"))
+		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	int rc = db_query(c->db,
+			  "SELECT id, owner_id, status, customer_id, team_id, number, "
+			  "(SELECT COUNT(*) FROM offers o WHERE o.org_id = cases.org_id AND o.case_id = cases.id AND o.status = 'pending') "
+			  "FROM cases WHERE org_id = ? AND id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		str_copy(out->id, sizeof out->id, db_text(r, 0));
+		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 1));
+		out->open = strcmp(db_text(r, 2), "open") == 0;
+		str_copy(out->customer_id, sizeof out->customer_id, db_text(r, 3));
+		str_copy(out->team_id, sizeof out->team_id, db_text(r, 4));
+		out->number = db_int(r, 5);
+		out->pending_offers = (int)db_int(r, 6);
+	}
+	db_res_free(r);
+	if (rc < 0)
+		return svc_db_err(c, rc);
+	if (rc == 0)
+		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	return 0;
+}
+
+int case_touch(svc_ctx *c, const char *case_id)
+{
+	int rc = db_exec(c->db, "UPDATE cases SET updated_at = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(case_id)), NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static void actor_of(svc_ctx *c, struct own_actor *a)
+{
+	a->person_id = c->actor.person_id;
+	a->role = c->actor.role;
+}
+
+static void own_of(const struct case_row *row, struct own_case *oc)
+{
+	oc->owner_id = row->owner_id;
+	oc->open = row->open;
+	oc->has_pending_offer = row->pending_offers > 0;
+}
+
+/* A person's brief, looked up once per list: memo (may be NULL) maps ids to briefs already made. */
+static json_t *person_memo(svc_ctx *c, json_t *memo, const char *person_id)
+{
+	if (!memo)
+		return svc_person_brief(c, person_id);
+	json_t *v = json_object_get(memo, person_id);
+	if (v)
+		return json_incref(v);
+	v = svc_person_brief(c, person_id);
+	json_object_set(memo, person_id, v);
+	return v;
+}
+
+/* The row part of a case as JSON (no history). */
+static json_t *case_brief_row_m(svc_ctx *c, db_res *r, json_t *memo)
+{
+	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "number",
+			      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "channel", db_text(r, 3), "status",
+			      db_text(r, 4), "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9),
+			      "resolved_at", svc_col_time(r, 10), "team_id", svc_col_str(r, 11), "intake_location_id",
+			      svc_col_str(r, 12), "resolution", db_text(r, 13));
+	json_object_set_new(o, "customer", customer_json(c, db_text(r, 5)));
+	json_object_set_new(o, "owner", person_memo(c, memo, db_text(r, 6)));
+	json_object_set_new(o, "intake_by", person_memo(c, memo, db_text(r, 7)));
+	return o;
+}
+
+static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_row_m(c, r, NULL); }
+
+#define CASE_COLS                                                                                                   \
+	"ca.id, ca.number, ca.subject, ca.channel, ca.status, ca.customer_id, ca.owner_id, ca.intake_by, ca.created_at, " \
+	"ca.updated_at, ca.resolved_at, ca.team_id, ca.intake_location_id, ca.resolution"
+
+int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
+{
+	json_t *o = svc_one_row(c, "SELECT " CASE_COLS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?", case_id, case_brief_row);
+	if (!o)
+		return -1;
+	if (json_is_null(o))
+		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	*out = o;
+	return 0;
+}
+
+static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char cust[ID_SIZE], case_id[ID_SIZE], loc[ID_SIZE] = "";
+	const char *cid = in_str(in, "customer_id");
+	if (cid) {
+		json_t *cj = customer_json(c, cid);
+		int ok = json_is_object(cj);
+		json_decref(cj);
+		if (!ok)
+			return err_set(&c->err, ERR_NOT_FOUND, "customer_not_found", "customer_id", "no such customer");
+		str_copy(cust, sizeof cust, cid);
+	} else {
+		if (!in_str(in, "customer_name"))
+			return err_set(&c->err, ERR_INVALID, "required", "customer_name",
+				       "give customer_id, or customer_name (with email or phone) for a new customer");
+		if (customer_create(c, in_str(in, "customer_name"), in_str(in, "customer_email"), in_str(in, "customer_phone"),
+				    cust))
+			return -1;
+	}
+	if (in_str(in, "location") && org_location_ref(c, in_str(in, "location"), "location", loc))
+		return -1;
+	if (!*loc) {
+		db_res *r;
+		if (db_query(c->db, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+			if (db_next(r) == 1)
+				str_copy(loc, sizeof loc, db_text(r, 0));
+			db_res_free(r);
+		}
+	}
+	int64_t number = 0;
+	int found = 0;
+	int rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
+			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
+	if (rc != DB_OK || !found)
+		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
+	if (c->actor.role == ROLE_SYSTEM)
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a case needs a person as its first owner");
+	id_new(case_id, "case", c->now);
+	const char *channel = in_str(in, "channel");
+	rc = db_exec(c->db,
+		     "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+		     "intake_location_id, created_at, updated_at) VALUES (?,?,?,?,?,?,'open',?,?,?,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(number), DB_TXT(cust), DB_TXT(in_str(in, "subject")),
+			     DB_TXT(channel), DB_TXT(c->actor.person_id), DB_TXT(*c->actor.team_id ? c->actor.team_id : NULL),
+			     DB_TXT(c->actor.person_id), DB_TXT(*loc ? loc : NULL), DB_INT(c->now), DB_INT(c->now)),
+		     NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "case.opened", "case", case_id, case_id,
+		      json_pack("{s:s,s:s,s:s,s:s,s:s?}", "customer_id", cust, "subject", in_str(in, "subject"), "channel",
+				channel, "owner_id", c->actor.person_id, "location_id", *loc ? loc : NULL)))
+		return -1;
+	if (in_str(in, "summary")) {
+		char tp[ID_SIZE];
+		id_new(tp, "tp", c->now);
+		rc = db_exec(c->db,
+			     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) "
+			     "VALUES (?,?,?,?,'inbound',?,?,?)",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(tp), DB_TXT(case_id), DB_TXT(channel),
+				     DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "summary")), DB_INT(c->now)),
+			     NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+		if (svc_event(c, "touchpoint.added", "touchpoint", tp, case_id,
+			      json_pack("{s:s,s:s,s:s}", "channel", channel, "direction", "inbound", "summary", in_str(in, "summary"))))
+			return -1;
+	}
+	return case_view(c, case_id, out);
+}
+
+static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
+{
+	db_res *r;
+	json_t *a = json_array();
+	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return a;
+	while (db_next(r) == 1)
+		json_array_append_new(a, row(c, r));
+	db_res_free(r);
+	return a;
+}
+
+static json_t *tp_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:o}", "id", db_text(r, 0), "channel", db_text(r, 1), "direction", db_text(r, 2),
+			 "by", svc_person_brief(c, db_text(r, 3)), "summary", db_text(r, 4), "at", svc_col_time(r, 5));
+}
+
+static json_t *note_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:o,s:s,s:s,s:o}", "id", db_text(r, 0), "author", svc_person_brief(c, db_text(r, 1)),
+			 "visibility", db_text(r, 2), "body", db_text(r, 3), "at", svc_col_time(r, 4));
+}
+
+static json_t *offer_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "from",
+			 svc_person_brief(c, db_text(r, 2)), "to", svc_person_brief(c, db_text(r, 3)), "note", db_text(r, 4),
+			 "status", db_text(r, 5), "reason", db_text(r, 6), "created_at", svc_col_time(r, 7), "decided_at",
+			 svc_col_time(r, 8));
+}
+
+json_t *case_event_row(svc_ctx *c, db_res *r)
+{
+	json_t *data = json_loads(db_text(r, 5), 0, NULL);
+	json_t *actor = svc_person_brief(c, db_text(r, 2));
+	if (json_is_null(actor)) /* not a person: the customer, acting through the portal */
+		actor = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 2), "name", "the customer", "role", "customer");
+	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
+			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4),
+			 "entity_id", db_text(r, 6), "data", data ? data : json_object());
+}
+
+#define OFFER_COLS "id, case_id, from_id, to_id, note, status, reason, created_at, decided_at"
+#define EVENT_COLS "seq, at, actor_id, kind, entity_type, data, entity_id"
+
+int case_view(svc_ctx *c, const char *case_id, json_t **out)
+{
+	json_t *o = NULL;
+	if (case_load_brief(c, case_id, &o))
+		return -1;
+	json_object_set_new(o, "touchpoints",
+			    list_of(c, "SELECT id, channel, direction, person_id, summary, at FROM touchpoints "
+				       "WHERE org_id = ? AND case_id = ? ORDER BY at, id", case_id, tp_row));
+	json_object_set_new(o, "notes",
+			    list_of(c, "SELECT id, author_id, visibility, body, at FROM notes WHERE org_id = ? AND case_id = ? "
+				       "ORDER BY at, id", case_id, note_row));
+	json_object_set_new(o, "offers",
+			    list_of(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
+				    case_id, offer_row));
+	json_object_set_new(o, "history",
+			    list_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", case_id,
+				    case_event_row));
+	for (const case_view_fn *f = svc_case_view_parts(); *f; f++) {
+		if ((*f)(c, case_id, o)) {
+			json_decref(o);
+			return -1;
+		}
+	}
+	*out = o;
+	return 0;
+}
+
+static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	if (case_load(c, p[0], &row))
+		return -1;
+	return case_view(c, row.id, out);
+}
+
+static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char owner[ID_SIZE] = "", team[ID_SIZE] = "";
+	const char *q = in_str(in, "q");
+	if (in_bool(in, "mine", 0))
+		str_copy(owner, sizeof owner, c->actor.person_id);
+	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
+		return -1;
+	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
+		return -1;
+	/* Only the filters given go into the SQL, so the planner can use the index that fits
+	 * (cases_owner for "my open cases") instead of scanning the organization's cases. */
+	const char *status = in_str(in, "status"), *cust = in_str(in, "customer_id");
+	char *clause_arg = NULL, *subj = NULL;
+	const char *clause = NULL;
+	db_arg args[8];
+	int n = 0;
+	args[n++] = DB_TXT(c->actor.org_id);
+	char *where = xstrdup("ca.org_id = ?");
+#define AND_(cond, arg)                                            \
+	do {                                                       \
+		char *w_ = xasprintf("%s AND %s", where, cond);    \
+		free(where);                                       \
+		where = w_;                                        \
+		args[n++] = (arg);                                 \
+	} while (0)
+	if (*owner)
+		AND_("ca.owner_id = ?", DB_TXT(owner));
+	if (*team)
+		AND_("ca.team_id = ?", DB_TXT(team));
+	if (status)
+		AND_("ca.status = ?", DB_TXT(status));
+	if (cust)
+		AND_("ca.customer_id = ?", DB_TXT(cust));
+	if (q && *q) {
+		customer_match_sql(q, &clause, &clause_arg);
+		char *lc = str_lower(q);
+		subj = xasprintf("%%%s%%", lc);
+		free(lc);
+		char *cond = xasprintf("(%s OR lower(ca.subject) LIKE ?)", clause);
+		AND_(cond, DB_TXT(clause_arg));
+		free(cond);
+		args[n++] = DB_TXT(subj);
+	}
+#undef AND_
+	args[n++] = DB_INT(svc_limit(in));
+	char *sql = xasprintf("SELECT " CASE_COLS " FROM cases ca%s WHERE %s ORDER BY ca.updated_at DESC, ca.id DESC LIMIT ?",
+			      q && *q ? " JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id" : "", where);
+	db_res *r;
+	int rc = db_query(c->db, sql, args, n, &r);
+	free(sql);
+	free(where);
+	free(clause_arg);
+	free(subj);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array(), *memo = json_object();
+	while ((rc = db_next(r)) == 1)
+		json_array_append_new(items, case_brief_row_m(c, r, memo));
+	json_decref(memo);
+	db_res_free(r);
+	if (rc < 0) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int cs_touchpoint(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	char id[ID_SIZE];
+	long long at = c->now;
+	if (case_load(c, p[0], &row))
+		return -1;
+	if (in_time(in, "at", &at) && at > c->now)
+		return err_set(&c->err, ERR_INVALID, "time_in_future", "at", "a touchpoint can't be in the future");
+	id_new(id, "tp", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) VALUES (?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(in_str(in, "channel")),
+				 DB_TXT(in_str(in, "direction")), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "summary")),
+				 DB_INT(at)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "touchpoint.added", "touchpoint", id, row.id,
+		      json_pack("{s:s,s:s,s:s}", "channel", in_str(in, "channel"), "direction", in_str(in, "direction"), "summary",
+				in_str(in, "summary"))) ||
+	    case_touch(c, row.id))
+		return -1;
+	for (const case_hook_fn *h = svc_touchpoint_hooks(); *h; h++)
+		if ((*h)(c, row.id, in))
+			return -1;
+	*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "case_id", row.id, "channel", in_str(in, "channel"),
+			 "direction", in_str(in, "direction"), "summary", in_str(in, "summary"), "at", svc_time(at));
+	return 0;
+}
+
+static int cs_note(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	char id[ID_SIZE];
+	const char *vis = in_str(in, "visibility") ? in_str(in, "visibility") : "internal";
+	if (case_load(c, p[0], &row))
+		return -1;
+	id_new(id, "note", c->now);
+	int rc = db_exec(c->db, "INSERT INTO notes (org_id, id, case_id, author_id, visibility, body, at) VALUES (?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(c->actor.person_id), DB_TXT(vis),
+				 DB_TXT(in_str(in, "body")), DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	/* internal note bodies stay out of the event data, which customers' portals never read anyway */
+	if (svc_event(c, "note.added", "note", id, row.id, json_pack("{s:s,s:s}", "visibility", vis, "body", in_str(in, "body"))) ||
+	    case_touch(c, row.id))
+		return -1;
+	if (strcmp(vis, "customer") == 0)
+		for (const case_hook_fn *h = svc_touchpoint_hooks(); *h; h++)
+			if ((*h)(c, row.id, in))
+				return -1;
+	*out = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", id, "case_id", row.id, "visibility", vis, "body", in_str(in, "body"),
+			 "at", svc_time(c->now));
+	return 0;
+}
+
+static int cs_offer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	struct own_actor a;
+	struct own_case oc;
+	char to[ID_SIZE], id[ID_SIZE];
+	enum role to_role;
+	int to_active;
+	if (case_load(c, p[0], &row) || svc_person_ref(c, in_str(in, "to"), "to", to) ||
+	    people_role(c, to, &to_role, NULL, &to_active))
+		return -1;
+	actor_of(c, &a);
+	own_of(&row, &oc);
+	if (own_may_offer(&a, &oc, to, to_active, &c->err))
+		return -1;
+	id_new(id, "off", c->now);
+	const char *note = in_str(in, "note") ? in_str(in, "note") : "";
+	/* an offer nobody accepts in time comes back to the offerer with an alert (oncall_tick) */
+	int64_t expires = c->now + setting_int(c, "offer.expire_minutes") * FL_MIN_MS;
+	int rc = db_exec(c->db,
+			 "INSERT INTO offers (org_id, id, case_id, from_id, to_id, note, status, created_at, expires_at) "
+			 "VALUES (?,?,?,?,?,?,'pending',?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(c->actor.person_id), DB_TXT(to),
+				 DB_TXT(note), DB_INT(c->now), DB_INT(expires)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "case.offered", "offer", id, row.id,
+		      json_pack("{s:s,s:s,s:s,s:s}", "from", c->actor.person_id, "to", to, "owner", row.owner_id, "note", note)) ||
+	    case_touch(c, row.id))
+		return -1;
+	return offer_view(c, id, out);
+}
+
+int offer_view(svc_ctx *c, const char *offer_id, json_t **out)
+{
+	json_t *o = svc_one_row(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND id = ?", offer_id, offer_row);
+	if (!o)
+		return -1;
+	if (json_is_null(o))
+		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
+	*out = o;
+	return 0;
+}
+
+struct offer_state {
+	char case_id[ID_SIZE], from[ID_SIZE], to[ID_SIZE], status[16];
+};
+
+static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
+{
+	db_res *r;
+	if (!id_valid(id, "off"))
+		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
+	if (db_query(c->db, "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1) {
+		str_copy(s->case_id, sizeof s->case_id, db_text(r, 0));
+		str_copy(s->from, sizeof s->from, db_text(r, 1));
+		str_copy(s->to, sizeof s->to, db_text(r, 2));
+		str_copy(s->status, sizeof s->status, db_text(r, 3));
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
+	return 0;
+}
+
+/* Move ownership (inside the caller's transaction) and record it. */
+int case_set_owner(svc_ctx *c, const char *case_id, const char *from, const char *to, const char *kind, json_t *extra)
+{
+	char team[ID_SIZE] = "";
+	enum role role;
+	int active;
+	if (people_role(c, to, &role, team, &active)) {
+		json_decref(extra);
+		return -1;
+	}
+	/* the guard on owner_id makes a concurrent change lose cleanly instead of overwriting */
+	int64_t n = 0;
+	int rc = db_exec(c->db, "UPDATE cases SET owner_id = ?, team_id = ?, updated_at = ? WHERE org_id = ? AND id = ? AND owner_id = ?",
+			 DB_ARGS(DB_TXT(to), DB_TXT(*team ? team : NULL), DB_INT(c->now), DB_TXT(c->actor.org_id),
+				 DB_TXT(case_id), DB_TXT(from)),
+			 &n);
+	if (rc != DB_OK) {
+		json_decref(extra);
+		return svc_db_err(c, rc);
+	}
+	if (n != 1) {
+		json_decref(extra);
+		return err_set(&c->err, ERR_CONFLICT, "owner_changed", NULL, "the case's owner changed meanwhile");
+	}
+	json_t *data = extra ? extra : json_object();
+	json_object_set_new(data, "from", json_string(from));
+	json_object_set_new(data, "to", json_string(to));
+	return svc_event(c, kind, "case", case_id, case_id, data);
+}
+
+static int decide(svc_ctx *c, const char *offer_id, const char *verdict, const char *reason, json_t **out)
+{
+	struct offer_state s;
+	struct case_row row;
+	struct own_actor a;
+	struct own_case oc;
+	if (offer_load(c, offer_id, &s) || case_load(c, s.case_id, &row))
+		return -1;
+	struct own_offer oo = {s.to, s.from, s.status};
+	actor_of(c, &a);
+	own_of(&row, &oc);
+	if (own_may_decide(&a, &oc, &oo, &c->err))
+		return -1;
+	int64_t n = 0;
+	int rc = db_exec(c->db, "UPDATE offers SET status = ?, reason = ?, decided_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			 DB_ARGS(DB_TXT(verdict), DB_TXT(reason ? reason : ""), DB_INT(c->now), DB_TXT(c->actor.org_id),
+				 DB_TXT(offer_id)),
+			 &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return err_set(&c->err, ERR_CONFLICT, "offer_not_pending", NULL, "the offer was answered meanwhile");
+	if (strcmp(verdict, "accepted") == 0) {
+		if (case_set_owner(c, row.id, row.owner_id, s.to, "case.accepted", json_pack("{s:s}", "offer_id", offer_id)))
+			return -1;
+	} else {
+		if (svc_event(c, "case.declined", "offer", offer_id, row.id,
+			      json_pack("{s:s,s:s,s:s}", "from", s.from, "to", s.to, "reason", reason)) ||
+		    case_touch(c, row.id))
+			return -1;
+	}
+	return offer_view(c, offer_id, out);
+}
+
+static int of_accept(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return decide(c, p[0], "accepted", NULL, out);
+}
+
+static int of_decline(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return decide(c, p[0], "declined", in_str(in, "reason"), out);
+}
+
+static int of_withdraw(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct offer_state s;
+	struct own_actor a;
+	if (offer_load(c, p[0], &s))
+		return -1;
+	struct own_offer oo = {s.to, s.from, s.status};
+	actor_of(c, &a);
+	if (own_may_withdraw(&a, &oo, &c->err))
+		return -1;
+	int64_t n = 0;
+	int rc = db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1) /* answered meanwhile (another server, another transaction) */
+		return err_set(&c->err, ERR_CONFLICT, "offer_not_pending", NULL, "the offer was answered meanwhile");
+	if (svc_event(c, "case.offer_withdrawn", "offer", p[0], s.case_id, json_pack("{s:s}", "to", s.to)))
+		return -1;
+	return offer_view(c, p[0], out);
+}
+
+static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	const char *status = in_str(in, "status") ? in_str(in, "status") : "pending";
+	const char *dir = in_str(in, "direction") ? in_str(in, "direction") : "to_me";
+	db_res *r;
+	char *sql = xasprintf("SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND %s = ? AND status = ? ORDER BY created_at LIMIT ?",
+			      strcmp(dir, "from_me") == 0 ? "from_id" : "to_id");
+	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(status), DB_INT(svc_limit(in))),
+			  &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, offer_row(c, r));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	struct own_actor a;
+	struct own_case oc;
+	char to[ID_SIZE];
+	enum role role;
+	int active;
+	if (case_load(c, p[0], &row) || svc_person_ref(c, in_str(in, "to"), "to", to) || people_role(c, to, &role, NULL, &active))
+		return -1;
+	actor_of(c, &a);
+	own_of(&row, &oc);
+	if (own_may_assign(&a, &oc, to, active, &c->err))
+		return -1;
+	/* a direct assignment settles any offer that was waiting */
+	if (db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (case_set_owner(c, row.id, row.owner_id, to, "case.assigned",
+			   json_pack("{s:s}", "reason", in_str(in, "reason") ? in_str(in, "reason") : "")))
+		return -1;
+	return case_view(c, row.id, out);
+}
+
+static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	struct own_actor a;
+	struct own_case oc;
+	if (case_load(c, p[0], &row))
+		return -1;
+	actor_of(c, &a);
+	own_of(&row, &oc);
+	if (own_may_resolve(&a, &oc, &c->err))
+		return -1;
+	for (const case_hook_fn *h = svc_resolve_hooks(); *h; h++)
+		if ((*h)(c, row.id, in))
+			return -1;
+	int rc = db_exec(c->db, "UPDATE cases SET status = 'resolved', resolved_at = ?, updated_at = ?, resolution = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_TXT(in_str(in, "resolution")), DB_TXT(c->actor.org_id),
+				 DB_TXT(row.id)),
+			 NULL);
+	if (rc != DB_OK ||
+	    db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (svc_event(c, "case.resolved", "case", row.id, row.id,
+		      json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0))))
+		return -1;
+	return case_view(c, row.id, out);
+}
+
+static int cs_reopen(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	struct own_actor a;
+	struct own_case oc;
+	if (case_load(c, p[0], &row))
+		return -1;
+	actor_of(c, &a);
+	own_of(&row, &oc);
+	if (own_may_reopen(&a, &oc, &c->err))
+		return -1;
+	int rc = db_exec(c->db, "UPDATE cases SET status = 'open', resolved_at = NULL, updated_at = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "case.reopened", "case", row.id, row.id, json_pack("{s:s}", "reason", in_str(in, "reason"))))
+		return -1;
+	return case_view(c, row.id, out);
+}
+
+static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	if (case_load(c, p[0], &row))
+		return -1;
+	*out = json_pack("{s:o}", "items",
+			 list_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", row.id,
+				 case_event_row));
+	return 0;
+}
+
+void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
+{
+	db_res *r;
+	owner[0] = '\0';
+	if (db_query(c->db, "SELECT owner_id FROM cases WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)),
+		     &r) != DB_OK)
+		return;
+	if (db_next(r) == 1)
+		str_copy(owner, ID_SIZE, db_text(r, 0));
+	db_res_free(r);
+}
+
+static const struct in_field CASE_OPEN[] = {
+	{"subject", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what the customer needs"},
+	{"channel", IN_ENUM, 1, 0, 0, CASE_CHANNELS, "where the customer reached us"},
+	{"customer_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "an existing customer"},
+	{"customer_name", IN_STR, 0, 1, FL_MAX_NAME, NULL, "a new customer's name"},
+	{"customer_email", IN_STR, 0, 0, FL_MAX_EMAIL, NULL, "a new customer's email"},
+	{"customer_phone", IN_STR, 0, 0, FL_MAX_PHONE, NULL, "a new customer's phone"},
+	{"summary", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "first touchpoint's summary"},
+	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "where the case was taken in (default: your location)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field CASE_LIST[] = {
+	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "customer name, email or phone, or words of the subject"},
+	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
+	{"mine", IN_BOOL, 0, 0, 0, NULL, "only cases I own"},
+	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},
+	{"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved"},
+	{"customer_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "one customer's cases"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field TOUCHPOINT[] = {
+	{"channel", IN_ENUM, 1, 0, 0, CASE_CHANNELS, "channel"},
+	{"direction", IN_ENUM, 1, 0, 0, DIRECTIONS, "inbound (from the customer) or outbound (to the customer)"},
+	{"summary", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what was said"},
+	{"at", IN_TIME, 0, 0, 0, NULL, "when (default now; not in the future)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field NOTE[] = {
+	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the note"},
+	{"visibility", IN_ENUM, 0, 0, 0, VISIBILITY, "internal (default) or customer (the customer sees it)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field OFFER[] = {
+	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person offered the case (id or email)"},
+	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why, and what they need to know"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field DECLINE[] = {
+	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why the offer is declined"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const char *const OFFER_STATUSES[] = {"pending", "accepted", "declined", "withdrawn", "expired", NULL};
+static const char *const OFFER_DIRS[] = {"to_me", "from_me", NULL};
+static const struct in_field OFFER_LIST[] = {
+	{"status", IN_ENUM, 0, 0, 0, OFFER_STATUSES, "default pending"},
+	{"direction", IN_ENUM, 0, 0, 0, OFFER_DIRS, "to_me (default) or from_me"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field ASSIGN[] = {
+	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (id or email)"},
+	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RESOLVE[] = {
+	{"resolution", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "how it was resolved"},
+	{"complaint", IN_BOOL, 0, 0, 0, NULL, "the customer complained (opens a failure review)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field REOPEN[] = {
+	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why it is reopened"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route case_routes[] = {
+	{"POST", "/api/v1/cases", cs_open, CASE_OPEN, 201, "Open a case (you own it)", "Case", "case open", 0},
+	{"GET", "/api/v1/cases", cs_list, CASE_LIST, 200, "Find cases", "CaseList", "case list", 0},
+	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", 0},
+	{"GET", "/api/v1/cases/{id}/history", cs_history, NULL, 200, "A case's events", "EventList", "case history", 0},
+	{"POST", "/api/v1/cases/{id}/touchpoints", cs_touchpoint, TOUCHPOINT, 201, "Record a contact with the customer",
+	 "Touchpoint", "case touch", 0},
+	{"POST", "/api/v1/cases/{id}/notes", cs_note, NOTE, 201, "Add a note", "Note", "case note", 0},
+	{"POST", "/api/v1/cases/{id}/offers", cs_offer, OFFER, 201, "Offer the case to someone (owner, supervisor, admin)",
+	 "Offer", "case offer", 0},
+	{"POST", "/api/v1/cases/{id}/assign", cs_assign, ASSIGN, 200, "Assign directly (supervisor, admin)", "Case",
+	 "case assign", 0},
+	{"POST", "/api/v1/cases/{id}/resolve", cs_resolve, RESOLVE, 200, "Resolve the case", "Case", "case resolve", 0},
+	{"POST", "/api/v1/cases/{id}/reopen", cs_reopen, REOPEN, 200, "Reopen a resolved case", "Case", "case reopen", 0},
+	{"GET", "/api/v1/offers", of_list, OFFER_LIST, 200, "Offers waiting for me (or made by me)", "OfferList", "offer list", 0},
+	{"POST", "/api/v1/offers/{id}/accept", of_accept, NULL, 200, "Accept an offer: the case becomes yours", "Offer",
+	 "offer accept", 0},
+	{"POST", "/api/v1/offers/{id}/decline", of_decline, DECLINE, 200, "Decline an offer with a reason", "Offer",
+	 "offer decline", 0},
+	{"POST", "/api/v1/offers/{id}/withdraw", of_withdraw, NULL, 200, "Withdraw an offer", "Offer", "offer withdraw", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

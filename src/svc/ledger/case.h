@@ -1,0 +1,38 @@
+#ifndef FL_SVC_CASE_H
+#define FL_SVC_CASE_H
+/* Cases and offers: the ledger of who owns what (svc/ledger/case.c). */
+#include "svc/svc.h"
+
+extern const struct route case_routes[];
+
+extern const char *const CASE_CHANNELS[]; /* NULL-terminated */
+
+struct case_row {
+	char id[ID_SIZE];
+	char owner_id[ID_SIZE];
+	char customer_id[ID_SIZE];
+	char team_id[ID_SIZE];
+	long long number;
+	int open;
+	int pending_offers;
+};
+
+/* Load a case of the actor's organization; -1 with ERR_NOT_FOUND "case_not_found" otherwise. */
+int case_load(svc_ctx *c, const char *case_id, struct case_row *out);
+/* The full case page (row, customer, owner, touchpoints, notes, offers, history, and every
+ * registered view part).  *out is new. */
+int case_view(svc_ctx *c, const char *case_id, json_t **out);
+/* Load a case row into JSON; -1 with ERR_NOT_FOUND when absent. */
+int case_load_brief(svc_ctx *c, const char *case_id, json_t **out);
+/* The case's current owner into owner; "" when no case. */
+void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE]);
+/* Bump updated_at. */
+int case_touch(svc_ctx *c, const char *case_id);
+/* Move ownership from `from` to `to` (guarded: fails with 409 if the owner changed) and append
+ * event `kind` with extra data (stolen). */
+int case_set_owner(svc_ctx *c, const char *case_id, const char *from, const char *to, const char *kind, json_t *extra);
+int offer_view(svc_ctx *c, const char *offer_id, json_t **out);
+/* One events row (EVENT_COLS order) as JSON. */
+json_t *case_event_row(svc_ctx *c, db_res *r);
+
+#endif

@@ -1,0 +1,122 @@
+/* Alerts: per-person notices from the scheduler and from colleagues' actions (reminders, overdue
+ * requests, escalations, promises at risk, breaches, lapsed update duties).  Listed by the API
+ * ("my alerts", unread first), ready for the UI and for email later. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "svc/org/alert.h"
+
+int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *case_id, const char *entity_type,
+	      const char *entity_id, const char *fmt, ...)
+{
+	char msg[1024], id[ID_SIZE];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (!person_id || !*person_id || strcmp(person_id, "system") == 0)
+		return 0;
+	id_new(id, "alert", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO alerts (org_id, id, person_id, kind, case_id, entity_type, entity_id, message, created_at) "
+			 "VALUES (?,?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(kind), DB_TXT(case_id),
+				 DB_TXT(entity_type), DB_TXT(entity_id), DB_TXT(msg), DB_INT(c->now)),
+			 NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
+	       const char *entity_id, const char *message)
+{
+	db_res *r;
+	if (!team_id || !*team_id)
+		return 0;
+	if (db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *ids = json_array(), *v;
+	while (db_next(r) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	db_res_free(r);
+	size_t i;
+	int ret = 0;
+	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), kind, case_id, entity_type,
+								    entity_id, "%s", message);
+	json_decref(ids);
+	return ret;
+}
+
+static json_t *alert_row(db_res *r)
+{
+	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b}", "id", db_text(r, 0), "kind", db_text(r, 1), "case_id",
+			 svc_col_str(r, 2), "entity_type", db_text(r, 3), "entity_id", db_text(r, 4), "message",
+			 db_text(r, 5), "created_at", svc_col_time(r, 6), "read_at", svc_col_time(r, 7), "read",
+			 !db_is_null(r, 7));
+}
+
+static int al_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	int unread_only = in_bool(in, "unread", 0);
+	int rc = db_query(c->db,
+			  "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
+			  "WHERE org_id = ? AND person_id = ? AND (? = 0 OR read_at IS NULL) "
+			  "ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(unread_only), DB_INT(svc_limit(in))),
+			  &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, alert_row(r));
+	db_res_free(r);
+	int64_t unread = 0;
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
+	*out = json_pack("{s:o,s:I}", "items", items, "unread", (json_int_t)unread);
+	return 0;
+}
+
+static int al_read(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	if (!id_valid(p[0], "alert"))
+		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
+	/* someone else's alert looks exactly like an unknown one */
+	int64_t changed = 0;
+	int rc = db_exec(c->db, "UPDATE alerts SET read_at = ? WHERE org_id = ? AND id = ? AND person_id = ? AND read_at IS NULL",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id)), &changed);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (changed == 1 && svc_event(c, "alert.read", "alert", p[0], NULL, json_object()))
+		return -1;
+	if (db_query(c->db,
+		     "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
+		     "WHERE org_id = ? AND id = ? AND person_id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	rc = db_next(r);
+	if (rc == 1)
+		*out = alert_row(r);
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
+	return 0;
+}
+
+static const struct in_field AL_LIST[] = {
+	{"unread", IN_BOOL, 0, 0, 0, NULL, "only unread alerts"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route alert_routes[] = {
+	{"GET", "/api/v1/alerts", al_list, AL_LIST, 200, "My alerts, unread first", "AlertList", "alert list", 0},
+	{"POST", "/api/v1/alerts/{id}/read", al_read, NULL, 200, "Mark one of my alerts read", "Alert", "alert read", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

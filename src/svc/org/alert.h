@@ -1,0 +1,16 @@
+#ifndef FL_SVC_ALERT_H
+#define FL_SVC_ALERT_H
+/* Alerts: what a person must look at (svc/org/alert.c).  Every function runs inside the caller's
+ * transaction and returns 0 or -1 with c->err set. */
+#include "svc/svc.h"
+
+extern const struct route alert_routes[];
+
+/* Store an alert for a person; message is printf-formatted. */
+int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *case_id, const char *entity_type,
+	      const char *entity_id, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Alert every active member of a team. */
+int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
+	       const char *entity_id, const char *message);
+
+#endif

@@ -1,0 +1,163 @@
+/* Organization settings (GET/PATCH /api/v1/org/settings). */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "svc/org/settings.h"
+
+struct setting {
+	const char *key;
+	enum in_type type; /* IN_INT or IN_STR */
+	long long min, max, dflt;
+	const char *doc;
+};
+
+/* Every setting of an organization.  Add a line for a new one. */
+static const struct setting SETTINGS[] = {
+	{"offer.expire_minutes", IN_INT, 1, 7 * 24 * 60, 60, "an offer nobody accepts in this time comes back to the offerer"},
+	{"request.remind_before_minutes", IN_INT, 0, 7 * 24 * 60, 60, "remind the holder of a request this long before it is due"},
+	{"request.escalate_after_minutes", IN_INT, 0, 30 * 24 * 60, 240, "escalate an overdue request up the holder's reporting line after this delay"},
+	{"request.escalation_contact", IN_STR, 0, 0, 0, "person (id or email) who receives escalations for people with no manager"},
+	{"update.cadence_hours", IN_INT, 1, 24 * 30, 24, "the customer must hear from an open case at least this often"},
+	{"update.at_risk_minutes", IN_INT, 1, 24 * 60, 60, "after a promise becomes at risk, the customer must hear within this time"},
+	{"exception.cosigners", IN_INT, 1, 5, 1, "customer-facing co-signers an exception needs"},
+	{"exception.supervisors_count", IN_INT, 0, 1, 0, "1 if supervisors may co-sign exceptions"},
+	{"exception.window_hours", IN_INT, 1, 24 * 30, 24, "an exception not co-signed within this time expires"},
+	{"review.due_days", IN_INT, 1, 90, 7, "a failure review is due this many days after it opens"},
+	{"survey.min_respondents", IN_INT, 1, 100, 3, "survey reports show a team only with at least this many respondents"},
+	{"issue.response_days", IN_INT, 1, 90, 7, "a system issue's owner owes a response within this many days"},
+	{NULL, 0, 0, 0, 0, NULL},
+};
+
+static const struct setting *find(const char *key)
+{
+	for (const struct setting *s = SETTINGS; s->key; s++)
+		if (strcmp(s->key, key) == 0)
+			return s;
+	return NULL;
+}
+
+static json_t *load(svc_ctx *c)
+{
+	db_res *r;
+	json_t *o = NULL;
+	struct svc_cache *m = &c->cache;
+	if (m->settings_org[0] && strcmp(m->settings_org, c->actor.org_id) == 0)
+		o = json_loads(m->settings, 0, NULL);
+	if (!o && db_query(c->db, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+		if (db_next(r) == 1) {
+			o = json_loads(db_text(r, 0), 0, NULL);
+			if (o && strlen(db_text(r, 0)) < sizeof m->settings) {
+				str_copy(m->settings, sizeof m->settings, db_text(r, 0));
+				str_copy(m->settings_org, sizeof m->settings_org, c->actor.org_id);
+			}
+		}
+		db_res_free(r);
+	}
+	return json_is_object(o) ? o : (json_decref(o), json_object());
+}
+
+long long setting_int(svc_ctx *c, const char *key)
+{
+	const struct setting *s = find(key);
+	if (!s)
+		fl_die("unknown setting %s", key);
+	json_t *o = load(c);
+	json_t *v = json_object_get(o, key);
+	long long n = json_is_integer(v) ? json_integer_value(v) : s->dflt;
+	json_decref(o);
+	return n;
+}
+
+char *setting_str(svc_ctx *c, const char *key)
+{
+	json_t *o = load(c);
+	json_t *v = json_object_get(o, key);
+	char *s = json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+	json_decref(o);
+	return s;
+}
+
+static json_t *effective(svc_ctx *c)
+{
+	json_t *o = load(c), *out = json_object(), *docs = json_object();
+	for (const struct setting *s = SETTINGS; s->key; s++) {
+		json_t *v = json_object_get(o, s->key);
+		if (v)
+			json_object_set(out, s->key, v);
+		else
+			json_object_set_new(out, s->key, s->type == IN_INT ? json_integer(s->dflt) : json_null());
+		json_object_set_new(docs, s->key, json_string(s->doc));
+	}
+	json_decref(o);
+	return json_pack("{s:o,s:o}", "settings", out, "about", docs);
+}
+
+static int get_settings(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	*out = effective(c);
+	return 0;
+}
+
+static int patch_settings(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	json_t *changes = json_object_get(in, "settings");
+	json_t *o = load(c);
+	const char *key;
+	json_t *v;
+	int ret = -1;
+	json_object_foreach(changes, key, v)
+	{
+		const struct setting *s = find(key);
+		if (!s) {
+			err_set(&c->err, ERR_INVALID, "unknown_setting", key, "unknown setting");
+			goto cleanup;
+		}
+		if (json_is_null(v)) {
+			json_object_del(o, key);
+			continue;
+		}
+		if (s->type == IN_INT) {
+			if (!json_is_integer(v) || json_integer_value(v) < s->min || json_integer_value(v) > s->max) {
+				err_set(&c->err, ERR_INVALID, "out_of_range", key, "%s must be an integer from %lld to %lld", key, s->min,
+					s->max);
+				goto cleanup;
+			}
+			json_object_set(o, key, v);
+		} else {
+			char id[ID_SIZE];
+			if (!json_is_string(v) || svc_person_ref(c, json_string_value(v), key, id))
+				goto cleanup;
+			json_object_set_new(o, key, json_string(id));
+		}
+	}
+	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = db_exec(c->db, "UPDATE orgs SET settings = ? WHERE id = ?", DB_ARGS(DB_TXT(text), DB_TXT(c->actor.org_id)), NULL);
+	svc_cache_forget(c);
+	free(text);
+	if (rc != DB_OK) {
+		svc_db_err(c, rc);
+		goto cleanup;
+	}
+	if (svc_event(c, "org.settings_changed", "org", c->actor.org_id, NULL, json_deep_copy(changes)))
+		goto cleanup;
+	*out = effective(c);
+	ret = 0;
+cleanup:
+	json_decref(o);
+	return ret;
+}
+
+static const struct in_field PATCH[] = {
+	{"settings", IN_OBJ, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route settings_routes[] = {
+	{"GET", "/api/v1/org/settings", get_settings, NULL, 200, "The organization's settings, with defaults and meanings",
+	 "Settings", "settings show", 0},
+	{"PATCH", "/api/v1/org/settings", patch_settings, PATCH, 200, "Change settings (admin)", "Settings", "settings update", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

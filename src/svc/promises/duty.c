@@ -1,0 +1,167 @@
+/* Update duties: the customer must hear from an open case every update.cadence_hours (from the
+ * first promise or request on it), and within update.at_risk_minutes after a promise becomes at
+ * risk.  An outbound touchpoint or a customer-visible note meets every pending duty of the case;
+ * the scheduler marks the ones past due as lapsed (they count against the case's owner). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/tz.h"
+#include "base/util.h"
+#include "svc/ledger/case.h"
+#include "svc/org/alert.h"
+#include "svc/org/settings.h"
+#include "svc/promises/duty.h"
+#include "svc/promises/suggest.h"
+#include "svc/tick.h"
+
+const char *words_time(int64_t ms, char *buf, size_t size)
+{
+	return words_time_in(ms, NULL, buf, size);
+}
+
+const char *words_time_in(int64_t ms, const char *zone, char *buf, size_t size)
+{
+	const tz_zone *z = zone && *zone ? tz_get(zone) : NULL;
+	int64_t t = tz_floordiv(ms, 1000);
+	time_t lt = (time_t)(z ? t + tz_offset_at(z, t, NULL) : t);
+	struct tm tm;
+	gmtime_r(&lt, &tm); /* local seconds read as UTC give the wall clock */
+	char when[48];
+	strftime(when, sizeof when, "%a %-d %b %Y %H:%M", &tm);
+	if (z) {
+		const char *city = strrchr(zone, '/');
+		char place[64];
+		str_copy(place, sizeof place, city ? city + 1 : zone);
+		for (char *p = place; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		snprintf(buf, size, "%s %s time", when, place);
+	} else {
+		snprintf(buf, size, "%s UTC", when);
+	}
+	return buf;
+}
+
+static int duty_add(svc_ctx *c, const char *case_id, const char *kind, const char *promise_id, int64_t due)
+{
+	char id[ID_SIZE];
+	id_new(id, "duty", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO update_duties (org_id, id, case_id, kind, promise_id, due_at, status, created_at) "
+			 "VALUES (?,?,?,?,?,?,'pending',?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(case_id), DB_TXT(kind), DB_TXT(promise_id), DB_INT(due),
+				 DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	return svc_event(c, "update_duty.started", "update_duty", id, case_id,
+			 json_pack("{s:s,s:o}", "kind", kind, "due_at", svc_time(due)));
+}
+
+int duty_ensure_cadence(svc_ctx *c, const char *case_id)
+{
+	int64_t n = 0;
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND kind = 'cadence'",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	if (n > 0)
+		return 0;
+	return duty_add(c, case_id, "cadence", NULL, c->now + setting_int(c, "update.cadence_hours") * FL_HOUR_MS);
+}
+
+int duty_at_risk(svc_ctx *c, const char *case_id, const char *promise_id)
+{
+	return duty_add(c, case_id, "at_risk", promise_id, c->now + setting_int(c, "update.at_risk_minutes") * FL_MIN_MS);
+}
+
+int duty_touch_hook(svc_ctx *c, const char *case_id, json_t *in)
+{
+	const char *dir = in_str(in, "direction");
+	if (dir && strcmp(dir, "outbound") != 0)
+		return 0; /* the customer spoke to us; that is not an update from us */
+	char owner[ID_SIZE];
+	int64_t met = 0;
+	case_owner(c, case_id, owner);
+	/* a duty already past due lapsed, even if no scheduler pass has marked it yet */
+	int rc = db_exec(c->db,
+			 "UPDATE update_duties SET status = CASE WHEN due_at >= ? THEN 'met' ELSE 'lapsed' END, closed_at = ?, owner_id = ? "
+			 "WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &met);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (met == 0)
+		return 0;
+	if (svc_event(c, "update_duty.met", "case", case_id, case_id, json_pack("{s:I}", "duties_closed", (json_int_t)met)))
+		return -1;
+	return duty_ensure_cadence(c, case_id);
+}
+
+int duty_tick_lapse(svc_ctx *c, json_t *summary)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT org_id, id, case_id, kind, due_at FROM update_duties WHERE status = 'pending' AND due_at <= ? "
+		     "ORDER BY due_at LIMIT ?",
+		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *rows = json_array(), *v;
+	while (db_next(r) == 1)
+		json_array_append_new(rows, json_pack("[s,s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
+						      (json_int_t)db_int(r, 4)));
+	db_res_free(r);
+	size_t i;
+	long long n = 0;
+	int ret = 0;
+	json_array_foreach(rows, i, v)
+	{
+		const char *id = json_string_value(json_array_get(v, 1)), *case_id = json_string_value(json_array_get(v, 2));
+		const char *kind = json_string_value(json_array_get(v, 3));
+		char owner[ID_SIZE], t[64];
+		int64_t changed = 0;
+		tick_as_system(c, json_string_value(json_array_get(v, 0)));
+		case_owner(c, case_id, owner);
+		if (db_exec(c->db,
+			    "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			    DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed) != DB_OK) {
+			ret = svc_db_err(c, DB_ERROR);
+			break;
+		}
+		if (changed != 1)
+			continue;
+		n++;
+		if (svc_event(c, "update_duty.lapsed", "update_duty", id, case_id, json_pack("{s:s,s:s}", "kind", kind, "owner_id", owner)) ||
+		    alert_add(c, owner, "update_lapsed", case_id, "update_duty", id,
+			      "The customer was due an update by %s and did not get one",
+			      words_time(json_integer_value(json_array_get(v, 4)), t, sizeof t))) {
+			ret = -1;
+			break;
+		}
+		if (strcmp(kind, "cadence") == 0 && (ret = duty_ensure_cadence(c, case_id)))
+			break;
+	}
+	json_decref(rows);
+	tick_count(summary, "update_duties_lapsed", n);
+	return ret;
+}
+
+int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
+		     "ORDER BY due_at, id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array(), *next = json_null();
+	while (db_next(r) == 1) {
+		json_t *d = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id",
+				      svc_col_str(r, 2), "due_at", svc_col_time(r, 3), "status", db_text(r, 4), "owner_id",
+				      svc_col_str(r, 5), "closed_at", svc_col_time(r, 6));
+		if (json_is_null(next) && strcmp(db_text(r, 4), "pending") == 0)
+			next = json_deep_copy(d);
+		json_array_append_new(items, d);
+	}
+	db_res_free(r);
+	json_object_set_new(view, "update_duty", json_pack("{s:o,s:o}", "next", next, "duties", items));
+	return 0;
+}

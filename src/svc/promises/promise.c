@@ -1,0 +1,638 @@
+/* Promises to customers: record, keep, renegotiate (only with the customer's recorded consent);
+ * at-risk marking; the breach when one passes its due time unkept, with its attribution
+ * (core/attribution.c), policy conflicts; and the promise parts of the case page. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "core/attribution.h"
+#include "svc/directory/people.h"
+#include "svc/exceptions/policy.h"
+#include "svc/ledger/case.h"
+#include "svc/org/alert.h"
+#include "svc/org/org.h"
+#include "svc/promises/duty.h"
+#include "svc/promises/promise.h"
+#include "svc/registry.h"
+#include "svc/tick.h"
+
+static const char *const STATUSES[] = {"pending", "kept", "broken", "renegotiated", NULL};
+
+#define PROMISE_COLS                                                                                         \
+	"p.id, p.case_id, p.what, p.due_at, p.made_by, p.channel, p.deliver_person_id, p.deliver_team_id, p.policy_id, " \
+	"p.status, p.at_risk_at, p.replaces_id, p.consent, p.consent_channel, p.created_at, p.closed_at, t.name, pol.name"
+#define PROMISE_FROM                                                                 \
+	" FROM promises p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.deliver_team_id " \
+	"LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id "
+
+static json_t *ref_obj(db_res *r, int id_col, int name_col)
+{
+	if (db_is_null(r, id_col))
+		return json_null();
+	return json_pack("{s:s,s:s}", "id", db_text(r, id_col), "name", db_text(r, name_col));
+}
+
+static json_t *id_list(svc_ctx *c, const char *sql, const char *id)
+{
+	db_res *r;
+	json_t *a = json_array();
+	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return a;
+	while (db_next(r) == 1)
+		json_array_append_new(a, json_string(db_text(r, 0)));
+	db_res_free(r);
+	return a;
+}
+
+static json_t *promise_row(svc_ctx *c, db_res *r)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:b,s:o,s:o,s:s,s:s,s:o,s:o}", "id", db_text(r, 0),
+			      "case_id", db_text(r, 1), "what", db_text(r, 2), "due_at", svc_col_time(r, 3), "made_by",
+			      svc_person_brief(c, db_text(r, 4)), "channel", db_text(r, 5), "deliver_person",
+			      db_is_null(r, 6) ? json_null() : svc_person_brief(c, db_text(r, 6)), "deliver_team", ref_obj(r, 7, 16),
+			      "policy", ref_obj(r, 8, 17), "status", db_text(r, 9), "at_risk", !db_is_null(r, 10), "at_risk_at",
+			      svc_col_time(r, 10), "replaces_id", svc_col_str(r, 11), "consent", db_text(r, 12),
+			      "consent_channel", db_text(r, 13), "created_at", svc_col_time(r, 14), "closed_at",
+			      svc_col_time(r, 15));
+	json_object_set_new(o, "blocked_by",
+			    id_list(c, "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
+				    db_text(r, 0)));
+	return o;
+}
+
+json_t *promise_json(svc_ctx *c, const char *promise_id)
+{
+	json_t *o = svc_one_row(c, "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.id = ?", promise_id, promise_row);
+	return o ? o : json_null();
+}
+
+struct promise_state {
+	char id[ID_SIZE], case_id[ID_SIZE], status[16];
+	int64_t due_at;
+};
+
+static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
+{
+	db_res *r;
+	if (!id_valid(id, "prom"))
+		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
+	if (db_query(c->db, "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1) {
+		str_copy(s->id, sizeof s->id, db_text(r, 0));
+		str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
+		str_copy(s->status, sizeof s->status, db_text(r, 2));
+		s->due_at = db_int(r, 3);
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
+	return 0;
+}
+
+static int due_ok(svc_ctx *c, json_t *in, const char *field, long long *due)
+{
+	if (!in_time(in, field, due))
+		return err_set(&c->err, ERR_INVALID, "required", field, "%s is required", field);
+	if (*due <= c->now)
+		return err_set(&c->err, ERR_INVALID, "due_in_past", field, "%s must be in the future", field);
+	return 0;
+}
+
+static int insert_promise(svc_ctx *c, const char *case_id, json_t *in, long long due, const char *deliver_person,
+			  const char *deliver_team, const char *policy_id, const char *replaces, char id[ID_SIZE])
+{
+	id_new(id, "prom", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_person_id, deliver_team_id, "
+			 "policy_id, status, replaces_id, consent, consent_channel, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(case_id), DB_TXT(in_str(in, "what")), DB_INT(due),
+				 DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "channel")), DB_TXT(deliver_person), DB_TXT(deliver_team),
+				 DB_TXT(policy_id), DB_TXT(replaces), DB_TXT(in_str(in, "consent") ? in_str(in, "consent") : ""),
+				 DB_TXT(in_str(in, "consent_channel") ? in_str(in, "consent_channel") : ""), DB_INT(c->now)),
+			 NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	struct policy_row pol = {0};
+	char id[ID_SIZE], dp[ID_SIZE] = "", dt[ID_SIZE] = "";
+	long long due;
+	if (case_load(c, p[0], &row))
+		return -1;
+	if (!row.open)
+		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
+	if (c->actor.role == ROLE_SYSTEM)
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a promise is made by a person");
+	if (due_ok(c, in, "due_at", &due))
+		return -1;
+	if (in_str(in, "deliver_person")) {
+		enum role role;
+		if (svc_person_ref(c, in_str(in, "deliver_person"), "deliver_person", dp) || people_role(c, dp, &role, dt, NULL))
+			return -1;
+	}
+	if (in_str(in, "deliver_team") && org_team_ref(c, in_str(in, "deliver_team"), "deliver_team", dt))
+		return -1;
+	if (!*dp && !*dt)
+		str_copy(dt, sizeof dt, row.team_id);
+	if (in_str(in, "policy")) {
+		if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
+			return -1;
+		json_decref(pol.limits);
+	}
+	if (insert_promise(c, row.id, in, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol.id ? pol.id : NULL, NULL, id))
+		return -1;
+	if (svc_event(c, "promise.made", "promise", id, row.id,
+		      json_pack("{s:s,s:s,s:o,s:s?,s:s?,s:s?}", "what", in_str(in, "what"), "channel", in_str(in, "channel"), "due_at",
+				svc_time(due), "deliver_person_id", *dp ? dp : NULL, "deliver_team_id", *dt ? dt : NULL,
+				"policy_id", *pol.id ? pol.id : NULL)) ||
+	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id))
+		return -1;
+	*out = promise_json(c, id);
+	return 0;
+}
+
+static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	db_res *r;
+	if (case_load(c, p[0], &row))
+		return -1;
+	const char *status = in_str(in, "status");
+	if (db_query(c->db, "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id = ? AND (? IS NULL OR p.status = ?) "
+			    "ORDER BY p.due_at, p.id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, promise_row(c, r));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct promise_state s;
+	if (promise_load(c, p[0], &s))
+		return -1;
+	*out = promise_json(c, s.id);
+	return 0;
+}
+
+static int pr_keep(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct promise_state s;
+	int64_t n = 0;
+	if (promise_load(c, p[0], &s))
+		return -1;
+	if (strcmp(s.status, "pending") != 0)
+		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise is already %s", s.status);
+	int rc = db_exec(c->db, "UPDATE promises SET status = 'kept', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(s.id)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise changed meanwhile");
+	if (svc_event(c, "promise.kept", "promise", s.id, s.case_id,
+		      json_pack("{s:s}", "note", in_str(in, "note") ? in_str(in, "note") : "")) ||
+	    case_touch(c, s.case_id))
+		return -1;
+	*out = promise_json(c, s.id);
+	return 0;
+}
+
+/* Renegotiation closes the promise as "renegotiated" and makes a new pending one with the new due
+ * time, the customer's consent and the same blocking requests. */
+static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct promise_state s;
+	char id[ID_SIZE];
+	long long due;
+	int64_t n = 0;
+	db_res *r;
+	if (promise_load(c, p[0], &s))
+		return -1;
+	if (!in_str(in, "consent") || !in_str(in, "consent_channel"))
+		return err_set(&c->err, ERR_RULE, "consent_required", in_str(in, "consent") ? "consent_channel" : "consent",
+			       "a promise is renegotiated only with the customer's consent: record what they agreed to and where");
+	if (strcmp(s.status, "pending") != 0)
+		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise is already %s", s.status);
+	if (due_ok(c, in, "due_at", &due))
+		return -1;
+	int rc = db_exec(c->db,
+			 "UPDATE promises SET status = 'renegotiated', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(s.id)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise changed meanwhile");
+	if (db_query(c->db, "SELECT what, channel, deliver_person_id, deliver_team_id, policy_id FROM promises WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id)), &r) != DB_OK || db_next(r) != 1)
+		return svc_db_err(c, DB_ERROR);
+	json_t *copy = json_pack("{s:s,s:s,s:s,s:s}", "what", in_str(in, "what") ? in_str(in, "what") : db_text(r, 0), "channel",
+				 db_text(r, 1), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"));
+	char dp[ID_SIZE], dt[ID_SIZE], pol[ID_SIZE];
+	str_copy(dp, sizeof dp, db_text(r, 2));
+	str_copy(dt, sizeof dt, db_text(r, 3));
+	str_copy(pol, sizeof pol, db_text(r, 4));
+	db_res_free(r);
+	rc = insert_promise(c, s.case_id, copy, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol ? pol : NULL, s.id, id);
+	json_decref(copy);
+	if (rc)
+		return -1;
+	if (db_exec(c->db,
+		    "INSERT INTO request_promises (org_id, request_id, promise_id) SELECT org_id, request_id, ? FROM request_promises "
+		    "WHERE org_id = ? AND promise_id = ?",
+		    DB_ARGS(DB_TXT(id), DB_TXT(c->actor.org_id), DB_TXT(s.id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	if (svc_event(c, "promise.renegotiated", "promise", s.id, s.case_id,
+		      json_pack("{s:s,s:o,s:o,s:s,s:s}", "new_promise_id", id, "old_due_at", svc_time(s.due_at), "due_at",
+				svc_time(due), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"))) ||
+	    case_touch(c, s.case_id))
+		return -1;
+	*out = promise_json(c, id);
+	return 0;
+}
+
+/* --- at risk --- */
+
+static int mark_at_risk(svc_ctx *c, const char *promise_id, const char *case_id, const char *what, const char *why)
+{
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "UPDATE promises SET at_risk_at = ? WHERE org_id = ? AND id = ? AND status = 'pending' AND at_risk_at IS NULL",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return 0; /* already at risk, or no longer pending */
+	char owner[ID_SIZE];
+	case_owner(c, case_id, owner);
+	if (svc_event(c, "promise.at_risk", "promise", promise_id, case_id, json_pack("{s:s}", "why", why)) ||
+	    alert_add(c, owner, "promise_at_risk", case_id, "promise", promise_id, "Promise at risk: \"%s\" (%s)", what, why))
+		return -1;
+	return duty_at_risk(c, case_id, promise_id);
+}
+
+int promise_check_risk(svc_ctx *c, const char *request_id)
+{
+	db_res *r;
+	/* the request's state against each pending promise it blocks */
+	if (db_query(c->db,
+		     "SELECT p.id, p.case_id, p.what, p.due_at, q.status, q.due_at, q.overdue_at, q.what FROM request_promises rp "
+		     "JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
+		     "JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
+		     "WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' AND p.at_risk_at IS NULL",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(request_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *hits = json_array(), *v;
+	while (db_next(r) == 1) {
+		const char *st = db_text(r, 4), *why = NULL;
+		if (strcmp(st, "declined") == 0)
+			why = "a request it depends on was declined";
+		else if (strcmp(st, "deferred") == 0 && db_int(r, 5) > db_int(r, 3))
+			why = "a request it depends on was deferred past the promise's due time";
+		else if (strcmp(st, "done") != 0 && !db_is_null(r, 6))
+			why = "a request it depends on is overdue";
+		if (why)
+			json_array_append_new(hits, json_pack("{s:s,s:s,s:s,s:s}", "id", db_text(r, 0), "case_id", db_text(r, 1), "what",
+							      db_text(r, 2), "why", why));
+	}
+	db_res_free(r);
+	size_t i;
+	int ret = 0;
+	json_array_foreach(hits, i, v)
+	{
+		if (ret == 0)
+			ret = mark_at_risk(c, json_string_value(json_object_get(v, "id")),
+					   json_string_value(json_object_get(v, "case_id")), json_string_value(json_object_get(v, "what")),
+					   json_string_value(json_object_get(v, "why")));
+	}
+	json_decref(hits);
+	return ret;
+}
+
+/* --- the breach --- */
+
+struct loaded_req {
+	char id[ID_SIZE], what[512], person[ID_SIZE], name[256], team[ID_SIZE], team_name[256], role[16], status[16];
+	char policy[ID_SIZE], policy_name[256];
+	int64_t due_at, done_at, decided_at;
+	int depth;
+};
+
+static json_t *holder_json(const struct att_request *q)
+{
+	return json_pack("{s:s?,s:s?,s:s?,s:s?,s:s,s:i}", "person_id", q->holder_person_id, "name", q->holder_name, "team_id",
+			 q->holder_team_id, "team", q->holder_team, "role", q->holder_role ? q->holder_role : "", "depth",
+			 q->holder_depth);
+}
+
+static const char *nz(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+/* Build the facts, run the rule, store the breach and its causes, tell everyone. */
+static int breach_record(svc_ctx *c, const char *promise_id)
+{
+	db_res *r;
+	char case_id[ID_SIZE], owner[ID_SIZE], pol[ID_SIZE], pol_name[256], what[512];
+	int64_t due;
+	if (db_query(c->db,
+		     "SELECT p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id FROM promises p "
+		     "JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
+		     "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id WHERE p.org_id = ? AND p.id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r) != DB_OK || db_next(r) != 1)
+		return svc_db_err(c, DB_ERROR);
+	str_copy(case_id, sizeof case_id, db_text(r, 0));
+	due = db_int(r, 1);
+	str_copy(pol, sizeof pol, db_text(r, 2));
+	str_copy(pol_name, sizeof pol_name, db_text(r, 3));
+	str_copy(what, sizeof what, db_text(r, 4));
+	str_copy(owner, sizeof owner, db_text(r, 5));
+	db_res_free(r);
+
+	if (db_query(c->db,
+		     "SELECT q.id, q.what, q.holder_person_id, hp.name, COALESCE(q.holder_team_id, hp.team_id), t.name, q.holder_role, q.status, q.due_at, "
+		     "q.done_at, q.decided_at, q.policy_id, pol.name FROM request_promises rp "
+		     "JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
+		     "LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
+		     "LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = COALESCE(q.holder_team_id, hp.team_id) "
+		     "LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
+		     "WHERE rp.org_id = ? AND rp.promise_id = ? ORDER BY q.created_at, q.id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	size_t n = 0, cap = 8;
+	struct loaded_req *lr = xcalloc(cap, sizeof *lr);
+	while (db_next(r) == 1) {
+		if (n == cap) {
+			struct loaded_req *bigger = xcalloc(cap * 2, sizeof *lr);
+			memcpy(bigger, lr, n * sizeof *lr);
+			free(lr);
+			lr = bigger;
+			cap *= 2;
+		}
+		struct loaded_req *q = &lr[n++];
+		str_copy(q->id, sizeof q->id, db_text(r, 0));
+		str_copy(q->what, sizeof q->what, db_text(r, 1));
+		str_copy(q->person, sizeof q->person, db_text(r, 2));
+		str_copy(q->name, sizeof q->name, db_text(r, 3));
+		str_copy(q->team, sizeof q->team, db_text(r, 4));
+		str_copy(q->team_name, sizeof q->team_name, db_text(r, 5));
+		str_copy(q->role, sizeof q->role, db_text(r, 6));
+		str_copy(q->status, sizeof q->status, db_text(r, 7));
+		q->due_at = db_int(r, 8);
+		q->done_at = db_is_null(r, 9) ? 0 : db_int(r, 9);
+		q->decided_at = db_is_null(r, 10) ? 0 : db_int(r, 10);
+		str_copy(q->policy, sizeof q->policy, db_text(r, 11));
+		str_copy(q->policy_name, sizeof q->policy_name, db_text(r, 12));
+	}
+	db_res_free(r);
+	struct att_request *ar = xcalloc(n ? n : 1, sizeof *ar);
+	for (size_t i = 0; i < n; i++) {
+		struct loaded_req *q = &lr[i];
+		q->depth = *q->person ? person_depth(c, q->person) : -1;
+		ar[i] = (struct att_request){q->id, q->what, nz(q->person), nz(q->name), nz(q->team), nz(q->team_name), q->role,
+					     q->depth, q->status, q->due_at, q->done_at, q->decided_at, nz(q->policy),
+					     nz(q->policy_name)};
+	}
+	int64_t asked = 0, lapsed = 0;
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &asked, NULL);
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(due)), &lapsed, NULL);
+	struct att_input ai = {"broken", due, c->now, nz(pol), nz(pol_name), owner, NULL, ar, n, asked > 0, (int)lapsed};
+	struct att_result res;
+	attribution_compute(&ai, &res);
+
+	char breach_id[ID_SIZE];
+	id_new(breach_id, "breach", c->now);
+	json_t *causes = json_array();
+	int ret = -1;
+	for (size_t i = 0; i < res.ncauses; i++) {
+		const struct att_cause *k = &res.causes[i];
+		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
+		const char *level = q ? attribution_level(q) : "owner";
+		json_t *cj = json_pack("{s:s,s:s,s:s?,s:s?}", "cause", attribution_cause_name(k->kind), "level", level, "request_id",
+				       q ? q->id : NULL, "what", q ? q->what : NULL);
+		json_object_set_new(cj, "holder", q ? holder_json(q) : json_pack("{s:s,s:s}", "person_id", owner, "role", "owner"));
+		json_object_set_new(cj, "policy", q && q->policy_id ? json_pack("{s:s,s:s?}", "id", q->policy_id, "name", q->policy_name)
+								     : json_null());
+		json_object_set_new(cj, "promise_policy",
+				    *pol && k->kind == ATT_POLICY_CONFLICT ? json_pack("{s:s,s:s}", "id", pol, "name", pol_name) : json_null());
+		json_array_append_new(causes, cj);
+	}
+	json_t *att = json_pack("{s:s,s:b,s:i,s:o,s:{s:s,s:s,s:o},s:o}", "rule", "v1", "owner_at_fault", res.owner_at_fault,
+				"lapsed_updates", res.lapsed_updates, "owner", svc_person_brief(c, owner), "promise", "id", promise_id,
+				"what", what, "due_at", svc_time(due), "causes", causes);
+	char *text = json_dumps(att, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = db_exec(c->db,
+			 "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
+			 "VALUES (?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(case_id), DB_TXT(promise_id), DB_INT(c->now),
+				 DB_TXT(owner), DB_INT(res.owner_at_fault), DB_TXT(text)),
+			 NULL);
+	free(text);
+	if (rc != DB_OK) {
+		json_decref(att);
+		svc_db_err(c, rc);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < res.ncauses; i++) {
+		const struct att_cause *k = &res.causes[i];
+		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
+		if (db_exec(c->db,
+			    "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
+			    "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
+				    DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
+				    DB_TXT(q ? q->holder_person_id : owner), DB_TXT(q ? q->holder_team_id : NULL),
+				    DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
+			    NULL) != DB_OK) {
+			json_decref(att);
+			goto cleanup_err;
+		}
+	}
+	if (svc_event(c, "promise.broken", "promise", promise_id, case_id, json_pack("{s:s}", "breach_id", breach_id)) ||
+	    svc_event(c, "breach.recorded", "breach", breach_id, case_id, json_deep_copy(att)) ||
+	    alert_add(c, owner, "promise_broken", case_id, "promise", promise_id, "Promise broken: \"%s\"", what)) {
+		json_decref(att);
+		goto cleanup;
+	}
+	for (const breach_hook_fn *h = svc_breach_hooks(); *h; h++) {
+		if ((*h)(c, case_id, promise_id, breach_id, att)) {
+			json_decref(att);
+			goto cleanup;
+		}
+	}
+	json_decref(att);
+	ret = 0;
+	goto cleanup;
+cleanup_err:
+	svc_db_err(c, DB_ERROR);
+cleanup:
+	free(ar);
+	free(lr);
+	return ret;
+}
+
+int promise_tick_breach(svc_ctx *c, json_t *summary)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT org_id, id FROM promises WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *due = json_array(), *v;
+	while (db_next(r) == 1)
+		json_array_append_new(due, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
+	db_res_free(r);
+	size_t i;
+	long long n = 0;
+	int ret = 0;
+	json_array_foreach(due, i, v)
+	{
+		if (ret)
+			break;
+		tick_as_system(c, json_string_value(json_array_get(v, 0)));
+		const char *id = json_string_value(json_array_get(v, 1));
+		int64_t changed = 0;
+		/* only the pass whose update changed the row records the breach */
+		if (db_exec(c->db, "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed) != DB_OK) {
+			ret = svc_db_err(c, DB_ERROR);
+			break;
+		}
+		if (changed != 1)
+			continue;
+		ret = breach_record(c, id);
+		n++;
+	}
+	json_decref(due);
+	tick_count(summary, "breaches", n);
+	return ret;
+}
+
+/* --- case page parts, hooks --- */
+
+int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id = ? ORDER BY p.created_at, p.id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, promise_row(c, r));
+	db_res_free(r);
+	json_object_set_new(view, "promises", items);
+	return 0;
+}
+
+static json_t *breach_row(db_res *r)
+{
+	json_t *att = json_loads(db_text(r, 5), 0, NULL);
+	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "promise_id", db_text(r, 2),
+			 "at", svc_col_time(r, 3), "owner_at_fault", (int)db_int(r, 4), "attribution", att ? att : json_object());
+}
+
+int breach_view_part(svc_ctx *c, const char *case_id, json_t *view)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
+		     "ORDER BY at, id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, breach_row(r));
+	db_res_free(r);
+	json_object_set_new(view, "breaches", items);
+	return 0;
+}
+
+int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, pc.by_id "
+		     "FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
+		     "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
+		     "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id",
+						       db_text(r, 1), "request_id", db_text(r, 2), "policy", ref_obj(r, 3, 4),
+						       "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7), "by",
+						       svc_person_brief(c, db_text(r, 8))));
+	db_res_free(r);
+	json_object_set_new(view, "policy_conflicts", items);
+	return 0;
+}
+
+int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
+{
+	int64_t n = 0;
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	if (n > 0)
+		return err_set(&c->err, ERR_RULE, "promises_pending", NULL,
+			       "the case has %lld pending promise(s): mark them kept or renegotiate them first", (long long)n);
+	/* the customer no longer needs updates from a resolved case */
+	if (db_exec(c->db, "UPDATE update_duties SET status = 'void', closed_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(case_id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	return 0;
+}
+
+void tick_count(json_t *summary, const char *key, long long n)
+{
+	json_t *v = json_object_get(summary, key);
+	json_object_set_new(summary, key, json_integer((json_is_integer(v) ? json_integer_value(v) : 0) + n));
+}
+
+static const struct in_field PR_CREATE[] = {
+	{"what", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what was promised, in the customer's terms"},
+	{"due_at", IN_TIME, 1, 0, 0, NULL, "by when (in the future)"},
+	{"channel", IN_ENUM, 1, 0, 0, CASE_CHANNELS, "the channel the promise was made through"},
+	{"deliver_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "who must deliver it (id or email)"},
+	{"deliver_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or which team (id or name); default the case's team"},
+	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy (guarantee) the promise is made under (id or name)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field PR_LIST[] = {
+	{"status", IN_ENUM, 0, 0, 0, STATUSES, "only promises in this state"},
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field PR_KEEP[] = {
+	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "how it was kept"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field PR_RENEG[] = {
+	{"due_at", IN_TIME, 1, 0, 0, NULL, "the new due time (in the future)"},
+	{"consent", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "what the customer agreed to (required)"},
+	{"consent_channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer agreed (required)"},
+	{"what", IN_STR, 0, 1, FL_MAX_SUBJECT, NULL, "new wording of the promise (default unchanged)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route promise_routes[] = {
+	{"POST", "/api/v1/cases/{id}/promises", pr_create, PR_CREATE, 201, "Record a promise made to the customer", "Promise",
+	 "promise add", 0},
+	{"GET", "/api/v1/cases/{id}/promises", pr_list, PR_LIST, 200, "The case's promises", "PromiseList", "promise list", 0},
+	{"GET", "/api/v1/promises/{id}", pr_show, NULL, 200, "A promise", "Promise", "promise show", 0},
+	{"POST", "/api/v1/promises/{id}/keep", pr_keep, PR_KEEP, 200, "Mark a promise kept", "Promise", "promise keep", 0},
+	{"POST", "/api/v1/promises/{id}/renegotiate", pr_renegotiate, PR_RENEG, 200,
+	 "Move a promise to a new time with the customer's recorded consent (returns the new promise)", "Promise",
+	 "promise renegotiate", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

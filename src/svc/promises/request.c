@@ -1,0 +1,625 @@
+/* Internal requests: the case owner (or a supervisor) asks a person or a team for something by a
+ * due time, linked to the promises it blocks.  The holder accepts, completes, declines or defers
+ * (with a reason, optionally citing a policy).  The scheduler reminds the holder before the due
+ * time, reminds the owner to follow up at half time, marks overdue requests and escalates them up
+ * the holder's reporting line. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "svc/directory/people.h"
+#include "svc/exceptions/policy.h"
+#include "svc/ledger/case.h"
+#include "svc/org/alert.h"
+#include "svc/org/org.h"
+#include "svc/org/settings.h"
+#include "svc/promises/duty.h"
+#include "svc/promises/promise.h"
+#include "svc/promises/request.h"
+#include "svc/tick.h"
+
+#define REQ_COLS                                                                                                         \
+	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
+	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
+	"q.done_at, q.overdue_at, q.escalated_to"
+#define REQ_FROM                                                                                  \
+	" FROM requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id "   \
+	"LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
+
+static json_t *opt_ref(db_res *r, int id_col, int name_col)
+{
+	if (db_is_null(r, id_col))
+		return json_null();
+	return json_pack("{s:s,s:s}", "id", db_text(r, id_col), "name", db_text(r, name_col));
+}
+
+static json_t *request_row(svc_ctx *c, db_res *r)
+{
+	const char *st = db_text(r, 10);
+	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0;
+	json_t *o = json_pack(
+		"{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o}", "id", db_text(r, 0), "case_id",
+		db_text(r, 1), "what", db_text(r, 2), "due_at", svc_col_time(r, 3), "asked_by", svc_person_brief(c, db_text(r, 4)),
+		"holder_person", db_is_null(r, 5) ? json_null() : svc_person_brief(c, db_text(r, 5)), "holder_team", opt_ref(r, 6, 7),
+		"holder_role", db_text(r, 8), "holder_level", db_is_null(r, 9) ? json_null() : json_integer(db_int(r, 9)), "status",
+		st, "reason", db_text(r, 11), "policy", opt_ref(r, 12, 13), "decided_by",
+		db_is_null(r, 14) ? json_null() : svc_person_brief(c, db_text(r, 14)), "created_at", svc_col_time(r, 15),
+		"accepted_at", svc_col_time(r, 16), "decided_at", svc_col_time(r, 17), "done_at", svc_col_time(r, 18), "overdue",
+		outstanding && !db_is_null(r, 19), "overdue_at", svc_col_time(r, 19), "escalated_to",
+		db_is_null(r, 20) ? json_null() : svc_person_brief(c, db_text(r, 20)));
+	db_res *b;
+	json_t *blocks = json_array();
+	if (db_query(c->db, "SELECT promise_id FROM request_promises WHERE org_id = ? AND request_id = ? ORDER BY promise_id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(db_text(r, 0))), &b) == DB_OK) {
+		while (db_next(b) == 1)
+			json_array_append_new(blocks, json_string(db_text(b, 0)));
+		db_res_free(b);
+	}
+	json_object_set_new(o, "blocks", blocks);
+	return o;
+}
+
+json_t *request_json(svc_ctx *c, const char *request_id)
+{
+	json_t *o = svc_one_row(c, "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.id = ?", request_id, request_row);
+	return o ? o : json_null();
+}
+
+struct req_state {
+	char id[ID_SIZE], case_id[ID_SIZE], status[16], person[ID_SIZE], team[ID_SIZE], asked_by[ID_SIZE], what[512];
+	int64_t due_at, created_at;
+};
+
+static int req_load(svc_ctx *c, const char *id, struct req_state *s)
+{
+	db_res *r;
+	if (!id_valid(id, "req"))
+		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
+	if (db_query(c->db,
+		     "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
+		     "WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	int rc = db_next(r);
+	if (rc == 1) {
+		str_copy(s->id, sizeof s->id, db_text(r, 0));
+		str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
+		str_copy(s->status, sizeof s->status, db_text(r, 2));
+		str_copy(s->person, sizeof s->person, db_text(r, 3));
+		str_copy(s->team, sizeof s->team, db_text(r, 4));
+		str_copy(s->asked_by, sizeof s->asked_by, db_text(r, 5));
+		str_copy(s->what, sizeof s->what, db_text(r, 6));
+		s->due_at = db_int(r, 7);
+		s->created_at = db_int(r, 8);
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
+	return 0;
+}
+
+/* The timers of a request due at `due` asked at `from`: remind the holder, owner's follow-up at
+ * half time, overdue at the due time. */
+static void timers(svc_ctx *c, int64_t from, int64_t due, int64_t *remind, int64_t *followup)
+{
+	int64_t before = setting_int(c, "request.remind_before_minutes") * FL_MIN_MS;
+	*remind = before > 0 && due - before > c->now ? due - before : 0;
+	*followup = from + (due - from) / 2;
+	if (*followup <= c->now)
+		*followup = 0;
+}
+
+static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct case_row row;
+	char id[ID_SIZE], person[ID_SIZE] = "", team[ID_SIZE] = "";
+	const char *role = "";
+	long long due;
+	int depth = -1;
+	enum role hr = ROLE_FRONTLINE;
+	if (case_load(c, p[0], &row))
+		return -1;
+	if (strcmp(c->actor.person_id, row.owner_id) != 0 && svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_ADMIN)))
+		return err_set(&c->err, ERR_FORBIDDEN, "not_owner", NULL, "only the case owner or a supervisor can make requests for it");
+	if (!row.open)
+		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
+	if (!in_time(in, "due_at", &due))
+		return err_set(&c->err, ERR_INVALID, "required", "due_at", "due_at is required");
+	if (due <= c->now)
+		return err_set(&c->err, ERR_INVALID, "due_in_past", "due_at", "due_at must be in the future");
+	const char *tp = in_str(in, "to_person"), *tt = in_str(in, "to_team");
+	if ((tp && tt) || (!tp && !tt))
+		return err_set(&c->err, ERR_INVALID, "holder_required", tp ? "to_team" : "to_person",
+			       "ask exactly one person (to_person) or one team (to_team)");
+	if (tp) {
+		int active;
+		if (svc_person_ref(c, tp, "to_person", person) || people_role(c, person, &hr, team, &active))
+			return -1;
+		if (!active)
+			return err_set(&c->err, ERR_RULE, "person_inactive", "to_person", "that person is not active");
+		role = role_name(hr);
+		depth = person_depth(c, person);
+		team[0] = '\0'; /* a person holds it; their team is shown through the person */
+	} else if (org_team_ref(c, tt, "to_team", team)) {
+		return -1;
+	}
+	/* the promises it blocks: pending promises of this case */
+	json_t *blocks = json_object_get(in, "blocks"), *v;
+	size_t i;
+	json_array_foreach(blocks, i, v)
+	{
+		int64_t n = 0;
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
+		db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
+		if (n != 1)
+			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
+				       "blocks must list pending promises of this case");
+	}
+	int64_t remind, followup;
+	timers(c, c->now, due, &remind, &followup);
+	id_new(id, "req", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_person_id, holder_team_id, holder_role, "
+			 "holder_level, status, created_at, remind_at, followup_at, overdue_check_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(in_str(in, "what")), DB_INT(due),
+				 DB_TXT(c->actor.person_id), DB_TXT(*person ? person : NULL), DB_TXT(*team ? team : NULL), DB_TXT(role),
+				 depth >= 0 ? DB_INT(depth) : DB_NULL, DB_INT(c->now), remind ? DB_INT(remind) : DB_NULL,
+				 followup ? DB_INT(followup) : DB_NULL, DB_INT(due)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_array_foreach(blocks, i, v)
+	{
+		rc = db_exec(c->db, "INSERT INTO request_promises (org_id, request_id, promise_id) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(json_string_value(v))), NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+	}
+	char msg[700];
+	snprintf(msg, sizeof msg, "New request for you: \"%s\"", in_str(in, "what"));
+	if (svc_event(c, "request.made", "request", id, row.id,
+		      json_pack("{s:s,s:o,s:s?,s:s?,s:O?}", "what", in_str(in, "what"), "due_at", svc_time(due), "to_person",
+				*person ? person : NULL, "to_team", *team ? team : NULL, "blocks", blocks)) ||
+	    (*person ? alert_add(c, person, "request_new", row.id, "request", id, "%s", msg)
+		     : alert_team(c, team, "request_new", row.id, "request", id, msg)) ||
+	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id))
+		return -1;
+	*out = request_json(c, id);
+	return 0;
+}
+
+/* May the actor act as the holder of s? */
+static int may_hold(svc_ctx *c, const struct req_state *s)
+{
+	if (c->actor.role == ROLE_SYSTEM)
+		return 0;
+	if (*s->person && strcmp(s->person, c->actor.person_id) == 0)
+		return 0;
+	if (*s->team && strcmp(s->team, c->actor.team_id) == 0)
+		return 0;
+	return err_set(&c->err, ERR_FORBIDDEN, "not_holder", NULL,
+		       "only the person or a member of the team the request is for can answer it");
+}
+
+/* Transition guarded by the status the caller saw; 409 when it changed meanwhile. */
+static int guarded(svc_ctx *c, const struct req_state *s, const char *set_sql, const db_arg *args, int nargs)
+{
+	int64_t n = 0;
+	char *sql = xasprintf("UPDATE requests SET %s WHERE org_id = ? AND id = ? AND status = ?", set_sql);
+	db_arg all[16];
+	memcpy(all, args, (size_t)nargs * sizeof *args);
+	all[nargs] = DB_TXT(c->actor.org_id);
+	all[nargs + 1] = DB_TXT(s->id);
+	all[nargs + 2] = DB_TXT(s->status);
+	int rc = db_exec(c->db, sql, all, nargs + 3, &n);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return err_set(&c->err, ERR_CONFLICT, "request_changed", NULL, "the request changed meanwhile");
+	return 0;
+}
+
+static int answerable(svc_ctx *c, const struct req_state *s, int allow_accepted, int allow_deferred)
+{
+	if (may_hold(c, s))
+		return -1;
+	if (strcmp(s->status, "open") == 0 || (allow_accepted && strcmp(s->status, "accepted") == 0) ||
+	    (allow_deferred && strcmp(s->status, "deferred") == 0))
+		return 0;
+	return err_set(&c->err, ERR_CONFLICT, "request_not_open", NULL, "the request is %s", s->status);
+}
+
+static int rq_accept(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct req_state s;
+	if (req_load(c, p[0], &s) || answerable(c, &s, 0, 0) ||
+	    guarded(c, &s, "status = 'accepted', accepted_at = ?", DB_ARGS(DB_INT(c->now))) ||
+	    svc_event(c, "request.accepted", "request", s.id, s.case_id, json_object()))
+		return -1;
+	*out = request_json(c, s.id);
+	return 0;
+}
+
+static int rq_complete(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct req_state s;
+	if (req_load(c, p[0], &s) || answerable(c, &s, 1, 1) ||
+	    guarded(c, &s,
+		    "status = 'done', done_at = ?, decided_by = ?, remind_at = NULL, followup_at = NULL, overdue_check_at = NULL, "
+		    "escalate_at = NULL",
+		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.person_id))) ||
+	    svc_event(c, "request.completed", "request", s.id, s.case_id,
+		      json_pack("{s:s}", "note", in_str(in, "note") ? in_str(in, "note") : "")))
+		return -1;
+	char owner[ID_SIZE];
+	case_owner(c, s.case_id, owner);
+	if (alert_add(c, owner, "request_done", s.case_id, "request", s.id, "Request done: \"%s\"", s.what) || case_touch(c, s.case_id))
+		return -1;
+	*out = request_json(c, s.id);
+	return 0;
+}
+
+/* A decline or deferral citing a policy while a pending promise depends on the request records a
+ * conflict between that policy and the promise's policy, and tells the policy's owner. */
+static int record_conflicts(svc_ctx *c, const struct req_state *s, const struct policy_row *pol)
+{
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT p.id, p.policy_id FROM request_promises rp JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
+		     "WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' ORDER BY p.id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *rows = json_array(), *v;
+	while (db_next(r) == 1)
+		json_array_append_new(rows, json_pack("[s,o]", db_text(r, 0), svc_col_str(r, 1)));
+	db_res_free(r);
+	size_t i;
+	int ret = 0;
+	json_array_foreach(rows, i, v)
+	{
+		char id[ID_SIZE];
+		const char *prom = json_string_value(json_array_get(v, 0)), *ppol = json_string_value(json_array_get(v, 1));
+		id_new(id, "conflict", c->now);
+		if (db_exec(c->db,
+			    "INSERT INTO policy_conflicts (org_id, id, case_id, promise_id, request_id, policy_id, promise_policy_id, by_id, at) "
+			    "VALUES (?,?,?,?,?,?,?,?,?)",
+			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(s->case_id), DB_TXT(prom), DB_TXT(s->id), DB_TXT(pol->id),
+				    DB_TXT(ppol), DB_TXT(c->actor.person_id), DB_INT(c->now)),
+			    NULL) != DB_OK) {
+			ret = svc_db_err(c, DB_ERROR);
+			break;
+		}
+		if (svc_event(c, "policy.conflict", "policy_conflict", id, s->case_id,
+			      json_pack("{s:s,s:s,s:s,s:s?}", "policy_id", pol->id, "promise_id", prom, "request_id", s->id,
+					"promise_policy_id", ppol)) ||
+		    alert_add(c, pol->owner_id, "policy_conflict", s->case_id, "policy_conflict", id,
+			      "Your policy \"%s\" held up a promise to a customer", pol->name)) {
+			ret = -1;
+			break;
+		}
+	}
+	json_decref(rows);
+	return ret;
+}
+
+static int rq_decline_or_defer(svc_ctx *c, const char *id, json_t *in, int defer, json_t **out)
+{
+	struct req_state s;
+	struct policy_row pol = {0};
+	long long until = 0;
+	if (req_load(c, id, &s) || answerable(c, &s, 1, defer))
+		return -1;
+	if (in_str(in, "policy")) {
+		if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
+			return -1;
+		json_decref(pol.limits);
+	}
+	const char *polid = *pol.id ? pol.id : NULL;
+	if (defer) {
+		int64_t remind, followup;
+		if (!in_time(in, "until", &until))
+			return err_set(&c->err, ERR_INVALID, "required", "until", "a deferral needs the new time (until)");
+		if (until <= c->now)
+			return err_set(&c->err, ERR_INVALID, "due_in_past", "until", "until must be in the future");
+		timers(c, c->now, until, &remind, &followup);
+		if (guarded(c, &s,
+			    "status = 'deferred', reason = ?, policy_id = ?, decided_by = ?, decided_at = ?, due_at = ?, overdue_at = NULL, "
+			    "remind_at = ?, followup_at = ?, overdue_check_at = ?, escalate_at = NULL",
+			    DB_ARGS(DB_TXT(in_str(in, "reason")), DB_TXT(polid), DB_TXT(c->actor.person_id), DB_INT(c->now), DB_INT(until),
+				    remind ? DB_INT(remind) : DB_NULL, followup ? DB_INT(followup) : DB_NULL, DB_INT(until))))
+			return -1;
+	} else if (guarded(c, &s,
+			   "status = 'declined', reason = ?, policy_id = ?, decided_by = ?, decided_at = ?, remind_at = NULL, "
+			   "followup_at = NULL, overdue_check_at = NULL, escalate_at = NULL",
+			   DB_ARGS(DB_TXT(in_str(in, "reason")), DB_TXT(polid), DB_TXT(c->actor.person_id), DB_INT(c->now)))) {
+		return -1;
+	}
+	char owner[ID_SIZE];
+	case_owner(c, s.case_id, owner);
+	if (svc_event(c, defer ? "request.deferred" : "request.declined", "request", s.id, s.case_id,
+		      json_pack("{s:s,s:s?,s:o}", "reason", in_str(in, "reason"), "policy_id", polid, "until",
+				defer ? svc_time(until) : json_null())) ||
+	    alert_add(c, owner, defer ? "request_deferred" : "request_declined", s.case_id, "request", s.id, "Request %s: \"%s\" (%s)",
+		      defer ? "deferred" : "declined", s.what, in_str(in, "reason")) ||
+	    (polid && record_conflicts(c, &s, &pol)) || promise_check_risk(c, s.id) || case_touch(c, s.case_id))
+		return -1;
+	*out = request_json(c, s.id);
+	return 0;
+}
+
+static int rq_decline(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return rq_decline_or_defer(c, p[0], in, 0, out);
+}
+
+static int rq_defer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return rq_decline_or_defer(c, p[0], in, 1, out);
+}
+
+static int rq_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct req_state s;
+	if (req_load(c, p[0], &s))
+		return -1;
+	*out = request_json(c, s.id);
+	return 0;
+}
+
+/* My requests: owed by me or my team, soonest first. */
+static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	const char *status = in_str(in, "status");
+	char *sql = xasprintf("SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
+			      "AND %s ORDER BY q.due_at, q.id LIMIT ?",
+			      status ? "q.status = ?" : "q.status IN ('open','accepted','deferred') AND ? IS NULL");
+	int rc = db_query(c->db, sql,
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status),
+				  DB_INT(svc_limit(in))),
+			  &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, request_row(c, r));
+	db_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
+{
+	db_res *r;
+	if (db_query(c->db, "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.case_id = ? ORDER BY q.created_at, q.id",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, request_row(c, r));
+	db_res_free(r);
+	json_object_set_new(view, "requests", items);
+	return 0;
+}
+
+/* --- the scheduler --- */
+
+/* Rows of requests whose timer column is due: [[org_id, id], ...]. */
+static json_t *due_rows(svc_ctx *c, const char *column)
+{
+	db_res *r;
+	json_t *a = json_array();
+	char *sql = xasprintf("SELECT org_id, id FROM requests WHERE %s <= ? ORDER BY %s LIMIT ?", column, column);
+	if (db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(a, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
+		db_res_free(r);
+	}
+	free(sql);
+	return a;
+}
+
+/* Clear one timer; 1 when this pass took it (the conditional update changed the row), 0 when
+ * another pass took it first, -1 on error. */
+static int take_timer(svc_ctx *c, const char *id, const char *column, const char *also, const db_arg *args, int nargs)
+{
+	int64_t n = 0;
+	char *sql = xasprintf("UPDATE requests SET %s = NULL%s%s WHERE org_id = ? AND id = ? AND %s IS NOT NULL", column,
+			      also ? ", " : "", also ? also : "", column);
+	db_arg all[8];
+	if (nargs)
+		memcpy(all, args, (size_t)nargs * sizeof *args);
+	all[nargs] = DB_TXT(c->actor.org_id);
+	all[nargs + 1] = DB_TXT(id);
+	int rc = db_exec(c->db, sql, all, nargs + 2, &n);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	return n == 1;
+}
+
+typedef int (*timer_fn)(svc_ctx *c, const struct req_state *s);
+
+static int run_timer(svc_ctx *c, json_t *summary, const char *column, const char *key, timer_fn act)
+{
+	json_t *rows = due_rows(c, column), *v;
+	size_t i;
+	long long n = 0;
+	int ret = 0;
+	json_array_foreach(rows, i, v)
+	{
+		struct req_state s;
+		tick_as_system(c, json_string_value(json_array_get(v, 0)));
+		if (req_load(c, json_string_value(json_array_get(v, 1)), &s)) {
+			ret = -1;
+			break;
+		}
+		int outstanding = strcmp(s.status, "done") != 0 && strcmp(s.status, "declined") != 0;
+		int took = take_timer(c, s.id, column, NULL, NULL, 0);
+		if (took < 0) {
+			ret = -1;
+			break;
+		}
+		if (!took || !outstanding)
+			continue;
+		if (act(c, &s)) {
+			ret = -1;
+			break;
+		}
+		n++;
+	}
+	json_decref(rows);
+	tick_count(summary, key, n);
+	return ret;
+}
+
+static int holder_alert(svc_ctx *c, const struct req_state *s, const char *kind, const char *msg)
+{
+	if (*s->person)
+		return alert_add(c, s->person, kind, s->case_id, "request", s->id, "%s", msg);
+	return alert_team(c, s->team, kind, s->case_id, "request", s->id, msg);
+}
+
+static int act_remind(svc_ctx *c, const struct req_state *s)
+{
+	char msg[700], t[64];
+	snprintf(msg, sizeof msg, "Reminder: \"%s\" is due %s", s->what, time_format(s->due_at, t, sizeof t));
+	return svc_event(c, "request.reminded", "request", s->id, s->case_id, json_object()) ||
+	       holder_alert(c, s, "request_reminder", msg);
+}
+
+static int act_followup(svc_ctx *c, const struct req_state *s)
+{
+	char owner[ID_SIZE], t[64];
+	case_owner(c, s->case_id, owner);
+	return svc_event(c, "request.follow_up_due", "request", s->id, s->case_id, json_pack("{s:s}", "owner_id", owner)) ||
+	       alert_add(c, owner, "follow_up", s->case_id, "request", s->id, "Check on progress: \"%s\" is due %s", s->what,
+			 time_format(s->due_at, t, sizeof t));
+}
+
+static int act_overdue(svc_ctx *c, const struct req_state *s)
+{
+	char owner[ID_SIZE], msg[700];
+	int64_t delay = setting_int(c, "request.escalate_after_minutes") * FL_MIN_MS;
+	if (db_exec(c->db, "UPDATE requests SET overdue_at = ?, escalate_at = ? WHERE org_id = ? AND id = ?",
+		    DB_ARGS(DB_INT(c->now), DB_INT(c->now + delay), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	case_owner(c, s->case_id, owner);
+	snprintf(msg, sizeof msg, "Overdue: \"%s\"", s->what);
+	return svc_event(c, "request.overdue", "request", s->id, s->case_id, json_object()) ||
+	       holder_alert(c, s, "request_overdue", msg) ||
+	       alert_add(c, owner, "request_overdue", s->case_id, "request", s->id, "A request your case needs is overdue: \"%s\"",
+			 s->what) ||
+	       promise_check_risk(c, s->id);
+}
+
+/* The person an overdue request escalates to: the holder's manager; for a team, its supervisor or
+ * leader; else the organization's escalation contact. */
+static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID_SIZE])
+{
+	db_res *r;
+	out[0] = '\0';
+	if (*s->person) {
+		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->person)), &r) == DB_OK) {
+			if (db_next(r) == 1)
+				str_copy(out, ID_SIZE, db_text(r, 0));
+			db_res_free(r);
+		}
+	} else if (db_query(c->db,
+			    "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 AND role IN ('supervisor','leader') "
+			    "ORDER BY CASE role WHEN 'supervisor' THEN 0 ELSE 1 END, id LIMIT 1",
+			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->team)), &r) == DB_OK) {
+		if (db_next(r) == 1)
+			str_copy(out, ID_SIZE, db_text(r, 0));
+		db_res_free(r);
+	}
+	if (!*out) {
+		char *contact = setting_str(c, "request.escalation_contact");
+		if (contact)
+			str_copy(out, ID_SIZE, contact);
+		free(contact);
+	}
+}
+
+static int act_escalate(svc_ctx *c, const struct req_state *s)
+{
+	char to[ID_SIZE];
+	escalation_target(c, s, to);
+	if (*to && db_exec(c->db, "UPDATE requests SET escalated_to = ? WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(to), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	return svc_event(c, "request.escalated", "request", s->id, s->case_id, json_pack("{s:s?}", "to", *to ? to : NULL)) ||
+	       alert_add(c, to, "escalation", s->case_id, "request", s->id, "Escalated to you: \"%s\" is overdue", s->what);
+}
+
+int request_tick_remind(svc_ctx *c, json_t *summary)
+{
+	return run_timer(c, summary, "remind_at", "reminders", act_remind);
+}
+
+int request_tick_followup(svc_ctx *c, json_t *summary)
+{
+	return run_timer(c, summary, "followup_at", "follow_ups", act_followup);
+}
+
+int request_tick_overdue(svc_ctx *c, json_t *summary)
+{
+	return run_timer(c, summary, "overdue_check_at", "overdue", act_overdue);
+}
+
+int request_tick_escalate(svc_ctx *c, json_t *summary)
+{
+	return run_timer(c, summary, "escalate_at", "escalations", act_escalate);
+}
+
+static const char *const RQ_STATUSES[] = {"open", "accepted", "deferred", "done", "declined", NULL};
+static const struct in_field RQ_CREATE[] = {
+	{"what", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what is needed"},
+	{"due_at", IN_TIME, 1, 0, 0, NULL, "by when (in the future)"},
+	{"to_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "the person asked (id or email)"},
+	{"to_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or the team asked (id or name)"},
+	{"blocks", IN_ARR, 0, 0, 20, NULL, "ids of the case's pending promises this request blocks"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RQ_NOTE[] = {
+	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what was done"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RQ_DECLINE[] = {
+	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RQ_DEFER[] = {
+	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	{"until", IN_TIME, 1, 0, 0, NULL, "the new time it will be done by"},
+	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RQ_MINE[] = {
+	{"status", IN_ENUM, 0, 0, 0, RQ_STATUSES, "default: outstanding (open, accepted, deferred)"},
+	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route request_routes[] = {
+	{"POST", "/api/v1/cases/{id}/requests", rq_create, RQ_CREATE, 201, "Ask a person or a team for something the case needs",
+	 "Request", "request add", 0},
+	{"GET", "/api/v1/requests", rq_mine, RQ_MINE, 200, "Requests owed by me or my team, soonest first", "RequestList",
+	 "request list", 0},
+	{"GET", "/api/v1/requests/{id}", rq_show, NULL, 200, "A request", "Request", "request show", 0},
+	{"POST", "/api/v1/requests/{id}/accept", rq_accept, NULL, 200, "Accept a request (its holder)", "Request", "request accept", 0},
+	{"POST", "/api/v1/requests/{id}/complete", rq_complete, RQ_NOTE, 200, "Complete a request (its holder)", "Request",
+	 "request complete", 0},
+	{"POST", "/api/v1/requests/{id}/decline", rq_decline, RQ_DECLINE, 200, "Decline a request with a reason (its holder)",
+	 "Request", "request decline", 0},
+	{"POST", "/api/v1/requests/{id}/defer", rq_defer, RQ_DEFER, 200, "Defer a request to a new time with a reason (its holder)",
+	 "Request", "request defer", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,19 @@
+#ifndef FL_SVC_REQUEST_H
+#define FL_SVC_REQUEST_H
+/* Internal requests: what one person or team owes another for a case (svc/promises/request.c).
+ * Every function runs inside the caller's transaction and returns 0 or -1 with c->err set. */
+#include "svc/svc.h"
+
+extern const struct route request_routes[];
+
+/* The request as JSON (new reference), or NULL when absent. */
+json_t *request_json(svc_ctx *c, const char *request_id);
+
+/* Registered in svc/registry.c. */
+int request_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "requests" */
+int request_tick_remind(svc_ctx *c, json_t *summary);                 /* reminders before due */
+int request_tick_followup(svc_ctx *c, json_t *summary);               /* follow-ups to the asker */
+int request_tick_overdue(svc_ctx *c, json_t *summary);                /* past due: overdue */
+int request_tick_escalate(svc_ctx *c, json_t *summary);               /* overdue long enough: escalate */
+
+#endif

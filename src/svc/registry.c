@@ -1,0 +1,100 @@
+/* The registry: every resource's routes, every case view part, hook and scheduler part
+ * (svc/registry.h).  A new capability adds its table and functions here and nowhere else. */
+#include "base/util.h"
+#include "svc/access/auth.h"
+#include "svc/access/portal.h"
+#include "svc/directory/calendar.h"
+#include "svc/directory/directory.h"
+#include "svc/directory/knowledge.h"
+#include "svc/directory/people.h"
+#include "svc/directory/rota.h"
+#include "svc/directory/routing.h"
+#include "svc/directory/who.h"
+#include "svc/exceptions/exception.h"
+#include "svc/exceptions/exception_review.h"
+#include "svc/exceptions/policy.h"
+#include "svc/learning/coaching.h"
+#include "svc/learning/issue.h"
+#include "svc/learning/review.h"
+#include "svc/learning/survey.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
+#include "svc/org/alert.h"
+#include "svc/org/audit.h"
+#include "svc/org/org.h"
+#include "svc/org/settings.h"
+#include "svc/promises/duty.h"
+#include "svc/promises/promise.h"
+#include "svc/promises/request.h"
+#include "svc/promises/suggest.h"
+#include "svc/registry.h"
+#include "svc/reports/reports.h"
+#include "svc/tick.h"
+
+extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only */
+
+static const struct route *const TABLES[] = {
+	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes,
+	promise_routes, request_routes, alert_routes, suggest_routes,
+	exception_routes, exception_review_routes,
+	review_routes, survey_routes, issue_routes, coaching_routes,
+	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
+	portal_routes,
+	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
+	NULL,
+};
+
+const struct route *const *svc_route_tables(void) { return TABLES; }
+
+static const case_view_fn VIEW_PARTS[] = {
+	promise_view_part, request_view_part, breach_view_part, conflict_view_part, duty_view_part,
+	exception_case_view,
+	kb_case_view,
+	review_view_part,
+	NULL,
+};
+const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
+
+static const case_hook_fn TOUCH_HOOKS[] = {duty_touch_hook, NULL};
+const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
+
+static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, review_on_resolve, NULL};
+const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
+
+static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
+const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
+
+/* What the customer portal shows of a case besides updates (promises ...). */
+static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
+const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
+
+/* Order matters: a request marked overdue in this pass can escalate (delay 0) and put its promise
+ * at risk before the promise's own breach is judged; duties lapse last. */
+static const tick_fn TICK_PARTS[] = {
+	request_tick_remind, request_tick_followup, request_tick_overdue, request_tick_escalate, promise_tick_breach, duty_tick_lapse,
+	exception_tick,
+	review_tick, issue_tick,
+	routing_tick,
+	NULL,
+};
+const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
+
+int tick_run(svc_ctx *c, json_t *summary)
+{
+	svc_actor saved = c->actor;
+	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
+	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
+	for (const tick_fn *t = svc_tick_parts(); *t && rc == 0; t++)
+		rc = (*t)(c, summary);
+	c->actor = saved;
+	return rc;
+}
+
+void tick_as_system(svc_ctx *c, const char *org_id)
+{
+	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
+	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
+	c->actor.team_id[0] = '\0';
+	str_copy(c->actor.name, sizeof c->actor.name, "Frontline");
+	c->actor.role = ROLE_SYSTEM;
+}

@@ -1,0 +1,33 @@
+#ifndef FL_SVC_REGISTRY_H
+#define FL_SVC_REGISTRY_H
+/* The registry (svc/registry.c): every resource's route table, and the parts capabilities add to
+ * each other without knowing each other: case view parts, case hooks and breach hooks.  A new
+ * capability adds its table and functions in registry.c and nowhere else. */
+#include "svc/svc.h"
+
+/* Extensions of the case view: later capabilities (promises, requests, exceptions ...) add
+ * their parts of a case's page here.  Each adds keys to view; returns 0 or -1 (err set). */
+typedef int (*case_view_fn)(svc_ctx *c, const char *case_id, json_t *view);
+const case_view_fn *svc_case_view_parts(void);
+
+/* Hooks run inside the same transaction:
+ *  touchpoint hooks: after a touchpoint or a customer-visible note (update duties are met);
+ *  resolve hooks: before a case is resolved (may refuse, e.g. pending promises). */
+typedef int (*case_hook_fn)(svc_ctx *c, const char *case_id, json_t *in);
+const case_hook_fn *svc_touchpoint_hooks(void);
+const case_hook_fn *svc_resolve_hooks(void);
+
+/* Breach hooks: called by the promise scheduler in the same transaction when a promise breaks.
+ * attribution is borrowed (the breach's attribution JSON).  Failure reviews and pulse surveys
+ * register here. */
+typedef int (*breach_hook_fn)(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id,
+			      json_t *attribution);
+const breach_hook_fn *svc_breach_hooks(void);
+
+/* What the customer portal shows of a case besides updates: each part appends to `promises` the
+ * customer-facing promises of case_id ({"text", "due_at", "status"}); only what may be shown to
+ * the customer.  Returns 0 or -1 (err set). */
+typedef int (*portal_part_fn)(svc_ctx *c, const char *case_id, json_t *promises);
+const portal_part_fn *portal_case_parts(void);
+
+#endif

@@ -1,0 +1,61 @@
+/* The intake report: intake credit for each person who took a customer in, and how many of those
+ * cases they passed on to someone else. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "svc/reports/reports.h"
+
+/* --- intake credit --- */
+
+static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	long long from = 0, to = 0;
+	if (!in_time(in, "from", &from))
+		from = c->now - 30 * FL_DAY_MS;
+	if (!in_time(in, "to", &to))
+		to = c->now + 1;
+	if (to <= from)
+		return err_set(&c->err, ERR_INVALID, "invalid_range", "to", "to must be after from");
+	db_res *r;
+	if (db_query(c->db,
+		     "SELECT p.id, p.name, p.role, COALESCE(t.name, ''), COUNT(*), "
+		     "SUM(CASE WHEN ca.owner_id <> ca.intake_by THEN 1 ELSE 0 END) "
+		     "FROM cases ca JOIN people p ON p.org_id = ca.org_id AND p.id = ca.intake_by "
+		     "LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
+		     "WHERE ca.org_id = ? AND ca.created_at >= ? AND ca.created_at < ? "
+		     "GROUP BY p.id, p.name, p.role, t.name ORDER BY COUNT(*) DESC, p.name",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	json_t *items = json_array(), *roles = json_object();
+	while (db_next(r) == 1) {
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:I,s:I}", "person_id", db_text(r, 0), "name", db_text(r, 1),
+						       "role", db_text(r, 2), "team", db_text(r, 3), "cases",
+						       (json_int_t)db_int(r, 4), "handed_on", (json_int_t)db_int(r, 5)));
+		json_t *n = json_object_get(roles, db_text(r, 2));
+		json_object_set_new(roles, db_text(r, 2), json_integer((n ? json_integer_value(n) : 0) + db_int(r, 4)));
+	}
+	db_res_free(r);
+	json_t *by_role = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(roles, k, v) json_array_append_new(by_role, json_pack("{s:s,s:O}", "role", k, "cases", v));
+	json_decref(roles);
+	*out = json_pack("{s:o,s:o,s:o,s:o}", "from", svc_time(from), "to", svc_time(to), "items", items, "by_role", by_role);
+	return 0;
+}
+
+
+static const struct in_field INTAKE[] = {
+	{"from", IN_TIME, 0, 0, 0, NULL, "start (default 30 days ago)"},
+	{"to", IN_TIME, 0, 0, 0, NULL, "end (default now)"},
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route report_intake_routes[] = {
+	{"GET", "/api/v1/reports/intake", intake_report, INTAKE, 200, "Intake credit: cases each person took in", "IntakeReport",
+	 "report intake", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

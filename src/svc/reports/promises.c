@@ -1,0 +1,232 @@
+/* Reports on promises (JSON, and CSV of the items with ?format=csv): breaches by cause, team or
+ * level; overdue requests by the holder's level; promise-keeping rate by team or channel; policy
+ * conflicts by policy pair with their cases; update duties kept vs lapsed by owner.  Each takes a
+ * from/to time range (on when the thing happened) and a team filter. */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "svc/org/org.h"
+#include "svc/reports/reports.h"
+
+struct range {
+	long long from, to;
+	char team[ID_SIZE];
+};
+
+static int range_of(svc_ctx *c, json_t *in, struct range *g)
+{
+	g->from = 0;
+	g->to = c->now + 1;
+	g->team[0] = '\0';
+	in_time(in, "from", &g->from);
+	if (in_time(in, "to", &g->to) && g->to <= g->from)
+		return err_set(&c->err, ERR_INVALID, "bad_range", "to", "to must be after from");
+	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", g->team))
+		return -1;
+	return 0;
+}
+
+static json_t *range_json(const struct range *g)
+{
+	return json_pack("{s:o,s:o,s:s?}", "from", svc_time(g->from), "to", svc_time(g->to), "team_id", *g->team ? g->team : NULL);
+}
+
+static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct range g;
+	db_res *r;
+	if (range_of(c, in, &g))
+		return -1;
+	const char *by = in_str(in, "by") ? in_str(in, "by") : "cause";
+	const char *key = strcmp(by, "team") == 0 ? "COALESCE(bc.holder_team_id, '')"
+			  : strcmp(by, "level") == 0 ? "bc.holder_level"
+						     : "bc.cause";
+	const char *label = strcmp(by, "team") == 0 ? "COALESCE(t.name, '(the case owner)')" : key;
+	/* the team names only when grouping by team: otherwise the covering index answers alone */
+	char *sql = xasprintf("SELECT %s, %s, COUNT(*), COUNT(DISTINCT bc.breach_id) FROM breach_causes bc %s"
+			      "WHERE bc.org_id = ? AND bc.at >= ? AND bc.at < ? AND (? = '' OR bc.holder_team_id = ?) "
+			      "GROUP BY %s, %s ORDER BY 3 DESC, 1",
+			      key, label,
+			      strcmp(by, "team") == 0 ? "LEFT JOIN teams t ON t.org_id = bc.org_id AND t.id = bc.holder_team_id " : "",
+			      key, label);
+	int rc = db_query(c->db, sql,
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I}", "key", db_text(r, 0), "label", db_text(r, 1), "causes",
+						       (json_int_t)db_int(r, 2), "breaches", (json_int_t)db_int(r, 3)));
+	db_res_free(r);
+	int64_t total = 0, owner = 0;
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &total, NULL);
+	db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ? AND owner_at_fault = 1",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &owner, NULL);
+	*out = json_pack("{s:s,s:o,s:I,s:I,s:o}", "by", by, "range", range_json(&g), "breaches", (json_int_t)total,
+			 "owner_at_fault", (json_int_t)owner, "items", items);
+	return 0;
+}
+
+static int rp_overdue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct range g;
+	db_res *r;
+	if (range_of(c, in, &g))
+		return -1;
+	int rc = db_query(c->db,
+			  "SELECT CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END, COUNT(*), "
+			  "SUM(CASE WHEN q.status IN ('open','accepted','deferred') THEN 1 ELSE 0 END), "
+			  "SUM(CASE WHEN q.escalated_to IS NOT NULL THEN 1 ELSE 0 END) FROM requests q "
+			  "LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
+			  "WHERE q.org_id = ? AND q.overdue_at >= ? AND q.overdue_at < ? "
+			  "AND (? = '' OR COALESCE(q.holder_team_id, hp.team_id) = ?) "
+			  "GROUP BY CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END ORDER BY 2 DESC, 1",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, json_pack("{s:s,s:I,s:I,s:I}", "level", db_text(r, 0), "overdue", (json_int_t)db_int(r, 1),
+						       "still_open", (json_int_t)db_int(r, 2), "escalated", (json_int_t)db_int(r, 3)));
+	db_res_free(r);
+	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
+	return 0;
+}
+
+static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct range g;
+	db_res *r;
+	if (range_of(c, in, &g))
+		return -1;
+	const char *by = in_str(in, "by") ? in_str(in, "by") : "team";
+	int channel = strcmp(by, "channel") == 0;
+	const char *key = channel ? "p.channel" : "COALESCE(p.deliver_team_id, '')";
+	const char *label = channel ? "p.channel" : "COALESCE(t.name, '(no team)')";
+	char *sql = xasprintf("SELECT %s, %s, SUM(CASE WHEN p.status = 'kept' THEN 1 ELSE 0 END), "
+			      "SUM(CASE WHEN p.status = 'broken' THEN 1 ELSE 0 END) FROM promises p "
+			      "LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.deliver_team_id "
+			      "WHERE p.org_id = ? AND p.closed_at >= ? AND p.closed_at < ? AND p.status IN ('kept','broken') "
+			      "AND (? = '' OR p.deliver_team_id = ?) GROUP BY %s, %s ORDER BY 2",
+			      key, label, key, label);
+	int rc = db_query(c->db, sql,
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while (db_next(r) == 1) {
+		int64_t kept = db_int(r, 2), broken = db_int(r, 3);
+		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I,s:f}", "key", db_text(r, 0), "label", db_text(r, 1), "kept",
+						       (json_int_t)kept, "broken", (json_int_t)broken, "rate",
+						       kept + broken ? (double)kept / (double)(kept + broken) : 0.0));
+	}
+	db_res_free(r);
+	*out = json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(&g), "items", items);
+	return 0;
+}
+
+static int rp_conflicts(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct range g;
+	db_res *r;
+	if (range_of(c, in, &g))
+		return -1;
+	int rc = db_query(c->db,
+			  "SELECT pc.policy_id, p1.name, COALESCE(pc.promise_policy_id, ''), COALESCE(p2.name, ''), pc.case_id, ca.number "
+			  "FROM policy_conflicts pc JOIN cases ca ON ca.org_id = pc.org_id AND ca.id = pc.case_id "
+			  "JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
+			  "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
+			  "WHERE pc.org_id = ? AND pc.at >= ? AND pc.at < ? AND (? = '' OR ca.team_id = ?) "
+			  "ORDER BY pc.policy_id, 3, pc.at",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	/* rows come ordered by pair: fold them into one item per pair with its distinct cases */
+	json_t *items = json_array(), *cur = NULL;
+	while (db_next(r) == 1) {
+		if (!cur || strcmp(json_string_value(json_object_get(cur, "policy_id")), db_text(r, 0)) != 0 ||
+		    strcmp(json_string_value(json_object_get(cur, "promise_policy_id")), db_text(r, 2)) != 0) {
+			cur = json_pack("{s:s,s:s,s:s,s:s,s:I,s:[]}", "policy_id", db_text(r, 0), "policy", db_text(r, 1),
+					"promise_policy_id", db_text(r, 2), "promise_policy", db_text(r, 3), "conflicts", (json_int_t)0,
+					"cases");
+			json_array_append_new(items, cur);
+		}
+		json_object_set_new(cur, "conflicts", json_integer(json_integer_value(json_object_get(cur, "conflicts")) + 1));
+		json_t *cases = json_object_get(cur, "cases"), *v;
+		size_t i;
+		int seen = 0;
+		json_array_foreach(cases, i, v) seen |= strcmp(json_string_value(json_object_get(v, "id")), db_text(r, 4)) == 0;
+		if (!seen)
+			json_array_append_new(cases, json_pack("{s:s,s:I}", "id", db_text(r, 4), "number", (json_int_t)db_int(r, 5)));
+	}
+	db_res_free(r);
+	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
+	return 0;
+}
+
+static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct range g;
+	db_res *r;
+	/* names each owner: for the people who coach them, not for colleagues */
+	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+		return -1;
+	if (range_of(c, in, &g))
+		return -1;
+	int rc = db_query(c->db,
+			  "SELECT COALESCE(d.owner_id, ''), COALESCE(pe.name, ''), SUM(CASE WHEN d.status = 'met' THEN 1 ELSE 0 END), "
+			  "SUM(CASE WHEN d.status = 'lapsed' THEN 1 ELSE 0 END) FROM update_duties d "
+			  "LEFT JOIN people pe ON pe.org_id = d.org_id AND pe.id = d.owner_id "
+			  "WHERE d.org_id = ? AND d.closed_at >= ? AND d.closed_at < ? AND d.status IN ('met','lapsed') "
+			  "AND (? = '' OR pe.team_id = ?) GROUP BY COALESCE(d.owner_id, ''), COALESCE(pe.name, '') ORDER BY 2",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I}", "owner_id", db_text(r, 0), "owner", db_text(r, 1), "kept",
+						       (json_int_t)db_int(r, 2), "lapsed", (json_int_t)db_int(r, 3)));
+	db_res_free(r);
+	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
+	return 0;
+}
+
+#define RANGE_FIELDS                                                                                \
+	{"from", IN_TIME, 0, 0, 0, NULL, "from this time (inclusive)"},                              \
+	{"to", IN_TIME, 0, 0, 0, NULL, "to this time (exclusive; default now)"},                    \
+	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only this team (id or name)"}, IN_FORMAT_FIELD
+
+static const char *const BREACH_BY[] = {"cause", "team", "level", NULL};
+static const char *const KEEP_BY[] = {"team", "channel", NULL};
+static const struct in_field RP_BREACHES[] = {
+	{"by", IN_ENUM, 0, 0, 0, BREACH_BY, "cause (default), team or level of the holder"},
+	RANGE_FIELDS,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RP_KEEPING[] = {
+	{"by", IN_ENUM, 0, 0, 0, KEEP_BY, "team (default, the delivering team) or channel the promise was made through"},
+	RANGE_FIELDS,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RP_RANGE[] = {
+	RANGE_FIELDS,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route report_promise_routes[] = {
+	{"GET", "/api/v1/reports/breaches", rp_breaches, RP_BREACHES, 200, "Breaches by cause, holding team or level",
+	 "BreachReport", "report breaches", 0},
+	{"GET", "/api/v1/reports/overdue-requests", rp_overdue, RP_RANGE, 200, "Overdue requests by the holder's level (leaders included)",
+	 "OverdueReport", "report overdue", 0},
+	{"GET", "/api/v1/reports/promise-keeping", rp_keeping, RP_KEEPING, 200, "Promise-keeping rate by team or channel",
+	 "KeepingReport", "report keeping", 0},
+	{"GET", "/api/v1/reports/policy-conflicts", rp_conflicts, RP_RANGE, 200, "Policy conflicts by policy pair, with their cases",
+	 "ConflictReport", "report conflicts", 0},
+	{"GET", "/api/v1/reports/update-duties", rp_duties, RP_RANGE, 200, "Update duties kept vs lapsed by case owner (supervisors, leaders, admins)",
+	 "DutyReport", "report updates", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};
