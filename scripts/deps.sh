@@ -2,7 +2,8 @@
 # Install the Debian packages Frontline needs to build, run and test, if any are missing.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
-      postgresql libical-dev python3 python3-jsonschema sqlite3 wrk curl nodejs npm chromium ca-certificates tzdata"
+      postgresql libical-dev python3 python3-jsonschema sqlite3 wrk curl nodejs npm chromium ca-certificates tzdata
+      clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	# Node.js from elsewhere (e.g. NodeSource's nodejs, which bundles npm and conflicts with

@@ -42,6 +42,9 @@ for t in "$@"; do run "unit $(basename "$t")" "$t"; done
 
 for t in tests/e2e/test_*.py; do run "e2e $(basename "$t" .py) [sqlite]" $PY "$t"; done
 
+# fuzzing inputs kept in the repository: corpus and fixed crashes through their harnesses
+run "fuzz replay" scripts/fuzz-replay.sh
+
 if [ -z "${NO_PG:-}" ] && [ -x scripts/pg-cluster.sh ] && scripts/pg-cluster.sh available; then
 	eval "$(scripts/pg-cluster.sh start)"
 	for t in tests/e2e/test_*.py; do
