@@ -81,15 +81,18 @@ FUZZ_SECONDS ?= 60
 
 build/fuzz-obj/gen/embedded.o: $(GEN)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CSTD) -O1 -g -Isrc -c -o $@ $<
+	@echo "FUZZ-CC $<"
+	@$(FUZZ_CC) $(CSTD) -O1 -g -Isrc -c -o $@ $<
 
 build/fuzz-obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(INC) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "FUZZ-CC $<"
+	@$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(INC) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/fuzz/%: fuzz/%.c fuzz/fuzz.h $(OBJ_FUZZ)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(INC) $(PKG_CFLAGS) -o $@ $< $(OBJ_FUZZ) $(PKG_LIBS)
+	@echo "FUZZ-LD $@"
+	@$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(INC) $(PKG_CFLAGS) -o $@ $< $(OBJ_FUZZ) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 

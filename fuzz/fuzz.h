@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "svc/input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -83,6 +84,21 @@ static inline void fuzz_check_error(const fl_err *err)
 	FUZZ_ASSERT(text || !e);
 	free(text);
 	json_decref(e);
+}
+
+/* A valid value of field f, as JSON (body) or text (query). */
+static inline void fuzz_sample(const struct in_field *f, int query, FILE *out)
+{
+	switch (f->type) {
+	case IN_STR: fputs(query ? "x" : "\"x\"", out); break;
+	case IN_INT: fprintf(out, "%lld", f->min > 0 ? f->min : 0 < f->max ? 1 : f->min); break;
+	case IN_NUM: fputs("1.5", out); break;
+	case IN_BOOL: fputs("true", out); break;
+	case IN_TIME: fputs(query ? "2031-01-15T15:00:00Z" : "\"2031-01-15T15:00:00Z\"", out); break;
+	case IN_ENUM: fprintf(out, query ? "%s" : "\"%s\"", f->values[0]); break;
+	case IN_OBJ: fputs("{}", out); break;
+	case IN_ARR: fputs("[]", out); break;
+	}
 }
 
 #endif

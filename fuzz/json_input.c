@@ -91,21 +91,6 @@ static json_t *from_query(const struct in_field *spec, const uint8_t *data, size
 	return in;
 }
 
-/* A valid value of field f, as JSON (body) or text (query). */
-static void sample(const struct in_field *f, int query, FILE *out)
-{
-	switch (f->type) {
-	case IN_STR: fputs(query ? "x" : "\"x\"", out); break;
-	case IN_INT: fprintf(out, "%lld", f->min > 0 ? f->min : 0 < f->max ? 1 : f->min); break;
-	case IN_NUM: fputs("1.5", out); break;
-	case IN_BOOL: fputs("true", out); break;
-	case IN_TIME: fputs(query ? "2026-11-25T15:00:00Z" : "\"2026-11-25T15:00:00Z\"", out); break;
-	case IN_ENUM: fprintf(out, query ? "%s" : "\"%s\"", f->values[0]); break;
-	case IN_OBJ: fputs("{}", out); break;
-	case IN_ARR: fputs("[]", out); break;
-	}
-}
-
 /* FUZZ_SEEDS=DIR build/fuzz/json_input: write a seed per route (every field with a valid value)
  * and the field names as a dictionary (DIR/json_input.dict), then exit. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -128,7 +113,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fputs(query ? "" : "{", out);
 		for (const struct in_field *f = routes[i]->input; f->name; f++) {
 			fprintf(out, query ? "%s%s=" : "%s\"%s\":", f == routes[i]->input ? "" : query ? "&" : ",", f->name);
-			sample(f, query, out);
+			fuzz_sample(f, query, out);
 			fprintf(dict, query ? "\"%s=\"\n" : "\"\\\"%s\\\":\"\n", f->name);
 		}
 		fputs(query ? "" : "}", out);
