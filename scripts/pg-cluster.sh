@@ -6,6 +6,7 @@
 #                                       on a free port; prints PG_URL=... (TCP), PG_SOCKET_URL=...
 #                                       (the Unix socket) and PG_DIR=... (exported)
 #   scripts/pg-cluster.sh stop [DIR]    stop the cluster and remove its directory (default $PG_DIR)
+#   scripts/pg-cluster.sh restart [DIR] restart it (fast shutdown: open connections are cut)
 #
 # The cluster runs as the unprivileged `postgres` user (initdb refuses root), listens on
 # 127.0.0.1 only, trusts local connections (it holds nothing but test data), uses the C locale
@@ -75,8 +76,13 @@ stop)
 	as_user "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
 	rm -rf "$dir"
 	;;
+restart)
+	dir=${2:-${PG_DIR:-}}
+	[ -n "$dir" ] && [ -d "$dir/data" ] || { echo "pg-cluster: no cluster directory (give it or set PG_DIR)" >&2; exit 1; }
+	as_user "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+	;;
 *)
-	echo "usage: scripts/pg-cluster.sh available|start|stop [DIR]" >&2
+	echo "usage: scripts/pg-cluster.sh available|start|stop|restart [DIR]" >&2
 	exit 2
 	;;
 esac

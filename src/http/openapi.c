@@ -125,6 +125,8 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(resp, "401", error_ref("wrong organization, email or password"));
 	json_object_set_new(resp, "414", error_ref("URL (path and query) over 2048 bytes"));
 	json_object_set_new(resp, "404", error_ref("not found (also for other organizations' ids)"));
+	json_object_set_new(resp, "500", error_ref("storage failure: nothing was changed"));
+	json_object_set_new(resp, "503", error_ref("busy or unavailable: nothing was changed; retry after Retry-After seconds"));
 	if (!is_get) {
 		json_object_set_new(resp, "409", error_ref("conflicting state"));
 		json_object_set_new(resp, "413", error_ref("body over 1 MiB"));

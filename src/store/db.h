@@ -14,6 +14,8 @@ enum {
 	DB_ERROR = -1,      /* anything else; message in db_errmsg() */
 	DB_CONSTRAINT = -2, /* unique / foreign key / check violation */
 	DB_RETRY = -3,      /* busy, deadlock or serialization failure: roll back and run the transaction again */
+	DB_UNAVAILABLE = -4, /* the database cannot be reached (connection lost, server restarting): the
+			      * outcome of a commit in flight is unknown, so it is not retried blindly */
 };
 
 enum db_type { DB_T_NULL, DB_T_INT, DB_T_TEXT };

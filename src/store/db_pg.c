@@ -5,7 +5,8 @@
  * - Statements are prepared once per connection and cached by (SQL, argument types).  Integers
  *   are declared int8; text and NULL are left for the server to infer from context; every value
  *   is sent in text format.
- * - SQLSTATE class 23 -> DB_CONSTRAINT; 40001, 40P01, 55P03 -> DB_RETRY; the rest -> DB_ERROR.
+ * - SQLSTATE class 23 -> DB_CONSTRAINT; 40001, 40P01, 55P03 -> DB_RETRY; a lost connection, class 08
+ *   and 57P01-57P03 -> DB_UNAVAILABLE; the rest -> DB_ERROR.
  * - Transactions are READ COMMITTED: writers guard transitions with conditional UPDATEs and the
  *   per-organization chain head row is locked by `UPDATE org_heads ... RETURNING`.
  * - Booleans read as 1/0 and NULL reads as "" (as on SQLite). */
@@ -64,6 +65,9 @@ static int map_res(pg_db *d, PGresult *r)
 		return DB_OK;
 	set_err(d, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	/* class 08 connection exception, 57P01-57P03 shutting down or starting up */
+	if ((!state && PQstatus(d->c) != CONNECTION_OK) || (state && (!strncmp(state, "08", 2) || !strncmp(state, "57P0", 4))))
+		return DB_UNAVAILABLE;
 	if (!state)
 		return DB_ERROR;
 	if (strncmp(state, "23", 2) == 0)

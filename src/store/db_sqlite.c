@@ -13,6 +13,7 @@
 
 #include "base/util.h"
 #include "store/db.h"
+#include "store/faultvfs.h"
 
 #define STMT_CACHE 96
 
@@ -300,7 +301,7 @@ int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, sq_global_init);
 	sqlite3 *h;
-	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, faultvfs_name());
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : "out of memory");
 		sqlite3_close(h);
