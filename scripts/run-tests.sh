@@ -39,6 +39,7 @@ run() { # name, command...
 }
 
 for t in "$@"; do run "unit $(basename "$t")" "$t"; done
+run "layers" scripts/check-layers.sh
 
 for t in tests/e2e/test_*.py; do run "e2e $(basename "$t" .py) [sqlite]" $PY "$t"; done
 

@@ -16,7 +16,12 @@ static const struct command {
 	{"demo", cmd_demo, "demo --db PATH            load the demo organizations of the five stories"},
 	{"serve", cmd_serve, "serve --db PATH [--listen 127.0.0.1:8080] [--test-clock]   answer the API and the web UI"},
 	{"tick", cmd_tick, "tick --db PATH            run one scheduler pass now (cron)"},
-	{"audit", cmd_audit, "audit verify --db PATH [--org SLUG]   check the history hash chains"},
+	{"audit", cmd_audit,
+	 "audit verify --db PATH [--org SLUG] [--checkpoint FILE --public-key FILE.pub]\n"
+	 "                            check the history hash chains (and that they still hold a signed checkpoint)\n"
+	 "  frontline audit keygen --key FILE        make the Ed25519 key pair that signs checkpoints\n"
+	 "  frontline audit checkpoint --db PATH --key FILE [--previous FILE] [--out FILE]\n"
+	 "                            sign every organization's chain head (that still matches the previous checkpoint)"},
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
 	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},

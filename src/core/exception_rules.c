@@ -8,7 +8,7 @@
 
 int exc_may_propose(enum role role, fl_err *err)
 {
-	if (!role_customer_facing(role))
+	if (!role_may(role, PERM_PROPOSE_EXCEPTION))
 		return err_set(err, ERR_FORBIDDEN, "not_customer_facing", NULL,
 			       "only customer-facing employees (frontline, supervisors) propose exceptions");
 	return 0;
@@ -16,11 +16,9 @@ int exc_may_propose(enum role role, fl_err *err)
 
 int exc_role_may_cosign(enum role role, int supervisors_count)
 {
-	if (role == ROLE_FRONTLINE)
-		return 1;
-	if (role == ROLE_SUPERVISOR)
-		return supervisors_count != 0;
-	return 0;
+	if (!role_may(role, PERM_COSIGN_EXCEPTION))
+		return 0;
+	return role != ROLE_SUPERVISOR || supervisors_count != 0;
 }
 
 static int is_expired(const struct exc_state *e, int64_t now)
@@ -91,7 +89,7 @@ int exc_may_edit(const struct exc_state *e, const char *person_id, int64_t now, 
 
 int exc_may_review(const struct exc_state *e, const struct exc_person *p, int reviewed, fl_err *err)
 {
-	if (p->role != ROLE_SUPERVISOR && p->role != ROLE_LEADER && p->role != ROLE_SYSTEM)
+	if (!role_may(p->role, PERM_REVIEW_EXCEPTION))
 		return err_set(err, ERR_FORBIDDEN, "not_reviewer", NULL, "supervisors and leaders review exceptions");
 	if (strcmp(e->status, "approved") != 0)
 		return err_set(err, ERR_RULE, "not_approved", NULL, "only approved exceptions are reviewed");

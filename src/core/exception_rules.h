@@ -36,10 +36,10 @@ struct exc_person {
 	enum role role;
 };
 
-/* A customer-facing employee (frontline or supervisor) may propose. */
+/* A customer-facing employee (PERM_PROPOSE_EXCEPTION: frontline or supervisor) may propose. */
 int exc_may_propose(enum role role, fl_err *err);
-/* Whether a role may co-sign: frontline always; supervisors only when supervisors_count;
- * support (back office), leaders, admins and the system never. */
+/* Whether a role may co-sign (PERM_COSIGN_EXCEPTION): frontline always; supervisors only when
+ * supervisors_count; support (back office), leaders, admins and the system never. */
 int exc_role_may_cosign(enum role role, int supervisors_count);
 /* May p add a co-signature now?  Order of checks: state (approved / withdrawn / expired),
  * the proposer, a second signature, the role. */
@@ -52,7 +52,7 @@ int exc_may_withdraw(const struct exc_state *e, const char *person_id, int64_t n
 /* Only the proposer, only while proposed, not expired and not yet co-signed by anyone (a
  * co-signer agreed to what they read).  Approved exceptions are immutable. */
 int exc_may_edit(const struct exc_state *e, const char *person_id, int64_t now, fl_err *err);
-/* A supervisor or leader reviews an approved exception once; not the proposer nor a co-signer.
+/* A supervisor or leader (PERM_REVIEW_EXCEPTION) reviews an approved exception once; not the proposer nor a co-signer.
  * reviewed: 1 when a verdict is already recorded. */
 int exc_may_review(const struct exc_state *e, const struct exc_person *p, int reviewed, fl_err *err);
 

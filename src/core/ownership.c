@@ -9,7 +9,7 @@ static int is_owner(const struct own_actor *a, const struct own_case *c)
 
 static int supervises(const struct own_actor *a)
 {
-	return a->role == ROLE_SUPERVISOR || a->role == ROLE_ADMIN || a->role == ROLE_SYSTEM;
+	return role_may(a->role, PERM_MANAGE_CASES);
 }
 
 int own_may_offer(const struct own_actor *a, const struct own_case *c, const char *to_id, int to_active, fl_err *err)

@@ -43,6 +43,19 @@ int review_check_cause(const char *category, const char *evidence, const char *r
 	return 0;
 }
 
+int review_may_read(enum role role, const char *actor_id, const char *owner_id, const char *case_owner_id)
+{
+	return role_may(role, PERM_READ_ANY_REVIEW) || strcmp(actor_id, owner_id) == 0 || strcmp(actor_id, case_owner_id) == 0;
+}
+
+int review_may_edit(enum role role, const char *actor_id, const char *owner_id, fl_err *err)
+{
+	if (role_may(role, PERM_EDIT_ANY_REVIEW) || strcmp(actor_id, owner_id) == 0)
+		return 0;
+	return err_set(err, ERR_FORBIDDEN, "not_review_owner", NULL,
+		       "only the review's owner, a leader or an admin can change a review");
+}
+
 int review_may_close(int open, int n_causes, fl_err *err)
 {
 	if (!open)
@@ -91,7 +104,7 @@ int survey_rating_ok(long long rating)
 
 int issue_owner_ok(enum role owner_role, int owner_active, fl_err *err)
 {
-	if (owner_role != ROLE_LEADER)
+	if (!role_may(owner_role, PERM_OWN_SYSTEM_ISSUE))
 		return err_set(err, ERR_RULE, "owner_not_leader", "owner",
 			       "a system issue is owned by a leader (role leader), not by %s staff", role_name(owner_role));
 	if (!owner_active)
@@ -101,7 +114,7 @@ int issue_owner_ok(enum role owner_role, int owner_active, fl_err *err)
 
 int coaching_may_write(enum role coach_role, const char *coach_id, const char *employee_id, int in_line, fl_err *err)
 {
-	if (coach_role != ROLE_SUPERVISOR && coach_role != ROLE_LEADER)
+	if (!role_may(coach_role, PERM_WRITE_COACHING_NOTE))
 		return err_set(err, ERR_FORBIDDEN, "role_required", NULL, "only supervisors and leaders record coaching notes");
 	if (strcmp(coach_id, employee_id) == 0)
 		return err_set(err, ERR_RULE, "self_coaching", "employee", "a coaching note is about someone else");
@@ -118,7 +131,7 @@ int coaching_may_read(const char *actor_id, const char *supervisor_id, const cha
 
 int coaching_may_read_under_hold(enum role actor_role, int hold_active, fl_err *err)
 {
-	if (actor_role != ROLE_ADMIN)
+	if (!role_may(actor_role, PERM_READ_NOTES_UNDER_HOLD))
 		return err_set(err, ERR_FORBIDDEN, "role_required", NULL, "only admins open coaching notes under a legal hold");
 	if (!hold_active)
 		return err_set(err, ERR_FORBIDDEN, "no_legal_hold", NULL, "there is no active legal hold on these people");

@@ -25,6 +25,13 @@ int review_category_valid(const char *category);
  * Codes: unknown_category (400), evidence_required (400), individual_needs_reason (422). */
 int review_check_cause(const char *category, const char *evidence, const char *reason, fl_err *err);
 
+/* Who may read a failure review: a role holding PERM_READ_ANY_REVIEW (supervisors, leaders,
+ * admins, the system), the review's owner and the owner of the case.  Returns 1 or 0. */
+int review_may_read(enum role role, const char *actor_id, const char *owner_id, const char *case_owner_id);
+/* Who may change a review (causes, actions, facts, closing): a role holding PERM_EDIT_ANY_REVIEW
+ * (leaders, admins, the system) and the review's owner.  Code: not_review_owner (403). */
+int review_may_edit(enum role role, const char *actor_id, const char *owner_id, fl_err *err);
+
 /* Closing: the review must be open and name at least one cause.
  * Codes: review_closed (409), causes_required (422). */
 int review_may_close(int open, int n_causes, fl_err *err);
@@ -50,7 +57,8 @@ int survey_group_visible(long long respondents, int viewer_in_group, long long m
 /* Survey ratings are 1..5. */
 int survey_rating_ok(long long rating);
 
-/* A system issue's owner must be a leader.  Code: owner_not_leader (422). */
+/* A system issue's owner must hold PERM_OWN_SYSTEM_ISSUE (a leader) and be active.
+ * Codes: owner_not_leader (422), person_inactive (422). */
 int issue_owner_ok(enum role owner_role, int owner_active, fl_err *err);
 
 /* Coaching notes.  Writing: the coach must be a supervisor or leader and the employee's manager

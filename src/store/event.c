@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,65 +87,108 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 		       NULL);
 }
 
-int event_verify(db *d, const char *org_id, int64_t *bad_seq, int64_t *count, char *msg, unsigned long msglen)
+static int tampered(struct event_verdict *out, int64_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Record what is wrong; returns 1 (tampered). */
+static int tampered(struct event_verdict *out, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out->msg, sizeof out->msg, fmt, ap);
+	va_end(ap);
+	out->bad_seq = seq;
+	return 1;
+}
+
+/* The head recorded in org_heads: 1 found, 0 none, -1 storage error. */
+static int read_head(db *d, const char *org_id, struct event_head *h)
+{
+	db_res *r;
+	if (db_query(d, "SELECT last_seq, last_hash FROM org_heads WHERE org_id = ?", DB_ARGS(DB_TXT(org_id)), &r) != DB_OK)
+		return -1;
+	int rc = db_next(r);
+	if (rc == 1) {
+		h->seq = db_int(r, 0);
+		str_copy(h->hash, sizeof h->hash, db_text(r, 1));
+	}
+	db_res_free(r);
+	return rc;
+}
+
+/* Recompute the chain from event 1 to out->head.seq.  The hash of event anchor_seq is left in
+ * at_anchor.  Returns 0 when every link holds, 1 when tampered, -1 on a storage error. */
+static int walk_chain(db *d, const char *org_id, int64_t anchor_seq, char at_anchor[EVENT_HASH_HEX],
+		      struct event_verdict *out)
 {
 	db_res *r;
 	char prev[EVENT_HASH_HEX];
 	memcpy(prev, ZERO_HASH, sizeof prev);
-	int64_t expect = 1, n = 0;
-	int result = 0;
 	if (db_query(d,
 		     "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, hash "
-		     "FROM events WHERE org_id = ? ORDER BY seq",
-		     DB_ARGS(DB_TXT(org_id)), &r) != DB_OK)
+		     "FROM events WHERE org_id = ? AND seq <= ? ORDER BY seq",
+		     DB_ARGS(DB_TXT(org_id), DB_INT(out->head.seq)), &r) != DB_OK)
 		return -1;
-	int rc;
+	int rc, result = 0;
 	while ((rc = db_next(r)) == 1) {
 		int64_t seq = db_int(r, 0);
 		char h[EVENT_HASH_HEX];
-		if (seq != expect) {
-			snprintf(msg, msglen, "event %" PRId64 " is missing (next present is %" PRId64 ")", expect, seq);
-			*bad_seq = expect;
-			result = 1;
+		if (seq != out->events + 1) {
+			result = tampered(out, out->events + 1, "event %" PRId64 " is missing (next present is %" PRId64 ")",
+					  out->events + 1, seq);
 			break;
 		}
 		if (strcmp(db_text(r, 8), prev) != 0) {
-			snprintf(msg, msglen, "event %" PRId64 ": previous hash does not match the chain", seq);
-			*bad_seq = seq;
-			result = 1;
+			result = tampered(out, seq, "event %" PRId64 ": previous hash does not match the chain", seq);
 			break;
 		}
 		event_hash(prev, seq, db_int(r, 1), db_text(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5),
 			   db_text(r, 6), db_text(r, 7), h);
 		if (strcmp(h, db_text(r, 9)) != 0) {
-			snprintf(msg, msglen, "event %" PRId64 " (%s) was modified: its hash does not match its content", seq,
-				 db_text(r, 3));
-			*bad_seq = seq;
-			result = 1;
+			result = tampered(out, seq, "event %" PRId64 " (%s) was modified: its hash does not match its content",
+					  seq, db_text(r, 3));
 			break;
 		}
 		memcpy(prev, h, sizeof prev);
-		expect++;
-		n++;
+		if (seq == anchor_seq)
+			memcpy(at_anchor, h, EVENT_HASH_HEX);
+		out->events++;
 	}
 	db_res_free(r);
+	if (result == 0 && rc < 0)
+		return -1;
+	if (result == 0 && (out->events != out->head.seq || strcmp(prev, out->head.hash) != 0))
+		result = tampered(out, out->events + 1,
+				  "the chain ends at event %" PRId64 " but the head records event %" PRId64
+				  ": events were deleted",
+				  out->events, out->head.seq);
+	return result;
+}
+
+int event_verify(db *d, const char *org_id, const struct event_head *anchor, struct event_verdict *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = read_head(d, org_id, &out->head);
 	if (rc < 0)
 		return -1;
-	if (result == 0) {
-		if (db_query(d, "SELECT last_seq, last_hash FROM org_heads WHERE org_id = ?", DB_ARGS(DB_TXT(org_id)), &r) !=
-		    DB_OK)
-			return -1;
-		if (db_next(r) == 1 && (db_int(r, 0) != n || strcmp(db_text(r, 1), prev) != 0)) {
-			snprintf(msg, msglen, "the chain ends at event %" PRId64 " but the head records event %" PRId64
-				 ": events were deleted", n, db_int(r, 0));
-			*bad_seq = n + 1;
-			result = 1;
-		}
-		db_res_free(r);
-	}
-	if (count)
-		*count = n;
-	if (result == 0)
-		snprintf(msg, msglen, "%" PRId64 " events, chain intact", n);
-	return result;
+	if (rc == 0)
+		return tampered(out, 1, "the chain's head is missing");
+	char at_anchor[EVENT_HASH_HEX];
+	memcpy(at_anchor, ZERO_HASH, sizeof at_anchor);
+	rc = walk_chain(d, org_id, anchor ? anchor->seq : 0, at_anchor, out);
+	if (rc != 0)
+		return rc;
+	if (anchor && anchor->seq > out->events)
+		return tampered(out, out->events + 1,
+				"the checkpoint holds event %" PRId64 " but the chain ends at event %" PRId64
+				": events were deleted and the head rewritten",
+				anchor->seq, out->events);
+	if (anchor && strcmp(at_anchor, anchor->hash) != 0)
+		return tampered(out, anchor->seq,
+				"event %" PRId64 " differs from the checkpoint: the history up to it was rewritten "
+				"and the chain recomputed",
+				anchor->seq);
+	snprintf(out->msg, sizeof out->msg, "%" PRId64 " events, chain intact%s", out->events,
+		 anchor ? " and matches the checkpoint" : "");
+	return 0;
 }

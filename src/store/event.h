@@ -25,8 +25,28 @@ void event_hash(const char *prev_hex, int64_t seq, int64_t at, const char *actor
 		const char *entity_type, const char *entity_id, const char *case_id, const char *data,
 		char out[EVENT_HASH_HEX]);
 
-/* Check an organization's whole chain.  Returns 0 when intact, 1 when tampered (first bad seq
- * in *bad_seq and a description in msg), -1 on a storage error. */
-int event_verify(db *d, const char *org_id, int64_t *bad_seq, int64_t *count, char *msg, unsigned long msglen);
+/* An organization's chain head: the last sequence number and that event's hash (0 and 64 '0's
+ * before the first event). */
+struct event_head {
+	int64_t seq;
+	char hash[EVENT_HASH_HEX];
+};
+
+/* What event_verify found. */
+struct event_verdict {
+	int64_t events;          /* events checked */
+	int64_t bad_seq;         /* when tampered: the first sequence number found wrong */
+	struct event_head head;  /* the head that was checked (as recorded in org_heads) */
+	char msg[256];           /* "N events, chain intact" or what is wrong */
+};
+
+/* Check an organization's chain: every event from 1 up to the head recorded in org_heads, which
+ * is read first, so events appended meanwhile by other connections are left for the next check.
+ * When anchor is not NULL (a head signed into a checkpoint earlier, see store/checkpoint.h), the
+ * chain must also still hold event anchor->seq with hash anchor->hash; as each hash covers every
+ * event before it, that proves events 1..anchor->seq are the ones checkpointed, even when someone
+ * who could write the database recomputed the whole chain and its head.
+ * Returns 0 when intact, 1 when tampered (out->bad_seq, out->msg say where), -1 on a storage error. */
+int event_verify(db *d, const char *org_id, const struct event_head *anchor, struct event_verdict *out);
 
 #endif

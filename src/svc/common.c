@@ -168,9 +168,9 @@ json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
 	return o;
 }
 
-int svc_require_role(svc_ctx *c, int allow_mask)
+int svc_require(svc_ctx *c, enum perm p)
 {
-	if (c->actor.role == ROLE_SYSTEM || (allow_mask & ROLEBIT(c->actor.role)))
+	if (role_may(c->actor.role, p))
 		return 0;
 	return err_set(&c->err, ERR_FORBIDDEN, "role_required", NULL, "your role (%s) may not do this",
 		       role_name(c->actor.role));

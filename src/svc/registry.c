@@ -1,5 +1,7 @@
-/* The registry: every resource's routes, every case view part, hook and scheduler part
- * (svc/registry.h).  A new capability adds its table and functions here and nowhere else. */
+/* The registry: every resource's routes (svc.h), every case view part, hook and portal part
+ * (svc/hooks.h) and every scheduler part (svc/tick.h).  The only svc file that includes every
+ * module's header; no module includes it.  A new capability adds its table and functions here and
+ * nowhere else. */
 #include "base/util.h"
 #include "svc/access/auth.h"
 #include "svc/access/portal.h"
@@ -13,6 +15,7 @@
 #include "svc/exceptions/exception.h"
 #include "svc/exceptions/exception_review.h"
 #include "svc/exceptions/policy.h"
+#include "svc/hooks.h"
 #include "svc/learning/coaching.h"
 #include "svc/learning/issue.h"
 #include "svc/learning/review.h"
@@ -21,20 +24,21 @@
 #include "svc/ledger/customer.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
+#include "svc/org/install.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/promises/duty.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/promises/suggest.h"
-#include "svc/registry.h"
 #include "svc/reports/reports.h"
 #include "svc/tick.h"
 
 extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only */
 
 static const struct route *const TABLES[] = {
-	auth_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes, settings_routes, clock_routes,
+	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes,
+	settings_routes, clock_routes,
 	promise_routes, request_routes, alert_routes, suggest_routes,
 	exception_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,

@@ -10,8 +10,8 @@
  * (write for POST/PATCH/DELETE) and appends the events of every change it makes; the caller
  * commits, and only then reports success.
  *
- * Each resource file (svc/case.c, svc/people.c ...) exports its routes in a table; svc/routes.c
- * lists the tables.  The HTTP router, the command line and the OpenAPI document are all built
+ * Each resource file (svc/ledger/case.c, svc/directory/people.c ...) exports its routes in a
+ * table; svc/registry.c lists the tables.  The HTTP router, the command line and the OpenAPI document are all built
  * from those tables, so the three can't disagree. */
 #include <jansson.h>
 #include <stdint.h>
@@ -123,9 +123,9 @@ int person_depth(svc_ctx *c, const char *person_id);
 /* Drop the memo (after writing people or settings). */
 void svc_cache_forget(svc_ctx *c);
 
-/* Require one of the roles; else ERR_FORBIDDEN "role_required". */
-int svc_require_role(svc_ctx *c, int allow_mask);
-#define ROLEBIT(r) (1 << (r))
+/* Require the actor's role to hold permission p (the table in core/roles.c); else ERR_FORBIDDEN
+ * "role_required".  Returns 0 or -1. */
+int svc_require(svc_ctx *c, enum perm p);
 
 /* Pagination: limit from in["limit"] (default FL_DEFAULT_LIST, max FL_MAX_LIST). */
 int64_t svc_limit(json_t *in);

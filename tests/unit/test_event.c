@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "harness.h"
 #include "store/db.h"
 #include "store/event.h"
@@ -51,9 +52,12 @@ static db *fresh(int n)
 
 static int verify(db *d, const char *org, int64_t *bad, int64_t *count, char *msg)
 {
-	*bad = 0;
-	*count = 0;
-	return event_verify(d, org, bad, count, msg, 256);
+	struct event_verdict v;
+	int rc = event_verify(d, org, NULL, &v);
+	*bad = v.bad_seq;
+	*count = v.events;
+	memcpy(msg, v.msg, sizeof v.msg);
+	return rc;
 }
 
 /* Run SQL through a separate raw connection. */
@@ -232,6 +236,100 @@ TEST(appends_continue_after_reopen)
 	db_close(d);
 }
 
+static struct event_head head_of(db *d, const char *org)
+{
+	struct event_verdict v;
+	CHECK(event_verify(d, org, NULL, &v) == 0);
+	return v.head;
+}
+
+/* The attack of issue 13 item 12: rewrite event `seq`, recompute the chain up to `keep` and the
+ * head, delete everything after `keep` (triggers dropped, through a raw connection). */
+static void rewrite(db *d, int seq, int keep)
+{
+	db_res *r;
+	char prev[EVENT_HASH_HEX], h[EVENT_HASH_HEX];
+	char *sql = xasprintf("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; "
+			      "DELETE FROM events WHERE org_id = 'org_a' AND seq > %d;",
+			      keep);
+	CHECK(db_query(d, "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash FROM events "
+			  "WHERE org_id = 'org_a' AND seq >= ? AND seq <= ? ORDER BY seq",
+		       DB_ARGS(DB_INT(seq), DB_INT(keep)), &r) == DB_OK);
+	for (int first = 1; db_next(r) == 1; first = 0) {
+		const char *data = first ? "{\"forged\":true}" : db_text(r, 7);
+		if (first)
+			str_copy(prev, sizeof prev, db_text(r, 8));
+		event_hash(prev, db_int(r, 0), db_int(r, 1), db_text(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5),
+			   db_is_null(r, 6) ? NULL : db_text(r, 6), data, h);
+		char *next = xasprintf("%s UPDATE events SET data = '%s', prev_hash = '%s', hash = '%s' "
+				       "WHERE org_id = 'org_a' AND seq = %lld;",
+				       sql, data, prev, h, (long long)db_int(r, 0));
+		free(sql);
+		sql = next;
+		memcpy(prev, h, sizeof prev);
+	}
+	db_res_free(r);
+	char *all = xasprintf("%s UPDATE org_heads SET last_seq = %d, last_hash = '%s' WHERE org_id = 'org_a';", sql, keep,
+			      prev);
+	CHECK(raw(all) == SQLITE_OK);
+	free(all);
+	free(sql);
+}
+
+TEST(anchor_of_an_intact_chain)
+{
+	db *d = fresh(6);
+	struct event_head anchor = head_of(d, "org_a");
+	struct event_verdict v;
+	CHECK(anchor.seq == 6);
+	CHECK(event_verify(d, "org_a", &anchor, &v) == 0 && strstr(v.msg, "matches the checkpoint"));
+	/* the history goes on after the checkpoint */
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(event_append(d, "org_a", 99, "per_pat", "case.noted", "case", "case_1", "case_1", NULL) == DB_OK);
+	CHECK(db_commit(d) == DB_OK);
+	CHECK(event_verify(d, "org_a", &anchor, &v) == 0 && v.events == 7 && v.head.seq == 7);
+	/* an anchor at the start: 0 and the zero hash */
+	struct event_head zero = {0, "0000000000000000000000000000000000000000000000000000000000000000"};
+	CHECK(event_verify(d, "org_a", &zero, &v) == 0);
+	zero.hash[0] = '1';
+	CHECK(event_verify(d, "org_a", &zero, &v) == 1 && v.bad_seq == 0);
+	db_close(d);
+}
+
+TEST(anchor_catches_a_recomputed_chain)
+{
+	db *d = fresh(8);
+	struct event_head anchor = head_of(d, "org_a");
+	rewrite(d, 3, 8);
+	struct event_verdict v;
+	CHECK(event_verify(d, "org_a", NULL, &v) == 0); /* alone, the recomputed chain looks intact */
+	CHECK(event_verify(d, "org_a", &anchor, &v) == 1);
+	CHECK(v.bad_seq == 8 && strstr(v.msg, "rewritten") != NULL);
+	db_close(d);
+}
+
+TEST(anchor_catches_a_recomputed_and_cut_chain)
+{
+	db *d = fresh(8);
+	struct event_head anchor = head_of(d, "org_a");
+	rewrite(d, 3, 5);
+	struct event_verdict v;
+	CHECK(event_verify(d, "org_a", NULL, &v) == 0 && v.events == 5);
+	CHECK(event_verify(d, "org_a", &anchor, &v) == 1);
+	CHECK(v.bad_seq == 6 && strstr(v.msg, "deleted") != NULL);
+	db_close(d);
+}
+
+TEST(missing_head_is_tampering)
+{
+	db *d = fresh(3);
+	CHECK(raw("DELETE FROM org_heads WHERE org_id = 'org_a'") == SQLITE_OK);
+	struct event_verdict v;
+	CHECK(event_verify(d, "org_a", NULL, &v) == 1 && strstr(v.msg, "head is missing") != NULL);
+	CHECK(event_verify(d, "org_b", NULL, &v) == 0);
+	db_close(d);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -247,6 +345,10 @@ int main(void)
 	RUN(deleted_last_row);
 	RUN(deleted_first_row);
 	RUN(appends_continue_after_reopen);
+	RUN(anchor_of_an_intact_chain);
+	RUN(anchor_catches_a_recomputed_chain);
+	RUN(anchor_catches_a_recomputed_and_cut_chain);
+	RUN(missing_head_is_tampering);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

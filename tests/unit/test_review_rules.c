@@ -40,6 +40,39 @@ TEST(individual_needs_reason)
 	CHECK(review_check_cause("training", "new hire", "", &e) == 0);
 }
 
+/* Reading: supervisors, leaders, admins and the system read every review; anyone else only the
+ * reviews they own or of the cases they own. */
+TEST(who_may_read)
+{
+	const enum role every[] = {ROLE_SUPERVISOR, ROLE_LEADER, ROLE_ADMIN, ROLE_SYSTEM};
+	for (size_t i = 0; i < sizeof every / sizeof *every; i++)
+		CHECK(review_may_read(every[i], "per_x", "per_owner", "per_case"));
+	const enum role own[] = {ROLE_FRONTLINE, ROLE_SUPPORT};
+	for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
+		CHECK(!review_may_read(own[i], "per_x", "per_owner", "per_case"));
+		CHECK(review_may_read(own[i], "per_owner", "per_owner", "per_case"));
+		CHECK(review_may_read(own[i], "per_case", "per_owner", "per_case"));
+	}
+}
+
+/* Editing: leaders, admins and the system change any review; anyone else (supervisors too) only
+ * the reviews they own - owning the case is not enough. */
+TEST(who_may_edit)
+{
+	fl_err e = FL_ERR_INIT;
+	const enum role every[] = {ROLE_LEADER, ROLE_ADMIN, ROLE_SYSTEM};
+	for (size_t i = 0; i < sizeof every / sizeof *every; i++)
+		CHECK(review_may_edit(every[i], "per_x", "per_owner", &e) == 0);
+	const enum role own[] = {ROLE_FRONTLINE, ROLE_SUPPORT, ROLE_SUPERVISOR};
+	for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
+		CHECK(review_may_edit(own[i], "per_owner", "per_owner", &e) == 0);
+		e = (fl_err)FL_ERR_INIT;
+		CHECK(review_may_edit(own[i], "per_case", "per_owner", &e) == -1);
+		CHECK_STR(e.code, "not_review_owner");
+		CHECK(e.kind == ERR_FORBIDDEN);
+	}
+}
+
 TEST(close)
 {
 	fl_err e = FL_ERR_INIT;
@@ -130,6 +163,8 @@ int main(void)
 	RUN(taxonomy);
 	RUN(cause_needs_evidence);
 	RUN(individual_needs_reason);
+	RUN(who_may_read);
+	RUN(who_may_edit);
 	RUN(close);
 	RUN(channel_path);
 	RUN(action_times);

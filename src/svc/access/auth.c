@@ -203,7 +203,7 @@ static int token_revoke(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 			 "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND kind = 'api' AND revoked_at IS NULL "
 			 "AND (person_id = ? OR ? = 1)",
 			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id),
-				 DB_INT(c->actor.role == ROLE_ADMIN)),
+				 DB_INT(role_may(c->actor.role, PERM_REVOKE_ANY_TOKEN))),
 			 &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);

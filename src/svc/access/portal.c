@@ -9,9 +9,9 @@
 #include "base/password.h"
 #include "base/util.h"
 #include "svc/access/portal.h"
+#include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
-#include "svc/registry.h"
 
 #define PORTAL_SESSION_TTL (4 * FL_HOUR_MS)
 #define PORTAL_LINK_DEFAULT_HOURS 24
@@ -57,7 +57,7 @@ static int link_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		json_decref(cust);
 		return err_set(&c->err, ERR_NOT_FOUND, "customer_not_found", "id", "no such customer");
 	}
-	if (c->actor.role == ROLE_SYSTEM) {
+	if (!role_may(c->actor.role, PERM_AUTHOR)) {
 		json_decref(cust);
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a portal link is made by a person");
 	}

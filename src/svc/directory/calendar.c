@@ -190,7 +190,7 @@ static int calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int feed_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], skill[ID_SIZE] = "", token[TOKEN_SIZE], hash[TOKEN_HASH_SIZE];
-	if (c->actor.role == ROLE_SYSTEM)
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a calendar link belongs to a person");
 	if (in_str(in, "skill") && dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0))
 		return -1;

@@ -88,7 +88,7 @@ static int loc_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int loc_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)) || org_location_ref(c, p[0], "id", id))
+	if (svc_require(c, PERM_MANAGE_ORG) || org_location_ref(c, p[0], "id", id))
 		return -1;
 	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
@@ -117,7 +117,7 @@ static int loc_holiday_add(svc_ctx *c, const char *const *p, json_t *in, json_t 
 {
 	char id[ID_SIZE];
 	int64_t day;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)) || org_location_ref(c, p[0], "id", id))
+	if (svc_require(c, PERM_MANAGE_ORG) || org_location_ref(c, p[0], "id", id))
 		return -1;
 	if (rota_parse_date(in_str(in, "day"), &day))
 		return err_set(&c->err, ERR_INVALID, "invalid_date", "day", "day must be a date YYYY-MM-DD");
@@ -139,7 +139,7 @@ static int loc_holiday_del(svc_ctx *c, const char *const *p, json_t *in, json_t 
 {
 	char id[ID_SIZE];
 	int64_t n = 0;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)) || org_location_ref(c, p[0], "id", id))
+	if (svc_require(c, PERM_MANAGE_ORG) || org_location_ref(c, p[0], "id", id))
 		return -1;
 	int rc = db_exec(c->db, "DELETE FROM location_holidays WHERE org_id = ? AND location_id = ? AND day = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[1])), &n);
@@ -177,7 +177,7 @@ int dir_skill_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZ
 static int skill_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
+	if (svc_require(c, PERM_MANAGE_SKILLS))
 		return -1;
 	const char *name = in_str(in, "name"), *desc = in_str(in, "description") ? in_str(in, "description") : "";
 	for (const char *q = name; *q; q++)
@@ -283,7 +283,7 @@ static int skill_location(svc_ctx *c, const char *person, json_t *in, char loc[I
 static int pskill_add(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char person[ID_SIZE], skill[ID_SIZE], loc[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)) || svc_person_ref(c, p[0], "id", person) ||
+	if (svc_require(c, PERM_MANAGE_SKILLS) || svc_person_ref(c, p[0], "id", person) ||
 	    dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0) || skill_location(c, person, in, loc))
 		return -1;
 	int rc = db_exec(c->db,
@@ -302,7 +302,7 @@ static int pskill_del(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 {
 	char person[ID_SIZE], skill[ID_SIZE];
 	int64_t n = 0;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)) || svc_person_ref(c, p[0], "id", person) ||
+	if (svc_require(c, PERM_MANAGE_SKILLS) || svc_person_ref(c, p[0], "id", person) ||
 	    dir_skill_ref(c, p[1], "skill", skill, NULL, 0))
 		return -1;
 	int rc = db_exec(c->db, "DELETE FROM person_skills WHERE org_id = ? AND person_id = ? AND skill_id = ?",

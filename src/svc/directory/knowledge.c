@@ -96,7 +96,7 @@ static int revision_add(svc_ctx *c, const char *id, int64_t version, const char 
 static int art_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], *tags, *words;
-	if (c->actor.role == ROLE_SYSTEM)
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "an article needs a person as its author");
 	if (tags_of(c, json_object_get(in, "tags"), &tags, &words))
 		return -1;
@@ -124,7 +124,7 @@ static int art_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	db_res *r;
 	char *title = NULL, *body = NULL, *tags = NULL, *words = NULL;
 	int64_t version = 0;
-	if (c->actor.role == ROLE_SYSTEM)
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "an edit needs a person");
 	if (db_query(c->db, "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)

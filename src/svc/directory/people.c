@@ -73,7 +73,7 @@ static json_t *people_json(svc_ctx *c, const char *id);
 int people_create(svc_ctx *c, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], team[ID_SIZE], loc[ID_SIZE], mgr[ID_SIZE], hash[PASSWORD_HASH_SIZE] = "";
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_MANAGE_PEOPLE))
 		return -1;
 	if (!email_ok(in_str(in, "email")))
 		return err_set(&c->err, ERR_INVALID, "invalid_email", "email", "email must look like name@example.com");
@@ -175,7 +175,7 @@ static int p_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], team[ID_SIZE], loc[ID_SIZE], mgr[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_MANAGE_PEOPLE))
 		return -1;
 	if (svc_person_ref(c, p[0], "id", id) || resolve_refs(c, in, team, loc, mgr))
 		return -1;
@@ -205,7 +205,7 @@ static int p_password(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	char id[ID_SIZE], hash[PASSWORD_HASH_SIZE];
 	if (svc_person_ref(c, p[0], "id", id))
 		return -1;
-	if (strcmp(id, c->actor.person_id) != 0 && svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (strcmp(id, c->actor.person_id) != 0 && svc_require(c, PERM_MANAGE_PEOPLE))
 		return -1;
 	if (password_hash(in_str(in, "password"), hash))
 		fl_die("cannot hash password");

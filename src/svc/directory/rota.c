@@ -375,7 +375,7 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], skill[ID_SIZE], loc[ID_SIZE] = "";
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)) ||
+	if (svc_require(c, PERM_MANAGE_ROTAS) ||
 	    dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0))
 		return -1;
 	const char *region = in_str(in, "region") ? in_str(in, "region") : "";
@@ -457,7 +457,7 @@ static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
 
 static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
+	if (svc_require(c, PERM_MANAGE_ROTAS))
 		return -1;
 	db_res *r;
 	char tzname[FL_MAX_SHORT + 1] = "";
@@ -526,7 +526,7 @@ static int override_add(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 {
 	char person[ID_SIZE], id[ID_SIZE];
 	long long start = 0, end = 0;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
+	if (svc_require(c, PERM_MANAGE_ROTAS))
 		return -1;
 	struct rota_set set;
 	if (rota_load_all(c, "AND r.id = ?", p[0], NULL, 0, 1, &set))
@@ -581,7 +581,7 @@ static int override_add(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 static int override_cancel(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int64_t n = 0;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_SUPERVISOR)))
+	if (svc_require(c, PERM_MANAGE_ROTAS))
 		return -1;
 	int rc = db_exec(c->db, "UPDATE rota_overrides SET cancelled = 1 WHERE org_id = ? AND rota_id = ? AND id = ? AND cancelled = 0",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(p[1])), &n);

@@ -6,6 +6,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "base/tz.h"
+#include "core/candidates.h"
 #include "core/rota.h"
 #include "svc/directory/directory.h"
 #include "svc/directory/rota.h"
@@ -16,45 +17,28 @@
 
 /* --- who can help --- */
 
+/* A candidate (the order and distance are core/candidates.h) with what the answer shows of it. */
 struct cand {
-	char person[ID_SIZE];
-	int rank;  /* 0 same location, 1 same region or time zone, 2 elsewhere */
-	int kind;  /* layer index for on call (0 primary ...), 9 for in hours */
+	struct candidate key;
 	int64_t until;
 	const struct rota_rt *rota;
 	const char *layer;
 	char location_id[ID_SIZE];
-	int region_match;
 };
 
 static int cand_cmp(const void *x, const void *y)
 {
-	const struct cand *a = x, *b = y;
-	if (a->rank != b->rank)
-		return a->rank - b->rank;
-	if (a->kind != b->kind)
-		return a->kind - b->kind;
-	return strcmp(a->person, b->person);
+	return candidate_cmp(&((const struct cand *)x)->key, &((const struct cand *)y)->key);
 }
 
 struct near {
 	char id[ID_SIZE], tz[FL_MAX_SHORT + 1], region[FL_MAX_SHORT + 1];
 };
 
-static int rank_of(const struct near *n, const char *loc_id, const char *region, const char *tz, int *region_match)
+static enum candidate_distance distance_of(const struct near *n, const char *loc_id, const char *region, const char *tz)
 {
-	*region_match = 0;
-	if (!*n->id)
-		return 2;
-	if (*loc_id && strcmp(loc_id, n->id) == 0)
-		return 0;
-	if (*region && *n->region && strcmp(region, n->region) == 0) {
-		*region_match = 1;
-		return 1;
-	}
-	if (strcmp(tz, n->tz) == 0)
-		return 1;
-	return 2;
+	const struct candidate_place near = {n->id, n->region, n->tz}, at = {loc_id, region, tz};
+	return candidate_distance(&near, &at);
 }
 
 struct cands {
@@ -74,11 +58,6 @@ static struct cand *cand_new(struct cands *cs)
 	struct cand *k = &cs->v[cs->n++];
 	memset(k, 0, sizeof *k);
 	return k;
-}
-
-static const char *distance_name(const struct cand *k)
-{
-	return k->rank == 0 ? "same_location" : k->rank == 1 ? (k->region_match ? "same_region" : "same_time_zone") : "elsewhere";
 }
 
 int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at, int limit, json_t **items)
@@ -108,9 +87,9 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			if (!rota_who_at(t->z, &l->l, l->ov, l->nov, at, &s))
 				continue;
 			struct cand *k = cand_new(&cs);
-			str_copy(k->person, sizeof k->person, rota_layer_person(l, s.who));
-			k->rank = rank_of(&nr, t->location_id, t->region, t->tz, &k->region_match);
-			k->kind = rota_layer_index(l->name);
+			str_copy(k->key.person, sizeof k->key.person, rota_layer_person(l, s.who));
+			k->key.distance = distance_of(&nr, t->location_id, t->region, t->tz);
+			k->key.kind = rota_layer_index(l->name);
 			k->until = s.end;
 			k->rota = t;
 			k->layer = l->name;
@@ -175,9 +154,9 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 					continue;
 				if (locs[i].open) {
 					struct cand *k = cand_new(&cs);
-					str_copy(k->person, sizeof k->person, db_text(r, 0));
-					k->rank = rank_of(&nr, locs[i].id, locs[i].region, locs[i].tz, &k->region_match);
-					k->kind = 9;
+					str_copy(k->key.person, sizeof k->key.person, db_text(r, 0));
+					k->key.distance = distance_of(&nr, locs[i].id, locs[i].region, locs[i].tz);
+					k->key.kind = CANDIDATE_IN_HOURS;
 					str_copy(k->location_id, sizeof k->location_id, locs[i].id);
 				}
 				break;
@@ -191,14 +170,14 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	json_t *out = json_array(), *seen = json_object();
 	for (size_t i = 0; i < cs.n && (int)json_array_size(out) < limit; i++) {
 		struct cand *k = &cs.v[i];
-		if (json_object_get(seen, k->person))
+		if (json_object_get(seen, k->key.person))
 			continue;
-		json_object_set_new(seen, k->person, json_true());
-		json_t *person = svc_person_brief(c, k->person);
+		json_object_set_new(seen, k->key.person, json_true());
+		json_t *person = svc_person_brief(c, k->key.person);
 		int64_t active = 0;
 		int found = 0;
 		db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->person)), &active, &found);
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->key.person)), &active, &found);
 		if (!json_is_object(person) || !found || !active) {
 			json_decref(person);
 			continue;
@@ -210,12 +189,13 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 				loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
 			db_res_free(r);
 		}
+		int in_hours = k->key.kind == CANDIDATE_IN_HOURS;
 		json_array_append_new(
-			out, json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:s}", "person", person, "reason", k->kind == 9 ? "in_hours" : "on_call",
+			out, json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:s}", "person", person, "reason", in_hours ? "in_hours" : "on_call",
 				       "layer", k->layer ? json_string(k->layer) : json_null(), "rota",
 				       k->rota ? json_pack("{s:s,s:s}", "id", k->rota->id, "name", k->rota->name) : json_null(),
-				       "until", k->kind == 9 ? json_null() : svc_time(k->until), "location", loc, "distance",
-				       distance_name(k)));
+				       "until", in_hours ? json_null() : svc_time(k->until), "location", loc, "distance",
+				       candidate_distance_name(k->key.distance)));
 	}
 	json_decref(seen);
 	free(cs.v);

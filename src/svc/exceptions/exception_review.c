@@ -340,7 +340,7 @@ static int pp_accept(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	struct proposal_state s;
 	json_t *pol_out = NULL, *body = NULL;
 	int ret = -1;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)) || proposal_load(c, p[0], &s))
+	if (svc_require(c, PERM_MANAGE_POLICIES) || proposal_load(c, p[0], &s))
 		return -1;
 	if (strcmp(s.status, "open") != 0) {
 		err_set(&c->err, ERR_CONFLICT, "proposal_decided", NULL, "the proposal is already decided");
@@ -386,7 +386,7 @@ cleanup:
 static int pp_reject(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct proposal_state s;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)) || proposal_load(c, p[0], &s))
+	if (svc_require(c, PERM_MANAGE_POLICIES) || proposal_load(c, p[0], &s))
 		return -1;
 	int rc = pp_decide(c, s.id, "rejected", in_str(in, "reason"), 0);
 	if (rc == 0)

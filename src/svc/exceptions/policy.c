@@ -83,7 +83,7 @@ static int add_version(svc_ctx *c, const char *id, int64_t version, const char *
 static int pol_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], owner[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+	if (svc_require(c, PERM_MANAGE_POLICIES))
 		return -1;
 	if (svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
@@ -114,7 +114,7 @@ static int pol_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 static int pol_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct policy_row row;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+	if (svc_require(c, PERM_MANAGE_POLICIES))
 		return -1;
 	if (policy_ref(c, p[0], "id", &row))
 		return -1;

@@ -35,7 +35,7 @@ static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 			return;
 		enum role role;
 		int active;
-		if (people_role(c, next, &role, NULL, &active) == 0 && role == ROLE_LEADER && active) {
+		if (people_role(c, next, &role, NULL, &active) == 0 && role_may(role, PERM_OWN_SYSTEM_ISSUE) && active) {
 			str_copy(id, ID_SIZE, next);
 			return;
 		}
@@ -176,7 +176,7 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 static int is_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE];
-	if (c->actor.role == ROLE_SYSTEM)
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a system issue is raised by a person");
 	if (issue_raise(c, in, NULL, 0, id))
 		return -1;
@@ -274,7 +274,7 @@ static int is_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char cur[ID_SIZE], status[16], owner[ID_SIZE];
 	if (issue_owner_of(c, p[0], cur, status))
 		return -1;
-	if (svc_require_role(c, ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_REASSIGN_SYSTEM_ISSUE))
 		return -1;
 	if (check_owner(c, in_str(in, "owner"), owner))
 		return -1;

@@ -96,20 +96,15 @@ struct review_row {
 	int64_t opened_at;
 };
 
-static int review_may_read(svc_ctx *c, const struct review_row *rv)
+/* The rules of core/review_rules.h for the actor. */
+static int may_read(svc_ctx *c, const struct review_row *rv)
 {
-	return c->actor.role == ROLE_SYSTEM || c->actor.role == ROLE_SUPERVISOR || c->actor.role == ROLE_LEADER ||
-	       c->actor.role == ROLE_ADMIN || strcmp(c->actor.person_id, rv->owner_id) == 0 ||
-	       strcmp(c->actor.person_id, rv->case_owner_id) == 0;
+	return review_may_read(c->actor.role, c->actor.person_id, rv->owner_id, rv->case_owner_id);
 }
 
-static int review_may_edit(svc_ctx *c, const struct review_row *rv)
+static int may_edit(svc_ctx *c, const struct review_row *rv)
 {
-	if (c->actor.role == ROLE_SYSTEM || c->actor.role == ROLE_LEADER || c->actor.role == ROLE_ADMIN ||
-	    strcmp(c->actor.person_id, rv->owner_id) == 0)
-		return 0;
-	return err_set(&c->err, ERR_FORBIDDEN, "not_review_owner", NULL,
-		       "only the review's owner, a leader or an admin can change a review");
+	return review_may_edit(c->actor.role, c->actor.person_id, rv->owner_id, &c->err);
 }
 
 /* Load a review the actor may read; otherwise (absent, another organization's, not readable) 404. */
@@ -135,7 +130,7 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 		rv->opened_at = db_int(r, 6);
 	}
 	db_res_free(r);
-	if (rc != 1 || !review_may_read(c, rv))
+	if (rc != 1 || !may_read(c, rv))
 		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
 	return 0;
 }
@@ -220,8 +215,7 @@ int review_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
 	db_res *r;
 	json_t *items = json_array();
-	int all = c->actor.role == ROLE_SYSTEM || c->actor.role == ROLE_SUPERVISOR || c->actor.role == ROLE_LEADER ||
-		  c->actor.role == ROLE_ADMIN;
+	int all = role_may(c->actor.role, PERM_READ_ANY_REVIEW);
 	if (db_query(c->db,
 		     "SELECT id, trigger_kind, status, owner_id, due_at, opened_at FROM reviews WHERE org_id = ? AND case_id = ? "
 		     "AND (? = 1 OR owner_id = ? OR case_owner_id = ?) ORDER BY opened_at, id",
@@ -274,7 +268,7 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	/* frontline and support see the reviews of their own cases (and any they own) */
-	int all = c->actor.role == ROLE_SUPERVISOR || c->actor.role == ROLE_LEADER || c->actor.role == ROLE_ADMIN;
+	int all = role_may(c->actor.role, PERM_READ_ANY_REVIEW);
 	const char *status = in_str(in, "status"), *case_id = in_str(in, "case_id");
 	db_res *r;
 	int rc = db_query(c->db,
@@ -307,7 +301,7 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	char promise[ID_SIZE] = "";
 	json_t *old = NULL;
 	int ret = -1;
-	if (review_load(c, p[0], &rv) || review_may_edit(c, &rv))
+	if (review_load(c, p[0], &rv) || may_edit(c, &rv))
 		return -1;
 	if (!rv.open)
 		return err_set(&c->err, ERR_CONFLICT, "review_closed", NULL, "the review is closed");
@@ -380,7 +374,7 @@ static int rv_cause(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct review_row rv;
 	const char *cat = in_str(in, "category"), *evidence = in_str(in, "evidence"), *reason = in_str(in, "reason");
-	if (review_load(c, p[0], &rv) || review_may_edit(c, &rv))
+	if (review_load(c, p[0], &rv) || may_edit(c, &rv))
 		return -1;
 	if (!rv.open)
 		return err_set(&c->err, ERR_CONFLICT, "review_closed", NULL, "the review is closed");
@@ -412,7 +406,7 @@ static int rv_action(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	long long due;
 	enum role role;
 	int active;
-	if (review_load(c, p[0], &rv) || review_may_edit(c, &rv))
+	if (review_load(c, p[0], &rv) || may_edit(c, &rv))
 		return -1;
 	if (!rv.open)
 		return err_set(&c->err, ERR_CONFLICT, "review_closed", NULL, "the review is closed");
@@ -447,7 +441,7 @@ static int rv_close(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct review_row rv;
 	int64_t n = 0;
-	if (review_load(c, p[0], &rv) || review_may_edit(c, &rv))
+	if (review_load(c, p[0], &rv) || may_edit(c, &rv))
 		return -1;
 	if (db_scalar_int(c->db, "SELECT COUNT(*) FROM review_causes WHERE org_id = ? AND review_id = ?",
 			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &n, NULL) != DB_OK)
@@ -494,7 +488,7 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			err_clear(&c->err);
 			return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
 		}
-		if (review_may_edit(c, &rv))
+		if (may_edit(c, &rv))
 			return -1;
 	}
 	int64_t n = 0;
@@ -525,7 +519,7 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	str_copy(owner, sizeof owner, c->actor.person_id);
 	if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
-	if (strcmp(owner, c->actor.person_id) != 0 && svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+	if (strcmp(owner, c->actor.person_id) != 0 && svc_require(c, PERM_READ_ANY_REVIEW))
 		return -1;
 	const char *status = in_str(in, "status");
 	db_res *r;

@@ -25,12 +25,6 @@ static const char *const DEFAULT_QUESTIONS[] = {
 	NULL,
 };
 
-static int is_manager_role(svc_ctx *c)
-{
-	return c->actor.role == ROLE_SUPERVISOR || c->actor.role == ROLE_LEADER || c->actor.role == ROLE_ADMIN ||
-	       c->actor.role == ROLE_SYSTEM;
-}
-
 static json_t *default_questions(void)
 {
 	json_t *a = json_array();
@@ -131,7 +125,7 @@ int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, co
 			err_clear(&c->err); /* a name in the attribution that is not a person of this organization */
 			continue;
 		}
-		if (!active || role == ROLE_LEADER || role == ROLE_ADMIN)
+		if (!active || !role_may(role, PERM_ANSWER_SURVEY))
 			continue;
 		long long before = count;
 		if ((ret = invite(c, id, pid, &count)))
@@ -238,7 +232,7 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char id[ID_SIZE], team[ID_SIZE] = "";
 	long long opens = c->now, closes;
 	int created;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+	if (svc_require(c, PERM_SCHEDULE_SURVEY))
 		return -1;
 	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
 		return -1;
@@ -305,7 +299,7 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;
-	int all = is_manager_role(c) && !in_bool(in, "mine", 0);
+	int all = role_may(c->actor.role, PERM_SEE_ALL_SURVEYS) && !in_bool(in, "mine", 0);
 	if (db_query(c->db,
 		     "SELECT " SURVEY_COLS " FROM surveys s WHERE org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
 		     "WHERE i.org_id = s.org_id AND i.survey_id = s.id AND i.person_id = ?)) ORDER BY opens_at DESC, id DESC LIMIT ?",
@@ -326,7 +320,7 @@ static int sv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (survey_load(c, p[0], &s, NULL))
 		return -1;
 	invite_state(c, s.id, &invited, &answered, NULL);
-	if (!invited && !is_manager_role(c))
+	if (!invited && !role_may(c->actor.role, PERM_SEE_ALL_SURVEYS))
 		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
 	return survey_show_id(c, s.id, out);
 }
@@ -343,8 +337,9 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	invite_state(c, s.id, &invited, &answered, NULL);
 	if (!invited)
-		return is_manager_role(c) ? err_set(&c->err, ERR_FORBIDDEN, "not_invited", NULL, "you were not asked this survey")
-					  : err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+		return role_may(c->actor.role, PERM_SEE_ALL_SURVEYS)
+			       ? err_set(&c->err, ERR_FORBIDDEN, "not_invited", NULL, "you were not asked this survey")
+			       : err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
 	if (answered)
 		return err_set(&c->err, ERR_CONFLICT, "already_answered", NULL, "you already answered this survey");
 	if (c->now < s.opens_at || c->now >= s.closes_at)
@@ -441,7 +436,7 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *questions = NULL;
 	int invited, answered;
 	char my_team[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_READ_SURVEY_REPORT))
 		return -1;
 	if (survey_load(c, p[0], &s, &questions))
 		return -1;

@@ -6,11 +6,11 @@
 #include "base/util.h"
 #include "core/ownership.h"
 #include "svc/directory/people.h"
+#include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
-#include "svc/registry.h"
 
 const char *const CASE_CHANNELS[] = {"web", "chat", "phone", "email", "store", "social", "in_person", "portal", NULL};
 static const char *const DIRECTIONS[] = {"inbound", "outbound", NULL};
@@ -148,7 +148,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
 	if (rc != DB_OK || !found)
 		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
-	if (c->actor.role == ROLE_SYSTEM)
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a case needs a person as its first owner");
 	id_new(case_id, "case", c->now);
 	const char *channel = in_str(in, "channel");

@@ -5,23 +5,22 @@
 
 static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int64_t bad = 0, n = 0;
-	char msg[256];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+	struct event_verdict v;
+	if (svc_require(c, PERM_READ_AUDIT))
 		return -1;
-	int rc = event_verify(c->db, c->actor.org_id, &bad, &n, msg, sizeof msg);
+	int rc = event_verify(c->db, c->actor.org_id, NULL, &v);
 	if (rc < 0)
 		return svc_db_err(c, DB_ERROR);
-	*out = json_pack("{s:b,s:I,s:s}", "ok", rc == 0, "events", (json_int_t)n, "message", msg);
+	*out = json_pack("{s:b,s:I,s:s}", "ok", rc == 0, "events", (json_int_t)v.events, "message", v.msg);
 	if (rc == 1)
-		json_object_set_new(*out, "first_bad_seq", json_integer(bad));
+		json_object_set_new(*out, "first_bad_seq", json_integer(v.bad_seq));
 	return 0;
 }
 
 static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN) | ROLEBIT(ROLE_LEADER)))
+	if (svc_require(c, PERM_READ_AUDIT))
 		return -1;
 	long long after = in_int(in, "after", 0);
 	if (db_query(c->db,

@@ -1,59 +1,9 @@
-/* Organizations, teams and locations. */
+/* Organizations, teams and locations (creating an organization is svc/org/install.c). */
 #include <string.h>
 
 #include "base/limits.h"
-#include "base/password.h"
 #include "base/util.h"
-#include "store/event.h"
-#include "svc/directory/people.h"
 #include "svc/org/org.h"
-
-static int slug_ok(const char *s)
-{
-	if (!*s || strlen(s) > 60)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-			return 0;
-	return 1;
-}
-
-/* Creates an organization with its first admin.  Installation-level: command line only. */
-static int org_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
-{
-	const char *slug = in_str(in, "slug"), *name = in_str(in, "name");
-	char org_id[ID_SIZE];
-	if (!slug_ok(slug))
-		return err_set(&c->err, ERR_INVALID, "invalid_slug", "slug",
-			       "slug must be 1-60 characters of a-z, 0-9 and '-'");
-	id_new(org_id, "org", c->now);
-	int rc = db_exec(c->db, "INSERT INTO orgs (id, slug, name, created_at) VALUES (?,?,?,?)",
-			 DB_ARGS(DB_TXT(org_id), DB_TXT(slug), DB_TXT(name), DB_INT(c->now)), NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "slug_taken", "slug", "an organization with this slug exists");
-	if (rc != DB_OK || event_chain_init(c->db, org_id) != DB_OK ||
-	    db_exec(c->db, "INSERT INTO case_counters (org_id, last_number) VALUES (?, 0)", DB_ARGS(DB_TXT(org_id)), NULL) !=
-		    DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
-	c->actor.role = ROLE_SYSTEM;
-	if (svc_event(c, "org.created", "org", org_id, NULL, json_pack("{s:s,s:s}", "slug", slug, "name", name)))
-		return -1;
-	json_t *admin = NULL;
-	if (in_str(in, "admin_email")) {
-		json_t *pin = json_pack("{s:s,s:s,s:s}", "name", in_str(in, "admin_name") ? in_str(in, "admin_name") : "Admin",
-					"email", in_str(in, "admin_email"), "role", "admin");
-		if (in_str(in, "admin_password"))
-			json_object_set_new(pin, "password", json_string(in_str(in, "admin_password")));
-		int r2 = people_create(c, pin, &admin);
-		json_decref(pin);
-		if (r2)
-			return -1;
-	}
-	*out = json_pack("{s:s,s:s,s:s,s:o}", "id", org_id, "slug", slug, "name", name, "admin", admin ? admin : json_null());
-	return 0;
-}
 
 static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -122,7 +72,7 @@ int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_
 static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE];
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_MANAGE_ORG))
 		return -1;
 	id_new(id, "team", c->now);
 	int rc = db_exec(c->db, "INSERT INTO teams (org_id, id, name, created_at) VALUES (?,?,?,?)",
@@ -172,7 +122,7 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 {
 	char id[ID_SIZE];
 	const char *tz = in_str(in, "tz") ? in_str(in, "tz") : "UTC";
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_MANAGE_ORG))
 		return -1;
 	if (!tz_ok(tz))
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz", "unknown time zone (use an IANA name such as America/Chicago)");
@@ -225,14 +175,6 @@ const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)
 	return buf;
 }
 
-static const struct in_field ORG_CREATE[] = {
-	{"slug", IN_STR, 1, 1, 60, NULL, "short name used at sign-in, a-z 0-9 -"},
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "display name"},
-	{"admin_name", IN_STR, 0, 1, FL_MAX_NAME, NULL, "first admin's name"},
-	{"admin_email", IN_STR, 0, 3, FL_MAX_EMAIL, NULL, "first admin's email"},
-	{"admin_password", IN_STR, 0, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "first admin's password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
 static const struct in_field TEAM_CREATE[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "team name, unique in the organization"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
@@ -246,7 +188,6 @@ static const struct in_field LOCATION_CREATE[] = {
 };
 
 const struct route org_routes[] = {
-	{"POST", "/api/v1/orgs", org_create, ORG_CREATE, 201, "Create an organization and its first admin", NULL, "org create", R_CLI_ONLY},
 	{"GET", "/api/v1/orgs", org_list, NULL, 200, "List organizations", NULL, "org list", R_CLI_ONLY},
 	{"GET", "/api/v1/org", org_show, NULL, 200, "Show your organization", "Org", "org show", 0},
 	{"POST", "/api/v1/teams", team_create, TEAM_CREATE, 201, "Create a team (admin)", "Team", "team add", 0},

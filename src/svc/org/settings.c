@@ -101,7 +101,7 @@ static int get_settings(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 
 static int patch_settings(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_EDIT_SETTINGS))
 		return -1;
 	json_t *changes = json_object_get(in, "settings");
 	json_t *o = load(c);

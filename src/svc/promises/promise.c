@@ -8,12 +8,12 @@
 #include "core/attribution.h"
 #include "svc/directory/people.h"
 #include "svc/exceptions/policy.h"
+#include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/promises/duty.h"
 #include "svc/promises/promise.h"
-#include "svc/registry.h"
 #include "svc/tick.h"
 
 static const char *const STATUSES[] = {"pending", "kept", "broken", "renegotiated", NULL};
@@ -126,7 +126,7 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (!row.open)
 		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
-	if (c->actor.role == ROLE_SYSTEM)
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a promise is made by a person");
 	if (due_ok(c, in, "due_at", &due))
 		return -1;

@@ -119,7 +119,7 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	enum role hr = ROLE_FRONTLINE;
 	if (case_load(c, p[0], &row))
 		return -1;
-	if (strcmp(c->actor.person_id, row.owner_id) != 0 && svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_ADMIN)))
+	if (strcmp(c->actor.person_id, row.owner_id) != 0 && !role_may(c->actor.role, PERM_REQUEST_ON_ANY_CASE))
 		return err_set(&c->err, ERR_FORBIDDEN, "not_owner", NULL, "only the case owner or a supervisor can make requests for it");
 	if (!row.open)
 		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
@@ -193,7 +193,7 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 /* May the actor act as the holder of s? */
 static int may_hold(svc_ctx *c, const struct req_state *s)
 {
-	if (c->actor.role == ROLE_SYSTEM)
+	if (role_may(c->actor.role, PERM_ANSWER_ANY_REQUEST))
 		return 0;
 	if (*s->person && strcmp(s->person, c->actor.person_id) == 0)
 		return 0;

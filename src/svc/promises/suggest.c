@@ -180,7 +180,7 @@ static int tpl_put(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	const char *bad, *text = in_str(in, "text");
 	int rc;
-	if (svc_require_role(c, ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_EDIT_TEMPLATES))
 		return -1;
 	if (!words_default(p[0]))
 		return err_set(&c->err, ERR_NOT_FOUND, "template_not_found", "key", "no such template");

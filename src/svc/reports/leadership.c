@@ -53,7 +53,7 @@ static int overdue_section(svc_ctx *c, const char *sql, int64_t lim, const char 
 
 static int leadership_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
 		return -1;
 	json_t *issues = json_array(), *actions = json_array(), *reviews = json_array(), *items = json_array();
 	int64_t lim = svc_limit(in);

@@ -173,7 +173,7 @@ static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	struct range g;
 	db_res *r;
 	/* names each owner: for the people who coach them, not for colleagues */
-	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
 		return -1;
 	if (range_of(c, in, &g))
 		return -1;

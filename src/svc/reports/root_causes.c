@@ -237,7 +237,7 @@ static int facet_groups(svc_ctx *c, const char *kind, int64_t from, int64_t to, 
 static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	long long from = 0, to = c->now + 1;
-	if (svc_require_role(c, ROLEBIT(ROLE_SUPERVISOR) | ROLEBIT(ROLE_LEADER) | ROLEBIT(ROLE_ADMIN)))
+	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
 		return -1;
 	in_time(in, "from", &from);
 	in_time(in, "to", &to);

@@ -1,8 +1,10 @@
-#ifndef FL_SVC_REGISTRY_H
-#define FL_SVC_REGISTRY_H
-/* The registry (svc/registry.c): every resource's route table, and the parts capabilities add to
- * each other without knowing each other: case view parts, case hooks and breach hooks.  A new
- * capability adds its table and functions in registry.c and nowhere else. */
+#ifndef FL_SVC_HOOKS_H
+#define FL_SVC_HOOKS_H
+/* The extension points: the parts capabilities add to each other without knowing each other (case
+ * view parts, case hooks, breach hooks, portal parts).  A module that runs them includes this
+ * header; the lists themselves are in svc/registry.c, which includes every module's header.  So the
+ * include graph has no cycle: modules -> hooks.h <- registry.c -> modules.  A new capability adds
+ * its functions to the lists in registry.c and nowhere else. */
 #include "svc/svc.h"
 
 /* Extensions of the case view: later capabilities (promises, requests, exceptions ...) add
