@@ -6,6 +6,13 @@
 
 #include "base/util.h"
 
+int csv_formula_like(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
 static void cell(FILE *f, json_t *v)
 {
 	char *own = NULL;
@@ -19,10 +26,11 @@ static void cell(FILE *f, json_t *v)
 	} else {
 		s = own = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	}
-	int quote = strpbrk(s, ",\"\r\n") != NULL || (*s && strchr("=+-@", *s) && !json_is_number(v));
+	int formula = !json_is_number(v) && csv_formula_like(s);
+	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		fputc('"', f);
-	if (*s && strchr("=+-@", *s) && !json_is_number(v))
+	if (formula)
 		fputc('\'', f);
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')

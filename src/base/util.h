@@ -19,6 +19,9 @@ int str_copy(char *dst, size_t n, const char *src);
 /* 1 if s is valid UTF-8 without NUL bytes and control characters other than \t \n \r. */
 int utf8_valid_text(const char *s, size_t len);
 
+/* 1 if s is NULL, empty or only white space (blank text says nothing). */
+int str_blank(const char *s);
+
 /* Lower-case ASCII copy (emails); caller frees. */
 char *str_lower(const char *s);
 

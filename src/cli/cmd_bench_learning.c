@@ -7,7 +7,17 @@
  * written with plain INSERTs (the same rows review_open and the cause route write, without their
  * per-review case page), spread over --days days before now.  Categories follow a skewed
  * distribution from a fixed pseudo-random sequence.  Prints one JSON line with what it made,
- * including the count per category (the report's Pareto must match it). */
+ * including the count per category (the report's Pareto must match it).
+ *
+ * Why writing these tables directly is equivalent to going through the services, for what is
+ * measured: the reviews, causes and facets have the columns and states review_open and the cause
+ * route give them, and learning_daily is then filled with the same per-day counts the services
+ * keep row by row, so the root-cause report reads what it would read in production.  What the
+ * services would add and the seed leaves out is one history event per review and cause.  The
+ * history stays valid because direct writes never touch events or org_heads: the chain holds
+ * exactly what went through the services (organization, people, teams, policies, cases).
+ * tests/e2e/test_bench_seeders.py checks this at small sizes: `audit verify` passes on the seed and
+ * the report's Pareto equals the seeded counts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

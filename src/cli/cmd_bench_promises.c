@@ -7,7 +7,20 @@
  * with a broken promise and its breach.  It times one scheduler pass (R runs, each rolled back so
  * every run does the same work) and the breaches-by-cause report, and prints one JSON line.
  * Bulk rows are inserted with portable recursive-CTE INSERT ... SELECT statements, with ids of the
- * right shape (prefix, 26 base32 characters) so every service can load them. */
+ * right shape (prefix, 26 base32 characters) so every service can load them.
+ *
+ * Why writing these tables directly is equivalent to going through the services, for what is
+ * measured: the rows carry the columns and states the services give pending, due and broken
+ * promises and open requests, so the scheduler pass and the report (which read only these tables)
+ * do the same work.  What the services would add and the seed leaves out is one history event per
+ * row and the case pages' side effects - a lighter seed, not a different one.  The history stays
+ * valid because direct writes never touch events or org_heads: the chain holds exactly what went
+ * through the services (organization, team, person, customer), and every later change, such as a
+ * scheduler pass breaking the due promises, goes through the services and appends to it.  Case
+ * numbers come from ranges (1000000+, 2000000+, 5000000+) the organization's counter never
+ * reaches in a benchmark.  tests/e2e/test_bench_seeders.py checks this at small sizes: `audit
+ * verify` passes on the seed, a real scheduler pass does what the benchmark measured, and the
+ * chain verifies after it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

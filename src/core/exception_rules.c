@@ -125,38 +125,38 @@ static int in_list(json_t *arr, const char *s)
 	return 0;
 }
 
-static int over_cap(json_t *limits, const char *key, int has_amount, int64_t amount_cents, struct exc_breach *b)
+static int over_cap(json_t *limits, const char *key, int has_amount, int64_t total_cents, struct exc_breach *b)
 {
 	json_t *cap = key ? json_object_get(limits, key) : NULL;
 	if (!has_amount || !json_is_number(cap))
 		return 0;
 	int64_t cents = (int64_t)llround(json_number_value(cap) * 100.0);
-	if (amount_cents <= cents)
+	if (total_cents <= cents)
 		return 0;
 	str_copy(b->limit, sizeof b->limit, key);
 	b->cap_cents = cents;
+	b->total_cents = total_cents;
 	return 1;
 }
 
-int exc_check_limits(json_t *limits, const char *kind, int has_amount, int64_t amount_cents, const char *channel,
-		     struct exc_breach *b)
+int exc_check_limits(json_t *limits, const struct exc_resolution *r, struct exc_breach *b)
 {
 	memset(b, 0, sizeof *b);
 	if (!json_is_object(limits))
 		return 0;
 	json_t *kinds = json_object_get(limits, "kinds");
-	if (json_is_array(kinds) && !in_list(kinds, kind)) {
+	if (json_is_array(kinds) && !in_list(kinds, r->kind)) {
 		str_copy(b->limit, sizeof b->limit, "kinds");
 		return 1;
 	}
 	json_t *channels = json_object_get(limits, "channels");
-	if (channel && json_is_array(channels) && !in_list(channels, channel)) {
+	if (r->channel && json_is_array(channels) && !in_list(channels, r->channel)) {
 		str_copy(b->limit, sizeof b->limit, "channels");
 		return 1;
 	}
-	if (over_cap(limits, exc_limit_key(kind), has_amount, amount_cents, b))
+	if (over_cap(limits, exc_limit_key(r->kind), r->has_amount, r->case_kind_cents + r->amount_cents, b))
 		return 1;
-	return over_cap(limits, "max_amount", has_amount, amount_cents, b);
+	return over_cap(limits, "max_amount", r->has_amount, r->case_amount_cents + r->amount_cents, b);
 }
 
 /* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms). */

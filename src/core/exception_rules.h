@@ -62,17 +62,29 @@ const char *exc_limit_key(const char *kind);
 
 /* A departure from a policy's limits. */
 struct exc_breach {
-	char limit[64];    /* the limit key: max_refund, max_amount, kinds, channels */
-	int64_t cap_cents; /* for max_* limits */
+	char limit[64];      /* the limit key: max_refund, max_amount, kinds, channels */
+	int64_t cap_cents;   /* for max_* limits */
+	int64_t total_cents; /* for max_* limits: what the case would have received, this one included */
+};
+
+/* A resolution as the limits see it.  Money caps are per case and cumulative: case_kind_cents is
+ * what the case already received under the same policy as this kind, case_amount_cents as any
+ * kind with an amount (so three refunds of 30 break a cap of 50 at the second). */
+struct exc_resolution {
+	const char *kind;
+	int has_amount;
+	int64_t amount_cents;
+	const char *channel;
+	int64_t case_kind_cents, case_amount_cents;
 };
 
 /* Judge a resolution against a policy's machine limits (a JSON object, borrowed):
- *   max_<kind> / max_amount: numbers in currency units (50 = $50.00), compared with amount_cents;
+ *   max_<kind> / max_amount: numbers in currency units (50 = $50.00), caps on the case's total
+ *   (this resolution included) of that kind / of every amount;
  *   kinds: array of allowed resolution kinds; channels: array of allowed channels.
  * Returns 1 and fills b at the first limit it departs from, 0 when it is within the limits.
  * Limits that are absent, of the wrong type, or do not concern the resolution are ignored. */
-int exc_check_limits(json_t *limits, const char *kind, int has_amount, int64_t amount_cents, const char *channel,
-		     struct exc_breach *b);
+int exc_check_limits(json_t *limits, const struct exc_resolution *r, struct exc_breach *b);
 
 /* Start (UTC ms) of the calendar quarter (UTC) that contains ms. */
 int64_t exc_quarter_start(int64_t ms);

@@ -78,3 +78,17 @@ int own_may_reopen(const struct own_actor *a, const struct own_case *c, fl_err *
 		return err_set(err, ERR_CONFLICT, "case_open", NULL, "the case is already open");
 	return 0;
 }
+
+int own_may_settle_promise(const struct own_actor *a, const struct own_case *c, const char *const *owner_chain,
+			   size_t nchain, fl_err *err)
+{
+	int allowed = is_owner(a, c) || role_may(a->role, PERM_SETTLE_ANY_PROMISE);
+	for (size_t i = 0; !allowed && i < nchain; i++)
+		allowed = owner_chain[i] && strcmp(a->person_id, owner_chain[i]) == 0;
+	if (!allowed)
+		return err_set(err, ERR_FORBIDDEN, "not_owner", NULL,
+			       "only the case owner, their supervisors or an admin can settle its promises");
+	if (!c->open)
+		return err_set(err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
+	return 0;
+}

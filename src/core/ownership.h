@@ -4,6 +4,8 @@
  * move ownership; acceptance does.  Only the current owner, a supervisor or an admin may offer;
  * only supervisors and admins may assign directly.  Each function returns 0 when allowed, or -1
  * with err filled (stable codes documented in docs/API.md). */
+#include <stddef.h>
+
 #include "base/err.h"
 #include "core/roles.h"
 
@@ -30,5 +32,12 @@ int own_may_decide(const struct own_actor *a, const struct own_case *c, const st
 int own_may_withdraw(const struct own_actor *a, const struct own_offer *o, fl_err *err);
 int own_may_resolve(const struct own_actor *a, const struct own_case *c, fl_err *err);
 int own_may_reopen(const struct own_actor *a, const struct own_case *c, fl_err *err);
+/* Settling a promise made on the case (marking it kept, or renegotiating it with the customer's
+ * consent) is for the case owner, anyone above the owner in the reporting line, an admin or the
+ * system.  owner_chain lists the owner's managers, nearest first (nchain of them; borrowed).
+ * A renegotiated promise keeps its maker; who renegotiated it is recorded beside.
+ * Codes: not_owner (403), then case_closed (422). */
+int own_may_settle_promise(const struct own_actor *a, const struct own_case *c, const char *const *owner_chain,
+			   size_t nchain, fl_err *err);
 
 #endif

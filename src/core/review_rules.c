@@ -97,6 +97,15 @@ int survey_group_visible(long long respondents, int viewer_in_group, long long m
 	return others >= survey_min_group(min_setting);
 }
 
+long long survey_published(long long responses, int closed, long long min_setting)
+{
+	long long step = survey_min_group(min_setting) + 1;
+	if (closed)
+		return responses;
+	long long steps = responses / step;
+	return steps > 1 ? (steps - 1) * step : 0;
+}
+
 int survey_rating_ok(long long rating)
 {
 	return rating >= 1 && rating <= 5;

@@ -54,6 +54,13 @@ long long survey_min_group(long long setting);
  * viewer is one of them (viewer_in_group) they are not counted, so a supervisor who answered can't
  * subtract their own answers to read one colleague's. */
 int survey_group_visible(long long respondents, int viewer_in_group, long long min_setting);
+/* How many of a team's `responses` (the first ones, in answer order) a report publishes, so that
+ * nobody is identified by differencing two reports.  Numbers move in steps of s = the smallest
+ * group + 1 (so a respondent reading the report still faces at least the smallest group of
+ * others in any step): while the survey is open, every complete step but the last; when it is
+ * closed, all of them (then the last change is the held-back step plus the rest: at least s).
+ * Every change between two reports of one survey is therefore at least s responses. */
+long long survey_published(long long responses, int closed, long long min_setting);
 /* Survey ratings are 1..5. */
 int survey_rating_ok(long long rating);
 

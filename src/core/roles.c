@@ -55,6 +55,7 @@ static const struct {
 	[PERM_READ_ANY_REVIEW] = {"read_any_review", SUPER | LEAD | ADMIN | SYS},
 	[PERM_EDIT_ANY_REVIEW] = {"edit_any_review", LEAD | ADMIN | SYS},
 	[PERM_REQUEST_ON_ANY_CASE] = {"request_on_any_case", SUPER | ADMIN | SYS},
+	[PERM_SETTLE_ANY_PROMISE] = {"settle_any_promise", ADMIN | SYS},
 	[PERM_ANSWER_ANY_REQUEST] = {"answer_any_request", SYS},
 	[PERM_MANAGE_SKILLS] = {"manage_skills", SUPER | ADMIN | SYS},
 	[PERM_MANAGE_ROTAS] = {"manage_rotas", SUPER | ADMIN | SYS},

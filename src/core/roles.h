@@ -42,6 +42,8 @@ enum perm {
 	PERM_READ_ANY_REVIEW,       /* every failure review and anyone's review actions (others: their own) */
 	PERM_EDIT_ANY_REVIEW,       /* change any failure review (others: those they own) */
 	PERM_REQUEST_ON_ANY_CASE,   /* make requests on a case one does not own */
+	PERM_SETTLE_ANY_PROMISE,    /* mark kept or renegotiate a promise on any case (others: the owner and
+				       the owner's supervisor chain, core/ownership.h) */
 	PERM_ANSWER_ANY_REQUEST,    /* act on a request as its holder without being the person or in the team */
 	PERM_MANAGE_SKILLS,         /* skills and who has them */
 	PERM_MANAGE_ROTAS,          /* on-call rotas and their overrides */

@@ -298,3 +298,19 @@ int rota_hours_open(const char *ranges, int minute)
 		p++;
 	}
 }
+
+int rota_is_absent(const struct rota_interval *shift, const unsigned char *absent, int nmembers)
+{
+	if (!absent || shift->who < 0)
+		return 0;
+	return shift->who >= ROTA_OVERRIDE ? absent[nmembers + (shift->who - ROTA_OVERRIDE)] != 0 : absent[shift->who] != 0;
+}
+
+size_t rota_keep_present(struct rota_interval *iv, size_t n, const unsigned char *absent, int nmembers)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!rota_is_absent(&iv[i], absent, nmembers))
+			iv[k++] = iv[i];
+	return k;
+}

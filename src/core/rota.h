@@ -75,6 +75,13 @@ size_t rota_shifts(const tz_zone *z, const struct rota_layer *l, const struct ro
 int rota_who_at(const tz_zone *z, const struct rota_layer *l, const struct rota_interval *ov, size_t nov, int64_t t,
 		struct rota_interval *shift);
 
+/* Drop from iv (in place, order kept) the shifts of people who are absent from the organization
+ * (deactivated): absent[i] for member i of the layer (i < nmembers), absent[nmembers + k] for
+ * override k.  Their time is a gap, not cover.  Returns the new count. */
+size_t rota_keep_present(struct rota_interval *iv, size_t n, const unsigned char *absent, int nmembers);
+/* 1 when the shift's person is absent (see rota_keep_present). */
+int rota_is_absent(const struct rota_interval *shift, const unsigned char *absent, int nmembers);
+
 /* Sort iv (in place) and return the gaps of their union within [from, to).  Returns the count;
  * *out is a new array (caller frees; NULL when 0), who = -1. */
 size_t rota_gaps(struct rota_interval *iv, size_t n, int64_t from, int64_t to, struct rota_interval **out);

@@ -106,9 +106,16 @@ int db_backup(db *d, const char *dest);
  * IMMEDIATE already serializes writers). */
 int db_lock_scheduler(db *d);
 
-/* Backend constructors (used by db_open). */
+/* Backend constructors (used by db_open).  db_sqlite_open refuses a SQLite library older than
+ * DB_SQLITE_MIN_VERSION with db_sqlite_version_check's message. */
 int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen);
 int db_pg_open(const char *conninfo, db **out, char *err, unsigned long errlen);
+/* The oldest SQLite library Frontline runs on, as sqlite3_libversion_number() counts: 3.35.0, the
+ * first with UPDATE ... RETURNING (the history chain, case numbers and portal links use it). */
+#define DB_SQLITE_MIN_VERSION 3035000
+/* 0 when a SQLite library numbered `number` (X*1000000 + Y*1000 + Z) is new enough; otherwise -1
+ * and a message in err naming that version and the minimum.  Exposed for unit tests. */
+int db_sqlite_version_check(int number, char *err, unsigned long errlen);
 /* The PostgreSQL backend's placeholder translation (`?` -> $n outside quotes); returns a new
  * string (caller frees), *count = number of placeholders.  Exposed for unit tests. */
 char *db_pg_translate(const char *sql, int *count);

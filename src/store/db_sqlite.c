@@ -296,9 +296,25 @@ static const struct db_ops sq_ops = {
  * mutex, which server threads contended on. */
 static void sq_global_init(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
+#if SQLITE_VERSION_NUMBER < DB_SQLITE_MIN_VERSION
+#error "Frontline needs SQLite 3.35.0 or newer (UPDATE ... RETURNING)"
+#endif
+
+int db_sqlite_version_check(int number, char *err, unsigned long errlen)
+{
+	if (number >= DB_SQLITE_MIN_VERSION)
+		return 0;
+	snprintf(err, errlen, "SQLite %d.%d.%d is too old: Frontline needs %d.%d.%d or newer (for RETURNING); install a newer libsqlite3",
+		 number / 1000000, number / 1000 % 1000, number % 1000, DB_SQLITE_MIN_VERSION / 1000000,
+		 DB_SQLITE_MIN_VERSION / 1000 % 1000, DB_SQLITE_MIN_VERSION % 1000);
+	return -1;
+}
+
 int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (db_sqlite_version_check(sqlite3_libversion_number(), err, errlen) != 0)
+		return DB_ERROR;
 	pthread_once(&once, sq_global_init);
 	sqlite3 *h;
 	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, faultvfs_name());

@@ -20,8 +20,13 @@ int svc_db_err(svc_ctx *c, int rc)
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
 	      json_t *data_new)
 {
-	int rc = event_append(c->db, c->actor.org_id, c->now, c->actor.person_id, kind, entity_type, entity_id, case_id,
-			      data_new);
+	return svc_event_as(c, c->actor.person_id, kind, entity_type, entity_id, case_id, data_new);
+}
+
+int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
+		 const char *case_id, json_t *data_new)
+{
+	int rc = event_append(c->db, c->actor.org_id, c->now, actor_id, kind, entity_type, entity_id, case_id, data_new);
 	json_decref(data_new);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
@@ -129,12 +134,12 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 	return o;
 }
 
-int person_depth(svc_ctx *c, const char *person_id)
+size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max)
 {
 	char cur[ID_SIZE];
-	int depth = 0;
+	size_t n = 0;
 	str_copy(cur, sizeof cur, person_id);
-	while (*cur && depth < 64) {
+	while (*cur && n < max) {
 		db_res *r;
 		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
@@ -144,9 +149,15 @@ int person_depth(svc_ctx *c, const char *person_id)
 			str_copy(cur, sizeof cur, db_text(r, 0));
 		db_res_free(r);
 		if (*cur)
-			depth++;
+			str_copy(chain[n++], ID_SIZE, cur);
 	}
-	return depth;
+	return n;
+}
+
+int person_depth(svc_ctx *c, const char *person_id)
+{
+	char chain[PERSON_MAX_DEPTH][ID_SIZE];
+	return (int)person_managers(c, person_id, chain, PERSON_MAX_DEPTH);
 }
 
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)

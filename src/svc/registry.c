@@ -62,7 +62,7 @@ const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 static const case_hook_fn TOUCH_HOOKS[] = {duty_touch_hook, NULL};
 const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
 
-static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, review_on_resolve, NULL};
+static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, exception_resolve_hook, review_on_resolve, NULL};
 const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
@@ -83,22 +83,8 @@ static const tick_fn TICK_PARTS[] = {
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 
-int tick_run(svc_ctx *c, json_t *summary)
-{
-	svc_actor saved = c->actor;
-	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
-	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
-	for (const tick_fn *t = svc_tick_parts(); *t && rc == 0; t++)
-		rc = (*t)(c, summary);
-	c->actor = saved;
-	return rc;
-}
-
-void tick_as_system(svc_ctx *c, const char *org_id)
-{
-	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
-	c->actor.team_id[0] = '\0';
-	str_copy(c->actor.name, sizeof c->actor.name, "Frontline");
-	c->actor.role = ROLE_SYSTEM;
-}
+/* When each part next has something due (the scheduler steps through those times in order). */
+static const tick_due_fn TICK_DUE[] = {
+	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due, NULL,
+};
+const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }

@@ -96,6 +96,10 @@ const struct route *const *svc_route_tables(void);
 /* Append an event for the current actor. Returns 0 or -1 (err set). */
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
 	      json_t *data_new);
+/* The same, recorded as done by actor_id: "system" for what must name nobody (an anonymous survey
+ * answer). */
+int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
+		 const char *case_id, json_t *data_new);
 /* Map a storage error to err (internal, or conflict for constraint violations). */
 int svc_db_err(svc_ctx *c, int rc);
 
@@ -117,6 +121,10 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id);
 typedef json_t *(*svc_row_fn)(svc_ctx *c, db_res *r);
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row);
 
+/* The person's managers, nearest first, into chain (at most max); returns how many.  A storage
+ * error ends the chain early.  Reporting lines are at most PERSON_MAX_DEPTH deep. */
+#define PERSON_MAX_DEPTH 64
+size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max);
 /* The person's level: how many managers stand above them (0 = top of the reporting line). */
 int person_depth(svc_ctx *c, const char *person_id);
 

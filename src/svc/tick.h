@@ -1,14 +1,32 @@
 #ifndef FL_SVC_TICK_H
 #define FL_SVC_TICK_H
-/* One scheduler pass: every registered part finds what has come due at c->now (by indexed
- * range queries over all organizations) and acts on it, inside the caller's transaction.
- * Each part adds its counts to summary ({"reminders": 3, ...}).  Returns 0 or -1 (err set). */
+/* The scheduler.  A pass catches up to c->now in time order: it steps to each time something came
+ * due (the earliest first), sets c->now to that time and runs every registered part there, so one
+ * pass covering hours or days (after downtime, or `frontline tick` from cron) writes the same
+ * history, with the same times, as passes at each of those times would have.
+ *
+ * A part finds what has come due at c->now (by indexed range queries over all organizations) and
+ * acts on it, inside the caller's transaction; it adds its counts to summary ({"reminders": 3, ...}).
+ * Returns 0 or -1 (err set). */
 #include "svc/svc.h"
 
 typedef int (*tick_fn)(svc_ctx *c, json_t *summary);
+/* Lower *next to the earliest time <= until at which the part has something due (leave it when
+ * nothing is).  Every part that acts on due rows needs one: a pass runs the parts only at those
+ * times.  Returns 0 or -1 (err set). */
+typedef int (*tick_due_fn)(svc_ctx *c, int64_t until, int64_t *next);
 
+/* One pass up to c->now (restored on return).  Parts run only at times something is due (every
+ * part registers a due function).  At most TICK_MAX_STEPS steps; what is left then is done at
+ * c->now. */
+#define TICK_MAX_STEPS 10000
 int tick_run(svc_ctx *c, json_t *summary);
 const tick_fn *svc_tick_parts(void);
+const tick_due_fn *svc_tick_due(void);
+
+/* For due functions: run sql (one `?` bound to until; it selects one MIN(...) or NULL) and lower
+ * *next to its value. */
+int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next);
 
 /* Act as the system in organization org_id (the scheduler switches between organizations). */
 void tick_as_system(svc_ctx *c, const char *org_id);

@@ -1,5 +1,6 @@
 """Shared helpers for end-to-end tests: a real `frontline serve` on a temporary database,
-driven over real HTTP.  Standard library only (plus python3-jsonschema for API checks).
+driven over real HTTP.  Standard library plus python3-jsonschema, which the API contract check
+needs: without it every test file fails at once rather than passing unchecked.
 
 Environment:
   FRONTLINE_BIN   the binary to test (default: build/san/frontline, the sanitized build)
@@ -15,12 +16,17 @@ import time
 import urllib.error
 import urllib.request
 
+try:
+    import jsonschema
+except ImportError:  # run_module refuses to run without the contract check
+    jsonschema = None
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("FRONTLINE_BIN", os.path.join(ROOT, "build/san/frontline"))
 PASSWORD = "frontline-demo"
 
 _failures = []
-_passes = 0
+_checks = 0
 
 
 def free_port():
@@ -126,6 +132,7 @@ class Client:
         want = status or (200, 201)
         if (r.status not in want) if isinstance(want, tuple) else r.status != want:
             raise AssertionError("%s %s -> %r" % (method, path, r))
+        _count_check()
         return r.json
 
 
@@ -218,10 +225,6 @@ class Server:
         return self._openapi
 
     def check_contract(self, method, path, resp):
-        try:
-            import jsonschema
-        except ImportError:
-            return
         if not path.startswith("/api/v1/") or path.startswith("/api/v1/openapi"):
             return
         doc = self.openapi()
@@ -278,10 +281,14 @@ def fail(msg):
     print("  FAIL: " + msg)
 
 
+def _count_check():
+    global _checks
+    _checks += 1
+
+
 def check(cond, msg):
-    global _passes
     if cond:
-        _passes += 1
+        _count_check()
     else:
         fail(msg)
     return cond
@@ -299,17 +306,32 @@ def skip(reason):
     raise Skip(reason)
 
 
-def run_module(globs):
-    """Run every test_* function of the calling module; print 'N passed, N failed'; exit 1 on failure."""
+def needs_postgres():
+    """Why a PostgreSQL-only test file cannot run here (None when FRONTLINE_PG is set): pass it to
+    run_module as skip_all, so the file reports its tests as skipped instead of passing quietly."""
+    return None if os.environ.get("FRONTLINE_PG") else "needs FRONTLINE_PG (a PostgreSQL URL)"
+
+
+def run_module(globs, skip_all=None):
+    """Run every test_* function of the calling module (all skipped, with the reason, when skip_all
+    is given).  A test that made no check (check, eq, Client.ok) fails.  Prints one line per test, then 'N skipped' when any were, then 'N passed, N failed'
+    last; exits 1 on a failure.  Without python3-jsonschema nothing runs and the file fails."""
+    if jsonschema is None:
+        print("  FAIL: python3-jsonschema is not installed, so responses cannot be checked against "
+              "the API document (apt install python3-jsonschema)")
+        print("0 passed, 1 failed")
+        sys.exit(1)
     names = sorted(n for n in globs if n.startswith("test_") and callable(globs[n]))
     only = os.environ.get("TEST_ONLY")
     passed = failed = skipped = 0
     for n in names:
         if only and only not in n:
             continue
-        before = len(_failures)
+        before, checks = len(_failures), _checks
         t0 = time.time()
         try:
+            if skip_all:
+                skip(skip_all)
             globs[n]()
         except Skip as e:
             print("skip %s: %s" % (n, e))
@@ -319,6 +341,8 @@ def run_module(globs):
             import traceback
             traceback.print_exc()
             _failures.append("%s raised %r" % (n, e))
+        if _checks == checks and len(_failures) == before:
+            fail("%s checked nothing (a test must be able to fail)" % n)
         ok = len(_failures) == before
         print("%s %s (%.1fs)" % ("ok  " if ok else "FAIL", n, time.time() - t0))
         passed += ok

@@ -25,7 +25,8 @@ def setup(s):
     chris.ok("POST", "/api/v1/cases/%s/notes" % case["id"],
              {"body": "Your phones are reserved.", "visibility": "customer"})
     chris.ok("POST", "/api/v1/cases/%s/touchpoints" % case["id"],
-             {"channel": "email", "direction": "outbound", "summary": "Emailed Sam the order number"})
+             {"channel": "email", "direction": "outbound", "summary": "Emailed Sam the order number",
+              "customer_visible": True})
     other = chris.ok("POST", "/api/v1/cases", {"subject": "Erin's refund", "channel": "phone", "customer_id": erin})
     return chris, sam, erin, case, other
 
@@ -59,7 +60,7 @@ def test_link_is_single_use_and_shows_only_own_cases():
         mine = [c for c in cases if c["id"] == case["id"]][0]
         texts = [u["text"] for u in mine["updates"]]
         check("Your phones are reserved." in texts, "customer-visible note shown: %r" % texts)
-        check("Emailed Sam the order number" in texts, "outbound touchpoint shown")
+        check("Emailed Sam the order number" in texts, "customer-visible outbound touchpoint shown")
         check(not any("INTERNAL" in t for t in texts), "internal note never shown")
         check("Sam wants two phones" not in texts, "staff's inbound summary not shown")
         eq(mine["owner"], {"first_name": "Chris", "team": "Web Chat"}, "owner's first name and team only")

@@ -247,6 +247,9 @@ def test_pulse_survey_confidentiality():
         r = c["dana"].post("/api/v1/surveys/%s/responses" % survey["id"], {"answers": [{"question": 1, "rating": 9}]})
         eq(r.status, 400, "ratings are 1-5")
         eq(c["jo"].get("/api/v1/surveys/%s/report" % survey["id"]).status, 403, "frontline can't read the report")
+        live = c["taylor"].ok("GET", "/api/v1/surveys/%s/report" % survey["id"])
+        eq(live["teams"], [], "while the survey is open, teams this small publish nothing yet (steps of 4)")
+        s.set_clock("2026-03-09T21:00:01Z")  # the survey has closed: everything is published
 
         rep = c["taylor"].get("/api/v1/surveys/%s/report" % survey["id"])
         eq(rep.status, 200, "supervisor reads the report")

@@ -60,6 +60,20 @@ TEST(formula_guard)
 	free(s);
 }
 
+/* Item 10 of issue 13: OWASP's whole list, and leading spaces before any of it. */
+TEST(formula_guard_owasp)
+{
+	char *s = csv_of("[{\"tab\":\"\\t=1+1\",\"cr\":\"\\r=1+1\",\"sp\":\"  =HYPERLINK(1)\",\"spat\":\" @SUM(A1)\","
+			 "\"plain\":\" hello\",\"mid\":\"a=b\"}]");
+	CHECK_STR(s, "tab,cr,sp,spat,plain,mid\r\n\"'\t=1+1\",\"'\r=1+1\",\"'  =HYPERLINK(1)\",\"' @SUM(A1)\", hello,a=b\r\n");
+	free(s);
+	CHECK(csv_formula_like("\t"));
+	CHECK(csv_formula_like("   -2"));
+	CHECK(!csv_formula_like(""));
+	CHECK(!csv_formula_like("   "));
+	CHECK(!csv_formula_like("x=1"));
+}
+
 TEST(empty)
 {
 	char *s = csv_of("[]");
@@ -75,6 +89,7 @@ int main(void)
 	RUN(missing_null_and_extra);
 	RUN(nested);
 	RUN(formula_guard);
+	RUN(formula_guard_owasp);
 	RUN(empty);
 	DONE();
 }

@@ -1,7 +1,9 @@
 /* The hash-chained history on a real temporary SQLite file through the storage interface:
  * append and verify; then tamper through a raw SQLite connection (as an attacker with file access
  * would) and check that verify names the first tampered event.  The triggers refuse UPDATE and
- * DELETE through any ordinary connection. */
+ * DELETE through any ordinary connection.  The stored row is the canonical form event.h documents;
+ * an organization without a chain head cannot append; an unreadable history is an error (-1), not
+ * a verdict. */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +238,91 @@ TEST(appends_continue_after_reopen)
 	db_close(d);
 }
 
+/* The stored row is exactly what event.h documents: data as compact JSON with sorted keys and
+ * ASCII escapes ("{}" for none), and a hash recomputable from the stored fields alone. */
+TEST(stored_row_is_canonical)
+{
+	db *d = fresh(0);
+	json_t *data = json_pack("{s:i, s:s}", "b", 1, "a", "caf\xc3\xa9");
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(event_append(d, "org_a", 7, "per_chris", "case.noted", "case", "case_1", NULL, data) == DB_OK);
+	CHECK(event_append(d, "org_a", 8, "per_chris", "case.opened", "case", "case_2", "case_2", NULL) == DB_OK);
+	CHECK(db_commit(d) == DB_OK);
+	json_decref(data);
+	db_res *r;
+	CHECK(db_query(d, "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, hash "
+			  "FROM events WHERE org_id = 'org_a' ORDER BY seq",
+		       DB_NOARGS, &r) == DB_OK);
+	const char *want_data[] = {"{\"a\":\"caf\\u00E9\",\"b\":1}", "{}"};
+	char prev[EVENT_HASH_HEX] = "0000000000000000000000000000000000000000000000000000000000000000";
+	int rows = 0;
+	while (db_next(r) == 1 && rows < 2) {
+		char h[EVENT_HASH_HEX];
+		CHECK(db_int(r, 0) == rows + 1);
+		CHECK_STR(db_text(r, 7), want_data[rows]);
+		CHECK(rows == 0 ? db_is_null(r, 6) : strcmp(db_text(r, 6), "case_2") == 0);
+		CHECK_STR(db_text(r, 8), prev);
+		event_hash(prev, db_int(r, 0), db_int(r, 1), db_text(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5),
+			   db_is_null(r, 6) ? NULL : db_text(r, 6), db_text(r, 7), h);
+		CHECK_STR(db_text(r, 9), h);
+		memcpy(prev, h, sizeof prev);
+		rows++;
+	}
+	db_res_free(r);
+	CHECK(rows == 2);
+	db_close(d);
+}
+
+TEST(append_without_a_chain_head_fails_and_writes_nothing)
+{
+	db *d = fresh(1);
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(event_append(d, "org_unknown", 1, "per_x", "case.noted", "case", "case_1", NULL, NULL) != DB_OK);
+	CHECK(db_commit(d) == DB_OK);
+	int64_t n;
+	int found;
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM events WHERE org_id = 'org_unknown'", DB_NOARGS, &n, &found) ==
+		      DB_OK &&
+	      n == 0);
+	db_close(d);
+}
+
+TEST(empty_chain_verifies)
+{
+	db *d = fresh(0);
+	int64_t bad, count = -1;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 0);
+	CHECK(count == 0);
+	CHECK(strstr(msg, "0 events") != NULL);
+	db_close(d);
+}
+
+TEST(tampered_head)
+{
+	/* the head must name the last event's hash: a head rewritten to another value is caught */
+	db *d = fresh(3);
+	CHECK(raw("UPDATE org_heads SET last_hash = '1111111111111111111111111111111111111111111111111111111111111111' "
+		  "WHERE org_id = 'org_a'") == SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == 1);
+	CHECK(bad == 4);
+	CHECK(verify(d, "org_b", &bad, &count, msg) == 0);
+	db_close(d);
+}
+
+TEST(storage_error_is_not_a_verdict)
+{
+	/* a history that cannot be read is neither intact nor tampered: -1 */
+	db *d = fresh(2);
+	CHECK(raw("DROP TRIGGER events_no_delete; DROP TRIGGER events_no_update; DROP TABLE events") == SQLITE_OK);
+	int64_t bad, count;
+	char msg[256];
+	CHECK(verify(d, "org_a", &bad, &count, msg) == -1);
+	db_close(d);
+}
+
 static struct event_head head_of(db *d, const char *org)
 {
 	struct event_verdict v;
@@ -345,6 +432,11 @@ int main(void)
 	RUN(deleted_last_row);
 	RUN(deleted_first_row);
 	RUN(appends_continue_after_reopen);
+	RUN(stored_row_is_canonical);
+	RUN(append_without_a_chain_head_fails_and_writes_nothing);
+	RUN(empty_chain_verifies);
+	RUN(tampered_head);
+	RUN(storage_error_is_not_a_verdict);
 	RUN(anchor_of_an_intact_chain);
 	RUN(anchor_catches_a_recomputed_chain);
 	RUN(anchor_catches_a_recomputed_and_cut_chain);

@@ -191,35 +191,67 @@ TEST(limit_keys)
 	CHECK(exc_limit_key(NULL) == NULL);
 }
 
+static int chk(json_t *lim, const char *kind, int has, int64_t cents, const char *channel, struct exc_breach *b)
+{
+	struct exc_resolution r = {kind, has, cents, channel, 0, 0};
+	return exc_check_limits(lim, &r, b);
+}
+
 TEST(check_limits)
 {
 	struct exc_breach b;
 	json_t *lim = json_loads("{\"max_refund\": 50, \"max_credit\": 99.5, \"channels\": [\"phone\", \"store\"]}", 0, NULL);
-	CHECK(exc_check_limits(lim, "refund", 1, 5000, "phone", &b) == 0);
-	CHECK(exc_check_limits(lim, "refund", 1, 5001, "phone", &b) == 1);
+	CHECK(chk(lim, "refund", 1, 5000, "phone", &b) == 0);
+	CHECK(chk(lim, "refund", 1, 5001, "phone", &b) == 1);
 	CHECK_STR(b.limit, "max_refund");
 	CHECK(b.cap_cents == 5000);
-	CHECK(exc_check_limits(lim, "credit", 1, 9950, "store", &b) == 0);
-	CHECK(exc_check_limits(lim, "credit", 1, 9951, "store", &b) == 1);
+	CHECK(chk(lim, "credit", 1, 9950, "store", &b) == 0);
+	CHECK(chk(lim, "credit", 1, 9951, "store", &b) == 1);
 	CHECK_STR(b.limit, "max_credit");
-	CHECK(exc_check_limits(lim, "refund", 1, 100, "chat", &b) == 1);
+	CHECK(chk(lim, "refund", 1, 100, "chat", &b) == 1);
 	CHECK_STR(b.limit, "channels");
-	CHECK(exc_check_limits(lim, "refund", 1, 100, NULL, &b) == 0); /* no channel: not judged */
-	CHECK(exc_check_limits(lim, "refund", 0, 0, "phone", &b) == 0);  /* no amount: no cap applies */
-	CHECK(exc_check_limits(lim, "replacement", 1, 999999, "phone", &b) == 0);
+	CHECK(chk(lim, "refund", 1, 100, NULL, &b) == 0); /* no channel: not judged */
+	CHECK(chk(lim, "refund", 0, 0, "phone", &b) == 0);  /* no amount: no cap applies */
+	CHECK(chk(lim, "replacement", 1, 999999, "phone", &b) == 0);
 	json_decref(lim);
 
 	lim = json_loads("{\"max_amount\": 10, \"kinds\": [\"refund\", \"credit\"], \"max_refund\": \"fifty\"}", 0, NULL);
-	CHECK(exc_check_limits(lim, "refund", 1, 1000, NULL, &b) == 0);
-	CHECK(exc_check_limits(lim, "refund", 1, 1001, NULL, &b) == 1); /* a wrongly typed cap is ignored */
+	CHECK(chk(lim, "refund", 1, 1000, NULL, &b) == 0);
+	CHECK(chk(lim, "refund", 1, 1001, NULL, &b) == 1); /* a wrongly typed cap is ignored */
 	CHECK_STR(b.limit, "max_amount");
-	CHECK(exc_check_limits(lim, "other", 0, 0, NULL, &b) == 1);
+	CHECK(chk(lim, "other", 0, 0, NULL, &b) == 1);
 	CHECK_STR(b.limit, "kinds");
 	json_decref(lim);
 
-	CHECK(exc_check_limits(NULL, "refund", 1, 1 << 30, NULL, &b) == 0);
+	CHECK(chk(NULL, "refund", 1, 1 << 30, NULL, &b) == 0);
 	lim = json_array();
-	CHECK(exc_check_limits(lim, "refund", 1, 1 << 30, NULL, &b) == 0);
+	CHECK(chk(lim, "refund", 1, 1 << 30, NULL, &b) == 0);
+	json_decref(lim);
+}
+
+/* Item 6 of issue 13: a cap is per case, cumulative; three refunds of 30 do not pass a cap of 50. */
+TEST(check_limits_cumulative)
+{
+	struct exc_breach b;
+	json_t *lim = json_loads("{\"max_refund\": 50, \"max_amount\": 100}", 0, NULL);
+	struct exc_resolution first = {"refund", 1, 3000, NULL, 0, 0};
+	CHECK(exc_check_limits(lim, &first, &b) == 0);
+	struct exc_resolution second = {"refund", 1, 3000, NULL, 3000, 3000};
+	CHECK(exc_check_limits(lim, &second, &b) == 1);
+	CHECK_STR(b.limit, "max_refund");
+	CHECK(b.cap_cents == 5000 && b.total_cents == 6000);
+	struct exc_resolution exact = {"refund", 1, 2000, NULL, 3000, 3000}; /* 50 in all: within */
+	CHECK(exc_check_limits(lim, &exact, &b) == 0);
+	/* other kinds count toward max_amount only */
+	struct exc_resolution credit = {"credit", 1, 4000, NULL, 0, 7000};
+	CHECK(exc_check_limits(lim, &credit, &b) == 1);
+	CHECK_STR(b.limit, "max_amount");
+	CHECK(b.total_cents == 11000);
+	struct exc_resolution small = {"credit", 1, 3000, NULL, 0, 7000};
+	CHECK(exc_check_limits(lim, &small, &b) == 0);
+	/* no amount: no cap applies, whatever the case received */
+	struct exc_resolution none = {"refund", 0, 0, NULL, 900000, 900000};
+	CHECK(exc_check_limits(lim, &none, &b) == 0);
 	json_decref(lim);
 }
 
@@ -260,6 +292,7 @@ int main(void)
 	RUN(review);
 	RUN(limit_keys);
 	RUN(check_limits);
+	RUN(check_limits_cumulative);
 	RUN(quarter_start);
 	RUN(median);
 	DONE();

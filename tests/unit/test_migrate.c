@@ -1,11 +1,17 @@
-/* Migrations: a fresh database migrates to the latest version; a second run is a no-op; a
- * database from a newer Frontline is refused with a clear message and left untouched. */
+/* Migrations on real SQLite files: a fresh database migrates to the latest version; a second run
+ * is a no-op; a database left at any older version upgrades to the same schema as a fresh one; a
+ * migration that fails leaves nothing of itself behind and the version where it was; a database
+ * from a newer Frontline is refused with a clear message and left untouched; both dialects ship
+ * the same numbered files (their contents are compared by tests/e2e/test_schema.py). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/embed.h"
 #include "harness.h"
 #include "store/db.h"
 #include "store/migrate.h"
+
+#define SQLITE_DIR "migrations/sqlite/"
 
 static char dir[] = "/tmp/fl-test-migrate-XXXXXX";
 
@@ -65,6 +71,147 @@ TEST(newer_database_refused)
 	db_close(d);
 }
 
+/* Bring a database to version k by running the embedded files 1..k as migrate_up would. */
+static void migrate_to(db *d, int k)
+{
+	CHECK(migrate_current(d) == 0); /* creates schema_migrations */
+	int n = 0;
+	for (const struct embed_file *f = embed_files; f->name && n < k; f++) {
+		if (strncmp(f->name, SQLITE_DIR, strlen(SQLITE_DIR)) != 0)
+			continue;
+		n++;
+		CHECK(db_exec_script(d, f->data) == DB_OK);
+		CHECK(db_exec(d, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)", DB_ARGS(DB_INT(n)),
+			      NULL) == DB_OK);
+	}
+	CHECK(n == k);
+}
+
+/* Every object of the schema, one per line ("type name sql"), sorted; the caller frees. */
+static char *schema_text(db *d)
+{
+	db_res *r;
+	size_t cap = 1 << 20, len = 0;
+	char *out = calloc(1, cap);
+	CHECK(db_query(d, "SELECT type, name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name", DB_NOARGS,
+		       &r) == DB_OK);
+	while (out && db_next(r) == 1)
+		len += (size_t)snprintf(out + len, cap - len, "%s %s %s\n", db_text(r, 0), db_text(r, 1), db_text(r, 2));
+	db_res_free(r);
+	CHECK(len > 0 && len < cap);
+	return out;
+}
+
+TEST(upgrade_from_every_older_version)
+{
+	db *d = open_db("fresh.db");
+	char err[256] = "";
+	CHECK(migrate_up(d, NULL, NULL, err, sizeof err) == 0);
+	int latest = migrate_latest(d);
+	char *want = schema_text(d);
+	db_close(d);
+	for (int k = 0; k < latest; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "at%d.db", k);
+		d = open_db(name);
+		migrate_to(d, k);
+		int applied = -1, version = -1;
+		CHECK(migrate_up(d, &applied, &version, err, sizeof err) == 0);
+		CHECK(applied == latest - k);
+		CHECK(version == latest);
+		char *got = schema_text(d);
+		CHECK_STR(got, want);
+		free(got);
+		db_close(d);
+	}
+	free(want);
+}
+
+/* The tables a migration file creates, in order (at most 8); returns how many. */
+static int tables_created(const char *sql, char names[][64])
+{
+	int n = 0;
+	for (const char *p = sql; n < 8 && (p = strstr(p, "CREATE TABLE ")) != NULL; n++) {
+		p += strlen("CREATE TABLE ");
+		size_t len = strcspn(p, " (\n");
+		snprintf(names[n], 64, "%.*s", (int)len, p);
+	}
+	return n;
+}
+
+/* The newest SQLite migration that creates at least two tables: its number, name and tables. */
+static int newest_with_two_tables(char names[][64], int *ntables, const char **file)
+{
+	int number = 0, k = 0;
+	for (const struct embed_file *f = embed_files; f->name; f++) {
+		if (strncmp(f->name, SQLITE_DIR, strlen(SQLITE_DIR)) != 0)
+			continue;
+		k++;
+		char tmp[8][64];
+		int n = tables_created(f->data, tmp);
+		if (n >= 2) {
+			memcpy(names, tmp, sizeof tmp);
+			*ntables = n;
+			*file = f->name;
+			number = k;
+		}
+	}
+	return number;
+}
+
+static int table_exists(db *d, const char *name)
+{
+	int64_t n = 0;
+	int found;
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+			    DB_ARGS(DB_TXT(name)), &n, &found) == DB_OK);
+	return n > 0;
+}
+
+TEST(failed_migration_leaves_nothing_behind)
+{
+	/* a migration's last table already exists (as a stray object would): the migration fails at
+	 * that statement, and the tables it created before it are rolled back with it */
+	char names[8][64];
+	const char *file = "";
+	int ntables = 0;
+	int k = newest_with_two_tables(names, &ntables, &file);
+	CHECK(k > 0);
+	db *d = open_db("fail.db");
+	int latest = migrate_latest(d);
+	migrate_to(d, k - 1);
+	char sql[128], err[256] = "";
+	snprintf(sql, sizeof sql, "CREATE TABLE %s (x INTEGER)", names[ntables - 1]);
+	CHECK(db_exec(d, sql, DB_NOARGS, NULL) == DB_OK);
+	CHECK(migrate_up(d, NULL, NULL, err, sizeof err) == -1);
+	CHECK(strstr(err, file) != NULL); /* names the migration */
+	CHECK(strstr(err, names[ntables - 1]) != NULL); /* and what went wrong */
+	CHECK(migrate_current(d) == k - 1);
+	CHECK(!table_exists(d, names[0]));
+	/* once the stray table is gone, the rest applies */
+	snprintf(sql, sizeof sql, "DROP TABLE %s", names[ntables - 1]);
+	CHECK(db_exec(d, sql, DB_NOARGS, NULL) == DB_OK);
+	int applied = -1;
+	CHECK(migrate_up(d, &applied, NULL, err, sizeof err) == 0);
+	CHECK(applied == latest - k + 1);
+	CHECK(table_exists(d, names[0]) && table_exists(d, names[ntables - 1]));
+	db_close(d);
+}
+
+TEST(both_dialects_ship_the_same_files)
+{
+	const char *dirs[] = {SQLITE_DIR, "migrations/pg/"};
+	char list[2][4096] = {"", ""};
+	for (int i = 0; i < 2; i++)
+		for (const struct embed_file *f = embed_files; f->name; f++)
+			if (strncmp(f->name, dirs[i], strlen(dirs[i])) == 0) {
+				strncat(list[i], f->name + strlen(dirs[i]), sizeof list[i] - strlen(list[i]) - 2);
+				strcat(list[i], " ");
+			}
+	CHECK(strlen(list[0]) > 0);
+	CHECK_STR(list[0], list[1]);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -73,6 +220,9 @@ int main(void)
 	}
 	RUN(fresh_then_noop);
 	RUN(newer_database_refused);
+	RUN(upgrade_from_every_older_version);
+	RUN(failed_migration_leaves_nothing_behind);
+	RUN(both_dialects_ship_the_same_files);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

@@ -107,6 +107,26 @@ TEST(reopen)
 	REFUSED(own_may_reopen(&OWNER, &OPEN, E), ERR_CONFLICT, "case_open");
 }
 
+/* Item 5 of issue 13: only the owner, the owner's supervisor chain or an admin settles a promise. */
+TEST(settle_promise)
+{
+	cur_err = NULL;
+	const char *chain[] = {"per_taylor", "per_riley"}; /* Chris's manager, then hers */
+	ALLOWED(own_may_settle_promise(&OWNER, &OPEN, chain, 2, E));
+	ALLOWED(own_may_settle_promise(&SUP, &OPEN, chain, 2, E));
+	ALLOWED(own_may_settle_promise(&LEADER, &OPEN, chain, 2, E)); /* two levels up */
+	ALLOWED(own_may_settle_promise(&ADMIN, &OPEN, chain, 2, E));
+	ALLOWED(own_may_settle_promise(&SYS, &OPEN, NULL, 0, E));
+	ALLOWED(own_may_settle_promise(&OWNER, &OPEN_OFFERED, NULL, 0, E));
+	REFUSED(own_may_settle_promise(&OTHER, &OPEN, chain, 2, E), ERR_FORBIDDEN, "not_owner");
+	REFUSED(own_may_settle_promise(&PAT, &OPEN_OFFERED, chain, 2, E), ERR_FORBIDDEN, "not_owner"); /* an offer gives no rights */
+	/* a supervisor or leader outside the owner's line is a stranger here */
+	REFUSED(own_may_settle_promise(&SUP, &OPEN, chain + 1, 1, E), ERR_FORBIDDEN, "not_owner");
+	REFUSED(own_may_settle_promise(&LEADER, &OPEN, chain, 1, E), ERR_FORBIDDEN, "not_owner");
+	REFUSED(own_may_settle_promise(&OWNER, &CLOSED, chain, 2, E), ERR_RULE, "case_closed");
+	REFUSED(own_may_settle_promise(&OTHER, &CLOSED, chain, 2, E), ERR_FORBIDDEN, "not_owner");
+}
+
 int main(void)
 {
 	RUN(offer);
@@ -115,5 +135,6 @@ int main(void)
 	RUN(withdraw);
 	RUN(resolve);
 	RUN(reopen);
+	RUN(settle_promise);
 	DONE();
 }

@@ -124,6 +124,31 @@ TEST(survey_threshold)
 	CHECK(survey_rating_ok(1) && survey_rating_ok(5) && !survey_rating_ok(0) && !survey_rating_ok(6));
 }
 
+/* Item 2 of issue 13: a team's numbers move only in steps, so no two reports differ by one answer. */
+TEST(survey_published_in_steps)
+{
+	/* smallest group 3: steps of 4; the last complete step is held back while the survey is open */
+	CHECK(survey_published(0, 0, 3) == 0);
+	CHECK(survey_published(7, 0, 3) == 0);
+	CHECK(survey_published(8, 0, 3) == 4);
+	CHECK(survey_published(11, 0, 3) == 4);
+	CHECK(survey_published(12, 0, 3) == 8);
+	CHECK(survey_published(11, 1, 3) == 11); /* closed: everything */
+	CHECK(survey_published(6, 0, 1) == 3);   /* the floor of 2 applies: steps of 3 */
+	/* whatever the order of answers, consecutive reports differ by 0 or at least a step */
+	for (long long min = 1; min <= 6; min++) {
+		long long step = survey_min_group(min) + 1, last = 0;
+		for (long long n = 0; n <= 60; n++) {
+			long long p = survey_published(n, 0, min);
+			CHECK(p == last || p - last >= step);
+			CHECK(p <= n);
+			last = p;
+			long long closed = survey_published(n, 1, min);
+			CHECK(closed == p || closed - p >= step || n < step);
+		}
+	}
+}
+
 TEST(issue_owner)
 {
 	fl_err e = FL_ERR_INIT;
@@ -169,6 +194,7 @@ int main(void)
 	RUN(channel_path);
 	RUN(action_times);
 	RUN(survey_threshold);
+	RUN(survey_published_in_steps);
 	RUN(issue_owner);
 	RUN(coaching);
 	DONE();

@@ -29,6 +29,7 @@ static const char EXPECTED[] =
 	"read_any_review        .         .       x          x      x     x\n"
 	"edit_any_review        .         .       .          x      x     x\n"
 	"request_on_any_case    .         .       x          .      x     x\n"
+	"settle_any_promise     .         .       .          .      x     x\n"
 	"answer_any_request     .         .       .          .      .     x\n"
 	"manage_skills          .         .       x          .      x     x\n"
 	"manage_rotas           .         .       x          .      x     x\n"

@@ -304,6 +304,24 @@ TEST(zone_cache_across_threads)
 	CHECK(tz_offset_at(got[0][0], T("2026-07-15T12:00:00Z") / 1000, NULL) == 7200);
 }
 
+/* Item 22 of issue 13: a deactivated person's shifts are gaps, not cover. */
+TEST(absent_people_cover_nothing)
+{
+	struct rota_interval iv[] = {{0, 10, 0}, {10, 20, 1}, {20, 30, 2}, {30, 40, ROTA_OVERRIDE + 0}, {40, 50, ROTA_OVERRIDE + 1}};
+	const unsigned char absent[] = {0, 1, 0, 1, 0}; /* member 1 and override 0 are deactivated */
+	CHECK(rota_is_absent(&iv[1], absent, 3));
+	CHECK(rota_is_absent(&iv[3], absent, 3));
+	CHECK(!rota_is_absent(&iv[4], absent, 3));
+	CHECK(!rota_is_absent(&iv[0], NULL, 3)); /* nobody marked */
+	size_t n = rota_keep_present(iv, 5, absent, 3);
+	CHECK(n == 3);
+	CHECK(iv[0].who == 0 && iv[1].who == 2 && iv[2].who == ROTA_OVERRIDE + 1);
+	struct rota_interval *g;
+	size_t ng = rota_gaps(iv, n, 0, 50, &g);
+	CHECK(ng == 2 && g[0].start == 10 && g[0].end == 20 && g[1].start == 30 && g[1].end == 40);
+	free(g);
+}
+
 int main(void)
 {
 	RUN(tz_offsets_agree_with_libc);
@@ -317,6 +335,7 @@ int main(void)
 	RUN(parsing);
 	RUN(dates_are_digits_only);
 	RUN(opening_hours);
+	RUN(absent_people_cover_nothing);
 	RUN(zone_cache_across_threads);
 	DONE();
 }

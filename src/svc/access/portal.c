@@ -1,7 +1,7 @@
 /* The customer portal: single-use, expiring sign-in links made by staff; customer sessions kept
  * apart from staff sessions (own table, own cookie limited to /api/v1/portal); a customer sees
- * only their own cases and only what is addressed to them (customer-visible notes, outbound
- * touchpoints, their own replies) and can reply, which becomes an inbound touchpoint (channel
+ * only their own cases and only text written for them (customer-visible notes and touchpoints,
+ * their own replies; never staff wording such as contact summaries) and can reply, which becomes an inbound touchpoint (channel
  * "portal") on the case. */
 #include <string.h>
 
@@ -180,7 +180,8 @@ static json_t *first_name(const char *name)
 	return json_stringn(name ? name : "", n);
 }
 
-/* Everything addressed to the customer on one case, oldest first. */
+/* Everything written for the customer on one case, oldest first (column 5: "inbound" when the
+ * customer wrote it). */
 static json_t *updates_of(svc_ctx *c, const char *case_id)
 {
 	db_res *r;
@@ -190,9 +191,9 @@ static json_t *updates_of(svc_ctx *c, const char *case_id)
 		     "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
 		     "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
 		     "UNION ALL "
-		     "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, t.direction, t.channel FROM touchpoints t "
-		     "LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
-		     "WHERE t.org_id = ? AND t.case_id = ? AND (t.direction = 'outbound' OR t.channel = 'portal') "
+		     "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, CASE WHEN t.person_id IS NULL THEN 'inbound' ELSE 'outbound' END, "
+		     "t.channel FROM touchpoints t LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
+		     "WHERE t.org_id = ? AND t.case_id = ? AND t.customer_visible = 1 "
 		     "ORDER BY 4, 2",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
 		return a;
@@ -288,8 +289,8 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	const char *body = in_str(in, "body");
 	id_new(id, "tp", c->now);
 	rc = db_exec(c->db,
-		     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) "
-		     "VALUES (?,?,?,'portal','inbound',NULL,?,?)",
+		     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at, customer_visible) "
+		     "VALUES (?,?,?,'portal','inbound',NULL,?,?,1)",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(body), DB_INT(c->now)), NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);

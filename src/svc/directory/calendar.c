@@ -87,7 +87,7 @@ static int coverage(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			json_array_append_new(names, json_string(t->name));
 			for (int j = 0; j < t->nlayers; j++) {
 				struct rota_interval *v;
-				size_t m = rota_shifts(t->z, &t->layers[j].l, t->layers[j].ov, t->layers[j].nov, q.from, q.to, &v);
+				size_t m = rota_layer_shifts(t, &t->layers[j], q.from, q.to, &v);
 				struct rota_interval *na = realloc(all, (n + m + 1) * sizeof *na);
 				if (!na)
 					fl_die("out of memory");
@@ -147,7 +147,7 @@ static int calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		for (int j = 0; j < t->nlayers; j++) {
 			struct layer_rt *l = &t->layers[j];
 			struct rota_interval *v;
-			size_t m = rota_shifts(t->z, &l->l, l->ov, l->nov, q.from, q.to, &v);
+			size_t m = rota_layer_shifts(t, l, q.from, q.to, &v);
 			struct ical_event *ne = realloc(ev, (nev + m + 1) * sizeof *ne);
 			if (!ne)
 				fl_die("out of memory");

@@ -22,6 +22,7 @@ void rota_set_free(struct rota_set *s)
 			free(s->v[i].layers[j].members);
 			free(s->v[i].layers[j].ov);
 			free(s->v[i].layers[j].ov_person);
+			free(s->v[i].layers[j].absent);
 		}
 	free(s->v);
 	s->v = NULL;
@@ -227,6 +228,32 @@ static int layers_from_request(svc_ctx *c, json_t *layers, const tz_zone *z, jso
 
 /* Load rotas matching where (SQL after WHERE r.org_id = ? AND, with one text argument arg or none),
  * with their overrides that touch [from, to). */
+/* Mark the deactivated members and covers of every loaded layer (one query for the organization's
+ * deactivated people, usually few). */
+static int mark_absent(svc_ctx *c, struct rota_set *set)
+{
+	db_res *r;
+	int rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND active = 0", DB_ARGS(DB_TXT(c->actor.org_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *gone = json_object();
+	while ((rc = db_next(r)) == 1)
+		json_object_set_new(gone, db_text(r, 0), json_true());
+	db_res_free(r);
+	for (size_t i = 0; rc == 0 && i < set->n; i++)
+		for (int j = 0; j < set->v[i].nlayers; j++) {
+			struct layer_rt *l = &set->v[i].layers[j];
+			int nm = l->l.nmembers;
+			l->absent = xcalloc((size_t)nm + l->nov + 1, 1);
+			for (int k = 0; k < nm; k++)
+				l->absent[k] = json_object_get(gone, l->members[k]) != NULL;
+			for (size_t k = 0; k < l->nov; k++)
+				l->absent[nm + k] = json_object_get(gone, l->ov_person[k]) != NULL;
+		}
+	json_decref(gone);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
 int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *arg2, int64_t from, int64_t to,
 		  struct rota_set *set)
 {
@@ -312,7 +339,19 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 		}
 	}
 	db_res_free(r);
-	return 0;
+	return mark_absent(c, set);
+}
+
+size_t rota_layer_shifts(const struct rota_rt *t, const struct layer_rt *l, int64_t from, int64_t to,
+			 struct rota_interval **out)
+{
+	size_t n = rota_shifts(t->z, &l->l, l->ov, l->nov, from, to, out);
+	return rota_keep_present(*out, n, l->absent, l->l.nmembers);
+}
+
+int rota_layer_who_at(const struct rota_rt *t, const struct layer_rt *l, int64_t at, struct rota_interval *shift)
+{
+	return rota_who_at(t->z, &l->l, l->ov, l->nov, at, shift) && !rota_is_absent(shift, l->absent, l->l.nmembers);
 }
 
 const char *rota_layer_person(const struct layer_rt *l, int who)
@@ -358,7 +397,7 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 	json_t *now = json_array();
 	for (int j = 0; j < t->nlayers; j++) {
 		struct rota_interval s;
-		if (rota_who_at(t->z, &t->layers[j].l, t->layers[j].ov, t->layers[j].nov, c->now, &s))
+		if (rota_layer_who_at(t, &t->layers[j], c->now, &s))
 			json_array_append_new(now, json_pack("{s:s,s:o,s:o,s:b}", "layer", t->layers[j].name, "person",
 							     svc_person_brief(c, rota_layer_person(&t->layers[j], s.who)), "until",
 							     svc_time(s.end), "override", s.who >= ROTA_OVERRIDE));

@@ -20,6 +20,7 @@ struct layer_rt {
 	size_t nov, capov;
 	struct rota_interval *ov;
 	char (*ov_person)[ID_SIZE];
+	unsigned char *absent; /* deactivated: members, then overrides (core/rota.h rota_keep_present) */
 };
 
 struct rota_rt {
@@ -41,6 +42,12 @@ struct rota_set {
 int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *arg2, int64_t from, int64_t to,
 		  struct rota_set *set);
 void rota_set_free(struct rota_set *s);
+/* The shifts of layer l of rota t in [from, to) that someone present covers (deactivated people
+ * cover nothing: their time is a gap).  As rota_shifts: *out is new (caller frees). */
+size_t rota_layer_shifts(const struct rota_rt *t, const struct layer_rt *l, int64_t from, int64_t to,
+			 struct rota_interval **out);
+/* Who covers layer l at `at`, as rota_who_at; 0 (nobody) when that person is deactivated. */
+int rota_layer_who_at(const struct rota_rt *t, const struct layer_rt *l, int64_t at, struct rota_interval *shift);
 /* The person a rota_at() answer `who` names on layer l ("" when none). */
 const char *rota_layer_person(const struct layer_rt *l, int who);
 /* The index of a layer name ("primary", ...), or -1. */

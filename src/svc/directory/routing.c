@@ -92,6 +92,12 @@ struct due_offer {
 	int step;
 };
 
+int routing_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(expires_at) FROM offers WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ?",
+			    until, next);
+}
+
 int routing_tick(svc_ctx *c, json_t *summary)
 {
 	db_res *r;

@@ -84,7 +84,7 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 		for (int j = 0; j < t->nlayers; j++) {
 			const struct layer_rt *l = &t->layers[j];
 			struct rota_interval s;
-			if (!rota_who_at(t->z, &l->l, l->ov, l->nov, at, &s))
+			if (!rota_layer_who_at(t, l, at, &s))
 				continue;
 			struct cand *k = cand_new(&cs);
 			str_copy(k->key.person, sizeof k->key.person, rota_layer_person(l, s.who));

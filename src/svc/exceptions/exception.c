@@ -161,6 +161,31 @@ static int action_insert(svc_ctx *c, const char *case_id, const struct resolutio
 	return case_touch(c, case_id);
 }
 
+/* Judge res against the policy's limits, counting what the case already received under that policy
+ * (money caps are per case and cumulative).  Returns 1 with b filled when it departs, 0 when
+ * within, -1 on a storage error. */
+static int judge(svc_ctx *c, const char *case_id, const struct policy_row *pol, const struct resolution *res,
+		 struct exc_breach *b)
+{
+	db_res *r;
+	struct exc_resolution er = {res->kind, res->has_amount, res->cents, res->channel, 0, 0};
+	int rc = db_query(c->db,
+			  "SELECT COALESCE(SUM(CASE WHEN kind = ? THEN amount_cents ELSE 0 END), 0), COALESCE(SUM(amount_cents), 0) "
+			  "FROM case_actions WHERE org_id = ? AND case_id = ? AND policy_id = ? AND amount_cents IS NOT NULL",
+			  DB_ARGS(DB_TXT(res->kind), DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(pol->id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		er.case_kind_cents = db_int(r, 0);
+		er.case_amount_cents = db_int(r, 1);
+	}
+	db_res_free(r);
+	if (rc != 1)
+		return svc_db_err(c, rc < 0 ? rc : DB_ERROR);
+	return exc_check_limits(pol->limits, &er, b);
+}
+
 static int act_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
@@ -174,14 +199,21 @@ static int act_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
 	if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
 		return -1;
-	int breach = exc_check_limits(pol.limits, res.kind, res.has_amount, res.cents, res.channel, &b);
+	int breach = judge(c, row.id, &pol, &res, &b);
 	json_decref(pol.limits);
+	if (breach < 0)
+		return -1;
 	if (!policy_active(c, pol.id))
 		return err_set(&c->err, ERR_RULE, "policy_retired", "policy", "policy \"%s\" is retired", pol.name);
 	if (breach) {
-		char amt[32] = "", cap[32] = "";
+		char amt[32] = "", cap[32] = "", total[32] = "";
 		money(res.cents, amt, sizeof amt);
 		money(b.cap_cents, cap, sizeof cap);
+		money(b.total_cents, total, sizeof total);
+		if (strncmp(b.limit, "max_", 4) == 0 && b.total_cents > res.cents)
+			return err_set(&c->err, ERR_RULE, "exception_required", b.limit,
+				       "%s of %s brings this case to %s under policy \"%s\" (%s %s per case): propose an exception",
+				       res.kind, amt, total, pol.name, b.limit, cap);
 		if (strncmp(b.limit, "max_", 4) == 0)
 			return err_set(&c->err, ERR_RULE, "exception_required", b.limit,
 				       "%s of %s exceeds policy \"%s\" (%s %s): propose an exception", res.kind, amt, pol.name,
@@ -366,10 +398,12 @@ static int exc_propose(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
 	if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
 		return -1;
-	int breach = exc_check_limits(pol.limits, res.kind, res.has_amount, res.cents, res.channel, &b);
+	int breach = judge(c, row.id, &pol, &res, &b);
 	const char *limit = in_str(in, "limit");
 	int known = limit && (strcmp(limit, "text") == 0 || json_object_get(pol.limits, limit));
 	json_decref(pol.limits);
+	if (breach < 0)
+		return -1;
 	if (limit && !known)
 		return err_set(&c->err, ERR_RULE, "unknown_limit", "limit",
 			       "policy \"%s\" has no limit \"%s\" (name one of its limits, or \"text\")", pol.name, limit);
@@ -644,6 +678,47 @@ int exception_case_view(svc_ctx *c, const char *case_id, json_t *view)
 	return 0;
 }
 
+/* Money is never applied to a resolved case: resolving withdraws the exceptions still waiting for
+ * co-signatures, each with its reason and event, so a later co-signature finds them withdrawn. */
+int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
+{
+	static const char REASON[] = "the case was resolved before the exception was approved";
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT id FROM exceptions WHERE org_id = ? AND case_id = ? AND status = 'proposed' AND expires_at > ? "
+			  "ORDER BY created_at, id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(c->now)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *ids = json_array(), *v;
+	while ((rc = db_next(r)) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	db_res_free(r);
+	size_t i;
+	int ret = rc < 0 ? svc_db_err(c, rc) : 0;
+	json_array_foreach(ids, i, v)
+	{
+		if (ret)
+			break;
+		const char *id = json_string_value(v);
+		if (db_exec(c->db,
+			    "UPDATE exceptions SET status = 'withdrawn', closed_at = ?, close_reason = ?, updated_at = ? "
+			    "WHERE org_id = ? AND id = ? AND status = 'proposed'",
+			    DB_ARGS(DB_INT(c->now), DB_TXT(REASON), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
+			ret = svc_db_err(c, DB_ERROR);
+		else
+			ret = svc_event(c, "exception.withdrawn", "exception", id, case_id,
+					json_pack("{s:s,s:s}", "reason", REASON, "by", "case_resolved"));
+	}
+	json_decref(ids);
+	return ret;
+}
+
+
+int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(expires_at) FROM exceptions WHERE status = 'proposed' AND expires_at <= ?", until, next);
+}
 
 int exception_tick(svc_ctx *c, json_t *summary)
 {

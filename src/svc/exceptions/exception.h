@@ -38,5 +38,7 @@ json_t *exc_policy_brief(svc_ctx *c, const char *policy_id, long long version);
 /* Registered in svc/registry.c. */
 int exception_case_view(svc_ctx *c, const char *case_id, json_t *view); /* adds "actions", "exceptions" */
 int exception_tick(svc_ctx *c, json_t *summary);                       /* expires exceptions past their window */
+int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next);        /* when the next one expires */
+int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in); /* withdraws those still proposed */
 
 #endif

@@ -288,6 +288,14 @@ static int is_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return issue_json(c, p[0], out);
 }
 
+int issue_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c,
+			    "SELECT MIN(response_due_at) FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
+			    "AND response_due_at <= ?",
+			    until, next);
+}
+
 int issue_tick(svc_ctx *c, json_t *summary)
 {
 	db_res *r;

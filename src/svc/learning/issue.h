@@ -14,5 +14,6 @@ int issue_raise(svc_ctx *c, json_t *spec, const char *survey_id, long long quest
 /* Scheduler part, registered in svc/registry.c: responses past due are marked overdue and
  * escalated, each exactly once. */
 int issue_tick(svc_ctx *c, json_t *summary);
+int issue_tick_due(svc_ctx *c, int64_t until, int64_t *next); /* when issue_tick next has work (svc/tick.h) */
 
 #endif

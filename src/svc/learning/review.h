@@ -19,5 +19,6 @@ int review_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, co
 int review_on_resolve(svc_ctx *c, const char *case_id, json_t *in); /* `complaint: true` opens a review */
 /* Scheduler part: review actions (reminder, overdue, escalation), each exactly once. */
 int review_tick(svc_ctx *c, json_t *summary);
+int review_tick_due(svc_ctx *c, int64_t until, int64_t *next); /* when review_tick next has work (svc/tick.h) */
 
 #endif

@@ -69,6 +69,20 @@ cleanup:
 	return ret;
 }
 
+int review_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(remind_at) FROM review_actions WHERE status = 'open' AND reminded_at IS NULL AND remind_at <= ?",
+			    until, next) ||
+	       tick_due_min(c, "SELECT MIN(due_at) FROM review_actions WHERE status = 'open' AND overdue_at IS NULL AND due_at <= ?",
+			    until, next) ||
+	       tick_due_min(c,
+			    "SELECT MIN(escalate_at) FROM review_actions WHERE status = 'open' AND escalated_at IS NULL "
+			    "AND escalate_at <= ?",
+			    until, next)
+		       ? -1
+		       : 0;
+}
+
 int review_tick(svc_ctx *c, json_t *summary)
 {
 	if (tick_step(c, summary,

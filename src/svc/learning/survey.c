@@ -391,6 +391,14 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return svc_db_err(c, rc);
 	if (n != 1)
 		return err_set(&c->err, ERR_CONFLICT, "already_answered", NULL, "you already answered this survey");
+	/* the response's place in its team's answer order: reports publish prefixes of that order */
+	int64_t seq = 0;
+	if (db_scalar_int(c->db,
+			  "SELECT COUNT(DISTINCT response_id) FROM survey_answers WHERE org_id = ? AND survey_id = ? "
+			  "AND COALESCE(team_id, '') = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(team)), &seq, NULL) != DB_OK)
+		return svc_db_err(c, DB_ERROR);
+	seq++;
 	json_array_foreach(answers, i, a)
 	{
 		char aid[ID_SIZE];
@@ -398,18 +406,19 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		const char *tx = json_string_value(json_object_get(a, "text"));
 		id_new(aid, "ans", c->now);
 		rc = db_exec(c->db,
-			     "INSERT INTO survey_answers (org_id, id, survey_id, response_id, team_id, question, rating, text, at) "
-			     "VALUES (?,?,?,?,?,?,?,?,?)",
+			     "INSERT INTO survey_answers (org_id, id, survey_id, response_id, team_id, question, rating, text, at, seq) "
+			     "VALUES (?,?,?,?,?,?,?,?,?,?)",
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(aid), DB_TXT(s.id), DB_TXT(rid), DB_TXT(*team ? team : NULL),
 				     DB_INT(json_integer_value(json_object_get(a, "question"))),
 				     json_is_integer(rt) ? DB_INT(json_integer_value(rt)) : DB_NULL, DB_TXT(tx ? tx : ""),
-				     DB_INT(c->now)),
+				     DB_INT(c->now), DB_INT(seq)),
 			     NULL);
 		if (rc != DB_OK)
 			return svc_db_err(c, rc);
 	}
-	/* the event says that someone answered, not what: answers stay out of the history */
-	if (svc_event(c, "survey.answered", "survey", s.id, NULL, json_pack("{s:s}", "response_id", rid)))
+	/* the event says that an answer came in, not what nor whose: it names nobody (the system records
+	 * it) and carries nothing that leads back to the response */
+	if (svc_event_as(c, "system", "survey.answered", "survey", s.id, NULL, json_object()))
 		return -1;
 	json_t *issue = json_null();
 	json_t *spec = json_object_get(in, "raise_issue");
@@ -429,7 +438,9 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 }
 
 /* Survey report: per team with enough respondents (not counting the viewer), averages, rating
- * counts and the free text; teams below the threshold are only counted. */
+ * counts and the free text; teams below the threshold are only counted.  A team's numbers are its
+ * first survey_published() responses (core/review_rules.c): they move only in steps while the
+ * survey is open, so no two reports differ by one person's answers. */
 static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct survey_row s;
@@ -455,11 +466,12 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, DB_ERROR);
 	}
 	long long hidden = 0, total = 0;
+	int closed = c->now >= s.closes_at;
 	while (db_next(r) == 1) {
-		long long n = db_int(r, 2);
+		long long n = survey_published(db_int(r, 2), closed, min);
 		int mine = answered && strcmp(my_team, db_text(r, 0)) == 0;
 		total += n;
-		if (!survey_group_visible(n, mine, min)) {
+		if (n == 0 || !survey_group_visible(n, mine, min)) {
 			hidden++;
 			continue;
 		}
@@ -479,15 +491,18 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_array_foreach(teams, i, t)
 	{
 		const char *tid = json_string_value(json_object_get(t, "team_id"));
-		overall_n += json_integer_value(json_object_get(t, "respondents"));
+		long long published = json_integer_value(json_object_get(t, "respondents"));
+		overall_n += published;
 		json_t *qs = json_array();
 		for (q = 0; q < s.nq; q++) {
 			long long cnt[6] = {0}, sum = 0, nr = 0;
 			json_t *texts = json_array();
 			if (db_query(c->db,
 				     "SELECT rating, text FROM survey_answers WHERE org_id = ? AND survey_id = ? AND COALESCE(team_id, '') = ? "
-				     "AND question = ? ORDER BY text",
-				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(tid ? tid : ""), DB_INT(q + 1)), &r) == DB_OK) {
+				     "AND question = ? AND seq <= ? ORDER BY text",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(tid ? tid : ""), DB_INT(q + 1),
+					     DB_INT(published)),
+				     &r) == DB_OK) {
 				while (db_next(r) == 1) {
 					if (!db_is_null(r, 0)) {
 						long long v = db_int(r, 0);
@@ -523,10 +538,11 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_object_del(t, "sum");
 	}
 	json_decref(questions);
-	*out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:{s:I,s:o},s:o,s:o}", "survey_id", s.id, "min_respondents",
+	*out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:{s:I,s:o},s:o,s:o,s:b,s:I}", "survey_id", s.id, "min_respondents",
 			 (json_int_t)survey_min_group(min), "responses", (json_int_t)total, "hidden_teams", (json_int_t)hidden,
 			 "shown_respondents", (json_int_t)overall_n, "overall", "respondents", (json_int_t)overall_n, "questions",
-			 overall, "teams", teams, "items", items);
+			 overall, "teams", teams, "items", items, "closed", closed, "publish_step",
+			 (json_int_t)(survey_min_group(min) + 1));
 	return 0;
 }
 

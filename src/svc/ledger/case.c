@@ -197,8 +197,9 @@ static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t 
 
 static json_t *tp_row(svc_ctx *c, db_res *r)
 {
-	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:o}", "id", db_text(r, 0), "channel", db_text(r, 1), "direction", db_text(r, 2),
-			 "by", svc_person_brief(c, db_text(r, 3)), "summary", db_text(r, 4), "at", svc_col_time(r, 5));
+	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:o,s:b}", "id", db_text(r, 0), "channel", db_text(r, 1), "direction",
+			 db_text(r, 2), "by", svc_person_brief(c, db_text(r, 3)), "summary", db_text(r, 4), "at", svc_col_time(r, 5),
+			 "customer_visible", (int)db_int(r, 6));
 }
 
 static json_t *note_row(svc_ctx *c, db_res *r)
@@ -235,7 +236,7 @@ int case_view(svc_ctx *c, const char *case_id, json_t **out)
 	if (case_load_brief(c, case_id, &o))
 		return -1;
 	json_object_set_new(o, "touchpoints",
-			    list_of(c, "SELECT id, channel, direction, person_id, summary, at FROM touchpoints "
+			    list_of(c, "SELECT id, channel, direction, person_id, summary, at, customer_visible FROM touchpoints "
 				       "WHERE org_id = ? AND case_id = ? ORDER BY at, id", case_id, tp_row));
 	json_object_set_new(o, "notes",
 			    list_of(c, "SELECT id, author_id, visibility, body, at FROM notes WHERE org_id = ? AND case_id = ? "
@@ -342,25 +343,29 @@ static int cs_touchpoint(svc_ctx *c, const char *const *p, json_t *in, json_t **
 		return -1;
 	if (in_time(in, "at", &at) && at > c->now)
 		return err_set(&c->err, ERR_INVALID, "time_in_future", "at", "a touchpoint can't be in the future");
+	/* a summary is staff wording: the customer's portal shows it only when written for the customer */
+	int visible = in_bool(in, "customer_visible", 0);
 	id_new(id, "tp", c->now);
 	int rc = db_exec(c->db,
-			 "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at) VALUES (?,?,?,?,?,?,?,?)",
+			 "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at, customer_visible) "
+			 "VALUES (?,?,?,?,?,?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(in_str(in, "channel")),
 				 DB_TXT(in_str(in, "direction")), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "summary")),
-				 DB_INT(at)),
+				 DB_INT(at), DB_INT(visible)),
 			 NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "touchpoint.added", "touchpoint", id, row.id,
-		      json_pack("{s:s,s:s,s:s}", "channel", in_str(in, "channel"), "direction", in_str(in, "direction"), "summary",
-				in_str(in, "summary"))) ||
+		      json_pack("{s:s,s:s,s:s,s:b}", "channel", in_str(in, "channel"), "direction", in_str(in, "direction"),
+				"summary", in_str(in, "summary"), "customer_visible", visible)) ||
 	    case_touch(c, row.id))
 		return -1;
 	for (const case_hook_fn *h = svc_touchpoint_hooks(); *h; h++)
 		if ((*h)(c, row.id, in))
 			return -1;
-	*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "case_id", row.id, "channel", in_str(in, "channel"),
-			 "direction", in_str(in, "direction"), "summary", in_str(in, "summary"), "at", svc_time(at));
+	*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:b}", "id", id, "case_id", row.id, "channel", in_str(in, "channel"),
+			 "direction", in_str(in, "direction"), "summary", in_str(in, "summary"), "at", svc_time(at),
+			 "customer_visible", visible);
 	return 0;
 }
 
@@ -699,6 +704,9 @@ static const struct in_field TOUCHPOINT[] = {
 	{"direction", IN_ENUM, 1, 0, 0, DIRECTIONS, "inbound (from the customer) or outbound (to the customer)"},
 	{"summary", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what was said"},
 	{"at", IN_TIME, 0, 0, 0, NULL, "when (default now; not in the future)"},
+	{"customer_visible", IN_BOOL, 0, 0, 0, NULL,
+	 "the summary was written for the customer: their portal shows it word for word (default false: staff wording, "
+	 "never shown)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field NOTE[] = {

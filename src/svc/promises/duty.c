@@ -96,6 +96,11 @@ int duty_touch_hook(svc_ctx *c, const char *case_id, json_t *in)
 	return duty_ensure_cadence(c, case_id);
 }
 
+int duty_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(due_at) FROM update_duties WHERE status = 'pending' AND due_at <= ?", until, next);
+}
+
 int duty_tick_lapse(svc_ctx *c, json_t *summary)
 {
 	db_res *r;

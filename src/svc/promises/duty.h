@@ -13,5 +13,6 @@ int duty_at_risk(svc_ctx *c, const char *case_id, const char *promise_id);
 int duty_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "update_duties" */
 int duty_touch_hook(svc_ctx *c, const char *case_id, json_t *in);  /* a contact meets the duty */
 int duty_tick_lapse(svc_ctx *c, json_t *summary);                  /* unmet duties lapse */
+int duty_tick_due(svc_ctx *c, int64_t until, int64_t *next);       /* when the next one lapses (svc/tick.h) */
 
 #endif

@@ -6,6 +6,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/attribution.h"
+#include "core/ownership.h"
 #include "svc/directory/people.h"
 #include "svc/exceptions/policy.h"
 #include "svc/hooks.h"
@@ -20,7 +21,8 @@ static const char *const STATUSES[] = {"pending", "kept", "broken", "renegotiate
 
 #define PROMISE_COLS                                                                                         \
 	"p.id, p.case_id, p.what, p.due_at, p.made_by, p.channel, p.deliver_person_id, p.deliver_team_id, p.policy_id, " \
-	"p.status, p.at_risk_at, p.replaces_id, p.consent, p.consent_channel, p.created_at, p.closed_at, t.name, pol.name"
+	"p.status, p.at_risk_at, p.replaces_id, p.consent, p.consent_channel, p.created_at, p.closed_at, t.name, pol.name, " \
+	"p.renegotiated_by"
 #define PROMISE_FROM                                                                 \
 	" FROM promises p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.deliver_team_id " \
 	"LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id "
@@ -54,6 +56,7 @@ static json_t *promise_row(svc_ctx *c, db_res *r)
 			      svc_col_time(r, 10), "replaces_id", svc_col_str(r, 11), "consent", db_text(r, 12),
 			      "consent_channel", db_text(r, 13), "created_at", svc_col_time(r, 14), "closed_at",
 			      svc_col_time(r, 15));
+	json_object_set_new(o, "renegotiated_by", db_is_null(r, 18) ? json_null() : svc_person_brief(c, db_text(r, 18)));
 	json_object_set_new(o, "blocked_by",
 			    id_list(c, "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
 				    db_text(r, 0)));
@@ -101,17 +104,24 @@ static int due_ok(svc_ctx *c, json_t *in, const char *field, long long *due)
 	return 0;
 }
 
+/* who: made_by, and for a renegotiation the promise it replaces and who renegotiated it (else NULL). */
+struct promise_origin {
+	const char *made_by, *replaces, *renegotiated_by;
+};
+
 static int insert_promise(svc_ctx *c, const char *case_id, json_t *in, long long due, const char *deliver_person,
-			  const char *deliver_team, const char *policy_id, const char *replaces, char id[ID_SIZE])
+			  const char *deliver_team, const char *policy_id, const struct promise_origin *o, char id[ID_SIZE])
 {
 	id_new(id, "prom", c->now);
 	int rc = db_exec(c->db,
 			 "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_person_id, deliver_team_id, "
-			 "policy_id, status, replaces_id, consent, consent_channel, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?)",
+			 "policy_id, status, replaces_id, consent, consent_channel, created_at, renegotiated_by) "
+			 "VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(case_id), DB_TXT(in_str(in, "what")), DB_INT(due),
-				 DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "channel")), DB_TXT(deliver_person), DB_TXT(deliver_team),
-				 DB_TXT(policy_id), DB_TXT(replaces), DB_TXT(in_str(in, "consent") ? in_str(in, "consent") : ""),
-				 DB_TXT(in_str(in, "consent_channel") ? in_str(in, "consent_channel") : ""), DB_INT(c->now)),
+				 DB_TXT(o->made_by), DB_TXT(in_str(in, "channel")), DB_TXT(deliver_person), DB_TXT(deliver_team),
+				 DB_TXT(policy_id), DB_TXT(o->replaces), DB_TXT(in_str(in, "consent") ? in_str(in, "consent") : ""),
+				 DB_TXT(in_str(in, "consent_channel") ? in_str(in, "consent_channel") : ""), DB_INT(c->now),
+				 DB_TXT(o->renegotiated_by)),
 			 NULL);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
@@ -144,7 +154,8 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			return -1;
 		json_decref(pol.limits);
 	}
-	if (insert_promise(c, row.id, in, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol.id ? pol.id : NULL, NULL, id))
+	struct promise_origin origin = {c->actor.person_id, NULL, NULL};
+	if (insert_promise(c, row.id, in, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol.id ? pol.id : NULL, &origin, id))
 		return -1;
 	if (svc_event(c, "promise.made", "promise", id, row.id,
 		      json_pack("{s:s,s:s,s:o,s:s?,s:s?,s:s?}", "what", in_str(in, "what"), "channel", in_str(in, "channel"), "due_at",
@@ -184,11 +195,27 @@ static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* May the actor settle (keep, renegotiate) promises of this case?  The rule is core/ownership.c. */
+static int may_settle(svc_ctx *c, const char *case_id)
+{
+	struct case_row row;
+	char chain[PERSON_MAX_DEPTH][ID_SIZE];
+	const char *managers[PERSON_MAX_DEPTH];
+	if (case_load(c, case_id, &row))
+		return -1;
+	size_t n = person_managers(c, row.owner_id, chain, PERSON_MAX_DEPTH);
+	for (size_t i = 0; i < n; i++)
+		managers[i] = chain[i];
+	struct own_actor a = {c->actor.person_id, c->actor.role};
+	struct own_case oc = {row.owner_id, row.open, row.pending_offers > 0};
+	return own_may_settle_promise(&a, &oc, managers, n, &c->err);
+}
+
 static int pr_keep(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct promise_state s;
 	int64_t n = 0;
-	if (promise_load(c, p[0], &s))
+	if (promise_load(c, p[0], &s) || may_settle(c, s.case_id))
 		return -1;
 	if (strcmp(s.status, "pending") != 0)
 		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise is already %s", s.status);
@@ -215,10 +242,12 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	long long due;
 	int64_t n = 0;
 	db_res *r;
-	if (promise_load(c, p[0], &s))
+	if (promise_load(c, p[0], &s) || may_settle(c, s.case_id))
 		return -1;
-	if (!in_str(in, "consent") || !in_str(in, "consent_channel"))
-		return err_set(&c->err, ERR_RULE, "consent_required", in_str(in, "consent") ? "consent_channel" : "consent",
+	/* blank consent is no consent */
+	int has_consent = !str_blank(in_str(in, "consent"));
+	if (!has_consent || !in_str(in, "consent_channel"))
+		return err_set(&c->err, ERR_RULE, "consent_required", has_consent ? "consent_channel" : "consent",
 			       "a promise is renegotiated only with the customer's consent: record what they agreed to and where");
 	if (strcmp(s.status, "pending") != 0)
 		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise is already %s", s.status);
@@ -231,17 +260,21 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 		return svc_db_err(c, rc);
 	if (n != 1)
 		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise changed meanwhile");
-	if (db_query(c->db, "SELECT what, channel, deliver_person_id, deliver_team_id, policy_id FROM promises WHERE org_id = ? AND id = ?",
+	if (db_query(c->db,
+		     "SELECT what, channel, deliver_person_id, deliver_team_id, policy_id, made_by FROM promises WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id)), &r) != DB_OK || db_next(r) != 1)
 		return svc_db_err(c, DB_ERROR);
 	json_t *copy = json_pack("{s:s,s:s,s:s,s:s}", "what", in_str(in, "what") ? in_str(in, "what") : db_text(r, 0), "channel",
 				 db_text(r, 1), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"));
-	char dp[ID_SIZE], dt[ID_SIZE], pol[ID_SIZE];
+	char dp[ID_SIZE], dt[ID_SIZE], pol[ID_SIZE], maker[ID_SIZE];
 	str_copy(dp, sizeof dp, db_text(r, 2));
 	str_copy(dt, sizeof dt, db_text(r, 3));
 	str_copy(pol, sizeof pol, db_text(r, 4));
+	str_copy(maker, sizeof maker, db_text(r, 5));
 	db_res_free(r);
-	rc = insert_promise(c, s.case_id, copy, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol ? pol : NULL, s.id, id);
+	/* the promise stays the maker's; who moved it is recorded beside */
+	struct promise_origin origin = {maker, s.id, c->actor.person_id};
+	rc = insert_promise(c, s.case_id, copy, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol ? pol : NULL, &origin, id);
 	json_decref(copy);
 	if (rc)
 		return -1;
@@ -480,6 +513,11 @@ cleanup:
 	free(ar);
 	free(lr);
 	return ret;
+}
+
+int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(due_at) FROM promises WHERE status = 'pending' AND due_at <= ?", until, next);
 }
 
 int promise_tick_breach(svc_ctx *c, json_t *summary)

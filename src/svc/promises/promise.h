@@ -19,5 +19,6 @@ int breach_view_part(svc_ctx *c, const char *case_id, json_t *view);   /* "breac
 int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "policy_conflicts" */
 int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in); /* refuses with pending promises */
 int promise_tick_breach(svc_ctx *c, json_t *summary);                  /* promises past due break */
+int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next);        /* when the next one falls due (svc/tick.h) */
 
 #endif

@@ -557,6 +557,14 @@ static int act_escalate(svc_ctx *c, const struct req_state *s)
 	       alert_add(c, to, "escalation", s->case_id, "request", s->id, "Escalated to you: \"%s\" is overdue", s->what);
 }
 
+int request_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(remind_at) FROM requests WHERE remind_at <= ?", until, next) ||
+	       tick_due_min(c, "SELECT MIN(followup_at) FROM requests WHERE followup_at <= ?", until, next) ||
+	       tick_due_min(c, "SELECT MIN(overdue_check_at) FROM requests WHERE overdue_check_at <= ?", until, next) ||
+	       tick_due_min(c, "SELECT MIN(escalate_at) FROM requests WHERE escalate_at <= ?", until, next) ? -1 : 0;
+}
+
 int request_tick_remind(svc_ctx *c, json_t *summary)
 {
 	return run_timer(c, summary, "remind_at", "reminders", act_remind);

@@ -15,5 +15,6 @@ int request_tick_remind(svc_ctx *c, json_t *summary);                 /* reminde
 int request_tick_followup(svc_ctx *c, json_t *summary);               /* follow-ups to the asker */
 int request_tick_overdue(svc_ctx *c, json_t *summary);                /* past due: overdue */
 int request_tick_escalate(svc_ctx *c, json_t *summary);               /* overdue long enough: escalate */
+int request_tick_due(svc_ctx *c, int64_t until, int64_t *next);       /* when the next timer fires (svc/tick.h) */
 
 #endif

@@ -45,6 +45,8 @@ function timeline(c) {
         d.channel ? h('span', { class: 'badge' }, words(d.channel)) : null,
         d.direction ? h('span', { class: 'badge' }, d.direction === 'inbound' ? 'from customer' : 'to customer') : null,
         ev.kind === 'note.added' ? h('span', { class: ['badge', internal ? 'warn' : 'ok'] }, internal ? 'internal' : 'customer can see') : null,
+        ev.kind === 'touchpoint.added' && d.direction === 'outbound'
+          ? h('span', { class: ['badge', d.customer_visible ? 'ok' : 'warn'] }, d.customer_visible ? 'customer can see' : 'staff summary') : null,
         h('span', { class: 'by' }, ' by ' + (ev.actor ? ev.actor.name : 'someone')),
         h('p', { class: 'text' }, eventText(ev))));
   }));
@@ -123,7 +125,7 @@ function promisesPart(list, refresh, policies) {
     { key: 'what', label: 'Promise' },
     { key: 'due_at', label: 'Due' },
     { key: 'status', render: (p) => h('span', {}, statusBadge(p.status), p.at_risk && p.status === 'pending' ? statusBadge('at_risk') : null) },
-    { key: 'made_by', label: 'Made by', render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') },
+    { key: 'made_by', label: 'Made by', render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') + (p.renegotiated_by ? '; moved by ' + who(p.renegotiated_by) : '') },
     { key: 'deliver', label: 'Delivered by', render: (p) => who(p.deliver_person) || (p.deliver_team ? p.deliver_team.name : '') },
     { key: 'policy', render: (p) => (p.policy ? p.policy.name : '') },
     { key: 'act', label: 'Act', render: (p) => (['pending'].includes(p.status) ? doButton('Mark kept', '/api/v1/promises/' + encodeURIComponent(p.id) + '/keep', refresh) : '') },

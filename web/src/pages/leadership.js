@@ -60,7 +60,7 @@ async function surveyResults() {
     const r = await optional(path);
     if (!r) continue;
     const rows = ((r.overall && r.overall.questions) || []).map((q) => ({ question: 'Q' + q.question + ' ' + q.text.split('?')[0], ratings: q.ratings, average: q.average }));
-    out.push(h('h3', {}, sv.title), h('p', { class: 'muted' }, r.responses + ' responses' + (r.hidden_teams ? '; ' + r.hidden_teams + ' team(s) hidden (fewer than ' + r.min_respondents + ' answered)' : '')),
+    out.push(h('h3', {}, sv.title), h('p', { class: 'muted' }, r.responses + ' responses published' + (r.hidden_teams ? '; ' + r.hidden_teams + ' team(s) hidden (fewer than ' + r.min_respondents + ' answered)' : '') + (r.closed ? '' : '; while the survey is open, each team\'s numbers move in steps of ' + r.publish_step + ' answers, so no single answer can be told apart')),
       chartFigure(sv.title, { items: rows }, { label: 'question', values: ['average'], csv: path }));
   }
   return out.length ? out : notice('No survey results yet.');

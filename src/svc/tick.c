@@ -1,0 +1,74 @@
+/* The scheduler pass: catch up in time order (svc/tick.h).  The parts and their due functions are
+ * registered in svc/routes.c. */
+#include "svc/tick.h"
+
+#include "base/util.h"
+
+int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
+{
+	db_res *r;
+	int rc = db_query(c->db, sql, DB_ARGS(DB_INT(until)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1 && !db_is_null(r, 0) && db_int(r, 0) < *next)
+		*next = db_int(r, 0);
+	db_res_free(r);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
+/* When to run the parts next: the earliest time in (after, until] at which any part has something
+ * due (what is due at or before `after` is left over from a full batch: it is done at until).
+ * Returns 1 and *at, 0 when nothing is due, -1 on error. */
+static int next_step(svc_ctx *c, int64_t after, int64_t until, int64_t *at)
+{
+	int64_t next = INT64_MAX;
+	for (const tick_due_fn *d = svc_tick_due(); *d; d++)
+		if ((*d)(c, until, &next))
+			return -1;
+	if (next == INT64_MAX)
+		return 0;
+	*at = next > after ? next : until;
+	return 1;
+}
+
+static int run_parts(svc_ctx *c, json_t *summary)
+{
+	for (const tick_fn *t = svc_tick_parts(); *t; t++)
+		if ((*t)(c, summary))
+			return -1;
+	return 0;
+}
+
+int tick_run(svc_ctx *c, json_t *summary)
+{
+	svc_actor saved = c->actor;
+	int64_t until = c->now, at = INT64_MIN;
+	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
+	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
+	for (int step = 0; rc == 0 && at < until; step++) {
+		int due = 1;
+		if (step + 1 < TICK_MAX_STEPS)
+			due = next_step(c, at, until, &at);
+		else
+			at = until;
+		if (due <= 0) {
+			rc = due;
+			break;
+		}
+		c->now = at;
+		rc = run_parts(c, summary);
+	}
+	c->now = until;
+	c->actor = saved;
+	return rc;
+}
+
+void tick_as_system(svc_ctx *c, const char *org_id)
+{
+	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
+	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
+	c->actor.team_id[0] = '\0';
+	str_copy(c->actor.name, sizeof c->actor.name, "Frontline");
+	c->actor.role = ROLE_SYSTEM;
+}
