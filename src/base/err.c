@@ -15,6 +15,10 @@ int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	/* whatever the caller's text held, the error renders as valid UTF-8 */
+	utf8_scrub(err->code);
+	utf8_scrub(err->field);
+	utf8_scrub(err->message);
 	return -1;
 }
 
@@ -34,7 +38,8 @@ int err_http_status(enum err_kind kind)
 	case ERR_CONFLICT: return 409;
 	case ERR_RULE: return 422;
 	case ERR_TOO_MANY: return 429;
-	case ERR_UNAVAILABLE: return 503;
+	case ERR_UNAVAILABLE:
+	case ERR_BUSY: return 503;
 	case ERR_INTERNAL: return 500;
 	case ERR_TOO_LARGE: return 413;
 	case ERR_MEDIA_TYPE: return 415;
@@ -61,6 +66,7 @@ int err_exit_code(enum err_kind kind)
 	case ERR_RULE:
 	case ERR_TOO_MANY: return 5;
 	case ERR_UNAVAILABLE:
+	case ERR_BUSY:
 	case ERR_INTERNAL: return 1;
 	}
 	return 1;

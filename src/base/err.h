@@ -13,7 +13,8 @@ enum err_kind {
 	ERR_CONFLICT,     /* 409: the state changed (offer already decided, ...) */
 	ERR_RULE,         /* 422: a domain rule refuses it */
 	ERR_TOO_MANY,     /* 429 */
-	ERR_UNAVAILABLE,  /* 503 */
+	ERR_UNAVAILABLE,  /* 503: the database can't be reached */
+	ERR_BUSY,         /* 503: the database stayed busy (the unit of work ran again, in vain) */
 	ERR_INTERNAL,     /* 500: storage failure */
 	ERR_TOO_LARGE,    /* 413: body over the cap */
 	ERR_MEDIA_TYPE,   /* 415: body not JSON */
@@ -29,7 +30,8 @@ typedef struct fl_err {
 
 #define FL_ERR_INIT {ERR_NONE, "", "", ""}
 
-/* Fill err and return -1.  field may be NULL. */
+/* Fill err and return -1.  field may be NULL.  code, field and message are always valid UTF-8
+ * (bytes that are not are replaced by '?'), so an error can always be rendered. */
 int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void err_clear(fl_err *err);

@@ -18,6 +18,48 @@ static char *trim(char *s)
 	return s;
 }
 
+/* The numeric settings, by config key (the flag is --key with '-' for '_'). */
+static int *number_of(const char *name, struct serve_opts *o)
+{
+	char key[32];
+	if (str_copy(key, sizeof key, name))
+		return NULL;
+	for (char *c = key; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	if (strcmp(key, "header_timeout") == 0)
+		return &o->header_timeout_s;
+	if (strcmp(key, "max_per_address") == 0)
+		return &o->max_per_address;
+	if (strcmp(key, "idempotency_hours") == 0)
+		return &o->idempotency_hours;
+	return NULL;
+}
+
+/* Set a numeric setting not set yet (flags win over the config file).  0, or -1 when key is not one. */
+static int set_number(const char *key, const char *v, struct serve_opts *o)
+{
+	int *n = number_of(key, o);
+	if (!n)
+		return -1;
+	if (!*n)
+		*n = atoi(v);
+	return 0;
+}
+
+static int parse_onoff(const char *v, int *out)
+{
+	if (strcmp(v, "on") == 0)
+		*out = 1;
+	else if (strcmp(v, "off") == 0)
+		*out = 0;
+	else if (strcmp(v, "auto") == 0)
+		*out = -1;
+	else
+		return -1;
+	return 0;
+}
+
 static int load_config(const char *path, struct serve_opts *o, char **keep)
 {
 	FILE *f = fopen(path, "r");
@@ -45,6 +87,18 @@ static int load_config(const char *path, struct serve_opts *o, char **keep)
 		else if (strcmp(k, "threads") == 0 && !o->threads) {
 			o->threads = atoi(v);
 			free(v);
+		} else if (strcmp(k, "public_url") == 0 && !o->public_url) {
+			o->public_url = v;
+		} else if (set_number(k, v, o) == 0) {
+			free(v);
+		} else if (strcmp(k, "secure_cookies") == 0 && o->secure_cookies == -1) {
+			int bad = parse_onoff(v, &o->secure_cookies);
+			free(v);
+			if (bad) {
+				fprintf(stderr, "frontline: %s: secure_cookies must be on, off or auto\n", path);
+				fclose(f);
+				return -1;
+			}
 		} else {
 			fprintf(stderr, "frontline: %s: unknown key %s\n", path, k);
 			free(v);
@@ -58,7 +112,7 @@ static int load_config(const char *path, struct serve_opts *o, char **keep)
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_opts o = {0};
+	struct serve_opts o = {.secure_cookies = -1};
 	const char *config = NULL;
 	char *keep = NULL;
 	int test_clock_flag = 0;
@@ -79,9 +133,17 @@ int cmd_serve(int argc, char **argv)
 			o.test_clock_start = argv[++i];
 		else if (strcmp(a, "--scheduler-interval") == 0 && v)
 			o.scheduler_interval_s = atoi(argv[++i]);
+		else if (strcmp(a, "--public-url") == 0 && v)
+			o.public_url = argv[++i];
+		else if (strcmp(a, "--secure-cookies") == 0 && v && parse_onoff(v, &o.secure_cookies) == 0)
+			i++;
+		else if (strncmp(a, "--", 2) == 0 && v && number_of(a + 2, &o))
+			*number_of(a + 2, &o) = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: frontline serve --db PATH|URL [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
-					"                       [--scheduler-interval SECONDS] [--test-clock [--test-clock-start TIME]]\n");
+					"                       [--scheduler-interval SECONDS] [--test-clock [--test-clock-start TIME]]\n"
+					"                       [--public-url URL] [--secure-cookies on|off|auto] [--header-timeout SECONDS]\n"
+					"                       [--max-per-address N] [--idempotency-hours HOURS]\n");
 			return 2;
 		}
 	}
@@ -101,8 +163,16 @@ int cmd_serve(int argc, char **argv)
 		o.threads = 8;
 	if (!o.scheduler_interval_s)
 		o.scheduler_interval_s = 5;
-	o.max_connections = 1024;
-	o.timeout_s = 30;
+	if (!o.public_url)
+		o.public_url = getenv("FRONTLINE_PUBLIC_URL");
+	o.max_connections = SERVE_MAX_CONNECTIONS;
+	o.timeout_s = SERVE_TIMEOUT_S;
+	if (o.header_timeout_s <= 0)
+		o.header_timeout_s = SERVE_HEADER_TIMEOUT_S;
+	if (o.max_per_address <= 0 || o.max_per_address > o.max_connections)
+		o.max_per_address = SERVE_MAX_PER_ADDRESS;
+	if (o.idempotency_hours <= 0)
+		o.idempotency_hours = SERVE_IDEMPOTENCY_HOURS;
 	/* the manual clock is only ever switched on by the explicit flag, never by config or environment */
 	o.test_clock = test_clock_flag;
 	if (!o.db_url) {

@@ -8,7 +8,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "cli/cli.h"
-#include "svc/router.h"
+#include "svc/run.h"
 
 static const struct route *find_cli(const char *noun, const char *verb)
 {
@@ -76,9 +76,9 @@ int cmd_generic(int argc, char **argv, int *handled)
 			for (char *q = name; *q; q++)
 				if (*q == '-')
 					*q = '_';
-			const struct in_field *f = in_find(r->input, name);
+			const struct in_field *f = in_field_of(r->input, name, &err);
 			if (!f) {
-				fprintf(stderr, "frontline: unknown option --%s\n", argv[i] + 2);
+				ret = cli_fail(&err, o.json);
 				usage_of(r);
 				goto cleanup;
 			}
@@ -130,19 +130,13 @@ int cmd_generic(int argc, char **argv, int *handled)
 		db_close(d);
 		goto cleanup;
 	}
-	int write = strcmp(r->method, "GET") != 0;
-	json_t *out = NULL;
-	int rc = (r->flags & R_OWN_TX) ? 0 : db_begin(d, write);
-	if (rc != DB_OK) {
-		svc_db_err(&c, rc);
-		rc = -1;
-	} else {
-		rc = router_invoke(&c, &m, in, &out);
-	}
-	if (rc == 0 && !(r->flags & R_OWN_TX) && db_commit(d) != DB_OK)
-		rc = svc_db_err(&c, DB_ERROR);
+	/* the same unit of work as over HTTP: one transaction, retried while the database is busy */
+	tx_runner *tx = tx_wrap(d);
+	struct svc_call k = {.c = &c, .m = &m, .in = in};
+	int rc = svc_run(tx, &k);
+	tx_close(tx);
+	json_t *out = k.out;
 	if (rc) {
-		db_rollback(d);
 		ret = cli_fail(&c.err, o.json);
 	} else if (in_str(in, "format") && strcmp(in_str(in, "format"), "csv") == 0 &&
 		   json_is_array(json_object_get(out, "items"))) {

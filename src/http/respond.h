@@ -1,20 +1,17 @@
 #ifndef FL_HTTP_RESPOND_H
 #define FL_HTTP_RESPOND_H
-#include <jansson.h>
+/* libmicrohttpd responses: the headers every answer carries, and the web UI's static files. */
 #include <microhttpd.h>
 
-#include "base/err.h"
+#include "http/api.h"
 
-/* Security headers every response carries (CSP without inline script, nosniff, ...). */
-void http_security_headers(struct MHD_Response *r, int is_api);
-/* Queue a JSON body (stolen) with status; returns the MHD result. */
-enum MHD_Result http_json(struct MHD_Connection *con, int status, json_t *body, const char *set_cookie,
-			  const char *request_id);
-/* Queue {"error":{code,message,field}} for err. */
-enum MHD_Result http_error(struct MHD_Connection *con, const fl_err *err, const char *request_id);
-/* Static files of the web UI compiled into the binary (http/static.c); MHD_NO when none. */
-enum MHD_Result http_static(struct MHD_Connection *con, const char *url, int *status);
-/* The OpenAPI 3 document built from the route tables (http/openapi.c).  New reference. */
-json_t *openapi_document(int include_test_routes);
+/* Security headers every response carries (CSP without inline script, nosniff, ...); hsts adds
+ * Strict-Transport-Security (when the public URL is https). */
+void http_security_headers(struct MHD_Response *r, int hsts);
+/* A response for an answer (its body is copied), with Content-Type, Cache-Control: no-store,
+ * Set-Cookie, Content-Disposition and Retry-After as the answer says.  Caller destroys it. */
+struct MHD_Response *http_answer_response(const struct http_answer *a);
+/* A file of the web UI compiled into the binary (http/static.c), or NULL when none. */
+struct MHD_Response *http_static(const char *url);
 
 #endif

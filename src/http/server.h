@@ -1,7 +1,9 @@
 #ifndef FL_HTTP_SERVER_H
 #define FL_HTTP_SERVER_H
-/* The HTTP server: libmicrohttpd in front of the router.  One request = one database connection
- * from the pool, one transaction, one log line.  A success status is sent only after commit. */
+/* The HTTP server: libmicrohttpd in front of http/api.h.  It reads a request (with a body cap,
+ * strict framing, a total time limit for the headers and a cap of connections per address),
+ * hands it to http_api_handle, sends the answer, and writes one log line per request.  A success
+ * status is sent only after commit. */
 
 struct serve_opts {
 	const char *db_url;
@@ -11,11 +13,22 @@ struct serve_opts {
 	const char *test_clock_start; /* RFC 3339, optional */
 	int scheduler_interval_s;     /* real clock only; 0 = no scheduler thread */
 	int max_connections;
-	int timeout_s;
-	const char *cookie_flags; /* extra cookie attributes, e.g. "; Secure" behind TLS */
+	int max_per_address;          /* connections from one client address */
+	int timeout_s;                /* a connection idle this long is closed */
+	int header_timeout_s;         /* a request's headers must all arrive within this time */
+	const char *public_url;       /* how users reach the server ("https://desk.example.com"), or NULL */
+	int secure_cookies;           /* 1 on, 0 off, -1 automatic: on when public_url is https; on, HSTS is sent too */
+	int idempotency_hours;        /* how long an Idempotency-Key answer is replayed (and kept) */
 };
 
-/* Runs until SIGINT/SIGTERM.  Returns a process exit code. */
+/* Defaults of the limits above (cli/cmd_serve.c applies them). */
+#define SERVE_MAX_CONNECTIONS 1024
+#define SERVE_MAX_PER_ADDRESS 64
+#define SERVE_TIMEOUT_S 30
+#define SERVE_HEADER_TIMEOUT_S 15
+#define SERVE_IDEMPOTENCY_HOURS 24
+
+/* Runs until SIGINT/SIGTERM.  Returns a process exit code (1 when the address is in use). */
 int http_serve(const struct serve_opts *o);
 
 #endif

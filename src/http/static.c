@@ -1,5 +1,6 @@
 /* The web UI: files under web/dist/ compiled into the binary.  Paths that are not files get
  * index.html, so the single-page application can route them. */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/embed.h"
@@ -23,23 +24,21 @@ static const char *mime_of(const char *name)
 	return "application/octet-stream";
 }
 
-enum MHD_Result http_static(struct MHD_Connection *con, const char *url, int *status)
+struct MHD_Response *http_static(const char *url)
 {
 	char name[512];
 	if (url[0] != '/' || strstr(url, "..") || strlen(url) > 400)
-		return MHD_NO;
+		return NULL;
 	snprintf(name, sizeof name, "web/dist%s", strcmp(url, "/") == 0 ? "/index.html" : url);
 	const struct embed_file *f = embed_find(name);
 	if (!f && !strchr(strrchr(url, '/'), '.'))
 		f = embed_find("web/dist/index.html");
 	if (!f)
-		return MHD_NO;
+		return NULL;
 	struct MHD_Response *r = MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return NULL;
 	MHD_add_response_header(r, "Content-Type", mime_of(f->name));
-	http_security_headers(r, 0);
 	MHD_add_response_header(r, "Cache-Control", strstr(f->name, "/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
-	*status = 200;
-	enum MHD_Result ret = MHD_queue_response(con, 200, r);
-	MHD_destroy_response(r);
-	return ret;
+	return r;
 }

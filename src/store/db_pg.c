@@ -6,7 +6,8 @@
  *   are declared int8; text and NULL are left for the server to infer from context; every value
  *   is sent in text format.
  * - SQLSTATE class 23 -> DB_CONSTRAINT; 40001, 40P01, 55P03 -> DB_RETRY; a lost connection, class 08
- *   and 57P01-57P03 -> DB_UNAVAILABLE; the rest -> DB_ERROR.
+ *   and 57P01-57P03 -> DB_UNAVAILABLE; the rest -> DB_ERROR.  A lock held longer than lock_timeout
+ *   (10 s, as SQLite's busy timeout) is 55P03: busy.
  * - Transactions are READ COMMITTED: writers guard transitions with conditional UPDATEs and the
  *   per-organization chain head row is locked by `UPDATE org_heads ... RETURNING`.
  * - Booleans read as 1/0 and NULL reads as "" (as on SQLite). */
@@ -474,7 +475,7 @@ int db_pg_open(const char *conninfo, db **out, char *err, unsigned long errlen)
 	}
 	PQsetNoticeReceiver(c, quiet, NULL);
 	PGresult *r = PQexec(c, "SET client_encoding = 'UTF8'; SET synchronous_commit = on; "
-				"SET default_transaction_isolation = 'read committed'");
+				"SET default_transaction_isolation = 'read committed'; SET lock_timeout = '10s'");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!ok) {

@@ -71,7 +71,7 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 
 	char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : xstrdup("{}");
 	if (!text)
-		fl_die("out of memory");
+		return DB_ERROR; /* not renderable: refuse the write, never end the process */
 	char hash[EVENT_HASH_HEX];
 	event_hash(prev, seq, at, actor_id, kind, entity_type, entity_id, case_id, text, hash);
 	rc = db_exec(d,

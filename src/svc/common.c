@@ -11,7 +11,7 @@ int svc_db_err(svc_ctx *c, int rc)
 	if (rc == DB_CONSTRAINT)
 		return err_set(&c->err, ERR_CONFLICT, "conflict", NULL, "this conflicts with existing data");
 	if (rc == DB_RETRY)
-		return err_set(&c->err, ERR_UNAVAILABLE, "busy", NULL, "the database is busy; try again");
+		return err_set(&c->err, ERR_BUSY, "busy", NULL, "the database is busy; try again");
 	if (rc == DB_UNAVAILABLE)
 		return err_set(&c->err, ERR_UNAVAILABLE, "database_unavailable", NULL, "the database cannot be reached; try again");
 	return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error: %s", db_errmsg(c->db));

@@ -10,11 +10,12 @@
 
 const char *const IN_FORMATS[] = {"json", "csv", NULL};
 
-const struct in_field *in_find(const struct in_field *spec, const char *name)
+const struct in_field *in_field_of(const struct in_field *spec, const char *name, fl_err *err)
 {
 	for (const struct in_field *f = spec; f && f->name; f++)
 		if (strcmp(f->name, name) == 0)
 			return f;
+	err_set(err, ERR_INVALID, "unknown_field", name, "unknown field \"%.*s\"", (int)utf8_cut(name, 40), name);
 	return NULL;
 }
 
@@ -125,9 +126,9 @@ int in_check(json_t *in, const struct in_field *spec, fl_err *err)
 	json_t *v;
 	json_object_foreach(in, key, v)
 	{
-		const struct in_field *f = in_find(spec, key);
+		const struct in_field *f = in_field_of(spec, key, err);
 		if (!f)
-			return err_set(err, ERR_INVALID, "unknown_field", key, "unknown field \"%.40s\"", key);
+			return -1;
 		if (json_is_null(v)) {
 			if (f->required)
 				return err_set(err, ERR_INVALID, "required", f->name, "%s is required", f->name);

@@ -49,6 +49,10 @@ int in_time(json_t *in, const char *name, long long *ms);
 /* Convert a text value (from a query string or command-line flag) to the field's JSON type.
  * Returns a new reference or NULL with err set. */
 json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err);
-const struct in_field *in_find(const struct in_field *spec, const char *name);
+
+/* The one place that decides "unknown field", for body fields, query parameters and command-line
+ * flags alike: the field of spec (NULL = takes none) called name, or NULL with err set to
+ * ERR_INVALID "unknown_field" (field = name). */
+const struct in_field *in_field_of(const struct in_field *spec, const char *name, fl_err *err);
 
 #endif

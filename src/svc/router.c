@@ -62,14 +62,7 @@ int router_invoke(svc_ctx *c, struct route_match *m, json_t *in, json_t **out)
 	json_t *empty = NULL;
 	if (!in)
 		in = empty = json_object();
-	int rc;
-	if (m->route->input)
-		rc = in_check(in, m->route->input, &c->err);
-	else if (json_object_size(in) > 0)
-		rc = err_set(&c->err, ERR_INVALID, "unknown_field", json_object_iter_key(json_object_iter(in)),
-			     "this request takes no fields");
-	else
-		rc = 0;
+	int rc = in_check(in, m->route->input, &c->err);
 	if (rc == 0)
 		rc = m->route->fn(c, m->pv, in, out);
 	json_decref(empty);

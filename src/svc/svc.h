@@ -73,6 +73,8 @@ enum route_flags {
 	R_OWN_TX = 1 << 5,    /* the service opens and commits its own transactions */
 	R_PORTAL = 1 << 6,    /* customer portal: needs a customer session (never a staff one); with
 				 R_SESSION / R_LOGOUT the HTTP layer sets / clears the portal cookie */
+	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path):
+				 an Idempotency-Key replay answers without them, and they are never stored */
 };
 
 struct route {

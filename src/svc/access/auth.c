@@ -22,6 +22,10 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
+	if (rc < 0) { /* a read error is not "no such session" */
+		db_res_free(r);
+		return svc_db_err(c, rc);
+	}
 	if (rc == 1 && db_int(r, 8)) {
 		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
 		str_copy(session_id, ID_SIZE, db_text(r, 1));
@@ -232,7 +236,7 @@ const struct route auth_routes[] = {
 	 R_PUBLIC | R_SESSION | R_OWN_TX},
 	{"POST", "/api/v1/auth/logout", logout, NULL, 200, "Sign out: ends this session", NULL, NULL, R_LOGOUT},
 	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Person", NULL, 0},
-	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", 0},
+	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", R_SECRET},
 	{"GET", "/api/v1/tokens", token_list, NULL, 200, "My API tokens", NULL, "token list", 0},
 	{"POST", "/api/v1/tokens/{id}/revoke", token_revoke, NULL, 200, "Revoke an API token", NULL, "token revoke", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},

@@ -42,6 +42,8 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
 		c->actor.authenticated = 0;
 	}
 	db_res_free(r);
+	if (rc < 0) /* a read error is not "no such session" */
+		return svc_db_err(c, rc);
 	if (rc != 1)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_session_invalid", NULL,
 			       "open the sign-in link you were sent again (this session has ended)");
@@ -321,7 +323,7 @@ static const struct in_field REPLY[] = {
 const struct route portal_routes[] = {
 	{"POST", "/api/v1/customers/{id}/portal-link", link_create, LINK, 201,
 	 "Make a single-use, expiring portal sign-in link for a customer (shown to you; logged)", "PortalLink",
-	 "customer portal-link", 0},
+	 "customer portal-link", R_SECRET},
 	{"POST", "/api/v1/portal/redeem", redeem, REDEEM, 200,
 	 "Customer portal: open a sign-in link (single use) and get a customer session", "PortalSession", NULL,
 	 R_PUBLIC | R_PORTAL | R_SESSION},

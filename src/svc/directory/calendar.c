@@ -287,7 +287,7 @@ const struct route calendar_routes[] = {
 	{"GET", "/api/v1/oncall/calendar", calendar, WINDOW, 200, "On-call shifts as an iCalendar feed (text/calendar)", "text/calendar",
 	 "oncall calendar", 0},
 	{"POST", "/api/v1/oncall/feeds", feed_create, FEED, 201,
-	 "A secret calendar link (subscribe by URL) to the on-call feed", "CalendarFeed", "oncall feed-create", 0},
+	 "A secret calendar link (subscribe by URL) to the on-call feed", "CalendarFeed", "oncall feed-create", R_SECRET},
 	{"POST", "/api/v1/oncall/feeds/{id}/revoke", feed_revoke, NULL, 200, "Revoke one of my calendar links", "CalendarFeedRevoked",
 	 "oncall feed-revoke", 0},
 	{"GET", "/api/v1/oncall/feed.ics", feed_calendar, FEED_KEY, 200,

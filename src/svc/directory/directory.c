@@ -20,7 +20,7 @@ int dir_hours_ok(svc_ctx *c, json_t *hours)
 	json_object_foreach(hours, k, v)
 	{
 		if (rota_parse_day(k) < 0 || strlen(k) != 3)
-			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "unknown day %.20s (use mon..sun)", k);
+			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "unknown day %.*s (use mon..sun)", (int)utf8_cut(k, 20), k);
 		if (!json_is_string(v) || rota_hours_open(json_string_value(v), 0) < 0)
 			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours",
 				       "hours of %s must be like \"09:00-17:00\", \"09:00-12:00,13:00-17:00\" or \"closed\"", k);

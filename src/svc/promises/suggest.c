@@ -192,7 +192,7 @@ static int tpl_put(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			return err_set(&c->err, ERR_INVALID, "required", "text", "give text, or reset: true");
 		if (words_check(text, &bad)) {
 			if (bad)
-				return err_set(&c->err, ERR_INVALID, "unknown_placeholder", "text", "unknown placeholder at \"%.40s\"", bad);
+				return err_set(&c->err, ERR_INVALID, "unknown_placeholder", "text", "unknown placeholder at \"%.*s\"", (int)utf8_cut(bad, 40), bad);
 			return err_set(&c->err, ERR_INVALID, "bad_template", "text", "unbalanced braces in the template");
 		}
 		rc = db_exec(c->db,
