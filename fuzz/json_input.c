@@ -53,13 +53,13 @@ static void read_back(json_t *in, const struct in_field *spec)
 	}
 }
 
-/* A body, as the HTTP server reads it: JSON with no duplicate keys, an object. */
+/* A body, as the HTTP server reads it (http/api.c): JSON with no duplicate keys. */
 static json_t *from_body(const uint8_t *data, size_t size, fl_err *err)
 {
 	json_error_t je;
 	json_t *in = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &je);
 	if (!in) {
-		err_set(err, ERR_INVALID, "malformed_json", NULL, "malformed JSON: %.100s", je.text);
+		err_set(err, ERR_INVALID, "malformed_json", NULL, "malformed JSON: %.*s", (int)utf8_cut(je.text, 100), je.text);
 		return NULL;
 	}
 	return in;
@@ -74,12 +74,8 @@ static json_t *from_query(const struct in_field *spec, const uint8_t *data, size
 		char *eq = strchr(kv, '=');
 		if (eq)
 			*eq = '\0';
-		const struct in_field *f = in_find(spec, kv);
-		json_t *v = NULL;
-		if (!f)
-			err_set(err, ERR_INVALID, "unknown_field", kv, "unknown query parameter");
-		else
-			v = in_from_text(f, eq ? eq + 1 : "", err);
+		const struct in_field *f = in_field_of(spec, kv, err);
+		json_t *v = f ? in_from_text(f, eq ? eq + 1 : "", err) : NULL;
 		if (!v) {
 			json_decref(in);
 			in = NULL;

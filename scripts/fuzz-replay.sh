@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp}
-unset FUZZ_TOLERATE_UTF8 FUZZ_SEEDS
+unset FUZZ_SEEDS
 pass=0
 fail=0
 

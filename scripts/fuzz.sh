@@ -5,8 +5,6 @@
 #   scripts/fuzz.sh build/fuzz/tz build/fuzz/words ...
 #   FUZZ_SECONDS=60       wall-clock seconds per harness (default 60), or
 #   FUZZ_CPU_SECONDS=600  stop each harness once it has used that much CPU time instead.
-#   FUZZ_TOLERATE_UTF8=1  go on past errors whose text is not UTF-8 (fuzz/fuzz.h; an open class);
-#                         corpus inputs that show it are moved to fuzz/open/NAME/.
 #   FUZZ_FORK=1           keep fuzzing past crashes (libFuzzer -fork=1 -ignore_crashes=1), for a
 #                         harness with an open crash that is not fixed yet.
 #
@@ -71,13 +69,6 @@ for bin in "$@"; do
 		nice -n 15 "$bin" -merge=1 "$corpus.new" "$corpus" "$work" >"$log.merge" 2>&1 &&
 			rm -rf "$corpus" && mv "$corpus.new" "$corpus" && rm -rf "$work"
 		rm -rf "$corpus.new"
-	fi
-	# inputs of the tolerated open class are kept in fuzz/open/, not in the replayed corpus
-	if [ -n "${FUZZ_TOLERATE_UTF8:-}" ]; then
-		for f in "$corpus"/*; do
-			env -u FUZZ_TOLERATE_UTF8 "$bin" "$f" >/dev/null 2>&1 && continue
-			mkdir -p "fuzz/open/$name" && mv "$f" "fuzz/open/$name/"
-		done
 	fi
 	printf '%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$used" "$status" >>fuzz/ledger.tsv
 	printf '%-12s %6s CPU s  %-6s corpus %4d  %s\n' "$name" "$used" "$status" "$(ls "$corpus" | wc -l)" \
