@@ -81,9 +81,9 @@ static void utc(char out[20], int64_t ms)
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	/* not strftime's %Y, which writes year 999 as "999" */
-	snprintf(out, 20, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		 tm.tm_sec);
+	/* the year by hand: strftime's %Y writes year 999 as "999" */
+	snprintf(out, 20, "%04d", tm.tm_year + 1900);
+	strftime(out + 4, 16, "%m%dT%H%M%SZ", &tm);
 }
 
 char *ical_calendar(const char *name, const struct ical_event *ev, size_t n, int64_t stamp)
