@@ -44,20 +44,23 @@ for bin in "$@"; do
 	[ -n "${FUZZ_FORK:-}" ] && opts+=(-fork=1 -ignore_crashes=1)
 	if [ -n "$cpu_limit" ]; then opts+=(-max_total_time=$((cpu_limit * 20))); else opts+=(-max_total_time="$secs"); fi
 	log=build/fuzz/$name.log
-	nice -n 15 "$bin" "${opts[@]}" "$work" "$corpus" >"$log" 2>&1 &
+	# in a subshell that reports its child's exact CPU time (bash's `times`) when it ends
+	(
+		nice -n 15 "$bin" "${opts[@]}" "$work" "$corpus" >"$log" 2>&1
+		echo "$?"
+		times
+	) >"$log.cpu" &
 	pid=$!
-	used=0
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 5
-		now=$(cpu_of "$pid")
-		[ "$now" -gt "$used" ] && used=$now
-		if [ -n "$cpu_limit" ] && [ "$used" -ge "$cpu_limit" ]; then
-			kill -INT "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
+		if [ -n "$cpu_limit" ] && [ "$(cpu_of "$pid")" -ge "$cpu_limit" ]; then
+			pkill -INT -P "$pid" 2>/dev/null
 		fi
 	done
 	wait "$pid" 2>/dev/null
-	rc=$?
+	rc=$(head -n 1 "$log.cpu")
+	# the children's line of `times`: "0m12.345s 0m0.678s"
+	used=$(sed -n 3p "$log.cpu" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 	# an interrupted run (SIGINT: libFuzzer exits 72) is a finished one
 	[ "$rc" -eq 72 ] && rc=0
 	if grep -qE '^==[0-9]+==ERROR|^SUMMARY: |deadly signal|fuzz target exited|Test unit written' "$log"; then rc=1; fi
