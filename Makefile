@@ -20,7 +20,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all deps run test test-run bench bench-quick clean web
+.PHONY: all deps run test test-run bench bench-quick clean web fuzz fuzz-build
 all: frontline
 
 deps:
@@ -69,11 +69,41 @@ build/san/tests/test_ical: tests/unit/test_ical.c tests/unit/harness.h $(OBJ_SAN
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(OBJ_SAN) $(PKG_LIBS) $(shell pkg-config --libs libical 2>/dev/null || echo -lical)
 
+# Fuzzing (libFuzzer, clang): fuzz/NAME.c -> build/fuzz/NAME, linked with the project compiled by clang with
+# coverage (fuzzer-no-link) and ASan+UBSan.  `make fuzz` runs each for FUZZ_SECONDS on fuzz/corpus/NAME/.
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SRC  := $(wildcard fuzz/*.c)
+FUZZ_BIN  := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+OBJ_FUZZ  := $(SRC:%.c=build/fuzz-obj/%.o) build/fuzz-obj/gen/embedded.o
+FUZZ_SECONDS ?= 60
+.SECONDARY: $(OBJ_FUZZ)
+
+build/fuzz-obj/gen/embedded.o: $(GEN)
+	@mkdir -p $(@D)
+	@echo "FUZZ-CC $<"
+	@$(FUZZ_CC) $(CSTD) -O1 -g -Isrc -c -o $@ $<
+
+build/fuzz-obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "FUZZ-CC $<"
+	@$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(INC) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/%: fuzz/%.c fuzz/fuzz.h $(OBJ_FUZZ)
+	@mkdir -p $(@D)
+	@echo "FUZZ-LD $@"
+	@$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(INC) $(PKG_CFLAGS) -o $@ $< $(OBJ_FUZZ) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BIN)
+
 # The whole suite: unit tests (ASan+UBSan), then end-to-end tests against the sanitized binary.
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: build/san/frontline frontline $(UNIT_BIN)
+test-run: build/san/frontline frontline $(UNIT_BIN) $(FUZZ_BIN)
 	@scripts/run-tests.sh $(UNIT_BIN)
 
 bench: deps

@@ -56,7 +56,11 @@ char *csv_from_rows(json_t *rows)
 		int i = 0;
 		json_object_foreach(first, key, v)
 		{
-			fprintf(f, "%s%s", i++ ? "," : "", key);
+			json_t *name = json_string(key); /* a column name is quoted and guarded like a cell */
+			if (i++)
+				fputc(',', f);
+			cell(f, name);
+			json_decref(name);
 		}
 		fputs("\r\n", f);
 		size_t n;

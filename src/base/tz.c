@@ -10,6 +10,8 @@
 
 #define TZ_DIR "/usr/share/zoneinfo"
 #define TZ_MAX_FILE (1 << 20)
+#define TZ_MIN_OFFSET (-89999)
+#define TZ_MAX_OFFSET 93599
 
 enum rule_kind { RULE_JULIAN1, RULE_DAY0, RULE_MWD };
 
@@ -98,28 +100,33 @@ static const char *parse_name(const char *s)
 	return p - s >= 3 ? p : NULL;
 }
 
+/* Decimal digits (at least one) of a value up to max -> *out; NULL when none or over max. */
+static const char *parse_upto(const char *s, int32_t max, int32_t *out)
+{
+	if (*s < '0' || *s > '9')
+		return NULL;
+	int32_t v = 0;
+	while (*s >= '0' && *s <= '9') {
+		v = v * 10 + (*s++ - '0');
+		if (v > max)
+			return NULL;
+	}
+	*out = v;
+	return s;
+}
+
 /* [+-]hh[:mm[:ss]] -> seconds; hours up to 167 (for rule times). */
 static const char *parse_hms(const char *s, int32_t *out)
 {
 	int sign = 1;
 	if (*s == '+' || *s == '-')
 		sign = *s++ == '-' ? -1 : 1;
-	if (*s < '0' || *s > '9')
+	int32_t h, m = 0, sec = 0;
+	if (!(s = parse_upto(s, 167, &h)))
 		return NULL;
-	int32_t h = 0, m = 0, sec = 0;
-	while (*s >= '0' && *s <= '9')
-		h = h * 10 + (*s++ - '0');
-	if (*s == ':') {
-		s++;
-		while (*s >= '0' && *s <= '9')
-			m = m * 10 + (*s++ - '0');
-		if (*s == ':') {
-			s++;
-			while (*s >= '0' && *s <= '9')
-				sec = sec * 10 + (*s++ - '0');
-		}
-	}
-	if (h > 167 || m > 59 || sec > 59)
+	if (*s == ':' && !(s = parse_upto(s + 1, 59, &m)))
+		return NULL;
+	if (*s == ':' && !(s = parse_upto(s + 1, 59, &sec)))
 		return NULL;
 	*out = sign * (h * 3600 + m * 60 + sec);
 	return s;
@@ -127,12 +134,10 @@ static const char *parse_hms(const char *s, int32_t *out)
 
 static const char *parse_int(const char *s, int *out)
 {
-	if (*s < '0' || *s > '9')
-		return NULL;
-	int v = 0;
-	while (*s >= '0' && *s <= '9' && v < 100000)
-		v = v * 10 + (*s++ - '0');
-	*out = v;
+	int32_t v;
+	s = parse_upto(s, 99999, &v);
+	if (s)
+		*out = v;
 	return s;
 }
 
@@ -283,6 +288,11 @@ tz_zone *tz_parse(const unsigned char *buf, size_t len)
 	for (size_t i = 0; i < typecnt; i++) {
 		z->off[i] = (int32_t)be32(p + 6 * i);
 		z->dst[i] = p[6 * i + 4];
+		/* RFC 8536 3.2: isdst is 0 or 1, utoff within -25 h .. +26 h */
+		if (z->dst[i] > 1 || z->off[i] < TZ_MIN_OFFSET || z->off[i] > TZ_MAX_OFFSET) {
+			tz_free(z);
+			return NULL;
+		}
 	}
 	p += typecnt * 6 + charcnt + leap * (tsize + 4) + isstd + isut;
 	if (version >= 2 && p < buf + len && *p == '\n') {

@@ -70,12 +70,20 @@ static void line(struct buf *b, const char *name, const char *value, int escape)
 	free(l.s);
 }
 
+/* The instants a DATE-TIME can write: years 0000 to 9999. */
+#define FIRST_MS (-62167219200000LL) /* 0000-01-01T00:00:00Z */
+#define LAST_MS 253402300799000LL    /* 9999-12-31T23:59:59Z */
+
+static int64_t clamp(int64_t ms) { return ms < FIRST_MS ? FIRST_MS : ms > LAST_MS ? LAST_MS : ms; }
+
 static void utc(char out[20], int64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	strftime(out, 20, "%Y%m%dT%H%M%SZ", &tm);
+	/* the year by hand: strftime's %Y writes year 999 as "999" */
+	snprintf(out, 20, "%04d", tm.tm_year + 1900);
+	strftime(out + 4, 16, "%m%dT%H%M%SZ", &tm);
 }
 
 char *ical_calendar(const char *name, const struct ical_event *ev, size_t n, int64_t stamp)
@@ -90,8 +98,10 @@ char *ical_calendar(const char *name, const struct ical_event *ev, size_t n, int
 	line(&b, "METHOD", "PUBLISH", 0);
 	line(&b, "X-WR-CALNAME", name, 1);
 	for (size_t i = 0; i < n; i++) {
-		utc(st, ev[i].start);
-		utc(en, ev[i].end);
+		if (ev[i].start > LAST_MS || ev[i].end < FIRST_MS)
+			continue;
+		utc(st, clamp(ev[i].start));
+		utc(en, clamp(ev[i].end));
 		line(&b, "BEGIN", "VEVENT", 0);
 		line(&b, "UID", ev[i].uid, 1);
 		line(&b, "DTSTAMP", ts, 0);

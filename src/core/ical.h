@@ -14,7 +14,9 @@ struct ical_event {
 	const char *location;    /* may be NULL */
 };
 
-/* The whole calendar named `name`, stamped at `stamp` (UTC ms).  Returns a new string. */
+/* The whole calendar named `name`, stamped at `stamp` (UTC ms).  A DATE-TIME has years 0000-9999:
+ * events wholly outside are left out, and times outside are moved to the nearest end.
+ * Returns a new string. */
 char *ical_calendar(const char *name, const struct ical_event *ev, size_t n, int64_t stamp);
 
 #endif

@@ -39,10 +39,12 @@ int rota_parse_day(const char *s)
 
 int rota_parse_date(const char *s, int64_t *days)
 {
-	int y, m, d;
-	char tail;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' || s[7] != '-')
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1; /* sscanf's %d would take "+3" or " 3" */
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
 	if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1)
 		return -1;
 	int64_t v = tz_days_from_civil(y, (unsigned)m, (unsigned)d);

@@ -14,8 +14,8 @@ const char *const WORDS_KEYS[] = {"broken", "promise", "waiting", "deferred", "p
 static const char *const DEFAULTS[] = {
 	"I'm sorry, {customer}: we promised you {promise} by {promise_due}, and we did not keep that promise.",
 	"We promised you {promise} by {promise_due}.",
-	"I'm sorry, {customer}, we haven't received what we need from {waiting_on} yet ({waiting_for}). "
-	"Let me track it down and we'll get this handled for you.",
+	("I'm sorry, {customer}, we haven't received what we need from {waiting_on} yet ({waiting_for}). "
+	 "Let me track it down and we'll get this handled for you."),
 	"{waiting_on} has moved this to {new_time}.",
 	"This is because of our policy \"{policy}\", which conflicts with what we promised you. That is on us, not you.",
 	"Next, I will follow up with {waiting_on}, and you will hear from us by {next_time}.",

@@ -29,6 +29,14 @@ TEST(quoting)
 	free(s);
 }
 
+/* found by fuzz/csv.c (fuzz/crashes/csv/header-with-comma): column names were written unquoted */
+TEST(header_quoted_like_cells)
+{
+	char *s = csv_of("[{\"a,b\":\"x\",\"say \\\"hi\\\"\":\"y\",\"=cmd\":\"z\"}]");
+	CHECK_STR(s, "\"a,b\",\"say \"\"hi\"\"\",\"'=cmd\"\r\nx,y,z\r\n");
+	free(s);
+}
+
 TEST(missing_null_and_extra)
 {
 	/* columns come from the first row; a missing or null cell is empty; extra keys are ignored */
@@ -77,6 +85,7 @@ int main(void)
 {
 	RUN(header_and_rows);
 	RUN(quoting);
+	RUN(header_quoted_like_cells);
 	RUN(missing_null_and_extra);
 	RUN(nested);
 	RUN(formula_guard);

@@ -69,9 +69,30 @@ TEST(empty_calendar_is_valid)
 	free(text);
 }
 
+/* found by fuzz/ical.c (fuzz/crashes/ical/year-10000): a feed asked from 9999-12-31T23:59-23:59
+ * wrote DTSTART:100000101T... */
+TEST(times_outside_years_0000_to_9999)
+{
+	struct ical_event ev[] = {
+		{"late", T("9999-12-31T00:00:00Z"), T("9999-12-31T23:59:00-23:59"), "spans into 10000", NULL, NULL},
+		{"later", T("9999-12-31T23:59:00-23:59"), T("9999-12-31T23:59:00-23:59") + 3600000, "in 10000", NULL, NULL},
+		{"early", -62167219200000LL - 3600000, -62167219200000LL + 43200000, "from year -1", NULL, NULL},
+	};
+	char *text = ical_calendar("edges", ev, 3, 0);
+	CHECK(strstr(text, "DTSTART:99991231T000000Z\r\nDTEND:99991231T235959Z\r\n") != NULL);
+	CHECK(strstr(text, "UID:later") == NULL && strstr(text, "1000001") == NULL);
+	CHECK(strstr(text, "DTSTART:00000101T000000Z\r\nDTEND:00000101T120000Z\r\n") != NULL);
+	icalcomponent *cal = icalparser_parse_string(text);
+	CHECK(cal != NULL && icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT) == 2);
+	if (cal)
+		icalcomponent_free(cal);
+	free(text);
+}
+
 int main(void)
 {
 	RUN(feed_parses_with_libical);
 	RUN(empty_calendar_is_valid);
+	RUN(times_outside_years_0000_to_9999);
 	DONE();
 }

@@ -250,6 +250,19 @@ TEST(parsing)
 	CHECK(rota_parse_date("2026-03-02", &d) == 0 && tz_weekday(d) == 0);
 }
 
+/* found by fuzz/rota.c (fuzz/crashes/rota/date-with-sign): sscanf's %d took a sign or a space */
+TEST(dates_are_digits_only)
+{
+	int64_t d = 0;
+	CHECK(rota_parse_date("2026-+3-02", &d) == -1);
+	CHECK(rota_parse_date("2026- 3-02", &d) == -1);
+	CHECK(rota_parse_date("2026-03-+2", &d) == -1);
+	CHECK(rota_parse_date("+026-03-02", &d) == -1);
+	CHECK(rota_parse_date("2026-03-0x", &d) == -1);
+	CHECK(d == 0);
+	CHECK(rota_parse_date("2200-12-31", &d) == 0 && rota_parse_date("1970-01-01", &d) == 0 && d == 0);
+}
+
 TEST(opening_hours)
 {
 	CHECK(rota_hours_open("09:00-17:00", 9 * 60) == 1);
@@ -325,6 +338,7 @@ int main(void)
 	RUN(overrides_cover_absence);
 	RUN(weekday_gaps_known_answer);
 	RUN(parsing);
+	RUN(dates_are_digits_only);
 	RUN(opening_hours);
 	RUN(absent_people_cover_nothing);
 	RUN(zone_cache_across_threads);

@@ -21,9 +21,9 @@ const char *words_time(int64_t ms, char *buf, size_t size)
 	return words_time_in(ms, NULL, buf, size);
 }
 
-const char *words_time_in(int64_t ms, const char *tzname, char *buf, size_t size)
+const char *words_time_in(int64_t ms, const char *zone, char *buf, size_t size)
 {
-	const tz_zone *z = tzname && *tzname ? tz_get(tzname) : NULL;
+	const tz_zone *z = zone && *zone ? tz_get(zone) : NULL;
 	int64_t t = tz_floordiv(ms, 1000);
 	time_t lt = (time_t)(z ? t + tz_offset_at(z, t, NULL) : t);
 	struct tm tm;
@@ -31,9 +31,9 @@ const char *words_time_in(int64_t ms, const char *tzname, char *buf, size_t size
 	char when[48];
 	strftime(when, sizeof when, "%a %-d %b %Y %H:%M", &tm);
 	if (z) {
-		const char *city = strrchr(tzname, '/');
+		const char *city = strrchr(zone, '/');
 		char place[FL_MAX_SHORT + 1]; /* zone names are capped at FL_MAX_SHORT on input */
-		if (str_copy(place, sizeof place, city ? city + 1 : tzname))
+		if (str_copy(place, sizeof place, city ? city + 1 : zone))
 			place[0] = '\0'; /* then say the time without the city */
 		for (char *p = place; *p; p++)
 			if (*p == '_')
