@@ -20,7 +20,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all deps run test test-run bench bench-quick clean web fuzz fuzz-build
+.PHONY: all deps run test test-run bench bench-quick clean web fuzz fuzz-build fuzz-replay
 all: frontline
 
 deps:
@@ -99,11 +99,15 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BIN)
 
+# Replay every corpus input and every crash ever found through its harness.
+fuzz-replay: $(FUZZ_BIN)
+	@scripts/fuzz-replay.sh
+
 # The whole suite: unit tests (ASan+UBSan), then end-to-end tests against the sanitized binary.
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: build/san/frontline frontline $(UNIT_BIN) $(FUZZ_BIN)
+test-run: build/san/frontline frontline $(UNIT_BIN)
 	@scripts/run-tests.sh $(UNIT_BIN)
 
 bench: deps
