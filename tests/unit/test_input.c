@@ -234,9 +234,10 @@ TEST(nested_objects)
 	CHECK_STR(check("{\"name\":\"a\",\"extra\":{\"anything\":{\"goes\":1}}}", &e), ""); /* a map: the service checks */
 	/* a long unknown key with 3-byte characters: the error names it cut on a character boundary */
 	char body[400] = "{\"name\":\"a\",\"child\":{\"title\":\"t\",\"";
+	size_t at = strlen(body);
 	for (int i = 0; i < 40; i++)
-		strcat(body, "\u20ac");
-	strcat(body, "\":1}}");
+		at += (size_t)snprintf(body + at, sizeof body - at, "\u20ac");
+	snprintf(body + at, sizeof body - at, "\":1}}");
 	CHECK_STR(check(body, &e), "unknown_field");
 	CHECK(utf8_valid_text(e.field, strlen(e.field)) && strlen(e.field) > 40);
 	CHECK(utf8_valid_text(e.message, strlen(e.message)));

@@ -18,8 +18,8 @@ static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, st
 	free(sql);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
+	int found = db_next(r) == 1;
+	if (found) {
 		memset(out, 0, sizeof *out);
 		svc_copy(c, out->org_id, sizeof out->org_id, db_text(r, 0));
 		svc_copy(c, out->id, sizeof out->id, db_text(r, 1));
@@ -34,7 +34,7 @@ static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, st
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
-	if (rc == 0)
+	if (!found)
 		return err_set(&c->err, ERR_NOT_FOUND, "mailbox_not_found", "mailbox", "no such mailbox");
 	return 0;
 }
