@@ -10,7 +10,7 @@
 #   BENCH_OUT      where the JSON lines go (default build/bench/promises.jsonl)
 set -eu
 cd "$(dirname "$0")/.."
-BIN=$PWD/frontline
+BIN=$PWD/build/bench/frontline-promises # a copy: rebuilding ./frontline during a run does not change it
 SIZES=${BENCH_PENDING:-"10000 1000000"}
 DUE=${BENCH_DUE:-1000}
 CLOSED=${BENCH_CLOSED:-1000000}
@@ -18,7 +18,8 @@ RUNS=${BENCH_RUNS:-3}
 WORK=$PWD/build/bench
 OUT=${BENCH_OUT:-$WORK/promises.jsonl}
 mkdir -p "$WORK"
-[ -x "$BIN" ] || make -s frontline
+[ -x frontline ] || make -s frontline
+cp frontline "$BIN"
 : >"$OUT"
 fresh() { # name -> URL of an empty, initialized database
 	local url

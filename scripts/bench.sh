@@ -11,18 +11,29 @@
 #   FRONTLINE_PG   a postgres:// prefix: each size gets a fresh database <prefix>/fl_bench_<size>
 #   BENCH_SERVERS  number of servers on the same database (default 1); wrk load is split evenly
 #   BENCH_OUT      where the report goes (default build/bench/report.md)
+#   BENCH_QUICK=1  (`make bench-quick`) the table of issue 14 in under 10 minutes: one size (default
+#                  100000), 4 connections, 5 s per measure; three rounds, each measuring /healthz and
+#                  then every request type (case read, my open cases, search, durable case and promise
+#                  creation) in the same minute; prints each type's median share of /healthz next to
+#                  its target (build/bench/quick.md)
+#   BENCH_REUSE=1  keep and reuse the seeded SQLite file of a size (skip seeding when it exists)
 set -eu
 cd "$(dirname "$0")/.."
 BIN=$PWD/build/bench/frontline  # a copy: rebuilding ./frontline during a run does not change it
-SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
+QUICK=${BENCH_QUICK:-}
+SIZES=${BENCH_SIZES:-${QUICK:+100000}}
+SIZES=${SIZES:-"10000 100000 1000000"}
 MAIN=${BENCH_MAIN:-100000}
 ORGS=${BENCH_ORGS:-50}
-DUR=${BENCH_DURATION:-10s}
-CONN=${BENCH_CONNECTIONS:-32}
+DUR=${BENCH_DURATION:-${QUICK:+5s}}
+DUR=${DUR:-10s}
+CONN=${BENCH_CONNECTIONS:-${QUICK:+4}}
+CONN=${CONN:-32}
 WT=${BENCH_THREADS:-2}
+[ "$WT" -gt "$CONN" ] && WT=$CONN
 SERVERS=${BENCH_SERVERS:-1}
 WORK=$PWD/build/bench
-OUT=${BENCH_OUT:-$WORK/report.md}
+OUT=${BENCH_OUT:-$WORK/${QUICK:+quick}${QUICK:-report}.md}
 mkdir -p "$WORK"
 [ -x frontline ] || make -s frontline
 cp frontline "$BIN"
@@ -43,6 +54,7 @@ db_for() { # size -> URL of a fresh, empty database
 		psql "$FRONTLINE_PG/postgres" -qc "CREATE DATABASE fl_bench_$size" >/dev/null
 		echo "$FRONTLINE_PG/fl_bench_$size"
 	else
+		[ -n "${BENCH_REUSE:-}" ] && [ -f "$WORK/cases-$size.db" ] && { echo "$WORK/cases-$size.db"; return; }
 		rm -f "$WORK/cases-$size.db" "$WORK/cases-$size.db-wal" "$WORK/cases-$size.db-shm"
 		echo "$WORK/cases-$size.db"
 	fi
@@ -91,22 +103,63 @@ machine() {
 	echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); server threads ${FRONTLINE_THREADS:-8}; wrk -t$WT -c$CONN -d$DUR; servers $SERVERS"
 }
 
+# quick_rounds SIZE: three rounds of /healthz and every request type; the median share of /healthz
+QUICK_TYPES=(read mine search create promise)
+declare -A QUICK_NAME=([read]="GET case" [mine]="my open cases" [search]="search by customer name"
+	[create]="POST case (durable)" [promise]="POST promise (durable)")
+declare -A QUICK_TARGET=([read]="≥ 50%" [mine]="≥ 15% (50 rows; 13 rows ≥ 25%)" [search]="≥ 20%, flat 10k → 1M"
+	[create]="≥ 10%; p99 ≤ 30 ms at 32 connections" [promise]="≥ 10%")
+quick_rounds() {
+	local size=$1 round t
+	: >"$WORK/quick-$size.tsv"
+	for round in 1 2 3; do
+		read -r h_rps _ h99 _ _ <<<"$(wrk_run "healthz-$size-$round" - /healthz)"
+		printf 'healthz\t%s\t%s\t%s\n' "$round" "$h_rps" "$h99" >>"$WORK/quick-$size.tsv"
+		for t in "${QUICK_TYPES[@]}"; do
+			read -r rps _ p99 errs _ <<<"$(wrk_run "$t-$size-$round" "scripts/bench/$t.lua" /)"
+			[ "$errs" = 0 ] || echo "bench: $t round $round: $errs errors (see $WORK/wrk-$t-$size-$round-0.*)" >&2
+			printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$round" "$rps" "$p99" "$h_rps" >>"$WORK/quick-$size.tsv"
+		done
+	done
+	{
+		echo
+		echo "$size cases, $CONN connections, $DUR per measure; share of the same round's /healthz, median of 3 rounds (each round's shares in brackets)"
+		echo
+		echo "| request | share of /healthz | req/s (median) | p99 ms (median) | target |"
+		echo "|---|---:|---:|---:|---|"
+		for t in healthz "${QUICK_TYPES[@]}"; do
+			awk -F'\t' -v t="$t" -v name="${QUICK_NAME[$t]:-/healthz}" -v target="${QUICK_TARGET[$t]:-}" '
+				function med(a, n,   i, j, x) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x } return a[int((n + 1) / 2)] }
+				$1 == t { n++; r[n] = $3; p[n] = $4; s[n] = t == "healthz" ? 1 : $3 / $5; all = all (n > 1 ? ", " : "") sprintf("%.1f%%", 100 * s[n]) }
+				END { printf "| %s | **%.1f%%** (%s) | %.0f | %.1f | %s |\n", name, 100 * med(s, n), all, med(r, n), med(p, n), target }' \
+				"$WORK/quick-$size.tsv"
+		done
+	} >>"$OUT"
+}
+
 {
-	echo "# Benchmark run"
+	echo "# Benchmark run${QUICK:+ (quick)}"
 	echo
 	machine
 	echo
-	echo "| cases | measure | req/s | vs /healthz | p50 ms | p99 ms | errors | server RSS (KiB) |"
-	echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+	if [ -z "$QUICK" ]; then
+		echo "| cases | measure | req/s | vs /healthz | p50 ms | p99 ms | errors | server RSS (KiB) |"
+		echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+	fi
 } >"$OUT"
 
 for size in $SIZES; do
 	url=$(db_for "$size")
 	echo "bench: seeding $size cases across $ORGS organizations into $url" >&2
 	t0=$(date +%s)
-	"$BIN" init --db "$url" >/dev/null
-	"$BIN" bench-seed --db "$url" --orgs "$ORGS" --cases "$size" >"$WORK/seed-$size.json"
-	echo "bench: seeded in $(( $(date +%s) - t0 ))s" >&2
+	if [ -n "${BENCH_REUSE:-}" ] && [ -s "$WORK/seed-$size.json" ] && [ -f "$url" ]; then
+		echo "bench: reusing $url (migrating it to this binary's schema)" >&2
+		"$BIN" init --db "$url" >/dev/null
+	else
+		"$BIN" init --db "$url" >/dev/null
+		"$BIN" bench-seed --db "$url" --orgs "$ORGS" --cases "$size" >"$WORK/seed-$size.json"
+		echo "bench: seeded in $(( $(date +%s) - t0 ))s" >&2
+	fi
 
 	PORTS=()
 	SPIDS=()
@@ -123,16 +176,32 @@ for size in $SIZES; do
 	# tokens for agent-1 of up to 10 organizations, and cases each of them may read
 	tokens=""
 	: >"$WORK/reads-$size.txt"
+	: >"$WORK/searches-$size.txt"
+	: >"$WORK/open-$size.txt"
 	for g in $(seq 1 $((ORGS < 10 ? ORGS : 10))); do
 		slug=$(printf 'bench-%02d' "$g")
 		tok=$("$BIN" token create --db "$url" --org "$slug" --as "agent-1@$slug.example" --name bench --json |
 			/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 		tokens="$tokens${tokens:+,}$tok"
 		curl -sf -H "Authorization: Bearer $tok" "$base/api/v1/cases?limit=100" |
-			/usr/bin/python3 -c 'import json,sys; [print(sys.argv[1], c["id"]) for c in json.load(sys.stdin)["items"]]' "$tok" \
-				>>"$WORK/reads-$size.txt"
+			/usr/bin/python3 -c '
+import json, sys, urllib.parse
+tok, reads, searches, opens = sys.argv[1:]
+with open(reads, "a") as r, open(searches, "a") as s, open(opens, "a") as o:
+    for c in json.load(sys.stdin)["items"]:
+        print(tok, c["id"], file=r)
+        print(tok, urllib.parse.quote(c["customer"]["name"]), file=s)
+        if c["status"] == "open":
+            print(tok, c["id"], file=o)' "$tok" "$WORK/reads-$size.txt" "$WORK/searches-$size.txt" "$WORK/open-$size.txt"
 	done
-	export BENCH_TOKENS=$tokens BENCH_READS=$WORK/reads-$size.txt
+	export BENCH_TOKENS=$tokens BENCH_READS=$WORK/reads-$size.txt BENCH_SEARCHES=$WORK/searches-$size.txt
+	export BENCH_OPEN=$WORK/open-$size.txt
+	if [ -n "$QUICK" ]; then
+		quick_rounds "$size"
+		for p in "${SPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
+		PIDS=()
+		continue
+	fi
 
 	read -r h_rps h50 h99 herr hrss <<<"$(wrk_run "healthz-$size" - /healthz)"
 	row() { # name rps p50 p99 errors rss
@@ -156,6 +225,7 @@ for size in $SIZES; do
 	[ -z "${BENCH_KEEP:-}" ] && [ -z "${FRONTLINE_PG:-}${BENCH_DB:-}" ] && rm -f "$url" "$url-wal" "$url-shm"
 done
 
+[ -n "$QUICK" ] && { cat "$OUT"; exit 0; }
 echo >>"$OUT"
 echo "Targets: creation >= 50% of /healthz, reads >= 70%, p99 < 10 ms at $CONN connections (reported, not asserted)." >>"$OUT"
 cat "$OUT"

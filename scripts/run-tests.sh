@@ -41,6 +41,7 @@ add() { names+=("$1"); cmds+=("$2"); }
 
 for t in "$@"; do add "unit $(basename "$t")" "$t"; done
 add "layers" scripts/check-layers.sh
+add "storage errors" scripts/check-storage-errors.py
 add "fuzz replay" scripts/fuzz-replay.sh # fuzzing corpus and fixed crashes through their harnesses
 for t in $E2E; do add "e2e $(basename "$t" .py) [sqlite]" "$PY $t"; done
 if [ -z "${NO_PG:-}" ] && [ -x scripts/pg-cluster.sh ] && scripts/pg-cluster.sh available; then

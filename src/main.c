@@ -24,6 +24,8 @@ static const struct command {
 	 "                            sign every organization's chain head (that still matches the previous checkpoint)"},
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
 	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
+	{"mailgate", cmd_mailgate, "mailgate --db PATH|--url URL --mailbox ADDRESS   one message on stdin (exit 75: retry later)"},
+	{"mail-deliver", cmd_mail_deliver, "mail-deliver --db PATH --smtp smtp://HOST:PORT [--once]   send the outbox"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
 	{"help", cmd_help, "help                      this text"},
 	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */

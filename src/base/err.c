@@ -10,8 +10,13 @@ int err_set(fl_err *err, enum err_kind kind, const char *code, const char *field
 {
 	va_list ap;
 	err->kind = kind;
-	str_copy(err->code, sizeof err->code, code);
-	str_copy(err->field, sizeof err->field, field ? field : "");
+	err->retry_after_s = 0;
+	if (str_copy(err->code, sizeof err->code, code) != 0) {
+		/* codes are constants, shorter than the field: never cut in practice, never fatal */
+	}
+	if (str_copy(err->field, sizeof err->field, field ? field : "") != 0) {
+		/* an unknown field's long name (from input) is shown cut on a character boundary */
+	}
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);

@@ -26,9 +26,10 @@ typedef struct fl_err {
 	char code[48];
 	char field[64];
 	char message[256];
+	int retry_after_s; /* > 0: when to try again, in seconds (HTTP: the Retry-After header); err_set clears it */
 } fl_err;
 
-#define FL_ERR_INIT {ERR_NONE, "", "", ""}
+#define FL_ERR_INIT {ERR_NONE, "", "", "", 0}
 
 /* Fill err and return -1.  field may be NULL.  code, field and message are always valid UTF-8
  * (bytes that are not are replaced by '?'), so an error can always be rendered. */

@@ -2,97 +2,61 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
-#define RL_SLOTS 4096
-#define RL_KEY 320
+int64_t ratelimit_delay(const struct ratelimit_rule *rule, int64_t failures)
+{
+	if (failures < rule->free)
+		return 0;
+	int64_t d = rule->base_ms;
+	for (int64_t i = rule->free; i < failures && d < rule->cap_ms; i++)
+		d *= 2;
+	return d < rule->cap_ms ? d : rule->cap_ms;
+}
 
-struct slot {
-	char key[RL_KEY];
-	int fails;
-	int64_t first;
-};
-
-struct ratelimit {
+struct ratelimit_gate {
 	pthread_mutex_t mu;
-	int max;
-	int64_t window;
-	struct slot slots[RL_SLOTS];
+	int free;
 };
 
-ratelimit *ratelimit_new(int max, int64_t window_ms)
+ratelimit_gate *ratelimit_gate_new(int slots)
 {
-	ratelimit *rl = xcalloc(1, sizeof *rl);
-	pthread_mutex_init(&rl->mu, NULL);
-	rl->max = max;
-	rl->window = window_ms;
-	return rl;
+	ratelimit_gate *g = xcalloc(1, sizeof *g);
+	pthread_mutex_init(&g->mu, NULL);
+	g->free = slots > 0 ? slots : 1;
+	return g;
 }
 
-void ratelimit_free(ratelimit *rl)
+void ratelimit_gate_free(ratelimit_gate *g)
 {
-	if (!rl)
+	if (!g)
 		return;
-	pthread_mutex_destroy(&rl->mu);
-	free(rl);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
 }
 
-static unsigned hash(const char *s)
+int ratelimit_gate_slots(int threads)
 {
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = cpus - 1 < threads - 1 ? cpus - 1 : threads - 1;
+	return n > 0 ? (int)n : 1;
 }
 
-/* Open addressing over 8 probes; a stale or the oldest slot is reused. */
-static struct slot *find(ratelimit *rl, const char *key, int64_t now, int create)
+int ratelimit_gate_enter(ratelimit_gate *g)
 {
-	unsigned h = hash(key);
-	struct slot *victim = NULL;
-	for (int i = 0; i < 8; i++) {
-		struct slot *s = &rl->slots[(h + (unsigned)i) % RL_SLOTS];
-		if (s->key[0] && strncmp(s->key, key, RL_KEY - 1) == 0) { /* keys are stored truncated */
-			if (now - s->first > rl->window) {
-				s->fails = 0;
-				s->first = now;
-			}
-			return s;
-		}
-		if (!victim || !s->key[0] || s->first < victim->first)
-			victim = s;
-	}
-	if (!create)
-		return NULL;
-	str_copy(victim->key, sizeof victim->key, key);
-	victim->fails = 0;
-	victim->first = now;
-	return victim;
-}
-
-int ratelimit_allowed(ratelimit *rl, const char *key, int64_t now)
-{
-	pthread_mutex_lock(&rl->mu);
-	struct slot *s = find(rl, key, now, 0);
-	int ok = !s || s->fails < rl->max;
-	pthread_mutex_unlock(&rl->mu);
+	pthread_mutex_lock(&g->mu);
+	int ok = g->free > 0;
+	if (ok)
+		g->free--;
+	pthread_mutex_unlock(&g->mu);
 	return ok;
 }
 
-void ratelimit_fail(ratelimit *rl, const char *key, int64_t now)
+void ratelimit_gate_leave(ratelimit_gate *g)
 {
-	pthread_mutex_lock(&rl->mu);
-	find(rl, key, now, 1)->fails++;
-	pthread_mutex_unlock(&rl->mu);
-}
-
-void ratelimit_reset(ratelimit *rl, const char *key)
-{
-	pthread_mutex_lock(&rl->mu);
-	struct slot *s = find(rl, key, 0, 0);
-	if (s)
-		s->key[0] = '\0';
-	pthread_mutex_unlock(&rl->mu);
+	pthread_mutex_lock(&g->mu);
+	g->free++;
+	pthread_mutex_unlock(&g->mu);
 }

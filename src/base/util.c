@@ -76,6 +76,12 @@ int str_copy(char *dst, size_t n, const char *src)
 	return 0;
 }
 
+void str_copy_fits_(char *dst, size_t n, const char *src)
+{
+	if (str_copy(dst, n, src))
+		fl_die("STR_COPY: a string longer than its array");
+}
+
 size_t utf8_cut(const char *s, size_t max)
 {
 	size_t n = strnlen(s, max + 1);

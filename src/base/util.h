@@ -14,9 +14,29 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "frontline: fatal: ..." to stderr and exit(1).  For states the program cannot continue from. */
 void fl_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Copy src into dst of size n, always NUL-terminated; returns -1 if truncated (then cut on a
- * UTF-8 character boundary, see utf8_cut). */
-int str_copy(char *dst, size_t n, const char *src);
+/* Copying strings into fixed-size buffers: a value is never silently cut.  Use
+ *  - STR_COPY(dst, src) when both are arrays (or src is a string literal): it can't truncate, and a
+ *    destination smaller than the source is a compile error;
+ *  - svc_copy(c, dst, n, src) in services (svc/svc.h) for a value read from the database or from
+ *    checked input, which fits by construction (ids are ID_SIZE; inputs are capped by their spec):
+ *    one that doesn't fails the operation (500 value_too_long) instead of being cut;
+ *  - str_copy() anywhere else, checking its result.
+ * (strcpy, strncpy, strcat, sprintf and the other unbounded calls don't compile: base/banned.h.) */
+
+/* Copy src into dst of size n, always NUL-terminated.  Returns 0, or -1 if src did not fit (dst
+ * then holds a copy cut on a UTF-8 character boundary, see utf8_cut, that must not be used as the
+ * value). */
+int str_copy(char *dst, size_t n, const char *src) __attribute__((warn_unused_result));
+
+/* For STR_COPY only: the copy whose fit was proved at compile time. */
+void str_copy_fits_(char *dst, size_t n, const char *src);
+#define FL_IS_ARRAY_(a) (!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])))
+#define STR_COPY(dst, src)                                                                                 \
+	do {                                                                                               \
+		_Static_assert(FL_IS_ARRAY_(dst) && FL_IS_ARRAY_(src), "STR_COPY copies between arrays");  \
+		_Static_assert(sizeof(dst) >= sizeof(src), "STR_COPY: the destination is smaller than the source"); \
+		str_copy_fits_(dst, sizeof(dst), src);                                                     \
+	} while (0)
 
 /* The length of the longest prefix of s that is at most max bytes and does not end inside a
  * UTF-8 character: cut echoed caller text with it (`"%.*s", (int)utf8_cut(s, 40), s`), never with a

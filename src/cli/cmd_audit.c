@@ -216,7 +216,7 @@ static int verify(const struct cli_common *c, const struct audit_opts *o)
 	int rc;
 	while ((rc = db_next(r)) == 1)
 		json_object_set_new(orgs, db_text(r, 0), json_string(db_text(r, 1)));
-	db_res_free(r);
+	db_res_discard(r);
 	int bad = rc < 0;
 	json_t *results = json_array(), *slug;
 	const char *id;

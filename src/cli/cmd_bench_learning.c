@@ -88,7 +88,8 @@ int cmd_bench_seed_learning(int argc, char **argv)
 	char team_ids[NTEAMS][ID_SIZE], pol_ids[NPOL][ID_SIZE];
 	for (int t = 0; t < NTEAMS; t++) {
 		json_t *tm = demo_call(&d, "POST", "/api/v1/teams", json_pack("{s:s}", "name", TEAMS[t]));
-		str_copy(team_ids[t], ID_SIZE, json_string_value(json_object_get(tm, "id")));
+		if (str_copy(team_ids[t], ID_SIZE, json_string_value(json_object_get(tm, "id"))))
+			fl_die("bench-seed-learning: a stored value longer than its buffer");
 		json_decref(tm);
 		char email[96], name[64];
 		snprintf(email, sizeof email, "agent-%d@bench-learning.example", t + 1);
@@ -103,7 +104,8 @@ int cmd_bench_seed_learning(int argc, char **argv)
 		json_t *pl = demo_call(&d, "POST", "/api/v1/policies",
 				       json_pack("{s:s,s:s,s:s,s:s}", "name", name, "kind", "rule", "owner", "leader@bench-learning.example",
 						 "text", "a rule"));
-		str_copy(pol_ids[k], ID_SIZE, json_string_value(json_object_get(pl, "id")));
+		if (str_copy(pol_ids[k], ID_SIZE, json_string_value(json_object_get(pl, "id"))))
+			fl_die("bench-seed-learning: a stored value longer than its buffer");
 		json_decref(pl);
 	}
 	char **case_ids = xmalloc((size_t)ncases * sizeof *case_ids);
@@ -132,8 +134,9 @@ int cmd_bench_seed_learning(int argc, char **argv)
 			   DB_ARGS(DB_TXT(org)), &r));
 	if (db_next(r) != 1)
 		fl_die("bench-seed-learning: no leader");
-	str_copy(lead, sizeof lead, db_text(r, 0));
-	db_res_free(r);
+	if (str_copy(lead, sizeof lead, db_text(r, 0)))
+		fl_die("bench-seed-learning: a stored value longer than its buffer");
+	db_res_discard(r);
 	static const char *const BOUNDS[] = {"chat->phone", "phone->store", "chat->store", "email->phone", "web->chat"};
 	must(dbh, db_begin(dbh, 1));
 	for (long i = 0; i < reviews; i++) {

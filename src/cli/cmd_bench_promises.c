@@ -104,10 +104,13 @@ int cmd_bench_promises(int argc, char **argv)
 					"frontline", "team", "Dispatch"));
 	json_t *cu = demo_call(&d, "POST", "/api/v1/customers", json_pack("{s:s,s:s}", "name", "Customer", "email", "c@example.com"));
 	char org[ID_SIZE], person[ID_SIZE], team[ID_SIZE], cust[ID_SIZE];
-	str_copy(org, sizeof org, d.c.actor.org_id);
-	str_copy(person, sizeof person, json_string_value(json_object_get(p, "id")));
-	str_copy(team, sizeof team, json_string_value(json_object_get(p, "team_id")));
-	str_copy(cust, sizeof cust, json_string_value(json_object_get(cu, "id")));
+	STR_COPY(org, d.c.actor.org_id);
+	if (str_copy(person, sizeof person, json_string_value(json_object_get(p, "id"))))
+		fl_die("bench-seed-promises: a stored value longer than its buffer");
+	if (str_copy(team, sizeof team, json_string_value(json_object_get(p, "team_id"))))
+		fl_die("bench-seed-promises: a stored value longer than its buffer");
+	if (str_copy(cust, sizeof cust, json_string_value(json_object_get(cu, "id"))))
+		fl_die("bench-seed-promises: a stored value longer than its buffer");
 	json_decref(p);
 	json_decref(cu);
 

@@ -68,9 +68,13 @@ int cmd_tick(int argc, char **argv)
 	clock_init_real(&clk);
 	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk)};
 	json_t *summary = json_object();
-	int rc = db_begin(d, 1) == DB_OK ? tick_run(&c, summary) : svc_db_err(&c, DB_ERROR);
-	if (rc == 0 && db_commit(d) != DB_OK)
-		rc = svc_db_err(&c, DB_ERROR);
+	int rc = db_begin(d, 1);
+	if (rc == DB_OK)
+		rc = tick_run(&c, summary);
+	else
+		rc = svc_db_err(&c, rc);
+	if (rc == 0 && (rc = db_commit(d)) != DB_OK)
+		rc = svc_db_err(&c, rc);
 	if (rc) {
 		db_rollback(d);
 		rc = cli_fail(&c.err, o.json);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/netaddr.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "http/server.h"
@@ -84,6 +85,8 @@ static int load_config(const char *path, struct serve_opts *o, char **keep)
 			o->db_url = v;
 		else if (strcmp(k, "listen") == 0 && !o->listen)
 			o->listen = v;
+		else if (strcmp(k, "trusted_proxies") == 0 && !o->trusted_proxies)
+			o->trusted_proxies = v;
 		else if (strcmp(k, "threads") == 0 && !o->threads) {
 			o->threads = atoi(v);
 			free(v);
@@ -125,6 +128,8 @@ int cmd_serve(int argc, char **argv)
 			o.listen = argv[++i];
 		else if (strcmp(a, "--threads") == 0 && v)
 			o.threads = atoi(argv[++i]);
+		else if (strcmp(a, "--trusted-proxies") == 0 && v)
+			o.trusted_proxies = argv[++i];
 		else if (strcmp(a, "--config") == 0 && v)
 			config = argv[++i];
 		else if (strcmp(a, "--test-clock") == 0)
@@ -142,6 +147,7 @@ int cmd_serve(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: frontline serve --db PATH|URL [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
 					"                       [--scheduler-interval SECONDS] [--test-clock [--test-clock-start TIME]]\n"
+					"                       [--trusted-proxies ADDRS]\n"
 					"                       [--public-url URL] [--secure-cookies on|off|auto] [--header-timeout SECONDS]\n"
 					"                       [--max-per-address N] [--idempotency-hours HOURS]\n");
 			return 2;
@@ -153,10 +159,16 @@ int cmd_serve(int argc, char **argv)
 		o.listen = getenv("FRONTLINE_LISTEN");
 	if (!o.threads && getenv("FRONTLINE_THREADS"))
 		o.threads = atoi(getenv("FRONTLINE_THREADS"));
+	if (!o.trusted_proxies)
+		o.trusted_proxies = getenv("FRONTLINE_TRUSTED_PROXIES");
 	if (!config)
 		config = getenv("FRONTLINE_CONFIG");
 	if (config && load_config(config, &o, &keep))
 		return 2;
+	if (!netaddr_list_ok(o.trusted_proxies)) {
+		fprintf(stderr, "frontline: trusted proxies must be IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8\n");
+		return 2;
+	}
 	if (!o.listen)
 		o.listen = "127.0.0.1:8080";
 	if (o.threads <= 0 || o.threads > 256)

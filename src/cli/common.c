@@ -85,17 +85,24 @@ int cli_actor(svc_ctx *c, const struct cli_common *o)
 		fprintf(stderr, "frontline: %s\n", db_errmsg(c->db));
 		return -1;
 	}
-	int n = 0;
+	int n = 0, cut = 0;
 	while (db_next(r) == 1) {
 		if (n++ == 0) {
-			str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-			str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+			cut |= str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+			cut |= str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
 			role_parse(db_text(r, 2), &c->actor.role);
-			str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 3));
-			str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 4));
+			cut |= str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 3));
+			cut |= str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 4));
 		}
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		fprintf(stderr, "frontline: %s\n", db_errmsg(c->db));
+		return -1;
+	}
+	if (cut) {
+		fprintf(stderr, "frontline: the person's stored id or name is longer than it can be\n");
+		return -1;
+	}
 	if (n == 0) {
 		fprintf(stderr, "frontline: no active person %s%s%s\n", o->as, o->org ? " in " : "", o->org ? o->org : "");
 		return -1;

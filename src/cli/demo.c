@@ -22,6 +22,7 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_exceptions,
 	demo_learning,
 	demo_directory,
+	demo_email,
 	NULL,
 };
 
@@ -44,11 +45,14 @@ void demo_as(struct demo *d, const char *email)
 	if (db_query(d->c.db, "SELECT id, role, team_id, name FROM people WHERE org_id = ? AND email = ?",
 		     DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(email)), &r) != DB_OK || db_next(r) != 1)
 		fl_die("demo: no person %s", email);
-	str_copy(d->c.actor.person_id, sizeof d->c.actor.person_id, db_text(r, 0));
+	if (str_copy(d->c.actor.person_id, sizeof d->c.actor.person_id, db_text(r, 0)))
+		fl_die("demo: a stored value longer than its buffer");
 	role_parse(db_text(r, 1), &d->c.actor.role);
-	str_copy(d->c.actor.team_id, sizeof d->c.actor.team_id, db_text(r, 2));
-	str_copy(d->c.actor.name, sizeof d->c.actor.name, db_text(r, 3));
-	db_res_free(r);
+	if (str_copy(d->c.actor.team_id, sizeof d->c.actor.team_id, db_text(r, 2)))
+		fl_die("demo: a stored value longer than its buffer");
+	if (str_copy(d->c.actor.name, sizeof d->c.actor.name, db_text(r, 3)))
+		fl_die("demo: a stored value longer than its buffer");
+	db_res_discard(r);
 }
 
 void demo_org(struct demo *d, const char *slug)
@@ -56,8 +60,9 @@ void demo_org(struct demo *d, const char *slug)
 	db_res *r;
 	if (db_query(d->c.db, "SELECT id FROM orgs WHERE slug = ?", DB_ARGS(DB_TXT(slug)), &r) != DB_OK || db_next(r) != 1)
 		fl_die("demo: no organization %s", slug);
-	str_copy(d->c.actor.org_id, sizeof d->c.actor.org_id, db_text(r, 0));
-	db_res_free(r);
+	if (str_copy(d->c.actor.org_id, sizeof d->c.actor.org_id, db_text(r, 0)))
+		fl_die("demo: a stored value longer than its buffer");
+	db_res_discard(r);
 	char email[128];
 	snprintf(email, sizeof email, "admin@%s.example", slug);
 	demo_as(d, email);

@@ -40,5 +40,6 @@ void demo_promises(struct demo *d);
 void demo_exceptions(struct demo *d);
 void demo_learning(struct demo *d);
 void demo_directory(struct demo *d);
+void demo_email(struct demo *d); /* cli/demo_email.c */
 
 #endif

@@ -38,7 +38,8 @@ static void usage_of(const struct route *r)
 	}
 	for (const struct in_field *f = r->input; f && f->name; f++) {
 		char flag[64];
-		str_copy(flag, sizeof flag, f->name);
+		if (str_copy(flag, sizeof flag, f->name))
+			fl_die("field name longer than %zu bytes: %s", sizeof flag - 1, f->name);
 		for (char *q = flag; *q; q++)
 			if (*q == '_')
 				*q = '-';
@@ -99,7 +100,11 @@ int cmd_generic(int argc, char **argv, int *handled)
 			}
 			json_object_set_new(in, name, v);
 		} else if (m.nparams < want && m.nparams < ROUTER_MAX_PARAMS) {
-			str_copy(m.params[m.nparams], ROUTER_PARAM_SIZE, argv[i]);
+			if (str_copy(m.params[m.nparams], ROUTER_PARAM_SIZE, argv[i])) {
+				fprintf(stderr, "frontline: argument longer than %d bytes\n", ROUTER_PARAM_SIZE - 1);
+				usage_of(r);
+				goto cleanup;
+			}
 			m.pv[m.nparams] = m.params[m.nparams];
 			m.nparams++;
 		} else {
@@ -123,7 +128,7 @@ int cmd_generic(int argc, char **argv, int *handled)
 	clock_init_real(&clk);
 	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk)};
 	if (r->flags & R_CLI_ONLY) {
-		str_copy(c.actor.person_id, sizeof c.actor.person_id, "system");
+		STR_COPY(c.actor.person_id, "system");
 		c.actor.role = ROLE_SYSTEM;
 	} else if (cli_actor(&c, &o)) {
 		ret = 4;

@@ -133,7 +133,8 @@ static int over_cap(json_t *limits, const char *key, int has_amount, int64_t tot
 	int64_t cents = (int64_t)llround(json_number_value(cap) * 100.0);
 	if (total_cents <= cents)
 		return 0;
-	str_copy(b->limit, sizeof b->limit, key);
+	if (str_copy(b->limit, sizeof b->limit, key))
+		fl_die("limit key longer than %zu bytes: %s", sizeof b->limit - 1, key); /* keys are constants */
 	b->cap_cents = cents;
 	b->total_cents = total_cents;
 	return 1;
@@ -146,12 +147,12 @@ int exc_check_limits(json_t *limits, const struct exc_resolution *r, struct exc_
 		return 0;
 	json_t *kinds = json_object_get(limits, "kinds");
 	if (json_is_array(kinds) && !in_list(kinds, r->kind)) {
-		str_copy(b->limit, sizeof b->limit, "kinds");
+		STR_COPY(b->limit, "kinds");
 		return 1;
 	}
 	json_t *channels = json_object_get(limits, "channels");
 	if (r->channel && json_is_array(channels) && !in_list(channels, r->channel)) {
-		str_copy(b->limit, sizeof b->limit, "channels");
+		STR_COPY(b->limit, "channels");
 		return 1;
 	}
 	if (over_cap(limits, exc_limit_key(r->kind), r->has_amount, r->case_kind_cents + r->amount_cents, b))

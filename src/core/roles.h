@@ -30,7 +30,7 @@ enum perm {
 	PERM_EDIT_TEMPLATES,        /* the suggested-words templates */
 	PERM_MANAGE_LEGAL_HOLDS,    /* place, list and release legal holds */
 	PERM_READ_NOTES_UNDER_HOLD, /* open coaching notes under an active legal hold */
-	PERM_REVOKE_ANY_TOKEN,      /* revoke anyone's API token (everyone may revoke their own) */
+	PERM_REVOKE_ANY_TOKEN,      /* list and revoke anyone's API tokens (everyone may their own) */
 	PERM_READ_AUDIT,            /* the organization's history and its hash-chain check */
 	PERM_MANAGE_POLICIES,       /* write policies; accept or reject proposed policy changes */
 	PERM_SCHEDULE_SURVEY,       /* schedule a pulse survey */

@@ -275,7 +275,7 @@ int rota_hours_open(const char *ranges, int minute)
 {
 	if (!ranges || !*ranges || strcmp(ranges, "closed") == 0)
 		return 0;
-	int open = 0;
+	int open = 0, prev_end = 0;
 	const char *p = ranges;
 	for (;;) {
 		char a[6], b[6];
@@ -286,8 +286,9 @@ int rota_hours_open(const char *ranges, int minute)
 		memcpy(b, p + 6, 5);
 		b[5] = '\0';
 		int from = rota_parse_hhmm(a, 0), to = rota_parse_hhmm(b, 1);
-		if (from < 0 || to < 0 || to <= from)
+		if (from < 0 || to < 0 || to <= from || from < prev_end)
 			return -1;
+		prev_end = to;
 		if (minute >= from && minute < to)
 			open = 1;
 		p += 11;

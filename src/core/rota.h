@@ -88,7 +88,8 @@ size_t rota_gaps(struct rota_interval *iv, size_t n, int64_t from, int64_t to, s
 
 /* Opening hours of one day: "09:00-17:00", several ranges "09:00-12:00,13:00-17:30", "closed" or "".
  * Returns 1 when minute (after local midnight) is inside a range, 0 when not, -1 when the text is
- * not valid (ranges must end after they start; "24:00" is allowed as an end). */
+ * not valid (ranges must end after they start and come in order without overlapping; "24:00" is
+ * allowed as an end). */
 int rota_hours_open(const char *ranges, int minute);
 
 #endif

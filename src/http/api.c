@@ -20,7 +20,8 @@ static const char RENDER_FAILED[] =
 
 static void set_type(struct http_answer *ans, const char *type)
 {
-	str_copy(ans->content_type, sizeof ans->content_type, type);
+	if (str_copy(ans->content_type, sizeof ans->content_type, type))
+		fl_die("content type longer than %zu bytes: %s", sizeof ans->content_type - 1, type); /* constants */
 }
 
 void http_answer_json(struct http_answer *ans, int status, json_t *body)
@@ -45,7 +46,9 @@ void http_answer_error(struct http_answer *ans, const fl_err *err)
 	json_t *e = json_pack("{s:s,s:s}", "code", err->code[0] ? err->code : "error", "message", err->message);
 	if (e && err->field[0])
 		json_object_set_new(e, "field", json_string(err->field));
-	ans->retry_after = err->kind == ERR_UNAVAILABLE || err->kind == ERR_BUSY ? HTTP_RETRY_AFTER_S : 0;
+	ans->retry_after = err->retry_after_s > 0                                ? err->retry_after_s
+			   : err->kind == ERR_UNAVAILABLE || err->kind == ERR_BUSY ? HTTP_RETRY_AFTER_S
+										   : 0;
 	http_answer_json(ans, err_http_status(err->kind), e ? json_pack("{s:o}", "error", e) : NULL);
 }
 
@@ -131,7 +134,7 @@ static int authenticate(const struct http_request *rq, const struct route *rt, s
 	if ((portal ? portal_resolve : auth_resolve)(c, tok, session_id, csrf))
 		return -1;
 	c->session_id = session_id;
-	str_copy(who, ID_SIZE, portal ? c->portal_customer : c->actor.person_id);
+	svc_copy(c, who, ID_SIZE, portal ? c->portal_customer : c->actor.person_id);
 	return csrf_check(rq, from_cookie, csrf, &c->err);
 }
 
@@ -231,7 +234,10 @@ static void session_change(const struct http_app *app, const struct route *rt, c
 	int portal = (rt->flags & R_PORTAL) != 0;
 	if ((rt->flags & R_SESSION) && !k->replay) {
 		ans->set_cookie = session_cookie(app, portal, json_string_value(json_object_get(k->out, "token")));
-		str_copy(ans->person, sizeof ans->person, portal ? k->c->portal_customer : k->c->actor.person_id);
+		if (portal)
+			STR_COPY(ans->person, k->c->portal_customer);
+		else
+			STR_COPY(ans->person, k->c->actor.person_id);
 	} else if (rt->flags & R_LOGOUT) {
 		ans->set_cookie = session_cookie(app, portal, NULL);
 	}
@@ -252,7 +258,7 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 	}
 	const struct route *rt = m.route;
 	svc_ctx c = {.clock = app->clock, .now = clock_now(app->clock), .test_clock = app->test_clock,
-		     .login_limit = app->login_limit, .ip_limit = app->ip_limit, .client_ip = rq->client_ip};
+		     .signin_gate = app->signin_gate, .client_ip = rq->client_ip};
 	json_t *in = read_input(rq, rt, &c.err);
 	if (!in) {
 		http_answer_error(ans, &c.err);
@@ -279,6 +285,7 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {
+	int64_t sent = db_thread_statements();
 	if (strcmp(rq->path, "/healthz") == 0) {
 		http_answer_json(ans, 200, json_pack("{s:s}", "status", "ok"));
 	} else if (strcmp(rq->path, "/readyz") == 0) {
@@ -292,4 +299,6 @@ void http_api_handle(const struct http_app *app, const struct http_request *rq, 
 	} else {
 		api(app, rq, ans);
 	}
+	if (app->count_statements)
+		ans->statements = db_thread_statements() - sent;
 }

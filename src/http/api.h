@@ -24,10 +24,10 @@ struct http_app {
 	tx_runner *tx;
 	fl_clock *clock;
 	int test_clock;                 /* serving with --test-clock: /api/v1/test/... routes exist */
-	struct ratelimit *login_limit;  /* may be NULL (no sign-in throttling) */
-	struct ratelimit *ip_limit;     /* may be NULL */
+	struct ratelimit_gate *signin_gate; /* password checks at once (base/ratelimit.h); NULL = unbounded */
 	int secure_cookies;             /* cookies carry Secure (the public URL is https) */
 	int64_t idem_ttl_ms;            /* how long an Idempotency-Key answer is replayed */
+	int count_statements;           /* answers carry X-Statements (FRONTLINE_COUNT_STATEMENTS=1; tests) */
 };
 
 /* One request.  Lists are name, value, name, value, ..., NULL (a value may be NULL); all borrowed. */
@@ -51,9 +51,12 @@ struct http_answer {
 	char *set_cookie;                 /* Set-Cookie value, or NULL; owned */
 	int retry_after;                  /* seconds for Retry-After; 0 = none */
 	char person[ID_SIZE];             /* who asked (person or customer id, for the log); "" = nobody */
+	int64_t statements;               /* SQL statements sent for the request (db_thread_statements,
+					   * the group-commit writer's share included) when the app counts
+					   * them; -1 = not counted (no X-Statements header) */
 };
 
-#define HTTP_ANSWER_INIT {0, NULL, 0, "", NULL, NULL, 0, ""}
+#define HTTP_ANSWER_INIT {0, NULL, 0, "", NULL, NULL, 0, "", -1}
 #define HTTP_RETRY_AFTER_S 1 /* what a 503 asks the client to wait */
 
 /* Answer rq (paths /healthz, /readyz, /api/...).  ans starts as HTTP_ANSWER_INIT; release it

@@ -9,6 +9,8 @@
 #include "http/api.h"
 #include "svc/svc.h"
 
+static json_t *body_schema(const struct in_field *spec);
+
 static json_t *field_schema(const struct in_field *f)
 {
 	json_t *s = json_object();
@@ -37,17 +39,20 @@ static json_t *field_schema(const struct in_field *f)
 		break;
 	case IN_ENUM: {
 		json_t *e = json_array();
-		for (const char *const *v = f->values; *v; v++)
+		for (const char *const *v = in_values(f); *v; v++)
 			json_array_append_new(e, json_string(*v));
 		json_object_set_new(s, "type", json_string("string"));
 		json_object_set_new(s, "enum", e);
 		break;
 	}
-	case IN_OBJ: json_object_set_new(s, "type", json_string("object")); break;
+	case IN_OBJ: json_object_update_new(s, body_schema(in_fields(f))); break;
+	case IN_MAP: json_object_set_new(s, "type", json_string("object")); break;
 	case IN_ARR:
 		json_object_set_new(s, "type", json_string("array"));
 		if (f->max)
 			json_object_set_new(s, "maxItems", json_integer(f->max));
+		if (f->of)
+			json_object_set_new(s, "items", body_schema(in_fields(f)));
 		break;
 	}
 	if (f->doc)
@@ -141,6 +146,8 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(resp, "401", error_ref("wrong credentials, or a used or expired link"));
 		json_object_set_new(resp, "429", error_ref("too many attempts"));
 	}
+	if (r->flags & R_PASSWORD) /* (its 503 signin_busy is the 503 every operation has) */
+		json_object_set_new(resp, "429", error_ref("too many failed password checks: wait Retry-After seconds"));
 	return op;
 }
 
@@ -152,7 +159,8 @@ json_t *openapi_document(int include_test_routes)
 			if ((r->flags & R_CLI_ONLY) || ((r->flags & R_TEST_ONLY) && !include_test_routes))
 				continue;
 			char oapath[256];
-			str_copy(oapath, sizeof oapath, r->pattern);
+			if (str_copy(oapath, sizeof oapath, r->pattern))
+				fl_die("route pattern longer than %zu bytes: %s", sizeof oapath - 1, r->pattern);
 			json_t *item = json_object_get(paths, oapath);
 			if (!item) {
 				item = json_object();

@@ -34,5 +34,10 @@ struct MHD_Response *http_answer_response(const struct http_answer *a)
 		snprintf(s, sizeof s, "%d", a->retry_after);
 		MHD_add_response_header(r, "Retry-After", s);
 	}
+	if (a->statements >= 0) {
+		char s[24];
+		snprintf(s, sizeof s, "%lld", (long long)a->statements);
+		MHD_add_response_header(r, "X-Statements", s);
+	}
 	return r;
 }

@@ -20,6 +20,7 @@
 #include "base/ratelimit.h"
 #include "base/util.h"
 #include "http/api.h"
+#include "http/clientaddr.h"
 #include "http/respond.h"
 #include "store/idem.h"
 #include "svc/run.h"
@@ -229,7 +230,7 @@ static enum MHD_Result send_response(struct server *s, struct MHD_Connection *co
 static enum MHD_Result send_answer(struct server *s, struct MHD_Connection *con, struct req *q, struct http_answer *a,
 				   int close)
 {
-	str_copy(q->person, sizeof q->person, a->person);
+	STR_COPY(q->person, a->person);
 	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a), a->status, close);
 	http_answer_release(a);
 	return ret;
@@ -318,18 +319,6 @@ static const char *const *pairs_of(struct MHD_Connection *con, enum MHD_ValueKin
 	return p->v;
 }
 
-static void client_address(struct MHD_Connection *con, char *ip, size_t cap)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	ip[0] = '\0';
-	if (!ci || !ci->client_addr)
-		return;
-	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, (socklen_t)cap);
-	else if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, (socklen_t)cap);
-}
-
 /* Hand the whole request to http_api_handle and send its answer. */
 static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, const char *method, const char *url,
 				  struct req *q)
@@ -338,7 +327,7 @@ static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, 
 	size_t plen = strcspn(url, "?");
 	memcpy(path, url, plen);
 	path[plen] = '\0';
-	client_address(con, ip, sizeof ip);
+	http_client_addr(con, s->o->trusted_proxies, ip, sizeof ip);
 	struct pairs query = {0}, headers = {0}, cookies = {0};
 	struct http_request rq = {.method = method, .path = path, .body = q->body, .len = q->len,
 				  .client_ip = ip[0] ? ip : NULL};
@@ -590,8 +579,10 @@ int http_serve(const struct serve_opts *o)
 	}
 	s.hsts = secure_cookies(o);
 	s.app = (struct http_app){.tx = tx, .clock = &s.clock, .test_clock = o->test_clock,
-				  .login_limit = ratelimit_new(5, 15 * FL_MIN_MS), .ip_limit = ratelimit_new(50, 15 * FL_MIN_MS),
+				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
 				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
+	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
+	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);
 	pthread_mutex_init(&s.conn_mu, NULL);
 	password_dummy_hash();
@@ -622,8 +613,7 @@ int http_serve(const struct serve_opts *o)
 	rc = 0;
 cleanup:
 	tx_close(tx);
-	ratelimit_free(s.app.login_limit);
-	ratelimit_free(s.app.ip_limit);
+	ratelimit_gate_free(s.app.signin_gate);
 	pthread_mutex_destroy(&s.tick_mu);
 	pthread_mutex_destroy(&s.conn_mu);
 	return rc;

@@ -19,6 +19,7 @@ struct serve_opts {
 	const char *public_url;       /* how users reach the server ("https://desk.example.com"), or NULL */
 	int secure_cookies;           /* 1 on, 0 off, -1 automatic: on when public_url is https; on, HSTS is sent too */
 	int idempotency_hours;        /* how long an Idempotency-Key answer is replayed (and kept) */
+	const char *trusted_proxies; /* addresses / CIDR ranges whose X-Forwarded-For is believed (base/netaddr.h); NULL = none */
 };
 
 /* Defaults of the limits above (cli/cmd_serve.c applies them). */

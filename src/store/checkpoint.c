@@ -55,9 +55,11 @@ int checkpoint_add(struct checkpoint *cp, const char *org_id, const struct event
 			fl_die("out of memory");
 		cp->heads = grown;
 	}
-	struct ckpt_head *e = &cp->heads[cp->n++];
-	str_copy(e->org_id, sizeof e->org_id, org_id);
+	struct ckpt_head *e = &cp->heads[cp->n];
+	if (str_copy(e->org_id, sizeof e->org_id, org_id))
+		return -1;
 	e->head = *h;
+	cp->n++;
 	return 0;
 }
 
@@ -225,7 +227,8 @@ static int parse_lines(struct lines *l, struct checkpoint *cp, fl_err *err)
 		struct event_head h;
 		if (seq_parse(t[2], &h.seq) || !hash_ok(t[3]))
 			return malformed(err, l, "head ORG_ID SEQ HASH");
-		str_copy(h.hash, sizeof h.hash, t[3]);
+		if (str_copy(h.hash, sizeof h.hash, t[3]))
+			return malformed(err, l, "head ORG_ID SEQ HASH");
 		if (checkpoint_add(cp, t[1], &h))
 			return malformed(err, l, "an organization id after the previous one");
 	}
@@ -464,11 +467,14 @@ static long org_list(db *d, struct org_ref **orgs)
 			if (!*orgs)
 				fl_die("out of memory");
 		}
-		str_copy((*orgs)[n].id, sizeof (*orgs)[n].id, db_text(r, 0));
-		str_copy((*orgs)[n].slug, sizeof (*orgs)[n].slug, db_text(r, 1));
+		if (str_copy((*orgs)[n].id, sizeof (*orgs)[n].id, db_text(r, 0)) ||
+		    str_copy((*orgs)[n].slug, sizeof (*orgs)[n].slug, db_text(r, 1))) {
+			rc = DB_ERROR; /* not an id or slug this program stored */
+			break;
+		}
 		n++;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (n)
 		qsort(*orgs, n, sizeof **orgs, org_cmp);
 	return rc < 0 ? -1 : (long)n;

@@ -50,7 +50,7 @@ static int list_tables(db *d, struct names *out)
 			virt.v[virt.n++] = xstrdup(db_text(r, 0));
 		out->v[out->n++] = xstrdup(db_text(r, 0));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	int keep = 0;
 	for (int i = 0; i < out->n; i++) {
 		int shadow = 0;
@@ -96,9 +96,12 @@ static int pg_fk_deferral(db *d, int on, char *err, unsigned long errlen)
 		tables.v[tables.n++] = xstrdup(db_text(r, 0));
 		cons.v[cons.n++] = xstrdup(db_text(r, 1));
 	}
-	db_res_free(r);
 	int bad = 0;
-	if (!on && db_exec(d, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) != DB_OK) {
+	if (db_res_close(r) != DB_OK) {
+		snprintf(err, errlen, "cannot list foreign keys: %s", db_errmsg(d));
+		bad = 1;
+	}
+	if (!bad && !on && db_exec(d, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) != DB_OK) {
 		snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(d));
 		bad = 1;
 	}
@@ -132,7 +135,7 @@ static int list_columns(db *d, const char *table, struct names *out)
 		return rc;
 	while ((rc = db_next(r)) == 1 && out->n < MAX_TABLES)
 		out->v[out->n++] = xstrdup(db_text(r, 0));
-	db_res_free(r);
+	db_res_discard(r);
 	return rc < 0 ? rc : DB_OK;
 }
 
@@ -207,7 +210,7 @@ static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *
 			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
 			goto done;
 		}
-		db_res_free(r);
+		db_res_discard(r);
 		r = NULL;
 		if (!got || !cursor)
 			break;
@@ -218,7 +221,7 @@ static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *
 	}
 	res = 0;
 done:
-	db_res_free(r);
+	db_res_discard(r);
 	if (cursor)
 		db_exec_script(from, "CLOSE fl_copy");
 	names_free(&src);
@@ -231,7 +234,7 @@ done:
 }
 
 /* Tables derived from others on one backend only, rebuilt on a SQLite target when the source
- * (PostgreSQL) has no such table: the knowledge search index (see svc/knowledge.c fts_sync). */
+ * (PostgreSQL) has no such table: the knowledge search index (see store/search.c). */
 static const struct derived {
 	const char *table, *rebuild;
 } DERIVED[] = {
@@ -240,6 +243,17 @@ static const struct derived {
 			 "a.org_id, a.id FROM articles a"},
 	{NULL, NULL},
 };
+
+/* Tables the target's triggers fill as the rows they derive from are copied (the case search
+ * index and the breach rollups of migration 0012): never copied themselves. */
+static int kept_by_triggers(const char *table)
+{
+	static const char *const DERIVED_BY_TRIGGERS[] = {"cases_fts", "case_search_keys", "case_search", "breach_daily", NULL};
+	for (const char *const *t = DERIVED_BY_TRIGGERS; *t; t++)
+		if (!strcmp(table, *t))
+			return 1;
+	return 0;
+}
 
 int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
 {
@@ -292,7 +306,8 @@ int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen
 		goto done;
 	}
 	for (int i = 0; i < src.n; i++) {
-		if (!strcmp(src.v[i], "schema_migrations") || !has(&dst, src.v[i]) || !identifier_ok(src.v[i]))
+		if (!strcmp(src.v[i], "schema_migrations") || kept_by_triggers(src.v[i]) || !has(&dst, src.v[i]) ||
+		    !identifier_ok(src.v[i]))
 			continue;
 		if (copy_table(from, to, src.v[i], &rows, err, errlen))
 			goto done;

@@ -3,6 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Statements sent by this thread (db_thread_statements). */
+static _Thread_local int64_t thread_statements;
+
+int64_t db_thread_statements(void) { return thread_statements; }
+void db_thread_statements_credit(int64_t n) { thread_statements += n; }
+
 int db_open(const char *url, db **out, char *err, unsigned long errlen)
 {
 	if (!url || !*url) {
@@ -27,6 +33,7 @@ enum db_dialect db_dialect(db *d) { return d->ops->dialect; }
 
 int db_begin(db *d, int write)
 {
+	thread_statements++;
 	int rc = d->ops->begin(d, write);
 	if (rc == DB_OK)
 		d->in_tx = 1;
@@ -35,6 +42,7 @@ int db_begin(db *d, int write)
 
 int db_commit(db *d)
 {
+	thread_statements++;
 	int rc = d->ops->commit(d);
 	if (rc == DB_OK)
 		d->in_tx = 0;
@@ -46,27 +54,38 @@ int db_rollback(db *d)
 	if (!d->in_tx)
 		return DB_OK;
 	d->in_tx = 0;
+	thread_statements++;
 	return d->ops->rollback(d);
 }
 
 int db_exec(db *d, const char *sql, const db_arg *args, int n, int64_t *changes)
 {
+	thread_statements++;
 	return d->ops->exec(d, sql, args, n, changes);
 }
 
-int db_exec_script(db *d, const char *sql) { return d->ops->exec_script(d, sql); }
+int db_exec_script(db *d, const char *sql)
+{
+	thread_statements++;
+	return d->ops->exec_script(d, sql);
+}
 
 int db_query(db *d, const char *sql, const db_arg *args, int n, db_res **out)
 {
+	thread_statements++;
 	return d->ops->query(d, sql, args, n, out);
 }
 
-/* Each result begins with a pointer to its connection's ops (see backends). */
-struct db_res {
-	const struct db_ops *ops;
-};
+int db_next(db_res *r)
+{
+	if (r->err != DB_OK)
+		return r->err;
+	int rc = r->ops->next(r);
+	if (rc < 0)
+		r->err = rc;
+	return rc;
+}
 
-int db_next(db_res *r) { return r->ops->next(r); }
 int db_is_null(db_res *r, int col) { return r->ops->is_null(r, col); }
 int64_t db_int(db_res *r, int col) { return r->ops->col_int(r, col); }
 const char *db_text(db_res *r, int col) { return r->ops->col_text(r, col); }
@@ -74,7 +93,16 @@ const char *db_text(db_res *r, int col) { return r->ops->col_text(r, col); }
 int db_col_count(db_res *r) { return r->ops->col_count(r); }
 const char *db_col_name(db_res *r, int col) { return r->ops->col_name(r, col); }
 
-void db_res_free(db_res *r)
+int db_res_close(db_res *r)
+{
+	if (!r)
+		return DB_OK;
+	int rc = r->err;
+	r->ops->res_free(r);
+	return rc;
+}
+
+void db_res_discard(db_res *r)
 {
 	if (r)
 		r->ops->res_free(r);
@@ -91,8 +119,7 @@ int db_scalar_int(db *d, const char *sql, const db_arg *args, int n, int64_t *ou
 		*found = rc == 1;
 	if (rc == 1)
 		*out = db_int(r, 0);
-	db_res_free(r);
-	return rc < 0 ? rc : DB_OK;
+	return db_res_close(r);
 }
 
 int db_backup(db *d, const char *dest)

@@ -40,6 +40,8 @@ static inline db_arg DB_TXT(const char *s)
 typedef struct db db;
 typedef struct db_res db_res;
 
+#define DB_MUST_CHECK __attribute__((warn_unused_result))
+
 enum db_dialect { DB_SQLITE, DB_POSTGRES };
 
 struct db_ops {
@@ -70,6 +72,12 @@ struct db {
 	int in_tx;
 };
 
+/* Every backend's result begins with this header; db_next() keeps the first error in err. */
+struct db_res {
+	const struct db_ops *ops;
+	int err; /* DB_OK, or the first error a db_next() returned (sticky) */
+};
+
 /* Open "sqlite:PATH", "postgres://..." / "postgresql://...", or a plain PATH (SQLite).
  * Returns DB_OK and *out, or DB_ERROR with a message in err. */
 int db_open(const char *url, db **out, char *err, unsigned long errlen);
@@ -81,25 +89,52 @@ int db_begin(db *d, int write);
 int db_commit(db *d);
 int db_rollback(db *d); /* safe to call when no transaction is open */
 
-/* Run a statement; *changes (may be NULL) gets the number of rows changed. */
-int db_exec(db *d, const char *sql, const db_arg *args, int n, int64_t *changes);
+/* Run a statement; *changes (may be NULL) gets the number of rows changed.
+ * Returns DB_OK, or DB_CONSTRAINT / DB_RETRY / DB_ERROR: pass the code on (svc_db_err) so the caller
+ * learns its kind. */
+int db_exec(db *d, const char *sql, const db_arg *args, int n, int64_t *changes) DB_MUST_CHECK;
 int db_exec_script(db *d, const char *sql);
 
-/* Run a query.  Iterate with db_next(): 1 = a row is ready, 0 = done, <0 = error.
- * Column values are valid until the next db_next() or db_res_free(). */
-int db_query(db *d, const char *sql, const db_arg *args, int n, db_res **out);
+/* Run a query.  Returns DB_OK and *out (a result the caller closes), or an error code (nothing to close).
+ * Iterate with db_next(): 1 = a row is ready, 0 = done, <0 = error.  An error is sticky: every
+ * later db_next() returns it again, and db_res_close() reports it, so the usual loop is
+ *
+ *	while (db_next(r) == 1)
+ *		...;
+ *	if ((rc = db_res_close(r)) != DB_OK)
+ *		return svc_db_err(c, rc);
+ *
+ * Column values are valid until the next db_next() or until the result is closed. */
+int db_query(db *d, const char *sql, const db_arg *args, int n, db_res **out) DB_MUST_CHECK;
 int db_next(db_res *r);
 int db_is_null(db_res *r, int col);
 int64_t db_int(db_res *r, int col);
 const char *db_text(db_res *r, int col); /* "" for NULL */
 int db_col_count(db_res *r);
 const char *db_col_name(db_res *r, int col); /* borrowed, valid while r lives */
-void db_res_free(db_res *r);
+/* Free r (NULL is fine) and return DB_OK if every db_next() on it ended normally (a row or the end),
+ * else the first error one of them returned.  Its result must be checked: a loop that stops at the
+ * first non-row can't tell the end from a failure without it. */
+int db_res_close(db_res *r) DB_MUST_CHECK;
+/* Free r (NULL is fine) without reporting.  Allowed only where no error can be lost: the caller is
+ * already returning an error, or it has checked the return value of every db_next() it called on r
+ * (e.g. it read one row with `rc = db_next(r)` and handles rc < 0). */
+void db_res_discard(db_res *r);
 
-/* Convenience: first column of the first row as integer (*found = 0 when no row). */
-int db_scalar_int(db *d, const char *sql, const db_arg *args, int n, int64_t *out, int *found);
+/* Convenience: first column of the first row as integer (*found = 0 when no row, may be NULL).
+ * Returns DB_OK or the error code; *out is untouched when there is no row. */
+int db_scalar_int(db *d, const char *sql, const db_arg *args, int n, int64_t *out, int *found) DB_MUST_CHECK;
 
 int db_backup(db *d, const char *dest);
+
+/* How many statements the calling thread has sent through this interface since it started
+ * (db_exec, db_query, db_exec_script, and BEGIN, COMMIT and ROLLBACK each count one).  The
+ * difference over a piece of work is its statement count: the server reports it per request
+ * (X-Statements, FRONTLINE_COUNT_STATEMENTS=1, http/api.c) so tests can pin it (tests/e2e/test_statement_counts.py). */
+int64_t db_thread_statements(void);
+/* Count n statements another thread sent on this one's behalf (the group-commit writer's share of
+ * a request, store/tx.c). */
+void db_thread_statements_credit(int64_t n);
 
 /* Inside a write transaction, before a scheduler pass: wait until no other process runs one.
  * PostgreSQL: pg_advisory_xact_lock (released at commit/rollback).  SQLite: nothing (BEGIN

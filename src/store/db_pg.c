@@ -42,7 +42,7 @@ typedef struct {
 } pg_db;
 
 typedef struct {
-	const struct db_ops *ops;
+	struct db_res base; /* first: the interface's header (ops, sticky error) */
 	pg_db *d;
 	PGresult *r;
 	int row, nrows;
@@ -288,7 +288,7 @@ static int pg_query(db *base, const char *sql, const db_arg *args, int n, db_res
 		return rc;
 	}
 	pg_res *res = xcalloc(1, sizeof *res);
-	res->ops = &pg_ops;
+	res->base.ops = &pg_ops;
 	res->d = d;
 	res->r = r;
 	res->row = -1;

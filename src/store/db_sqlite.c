@@ -34,7 +34,7 @@ typedef struct {
 } sq_db;
 
 typedef struct {
-	const struct db_ops *ops;
+	struct db_res base; /* first: the interface's header (ops, sticky error) */
 	sq_db *d;
 	sqlite3_stmt *st;
 	struct cached *c; /* NULL when not cached: finalize on free */
@@ -139,7 +139,7 @@ static int sq_query(db *base, const char *sql, const db_arg *args, int n, db_res
 	if (rc != DB_OK)
 		return rc;
 	sq_res *r = xcalloc(1, sizeof *r);
-	r->ops = &sq_ops;
+	r->base.ops = &sq_ops;
 	r->d = d;
 	r->st = st;
 	r->c = c;

@@ -56,16 +56,19 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 		return rc;
 	rc = db_next(r);
 	if (rc != 1) {
-		db_res_free(r);
+		db_res_discard(r);
 		return rc < 0 ? rc : DB_ERROR;
 	}
 	int64_t seq = db_int(r, 0);
 	char prev[EVENT_HASH_HEX];
-	str_copy(prev, sizeof prev, db_text(r, 1));
+	if (str_copy(prev, sizeof prev, db_text(r, 1))) {
+		db_res_discard(r);
+		return DB_ERROR; /* not a hash this program stored */
+	}
 	/* drain so the statement completes before the next write */
 	while ((rc = db_next(r)) == 1)
 		;
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return rc;
 
@@ -110,9 +113,10 @@ static int read_head(db *d, const char *org_id, struct event_head *h)
 	int rc = db_next(r);
 	if (rc == 1) {
 		h->seq = db_int(r, 0);
-		str_copy(h->hash, sizeof h->hash, db_text(r, 1));
+		if (str_copy(h->hash, sizeof h->hash, db_text(r, 1)))
+			rc = -1; /* not a hash this program stored */
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return rc;
 }
 
@@ -154,7 +158,7 @@ static int walk_chain(db *d, const char *org_id, int64_t anchor_seq, char at_anc
 			memcpy(at_anchor, h, EVENT_HASH_HEX);
 		out->events++;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (result == 0 && rc < 0)
 		return -1;
 	if (result == 0 && (out->events != out->head.seq || strcmp(prev, out->head.hash) != 0))

@@ -44,7 +44,7 @@ int idem_lookup(db *d, const char *org_id, const char *person_id, const char *ke
 		*body = xstrdup(db_text(r, 2));
 		result = IDEM_FOUND;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return expired ? forget(d, org_id, person_id, key) : result;
 }
 

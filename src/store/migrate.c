@@ -60,7 +60,10 @@ int migrate_up(db *d, int *applied, int *version, char *err, unsigned long errle
 		return -1;
 	}
 	int rc = up(d, applied, version, err, errlen);
-	db_exec(d, "SELECT pg_advisory_unlock(?)", DB_ARGS(DB_INT(MIGRATE_LOCK_KEY)), NULL);
+	if (db_exec(d, "SELECT pg_advisory_unlock(?)", DB_ARGS(DB_INT(MIGRATE_LOCK_KEY)), NULL) != DB_OK && rc == 0) {
+		snprintf(err, errlen, "cannot unlock the schema after migration: %s", db_errmsg(d));
+		rc = -1;
+	}
 	return rc;
 }
 

@@ -18,6 +18,7 @@ struct job {
 	void *arg;
 	enum tx_result result;
 	int again, done;
+	int64_t statements; /* sent by the writer for this job, credited to the submitting thread */
 	struct job *next;
 };
 
@@ -72,6 +73,7 @@ static void run_batch(struct writer *w, struct job *batch)
 	}
 	int broken = 0;
 	for (struct job *j = batch; j && !broken; j = j->next) {
+		int64_t sent = db_thread_statements();
 		if (db_exec(w->d, "SAVEPOINT req", DB_NOARGS, NULL) != DB_OK) {
 			broken = 1;
 			break;
@@ -83,6 +85,7 @@ static void run_batch(struct writer *w, struct job *batch)
 			broken = 1;
 		else if (db_exec(w->d, "RELEASE req", DB_NOARGS, NULL) != DB_OK)
 			broken = 1;
+		j->statements = db_thread_statements() - sent;
 	}
 	rc = broken ? DB_ERROR : db_commit(w->d);
 	if (rc == DB_OK)
@@ -143,6 +146,7 @@ static enum tx_result writer_submit(struct writer *w, tx_work work, void *arg, i
 	while (!j.done)
 		pthread_cond_wait(&w->done, &w->mu);
 	pthread_mutex_unlock(&w->mu);
+	db_thread_statements_credit(j.statements);
 	*again = j.again;
 	return j.result;
 }

@@ -9,12 +9,33 @@
 int svc_db_err(svc_ctx *c, int rc)
 {
 	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "conflict", NULL, "this conflicts with existing data");
-	if (rc == DB_RETRY)
-		return err_set(&c->err, ERR_BUSY, "busy", NULL, "the database is busy; try again");
-	if (rc == DB_UNAVAILABLE)
-		return err_set(&c->err, ERR_UNAVAILABLE, "database_unavailable", NULL, "the database cannot be reached; try again");
-	return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error: %s", db_errmsg(c->db));
+		err_set(&c->err, ERR_CONFLICT, "conflict", NULL, "this conflicts with existing data");
+	else if (rc == DB_RETRY)
+		err_set(&c->err, ERR_BUSY, "busy", NULL, "the database is busy; try again");
+	else if (rc == DB_UNAVAILABLE)
+		err_set(&c->err, ERR_UNAVAILABLE, "database_unavailable", NULL, "the database cannot be reached; try again");
+	else
+		err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error: %s", db_errmsg(c->db));
+	if (c->db_err.kind == ERR_NONE)
+		c->db_err = c->err;
+	return -1;
+}
+
+void svc_copy(svc_ctx *c, char *dst, size_t n, const char *src)
+{
+	if (str_copy(dst, n, src) == 0)
+		return;
+	err_set(&c->err, ERR_INTERNAL, "value_too_long", NULL, "a stored value is longer than its %zu-byte buffer", n);
+	if (c->db_err.kind == ERR_NONE)
+		c->db_err = c->err;
+}
+
+int svc_db_outcome(svc_ctx *c, int rc)
+{
+	if (c->db_err.kind == ERR_NONE)
+		return rc;
+	c->err = c->db_err;
+	return -1;
 }
 
 int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char *entity_id, const char *case_id,
@@ -34,28 +55,19 @@ int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char 
 int svc_person_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
 	db_res *r;
-	int rc;
 	if (!ref || !*ref)
 		return err_set(&c->err, ERR_INVALID, "required", field, "%s is required", field);
-	if (strchr(ref, '@')) {
-		char *lc = str_lower(ref);
-		rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND email = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(lc)), &r);
-		free(lc);
-	} else {
-		rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND id = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref)), &r);
-	}
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
-	if (rc < 0)
-		return svc_db_err(c, rc);
-	if (rc == 0)
-		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", field, "no such person");
+	int by_email = strchr(ref, '@') != NULL;
+	char *key = by_email ? str_lower(ref) : xstrdup(ref);
+	int ret = svc_load_one(c, "person_not_found", field, "no such person", &r,
+			       by_email ? "SELECT id FROM people WHERE org_id = ? AND email = ?"
+					: "SELECT id FROM people WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)));
+	free(key);
+	if (ret)
+		return -1;
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -88,6 +100,7 @@ void svc_cache_forget(svc_ctx *c)
 
 static json_t *person_brief_uncached(svc_ctx *c, const char *person_id)
 {
+	int rc;
 	db_res *r;
 	if (db_query(c->db,
 		     "SELECT p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title "
@@ -101,7 +114,8 @@ static json_t *person_brief_uncached(svc_ctx *c, const char *person_id)
 			      db_text(r, 2), "team_id", svc_col_str(r, 3), "team", svc_col_str(r, 4), "email", db_text(r, 5),
 			      "phone", db_text(r, 6), "manager_id", svc_col_str(r, 7), "title", db_text(r, 8));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return o;
 }
 
@@ -126,8 +140,8 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 		if (text && strlen(text) < SVC_CACHE_TEXT) {
 			int i = c->cache.next_person;
 			c->cache.next_person = (i + 1) % SVC_CACHE_PEOPLE;
-			str_copy(c->cache.people[i].key, sizeof c->cache.people[i].key, key);
-			str_copy(c->cache.people[i].brief, sizeof c->cache.people[i].brief, text);
+			STR_COPY(c->cache.people[i].key, key);
+			svc_copy(c, c->cache.people[i].brief, sizeof c->cache.people[i].brief, text);
 		}
 		free(text);
 	}
@@ -136,9 +150,10 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 
 size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max)
 {
+	int rc;
 	char cur[ID_SIZE];
 	size_t n = 0;
-	str_copy(cur, sizeof cur, person_id);
+	svc_copy(c, cur, sizeof cur, person_id);
 	while (*cur && n < max) {
 		db_res *r;
 		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
@@ -146,10 +161,11 @@ size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE],
 			break;
 		cur[0] = '\0';
 		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, cur, sizeof cur, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 		if (*cur)
-			str_copy(chain[n++], ID_SIZE, cur);
+			STR_COPY(chain[n++], cur);
 	}
 	return n;
 }
@@ -158,6 +174,45 @@ int person_depth(svc_ctx *c, const char *person_id)
 {
 	char chain[PERSON_MAX_DEPTH][ID_SIZE];
 	return (int)person_managers(c, person_id, chain, PERSON_MAX_DEPTH);
+}
+
+int svc_query(svc_ctx *c, const char *sql, const db_arg *args, int n, db_res **r)
+{
+	int rc = db_query(c->db, sql, args, n, r);
+	if (rc == DB_OK)
+		return 1;
+	svc_db_err(c, rc);
+	return 0;
+}
+
+int svc_close(svc_ctx *c, db_res *r)
+{
+	int rc = db_res_close(r);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
+		 const char *sql, const db_arg *args, int n)
+{
+	int rc = db_query(c->db, sql, args, n, r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(*r);
+	if (rc == 1)
+		return 0;
+	db_res_discard(*r);
+	*r = NULL;
+	if (rc < 0)
+		return svc_db_err(c, rc);
+	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
+}
+
+int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row)
+{
+	while (db_next(r) == 1)
+		json_array_append_new(a, row(c, r));
+	int rc = db_res_close(r);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
@@ -170,7 +225,7 @@ json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
 	}
 	rc = db_next(r);
 	json_t *o = rc == 1 ? row(c, r) : json_null();
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		json_decref(o);
 		svc_db_err(c, rc);

@@ -1,5 +1,6 @@
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,8 @@
 #include "svc/input.h"
 
 const char *const IN_FORMATS[] = {"json", "csv", NULL};
+
+#define IN_PATH 64 /* a field's path in errors, as long as fl_err's field */
 
 const struct in_field *in_field_of(const struct in_field *spec, const char *name, fl_err *err)
 {
@@ -30,62 +33,96 @@ int in_text_ok(const char *s, size_t max, const char *field, fl_err *err)
 	return 0;
 }
 
-static int check_one(const struct in_field *f, json_t *v, fl_err *err)
+static int check_object(json_t *in, const struct in_field *spec, const char *path, fl_err *err);
+
+/* out = text, cut to IN_PATH on a character boundary (str_copy). */
+static void field_name(char out[IN_PATH], char *text)
+{
+	if (str_copy(out, IN_PATH, text) != 0) {
+		/* a long path is shown cut, on a character boundary: it only names the field in an error */
+	}
+	free(text);
+}
+
+/* Check the items of an array field f (named name): objects with f->of, or plain values. */
+static int check_items(const struct in_field *f, const char *name, json_t *v, fl_err *err)
+{
+	size_t i;
+	json_t *x;
+	char path[IN_PATH];
+	json_array_foreach(v, i, x)
+	{
+		field_name(path, xasprintf("%s[%zu]", name, i));
+		if (f->of && !json_is_object(x))
+			return err_set(err, ERR_INVALID, "wrong_type", path, "%s must be an object", path);
+		if (!f->of && (json_is_object(x) || json_is_array(x)))
+			return err_set(err, ERR_INVALID, "wrong_type", path, "%s must be a plain value", path);
+		if (f->of && check_object(x, in_fields(f), path, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_one(const struct in_field *f, const char *name, json_t *v, fl_err *err)
 {
 	switch (f->type) {
 	case IN_STR:
 		if (!json_is_string(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a string", f->name);
-		if (in_text_ok(json_string_value(v), f->max ? (size_t)f->max : FL_MAX_TEXT, f->name, err))
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a string", name);
+		if (in_text_ok(json_string_value(v), f->max ? (size_t)f->max : FL_MAX_TEXT, name, err))
 			return -1;
 		if (f->min && json_string_length(v) < (size_t)f->min)
-			return err_set(err, ERR_INVALID, f->min == 1 ? "required" : "too_short", f->name,
-				       "%s must be at least %lld characters", f->name, f->min);
+			return err_set(err, ERR_INVALID, f->min == 1 ? "required" : "too_short", name,
+				       "%s must be at least %lld characters", name, f->min);
 		return 0;
 	case IN_INT:
 		if (!json_is_integer(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an integer", f->name);
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an integer", name);
 		if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
-			return err_set(err, ERR_INVALID, "out_of_range", f->name, "%s must be between %lld and %lld", f->name,
+			return err_set(err, ERR_INVALID, "out_of_range", name, "%s must be between %lld and %lld", name,
 				       f->min, f->max);
 		return 0;
 	case IN_NUM:
 		if (!json_is_number(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a number", f->name);
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a number", name);
 		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
-			return err_set(err, ERR_INVALID, "out_of_range", f->name, "%s must be between %lld and %lld", f->name,
+			return err_set(err, ERR_INVALID, "out_of_range", name, "%s must be between %lld and %lld", name,
 				       f->min, f->max);
 		return 0;
 	case IN_BOOL:
 		if (!json_is_boolean(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be true or false", f->name);
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be true or false", name);
 		return 0;
 	case IN_TIME: {
 		int64_t ms;
 		if (!json_is_string(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a time string", f->name);
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a time string", name);
 		if (time_parse(json_string_value(v), &ms))
-			return err_set(err, ERR_INVALID, "invalid_time", f->name,
-				       "%s must be an RFC 3339 time such as 2026-11-25T15:00:00Z", f->name);
+			return err_set(err, ERR_INVALID, "invalid_time", name,
+				       "%s must be an RFC 3339 time such as 2026-11-25T15:00:00Z", name);
 		return 0;
 	}
 	case IN_ENUM:
 		if (!json_is_string(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a string", f->name);
-		for (const char *const *e = f->values; *e; e++)
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a string", name);
+		for (const char *const *e = in_values(f); *e; e++)
 			if (strcmp(*e, json_string_value(v)) == 0)
 				return 0;
-		return err_set(err, ERR_INVALID, "invalid_value", f->name, "%s has an unknown value", f->name);
+		return err_set(err, ERR_INVALID, "invalid_value", name, "%s has an unknown value", name);
 	case IN_OBJ:
 		if (!json_is_object(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an object", f->name);
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an object", name);
+		return check_object(v, in_fields(f), name, err);
+	case IN_MAP:
+		if (!json_is_object(v))
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an object", name);
 		return 0;
 	case IN_ARR:
 		if (!json_is_array(v))
-			return err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an array", f->name);
+			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an array", name);
 		if (f->max && json_array_size(v) > (size_t)f->max)
-			return err_set(err, ERR_INVALID, "too_many", f->name, "%s has more than %lld items", f->name, f->max);
-		return 0;
+			return err_set(err, ERR_INVALID, "too_many", name, "%s has more than %lld items", name, f->max);
+		return check_items(f, name, v, err);
 	}
 	return 0;
 }
@@ -114,6 +151,35 @@ static int depth_ok(json_t *v, int max)
 	return 1;
 }
 
+/* The fields of one object (the request, or a nested object at path: "" for the request). */
+static int check_object(json_t *in, const struct in_field *spec, const char *path, fl_err *err)
+{
+	const char *key;
+	json_t *v;
+	char name[IN_PATH];
+	json_object_foreach(in, key, v)
+	{
+		const struct in_field *f = in_field_of(spec, key, err);
+		field_name(name, xasprintf("%s%s%s", path, *path ? "." : "", key));
+		if (!f) /* nested: name the path */
+			return *path ? err_set(err, ERR_INVALID, "unknown_field", name, "unknown field \"%s\"", name) : -1;
+		if (json_is_null(v)) {
+			if (f->required)
+				return err_set(err, ERR_INVALID, "required", name, "%s is required", name);
+			continue;
+		}
+		if (check_one(f, name, v, err))
+			return -1;
+	}
+	for (const struct in_field *f = spec; f && f->name; f++) {
+		json_t *x = json_object_get(in, f->name);
+		field_name(name, xasprintf("%s%s%s", path, *path ? "." : "", f->name));
+		if (f->required && (!x || json_is_null(x)))
+			return err_set(err, ERR_INVALID, "required", name, "%s is required", name);
+	}
+	return 0;
+}
+
 int in_check(json_t *in, const struct in_field *spec, fl_err *err)
 {
 	if (!json_is_object(in))
@@ -122,27 +188,7 @@ int in_check(json_t *in, const struct in_field *spec, fl_err *err)
 		return err_set(err, ERR_INVALID, "too_deep", NULL, "the JSON nests deeper than %d levels", FL_MAX_JSON_DEPTH);
 	if (json_object_size(in) > FL_MAX_FIELDS)
 		return err_set(err, ERR_INVALID, "too_many_fields", NULL, "too many fields");
-	const char *key;
-	json_t *v;
-	json_object_foreach(in, key, v)
-	{
-		const struct in_field *f = in_field_of(spec, key, err);
-		if (!f)
-			return -1;
-		if (json_is_null(v)) {
-			if (f->required)
-				return err_set(err, ERR_INVALID, "required", f->name, "%s is required", f->name);
-			continue;
-		}
-		if (check_one(f, v, err))
-			return -1;
-	}
-	for (const struct in_field *f = spec; f && f->name; f++) {
-		json_t *x = json_object_get(in, f->name);
-		if (f->required && (!x || json_is_null(x)))
-			return err_set(err, ERR_INVALID, "required", f->name, "%s is required", f->name);
-	}
-	return 0;
+	return check_object(in, spec, "", err);
 }
 
 const char *in_str(json_t *in, const char *name)
@@ -209,7 +255,8 @@ json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err)
 		err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be true or false", f->name);
 		return NULL;
 	case IN_OBJ:
-	case IN_ARR: {
+	case IN_ARR:
+	case IN_MAP: {
 		json_error_t je;
 		json_t *v = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 		if (!v)

@@ -14,9 +14,14 @@ enum in_type {
 	IN_BOOL,
 	IN_TIME, /* RFC 3339 time text */
 	IN_ENUM, /* one of values (NULL-terminated) */
-	IN_OBJ,  /* a JSON object (checked by the service) */
-	IN_ARR,  /* a JSON array of at most max items (checked by the service) */
+	IN_OBJ,  /* a JSON object with the fields `of`, checked like the request itself (unknown keys,
+		  * types, limits, required fields), to any depth */
+	IN_ARR,  /* a JSON array of at most max items: with `of`, every item is an object with those
+		  * fields (checked as for IN_OBJ); without, items are plain values (no objects or arrays)
+		  * that the service checks */
 	IN_NUM,  /* a number (integer or real) in [min, max] */
+	IN_MAP,  /* a JSON object whose keys are data, not field names (days, setting names, limit
+		  * names): the service checks every key and value */
 };
 
 struct in_field {
@@ -24,16 +29,29 @@ struct in_field {
 	enum in_type type;
 	int required;
 	long long min, max;
-	const char *const *values; /* IN_ENUM */
-	const char *doc;           /* for the API document */
+	/* IN_ENUM: the allowed values (const char *const[], NULL-terminated); IN_OBJ (needed) and
+	 * IN_ARR (optional): the nested object's fields (const struct in_field[]).  Read it through
+	 * in_values() / in_fields(). */
+	const void *of;
+	const char *doc; /* for the API document */
 };
+
+static inline const char *const *in_values(const struct in_field *f)
+{
+	return f->of;
+}
+static inline const struct in_field *in_fields(const struct in_field *f)
+{
+	return f->of;
+}
 
 /* Lists and reports take {"format", IN_ENUM, 0, 0, 0, IN_FORMATS, ...}: json (default) or csv; with csv
  * the HTTP layer and the command line write the `items` rows as CSV (base/csv.h). */
 extern const char *const IN_FORMATS[];
 #define IN_FORMAT_FIELD {"format", IN_ENUM, 0, 0, 0, IN_FORMATS, "json (default) or csv (the items as CSV)"}
 
-/* Check in (an object) against spec.  Returns 0 or -1 with err. */
+/* Check in (an object) against spec, nested objects against their `of` fields.  Returns 0 or -1
+ * with err; a nested field is named by its path ("answers[0].respondent", "raise_issue.title"). */
 int in_check(json_t *in, const struct in_field *spec, fl_err *err);
 /* Check a text value (UTF-8, no control characters except \t\n\r, length). */
 int in_text_ok(const char *s, size_t max, const char *field, fl_err *err);

@@ -5,6 +5,7 @@
 #include "base/util.h"
 #include "svc/access/auth.h"
 #include "svc/access/portal.h"
+#include "svc/access/throttle.h"
 #include "svc/directory/calendar.h"
 #include "svc/directory/directory.h"
 #include "svc/directory/knowledge.h"
@@ -20,6 +21,10 @@
 #include "svc/learning/issue.h"
 #include "svc/learning/review.h"
 #include "svc/learning/survey.h"
+#include "svc/mail/inbound.h"
+#include "svc/mail/mailbox.h"
+#include "svc/mail/notify.h"
+#include "svc/mail/outbox.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/org/alert.h"
@@ -44,6 +49,7 @@ static const struct route *const TABLES[] = {
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
+	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
 	NULL,
 };
@@ -55,6 +61,7 @@ static const case_view_fn VIEW_PARTS[] = {
 	exception_case_view,
 	kb_case_view,
 	review_view_part,
+	outbox_view_part,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
@@ -68,6 +75,9 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 
+static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
+const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }
+
 /* What the customer portal shows of a case besides updates (promises ...). */
 static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
 const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
@@ -79,12 +89,14 @@ static const tick_fn TICK_PARTS[] = {
 	exception_tick,
 	review_tick, issue_tick,
 	routing_tick,
+	auth_tick, throttle_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 
 /* When each part next has something due (the scheduler steps through those times in order). */
 static const tick_due_fn TICK_DUE[] = {
-	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due, NULL,
+	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due,
+	auth_tick_due, throttle_tick_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }

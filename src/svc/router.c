@@ -62,9 +62,16 @@ int router_invoke(svc_ctx *c, struct route_match *m, json_t *in, json_t **out)
 	json_t *empty = NULL;
 	if (!in)
 		in = empty = json_object();
+	err_clear(&c->db_err);
 	int rc = in_check(in, m->route->input, &c->err);
-	if (rc == 0)
-		rc = m->route->fn(c, m->pv, in, out);
+	if (rc == 0) {
+		int ran = m->route->fn(c, m->pv, in, out);
+		rc = svc_db_outcome(c, ran);
+		if (ran == 0 && rc) {
+			json_decref(*out);
+			*out = NULL;
+		}
+	}
 	json_decref(empty);
 	return rc;
 }

@@ -24,7 +24,8 @@ int router_match(const char *method, const char *path, unsigned allow, struct ro
  * runs it inside the caller's transaction.  `in` is borrowed (NULL = {}).  Returns 0 or -1. */
 int router_call(svc_ctx *c, const char *method, const char *path, json_t *in, json_t **out);
 
-/* Check input, then run the route's function. */
+/* Check input, then run the route's function.  Returns its result, except that an operation which
+ * met a storage error (svc_db_err, c->db_err) fails with that error even if it returned 0. */
 int router_invoke(svc_ctx *c, struct route_match *m, json_t *in, json_t **out);
 
 #endif

@@ -53,11 +53,12 @@ typedef struct svc_ctx {
 	int64_t now;    /* read once per request from the clock */
 	svc_actor actor;
 	fl_err err;
+	fl_err db_err;  /* the first storage error (svc_db_err) or cut value (svc_copy) of this operation:
+			   once set, the operation fails with it even if a helper went on (svc_db_outcome) */
 	int test_clock; /* the server was started with --test-clock */
 	const char *session_id; /* session behind this request, if any (for sign-out) */
-	struct ratelimit *login_limit; /* sign-in failures per account (server only; NULL on the command line) */
-	struct ratelimit *ip_limit;    /* sign-in failures per client address (server only) */
-	const char *client_ip;         /* peer address (server only) */
+	struct ratelimit_gate *signin_gate; /* bounds concurrent password checks (server only; NULL = unbounded) */
+	const char *client_ip;         /* client address: the peer, or what trusted proxies say (server only) */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
 } svc_ctx;
@@ -75,6 +76,8 @@ enum route_flags {
 				 R_SESSION / R_LOGOUT the HTTP layer sets / clears the portal cookie */
 	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path):
 				 an Idempotency-Key replay answers without them, and they are never stored */
+	R_PASSWORD = 1 << 8,  /* checks a password: may answer 429 too_many_attempts (svc/access/throttle.h) or
+				 503 signin_busy, both with Retry-After */
 };
 
 struct route {
@@ -102,8 +105,25 @@ int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char 
  * answer). */
 int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
 		 const char *case_id, json_t *data_new);
-/* Map a storage error to err (internal, or conflict for constraint violations). */
+/* Map a storage error code (db_query, db_exec, db_res_close ...) to err and return -1:
+ * DB_CONSTRAINT -> ERR_CONFLICT "conflict", DB_RETRY -> ERR_UNAVAILABLE "busy" (the HTTP layer runs
+ * the transaction again, then answers 503), DB_UNAVAILABLE -> ERR_UNAVAILABLE "database_unavailable", anything else -> ERR_INTERNAL "storage_error".
+ * Pass the code the storage call returned, never a constant, so its kind reaches the caller.
+ * The first one is also kept in c->db_err: an operation that met a storage error can't succeed
+ * (PostgreSQL has aborted its transaction anyway), so helpers that return JSON rather than a
+ * status call this and return what they have, and router_invoke answers the error. */
 int svc_db_err(svc_ctx *c, int rc);
+
+/* An operation's result given what it returned: a storage error it met (c->db_err, kept by
+ * svc_db_err) is its result even if a helper carried on, or it failed for a reason that followed
+ * from the missing rows.  Returns rc, or -1 with c->err = that storage error. */
+int svc_db_outcome(svc_ctx *c, int rc);
+
+/* Copy a value read from the database or from checked input into dst of size n.  Such a value fits
+ * by construction (ids are shorter than ID_SIZE, inputs are capped by their spec); one that doesn't
+ * is not cut: the operation fails with ERR_INTERNAL "value_too_long" (kept in c->db_err, like a
+ * storage error, so it fails even if the caller carries on). */
+void svc_copy(svc_ctx *c, char *dst, size_t n, const char *src);
 
 /* Resolve a person reference (id or email) within the actor's organization into id.
  * Missing or another organization's -> ERR_NOT_FOUND on field. */
@@ -122,6 +142,24 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id);
  * Returns that object, JSON null when there is no row, or NULL (c->err set) on a storage error. */
 typedef json_t *(*svc_row_fn)(svc_ctx *c, db_res *r);
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row);
+
+/* Run a query for a helper that can carry on without its rows: 1 with *r open (the caller closes it),
+ * or 0 after recording the storage error (svc_db_err), with which the operation then fails. */
+int svc_query(svc_ctx *c, const char *sql, const db_arg *args, int n, db_res **r);
+/* Close r for a helper that carries on: a storage error of its rows is recorded (svc_db_err) and
+ * the operation then fails with it.  Returns 0, or -1 when r had an error. */
+int svc_close(svc_ctx *c, db_res *r);
+
+/* Load one: run sql and position *r on its first row.  Returns 0 with *r on that row (the caller
+ * reads it, then db_res_discard()s it: its one db_next() was checked here), or -1 with nothing to
+ * free and err set: ERR_NOT_FOUND not_found_code on field with message when there is no row, or the
+ * storage error's kind (svc_db_err). */
+int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
+		 const char *sql, const db_arg *args, int n);
+
+/* Append row(c, r) to the array a for every remaining row of r, then close r.  Returns 0, or -1
+ * with the storage error's kind (a keeps the rows appended so far; it stays the caller's). */
+int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row);
 
 /* The person's managers, nearest first, into chain (at most max); returns how many.  A storage
  * error ends the chain early.  Reporting lines are at most PERSON_MAX_DEPTH deep. */

@@ -13,7 +13,7 @@ int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
 	rc = db_next(r);
 	if (rc == 1 && !db_is_null(r, 0) && db_int(r, 0) < *next)
 		*next = db_int(r, 0);
-	db_res_free(r);
+	db_res_discard(r);
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
@@ -44,8 +44,11 @@ int tick_run(svc_ctx *c, json_t *summary)
 {
 	svc_actor saved = c->actor;
 	int64_t until = c->now, at = INT64_MIN;
+	err_clear(&c->db_err);
 	/* several servers on one database: one scheduler pass at a time, so each due event fires once */
-	int rc = db_lock_scheduler(c->db) == DB_OK ? 0 : svc_db_err(c, DB_ERROR);
+	int rc = db_lock_scheduler(c->db);
+	if (rc != DB_OK)
+		rc = svc_db_err(c, rc);
 	for (int step = 0; rc == 0 && at < until; step++) {
 		int due = 1;
 		if (step + 1 < TICK_MAX_STEPS)
@@ -57,7 +60,7 @@ int tick_run(svc_ctx *c, json_t *summary)
 			break;
 		}
 		c->now = at;
-		rc = run_parts(c, summary);
+		rc = svc_db_outcome(c, run_parts(c, summary));
 	}
 	c->now = until;
 	c->actor = saved;
@@ -66,9 +69,9 @@ int tick_run(svc_ctx *c, json_t *summary)
 
 void tick_as_system(svc_ctx *c, const char *org_id)
 {
-	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
+	svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, org_id);
+	STR_COPY(c->actor.person_id, "system");
 	c->actor.team_id[0] = '\0';
-	str_copy(c->actor.name, sizeof c->actor.name, "Frontline");
+	STR_COPY(c->actor.name, "Frontline");
 	c->actor.role = ROLE_SYSTEM;
 }

@@ -237,20 +237,7 @@ def test_login_resists_guessing():
         eq(unknown.status, 401, "unknown user -> 401")
         eq((wrong.status, wrong.json), (unknown.status, unknown.json), "same answer: unknown user, wrong password")
         eq((no_org.status, no_org.json), (unknown.status, unknown.json), "same answer for an unknown organization")
-        for i in range(5):
-            anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "guess-%d" % i})
-        r = anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "frontline-demo"})
-        eq((r.status, err_code(r)), (429, "too_many_attempts"), "after 5 failures even the right password waits")
-        r = anon.post("/api/v1/auth/login", {"org": V, "email": PAT, "password": "frontline-demo"})
-        eq(r.status, 200, "other accounts are not locked by Dana's failures")
-        for i in range(50 - 5 - 3):  # 3 failures above (unknown, wrong, no_org) count for the address too
-            anon.post("/api/v1/auth/login", {"org": V, "email": "spray-%d@vendor-co.example" % i, "password": "x" * 12})
-        r = anon.post("/api/v1/auth/login", {"org": V, "email": PAT, "password": "frontline-demo"})
-        eq((r.status, err_code(r)), (429, "too_many_attempts"),
-           "after 50 failures from one address, every account waits")
-        s.advance(minutes=16)
-        r = anon.post("/api/v1/auth/login", {"org": V, "email": DANA, "password": "frontline-demo"})
-        eq(r.status, 200, "after the window the right password works")
+        # how guessing is slowed (growing delays, never a lockout): test_access.py
 
 
 def test_tokens_and_sign_out():

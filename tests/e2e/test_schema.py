@@ -24,9 +24,10 @@ from lib import check, eq, needs_postgres, new_db_url, run_cli, run_module  # no
 # tables on SQLite; a generated tsvector column and its GIN index on PostgreSQL), and the TRUNCATE
 # trigger (SQLite has no TRUNCATE).
 KNOWN = {
-    "sqlite_tables": re.compile(r"^articles_fts(_data|_idx|_content|_docsize|_config)?$"),
+    "sqlite_tables": re.compile(r"^(articles_fts|cases_fts)(_data|_idx|_content|_docsize|_config)?$|^case_search_keys$"),
+    "pg_tables": {"case_search"},
     "pg_columns": {("articles", "search")},
-    "pg_indexes": {"articles_search"},
+    "pg_indexes": {"articles_search", "case_search_text"},
     "pg_triggers": {("events", "events_no_truncate")},
 }
 
@@ -114,7 +115,8 @@ def pg_schema(url):
     out = {"tables": set(), "columns": {}, "pk": {}, "indexes": {}, "fks": set(), "triggers": set()}
     for (t,) in psql(url, "SELECT table_name FROM information_schema.tables "
                           "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"):
-        out["tables"].add(t)
+        if t not in KNOWN["pg_tables"]:
+            out["tables"].add(t)
     for t, name, typ, nullable, dflt in psql(url, "SELECT table_name, column_name, data_type, is_nullable, "
                                                   "COALESCE(column_default, 'NULL') FROM information_schema.columns "
                                                   "WHERE table_schema = 'public'"):
@@ -123,6 +125,8 @@ def pg_schema(url):
         out["columns"][(t, name)] = (family(typ), nullable == "NO", norm_default(dflt))
     for t, idx, unique, primary, partial, constraint, cols in psql(url, PG_INDEXES):
         cols = tuple(cols.split(","))
+        if t not in out["tables"]:
+            continue
         if primary == "t":
             out["pk"][t] = cols
         elif idx not in KNOWN["pg_indexes"]:

@@ -24,8 +24,8 @@ static char *signed_text(const struct ckpt_key *k)
 {
 	struct checkpoint cp = CHECKPOINT_INIT;
 	struct event_head a = {81, ""}, b = {0, ""};
-	str_copy(a.hash, sizeof a.hash, H1);
-	str_copy(b.hash, sizeof b.hash, H2);
+	CHECK(str_copy(a.hash, sizeof a.hash, H1) == 0);
+	CHECK(str_copy(b.hash, sizeof b.hash, H2) == 0);
 	cp.at = 1796040000000;
 	CHECK(checkpoint_add(&cp, "org_A", &a) == 0);
 	CHECK(checkpoint_add(&cp, "org_b", &b) == 0);
@@ -74,7 +74,7 @@ TEST(heads_stay_sorted_and_valid)
 {
 	struct checkpoint cp = CHECKPOINT_INIT;
 	struct event_head h = {1, ""};
-	str_copy(h.hash, sizeof h.hash, H1);
+	CHECK(str_copy(h.hash, sizeof h.hash, H1) == 0);
 	CHECK(checkpoint_add(&cp, "org_b", &h) == 0);
 	CHECK(checkpoint_add(&cp, "org_a", &h) == -1); /* out of order */
 	CHECK(checkpoint_add(&cp, "org_b", &h) == -1); /* duplicate */

@@ -170,7 +170,7 @@ TEST(modified_row_with_rehash)
 	CHECK(db_next(r) == 1);
 	event_hash(db_text(r, 0), 3, db_int(r, 1), "per_mallory", "case.noted", "case", "case_1", NULL, db_text(r, 2),
 		   h);
-	db_res_free(r);
+	db_res_discard(r);
 	snprintf(sql, sizeof sql,
 		 "DROP TRIGGER events_no_update; UPDATE events SET actor_id = 'per_mallory', hash = '%s' "
 		 "WHERE org_id = 'org_a' AND seq = 3",
@@ -268,7 +268,7 @@ TEST(stored_row_is_canonical)
 		memcpy(prev, h, sizeof prev);
 		rows++;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	CHECK(rows == 2);
 	db_close(d);
 }
@@ -345,7 +345,7 @@ static void rewrite(db *d, int seq, int keep)
 	for (int first = 1; db_next(r) == 1; first = 0) {
 		const char *data = first ? "{\"forged\":true}" : db_text(r, 7);
 		if (first)
-			str_copy(prev, sizeof prev, db_text(r, 8));
+			CHECK(str_copy(prev, sizeof prev, db_text(r, 8)) == 0);
 		event_hash(prev, db_int(r, 0), db_int(r, 1), db_text(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5),
 			   db_is_null(r, 6) ? NULL : db_text(r, 6), data, h);
 		char *next = xasprintf("%s UPDATE events SET data = '%s', prev_hash = '%s', hash = '%s' "
@@ -355,7 +355,7 @@ static void rewrite(db *d, int seq, int keep)
 		sql = next;
 		memcpy(prev, h, sizeof prev);
 	}
-	db_res_free(r);
+	CHECK(db_res_close(r) == DB_OK);
 	char *all = xasprintf("%s UPDATE org_heads SET last_seq = %d, last_hash = '%s' WHERE org_id = 'org_a';", sql, keep,
 			      prev);
 	CHECK(raw(all) == SQLITE_OK);

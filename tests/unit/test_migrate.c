@@ -97,7 +97,7 @@ static char *schema_text(db *d)
 		       &r) == DB_OK);
 	while (out && db_next(r) == 1)
 		len += (size_t)snprintf(out + len, cap - len, "%s %s %s\n", db_text(r, 0), db_text(r, 1), db_text(r, 2));
-	db_res_free(r);
+	CHECK(db_res_close(r) == DB_OK);
 	CHECK(len > 0 && len < cap);
 	return out;
 }
@@ -205,8 +205,9 @@ TEST(both_dialects_ship_the_same_files)
 	for (int i = 0; i < 2; i++)
 		for (const struct embed_file *f = embed_files; f->name; f++)
 			if (strncmp(f->name, dirs[i], strlen(dirs[i])) == 0) {
-				strncat(list[i], f->name + strlen(dirs[i]), sizeof list[i] - strlen(list[i]) - 2);
-				strcat(list[i], " ");
+				size_t used = strlen(list[i]);
+				int n = snprintf(list[i] + used, sizeof list[i] - used, "%s ", f->name + strlen(dirs[i]));
+				CHECK(n > 0 && (size_t)n < sizeof list[i] - used);
 			}
 	CHECK(strlen(list[0]) > 0);
 	CHECK_STR(list[0], list[1]);

@@ -1,83 +1,52 @@
-/* Sign-in failure counting: refusal after max failures within the window, recovery after the
- * window, reset on success, independence of keys, bounded table under a flood of keys. */
+/* Sign-in slowing (issue 13 item 3): delays start after the free failures, double with each
+ * further failure and stop at the cap (no lockout), without overflow for absurd counts; the gate
+ * never hands out more places than it has. */
 #include <stdio.h>
 
 #include "base/ratelimit.h"
 #include "harness.h"
 
-TEST(refuses_after_max)
+TEST(delay_grows_and_stops_at_cap)
 {
-	ratelimit *rl = ratelimit_new(3, 60000);
-	CHECK(ratelimit_allowed(rl, "1.2.3.4", 1000));
-	ratelimit_fail(rl, "1.2.3.4", 1000);
-	ratelimit_fail(rl, "1.2.3.4", 2000);
-	CHECK(ratelimit_allowed(rl, "1.2.3.4", 2000));
-	ratelimit_fail(rl, "1.2.3.4", 3000);
-	CHECK(!ratelimit_allowed(rl, "1.2.3.4", 3000));
-	CHECK(!ratelimit_allowed(rl, "1.2.3.4", 60000)); /* still inside the window from t=1000 */
-	CHECK(ratelimit_allowed(rl, "5.6.7.8", 3000));   /* other keys are unaffected */
-	ratelimit_free(rl);
+	const struct ratelimit_rule r = {3, 1000, 60000};
+	CHECK(ratelimit_delay(&r, 0) == 0);
+	CHECK(ratelimit_delay(&r, 2) == 0);
+	CHECK(ratelimit_delay(&r, 3) == 1000);
+	CHECK(ratelimit_delay(&r, 4) == 2000);
+	CHECK(ratelimit_delay(&r, 8) == 32000);
+	CHECK(ratelimit_delay(&r, 9) == 60000);
+	CHECK(ratelimit_delay(&r, 1000) == 60000);
+	CHECK(ratelimit_delay(&r, INT64_MAX) == 60000); /* no overflow, no lockout */
 }
 
-TEST(window_passes)
+TEST(delay_no_free_failures)
 {
-	ratelimit *rl = ratelimit_new(2, 10000);
-	ratelimit_fail(rl, "k", 0);
-	ratelimit_fail(rl, "k", 1);
-	CHECK(!ratelimit_allowed(rl, "k", 5000));
-	CHECK(ratelimit_allowed(rl, "k", 10001));
-	ratelimit_fail(rl, "k", 10002); /* a new window: one failure only */
-	CHECK(ratelimit_allowed(rl, "k", 10003));
-	ratelimit_free(rl);
+	const struct ratelimit_rule r = {0, 500, 500};
+	CHECK(ratelimit_delay(&r, 0) == 500);
+	CHECK(ratelimit_delay(&r, 7) == 500);
 }
 
-TEST(reset)
+TEST(gate_counts_places)
 {
-	ratelimit *rl = ratelimit_new(1, 10000);
-	ratelimit_fail(rl, "org|sam@example.com", 0);
-	CHECK(!ratelimit_allowed(rl, "org|sam@example.com", 1));
-	ratelimit_reset(rl, "org|sam@example.com");
-	CHECK(ratelimit_allowed(rl, "org|sam@example.com", 2));
-	ratelimit_reset(rl, "never-seen"); /* harmless */
-	ratelimit_free(rl);
-}
-
-TEST(flood_of_keys)
-{
-	ratelimit *rl = ratelimit_new(2, 60000);
-	char k[32];
-	ratelimit_fail(rl, "victim", 0);
-	ratelimit_fail(rl, "victim", 0);
-	for (int i = 0; i < 100000; i++) {
-		snprintf(k, sizeof k, "10.0.%d.%d", i / 256, i % 256);
-		ratelimit_fail(rl, k, 1 + i);
-	}
-	/* memory stays fixed; a fresh key is still allowed, and recently failing keys are counted */
-	CHECK(ratelimit_allowed(rl, "fresh", 200000));
-	ratelimit_fail(rl, "10.0.0.99", 100001);
-	CHECK(ratelimit_allowed(rl, "10.0.0.99", 100002));
-	ratelimit_fail(rl, "10.0.0.99", 100003);
-	CHECK(!ratelimit_allowed(rl, "10.0.0.99", 100004));
-	ratelimit_free(rl);
-}
-
-TEST(long_key)
-{
-	ratelimit *rl = ratelimit_new(1, 1000);
-	char k[1000];
-	memset(k, 'a', sizeof k - 1);
-	k[sizeof k - 1] = '\0';
-	ratelimit_fail(rl, k, 0);
-	CHECK(!ratelimit_allowed(rl, k, 1));
-	ratelimit_free(rl);
+	ratelimit_gate *g = ratelimit_gate_new(2);
+	CHECK(ratelimit_gate_enter(g));
+	CHECK(ratelimit_gate_enter(g));
+	CHECK(!ratelimit_gate_enter(g)); /* full: answered at once */
+	ratelimit_gate_leave(g);
+	CHECK(ratelimit_gate_enter(g));
+	CHECK(!ratelimit_gate_enter(g));
+	ratelimit_gate_free(g);
+	ratelimit_gate *one = ratelimit_gate_new(0); /* at least one place */
+	CHECK(ratelimit_gate_enter(one));
+	CHECK(!ratelimit_gate_enter(one));
+	ratelimit_gate_free(one);
+	ratelimit_gate_free(NULL);
 }
 
 int main(void)
 {
-	RUN(refuses_after_max);
-	RUN(window_passes);
-	RUN(reset);
-	RUN(flood_of_keys);
-	RUN(long_key);
+	RUN(delay_grows_and_stops_at_cap);
+	RUN(delay_no_free_failures);
+	RUN(gate_counts_places);
 	DONE();
 }

@@ -270,6 +270,11 @@ TEST(opening_hours)
 	CHECK(rota_hours_open("09:00-12:00,13:00-17:30", 12 * 60 + 30) == 0);
 	CHECK(rota_hours_open("09:00-12:00,13:00-17:30", 17 * 60 + 29) == 1);
 	CHECK(rota_hours_open("00:00-24:00", 1439) == 1);
+	/* ranges come in order and never overlap (issue 13 item 16) */
+	CHECK(rota_hours_open("13:00-17:00,09:00-12:00", 0) == -1);
+	CHECK(rota_hours_open("09:00-12:00,11:00-13:00", 0) == -1);
+	CHECK(rota_hours_open("09:00-12:00,12:00-13:00", 12 * 60) == 1);
+	CHECK(rota_hours_open("whenever", 0) == -1);
 	CHECK(rota_hours_open("closed", 600) == 0 && rota_hours_open("", 600) == 0);
 	CHECK(rota_hours_open("17:00-09:00", 600) == -1);
 	CHECK(rota_hours_open("9-5", 600) == -1);

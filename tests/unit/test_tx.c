@@ -30,7 +30,7 @@ static enum tx_verdict insert_work(void *arg, db *d)
 static int64_t count(db *d, int value)
 {
 	int64_t n = -1;
-	db_scalar_int(d, "SELECT COUNT(*) FROM t WHERE v = ?", DB_ARGS(DB_INT(value)), &n, NULL);
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM t WHERE v = ?", DB_ARGS(DB_INT(value)), &n, NULL) == DB_OK);
 	return n;
 }
 
@@ -113,7 +113,7 @@ TEST(group_commit_keeps_each_write_apart)
 	tx_close(t);
 	db *d = open_db();
 	int64_t n = -1;
-	db_scalar_int(d, "SELECT COUNT(*) FROM t WHERE v >= 1000", DB_NOARGS, &n, NULL);
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM t WHERE v >= 1000", DB_NOARGS, &n, NULL) == DB_OK);
 	CHECK(n == 4 * 40); /* every committed write, none of the refused ones */
 	CHECK(count(d, 1000) == 0 && count(d, 1001) == 1);
 	db_close(d);

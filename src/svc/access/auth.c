@@ -1,4 +1,4 @@
-/* Sign-in, sessions and API tokens. */
+/* Sign-in, sessions, passwords and API tokens. */
 #include <string.h>
 
 #include "base/limits.h"
@@ -6,6 +6,8 @@
 #include "base/ratelimit.h"
 #include "base/util.h"
 #include "svc/access/auth.h"
+#include "svc/access/throttle.h"
+#include "svc/tick.h"
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
@@ -23,24 +25,23 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc < 0) { /* a read error is not "no such session" */
-		db_res_free(r);
+		db_res_discard(r);
 		return svc_db_err(c, rc);
 	}
-	if (rc == 1 && db_int(r, 8)) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(session_id, ID_SIZE, db_text(r, 1));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
-		str_copy(csrf, TOKEN_SIZE, db_text(r, 3));
+	int found = rc == 1 && db_int(r, 8);
+	if (found) {
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, session_id, ID_SIZE, db_text(r, 1));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
+		svc_copy(c, csrf, TOKEN_SIZE, db_text(r, 3));
 		role_parse(db_text(r, 5), &c->actor.role);
-		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
-		str_copy(c->actor.name, sizeof c->actor.name, db_text(r, 7));
+		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
+		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
-		rc = 1;
-	} else {
-		rc = 0;
 	}
-	db_res_free(r);
-	if (!rc)
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (!found)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "sign in first (session expired or token invalid)");
 	return 0;
 }
@@ -72,84 +73,147 @@ static int new_session(svc_ctx *c, const char *kind, const char *name, int64_t t
 	return 0;
 }
 
-static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+int auth_password_ok(svc_ctx *c, const char *hash, const char *password, int *ok)
 {
-	const char *slug = in_str(in, "org"), *pw = in_str(in, "password");
-	char *email = str_lower(in_str(in, "email"));
-	char *key = xasprintf("%s|%s", slug, email);
-	char hash[PASSWORD_HASH_SIZE] = "";
-	int active = 0, ret = -1;
-	db_res *r;
+	if (c->signin_gate && !ratelimit_gate_enter(c->signin_gate)) {
+		err_set(&c->err, ERR_UNAVAILABLE, "signin_busy", NULL, "too many sign-ins at once: try again in a second");
+		c->err.retry_after_s = 1;
+		return -1;
+	}
+	/* the same work whether the person exists or not */
+	*ok = password_verify(*hash ? hash : password_dummy_hash(), password) && *hash;
+	if (c->signin_gate)
+		ratelimit_gate_leave(c->signin_gate);
+	return 0;
+}
 
-	if ((c->login_limit && !ratelimit_allowed(c->login_limit, key, c->now)) ||
-	    (c->ip_limit && c->client_ip && !ratelimit_allowed(c->ip_limit, c->client_ip, c->now))) {
-		err_set(&c->err, ERR_TOO_MANY, "too_many_attempts", NULL, "too many failed sign-ins; wait 15 minutes");
-		goto cleanup;
-	}
-	if (db_query(c->db,
-		     "SELECT o.id, p.id, p.password_hash, p.active, p.role, p.team_id, p.name FROM orgs o "
-		     "JOIN people p ON p.org_id = o.id WHERE o.slug = ? AND p.email = ?",
-		     DB_ARGS(DB_TXT(slug), DB_TXT(email)), &r) != DB_OK) {
-		svc_db_err(c, DB_ERROR);
-		goto cleanup;
-	}
-	if (db_next(r) == 1) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
-		str_copy(hash, sizeof hash, db_text(r, 2));
-		active = (int)db_int(r, 3);
+/* The organization behind slug (org_id "" when none) and, when it has a person with this email,
+ * c->actor, their password hash and whether they are active.  0 or -1 (err set). */
+static int signin_account(svc_ctx *c, const char *slug, const char *email, char org_id[ID_SIZE],
+			  char hash[PASSWORD_HASH_SIZE], int *active)
+{
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT o.id, p.id, p.password_hash, p.active, p.role, p.team_id FROM orgs o "
+			  "LEFT JOIN people p ON p.org_id = o.id AND p.email = ? WHERE o.slug = ?",
+			  DB_ARGS(DB_TXT(email), DB_TXT(slug)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		svc_copy(c, org_id, ID_SIZE, db_text(r, 0));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+		svc_copy(c, hash, PASSWORD_HASH_SIZE, db_text(r, 2));
+		*active = (int)db_int(r, 3);
 		role_parse(db_text(r, 4), &c->actor.role);
-		str_copy(c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
+		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 5));
 	}
-	db_res_free(r);
-	/* the same work and the same answer whether the person exists or not */
-	int ok = password_verify(*hash ? hash : password_dummy_hash(), pw) && *hash && active;
-	if (!ok) {
-		if (c->login_limit)
-			ratelimit_fail(c->login_limit, key, c->now);
-		if (c->ip_limit && c->client_ip)
-			ratelimit_fail(c->ip_limit, c->client_ip, c->now);
-		err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "wrong organization, email or password");
-		goto cleanup;
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
 	}
-	if (c->login_limit)
-		ratelimit_reset(c->login_limit, key);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
+/* Run fn(c, arg) in a write transaction of its own, retried while the database is busy: for
+ * R_OWN_TX routes, which must keep what they wrote before (a failure count) even when they fail. */
+static int own_tx(svc_ctx *c, int (*fn)(svc_ctx *c, void *arg), void *arg)
+{
 	for (int attempt = 0; attempt < 5; attempt++) {
 		if (db_begin(c->db, 1) != DB_OK) {
 			svc_db_err(c, DB_RETRY);
 			continue;
 		}
-		json_t *s = NULL;
-		if (new_session(c, "session", "sign-in", SESSION_TTL, &s)) {
+		if (fn(c, arg)) {
 			db_rollback(c->db);
-			goto cleanup;
+			return -1;
 		}
 		int rc = db_commit(c->db);
-		if (rc == DB_RETRY) {
-			json_decref(s);
-			continue;
-		}
-		if (rc != DB_OK) {
-			json_decref(s);
-			svc_db_err(c, rc);
-			goto cleanup;
-		}
-		json_object_set_new(s, "person", svc_person_brief(c, c->actor.person_id));
-		*out = s;
-		ret = 0;
-		break;
+		if (rc == DB_OK)
+			return 0;
+		if (rc != DB_RETRY)
+			return svc_db_err(c, rc);
+		svc_db_err(c, rc);
+	}
+	return -1;
+}
+
+/* A new sign-in session for c->actor (arg: json_t ** for the answer); the person's expired
+ * sessions go in the same transaction. */
+static int signin_session(svc_ctx *c, void *arg)
+{
+	json_t **out = arg;
+	int rc = db_exec(c->db, "DELETE FROM sessions WHERE org_id = ? AND person_id = ? AND expires_at <= ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(c->now)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_decref(*out); /* a retried attempt starts again */
+	*out = NULL;
+	if (new_session(c, "session", "sign-in", SESSION_TTL, out))
+		return -1;
+	json_object_set_new(*out, "person", svc_person_brief(c, c->actor.person_id));
+	return 0;
+}
+
+static int login(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	const char *slug = in_str(in, "org");
+	char *email = str_lower(in_str(in, "email"));
+	char org_id[ID_SIZE] = "", hash[PASSWORD_HASH_SIZE] = "";
+	int active = 0, ok = 0, ret = -1;
+	struct throttle t;
+	*out = NULL;
+
+	if (signin_account(c, slug, email, org_id, hash, &active))
+		goto cleanup;
+	throttle_init(&t, org_id, slug, email, c->client_ip);
+	if (throttle_check(c, &t) || auth_password_ok(c, hash, in_str(in, "password"), &ok))
+		goto cleanup;
+	if (!ok || !active) {
+		if (throttle_fail(c, &t) == 0)
+			err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "wrong organization, email or password");
+		goto cleanup;
+	}
+	if (throttle_clear(c, &t) == 0)
+		ret = own_tx(c, signin_session, out);
+	if (ret) {
+		json_decref(*out);
+		*out = NULL;
 	}
 cleanup:
 	free(email);
-	free(key);
 	return ret;
+}
+
+int auth_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	/* housekeeping: one step at the latest expiry is enough (earlier steps delete what they can) */
+	return tick_due_min(c, "SELECT MAX(expires_at) FROM sessions WHERE expires_at <= ?", until, next);
+}
+
+int auth_tick(svc_ctx *c, json_t *summary)
+{
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "DELETE FROM sessions WHERE (org_id, id) IN "
+			 "(SELECT org_id, id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+			 DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	tick_count(summary, "sessions_deleted", n);
+	return 0;
 }
 
 static int logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (c->session_id && db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
-				     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int rc = DB_OK;
+	if (c->session_id)
+		rc = db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (c->session_id && svc_event(c, "auth.signed_out", "session", c->session_id, NULL, NULL))
 		return -1;
 	*out = json_pack("{s:b}", "signed_out", 1);
@@ -158,43 +222,158 @@ static int logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	json_t *o = svc_person_brief(c, c->actor.person_id);
 	db_res *r;
 	if (json_is_object(o) && c->session_id &&
-	    db_query(c->db, "SELECT csrf FROM sessions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
+	    svc_query(c, "SELECT csrf FROM sessions WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r)) {
 		if (db_next(r) == 1 && *db_text(r, 0))
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
-	if (json_is_object(o) &&
-	    db_query(c->db, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (json_is_object(o) && svc_query(c, "SELECT slug, name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s,s:s,s:s}", "id", c->actor.org_id, "slug", db_text(r, 0), "name", db_text(r, 1)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	*out = o;
 	return 0;
 }
 
+/* --- passwords --- */
+
+/* Check the actor's own current password, throttled like a sign-in (the same counters: a stolen
+ * session or token is no faster an oracle than the sign-in page).  0, or -1 with err: 400
+ * "required", 403 "wrong_password", 429 / 503 as for sign-in. */
+static int current_password_ok(svc_ctx *c, const char *password)
+{
+	char slug[64] = "", email[FL_MAX_EMAIL + 1] = "", hash[PASSWORD_HASH_SIZE] = "";
+	struct throttle t;
+	db_res *r;
+	int ok = 0;
+	if (!password)
+		return err_set(&c->err, ERR_INVALID, "required", "current_password",
+			       "to change your own password, give your current one");
+	int rc = db_query(c->db,
+			  "SELECT o.slug, p.email, p.password_hash FROM people p JOIN orgs o ON o.id = p.org_id "
+			  "WHERE p.org_id = ? AND p.id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if ((rc = db_next(r)) == 1) {
+		svc_copy(c, slug, sizeof slug, db_text(r, 0));
+		svc_copy(c, email, sizeof email, db_text(r, 1));
+		svc_copy(c, hash, sizeof hash, db_text(r, 2));
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	throttle_init(&t, c->actor.org_id, slug, email, c->client_ip);
+	if (throttle_check(c, &t) || auth_password_ok(c, hash, password, &ok))
+		return -1;
+	if (!ok) {
+		if (throttle_fail(c, &t) == 0)
+			err_set(&c->err, ERR_FORBIDDEN, "wrong_password", "current_password", "the current password is wrong");
+		return -1;
+	}
+	return throttle_clear(c, &t);
+}
+
+struct password_change {
+	const char *person_id, *hash;
+	int reset; /* an admin set someone else's password */
+	json_t **out;
+};
+
+/* Store a new password hash; every sign-in session of that person ends (API tokens stay: list and
+ * revoke them).  The event says whether it was the person's own change or an admin's reset. */
+static int password_store(svc_ctx *c, void *arg)
+{
+	const struct password_change *pc = arg;
+	int rc = db_exec(c->db, "UPDATE people SET password_hash = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(pc->hash), DB_TXT(c->actor.org_id), DB_TXT(pc->person_id)), NULL);
+	if (rc == DB_OK)
+		rc = db_exec(c->db,
+			     "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND person_id = ? AND kind = 'session' "
+			     "AND revoked_at IS NULL",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(pc->person_id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, pc->reset ? "person.password_reset" : "person.password_set", "person", pc->person_id, NULL, NULL))
+		return -1;
+	json_decref(*pc->out);
+	*pc->out = json_pack("{s:s,s:b,s:b}", "id", pc->person_id, "password_set", 1, "reset", pc->reset);
+	return 0;
+}
+
+static int password_set(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char id[ID_SIZE], hash[PASSWORD_HASH_SIZE];
+	*out = NULL;
+	if (svc_person_ref(c, p[0], "id", id))
+		return -1;
+	int own = strcmp(id, c->actor.person_id) == 0;
+	if (!own && svc_require(c, PERM_MANAGE_PEOPLE))
+		return -1;
+	if (own && current_password_ok(c, in_str(in, "current_password")))
+		return -1;
+	if (password_hash(in_str(in, "password"), hash))
+		return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the password could not be hashed");
+	struct password_change pc = {id, hash, !own, out};
+	if (own_tx(c, password_store, &pc) == 0)
+		return 0;
+	json_decref(*out);
+	*out = NULL;
+	return -1;
+}
+
+/* --- API tokens --- */
+
 static int token_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	return new_session(c, "api", in_str(in, "name"), 0, out);
+	long long until = 0;
+	int expires = in_time(in, "expires_at", &until);
+	if (expires && until <= c->now)
+		return err_set(&c->err, ERR_INVALID, "time_in_past", "expires_at", "expires_at must be in the future");
+	return new_session(c, "api", in_str(in, "name"), expires ? until - c->now : 0, out);
+}
+
+/* Whose tokens: the actor's, or (PERM_REVOKE_ANY_TOKEN: admins) the person named by in["person"]. */
+static int token_owner(svc_ctx *c, json_t *in, char id[ID_SIZE])
+{
+	svc_copy(c, id, ID_SIZE, c->actor.person_id);
+	if (!in_str(in, "person"))
+		return 0;
+	if (svc_person_ref(c, in_str(in, "person"), "person", id))
+		return -1;
+	return strcmp(id, c->actor.person_id) == 0 ? 0 : svc_require(c, PERM_REVOKE_ANY_TOKEN);
 }
 
 static int token_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	char owner[ID_SIZE];
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, name, created_at, revoked_at FROM sessions WHERE org_id = ? AND person_id = ? AND kind = 'api' "
-		     "ORDER BY created_at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (token_owner(c, in, owner))
+		return -1;
+	int rc = db_query(c->db,
+			  "SELECT id, name, created_at, expires_at, revoked_at FROM sessions WHERE org_id = ? AND person_id = ? "
+			  "AND kind = 'api' ORDER BY created_at, id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "created_at",
-						       svc_col_time(r, 2), "revoked_at", svc_col_time(r, 3)));
-	db_res_free(r);
+	while ((rc = db_next(r)) == 1) {
+		int active = db_is_null(r, 4) && (db_is_null(r, 3) || db_int(r, 3) > c->now);
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "name", db_text(r, 1),
+						       "person_id", owner, "created_at", svc_col_time(r, 2), "expires_at",
+						       svc_col_time(r, 3), "revoked_at", svc_col_time(r, 4), "active", active));
+	}
+	if (svc_close(c, r)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -227,17 +406,32 @@ static const struct in_field LOGIN[] = {
 };
 static const struct in_field TOKEN[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "what the token is for"},
+	{"expires_at", IN_TIME, 0, 0, 0, NULL, "when the token stops working (default: never; revoke it then)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field TOKEN_LIST[] = {
+	{"person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose tokens, id or email (admins; default: yours)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field PASSWORD_SET[] = {
+	{"password", IN_STR, 1, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "new password"},
+	{"current_password", IN_STR, 0, 1, FL_MAX_PASSWORD, NULL, "your current password (needed to change your own)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
 const struct route auth_routes[] = {
 	{"POST", "/api/v1/auth/login", login, LOGIN, 200,
 	 "Sign in: returns a session token (also set as an HttpOnly cookie) and a CSRF token", "Session", NULL,
-	 R_PUBLIC | R_SESSION | R_OWN_TX},
+	 R_PUBLIC | R_SESSION | R_OWN_TX | R_PASSWORD},
 	{"POST", "/api/v1/auth/logout", logout, NULL, 200, "Sign out: ends this session", NULL, NULL, R_LOGOUT},
 	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Person", NULL, 0},
 	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", R_SECRET},
-	{"GET", "/api/v1/tokens", token_list, NULL, 200, "My API tokens", NULL, "token list", 0},
-	{"POST", "/api/v1/tokens/{id}/revoke", token_revoke, NULL, 200, "Revoke an API token", NULL, "token revoke", 0},
+	{"GET", "/api/v1/tokens", token_list, TOKEN_LIST, 200, "API tokens: yours, or a person's (admins)", "TokenList",
+	 "token list", 0},
+	{"POST", "/api/v1/tokens/{id}/revoke", token_revoke, NULL, 200, "Revoke an API token (yours, or anyone's for admins)",
+	 NULL, "token revoke", 0},
+	{"POST", "/api/v1/people/{id}/password", password_set, PASSWORD_SET, 200,
+	 "Change your password (with the current one), or reset someone's (admin)", NULL, "person password",
+	 R_OWN_TX | R_PASSWORD},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -30,18 +30,18 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(session_id, ID_SIZE, db_text(r, 1));
-		str_copy(c->portal_customer, sizeof c->portal_customer, db_text(r, 2));
-		str_copy(csrf, TOKEN_SIZE, db_text(r, 3));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, session_id, ID_SIZE, db_text(r, 1));
+		svc_copy(c, c->portal_customer, sizeof c->portal_customer, db_text(r, 2));
+		svc_copy(c, csrf, TOKEN_SIZE, db_text(r, 3));
 		/* the customer acts as themself: events name the customer id as the actor */
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 2));
 		c->actor.team_id[0] = '\0';
-		str_copy(c->actor.name, sizeof c->actor.name, "customer");
+		STR_COPY(c->actor.name, "customer");
 		c->actor.role = ROLE_FRONTLINE; /* never consulted: portal routes check portal_customer */
 		c->actor.authenticated = 0;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) /* a read error is not "no such session" */
 		return svc_db_err(c, rc);
 	if (rc != 1)
@@ -106,19 +106,19 @@ static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(link_id, sizeof link_id, db_text(r, 1));
-		str_copy(cust, sizeof cust, db_text(r, 2));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, link_id, sizeof link_id, db_text(r, 1));
+		svc_copy(c, cust, sizeof cust, db_text(r, 2));
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	/* unknown, used and expired links get the same answer */
 	if (rc == 0)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_link_invalid", "token",
 			       "this link has expired or was already used; ask us for a new one");
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, cust);
-	str_copy(c->portal_customer, sizeof c->portal_customer, cust);
+	STR_COPY(c->actor.person_id, cust);
+	STR_COPY(c->portal_customer, cust);
 	char id[ID_SIZE], token[TOKEN_SIZE], th[TOKEN_HASH_SIZE], csrf[TOKEN_SIZE];
 	id_new(id, "pses", c->now);
 	token_new(token);
@@ -144,20 +144,23 @@ static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	json_t *cj = customer_json(c, c->portal_customer);
 	json_t *o = json_pack("{s:{s:s}}", "customer", "name", json_is_object(cj) ? json_string_value(json_object_get(cj, "name")) : "");
 	json_decref(cj);
-	if (c->session_id && db_query(c->db, "SELECT csrf FROM portal_sessions WHERE org_id = ? AND id = ?",
-				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r) == DB_OK) {
+	if (c->session_id && svc_query(c, "SELECT csrf FROM portal_sessions WHERE org_id = ? AND id = ?",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "csrf_token", json_string(db_text(r, 0)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
-	if (db_query(c->db, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "org", json_pack("{s:s}", "name", db_text(r, 0)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	*out = o;
 	return 0;
@@ -165,10 +168,13 @@ static int portal_me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int portal_logout(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	if (c->session_id &&
-	    db_exec(c->db, "UPDATE portal_sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int rc = DB_OK;
+	if (c->session_id)
+		rc = db_exec(c->db,
+			     "UPDATE portal_sessions SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->session_id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (svc_event(c, "portal.signed_out", "customer", c->portal_customer, NULL, NULL))
 		return -1;
 	*out = json_pack("{s:b}", "signed_out", 1);
@@ -186,9 +192,10 @@ static json_t *first_name(const char *name)
  * customer wrote it). */
 static json_t *updates_of(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db,
+	if (!svc_query(c,
 		     "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
 		     "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
 		     "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
@@ -197,7 +204,7 @@ static json_t *updates_of(svc_ctx *c, const char *case_id)
 		     "t.channel FROM touchpoints t LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
 		     "WHERE t.org_id = ? AND t.case_id = ? AND t.customer_visible = 1 "
 		     "ORDER BY 4, 2",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return a;
 	while (db_next(r) == 1) {
 		int from_customer = strcmp(db_text(r, 5), "inbound") == 0;
@@ -206,7 +213,8 @@ static json_t *updates_of(svc_ctx *c, const char *case_id)
 						   svc_col_time(r, 3), "channel", db_text(r, 6), "from",
 						   from_customer ? json_string("you") : first_name(db_text(r, 4))));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -231,7 +239,7 @@ static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 				      svc_col_str(r, 9));
 		json_array_append_new(items, o);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		json_decref(items);
 		return svc_db_err(c, rc);
@@ -258,12 +266,13 @@ static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 /* The promises made to the customer on a case: what, by when, and how it stands. */
 int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
-		     "ORDER BY due_at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
+			   "ORDER BY due_at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	while (db_next(r) == 1) {
 		const char *st = db_text(r, 2);
 		if (strcmp(st, "pending") == 0 && !db_is_null(r, 3))
@@ -271,7 +280,8 @@ int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
 		json_array_append_new(promises, json_pack("{s:s,s:o,s:s,s:o}", "text", db_text(r, 0), "due_at", svc_col_time(r, 1),
 							  "status", st, "closed_at", svc_col_time(r, 4)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	return 0;
 }
 
@@ -279,18 +289,15 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 {
 	db_res *r;
 	/* another customer's case, or another organization's, looks exactly like an unknown one */
-	int rc = db_query(c->db, "SELECT id FROM cases WHERE org_id = ? AND id = ? AND customer_id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->portal_customer)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	if (svc_load_one(c, "case_not_found", "id", "no such case", &r,
+			 "SELECT id FROM cases WHERE org_id = ? AND id = ? AND customer_id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->portal_customer))))
+		return -1;
+	db_res_discard(r);
 	char id[ID_SIZE];
 	const char *body = in_str(in, "body");
 	id_new(id, "tp", c->now);
-	rc = db_exec(c->db,
+	int rc = db_exec(c->db,
 		     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at, customer_visible) "
 		     "VALUES (?,?,?,'portal','inbound',NULL,?,?,1)",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(body), DB_INT(c->now)), NULL);

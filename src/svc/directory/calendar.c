@@ -23,6 +23,7 @@ struct window_q {
 
 static int window_of(svc_ctx *c, json_t *in, struct window_q *q, struct rota_set *set)
 {
+	int rc;
 	long long from = c->now;
 	memset(q, 0, sizeof *q);
 	in_time(in, "from", &from);
@@ -38,11 +39,12 @@ static int window_of(svc_ctx *c, json_t *in, struct window_q *q, struct rota_set
 	if (area) {
 		/* a location (id or name), else a region */
 		db_res *r;
-		if (db_query(c->db, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(area), DB_TXT(area)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(area), DB_TXT(area)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(loc, sizeof loc, db_text(r, 0));
-			db_res_free(r);
+				svc_copy(c, loc, sizeof loc, db_text(r, 0));
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 	}
 	const char *where;
@@ -235,30 +237,33 @@ static int feed_revoke(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
  * request log never records query strings). */
 static int feed_calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char hash[TOKEN_HASH_SIZE];
 	db_res *r;
 	token_hash(in_str(in, "key"), hash);
 	json_t *win = json_object();
 	int found = 0;
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT f.org_id, f.person_id, COALESCE(f.skill_id, ''), f.area FROM calendar_feeds f JOIN people p "
 		     "ON p.org_id = f.org_id AND p.id = f.person_id WHERE f.token_hash = ? AND f.revoked_at IS NULL AND p.active = 1",
-		     DB_ARGS(DB_TXT(hash)), &r) != DB_OK) {
+		     DB_ARGS(DB_TXT(hash)), &r)) != DB_OK) {
 		json_decref(win);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	if (db_next(r) == 1) {
 		found = 1;
-		str_copy(c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		str_copy(c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
+		svc_copy(c, c->actor.person_id, sizeof c->actor.person_id, db_text(r, 1));
 		c->actor.role = ROLE_FRONTLINE;
 		if (*db_text(r, 2))
 			json_object_set_new(win, "skill", json_string(db_text(r, 2)));
 		if (*db_text(r, 3))
 			json_object_set_new(win, "area", json_string(db_text(r, 3)));
 	}
-	db_res_free(r);
-	int rc = found ? calendar(c, p, win, out) : err_set(&c->err, ERR_NOT_FOUND, "feed_not_found", NULL, "no such calendar link");
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	rc = found ? calendar(c, p, win, out) : err_set(&c->err, ERR_NOT_FOUND, "feed_not_found", NULL, "no such calendar link");
 	json_decref(win);
 	return rc;
 }

@@ -11,23 +11,6 @@
 
 static const char *const DAYS[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
 
-int dir_hours_ok(svc_ctx *c, json_t *hours)
-{
-	const char *k;
-	json_t *v;
-	if (!json_is_object(hours))
-		return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "hours must be an object such as {\"mon\":\"09:00-17:00\"}");
-	json_object_foreach(hours, k, v)
-	{
-		if (rota_parse_day(k) < 0 || strlen(k) != 3)
-			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "unknown day %.*s (use mon..sun)", (int)utf8_cut(k, 20), k);
-		if (!json_is_string(v) || rota_hours_open(json_string_value(v), 0) < 0)
-			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours",
-				       "hours of %s must be like \"09:00-17:00\", \"09:00-12:00,13:00-17:00\" or \"closed\"", k);
-	}
-	return 0;
-}
-
 int dir_location_open(const char *hours_json, const char *holidays_csv, const tz_zone *z, int64_t at)
 {
 	int64_t s = tz_floordiv(at, 1000);
@@ -52,27 +35,30 @@ int dir_location_open(const char *hours_json, const char *holidays_csv, const tz
 
 static int location_view(svc_ctx *c, const char *id, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, name, tz, address, hours, region FROM locations WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (svc_load_one(c, "location_not_found", "id", "no such location", &r,
+			 "SELECT id, name, tz, address, hours, region FROM locations WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
 	json_t *o = NULL;
-	if (db_next(r) == 1) {
-		json_t *h = json_loads(db_text(r, 4), 0, NULL);
-		o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2),
-			      "address", db_text(r, 3), "hours", h ? h : json_object(), "region", db_text(r, 5));
-	}
-	db_res_free(r);
-	if (!o)
-		return err_set(&c->err, ERR_NOT_FOUND, "location_not_found", "id", "no such location");
+	json_t *h = json_loads(db_text(r, 4), 0, NULL);
+	o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2),
+		      "address", db_text(r, 3), "hours", h ? h : json_object(), "region", db_text(r, 5));
+	db_res_discard(r);
 	json_t *hol = json_array();
-	if (db_query(c->db, "SELECT day, name FROM location_holidays WHERE org_id = ? AND location_id = ? ORDER BY day",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(hol, json_pack("{s:s,s:s}", "day", db_text(r, 0), "name", db_text(r, 1)));
-		db_res_free(r);
-	}
 	json_object_set_new(o, "holidays", hol);
+	if ((rc = db_query(c->db, "SELECT day, name FROM location_holidays WHERE org_id = ? AND location_id = ? ORDER BY day",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK) {
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
+	while (db_next(r) == 1)
+		json_array_append_new(hol, json_pack("{s:s,s:s}", "day", db_text(r, 0), "name", db_text(r, 1)));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
 	*out = o;
 	return 0;
 }
@@ -90,12 +76,9 @@ static int loc_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char id[ID_SIZE];
 	if (svc_require(c, PERM_MANAGE_ORG) || org_location_ref(c, p[0], "id", id))
 		return -1;
-	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
-			       "unknown time zone (use an IANA name such as America/Chicago)");
-	json_t *hours = json_object_get(in, "hours");
-	if (hours && dir_hours_ok(c, hours))
+	if (org_location_input_ok(c, in))
 		return -1;
+	json_t *hours = json_object_get(in, "hours");
 	char *hours_txt = hours ? json_dumps(hours, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc = db_exec(c->db,
 			 "UPDATE locations SET name = COALESCE(?, name), tz = COALESCE(?, tz), address = COALESCE(?, address), "
@@ -159,18 +142,14 @@ int dir_skill_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZ
 	db_res *r;
 	if (!ref)
 		return err_set(&c->err, ERR_INVALID, "required", field, "a skill is required");
-	if (db_query(c->db, "SELECT id, name FROM skills WHERE org_id = ? AND (id = ? OR name = ?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(id, ID_SIZE, db_text(r, 0));
-		if (name)
-			str_copy(name, name_size, db_text(r, 1));
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "skill_not_found", field, "no such skill");
+	if (svc_load_one(c, "skill_not_found", field, "no such skill", &r,
+			 "SELECT id, name FROM skills WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
+	if (name)
+		svc_copy(c, name, name_size, db_text(r, 1));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -198,66 +177,78 @@ static int skill_create(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 
 static int skill_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT s.id, s.name, s.description, (SELECT COUNT(DISTINCT x.person_id) FROM person_skills x "
-		     "WHERE x.org_id = s.org_id AND x.skill_id = s.id) FROM skills s WHERE s.org_id = ? ORDER BY s.name",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT s.id, s.name, s.description, (SELECT COUNT(DISTINCT x.person_id) FROM person_skills x "
+			   "WHERE x.org_id = s.org_id AND x.skill_id = s.id) FROM skills s WHERE s.org_id = ? ORDER BY s.name",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1),
 						       "description", db_text(r, 2), "people", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 static int skill_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char id[ID_SIZE];
 	db_res *r;
 	if (dir_skill_ref(c, p[0], "id", id, NULL, 0))
 		return -1;
-	json_t *o = NULL;
-	if (db_query(c->db, "SELECT id, name, description FROM skills WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (db_next(r) == 1)
-		o = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "description", db_text(r, 2));
-	db_res_free(r);
-	if (!o)
-		return err_set(&c->err, ERR_NOT_FOUND, "skill_not_found", "id", "no such skill");
+	if (svc_load_one(c, "skill_not_found", "id", "no such skill", &r,
+			 "SELECT id, name, description FROM skills WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	json_t *o = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "description", db_text(r, 2));
+	db_res_discard(r);
 	json_t *holders = json_array();
-	if (db_query(c->db,
-		     "SELECT ps.person_id, l.id, l.name FROM person_skills ps JOIN locations l ON l.org_id = ps.org_id AND "
-		     "l.id = ps.location_id JOIN people p ON p.org_id = ps.org_id AND p.id = ps.person_id "
-		     "WHERE ps.org_id = ? AND ps.skill_id = ? ORDER BY l.name, p.name LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(svc_limit(in))), &r) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(holders, json_pack("{s:o,s:{s:s,s:s}}", "person", svc_person_brief(c, db_text(r, 0)),
-								 "location", "id", db_text(r, 1), "name", db_text(r, 2)));
-		db_res_free(r);
-	}
 	json_object_set_new(o, "holders", holders);
+	if ((rc = db_query(c->db,
+			   "SELECT ps.person_id, l.id, l.name FROM person_skills ps JOIN locations l ON l.org_id = ps.org_id AND "
+			   "l.id = ps.location_id JOIN people p ON p.org_id = ps.org_id AND p.id = ps.person_id "
+			   "WHERE ps.org_id = ? AND ps.skill_id = ? ORDER BY l.name, p.name LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(svc_limit(in))), &r)) != DB_OK) {
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
+	while (db_next(r) == 1)
+		json_array_append_new(holders, json_pack("{s:o,s:{s:s,s:s}}", "person", svc_person_brief(c, db_text(r, 0)), "location",
+							 "id", db_text(r, 1), "name", db_text(r, 2)));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
 	*out = o;
 	return 0;
 }
 
 static int person_skills_view(svc_ctx *c, const char *person_id, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT s.id, s.name, l.id, l.name FROM person_skills ps JOIN skills s ON s.org_id = ps.org_id AND s.id = ps.skill_id "
 		     "JOIN locations l ON l.org_id = ps.org_id AND l.id = ps.location_id WHERE ps.org_id = ? AND ps.person_id = ? "
 		     "ORDER BY s.name, l.name",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "skill_id", db_text(r, 0), "skill", db_text(r, 1),
 						       "location_id", db_text(r, 2), "location", db_text(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:s,s:o}", "person_id", person_id, "items", items);
 	return 0;
 }
@@ -265,15 +256,17 @@ static int person_skills_view(svc_ctx *c, const char *person_id, json_t **out)
 /* The location a skill is held at: the given one, else the person's own. */
 static int skill_location(svc_ctx *c, const char *person, json_t *in, char loc[ID_SIZE])
 {
+	int rc;
 	if (in_str(in, "location"))
 		return org_location_ref(c, in_str(in, "location"), "location", loc);
 	db_res *r;
 	loc[0] = '\0';
-	if (db_query(c->db, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(loc, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, loc, ID_SIZE, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	if (!*loc)
 		return err_set(&c->err, ERR_INVALID, "required", "location", "the person has no location: name one");
@@ -329,7 +322,7 @@ static const struct in_field LOCATION_PATCH[] = {
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone"},
 	{"address", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "postal address"},
 	{"region", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "region the location belongs to (e.g. us-central)"},
-	{"hours", IN_OBJ, 0, 0, 0, NULL, "opening hours by day: {\"mon\":\"09:00-17:00\",\"sat\":\"closed\"}"},
+	{"hours", IN_MAP, 0, 0, 0, NULL, "opening hours by day: {\"mon\":\"09:00-17:00\",\"sat\":\"closed\"}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field HOLIDAY[] = {

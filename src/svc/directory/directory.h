@@ -9,8 +9,6 @@
 
 extern const struct route directory_routes[];
 
-/* Check an opening-hours object ({"mon":"09:00-17:00", ...}); 0 or -1 with err "invalid_hours". */
-int dir_hours_ok(svc_ctx *c, json_t *hours);
 /* Whether a location with these hours (JSON text) and holidays (text containing the YYYY-MM-DD
  * dates, may be NULL) is open at instant at in zone z. */
 int dir_location_open(const char *hours_json, const char *holidays, const tz_zone *z, int64_t at);

@@ -5,11 +5,12 @@
 
 #include "base/limits.h"
 #include "base/util.h"
+#include "store/search.h"
 #include "svc/directory/knowledge.h"
 #include "svc/ledger/case.h"
 
 #define MAX_TAGS 20
-#define MAX_TERMS 8
+#define MAX_TERMS SEARCH_MAX_TERMS
 
 /* Tags: an array of short texts; *json_text and *words (space-separated) are new strings. */
 static int tags_of(svc_ctx *c, json_t *tags, char **json_text, char **words)
@@ -43,40 +44,35 @@ static int tags_of(svc_ctx *c, json_t *tags, char **json_text, char **words)
 	return 0;
 }
 
+/* Keep the article's search index entry in step (store/search.c). */
 static int fts_sync(svc_ctx *c, const char *id, const char *title, const char *body, const char *tag_words, int replace)
 {
-	if (db_dialect(c->db) != DB_SQLITE)
-		return 0; /* PostgreSQL indexes the articles table itself */
-	int rc = DB_OK;
-	if (replace)
-		rc = db_exec(c->db, "DELETE FROM articles_fts WHERE org_id = ? AND article_id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
-	if (rc == DB_OK)
-		rc = db_exec(c->db, "INSERT INTO articles_fts (title, body, tags, org_id, article_id) VALUES (?,?,?,?,?)",
-			     DB_ARGS(DB_TXT(title), DB_TXT(body), DB_TXT(tag_words), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	int rc = search_article_index(c->db, c->actor.org_id, id, title, body, tag_words, replace);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
 static int article_view(svc_ctx *c, const char *id, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, title, body, tags, version, author_id, created_at, updated_at FROM articles "
-			    "WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (svc_load_one(c, "article_not_found", "id", "no such article", &r,
+			 "SELECT id, title, body, tags, version, author_id, created_at, updated_at FROM articles "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
 	json_t *o = NULL;
-	if (db_next(r) == 1) {
-		json_t *tags = json_loads(db_text(r, 3), 0, NULL);
-		o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "body", db_text(r, 2),
-			      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
-			      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
-	}
-	db_res_free(r);
-	if (!o)
-		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
+	json_t *tags = json_loads(db_text(r, 3), 0, NULL);
+	o = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "body", db_text(r, 2),
+		      "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 4), "author",
+		      svc_person_brief(c, db_text(r, 5)), "created_at", svc_col_time(r, 6), "updated_at", svc_col_time(r, 7));
+	db_res_discard(r);
 	int64_t links = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
+	rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM case_articles WHERE org_id = ? AND article_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &links, NULL);
+	if (rc != DB_OK) {
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(o, "linked_cases", json_integer(links));
 	*out = o;
 	return 0;
@@ -121,27 +117,25 @@ static int art_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 static int art_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	char *title = NULL, *body = NULL, *tags = NULL, *words = NULL;
 	int64_t version = 0;
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "an edit needs a person");
-	if (db_query(c->db, "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (db_next(r) == 1) {
-		title = xstrdup(in_str(in, "title") ? in_str(in, "title") : db_text(r, 0));
-		body = xstrdup(in_str(in, "body") ? in_str(in, "body") : db_text(r, 1));
-		version = db_int(r, 3);
-		if (!json_object_get(in, "tags")) {
-			json_t *old = json_loads(db_text(r, 2), 0, NULL);
-			json_object_set_new(in, "tags", old ? old : json_array());
-		}
+	if (svc_load_one(c, "article_not_found", "id", "no such article", &r,
+			 "SELECT title, body, tags, version FROM articles WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	title = xstrdup(in_str(in, "title") ? in_str(in, "title") : db_text(r, 0));
+	body = xstrdup(in_str(in, "body") ? in_str(in, "body") : db_text(r, 1));
+	version = db_int(r, 3);
+	if (!json_object_get(in, "tags")) {
+		json_t *old = json_loads(db_text(r, 2), 0, NULL);
+		json_object_set_new(in, "tags", old ? old : json_array());
 	}
-	db_res_free(r);
-	if (!title)
-		return err_set(&c->err, ERR_NOT_FOUND, "article_not_found", "id", "no such article");
-	int rc = tags_of(c, json_object_get(in, "tags"), &tags, &words);
+	db_res_discard(r);
+	rc = tags_of(c, json_object_get(in, "tags"), &tags, &words);
 	if (rc == 0) {
 		int64_t n = 0;
 		/* the version guard makes a concurrent edit lose cleanly */
@@ -172,10 +166,12 @@ static int art_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out) 
 
 static int art_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, title, tags, version, updated_at FROM articles WHERE org_id = ? ORDER BY title LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, title, tags, version, updated_at FROM articles WHERE org_id = ? ORDER BY title LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	const char *tag = in_str(in, "tag");
 	while (db_next(r) == 1) {
@@ -191,23 +187,27 @@ static int art_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		else
 			json_decref(tags);
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	json_t *a;
 	if (article_view(c, p[0], &a))
 		return -1;
 	json_decref(a);
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT version, title, body, tags, changed_by, created_at FROM article_revisions WHERE org_id = ? AND article_id = ? "
-		     "ORDER BY version DESC",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT version, title, body, tags, changed_by, created_at FROM article_revisions WHERE org_id = ? AND article_id = ? "
+			   "ORDER BY version DESC",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1) {
 		json_t *tags = json_loads(db_text(r, 3), 0, NULL);
@@ -215,13 +215,16 @@ static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **
 						       db_text(r, 1), "body", db_text(r, 2), "tags", tags ? tags : json_array(),
 						       "by", svc_person_brief(c, db_text(r, 4)), "at", svc_col_time(r, 5)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:s,s:o}", "article_id", p[0], "items", items);
 	return 0;
 }
 
 /* The words of a query (letters and digits, UTF-8 kept), lower-cased; at most MAX_TERMS. */
-static int query_terms(const char *q, char terms[MAX_TERMS][64])
+static int query_terms(const char *q, char terms[MAX_TERMS][SEARCH_TERM_SIZE])
 {
 	int n = 0;
 	size_t len = 0;
@@ -233,8 +236,8 @@ static int query_terms(const char *q, char terms[MAX_TERMS][64])
 			cur[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 		} else if (!word && len) {
 			cur[len] = '\0';
-			if (n < MAX_TERMS)
-				str_copy(terms[n++], 64, cur);
+			if (n < MAX_TERMS && str_copy(terms[n], SEARCH_TERM_SIZE, cur) == 0)
+				n++; /* a term longer than the index takes is no term */
 			len = 0;
 		}
 		if (!ch)
@@ -243,59 +246,30 @@ static int query_terms(const char *q, char terms[MAX_TERMS][64])
 	return n;
 }
 
+/* kb_search's error path: drop the half-filled *items. */
+static int search_fail(svc_ctx *c, int rc, json_t **items)
+{
+	json_decref(*items);
+	*items = NULL;
+	return svc_db_err(c, rc);
+}
+
 int kb_search(svc_ctx *c, const char *query, int limit, json_t **items)
 {
-	char terms[MAX_TERMS][64];
+	char terms[MAX_TERMS][SEARCH_TERM_SIZE];
 	int n = query_terms(query, terms);
 	*items = json_array();
 	if (n == 0)
 		return 0;
 	db_res *r;
-	int rc;
-	if (db_dialect(c->db) == DB_SQLITE) {
-		/* every term quoted (no FTS syntax from users), any term may match; bm25 ranks documents
-		 * with more of the terms, and title and tag hits, first */
-		char *match = xstrdup("");
-		for (int i = 0; i < n; i++) {
-			char *nm = xasprintf("%s%s\"%s\"", match, i ? " OR " : "", terms[i]);
-			free(match);
-			match = nm;
-		}
-		rc = db_query(c->db,
-			      "SELECT article_id, title, tags, snippet(articles_fts, 1, '[', ']', '...', 12), "
-			      "bm25(articles_fts, 10.0, 1.0, 5.0) AS score FROM articles_fts "
-			      "WHERE articles_fts MATCH ? AND org_id = ? ORDER BY score LIMIT ?",
-			      DB_ARGS(DB_TXT(match), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
-		free(match);
-		if (rc != DB_OK)
-			return svc_db_err(c, rc);
-		while (db_next(r) == 1)
-			json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1),
-								"tags", db_text(r, 2), "snippet", db_text(r, 3), "rank",
-								-strtod(db_text(r, 4), NULL)));
-		db_res_free(r);
-		return 0;
-	}
-	/* PostgreSQL: the generated tsvector column (migrations/pg/0007) with ts_rank; the terms are
-	 * joined with "or" for websearch_to_tsquery, which never fails on user text */
-	char *words = xstrdup("");
-	for (int i = 0; i < n; i++) {
-		char *nw = xasprintf("%s%s%s", words, i ? " or " : "", terms[i]);
-		free(words);
-		words = nw;
-	}
-	rc = db_query(c->db,
-		      "SELECT a.id, a.title, a.tags, ts_headline('english', a.body, q, 'StartSel=[, StopSel=], MaxWords=12, MinWords=4'), "
-		      "CAST(ts_rank(a.search, q) * 1000000 AS BIGINT) AS score FROM articles a, websearch_to_tsquery('english', ?) q "
-		      "WHERE a.org_id = ? AND a.search @@ q ORDER BY score DESC, a.title LIMIT ?",
-		      DB_ARGS(DB_TXT(words), DB_TXT(c->actor.org_id), DB_INT(limit)), &r);
-	free(words);
+	int rc = search_articles(c->db, c->actor.org_id, terms, n, limit, &r);
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return search_fail(c, rc, items);
 	while (db_next(r) == 1)
 		json_array_append_new(*items, json_pack("{s:s,s:s,s:s,s:s,s:f}", "id", db_text(r, 0), "title", db_text(r, 1), "tags",
 							db_text(r, 2), "snippet", db_text(r, 3), "rank", (double)db_int(r, 4) / 1000000.0));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return search_fail(c, rc, items);
 	return 0;
 }
 
@@ -310,17 +284,19 @@ static int art_search(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 static json_t *case_articles(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *items = json_array();
-	if (db_query(c->db,
-		     "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
-		     "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
+		       "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return items;
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "linked_by",
 						       db_text(r, 2), "at", svc_col_time(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return items;
 }
 

@@ -12,20 +12,16 @@ static const char *const ROLES[] = {"frontline", "support", "supervisor", "leade
 int people_role(svc_ctx *c, const char *person_id, enum role *role, char team_id[ID_SIZE], int *active)
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		role_parse(db_text(r, 0), role);
-		if (team_id)
-			str_copy(team_id, ID_SIZE, db_text(r, 1));
-		if (active)
-			*active = (int)db_int(r, 2);
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "person_not_found", NULL, "no such person");
+	if (svc_load_one(c, "person_not_found", NULL, "no such person", &r,
+			 "SELECT role, team_id, active FROM people WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id))))
+		return -1;
+	role_parse(db_text(r, 0), role);
+	if (team_id)
+		svc_copy(c, team_id, ID_SIZE, db_text(r, 1));
+	if (active)
+		*active = (int)db_int(r, 2);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -38,19 +34,21 @@ static int email_ok(const char *e)
 /* Would making manager_id the manager of person_id close a loop in the reporting line? */
 static int manager_loop(svc_ctx *c, const char *person_id, const char *manager_id)
 {
+	int rc;
 	char cur[ID_SIZE];
-	str_copy(cur, sizeof cur, manager_id);
+	svc_copy(c, cur, sizeof cur, manager_id);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		if (strcmp(cur, person_id) == 0)
 			return 1;
 		db_res *r;
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+		if (!svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r))
 			return 1;
 		cur[0] = '\0';
 		if (db_next(r) == 1)
-			str_copy(cur, sizeof cur, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, cur, sizeof cur, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return 0;
 }
@@ -107,22 +105,24 @@ int people_create(svc_ctx *c, json_t *in, json_t **out)
 
 static json_t *people_json(svc_ctx *c, const char *id)
 {
+	int rc;
 	json_t *o = svc_person_brief(c, id);
 	if (!json_is_object(o))
 		return o;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT p.location_id, l.name, p.active, m.name FROM people p "
-		     "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
-		     "LEFT JOIN people m ON m.org_id = p.org_id AND m.id = p.manager_id WHERE p.org_id = ? AND p.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (svc_query(c,
+		      "SELECT p.location_id, l.name, p.active, m.name FROM people p "
+		      "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
+		      "LEFT JOIN people m ON m.org_id = p.org_id AND m.id = p.manager_id WHERE p.org_id = ? AND p.id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		if (db_next(r) == 1) {
 			json_object_set_new(o, "location_id", svc_col_str(r, 0));
 			json_object_set_new(o, "location", svc_col_str(r, 1));
 			json_object_set_new(o, "active", json_boolean(db_int(r, 2)));
 			json_object_set_new(o, "manager", svc_col_str(r, 3));
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	json_object_set_new(o, "level", json_integer(person_depth(c, id)));
 	return o;
@@ -153,7 +153,10 @@ static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
 	json_t *items = json_array();
 	size_t i;
 	json_t *v;
@@ -172,6 +175,44 @@ static int p_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* Would this change take away the person's power to manage people (a role without
+ * PERM_MANAGE_PEOPLE, or active: false)? */
+static int takes_admin_away(json_t *in)
+{
+	enum role r;
+	const char *role = in_str(in, "role");
+	return (role && role_parse(role, &r) == 0 && !role_may(r, PERM_MANAGE_PEOPLE)) ||
+	       json_is_false(json_object_get(in, "active"));
+}
+
+/* An organization always keeps an active person who can manage people (an admin), or nobody could
+ * ever change its people again.  Changes that take one away first lock the organization's row, so
+ * two admins demoting each other at once are serialized (PostgreSQL) and the second sees the
+ * first.  Then, after the change, one must be left: else -1 with 409 "last_admin". */
+static int lock_org(svc_ctx *c)
+{
+	int rc = db_exec(c->db, "UPDATE orgs SET slug = slug WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int admin_left(svc_ctx *c)
+{
+	db_res *r;
+	enum role role;
+	int found = 0, rc = db_query(c->db, "SELECT DISTINCT role FROM people WHERE org_id = ? AND active = 1",
+				     DB_ARGS(DB_TXT(c->actor.org_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	while ((rc = db_next(r)) == 1)
+		found |= role_parse(db_text(r, 0), &role) == 0 && role_may(role, PERM_MANAGE_PEOPLE);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (!found)
+		return err_set(&c->err, ERR_CONFLICT, "last_admin", NULL,
+			       "this is the organization's last active admin: make someone else an admin first");
+	return 0;
+}
+
 static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char id[ID_SIZE], team[ID_SIZE], loc[ID_SIZE], mgr[ID_SIZE];
@@ -181,6 +222,9 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (*mgr && manager_loop(c, id, mgr))
 		return err_set(&c->err, ERR_RULE, "manager_loop", "manager", "that would make a loop in the reporting line");
+	int guard = takes_admin_away(in);
+	if (guard && lock_org(c))
+		return -1;
 	int rc = db_exec(c->db,
 			 "UPDATE people SET name = COALESCE(?, name), phone = COALESCE(?, phone), role = COALESCE(?, role), "
 			 "title = COALESCE(?, title), team_id = COALESCE(?, team_id), location_id = COALESCE(?, location_id), "
@@ -194,32 +238,11 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	svc_cache_forget(c);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (guard && admin_left(c))
+		return -1;
 	if (svc_event(c, "person.updated", "person", id, NULL, json_deep_copy(in)))
 		return -1;
 	*out = people_json(c, id);
-	return 0;
-}
-
-static int p_password(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
-{
-	char id[ID_SIZE], hash[PASSWORD_HASH_SIZE];
-	if (svc_person_ref(c, p[0], "id", id))
-		return -1;
-	if (strcmp(id, c->actor.person_id) != 0 && svc_require(c, PERM_MANAGE_PEOPLE))
-		return -1;
-	if (password_hash(in_str(in, "password"), hash))
-		fl_die("cannot hash password");
-	int rc = db_exec(c->db, "UPDATE people SET password_hash = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(hash), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	/* a new password ends every sign-in session of that person (API tokens stay) */
-	if (db_exec(c->db, "UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND person_id = ? AND kind = 'session' AND revoked_at IS NULL",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (svc_event(c, "person.password_set", "person", id, NULL, NULL))
-		return -1;
-	*out = json_pack("{s:s,s:b}", "id", id, "password_set", 1);
 	return 0;
 }
 
@@ -250,17 +273,10 @@ static const struct in_field PERSON_LIST[] = {
 	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
-static const struct in_field PASSWORD_SET[] = {
-	{"password", IN_STR, 1, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "new password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
 const struct route people_routes[] = {
 	{"POST", "/api/v1/people", p_create, PERSON_CREATE, 201, "Add a person (admin)", "Person", "person add", 0},
 	{"GET", "/api/v1/people", p_list, PERSON_LIST, 200, "List or search people", "PersonList", "person list", 0},
 	{"GET", "/api/v1/people/{id}", p_show, NULL, 200, "Show a person (id or email)", "Person", "person show", 0},
 	{"PATCH", "/api/v1/people/{id}", p_update, PERSON_UPDATE, 200, "Change a person (admin)", "Person", "person update", 0},
-	{"POST", "/api/v1/people/{id}/password", p_password, PASSWORD_SET, 200, "Set a password (admin, or yourself)", NULL,
-	 "person password", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -93,7 +93,7 @@ static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct
 		name = "primary";
 	if (rota_layer_index(name) < 0)
 		return err_set(&c->err, ERR_INVALID, "unknown_layer", "layers", "layers are primary, secondary or tertiary");
-	str_copy(out->name, sizeof out->name, name);
+	svc_copy(c, out->name, sizeof out->name, name);
 	json_t *members = json_object_get(j, "members");
 	if (!json_is_array(members) || json_array_size(members) < 1 || json_array_size(members) > ROTA_MAX_MEMBERS)
 		return err_set(&c->err, ERR_INVALID, "invalid_rota", "layers", "a layer needs 1-100 members");
@@ -112,7 +112,7 @@ static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct
 				return -1;
 			}
 		} else {
-			str_copy(out->members[i], ID_SIZE, ref);
+			svc_copy(c, out->members[i], ID_SIZE, ref);
 		}
 		json_array_append_new(ids, json_string(out->members[i]));
 	}
@@ -239,7 +239,7 @@ static int mark_absent(svc_ctx *c, struct rota_set *set)
 	json_t *gone = json_object();
 	while ((rc = db_next(r)) == 1)
 		json_object_set_new(gone, db_text(r, 0), json_true());
-	db_res_free(r);
+	db_res_discard(r);
 	for (size_t i = 0; rc == 0 && i < set->n; i++)
 		for (int j = 0; j < set->v[i].nlayers; j++) {
 			struct layer_rt *l = &set->v[i].layers[j];
@@ -282,14 +282,14 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 		}
 		struct rota_rt *t = &set->v[set->n];
 		memset(t, 0, sizeof *t);
-		str_copy(t->id, sizeof t->id, db_text(r, 0));
-		str_copy(t->name, sizeof t->name, db_text(r, 1));
-		str_copy(t->skill_id, sizeof t->skill_id, db_text(r, 2));
-		str_copy(t->location_id, sizeof t->location_id, db_text(r, 3));
-		str_copy(t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
-		str_copy(t->tz, sizeof t->tz, db_text(r, 5));
-		str_copy(t->location, sizeof t->location, db_text(r, 7));
-		str_copy(t->skill, sizeof t->skill, db_text(r, 9));
+		svc_copy(c, t->id, sizeof t->id, db_text(r, 0));
+		svc_copy(c, t->name, sizeof t->name, db_text(r, 1));
+		svc_copy(c, t->skill_id, sizeof t->skill_id, db_text(r, 2));
+		svc_copy(c, t->location_id, sizeof t->location_id, db_text(r, 3));
+		svc_copy(c, t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
+		svc_copy(c, t->tz, sizeof t->tz, db_text(r, 5));
+		svc_copy(c, t->location, sizeof t->location, db_text(r, 7));
+		svc_copy(c, t->skill, sizeof t->skill, db_text(r, 9));
 		t->z = tz_get(t->tz);
 		json_t *layers = json_loads(db_text(r, 6), 0, NULL);
 		if (!t->z) {
@@ -306,14 +306,20 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 		json_decref(layers);
 		set->n++;
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		rota_set_free(set);
+		return svc_db_err(c, rc);
+	}
 	if (!set->n)
 		return 0;
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT o.rota_id, o.layer, o.person_id, o.starts_at, o.ends_at FROM rota_overrides o "
 		     "WHERE o.org_id = ? AND o.cancelled = 0 AND o.ends_at > ? AND o.starts_at < ? ORDER BY o.rota_id, o.starts_at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r)) != DB_OK) {
+		rota_set_free(set);
+		return svc_db_err(c, rc);
+	}
 	while (db_next(r) == 1) {
 		for (size_t i = 0; i < set->n; i++) {
 			if (strcmp(set->v[i].id, db_text(r, 0)) != 0)
@@ -332,13 +338,16 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 					l->ov_person = np;
 				}
 				l->ov[l->nov] = (struct rota_interval){db_int(r, 3), db_int(r, 4), 0};
-				str_copy(l->ov_person[l->nov], ID_SIZE, db_text(r, 2));
+				svc_copy(c, l->ov_person[l->nov], ID_SIZE, db_text(r, 2));
 				l->nov++;
 			}
 			break;
 		}
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		rota_set_free(set);
+		return svc_db_err(c, rc);
+	}
 	return mark_absent(c, set);
 }
 
@@ -365,6 +374,7 @@ const char *rota_layer_person(const struct layer_rt *l, int who)
 
 static int rota_view(svc_ctx *c, const char *id, json_t **out)
 {
+	int rc;
 	struct rota_set set;
 	if (rota_load_all(c, "AND r.id = ?", id, NULL, c->now, c->now + 60 * FL_DAY_MS, &set))
 		return -1;
@@ -375,24 +385,27 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 	db_res *r;
 	json_t *layers = NULL, *ovs = json_array();
 	int active = 1;
-	if (db_query(c->db, "SELECT layers, active FROM rotas WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT layers, active FROM rotas WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		if (db_next(r) == 1) {
 			layers = json_loads(db_text(r, 0), 0, NULL);
 			active = (int)db_int(r, 1);
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
-	if (db_query(c->db,
-		     "SELECT id, layer, person_id, starts_at, ends_at, reason FROM rota_overrides "
-		     "WHERE org_id = ? AND rota_id = ? AND cancelled = 0 AND ends_at > ? ORDER BY starts_at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(c->now)), &r) == DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT id, layer, person_id, starts_at, ends_at, reason FROM rota_overrides "
+			   "WHERE org_id = ? AND rota_id = ? AND cancelled = 0 AND ends_at > ? ORDER BY starts_at",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_INT(c->now)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(ovs, json_pack("{s:s,s:s,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "layer", db_text(r, 1),
 							     "person", svc_person_brief(c, db_text(r, 2)), "start",
 							     svc_col_time(r, 3), "end", svc_col_time(r, 4), "reason", db_text(r, 5)));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	struct rota_rt *t = &set.v[0];
 	json_t *now = json_array();
 	for (int j = 0; j < t->nlayers; j++) {
@@ -413,6 +426,7 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 
 static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char id[ID_SIZE], skill[ID_SIZE], loc[ID_SIZE] = "";
 	if (svc_require(c, PERM_MANAGE_ROTAS) ||
 	    dir_skill_ref(c, in_str(in, "skill"), "skill", skill, NULL, 0))
@@ -425,15 +439,16 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		if (org_location_ref(c, in_str(in, "location"), "location", loc))
 			return -1;
 		db_res *r;
-		if (db_query(c->db, "SELECT tz FROM locations WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT tz FROM locations WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(tzname, sizeof tzname, db_text(r, 0));
-			db_res_free(r);
+				svc_copy(c, tzname, sizeof tzname, db_text(r, 0));
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 	}
 	if (in_str(in, "tz"))
-		str_copy(tzname, sizeof tzname, in_str(in, "tz"));
+		svc_copy(c, tzname, sizeof tzname, in_str(in, "tz"));
 	const tz_zone *z = tz_get(tzname);
 	if (!z)
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
@@ -443,13 +458,13 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	char *text = json_dumps(layers, JSON_COMPACT);
 	id_new(id, "rota", c->now);
-	int rc = db_exec(c->db,
-			 "INSERT INTO rotas (org_id, id, name, skill_id, location_id, region, tz, layers, active, created_by, created_at, "
-			 "updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(skill),
-				 DB_TXT(*loc ? loc : NULL), DB_TXT(region), DB_TXT(tzname), DB_TXT(text), DB_TXT(c->actor.person_id),
-				 DB_INT(c->now), DB_INT(c->now)),
-			 NULL);
+	rc = db_exec(c->db,
+		     "INSERT INTO rotas (org_id, id, name, skill_id, location_id, region, tz, layers, active, created_by, created_at, "
+		     "updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(skill),
+			     DB_TXT(*loc ? loc : NULL), DB_TXT(region), DB_TXT(tzname), DB_TXT(text), DB_TXT(c->actor.person_id),
+			     DB_INT(c->now), DB_INT(c->now)),
+		     NULL);
 	free(text);
 	if (rc == DB_CONSTRAINT) {
 		json_decref(layers);
@@ -469,15 +484,17 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 /* A new time zone for the stored layers: their hand-overs must exist there too. */
 static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
 {
+	int rc;
 	db_res *r;
 	json_t *layers = NULL;
-	if (db_query(c->db, "SELECT layers FROM rotas WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)),
-		     &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT layers FROM rotas WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
 		layers = json_loads(db_text(r, 0), 0, NULL);
-	db_res_free(r);
-	int rc = 0;
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	rc = 0;
 	for (size_t i = 0; i < json_array_size(layers) && rc == 0; i++) {
 		struct layer_rt l;
 		if (parse_layer(c, json_array_get(layers, i), 0, 0, &l, NULL) == 0) {
@@ -496,20 +513,18 @@ static int check_stored_layers(svc_ctx *c, const char *id, const tz_zone *z)
 
 static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	if (svc_require(c, PERM_MANAGE_ROTAS))
 		return -1;
 	db_res *r;
 	char tzname[FL_MAX_SHORT + 1] = "";
-	if (db_query(c->db, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])),
-		     &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (db_next(r) == 1)
-		str_copy(tzname, sizeof tzname, db_text(r, 0));
-	db_res_free(r);
-	if (!*tzname)
-		return err_set(&c->err, ERR_NOT_FOUND, "rota_not_found", "id", "no such rota");
+	if (svc_load_one(c, "rota_not_found", "id", "no such rota", &r, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	svc_copy(c, tzname, sizeof tzname, db_text(r, 0));
+	db_res_discard(r);
 	if (in_str(in, "tz"))
-		str_copy(tzname, sizeof tzname, in_str(in, "tz"));
+		svc_copy(c, tzname, sizeof tzname, in_str(in, "tz"));
 	const tz_zone *z = tz_get(tzname);
 	if (!z)
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
@@ -521,12 +536,12 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	char *text = layers ? json_dumps(layers, JSON_COMPACT) : NULL;
 	json_t *act = json_object_get(in, "active");
-	int rc = db_exec(c->db,
-			 "UPDATE rotas SET name = COALESCE(?, name), tz = ?, layers = COALESCE(?, layers), active = COALESCE(?, active), "
-			 "updated_at = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(tzname), DB_TXT(text),
-				 act ? DB_INT(json_is_true(act)) : DB_NULL, DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
-			 NULL);
+	rc = db_exec(c->db,
+		     "UPDATE rotas SET name = COALESCE(?, name), tz = ?, layers = COALESCE(?, layers), active = COALESCE(?, active), "
+		     "updated_at = ? WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(tzname), DB_TXT(text), act ? DB_INT(json_is_true(act)) : DB_NULL,
+			     DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+		     NULL);
 	free(text);
 	json_decref(layers);
 	if (rc == DB_CONSTRAINT)
@@ -563,6 +578,7 @@ static int rota_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int override_add(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char person[ID_SIZE], id[ID_SIZE];
 	long long start = 0, end = 0;
 	if (svc_require(c, PERM_MANAGE_ROTAS))
@@ -591,23 +607,23 @@ static int override_add(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 		return err_set(&c->err, ERR_INVALID, "override_too_long", "end", "an override covers at most 90 days");
 	int64_t clash = 0;
 	int has = 0;
-	if (db_scalar_int(c->db,
-			  "SELECT COUNT(*) FROM rota_overrides WHERE org_id = ? AND rota_id = ? AND layer = ? AND cancelled = 0 "
-			  "AND starts_at < ? AND ends_at > ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(layer), DB_INT(end), DB_INT(start)), &clash,
-			  &has) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_scalar_int(c->db,
+				"SELECT COUNT(*) FROM rota_overrides WHERE org_id = ? AND rota_id = ? AND layer = ? AND cancelled = 0 "
+				"AND starts_at < ? AND ends_at > ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(layer), DB_INT(end), DB_INT(start)), &clash,
+				&has)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (clash)
 		return err_set(&c->err, ERR_CONFLICT, "override_overlap", "start",
 			       "another override already covers part of that time on this layer; change or cancel it first");
 	id_new(id, "ovr", c->now);
 	const char *reason = in_str(in, "reason") ? in_str(in, "reason") : "";
-	int rc = db_exec(c->db,
-			 "INSERT INTO rota_overrides (org_id, id, rota_id, layer, person_id, starts_at, ends_at, reason, cancelled, "
-			 "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(layer), DB_TXT(person), DB_INT(start),
-				 DB_INT(end), DB_TXT(reason), DB_TXT(c->actor.person_id), DB_INT(c->now)),
-			 NULL);
+	rc = db_exec(c->db,
+		     "INSERT INTO rota_overrides (org_id, id, rota_id, layer, person_id, starts_at, ends_at, reason, cancelled, "
+		     "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(p[0]), DB_TXT(layer), DB_TXT(person), DB_INT(start),
+			     DB_INT(end), DB_TXT(reason), DB_TXT(c->actor.person_id), DB_INT(c->now)),
+		     NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "rota.override_added", "rota", p[0], NULL,
@@ -634,13 +650,28 @@ static int override_cancel(svc_ctx *c, const char *const *p, json_t *in, json_t 
 }
 
 
+static const struct in_field WINDOW[] = {
+	{"days", IN_ARR, 1, 0, 7, NULL, "the days it starts on: mon..sun"},
+	{"from", IN_STR, 1, 1, 5, NULL, "HH:MM"},
+	{"to", IN_STR, 1, 1, 5, NULL, "HH:MM (24:00 = midnight); not after from: runs past midnight"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field LAYER[] = {
+	{"layer", IN_STR, 0, 1, 16, NULL, "primary (default), secondary or tertiary"},
+	{"members", IN_ARR, 0, 0, ROTA_MAX_MEMBERS, NULL, "people (id or email) in rotation order"},
+	{"handoff", IN_STR, 0, 1, 16, NULL, "hand-over: \"HH:MM\" or \"sat 09:00\" (default 09:00)"},
+	{"period_days", IN_INT, 0, 1, 28, NULL, "days each member is on call (default 7)"},
+	{"start", IN_STR, 0, 10, 10, NULL, "first hand-over date, YYYY-MM-DD (default today)"},
+	{"windows", IN_ARR, 0, 0, ROTA_MAX_WINDOWS, WINDOW, "limit the layer to some hours of the week"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
 static const struct in_field ROTA_CREATE[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "rota name, unique in the organization"},
 	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"},
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "area: a location (id or name)"},
 	{"region", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "area: a region (instead of a location)"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone of the hand-overs (default: the location's)"},
-	{"layers", IN_ARR, 1, 0, 3, NULL,
+	{"layers", IN_ARR, 1, 0, 3, LAYER,
 	 "[{\"layer\":\"primary\",\"members\":[id or email...],\"handoff\":\"sat 09:00\",\"period_days\":7,"
 	 "\"start\":\"2026-03-07\",\"windows\":[{\"days\":[\"sat\",\"sun\"],\"from\":\"00:00\",\"to\":\"24:00\"}]}]"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
@@ -648,7 +679,7 @@ static const struct in_field ROTA_CREATE[] = {
 static const struct in_field ROTA_PATCH[] = {
 	{"name", IN_STR, 0, 1, FL_MAX_NAME, NULL, "rota name"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone"},
-	{"layers", IN_ARR, 0, 0, 3, NULL, "the layers (replace all)"},
+	{"layers", IN_ARR, 0, 0, 3, LAYER, "the layers (replace all)"},
 	{"active", IN_BOOL, 0, 0, 0, NULL, "false to retire the rota"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

@@ -34,7 +34,7 @@ static int route_next(svc_ctx *c, const struct case_row *row, const char *from, 
 		json_t *t;
 		json_array_foreach(tried, j, t) skip |= pid && strcmp(json_string_value(t), pid) == 0;
 		if (!skip) {
-			str_copy(to, ID_SIZE, pid);
+			svc_copy(c, to, ID_SIZE, pid);
 			break;
 		}
 	}
@@ -100,14 +100,16 @@ int routing_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int routing_tick(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
 	struct due_offer *due = NULL;
 	size_t n = 0, cap = 0;
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT org_id, id, case_id, from_id, to_id, route_skill_id, COALESCE(route_location_id, ''), route_tried, route_step "
 		     "FROM offers WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT 500",
-		     DB_ARGS(DB_INT(c->now)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_INT(c->now)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	while (db_next(r) == 1) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -117,18 +119,23 @@ int routing_tick(svc_ctx *c, json_t *summary)
 			due = nv;
 		}
 		struct due_offer *d = &due[n++];
-		str_copy(d->org, sizeof d->org, db_text(r, 0));
-		str_copy(d->id, sizeof d->id, db_text(r, 1));
-		str_copy(d->case_id, sizeof d->case_id, db_text(r, 2));
-		str_copy(d->from, sizeof d->from, db_text(r, 3));
-		str_copy(d->to, sizeof d->to, db_text(r, 4));
-		str_copy(d->skill, sizeof d->skill, db_text(r, 5));
-		str_copy(d->loc, sizeof d->loc, db_text(r, 6));
+		svc_copy(c, d->org, sizeof d->org, db_text(r, 0));
+		svc_copy(c, d->id, sizeof d->id, db_text(r, 1));
+		svc_copy(c, d->case_id, sizeof d->case_id, db_text(r, 2));
+		svc_copy(c, d->from, sizeof d->from, db_text(r, 3));
+		svc_copy(c, d->to, sizeof d->to, db_text(r, 4));
+		svc_copy(c, d->skill, sizeof d->skill, db_text(r, 5));
+		svc_copy(c, d->loc, sizeof d->loc, db_text(r, 6));
 		d->tried = xstrdup(db_text(r, 7));
 		d->step = (int)db_int(r, 8);
 	}
-	db_res_free(r);
-	int rc = 0;
+	if ((rc = db_res_close(r)) != DB_OK) {
+		for (size_t i = 0; i < n; i++)
+			free(due[i].tried);
+		free(due);
+		return svc_db_err(c, rc);
+	}
+	rc = 0;
 	json_int_t moved = 0, exhausted = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct due_offer *d = &due[i];
@@ -203,18 +210,22 @@ int routing_tick(svc_ctx *c, json_t *summary)
 /* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
 static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
-		     "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
+			   "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1),
 						       "case_id", db_text(r, 2), "offer_id", db_text(r, 3), "text", db_text(r, 4),
 						       "at", svc_col_time(r, 5)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

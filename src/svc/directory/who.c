@@ -62,18 +62,20 @@ static struct cand *cand_new(struct cands *cs)
 
 int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at, int limit, json_t **items)
 {
+	int rc;
 	struct near nr = {0};
 	db_res *r;
 	if (near_id && *near_id) {
-		if (db_query(c->db, "SELECT id, tz, region FROM locations WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r) != DB_OK)
-			return svc_db_err(c, DB_ERROR);
+		if ((rc = db_query(c->db, "SELECT id, tz, region FROM locations WHERE org_id = ? AND id = ?",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r)) != DB_OK)
+			return svc_db_err(c, rc);
 		if (db_next(r) == 1) {
-			str_copy(nr.id, sizeof nr.id, db_text(r, 0));
-			str_copy(nr.tz, sizeof nr.tz, db_text(r, 1));
-			str_copy(nr.region, sizeof nr.region, db_text(r, 2));
+			svc_copy(c, nr.id, sizeof nr.id, db_text(r, 0));
+			svc_copy(c, nr.tz, sizeof nr.tz, db_text(r, 1));
+			svc_copy(c, nr.region, sizeof nr.region, db_text(r, 2));
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	struct rota_set set;
 	if (rota_load_all(c, "AND r.skill_id = ? AND r.active = 1", skill_id, NULL, at - 1, at + WHO_HORIZON_MS, &set))
@@ -87,13 +89,13 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			if (!rota_layer_who_at(t, l, at, &s))
 				continue;
 			struct cand *k = cand_new(&cs);
-			str_copy(k->key.person, sizeof k->key.person, rota_layer_person(l, s.who));
+			svc_copy(c, k->key.person, sizeof k->key.person, rota_layer_person(l, s.who));
 			k->key.distance = distance_of(&nr, t->location_id, t->region, t->tz);
 			k->key.kind = rota_layer_index(l->name);
 			k->until = s.end;
 			k->rota = t;
 			k->layer = l->name;
-			str_copy(k->location_id, sizeof k->location_id, t->location_id);
+			STR_COPY(k->location_id, t->location_id);
 		}
 	}
 	/* people with the skill at a location that is open now */
@@ -103,17 +105,19 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	} *locs = NULL;
 	size_t nlocs = 0, caplocs = 0;
 	char *holidays = NULL;
-	if (db_query(c->db, "SELECT location_id, day FROM location_holidays WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)),
-		     &r) == DB_OK) {
+	if ((rc = db_query(c->db, "SELECT location_id, day FROM location_holidays WHERE org_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			char *nh = xasprintf("%s%s:%s;", holidays ? holidays : "", db_text(r, 0), db_text(r, 1));
 			free(holidays);
 			holidays = nh;
 		}
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
-	if (db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) ==
-	    DB_OK) {
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	if ((rc = db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			if (nlocs == caplocs) {
 				caplocs = caplocs ? caplocs * 2 : 16;
@@ -123,9 +127,9 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 				locs = nv;
 			}
 			struct locinfo *li = &locs[nlocs++];
-			str_copy(li->id, sizeof li->id, db_text(r, 0));
-			str_copy(li->tz, sizeof li->tz, db_text(r, 1));
-			str_copy(li->region, sizeof li->region, db_text(r, 3));
+			svc_copy(c, li->id, sizeof li->id, db_text(r, 0));
+			svc_copy(c, li->tz, sizeof li->tz, db_text(r, 1));
+			svc_copy(c, li->region, sizeof li->region, db_text(r, 3));
 			const tz_zone *z = tz_get(li->tz);
 			/* this location's holidays: the "loc:day;" entries of the list */
 			char *mine = NULL;
@@ -142,32 +146,36 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			li->open = z && dir_location_open(db_text(r, 2), mine, z, at);
 			free(mine);
 		}
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	free(holidays);
-	if (db_query(c->db,
-		     "SELECT person_id, location_id FROM person_skills WHERE org_id = ? AND skill_id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(skill_id)), &r) == DB_OK) {
+	if ((rc = db_query(c->db, "SELECT person_id, location_id FROM person_skills WHERE org_id = ? AND skill_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(skill_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			for (size_t i = 0; i < nlocs; i++) {
 				if (strcmp(locs[i].id, db_text(r, 1)) != 0)
 					continue;
 				if (locs[i].open) {
 					struct cand *k = cand_new(&cs);
-					str_copy(k->key.person, sizeof k->key.person, db_text(r, 0));
+					svc_copy(c, k->key.person, sizeof k->key.person, db_text(r, 0));
 					k->key.distance = distance_of(&nr, locs[i].id, locs[i].region, locs[i].tz);
 					k->key.kind = CANDIDATE_IN_HOURS;
-					str_copy(k->location_id, sizeof k->location_id, locs[i].id);
+					STR_COPY(k->location_id, locs[i].id);
 				}
 				break;
 			}
 		}
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	free(locs);
 	if (cs.n)
 		qsort(cs.v, cs.n, sizeof *cs.v, cand_cmp);
 	json_t *out = json_array(), *seen = json_object();
+	int ret = 0;
 	for (size_t i = 0; i < cs.n && (int)json_array_size(out) < limit; i++) {
 		struct cand *k = &cs.v[i];
 		if (json_object_get(seen, k->key.person))
@@ -176,18 +184,24 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 		json_t *person = svc_person_brief(c, k->key.person);
 		int64_t active = 0;
 		int found = 0;
-		db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->key.person)), &active, &found);
+		rc = db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->key.person)), &active, &found);
+		if (rc != DB_OK) {
+			json_decref(person);
+			ret = svc_db_err(c, rc);
+			break;
+		}
 		if (!json_is_object(person) || !found || !active) {
 			json_decref(person);
 			continue;
 		}
 		json_t *loc = json_null();
-		if (*k->location_id && db_query(c->db, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
-						DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r) == DB_OK) {
+		if (*k->location_id && svc_query(c, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
+						 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r)) {
 			if (db_next(r) == 1)
 				loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
-			db_res_free(r);
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 		int in_hours = k->key.kind == CANDIDATE_IN_HOURS;
 		json_array_append_new(
@@ -200,27 +214,34 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	json_decref(seen);
 	free(cs.v);
 	rota_set_free(&set);
+	if (ret) {
+		json_decref(out);
+		return ret;
+	}
 	*items = out;
 	return 0;
 }
 
 int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZE])
 {
+	int rc;
 	loc[0] = '\0';
 	if (in_str(in, field))
 		return org_location_ref(c, in_str(in, field), field, loc);
 	db_res *r;
-	if (db_query(c->db, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(loc, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, loc, ID_SIZE, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return 0;
 }
 
 static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char skill[ID_SIZE], skill_name[FL_MAX_SHORT + 1], loc[ID_SIZE];
 	long long at = c->now;
 	if (dir_skill_ref(c, in_str(in, "skill"), "skill", skill, skill_name, sizeof skill_name) ||
@@ -232,11 +253,12 @@ static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	json_t *near = json_null();
 	db_res *r;
-	if (*loc && db_query(c->db, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r) == DB_OK) {
+	if (*loc && svc_query(c, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r)) {
 		if (db_next(r) == 1)
 			near = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	*out = json_pack("{s:{s:s,s:s},s:o,s:o,s:o}", "skill", "id", skill, "name", skill_name, "near", near, "at", svc_time(at),
 			 "items", items);

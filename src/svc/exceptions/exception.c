@@ -63,35 +63,41 @@ static void money(int64_t cents, char *buf, size_t n)
 
 json_t *exc_policy_brief(svc_ctx *c, const char *policy_id, long long version)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_pack("{s:s,s:s,s:I}", "id", policy_id, "name", "", "version", (json_int_t)version);
-	if (db_query(c->db, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &r)) {
 		if (db_next(r) == 1)
 			json_object_set_new(o, "name", json_string(db_text(r, 0)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return o;
 }
 
-static int policy_active(svc_ctx *c, const char *policy_id)
+/* 0 and *active (1 when the policy is active or gone), or -1 (err set). */
+static int policy_active(svc_ctx *c, const char *policy_id, int *active)
 {
 	int64_t a = 1;
-	db_scalar_int(c->db, "SELECT active FROM policies WHERE org_id = ? AND id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &a, NULL);
-	return a != 0;
+	int rc = db_scalar_int(c->db, "SELECT active FROM policies WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &a, NULL);
+	*active = a != 0;
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
 static json_t *case_brief(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db, "SELECT id, number, subject, status FROM cases WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT id, number, subject, status FROM cases WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) {
 		if (db_next(r) == 1)
 			o = json_pack("{s:s,s:I,s:s,s:s}", "id", db_text(r, 0), "number", (json_int_t)db_int(r, 1), "subject",
 				      db_text(r, 2), "status", db_text(r, 3));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return o;
 }
@@ -117,14 +123,17 @@ static json_t *action_json(svc_ctx *c, const char *id)
 
 static json_t *actions_of_case(svc_ctx *c, const char *case_id)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND case_id = ? ORDER BY at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) == DB_OK) {
+	if ((rc = db_query(c->db, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND case_id = ? ORDER BY at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, action_row(c, r));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -180,7 +189,7 @@ static int judge(svc_ctx *c, const char *case_id, const struct policy_row *pol, 
 		er.case_kind_cents = db_int(r, 0);
 		er.case_amount_cents = db_int(r, 1);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc != 1)
 		return svc_db_err(c, rc < 0 ? rc : DB_ERROR);
 	return exc_check_limits(pol->limits, &er, b);
@@ -203,7 +212,10 @@ static int act_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	json_decref(pol.limits);
 	if (breach < 0)
 		return -1;
-	if (!policy_active(c, pol.id))
+	int active;
+	if (policy_active(c, pol.id, &active))
+		return -1;
+	if (!active)
 		return err_set(&c->err, ERR_RULE, "policy_retired", "policy", "policy \"%s\" is retired", pol.name);
 	if (breach) {
 		char amt[32] = "", cap[32] = "", total[32] = "";
@@ -245,43 +257,38 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 {
+	int rc;
 	db_res *r;
 	memset(out, 0, sizeof *out);
 	if (!id_valid(id, "exc"))
 		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
-	if (db_query(c->db,
-		     "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
-		     "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(out->id, sizeof out->id, db_text(r, 0));
-		str_copy(out->case_id, sizeof out->case_id, db_text(r, 1));
-		str_copy(out->policy_id, sizeof out->policy_id, db_text(r, 2));
-		out->policy_version = db_int(r, 3);
-		str_copy(out->kind, sizeof out->kind, db_text(r, 4));
-		str_copy(out->proposer_id, sizeof out->proposer_id, db_text(r, 5));
-		str_copy(out->status, sizeof out->status, db_text(r, 6));
-		str_copy(out->review_status, sizeof out->review_status, db_text(r, 7));
-		out->needed = (int)db_int(r, 8);
-		out->signatures = (int)db_int(r, 9);
-		out->expires_at = db_int(r, 10);
-	}
-	db_res_free(r);
-	if (rc < 0)
+	if (svc_load_one(c, "exception_not_found", "id", "no such exception", &r,
+			 "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
+			 "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
+	svc_copy(c, out->case_id, sizeof out->case_id, db_text(r, 1));
+	svc_copy(c, out->policy_id, sizeof out->policy_id, db_text(r, 2));
+	out->policy_version = db_int(r, 3);
+	svc_copy(c, out->kind, sizeof out->kind, db_text(r, 4));
+	svc_copy(c, out->proposer_id, sizeof out->proposer_id, db_text(r, 5));
+	svc_copy(c, out->status, sizeof out->status, db_text(r, 6));
+	svc_copy(c, out->review_status, sizeof out->review_status, db_text(r, 7));
+	out->needed = (int)db_int(r, 8);
+	out->signatures = (int)db_int(r, 9);
+	out->expires_at = db_int(r, 10);
+	db_res_discard(r);
+	if ((rc = db_query(c->db, "SELECT person_id FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(out->id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
-	if (rc == 0)
-		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
-	if (db_query(c->db, "SELECT person_id FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(out->id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
 	while (db_next(r) == 1 && out->nsigners < EXC_MAX_SIGNERS) {
-		str_copy(out->signer_ids[out->nsigners], ID_SIZE, db_text(r, 0));
+		svc_copy(c, out->signer_ids[out->nsigners], ID_SIZE, db_text(r, 0));
 		out->signers[out->nsigners] = out->signer_ids[out->nsigners];
 		out->nsigners++;
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	return 0;
 }
 
@@ -294,25 +301,31 @@ struct exc_state exc_state_of(const struct exc_row *row)
 
 static json_t *signatures_of(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if ((rc = db_query(
+		     c->db,
+		     "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o}", "person", svc_person_brief(c, db_text(r, 0)), "role",
 							   db_text(r, 1), "note", db_text(r, 2), "at", svc_col_time(r, 3)));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
 /* The limit's value in the policy version the exception departs from. */
 static json_t *limit_value(svc_ctx *c, const char *policy_id, long long version, const char *key)
 {
+	int rc;
 	db_res *r;
 	json_t *v = json_null();
-	if (db_query(c->db, "SELECT limits FROM policy_versions WHERE org_id = ? AND policy_id = ? AND version = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id), DB_INT(version)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT limits FROM policy_versions WHERE org_id = ? AND policy_id = ? AND version = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id), DB_INT(version)), &r)) {
 		if (db_next(r) == 1) {
 			json_t *lim = json_loads(db_text(r, 0), 0, NULL);
 			json_t *x = json_object_get(lim, key);
@@ -320,7 +333,8 @@ static json_t *limit_value(svc_ctx *c, const char *policy_id, long long version,
 				v = json_incref(x);
 			json_decref(lim);
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return v;
 }
@@ -362,13 +376,15 @@ static json_t *exc_row_json(svc_ctx *c, db_res *r, int full)
 
 json_t *exc_json(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		if (db_next(r) == 1)
 			o = exc_row_json(c, r, 1);
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return o;
 }
@@ -450,29 +466,31 @@ static int exc_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 /* Apply an approved exception: the case action, linked both ways; review becomes pending. */
 static int apply_approved(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	struct resolution res = {0};
 	char case_id[ID_SIZE] = "", policy_id[ID_SIZE] = "", proposer[ID_SIZE] = "", kind[16] = "", act[ID_SIZE];
 	char *value = NULL, *channel = NULL, *desc = NULL;
 	long long version = 0;
-	if (db_query(c->db,
-		     "SELECT case_id, policy_id, policy_version, kind, amount_cents, value, channel, description, proposer_id "
-		     "FROM exceptions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT case_id, policy_id, policy_version, kind, amount_cents, value, channel, description, proposer_id "
+			   "FROM exceptions WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		str_copy(case_id, sizeof case_id, db_text(r, 0));
-		str_copy(policy_id, sizeof policy_id, db_text(r, 1));
+		svc_copy(c, case_id, sizeof case_id, db_text(r, 0));
+		svc_copy(c, policy_id, sizeof policy_id, db_text(r, 1));
 		version = db_int(r, 2);
-		str_copy(kind, sizeof kind, db_text(r, 3));
+		svc_copy(c, kind, sizeof kind, db_text(r, 3));
 		res.has_amount = !db_is_null(r, 4);
 		res.cents = db_int(r, 4);
 		value = xstrdup(db_text(r, 5));
 		channel = db_is_null(r, 6) ? NULL : xstrdup(db_text(r, 6));
 		desc = xstrdup(db_text(r, 7));
-		str_copy(proposer, sizeof proposer, db_text(r, 8));
+		svc_copy(c, proposer, sizeof proposer, db_text(r, 8));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	int ret = -1;
 	if (!desc) {
 		err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the exception vanished");
@@ -484,8 +502,8 @@ static int apply_approved(svc_ctx *c, const char *id)
 	res.description = desc;
 	if (action_insert(c, case_id, &res, policy_id, version, id, proposer, act))
 		goto cleanup;
-	int rc = db_exec(c->db, "UPDATE exceptions SET action_id = ?, review_status = 'pending' WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(act), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	rc = db_exec(c->db, "UPDATE exceptions SET action_id = ?, review_status = 'pending' WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(act), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
 	if (rc != DB_OK) {
 		svc_db_err(c, rc);
 		goto cleanup;
@@ -603,13 +621,16 @@ static int exc_edit(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static json_t *exc_rows(svc_ctx *c, const char *sql, const db_arg *args, int nargs, int full)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, sql, args, nargs, &r) == DB_OK) {
+	if ((rc = db_query(c->db, sql, args, nargs, &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, exc_row_json(c, r, full));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -638,7 +659,7 @@ static int exc_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		if (policy_ref(c, in_str(in, "policy"), "policy", &pr))
 			return -1;
 		json_decref(pr.limits);
-		str_copy(pol, sizeof pol, pr.id);
+		STR_COPY(pol, pr.id);
 	}
 	if (waiting) {
 		/* my day: proposed, in its window, not mine, not signed by me, and my role co-signs here */
@@ -693,7 +714,7 @@ int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 	json_t *ids = json_array(), *v;
 	while ((rc = db_next(r)) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	int ret = rc < 0 ? svc_db_err(c, rc) : 0;
 	json_array_foreach(ids, i, v)
@@ -701,11 +722,12 @@ int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 		if (ret)
 			break;
 		const char *id = json_string_value(v);
-		if (db_exec(c->db,
-			    "UPDATE exceptions SET status = 'withdrawn', closed_at = ?, close_reason = ?, updated_at = ? "
-			    "WHERE org_id = ? AND id = ? AND status = 'proposed'",
-			    DB_ARGS(DB_INT(c->now), DB_TXT(REASON), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
-			ret = svc_db_err(c, DB_ERROR);
+		if ((rc = db_exec(c->db,
+				  "UPDATE exceptions SET status = 'withdrawn', closed_at = ?, close_reason = ?, updated_at = ? "
+				  "WHERE org_id = ? AND id = ? AND status = 'proposed'",
+				  DB_ARGS(DB_INT(c->now), DB_TXT(REASON), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)),
+				  NULL)) != DB_OK)
+			ret = svc_db_err(c, rc);
 		else
 			ret = svc_event(c, "exception.withdrawn", "exception", id, case_id,
 					json_pack("{s:s,s:s}", "reason", REASON, "by", "case_resolved"));
@@ -722,18 +744,22 @@ int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int exception_tick(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
 	json_t *due = json_array();
-	if (db_query(c->db,
-		     "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
-		     "ORDER BY expires_at LIMIT ?",
-		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
+			   "ORDER BY expires_at LIMIT ?",
+			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK) {
 		json_decref(due);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(due);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	json_t *v;
 	long long expired = 0;
@@ -745,10 +771,10 @@ int exception_tick(svc_ctx *c, json_t *summary)
 		tick_as_system(c, org);
 		int64_t n = 0;
 		/* exactly once: only the pass whose UPDATE changes the row records the expiry */
-		int rc = db_exec(c->db,
-				 "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
-				 "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
-				 DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);
+		rc = db_exec(c->db,
+			     "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
+			     "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);
 		if (rc != DB_OK) {
 			ret = svc_db_err(c, rc);
 			break;

@@ -18,12 +18,13 @@ static const char *const PROPOSAL_STATUSES[] = {"open", "accepted", "rejected", 
 
 static json_t *proposal_json(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db,
-		     "SELECT id, policy_id, change, new_text, new_limits, status, proposed_by, created_at, decided_by, decided_at, "
-		     "decision_reason, new_version FROM policy_proposals WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT id, policy_id, change, new_text, new_limits, status, proposed_by, created_at, decided_by, decided_at, "
+		       "decision_reason, new_version FROM policy_proposals WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1) {
 		json_t *lim = db_is_null(r, 4) ? json_null() : json_loads(db_text(r, 4), 0, NULL);
@@ -35,22 +36,26 @@ static json_t *proposal_json(svc_ctx *c, const char *id)
 			      "decision_reason", db_text(r, 10), "new_version",
 			      db_is_null(r, 11) ? json_null() : json_integer(db_int(r, 11)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	if (!json_is_object(o))
 		return o;
 	json_t *ex = json_array();
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT e.id, e.kind, e.amount_cents, e.description, e.case_id, e.approved_at FROM policy_proposal_exceptions l "
 		     "JOIN exceptions e ON e.org_id = l.org_id AND e.id = l.exception_id WHERE l.org_id = ? AND l.proposal_id = ? "
 		     "ORDER BY e.approved_at, e.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(ex, json_pack("{s:s,s:s,s:o,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1),
 							    "amount_cents", db_is_null(r, 2) ? json_null() : json_integer(db_int(r, 2)),
 							    "description", db_text(r, 3), "case_id", db_text(r, 4), "approved_at",
 							    svc_col_time(r, 5)));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	json_object_set_new(o, "exceptions", ex);
 	return o;
 }
@@ -73,21 +78,17 @@ static int proposal_load(svc_ctx *c, const char *id, struct proposal_state *s)
 	memset(s, 0, sizeof *s);
 	if (!id_valid(id, "pcp"))
 		return err_set(&c->err, ERR_NOT_FOUND, "proposal_not_found", "id", "no such policy proposal");
-	if (db_query(c->db, "SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->policy_id, sizeof s->policy_id, db_text(r, 1));
-		str_copy(s->status, sizeof s->status, db_text(r, 2));
-		s->change = xstrdup(db_text(r, 3));
-		s->new_text = db_is_null(r, 4) ? NULL : xstrdup(db_text(r, 4));
-		s->new_limits = db_is_null(r, 5) ? NULL : xstrdup(db_text(r, 5));
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "proposal_not_found", "id", "no such policy proposal");
+	if (svc_load_one(c, "proposal_not_found", "id", "no such policy proposal", &r,
+			 "SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->policy_id, sizeof s->policy_id, db_text(r, 1));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
+	s->change = xstrdup(db_text(r, 3));
+	s->new_text = db_is_null(r, 4) ? NULL : xstrdup(db_text(r, 4));
+	s->new_limits = db_is_null(r, 5) ? NULL : xstrdup(db_text(r, 5));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -107,7 +108,7 @@ static int adopt_proposal(svc_ctx *c, json_t *in, const char *policy_id, char id
 		if (proposal_load(c, existing, &s))
 			return -1;
 		int same = strcmp(s.policy_id, policy_id) == 0, open = strcmp(s.status, "open") == 0;
-		str_copy(id, ID_SIZE, s.id);
+		svc_copy(c, id, ID_SIZE, s.id);
 		proposal_release(&s);
 		if (!open)
 			return err_set(&c->err, ERR_CONFLICT, "proposal_decided", "proposal_id", "that proposal is already decided");
@@ -215,19 +216,20 @@ static int exc_review(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	int64_t q0 = exc_quarter_start(c->now);
 	json_t *groups = json_array(), *items = json_array();
 	/* similar = same policy and same kind; counted over this quarter's approvals */
-	if (db_query(c->db,
-		     "SELECT policy_id, kind, limit_key, COUNT(*), SUM(CASE WHEN review_status = 'pending' THEN 1 ELSE 0 END), "
-		     "SUM(CASE WHEN verdict = 'adopt' THEN 1 ELSE 0 END) FROM exceptions "
-		     "WHERE org_id = ? AND status = 'approved' AND approved_at >= ? GROUP BY policy_id, kind, limit_key "
-		     "ORDER BY COUNT(*) DESC, policy_id, kind, limit_key",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(q0)), &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT policy_id, kind, limit_key, COUNT(*), SUM(CASE WHEN review_status = 'pending' THEN 1 ELSE 0 END), "
+			   "SUM(CASE WHEN verdict = 'adopt' THEN 1 ELSE 0 END) FROM exceptions "
+			   "WHERE org_id = ? AND status = 'approved' AND approved_at >= ? GROUP BY policy_id, kind, limit_key "
+			   "ORDER BY COUNT(*) DESC, policy_id, kind, limit_key",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(q0)), &r)) != DB_OK) {
 		json_decref(groups);
 		json_decref(items);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	while (db_next(r) == 1) {
 		long long n = db_int(r, 3);
@@ -242,15 +244,20 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 							summary));
 		free(summary);
 	}
-	db_res_free(r);
-	if (db_query(c->db,
-		     "SELECT id, approved_at FROM exceptions WHERE org_id = ? AND review_status = 'pending' "
-		     "ORDER BY approved_at, id LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r) == DB_OK) {
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(groups);
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
+	if (svc_query(c,
+		      "SELECT id, approved_at FROM exceptions WHERE org_id = ? AND review_status = 'pending' "
+		      "ORDER BY approved_at, id LIMIT ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r)) {
 		json_t *ids = json_array();
 		while (db_next(r) == 1)
 			json_array_append_new(ids, json_pack("[s,I]", db_text(r, 0), (json_int_t)db_int(r, 1)));
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 		size_t i;
 		json_t *v;
 		json_array_foreach(ids, i, v)
@@ -288,15 +295,22 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int pp_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	const char *status = in_str(in, "status");
-	if (db_query(c->db, "SELECT id FROM policy_proposals WHERE org_id = ? AND (? IS NULL OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(status), DB_TXT(status), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(
+		     c->db,
+		     "SELECT id FROM policy_proposals WHERE org_id = ? AND (? IS NULL OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(status), DB_TXT(status), DB_INT(svc_limit(in))), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *ids = json_array(), *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v) json_array_append_new(items, proposal_json(c, json_string_value(v)));
@@ -403,7 +417,7 @@ static const struct in_field REVIEW[] = {
 	{"proposal", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "adopt: the policy change (\"fees caused by our error are refunded in full\")"},
 	{"proposal_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "adopt: join an open policy proposal instead"},
 	{"policy_text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "adopt: the proposed new text of the policy"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "adopt: the proposed new limits"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "adopt: the proposed new limits"},
 	{"note", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "coach: the forward-looking note"},
 	{"also", IN_ARR, 0, 0, 100, NULL, "ids of similar exceptions (same policy) that get the same verdict"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
@@ -420,7 +434,7 @@ static const struct in_field PP_LIST[] = {
 };
 static const struct in_field PP_ACCEPT[] = {
 	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the policy's new text (default: proposed text, or the old text with the change)"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "the new limits (default: proposed limits, or unchanged)"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "the new limits (default: proposed limits, or unchanged)"},
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

@@ -12,35 +12,31 @@ int policy_ref(svc_ctx *c, const char *ref, const char *field, struct policy_row
 	db_res *r;
 	if (!ref)
 		return err_set(&c->err, ERR_INVALID, "required", field, "%s is required", field);
-	if (db_query(c->db,
-		     "SELECT id, name, kind, owner_id, version, limits FROM policies WHERE org_id = ? AND (id = ? OR name = ?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(out->id, sizeof out->id, db_text(r, 0));
-		str_copy(out->name, sizeof out->name, db_text(r, 1));
-		str_copy(out->kind, sizeof out->kind, db_text(r, 2));
-		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 3));
-		out->version = db_int(r, 4);
-		out->limits = json_loads(db_text(r, 5), 0, NULL);
-		if (!out->limits)
-			out->limits = json_object();
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "policy_not_found", field, "no such policy");
+	if (svc_load_one(c, "policy_not_found", field, "no such policy", &r,
+			 "SELECT id, name, kind, owner_id, version, limits FROM policies WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
+	svc_copy(c, out->name, sizeof out->name, db_text(r, 1));
+	svc_copy(c, out->kind, sizeof out->kind, db_text(r, 2));
+	svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 3));
+	out->version = db_int(r, 4);
+	out->limits = json_loads(db_text(r, 5), 0, NULL);
+	if (!out->limits)
+		out->limits = json_object();
+	db_res_discard(r);
 	return 0;
 }
 
 json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db,
-		     "SELECT id, name, kind, owner_id, version, text, limits, active, created_at, updated_at FROM policies "
-		     "WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c,
+		       "SELECT id, name, kind, owner_id, version, text, limits, active, created_at, updated_at FROM policies "
+		       "WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1) {
 		json_t *lim = json_loads(db_text(r, 6), 0, NULL);
@@ -49,12 +45,13 @@ json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 			      "text", db_text(r, 5), "limits", lim ? lim : json_object(), "active", (int)db_int(r, 7),
 			      "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	if (with_versions && json_is_object(o) &&
-	    db_query(c->db,
-		     "SELECT version, text, limits, changed_by, reason, created_at FROM policy_versions "
-		     "WHERE org_id = ? AND policy_id = ? ORDER BY version",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	    svc_query(c,
+		      "SELECT version, text, limits, changed_by, reason, created_at FROM policy_versions "
+		      "WHERE org_id = ? AND policy_id = ? ORDER BY version",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) {
 		json_t *vs = json_array();
 		while (db_next(r) == 1) {
 			json_t *lim = json_loads(db_text(r, 2), 0, NULL);
@@ -63,7 +60,8 @@ json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 							    svc_person_brief(c, db_text(r, 3)), "reason", db_text(r, 4), "at",
 							    svc_col_time(r, 5)));
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 		json_object_set_new(o, "versions", vs);
 	}
 	return o;
@@ -142,13 +140,18 @@ static int pol_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 static int pol_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id FROM policies WHERE org_id = ? ORDER BY name", DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT id FROM policies WHERE org_id = ? ORDER BY name", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *ids = json_array(), *items = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	json_array_foreach(ids, i, v) json_array_append_new(items, policy_json(c, json_string_value(v), 0));
 	json_decref(ids);
@@ -171,12 +174,12 @@ static const struct in_field POL_CREATE[] = {
 	{"kind", IN_ENUM, 1, 0, 0, KINDS, "rule, guarantee (a promise to customers) or limit"},
 	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who owns the policy (id or email)"},
 	{"text", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the policy"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "machine-checkable limits, e.g. {\"max_refund\": 50}"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "machine-checkable limits, e.g. {\"max_refund\": 50}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field POL_UPDATE[] = {
 	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "new text"},
-	{"limits", IN_OBJ, 0, 0, 0, NULL, "new limits"},
+	{"limits", IN_MAP, 0, 0, 0, NULL, "new limits"},
 	{"active", IN_BOOL, 0, 0, 0, NULL, "false retires the policy"},
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why it changed"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},

@@ -26,20 +26,22 @@ static const struct {
 /* Is coach above employee in the reporting line? */
 static int in_line(svc_ctx *c, const char *coach, const char *employee)
 {
+	int rc;
 	char cur[ID_SIZE];
-	str_copy(cur, sizeof cur, employee);
+	svc_copy(c, cur, sizeof cur, employee);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		db_res *r;
 		char next[ID_SIZE] = "";
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
+		if (!svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r))
 			return 0;
 		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(next, sizeof next, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, next, sizeof next, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 		if (strcmp(next, coach) == 0)
 			return 1;
-		str_copy(cur, sizeof cur, next);
+		STR_COPY(cur, next);
 	}
 	return 0;
 }
@@ -116,7 +118,7 @@ static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			goto cleanup;
 		}
 		if (case_load(c, json_string_value(v), &row)) {
-			str_copy(c->err.field, sizeof c->err.field, "cases");
+			STR_COPY(c->err.field, "cases");
 			goto cleanup;
 		}
 		json_array_append_new(cases, json_string(row.id));
@@ -140,14 +142,15 @@ static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (svc_event(c, "coaching.recorded", "coaching_note", id, NULL, json_pack("{s:s}", "employee_id", emp)))
 		goto cleanup;
 	db_res *r;
-	if (db_query(c->db, "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK) {
-		svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) != DB_OK) {
+		svc_db_err(c, rc);
 		goto cleanup;
 	}
 	if (db_next(r) == 1)
 		*out = note_row(c, r);
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	ret = 0;
 cleanup:
 	json_decref(answers);
@@ -157,16 +160,18 @@ cleanup:
 
 static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	if (!id_valid(p[0], "coach"))
 		return err_set(&c->err, ERR_NOT_FOUND, "note_not_found", "id", "no such coaching note");
-	if (db_query(c->db, "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	int found = db_next(r) == 1 && coaching_may_read(c->actor.person_id, db_text(r, 1), db_text(r, 2));
 	if (found)
 		*out = note_row(c, r);
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	/* to anyone else - other employees, other supervisors, admins - it does not exist */
 	if (!found)
 		return err_set(&c->err, ERR_NOT_FOUND, "note_not_found", "id", "no such coaching note");
@@ -175,21 +180,23 @@ static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char emp[ID_SIZE] = "";
 	if (in_str(in, "employee") && svc_person_ref(c, in_str(in, "employee"), "employee", emp))
 		return -1;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
-		     "AND (? = '' OR employee_id = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(emp), DB_TXT(emp),
-			     DB_INT(svc_limit(in))),
-		     &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
+			   "AND (? = '' OR employee_id = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(emp),
+				   DB_TXT(emp), DB_INT(svc_limit(in))),
+			   &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, note_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, note_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -210,15 +217,12 @@ static int hold_json(svc_ctx *c, const char *id, json_t **out)
 	db_res *r;
 	if (!id_valid(id, "hold"))
 		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (db_query(c->db, "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		*out = hold_row(c, r);
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
+	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
+			 "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	*out = hold_row(c, r);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -242,16 +246,18 @@ static int lh_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int lh_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	if (svc_require(c, PERM_MANAGE_LEGAL_HOLDS))
 		return -1;
-	if (db_query(c->db, "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? ORDER BY placed_at DESC, id DESC",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? ORDER BY placed_at DESC, id DESC",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, hold_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, hold_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -278,6 +284,7 @@ static int lh_release(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 /* The coaching notes of the held person (as employee or as supervisor); each opening is an event. */
 static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	char person[ID_SIZE] = "";
 	int active = 0;
@@ -285,29 +292,30 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (!id_valid(p[0], "hold"))
 		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (db_query(c->db, "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (db_next(r) == 1) {
-		str_copy(person, sizeof person, db_text(r, 0));
-		active = db_is_null(r, 1);
-	}
-	db_res_free(r);
-	if (!*person)
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
+	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
+			 "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	svc_copy(c, person, sizeof person, db_text(r, 0));
+	active = db_is_null(r, 1);
+	db_res_discard(r);
 	if (coaching_may_read_under_hold(c->actor.role, active, &c->err))
 		return -1;
-	if (db_query(c->db,
-		     "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
-		     "ORDER BY created_at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person), DB_TXT(person)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
+			   "ORDER BY created_at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person), DB_TXT(person)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array(), *ids = json_array();
 	while (db_next(r) == 1) {
 		json_array_append_new(items, note_row(c, r));
 		json_array_append_new(ids, json_string(db_text(r, 0)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
 	if (svc_event(c, "coaching.read_under_hold", "legal_hold", p[0], NULL,
 		      json_pack("{s:s,s:o,s:s}", "person_id", person, "notes", ids, "reason",
 				in_str(in, "reason") ? in_str(in, "reason") : ""))) {
@@ -320,7 +328,7 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static const struct in_field CN_CREATE[] = {
 	{"employee", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person coached (id or email)"},
-	{"answers", IN_OBJ, 0, 0, 0, NULL, "answers keyed ideal, prevented, whose_problem, overcome, help, next_time"},
+	{"answers", IN_MAP, 0, 0, 0, NULL, "answers keyed ideal, prevented, whose_problem, overcome, help, next_time"},
 	{"summary", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what you agreed"},
 	{"cases", IN_ARR, 0, 0, FL_MAX_FIELDS, NULL, "case ids the conversation is about"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},

@@ -10,18 +10,20 @@
 
 void learning_manager_of(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 {
+	int rc;
 	db_res *r;
 	id[0] = '\0';
-	if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) {
 		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(id, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, id, ID_SIZE, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	if (!*id) {
 		char *contact = setting_str(c, "request.escalation_contact");
 		if (contact && strcmp(contact, person_id) != 0)
-			str_copy(id, ID_SIZE, contact);
+			svc_copy(c, id, ID_SIZE, contact);
 		free(contact);
 	}
 }

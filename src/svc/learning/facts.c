@@ -217,7 +217,7 @@ int facts_compute(svc_ctx *c, const struct case_row *row, const char *promise_id
 	/* the team for the report: where the attribution's causes point (the first holder's team),
 	 * else the case's team */
 	const char *ateam = find_key(json_object_get(attribution, "causes"), "team_id");
-	str_copy(f->team, sizeof f->team, ateam ? ateam : row->team_id);
+	svc_copy(c, f->team, sizeof f->team, ateam ? ateam : row->team_id);
 	f->facts = facts_of(c, view, promise_id, attribution, f->boundaries, f->policies);
 	json_decref(view);
 	return 0;

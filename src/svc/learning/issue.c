@@ -19,9 +19,10 @@ static const char *const ISSUE_STATUSES[] = {"open", "responded", "closed", NULL
 /* The first leader up person_id's reporting line (id filled, "" when none). */
 static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 {
+	int rc;
 	char cur[ID_SIZE];
 	id[0] = '\0';
-	str_copy(cur, sizeof cur, person_id);
+	svc_copy(c, cur, sizeof cur, person_id);
 	for (int depth = 0; depth < 64 && *cur; depth++) {
 		db_res *r;
 		char next[ID_SIZE] = "";
@@ -29,18 +30,19 @@ static void leader_above(svc_ctx *c, const char *person_id, char id[ID_SIZE])
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(cur)), &r) != DB_OK)
 			return;
 		if (db_next(r) == 1 && !db_is_null(r, 0))
-			str_copy(next, sizeof next, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, next, sizeof next, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 		if (!*next)
 			return;
 		enum role role;
 		int active;
 		if (people_role(c, next, &role, NULL, &active) == 0 && role_may(role, PERM_OWN_SYSTEM_ISSUE) && active) {
-			str_copy(id, ID_SIZE, next);
+			svc_copy(c, id, ID_SIZE, next);
 			return;
 		}
 		err_clear(&c->err);
-		str_copy(cur, sizeof cur, next);
+		STR_COPY(cur, next);
 	}
 }
 
@@ -48,7 +50,7 @@ static int link_case(svc_ctx *c, const char *issue_id, const char *case_id, int 
 {
 	struct case_row row;
 	if (case_load(c, case_id, &row)) {
-		str_copy(c->err.field, sizeof c->err.field, "cases");
+		STR_COPY(c->err.field, "cases");
 		return -1;
 	}
 	int64_t n = 0;
@@ -144,31 +146,31 @@ static json_t *issue_row(svc_ctx *c, db_res *r)
 
 static int issue_json(svc_ctx *c, const char *id, json_t **out)
 {
+	int rc;
 	db_res *r;
 	if (!id_valid(id, "sis"))
 		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (db_query(c->db, "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		*out = issue_row(c, r);
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
+	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
+			 "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	*out = issue_row(c, r);
+	db_res_discard(r);
 	json_t *cases = json_array();
-	if (db_query(c->db,
-		     "SELECT sc.case_id, ca.number, ca.subject FROM system_issue_cases sc JOIN cases ca ON ca.org_id = sc.org_id "
-		     "AND ca.id = sc.case_id WHERE sc.org_id = ? AND sc.issue_id = ? ORDER BY sc.added_at, sc.case_id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT sc.case_id, ca.number, ca.subject FROM system_issue_cases sc JOIN cases ca ON ca.org_id = sc.org_id "
+			   "AND ca.id = sc.case_id WHERE sc.org_id = ? AND sc.issue_id = ? ORDER BY sc.added_at, sc.case_id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			char link[128];
 			snprintf(link, sizeof link, "/api/v1/cases/%s", db_text(r, 0));
 			json_array_append_new(cases, json_pack("{s:s,s:I,s:s,s:s}", "id", db_text(r, 0), "number",
 							       (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "link", link));
 		}
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	json_object_set_new(*out, "cases", cases);
 	return 0;
 }
@@ -190,26 +192,28 @@ static int is_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char owner[ID_SIZE] = "";
 	if (in_bool(in, "mine", 0))
-		str_copy(owner, sizeof owner, c->actor.person_id);
+		STR_COPY(owner, c->actor.person_id);
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	const char *status = in_str(in, "status");
 	int overdue = in_bool(in, "overdue", 0);
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND (? = '' OR owner_id = ?) "
-		     "AND (? IS NULL OR status = ?) AND (? = 0 OR (status = 'open' AND response_due_at <= ?)) "
-		     "ORDER BY response_due_at, id LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status), DB_INT(overdue),
-			     DB_INT(c->now), DB_INT(svc_limit(in))),
-		     &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND (? = '' OR owner_id = ?) "
+			   "AND (? IS NULL OR status = ?) AND (? = 0 OR (status = 'open' AND response_due_at <= ?)) "
+			   "ORDER BY response_due_at, id LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
+				   DB_INT(overdue), DB_INT(c->now), DB_INT(svc_limit(in))),
+			   &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, issue_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, issue_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -219,17 +223,13 @@ static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char 
 	db_res *r;
 	if (!id_valid(id, "sis"))
 		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (db_query(c->db, "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(owner, ID_SIZE, db_text(r, 0));
-		str_copy(status, 16, db_text(r, 1));
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
+	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
+			 "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, owner, ID_SIZE, db_text(r, 0));
+	svc_copy(c, status, 16, db_text(r, 1));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -239,9 +239,12 @@ static int is_link(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int added;
 	if (issue_owner_of(c, p[0], owner, status) || link_case(c, p[0], in_str(in, "case_id"), &added))
 		return -1;
-	if (added && db_exec(c->db, "UPDATE system_issues SET updated_at = ? WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int rc = DB_OK;
+	if (added)
+		rc = db_exec(c->db, "UPDATE system_issues SET updated_at = ? WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	return issue_json(c, p[0], out);
 }
 
@@ -298,18 +301,22 @@ int issue_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int issue_tick(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
 	json_t *due = json_array();
-	if (db_query(c->db,
-		     "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
-		     "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
-		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
+			   "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
+			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK) {
 		json_decref(due);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(due);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	json_t *row;
 	long long count = 0;
@@ -319,9 +326,9 @@ int issue_tick(svc_ctx *c, json_t *summary)
 		const char *org = json_string_value(json_array_get(row, 0)), *id = json_string_value(json_array_get(row, 1));
 		tick_as_system(c, org);
 		int64_t n = 0;
-		int rc = db_exec(c->db,
-				 "UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
-				 DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id)), &n);
+		rc = db_exec(c->db,
+			     "UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id)), &n);
 		if (rc != DB_OK) {
 			ret = svc_db_err(c, rc);
 			break;
@@ -342,10 +349,7 @@ int issue_tick(svc_ctx *c, json_t *summary)
 
 
 static const struct in_field IS_CREATE[] = {
-	{"title", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what is wrong (\"the dispatch screen does not show resend status\")"},
-	{"description", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "details and a suggestion"},
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "the leader who owes a response (default: the first leader above you)"},
-	{"cases", IN_ARR, 0, 0, FL_MAX_FIELDS, NULL, "case ids as evidence"},
+	ISSUE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field IS_LIST[] = {

@@ -28,7 +28,7 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 		goto cleanup;
 	learning_manager_of(c, row.owner_id, owner);
 	if (!*owner)
-		str_copy(owner, sizeof owner, row.owner_id);
+		STR_COPY(owner, row.owner_id);
 	facts_text = json_dumps(f.facts, JSON_COMPACT);
 	int64_t due = c->now + setting_int(c, "review.due_days") * FL_DAY_MS;
 	id_new(id, "rev", c->now);
@@ -47,11 +47,12 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 	}
 	if (n == 0) { /* this breach already has its review */
 		db_res *r;
-		if (db_query(c->db, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(id, ID_SIZE, db_text(r, 0));
-			db_res_free(r);
+				svc_copy(c, id, ID_SIZE, db_text(r, 0));
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 		ret = 0;
 		goto cleanup;
@@ -114,23 +115,21 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 	memset(rv, 0, sizeof *rv);
 	if (!id_valid(id, "rev"))
 		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
-	if (db_query(c->db,
-		     "SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
-		     "WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(rv->id, sizeof rv->id, db_text(r, 0));
-		str_copy(rv->case_id, sizeof rv->case_id, db_text(r, 1));
-		str_copy(rv->owner_id, sizeof rv->owner_id, db_text(r, 2));
-		str_copy(rv->case_owner_id, sizeof rv->case_owner_id, db_text(r, 3));
-		str_copy(rv->team_id, sizeof rv->team_id, db_text(r, 4));
-		rv->open = strcmp(db_text(r, 5), "open") == 0;
-		rv->opened_at = db_int(r, 6);
-	}
-	db_res_free(r);
-	if (rc != 1 || !may_read(c, rv))
+	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
+			 "SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, rv->id, sizeof rv->id, db_text(r, 0));
+	svc_copy(c, rv->case_id, sizeof rv->case_id, db_text(r, 1));
+	svc_copy(c, rv->owner_id, sizeof rv->owner_id, db_text(r, 2));
+	svc_copy(c, rv->case_owner_id, sizeof rv->case_owner_id, db_text(r, 3));
+	svc_copy(c, rv->team_id, sizeof rv->team_id, db_text(r, 4));
+	rv->open = strcmp(db_text(r, 5), "open") == 0;
+	rv->opened_at = db_int(r, 6);
+	db_res_discard(r);
+	/* to a reader who may not see it, it does not exist */
+	if (!may_read(c, rv))
 		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
 	return 0;
 }
@@ -171,38 +170,41 @@ static json_t *action_row(svc_ctx *c, db_res *r)
 
 static int review_json(svc_ctx *c, const char *id, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
-		     "WHERE rv.org_id = ? AND rv.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (db_next(r) != 1) {
-		db_res_free(r);
-		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
-	}
+	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
+			 "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
+			 "WHERE rv.org_id = ? AND rv.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
 	json_t *o = review_brief_row(c, r);
 	json_t *facts = json_loads(db_text(r, 15), 0, NULL);
 	json_object_set_new(o, "facts", facts ? facts : json_object());
 	json_object_set_new(o, "closed_by", db_is_null(r, 16) ? json_null() : svc_person_brief(c, db_text(r, 16)));
-	db_res_free(r);
+	db_res_discard(r);
 	json_t *causes = json_array(), *actions = json_array();
-	if (db_query(c->db,
-		     "SELECT category, evidence, reason, added_by, added_at FROM review_causes WHERE org_id = ? AND review_id = ? "
-		     "ORDER BY added_at, category",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT category, evidence, reason, added_by, added_at FROM review_causes WHERE org_id = ? AND review_id = ? "
+			   "ORDER BY added_at, category",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(causes, json_pack("{s:s,s:s,s:s,s:o,s:o}", "category", db_text(r, 0), "evidence",
 								db_text(r, 1), "reason", db_text(r, 2), "added_by",
 								svc_person_brief(c, db_text(r, 3)), "added_at", svc_col_time(r, 4)));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
-	if (db_query(c->db, "SELECT " ACTION_COLS " FROM review_actions WHERE org_id = ? AND review_id = ? ORDER BY created_at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) == DB_OK) {
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	if ((rc = db_query(c->db,
+			   "SELECT " ACTION_COLS
+			   " FROM review_actions WHERE org_id = ? AND review_id = ? ORDER BY created_at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(actions, action_row(c, r));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	json_object_set_new(o, "causes", causes);
 	json_object_set_new(o, "actions", actions);
 	*out = o;
@@ -213,17 +215,18 @@ static int review_json(svc_ctx *c, const char *id, json_t **out)
  * (supervisors, leaders, admins, the case owner, a review's owner); others get an empty list. */
 int review_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
+	int rc;
 	db_res *r;
 	json_t *items = json_array();
 	int all = role_may(c->actor.role, PERM_READ_ANY_REVIEW);
-	if (db_query(c->db,
-		     "SELECT id, trigger_kind, status, owner_id, due_at, opened_at FROM reviews WHERE org_id = ? AND case_id = ? "
-		     "AND (? = 1 OR owner_id = ? OR case_owner_id = ?) ORDER BY opened_at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(all), DB_TXT(c->actor.person_id),
-			     DB_TXT(c->actor.person_id)),
-		     &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT id, trigger_kind, status, owner_id, due_at, opened_at FROM reviews WHERE org_id = ? AND case_id = ? "
+			   "AND (? = 1 OR owner_id = ? OR case_owner_id = ?) ORDER BY opened_at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(all), DB_TXT(c->actor.person_id),
+				   DB_TXT(c->actor.person_id)),
+			   &r)) != DB_OK) {
 		json_decref(items);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	while (db_next(r) == 1) {
 		char link[128];
@@ -232,7 +235,10 @@ int review_view_part(svc_ctx *c, const char *case_id, json_t *view)
 						       "status", db_text(r, 2), "owner", svc_person_brief(c, db_text(r, 3)), "due_at",
 						       svc_col_time(r, 4), "opened_at", svc_col_time(r, 5), "link", link));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(view, "reviews", items);
 	return 0;
 }
@@ -245,10 +251,12 @@ static int rv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int created;
 	if (review_open(c, in_str(in, "case_id"), "manual", NULL, NULL, NULL, id, &created))
 		return -1;
-	if (in_str(in, "summary") &&
-	    db_exec(c->db, "UPDATE reviews SET summary = ? WHERE org_id = ? AND id = ?",
-		    DB_ARGS(DB_TXT(in_str(in, "summary")), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int rc = DB_OK;
+	if (in_str(in, "summary"))
+		rc = db_exec(c->db, "UPDATE reviews SET summary = ? WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(in_str(in, "summary")), DB_TXT(c->actor.org_id), DB_TXT(id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	return review_json(c, id, out);
 }
 
@@ -264,7 +272,7 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char owner[ID_SIZE] = "";
 	if (in_bool(in, "mine", 0))
-		str_copy(owner, sizeof owner, c->actor.person_id);
+		STR_COPY(owner, c->actor.person_id);
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	/* frontline and support see the reviews of their own cases (and any they own) */
@@ -283,9 +291,10 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, review_brief_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, review_brief_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -294,6 +303,7 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
  * opened), keeping the attribution the review opened with. */
 static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	struct review_row rv;
 	struct case_row row;
 	struct review_facts f = {0};
@@ -305,31 +315,36 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	if (!rv.open)
 		return err_set(&c->err, ERR_CONFLICT, "review_closed", NULL, "the review is closed");
-	if (db_query(c->db, "SELECT COALESCE(promise_id, ''), facts FROM reviews WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT COALESCE(promise_id, ''), facts FROM reviews WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		str_copy(promise, sizeof promise, db_text(r, 0));
+		svc_copy(c, promise, sizeof promise, db_text(r, 0));
 		old = json_loads(db_text(r, 1), 0, NULL);
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	json_t *att = json_object_get(old, "attribution");
 	if (case_load(c, rv.case_id, &row) || facts_compute(c, &row, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
 		goto cleanup;
 	/* move the daily counts: the old facets and team out, the new in */
 	json_t *undo = json_array();
-	if (db_query(c->db, "SELECT kind, label FROM review_facets WHERE org_id = ? AND review_id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) == DB_OK) {
+	if ((rc = db_query(c->db, "SELECT kind, label FROM review_facets WHERE org_id = ? AND review_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(undo, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), ""));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
-	if (db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r) == DB_OK) {
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	if ((rc = db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(undo, json_pack("[s,s,s]", "cause", db_text(r, 0), rv.team_id));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	json_array_append_new(undo, json_pack("[s,s,s]", "review", "", rv.team_id));
 	size_t ui;
 	json_t *u;
@@ -345,8 +360,8 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (bad)
 		goto cleanup;
 	char *text = json_dumps(f.facts, JSON_COMPACT);
-	int rc = db_exec(c->db, "UPDATE reviews SET facts = ?, team_id = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(text), DB_TXT(*f.team ? f.team : NULL), DB_TXT(c->actor.org_id), DB_TXT(rv.id)), NULL);
+	rc = db_exec(c->db, "UPDATE reviews SET facts = ?, team_id = ? WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(text), DB_TXT(*f.team ? f.team : NULL), DB_TXT(c->actor.org_id), DB_TXT(rv.id)), NULL);
 	free(text);
 	if (rc == DB_OK)
 		rc = db_exec(c->db, "UPDATE review_causes SET team_id = ? WHERE org_id = ? AND review_id = ?",
@@ -439,22 +454,23 @@ static int rv_action(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int rv_close(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	struct review_row rv;
 	int64_t n = 0;
 	if (review_load(c, p[0], &rv) || may_edit(c, &rv))
 		return -1;
-	if (db_scalar_int(c->db, "SELECT COUNT(*) FROM review_causes WHERE org_id = ? AND review_id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &n, NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM review_causes WHERE org_id = ? AND review_id = ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &n, NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (review_may_close(rv.open, (int)n, &c->err))
 		return -1;
 	int64_t changed = 0;
-	int rc = db_exec(c->db,
-			 "UPDATE reviews SET status = 'closed', summary = ?, closed_at = ?, closed_by = ? "
-			 "WHERE org_id = ? AND id = ? AND status = 'open'",
-			 DB_ARGS(DB_TXT(in_str(in, "summary")), DB_INT(c->now), DB_TXT(c->actor.person_id), DB_TXT(c->actor.org_id),
-				 DB_TXT(rv.id)),
-			 &changed);
+	rc = db_exec(c->db,
+		     "UPDATE reviews SET status = 'closed', summary = ?, closed_at = ?, closed_by = ? "
+		     "WHERE org_id = ? AND id = ? AND status = 'open'",
+		     DB_ARGS(DB_TXT(in_str(in, "summary")), DB_INT(c->now), DB_TXT(c->actor.person_id), DB_TXT(c->actor.org_id),
+			     DB_TXT(rv.id)),
+		     &changed);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (changed != 1)
@@ -466,23 +482,21 @@ static int rv_close(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	char review_id[ID_SIZE] = "", owner[ID_SIZE] = "", case_id[ID_SIZE] = "";
 	if (!id_valid(p[0], "ract"))
 		return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
-	if (db_query(c->db, "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	if (db_next(r) == 1) {
-		str_copy(review_id, sizeof review_id, db_text(r, 0));
-		str_copy(owner, sizeof owner, db_text(r, 1));
-		str_copy(case_id, sizeof case_id, db_text(r, 2));
-	}
-	db_res_free(r);
+	if (svc_load_one(c, "action_not_found", "id", "no such action", &r,
+			 "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+		return -1;
+	svc_copy(c, review_id, sizeof review_id, db_text(r, 0));
+	svc_copy(c, owner, sizeof owner, db_text(r, 1));
+	svc_copy(c, case_id, sizeof case_id, db_text(r, 2));
+	db_res_discard(r);
 	struct review_row rv;
 	int is_owner = *owner && strcmp(owner, c->actor.person_id) == 0;
-	if (!*review_id)
-		return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
 	if (!is_owner) {
 		if (review_load(c, review_id, &rv)) {
 			err_clear(&c->err);
@@ -492,11 +506,11 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			return -1;
 	}
 	int64_t n = 0;
-	int rc = db_exec(c->db,
-			 "UPDATE review_actions SET status = 'done', done_at = ?, note = ? WHERE org_id = ? AND id = ? AND status = 'open'",
-			 DB_ARGS(DB_INT(c->now), DB_TXT(in_str(in, "note") ? in_str(in, "note") : ""), DB_TXT(c->actor.org_id),
-				 DB_TXT(p[0])),
-			 &n);
+	rc = db_exec(c->db,
+		     "UPDATE review_actions SET status = 'done', done_at = ?, note = ? WHERE org_id = ? AND id = ? AND status = 'open'",
+		     DB_ARGS(DB_INT(c->now), DB_TXT(in_str(in, "note") ? in_str(in, "note") : ""), DB_TXT(c->actor.org_id),
+			     DB_TXT(p[0])),
+		     &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n != 1)
@@ -504,35 +518,39 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (svc_event(c, "review.action_done", "review_action", p[0], case_id,
 		      json_pack("{s:s,s:s}", "review_id", review_id, "note", in_str(in, "note") ? in_str(in, "note") : "")))
 		return -1;
-	if (db_query(c->db, "SELECT " ACTION_COLS " FROM review_actions WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT " ACTION_COLS " FROM review_actions WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
 		*out = action_row(c, r);
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return 0;
 }
 
 static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char owner[ID_SIZE];
-	str_copy(owner, sizeof owner, c->actor.person_id);
+	STR_COPY(owner, c->actor.person_id);
 	if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	if (strcmp(owner, c->actor.person_id) != 0 && svc_require(c, PERM_READ_ANY_REVIEW))
 		return -1;
 	const char *status = in_str(in, "status");
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT " ACTION_COLS " FROM review_actions WHERE org_id = ? AND owner_id = ? AND (? IS NULL OR status = ?) "
-		     "ORDER BY due_at, id LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(status), DB_TXT(status), DB_INT(svc_limit(in))),
-		     &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT " ACTION_COLS
+			   " FROM review_actions WHERE org_id = ? AND owner_id = ? AND (? IS NULL OR status = ?) "
+			   "ORDER BY due_at, id LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(status), DB_TXT(status), DB_INT(svc_limit(in))),
+			   &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, action_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, action_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

@@ -17,17 +17,21 @@
 static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const char *update_sql, const char *kind,
 		     const char *counter, int escalate)
 {
+	int rc;
 	db_res *r;
 	json_t *due = json_array();
 	int ret = -1;
-	if (db_query(c->db, select_sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK) {
+	if ((rc = db_query(c->db, select_sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK) {
 		json_decref(due);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s,s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
 						     db_text(r, 4)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(due);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	json_t *row;
 	long long count = 0;
@@ -38,7 +42,6 @@ static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const 
 		tick_as_system(c, org);
 		char to[ID_SIZE] = "";
 		int64_t n = 0;
-		int rc;
 		if (escalate) {
 			learning_manager_of(c, owner, to);
 			rc = db_exec(c->db, update_sql,

@@ -102,17 +102,19 @@ int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, co
 	json_object_set_new(people, row.owner_id, json_true());
 	collect_people(attribution, people);
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT person_id FROM touchpoints WHERE org_id = ? AND case_id = ? AND person_id IS NOT NULL "
-		     "UNION SELECT from_id FROM offers WHERE org_id = ? AND case_id = ? "
-		     "UNION SELECT to_id FROM offers WHERE org_id = ? AND case_id = ? AND status = 'accepted'",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(c->actor.org_id), DB_TXT(row.id),
-			     DB_TXT(c->actor.org_id), DB_TXT(row.id)),
-		     &r) == DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT person_id FROM touchpoints WHERE org_id = ? AND case_id = ? AND person_id IS NOT NULL "
+			   "UNION SELECT from_id FROM offers WHERE org_id = ? AND case_id = ? "
+			   "UNION SELECT to_id FROM offers WHERE org_id = ? AND case_id = ? AND status = 'accepted'",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(c->actor.org_id), DB_TXT(row.id),
+				   DB_TXT(c->actor.org_id), DB_TXT(row.id)),
+			   &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_object_set_new(people, db_text(r, 0), json_true());
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	const char *pid;
 	json_t *v;
 	long long count = 0;
@@ -155,45 +157,43 @@ static int survey_load(svc_ctx *c, const char *id, struct survey_row *s, json_t 
 	memset(s, 0, sizeof *s);
 	if (!id_valid(id, "srv"))
 		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
-	if (db_query(c->db, "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->kind, sizeof s->kind, db_text(r, 1));
-		s->opens_at = db_int(r, 2);
-		s->closes_at = db_int(r, 3);
-		json_t *q = json_loads(db_text(r, 4), 0, NULL);
-		s->nq = json_array_size(q);
-		if (questions)
-			*questions = q;
-		else
-			json_decref(q);
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	if (svc_load_one(c, "survey_not_found", "id", "no such survey", &r,
+			 "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->kind, sizeof s->kind, db_text(r, 1));
+	s->opens_at = db_int(r, 2);
+	s->closes_at = db_int(r, 3);
+	json_t *q = json_loads(db_text(r, 4), 0, NULL);
+	s->nq = json_array_size(q);
+	if (questions)
+		*questions = q;
+	else
+		json_decref(q);
+	db_res_discard(r);
 	return 0;
 }
 
 /* invited: 1 invited, 0 not; answered: 1 when the actor already answered. */
 static void invite_state(svc_ctx *c, const char *survey_id, int *invited, int *answered, char team[ID_SIZE])
 {
+	int rc;
 	db_res *r;
 	*invited = *answered = 0;
 	if (team)
 		team[0] = '\0';
-	if (db_query(c->db,
-		     "SELECT answered_at, COALESCE(answered_team_id, '') FROM survey_invites WHERE org_id = ? AND survey_id = ? AND person_id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+	if (svc_query(c,
+		      "SELECT answered_at, COALESCE(answered_team_id, '') FROM survey_invites WHERE org_id = ? AND survey_id = ? AND person_id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(c->actor.person_id)), &r)) {
 		if (db_next(r) == 1) {
 			*invited = 1;
 			*answered = !db_is_null(r, 0);
 			if (team)
-				str_copy(team, ID_SIZE, db_text(r, 1));
+				svc_copy(c, team, ID_SIZE, db_text(r, 1));
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 }
 
@@ -215,15 +215,12 @@ static json_t *survey_json(svc_ctx *c, db_res *r)
 static int survey_show_id(svc_ctx *c, const char *id, json_t **out)
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT " SURVEY_COLS " FROM surveys WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		*out = survey_json(c, r);
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	if (svc_load_one(c, "survey_not_found", "id", "no such survey", &r,
+			 "SELECT " SURVEY_COLS " FROM surveys WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	*out = survey_json(c, r);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -267,16 +264,19 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	/* frontline staff: customer-facing and back-office people (not leaders or admins) */
 	db_res *r;
 	json_t *ids = json_array();
-	if (db_query(c->db,
-		     "SELECT id FROM people WHERE org_id = ? AND active = 1 AND role IN ('frontline','support','supervisor') "
-		     "AND (? = '' OR team_id = ?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team)), &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT id FROM people WHERE org_id = ? AND active = 1 AND role IN ('frontline','support','supervisor') "
+			   "AND (? = '' OR team_id = ?)",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team)), &r)) != DB_OK) {
 		json_decref(ids);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	json_t *v;
 	long long count = 0;
@@ -298,17 +298,22 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	int all = role_may(c->actor.role, PERM_SEE_ALL_SURVEYS) && !in_bool(in, "mine", 0);
-	if (db_query(c->db,
-		     "SELECT " SURVEY_COLS " FROM surveys s WHERE org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
+	if ((rc = db_query(
+		     c->db,
+		     "SELECT " SURVEY_COLS
+		     " FROM surveys s WHERE org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
 		     "WHERE i.org_id = s.org_id AND i.survey_id = s.id AND i.person_id = ?)) ORDER BY opens_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(all), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(all), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r)) !=
+	    DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, survey_json(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, survey_json)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -377,7 +382,7 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		}
 	}
 	json_decref(seen);
-	str_copy(team, sizeof team, c->actor.team_id);
+	STR_COPY(team, c->actor.team_id);
 	id_new(rid, "resp", c->now);
 	/* the answered mark first, guarded: a second response loses here */
 	int64_t n = 0;
@@ -393,11 +398,12 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return err_set(&c->err, ERR_CONFLICT, "already_answered", NULL, "you already answered this survey");
 	/* the response's place in its team's answer order: reports publish prefixes of that order */
 	int64_t seq = 0;
-	if (db_scalar_int(c->db,
-			  "SELECT COUNT(DISTINCT response_id) FROM survey_answers WHERE org_id = ? AND survey_id = ? "
-			  "AND COALESCE(team_id, '') = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(team)), &seq, NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	int qrc = db_scalar_int(c->db,
+				"SELECT COUNT(DISTINCT response_id) FROM survey_answers WHERE org_id = ? AND survey_id = ? "
+				"AND COALESCE(team_id, '') = ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(team)), &seq, NULL);
+	if (qrc != DB_OK)
+		return svc_db_err(c, qrc);
 	seq++;
 	json_array_foreach(answers, i, a)
 	{
@@ -443,6 +449,7 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
  * survey is open, so no two reports differ by one person's answers. */
 static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	struct survey_row s;
 	json_t *questions = NULL;
 	int invited, answered;
@@ -456,14 +463,14 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	db_res *r;
 	/* respondents per team */
 	json_t *teams = json_array();
-	if (db_query(c->db,
-		     "SELECT COALESCE(sa.team_id, ''), COALESCE(t.name, ''), COUNT(DISTINCT sa.response_id) FROM survey_answers sa "
-		     "LEFT JOIN teams t ON t.org_id = sa.org_id AND t.id = sa.team_id WHERE sa.org_id = ? AND sa.survey_id = ? "
-		     "GROUP BY sa.team_id, t.name ORDER BY 2",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id)), &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT COALESCE(sa.team_id, ''), COALESCE(t.name, ''), COUNT(DISTINCT sa.response_id) FROM survey_answers sa "
+			   "LEFT JOIN teams t ON t.org_id = sa.org_id AND t.id = sa.team_id WHERE sa.org_id = ? AND sa.survey_id = ? "
+			   "GROUP BY sa.team_id, t.name ORDER BY 2",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id)), &r)) != DB_OK) {
 		json_decref(questions);
 		json_decref(teams);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	long long hidden = 0, total = 0;
 	int closed = c->now >= s.closes_at;
@@ -479,7 +486,11 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 						       "team", *db_text(r, 0) ? json_string(db_text(r, 1)) : json_null(), "respondents",
 						       (json_int_t)n));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(questions);
+		json_decref(teams);
+		return svc_db_err(c, rc);
+	}
 	size_t i, q;
 	json_t *t, *items = json_array();
 	long long overall_n = 0;
@@ -497,12 +508,12 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		for (q = 0; q < s.nq; q++) {
 			long long cnt[6] = {0}, sum = 0, nr = 0;
 			json_t *texts = json_array();
-			if (db_query(c->db,
+			if ((rc = db_query(c->db,
 				     "SELECT rating, text FROM survey_answers WHERE org_id = ? AND survey_id = ? AND COALESCE(team_id, '') = ? "
 				     "AND question = ? AND seq <= ? ORDER BY text",
 				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(tid ? tid : ""), DB_INT(q + 1),
 					     DB_INT(published)),
-				     &r) == DB_OK) {
+				     &r)) == DB_OK) {
 				while (db_next(r) == 1) {
 					if (!db_is_null(r, 0)) {
 						long long v = db_int(r, 0);
@@ -514,8 +525,10 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 					if (*db_text(r, 1))
 						json_array_append_new(texts, json_string(db_text(r, 1)));
 				}
-				db_res_free(r);
+				rc = db_res_close(r);
 			}
+			if (rc != DB_OK)
+				svc_db_err(c, rc);
 			json_t *oq = json_array_get(overall, q);
 			json_object_set_new(oq, "sum", json_integer(json_integer_value(json_object_get(oq, "sum")) + sum));
 			json_object_set_new(oq, "ratings", json_integer(json_integer_value(json_object_get(oq, "ratings")) + nr));
@@ -560,9 +573,20 @@ static const struct in_field SV_LIST[] = {
 	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const struct in_field ANSWER[] = {
+	{"question", IN_INT, 1, 1, MAX_QUESTIONS, NULL, "the question's number, 1.."},
+	{"rating", IN_INT, 0, 1, 5, NULL, "1 (bad) to 5 (good)"},
+	{"text", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "in your own words"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field RAISE_ISSUE[] = {
+	ISSUE_FIELDS,
+	{"question", IN_INT, 0, 1, MAX_QUESTIONS, NULL, "the question the issue comes from"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
 static const struct in_field SV_RESPOND[] = {
-	{"answers", IN_ARR, 1, 0, MAX_QUESTIONS, NULL, "[{question: 1.., rating: 1-5, text}]"},
-	{"raise_issue", IN_OBJ, 0, 0, 0, NULL, "{title, description, owner, cases, question}: raise a system issue from this answer"},
+	{"answers", IN_ARR, 1, 0, MAX_QUESTIONS, ANSWER, "[{question: 1.., rating: 1-5, text}]"},
+	{"raise_issue", IN_OBJ, 0, 0, 0, RAISE_ISSUE, "{title, description, owner, cases, question}: raise a system issue from this answer"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field SV_REPORT[] = {

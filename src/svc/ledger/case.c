@@ -5,6 +5,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/ownership.h"
+#include "store/search.h"
 #include "svc/directory/people.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
@@ -32,15 +33,15 @@ int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		str_copy(out->id, sizeof out->id, db_text(r, 0));
-		str_copy(out->owner_id, sizeof out->owner_id, db_text(r, 1));
+		svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
+		svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 1));
 		out->open = strcmp(db_text(r, 2), "open") == 0;
-		str_copy(out->customer_id, sizeof out->customer_id, db_text(r, 3));
-		str_copy(out->team_id, sizeof out->team_id, db_text(r, 4));
+		svc_copy(c, out->customer_id, sizeof out->customer_id, db_text(r, 3));
+		svc_copy(c, out->team_id, sizeof out->team_id, db_text(r, 4));
 		out->number = db_int(r, 5);
 		out->pending_offers = (int)db_int(r, 6);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	if (rc == 0)
@@ -112,8 +113,33 @@ int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 	return 0;
 }
 
+int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE])
+{
+	int64_t number = 0;
+	int found = 0;
+	int rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
+			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
+	if (rc != DB_OK || !found)
+		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
+	id_new(case_id, "case", c->now);
+	const char *team = n->team_id && *n->team_id ? n->team_id : NULL, *loc = n->location_id && *n->location_id ? n->location_id : NULL;
+	rc = db_exec(c->db,
+		     "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+		     "intake_location_id, created_at, updated_at) VALUES (?,?,?,?,?,?,'open',?,?,?,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(number), DB_TXT(n->customer_id), DB_TXT(n->subject),
+			     DB_TXT(n->channel), DB_TXT(n->owner_id), DB_TXT(team), DB_TXT(n->intake_by), DB_TXT(loc), DB_INT(c->now),
+			     DB_INT(c->now)),
+		     NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	return svc_event(c, "case.opened", "case", case_id, case_id,
+			 json_pack("{s:s,s:s,s:s,s:s,s:s?}", "customer_id", n->customer_id, "subject", n->subject, "channel",
+				   n->channel, "owner_id", n->owner_id, "location_id", loc));
+}
+
 static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	char cust[ID_SIZE], case_id[ID_SIZE], loc[ID_SIZE] = "";
 	const char *cid = in_str(in, "customer_id");
 	if (cid) {
@@ -122,7 +148,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_decref(cj);
 		if (!ok)
 			return err_set(&c->err, ERR_NOT_FOUND, "customer_not_found", "customer_id", "no such customer");
-		str_copy(cust, sizeof cust, cid);
+		svc_copy(c, cust, sizeof cust, cid);
 	} else {
 		if (!in_str(in, "customer_name"))
 			return err_set(&c->err, ERR_INVALID, "required", "customer_name",
@@ -135,35 +161,19 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (!*loc) {
 		db_res *r;
-		if (db_query(c->db, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT location_id FROM people WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(loc, sizeof loc, db_text(r, 0));
-			db_res_free(r);
+				svc_copy(c, loc, sizeof loc, db_text(r, 0));
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 	}
-	int64_t number = 0;
-	int found = 0;
-	int rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
-			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
-	if (rc != DB_OK || !found)
-		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a case needs a person as its first owner");
-	id_new(case_id, "case", c->now);
 	const char *channel = in_str(in, "channel");
-	rc = db_exec(c->db,
-		     "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
-		     "intake_location_id, created_at, updated_at) VALUES (?,?,?,?,?,?,'open',?,?,?,?,?,?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(number), DB_TXT(cust), DB_TXT(in_str(in, "subject")),
-			     DB_TXT(channel), DB_TXT(c->actor.person_id), DB_TXT(*c->actor.team_id ? c->actor.team_id : NULL),
-			     DB_TXT(c->actor.person_id), DB_TXT(*loc ? loc : NULL), DB_INT(c->now), DB_INT(c->now)),
-		     NULL);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	if (svc_event(c, "case.opened", "case", case_id, case_id,
-		      json_pack("{s:s,s:s,s:s,s:s,s:s?}", "customer_id", cust, "subject", in_str(in, "subject"), "channel",
-				channel, "owner_id", c->actor.person_id, "location_id", *loc ? loc : NULL)))
+	struct case_new cn = {cust, in_str(in, "subject"), channel, c->actor.person_id, c->actor.team_id, c->actor.person_id, loc};
+	if (case_insert(c, &cn, case_id))
 		return -1;
 	if (in_str(in, "summary")) {
 		char tp[ID_SIZE];
@@ -185,13 +195,15 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
+	if (!svc_query(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, row(c, r));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -270,7 +282,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char owner[ID_SIZE] = "", team[ID_SIZE] = "";
 	const char *q = in_str(in, "q");
 	if (in_bool(in, "mine", 0))
-		str_copy(owner, sizeof owner, c->actor.person_id);
+		STR_COPY(owner, c->actor.person_id);
 	else if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
 		return -1;
 	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
@@ -278,10 +290,17 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	/* Only the filters given go into the SQL, so the planner can use the index that fits
 	 * (cases_owner for "my open cases") instead of scanning the organization's cases. */
 	const char *status = in_str(in, "status"), *cust = in_str(in, "customer_id");
-	char *clause_arg = NULL, *subj = NULL;
-	const char *clause = NULL;
-	db_arg args[8];
+	/* the search box: a ranked subquery over the search index (store/search.c) */
+	search_sql found = {0};
+	int searching = q && *q;
+	if (searching && search_cases(c->db, c->actor.org_id, q, &found)) {
+		*out = json_pack("{s:[]}", "items"); /* nothing in q to search for */
+		return 0;
+	}
+	db_arg args[SEARCH_MAX_ARGS + 8];
 	int n = 0;
+	for (int i = 0; i < found.n; i++)
+		args[n++] = found.args[i];
 	args[n++] = DB_TXT(c->actor.org_id);
 	char *where = xstrdup("ca.org_id = ?");
 #define AND_(cond, arg)                                            \
@@ -299,33 +318,24 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		AND_("ca.status = ?", DB_TXT(status));
 	if (cust)
 		AND_("ca.customer_id = ?", DB_TXT(cust));
-	if (q && *q) {
-		customer_match_sql(q, &clause, &clause_arg);
-		char *lc = str_lower(q);
-		subj = xasprintf("%%%s%%", lc);
-		free(lc);
-		char *cond = xasprintf("(%s OR lower(ca.subject) LIKE ?)", clause);
-		AND_(cond, DB_TXT(clause_arg));
-		free(cond);
-		args[n++] = DB_TXT(subj);
-	}
 #undef AND_
 	args[n++] = DB_INT(svc_limit(in));
-	char *sql = xasprintf("SELECT " CASE_COLS " FROM cases ca%s WHERE %s ORDER BY ca.updated_at DESC, ca.id DESC LIMIT ?",
-			      q && *q ? " JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id" : "", where);
+	char *join = searching ? xasprintf(" JOIN %s s ON s.case_id = ca.id", found.sql) : xstrdup("");
+	char *sql = xasprintf("SELECT " CASE_COLS " FROM cases ca%s WHERE %s ORDER BY %sca.updated_at DESC, ca.id DESC LIMIT ?",
+			      join, where, searching ? "s.score, " : "");
 	db_res *r;
 	int rc = db_query(c->db, sql, args, n, &r);
 	free(sql);
+	free(join);
 	free(where);
-	free(clause_arg);
-	free(subj);
+	search_sql_free(&found);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array(), *memo = json_object();
 	while ((rc = db_next(r)) == 1)
 		json_array_append_new(items, case_brief_row_m(c, r, memo));
 	json_decref(memo);
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		json_decref(items);
 		return svc_db_err(c, rc);
@@ -450,19 +460,15 @@ static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 	db_res *r;
 	if (!id_valid(id, "off"))
 		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
-	if (db_query(c->db, "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->case_id, sizeof s->case_id, db_text(r, 0));
-		str_copy(s->from, sizeof s->from, db_text(r, 1));
-		str_copy(s->to, sizeof s->to, db_text(r, 2));
-		str_copy(s->status, sizeof s->status, db_text(r, 3));
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
+	if (svc_load_one(c, "offer_not_found", "id", "no such offer", &r,
+			 "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
+	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
+	svc_copy(c, s->to, sizeof s->to, db_text(r, 2));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 3));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -575,15 +581,17 @@ static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, offer_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, offer_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	struct case_row row;
 	struct own_actor a;
 	struct own_case oc;
@@ -597,9 +605,10 @@ static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (own_may_assign(&a, &oc, to, active, &c->err))
 		return -1;
 	/* a direct assignment settles any offer that was waiting */
-	if (db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_exec(c->db,
+			  "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (case_set_owner(c, row.id, row.owner_id, to, "case.assigned",
 			   json_pack("{s:s}", "reason", in_str(in, "reason") ? in_str(in, "reason") : "")))
 		return -1;
@@ -624,10 +633,12 @@ static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			 DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_TXT(in_str(in, "resolution")), DB_TXT(c->actor.org_id),
 				 DB_TXT(row.id)),
 			 NULL);
-	if (rc != DB_OK ||
-	    db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (rc == DB_OK)
+		rc = db_exec(c->db,
+			     "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (svc_event(c, "case.resolved", "case", row.id, row.id,
 		      json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0))))
 		return -1;
@@ -667,14 +678,16 @@ static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 {
+	int rc;
 	db_res *r;
 	owner[0] = '\0';
 	if (db_query(c->db, "SELECT owner_id FROM cases WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)),
 		     &r) != DB_OK)
 		return;
 	if (db_next(r) == 1)
-		str_copy(owner, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
+		svc_copy(c, owner, ID_SIZE, db_text(r, 0));
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 }
 
 static const struct in_field CASE_OPEN[] = {
@@ -689,7 +702,8 @@ static const struct in_field CASE_OPEN[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field CASE_LIST[] = {
-	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "customer name, email or phone, or words of the subject"},
+	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL,
+	 "the search box: a case number (#123), or words found in any part of the subject, customer name, email or phone, owner, contacts, notes, requests or resolution; ranked"},
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only cases I own"},
 	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},

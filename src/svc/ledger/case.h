@@ -17,6 +17,13 @@ struct case_row {
 	int pending_offers;
 };
 
+/* A new case: every field borrowed; team_id and location_id may be NULL or "". */
+struct case_new {
+	const char *customer_id, *subject, *channel, *owner_id, *team_id, *intake_by, *location_id;
+};
+/* Number and insert an open case and append case.opened (the caller checked who may).  case_id
+ * receives the new id.  Returns 0 or -1 (err set). */
+int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE]);
 /* Load a case of the actor's organization; -1 with ERR_NOT_FOUND "case_not_found" otherwise. */
 int case_load(svc_ctx *c, const char *case_id, struct case_row *out);
 /* The full case page (row, customer, owner, touchpoints, notes, offers, history, and every

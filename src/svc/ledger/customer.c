@@ -41,15 +41,17 @@ int customer_create(svc_ctx *c, const char *name, const char *email, const char 
 
 json_t *customer_json(svc_ctx *c, const char *id)
 {
+	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (db_query(c->db, "SELECT id, name, email, phone, created_at FROM customers WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c, "SELECT id, name, email, phone, created_at FROM customers WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1)
 		o = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2),
 			      "phone", db_text(r, 3), "created_at", svc_col_time(r, 4));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return o;
 }
 
@@ -101,7 +103,10 @@ static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *ids = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
 	json_t *items = json_array(), *v;
 	size_t i;
 	json_array_foreach(ids, i, v) json_array_append_new(items, customer_json(c, json_string_value(v)));
@@ -112,23 +117,28 @@ static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int cu_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	json_t *o = customer_json(c, p[0]);
 	if (!json_is_object(o))
 		return err_set(&c->err, ERR_NOT_FOUND, "not_found", "id", "no such customer");
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, number, subject, status, owner_id, updated_at FROM cases WHERE org_id = ? AND customer_id = ? "
-		     "ORDER BY created_at DESC LIMIT 100",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r) != DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT id, number, subject, status, owner_id, updated_at FROM cases WHERE org_id = ? AND customer_id = ? "
+			   "ORDER BY created_at DESC LIMIT 100",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])), &r)) != DB_OK) {
 		json_decref(o);
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	}
 	json_t *cases = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(cases, json_pack("{s:s,s:I,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "number",
 						       (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "status", db_text(r, 3),
 						       "owner_id", db_text(r, 4), "updated_at", svc_col_time(r, 5)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(cases);
+		json_decref(o);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(o, "cases", cases);
 	*out = o;
 	return 0;

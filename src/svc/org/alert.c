@@ -32,16 +32,20 @@ int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *c
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
 	       const char *entity_id, const char *message)
 {
+	int rc;
 	db_res *r;
 	if (!team_id || !*team_id)
 		return 0;
-	if (db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *ids = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	int ret = 0;
 	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), kind, case_id, entity_type,
@@ -73,10 +77,17 @@ static int al_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, alert_row(r));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	int64_t unread = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
+	rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
+	if (rc != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:I}", "items", items, "unread", (json_int_t)unread);
 	return 0;
 }
@@ -94,17 +105,13 @@ static int al_read(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	if (changed == 1 && svc_event(c, "alert.read", "alert", p[0], NULL, json_object()))
 		return -1;
-	if (db_query(c->db,
-		     "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
-		     "WHERE org_id = ? AND id = ? AND person_id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	rc = db_next(r);
-	if (rc == 1)
-		*out = alert_row(r);
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
+	if (svc_load_one(c, "alert_not_found", "id", "no such alert", &r,
+			 "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
+			 "WHERE org_id = ? AND id = ? AND person_id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(c->actor.person_id))))
+		return -1;
+	*out = alert_row(r);
+	db_res_discard(r);
 	return 0;
 }
 

@@ -10,7 +10,7 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	int rc = event_verify(c->db, c->actor.org_id, NULL, &v);
 	if (rc < 0)
-		return svc_db_err(c, DB_ERROR);
+		return svc_db_err(c, rc);
 	*out = json_pack("{s:b,s:I,s:s}", "ok", rc == 0, "events", (json_int_t)v.events, "message", v.msg);
 	if (rc == 1)
 		json_object_set_new(*out, "first_bad_seq", json_integer(v.bad_seq));
@@ -19,19 +19,21 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
 	if (svc_require(c, PERM_READ_AUDIT))
 		return -1;
 	long long after = in_int(in, "after", 0);
-	if (db_query(c->db,
-		     "SELECT seq, at, actor_id, kind, entity_type, data, entity_id FROM events WHERE org_id = ? AND seq > ? "
-		     "ORDER BY seq LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(svc_limit(in))), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT seq, at, actor_id, kind, entity_type, data, entity_id FROM events WHERE org_id = ? AND seq > ? "
+			   "ORDER BY seq LIMIT ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(svc_limit(in))), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, case_event_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, case_event_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

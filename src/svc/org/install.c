@@ -31,12 +31,14 @@ static int org_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			 DB_ARGS(DB_TXT(org_id), DB_TXT(slug), DB_TXT(name), DB_INT(c->now)), NULL);
 	if (rc == DB_CONSTRAINT)
 		return err_set(&c->err, ERR_CONFLICT, "slug_taken", "slug", "an organization with this slug exists");
-	if (rc != DB_OK || event_chain_init(c->db, org_id) != DB_OK ||
-	    db_exec(c->db, "INSERT INTO case_counters (org_id, last_number) VALUES (?, 0)", DB_ARGS(DB_TXT(org_id)), NULL) !=
-		    DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	str_copy(c->actor.org_id, sizeof c->actor.org_id, org_id);
-	str_copy(c->actor.person_id, sizeof c->actor.person_id, "system");
+	if (rc == DB_OK)
+		rc = event_chain_init(c->db, org_id);
+	if (rc == DB_OK)
+		rc = db_exec(c->db, "INSERT INTO case_counters (org_id, last_number) VALUES (?, 0)", DB_ARGS(DB_TXT(org_id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	STR_COPY(c->actor.org_id, org_id);
+	STR_COPY(c->actor.person_id, "system");
 	c->actor.role = ROLE_SYSTEM;
 	if (svc_event(c, "org.created", "org", org_id, NULL, json_pack("{s:s,s:s}", "slug", slug, "name", name)))
 		return -1;

@@ -2,19 +2,25 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/tz.h"
 #include "base/util.h"
+#include "core/rota.h"
 #include "svc/org/org.h"
 
 static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, slug, name, created_at FROM orgs ORDER BY slug", DB_NOARGS, &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT id, slug, name, created_at FROM orgs ORDER BY slug", DB_NOARGS, &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name",
 						       db_text(r, 2), "created_at", svc_col_time(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -22,18 +28,13 @@ static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT id, slug, name, settings, created_at FROM orgs WHERE id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		json_t *settings = json_loads(db_text(r, 3), 0, NULL);
-		*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2),
-				 "settings", settings ? settings : json_object(), "created_at", svc_col_time(r, 4));
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "not_found", NULL, "no such organization");
+	if (svc_load_one(c, "not_found", NULL, "no such organization", &r,
+			 "SELECT id, slug, name, settings, created_at FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id))))
+		return -1;
+	json_t *settings = json_loads(db_text(r, 3), 0, NULL);
+	*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2),
+			 "settings", settings ? settings : json_object(), "created_at", svc_col_time(r, 4));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -42,30 +43,24 @@ static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 int org_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "team_not_found", field, "no such team");
+	if (svc_load_one(c, "team_not_found", field, "no such team", &r,
+			 "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
+	db_res_discard(r);
 	return 0;
 }
 
 int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
 	db_res *r;
-	if (db_query(c->db, "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1)
-		str_copy(id, ID_SIZE, db_text(r, 0));
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "location_not_found", field, "no such location");
+	if (svc_load_one(c, "location_not_found", field, "no such location", &r,
+			 "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+		return -1;
+	svc_copy(c, id, ID_SIZE, db_text(r, 0));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -89,33 +84,51 @@ static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 
 static int team_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT t.id, t.name, (SELECT COUNT(*) FROM people x WHERE x.org_id = t.org_id AND x.team_id = t.id) "
-		     "FROM teams t WHERE t.org_id = ? ORDER BY t.name",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT t.id, t.name, (SELECT COUNT(*) FROM people x WHERE x.org_id = t.org_id AND x.team_id = t.id) "
+			   "FROM teams t WHERE t.org_id = ? ORDER BY t.name",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1), "members",
 						       (json_int_t)db_int(r, 2)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
-static int tz_ok(const char *tz)
+/* An opening-hours object: {"mon": "09:00-17:00", "sat": "closed", ...}. */
+static int hours_ok(svc_ctx *c, json_t *hours)
 {
-	/* A time zone name is valid when the system's zoneinfo has it. */
-	if (!*tz || strstr(tz, "..") || tz[0] == '/')
-		return 0;
-	char *path = xasprintf("/usr/share/zoneinfo/%s", tz);
-	FILE *f = fopen(path, "rb");
-	free(path);
-	if (!f)
-		return strcmp(tz, "UTC") == 0;
-	fclose(f);
-	return 1;
+	const char *k;
+	json_t *v;
+	if (!json_is_object(hours))
+		return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "hours must be an object such as {\"mon\":\"09:00-17:00\"}");
+	json_object_foreach(hours, k, v)
+	{
+		if (rota_parse_day(k) < 0 || strlen(k) != 3)
+			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours", "unknown day \"%s\" (use mon..sun)",
+				       strlen(k) <= 20 ? k : "...");
+		if (!json_is_string(v) || rota_hours_open(json_string_value(v), 0) < 0)
+			return err_set(&c->err, ERR_INVALID, "invalid_hours", "hours",
+				       "hours of %s must be like \"09:00-17:00\", \"09:00-12:00,13:00-17:00\" or \"closed\"", k);
+	}
+	return 0;
+}
+
+int org_location_input_ok(svc_ctx *c, json_t *in)
+{
+	json_t *hours = json_object_get(in, "hours");
+	if (in_str(in, "tz") && !tz_get(in_str(in, "tz")))
+		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			       "unknown time zone (use an IANA name such as America/Chicago)");
+	return hours ? hours_ok(c, hours) : 0;
 }
 
 static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -124,10 +137,10 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 	const char *tz = in_str(in, "tz") ? in_str(in, "tz") : "UTC";
 	if (svc_require(c, PERM_MANAGE_ORG))
 		return -1;
-	if (!tz_ok(tz))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz", "unknown time zone (use an IANA name such as America/Chicago)");
+	if (org_location_input_ok(c, in))
+		return -1;
 	json_t *hours = json_object_get(in, "hours");
-	char *hours_txt = json_dumps(hours ? hours : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char *hours_txt = hours ? json_dumps(hours, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
 	id_new(id, "loc", c->now);
 	int rc = db_exec(c->db,
 			 "INSERT INTO locations (org_id, id, name, tz, address, hours, created_at) VALUES (?,?,?,?,?,?,?)",
@@ -147,30 +160,36 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 
 static int location_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
-		     DB_ARGS(DB_TXT(c->actor.org_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
+			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1) {
 		json_t *h = json_loads(db_text(r, 4), 0, NULL);
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "tz",
 						       db_text(r, 2), "address", db_text(r, 3), "hours", h ? h : json_object()));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)
 {
+	int rc;
 	db_res *r;
-	str_copy(buf, n, "");
-	if (*team_id && db_query(c->db, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
-				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r) == DB_OK) {
+	svc_copy(c, buf, n, "");
+	if (*team_id && svc_query(c, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
+				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(buf, n, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, buf, n, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return buf;
 }
@@ -183,7 +202,7 @@ static const struct in_field LOCATION_CREATE[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "location name, unique in the organization"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone, default UTC"},
 	{"address", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "postal address"},
-	{"hours", IN_OBJ, 0, 0, 0, NULL, "opening hours, e.g. {\"mon\":\"09:00-20:00\"}"},
+	{"hours", IN_MAP, 0, 0, 0, NULL, "opening hours, e.g. {\"mon\":\"09:00-20:00\"}"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

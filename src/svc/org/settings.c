@@ -26,6 +26,12 @@ static const struct setting SETTINGS[] = {
 	{"review.due_days", IN_INT, 1, 90, 7, "a failure review is due this many days after it opens"},
 	{"survey.min_respondents", IN_INT, 1, 100, 3, "survey reports show a team only with at least this many respondents"},
 	{"issue.response_days", IN_INT, 1, 90, 7, "a system issue's owner owes a response within this many days"},
+	{"mail.max_bytes", IN_INT, 4096, 50 << 20, 10 << 20, "a larger message is kept as a stub (headers only) with an error"},
+	{"mail.max_parts", IN_INT, 1, 1000, 200, "a message with more MIME parts is kept as a stub"},
+	{"mail.max_depth", IN_INT, 1, 100, 16, "a message nested deeper (multiparts, forwarded messages) is kept as a stub"},
+	{"mail.max_headers", IN_INT, 10, 10000, 500, "a message with more header fields is kept as a stub"},
+	{"mail.max_attachment_bytes", IN_INT, 0, 50 << 20, 10 << 20, "a larger attachment is listed in the event, not kept"},
+	{"mail.max_per_sender_hour", IN_INT, 1, 100000, 30, "more mail from one sender in an hour is recorded and goes no further"},
 	{NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -39,20 +45,22 @@ static const struct setting *find(const char *key)
 
 static json_t *load(svc_ctx *c)
 {
+	int rc;
 	db_res *r;
 	json_t *o = NULL;
 	struct svc_cache *m = &c->cache;
 	if (m->settings_org[0] && strcmp(m->settings_org, c->actor.org_id) == 0)
 		o = json_loads(m->settings, 0, NULL);
-	if (!o && db_query(c->db, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r) == DB_OK) {
+	if (!o && svc_query(c, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {
 		if (db_next(r) == 1) {
 			o = json_loads(db_text(r, 0), 0, NULL);
 			if (o && strlen(db_text(r, 0)) < sizeof m->settings) {
-				str_copy(m->settings, sizeof m->settings, db_text(r, 0));
-				str_copy(m->settings_org, sizeof m->settings_org, c->actor.org_id);
+				svc_copy(c, m->settings, sizeof m->settings, db_text(r, 0));
+				STR_COPY(m->settings_org, c->actor.org_id);
 			}
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return json_is_object(o) ? o : (json_decref(o), json_object());
 }
@@ -151,7 +159,7 @@ cleanup:
 }
 
 static const struct in_field PATCH[] = {
-	{"settings", IN_OBJ, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
+	{"settings", IN_MAP, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

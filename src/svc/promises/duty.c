@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/limits.h"
 #include "base/tz.h"
 #include "base/util.h"
 #include "svc/ledger/case.h"
@@ -31,8 +32,9 @@ const char *words_time_in(int64_t ms, const char *zone, char *buf, size_t size)
 	strftime(when, sizeof when, "%a %-d %b %Y %H:%M", &tm);
 	if (z) {
 		const char *city = strrchr(zone, '/');
-		char place[64];
-		str_copy(place, sizeof place, city ? city + 1 : zone);
+		char place[FL_MAX_SHORT + 1]; /* zone names are capped at FL_MAX_SHORT on input */
+		if (str_copy(place, sizeof place, city ? city + 1 : zone))
+			place[0] = '\0'; /* then say the time without the city */
 		for (char *p = place; *p; p++)
 			if (*p == '_')
 				*p = ' ';
@@ -62,8 +64,11 @@ static int duty_add(svc_ctx *c, const char *case_id, const char *kind, const cha
 int duty_ensure_cadence(svc_ctx *c, const char *case_id)
 {
 	int64_t n = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND kind = 'cadence'",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	int rc = db_scalar_int(c->db,
+			       "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND kind = 'cadence'",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (n > 0)
 		return 0;
 	return duty_add(c, case_id, "cadence", NULL, c->now + setting_int(c, "update.cadence_hours") * FL_HOUR_MS);
@@ -103,17 +108,21 @@ int duty_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int duty_tick_lapse(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT org_id, id, case_id, kind, due_at FROM update_duties WHERE status = 'pending' AND due_at <= ? "
-		     "ORDER BY due_at LIMIT ?",
-		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT org_id, id, case_id, kind, due_at FROM update_duties WHERE status = 'pending' AND due_at <= ? "
+			   "ORDER BY due_at LIMIT ?",
+			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *rows = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(rows, json_pack("[s,s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
 						      (json_int_t)db_int(r, 4)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	long long n = 0;
 	int ret = 0;
@@ -125,10 +134,11 @@ int duty_tick_lapse(svc_ctx *c, json_t *summary)
 		int64_t changed = 0;
 		tick_as_system(c, json_string_value(json_array_get(v, 0)));
 		case_owner(c, case_id, owner);
-		if (db_exec(c->db,
-			    "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-			    DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed) != DB_OK) {
-			ret = svc_db_err(c, DB_ERROR);
+		if ((rc = db_exec(c->db,
+				  "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+				  DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed)) !=
+		    DB_OK) {
+			ret = svc_db_err(c, rc);
 			break;
 		}
 		if (changed != 1)
@@ -151,12 +161,13 @@ int duty_tick_lapse(svc_ctx *c, json_t *summary)
 
 int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
-		     "ORDER BY due_at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
+			   "ORDER BY due_at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array(), *next = json_null();
 	while (db_next(r) == 1) {
 		json_t *d = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id",
@@ -166,7 +177,11 @@ int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
 			next = json_deep_copy(d);
 		json_array_append_new(items, d);
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		json_decref(next);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(view, "update_duty", json_pack("{s:o,s:o}", "next", next, "duties", items));
 	return 0;
 }

@@ -36,13 +36,15 @@ static json_t *ref_obj(db_res *r, int id_col, int name_col)
 
 static json_t *id_list(svc_ctx *c, const char *sql, const char *id)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
-	if (db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
+	if (!svc_query(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return a;
 	while (db_next(r) == 1)
 		json_array_append_new(a, json_string(db_text(r, 0)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return a;
 }
 
@@ -79,19 +81,15 @@ static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 	db_res *r;
 	if (!id_valid(id, "prom"))
 		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
-	if (db_query(c->db, "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
-		str_copy(s->status, sizeof s->status, db_text(r, 2));
-		s->due_at = db_int(r, 3);
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
+	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
+			 "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
+	s->due_at = db_int(r, 3);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -126,6 +124,14 @@ static int insert_promise(svc_ctx *c, const char *case_id, json_t *in, long long
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
+static int promise_hooks(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+{
+	for (const promise_hook_fn *h = svc_promise_hooks(); *h; h++)
+		if ((*h)(c, case_id, promise_id, kind))
+			return -1;
+	return 0;
+}
+
 static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
@@ -148,7 +154,7 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (in_str(in, "deliver_team") && org_team_ref(c, in_str(in, "deliver_team"), "deliver_team", dt))
 		return -1;
 	if (!*dp && !*dt)
-		str_copy(dt, sizeof dt, row.team_id);
+		STR_COPY(dt, row.team_id);
 	if (in_str(in, "policy")) {
 		if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
 			return -1;
@@ -161,7 +167,7 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		      json_pack("{s:s,s:s,s:o,s:s?,s:s?,s:s?}", "what", in_str(in, "what"), "channel", in_str(in, "channel"), "due_at",
 				svc_time(due), "deliver_person_id", *dp ? dp : NULL, "deliver_team_id", *dt ? dt : NULL,
 				"policy_id", *pol.id ? pol.id : NULL)) ||
-	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id))
+	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id) || promise_hooks(c, row.id, id, "made"))
 		return -1;
 	*out = promise_json(c, id);
 	return 0;
@@ -169,19 +175,23 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	struct case_row row;
 	db_res *r;
 	if (case_load(c, p[0], &row))
 		return -1;
 	const char *status = in_str(in, "status");
-	if (db_query(c->db, "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id = ? AND (? IS NULL OR p.status = ?) "
-			    "ORDER BY p.due_at, p.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT " PROMISE_COLS PROMISE_FROM
+			   "WHERE p.org_id = ? AND p.case_id = ? AND (? IS NULL OR p.status = ?) "
+			   "ORDER BY p.due_at, p.id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, promise_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, promise_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
@@ -260,33 +270,33 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 		return svc_db_err(c, rc);
 	if (n != 1)
 		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise changed meanwhile");
-	if (db_query(c->db,
-		     "SELECT what, channel, deliver_person_id, deliver_team_id, policy_id, made_by FROM promises WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id)), &r) != DB_OK || db_next(r) != 1)
-		return svc_db_err(c, DB_ERROR);
+	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
+			 "SELECT what, channel, deliver_person_id, deliver_team_id, policy_id, made_by FROM promises WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id))))
+		return -1;
 	json_t *copy = json_pack("{s:s,s:s,s:s,s:s}", "what", in_str(in, "what") ? in_str(in, "what") : db_text(r, 0), "channel",
 				 db_text(r, 1), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"));
 	char dp[ID_SIZE], dt[ID_SIZE], pol[ID_SIZE], maker[ID_SIZE];
-	str_copy(dp, sizeof dp, db_text(r, 2));
-	str_copy(dt, sizeof dt, db_text(r, 3));
-	str_copy(pol, sizeof pol, db_text(r, 4));
-	str_copy(maker, sizeof maker, db_text(r, 5));
-	db_res_free(r);
+	svc_copy(c, dp, sizeof dp, db_text(r, 2));
+	svc_copy(c, dt, sizeof dt, db_text(r, 3));
+	svc_copy(c, pol, sizeof pol, db_text(r, 4));
+	svc_copy(c, maker, sizeof maker, db_text(r, 5));
+	db_res_discard(r);
 	/* the promise stays the maker's; who moved it is recorded beside */
 	struct promise_origin origin = {maker, s.id, c->actor.person_id};
 	rc = insert_promise(c, s.case_id, copy, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol ? pol : NULL, &origin, id);
 	json_decref(copy);
 	if (rc)
 		return -1;
-	if (db_exec(c->db,
-		    "INSERT INTO request_promises (org_id, request_id, promise_id) SELECT org_id, request_id, ? FROM request_promises "
-		    "WHERE org_id = ? AND promise_id = ?",
-		    DB_ARGS(DB_TXT(id), DB_TXT(c->actor.org_id), DB_TXT(s.id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_exec(c->db,
+			  "INSERT INTO request_promises (org_id, request_id, promise_id) SELECT org_id, request_id, ? FROM request_promises "
+			  "WHERE org_id = ? AND promise_id = ?",
+			  DB_ARGS(DB_TXT(id), DB_TXT(c->actor.org_id), DB_TXT(s.id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (svc_event(c, "promise.renegotiated", "promise", s.id, s.case_id,
 		      json_pack("{s:s,s:o,s:o,s:s,s:s}", "new_promise_id", id, "old_due_at", svc_time(s.due_at), "due_at",
 				svc_time(due), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"))) ||
-	    case_touch(c, s.case_id))
+	    case_touch(c, s.case_id) || promise_hooks(c, s.case_id, id, "renegotiated"))
 		return -1;
 	*out = promise_json(c, id);
 	return 0;
@@ -314,15 +324,16 @@ static int mark_at_risk(svc_ctx *c, const char *promise_id, const char *case_id,
 
 int promise_check_risk(svc_ctx *c, const char *request_id)
 {
+	int rc;
 	db_res *r;
 	/* the request's state against each pending promise it blocks */
-	if (db_query(c->db,
-		     "SELECT p.id, p.case_id, p.what, p.due_at, q.status, q.due_at, q.overdue_at, q.what FROM request_promises rp "
-		     "JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
-		     "JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
-		     "WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' AND p.at_risk_at IS NULL",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(request_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT p.id, p.case_id, p.what, p.due_at, q.status, q.due_at, q.overdue_at, q.what FROM request_promises rp "
+			   "JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
+			   "JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
+			   "WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' AND p.at_risk_at IS NULL",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(request_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *hits = json_array(), *v;
 	while (db_next(r) == 1) {
 		const char *st = db_text(r, 4), *why = NULL;
@@ -336,7 +347,10 @@ int promise_check_risk(svc_ctx *c, const char *request_id)
 			json_array_append_new(hits, json_pack("{s:s,s:s,s:s,s:s}", "id", db_text(r, 0), "case_id", db_text(r, 1), "what",
 							      db_text(r, 2), "why", why));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(hits);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	int ret = 0;
 	json_array_foreach(hits, i, v)
@@ -374,33 +388,34 @@ static const char *nz(const char *s)
 /* Build the facts, run the rule, store the breach and its causes, tell everyone. */
 static int breach_record(svc_ctx *c, const char *promise_id)
 {
+	int rc;
 	db_res *r;
 	char case_id[ID_SIZE], owner[ID_SIZE], pol[ID_SIZE], pol_name[256], what[512];
 	int64_t due;
-	if (db_query(c->db,
-		     "SELECT p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id FROM promises p "
-		     "JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
-		     "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id WHERE p.org_id = ? AND p.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r) != DB_OK || db_next(r) != 1)
-		return svc_db_err(c, DB_ERROR);
-	str_copy(case_id, sizeof case_id, db_text(r, 0));
+	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
+			 "SELECT p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id FROM promises p "
+			 "JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
+			 "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id WHERE p.org_id = ? AND p.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id))))
+		return -1;
+	svc_copy(c, case_id, sizeof case_id, db_text(r, 0));
 	due = db_int(r, 1);
-	str_copy(pol, sizeof pol, db_text(r, 2));
-	str_copy(pol_name, sizeof pol_name, db_text(r, 3));
-	str_copy(what, sizeof what, db_text(r, 4));
-	str_copy(owner, sizeof owner, db_text(r, 5));
-	db_res_free(r);
+	svc_copy(c, pol, sizeof pol, db_text(r, 2));
+	svc_copy(c, pol_name, sizeof pol_name, db_text(r, 3));
+	svc_copy(c, what, sizeof what, db_text(r, 4));
+	svc_copy(c, owner, sizeof owner, db_text(r, 5));
+	db_res_discard(r);
 
-	if (db_query(c->db,
-		     "SELECT q.id, q.what, q.holder_person_id, hp.name, COALESCE(q.holder_team_id, hp.team_id), t.name, q.holder_role, q.status, q.due_at, "
-		     "q.done_at, q.decided_at, q.policy_id, pol.name FROM request_promises rp "
-		     "JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
-		     "LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
-		     "LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = COALESCE(q.holder_team_id, hp.team_id) "
-		     "LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
-		     "WHERE rp.org_id = ? AND rp.promise_id = ? ORDER BY q.created_at, q.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT q.id, q.what, q.holder_person_id, hp.name, COALESCE(q.holder_team_id, hp.team_id), t.name, q.holder_role, q.status, q.due_at, "
+			   "q.done_at, q.decided_at, q.policy_id, pol.name FROM request_promises rp "
+			   "JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
+			   "LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
+			   "LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = COALESCE(q.holder_team_id, hp.team_id) "
+			   "LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
+			   "WHERE rp.org_id = ? AND rp.promise_id = ? ORDER BY q.created_at, q.id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	size_t n = 0, cap = 8;
 	struct loaded_req *lr = xcalloc(cap, sizeof *lr);
 	while (db_next(r) == 1) {
@@ -412,21 +427,24 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 			cap *= 2;
 		}
 		struct loaded_req *q = &lr[n++];
-		str_copy(q->id, sizeof q->id, db_text(r, 0));
-		str_copy(q->what, sizeof q->what, db_text(r, 1));
-		str_copy(q->person, sizeof q->person, db_text(r, 2));
-		str_copy(q->name, sizeof q->name, db_text(r, 3));
-		str_copy(q->team, sizeof q->team, db_text(r, 4));
-		str_copy(q->team_name, sizeof q->team_name, db_text(r, 5));
-		str_copy(q->role, sizeof q->role, db_text(r, 6));
-		str_copy(q->status, sizeof q->status, db_text(r, 7));
+		svc_copy(c, q->id, sizeof q->id, db_text(r, 0));
+		svc_copy(c, q->what, sizeof q->what, db_text(r, 1));
+		svc_copy(c, q->person, sizeof q->person, db_text(r, 2));
+		svc_copy(c, q->name, sizeof q->name, db_text(r, 3));
+		svc_copy(c, q->team, sizeof q->team, db_text(r, 4));
+		svc_copy(c, q->team_name, sizeof q->team_name, db_text(r, 5));
+		svc_copy(c, q->role, sizeof q->role, db_text(r, 6));
+		svc_copy(c, q->status, sizeof q->status, db_text(r, 7));
 		q->due_at = db_int(r, 8);
 		q->done_at = db_is_null(r, 9) ? 0 : db_int(r, 9);
 		q->decided_at = db_is_null(r, 10) ? 0 : db_int(r, 10);
-		str_copy(q->policy, sizeof q->policy, db_text(r, 11));
-		str_copy(q->policy_name, sizeof q->policy_name, db_text(r, 12));
+		svc_copy(c, q->policy, sizeof q->policy, db_text(r, 11));
+		svc_copy(c, q->policy_name, sizeof q->policy_name, db_text(r, 12));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		free(lr);
+		return svc_db_err(c, rc);
+	}
 	struct att_request *ar = xcalloc(n ? n : 1, sizeof *ar);
 	for (size_t i = 0; i < n; i++) {
 		struct loaded_req *q = &lr[i];
@@ -436,10 +454,17 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 					     nz(q->policy_name)};
 	}
 	int64_t asked = 0, lapsed = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &asked, NULL);
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(due)), &lapsed, NULL);
+	int qrc = db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &asked, NULL);
+	if (qrc == DB_OK)
+		qrc = db_scalar_int(c->db,
+				    "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
+				    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(due)), &lapsed, NULL);
+	if (qrc != DB_OK) {
+		free(ar);
+		free(lr);
+		return svc_db_err(c, qrc);
+	}
 	struct att_input ai = {"broken", due, c->now, nz(pol), nz(pol_name), owner, NULL, ar, n, asked > 0, (int)lapsed};
 	struct att_result res;
 	attribution_compute(&ai, &res);
@@ -465,12 +490,12 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 				"lapsed_updates", res.lapsed_updates, "owner", svc_person_brief(c, owner), "promise", "id", promise_id,
 				"what", what, "due_at", svc_time(due), "causes", causes);
 	char *text = json_dumps(att, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = db_exec(c->db,
-			 "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
-			 "VALUES (?,?,?,?,?,?,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(case_id), DB_TXT(promise_id), DB_INT(c->now),
-				 DB_TXT(owner), DB_INT(res.owner_at_fault), DB_TXT(text)),
-			 NULL);
+	rc = db_exec(c->db,
+		     "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
+		     "VALUES (?,?,?,?,?,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(case_id), DB_TXT(promise_id), DB_INT(c->now),
+			     DB_TXT(owner), DB_INT(res.owner_at_fault), DB_TXT(text)),
+		     NULL);
 	free(text);
 	if (rc != DB_OK) {
 		json_decref(att);
@@ -480,16 +505,17 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 	for (size_t i = 0; i < res.ncauses; i++) {
 		const struct att_cause *k = &res.causes[i];
 		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
-		if (db_exec(c->db,
-			    "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
-			    "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
-				    DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
-				    DB_TXT(q ? q->holder_person_id : owner), DB_TXT(q ? q->holder_team_id : NULL),
-				    DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
-			    NULL) != DB_OK) {
+		if ((rc = db_exec(c->db,
+				  "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
+				  "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
+					  DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
+					  DB_TXT(q ? q->holder_person_id : owner), DB_TXT(q ? q->holder_team_id : NULL),
+					  DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
+				  NULL)) != DB_OK) {
 			json_decref(att);
-			goto cleanup_err;
+			svc_db_err(c, rc);
+			goto cleanup;
 		}
 	}
 	if (svc_event(c, "promise.broken", "promise", promise_id, case_id, json_pack("{s:s}", "breach_id", breach_id)) ||
@@ -506,9 +532,6 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 	}
 	json_decref(att);
 	ret = 0;
-	goto cleanup;
-cleanup_err:
-	svc_db_err(c, DB_ERROR);
 cleanup:
 	free(ar);
 	free(lr);
@@ -522,14 +545,19 @@ int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int promise_tick_breach(svc_ctx *c, json_t *summary)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT org_id, id FROM promises WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
-		     DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT org_id, id FROM promises WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *due = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(due, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(due);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	long long n = 0;
 	int ret = 0;
@@ -541,9 +569,10 @@ int promise_tick_breach(svc_ctx *c, json_t *summary)
 		const char *id = json_string_value(json_array_get(v, 1));
 		int64_t changed = 0;
 		/* only the pass whose update changed the row records the breach */
-		if (db_exec(c->db, "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-			    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed) != DB_OK) {
-			ret = svc_db_err(c, DB_ERROR);
+		if ((rc = db_exec(c->db,
+				  "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+				  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed)) != DB_OK) {
+			ret = svc_db_err(c, rc);
 			break;
 		}
 		if (changed != 1)
@@ -560,14 +589,17 @@ int promise_tick_breach(svc_ctx *c, json_t *summary)
 
 int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id = ? ORDER BY p.created_at, p.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id = ? ORDER BY p.created_at, p.id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, promise_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, promise_row)) {
+		json_decref(items);
+		return -1;
+	}
 	json_object_set_new(view, "promises", items);
 	return 0;
 }
@@ -581,37 +613,45 @@ static json_t *breach_row(db_res *r)
 
 int breach_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
-		     "ORDER BY at, id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
+			   "ORDER BY at, id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, breach_row(r));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(view, "breaches", items);
 	return 0;
 }
 
 int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, pc.by_id "
-		     "FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
-		     "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
-		     "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, pc.by_id "
+			   "FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
+			   "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
+			   "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id",
 						       db_text(r, 1), "request_id", db_text(r, 2), "policy", ref_obj(r, 3, 4),
 						       "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7), "by",
 						       svc_person_brief(c, db_text(r, 8))));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	json_object_set_new(view, "policy_conflicts", items);
 	return 0;
 }
@@ -619,15 +659,18 @@ int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 {
 	int64_t n = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
 	if (n > 0)
 		return err_set(&c->err, ERR_RULE, "promises_pending", NULL,
 			       "the case has %lld pending promise(s): mark them kept or renegotiate them first", (long long)n);
 	/* the customer no longer needs updates from a resolved case */
-	if (db_exec(c->db, "UPDATE update_duties SET status = 'void', closed_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-		    DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(case_id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_exec(c->db,
+			  "UPDATE update_duties SET status = 'void', closed_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(case_id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	return 0;
 }
 

@@ -35,6 +35,7 @@ static json_t *opt_ref(db_res *r, int id_col, int name_col)
 
 static json_t *request_row(svc_ctx *c, db_res *r)
 {
+	int rc;
 	const char *st = db_text(r, 10);
 	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0;
 	json_t *o = json_pack(
@@ -49,12 +50,15 @@ static json_t *request_row(svc_ctx *c, db_res *r)
 		db_is_null(r, 20) ? json_null() : svc_person_brief(c, db_text(r, 20)));
 	db_res *b;
 	json_t *blocks = json_array();
-	if (db_query(c->db, "SELECT promise_id FROM request_promises WHERE org_id = ? AND request_id = ? ORDER BY promise_id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(db_text(r, 0))), &b) == DB_OK) {
+	if ((rc = db_query(c->db,
+			   "SELECT promise_id FROM request_promises WHERE org_id = ? AND request_id = ? ORDER BY promise_id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(db_text(r, 0))), &b)) == DB_OK) {
 		while (db_next(b) == 1)
 			json_array_append_new(blocks, json_string(db_text(b, 0)));
-		db_res_free(b);
+		rc = db_res_close(b);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	json_object_set_new(o, "blocks", blocks);
 	return o;
 }
@@ -75,26 +79,21 @@ static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 	db_res *r;
 	if (!id_valid(id, "req"))
 		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
-	if (db_query(c->db,
-		     "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
-		     "WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
-	int rc = db_next(r);
-	if (rc == 1) {
-		str_copy(s->id, sizeof s->id, db_text(r, 0));
-		str_copy(s->case_id, sizeof s->case_id, db_text(r, 1));
-		str_copy(s->status, sizeof s->status, db_text(r, 2));
-		str_copy(s->person, sizeof s->person, db_text(r, 3));
-		str_copy(s->team, sizeof s->team, db_text(r, 4));
-		str_copy(s->asked_by, sizeof s->asked_by, db_text(r, 5));
-		str_copy(s->what, sizeof s->what, db_text(r, 6));
-		s->due_at = db_int(r, 7);
-		s->created_at = db_int(r, 8);
-	}
-	db_res_free(r);
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
+	if (svc_load_one(c, "request_not_found", "id", "no such request", &r,
+			 "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
+	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
+	svc_copy(c, s->person, sizeof s->person, db_text(r, 3));
+	svc_copy(c, s->team, sizeof s->team, db_text(r, 4));
+	svc_copy(c, s->asked_by, sizeof s->asked_by, db_text(r, 5));
+	svc_copy(c, s->what, sizeof s->what, db_text(r, 6));
+	s->due_at = db_int(r, 7);
+	s->created_at = db_int(r, 8);
+	db_res_discard(r);
 	return 0;
 }
 
@@ -151,8 +150,11 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		int64_t n = 0;
 		if (!json_is_string(v))
 			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
-		db_scalar_int(c->db, "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
+		int rc = db_scalar_int(c->db,
+				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
 		if (n != 1)
 			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
 				       "blocks must list pending promises of this case");
@@ -266,16 +268,20 @@ static int rq_complete(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
  * conflict between that policy and the promise's policy, and tells the policy's owner. */
 static int record_conflicts(svc_ctx *c, const struct req_state *s, const struct policy_row *pol)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT p.id, p.policy_id FROM request_promises rp JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
-		     "WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' ORDER BY p.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT p.id, p.policy_id FROM request_promises rp JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
+			   "WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' ORDER BY p.id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *rows = json_array(), *v;
 	while (db_next(r) == 1)
 		json_array_append_new(rows, json_pack("[s,o]", db_text(r, 0), svc_col_str(r, 1)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
+		return svc_db_err(c, rc);
+	}
 	size_t i;
 	int ret = 0;
 	json_array_foreach(rows, i, v)
@@ -283,13 +289,13 @@ static int record_conflicts(svc_ctx *c, const struct req_state *s, const struct 
 		char id[ID_SIZE];
 		const char *prom = json_string_value(json_array_get(v, 0)), *ppol = json_string_value(json_array_get(v, 1));
 		id_new(id, "conflict", c->now);
-		if (db_exec(c->db,
-			    "INSERT INTO policy_conflicts (org_id, id, case_id, promise_id, request_id, policy_id, promise_policy_id, by_id, at) "
-			    "VALUES (?,?,?,?,?,?,?,?,?)",
-			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(s->case_id), DB_TXT(prom), DB_TXT(s->id), DB_TXT(pol->id),
-				    DB_TXT(ppol), DB_TXT(c->actor.person_id), DB_INT(c->now)),
-			    NULL) != DB_OK) {
-			ret = svc_db_err(c, DB_ERROR);
+		if ((rc = db_exec(c->db,
+				  "INSERT INTO policy_conflicts (org_id, id, case_id, promise_id, request_id, policy_id, promise_policy_id, by_id, at) "
+				  "VALUES (?,?,?,?,?,?,?,?,?)",
+				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(s->case_id), DB_TXT(prom), DB_TXT(s->id),
+					  DB_TXT(pol->id), DB_TXT(ppol), DB_TXT(c->actor.person_id), DB_INT(c->now)),
+				  NULL)) != DB_OK) {
+			ret = svc_db_err(c, rc);
 			break;
 		}
 		if (svc_event(c, "policy.conflict", "policy_conflict", id, s->case_id,
@@ -385,23 +391,26 @@ static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, request_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, request_row)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
+	int rc;
 	db_res *r;
-	if (db_query(c->db, "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.case_id = ? ORDER BY q.created_at, q.id",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db, "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.case_id = ? ORDER BY q.created_at, q.id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, request_row(c, r));
-	db_res_free(r);
+	if (svc_rows_append(c, r, items, request_row)) {
+		json_decref(items);
+		return -1;
+	}
 	json_object_set_new(view, "requests", items);
 	return 0;
 }
@@ -411,14 +420,17 @@ int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 /* Rows of requests whose timer column is due: [[org_id, id], ...]. */
 static json_t *due_rows(svc_ctx *c, const char *column)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array();
 	char *sql = xasprintf("SELECT org_id, id FROM requests WHERE %s <= ? ORDER BY %s LIMIT ?", column, column);
-	if (db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r) == DB_OK) {
+	if ((rc = db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) == DB_OK) {
 		while (db_next(r) == 1)
 			json_array_append_new(a, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	free(sql);
 	return a;
 }
@@ -503,11 +515,13 @@ static int act_followup(svc_ctx *c, const struct req_state *s)
 
 static int act_overdue(svc_ctx *c, const struct req_state *s)
 {
+	int rc;
 	char owner[ID_SIZE], msg[700];
 	int64_t delay = setting_int(c, "request.escalate_after_minutes") * FL_MIN_MS;
-	if (db_exec(c->db, "UPDATE requests SET overdue_at = ?, escalate_at = ? WHERE org_id = ? AND id = ?",
-		    DB_ARGS(DB_INT(c->now), DB_INT(c->now + delay), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_exec(c->db, "UPDATE requests SET overdue_at = ?, escalate_at = ? WHERE org_id = ? AND id = ?",
+			  DB_ARGS(DB_INT(c->now), DB_INT(c->now + delay), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL)) !=
+	    DB_OK)
+		return svc_db_err(c, rc);
 	case_owner(c, s->case_id, owner);
 	snprintf(msg, sizeof msg, "Overdue: \"%s\"", s->what);
 	return svc_event(c, "request.overdue", "request", s->id, s->case_id, json_object()) ||
@@ -521,38 +535,42 @@ static int act_overdue(svc_ctx *c, const struct req_state *s)
  * leader; else the organization's escalation contact. */
 static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID_SIZE])
 {
+	int rc;
 	db_res *r;
 	out[0] = '\0';
 	if (*s->person) {
-		if (db_query(c->db, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->person)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT manager_id FROM people WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->person)), &r)) {
 			if (db_next(r) == 1)
-				str_copy(out, ID_SIZE, db_text(r, 0));
-			db_res_free(r);
+				svc_copy(c, out, ID_SIZE, db_text(r, 0));
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
-	} else if (db_query(c->db,
-			    "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 AND role IN ('supervisor','leader') "
-			    "ORDER BY CASE role WHEN 'supervisor' THEN 0 ELSE 1 END, id LIMIT 1",
-			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->team)), &r) == DB_OK) {
+	} else if (svc_query(c,
+			     "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 AND role IN ('supervisor','leader') "
+			     "ORDER BY CASE role WHEN 'supervisor' THEN 0 ELSE 1 END, id LIMIT 1",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->team)), &r)) {
 		if (db_next(r) == 1)
-			str_copy(out, ID_SIZE, db_text(r, 0));
-		db_res_free(r);
+			svc_copy(c, out, ID_SIZE, db_text(r, 0));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	if (!*out) {
 		char *contact = setting_str(c, "request.escalation_contact");
 		if (contact)
-			str_copy(out, ID_SIZE, contact);
+			svc_copy(c, out, ID_SIZE, contact);
 		free(contact);
 	}
 }
 
 static int act_escalate(svc_ctx *c, const struct req_state *s)
 {
+	int rc;
 	char to[ID_SIZE];
 	escalation_target(c, s, to);
-	if (*to && db_exec(c->db, "UPDATE requests SET escalated_to = ? WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(to), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if (*to && (rc = db_exec(c->db, "UPDATE requests SET escalated_to = ? WHERE org_id = ? AND id = ?",
+				 DB_ARGS(DB_TXT(to), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	return svc_event(c, "request.escalated", "request", s->id, s->case_id, json_pack("{s:s?}", "to", *to ? to : NULL)) ||
 	       alert_add(c, to, "escalation", s->case_id, "request", s->id, "Escalated to you: \"%s\" is overdue", s->what);
 }

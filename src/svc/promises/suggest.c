@@ -11,16 +11,18 @@
 /* The organization's template for key (new string): its own, or the default. */
 static char *template_for(svc_ctx *c, const char *key, int *custom)
 {
+	int rc;
 	db_res *r;
 	char *s = NULL;
 	*custom = 0;
-	if (db_query(c->db, "SELECT text FROM word_templates WHERE org_id = ? AND key = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r) == DB_OK) {
+	if (svc_query(c, "SELECT text FROM word_templates WHERE org_id = ? AND key = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r)) {
 		if (db_next(r) == 1) {
 			s = xstrdup(db_text(r, 0));
 			*custom = 1;
 		}
-		db_res_free(r);
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
 	}
 	return s ? s : xstrdup(words_default(key));
 }
@@ -34,41 +36,47 @@ struct facts {
 /* Pick the promise the customer cares about now and the request it waits on; fill f. */
 static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 {
+	int rc;
 	db_res *r;
 	char promise_id[ID_SIZE] = "";
 	memset(f, 0, sizeof *f);
 	/* times are told in the time zone of the place the case was taken in (the customer's side) */
 	char tz[64] = "";
-	if (db_query(c->db,
-		     "SELECT l.tz FROM cases ca JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id "
-		     "WHERE ca.org_id = ? AND ca.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT l.tz FROM cases ca JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id "
+			   "WHERE ca.org_id = ? AND ca.id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
-		str_copy(tz, sizeof tz, db_text(r, 0));
-	db_res_free(r);
-	if (db_query(c->db, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		svc_copy(c, tz, sizeof tz, db_text(r, 0));
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	if ((rc = db_query(c->db, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1)
-		str_copy(f->customer, sizeof f->customer, db_text(r, 0));
-	db_res_free(r);
+		svc_copy(c, f->customer, sizeof f->customer, db_text(r, 0));
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	/* a pending promise (soonest first), else the latest broken one */
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT id, what, due_at, status FROM promises WHERE org_id = ? AND case_id = ? AND status IN ('pending','broken') "
 		     "ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, CASE status WHEN 'pending' THEN due_at ELSE -due_at END LIMIT 1",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		str_copy(promise_id, sizeof promise_id, db_text(r, 0));
-		str_copy(f->promise, sizeof f->promise, db_text(r, 1));
+		svc_copy(c, promise_id, sizeof promise_id, db_text(r, 0));
+		svc_copy(c, f->promise, sizeof f->promise, db_text(r, 1));
 		words_time_in(db_int(r, 2), tz, f->promise_due, sizeof f->promise_due);
 		f->sit.has_promise = 1;
 		f->sit.promise_broken = strcmp(db_text(r, 3), "broken") == 0;
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	/* the request it waits on, the most serious first: declined, deferred, overdue, open */
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT q.id, q.what, q.status, q.due_at, q.holder_person_id, hp.role, hp.name, t.name, pol.name, po.role, po.name, "
 		     "(SELECT COUNT(*) FROM policy_conflicts pc WHERE pc.org_id = q.org_id AND pc.request_id = q.id) "
 		     "FROM requests q LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
@@ -79,42 +87,45 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		     "AND (? = '' OR q.id IN (SELECT request_id FROM request_promises rp WHERE rp.org_id = q.org_id AND rp.promise_id = ?)) "
 		     "ORDER BY CASE WHEN q.status = 'declined' THEN 0 WHEN q.status = 'deferred' THEN 1 "
 		     "WHEN q.overdue_at IS NOT NULL THEN 2 ELSE 3 END, q.due_at LIMIT 1",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id), DB_TXT(promise_id), DB_TXT(promise_id)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id), DB_TXT(promise_id), DB_TXT(promise_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
 		f->sit.waiting = 1;
-		str_copy(f->waiting_for, sizeof f->waiting_for, db_text(r, 1));
+		svc_copy(c, f->waiting_for, sizeof f->waiting_for, db_text(r, 1));
 		/* a team or a role, never a colleague's name */
 		if (*db_text(r, 7))
 			snprintf(f->waiting_on, sizeof f->waiting_on, "our %s team", db_text(r, 7));
 		else
-			str_copy(f->waiting_on, sizeof f->waiting_on, "a colleague");
+			STR_COPY(f->waiting_on, "a colleague");
 		if (strcmp(db_text(r, 2), "deferred") == 0) {
 			f->sit.deferred = 1;
 			words_time_in(db_int(r, 3), tz, f->new_time, sizeof f->new_time);
 		}
 		if (*db_text(r, 8) && db_int(r, 11) > 0) {
 			f->sit.policy = 1;
-			str_copy(f->policy, sizeof f->policy, db_text(r, 8));
+			svc_copy(c, f->policy, sizeof f->policy, db_text(r, 8));
 		}
 		/* the senior person responsible: a leader holding the request, or the leader owning the policy */
 		if (strcmp(db_text(r, 5), "leader") == 0)
-			str_copy(f->senior, sizeof f->senior, db_text(r, 6));
+			svc_copy(c, f->senior, sizeof f->senior, db_text(r, 6));
 		else if (f->sit.policy && strcmp(db_text(r, 9), "leader") == 0)
-			str_copy(f->senior, sizeof f->senior, db_text(r, 10));
+			svc_copy(c, f->senior, sizeof f->senior, db_text(r, 10));
 		f->sit.senior = *f->senior != '\0';
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	/* the next time the customer will hear from us: the earliest pending update duty */
-	if (db_query(c->db,
+	if ((rc = db_query(
+		     c->db,
 		     "SELECT MIN(due_at) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND due_at >= ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id), DB_INT(c->now)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id), DB_INT(c->now)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	if (db_next(r) == 1 && !db_is_null(r, 0)) {
 		words_time_in(db_int(r, 0), tz, f->next_time, sizeof f->next_time);
 		f->sit.next_time = 1;
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
 	return 0;
 }
 

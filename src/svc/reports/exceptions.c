@@ -39,7 +39,7 @@ struct buckets {
 	size_t n, cap;
 };
 
-static struct bucket *bucket_of(struct buckets *s, const char *k1, const char *k2)
+static struct bucket *bucket_of(svc_ctx *c, struct buckets *s, const char *k1, const char *k2)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->b[i].k1, k1) == 0 && strcmp(s->b[i].k2, k2) == 0)
@@ -50,8 +50,8 @@ static struct bucket *bucket_of(struct buckets *s, const char *k1, const char *k
 	}
 	struct bucket *b = &s->b[s->n++];
 	memset(b, 0, sizeof *b);
-	str_copy(b->k1, sizeof b->k1, k1);
-	str_copy(b->k2, sizeof b->k2, k2);
+	svc_copy(c, b->k1, sizeof b->k1, k1);
+	svc_copy(c, b->k2, sizeof b->k2, k2);
 	return b;
 }
 
@@ -108,36 +108,36 @@ static void buckets_release(struct buckets *s)
 static const char *policy_name(svc_ctx *c, const char *policy_id, char *buf, size_t n)
 {
 	json_t *p = exc_policy_brief(c, policy_id, 0);
-	str_copy(buf, n, json_string_value(json_object_get(p, "name")));
+	svc_copy(c, buf, n, json_string_value(json_object_get(p, "name")));
 	json_decref(p);
 	return buf;
 }
 
 static int exc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	long long from = 0, to = c->now + 1;
 	in_time(in, "from", &from);
 	in_time(in, "to", &to);
 	if (to <= from)
 		return err_set(&c->err, ERR_INVALID, "bad_range", "to", "to must be after from");
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT e.policy_id, COALESCE(e.team_id, ''), e.status, e.review_status, COALESCE(e.verdict, ''), "
-		     "COALESCE(pp.status, ''), e.created_at, COALESCE(e.approved_at, 0), e.expires_at FROM exceptions e "
-		     "LEFT JOIN policy_proposals pp ON pp.org_id = e.org_id AND pp.id = e.proposal_id "
-		     "WHERE e.org_id = ? AND e.created_at >= ? AND e.created_at < ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT e.policy_id, COALESCE(e.team_id, ''), e.status, e.review_status, COALESCE(e.verdict, ''), "
+			   "COALESCE(pp.status, ''), e.created_at, COALESCE(e.approved_at, 0), e.expires_at FROM exceptions e "
+			   "LEFT JOIN policy_proposals pp ON pp.org_id = e.org_id AND pp.id = e.proposal_id "
+			   "WHERE e.org_id = ? AND e.created_at >= ? AND e.created_at < ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	struct buckets total = {0}, by_policy = {0}, by_team = {0}, by_both = {0};
-	int rc;
 	while ((rc = db_next(r)) == 1) {
 		struct report_row x = {db_text(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5), db_int(r, 6), db_int(r, 7), db_int(r, 8)};
-		count_into(bucket_of(&total, "", ""), &x, c->now);
-		count_into(bucket_of(&by_policy, db_text(r, 0), ""), &x, c->now);
-		count_into(bucket_of(&by_team, db_text(r, 1), ""), &x, c->now);
-		count_into(bucket_of(&by_both, db_text(r, 0), db_text(r, 1)), &x, c->now);
+		count_into(bucket_of(c, &total, "", ""), &x, c->now);
+		count_into(bucket_of(c, &by_policy, db_text(r, 0), ""), &x, c->now);
+		count_into(bucket_of(c, &by_team, db_text(r, 1), ""), &x, c->now);
+		count_into(bucket_of(c, &by_both, db_text(r, 0), db_text(r, 1)), &x, c->now);
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	if (rc < 0) {
 		buckets_release(&total);
 		buckets_release(&by_policy);
@@ -146,7 +146,7 @@ static int exc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return svc_db_err(c, rc);
 	}
 	char name[256];
-	json_t *tot = bucket_json(bucket_of(&total, "", ""));
+	json_t *tot = bucket_json(bucket_of(c, &total, "", ""));
 	json_t *pol = json_array(), *team = json_array(), *items = json_array();
 	for (size_t i = 0; i < by_policy.n; i++) {
 		json_t *o = json_pack("{s:s,s:s}", "policy_id", by_policy.b[i].k1, "policy",

@@ -11,6 +11,7 @@
 
 static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	long long from = 0, to = 0;
 	if (!in_time(in, "from", &from))
 		from = c->now - 30 * FL_DAY_MS;
@@ -19,15 +20,15 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	if (to <= from)
 		return err_set(&c->err, ERR_INVALID, "invalid_range", "to", "to must be after from");
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT p.id, p.name, p.role, COALESCE(t.name, ''), COUNT(*), "
-		     "SUM(CASE WHEN ca.owner_id <> ca.intake_by THEN 1 ELSE 0 END) "
-		     "FROM cases ca JOIN people p ON p.org_id = ca.org_id AND p.id = ca.intake_by "
-		     "LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
-		     "WHERE ca.org_id = ? AND ca.created_at >= ? AND ca.created_at < ? "
-		     "GROUP BY p.id, p.name, p.role, t.name ORDER BY COUNT(*) DESC, p.name",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
+	if ((rc = db_query(c->db,
+			   "SELECT p.id, p.name, p.role, COALESCE(t.name, ''), COUNT(*), "
+			   "SUM(CASE WHEN ca.owner_id <> ca.intake_by THEN 1 ELSE 0 END) "
+			   "FROM cases ca JOIN people p ON p.org_id = ca.org_id AND p.id = ca.intake_by "
+			   "LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
+			   "WHERE ca.org_id = ? AND ca.created_at >= ? AND ca.created_at < ? "
+			   "GROUP BY p.id, p.name, p.role, t.name ORDER BY COUNT(*) DESC, p.name",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	json_t *items = json_array(), *roles = json_object();
 	while (db_next(r) == 1) {
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:I,s:I}", "person_id", db_text(r, 0), "name", db_text(r, 1),
@@ -36,7 +37,11 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 		json_t *n = json_object_get(roles, db_text(r, 2));
 		json_object_set_new(roles, db_text(r, 2), json_integer((n ? json_integer_value(n) : 0) + db_int(r, 4)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		json_decref(roles);
+		return svc_db_err(c, rc);
+	}
 	json_t *by_role = json_array();
 	const char *k;
 	json_t *v;

@@ -36,7 +36,7 @@ static int overdue_section(svc_ctx *c, const char *sql, int64_t lim, const char 
 	while ((rc = db_next(r)) == 1)
 		json_array_append_new(rows, json_pack("[s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2),
 						      (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	db_res_discard(r);
 	size_t i;
 	json_array_foreach(rows, i, v)
 	{

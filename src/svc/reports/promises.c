@@ -32,6 +32,36 @@ static json_t *range_json(const struct range *g)
 	return json_pack("{s:o,s:o,s:s?}", "from", svc_time(g->from), "to", svc_time(g->to), "team_id", *g->team ? g->team : NULL);
 }
 
+/* Breaches in the range (every team), or those the owner was at fault for: what = "all" or
+ * "owner_at_fault".  Whole days [df, dt) from breach_daily, the edges from breaches_at. */
+static int breach_total(svc_ctx *c, const struct range *g, int64_t df, int64_t dt, const char *what, int64_t *n)
+{
+	int fault = strcmp(what, "owner_at_fault") == 0;
+	const char *org = c->actor.org_id;
+	int rc = db_scalar_int(
+		c->db,
+		"SELECT (SELECT COALESCE(SUM(breaches), 0) FROM breach_daily WHERE org_id = ? AND team_id = '*' AND dim = 'total' "
+		"AND day >= ? AND day < ? AND key = ?) + (SELECT COUNT(*) FROM breaches WHERE org_id = ? "
+		"AND ((at >= ? AND at < ?) OR (at >= ? AND at < ?)) AND (? = 0 OR owner_at_fault = 1))",
+		DB_ARGS(DB_TXT(org), DB_INT(df), DB_INT(dt), DB_TXT(what), DB_TXT(org), DB_INT(g->from), DB_INT(df),
+			DB_INT(dt), DB_INT(g->to), DB_INT(fault)),
+		n, NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+/* Whole UTC days of a range [from, to): [*day_from, *day_to) in ms, so that the range is
+ * [from, day_from) + whole days + [day_to, to); with no whole day both are `to`.  Reports read whole
+ * days from rollups and the partial days at the edges from the rows. */
+static void whole_days(const struct range *g, int64_t *day_from, int64_t *day_to)
+{
+	*day_from = (g->from + FL_DAY_MS - 1) / FL_DAY_MS * FL_DAY_MS;
+	*day_to = g->to / FL_DAY_MS * FL_DAY_MS;
+	if (*day_to <= *day_from)
+		*day_from = *day_to = g->to;
+}
+
+/* Breaches by cause, team or level: whole days from breach_daily (migration 0012, kept by triggers
+ * with every breach), the partial days at the edges from the covering index breach_causes_at. */
 static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
@@ -39,32 +69,42 @@ static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	if (range_of(c, in, &g))
 		return -1;
 	const char *by = in_str(in, "by") ? in_str(in, "by") : "cause";
-	const char *key = strcmp(by, "team") == 0 ? "COALESCE(bc.holder_team_id, '')"
-			  : strcmp(by, "level") == 0 ? "bc.holder_level"
-						     : "bc.cause";
-	const char *label = strcmp(by, "team") == 0 ? "COALESCE(t.name, '(the case owner)')" : key;
-	/* the team names only when grouping by team: otherwise the covering index answers alone */
-	char *sql = xasprintf("SELECT %s, %s, COUNT(*), COUNT(DISTINCT bc.breach_id) FROM breach_causes bc %s"
-			      "WHERE bc.org_id = ? AND bc.at >= ? AND bc.at < ? AND (? = '' OR bc.holder_team_id = ?) "
-			      "GROUP BY %s, %s ORDER BY 3 DESC, 1",
-			      key, label,
-			      strcmp(by, "team") == 0 ? "LEFT JOIN teams t ON t.org_id = bc.org_id AND t.id = bc.holder_team_id " : "",
-			      key, label);
-	int rc = db_query(c->db, sql,
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
+	int team = strcmp(by, "team") == 0;
+	const char *key = team ? "COALESCE(bc.holder_team_id, '')" : strcmp(by, "level") == 0 ? "bc.holder_level" : "bc.cause";
+	int64_t df, dt;
+	whole_days(&g, &df, &dt);
+	const char *org = c->actor.org_id, *scope = *g.team ? g.team : "*";
+#define EDGE_(lo, hi)                                                                                               \
+	"SELECT %s AS key, COUNT(*) AS causes, COUNT(DISTINCT bc.breach_id) AS breaches FROM breach_causes bc "    \
+	"WHERE bc.org_id = ? AND bc.at >= " lo " AND bc.at < " hi " AND (? = '' OR bc.holder_team_id = ?) GROUP BY %s"
+	char *sql = xasprintf("SELECT u.key, %s, SUM(u.causes), SUM(u.breaches) FROM ("
+			      "SELECT key, causes, breaches FROM breach_daily WHERE org_id = ? AND team_id = ? AND dim = ? "
+			      "AND day >= ? AND day < ? UNION ALL " EDGE_("?", "?") " UNION ALL " EDGE_("?", "?") ") u %s"
+			      "GROUP BY u.key%s ORDER BY 3 DESC, 1",
+			      team ? "COALESCE(t.name, '(the case owner)')" : "u.key", key, key, key, key,
+			      team ? "LEFT JOIN teams t ON t.org_id = ? AND t.id = u.key " : "", team ? ", t.name" : "");
+#undef EDGE_
+	db_arg args[] = {DB_TXT(org), DB_TXT(scope), DB_TXT(team ? "team" : by), DB_INT(df), DB_INT(dt),
+			 DB_TXT(org), DB_INT(g.from), DB_INT(df), DB_TXT(g.team), DB_TXT(g.team),
+			 DB_TXT(org), DB_INT(dt), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team),
+			 DB_TXT(org)};
+	int rc = db_query(c->db, sql, args, team ? 16 : 15, &r);
 	free(sql);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array();
-	while (db_next(r) == 1)
+	while ((rc = db_next(r)) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I}", "key", db_text(r, 0), "label", db_text(r, 1), "causes",
 						       (json_int_t)db_int(r, 2), "breaches", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	int64_t total = 0, owner = 0;
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &total, NULL);
-	db_scalar_int(c->db, "SELECT COUNT(*) FROM breaches WHERE org_id = ? AND at >= ? AND at < ? AND owner_at_fault = 1",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to)), &owner, NULL);
+	if (breach_total(c, &g, df, dt, "all", &total) || breach_total(c, &g, df, dt, "owner_at_fault", &owner)) {
+		json_decref(items);
+		return -1;
+	}
 	*out = json_pack("{s:s,s:o,s:I,s:I,s:o}", "by", by, "range", range_json(&g), "breaches", (json_int_t)total,
 			 "owner_at_fault", (json_int_t)owner, "items", items);
 	return 0;
@@ -91,7 +131,10 @@ static int rp_overdue(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:I,s:I,s:I}", "level", db_text(r, 0), "overdue", (json_int_t)db_int(r, 1),
 						       "still_open", (json_int_t)db_int(r, 2), "escalated", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
 	return 0;
 }
@@ -124,7 +167,10 @@ static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 						       (json_int_t)kept, "broken", (json_int_t)broken, "rate",
 						       kept + broken ? (double)kept / (double)(kept + broken) : 0.0));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(&g), "items", items);
 	return 0;
 }
@@ -163,7 +209,10 @@ static int rp_conflicts(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 		if (!seen)
 			json_array_append_new(cases, json_pack("{s:s,s:I}", "id", db_text(r, 4), "number", (json_int_t)db_int(r, 5)));
 	}
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
 	return 0;
 }
@@ -190,7 +239,10 @@ static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	while (db_next(r) == 1)
 		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I}", "owner_id", db_text(r, 0), "owner", db_text(r, 1), "kept",
 						       (json_int_t)db_int(r, 2), "lapsed", (json_int_t)db_int(r, 3)));
-	db_res_free(r);
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(items);
+		return svc_db_err(c, rc);
+	}
 	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
 	return 0;
 }

@@ -15,9 +15,10 @@ static const char *const VIEWS[] = {"pareto", "over_time", "team", "boundary", "
 
 static json_t *case_links(svc_ctx *c, const char *sql, const db_arg *args, int nargs)
 {
+	int rc;
 	db_res *r;
 	json_t *a = json_array(), *seen = json_object();
-	if (db_query(c->db, sql, args, nargs, &r) == DB_OK) {
+	if ((rc = db_query(c->db, sql, args, nargs, &r)) == DB_OK) {
 		while (db_next(r) == 1) {
 			if (json_object_get(seen, db_text(r, 0)))
 				continue;
@@ -26,8 +27,10 @@ static json_t *case_links(svc_ctx *c, const char *sql, const db_arg *args, int n
 			snprintf(link, sizeof link, "/api/v1/cases/%s", db_text(r, 0));
 			json_array_append_new(a, json_pack("{s:s,s:s}", "id", db_text(r, 0), "link", link));
 		}
-		db_res_free(r);
+		rc = db_res_close(r);
 	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
 	json_decref(seen);
 	return a;
 }
@@ -78,9 +81,10 @@ static void sort_groups(json_t *arr)
 
 static json_t *policy_names(svc_ctx *c, const char *label)
 {
+	int rc;
 	json_t *a = json_array();
 	char buf[2 * ID_SIZE + 2];
-	str_copy(buf, sizeof buf, label);
+	svc_copy(c, buf, sizeof buf, label);
 	char *save = buf;
 	for (char *tok = buf; tok; tok = save) {
 		char *plus = strchr(tok, '+');
@@ -90,11 +94,12 @@ static json_t *policy_names(svc_ctx *c, const char *label)
 		db_res *r;
 		const char *name = tok;
 		json_t *o = NULL;
-		if (db_query(c->db, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(tok)), &r) == DB_OK) {
+		if (svc_query(c, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(tok)), &r)) {
 			if (db_next(r) == 1)
 				o = json_pack("{s:s,s:s}", "id", tok, "name", db_text(r, 0));
-			db_res_free(r);
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 		json_array_append_new(a, o ? o : json_pack("{s:s,s:s}", "id", tok, "name", name));
 	}
@@ -129,10 +134,10 @@ static void agg_add(json_t *o, const char *k1, const char *k2, long long n)
 
 static int agg_query(svc_ctx *c, struct agg *a, const char *sql, const db_arg *args, int nargs, int64_t origin, int64_t bucket)
 {
-	db_res *r;
-	if (db_query(c->db, sql, args, nargs, &r) != DB_OK)
-		return svc_db_err(c, DB_ERROR);
 	int rc;
+	db_res *r;
+	if ((rc = db_query(c->db, sql, args, nargs, &r)) != DB_OK)
+		return svc_db_err(c, rc);
 	while ((rc = db_next(r)) == 1) {
 		int64_t at = db_int(r, 0), n = db_int(r, 3);
 		const char *label = db_text(r, 1), *team = db_text(r, 2);
@@ -145,7 +150,7 @@ static int agg_query(svc_ctx *c, struct agg *a, const char *sql, const db_arg *a
 		agg_add(a->by_team, team, label, n);
 		a->total += n;
 	}
-	db_res_free(r);
+	db_res_discard(r);
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
@@ -236,6 +241,7 @@ static int facet_groups(svc_ctx *c, const char *kind, int64_t from, int64_t to, 
 
 static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
+	int rc;
 	long long from = 0, to = c->now + 1;
 	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
 		return -1;
@@ -316,13 +322,14 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		if (total == 0)
 			continue;
 		json_t *name = json_null();
-		if (*key && db_query(c->db, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
-				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r) == DB_OK) {
+		if (*key && svc_query(c, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
+				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r)) {
 			if (db_next(r) == 1) {
 				json_decref(name);
 				name = json_string(db_text(r, 0));
 			}
-			db_res_free(r);
+			if ((rc = db_res_close(r)) != DB_OK)
+				svc_db_err(c, rc);
 		}
 		json_array_append_new(teams, json_pack("{s:s,s:o,s:o,s:I,s:O}", "key", key, "team_id", *key ? json_string(key) : json_null(),
 						       "team", name, "count", (json_int_t)total, "counts", v));

@@ -4,6 +4,7 @@ import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from
 import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
+import { mailPart, replyForm } from './case_mail.js';
 
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
 
@@ -173,7 +174,7 @@ function exceptionsPart(list, refresh) {
 
 function extraParts(c, refresh, policies) {
   const out = [];
-  const PARTS = { promises: ['Promises', promisesPart], requests: ['Requests', requestsPart], exceptions: ['Exceptions', exceptionsPart] };
+  const PARTS = { promises: ['Promises', promisesPart], requests: ['Requests', requestsPart], exceptions: ['Exceptions', exceptionsPart], mail: ['Email', mailPart] };
   for (const [k, v] of Object.entries(c)) {
     if (KNOWN.has(k) || k === 'breaches' || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
     const id = 'part-' + k;
@@ -250,6 +251,7 @@ export async function casePage(id) {
   const policyChoices = policies.map((p) => ({ value: p.name, label: p.name }));
   const promiseChoices = (c.promises || []).filter((p) => p.status === 'pending').map((p) => ({ value: p.id, label: p.what }));
   const forms = await Promise.all([
+    replyForm(c, refresh),
     action('Record a contact (touchpoint)', 'POST', '/api/v1/cases/{id}/touchpoints', { pathParams: pp, onDone: refresh, doneText: 'Contact recorded.', submit: 'Record contact' }),
     action('Add a note', 'POST', '/api/v1/cases/{id}/notes', { pathParams: pp, onDone: refresh, doneText: 'Note added.', submit: 'Add note' }),
     action('Record a promise to the customer', 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: 'Promise recorded.', submit: 'Record promise',

@@ -1,0 +1,164 @@
+/* Mailboxes (GET/POST /api/v1/mailboxes). */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "mail/text.h"
+#include "svc/mail/mailbox.h"
+#include "svc/org/org.h"
+
+#define MB_COLS "m.org_id, m.id, m.name, m.address, m.display_name, m.team_id, m.owner_id, m.location_id, o.slug, m.authserv_id"
+
+static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, struct mailbox *out)
+{
+	db_res *r;
+	char *sql = xasprintf("SELECT " MB_COLS " FROM mailboxes m JOIN orgs o ON o.id = m.org_id WHERE m.active = 1 AND %s "
+			      "ORDER BY m.name LIMIT 1", where);
+	int rc = db_query(c->db, sql, args, n, &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		memset(out, 0, sizeof *out);
+		svc_copy(c, out->org_id, sizeof out->org_id, db_text(r, 0));
+		svc_copy(c, out->id, sizeof out->id, db_text(r, 1));
+		svc_copy(c, out->name, sizeof out->name, db_text(r, 2));
+		svc_copy(c, out->address, sizeof out->address, db_text(r, 3));
+		svc_copy(c, out->display_name, sizeof out->display_name, db_text(r, 4));
+		svc_copy(c, out->team_id, sizeof out->team_id, db_text(r, 5));
+		svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 6));
+		svc_copy(c, out->location_id, sizeof out->location_id, db_text(r, 7));
+		svc_copy(c, out->org_slug, sizeof out->org_slug, db_text(r, 8));
+		svc_copy(c, out->authserv_id, sizeof out->authserv_id, db_text(r, 9));
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (rc == 0)
+		return err_set(&c->err, ERR_NOT_FOUND, "mailbox_not_found", "mailbox", "no such mailbox");
+	return 0;
+}
+
+int mailbox_find(svc_ctx *c, const char *ref, struct mailbox *out)
+{
+	const char *slash = strchr(ref, '/');
+	if (slash && !strchr(ref, '@')) {
+		char slug[128];
+		size_t n = (size_t)(slash - ref);
+		if (n >= sizeof slug)
+			return err_set(&c->err, ERR_NOT_FOUND, "mailbox_not_found", "mailbox", "no such mailbox");
+		memcpy(slug, ref, n);
+		slug[n] = '\0';
+		return mb_query(c, "o.slug = ? AND m.name = ?", DB_ARGS(DB_TXT(slug), DB_TXT(slash + 1)), out);
+	}
+	char *addr = mail_norm_addr(ref);
+	int rc = mb_query(c, "m.address = ?", DB_ARGS(DB_TXT(addr)), out);
+	free(addr);
+	return rc;
+}
+
+int mailbox_load(svc_ctx *c, const char *id, struct mailbox *out)
+{
+	return mb_query(c, "m.org_id = ? AND m.id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), out);
+}
+
+int mailbox_for_case(svc_ctx *c, const char *case_id, struct mailbox *out)
+{
+	int rc = mb_query(c,
+			  "m.org_id = ? AND m.id = (SELECT mi.mailbox_id FROM mail_in mi WHERE mi.org_id = ? AND mi.case_id = ? "
+			  "ORDER BY mi.received_at LIMIT 1)",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), out);
+	if (rc == 0 || c->err.kind != ERR_NOT_FOUND)
+		return rc;
+	err_clear(&c->err);
+	if (mb_query(c, "m.org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), out) == 0)
+		return 0;
+	if (c->err.kind != ERR_NOT_FOUND)
+		return -1;
+	err_clear(&c->err);
+	return err_set(&c->err, ERR_RULE, "no_mailbox", NULL, "the organization has no mailbox to send from");
+}
+
+static json_t *mb_json(svc_ctx *c, const struct mailbox *m)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s?,s:s}", "id", m->id, "name", m->name, "address", m->address,
+			 "display_name", m->display_name, "team_id", m->team_id, "owner", svc_person_brief(c, m->owner_id),
+			 "location_id", *m->location_id ? m->location_id : NULL, "authserv_id", m->authserv_id);
+}
+
+static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char team[ID_SIZE], owner[ID_SIZE], loc[ID_SIZE] = "", id[ID_SIZE];
+	if (svc_require(c, PERM_MANAGE_ORG) || org_team_ref(c, in_str(in, "team"), "team", team) ||
+	    svc_person_ref(c, in_str(in, "owner"), "owner", owner) ||
+	    (in_str(in, "location") && org_location_ref(c, in_str(in, "location"), "location", loc)))
+		return -1;
+	char *addr = mail_norm_addr(in_str(in, "address"));
+	const char *at = strchr(addr, '@');
+	if (!at || at == addr || !at[1] || strchr(addr, '+') || strchr(at + 1, '@')) {
+		free(addr);
+		return err_set(&c->err, ERR_INVALID, "invalid_email", "address", "the address must look like support@example.com (no +)");
+	}
+	id_new(id, "mbx", c->now);
+	int rc = db_exec(c->db,
+			 "INSERT INTO mailboxes (org_id, id, name, address, display_name, team_id, owner_id, location_id, authserv_id, "
+			 "active, created_at) VALUES (?,?,?,?,?,?,?,?,?,1,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(addr),
+				 DB_TXT(in_str(in, "display_name") ? in_str(in, "display_name") : ""), DB_TXT(team), DB_TXT(owner),
+				 DB_TXT(*loc ? loc : NULL), DB_TXT(in_str(in, "authserv_id") ? in_str(in, "authserv_id") : ""), DB_INT(c->now)),
+			 NULL);
+	free(addr);
+	if (rc == DB_CONSTRAINT)
+		return err_set(&c->err, ERR_CONFLICT, "mailbox_exists", "address", "a mailbox with this name or address exists");
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	struct mailbox m;
+	if (mailbox_load(c, id, &m) ||
+	    svc_event(c, "mailbox.created", "mailbox", id, NULL,
+		      json_pack("{s:s,s:s,s:s,s:s}", "name", m.name, "address", m.address, "team_id", team, "owner_id", owner)))
+		return -1;
+	*out = mb_json(c, &m);
+	return 0;
+}
+
+static int mb_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	int rc = db_query(c->db, "SELECT id FROM mailboxes WHERE org_id = ? AND active = 1 ORDER BY name",
+			  DB_ARGS(DB_TXT(c->actor.org_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *ids = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	svc_close(c, r);
+	json_t *items = json_array(), *v;
+	size_t i;
+	json_array_foreach(ids, i, v)
+	{
+		struct mailbox m;
+		if (mailbox_load(c, json_string_value(v), &m) == 0)
+			json_array_append_new(items, mb_json(c, &m));
+	}
+	json_decref(ids);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static const struct in_field CREATE[] = {
+	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "a short name (support, billing)"},
+	{"address", IN_STR, 1, 3, FL_MAX_EMAIL, NULL, "the address the mail server delivers (support@example.com)"},
+	{"display_name", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the name on mail sent from it"},
+	{"team", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the team whose queue new cases join (id or name)"},
+	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who owns a case its mail opens (id or email)"},
+	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location (its time zone is used in mail)"},
+	{"authserv_id", IN_STR, 0, 1, 255, NULL,
+	 "the authserv-id of your mail server: its Authentication-Results are trusted, SPF/DKIM/DMARC failures are held"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route mailbox_routes[] = {
+	{"POST", "/api/v1/mailboxes", mb_create, CREATE, 201, "Add a mailbox (admin)", "Mailbox", "mailbox add", 0},
+	{"GET", "/api/v1/mailboxes", mb_list, NULL, 200, "The organization's mailboxes", "MailboxList", "mailbox list", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,276 @@
+/* Automatic mail: the acknowledgement of a new case, and the organization's templates
+ * (GET /api/v1/mail/templates, POST /api/v1/mail/templates/{kind}). */
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "mail/text.h"
+#include "svc/mail/notify.h"
+#include "svc/mail/outbox.h"
+#include "svc/promises/duty.h"
+#include "svc/promises/suggest.h"
+
+static const char *const KINDS[] = {"ack", "promise", NULL};
+static const char *const PLACEHOLDERS[] = {"customer", "number",  "subject",     "owner",  "team", "next_time", "next_step",
+					   "org",      "case_tag", "promise", "promise_due", "change", NULL};
+
+static const char ACK_SUBJECT[] = "Re: {subject} [{case_tag}]";
+static const char ACK_BODY[] =
+	"Hello {customer},\n\n"
+	"your message reached {org} and is now case #{number}, \"{subject}\".\n\n"
+	"{owner} ({team}) owns your case and is accountable for it. What happens next: {next_step}, "
+	"by {next_time} at the latest.\n\n"
+	"To add anything, reply to this message; your reply goes straight to your case.\n\n"
+	"{org}\n";
+
+static const char PROMISE_SUBJECT[] = "Re: {subject} [{case_tag}]";
+static const char PROMISE_BODY[] =
+	"Hello {customer},\n\n"
+	"{change}{owner} has promised you: {promise}, by {promise_due}.\n\n"
+	"If anything puts that time at risk, you will hear from us before it passes. To answer, reply to this "
+	"message.\n\n"
+	"{org}\n";
+
+/* The facts of a case the acknowledgement may state. */
+struct ack_facts {
+	char customer[FL_MAX_NAME + 1], subject[FL_MAX_SUBJECT + 1], owner[FL_MAX_NAME + 1], team[FL_MAX_NAME + 1];
+	char org[FL_MAX_NAME + 1], tz[64], number[24], case_tag[160], next_time[96], next_step[FL_MAX_TEXT + 200];
+	int64_t next_at;
+};
+
+static int load_facts(svc_ctx *c, const char *case_id, struct ack_facts *a)
+{
+	db_res *r;
+	memset(a, 0, sizeof *a);
+	int rc = db_query(c->db,
+			  "SELECT cu.name, ca.subject, p.name, COALESCE(t.name, ''), o.name, COALESCE(l.tz, ''), ca.number, o.slug, "
+			  "(SELECT MIN(d.due_at) FROM update_duties d WHERE d.org_id = ca.org_id AND d.case_id = ca.id AND d.status = 'pending') "
+			  "FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id "
+			  "JOIN people p ON p.org_id = ca.org_id AND p.id = ca.owner_id JOIN orgs o ON o.id = ca.org_id "
+			  "LEFT JOIN teams t ON t.org_id = ca.org_id AND t.id = ca.team_id "
+			  "LEFT JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id WHERE ca.org_id = ? AND ca.id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	if (rc == 1) {
+		svc_copy(c, a->customer, sizeof a->customer, db_text(r, 0));
+		svc_copy(c, a->subject, sizeof a->subject, db_text(r, 1));
+		svc_copy(c, a->owner, sizeof a->owner, db_text(r, 2));
+		svc_copy(c, a->team, sizeof a->team, *db_text(r, 3) ? db_text(r, 3) : "our team");
+		svc_copy(c, a->org, sizeof a->org, db_text(r, 4));
+		svc_copy(c, a->tz, sizeof a->tz, db_text(r, 5));
+		snprintf(a->number, sizeof a->number, "%lld", (long long)db_int(r, 6));
+		snprintf(a->case_tag, sizeof a->case_tag, "%s #%lld", db_text(r, 7), (long long)db_int(r, 6));
+		a->next_at = db_is_null(r, 8) ? 0 : db_int(r, 8);
+	}
+	if (svc_close(c, r))
+		return -1;
+	if (rc != 1)
+		return rc < 0 ? svc_db_err(c, rc) : err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	/* a promise already on the case is what happens next; else the owner's first answer */
+	snprintf(a->next_step, sizeof a->next_step, "a first answer from %s", a->owner);
+	if (db_query(c->db, "SELECT what, due_at FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending' ORDER BY due_at LIMIT 1",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r) == DB_OK) {
+		if (db_next(r) == 1) {
+			snprintf(a->next_step, sizeof a->next_step, "%s", db_text(r, 0));
+			if (!a->next_at || db_int(r, 1) < a->next_at)
+				a->next_at = db_int(r, 1);
+		}
+		svc_close(c, r);
+	}
+	words_time_in(a->next_at, a->tz, a->next_time, sizeof a->next_time);
+	return 0;
+}
+
+/* The organization's template of kind, or the built-in one (new strings). */
+static int template_of(svc_ctx *c, const char *kind, char **subject, char **body)
+{
+	db_res *r;
+	*subject = *body = NULL;
+	int rc = db_query(c->db, "SELECT subject, body FROM mail_templates WHERE org_id = ? AND kind = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(kind)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (db_next(r) == 1) {
+		*subject = xstrdup(db_text(r, 0));
+		*body = xstrdup(db_text(r, 1));
+	}
+	svc_close(c, r);
+	if (!*subject) {
+		int ack = strcmp(kind, "ack") == 0;
+		*subject = xstrdup(ack ? ACK_SUBJECT : PROMISE_SUBJECT);
+		*body = xstrdup(ack ? ACK_BODY : PROMISE_BODY);
+	}
+	return 0;
+}
+
+int notify_ack(svc_ctx *c, const struct mailbox *mb, const char *case_id)
+{
+	struct ack_facts a;
+	char *ts, *tb, id[ID_SIZE];
+	if (duty_ensure_cadence(c, case_id) || load_facts(c, case_id, &a) || template_of(c, "ack", &ts, &tb))
+		return -1;
+	const struct mail_fact facts[] = {
+		{"customer", a.customer}, {"number", a.number},       {"subject", a.subject},     {"owner", a.owner},
+		{"team", a.team},         {"next_time", a.next_time}, {"next_step", a.next_step}, {"org", a.org},
+		{"case_tag", a.case_tag}, {NULL, NULL},
+	};
+	char *subject = mail_render(ts, facts), *body = mail_render(tb, facts);
+	int rc = subject && body ? outbox_queue(c, mb, case_id, "ack", 1, subject, body, NULL, id)
+				 : err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the acknowledgement template names an unknown fact");
+	free(ts);
+	free(tb);
+	free(subject);
+	free(body);
+	/* a customer without an address gets no acknowledgement; the case stands */
+	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
+		err_clear(&c->err);
+		return 0;
+	}
+	return rc;
+}
+
+/* The promise and, when it replaces one, the sentence saying so. */
+static int promise_facts(svc_ctx *c, const char *promise_id, const char *tz, char *what, size_t wsize, char *due, size_t dsize,
+			 char *change, size_t csize)
+{
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT p.what, p.due_at, old.due_at FROM promises p LEFT JOIN promises old ON old.org_id = p.org_id "
+			  "AND old.id = p.replaces_id WHERE p.org_id = ? AND p.id = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_next(r);
+	change[0] = '\0';
+	if (rc == 1) {
+		svc_copy(c, what, wsize, db_text(r, 0));
+		words_time_in(db_int(r, 1), tz, due, dsize);
+		if (!db_is_null(r, 2)) {
+			char old[96];
+			words_time_in(db_int(r, 2), tz, old, sizeof old);
+			snprintf(change, csize, "as you agreed, the time has changed from %s. ", old);
+		}
+	}
+	{
+		int e_ = db_res_close(r);
+		if (e_ != DB_OK)
+			return svc_db_err(c, e_);
+	}
+	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
+}
+
+int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+{
+	int64_t mails = 0;
+	int qrc = db_scalar_int(c->db, "SELECT COUNT(*) FROM mail_in WHERE org_id = ? AND case_id = ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &mails, NULL);
+	if (qrc != DB_OK)
+		return svc_db_err(c, qrc);
+	if (mails == 0)
+		return 0; /* the customer does not write to us by email about this case */
+	struct mailbox mb;
+	struct ack_facts a;
+	char what[FL_MAX_TEXT + 1], due[96], change[160], *ts, *tb, id[ID_SIZE];
+	if (mailbox_for_case(c, case_id, &mb) || load_facts(c, case_id, &a) ||
+	    promise_facts(c, promise_id, a.tz, what, sizeof what, due, sizeof due, change, sizeof change) ||
+	    template_of(c, "promise", &ts, &tb))
+		return -1;
+	const struct mail_fact facts[] = {
+		{"customer", a.customer}, {"number", a.number},       {"subject", a.subject},     {"owner", a.owner},
+		{"team", a.team},         {"next_time", a.next_time}, {"next_step", a.next_step}, {"org", a.org},
+		{"case_tag", a.case_tag}, {"promise", what},          {"promise_due", due},       {"change", change},
+		{NULL, NULL},
+	};
+	char *subject = mail_render(ts, facts), *body = mail_render(tb, facts);
+	/* the customer reads the change as the promise's confirmation; the agent's own reply is the
+	 * contact that meets the update duty */
+	int rc = subject && body ? outbox_queue(c, &mb, case_id, "promise", 1, subject, body, NULL, id)
+				 : err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the promise template names an unknown fact");
+	free(ts);
+	free(tb);
+	free(subject);
+	free(body);
+	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
+		err_clear(&c->err);
+		return 0;
+	}
+	return rc;
+}
+
+static int tpl_check(svc_ctx *c, const char *field, const char *text)
+{
+	struct mail_fact facts[sizeof PLACEHOLDERS / sizeof PLACEHOLDERS[0]];
+	for (size_t i = 0; i < sizeof PLACEHOLDERS / sizeof PLACEHOLDERS[0]; i++)
+		facts[i] = (struct mail_fact){PLACEHOLDERS[i], PLACEHOLDERS[i]};
+	char *s = mail_render(text, facts);
+	if (!s)
+		return err_set(&c->err, ERR_INVALID, "unknown_placeholder", field, "the template names a fact that is not offered");
+	free(s);
+	return 0;
+}
+
+static json_t *placeholders(void)
+{
+	json_t *a = json_array();
+	for (const char *const *p = PLACEHOLDERS; *p; p++)
+		json_array_append_new(a, json_string(*p));
+	return a;
+}
+
+static int tpl_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *items = json_array();
+	for (const char *const *k = KINDS; *k; k++) {
+		char *s, *b;
+		if (template_of(c, *k, &s, &b)) {
+			json_decref(items);
+			return -1;
+		}
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "kind", *k, "subject", s, "body", b, "placeholders",
+						       placeholders()));
+		free(s);
+		free(b);
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int tpl_set(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	int known = 0;
+	for (const char *const *k = KINDS; *k; k++)
+		known |= strcmp(*k, p[0]) == 0;
+	if (svc_require(c, PERM_EDIT_TEMPLATES))
+		return -1;
+	if (!known)
+		return err_set(&c->err, ERR_NOT_FOUND, "template_not_found", "kind", "no such template");
+	const char *s = in_str(in, "subject"), *b = in_str(in, "body");
+	if (tpl_check(c, "subject", s) || tpl_check(c, "body", b))
+		return -1;
+	int rc = db_exec(c->db,
+			 "INSERT INTO mail_templates (org_id, kind, subject, body, updated_at) VALUES (?,?,?,?,?) "
+			 "ON CONFLICT (org_id, kind) DO UPDATE SET subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(s), DB_TXT(b), DB_INT(c->now)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "mail.template_changed", "mail_template", p[0], NULL, json_pack("{s:s,s:s}", "subject", s, "body", b)))
+		return -1;
+	*out = json_pack("{s:s,s:s,s:s,s:o}", "kind", p[0], "subject", s, "body", b, "placeholders", placeholders());
+	return 0;
+}
+
+static const struct in_field TEMPLATE[] = {
+	{"subject", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "subject, with {placeholders}"},
+	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "text, with {placeholders}"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route notify_routes[] = {
+	{"GET", "/api/v1/mail/templates", tpl_list, NULL, 200, "Templates of automatic mail (the organization's or built-in)",
+	 "MailTemplateList", "mail templates", 0},
+	{"POST", "/api/v1/mail/templates/{kind}", tpl_set, TEMPLATE, 200, "Change a template of automatic mail", "MailTemplate",
+	 "mail template-set", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,81 @@
+"""SQL statements per request type (issue 14): a count, not a timing.  With
+FRONTLINE_COUNT_STATEMENTS=1 the server answers every JSON request with X-Statements, the number of
+statements it sent for that request (authentication, the work, BEGIN/COMMIT, and on SQLite the
+group commit's savepoint).  The bounds are the counts measured when this test was written: a change
+that adds statements to a hot request fails here and must lower its count again or raise the bound
+with a reason (BENCHMARKS.md)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lib import Server, check, eq, run_module  # noqa: E402
+
+V = "vendor-co"
+ROWS = 13  # "my open cases" with 13 rows, the size issue 14 names
+
+# request type -> the most statements it may send (measured 2026-11-30 on SQLite and PostgreSQL; GET
+# case and POST case each gained 2 with the email and sign-in merges of main at 37af231: 20 -> 22, 33 -> 35)
+BOUNDS = {
+    "GET case": 22,
+    "my open cases, 13 rows": 18,  # 5 + one customer query per row (the N+1 of issue 14)
+    "search by customer name": 6,
+    "POST case": 35,
+}
+
+
+def statements(resp):
+    value = resp.headers.get("X-Statements")
+    return int(value) if value is not None else None
+
+
+def counted_server():
+    os.environ["FRONTLINE_COUNT_STATEMENTS"] = "1"
+    try:
+        return Server(demo=True).start()
+    finally:
+        del os.environ["FRONTLINE_COUNT_STATEMENTS"]
+
+
+def open_cases(chris, n):
+    for i in range(n):
+        chris.ok("POST", "/api/v1/cases", {"subject": "Counted case %d" % i, "channel": "chat",
+                                           "customer_name": "Counted Customer %d" % i,
+                                           "customer_email": "counted%d@example.com" % i,
+                                           "summary": "opened for the statement count"})
+
+
+def measure(chris, case_id):
+    create = chris.post("/api/v1/cases", {"subject": "One more", "channel": "phone", "customer_name": "Mia Count",
+                                          "customer_phone": "+1 217 555 0199", "summary": "the counted create"})
+    return {
+        "GET case": chris.get("/api/v1/cases/" + case_id),
+        "my open cases, 13 rows": chris.get("/api/v1/cases?mine=true&status=open&limit=%d" % ROWS),
+        "search by customer name": chris.get("/api/v1/cases?q=Counted%20Customer%207"),
+        "POST case": create,
+    }
+
+
+def test_statements_per_request_type_stay_within_bounds():
+    s = counted_server()
+    try:
+        chris = s.login("chris@vendor-co.example", V)
+        open_cases(chris, ROWS)
+        mine = chris.ok("GET", "/api/v1/cases?mine=true&status=open&limit=%d" % ROWS)["items"]
+        eq(len(mine), ROWS, "the list has its rows")
+        for name, resp in measure(chris, mine[0]["id"]).items():
+            n = statements(resp)
+            print("  %s: %s statements (bound %d)" % (name, n, BOUNDS[name]))
+            check(resp.status in (200, 201), "%s answered %r" % (name, resp))
+            check(n is not None and 0 < n <= BOUNDS[name], "%s: %s statements, at most %d" % (name, n, BOUNDS[name]))
+    finally:
+        s.stop()
+
+
+def test_the_count_is_opt_in():
+    with Server(demo=True) as s:
+        chris = s.login("chris@vendor-co.example", V)
+        eq(statements(chris.get("/api/v1/cases?mine=true")), None, "no X-Statements without FRONTLINE_COUNT_STATEMENTS=1")
+
+
+if __name__ == "__main__":
+    run_module(globals())
