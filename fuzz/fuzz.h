@@ -86,8 +86,9 @@ static inline void fuzz_sample(const struct in_field *f, int query, FILE *out)
 	case IN_NUM: fputs("1.5", out); break;
 	case IN_BOOL: fputs("true", out); break;
 	case IN_TIME: fputs(query ? "2031-01-15T15:00:00Z" : "\"2031-01-15T15:00:00Z\"", out); break;
-	case IN_ENUM: fprintf(out, query ? "%s" : "\"%s\"", f->values[0]); break;
-	case IN_OBJ: fputs("{}", out); break;
+	case IN_ENUM: fprintf(out, query ? "%s" : "\"%s\"", in_values(f)[0]); break;
+	case IN_OBJ:
+	case IN_MAP: fputs("{}", out); break;
 	case IN_ARR: fputs("[]", out); break;
 	}
 }

@@ -210,9 +210,9 @@ static int sign_in(const char *email, char *token, char *csrf)
 	const char *t = json_string_value(json_object_get(j, "token")), *x = json_string_value(json_object_get(j, "csrf_token"));
 	int ok = t != NULL;
 	if (t)
-		str_copy(token, 128, t);
+		FUZZ_ASSERT(str_copy(token, 128, t) == 0);
 	if (csrf)
-		str_copy(csrf, 128, x ? x : "");
+		FUZZ_ASSERT(str_copy(csrf, 128, x ? x : "") == 0);
 	json_decref(j);
 	return ok ? 0 : -1;
 }
@@ -223,7 +223,7 @@ static void find_ids(void)
 	for (size_t i = 0; i < NIDS; i++) {
 		json_t *j = call_json("GET", IDS[i].list, auth, NULL);
 		const char *id = json_string_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
-		str_copy(IDS[i].id, sizeof IDS[i].id, id ? id : "none");
+		FUZZ_ASSERT(str_copy(IDS[i].id, sizeof IDS[i].id, id ? id : "none") == 0);
 		json_decref(j);
 	}
 	free(auth);
@@ -250,7 +250,7 @@ static void portal_sign_in(void)
 	char *body = xasprintf("{\"token\":\"%s\"}", json_string_value(json_object_get(link, "token")));
 	json_t *j = call_json("POST", "/api/v1/portal/redeem", "Content-Type: application/json\n", body);
 	const char *t = json_string_value(json_object_get(j, "token"));
-	str_copy(token_c, sizeof token_c, t ? t : "none");
+	FUZZ_ASSERT(str_copy(token_c, sizeof token_c, t ? t : "none") == 0);
 	json_decref(j);
 	json_decref(link);
 	free(body);

@@ -47,7 +47,8 @@ static void read_back(json_t *in, const struct in_field *spec)
 		case IN_NUM: (void)in_num(in, f->name, 0); break;
 		case IN_BOOL: (void)in_bool(in, f->name, 0); break;
 		case IN_TIME: FUZZ_ASSERT(in_time(in, f->name, &ms) == 1); break;
-		case IN_OBJ: FUZZ_ASSERT(json_is_object(v)); break;
+		case IN_OBJ:
+		case IN_MAP: FUZZ_ASSERT(json_is_object(v)); break;
 		case IN_ARR: FUZZ_ASSERT(json_is_array(v)); break;
 		}
 	}

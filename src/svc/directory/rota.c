@@ -434,7 +434,7 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	const char *region = in_str(in, "region") ? in_str(in, "region") : "";
 	if (!!in_str(in, "location") == !!*region)
 		return err_set(&c->err, ERR_INVALID, "area_required", "location", "give the rota's area: a location or a region");
-	char tzname[FL_MAX_SHORT + 1] = "UTC";
+	char zone_name[FL_MAX_SHORT + 1] = "UTC";
 	if (in_str(in, "location")) {
 		if (org_location_ref(c, in_str(in, "location"), "location", loc))
 			return -1;
@@ -442,14 +442,14 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		if (svc_query(c, "SELECT tz FROM locations WHERE org_id = ? AND id = ?",
 			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(loc)), &r)) {
 			if (db_next(r) == 1)
-				svc_copy(c, tzname, sizeof tzname, db_text(r, 0));
+				svc_copy(c, zone_name, sizeof zone_name, db_text(r, 0));
 			if ((rc = db_res_close(r)) != DB_OK)
 				svc_db_err(c, rc);
 		}
 	}
 	if (in_str(in, "tz"))
-		svc_copy(c, tzname, sizeof tzname, in_str(in, "tz"));
-	const tz_zone *z = tz_get(tzname);
+		svc_copy(c, zone_name, sizeof zone_name, in_str(in, "tz"));
+	const tz_zone *z = tz_get(zone_name);
 	if (!z)
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
 			       "unknown time zone (use an IANA name such as America/Chicago)");
@@ -462,7 +462,7 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		     "INSERT INTO rotas (org_id, id, name, skill_id, location_id, region, tz, layers, active, created_by, created_at, "
 		     "updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(skill),
-			     DB_TXT(*loc ? loc : NULL), DB_TXT(region), DB_TXT(tzname), DB_TXT(text), DB_TXT(c->actor.person_id),
+			     DB_TXT(*loc ? loc : NULL), DB_TXT(region), DB_TXT(zone_name), DB_TXT(text), DB_TXT(c->actor.person_id),
 			     DB_INT(c->now), DB_INT(c->now)),
 		     NULL);
 	free(text);
@@ -476,7 +476,7 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	}
 	if (svc_event(c, "rota.created", "rota", id, NULL,
 		      json_pack("{s:s,s:s,s:s?,s:s,s:s,s:o}", "name", in_str(in, "name"), "skill_id", skill, "location_id",
-				*loc ? loc : NULL, "region", region, "tz", tzname, "layers", layers)))
+				*loc ? loc : NULL, "region", region, "tz", zone_name, "layers", layers)))
 		return -1;
 	return rota_view(c, id, out);
 }
@@ -517,15 +517,15 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (svc_require(c, PERM_MANAGE_ROTAS))
 		return -1;
 	db_res *r;
-	char tzname[FL_MAX_SHORT + 1] = "";
+	char zone_name[FL_MAX_SHORT + 1] = "";
 	if (svc_load_one(c, "rota_not_found", "id", "no such rota", &r, "SELECT tz FROM rotas WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
 		return -1;
-	svc_copy(c, tzname, sizeof tzname, db_text(r, 0));
+	svc_copy(c, zone_name, sizeof zone_name, db_text(r, 0));
 	db_res_discard(r);
 	if (in_str(in, "tz"))
-		svc_copy(c, tzname, sizeof tzname, in_str(in, "tz"));
-	const tz_zone *z = tz_get(tzname);
+		svc_copy(c, zone_name, sizeof zone_name, in_str(in, "tz"));
+	const tz_zone *z = tz_get(zone_name);
 	if (!z)
 		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
 			       "unknown time zone (use an IANA name such as America/Chicago)");
@@ -539,7 +539,7 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	rc = db_exec(c->db,
 		     "UPDATE rotas SET name = COALESCE(?, name), tz = ?, layers = COALESCE(?, layers), active = COALESCE(?, active), "
 		     "updated_at = ? WHERE org_id = ? AND id = ?",
-		     DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(tzname), DB_TXT(text), act ? DB_INT(json_is_true(act)) : DB_NULL,
+		     DB_ARGS(DB_TXT(in_str(in, "name")), DB_TXT(zone_name), DB_TXT(text), act ? DB_INT(json_is_true(act)) : DB_NULL,
 			     DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
 		     NULL);
 	free(text);
