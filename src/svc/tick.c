@@ -17,6 +17,24 @@ int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
+int tick_due_rows(svc_ctx *c, const char *sql, json_t **due)
+{
+	db_res *r;
+	*due = NULL;
+	int rc = db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *rows = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(rows, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
+		return svc_db_err(c, rc);
+	}
+	*due = rows;
+	return 0;
+}
+
 /* When to run the parts next: the earliest time in (after, until] at which any part has something
  * due (what is due at or before `after` is left over from a full batch: it is done at until).
  * Returns 1 and *at, 0 when nothing is due, -1 on error. */

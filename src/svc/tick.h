@@ -28,6 +28,11 @@ const tick_due_fn *svc_tick_due(void);
  * *next to its value. */
 int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next);
 
+/* For scheduler parts: run sql (two `?` bound to c->now and TICK_BATCH; it selects three text
+ * columns) and set *due to a new array of [col0, col1, col2] rows, read before anything is
+ * changed.  Returns 0, or -1 (err set, *due NULL). */
+int tick_due_rows(svc_ctx *c, const char *sql, json_t **due);
+
 /* Act as the system in organization org_id (the scheduler switches between organizations). */
 void tick_as_system(svc_ctx *c, const char *org_id);
 

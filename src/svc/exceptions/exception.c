@@ -744,22 +744,12 @@ int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int exception_tick(svc_ctx *c, json_t *summary)
 {
-	int rc;
-	db_res *r;
-	json_t *due = json_array();
-	if ((rc = db_query(c->db,
-			   "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
-			   "ORDER BY expires_at LIMIT ?",
-			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK) {
-		json_decref(due);
-		return svc_db_err(c, rc);
-	}
-	while (db_next(r) == 1)
-		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(due);
-		return svc_db_err(c, rc);
-	}
+	json_t *due;
+	if (tick_due_rows(c,
+			  "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
+			  "ORDER BY expires_at LIMIT ?",
+			  &due))
+		return -1;
 	size_t i;
 	json_t *v;
 	long long expired = 0;
@@ -771,7 +761,7 @@ int exception_tick(svc_ctx *c, json_t *summary)
 		tick_as_system(c, org);
 		int64_t n = 0;
 		/* exactly once: only the pass whose UPDATE changes the row records the expiry */
-		rc = db_exec(c->db,
+		int rc = db_exec(c->db,
 			     "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
 			     "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
 			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);

@@ -301,22 +301,12 @@ int issue_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int issue_tick(svc_ctx *c, json_t *summary)
 {
-	int rc;
-	db_res *r;
-	json_t *due = json_array();
-	if ((rc = db_query(c->db,
-			   "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
-			   "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
-			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK) {
-		json_decref(due);
-		return svc_db_err(c, rc);
-	}
-	while (db_next(r) == 1)
-		json_array_append_new(due, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(due);
-		return svc_db_err(c, rc);
-	}
+	json_t *due;
+	if (tick_due_rows(c,
+			  "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
+			  "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
+			  &due))
+		return -1;
 	size_t i;
 	json_t *row;
 	long long count = 0;
@@ -326,7 +316,7 @@ int issue_tick(svc_ctx *c, json_t *summary)
 		const char *org = json_string_value(json_array_get(row, 0)), *id = json_string_value(json_array_get(row, 1));
 		tick_as_system(c, org);
 		int64_t n = 0;
-		rc = db_exec(c->db,
+		int rc = db_exec(c->db,
 			     "UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
 			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id)), &n);
 		if (rc != DB_OK) {

@@ -589,6 +589,13 @@ static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* Settle every offer of the case still waiting (an assignment or resolution decides instead). */
+static int withdraw_pending_offers(svc_ctx *c, const char *case_id)
+{
+	return db_exec(c->db, "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
+		       DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(case_id)), NULL);
+}
+
 static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int rc;
@@ -605,9 +612,7 @@ static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (own_may_assign(&a, &oc, to, active, &c->err))
 		return -1;
 	/* a direct assignment settles any offer that was waiting */
-	if ((rc = db_exec(c->db,
-			  "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL)) != DB_OK)
+	if ((rc = withdraw_pending_offers(c, row.id)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (case_set_owner(c, row.id, row.owner_id, to, "case.assigned",
 			   json_pack("{s:s}", "reason", in_str(in, "reason") ? in_str(in, "reason") : "")))
@@ -634,9 +639,7 @@ static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 				 DB_TXT(row.id)),
 			 NULL);
 	if (rc == DB_OK)
-		rc = db_exec(c->db,
-			     "UPDATE offers SET status = 'withdrawn', decided_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
-			     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL);
+		rc = withdraw_pending_offers(c, row.id);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "case.resolved", "case", row.id, row.id,
