@@ -13,8 +13,11 @@
 #include "svc/directory/rota.h"
 #include "svc/directory/routing.h"
 #include "svc/directory/who.h"
+#include "svc/exceptions/action.h"
 #include "svc/exceptions/exception.h"
+#include "svc/exceptions/exception_read.h"
 #include "svc/exceptions/exception_review.h"
+#include "svc/exceptions/exception_tick.h"
 #include "svc/exceptions/policy.h"
 #include "svc/hooks.h"
 #include "svc/learning/coaching.h"
@@ -45,7 +48,7 @@ static const struct route *const TABLES[] = {
 	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
 	promise_routes, request_routes, alert_routes, suggest_routes,
-	exception_routes, exception_review_routes,
+	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
