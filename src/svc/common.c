@@ -207,6 +207,15 @@ int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, cons
 	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
 }
 
+int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		db_res **r, const char *sql)
+{
+	*r = NULL;
+	if (!id_valid(id, prefix))
+		return err_set(&c->err, ERR_NOT_FOUND, not_found_code, "id", "%s", message);
+	return svc_load_one(c, not_found_code, "id", message, r, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)));
+}
+
 int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *args, int nargs)
 {
 	db_res *r;

@@ -226,11 +226,8 @@ static json_t *hold_row(svc_ctx *c, db_res *r)
 static int hold_json(svc_ctx *c, const char *id, json_t **out)
 {
 	db_res *r;
-	if (!id_valid(id, "hold"))
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
-			 "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "hold", id, "hold_not_found", "no such legal hold", &r,
+			"SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?"))
 		return -1;
 	*out = hold_row(c, r);
 	db_res_discard(r);
@@ -301,11 +298,8 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int active = 0;
 	if (coaching_may_read_under_hold(c->actor.role, 1, &c->err)) /* the role first: no hint whether the hold exists */
 		return -1;
-	if (!id_valid(p[0], "hold"))
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
-			 "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+	if (svc_load_id(c, "hold", p[0], "hold_not_found", "no such legal hold", &r,
+			"SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, person, sizeof person, db_text(r, 0));
 	active = db_is_null(r, 1);

@@ -113,12 +113,9 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 {
 	db_res *r;
 	memset(rv, 0, sizeof *rv);
-	if (!id_valid(id, "rev"))
-		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
-	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
-			 "SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
-			 "WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "rev", id, "review_not_found", "no such review", &r,
+			"SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
+			"WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, rv->id, sizeof rv->id, db_text(r, 0));
 	svc_copy(c, rv->case_id, sizeof rv->case_id, db_text(r, 1));
@@ -492,11 +489,8 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int rc;
 	db_res *r;
 	char review_id[ID_SIZE] = "", owner[ID_SIZE] = "", case_id[ID_SIZE] = "";
-	if (!id_valid(p[0], "ract"))
-		return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
-	if (svc_load_one(c, "action_not_found", "id", "no such action", &r,
-			 "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+	if (svc_load_id(c, "ract", p[0], "action_not_found", "no such action", &r,
+			"SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, review_id, sizeof review_id, db_text(r, 0));
 	svc_copy(c, owner, sizeof owner, db_text(r, 1));

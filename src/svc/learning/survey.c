@@ -155,11 +155,8 @@ static int survey_load(svc_ctx *c, const char *id, struct survey_row *s, json_t 
 {
 	db_res *r;
 	memset(s, 0, sizeof *s);
-	if (!id_valid(id, "srv"))
-		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
-	if (svc_load_one(c, "survey_not_found", "id", "no such survey", &r,
-			 "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "srv", id, "survey_not_found", "no such survey", &r,
+			"SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->kind, sizeof s->kind, db_text(r, 1));

@@ -77,12 +77,9 @@ struct req_state {
 static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "req"))
-		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
-	if (svc_load_one(c, "request_not_found", "id", "no such request", &r,
-			 "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
-			 "WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "req", id, "request_not_found", "no such request", &r,
+			"SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
+			"WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
