@@ -458,11 +458,8 @@ struct offer_state {
 static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "off"))
-		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
-	if (svc_load_one(c, "offer_not_found", "id", "no such offer", &r,
-			 "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "off", id, "offer_not_found", "no such offer", &r,
+			"SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
 	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
