@@ -4,6 +4,7 @@ stable, unique operationId, a tag, a summary and a description; errors are share
 (#/components/responses/...).  The document is built from the route tables (src/http/openapi.c).
 The npm tools live in tests/api (package.json, installed with npm ci on first use).
 SQLITE_ONLY: the document does not depend on the backend."""
+import fcntl
 import json
 import os
 import subprocess
@@ -17,9 +18,12 @@ API = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api")
 
 
 def npm_tools():
-    """tests/api's node_modules, installed from its package-lock.json when missing."""
-    if not os.path.isdir(os.path.join(API, "node_modules")):
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=API, check=True, stdout=subprocess.DEVNULL)
+    """tests/api's node_modules, installed from its package-lock.json when missing (once: suites
+    running at the same time wait for the first)."""
+    with open(os.path.join(API, "package.json")) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isdir(os.path.join(API, "node_modules")):
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=API, check=True, stdout=subprocess.DEVNULL)
     return API
 
 
