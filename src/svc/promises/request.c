@@ -13,6 +13,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/promises/duty.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
@@ -22,9 +23,10 @@
 	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
 	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
 	"q.done_at, q.overdue_at, q.escalated_to"
-#define REQ_FROM                                                                                  \
-	" FROM requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id "   \
+#define REQ_FROM_PAGE                                                                      \
+	"requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id " \
 	"LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
+#define REQ_FROM " FROM " REQ_FROM_PAGE
 
 static json_t *opt_ref(db_res *r, int id_col, int name_col)
 {
@@ -423,27 +425,21 @@ static int rq_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 /* My requests: owed by me or my team, soonest first. */
+static const struct page_list REQUESTS = {.name = "requests",
+					  .cols = REQ_COLS,
+					  .from = REQ_FROM_PAGE,
+					  .keys = {{"q.due_at", DB_T_INT, 0}, {"q.id", DB_T_TEXT, 0}},
+					  .row = request_row};
+
 static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	db_res *r;
 	const char *status = in_str(in, "status");
-	char *sql = xasprintf("SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
-			      "AND %s ORDER BY q.due_at, q.id LIMIT ?",
-			      status ? "q.status = ?" : "q.status IN ('open','accepted','deferred') AND ? IS NULL");
-	int rc = db_query(c->db, sql,
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status),
-				  DB_INT(svc_limit(in))),
-			  &r);
-	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, request_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &REQUESTS, in,
+			status ? "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) AND q.status = ?"
+			       : "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
+				 "AND q.status IN ('open','accepted','deferred') AND ? IS NULL",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status)),
+			out);
 }
 
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
@@ -676,7 +672,7 @@ static const struct in_field RQ_DEFER[] = {
 };
 static const struct in_field RQ_MINE[] = {
 	{"status", IN_ENUM, 0, 0, 0, RQ_STATUSES, "default: outstanding (open, accepted, deferred)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
