@@ -1,6 +1,6 @@
 /* The Cases page (issue 15): views of the organization's cases with their counts, filters and
  * sorts, a person's saved views, and bulk actions on selected cases.  Every view and sort reads an
- * index of migration 0014 (or 0001) in its order, so a page costs its rows, not the organization's
+ * index of migration 0015 (or 0001) in its order, so a page costs its rows, not the organization's
  * size; counts stop at QUEUE_COUNT_CAP. */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@
 #define QUEUE_COUNT_CAP 1000
 #define QUEUE_RECENT_MS (7LL * 24 * 3600 * 1000) /* "resolved recently": the last seven days */
 #define QUEUE_MAX_ARGS (SEARCH_MAX_ARGS + 24)
-#define NEVER 9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0014) */
+#define NEVER 9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0015) */
 
 static const char *const VIEWS[] = {"mine", "team", "offered", "unassigned", "open", "at_risk", "resolved", NULL};
 static const char *const VIEW_LABELS[] = {"Mine", "My team's", "Offered to me or my team", "Unassigned", "All open",

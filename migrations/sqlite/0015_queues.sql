@@ -1,4 +1,4 @@
--- 0014: queues and finding things (issue 15).
+-- 0015: queues and finding things (issue 15).
 --
 -- A case's due time and the time it needs attention, kept on the case by triggers so the Cases
 -- page's views ("at risk or overdue", sort by due time) are index range reads at any size:
