@@ -48,13 +48,46 @@ static void usage_of(const struct route *r)
 	fprintf(stderr, "\n  %s\n", r->summary);
 }
 
+/* 1 when some command's words start with noun ("case" for "case open"). */
+static int is_noun(const char *noun)
+{
+	size_t n = strlen(noun);
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli && strncmp(r->cli, noun, n) == 0 && r->cli[n] == ' ')
+				return 1;
+	return 0;
+}
+
+int cli_noun_help(const char *noun, FILE *to)
+{
+	if (!noun || !is_noun(noun))
+		return 2;
+	size_t n = strlen(noun);
+	fprintf(to, "the %s commands (add --help to one for its options):\n", noun);
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli && strncmp(r->cli, noun, n) == 0 && r->cli[n] == ' ')
+				fprintf(to, "  frontline %-24s %s\n", r->cli, r->summary);
+	fprintf(to, "common options: --db PATH|postgres://... (or FRONTLINE_DB), --as EMAIL, --org SLUG, --json\n");
+	return 0;
+}
+
 int cmd_generic(int argc, char **argv, int *handled)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
 	const struct route *r = argc >= 1 ? find_cli(argv[0], argc >= 2 ? argv[1] : NULL) : NULL;
-	if (!r)
+	if (!r) {
+		if (argc < 1 || !is_noun(argv[0]))
+			return 2;
+		/* `frontline case` or `frontline case frobnicate`: say what there is */
+		*handled = 1;
+		if (argc >= 2)
+			fprintf(stderr, "frontline: '%s' is not a %s command\n", argv[1], argv[0]);
+		cli_noun_help(argv[0], stderr);
 		return 2;
+	}
 	*handled = 1;
 	struct route_match m = {.route = r};
 	json_t *in = json_object();
@@ -119,7 +152,10 @@ int cmd_generic(int argc, char **argv, int *handled)
 	}
 	m.pv[m.nparams] = NULL;
 
-	db *d = cli_open_db(o.db, 0);
+	if ((ret = cli_db_check(o.db, CLI_DB_USE)) != 0)
+		goto cleanup;
+	ret = 2;
+	db *d = cli_open_db(o.db, CLI_DB_USE);
 	if (!d) {
 		ret = 1;
 		goto cleanup;
@@ -130,8 +166,8 @@ int cmd_generic(int argc, char **argv, int *handled)
 	if (r->flags & R_CLI_ONLY) {
 		STR_COPY(c.actor.person_id, "system");
 		c.actor.role = ROLE_SYSTEM;
-	} else if (cli_actor(&c, &o)) {
-		ret = 4;
+	} else if ((ret = cli_actor(&c, &o)) != 0) {
+		ret = ret == 2 ? 2 : 4;
 		db_close(d);
 		goto cleanup;
 	}
