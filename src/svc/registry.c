@@ -34,6 +34,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
 #include "svc/org/install.h"
+#include "svc/org/live.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/promises/duty.h"
@@ -51,7 +52,7 @@ extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only *
 static const struct route *const TABLES[] = {
 	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
-	promise_routes, request_routes, alert_routes, suggest_routes,
+	promise_routes, request_routes, alert_routes, live_routes, suggest_routes,
 	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
@@ -77,7 +78,7 @@ const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 static const case_hook_fn TOUCH_HOOKS[] = {duty_touch_hook, NULL};
 const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
 
-static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, exception_resolve_hook, review_on_resolve, NULL};
+static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, request_resolve_hook, exception_resolve_hook, review_on_resolve, NULL};
 const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};

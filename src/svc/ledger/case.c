@@ -744,9 +744,14 @@ static const struct in_field ASSIGN[] = {
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const char *const OPEN_REQUESTS[] = {"keep", "cancel", NULL};
+static const char *const PENDING_PROMISES[] = {"broken", NULL};
 static const struct in_field RESOLVE[] = {
 	{"resolution", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "how it was resolved"},
 	{"complaint", IN_BOOL, 0, 0, 0, NULL, "the customer complained (opens a failure review)"},
+	{"open_requests", IN_ENUM, 0, 0, 0, OPEN_REQUESTS, "with requests still open: keep (their holders carry on) or cancel"},
+	{"pending_promises", IN_ENUM, 0, 0, 0, PENDING_PROMISES,
+	 "with promises still pending: broken (recorded as broken, with its breach; tell the customer); else settle them first"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field REOPEN[] = {
