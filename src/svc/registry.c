@@ -25,6 +25,7 @@
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/notify/webhook.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/org/alert.h"
@@ -50,6 +51,7 @@ static const struct route *const TABLES[] = {
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
+	webhook_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
 	NULL,
 };
