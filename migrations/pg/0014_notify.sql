@@ -88,3 +88,28 @@ CREATE TABLE webhook_deliveries (
   FOREIGN KEY (org_id, webhook_id) REFERENCES webhooks(org_id, id)
 );
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries(org_id, webhook_id, at);
+
+-- Mail to staff (notifications at once, digests), written in the same transaction as the alert
+-- and sent by the same delivery worker as customer mail (`frontline mail-deliver`), leased one
+-- message at a time like mail_out.
+CREATE TABLE notify_mail (
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('notice','digest')),
+  to_addr TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued','sent','deferred','bounced')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at BIGINT NOT NULL,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  sent_at BIGINT,
+  PRIMARY KEY (org_id, id),
+  FOREIGN KEY (org_id, person_id) REFERENCES people(org_id, id)
+);
+CREATE INDEX notify_mail_due ON notify_mail(status, next_at);
+CREATE INDEX notify_mail_person ON notify_mail(org_id, person_id, created_at);

@@ -25,6 +25,7 @@
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/notify/prefs.h"
 #include "svc/notify/webhook.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
@@ -51,7 +52,7 @@ static const struct route *const TABLES[] = {
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
-	webhook_routes,
+	webhook_routes, prefs_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
 	NULL,
 };
@@ -80,6 +81,9 @@ const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
 static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
 const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }
 
+static const alert_hook_fn ALERT_HOOKS[] = {prefs_on_alert, NULL};
+const alert_hook_fn *svc_alert_hooks(void) { return ALERT_HOOKS; }
+
 /* What the customer portal shows of a case besides updates (promises ...). */
 static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
 const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
@@ -92,6 +96,7 @@ static const tick_fn TICK_PARTS[] = {
 	review_tick, issue_tick,
 	routing_tick,
 	auth_tick, throttle_tick,
+	prefs_digest_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
@@ -99,6 +104,6 @@ const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 /* When each part next has something due (the scheduler steps through those times in order). */
 static const tick_due_fn TICK_DUE[] = {
 	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due,
-	auth_tick_due, throttle_tick_due, NULL,
+	auth_tick_due, throttle_tick_due, prefs_digest_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
