@@ -10,8 +10,8 @@ CREATE TABLE notify_settings (
   org_id TEXT NOT NULL REFERENCES orgs(id),
   person_id TEXT NOT NULL,
   tz TEXT NOT NULL DEFAULT '',          -- '' = the person's location's time zone, else the organization's
-  quiet_from INTEGER NOT NULL DEFAULT -1, -- minutes after local midnight; -1 = no quiet hours
-  quiet_to INTEGER NOT NULL DEFAULT -1,
+  quiet_from INTEGER,                   -- minutes after local midnight; NULL = no quiet hours
+  quiet_to INTEGER,
   digest_hour INTEGER NOT NULL DEFAULT 8, -- local hour of the daily digest
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (org_id, person_id),

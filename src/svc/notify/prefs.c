@@ -349,7 +349,8 @@ static int pr_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to, digest_hour = excluded.digest_hour, "
 			 "updated_at = excluded.updated_at",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(tz ? tz : me.tz_chosen ? me.tz : ""),
-				 DB_INT(from), DB_INT(to), DB_INT(in_int(in, "digest_hour", me.digest_hour)), DB_INT(c->now)),
+				 from < 0 ? DB_NULL : DB_INT(from), to < 0 ? DB_NULL : DB_INT(to),
+				 DB_INT(in_int(in, "digest_hour", me.digest_hour)), DB_INT(c->now)),
 			 NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);

@@ -197,7 +197,7 @@ static int wh_deliveries(svc_ctx *c, const char *const *p, json_t *in, json_t **
 		return -1;
 	int rc = db_query(c->db,
 			  "SELECT id, msg_id, event_seq, event_kind, attempt, outcome, http_status, duration_ms, error, at "
-			  "FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+			  "FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? ORDER BY at DESC, event_seq DESC, attempt DESC LIMIT ?",
 			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_INT(svc_limit(in))), &r);
 	if (rc != DB_OK) {
 		json_decref(hook);
