@@ -10,6 +10,8 @@ import { leadershipPage } from './pages/leadership.js';
 import { directoryPage } from './pages/directory.js';
 import { adminPage } from './pages/admin.js';
 import { portalPage } from './pages/portal.js';
+import { mePage } from './pages/me.js';
+import { webhooksPage } from './pages/webhooks.js';
 
 const ROUTES = [
   [/^\/$/, mydayPage, 'My day'],
@@ -19,6 +21,8 @@ const ROUTES = [
   [/^\/leadership$/, leadershipPage, 'Leadership'],
   [/^\/directory$/, directoryPage, 'Directory'],
   [/^\/admin$/, adminPage, 'Admin'],
+  [/^\/admin\/webhooks$/, webhooksPage, 'Webhooks'],
+  [/^\/me$/, mePage, 'My notifications'],
 ];
 const NAV = [['/', 'My day'], ['/find', 'Find'], ['/leadership', 'Leadership'], ['/directory', 'Directory'], ['/admin', 'Admin']];
 
@@ -51,7 +55,7 @@ function shell(main) {
   const header = h('header', { class: 'top' },
     h('div', { class: 'brand' }, h('a', { href: '/' }, 'Frontline'), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
     nav, search,
-    h('div', { class: 'who' }, me ? h('span', {}, me.name, me.team ? ' · ' + me.team : '') : null, signout));
+    h('div', { class: 'who' }, me ? h('a', { href: '/me', title: 'My notifications' }, me.name, me.team ? ' · ' + me.team : '') : null, signout));
   return [h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header, main];
 }
 
