@@ -48,6 +48,7 @@ static const char *const KIND_DOCS[][2] = {
 	{"mail.reply", "a customer replied by mail"},
 	{"mail.bounced", "mail to a customer bounced"},
 	{"mail.held", "mail was held for review"},
+	{"thanks", "a colleague thanked you"},
 	{"webhook_disabled", "a webhook was disabled after repeated failure"},
 };
 #define NKINDS (sizeof KIND_DOCS / sizeof KIND_DOCS[0])

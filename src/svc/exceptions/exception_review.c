@@ -6,7 +6,7 @@
 
 #include "base/limits.h"
 #include "base/util.h"
-#include "svc/exceptions/exception.h"
+#include "svc/exceptions/exception_read.h"
 #include "svc/exceptions/exception_review.h"
 #include "svc/exceptions/policy.h"
 #include "svc/router.h"
@@ -233,7 +233,7 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	}
 	while (db_next(r) == 1) {
 		long long n = db_int(r, 3);
-		json_t *pol = exc_policy_brief(c, db_text(r, 0), 0);
+		json_t *pol = policy_brief(c, db_text(r, 0), 0);
 		json_object_del(pol, "version");
 		char *summary = xasprintf("%lld exception%s this quarter departed from the same limit (%s of \"%s\", %s)", n,
 					  n == 1 ? "" : "s", db_text(r, 2), json_string_value(json_object_get(pol, "name")),

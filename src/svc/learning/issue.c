@@ -129,18 +129,18 @@ int issue_raise(svc_ctx *c, json_t *spec, const char *survey_id, long long quest
 
 #define ISSUE_COLS                                                                                                    \
 	"id, title, description, raised_by, owner_id, status, response, response_due_at, responded_at, overdue_at, " \
-	"survey_id, question, created_at, updated_at"
+	"survey_id, question, created_at, updated_at, fixed"
 
 static json_t *issue_row(svc_ctx *c, db_res *r)
 {
 	int open = strcmp(db_text(r, 5), "open") == 0;
-	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "title",
+	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}", "id", db_text(r, 0), "title",
 			      db_text(r, 1), "description", db_text(r, 2), "raised_by", svc_person_brief(c, db_text(r, 3)), "owner",
 			      svc_person_brief(c, db_text(r, 4)), "status", db_text(r, 5), "response", db_text(r, 6),
 			      "response_due_at", svc_col_time(r, 7), "responded_at", svc_col_time(r, 8), "overdue_at",
 			      svc_col_time(r, 9), "survey_id", svc_col_str(r, 10), "question",
 			      db_is_null(r, 11) ? json_null() : json_integer(db_int(r, 11)), "created_at", svc_col_time(r, 12),
-			      "updated_at", svc_col_time(r, 13), "overdue", open && db_int(r, 7) <= c->now);
+			      "updated_at", svc_col_time(r, 13), "overdue", open && db_int(r, 7) <= c->now, "fixed", db_int(r, 14) != 0);
 	return o;
 }
 
@@ -257,17 +257,18 @@ static int is_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return err_set(&c->err, ERR_FORBIDDEN, "not_issue_owner", NULL, "only the issue's owner responds");
 	if (strcmp(status, "open") != 0)
 		return err_set(&c->err, ERR_CONFLICT, "already_responded", NULL, "the issue already has its response");
-	int64_t n = 0;
+	int64_t n = 0, fixed = in_bool(in, "fixed", 0);
 	int rc = db_exec(c->db,
-			 "UPDATE system_issues SET status = 'responded', response = ?, responded_at = ?, updated_at = ? "
+			 "UPDATE system_issues SET status = 'responded', response = ?, fixed = ?, responded_at = ?, updated_at = ? "
 			 "WHERE org_id = ? AND id = ? AND status = 'open'",
-			 DB_ARGS(DB_TXT(in_str(in, "response")), DB_INT(c->now), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+			 DB_ARGS(DB_TXT(in_str(in, "response")), DB_INT(fixed), DB_INT(c->now), DB_INT(c->now), DB_TXT(c->actor.org_id),
+				 DB_TXT(p[0])),
 			 &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n != 1)
 		return err_set(&c->err, ERR_CONFLICT, "already_responded", NULL, "the issue already has its response");
-	if (svc_event(c, "system_issue.responded", "system_issue", p[0], NULL, json_pack("{s:s}", "response", in_str(in, "response"))))
+	if (svc_event(c, "system_issue.responded", "system_issue", p[0], NULL, json_pack("{s:s,s:b}", "response", in_str(in, "response"), "fixed", (int)fixed)))
 		return -1;
 	return issue_json(c, p[0], out);
 }
@@ -357,6 +358,7 @@ static const struct in_field IS_LINK[] = {
 };
 static const struct in_field IS_RESPOND[] = {
 	{"response", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the leader's response"},
+	{"fixed", IN_BOOL, 0, 0, 0, NULL, "true when the response fixes the issue (who raised it is recognised for it)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field IS_UPDATE[] = {

@@ -356,6 +356,34 @@ static int rq_decline_or_defer(svc_ctx *c, const char *id, json_t *in, int defer
 	return 0;
 }
 
+/* A check on the request's progress (S5: "call them, check on progress"), by who asked for it, the
+ * case's owner, or anyone who may make requests on any case.  Recognised as an ownership act while
+ * the request is not yet due (svc/recognition/acts.c). */
+static int rq_follow_up(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct req_state s;
+	char owner[ID_SIZE];
+	int rc;
+	if (req_load(c, p[0], &s))
+		return -1;
+	case_owner(c, s.case_id, owner);
+	if (strcmp(c->actor.person_id, s.asked_by) != 0 && strcmp(c->actor.person_id, owner) != 0 &&
+	    !role_may(c->actor.role, PERM_REQUEST_ON_ANY_CASE))
+		return err_set(&c->err, ERR_FORBIDDEN, "not_requester", NULL,
+			       "only who asked for the request, the case's owner or a supervisor follows it up");
+	if (strcmp(s.status, "done") == 0 || strcmp(s.status, "declined") == 0)
+		return err_set(&c->err, ERR_CONFLICT, "request_not_open", NULL, "the request is %s", s.status);
+	if ((rc = db_exec(c->db, "UPDATE requests SET followed_up_at = ? WHERE org_id = ? AND id = ?",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(s.id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "request.followed_up", "request", s.id, s.case_id,
+		      json_pack("{s:s}", "note", in_str(in, "note") ? in_str(in, "note") : "")) ||
+	    case_touch(c, s.case_id))
+		return -1;
+	*out = request_json(c, s.id);
+	return 0;
+}
+
 static int rq_decline(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	return rq_decline_or_defer(c, p[0], in, 0, out);
@@ -643,6 +671,8 @@ const struct route request_routes[] = {
 	{"POST", "/api/v1/requests/{id}/accept", rq_accept, NULL, 200, "Accept a request (its holder)", "Request", "request accept", 0},
 	{"POST", "/api/v1/requests/{id}/complete", rq_complete, RQ_NOTE, 200, "Complete a request (its holder)", "Request",
 	 "request complete", 0},
+	{"POST", "/api/v1/requests/{id}/follow-up", rq_follow_up, RQ_NOTE, 200,
+	 "Record that you checked on the request's progress (who asked, the case's owner)", "Request", "request follow-up", 0},
 	{"POST", "/api/v1/requests/{id}/decline", rq_decline, RQ_DECLINE, 200, "Decline a request with a reason (its holder)",
 	 "Request", "request decline", 0},
 	{"POST", "/api/v1/requests/{id}/defer", rq_defer, RQ_DEFER, 200, "Defer a request to a new time with a reason (its holder)",
