@@ -22,40 +22,51 @@ struct wh_opts {
 	const char *clock_start; /* tests: a manual clock starting here */
 };
 
-/* One attempt: claim, send, record.  Returns 1 when one was handled, 0 when nothing was due, -1 on
- * a storage error. */
-static int deliver_one(svc_ctx *c, const char *worker, const struct wh_opts *o)
-{
+/* The worker's step: in one transaction, record the outcome of the attempt just made (if any) and
+ * claim the next (so a busy worker commits once per delivery); then send it outside any
+ * transaction.  A failed commit loses nothing: the lease runs out and the event is sent again with
+ * the same webhook-id.  Returns 1 when an attempt was made, 0 when nothing was due, -1 on a
+ * storage error. */
+struct attempt {
 	struct webhook_msg m;
+	struct whsend_result res;
+	int pending; /* m was sent and its outcome is not recorded yet */
+};
+
+static int step(svc_ctx *c, const char *worker, const struct wh_opts *o, struct attempt *a, int claim)
+{
 	c->now = clock_now(c->clock);
 	if (db_begin(c->db, 1) != DB_OK)
 		return -1;
-	int rc = webhook_claim(c, worker, o->lease_s * 1000LL, &m);
-	if (rc <= 0 || db_commit(c->db) != DB_OK) {
+	int rc = a->pending && webhook_finish(c, &a->m, worker, &a->res) ? -1 : 0;
+	if (a->pending) {
+		fprintf(stderr, "frontline: webhook %s event %lld to %s: %s%s%s\n", a->m.id, (long long)a->m.seq, a->m.url,
+			a->res.outcome == WHSEND_DELIVERED ? "delivered" : a->res.outcome == WHSEND_REFUSED ? "refused" : "failed",
+			*a->res.error ? ": " : "", a->res.error);
+		webhook_msg_release(&a->m);
+		a->pending = 0;
+	}
+	if (rc == 0 && claim)
+		rc = webhook_claim(c, worker, o->lease_s * 1000LL, &a->m);
+	if (rc < 0 || db_commit(c->db) != DB_OK) {
 		db_rollback(c->db);
 		if (rc == 1)
-			webhook_msg_release(&m);
-		return rc < 0 ? -1 : 0;
+			webhook_msg_release(&a->m);
+		return -1;
 	}
-	struct whsend_result res;
-	char **headers = webhook_headers(&m, c->now / 1000);
+	if (rc == 0)
+		return 0;
+	char **headers = webhook_headers(&a->m, c->now / 1000);
 	if (headers) {
-		whsend_post(m.url, o->allow, (const char *const *)headers, m.body, strlen(m.body), &res);
+		whsend_post(a->m.url, o->allow, (const char *const *)headers, a->m.body, strlen(a->m.body), &a->res);
 	} else {
-		memset(&res, 0, sizeof res);
-		res.outcome = WHSEND_FAILED;
-		snprintf(res.error, sizeof res.error, "the signing secret is malformed");
+		memset(&a->res, 0, sizeof a->res);
+		a->res.outcome = WHSEND_FAILED;
+		snprintf(a->res.error, sizeof a->res.error, "the signing secret is malformed");
 	}
 	webhook_headers_free(headers);
-	c->now = clock_now(c->clock);
-	rc = db_begin(c->db, 1) == DB_OK && webhook_finish(c, &m, worker, &res) == 0 && db_commit(c->db) == DB_OK ? 1 : -1;
-	if (rc < 0)
-		db_rollback(c->db); /* the lease runs out and the event is sent again: same webhook-id */
-	fprintf(stderr, "frontline: webhook %s event %lld to %s: %s%s%s\n", m.id, (long long)m.seq, m.url,
-		res.outcome == WHSEND_DELIVERED ? "delivered" : res.outcome == WHSEND_REFUSED ? "refused" : "failed",
-		*res.error ? ": " : "", res.error);
-	webhook_msg_release(&m);
-	return rc;
+	a->pending = 1;
+	return 1;
 }
 
 static int parse_opts(int argc, char **argv, struct wh_opts *o)
@@ -90,8 +101,9 @@ static int run_worker(db *d, fl_clock *clk, const struct wh_opts *o)
 	snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
 	long handled = 0;
 	int rc = 0;
+	struct attempt a = {.pending = 0};
 	while (!stopping && (!o->max || handled < o->max)) {
-		int r = deliver_one(&c, worker, o);
+		int r = step(&c, worker, o, &a, 1);
 		if (r < 0) {
 			fprintf(stderr, "frontline: webhook-deliver: %s\n", *c.err.message ? c.err.message : db_errmsg(d));
 			rc = 1;
@@ -106,6 +118,8 @@ static int run_worker(db *d, fl_clock *clk, const struct wh_opts *o)
 			break;
 		sleep((unsigned)(o->interval_s > 0 ? o->interval_s : 1));
 	}
+	if (a.pending && step(&c, worker, o, &a, 0) < 0) /* the last outcome (--max, or a signal) */
+		rc = 1;
 	printf("{\"handled\": %ld}\n", handled);
 	return rc;
 }
