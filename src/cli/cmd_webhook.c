@@ -41,7 +41,9 @@ static int step(svc_ctx *c, const char *worker, const struct wh_opts *o, struct 
 	int rc = a->pending && webhook_finish(c, &a->m, worker, &a->res) ? -1 : 0;
 	if (a->pending) {
 		fprintf(stderr, "frontline: webhook %s event %lld to %s: %s%s%s\n", a->m.id, (long long)a->m.seq, a->m.url,
-			a->res.outcome == WHSEND_DELIVERED ? "delivered" : a->res.outcome == WHSEND_REFUSED ? "refused" : "failed",
+			a->res.outcome == WHSEND_DELIVERED ? "delivered"
+			: a->res.outcome == WHSEND_REFUSED ? "refused"
+							   : "failed",
 			*a->res.error ? ": " : "", a->res.error);
 		webhook_msg_release(&a->m);
 		a->pending = 0;
@@ -131,8 +133,9 @@ int cmd_webhook_deliver(int argc, char **argv)
 	int64_t start = 0;
 	argc = cli_common_parse(argc, argv, &co);
 	if (parse_opts(argc, argv, &o) || !co.db || (o.clock_start && time_parse(o.clock_start, &start))) {
-		fprintf(stderr, "usage: frontline webhook-deliver --db PATH|URL [--once] [--interval SECONDS] [--lease SECONDS (>= 10)]\n"
-				"         [--max N] [--allow loopback,private,link-local]   (FRONTLINE_WEBHOOK_ALLOW for --allow)\n");
+		fprintf(stderr,
+			"usage: frontline webhook-deliver --db PATH|URL [--once] [--interval SECONDS] [--lease SECONDS (>= 10)]\n"
+			"         [--max N] [--allow loopback,private,link-local]   (FRONTLINE_WEBHOOK_ALLOW for --allow)\n");
 		return 2;
 	}
 	db *d = cli_open_db(co.db, 0);

@@ -70,15 +70,9 @@ const char *notify_kind_doc(const char *kind)
 	return NULL;
 }
 
-int notify_kind_known(const char *kind)
-{
-	return kind && notify_kind_doc(kind) != NULL;
-}
+int notify_kind_known(const char *kind) { return kind && notify_kind_doc(kind) != NULL; }
 
-static int starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
+static int starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
 
 enum notify_channel notify_default_channel(enum role role, int on_call_role, const char *kind)
 {
@@ -136,15 +130,15 @@ int64_t notify_next_local_hour(const tz_zone *z, int64_t now_ms, int hour)
 
 /* --- webhooks --- */
 
-const char *const WEBHOOK_FAMILIES[] = {"case",   "offer",  "promise",      "request", "breach", "exception",
-					"review", "survey", "system_issue", "update",  "mail",   NULL};
+const char *const WEBHOOK_FAMILIES[] = {"case",	  "offer",  "promise",	    "request", "breach", "exception",
+					"review", "survey", "system_issue", "update",  "mail",	 NULL};
 
 /* event kind prefix -> family, first match wins */
 static const char *const FAMILY_OF[][2] = {
-	{"case.offer", "offer"},   {"case.declined", "offer"},   {"case.", "case"},         {"note.", "case"},
-	{"touchpoint.", "case"},   {"promise.", "promise"},      {"request.", "request"},   {"breach.", "breach"},
-	{"exception.", "exception"}, {"review.", "review"},      {"survey.", "survey"},     {"system_issue.", "system_issue"},
-	{"update_duty.", "update"}, {"mail.received", "mail"},   {"mail.queued", "mail"},   {"mail.bounced", "mail"},
+	{"case.offer", "offer"},     {"case.declined", "offer"}, {"case.", "case"},	  {"note.", "case"},
+	{"touchpoint.", "case"},     {"promise.", "promise"},	 {"request.", "request"}, {"breach.", "breach"},
+	{"exception.", "exception"}, {"review.", "review"},	 {"survey.", "survey"},	  {"system_issue.", "system_issue"},
+	{"update_duty.", "update"},  {"mail.received", "mail"},	 {"mail.queued", "mail"}, {"mail.bounced", "mail"},
 };
 
 const char *webhook_family_of(const char *event_kind)
@@ -186,8 +180,8 @@ enum webhook_target webhook_classify(const unsigned char *addr, size_t len)
 		return WH_RESERVED;
 	if (memcmp(addr, zero, 10) == 0 && addr[10] == 0xff && addr[11] == 0xff)
 		return classify4(addr + 12); /* IPv4-mapped */
-	if (memcmp(addr, zero, 10) == 0 && addr[10] == 0 && addr[11] == 0 && addr[12] == 0 && addr[13] == 0 &&
-	    addr[14] == 0 && addr[15] <= 1)
+	if (memcmp(addr, zero, 10) == 0 && addr[10] == 0 && addr[11] == 0 && addr[12] == 0 && addr[13] == 0 && addr[14] == 0 &&
+	    addr[15] <= 1)
 		return addr[15] == 1 ? WH_LOOPBACK : WH_RESERVED; /* ::1, :: */
 	if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)
 		return WH_LINK_LOCAL;
@@ -223,10 +217,7 @@ int webhook_allow_parse(const char *s)
 	return allow;
 }
 
-int webhook_allowed(int allow, enum webhook_target t)
-{
-	return t != WH_RESERVED && (allow & (1 << t)) != 0;
-}
+int webhook_allowed(int allow, enum webhook_target t) { return t != WH_RESERVED && (allow & (1 << t)) != 0; }
 
 int webhook_sign(const char *secret, const char *msg_id, int64_t timestamp_s, const char *body, size_t body_len,
 		 char out[WEBHOOK_SIG_SIZE])

@@ -15,7 +15,11 @@
 #include "base/tz.h"
 #include "core/roles.h"
 
-enum notify_channel { NOTIFY_APP, NOTIFY_EMAIL, NOTIFY_DIGEST };
+enum notify_channel {
+	NOTIFY_APP,
+	NOTIFY_EMAIL,
+	NOTIFY_DIGEST
+};
 
 /* "app" | "email" | "digest" <-> enum; notify_channel_parse returns -1 for anything else. */
 const char *notify_channel_name(enum notify_channel ch);
@@ -37,7 +41,11 @@ enum notify_channel notify_default_channel(enum role role, int on_call_role, con
 int notify_in_quiet(int m, int from, int to);
 
 /* What to do with an alert now. */
-enum notify_action { NOTIFY_NOTHING, NOTIFY_SEND_NOW, NOTIFY_TO_DIGEST };
+enum notify_action {
+	NOTIFY_NOTHING,
+	NOTIFY_SEND_NOW,
+	NOTIFY_TO_DIGEST
+};
 /* channel, whether the person is in their quiet hours now, whether they are on call now: an
  * on-call person is reached during their shift whatever their quiet hours say. */
 enum notify_action notify_decide(enum notify_channel ch, int in_quiet, int on_call);
@@ -59,7 +67,13 @@ int webhook_family_known(const char *family);
 
 /* Where an address points.  Public targets are always allowed; the others only when the operator
  * allows that class (webhook_allow_parse). */
-enum webhook_target { WH_PUBLIC, WH_LOOPBACK, WH_PRIVATE, WH_LINK_LOCAL, WH_RESERVED };
+enum webhook_target {
+	WH_PUBLIC,
+	WH_LOOPBACK,
+	WH_PRIVATE,
+	WH_LINK_LOCAL,
+	WH_RESERVED
+};
 /* Classify an IPv4 (len 4) or IPv6 (len 16) address in network byte order. */
 enum webhook_target webhook_classify(const unsigned char *addr, size_t len);
 const char *webhook_target_name(enum webhook_target t);

@@ -14,7 +14,7 @@ static enum webhook_target cls(const char *text)
 		return webhook_classify(a, 4);
 	if (inet_pton(AF_INET6, text, a) == 1)
 		return webhook_classify(a, 16);
-	return (enum webhook_target)-1;
+	return (enum webhook_target) - 1;
 }
 
 TEST(standard_webhooks_test_vector)
@@ -52,7 +52,8 @@ TEST(address_classes)
 
 TEST(operator_setting)
 {
-	int pub = webhook_allow_parse(NULL), lo = webhook_allow_parse("loopback"), all = webhook_allow_parse("loopback,private,link-local");
+	int pub = webhook_allow_parse(NULL), lo = webhook_allow_parse("loopback"),
+	    all = webhook_allow_parse("loopback,private,link-local");
 	CHECK(webhook_allowed(pub, WH_PUBLIC) && !webhook_allowed(pub, WH_LOOPBACK) && !webhook_allowed(pub, WH_PRIVATE));
 	CHECK(webhook_allowed(lo, WH_LOOPBACK) && !webhook_allowed(lo, WH_PRIVATE) && !webhook_allowed(lo, WH_LINK_LOCAL));
 	CHECK(webhook_allowed(all, WH_LINK_LOCAL) && webhook_allowed(all, WH_PRIVATE));

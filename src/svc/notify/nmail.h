@@ -13,8 +13,7 @@
 
 /* Queue kind ("notice" | "digest") to person_id at address `to`.  Appends notify.mail_queued.
  * Returns 0 or -1 (err set). */
-int nmail_queue(svc_ctx *c, const char *person_id, const char *to, const char *kind, const char *subject,
-		const char *body);
+int nmail_queue(svc_ctx *c, const char *person_id, const char *to, const char *kind, const char *subject, const char *body);
 
 /* The worker's side, as outbox_claim / outbox_finish (m->case_id stays ""). */
 int nmail_claim(svc_ctx *c, const char *worker, int64_t lease_ms, struct outbox_msg *m);

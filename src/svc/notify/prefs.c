@@ -86,17 +86,15 @@ static int chosen_channel(svc_ctx *c, const char *person_id, const char *kind, i
 	return svc_close(c, r);
 }
 
-static int64_t digest_time(const struct npers *p, int64_t now)
-{
-	return notify_next_local_hour(p->z, now, p->digest_hour);
-}
+static int64_t digest_time(const struct npers *p, int64_t now) { return notify_next_local_hour(p->z, now, p->digest_hour); }
 
 static char *case_line(svc_ctx *c, const char *case_id)
 {
 	db_res *r;
 	char *line = NULL;
-	if (!case_id || !*case_id || !svc_query(c, "SELECT number, subject FROM cases WHERE org_id = ? AND id = ?",
-						  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
+	if (!case_id || !*case_id ||
+	    !svc_query(c, "SELECT number, subject FROM cases WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return xstrdup("");
 	if (db_next(r) == 1)
 		line = xasprintf("Case #%lld: %s\n", (long long)db_int(r, 0), db_text(r, 1));
@@ -136,12 +134,13 @@ int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, cons
 		return 0;
 	char id[ID_SIZE];
 	id_new(id, "ndg", c->now);
-	int rc = db_exec(c->db,
-			 "INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status) "
-			 "VALUES (?,?,?,?,?,?,?,?,?,'pending')",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
-				 DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now))),
-			 NULL);
+	int rc =
+		db_exec(c->db,
+			"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status) "
+			"VALUES (?,?,?,?,?,?,?,?,?,'pending')",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
+				DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now))),
+			NULL);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
@@ -175,10 +174,11 @@ static int send_digest(svc_ctx *c, const char *person_id)
 		free(full);
 	}
 	free(body);
-	if (rc == 0 && (rc = db_exec(c->db,
-				     "UPDATE notify_digest SET status = 'sent', sent_at = ? WHERE org_id = ? AND person_id = ? "
-				     "AND status = 'pending' AND due_at <= ?",
-				     DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_INT(c->now)), NULL)) != DB_OK)
+	if (rc == 0 &&
+	    (rc = db_exec(c->db,
+			  "UPDATE notify_digest SET status = 'sent', sent_at = ? WHERE org_id = ? AND person_id = ? "
+			  "AND status = 'pending' AND due_at <= ?",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_INT(c->now)), NULL)) != DB_OK)
 		return svc_db_err(c, rc);
 	return rc;
 }
@@ -238,8 +238,9 @@ static int kinds_json(svc_ctx *c, const struct npers *p, int member, json_t **ou
 	for (size_t i = 0; (kind = notify_kind_at(i, &doc)) != NULL; i++) {
 		const char *dflt = notify_channel_name(notify_default_channel(p->role, member, kind));
 		json_t *mine = json_object_get(chosen, kind);
-		json_array_append_new(*out, json_pack("{s:s,s:s,s:s,s:s,s:b}", "kind", kind, "about", doc, "channel",
-						      mine ? json_string_value(mine) : dflt, "default", dflt, "chosen", mine != NULL));
+		json_array_append_new(*out,
+				      json_pack("{s:s,s:s,s:s,s:s,s:b}", "kind", kind, "about", doc, "channel",
+						mine ? json_string_value(mine) : dflt, "default", dflt, "chosen", mine != NULL));
 	}
 	json_decref(chosen);
 	return 0;
@@ -253,17 +254,20 @@ static int prefs_view(svc_ctx *c, json_t **out)
 	json_t *kinds;
 	if (load_person(c, c->actor.person_id, &p) || on_call(c, p.id, &member, &now) || kinds_json(c, &p, member, &kinds))
 		return -1;
-	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM notify_digest WHERE org_id = ? AND person_id = ? AND status = 'pending'",
+	int rc = db_scalar_int(c->db,
+			       "SELECT COUNT(*) FROM notify_digest WHERE org_id = ? AND person_id = ? AND status = 'pending'",
 			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p.id)), &waiting, NULL);
 	if (rc == DB_OK)
-		rc = db_scalar_int(c->db,
-				   "SELECT COALESCE(MIN(due_at), 0) FROM notify_digest WHERE org_id = ? AND person_id = ? AND status = 'pending'",
-				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p.id)), &next, NULL);
+		rc = db_scalar_int(
+			c->db,
+			"SELECT COALESCE(MIN(due_at), 0) FROM notify_digest WHERE org_id = ? AND person_id = ? AND status = 'pending'",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p.id)), &next, NULL);
 	if (rc != DB_OK) {
 		json_decref(kinds);
 		return svc_db_err(c, rc);
 	}
-	json_t *quiet = p.quiet_from < 0 ? json_null() : json_pack("{s:o,s:o}", "from", hhmm(p.quiet_from), "to", hhmm(p.quiet_to));
+	json_t *quiet = p.quiet_from < 0 ? json_null()
+					 : json_pack("{s:o,s:o}", "from", hhmm(p.quiet_from), "to", hhmm(p.quiet_to));
 	*out = json_pack("{s:s,s:s,s:b,s:o,s:i,s:b,s:b,s:o,s:I,s:o}", "person_id", p.id, "tz", p.tz, "tz_chosen", p.tz_chosen,
 			 "quiet_hours", quiet, "digest_hour", p.digest_hour, "on_call_now", now, "in_quiet_hours_now",
 			 notify_in_quiet(notify_local_minute(p.z, c->now), p.quiet_from, p.quiet_to), "next_digest_at",
@@ -271,10 +275,7 @@ static int prefs_view(svc_ctx *c, json_t **out)
 	return 0;
 }
 
-static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
-{
-	return prefs_view(c, out);
-}
+static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out) { return prefs_view(c, out); }
 
 /* The channels asked for: every key a known kind, every value a channel or "default". */
 static int check_channels(svc_ctx *c, json_t *channels)
@@ -285,8 +286,10 @@ static int check_channels(svc_ctx *c, json_t *channels)
 	{
 		if (!notify_kind_known(k))
 			return err_set(&c->err, ERR_INVALID, "unknown_alert_kind", "channels", "unknown alert kind: %.64s", k);
-		if (!json_is_string(v) || (notify_channel_parse(json_string_value(v)) < 0 && strcmp(json_string_value(v), "default")))
-			return err_set(&c->err, ERR_INVALID, "invalid_channel", "channels", "%.64s: give app, email, digest or default", k);
+		if (!json_is_string(v) ||
+		    (notify_channel_parse(json_string_value(v)) < 0 && strcmp(json_string_value(v), "default")))
+			return err_set(&c->err, ERR_INVALID, "invalid_channel", "channels",
+				       "%.64s: give app, email, digest or default", k);
 	}
 	return 0;
 }
@@ -298,7 +301,8 @@ static int check_quiet(svc_ctx *c, json_t *in, int *from, int *to)
 	if (!f && !t)
 		return 0;
 	if (!f || !t)
-		return err_set(&c->err, ERR_INVALID, "required", f ? "quiet_to" : "quiet_from", "give quiet_from and quiet_to together");
+		return err_set(&c->err, ERR_INVALID, "required", f ? "quiet_to" : "quiet_from",
+			       "give quiet_from and quiet_to together");
 	if (!*f && !*t) {
 		*from = *to = -1;
 		return 0;
@@ -306,7 +310,8 @@ static int check_quiet(svc_ctx *c, json_t *in, int *from, int *to)
 	*from = rota_parse_hhmm(f, 0);
 	*to = rota_parse_hhmm(t, 0);
 	if (*from < 0 || *to < 0)
-		return err_set(&c->err, ERR_INVALID, "invalid_time", *from < 0 ? "quiet_from" : "quiet_to", "give a time as HH:MM");
+		return err_set(&c->err, ERR_INVALID, "invalid_time", *from < 0 ? "quiet_from" : "quiet_to",
+			       "give a time as HH:MM");
 	return 0;
 }
 
@@ -319,9 +324,10 @@ static int save_channels(svc_ctx *c, json_t *channels)
 		int rc = db_exec(c->db, "DELETE FROM notify_prefs WHERE org_id = ? AND person_id = ? AND kind = ?",
 				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(k)), NULL);
 		if (rc == DB_OK && strcmp(json_string_value(v), "default") != 0)
-			rc = db_exec(c->db, "INSERT INTO notify_prefs (org_id, person_id, kind, channel, updated_at) VALUES (?,?,?,?,?)",
-				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(k), DB_TXT(json_string_value(v)),
-					     DB_INT(c->now)),
+			rc = db_exec(c->db,
+				     "INSERT INTO notify_prefs (org_id, person_id, kind, channel, updated_at) VALUES (?,?,?,?,?)",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(k),
+					     DB_TXT(json_string_value(v)), DB_INT(c->now)),
 				     NULL);
 		if (rc != DB_OK)
 			return svc_db_err(c, rc);
@@ -340,7 +346,8 @@ static int pr_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	int from = me.quiet_from, to = me.quiet_to;
 	if (tz && *tz && !tz_get(tz))
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz", "unknown time zone (give an IANA name such as Europe/Berlin)");
+		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			       "unknown time zone (give an IANA name such as Europe/Berlin)");
 	if (check_quiet(c, in, &from, &to) || (channels && check_channels(c, channels)))
 		return -1;
 	int rc = db_exec(c->db,
@@ -348,7 +355,10 @@ static int pr_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "VALUES (?,?,?,?,?,?,?) ON CONFLICT (org_id, person_id) DO UPDATE SET tz = excluded.tz, "
 			 "quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to, digest_hour = excluded.digest_hour, "
 			 "updated_at = excluded.updated_at",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(tz ? tz : me.tz_chosen ? me.tz : ""),
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id),
+				 DB_TXT(tz	       ? tz
+					: me.tz_chosen ? me.tz
+						       : ""),
 				 from < 0 ? DB_NULL : DB_INT(from), to < 0 ? DB_NULL : DB_INT(to),
 				 DB_INT(in_int(in, "digest_hour", me.digest_hour)), DB_INT(c->now)),
 			 NULL);
@@ -362,7 +372,8 @@ static int pr_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static const struct in_field UPDATE[] = {
 	{"tz", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "your time zone (IANA name; \"\" = your location's)"},
-	{"quiet_from", IN_STR, 0, 0, 5, NULL, "start of your quiet hours, HH:MM in your time zone (\"\" with quiet_to \"\" = none)"},
+	{"quiet_from", IN_STR, 0, 0, 5, NULL,
+	 "start of your quiet hours, HH:MM in your time zone (\"\" with quiet_to \"\" = none)"},
 	{"quiet_to", IN_STR, 0, 0, 5, NULL, "end of your quiet hours, HH:MM"},
 	{"digest_hour", IN_INT, 0, 0, 23, NULL, "the local hour of your daily digest (default 8)"},
 	{"channels", IN_MAP, 0, 0, 0, NULL, "alert kind -> app, email, digest or default"},

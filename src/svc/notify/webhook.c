@@ -30,8 +30,9 @@ int webhook_check_kinds(svc_ctx *c, json_t *kinds)
 			return err_set(&c->err, ERR_INVALID, "unknown_event_kind", "kinds",
 				       "unknown event kind (one of case, offer, promise, request, breach, exception, review, "
 				       "survey, system_issue, update, mail)");
-		json_array_foreach(kinds, j, w) if (j < i && json_equal(v, w)) return err_set(
-			&c->err, ERR_INVALID, "duplicate_event_kind", "kinds", "an event kind is named twice");
+		json_array_foreach(kinds, j, w) if (j < i && json_equal(v, w)) return err_set(&c->err, ERR_INVALID,
+											      "duplicate_event_kind", "kinds",
+											      "an event kind is named twice");
 	}
 	return 0;
 }
@@ -45,9 +46,9 @@ static int check_url(svc_ctx *c, const char *url)
 	return err_set(&c->err, strcmp(code, "invalid_url") == 0 ? ERR_INVALID : ERR_RULE, code, "url", "%s", msg);
 }
 
-#define WH_COLS                                                                                                       \
+#define WH_COLS                                                                                                             \
 	"w.id, w.url, w.kinds, w.format, w.description, w.status, w.disabled_reason, w.cursor_seq, w.attempts, w.next_at, " \
-	"w.created_by, w.created_at, w.updated_at, (SELECT last_seq FROM org_heads h WHERE h.org_id = w.org_id), "        \
+	"w.created_by, w.created_at, w.updated_at, (SELECT last_seq FROM org_heads h WHERE h.org_id = w.org_id), "          \
 	"(SELECT MAX(d.at) FROM webhook_deliveries d WHERE d.org_id = w.org_id AND d.webhook_id = w.id AND d.outcome = 'delivered')"
 
 static json_t *wh_row(svc_ctx *c, db_res *r)
@@ -55,10 +56,10 @@ static json_t *wh_row(svc_ctx *c, db_res *r)
 	json_t *kinds = json_loads(db_text(r, 2), 0, NULL);
 	int active = strcmp(db_text(r, 5), "active") == 0;
 	int64_t behind = db_int(r, 13) - db_int(r, 7);
-	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:I,s:i,s:o,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "url",
-			 db_text(r, 1), "kinds", kinds ? kinds : json_array(), "format", db_text(r, 3), "description",
-			 db_text(r, 4), "status", db_text(r, 5), "disabled_reason", db_text(r, 6), "events_behind",
-			 (json_int_t)(behind > 0 ? behind : 0), "failed_attempts", (int)db_int(r, 8), "next_attempt_at",
+	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:I,s:i,s:o,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "url", db_text(r, 1),
+			 "kinds", kinds ? kinds : json_array(), "format", db_text(r, 3), "description", db_text(r, 4), "status",
+			 db_text(r, 5), "disabled_reason", db_text(r, 6), "events_behind", (json_int_t)(behind > 0 ? behind : 0),
+			 "failed_attempts", (int)db_int(r, 8), "next_attempt_at",
 			 active && db_int(r, 8) > 0 ? svc_time(db_int(r, 9)) : json_null(), "created_by",
 			 svc_person_brief(c, db_text(r, 10)), "created_at", svc_time(db_int(r, 11)), "updated_at",
 			 svc_time(db_int(r, 12)), "last_delivered_at", svc_col_time(r, 14));
@@ -93,8 +94,8 @@ static int wh_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int64_t head = 0;
 	if (svc_require(c, PERM_EDIT_SETTINGS) || check_url(c, in_str(in, "url")) || webhook_check_kinds(c, kinds))
 		return -1;
-	int rc = db_scalar_int(c->db, "SELECT last_seq FROM org_heads WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)),
-			       &head, NULL);
+	int rc = db_scalar_int(c->db, "SELECT last_seq FROM org_heads WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &head,
+			       NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	id_new(id, "whk", c->now);
@@ -114,7 +115,8 @@ static int wh_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	}
 	rc = svc_event(c, "webhook.created", "webhook", id, NULL,
-		       json_pack("{s:s,s:o,s:s}", "url", in_str(in, "url"), "kinds", json_loads(kinds_txt, 0, NULL), "format", format));
+		       json_pack("{s:s,s:o,s:s}", "url", in_str(in, "url"), "kinds", json_loads(kinds_txt, 0, NULL), "format",
+				 format));
 	free(kinds_txt);
 	if (rc || wh_load(c, id, out))
 		return -1;
@@ -160,22 +162,25 @@ static int wh_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	char *kinds_txt = kinds ? json_dumps(kinds, JSON_COMPACT) : NULL;
 	int enable = status && strcmp(status, "active") == 0 && !was_active;
-	int rc = db_exec(c->db,
-			 "UPDATE webhooks SET url = COALESCE(?, url), kinds = COALESCE(?, kinds), format = COALESCE(?, format), "
-			 "description = COALESCE(?, description), status = COALESCE(?, status), "
-			 "disabled_reason = CASE WHEN ? = 'disabled' THEN 'by an admin' WHEN ? = 'active' THEN '' ELSE disabled_reason END, "
-			 "attempts = CASE WHEN ? = 1 THEN 0 ELSE attempts END, next_at = CASE WHEN ? = 1 THEN ? ELSE next_at END, "
-			 "updated_at = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(in_str(in, "url")), DB_TXT(kinds_txt), DB_TXT(in_str(in, "format")),
-				 DB_TXT(in_str(in, "description")), DB_TXT(status), DB_TXT(status), DB_TXT(status), DB_INT(enable),
-				 DB_INT(enable), DB_INT(c->now), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
-			 NULL);
+	int rc =
+		db_exec(c->db,
+			"UPDATE webhooks SET url = COALESCE(?, url), kinds = COALESCE(?, kinds), format = COALESCE(?, format), "
+			"description = COALESCE(?, description), status = COALESCE(?, status), "
+			"disabled_reason = CASE WHEN ? = 'disabled' THEN 'by an admin' WHEN ? = 'active' THEN '' ELSE disabled_reason END, "
+			"attempts = CASE WHEN ? = 1 THEN 0 ELSE attempts END, next_at = CASE WHEN ? = 1 THEN ? ELSE next_at END, "
+			"updated_at = ? WHERE org_id = ? AND id = ?",
+			DB_ARGS(DB_TXT(in_str(in, "url")), DB_TXT(kinds_txt), DB_TXT(in_str(in, "format")),
+				DB_TXT(in_str(in, "description")), DB_TXT(status), DB_TXT(status), DB_TXT(status), DB_INT(enable),
+				DB_INT(enable), DB_INT(c->now), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+			NULL);
 	free(kinds_txt);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *changed = json_deep_copy(in);
-	if (svc_event(c, status && strcmp(status, "disabled") == 0 && was_active ? "webhook.disabled"
-			 : enable ? "webhook.enabled" : "webhook.changed",
+	if (svc_event(c,
+		      status && strcmp(status, "disabled") == 0 && was_active ? "webhook.disabled"
+		      : enable						      ? "webhook.enabled"
+									      : "webhook.changed",
 		      "webhook", p[0], NULL, changed))
 		return -1;
 	return wh_load(c, p[0], out);
@@ -195,10 +200,11 @@ static int wh_deliveries(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	json_t *hook;
 	if (svc_require(c, PERM_EDIT_SETTINGS) || wh_load(c, p[0], &hook))
 		return -1;
-	int rc = db_query(c->db,
-			  "SELECT id, msg_id, event_seq, event_kind, attempt, outcome, http_status, duration_ms, error, at "
-			  "FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? ORDER BY at DESC, event_seq DESC, attempt DESC LIMIT ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_INT(svc_limit(in))), &r);
+	int rc = db_query(
+		c->db,
+		"SELECT id, msg_id, event_seq, event_kind, attempt, outcome, http_status, duration_ms, error, at "
+		"FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? ORDER BY at DESC, event_seq DESC, attempt DESC LIMIT ?",
+		DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_INT(svc_limit(in))), &r);
 	if (rc != DB_OK) {
 		json_decref(hook);
 		return svc_db_err(c, rc);
@@ -214,9 +220,12 @@ static int wh_deliveries(svc_ctx *c, const char *const *p, json_t *in, json_t **
 }
 
 static const struct in_field CREATE[] = {
-	{"url", IN_STR, 1, 1, WHSEND_MAX_URL, NULL, "the receiver: an https:// URL (private and loopback targets only where the operator allows them)"},
-	{"kinds", IN_ARR, 1, 1, 11, NULL, "event families: case, offer, promise, request, breach, exception, review, survey, system_issue, update, mail"},
-	{"format", IN_ENUM, 0, 0, 0, FORMATS, "standard (default: Standard Webhooks JSON), slack or teams (an incoming-webhook message)"},
+	{"url", IN_STR, 1, 1, WHSEND_MAX_URL, NULL,
+	 "the receiver: an https:// URL (private and loopback targets only where the operator allows them)"},
+	{"kinds", IN_ARR, 1, 1, 11, NULL,
+	 "event families: case, offer, promise, request, breach, exception, review, survey, system_issue, update, mail"},
+	{"format", IN_ENUM, 0, 0, 0, FORMATS,
+	 "standard (default: Standard Webhooks JSON), slack or teams (an incoming-webhook message)"},
 	{"description", IN_STR, 0, 0, FL_MAX_NAME, NULL, "what it is for"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -237,8 +246,8 @@ static const struct in_field DELIVERIES[] = {
 };
 
 const struct route webhook_routes[] = {
-	{"POST", "/api/v1/webhooks", wh_create, CREATE, 201, "Subscribe a URL to events (admin); the signing secret is shown once",
-	 "Webhook", "webhook add", R_SECRET},
+	{"POST", "/api/v1/webhooks", wh_create, CREATE, 201,
+	 "Subscribe a URL to events (admin); the signing secret is shown once", "Webhook", "webhook add", R_SECRET},
 	{"GET", "/api/v1/webhooks", wh_list, NULL, 200, "The organization's webhooks (admin)", "WebhookList", "webhook list", 0},
 	{"GET", "/api/v1/webhooks/{id}", wh_show, NULL, 200, "Show a webhook (admin)", "Webhook", "webhook show", 0},
 	{"PATCH", "/api/v1/webhooks/{id}", wh_update, UPDATE, 200, "Change, disable or enable a webhook (admin)", "Webhook",

@@ -170,8 +170,7 @@ static curl_socket_t open_cb(void *arg, curlsocktype purpose, struct curl_sockad
 }
 
 /* Resolve host and check every address; on success pin (the text of the first address). */
-static int resolve_checked(const char *host, const char *port, int allow, char *pin, size_t pin_size,
-			   struct whsend_result *res)
+static int resolve_checked(const char *host, const char *port, int allow, char *pin, size_t pin_size, struct whsend_result *res)
 {
 	enum webhook_target t;
 	if (host_class(host, &t) == 0 && literal_class(host, &t) == 0) {
@@ -240,15 +239,15 @@ static void perform(CURL *h, struct sock_guard *g, struct sink *s, struct whsend
 	}
 }
 
-void whsend_post(const char *url, int allow, const char *const *headers, const char *body, size_t len,
-		 struct whsend_result *res)
+void whsend_post(const char *url, int allow, const char *const *headers, const char *body, size_t len, struct whsend_result *res)
 {
 	struct parsed_url p;
 	const char *code;
 	char pin[80], connect_to[160];
 	memset(res, 0, sizeof *res);
 	int64_t t0 = mono_ms();
-	if (whsend_check_url(url, allow, &code, res->error, sizeof res->error) || parse_url(url, &p, &code, res->error, sizeof res->error)) {
+	if (whsend_check_url(url, allow, &code, res->error, sizeof res->error) ||
+	    parse_url(url, &p, &code, res->error, sizeof res->error)) {
 		res->outcome = WHSEND_REFUSED;
 		return;
 	}

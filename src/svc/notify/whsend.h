@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 #define WHSEND_CONNECT_TIMEOUT_MS 5000
-#define WHSEND_TIMEOUT_MS 10000
-#define WHSEND_MAX_RESPONSE (64 * 1024) /* a longer answer ends the attempt as failed */
-#define WHSEND_MAX_URL 2000
+#define WHSEND_TIMEOUT_MS	  10000
+#define WHSEND_MAX_RESPONSE	  (64 * 1024) /* a longer answer ends the attempt as failed */
+#define WHSEND_MAX_URL		  2000
 
 /* Check a subscription URL without resolving it: http(s), a host, no user name or password; a
  * literal address must be allowed; http only when the operator allows more than public targets
@@ -21,7 +21,11 @@
  * "webhook_target_refused") and a message. */
 int whsend_check_url(const char *url, int allow, const char **code, char *msg, size_t msg_size);
 
-enum whsend_outcome { WHSEND_DELIVERED, WHSEND_FAILED, WHSEND_REFUSED };
+enum whsend_outcome {
+	WHSEND_DELIVERED,
+	WHSEND_FAILED,
+	WHSEND_REFUSED
+};
 struct whsend_result {
 	enum whsend_outcome outcome;
 	long http_status;    /* 0 when no answer */
@@ -32,7 +36,6 @@ struct whsend_result {
 /* POST body (JSON) to url with headers (NULL-terminated "Name: value" lines).  Refused (no
  * connection made) when the URL or any address of its host is not allowed.  Delivered = a 2xx
  * answer within the limits. */
-void whsend_post(const char *url, int allow, const char *const *headers, const char *body, size_t len,
-		 struct whsend_result *res);
+void whsend_post(const char *url, int allow, const char *const *headers, const char *body, size_t len, struct whsend_result *res);
 
 #endif

@@ -12,7 +12,7 @@
 #include "svc/tick.h"
 
 #define SCAN_EVENTS 200 /* events read per subscription per claim when looking for its next one */
-#define CANDIDATES 20   /* due subscriptions looked at per claim */
+#define CANDIDATES  20	/* due subscriptions looked at per claim */
 
 void webhook_msg_release(struct webhook_msg *m)
 {
@@ -43,7 +43,8 @@ static int family_wanted(json_t *kinds, const char *event_kind)
 static char *chat_text(const char *kind, json_t *caseinfo, const char *org)
 {
 	if (json_is_object(caseinfo))
-		return xasprintf("[%s] case #%lld \"%s\": %s", org, (long long)json_integer_value(json_object_get(caseinfo, "number")),
+		return xasprintf("[%s] case #%lld \"%s\": %s", org,
+				 (long long)json_integer_value(json_object_get(caseinfo, "number")),
 				 json_string_value(json_object_get(caseinfo, "subject")), kind);
 	return xasprintf("[%s] %s", org, kind);
 }
@@ -60,7 +61,7 @@ static json_t *case_info(svc_ctx *c, const char *org_id, const char *case_id)
 		return json_null();
 	}
 	json_t *o = db_next(r) == 1 ? json_pack("{s:s,s:I,s:s}", "id", case_id, "number", (json_int_t)db_int(r, 0), "subject",
-						 db_text(r, 1))
+						db_text(r, 1))
 				    : json_null();
 	svc_close(c, r);
 	return o;
@@ -81,8 +82,8 @@ static char *payload(svc_ctx *c, const struct sub *s, db_res *r)
 		char *text = chat_text(kind, ci, "Frontline");
 		body = strcmp(s->format, "slack") == 0
 			       ? json_pack("{s:s}", "text", text)
-			       : json_pack("{s:s,s:s,s:s,s:s}", "@type", "MessageCard", "@context", "https://schema.org/extensions",
-					   "summary", text, "text", text);
+			       : json_pack("{s:s,s:s,s:s,s:s}", "@type", "MessageCard", "@context",
+					   "https://schema.org/extensions", "summary", text, "text", text);
 		free(text);
 		json_decref(ci);
 		json_decref(data);
@@ -159,10 +160,11 @@ static int load_candidates(svc_ctx *c, struct sub *subs, int *n)
 {
 	db_res *r;
 	*n = 0;
-	int rc = db_query(c->db,
-			  "SELECT org_id, id, cursor_seq, attempts, kinds, url, format, secret FROM webhooks WHERE status = 'active' "
-			  "AND next_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_at, org_id, id LIMIT ?",
-			  DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_INT(CANDIDATES)), &r);
+	int rc =
+		db_query(c->db,
+			 "SELECT org_id, id, cursor_seq, attempts, kinds, url, format, secret FROM webhooks WHERE status = 'active' "
+			 "AND next_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_at, org_id, id LIMIT ?",
+			 DB_ARGS(DB_INT(c->now), DB_INT(c->now), DB_INT(CANDIDATES)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	while (*n < CANDIDATES && db_next(r) == 1) {
@@ -230,11 +232,12 @@ static const char *outcome_name(enum whsend_outcome o)
 static int disabled_alert(svc_ctx *c, const struct webhook_msg *m, const char *why)
 {
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 1 AND (p.id = (SELECT created_by FROM webhooks "
-			  "WHERE org_id = ? AND id = ?) OR (p.role = 'admin' AND NOT EXISTS (SELECT 1 FROM webhooks w JOIN people q ON "
-			  "q.org_id = w.org_id AND q.id = w.created_by WHERE w.org_id = ? AND w.id = ? AND q.active = 1))) ORDER BY p.id",
-			  DB_ARGS(DB_TXT(m->org_id), DB_TXT(m->org_id), DB_TXT(m->id), DB_TXT(m->org_id), DB_TXT(m->id)), &r);
+	int rc = db_query(
+		c->db,
+		"SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 1 AND (p.id = (SELECT created_by FROM webhooks "
+		"WHERE org_id = ? AND id = ?) OR (p.role = 'admin' AND NOT EXISTS (SELECT 1 FROM webhooks w JOIN people q ON "
+		"q.org_id = w.org_id AND q.id = w.created_by WHERE w.org_id = ? AND w.id = ? AND q.active = 1))) ORDER BY p.id",
+		DB_ARGS(DB_TXT(m->org_id), DB_TXT(m->org_id), DB_TXT(m->id), DB_TXT(m->org_id), DB_TXT(m->id)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *ids = json_array(), *v;
@@ -242,8 +245,8 @@ static int disabled_alert(svc_ctx *c, const struct webhook_msg *m, const char *w
 		json_array_append_new(ids, json_string(db_text(r, 0)));
 	int ret = svc_close(c, r);
 	size_t i;
-	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), "webhook_disabled", NULL,
-								    "webhook", m->id, "Webhook %s was disabled: %s", m->url, why);
+	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), "webhook_disabled", NULL, "webhook",
+								    m->id, "Webhook %s was disabled: %s", m->url, why);
 	json_decref(ids);
 	return ret;
 }
@@ -304,12 +307,13 @@ int webhook_backlog(svc_ctx *c, struct webhook_backlog *out)
 {
 	db_res *r;
 	memset(out, 0, sizeof *out);
-	int rc = db_query(c->db,
-			  "SELECT SUM(CASE WHEN w.status = 'active' THEN 1 ELSE 0 END), SUM(CASE WHEN w.status = 'disabled' THEN 1 ELSE 0 END), "
-			  "SUM(CASE WHEN w.status = 'active' THEN h.last_seq - w.cursor_seq ELSE 0 END), "
-			  "SUM(CASE WHEN w.status = 'active' AND w.attempts > 0 THEN 1 ELSE 0 END) "
-			  "FROM webhooks w JOIN org_heads h ON h.org_id = w.org_id",
-			  NULL, 0, &r);
+	int rc =
+		db_query(c->db,
+			 "SELECT SUM(CASE WHEN w.status = 'active' THEN 1 ELSE 0 END), SUM(CASE WHEN w.status = 'disabled' THEN 1 ELSE 0 END), "
+			 "SUM(CASE WHEN w.status = 'active' THEN h.last_seq - w.cursor_seq ELSE 0 END), "
+			 "SUM(CASE WHEN w.status = 'active' AND w.attempts > 0 THEN 1 ELSE 0 END) "
+			 "FROM webhooks w JOIN org_heads h ON h.org_id = w.org_id",
+			 NULL, 0, &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
