@@ -10,6 +10,7 @@
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/page.h"
@@ -435,7 +436,9 @@ static int cs_offer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "case.offered", "offer", id, row.id,
 		      json_pack("{s:s,s:s,s:s,s:s}", "from", c->actor.person_id, "to", to, "owner", row.owner_id, "note", note)) ||
-	    case_touch(c, row.id))
+	    case_touch(c, row.id) ||
+	    alert_add(c, to, "offer", row.id, "offer", id, "%s offers you case #%lld%s%s", c->actor.name, row.number,
+		      *note ? ": " : "", note))
 		return -1;
 	return offer_view(c, id, out);
 }

@@ -7,6 +7,7 @@
 
 #include "base/limits.h"
 #include "base/util.h"
+#include "svc/hooks.h"
 #include "svc/org/alert.h"
 #include "svc/page.h"
 
@@ -27,7 +28,12 @@ int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *c
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(kind), DB_TXT(case_id),
 				 DB_TXT(entity_type), DB_TXT(entity_id), DB_TXT(msg), DB_INT(c->now)),
 			 NULL);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	for (const alert_hook_fn *h = svc_alert_hooks(); *h; h++) /* email at once, the digest (svc/notify) */
+		if ((*h)(c, id, person_id, kind, case_id, msg))
+			return -1;
+	return 0;
 }
 
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
