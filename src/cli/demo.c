@@ -17,7 +17,15 @@
 #include "svc/tick.h"
 
 static void (*const PARTS[])(struct demo *) = {
-	demo_people, demo_promises, demo_exceptions, demo_learning, demo_directory, demo_email, demo_estimates, NULL,
+	demo_people,
+	demo_estimates_history,
+	demo_promises,
+	demo_exceptions,
+	demo_learning,
+	demo_directory,
+	demo_email,
+	demo_estimates,
+	NULL,
 };
 
 void demo_remember(struct demo *d, const char *name, const char *id)

@@ -57,13 +57,21 @@ static void history(struct demo *d, int sat)
 				       "/api/v1/requests/%s/complete", jstr(r, "id")));
 		json_decref(r);
 	}
-	/* once the store said no outright: walk-ins first */
+	demo_remember(d, "vendor-co/case:holds", jstr(c, "id"));
+	json_decref(c);
+}
+
+/* once the store said no outright, citing walk-ins first (the policy comes with S1) */
+static void walk_in(struct demo *d, int sat)
+{
+	char t[64];
+	const char *case_id = demo_id(d, "vendor-co/case:holds");
 	demo_at(d, sat + 7, "20:45", CHICAGO);
 	demo_as(d, "pat@vendor-co.example");
 	json_t *r = demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s,s:s}", "what", "hold a phone order for pickup", "due_at",
 					 at(d, sat + 7, "20:45", 120, t, sizeof t), "to_team", "Store 12", "kind", "hold"),
-			       "/api/v1/cases/%s/requests", jstr(c, "id"));
+			       "/api/v1/cases/%s/requests", case_id);
 	demo_as(d, "dana@vendor-co.example");
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s,s:s}", "reason", "the store is full of walk-in customers", "policy",
@@ -71,9 +79,14 @@ static void history(struct demo *d, int sat)
 			       "/api/v1/requests/%s/decline", jstr(r, "id")));
 	demo_as(d, "pat@vendor-co.example");
 	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "resolution", "every order was held or declined"),
-			       "/api/v1/cases/%s/resolve", jstr(c, "id")));
+			       "/api/v1/cases/%s/resolve", case_id));
 	json_decref(r);
-	json_decref(c);
+}
+
+void demo_estimates_history(struct demo *d)
+{
+	demo_org(d, "vendor-co");
+	history(d, last_saturday(d));
 }
 
 void demo_estimates(struct demo *d)
@@ -81,7 +94,7 @@ void demo_estimates(struct demo *d)
 	char t[64];
 	demo_org(d, "vendor-co");
 	int sat = last_saturday(d);
-	history(d, sat);
+	walk_in(d, sat);
 
 	/* S7: last Saturday 15:30, Chris is about to promise Sam his phones in three hours */
 	demo_at(d, sat, "15:30", CHICAGO);
