@@ -38,7 +38,7 @@ static void history(struct demo *d, int sat)
 {
 	char t[64];
 	demo_at(d, sat + 7 * 20, "14:00", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_as(d, "sandy@vendor-co.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Phone orders held for pickup at Store 12", "channel",
 					"phone", "customer_name", "Phone-order customers", "summary",
@@ -46,7 +46,7 @@ static void history(struct demo *d, int sat)
 	for (int i = 0; i < 20; i++) {
 		int days = sat + 7 * (20 - i);
 		demo_at(d, days, "15:00", CHICAGO);
-		demo_as(d, "pat@vendor-co.example");
+		demo_as(d, "sandy@vendor-co.example");
 		json_t *r = demo_callf(d, "POST",
 				       json_pack("{s:s,s:s,s:s,s:s}", "what", "hold a phone order for pickup", "due_at",
 						 at(d, days, "15:00", 180, t, sizeof t), "to_team", "Store 12", "kind", "hold"),
@@ -67,7 +67,7 @@ static void walk_in(struct demo *d, int sat)
 	char t[64];
 	const char *case_id = demo_id(d, "vendor-co/case:holds");
 	demo_at(d, sat + 7, "20:45", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_as(d, "sandy@vendor-co.example");
 	json_t *r = demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s,s:s}", "what", "hold a phone order for pickup", "due_at",
 					 at(d, sat + 7, "20:45", 120, t, sizeof t), "to_team", "Store 12", "kind", "hold"),
@@ -77,7 +77,7 @@ static void walk_in(struct demo *d, int sat)
 			       json_pack("{s:s,s:s}", "reason", "the store is full of walk-in customers", "policy",
 					 "Walk-in customers are served first"),
 			       "/api/v1/requests/%s/decline", jstr(r, "id")));
-	demo_as(d, "pat@vendor-co.example");
+	demo_as(d, "sandy@vendor-co.example");
 	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "resolution", "every order was held or declined"),
 			       "/api/v1/cases/%s/resolve", case_id));
 	json_decref(r);
