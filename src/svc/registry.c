@@ -51,7 +51,7 @@ static const struct route *const TABLES[] = {
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
-	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
+	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes, report_calibration_routes,
 	NULL,
 };
 

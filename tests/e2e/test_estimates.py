@@ -14,6 +14,7 @@ from lib import Server, check, eq, run_cli, run_module  # noqa: E402
 V = "vendor-co"
 CHI = ZoneInfo("America/Chicago")
 WALKIN = "Walk-in customers are served first"
+PICKUP = "In-store pickup within 3 hours of purchase"
 # how long each of the 20 past Saturday-afternoon holds took (minutes): 2 within 3 hours
 TOOK = [250, 260, 270, 280, 290, 230, 170, 240, 255, 285, 245, 265, 275, 295, 235, 175, 240, 250, 260, 270]
 
@@ -132,7 +133,7 @@ def test_estimates():
                                                   "summary": "two phones"})
         p = chris.ok("POST", "/api/v1/cases/%s/promises" % case["id"],
                      {"what": "Two phones ready for pickup", "due_at": z(now + timedelta(hours=3)), "channel": "chat",
-                      "deliver_team": "Store 7", "kind": "hold"}, status=201)
+                      "deliver_team": "Store 7", "kind": "hold", "policy": PICKUP}, status=201)
         eq(p["estimate"]["probability"], e["probability"], "the promise records the estimate the form showed")
         check(p["estimate"]["warned"], "made against a warning, and visible as such")
         eq(p["estimate"]["level"], "holder_kind_bucket", "with its level")
@@ -159,6 +160,36 @@ def test_estimates():
                             "--due", z(now + timedelta(hours=3)), db=s.db, as_="chris@vendor-co.example")
         eq((cli["level"], cli["samples"], cli["likely_by"]["p80"]), ("holder_kind_bucket", 20, same["likely_by"]["p80"]),
            "the CLI shows the same estimate")
+        reports(s, now, case, honest, req)
+
+
+def reports(s, now, case, honest, req):
+    """For leaders: calibration (the promise made at the 80% time was kept, the 3-hour one made
+    against the warning broke at its due time) and the root cause
+    "promise standard exceeds capacity" (3-hour pickups from a store that needs more)."""
+    s.set_clock(z(now + timedelta(hours=4)))
+    _, lou = people(s)
+    lou.ok("POST", "/api/v1/requests/%s/complete" % req["id"], {})
+    chris, _ = people(s)
+    chris.ok("POST", "/api/v1/promises/%s/keep" % honest["id"], {"note": "picked up"})
+    riley = s.login("riley@vendor-co.example", V)
+    cal = riley.ok("GET", "/api/v1/reports/calibration?team=Store%207")
+    eq((cal["promises"], cal["kept"], cal["at_threshold"], cal["at_threshold_kept"]), (2, 1, 1, 1),
+       "the promise made at the 80% time was kept; the 3-hour one broke")
+    eq([(b["percent_from"], b["promises"], b["kept"]) for b in cal["bins"] if b["promises"]], [(0, 1, 0), (80, 1, 1)],
+       "the reliability chart's points")
+    eq(cal["by_team"][0]["warned"], 1, "one made against a warning")
+    eq([t["team"]["name"] for t in cal["by_team"]], ["Store 7"], "per team")
+    csv = riley.get("/api/v1/reports/calibration?format=csv")
+    check(csv.status == 200 and "Store 7" in csv.raw, "the table as CSV")
+    rc = riley.ok("GET", "/api/v1/reports/root-causes?view=capacity")
+    cap = [g for g in rc["by_capacity"] if g["team"]["name"] == "Store 7"]
+    eq([(g["policy"]["name"], g["weekday"], g["part"], g["promises"], g["promised_minutes"]) for g in cap],
+       [(PICKUP, "Saturday", "afternoon", 1, 180)], "3-hour pickups on Saturday afternoons exceed the store's capacity")
+    check(cap[0]["mean_probability"] < 0.8 and cap[0]["p80_minutes"] > 180, "less likely than the threshold")
+    eq(cap[0]["cause"], "promise standard exceeds capacity", "named as a root cause")
+    check(any(i["team"] == "Store 7" for i in rc["items"]), "the capacity view as rows")
+    eq(s.login("chris@vendor-co.example", V).get("/api/v1/reports/calibration").status, 403, "not for frontline staff")
 
 
 run_module(globals())
