@@ -5,6 +5,7 @@ import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
 import { mailPart, replyForm } from './case_mail.js';
+import { attachEstimate } from './estimate.js';
 
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
 
@@ -267,6 +268,7 @@ export async function casePage(id) {
       : action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }),
   ]);
   acts.append(...forms.filter(Boolean));
+  await attachEstimate(forms, c);
   const pl = await portalLinkBox(cust);
   if (pl) acts.append(pl);
 
