@@ -57,7 +57,7 @@ trap 'kill $PID 2>/dev/null || true' EXIT
 import json, statistics, sys, time, urllib.request
 port, runs, db = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 base = "http://127.0.0.1:%s" % port
-for _ in range(200):
+for _ in range(3000):
     try:
         urllib.request.urlopen(base + "/healthz", timeout=1); break
     except Exception:
