@@ -207,6 +207,13 @@ int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, cons
 	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
 }
 
+int svc_db_conflict(svc_ctx *c, int rc, const char *code, const char *field, const char *message)
+{
+	if (rc == DB_CONSTRAINT)
+		return err_set(&c->err, ERR_CONFLICT, code, field, "%s", message);
+	return svc_db_err(c, rc);
+}
+
 int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
 		db_res **r, const char *sql)
 {

@@ -114,6 +114,10 @@ int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char 
  * status call this and return what they have, and router_invoke answers the error. */
 int svc_db_err(svc_ctx *c, int rc);
 
+/* The same for a write whose constraint failure has its own answer: DB_CONSTRAINT -> ERR_CONFLICT
+ * code on field with message; any other code as svc_db_err.  Returns -1. */
+int svc_db_conflict(svc_ctx *c, int rc, const char *code, const char *field, const char *message);
+
 /* An operation's result given what it returned: a storage error it met (c->db_err, kept by
  * svc_db_err) is its result even if a helper carried on, or it failed for a reason that followed
  * from the missing rows.  Returns rc, or -1 with c->err = that storage error. */

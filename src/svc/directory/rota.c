@@ -349,13 +349,7 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 	set->v = NULL;
 	set->n = 0;
 	while (db_next(r) == 1) {
-		if (set->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct rota_rt *nv = realloc(set->v, cap * sizeof *nv);
-			if (!nv)
-				fl_die("out of memory");
-			set->v = nv;
-		}
+		set->v = xgrow(set->v, set->n, &cap, 16, sizeof *set->v);
 		if (rota_from_row(c, r, &set->v[set->n]))
 			set->n++;
 	}
@@ -575,10 +569,8 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		     NULL);
 	free(text);
 	json_decref(layers);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a rota with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a rota with this name exists");
 	if (svc_event(c, "rota.changed", "rota", p[0], NULL, json_deep_copy(in)))
 		return -1;
 	return rota_view(c, p[0], out);

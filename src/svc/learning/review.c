@@ -406,10 +406,8 @@ static int rv_cause(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				 DB_TXT(rv.case_id), DB_TXT(*rv.team_id ? rv.team_id : NULL), DB_INT(rv.opened_at),
 				 DB_TXT(c->actor.person_id), DB_INT(c->now)),
 			 NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "cause_exists", "category", "the review already names this cause");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "cause_exists", "category", "the review already names this cause");
 	if (learning_bump(c, rv.opened_at, "cause", cat, rv.team_id, 1))
 		return -1;
 	if (svc_event(c, "review.cause_added", "review", rv.id, rv.case_id,

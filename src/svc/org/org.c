@@ -72,10 +72,8 @@ static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	id_new(id, "team", c->now);
 	int rc = db_exec(c->db, "INSERT INTO teams (org_id, id, name, created_at) VALUES (?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_INT(c->now)), NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a team with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a team with this name exists");
 	if (svc_event(c, "team.created", "team", id, NULL, json_pack("{s:s}", "name", in_str(in, "name"))))
 		return -1;
 	*out = json_pack("{s:s,s:s}", "id", id, "name", in_str(in, "name"));
@@ -148,10 +146,8 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 				 DB_TXT(in_str(in, "address") ? in_str(in, "address") : ""), DB_TXT(hours_txt), DB_INT(c->now)),
 			 NULL);
 	free(hours_txt);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a location with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a location with this name exists");
 	if (svc_event(c, "location.created", "location", id, NULL, json_pack("{s:s,s:s}", "name", in_str(in, "name"), "tz", tz)))
 		return -1;
 	*out = json_pack("{s:s,s:s,s:s}", "id", id, "name", in_str(in, "name"), "tz", tz);
