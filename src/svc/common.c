@@ -4,6 +4,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "store/event.h"
+#include "svc/hooks.h"
 #include "svc/svc.h"
 
 int svc_db_err(svc_ctx *c, int rc)
@@ -48,8 +49,11 @@ int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char 
 		 const char *case_id, json_t *data_new)
 {
 	int rc = event_append(c->db, c->actor.org_id, c->now, actor_id, kind, entity_type, entity_id, case_id, data_new);
+	int ret = rc == DB_OK ? 0 : svc_db_err(c, rc);
+	for (const event_hook_fn *h = svc_event_hooks(); !ret && *h; h++)
+		ret = (*h)(c, actor_id, kind, entity_type, entity_id, case_id, data_new);
 	json_decref(data_new);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	return ret;
 }
 
 int svc_person_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])

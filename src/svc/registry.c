@@ -39,6 +39,9 @@
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/promises/suggest.h"
+#include "svc/recognition/acts.h"
+#include "svc/recognition/scorecard.h"
+#include "svc/recognition/thanks.h"
 #include "svc/reports/reports.h"
 #include "svc/tick.h"
 
@@ -54,6 +57,7 @@ static const struct route *const TABLES[] = {
 	portal_routes,
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
+	acts_routes, thanks_routes, scorecard_routes,
 	NULL,
 };
 
@@ -77,6 +81,9 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
+
+static const event_hook_fn EVENT_HOOKS[] = {recognition_on_event, NULL};
+const event_hook_fn *svc_event_hooks(void) { return EVENT_HOOKS; }
 
 static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
 const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }

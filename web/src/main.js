@@ -10,6 +10,7 @@ import { leadershipPage } from './pages/leadership.js';
 import { directoryPage } from './pages/directory.js';
 import { adminPage } from './pages/admin.js';
 import { portalPage } from './pages/portal.js';
+import { recognitionPage } from './pages/recognition.js';
 
 const ROUTES = [
   [/^\/$/, mydayPage, 'My day'],
@@ -19,6 +20,7 @@ const ROUTES = [
   [/^\/leadership$/, leadershipPage, 'Leadership'],
   [/^\/directory$/, directoryPage, 'Directory'],
   [/^\/admin$/, adminPage, 'Admin'],
+  [/^\/recognition$/, recognitionPage, 'Recognition'],
 ];
 const NAV = [['/', 'My day'], ['/find', 'Find'], ['/leadership', 'Leadership'], ['/directory', 'Directory'], ['/admin', 'Admin']];
 

@@ -9,6 +9,7 @@
 #include "svc/directory/people.h"
 #include "svc/learning/coaching.h"
 #include "svc/ledger/case.h"
+#include "svc/page.h"
 
 /* The six questions of seeds/002, with the keys of their answers. */
 static const struct {
@@ -189,27 +190,21 @@ static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list NOTES = {.name = "coaching_notes",
+				       .cols = NOTE_COLS,
+				       .from = "coaching_notes",
+				       .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+				       .row = note_row};
+
 static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	char emp[ID_SIZE] = "";
 	if (in_str(in, "employee") && svc_person_ref(c, in_str(in, "employee"), "employee", emp))
 		return -1;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
-			   "AND (? = '' OR employee_id = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(emp),
-				   DB_TXT(emp), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, note_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &NOTES, in, "org_id = ? AND (supervisor_id = ? OR employee_id = ?) AND (? = '' OR employee_id = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(emp),
+				DB_TXT(emp)),
+			out);
 }
 
 /* --- legal holds --- */
@@ -340,7 +335,7 @@ static const struct in_field CN_CREATE[] = {
 };
 static const struct in_field CN_LIST[] = {
 	{"employee", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "only notes about this person"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field LH_CREATE[] = {

@@ -14,6 +14,7 @@
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 
 int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char *breach_id, const char *promise_id,
 		json_t *attribution, char id[ID_SIZE], int *created)
@@ -265,6 +266,12 @@ static int rv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return review_json(c, rv.id, out);
 }
 
+static const struct page_list REVIEWS = {.name = "reviews",
+					 .cols = REVIEW_COLS,
+					 .from = "reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id",
+					 .keys = {{"rv.opened_at", DB_T_INT, 1}, {"rv.id", DB_T_TEXT, 1}},
+					 .row = review_brief_row};
+
 static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char owner[ID_SIZE] = "";
@@ -275,25 +282,13 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	/* frontline and support see the reviews of their own cases (and any they own) */
 	int all = role_may(c->actor.role, PERM_READ_ANY_REVIEW);
 	const char *status = in_str(in, "status"), *case_id = in_str(in, "case_id");
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
-			  "WHERE rv.org_id = ? AND (? = '' OR rv.owner_id = ?) AND (? IS NULL OR rv.status = ?) "
-			  "AND (? IS NULL OR rv.case_id = ?) AND (? = 1 OR rv.owner_id = ? OR rv.case_owner_id = ?) "
-			  "ORDER BY rv.opened_at DESC, rv.id DESC LIMIT ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
-				  DB_TXT(case_id), DB_TXT(case_id), DB_INT(all), DB_TXT(c->actor.person_id),
-				  DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))),
-			  &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, review_brief_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &REVIEWS, in,
+			"rv.org_id = ? AND (? = '' OR rv.owner_id = ?) AND (? IS NULL OR rv.status = ?) "
+			"AND (? IS NULL OR rv.case_id = ?) AND (? = 1 OR rv.owner_id = ? OR rv.case_owner_id = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
+				DB_TXT(case_id), DB_TXT(case_id), DB_INT(all), DB_TXT(c->actor.person_id),
+				DB_TXT(c->actor.person_id)),
+			out);
 }
 
 /* Move the daily counts of a refreshed review: its old facets and team out, the new team in. */
@@ -527,9 +522,14 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list ACTIONS = {.name = "review_actions",
+					 .cols = ACTION_COLS,
+					 .from = "review_actions",
+					 .keys = {{"due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
+					 .row = action_row};
+
 static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	char owner[ID_SIZE];
 	STR_COPY(owner, c->actor.person_id);
 	if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
@@ -537,23 +537,9 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (strcmp(owner, c->actor.person_id) != 0 && svc_require(c, PERM_READ_ANY_REVIEW))
 		return -1;
 	const char *status = in_str(in, "status");
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " ACTION_COLS
-			   " FROM review_actions WHERE org_id = ? AND owner_id = ? AND (? IS NULL OR status = ?) "
-			   "ORDER BY due_at, id LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(status), DB_TXT(status), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, action_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &ACTIONS, in, "org_id = ? AND owner_id = ? AND (? IS NULL OR status = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(status), DB_TXT(status)), out);
 }
-
 
 static const char *const REVIEW_STATUSES[] = {"open", "closed", NULL};
 static const char *const ACTION_STATUSES[] = {"open", "done", NULL};
@@ -568,7 +554,7 @@ static const struct in_field RV_LIST[] = {
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "reviewer's id or email"},
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only reviews I own"},
 	{"case_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "one case's reviews"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -595,7 +581,7 @@ static const struct in_field ACT_DONE[] = {
 static const struct in_field ACT_LIST[] = {
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose actions (default: mine; others' need supervisor, leader or admin)"},
 	{"status", IN_ENUM, 0, 0, 0, ACTION_STATUSES, "open or done"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

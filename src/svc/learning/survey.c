@@ -13,6 +13,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 
 #define MAX_QUESTIONS 10
 
@@ -293,26 +294,19 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list SURVEYS = {.name = "surveys",
+					 .cols = SURVEY_COLS,
+					 .from = "surveys s",
+					 .keys = {{"opens_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+					 .row = survey_json};
+
 static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
 	int all = role_may(c->actor.role, PERM_SEE_ALL_SURVEYS) && !in_bool(in, "mine", 0);
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT " SURVEY_COLS
-		     " FROM surveys s WHERE org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
-		     "WHERE i.org_id = s.org_id AND i.survey_id = s.id AND i.person_id = ?)) ORDER BY opens_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(all), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r)) !=
-	    DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, survey_json)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &SURVEYS, in,
+			"org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
+			"WHERE i.org_id = s.org_id AND i.survey_id = s.id AND i.person_id = ?))",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(all), DB_TXT(c->actor.person_id)), out);
 }
 
 static int sv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -621,7 +615,7 @@ static const struct in_field SV_CREATE[] = {
 };
 static const struct in_field SV_LIST[] = {
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only surveys I am asked"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field ANSWER[] = {

@@ -13,6 +13,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/promises/duty.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
@@ -22,9 +23,10 @@
 	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
 	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
 	"q.done_at, q.overdue_at, q.escalated_to"
-#define REQ_FROM                                                                                  \
-	" FROM requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id "   \
+#define REQ_FROM_PAGE                                                                      \
+	"requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id " \
 	"LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
+#define REQ_FROM " FROM " REQ_FROM_PAGE
 
 static json_t *opt_ref(db_res *r, int id_col, int name_col)
 {
@@ -375,6 +377,34 @@ static int rq_decline_or_defer(svc_ctx *c, const char *id, json_t *in, int defer
 	return 0;
 }
 
+/* A check on the request's progress (S5: "call them, check on progress"), by who asked for it, the
+ * case's owner, or anyone who may make requests on any case.  Recognised as an ownership act while
+ * the request is not yet due (svc/recognition/acts.c). */
+static int rq_follow_up(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct req_state s;
+	char owner[ID_SIZE];
+	int rc;
+	if (req_load(c, p[0], &s))
+		return -1;
+	case_owner(c, s.case_id, owner);
+	if (strcmp(c->actor.person_id, s.asked_by) != 0 && strcmp(c->actor.person_id, owner) != 0 &&
+	    !role_may(c->actor.role, PERM_REQUEST_ON_ANY_CASE))
+		return err_set(&c->err, ERR_FORBIDDEN, "not_requester", NULL,
+			       "only who asked for the request, the case's owner or a supervisor follows it up");
+	if (strcmp(s.status, "done") == 0 || strcmp(s.status, "declined") == 0)
+		return err_set(&c->err, ERR_CONFLICT, "request_not_open", NULL, "the request is %s", s.status);
+	if ((rc = db_exec(c->db, "UPDATE requests SET followed_up_at = ? WHERE org_id = ? AND id = ?",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(s.id)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "request.followed_up", "request", s.id, s.case_id,
+		      json_pack("{s:s}", "note", in_str(in, "note") ? in_str(in, "note") : "")) ||
+	    case_touch(c, s.case_id))
+		return -1;
+	*out = request_json(c, s.id);
+	return 0;
+}
+
 static int rq_decline(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	return rq_decline_or_defer(c, p[0], in, 0, out);
@@ -395,27 +425,21 @@ static int rq_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 /* My requests: owed by me or my team, soonest first. */
+static const struct page_list REQUESTS = {.name = "requests",
+					  .cols = REQ_COLS,
+					  .from = REQ_FROM_PAGE,
+					  .keys = {{"q.due_at", DB_T_INT, 0}, {"q.id", DB_T_TEXT, 0}},
+					  .row = request_row};
+
 static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	db_res *r;
 	const char *status = in_str(in, "status");
-	char *sql = xasprintf("SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
-			      "AND %s ORDER BY q.due_at, q.id LIMIT ?",
-			      status ? "q.status = ?" : "q.status IN ('open','accepted','deferred') AND ? IS NULL");
-	int rc = db_query(c->db, sql,
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status),
-				  DB_INT(svc_limit(in))),
-			  &r);
-	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, request_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &REQUESTS, in,
+			status ? "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) AND q.status = ?"
+			       : "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
+				 "AND q.status IN ('open','accepted','deferred') AND ? IS NULL",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status)),
+			out);
 }
 
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
@@ -648,7 +672,7 @@ static const struct in_field RQ_DEFER[] = {
 };
 static const struct in_field RQ_MINE[] = {
 	{"status", IN_ENUM, 0, 0, 0, RQ_STATUSES, "default: outstanding (open, accepted, deferred)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -662,6 +686,8 @@ const struct route request_routes[] = {
 	{"POST", "/api/v1/requests/{id}/accept", rq_accept, NULL, 200, "Accept a request (its holder)", "Request", "request accept", 0},
 	{"POST", "/api/v1/requests/{id}/complete", rq_complete, RQ_NOTE, 200, "Complete a request (its holder)", "Request",
 	 "request complete", 0},
+	{"POST", "/api/v1/requests/{id}/follow-up", rq_follow_up, RQ_NOTE, 200,
+	 "Record that you checked on the request's progress (who asked, the case's owner)", "Request", "request follow-up", 0},
 	{"POST", "/api/v1/requests/{id}/decline", rq_decline, RQ_DECLINE, 200, "Decline a request with a reason (its holder)",
 	 "Request", "request decline", 0},
 	{"POST", "/api/v1/requests/{id}/defer", rq_defer, RQ_DEFER, 200, "Defer a request to a new time with a reason (its holder)",
