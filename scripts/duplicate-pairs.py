@@ -5,9 +5,9 @@ pairs inside declarative tables and pairs in code.
 usage: scripts/duplicate-pairs.py [--list] [DIR]   (default DIR: src)
 
 `duplicates --repo DIR` counts every pair of places sharing six or more lines of the same shape.
-Input specs (`struct in_field X[] = {{"name", IN_STR, ...}, ...}`) and route tables
-(`{"GET", "/api/v1/...", fn, SPEC, 200, "summary", ...}`) are rows of one shape by design, so
-any two specs of similar length pair up.  A pair counts as "table" when at least 40% of its lines
+Input specs (`struct in_field X[] = {{"name", IN_STR, ...}, ...}`), route tables
+(`{"GET", "/api/v1/...", fn, SPEC, 200, "summary", ...}`) and list tables (`struct page_list`)
+are rows of one shape by design, so any two of similar length pair up.  A pair counts as "table" when at least 40% of its lines
 are input-spec rows or 30% are route-table rows (on both sides together); everything else is
 "code".  --list prints the code pairs.  Needs `duplicates` on the PATH.
 """
@@ -15,7 +15,8 @@ import re
 import subprocess
 import sys
 
-ROUTE = re.compile(r'\s*\{"(GET|POST|PATCH|PUT|DELETE)"|\s*"[^"]*",\s*"\w*",\s*"[^"]*", \w+\},?$|struct route')
+ROUTE = re.compile(r'\s*\{"(GET|POST|PATCH|PUT|DELETE)"|\s*"[^"]*",\s*"\w*",\s*"[^"]*", \w+\},?$|struct route'
+                   r'|static const struct page_list|\s+\.(name|cols|from|keys|row|by_id) = ')
 FIELD = re.compile(r'IN_(STR|INT|ENUM|BOOL|TIME|NUM|ARR|OBJ|MAP)\b|\{NULL, 0, 0|struct in_field|IN_\w+_FIELD')
 PAIR = re.compile(r"D\d+ (\S+):(\d+)-(\d+) ~ (\S+):(\d+)-(\d+)")
 
@@ -43,7 +44,7 @@ def main(argv):
     print(out[0])
     if show:
         print("\n".join(code))
-    print(f"pairs: {len(tables) + len(code)} ({len(tables)} in input specs and route tables, {len(code)} in code)")
+    print(f"pairs: {len(tables) + len(code)} ({len(tables)} in input specs, route and list tables, {len(code)} in code)")
 
 
 if __name__ == "__main__":

@@ -239,6 +239,28 @@ int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *arg
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
+int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_arg *args, int n)
+{
+	db_res *r;
+	*out = NULL;
+	int rc = db_query(c->db, sql, args, n, &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *rows = json_array();
+	while (db_next(r) == 1) {
+		json_t *row = ncols == 1 ? json_string(db_text(r, 0)) : json_array();
+		for (int i = 0; ncols > 1 && i < ncols; i++)
+			json_array_append_new(row, json_string(db_text(r, i)));
+		json_array_append_new(rows, row);
+	}
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
+		return svc_db_err(c, rc);
+	}
+	*out = rows;
+	return 0;
+}
+
 json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row)
 {
 	db_res *r;

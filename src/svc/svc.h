@@ -170,6 +170,11 @@ int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_
  * row).  Returns 0, or -1 with the storage error's kind. */
 int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *args, int nargs);
 
+/* The first ncols columns of every row of sql as text, read before anything is changed: *out is a
+ * new array of strings (ncols 1) or of arrays of ncols strings.  Returns 0, or -1 with the storage
+ * error's kind (*out NULL). */
+int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_arg *args, int n);
+
 /* Every row of sql as row(c, r), in a new array, for a helper that carries on without its rows: a
  * storage error is recorded (svc_db_err) and the operation then fails with it. */
 json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row);

@@ -8,19 +8,14 @@
 int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 {
 	static const char REASON[] = "the case was resolved before the exception was approved";
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT id FROM exceptions WHERE org_id = ? AND case_id = ? AND status = 'proposed' AND expires_at > ? "
-			  "ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(c->now)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array(), *v;
-	while ((rc = db_next(r)) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_discard(r);
+	json_t *ids, *v;
+	if (svc_strings(c, &ids, 1,
+			"SELECT id FROM exceptions WHERE org_id = ? AND case_id = ? AND status = 'proposed' AND expires_at > ? "
+			"ORDER BY created_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(c->now))))
+		return -1;
 	size_t i;
-	int ret = rc < 0 ? svc_db_err(c, rc) : 0;
+	int rc, ret = 0;
 	json_array_foreach(ids, i, v)
 	{
 		if (ret)
