@@ -261,6 +261,31 @@ int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_a
 	return 0;
 }
 
+int svc_rows_of(svc_ctx *c, json_t **items, svc_row_fn row, const char *sql, const db_arg *args, int n)
+{
+	db_res *r;
+	*items = NULL;
+	int rc = db_query(c->db, sql, args, n, &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *a = json_array();
+	if (svc_rows_append(c, r, a, row)) {
+		json_decref(a);
+		return -1;
+	}
+	*items = a;
+	return 0;
+}
+
+int svc_view_rows(svc_ctx *c, json_t *view, const char *key, svc_row_fn row, const char *sql, const db_arg *args, int n)
+{
+	json_t *items;
+	if (svc_rows_of(c, &items, row, sql, args, n))
+		return -1;
+	json_object_set_new(view, key, items);
+	return 0;
+}
+
 json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row)
 {
 	db_res *r;

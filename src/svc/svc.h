@@ -175,6 +175,12 @@ int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *arg
  * error's kind (*out NULL). */
 int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_arg *args, int n);
 
+/* Every row of sql as row(c, r): 0 with *items (a new array), or -1 with the storage error's kind
+ * (*items NULL). */
+int svc_rows_of(svc_ctx *c, json_t **items, svc_row_fn row, const char *sql, const db_arg *args, int n);
+/* The same, set as view[key] (a case view part): 0, or -1 with the storage error's kind. */
+int svc_view_rows(svc_ctx *c, json_t *view, const char *key, svc_row_fn row, const char *sql, const db_arg *args, int n);
+
 /* Every row of sql as row(c, r), in a new array, for a helper that carries on without its rows: a
  * storage error is recorded (svc_db_err) and the operation then fails with it. */
 json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row);

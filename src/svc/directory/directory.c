@@ -224,25 +224,21 @@ static int skill_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
+static json_t *person_skill_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:s}", "skill_id", db_text(r, 0), "skill", db_text(r, 1), "location_id", db_text(r, 2),
+			 "location", db_text(r, 3));
+}
+
 static int person_skills_view(svc_ctx *c, const char *person_id, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT s.id, s.name, l.id, l.name FROM person_skills ps JOIN skills s ON s.org_id = ps.org_id AND s.id = ps.skill_id "
-		     "JOIN locations l ON l.org_id = ps.org_id AND l.id = ps.location_id WHERE ps.org_id = ? AND ps.person_id = ? "
-		     "ORDER BY s.name, l.name",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "skill_id", db_text(r, 0), "skill", db_text(r, 1),
-						       "location_id", db_text(r, 2), "location", db_text(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
+	json_t *items;
+	if (svc_rows_of(c, &items, person_skill_row,
+			"SELECT s.id, s.name, l.id, l.name FROM person_skills ps JOIN skills s ON s.org_id = ps.org_id AND s.id = "
+			"ps.skill_id JOIN locations l ON l.org_id = ps.org_id AND l.id = ps.location_id WHERE ps.org_id = ? AND "
+			"ps.person_id = ? ORDER BY s.name, l.name",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id))))
+		return -1;
 	*out = json_pack("{s:s,s:o}", "person_id", person_id, "items", items);
 	return 0;
 }
