@@ -239,7 +239,20 @@ int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *arg
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_arg *args, int n)
+/* Columns 0..ncols-1 of the row as text: one string, or an array of them. */
+static json_t *text_cols(db_res *r, int ncols)
+{
+	if (ncols == 1)
+		return json_string(db_text(r, 0));
+	json_t *row = json_array();
+	for (int i = 0; i < ncols; i++)
+		json_array_append_new(row, json_string(db_text(r, i)));
+	return row;
+}
+
+/* Every row of sql as row(c, r), or (row NULL) as its first ncols columns of text: 0 with *out a
+ * new array, or -1 with the storage error's kind (*out NULL). */
+static int rows_query(svc_ctx *c, json_t **out, svc_row_fn row, int ncols, const char *sql, const db_arg *args, int n)
 {
 	db_res *r;
 	*out = NULL;
@@ -247,12 +260,8 @@ int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_a
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *rows = json_array();
-	while (db_next(r) == 1) {
-		json_t *row = ncols == 1 ? json_string(db_text(r, 0)) : json_array();
-		for (int i = 0; ncols > 1 && i < ncols; i++)
-			json_array_append_new(row, json_string(db_text(r, i)));
-		json_array_append_new(rows, row);
-	}
+	while (db_next(r) == 1)
+		json_array_append_new(rows, row ? row(c, r) : text_cols(r, ncols));
 	if ((rc = db_res_close(r)) != DB_OK) {
 		json_decref(rows);
 		return svc_db_err(c, rc);
@@ -261,20 +270,14 @@ int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_a
 	return 0;
 }
 
+int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_arg *args, int n)
+{
+	return rows_query(c, out, NULL, ncols, sql, args, n);
+}
+
 int svc_rows_of(svc_ctx *c, json_t **items, svc_row_fn row, const char *sql, const db_arg *args, int n)
 {
-	db_res *r;
-	*items = NULL;
-	int rc = db_query(c->db, sql, args, n, &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *a = json_array();
-	if (svc_rows_append(c, r, a, row)) {
-		json_decref(a);
-		return -1;
-	}
-	*items = a;
-	return 0;
+	return rows_query(c, items, row, 0, sql, args, n);
 }
 
 int svc_view_rows(svc_ctx *c, json_t *view, const char *key, svc_row_fn row, const char *sql, const db_arg *args, int n)
