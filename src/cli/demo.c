@@ -14,12 +14,15 @@
 
 static void (*const PARTS[])(struct demo *) = {
 	demo_people,
+	demo_estimates_history,
 	demo_promises,
 	demo_exceptions,
 	demo_learning,
 	demo_directory,
 	demo_email,
 	demo_recognition,
+	demo_notify,
+	demo_estimates,
 	NULL,
 };
 
@@ -103,7 +106,7 @@ void demo_init(struct demo *d, db *dbh)
 
 int demo_open(struct demo *d, const char *url)
 {
-	db *dbh = cli_open_db(url, 1);
+	db *dbh = cli_open_db(url, CLI_DB_CREATE);
 	if (!dbh)
 		return -1;
 	demo_init(d, dbh);
@@ -149,7 +152,9 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
-	db *dbh = cli_open_db(o.db, 1);
+	if (cli_db_check(o.db, CLI_DB_MIGRATE))
+		return 2;
+	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
 	if (!dbh)
 		return 1;
 	int64_t n = 0;

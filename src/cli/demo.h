@@ -24,7 +24,8 @@ void demo_org(struct demo *d, const char *slug);
 void demo_at(struct demo *d, int days_ago, const char *hhmm, const char *tz);
 /* Set d up to act on dbh with the real clock, at now, remembering no ids yet (free d->ids). */
 void demo_init(struct demo *d, db *dbh);
-/* Open (and migrate) the database at url for a seeder, then demo_init: 0, or -1 after printing why. */
+/* Open the database at url for a seeder (made when missing, then migrated), then demo_init: 0,
+ * or -1 after printing why. */
 int demo_open(struct demo *d, const char *url);
 /* demo_at, then demo_as: the next step happens then, done by email. */
 void demo_at_as(struct demo *d, int days_ago, const char *hhmm, const char *tz, const char *email);
@@ -48,5 +49,8 @@ void demo_learning(struct demo *d);
 void demo_directory(struct demo *d);
 void demo_email(struct demo *d); /* cli/demo_email.c */
 void demo_recognition(struct demo *d); /* cli/demo_recognition.c */
+void demo_notify(struct demo *d); /* cli/demo_notify.c */
+void demo_estimates_history(struct demo *d); /* cli/demo_estimates.c: before the promises */
+void demo_estimates(struct demo *d);
 
 #endif
