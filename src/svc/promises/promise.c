@@ -607,7 +607,7 @@ int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	return 0;
 }
 
-static json_t *breach_row(db_res *r)
+static json_t *breach_row(svc_ctx *c, db_res *r)
 {
 	json_t *att = json_loads(db_text(r, 5), 0, NULL);
 	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "promise_id", db_text(r, 2),
@@ -616,47 +616,27 @@ static json_t *breach_row(db_res *r)
 
 int breach_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
-			   "ORDER BY at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, breach_row(r));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	json_object_set_new(view, "breaches", items);
-	return 0;
+	return svc_view_rows(c, view, "breaches", breach_row,
+			     "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
+			     "ORDER BY at, id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
+}
+
+static json_t *conflict_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id", db_text(r, 1), "request_id",
+			 db_text(r, 2), "policy", ref_obj(r, 3, 4), "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7),
+			 "by", svc_person_brief(c, db_text(r, 8)));
 }
 
 int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, pc.by_id "
-			   "FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
-			   "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
-			   "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id",
-						       db_text(r, 1), "request_id", db_text(r, 2), "policy", ref_obj(r, 3, 4),
-						       "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7), "by",
-						       svc_person_brief(c, db_text(r, 8))));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	json_object_set_new(view, "policy_conflicts", items);
-	return 0;
+	return svc_view_rows(c, view, "policy_conflicts", conflict_row,
+			     "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, "
+			     "pc.by_id FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
+			     "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
+			     "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
 /* The owner resolves the case without delivering: every pending promise breaks now, with its
