@@ -24,12 +24,13 @@
 #include "svc/learning/issue.h"
 #include "svc/learning/review.h"
 #include "svc/learning/survey.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
 #include "svc/mail/inbound.h"
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
-#include "svc/ledger/case.h"
-#include "svc/ledger/customer.h"
+#include "svc/metrics.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
 #include "svc/org/install.h"
@@ -110,3 +111,14 @@ static const tick_due_fn TICK_DUE[] = {
 	auth_tick_due, throttle_tick_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
+
+/* What GET /metrics reads from the database (svc/metrics.h).  Webhooks: when svc/notify/ lands on
+ * main, its backlog part (webhook_metrics: deliveries waiting, failing, disabled subscriptions)
+ * goes here. */
+static const metrics_fn METRICS_PARTS[] = {
+	metrics_scheduler,
+	metrics_outbox,
+	metrics_promises,
+	NULL,
+};
+const metrics_fn *svc_metrics_parts(void) { return METRICS_PARTS; }

@@ -39,7 +39,8 @@ int case_touch(svc_ctx *c, const char *case_id);
  * event `kind` with extra data (stolen). */
 int case_set_owner(svc_ctx *c, const char *case_id, const char *from, const char *to, const char *kind, json_t *extra);
 int offer_view(svc_ctx *c, const char *offer_id, json_t **out);
-/* One events row (EVENT_COLS order) as JSON. */
+/* One events row (EVENT_COLS order: seq, at, actor_id, kind, entity_type, data, entity_id,
+ * request_id) as JSON. */
 json_t *case_event_row(svc_ctx *c, db_res *r);
 
 #endif
