@@ -30,6 +30,9 @@
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
+#include "svc/ledger/queue.h"
 #include "svc/metrics.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
@@ -49,7 +52,7 @@
 extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only */
 
 static const struct route *const TABLES[] = {
-	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes,
+	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
 	promise_routes, request_routes, alert_routes, suggest_routes,
 	action_routes, exception_routes, exception_read_routes, exception_review_routes,

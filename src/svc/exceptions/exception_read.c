@@ -25,12 +25,9 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 	int rc;
 	db_res *r;
 	memset(out, 0, sizeof *out);
-	if (!id_valid(id, "exc"))
-		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
-	if (svc_load_one(c, "exception_not_found", "id", "no such exception", &r,
-			 "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
-			 "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "exc", id, "exception_not_found", "no such exception", &r,
+			"SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
+			"expires_at FROM exceptions WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
 	svc_copy(c, out->case_id, sizeof out->case_id, db_text(r, 1));

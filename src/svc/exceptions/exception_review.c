@@ -77,11 +77,8 @@ static int proposal_load(svc_ctx *c, const char *id, struct proposal_state *s)
 {
 	db_res *r;
 	memset(s, 0, sizeof *s);
-	if (!id_valid(id, "pcp"))
-		return err_set(&c->err, ERR_NOT_FOUND, "proposal_not_found", "id", "no such policy proposal");
-	if (svc_load_one(c, "proposal_not_found", "id", "no such policy proposal", &r,
-			 "SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "pcp", id, "proposal_not_found", "no such policy proposal", &r,
+			"SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->policy_id, sizeof s->policy_id, db_text(r, 1));

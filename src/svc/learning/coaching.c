@@ -74,6 +74,48 @@ static json_t *note_row(svc_ctx *c, db_res *r)
 			 "created_at", svc_col_time(r, 6));
 }
 
+/* The given answers, checked (keys of QUESTIONS, text), without the empty ones, into answers. */
+static int note_answers(svc_ctx *c, json_t *given, json_t *answers)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(given, key, v)
+	{
+		int known = 0;
+		for (int i = 0; QUESTIONS[i].key; i++)
+			known |= strcmp(QUESTIONS[i].key, key) == 0;
+		if (!known)
+			return err_set(&c->err, ERR_INVALID, "unknown_question", key,
+				       "answers are keyed ideal, prevented, whose_problem, overcome, help, next_time");
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "invalid", key, "an answer is text");
+		if (in_text_ok(json_string_value(v), FL_MAX_TEXT, key, &c->err))
+			return -1;
+		if (*json_string_value(v))
+			json_object_set(answers, key, v);
+	}
+	return 0;
+}
+
+/* The given case ids, each a case of the organization, into cases. */
+static int note_cases(svc_ctx *c, json_t *given, json_t *cases)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(given, i, v)
+	{
+		struct case_row row;
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "invalid", "cases", "cases is a list of case ids");
+		if (case_load(c, json_string_value(v), &row)) {
+			STR_COPY(c->err.field, "cases");
+			return -1;
+		}
+		json_array_append_new(cases, json_string(row.id));
+	}
+	return 0;
+}
+
 static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char emp[ID_SIZE], id[ID_SIZE];
@@ -83,47 +125,16 @@ static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (coaching_may_write(c->actor.role, c->actor.person_id, emp, in_line(c, c->actor.person_id, emp), &c->err))
 		return -1;
-	json_t *given = json_object_get(in, "answers"), *answers = json_object(), *cases = json_array();
-	const char *key;
-	json_t *v;
+	json_t *answers = json_object(), *cases = json_array();
 	int ret = -1;
-	json_object_foreach(given, key, v)
-	{
-		int known = 0;
-		for (int i = 0; QUESTIONS[i].key; i++)
-			known |= strcmp(QUESTIONS[i].key, key) == 0;
-		if (!known) {
-			err_set(&c->err, ERR_INVALID, "unknown_question", key,
-				"answers are keyed ideal, prevented, whose_problem, overcome, help, next_time");
-			goto cleanup;
-		}
-		if (!json_is_string(v)) {
-			err_set(&c->err, ERR_INVALID, "invalid", key, "an answer is text");
-			goto cleanup;
-		}
-		if (in_text_ok(json_string_value(v), FL_MAX_TEXT, key, &c->err))
-			goto cleanup;
-		if (*json_string_value(v))
-			json_object_set(answers, key, v);
-	}
+	if (note_answers(c, json_object_get(in, "answers"), answers))
+		goto cleanup;
 	if (json_object_size(answers) == 0 && !in_str(in, "summary")) {
 		err_set(&c->err, ERR_INVALID, "empty_note", "answers", "write at least one answer or a summary");
 		goto cleanup;
 	}
-	size_t i;
-	json_array_foreach(json_object_get(in, "cases"), i, v)
-	{
-		struct case_row row;
-		if (!json_is_string(v)) {
-			err_set(&c->err, ERR_INVALID, "invalid", "cases", "cases is a list of case ids");
-			goto cleanup;
-		}
-		if (case_load(c, json_string_value(v), &row)) {
-			STR_COPY(c->err.field, "cases");
-			goto cleanup;
-		}
-		json_array_append_new(cases, json_string(row.id));
-	}
+	if (note_cases(c, json_object_get(in, "cases"), cases))
+		goto cleanup;
 	char *atext = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS), *ctext = json_dumps(cases, JSON_COMPACT);
 	id_new(id, "coach", c->now);
 	int rc = db_exec(c->db,
@@ -210,11 +221,8 @@ static json_t *hold_row(svc_ctx *c, db_res *r)
 static int hold_json(svc_ctx *c, const char *id, json_t **out)
 {
 	db_res *r;
-	if (!id_valid(id, "hold"))
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
-			 "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "hold", id, "hold_not_found", "no such legal hold", &r,
+			"SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?"))
 		return -1;
 	*out = hold_row(c, r);
 	db_res_discard(r);
@@ -285,11 +293,8 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int active = 0;
 	if (coaching_may_read_under_hold(c->actor.role, 1, &c->err)) /* the role first: no hint whether the hold exists */
 		return -1;
-	if (!id_valid(p[0], "hold"))
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
-			 "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+	if (svc_load_id(c, "hold", p[0], "hold_not_found", "no such legal hold", &r,
+			"SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, person, sizeof person, db_text(r, 0));
 	active = db_is_null(r, 1);

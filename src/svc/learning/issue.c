@@ -149,11 +149,8 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if (!id_valid(id, "sis"))
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
-			 "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
+			"SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?"))
 		return -1;
 	*out = issue_row(c, r);
 	db_res_discard(r);
@@ -217,11 +214,8 @@ static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char status[16])
 {
 	db_res *r;
-	if (!id_valid(id, "sis"))
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
-			 "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
+			"SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, owner, ID_SIZE, db_text(r, 0));
 	svc_copy(c, status, 16, db_text(r, 1));

@@ -114,12 +114,9 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 {
 	db_res *r;
 	memset(rv, 0, sizeof *rv);
-	if (!id_valid(id, "rev"))
-		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
-	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
-			 "SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
-			 "WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "rev", id, "review_not_found", "no such review", &r,
+			"SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
+			"WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, rv->id, sizeof rv->id, db_text(r, 0));
 	svc_copy(c, rv->case_id, sizeof rv->case_id, db_text(r, 1));
@@ -294,6 +291,43 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			out);
 }
 
+/* Move the daily counts of a refreshed review: its old facets and team out, the new team in. */
+static int move_counts(svc_ctx *c, const struct review_row *rv, const char *team)
+{
+	int rc;
+	db_res *r;
+	json_t *undo = json_array();
+	if ((rc = db_query(c->db, "SELECT kind, label FROM review_facets WHERE org_id = ? AND review_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv->id)), &r)) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(undo, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), ""));
+		rc = db_res_close(r);
+	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	if ((rc = db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv->id)), &r)) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(undo, json_pack("[s,s,s]", "cause", db_text(r, 0), rv->team_id));
+		rc = db_res_close(r);
+	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	json_array_append_new(undo, json_pack("[s,s,s]", "review", "", rv->team_id));
+	size_t ui;
+	json_t *u;
+	int bad = 0;
+	json_array_foreach(undo, ui, u)
+	{
+		const char *kind = json_string_value(json_array_get(u, 0)), *label = json_string_value(json_array_get(u, 1));
+		bad = bad || learning_bump(c, rv->opened_at, kind, label, json_string_value(json_array_get(u, 2)), -1);
+		if (!bad && (strcmp(kind, "cause") == 0 || strcmp(kind, "review") == 0))
+			bad = learning_bump(c, rv->opened_at, kind, label, team, 1);
+	}
+	json_decref(undo);
+	return bad;
+}
+
 /* Recompute the facts from the case page as it is now (contacts and requests after the review
  * opened), keeping the attribution the review opened with. */
 static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -322,37 +356,7 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	json_t *att = json_object_get(old, "attribution");
 	if (case_load(c, rv.case_id, &row) || facts_compute(c, &row, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
 		goto cleanup;
-	/* move the daily counts: the old facets and team out, the new in */
-	json_t *undo = json_array();
-	if ((rc = db_query(c->db, "SELECT kind, label FROM review_facets WHERE org_id = ? AND review_id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(undo, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), ""));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	if ((rc = db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(undo, json_pack("[s,s,s]", "cause", db_text(r, 0), rv.team_id));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	json_array_append_new(undo, json_pack("[s,s,s]", "review", "", rv.team_id));
-	size_t ui;
-	json_t *u;
-	int bad = 0;
-	json_array_foreach(undo, ui, u)
-	{
-		const char *kind = json_string_value(json_array_get(u, 0)), *label = json_string_value(json_array_get(u, 1));
-		bad = bad || learning_bump(c, rv.opened_at, kind, label, json_string_value(json_array_get(u, 2)), -1);
-		if (!bad && (strcmp(kind, "cause") == 0 || strcmp(kind, "review") == 0))
-			bad = learning_bump(c, rv.opened_at, kind, label, f.team, 1);
-	}
-	json_decref(undo);
-	if (bad)
+	if (move_counts(c, &rv, f.team))
 		goto cleanup;
 	char *text = json_dumps(f.facts, JSON_COMPACT);
 	rc = db_exec(c->db, "UPDATE reviews SET facts = ?, team_id = ? WHERE org_id = ? AND id = ?",
@@ -480,11 +484,8 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int rc;
 	db_res *r;
 	char review_id[ID_SIZE] = "", owner[ID_SIZE] = "", case_id[ID_SIZE] = "";
-	if (!id_valid(p[0], "ract"))
-		return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
-	if (svc_load_one(c, "action_not_found", "id", "no such action", &r,
-			 "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+	if (svc_load_id(c, "ract", p[0], "action_not_found", "no such action", &r,
+			"SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, review_id, sizeof review_id, db_text(r, 0));
 	svc_copy(c, owner, sizeof owner, db_text(r, 1));

@@ -16,7 +16,7 @@
 
 const char *const CASE_CHANNELS[] = {"web", "chat", "phone", "email", "store", "social", "in_person", "portal", NULL};
 static const char *const DIRECTIONS[] = {"inbound", "outbound", NULL};
-static const char *const VISIBILITY[] = {"internal", "customer", NULL};
+const char *const NOTE_VISIBILITY[] = {"internal", "customer", NULL};
 static const char *const STATUSES[] = {"open", "resolved", NULL};
 
 int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
@@ -84,7 +84,7 @@ static json_t *person_memo(svc_ctx *c, json_t *memo, const char *person_id)
 }
 
 /* The row part of a case as JSON (no history). */
-static json_t *case_brief_row_m(svc_ctx *c, db_res *r, json_t *memo)
+json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
 {
 	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "number",
 			      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "channel", db_text(r, 3), "status",
@@ -97,11 +97,7 @@ static json_t *case_brief_row_m(svc_ctx *c, db_res *r, json_t *memo)
 	return o;
 }
 
-static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_row_m(c, r, NULL); }
-
-#define CASE_COLS                                                                                                   \
-	"ca.id, ca.number, ca.subject, ca.channel, ca.status, ca.customer_id, ca.owner_id, ca.intake_by, ca.created_at, " \
-	"ca.updated_at, ca.resolved_at, ca.team_id, ca.intake_location_id, ca.resolution"
+static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_json(c, r, NULL); }
 
 int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 {
@@ -191,7 +187,11 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			      json_pack("{s:s,s:s,s:s}", "channel", channel, "direction", "inbound", "summary", in_str(in, "summary"))))
 			return -1;
 	}
-	return case_view(c, case_id, out);
+	if (case_view(c, case_id, out))
+		return -1;
+	/* likely the same person under another record: the page offers to merge them */
+	json_object_set_new(*out, "possible_duplicates", customer_duplicates(c, cust));
+	return 0;
 }
 
 static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
@@ -282,14 +282,14 @@ static const struct page_list CASES = {.name = "cases",
 				       .cols = CASE_COLS,
 				       .from = "cases ca",
 				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-				       .row_memo = case_brief_row_m};
+				       .row_memo = case_brief_json};
 /* the search box's order: best first (score is lower for better), then as CASES */
 static const struct page_list CASES_FOUND = {.name = "cases_found",
 					     .cols = CASE_COLS,
 					     .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
 						      {"ca.updated_at", DB_T_INT, 1},
 						      {"ca.id", DB_T_TEXT, 1}},
-					     .row_memo = case_brief_row_m};
+					     .row_memo = case_brief_json};
 
 static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -458,11 +458,8 @@ struct offer_state {
 static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "off"))
-		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
-	if (svc_load_one(c, "offer_not_found", "id", "no such offer", &r,
-			 "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "off", id, "offer_not_found", "no such offer", &r,
+			"SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
 	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
@@ -722,7 +719,7 @@ static const struct in_field TOUCHPOINT[] = {
 };
 static const struct in_field NOTE[] = {
 	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the note"},
-	{"visibility", IN_ENUM, 0, 0, 0, VISIBILITY, "internal (default) or customer (the customer sees it)"},
+	{"visibility", IN_ENUM, 0, 0, 0, NOTE_VISIBILITY, "internal (default) or customer (the customer sees it)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field OFFER[] = {

@@ -79,12 +79,9 @@ struct req_state {
 static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "req"))
-		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
-	if (svc_load_one(c, "request_not_found", "id", "no such request", &r,
-			 "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
-			 "WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "req", id, "request_not_found", "no such request", &r,
+			"SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
+			"WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
@@ -110,14 +107,64 @@ static void timers(svc_ctx *c, int64_t from, int64_t due, int64_t *remind, int64
 		*followup = 0;
 }
 
+/* Who a new request asks: one person (to_person, active) or one team (to_team). */
+struct holder {
+	char person[ID_SIZE], team[ID_SIZE];
+	const char *role;
+	int depth;
+};
+
+static int holder_of(svc_ctx *c, json_t *in, struct holder *h)
+{
+	enum role hr = ROLE_FRONTLINE;
+	memset(h, 0, sizeof *h);
+	h->role = "";
+	h->depth = -1;
+	const char *tp = in_str(in, "to_person"), *tt = in_str(in, "to_team");
+	if ((tp && tt) || (!tp && !tt))
+		return err_set(&c->err, ERR_INVALID, "holder_required", tp ? "to_team" : "to_person",
+			       "ask exactly one person (to_person) or one team (to_team)");
+	if (!tp)
+		return org_team_ref(c, tt, "to_team", h->team);
+	int active;
+	if (svc_person_ref(c, tp, "to_person", h->person) || people_role(c, h->person, &hr, h->team, &active))
+		return -1;
+	if (!active)
+		return err_set(&c->err, ERR_RULE, "person_inactive", "to_person", "that person is not active");
+	h->role = role_name(hr);
+	h->depth = person_depth(c, h->person);
+	h->team[0] = '\0'; /* a person holds it; their team is shown through the person */
+	return 0;
+}
+
+/* The promises a request blocks: pending promises of this case. */
+static int check_blocks(svc_ctx *c, json_t *blocks, const char *case_id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(blocks, i, v)
+	{
+		int64_t n = 0;
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
+		int rc = db_scalar_int(c->db,
+				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(case_id)), &n, NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+		if (n != 1)
+			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
+				       "blocks must list pending promises of this case");
+	}
+	return 0;
+}
+
 static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
-	char id[ID_SIZE], person[ID_SIZE] = "", team[ID_SIZE] = "";
-	const char *role = "";
+	char id[ID_SIZE];
+	struct holder h;
 	long long due;
-	int depth = -1;
-	enum role hr = ROLE_FRONTLINE;
 	if (case_load(c, p[0], &row))
 		return -1;
 	if (strcmp(c->actor.person_id, row.owner_id) != 0 && !role_may(c->actor.role, PERM_REQUEST_ON_ANY_CASE))
@@ -128,39 +175,11 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return err_set(&c->err, ERR_INVALID, "required", "due_at", "due_at is required");
 	if (due <= c->now)
 		return err_set(&c->err, ERR_INVALID, "due_in_past", "due_at", "due_at must be in the future");
-	const char *tp = in_str(in, "to_person"), *tt = in_str(in, "to_team");
-	if ((tp && tt) || (!tp && !tt))
-		return err_set(&c->err, ERR_INVALID, "holder_required", tp ? "to_team" : "to_person",
-			       "ask exactly one person (to_person) or one team (to_team)");
-	if (tp) {
-		int active;
-		if (svc_person_ref(c, tp, "to_person", person) || people_role(c, person, &hr, team, &active))
-			return -1;
-		if (!active)
-			return err_set(&c->err, ERR_RULE, "person_inactive", "to_person", "that person is not active");
-		role = role_name(hr);
-		depth = person_depth(c, person);
-		team[0] = '\0'; /* a person holds it; their team is shown through the person */
-	} else if (org_team_ref(c, tt, "to_team", team)) {
-		return -1;
-	}
-	/* the promises it blocks: pending promises of this case */
 	json_t *blocks = json_object_get(in, "blocks"), *v;
 	size_t i;
-	json_array_foreach(blocks, i, v)
-	{
-		int64_t n = 0;
-		if (!json_is_string(v))
-			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
-		int rc = db_scalar_int(c->db,
-				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
-				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
-		if (rc != DB_OK)
-			return svc_db_err(c, rc);
-		if (n != 1)
-			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
-				       "blocks must list pending promises of this case");
-	}
+	if (holder_of(c, in, &h) || check_blocks(c, blocks, row.id))
+		return -1;
+	const char *person = h.person, *team = h.team;
 	int64_t remind, followup;
 	timers(c, c->now, due, &remind, &followup);
 	id_new(id, "req", c->now);
@@ -168,8 +187,8 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_person_id, holder_team_id, holder_role, "
 			 "holder_level, status, created_at, remind_at, followup_at, overdue_check_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(in_str(in, "what")), DB_INT(due),
-				 DB_TXT(c->actor.person_id), DB_TXT(*person ? person : NULL), DB_TXT(*team ? team : NULL), DB_TXT(role),
-				 depth >= 0 ? DB_INT(depth) : DB_NULL, DB_INT(c->now), remind ? DB_INT(remind) : DB_NULL,
+				 DB_TXT(c->actor.person_id), DB_TXT(*person ? person : NULL), DB_TXT(*team ? team : NULL), DB_TXT(h.role),
+				 h.depth >= 0 ? DB_INT(h.depth) : DB_NULL, DB_INT(c->now), remind ? DB_INT(remind) : DB_NULL,
 				 followup ? DB_INT(followup) : DB_NULL, DB_INT(due)),
 			 NULL);
 	if (rc != DB_OK)

@@ -43,8 +43,9 @@ static int thanks_give(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	if (!active)
 		return err_set(&c->err, ERR_RULE, "person_inactive", "to", "that person is no longer active");
-	if ((rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM thanks WHERE org_id = ? AND from_id = ? AND at > ?",
-				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(c->now - FL_DAY_MS)), &given,
+	if ((rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM thanks WHERE org_id = ? AND from_id = ? AND at > ? AND at <= ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(c->now - FL_DAY_MS), DB_INT(c->now)),
+				&given,
 				&found)) != DB_OK)
 		return svc_db_err(c, rc);
 	const char *no = rec_thanks_refusal(c->actor.person_id, to, given, setting_int(c, "recognition.thanks_per_day"));
