@@ -21,15 +21,23 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A flag's name ("max-per-address") as its config key ("max_per_address"); -1 when too long. */
+static int key_of(const char *name, char key[32])
+{
+	if (str_copy(key, 32, name))
+		return -1;
+	for (char *c = key; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	return 0;
+}
+
 /* The numeric settings, by config key (the flag is --key with '-' for '_'). */
 static int *number_of(const char *name, struct serve_opts *o)
 {
 	char key[32];
-	if (str_copy(key, sizeof key, name))
+	if (key_of(name, key))
 		return NULL;
-	for (char *c = key; *c; c++)
-		if (*c == '-')
-			*c = '_';
 	if (strcmp(key, "header_timeout") == 0)
 		return &o->header_timeout_s;
 	if (strcmp(key, "max_per_address") == 0)
@@ -50,11 +58,8 @@ struct ops_text {
 static const char **text_of(const char *name, struct ops_text *t)
 {
 	char key[32];
-	if (str_copy(key, sizeof key, name))
+	if (key_of(name, key))
 		return NULL;
-	for (char *c = key; *c; c++)
-		if (*c == '-')
-			*c = '_';
 	if (strcmp(key, "metrics_listen") == 0)
 		return &t->metrics_listen;
 	if (strcmp(key, "metrics_token_file") == 0)
