@@ -289,7 +289,8 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 }
 
 const char HTTP_ROUTE_HEALTHZ[] = "/healthz", HTTP_ROUTE_READYZ[] = "/readyz", HTTP_ROUTE_OPENAPI[] = "/api/v1/openapi.json",
-	   HTTP_ROUTE_UNROUTED[] = "unrouted", HTTP_ROUTE_STATIC[] = "static", HTTP_ROUTE_METRICS[] = "/metrics";
+	   HTTP_ROUTE_UNROUTED[] = "unrouted", HTTP_ROUTE_STATIC[] = "static", HTTP_ROUTE_METRICS[] = "/metrics",
+	   HTTP_ROUTE_STREAM[] = "/api/v1/events/stream";
 
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {

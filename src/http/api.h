@@ -66,7 +66,7 @@ struct http_answer {
 
 /* The metrics' names of what is not a route of the tables (one object each: kept by pointer). */
 extern const char HTTP_ROUTE_HEALTHZ[], HTTP_ROUTE_READYZ[], HTTP_ROUTE_OPENAPI[], HTTP_ROUTE_UNROUTED[], HTTP_ROUTE_STATIC[],
-	HTTP_ROUTE_METRICS[];
+	HTTP_ROUTE_METRICS[], HTTP_ROUTE_STREAM[];
 #define HTTP_RETRY_AFTER_S 1 /* what a 503 asks the client to wait */
 
 /* Answer rq (paths /healthz, /readyz, /api/...).  ans starts as HTTP_ANSWER_INIT; release it

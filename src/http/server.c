@@ -22,6 +22,7 @@
 #include "base/util.h"
 #include "http/api.h"
 #include "http/clientaddr.h"
+#include "http/events_stream.h"
 #include "http/lifecycle.h"
 #include "http/metrics.h"
 #include "http/respond.h"
@@ -52,6 +53,7 @@ struct server {
 	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
 	pthread_mutex_t conn_mu;
 	struct conn *conns;
+	struct sse_hub *sse; /* the live pages' event streams (http/events_stream.h) */
 };
 
 struct req {
@@ -322,9 +324,10 @@ static const char *const *pairs_of(struct MHD_Connection *con, enum MHD_ValueKin
 	return p->v;
 }
 
-/* Hand the whole request to http_api_handle and send its answer. */
+/* Hand the whole request to http_api_handle and send its answer; or, for stream, open an event
+ * stream (http/events_stream.h) and send it (or its refusal). */
 static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, const char *method, const char *url,
-				  struct req *q)
+				  struct req *q, int stream)
 {
 	char path[MAX_URL + 1], ip[64];
 	size_t plen = strcspn(url, "?");
@@ -342,11 +345,19 @@ static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, 
 	rq.headers = pairs_of(con, MHD_HEADER_KIND, &headers);
 	rq.cookies = pairs_of(con, MHD_COOKIE_KIND, &cookies);
 	struct http_answer a = HTTP_ANSWER_INIT;
-	http_api_handle(&s->app, &rq, &a);
+	struct MHD_Response *events = NULL;
+	if (stream)
+		events = sse_open(s->sse, con, &rq, &a);
+	else
+		http_api_handle(&s->app, &rq, &a);
 	free(query.v);
 	free(headers.v);
 	free(cookies.v);
-	q->route = a.route ? a.route : HTTP_ROUTE_UNROUTED;
+	q->route = stream ? HTTP_ROUTE_STREAM : a.route ? a.route : HTTP_ROUTE_UNROUTED;
+	if (events) {
+		http_answer_release(&a);
+		return send_response(s, con, q, events, 200, 0);
+	}
 	return send_answer(s, con, q, &a, 0);
 }
 
@@ -444,8 +455,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 		ret = send_error(s, con, q, ERR_TOO_LARGE, "body_too_large", "the request body is over 1 MiB", 0);
 	} else if (url_length(con, url) > MAX_URL) {
 		ret = send_error(s, con, q, ERR_URI_TOO_LONG, "uri_too_long", "the URL is too long", 0);
+	} else if (strcmp(url, "/api/v1/events/stream") == 0 && strcmp(method, "GET") == 0) {
+		ret = answer_api(s, con, method, url, q, 1);
 	} else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0) {
-		ret = answer_api(s, con, method, url, q);
+		ret = answer_api(s, con, method, url, q, 0);
 	} else if (strcmp(url, "/metrics") == 0) {
 		ret = answer_metrics(s, con, method, q, 1);
 	} else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
@@ -612,6 +625,7 @@ static void drain(struct server *s, struct MHD_Daemon *daemon)
 {
 	life_stopping("draining");
 	MHD_socket fd = MHD_quiesce_daemon(daemon);
+	sse_hub_stop(s->sse); /* every live page's stream resumed and ending: they are not work to wait for */
 	int64_t until = mono_us() + (int64_t)s->o->drain_s * 1000000;
 	long left;
 	while ((left = http_metrics_in_flight_now(s->metrics)) > 0 && mono_us() < until)
@@ -716,6 +730,12 @@ int http_serve(const struct serve_opts *o)
 	pthread_mutex_init(&s.tick_mu, NULL);
 	pthread_mutex_init(&s.conn_mu, NULL);
 	password_dummy_hash();
+	/* at most half the connections hold a live page open, so streams never crowd out requests */
+	if (!(s.sse = sse_hub_new(&s.app, (unsigned)o->max_connections / 2))) {
+		fprintf(stderr, "frontline: cannot start the event streams' thread\n");
+		close(fd);
+		goto cleanup;
+	}
 	struct MHD_Daemon *daemon = start_api(&s, fd, port), *mdaemon = NULL;
 	if (!daemon || start_metrics(&s, &mdaemon)) {
 		fprintf(stderr, "frontline: cannot serve on %s: %s\n", daemon ? o->metrics_listen : o->listen, strerror(errno));
@@ -740,6 +760,8 @@ int http_serve(const struct serve_opts *o)
 	log_json(LOG_INFO, json_pack("{s:b}", "stopped", 1));
 	rc = 0;
 cleanup:
+	sse_hub_stop(s.sse);
+	sse_hub_free(s.sse);
 	tx_close(tx);
 	http_metrics_free(s.metrics);
 	ratelimit_gate_free(s.app.signin_gate);

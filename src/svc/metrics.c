@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "svc/notify/nmail.h"
+#include "svc/notify/whworker.h"
 #include "svc/tick.h"
 
 void metrics_label(FILE *out, const char *value)
@@ -63,50 +65,85 @@ int metrics_outbox(svc_ctx *c, FILE *out)
 	return 0;
 }
 
-/* One sample line per organization of a query answering (slug, value). */
-static int per_org(svc_ctx *c, FILE *out, const char *name, const char *sql, const db_arg *args, int n)
+static const char PROMISES_HELP[] =
+	"# HELP frontline_promises_open Promises to customers not yet kept, broken or renegotiated.\n"
+	"# TYPE frontline_promises_open gauge\n";
+static const char AT_RISK_HELP[] =
+	"# HELP frontline_promises_at_risk Open promises marked at risk (a request they depend on is late).\n"
+	"# TYPE frontline_promises_at_risk gauge\n";
+static const char BREACHES_HELP[] =
+	"# HELP frontline_breaches_total Promises broken (passed their due time unkept), since the organization began.\n"
+	"# TYPE frontline_breaches_total counter\n";
+
+/* Rows of (slug, value, value) as samples of two families (the second: name2 NULL = none). */
+static int per_org(svc_ctx *c, FILE *out, const char *help, const char *name, const char *help2, const char *name2,
+		   const char *sql)
 {
 	db_res *r;
-	int rc = db_query(c->db, sql, args, n, &r);
+	int rc = db_query(c->db, sql, DB_NOARGS, &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	while (db_next(r) == 1) {
-		fprintf(out, "%s{org=\"", name);
-		metrics_label(out, db_text(r, 0));
-		fprintf(out, "\"} %lld\n", (long long)db_int(r, 1));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
+	json_t *rows = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(rows, json_pack("[s,I,I]", db_text(r, 0), (json_int_t)db_int(r, 1),
+						      (json_int_t)(name2 ? db_int(r, 2) : 0)));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
 		return svc_db_err(c, rc);
+	}
+	for (int family = 0; family < (name2 ? 2 : 1); family++) {
+		fputs(family ? help2 : help, out);
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row)
+		{
+			fprintf(out, "%s{org=\"", family ? name2 : name);
+			metrics_label(out, json_string_value(json_array_get(row, 0)));
+			fprintf(out, "\"} %lld\n", (long long)json_integer_value(json_array_get(row, family + 1)));
+		}
+	}
+	json_decref(rows);
 	return 0;
 }
 
-/* Open and at-risk promises (a range of the promises_due index: the pending ones only) and
- * breaches (the breach_daily rollup's totals), per organization. */
+/* Open and at-risk promises (one pass over the promises_open index's pending entries, migration
+ * 0019) and breaches (the breach_daily rollup's totals), per organization. */
 int metrics_promises(svc_ctx *c, FILE *out)
 {
-	fputs("# HELP frontline_promises_open Promises to customers not yet kept, broken or renegotiated.\n"
-	      "# TYPE frontline_promises_open gauge\n",
-	      out);
-	if (per_org(c, out, "frontline_promises_open",
-		    "SELECT o.slug, COUNT(*) FROM promises p JOIN orgs o ON o.id = p.org_id WHERE p.status = 'pending' "
-		    "GROUP BY o.slug ORDER BY o.slug",
-		    DB_NOARGS))
+	if (per_org(c, out, PROMISES_HELP, "frontline_promises_open", AT_RISK_HELP, "frontline_promises_at_risk",
+		    "SELECT o.slug, x.n, x.r FROM (SELECT org_id, COUNT(*) AS n, COUNT(at_risk_at) AS r FROM promises "
+		    "WHERE status = 'pending' GROUP BY org_id) x JOIN orgs o ON o.id = x.org_id ORDER BY o.slug"))
 		return -1;
-	fputs("# HELP frontline_promises_at_risk Open promises marked at risk (a request they depend on is late).\n"
-	      "# TYPE frontline_promises_at_risk gauge\n",
-	      out);
-	if (per_org(c, out, "frontline_promises_at_risk",
-		    "SELECT o.slug, COUNT(*) FROM promises p JOIN orgs o ON o.id = p.org_id WHERE p.status = 'pending' "
-		    "AND p.at_risk_at IS NOT NULL GROUP BY o.slug ORDER BY o.slug",
-		    DB_NOARGS))
-		return -1;
-	fputs("# HELP frontline_breaches_total Promises broken (passed their due time unkept), since the organization began.\n"
-	      "# TYPE frontline_breaches_total counter\n",
-	      out);
-	return per_org(c, out, "frontline_breaches_total",
+	return per_org(c, out, BREACHES_HELP, "frontline_breaches_total", NULL, NULL,
 		       "SELECT o.slug, SUM(b.breaches) FROM breach_daily b JOIN orgs o ON o.id = b.org_id "
-		       "WHERE b.team_id = '*' AND b.dim = 'total' AND b.key = 'all' GROUP BY o.slug ORDER BY o.slug",
-		       DB_NOARGS);
+		       "WHERE b.team_id = '*' AND b.dim = 'total' AND b.key = 'all' GROUP BY o.slug ORDER BY o.slug");
+}
+
+/* Webhook deliveries (svc/notify/): subscriptions, the events they have not handled yet, the ones
+ * failing; and the staff notification mail beside the customers' outbox. */
+int metrics_webhooks(svc_ctx *c, FILE *out)
+{
+	struct webhook_backlog w;
+	long long waiting = 0, bounced = 0;
+	if (webhook_backlog(c, &w) || nmail_backlog(c, &waiting, &bounced))
+		return -1;
+	fprintf(out,
+		"# HELP frontline_webhook_subscriptions Webhook subscriptions, active or disabled (after repeated failure).\n"
+		"# TYPE frontline_webhook_subscriptions gauge\n"
+		"frontline_webhook_subscriptions{state=\"active\"} %lld\n"
+		"frontline_webhook_subscriptions{state=\"disabled\"} %lld\n"
+		"# HELP frontline_webhook_backlog_events Events active subscriptions have not handled yet (an upper bound).\n"
+		"# TYPE frontline_webhook_backlog_events gauge\n"
+		"frontline_webhook_backlog_events %lld\n"
+		"# HELP frontline_webhook_failing Active subscriptions whose last delivery attempt failed.\n"
+		"# TYPE frontline_webhook_failing gauge\n"
+		"frontline_webhook_failing %lld\n"
+		"# HELP frontline_notify_mail_messages Notification mail to staff: waiting (queued or deferred) or bounced.\n"
+		"# TYPE frontline_notify_mail_messages gauge\n"
+		"frontline_notify_mail_messages{status=\"waiting\"} %lld\n"
+		"frontline_notify_mail_messages{status=\"bounced\"} %lld\n",
+		w.active, w.disabled, w.pending_events, w.failing, waiting, bounced);
+	return 0;
 }
 
 int metrics_write_db(svc_ctx *c, FILE *out)

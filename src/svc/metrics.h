@@ -2,12 +2,11 @@
 #define FL_SVC_METRICS_H
 /* The operator's gauges that live in the database, for GET /metrics (http/metrics.c writes the
  * request counters and the pool's; this writes what only a query can tell), in the Prometheus
- * text format (version 0.0.4): scheduler lag, the mail outbox's backlog and failures, and per
- * organization its open and at-risk promises and its breaches.  Every query is a range over an
+ * text format (version 0.0.4): scheduler lag, the mail outbox's backlog and failures, webhook
+ * deliveries, and per organization its open and at-risk promises and its breaches.  Every query is a range over an
  * index or a rollup, so a scrape costs about the same whatever the history holds.
  *
- * Each capability that has a backlog adds a part to METRICS_PARTS[] in svc/registry.c (the
- * webhook deliveries of svc/notify/ go there as webhook_metrics when they land). */
+ * Each capability that has a backlog adds a part to METRICS_PARTS[] in svc/registry.c. */
 #include <stdio.h>
 
 #include "svc/svc.h"
@@ -24,6 +23,7 @@ int metrics_write_db(svc_ctx *c, FILE *out);
 int metrics_scheduler(svc_ctx *c, FILE *out);
 int metrics_outbox(svc_ctx *c, FILE *out);
 int metrics_promises(svc_ctx *c, FILE *out);
+int metrics_webhooks(svc_ctx *c, FILE *out);
 
 /* A label value written the way the format wants it: backslash, quote and newline escaped. */
 void metrics_label(FILE *out, const char *value);

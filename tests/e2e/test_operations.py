@@ -95,7 +95,8 @@ def test_metrics_with_token_pass_promtool_and_count():
         check(("frontline_breaches_total", (("org", V),)) in after, "breaches per organization (the demo's)")
         eq(after[("frontline_db_up", ())], 1.0, "the database gauges were read")
         for name in ("frontline_db_connections", "frontline_db_transaction_retries_total", "frontline_db_pool_waits_total",
-                     "frontline_scheduler_lag_seconds", "frontline_outbox_messages", "frontline_http_requests_in_flight"):
+                     "frontline_scheduler_lag_seconds", "frontline_outbox_messages", "frontline_http_requests_in_flight",
+                     "frontline_webhook_subscriptions", "frontline_webhook_backlog_events", "frontline_notify_mail_messages"):
             check(any(k[0] == name for k in after), "%s is exposed" % name)
         check(after[("frontline_db_transactions_total", ())] > 0, "units of work counted")
 

@@ -18,5 +18,7 @@ import './pages.test.mjs';
 import './stories.test.mjs';
 import './cases.test.mjs';
 import './recognition.test.mjs';
+import './notify.test.mjs';
+import './estimate.test.mjs';
 
 runAll();
