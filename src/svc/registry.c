@@ -24,6 +24,8 @@
 #include "svc/learning/issue.h"
 #include "svc/learning/review.h"
 #include "svc/learning/survey.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
 #include "svc/mail/inbound.h"
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
@@ -33,6 +35,7 @@
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/ledger/queue.h"
+#include "svc/metrics.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
 #include "svc/org/install.h"
@@ -121,3 +124,9 @@ static const tick_due_fn TICK_DUE[] = {
 	auth_tick_due, throttle_tick_due, prefs_digest_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
+
+/* What GET /metrics reads from the database (svc/metrics.h). */
+static const metrics_fn METRICS_PARTS[] = {
+	metrics_scheduler, metrics_outbox, metrics_webhooks, metrics_promises, NULL,
+};
+const metrics_fn *svc_metrics_parts(void) { return METRICS_PARTS; }

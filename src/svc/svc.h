@@ -59,6 +59,7 @@ typedef struct svc_ctx {
 	const char *session_id; /* session behind this request, if any (for sign-out) */
 	struct ratelimit_gate *signin_gate; /* bounds concurrent password checks (server only; NULL = unbounded) */
 	const char *client_ip;         /* client address: the peer, or what trusted proxies say (server only) */
+	const char *request_id;	       /* the HTTP request's X-Request-Id, written into its events (NULL: none) */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
 } svc_ctx;
