@@ -351,20 +351,24 @@ char *mail_norm_id(const char *id)
 {
 	if (!id)
 		return xstrdup("");
-	while (*id == ' ' || *id == '\t' || *id == '\r' || *id == '\n' || *id == '<')
-		id++;
-	size_t n = strlen(id);
-	while (n > 0 && (id[n - 1] == ' ' || id[n - 1] == '\t' || id[n - 1] == '\r' || id[n - 1] == '\n' || id[n - 1] == '>'))
+	/* cleaned first: a control character before the '<' must not keep it in the id */
+	char *clean = mail_utf8_clean(id, strlen(id));
+	const char *p = clean;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '<')
+		p++;
+	size_t n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '>'))
 		n--;
 	if (n > MAIL_ID_MAX)
 		n = MAIL_ID_MAX;
+	while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80) /* cut on a character boundary */
+		n--;
 	char *o = xmalloc(n + 1);
 	for (size_t i = 0; i < n; i++)
-		o[i] = (char)tolower((unsigned char)id[i]);
+		o[i] = (char)tolower((unsigned char)p[i]);
 	o[n] = '\0';
-	char *clean = mail_utf8_clean(o, n);
-	free(o);
-	return clean;
+	free(clean);
+	return o;
 }
 
 char *mail_norm_addr(const char *addr)

@@ -216,6 +216,9 @@ TEST(utf8_clean_and_addresses)
 	char *id = mail_norm_id("  <Foo@Bar>  ");
 	CHECK_STR(id, "foo@bar");
 	free(id);
+	id = mail_norm_id("\x1e<G1@Example.CN>\x01"); /* fuzz/crashes/mail: controls around the <> */
+	CHECK_STR(id, "g1@example.cn");
+	free(id);
 }
 
 TEST(compose_round_trips_and_admits_no_header_injection)
