@@ -452,3 +452,47 @@ int mail_auth_failed(char *const *values, size_t n, const char *authserv_id, cha
 	}
 	return 0;
 }
+
+/* --- a customer's answer to a yes-or-no question --- */
+
+static int word_in(const char *w, size_t n, const char *const *list)
+{
+	for (const char *const *p = list; *p; p++)
+		if (strlen(*p) == n && strncasecmp(*p, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+int mail_answer(const char *text)
+{
+	static const char *const YES[] = {"yes", "yep", "yeah", "ok", "okay", "agreed", "agree", "accept", "accepted",
+					  "fine", "sure", "confirmed", "confirm", "works", "perfect", NULL};
+	static const char *const NO[] = {"no", "not", "don't", "dont", "can't", "cant", "cannot", "won't", "wont",
+					 "decline", "declined", "reject", "refuse", "never", "unacceptable", "isn't", "doesn't",
+					 "but", "however", "unless", "?", NULL};
+	/* the first line that says anything: its words decide, and any doubt is not a yes */
+	const char *p = text ? text : "";
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	const char *end = strchr(p, '\n');
+	size_t len = end ? (size_t)(end - p) : strlen(p);
+	int yes = 0, no = 0, words = 0;
+	for (size_t i = 0; i < len;) {
+		while (i < len && !isalnum((unsigned char)p[i]) && p[i] != '\'' && p[i] != '?')
+			i++;
+		size_t s = i;
+		if (i < len && p[i] == '?')
+			i++;
+		else
+			while (i < len && (isalnum((unsigned char)p[i]) || p[i] == '\''))
+				i++;
+		if (i == s)
+			continue;
+		words++;
+		yes |= word_in(p + s, i - s, YES);
+		no |= word_in(p + s, i - s, NO);
+	}
+	if (no) /* "no" is a no; "yes, but ..." is not clear */
+		return yes || words > 12 ? 0 : -1;
+	return yes && words <= 12 ? 1 : 0;
+}

@@ -26,8 +26,9 @@ typedef int (*breach_hook_fn)(svc_ctx *c, const char *case_id, const char *promi
 			      json_t *attribution);
 const breach_hook_fn *svc_breach_hooks(void);
 
-/* Promise hooks: run in the same transaction after a promise is made (kind "made") or replaced
- * with the customer's consent (kind "renegotiated"; promise_id is the new one).  The email
+/* Promise hooks: run in the same transaction after a promise is made (kind "made"), replaced
+ * with the customer's consent (kind "renegotiated"; promise_id is the new one) or put at risk
+ * (kind "at_risk").  The email
  * capability confirms it to the customer.  Returns 0 or -1 (err set). */
 typedef int (*promise_hook_fn)(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind);
 const promise_hook_fn *svc_promise_hooks(void);

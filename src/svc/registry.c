@@ -28,6 +28,7 @@
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/mail/proposal.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/ledger/queue.h"
@@ -56,7 +57,7 @@ static const struct route *const TABLES[] = {
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
-	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
+	mailbox_routes, inbound_routes, outbox_routes, notify_routes, proposal_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
 	acts_routes, thanks_routes, scorecard_routes,
 	NULL,
@@ -69,7 +70,7 @@ static const case_view_fn VIEW_PARTS[] = {
 	exception_case_view,
 	kb_case_view,
 	review_view_part,
-	outbox_view_part,
+	outbox_view_part, proposal_view_part,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }

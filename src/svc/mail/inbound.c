@@ -15,6 +15,7 @@
 #include "svc/mail/inbound.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/mail/proposal.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
 #include "svc/tick.h"
@@ -457,6 +458,9 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 			 on_case ? f.case_id : NULL, "touchpoint_id", *tp ? tp : NULL, "parse_error", m.error);
 	if (on_case)
 		json_object_set_new(*out, "case_number", json_integer(row.number));
+	/* a person's reply to a proposed new time answers it */
+	if (strcmp(status, "threaded") == 0 && !m.auto_reason && proposal_answer(c, f.case_id, &m, id, *out))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	free(message_id);
