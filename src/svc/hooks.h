@@ -41,6 +41,13 @@ typedef int (*event_hook_fn)(svc_ctx *c, const char *actor_id, const char *kind,
 			     const char *entity_id, const char *case_id, json_t *data);
 const event_hook_fn *svc_event_hooks(void);
 
+/* Exception hooks: run in the same transaction when an exception reaches its outcome
+ * ("approved", "withdrawn", "expired").  The email capability sends the customer their copy. */
+typedef int (*exception_hook_fn)(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome);
+const exception_hook_fn *svc_exception_hooks(void);
+/* Run them all; returns 0 or -1 (err set). */
+int svc_exception_outcome(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome);
+
 /* What the customer portal shows of a case besides updates: each part appends to `promises` the
  * customer-facing promises of case_id ({"text", "due_at", "status"}); only what may be shown to
  * the customer.  Returns 0 or -1 (err set). */

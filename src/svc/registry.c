@@ -90,6 +90,16 @@ const event_hook_fn *svc_event_hooks(void) { return EVENT_HOOKS; }
 static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
 const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }
 
+static const exception_hook_fn EXCEPTION_HOOKS[] = {notify_exception, NULL};
+const exception_hook_fn *svc_exception_hooks(void) { return EXCEPTION_HOOKS; }
+int svc_exception_outcome(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome)
+{
+	for (const exception_hook_fn *h = EXCEPTION_HOOKS; *h; h++)
+		if ((*h)(c, case_id, exception_id, outcome))
+			return -1;
+	return 0;
+}
+
 /* What the customer portal shows of a case besides updates (promises ...). */
 static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
 const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }

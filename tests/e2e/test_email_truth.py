@@ -135,11 +135,41 @@ def test_at_risk_the_owner_is_prompted_with_the_words():
         check([m for m in sent_to_sam(sink) if "at risk" in m.get_content()], "the owner's words went out")
 
 
+def test_the_customer_gets_a_copy_of_an_exceptions_outcome():
+    h = "harbor-financial"
+    with Server(demo=True, test_clock=False) as s, Sink() as sink:
+        admin = s.login("admin@harbor-financial.example", h)
+        admin.ok("POST", "/api/v1/mailboxes", {"name": "members", "address": "members@harbor-financial.example",
+                                               "display_name": "Harbor Member Services", "team": "Member Services",
+                                               "owner": "mia@harbor-financial.example"})
+        rc, got, err = mailgate(s, msg(frm="Ana Rivera <ana.rivera@example.com>", to="members@harbor-financial.example",
+                                       subject="Four overdraft fees", body="You posted my deposit late.\n"),
+                                mailbox="members@harbor-financial.example")
+        eq((rc, got["status"]), (0, "opened"), "the mail opened a case: " + err)
+        mia, noah = s.login("mia@harbor-financial.example", h), s.login("noah@harbor-financial.example", h)
+        body = {"policy": "Frontline may refund fees up to $50", "kind": "refund", "amount": 120,
+                "description": "Refund all $120 in fees", "reasoning": "the fees exist only because we posted late"}
+        e1 = mia.ok("POST", "/api/v1/cases/%s/exceptions" % got["case_id"], body, status=201)
+        noah.ok("POST", "/api/v1/exceptions/%s/cosign" % e1["id"], {"note": "our error"})
+        e2 = mia.ok("POST", "/api/v1/cases/%s/exceptions" % got["case_id"], dict(body, description="Waive next year's fee"),
+                    status=201)
+        mia.ok("POST", "/api/v1/exceptions/%s/withdraw" % e2["id"], {"reason": "not needed after the refund"})
+        kinds = [m["kind"] for m in mia.ok("GET", "/api/v1/cases/" + got["case_id"])["mail"] if m["direction"] == "outbound"]
+        eq(kinds, ["ack", "exception", "exception"], "a copy of each outcome, queued with it")
+        deliver(s, sink.url)
+        copies = [m for _, _, m in sink.messages if m["To"] == "ana.rivera@example.com" and "exception" in m.get_content()]
+        eq(len(copies), 2, "both reached Ana")
+        check("Refund all $120 in fees" in copies[0].get_content() and "approved" in copies[0].get_content(),
+              "what was granted: %r" % copies[0].get_content())
+        check("could not approve" in copies[1].get_content(), "and what was not: %r" % copies[1].get_content())
+        check(all(m["Auto-Submitted"] == "auto-replied" for m in copies), "automatic mail says so")
+
+
 def test_templates_for_the_new_kinds():
     with Server(demo=True, test_clock=False) as s, Sink():
         admin, pat = setup(s)
         kinds = [t["kind"] for t in admin.ok("GET", "/api/v1/mail/templates")["items"]]
-        eq(kinds, ["ack", "promise", "at_risk", "proposal"], "every kind has its template")
+        eq(kinds, ["ack", "promise", "at_risk", "proposal", "exception"], "every kind has its template")
         admin.ok("POST", "/api/v1/mail/templates/proposal",
                  {"subject": "New time for case {number}", "body": "Dear {customer}, may we move it to {new_due}? {note}"})
         case_id, p, soon = email_case_with_promise(s, pat)

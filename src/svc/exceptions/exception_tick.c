@@ -1,6 +1,7 @@
 /* Exceptions without a request: the scheduler expires a proposal when its window passes (exactly
  * once, with its event), and resolving a case withdraws the proposals still waiting on it. */
 #include "svc/exceptions/exception_tick.h"
+#include "svc/hooks.h"
 #include "svc/tick.h"
 
 /* Money is never applied to a resolved case: resolving withdraws the exceptions still waiting for
@@ -74,7 +75,8 @@ int exception_tick(svc_ctx *c, json_t *summary)
 		}
 		if (n != 1)
 			continue;
-		if (svc_event(c, "exception.expired", "exception", id, case_id, json_object())) {
+		if (svc_event(c, "exception.expired", "exception", id, case_id, json_object()) ||
+		    svc_exception_outcome(c, case_id, id, "expired")) {
 			ret = -1;
 			break;
 		}

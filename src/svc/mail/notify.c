@@ -12,10 +12,10 @@
 #include "svc/promises/duty.h"
 #include "svc/promises/suggest.h"
 
-static const char *const KINDS[] = {"ack", "promise", "at_risk", "proposal", NULL};
+static const char *const KINDS[] = {"ack", "promise", "at_risk", "proposal", "exception", NULL};
 static const char *const PLACEHOLDERS[] = {"customer", "number",      "subject", "owner",   "team", "next_time",
 					   "next_step", "org",        "case_tag", "promise", "promise_due", "change",
-					   "why",      "new_due",     "note",     NULL};
+					   "why",      "new_due",     "note",     "exception", "outcome", NULL};
 
 static const char ACK_SUBJECT[] = "Re: {subject} [{case_tag}]";
 static const char ACK_BODY[] =
@@ -53,6 +53,15 @@ static const char PROPOSAL_BODY[] =
 	"agree, the promise stays as it is.\n\n"
 	"{owner}\n{org}\n";
 
+/* The customer's copy of an exception's outcome. */
+static const char EXCEPTION_SUBJECT[] = "Re: {subject} [{case_tag}]";
+static const char EXCEPTION_BODY[] =
+	"Hello {customer},\n\n"
+	"we asked for an exception to our usual policy for you: {exception}.\n\n"
+	"{outcome}\n\n"
+	"{owner} ({team}) still owns your case. To answer, reply to this message.\n\n"
+	"{org}\n";
+
 static const struct builtin {
 	const char *kind, *subject, *body;
 } BUILTIN[] = {
@@ -60,6 +69,7 @@ static const struct builtin {
 	{"promise", PROMISE_SUBJECT, PROMISE_BODY},
 	{"at_risk", AT_RISK_SUBJECT, AT_RISK_BODY},
 	{"proposal", PROPOSAL_SUBJECT, PROPOSAL_BODY},
+	{"exception", EXCEPTION_SUBJECT, EXCEPTION_BODY},
 };
 
 /* The facts of a case the acknowledgement may state. */
@@ -242,6 +252,8 @@ int notify_render(svc_ctx *c, const char *kind, const char *case_id, const struc
 		{"why", *why ? why : NULL},
 		{"new_due", *new_due ? new_due : NULL},
 		{"note", note},
+		{"exception", x && x->exception ? x->exception : NULL},
+		{"outcome", x && x->outcome ? x->outcome : NULL},
 		{NULL, NULL},
 	};
 	if (template_of(c, kind, &ts, &tb)) {
@@ -275,7 +287,7 @@ static int prompt_owner(svc_ctx *c, const char *case_id, const char *promise_id)
 {
 	struct case_row row;
 	char *subject, *body;
-	struct notify_extra x = {promise_id, 0, NULL};
+	struct notify_extra x = {promise_id, 0, NULL, NULL, NULL};
 	if (case_load(c, case_id, &row) || notify_render(c, "at_risk", case_id, &x, &subject, &body))
 		return -1;
 	free(subject);
@@ -287,21 +299,14 @@ static int prompt_owner(svc_ctx *c, const char *case_id, const char *promise_id)
 	return rc;
 }
 
-int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+/* Queue automatic mail of kind to the case's customer (none without an address).  Returns 0 or -1. */
+static int queue_auto(svc_ctx *c, const char *case_id, const char *kind, const struct notify_extra *x)
 {
-	int has = case_has_mail(c, case_id);
-	if (has <= 0)
-		return has; /* the customer does not write to us by email about this case */
-	if (strcmp(kind, "at_risk") == 0)
-		return prompt_owner(c, case_id, promise_id);
 	struct mailbox mb;
 	char *subject, *body, id[ID_SIZE];
-	struct notify_extra x = {promise_id, 0, NULL};
-	if (mailbox_for_case(c, case_id, &mb) || notify_render(c, "promise", case_id, &x, &subject, &body))
+	if (mailbox_for_case(c, case_id, &mb) || notify_render(c, kind, case_id, x, &subject, &body))
 		return -1;
-	/* the customer reads the change as the promise's confirmation; the agent's own reply is the
-	 * contact that meets the update duty */
-	int rc = outbox_queue(c, &mb, case_id, "promise", 1, subject, body, NULL, id);
+	int rc = outbox_queue(c, &mb, case_id, kind, 1, subject, body, NULL, id);
 	free(subject);
 	free(body);
 	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
@@ -309,6 +314,35 @@ int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, cons
 		return 0;
 	}
 	return rc;
+}
+
+int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+{
+	int has = case_has_mail(c, case_id);
+	if (has <= 0)
+		return has; /* the customer does not write to us by email about this case */
+	if (strcmp(kind, "at_risk") == 0)
+		return prompt_owner(c, case_id, promise_id);
+	/* the customer reads the change as the promise's confirmation; the agent's own reply is the
+	 * contact that meets the update duty */
+	struct notify_extra x = {promise_id, 0, NULL, NULL, NULL};
+	return queue_auto(c, case_id, "promise", &x);
+}
+
+int notify_exception(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome)
+{
+	char what[FL_MAX_TEXT + 1] = "";
+	int has = case_id && *case_id ? case_has_mail(c, case_id) : 0;
+	if (has <= 0)
+		return has;
+	if (svc_text(c, what, sizeof what, "SELECT description FROM exceptions WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(exception_id))))
+		return -1;
+	const char *said = strcmp(outcome, "approved") == 0
+				   ? "It has been approved: we will do this for you."
+				   : "We could not approve it, and we are sorry. Your case stays open and we will tell you what we can do instead.";
+	struct notify_extra x = {NULL, 0, NULL, what, said};
+	return queue_auto(c, case_id, "exception", &x);
 }
 
 int notify_draft_part(svc_ctx *c, const char *case_id, json_t *view)
@@ -331,7 +365,7 @@ int notify_draft_part(svc_ctx *c, const char *case_id, json_t *view)
 	if (!*promise_id)
 		return 0;
 	char *subject, *body;
-	struct notify_extra x = {promise_id, 0, NULL};
+	struct notify_extra x = {promise_id, 0, NULL, NULL, NULL};
 	if (notify_render(c, "at_risk", case_id, &x, &subject, &body))
 		return -1;
 	json_object_set_new(view, "mail_draft", json_pack("{s:s,s:s,s:s,s:s}", "reason", "at_risk", "promise_id", promise_id,

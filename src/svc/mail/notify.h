@@ -26,7 +26,14 @@ struct notify_extra {
 	const char *promise_id; /* NULL: none */
 	int64_t new_due;        /* 0: none */
 	const char *note;       /* NULL or "" : none */
+	const char *exception;  /* an exception's description, NULL: none */
+	const char *outcome;    /* the sentence saying its outcome, NULL: none */
 };
+
+/* Exception hook (registered in svc/registry.c): on a case the customer writes about by email,
+ * the customer's copy of an exception's outcome ("approved" | "withdrawn" | "expired"), automatic
+ * mail from the "exception" template.  Returns 0 or -1 (err set). */
+int notify_exception(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome);
 /* Render the organization's template of kind ("ack", "promise", "at_risk", "proposal") for the
  * case, in the intake location's time.  *subject and *body are new.  Returns 0 or -1 (err set:
  * template_invalid when the template names a fact this mail does not have). */

@@ -49,7 +49,7 @@ static int pp_propose(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (!in_time(in, "due_at", &due) || due <= c->now)
 		return err_set(&c->err, ERR_INVALID, "due_in_past", "due_at", "the new time must be in the future");
 	char *subject, *body, tp[ID_SIZE], mail_id[ID_SIZE], id[ID_SIZE], when[96];
-	struct notify_extra x = {b.id, due, in_str(in, "note")};
+	struct notify_extra x = {b.id, due, in_str(in, "note"), NULL, NULL};
 	if (notify_render(c, "proposal", b.case_id, &x, &subject, &body))
 		return -1;
 	char *summary = xasprintf("Proposed by email to move \"%s\" to %s; the customer's consent is awaited", b.what,
