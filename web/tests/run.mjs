@@ -18,6 +18,8 @@ import './pages.test.mjs';
 import './stories.test.mjs';
 import './cases.test.mjs';
 import './recognition.test.mjs';
+import './notify.test.mjs';
+import './estimate.test.mjs';
 import './mail.test.mjs';
 
 runAll();

@@ -1,11 +1,11 @@
--- 0016: the truth by email (issue 16).  The outbox takes more kinds of mail: a proposal of a new
+-- 0019: the truth by email (issue 16).  The outbox takes more kinds of mail: a proposal of a new
 -- time for a promise (the customer accepts by replying), the portal sign-in link, the customer's
 -- copy of an exception's outcome, and notices to people of the organization (which belong to no
 -- case).  A proposal is remembered until the customer answers it: "yes" in a reply to it is the
 -- consent that renegotiates the promise, with that message as the evidence.
 
 -- SQLite changes a CHECK or NOT NULL only by rebuilding the table (same columns, same order).
-CREATE TABLE mail_out_0016 (
+CREATE TABLE mail_out_0019 (
   org_id TEXT NOT NULL REFERENCES orgs(id),
   id TEXT NOT NULL,
   case_id TEXT,                     -- NULL for a notice to a person of the organization
@@ -33,14 +33,14 @@ CREATE TABLE mail_out_0016 (
   FOREIGN KEY (org_id, case_id) REFERENCES cases(org_id, id),
   FOREIGN KEY (org_id, mailbox_id) REFERENCES mailboxes(org_id, id)
 );
-INSERT INTO mail_out_0016 SELECT * FROM mail_out;
+INSERT INTO mail_out_0019 SELECT * FROM mail_out;
 DROP TABLE mail_out;
-ALTER TABLE mail_out_0016 RENAME TO mail_out;
+ALTER TABLE mail_out_0019 RENAME TO mail_out;
 CREATE INDEX mail_out_due ON mail_out(status, next_at);
 CREATE INDEX mail_out_case ON mail_out(org_id, case_id, created_at);
 CREATE UNIQUE INDEX mail_out_message ON mail_out(org_id, message_id);
 
-CREATE TABLE mail_templates_0016 (
+CREATE TABLE mail_templates_0019 (
   org_id TEXT NOT NULL REFERENCES orgs(id),
   kind TEXT NOT NULL CHECK (kind IN ('ack','promise','at_risk','proposal','portal_link','exception')),
   subject TEXT NOT NULL,
@@ -48,9 +48,9 @@ CREATE TABLE mail_templates_0016 (
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (org_id, kind)
 );
-INSERT INTO mail_templates_0016 SELECT * FROM mail_templates;
+INSERT INTO mail_templates_0019 SELECT * FROM mail_templates;
 DROP TABLE mail_templates;
-ALTER TABLE mail_templates_0016 RENAME TO mail_templates;
+ALTER TABLE mail_templates_0019 RENAME TO mail_templates;
 
 CREATE TABLE mail_proposals (
   org_id TEXT NOT NULL REFERENCES orgs(id),
