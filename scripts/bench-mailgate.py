@@ -55,6 +55,7 @@ def run_frontline(tmp, msgs):
     subprocess.run([BIN, "demo", "--db", db], check=True, capture_output=True)
     subprocess.run([BIN, "settings", "update", "--db", db, "--as", "admin@vendor-co.example", "--settings",
                     '{"mail.max_per_sender_hour": 100000}'], check=True, capture_output=True)
+    before = int(subprocess.run(["sqlite3", db, "SELECT COUNT(*) FROM mail_in"], capture_output=True, text=True).stdout)
     t0 = time.monotonic()
     bad = 0
     for raw in msgs:
@@ -62,7 +63,8 @@ def run_frontline(tmp, msgs):
                            capture_output=True)
         bad += p.returncode != 0
     dt = time.monotonic() - t0
-    return db, dt, bad
+    after = int(subprocess.run(["sqlite3", db, "SELECT COUNT(*) FROM mail_in"], capture_output=True, text=True).stdout)
+    return db, dt, bad, after - before
 
 
 def run_rt(tmp, msgs):
@@ -156,10 +158,9 @@ def main():
     msgs = corpus()
     tmp = tempfile.mkdtemp(prefix="fl-bench-mail-")
     try:
-        db, dt, bad = run_frontline(tmp, msgs)
-        cases = subprocess.run(["sqlite3", db, "SELECT COUNT(*) FROM mail_in"], capture_output=True, text=True).stdout.strip()
+        db, dt, bad, cases = run_frontline(tmp, msgs)
         fl_rate = len(msgs) / dt
-        print("frontline mailgate: %d messages in %.1f s = %.1f msg/s (%d failed, %s recorded)" % (len(msgs), dt, fl_rate, bad, cases))
+        print("frontline mailgate: %d messages in %.1f s = %.1f msg/s (%d failed, %d recorded)" % (len(msgs), dt, fl_rate, bad, cases))
         rt, why = run_rt(tmp, msgs)
         if rt:
             rdt, rbad, tickets = rt
