@@ -1,6 +1,7 @@
 """The truth by email (issue 16): when a promise on an email case becomes at risk, the owner is
 prompted to tell the customer, with the words ready; when the owner proposes a new time by email,
-the customer's "yes" in reply is the consent that moves the promise (the message is the evidence),
+the customer's "yes" in reply is the consent that moves the promise (the message is the evidence;
+a "yes" from anyone else is not),
 a "no" leaves it, and anything unclear is left to a person.  Real mailgate, real outbox delivered
 to an aiosmtpd sink."""
 import datetime
@@ -56,6 +57,11 @@ def test_a_yes_by_email_is_the_consent_and_moves_the_promise():
         rc, out, _ = mailgate(s, msg(subject="Re: something", mid="<unrelated-yes@example.com>", body="Yes\n",
                                      headers="In-Reply-To: <not-the-proposal@vendor-co.example>\n"))
         check("proposal" not in (out or {}), "only a reply to the proposal answers it")
+        # someone else who has the proposal in hand (a forward) can't consent for Sam
+        fwd = msg(frm="Pat Other <pat.other@example.org>", subject="Re: " + asked[0]["Subject"], mid="<other-yes@example.org>",
+                  body="Yes\n", headers="In-Reply-To: %s\n" % asked[0]["Message-ID"])
+        rc, out, _ = mailgate(s, fwd)
+        eq(out.get("proposal", {}).get("answer"), "unclear", "a stranger's yes is left to a person")
         rc, out, _ = reply(s, asked[0], "Yes, that works for me.", "<sam-yes@example.com>")
         eq((rc, out["status"], out.get("proposal", {}).get("answer")), (0, "threaded", "accepted"), "accepted by the reply")
         view = case_of(pat, case_id)

@@ -172,8 +172,15 @@ int proposal_answer(svc_ctx *c, const char *case_id, const struct mail_parsed *m
 	int found = answered(c, case_id, m, &pp);
 	if (found <= 0)
 		return found;
+	/* only the customer consents: a reply from anyone else is read by a person */
+	char customer[FL_MAX_EMAIL + 1] = "";
+	if (svc_text(c, customer, sizeof customer,
+		     "SELECT LOWER(cu.email) FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id "
+		     "WHERE ca.org_id = ? AND ca.id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
 	char *text = mail_new_text(m->text);
-	int answer = mail_answer(text);
+	int answer = strcmp(customer, m->from_addr) == 0 ? mail_answer(text) : 0;
 	const char *status = answer > 0 ? "accepted" : answer < 0 ? "declined" : "unclear";
 	int rc = 0;
 	if (answer > 0)
