@@ -1,6 +1,7 @@
 /* Exceptions without a request: the scheduler expires a proposal when its window passes (exactly
  * once, with its event), and resolving a case withdraws the proposals still waiting on it. */
 #include "svc/exceptions/exception_tick.h"
+#include "svc/hooks.h"
 #include "svc/tick.h"
 
 /* Money is never applied to a resolved case: resolving withdraws the exceptions still waiting for
@@ -37,7 +38,8 @@ int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 
 int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 {
-	return tick_due_min(c, "SELECT MIN(expires_at) FROM exceptions WHERE status = 'proposed' AND expires_at <= ?", until, next);
+	return tick_due_min(c, "SELECT MIN(expires_at) FROM exceptions WHERE status = 'proposed' AND expires_at <= ?", until,
+			    next);
 }
 
 /* Expire one due exception of organization org: exactly once (only the pass whose UPDATE changes
@@ -54,7 +56,10 @@ static int expire_one(svc_ctx *c, const char *org, const char *id, const char *c
 		return svc_db_err(c, rc);
 	if (n != 1)
 		return 0;
-	return svc_event(c, "exception.expired", "exception", id, case_id, json_object()) ? -1 : 1;
+	return svc_event(c, "exception.expired", "exception", id, case_id, json_object()) ||
+			       svc_exception_outcome(c, case_id, id, "expired")
+		       ? -1
+		       : 1;
 }
 
 int exception_tick(svc_ctx *c, json_t *summary)
