@@ -10,13 +10,14 @@
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/page.h"
 
 const char *const CASE_CHANNELS[] = {"web", "chat", "phone", "email", "store", "social", "in_person", "portal", NULL};
 static const char *const DIRECTIONS[] = {"inbound", "outbound", NULL};
-static const char *const VISIBILITY[] = {"internal", "customer", NULL};
+const char *const NOTE_VISIBILITY[] = {"internal", "customer", NULL};
 static const char *const STATUSES[] = {"open", "resolved", NULL};
 
 int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
@@ -84,7 +85,7 @@ static json_t *person_memo(svc_ctx *c, json_t *memo, const char *person_id)
 }
 
 /* The row part of a case as JSON (no history). */
-static json_t *case_brief_row_m(svc_ctx *c, db_res *r, json_t *memo)
+json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
 {
 	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "number",
 			      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "channel", db_text(r, 3), "status",
@@ -97,11 +98,7 @@ static json_t *case_brief_row_m(svc_ctx *c, db_res *r, json_t *memo)
 	return o;
 }
 
-static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_row_m(c, r, NULL); }
-
-#define CASE_COLS                                                                                                   \
-	"ca.id, ca.number, ca.subject, ca.channel, ca.status, ca.customer_id, ca.owner_id, ca.intake_by, ca.created_at, " \
-	"ca.updated_at, ca.resolved_at, ca.team_id, ca.intake_location_id, ca.resolution"
+static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_json(c, r, NULL); }
 
 int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 {
@@ -191,7 +188,11 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			      json_pack("{s:s,s:s,s:s}", "channel", channel, "direction", "inbound", "summary", in_str(in, "summary"))))
 			return -1;
 	}
-	return case_view(c, case_id, out);
+	if (case_view(c, case_id, out))
+		return -1;
+	/* likely the same person under another record: the page offers to merge them */
+	json_object_set_new(*out, "possible_duplicates", customer_duplicates(c, cust));
+	return 0;
 }
 
 static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
@@ -282,14 +283,14 @@ static const struct page_list CASES = {.name = "cases",
 				       .cols = CASE_COLS,
 				       .from = "cases ca",
 				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-				       .row_memo = case_brief_row_m};
+				       .row_memo = case_brief_json};
 /* the search box's order: best first (score is lower for better), then as CASES */
 static const struct page_list CASES_FOUND = {.name = "cases_found",
 					     .cols = CASE_COLS,
 					     .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
 						      {"ca.updated_at", DB_T_INT, 1},
 						      {"ca.id", DB_T_TEXT, 1}},
-					     .row_memo = case_brief_row_m};
+					     .row_memo = case_brief_json};
 
 static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -435,7 +436,9 @@ static int cs_offer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "case.offered", "offer", id, row.id,
 		      json_pack("{s:s,s:s,s:s,s:s}", "from", c->actor.person_id, "to", to, "owner", row.owner_id, "note", note)) ||
-	    case_touch(c, row.id))
+	    case_touch(c, row.id) ||
+	    alert_add(c, to, "offer", row.id, "offer", id, "%s offers you case #%lld%s%s", c->actor.name, row.number,
+		      *note ? ": " : "", note))
 		return -1;
 	return offer_view(c, id, out);
 }
@@ -719,7 +722,7 @@ static const struct in_field TOUCHPOINT[] = {
 };
 static const struct in_field NOTE[] = {
 	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the note"},
-	{"visibility", IN_ENUM, 0, 0, 0, VISIBILITY, "internal (default) or customer (the customer sees it)"},
+	{"visibility", IN_ENUM, 0, 0, 0, NOTE_VISIBILITY, "internal (default) or customer (the customer sees it)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field OFFER[] = {
@@ -744,9 +747,14 @@ static const struct in_field ASSIGN[] = {
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const char *const OPEN_REQUESTS[] = {"keep", "cancel", NULL};
+static const char *const PENDING_PROMISES[] = {"broken", NULL};
 static const struct in_field RESOLVE[] = {
 	{"resolution", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "how it was resolved"},
 	{"complaint", IN_BOOL, 0, 0, 0, NULL, "the customer complained (opens a failure review)"},
+	{"open_requests", IN_ENUM, 0, 0, 0, OPEN_REQUESTS, "with requests still open: keep (their holders carry on) or cancel"},
+	{"pending_promises", IN_ENUM, 0, 0, 0, PENDING_PROMISES,
+	 "with promises still pending: broken (recorded as broken, with its breach; tell the customer); else settle them first"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field REOPEN[] = {

@@ -1,4 +1,4 @@
--- 0015: what can we honestly promise (issue 18).  A request has a kind ("hold", "resend") and the
+-- 0018: what can we honestly promise (issue 18).  A request has a kind ("hold", "resend") and the
 -- team whose history it adds to (its holding team, or the holding person's team), with how many
 -- requests that team had outstanding when it was made.  When a request is completed its business
 -- duration (the time its team was open between creation and completion) is added to four rollups:
