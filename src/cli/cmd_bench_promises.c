@@ -343,7 +343,7 @@ int cmd_bench_estimates(int argc, char **argv)
 	run(dbh, SEQ "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, done_at, "
 		     "kind, est_team_id, open_at_create) SELECT ?, 'req_3000000000000000000' || (1000000 + i), 'case_3000000000000000000' || (1000000 + 1 + i % ?), 'bench', ? + i * 60000 + 10800000, ?, ?, 'done', "
 		     "? + i * 60000, ? + i * 60000 + ((i * 7919) % 300 + 30) * 60000, CASE i % 4 WHEN 0 THEN 'hold' WHEN 1 THEN 'resend' "
-		     "WHEN 2 THEN 'sign' ELSE 'call' END, ?, 2 FROM n",
+		     "WHEN 2 THEN 'sign' ELSE 'call' END, ?, 2 FROM (SELECT CAST(i AS BIGINT) AS i FROM n) b",
 	    DB_ARGS(DB_INT(n), DB_TXT(d.c.actor.org_id), DB_INT(ncases), DB_INT(first), DB_TXT(d.c.actor.person_id), DB_TXT(team),
 		    DB_INT(first), DB_INT(first), DB_TXT(team)));
 	bench_rollups(&d, team, n, first);
