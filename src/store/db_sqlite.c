@@ -6,6 +6,7 @@
  * database lock with the busy handler's sleeps (which made write latency long-tailed); other
  * processes (the command line next to a running server) still wait through busy_timeout. */
 #include <pthread.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 
 struct cached {
 	char *sql;
+	uint64_t hash; /* of sql: most lookups compare this alone */
+	uint64_t used; /* the connection's clock at the last use: the least recent is replaced when full */
 	sqlite3_stmt *st;
 	int busy;
 };
@@ -31,6 +34,7 @@ typedef struct {
 	int holds_write; /* this connection holds write_mu */
 	struct cached cache[STMT_CACHE];
 	int ncache;
+	uint64_t clock;
 } sq_db;
 
 typedef struct {
@@ -55,11 +59,38 @@ static int map_rc(int rc)
 
 static const struct db_ops sq_ops;
 
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+/* The cache slot of sql: a free one, or the least recently used idle one when all are taken
+ * (a server runs more distinct statements than the cache holds; the hot ones stay). */
+static struct cached *cache_slot(sq_db *d)
+{
+	if (d->ncache < STMT_CACHE)
+		return &d->cache[d->ncache++];
+	struct cached *old = NULL;
+	for (int i = 0; i < d->ncache; i++)
+		if (!d->cache[i].busy && (!old || d->cache[i].used < old->used))
+			old = &d->cache[i];
+	if (old) {
+		sqlite3_finalize(old->st);
+		free(old->sql);
+		old->sql = NULL;
+	}
+	return old;
+}
+
 static int prepare(sq_db *d, const char *sql, const db_arg *args, int n, sqlite3_stmt **out, struct cached **oc)
 {
 	struct cached *c = NULL;
+	uint64_t h = sql_hash(sql);
 	for (int i = 0; i < d->ncache; i++) {
-		if (!d->cache[i].busy && strcmp(d->cache[i].sql, sql) == 0) {
+		if (d->cache[i].hash == h && !d->cache[i].busy && d->cache[i].sql && strcmp(d->cache[i].sql, sql) == 0) {
 			c = &d->cache[i];
 			break;
 		}
@@ -71,12 +102,14 @@ static int prepare(sq_db *d, const char *sql, const db_arg *args, int n, sqlite3
 		int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc != SQLITE_OK)
 			return map_rc(rc);
-		if (d->ncache < STMT_CACHE) {
-			c = &d->cache[d->ncache++];
+		if ((c = cache_slot(d))) {
 			c->sql = xstrdup(sql);
+			c->hash = h;
 			c->st = st;
 		}
 	}
+	if (c)
+		c->used = ++d->clock;
 	for (int i = 0; i < n; i++) {
 		int rc;
 		switch (args[i].type) {
@@ -203,7 +236,8 @@ static int sq_begin(db *base, int write)
 		pthread_mutex_lock(&write_mu);
 		d->holds_write = 1;
 	}
-	int rc = sq_exec_script(base, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	/* prepared once (the statement cache), not parsed again by sqlite3_exec every time */
+	int rc = sq_exec(base, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, 0, NULL);
 	if (rc != DB_OK)
 		release_write(d);
 	return rc;
@@ -212,7 +246,7 @@ static int sq_begin(db *base, int write)
 static int sq_commit(db *base)
 {
 	sq_db *d = (sq_db *)base;
-	int rc = sq_exec_script(base, "COMMIT");
+	int rc = sq_exec(base, "COMMIT", NULL, 0, NULL);
 	if (rc != DB_OK) {
 		/* A failed commit of a write is not retried silently: the caller reports it. */
 		if (!sqlite3_get_autocommit(d->h))
@@ -227,7 +261,7 @@ static int sq_rollback(db *base)
 	sq_db *d = (sq_db *)base;
 	int rc = DB_OK;
 	if (!sqlite3_get_autocommit(d->h))
-		rc = sq_exec_script(base, "ROLLBACK");
+		rc = sq_exec(base, "ROLLBACK", NULL, 0, NULL);
 	release_write(d);
 	return rc;
 }
@@ -262,7 +296,8 @@ static void sq_close(db *base)
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 	release_write(d);
 	for (int i = 0; i < d->ncache; i++) {
-		sqlite3_finalize(d->cache[i].st);
+		if (d->cache[i].sql)
+			sqlite3_finalize(d->cache[i].st);
 		free(d->cache[i].sql);
 	}
 	sqlite3_close(d->h);

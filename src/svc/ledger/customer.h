@@ -11,6 +11,11 @@ extern const struct route customer_routes[];
 int customer_create(svc_ctx *c, const char *name, const char *email, const char *phone, char id[ID_SIZE]);
 /* The customer as JSON, or JSON null when absent in the actor's organization. */
 json_t *customer_json(svc_ctx *c, const char *id);
+/* The columns of a customer row on alias `cu`, and that row as JSON from column col on (JSON null
+ * when cu.id is NULL: a LEFT JOIN found none).  A list joins its rows' customers instead of asking
+ * for each one. */
+#define CUSTOMER_COLS "cu.id, cu.name, cu.email, cu.phone, cu.created_at"
+json_t *customer_row_json(db_res *r, int col);
 /* Keep only the digits of a phone number. */
 void customer_phone_digits(const char *phone, char *out, size_t size);
 /* A WHERE clause on alias `cu` matching q as an email, a phone number or part of a name;
