@@ -74,6 +74,7 @@ echo "bench-ab: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u
 for round in $(seq "$ROUNDS"); do
 	for side in A B; do
 		fresh
+		"${!side}" init --db "$WORK/db" >/dev/null # the binary's own schema (B may add migrations)
 		serve "${!side}" "$WORK/db"
 		for t in $TYPES; do
 			read -r rps us kib p99 <<<"$(measure "$t")"

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "http/server.h"
+#include "store/db.h"
 #include "store/migrate.h"
 
 static char *trim(char *s)
@@ -166,6 +167,7 @@ int cmd_serve(int argc, char **argv)
 		}
 	}
 	malloc_tuning();
+	db_background_checkpoints();
 	if (!o.db_url)
 		o.db_url = getenv("FRONTLINE_DB");
 	if (!o.listen)

@@ -59,6 +59,86 @@ static int map_rc(int rc)
 
 static const struct db_ops sq_ops;
 
+/* --- checkpoints outside the commit (db_background_checkpoints) --- */
+
+struct checkpointer {
+	char *path;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t due;
+	int pending;
+	struct checkpointer *next;
+};
+
+static int background_checkpoints;
+static pthread_mutex_t checkpointers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct checkpointer *checkpointers; /* live for the process: a server checkpoints until it exits */
+
+void db_background_checkpoints(void) { background_checkpoints = 1; }
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *k = arg;
+	sqlite3 *h = NULL;
+	for (;;) {
+		pthread_mutex_lock(&k->mu);
+		while (!k->pending)
+			pthread_cond_wait(&k->due, &k->mu);
+		k->pending = 0;
+		pthread_mutex_unlock(&k->mu);
+		if (!h && sqlite3_open_v2(k->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, faultvfs_name()) != SQLITE_OK) {
+			sqlite3_close(h);
+			h = NULL; /* tried again at the next threshold */
+			continue;
+		}
+		/* PASSIVE: copies what no reader still needs, never waits for or blocks a writer; an
+		 * error (busy, I/O) leaves the log as it was, for the next pass */
+		sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	return NULL;
+}
+
+static struct checkpointer *checkpointer_for(const char *path)
+{
+	pthread_mutex_lock(&checkpointers_mu);
+	struct checkpointer *k = checkpointers;
+	while (k && strcmp(k->path, path) != 0)
+		k = k->next;
+	if (!k) {
+		k = xcalloc(1, sizeof *k);
+		k->path = xstrdup(path);
+		pthread_mutex_init(&k->mu, NULL);
+		pthread_cond_init(&k->due, NULL);
+		if (pthread_create(&k->thread, NULL, checkpointer_main, k) == 0) {
+			pthread_detach(k->thread);
+			k->next = checkpointers;
+			checkpointers = k;
+		} else {
+			free(k->path);
+			free(k);
+			k = NULL;
+		}
+	}
+	pthread_mutex_unlock(&checkpointers_mu);
+	return k;
+}
+
+/* After each commit of a connection with background checkpoints: wake the file's checkpointer
+ * once the log is long enough (replaces SQLite's automatic checkpoint on this connection). */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	struct checkpointer *k = arg;
+	if (frames >= DB_CHECKPOINT_FRAMES) {
+		pthread_mutex_lock(&k->mu);
+		k->pending = 1;
+		pthread_cond_signal(&k->due);
+		pthread_mutex_unlock(&k->mu);
+	}
+	return SQLITE_OK;
+}
+
 static uint64_t sql_hash(const char *sql)
 {
 	uint64_t h = 14695981039346656037ull; /* FNV-1a */
@@ -369,6 +449,9 @@ int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
 		sqlite3_close(h);
 		return DB_ERROR;
 	}
+	struct checkpointer *k = background_checkpoints ? checkpointer_for(path) : NULL;
+	if (k)
+		sqlite3_wal_hook(h, wal_hook, k); /* also turns SQLite's own checkpoint off here */
 	sq_db *d = xcalloc(1, sizeof *d);
 	d->base.ops = &sq_ops;
 	d->h = h;
