@@ -107,7 +107,7 @@ fuzz-replay: $(FUZZ_BIN)
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: build/san/frontline frontline $(UNIT_BIN)
+test-run: build/san/frontline frontline $(UNIT_BIN) $(if $(NO_FUZZ),,$(FUZZ_BIN))
 	@scripts/run-tests.sh $(UNIT_BIN)
 
 bench: deps

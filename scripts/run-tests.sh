@@ -14,7 +14,8 @@
 # line "N passed, N failed"; the exit status is non-zero when anything failed.
 #
 #   scripts/run-tests.sh [unit test binaries...]
-#   NO_PG=1 NO_BROWSER=1 VERBOSE=1 TEST_JOBS=1    (skip PostgreSQL / the browser; show every output; serial)
+#   NO_PG=1 NO_BROWSER=1 NO_FUZZ=1 VERBOSE=1 TEST_JOBS=1    (skip PostgreSQL / the browser / the fuzz replay;
+#                                                            show every output; serial)
 #   E2E="tests/e2e/test_cli.py tests/e2e/test_api.py"   (only these end-to-end files)
 set -u
 cd "$(dirname "$0")/.."
@@ -42,7 +43,8 @@ add() { names+=("$1"); cmds+=("$2"); }
 for t in "$@"; do add "unit $(basename "$t")" "$t"; done
 add "layers" scripts/check-layers.sh
 add "storage errors" scripts/check-storage-errors.py
-# "fuzz replay" (scripts/fuzz-replay.sh) is run by `make fuzz-replay` until it is fast enough for every run (10 min here)
+# every kept fuzzing input, once each, through its harness (build/fuzz/*, built by `make test-run`): seconds
+[ -n "${NO_FUZZ:-}" ] || add "fuzz replay" scripts/fuzz-replay.sh
 for t in $E2E; do add "e2e $(basename "$t" .py) [sqlite]" "$PY $t"; done
 if [ -z "${NO_PG:-}" ] && [ -x scripts/pg-cluster.sh ] && scripts/pg-cluster.sh available; then
 	eval "$(scripts/pg-cluster.sh start)"

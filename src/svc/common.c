@@ -4,6 +4,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "store/event.h"
+#include "svc/hooks.h"
 #include "svc/svc.h"
 
 int svc_db_err(svc_ctx *c, int rc)
@@ -48,8 +49,11 @@ int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char 
 		 const char *case_id, json_t *data_new)
 {
 	int rc = event_append(c->db, c->actor.org_id, c->now, actor_id, kind, entity_type, entity_id, case_id, data_new);
+	int ret = rc == DB_OK ? 0 : svc_db_err(c, rc);
+	for (const event_hook_fn *h = svc_event_hooks(); !ret && *h; h++)
+		ret = (*h)(c, actor_id, kind, entity_type, entity_id, case_id, data_new);
 	json_decref(data_new);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	return ret;
 }
 
 int svc_person_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
@@ -232,6 +236,36 @@ int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, cons
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
+}
+
+int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		db_res **r, const char *sql)
+{
+	*r = NULL;
+	if (!id_valid(id, prefix))
+		return err_set(&c->err, ERR_NOT_FOUND, not_found_code, "id", "%s", message);
+	return svc_load_one(c, not_found_code, "id", message, r, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)));
+}
+
+int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *args, int nargs)
+{
+	db_res *r;
+	int rc = db_query(c->db, sql, args, nargs, &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (db_next(r) == 1)
+		svc_copy(c, dst, n, db_text(r, 0));
+	rc = db_res_close(r);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row)
+{
+	db_res *r;
+	json_t *a = json_array();
+	if (svc_query(c, sql, args, n, &r))
+		(void)svc_rows_append(c, r, a, row);
+	return a;
 }
 
 int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row)

@@ -42,6 +42,14 @@ const breach_hook_fn *svc_breach_hooks(void);
 typedef int (*promise_hook_fn)(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind);
 const promise_hook_fn *svc_promise_hooks(void);
 
+/* Event hooks: run after every event is appended (svc_event), in its transaction, with the event's
+ * data (borrowed; it may be NULL).  For capabilities that follow what happens anywhere without the
+ * writers knowing them (recognition of ownership acts).  A hook must ignore kinds it does not know
+ * and must not fail on them; it may append events itself.  Returns 0 or -1 (err set). */
+typedef int (*event_hook_fn)(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type,
+			     const char *entity_id, const char *case_id, json_t *data);
+const event_hook_fn *svc_event_hooks(void);
+
 /* What the customer portal shows of a case besides updates: each part appends to `promises` the
  * customer-facing promises of case_id ({"text", "due_at", "status"}); only what may be shown to
  * the customer.  Returns 0 or -1 (err set). */

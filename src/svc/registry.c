@@ -13,8 +13,11 @@
 #include "svc/directory/rota.h"
 #include "svc/directory/routing.h"
 #include "svc/directory/who.h"
+#include "svc/exceptions/action.h"
 #include "svc/exceptions/exception.h"
+#include "svc/exceptions/exception_read.h"
 #include "svc/exceptions/exception_review.h"
+#include "svc/exceptions/exception_tick.h"
 #include "svc/exceptions/policy.h"
 #include "svc/hooks.h"
 #include "svc/learning/coaching.h"
@@ -27,6 +30,7 @@
 #include "svc/mail/outbox.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/ledger/queue.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
 #include "svc/org/install.h"
@@ -36,21 +40,25 @@
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/promises/suggest.h"
+#include "svc/recognition/acts.h"
+#include "svc/recognition/scorecard.h"
+#include "svc/recognition/thanks.h"
 #include "svc/reports/reports.h"
 #include "svc/tick.h"
 
 extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only */
 
 static const struct route *const TABLES[] = {
-	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes,
+	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
 	promise_routes, request_routes, alert_routes, suggest_routes,
-	exception_routes, exception_review_routes,
+	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
+	acts_routes, thanks_routes, scorecard_routes,
 	NULL,
 };
 
@@ -88,6 +96,9 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
+
+static const event_hook_fn EVENT_HOOKS[] = {recognition_on_event, NULL};
+const event_hook_fn *svc_event_hooks(void) { return EVENT_HOOKS; }
 
 static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
 const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }

@@ -16,5 +16,7 @@ import './case.test.mjs';
 import './portal.test.mjs';
 import './pages.test.mjs';
 import './stories.test.mjs';
+import './cases.test.mjs';
+import './recognition.test.mjs';
 
 runAll();

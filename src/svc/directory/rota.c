@@ -82,19 +82,10 @@ static int parse_windows(svc_ctx *c, json_t *wins, struct rota_layer *l, json_t 
 	return 0;
 }
 
-/* Parse one layer.  With resolve (a request): members are references (id or email) checked in
- * the organization, the hand-over "sat 09:00" moves start to that weekday, and *norm gets the
- * stored form.  Without (storage): members are ids, start is the first hand-over date. */
-static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct layer_rt *out, json_t **norm)
+/* The layer's members into out->members (resolved as references with resolve): 0 with *ids (new
+ * array of the ids), or -1 (err set). */
+static int parse_members(svc_ctx *c, json_t *members, int resolve, struct layer_rt *out, json_t **ids_out)
 {
-	memset(out, 0, sizeof *out);
-	const char *name = json_string_value(json_object_get(j, "layer"));
-	if (!name)
-		name = "primary";
-	if (rota_layer_index(name) < 0)
-		return err_set(&c->err, ERR_INVALID, "unknown_layer", "layers", "layers are primary, secondary or tertiary");
-	svc_copy(c, out->name, sizeof out->name, name);
-	json_t *members = json_object_get(j, "members");
 	if (!json_is_array(members) || json_array_size(members) < 1 || json_array_size(members) > ROTA_MAX_MEMBERS)
 		return err_set(&c->err, ERR_INVALID, "invalid_rota", "layers", "a layer needs 1-100 members");
 	out->l.nmembers = (int)json_array_size(members);
@@ -116,24 +107,62 @@ static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct
 		}
 		json_array_append_new(ids, json_string(out->members[i]));
 	}
-	const char *handoff = json_string_value(json_object_get(j, "handoff"));
-	int dow = -1, bad = 0;
+	*ids_out = ids;
+	return 0;
+}
+
+/* A hand-over "HH:MM" or "sat 09:00" (NULL: 09:00): its minute of the day, or -1 when malformed;
+ * *dow is the weekday named, or -1. */
+static int parse_handoff(const char *handoff, int *dow)
+{
+	*dow = -1;
 	if (!handoff)
 		handoff = "09:00";
 	if (strlen(handoff) > 5) {
 		char day[16];
 		const char *sp = strchr(handoff, ' ');
-		if (!sp || (size_t)(sp - handoff) >= sizeof day) {
-			bad = 1;
-		} else {
-			memcpy(day, handoff, (size_t)(sp - handoff));
-			day[sp - handoff] = '\0';
-			dow = rota_parse_day(day);
-			bad = dow < 0;
-			handoff = sp + 1;
-		}
+		if (!sp || (size_t)(sp - handoff) >= sizeof day)
+			return -1;
+		memcpy(day, handoff, (size_t)(sp - handoff));
+		day[sp - handoff] = '\0';
+		*dow = rota_parse_day(day);
+		if (*dow < 0)
+			return -1;
+		handoff = sp + 1;
 	}
-	out->l.handoff_min = bad ? -1 : rota_parse_hhmm(handoff, 0);
+	return rota_parse_hhmm(handoff, 0);
+}
+
+/* The layer in its stored form (new reference; steals ids and windows). */
+static json_t *layer_norm(const struct layer_rt *l, json_t *ids, json_t *windows)
+{
+	int64_t y;
+	unsigned m, d;
+	char date[16], hh[24];
+	tz_civil_from_days(l->l.start_day, &y, &m, &d);
+	snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
+	snprintf(hh, sizeof hh, "%02d:%02d", l->l.handoff_min / 60, l->l.handoff_min % 60);
+	return json_pack("{s:s,s:o,s:s,s:i,s:s,s:o}", "layer", l->name, "members", ids, "handoff", hh, "period_days",
+			 l->l.period_days, "start", date, "windows", windows);
+}
+
+/* Parse one layer.  With resolve (a request): members are references (id or email) checked in
+ * the organization, the hand-over "sat 09:00" moves start to that weekday, and *norm gets the
+ * stored form.  Without (storage): members are ids, start is the first hand-over date. */
+static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct layer_rt *out, json_t **norm)
+{
+	memset(out, 0, sizeof *out);
+	const char *name = json_string_value(json_object_get(j, "layer"));
+	if (!name)
+		name = "primary";
+	if (rota_layer_index(name) < 0)
+		return err_set(&c->err, ERR_INVALID, "unknown_layer", "layers", "layers are primary, secondary or tertiary");
+	svc_copy(c, out->name, sizeof out->name, name);
+	json_t *ids = NULL;
+	if (parse_members(c, json_object_get(j, "members"), resolve, out, &ids))
+		return -1;
+	int dow;
+	out->l.handoff_min = parse_handoff(json_string_value(json_object_get(j, "handoff")), &dow);
 	if (out->l.handoff_min < 0) {
 		json_decref(ids);
 		return err_set(&c->err, ERR_INVALID, "invalid_handoff", "handoff", "hand-over is \"HH:MM\" or \"sat 09:00\"");
@@ -158,14 +187,7 @@ static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct
 		return -1;
 	}
 	if (norm) {
-		int64_t y;
-		unsigned m, d;
-		char date[16], hh[24];
-		tz_civil_from_days(out->l.start_day, &y, &m, &d);
-		snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
-		snprintf(hh, sizeof hh, "%02d:%02d", out->l.handoff_min / 60, out->l.handoff_min % 60);
-		*norm = json_pack("{s:s,s:o,s:s,s:i,s:s,s:o}", "layer", out->name, "members", ids, "handoff", hh, "period_days",
-				  out->l.period_days, "start", date, "windows", nw);
+		*norm = layer_norm(out, ids, nw);
 	} else {
 		json_decref(ids);
 		json_decref(nw);
@@ -254,6 +276,60 @@ static int mark_absent(svc_ctx *c, struct rota_set *set)
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
+/* Fill t from one row of ROTA_COLS; 0 when its zone is unknown (the rota is then left out). */
+static int rota_from_row(svc_ctx *c, db_res *r, struct rota_rt *t)
+{
+	memset(t, 0, sizeof *t);
+	svc_copy(c, t->id, sizeof t->id, db_text(r, 0));
+	svc_copy(c, t->name, sizeof t->name, db_text(r, 1));
+	svc_copy(c, t->skill_id, sizeof t->skill_id, db_text(r, 2));
+	svc_copy(c, t->location_id, sizeof t->location_id, db_text(r, 3));
+	svc_copy(c, t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
+	svc_copy(c, t->tz, sizeof t->tz, db_text(r, 5));
+	svc_copy(c, t->location, sizeof t->location, db_text(r, 7));
+	svc_copy(c, t->skill, sizeof t->skill, db_text(r, 9));
+	t->z = tz_get(t->tz);
+	if (!t->z)
+		return 0;
+	json_t *layers = json_loads(db_text(r, 6), 0, NULL);
+	for (size_t i = 0; i < json_array_size(layers) && t->nlayers < MAX_LAYERS; i++)
+		if (parse_layer(c, json_array_get(layers, i), 0, 0, &t->layers[t->nlayers], NULL) == 0) {
+			t->nlayers++;
+		} else {
+			free(t->layers[t->nlayers].members);
+			err_clear(&c->err);
+		}
+	json_decref(layers);
+	return 1;
+}
+
+/* Add one override row (rota_id, layer, person_id, starts_at, ends_at) to its layer in set. */
+static void add_override(svc_ctx *c, struct rota_set *set, db_res *r)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		if (strcmp(set->v[i].id, db_text(r, 0)) != 0)
+			continue;
+		for (int j = 0; j < set->v[i].nlayers; j++) {
+			struct layer_rt *l = &set->v[i].layers[j];
+			if (strcmp(l->name, db_text(r, 1)) != 0)
+				continue;
+			if (l->nov == l->capov) {
+				l->capov = l->capov ? l->capov * 2 : 4;
+				struct rota_interval *nv = realloc(l->ov, l->capov * sizeof *nv);
+				char(*np)[ID_SIZE] = realloc(l->ov_person, l->capov * ID_SIZE);
+				if (!nv || !np)
+					fl_die("out of memory");
+				l->ov = nv;
+				l->ov_person = np;
+			}
+			l->ov[l->nov] = (struct rota_interval){db_int(r, 3), db_int(r, 4), 0};
+			svc_copy(c, l->ov_person[l->nov], ID_SIZE, db_text(r, 2));
+			l->nov++;
+		}
+		break;
+	}
+}
+
 int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *arg2, int64_t from, int64_t to,
 		  struct rota_set *set)
 {
@@ -280,31 +356,8 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 				fl_die("out of memory");
 			set->v = nv;
 		}
-		struct rota_rt *t = &set->v[set->n];
-		memset(t, 0, sizeof *t);
-		svc_copy(c, t->id, sizeof t->id, db_text(r, 0));
-		svc_copy(c, t->name, sizeof t->name, db_text(r, 1));
-		svc_copy(c, t->skill_id, sizeof t->skill_id, db_text(r, 2));
-		svc_copy(c, t->location_id, sizeof t->location_id, db_text(r, 3));
-		svc_copy(c, t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
-		svc_copy(c, t->tz, sizeof t->tz, db_text(r, 5));
-		svc_copy(c, t->location, sizeof t->location, db_text(r, 7));
-		svc_copy(c, t->skill, sizeof t->skill, db_text(r, 9));
-		t->z = tz_get(t->tz);
-		json_t *layers = json_loads(db_text(r, 6), 0, NULL);
-		if (!t->z) {
-			json_decref(layers);
-			continue;
-		}
-		for (size_t i = 0; i < json_array_size(layers) && t->nlayers < MAX_LAYERS; i++)
-			if (parse_layer(c, json_array_get(layers, i), 0, 0, &t->layers[t->nlayers], NULL) == 0) {
-				t->nlayers++;
-			} else {
-				free(t->layers[t->nlayers].members);
-				err_clear(&c->err);
-			}
-		json_decref(layers);
-		set->n++;
+		if (rota_from_row(c, r, &set->v[set->n]))
+			set->n++;
 	}
 	if ((rc = db_res_close(r)) != DB_OK) {
 		rota_set_free(set);
@@ -320,30 +373,8 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 		rota_set_free(set);
 		return svc_db_err(c, rc);
 	}
-	while (db_next(r) == 1) {
-		for (size_t i = 0; i < set->n; i++) {
-			if (strcmp(set->v[i].id, db_text(r, 0)) != 0)
-				continue;
-			for (int j = 0; j < set->v[i].nlayers; j++) {
-				struct layer_rt *l = &set->v[i].layers[j];
-				if (strcmp(l->name, db_text(r, 1)) != 0)
-					continue;
-				if (l->nov == l->capov) {
-					l->capov = l->capov ? l->capov * 2 : 4;
-					struct rota_interval *nv = realloc(l->ov, l->capov * sizeof *nv);
-					char(*np)[ID_SIZE] = realloc(l->ov_person, l->capov * ID_SIZE);
-					if (!nv || !np)
-						fl_die("out of memory");
-					l->ov = nv;
-					l->ov_person = np;
-				}
-				l->ov[l->nov] = (struct rota_interval){db_int(r, 3), db_int(r, 4), 0};
-				svc_copy(c, l->ov_person[l->nov], ID_SIZE, db_text(r, 2));
-				l->nov++;
-			}
-			break;
-		}
-	}
+	while (db_next(r) == 1)
+		add_override(c, set, r);
 	if ((rc = db_res_close(r)) != DB_OK) {
 		rota_set_free(set);
 		return svc_db_err(c, rc);

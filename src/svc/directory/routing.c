@@ -12,6 +12,7 @@
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/tick.h"
 
 /* --- routing a case to whoever is on call --- */
@@ -98,7 +99,16 @@ int routing_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 			    until, next);
 }
 
-int routing_tick(svc_ctx *c, json_t *summary)
+static void due_free(struct due_offer *due, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(due[i].tried);
+	free(due);
+}
+
+/* The pending offers whose time has passed, oldest first (at most 500): 0 with *out (free with
+ * due_free), or -1 (err set). */
+static int load_due_offers(svc_ctx *c, struct due_offer **out, size_t *count)
 {
 	int rc;
 	db_res *r;
@@ -130,74 +140,95 @@ int routing_tick(svc_ctx *c, json_t *summary)
 		d->step = (int)db_int(r, 8);
 	}
 	if ((rc = db_res_close(r)) != DB_OK) {
-		for (size_t i = 0; i < n; i++)
-			free(due[i].tried);
-		free(due);
+		due_free(due, n);
 		return svc_db_err(c, rc);
 	}
+	*out = due;
+	*count = n;
+	return 0;
+}
+
+/* What the person who offered is told when an offer expires (new string). */
+static char *expiry_notice(svc_ctx *c, const struct due_offer *d, const struct case_row *row, const char *to)
+{
+	json_t *was = svc_person_brief(c, d->to), *next = *to ? svc_person_brief(c, to) : json_null();
+	const char *was_name = json_string_value(json_object_get(was, "name"));
+	char *text;
+	if (*to)
+		text = xasprintf("Case #%lld was not accepted by %s in time; it is now offered to %s.", row->number, was_name,
+				 json_string_value(json_object_get(next, "name")));
+	else if (!row->open)
+		text = xasprintf("Case #%lld was not accepted by %s in time; the case is resolved, so it was not offered again.",
+				 row->number, was_name);
+	else if (!*d->skill)
+		text = xasprintf("Case #%lld was not accepted by %s in time; the offer came back and the case stays with its owner.",
+				 row->number, was_name);
+	else
+		text = xasprintf("Case #%lld was not accepted by %s in time and nobody else is on call; it stays with its owner.",
+				 row->number, was_name);
+	json_decref(was);
+	json_decref(next);
+	return text;
+}
+
+/* Expire one due offer (exactly once: only the pass that flips it from pending acts on it) and
+ * offer the case to the next on call.  0 with *moved (1 rerouted, 0 unanswered, -1 not acted on),
+ * or -1 (err set). */
+static int expire_offer(svc_ctx *c, const struct due_offer *d, int *moved)
+{
+	int64_t changed = 0;
+	*moved = -1;
+	int rc = db_exec(c->db,
+			 "UPDATE offers SET status = 'expired', decided_at = ?, reason = 'not accepted in time' "
+			 "WHERE org_id = ? AND id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(d->org), DB_TXT(d->id)), &changed);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (changed != 1)
+		return 0;
+	struct case_row row;
+	if (case_load(c, d->case_id, &row))
+		return -1;
+	char offer_id[ID_SIZE] = "", to[ID_SIZE] = "";
+	json_t *tried = json_loads(d->tried, 0, NULL);
+	if (!json_is_array(tried)) {
+		json_decref(tried);
+		tried = json_array();
+	}
 	rc = 0;
+	if (row.open && row.pending_offers == 0 && *d->skill) /* plain offers just come back */
+		rc = route_next(c, &row, d->from, d->skill, d->loc, tried, d->step + 1, "", offer_id, to);
+	json_decref(tried);
+	if (rc)
+		return rc;
+	char *text = expiry_notice(c, d, &row, to);
+	rc = alert_add(c, d->from, *to ? "offer_moved" : "offer_unanswered", d->case_id, "offer", d->id, "%s", text);
+	if (rc == 0)
+		rc = svc_event(c, "case.offer_expired", "offer", d->id, d->case_id,
+			       json_pack("{s:s,s:s?,s:s}", "to", d->to, "next", *to ? to : NULL, "notice", text));
+	free(text);
+	*moved = *to != '\0';
+	return rc;
+}
+
+int routing_tick(svc_ctx *c, json_t *summary)
+{
+	struct due_offer *due = NULL;
+	size_t n = 0;
+	if (load_due_offers(c, &due, &n))
+		return -1;
+	int rc = 0;
 	json_int_t moved = 0, exhausted = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct due_offer *d = &due[i];
-		tick_as_system(c, d->org);
-		int64_t changed = 0;
-		/* exactly once: only the pass that flips it from pending acts on it */
-		rc = db_exec(c->db,
-			     "UPDATE offers SET status = 'expired', decided_at = ?, reason = 'not accepted in time' "
-			     "WHERE org_id = ? AND id = ? AND status = 'pending'",
-			     DB_ARGS(DB_INT(c->now), DB_TXT(d->org), DB_TXT(d->id)), &changed);
-		if (rc != DB_OK) {
-			rc = svc_db_err(c, rc);
-			break;
-		}
-		rc = 0;
-		if (changed != 1)
-			continue;
-		struct case_row row;
-		if (case_load(c, d->case_id, &row)) {
-			rc = -1;
-			break;
-		}
-		char offer_id[ID_SIZE] = "", to[ID_SIZE] = "";
-		json_t *tried = json_loads(d->tried, 0, NULL);
-		if (!json_is_array(tried)) {
-			json_decref(tried);
-			tried = json_array();
-		}
-		if (row.open && row.pending_offers == 0 && *d->skill) /* plain offers just come back */
-			rc = route_next(c, &row, d->from, d->skill, d->loc, tried, d->step + 1, "", offer_id, to);
-		json_decref(tried);
-		if (rc)
-			break;
-		json_t *was = svc_person_brief(c, d->to), *next = *to ? svc_person_brief(c, to) : json_null();
-		char *text;
-		if (*to)
-			text = xasprintf("Case #%lld was not accepted by %s in time; it is now offered to %s.", row.number,
-					 json_string_value(json_object_get(was, "name")), json_string_value(json_object_get(next, "name")));
-		else if (!row.open)
-			text = xasprintf("Case #%lld was not accepted by %s in time; the case is resolved, so it was not offered again.",
-					 row.number, json_string_value(json_object_get(was, "name")));
-		else if (!*d->skill)
-			text = xasprintf("Case #%lld was not accepted by %s in time; the offer came back and the case stays with its owner.",
-					 row.number, json_string_value(json_object_get(was, "name")));
-		else
-			text = xasprintf("Case #%lld was not accepted by %s in time and nobody else is on call; it stays with its owner.",
-					 row.number, json_string_value(json_object_get(was, "name")));
-		rc = alert_add(c, d->from, *to ? "offer_moved" : "offer_unanswered", d->case_id, "offer", d->id, "%s", text);
-		if (rc == 0)
-			rc = svc_event(c, "case.offer_expired", "offer", d->id, d->case_id,
-				       json_pack("{s:s,s:s?,s:s}", "to", d->to, "next", *to ? to : NULL, "notice", text));
-		free(text);
-		json_decref(was);
-		json_decref(next);
-		if (*to)
+		int m;
+		tick_as_system(c, due[i].org);
+		rc = expire_offer(c, &due[i], &m);
+		if (rc == 0 && m == 1)
 			moved++;
-		else
+		else if (rc == 0 && m == 0)
 			exhausted++;
 	}
-	for (size_t i = 0; i < n; i++)
-		free(due[i].tried);
-	free(due);
+	due_free(due, n);
 	if (rc)
 		return -1;
 	if (moved)
@@ -208,26 +239,23 @@ int routing_tick(svc_ctx *c, json_t *summary)
 }
 
 /* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
+static json_t *notice_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "case_id", db_text(r, 2),
+			 "offer_id", db_text(r, 3), "text", db_text(r, 4), "at", svc_col_time(r, 5));
+}
+
+static const struct page_list NOTICES_PAGE = {.name = "notices",
+					      .cols = "id, kind, COALESCE(case_id, ''), entity_id, message, created_at",
+					      .from = "alerts",
+					      .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+					      .row = notice_row};
+
+/* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
 static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
-			   "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1),
-						       "case_id", db_text(r, 2), "offer_id", db_text(r, 3), "text", db_text(r, 4),
-						       "at", svc_col_time(r, 5)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &NOTICES_PAGE, in, "org_id = ? AND person_id = ? AND kind IN ('offer_moved', 'offer_unanswered')",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), out);
 }
 
 
@@ -238,7 +266,7 @@ static const struct in_field ROUTE[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field NOTICES[] = {
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

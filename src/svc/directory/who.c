@@ -60,37 +60,39 @@ static struct cand *cand_new(struct cands *cs)
 	return k;
 }
 
-int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at, int limit, json_t **items)
+/* The location candidates are measured from (nr left empty when near_id is none or unknown). */
+static int load_near(svc_ctx *c, const char *near_id, struct near *nr)
 {
 	int rc;
-	struct near nr = {0};
 	db_res *r;
-	if (near_id && *near_id) {
-		if ((rc = db_query(c->db, "SELECT id, tz, region FROM locations WHERE org_id = ? AND id = ?",
-				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r)) != DB_OK)
-			return svc_db_err(c, rc);
-		if (db_next(r) == 1) {
-			svc_copy(c, nr.id, sizeof nr.id, db_text(r, 0));
-			svc_copy(c, nr.tz, sizeof nr.tz, db_text(r, 1));
-			svc_copy(c, nr.region, sizeof nr.region, db_text(r, 2));
-		}
-		if ((rc = db_res_close(r)) != DB_OK)
-			svc_db_err(c, rc);
+	if (!near_id || !*near_id)
+		return 0;
+	if ((rc = db_query(c->db, "SELECT id, tz, region FROM locations WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (db_next(r) == 1) {
+		svc_copy(c, nr->id, sizeof nr->id, db_text(r, 0));
+		svc_copy(c, nr->tz, sizeof nr->tz, db_text(r, 1));
+		svc_copy(c, nr->region, sizeof nr->region, db_text(r, 2));
 	}
-	struct rota_set set;
-	if (rota_load_all(c, "AND r.skill_id = ? AND r.active = 1", skill_id, NULL, at - 1, at + WHO_HORIZON_MS, &set))
-		return -1;
-	struct cands cs = {0};
-	for (size_t i = 0; i < set.n; i++) {
-		const struct rota_rt *t = &set.v[i];
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	return 0;
+}
+
+/* Everyone on call at `at` in one of the rotas of set. */
+static void add_on_call(svc_ctx *c, struct cands *cs, const struct rota_set *set, const struct near *nr, int64_t at)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct rota_rt *t = &set->v[i];
 		for (int j = 0; j < t->nlayers; j++) {
 			const struct layer_rt *l = &t->layers[j];
 			struct rota_interval s;
 			if (!rota_layer_who_at(t, l, at, &s))
 				continue;
-			struct cand *k = cand_new(&cs);
+			struct cand *k = cand_new(cs);
 			svc_copy(c, k->key.person, sizeof k->key.person, rota_layer_person(l, s.who));
-			k->key.distance = distance_of(&nr, t->location_id, t->region, t->tz);
+			k->key.distance = distance_of(nr, t->location_id, t->region, t->tz);
 			k->key.kind = rota_layer_index(l->name);
 			k->until = s.end;
 			k->rota = t;
@@ -98,12 +100,18 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			STR_COPY(k->location_id, t->location_id);
 		}
 	}
-	/* people with the skill at a location that is open now */
-	struct locinfo {
-		char id[ID_SIZE], tz[FL_MAX_SHORT + 1], region[FL_MAX_SHORT + 1];
-		int open;
-	} *locs = NULL;
-	size_t nlocs = 0, caplocs = 0;
+}
+
+struct locinfo {
+	char id[ID_SIZE], tz[FL_MAX_SHORT + 1], region[FL_MAX_SHORT + 1];
+	int open;
+};
+
+/* Every holiday of the organization as "loc:day;" entries (new string, or NULL when none). */
+static char *load_holidays(svc_ctx *c)
+{
+	int rc;
+	db_res *r;
 	char *holidays = NULL;
 	if ((rc = db_query(c->db, "SELECT location_id, day FROM location_holidays WHERE org_id = ?",
 			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) == DB_OK) {
@@ -116,6 +124,34 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	}
 	if (rc != DB_OK)
 		svc_db_err(c, rc);
+	return holidays;
+}
+
+/* One location's days of the "loc:day;" list, space-separated (new string, or NULL when none). */
+static char *holidays_of(const char *holidays, const char *loc_id)
+{
+	char *mine = NULL;
+	size_t idl = strlen(loc_id);
+	for (const char *h = holidays; h && *h;) {
+		const char *semi = strchr(h, ';');
+		if (strncmp(h, loc_id, idl) == 0 && h[idl] == ':') {
+			char *nm = xasprintf("%s%.*s ", mine ? mine : "", (int)(semi - h - idl - 1), h + idl + 1);
+			free(mine);
+			mine = nm;
+		}
+		h = semi ? semi + 1 : NULL;
+	}
+	return mine;
+}
+
+/* Every location of the organization, with whether it is open at `at` (*out: new array). */
+static size_t load_locations(svc_ctx *c, int64_t at, struct locinfo **out)
+{
+	int rc;
+	db_res *r;
+	struct locinfo *locs = NULL;
+	size_t nlocs = 0, caplocs = 0;
+	char *holidays = load_holidays(c);
 	if ((rc = db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?",
 			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
@@ -131,18 +167,7 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 			svc_copy(c, li->tz, sizeof li->tz, db_text(r, 1));
 			svc_copy(c, li->region, sizeof li->region, db_text(r, 3));
 			const tz_zone *z = tz_get(li->tz);
-			/* this location's holidays: the "loc:day;" entries of the list */
-			char *mine = NULL;
-			for (const char *h = holidays; h && *h;) {
-				const char *semi = strchr(h, ';');
-				size_t idl = strlen(li->id);
-				if (strncmp(h, li->id, idl) == 0 && h[idl] == ':') {
-					char *nm = xasprintf("%s%.*s ", mine ? mine : "", (int)(semi - h - idl - 1), h + idl + 1);
-					free(mine);
-					mine = nm;
-				}
-				h = semi ? semi + 1 : NULL;
-			}
+			char *mine = holidays_of(holidays, li->id);
 			li->open = z && dir_location_open(db_text(r, 2), mine, z, at);
 			free(mine);
 		}
@@ -151,6 +176,17 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	if (rc != DB_OK)
 		svc_db_err(c, rc);
 	free(holidays);
+	*out = locs;
+	return nlocs;
+}
+
+/* People with the skill at a location that is open at `at`. */
+static void add_in_hours(svc_ctx *c, struct cands *cs, const char *skill_id, const struct near *nr, int64_t at)
+{
+	int rc;
+	db_res *r;
+	struct locinfo *locs;
+	size_t nlocs = load_locations(c, at, &locs);
 	if ((rc = db_query(c->db, "SELECT person_id, location_id FROM person_skills WHERE org_id = ? AND skill_id = ?",
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(skill_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
@@ -158,9 +194,9 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 				if (strcmp(locs[i].id, db_text(r, 1)) != 0)
 					continue;
 				if (locs[i].open) {
-					struct cand *k = cand_new(&cs);
+					struct cand *k = cand_new(cs);
 					svc_copy(c, k->key.person, sizeof k->key.person, db_text(r, 0));
-					k->key.distance = distance_of(&nr, locs[i].id, locs[i].region, locs[i].tz);
+					k->key.distance = distance_of(nr, locs[i].id, locs[i].region, locs[i].tz);
 					k->key.kind = CANDIDATE_IN_HOURS;
 					STR_COPY(k->location_id, locs[i].id);
 				}
@@ -172,6 +208,56 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 	if (rc != DB_OK)
 		svc_db_err(c, rc);
 	free(locs);
+}
+
+/* One candidate as the answer shows it: *item (new reference), or NULL when the person is gone or
+ * inactive; -1 on a storage error. */
+static int cand_json(svc_ctx *c, const struct cand *k, json_t **item)
+{
+	int rc;
+	db_res *r;
+	*item = NULL;
+	json_t *person = svc_person_brief(c, k->key.person);
+	int64_t active = 0;
+	int found = 0;
+	rc = db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->key.person)), &active, &found);
+	if (rc != DB_OK) {
+		json_decref(person);
+		return svc_db_err(c, rc);
+	}
+	if (!json_is_object(person) || !found || !active) {
+		json_decref(person);
+		return 0;
+	}
+	json_t *loc = json_null();
+	if (*k->location_id && svc_query(c, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
+					 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r)) {
+		if (db_next(r) == 1)
+			loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
+	}
+	int in_hours = k->key.kind == CANDIDATE_IN_HOURS;
+	*item = json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:s}", "person", person, "reason", in_hours ? "in_hours" : "on_call",
+			  "layer", k->layer ? json_string(k->layer) : json_null(), "rota",
+			  k->rota ? json_pack("{s:s,s:s}", "id", k->rota->id, "name", k->rota->name) : json_null(), "until",
+			  in_hours ? json_null() : svc_time(k->until), "location", loc, "distance",
+			  candidate_distance_name(k->key.distance));
+	return 0;
+}
+
+int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at, int limit, json_t **items)
+{
+	struct near nr = {0};
+	if (load_near(c, near_id, &nr))
+		return -1;
+	struct rota_set set;
+	if (rota_load_all(c, "AND r.skill_id = ? AND r.active = 1", skill_id, NULL, at - 1, at + WHO_HORIZON_MS, &set))
+		return -1;
+	struct cands cs = {0};
+	add_on_call(c, &cs, &set, &nr, at);
+	add_in_hours(c, &cs, skill_id, &nr, at);
 	if (cs.n)
 		qsort(cs.v, cs.n, sizeof *cs.v, cand_cmp);
 	json_t *out = json_array(), *seen = json_object();
@@ -181,35 +267,11 @@ int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t 
 		if (json_object_get(seen, k->key.person))
 			continue;
 		json_object_set_new(seen, k->key.person, json_true());
-		json_t *person = svc_person_brief(c, k->key.person);
-		int64_t active = 0;
-		int found = 0;
-		rc = db_scalar_int(c->db, "SELECT active FROM people WHERE org_id = ? AND id = ?",
-				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->key.person)), &active, &found);
-		if (rc != DB_OK) {
-			json_decref(person);
-			ret = svc_db_err(c, rc);
+		json_t *item;
+		if ((ret = cand_json(c, k, &item)) != 0)
 			break;
-		}
-		if (!json_is_object(person) || !found || !active) {
-			json_decref(person);
-			continue;
-		}
-		json_t *loc = json_null();
-		if (*k->location_id && svc_query(c, "SELECT id, name, tz FROM locations WHERE org_id = ? AND id = ?",
-						 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(k->location_id)), &r)) {
-			if (db_next(r) == 1)
-				loc = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2));
-			if ((rc = db_res_close(r)) != DB_OK)
-				svc_db_err(c, rc);
-		}
-		int in_hours = k->key.kind == CANDIDATE_IN_HOURS;
-		json_array_append_new(
-			out, json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:s}", "person", person, "reason", in_hours ? "in_hours" : "on_call",
-				       "layer", k->layer ? json_string(k->layer) : json_null(), "rota",
-				       k->rota ? json_pack("{s:s,s:s}", "id", k->rota->id, "name", k->rota->name) : json_null(),
-				       "until", in_hours ? json_null() : svc_time(k->until), "location", loc, "distance",
-				       candidate_distance_name(k->key.distance)));
+		if (item)
+			json_array_append_new(out, item);
 	}
 	json_decref(seen);
 	free(cs.v);

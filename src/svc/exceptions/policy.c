@@ -67,6 +67,30 @@ json_t *policy_json(svc_ctx *c, const char *id, int with_versions)
 	return o;
 }
 
+json_t *policy_brief(svc_ctx *c, const char *policy_id, long long version)
+{
+	int rc;
+	db_res *r;
+	json_t *o = json_pack("{s:s,s:s,s:I}", "id", policy_id, "name", "", "version", (json_int_t)version);
+	if (svc_query(c, "SELECT name FROM policies WHERE org_id = ? AND id = ?",
+		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &r)) {
+		if (db_next(r) == 1)
+			json_object_set_new(o, "name", json_string(db_text(r, 0)));
+		if ((rc = db_res_close(r)) != DB_OK)
+			svc_db_err(c, rc);
+	}
+	return o;
+}
+
+int policy_active(svc_ctx *c, const char *policy_id, int *active)
+{
+	int64_t a = 1;
+	int rc = db_scalar_int(c->db, "SELECT active FROM policies WHERE org_id = ? AND id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(policy_id)), &a, NULL);
+	*active = a != 0;
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
 static int add_version(svc_ctx *c, const char *id, int64_t version, const char *text, const char *limits, const char *reason)
 {
 	int rc = db_exec(c->db,

@@ -18,5 +18,9 @@ struct policy_row {
 int policy_ref(svc_ctx *c, const char *ref, const char *field, struct policy_row *out);
 /* The policy as JSON (with its versions when with_versions); JSON null when absent. */
 json_t *policy_json(svc_ctx *c, const char *id, int with_versions);
+/* {id, name, version} of a policy (new reference; name "" when the policy is gone). */
+json_t *policy_brief(svc_ctx *c, const char *policy_id, long long version);
+/* 0 with *active (1 when the policy is active or gone), or -1 (err set). */
+int policy_active(svc_ctx *c, const char *policy_id, int *active);
 
 #endif

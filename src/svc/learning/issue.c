@@ -11,6 +11,7 @@
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/tick.h"
 
 static const char *const ISSUE_STATUSES[] = {"open", "responded", "closed", NULL};
@@ -129,18 +130,18 @@ int issue_raise(svc_ctx *c, json_t *spec, const char *survey_id, long long quest
 
 #define ISSUE_COLS                                                                                                    \
 	"id, title, description, raised_by, owner_id, status, response, response_due_at, responded_at, overdue_at, " \
-	"survey_id, question, created_at, updated_at"
+	"survey_id, question, created_at, updated_at, fixed"
 
 static json_t *issue_row(svc_ctx *c, db_res *r)
 {
 	int open = strcmp(db_text(r, 5), "open") == 0;
-	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "title",
+	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}", "id", db_text(r, 0), "title",
 			      db_text(r, 1), "description", db_text(r, 2), "raised_by", svc_person_brief(c, db_text(r, 3)), "owner",
 			      svc_person_brief(c, db_text(r, 4)), "status", db_text(r, 5), "response", db_text(r, 6),
 			      "response_due_at", svc_col_time(r, 7), "responded_at", svc_col_time(r, 8), "overdue_at",
 			      svc_col_time(r, 9), "survey_id", svc_col_str(r, 10), "question",
 			      db_is_null(r, 11) ? json_null() : json_integer(db_int(r, 11)), "created_at", svc_col_time(r, 12),
-			      "updated_at", svc_col_time(r, 13), "overdue", open && db_int(r, 7) <= c->now);
+			      "updated_at", svc_col_time(r, 13), "overdue", open && db_int(r, 7) <= c->now, "fixed", db_int(r, 14) != 0);
 	return o;
 }
 
@@ -148,11 +149,8 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if (!id_valid(id, "sis"))
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
-			 "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
+			"SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?"))
 		return -1;
 	*out = issue_row(c, r);
 	db_res_discard(r);
@@ -190,9 +188,14 @@ static int is_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return issue_json(c, p[0], out);
 }
 
+static const struct page_list ISSUES = {.name = "system_issues",
+					.cols = ISSUE_COLS,
+					.from = "system_issues",
+					.keys = {{"response_due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
+					.row = issue_row};
+
 static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	char owner[ID_SIZE] = "";
 	if (in_bool(in, "mine", 0))
 		STR_COPY(owner, c->actor.person_id);
@@ -200,32 +203,19 @@ static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	const char *status = in_str(in, "status");
 	int overdue = in_bool(in, "overdue", 0);
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND (? = '' OR owner_id = ?) "
-			   "AND (? IS NULL OR status = ?) AND (? = 0 OR (status = 'open' AND response_due_at <= ?)) "
-			   "ORDER BY response_due_at, id LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
-				   DB_INT(overdue), DB_INT(c->now), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, issue_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &ISSUES, in,
+			"org_id = ? AND (? = '' OR owner_id = ?) "
+			"AND (? IS NULL OR status = ?) AND (? = 0 OR (status = 'open' AND response_due_at <= ?))",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
+				DB_INT(overdue), DB_INT(c->now)),
+			out);
 }
 
 static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char status[16])
 {
 	db_res *r;
-	if (!id_valid(id, "sis"))
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
-			 "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
+			"SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, owner, ID_SIZE, db_text(r, 0));
 	svc_copy(c, status, 16, db_text(r, 1));
@@ -257,17 +247,18 @@ static int is_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return err_set(&c->err, ERR_FORBIDDEN, "not_issue_owner", NULL, "only the issue's owner responds");
 	if (strcmp(status, "open") != 0)
 		return err_set(&c->err, ERR_CONFLICT, "already_responded", NULL, "the issue already has its response");
-	int64_t n = 0;
+	int64_t n = 0, fixed = in_bool(in, "fixed", 0);
 	int rc = db_exec(c->db,
-			 "UPDATE system_issues SET status = 'responded', response = ?, responded_at = ?, updated_at = ? "
+			 "UPDATE system_issues SET status = 'responded', response = ?, fixed = ?, responded_at = ?, updated_at = ? "
 			 "WHERE org_id = ? AND id = ? AND status = 'open'",
-			 DB_ARGS(DB_TXT(in_str(in, "response")), DB_INT(c->now), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+			 DB_ARGS(DB_TXT(in_str(in, "response")), DB_INT(fixed), DB_INT(c->now), DB_INT(c->now), DB_TXT(c->actor.org_id),
+				 DB_TXT(p[0])),
 			 &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n != 1)
 		return err_set(&c->err, ERR_CONFLICT, "already_responded", NULL, "the issue already has its response");
-	if (svc_event(c, "system_issue.responded", "system_issue", p[0], NULL, json_pack("{s:s}", "response", in_str(in, "response"))))
+	if (svc_event(c, "system_issue.responded", "system_issue", p[0], NULL, json_pack("{s:s,s:b}", "response", in_str(in, "response"), "fixed", (int)fixed)))
 		return -1;
 	return issue_json(c, p[0], out);
 }
@@ -347,7 +338,7 @@ static const struct in_field IS_LIST[] = {
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only issues I own"},
 	{"overdue", IN_BOOL, 0, 0, 0, NULL, "only open issues past their response time"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -357,6 +348,7 @@ static const struct in_field IS_LINK[] = {
 };
 static const struct in_field IS_RESPOND[] = {
 	{"response", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the leader's response"},
+	{"fixed", IN_BOOL, 0, 0, 0, NULL, "true when the response fixes the issue (who raised it is recognised for it)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field IS_UPDATE[] = {

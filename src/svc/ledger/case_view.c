@@ -60,7 +60,7 @@ static int view_row(svc_ctx *c, const char *case_id, json_t **o, int has[VIEW_SK
 	int rc = db_next(r);
 	if (rc == 1) {
 		*o = case_brief_row(c, r);
-		int col = CASE_NCOLS + 5;
+		int col = CASE_ALL_NCOLS;
 		has[0] = (int)db_int(r, col++);
 		has[1] = (int)db_int(r, col++);
 		const struct case_view_skip *k = svc_case_view_skips();

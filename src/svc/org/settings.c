@@ -19,6 +19,7 @@ static const struct setting SETTINGS[] = {
 	{"request.escalate_after_minutes", IN_INT, 0, 30 * 24 * 60, 240, "escalate an overdue request up the holder's reporting line after this delay"},
 	{"request.escalation_contact", IN_STR, 0, 0, 0, "person (id or email) who receives escalations for people with no manager"},
 	{"update.cadence_hours", IN_INT, 1, 24 * 30, 24, "the customer must hear from an open case at least this often"},
+	{"recognition.thanks_per_day", IN_INT, 1, 50, 3, "how many thanks one person may give in a day (so each one means something)"},
 	{"update.at_risk_minutes", IN_INT, 1, 24 * 60, 60, "after a promise becomes at risk, the customer must hear within this time"},
 	{"exception.cosigners", IN_INT, 1, 5, 1, "customer-facing co-signers an exception needs"},
 	{"exception.supervisors_count", IN_INT, 0, 1, 0, "1 if supervisors may co-sign exceptions"},

@@ -5,7 +5,8 @@
 
 #include "base/limits.h"
 #include "base/util.h"
-#include "svc/exceptions/exception.h"
+#include "core/exception_rules.h"
+#include "svc/exceptions/policy.h"
 #include "svc/org/org.h"
 #include "svc/reports/reports.h"
 
@@ -107,7 +108,7 @@ static void buckets_release(struct buckets *s)
 
 static const char *policy_name(svc_ctx *c, const char *policy_id, char *buf, size_t n)
 {
-	json_t *p = exc_policy_brief(c, policy_id, 0);
+	json_t *p = policy_brief(c, policy_id, 0);
 	svc_copy(c, buf, n, json_string_value(json_object_get(p, "name")));
 	json_decref(p);
 	return buf;

@@ -1,0 +1,90 @@
+/* Exceptions without a request: the scheduler expires a proposal when its window passes (exactly
+ * once, with its event), and resolving a case withdraws the proposals still waiting on it. */
+#include "svc/exceptions/exception_tick.h"
+#include "svc/tick.h"
+
+/* Money is never applied to a resolved case: resolving withdraws the exceptions still waiting for
+ * co-signatures, each with its reason and event, so a later co-signature finds them withdrawn. */
+int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
+{
+	static const char REASON[] = "the case was resolved before the exception was approved";
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT id FROM exceptions WHERE org_id = ? AND case_id = ? AND status = 'proposed' AND expires_at > ? "
+			  "ORDER BY created_at, id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(c->now)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *ids = json_array(), *v;
+	while ((rc = db_next(r)) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	db_res_discard(r);
+	size_t i;
+	int ret = rc < 0 ? svc_db_err(c, rc) : 0;
+	json_array_foreach(ids, i, v)
+	{
+		if (ret)
+			break;
+		const char *id = json_string_value(v);
+		if ((rc = db_exec(c->db,
+				  "UPDATE exceptions SET status = 'withdrawn', closed_at = ?, close_reason = ?, updated_at = ? "
+				  "WHERE org_id = ? AND id = ? AND status = 'proposed'",
+				  DB_ARGS(DB_INT(c->now), DB_TXT(REASON), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)),
+				  NULL)) != DB_OK)
+			ret = svc_db_err(c, rc);
+		else
+			ret = svc_event(c, "exception.withdrawn", "exception", id, case_id,
+					json_pack("{s:s,s:s}", "reason", REASON, "by", "case_resolved"));
+	}
+	json_decref(ids);
+	return ret;
+}
+
+int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(expires_at) FROM exceptions WHERE status = 'proposed' AND expires_at <= ?", until, next);
+}
+
+int exception_tick(svc_ctx *c, json_t *summary)
+{
+	json_t *due;
+	if (tick_due_rows(c,
+			  "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
+			  "ORDER BY expires_at LIMIT ?",
+			  &due))
+		return -1;
+	size_t i;
+	json_t *v;
+	long long expired = 0;
+	int ret = 0;
+	json_array_foreach(due, i, v)
+	{
+		const char *org = json_string_value(json_array_get(v, 0)), *id = json_string_value(json_array_get(v, 1));
+		const char *case_id = json_string_value(json_array_get(v, 2));
+		tick_as_system(c, org);
+		int64_t n = 0;
+		/* exactly once: only the pass whose UPDATE changes the row records the expiry */
+		int rc = db_exec(c->db,
+			     "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
+			     "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
+			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);
+		if (rc != DB_OK) {
+			ret = svc_db_err(c, rc);
+			break;
+		}
+		if (n != 1)
+			continue;
+		if (svc_event(c, "exception.expired", "exception", id, case_id, json_object())) {
+			ret = -1;
+			break;
+		}
+		expired++;
+	}
+	json_decref(due);
+	if (ret == 0 && expired) {
+		json_t *old = json_object_get(summary, "exceptions_expired");
+		json_object_set_new(summary, "exceptions_expired",
+				    json_integer(expired + (json_is_integer(old) ? json_integer_value(old) : 0)));
+	}
+	return ret;
+}
