@@ -107,7 +107,7 @@ int cmd_bench_seed(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-seed --db URL [--orgs 1-99] [--cases N] [--agents N] [--batch N]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, 1);
+	db *dbh = cli_open_db(o.db, CLI_DB_CREATE);
 	if (!dbh)
 		return 1;
 	struct demo d = {0};

@@ -80,7 +80,7 @@ int cmd_bench_promises(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, 1);
+	db *dbh = cli_open_db(o.db, CLI_DB_CREATE);
 	if (!dbh)
 		return 1;
 	struct demo d = {0};

@@ -24,6 +24,7 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_directory,
 	demo_email,
 	demo_recognition,
+	demo_notify,
 	NULL,
 };
 
@@ -128,7 +129,9 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
-	db *dbh = cli_open_db(o.db, 1);
+	if (cli_db_check(o.db, CLI_DB_MIGRATE))
+		return 2;
+	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
 	if (!dbh)
 		return 1;
 	int64_t n = 0;

@@ -42,5 +42,6 @@ void demo_learning(struct demo *d);
 void demo_directory(struct demo *d);
 void demo_email(struct demo *d); /* cli/demo_email.c */
 void demo_recognition(struct demo *d); /* cli/demo_recognition.c */
+void demo_notify(struct demo *d); /* cli/demo_notify.c */
 
 #endif

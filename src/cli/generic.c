@@ -139,10 +139,38 @@ static void print_answer(json_t *out, json_t *in, int json)
 	}
 }
 
+/* 1 when some command's words start with noun ("case" for "case open"). */
+static int is_noun(const char *noun)
+{
+	size_t n = strlen(noun);
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli && strncmp(r->cli, noun, n) == 0 && r->cli[n] == ' ')
+				return 1;
+	return 0;
+}
+
+int cli_noun_help(const char *noun, FILE *to)
+{
+	if (!noun || !is_noun(noun))
+		return 2;
+	size_t n = strlen(noun);
+	fprintf(to, "the %s commands (add --help to one for its options):\n", noun);
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli && strncmp(r->cli, noun, n) == 0 && r->cli[n] == ' ')
+				fprintf(to, "  frontline %-24s %s\n", r->cli, r->summary);
+	fprintf(to, "common options: --db PATH|postgres://... (or FRONTLINE_DB), --as EMAIL, --org SLUG, --json\n");
+	return 0;
+}
+
 /* Run route m with input in as the command line's actor: the command's exit status. */
 static int run_route(const struct route *r, struct route_match *m, json_t *in, struct cli_common *o)
 {
-	db *d = cli_open_db(o->db, 0);
+	int ret = cli_db_check(o->db, CLI_DB_USE);
+	if (ret)
+		return ret;
+	db *d = cli_open_db(o->db, CLI_DB_USE);
 	if (!d)
 		return 1;
 	fl_clock clk;
@@ -151,14 +179,14 @@ static int run_route(const struct route *r, struct route_match *m, json_t *in, s
 	if (r->flags & R_CLI_ONLY) {
 		STR_COPY(c.actor.person_id, "system");
 		c.actor.role = ROLE_SYSTEM;
-	} else if (cli_actor(&c, o)) {
+	} else if ((ret = cli_actor(&c, o)) != 0) {
 		db_close(d);
-		return 4;
+		return ret == 2 ? 2 : 4;
 	}
 	/* the same unit of work as over HTTP: one transaction, retried while the database is busy */
 	tx_runner *tx = tx_wrap(d);
 	struct svc_call k = {.c = &c, .m = m, .in = in};
-	int rc = svc_run(tx, &k), ret = 0;
+	int rc = svc_run(tx, &k);
 	tx_close(tx);
 	if (rc)
 		ret = cli_fail(&c.err, o->json);
@@ -174,8 +202,16 @@ int cmd_generic(int argc, char **argv, int *handled)
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
 	const struct route *r = argc >= 1 ? find_cli(argv[0], argc >= 2 ? argv[1] : NULL) : NULL;
-	if (!r)
+	if (!r) {
+		if (argc < 1 || !is_noun(argv[0]))
+			return 2;
+		/* `frontline case` or `frontline case frobnicate`: say what there is */
+		*handled = 1;
+		if (argc >= 2)
+			fprintf(stderr, "frontline: '%s' is not a %s command\n", argv[1], argv[0]);
+		cli_noun_help(argv[0], stderr);
 		return 2;
+	}
 	*handled = 1;
 	struct route_match m = {.route = r};
 	json_t *in = json_object();

@@ -75,7 +75,7 @@ enum route_flags {
 	R_OWN_TX = 1 << 5,    /* the service opens and commits its own transactions */
 	R_PORTAL = 1 << 6,    /* customer portal: needs a customer session (never a staff one); with
 				 R_SESSION / R_LOGOUT the HTTP layer sets / clears the portal cookie */
-	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path):
+	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path, secret):
 				 an Idempotency-Key replay answers without them, and they are never stored */
 	R_PASSWORD = 1 << 8,  /* checks a password: may answer 429 too_many_attempts (svc/access/throttle.h) or
 				 503 signin_busy, both with Retry-After */

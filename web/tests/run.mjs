@@ -18,5 +18,6 @@ import './pages.test.mjs';
 import './stories.test.mjs';
 import './cases.test.mjs';
 import './recognition.test.mjs';
+import './notify.test.mjs';
 
 runAll();

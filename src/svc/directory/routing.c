@@ -58,7 +58,9 @@ static int route_next(svc_ctx *c, const struct case_row *row, const char *from, 
 		return svc_db_err(c, rc);
 	if (svc_event(c, "case.offered", "offer", offer_id, row->id,
 		      json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:i,s:o}", "from", from, "to", to, "owner", row->owner_id, "note", note,
-				"routed", 1, "skill_id", skill, "step", step, "expires_at", svc_time(expires))))
+				"routed", 1, "skill_id", skill, "step", step, "expires_at", svc_time(expires))) ||
+	    alert_add(c, to, "offer", row->id, "offer", offer_id, "Case #%lld is offered to you as the person on call%s%s",
+		      row->number, *note ? ": " : "", note))
 		return -1;
 	return case_touch(c, row->id);
 }

@@ -10,6 +10,7 @@
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/page.h"
@@ -389,7 +390,9 @@ static int cs_offer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	if (svc_event(c, "case.offered", "offer", id, row.id,
 		      json_pack("{s:s,s:s,s:s,s:s}", "from", c->actor.person_id, "to", to, "owner", row.owner_id, "note", note)) ||
-	    case_touch(c, row.id))
+	    case_touch(c, row.id) ||
+	    alert_add(c, to, "offer", row.id, "offer", id, "%s offers you case #%lld%s%s", c->actor.name, row.number,
+		      *note ? ": " : "", note))
 		return -1;
 	return offer_view(c, id, out);
 }
@@ -698,9 +701,14 @@ static const struct in_field ASSIGN[] = {
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const char *const OPEN_REQUESTS[] = {"keep", "cancel", NULL};
+static const char *const PENDING_PROMISES[] = {"broken", NULL};
 static const struct in_field RESOLVE[] = {
 	{"resolution", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "how it was resolved"},
 	{"complaint", IN_BOOL, 0, 0, 0, NULL, "the customer complained (opens a failure review)"},
+	{"open_requests", IN_ENUM, 0, 0, 0, OPEN_REQUESTS, "with requests still open: keep (their holders carry on) or cancel"},
+	{"pending_promises", IN_ENUM, 0, 0, 0, PENDING_PROMISES,
+	 "with promises still pending: broken (recorded as broken, with its breach; tell the customer); else settle them first"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field REOPEN[] = {

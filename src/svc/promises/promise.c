@@ -653,6 +653,38 @@ int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	return 0;
 }
 
+/* The owner resolves the case without delivering: every pending promise breaks now, with its
+ * breach and attribution as if its time had passed (never a false "kept"). */
+static int promises_break_now(svc_ctx *c, const char *case_id)
+{
+	db_res *r;
+	int rc = db_query(c->db, "SELECT id FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending' ORDER BY id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *ids = json_array(), *v;
+	while (db_next(r) == 1)
+		json_array_append_new(ids, json_string(db_text(r, 0)));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(ids);
+		return svc_db_err(c, rc);
+	}
+	size_t i;
+	int ret = 0;
+	json_array_foreach(ids, i, v)
+	{
+		if (ret)
+			break;
+		if ((rc = db_exec(c->db, "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+				  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v))), NULL)) != DB_OK)
+			ret = svc_db_err(c, rc);
+		else
+			ret = breach_record(c, json_string_value(v));
+	}
+	json_decref(ids);
+	return ret;
+}
+
 int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 {
 	int64_t n = 0;
@@ -660,9 +692,14 @@ int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	if (n > 0)
-		return err_set(&c->err, ERR_RULE, "promises_pending", NULL,
-			       "the case has %lld pending promise(s): mark them kept or renegotiate them first", (long long)n);
+	const char *how = in_str(in, "pending_promises");
+	if (n > 0 && !how)
+		return err_set(&c->err, ERR_RULE, "promises_pending", "pending_promises",
+			       "the case has %lld pending promise(s): mark them kept, renegotiate them with the customer, or "
+			       "resolve with pending_promises broken (and tell the customer)",
+			       (long long)n);
+	if (n > 0 && promises_break_now(c, case_id))
+		return -1;
 	/* the customer no longer needs updates from a resolved case */
 	if ((rc = db_exec(c->db,
 			  "UPDATE update_duties SET status = 'void', closed_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",

@@ -22,7 +22,7 @@
 #define REQ_COLS                                                                                                         \
 	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
 	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
-	"q.done_at, q.overdue_at, q.escalated_to"
+	"q.done_at, q.overdue_at, q.escalated_to, q.cancelled_at"
 #define REQ_FROM_PAGE                                                                      \
 	"requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id " \
 	"LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
@@ -38,8 +38,8 @@ static json_t *opt_ref(db_res *r, int id_col, int name_col)
 static json_t *request_row(svc_ctx *c, db_res *r)
 {
 	int rc;
-	const char *st = db_text(r, 10);
-	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0;
+	const char *st = db_is_null(r, 21) ? db_text(r, 10) : "cancelled";
+	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0 && strcmp(st, "cancelled") != 0;
 	json_t *o = json_pack(
 		"{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o}", "id", db_text(r, 0), "case_id",
 		db_text(r, 1), "what", db_text(r, 2), "due_at", svc_col_time(r, 3), "asked_by", svc_person_brief(c, db_text(r, 4)),
@@ -644,6 +644,60 @@ int request_tick_overdue(svc_ctx *c, json_t *summary)
 int request_tick_escalate(svc_ctx *c, json_t *summary)
 {
 	return run_timer(c, summary, "escalate_at", "escalations", act_escalate);
+}
+
+/* Call off one outstanding request q ([id, what, holder person, holder team]) of case_id. */
+static int request_cancel(svc_ctx *c, const char *case_id, json_t *q)
+{
+	const char *id = json_string_value(json_array_get(q, 0)), *what = json_string_value(json_array_get(q, 1));
+	int rc = db_exec(c->db,
+			 "UPDATE requests SET status = 'done', cancelled_at = ?, decided_by = ?, decided_at = ?, reason = ?, "
+			 "remind_at = NULL, followup_at = NULL, overdue_check_at = NULL, escalate_at = NULL "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.person_id), DB_INT(c->now), DB_TXT("the case was resolved"),
+				 DB_TXT(c->actor.org_id), DB_TXT(id)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "request.cancelled", "request", id, case_id, json_pack("{s:s}", "reason", "the case was resolved")))
+		return -1;
+	const char *person = json_string_value(json_array_get(q, 2)), *team = json_string_value(json_array_get(q, 3));
+	if (person)
+		return alert_add(c, person, "request_cancelled", case_id, "request", id, "Request called off (the case was resolved): \"%s\"", what);
+	return alert_team(c, team, "request_cancelled", case_id, "request", id, "A request to your team was called off: the case was resolved");
+}
+
+/* Resolving a case with outstanding requests: open_requests "keep" leaves them to their holders,
+ * "cancel" calls them off (closed without timers, cancelled_at set, the holder told); neither given
+ * refuses with 422 requests_open, so nobody loses a colleague's work by accident. */
+int request_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
+{
+	const char *how = in_str(in, "open_requests");
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT id, what, holder_person_id, holder_team_id FROM requests WHERE org_id = ? AND case_id = ? "
+			  "AND status IN ('open','accepted','deferred') ORDER BY created_at, id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *open = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(open, json_pack("[s,s,s?,s?]", db_text(r, 0), db_text(r, 1), db_is_null(r, 2) ? NULL : db_text(r, 2),
+						      db_is_null(r, 3) ? NULL : db_text(r, 3)));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(open);
+		return svc_db_err(c, rc);
+	}
+	size_t n = json_array_size(open), i;
+	int ret = 0;
+	json_t *q;
+	if (n && !how)
+		ret = err_set(&c->err, ERR_RULE, "requests_open", "open_requests",
+			      "the case has %zu open request(s): resolve with open_requests keep (their holders carry on) or cancel", n);
+	if (n && how && strcmp(how, "cancel") == 0)
+		json_array_foreach(open, i, q) if (ret == 0) ret = request_cancel(c, case_id, q);
+	json_decref(open);
+	return ret;
 }
 
 static const char *const RQ_STATUSES[] = {"open", "accepted", "deferred", "done", "declined", NULL};
