@@ -374,7 +374,7 @@ int search_flush(db *d)
 	int64_t rid = 0, tables = 0;
 	int found = 0;
 	int rc = db_scalar_int(d, "SELECT rid FROM case_search_dirty LIMIT 1", DB_NOARGS, &rid, &found);
-	if (rc != DB_OK) { /* before migration 0018 there is nothing to flush; any other error stands */
+	if (rc != DB_OK) { /* before migration 0019 there is nothing to flush; any other error stands */
 		if (db_scalar_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'case_search_dirty'", DB_NOARGS, &tables, NULL) ==
 			    DB_OK &&
 		    tables == 0)

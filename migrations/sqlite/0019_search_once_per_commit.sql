@@ -1,4 +1,4 @@
--- 0018: a case's search document is rebuilt once per transaction, not once per row (issue 14).
+-- 0019: a case's search document is rebuilt once per transaction, not once per row (issue 14).
 --
 -- 0012's triggers rebuilt the document in FTS5 at every row that changes its text: opening a case
 -- with its first contact built it twice.  And FTS5 writes what it holds to disk at every SAVEPOINT
