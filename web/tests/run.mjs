@@ -19,5 +19,6 @@ import './stories.test.mjs';
 import './cases.test.mjs';
 import './recognition.test.mjs';
 import './notify.test.mjs';
+import './estimate.test.mjs';
 
 runAll();

@@ -6,6 +6,7 @@ import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
 import { thankForm, followUps } from './recognition.js';
 import { mailPart, replyForm } from './case_mail.js';
+import { attachEstimate } from './estimate.js';
 
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
 
@@ -269,6 +270,7 @@ export async function casePage(id) {
       : action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }),
   ]);
   acts.append(...forms.filter(Boolean), thankForm(c.id, await get('/api/v1/people?limit=500').then((r) => r.items).catch(() => [])));
+  await attachEstimate(forms, c);
   const pl = await portalLinkBox(cust);
   if (pl) acts.append(pl);
 
