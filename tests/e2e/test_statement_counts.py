@@ -41,11 +41,11 @@ def counted_server():
 
 
 def open_cases(chris, n):
-    for i in range(n):
-        chris.ok("POST", "/api/v1/cases", {"subject": "Counted case %d" % i, "channel": "chat",
-                                           "customer_name": "Counted Customer %d" % i,
-                                           "customer_email": "counted%d@example.com" % i,
-                                           "summary": "opened for the statement count"})
+    return [chris.ok("POST", "/api/v1/cases", {"subject": "Counted case %d" % i, "channel": "chat",
+                                               "customer_name": "Counted Customer %d" % i,
+                                               "customer_email": "counted%d@example.com" % i,
+                                               "summary": "opened for the statement count"})["id"]
+            for i in range(n)]
 
 
 def measure(chris, case_id):
@@ -63,10 +63,11 @@ def test_statements_per_request_type_stay_within_bounds():
     s = counted_server()
     try:
         chris = s.login("chris@vendor-co.example", V)
-        open_cases(chris, ROWS)
+        made = open_cases(chris, ROWS)
         mine = chris.ok("GET", "/api/v1/cases?mine=true&status=open&limit=%d" % ROWS)["items"]
         eq(len(mine), ROWS, "the list has its rows")
-        for name, resp in measure(chris, mine[0]["id"]).items():
+        # a case this test opened: the demo's own cases of Chris gain promises as the demo grows
+        for name, resp in measure(chris, made[0]).items():
             n = statements(resp)
             print("  %s: %s statements (bound %d)" % (name, n, BOUNDS[name]))
             check(resp.status in (200, 201), "%s answered %r" % (name, resp))
