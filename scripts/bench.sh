@@ -33,7 +33,7 @@ WT=${BENCH_THREADS:-2}
 [ "$WT" -gt "$CONN" ] && WT=$CONN
 SERVERS=${BENCH_SERVERS:-1}
 WORK=$PWD/build/bench
-OUT=${BENCH_OUT:-$WORK/${QUICK:+quick}${QUICK:-report}.md}
+OUT=${BENCH_OUT:-$WORK/$([ -n "$QUICK" ] && echo quick || echo report).md}
 mkdir -p "$WORK"
 [ -x frontline ] || make -s frontline
 cp frontline "$BIN"
@@ -42,6 +42,8 @@ command -v wrk >/dev/null || { echo "bench: wrk is missing (make deps)"; exit 1;
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+
+. scripts/bench/lists.sh
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -173,27 +175,8 @@ for size in $SIZES; do
 	done
 	base="http://127.0.0.1:${PORTS[0]}"
 
-	# tokens for agent-1 of up to 10 organizations, and cases each of them may read
-	tokens=""
-	: >"$WORK/reads-$size.txt"
-	: >"$WORK/searches-$size.txt"
-	: >"$WORK/open-$size.txt"
-	for g in $(seq 1 $((ORGS < 10 ? ORGS : 10))); do
-		slug=$(printf 'bench-%02d' "$g")
-		tok=$("$BIN" token create --db "$url" --org "$slug" --as "agent-1@$slug.example" --name bench --json |
-			/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-		tokens="$tokens${tokens:+,}$tok"
-		curl -sf -H "Authorization: Bearer $tok" "$base/api/v1/cases?limit=100" |
-			/usr/bin/python3 -c '
-import json, sys, urllib.parse
-tok, reads, searches, opens = sys.argv[1:]
-with open(reads, "a") as r, open(searches, "a") as s, open(opens, "a") as o:
-    for c in json.load(sys.stdin)["items"]:
-        print(tok, c["id"], file=r)
-        print(tok, urllib.parse.quote(c["customer"]["name"]), file=s)
-        if c["status"] == "open":
-            print(tok, c["id"], file=o)' "$tok" "$WORK/reads-$size.txt" "$WORK/searches-$size.txt" "$WORK/open-$size.txt"
-	done
+	bench_lists "$BIN" "$url" "$base" "$ORGS" "$WORK" "$size"
+	tokens=$BENCH_LIST_TOKENS
 	export BENCH_TOKENS=$tokens BENCH_READS=$WORK/reads-$size.txt BENCH_SEARCHES=$WORK/searches-$size.txt
 	export BENCH_OPEN=$WORK/open-$size.txt
 	if [ -n "$QUICK" ]; then

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "base/csv.h"
+#include "base/jsontext.h"
 #include "base/password.h"
 #include "base/util.h"
 #include "svc/access/auth.h"
@@ -27,7 +28,8 @@ static void set_type(struct http_answer *ans, const char *type)
 
 void http_answer_json(struct http_answer *ans, int status, json_t *body)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	size_t len = 0;
+	char *text = body ? json_text(body, &len) : NULL; /* = json_dumps(body, JSON_COMPACT), faster */
 	json_decref(body);
 	free(ans->body);
 	set_type(ans, "application/json; charset=utf-8");
@@ -39,7 +41,7 @@ void http_answer_json(struct http_answer *ans, int status, json_t *body)
 	}
 	ans->status = status;
 	ans->body = text;
-	ans->len = strlen(text);
+	ans->len = len;
 }
 
 void http_answer_error(struct http_answer *ans, const fl_err *err)

@@ -248,7 +248,8 @@ static const struct derived {
  * index and the breach rollups of migration 0012): never copied themselves. */
 static int kept_by_triggers(const char *table)
 {
-	static const char *const DERIVED_BY_TRIGGERS[] = {"cases_fts", "case_search_keys", "case_search", "breach_daily", NULL};
+	static const char *const DERIVED_BY_TRIGGERS[] = {"cases_fts", "case_search_keys", "case_search", "case_search_dirty", "breach_daily",
+								NULL};
 	for (const char *const *t = DERIVED_BY_TRIGGERS; *t; t++)
 		if (!strcmp(table, *t))
 			return 1;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/search.h"
+
 /* Statements sent by this thread (db_thread_statements). */
 static _Thread_local int64_t thread_statements;
 
@@ -35,13 +37,22 @@ int db_begin(db *d, int write)
 {
 	thread_statements++;
 	int rc = d->ops->begin(d, write);
-	if (rc == DB_OK)
+	if (rc == DB_OK) {
 		d->in_tx = 1;
+		d->in_write = write;
+	}
 	return rc;
 }
 
 int db_commit(db *d)
 {
+	if (d->in_write) {
+		int frc = search_flush(d);
+		if (frc != DB_OK) { /* nothing is committed without its search documents */
+			db_rollback(d);
+			return frc;
+		}
+	}
 	thread_statements++;
 	int rc = d->ops->commit(d);
 	if (rc == DB_OK)

@@ -70,6 +70,7 @@ struct db_ops {
 struct db {
 	const struct db_ops *ops;
 	int in_tx;
+	int in_write; /* the transaction was begun for writing (db_commit flushes the search documents) */
 };
 
 /* Every backend's result begins with this header; db_next() keeps the first error in err. */
@@ -140,6 +141,14 @@ void db_thread_statements_credit(int64_t n);
  * PostgreSQL: pg_advisory_xact_lock (released at commit/rollback).  SQLite: nothing (BEGIN
  * IMMEDIATE already serializes writers). */
 int db_lock_scheduler(db *d);
+
+/* SQLite: from now on, connections this process opens leave checkpoints to a background thread
+ * (one per database file, with its own connection; PASSIVE, once the log holds DB_CHECKPOINT_FRAMES
+ * pages) instead of running one inside the COMMIT that crossed the threshold: a write is
+ * acknowledged when its log reached the disk, never later because the pages are being copied back.
+ * The server calls it; short commands keep SQLite's own checkpoints.  PostgreSQL: nothing. */
+#define DB_CHECKPOINT_FRAMES 1000
+void db_background_checkpoints(void);
 
 /* Backend constructors (used by db_open).  db_sqlite_open refuses a SQLite library older than
  * DB_SQLITE_MIN_VERSION with db_sqlite_version_check's message. */

@@ -6,6 +6,7 @@
  * database lock with the busy handler's sleeps (which made write latency long-tailed); other
  * processes (the command line next to a running server) still wait through busy_timeout. */
 #include <pthread.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 
 struct cached {
 	char *sql;
+	uint64_t hash; /* of sql: most lookups compare this alone */
+	uint64_t used; /* the connection's clock at the last use: the least recent is replaced when full */
 	sqlite3_stmt *st;
 	int busy;
 };
@@ -31,6 +34,7 @@ typedef struct {
 	int holds_write; /* this connection holds write_mu */
 	struct cached cache[STMT_CACHE];
 	int ncache;
+	uint64_t clock;
 } sq_db;
 
 typedef struct {
@@ -55,11 +59,118 @@ static int map_rc(int rc)
 
 static const struct db_ops sq_ops;
 
+/* --- checkpoints outside the commit (db_background_checkpoints) --- */
+
+struct checkpointer {
+	char *path;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t due;
+	int pending;
+	struct checkpointer *next;
+};
+
+static int background_checkpoints;
+static pthread_mutex_t checkpointers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct checkpointer *checkpointers; /* live for the process: a server checkpoints until it exits */
+
+void db_background_checkpoints(void) { background_checkpoints = 1; }
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *k = arg;
+	sqlite3 *h = NULL;
+	for (;;) {
+		pthread_mutex_lock(&k->mu);
+		while (!k->pending)
+			pthread_cond_wait(&k->due, &k->mu);
+		k->pending = 0;
+		pthread_mutex_unlock(&k->mu);
+		if (!h && sqlite3_open_v2(k->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, faultvfs_name()) != SQLITE_OK) {
+			sqlite3_close(h);
+			h = NULL; /* tried again at the next threshold */
+			continue;
+		}
+		/* PASSIVE: copies what no reader still needs, never waits for or blocks a writer; an
+		 * error (busy, I/O) leaves the log as it was, for the next pass */
+		sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	return NULL;
+}
+
+static struct checkpointer *checkpointer_for(const char *path)
+{
+	pthread_mutex_lock(&checkpointers_mu);
+	struct checkpointer *k = checkpointers;
+	while (k && strcmp(k->path, path) != 0)
+		k = k->next;
+	if (!k) {
+		k = xcalloc(1, sizeof *k);
+		k->path = xstrdup(path);
+		pthread_mutex_init(&k->mu, NULL);
+		pthread_cond_init(&k->due, NULL);
+		if (pthread_create(&k->thread, NULL, checkpointer_main, k) == 0) {
+			pthread_detach(k->thread);
+			k->next = checkpointers;
+			checkpointers = k;
+		} else {
+			free(k->path);
+			free(k);
+			k = NULL;
+		}
+	}
+	pthread_mutex_unlock(&checkpointers_mu);
+	return k;
+}
+
+/* After each commit of a connection with background checkpoints: wake the file's checkpointer
+ * once the log is long enough (replaces SQLite's automatic checkpoint on this connection). */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	struct checkpointer *k = arg;
+	if (frames >= DB_CHECKPOINT_FRAMES) {
+		pthread_mutex_lock(&k->mu);
+		k->pending = 1;
+		pthread_cond_signal(&k->due);
+		pthread_mutex_unlock(&k->mu);
+	}
+	return SQLITE_OK;
+}
+
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+/* The cache slot of sql: a free one, or the least recently used idle one when all are taken
+ * (a server runs more distinct statements than the cache holds; the hot ones stay). */
+static struct cached *cache_slot(sq_db *d)
+{
+	if (d->ncache < STMT_CACHE)
+		return &d->cache[d->ncache++];
+	struct cached *old = NULL;
+	for (int i = 0; i < d->ncache; i++)
+		if (!d->cache[i].busy && (!old || d->cache[i].used < old->used))
+			old = &d->cache[i];
+	if (old) {
+		sqlite3_finalize(old->st);
+		free(old->sql);
+		old->sql = NULL;
+	}
+	return old;
+}
+
 static int prepare(sq_db *d, const char *sql, const db_arg *args, int n, sqlite3_stmt **out, struct cached **oc)
 {
 	struct cached *c = NULL;
+	uint64_t h = sql_hash(sql);
 	for (int i = 0; i < d->ncache; i++) {
-		if (!d->cache[i].busy && strcmp(d->cache[i].sql, sql) == 0) {
+		if (d->cache[i].hash == h && !d->cache[i].busy && d->cache[i].sql && strcmp(d->cache[i].sql, sql) == 0) {
 			c = &d->cache[i];
 			break;
 		}
@@ -71,12 +182,14 @@ static int prepare(sq_db *d, const char *sql, const db_arg *args, int n, sqlite3
 		int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc != SQLITE_OK)
 			return map_rc(rc);
-		if (d->ncache < STMT_CACHE) {
-			c = &d->cache[d->ncache++];
+		if ((c = cache_slot(d))) {
 			c->sql = xstrdup(sql);
+			c->hash = h;
 			c->st = st;
 		}
 	}
+	if (c)
+		c->used = ++d->clock;
 	for (int i = 0; i < n; i++) {
 		int rc;
 		switch (args[i].type) {
@@ -203,7 +316,8 @@ static int sq_begin(db *base, int write)
 		pthread_mutex_lock(&write_mu);
 		d->holds_write = 1;
 	}
-	int rc = sq_exec_script(base, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	/* prepared once (the statement cache), not parsed again by sqlite3_exec every time */
+	int rc = sq_exec(base, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, 0, NULL);
 	if (rc != DB_OK)
 		release_write(d);
 	return rc;
@@ -212,7 +326,7 @@ static int sq_begin(db *base, int write)
 static int sq_commit(db *base)
 {
 	sq_db *d = (sq_db *)base;
-	int rc = sq_exec_script(base, "COMMIT");
+	int rc = sq_exec(base, "COMMIT", NULL, 0, NULL);
 	if (rc != DB_OK) {
 		/* A failed commit of a write is not retried silently: the caller reports it. */
 		if (!sqlite3_get_autocommit(d->h))
@@ -227,7 +341,7 @@ static int sq_rollback(db *base)
 	sq_db *d = (sq_db *)base;
 	int rc = DB_OK;
 	if (!sqlite3_get_autocommit(d->h))
-		rc = sq_exec_script(base, "ROLLBACK");
+		rc = sq_exec(base, "ROLLBACK", NULL, 0, NULL);
 	release_write(d);
 	return rc;
 }
@@ -262,7 +376,8 @@ static void sq_close(db *base)
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 	release_write(d);
 	for (int i = 0; i < d->ncache; i++) {
-		sqlite3_finalize(d->cache[i].st);
+		if (d->cache[i].sql)
+			sqlite3_finalize(d->cache[i].st);
 		free(d->cache[i].sql);
 	}
 	sqlite3_close(d->h);
@@ -334,6 +449,9 @@ int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
 		sqlite3_close(h);
 		return DB_ERROR;
 	}
+	struct checkpointer *k = background_checkpoints ? checkpointer_for(path) : NULL;
+	if (k)
+		sqlite3_wal_hook(h, wal_hook, k); /* also turns SQLite's own checkpoint off here */
 	sq_db *d = xcalloc(1, sizeof *d);
 	d->base.ops = &sq_ops;
 	d->h = h;

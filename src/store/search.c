@@ -366,3 +366,28 @@ int search_articles(db *d, const char *org_id, char terms[][SEARCH_TERM_SIZE], i
 	free(match);
 	return rc;
 }
+
+int search_flush(db *d)
+{
+	if (db_dialect(d) != DB_SQLITE)
+		return DB_OK;
+	int64_t rid = 0, tables = 0;
+	int found = 0;
+	int rc = db_scalar_int(d, "SELECT rid FROM case_search_dirty LIMIT 1", DB_NOARGS, &rid, &found);
+	if (rc != DB_OK) { /* before migration 0019 there is nothing to flush; any other error stands */
+		if (db_scalar_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'case_search_dirty'", DB_NOARGS, &tables, NULL) ==
+			    DB_OK &&
+		    tables == 0)
+			return DB_OK;
+		return rc;
+	}
+	if (!found)
+		return DB_OK;
+	if ((rc = db_exec(d, "DELETE FROM cases_fts WHERE rowid IN (SELECT rid FROM case_search_dirty)", DB_NOARGS, NULL)) != DB_OK ||
+	    (rc = db_exec(d,
+			  "INSERT INTO cases_fts (rowid, head, body) SELECT s.rid, s.head, s.body FROM case_search_dirty x "
+			  "CROSS JOIN case_search_docs s ON s.rid = x.rid",
+			  DB_NOARGS, NULL)) != DB_OK)
+		return rc;
+	return db_exec(d, "DELETE FROM case_search_dirty", DB_NOARGS, NULL);
+}

@@ -38,6 +38,14 @@ typedef struct search_sql {
 int search_cases(db *d, const char *org_id, const char *q, search_sql *s);
 void search_sql_free(search_sql *s);
 
+/* SQLite, just before a write transaction commits (db_commit calls it): rebuild the search
+ * documents of the cases the transaction's triggers noted in case_search_dirty (migration 0019),
+ * in one statement after the last savepoint, so FTS5 writes one segment per commit and a case
+ * opened with its first contact is indexed once.  One cheap statement when nothing was noted;
+ * nothing on PostgreSQL or before migration 0019.  Returns DB_OK or the error (the commit must
+ * then fail). */
+int search_flush(db *d);
+
 /* Keep article id's index entry in step with its text (SQLite; nothing to do on PostgreSQL);
  * replace = 1 when it had one.  tag_words: the tags separated by spaces.  Returns a DB_ code. */
 int search_article_index(db *d, const char *org_id, const char *id, const char *title, const char *body,

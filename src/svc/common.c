@@ -103,25 +103,51 @@ void svc_cache_forget(svc_ctx *c)
 	memset(&c->cache, 0, sizeof c->cache);
 }
 
-static json_t *person_brief_uncached(svc_ctx *c, const char *person_id)
+/* A person's brief is nine fields: made from the row once per request, then from the memo. */
+#define BRIEF_FIELDS 9
+#define BRIEF_TEXT_MAX (BRIEF_FIELDS * (FL_MAX_TEXT + 1))
+static const char *const BRIEF_KEYS[BRIEF_FIELDS] = {"id", "name", "role", "team_id", "team", "email", "phone", "manager_id", "title"};
+static const unsigned short BRIEF_NULLABLE = 1 << 3 | 1 << 4 | 1 << 7; /* team_id, team, manager_id */
+
+static json_t *brief_json(const char *text, unsigned short nulls)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < BRIEF_FIELDS; i++) {
+		json_object_set_new_nocheck(o, BRIEF_KEYS[i], nulls & 1u << i ? json_null() : json_string(text));
+		text += strlen(text) + 1;
+	}
+	return o;
+}
+
+/* Read a person's row into the memo slot; 1 found, 0 not, -1 storage error (kept in c). */
+static int person_brief_read(svc_ctx *c, const char *person_id, char *text, size_t size, unsigned short *nulls)
 {
 	int rc;
 	db_res *r;
-	if (db_query(c->db,
-		     "SELECT p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title "
-		     "FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
-		     "WHERE p.org_id = ? AND p.id = ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r) != DB_OK)
-		return json_null();
-	json_t *o = json_null();
-	if (db_next(r) == 1) {
-		o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:s}", "id", db_text(r, 0), "name", db_text(r, 1), "role",
-			      db_text(r, 2), "team_id", svc_col_str(r, 3), "team", svc_col_str(r, 4), "email", db_text(r, 5),
-			      "phone", db_text(r, 6), "manager_id", svc_col_str(r, 7), "title", db_text(r, 8));
+	if ((rc = db_query(c->db,
+			   "SELECT p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title "
+			   "FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
+			   "WHERE p.org_id = ? AND p.id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) != DB_OK)
+		return svc_db_err(c, rc);
+	int found = db_next(r) == 1;
+	size_t n = 0;
+	*nulls = 0;
+	for (int i = 0; found && i < BRIEF_FIELDS; i++) {
+		int null = (BRIEF_NULLABLE & 1u << i) && db_is_null(r, i);
+		const char *v = null ? "" : db_text(r, i);
+		size_t len = strlen(v);
+		if (n + len + 1 > size) {
+			found = -2; /* too long for the memo: made from the row, not kept */
+			break;
+		}
+		memcpy(text + n, v, len + 1);
+		n += len + 1;
+		*nulls |= (unsigned short)(null << i);
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	return o;
+		return svc_db_err(c, rc);
+	return found;
 }
 
 json_t *svc_person_brief(svc_ctx *c, const char *person_id)
@@ -132,25 +158,26 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 		return json_pack("{s:s,s:s,s:s}", "id", "system", "name", "Frontline", "role", "system");
 	char key[2 * ID_SIZE];
 	snprintf(key, sizeof key, "%s/%.*s", c->actor.org_id, ID_SIZE - 1, person_id);
-	for (int i = 0; i < SVC_CACHE_PEOPLE; i++) {
-		if (c->cache.people[i].key[0] && strcmp(c->cache.people[i].key, key) == 0) {
-			json_t *o = json_loads(c->cache.people[i].brief, 0, NULL);
-			if (o)
-				return o; /* a new object each time: callers may add to it */
-		}
+	for (int i = 0; i < SVC_CACHE_PEOPLE; i++)
+		if (c->cache.people[i].key[0] && strcmp(c->cache.people[i].key, key) == 0)
+			return brief_json(c->cache.people[i].text, c->cache.people[i].nulls); /* new each time: callers may add */
+	int i = c->cache.next_person;
+	c->cache.people[i].key[0] = '\0'; /* the slot is rewritten below */
+	int found = person_brief_read(c, person_id, c->cache.people[i].text, sizeof c->cache.people[i].text,
+				      &c->cache.people[i].nulls);
+	if (found == -2) { /* a field longer than the memo holds: a brief of its own, not memoized */
+		char *big = xmalloc(BRIEF_TEXT_MAX);
+		unsigned short nulls;
+		found = person_brief_read(c, person_id, big, BRIEF_TEXT_MAX, &nulls);
+		json_t *o = found == 1 ? brief_json(big, nulls) : json_null();
+		free(big);
+		return o;
 	}
-	json_t *o = person_brief_uncached(c, person_id);
-	if (json_is_object(o)) {
-		char *text = json_dumps(o, JSON_COMPACT);
-		if (text && strlen(text) < SVC_CACHE_TEXT) {
-			int i = c->cache.next_person;
-			c->cache.next_person = (i + 1) % SVC_CACHE_PEOPLE;
-			STR_COPY(c->cache.people[i].key, key);
-			svc_copy(c, c->cache.people[i].brief, sizeof c->cache.people[i].brief, text);
-		}
-		free(text);
-	}
-	return o;
+	if (found != 1)
+		return json_null();
+	c->cache.next_person = (i + 1) % SVC_CACHE_PEOPLE;
+	STR_COPY(c->cache.people[i].key, key);
+	return brief_json(c->cache.people[i].text, c->cache.people[i].nulls);
 }
 
 size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max)

@@ -11,6 +11,16 @@
  * their parts of a case's page here.  Each adds keys to view; returns 0 or -1 (err set). */
 typedef int (*case_view_fn)(svc_ctx *c, const char *case_id, json_t *view);
 const case_view_fn *svc_case_view_parts(void);
+/* What a view part shows when none of its tables (up to 3, each with org_id and case_id columns)
+ * holds a row of the case: case_view learns that for every listed part in the query that reads
+ * the case row, and sets `empty` (a JSON object merged into the view) instead of running the part.
+ * A part not listed here always runs.  Most cases have no promises, exceptions, mail ... */
+struct case_view_skip {
+	case_view_fn fn;
+	const char *tables[3];
+	const char *empty;
+};
+const struct case_view_skip *svc_case_view_skips(void); /* ended by fn NULL */
 
 /* Hooks run inside the same transaction:
  *  touchpoint hooks: after a touchpoint or a customer-visible note (update duties are met);

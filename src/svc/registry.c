@@ -84,6 +84,20 @@ static const case_view_fn VIEW_PARTS[] = {
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 
+static const struct case_view_skip VIEW_SKIPS[] = {
+	{promise_view_part, {"promises"}, "{\"promises\": []}"},
+	{request_view_part, {"requests"}, "{\"requests\": []}"},
+	{breach_view_part, {"breaches"}, "{\"breaches\": []}"},
+	{conflict_view_part, {"policy_conflicts"}, "{\"policy_conflicts\": []}"},
+	{duty_view_part, {"update_duties"}, "{\"update_duty\": {\"next\": null, \"duties\": []}}"},
+	{exception_case_view, {"case_actions", "exceptions"}, "{\"actions\": [], \"exceptions\": []}"},
+	{kb_case_view, {"case_articles"}, "{\"articles\": []}"},
+	{review_view_part, {"reviews"}, "{\"reviews\": []}"},
+	{outbox_view_part, {"mail_in", "mail_out"}, "{\"mail\": []}"},
+	{NULL, {NULL}, NULL},
+};
+const struct case_view_skip *svc_case_view_skips(void) { return VIEW_SKIPS; }
+
 static const case_hook_fn TOUCH_HOOKS[] = {duty_touch_hook, NULL};
 const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
 

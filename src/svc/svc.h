@@ -41,8 +41,9 @@ struct svc_cache {
 	char settings_org[ID_SIZE];
 	char settings[SVC_CACHE_TEXT];
 	struct {
-		char key[2 * ID_SIZE]; /* org id + person id */
-		char brief[SVC_CACHE_TEXT];
+		char key[2 * ID_SIZE];       /* org id + person id */
+		char text[SVC_CACHE_TEXT];   /* the brief's fields, each ended by a NUL (no JSON to re-parse) */
+		unsigned short nulls;        /* bit i: field i is null */
 	} people[SVC_CACHE_PEOPLE];
 	int next_person;
 };

@@ -92,17 +92,17 @@ json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
 			      db_text(r, 4), "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9),
 			      "resolved_at", svc_col_time(r, 10), "team_id", svc_col_str(r, 11), "intake_location_id",
 			      svc_col_str(r, 12), "resolution", db_text(r, 13));
-	json_object_set_new(o, "customer", customer_json(c, db_text(r, 5)));
+	json_object_set_new(o, "customer", customer_row_json(r, CASE_NCOLS));
 	json_object_set_new(o, "owner", person_memo(c, memo, db_text(r, 6)));
 	json_object_set_new(o, "intake_by", person_memo(c, memo, db_text(r, 7)));
 	return o;
 }
 
-static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_json(c, r, NULL); }
+json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_json(c, r, NULL); }
 
 int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 {
-	json_t *o = svc_one_row(c, "SELECT " CASE_COLS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?", case_id, case_brief_row);
+	json_t *o = svc_one_row(c, "SELECT " CASE_COLS CASE_FROM " WHERE ca.org_id = ? AND ca.id = ?", case_id, case_brief_row);
 	if (!o)
 		return -1;
 	if (json_is_null(o))
@@ -195,7 +195,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
+json_t *case_rows_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
 {
 	int rc;
 	db_res *r;
@@ -209,20 +209,7 @@ static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t 
 	return a;
 }
 
-static json_t *tp_row(svc_ctx *c, db_res *r)
-{
-	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:o,s:b}", "id", db_text(r, 0), "channel", db_text(r, 1), "direction",
-			 db_text(r, 2), "by", svc_person_brief(c, db_text(r, 3)), "summary", db_text(r, 4), "at", svc_col_time(r, 5),
-			 "customer_visible", (int)db_int(r, 6));
-}
-
-static json_t *note_row(svc_ctx *c, db_res *r)
-{
-	return json_pack("{s:s,s:o,s:s,s:s,s:o}", "id", db_text(r, 0), "author", svc_person_brief(c, db_text(r, 1)),
-			 "visibility", db_text(r, 2), "body", db_text(r, 3), "at", svc_col_time(r, 4));
-}
-
-static json_t *offer_row(svc_ctx *c, db_res *r)
+json_t *case_offer_row(svc_ctx *c, db_res *r)
 {
 	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "from",
 			 svc_person_brief(c, db_text(r, 2)), "to", svc_person_brief(c, db_text(r, 3)), "note", db_text(r, 4),
@@ -241,47 +228,14 @@ json_t *case_event_row(svc_ctx *c, db_res *r)
 			 data ? data : json_object(), "request_id", svc_col_str(r, 7));
 }
 
-#define OFFER_COLS "id, case_id, from_id, to_id, note, status, reason, created_at, decided_at"
-#define EVENT_COLS "seq, at, actor_id, kind, entity_type, data, entity_id, request_id"
-
-int case_view(svc_ctx *c, const char *case_id, json_t **out)
-{
-	json_t *o = NULL;
-	if (case_load_brief(c, case_id, &o))
-		return -1;
-	json_object_set_new(o, "touchpoints",
-			    list_of(c, "SELECT id, channel, direction, person_id, summary, at, customer_visible FROM touchpoints "
-				       "WHERE org_id = ? AND case_id = ? ORDER BY at, id", case_id, tp_row));
-	json_object_set_new(o, "notes",
-			    list_of(c, "SELECT id, author_id, visibility, body, at FROM notes WHERE org_id = ? AND case_id = ? "
-				       "ORDER BY at, id", case_id, note_row));
-	json_object_set_new(o, "offers",
-			    list_of(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
-				    case_id, offer_row));
-	json_object_set_new(o, "history",
-			    list_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", case_id,
-				    case_event_row));
-	for (const case_view_fn *f = svc_case_view_parts(); *f; f++) {
-		if ((*f)(c, case_id, o)) {
-			json_decref(o);
-			return -1;
-		}
-	}
-	*out = o;
-	return 0;
-}
-
 static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	struct case_row row;
-	if (case_load(c, p[0], &row))
-		return -1;
-	return case_view(c, row.id, out);
+	return case_view(c, p[0], out); /* reads the case of the actor's organization once */
 }
 
 static const struct page_list CASES = {.name = "cases",
 				       .cols = CASE_COLS,
-				       .from = "cases ca",
+				       .from = "cases ca" CASE_CUSTOMER,
 				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
 				       .row_memo = case_brief_json};
 /* the search box's order: best first (score is lower for better), then as CASES */
@@ -335,7 +289,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		AND_("ca.customer_id = ?", DB_TXT(cust));
 #undef AND_
 	struct page_list L = searching ? CASES_FOUND : CASES;
-	char *from = searching ? xasprintf("cases ca JOIN %s s ON s.case_id = ca.id", found.sql) : NULL;
+	char *from = searching ? xasprintf("cases ca JOIN %s s ON s.case_id = ca.id" CASE_CUSTOMER, found.sql) : NULL;
 	if (from)
 		L.from = from;
 	int rc = page_run(c, &L, in, where, args, n, out);
@@ -445,7 +399,7 @@ static int cs_offer(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 int offer_view(svc_ctx *c, const char *offer_id, json_t **out)
 {
-	json_t *o = svc_one_row(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND id = ?", offer_id, offer_row);
+	json_t *o = svc_one_row(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND id = ?", offer_id, case_offer_row);
 	if (!o)
 		return -1;
 	if (json_is_null(o))
@@ -572,7 +526,7 @@ static const struct page_list OFFERS = {.name = "offers",
 					.cols = OFFER_COLS,
 					.from = "offers",
 					.keys = {{"created_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
-					.row = offer_row};
+					.row = case_offer_row};
 
 static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -668,7 +622,7 @@ static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (case_load(c, p[0], &row))
 		return -1;
 	*out = json_pack("{s:o}", "items",
-			 list_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", row.id,
+			 case_rows_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", row.id,
 				 case_event_row));
 	return 0;
 }

@@ -40,17 +40,25 @@ int customer_create(svc_ctx *c, const char *name, const char *email, const char 
 			 json_pack("{s:s,s:s,s:s}", "name", name, "email", email ? email : "", "phone", phone ? phone : ""));
 }
 
+json_t *customer_row_json(db_res *r, int col)
+{
+	if (db_is_null(r, col))
+		return json_null();
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, col), "name", db_text(r, col + 1), "email",
+			 db_text(r, col + 2), "phone", db_text(r, col + 3), "created_at", svc_col_time(r, col + 4), "merged_into",
+			 svc_col_str(r, col + 5));
+}
+
 json_t *customer_json(svc_ctx *c, const char *id)
 {
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (!svc_query(c, "SELECT id, name, email, phone, created_at, merged_into FROM customers WHERE org_id = ? AND id = ?",
+	if (!svc_query(c, "SELECT " CUSTOMER_COLS " FROM customers cu WHERE cu.org_id = ? AND cu.id = ?",
 		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1)
-		o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2),
-			      "phone", db_text(r, 3), "created_at", svc_col_time(r, 4), "merged_into", svc_col_str(r, 5));
+		o = customer_row_json(r, 0);
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 	return o;
@@ -62,13 +70,16 @@ json_t *customer_duplicates(svc_ctx *c, const char *customer_id)
 	db_res *r;
 	json_t *items = json_array();
 	/* two lookups, each an index read (customers_email; customers_phone_tail: the same last seven
-	 * digits, so a number written with or without its country code matches) */
+	 * digits, so a number written with or without its country code matches).  MATERIALIZED: with the
+	 * two lookups flattened under the ORDER BY, SQLite read them in id order through the primary
+	 * key, every customer of the organization (56% of a case opening's CPU at 100,000 cases) */
 	if (!svc_query(c,
-		       "SELECT d.id, 'email' FROM customers cu JOIN customers d ON d.org_id = cu.org_id AND d.email = cu.email "
+		       "WITH m AS MATERIALIZED (SELECT d.id AS id, 'email' AS how FROM customers cu JOIN customers d "
+		       "ON d.org_id = cu.org_id AND d.email = cu.email "
 		       "WHERE cu.org_id = ? AND cu.id = ? AND cu.email <> '' AND d.id <> cu.id AND d.merged_into IS NULL "
-		       "UNION SELECT d.id, 'phone' FROM customers cu JOIN customers d ON d.org_id = cu.org_id "
+		       "UNION ALL SELECT d.id, 'phone' FROM customers cu JOIN customers d ON d.org_id = cu.org_id "
 		       "AND d.phone_tail = cu.phone_tail WHERE cu.org_id = ? AND cu.id = ? AND cu.phone_tail <> '' "
-		       "AND d.id <> cu.id AND d.merged_into IS NULL ORDER BY 1, 2 LIMIT 20",
+		       "AND d.id <> cu.id AND d.merged_into IS NULL) SELECT id, how FROM m ORDER BY 1, 2 LIMIT 20",
 		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(customer_id), DB_TXT(c->actor.org_id), DB_TXT(customer_id)), &r))
 		return items;
 	json_t *ids = json_object(); /* id -> how it matches ("email", then "phone" appended) */

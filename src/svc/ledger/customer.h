@@ -11,6 +11,12 @@ extern const struct route customer_routes[];
 int customer_create(svc_ctx *c, const char *name, const char *email, const char *phone, char id[ID_SIZE]);
 /* The customer as JSON, or JSON null when absent in the actor's organization. */
 json_t *customer_json(svc_ctx *c, const char *id);
+/* The columns of a customer row on alias `cu`, and that row as JSON from column col on (JSON null
+ * when cu.id is NULL: a LEFT JOIN found none).  A list joins its rows' customers instead of asking
+ * for each one. */
+#define CUSTOMER_COLS "cu.id, cu.name, cu.email, cu.phone, cu.created_at, cu.merged_into"
+#define CUSTOMER_NCOLS 6
+json_t *customer_row_json(db_res *r, int col);
 /* The customers who are likely the same person as customer_id (same email, or a phone number
  * with the same last seven digits), not merged away: a JSON array of customers, each with "match" ("email" or
  * "phone"); empty when none.  Storage errors are kept in c->db_err. */

@@ -164,7 +164,7 @@ static int merge_saved(svc_ctx *c, json_t *in)
 	return 0;
 }
 
-#define QUEUE_NCOLS 14 /* the columns of CASE_COLS: due_at and risk_at follow */
+#define QUEUE_NCOLS CASE_ALL_NCOLS /* the columns of CASE_COLS (the case and its customer): due_at and risk_at follow */
 
 static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo)
 {
@@ -180,17 +180,17 @@ static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo)
 #define QUEUE_COLS CASE_COLS ", ca.due_at, ca.risk_at"
 static const struct page_list BY_DUE = {.name = "queue_due",
 					.cols = QUEUE_COLS,
-					.from = "cases ca",
+					.from = "cases ca" CASE_CUSTOMER,
 					.keys = {{"ca.due_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
 					.row_memo = queue_row};
 static const struct page_list BY_CREATED = {.name = "queue_created",
 					    .cols = QUEUE_COLS,
-					    .from = "cases ca",
+					    .from = "cases ca" CASE_CUSTOMER,
 					    .keys = {{"ca.created_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
 					    .row_memo = queue_row};
 static const struct page_list BY_UPDATED = {.name = "queue_updated",
 					    .cols = QUEUE_COLS,
-					    .from = "cases ca",
+					    .from = "cases ca" CASE_CUSTOMER,
 					    .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
 					    .row_memo = queue_row};
 static const struct page_list BY_RANK = {.name = "queue_ranked",
@@ -240,7 +240,7 @@ static int qu_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (build_page(c, req, &q, &found, &join, &ranked))
 		goto done;
 	struct page_list L = ranked ? BY_RANK : *sort_of(sort);
-	L.from = from = xasprintf("cases ca%s", join);
+	L.from = from = xasprintf("cases ca%s" CASE_CUSTOMER, join);
 	if (page_run(c, &L, req, q.where, q.args, q.n, out))
 		goto done;
 	json_object_set_new(*out, "view", json_string(view));
