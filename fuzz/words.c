@@ -8,7 +8,7 @@
 
 #include "fuzz.h"
 
-#define NFACTS 9
+#define NFACTS 10
 
 /* The rendering, built independently: each {name} replaced by its value; NULL when one is missing. */
 static char *expected(const char *tmpl, const struct words_fact *facts, size_t n)
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	FUZZ_ASSERT(WORDS_PLACEHOLDERS[NFACTS - 1] && !WORDS_PLACEHOLDERS[NFACTS]);
 	unsigned bits = fuzz_byte(&data, &size), shown = fuzz_byte(&data, &size);
-	struct words_situation s = {bits & 1, bits >> 1 & 1, bits >> 2 & 1, bits >> 3 & 1, bits >> 4 & 1, bits >> 5 & 1, bits >> 6 & 1};
+	struct words_situation s = {bits & 1, bits >> 1 & 1, bits >> 2 & 1, bits >> 3 & 1, bits >> 4 & 1, bits >> 5 & 1, bits >> 6 & 1, bits >> 7 & 1};
 	const char *keys[8];
 	size_t nk = words_select(&s, keys, 8);
 	FUZZ_ASSERT(nk <= 7);

@@ -82,17 +82,13 @@ int cmd_bench_promises(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, CLI_DB_CREATE);
-	if (!dbh)
-		return 1;
-	struct demo d = {0};
+	struct demo d;
 	struct timespec t0;
-	clock_init_real(&d.clock);
-	d.c.db = dbh;
-	d.c.clock = &d.clock;
-	int64_t now = clock_now(&d.clock);
+	if (demo_open(&d, o.db))
+		return 1;
+	db *dbh = d.c.db;
+	int64_t now = d.c.now;
 	d.c.now = now - 10 * FL_DAY_MS;
-	d.ids = json_object();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (db_begin(dbh, 1) != DB_OK)
 		fl_die("bench-promises: %s", db_errmsg(dbh));
@@ -347,7 +343,7 @@ int cmd_bench_estimates(int argc, char **argv)
 	run(dbh, SEQ "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, done_at, "
 		     "kind, est_team_id, open_at_create) SELECT ?, 'req_3000000000000000000' || (1000000 + i), 'case_3000000000000000000' || (1000000 + 1 + i % ?), 'bench', ? + i * 60000 + 10800000, ?, ?, 'done', "
 		     "? + i * 60000, ? + i * 60000 + ((i * 7919) % 300 + 30) * 60000, CASE i % 4 WHEN 0 THEN 'hold' WHEN 1 THEN 'resend' "
-		     "WHEN 2 THEN 'sign' ELSE 'call' END, ?, 2 FROM n",
+		     "WHEN 2 THEN 'sign' ELSE 'call' END, ?, 2 FROM (SELECT CAST(i AS BIGINT) AS i FROM n) b",
 	    DB_ARGS(DB_INT(n), DB_TXT(d.c.actor.org_id), DB_INT(ncases), DB_INT(first), DB_TXT(d.c.actor.person_id), DB_TXT(team),
 		    DB_INT(first), DB_INT(first), DB_TXT(team)));
 	bench_rollups(&d, team, n, first);

@@ -287,9 +287,12 @@ enum est_level est_compute(const struct est_input *in, struct est_result *out)
 		out->probability = in->due <= in->now ? 0 : hist_cdf(h, total, (double)out->due_open_ms / out->load_factor);
 		out->warn = out->probability < in->threshold;
 	}
+	out->base80 = (int64_t)ceil(hist_quantile(h, total, QUANTILES[1]));
+	out->open_now = in->open_now;
+	out->usual_open = in->usual_open;
 	out->recent_n = h->nrecent;
 	for (int i = 0; i < h->nrecent; i++)
-		out->recent_within += h->recent[i] <= out->dur[1];
+		out->recent_within += h->recent[i] <= out->base80;
 	return out->level;
 }
 
@@ -333,12 +336,16 @@ void est_evidence(const struct est_result *r, const char *holder, const char *or
 			 holder, nb, est_bucket_day(bucket), est_bucket_part(bucket), kinds, nk, org, no);
 		return;
 	}
-	est_format_duration(r->dur[1], d, sizeof d);
+	est_format_duration(r->base80, d, sizeof d);
 	const char *who = r->level == EST_ORG ? org : holder;
+	int n;
 	if (r->level == EST_BUCKET)
-		snprintf(buf, size, "%s finished %d of its last %d %s-%s %s within %s", who, r->recent_within, r->recent_n,
-			 est_bucket_day(bucket), est_bucket_part(bucket), kinds, d);
+		n = snprintf(buf, size, "%s finished %d of its last %d %s-%s %s within %s", who, r->recent_within, r->recent_n,
+			     est_bucket_day(bucket), est_bucket_part(bucket), kinds, d);
 	else
-		snprintf(buf, size, "%s finished %d of its last %d %s within %s", who, r->recent_within, r->recent_n,
-			 r->level == EST_KIND ? kinds : "requests", d);
+		n = snprintf(buf, size, "%s finished %d of its last %d %s within %s", who, r->recent_within, r->recent_n,
+			     r->level == EST_KIND ? kinds : "requests", d);
+	if (n >= 0 && (size_t)n < size && (r->load_factor > 1.05 || r->load_factor < 0.95))
+		snprintf(buf + n, size - (size_t)n, "; with %.0f open now against %.1f usually, allow %.1f times as long",
+			 r->open_now, r->usual_open, r->load_factor);
 }

@@ -78,7 +78,9 @@ struct est_result {
 	int warn;		     /* probability < threshold */
 	int64_t dur[3];		     /* business durations of the 50/80/95% points (load-adjusted) */
 	int64_t by[3];		     /* the instants they are reached; 0 beyond the calendar */
-	int recent_n, recent_within; /* of the last recent_n completions, how many within dur[1] */
+	int recent_n, recent_within; /* of the last recent_n completions, how many within base80 */
+	int64_t base80;		     /* the 80% duration before the load adjustment */
+	double open_now, usual_open; /* the load, as given */
 };
 
 /* The bin of a business duration (ms); the lower and upper edge of bin i (ms). */

@@ -6,14 +6,17 @@
 #include "base/util.h"
 
 const char *const WORDS_PLACEHOLDERS[] = {
-	"customer", "promise", "promise_due", "waiting_on", "waiting_for", "new_time", "policy", "next_time", "senior", NULL,
+	"customer", "promise",	 "promise_due", "waiting_on", "waiting_for", "new_time",
+	"policy",   "next_time", "senior",	"likely_by",  NULL,
 };
 
-const char *const WORDS_KEYS[] = {"broken", "promise", "waiting", "deferred", "policy", "next_step", "speak_senior", NULL};
+const char *const WORDS_KEYS[] = {"broken", "promise",	 "honest_time",	 "waiting", "deferred",
+				  "policy", "next_step", "speak_senior", NULL};
 
 static const char *const DEFAULTS[] = {
 	"I'm sorry, {customer}: we promised you {promise} by {promise_due}, and we did not keep that promise.",
 	"We promised you {promise} by {promise_due}.",
+	"To be straight with you: from what we see, {promise} is more likely by {likely_by} than by {promise_due}.",
 	("I'm sorry, {customer}, we haven't received what we need from {waiting_on} yet ({waiting_for}). "
 	 "Let me track it down and we'll get this handled for you."),
 	"{waiting_on} has moved this to {new_time}.",
@@ -40,6 +43,7 @@ size_t words_select(const struct words_situation *s, const char **keys, size_t m
 	} while (0)
 	OFFER(s->has_promise && s->promise_broken, "broken");
 	OFFER(s->has_promise && !s->promise_broken, "promise");
+	OFFER(s->has_promise && !s->promise_broken && s->unlikely, "honest_time");
 	OFFER(s->waiting, "waiting");
 	OFFER(s->waiting && s->deferred, "deferred");
 	OFFER(s->waiting && s->policy, "policy");

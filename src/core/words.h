@@ -24,6 +24,7 @@ struct words_situation {
 	int policy;          /* ... citing a policy that conflicts with the promise */
 	int senior;          /* a leader holds it up (or owns the policy that does) */
 	int next_time;       /* we know when the customer will hear next */
+	int unlikely;	     /* the pending promise was made against an estimate's warning (docs/promises.md) */
 };
 
 /* Placeholder names a template may use, NULL-terminated. */

@@ -30,6 +30,7 @@
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/mail/proposal.h"
 #include "svc/notify/prefs.h"
 #include "svc/notify/webhook.h"
 #include "svc/ledger/case.h"
@@ -63,7 +64,7 @@ static const struct route *const TABLES[] = {
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
-	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
+	mailbox_routes, inbound_routes, outbox_routes, notify_routes, proposal_routes,
 	webhook_routes, prefs_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
 	report_calibration_routes,
@@ -78,7 +79,7 @@ static const case_view_fn VIEW_PARTS[] = {
 	exception_case_view,
 	kb_case_view,
 	review_view_part,
-	outbox_view_part,
+	outbox_view_part, proposal_view_part,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
@@ -98,6 +99,15 @@ const event_hook_fn *svc_event_hooks(void) { return EVENT_HOOKS; }
 static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
 const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }
 
+static const exception_hook_fn EXCEPTION_HOOKS[] = {notify_exception, NULL};
+const exception_hook_fn *svc_exception_hooks(void) { return EXCEPTION_HOOKS; }
+int svc_exception_outcome(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome)
+{
+	for (const exception_hook_fn *h = EXCEPTION_HOOKS; *h; h++)
+		if ((*h)(c, case_id, exception_id, outcome))
+			return -1;
+	return 0;
+}
 static const alert_hook_fn ALERT_HOOKS[] = {prefs_on_alert, NULL};
 const alert_hook_fn *svc_alert_hooks(void) { return ALERT_HOOKS; }
 

@@ -257,8 +257,11 @@ def to_json_schema(node):
     """OpenAPI 3.0 writes `nullable: true`; JSON Schema wants the type list to include null."""
     if isinstance(node, dict):
         out = {k: to_json_schema(v) for k, v in node.items()}
-        if out.pop("nullable", False) and "type" in out:
-            out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else out["type"] + ["null"]
+        if out.pop("nullable", False):
+            if "type" in out:
+                out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else out["type"] + ["null"]
+            elif "allOf" in out:  # a nullable reference: {"nullable": true, "allOf": [{"$ref": ...}]}
+                out = {"anyOf": [{"allOf": out.pop("allOf")}, {"type": "null"}], **out}
         return out
     if isinstance(node, list):
         return [to_json_schema(x) for x in node]

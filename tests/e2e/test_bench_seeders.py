@@ -57,5 +57,23 @@ def test_bench_learning_seed_verifies_and_the_report_counts_it():
     verify(db, "after the report")
 
 
+def test_bench_estimates_seed_verifies_and_completions_add_to_its_rollups():
+    db = fresh_db("estimates")
+    _, seeded, _ = run_cli("bench-estimates", "--completed", "400", "--runs", "2", db=db, json_out=False)
+    seeded = json.loads(seeded)
+    eq(seeded["completed"], 400, "the seeder made what it was asked")
+    verify(db, "on what bench-estimates seeded")
+    dana = "dana@bench-estimates.example"
+    _, est, _ = run_cli("estimate", "show", "--holder", "Store 12", "--kind", "none-such", db=db, as_=dana)
+    eq((est["level"], est["samples"]), ("holder", 400), "the seeded rollups hold every completion")
+    # the benchmark's completion was rolled back: completing it through the services adds to the same rollups
+    _, mine, _ = run_cli("request", "list", db=db, as_=dana)
+    eq(len(mine["items"]), 1, "one open request left by the seeder")
+    run_cli("request", "complete", mine["items"][0]["id"], db=db, as_=dana)
+    _, est, _ = run_cli("estimate", "show", "--holder", "Store 12", "--kind", "none-such", db=db, as_=dana)
+    eq(est["samples"], 401, "the completion joined the seeded rollup")
+    verify(db, "after the completion")
+
+
 if __name__ == "__main__":
     run_module(globals())

@@ -140,6 +140,10 @@ def test_estimates():
         eq(p["estimate"]["likely_by"]["p80"], e["likely_by"]["p80"], "and its 80% time")
         shown = chris.ok("GET", "/api/v1/promises/" + p["id"])
         eq(shown["estimate"], p["estimate"], "the promise shows it later")
+        words = chris.ok("GET", "/api/v1/cases/%s/suggested-words" % case["id"])
+        honest_words = [m for m in words["messages"] if m["key"] == "honest_time"]
+        check(honest_words and words["situation"]["unlikely"], "the suggested words offer the honest time: %r" % words["messages"])
+        check(honest_words and words["facts"]["likely_by"] in honest_words[0]["text"], "with the 80%% time: %r" % honest_words)
         honest = chris.ok("POST", "/api/v1/cases/%s/promises" % case["id"],
                           {"what": "Two phones ready for pickup", "due_at": e["suggested_due_at"], "channel": "chat",
                            "deliver_team": "Store 7", "kind": "hold"}, status=201)

@@ -214,6 +214,10 @@ TEST(load_above_usual_takes_longer)
 	CHECK(fabs(busy.load_factor - 1.5) < 1e-9);
 	CHECK(llabs(busy.dur[1] - (int64_t)(base.dur[1] * 1.5)) <= 1);
 	CHECK(busy.probability < base.probability);
+	char buf[300];
+	est_evidence(&busy, "Store 12", "Vendor Co", "hold", 22, buf, sizeof buf);
+	CHECK(strstr(buf, "; with 8 open now against 3.0 usually, allow 1.5 times as long") != NULL);
+	CHECK(busy.base80 == base.dur[1]);
 }
 
 /* Chicago, open 09:00-21:00 every day */

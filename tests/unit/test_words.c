@@ -97,15 +97,23 @@ TEST(selection_follows_the_situation)
 	CHECK(offered(keys, n, "promise") && offered(keys, n, "waiting") && offered(keys, n, "speak_senior"));
 	CHECK(!offered(keys, n, "broken") && !offered(keys, n, "deferred") && !offered(keys, n, "policy"));
 
-	struct words_situation s1 = {1, 0, 1, 1, 1, 0, 1};
+	struct words_situation s1 = {1, 0, 1, 1, 1, 0, 1, 0};
 	n = words_select(&s1, keys, 8);
 	CHECK(offered(keys, n, "deferred") && offered(keys, n, "policy") && offered(keys, n, "next_step"));
 	CHECK(!offered(keys, n, "speak_senior"));
 
-	struct words_situation s2 = {1, 1, 0, 0, 0, 0, 0};
+	struct words_situation s2 = {1, 1, 0, 0, 0, 0, 0, 0};
 	n = words_select(&s2, keys, 8);
 	CHECK(n == 1 && offered(keys, n, "broken"));
 	CHECK(words_select(&s1, keys, 2) == 2); /* respects max */
+
+	/* a pending promise made against an estimate's warning: the honest time too, right after it */
+	struct words_situation s3 = {.has_promise = 1, .unlikely = 1};
+	n = words_select(&s3, keys, 8);
+	CHECK(n == 2 && strcmp(keys[0], "promise") == 0 && strcmp(keys[1], "honest_time") == 0);
+	s3.promise_broken = 1;
+	n = words_select(&s3, keys, 8);
+	CHECK(n == 1 && offered(keys, n, "broken"));
 }
 
 int main(void)

@@ -20,5 +20,6 @@ import './cases.test.mjs';
 import './recognition.test.mjs';
 import './notify.test.mjs';
 import './estimate.test.mjs';
+import './mail.test.mjs';
 
 runAll();

@@ -29,9 +29,28 @@ static char *template_for(svc_ctx *c, const char *key, int *custom)
 
 struct facts {
 	char customer[256], promise[512], promise_due[64], waiting_on[300], waiting_for[512], new_time[64], policy[256];
-	char next_time[64], senior[256];
+	char next_time[64], senior[256], likely_by[64];
 	struct words_situation sit;
 };
+
+/* A pending promise made against an estimate's warning: the time it was 80% likely by. */
+static int gather_estimate(svc_ctx *c, const char *tz, struct facts *f, const char *promise_id)
+{
+	int rc;
+	db_res *r;
+	if (!f->sit.has_promise || f->sit.promise_broken)
+		return 0;
+	if (!svc_query(c, "SELECT by80 FROM estimates WHERE org_id = ? AND subject_id = ? AND warned <> 0 AND by80 IS NOT NULL",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r))
+		return 0;
+	if (db_next(r) == 1) {
+		words_time_in(db_int(r, 0), tz, f->likely_by, sizeof f->likely_by);
+		f->sit.unlikely = 1;
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	return 0;
+}
 
 /* A pending promise of the case (soonest first), else the latest broken one; its id into
  * promise_id. */
@@ -55,7 +74,7 @@ static int gather_promise(svc_ctx *c, const struct case_row *row, const char *tz
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
-	return 0;
+	return gather_estimate(c, tz, f, promise_id);
 }
 
 /* The request the promise waits on (any of the case's when promise_id is ""), the most serious
@@ -152,9 +171,10 @@ static int sw_case(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (case_load(c, p[0], &row) || gather(c, &row, &f))
 		return -1;
 	const struct words_fact facts[] = {
-		{"customer", f.customer},     {"promise", f.promise},       {"promise_due", f.promise_due},
+		{"customer", f.customer},     {"promise", f.promise},	      {"promise_due", f.promise_due},
 		{"waiting_on", f.waiting_on}, {"waiting_for", f.waiting_for}, {"new_time", f.new_time},
-		{"policy", f.policy},         {"next_time", f.next_time},   {"senior", f.senior},
+		{"policy", f.policy},	      {"next_time", f.next_time},     {"senior", f.senior},
+		{"likely_by", f.likely_by},
 	};
 	size_t nf = sizeof facts / sizeof facts[0];
 	const char *keys[16];
@@ -177,9 +197,10 @@ static int sw_case(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_array_append_new(msgs, json_pack("{s:s,s:s,s:o}", "key", keys[i], "text", text, "facts", uf));
 		free(text);
 	}
-	*out = json_pack("{s:s,s:b,s:o,s:o,s:{s:b,s:b,s:b,s:b,s:b,s:b}}", "case_id", row.id, "open", row.open, "messages", msgs,
-			 "facts", all, "situation", "promise", f.sit.has_promise, "broken", f.sit.promise_broken, "waiting",
-			 f.sit.waiting, "deferred", f.sit.deferred, "policy_conflict", f.sit.policy, "leader_holds", f.sit.senior);
+	*out = json_pack("{s:s,s:b,s:o,s:o,s:{s:b,s:b,s:b,s:b,s:b,s:b,s:b}}", "case_id", row.id, "open", row.open, "messages",
+			 msgs, "facts", all, "situation", "promise", f.sit.has_promise, "broken", f.sit.promise_broken, "waiting",
+			 f.sit.waiting, "deferred", f.sit.deferred, "policy_conflict", f.sit.policy, "leader_holds", f.sit.senior,
+			 "unlikely", f.sit.unlikely);
 	return 0;
 }
 
