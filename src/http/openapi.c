@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/embed.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "http/api.h"
 #include "svc/svc.h"
@@ -317,7 +318,7 @@ static json_t *component_schemas(void)
 			continue;
 		json_t *part = json_loads(f->data, 0, NULL);
 		if (!part) { /* a broken build; the contract tests catch it, a request never ends the process */
-			fprintf(stderr, "frontline: embedded %s is not JSON\n", f->name);
+			log_msg(LOG_ERROR, "embedded %s is not JSON", f->name);
 			continue;
 		}
 		json_object_update(schemas, part);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/util.h"
 #include "store/pool.h"
 
@@ -48,7 +49,7 @@ static enum tx_result commit_failed(db *d, int rc, int *again)
 	if (rc == DB_CONSTRAINT)
 		return TX_CONFLICT;
 	/* never report success for what did not reach the disk */
-	fprintf(stderr, "frontline: commit failed: %s\n", db_errmsg(d));
+	log_msg(LOG_ERROR, "commit failed: %s", db_errmsg(d));
 	return TX_NOT_SAVED;
 }
 
@@ -92,7 +93,7 @@ static void run_batch(struct writer *w, struct job *batch)
 	if (rc == DB_OK)
 		return;
 	if (broken)
-		fprintf(stderr, "frontline: a savepoint failed, the batch is rolled back: %s\n", db_errmsg(w->d));
+		log_msg(LOG_ERROR, "a savepoint failed, the batch is rolled back: %s", db_errmsg(w->d));
 	int again = 0;
 	enum tx_result failed = commit_failed(w->d, rc, &again);
 	db_rollback(w->d);

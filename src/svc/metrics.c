@@ -107,7 +107,7 @@ static int per_org(svc_ctx *c, FILE *out, const char *help, const char *name, co
 }
 
 /* Open and at-risk promises (one pass over the promises_open index's pending entries, migration
- * 0019) and breaches (the breach_daily rollup's totals), per organization. */
+ * 0020) and breaches (the breach_daily rollup's totals), per organization. */
 int metrics_promises(svc_ctx *c, FILE *out)
 {
 	if (per_org(c, out, PROMISES_HELP, "frontline_promises_open", AT_RISK_HELP, "frontline_promises_at_risk",

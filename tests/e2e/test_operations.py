@@ -204,13 +204,18 @@ def test_log_level_is_a_setting():
 
 
 def test_sigterm_drains_a_request_in_flight():
-    s = Server(demo=True).start()
+    mport = free_port()
+    s = Server(demo=True, extra_args=["--metrics-listen", "127.0.0.1:%d" % mport]).start()
     token = s.login("chris@%s.example" % V, V).token
     body = json.dumps({"subject": "Sent while stopping", "channel": "chat", "customer_name": "Dee Rain"}).encode()
     conn = socket.create_connection(("127.0.0.1", s.port))
     conn.sendall(("POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
                   "Content-Length: %d\r\nConnection: close\r\n\r\n" % (token, len(body))).encode() + body[:10])
-    time.sleep(0.5)  # the headers have arrived: the request is in flight
+    deadline = time.time() + 60  # until the server has the headers: the request is in flight
+    while time.time() < deadline:
+        if samples(scrape("http://127.0.0.1:%d/metrics" % mport, None)[2])[("frontline_http_requests_in_flight", ())] >= 1:
+            break
+        time.sleep(0.05)
     s.proc.send_signal(signal.SIGTERM)
     time.sleep(0.5)
     refused = False
