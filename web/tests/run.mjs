@@ -16,5 +16,6 @@ import './case.test.mjs';
 import './portal.test.mjs';
 import './pages.test.mjs';
 import './stories.test.mjs';
+import './actions.test.mjs';
 
 runAll();

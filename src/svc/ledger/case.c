@@ -580,10 +580,17 @@ static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	free(sql);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	json_t *items = json_array();
+	json_t *items = json_array(), *it;
 	if (svc_rows_append(c, r, items, offer_row)) {
 		json_decref(items);
 		return -1;
+	}
+	size_t i;
+	json_array_foreach(items, i, it)
+	{
+		json_t *cb = svc_case_brief(c, json_string_value(json_object_get(it, "case_id")));
+		if (cb)
+			json_object_set_new(it, "case", cb);
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return 0;

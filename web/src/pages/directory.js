@@ -13,9 +13,13 @@ function select(label, name, options, value) {
 function searchForm(label, fields, run, auto) {
   const out = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'api-form inline', role: 'search', 'aria-label': label }, fields, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Search')));
+  let seq = 0;
   const go = async () => {
+    const mine = ++seq; // only the latest search may show its answer (the first, automatic one can come back last)
     out.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Searching…'));
-    try { out.replaceChildren(...[await run(form.elements)].flat().filter(Boolean)); } catch (e) { out.replaceChildren(errorBox(e, 'Search failed')); }
+    let shown;
+    try { shown = [await run(form.elements)].flat().filter(Boolean); } catch (e) { shown = [errorBox(e, 'Search failed')]; }
+    if (mine === seq) out.replaceChildren(...shown);
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); go(); });
   if (auto) go();
