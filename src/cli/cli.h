@@ -59,6 +59,7 @@ int cli_noun_help(const char *noun, FILE *to);
 int cmd_copydb(int argc, char **argv);
 int cmd_mailgate(int argc, char **argv);     /* cli/cmd_mail.c */
 int cmd_mail_deliver(int argc, char **argv);
+int cmd_webhook_deliver(int argc, char **argv); /* cli/cmd_webhook.c */
 int cmd_bench_seed(int argc, char **argv); /* hidden: scripts/bench.sh */
 int cmd_bench_promises(int argc, char **argv);
 int cmd_bench_seed_learning(int argc, char **argv); /* hidden: scripts/bench-learning.sh */

@@ -23,6 +23,8 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_learning,
 	demo_directory,
 	demo_email,
+	demo_recognition,
+	demo_notify,
 	NULL,
 };
 

@@ -41,5 +41,7 @@ void demo_exceptions(struct demo *d);
 void demo_learning(struct demo *d);
 void demo_directory(struct demo *d);
 void demo_email(struct demo *d); /* cli/demo_email.c */
+void demo_recognition(struct demo *d); /* cli/demo_recognition.c */
+void demo_notify(struct demo *d); /* cli/demo_notify.c */
 
 #endif

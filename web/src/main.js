@@ -11,13 +11,19 @@ import { loginPage } from './pages/login.js';
 import { mydayPage } from './pages/myday.js';
 import { casePage, customerPage } from './pages/case.js';
 import { findPage } from './pages/find.js';
+import { casesPage, newCasePage } from './pages/cases.js';
 import { leadershipPage } from './pages/leadership.js';
 import { directoryPage } from './pages/directory.js';
 import { adminPage } from './pages/admin.js';
 import { portalPage } from './pages/portal.js';
+import { recognitionPage } from './pages/recognition.js';
+import { mePage } from './pages/me.js';
+import { webhooksPage } from './pages/webhooks.js';
 
 const ROUTES = [
   [/^\/$/, mydayPage, 'My day'],
+  [/^\/cases$/, casesPage, 'Cases'],
+  [/^\/cases\/new$/, newCasePage, 'New case'],
   [/^\/cases\/([^/]+)$/, casePage, 'Case'],
   [/^\/customers\/([^/]+)$/, customerPage, 'Customer'],
   [/^\/find$/, findPage, 'Find'],
@@ -27,9 +33,12 @@ const ROUTES = [
   [/^\/alerts$/, alertsPage, 'Alerts'],
   [/^\/exceptions$/, exceptionsPage, 'Exceptions'],
   [/^\/account$/, accountPage, 'My account'],
+  [/^\/recognition$/, recognitionPage, 'Recognition'],
+  [/^\/admin\/webhooks$/, webhooksPage, 'Webhooks'],
+  [/^\/me$/, mePage, 'My notifications'],
 ];
 // Each entry shows only to those who may use the page (permission names from GET /api/v1/me).
-const NAV = [['/', 'My day'], ['/find', 'Find'], ['/exceptions', 'Exceptions'], ['/leadership', 'Leadership', ['read_people_reports']], ['/directory', 'Directory'],
+const NAV = [['/', 'My day'], ['/cases', 'Cases'], ['/find', 'Find'], ['/exceptions', 'Exceptions'], ['/leadership', 'Leadership', ['read_people_reports']], ['/directory', 'Directory'],
   ['/admin', 'Admin', ['manage_people', 'manage_org', 'edit_settings', 'edit_templates', 'manage_policies']]];
 
 // The unread alert count in the header, kept current by the live stream.
@@ -63,7 +72,7 @@ function shell(main) {
     const v = e.target.elements.q.value.trim();
     navigate('/find?q=' + encodeURIComponent(v));
   } }, h('label', { for: 'global-search', class: 'sr-only' }, 'Find customers and cases'),
-  h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: 'Find a customer (name, email, phone) or case', value: q, autocomplete: 'off' }),
+  h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: 'Search: #number, words, name, email, phone', value: q, autocomplete: 'off' }),
   h('button', { type: 'submit' }, 'Find'));
   const here = location.pathname;
   const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {}, NAV.filter((n) => !n[2] || may(...n[2])).map(([href, label]) => h('li', {},
@@ -76,8 +85,9 @@ function shell(main) {
   } }, 'Sign out');
   const header = h('header', { class: 'top' },
     h('div', { class: 'brand' }, h('a', { href: '/' }, 'Frontline'), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
-    nav, search,
-    h('div', { class: 'who' }, alertsLink(), me ? h('a', { href: '/account', class: 'me-link' }, me.name, me.team ? ' · ' + me.team : '') : null, signout));
+    nav, h('a', { href: '/cases/new', class: 'button new-case' }, 'New case'), search,
+    h('div', { class: 'who' }, alertsLink(), me ? h('a', { href: '/me', title: 'My notifications' }, me.name, me.team ? ' · ' + me.team : '') : null,
+      h('a', { href: '/account', class: 'me-link' }, 'Account'), signout));
   return [h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header, main];
 }
 

@@ -79,11 +79,8 @@ struct promise_state {
 static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "prom"))
-		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
-	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
-			 "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
+			"SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));

@@ -13,6 +13,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/promises/duty.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
@@ -22,9 +23,10 @@
 	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
 	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
 	"q.done_at, q.overdue_at, q.escalated_to, q.cancelled_at"
-#define REQ_FROM                                                                                  \
-	" FROM requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id "   \
+#define REQ_FROM_PAGE                                                                      \
+	"requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id " \
 	"LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
+#define REQ_FROM " FROM " REQ_FROM_PAGE
 
 static json_t *opt_ref(db_res *r, int id_col, int name_col)
 {
@@ -77,12 +79,9 @@ struct req_state {
 static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "req"))
-		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
-	if (svc_load_one(c, "request_not_found", "id", "no such request", &r,
-			 "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
-			 "WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "req", id, "request_not_found", "no such request", &r,
+			"SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
+			"WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
@@ -108,14 +107,64 @@ static void timers(svc_ctx *c, int64_t from, int64_t due, int64_t *remind, int64
 		*followup = 0;
 }
 
+/* Who a new request asks: one person (to_person, active) or one team (to_team). */
+struct holder {
+	char person[ID_SIZE], team[ID_SIZE];
+	const char *role;
+	int depth;
+};
+
+static int holder_of(svc_ctx *c, json_t *in, struct holder *h)
+{
+	enum role hr = ROLE_FRONTLINE;
+	memset(h, 0, sizeof *h);
+	h->role = "";
+	h->depth = -1;
+	const char *tp = in_str(in, "to_person"), *tt = in_str(in, "to_team");
+	if ((tp && tt) || (!tp && !tt))
+		return err_set(&c->err, ERR_INVALID, "holder_required", tp ? "to_team" : "to_person",
+			       "ask exactly one person (to_person) or one team (to_team)");
+	if (!tp)
+		return org_team_ref(c, tt, "to_team", h->team);
+	int active;
+	if (svc_person_ref(c, tp, "to_person", h->person) || people_role(c, h->person, &hr, h->team, &active))
+		return -1;
+	if (!active)
+		return err_set(&c->err, ERR_RULE, "person_inactive", "to_person", "that person is not active");
+	h->role = role_name(hr);
+	h->depth = person_depth(c, h->person);
+	h->team[0] = '\0'; /* a person holds it; their team is shown through the person */
+	return 0;
+}
+
+/* The promises a request blocks: pending promises of this case. */
+static int check_blocks(svc_ctx *c, json_t *blocks, const char *case_id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(blocks, i, v)
+	{
+		int64_t n = 0;
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
+		int rc = db_scalar_int(c->db,
+				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(case_id)), &n, NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+		if (n != 1)
+			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
+				       "blocks must list pending promises of this case");
+	}
+	return 0;
+}
+
 static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
-	char id[ID_SIZE], person[ID_SIZE] = "", team[ID_SIZE] = "";
-	const char *role = "";
+	char id[ID_SIZE];
+	struct holder h;
 	long long due;
-	int depth = -1;
-	enum role hr = ROLE_FRONTLINE;
 	if (case_load(c, p[0], &row))
 		return -1;
 	if (strcmp(c->actor.person_id, row.owner_id) != 0 && !role_may(c->actor.role, PERM_REQUEST_ON_ANY_CASE))
@@ -126,39 +175,11 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return err_set(&c->err, ERR_INVALID, "required", "due_at", "due_at is required");
 	if (due <= c->now)
 		return err_set(&c->err, ERR_INVALID, "due_in_past", "due_at", "due_at must be in the future");
-	const char *tp = in_str(in, "to_person"), *tt = in_str(in, "to_team");
-	if ((tp && tt) || (!tp && !tt))
-		return err_set(&c->err, ERR_INVALID, "holder_required", tp ? "to_team" : "to_person",
-			       "ask exactly one person (to_person) or one team (to_team)");
-	if (tp) {
-		int active;
-		if (svc_person_ref(c, tp, "to_person", person) || people_role(c, person, &hr, team, &active))
-			return -1;
-		if (!active)
-			return err_set(&c->err, ERR_RULE, "person_inactive", "to_person", "that person is not active");
-		role = role_name(hr);
-		depth = person_depth(c, person);
-		team[0] = '\0'; /* a person holds it; their team is shown through the person */
-	} else if (org_team_ref(c, tt, "to_team", team)) {
-		return -1;
-	}
-	/* the promises it blocks: pending promises of this case */
 	json_t *blocks = json_object_get(in, "blocks"), *v;
 	size_t i;
-	json_array_foreach(blocks, i, v)
-	{
-		int64_t n = 0;
-		if (!json_is_string(v))
-			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
-		int rc = db_scalar_int(c->db,
-				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
-				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
-		if (rc != DB_OK)
-			return svc_db_err(c, rc);
-		if (n != 1)
-			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
-				       "blocks must list pending promises of this case");
-	}
+	if (holder_of(c, in, &h) || check_blocks(c, blocks, row.id))
+		return -1;
+	const char *person = h.person, *team = h.team;
 	int64_t remind, followup;
 	timers(c, c->now, due, &remind, &followup);
 	id_new(id, "req", c->now);
@@ -166,8 +187,8 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_person_id, holder_team_id, holder_role, "
 			 "holder_level, status, created_at, remind_at, followup_at, overdue_check_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(in_str(in, "what")), DB_INT(due),
-				 DB_TXT(c->actor.person_id), DB_TXT(*person ? person : NULL), DB_TXT(*team ? team : NULL), DB_TXT(role),
-				 depth >= 0 ? DB_INT(depth) : DB_NULL, DB_INT(c->now), remind ? DB_INT(remind) : DB_NULL,
+				 DB_TXT(c->actor.person_id), DB_TXT(*person ? person : NULL), DB_TXT(*team ? team : NULL), DB_TXT(h.role),
+				 h.depth >= 0 ? DB_INT(h.depth) : DB_NULL, DB_INT(c->now), remind ? DB_INT(remind) : DB_NULL,
 				 followup ? DB_INT(followup) : DB_NULL, DB_INT(due)),
 			 NULL);
 	if (rc != DB_OK)
@@ -404,27 +425,21 @@ static int rq_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 /* My requests: owed by me or my team, soonest first. */
+static const struct page_list REQUESTS = {.name = "requests",
+					  .cols = REQ_COLS,
+					  .from = REQ_FROM_PAGE,
+					  .keys = {{"q.due_at", DB_T_INT, 0}, {"q.id", DB_T_TEXT, 0}},
+					  .row = request_row};
+
 static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	db_res *r;
 	const char *status = in_str(in, "status");
-	char *sql = xasprintf("SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
-			      "AND %s ORDER BY q.due_at, q.id LIMIT ?",
-			      status ? "q.status = ?" : "q.status IN ('open','accepted','deferred') AND ? IS NULL");
-	int rc = db_query(c->db, sql,
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status),
-				  DB_INT(svc_limit(in))),
-			  &r);
-	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, request_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &REQUESTS, in,
+			status ? "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) AND q.status = ?"
+			       : "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
+				 "AND q.status IN ('open','accepted','deferred') AND ? IS NULL",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status)),
+			out);
 }
 
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
@@ -711,7 +726,7 @@ static const struct in_field RQ_DEFER[] = {
 };
 static const struct in_field RQ_MINE[] = {
 	{"status", IN_ENUM, 0, 0, 0, RQ_STATUSES, "default: outstanding (open, accepted, deferred)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

@@ -99,6 +99,7 @@ export async function adminPage() {
   const admin = may('manage_org');
   page.append(h('h1', {}, 'Admin'));
   if (!may('manage_people', 'manage_org', 'edit_settings')) page.append(h('p', { class: 'muted' }, 'You can look; changes need an administrator.'));
+  if (may('manage_webhooks', 'manage_org')) page.append(h('p', {}, h('a', { href: '/admin/webhooks' }, 'Webhooks and their delivery log')));
   const grid = h('div', { class: 'grid' });
   grid.append(
     asyncSection('People', peopleSection, { class: 'wide' }),

@@ -6,8 +6,9 @@ import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
 import { mailPart } from './case_mail.js';
 import { caseActions, promiseActs, withdrawButton, exceptionReview, linkedArticles } from './case_acts.js';
-import { teamChoices, policyChoices, skillChoices, locationChoices, forgetChoices } from '../lib/pick.js';
+import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, forgetChoices } from '../lib/pick.js';
 import { onPage } from '../lib/live.js';
+import { thankForm, followUps } from './recognition.js';
 
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
 
@@ -136,7 +137,7 @@ function promisesPart(list, refresh, policies, c) {
   ], 'Promises to the customer');
 }
 
-function requestsPart(list, refresh, policies) {
+function requestsPart(list, refresh, policies, c) {
   const me = session.me;
   return h('div', {}, table(list, [
     { key: 'what', label: 'Request' },
@@ -151,7 +152,8 @@ function requestsPart(list, refresh, policies) {
       r.status === 'open' ? doButton('Accept', '/api/v1/requests/' + encodeURIComponent(r.id) + '/accept', refresh) : null,
       doButton('Complete', '/api/v1/requests/' + encodeURIComponent(r.id) + '/complete', refresh),
       deferred(action('Defer to a new time', 'POST', '/api/v1/requests/{id}/defer', { pathParams: { id: r.id }, onDone: refresh, submit: 'Defer request', choices: { policy: policies } })),
-      deferred(action('Decline', 'POST', '/api/v1/requests/{id}/decline', { pathParams: { id: r.id }, onDone: refresh, submit: 'Decline request', choices: { policy: policies } })))));
+      deferred(action('Decline', 'POST', '/api/v1/requests/{id}/decline', { pathParams: { id: r.id }, onDone: refresh, submit: 'Decline request', choices: { policy: policies } })))),
+  followUps(list, c.owner && c.owner.id, refresh));
 }
 
 // A node now, filled when the promise resolves (for forms built from the API document).
@@ -265,7 +267,7 @@ export async function casePage(id) {
   const [teams, policies, skills, locations] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices()]);
   const policyNames = policies.map((p) => ({ value: p.value, label: p.label }));
   const forms = await caseActions(c, refresh, { teams, policies, skills, locations });
-  acts.append(...forms.filter(Boolean));
+  acts.append(...forms.filter(Boolean), thankForm(c.id, (await peopleChoices()).map((x) => x.person)));
   const pl = await portalLinkBox(cust);
   if (pl) acts.append(pl);
 

@@ -3,6 +3,7 @@ import { get, optional, operation, withQuery } from '../lib/api.js';
 import { asyncSection, notice, table, csvLink } from '../lib/ui.js';
 import { chartFigure, rowsOf } from '../lib/charts.js';
 import { words } from '../lib/fmt.js';
+import { teamScorecards } from './recognition.js';
 
 // Each chart names the report routes it can draw from; the first the server has is used.
 export const REPORTS = [
@@ -94,7 +95,7 @@ export async function leadershipPage() {
       return fig;
     }));
   }
-  grid.append(asyncSection('Survey results', surveyResults), asyncSection('System issues and their responses', systemIssues, { class: 'wide' }));
+  grid.append(teamScorecards(), asyncSection('Survey results', surveyResults), asyncSection('System issues and their responses', systemIssues, { class: 'wide' }));
   page.append(grid);
   return page;
 }

@@ -7,6 +7,7 @@ import { alertList } from './alerts.js';
 import { peopleChoices, leaderChoices } from '../lib/pick.js';
 import { itemList } from '../lib/items.js';
 import { words, sameDay } from '../lib/fmt.js';
+import { ownedSection } from './recognition.js';
 
 // Query parameters meaning "mine" for a list route, read from the API document.
 export async function mineQuery(pattern, extra) {
@@ -217,6 +218,7 @@ export async function mydayPage() {
     alerts,
     asyncSection('Coaching', coachingSection),
     asyncSection('Raise a system issue', raiseIssue),
+    ownedSection(),
     owned,
   );
   return page;
