@@ -256,6 +256,53 @@ test('a deep link opened while signed out lands there after sign-in', async (srv
   await page.context().close();
 });
 
+test('directory: an admin covers a rota shift with a picker; anyone writes an article, links it to a case', async (srv) => {
+  const sup = await newPage();
+  await signIn(sup, srv, 'northwind', 'admin@northwind.example');
+  await sup.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Directory' }).click();
+  await sup.getByRole('heading', { name: 'Directory' }).waitFor();
+  await settled(sup);
+  const rotas = section(sup, 'Rotas');
+  {
+    await rotas.getByText('Cover a shift (override)').first().click();
+    const f = rotas.locator('details.action[open] form').first();
+    const now = new Date(await clockNow(srv) + 86400e3);
+    const pad = (n) => String(n).padStart(2, '0');
+    const day = now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(now.getDate());
+    await f.getByLabel('Who covers').fill('Ben');
+    await f.getByLabel('From').fill(day + 'T09:00');
+    await f.getByLabel('Until').fill(day + 'T17:00');
+    await f.getByRole('button', { name: 'Add override' }).click();
+    await rotas.getByRole('button', { name: 'Cancel' }).first().waitFor();
+    check(/Ben Weber/.test(await rotas.textContent()), 'the override is listed, Ben chosen by typing his name');
+  }
+  clean(sup, 'rotas (supervisor)');
+  await sup.context().close();
+  const agent = await newPage();
+  await signIn(agent, srv, 'vendor-co', 'jo@vendor-co.example');
+  await agent.goto(srv.url + '/directory');
+  await settled(agent);
+  eq(await agent.getByText('Cover a shift (override)').count(), 0, 'no rota editing for a frontline agent');
+  await agent.getByText('Write a knowledge article').click();
+  const art = agent.locator('details.action[open] form');
+  await art.getByLabel('Title').fill('Swapping a cracked screen in store');
+  await art.getByLabel('Body').fill('Check the warranty first, then book the repair desk.');
+  await art.getByRole('button', { name: 'Publish article' }).click();
+  await art.getByText('Published: anyone can find it now.').waitFor();
+  const jo = await apiAs(srv, 'vendor-co', 'jo@vendor-co.example');
+  const c = await openCase(jo, 'Cracked screen again');
+  await agent.goto(srv.url + '/cases/' + c.id);
+  await settled(agent);
+  await agent.getByText('Link a knowledge article').click();
+  const link = agent.locator('details.action[open] form');
+  await link.getByLabel('Article').fill('Swapping a cracked');
+  await link.getByRole('button', { name: 'Link article' }).click();
+  await agent.locator('#articles').getByText('Swapping a cracked screen in store').first().waitFor();
+  check(true, 'the article is linked to the case');
+  clean(agent, 'articles');
+  await agent.context().close();
+});
+
 // Last: moves the clock past every session's end.
 test('the session ends under an open page: sign in again, the draft is kept and sent', async (srv) => {
   const chris = await apiAs(srv, 'vendor-co', 'chris@vendor-co.example');

@@ -5,7 +5,7 @@ import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
 import { mailPart } from './case_mail.js';
-import { caseActions, promiseActs, withdrawButton, exceptionReview, linkedArticles } from './case_acts.js';
+import { caseActions, promiseActs, withdrawButton, exceptionReview } from './case_acts.js';
 import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, forgetChoices } from '../lib/pick.js';
 import { onPage } from '../lib/live.js';
 import { thankForm, followUps } from './recognition.js';
@@ -272,8 +272,6 @@ export async function casePage(id) {
   if (pl) acts.append(pl);
 
   for (const part of extraParts(c, refresh, policyNames)) left.append(part);
-  const arts = await linkedArticles(c);
-  if (arts) left.append(h('section', { class: 'card', id: 'articles', 'aria-labelledby': 'art-h' }, h('h2', { id: 'art-h' }, 'Knowledge articles'), arts));
   const reviews = await optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
   if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, 'Failure reviews'),
     reviews.items.map((rv) => h('div', { class: 'review' },

@@ -3,8 +3,8 @@
 // role_required they could have been spared.  Pickers stand wherever a person, team, location,
 // policy, skill or article is asked for.
 import { h, uid, announce } from '../lib/dom.js';
-import { post, get, session, may } from '../lib/api.js';
-import { errorBox, table, notice } from '../lib/ui.js';
+import { post, session, may } from '../lib/api.js';
+import { errorBox } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { peopleChoices, leaderChoices, articleChoices } from '../lib/pick.js';
 import { replyForm } from './case_mail.js';
@@ -131,12 +131,4 @@ export function exceptionReview(x, refresh) {
     only: ['verdict', 'reasoning', 'proposal', 'note'], hide: ['proposal_id', 'limits', 'also', 'policy_text'],
     labels: { proposal: 'Adopt: the policy change', note: 'Coach: the forward-looking note' } }).then((f) => { if (f) slot.append(f); });
   return slot;
-}
-
-// The articles linked to the case.
-export async function linkedArticles(c) {
-  let r;
-  try { r = await get('/api/v1/cases/' + encodeURIComponent(c.id) + '/articles'); } catch (e) { return null; }
-  if (!r.items.length) return null;
-  return table(r.items, [{ key: 'title', label: 'Article', render: (a) => h('a', { href: '/directory?kq=' + encodeURIComponent(a.title) }, a.title) }, { key: 'at', label: 'Linked' }], 'Knowledge articles linked to this case') || notice('');
 }
