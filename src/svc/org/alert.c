@@ -71,9 +71,10 @@ static json_t *alert_row(db_res *r)
 
 int alert_unread(svc_ctx *c, int64_t *n)
 {
-	int rc = db_scalar_int(c->db,
-			       "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
-			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), n, NULL);
+	int rc = db_scalar_int(
+		c->db,
+		"SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
+		DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), n, NULL);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 

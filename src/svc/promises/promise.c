@@ -60,7 +60,8 @@ static json_t *promise_row(svc_ctx *c, db_res *r)
 			      svc_col_time(r, 15));
 	json_object_set_new(o, "renegotiated_by", db_is_null(r, 18) ? json_null() : svc_person_brief(c, db_text(r, 18)));
 	json_object_set_new(o, "blocked_by",
-			    id_list(c, "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
+			    id_list(c,
+				    "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
 				    db_text(r, 0)));
 	return o;
 }
