@@ -303,6 +303,24 @@ test('directory: an admin covers a rota shift with a picker; anyone writes an ar
   await agent.context().close();
 });
 
+test('queue counts on the Cases page follow changes made elsewhere, live', async (srv) => {
+  const page = await newPage();
+  await signIn(page, srv, 'vendor-co', 'kim@vendor-co.example');
+  await page.goto(srv.url + '/cases?view=mine');
+  await settled(page);
+  await page.waitForFunction(() => document.documentElement.dataset.live === 'on');
+  const mine = page.locator('.views a[href="/cases?view=mine"] .count');
+  const before = Number(await mine.textContent());
+  const chris = await apiAs(srv, 'vendor-co', 'chris@vendor-co.example');
+  const taylor = await apiAs(srv, 'vendor-co', 'taylor@vendor-co.example');
+  const c = await openCase(chris, 'Counted live');
+  await taylor.post('/api/v1/cases/' + c.id + '/assign', { to: 'kim@vendor-co.example' });
+  await page.waitForFunction((n) => Number(document.querySelector('.views a[href="/cases?view=mine"] .count').textContent) === n + 1, before);
+  check(true, "Kim's count of her cases went up without a reload");
+  clean(page, 'live counts');
+  await page.context().close();
+});
+
 // Last: moves the clock past every session's end.
 test('the session ends under an open page: sign in again, the draft is kept and sent', async (srv) => {
   const chris = await apiAs(srv, 'vendor-co', 'chris@vendor-co.example');
