@@ -29,13 +29,13 @@ test('offers on My day arrive live, with number, subject and customer; decline a
   check(/Say why/.test(await item.getByRole('alert').textContent()), 'declining needs a reason, said plainly');
   await item.getByLabel('Why not (they will see this)').fill('I am off tomorrow');
   await item.getByRole('button', { name: 'Decline offer' }).click();
-  await offers.getByText('You declined case #' + one.number).waitFor();
+  await pat.locator('.confirmations').getByText('You declined case #' + one.number).waitFor();
   eq((await chris.get('/api/v1/cases/' + one.id)).offers[0].status, 'declined', 'the decline is recorded');
   const two = await openCase(chris, 'Live offer: a refund');
   await chris.post('/api/v1/cases/' + two.id + '/offers', { to: 'pat@vendor-co.example' });
   await offers.getByText('#' + two.number + ' Live offer: a refund').waitFor();
   await offers.locator('li', { hasText: 'Live offer: a refund' }).getByRole('button', { name: 'Accept' }).click();
-  await offers.getByText('You accepted case #' + two.number + ': it is yours now.').waitFor();
+  await pat.locator('.confirmations').getByText('You accepted case #' + two.number + ': it is yours now.').waitFor();
   eq((await chris.get('/api/v1/cases/' + two.id)).owner.email, 'pat@vendor-co.example', 'Pat owns it');
   await axe(pat, 'my day with offers');
   clean(pat, 'my day offers');

@@ -34,10 +34,12 @@ function missing() { return notice('Not available on this server yet.'); }
 
 // An offer, as the person deciding sees it: the case's number, subject and customer, who offers it
 // and why; Accept, or Decline with a reason; a confirmation either way.
-function offerItem(o, reload) {
+// done(text, link): the confirmation, kept on the page above the sections (a reload of the list
+// after a live event must not take it away before it is read).
+function offerItem(o, done) {
   const cs = o.case || {};
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
-  const answered = (text, link) => { li.replaceChildren(h('p', { class: 'ok', role: 'status' }, text, link ? [' ', link] : null)); announce(text); setTimeout(reload, 4000); };
+  const answered = (text, link) => { li.remove(); done(text, link); };
   const accept = h('button', { type: 'button', class: 'primary small', onclick: async () => {
     accept.disabled = true;
     try {
@@ -64,9 +66,9 @@ function offerItem(o, reload) {
   return li;
 }
 
-function offerList(items, reload) {
+function offerList(items, done) {
   if (!items.length) return notice('No offers waiting for you.');
-  return h('ul', { class: 'items offers' }, items.map((o) => offerItem(o, reload)));
+  return h('ul', { class: 'items offers' }, items.map((o) => offerItem(o, done)));
 }
 
 // A pulse survey: a rating (1-5) and words for each question; answers are confidential.
@@ -130,7 +132,14 @@ export async function mydayPage() {
     return { list: r.items, views: views.filter(Boolean) };
   })());
   const caseLabel = (v) => '#' + v.number + ' ' + v.subject;
-  const offers = refreshable('Offers waiting for me', async () => offerList((await get('/api/v1/offers')).items, () => offers.reload()));
+  const confirmations = h('div', { class: 'confirmations', 'aria-live': 'polite' });
+  grid.before(confirmations);
+  const offerDone = (text, link) => {
+    confirmations.prepend(h('p', { class: 'ok card' }, text, link ? [' ', link] : null));
+    announce(text);
+    offers.reload();
+  };
+  const offers = refreshable('Offers waiting for me', async () => offerList((await get('/api/v1/offers')).items, offerDone));
   const alerts = refreshable('Alerts', async () => {
     const r = await optional(withQuery('/api/v1/alerts', { limit: 10 }));
     if (!r) return missing();
