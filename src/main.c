@@ -32,6 +32,7 @@ static const struct command {
 	{"help", cmd_help, "help [NOUN]               this text, or the commands of one noun (help case)"},
 	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */
 	{"bench-promises", cmd_bench_promises, NULL}, /* hidden: scripts/bench-promises.sh */
+	{"bench-estimates", cmd_bench_estimates, NULL}, /* hidden: scripts/bench-estimates.sh */
 	{"bench-seed-learning", cmd_bench_seed_learning, NULL}, /* hidden: scripts/bench-learning.sh */
 	{NULL, NULL, NULL},
 };

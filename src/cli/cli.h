@@ -62,6 +62,7 @@ int cmd_mail_deliver(int argc, char **argv);
 int cmd_webhook_deliver(int argc, char **argv); /* cli/cmd_webhook.c */
 int cmd_bench_seed(int argc, char **argv); /* hidden: scripts/bench.sh */
 int cmd_bench_promises(int argc, char **argv);
+int cmd_bench_estimates(int argc, char **argv); /* hidden: scripts/bench-estimates.sh (cli/cmd_bench_promises.c) */
 int cmd_bench_seed_learning(int argc, char **argv); /* hidden: scripts/bench-learning.sh */
 
 #endif

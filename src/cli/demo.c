@@ -18,6 +18,7 @@
 
 static void (*const PARTS[])(struct demo *) = {
 	demo_people,
+	demo_estimates_history,
 	demo_promises,
 	demo_exceptions,
 	demo_learning,
@@ -25,6 +26,7 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_email,
 	demo_recognition,
 	demo_notify,
+	demo_estimates,
 	NULL,
 };
 

@@ -40,6 +40,7 @@
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/promises/duty.h"
+#include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/promises/suggest.h"
@@ -54,7 +55,7 @@ extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only *
 static const struct route *const TABLES[] = {
 	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
-	promise_routes, request_routes, alert_routes, live_routes, suggest_routes,
+	promise_routes, request_routes, estimate_routes, alert_routes, live_routes, suggest_routes,
 	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
@@ -62,6 +63,7 @@ static const struct route *const TABLES[] = {
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
 	webhook_routes, prefs_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
+	report_calibration_routes,
 	acts_routes, thanks_routes, scorecard_routes,
 	NULL,
 };

@@ -19,6 +19,7 @@ import './stories.test.mjs';
 import './cases.test.mjs';
 import './recognition.test.mjs';
 import './notify.test.mjs';
+import './estimate.test.mjs';
 import './actions.test.mjs';
 
 runAll();

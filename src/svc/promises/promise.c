@@ -14,6 +14,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/promises/duty.h"
+#include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
 #include "svc/tick.h"
 
@@ -63,6 +64,7 @@ static json_t *promise_row(svc_ctx *c, db_res *r)
 			    id_list(c,
 				    "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
 				    db_text(r, 0)));
+	json_object_set_new(o, "estimate", estimate_recorded(c, db_text(r, 0)));
 	return o;
 }
 
@@ -167,6 +169,10 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				"policy_id", *pol.id ? pol.id : NULL)) ||
 	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id) || promise_hooks(c, row.id, id, "made"))
 		return -1;
+	json_t *est;
+	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, &est))
+		return -1;
+	json_decref(est); /* promise_json shows the recorded estimate */
 	*out = promise_json(c, id);
 	return 0;
 }
@@ -726,6 +732,7 @@ static const struct in_field PR_CREATE[] = {
 	{"deliver_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "who must deliver it (id or email)"},
 	{"deliver_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or which team (id or name); default the case's team"},
 	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy (guarantee) the promise is made under (id or name)"},
+	{"kind", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "the kind of request delivering it needs (\"hold\"): estimated from its history"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field PR_LIST[] = {

@@ -15,6 +15,7 @@
 #include "svc/org/settings.h"
 #include "svc/page.h"
 #include "svc/promises/duty.h"
+#include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/tick.h"
@@ -22,7 +23,7 @@
 #define REQ_COLS                                                                                                               \
 	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
 	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
-	"q.done_at, q.overdue_at, q.escalated_to, q.cancelled_at"
+	"q.done_at, q.overdue_at, q.escalated_to, q.cancelled_at, q.kind"
 #define REQ_FROM_PAGE                                                                      \
 	"requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id " \
 	"LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
@@ -40,18 +41,17 @@ static json_t *request_row(svc_ctx *c, db_res *r)
 	int rc;
 	const char *st = db_is_null(r, 21) ? db_text(r, 10) : "cancelled";
 	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0 && strcmp(st, "cancelled") != 0;
-	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o}", "id",
-			      db_text(r, 0), "case_id", db_text(r, 1), "what", db_text(r, 2), "due_at", svc_col_time(r, 3),
-			      "asked_by", svc_person_brief(c, db_text(r, 4)), "holder_person",
-			      db_is_null(r, 5) ? json_null() : svc_person_brief(c, db_text(r, 5)), "holder_team",
-			      opt_ref(r, 6, 7), "holder_role", db_text(r, 8), "holder_level",
-			      db_is_null(r, 9) ? json_null() : json_integer(db_int(r, 9)), "status", st, "reason", db_text(r, 11),
-			      "policy", opt_ref(r, 12, 13), "decided_by",
-			      db_is_null(r, 14) ? json_null() : svc_person_brief(c, db_text(r, 14)), "created_at",
-			      svc_col_time(r, 15), "accepted_at", svc_col_time(r, 16), "decided_at", svc_col_time(r, 17),
-			      "done_at", svc_col_time(r, 18), "overdue", outstanding && !db_is_null(r, 19), "overdue_at",
-			      svc_col_time(r, 19), "escalated_to",
-			      db_is_null(r, 20) ? json_null() : svc_person_brief(c, db_text(r, 20)));
+	json_t *o = json_pack(
+		"{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o}", "id", db_text(r, 0), "case_id",
+		db_text(r, 1), "what", db_text(r, 2), "due_at", svc_col_time(r, 3), "asked_by", svc_person_brief(c, db_text(r, 4)),
+		"holder_person", db_is_null(r, 5) ? json_null() : svc_person_brief(c, db_text(r, 5)), "holder_team", opt_ref(r, 6, 7),
+		"holder_role", db_text(r, 8), "holder_level", db_is_null(r, 9) ? json_null() : json_integer(db_int(r, 9)), "status",
+		st, "reason", db_text(r, 11), "policy", opt_ref(r, 12, 13), "decided_by",
+		db_is_null(r, 14) ? json_null() : svc_person_brief(c, db_text(r, 14)), "created_at", svc_col_time(r, 15),
+		"accepted_at", svc_col_time(r, 16), "decided_at", svc_col_time(r, 17), "done_at", svc_col_time(r, 18), "overdue",
+		outstanding && !db_is_null(r, 19), "overdue_at", svc_col_time(r, 19), "escalated_to",
+		db_is_null(r, 20) ? json_null() : svc_person_brief(c, db_text(r, 20)));
+	json_object_set_new(o, "kind", json_string(db_text(r, 22)));
 	db_res *b;
 	json_t *blocks = json_array();
 	if ((rc = db_query(c->db,
@@ -211,7 +211,11 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		     : alert_team(c, team, "request_new", row.id, "request", id, msg)) ||
 	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id))
 		return -1;
+	json_t *est;
+	if (estimate_on_request(c, id, in_str(in, "kind"), &est))
+		return -1;
 	*out = request_json(c, id);
+	json_object_set_new(*out, "estimate", est);
 	return 0;
 }
 
@@ -281,8 +285,8 @@ static int rq_complete(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	char owner[ID_SIZE];
 	case_owner(c, s.case_id, owner);
-	if (alert_add(c, owner, "request_done", s.case_id, "request", s.id, "Request done: \"%s\"", s.what) ||
-	    case_touch(c, s.case_id))
+	if (alert_add(c, owner, "request_done", s.case_id, "request", s.id, "Request done: \"%s\"", s.what) || case_touch(c, s.case_id) ||
+	    estimate_on_complete(c, s.id))
 		return -1;
 	*out = request_json(c, s.id);
 	return 0;
@@ -372,9 +376,9 @@ static int rq_decline_or_defer(svc_ctx *c, const char *id, json_t *in, int defer
 	if (svc_event(c, defer ? "request.deferred" : "request.declined", "request", s.id, s.case_id,
 		      json_pack("{s:s,s:s?,s:o}", "reason", in_str(in, "reason"), "policy_id", polid, "until",
 				defer ? svc_time(until) : json_null())) ||
-	    alert_add(c, owner, defer ? "request_deferred" : "request_declined", s.case_id, "request", s.id,
-		      "Request %s: \"%s\" (%s)", defer ? "deferred" : "declined", s.what, in_str(in, "reason")) ||
-	    (polid && record_conflicts(c, &s, &pol)) || promise_check_risk(c, s.id) || case_touch(c, s.case_id))
+	    alert_add(c, owner, defer ? "request_deferred" : "request_declined", s.case_id, "request", s.id, "Request %s: \"%s\" (%s)",
+		      defer ? "deferred" : "declined", s.what, in_str(in, "reason")) ||
+	    (polid && (record_conflicts(c, &s, &pol) || estimate_on_policy(c, s.id, polid))) || promise_check_risk(c, s.id) || case_touch(c, s.case_id))
 		return -1;
 	*out = request_json(c, s.id);
 	return 0;
@@ -710,6 +714,7 @@ static const struct in_field RQ_CREATE[] = {
 	{"to_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "the person asked (id or email)"},
 	{"to_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or the team asked (id or name)"},
 	{"blocks", IN_ARR, 0, 0, 20, NULL, "ids of the case's pending promises this request blocks"},
+	{"kind", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "the kind of request (\"hold\", \"resend\"): its history estimates it"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field RQ_NOTE[] = {

@@ -48,6 +48,10 @@ export function pickerField(name, s, required, preset, label, choices) {
   const wrap = h('div', { class: 'field picker' }, h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input, dl,
     h('small', { id: hintId, class: 'hint' }, s.description ? s.description + ' — ' : '', 'type to search, then choose'));
   wrap.dataset.field = name;
+  // the value the choice stands for (an email, a name), for those reading the field as they type
+  const mark = () => { try { const v = read(); if (v === undefined) delete input.dataset.value; else input.dataset.value = v; } catch (e) { delete input.dataset.value; } };
+  input.addEventListener('input', mark);
+  input.addEventListener('change', mark);
   const read = () => {
     const v = input.value.trim();
     if (!v) return undefined;

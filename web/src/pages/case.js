@@ -9,6 +9,7 @@ import { caseActions, promiseActs, withdrawButton, exceptionReview } from './cas
 import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, forgetChoices } from '../lib/pick.js';
 import { onPage } from '../lib/live.js';
 import { thankForm, followUps } from './recognition.js';
+import { attachEstimate } from './estimate.js';
 
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
 
@@ -268,6 +269,7 @@ export async function casePage(id) {
   const policyNames = policies.map((p) => ({ value: p.value, label: p.label }));
   const forms = await caseActions(c, refresh, { teams, policies, skills, locations });
   acts.append(...forms.filter(Boolean), thankForm(c.id, (await peopleChoices()).map((x) => x.person)));
+  await attachEstimate(forms, c);
   const pl = await portalLinkBox(cust);
   if (pl) acts.append(pl);
 
