@@ -7,13 +7,13 @@
 # PEOPLE people in TEAMS teams, every person with activity on every day of the year in every measure
 # (the worst case: real people have idle days), and each team's own rows, exactly as
 # scorecard_add() writes them (tests/e2e/test_recognition.py checks that the hooks write them).
-# Environment: PEOPLE=300 TEAMS=30 RUNS=200 (requests per figure)
+# Environment: PEOPLE=300 TEAMS=30 RUNS=30 (requests per figure)
 set -eu
 cd "$(dirname "$0")/.."
 BIN=$PWD/frontline
 PEOPLE=${PEOPLE:-300}
 TEAMS=${TEAMS:-30}
-RUNS=${RUNS:-200}
+RUNS=${RUNS:-30}
 WORK=$PWD/build/bench-recognition
 mkdir -p "$WORK"
 [ -x "$BIN" ] || make -s frontline
@@ -53,11 +53,11 @@ PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 "$BIN" serve --db "$DB" --listen 127.0.0.1:$PORT --threads 2 >"$WORK/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-/usr/bin/python3 - "$PORT" "$RUNS" "$DB" <<'PY'
+/usr/bin/python3 -u - "$PORT" "$RUNS" "$DB" <<'PY'
 import json, statistics, sys, time, urllib.request
 port, runs, db = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 base = "http://127.0.0.1:%s" % port
-for _ in range(200):
+for _ in range(3000):
     try:
         urllib.request.urlopen(base + "/healthz", timeout=1); break
     except Exception:

@@ -26,6 +26,7 @@ static const struct command {
 	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
 	{"mailgate", cmd_mailgate, "mailgate --db PATH|--url URL --mailbox ADDRESS   one message on stdin (exit 75: retry later)"},
 	{"mail-deliver", cmd_mail_deliver, "mail-deliver --db PATH --smtp smtp://HOST:PORT [--once]   send the outbox"},
+	{"mail-poll", cmd_mail_poll, "mail-poll --db PATH --mailbox ADDRESS --imap imaps://HOST/INBOX ...   take an IMAP mailbox's mail"},
 	{"webhook-deliver", cmd_webhook_deliver,
 	 "webhook-deliver --db PATH [--once] [--allow loopback,private]   send the webhooks' events"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},

@@ -59,6 +59,14 @@ int cli_noun_help(const char *noun, FILE *to);
 int cmd_copydb(int argc, char **argv);
 int cmd_mailgate(int argc, char **argv);     /* cli/cmd_mail.c */
 int cmd_mail_deliver(int argc, char **argv);
+int cmd_mail_poll(int argc, char **argv); /* cli/cmd_imap.c */
+/* The first line of a file holding a secret (new), or NULL when it can't be read. */
+char *cli_read_secret(const char *path);
+struct mail_gate_in;
+/* Take one message into the mailbox (address or SLUG/NAME) in its own transaction, retried on
+ * conflicts and outages a few times.  Returns 0 once committed, or already there (*out new, its
+ * "status" says which); -1 with err set when it could not be committed (retry later). */
+int mail_take(db *d, fl_clock *clk, const char *mailbox, const struct mail_gate_in *gi, json_t **out, fl_err *err);
 int cmd_webhook_deliver(int argc, char **argv); /* cli/cmd_webhook.c */
 int cmd_bench_seed(int argc, char **argv); /* hidden: scripts/bench.sh */
 int cmd_bench_promises(int argc, char **argv);

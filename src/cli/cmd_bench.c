@@ -107,16 +107,11 @@ int cmd_bench_seed(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-seed --db URL [--orgs 1-99] [--cases N] [--agents N] [--batch N]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, CLI_DB_CREATE);
-	if (!dbh)
+	struct demo d;
+	if (demo_open(&d, o.db))
 		return 1;
-	struct demo d = {0};
-	clock_init_real(&d.clock);
-	d.c.db = dbh;
-	d.c.clock = &d.clock;
-	int64_t now = clock_now(&d.clock);
-	d.c.now = now - cases * 1000LL - 3600000;
-	d.ids = json_object();
+	db *dbh = d.c.db;
+	d.c.now -= cases * 1000LL + 3600000;
 
 	if (db_begin(dbh, 1) != DB_OK)
 		fl_die("bench-seed: %s", db_errmsg(dbh));

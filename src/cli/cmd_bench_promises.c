@@ -82,17 +82,13 @@ int cmd_bench_promises(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, CLI_DB_CREATE);
-	if (!dbh)
-		return 1;
-	struct demo d = {0};
+	struct demo d;
 	struct timespec t0;
-	clock_init_real(&d.clock);
-	d.c.db = dbh;
-	d.c.clock = &d.clock;
-	int64_t now = clock_now(&d.clock);
+	if (demo_open(&d, o.db))
+		return 1;
+	db *dbh = d.c.db;
+	int64_t now = d.c.now;
 	d.c.now = now - 10 * FL_DAY_MS;
-	d.ids = json_object();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (db_begin(dbh, 1) != DB_OK)
 		fl_die("bench-promises: %s", db_errmsg(dbh));

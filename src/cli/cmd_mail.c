@@ -71,6 +71,27 @@ static int ingest_once(svc_ctx *c, const char *mailbox_ref, const struct mail_ga
 	return rc;
 }
 
+int mail_take(db *d, fl_clock *clk, const char *mailbox, const struct mail_gate_in *gi, json_t **out, fl_err *err)
+{
+	svc_ctx c = {.db = d, .clock = clk};
+	int rc = -1;
+	for (int t = 0; t < TX_TRIES; t++) {
+		c.now = clock_now(clk);
+		rc = ingest_once(&c, mailbox, gi, out);
+		if (rc == 0 || strcmp(c.err.code, "duplicate_message") == 0)
+			break;
+		if (c.err.kind != ERR_INTERNAL && c.err.kind != ERR_UNAVAILABLE && c.err.kind != ERR_CONFLICT)
+			break;
+		usleep(100000u << t);
+	}
+	if (rc != 0 && strcmp(c.err.code, "duplicate_message") == 0) {
+		*out = json_pack("{s:s}", "status", "duplicate"); /* committed by a concurrent delivery */
+		rc = 0;
+	}
+	*err = c.err;
+	return rc ? -1 : 0;
+}
+
 int cmd_mailgate(int argc, char **argv)
 {
 	struct cli_common o;
@@ -109,26 +130,14 @@ int cmd_mailgate(int argc, char **argv)
 	}
 	fl_clock clk;
 	clock_init_real(&clk);
-	svc_ctx c = {.db = d, .clock = &clk};
 	struct mail_gate_in gi = {raw, len, recipient, sender};
 	json_t *out = NULL;
-	int rc = -1;
-	for (int t = 0; t < TX_TRIES; t++) {
-		c.now = clock_now(&clk);
-		rc = ingest_once(&c, mailbox, &gi, &out);
-		if (rc == 0 || strcmp(c.err.code, "duplicate_message") == 0)
-			break;
-		if (c.err.kind != ERR_INTERNAL && c.err.kind != ERR_UNAVAILABLE && c.err.kind != ERR_CONFLICT)
-			break;
-		usleep(100000u << t);
-	}
+	fl_err err;
 	int code = 0;
-	if (rc == 0) {
+	if (mail_take(d, &clk, mailbox, &gi, &out, &err) == 0) {
 		cli_print(out, 1);
-	} else if (strcmp(c.err.code, "duplicate_message") == 0) {
-		printf("{\"status\": \"duplicate\"}\n"); /* committed by a concurrent delivery */
 	} else {
-		cli_fail(&c.err, o.json);
+		cli_fail(&err, o.json);
 		code = EX_TEMPFAIL;
 	}
 	json_decref(out);
@@ -150,7 +159,7 @@ struct deliver_opts {
 	long max;
 };
 
-static char *read_secret(const char *path)
+char *cli_read_secret(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -236,7 +245,7 @@ int cmd_mail_deliver(int argc, char **argv)
 				"         [--lease SECONDS (>= 10)] [--max N]   (FRONTLINE_SMTP_URL for --smtp)\n");
 		return 2;
 	}
-	char *password = password_file ? read_secret(password_file) : NULL;
+	char *password = password_file ? cli_read_secret(password_file) : NULL;
 	if (password_file && !password) {
 		fprintf(stderr, "frontline: cannot read %s\n", password_file);
 		return 2;

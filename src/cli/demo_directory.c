@@ -43,6 +43,16 @@ static void demo_places_and_skills(struct demo *d)
 				       "/api/v1/people/%s/skills", HAS[i][0]));
 }
 
+/* A billing rota of one member on weekdays 09:00-17:00, handing over on Mondays from monday. */
+static void weekday_rota(struct demo *d, const char *name, const char *location, const char *member, const char *monday)
+{
+	json_decref(demo_call(
+		d, "POST", "/api/v1/rotas",
+		json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name", name, "skill", "billing",
+			  "location", location, "layers", "layer", "primary", "members", member, "handoff", "mon 09:00", "start",
+			  monday, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from", "09:00", "to", "17:00")));
+}
+
 /* The billing rotas: weekends in Chicago (from the Saturday sat), weekdays in office hours in
  * Chicago and Berlin (from monday). */
 static void demo_rotas(struct demo *d, const char *sat, const char *monday)
@@ -55,18 +65,8 @@ static void demo_rotas(struct demo *d, const char *sat, const char *monday)
 			  "rosa@northwind.example", "helen@northwind.example", "handoff", "sat 00:00", "period_days", 14, "start",
 			  sat, "windows", "days", "sat", "sun", "from", "00:00", "to", "24:00")));
 	/* weekdays in office hours only: the nights are the gaps the coverage report shows */
-	json_decref(demo_call(
-		d, "POST", "/api/v1/rotas",
-		json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name", "Billing weekdays Chicago",
-			  "skill", "billing", "location", "Chicago", "layers", "layer", "primary", "members", "rosa@northwind.example",
-			  "handoff", "mon 09:00", "start", monday, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from",
-			  "09:00", "to", "17:00")));
-	json_decref(demo_call(
-		d, "POST", "/api/v1/rotas",
-		json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name", "Billing weekdays Berlin",
-			  "skill", "billing", "location", "Berlin", "layers", "layer", "primary", "members", "ben@northwind.example",
-			  "handoff", "mon 09:00", "start", monday, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from",
-			  "09:00", "to", "17:00")));
+	weekday_rota(d, "Billing weekdays Chicago", "Chicago", "rosa@northwind.example", monday);
+	weekday_rota(d, "Billing weekdays Berlin", "Berlin", "ben@northwind.example", monday);
 
 }
 
@@ -91,8 +91,7 @@ static void demo_articles(struct demo *d)
 /* S4: Saturday 14:00, Omar (Engineering) at a trade show in Chicago; Rosa accepts the offer. */
 static void demo_saturday(struct demo *d, int sat_ago, const char *chi)
 {
-	demo_at(d, sat_ago, "14:00", chi);
-	demo_as(d, "omar@northwind.example");
+	demo_at_as(d, sat_ago, "14:00", chi, "omar@northwind.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "subject", "Charged twice for the annual plan", "channel",
 					"in_person", "customer_name", "Dana Brooks", "customer_email", "dana.brooks@example.com",
@@ -110,8 +109,7 @@ static void demo_saturday(struct demo *d, int sat_ago, const char *chi)
 					    "Customer charged twice; she is at our booth until 17:00"),
 				  "/api/v1/cases/%s/route", case_id);
 	const char *offer_id = json_string_value(json_object_get(offer, "id"));
-	demo_at(d, sat_ago, "14:06", chi);
-	demo_as(d, "rosa@northwind.example");
+	demo_at_as(d, sat_ago, "14:06", chi, "rosa@northwind.example");
 	json_decref(demo_callf(d, "POST", NULL, "/api/v1/offers/%s/accept", offer_id));
 	json_decref(offer);
 	json_decref(c);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "base/util.h"
 #include "cli/demo.h"
 #include "svc/mail/inbound.h"
@@ -24,6 +25,39 @@ static json_t *receive(struct demo *d, const char *raw, const char *recipient)
 	return out;
 }
 
+/* Kim promises the replacement, then Store 12's delivery slips: she proposes a new time by email
+ * and Lena's "yes" in reply is the consent that moves the promise (confirmed to her by mail). */
+static void demo_email_proposal(struct demo *d, const char *case_id, const char *to)
+{
+	demo_at(d, 1, "10:50", TZ);
+	demo_as(d, "kim@vendor-co.example");
+	json_t *due = svc_time(d->c.now + 2 * FL_DAY_MS - 50 * FL_MIN_MS), *later = svc_time(d->c.now + 3 * FL_DAY_MS);
+	json_t *p = demo_callf(d, "POST",
+			       json_pack("{s:s,s:O,s:s}", "what", "a replacement phone ready to swap at Store 12", "due_at", due,
+					 "channel", "email"),
+			       "/api/v1/cases/%s/promises", case_id);
+	demo_at(d, 1, "11:20", TZ);
+	json_t *prop = demo_callf(d, "POST",
+				  json_pack("{s:O,s:s}", "due_at", later, "note", "Store 12's delivery of replacements slipped a day."),
+				  "/api/v1/promises/%s/propose", json_string_value(json_object_get(p, "id")));
+	char mid[300] = "", raw[2048];
+	if (svc_text(&d->c, mid, sizeof mid, "SELECT message_id FROM mail_out WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(json_string_value(json_object_get(prop, "mail_id"))))) ||
+	    !*mid)
+		fl_die("demo: proposal mail: %s", d->c.err.message);
+	demo_at(d, 1, "11:45", TZ);
+	snprintf(raw, sizeof raw,
+		 "From: Lena Ortiz <lena.ortiz@example.com>\nTo: %s\nSubject: Re: Cracked screen on my new phone\n"
+		 "Message-ID: <lena-3@mail.example.com>\nIn-Reply-To: <%s>\nReferences: <%s>\n\n"
+		 "Yes, Friday is fine.\n\nOn Tue, Kim wrote:\n> I propose a new time\n",
+		 to, mid, mid);
+	json_decref(receive(d, raw, to));
+	json_decref(due);
+	json_decref(later);
+	json_decref(p);
+	json_decref(prop);
+}
+
 void demo_email(struct demo *d)
 {
 	demo_org(d, "vendor-co");
@@ -41,8 +75,7 @@ void demo_email(struct demo *d)
 				NULL);
 	const char *case_id = json_string_value(json_object_get(first, "case_id"));
 	demo_remember(d, "vendor-co/case:lena", case_id);
-	demo_at(d, 1, "10:05", TZ);
-	demo_as(d, "kim@vendor-co.example");
+	demo_at_as(d, 1, "10:05", TZ, "kim@vendor-co.example");
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s}", "body",
 					 "Hello Lena,\n\nI'm sorry about the screen. I have asked Store 12 to set aside a "
@@ -69,5 +102,6 @@ void demo_email(struct demo *d)
 		 "Message-ID: <lena-ooo@mail.example.com>\nAuto-Submitted: auto-replied\n\nI am out of the office until 13:00.\n",
 		 to);
 	json_decref(receive(d, raw, to));
+	demo_email_proposal(d, case_id, to);
 	json_decref(first);
 }

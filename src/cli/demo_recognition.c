@@ -23,8 +23,7 @@ void demo_recognition(struct demo *d)
 	time_format(d->c.now, due, sizeof due);
 	demo_at(d, 2, "16:30", CHICAGO);
 	time_format(d->c.now, hold, sizeof hold);
-	demo_at(d, 2, "13:00", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_at_as(d, 2, "13:00", CHICAGO, "pat@vendor-co.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "A phone for Erin's daughter, picked up after school", "channel",
 					"phone", "customer_id", demo_id(d, "vendor-co/customer:erin"), "summary",
@@ -47,8 +46,7 @@ void demo_recognition(struct demo *d)
 	demo_at(d, 2, "16:20", CHICAGO); /* Dana finds a quiet moment and holds the phone after all */
 	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "note", "phone set aside at the till"), "/api/v1/requests/%s/complete",
 			       jstr(r, "id")));
-	demo_at(d, 2, "16:55", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_at_as(d, 2, "16:55", CHICAGO, "pat@vendor-co.example");
 	json_decref(demo_callf(d, "POST", json_object(), "/api/v1/promises/%s/keep", jstr(p, "id")));
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s,s:s}", "to", "dana@vendor-co.example", "text",

@@ -1,6 +1,7 @@
 #include "http/api.h"
 
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
 
@@ -201,8 +202,40 @@ static int idempotency_key(const struct http_request *rq, struct svc_call *k, fl
 
 /* --- the answer --- */
 
-/* Render an operation's result: ?format=csv on a list, a raw body of another media type
- * ({"_content_type", "_body", "_filename"?}), or JSON.  out is stolen. */
+/* A file to download ({"_content_type", "_body_base64", "_filename"}): the bytes as they are, and
+ * Content-Disposition: attachment (never shown inline), its name kept to safe characters in
+ * filename= and given whole (UTF-8, percent-encoded, RFC 6266 / 8187) in filename*=. */
+static void download(struct http_answer *ans, const char *type, const char *b64, const char *fname)
+{
+	size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
+	ans->body = xmalloc(cap + 1);
+	if (sodium_base642bin((unsigned char *)ans->body, cap, b64, strlen(b64), NULL, &len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0)
+		len = 0;
+	ans->body[len] = '\0';
+	ans->len = len;
+	set_type(ans, type);
+	const char *name = fname && *fname ? fname : "attachment";
+	size_t n = strlen(name);
+	char *ascii = xmalloc(n + 1), *pct = xmalloc(n * 3 + 1);
+	size_t a = 0, q = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		int plain = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || strchr("._-", ch);
+		ascii[a++] = plain ? (char)ch : '_';
+		if (plain)
+			pct[q++] = (char)ch;
+		else
+			q += (size_t)snprintf(pct + q, 4, "%%%02X", ch);
+	}
+	ascii[a] = pct[q] = '\0';
+	ans->disposition = xasprintf("attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, pct);
+	free(ascii);
+	free(pct);
+}
+
+/* Render an operation's result: ?format=csv on a list, a file to download (download), a raw body
+ * of another media type ({"_content_type", "_body", "_filename"?}), or JSON.  out is stolen. */
 static void render(struct http_answer *ans, int status, json_t *in, json_t *out)
 {
 	const char *fmt = in_str(in, "format");
@@ -213,6 +246,12 @@ static void render(struct http_answer *ans, int status, json_t *in, json_t *out)
 		ans->body = csv_from_rows(items);
 		set_type(ans, "text/csv; charset=utf-8");
 		ans->disposition = xstrdup("attachment; filename=\"frontline.csv\"");
+	} else if (type && json_string_value(json_object_get(out, "_body_base64"))) {
+		download(ans, type, json_string_value(json_object_get(out, "_body_base64")),
+			 json_string_value(json_object_get(out, "_filename")));
+		ans->status = status;
+		json_decref(out);
+		return;
 	} else if (type && raw) {
 		const char *fname = json_string_value(json_object_get(out, "_filename"));
 		ans->body = xstrdup(raw);
@@ -257,8 +296,13 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		return;
 	}
 	const struct route *rt = m.route;
-	svc_ctx c = {.clock = app->clock, .now = clock_now(app->clock), .test_clock = app->test_clock,
-		     .signin_gate = app->signin_gate, .client_ip = rq->client_ip};
+	ans->route = rt->pattern;
+	svc_ctx c = {.clock = app->clock,
+		     .now = clock_now(app->clock),
+		     .test_clock = app->test_clock,
+		     .signin_gate = app->signin_gate,
+		     .client_ip = rq->client_ip,
+		     .request_id = rq->request_id};
 	json_t *in = read_input(rq, rt, &c.err);
 	if (!in) {
 		http_answer_error(ans, &c.err);
@@ -283,18 +327,26 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 	json_decref(in);
 }
 
+const char HTTP_ROUTE_HEALTHZ[] = "/healthz", HTTP_ROUTE_READYZ[] = "/readyz", HTTP_ROUTE_OPENAPI[] = "/api/v1/openapi.json",
+	   HTTP_ROUTE_UNROUTED[] = "unrouted", HTTP_ROUTE_STATIC[] = "static", HTTP_ROUTE_METRICS[] = "/metrics",
+	   HTTP_ROUTE_STREAM[] = "/api/v1/events/stream";
+
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {
 	int64_t sent = db_thread_statements();
+	ans->route = HTTP_ROUTE_UNROUTED;
 	if (strcmp(rq->path, "/healthz") == 0) {
+		ans->route = HTTP_ROUTE_HEALTHZ;
 		http_answer_json(ans, 200, json_pack("{s:s}", "status", "ok"));
 	} else if (strcmp(rq->path, "/readyz") == 0) {
+		ans->route = HTTP_ROUTE_READYZ;
 		db *d = tx_take(app->tx);
 		int64_t one = 0;
 		int ok = db_scalar_int(d, "SELECT 1", DB_NOARGS, &one, NULL) == DB_OK && one == 1;
 		tx_give(app->tx, d);
 		http_answer_json(ans, ok ? 200 : 503, json_pack("{s:s}", "status", ok ? "ready" : "database unavailable"));
 	} else if (strcmp(rq->path, "/api/v1/openapi.json") == 0) {
+		ans->route = HTTP_ROUTE_OPENAPI;
 		http_answer_json(ans, 200, openapi_document(app->test_clock));
 	} else {
 		api(app, rq, ans);

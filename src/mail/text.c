@@ -351,20 +351,24 @@ char *mail_norm_id(const char *id)
 {
 	if (!id)
 		return xstrdup("");
-	while (*id == ' ' || *id == '\t' || *id == '\r' || *id == '\n' || *id == '<')
-		id++;
-	size_t n = strlen(id);
-	while (n > 0 && (id[n - 1] == ' ' || id[n - 1] == '\t' || id[n - 1] == '\r' || id[n - 1] == '\n' || id[n - 1] == '>'))
+	/* cleaned first: a control character before the '<' must not keep it in the id */
+	char *clean = mail_utf8_clean(id, strlen(id));
+	const char *p = clean;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '<')
+		p++;
+	size_t n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '>'))
 		n--;
 	if (n > MAIL_ID_MAX)
 		n = MAIL_ID_MAX;
+	while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80) /* cut on a character boundary */
+		n--;
 	char *o = xmalloc(n + 1);
 	for (size_t i = 0; i < n; i++)
-		o[i] = (char)tolower((unsigned char)id[i]);
+		o[i] = (char)tolower((unsigned char)p[i]);
 	o[n] = '\0';
-	char *clean = mail_utf8_clean(o, n);
-	free(o);
-	return clean;
+	free(clean);
+	return o;
 }
 
 char *mail_norm_addr(const char *addr)
@@ -447,4 +451,48 @@ int mail_auth_failed(char *const *values, size_t n, const char *authserv_id, cha
 		}
 	}
 	return 0;
+}
+
+/* --- a customer's answer to a yes-or-no question --- */
+
+static int word_in(const char *w, size_t n, const char *const *list)
+{
+	for (const char *const *p = list; *p; p++)
+		if (strlen(*p) == n && strncasecmp(*p, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+int mail_answer(const char *text)
+{
+	static const char *const YES[] = {"yes", "yep", "yeah", "ok", "okay", "agreed", "agree", "accept", "accepted",
+					  "fine", "sure", "confirmed", "confirm", "works", "perfect", NULL};
+	static const char *const NO[] = {"no", "not", "don't", "dont", "can't", "cant", "cannot", "won't", "wont",
+					 "decline", "declined", "reject", "refuse", "never", "unacceptable", "isn't", "doesn't",
+					 "but", "however", "unless", "?", NULL};
+	/* the first line that says anything: its words decide, and any doubt is not a yes */
+	const char *p = text ? text : "";
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	const char *end = strchr(p, '\n');
+	size_t len = end ? (size_t)(end - p) : strlen(p);
+	int yes = 0, no = 0, words = 0;
+	for (size_t i = 0; i < len;) {
+		while (i < len && !isalnum((unsigned char)p[i]) && p[i] != '\'' && p[i] != '?')
+			i++;
+		size_t s = i;
+		if (i < len && p[i] == '?')
+			i++;
+		else
+			while (i < len && (isalnum((unsigned char)p[i]) || p[i] == '\''))
+				i++;
+		if (i == s)
+			continue;
+		words++;
+		yes |= word_in(p + s, i - s, YES);
+		no |= word_in(p + s, i - s, NO);
+	}
+	if (no) /* "no" is a no; "yes, but ..." is not clear */
+		return yes || words > 12 ? 0 : -1;
+	return yes && words <= 12 ? 1 : 0;
 }

@@ -46,4 +46,10 @@ struct mail_fact {
 };
 char *mail_render(const char *tmpl, const struct mail_fact *facts);
 
+/* The customer's answer to a yes-or-no question (a proposed new time), from the new text of
+ * their reply: 1 for a clear yes ("Yes", "OK, that works", "Agreed."), -1 for a clear no ("No",
+ * "That doesn't work for me"), 0 when it is not clear ("yes, but ...", a question, a long
+ * message): then a person reads it.  Only the first line that says anything counts. */
+int mail_answer(const char *text);
+
 #endif

@@ -26,8 +26,9 @@ typedef int (*breach_hook_fn)(svc_ctx *c, const char *case_id, const char *promi
 			      json_t *attribution);
 const breach_hook_fn *svc_breach_hooks(void);
 
-/* Promise hooks: run in the same transaction after a promise is made (kind "made") or replaced
- * with the customer's consent (kind "renegotiated"; promise_id is the new one).  The email
+/* Promise hooks: run in the same transaction after a promise is made (kind "made"), replaced
+ * with the customer's consent (kind "renegotiated"; promise_id is the new one) or put at risk
+ * (kind "at_risk").  The email
  * capability confirms it to the customer.  Returns 0 or -1 (err set). */
 typedef int (*promise_hook_fn)(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind);
 const promise_hook_fn *svc_promise_hooks(void);
@@ -46,6 +47,13 @@ const alert_hook_fn *svc_alert_hooks(void);
 typedef int (*event_hook_fn)(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type,
 			     const char *entity_id, const char *case_id, json_t *data);
 const event_hook_fn *svc_event_hooks(void);
+
+/* Exception hooks: run in the same transaction when an exception reaches its outcome
+ * ("approved", "withdrawn", "expired").  The email capability sends the customer their copy. */
+typedef int (*exception_hook_fn)(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome);
+const exception_hook_fn *svc_exception_hooks(void);
+/* Run them all; returns 0 or -1 (err set). */
+int svc_exception_outcome(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome);
 
 /* What the customer portal shows of a case besides updates: each part appends to `promises` the
  * customer-facing promises of case_id ({"text", "due_at", "status"}); only what may be shown to

@@ -17,7 +17,7 @@
 #include "svc/svc.h"
 
 #define PAGE_MAX_KEYS 4
-#define PAGE_MAX_ARGS 40 /* the route's own filter arguments */
+#define PAGE_MAX_ARGS 64 /* the route's own filter arguments (the search box's included) */
 
 struct page_key {
 	const char *expr;  /* SQL expression ("ca.updated_at", "COALESCE(due_at, 0)"); never NULL valued */

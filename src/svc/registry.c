@@ -24,15 +24,19 @@
 #include "svc/learning/issue.h"
 #include "svc/learning/review.h"
 #include "svc/learning/survey.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
 #include "svc/mail/inbound.h"
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/mail/proposal.h"
 #include "svc/notify/prefs.h"
 #include "svc/notify/webhook.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/ledger/queue.h"
+#include "svc/metrics.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
 #include "svc/org/install.h"
@@ -60,7 +64,7 @@ static const struct route *const TABLES[] = {
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
-	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
+	mailbox_routes, inbound_routes, outbox_routes, notify_routes, proposal_routes,
 	webhook_routes, prefs_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
 	report_calibration_routes,
@@ -75,7 +79,7 @@ static const case_view_fn VIEW_PARTS[] = {
 	exception_case_view,
 	kb_case_view,
 	review_view_part,
-	outbox_view_part,
+	outbox_view_part, proposal_view_part,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
@@ -95,6 +99,15 @@ const event_hook_fn *svc_event_hooks(void) { return EVENT_HOOKS; }
 static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
 const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }
 
+static const exception_hook_fn EXCEPTION_HOOKS[] = {notify_exception, NULL};
+const exception_hook_fn *svc_exception_hooks(void) { return EXCEPTION_HOOKS; }
+int svc_exception_outcome(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome)
+{
+	for (const exception_hook_fn *h = EXCEPTION_HOOKS; *h; h++)
+		if ((*h)(c, case_id, exception_id, outcome))
+			return -1;
+	return 0;
+}
 static const alert_hook_fn ALERT_HOOKS[] = {prefs_on_alert, NULL};
 const alert_hook_fn *svc_alert_hooks(void) { return ALERT_HOOKS; }
 
@@ -121,3 +134,9 @@ static const tick_due_fn TICK_DUE[] = {
 	auth_tick_due, throttle_tick_due, prefs_digest_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
+
+/* What GET /metrics reads from the database (svc/metrics.h). */
+static const metrics_fn METRICS_PARTS[] = {
+	metrics_scheduler, metrics_outbox, metrics_webhooks, metrics_promises, NULL,
+};
+const metrics_fn *svc_metrics_parts(void) { return METRICS_PARTS; }

@@ -69,11 +69,11 @@ def test_every_list_pages_to_the_same_rows():
         admin = s.login("admin@%s.example" % V, V)
         for path in sorted(cursor):
             params = PATHS.get(path, {})
-            whole = admin.ok("GET", path + "?" + urllib.parse.urlencode(dict(params, limit=500)))
-            eq(whole["next"], None, "%s: one big page has no next" % path)
-            items, pages = walk(admin, path, 1, params)
-            eq(items, whole["items"], "%s: page by page (limit 1) = one big page" % path)
-            check(pages >= len(whole["items"]), "%s walked in %d pages" % (path, pages))
+            whole, _ = walk(admin, path, 500, params)
+            small = 1 if len(whole) < 60 else 7
+            items, pages = walk(admin, path, small, params)
+            eq(items, whole, "%s: page by page (limit %d) = pages of 500" % (path, small))
+            check(pages * small >= len(whole), "%s walked in %d pages" % (path, pages))
 
 
 def test_cases_walk_is_stable_while_cases_are_added():

@@ -216,6 +216,9 @@ TEST(utf8_clean_and_addresses)
 	char *id = mail_norm_id("  <Foo@Bar>  ");
 	CHECK_STR(id, "foo@bar");
 	free(id);
+	id = mail_norm_id("\x1e<G1@Example.CN>\x01"); /* fuzz/crashes/mail: controls around the <> */
+	CHECK_STR(id, "g1@example.cn");
+	free(id);
 }
 
 TEST(compose_round_trips_and_admits_no_header_injection)
@@ -290,6 +293,20 @@ TEST(render_refuses_absent_facts)
 /* Python's own email test suite (Debian libpython3.11-testsuite): messages nobody here wrote.
  * Every one parses without a crash, in bounded time, with valid UTF-8 out. */
 #define CORPUS "/usr/lib/python3.11/test/test_email/data"
+TEST(answers_to_a_proposal)
+{
+	CHECK(mail_answer("Yes") == 1);
+	CHECK(mail_answer("\n  OK, that works for me.\n\nSam") == 1);
+	CHECK(mail_answer("Agreed.") == 1);
+	CHECK(mail_answer("No") == -1);
+	CHECK(mail_answer("That doesn't work for me") == -1);
+	CHECK(mail_answer("Yes, but can you deliver to the store instead") == 0);
+	CHECK(mail_answer("ok?") == 0);
+	CHECK(mail_answer("Good morning, I have a question about the invoice") == 0);
+	CHECK(mail_answer("") == 0);
+	CHECK(mail_answer("yes yes yes yes yes yes yes yes yes yes yes yes yes") == 0); /* too long to be sure */
+}
+
 TEST(python_email_corpus_survives)
 {
 	DIR *d = opendir(CORPUS);
@@ -341,6 +358,7 @@ int main(void)
 	RUN(render_refuses_absent_facts);
 	RUN(delivery_reports_name_the_message_and_the_failure);
 	RUN(authentication_results_from_the_trusted_server_only);
+	RUN(answers_to_a_proposal);
 	RUN(python_email_corpus_survives);
 	DONE();
 }

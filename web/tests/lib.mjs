@@ -60,7 +60,7 @@ async function startServer() {
     if (proc.exitCode !== null) throw new Error('server exited: ' + log);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, proc, dir, log: () => log };
+  return { url, proc, dir, db, bin: BIN, log: () => log };
 }
 
 // A signed-in API client (Bearer token) for setting the scene.

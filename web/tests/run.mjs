@@ -20,6 +20,7 @@ import './cases.test.mjs';
 import './recognition.test.mjs';
 import './notify.test.mjs';
 import './estimate.test.mjs';
+import './mail.test.mjs';
 import './actions.test.mjs';
 
 runAll();

@@ -92,10 +92,8 @@ int people_create(svc_ctx *c, json_t *in, json_t **out)
 				 DB_INT(c->now)),
 			 NULL);
 	free(email);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "email_taken", "email", "a person with this email exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "email_taken", "email", "a person with this email exists");
 	json_t *data = json_deep_copy(in);
 	json_object_del(data, "password");
 	if (svc_event(c, "person.created", "person", id, NULL, data))

@@ -123,13 +123,7 @@ static int load_due_offers(svc_ctx *c, struct due_offer **out, size_t *count)
 		     DB_ARGS(DB_INT(c->now)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	while (db_next(r) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct due_offer *nv = realloc(due, cap * sizeof *nv);
-			if (!nv)
-				fl_die("out of memory");
-			due = nv;
-		}
+		due = xgrow(due, n, &cap, 16, sizeof *due);
 		struct due_offer *d = &due[n++];
 		svc_copy(c, d->org, sizeof d->org, db_text(r, 0));
 		svc_copy(c, d->id, sizeof d->id, db_text(r, 1));

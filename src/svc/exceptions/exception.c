@@ -9,6 +9,7 @@
 #include "svc/exceptions/exception.h"
 #include "svc/exceptions/exception_read.h"
 #include "svc/exceptions/policy.h"
+#include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/org/settings.h"
 
@@ -138,10 +139,8 @@ static int exc_cosign(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 				 DB_TXT(role_name(c->actor.role)), DB_TXT(in_str(in, "note") ? in_str(in, "note") : ""),
 				 DB_INT(c->now)),
 			 NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "already_signed", NULL, "you already co-signed this exception");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "already_signed", NULL, "you already co-signed this exception");
 	/* The guard: only the signature that moves the count from what we read wins.  Two co-signers at
 	 * the same moment can't both approve; the loser changes nothing (its transaction rolls back). */
 	int64_t n = 0;
@@ -163,7 +162,7 @@ static int exc_cosign(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		if (svc_event(c, "exception.approved", "exception", row.id, row.case_id,
 			      json_pack("{s:s,s:I,s:s}", "policy_id", row.policy_id, "policy_version", (json_int_t)row.policy_version,
 					"kind", row.kind)) ||
-		    apply_approved(c, row.id))
+		    apply_approved(c, row.id) || svc_exception_outcome(c, row.case_id, row.id, "approved"))
 			return -1;
 	}
 	return exc_reply(c, row.id, out);
@@ -189,7 +188,8 @@ static int exc_withdraw(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 		return svc_db_err(c, rc);
 	if (n != 1)
 		return err_set(&c->err, ERR_CONFLICT, "exception_changed", NULL, "the exception changed meanwhile; reload it");
-	if (svc_event(c, "exception.withdrawn", "exception", row.id, row.case_id, json_pack("{s:s}", "reason", reason)))
+	if (svc_event(c, "exception.withdrawn", "exception", row.id, row.case_id, json_pack("{s:s}", "reason", reason)) ||
+	    svc_exception_outcome(c, row.case_id, row.id, "withdrawn"))
 		return -1;
 	return exc_reply(c, row.id, out);
 }

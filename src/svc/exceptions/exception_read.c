@@ -77,23 +77,16 @@ static json_t *case_brief(svc_ctx *c, const char *case_id)
 	return o;
 }
 
+static json_t *signature_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:o,s:s,s:s,s:o}", "person", svc_person_brief(c, db_text(r, 0)), "role", db_text(r, 1), "note",
+			 db_text(r, 2), "at", svc_col_time(r, 3));
+}
+
 static json_t *signatures_of(svc_ctx *c, const char *id)
 {
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o}", "person", svc_person_brief(c, db_text(r, 0)), "role",
-							   db_text(r, 1), "note", db_text(r, 2), "at", svc_col_time(r, 3)));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	return a;
+	return svc_rows(c, "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), signature_row);
 }
 
 /* The limit's value in the policy version the exception departs from. */
@@ -186,25 +179,12 @@ static int exc_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return exc_reply(c, row.id, out);
 }
 
-static json_t *exc_rows(svc_ctx *c, const char *sql, const db_arg *args, int nargs, int full)
-{
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if ((rc = db_query(c->db, sql, args, nargs, &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(a, exc_row_json(c, r, full));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	return a;
-}
+static json_t *exc_full_row(svc_ctx *c, db_res *r) { return exc_row_json(c, r, 1); }
 
 static json_t *exceptions_of_case(svc_ctx *c, const char *case_id)
 {
-	return exc_rows(c, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), 1);
+	return svc_rows(c, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), exc_full_row);
 }
 
 static int exc_case_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -166,9 +166,14 @@ static json_t *action_row(svc_ctx *c, db_res *r)
 	"id, review_id, case_id, title, status, owner_id, due_at, reminded_at, overdue_at, escalated_at, escalated_to, " \
 	"created_at, done_at, created_by, note"
 
+static json_t *cause_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o,s:o}", "category", db_text(r, 0), "evidence", db_text(r, 1), "reason", db_text(r, 2),
+			 "added_by", svc_person_brief(c, db_text(r, 3)), "added_at", svc_col_time(r, 4));
+}
+
 static int review_json(svc_ctx *c, const char *id, json_t **out)
 {
-	int rc;
 	db_res *r;
 	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
 			 "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
@@ -180,31 +185,14 @@ static int review_json(svc_ctx *c, const char *id, json_t **out)
 	json_object_set_new(o, "facts", facts ? facts : json_object());
 	json_object_set_new(o, "closed_by", db_is_null(r, 16) ? json_null() : svc_person_brief(c, db_text(r, 16)));
 	db_res_discard(r);
-	json_t *causes = json_array(), *actions = json_array();
-	if ((rc = db_query(c->db,
-			   "SELECT category, evidence, reason, added_by, added_at FROM review_causes WHERE org_id = ? AND review_id = ? "
-			   "ORDER BY added_at, category",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(causes, json_pack("{s:s,s:s,s:s,s:o,s:o}", "category", db_text(r, 0), "evidence",
-								db_text(r, 1), "reason", db_text(r, 2), "added_by",
-								svc_person_brief(c, db_text(r, 3)), "added_at", svc_col_time(r, 4)));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	if ((rc = db_query(c->db,
-			   "SELECT " ACTION_COLS
-			   " FROM review_actions WHERE org_id = ? AND review_id = ? ORDER BY created_at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(actions, action_row(c, r));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	json_object_set_new(o, "causes", causes);
-	json_object_set_new(o, "actions", actions);
+	json_object_set_new(o, "causes",
+			    svc_rows(c,
+				     "SELECT category, evidence, reason, added_by, added_at FROM review_causes WHERE org_id = ? AND "
+				     "review_id = ? ORDER BY added_at, category",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), cause_row));
+	json_object_set_new(o, "actions",
+			    svc_rows(c, "SELECT " ACTION_COLS " FROM review_actions WHERE org_id = ? AND review_id = ? ORDER BY created_at, id",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), action_row));
 	*out = o;
 	return 0;
 }
@@ -401,10 +389,8 @@ static int rv_cause(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				 DB_TXT(rv.case_id), DB_TXT(*rv.team_id ? rv.team_id : NULL), DB_INT(rv.opened_at),
 				 DB_TXT(c->actor.person_id), DB_INT(c->now)),
 			 NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "cause_exists", "category", "the review already names this cause");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "cause_exists", "category", "the review already names this cause");
 	if (learning_bump(c, rv.opened_at, "cause", cat, rv.team_id, 1))
 		return -1;
 	if (svc_event(c, "review.cause_added", "review", rv.id, rv.case_id,

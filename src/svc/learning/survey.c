@@ -260,21 +260,12 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc)
 		return -1;
 	/* frontline staff: customer-facing and back-office people (not leaders or admins) */
-	db_res *r;
-	json_t *ids = json_array();
-	if ((rc = db_query(c->db,
-			   "SELECT id FROM people WHERE org_id = ? AND active = 1 AND role IN ('frontline','support','supervisor') "
-			   "AND (? = '' OR team_id = ?)",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team)), &r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
+	json_t *ids;
+	if (svc_strings(c, &ids, 1,
+			"SELECT id FROM people WHERE org_id = ? AND active = 1 AND role IN ('frontline','support','supervisor') "
+			"AND (? = '' OR team_id = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team))))
+		return -1;
 	size_t i;
 	json_t *v;
 	long long count = 0;

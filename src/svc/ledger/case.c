@@ -236,13 +236,13 @@ json_t *case_event_row(svc_ctx *c, db_res *r)
 	json_t *actor = svc_person_brief(c, db_text(r, 2));
 	if (json_is_null(actor)) /* not a person: the customer, acting through the portal */
 		actor = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 2), "name", "the customer", "role", "customer");
-	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
-			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4),
-			 "entity_id", db_text(r, 6), "data", data ? data : json_object());
+	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
+			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4), "entity_id", db_text(r, 6), "data",
+			 data ? data : json_object(), "request_id", svc_col_str(r, 7));
 }
 
 #define OFFER_COLS "id, case_id, from_id, to_id, note, status, reason, created_at, decided_at"
-#define EVENT_COLS "seq, at, actor_id, kind, entity_type, data, entity_id"
+#define EVENT_COLS "seq, at, actor_id, kind, entity_type, data, entity_id, request_id"
 
 int case_view(svc_ctx *c, const char *case_id, json_t **out)
 {

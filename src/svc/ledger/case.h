@@ -46,7 +46,8 @@ int offer_view(svc_ctx *c, const char *offer_id, json_t **out);
 	"ca.id, ca.number, ca.subject, ca.channel, ca.status, ca.customer_id, ca.owner_id, ca.intake_by, ca.created_at, " \
 	"ca.updated_at, ca.resolved_at, ca.team_id, ca.intake_location_id, ca.resolution"
 json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo);
-/* One events row (EVENT_COLS order) as JSON. */
+/* One events row (EVENT_COLS order: seq, at, actor_id, kind, entity_type, data, entity_id,
+ * request_id) as JSON. */
 json_t *case_event_row(svc_ctx *c, db_res *r);
 
 #endif

@@ -11,6 +11,7 @@
 #include "svc/ledger/case.h"
 #include "svc/ledger/queue.h"
 #include "svc/org/org.h"
+#include "svc/page.h"
 #include "svc/router.h"
 
 #define QUEUE_COUNT_CAP 1000
@@ -163,83 +164,45 @@ static int merge_saved(svc_ctx *c, json_t *in)
 	return 0;
 }
 
-struct sort_key {
-	const char *col; /* "ca.due_at" */
-	int asc;
-	long long last; /* the value of the page's last row */
-};
+#define QUEUE_NCOLS 14 /* the columns of CASE_COLS: due_at and risk_at follow */
 
-static struct sort_key sort_of(const char *sort)
-{
-	if (strcmp(sort, "due") == 0)
-		return (struct sort_key){"ca.due_at", 1, 0};
-	if (strcmp(sort, "created") == 0)
-		return (struct sort_key){"ca.created_at", 0, 0};
-	return (struct sort_key){"ca.updated_at", 0, 0};
-}
-
-/* The cursor is "<sort value>.<case id>" of the page's last row: the next page starts after it. */
-static int cursor_where(svc_ctx *c, struct qb *q, struct sort_key k, const char *cursor)
-{
-	char *end;
-	long long v = strtoll(cursor, &end, 10);
-	if (end == cursor || *end != '.' || !id_valid(end + 1, "case"))
-		return err_set(&c->err, ERR_INVALID, "bad_cursor", "cursor", "cursor must be a next_cursor this list gave");
-	char *cond = xasprintf("(%s %s ? OR (%s = ? AND ca.id %s ?))", k.col, k.asc ? ">" : "<", k.col, k.asc ? ">" : "<");
-	qb_and(q, cond);
-	free(cond);
-	qb_arg(q, DB_INT(v));
-	qb_arg(q, DB_INT(v));
-	qb_arg(q, DB_TXT(qb_keep(c, q, end + 1)));
-	return 0;
-}
-
-static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo, int ncols)
+static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo)
 {
 	json_t *o = case_brief_json(c, r, memo);
-	long long due = db_int(r, ncols), risk = db_int(r, ncols + 1);
+	long long due = db_int(r, QUEUE_NCOLS), risk = db_int(r, QUEUE_NCOLS + 1);
 	json_object_set_new(o, "due_at", due >= NEVER ? json_null() : svc_time(due));
 	json_object_set_new(o, "at_risk", json_boolean(risk <= c->now && strcmp(db_text(r, 4), "open") == 0));
 	return o;
 }
 
-#define QUEUE_NCOLS 14 /* the columns of CASE_COLS */
+/* The page of a view in each order (svc/page.h: keyset on the sort key and the case id); the
+ * search box's ranking pages too.  A cursor is good only for the order that gave it. */
+#define QUEUE_COLS CASE_COLS ", ca.due_at, ca.risk_at"
+static const struct page_list BY_DUE = {.name = "queue_due",
+					.cols = QUEUE_COLS,
+					.from = "cases ca",
+					.keys = {{"ca.due_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
+					.row_memo = queue_row};
+static const struct page_list BY_CREATED = {.name = "queue_created",
+					    .cols = QUEUE_COLS,
+					    .from = "cases ca",
+					    .keys = {{"ca.created_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
+					    .row_memo = queue_row};
+static const struct page_list BY_UPDATED = {.name = "queue_updated",
+					    .cols = QUEUE_COLS,
+					    .from = "cases ca",
+					    .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
+					    .row_memo = queue_row};
+static const struct page_list BY_RANK = {.name = "queue_ranked",
+					 .cols = QUEUE_COLS,
+					 .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
+						  {"ca.updated_at", DB_T_INT, 1},
+						  {"ca.id", DB_T_TEXT, 1}},
+					 .row_memo = queue_row};
 
-/* Run the built query: a page of rows and the cursor after it (NULL at the end or when ranked). */
-static int run_page(svc_ctx *c, struct qb *q, const char *join, const char *order, struct sort_key k, int limit, int ranked,
-		    json_t **out)
+static const struct page_list *sort_of(const char *sort)
 {
-	qb_arg(q, DB_INT(limit + 1));
-	char *sql = xasprintf("SELECT " CASE_COLS ", ca.due_at, ca.risk_at, %s FROM cases ca%s WHERE %s ORDER BY %s LIMIT ?", k.col,
-			      join, q->where, order);
-	db_res *r;
-	int rc = db_query(c->db, sql, q->args, q->n, &r);
-	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array(), *memo = json_object(), *next = json_null();
-	int n = 0;
-	while ((rc = db_next(r)) == 1) {
-		if (++n > limit) {
-			if (!ranked) {
-				json_t *last = json_array_get(items, json_array_size(items) - 1);
-				json_decref(next);
-				next = json_sprintf("%lld.%s", k.last, json_string_value(json_object_get(last, "id")));
-			}
-			break;
-		}
-		json_array_append_new(items, queue_row(c, r, memo, QUEUE_NCOLS));
-		k.last = db_int(r, QUEUE_NCOLS + 2);
-	}
-	json_decref(memo);
-	db_res_discard(r);
-	if (rc < 0) {
-		json_decref(items);
-		json_decref(next);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
-	return 0;
+	return strcmp(sort, "due") == 0 ? &BY_DUE : strcmp(sort, "created") == 0 ? &BY_CREATED : &BY_UPDATED;
 }
 
 /* The query of a view page: the search subquery's arguments first (it is joined before WHERE). */
@@ -269,19 +232,16 @@ static int qu_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	json_t *req = json_deep_copy(in);
 	struct qb q = {.where = xstrdup("ca.org_id = ?")};
 	search_sql found = {0};
-	char *join = NULL, *order = NULL;
+	char *join = NULL, *from = NULL;
 	if (in_str(req, "saved") && merge_saved(c, req))
 		goto done;
 	const char *view = in_str(req, "view") ? in_str(req, "view") : "mine";
 	const char *sort = in_str(req, "sort") ? in_str(req, "sort") : strcmp(view, "at_risk") == 0 ? "due" : "updated";
-	struct sort_key k = sort_of(sort);
 	if (build_page(c, req, &q, &found, &join, &ranked))
 		goto done;
-	if (in_str(req, "cursor") && !ranked && cursor_where(c, &q, k, in_str(req, "cursor")))
-		goto done;
-	order = ranked ? xstrdup("s.score, ca.updated_at DESC, ca.id DESC")
-		       : xasprintf("%s %s, ca.id %s", k.col, k.asc ? "ASC" : "DESC", k.asc ? "ASC" : "DESC");
-	if (run_page(c, &q, join, order, k, (int)svc_limit(req), ranked, out))
+	struct page_list L = ranked ? BY_RANK : *sort_of(sort);
+	L.from = from = xasprintf("cases ca%s", join);
+	if (page_run(c, &L, req, q.where, q.args, q.n, out))
 		goto done;
 	json_object_set_new(*out, "view", json_string(view));
 	json_object_set_new(*out, "sort", json_string(ranked ? "relevance" : sort));
@@ -289,7 +249,7 @@ static int qu_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 done:
 	free(q.where);
 	free(join);
-	free(order);
+	free(from);
 	search_sql_free(&found);
 	json_decref(req);
 	return ret;
@@ -548,8 +508,7 @@ static const struct in_field QUEUE_LIST[] = {
 	{"saved", IN_STR, 0, 1, FL_MAX_ID, NULL, "one of my saved views (its view, sort and filters, under those given here)"},
 	{"sort", IN_ENUM, 0, 0, 0, SORTS, "due (earliest first), updated or created (latest first)"},
 	FILTER_FIELDS,
-	{"cursor", IN_STR, 0, 1, 96, NULL, "the next_cursor of the previous page"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

@@ -15,6 +15,7 @@
 #include "svc/mail/inbound.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/mail/proposal.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
 #include "svc/tick.h"
@@ -457,6 +458,9 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 			 on_case ? f.case_id : NULL, "touchpoint_id", *tp ? tp : NULL, "parse_error", m.error);
 	if (on_case)
 		json_object_set_new(*out, "case_number", json_integer(row.number));
+	/* a person's reply to a proposed new time answers it */
+	if (strcmp(status, "threaded") == 0 && !m.auto_reason && proposal_answer(c, f.case_id, &m, id, *out))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	free(message_id);
@@ -503,7 +507,34 @@ static int mi_original(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return 0;
 }
 
+/* An attachment as it came, to download (never shown inline: see http/api.c). */
+static int mi_attachment(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	struct case_row row;
+	char case_id[ID_SIZE] = "";
+	if (svc_load_id(c, "matt", p[0], "attachment_not_found", "no such attachment", &r,
+			"SELECT a.filename, b.data, mi.case_id FROM mail_attachments a JOIN mail_blobs b ON b.org_id = a.org_id "
+			"AND b.hash = a.hash JOIN mail_in mi ON mi.org_id = a.org_id AND mi.id = a.mail_id "
+			"WHERE a.org_id = ? AND a.id = ?"))
+		return -1;
+	*out = json_pack("{s:s,s:s,s:s}", "_content_type", "application/octet-stream", "_filename", db_text(r, 0),
+			 "_body_base64", db_text(r, 1));
+	svc_copy(c, case_id, sizeof case_id, db_text(r, 2));
+	db_res_discard(r);
+	/* whoever may read the case may read what came with its mail */
+	if (*case_id && case_load(c, case_id, &row)) {
+		json_decref(*out);
+		*out = NULL;
+		return -1;
+	}
+	return svc_db_outcome(c, 0);
+}
+
 const struct route inbound_routes[] = {
+	{"GET", "/api/v1/mail/attachments/{id}", mi_attachment, NULL, 200,
+	 "An attachment of a received message, to download (Content-Disposition: attachment)", "application/octet-stream",
+	 "mail attachment", 0},
 	{"GET", "/api/v1/mail/{id}/original", mi_original, NULL, 200, "A received message as it arrived (show original)",
 	 "MailOriginal", "mail original", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},

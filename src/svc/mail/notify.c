@@ -6,13 +6,16 @@
 #include "base/util.h"
 #include "mail/text.h"
 #include "svc/mail/notify.h"
+#include "svc/ledger/case.h"
 #include "svc/mail/outbox.h"
+#include "svc/org/alert.h"
 #include "svc/promises/duty.h"
 #include "svc/promises/suggest.h"
 
-static const char *const KINDS[] = {"ack", "promise", NULL};
-static const char *const PLACEHOLDERS[] = {"customer", "number",  "subject",     "owner",  "team", "next_time", "next_step",
-					   "org",      "case_tag", "promise", "promise_due", "change", NULL};
+static const char *const KINDS[] = {"ack", "promise", "at_risk", "proposal", "exception", NULL};
+static const char *const PLACEHOLDERS[] = {"customer", "number",      "subject", "owner",   "team", "next_time",
+					   "next_step", "org",        "case_tag", "promise", "promise_due", "change",
+					   "why",      "new_due",     "note",     "exception", "outcome", NULL};
 
 static const char ACK_SUBJECT[] = "Re: {subject} [{case_tag}]";
 static const char ACK_BODY[] =
@@ -30,6 +33,44 @@ static const char PROMISE_BODY[] =
 	"If anything puts that time at risk, you will hear from us before it passes. To answer, reply to this "
 	"message.\n\n"
 	"{org}\n";
+
+/* Words for the owner to send (a draft on the case page), when a promise becomes at risk. */
+static const char AT_RISK_SUBJECT[] = "Re: {subject} [{case_tag}]";
+static const char AT_RISK_BODY[] =
+	"Hello {customer},\n\n"
+	"I promised you: {promise}, by {promise_due}. I have to tell you now that this time is at risk: {why}.\n\n"
+	"I will write to you again by {next_time} at the latest with where things stand. If we need a new time, I "
+	"will propose one, and it changes only if you agree.\n\n"
+	"{owner}\n{org}\n";
+
+/* The owner's proposal of a new time; the customer's "yes" in reply is the consent. */
+static const char PROPOSAL_SUBJECT[] = "Re: {subject} [{case_tag}]";
+static const char PROPOSAL_BODY[] =
+	"Hello {customer},\n\n"
+	"I promised you: {promise}, by {promise_due}. {note}I can't keep that time, and I'm sorry. I propose a new "
+	"time: {new_due}.\n\n"
+	"If that works for you, reply to this message with \"Yes\". If it doesn't, reply and tell me; until you "
+	"agree, the promise stays as it is.\n\n"
+	"{owner}\n{org}\n";
+
+/* The customer's copy of an exception's outcome. */
+static const char EXCEPTION_SUBJECT[] = "Re: {subject} [{case_tag}]";
+static const char EXCEPTION_BODY[] =
+	"Hello {customer},\n\n"
+	"we asked for an exception to our usual policy for you: {exception}.\n\n"
+	"{outcome}\n\n"
+	"{owner} ({team}) still owns your case. To answer, reply to this message.\n\n"
+	"{org}\n";
+
+static const struct builtin {
+	const char *kind, *subject, *body;
+} BUILTIN[] = {
+	{"ack", ACK_SUBJECT, ACK_BODY},
+	{"promise", PROMISE_SUBJECT, PROMISE_BODY},
+	{"at_risk", AT_RISK_SUBJECT, AT_RISK_BODY},
+	{"proposal", PROPOSAL_SUBJECT, PROPOSAL_BODY},
+	{"exception", EXCEPTION_SUBJECT, EXCEPTION_BODY},
+};
 
 /* The facts of a case the acknowledgement may state. */
 struct ack_facts {
@@ -97,12 +138,12 @@ static int template_of(svc_ctx *c, const char *kind, char **subject, char **body
 		*body = xstrdup(db_text(r, 1));
 	}
 	svc_close(c, r);
-	if (!*subject) {
-		int ack = strcmp(kind, "ack") == 0;
-		*subject = xstrdup(ack ? ACK_SUBJECT : PROMISE_SUBJECT);
-		*body = xstrdup(ack ? ACK_BODY : PROMISE_BODY);
-	}
-	return 0;
+	for (size_t i = 0; !*subject && i < sizeof BUILTIN / sizeof BUILTIN[0]; i++)
+		if (strcmp(BUILTIN[i].kind, kind) == 0) {
+			*subject = xstrdup(BUILTIN[i].subject);
+			*body = xstrdup(BUILTIN[i].body);
+		}
+	return *subject ? 0 : err_set(&c->err, ERR_NOT_FOUND, "template_not_found", "kind", "no such template");
 }
 
 int notify_ack(svc_ctx *c, const struct mailbox *mb, const char *case_id)
@@ -161,35 +202,111 @@ static int promise_facts(svc_ctx *c, const char *promise_id, const char *tz, cha
 	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
 }
 
-int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+/* The why of the promise's latest at-risk mark (from its event), into why. */
+static void risk_why(svc_ctx *c, const char *promise_id, char *why, size_t size)
+{
+	db_res *r;
+	snprintf(why, size, "something it depends on is late");
+	if (db_query(c->db,
+		     "SELECT data FROM events WHERE org_id = ? AND kind = 'promise.at_risk' AND entity_id = ? ORDER BY seq DESC LIMIT 1",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r) != DB_OK)
+		return;
+	if (db_next(r) == 1) {
+		json_t *d = json_loads(db_text(r, 0), 0, NULL);
+		const char *w = json_string_value(json_object_get(d, "why"));
+		if (w)
+			snprintf(why, size, "%s", w);
+		json_decref(d);
+	}
+	svc_close(c, r);
+}
+
+int notify_render(svc_ctx *c, const char *kind, const char *case_id, const struct notify_extra *x, char **subject, char **body)
+{
+	struct ack_facts a;
+	char what[FL_MAX_TEXT + 1] = "", due[96] = "", change[160] = "", why[300] = "", new_due[96] = "", *ts, *tb;
+	*subject = *body = NULL;
+	if (load_facts(c, case_id, &a) ||
+	    (x && x->promise_id &&
+	     promise_facts(c, x->promise_id, a.tz, what, sizeof what, due, sizeof due, change, sizeof change)))
+		return -1;
+	if (x && x->promise_id && strcmp(kind, "at_risk") == 0)
+		risk_why(c, x->promise_id, why, sizeof why);
+	if (x && x->new_due)
+		words_time_in(x->new_due, a.tz, new_due, sizeof new_due);
+	char *note = x && x->note && *x->note ? xasprintf("%s ", x->note) : xstrdup("");
+	int has_promise = x && x->promise_id;
+	const struct mail_fact facts[] = {
+		{"customer", a.customer},
+		{"number", a.number},
+		{"subject", a.subject},
+		{"owner", a.owner},
+		{"team", a.team},
+		{"next_time", a.next_time},
+		{"next_step", a.next_step},
+		{"org", a.org},
+		{"case_tag", a.case_tag},
+		{"promise", has_promise ? what : NULL},
+		{"promise_due", has_promise ? due : NULL},
+		{"change", has_promise ? change : NULL},
+		{"why", *why ? why : NULL},
+		{"new_due", *new_due ? new_due : NULL},
+		{"note", note},
+		{"exception", x && x->exception ? x->exception : NULL},
+		{"outcome", x && x->outcome ? x->outcome : NULL},
+		{NULL, NULL},
+	};
+	if (template_of(c, kind, &ts, &tb)) {
+		free(note);
+		return -1;
+	}
+	*subject = mail_render(ts, facts);
+	*body = mail_render(tb, facts);
+	free(ts);
+	free(tb);
+	free(note);
+	if (*subject && *body)
+		return 0;
+	free(*subject);
+	free(*body);
+	*subject = *body = NULL;
+	return err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the %s template names a fact this mail does not have", kind);
+}
+
+/* Does the customer write to us by email about this case?  1, 0, or -1 (err set). */
+static int case_has_mail(svc_ctx *c, const char *case_id)
 {
 	int64_t mails = 0;
 	int qrc = db_scalar_int(c->db, "SELECT COUNT(*) FROM mail_in WHERE org_id = ? AND case_id = ?",
 				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &mails, NULL);
-	if (qrc != DB_OK)
-		return svc_db_err(c, qrc);
-	if (mails == 0)
-		return 0; /* the customer does not write to us by email about this case */
-	struct mailbox mb;
-	struct ack_facts a;
-	char what[FL_MAX_TEXT + 1], due[96], change[160], *ts, *tb, id[ID_SIZE];
-	if (mailbox_for_case(c, case_id, &mb) || load_facts(c, case_id, &a) ||
-	    promise_facts(c, promise_id, a.tz, what, sizeof what, due, sizeof due, change, sizeof change) ||
-	    template_of(c, "promise", &ts, &tb))
+	return qrc != DB_OK ? svc_db_err(c, qrc) : mails > 0;
+}
+
+/* At risk: the owner is prompted to tell the customer, with the words (a draft on the case page). */
+static int prompt_owner(svc_ctx *c, const char *case_id, const char *promise_id)
+{
+	struct case_row row;
+	char *subject, *body;
+	struct notify_extra x = {promise_id, 0, NULL, NULL, NULL};
+	if (case_load(c, case_id, &row) || notify_render(c, "at_risk", case_id, &x, &subject, &body))
 		return -1;
-	const struct mail_fact facts[] = {
-		{"customer", a.customer}, {"number", a.number},       {"subject", a.subject},     {"owner", a.owner},
-		{"team", a.team},         {"next_time", a.next_time}, {"next_step", a.next_step}, {"org", a.org},
-		{"case_tag", a.case_tag}, {"promise", what},          {"promise_due", due},       {"change", change},
-		{NULL, NULL},
-	};
-	char *subject = mail_render(ts, facts), *body = mail_render(tb, facts);
-	/* the customer reads the change as the promise's confirmation; the agent's own reply is the
-	 * contact that meets the update duty */
-	int rc = subject && body ? outbox_queue(c, &mb, case_id, "promise", 1, subject, body, NULL, id)
-				 : err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the promise template names an unknown fact");
-	free(ts);
-	free(tb);
+	free(subject);
+	int rc = alert_add(c, row.owner_id, "mail.tell_customer", case_id, "promise", promise_id,
+			   "Tell the customer of case #%lld by email that a promise is at risk; the words are ready in the "
+			   "reply box: %.200s",
+			   row.number, body);
+	free(body);
+	return rc;
+}
+
+/* Queue automatic mail of kind to the case's customer (none without an address).  Returns 0 or -1. */
+static int queue_auto(svc_ctx *c, const char *case_id, const char *kind, const struct notify_extra *x)
+{
+	struct mailbox mb;
+	char *subject, *body, id[ID_SIZE];
+	if (mailbox_for_case(c, case_id, &mb) || notify_render(c, kind, case_id, x, &subject, &body))
+		return -1;
+	int rc = outbox_queue(c, &mb, case_id, kind, 1, subject, body, NULL, id);
 	free(subject);
 	free(body);
 	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
@@ -197,6 +314,65 @@ int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, cons
 		return 0;
 	}
 	return rc;
+}
+
+int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)
+{
+	int has = case_has_mail(c, case_id);
+	if (has <= 0)
+		return has; /* the customer does not write to us by email about this case */
+	if (strcmp(kind, "at_risk") == 0)
+		return prompt_owner(c, case_id, promise_id);
+	/* the customer reads the change as the promise's confirmation; the agent's own reply is the
+	 * contact that meets the update duty */
+	struct notify_extra x = {promise_id, 0, NULL, NULL, NULL};
+	return queue_auto(c, case_id, "promise", &x);
+}
+
+int notify_exception(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome)
+{
+	char what[FL_MAX_TEXT + 1] = "";
+	int has = case_id && *case_id ? case_has_mail(c, case_id) : 0;
+	if (has <= 0)
+		return has;
+	if (svc_text(c, what, sizeof what, "SELECT description FROM exceptions WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(exception_id))))
+		return -1;
+	const char *said = strcmp(outcome, "approved") == 0
+				   ? "It has been approved: we will do this for you."
+				   : "We could not approve it, and we are sorry. Your case stays open and we will tell you what we can do instead.";
+	struct notify_extra x = {NULL, 0, NULL, what, said};
+	return queue_auto(c, case_id, "exception", &x);
+}
+
+int notify_draft_part(svc_ctx *c, const char *case_id, json_t *view)
+{
+	char promise_id[ID_SIZE] = "";
+	int has = case_has_mail(c, case_id);
+	if (has < 0)
+		return -1;
+	json_object_set_new(view, "mail_draft", json_null());
+	if (!has)
+		return 0;
+	/* the earliest promise at risk that no mail to the customer has spoken of since */
+	if (svc_text(c, promise_id, sizeof promise_id,
+			    "SELECT p.id FROM promises p WHERE p.org_id = ? AND p.case_id = ? AND p.status = 'pending' "
+			    "AND p.at_risk_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mail_out mo WHERE mo.org_id = p.org_id "
+			    "AND mo.case_id = p.case_id AND mo.kind IN ('reply','proposal') AND mo.created_at >= p.at_risk_at) "
+			    "ORDER BY p.at_risk_at, p.id LIMIT 1",
+			    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
+	if (!*promise_id)
+		return 0;
+	char *subject, *body;
+	struct notify_extra x = {promise_id, 0, NULL, NULL, NULL};
+	if (notify_render(c, "at_risk", case_id, &x, &subject, &body))
+		return -1;
+	json_object_set_new(view, "mail_draft", json_pack("{s:s,s:s,s:s,s:s}", "reason", "at_risk", "promise_id", promise_id,
+							  "subject", subject, "body", body));
+	free(subject);
+	free(body);
+	return 0;
 }
 
 static int tpl_check(svc_ctx *c, const char *field, const char *text)

@@ -101,6 +101,38 @@ static char *thread_refs(svc_ctx *c, const char *case_id, char **last_in)
 	return refs;
 }
 
+/* One row of the outbox, and its event. */
+struct out_row {
+	const char *case_id, *touchpoint_id, *kind, *reply_to, *to, *subject, *body, *in_reply_to, *refs;
+	int is_auto;
+};
+
+static int insert_out(svc_ctx *c, const struct mailbox *mb, const struct out_row *o, char id[ID_SIZE])
+{
+	const char *at = strchr(mb->address, '@');
+	id_new(id, "mout", c->now);
+	char *lower = str_lower(id);
+	char *message_id = xasprintf("%s@%s", lower, at ? at + 1 : "frontline.invalid");
+	free(lower);
+	int rc = db_exec(c->db,
+			 "INSERT INTO mail_out (org_id, id, case_id, touchpoint_id, kind, mailbox_id, from_addr, reply_to, to_addr, subject, "
+			 "body, message_id, in_reply_to, refs, auto, status, attempts, next_at, created_at) "
+			 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'queued',0,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(o->case_id), DB_TXT(o->touchpoint_id), DB_TXT(o->kind),
+				 DB_TXT(mb->id), DB_TXT(mb->address), DB_TXT(o->reply_to), DB_TXT(o->to), DB_TXT(o->subject),
+				 DB_TXT(o->body), DB_TXT(message_id), DB_TXT(o->in_reply_to), DB_TXT(o->refs), DB_INT(o->is_auto),
+				 DB_INT(c->now), DB_INT(c->now)),
+			 NULL);
+	if (rc == DB_OK)
+		rc = svc_event(c, "mail.queued", "mail", id, o->case_id,
+			       json_pack("{s:s,s:s,s:s,s:s,s:b}", "kind", o->kind, "to", o->to, "subject", o->subject, "message_id",
+					 message_id, "auto", o->is_auto));
+	else
+		rc = svc_db_err(c, rc);
+	free(message_id);
+	return rc;
+}
+
 int outbox_queue(svc_ctx *c, const struct mailbox *mb, const char *case_id, const char *kind, int is_auto,
 		 const char *subject, const char *body, const char *touchpoint_id, char id[ID_SIZE])
 {
@@ -114,31 +146,28 @@ int outbox_queue(svc_ctx *c, const struct mailbox *mb, const char *case_id, cons
 	const char *at = strchr(mb->address, '@');
 	char *reply_to = xasprintf("%.*s+%s%s", (int)(at - mb->address), mb->address, tag, at);
 	char *subj = subject ? xstrdup(subject) : xasprintf("Re: %s [%s #%lld]", cm.subject, cm.slug, cm.number);
-	id_new(id, "mout", c->now);
-	char *lower = str_lower(id);
-	char *message_id = xasprintf("%s@%s", lower, at + 1);
-	free(lower);
 	char *last_in, *refs = thread_refs(c, case_id, &last_in);
-	int rc = db_exec(c->db,
-			 "INSERT INTO mail_out (org_id, id, case_id, touchpoint_id, kind, mailbox_id, from_addr, reply_to, to_addr, subject, "
-			 "body, message_id, in_reply_to, refs, auto, status, attempts, next_at, created_at) "
-			 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'queued',0,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(case_id), DB_TXT(touchpoint_id), DB_TXT(kind), DB_TXT(mb->id),
-				 DB_TXT(mb->address), DB_TXT(reply_to), DB_TXT(cm.email), DB_TXT(subj), DB_TXT(body),
-				 DB_TXT(message_id), DB_TXT(last_in), DB_TXT(refs), DB_INT(is_auto), DB_INT(c->now), DB_INT(c->now)),
-			 NULL);
-	if (rc == DB_OK)
-		rc = svc_event(c, "mail.queued", "mail", id, case_id,
-			       json_pack("{s:s,s:s,s:s,s:s,s:b}", "kind", kind, "to", cm.email, "subject", subj, "message_id", message_id,
-					 "auto", is_auto));
-	else
-		rc = svc_db_err(c, rc);
+	struct out_row o = {case_id, touchpoint_id, kind, reply_to, cm.email, subj, body, last_in, refs, is_auto};
+	int rc = insert_out(c, mb, &o, id);
 	free(reply_to);
 	free(subj);
-	free(message_id);
 	free(last_in);
 	free(refs);
 	return rc;
+}
+
+int outbox_queue_notice(svc_ctx *c, const char *to, const char *subject, const char *body, char id[ID_SIZE])
+{
+	struct mailbox mb;
+	char *addr = mail_norm_addr(to);
+	int ok = strlen(addr) <= FL_MAX_EMAIL && strchr(addr, '@') && !strpbrk(addr, "\r\n<>,;\"");
+	free(addr);
+	if (!ok)
+		return err_set(&c->err, ERR_INVALID, "invalid_email", "to", "not one mail address");
+	if (mailbox_for_case(c, "", &mb))
+		return -1;
+	struct out_row o = {NULL, NULL, "notice", mb.address, to, subject, body, "", "", 1};
+	return insert_out(c, &mb, &o, id);
 }
 
 int mail_touchpoint(svc_ctx *c, const char *case_id, const char *direction, const char *summary, json_t *extra,
@@ -349,7 +378,7 @@ int outbox_finish(svc_ctx *c, const struct outbox_msg *m, const char *worker, en
 		return 0;
 	char kind[32];
 	snprintf(kind, sizeof kind, "mail.%s", status);
-	return svc_event(c, kind, "mail", m->id, m->case_id,
+	return svc_event(c, kind, "mail", m->id, *m->case_id ? m->case_id : NULL,
 			 json_pack("{s:i,s:s,s:o}", "attempts", m->attempts, "error", error ? error : "", "next_attempt_at",
 				   strcmp(status, "deferred") == 0 ? svc_time(next) : json_null()));
 }

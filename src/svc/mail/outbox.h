@@ -29,6 +29,13 @@ void outbox_tag(long long number, const char *secret, char *out, size_t size);
 int outbox_queue(svc_ctx *c, const struct mailbox *mb, const char *case_id, const char *kind, int is_auto,
 		 const char *subject, const char *body, const char *touchpoint_id, char id[ID_SIZE]);
 
+/* Queue a notice to a person of the organization (not a customer; on no case): from the
+ * organization's first mailbox, automatic (Auto-Submitted) mail of kind "notice", delivered by
+ * the same worker (mail-deliver) with the same retries.  Call it inside the transaction of the
+ * event it tells about.  to is one address.  id receives the row's id.  Returns 0 or -1
+ * (ERR_INVALID "invalid_email"; ERR_RULE "no_mailbox" when the organization has no mailbox). */
+int outbox_queue_notice(svc_ctx *c, const char *to, const char *subject, const char *body, char id[ID_SIZE]);
+
 /* Record a contact by email on the case (channel email; direction "inbound" from the customer,
  * with no person, or "outbound" by the actor, which runs the touchpoint hooks: update duties
  * met).  extra (stolen, may be NULL) is added to the event's data.  id receives the new id. */

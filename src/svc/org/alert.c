@@ -39,20 +39,12 @@ int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *c
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
 	       const char *entity_id, const char *message)
 {
-	int rc;
-	db_res *r;
+	json_t *ids, *v;
 	if (!team_id || !*team_id)
 		return 0;
-	if ((rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array(), *v;
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
+	if (svc_strings(c, &ids, 1, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id))))
+		return -1;
 	size_t i;
 	int ret = 0;
 	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), kind, case_id, entity_type,

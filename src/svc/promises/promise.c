@@ -210,7 +210,7 @@ static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 /* May the actor settle (keep, renegotiate) promises of this case?  The rule is core/ownership.c. */
-static int may_settle(svc_ctx *c, const char *case_id)
+int promise_may_settle(svc_ctx *c, const char *case_id)
 {
 	struct case_row row;
 	char chain[PERSON_MAX_DEPTH][ID_SIZE];
@@ -229,7 +229,7 @@ static int pr_keep(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct promise_state s;
 	int64_t n = 0;
-	if (promise_load(c, p[0], &s) || may_settle(c, s.case_id))
+	if (promise_load(c, p[0], &s) || promise_may_settle(c, s.case_id))
 		return -1;
 	if (strcmp(s.status, "pending") != 0)
 		return err_set(&c->err, ERR_CONFLICT, "promise_not_pending", NULL, "the promise is already %s", s.status);
@@ -249,14 +249,13 @@ static int pr_keep(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 /* Renegotiation closes the promise as "renegotiated" and makes a new pending one with the new due
  * time, the customer's consent and the same blocking requests. */
-static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+int promise_renegotiate(svc_ctx *c, const char *promise_id, json_t *in, const char *renegotiated_by, char id[ID_SIZE])
 {
 	struct promise_state s;
-	char id[ID_SIZE];
 	long long due;
 	int64_t n = 0;
 	db_res *r;
-	if (promise_load(c, p[0], &s) || may_settle(c, s.case_id))
+	if (promise_load(c, promise_id, &s))
 		return -1;
 	/* blank consent is no consent */
 	int has_consent = !str_blank(in_str(in, "consent"));
@@ -287,7 +286,7 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	svc_copy(c, maker, sizeof maker, db_text(r, 5));
 	db_res_discard(r);
 	/* the promise stays the maker's; who moved it is recorded beside */
-	struct promise_origin origin = {maker, s.id, c->actor.person_id};
+	struct promise_origin origin = {maker, s.id, renegotiated_by};
 	rc = insert_promise(c, s.case_id, copy, due, *dp ? dp : NULL, *dt ? dt : NULL, *pol ? pol : NULL, &origin, id);
 	json_decref(copy);
 	if (rc)
@@ -297,10 +296,22 @@ static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t *
 			  "WHERE org_id = ? AND promise_id = ?",
 			  DB_ARGS(DB_TXT(id), DB_TXT(c->actor.org_id), DB_TXT(s.id)), NULL)) != DB_OK)
 		return svc_db_err(c, rc);
-	if (svc_event(c, "promise.renegotiated", "promise", s.id, s.case_id,
-		      json_pack("{s:s,s:o,s:o,s:s,s:s}", "new_promise_id", id, "old_due_at", svc_time(s.due_at), "due_at",
-				svc_time(due), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"))) ||
-	    case_touch(c, s.case_id) || promise_hooks(c, s.case_id, id, "renegotiated"))
+	json_t *data = json_pack("{s:s,s:o,s:o,s:s,s:s}", "new_promise_id", id, "old_due_at", svc_time(s.due_at), "due_at",
+				 svc_time(due), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"));
+	if (json_object_get(in, "evidence")) /* what the consent was given in (the customer's mail) */
+		json_object_set(data, "evidence", json_object_get(in, "evidence"));
+	return svc_event(c, "promise.renegotiated", "promise", s.id, s.case_id, data) || case_touch(c, s.case_id) ||
+			       promise_hooks(c, s.case_id, id, "renegotiated")
+		       ? -1
+		       : 0;
+}
+
+static int pr_renegotiate(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct promise_state s;
+	char id[ID_SIZE];
+	if (promise_load(c, p[0], &s) || promise_may_settle(c, s.case_id) ||
+	    promise_renegotiate(c, s.id, in, c->actor.person_id, id))
 		return -1;
 	*out = promise_json(c, id);
 	return 0;
@@ -323,7 +334,7 @@ static int mark_at_risk(svc_ctx *c, const char *promise_id, const char *case_id,
 	if (svc_event(c, "promise.at_risk", "promise", promise_id, case_id, json_pack("{s:s}", "why", why)) ||
 	    alert_add(c, owner, "promise_at_risk", case_id, "promise", promise_id, "Promise at risk: \"%s\" (%s)", what, why))
 		return -1;
-	return duty_at_risk(c, case_id, promise_id);
+	return duty_at_risk(c, case_id, promise_id) || promise_hooks(c, case_id, promise_id, "at_risk") ? -1 : 0;
 }
 
 int promise_check_risk(svc_ctx *c, const char *request_id)
@@ -608,7 +619,7 @@ int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	return 0;
 }
 
-static json_t *breach_row(db_res *r)
+static json_t *breach_row(svc_ctx *c, db_res *r)
 {
 	json_t *att = json_loads(db_text(r, 5), 0, NULL);
 	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "promise_id", db_text(r, 2),
@@ -617,47 +628,27 @@ static json_t *breach_row(db_res *r)
 
 int breach_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
-			   "ORDER BY at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, breach_row(r));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	json_object_set_new(view, "breaches", items);
-	return 0;
+	return svc_view_rows(c, view, "breaches", breach_row,
+			     "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
+			     "ORDER BY at, id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
+}
+
+static json_t *conflict_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id", db_text(r, 1), "request_id",
+			 db_text(r, 2), "policy", ref_obj(r, 3, 4), "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7),
+			 "by", svc_person_brief(c, db_text(r, 8)));
 }
 
 int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, pc.by_id "
-			   "FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
-			   "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
-			   "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id",
-						       db_text(r, 1), "request_id", db_text(r, 2), "policy", ref_obj(r, 3, 4),
-						       "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7), "by",
-						       svc_person_brief(c, db_text(r, 8))));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	json_object_set_new(view, "policy_conflicts", items);
-	return 0;
+	return svc_view_rows(c, view, "policy_conflicts", conflict_row,
+			     "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, "
+			     "pc.by_id FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
+			     "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
+			     "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
 static json_t *id_of_row(svc_ctx *c, db_res *r)

@@ -10,8 +10,19 @@ extern const struct route promise_routes[];
 /* The promise as JSON (new reference), or NULL when absent. */
 json_t *promise_json(svc_ctx *c, const char *promise_id);
 /* The request changed (declined, deferred, overdue): every pending promise it blocks that it now
- * endangers becomes at risk (once), its owner is alerted and an at-risk update duty starts. */
+ * endangers becomes at risk (once), its owner is alerted, an at-risk update duty starts and the
+ * promise hooks run ("at_risk"). */
 int promise_check_risk(svc_ctx *c, const char *request_id);
+
+/* May the actor settle (keep, renegotiate, propose a new time for) promises of this case?  The
+ * rule is core/ownership.c. */
+int promise_may_settle(svc_ctx *c, const char *case_id);
+/* Renegotiate: close the pending promise as "renegotiated" and make a new one from in: "due_at"
+ * (required, future), "consent" and "consent_channel" (required: the customer's consent), "what"
+ * (optional), "evidence" (optional object, kept in the event: what the consent was given in).
+ * renegotiated_by is the person who moved it.  No permission check (promise_may_settle).  id gets
+ * the new promise's id.  Runs the promise hooks ("renegotiated"). */
+int promise_renegotiate(svc_ctx *c, const char *promise_id, json_t *in, const char *renegotiated_by, char id[ID_SIZE]);
 
 /* Registered in svc/registry.c. */
 int promise_view_part(svc_ctx *c, const char *case_id, json_t *view);  /* "promises" */

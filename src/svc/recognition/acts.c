@@ -361,6 +361,7 @@ static const struct in_field LIST[] = {
 	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: 30 days ago)"},
 	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
 	PAGE_FIELDS,
+	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -114,6 +114,7 @@ static const struct in_field LIST[] = {
 	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: a year ago)"},
 	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
 	PAGE_FIELDS,
+	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

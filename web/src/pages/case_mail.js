@@ -16,7 +16,9 @@ function originalButton(m) {
       const o = await get('/api/v1/mail/' + encodeURIComponent(m.id) + '/original');
       const att = o.attachments || [];
       out.replaceChildren(h('pre', { class: 'mail-original' }, o.raw),
-        ...(att.length ? [h('p', {}, 'Attachments: ' + att.map((a) => a.filename + ' (' + a.size + ' bytes)').join(', '))] : []));
+        ...(att.length ? [h('p', {}, 'Attachments: ', ...att.map((a, i) => [i ? ', ' : '',
+          h('a', { href: '/api/v1/mail/attachments/' + encodeURIComponent(a.id), download: a.filename || 'attachment' }, a.filename || 'attachment'),
+          ' (' + a.size + ' bytes)']))] : []));
       btn.textContent = 'Hide original';
     } catch (e) { out.replaceChildren(errorBox(e, 'Original not shown')); }
   } }, 'Show original');
@@ -39,9 +41,33 @@ export function mailPart(list) {
   ], 'Email in and out of this case');
 }
 
-// The reply box: an email to the customer, recorded as an outbound contact.
+// The reply box: an email to the customer, recorded as an outbound contact.  When a promise is at
+// risk and the customer has not been told, the honest words are already in it (c.mail_draft).
+async function replyBox(c, onDone) {
+  const draft = c.mail_draft;
+  const d = await action(draft ? 'Tell ' + c.customer.email + ' a promise is at risk' : 'Reply by email to ' + c.customer.email, 'POST', '/api/v1/cases/{id}/replies', {
+    pathParams: { id: c.id }, onDone, preset: draft ? { body: draft.body } : {},
+    intro: draft ? 'A promise on this case is at risk and the customer has not heard it from us. These words say what was promised, why it is at risk and when they will hear next; change them as you like.' : null,
+    doneText: 'Reply queued; it goes out by email and counts as an update to the customer.', submit: 'Send reply', labels: { body: 'Your reply' } });
+  if (d && draft) d.open = true;
+  return d;
+}
+
+// Propose a new time for a pending promise; the customer's "yes" in reply moves it.
+async function proposeBox(c, onDone) {
+  const pending = (c.promises || []).filter((p) => p.status === 'pending');
+  if (!pending.length || !(await hasRoute('POST', '/api/v1/promises/{id}/propose'))) return [];
+  const asked = (c.mail_proposals || []).map((p) => h('li', {}, 'New time ', timeEl(p.due_at), ' proposed: ', badge(p.status)));
+  const boxes = await Promise.all(pending.map((p) => action('Propose a new time by email for "' + p.what + '"', 'POST', '/api/v1/promises/{id}/propose', {
+    pathParams: { id: p.id }, onDone, submit: 'Send proposal',
+    intro: 'The promise does not move until the customer agrees: their "yes" in reply is recorded as the consent, with their message as the evidence.',
+    doneText: 'Proposal queued; the customer can accept it by replying.', labels: { due_at: 'New time', note: 'Why (in your words)' } })));
+  return [asked.length ? h('ul', { class: 'mail-proposals', 'aria-label': 'Times proposed by email' }, asked) : null, ...boxes];
+}
+
 export async function replyForm(c, onDone) {
   if (!c.customer || !c.customer.email || !(await hasRoute('POST', '/api/v1/cases/{id}/replies'))) return null;
-  return action('Reply by email to ' + c.customer.email, 'POST', '/api/v1/cases/{id}/replies', { pathParams: { id: c.id }, onDone,
-    doneText: 'Reply queued; it goes out by email and counts as an update to the customer.', submit: 'Send reply', labels: { body: 'Your reply' } });
+  const [reply, propose] = await Promise.all([replyBox(c, onDone), proposeBox(c, onDone)]);
+  if (!propose.length) return reply;
+  return h('div', { class: 'mail-actions' }, reply, ...propose);
 }
