@@ -694,7 +694,10 @@ static int start_metrics(struct server *s, struct MHD_Daemon **out)
 static struct MHD_Daemon *start_api(struct server *s, int fd, int port)
 {
 	const struct serve_opts *o = s->o;
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC, (uint16_t)port,
+	/* MHD_ALLOW_SUSPEND_RESUME includes MHD_USE_ITC (for the drain's quiesce) and lets an idle event stream
+	 * suspend its connection (http/events_stream.h); without it libmicrohttpd aborts the process */
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+				(uint16_t)port,
 				accept_policy, s, handler, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,

@@ -1,4 +1,4 @@
--- 0019: for operators (issue 17, docs/OPERATIONS.md).
+-- 0020: for operators (issue 17, docs/OPERATIONS.md).
 -- The id of the HTTP request that caused an event (its X-Request-Id and the "req" of its log
 -- lines), so an operator goes from a log line to the history and back.  NULL for the command line
 -- and the scheduler.  Outside the hash chain (store/event.h): it ties the history to the logs.

@@ -1,4 +1,4 @@
--- 0019: the truth by email (issue 16).  The outbox takes more kinds of mail: a proposal of a new
+-- 0021: the truth by email (issue 16).  The outbox takes more kinds of mail: a proposal of a new
 -- time for a promise (the customer accepts by replying), the portal sign-in link, the customer's
 -- copy of an exception's outcome, and notices to people of the organization (which belong to no
 -- case).  A proposal is remembered until the customer answers it: "yes" in a reply to it is the
