@@ -15,6 +15,7 @@
 #define SSE_KEEPALIVE_MS 15000 /* a comment line at least this often (also finds closed connections) */
 #define SSE_BUF_MAX (64 * 1024) /* unsent text per stream before it is dropped as too slow */
 #define SSE_CRED_MAX 512        /* longest credential a stream keeps */
+#define SSE_MAX_LIFE_MS (30 * 60 * 1000) /* then the stream ends; the browser reconnects with Last-Event-ID */
 
 struct sse_stream {
 	struct sse_hub *hub;
@@ -26,6 +27,7 @@ struct sse_stream {
 	int64_t cursor;      /* the last sequence number sent */
 	long long unread;    /* the alert count last sent */
 	int64_t last_send_ms;
+	int64_t opened_ms;
 	char *auth, *cookie, *ip; /* the person's credentials and address, asked with on each poll */
 	struct sse_stream *prev, *next;
 };
@@ -223,6 +225,8 @@ static void poll_streams(struct sse_hub *h)
 			json_decref(o);
 			st->done = wake = 1;
 		}
+		if (now_ms() - st->opened_ms >= SSE_MAX_LIFE_MS)
+			st->done = 1; /* bounds what an abandoned tab can hold */
 		if (!wake && now_ms() - st->last_send_ms >= SSE_KEEPALIVE_MS) {
 			put(st, ": keep-alive\n\n");
 			wake = 1;
@@ -300,7 +304,7 @@ static struct sse_stream *stream_new(struct sse_hub *h, struct MHD_Connection *c
 	st->cookie = dup_capped(cookie_of(rq));
 	st->ip = dup_capped(rq->client_ip);
 	st->unread = -1;
-	st->last_send_ms = now_ms();
+	st->last_send_ms = st->opened_ms = now_ms();
 	return st;
 }
 

@@ -370,3 +370,21 @@ int64_t svc_limit(json_t *in)
 		l = FL_MAX_LIST;
 	return l;
 }
+
+json_t *svc_case_brief(svc_ctx *c, const char *case_id)
+{
+	db_res *r;
+	json_t *o = NULL;
+	int rc;
+	if (!svc_query(c,
+		       "SELECT ca.number, ca.subject, cu.name, ca.status FROM cases ca "
+		       "JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id WHERE ca.org_id = ? AND ca.id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
+		return NULL;
+	if (db_next(r) == 1)
+		o = json_pack("{s:s,s:I,s:s,s:s,s:s}", "id", case_id, "number", (json_int_t)db_int(r, 0), "subject",
+			      db_text(r, 1), "customer", db_text(r, 2), "status", db_text(r, 3));
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	return o;
+}

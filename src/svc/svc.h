@@ -152,6 +152,10 @@ json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
 /* Run a query for a helper that can carry on without its rows: 1 with *r open (the caller closes it),
  * or 0 after recording the storage error (svc_db_err), with which the operation then fails. */
 int svc_query(svc_ctx *c, const char *sql, const db_arg *args, int n, db_res **r);
+/* A case as a person recognises it: {id, number, subject, customer (name), status}; new reference,
+ * or NULL when there is no such case in the actor's organization or it can't be read (then the
+ * storage error is kept in c, like svc_query). */
+json_t *svc_case_brief(svc_ctx *c, const char *case_id);
 /* Close r for a helper that carries on: a storage error of its rows is recorded (svc_db_err) and
  * the operation then fails with it.  Returns 0, or -1 when r had an error. */
 int svc_close(svc_ctx *c, db_res *r);

@@ -93,7 +93,8 @@ def test_follow_up_rescue_put_right_and_breaches():
                 {"reason": "walk-ins", "until": "2026-03-04T16:00:00Z", "policy": WALKIN})
         s.set_clock("2026-03-03T22:01:00Z")  # the promise breaks
         pat = who(s, "pat")
-        pat.ok("POST", "/api/v1/cases/%s/resolve" % ana["id"], {"resolution": "Sam's cover came from another store"})
+        pat.ok("POST", "/api/v1/cases/%s/resolve" % ana["id"], {"resolution": "Sam's cover came from another store",
+                                                          "open_requests": "keep"})
         eq([a for a in acts(pat) if a[0] == "put_right"], [("put_right", "Pat Morgan", ana["id"])],
            "Pat put right what Store 12 held up")
 

@@ -1,6 +1,11 @@
 // Frontline's web workspace: a small single-page application over the public JSON API.
 import { h, clear, announce } from './lib/dom.js';
-import { api, get, session } from './lib/api.js';
+import { api, get, session, may, hooks } from './lib/api.js';
+import { startLive, stopLive, onLive, clearPageSubs, liveState } from './lib/live.js';
+import { signInAgain } from './lib/reauth.js';
+import { alertsPage } from './pages/alerts.js';
+import { exceptionsPage } from './pages/exceptions.js';
+import { accountPage } from './pages/admin.js';
 import { errorBox, loading } from './lib/ui.js';
 import { loginPage } from './pages/login.js';
 import { mydayPage } from './pages/myday.js';
@@ -25,11 +30,31 @@ const ROUTES = [
   [/^\/leadership$/, leadershipPage, 'Leadership'],
   [/^\/directory$/, directoryPage, 'Directory'],
   [/^\/admin$/, adminPage, 'Admin'],
+  [/^\/alerts$/, alertsPage, 'Alerts'],
+  [/^\/exceptions$/, exceptionsPage, 'Exceptions'],
+  [/^\/account$/, accountPage, 'My account'],
   [/^\/recognition$/, recognitionPage, 'Recognition'],
   [/^\/admin\/webhooks$/, webhooksPage, 'Webhooks'],
   [/^\/me$/, mePage, 'My notifications'],
 ];
-const NAV = [['/', 'My day'], ['/cases', 'Cases'], ['/find', 'Find'], ['/leadership', 'Leadership'], ['/directory', 'Directory'], ['/admin', 'Admin']];
+// Each entry shows only to those who may use the page (permission names from GET /api/v1/me).
+const NAV = [['/', 'My day'], ['/cases', 'Cases'], ['/find', 'Find'], ['/exceptions', 'Exceptions'], ['/leadership', 'Leadership', ['read_people_reports']], ['/directory', 'Directory'],
+  ['/admin', 'Admin', ['manage_people', 'manage_org', 'edit_settings', 'edit_templates', 'manage_policies']]];
+
+// The unread alert count in the header, kept current by the live stream.
+function alertsLink() {
+  const count = h('span', { class: 'count' });
+  const a = h('a', { href: '/alerts', class: 'alerts-link', id: 'alerts-link' }, 'Alerts ', count);
+  const show = (n) => {
+    count.replaceChildren(n ? String(n) : '', h('span', { class: 'sr-only' }, n ? ' unread' : 'none unread'));
+    count.classList.toggle('none', !n);
+    a.dataset.unread = String(n || 0);
+  };
+  show(liveState.unread || 0);
+  if (liveState.unread === null) get('/api/v1/alerts?unread=true&limit=1').then((r) => { if (liveState.unread === null) show(r.unread); }).catch(() => {});
+  onLive('alerts', (d) => { if (a.isConnected) show(d.unread); });
+  return a;
+}
 
 const root = document.getElementById('app');
 
@@ -50,17 +75,19 @@ function shell(main) {
   h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: 'Search: #number, words, name, email, phone', value: q, autocomplete: 'off' }),
   h('button', { type: 'submit' }, 'Find'));
   const here = location.pathname;
-  const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {}, NAV.map(([href, label]) => h('li', {},
+  const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {}, NAV.filter((n) => !n[2] || may(...n[2])).map(([href, label]) => h('li', {},
     h('a', { href, 'aria-current': (href === '/' ? here === '/' : here.startsWith(href)) ? 'page' : null }, label)))));
   const signout = h('button', { type: 'button', class: 'link', onclick: async () => {
     try { await api('POST', '/api/v1/auth/logout'); } catch (e) { /* the session may already be gone */ }
     session.me = null; session.csrf = null;
+    stopLive();
     navigate('/login');
   } }, 'Sign out');
   const header = h('header', { class: 'top' },
     h('div', { class: 'brand' }, h('a', { href: '/' }, 'Frontline'), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
     nav, h('a', { href: '/cases/new', class: 'button new-case' }, 'New case'), search,
-    h('div', { class: 'who' }, me ? h('a', { href: '/me', title: 'My notifications' }, me.name, me.team ? ' · ' + me.team : '') : null, signout));
+    h('div', { class: 'who' }, alertsLink(), me ? h('a', { href: '/me', title: 'My notifications' }, me.name, me.team ? ' · ' + me.team : '') : null,
+      h('a', { href: '/account', class: 'me-link' }, 'Account'), signout));
   return [h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header, main];
 }
 
@@ -75,6 +102,15 @@ async function ensureMe() {
     throw e;
   }
 }
+
+function safeNext() {
+  const n = new URLSearchParams(location.search).get('next') || '/';
+  return /^\/(?!\/)/.test(n) ? n : '/';
+}
+
+// A session that ends while a page is open: a sign-in prompt over the page keeps what was typed.
+hooks.signInAgain = signInAgain;
+onLive('signed_out', () => { signInAgain().then(startLive).catch(() => {}); });
 
 let renderSeq = 0;
 let firstRender = true;
@@ -98,11 +134,15 @@ export async function render() {
   }
   if (seq !== renderSeq) return;
   if (!me || path === '/login') {
-    if (me && path === '/login') return navigate('/', true);
+    if (me && path === '/login') return navigate(safeNext(), true);
     document.title = 'Sign in — Frontline';
-    clear(root).append(loginPage(() => navigate(new URLSearchParams(location.search).get('next') || '/', true)));
+    // a deep link opened while signed out lands where it pointed after signing in
+    const next = path === '/login' ? safeNext() : location.pathname + location.search + location.hash;
+    clear(root).append(loginPage(() => navigate(next, true)));
     return;
   }
+  startLive();
+  clearPageSubs();
   let match = null;
   for (const [re, fn, title] of ROUTES) { const m = path.match(re); if (m) { match = { fn, title, args: m.slice(1).map(decodeURIComponent) }; break; } }
   const main = h('main', { id: 'main', tabindex: '-1' });

@@ -61,6 +61,8 @@ test('keyboard: skip link first, every control reachable', async (srv) => {
   const seen = new Set();
   await page.evaluate(() => document.querySelector('.skip').focus());
   for (let i = 0; i < 12; i++) { await page.keyboard.press('Tab'); seen.add(await page.evaluate(() => document.activeElement.textContent.trim())); }
-  for (const n of ['My day', 'Find', 'Leadership', 'Directory', 'Admin']) check(seen.has(n), n + ' reachable by keyboard');
+  for (const n of ['My day', 'Find', 'Exceptions', 'Directory']) check(seen.has(n), n + ' reachable by keyboard');
+  // role-aware: a frontline agent is not offered pages they may not use
+  for (const n of ['Leadership', 'Admin']) check(!seen.has(n), n + ' is not in a frontline agent\'s menu');
   await page.context().close();
 });

@@ -21,5 +21,6 @@ import './recognition.test.mjs';
 import './notify.test.mjs';
 import './estimate.test.mjs';
 import './mail.test.mjs';
+import './actions.test.mjs';
 
 runAll();

@@ -532,9 +532,20 @@ static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	const char *status = in_str(in, "status") ? in_str(in, "status") : "pending";
 	int from_me = in_str(in, "direction") && strcmp(in_str(in, "direction"), "from_me") == 0;
-	return page_run(c, &OFFERS, in,
-			from_me ? "org_id = ? AND from_id = ? AND status = ?" : "org_id = ? AND to_id = ? AND status = ?",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(status)), out);
+	if (page_run(c, &OFFERS, in,
+		     from_me ? "org_id = ? AND from_id = ? AND status = ?" : "org_id = ? AND to_id = ? AND status = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(status)), out))
+		return -1;
+	/* the case as the person deciding sees it: number, subject, customer */
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(*out, "items"), i, it)
+	{
+		json_t *cb = svc_case_brief(c, json_string_value(json_object_get(it, "case_id")));
+		if (cb)
+			json_object_set_new(it, "case", cb);
+	}
+	return 0;
 }
 
 /* Settle every offer of the case still waiting (an assignment or resolution decides instead). */

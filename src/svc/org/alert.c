@@ -61,6 +61,15 @@ static json_t *alert_row(db_res *r)
 			 !db_is_null(r, 7));
 }
 
+int alert_unread(svc_ctx *c, int64_t *n)
+{
+	int rc = db_scalar_int(
+		c->db,
+		"SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
+		DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), n, NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
 static json_t *alert_page_row(svc_ctx *c, db_res *r) { return alert_row(r); }
 
 /* unread first, then newest first */
@@ -79,12 +88,10 @@ static int al_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(unread_only)), out))
 		return -1;
 	int64_t unread = 0;
-	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
-			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
-	if (rc != DB_OK) {
+	if (alert_unread(c, &unread)) {
 		json_decref(*out);
 		*out = NULL;
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	json_object_set_new(*out, "unread", json_integer(unread));
 	return 0;
@@ -128,12 +135,10 @@ static int al_change(svc_ctx *c, const char *one, const char *column, const char
 	int rc = db_exec(c->db, sql,
 			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(one), DB_TXT(one)),
 			 &changed);
-	if (rc == DB_OK)
-		rc = db_scalar_int(c->db,
-				   "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
-				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (alert_unread(c, &unread))
+		return -1;
 	if (one && changed == 0) /* someone else's, unknown, or already dismissed: all look alike */
 		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
 	if (changed && svc_event(c, kind, one ? "alert" : "person", one ? one : c->actor.person_id, NULL,

@@ -9,6 +9,8 @@ extern const struct route alert_routes[];
 /* Store an alert for a person; message is printf-formatted. */
 int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *case_id, const char *entity_type,
 	      const char *entity_id, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* My unread alerts (not dismissed): 0 and *n, or -1 with the storage error. */
+int alert_unread(svc_ctx *c, int64_t *n);
 /* Alert every active member of a team. */
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
 	       const char *entity_id, const char *message);

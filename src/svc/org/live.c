@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "svc/org/alert.h"
 #include "svc/org/live.h"
 
 #define LIVE_MAX_ITEMS 200
@@ -39,12 +40,10 @@ static int live_changes(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	int64_t head = 0, unread = 0, after = in_int(in, "after", -1);
 	int rc = db_scalar_int(c->db, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE org_id = ?",
 			       DB_ARGS(DB_TXT(c->actor.org_id)), &head, NULL);
-	if (rc == DB_OK)
-		rc = db_scalar_int(c->db,
-				   "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
-				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	if (alert_unread(c, &unread))
+		return -1;
 	json_t *items = json_array();
 	int64_t last = head;
 	/* no cursor (or one from the future, e.g. another database): start from now */

@@ -61,7 +61,8 @@ static json_t *promise_row(svc_ctx *c, db_res *r)
 			      svc_col_time(r, 15));
 	json_object_set_new(o, "renegotiated_by", db_is_null(r, 18) ? json_null() : svc_person_brief(c, db_text(r, 18)));
 	json_object_set_new(o, "blocked_by",
-			    id_list(c, "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
+			    id_list(c,
+				    "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
 				    db_text(r, 0)));
 	json_object_set_new(o, "estimate", estimate_recorded(c, db_text(r, 0)));
 	return o;
@@ -650,6 +651,12 @@ int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
+static json_t *id_of_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_string(db_text(r, 0));
+}
+
 /* The owner resolves the case without delivering: every pending promise breaks now, with its
  * breach and attribution as if its time had passed (never a false "kept"). */
 static int promises_break_now(svc_ctx *c, const char *case_id)
@@ -660,11 +667,9 @@ static int promises_break_now(svc_ctx *c, const char *case_id)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *ids = json_array(), *v;
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
+	if (svc_rows_append(c, r, ids, id_of_row)) {
 		json_decref(ids);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	size_t i;
 	int ret = 0;

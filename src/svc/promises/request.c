@@ -20,7 +20,7 @@
 #include "svc/promises/request.h"
 #include "svc/tick.h"
 
-#define REQ_COLS                                                                                                         \
+#define REQ_COLS                                                                                                               \
 	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
 	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
 	"q.done_at, q.overdue_at, q.escalated_to, q.cancelled_at, q.kind"

@@ -8,13 +8,35 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+// What the signed-in person may do: the permission names of the table in src/core/roles.c, as
+// GET /api/v1/me lists them.  Screens show a control only when this says yes.
+export function may(...perms) {
+  const have = (session.me && session.me.permissions) || [];
+  return perms.some((p) => have.includes(p));
+}
+
+// Set by main.js: called when a signed-in person's session ended; resolves once they signed in
+// again (the page, and whatever they were typing, stays as it was), or rejects if they gave up.
+export const hooks = { signInAgain: null };
+
+export async function api(method, path, body, retried) {
+  const r = await once(method, path, body);
+  if (r.status === 401 && !retried && hooks.signInAgain && session.me && !path.startsWith('/api/v1/auth/')) {
+    await hooks.signInAgain();
+    return api(method, path, body, true);
+  }
+  return finish(r);
+}
+
+async function once(method, path, body) {
   const headers = { Accept: 'application/json' };
   const opts = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) { headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
   if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
-  let r;
-  try { r = await fetch(path, opts); } catch (e) { throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.'); }
+  try { return await fetch(path, opts); } catch (e) { throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.'); }
+}
+
+async function finish(r) {
   let data = null;
   const text = await r.text();
   if (text) { try { data = JSON.parse(text); } catch (e) { data = null; } }

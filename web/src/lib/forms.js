@@ -33,7 +33,39 @@ function choiceField(name, s, required, preset, label, choices) {
   return { wrap, input, schema: s, name };
 }
 
-function field(name, s, required, preset, labels, choices) {
+// A searchable picker: type part of a name (or team, title, email) and choose from the list.  Sends
+// the choice's value (an email or a name the API takes); a typed exact value is accepted too.
+export function pickerField(name, s, required, preset, label, choices) {
+  const id = uid('f');
+  const listId = id + '-list';
+  const hintId = id + '-hint';
+  const input = h('input', { id, name, type: 'text', list: listId, autocomplete: 'off', required: required || null,
+    'aria-describedby': hintId, placeholder: 'Type to search…' });
+  const byLabel = new Map(choices.map((c) => [c.label, c]));
+  const byValue = new Map(choices.map((c) => [String(c.value).toLowerCase(), c]));
+  const dl = h('datalist', { id: listId }, choices.map((c) => h('option', { value: c.label }, c.value !== c.label ? c.value : null)));
+  if (preset !== undefined && preset !== null) { const c = byValue.get(String(preset).toLowerCase()); input.value = c ? c.label : String(preset); }
+  const wrap = h('div', { class: 'field picker' }, h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input, dl,
+    h('small', { id: hintId, class: 'hint' }, s.description ? s.description + ' — ' : '', 'type to search, then choose'));
+  wrap.dataset.field = name;
+  // the value the choice stands for (an email, a name), for those reading the field as they type
+  const mark = () => { try { const v = read(); if (v === undefined) delete input.dataset.value; else input.dataset.value = v; } catch (e) { delete input.dataset.value; } };
+  input.addEventListener('input', mark);
+  input.addEventListener('change', mark);
+  const read = () => {
+    const v = input.value.trim();
+    if (!v) return undefined;
+    const c = byLabel.get(v) || byValue.get(v.toLowerCase()) || choices.find((x) => x.label.toLowerCase() === v.toLowerCase());
+    if (c) return c.value;
+    const some = choices.filter((x) => x.label.toLowerCase().includes(v.toLowerCase()));
+    if (some.length === 1) return some[0].value;
+    throw Object.assign(new Error('Choose ' + label.toLowerCase() + ' from the list (' + (some.length ? some.length + ' match "' + v + '"' : 'nothing matches "' + v + '"') + ')'), { code: 'choose_from_list', field: name });
+  };
+  return { wrap, input, schema: s, name, read };
+}
+
+function field(name, s, required, preset, labels, choices, pickers) {
+  if (pickers && pickers[name]) return pickerField(name, s, required, preset, (labels && labels[name]) || words(name), pickers[name]);
   if (choices && choices[name]) return choiceField(name, s, required, preset, (labels && labels[name]) || words(name), choices[name]);
   const id = uid('f');
   const hintId = s.description ? id + '-hint' : null;
@@ -82,7 +114,8 @@ function readValue(f) {
   return input.value;
 }
 
-// opts: {title, submit, choices: {field: [{value, label}]} (a select, or checkboxes for arrays), fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
+// opts: {title, submit, choices: {field: [{value, label}]} (a select, or checkboxes for arrays),
+//        pickers: {field: [{value, label}]} (a searchable list: people, teams, locations, policies, skills), fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
 //        hide: [...], labels: {}, onDone(result, form), pathParams: {id: ...}, method}
 export async function apiForm(method, pattern, opts = {}) {
   const op = await operation(method, pattern);
@@ -92,7 +125,7 @@ export async function apiForm(method, pattern, opts = {}) {
   let names = Object.keys(schema.properties || {});
   if (opts.only) names = opts.only.filter((n) => names.includes(n)).concat(names.filter((n) => !opts.only.includes(n) && req.has(n)));
   names = names.filter((n) => !(opts.hide || []).includes(n) && !(n in (opts.fixed || {})) && n !== 'format');
-  const fields = names.map((n) => field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels, opts.choices));
+  const fields = names.map((n) => field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels, opts.choices, opts.pickers));
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary' }, opts.submit || op.summary || 'Save');
   const titleId = uid('form');
@@ -114,7 +147,11 @@ export async function apiForm(method, pattern, opts = {}) {
         }
         if (v !== undefined) body[f.name] = v;
       }
-    } catch (e) { status.replaceChildren(errorBox(e, 'Please check the form')); return; }
+    } catch (e) {
+      const bad = fields.find((f) => f.name === e.field);
+      if (bad) { bad.input.setAttribute('aria-invalid', 'true'); bad.input.focus(); }
+      status.replaceChildren(errorBox(e, 'Please check the form')); return;
+    }
     let path = pattern;
     for (const [k, v] of Object.entries(opts.pathParams || {})) path = path.replace('{' + k + '}', encodeURIComponent(v));
     submit.disabled = true; form.setAttribute('aria-busy', 'true');

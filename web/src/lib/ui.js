@@ -32,6 +32,27 @@ export function asyncSection(title, load, opts = {}) {
   return sec;
 }
 
+// An asyncSection that can load again (sec.reload()), e.g. when a live event says it changed.
+// Reloads are spaced: several events in a burst give one reload.
+export function refreshable(title, load, opts = {}) {
+  const sec = asyncSection(title, load, opts);
+  let timer = null;
+  sec.reload = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (!sec.isConnected) return;
+      const fresh = asyncSection(title, load, { ...opts, quiet: true });
+      const body = fresh.querySelector('.section-body');
+      const old = sec.querySelector('.section-body');
+      // keep the old content on screen until the new one is ready
+      const swap = new MutationObserver(() => { if (!body.querySelector('.loading')) { swap.disconnect(); old.replaceWith(body); } });
+      swap.observe(body, { childList: true });
+    }, opts.delay === undefined ? 300 : opts.delay);
+  };
+  return sec;
+}
+
 export function cell(v) {
   if (v instanceof Node) return v;
   if (isTime(v)) return timeEl(v);

@@ -1,16 +1,66 @@
 import { h } from '../lib/dom.js';
-import { get, patch, optional, session, operation } from '../lib/api.js';
-import { asyncSection, table, notice, errorBox, csvLink } from '../lib/ui.js';
+import { get, patch, post, optional, session, operation, may } from '../lib/api.js';
+import { asyncSection, table, notice, errorBox, csvLink, copyButton, timeEl } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { words, brief } from '../lib/fmt.js';
+import { peopleChoices, teamChoices, locationChoices, skillChoices } from '../lib/pick.js';
 
 
 function reload() { window.frontlineNavigate(location.pathname, true); }
 
-async function listWithAdd(listPath, createPath, cols, title, addLabel) {
+async function listWithAdd(listPath, createPath, cols, title, addLabel, formOpts) {
   const r = await get(listPath);
-  const add = createPath ? await action(addLabel, 'POST', createPath, { onDone: reload, submit: addLabel }) : null;
+  const add = createPath ? await action(addLabel, 'POST', createPath, { onDone: reload, submit: addLabel, ...(formOpts || {}) }) : null;
   return [table(r.items, cols, title, { empty: 'None yet.' }), csvLink(listPath), add];
+}
+
+async function personPickers() {
+  const [team, location, manager] = await Promise.all([teamChoices(), locationChoices(), peopleChoices()]);
+  return { team, location, manager };
+}
+
+// People, each with a form to change them and a button to deactivate or reactivate (manage_people).
+async function peopleSection() {
+  const r = await get('/api/v1/people?limit=500');
+  const pickers = await personPickers();
+  const rows = table(r.items, [{ key: 'name' }, { key: 'email' }, { key: 'role' }, { key: 'team' }, { key: 'location' },
+    { key: 'manager', render: (p) => (p.manager ? brief(p.manager) : '') }, { key: 'active', render: (p) => (p.active === false ? 'no' : 'yes') }], 'People');
+  const canEdit = may('manage_people');
+  const add = canEdit ? await action('Add person', 'POST', '/api/v1/people', { onDone: reload, submit: 'Add person', pickers }) : null;
+  const edit = canEdit ? await Promise.all(r.items.map((p) => action('Change ' + p.name, 'PATCH', '/api/v1/people/{id}', {
+    pathParams: { id: p.id }, keep: true, onDone: reload, submit: 'Save ' + p.name, hide: ['active'], pickers,
+    preset: { name: p.name, role: p.role, team: p.team, location: p.location, title: p.title, phone: p.phone, manager: p.manager ? p.manager.email : undefined },
+  }).then((f) => f && h('div', { class: 'person-edit' }, f, h('button', { type: 'button', class: 'small', onclick: async (e) => {
+    e.target.disabled = true;
+    try { await patch('/api/v1/people/' + encodeURIComponent(p.id), { active: p.active === false }); reload(); } catch (err) { e.target.after(errorBox(err, 'Not changed')); e.target.disabled = false; }
+  } }, (p.active === false ? 'Reactivate ' : 'Deactivate ') + p.name))))) : [];
+  return [rows, csvLink('/api/v1/people?limit=500'), add, edit.length ? h('details', { class: 'action' }, h('summary', {}, 'Change or deactivate someone'), edit) : null];
+}
+
+// My account: my password and my calendar link (everyone).
+export async function accountPage() {
+  const me = session.me;
+  const page = h('div', {});
+  page.append(h('h1', {}, 'My account'),
+    h('dl', { class: 'facts card' }, h('dt', {}, 'Name'), h('dd', {}, me.name), h('dt', {}, 'Email'), h('dd', {}, me.email), h('dt', {}, 'Role'), h('dd', {}, words(me.role)),
+      h('dt', {}, 'Team'), h('dd', {}, me.team || '—')));
+  const grid = h('div', { class: 'grid' });
+  grid.append(
+    asyncSection('Change my password', async () => (await action('Change my password', 'POST', '/api/v1/people/{id}/password', {
+      pathParams: { id: me.id }, only: ['current_password', 'password'], labels: { current_password: 'Current password', password: 'New password' },
+      submit: 'Change password', doneText: 'Password changed. Other sessions stay signed in until they end.' })) || notice('Not available on this server.')),
+    asyncSection('My on-call calendar link', async () => {
+      if (!(await operation('POST', '/api/v1/oncall/feeds'))) return notice('Calendar links are not available on this server.');
+      const out = h('div', { 'aria-live': 'polite' });
+      const skills = await skillChoices();
+      const locs = await locationChoices();
+      const f = await action('Make a calendar link', 'POST', '/api/v1/oncall/feeds', { submit: 'Make link', pickers: { skill: skills, area: locs },
+        onDone: (r) => { const url = location.origin + r.path; out.replaceChildren(h('p', {}, 'Subscribe to this link in your calendar app (made ', timeEl(r.created_at), '):'), h('p', {}, h('code', { class: 'link-text' }, url), ' ', copyButton(url, 'Copy the calendar link'))); } });
+      return [h('p', { class: 'muted' }, 'Your calendar app can show who is on call, kept up to date. The link works without signing in: keep it to yourself.'), f, out];
+    }),
+  );
+  page.append(grid);
+  return page;
 }
 
 function settingsForm(s) {
@@ -46,30 +96,30 @@ function settingsForm(s) {
 
 export async function adminPage() {
   const page = h('div', {});
-  const admin = session.me.role === 'admin';
-  page.append(h('h1', {}, 'Admin'), admin ? null : h('p', { class: 'muted' }, 'You can look; changes need an administrator.'));
-  if (admin) page.append(h('p', {}, h('a', { href: '/admin/webhooks' }, 'Webhooks and their delivery log')));
+  const admin = may('manage_org');
+  page.append(h('h1', {}, 'Admin'));
+  if (!may('manage_people', 'manage_org', 'edit_settings')) page.append(h('p', { class: 'muted' }, 'You can look; changes need an administrator.'));
+  if (may('manage_webhooks', 'manage_org')) page.append(h('p', {}, h('a', { href: '/admin/webhooks' }, 'Webhooks and their delivery log')));
   const grid = h('div', { class: 'grid' });
   grid.append(
-    asyncSection('People', () => listWithAdd('/api/v1/people?limit=500', admin ? '/api/v1/people' : null,
-      [{ key: 'name' }, { key: 'email' }, { key: 'role' }, { key: 'team' }, { key: 'location' }, { key: 'manager', render: (p) => p.manager ? brief(p.manager) : '' }, { key: 'active' }], 'People', 'Add person'), { class: 'wide' }),
+    asyncSection('People', peopleSection, { class: 'wide' }),
     asyncSection('Teams', () => listWithAdd('/api/v1/teams', admin ? '/api/v1/teams' : null, [{ key: 'name' }, { key: 'members' }], 'Teams', 'Add team')),
     asyncSection('Locations', () => listWithAdd('/api/v1/locations', admin ? '/api/v1/locations' : null,
       [{ key: 'name' }, { key: 'tz', label: 'Time zone' }, { key: 'address' }, { key: 'hours', render: (l) => Object.entries(l.hours || {}).map(([d, t]) => d + ' ' + t).join(', ') }], 'Locations', 'Add location')),
-    asyncSection('Policies', () => listWithAdd('/api/v1/policies', ['admin', 'leader'].includes(session.me.role) ? '/api/v1/policies' : null,
+    asyncSection('Policies', () => listWithAdd('/api/v1/policies', may('manage_policies') ? '/api/v1/policies' : null,
       null, 'Policies', 'Add policy'), { class: 'wide' }),
     asyncSection('Templates for suggested words', async () => {
       const r = await optional('/api/v1/words/templates');
       if (!r) return notice('Templates are not available on this server yet.');
-      const canEdit = admin && (await operation('PUT', '/api/v1/words/templates/{key}'));
+      const canEdit = may('edit_templates') && (await operation('PUT', '/api/v1/words/templates/{key}'));
       return [h('p', { class: 'muted' }, 'Placeholders in braces ({customer}, {promise}, {promise_due}, {waiting_on} ...) are filled from the case; the words never claim what the record does not show.'),
         h('ul', { class: 'items' }, await Promise.all(r.items.map(async (t) => h('li', {},
           h('strong', {}, words(t.key)), t.customized ? h('span', { class: 'badge warn' }, ' changed') : null,
           h('blockquote', { class: 'template' }, t.text),
           canEdit ? await action('Change "' + words(t.key) + '"', 'PUT', '/api/v1/words/templates/{key}', { pathParams: { key: t.key }, preset: { text: t.text }, keep: true, onDone: reload, submit: 'Save template' }) : null))))];
     }, { class: 'wide' }),
-    asyncSection('Settings: cadences, escalation delays and more', async () => settingsForm(await get('/api/v1/org/settings')), { class: 'wide' }),
   );
+  if (may('edit_settings')) grid.append(asyncSection('Settings: cadences, escalation delays and more', async () => settingsForm(await get('/api/v1/org/settings')), { class: 'wide' }));
   page.append(grid);
   return page;
 }

@@ -1,11 +1,14 @@
 import { h, clear } from '../lib/dom.js';
-import { get, optional, post, session, hasRoute } from '../lib/api.js';
+import { get, optional, post, session, hasRoute, may } from '../lib/api.js';
 import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
+import { mailPart } from './case_mail.js';
+import { caseActions, promiseActs, withdrawButton, exceptionReview } from './case_acts.js';
+import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, forgetChoices } from '../lib/pick.js';
+import { onPage } from '../lib/live.js';
 import { thankForm, followUps } from './recognition.js';
-import { mailPart, replyForm } from './case_mail.js';
 import { attachEstimate } from './estimate.js';
 
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
@@ -110,7 +113,7 @@ function offerButtons(c, refresh) {
     o.to && o.to.id === session.me.id ? h('button', { type: 'button', class: 'primary', onclick: async (e) => {
       e.target.disabled = true;
       try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not accepted')); e.target.disabled = false; }
-    } }, 'Accept this case') : null)));
+    } }, 'Accept this case') : null, withdrawButton(o, refresh))));
 }
 
 function doButton(label, path, refresh, body) {
@@ -123,7 +126,7 @@ function doButton(label, path, refresh, body) {
 const who = (p) => (p ? p.name + (p.team ? ' (' + p.team + ')' : '') : '');
 const statusBadge = (st, extra) => h('span', { class: ['badge', 'st-' + String(st).replace(/[^a-z_]/g, '')] }, words(st), extra || '');
 
-function promisesPart(list, refresh, policies) {
+function promisesPart(list, refresh, policies, c) {
   return table(list, [
     { key: 'what', label: 'Promise' },
     { key: 'due_at', label: 'Due' },
@@ -131,7 +134,7 @@ function promisesPart(list, refresh, policies) {
     { key: 'made_by', label: 'Made by', render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') + (p.renegotiated_by ? '; moved by ' + who(p.renegotiated_by) : '') },
     { key: 'deliver', label: 'Delivered by', render: (p) => who(p.deliver_person) || (p.deliver_team ? p.deliver_team.name : '') },
     { key: 'policy', render: (p) => (p.policy ? p.policy.name : '') },
-    { key: 'act', label: 'Act', render: (p) => (['pending'].includes(p.status) ? doButton('Mark kept', '/api/v1/promises/' + encodeURIComponent(p.id) + '/keep', refresh) : '') },
+    { key: 'act', label: 'Act', render: (p) => promiseActs(p, c, refresh) },
   ], 'Promises to the customer');
 }
 
@@ -171,7 +174,7 @@ function exceptionsPart(list, refresh) {
     { key: 'proposer', label: 'Proposed by', render: (x) => who(x.proposer) },
     { key: 'status', render: (x) => h('span', {}, statusBadge(x.status), ' ' + (x.signature_count || 0) + ' of ' + (x.needed || 1) + ' co-signatures') },
     { key: 'expires_at', label: 'Expires' },
-    { key: 'act', label: 'Act', render: (x) => (x.status === 'proposed' && (!x.proposer || x.proposer.id !== me.id) ? doButton('Co-sign', '/api/v1/exceptions/' + encodeURIComponent(x.id) + '/cosign', refresh) : '') },
+    { key: 'act', label: 'Act', render: (x) => (x.status === 'proposed' && (!x.proposer || x.proposer.id !== me.id) && may('cosign_exception') ? doButton('Co-sign', '/api/v1/exceptions/' + encodeURIComponent(x.id) + '/cosign', refresh) : exceptionReview(x, refresh)) },
   ], 'Exceptions to policy');
 }
 
@@ -206,6 +209,20 @@ async function portalLinkBox(customer) {
     } catch (e) { out.replaceChildren(errorBox(e, 'No link made')); } finally { btn.disabled = false; }
   } }, 'Make a portal sign-in link');
   return h('div', { class: 'portal-link' }, btn, out);
+}
+
+// Someone else changed this case: show it at once, unless the person is typing into a form here
+// (then say so, and let them refresh when they are ready).
+function liveCase(c, page, refresh) {
+  const banner = h('div', { class: 'card live-banner', role: 'status', hidden: true });
+  page.prepend(banner);
+  onPage('case', (ev) => {
+    if (ev.case_id !== c.id || ev.actor_id === session.me.id) return;
+    const typing = [...page.querySelectorAll('input:not([type=checkbox]):not([type=radio]), textarea')].some((el) => el.value && el.value !== el.defaultValue);
+    if (!typing) { refresh(); return; }
+    banner.hidden = false;
+    banner.replaceChildren('Someone else just changed this case. ', h('button', { type: 'button', class: 'small', onclick: refresh }, 'Show the changes'), ' (what you are typing here would be cleared).');
+  });
 }
 
 export async function casePage(id) {
@@ -247,34 +264,16 @@ export async function casePage(id) {
   right.append(asyncSection('Suggested words', () => suggestedWords(c.id)));
   const acts = h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Act on this case'));
   right.append(acts);
-  const pp = { id: c.id };
-  const [teams, policies, skills, locations] = await Promise.all([get('/api/v1/teams').then((r) => r.items).catch(() => []), get('/api/v1/policies').then((r) => r.items).catch(() => []),
-    optional('/api/v1/skills').then((r) => (r ? r.items : [])).catch(() => []), get('/api/v1/locations').then((r) => r.items).catch(() => [])]);
-  const teamChoices = teams.map((t) => ({ value: t.name, label: t.name }));
-  const policyChoices = policies.map((p) => ({ value: p.name, label: p.name }));
-  const promiseChoices = (c.promises || []).filter((p) => p.status === 'pending').map((p) => ({ value: p.id, label: p.what }));
-  const forms = await Promise.all([
-    replyForm(c, refresh),
-    action('Record a contact (touchpoint)', 'POST', '/api/v1/cases/{id}/touchpoints', { pathParams: pp, onDone: refresh, doneText: 'Contact recorded.', submit: 'Record contact' }),
-    action('Add a note', 'POST', '/api/v1/cases/{id}/notes', { pathParams: pp, onDone: refresh, doneText: 'Note added.', submit: 'Add note' }),
-    action('Record a promise to the customer', 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: 'Promise recorded.', submit: 'Record promise',
-      choices: { deliver_team: teamChoices, policy: policyChoices }, labels: { what: 'What was promised', due_at: 'Due', deliver_person: 'Delivered by (person email)', deliver_team: 'Delivered by (team)' } }),
-    action('Ask a colleague or team (request)', 'POST', '/api/v1/cases/{id}/requests', { pathParams: pp, onDone: refresh, doneText: 'Request sent.', submit: 'Send request',
-      choices: { to_team: teamChoices, blocks: promiseChoices }, labels: { what: 'What you need', due_at: 'Due', to_person: 'Ask a person (email)', to_team: 'Or ask a team', blocks: 'Promises that wait on it' } }),
-    action('Propose an exception to a policy', 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: 'Exception proposed.', submit: 'Propose exception',
-      only: ['policy', 'kind', 'amount', 'description', 'reasoning'], hide: ['limit', 'amount_cents', 'value', 'channel'], choices: { policy: policyChoices } }),
-    action('Offer this case to someone', 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: 'Offer made.', submit: 'Offer case' }),
-    skills.length ? action('Offer it to whoever is on call', 'POST', '/api/v1/cases/{id}/route', { pathParams: pp, onDone: refresh, doneText: 'Offered to the person on call.', submit: 'Route case',
-      choices: { skill: skills.map((k) => ({ value: k.name, label: k.name })), location: locations.map((l) => ({ value: l.name, label: l.name })) }, labels: { skill: 'Help needed with', location: 'Near' } }) : null,
-    c.status === 'open' ? action('Resolve', 'POST', '/api/v1/cases/{id}/resolve', { pathParams: pp, onDone: refresh, doneText: 'Resolved.', submit: 'Resolve case' })
-      : action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }),
-  ]);
-  acts.append(...forms.filter(Boolean), thankForm(c.id, await get('/api/v1/people?limit=500').then((r) => r.items).catch(() => [])));
+  forgetChoices();
+  const [teams, policies, skills, locations] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices()]);
+  const policyNames = policies.map((p) => ({ value: p.value, label: p.label }));
+  const forms = await caseActions(c, refresh, { teams, policies, skills, locations });
+  acts.append(...forms.filter(Boolean), thankForm(c.id, (await peopleChoices()).map((x) => x.person)));
   await attachEstimate(forms, c);
   const pl = await portalLinkBox(cust);
   if (pl) acts.append(pl);
 
-  for (const part of extraParts(c, refresh, policyChoices)) left.append(part);
+  for (const part of extraParts(c, refresh, policyNames)) left.append(part);
   const reviews = await optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
   if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, 'Failure reviews'),
     reviews.items.map((rv) => h('div', { class: 'review' },
@@ -285,6 +284,7 @@ export async function casePage(id) {
         later(action('Agree an action', 'POST', '/api/v1/reviews/{id}/actions', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add action' })),
         later(action('Close the review', 'POST', '/api/v1/reviews/{id}/close', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Close review' }))] : null))));
   left.append(h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline (all channels)'), timeline(c)));
+  liveCase(c, page, refresh);
   return page;
 }
 

@@ -3,6 +3,7 @@
 // a view can be bookmarked, shared and saved.
 import { h, clear, uid, announce } from '../lib/dom.js';
 import { get, api, withQuery } from '../lib/api.js';
+import { onPage } from '../lib/live.js';
 import { errorBox, notice, timeEl, flash } from '../lib/ui.js';
 import { words } from '../lib/fmt.js';
 
@@ -193,7 +194,25 @@ export async function casesPage() {
       bulk.el,
       h('section', { class: 'card', 'aria-label': 'Cases in this view' }, selectAll, list, more))));
   try { await load(true); } catch (e) { list.append(h('li', {}, errorBox(e, 'Could not load the cases'))); }
+  liveCounts(page);
   return page;
+}
+
+// The views' counts follow changes made anywhere, live (lib/live.js); a burst of changes asks once.
+function liveCounts(page) {
+  let timer = null;
+  onPage('case', () => {
+    if (timer) return;
+    timer = setTimeout(async () => {
+      timer = null;
+      try {
+        for (const v of (await get('/api/v1/queue/counts')).items) {
+          const el = page.querySelector('.views a[href="' + withQuery('/cases', { view: v.view }) + '"] .count');
+          if (el) el.textContent = v.more ? v.count.toLocaleString() + '+' : String(v.count);
+        }
+      } catch (e) { /* the next change asks again */ }
+    }, 500);
+  });
 }
 
 // "New case": the customer found or added, the case opened; a customer who looks like one we

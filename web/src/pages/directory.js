@@ -1,7 +1,46 @@
 import { h, uid } from '../lib/dom.js';
-import { get, optional, operation, withQuery, session } from '../lib/api.js';
+import { get, optional, operation, withQuery, session, may, api } from '../lib/api.js';
 import { asyncSection, notice, table, csvLink, timeEl, errorBox } from '../lib/ui.js';
 import { words } from '../lib/fmt.js';
+import { action } from '../lib/forms.js';
+import { peopleChoices, skillChoices, locationChoices } from '../lib/pick.js';
+
+const reload = () => window.frontlineNavigate(location.pathname + location.search, true);
+
+// One rota as its managers see it: who is on call now, its overrides (cancel one), cover a shift,
+// change its name, time zone or retire it.
+async function rotaCard(r, people) {
+  const full = await get('/api/v1/rotas/' + encodeURIComponent(r.id));
+  const cancel = (o) => h('button', { type: 'button', class: 'small', onclick: async (e) => {
+    e.target.disabled = true;
+    try { await api('DELETE', '/api/v1/rotas/' + encodeURIComponent(r.id) + '/overrides/' + encodeURIComponent(o.id)); reload(); } catch (err) { e.target.after(errorBox(err, 'Not cancelled')); e.target.disabled = false; }
+  } }, 'Cancel');
+  return h('li', {}, h('strong', {}, full.name), ' ', h('span', { class: 'muted' }, (full.skill ? full.skill.name : '') + (full.location ? ' · ' + full.location.name : full.region ? ' · ' + full.region : '') + ' · ' + full.tz),
+    full.active === false ? h('span', { class: 'badge' }, 'retired') : null,
+    h('div', { class: 'meta' }, (full.on_call_now || []).map((n) => h('span', {}, words(n.layer) + ': ' + (n.person ? n.person.name : 'nobody') + (n.override ? ' (covering)' : '') + ' until ', timeEl(n.until)))),
+    (full.overrides || []).length ? table(full.overrides, [{ key: 'person', render: (o) => (o.person ? o.person.name : '') }, { key: 'layer' }, { key: 'start', label: 'From' }, { key: 'end', label: 'Until' }, { key: 'reason' },
+      { key: 'act', label: 'Act', render: cancel }], 'Overrides of ' + full.name) : null,
+    await action('Cover a shift (override)', 'POST', '/api/v1/rotas/{id}/overrides', { pathParams: { id: r.id }, onDone: reload, submit: 'Add override', pickers: { person: people },
+      labels: { person: 'Who covers', start: 'From', end: 'Until' }, doneText: 'Override added.' }),
+    await action('Change this rota', 'PATCH', '/api/v1/rotas/{id}', { pathParams: { id: r.id }, onDone: reload, submit: 'Save rota', hide: ['layers'], keep: true,
+      preset: { name: full.name, tz: full.tz, active: full.active !== false }, doneText: 'Rota changed.' }));
+}
+
+async function rotas() {
+  const r = await optional('/api/v1/rotas');
+  if (!r) return notice('Rotas are not available on this server yet.');
+  const list = table(r.items, [{ key: 'name' }, { key: 'skill' }, { key: 'area' }, { key: 'tz', label: 'Time zone' }, { key: 'layers' }], 'Rotas', { empty: 'No rotas yet.' });
+  if (!may('manage_rotas')) return list;
+  const people = await peopleChoices();
+  const cards = await Promise.all(r.items.map((x) => rotaCard(x, people)));
+  const add = await action('Create a rota', 'POST', '/api/v1/rotas', { onDone: reload, submit: 'Create rota', pickers: { skill: await skillChoices(), location: await locationChoices() } });
+  return [h('ul', { class: 'items rotas' }, cards), add];
+}
+
+async function writeArticle() {
+  if (!may('author')) return null;
+  return action('Write a knowledge article', 'POST', '/api/v1/articles', { submit: 'Publish article', doneText: 'Published: anyone can find it now.', labels: { tags: 'Tags (JSON list, e.g. ["billing"])' } });
+}
 
 function select(label, name, options, value) {
   const id = uid('d');
@@ -13,9 +52,13 @@ function select(label, name, options, value) {
 function searchForm(label, fields, run, auto) {
   const out = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'api-form inline', role: 'search', 'aria-label': label }, fields, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Search')));
+  let seq = 0;
   const go = async () => {
+    const mine = ++seq; // only the latest search may show its answer (the first, automatic one can come back last)
     out.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Searching…'));
-    try { out.replaceChildren(...[await run(form.elements)].flat().filter(Boolean)); } catch (e) { out.replaceChildren(errorBox(e, 'Search failed')); }
+    let shown;
+    try { shown = [await run(form.elements)].flat().filter(Boolean); } catch (e) { shown = [errorBox(e, 'Search failed')]; }
+    if (mine === seq) out.replaceChildren(...shown);
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); go(); });
   if (auto) go();
@@ -80,12 +123,8 @@ export async function directoryPage() {
   const grid = h('div', { class: 'grid' });
   grid.append(
     asyncSection('Who can help now', () => whoCanHelp(skills, locations)),
-    asyncSection('Knowledge search', knowledge),
-    asyncSection('Rotas', async () => {
-      const r = await optional('/api/v1/rotas');
-      if (!r) return notice('Rotas are not available on this server yet.');
-      return table(r.items, [{ key: 'name' }, { key: 'skill' }, { key: 'area' }, { key: 'tz', label: 'Time zone' }, { key: 'layers' }], 'Rotas', { empty: 'No rotas yet.' });
-    }),
+    asyncSection('Knowledge search', async () => [await knowledge(), await writeArticle()]),
+    asyncSection('Rotas', rotas, { class: 'wide' }),
     asyncSection('Coverage gaps', () => coverage(skills)),
     asyncSection('People', async () => {
       const r = await get('/api/v1/people?limit=200');

@@ -50,7 +50,7 @@ export async function attachEstimate(forms, c) {
   const loc = c.intake_location_id ? await optional('/api/v1/locations/' + encodeURIComponent(c.intake_location_id)).catch(() => null) : null;
   const slot = h('div', { class: 'estimate-slot' });
   form.querySelector('.actions').before(slot);
-  const val = (n) => { const el = form.elements.namedItem(n); return el && el.value ? el.value.trim() : ''; };
+  const val = (n) => { const el = form.elements.namedItem(n); return el && el.value ? (el.dataset.value || el.value).trim() : ''; }; // a picker keeps its chosen value in data-value
   let timer = null, seq = 0;
   const update = () => {
     clearTimeout(timer);

@@ -1,7 +1,10 @@
-import { h } from '../lib/dom.js';
-import { get, optional, post, session, withQuery, operation } from '../lib/api.js';
-import { asyncSection, timeEl, notice, errorBox, later } from '../lib/ui.js';
-import { action } from '../lib/forms.js';
+import { h, announce } from '../lib/dom.js';
+import { get, optional, post, session, withQuery, operation, may } from '../lib/api.js';
+import { asyncSection, refreshable, timeEl, notice, errorBox, later } from '../lib/ui.js';
+import { action, apiForm } from '../lib/forms.js';
+import { onPage } from '../lib/live.js';
+import { alertList } from './alerts.js';
+import { peopleChoices, leaderChoices } from '../lib/pick.js';
 import { itemList } from '../lib/items.js';
 import { words, sameDay } from '../lib/fmt.js';
 import { ownedSection } from './recognition.js';
@@ -29,16 +32,43 @@ async function listOf(pattern, extra) {
 
 function missing() { return notice('Not available on this server yet.'); }
 
-function offerList(items, refresh) {
-  return itemList(items, {
-    empty: 'No offers waiting for you.',
-    text: (o) => 'Case offered by ' + (o.from ? o.from.name : 'someone'),
-    meta: (o) => [o.note ? h('span', { class: 'quote' }, o.note) : null, h('span', {}, 'offered ', timeEl(o.created_at)),
-      h('button', { type: 'button', class: 'small', onclick: async (e) => {
-        e.target.disabled = true;
-        try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not accepted')); e.target.disabled = false; }
-      } }, 'Accept')],
-  });
+// An offer, as the person deciding sees it: the case's number, subject and customer, who offers it
+// and why; Accept, or Decline with a reason; a confirmation either way.
+// done(text, link): the confirmation, kept on the page above the sections (a reload of the list
+// after a live event must not take it away before it is read).
+function offerItem(o, done) {
+  const cs = o.case || {};
+  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const answered = (text, link) => { li.remove(); done(text, link); };
+  const accept = h('button', { type: 'button', class: 'primary small', onclick: async () => {
+    accept.disabled = true;
+    try {
+      await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept');
+      answered('You accepted case #' + cs.number + ': it is yours now.', h('a', { href: '/cases/' + encodeURIComponent(o.case_id) }, 'Open case #' + cs.number));
+    } catch (err) { status.replaceChildren(errorBox(err, 'Not accepted')); accept.disabled = false; }
+  } }, 'Accept');
+  const reason = h('input', { type: 'text', id: 'decline-' + o.id, maxlength: 4000, required: true });
+  const decline = h('details', { class: 'action inline' }, h('summary', {}, 'Decline'),
+    h('form', { class: 'api-form', novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      if (!reason.value.trim()) { reason.setAttribute('aria-invalid', 'true'); status.replaceChildren(errorBox({ message: 'Say why, so ' + (o.from ? o.from.name : 'they') + ' can find someone else.' }, 'Not declined')); reason.focus(); return; }
+      try {
+        await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/decline', { reason: reason.value.trim() });
+        answered('You declined case #' + cs.number + '. ' + (o.from ? o.from.name : 'The person who offered it') + ' keeps it and is told why.');
+      } catch (err) { status.replaceChildren(errorBox(err, 'Not declined')); }
+    } }, h('div', { class: 'field' }, h('label', { for: 'decline-' + o.id }, 'Why not (they will see this)'), reason),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Decline offer'))));
+  const li = h('li', { class: 'offer' },
+    h('a', { href: '/cases/' + encodeURIComponent(o.case_id) }, cs.number ? '#' + cs.number + ' ' + cs.subject : 'An offered case'),
+    h('div', { class: 'meta' }, cs.customer ? h('span', { dir: 'auto' }, 'customer ' + cs.customer) : null, h('span', {}, 'offered by ' + (o.from ? o.from.name : 'someone') + ' ', timeEl(o.created_at))),
+    o.note ? h('p', { class: 'quote', dir: 'auto' }, o.note) : null,
+    h('div', { class: 'actions' }, accept, decline), status);
+  return li;
+}
+
+function offerList(items, done) {
+  if (!items.length) return notice('No offers waiting for you.');
+  return h('ul', { class: 'items offers' }, items.map((o) => offerItem(o, done)));
 }
 
 // A pulse survey: a rating (1-5) and words for each question; answers are confidential.
@@ -68,6 +98,25 @@ function surveyForm(sv, refresh) {
   return h('details', { class: 'action' }, h('summary', {}, 'Answer the survey'), form);
 }
 
+// Coaching notes I wrote or that are about me (private to the two), and a new one for those who coach.
+async function coachingSection() {
+  const r = await optional('/api/v1/coaching-notes');
+  if (!r) return missing();
+  const list = itemList(r.items, { empty: 'No coaching notes.', text: (n) => n.summary || 'Coaching conversation',
+    href: () => null, meta: (n) => [h('span', {}, (n.supervisor ? n.supervisor.name : '') + ' with ' + (n.employee ? n.employee.name : '')), h('span', {}, timeEl(n.created_at || n.at))] });
+  if (!may('write_coaching_note')) return list;
+  const form = await action('Write a coaching note', 'POST', '/api/v1/coaching-notes', { submit: 'Save coaching note', only: ['employee', 'summary'], hide: ['answers', 'cases'],
+    pickers: { employee: await peopleChoices() }, labels: { employee: 'With', summary: 'What you agreed' }, doneText: 'Coaching note saved (only the two of you can read it).',
+    onDone: () => window.frontlineNavigate(location.pathname, true) });
+  return [list, form];
+}
+
+async function raiseIssue() {
+  const f = await apiForm('POST', '/api/v1/system-issues', { submit: 'Raise issue', hide: ['cases'], pickers: { owner: await leaderChoices() },
+    labels: { title: 'What is wrong', owner: 'Leader who owes a response (default: yours)' }, doneText: 'Raised. The leader owes you a response by its due time.' });
+  return f ? [h('p', { class: 'muted' }, 'A tool, process or policy that keeps getting in the way? Say so: a leader owes you a response.'), f] : missing();
+}
+
 export async function mydayPage() {
   const me = session.me;
   const page = h('div', { class: 'myday' });
@@ -83,8 +132,35 @@ export async function mydayPage() {
     return { list: r.items, views: views.filter(Boolean) };
   })());
   const caseLabel = (v) => '#' + v.number + ' ' + v.subject;
+  const confirmations = h('div', { class: 'confirmations', 'aria-live': 'polite' });
+  grid.before(confirmations);
+  const offerDone = (text, link) => {
+    confirmations.prepend(h('p', { class: 'ok card' }, text, link ? [' ', link] : null));
+    announce(text);
+    offers.reload();
+  };
+  const offers = refreshable('Offers waiting for me', async () => offerList((await get('/api/v1/offers')).items, offerDone));
+  const alerts = refreshable('Alerts', async () => {
+    const r = await optional(withQuery('/api/v1/alerts', { limit: 10 }));
+    if (!r) return missing();
+    return [alertList(r.items, () => alerts.reload()), h('p', {}, h('a', { href: '/alerts' }, r.unread ? 'All alerts (' + r.unread + ' unread)' : 'All alerts'))];
+  });
+  const owned = refreshable('Cases I own', async () => {
+    mineCache = null;
+    const { list } = await myCases();
+    return itemList(list, {
+      empty: 'You own no open cases.',
+      text: (c) => '#' + c.number + ' ' + c.subject,
+      meta: (c) => [h('span', { dir: 'auto' }, c.customer ? c.customer.name : ''), h('span', {}, words(c.channel)), h('span', {}, 'updated ', timeEl(c.updated_at))],
+    });
+  }, { class: 'wide' });
+  onPage('case', (ev) => {
+    if (/^case\.(offered|declined|offer_withdrawn|offer_expired|accepted|assigned)$/.test(ev.kind)) offers.reload();
+    if (ev.kind.startsWith('case.')) owned.reload();
+  });
+  onPage('alerts', () => alerts.reload());
   grid.append(
-    asyncSection('Offers waiting for me', async () => offerList((await get('/api/v1/offers')).items, refresh)),
+    offers,
     asyncSection('Requests I owe', async () => {
       const r = await optional('/api/v1/requests');
       if (!r) return missing();
@@ -122,7 +198,7 @@ export async function mydayPage() {
     }),
     asyncSection('Reviews I owe', async () => {
       const parts = [];
-      if (['leader', 'admin'].includes(me.role)) {
+      if (may('review_exception')) {
         const q = await optional('/api/v1/exception-reviews');
         if (q) parts.push(itemList(q.items, { empty: 'No exception waits for your review.', text: (x) => 'Review exception: ' + (x.description || ''), href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions' }));
       }
@@ -132,7 +208,8 @@ export async function mydayPage() {
         meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.case_owner ? h('span', {}, 'case owner ' + x.case_owner.name) : null] }));
       const a = await optional(withQuery('/api/v1/review-actions', { status: 'open' }));
       if (a && a.items.length) parts.push(h('h3', {}, 'Review actions I owe'), itemList(a.items, { text: (x) => x.title,
-        meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null] }));
+        meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null,
+          later(action('Mark done', 'POST', '/api/v1/review-actions/{id}/done', { pathParams: { id: x.id }, onDone: refresh, submit: 'Mark it done', doneText: 'Done: the review owner is told.' }))] }));
       const sv = await optional(withQuery('/api/v1/surveys', { mine: 'true' }));
       const todo = sv ? sv.items.filter((x) => x.open && !x.answered) : [];
       if (todo.length) parts.push(h('h3', {}, 'Pulse surveys for me'), itemList(todo, { text: (x) => x.title, href: (x) => (x.case_id ? '/cases/' + encodeURIComponent(x.case_id) : null),
@@ -147,21 +224,11 @@ export async function mydayPage() {
           x.description ? h('p', { class: 'quote' }, x.description) : null,
           later(action('Respond', 'POST', '/api/v1/system-issues/{id}/respond', { pathParams: { id: x.id }, onDone: refresh, submit: 'Send response', doneText: 'Response recorded.' }))] });
     }),
-    asyncSection('Alerts', async () => {
-      const r = await optional(withQuery('/api/v1/alerts', { limit: 30 }));
-      if (!r) return missing();
-      return itemList(r.items, { empty: 'No alerts.', text: (a) => a.message,
-        meta: (a) => [a.read ? null : h('span', { class: 'badge warn' }, 'New'), h('span', {}, timeEl(a.created_at)), h('span', {}, words(a.kind))] });
-    }),
+    alerts,
+    asyncSection('Coaching', coachingSection),
+    asyncSection('Raise a system issue', raiseIssue),
     ownedSection(),
-    asyncSection('Cases I own', async () => {
-      const { list } = await myCases();
-      return itemList(list, {
-        empty: 'You own no open cases.',
-        text: (c) => '#' + c.number + ' ' + c.subject,
-        meta: (c) => [h('span', {}, c.customer ? c.customer.name : ''), h('span', {}, words(c.channel)), h('span', {}, 'updated ', timeEl(c.updated_at))],
-      });
-    }, { class: 'wide' }),
+    owned,
   );
   return page;
 }

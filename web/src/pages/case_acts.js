@@ -1,0 +1,134 @@
+// What a person may do on a case, and only that: each control appears when the permission table
+// (GET /api/v1/me's permissions) and the case (owner, status) allow it, so nobody meets a
+// role_required they could have been spared.  Pickers stand wherever a person, team, location,
+// policy, skill or article is asked for.
+import { h, uid, announce } from '../lib/dom.js';
+import { post, session, may } from '../lib/api.js';
+import { errorBox } from '../lib/ui.js';
+import { action } from '../lib/forms.js';
+import { peopleChoices, leaderChoices, articleChoices } from '../lib/pick.js';
+import { replyForm } from './case_mail.js';
+
+const OPEN_REQ = ['open', 'accepted', 'deferred'];
+
+export function roleOn(c) {
+  const me = session.me;
+  const owner = !!(c.owner && c.owner.id === me.id);
+  return { me, owner, manage: may('manage_cases'), open: c.status === 'open' };
+}
+
+// The resolve form: asks what happens to open requests (keep or cancel) and to pending promises
+// (kept, renegotiate first, or broken: recorded and told to the customer).  Never a false "kept".
+export function resolveForm(c, refresh) {
+  const reqs = (c.requests || []).filter((r) => OPEN_REQ.includes(r.status));
+  const proms = (c.promises || []).filter((p) => p.status === 'pending');
+  const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+  const rid = uid('res');
+  const text = h('textarea', { id: rid, name: 'resolution', rows: 2, maxlength: 4000, required: true });
+  const complaint = h('input', { type: 'checkbox', id: rid + '-c', name: 'complaint' });
+  const radios = (name, legend, opts) => h('fieldset', { class: 'field choices' }, h('legend', {}, legend), opts.map(([value, label]) => {
+    const id = uid('r');
+    return h('div', { class: 'field check' }, h('input', { type: 'radio', id, name, value }), h('label', { for: id }, label));
+  }));
+  const form = h('form', { class: 'api-form', novalidate: true, 'aria-label': 'Resolve the case' },
+    h('div', { class: 'field' }, h('label', { for: rid }, 'Resolution', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), text),
+    h('div', { class: 'field check' }, complaint, h('label', { for: rid + '-c' }, 'The customer complained (opens a failure review)')),
+    reqs.length ? radios('open_requests', reqs.length + ' request(s) still open: ' + reqs.map((r) => '"' + r.what + '"').join(', '),
+      [['keep', 'Keep them: their holders carry on'], ['cancel', 'Cancel them: call them off and tell their holders']]) : null,
+    proms.length ? radios('pending_promises', proms.length + ' promise(s) still pending: ' + proms.map((p) => '"' + p.what + '"').join(', '),
+      [['kept', 'It was kept: mark it kept, then resolve'], ['renegotiate', 'Renegotiate it with the customer first'], ['broken', 'It is broken: record it broken and tell the customer']]) : null,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Resolve case')), status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const el = form.elements;
+    const fail = (msg) => status.replaceChildren(errorBox({ message: msg }, 'Not resolved'));
+    if (!text.value.trim()) { text.setAttribute('aria-invalid', 'true'); text.focus(); return fail('Say how it was resolved.'); }
+    const body = { resolution: text.value.trim() };
+    if (complaint.checked) body.complaint = true;
+    if (reqs.length) { if (!el.open_requests.value) return fail('Choose what happens to the open requests.'); body.open_requests = el.open_requests.value; }
+    const pp = proms.length ? el.pending_promises.value : '';
+    if (proms.length && !pp) return fail('Choose what happens to the pending promises.');
+    if (pp === 'renegotiate') {
+      const target = document.getElementById('promises');
+      if (target) target.scrollIntoView();
+      return fail('Renegotiate each promise with the customer first (in Promises: "Renegotiate"), then resolve.');
+    }
+    if (pp === 'broken') body.pending_promises = 'broken';
+    status.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Resolving…'));
+    try {
+      if (pp === 'kept') for (const p of proms) await post('/api/v1/promises/' + encodeURIComponent(p.id) + '/keep', { note: 'kept, as recorded when the case was resolved' });
+      await post('/api/v1/cases/' + encodeURIComponent(c.id) + '/resolve', body);
+      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, pp === 'broken' ? 'Resolved. The promise is recorded broken: tell the customer (see Suggested words).' : 'Resolved.'));
+      announce('Resolved');
+      refresh();
+    } catch (err) { status.replaceChildren(errorBox(err, 'Not resolved')); }
+  });
+  return h('details', { class: 'action' }, h('summary', {}, 'Resolve'), form);
+}
+
+// The forms of "Act on this case", in the order people reach for them.
+export async function caseActions(c, refresh, ctx) {
+  const { owner, manage, open } = roleOn(c);
+  const pp = { id: c.id };
+  const people = await peopleChoices();
+  const others = people.filter((p) => p.id !== session.me.id);
+  const promiseChoices = (c.promises || []).filter((p) => p.status === 'pending').map((p) => ({ value: p.id, label: p.what }));
+  const forms = [];
+  const add = (cond, f) => { if (cond) forms.push(f); };
+  add(open, replyForm(c, refresh));
+  add(true, action('Record a contact (touchpoint)', 'POST', '/api/v1/cases/{id}/touchpoints', { pathParams: pp, onDone: refresh, doneText: 'Contact recorded.', submit: 'Record contact' }));
+  add(true, action('Add a note', 'POST', '/api/v1/cases/{id}/notes', { pathParams: pp, onDone: refresh, doneText: 'Note added.', submit: 'Add note' }));
+  add(open, action('Record a promise to the customer', 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: 'Promise recorded.', submit: 'Record promise',
+    pickers: { deliver_person: people, deliver_team: ctx.teams, policy: ctx.policies }, labels: { what: 'What was promised', due_at: 'Due', deliver_person: 'Delivered by (person)', deliver_team: 'Delivered by (team)' } }));
+  add(open && (owner || may('request_on_any_case')), action('Ask a colleague or team (request)', 'POST', '/api/v1/cases/{id}/requests', { pathParams: pp, onDone: refresh, doneText: 'Request sent.', submit: 'Send request',
+    choices: { blocks: promiseChoices }, pickers: { to_person: others, to_team: ctx.teams }, labels: { what: 'What you need', due_at: 'Due', to_person: 'Ask a person', to_team: 'Or ask a team', blocks: 'Promises that wait on it' } }));
+  add(open && may('propose_exception'), action('Propose an exception to a policy', 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: 'Exception proposed.', submit: 'Propose exception',
+    only: ['policy', 'kind', 'amount', 'description', 'reasoning'], hide: ['limit', 'amount_cents', 'value', 'channel'], pickers: { policy: ctx.policies } }));
+  add(open && (owner || manage), action('Offer this case to someone', 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: 'Offer made.', submit: 'Offer case', pickers: { to: others } }));
+  add(open && manage, action('Assign it (supervisor)', 'POST', '/api/v1/cases/{id}/assign', { pathParams: pp, onDone: refresh, doneText: 'Assigned.', submit: 'Assign case', pickers: { to: people }, labels: { to: 'New owner' } }));
+  add(open && ctx.skills.length > 0, action('Offer it to whoever is on call', 'POST', '/api/v1/cases/{id}/route', { pathParams: pp, onDone: refresh, doneText: 'Offered to the person on call.', submit: 'Route case',
+    pickers: { skill: ctx.skills, location: ctx.locations }, labels: { skill: 'Help needed with', location: 'Near' } }));
+  add(true, action('Link a knowledge article', 'POST', '/api/v1/cases/{id}/articles', { pathParams: pp, onDone: refresh, doneText: 'Article linked.', submit: 'Link article', pickers: { article: await articleChoices() } }));
+  add(true, action('Raise a system issue from this case', 'POST', '/api/v1/system-issues', { fixed: { cases: [c.id] }, doneText: 'Raised: a leader owes a response.', submit: 'Raise issue',
+    pickers: { owner: await leaderChoices() }, labels: { title: 'What is wrong', owner: 'Leader who owes a response (default: yours)' } }));
+  add(may('write_coaching_note') && c.owner && !owner, action('Coaching note with ' + (c.owner ? c.owner.name : 'the owner'), 'POST', '/api/v1/coaching-notes', {
+    fixed: { employee: c.owner ? c.owner.id : '', cases: [c.id] }, hide: ['answers'], submit: 'Save coaching note', doneText: 'Coaching note saved (only the two of you can read it).' }));
+  if (open && (owner || manage)) forms.push(resolveForm(c, refresh));
+  add(!open && (owner || manage), action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }));
+  return (await Promise.all(forms)).filter(Boolean);
+}
+
+// Promise controls for one pending promise: mark kept (only if it was), renegotiate with the
+// customer's consent recorded.
+export function promiseActs(p, c, refresh) {
+  const { owner, manage } = roleOn(c);
+  if (p.status !== 'pending' || !(owner || manage || may('settle_any_promise'))) return '';
+  const kept = h('button', { type: 'button', class: 'small', onclick: async (e) => {
+    e.target.disabled = true;
+    try { await post('/api/v1/promises/' + encodeURIComponent(p.id) + '/keep'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not marked kept')); e.target.disabled = false; }
+  } }, 'Mark kept');
+  const slot = h('div', { class: 'promise-acts' }, kept);
+  action('Renegotiate', 'POST', '/api/v1/promises/{id}/renegotiate', { pathParams: { id: p.id }, onDone: refresh, submit: 'Record the new promise', doneText: 'Renegotiated, with the customer\'s consent recorded.',
+    only: ['due_at', 'what', 'consent', 'consent_channel'], preset: { what: p.what },
+    labels: { due_at: 'New due time', what: 'New wording', consent: 'What the customer agreed to', consent_channel: 'Where they agreed' } }).then((f) => { if (f) slot.append(f); });
+  return slot;
+}
+
+// Withdraw an offer still waiting (its maker, or a supervisor).
+export function withdrawButton(o, refresh) {
+  if (o.status !== 'pending' || !((o.from && o.from.id === session.me.id) || may('manage_cases'))) return null;
+  return h('button', { type: 'button', class: 'small', onclick: async (e) => {
+    e.target.disabled = true;
+    try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/withdraw'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not withdrawn')); e.target.disabled = false; }
+  } }, 'Withdraw offer');
+}
+
+// An approved exception's review, for those who review them.
+export function exceptionReview(x, refresh) {
+  if (!may('review_exception') || x.status !== 'approved' || (x.review_status && x.review_status !== 'pending')) return '';
+  const slot = h('div', {});
+  action('Review it', 'POST', '/api/v1/exceptions/{id}/review', { pathParams: { id: x.id }, onDone: refresh, submit: 'Record the verdict',
+    only: ['verdict', 'reasoning', 'proposal', 'note'], hide: ['proposal_id', 'limits', 'also', 'policy_text'],
+    labels: { proposal: 'Adopt: the policy change', note: 'Coach: the forward-looking note' } }).then((f) => { if (f) slot.append(f); });
+  return slot;
+}
