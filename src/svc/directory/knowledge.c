@@ -295,22 +295,18 @@ static int art_search(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
+static json_t *case_article_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "linked_by", db_text(r, 2), "at",
+			 svc_col_time(r, 3));
+}
+
 static json_t *case_articles(svc_ctx *c, const char *case_id)
 {
-	int rc;
-	db_res *r;
-	json_t *items = json_array();
-	if (!svc_query(c,
-		       "SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
-		       "AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
-		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
-		return items;
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "linked_by",
-						       db_text(r, 2), "at", svc_col_time(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	return items;
+	return svc_rows(c,
+			"SELECT a.id, a.title, ca.linked_by, ca.created_at FROM case_articles ca JOIN articles a ON a.org_id = ca.org_id "
+			"AND a.id = ca.article_id WHERE ca.org_id = ? AND ca.case_id = ? ORDER BY ca.created_at, a.id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), case_article_row);
 }
 
 int kb_case_view(svc_ctx *c, const char *case_id, json_t *view)

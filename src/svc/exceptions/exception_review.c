@@ -17,30 +17,27 @@ static const char *const PROPOSAL_STATUSES[] = {"open", "accepted", "rejected", 
 
 /* --- policy change proposals --- */
 
+static json_t *proposal_row(svc_ctx *c, db_res *r)
+{
+	json_t *lim = db_is_null(r, 4) ? json_null() : json_loads(db_text(r, 4), 0, NULL);
+	return json_pack("{s:s,s:o,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:s,s:o}", "id", db_text(r, 0), "policy",
+			 policy_json(c, db_text(r, 1), 0), "change", db_text(r, 2), "new_text", svc_col_str(r, 3), "new_limits",
+			 lim ? lim : json_null(), "status", db_text(r, 5), "proposed_by", svc_person_brief(c, db_text(r, 6)),
+			 "created_at", svc_col_time(r, 7), "decided_by", svc_person_brief(c, db_is_null(r, 8) ? NULL : db_text(r, 8)),
+			 "decided_at", svc_col_time(r, 9), "decision_reason", db_text(r, 10), "new_version",
+			 db_is_null(r, 11) ? json_null() : json_integer(db_int(r, 11)));
+}
+
 static json_t *proposal_json(svc_ctx *c, const char *id)
 {
 	int rc;
 	db_res *r;
-	json_t *o = json_null();
-	if (!svc_query(c,
-		       "SELECT id, policy_id, change, new_text, new_limits, status, proposed_by, created_at, decided_by, decided_at, "
-		       "decision_reason, new_version FROM policy_proposals WHERE org_id = ? AND id = ?",
-		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
-		return o;
-	if (db_next(r) == 1) {
-		json_t *lim = db_is_null(r, 4) ? json_null() : json_loads(db_text(r, 4), 0, NULL);
-		o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:s,s:o}", "id", db_text(r, 0), "policy",
-			      policy_json(c, db_text(r, 1), 0), "change", db_text(r, 2), "new_text", svc_col_str(r, 3), "new_limits",
-			      lim ? lim : json_null(), "status", db_text(r, 5), "proposed_by", svc_person_brief(c, db_text(r, 6)),
-			      "created_at", svc_col_time(r, 7), "decided_by",
-			      svc_person_brief(c, db_is_null(r, 8) ? NULL : db_text(r, 8)), "decided_at", svc_col_time(r, 9),
-			      "decision_reason", db_text(r, 10), "new_version",
-			      db_is_null(r, 11) ? json_null() : json_integer(db_int(r, 11)));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
+	json_t *o = svc_one_row(c,
+				"SELECT id, policy_id, change, new_text, new_limits, status, proposed_by, created_at, decided_by, "
+				"decided_at, decision_reason, new_version FROM policy_proposals WHERE org_id = ? AND id = ?",
+				id, proposal_row);
 	if (!json_is_object(o))
-		return o;
+		return o ? o : json_null();
 	json_t *ex = json_array();
 	if ((rc = db_query(
 		     c->db,

@@ -127,22 +127,17 @@ static json_t *opt_minutes(const struct est_result *r, int k)
 	return r->level == EST_NONE ? json_null() : json_integer((r->dur[k] + 59999) / 60000);
 }
 
+static json_t *policy_risk_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:{s:s,s:s},s:I}", "policy", "id", db_text(r, 0), "name", db_text(r, 1), "count", (json_int_t)db_int(r, 2));
+}
+
 static json_t *policy_risks(svc_ctx *c, const char *team, const char *kind)
 {
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if (!svc_query(c,
-		       "SELECT ep.policy_id, p.name, ep.n FROM estimate_policies ep JOIN policies p ON p.org_id = ep.org_id AND "
-		       "p.id = ep.policy_id WHERE ep.org_id = ? AND ep.team_id = ? AND ep.kind = ? ORDER BY ep.n DESC, p.name LIMIT 5",
-		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(kind)), &r))
-		return a;
-	while (db_next(r) == 1)
-		json_array_append_new(a, json_pack("{s:{s:s,s:s},s:I}", "policy", "id", db_text(r, 0), "name", db_text(r, 1), "count",
-						   (json_int_t)db_int(r, 2)));
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	return a;
+	return svc_rows(c,
+			"SELECT ep.policy_id, p.name, ep.n FROM estimate_policies ep JOIN policies p ON p.org_id = ep.org_id AND "
+			"p.id = ep.policy_id WHERE ep.org_id = ? AND ep.team_id = ? AND ep.kind = ? ORDER BY ep.n DESC, p.name LIMIT 5",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(kind)), policy_risk_row);
 }
 
 static json_t *fallbacks(const struct est_result *r)
