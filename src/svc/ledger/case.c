@@ -90,7 +90,8 @@ json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
 			      db_text(r, 4), "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9),
 			      "resolved_at", svc_col_time(r, 10), "team_id", svc_col_str(r, 11), "intake_location_id",
 			      svc_col_str(r, 12), "resolution", db_text(r, 13));
-	json_object_set_new(o, "customer", customer_json(c, db_text(r, 5)));
+	json_t *cust = memo ? json_object_get(memo, db_text(r, 5)) : NULL; /* a list may have loaded its customers */
+	json_object_set_new(o, "customer", cust ? json_incref(cust) : customer_json(c, db_text(r, 5)));
 	json_object_set_new(o, "owner", person_memo(c, memo, db_text(r, 6)));
 	json_object_set_new(o, "intake_by", person_memo(c, memo, db_text(r, 7)));
 	return o;

@@ -41,7 +41,8 @@ int case_touch(svc_ctx *c, const char *case_id);
 int case_set_owner(svc_ctx *c, const char *case_id, const char *from, const char *to, const char *kind, json_t *extra);
 int offer_view(svc_ctx *c, const char *offer_id, json_t **out);
 /* The columns of a case row in a list (cases as "ca"), and that row as JSON (no history); memo
- * (may be NULL) maps person ids to the briefs already made for this list. */
+ * (may be NULL) maps person ids to the briefs already made for this list, and customer ids to
+ * customers a list loaded beforehand (others are loaded one by one). */
 #define CASE_COLS                                                                                                   \
 	"ca.id, ca.number, ca.subject, ca.channel, ca.status, ca.customer_id, ca.owner_id, ca.intake_by, ca.created_at, " \
 	"ca.updated_at, ca.resolved_at, ca.team_id, ca.intake_location_id, ca.resolution"

@@ -39,17 +39,22 @@ int customer_create(svc_ctx *c, const char *name, const char *email, const char 
 			 json_pack("{s:s,s:s,s:s}", "name", name, "email", email ? email : "", "phone", phone ? phone : ""));
 }
 
+json_t *customer_row_json(db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2), "phone",
+			 db_text(r, 3), "created_at", svc_col_time(r, 4), "merged_into", svc_col_str(r, 5));
+}
+
 json_t *customer_json(svc_ctx *c, const char *id)
 {
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (!svc_query(c, "SELECT id, name, email, phone, created_at, merged_into FROM customers WHERE org_id = ? AND id = ?",
+	if (!svc_query(c, "SELECT " CUSTOMER_COLS " FROM customers cu WHERE cu.org_id = ? AND cu.id = ?",
 		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1)
-		o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2),
-			      "phone", db_text(r, 3), "created_at", svc_col_time(r, 4), "merged_into", svc_col_str(r, 5));
+		o = customer_row_json(r);
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 	return o;

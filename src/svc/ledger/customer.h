@@ -9,7 +9,10 @@ extern const struct route customer_routes[];
 
 /* Create a customer (appends customer.created).  id receives the new id. */
 int customer_create(svc_ctx *c, const char *name, const char *email, const char *phone, char id[ID_SIZE]);
-/* The customer as JSON, or JSON null when absent in the actor's organization. */
+/* A customer row (CUSTOMER_COLS, customers as "cu") as JSON, and the customer by id as JSON, or
+ * JSON null when absent in the actor's organization. */
+#define CUSTOMER_COLS "cu.id, cu.name, cu.email, cu.phone, cu.created_at, cu.merged_into"
+json_t *customer_row_json(db_res *r);
 json_t *customer_json(svc_ctx *c, const char *id);
 /* The customers who are likely the same person as customer_id (same email, or a phone number
  * with the same last seven digits), not merged away: a JSON array of customers, each with "match" ("email" or

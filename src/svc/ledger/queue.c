@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "store/search.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
 #include "svc/ledger/queue.h"
 #include "svc/org/org.h"
 #include "svc/router.h"
@@ -53,8 +54,10 @@ static const char *qb_keep(svc_ctx *c, struct qb *q, const char *id)
 	return t;
 }
 
-/* The view's condition.  Views other than "resolved" show open cases unless a status is given. */
-static void view_where(svc_ctx *c, struct qb *q, int view, const char *status)
+/* The view's condition.  Views other than "resolved" show open cases unless a status is given.
+ * own_index: read at_risk and resolved through their own index (a count, or at_risk sorted by due);
+ * otherwise they are filtered in the order of the sort's index. */
+static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, int own_index)
 {
 	const char *org = c->actor.org_id;
 	switch (view) {
@@ -66,9 +69,13 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status)
 		qb_and(q, "ca.team_id = ?");
 		qb_arg(q, DB_TXT(*c->actor.team_id ? c->actor.team_id : "-"));
 		break;
-	case 2: /* offered to me or to someone of my team, still waiting */
-		qb_and(q, "ca.id IN (SELECT o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' AND o.to_id IN "
-			  "(SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
+	case 2: /* offered to me or to someone of my team, still waiting; a row value, and the organization
+		 * condition (the first in q->where) made no index's, so SQLite looks each case up by its key
+		 * instead of scanning an index of the organization */
+		free(q->where);
+		q->where = xstrdup("+ca.org_id = ?");
+		qb_and(q, "(ca.org_id, ca.id) IN (SELECT o.org_id, o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' "
+			  "AND o.to_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(c->actor.person_id));
@@ -76,22 +83,24 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status)
 		break;
 	case 3: /* nobody has taken it: its owner has left, or it is still with the mailbox's queue holder
 		 * who took it in (a mailbox's owner holds the cases its mail opens until someone takes them) */
-		qb_and(q, "(ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0) "
-			  "OR (ca.channel = 'email' AND ca.intake_by = ca.owner_id "
-			  "AND ca.owner_id IN (SELECT m.owner_id FROM mailboxes m WHERE m.org_id = ?)))");
+		qb_and(q, "ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0 "
+			  "UNION SELECT m.owner_id FROM mailboxes m WHERE m.org_id = ?) AND (ca.channel = 'email' AND "
+			  "ca.intake_by = ca.owner_id OR ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0))");
+		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		break;
-	case 5: /* at risk or overdue */
-		qb_and(q, "ca.risk_at <= ?");
+	case 5: /* at risk or overdue: read through cases_risk when sorted by it, else filtered in the sort's order */
+		qb_and(q, own_index ? "ca.risk_at <= ?" : "+ca.risk_at <= ?");
 		qb_arg(q, DB_INT(c->now));
 		break;
-	case 6:
-		qb_and(q, "ca.status = 'resolved' AND ca.resolved_at >= ?");
+	case 6: /* resolved in the last week (in a list, recent changes come first in the sort's order) */
+		qb_and(q, own_index ? "ca.status = 'resolved' AND ca.resolved_at >= ?" : "ca.status = 'resolved' AND +ca.resolved_at >= ?");
 		qb_arg(q, DB_INT(c->now - QUEUE_RECENT_MS));
 		return;
 	}
-	qb_and(q, "ca.status = ?");
+	/* offered and unassigned are driven by their few ids, never by the status index */
+	qb_and(q, view == 2 || view == 3 ? "+ca.status = ?" : "ca.status = ?");
 	qb_arg(q, DB_TXT(view == 5 || !status ? "open" : status));
 }
 
@@ -169,10 +178,11 @@ struct sort_key {
 	long long last; /* the value of the page's last row */
 };
 
-static struct sort_key sort_of(const char *sort)
+/* at_risk sorted by due reads its index in order: the time each case needs attention */
+static struct sort_key sort_of(const char *sort, int view)
 {
 	if (strcmp(sort, "due") == 0)
-		return (struct sort_key){"ca.due_at", 1, 0};
+		return (struct sort_key){view == 5 ? "ca.risk_at" : "ca.due_at", 1, 0};
 	if (strcmp(sort, "created") == 0)
 		return (struct sort_key){"ca.created_at", 0, 0};
 	return (struct sort_key){"ca.updated_at", 0, 0};
@@ -205,19 +215,45 @@ static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo, int ncols)
 
 #define QUEUE_NCOLS 14 /* the columns of CASE_COLS */
 
+/* The customers of the page the query gives, in one read (not one per row), into memo by id. */
+static int page_customers(svc_ctx *c, struct qb *q, const char *join, const char *order, json_t *memo)
+{
+	db_arg args[QUEUE_MAX_ARGS + 1];
+	args[0] = DB_TXT(c->actor.org_id);
+	memcpy(args + 1, q->args, sizeof(db_arg) * (size_t)q->n);
+	char *sql = xasprintf("SELECT " CUSTOMER_COLS " FROM customers cu WHERE cu.org_id = ? AND cu.id IN "
+			      "(SELECT ca.customer_id FROM cases ca%s WHERE %s ORDER BY %s LIMIT ?)",
+			      join, q->where, order);
+	db_res *r;
+	int rc = db_query(c->db, sql, args, q->n + 1, &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	while (db_next(r) == 1)
+		json_object_set_new(memo, db_text(r, 0), customer_row_json(r));
+	return svc_close(c, r);
+}
+
 /* Run the built query: a page of rows and the cursor after it (NULL at the end or when ranked). */
 static int run_page(svc_ctx *c, struct qb *q, const char *join, const char *order, struct sort_key k, int limit, int ranked,
 		    json_t **out)
 {
 	qb_arg(q, DB_INT(limit + 1));
+	json_t *memo = json_object();
+	if (page_customers(c, q, join, order, memo)) {
+		json_decref(memo);
+		return -1;
+	}
 	char *sql = xasprintf("SELECT " CASE_COLS ", ca.due_at, ca.risk_at, %s FROM cases ca%s WHERE %s ORDER BY %s LIMIT ?", k.col,
 			      join, q->where, order);
 	db_res *r;
 	int rc = db_query(c->db, sql, q->args, q->n, &r);
 	free(sql);
-	if (rc != DB_OK)
+	if (rc != DB_OK) {
+		json_decref(memo);
 		return svc_db_err(c, rc);
-	json_t *items = json_array(), *memo = json_object(), *next = json_null();
+	}
+	json_t *items = json_array(), *next = json_null();
 	int n = 0;
 	while ((rc = db_next(r)) == 1) {
 		if (++n > limit) {
@@ -259,7 +295,8 @@ static int build_page(svc_ctx *c, json_t *req, struct qb *q, search_sql *found, 
 	int view = view_index(in_str(req, "view") ? in_str(req, "view") : "mine");
 	if (view < 0)
 		return err_set(&c->err, ERR_INVALID, "invalid_view", "view", "no such view");
-	view_where(c, q, view, in_str(req, "status"));
+	const char *sort = in_str(req, "sort");
+	view_where(c, q, view, in_str(req, "status"), view == 5 && (!sort || strcmp(sort, "due") == 0));
 	return filters_where(c, q, req);
 }
 
@@ -274,7 +311,7 @@ static int qu_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		goto done;
 	const char *view = in_str(req, "view") ? in_str(req, "view") : "mine";
 	const char *sort = in_str(req, "sort") ? in_str(req, "sort") : strcmp(view, "at_risk") == 0 ? "due" : "updated";
-	struct sort_key k = sort_of(sort);
+	struct sort_key k = sort_of(sort, view_index(view));
 	if (build_page(c, req, &q, &found, &join, &ranked))
 		goto done;
 	if (in_str(req, "cursor") && !ranked && cursor_where(c, &q, k, in_str(req, "cursor")))
@@ -300,7 +337,7 @@ static int count_view(svc_ctx *c, int view, int64_t *n)
 {
 	struct qb q = {.where = xstrdup("ca.org_id = ?")};
 	qb_arg(&q, DB_TXT(c->actor.org_id));
-	view_where(c, &q, view, NULL);
+	view_where(c, &q, view, NULL, 1);
 	qb_arg(&q, DB_INT(QUEUE_COUNT_CAP + 1));
 	char *sql = xasprintf("SELECT COUNT(*) FROM (SELECT 1 FROM cases ca WHERE %s LIMIT ?) v", q.where);
 	int found = 0, rc = db_scalar_int(c->db, sql, q.args, q.n, n, &found);
