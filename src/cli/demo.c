@@ -23,6 +23,7 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_learning,
 	demo_directory,
 	demo_email,
+	demo_queues,
 	NULL,
 };
 

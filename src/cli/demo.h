@@ -41,5 +41,6 @@ void demo_exceptions(struct demo *d);
 void demo_learning(struct demo *d);
 void demo_directory(struct demo *d);
 void demo_email(struct demo *d); /* cli/demo_email.c */
+void demo_queues(struct demo *d); /* cli/demo_queues.c */
 
 #endif
