@@ -55,6 +55,8 @@ static const char *qb_keep(svc_ctx *c, struct qb *q, const char *id)
 }
 
 /* The view's condition.  Views other than "resolved" show open cases unless a status is given.
+ * A condition written "col || ''" or "col + 0" is one no index may serve (on either dialect): the
+ * planner then reads the index that fits the view or the sort instead.
  * own_index: read at_risk and resolved through their own index (a count, or at_risk sorted by due);
  * otherwise they are filtered in the order of the sort's index. */
 static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, int own_index)
@@ -73,7 +75,7 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, i
 		 * condition (the first in q->where) made no index's, so SQLite looks each case up by its key
 		 * instead of scanning an index of the organization */
 		free(q->where);
-		q->where = xstrdup("+ca.org_id = ?");
+		q->where = xstrdup("ca.org_id || '' = ?");
 		qb_and(q, "(ca.org_id, ca.id) IN (SELECT o.org_id, o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' "
 			  "AND o.to_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
 		qb_arg(q, DB_TXT(org));
@@ -91,16 +93,16 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, i
 		qb_arg(q, DB_TXT(org));
 		break;
 	case 5: /* at risk or overdue: read through cases_risk when sorted by it, else filtered in the sort's order */
-		qb_and(q, own_index ? "ca.risk_at <= ?" : "+ca.risk_at <= ?");
+		qb_and(q, own_index ? "ca.risk_at <= ?" : "ca.risk_at + 0 <= ?");
 		qb_arg(q, DB_INT(c->now));
 		break;
 	case 6: /* resolved in the last week (in a list, recent changes come first in the sort's order) */
-		qb_and(q, own_index ? "ca.status = 'resolved' AND ca.resolved_at >= ?" : "ca.status = 'resolved' AND +ca.resolved_at >= ?");
+		qb_and(q, own_index ? "ca.status = 'resolved' AND ca.resolved_at >= ?" : "ca.status = 'resolved' AND ca.resolved_at + 0 >= ?");
 		qb_arg(q, DB_INT(c->now - QUEUE_RECENT_MS));
 		return;
 	}
 	/* offered and unassigned are driven by their few ids, never by the status index */
-	qb_and(q, view == 2 || view == 3 ? "+ca.status = ?" : "ca.status = ?");
+	qb_and(q, view == 2 || view == 3 ? "ca.status || '' = ?" : "ca.status = ?");
 	qb_arg(q, DB_TXT(view == 5 || !status ? "open" : status));
 }
 
