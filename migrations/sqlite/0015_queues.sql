@@ -54,16 +54,15 @@ CREATE TRIGGER requests_due_update AFTER UPDATE OF status, due_at ON requests BE
   WHERE org_id = NEW.org_id AND id = NEW.case_id;
 END;
 
--- One index per view and sort of the Cases page (svc/ledger/queue.c), each ending with the case id
--- (the tie-breaker of every sort), so a page is read in index order and stops at its last row,
--- whatever the organization's size; counts stop at 1,000 (a view shows "1,000+" beyond).
-CREATE INDEX cases_owner_due ON cases(org_id, owner_id, status, due_at, id);
-CREATE INDEX cases_team_updated ON cases(org_id, team_id, status, updated_at, id);
-CREATE INDEX cases_team_due ON cases(org_id, team_id, status, due_at, id);
-CREATE INDEX cases_status_due ON cases(org_id, status, due_at, id);
-CREATE INDEX cases_status_created ON cases(org_id, status, created_at, id);
-CREATE INDEX cases_risk ON cases(org_id, status, risk_at, id);
-CREATE INDEX cases_resolved ON cases(org_id, status, resolved_at, id);
+-- One index per view and sort of the Cases page (svc/ledger/queue.c), so each reads only the
+-- page it shows; counts stop at 1,000 (a view shows "1,000+" beyond).
+CREATE INDEX cases_owner_due ON cases(org_id, owner_id, status, due_at);
+CREATE INDEX cases_team_updated ON cases(org_id, team_id, status, updated_at);
+CREATE INDEX cases_team_due ON cases(org_id, team_id, status, due_at);
+CREATE INDEX cases_status_due ON cases(org_id, status, due_at);
+CREATE INDEX cases_status_created ON cases(org_id, status, created_at);
+CREATE INDEX cases_risk ON cases(org_id, status, risk_at);
+CREATE INDEX cases_resolved ON cases(org_id, resolved_at);
 
 -- Saved views: a person's named view of the Cases page (a view, its filters and its sort).
 CREATE TABLE saved_views (
