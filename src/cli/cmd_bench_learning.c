@@ -64,7 +64,7 @@ int cmd_bench_seed_learning(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-seed-learning --db URL [--reviews N] [--cases N] [--days N] [--batch N]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, 1);
+	db *dbh = cli_open_db(o.db, CLI_DB_CREATE);
 	if (!dbh)
 		return 1;
 	struct demo d = {0};

@@ -113,12 +113,11 @@ static int load_config(const char *path, struct serve_opts *o, char **keep)
 	return 0;
 }
 
-int cmd_serve(int argc, char **argv)
+/* The command line's options into o (config: the --config file, test_clock: --test-clock).
+ * 0, or 2 after the usage. */
+static int serve_args(int argc, char **argv, struct serve_opts *op, const char **config, int *test_clock_flag)
 {
-	struct serve_opts o = {.secure_cookies = -1};
-	const char *config = NULL;
-	char *keep = NULL;
-	int test_clock_flag = 0;
+	struct serve_opts o = *op;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -131,9 +130,9 @@ int cmd_serve(int argc, char **argv)
 		else if (strcmp(a, "--trusted-proxies") == 0 && v)
 			o.trusted_proxies = argv[++i];
 		else if (strcmp(a, "--config") == 0 && v)
-			config = argv[++i];
+			*config = argv[++i];
 		else if (strcmp(a, "--test-clock") == 0)
-			test_clock_flag = 1;
+			*test_clock_flag = 1;
 		else if (strcmp(a, "--test-clock-start") == 0 && v)
 			o.test_clock_start = argv[++i];
 		else if (strcmp(a, "--scheduler-interval") == 0 && v)
@@ -153,6 +152,39 @@ int cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	}
+	*op = o;
+	return 0;
+}
+
+/* The defaults of what neither the command line, the environment nor the config file set. */
+static void serve_defaults(struct serve_opts *o)
+{
+	if (!o->listen)
+		o->listen = "127.0.0.1:8080";
+	if (o->threads <= 0 || o->threads > 256)
+		o->threads = 8;
+	if (!o->scheduler_interval_s)
+		o->scheduler_interval_s = 5;
+	if (!o->public_url)
+		o->public_url = getenv("FRONTLINE_PUBLIC_URL");
+	o->max_connections = SERVE_MAX_CONNECTIONS;
+	o->timeout_s = SERVE_TIMEOUT_S;
+	if (o->header_timeout_s <= 0)
+		o->header_timeout_s = SERVE_HEADER_TIMEOUT_S;
+	if (o->max_per_address <= 0 || o->max_per_address > o->max_connections)
+		o->max_per_address = SERVE_MAX_PER_ADDRESS;
+	if (o->idempotency_hours <= 0)
+		o->idempotency_hours = SERVE_IDEMPOTENCY_HOURS;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_opts o = {.secure_cookies = -1};
+	const char *config = NULL;
+	char *keep = NULL;
+	int test_clock_flag = 0;
+	if (serve_args(argc, argv, &o, &config, &test_clock_flag))
+		return 2;
 	if (!o.db_url)
 		o.db_url = getenv("FRONTLINE_DB");
 	if (!o.listen)
@@ -169,29 +201,16 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "frontline: trusted proxies must be IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8\n");
 		return 2;
 	}
-	if (!o.listen)
-		o.listen = "127.0.0.1:8080";
-	if (o.threads <= 0 || o.threads > 256)
-		o.threads = 8;
-	if (!o.scheduler_interval_s)
-		o.scheduler_interval_s = 5;
-	if (!o.public_url)
-		o.public_url = getenv("FRONTLINE_PUBLIC_URL");
-	o.max_connections = SERVE_MAX_CONNECTIONS;
-	o.timeout_s = SERVE_TIMEOUT_S;
-	if (o.header_timeout_s <= 0)
-		o.header_timeout_s = SERVE_HEADER_TIMEOUT_S;
-	if (o.max_per_address <= 0 || o.max_per_address > o.max_connections)
-		o.max_per_address = SERVE_MAX_PER_ADDRESS;
-	if (o.idempotency_hours <= 0)
-		o.idempotency_hours = SERVE_IDEMPOTENCY_HOURS;
+	serve_defaults(&o);
 	/* the manual clock is only ever switched on by the explicit flag, never by config or environment */
 	o.test_clock = test_clock_flag;
 	if (!o.db_url) {
 		fprintf(stderr, "frontline: serve needs --db PATH (or FRONTLINE_DB)\n");
 		return 2;
 	}
-	db *d = cli_open_db(o.db_url, 1);
+	if (cli_db_check(o.db_url, CLI_DB_MIGRATE))
+		return 2;
+	db *d = cli_open_db(o.db_url, CLI_DB_MIGRATE);
 	if (!d)
 		return 1;
 	db_close(d);

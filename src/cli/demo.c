@@ -18,11 +18,15 @@
 
 static void (*const PARTS[])(struct demo *) = {
 	demo_people,
+	demo_estimates_history,
 	demo_promises,
 	demo_exceptions,
 	demo_learning,
 	demo_directory,
 	demo_email,
+	demo_recognition,
+	demo_notify,
+	demo_estimates,
 	demo_queues,
 	NULL,
 };
@@ -128,7 +132,9 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
-	db *dbh = cli_open_db(o.db, 1);
+	if (cli_db_check(o.db, CLI_DB_MIGRATE))
+		return 2;
+	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
 	if (!dbh)
 		return 1;
 	int64_t n = 0;

@@ -14,27 +14,9 @@ static void article(struct demo *d, const char *title, const char *body, const c
 			      json_pack("{s:s,s:s,s:[s,s]}", "title", title, "body", body, "tags", tag1, tag2)));
 }
 
-void demo_directory(struct demo *d)
+/* Regions, opening hours and holidays of the locations; the skills and who has them where. */
+static void demo_places_and_skills(struct demo *d)
 {
-	const char *chi = "America/Chicago";
-	/* Omar's Saturday: the latest Saturday before today in Chicago */
-	const tz_zone *z = tz_get(chi);
-	int64_t s = clock_now(&d->clock) / 1000;
-	int64_t today = tz_floordiv(s + tz_offset_at(z, s, NULL), 86400);
-	int wd = tz_weekday(today); /* 0 = Monday */
-	int sat_ago = (wd - 5 + 7) % 7;
-	if (sat_ago == 0)
-		sat_ago = 7;
-	int64_t y;
-	unsigned m, dd;
-	char sat[16], monday[16];
-	tz_civil_from_days(today - sat_ago, &y, &m, &dd);
-	snprintf(sat, sizeof sat, "%04lld-%02u-%02u", (long long)y, m, dd);
-	tz_civil_from_days(today - sat_ago - 12, &y, &m, &dd); /* a Monday before it */
-	snprintf(monday, sizeof monday, "%04lld-%02u-%02u", (long long)y, m, dd);
-
-	demo_org(d, "northwind");
-	demo_at(d, sat_ago + 3, "09:00", chi);
 	json_decref(demo_call(d, "PATCH", "/api/v1/locations/Chicago", json_pack("{s:s}", "region", "us-central")));
 	json_decref(demo_call(d, "PATCH", "/api/v1/locations/Berlin",
 			      json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s}}", "region", "eu-central", "hours", "mon", "09:00-17:00", "tue",
@@ -59,6 +41,12 @@ void demo_directory(struct demo *d)
 	for (int i = 0; i < 5; i++)
 		json_decref(demo_callf(d, "POST", json_pack("{s:s,s:s}", "skill", HAS[i][1], "location", HAS[i][2]),
 				       "/api/v1/people/%s/skills", HAS[i][0]));
+}
+
+/* The billing rotas: weekends in Chicago (from the Saturday sat), weekdays in office hours in
+ * Chicago and Berlin (from monday). */
+static void demo_rotas(struct demo *d, const char *sat, const char *monday)
+{
 	/* Rosa covers billing on this weekend and the last one; Helen the two after */
 	json_decref(demo_call(
 		d, "POST", "/api/v1/rotas",
@@ -80,6 +68,10 @@ void demo_directory(struct demo *d)
 			  "handoff", "mon 09:00", "start", monday, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from",
 			  "09:00", "to", "17:00")));
 
+}
+
+static void demo_articles(struct demo *d)
+{
 	article(d, "How to take the first steps on a billing dispute",
 		"Anyone can start this, whatever your team.\n"
 		"1. Listen and write down what the customer says was charged, when, and what they expected.\n"
@@ -94,8 +86,11 @@ void demo_directory(struct demo *d)
 		"Returns are accepted within 30 days with the order number; offer a label by email.", "returns", "online");
 	article(d, "Resetting a customer's password",
 		"Send the reset link from the account page; never read a password aloud.", "technical", "account");
+}
 
-	/* S4: Saturday 14:00, Omar (Engineering) at a trade show in Chicago */
+/* S4: Saturday 14:00, Omar (Engineering) at a trade show in Chicago; Rosa accepts the offer. */
+static void demo_saturday(struct demo *d, int sat_ago, const char *chi)
+{
 	demo_at(d, sat_ago, "14:00", chi);
 	demo_as(d, "omar@northwind.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
@@ -120,4 +115,31 @@ void demo_directory(struct demo *d)
 	json_decref(demo_callf(d, "POST", NULL, "/api/v1/offers/%s/accept", offer_id));
 	json_decref(offer);
 	json_decref(c);
+}
+
+void demo_directory(struct demo *d)
+{
+	const char *chi = "America/Chicago";
+	/* Omar's Saturday: the latest Saturday before today in Chicago */
+	const tz_zone *z = tz_get(chi);
+	int64_t s = clock_now(&d->clock) / 1000;
+	int64_t today = tz_floordiv(s + tz_offset_at(z, s, NULL), 86400);
+	int wd = tz_weekday(today); /* 0 = Monday */
+	int sat_ago = (wd - 5 + 7) % 7;
+	if (sat_ago == 0)
+		sat_ago = 7;
+	int64_t y;
+	unsigned m, dd;
+	char sat[16], monday[16];
+	tz_civil_from_days(today - sat_ago, &y, &m, &dd);
+	snprintf(sat, sizeof sat, "%04lld-%02u-%02u", (long long)y, m, dd);
+	tz_civil_from_days(today - sat_ago - 12, &y, &m, &dd); /* a Monday before it */
+	snprintf(monday, sizeof monday, "%04lld-%02u-%02u", (long long)y, m, dd);
+
+	demo_org(d, "northwind");
+	demo_at(d, sat_ago + 3, "09:00", chi);
+	demo_places_and_skills(d);
+	demo_rotas(d, sat, monday);
+	demo_articles(d);
+	demo_saturday(d, sat_ago, chi);
 }

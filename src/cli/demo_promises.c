@@ -157,6 +157,10 @@ static void s5_jos_parcel(struct demo *d)
 					 at(d, 3, "09:00", CHICAGO, t, sizeof t), "to_team", "Dispatch", "blocks", jstr(p, "id")),
 			       "/api/v1/cases/%s/requests", case_id);
 	tick_at(d, 4, "21:00", CHICAGO); /* Jo: check on progress at half time */
+	demo_at(d, 4, "21:10", CHICAGO);
+	demo_as(d, "jo@vendor-co.example"); /* S8: Jo calls Dispatch before the resend is due */
+	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "note", "Called Dispatch: the courier collects at 08:00"),
+			       "/api/v1/requests/%s/follow-up", jstr(r, "id")));
 	tick_at(d, 3, "08:00", CHICAGO); /* Dispatch is reminded */
 	tick_at(d, 3, "09:00", CHICAGO); /* overdue, the promise breaks; Jo's update duty lapses */
 	demo_at(d, 3, "15:00", CHICAGO);

@@ -21,6 +21,7 @@
 #include "base/util.h"
 #include "http/api.h"
 #include "http/clientaddr.h"
+#include "http/events_stream.h"
 #include "http/respond.h"
 #include "store/idem.h"
 #include "svc/run.h"
@@ -48,6 +49,7 @@ struct server {
 	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
 	pthread_mutex_t conn_mu;
 	struct conn *conns;
+	struct sse_hub *sse; /* the live pages' event streams (http/events_stream.h) */
 };
 
 struct req {
@@ -319,9 +321,10 @@ static const char *const *pairs_of(struct MHD_Connection *con, enum MHD_ValueKin
 	return p->v;
 }
 
-/* Hand the whole request to http_api_handle and send its answer. */
+/* Hand the whole request to http_api_handle and send its answer; or, for stream, open an event
+ * stream (http/events_stream.h) and send it (or its refusal). */
 static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, const char *method, const char *url,
-				  struct req *q)
+				  struct req *q, int stream)
 {
 	char path[MAX_URL + 1], ip[64];
 	size_t plen = strcspn(url, "?");
@@ -335,10 +338,18 @@ static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, 
 	rq.headers = pairs_of(con, MHD_HEADER_KIND, &headers);
 	rq.cookies = pairs_of(con, MHD_COOKIE_KIND, &cookies);
 	struct http_answer a = HTTP_ANSWER_INIT;
-	http_api_handle(&s->app, &rq, &a);
+	struct MHD_Response *events = NULL;
+	if (stream)
+		events = sse_open(s->sse, con, &rq, &a);
+	else
+		http_api_handle(&s->app, &rq, &a);
 	free(query.v);
 	free(headers.v);
 	free(cookies.v);
+	if (events) {
+		http_answer_release(&a);
+		return send_response(s, con, q, events, 200, 0);
+	}
 	return send_answer(s, con, q, &a, 0);
 }
 
@@ -403,8 +414,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 		ret = send_error(s, con, q, ERR_TOO_LARGE, "body_too_large", "the request body is over 1 MiB", 0);
 	} else if (url_length(con, url) > MAX_URL) {
 		ret = send_error(s, con, q, ERR_URI_TOO_LONG, "uri_too_long", "the URL is too long", 0);
+	} else if (strcmp(url, "/api/v1/events/stream") == 0 && strcmp(method, "GET") == 0) {
+		ret = answer_api(s, con, method, url, q, 1);
 	} else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0) {
-		ret = answer_api(s, con, method, url, q);
+		ret = answer_api(s, con, method, url, q, 0);
 	} else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
 		struct MHD_Response *r = http_static(url);
 		ret = r ? send_response(s, con, q, r, 200, 0)
@@ -586,9 +599,15 @@ int http_serve(const struct serve_opts *o)
 	pthread_mutex_init(&s.tick_mu, NULL);
 	pthread_mutex_init(&s.conn_mu, NULL);
 	password_dummy_hash();
+	/* at most half the connections hold a live page open, so streams never crowd out requests */
+	if (!(s.sse = sse_hub_new(&s.app, (unsigned)o->max_connections / 2))) {
+		fprintf(stderr, "frontline: cannot start the event streams' thread\n");
+		close(fd);
+		goto cleanup;
+	}
 
 	struct MHD_Daemon *daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port, accept_policy, &s, handler, &s,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port, accept_policy, &s, handler, &s,
 		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_NOTIFY_CONNECTION,
@@ -608,10 +627,13 @@ int http_serve(const struct serve_opts *o)
 		host, port, strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, o->threads,
 		o->test_clock ? "true" : "false", s.hsts ? "true" : "false");
 	main_loop(&s);
+	sse_hub_stop(s.sse); /* every stream resumed and ending: libmicrohttpd stops only without suspended ones */
 	MHD_stop_daemon(daemon); /* closes the listening socket too */
 	fprintf(stderr, "{\"stopped\":true}\n");
 	rc = 0;
 cleanup:
+	sse_hub_stop(s.sse);
+	sse_hub_free(s.sse);
 	tx_close(tx);
 	ratelimit_gate_free(s.app.signin_gate);
 	pthread_mutex_destroy(&s.tick_mu);

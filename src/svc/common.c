@@ -211,6 +211,36 @@ int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, cons
 	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
 }
 
+int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		db_res **r, const char *sql)
+{
+	*r = NULL;
+	if (!id_valid(id, prefix))
+		return err_set(&c->err, ERR_NOT_FOUND, not_found_code, "id", "%s", message);
+	return svc_load_one(c, not_found_code, "id", message, r, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)));
+}
+
+int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *args, int nargs)
+{
+	db_res *r;
+	int rc = db_query(c->db, sql, args, nargs, &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (db_next(r) == 1)
+		svc_copy(c, dst, n, db_text(r, 0));
+	rc = db_res_close(r);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row)
+{
+	db_res *r;
+	json_t *a = json_array();
+	if (svc_query(c, sql, args, n, &r))
+		(void)svc_rows_append(c, r, a, row);
+	return a;
+}
+
 int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row)
 {
 	while (db_next(r) == 1)

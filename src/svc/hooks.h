@@ -32,6 +32,13 @@ const breach_hook_fn *svc_breach_hooks(void);
 typedef int (*promise_hook_fn)(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind);
 const promise_hook_fn *svc_promise_hooks(void);
 
+/* Alert hooks: run in the same transaction after an alert is stored for a person (svc/org/alert.c).
+ * Notifications register here (email at once or the daily digest, svc/notify/prefs.h).
+ * Returns 0 or -1 (err set). */
+typedef int (*alert_hook_fn)(svc_ctx *c, const char *alert_id, const char *person_id, const char *kind,
+			     const char *case_id, const char *message);
+const alert_hook_fn *svc_alert_hooks(void);
+
 /* Event hooks: run after every event is appended (svc_event), in its transaction, with the event's
  * data (borrowed; it may be NULL).  For capabilities that follow what happens anywhere without the
  * writers knowing them (recognition of ownership acts).  A hook must ignore kinds it does not know

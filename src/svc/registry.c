@@ -28,15 +28,19 @@
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
+#include "svc/notify/prefs.h"
+#include "svc/notify/webhook.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/ledger/queue.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
 #include "svc/org/install.h"
+#include "svc/org/live.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/promises/duty.h"
+#include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/promises/suggest.h"
@@ -51,13 +55,15 @@ extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only *
 static const struct route *const TABLES[] = {
 	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
-	promise_routes, request_routes, alert_routes, suggest_routes,
+	promise_routes, request_routes, estimate_routes, alert_routes, live_routes, suggest_routes,
 	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
+	webhook_routes, prefs_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
+	report_calibration_routes,
 	acts_routes, thanks_routes, scorecard_routes,
 	NULL,
 };
@@ -77,7 +83,7 @@ const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 static const case_hook_fn TOUCH_HOOKS[] = {duty_touch_hook, NULL};
 const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
 
-static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, exception_resolve_hook, review_on_resolve, NULL};
+static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, request_resolve_hook, exception_resolve_hook, review_on_resolve, NULL};
 const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
@@ -88,6 +94,9 @@ const event_hook_fn *svc_event_hooks(void) { return EVENT_HOOKS; }
 
 static const promise_hook_fn PROMISE_HOOKS[] = {notify_promise, NULL};
 const promise_hook_fn *svc_promise_hooks(void) { return PROMISE_HOOKS; }
+
+static const alert_hook_fn ALERT_HOOKS[] = {prefs_on_alert, NULL};
+const alert_hook_fn *svc_alert_hooks(void) { return ALERT_HOOKS; }
 
 /* What the customer portal shows of a case besides updates (promises ...). */
 static const portal_part_fn PORTAL_PARTS[] = {portal_promises_part, NULL};
@@ -101,6 +110,7 @@ static const tick_fn TICK_PARTS[] = {
 	review_tick, issue_tick,
 	routing_tick,
 	auth_tick, throttle_tick,
+	prefs_digest_tick,
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
@@ -108,6 +118,6 @@ const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 /* When each part next has something due (the scheduler steps through those times in order). */
 static const tick_due_fn TICK_DUE[] = {
 	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due,
-	auth_tick_due, throttle_tick_due, NULL,
+	auth_tick_due, throttle_tick_due, prefs_digest_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }

@@ -6,7 +6,7 @@
 #include "base/util.h"
 
 /* The fields a route flagged R_SECRET shows once; they never reach the idempotency table. */
-static const char *const SECRET_FIELDS[] = {"token", "csrf_token", "link", "path", NULL};
+static const char *const SECRET_FIELDS[] = {"token", "csrf_token", "link", "path", "secret", NULL};
 
 /* Replay the answer stored under the key: 1 replayed, 0 none, -1 (err set). */
 static int replay(struct svc_call *k)

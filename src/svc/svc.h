@@ -74,7 +74,7 @@ enum route_flags {
 	R_OWN_TX = 1 << 5,    /* the service opens and commits its own transactions */
 	R_PORTAL = 1 << 6,    /* customer portal: needs a customer session (never a staff one); with
 				 R_SESSION / R_LOGOUT the HTTP layer sets / clears the portal cookie */
-	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path):
+	R_SECRET = 1 << 7,    /* the answer shows a secret once (its fields token, csrf_token, link, path, secret):
 				 an Idempotency-Key replay answers without them, and they are never stored */
 	R_PASSWORD = 1 << 8,  /* checks a password: may answer 429 too_many_attempts (svc/access/throttle.h) or
 				 503 signin_busy, both with Retry-After */
@@ -156,6 +156,19 @@ int svc_close(svc_ctx *c, db_res *r);
  * storage error's kind (svc_db_err). */
 int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
 		 const char *sql, const db_arg *args, int n);
+
+/* Load one by id: svc_load_one with the actor's organization and id bound to sql's two
+ * placeholders, field "id".  An id that does not look like one of prefix's is the same 404. */
+int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		db_res **r, const char *sql);
+
+/* The first column of sql's first row into dst of size n (dst is left as it is when there is no
+ * row).  Returns 0, or -1 with the storage error's kind. */
+int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *args, int nargs);
+
+/* Every row of sql as row(c, r), in a new array, for a helper that carries on without its rows: a
+ * storage error is recorded (svc_db_err) and the operation then fails with it. */
+json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row);
 
 /* Append row(c, r) to the array a for every remaining row of r, then close r.  Returns 0, or -1
  * with the storage error's kind (a keeps the rows appended so far; it stays the caller's). */

@@ -138,12 +138,12 @@ def test_filters_sort_and_pages():
                     params["cursor"] = cursor
                 page = q(chris, **params)
                 seen += [x["id"] for x in page["items"]]
-                cursor = page["next_cursor"]
+                cursor = page["next"]
                 if not cursor:
                     break
             eq(seen, whole, "pages of 2 by %s give the whole view once, in order" % sort)
         # bad input: stable codes
-        err(chris.get("/api/v1/queue?cursor=nonsense"), 400, "bad_cursor", "a cursor this list did not give")
+        err(chris.get("/api/v1/queue?cursor=nonsense"), 400, "invalid_cursor", "a cursor this list did not give")
         err(chris.get("/api/v1/queue?view=everything"), 400, "invalid_value", "an unknown view")
         err(chris.get("/api/v1/queue?sort=sideways"), 400, "invalid_value", "an unknown sort")
         err(chris.get("/api/v1/queue?channel=fax"), 400, "invalid_value", "an unknown channel")

@@ -11,6 +11,9 @@ import { leadershipPage } from './pages/leadership.js';
 import { directoryPage } from './pages/directory.js';
 import { adminPage } from './pages/admin.js';
 import { portalPage } from './pages/portal.js';
+import { recognitionPage } from './pages/recognition.js';
+import { mePage } from './pages/me.js';
+import { webhooksPage } from './pages/webhooks.js';
 
 const ROUTES = [
   [/^\/$/, mydayPage, 'My day'],
@@ -22,6 +25,9 @@ const ROUTES = [
   [/^\/leadership$/, leadershipPage, 'Leadership'],
   [/^\/directory$/, directoryPage, 'Directory'],
   [/^\/admin$/, adminPage, 'Admin'],
+  [/^\/recognition$/, recognitionPage, 'Recognition'],
+  [/^\/admin\/webhooks$/, webhooksPage, 'Webhooks'],
+  [/^\/me$/, mePage, 'My notifications'],
 ];
 const NAV = [['/', 'My day'], ['/cases', 'Cases'], ['/find', 'Find'], ['/leadership', 'Leadership'], ['/directory', 'Directory'], ['/admin', 'Admin']];
 
@@ -54,7 +60,7 @@ function shell(main) {
   const header = h('header', { class: 'top' },
     h('div', { class: 'brand' }, h('a', { href: '/' }, 'Frontline'), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
     nav, h('a', { href: '/cases/new', class: 'button new-case' }, 'New case'), search,
-    h('div', { class: 'who' }, me ? h('span', {}, me.name, me.team ? ' · ' + me.team : '') : null, signout));
+    h('div', { class: 'who' }, me ? h('a', { href: '/me', title: 'My notifications' }, me.name, me.team ? ' · ' + me.team : '') : null, signout));
   return [h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header, main];
 }
 

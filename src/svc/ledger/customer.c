@@ -5,6 +5,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "svc/ledger/customer.h"
+#include "svc/page.h"
 
 void customer_phone_digits(const char *phone, char *out, size_t size)
 {
@@ -124,6 +125,12 @@ static int cu_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list CUSTOMERS = {.name = "customers",
+					   .cols = "cu.id",
+					   .from = "customers cu",
+					   .keys = {{"cu.name_lc", DB_T_TEXT, 0}, {"cu.id", DB_T_TEXT, 0}},
+					   .by_id = customer_json};
+
 static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	const char *q = in_str(in, "q") ? in_str(in, "q") : "";
@@ -131,29 +138,11 @@ static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char *arg = NULL;
 	if (*q)
 		customer_match_sql(q, &clause, &arg);
-	char *sql = xasprintf("SELECT cu.id FROM customers cu WHERE cu.org_id = ? AND (%s OR ? IS NULL) AND cu.merged_into IS NULL "
-			      "ORDER BY cu.name_lc LIMIT ?",
-			      clause);
-	db_res *r;
-	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(arg ? arg : ""), DB_TXT(arg), DB_INT(svc_limit(in))),
-			  &r);
-	free(sql);
+	char *where = xasprintf("cu.org_id = ? AND (%s OR ? IS NULL) AND cu.merged_into IS NULL", clause);
+	int rc = page_run(c, &CUSTOMERS, in, where, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(arg ? arg : ""), DB_TXT(arg)), out);
+	free(where);
 	free(arg);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
-	json_t *items = json_array(), *v;
-	size_t i;
-	json_array_foreach(ids, i, v) json_array_append_new(items, customer_json(c, json_string_value(v)));
-	json_decref(ids);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return rc;
 }
 
 static int cu_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -286,7 +275,7 @@ static const struct in_field CU_CREATE[] = {
 };
 static const struct in_field CU_FIND[] = {
 	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "name (part), email, or phone (digits, any format)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -196,7 +196,7 @@ static int cursor_where(svc_ctx *c, struct qb *q, struct sort_key k, const char 
 	char *end;
 	long long v = strtoll(cursor, &end, 10);
 	if (end == cursor || *end != '.' || !id_valid(end + 1, "case"))
-		return err_set(&c->err, ERR_INVALID, "bad_cursor", "cursor", "cursor must be a next_cursor this list gave");
+		return err_set(&c->err, ERR_INVALID, "invalid_cursor", "cursor", "cursor must be the next of a page of this list");
 	char *cond = xasprintf("(%s %s ? OR (%s = ? AND ca.id %s ?))", k.col, k.asc ? ">" : "<", k.col, k.asc ? ">" : "<");
 	qb_and(q, cond);
 	free(cond);
@@ -276,7 +276,7 @@ static int run_page(svc_ctx *c, struct qb *q, const char *join, const char *orde
 		json_decref(next);
 		return svc_db_err(c, rc);
 	}
-	*out = json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+	*out = json_pack("{s:o,s:o}", "items", items, "next", next);
 	return 0;
 }
 
@@ -587,7 +587,7 @@ static const struct in_field QUEUE_LIST[] = {
 	{"saved", IN_STR, 0, 1, FL_MAX_ID, NULL, "one of my saved views (its view, sort and filters, under those given here)"},
 	{"sort", IN_ENUM, 0, 0, 0, SORTS, "due (earliest first), updated or created (latest first)"},
 	FILTER_FIELDS,
-	{"cursor", IN_STR, 0, 1, 96, NULL, "the next_cursor of the previous page"},
+	{"cursor", IN_STR, 0, 1, 96, NULL, "the next of the previous page"},
 	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},

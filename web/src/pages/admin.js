@@ -48,6 +48,7 @@ export async function adminPage() {
   const page = h('div', {});
   const admin = session.me.role === 'admin';
   page.append(h('h1', {}, 'Admin'), admin ? null : h('p', { class: 'muted' }, 'You can look; changes need an administrator.'));
+  if (admin) page.append(h('p', {}, h('a', { href: '/admin/webhooks' }, 'Webhooks and their delivery log')));
   const grid = h('div', { class: 'grid' });
   grid.append(
     asyncSection('People', () => listWithAdd('/api/v1/people?limit=500', admin ? '/api/v1/people' : null,

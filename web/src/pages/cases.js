@@ -174,7 +174,7 @@ export async function casesPage() {
     const r = await get(withQuery('/api/v1/queue', { ...apiQuery(s), limit: 50, cursor: cursor || undefined }));
     if (reset && !r.items.length) list.append(h('li', {}, notice('No case in this view.')));
     for (const c of r.items) list.append(caseRow(c, () => bulk.toggled()));
-    cursor = r.next_cursor;
+    cursor = r.next;
     if (cursor) more.append(h('button', { type: 'button', onclick: () => load(false).catch((e) => more.append(errorBox(e, 'Could not load more'))) }, 'Show more'));
     bulk.toggled();
   };

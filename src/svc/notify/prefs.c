@@ -1,0 +1,388 @@
+/* Notification preferences, the alert hook that follows them, and the daily digest. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/tz.h"
+#include "base/util.h"
+#include "core/notify_rules.h"
+#include "core/rota.h"
+#include "svc/directory/rota.h"
+#include "svc/notify/nmail.h"
+#include "svc/notify/prefs.h"
+#include "svc/tick.h"
+
+/* One person as notifications see them. */
+struct npers {
+	char id[ID_SIZE], email[FL_MAX_EMAIL + 1], name[FL_MAX_NAME + 1], tz[FL_MAX_SHORT + 1];
+	enum role role;
+	int active, tz_chosen, quiet_from, quiet_to, digest_hour;
+	const tz_zone *z;
+};
+
+static int load_person(svc_ctx *c, const char *person_id, struct npers *p)
+{
+	db_res *r;
+	memset(p, 0, sizeof *p);
+	if (svc_load_one(c, "person_not_found", "person", "no such person", &r,
+			 "SELECT p.id, p.email, p.name, p.role, p.active, COALESCE(s.tz, ''), COALESCE(l.tz, 'UTC'), "
+			 "COALESCE(s.quiet_from, -1), COALESCE(s.quiet_to, -1), COALESCE(s.digest_hour, 8) FROM people p "
+			 "LEFT JOIN locations l ON l.org_id = p.org_id AND l.id = p.location_id "
+			 "LEFT JOIN notify_settings s ON s.org_id = p.org_id AND s.person_id = p.id WHERE p.org_id = ? AND p.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id))))
+		return -1;
+	svc_copy(c, p->id, sizeof p->id, db_text(r, 0));
+	svc_copy(c, p->email, sizeof p->email, db_text(r, 1));
+	svc_copy(c, p->name, sizeof p->name, db_text(r, 2));
+	if (role_parse(db_text(r, 3), &p->role))
+		p->role = ROLE_FRONTLINE;
+	p->active = (int)db_int(r, 4);
+	p->tz_chosen = *db_text(r, 5) != '\0';
+	svc_copy(c, p->tz, sizeof p->tz, p->tz_chosen ? db_text(r, 5) : db_text(r, 6));
+	p->quiet_from = (int)db_int(r, 7);
+	p->quiet_to = (int)db_int(r, 8);
+	p->digest_hour = (int)db_int(r, 9);
+	db_res_discard(r);
+	p->z = tz_get(p->tz);
+	if (!p->z) {
+		p->z = tz_get("UTC");
+		STR_COPY(p->tz, "UTC");
+	}
+	return 0;
+}
+
+/* Whether the person has a place on an active rota (*member) and covers one of its layers now
+ * (*now): an on-call person is reached during their shift whatever their quiet hours say. */
+static int on_call(svc_ctx *c, const char *person_id, int *member, int *now)
+{
+	struct rota_set set;
+	*member = *now = 0;
+	if (rota_load_all(c, "AND r.active = 1", NULL, NULL, c->now - 1, c->now + 1, &set))
+		return -1;
+	for (size_t i = 0; i < set.n; i++)
+		for (int j = 0; j < set.v[i].nlayers; j++) {
+			const struct layer_rt *l = &set.v[i].layers[j];
+			struct rota_interval s;
+			for (int k = 0; k < l->l.nmembers; k++)
+				*member |= strcmp(l->members[k], person_id) == 0;
+			if (rota_layer_who_at(&set.v[i], l, c->now, &s) && strcmp(rota_layer_person(l, s.who), person_id) == 0)
+				*member = *now = 1;
+		}
+	rota_set_free(&set);
+	return 0;
+}
+
+/* The person's chosen channel for kind, or -1 when they chose none. */
+static int chosen_channel(svc_ctx *c, const char *person_id, const char *kind, int *out)
+{
+	db_res *r;
+	*out = -1;
+	int rc = db_query(c->db, "SELECT channel FROM notify_prefs WHERE org_id = ? AND person_id = ? AND kind = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_TXT(kind)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (db_next(r) == 1)
+		*out = notify_channel_parse(db_text(r, 0));
+	return svc_close(c, r);
+}
+
+static int64_t digest_time(const struct npers *p, int64_t now) { return notify_next_local_hour(p->z, now, p->digest_hour); }
+
+static char *case_line(svc_ctx *c, const char *case_id)
+{
+	db_res *r;
+	char *line = NULL;
+	if (!case_id || !*case_id ||
+	    !svc_query(c, "SELECT number, subject FROM cases WHERE org_id = ? AND id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
+		return xstrdup("");
+	if (db_next(r) == 1)
+		line = xasprintf("Case #%lld: %s\n", (long long)db_int(r, 0), db_text(r, 1));
+	svc_close(c, r);
+	return line ? line : xstrdup("");
+}
+
+int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, const char *kind, const char *case_id,
+		   const char *message)
+{
+	struct npers p;
+	int chosen, member = 0, now = 0;
+	if (load_person(c, person_id, &p) || chosen_channel(c, person_id, kind, &chosen))
+		return -1;
+	if (!p.active)
+		return 0;
+	int in_quiet = notify_in_quiet(notify_local_minute(p.z, c->now), p.quiet_from, p.quiet_to);
+	int needs_rota = chosen < 0 ? notify_default_channel(p.role, 1, kind) != notify_default_channel(p.role, 0, kind)
+				    : chosen == NOTIFY_EMAIL && in_quiet;
+	if (needs_rota || (chosen < 0 && in_quiet))
+		if (on_call(c, person_id, &member, &now))
+			return -1;
+	enum notify_channel ch = chosen >= 0 ? (enum notify_channel)chosen : notify_default_channel(p.role, member, kind);
+	enum notify_action a = notify_decide(ch, in_quiet, now);
+	if (a == NOTIFY_SEND_NOW) {
+		char *line = case_line(c, case_id), *subject = xasprintf("[Frontline] %s", message);
+		char *body = xasprintf("Hello %s,\n\n%s\n%s\nThis is a notification of kind \"%s\". Choose how each kind reaches "
+				       "you under Notifications on your page in Frontline.\n",
+				       p.name, message, line, kind);
+		int rc = nmail_queue(c, person_id, p.email, "notice", subject, body);
+		free(line);
+		free(subject);
+		free(body);
+		return rc;
+	}
+	if (a != NOTIFY_TO_DIGEST)
+		return 0;
+	char id[ID_SIZE];
+	id_new(id, "ndg", c->now);
+	int rc =
+		db_exec(c->db,
+			"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status) "
+			"VALUES (?,?,?,?,?,?,?,?,?,'pending')",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
+				DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now))),
+			NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+/* --- the digest --- */
+
+static int send_digest(svc_ctx *c, const char *person_id)
+{
+	struct npers p;
+	db_res *r;
+	if (load_person(c, person_id, &p) ||
+	    !svc_query(c,
+		       "SELECT kind, message, created_at FROM notify_digest WHERE org_id = ? AND person_id = ? AND status = 'pending' "
+		       "AND due_at <= ? ORDER BY created_at, id",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_INT(c->now)), &r))
+		return -1;
+	char *body = xasprintf("Hello %s,\n\nwhat happened while Frontline did not disturb you:\n\n", p.name);
+	int n = 0;
+	while (db_next(r) == 1) {
+		int m = notify_local_minute(p.z, db_int(r, 2));
+		char *more = xasprintf("%s- %02d:%02d %s: %s\n", body, m / 60, m % 60, db_text(r, 0), db_text(r, 1));
+		free(body);
+		body = more;
+		n++;
+	}
+	int rc = svc_close(c, r);
+	if (rc == 0 && n > 0) {
+		char *subject = xasprintf("[Frontline] Your digest: %d alert%s", n, n == 1 ? "" : "s");
+		char *full = xasprintf("%s\n(times in %s)\n", body, p.tz);
+		rc = p.active ? nmail_queue(c, person_id, p.email, "digest", subject, full) : 0;
+		free(subject);
+		free(full);
+	}
+	free(body);
+	if (rc == 0 &&
+	    (rc = db_exec(c->db,
+			  "UPDATE notify_digest SET status = 'sent', sent_at = ? WHERE org_id = ? AND person_id = ? "
+			  "AND status = 'pending' AND due_at <= ?",
+			  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_INT(c->now)), NULL)) != DB_OK)
+		return svc_db_err(c, rc);
+	return rc;
+}
+
+int prefs_digest_tick(svc_ctx *c, json_t *summary)
+{
+	json_t *due, *row;
+	size_t i;
+	if (tick_due_rows(c,
+			  "SELECT DISTINCT org_id, person_id, '' FROM notify_digest WHERE status = 'pending' AND due_at <= ? "
+			  "ORDER BY org_id, person_id LIMIT ?",
+			  &due))
+		return -1;
+	int ret = 0;
+	json_array_foreach(due, i, row)
+	{
+		tick_as_system(c, json_string_value(json_array_get(row, 0)));
+		if ((ret = send_digest(c, json_string_value(json_array_get(row, 1)))) != 0)
+			break;
+		tick_count(summary, "digests", 1);
+	}
+	json_decref(due);
+	return ret;
+}
+
+int prefs_digest_due(svc_ctx *c, int64_t until, int64_t *next)
+{
+	return tick_due_min(c, "SELECT MIN(due_at) FROM notify_digest WHERE status = 'pending' AND due_at <= ?", until, next);
+}
+
+/* --- GET/PATCH /api/v1/me/notifications --- */
+
+static json_t *hhmm(int m)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%02d:%02d", m / 60 % 24, m % 60);
+	return json_string(buf);
+}
+
+static int kinds_json(svc_ctx *c, const struct npers *p, int member, json_t **out)
+{
+	db_res *r;
+	json_t *chosen = json_object();
+	if (!svc_query(c, "SELECT kind, channel FROM notify_prefs WHERE org_id = ? AND person_id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p->id)), &r)) {
+		json_decref(chosen);
+		return -1;
+	}
+	while (db_next(r) == 1)
+		json_object_set_new(chosen, db_text(r, 0), json_string(db_text(r, 1)));
+	if (svc_close(c, r)) {
+		json_decref(chosen);
+		return -1;
+	}
+	*out = json_array();
+	const char *kind, *doc;
+	for (size_t i = 0; (kind = notify_kind_at(i, &doc)) != NULL; i++) {
+		const char *dflt = notify_channel_name(notify_default_channel(p->role, member, kind));
+		json_t *mine = json_object_get(chosen, kind);
+		json_array_append_new(*out,
+				      json_pack("{s:s,s:s,s:s,s:s,s:b}", "kind", kind, "about", doc, "channel",
+						mine ? json_string_value(mine) : dflt, "default", dflt, "chosen", mine != NULL));
+	}
+	json_decref(chosen);
+	return 0;
+}
+
+static int prefs_view(svc_ctx *c, json_t **out)
+{
+	struct npers p;
+	int member, now;
+	int64_t waiting = 0, next = 0;
+	json_t *kinds;
+	if (load_person(c, c->actor.person_id, &p) || on_call(c, p.id, &member, &now) || kinds_json(c, &p, member, &kinds))
+		return -1;
+	int rc = db_scalar_int(c->db,
+			       "SELECT COUNT(*) FROM notify_digest WHERE org_id = ? AND person_id = ? AND status = 'pending'",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p.id)), &waiting, NULL);
+	if (rc == DB_OK)
+		rc = db_scalar_int(
+			c->db,
+			"SELECT COALESCE(MIN(due_at), 0) FROM notify_digest WHERE org_id = ? AND person_id = ? AND status = 'pending'",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p.id)), &next, NULL);
+	if (rc != DB_OK) {
+		json_decref(kinds);
+		return svc_db_err(c, rc);
+	}
+	json_t *quiet = p.quiet_from < 0 ? json_null()
+					 : json_pack("{s:o,s:o}", "from", hhmm(p.quiet_from), "to", hhmm(p.quiet_to));
+	*out = json_pack("{s:s,s:s,s:b,s:o,s:i,s:b,s:b,s:o,s:I,s:o}", "person_id", p.id, "tz", p.tz, "tz_chosen", p.tz_chosen,
+			 "quiet_hours", quiet, "digest_hour", p.digest_hour, "on_call_now", now, "in_quiet_hours_now",
+			 notify_in_quiet(notify_local_minute(p.z, c->now), p.quiet_from, p.quiet_to), "next_digest_at",
+			 svc_time(next), "digest_waiting", (json_int_t)waiting, "kinds", kinds);
+	return 0;
+}
+
+static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out) { return prefs_view(c, out); }
+
+/* The channels asked for: every key a known kind, every value a channel or "default". */
+static int check_channels(svc_ctx *c, json_t *channels)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(channels, k, v)
+	{
+		if (!notify_kind_known(k))
+			return err_set(&c->err, ERR_INVALID, "unknown_alert_kind", "channels", "unknown alert kind: %.64s", k);
+		if (!json_is_string(v) ||
+		    (notify_channel_parse(json_string_value(v)) < 0 && strcmp(json_string_value(v), "default")))
+			return err_set(&c->err, ERR_INVALID, "invalid_channel", "channels",
+				       "%.64s: give app, email, digest or default", k);
+	}
+	return 0;
+}
+
+/* quiet_from / quiet_to: both "HH:MM", or both "" (none). */
+static int check_quiet(svc_ctx *c, json_t *in, int *from, int *to)
+{
+	const char *f = in_str(in, "quiet_from"), *t = in_str(in, "quiet_to");
+	if (!f && !t)
+		return 0;
+	if (!f || !t)
+		return err_set(&c->err, ERR_INVALID, "required", f ? "quiet_to" : "quiet_from",
+			       "give quiet_from and quiet_to together");
+	if (!*f && !*t) {
+		*from = *to = -1;
+		return 0;
+	}
+	*from = rota_parse_hhmm(f, 0);
+	*to = rota_parse_hhmm(t, 0);
+	if (*from < 0 || *to < 0)
+		return err_set(&c->err, ERR_INVALID, "invalid_time", *from < 0 ? "quiet_from" : "quiet_to",
+			       "give a time as HH:MM");
+	return 0;
+}
+
+static int save_channels(svc_ctx *c, json_t *channels)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(channels, k, v)
+	{
+		int rc = db_exec(c->db, "DELETE FROM notify_prefs WHERE org_id = ? AND person_id = ? AND kind = ?",
+				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(k)), NULL);
+		if (rc == DB_OK && strcmp(json_string_value(v), "default") != 0)
+			rc = db_exec(c->db,
+				     "INSERT INTO notify_prefs (org_id, person_id, kind, channel, updated_at) VALUES (?,?,?,?,?)",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(k),
+					     DB_TXT(json_string_value(v)), DB_INT(c->now)),
+				     NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+	}
+	return 0;
+}
+
+static int pr_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct npers me;
+	json_t *channels = json_object_get(in, "channels");
+	const char *tz = in_str(in, "tz");
+	if (strcmp(c->actor.person_id, "system") == 0)
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "notifications belong to a person");
+	if (load_person(c, c->actor.person_id, &me))
+		return -1;
+	int from = me.quiet_from, to = me.quiet_to;
+	if (tz && *tz && !tz_get(tz))
+		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			       "unknown time zone (give an IANA name such as Europe/Berlin)");
+	if (check_quiet(c, in, &from, &to) || (channels && check_channels(c, channels)))
+		return -1;
+	int rc = db_exec(c->db,
+			 "INSERT INTO notify_settings (org_id, person_id, tz, quiet_from, quiet_to, digest_hour, updated_at) "
+			 "VALUES (?,?,?,?,?,?,?) ON CONFLICT (org_id, person_id) DO UPDATE SET tz = excluded.tz, "
+			 "quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to, digest_hour = excluded.digest_hour, "
+			 "updated_at = excluded.updated_at",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id),
+				 DB_TXT(tz	       ? tz
+					: me.tz_chosen ? me.tz
+						       : ""),
+				 from < 0 ? DB_NULL : DB_INT(from), to < 0 ? DB_NULL : DB_INT(to),
+				 DB_INT(in_int(in, "digest_hour", me.digest_hour)), DB_INT(c->now)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if ((channels && save_channels(c, channels)) ||
+	    svc_event(c, "notify.preferences_changed", "person", c->actor.person_id, NULL, json_deep_copy(in)))
+		return -1;
+	return prefs_view(c, out);
+}
+
+static const struct in_field UPDATE[] = {
+	{"tz", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "your time zone (IANA name; \"\" = your location's)"},
+	{"quiet_from", IN_STR, 0, 0, 5, NULL,
+	 "start of your quiet hours, HH:MM in your time zone (\"\" with quiet_to \"\" = none)"},
+	{"quiet_to", IN_STR, 0, 0, 5, NULL, "end of your quiet hours, HH:MM"},
+	{"digest_hour", IN_INT, 0, 0, 23, NULL, "the local hour of your daily digest (default 8)"},
+	{"channels", IN_MAP, 0, 0, 0, NULL, "alert kind -> app, email, digest or default"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route prefs_routes[] = {
+	{"GET", "/api/v1/me/notifications", pr_show, NULL, 200, "How my alerts reach me", "NotificationPrefs", "notify show", 0},
+	{"PATCH", "/api/v1/me/notifications", pr_update, UPDATE, 200,
+	 "Choose how each kind of alert reaches me, my quiet hours and digest hour", "NotificationPrefs", "notify set", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};
