@@ -110,8 +110,10 @@ def test_filters_sort_and_pages():
             made.append(open_case(chris, "Filter %d" % i, "Fil Ter %d" % i, channel=ch)["id"])
             s.advance(minutes=5)
         store = open_case(sandy, "At the store", "Sto Re", channel="store", location="Springfield")["id"]
-        eq(ids(chris, view="mine", channel="chat"), [made[3], made[1]], "channel, latest change first")
-        eq(ids(chris, view="open", owner="chris@%s.example" % V, channel="email"), [made[2]], "owner and channel")
+        ours = lambda got: [x for x in got if x in made]  # noqa: E731 (the demo has cases of its own)
+        eq(ours(ids(chris, view="mine", channel="chat")), [made[3], made[1]], "channel, latest change first")
+        check(all(c["channel"] == "chat" for c in q(chris, view="mine", channel="chat")["items"]), "only chat")
+        eq(ours(ids(chris, view="open", owner="chris@%s.example" % V, channel="email")), [made[2]], "owner and channel")
         check(store in ids(chris, view="open", location="Springfield")
               and made[0] not in ids(chris, view="open", location="Springfield"), "intake location")
         check(store in ids(chris, view="open", team="Store 12") and made[0] not in ids(chris, view="open", team="Store 12"),
