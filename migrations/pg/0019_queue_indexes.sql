@@ -2,7 +2,8 @@
 -- sort (svc/ledger/queue.c), so a page is read in index order and stops at its last row whatever
 -- the organization's size (without it, every case tied on a sort value, such as the many with
 -- nothing due, was sorted before the first row came out); "resolved recently" counts read
--- (org_id, status, resolved_at).
+-- (org_id, status, resolved_at).  (SQLite's 0019 also rewrites the view case_due_times so its
+-- planner looks promises up by case; PostgreSQL's planner does so already, by its statistics.)
 DROP INDEX cases_owner_due;
 DROP INDEX cases_team_updated;
 DROP INDEX cases_team_due;
