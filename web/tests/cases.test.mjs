@@ -99,7 +99,7 @@ test('the search box finds the S3 refund by "Mia" and by "refund", and a case by
   await page.context().close();
 });
 
-test('new case: a customer already known is flagged and merged (and support may not merge)', async (srv) => {
+test('new case: a customer already known is flagged and merged (support is told to ask, with no button)', async (srv) => {
   const page = await newPage({ viewport: { width: 1366, height: 900 } });
   await signIn(page, srv, V, 'chris@vendor-co.example');
   await page.getByRole('link', { name: 'New case' }).click();
@@ -129,8 +129,9 @@ test('new case: a customer already known is flagged and merged (and support may 
   await devonPage.getByLabel('Name (a new customer)').fill('E. Park');
   await devonPage.getByLabel('Phone', { exact: true }).fill('217-555-0177');
   await devonPage.getByRole('button', { name: 'Open case' }).click();
-  await devonPage.getByRole('button', { name: 'Merge into Erin Park' }).click();
-  await devonPage.getByText(/role_required/).waitFor();
+  await devonPage.getByRole('heading', { name: /Is this a customer we already know\?/ }).waitFor();
+  await devonPage.getByText(/Merging customers is for frontline colleagues/).waitFor();
+  eq(await devonPage.getByRole('button', { name: 'Merge into Erin Park' }).count(), 0, 'no merge button for support');
   const devon = await apiAs(srv, V, 'devon@vendor-co.example');
   const erinCase = (await devon.get('/api/v1/cases?q=' + encodeURIComponent('Erin again'))).items[0];
   eq(erinCase.customer.name, 'E. Park', 'not merged');
