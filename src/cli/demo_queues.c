@@ -13,7 +13,8 @@ void demo_queues(struct demo *d)
 {
 	demo_org(d, "vendor-co");
 	saved(d, "chris@vendor-co.example", "My chats", "mine", "updated", json_pack("{s:s}", "channel", "chat"));
-	saved(d, "taylor@vendor-co.example", "Customer Care at risk", "at_risk", "due", json_pack("{s:s}", "team", "Customer Care"));
+	saved(d, "taylor@vendor-co.example", "Customer Care at risk", "at_risk", "due",
+	      json_pack("{s:s}", "team", "Customer Care"));
 	saved(d, "sandy@vendor-co.example", "Store 12 walk-ins", "team", "due", json_pack("{s:s}", "channel", "store"));
 	demo_org(d, "harbor-financial");
 	saved(d, "sofia@harbor-financial.example", "Refunds", "open", "created", json_pack("{s:s}", "q", "refund"));

@@ -16,12 +16,12 @@
 
 #define QUEUE_COUNT_CAP 1000
 #define QUEUE_RECENT_MS (7LL * 24 * 3600 * 1000) /* "resolved recently": the last seven days */
-#define QUEUE_MAX_ARGS (SEARCH_MAX_ARGS + 24)
-#define NEVER 9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0015) */
+#define QUEUE_MAX_ARGS	(SEARCH_MAX_ARGS + 24)
+#define NEVER		9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0015) */
 
 static const char *const VIEWS[] = {"mine", "team", "offered", "unassigned", "open", "at_risk", "resolved", NULL};
-static const char *const VIEW_LABELS[] = {"Mine", "My team's", "Offered to me or my team", "Unassigned", "All open",
-					  "At risk or overdue", "Resolved recently", NULL};
+static const char *const VIEW_LABELS[] = {"Mine",     "My team's",	    "Offered to me or my team", "Unassigned",
+					  "All open", "At risk or overdue", "Resolved recently",	NULL};
 static const char *const SORTS[] = {"due", "updated", "created", NULL};
 static const char *const STATUSES[] = {"open", "resolved", NULL};
 
@@ -76,8 +76,9 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, i
 		 * instead of scanning an index of the organization */
 		free(q->where);
 		q->where = xstrdup("ca.org_id || '' = ?");
-		qb_and(q, "(ca.org_id, ca.id) IN (SELECT o.org_id, o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' "
-			  "AND o.to_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
+		qb_and(q,
+		       "(ca.org_id, ca.id) IN (SELECT o.org_id, o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' "
+		       "AND o.to_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(c->actor.person_id));
@@ -85,9 +86,10 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, i
 		break;
 	case 3: /* nobody has taken it: its owner has left, or it is still with the mailbox's queue holder
 		 * who took it in (a mailbox's owner holds the cases its mail opens until someone takes them) */
-		qb_and(q, "ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0 "
-			  "UNION SELECT m.owner_id FROM mailboxes m WHERE m.org_id = ?) AND (ca.channel = 'email' AND "
-			  "ca.intake_by = ca.owner_id OR ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0))");
+		qb_and(q,
+		       "ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0 "
+		       "UNION SELECT m.owner_id FROM mailboxes m WHERE m.org_id = ?) AND (ca.channel = 'email' AND "
+		       "ca.intake_by = ca.owner_id OR ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0))");
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
@@ -97,7 +99,8 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, i
 		qb_arg(q, DB_INT(c->now));
 		break;
 	case 6: /* resolved in the last week (in a list, recent changes come first in the sort's order) */
-		qb_and(q, own_index ? "ca.status = 'resolved' AND ca.resolved_at >= ?" : "ca.status = 'resolved' AND ca.resolved_at + 0 >= ?");
+		qb_and(q, own_index ? "ca.status = 'resolved' AND ca.resolved_at >= ?"
+				    : "ca.status = 'resolved' AND ca.resolved_at + 0 >= ?");
 		qb_arg(q, DB_INT(c->now - QUEUE_RECENT_MS));
 		return;
 	}
@@ -196,7 +199,8 @@ static int cursor_where(svc_ctx *c, struct qb *q, struct sort_key k, const char 
 	char *end;
 	long long v = strtoll(cursor, &end, 10);
 	if (end == cursor || *end != '.' || !id_valid(end + 1, "case"))
-		return err_set(&c->err, ERR_INVALID, "invalid_cursor", "cursor", "cursor must be the next of a page of this list");
+		return err_set(&c->err, ERR_INVALID, "invalid_cursor", "cursor",
+			       "cursor must be the next of a page of this list");
 	char *cond = xasprintf("(%s %s ? OR (%s = ? AND ca.id %s ?))", k.col, k.asc ? ">" : "<", k.col, k.asc ? ">" : "<");
 	qb_and(q, cond);
 	free(cond);
@@ -246,8 +250,8 @@ static int run_page(svc_ctx *c, struct qb *q, const char *join, const char *orde
 		json_decref(memo);
 		return -1;
 	}
-	char *sql = xasprintf("SELECT " CASE_COLS ", ca.due_at, ca.risk_at, %s FROM cases ca%s WHERE %s ORDER BY %s LIMIT ?", k.col,
-			      join, q->where, order);
+	char *sql = xasprintf("SELECT " CASE_COLS ", ca.due_at, ca.risk_at, %s FROM cases ca%s WHERE %s ORDER BY %s LIMIT ?",
+			      k.col, join, q->where, order);
 	db_res *r;
 	int rc = db_query(c->db, sql, q->args, q->n, &r);
 	free(sql);
@@ -401,9 +405,10 @@ static int sv_save(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "saved views belong to a person");
 	int64_t n = 0;
-	int found = 0, rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM saved_views WHERE org_id = ? AND person_id = ? AND name = ?",
-					  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "name"))),
-					  &n, &found);
+	int found = 0,
+	    rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM saved_views WHERE org_id = ? AND person_id = ? AND name = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "name"))), &n,
+			       &found);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n > 0)
@@ -458,14 +463,10 @@ static json_t *bulk_input(svc_ctx *c, json_t *in, int action)
 	}
 	const char *note = in_str(in, "note");
 	switch (action) {
-	case 0:
-		return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "note", note);
-	case 1:
-		return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "reason", note);
-	case 2:
-		return json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0));
-	default:
-		return json_pack("{s:s,s:s?}", "body", in_str(in, "body"), "visibility", in_str(in, "visibility"));
+	case 0: return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "note", note);
+	case 1: return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "reason", note);
+	case 2: return json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0));
+	default: return json_pack("{s:s,s:s?}", "body", in_str(in, "body"), "visibility", in_str(in, "visibility"));
 	}
 }
 
@@ -488,8 +489,8 @@ static int bulk_case_id(svc_ctx *c, json_t *v, char id[ID_SIZE])
 	if (number < 0)
 		return 0;
 	db_res *r;
-	if (!svc_query(c, "SELECT id FROM cases WHERE org_id = ? AND number = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)),
-		       &r))
+	if (!svc_query(c, "SELECT id FROM cases WHERE org_id = ? AND number = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)), &r))
 		return -1;
 	if (db_next(r) == 1)
 		svc_copy(c, id, ID_SIZE, db_text(r, 0));
@@ -542,8 +543,9 @@ static int qu_bulk(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	size_t i;
 	if (json_array_size(sel) == 0)
 		return err_set(&c->err, ERR_INVALID, "required", "cases", "select at least one case");
-	json_array_foreach(sel, i, v) if (!json_is_string(v) && !json_is_integer(v)) return err_set(
-		&c->err, ERR_INVALID, "wrong_type", "cases", "cases holds case ids or numbers");
+	json_array_foreach(sel, i, v) if (!json_is_string(v) &&
+					  !json_is_integer(v)) return err_set(&c->err, ERR_INVALID, "wrong_type", "cases",
+									      "cases holds case ids or numbers");
 	json_t *in1 = bulk_input(c, in, action);
 	if (!in1)
 		return -1;
@@ -565,21 +567,21 @@ static int qu_bulk(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 /* The filters, in a list and in a saved view alike. */
-#define FILTER_FIELDS                                                                                                        \
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},                                                  \
-	    {"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},                                           \
-	    {"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer reached us"},                                   \
-	    {"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved (views show open cases unless told)"},                  \
-	    {"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location's id or name"},                                   \
-	    {"from", IN_TIME, 0, 0, 0, NULL, "opened at or after"}, {"to", IN_TIME, 0, 0, 0, NULL, "opened before"},        \
-	{                                                                                                                    \
-		"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the search box's words (ranked unless a sort is given)"               \
+#define FILTER_FIELDS                                                                                                    \
+	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},                                              \
+		{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},                                   \
+		{"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer reached us"},                           \
+		{"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved (views show open cases unless told)"},          \
+		{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location's id or name"},                           \
+		{"from", IN_TIME, 0, 0, 0, NULL, "opened at or after"}, {"to", IN_TIME, 0, 0, 0, NULL, "opened before"}, \
+	{                                                                                                                \
+		"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the search box's words (ranked unless a sort is given)"           \
 	}
 static const struct in_field FILTERS[] = {
 	FILTER_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
-#define VIEW_DOC                                                                                                    \
+#define VIEW_DOC                                                                                                     \
 	"mine (default), team, offered (to me or my team), unassigned (still with a mailbox's queue holder, or its " \
 	"owner has left), open, at_risk (at risk or overdue), resolved (in the last 7 days)"
 static const struct in_field QUEUE_LIST[] = {
@@ -618,8 +620,9 @@ const struct route queue_routes[] = {
 	 "queue counts", 0},
 	{"GET", "/api/v1/queue/saved", sv_list, NULL, 200, "My saved views", "SavedViewList", "queue saved", 0},
 	{"POST", "/api/v1/queue/saved", sv_save, SAVED_NEW, 201, "Save a view of the Cases page", "SavedView", "queue save", 0},
-	{"DELETE", "/api/v1/queue/saved/{id}", sv_delete, NULL, 200, "Delete one of my saved views", "SavedViewDeleted", "queue forget", 0},
-	{"POST", "/api/v1/queue/bulk", qu_bulk, BULK, 200, "One action on many cases: offer, assign, resolve or note (each reported)",
-	 "BulkResult", "queue bulk", 0},
+	{"DELETE", "/api/v1/queue/saved/{id}", sv_delete, NULL, 200, "Delete one of my saved views", "SavedViewDeleted",
+	 "queue forget", 0},
+	{"POST", "/api/v1/queue/bulk", qu_bulk, BULK, 200,
+	 "One action on many cases: offer, assign, resolve or note (each reported)", "BulkResult", "queue bulk", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };
