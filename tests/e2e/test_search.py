@@ -85,7 +85,7 @@ def test_index_follows_every_write_that_changes_text():
                                                               "due_at": "2030-01-09T17:00:00Z",
                                                               "to_team": "Phone Sales"})
         eq(ids(chris, "marmalade"), [cid], "a request")
-        chris.ok("POST", "/api/v1/cases/%s/resolve" % cid, {"resolution": "swapped the zeppelin router"})
+        chris.ok("POST", "/api/v1/cases/%s/resolve" % cid, {"resolution": "swapped the zeppelin router", "open_requests": "keep"})
         eq(ids(chris, "zeppelin"), [cid], "the resolution")
         eq(ids(chris, "zeppelin", status="open"), [], "and the other filters still apply")
         before = admin.ok("GET", "/api/v1/people/chris@vendor-co.example")
