@@ -23,6 +23,7 @@ static void (*const PARTS[])(struct demo *) = {
 	demo_recognition,
 	demo_notify,
 	demo_estimates,
+	demo_queues,
 	NULL,
 };
 

@@ -52,5 +52,6 @@ void demo_recognition(struct demo *d); /* cli/demo_recognition.c */
 void demo_notify(struct demo *d); /* cli/demo_notify.c */
 void demo_estimates_history(struct demo *d); /* cli/demo_estimates.c: before the promises */
 void demo_estimates(struct demo *d);
+void demo_queues(struct demo *d); /* cli/demo_queues.c */
 
 #endif

@@ -86,7 +86,8 @@ json_t *customer_duplicates(svc_ctx *c, const char *customer_id)
 	while (db_next(r) == 1) {
 		json_t *was = json_object_get(ids, db_text(r, 0));
 		json_object_set_new(ids, db_text(r, 0),
-				    was ? json_sprintf("%s, %s", json_string_value(was), db_text(r, 1)) : json_string(db_text(r, 1)));
+				    was ? json_sprintf("%s, %s", json_string_value(was), db_text(r, 1))
+					: json_string(db_text(r, 1)));
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
@@ -257,7 +258,8 @@ static int cu_merge(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "UPDATE customers SET email = CASE WHEN email = '' THEN ? ELSE email END, "
 			 "phone = CASE WHEN phone = '' THEN ? ELSE phone END, "
 			 "phone_digits = CASE WHEN phone_digits = '' THEN ? ELSE phone_digits END WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(from.email), DB_TXT(from.phone), DB_TXT(from.digits), DB_TXT(c->actor.org_id), DB_TXT(into.id)),
+			 DB_ARGS(DB_TXT(from.email), DB_TXT(from.phone), DB_TXT(from.digits), DB_TXT(c->actor.org_id),
+				 DB_TXT(into.id)),
 			 NULL);
 	if (rc == DB_OK)
 		rc = db_exec(c->db, "UPDATE customers SET merged_into = ? WHERE org_id = ? AND id = ?",
@@ -297,6 +299,7 @@ const struct route customer_routes[] = {
 	 "customer find", 0},
 	{"GET", "/api/v1/customers/{id}", cu_show, NULL, 200, "Show a customer and their cases", "Customer", "customer show", 0},
 	{"POST", "/api/v1/customers/{id}/merge", cu_merge, CU_MERGE, 200,
-	 "Merge this customer into another: its cases and portal links move, history records it", "Customer", "customer merge", 0},
+	 "Merge this customer into another: its cases and portal links move, history records it", "Customer", "customer merge",
+	 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

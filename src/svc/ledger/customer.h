@@ -9,7 +9,7 @@ extern const struct route customer_routes[];
 
 /* Create a customer (appends customer.created).  id receives the new id. */
 int customer_create(svc_ctx *c, const char *name, const char *email, const char *phone, char id[ID_SIZE]);
-/* The customer as JSON, or JSON null when absent in the actor's organization. */
+/* The customer by id as JSON, or JSON null when absent in the actor's organization. */
 json_t *customer_json(svc_ctx *c, const char *id);
 /* The columns of a customer row on alias `cu`, and that row as JSON from column col on (JSON null
  * when cu.id is NULL: a LEFT JOIN found none).  A list joins its rows' customers instead of asking

@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "store/search.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
 #include "svc/ledger/queue.h"
 #include "svc/org/org.h"
 #include "svc/page.h"
@@ -16,12 +17,12 @@
 
 #define QUEUE_COUNT_CAP 1000
 #define QUEUE_RECENT_MS (7LL * 24 * 3600 * 1000) /* "resolved recently": the last seven days */
-#define QUEUE_MAX_ARGS (SEARCH_MAX_ARGS + 24)
-#define NEVER 9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0015) */
+#define QUEUE_MAX_ARGS	(SEARCH_MAX_ARGS + 24)
+#define NEVER		9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0015) */
 
 static const char *const VIEWS[] = {"mine", "team", "offered", "unassigned", "open", "at_risk", "resolved", NULL};
-static const char *const VIEW_LABELS[] = {"Mine", "My team's", "Offered to me or my team", "Unassigned", "All open",
-					  "At risk or overdue", "Resolved recently", NULL};
+static const char *const VIEW_LABELS[] = {"Mine",     "My team's",	    "Offered to me or my team", "Unassigned",
+					  "All open", "At risk or overdue", "Resolved recently",	NULL};
 static const char *const SORTS[] = {"due", "updated", "created", NULL};
 static const char *const STATUSES[] = {"open", "resolved", NULL};
 
@@ -54,8 +55,12 @@ static const char *qb_keep(svc_ctx *c, struct qb *q, const char *id)
 	return t;
 }
 
-/* The view's condition.  Views other than "resolved" show open cases unless a status is given. */
-static void view_where(svc_ctx *c, struct qb *q, int view, const char *status)
+/* The view's condition.  Views other than "resolved" show open cases unless a status is given.
+ * A condition written "col || ''" or "col + 0" is one no index may serve (on either dialect): the
+ * planner then reads the index that fits the view or the sort instead.
+ * own_index: read at_risk and resolved through their own index (a count, or at_risk sorted by due);
+ * otherwise they are filtered in the order of the sort's index. */
+static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, int own_index)
 {
 	const char *org = c->actor.org_id;
 	switch (view) {
@@ -67,9 +72,14 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status)
 		qb_and(q, "ca.team_id = ?");
 		qb_arg(q, DB_TXT(*c->actor.team_id ? c->actor.team_id : "-"));
 		break;
-	case 2: /* offered to me or to someone of my team, still waiting */
-		qb_and(q, "ca.id IN (SELECT o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' AND o.to_id IN "
-			  "(SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
+	case 2: /* offered to me or to someone of my team, still waiting; a row value, and the organization
+		 * condition (the first in q->where) made no index's, so SQLite looks each case up by its key
+		 * instead of scanning an index of the organization */
+		free(q->where);
+		q->where = xstrdup("ca.org_id || '' = ?");
+		qb_and(q,
+		       "(ca.org_id, ca.id) IN (SELECT o.org_id, o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' "
+		       "AND o.to_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(c->actor.person_id));
@@ -77,22 +87,26 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status)
 		break;
 	case 3: /* nobody has taken it: its owner has left, or it is still with the mailbox's queue holder
 		 * who took it in (a mailbox's owner holds the cases its mail opens until someone takes them) */
-		qb_and(q, "(ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0) "
-			  "OR (ca.channel = 'email' AND ca.intake_by = ca.owner_id "
-			  "AND ca.owner_id IN (SELECT m.owner_id FROM mailboxes m WHERE m.org_id = ?)))");
+		qb_and(q,
+		       "ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0 "
+		       "UNION SELECT m.owner_id FROM mailboxes m WHERE m.org_id = ?) AND (ca.channel = 'email' AND "
+		       "ca.intake_by = ca.owner_id OR ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0))");
+		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		break;
-	case 5: /* at risk or overdue */
-		qb_and(q, "ca.risk_at <= ?");
+	case 5: /* at risk or overdue: read through cases_risk when sorted by it, else filtered in the sort's order */
+		qb_and(q, own_index ? "ca.risk_at <= ?" : "ca.risk_at + 0 <= ?");
 		qb_arg(q, DB_INT(c->now));
 		break;
-	case 6:
-		qb_and(q, "ca.status = 'resolved' AND ca.resolved_at >= ?");
+	case 6: /* resolved in the last week (in a list, recent changes come first in the sort's order) */
+		qb_and(q, own_index ? "ca.status = 'resolved' AND ca.resolved_at >= ?"
+				    : "ca.status = 'resolved' AND ca.resolved_at + 0 >= ?");
 		qb_arg(q, DB_INT(c->now - QUEUE_RECENT_MS));
 		return;
 	}
-	qb_and(q, "ca.status = ?");
+	/* offered and unassigned are driven by their few ids, never by the status index */
+	qb_and(q, view == 2 || view == 3 ? "ca.status || '' = ?" : "ca.status = ?");
 	qb_arg(q, DB_TXT(view == 5 || !status ? "open" : status));
 }
 
@@ -183,6 +197,12 @@ static const struct page_list BY_DUE = {.name = "queue_due",
 					.from = "cases ca" CASE_CUSTOMER,
 					.keys = {{"ca.due_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
 					.row_memo = queue_row};
+/* at risk, by due: the time each case needs attention, read from its index in order */
+static const struct page_list BY_RISK = {.name = "queue_risk",
+					 .cols = QUEUE_COLS,
+					 .from = "cases ca" CASE_CUSTOMER,
+					 .keys = {{"ca.risk_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
+					 .row_memo = queue_row};
 static const struct page_list BY_CREATED = {.name = "queue_created",
 					    .cols = QUEUE_COLS,
 					    .from = "cases ca" CASE_CUSTOMER,
@@ -200,9 +220,11 @@ static const struct page_list BY_RANK = {.name = "queue_ranked",
 						  {"ca.id", DB_T_TEXT, 1}},
 					 .row_memo = queue_row};
 
-static const struct page_list *sort_of(const char *sort)
+static const struct page_list *sort_of(const char *sort, int view)
 {
-	return strcmp(sort, "due") == 0 ? &BY_DUE : strcmp(sort, "created") == 0 ? &BY_CREATED : &BY_UPDATED;
+	if (strcmp(sort, "due") == 0)
+		return view == 5 ? &BY_RISK : &BY_DUE;
+	return strcmp(sort, "created") == 0 ? &BY_CREATED : &BY_UPDATED;
 }
 
 /* The query of a view page: the search subquery's arguments first (it is joined before WHERE). */
@@ -222,7 +244,8 @@ static int build_page(svc_ctx *c, json_t *req, struct qb *q, search_sql *found, 
 	int view = view_index(in_str(req, "view") ? in_str(req, "view") : "mine");
 	if (view < 0)
 		return err_set(&c->err, ERR_INVALID, "invalid_view", "view", "no such view");
-	view_where(c, q, view, in_str(req, "status"));
+	const char *sort = in_str(req, "sort");
+	view_where(c, q, view, in_str(req, "status"), view == 5 && (!sort || strcmp(sort, "due") == 0));
 	return filters_where(c, q, req);
 }
 
@@ -239,7 +262,7 @@ static int qu_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	const char *sort = in_str(req, "sort") ? in_str(req, "sort") : strcmp(view, "at_risk") == 0 ? "due" : "updated";
 	if (build_page(c, req, &q, &found, &join, &ranked))
 		goto done;
-	struct page_list L = ranked ? BY_RANK : *sort_of(sort);
+	struct page_list L = ranked ? BY_RANK : *sort_of(sort, view_index(view));
 	L.from = from = xasprintf("cases ca%s" CASE_CUSTOMER, join);
 	if (page_run(c, &L, req, q.where, q.args, q.n, out))
 		goto done;
@@ -260,7 +283,7 @@ static int count_view(svc_ctx *c, int view, int64_t *n)
 {
 	struct qb q = {.where = xstrdup("ca.org_id = ?")};
 	qb_arg(&q, DB_TXT(c->actor.org_id));
-	view_where(c, &q, view, NULL);
+	view_where(c, &q, view, NULL, 1);
 	qb_arg(&q, DB_INT(QUEUE_COUNT_CAP + 1));
 	char *sql = xasprintf("SELECT COUNT(*) FROM (SELECT 1 FROM cases ca WHERE %s LIMIT ?) v", q.where);
 	int found = 0, rc = db_scalar_int(c->db, sql, q.args, q.n, n, &found);
@@ -322,9 +345,10 @@ static int sv_save(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "saved views belong to a person");
 	int64_t n = 0;
-	int found = 0, rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM saved_views WHERE org_id = ? AND person_id = ? AND name = ?",
-					  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "name"))),
-					  &n, &found);
+	int found = 0,
+	    rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM saved_views WHERE org_id = ? AND person_id = ? AND name = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "name"))), &n,
+			       &found);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n > 0)
@@ -379,14 +403,10 @@ static json_t *bulk_input(svc_ctx *c, json_t *in, int action)
 	}
 	const char *note = in_str(in, "note");
 	switch (action) {
-	case 0:
-		return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "note", note);
-	case 1:
-		return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "reason", note);
-	case 2:
-		return json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0));
-	default:
-		return json_pack("{s:s,s:s?}", "body", in_str(in, "body"), "visibility", in_str(in, "visibility"));
+	case 0: return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "note", note);
+	case 1: return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "reason", note);
+	case 2: return json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0));
+	default: return json_pack("{s:s,s:s?}", "body", in_str(in, "body"), "visibility", in_str(in, "visibility"));
 	}
 }
 
@@ -409,8 +429,8 @@ static int bulk_case_id(svc_ctx *c, json_t *v, char id[ID_SIZE])
 	if (number < 0)
 		return 0;
 	db_res *r;
-	if (!svc_query(c, "SELECT id FROM cases WHERE org_id = ? AND number = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)),
-		       &r))
+	if (!svc_query(c, "SELECT id FROM cases WHERE org_id = ? AND number = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)), &r))
 		return -1;
 	if (db_next(r) == 1)
 		svc_copy(c, id, ID_SIZE, db_text(r, 0));
@@ -463,8 +483,9 @@ static int qu_bulk(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	size_t i;
 	if (json_array_size(sel) == 0)
 		return err_set(&c->err, ERR_INVALID, "required", "cases", "select at least one case");
-	json_array_foreach(sel, i, v) if (!json_is_string(v) && !json_is_integer(v)) return err_set(
-		&c->err, ERR_INVALID, "wrong_type", "cases", "cases holds case ids or numbers");
+	json_array_foreach(sel, i, v) if (!json_is_string(v) &&
+					  !json_is_integer(v)) return err_set(&c->err, ERR_INVALID, "wrong_type", "cases",
+									      "cases holds case ids or numbers");
 	json_t *in1 = bulk_input(c, in, action);
 	if (!in1)
 		return -1;
@@ -486,21 +507,21 @@ static int qu_bulk(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 /* The filters, in a list and in a saved view alike. */
-#define FILTER_FIELDS                                                                                                        \
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},                                                  \
-	    {"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},                                           \
-	    {"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer reached us"},                                   \
-	    {"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved (views show open cases unless told)"},                  \
-	    {"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location's id or name"},                                   \
-	    {"from", IN_TIME, 0, 0, 0, NULL, "opened at or after"}, {"to", IN_TIME, 0, 0, 0, NULL, "opened before"},        \
-	{                                                                                                                    \
-		"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the search box's words (ranked unless a sort is given)"               \
+#define FILTER_FIELDS                                                                                                    \
+	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},                                              \
+		{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},                                   \
+		{"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer reached us"},                           \
+		{"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved (views show open cases unless told)"},          \
+		{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location's id or name"},                           \
+		{"from", IN_TIME, 0, 0, 0, NULL, "opened at or after"}, {"to", IN_TIME, 0, 0, 0, NULL, "opened before"}, \
+	{                                                                                                                \
+		"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the search box's words (ranked unless a sort is given)"           \
 	}
 static const struct in_field FILTERS[] = {
 	FILTER_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
-#define VIEW_DOC                                                                                                    \
+#define VIEW_DOC                                                                                                     \
 	"mine (default), team, offered (to me or my team), unassigned (still with a mailbox's queue holder, or its " \
 	"owner has left), open, at_risk (at risk or overdue), resolved (in the last 7 days)"
 static const struct in_field QUEUE_LIST[] = {
@@ -538,8 +559,9 @@ const struct route queue_routes[] = {
 	 "queue counts", 0},
 	{"GET", "/api/v1/queue/saved", sv_list, NULL, 200, "My saved views", "SavedViewList", "queue saved", 0},
 	{"POST", "/api/v1/queue/saved", sv_save, SAVED_NEW, 201, "Save a view of the Cases page", "SavedView", "queue save", 0},
-	{"DELETE", "/api/v1/queue/saved/{id}", sv_delete, NULL, 200, "Delete one of my saved views", "SavedViewDeleted", "queue forget", 0},
-	{"POST", "/api/v1/queue/bulk", qu_bulk, BULK, 200, "One action on many cases: offer, assign, resolve or note (each reported)",
-	 "BulkResult", "queue bulk", 0},
+	{"DELETE", "/api/v1/queue/saved/{id}", sv_delete, NULL, 200, "Delete one of my saved views", "SavedViewDeleted",
+	 "queue forget", 0},
+	{"POST", "/api/v1/queue/bulk", qu_bulk, BULK, 200,
+	 "One action on many cases: offer, assign, resolve or note (each reported)", "BulkResult", "queue bulk", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -2,7 +2,7 @@
 // one selects.  Everything the page shows is in its address (/cases?view=team&channel=chat...), so
 // a view can be bookmarked, shared and saved.
 import { h, clear, uid, announce } from '../lib/dom.js';
-import { get, api, withQuery } from '../lib/api.js';
+import { get, api, withQuery, session } from '../lib/api.js';
 import { onPage } from '../lib/live.js';
 import { errorBox, notice, timeEl, flash } from '../lib/ui.js';
 import { words } from '../lib/fmt.js';
@@ -274,14 +274,22 @@ export async function newCasePage() {
   return page;
 }
 
+// Whether the signed-in person may merge customers (the server's permission list; the server
+// refuses anyway when it is absent).
+function mayMerge() {
+  const p = session.me && session.me.permissions;
+  return !Array.isArray(p) || p.includes('merge_customers');
+}
+
 function duplicates(c) {
+  const may = mayMerge();
   const box = h('section', { class: 'card duplicates', 'aria-label': 'Possible duplicate customers' },
     h('h2', {}, 'Case #' + c.number + ' opened. Is this a customer we already know?'),
     h('p', {}, c.customer.name + ' has the same ' + 'contact details as:'));
   box.append(h('ul', { class: 'items' }, c.possible_duplicates.map((d) => h('li', {},
     h('a', { href: '/customers/' + encodeURIComponent(d.id), dir: 'auto' }, d.name),
     h('span', { class: 'muted' }, ' same ' + d.match + ' · ' + [d.email, d.phone].filter(Boolean).join(' · ')), ' ',
-    h('button', { type: 'button', onclick: async (e) => {
+    may && h('button', { type: 'button', onclick: async (e) => {
       try {
         const r = await api('POST', '/api/v1/customers/' + encodeURIComponent(c.customer.id) + '/merge', { into: d.id, reason: 'same ' + d.match + ', found when opening case #' + c.number });
         clear(box).append(h('p', { class: 'ok', role: 'status' }, 'Merged: case #' + c.number + ' now belongs to ' + r.name + '.'),
@@ -289,6 +297,7 @@ function duplicates(c) {
         announce('Customers merged');
       } catch (err) { e.target.after(errorBox(err, 'Could not merge')); }
     } }, 'Merge into ' + d.name)))),
-  h('p', {}, h('a', { href: '/cases/' + encodeURIComponent(c.id) }, 'Keep them apart and go to case #' + c.number)));
+  may ? null : h('p', { class: 'muted' }, 'Merging customers is for frontline colleagues, supervisors and admins: ask one of them if these are the same person.'),
+  h('p', {}, h('a', { href: '/cases/' + encodeURIComponent(c.id) }, (may ? 'Keep them apart and go' : 'Go') + ' to case #' + c.number)));
   return box;
 }
