@@ -122,6 +122,29 @@ def test_signed_deliveries_in_order_retried_after_a_500_with_the_same_id():
         eq(admin.ok("GET", "/api/v1/webhooks/" + hook["id"])["events_behind"] >= 0, True, "the backlog is shown")
 
 
+def test_two_workers_send_each_event_once_and_in_order():
+    with Server(demo=True) as s, Receiver([200]) as rx:
+        admin = s.login("admin@" + V + ".example", V)
+        admin.ok("POST", "/api/v1/webhooks", {"url": rx.url, "kinds": ["case"]}, status=201)
+        pat = s.login("pat@" + V + ".example", V)
+        for i in range(8):
+            open_case(pat, "Order %d late" % i)
+        at = now(s)
+        procs = [subprocess.Popen([BIN, "webhook-deliver", "--db", s.db, "--once", "--test-clock-start", at],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        handled = 0
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            check(p.returncode == 0, "worker: %s" % err)
+            handled += json.loads(out.strip().splitlines()[-1])["handled"]
+        ids = [h["webhook-id"] for h, _ in rx.requests]
+        eq(len(ids), len(set(ids)), "no event was sent twice (one attempt at a time: the lease)")
+        eq(handled, len(ids), "the two workers together handled each once")
+        seqs = [json.loads(b)["data"]["seq"] for _, b in rx.requests]
+        eq(seqs, sorted(seqs), "in the order of the history")
+        check(len(seqs) >= 16, "every case's events: %d" % len(seqs))
+
+
 def test_repeated_failure_disables_the_subscription_and_alerts_its_admin():
     with Server(demo=True) as s, Receiver([500]) as rx:
         admin = s.login("admin@" + V + ".example", V)
