@@ -1,6 +1,6 @@
 # Frontline — GNU Make build.  `make` builds ./frontline, `make test` runs every test.
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq gmime-3.0 libcurl
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq gmime-3.0 libcurl libsystemd
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CFLAGS  ?= -O2 -g

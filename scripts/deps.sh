@@ -4,7 +4,7 @@ set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
       libgmime-3.0-dev libcurl4-openssl-dev postfix python3-aiosmtpd libpython3.11-testsuite
       postgresql libical-dev python3 python3-jsonschema sqlite3 wrk curl nodejs npm chromium ca-certificates tzdata
-      clang libclang-rt-14-dev"
+      clang libclang-rt-14-dev libsystemd-dev prometheus"
 missing=""
 for p in $PKGS; do
 	# Node.js from elsewhere (e.g. NodeSource's nodejs, which bundles npm and conflicts with

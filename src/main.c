@@ -29,17 +29,22 @@ static const struct command {
 	{"webhook-deliver", cmd_webhook_deliver,
 	 "webhook-deliver --db PATH [--once] [--allow loopback,private]   send the webhooks' events"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
-	{"help", cmd_help, "help                      this text"},
+	{"help", cmd_help, "help [NOUN]               this text, or the commands of one noun (help case)"},
 	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */
 	{"bench-promises", cmd_bench_promises, NULL}, /* hidden: scripts/bench-promises.sh */
+	{"bench-estimates", cmd_bench_estimates, NULL}, /* hidden: scripts/bench-estimates.sh */
 	{"bench-seed-learning", cmd_bench_seed_learning, NULL}, /* hidden: scripts/bench-learning.sh */
 	{NULL, NULL, NULL},
 };
 
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc >= 2 && argv[1][0] != '-') {
+		if (cli_noun_help(argv[1], stdout) == 0)
+			return 0;
+		fprintf(stderr, "frontline: no command or group of commands called '%s' (try: frontline help)\n", argv[1]);
+		return 2;
+	}
 	printf("usage: frontline COMMAND [options]\n\n");
 	for (const struct command *c = COMMANDS; c->name; c++)
 		if (c->help)

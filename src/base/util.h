@@ -8,6 +8,10 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Room for element n of the growable array v of *cap elements of size elem: when n == *cap the
+ * capacity doubles (from first) and v is reallocated (aborting when memory is out).  Returns v,
+ * moved or not. */
+void *xgrow(void *v, size_t n, size_t *cap, size_t first, size_t elem);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -4,6 +4,7 @@
  * their own file and are listed in src/main.c; every API operation with a `cli` name is also a
  * command (cli/generic.c), so the command line and the API do the same things. */
 #include <jansson.h>
+#include <stdio.h>
 
 #include "store/db.h"
 #include "svc/svc.h"
@@ -19,11 +20,25 @@ struct cli_common {
 /* Pull the common options out of argv (compacting it); returns the new argc. */
 int cli_common_parse(int argc, char **argv, struct cli_common *o);
 
-/* Open the database and check its schema is current (or migrate it if migrate is set).
- * Prints the problem and returns NULL on failure. */
-db *cli_open_db(const char *url, int migrate);
+/* How cli_open_db treats the database: only `init` (and the hidden benchmark seeders) may make
+ * a new SQLite file; everything else refuses a path where there is none, so a mistyped --db never
+ * leaves an empty database behind. */
+enum cli_db_mode {
+	CLI_DB_USE,     /* an existing database whose schema is current */
+	CLI_DB_MIGRATE, /* an existing database, migrated to the current schema */
+	CLI_DB_CREATE,  /* made when missing, then migrated */
+};
 
-/* Fill c->actor from --as/--org.  Returns 0, or -1 after printing why. */
+/* 0 when url names a database this command may open in mode; else prints what to do and returns
+ * the usage exit code 2 (no --db at all, or a SQLite file that does not exist). */
+int cli_db_check(const char *url, enum cli_db_mode mode);
+
+/* Open the database and check its schema is current (or migrate it, by mode).  Prints the problem
+ * and returns NULL on failure (cli_db_check's refusals included). */
+db *cli_open_db(const char *url, enum cli_db_mode mode);
+
+/* Fill c->actor from --as/--org.  Returns 0; 2 (usage) when --as is missing; -1 after printing why
+ * (no such active person, several organizations). */
 int cli_actor(svc_ctx *c, const struct cli_common *o);
 
 /* Print out: JSON when json is set, else a readable form. */
@@ -39,12 +54,15 @@ int cmd_tick(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+/* Print the commands of one noun (`frontline help case`); 0 when it has any, else 2. */
+int cli_noun_help(const char *noun, FILE *to);
 int cmd_copydb(int argc, char **argv);
 int cmd_mailgate(int argc, char **argv);     /* cli/cmd_mail.c */
 int cmd_mail_deliver(int argc, char **argv);
 int cmd_webhook_deliver(int argc, char **argv); /* cli/cmd_webhook.c */
 int cmd_bench_seed(int argc, char **argv); /* hidden: scripts/bench.sh */
 int cmd_bench_promises(int argc, char **argv);
+int cmd_bench_estimates(int argc, char **argv); /* hidden: scripts/bench-estimates.sh (cli/cmd_bench_promises.c) */
 int cmd_bench_seed_learning(int argc, char **argv); /* hidden: scripts/bench-learning.sh */
 
 #endif

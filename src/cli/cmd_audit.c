@@ -72,7 +72,7 @@ static int keygen(const struct cli_common *c, const struct audit_opts *o)
 /* Read every organization's verified head into cp, in one read transaction. */
 static int collect(const char *url, int64_t now, const struct checkpoint *prev, struct checkpoint *cp, fl_err *err)
 {
-	db *d = cli_open_db(url, 0);
+	db *d = cli_open_db(url, CLI_DB_USE);
 	if (!d)
 		return err_set(err, ERR_INTERNAL, "storage_error", NULL, "cannot open the database");
 	int rc = db_begin(d, 0) == DB_OK ? checkpoint_collect(d, now, prev, cp, err)
@@ -203,7 +203,7 @@ static int verify(const struct cli_common *c, const struct audit_opts *o)
 	int ret = o->checkpoint ? load_checkpoint(c, o, &cp, &summary) : 0;
 	if (ret)
 		goto cleanup;
-	d = cli_open_db(c->db, 0);
+	d = cli_open_db(c->db, CLI_DB_USE);
 	if (!d || db_begin(d, 0) != DB_OK ||
 	    db_query(d, "SELECT id, slug FROM orgs WHERE (? IS NULL OR slug = ?) ORDER BY slug",
 		     DB_ARGS(DB_TXT(c->org), DB_TXT(c->org)), &r) != DB_OK) {

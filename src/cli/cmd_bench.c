@@ -36,6 +36,67 @@ static void as_agent(struct demo *d, int org, int agent)
 	demo_as(d, email);
 }
 
+/* Organization g: its admin, a team, a supervisor and agents agents (the first with a password). */
+static void seed_org(struct demo *d, long g, long agents)
+{
+	char slug[32], name[64], admin[96];
+	snprintf(slug, sizeof slug, "bench-%02ld", g);
+	snprintf(name, sizeof name, "Bench Organization %ld", g);
+	snprintf(admin, sizeof admin, "admin@%s.example", slug);
+	json_decref(demo_call(d, "POST", "/api/v1/orgs",
+			      json_pack("{s:s,s:s,s:s,s:s}", "slug", slug, "name", name, "admin_name", "Admin",
+					"admin_email", admin)));
+	demo_org(d, slug);
+	json_decref(demo_call(d, "POST", "/api/v1/teams", json_pack("{s:s}", "name", "Customer Care")));
+	char email[96];
+	snprintf(email, sizeof email, "supervisor@%s.example", slug);
+	json_decref(demo_call(d, "POST", "/api/v1/people",
+			      json_pack("{s:s,s:s,s:s,s:s}", "name", "Sam Supervisor", "email", email, "role",
+					"supervisor", "team", "Customer Care")));
+	for (long a = 1; a <= agents; a++) {
+		char pname[64];
+		snprintf(email, sizeof email, "agent-%ld@%s.example", a, slug);
+		snprintf(pname, sizeof pname, "Agent %ld of %s", a, slug);
+		json_t *b = json_pack("{s:s,s:s,s:s,s:s}", "name", pname, "email", email, "role", "frontline", "team",
+				      "Customer Care");
+		char mgr[96];
+		snprintf(mgr, sizeof mgr, "supervisor@%s.example", slug);
+		json_object_set_new(b, "manager", json_string(mgr));
+		if (a == 1)
+			json_object_set_new(b, "password", json_string(BENCH_PASSWORD));
+		json_decref(demo_call(d, "POST", "/api/v1/people", b));
+	}
+}
+
+/* Case i: opened by an agent of an organization in turn, one in three resolved at once (returns 1
+ * for those). */
+static int seed_case(struct demo *d, long i, long orgs, long agents)
+{
+	int resolved = 0;
+	int g = (int)(i % orgs) + 1;
+	int a = (int)((i / orgs) % agents) + 1;
+	char slug[32], cname[64], cemail[96], cphone[32], subject[128];
+	snprintf(slug, sizeof slug, "bench-%02d", g);
+	demo_org(d, slug);
+	as_agent(d, g, a);
+	d->c.now += 1000;
+	snprintf(cname, sizeof cname, "Customer %ld", i);
+	snprintf(cemail, sizeof cemail, "customer%ld@example.com", i);
+	snprintf(cphone, sizeof cphone, "+1 555 %07ld", i % 10000000);
+	snprintf(subject, sizeof subject, "%s (#%ld)", SUBJECTS[i % 8], i);
+	json_t *c = demo_call(d, "POST", "/api/v1/cases",
+			      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "subject", subject, "channel", CHANNELS[i % 5],
+					"customer_name", cname, "customer_email", cemail, "customer_phone", cphone,
+					"summary", "The customer explained the problem; details in the notes."));
+	if (i % 3 == 0) {
+		json_decref(demo_callf(d, "POST", json_pack("{s:s}", "resolution", "Solved on first contact"),
+				       "/api/v1/cases/%s/resolve", json_string_value(json_object_get(c, "id"))));
+		resolved = 1;
+	}
+	json_decref(c);
+	return resolved;
+}
+
 int cmd_bench_seed(int argc, char **argv)
 {
 	struct cli_common o;
@@ -46,71 +107,19 @@ int cmd_bench_seed(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-seed --db URL [--orgs 1-99] [--cases N] [--agents N] [--batch N]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, 1);
-	if (!dbh)
+	struct demo d;
+	if (demo_open(&d, o.db))
 		return 1;
-	struct demo d = {0};
-	clock_init_real(&d.clock);
-	d.c.db = dbh;
-	d.c.clock = &d.clock;
-	int64_t now = clock_now(&d.clock);
-	d.c.now = now - cases * 1000LL - 3600000;
-	d.ids = json_object();
+	db *dbh = d.c.db;
+	d.c.now -= cases * 1000LL + 3600000;
 
 	if (db_begin(dbh, 1) != DB_OK)
 		fl_die("bench-seed: %s", db_errmsg(dbh));
-	for (long g = 1; g <= orgs; g++) {
-		char slug[32], name[64], admin[96];
-		snprintf(slug, sizeof slug, "bench-%02ld", g);
-		snprintf(name, sizeof name, "Bench Organization %ld", g);
-		snprintf(admin, sizeof admin, "admin@%s.example", slug);
-		json_decref(demo_call(&d, "POST", "/api/v1/orgs",
-				      json_pack("{s:s,s:s,s:s,s:s}", "slug", slug, "name", name, "admin_name", "Admin",
-						"admin_email", admin)));
-		demo_org(&d, slug);
-		json_decref(demo_call(&d, "POST", "/api/v1/teams", json_pack("{s:s}", "name", "Customer Care")));
-		char email[96];
-		snprintf(email, sizeof email, "supervisor@%s.example", slug);
-		json_decref(demo_call(&d, "POST", "/api/v1/people",
-				      json_pack("{s:s,s:s,s:s,s:s}", "name", "Sam Supervisor", "email", email, "role",
-						"supervisor", "team", "Customer Care")));
-		for (long a = 1; a <= agents; a++) {
-			char pname[64];
-			snprintf(email, sizeof email, "agent-%ld@%s.example", a, slug);
-			snprintf(pname, sizeof pname, "Agent %ld of %s", a, slug);
-			json_t *b = json_pack("{s:s,s:s,s:s,s:s}", "name", pname, "email", email, "role", "frontline", "team",
-					      "Customer Care");
-			char mgr[96];
-			snprintf(mgr, sizeof mgr, "supervisor@%s.example", slug);
-			json_object_set_new(b, "manager", json_string(mgr));
-			if (a == 1)
-				json_object_set_new(b, "password", json_string(BENCH_PASSWORD));
-			json_decref(demo_call(&d, "POST", "/api/v1/people", b));
-		}
-	}
+	for (long g = 1; g <= orgs; g++)
+		seed_org(&d, g, agents);
 	long resolved = 0;
 	for (long i = 0; i < cases; i++) {
-		int g = (int)(i % orgs) + 1;
-		int a = (int)((i / orgs) % agents) + 1;
-		char slug[32], cname[64], cemail[96], cphone[32], subject[128];
-		snprintf(slug, sizeof slug, "bench-%02d", g);
-		demo_org(&d, slug);
-		as_agent(&d, g, a);
-		d.c.now += 1000;
-		snprintf(cname, sizeof cname, "Customer %ld", i);
-		snprintf(cemail, sizeof cemail, "customer%ld@example.com", i);
-		snprintf(cphone, sizeof cphone, "+1 555 %07ld", i % 10000000);
-		snprintf(subject, sizeof subject, "%s (#%ld)", SUBJECTS[i % 8], i);
-		json_t *c = demo_call(&d, "POST", "/api/v1/cases",
-				      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "subject", subject, "channel", CHANNELS[i % 5],
-						"customer_name", cname, "customer_email", cemail, "customer_phone", cphone,
-						"summary", "The customer explained the problem; details in the notes."));
-		if (i % 3 == 0) {
-			json_decref(demo_callf(&d, "POST", json_pack("{s:s}", "resolution", "Solved on first contact"),
-					       "/api/v1/cases/%s/resolve", json_string_value(json_object_get(c, "id"))));
-			resolved++;
-		}
-		json_decref(c);
+		resolved += seed_case(&d, i, orgs, agents);
 		if ((i + 1) % batch == 0) {
 			if (db_commit(dbh) != DB_OK || db_begin(dbh, 1) != DB_OK)
 				fl_die("bench-seed: commit failed: %s", db_errmsg(dbh));

@@ -64,16 +64,12 @@ int cmd_bench_seed_learning(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-seed-learning --db URL [--reviews N] [--cases N] [--days N] [--batch N]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, 1);
-	if (!dbh)
+	struct demo d;
+	if (demo_open(&d, o.db))
 		return 1;
-	struct demo d = {0};
-	clock_init_real(&d.clock);
-	d.c.db = dbh;
-	d.c.clock = &d.clock;
-	int64_t now = clock_now(&d.clock), start = now - days * 86400000LL;
+	db *dbh = d.c.db;
+	int64_t now = d.c.now, start = now - days * 86400000LL;
 	d.c.now = start - 3600000;
-	d.ids = json_object();
 	static const char *const TEAMS[NTEAMS] = {"Web Chat", "Phone Sales", "Store 12", "Dispatch", "Billing", "Customer Care"};
 	static const char *const CHANNELS[] = {"chat", "phone", "store", "email", "web"};
 

@@ -30,6 +30,8 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/demo.h"
+#include "core/estimate.h"
+#include "svc/promises/estimate.h"
 #include "svc/router.h"
 #include "svc/tick.h"
 
@@ -80,17 +82,13 @@ int cmd_bench_promises(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R]\n");
 		return 2;
 	}
-	db *dbh = cli_open_db(o.db, 1);
-	if (!dbh)
-		return 1;
-	struct demo d = {0};
+	struct demo d;
 	struct timespec t0;
-	clock_init_real(&d.clock);
-	d.c.db = dbh;
-	d.c.clock = &d.clock;
-	int64_t now = clock_now(&d.clock);
+	if (demo_open(&d, o.db))
+		return 1;
+	db *dbh = d.c.db;
+	int64_t now = d.c.now;
 	d.c.now = now - 10 * FL_DAY_MS;
-	d.ids = json_object();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (db_begin(dbh, 1) != DB_OK)
 		fl_die("bench-promises: %s", db_errmsg(dbh));
@@ -229,6 +227,150 @@ int cmd_bench_promises(int argc, char **argv)
 	free(pass);
 	free(cpu);
 	json_decref(summary);
+	json_decref(d.ids);
+	db_close(dbh);
+	return 0;
+}
+
+/* frontline bench-estimates --db URL --completed N [--runs R]: the estimate's cost with N completed
+ * requests in history (issue 18), against GET /api/v1/org in the same process and run.  One
+ * organization through the services (team Store 12 at a location, a person, a case); N completed
+ * requests bulk-inserted over the two years before now (four kinds, durations 30 min to 5 h 30,
+ * one a minute), and their rollups computed here with the same core functions the completion path
+ * uses (the location has no opening hours, so business time is elapsed time) and written as the
+ * services write them.  The estimate reads only the rollups; the requests are there to show that
+ * their number does not matter.  Then R estimates, R GET /api/v1/org and R completions of an open
+ * request (each rolled back): medians and p99 of wall time, and the CPU medians. */
+static const char *const BENCH_KINDS[] = {"hold", "resend", "sign", "call"};
+
+static void bench_rollups(struct demo *d, const char *team, long n, int64_t t0)
+{
+	static struct est_hist h[4][EST_BUCKETS + 1], holder, org;
+	const tz_zone *z = tz_get("America/Chicago");
+	for (long i = 0; i < n; i++) {
+		int64_t created = t0 + i * 60000, ms = ((i * 7919) % 300 + 30) * 60000;
+		int k = (int)(i % 4), b = est_bucket(z, created);
+		est_hist_add(&h[k][b], ms, created + ms);
+		est_hist_add(&h[k][EST_BUCKETS], ms, created + ms);
+		est_hist_add(&holder, ms, created + ms);
+		est_hist_add(&org, ms, created + ms);
+	}
+	for (int k = 0; k < 4; k++)
+		for (int b = 0; b <= EST_BUCKETS; b++) {
+			char *text = estimate_hist_text(&h[k][b]);
+			run(d->c.db, "INSERT INTO estimate_rollups (org_id, team_id, kind, bucket, n, load_sum, hist, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+			    DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(team), DB_TXT(BENCH_KINDS[k]), DB_INT(b == EST_BUCKETS ? -1 : b),
+				    DB_INT(h[k][b].n), DB_INT(h[k][b].n * 2), DB_TXT(text), DB_INT(d->c.now)));
+			free(text);
+		}
+	const struct est_hist *wide[2] = {&holder, &org};
+	for (int l = 0; l < 2; l++) {
+		char *text = estimate_hist_text(wide[l]);
+		run(d->c.db, "INSERT INTO estimate_rollups (org_id, team_id, kind, bucket, n, load_sum, hist, updated_at) VALUES (?,?,'*',-1,?,?,?,?)",
+		    DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(l ? "*" : team), DB_INT(wide[l]->n), DB_INT(wide[l]->n * 2), DB_TXT(text),
+			    DB_INT(d->c.now)));
+		free(text);
+	}
+}
+
+/* Median and 99th percentile wall ms, and median CPU ms, of R calls of one route. */
+static void bench_route(struct demo *d, long runs, int write, const char *method, const char *path, json_t *body, double out[3])
+{
+	double *wall = xcalloc((size_t)runs, sizeof *wall), *cpu = xcalloc((size_t)runs, sizeof *cpu);
+	for (long r = 0; r < runs; r++) {
+		struct timespec t0;
+		if (db_begin(d->c.db, write) != DB_OK)
+			fl_die("bench-estimates: %s", db_errmsg(d->c.db));
+		double c0 = cpu_ms();
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		json_decref(demo_call(d, method, path, json_deep_copy(body)));
+		wall[r] = ms_since(&t0);
+		cpu[r] = cpu_ms() - c0;
+		db_rollback(d->c.db);
+	}
+	qsort(wall, (size_t)runs, sizeof *wall, cmp_double);
+	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
+	out[0] = wall[runs / 2];
+	out[1] = wall[(runs * 99) / 100];
+	out[2] = cpu[runs / 2];
+	free(wall);
+	free(cpu);
+	json_decref(body);
+}
+
+int cmd_bench_estimates(int argc, char **argv)
+{
+	struct cli_common o;
+	argc = cli_common_parse(argc, argv, &o);
+	long n = flag_num(argc, argv, "--completed", 1000000), runs = flag_num(argc, argv, "--runs", 200);
+	if (n < 0 || runs < 1 || runs > 100000) {
+		fprintf(stderr, "usage: frontline bench-estimates --db URL [--completed N] [--runs R]\n");
+		return 2;
+	}
+	db *dbh = cli_open_db(o.db, 1);
+	if (!dbh)
+		return 1;
+	struct demo d = {0};
+	struct timespec t0;
+	clock_init_real(&d.clock);
+	d.c.db = dbh;
+	d.c.clock = &d.clock;
+	int64_t now = clock_now(&d.clock), first = now - n * 60000 - FL_DAY_MS;
+	d.c.now = first - FL_HOUR_MS;
+	d.ids = json_object();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (db_begin(dbh, 1) != DB_OK)
+		fl_die("bench-estimates: %s", db_errmsg(dbh));
+	json_decref(demo_call(&d, "POST", "/api/v1/orgs",
+			      json_pack("{s:s,s:s,s:s,s:s}", "slug", "bench-estimates", "name", "Bench Estimates", "admin_name", "Admin",
+					"admin_email", "admin@bench-estimates.example")));
+	demo_org(&d, "bench-estimates");
+	json_decref(demo_call(&d, "POST", "/api/v1/teams", json_pack("{s:s}", "name", "Store 12")));
+	json_decref(demo_call(&d, "POST", "/api/v1/locations", json_pack("{s:s,s:s}", "name", "Springfield", "tz", "America/Chicago")));
+	json_t *p = demo_call(&d, "POST", "/api/v1/people",
+			      json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", "Dana", "email", "dana@bench-estimates.example", "role",
+					"frontline", "team", "Store 12", "location", "Springfield"));
+	json_t *c = demo_call(&d, "POST", "/api/v1/cases",
+			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "holds", "channel", "phone", "customer_name", "Customers", "summary",
+					"history"));
+	const char *team = json_string_value(json_object_get(p, "team_id")), *case_id = json_string_value(json_object_get(c, "id"));
+	/* a hundred requests a case (a case's search document holds its requests) */
+	long ncases = n / 100 + 1;
+	run(dbh, SEQ "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+		     "created_at, updated_at) SELECT org_id, 'case_3000000000000000000' || (1000000 + i), 3000000 + i, customer_id, 'bench', "
+		     "'phone', 'open', owner_id, team_id, intake_by, created_at, updated_at FROM n, cases WHERE cases.org_id = ? AND cases.id = ?",
+	    DB_ARGS(DB_INT(ncases), DB_TXT(d.c.actor.org_id), DB_TXT(case_id)));
+	run(dbh, SEQ "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, done_at, "
+		     "kind, est_team_id, open_at_create) SELECT ?, 'req_3000000000000000000' || (1000000 + i), 'case_3000000000000000000' || (1000000 + 1 + i % ?), 'bench', ? + i * 60000 + 10800000, ?, ?, 'done', "
+		     "? + i * 60000, ? + i * 60000 + ((i * 7919) % 300 + 30) * 60000, CASE i % 4 WHEN 0 THEN 'hold' WHEN 1 THEN 'resend' "
+		     "WHEN 2 THEN 'sign' ELSE 'call' END, ?, 2 FROM n",
+	    DB_ARGS(DB_INT(n), DB_TXT(d.c.actor.org_id), DB_INT(ncases), DB_INT(first), DB_TXT(d.c.actor.person_id), DB_TXT(team),
+		    DB_INT(first), DB_INT(first), DB_TXT(team)));
+	bench_rollups(&d, team, n, first);
+	/* one open request to complete in the write measurement */
+	d.c.now = now - FL_HOUR_MS;
+	json_t *rq = demo_callf(&d, "POST", json_pack("{s:s,s:s,s:s,s:s}", "what", "hold", "due_at", "2100-01-01T00:00:00Z", "to_team", "Store 12",
+						  "kind", "hold"),
+				"/api/v1/cases/%s/requests", case_id);
+	char complete[128];
+	snprintf(complete, sizeof complete, "/api/v1/requests/%s/complete", json_string_value(json_object_get(rq, "id")));
+	if (db_commit(dbh) != DB_OK)
+		fl_die("bench-estimates: commit failed: %s", db_errmsg(dbh));
+	double seed_ms = ms_since(&t0), est[3], org[3], done[3];
+	d.c.now = now;
+	bench_route(&d, runs, 0, "GET", "/api/v1/estimates", json_pack("{s:s,s:s,s:s}", "holder", "Store 12", "kind", "hold", "due",
+									 "2100-01-01T00:00:00Z"), est);
+	bench_route(&d, runs, 0, "GET", "/api/v1/org", json_object(), org);
+	demo_as(&d, "dana@bench-estimates.example");
+	bench_route(&d, runs, 1, "POST", complete, json_object(), done);
+	printf("{\"backend\":\"%s\",\"completed\":%ld,\"runs\":%ld,\"seed_ms\":%.0f,\"estimate_ms_median\":%.3f,\"estimate_ms_p99\":%.3f,"
+	       "\"estimate_cpu_ms_median\":%.3f,\"org_ms_median\":%.3f,\"org_ms_p99\":%.3f,\"org_cpu_ms_median\":%.3f,"
+	       "\"complete_ms_median\":%.3f,\"complete_ms_p99\":%.3f,\"estimate_over_org\":%.2f,\"complete_over_org\":%.2f}\n",
+	       db_dialect(dbh) == DB_POSTGRES ? "postgres" : "sqlite", n, runs, seed_ms, est[0], est[1], est[2], org[0], org[1], org[2],
+	       done[0], done[1], est[0] / org[0], done[0] / org[0]);
+	json_decref(rq);
+	json_decref(p);
+	json_decref(c);
 	json_decref(d.ids);
 	db_close(dbh);
 	return 0;

@@ -14,6 +14,8 @@ int cmd_init(int argc, char **argv)
 	char err[512];
 	db *d;
 	int applied = 0, version = 0;
+	if (cli_db_check(o.db, CLI_DB_CREATE))
+		return 2;
 	if (db_open(o.db, &d, err, sizeof err) != DB_OK) {
 		fprintf(stderr, "frontline: %s\n", err);
 		return 1;
@@ -40,7 +42,7 @@ int cmd_backup(int argc, char **argv)
 		fprintf(stderr, "usage: frontline backup --db PATH DEST\n");
 		return 2;
 	}
-	db *d = cli_open_db(o.db, 0);
+	db *d = cli_open_db(o.db, CLI_DB_USE);
 	if (!d)
 		return 1;
 	int rc = db_backup(d, argv[1]);
@@ -61,7 +63,9 @@ int cmd_tick(int argc, char **argv)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
-	db *d = cli_open_db(o.db, 0);
+	if (cli_db_check(o.db, CLI_DB_USE))
+		return 2;
+	db *d = cli_open_db(o.db, CLI_DB_USE);
 	if (!d)
 		return 1;
 	fl_clock clk;

@@ -102,7 +102,7 @@ int cmd_mailgate(int argc, char **argv)
 		fprintf(stderr, "frontline: mailgate: cannot read the message\n");
 		return EX_TEMPFAIL;
 	}
-	db *d = cli_open_db(o.db, 0);
+	db *d = cli_open_db(o.db, CLI_DB_USE);
 	if (!d) {
 		free(raw);
 		return EX_TEMPFAIL;
@@ -242,7 +242,7 @@ int cmd_mail_deliver(int argc, char **argv)
 		return 2;
 	}
 	o.smtp.password = password;
-	db *d = cli_open_db(co.db, 0);
+	db *d = cli_open_db(co.db, CLI_DB_USE);
 	if (!d) {
 		free(password);
 		return 1;

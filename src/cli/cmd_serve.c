@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
+#include "base/log.h"
 #include "base/netaddr.h"
 #include "base/util.h"
 #include "cli/cli.h"
@@ -19,22 +21,99 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A flag's name ("max-per-address") as its config key ("max_per_address"); -1 when too long. */
+static int key_of(const char *name, char key[32])
+{
+	if (str_copy(key, 32, name))
+		return -1;
+	for (char *c = key; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	return 0;
+}
+
 /* The numeric settings, by config key (the flag is --key with '-' for '_'). */
 static int *number_of(const char *name, struct serve_opts *o)
 {
 	char key[32];
-	if (str_copy(key, sizeof key, name))
+	if (key_of(name, key))
 		return NULL;
-	for (char *c = key; *c; c++)
-		if (*c == '-')
-			*c = '_';
 	if (strcmp(key, "header_timeout") == 0)
 		return &o->header_timeout_s;
 	if (strcmp(key, "max_per_address") == 0)
 		return &o->max_per_address;
 	if (strcmp(key, "idempotency_hours") == 0)
 		return &o->idempotency_hours;
+	if (strcmp(key, "drain") == 0)
+		return &o->drain_s;
 	return NULL;
+}
+
+/* The text settings of the operators' section (the flag is --key with '-' for '_'); log_level and
+ * the token file are read into o by finish_ops. */
+struct ops_text {
+	const char *metrics_listen, *metrics_token_file, *log_level, *log_file;
+};
+
+static const char **text_of(const char *name, struct ops_text *t)
+{
+	char key[32];
+	if (key_of(name, key))
+		return NULL;
+	if (strcmp(key, "metrics_listen") == 0)
+		return &t->metrics_listen;
+	if (strcmp(key, "metrics_token_file") == 0)
+		return &t->metrics_token_file;
+	if (strcmp(key, "log_level") == 0)
+		return &t->log_level;
+	if (strcmp(key, "log_file") == 0)
+		return &t->log_file;
+	return NULL;
+}
+
+/* Flags win, then FRONTLINE_METRICS_LISTEN, FRONTLINE_METRICS_TOKEN (the token itself),
+ * FRONTLINE_LOG_LEVEL, FRONTLINE_LOG_FILE, then the config file.  0, or -1 after a message. */
+static int finish_ops(struct ops_text *t, struct serve_opts *o)
+{
+	static char token[256];
+	if (!t->metrics_listen)
+		t->metrics_listen = getenv("FRONTLINE_METRICS_LISTEN");
+	if (!t->log_level)
+		t->log_level = getenv("FRONTLINE_LOG_LEVEL");
+	if (!t->log_file)
+		t->log_file = getenv("FRONTLINE_LOG_FILE");
+	o->metrics_listen = t->metrics_listen;
+	o->metrics_token = getenv("FRONTLINE_METRICS_TOKEN");
+	if (t->metrics_token_file) {
+		char *text = NULL;
+		size_t len = 0;
+		if (file_read(t->metrics_token_file, sizeof token - 1, &text, &len, NULL) ||
+		    str_copy(token, sizeof token, trim(text))) {
+			fprintf(stderr, "frontline: cannot read the metrics token from %s\n", t->metrics_token_file);
+			free(text);
+			return -1;
+		}
+		free(text);
+		o->metrics_token = token;
+	}
+	if (o->metrics_token && strlen(o->metrics_token) < 16) {
+		fprintf(stderr, "frontline: the metrics token must have at least 16 characters\n");
+		return -1;
+	}
+	enum log_level level = LOG_INFO;
+	if (t->log_level && log_level_parse(t->log_level, &level)) {
+		fprintf(stderr, "frontline: log level must be error, warn, info or debug\n");
+		return -1;
+	}
+	o->log_level = (int)level;
+	log_set_level(level);
+	if (t->log_file && log_open(t->log_file)) {
+		fprintf(stderr, "frontline: cannot open the log file %s\n", t->log_file);
+		return -1;
+	}
+	if (o->drain_s <= 0)
+		o->drain_s = SERVE_DRAIN_S;
+	return 0;
 }
 
 /* Set a numeric setting not set yet (flags win over the config file).  0, or -1 when key is not one. */
@@ -61,7 +140,7 @@ static int parse_onoff(const char *v, int *out)
 	return 0;
 }
 
-static int load_config(const char *path, struct serve_opts *o, char **keep)
+static int load_config(const char *path, struct serve_opts *o, struct ops_text *t, char **keep)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
@@ -94,6 +173,11 @@ static int load_config(const char *path, struct serve_opts *o, char **keep)
 			o->public_url = v;
 		} else if (set_number(k, v, o) == 0) {
 			free(v);
+		} else if (text_of(k, t)) {
+			if (!*text_of(k, t))
+				*text_of(k, t) = v;
+			else
+				free(v);
 		} else if (strcmp(k, "secure_cookies") == 0 && o->secure_cookies == -1) {
 			int bad = parse_onoff(v, &o->secure_cookies);
 			free(v);
@@ -113,12 +197,12 @@ static int load_config(const char *path, struct serve_opts *o, char **keep)
 	return 0;
 }
 
-int cmd_serve(int argc, char **argv)
+/* The command line's options into o (config: the --config file, test_clock: --test-clock).
+ * 0, or 2 after the usage. */
+static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_text *ops, const char **config,
+		      int *test_clock_flag)
 {
-	struct serve_opts o = {.secure_cookies = -1};
-	const char *config = NULL;
-	char *keep = NULL;
-	int test_clock_flag = 0;
+	struct serve_opts o = *op;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -131,9 +215,9 @@ int cmd_serve(int argc, char **argv)
 		else if (strcmp(a, "--trusted-proxies") == 0 && v)
 			o.trusted_proxies = argv[++i];
 		else if (strcmp(a, "--config") == 0 && v)
-			config = argv[++i];
+			*config = argv[++i];
 		else if (strcmp(a, "--test-clock") == 0)
-			test_clock_flag = 1;
+			*test_clock_flag = 1;
 		else if (strcmp(a, "--test-clock-start") == 0 && v)
 			o.test_clock_start = argv[++i];
 		else if (strcmp(a, "--scheduler-interval") == 0 && v)
@@ -144,15 +228,54 @@ int cmd_serve(int argc, char **argv)
 			i++;
 		else if (strncmp(a, "--", 2) == 0 && v && number_of(a + 2, &o))
 			*number_of(a + 2, &o) = atoi(argv[++i]);
+		else if (strncmp(a, "--", 2) == 0 && v && text_of(a + 2, ops))
+			*text_of(a + 2, ops) = argv[++i];
 		else {
-			fprintf(stderr, "usage: frontline serve --db PATH|URL [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
-					"                       [--scheduler-interval SECONDS] [--test-clock [--test-clock-start TIME]]\n"
-					"                       [--trusted-proxies ADDRS]\n"
-					"                       [--public-url URL] [--secure-cookies on|off|auto] [--header-timeout SECONDS]\n"
-					"                       [--max-per-address N] [--idempotency-hours HOURS]\n");
+			fprintf(stderr,
+				"usage: frontline serve --db PATH|URL [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
+				"                       [--scheduler-interval SECONDS] [--test-clock [--test-clock-start TIME]]\n"
+				"                       [--trusted-proxies ADDRS]\n"
+				"                       [--public-url URL] [--secure-cookies on|off|auto] [--header-timeout SECONDS]\n"
+				"                       [--max-per-address N] [--idempotency-hours HOURS]\n"
+				"                       [--metrics-listen ADDR:PORT] [--metrics-token-file FILE]\n"
+				"                       [--log-level error|warn|info|debug] [--log-file FILE] [--drain SECONDS]\n");
 			return 2;
 		}
 	}
+	*op = o;
+	return 0;
+}
+
+/* The defaults of what neither the command line, the environment nor the config file set. */
+static void serve_defaults(struct serve_opts *o)
+{
+	if (!o->listen)
+		o->listen = "127.0.0.1:8080";
+	if (o->threads <= 0 || o->threads > 256)
+		o->threads = 8;
+	if (!o->scheduler_interval_s)
+		o->scheduler_interval_s = 5;
+	if (!o->public_url)
+		o->public_url = getenv("FRONTLINE_PUBLIC_URL");
+	o->max_connections = SERVE_MAX_CONNECTIONS;
+	o->timeout_s = SERVE_TIMEOUT_S;
+	if (o->header_timeout_s <= 0)
+		o->header_timeout_s = SERVE_HEADER_TIMEOUT_S;
+	if (o->max_per_address <= 0 || o->max_per_address > o->max_connections)
+		o->max_per_address = SERVE_MAX_PER_ADDRESS;
+	if (o->idempotency_hours <= 0)
+		o->idempotency_hours = SERVE_IDEMPOTENCY_HOURS;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_opts o = {.secure_cookies = -1};
+	struct ops_text ops = {0};
+	const char *config = NULL;
+	char *keep = NULL;
+	int test_clock_flag = 0;
+	if (serve_args(argc, argv, &o, &ops, &config, &test_clock_flag))
+		return 2;
 	if (!o.db_url)
 		o.db_url = getenv("FRONTLINE_DB");
 	if (!o.listen)
@@ -163,35 +286,24 @@ int cmd_serve(int argc, char **argv)
 		o.trusted_proxies = getenv("FRONTLINE_TRUSTED_PROXIES");
 	if (!config)
 		config = getenv("FRONTLINE_CONFIG");
-	if (config && load_config(config, &o, &keep))
+	if (config && load_config(config, &o, &ops, &keep))
+		return 2;
+	if (finish_ops(&ops, &o))
 		return 2;
 	if (!netaddr_list_ok(o.trusted_proxies)) {
 		fprintf(stderr, "frontline: trusted proxies must be IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8\n");
 		return 2;
 	}
-	if (!o.listen)
-		o.listen = "127.0.0.1:8080";
-	if (o.threads <= 0 || o.threads > 256)
-		o.threads = 8;
-	if (!o.scheduler_interval_s)
-		o.scheduler_interval_s = 5;
-	if (!o.public_url)
-		o.public_url = getenv("FRONTLINE_PUBLIC_URL");
-	o.max_connections = SERVE_MAX_CONNECTIONS;
-	o.timeout_s = SERVE_TIMEOUT_S;
-	if (o.header_timeout_s <= 0)
-		o.header_timeout_s = SERVE_HEADER_TIMEOUT_S;
-	if (o.max_per_address <= 0 || o.max_per_address > o.max_connections)
-		o.max_per_address = SERVE_MAX_PER_ADDRESS;
-	if (o.idempotency_hours <= 0)
-		o.idempotency_hours = SERVE_IDEMPOTENCY_HOURS;
+	serve_defaults(&o);
 	/* the manual clock is only ever switched on by the explicit flag, never by config or environment */
 	o.test_clock = test_clock_flag;
 	if (!o.db_url) {
 		fprintf(stderr, "frontline: serve needs --db PATH (or FRONTLINE_DB)\n");
 		return 2;
 	}
-	db *d = cli_open_db(o.db_url, 1);
+	if (cli_db_check(o.db_url, CLI_DB_MIGRATE))
+		return 2;
+	db *d = cli_open_db(o.db_url, CLI_DB_MIGRATE);
 	if (!d)
 		return 1;
 	db_close(d);

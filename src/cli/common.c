@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "cli/cli.h"
@@ -37,10 +38,29 @@ int cli_common_parse(int argc, char **argv, struct cli_common *o)
 	return out;
 }
 
-db *cli_open_db(const char *url, int migrate)
+int cli_db_check(const char *url, enum cli_db_mode mode)
+{
+	if (!url || !*url) {
+		fprintf(stderr, "frontline: say which database with --db PATH (or postgres://..., or set FRONTLINE_DB)\n");
+		return 2;
+	}
+	if (mode == CLI_DB_CREATE || strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return 0;
+	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+	if (strcmp(path, ":memory:") == 0 || access(path, F_OK) == 0)
+		return 0;
+	fprintf(stderr, "frontline: there is no database at %s: check the path, or make one with `frontline init --db %s`\n",
+		path, path);
+	return 2;
+}
+
+db *cli_open_db(const char *url, enum cli_db_mode mode)
 {
 	char err[512];
 	db *d;
+	int migrate = mode != CLI_DB_USE;
+	if (cli_db_check(url, mode))
+		return NULL;
 	if (db_open(url, &d, err, sizeof err) != DB_OK) {
 		fprintf(stderr, "frontline: %s\n", err);
 		return NULL;
@@ -72,7 +92,7 @@ int cli_actor(svc_ctx *c, const struct cli_common *o)
 {
 	if (!o->as) {
 		fprintf(stderr, "frontline: say who you are with --as EMAIL (and --org SLUG if the email is in several organizations)\n");
-		return -1;
+		return 2;
 	}
 	char *email = str_lower(o->as);
 	db_res *r;
@@ -149,8 +169,121 @@ static void print_brief(json_t *o)
 	}
 }
 
+/* --- lists as text columns --- */
+
+#define COL_MAX 60 /* characters of one cell before it is cut with "..." */
+#define COLS_MAX 6
+
+/* The columns a person reads first, in order; the id comes last so it can be copied. */
+static const char *const COLUMNS[] = {"number", "case", "kind", "status", "name", "subject", "title", "message",
+				      "description", "what", "email", "role", "due_at", "expires_at", "created_at", NULL};
+
+/* The text of one cell: a scalar as it is, a case as "#N subject", another object by its name. */
+static void cell_text(json_t *v, char *out, size_t cap)
+{
+	out[0] = '\0';
+	if (json_is_string(v))
+		snprintf(out, cap, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(out, cap, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(out, cap, "%.2f", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(out, cap, "%s", json_is_true(v) ? "yes" : "no");
+	else if (json_is_object(v) && json_object_get(v, "number"))
+		snprintf(out, cap, "#%lld %s", (long long)json_integer_value(json_object_get(v, "number")),
+			 json_string_value(json_object_get(v, "subject")) ? json_string_value(json_object_get(v, "subject")) : "");
+	else if (json_is_object(v) && json_is_string(json_object_get(v, "name")))
+		snprintf(out, cap, "%s", json_string_value(json_object_get(v, "name")));
+	else if (json_is_null(v) || !v)
+		snprintf(out, cap, "-");
+	for (char *q = out; *q; q++)
+		if ((unsigned char)*q < 0x20)
+			*q = ' ';
+}
+
+/* Characters (not bytes) of UTF-8 text, and the text cut to at most max of them. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void cell_cut(char *s, size_t max)
+{
+	size_t n = 0;
+	for (char *q = s; *q; q++) {
+		if (((unsigned char)*q & 0xc0) != 0x80 && n++ == max - 3) {
+			snprintf(q, 4, "...");
+			return;
+		}
+	}
+}
+
+static int pick_columns(json_t *items, const char **cols)
+{
+	int n = 0;
+	json_t *first = json_array_get(items, 0);
+	for (const char *const *k = COLUMNS; *k && n < COLS_MAX - 1; k++) {
+		json_t *v = json_object_get(first, *k);
+		if (v && !json_is_array(v))
+			cols[n++] = *k;
+	}
+	if (json_object_get(first, "id"))
+		cols[n++] = "id";
+	return n;
+}
+
+/* items (objects) as aligned columns under a header line. */
+static void print_items(json_t *items)
+{
+	const char *cols[COLS_MAX];
+	size_t width[COLS_MAX] = {0};
+	int n = pick_columns(items, cols);
+	char cell[1024];
+	size_t i;
+	json_t *e;
+	for (int k = 0; k < n; k++)
+		width[k] = utf8_chars(cols[k]);
+	json_array_foreach(items, i, e) for (int k = 0; k < n; k++)
+	{
+		cell_text(json_object_get(e, cols[k]), cell, sizeof cell);
+		size_t w = utf8_chars(cell);
+		width[k] = w > width[k] ? (w > COL_MAX && k < n - 1 ? COL_MAX : w) : width[k];
+	}
+	for (int k = 0; k < n; k++)
+		printf("%-*s%s", k < n - 1 ? (int)width[k] : 0, cols[k], k < n - 1 ? "  " : "\n");
+	json_array_foreach(items, i, e) for (int k = 0; k < n; k++)
+	{
+		cell_text(json_object_get(e, cols[k]), cell, sizeof cell);
+		if (k < n - 1 && utf8_chars(cell) > COL_MAX)
+			cell_cut(cell, COL_MAX);
+		size_t pad = width[k] - utf8_chars(cell);
+		printf("%s%*s%s", cell, k < n - 1 ? (int)pad : 0, "", k < n - 1 ? "  " : "\n");
+	}
+}
+
 static void print_human(json_t *v, int indent)
 {
+	json_t *items = json_object_get(v, "items");
+	if (indent == 0 && json_is_array(items) && json_is_object(json_array_get(items, 0))) {
+		print_items(items);
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) if (x != items && !json_is_object(x) && !json_is_array(x))
+		{
+			printf("%s: ", k);
+			print_scalar(x);
+			printf("\n");
+		}
+		return;
+	}
+	if (indent == 0 && json_is_array(items) && json_array_size(items) == 0) {
+		printf("(none)\n");
+		return;
+	}
 	const char *key;
 	json_t *x;
 	json_object_foreach(v, key, x)

@@ -9,21 +9,20 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
-#include "cli/demo.h"
-#include "cli/demo.h"
-#include "cli/demo.h"
-#include "cli/demo.h"
 #include "svc/router.h"
 #include "svc/tick.h"
 
 static void (*const PARTS[])(struct demo *) = {
 	demo_people,
+	demo_estimates_history,
 	demo_promises,
 	demo_exceptions,
 	demo_learning,
 	demo_directory,
 	demo_email,
+	demo_recognition,
 	demo_notify,
+	demo_estimates,
 	NULL,
 };
 
@@ -95,6 +94,31 @@ void demo_at(struct demo *d, int days_ago, const char *hhmm, const char *tz)
 	d->c.now = (int64_t)t * 1000;
 }
 
+void demo_init(struct demo *d, db *dbh)
+{
+	memset(d, 0, sizeof *d);
+	clock_init_real(&d->clock);
+	d->c.db = dbh;
+	d->c.clock = &d->clock;
+	d->c.now = clock_now(&d->clock);
+	d->ids = json_object();
+}
+
+int demo_open(struct demo *d, const char *url)
+{
+	db *dbh = cli_open_db(url, CLI_DB_CREATE);
+	if (!dbh)
+		return -1;
+	demo_init(d, dbh);
+	return 0;
+}
+
+void demo_at_as(struct demo *d, int days_ago, const char *hhmm, const char *tz, const char *email)
+{
+	demo_at(d, days_ago, hhmm, tz);
+	demo_as(d, email);
+}
+
 json_t *demo_call(struct demo *d, const char *method, const char *path, json_t *body)
 {
 	json_t *out = NULL;
@@ -128,7 +152,9 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
-	db *dbh = cli_open_db(o.db, 1);
+	if (cli_db_check(o.db, CLI_DB_MIGRATE))
+		return 2;
+	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
 	if (!dbh)
 		return 1;
 	int64_t n = 0;
@@ -137,12 +163,8 @@ int cmd_demo(int argc, char **argv)
 		db_close(dbh);
 		return 0;
 	}
-	struct demo d = {0};
-	clock_init_real(&d.clock);
-	d.c.db = dbh;
-	d.c.clock = &d.clock;
-	d.c.now = clock_now(&d.clock);
-	d.ids = json_object();
+	struct demo d;
+	demo_init(&d, dbh);
 	/* one transaction: the demo loads entirely or not at all */
 	if (db_begin(dbh, 1) != DB_OK)
 		fl_die("demo: %s", db_errmsg(dbh));

@@ -22,6 +22,13 @@ void demo_as(struct demo *d, const char *email);
 void demo_org(struct demo *d, const char *slug);
 /* Set the demo's clock: local wall time `hhmm` ("15:00") `days_ago` days before today, in tz. */
 void demo_at(struct demo *d, int days_ago, const char *hhmm, const char *tz);
+/* Set d up to act on dbh with the real clock, at now, remembering no ids yet (free d->ids). */
+void demo_init(struct demo *d, db *dbh);
+/* Open the database at url for a seeder (made when missing, then migrated), then demo_init: 0,
+ * or -1 after printing why. */
+int demo_open(struct demo *d, const char *url);
+/* demo_at, then demo_as: the next step happens then, done by email. */
+void demo_at_as(struct demo *d, int days_ago, const char *hhmm, const char *tz, const char *email);
 /* Call a route as the current actor; body is stolen (NULL = {}).  Dies with the error on failure.
  * Returns the response (caller frees). */
 json_t *demo_call(struct demo *d, const char *method, const char *path, json_t *body);
@@ -41,6 +48,9 @@ void demo_exceptions(struct demo *d);
 void demo_learning(struct demo *d);
 void demo_directory(struct demo *d);
 void demo_email(struct demo *d); /* cli/demo_email.c */
+void demo_recognition(struct demo *d); /* cli/demo_recognition.c */
 void demo_notify(struct demo *d); /* cli/demo_notify.c */
+void demo_estimates_history(struct demo *d); /* cli/demo_estimates.c: before the promises */
+void demo_estimates(struct demo *d);
 
 #endif

@@ -14,27 +14,9 @@ static void article(struct demo *d, const char *title, const char *body, const c
 			      json_pack("{s:s,s:s,s:[s,s]}", "title", title, "body", body, "tags", tag1, tag2)));
 }
 
-void demo_directory(struct demo *d)
+/* Regions, opening hours and holidays of the locations; the skills and who has them where. */
+static void demo_places_and_skills(struct demo *d)
 {
-	const char *chi = "America/Chicago";
-	/* Omar's Saturday: the latest Saturday before today in Chicago */
-	const tz_zone *z = tz_get(chi);
-	int64_t s = clock_now(&d->clock) / 1000;
-	int64_t today = tz_floordiv(s + tz_offset_at(z, s, NULL), 86400);
-	int wd = tz_weekday(today); /* 0 = Monday */
-	int sat_ago = (wd - 5 + 7) % 7;
-	if (sat_ago == 0)
-		sat_ago = 7;
-	int64_t y;
-	unsigned m, dd;
-	char sat[16], monday[16];
-	tz_civil_from_days(today - sat_ago, &y, &m, &dd);
-	snprintf(sat, sizeof sat, "%04lld-%02u-%02u", (long long)y, m, dd);
-	tz_civil_from_days(today - sat_ago - 12, &y, &m, &dd); /* a Monday before it */
-	snprintf(monday, sizeof monday, "%04lld-%02u-%02u", (long long)y, m, dd);
-
-	demo_org(d, "northwind");
-	demo_at(d, sat_ago + 3, "09:00", chi);
 	json_decref(demo_call(d, "PATCH", "/api/v1/locations/Chicago", json_pack("{s:s}", "region", "us-central")));
 	json_decref(demo_call(d, "PATCH", "/api/v1/locations/Berlin",
 			      json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s}}", "region", "eu-central", "hours", "mon", "09:00-17:00", "tue",
@@ -59,6 +41,22 @@ void demo_directory(struct demo *d)
 	for (int i = 0; i < 5; i++)
 		json_decref(demo_callf(d, "POST", json_pack("{s:s,s:s}", "skill", HAS[i][1], "location", HAS[i][2]),
 				       "/api/v1/people/%s/skills", HAS[i][0]));
+}
+
+/* A billing rota of one member on weekdays 09:00-17:00, handing over on Mondays from monday. */
+static void weekday_rota(struct demo *d, const char *name, const char *location, const char *member, const char *monday)
+{
+	json_decref(demo_call(
+		d, "POST", "/api/v1/rotas",
+		json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name", name, "skill", "billing",
+			  "location", location, "layers", "layer", "primary", "members", member, "handoff", "mon 09:00", "start",
+			  monday, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from", "09:00", "to", "17:00")));
+}
+
+/* The billing rotas: weekends in Chicago (from the Saturday sat), weekdays in office hours in
+ * Chicago and Berlin (from monday). */
+static void demo_rotas(struct demo *d, const char *sat, const char *monday)
+{
 	/* Rosa covers billing on this weekend and the last one; Helen the two after */
 	json_decref(demo_call(
 		d, "POST", "/api/v1/rotas",
@@ -67,19 +65,13 @@ void demo_directory(struct demo *d)
 			  "rosa@northwind.example", "helen@northwind.example", "handoff", "sat 00:00", "period_days", 14, "start",
 			  sat, "windows", "days", "sat", "sun", "from", "00:00", "to", "24:00")));
 	/* weekdays in office hours only: the nights are the gaps the coverage report shows */
-	json_decref(demo_call(
-		d, "POST", "/api/v1/rotas",
-		json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name", "Billing weekdays Chicago",
-			  "skill", "billing", "location", "Chicago", "layers", "layer", "primary", "members", "rosa@northwind.example",
-			  "handoff", "mon 09:00", "start", monday, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from",
-			  "09:00", "to", "17:00")));
-	json_decref(demo_call(
-		d, "POST", "/api/v1/rotas",
-		json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name", "Billing weekdays Berlin",
-			  "skill", "billing", "location", "Berlin", "layers", "layer", "primary", "members", "ben@northwind.example",
-			  "handoff", "mon 09:00", "start", monday, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from",
-			  "09:00", "to", "17:00")));
+	weekday_rota(d, "Billing weekdays Chicago", "Chicago", "rosa@northwind.example", monday);
+	weekday_rota(d, "Billing weekdays Berlin", "Berlin", "ben@northwind.example", monday);
 
+}
+
+static void demo_articles(struct demo *d)
+{
 	article(d, "How to take the first steps on a billing dispute",
 		"Anyone can start this, whatever your team.\n"
 		"1. Listen and write down what the customer says was charged, when, and what they expected.\n"
@@ -94,10 +86,12 @@ void demo_directory(struct demo *d)
 		"Returns are accepted within 30 days with the order number; offer a label by email.", "returns", "online");
 	article(d, "Resetting a customer's password",
 		"Send the reset link from the account page; never read a password aloud.", "technical", "account");
+}
 
-	/* S4: Saturday 14:00, Omar (Engineering) at a trade show in Chicago */
-	demo_at(d, sat_ago, "14:00", chi);
-	demo_as(d, "omar@northwind.example");
+/* S4: Saturday 14:00, Omar (Engineering) at a trade show in Chicago; Rosa accepts the offer. */
+static void demo_saturday(struct demo *d, int sat_ago, const char *chi)
+{
+	demo_at_as(d, sat_ago, "14:00", chi, "omar@northwind.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "subject", "Charged twice for the annual plan", "channel",
 					"in_person", "customer_name", "Dana Brooks", "customer_email", "dana.brooks@example.com",
@@ -115,9 +109,35 @@ void demo_directory(struct demo *d)
 					    "Customer charged twice; she is at our booth until 17:00"),
 				  "/api/v1/cases/%s/route", case_id);
 	const char *offer_id = json_string_value(json_object_get(offer, "id"));
-	demo_at(d, sat_ago, "14:06", chi);
-	demo_as(d, "rosa@northwind.example");
+	demo_at_as(d, sat_ago, "14:06", chi, "rosa@northwind.example");
 	json_decref(demo_callf(d, "POST", NULL, "/api/v1/offers/%s/accept", offer_id));
 	json_decref(offer);
 	json_decref(c);
+}
+
+void demo_directory(struct demo *d)
+{
+	const char *chi = "America/Chicago";
+	/* Omar's Saturday: the latest Saturday before today in Chicago */
+	const tz_zone *z = tz_get(chi);
+	int64_t s = clock_now(&d->clock) / 1000;
+	int64_t today = tz_floordiv(s + tz_offset_at(z, s, NULL), 86400);
+	int wd = tz_weekday(today); /* 0 = Monday */
+	int sat_ago = (wd - 5 + 7) % 7;
+	if (sat_ago == 0)
+		sat_ago = 7;
+	int64_t y;
+	unsigned m, dd;
+	char sat[16], monday[16];
+	tz_civil_from_days(today - sat_ago, &y, &m, &dd);
+	snprintf(sat, sizeof sat, "%04lld-%02u-%02u", (long long)y, m, dd);
+	tz_civil_from_days(today - sat_ago - 12, &y, &m, &dd); /* a Monday before it */
+	snprintf(monday, sizeof monday, "%04lld-%02u-%02u", (long long)y, m, dd);
+
+	demo_org(d, "northwind");
+	demo_at(d, sat_ago + 3, "09:00", chi);
+	demo_places_and_skills(d);
+	demo_rotas(d, sat, monday);
+	demo_articles(d);
+	demo_saturday(d, sat_ago, chi);
 }

@@ -41,8 +41,7 @@ void demo_email(struct demo *d)
 				NULL);
 	const char *case_id = json_string_value(json_object_get(first, "case_id"));
 	demo_remember(d, "vendor-co/case:lena", case_id);
-	demo_at(d, 1, "10:05", TZ);
-	demo_as(d, "kim@vendor-co.example");
+	demo_at_as(d, 1, "10:05", TZ, "kim@vendor-co.example");
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s}", "body",
 					 "Hello Lena,\n\nI'm sorry about the screen. I have asked Store 12 to set aside a "

@@ -20,8 +20,7 @@ static char *id_of(json_t *o)
 void demo_exceptions(struct demo *d)
 {
 	demo_org(d, "harbor-financial");
-	demo_at(d, 6, "09:00", TZ);
-	demo_as(d, "grace@harbor-financial.example");
+	demo_at_as(d, 6, "09:00", TZ, "grace@harbor-financial.example");
 	json_decref(demo_call(d, "POST", "/api/v1/policies",
 			      json_pack("{s:s,s:s,s:s,s:s,s:{s:i}}", "name", POLICY, "kind", "limit", "owner",
 					"grace@harbor-financial.example", "text",
@@ -29,8 +28,7 @@ void demo_exceptions(struct demo *d)
 					"max_refund", 50)));
 
 	/* an exception nobody co-signed: it expires after the 24-hour window */
-	demo_at(d, 5, "16:30", TZ);
-	demo_as(d, "mia@harbor-financial.example");
+	demo_at_as(d, 5, "16:30", TZ, "mia@harbor-financial.example");
 	char other[64];
 	snprintf(other, sizeof other, "%s",
 		 id_of(demo_call(d, "POST", "/api/v1/cases",
@@ -47,8 +45,7 @@ void demo_exceptions(struct demo *d)
 	demo_tick(d);
 
 	/* Ana Rivera: $120 in fees caused by our posting error */
-	demo_at(d, 3, "10:05", TZ);
-	demo_as(d, "mia@harbor-financial.example");
+	demo_at_as(d, 3, "10:05", TZ, "mia@harbor-financial.example");
 	char case_id[64];
 	snprintf(case_id, sizeof case_id, "%s",
 		 id_of(demo_call(d, "POST", "/api/v1/cases",
@@ -68,8 +65,7 @@ void demo_exceptions(struct demo *d)
 	demo_remember(d, "harbor-financial/exception:rivera", exc);
 
 	/* Noah agrees: approved and applied at that moment */
-	demo_at(d, 3, "10:31", TZ);
-	demo_as(d, "noah@harbor-financial.example");
+	demo_at_as(d, 3, "10:31", TZ, "noah@harbor-financial.example");
 	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "note", "Our error, our cost. Agreed."),
 			       "/api/v1/exceptions/%s/cosign", exc));
 	demo_as(d, "mia@harbor-financial.example");
@@ -79,8 +75,7 @@ void demo_exceptions(struct demo *d)
 			       "/api/v1/cases/%s/touchpoints", case_id));
 
 	/* Grace reviews it a day later: adopt */
-	demo_at(d, 1, "14:00", TZ);
-	demo_as(d, "grace@harbor-financial.example");
+	demo_at_as(d, 1, "14:00", TZ, "grace@harbor-financial.example");
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s}", "verdict", "adopt", "reasoning",
 					 "Customers should never pay for our mistakes; the $50 cap is for goodwill refunds",

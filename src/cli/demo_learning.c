@@ -30,25 +30,21 @@ static void touch(struct demo *d, const char *case_id, const char *channel, cons
 /* Sam's case without the promises part: chat -> phone -> store, resolved with a complaint. */
 static const char *sam_case(struct demo *d)
 {
-	demo_at(d, 3, "15:00", CHICAGO);
-	demo_as(d, "chris@vendor-co.example");
+	demo_at_as(d, 3, "15:00", CHICAGO, "chris@vendor-co.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Two phones, buy one get one half price", "channel", "chat",
 					"customer_id", demo_id(d, "vendor-co/customer:sam"), "summary", "Sam wants two phones"));
 	demo_remember(d, "vendor-co/case:sam", jstr(c, "id"));
 	demo_at(d, 3, "16:10", CHICAGO);
 	json_t *off = demo_callf(d, "POST", json_pack("{s:s}", "to", "pat@vendor-co.example"), "/api/v1/cases/%s/offers", jstr(c, "id"));
-	demo_at(d, 3, "16:12", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_at_as(d, 3, "16:12", CHICAGO, "pat@vendor-co.example");
 	json_decref(demo_callf(d, "POST", NULL, "/api/v1/offers/%s/accept", jstr(off, "id")));
 	json_decref(off);
 	demo_at(d, 3, "16:15", CHICAGO);
 	touch(d, jstr(c, "id"), "phone", "Order placed; pickup at Store 12 guaranteed by 19:15");
-	demo_at(d, 3, "19:00", CHICAGO);
-	demo_as(d, "dana@vendor-co.example");
+	demo_at_as(d, 3, "19:00", CHICAGO, "dana@vendor-co.example");
 	touch(d, jstr(c, "id"), "store", "Sam calls the store: the phones won't be ready until tomorrow (walk-ins first)");
-	demo_at(d, 2, "10:30", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_at_as(d, 2, "10:30", CHICAGO, "pat@vendor-co.example");
 	json_decref(demo_callf(d, "POST", json_pack("{s:s,s:b}", "resolution", "Sam picked up his phones a day late", "complaint", 1),
 			       "/api/v1/cases/%s/resolve", jstr(c, "id")));
 	json_decref(c);
@@ -62,12 +58,10 @@ static void sam_review(struct demo *d)
 		case_id = sam_case(d);
 	} else {
 		/* S1 step 4: at 19:00 Sam called Store 12 and Dana found his case */
-		demo_at(d, 3, "19:00", CHICAGO);
-		demo_as(d, "dana@vendor-co.example");
+		demo_at_as(d, 3, "19:00", CHICAGO, "dana@vendor-co.example");
 		touch(d, case_id, "store", "Sam asks whether his phones are ready; Dana sees the promise and the open request");
 	}
-	demo_at(d, 1, "11:00", CHICAGO);
-	demo_as(d, "taylor@vendor-co.example");
+	demo_at_as(d, 1, "11:00", CHICAGO, "taylor@vendor-co.example");
 	json_t *list = demo_call(d, "GET", "/api/v1/reviews", json_pack("{s:s}", "case_id", case_id));
 	json_t *first = json_array_get(json_object_get(list, "items"), 0);
 	if (!first) /* nothing opened it (no breach, no complaint): open it by hand */
@@ -106,8 +100,7 @@ static void sam_review(struct demo *d)
 /* Jo's case without the promises part. */
 static const char *jo_case(struct demo *d)
 {
-	demo_at(d, 4, "09:00", CHICAGO);
-	demo_as(d, "jo@vendor-co.example");
+	demo_at_as(d, 4, "09:00", CHICAGO, "jo@vendor-co.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Parcel dispatched to the wrong address", "channel", "email",
 					"customer_id", demo_id(d, "vendor-co/customer:erin"), "summary", "Erin's parcel went to an old address"));
@@ -126,8 +119,7 @@ static void jo_voice_and_coaching(struct demo *d)
 	json_decref(demo_call(d, "PATCH", "/api/v1/org/settings", json_pack("{s:{s:i}}", "settings", "issue.response_days", 2)));
 
 	/* the survey Jo is asked after the breach, else the organization's monthly pulse */
-	demo_at(d, 3, "16:00", CHICAGO);
-	demo_as(d, "jo@vendor-co.example");
+	demo_at_as(d, 3, "16:00", CHICAGO, "jo@vendor-co.example");
 	json_t *mine = demo_call(d, "GET", "/api/v1/surveys", json_pack("{s:b}", "mine", 1));
 	const char *survey = NULL;
 	size_t i;
@@ -140,13 +132,11 @@ static void jo_voice_and_coaching(struct demo *d)
 		snprintf(sid, sizeof sid, "%s", survey);
 	json_decref(mine);
 	if (!*sid) {
-		demo_at(d, 3, "12:00", CHICAGO);
-		demo_as(d, "riley@vendor-co.example");
+		demo_at_as(d, 3, "12:00", CHICAGO, "riley@vendor-co.example");
 		json_t *sv = demo_call(d, "POST", "/api/v1/surveys", json_pack("{s:s}", "title", "Monthly pulse"));
 		snprintf(sid, sizeof sid, "%s", jstr(sv, "id"));
 		json_decref(sv);
-		demo_at(d, 3, "16:00", CHICAGO);
-		demo_as(d, "jo@vendor-co.example");
+		demo_at_as(d, 3, "16:00", CHICAGO, "jo@vendor-co.example");
 	}
 	json_t *resp = demo_callf(
 		d, "POST",
@@ -163,8 +153,7 @@ static void jo_voice_and_coaching(struct demo *d)
 	json_decref(resp);
 
 	/* Taylor coaches Jo, forward not backward */
-	demo_at(d, 2, "14:00", CHICAGO);
-	demo_as(d, "taylor@vendor-co.example");
+	demo_at_as(d, 2, "14:00", CHICAGO, "taylor@vendor-co.example");
 	json_decref(demo_call(
 		d, "POST", "/api/v1/coaching-notes",
 		json_pack("{s:s,s:[s],s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s}}", "employee", "jo@vendor-co.example", "cases", case_id, "summary",

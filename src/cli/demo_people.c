@@ -73,7 +73,7 @@ void demo_people(struct demo *d)
 	teams(d, (const char *const[]){"Web Chat", "Phone Sales", "Store 12", "Retail Ops", "Customer Care", "Dispatch", "IT", NULL});
 	location(d, "Springfield", "America/Chicago", "12 Main Street, Springfield",
 		 "{\"mon\":\"09:00-20:00\",\"tue\":\"09:00-20:00\",\"wed\":\"09:00-20:00\",\"thu\":\"09:00-20:00\","
-		 "\"fri\":\"09:00-20:00\",\"sat\":\"09:00-20:00\",\"sun\":\"09:00-20:00\"}");
+		 "\"fri\":\"09:00-20:00\",\"sat\":\"09:00-21:00\",\"sun\":\"09:00-20:00\"}");
 	location(d, "Contact Center", "America/Chicago", "1 Service Way, Springfield", "{}");
 	static const struct person VENDOR[] = {
 		{"Riley Chen", "riley", "leader", "Retail Ops", "Contact Center", NULL, "Head of Retail Operations", "+1 555 0101"},

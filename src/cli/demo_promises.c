@@ -33,8 +33,7 @@ static void s1_sams_phones(struct demo *d)
 {
 	char t[64];
 	demo_org(d, "vendor-co");
-	demo_at(d, 30, "09:00", CHICAGO);
-	demo_as(d, "riley@vendor-co.example");
+	demo_at_as(d, 30, "09:00", CHICAGO, "riley@vendor-co.example");
 	json_decref(demo_call(d, "POST", "/api/v1/policies",
 			      json_pack("{s:s,s:s,s:s,s:s}", "name", "In-store pickup within 3 hours of purchase", "kind", "guarantee",
 					"owner", "riley@vendor-co.example", "text",
@@ -44,8 +43,7 @@ static void s1_sams_phones(struct demo *d)
 					"riley@vendor-co.example", "text",
 					"Store staff serve customers in the store before fulfilling remote orders.")));
 
-	demo_at(d, 3, "15:00", CHICAGO);
-	demo_as(d, "chris@vendor-co.example");
+	demo_at_as(d, 3, "15:00", CHICAGO, "chris@vendor-co.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Two phones, buy one get one half price", "channel", "chat",
 					"customer_id", demo_id(d, "vendor-co/customer:sam"), "summary",
@@ -56,8 +54,7 @@ static void s1_sams_phones(struct demo *d)
 	json_t *off = demo_callf(d, "POST", json_pack("{s:s,s:s}", "to", "pat@vendor-co.example", "note",
 						     "the offer can't be ordered online; Sam needs a phone order"),
 				 "/api/v1/cases/%s/offers", case_id);
-	demo_at(d, 3, "16:12", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_at_as(d, 3, "16:12", CHICAGO, "pat@vendor-co.example");
 	json_decref(demo_callf(d, "POST", NULL, "/api/v1/offers/%s/accept", jstr(off, "id")));
 	json_decref(off);
 
@@ -73,27 +70,23 @@ static void s1_sams_phones(struct demo *d)
 			       "/api/v1/cases/%s/requests", case_id);
 	tick_at(d, 3, "18:15", CHICAGO);
 
-	demo_at(d, 3, "19:05", CHICAGO);
-	demo_as(d, "dana@vendor-co.example");
+	demo_at_as(d, 3, "19:05", CHICAGO, "dana@vendor-co.example");
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s}", "reason", "the store is full of walk-in customers", "until",
 					 at(d, 2, "10:00", CHICAGO, t, sizeof t), "policy", "Walk-in customers are served first"),
 			       "/api/v1/requests/%s/defer", jstr(r, "id")));
 	tick_at(d, 3, "19:15", CHICAGO);
 
-	demo_at(d, 3, "19:30", CHICAGO);
-	demo_as(d, "kim@vendor-co.example");
+	demo_at_as(d, 3, "19:30", CHICAGO, "kim@vendor-co.example");
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s}", "channel", "chat", "direction", "inbound", "summary",
 					 "Sam complains: the store says the phones won't be ready until tomorrow"),
 			       "/api/v1/cases/%s/touchpoints", case_id));
 
-	demo_at(d, 2, "10:00", CHICAGO);
-	demo_as(d, "dana@vendor-co.example");
+	demo_at_as(d, 2, "10:00", CHICAGO, "dana@vendor-co.example");
 	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "note", "two phones on hold at the counter"),
 			       "/api/v1/requests/%s/complete", jstr(r, "id")));
-	demo_at(d, 2, "10:30", CHICAGO);
-	demo_as(d, "pat@vendor-co.example");
+	demo_at_as(d, 2, "10:30", CHICAGO, "pat@vendor-co.example");
 	json_decref(demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s}", "channel", "phone", "direction", "outbound", "summary",
 					 "Told Sam the phones are on hold at Store 12; apologised for yesterday"),
@@ -111,8 +104,7 @@ static void s2_paperwork(struct demo *d)
 	demo_org(d, "lee-practice");
 	json_decref(demo_call(d, "PATCH", "/api/v1/org/settings",
 			      json_pack("{s:{s:s}}", "settings", "request.escalation_contact", "morgan@lee-practice.example")));
-	demo_at(d, 2, "09:00", NEW_YORK);
-	demo_as(d, "alex@lee-practice.example");
+	demo_at_as(d, 2, "09:00", NEW_YORK, "alex@lee-practice.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Insurance forms for tomorrow's appointment", "channel",
 					"in_person", "customer_id", demo_id(d, "lee-practice/customer:jones"), "summary",
@@ -140,8 +132,7 @@ static void s5_jos_parcel(struct demo *d)
 {
 	char t[64];
 	demo_org(d, "vendor-co");
-	demo_at(d, 4, "09:00", CHICAGO);
-	demo_as(d, "jo@vendor-co.example");
+	demo_at_as(d, 4, "09:00", CHICAGO, "jo@vendor-co.example");
 	json_t *c = demo_call(d, "POST", "/api/v1/cases",
 			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Parcel dispatched to the wrong address", "channel", "email",
 					"customer_id", demo_id(d, "vendor-co/customer:erin"), "summary",
@@ -157,10 +148,13 @@ static void s5_jos_parcel(struct demo *d)
 					 at(d, 3, "09:00", CHICAGO, t, sizeof t), "to_team", "Dispatch", "blocks", jstr(p, "id")),
 			       "/api/v1/cases/%s/requests", case_id);
 	tick_at(d, 4, "21:00", CHICAGO); /* Jo: check on progress at half time */
+	demo_at(d, 4, "21:10", CHICAGO);
+	demo_as(d, "jo@vendor-co.example"); /* S8: Jo calls Dispatch before the resend is due */
+	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "note", "Called Dispatch: the courier collects at 08:00"),
+			       "/api/v1/requests/%s/follow-up", jstr(r, "id")));
 	tick_at(d, 3, "08:00", CHICAGO); /* Dispatch is reminded */
 	tick_at(d, 3, "09:00", CHICAGO); /* overdue, the promise breaks; Jo's update duty lapses */
-	demo_at(d, 3, "15:00", CHICAGO);
-	demo_as(d, "devon@vendor-co.example");
+	demo_at_as(d, 3, "15:00", CHICAGO, "devon@vendor-co.example");
 	json_decref(demo_callf(d, "POST", json_pack("{s:s}", "note", "resent by courier"), "/api/v1/requests/%s/complete",
 			       jstr(r, "id")));
 	json_decref(p);

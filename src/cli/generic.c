@@ -48,118 +48,176 @@ static void usage_of(const struct route *r)
 	fprintf(stderr, "\n  %s\n", r->summary);
 }
 
-int cmd_generic(int argc, char **argv, int *handled)
+#define ARGS_OK (-1)
+
+/* One --name[=value] option of argv at *i into in (*i moves past its value).  ARGS_OK, or the
+ * command's exit status. */
+static int read_option(const struct route *r, int argc, char **argv, int *i, int json, json_t *in)
 {
-	struct cli_common o;
-	argc = cli_common_parse(argc, argv, &o);
-	const struct route *r = argc >= 1 ? find_cli(argv[0], argc >= 2 ? argv[1] : NULL) : NULL;
-	if (!r)
-		return 2;
-	*handled = 1;
-	struct route_match m = {.route = r};
-	json_t *in = json_object();
 	fl_err err = FL_ERR_INIT;
-	int want = count_params(r->pattern), ret = 2;
+	char name[64];
+	const char *arg = argv[*i], *val = strchr(arg, '=');
+	size_t len = val ? (size_t)(val - arg - 2) : strlen(arg + 2);
+	if (len >= sizeof name)
+		len = sizeof name - 1;
+	memcpy(name, arg + 2, len);
+	name[len] = '\0';
+	for (char *q = name; *q; q++)
+		if (*q == '-')
+			*q = '_';
+	const struct in_field *f = in_field_of(r->input, name, &err);
+	if (!f) {
+		int ret = cli_fail(&err, json);
+		usage_of(r);
+		return ret;
+	}
+	if (val) {
+		val++;
+	} else if (f->type == IN_BOOL && (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0)) {
+		val = "true";
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		fprintf(stderr, "frontline: --%s needs a value\n", arg + 2);
+		return 2;
+	}
+	json_t *v = in_from_text(f, val, &err);
+	if (!v)
+		return cli_fail(&err, json);
+	json_object_set_new(in, name, v);
+	return ARGS_OK;
+}
+
+/* The arguments after the command's words: options into in, path parameters into m.  ARGS_OK,
+ * or the command's exit status (0 after --help). */
+static int read_args(const struct route *r, int argc, char **argv, int json, struct route_match *m, json_t *in)
+{
+	int want = count_params(r->pattern), ret;
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
 			usage_of(r);
-			json_decref(in);
 			return 0;
 		}
 		if (strncmp(argv[i], "--", 2) == 0) {
-			char name[64];
-			const char *val = strchr(argv[i], '=');
-			size_t len = val ? (size_t)(val - argv[i] - 2) : strlen(argv[i] + 2);
-			if (len >= sizeof name)
-				len = sizeof name - 1;
-			memcpy(name, argv[i] + 2, len);
-			name[len] = '\0';
-			for (char *q = name; *q; q++)
-				if (*q == '-')
-					*q = '_';
-			const struct in_field *f = in_field_of(r->input, name, &err);
-			if (!f) {
-				ret = cli_fail(&err, o.json);
-				usage_of(r);
-				goto cleanup;
-			}
-			if (val) {
-				val++;
-			} else if (f->type == IN_BOOL && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
-				val = "true";
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				fprintf(stderr, "frontline: --%s needs a value\n", argv[i] + 2);
-				goto cleanup;
-			}
-			json_t *v = in_from_text(f, val, &err);
-			if (!v) {
-				ret = cli_fail(&err, o.json);
-				goto cleanup;
-			}
-			json_object_set_new(in, name, v);
-		} else if (m.nparams < want && m.nparams < ROUTER_MAX_PARAMS) {
-			if (str_copy(m.params[m.nparams], ROUTER_PARAM_SIZE, argv[i])) {
+			if ((ret = read_option(r, argc, argv, &i, json, in)) != ARGS_OK)
+				return ret;
+		} else if (m->nparams < want && m->nparams < ROUTER_MAX_PARAMS) {
+			if (str_copy(m->params[m->nparams], ROUTER_PARAM_SIZE, argv[i])) {
 				fprintf(stderr, "frontline: argument longer than %d bytes\n", ROUTER_PARAM_SIZE - 1);
 				usage_of(r);
-				goto cleanup;
+				return 2;
 			}
-			m.pv[m.nparams] = m.params[m.nparams];
-			m.nparams++;
+			m->pv[m->nparams] = m->params[m->nparams];
+			m->nparams++;
 		} else {
 			fprintf(stderr, "frontline: unexpected argument '%s'\n", argv[i]);
 			usage_of(r);
-			goto cleanup;
+			return 2;
 		}
 	}
-	if (m.nparams != want) {
+	if (m->nparams != want) {
 		usage_of(r);
-		goto cleanup;
+		return 2;
 	}
-	m.pv[m.nparams] = NULL;
+	m->pv[m->nparams] = NULL;
+	return ARGS_OK;
+}
 
-	db *d = cli_open_db(o.db, 0);
-	if (!d) {
-		ret = 1;
-		goto cleanup;
+/* Print an operation's answer: CSV when asked for a list, another media type's body as it is, or
+ * the JSON (or its text form). */
+static void print_answer(json_t *out, json_t *in, int json)
+{
+	if (in_str(in, "format") && strcmp(in_str(in, "format"), "csv") == 0 && json_is_array(json_object_get(out, "items"))) {
+		char *csv = csv_from_rows(json_object_get(out, "items"));
+		fputs(csv, stdout);
+		free(csv);
+	} else if (json_is_string(json_object_get(out, "_body"))) {
+		/* another media type (text/calendar): the body as it is */
+		fputs(json_string_value(json_object_get(out, "_body")), stdout);
+	} else {
+		cli_print(out, json);
 	}
+}
+
+/* 1 when some command's words start with noun ("case" for "case open"). */
+static int is_noun(const char *noun)
+{
+	size_t n = strlen(noun);
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli && strncmp(r->cli, noun, n) == 0 && r->cli[n] == ' ')
+				return 1;
+	return 0;
+}
+
+int cli_noun_help(const char *noun, FILE *to)
+{
+	if (!noun || !is_noun(noun))
+		return 2;
+	size_t n = strlen(noun);
+	fprintf(to, "the %s commands (add --help to one for its options):\n", noun);
+	for (const struct route *const *t = svc_route_tables(); *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->cli && strncmp(r->cli, noun, n) == 0 && r->cli[n] == ' ')
+				fprintf(to, "  frontline %-24s %s\n", r->cli, r->summary);
+	fprintf(to, "common options: --db PATH|postgres://... (or FRONTLINE_DB), --as EMAIL, --org SLUG, --json\n");
+	return 0;
+}
+
+/* Run route m with input in as the command line's actor: the command's exit status. */
+static int run_route(const struct route *r, struct route_match *m, json_t *in, struct cli_common *o)
+{
+	int ret = cli_db_check(o->db, CLI_DB_USE);
+	if (ret)
+		return ret;
+	db *d = cli_open_db(o->db, CLI_DB_USE);
+	if (!d)
+		return 1;
 	fl_clock clk;
 	clock_init_real(&clk);
 	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk)};
 	if (r->flags & R_CLI_ONLY) {
 		STR_COPY(c.actor.person_id, "system");
 		c.actor.role = ROLE_SYSTEM;
-	} else if (cli_actor(&c, &o)) {
-		ret = 4;
+	} else if ((ret = cli_actor(&c, o)) != 0) {
 		db_close(d);
-		goto cleanup;
+		return ret == 2 ? 2 : 4;
 	}
 	/* the same unit of work as over HTTP: one transaction, retried while the database is busy */
 	tx_runner *tx = tx_wrap(d);
-	struct svc_call k = {.c = &c, .m = &m, .in = in};
+	struct svc_call k = {.c = &c, .m = m, .in = in};
 	int rc = svc_run(tx, &k);
 	tx_close(tx);
-	json_t *out = k.out;
-	if (rc) {
-		ret = cli_fail(&c.err, o.json);
-	} else if (in_str(in, "format") && strcmp(in_str(in, "format"), "csv") == 0 &&
-		   json_is_array(json_object_get(out, "items"))) {
-		char *csv = csv_from_rows(json_object_get(out, "items"));
-		fputs(csv, stdout);
-		free(csv);
-		ret = 0;
-	} else if (json_is_string(json_object_get(out, "_body"))) {
-		/* another media type (text/calendar): the body as it is */
-		fputs(json_string_value(json_object_get(out, "_body")), stdout);
-		ret = 0;
-	} else {
-		cli_print(out, o.json);
-		ret = 0;
-	}
-	json_decref(out);
+	if (rc)
+		ret = cli_fail(&c.err, o->json);
+	else
+		print_answer(k.out, in, o->json);
+	json_decref(k.out);
 	db_close(d);
-cleanup:
+	return ret;
+}
+
+int cmd_generic(int argc, char **argv, int *handled)
+{
+	struct cli_common o;
+	argc = cli_common_parse(argc, argv, &o);
+	const struct route *r = argc >= 1 ? find_cli(argv[0], argc >= 2 ? argv[1] : NULL) : NULL;
+	if (!r) {
+		if (argc < 1 || !is_noun(argv[0]))
+			return 2;
+		/* `frontline case` or `frontline case frobnicate`: say what there is */
+		*handled = 1;
+		if (argc >= 2)
+			fprintf(stderr, "frontline: '%s' is not a %s command\n", argv[1], argv[0]);
+		cli_noun_help(argv[0], stderr);
+		return 2;
+	}
+	*handled = 1;
+	struct route_match m = {.route = r};
+	json_t *in = json_object();
+	int ret = read_args(r, argc, argv, o.json, &m, in);
+	if (ret == ARGS_OK)
+		ret = run_route(r, &m, in, &o);
 	json_decref(in);
 	return ret;
 }

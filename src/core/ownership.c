@@ -12,17 +12,25 @@ static int supervises(const struct own_actor *a)
 	return role_may(a->role, PERM_MANAGE_CASES);
 }
 
-int own_may_offer(const struct own_actor *a, const struct own_case *c, const char *to_id, int to_active, fl_err *err)
+/* The case can go to to_id: it is open, and to_id is another, active person. */
+static int may_receive(const struct own_case *c, const char *to_id, int to_active, fl_err *err)
 {
-	if (!is_owner(a, c) && !supervises(a))
-		return err_set(err, ERR_FORBIDDEN, "not_owner", NULL,
-			       "only the case owner, a supervisor or an admin can offer this case");
 	if (!c->open)
 		return err_set(err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
 	if (strcmp(to_id, c->owner_id) == 0)
 		return err_set(err, ERR_RULE, "already_owner", "to", "that person already owns the case");
 	if (!to_active)
 		return err_set(err, ERR_RULE, "person_inactive", "to", "that person is not active");
+	return 0;
+}
+
+int own_may_offer(const struct own_actor *a, const struct own_case *c, const char *to_id, int to_active, fl_err *err)
+{
+	if (!is_owner(a, c) && !supervises(a))
+		return err_set(err, ERR_FORBIDDEN, "not_owner", NULL,
+			       "only the case owner, a supervisor or an admin can offer this case");
+	if (may_receive(c, to_id, to_active, err))
+		return -1;
 	if (c->has_pending_offer)
 		return err_set(err, ERR_CONFLICT, "offer_pending", NULL,
 			       "the case already has an offer waiting; withdraw it first");
@@ -33,12 +41,8 @@ int own_may_assign(const struct own_actor *a, const struct own_case *c, const ch
 {
 	if (!supervises(a))
 		return err_set(err, ERR_FORBIDDEN, "not_supervisor", NULL, "only a supervisor or an admin can assign directly");
-	if (!c->open)
-		return err_set(err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
-	if (strcmp(to_id, c->owner_id) == 0)
-		return err_set(err, ERR_RULE, "already_owner", "to", "that person already owns the case");
-	if (!to_active)
-		return err_set(err, ERR_RULE, "person_inactive", "to", "that person is not active");
+	if (may_receive(c, to_id, to_active, err))
+		return -1;
 	return 0;
 }
 

@@ -62,6 +62,7 @@ static const struct {
 	[PERM_WRITE_COACHING_NOTE] = {"write_coaching_note", SUPER | LEAD},
 	[PERM_OWN_SYSTEM_ISSUE] = {"own_system_issue", LEAD},
 	[PERM_REASSIGN_SYSTEM_ISSUE] = {"reassign_system_issue", LEAD | ADMIN | SYS},
+	[PERM_MERGE_CUSTOMERS] = {"merge_customers", FRONT | SUPER | ADMIN},
 };
 
 int role_may(enum role r, enum perm p)

@@ -50,6 +50,7 @@ enum perm {
 	PERM_WRITE_COACHING_NOTE,   /* coach (also: only people in one's reporting line, core/review_rules.h) */
 	PERM_OWN_SYSTEM_ISSUE,      /* be the owner of a system issue */
 	PERM_REASSIGN_SYSTEM_ISSUE, /* give a system issue another owner */
+	PERM_MERGE_CUSTOMERS,       /* merge two customers into one (customer-facing people and admins) */
 	PERM_COUNT
 };
 

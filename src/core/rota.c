@@ -124,13 +124,7 @@ static void ivs_add(struct ivs *a, int64_t s, int64_t e, int who)
 {
 	if (e <= s)
 		return;
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 16;
-		struct rota_interval *nv = realloc(a->v, a->cap * sizeof *a->v);
-		if (!nv)
-			fl_die("out of memory");
-		a->v = nv;
-	}
+	a->v = xgrow(a->v, a->n, &a->cap, 16, sizeof *a->v);
 	a->v[a->n++] = (struct rota_interval){s, e, who};
 }
 

@@ -257,8 +257,13 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		return;
 	}
 	const struct route *rt = m.route;
-	svc_ctx c = {.clock = app->clock, .now = clock_now(app->clock), .test_clock = app->test_clock,
-		     .signin_gate = app->signin_gate, .client_ip = rq->client_ip};
+	ans->route = rt->pattern;
+	svc_ctx c = {.clock = app->clock,
+		     .now = clock_now(app->clock),
+		     .test_clock = app->test_clock,
+		     .signin_gate = app->signin_gate,
+		     .client_ip = rq->client_ip,
+		     .request_id = rq->request_id};
 	json_t *in = read_input(rq, rt, &c.err);
 	if (!in) {
 		http_answer_error(ans, &c.err);
@@ -283,18 +288,26 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 	json_decref(in);
 }
 
+const char HTTP_ROUTE_HEALTHZ[] = "/healthz", HTTP_ROUTE_READYZ[] = "/readyz", HTTP_ROUTE_OPENAPI[] = "/api/v1/openapi.json",
+	   HTTP_ROUTE_UNROUTED[] = "unrouted", HTTP_ROUTE_STATIC[] = "static", HTTP_ROUTE_METRICS[] = "/metrics",
+	   HTTP_ROUTE_STREAM[] = "/api/v1/events/stream";
+
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {
 	int64_t sent = db_thread_statements();
+	ans->route = HTTP_ROUTE_UNROUTED;
 	if (strcmp(rq->path, "/healthz") == 0) {
+		ans->route = HTTP_ROUTE_HEALTHZ;
 		http_answer_json(ans, 200, json_pack("{s:s}", "status", "ok"));
 	} else if (strcmp(rq->path, "/readyz") == 0) {
+		ans->route = HTTP_ROUTE_READYZ;
 		db *d = tx_take(app->tx);
 		int64_t one = 0;
 		int ok = db_scalar_int(d, "SELECT 1", DB_NOARGS, &one, NULL) == DB_OK && one == 1;
 		tx_give(app->tx, d);
 		http_answer_json(ans, ok ? 200 : 503, json_pack("{s:s}", "status", ok ? "ready" : "database unavailable"));
 	} else if (strcmp(rq->path, "/api/v1/openapi.json") == 0) {
+		ans->route = HTTP_ROUTE_OPENAPI;
 		http_answer_json(ans, 200, openapi_document(app->test_clock));
 	} else {
 		api(app, rq, ans);

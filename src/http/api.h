@@ -40,6 +40,7 @@ struct http_request {
 	const char *body;                 /* may be NULL when len == 0 */
 	size_t len;
 	const char *client_ip;            /* NULL when unknown */
+	const char *request_id;		  /* the X-Request-Id the server gives the answer (NULL: none) */
 };
 
 struct http_answer {
@@ -54,9 +55,18 @@ struct http_answer {
 	int64_t statements;               /* SQL statements sent for the request (db_thread_statements,
 					   * the group-commit writer's share included) when the app counts
 					   * them; -1 = not counted (no X-Statements header) */
+	const char *route;		  /* for the metrics: the route pattern that answered, or one of
+					   * the HTTP_ROUTE_ names; static storage, NULL = not routed */
 };
 
-#define HTTP_ANSWER_INIT {0, NULL, 0, "", NULL, NULL, 0, "", -1}
+#define HTTP_ANSWER_INIT                                    \
+	{                                                   \
+		0, NULL, 0, "", NULL, NULL, 0, "", -1, NULL \
+	}
+
+/* The metrics' names of what is not a route of the tables (one object each: kept by pointer). */
+extern const char HTTP_ROUTE_HEALTHZ[], HTTP_ROUTE_READYZ[], HTTP_ROUTE_OPENAPI[], HTTP_ROUTE_UNROUTED[], HTTP_ROUTE_STATIC[],
+	HTTP_ROUTE_METRICS[], HTTP_ROUTE_STREAM[];
 #define HTTP_RETRY_AFTER_S 1 /* what a 503 asks the client to wait */
 
 /* Answer rq (paths /healthz, /readyz, /api/...).  ans starts as HTTP_ANSWER_INIT; release it

@@ -51,8 +51,9 @@ static json_t *field_schema(const struct in_field *f)
 		json_object_set_new(s, "type", json_string("array"));
 		if (f->max)
 			json_object_set_new(s, "maxItems", json_integer(f->max));
-		if (f->of)
-			json_object_set_new(s, "items", body_schema(in_fields(f)));
+		json_object_set_new(s, "items",
+				    f->of ? body_schema(in_fields(f))
+					  : json_pack("{s:s}", "description", "a plain value (text, number or boolean)"));
 		break;
 	}
 	if (f->doc)
@@ -76,42 +77,128 @@ static json_t *body_schema(const struct in_field *spec)
 	return s;
 }
 
-static json_t *error_ref(const char *desc)
+/* The error answers every operation shares, as components/responses (name, status, description). */
+static const struct shared_error {
+	const char *name;
+	const char *status;
+	const char *desc;
+} ERRORS[] = {
+	{"BadRequest", "400", "invalid input: the error names the field; nothing was changed"},
+	{"Unauthorized", "401", "not signed in (no, an expired or a revoked credential)"},
+	{"SignInFailed", "401", "wrong organization, email or password, or a used or expired link"},
+	{"Forbidden", "403", "your role may not do this (code role_required), or a CSRF token is missing"},
+	{"NotFound", "404", "not found (also for other organizations' ids)"},
+	{"Conflict", "409", "conflicting state: the object changed meanwhile or is in a state that refuses this"},
+	{"PayloadTooLarge", "413", "body over 1 MiB"},
+	{"UriTooLong", "414", "URL (path and query) over 2048 bytes"},
+	{"UnsupportedMediaType", "415", "body is not JSON"},
+	{"Unprocessable", "422", "refused by a rule (the code names it)"},
+	{"TooManyRequests", "429", "too many attempts: wait Retry-After seconds"},
+	{"InternalError", "500", "storage failure: nothing was changed"},
+	{"Unavailable", "503", "busy or unavailable: nothing was changed; retry after Retry-After seconds"},
+	{NULL, NULL, NULL},
+};
+
+static void error_ref(json_t *resp, const char *name)
 {
-	return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", desc, "content", "application/json", "schema", "$ref",
-			 "#/components/schemas/Error");
+	for (const struct shared_error *e = ERRORS; e->name; e++)
+		if (strcmp(e->name, name) == 0)
+			json_object_set_new(resp, e->status, json_pack("{s:s+}", "$ref", "#/components/responses/", name));
 }
 
-static json_t *operation(const struct route *r)
+static json_t *shared_responses(void)
 {
-	json_t *op = json_pack("{s:s,s:o}", "summary", r->summary, "responses", json_object());
-	json_t *params = json_array();
-	for (const char *p = r->pattern; (p = strchr(p, '{')); p++) {
-		const char *e = strchr(p, '}');
-		char name[64];
-		snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
-		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in", "path", "required", 1,
-							"schema", "type", "string"));
+	json_t *out = json_object();
+	for (const struct shared_error *e = ERRORS; e->name; e++) {
+		json_t *r = json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", e->desc, "content", "application/json", "schema",
+				      "$ref", "#/components/schemas/Error");
+		if (strcmp(e->status, "503") == 0 || strcmp(e->status, "429") == 0)
+			json_object_set_new(r, "headers",
+					    json_pack("{s:{s:s,s:{s:s}}}", "Retry-After", "description", "seconds to wait",
+						      "schema", "type", "integer"));
+		json_object_set_new(out, e->name, r);
 	}
-	int is_get = strcmp(r->method, "GET") == 0;
-	if (is_get) {
-		for (const struct in_field *f = r->input; f && f->name; f++)
-			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:o}", "name", f->name, "in", "query", "required",
-								f->required, "schema", field_schema(f)));
-	} else if (r->input) {
-		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema",
-					      body_schema(r->input)));
+	return out;
+}
+
+/* The tag of a route: the first path segment after /api/v1/ ("cases", "reports", "portal"). */
+static void route_tag(const struct route *r, char *tag, size_t size)
+{
+	const char *p = r->pattern + strlen("/api/v1/");
+	size_t n = strcspn(p, "/{");
+	snprintf(tag, size, "%.*s", (int)n, p);
+}
+
+/* A stable operationId: the command-line words in camelCase ("case offer" -> caseOffer), else the
+ * method and the path ("GET /api/v1/cases/{id}/history" -> getCasesByIdHistory).  Both are kept
+ * unique by the tables (tests/e2e/test_openapi.py checks). */
+static json_t *operation_id(const struct route *r)
+{
+	char id[256];
+	size_t o = 0;
+	int up = 0;
+	const char *src = r->cli;
+	if (!src) {
+		for (const char *m = r->method; *m && o < 8; m++)
+			id[o++] = (char)(*m - 'A' + 'a');
+		src = r->pattern + strlen("/api/v1");
 	}
-	if (json_array_size(params))
-		json_object_set_new(op, "parameters", params);
+	for (const char *s = src; *s && o < sizeof id - 3; s++) {
+		if (*s == '{') {
+			id[o++] = 'B';
+			id[o++] = 'y';
+			up = 1;
+			continue;
+		}
+		if (*s == ' ' || *s == '/' || *s == '-' || *s == '_' || *s == '}' || *s == '.') {
+			up = 1;
+			continue;
+		}
+		id[o] = up && o ? (char)(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s) : *s;
+		o++;
+		up = 0;
+	}
+	id[o] = '\0';
+	return json_string(id);
+}
+
+/* What a client should know beyond the summary, from the route's flags and input. */
+static json_t *description(const struct route *r, int is_get)
+{
+	char *d = xasprintf("%s.", r->summary);
+#define ADD_(text)                                      \
+	do {                                            \
+		char *n_ = xasprintf("%s %s", d, text); \
+		free(d);                                \
+		d = n_;                                 \
+	} while (0)
+	if (r->flags & R_PORTAL)
+		ADD_("For a customer signed in to the portal (its session cookie).");
+	else if (r->flags & R_PUBLIC)
+		ADD_("Needs no sign-in.");
 	else
-		json_decref(params);
-	if (r->flags & R_PUBLIC)
-		json_object_set_new(op, "security", json_array());
+		ADD_("Needs a staff credential: a Bearer API token or the session cookie (then X-CSRF-Token on unsafe methods).");
 	if (r->flags & R_TEST_ONLY)
-		json_object_set_new(op, "x-test-only", json_true());
-	json_t *resp = json_object_get(op, "responses");
+		ADD_("Exists only on a server started with --test-clock.");
+	if (r->flags & R_SESSION)
+		ADD_("Answers a new session (and sets its cookie).");
+	if (r->flags & R_SECRET)
+		ADD_("The answer shows a secret once; a replay of the same Idempotency-Key does not show it again.");
+	if (in_field_of(r->input, "cursor", &(fl_err){0}))
+		ADD_("Pages by cursor: pass a page's `next` as `cursor` for the next page (null `next`: the last page).");
+	if (in_field_of(r->input, "format", &(fl_err){0}))
+		ADD_("`format=csv` answers the items as CSV.");
+	if (!is_get)
+		ADD_("An Idempotency-Key header makes a retry answer the first answer instead of acting twice.");
+#undef ADD_
+	json_t *out = json_string(d);
+	free(d);
+	return out;
+}
+
+static json_t *responses(const struct route *r, int is_get)
+{
+	json_t *resp = json_object();
 	char code[8];
 	snprintf(code, sizeof code, "%d", r->status);
 	json_t *ok = json_pack("{s:s}", "description", "success");
@@ -122,43 +209,85 @@ static json_t *operation(const struct route *r)
 				     : json_pack("{s:s}", "type", "object");
 	json_object_set_new(ok, "content", json_pack("{s:{s:o}}", raw ? r->response : "application/json", "schema", schema));
 	json_object_set_new(resp, code, ok);
-	json_object_set_new(resp, "400", error_ref("invalid input"));
+	error_ref(resp, "BadRequest");
 	if (!(r->flags & R_PUBLIC)) {
-		json_object_set_new(resp, "401", error_ref("not signed in"));
-		json_object_set_new(resp, "403", error_ref("not allowed"));
+		error_ref(resp, "Unauthorized");
+		error_ref(resp, "Forbidden");
 	}
-	if (r->flags & R_SESSION)
-		json_object_set_new(resp, "401", error_ref("wrong organization, email or password"));
-	json_object_set_new(resp, "414", error_ref("URL (path and query) over 2048 bytes"));
-	json_object_set_new(resp, "404", error_ref("not found (also for other organizations' ids)"));
-	if (!is_get) {
-		json_object_set_new(resp, "409", error_ref("conflicting state"));
-		json_object_set_new(resp, "413", error_ref("body over 1 MiB"));
-		json_object_set_new(resp, "415", error_ref("body is not JSON"));
-		json_object_set_new(resp, "422", error_ref("refused by a rule"));
-	}
-	json_object_set_new(resp, "500", error_ref("storage failure: nothing was changed"));
-	json_t *busy = error_ref("busy or unavailable: nothing was changed; retry after Retry-After seconds");
-	json_object_set_new(busy, "headers",
-			    json_pack("{s:{s:s,s:{s:s}}}", "Retry-After", "description", "seconds to wait", "schema", "type", "integer"));
-	json_object_set_new(resp, "503", busy);
 	if (r->flags & R_SESSION) {
-		json_object_set_new(resp, "401", error_ref("wrong credentials, or a used or expired link"));
-		json_object_set_new(resp, "429", error_ref("too many attempts"));
+		error_ref(resp, "SignInFailed");
+		error_ref(resp, "TooManyRequests");
 	}
 	if (r->flags & R_PASSWORD) /* (its 503 signin_busy is the 503 every operation has) */
-		json_object_set_new(resp, "429", error_ref("too many failed password checks: wait Retry-After seconds"));
+		error_ref(resp, "TooManyRequests");
+	error_ref(resp, "UriTooLong");
+	error_ref(resp, "NotFound");
+	if (!is_get) {
+		error_ref(resp, "Conflict");
+		error_ref(resp, "PayloadTooLarge");
+		error_ref(resp, "UnsupportedMediaType");
+		error_ref(resp, "Unprocessable");
+	}
+	error_ref(resp, "InternalError");
+	error_ref(resp, "Unavailable");
+	return resp;
+}
+
+static json_t *parameters(const struct route *r, int is_get)
+{
+	json_t *params = json_array();
+	for (const char *p = r->pattern; (p = strchr(p, '{')); p++) {
+		const char *e = strchr(p, '}');
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in", "path", "required", 1,
+							"schema", "type", "string"));
+	}
+	if (is_get) {
+		for (const struct in_field *f = r->input; f && f->name; f++) {
+			json_t *p = json_pack("{s:s,s:s,s:b,s:o}", "name", f->name, "in", "query", "required", f->required,
+					      "schema", field_schema(f));
+			if (f->doc)
+				json_object_set_new(p, "description", json_string(f->doc));
+			json_array_append_new(params, p);
+		}
+	} else {
+		json_array_append_new(params, json_pack("{s:s}", "$ref", "#/components/parameters/IdempotencyKey"));
+	}
+	return params;
+}
+
+static json_t *operation(const struct route *r)
+{
+	int is_get = strcmp(r->method, "GET") == 0;
+	char tag[64];
+	route_tag(r, tag, sizeof tag);
+	json_t *op = json_pack("{s:o,s:[s],s:s,s:o,s:o}", "operationId", operation_id(r), "tags", tag, "summary", r->summary,
+			       "description", description(r, is_get), "responses", responses(r, is_get));
+	json_t *params = parameters(r, is_get);
+	if (json_array_size(params))
+		json_object_set_new(op, "parameters", params);
+	else
+		json_decref(params);
+	if (!is_get && r->input)
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema",
+					      body_schema(r->input)));
+	if (r->flags & R_PUBLIC)
+		json_object_set_new(op, "security", json_array());
+	if (r->flags & R_TEST_ONLY)
+		json_object_set_new(op, "x-test-only", json_true());
 	return op;
 }
 
-json_t *openapi_document(int include_test_routes)
+static json_t *api_paths(int include_test_routes, json_t *tags)
 {
 	json_t *paths = json_object();
 	for (const struct route *const *t = svc_route_tables(); *t; t++) {
 		for (const struct route *r = *t; r->method; r++) {
 			if ((r->flags & R_CLI_ONLY) || ((r->flags & R_TEST_ONLY) && !include_test_routes))
 				continue;
-			char oapath[256];
+			char oapath[256], tag[64];
 			if (str_copy(oapath, sizeof oapath, r->pattern))
 				fl_die("route pattern longer than %zu bytes: %s", sizeof oapath - 1, r->pattern);
 			json_t *item = json_object_get(paths, oapath);
@@ -172,8 +301,16 @@ json_t *openapi_document(int include_test_routes)
 				m[i] = (char)(r->method[i] - 'A' + 'a');
 			m[i] = '\0';
 			json_object_set_new(item, m, operation(r));
+			route_tag(r, tag, sizeof tag);
+			if (!json_object_get(tags, tag))
+				json_object_set_new(tags, tag, json_sprintf("The operations under /api/v1/%s.", tag));
 		}
 	}
+	return paths;
+}
+
+static json_t *component_schemas(void)
+{
 	json_t *schemas = json_object();
 	for (const struct embed_file *f = embed_files; f->name; f++) {
 		if (strncmp(f->name, "api/schemas", 11) != 0)
@@ -186,18 +323,41 @@ json_t *openapi_document(int include_test_routes)
 		json_object_update(schemas, part);
 		json_decref(part);
 	}
+	return schemas;
+}
+
+json_t *openapi_document(int include_test_routes)
+{
+	json_t *tag_map = json_object();
+	json_t *paths = api_paths(include_test_routes, tag_map);
+	json_t *tags = json_array(), *v;
+	const char *k;
+	json_object_foreach(tag_map, k, v) json_array_append_new(tags, json_pack("{s:s,s:O}", "name", k, "description", v));
+	json_decref(tag_map);
 	json_t *doc = json_object();
 	json_object_set_new(doc, "openapi", json_string("3.0.3"));
 	json_object_set_new(doc, "info",
-			    json_pack("{s:s,s:s,s:s}", "title", "Frontline API", "version", "1", "description",
+			    json_pack("{s:s,s:s,s:s,s:{s:s}}", "title", "Frontline API", "version", "1", "description",
 				      "Customer-service desk that tracks accountability. Errors are "
-				      "{\"error\":{\"code\",\"message\",\"field\"}}. POSTs accept an Idempotency-Key header. "
-				      "Cookie sessions send X-CSRF-Token on unsafe methods."));
-	json_object_set_new(doc, "servers", json_pack("[{s:s}]", "url", "/"));
+				      "{\"error\":{\"code\",\"message\",\"field\"}} (codes in docs/API.md). POSTs accept an "
+				      "Idempotency-Key header. Cookie sessions send X-CSRF-Token on unsafe methods. Every "
+				      "answer carries X-Request-Id (the id of the request in the server's log and in the "
+				      "events it caused). Lists page by cursor.",
+				      "contact", "name", "the operators of this Frontline server"));
+	json_object_set_new(doc, "servers",
+			    json_pack("[{s:s,s:s}]", "url", "/", "description", "the server that serves this document"));
+	json_object_set_new(doc, "tags", tags);
 	json_object_set_new(doc, "paths", paths);
 	json_t *sec = json_pack("{s:{s:s,s:s,s:s},s:{s:s,s:s}}", "cookie", "type", "apiKey", "in", "cookie", "name",
 				"fl_session", "bearer", "type", "http", "scheme", "bearer");
-	json_object_set_new(doc, "components", json_pack("{s:o,s:o}", "schemas", schemas, "securitySchemes", sec));
+	json_t *idem = json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:i,s:i}}", "name", "Idempotency-Key", "in", "header", "required", 0,
+				 "description",
+				 "a key of the client's choosing: a retry with the same key and body answers "
+				 "the first answer (for 24 hours) instead of acting twice",
+				 "schema", "type", "string", "minLength", 1, "maxLength", 200);
+	json_object_set_new(doc, "components",
+			    json_pack("{s:o,s:o,s:{s:o},s:o}", "schemas", component_schemas(), "responses", shared_responses(),
+				      "parameters", "IdempotencyKey", idem, "securitySchemes", sec));
 	json_object_set_new(doc, "security", json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));
 	return doc;
 }

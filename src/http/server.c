@@ -16,11 +16,15 @@
 #include <unistd.h>
 
 #include "base/limits.h"
+#include "base/log.h"
 #include "base/password.h"
 #include "base/ratelimit.h"
 #include "base/util.h"
 #include "http/api.h"
 #include "http/clientaddr.h"
+#include "http/events_stream.h"
+#include "http/lifecycle.h"
+#include "http/metrics.h"
 #include "http/respond.h"
 #include "store/idem.h"
 #include "svc/run.h"
@@ -44,10 +48,12 @@ struct server {
 	struct http_app app;
 	fl_clock clock;
 	int hsts;
-	volatile sig_atomic_t stop;
+	struct lifecycle life;
+	struct http_metrics *metrics;
 	pthread_mutex_t tick_mu; /* one scheduler pass at a time in this process */
 	pthread_mutex_t conn_mu;
 	struct conn *conns;
+	struct sse_hub *sse; /* the live pages' event streams (http/events_stream.h) */
 };
 
 struct req {
@@ -59,6 +65,7 @@ struct req {
 	char id[20];
 	int status;
 	char person[ID_SIZE];
+	const char *route; /* for the metrics (http/api.h HTTP_ROUTE_...) */
 };
 
 static int64_t mono_us(void)
@@ -90,23 +97,19 @@ static void log_escape(const char *s, char *out, size_t cap)
 	out[o] = '\0';
 }
 
-/* One structured line per request.  Only the path (no query string, no body, no headers): no
- * tokens, passwords or search terms reach the log.  The path is escaped, so the line is always
- * complete. */
-static void log_line(const char *method, const char *url, const struct req *q)
+/* One structured line per request (info; error for a 5xx), and its count in the metrics.  Only the
+ * path (no query string, no body, no headers): no tokens, passwords or search terms reach the
+ * log.  The path is escaped, so the line is always complete. */
+static void request_done(struct server *s, const char *method, const char *url, const struct req *q)
 {
 	char path[LOG_PATH_MAX], meth[32];
+	int64_t us = mono_us() - q->start_us;
+	http_metrics_observe(s->metrics, q->route, method, q->status, us);
 	log_escape(url, path, sizeof path);
 	log_escape(method, meth, sizeof meth);
-	json_t *l = json_pack("{s:s,s:s,s:s,s:i,s:I,s:s}", "req", q->id, "method", meth, "path", path, "status", q->status,
-			      "us", (json_int_t)(mono_us() - q->start_us), "person", q->person);
-	char *s = l ? json_dumps(l, JSON_COMPACT) : NULL;
-	if (s)
-		fprintf(stderr, "%s\n", s);
-	else
-		fprintf(stderr, "{\"req\":\"%s\",\"status\":%d,\"log\":\"unrenderable\"}\n", q->id, q->status);
-	free(s);
-	json_decref(l);
+	log_json(q->status >= 500 ? LOG_ERROR : LOG_INFO,
+		 json_pack("{s:s,s:s,s:i,s:I,s:s}", "method", meth, "path", path, "status", q->status, "us", (json_int_t)us,
+			   "person", q->person));
 }
 
 /* --- connections: the per-address cap and the header clock --- */
@@ -202,10 +205,12 @@ static void close_slow_headers(struct server *s)
 
 static void completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+	struct server *s = cls;
 	struct req *q = *con_cls;
-	header_clock(cls, con, 1);
+	header_clock(s, con, 1);
 	if (!q)
 		return;
+	http_metrics_in_flight(s->metrics, -1);
 	free(q->body);
 	free(q);
 	*con_cls = NULL;
@@ -319,9 +324,10 @@ static const char *const *pairs_of(struct MHD_Connection *con, enum MHD_ValueKin
 	return p->v;
 }
 
-/* Hand the whole request to http_api_handle and send its answer. */
+/* Hand the whole request to http_api_handle and send its answer; or, for stream, open an event
+ * stream (http/events_stream.h) and send it (or its refusal). */
 static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, const char *method, const char *url,
-				  struct req *q)
+				  struct req *q, int stream)
 {
 	char path[MAX_URL + 1], ip[64];
 	size_t plen = strcspn(url, "?");
@@ -329,22 +335,65 @@ static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, 
 	path[plen] = '\0';
 	http_client_addr(con, s->o->trusted_proxies, ip, sizeof ip);
 	struct pairs query = {0}, headers = {0}, cookies = {0};
-	struct http_request rq = {.method = method, .path = path, .body = q->body, .len = q->len,
-				  .client_ip = ip[0] ? ip : NULL};
+	struct http_request rq = {.method = method,
+				  .path = path,
+				  .body = q->body,
+				  .len = q->len,
+				  .client_ip = ip[0] ? ip : NULL,
+				  .request_id = q->id};
 	rq.query = pairs_of(con, MHD_GET_ARGUMENT_KIND, &query);
 	rq.headers = pairs_of(con, MHD_HEADER_KIND, &headers);
 	rq.cookies = pairs_of(con, MHD_COOKIE_KIND, &cookies);
 	struct http_answer a = HTTP_ANSWER_INIT;
-	http_api_handle(&s->app, &rq, &a);
+	struct MHD_Response *events = NULL;
+	if (stream)
+		events = sse_open(s->sse, con, &rq, &a);
+	else
+		http_api_handle(&s->app, &rq, &a);
 	free(query.v);
 	free(headers.v);
 	free(cookies.v);
+	q->route = stream ? HTTP_ROUTE_STREAM : a.route ? a.route : HTTP_ROUTE_UNROUTED;
+	if (events) {
+		http_answer_release(&a);
+		return send_response(s, con, q, events, 200, 0);
+	}
 	return send_answer(s, con, q, &a, 0);
 }
 
-static struct req *new_req(struct MHD_Connection *con)
+/* GET /metrics: to the Bearer token on the main address (on_main), to anyone on the metrics
+ * address (with the token too when one is set).  Without a token or a metrics address, no
+ * /metrics (404). */
+static enum MHD_Result answer_metrics(struct server *s, struct MHD_Connection *con, const char *method, struct req *q,
+				      int on_main)
+{
+	const char *token = s->o->metrics_token;
+	q->route = HTTP_ROUTE_METRICS;
+	if (on_main && (!token || s->o->metrics_listen))
+		return send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such resource", 0);
+	if (token) {
+		const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		size_t n = strlen(token);
+		if (!auth || strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != n || sodium_memcmp(auth + 7, token, n) != 0)
+			return send_error(s, con, q, ERR_UNAUTHORIZED, "unauthenticated", "the metrics token is needed", 0);
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such resource", 0);
+	size_t len;
+	char *text = http_metrics_render(s->metrics, s->app.tx, &s->clock, &len);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (r)
+		MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	else
+		free(text);
+	return send_response(s, con, q, r, 200, 0);
+}
+
+static struct req *new_req(struct server *s, struct MHD_Connection *con)
 {
 	struct req *q = xcalloc(1, sizeof *q);
+	http_metrics_in_flight(s->metrics, 1);
+	q->route = HTTP_ROUTE_UNROUTED;
 	q->start_us = mono_us();
 	unsigned char rid[8];
 	randombytes_buf(rid, sizeof rid);
@@ -383,13 +432,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	enum MHD_Result ret;
 	if (!q) {
 		header_clock(s, con, 0);
-		*con_cls = q = new_req(con);
+		*con_cls = q = new_req(s, con);
 		if (!q->bad_framing)
 			return MHD_YES;
 		/* answer before reading a body that could be framed two ways, and close */
+		log_set_request(q->id);
 		ret = send_error(s, con, q, ERR_INVALID, "ambiguous_framing",
 				 "send one Content-Length, or Transfer-Encoding without Content-Length", 1);
-		log_line(method, url, q);
+		request_done(s, method, url, q);
+		log_set_request(NULL);
 		return ret;
 	}
 	if (*upload_size) {
@@ -397,35 +448,33 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (q->bad_framing) {
+	if (q->bad_framing)
 		return MHD_YES; /* already answered */
-	} else if (q->too_big) {
+	log_set_request(q->id);
+	if (q->too_big) {
 		ret = send_error(s, con, q, ERR_TOO_LARGE, "body_too_large", "the request body is over 1 MiB", 0);
 	} else if (url_length(con, url) > MAX_URL) {
 		ret = send_error(s, con, q, ERR_URI_TOO_LONG, "uri_too_long", "the URL is too long", 0);
+	} else if (strcmp(url, "/api/v1/events/stream") == 0 && strcmp(method, "GET") == 0) {
+		ret = answer_api(s, con, method, url, q, 1);
 	} else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0) {
-		ret = answer_api(s, con, method, url, q);
+		ret = answer_api(s, con, method, url, q, 0);
+	} else if (strcmp(url, "/metrics") == 0) {
+		ret = answer_metrics(s, con, method, q, 1);
 	} else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
 		struct MHD_Response *r = http_static(url);
+		q->route = HTTP_ROUTE_STATIC;
 		ret = r ? send_response(s, con, q, r, 200, 0)
 			: send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such page", 0);
 	} else {
 		ret = send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such resource", 0);
 	}
-	log_line(method, url, q);
+	request_done(s, method, url, q);
+	log_set_request(NULL);
 	return ret;
 }
 
 /* --- background work: the scheduler and the idempotency table's expiry --- */
-
-static struct server *g_server; /* for the signal handler only */
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	if (g_server)
-		g_server->stop = 1;
-}
 
 struct tick_work {
 	svc_ctx *c;
@@ -446,10 +495,19 @@ static void run_tick(struct server *s)
 {
 	svc_ctx c = {.clock = &s->clock, .now = clock_now(&s->clock)};
 	struct tick_work w = {&c, json_object()};
+	unsigned char rid[6];
+	char id[LOG_ID_MAX] = "tick-";
+	randombytes_buf(rid, sizeof rid);
+	sodium_bin2hex(id + 5, sizeof id - 5, rid, sizeof rid);
+	log_set_request(id); /* the pass's lines carry its id */
 	pthread_mutex_lock(&s->tick_mu);
 	if (tx_run(s->app.tx, TX_WRITE, tick_work, &w) != TX_DONE)
-		fprintf(stderr, "{\"scheduler\":\"failed\",\"code\":\"%s\"}\n", c.err.code[0] ? c.err.code : "storage_error");
+		log_json(LOG_ERROR,
+			 json_pack("{s:s,s:s}", "scheduler", "failed", "code", c.err.code[0] ? c.err.code : "storage_error"));
+	else if (json_object_size(w.summary))
+		log_json(LOG_DEBUG, json_pack("{s:s,s:O}", "scheduler", "pass", "done", w.summary));
 	pthread_mutex_unlock(&s->tick_mu);
+	log_set_request(NULL);
 	json_decref(w.summary);
 }
 
@@ -464,7 +522,7 @@ static void purge_idempotency(struct server *s, int64_t now)
 {
 	int64_t before = now - s->app.idem_ttl_ms;
 	if (tx_run(s->app.tx, TX_WRITE, purge_work, &before) != TX_DONE)
-		fprintf(stderr, "{\"idempotency_purge\":\"failed\"}\n");
+		log_json(LOG_ERROR, json_pack("{s:s}", "idempotency_purge", "failed"));
 }
 
 /* --- listening --- */
@@ -532,14 +590,22 @@ static int start_clock(const struct serve_opts *o, fl_clock *clock)
 	return 0;
 }
 
-/* The main thread: wait for a signal; run the scheduler, the expiry of idempotency answers and
- * the header clock meanwhile. */
+/* The main thread: wait for a signal; run the scheduler, the expiry of idempotency answers, the
+ * header clock, the log reopening and the watchdog meanwhile. */
 static void main_loop(struct server *s)
 {
 	const struct serve_opts *o = s->o;
 	int64_t next_tick = 0, last_purge = INT64_MIN;
-	while (!s->stop) {
+	while (!s->life.stop) {
 		usleep(100 * 1000);
+		life_tick(&s->life, mono_us() / 1000);
+		if (s->life.reopen) {
+			s->life.reopen = 0;
+			if (log_reopen())
+				log_msg(LOG_ERROR, "cannot reopen the log file: %s", strerror(errno));
+			else
+				log_msg(LOG_INFO, "log reopened (SIGHUP)");
+		}
 		close_slow_headers(s);
 		int64_t now = clock_now(&s->clock);
 		if (!o->test_clock && o->scheduler_interval_s > 0 && now >= next_tick) {
@@ -553,11 +619,87 @@ static void main_loop(struct server *s)
 	}
 }
 
+/* After SIGTERM: take no new connections, let the requests in flight finish (up to the drain
+ * time), then stop.  The scheduler pass under way has finished already (it runs on this thread). */
+static void drain(struct server *s, struct MHD_Daemon *daemon)
+{
+	life_stopping("draining");
+	MHD_socket fd = MHD_quiesce_daemon(daemon);
+	sse_hub_stop(s->sse); /* every live page's stream resumed and ending: they are not work to wait for */
+	int64_t until = mono_us() + (int64_t)s->o->drain_s * 1000000;
+	long left;
+	while ((left = http_metrics_in_flight_now(s->metrics)) > 0 && mono_us() < until)
+		usleep(20 * 1000);
+	log_json(LOG_INFO, json_pack("{s:s,s:i}", "stopping", left ? "drain time over" : "drained", "in_flight", (int)left));
+	MHD_stop_daemon(daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+}
+
 static int secure_cookies(const struct serve_opts *o)
 {
 	if (o->secure_cookies >= 0)
 		return o->secure_cookies;
 	return o->public_url && strncasecmp(o->public_url, "https://", 8) == 0;
+}
+
+/* The metrics address's handler: GET /metrics, nothing else. */
+static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *con, const char *url, const char *method,
+				       const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	static int started;
+	struct server *s = cls;
+	if (!*con_cls) { /* the headers: wait for the (ignored) body */
+		*con_cls = &started;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	struct req q = {.start_us = mono_us(), .route = HTTP_ROUTE_METRICS};
+	unsigned char rid[8];
+	randombytes_buf(rid, sizeof rid);
+	sodium_bin2hex(q.id, sizeof q.id, rid, sizeof rid);
+	log_set_request(q.id);
+	enum MHD_Result ret = strcmp(url, "/metrics") == 0
+				      ? answer_metrics(s, con, method, &q, 0)
+				      : send_error(s, con, &q, ERR_NOT_FOUND, "not_found", "only /metrics here", 0);
+	request_done(s, method, url, &q);
+	log_set_request(NULL);
+	return ret;
+}
+
+/* The metrics address (--metrics-listen), with a thread of its own; NULL when there is none. */
+static int start_metrics(struct server *s, struct MHD_Daemon **out)
+{
+	struct sockaddr_in sa;
+	char host[128];
+	int port, fd;
+	*out = NULL;
+	if (!s->o->metrics_listen)
+		return 0;
+	if (parse_listen(s->o->metrics_listen, &sa, host, sizeof host, &port) || (fd = listen_on(&sa, s->o->metrics_listen)) < 0)
+		return -1;
+	*out = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, metrics_handler,
+				s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT,
+				(unsigned)s->o->timeout_s, MHD_OPTION_END);
+	if (!*out) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static struct MHD_Daemon *start_api(struct server *s, int fd, int port)
+{
+	const struct serve_opts *o = s->o;
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC, (uint16_t)port,
+				accept_policy, s, handler, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+				(unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				(size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+				on_connection, s, MHD_OPTION_END);
 }
 
 int http_serve(const struct serve_opts *o)
@@ -566,6 +708,7 @@ int http_serve(const struct serve_opts *o)
 	char err[512], host[128];
 	int port, rc = 1;
 	struct sockaddr_in sa;
+	life_signals(&s.life); /* first: a SIGTERM from now on stops the server cleanly */
 	if (parse_listen(o->listen, &sa, host, sizeof host, &port) || start_clock(o, &s.clock))
 		return 2;
 	int fd = listen_on(&sa, o->listen);
@@ -578,6 +721,7 @@ int http_serve(const struct serve_opts *o)
 		return 1;
 	}
 	s.hsts = secure_cookies(o);
+	s.metrics = http_metrics_new();
 	s.app = (struct http_app){.tx = tx, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
 				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
@@ -586,33 +730,40 @@ int http_serve(const struct serve_opts *o)
 	pthread_mutex_init(&s.tick_mu, NULL);
 	pthread_mutex_init(&s.conn_mu, NULL);
 	password_dummy_hash();
-
-	struct MHD_Daemon *daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port, accept_policy, &s, handler, &s,
-		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, &s, MHD_OPTION_END);
-	if (!daemon) {
-		fprintf(stderr, "frontline: cannot serve on %s: %s\n", o->listen, strerror(errno));
+	/* at most half the connections hold a live page open, so streams never crowd out requests */
+	if (!(s.sse = sse_hub_new(&s.app, (unsigned)o->max_connections / 2))) {
+		fprintf(stderr, "frontline: cannot start the event streams' thread\n");
 		close(fd);
 		goto cleanup;
 	}
-	g_server = &s;
-	struct sigaction act = {0};
-	act.sa_handler = on_signal;
-	sigaction(SIGINT, &act, NULL);
-	sigaction(SIGTERM, &act, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	fprintf(stderr, "{\"listening\":\"http://%s:%d\",\"db\":\"%s\",\"threads\":%d,\"test_clock\":%s,\"secure_cookies\":%s}\n",
-		host, port, strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, o->threads,
-		o->test_clock ? "true" : "false", s.hsts ? "true" : "false");
+	struct MHD_Daemon *daemon = start_api(&s, fd, port), *mdaemon = NULL;
+	if (!daemon || start_metrics(&s, &mdaemon)) {
+		fprintf(stderr, "frontline: cannot serve on %s: %s\n", daemon ? o->metrics_listen : o->listen, strerror(errno));
+		if (daemon)
+			MHD_stop_daemon(daemon);
+		else
+			close(fd);
+		goto cleanup;
+	}
+	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s}", "listening", "http://", o->listen, "db",
+				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
+				     "test_clock", o->test_clock, "secure_cookies", s.hsts, "metrics",
+				     o->metrics_listen	? o->metrics_listen
+				     : o->metrics_token ? "token"
+							: NULL,
+				     "log_level", log_level_name(o->log_level)));
+	life_ready(&s.life, "serving");
 	main_loop(&s);
-	MHD_stop_daemon(daemon); /* closes the listening socket too */
-	fprintf(stderr, "{\"stopped\":true}\n");
+	if (mdaemon)
+		MHD_stop_daemon(mdaemon);
+	drain(&s, daemon);
+	log_json(LOG_INFO, json_pack("{s:b}", "stopped", 1));
 	rc = 0;
 cleanup:
+	sse_hub_stop(s.sse);
+	sse_hub_free(s.sse);
 	tx_close(tx);
+	http_metrics_free(s.metrics);
 	ratelimit_gate_free(s.app.signin_gate);
 	pthread_mutex_destroy(&s.tick_mu);
 	pthread_mutex_destroy(&s.conn_mu);

@@ -20,6 +20,11 @@ struct serve_opts {
 	int secure_cookies;           /* 1 on, 0 off, -1 automatic: on when public_url is https; on, HSTS is sent too */
 	int idempotency_hours;        /* how long an Idempotency-Key answer is replayed (and kept) */
 	const char *trusted_proxies; /* addresses / CIDR ranges whose X-Forwarded-For is believed (base/netaddr.h); NULL = none */
+	const char *metrics_listen;  /* "127.0.0.1:9464": GET /metrics there (only); NULL = none */
+	const char *metrics_token;   /* GET /metrics on the main address to "Authorization: Bearer TOKEN"
+				      * (and on metrics_listen too when both are set); NULL = none */
+	int drain_s;		     /* after SIGTERM, how long requests in flight may take to finish */
+	int log_level;		     /* enum log_level (base/log.h) */
 };
 
 /* Defaults of the limits above (cli/cmd_serve.c applies them). */
@@ -29,7 +34,10 @@ struct serve_opts {
 #define SERVE_HEADER_TIMEOUT_S 15
 #define SERVE_IDEMPOTENCY_HOURS 24
 
-/* Runs until SIGINT/SIGTERM.  Returns a process exit code (1 when the address is in use). */
+#define SERVE_DRAIN_S 30
+
+/* Runs until SIGINT/SIGTERM (then drains: http/lifecycle.h).  Returns a process exit code (1 when
+ * the address is in use). */
 int http_serve(const struct serve_opts *o);
 
 #endif

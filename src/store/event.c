@@ -49,6 +49,12 @@ void event_hash(const char *prev_hex, int64_t seq, int64_t at, const char *actor
 int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, const char *kind,
 		 const char *entity_type, const char *entity_id, const char *case_id, json_t *data)
 {
+	return event_append_req(d, org_id, at, actor_id, kind, entity_type, entity_id, case_id, data, NULL);
+}
+
+int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id, const char *kind, const char *entity_type,
+		     const char *entity_id, const char *case_id, json_t *data, const char *request_id)
+{
 	db_res *r;
 	int rc = db_query(d, "UPDATE org_heads SET last_seq = last_seq + 1 WHERE org_id = ? RETURNING last_seq, last_hash",
 			  DB_ARGS(DB_TXT(org_id)), &r);
@@ -79,9 +85,9 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 	event_hash(prev, seq, at, actor_id, kind, entity_type, entity_id, case_id, text, hash);
 	rc = db_exec(d,
 		     "INSERT INTO events (org_id, seq, at, actor_id, kind, entity_type, entity_id, case_id, data, "
-		     "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		     "prev_hash, hash, request_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 		     DB_ARGS(DB_TXT(org_id), DB_INT(seq), DB_INT(at), DB_TXT(actor_id), DB_TXT(kind), DB_TXT(entity_type),
-			     DB_TXT(entity_id), DB_TXT(case_id), DB_TXT(text), DB_TXT(prev), DB_TXT(hash)),
+			     DB_TXT(entity_id), DB_TXT(case_id), DB_TXT(text), DB_TXT(prev), DB_TXT(hash), DB_TXT(request_id)),
 		     NULL);
 	free(text);
 	if (rc != DB_OK)

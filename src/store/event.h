@@ -19,6 +19,11 @@ int event_chain_init(db *d, const char *org_id);
 /* Append one event.  data is borrowed (NULL means {}).  Returns DB_OK or a DB_ error. */
 int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, const char *kind,
 		 const char *entity_type, const char *entity_id, const char *case_id, json_t *data);
+/* The same, noting the id of the HTTP request that caused it (the X-Request-Id its client got and
+ * the "req" of its log lines; NULL: none).  The id is outside the hash chain: it ties the
+ * history to the logs, it is not part of what happened. */
+int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id, const char *kind, const char *entity_type,
+		     const char *entity_id, const char *case_id, json_t *data, const char *request_id);
 
 /* Compute the hash of one event from its fields (exposed for tests and copy-db). */
 void event_hash(const char *prev_hex, int64_t seq, int64_t at, const char *actor_id, const char *kind,

@@ -9,6 +9,7 @@ struct db_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int n, nfree;
+	uint64_t waits; /* takes that found no free connection */
 	db **all;
 	db **free_list;
 };
@@ -48,6 +49,7 @@ void db_pool_close(db_pool *p)
 db *db_pool_take(db_pool *p)
 {
 	pthread_mutex_lock(&p->mu);
+	p->waits += p->nfree == 0;
 	while (p->nfree == 0)
 		pthread_cond_wait(&p->cv, &p->mu);
 	db *d = p->free_list[--p->nfree];
@@ -61,5 +63,14 @@ void db_pool_give(db_pool *p, db *d)
 	pthread_mutex_lock(&p->mu);
 	p->free_list[p->nfree++] = d;
 	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void db_pool_stats(db_pool *p, int *size, int *in_use, uint64_t *waits)
+{
+	pthread_mutex_lock(&p->mu);
+	*size = p->n;
+	*in_use = p->n - p->nfree;
+	*waits = p->waits;
 	pthread_mutex_unlock(&p->mu);
 }

@@ -13,5 +13,8 @@ void db_pool_close(db_pool *p);
 db *db_pool_take(db_pool *p);
 /* Give it back; a connection left inside a transaction is rolled back first. */
 void db_pool_give(db_pool *p, db *d);
+/* For the metrics: how many connections, how many are lent out now, and how many takes had to
+ * wait for a free one since the pool opened. */
+void db_pool_stats(db_pool *p, int *size, int *in_use, uint64_t *waits);
 
 #endif

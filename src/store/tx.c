@@ -32,6 +32,7 @@ struct writer {
 };
 
 struct tx_runner {
+	_Atomic uint64_t runs, retries, busy, failed; /* tx_stats */
 	db_pool *pool;         /* NULL for a wrapped connection */
 	db *single;            /* the wrapped connection (tx_wrap) */
 	struct writer *writer; /* group commit (SQLite, batching runner); NULL otherwise */
@@ -279,8 +280,20 @@ enum tx_result tx_run(tx_runner *t, enum tx_mode mode, tx_work work, void *arg)
 			r = run_direct(d, mode, work, arg, &again);
 			tx_give(t, d);
 		}
-		if (!again || mono_ms() - start + pause_us / 1000 > TX_BUSY_BUDGET_MS)
+		if (!again || mono_ms() - start + pause_us / 1000 > TX_BUSY_BUDGET_MS) {
+			t->runs++;
+			t->busy += r == TX_BUSY;
+			t->failed += r != TX_DONE;
 			return r;
+		}
+		t->retries++;
 		usleep(pause_us);
 	}
+}
+
+void tx_stats(tx_runner *t, struct tx_stats *out)
+{
+	*out = (struct tx_stats){.runs = t->runs, .retries = t->retries, .busy = t->busy, .failed = t->failed};
+	if (t->pool)
+		db_pool_stats(t->pool, &out->connections, &out->in_use, &out->waits);
 }

@@ -60,4 +60,16 @@ void tx_give(tx_runner *t, db *d);
 #define TX_BUSY_BUDGET_MS 2000
 enum tx_result tx_run(tx_runner *t, enum tx_mode mode, tx_work work, void *arg);
 
+/* What a runner has done since it opened, for the metrics (GET /metrics). */
+struct tx_stats {
+	int connections;  /* pooled connections (0 for a wrapped one) */
+	int in_use;	  /* lent out now (to a unit of work or a probe) */
+	uint64_t waits;	  /* takes that waited for a free connection */
+	uint64_t runs;	  /* units of work run (tx_run calls) */
+	uint64_t retries; /* attempts run again because the database was busy */
+	uint64_t busy;	  /* units of work that stayed busy through every attempt */
+	uint64_t failed;  /* units of work that did not commit (rolled back, conflict, not saved, ...) */
+};
+void tx_stats(tx_runner *t, struct tx_stats *out);
+
 #endif

@@ -48,7 +48,8 @@ int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char 
 int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
 		 const char *case_id, json_t *data_new)
 {
-	int rc = event_append(c->db, c->actor.org_id, c->now, actor_id, kind, entity_type, entity_id, case_id, data_new);
+	int rc = event_append_req(c->db, c->actor.org_id, c->now, actor_id, kind, entity_type, entity_id, case_id, data_new,
+				  c->request_id);
 	int ret = rc == DB_OK ? 0 : svc_db_err(c, rc);
 	for (const event_hook_fn *h = svc_event_hooks(); !ret && *h; h++)
 		ret = (*h)(c, actor_id, kind, entity_type, entity_id, case_id, data_new);
@@ -209,6 +210,93 @@ int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, cons
 	if (rc < 0)
 		return svc_db_err(c, rc);
 	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
+}
+
+int svc_db_conflict(svc_ctx *c, int rc, const char *code, const char *field, const char *message)
+{
+	if (rc == DB_CONSTRAINT)
+		return err_set(&c->err, ERR_CONFLICT, code, field, "%s", message);
+	return svc_db_err(c, rc);
+}
+
+int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		db_res **r, const char *sql)
+{
+	*r = NULL;
+	if (!id_valid(id, prefix))
+		return err_set(&c->err, ERR_NOT_FOUND, not_found_code, "id", "%s", message);
+	return svc_load_one(c, not_found_code, "id", message, r, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)));
+}
+
+int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *args, int nargs)
+{
+	db_res *r;
+	int rc = db_query(c->db, sql, args, nargs, &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (db_next(r) == 1)
+		svc_copy(c, dst, n, db_text(r, 0));
+	rc = db_res_close(r);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+/* Columns 0..ncols-1 of the row as text: one string, or an array of them. */
+static json_t *text_cols(db_res *r, int ncols)
+{
+	if (ncols == 1)
+		return json_string(db_text(r, 0));
+	json_t *row = json_array();
+	for (int i = 0; i < ncols; i++)
+		json_array_append_new(row, json_string(db_text(r, i)));
+	return row;
+}
+
+/* Every row of sql as row(c, r), or (row NULL) as its first ncols columns of text: 0 with *out a
+ * new array, or -1 with the storage error's kind (*out NULL). */
+static int rows_query(svc_ctx *c, json_t **out, svc_row_fn row, int ncols, const char *sql, const db_arg *args, int n)
+{
+	db_res *r;
+	*out = NULL;
+	int rc = db_query(c->db, sql, args, n, &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *rows = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(rows, row ? row(c, r) : text_cols(r, ncols));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
+		return svc_db_err(c, rc);
+	}
+	*out = rows;
+	return 0;
+}
+
+int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_arg *args, int n)
+{
+	return rows_query(c, out, NULL, ncols, sql, args, n);
+}
+
+int svc_rows_of(svc_ctx *c, json_t **items, svc_row_fn row, const char *sql, const db_arg *args, int n)
+{
+	return rows_query(c, items, row, 0, sql, args, n);
+}
+
+int svc_view_rows(svc_ctx *c, json_t *view, const char *key, svc_row_fn row, const char *sql, const db_arg *args, int n)
+{
+	json_t *items;
+	if (svc_rows_of(c, &items, row, sql, args, n))
+		return -1;
+	json_object_set_new(view, key, items);
+	return 0;
+}
+
+json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row)
+{
+	db_res *r;
+	json_t *a = json_array();
+	if (svc_query(c, sql, args, n, &r))
+		(void)svc_rows_append(c, r, a, row);
+	return a;
 }
 
 int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row)

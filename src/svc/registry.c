@@ -24,6 +24,8 @@
 #include "svc/learning/issue.h"
 #include "svc/learning/review.h"
 #include "svc/learning/survey.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/customer.h"
 #include "svc/mail/inbound.h"
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
@@ -32,12 +34,16 @@
 #include "svc/notify/webhook.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/ledger/queue.h"
+#include "svc/metrics.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
 #include "svc/org/install.h"
+#include "svc/org/live.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/promises/duty.h"
+#include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/promises/suggest.h"
@@ -50,9 +56,9 @@
 extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only */
 
 static const struct route *const TABLES[] = {
-	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, audit_routes, policy_routes,
+	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
-	promise_routes, request_routes, alert_routes, suggest_routes,
+	promise_routes, request_routes, estimate_routes, alert_routes, live_routes, suggest_routes,
 	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
@@ -60,6 +66,7 @@ static const struct route *const TABLES[] = {
 	mailbox_routes, inbound_routes, outbox_routes, notify_routes,
 	webhook_routes, prefs_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
+	report_calibration_routes,
 	acts_routes, thanks_routes, scorecard_routes,
 	NULL,
 };
@@ -79,7 +86,7 @@ const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 static const case_hook_fn TOUCH_HOOKS[] = {duty_touch_hook, NULL};
 const case_hook_fn *svc_touchpoint_hooks(void) { return TOUCH_HOOKS; }
 
-static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, exception_resolve_hook, review_on_resolve, NULL};
+static const case_hook_fn RESOLVE_HOOKS[] = {promise_resolve_hook, request_resolve_hook, exception_resolve_hook, review_on_resolve, NULL};
 const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
@@ -117,3 +124,9 @@ static const tick_due_fn TICK_DUE[] = {
 	auth_tick_due, throttle_tick_due, prefs_digest_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
+
+/* What GET /metrics reads from the database (svc/metrics.h). */
+static const metrics_fn METRICS_PARTS[] = {
+	metrics_scheduler, metrics_outbox, metrics_webhooks, metrics_promises, NULL,
+};
+const metrics_fn *svc_metrics_parts(void) { return METRICS_PARTS; }

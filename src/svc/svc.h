@@ -59,6 +59,7 @@ typedef struct svc_ctx {
 	const char *session_id; /* session behind this request, if any (for sign-out) */
 	struct ratelimit_gate *signin_gate; /* bounds concurrent password checks (server only; NULL = unbounded) */
 	const char *client_ip;         /* client address: the peer, or what trusted proxies say (server only) */
+	const char *request_id;	       /* the HTTP request's X-Request-Id, written into its events (NULL: none) */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
 } svc_ctx;
@@ -114,6 +115,10 @@ int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char 
  * status call this and return what they have, and router_invoke answers the error. */
 int svc_db_err(svc_ctx *c, int rc);
 
+/* The same for a write whose constraint failure has its own answer: DB_CONSTRAINT -> ERR_CONFLICT
+ * code on field with message; any other code as svc_db_err.  Returns -1. */
+int svc_db_conflict(svc_ctx *c, int rc, const char *code, const char *field, const char *message);
+
 /* An operation's result given what it returned: a storage error it met (c->db_err, kept by
  * svc_db_err) is its result even if a helper carried on, or it failed for a reason that followed
  * from the missing rows.  Returns rc, or -1 with c->err = that storage error. */
@@ -156,6 +161,30 @@ int svc_close(svc_ctx *c, db_res *r);
  * storage error's kind (svc_db_err). */
 int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
 		 const char *sql, const db_arg *args, int n);
+
+/* Load one by id: svc_load_one with the actor's organization and id bound to sql's two
+ * placeholders, field "id".  An id that does not look like one of prefix's is the same 404. */
+int svc_load_id(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		db_res **r, const char *sql);
+
+/* The first column of sql's first row into dst of size n (dst is left as it is when there is no
+ * row).  Returns 0, or -1 with the storage error's kind. */
+int svc_text(svc_ctx *c, char *dst, size_t n, const char *sql, const db_arg *args, int nargs);
+
+/* The first ncols columns of every row of sql as text, read before anything is changed: *out is a
+ * new array of strings (ncols 1) or of arrays of ncols strings.  Returns 0, or -1 with the storage
+ * error's kind (*out NULL). */
+int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_arg *args, int n);
+
+/* Every row of sql as row(c, r): 0 with *items (a new array), or -1 with the storage error's kind
+ * (*items NULL). */
+int svc_rows_of(svc_ctx *c, json_t **items, svc_row_fn row, const char *sql, const db_arg *args, int n);
+/* The same, set as view[key] (a case view part): 0, or -1 with the storage error's kind. */
+int svc_view_rows(svc_ctx *c, json_t *view, const char *key, svc_row_fn row, const char *sql, const db_arg *args, int n);
+
+/* Every row of sql as row(c, r), in a new array, for a helper that carries on without its rows: a
+ * storage error is recorded (svc_db_err) and the operation then fails with it. */
+json_t *svc_rows(svc_ctx *c, const char *sql, const db_arg *args, int n, svc_row_fn row);
 
 /* Append row(c, r) to the array a for every remaining row of r, then close r.  Returns 0, or -1
  * with the storage error's kind (a keeps the rows appended so far; it stays the caller's). */

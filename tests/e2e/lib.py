@@ -239,6 +239,8 @@ class Server:
         if spec is None:
             fail("contract: %s %s answered %d, not documented" % (method, path, resp.status))
             return
+        if "$ref" in spec:  # a shared response: #/components/responses/Name
+            spec = doc["components"]["responses"][spec["$ref"].rsplit("/", 1)[1]]
         schema = spec.get("content", {}).get("application/json", {}).get("schema")
         if schema is None or resp.json is None:
             return

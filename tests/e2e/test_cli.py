@@ -238,5 +238,71 @@ def test_audit_verify_detects_tampering():
     shutil.rmtree(tmp)
 
 
+def run(*args):
+    return subprocess.run([BIN] + list(args), capture_output=True, text=True, timeout=120)
+
+
+def test_usage_errors_exit_2_and_say_what_to_do():
+    tmp, db = demo_db()
+    env_db = os.environ.pop("FRONTLINE_DB", None)
+    try:
+        p = run("case", "list", "--as", CHRIS)
+        eq(p.returncode, 2, "a missing --db is a usage error")
+        check("--db" in p.stderr, "it says to give --db: %r" % p.stderr)
+        p = run("case", "list", "--db", db)
+        eq(p.returncode, 2, "a missing --as is a usage error")
+        check("--as EMAIL" in p.stderr, "it says to give --as: %r" % p.stderr)
+        p = run("case", "list", "--db", db, "--as", CHRIS, "--no-such-flag", "x")
+        eq(p.returncode, 2, "an unknown flag is a usage error")
+        check("usage: frontline case list" in p.stderr, "it shows the usage: %r" % p.stderr)
+    finally:
+        if env_db is not None:
+            os.environ["FRONTLINE_DB"] = env_db
+    shutil.rmtree(tmp)
+
+
+def test_a_mistyped_db_path_makes_no_database():
+    tmp = tempfile.mkdtemp(prefix="fl-cli-")
+    wrong = os.path.join(tmp, "typo.db")
+    for args in (["case", "list", "--as", CHRIS], ["tick"], ["demo"], ["serve", "--listen", "127.0.0.1:1"]):
+        p = run(*(args + ["--db", wrong]))
+        eq(p.returncode, 2, "%s on a missing database is a usage error" % args[0])
+        check("frontline init --db" in p.stderr, "it says how to make one: %r" % p.stderr)
+        eq(sorted(os.listdir(tmp)), [], "%s left no file behind" % args[0])
+    eq(run("init", "--db", wrong).returncode, 0, "init makes it")
+    check(os.path.exists(wrong), "only init created the database")
+    shutil.rmtree(tmp)
+
+
+def test_help_for_a_noun_lists_its_commands():
+    p = run("help", "case")
+    eq(p.returncode, 0, "help case exits 0")
+    for cmd in ("case open", "case list", "case offer", "case resolve"):
+        check("frontline " + cmd in p.stdout, "help case lists %r" % cmd)
+    p = run("case")
+    eq(p.returncode, 2, "a noun without a verb is a usage error")
+    check("frontline case open" in p.stderr, "and lists the case commands: %r" % p.stderr)
+    p = run("case", "frobnicate")
+    eq(p.returncode, 2, "an unknown verb is a usage error")
+    check("not a case command" in p.stderr and "frontline case list" in p.stderr, "it says so and lists them")
+    eq(run("help", "no-such-noun").returncode, 2, "help for an unknown noun is a usage error")
+
+
+def test_lists_print_readable_columns():
+    tmp, db = demo_db()
+    rc, out, _ = run_cli("case", "list", db=db, as_=CHRIS, json_out=False)
+    lines = out.splitlines()
+    check(lines[0].split()[:3] == ["number", "status", "subject"], "a header line of columns: %r" % lines[0])
+    check(any("Cracked screen" in line for line in lines[1:]), "each case on one line with its subject")
+    p = run("alert", "list", "--db", db, "--as", "riley@vendor-co.example")
+    eq(p.returncode, 0, "alert list")
+    check("message" in p.stdout.splitlines()[0], "alerts show their message column: %r" % p.stdout)
+    check("Your policy" in p.stdout, "and the message itself")
+    p = run("exception", "list", "--db", db, "--as", "mia@harbor-financial.example")
+    eq(p.returncode, 0, "exception list")
+    check("overdraft" in p.stdout.lower() or "fees" in p.stdout, "exceptions show the case subject: %r" % p.stdout)
+    shutil.rmtree(tmp)
+
+
 if __name__ == "__main__":
     run_module(globals())

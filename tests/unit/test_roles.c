@@ -35,7 +35,8 @@ static const char EXPECTED[] =
 	"manage_rotas           .         .       x          .      x     x\n"
 	"write_coaching_note    .         .       x          x      .     .\n"
 	"own_system_issue       .         .       .          x      .     .\n"
-	"reassign_system_issue  .         .       .          x      x     x\n";
+	"reassign_system_issue  .         .       .          x      x     x\n"
+	"merge_customers        x         .       x          .      x     .\n";
 
 /* The table as text: one line per permission, one column per role (x = may). */
 static void render(char *buf, size_t n)

@@ -6,25 +6,30 @@ import { loginPage } from './pages/login.js';
 import { mydayPage } from './pages/myday.js';
 import { casePage, customerPage } from './pages/case.js';
 import { findPage } from './pages/find.js';
+import { casesPage, newCasePage } from './pages/cases.js';
 import { leadershipPage } from './pages/leadership.js';
 import { directoryPage } from './pages/directory.js';
 import { adminPage } from './pages/admin.js';
 import { portalPage } from './pages/portal.js';
+import { recognitionPage } from './pages/recognition.js';
 import { mePage } from './pages/me.js';
 import { webhooksPage } from './pages/webhooks.js';
 
 const ROUTES = [
   [/^\/$/, mydayPage, 'My day'],
+  [/^\/cases$/, casesPage, 'Cases'],
+  [/^\/cases\/new$/, newCasePage, 'New case'],
   [/^\/cases\/([^/]+)$/, casePage, 'Case'],
   [/^\/customers\/([^/]+)$/, customerPage, 'Customer'],
   [/^\/find$/, findPage, 'Find'],
   [/^\/leadership$/, leadershipPage, 'Leadership'],
   [/^\/directory$/, directoryPage, 'Directory'],
   [/^\/admin$/, adminPage, 'Admin'],
+  [/^\/recognition$/, recognitionPage, 'Recognition'],
   [/^\/admin\/webhooks$/, webhooksPage, 'Webhooks'],
   [/^\/me$/, mePage, 'My notifications'],
 ];
-const NAV = [['/', 'My day'], ['/find', 'Find'], ['/leadership', 'Leadership'], ['/directory', 'Directory'], ['/admin', 'Admin']];
+const NAV = [['/', 'My day'], ['/cases', 'Cases'], ['/find', 'Find'], ['/leadership', 'Leadership'], ['/directory', 'Directory'], ['/admin', 'Admin']];
 
 const root = document.getElementById('app');
 
@@ -42,7 +47,7 @@ function shell(main) {
     const v = e.target.elements.q.value.trim();
     navigate('/find?q=' + encodeURIComponent(v));
   } }, h('label', { for: 'global-search', class: 'sr-only' }, 'Find customers and cases'),
-  h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: 'Find a customer (name, email, phone) or case', value: q, autocomplete: 'off' }),
+  h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: 'Search: #number, words, name, email, phone', value: q, autocomplete: 'off' }),
   h('button', { type: 'submit' }, 'Find'));
   const here = location.pathname;
   const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {}, NAV.map(([href, label]) => h('li', {},
@@ -54,7 +59,7 @@ function shell(main) {
   } }, 'Sign out');
   const header = h('header', { class: 'top' },
     h('div', { class: 'brand' }, h('a', { href: '/' }, 'Frontline'), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
-    nav, search,
+    nav, h('a', { href: '/cases/new', class: 'button new-case' }, 'New case'), search,
     h('div', { class: 'who' }, me ? h('a', { href: '/me', title: 'My notifications' }, me.name, me.team ? ' · ' + me.team : '') : null, signout));
   return [h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header, main];
 }

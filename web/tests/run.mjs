@@ -16,6 +16,9 @@ import './case.test.mjs';
 import './portal.test.mjs';
 import './pages.test.mjs';
 import './stories.test.mjs';
+import './cases.test.mjs';
+import './recognition.test.mjs';
 import './notify.test.mjs';
+import './estimate.test.mjs';
 
 runAll();

@@ -5,6 +5,7 @@
 #include "base/password.h"
 #include "base/ratelimit.h"
 #include "base/util.h"
+#include "core/roles.h"
 #include "svc/access/auth.h"
 #include "svc/access/throttle.h"
 #include "svc/tick.h"
@@ -238,6 +239,14 @@ static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			json_object_set_new(o, "org", json_pack("{s:s,s:s,s:s}", "id", c->actor.org_id, "slug", db_text(r, 0), "name", db_text(r, 1)));
 		if ((rc = db_res_close(r)) != DB_OK)
 			svc_db_err(c, rc);
+	}
+	if (json_is_object(o)) {
+		/* what this person may do, from the permission table: the web UI shows only those controls */
+		json_t *perms = json_array();
+		for (int k = 0; k < PERM_COUNT; k++)
+			if (role_may(c->actor.role, (enum perm)k))
+				json_array_append_new(perms, json_string(perm_name((enum perm)k)));
+		json_object_set_new(o, "permissions", perms);
 	}
 	*out = o;
 	return 0;

@@ -87,10 +87,8 @@ static int loc_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				 DB_TXT(hours_txt), DB_TXT(in_str(in, "region")), DB_TXT(c->actor.org_id), DB_TXT(id)),
 			 NULL);
 	free(hours_txt);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a location with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a location with this name exists");
 	if (svc_event(c, "location.changed", "location", id, NULL, json_deep_copy(in)))
 		return -1;
 	return location_view(c, id, out);
@@ -108,10 +106,8 @@ static int loc_holiday_add(svc_ctx *c, const char *const *p, json_t *in, json_t 
 	int rc = db_exec(c->db, "INSERT INTO location_holidays (org_id, location_id, day, name, created_at) VALUES (?,?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "day")), DB_TXT(name), DB_INT(c->now)),
 			 NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "holiday_exists", "day", "that day is already a holiday there");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "holiday_exists", "day", "that day is already a holiday there");
 	if (svc_event(c, "location.holiday_added", "location", id, NULL,
 		      json_pack("{s:s,s:s}", "day", in_str(in, "day"), "name", name)))
 		return -1;
@@ -165,10 +161,8 @@ static int skill_create(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	id_new(id, "skl", c->now);
 	int rc = db_exec(c->db, "INSERT INTO skills (org_id, id, name, description, created_at) VALUES (?,?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(name), DB_TXT(desc), DB_INT(c->now)), NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a skill with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a skill with this name exists");
 	if (svc_event(c, "skill.created", "skill", id, NULL, json_pack("{s:s,s:s}", "name", name, "description", desc)))
 		return -1;
 	*out = json_pack("{s:s,s:s,s:s,s:I}", "id", id, "name", name, "description", desc, "people", (json_int_t)0);
@@ -230,25 +224,21 @@ static int skill_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
+static json_t *person_skill_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:s}", "skill_id", db_text(r, 0), "skill", db_text(r, 1), "location_id", db_text(r, 2),
+			 "location", db_text(r, 3));
+}
+
 static int person_skills_view(svc_ctx *c, const char *person_id, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT s.id, s.name, l.id, l.name FROM person_skills ps JOIN skills s ON s.org_id = ps.org_id AND s.id = ps.skill_id "
-		     "JOIN locations l ON l.org_id = ps.org_id AND l.id = ps.location_id WHERE ps.org_id = ? AND ps.person_id = ? "
-		     "ORDER BY s.name, l.name",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "skill_id", db_text(r, 0), "skill", db_text(r, 1),
-						       "location_id", db_text(r, 2), "location", db_text(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
+	json_t *items;
+	if (svc_rows_of(c, &items, person_skill_row,
+			"SELECT s.id, s.name, l.id, l.name FROM person_skills ps JOIN skills s ON s.org_id = ps.org_id AND s.id = "
+			"ps.skill_id JOIN locations l ON l.org_id = ps.org_id AND l.id = ps.location_id WHERE ps.org_id = ? AND "
+			"ps.person_id = ? ORDER BY s.name, l.name",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id))))
+		return -1;
 	*out = json_pack("{s:s,s:o}", "person_id", person_id, "items", items);
 	return 0;
 }

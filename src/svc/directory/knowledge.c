@@ -8,6 +8,7 @@
 #include "store/search.h"
 #include "svc/directory/knowledge.h"
 #include "svc/ledger/case.h"
+#include "svc/page.h"
 
 #define MAX_TAGS 20
 #define MAX_TERMS SEARCH_MAX_TERMS
@@ -164,35 +165,47 @@ static int art_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int art_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out) { return article_view(c, p[0], out); }
 
+static json_t *article_brief_row(svc_ctx *c, db_res *r)
+{
+	json_t *tags = json_loads(db_text(r, 2), 0, NULL);
+	return json_pack("{s:s,s:s,s:o,s:I,s:o}", "id", db_text(r, 0), "title", db_text(r, 1), "tags", tags ? tags : json_array(),
+			 "version", (json_int_t)db_int(r, 3), "updated_at", svc_col_time(r, 4));
+}
+
+static const struct page_list ARTICLES = {.name = "articles",
+					  .cols = "id, title, tags, version, updated_at",
+					  .from = "articles",
+					  .keys = {{"title", DB_T_TEXT, 0}, {"id", DB_T_TEXT, 0}},
+					  .row = article_brief_row};
+
+/* A LIKE pattern for one tag inside the stored JSON array ('["a","b"]'), '!' escaping. */
+static char *tag_pattern(const char *tag)
+{
+	json_t *js = json_string(tag);
+	char *quoted = json_dumps(js, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_decref(js);
+	size_t n = strlen(quoted);
+	char *pat = xmalloc(2 * n + 3), *o = pat;
+	*o++ = '%';
+	for (const char *s = quoted; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '!')
+			*o++ = '!';
+		*o++ = *s;
+	}
+	*o++ = '%';
+	*o = '\0';
+	free(quoted);
+	return pat;
+}
+
 static int art_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, title, tags, version, updated_at FROM articles WHERE org_id = ? ORDER BY title LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(svc_limit(in))), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
 	const char *tag = in_str(in, "tag");
-	while (db_next(r) == 1) {
-		json_t *tags = json_loads(db_text(r, 2), 0, NULL);
-		int keep = !tag;
-		size_t i;
-		json_t *t;
-		json_array_foreach(tags, i, t) keep |= tag && json_string_value(t) && strcmp(json_string_value(t), tag) == 0;
-		if (keep)
-			json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:I,s:o}", "id", db_text(r, 0), "title", db_text(r, 1),
-							       "tags", tags ? tags : json_array(), "version", (json_int_t)db_int(r, 3),
-							       "updated_at", svc_col_time(r, 4)));
-		else
-			json_decref(tags);
-	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	char *pat = tag ? tag_pattern(tag) : NULL;
+	int rc = page_run(c, &ARTICLES, in, "org_id = ? AND (? IS NULL OR lower(tags) LIKE lower(?) ESCAPE '!')",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(pat), DB_TXT(pat)), out);
+	free(pat);
+	return rc;
 }
 
 static int art_revisions(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -351,8 +364,8 @@ static const struct in_field ART_PATCH[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field ART_LIST[] = {
-	{"tag", IN_STR, 0, 1, 40, NULL, "only articles with this tag"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	{"tag", IN_STR, 0, 1, 40, NULL, "only articles with this tag (letter case ignored)"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field SEARCH[] = {

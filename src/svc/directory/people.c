@@ -6,6 +6,7 @@
 #include "base/util.h"
 #include "svc/directory/people.h"
 #include "svc/org/org.h"
+#include "svc/page.h"
 
 static const char *const ROLES[] = {"frontline", "support", "supervisor", "leader", "admin", NULL};
 
@@ -91,10 +92,8 @@ int people_create(svc_ctx *c, json_t *in, json_t **out)
 				 DB_INT(c->now)),
 			 NULL);
 	free(email);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "email_taken", "email", "a person with this email exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "email_taken", "email", "a person with this email exists");
 	json_t *data = json_deep_copy(in);
 	json_object_del(data, "password");
 	if (svc_event(c, "person.created", "person", id, NULL, data))
@@ -133,6 +132,12 @@ static int p_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return people_create(c, in, out);
 }
 
+static const struct page_list PEOPLE = {.name = "people",
+					.cols = "id",
+					.from = "people",
+					.keys = {{"name", DB_T_TEXT, 0}, {"id", DB_T_TEXT, 0}},
+					.by_id = people_json};
+
 static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char team[ID_SIZE] = "";
@@ -140,30 +145,14 @@ static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	const char *q = in_str(in, "q");
 	char *like = xasprintf("%%%s%%", q ? q : "");
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT id FROM people WHERE org_id = ? AND (? = '' OR team_id = ?) AND (? IS NULL OR role = ?) "
-			  "AND (lower(name) LIKE lower(?) OR email LIKE lower(?)) ORDER BY name LIMIT ?",
+	int rc = page_run(c, &PEOPLE, in,
+			  "org_id = ? AND (? = '' OR team_id = ?) AND (? IS NULL OR role = ?) "
+			  "AND (lower(name) LIKE lower(?) OR email LIKE lower(?))",
 			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team), DB_TXT(in_str(in, "role")),
-				  DB_TXT(in_str(in, "role")), DB_TXT(like), DB_TXT(like), DB_INT(svc_limit(in))),
-			  &r);
+				  DB_TXT(in_str(in, "role")), DB_TXT(like), DB_TXT(like)),
+			  out);
 	free(like);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
-	json_t *items = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(ids, i, v) json_array_append_new(items, people_json(c, json_string_value(v)));
-	json_decref(ids);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return rc;
 }
 
 static int p_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -270,7 +259,7 @@ static const struct in_field PERSON_LIST[] = {
 	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "part of a name or email"},
 	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "team id or name"},
 	{"role", IN_ENUM, 0, 0, 0, ROLES, "only this role"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 const struct route people_routes[] = {

@@ -349,13 +349,7 @@ int rota_load_all(svc_ctx *c, const char *where, const char *arg, const char *ar
 	set->v = NULL;
 	set->n = 0;
 	while (db_next(r) == 1) {
-		if (set->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct rota_rt *nv = realloc(set->v, cap * sizeof *nv);
-			if (!nv)
-				fl_die("out of memory");
-			set->v = nv;
-		}
+		set->v = xgrow(set->v, set->n, &cap, 16, sizeof *set->v);
 		if (rota_from_row(c, r, &set->v[set->n]))
 			set->n++;
 	}
@@ -455,6 +449,19 @@ static int rota_view(svc_ctx *c, const char *id, json_t **out)
 	return 0;
 }
 
+/* The rota's zone: the input's tz when given, else zone_name (which receives the tz given).  NULL
+ * with 400 unknown_time_zone when it is not a zone. */
+static const tz_zone *zone_of(svc_ctx *c, json_t *in, char zone_name[FL_MAX_SHORT + 1])
+{
+	if (in_str(in, "tz"))
+		svc_copy(c, zone_name, FL_MAX_SHORT + 1, in_str(in, "tz"));
+	const tz_zone *z = tz_get(zone_name);
+	if (!z)
+		err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
+			"unknown time zone (use an IANA name such as America/Chicago)");
+	return z;
+}
+
 static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int rc;
@@ -478,12 +485,9 @@ static int rota_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 				svc_db_err(c, rc);
 		}
 	}
-	if (in_str(in, "tz"))
-		svc_copy(c, zone_name, sizeof zone_name, in_str(in, "tz"));
-	const tz_zone *z = tz_get(zone_name);
+	const tz_zone *z = zone_of(c, in, zone_name);
 	if (!z)
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
-			       "unknown time zone (use an IANA name such as America/Chicago)");
+		return -1;
 	json_t *layers;
 	if (layers_from_request(c, json_object_get(in, "layers"), z, &layers))
 		return -1;
@@ -554,12 +558,9 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	svc_copy(c, zone_name, sizeof zone_name, db_text(r, 0));
 	db_res_discard(r);
-	if (in_str(in, "tz"))
-		svc_copy(c, zone_name, sizeof zone_name, in_str(in, "tz"));
-	const tz_zone *z = tz_get(zone_name);
+	const tz_zone *z = zone_of(c, in, zone_name);
 	if (!z)
-		return err_set(&c->err, ERR_INVALID, "unknown_time_zone", "tz",
-			       "unknown time zone (use an IANA name such as America/Chicago)");
+		return -1;
 	json_t *layers = NULL;
 	if (json_object_get(in, "layers") && layers_from_request(c, json_object_get(in, "layers"), z, &layers))
 		return -1;
@@ -575,10 +576,8 @@ static int rota_patch(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		     NULL);
 	free(text);
 	json_decref(layers);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a rota with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a rota with this name exists");
 	if (svc_event(c, "rota.changed", "rota", p[0], NULL, json_deep_copy(in)))
 		return -1;
 	return rota_view(c, p[0], out);

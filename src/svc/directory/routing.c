@@ -12,6 +12,7 @@
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/tick.h"
 
 /* --- routing a case to whoever is on call --- */
@@ -122,13 +123,7 @@ static int load_due_offers(svc_ctx *c, struct due_offer **out, size_t *count)
 		     DB_ARGS(DB_INT(c->now)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	while (db_next(r) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct due_offer *nv = realloc(due, cap * sizeof *nv);
-			if (!nv)
-				fl_die("out of memory");
-			due = nv;
-		}
+		due = xgrow(due, n, &cap, 16, sizeof *due);
 		struct due_offer *d = &due[n++];
 		svc_copy(c, d->org, sizeof d->org, db_text(r, 0));
 		svc_copy(c, d->id, sizeof d->id, db_text(r, 1));
@@ -240,26 +235,23 @@ int routing_tick(svc_ctx *c, json_t *summary)
 }
 
 /* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
+static json_t *notice_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "case_id", db_text(r, 2),
+			 "offer_id", db_text(r, 3), "text", db_text(r, 4), "at", svc_col_time(r, 5));
+}
+
+static const struct page_list NOTICES_PAGE = {.name = "notices",
+					      .cols = "id, kind, COALESCE(case_id, ''), entity_id, message, created_at",
+					      .from = "alerts",
+					      .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+					      .row = notice_row};
+
+/* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
 static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, kind, COALESCE(case_id, ''), entity_id, message, created_at FROM alerts WHERE org_id = ? AND person_id = ? "
-			   "AND kind IN ('offer_moved', 'offer_unanswered') ORDER BY created_at DESC, id DESC LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1),
-						       "case_id", db_text(r, 2), "offer_id", db_text(r, 3), "text", db_text(r, 4),
-						       "at", svc_col_time(r, 5)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &NOTICES_PAGE, in, "org_id = ? AND person_id = ? AND kind IN ('offer_moved', 'offer_unanswered')",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), out);
 }
 
 
@@ -270,7 +262,7 @@ static const struct in_field ROUTE[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field NOTICES[] = {
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

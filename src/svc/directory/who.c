@@ -48,13 +48,7 @@ struct cands {
 
 static struct cand *cand_new(struct cands *cs)
 {
-	if (cs->n == cs->cap) {
-		cs->cap = cs->cap ? cs->cap * 2 : 64;
-		struct cand *nv = realloc(cs->v, cs->cap * sizeof *nv);
-		if (!nv)
-			fl_die("out of memory");
-		cs->v = nv;
-	}
+	cs->v = xgrow(cs->v, cs->n, &cs->cap, 64, sizeof *cs->v);
 	struct cand *k = &cs->v[cs->n++];
 	memset(k, 0, sizeof *k);
 	return k;
@@ -155,13 +149,7 @@ static size_t load_locations(svc_ctx *c, int64_t at, struct locinfo **out)
 	if ((rc = db_query(c->db, "SELECT id, tz, hours, region FROM locations WHERE org_id = ?",
 			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) == DB_OK) {
 		while (db_next(r) == 1) {
-			if (nlocs == caplocs) {
-				caplocs = caplocs ? caplocs * 2 : 16;
-				struct locinfo *nv = realloc(locs, caplocs * sizeof *nv);
-				if (!nv)
-					fl_die("out of memory");
-				locs = nv;
-			}
+			locs = xgrow(locs, nlocs, &caplocs, 16, sizeof *locs);
 			struct locinfo *li = &locs[nlocs++];
 			svc_copy(c, li->id, sizeof li->id, db_text(r, 0));
 			svc_copy(c, li->tz, sizeof li->tz, db_text(r, 1));

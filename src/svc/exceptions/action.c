@@ -70,18 +70,8 @@ json_t *action_json(svc_ctx *c, const char *id)
 
 json_t *action_list_of_case(svc_ctx *c, const char *case_id)
 {
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if ((rc = db_query(c->db, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND case_id = ? ORDER BY at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(a, action_row(c, r));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	return a;
+	return svc_rows(c, "SELECT " ACTION_COLS " FROM case_actions WHERE org_id = ? AND case_id = ? ORDER BY at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), action_row);
 }
 
 

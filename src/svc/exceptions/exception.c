@@ -138,10 +138,8 @@ static int exc_cosign(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 				 DB_TXT(role_name(c->actor.role)), DB_TXT(in_str(in, "note") ? in_str(in, "note") : ""),
 				 DB_INT(c->now)),
 			 NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "already_signed", NULL, "you already co-signed this exception");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "already_signed", NULL, "you already co-signed this exception");
 	/* The guard: only the signature that moves the count from what we read wins.  Two co-signers at
 	 * the same moment can't both approve; the loser changes nothing (its transaction rolls back). */
 	int64_t n = 0;

@@ -10,6 +10,7 @@
 #include "svc/exceptions/policy.h"
 #include "svc/ledger/case.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 
 static const char *const EXC_STATUSES[] = {"proposed", "approved", "expired", "withdrawn", NULL};
 static const char *const REVIEW_STATUSES[] = {"pending", "reviewed", NULL};
@@ -24,12 +25,9 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 	int rc;
 	db_res *r;
 	memset(out, 0, sizeof *out);
-	if (!id_valid(id, "exc"))
-		return err_set(&c->err, ERR_NOT_FOUND, "exception_not_found", "id", "no such exception");
-	if (svc_load_one(c, "exception_not_found", "id", "no such exception", &r,
-			 "SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
-			 "expires_at FROM exceptions WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "exc", id, "exception_not_found", "no such exception", &r,
+			"SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
+			"expires_at FROM exceptions WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
 	svc_copy(c, out->case_id, sizeof out->case_id, db_text(r, 1));
@@ -79,23 +77,16 @@ static json_t *case_brief(svc_ctx *c, const char *case_id)
 	return o;
 }
 
+static json_t *signature_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:o,s:s,s:s,s:o}", "person", svc_person_brief(c, db_text(r, 0)), "role", db_text(r, 1), "note",
+			 db_text(r, 2), "at", svc_col_time(r, 3));
+}
+
 static json_t *signatures_of(svc_ctx *c, const char *id)
 {
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o}", "person", svc_person_brief(c, db_text(r, 0)), "role",
-							   db_text(r, 1), "note", db_text(r, 2), "at", svc_col_time(r, 3)));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	return a;
+	return svc_rows(c, "SELECT person_id, role, note, at FROM exception_signatures WHERE org_id = ? AND exception_id = ? ORDER BY at",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), signature_row);
 }
 
 /* The limit's value in the policy version the exception departs from. */
@@ -188,25 +179,12 @@ static int exc_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return exc_reply(c, row.id, out);
 }
 
-static json_t *exc_rows(svc_ctx *c, const char *sql, const db_arg *args, int nargs, int full)
-{
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if ((rc = db_query(c->db, sql, args, nargs, &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(a, exc_row_json(c, r, full));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	return a;
-}
+static json_t *exc_full_row(svc_ctx *c, db_res *r) { return exc_row_json(c, r, 1); }
 
 static json_t *exceptions_of_case(svc_ctx *c, const char *case_id)
 {
-	return exc_rows(c, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), 1);
+	return svc_rows(c, "SELECT " EXC_COLS " FROM exceptions WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), exc_full_row);
 }
 
 static int exc_case_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -217,6 +195,14 @@ static int exc_case_list(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	*out = json_pack("{s:o}", "items", exceptions_of_case(c, row.id));
 	return 0;
 }
+
+static json_t *exc_brief_row(svc_ctx *c, db_res *r) { return exc_row_json(c, r, 0); }
+
+static const struct page_list EXCEPTIONS = {.name = "exceptions",
+					    .cols = EXC_COLS,
+					    .from = "exceptions e",
+					    .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+					    .row = exc_brief_row};
 
 static int exc_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -233,30 +219,24 @@ static int exc_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (waiting) {
 		/* my day: proposed, in its window, not mine, not signed by me, and my role co-signs here */
 		if (!exc_role_may_cosign(c->actor.role, (int)setting_int(c, "exception.supervisors_count"))) {
-			*out = json_pack("{s:[]}", "items");
+			*out = json_pack("{s:[],s:n}", "items", "next");
 			return 0;
 		}
 	}
 	/* "expired" includes proposed exceptions past their window that the scheduler has not marked yet */
-	const char *status_sql = "(? IS NULL OR status = ? OR (? = 'expired' AND status = 'proposed' AND expires_at <= ?))";
-	char *sql = xasprintf(
-		"SELECT " EXC_COLS " FROM exceptions e WHERE org_id = ? AND %s AND (? = '' OR policy_id = ?) "
+	return page_run(
+		c, &EXCEPTIONS, in,
+		"org_id = ? AND (? IS NULL OR status = ? OR (? = 'expired' AND status = 'proposed' AND expires_at <= ?)) "
+		"AND (? = '' OR policy_id = ?) "
 		"AND (? IS NULL OR kind = ?) AND (? IS NULL OR review_status = ?) AND (? = 0 OR proposer_id = ?) "
 		"AND (? = 0 OR (status = 'proposed' AND expires_at > ? AND proposer_id <> ? AND NOT EXISTS (SELECT 1 FROM "
 		"exception_signatures s WHERE s.org_id = e.org_id AND s.exception_id = e.id AND s.person_id = ?))) "
-		"AND (? IS NULL OR ? <> 'proposed' OR expires_at > ?) "
-		"ORDER BY created_at DESC, id DESC LIMIT ?",
-		status_sql);
-	json_t *items = exc_rows(c, sql,
-				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(status), DB_TXT(status), DB_TXT(status), DB_INT(c->now),
-					 DB_TXT(pol), DB_TXT(pol), DB_TXT(kind), DB_TXT(kind), DB_TXT(review), DB_TXT(review),
-					 DB_INT(mine), DB_TXT(c->actor.person_id), DB_INT(waiting), DB_INT(c->now),
-					 DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(status), DB_TXT(status),
-					 DB_INT(c->now), DB_INT(svc_limit(in))),
-				 0);
-	free(sql);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+		"AND (? IS NULL OR ? <> 'proposed' OR expires_at > ?)",
+		DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(status), DB_TXT(status), DB_TXT(status), DB_INT(c->now), DB_TXT(pol),
+			DB_TXT(pol), DB_TXT(kind), DB_TXT(kind), DB_TXT(review), DB_TXT(review), DB_INT(mine),
+			DB_TXT(c->actor.person_id), DB_INT(waiting), DB_INT(c->now), DB_TXT(c->actor.person_id),
+			DB_TXT(c->actor.person_id), DB_TXT(status), DB_TXT(status), DB_INT(c->now)),
+		out);
 }
 
 int exception_case_view(svc_ctx *c, const char *case_id, json_t *view)
@@ -275,7 +255,7 @@ static const struct in_field LIST[] = {
 	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "one policy (id or name)"},
 	{"kind", IN_ENUM, 0, 0, 0, ACTION_KINDS, "one resolution kind"},
 	{"review", IN_ENUM, 0, 0, 0, REVIEW_STATUSES, "pending (waiting for review) or reviewed"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

@@ -9,6 +9,7 @@
 #include "svc/exceptions/exception_read.h"
 #include "svc/exceptions/exception_review.h"
 #include "svc/exceptions/policy.h"
+#include "svc/page.h"
 #include "svc/router.h"
 
 static const char *const VERDICTS[] = {"adopt", "one_off", "coach", NULL};
@@ -76,11 +77,8 @@ static int proposal_load(svc_ctx *c, const char *id, struct proposal_state *s)
 {
 	db_res *r;
 	memset(s, 0, sizeof *s);
-	if (!id_valid(id, "pcp"))
-		return err_set(&c->err, ERR_NOT_FOUND, "proposal_not_found", "id", "no such policy proposal");
-	if (svc_load_one(c, "proposal_not_found", "id", "no such policy proposal", &r,
-			 "SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "pcp", id, "proposal_not_found", "no such policy proposal", &r,
+			"SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->policy_id, sizeof s->policy_id, db_text(r, 1));
@@ -293,30 +291,17 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 /* --- proposals --- */
 
+static const struct page_list PROPOSALS = {.name = "proposals",
+					   .cols = "id",
+					   .from = "policy_proposals",
+					   .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+					   .by_id = proposal_json};
+
 static int pp_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
 	const char *status = in_str(in, "status");
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT id FROM policy_proposals WHERE org_id = ? AND (? IS NULL OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(status), DB_TXT(status), DB_INT(svc_limit(in))), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array(), *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	size_t i;
-	json_t *v;
-	json_array_foreach(ids, i, v) json_array_append_new(items, proposal_json(c, json_string_value(v)));
-	json_decref(ids);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &PROPOSALS, in, "org_id = ? AND (? IS NULL OR status = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(status), DB_TXT(status)), out);
 }
 
 static int pp_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -429,7 +414,7 @@ static const struct in_field QUEUE[] = {
 };
 static const struct in_field PP_LIST[] = {
 	{"status", IN_ENUM, 0, 0, 0, PROPOSAL_STATUSES, "open, accepted or rejected"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field PP_ACCEPT[] = {

@@ -8,19 +8,14 @@
 int exception_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 {
 	static const char REASON[] = "the case was resolved before the exception was approved";
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT id FROM exceptions WHERE org_id = ? AND case_id = ? AND status = 'proposed' AND expires_at > ? "
-			  "ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(c->now)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array(), *v;
-	while ((rc = db_next(r)) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	db_res_discard(r);
+	json_t *ids, *v;
+	if (svc_strings(c, &ids, 1,
+			"SELECT id FROM exceptions WHERE org_id = ? AND case_id = ? AND status = 'proposed' AND expires_at > ? "
+			"ORDER BY created_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(c->now))))
+		return -1;
 	size_t i;
-	int ret = rc < 0 ? svc_db_err(c, rc) : 0;
+	int rc, ret = 0;
 	json_array_foreach(ids, i, v)
 	{
 		if (ret)
@@ -45,46 +40,45 @@ int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 	return tick_due_min(c, "SELECT MIN(expires_at) FROM exceptions WHERE status = 'proposed' AND expires_at <= ?", until, next);
 }
 
+/* Expire one due exception of organization org: exactly once (only the pass whose UPDATE changes
+ * the row records the expiry).  1 when this pass expired it, 0 when another did, -1 (err set). */
+static int expire_one(svc_ctx *c, const char *org, const char *id, const char *case_id)
+{
+	int64_t n = 0;
+	tick_as_system(c, org);
+	int rc = db_exec(c->db,
+			 "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
+			 "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return 0;
+	return svc_event(c, "exception.expired", "exception", id, case_id, json_object()) ? -1 : 1;
+}
+
 int exception_tick(svc_ctx *c, json_t *summary)
 {
-	json_t *due;
+	json_t *due, *v;
 	if (tick_due_rows(c,
 			  "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
 			  "ORDER BY expires_at LIMIT ?",
 			  &due))
 		return -1;
 	size_t i;
-	json_t *v;
 	long long expired = 0;
 	int ret = 0;
 	json_array_foreach(due, i, v)
 	{
-		const char *org = json_string_value(json_array_get(v, 0)), *id = json_string_value(json_array_get(v, 1));
-		const char *case_id = json_string_value(json_array_get(v, 2));
-		tick_as_system(c, org);
-		int64_t n = 0;
-		/* exactly once: only the pass whose UPDATE changes the row records the expiry */
-		int rc = db_exec(c->db,
-			     "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
-			     "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
-			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id), DB_INT(c->now)), &n);
-		if (rc != DB_OK) {
-			ret = svc_db_err(c, rc);
+		ret = expire_one(c, json_string_value(json_array_get(v, 0)), json_string_value(json_array_get(v, 1)),
+				 json_string_value(json_array_get(v, 2)));
+		if (ret < 0)
 			break;
-		}
-		if (n != 1)
-			continue;
-		if (svc_event(c, "exception.expired", "exception", id, case_id, json_object())) {
-			ret = -1;
-			break;
-		}
-		expired++;
+		expired += ret;
+		ret = 0;
 	}
 	json_decref(due);
-	if (ret == 0 && expired) {
-		json_t *old = json_object_get(summary, "exceptions_expired");
-		json_object_set_new(summary, "exceptions_expired",
-				    json_integer(expired + (json_is_integer(old) ? json_integer_value(old) : 0)));
-	}
+	if (ret == 0)
+		tick_count(summary, "exceptions_expired", expired);
 	return ret;
 }

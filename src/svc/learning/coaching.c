@@ -9,6 +9,7 @@
 #include "svc/directory/people.h"
 #include "svc/learning/coaching.h"
 #include "svc/ledger/case.h"
+#include "svc/page.h"
 
 /* The six questions of seeds/002, with the keys of their answers. */
 static const struct {
@@ -73,6 +74,48 @@ static json_t *note_row(svc_ctx *c, db_res *r)
 			 "created_at", svc_col_time(r, 6));
 }
 
+/* The given answers, checked (keys of QUESTIONS, text), without the empty ones, into answers. */
+static int note_answers(svc_ctx *c, json_t *given, json_t *answers)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(given, key, v)
+	{
+		int known = 0;
+		for (int i = 0; QUESTIONS[i].key; i++)
+			known |= strcmp(QUESTIONS[i].key, key) == 0;
+		if (!known)
+			return err_set(&c->err, ERR_INVALID, "unknown_question", key,
+				       "answers are keyed ideal, prevented, whose_problem, overcome, help, next_time");
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "invalid", key, "an answer is text");
+		if (in_text_ok(json_string_value(v), FL_MAX_TEXT, key, &c->err))
+			return -1;
+		if (*json_string_value(v))
+			json_object_set(answers, key, v);
+	}
+	return 0;
+}
+
+/* The given case ids, each a case of the organization, into cases. */
+static int note_cases(svc_ctx *c, json_t *given, json_t *cases)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(given, i, v)
+	{
+		struct case_row row;
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "invalid", "cases", "cases is a list of case ids");
+		if (case_load(c, json_string_value(v), &row)) {
+			STR_COPY(c->err.field, "cases");
+			return -1;
+		}
+		json_array_append_new(cases, json_string(row.id));
+	}
+	return 0;
+}
+
 static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char emp[ID_SIZE], id[ID_SIZE];
@@ -82,47 +125,16 @@ static int cn_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (coaching_may_write(c->actor.role, c->actor.person_id, emp, in_line(c, c->actor.person_id, emp), &c->err))
 		return -1;
-	json_t *given = json_object_get(in, "answers"), *answers = json_object(), *cases = json_array();
-	const char *key;
-	json_t *v;
+	json_t *answers = json_object(), *cases = json_array();
 	int ret = -1;
-	json_object_foreach(given, key, v)
-	{
-		int known = 0;
-		for (int i = 0; QUESTIONS[i].key; i++)
-			known |= strcmp(QUESTIONS[i].key, key) == 0;
-		if (!known) {
-			err_set(&c->err, ERR_INVALID, "unknown_question", key,
-				"answers are keyed ideal, prevented, whose_problem, overcome, help, next_time");
-			goto cleanup;
-		}
-		if (!json_is_string(v)) {
-			err_set(&c->err, ERR_INVALID, "invalid", key, "an answer is text");
-			goto cleanup;
-		}
-		if (in_text_ok(json_string_value(v), FL_MAX_TEXT, key, &c->err))
-			goto cleanup;
-		if (*json_string_value(v))
-			json_object_set(answers, key, v);
-	}
+	if (note_answers(c, json_object_get(in, "answers"), answers))
+		goto cleanup;
 	if (json_object_size(answers) == 0 && !in_str(in, "summary")) {
 		err_set(&c->err, ERR_INVALID, "empty_note", "answers", "write at least one answer or a summary");
 		goto cleanup;
 	}
-	size_t i;
-	json_array_foreach(json_object_get(in, "cases"), i, v)
-	{
-		struct case_row row;
-		if (!json_is_string(v)) {
-			err_set(&c->err, ERR_INVALID, "invalid", "cases", "cases is a list of case ids");
-			goto cleanup;
-		}
-		if (case_load(c, json_string_value(v), &row)) {
-			STR_COPY(c->err.field, "cases");
-			goto cleanup;
-		}
-		json_array_append_new(cases, json_string(row.id));
-	}
+	if (note_cases(c, json_object_get(in, "cases"), cases))
+		goto cleanup;
 	char *atext = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS), *ctext = json_dumps(cases, JSON_COMPACT);
 	id_new(id, "coach", c->now);
 	int rc = db_exec(c->db,
@@ -178,27 +190,21 @@ static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list NOTES = {.name = "coaching_notes",
+				       .cols = NOTE_COLS,
+				       .from = "coaching_notes",
+				       .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+				       .row = note_row};
+
 static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	char emp[ID_SIZE] = "";
 	if (in_str(in, "employee") && svc_person_ref(c, in_str(in, "employee"), "employee", emp))
 		return -1;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " NOTE_COLS " FROM coaching_notes WHERE org_id = ? AND (supervisor_id = ? OR employee_id = ?) "
-			   "AND (? = '' OR employee_id = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(emp),
-				   DB_TXT(emp), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, note_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &NOTES, in, "org_id = ? AND (supervisor_id = ? OR employee_id = ?) AND (? = '' OR employee_id = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.person_id), DB_TXT(emp),
+				DB_TXT(emp)),
+			out);
 }
 
 /* --- legal holds --- */
@@ -215,11 +221,8 @@ static json_t *hold_row(svc_ctx *c, db_res *r)
 static int hold_json(svc_ctx *c, const char *id, json_t **out)
 {
 	db_res *r;
-	if (!id_valid(id, "hold"))
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
-			 "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "hold", id, "hold_not_found", "no such legal hold", &r,
+			"SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?"))
 		return -1;
 	*out = hold_row(c, r);
 	db_res_discard(r);
@@ -290,11 +293,8 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int active = 0;
 	if (coaching_may_read_under_hold(c->actor.role, 1, &c->err)) /* the role first: no hint whether the hold exists */
 		return -1;
-	if (!id_valid(p[0], "hold"))
-		return err_set(&c->err, ERR_NOT_FOUND, "hold_not_found", "id", "no such legal hold");
-	if (svc_load_one(c, "hold_not_found", "id", "no such legal hold", &r,
-			 "SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+	if (svc_load_id(c, "hold", p[0], "hold_not_found", "no such legal hold", &r,
+			"SELECT person_id, released_at FROM legal_holds WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, person, sizeof person, db_text(r, 0));
 	active = db_is_null(r, 1);
@@ -335,7 +335,7 @@ static const struct in_field CN_CREATE[] = {
 };
 static const struct in_field CN_LIST[] = {
 	{"employee", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "only notes about this person"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field LH_CREATE[] = {

@@ -86,38 +86,12 @@ static int request_late(json_t *rq, int64_t now)
 	return 0;
 }
 
-static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t *attribution, json_t *boundaries,
-			json_t *policy_labels)
+/* The channels the case crossed, in time order: the case's first channel, each touchpoint's and
+ * each promise's (where it was made); each crossing "a->b" is added to boundaries.  New array. */
+static json_t *channels_crossed(json_t *view, json_t *boundaries)
 {
-	json_t *facts = json_object(), *v;
 	size_t i;
-	json_object_set_new(facts, "case",
-			    json_pack("{s:O,s:O,s:O,s:O}", "id", json_object_get(view, "id"), "number",
-				      json_object_get(view, "number"), "subject", json_object_get(view, "subject"), "owner",
-				      json_object_get(view, "owner")));
-	json_t *promise = json_null();
-	json_array_foreach(json_object_get(view, "promises"), i, v)
-	{
-		if (promise_id && json_is_string(json_object_get(v, "id")) &&
-		    strcmp(json_string_value(json_object_get(v, "id")), promise_id) == 0) {
-			json_decref(promise);
-			promise = json_deep_copy(v);
-		}
-	}
-	json_object_set_new(facts, "promise", promise);
-	json_object_set_new(facts, "attribution", attribution ? json_deep_copy(attribution) : json_null());
-	json_t *late = json_array();
-	json_array_foreach(json_object_get(view, "requests"), i, v) if (request_late(v, c->now))
-		json_array_append_new(late, json_deep_copy(v));
-	json_object_set_new(facts, "late_requests", late);
-	json_t *pc = json_object_get(view, "policy_conflicts");
-	json_object_set_new(facts, "policy_conflicts", json_is_array(pc) ? json_deep_copy(pc) : json_array());
-	json_t *breaches = json_object_get(view, "breaches");
-	json_object_set_new(facts, "breaches", json_is_array(breaches) ? json_deep_copy(breaches) : json_array());
-
-	/* channels crossed: the case's first channel, each touchpoint's and each promise's (where it
-	 * was made), in time order */
-	json_t *steps = json_array();
+	json_t *v, *steps = json_array();
 	json_array_append_new(steps, json_pack("[O,O]", json_object_get(view, "created_at"), json_object_get(view, "channel")));
 	json_array_foreach(json_object_get(view, "touchpoints"), i, v)
 		json_array_append_new(steps, json_pack("[O,O]", json_object_get(v, "at"), json_object_get(v, "channel")));
@@ -154,16 +128,17 @@ static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t
 	free(chs);
 	free(order);
 	json_decref(steps);
-	json_object_set_new(facts, "channels", channels);
-	json_t *bl = json_array();
-	const char *key;
-	json_object_foreach(boundaries, key, v) json_array_append_new(bl, json_string(key));
-	json_object_set_new(facts, "boundaries", bl);
+	return channels;
+}
 
-	/* policies: each conflict gives a pair (sorted ids joined by '+'); a policy named only by the
-	 * attribution stands alone */
-	json_t *in_pairs = json_object();
-	json_array_foreach(json_object_get(facts, "policy_conflicts"), i, v)
+/* The policy labels: each conflict gives a pair (sorted ids joined by '+'); a policy named only by
+ * the attribution stands alone. */
+static void label_policies(json_t *conflicts, json_t *attribution, json_t *policy_labels)
+{
+	size_t i;
+	const char *key;
+	json_t *v, *in_pairs = json_object();
+	json_array_foreach(conflicts, i, v)
 	{
 		json_t *set = json_object();
 		collect_policies(v, set);
@@ -194,6 +169,42 @@ static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t
 	json_object_foreach(aset, key, v) if (!json_object_get(in_pairs, key)) json_object_set_new(policy_labels, key, json_true());
 	json_decref(aset);
 	json_decref(in_pairs);
+}
+
+static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t *attribution, json_t *boundaries,
+			json_t *policy_labels)
+{
+	json_t *facts = json_object(), *v;
+	size_t i;
+	json_object_set_new(facts, "case",
+			    json_pack("{s:O,s:O,s:O,s:O}", "id", json_object_get(view, "id"), "number",
+				      json_object_get(view, "number"), "subject", json_object_get(view, "subject"), "owner",
+				      json_object_get(view, "owner")));
+	json_t *promise = json_null();
+	json_array_foreach(json_object_get(view, "promises"), i, v)
+	{
+		if (promise_id && json_is_string(json_object_get(v, "id")) &&
+		    strcmp(json_string_value(json_object_get(v, "id")), promise_id) == 0) {
+			json_decref(promise);
+			promise = json_deep_copy(v);
+		}
+	}
+	json_object_set_new(facts, "promise", promise);
+	json_object_set_new(facts, "attribution", attribution ? json_deep_copy(attribution) : json_null());
+	json_t *late = json_array();
+	json_array_foreach(json_object_get(view, "requests"), i, v) if (request_late(v, c->now))
+		json_array_append_new(late, json_deep_copy(v));
+	json_object_set_new(facts, "late_requests", late);
+	json_t *pc = json_object_get(view, "policy_conflicts");
+	json_object_set_new(facts, "policy_conflicts", json_is_array(pc) ? json_deep_copy(pc) : json_array());
+	json_t *breaches = json_object_get(view, "breaches");
+	json_object_set_new(facts, "breaches", json_is_array(breaches) ? json_deep_copy(breaches) : json_array());
+	json_object_set_new(facts, "channels", channels_crossed(view, boundaries));
+	json_t *bl = json_array();
+	const char *key;
+	json_object_foreach(boundaries, key, v) json_array_append_new(bl, json_string(key));
+	json_object_set_new(facts, "boundaries", bl);
+	label_policies(json_object_get(facts, "policy_conflicts"), attribution, policy_labels);
 	return facts;
 }
 

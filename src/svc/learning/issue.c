@@ -11,6 +11,7 @@
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/tick.h"
 
 static const char *const ISSUE_STATUSES[] = {"open", "responded", "closed", NULL};
@@ -148,11 +149,8 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if (!id_valid(id, "sis"))
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
-			 "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
+			"SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?"))
 		return -1;
 	*out = issue_row(c, r);
 	db_res_discard(r);
@@ -190,9 +188,14 @@ static int is_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return issue_json(c, p[0], out);
 }
 
+static const struct page_list ISSUES = {.name = "system_issues",
+					.cols = ISSUE_COLS,
+					.from = "system_issues",
+					.keys = {{"response_due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
+					.row = issue_row};
+
 static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	char owner[ID_SIZE] = "";
 	if (in_bool(in, "mine", 0))
 		STR_COPY(owner, c->actor.person_id);
@@ -200,32 +203,19 @@ static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	const char *status = in_str(in, "status");
 	int overdue = in_bool(in, "overdue", 0);
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND (? = '' OR owner_id = ?) "
-			   "AND (? IS NULL OR status = ?) AND (? = 0 OR (status = 'open' AND response_due_at <= ?)) "
-			   "ORDER BY response_due_at, id LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
-				   DB_INT(overdue), DB_INT(c->now), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, issue_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &ISSUES, in,
+			"org_id = ? AND (? = '' OR owner_id = ?) "
+			"AND (? IS NULL OR status = ?) AND (? = 0 OR (status = 'open' AND response_due_at <= ?))",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
+				DB_INT(overdue), DB_INT(c->now)),
+			out);
 }
 
 static int issue_owner_of(svc_ctx *c, const char *id, char owner[ID_SIZE], char status[16])
 {
 	db_res *r;
-	if (!id_valid(id, "sis"))
-		return err_set(&c->err, ERR_NOT_FOUND, "issue_not_found", "id", "no such system issue");
-	if (svc_load_one(c, "issue_not_found", "id", "no such system issue", &r,
-			 "SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
+			"SELECT owner_id, status FROM system_issues WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, owner, ID_SIZE, db_text(r, 0));
 	svc_copy(c, status, 16, db_text(r, 1));
@@ -348,7 +338,7 @@ static const struct in_field IS_LIST[] = {
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only issues I own"},
 	{"overdue", IN_BOOL, 0, 0, 0, NULL, "only open issues past their response time"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

@@ -14,6 +14,7 @@
 #include "svc/ledger/case.h"
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 
 int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char *breach_id, const char *promise_id,
 		json_t *attribution, char id[ID_SIZE], int *created)
@@ -113,12 +114,9 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 {
 	db_res *r;
 	memset(rv, 0, sizeof *rv);
-	if (!id_valid(id, "rev"))
-		return err_set(&c->err, ERR_NOT_FOUND, "review_not_found", "id", "no such review");
-	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
-			 "SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
-			 "WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "rev", id, "review_not_found", "no such review", &r,
+			"SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
+			"WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, rv->id, sizeof rv->id, db_text(r, 0));
 	svc_copy(c, rv->case_id, sizeof rv->case_id, db_text(r, 1));
@@ -168,9 +166,14 @@ static json_t *action_row(svc_ctx *c, db_res *r)
 	"id, review_id, case_id, title, status, owner_id, due_at, reminded_at, overdue_at, escalated_at, escalated_to, " \
 	"created_at, done_at, created_by, note"
 
+static json_t *cause_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o,s:o}", "category", db_text(r, 0), "evidence", db_text(r, 1), "reason", db_text(r, 2),
+			 "added_by", svc_person_brief(c, db_text(r, 3)), "added_at", svc_col_time(r, 4));
+}
+
 static int review_json(svc_ctx *c, const char *id, json_t **out)
 {
-	int rc;
 	db_res *r;
 	if (svc_load_one(c, "review_not_found", "id", "no such review", &r,
 			 "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
@@ -182,31 +185,14 @@ static int review_json(svc_ctx *c, const char *id, json_t **out)
 	json_object_set_new(o, "facts", facts ? facts : json_object());
 	json_object_set_new(o, "closed_by", db_is_null(r, 16) ? json_null() : svc_person_brief(c, db_text(r, 16)));
 	db_res_discard(r);
-	json_t *causes = json_array(), *actions = json_array();
-	if ((rc = db_query(c->db,
-			   "SELECT category, evidence, reason, added_by, added_at FROM review_causes WHERE org_id = ? AND review_id = ? "
-			   "ORDER BY added_at, category",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(causes, json_pack("{s:s,s:s,s:s,s:o,s:o}", "category", db_text(r, 0), "evidence",
-								db_text(r, 1), "reason", db_text(r, 2), "added_by",
-								svc_person_brief(c, db_text(r, 3)), "added_at", svc_col_time(r, 4)));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	if ((rc = db_query(c->db,
-			   "SELECT " ACTION_COLS
-			   " FROM review_actions WHERE org_id = ? AND review_id = ? ORDER BY created_at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(actions, action_row(c, r));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	json_object_set_new(o, "causes", causes);
-	json_object_set_new(o, "actions", actions);
+	json_object_set_new(o, "causes",
+			    svc_rows(c,
+				     "SELECT category, evidence, reason, added_by, added_at FROM review_causes WHERE org_id = ? AND "
+				     "review_id = ? ORDER BY added_at, category",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), cause_row));
+	json_object_set_new(o, "actions",
+			    svc_rows(c, "SELECT " ACTION_COLS " FROM review_actions WHERE org_id = ? AND review_id = ? ORDER BY created_at, id",
+				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), action_row));
 	*out = o;
 	return 0;
 }
@@ -268,6 +254,12 @@ static int rv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return review_json(c, rv.id, out);
 }
 
+static const struct page_list REVIEWS = {.name = "reviews",
+					 .cols = REVIEW_COLS,
+					 .from = "reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id",
+					 .keys = {{"rv.opened_at", DB_T_INT, 1}, {"rv.id", DB_T_TEXT, 1}},
+					 .row = review_brief_row};
+
 static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char owner[ID_SIZE] = "";
@@ -278,25 +270,50 @@ static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	/* frontline and support see the reviews of their own cases (and any they own) */
 	int all = role_may(c->actor.role, PERM_READ_ANY_REVIEW);
 	const char *status = in_str(in, "status"), *case_id = in_str(in, "case_id");
+	return page_run(c, &REVIEWS, in,
+			"rv.org_id = ? AND (? = '' OR rv.owner_id = ?) AND (? IS NULL OR rv.status = ?) "
+			"AND (? IS NULL OR rv.case_id = ?) AND (? = 1 OR rv.owner_id = ? OR rv.case_owner_id = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
+				DB_TXT(case_id), DB_TXT(case_id), DB_INT(all), DB_TXT(c->actor.person_id),
+				DB_TXT(c->actor.person_id)),
+			out);
+}
+
+/* Move the daily counts of a refreshed review: its old facets and team out, the new team in. */
+static int move_counts(svc_ctx *c, const struct review_row *rv, const char *team)
+{
+	int rc;
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT " REVIEW_COLS " FROM reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id "
-			  "WHERE rv.org_id = ? AND (? = '' OR rv.owner_id = ?) AND (? IS NULL OR rv.status = ?) "
-			  "AND (? IS NULL OR rv.case_id = ?) AND (? = 1 OR rv.owner_id = ? OR rv.case_owner_id = ?) "
-			  "ORDER BY rv.opened_at DESC, rv.id DESC LIMIT ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(owner), DB_TXT(status), DB_TXT(status),
-				  DB_TXT(case_id), DB_TXT(case_id), DB_INT(all), DB_TXT(c->actor.person_id),
-				  DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))),
-			  &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, review_brief_row)) {
-		json_decref(items);
-		return -1;
+	json_t *undo = json_array();
+	if ((rc = db_query(c->db, "SELECT kind, label FROM review_facets WHERE org_id = ? AND review_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv->id)), &r)) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(undo, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), ""));
+		rc = db_res_close(r);
 	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	if ((rc = db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv->id)), &r)) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(undo, json_pack("[s,s,s]", "cause", db_text(r, 0), rv->team_id));
+		rc = db_res_close(r);
+	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	json_array_append_new(undo, json_pack("[s,s,s]", "review", "", rv->team_id));
+	size_t ui;
+	json_t *u;
+	int bad = 0;
+	json_array_foreach(undo, ui, u)
+	{
+		const char *kind = json_string_value(json_array_get(u, 0)), *label = json_string_value(json_array_get(u, 1));
+		bad = bad || learning_bump(c, rv->opened_at, kind, label, json_string_value(json_array_get(u, 2)), -1);
+		if (!bad && (strcmp(kind, "cause") == 0 || strcmp(kind, "review") == 0))
+			bad = learning_bump(c, rv->opened_at, kind, label, team, 1);
+	}
+	json_decref(undo);
+	return bad;
 }
 
 /* Recompute the facts from the case page as it is now (contacts and requests after the review
@@ -327,37 +344,7 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	json_t *att = json_object_get(old, "attribution");
 	if (case_load(c, rv.case_id, &row) || facts_compute(c, &row, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
 		goto cleanup;
-	/* move the daily counts: the old facets and team out, the new in */
-	json_t *undo = json_array();
-	if ((rc = db_query(c->db, "SELECT kind, label FROM review_facets WHERE org_id = ? AND review_id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(undo, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), ""));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	if ((rc = db_query(c->db, "SELECT category FROM review_causes WHERE org_id = ? AND review_id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(rv.id)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(undo, json_pack("[s,s,s]", "cause", db_text(r, 0), rv.team_id));
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	json_array_append_new(undo, json_pack("[s,s,s]", "review", "", rv.team_id));
-	size_t ui;
-	json_t *u;
-	int bad = 0;
-	json_array_foreach(undo, ui, u)
-	{
-		const char *kind = json_string_value(json_array_get(u, 0)), *label = json_string_value(json_array_get(u, 1));
-		bad = bad || learning_bump(c, rv.opened_at, kind, label, json_string_value(json_array_get(u, 2)), -1);
-		if (!bad && (strcmp(kind, "cause") == 0 || strcmp(kind, "review") == 0))
-			bad = learning_bump(c, rv.opened_at, kind, label, f.team, 1);
-	}
-	json_decref(undo);
-	if (bad)
+	if (move_counts(c, &rv, f.team))
 		goto cleanup;
 	char *text = json_dumps(f.facts, JSON_COMPACT);
 	rc = db_exec(c->db, "UPDATE reviews SET facts = ?, team_id = ? WHERE org_id = ? AND id = ?",
@@ -402,10 +389,8 @@ static int rv_cause(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				 DB_TXT(rv.case_id), DB_TXT(*rv.team_id ? rv.team_id : NULL), DB_INT(rv.opened_at),
 				 DB_TXT(c->actor.person_id), DB_INT(c->now)),
 			 NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "cause_exists", "category", "the review already names this cause");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "cause_exists", "category", "the review already names this cause");
 	if (learning_bump(c, rv.opened_at, "cause", cat, rv.team_id, 1))
 		return -1;
 	if (svc_event(c, "review.cause_added", "review", rv.id, rv.case_id,
@@ -485,11 +470,8 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int rc;
 	db_res *r;
 	char review_id[ID_SIZE] = "", owner[ID_SIZE] = "", case_id[ID_SIZE] = "";
-	if (!id_valid(p[0], "ract"))
-		return err_set(&c->err, ERR_NOT_FOUND, "action_not_found", "id", "no such action");
-	if (svc_load_one(c, "action_not_found", "id", "no such action", &r,
-			 "SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]))))
+	if (svc_load_id(c, "ract", p[0], "action_not_found", "no such action", &r,
+			"SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, review_id, sizeof review_id, db_text(r, 0));
 	svc_copy(c, owner, sizeof owner, db_text(r, 1));
@@ -528,9 +510,14 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list ACTIONS = {.name = "review_actions",
+					 .cols = ACTION_COLS,
+					 .from = "review_actions",
+					 .keys = {{"due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
+					 .row = action_row};
+
 static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	char owner[ID_SIZE];
 	STR_COPY(owner, c->actor.person_id);
 	if (in_str(in, "owner") && svc_person_ref(c, in_str(in, "owner"), "owner", owner))
@@ -538,23 +525,9 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (strcmp(owner, c->actor.person_id) != 0 && svc_require(c, PERM_READ_ANY_REVIEW))
 		return -1;
 	const char *status = in_str(in, "status");
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " ACTION_COLS
-			   " FROM review_actions WHERE org_id = ? AND owner_id = ? AND (? IS NULL OR status = ?) "
-			   "ORDER BY due_at, id LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(status), DB_TXT(status), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, action_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &ACTIONS, in, "org_id = ? AND owner_id = ? AND (? IS NULL OR status = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(status), DB_TXT(status)), out);
 }
-
 
 static const char *const REVIEW_STATUSES[] = {"open", "closed", NULL};
 static const char *const ACTION_STATUSES[] = {"open", "done", NULL};
@@ -569,7 +542,7 @@ static const struct in_field RV_LIST[] = {
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "reviewer's id or email"},
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only reviews I own"},
 	{"case_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "one case's reviews"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -596,7 +569,7 @@ static const struct in_field ACT_DONE[] = {
 static const struct in_field ACT_LIST[] = {
 	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose actions (default: mine; others' need supervisor, leader or admin)"},
 	{"status", IN_ENUM, 0, 0, 0, ACTION_STATUSES, "open or done"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

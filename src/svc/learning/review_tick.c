@@ -18,20 +18,10 @@ static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const 
 		     const char *counter, int escalate)
 {
 	int rc;
-	db_res *r;
-	json_t *due = json_array();
+	json_t *due;
 	int ret = -1;
-	if ((rc = db_query(c->db, select_sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK) {
-		json_decref(due);
-		return svc_db_err(c, rc);
-	}
-	while (db_next(r) == 1)
-		json_array_append_new(due, json_pack("[s,s,s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
-						     db_text(r, 4)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(due);
-		return svc_db_err(c, rc);
-	}
+	if (svc_strings(c, &due, 5, select_sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH))))
+		return -1;
 	size_t i;
 	json_t *row;
 	long long count = 0;

@@ -13,6 +13,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 
 #define MAX_QUESTIONS 10
 
@@ -155,11 +156,8 @@ static int survey_load(svc_ctx *c, const char *id, struct survey_row *s, json_t 
 {
 	db_res *r;
 	memset(s, 0, sizeof *s);
-	if (!id_valid(id, "srv"))
-		return err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
-	if (svc_load_one(c, "survey_not_found", "id", "no such survey", &r,
-			 "SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "srv", id, "survey_not_found", "no such survey", &r,
+			"SELECT id, kind, opens_at, closes_at, questions FROM surveys WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->kind, sizeof s->kind, db_text(r, 1));
@@ -262,21 +260,12 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (rc)
 		return -1;
 	/* frontline staff: customer-facing and back-office people (not leaders or admins) */
-	db_res *r;
-	json_t *ids = json_array();
-	if ((rc = db_query(c->db,
-			   "SELECT id FROM people WHERE org_id = ? AND active = 1 AND role IN ('frontline','support','supervisor') "
-			   "AND (? = '' OR team_id = ?)",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team)), &r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
+	json_t *ids;
+	if (svc_strings(c, &ids, 1,
+			"SELECT id FROM people WHERE org_id = ? AND active = 1 AND role IN ('frontline','support','supervisor') "
+			"AND (? = '' OR team_id = ?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(team))))
+		return -1;
 	size_t i;
 	json_t *v;
 	long long count = 0;
@@ -296,26 +285,19 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list SURVEYS = {.name = "surveys",
+					 .cols = SURVEY_COLS,
+					 .from = "surveys s",
+					 .keys = {{"opens_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+					 .row = survey_json};
+
 static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
 	int all = role_may(c->actor.role, PERM_SEE_ALL_SURVEYS) && !in_bool(in, "mine", 0);
-	if ((rc = db_query(
-		     c->db,
-		     "SELECT " SURVEY_COLS
-		     " FROM surveys s WHERE org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
-		     "WHERE i.org_id = s.org_id AND i.survey_id = s.id AND i.person_id = ?)) ORDER BY opens_at DESC, id DESC LIMIT ?",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(all), DB_TXT(c->actor.person_id), DB_INT(svc_limit(in))), &r)) !=
-	    DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, survey_json)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &SURVEYS, in,
+			"org_id = ? AND (? = 1 OR EXISTS (SELECT 1 FROM survey_invites i "
+			"WHERE i.org_id = s.org_id AND i.survey_id = s.id AND i.person_id = ?))",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(all), DB_TXT(c->actor.person_id)), out);
 }
 
 static int sv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -333,23 +315,9 @@ static int sv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 /* Raise a system issue (shared by POST /system-issues and a survey response).  spec: title,
  * description, owner, cases (array of case ids). */
 
-static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+/* Each answer names a question 1..nq once, with a rating 1-5 or text: 0, or -1 (err set). */
+static int check_answers(svc_ctx *c, json_t *answers, size_t nq)
 {
-	struct survey_row s;
-	int invited, answered;
-	char rid[ID_SIZE], team[ID_SIZE] = "";
-	if (survey_load(c, p[0], &s, NULL))
-		return -1;
-	invite_state(c, s.id, &invited, &answered, NULL);
-	if (!invited)
-		return role_may(c->actor.role, PERM_SEE_ALL_SURVEYS)
-			       ? err_set(&c->err, ERR_FORBIDDEN, "not_invited", NULL, "you were not asked this survey")
-			       : err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
-	if (answered)
-		return err_set(&c->err, ERR_CONFLICT, "already_answered", NULL, "you already answered this survey");
-	if (c->now < s.opens_at || c->now >= s.closes_at)
-		return err_set(&c->err, ERR_RULE, "survey_closed", NULL, "the survey is not open");
-	json_t *answers = json_object_get(in, "answers");
 	size_t i;
 	json_t *a;
 	json_t *seen = json_object();
@@ -358,9 +326,9 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		json_t *qn = json_object_get(a, "question"), *rt = json_object_get(a, "rating"), *tx = json_object_get(a, "text");
 		char key[24];
 		if (!json_is_object(a) || !json_is_integer(qn) || json_integer_value(qn) < 1 ||
-		    (size_t)json_integer_value(qn) > s.nq) {
+		    (size_t)json_integer_value(qn) > nq) {
 			json_decref(seen);
-			return err_set(&c->err, ERR_INVALID, "bad_question", "answers", "each answer names a question 1..%zu", s.nq);
+			return err_set(&c->err, ERR_INVALID, "bad_question", "answers", "each answer names a question 1..%zu", nq);
 		}
 		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(qn));
 		if (json_object_get(seen, key)) {
@@ -382,6 +350,54 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		}
 	}
 	json_decref(seen);
+	return 0;
+}
+
+/* One survey_answers row per answer of response rid (team "" for none), at its place seq. */
+static int store_answers(svc_ctx *c, const char *survey_id, const char *rid, const char *team, int64_t seq, json_t *answers)
+{
+	int rc;
+	size_t i;
+	json_t *a;
+	json_array_foreach(answers, i, a)
+	{
+		char aid[ID_SIZE];
+		json_t *rt = json_object_get(a, "rating");
+		const char *tx = json_string_value(json_object_get(a, "text"));
+		id_new(aid, "ans", c->now);
+		rc = db_exec(c->db,
+			     "INSERT INTO survey_answers (org_id, id, survey_id, response_id, team_id, question, rating, text, at, seq) "
+			     "VALUES (?,?,?,?,?,?,?,?,?,?)",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(aid), DB_TXT(survey_id), DB_TXT(rid), DB_TXT(*team ? team : NULL),
+				     DB_INT(json_integer_value(json_object_get(a, "question"))),
+				     json_is_integer(rt) ? DB_INT(json_integer_value(rt)) : DB_NULL, DB_TXT(tx ? tx : ""),
+				     DB_INT(c->now), DB_INT(seq)),
+			     NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+	}
+	return 0;
+}
+
+static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct survey_row s;
+	int invited, answered;
+	char rid[ID_SIZE], team[ID_SIZE] = "";
+	if (survey_load(c, p[0], &s, NULL))
+		return -1;
+	invite_state(c, s.id, &invited, &answered, NULL);
+	if (!invited)
+		return role_may(c->actor.role, PERM_SEE_ALL_SURVEYS)
+			       ? err_set(&c->err, ERR_FORBIDDEN, "not_invited", NULL, "you were not asked this survey")
+			       : err_set(&c->err, ERR_NOT_FOUND, "survey_not_found", "id", "no such survey");
+	if (answered)
+		return err_set(&c->err, ERR_CONFLICT, "already_answered", NULL, "you already answered this survey");
+	if (c->now < s.opens_at || c->now >= s.closes_at)
+		return err_set(&c->err, ERR_RULE, "survey_closed", NULL, "the survey is not open");
+	json_t *answers = json_object_get(in, "answers");
+	if (check_answers(c, answers, s.nq))
+		return -1;
 	STR_COPY(team, c->actor.team_id);
 	id_new(rid, "resp", c->now);
 	/* the answered mark first, guarded: a second response loses here */
@@ -405,23 +421,8 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (qrc != DB_OK)
 		return svc_db_err(c, qrc);
 	seq++;
-	json_array_foreach(answers, i, a)
-	{
-		char aid[ID_SIZE];
-		json_t *rt = json_object_get(a, "rating");
-		const char *tx = json_string_value(json_object_get(a, "text"));
-		id_new(aid, "ans", c->now);
-		rc = db_exec(c->db,
-			     "INSERT INTO survey_answers (org_id, id, survey_id, response_id, team_id, question, rating, text, at, seq) "
-			     "VALUES (?,?,?,?,?,?,?,?,?,?)",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(aid), DB_TXT(s.id), DB_TXT(rid), DB_TXT(*team ? team : NULL),
-				     DB_INT(json_integer_value(json_object_get(a, "question"))),
-				     json_is_integer(rt) ? DB_INT(json_integer_value(rt)) : DB_NULL, DB_TXT(tx ? tx : ""),
-				     DB_INT(c->now), DB_INT(seq)),
-			     NULL);
-		if (rc != DB_OK)
-			return svc_db_err(c, rc);
-	}
+	if (store_answers(c, s.id, rid, team, seq, answers))
+		return -1;
 	/* the event says that an answer came in, not what nor whose: it names nobody (the system records
 	 * it) and carries nothing that leads back to the response */
 	if (svc_event_as(c, "system", "survey.answered", "survey", s.id, NULL, json_object()))
@@ -447,39 +448,28 @@ static int sv_respond(svc_ctx *c, const char *const *p, json_t *in, json_t **out
  * counts and the free text; teams below the threshold are only counted.  A team's numbers are its
  * first survey_published() responses (core/review_rules.c): they move only in steps while the
  * survey is open, so no two reports differ by one person's answers. */
-static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+/* The teams that answered, with their published respondents; those the viewer may not see are
+ * only counted in *hidden.  0 with *teams (new array), or -1 (err set). */
+static int report_teams(svc_ctx *c, const struct survey_row *s, long long min, int answered, const char *my_team,
+			json_t **teams_out, long long *hidden, long long *total)
 {
 	int rc;
-	struct survey_row s;
-	json_t *questions = NULL;
-	int invited, answered;
-	char my_team[ID_SIZE];
-	if (svc_require(c, PERM_READ_SURVEY_REPORT))
-		return -1;
-	if (survey_load(c, p[0], &s, &questions))
-		return -1;
-	invite_state(c, s.id, &invited, &answered, my_team);
-	long long min = setting_int(c, "survey.min_respondents");
 	db_res *r;
-	/* respondents per team */
-	json_t *teams = json_array();
+	int closed = c->now >= s->closes_at;
 	if ((rc = db_query(c->db,
 			   "SELECT COALESCE(sa.team_id, ''), COALESCE(t.name, ''), COUNT(DISTINCT sa.response_id) FROM survey_answers sa "
 			   "LEFT JOIN teams t ON t.org_id = sa.org_id AND t.id = sa.team_id WHERE sa.org_id = ? AND sa.survey_id = ? "
 			   "GROUP BY sa.team_id, t.name ORDER BY 2",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id)), &r)) != DB_OK) {
-		json_decref(questions);
-		json_decref(teams);
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s->id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
-	}
-	long long hidden = 0, total = 0;
-	int closed = c->now >= s.closes_at;
+	json_t *teams = json_array();
+	*hidden = *total = 0;
 	while (db_next(r) == 1) {
 		long long n = survey_published(db_int(r, 2), closed, min);
 		int mine = answered && strcmp(my_team, db_text(r, 0)) == 0;
-		total += n;
+		*total += n;
 		if (n == 0 || !survey_group_visible(n, mine, min)) {
-			hidden++;
+			(*hidden)++;
 			continue;
 		}
 		json_array_append_new(teams, json_pack("{s:o,s:o,s:I}", "team_id", *db_text(r, 0) ? json_string(db_text(r, 0)) : json_null(),
@@ -487,62 +477,108 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 						       (json_int_t)n));
 	}
 	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(questions);
 		json_decref(teams);
 		return svc_db_err(c, rc);
 	}
-	size_t i, q;
+	*teams_out = teams;
+	return 0;
+}
+
+/* One question's ratings in a team's first `published` responses. */
+struct q_stats {
+	long long cnt[6], sum, n;
+	json_t *texts; /* the comments (new reference) */
+};
+
+static void question_stats(svc_ctx *c, const char *survey_id, const char *tid, size_t q, long long published,
+			   struct q_stats *st)
+{
+	int rc;
+	db_res *r;
+	memset(st, 0, sizeof *st);
+	st->texts = json_array();
+	if ((rc = db_query(c->db,
+			   "SELECT rating, text FROM survey_answers WHERE org_id = ? AND survey_id = ? AND COALESCE(team_id, '') = ? "
+			   "AND question = ? AND seq <= ? ORDER BY text",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(tid ? tid : ""), DB_INT(q + 1),
+				   DB_INT(published)),
+			   &r)) == DB_OK) {
+		while (db_next(r) == 1) {
+			if (!db_is_null(r, 0)) {
+				long long v = db_int(r, 0);
+				if (v >= 1 && v <= 5)
+					st->cnt[v]++;
+				st->sum += v;
+				st->n++;
+			}
+			if (*db_text(r, 1))
+				json_array_append_new(st->texts, json_string(db_text(r, 1)));
+		}
+		rc = db_res_close(r);
+	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+}
+
+/* Team t's questions (set as its "questions"), each also a row of items, summed into overall. */
+static void team_questions(svc_ctx *c, const struct survey_row *s, json_t *questions, json_t *t, json_t *overall,
+			   json_t *items)
+{
+	const char *tid = json_string_value(json_object_get(t, "team_id"));
+	long long published = json_integer_value(json_object_get(t, "respondents"));
+	json_t *qs = json_array();
+	for (size_t q = 0; q < s->nq; q++) {
+		struct q_stats st;
+		question_stats(c, s->id, tid, q, published, &st);
+		json_t *oq = json_array_get(overall, q);
+		json_object_set_new(oq, "sum", json_integer(json_integer_value(json_object_get(oq, "sum")) + st.sum));
+		json_object_set_new(oq, "ratings", json_integer(json_integer_value(json_object_get(oq, "ratings")) + st.n));
+		json_t *avg = st.n ? json_real((double)st.sum / st.n) : json_null();
+		json_array_append_new(qs, json_pack("{s:I,s:s,s:O,s:I,s:[I,I,I,I,I],s:o}", "question", (json_int_t)(q + 1), "text",
+						    json_string_value(json_array_get(questions, q)), "average", avg, "ratings",
+						    (json_int_t)st.n, "distribution", (json_int_t)st.cnt[1], (json_int_t)st.cnt[2],
+						    (json_int_t)st.cnt[3], (json_int_t)st.cnt[4], (json_int_t)st.cnt[5], "comments",
+						    st.texts));
+		json_array_append_new(items, json_pack("{s:O,s:O,s:I,s:I,s:o,s:I}", "team_id", json_object_get(t, "team_id"), "team",
+						       json_object_get(t, "team"), "respondents", (json_int_t)published, "question",
+						       (json_int_t)(q + 1), "average", avg, "ratings", (json_int_t)st.n));
+	}
+	json_object_set_new(t, "questions", qs);
+}
+
+/* Survey report: per team with enough respondents (not counting the viewer), averages, rating
+ * counts and the free text; teams below the threshold are only counted.  A team's numbers are its
+ * first survey_published() responses (core/review_rules.c): they move only in steps while the
+ * survey is open, so no two reports differ by one person's answers. */
+static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct survey_row s;
+	json_t *questions = NULL, *teams = NULL;
+	int invited, answered;
+	char my_team[ID_SIZE];
+	long long hidden = 0, total = 0;
+	if (svc_require(c, PERM_READ_SURVEY_REPORT))
+		return -1;
+	if (survey_load(c, p[0], &s, &questions))
+		return -1;
+	invite_state(c, s.id, &invited, &answered, my_team);
+	long long min = setting_int(c, "survey.min_respondents");
+	if (report_teams(c, &s, min, answered, my_team, &teams, &hidden, &total)) {
+		json_decref(questions);
+		return -1;
+	}
+	size_t i;
 	json_t *t, *items = json_array();
 	long long overall_n = 0;
 	json_t *overall = json_array();
-	for (q = 0; q < s.nq; q++)
+	for (size_t q = 0; q < s.nq; q++)
 		json_array_append_new(overall, json_pack("{s:I,s:s,s:I,s:I}", "question", (json_int_t)(q + 1), "text",
 							 json_string_value(json_array_get(questions, q)), "sum", (json_int_t)0,
 							 "ratings", (json_int_t)0));
 	json_array_foreach(teams, i, t)
 	{
-		const char *tid = json_string_value(json_object_get(t, "team_id"));
-		long long published = json_integer_value(json_object_get(t, "respondents"));
-		overall_n += published;
-		json_t *qs = json_array();
-		for (q = 0; q < s.nq; q++) {
-			long long cnt[6] = {0}, sum = 0, nr = 0;
-			json_t *texts = json_array();
-			if ((rc = db_query(c->db,
-				     "SELECT rating, text FROM survey_answers WHERE org_id = ? AND survey_id = ? AND COALESCE(team_id, '') = ? "
-				     "AND question = ? AND seq <= ? ORDER BY text",
-				     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(s.id), DB_TXT(tid ? tid : ""), DB_INT(q + 1),
-					     DB_INT(published)),
-				     &r)) == DB_OK) {
-				while (db_next(r) == 1) {
-					if (!db_is_null(r, 0)) {
-						long long v = db_int(r, 0);
-						if (v >= 1 && v <= 5)
-							cnt[v]++;
-						sum += v;
-						nr++;
-					}
-					if (*db_text(r, 1))
-						json_array_append_new(texts, json_string(db_text(r, 1)));
-				}
-				rc = db_res_close(r);
-			}
-			if (rc != DB_OK)
-				svc_db_err(c, rc);
-			json_t *oq = json_array_get(overall, q);
-			json_object_set_new(oq, "sum", json_integer(json_integer_value(json_object_get(oq, "sum")) + sum));
-			json_object_set_new(oq, "ratings", json_integer(json_integer_value(json_object_get(oq, "ratings")) + nr));
-			json_t *avg = nr ? json_real((double)sum / nr) : json_null();
-			json_array_append_new(qs, json_pack("{s:I,s:s,s:O,s:I,s:[I,I,I,I,I],s:o}", "question", (json_int_t)(q + 1), "text",
-							    json_string_value(json_array_get(questions, q)), "average", avg, "ratings",
-							    (json_int_t)nr, "distribution", (json_int_t)cnt[1], (json_int_t)cnt[2],
-							    (json_int_t)cnt[3], (json_int_t)cnt[4], (json_int_t)cnt[5], "comments", texts));
-			json_array_append_new(items, json_pack("{s:O,s:O,s:I,s:I,s:o,s:I}", "team_id", json_object_get(t, "team_id"), "team",
-							       json_object_get(t, "team"), "respondents",
-							       (json_int_t)json_integer_value(json_object_get(t, "respondents")), "question",
-							       (json_int_t)(q + 1), "average", avg, "ratings", (json_int_t)nr));
-		}
-		json_object_set_new(t, "questions", qs);
+		overall_n += json_integer_value(json_object_get(t, "respondents"));
+		team_questions(c, &s, questions, t, overall, items);
 	}
 	json_array_foreach(overall, i, t)
 	{
@@ -554,7 +590,7 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	*out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:{s:I,s:o},s:o,s:o,s:b,s:I}", "survey_id", s.id, "min_respondents",
 			 (json_int_t)survey_min_group(min), "responses", (json_int_t)total, "hidden_teams", (json_int_t)hidden,
 			 "shown_respondents", (json_int_t)overall_n, "overall", "respondents", (json_int_t)overall_n, "questions",
-			 overall, "teams", teams, "items", items, "closed", closed, "publish_step",
+			 overall, "teams", teams, "items", items, "closed", c->now >= s.closes_at, "publish_step",
 			 (json_int_t)(survey_min_group(min) + 1));
 	return 0;
 }
@@ -570,7 +606,7 @@ static const struct in_field SV_CREATE[] = {
 };
 static const struct in_field SV_LIST[] = {
 	{"mine", IN_BOOL, 0, 0, 0, NULL, "only surveys I am asked"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field ANSWER[] = {

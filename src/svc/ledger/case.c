@@ -13,10 +13,11 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 
 const char *const CASE_CHANNELS[] = {"web", "chat", "phone", "email", "store", "social", "in_person", "portal", NULL};
 static const char *const DIRECTIONS[] = {"inbound", "outbound", NULL};
-static const char *const VISIBILITY[] = {"internal", "customer", NULL};
+const char *const NOTE_VISIBILITY[] = {"internal", "customer", NULL};
 static const char *const STATUSES[] = {"open", "resolved", NULL};
 
 int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
@@ -84,7 +85,7 @@ static json_t *person_memo(svc_ctx *c, json_t *memo, const char *person_id)
 }
 
 /* The row part of a case as JSON (no history). */
-static json_t *case_brief_row_m(svc_ctx *c, db_res *r, json_t *memo)
+json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
 {
 	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "number",
 			      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "channel", db_text(r, 3), "status",
@@ -97,11 +98,7 @@ static json_t *case_brief_row_m(svc_ctx *c, db_res *r, json_t *memo)
 	return o;
 }
 
-static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_row_m(c, r, NULL); }
-
-#define CASE_COLS                                                                                                   \
-	"ca.id, ca.number, ca.subject, ca.channel, ca.status, ca.customer_id, ca.owner_id, ca.intake_by, ca.created_at, " \
-	"ca.updated_at, ca.resolved_at, ca.team_id, ca.intake_location_id, ca.resolution"
+static json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_json(c, r, NULL); }
 
 int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 {
@@ -191,7 +188,11 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			      json_pack("{s:s,s:s,s:s}", "channel", channel, "direction", "inbound", "summary", in_str(in, "summary"))))
 			return -1;
 	}
-	return case_view(c, case_id, out);
+	if (case_view(c, case_id, out))
+		return -1;
+	/* likely the same person under another record: the page offers to merge them */
+	json_object_set_new(*out, "possible_duplicates", customer_duplicates(c, cust));
+	return 0;
 }
 
 static json_t *list_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
@@ -235,13 +236,13 @@ json_t *case_event_row(svc_ctx *c, db_res *r)
 	json_t *actor = svc_person_brief(c, db_text(r, 2));
 	if (json_is_null(actor)) /* not a person: the customer, acting through the portal */
 		actor = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 2), "name", "the customer", "role", "customer");
-	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
-			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4),
-			 "entity_id", db_text(r, 6), "data", data ? data : json_object());
+	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
+			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4), "entity_id", db_text(r, 6), "data",
+			 data ? data : json_object(), "request_id", svc_col_str(r, 7));
 }
 
 #define OFFER_COLS "id, case_id, from_id, to_id, note, status, reason, created_at, decided_at"
-#define EVENT_COLS "seq, at, actor_id, kind, entity_type, data, entity_id"
+#define EVENT_COLS "seq, at, actor_id, kind, entity_type, data, entity_id, request_id"
 
 int case_view(svc_ctx *c, const char *case_id, json_t **out)
 {
@@ -278,6 +279,19 @@ static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return case_view(c, row.id, out);
 }
 
+static const struct page_list CASES = {.name = "cases",
+				       .cols = CASE_COLS,
+				       .from = "cases ca",
+				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
+				       .row_memo = case_brief_json};
+/* the search box's order: best first (score is lower for better), then as CASES */
+static const struct page_list CASES_FOUND = {.name = "cases_found",
+					     .cols = CASE_COLS,
+					     .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
+						      {"ca.updated_at", DB_T_INT, 1},
+						      {"ca.id", DB_T_TEXT, 1}},
+					     .row_memo = case_brief_json};
+
 static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char owner[ID_SIZE] = "", team[ID_SIZE] = "";
@@ -295,7 +309,7 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	search_sql found = {0};
 	int searching = q && *q;
 	if (searching && search_cases(c->db, c->actor.org_id, q, &found)) {
-		*out = json_pack("{s:[]}", "items"); /* nothing in q to search for */
+		*out = json_pack("{s:[],s:n}", "items", "next"); /* nothing in q to search for */
 		return 0;
 	}
 	db_arg args[SEARCH_MAX_ARGS + 8];
@@ -320,29 +334,15 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (cust)
 		AND_("ca.customer_id = ?", DB_TXT(cust));
 #undef AND_
-	args[n++] = DB_INT(svc_limit(in));
-	char *join = searching ? xasprintf(" JOIN %s s ON s.case_id = ca.id", found.sql) : xstrdup("");
-	char *sql = xasprintf("SELECT " CASE_COLS " FROM cases ca%s WHERE %s ORDER BY %sca.updated_at DESC, ca.id DESC LIMIT ?",
-			      join, where, searching ? "s.score, " : "");
-	db_res *r;
-	int rc = db_query(c->db, sql, args, n, &r);
-	free(sql);
-	free(join);
+	struct page_list L = searching ? CASES_FOUND : CASES;
+	char *from = searching ? xasprintf("cases ca JOIN %s s ON s.case_id = ca.id", found.sql) : NULL;
+	if (from)
+		L.from = from;
+	int rc = page_run(c, &L, in, where, args, n, out);
+	free(from);
 	free(where);
 	search_sql_free(&found);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array(), *memo = json_object();
-	while ((rc = db_next(r)) == 1)
-		json_array_append_new(items, case_brief_row_m(c, r, memo));
-	json_decref(memo);
-	db_res_discard(r);
-	if (rc < 0) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return rc;
 }
 
 static int cs_touchpoint(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -461,11 +461,8 @@ struct offer_state {
 static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "off"))
-		return err_set(&c->err, ERR_NOT_FOUND, "offer_not_found", "id", "no such offer");
-	if (svc_load_one(c, "offer_not_found", "id", "no such offer", &r,
-			 "SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "off", id, "offer_not_found", "no such offer", &r,
+			"SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
 	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
@@ -571,25 +568,19 @@ static int of_withdraw(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return offer_view(c, p[0], out);
 }
 
+static const struct page_list OFFERS = {.name = "offers",
+					.cols = OFFER_COLS,
+					.from = "offers",
+					.keys = {{"created_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
+					.row = offer_row};
+
 static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	const char *status = in_str(in, "status") ? in_str(in, "status") : "pending";
-	const char *dir = in_str(in, "direction") ? in_str(in, "direction") : "to_me";
-	db_res *r;
-	char *sql = xasprintf("SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND %s = ? AND status = ? ORDER BY created_at LIMIT ?",
-			      strcmp(dir, "from_me") == 0 ? "from_id" : "to_id");
-	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(status), DB_INT(svc_limit(in))),
-			  &r);
-	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, offer_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	int from_me = in_str(in, "direction") && strcmp(in_str(in, "direction"), "from_me") == 0;
+	return page_run(c, &OFFERS, in,
+			from_me ? "org_id = ? AND from_id = ? AND status = ?" : "org_id = ? AND to_id = ? AND status = ?",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(status)), out);
 }
 
 /* Settle every offer of the case still waiting (an assignment or resolution decides instead). */
@@ -715,7 +706,7 @@ static const struct in_field CASE_LIST[] = {
 	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},
 	{"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved"},
 	{"customer_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "one customer's cases"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -731,7 +722,7 @@ static const struct in_field TOUCHPOINT[] = {
 };
 static const struct in_field NOTE[] = {
 	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the note"},
-	{"visibility", IN_ENUM, 0, 0, 0, VISIBILITY, "internal (default) or customer (the customer sees it)"},
+	{"visibility", IN_ENUM, 0, 0, 0, NOTE_VISIBILITY, "internal (default) or customer (the customer sees it)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field OFFER[] = {
@@ -748,7 +739,7 @@ static const char *const OFFER_DIRS[] = {"to_me", "from_me", NULL};
 static const struct in_field OFFER_LIST[] = {
 	{"status", IN_ENUM, 0, 0, 0, OFFER_STATUSES, "default pending"},
 	{"direction", IN_ENUM, 0, 0, 0, OFFER_DIRS, "to_me (default) or from_me"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field ASSIGN[] = {
@@ -756,9 +747,14 @@ static const struct in_field ASSIGN[] = {
 	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
+static const char *const OPEN_REQUESTS[] = {"keep", "cancel", NULL};
+static const char *const PENDING_PROMISES[] = {"broken", NULL};
 static const struct in_field RESOLVE[] = {
 	{"resolution", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "how it was resolved"},
 	{"complaint", IN_BOOL, 0, 0, 0, NULL, "the customer complained (opens a failure review)"},
+	{"open_requests", IN_ENUM, 0, 0, 0, OPEN_REQUESTS, "with requests still open: keep (their holders carry on) or cancel"},
+	{"pending_promises", IN_ENUM, 0, 0, 0, PENDING_PROMISES,
+	 "with promises still pending: broken (recorded as broken, with its breach; tell the customer); else settle them first"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field REOPEN[] = {

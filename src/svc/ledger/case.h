@@ -5,7 +5,8 @@
 
 extern const struct route case_routes[];
 
-extern const char *const CASE_CHANNELS[]; /* NULL-terminated */
+extern const char *const CASE_CHANNELS[];   /* NULL-terminated */
+extern const char *const NOTE_VISIBILITY[]; /* internal, customer; NULL-terminated */
 
 struct case_row {
 	char id[ID_SIZE];
@@ -39,7 +40,14 @@ int case_touch(svc_ctx *c, const char *case_id);
  * event `kind` with extra data (stolen). */
 int case_set_owner(svc_ctx *c, const char *case_id, const char *from, const char *to, const char *kind, json_t *extra);
 int offer_view(svc_ctx *c, const char *offer_id, json_t **out);
-/* One events row (EVENT_COLS order) as JSON. */
+/* The columns of a case row in a list (cases as "ca"), and that row as JSON (no history); memo
+ * (may be NULL) maps person ids to the briefs already made for this list. */
+#define CASE_COLS                                                                                                   \
+	"ca.id, ca.number, ca.subject, ca.channel, ca.status, ca.customer_id, ca.owner_id, ca.intake_by, ca.created_at, " \
+	"ca.updated_at, ca.resolved_at, ca.team_id, ca.intake_location_id, ca.resolution"
+json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo);
+/* One events row (EVENT_COLS order: seq, at, actor_id, kind, entity_type, data, entity_id,
+ * request_id) as JSON. */
 json_t *case_event_row(svc_ctx *c, db_res *r);
 
 #endif

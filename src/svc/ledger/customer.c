@@ -5,6 +5,7 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "svc/ledger/customer.h"
+#include "svc/page.h"
 
 void customer_phone_digits(const char *phone, char *out, size_t size)
 {
@@ -44,15 +45,51 @@ json_t *customer_json(svc_ctx *c, const char *id)
 	int rc;
 	db_res *r;
 	json_t *o = json_null();
-	if (!svc_query(c, "SELECT id, name, email, phone, created_at FROM customers WHERE org_id = ? AND id = ?",
+	if (!svc_query(c, "SELECT id, name, email, phone, created_at, merged_into FROM customers WHERE org_id = ? AND id = ?",
 		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r))
 		return o;
 	if (db_next(r) == 1)
-		o = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2),
-			      "phone", db_text(r, 3), "created_at", svc_col_time(r, 4));
+		o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "email", db_text(r, 2),
+			      "phone", db_text(r, 3), "created_at", svc_col_time(r, 4), "merged_into", svc_col_str(r, 5));
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 	return o;
+}
+
+json_t *customer_duplicates(svc_ctx *c, const char *customer_id)
+{
+	int rc;
+	db_res *r;
+	json_t *items = json_array();
+	/* two lookups, each an index read (customers_email; customers_phone_tail: the same last seven
+	 * digits, so a number written with or without its country code matches) */
+	if (!svc_query(c,
+		       "SELECT d.id, 'email' FROM customers cu JOIN customers d ON d.org_id = cu.org_id AND d.email = cu.email "
+		       "WHERE cu.org_id = ? AND cu.id = ? AND cu.email <> '' AND d.id <> cu.id AND d.merged_into IS NULL "
+		       "UNION SELECT d.id, 'phone' FROM customers cu JOIN customers d ON d.org_id = cu.org_id "
+		       "AND d.phone_tail = cu.phone_tail WHERE cu.org_id = ? AND cu.id = ? AND cu.phone_tail <> '' "
+		       "AND d.id <> cu.id AND d.merged_into IS NULL ORDER BY 1, 2 LIMIT 20",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(customer_id), DB_TXT(c->actor.org_id), DB_TXT(customer_id)), &r))
+		return items;
+	json_t *ids = json_object(); /* id -> how it matches ("email", then "phone" appended) */
+	while (db_next(r) == 1) {
+		json_t *was = json_object_get(ids, db_text(r, 0));
+		json_object_set_new(ids, db_text(r, 0),
+				    was ? json_sprintf("%s, %s", json_string_value(was), db_text(r, 1)) : json_string(db_text(r, 1)));
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+	const char *id;
+	json_t *how;
+	json_object_foreach(ids, id, how)
+	{
+		json_t *cj = customer_json(c, id);
+		if (json_is_object(cj))
+			json_object_set(cj, "match", how);
+		json_array_append_new(items, cj);
+	}
+	json_decref(ids);
+	return items;
 }
 
 int customer_match_sql(const char *q, const char **clause, char **arg)
@@ -83,6 +120,12 @@ static int cu_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list CUSTOMERS = {.name = "customers",
+					   .cols = "cu.id",
+					   .from = "customers cu",
+					   .keys = {{"cu.name_lc", DB_T_TEXT, 0}, {"cu.id", DB_T_TEXT, 0}},
+					   .by_id = customer_json};
+
 static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	const char *q = in_str(in, "q") ? in_str(in, "q") : "";
@@ -90,29 +133,11 @@ static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	char *arg = NULL;
 	if (*q)
 		customer_match_sql(q, &clause, &arg);
-	char *sql = xasprintf("SELECT cu.id FROM customers cu WHERE cu.org_id = ? AND (%s OR ? IS NULL) "
-			      "ORDER BY cu.name_lc LIMIT ?",
-			      clause);
-	db_res *r;
-	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(arg ? arg : ""), DB_TXT(arg), DB_INT(svc_limit(in))),
-			  &r);
-	free(sql);
+	char *where = xasprintf("cu.org_id = ? AND (%s OR ? IS NULL) AND cu.merged_into IS NULL", clause);
+	int rc = page_run(c, &CUSTOMERS, in, where, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(arg ? arg : ""), DB_TXT(arg)), out);
+	free(where);
 	free(arg);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
-	json_t *items = json_array(), *v;
-	size_t i;
-	json_array_foreach(ids, i, v) json_array_append_new(items, customer_json(c, json_string_value(v)));
-	json_decref(ids);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return rc;
 }
 
 static int cu_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -140,6 +165,99 @@ static int cu_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	}
 	json_object_set_new(o, "cases", cases);
+	json_object_set_new(o, "possible_duplicates", customer_duplicates(c, p[0]));
+	*out = o;
+	return 0;
+}
+
+/* What a merge needs of a customer. */
+struct merge_side {
+	char id[ID_SIZE], merged_into[ID_SIZE], email[FL_MAX_EMAIL + 1], phone[FL_MAX_PHONE + 1], digits[FL_MAX_PHONE + 1];
+};
+
+static int merge_side_load(svc_ctx *c, const char *id, const char *field, struct merge_side *s)
+{
+	db_res *r;
+	if (svc_load_one(c, "customer_not_found", field, "no such customer", &r,
+			 "SELECT id, COALESCE(merged_into, ''), email, phone, phone_digits FROM customers WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
+	svc_copy(c, s->merged_into, sizeof s->merged_into, db_text(r, 1));
+	svc_copy(c, s->email, sizeof s->email, db_text(r, 2));
+	svc_copy(c, s->phone, sizeof s->phone, db_text(r, 3));
+	svc_copy(c, s->digits, sizeof s->digits, db_text(r, 4));
+	db_res_discard(r);
+	if (*s->merged_into)
+		return err_set(&c->err, ERR_RULE, "customer_merged", field, "that customer was already merged into another");
+	return 0;
+}
+
+static json_t *id_row(svc_ctx *c, db_res *r) { return json_string(db_text(r, 0)); }
+
+/* Every case of `from` now belongs to `into`, each with its event; *moved counts them. */
+static int merge_cases(svc_ctx *c, const struct merge_side *from, const struct merge_side *into, int *moved)
+{
+	int rc;
+	db_res *r;
+	json_t *ids = json_array(), *v;
+	size_t i;
+	if (!svc_query(c, "SELECT id FROM cases WHERE org_id = ? AND customer_id = ? ORDER BY number",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(from->id)), &r) ||
+	    svc_rows_append(c, r, ids, id_row)) {
+		json_decref(ids);
+		return -1;
+	}
+	*moved = (int)json_array_size(ids);
+	rc = db_exec(c->db, "UPDATE cases SET customer_id = ?, updated_at = ? WHERE org_id = ? AND customer_id = ?",
+		     DB_ARGS(DB_TXT(into->id), DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(from->id)), NULL);
+	for (const char *const *t = (const char *const[]){"portal_links", "portal_sessions", NULL}; rc == DB_OK && *t; t++) {
+		char *sql = xasprintf("UPDATE %s SET customer_id = ? WHERE org_id = ? AND customer_id = ?", *t);
+		rc = db_exec(c->db, sql, DB_ARGS(DB_TXT(into->id), DB_TXT(c->actor.org_id), DB_TXT(from->id)), NULL);
+		free(sql);
+	}
+	json_array_foreach(ids, i, v)
+	{
+		if (rc != DB_OK)
+			break;
+		if (svc_event(c, "case.customer_merged", "case", json_string_value(v), json_string_value(v),
+			      json_pack("{s:s,s:s}", "from", from->id, "into", into->id))) {
+			json_decref(ids);
+			return -1;
+		}
+	}
+	json_decref(ids);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int cu_merge(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct merge_side from, into;
+	int moved = 0;
+	if (svc_require(c, PERM_MERGE_CUSTOMERS) || merge_side_load(c, p[0], "id", &from) ||
+	    merge_side_load(c, in_str(in, "into"), "into", &into))
+		return -1;
+	if (strcmp(from.id, into.id) == 0)
+		return err_set(&c->err, ERR_RULE, "merge_same_customer", "into", "a customer can't be merged into itself");
+	if (merge_cases(c, &from, &into, &moved))
+		return -1;
+	/* the customer kept gains the contact details it lacked */
+	int rc = db_exec(c->db,
+			 "UPDATE customers SET email = CASE WHEN email = '' THEN ? ELSE email END, "
+			 "phone = CASE WHEN phone = '' THEN ? ELSE phone END, "
+			 "phone_digits = CASE WHEN phone_digits = '' THEN ? ELSE phone_digits END WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(from.email), DB_TXT(from.phone), DB_TXT(from.digits), DB_TXT(c->actor.org_id), DB_TXT(into.id)),
+			 NULL);
+	if (rc == DB_OK)
+		rc = db_exec(c->db, "UPDATE customers SET merged_into = ? WHERE org_id = ? AND id = ?",
+			     DB_ARGS(DB_TXT(into.id), DB_TXT(c->actor.org_id), DB_TXT(from.id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "customer.merged", "customer", from.id, NULL,
+		      json_pack("{s:s,s:i,s:s?}", "into", into.id, "cases", moved, "reason", in_str(in, "reason"))))
+		return -1;
+	json_t *o = customer_json(c, into.id);
+	json_object_set_new(o, "merged", json_pack("{s:s,s:i}", "customer_id", from.id, "cases_moved", moved));
 	*out = o;
 	return 0;
 }
@@ -152,7 +270,13 @@ static const struct in_field CU_CREATE[] = {
 };
 static const struct in_field CU_FIND[] = {
 	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "name (part), email, or phone (digits, any format)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+static const struct in_field CU_MERGE[] = {
+	{"into", IN_STR, 1, 1, FL_MAX_ID, NULL, "the customer who keeps the cases (this one is merged into it)"},
+	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why they are the same person"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -161,5 +285,7 @@ const struct route customer_routes[] = {
 	{"GET", "/api/v1/customers", cu_find, CU_FIND, 200, "Find customers by name, email or phone", "CustomerList",
 	 "customer find", 0},
 	{"GET", "/api/v1/customers/{id}", cu_show, NULL, 200, "Show a customer and their cases", "Customer", "customer show", 0},
+	{"POST", "/api/v1/customers/{id}/merge", cu_merge, CU_MERGE, 200,
+	 "Merge this customer into another: its cases and portal links move, history records it", "Customer", "customer merge", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -108,10 +108,8 @@ static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				 DB_TXT(*loc ? loc : NULL), DB_TXT(in_str(in, "authserv_id") ? in_str(in, "authserv_id") : ""), DB_INT(c->now)),
 			 NULL);
 	free(addr);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "mailbox_exists", "address", "a mailbox with this name or address exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "mailbox_exists", "address", "a mailbox with this name or address exists");
 	struct mailbox m;
 	if (mailbox_load(c, id, &m) ||
 	    svc_event(c, "mailbox.created", "mailbox", id, NULL,

@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "svc/hooks.h"
 #include "svc/org/alert.h"
+#include "svc/page.h"
 
 int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *case_id, const char *entity_type,
 	      const char *entity_id, const char *fmt, ...)
@@ -38,20 +39,12 @@ int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *c
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
 	       const char *entity_id, const char *message)
 {
-	int rc;
-	db_res *r;
+	json_t *ids, *v;
 	if (!team_id || !*team_id)
 		return 0;
-	if ((rc = db_query(c->db, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array(), *v;
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
-		return svc_db_err(c, rc);
-	}
+	if (svc_strings(c, &ids, 1, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id))))
+		return -1;
 	size_t i;
 	int ret = 0;
 	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), kind, case_id, entity_type,
@@ -68,33 +61,32 @@ static json_t *alert_row(db_res *r)
 			 !db_is_null(r, 7));
 }
 
+static json_t *alert_page_row(svc_ctx *c, db_res *r) { return alert_row(r); }
+
+/* unread first, then newest first */
+static const struct page_list ALERTS = {.name = "alerts",
+					.cols = "id, kind, case_id, entity_type, entity_id, message, created_at, read_at",
+					.from = "alerts",
+					.keys = {{"CASE WHEN read_at IS NULL THEN 0 ELSE 1 END", DB_T_INT, 0},
+						 {"created_at", DB_T_INT, 1},
+						 {"id", DB_T_TEXT, 1}},
+					.row = alert_page_row};
+
 static int al_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	db_res *r;
 	int unread_only = in_bool(in, "unread", 0);
-	int rc = db_query(c->db,
-			  "SELECT id, kind, case_id, entity_type, entity_id, message, created_at, read_at FROM alerts "
-			  "WHERE org_id = ? AND person_id = ? AND (? = 0 OR read_at IS NULL) "
-			  "ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(unread_only), DB_INT(svc_limit(in))),
-			  &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, alert_row(r));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
+	if (page_run(c, &ALERTS, in, "org_id = ? AND person_id = ? AND dismissed_at IS NULL AND (? = 0 OR read_at IS NULL)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(unread_only)), out))
+		return -1;
 	int64_t unread = 0;
-	rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
+	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
 	if (rc != DB_OK) {
-		json_decref(items);
+		json_decref(*out);
+		*out = NULL;
 		return svc_db_err(c, rc);
 	}
-	*out = json_pack("{s:o,s:I}", "items", items, "unread", (json_int_t)unread);
+	json_object_set_new(*out, "unread", json_integer(unread));
 	return 0;
 }
 
@@ -121,9 +113,54 @@ static int al_read(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* Dismiss one of my alerts (p[0]), or with p == NULL mark all read (column read_at) or dismiss all
+ * (dismissed_at): one event per call, with how many changed, and the unread count left. */
+static int al_change(svc_ctx *c, const char *one, const char *column, const char *kind, json_t **out)
+{
+	char sql[256];
+	int64_t changed = 0, unread = 0;
+	if (one && !id_valid(one, "alert"))
+		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
+	snprintf(sql, sizeof sql,
+		 "UPDATE alerts SET %s = ? WHERE org_id = ? AND person_id = ? AND (? IS NULL OR id = ?) AND %s IS NULL "
+		 "AND dismissed_at IS NULL",
+		 column, column);
+	int rc = db_exec(c->db, sql,
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(one), DB_TXT(one)),
+			 &changed);
+	if (rc == DB_OK)
+		rc = db_scalar_int(c->db,
+				   "SELECT COUNT(*) FROM alerts WHERE org_id = ? AND person_id = ? AND read_at IS NULL AND dismissed_at IS NULL",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &unread, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (one && changed == 0) /* someone else's, unknown, or already dismissed: all look alike */
+		return err_set(&c->err, ERR_NOT_FOUND, "alert_not_found", "id", "no such alert");
+	if (changed && svc_event(c, kind, one ? "alert" : "person", one ? one : c->actor.person_id, NULL,
+				 json_pack("{s:I}", "alerts", (json_int_t)changed)))
+		return -1;
+	*out = json_pack("{s:I,s:I}", "changed", (json_int_t)changed, "unread", (json_int_t)unread);
+	return 0;
+}
+
+static int al_dismiss(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return al_change(c, p[0], "dismissed_at", "alert.dismissed", out);
+}
+
+static int al_read_all(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return al_change(c, NULL, "read_at", "alert.read_all", out);
+}
+
+static int al_dismiss_all(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	return al_change(c, NULL, "dismissed_at", "alert.dismissed_all", out);
+}
+
 static const struct in_field AL_LIST[] = {
 	{"unread", IN_BOOL, 0, 0, 0, NULL, "only unread alerts"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -131,5 +168,10 @@ static const struct in_field AL_LIST[] = {
 const struct route alert_routes[] = {
 	{"GET", "/api/v1/alerts", al_list, AL_LIST, 200, "My alerts, unread first", "AlertList", "alert list", 0},
 	{"POST", "/api/v1/alerts/{id}/read", al_read, NULL, 200, "Mark one of my alerts read", "Alert", "alert read", 0},
+	{"POST", "/api/v1/alerts/{id}/dismiss", al_dismiss, NULL, 200, "Dismiss one of my alerts (it leaves my list)", "AlertsChanged",
+	 "alert dismiss", 0},
+	{"POST", "/api/v1/alerts/read-all", al_read_all, NULL, 200, "Mark all my alerts read", "AlertsChanged", "alert read-all", 0},
+	{"POST", "/api/v1/alerts/dismiss-all", al_dismiss_all, NULL, 200, "Dismiss all my alerts", "AlertsChanged",
+	 "alert dismiss-all", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -1,7 +1,8 @@
 /* Checking the hash chain of the history. */
+#include "svc/org/audit.h"
 #include "store/event.h"
 #include "svc/ledger/case.h"
-#include "svc/org/audit.h"
+#include "svc/page.h"
 
 static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -17,30 +18,23 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+static const struct page_list EVENTS_PAGE = {.name = "events",
+					     .cols = "seq, at, actor_id, kind, entity_type, data, entity_id, request_id",
+					     .from = "events",
+					     .keys = {{"seq", DB_T_INT, 0}},
+					     .row = case_event_row};
+
 static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
 	if (svc_require(c, PERM_READ_AUDIT))
 		return -1;
-	long long after = in_int(in, "after", 0);
-	if ((rc = db_query(c->db,
-			   "SELECT seq, at, actor_id, kind, entity_type, data, entity_id FROM events WHERE org_id = ? AND seq > ? "
-			   "ORDER BY seq LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(svc_limit(in))), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, case_event_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &EVENTS_PAGE, in, "org_id = ? AND seq > ?",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(in_int(in, "after", 0))), out);
 }
 
 static const struct in_field EVENTS[] = {
 	{"after", IN_INT, 0, 0, (1LL << 62), NULL, "only events after this sequence number"},
-	{"limit", IN_INT, 0, 1, 500, NULL, "page size"},
+	PAGE_FIELDS,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

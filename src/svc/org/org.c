@@ -40,28 +40,28 @@ static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 /* --- teams and locations --- */
 
-int org_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
+/* The id of the row of sql (bound: organization, ref, ref) into id, or 404 code on field. */
+static int ref_of(svc_ctx *c, const char *code, const char *message, const char *sql, const char *ref, const char *field,
+		  char id[ID_SIZE])
 {
 	db_res *r;
-	if (svc_load_one(c, "team_not_found", field, "no such team", &r,
-			 "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
+	if (svc_load_one(c, code, field, message, &r, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
 		return -1;
 	svc_copy(c, id, ID_SIZE, db_text(r, 0));
 	db_res_discard(r);
 	return 0;
 }
 
+int org_team_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
+{
+	return ref_of(c, "team_not_found", "no such team", "SELECT id FROM teams WHERE org_id = ? AND (id = ? OR name = ?)", ref,
+		      field, id);
+}
+
 int org_location_ref(svc_ctx *c, const char *ref, const char *field, char id[ID_SIZE])
 {
-	db_res *r;
-	if (svc_load_one(c, "location_not_found", field, "no such location", &r,
-			 "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
-		return -1;
-	svc_copy(c, id, ID_SIZE, db_text(r, 0));
-	db_res_discard(r);
-	return 0;
+	return ref_of(c, "location_not_found", "no such location",
+		      "SELECT id FROM locations WHERE org_id = ? AND (id = ? OR name = ?)", ref, field, id);
 }
 
 static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -72,10 +72,8 @@ static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	id_new(id, "team", c->now);
 	int rc = db_exec(c->db, "INSERT INTO teams (org_id, id, name, created_at) VALUES (?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_INT(c->now)), NULL);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a team with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a team with this name exists");
 	if (svc_event(c, "team.created", "team", id, NULL, json_pack("{s:s}", "name", in_str(in, "name"))))
 		return -1;
 	*out = json_pack("{s:s,s:s}", "id", id, "name", in_str(in, "name"));
@@ -148,10 +146,8 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 				 DB_TXT(in_str(in, "address") ? in_str(in, "address") : ""), DB_TXT(hours_txt), DB_INT(c->now)),
 			 NULL);
 	free(hours_txt);
-	if (rc == DB_CONSTRAINT)
-		return err_set(&c->err, ERR_CONFLICT, "name_taken", "name", "a location with this name exists");
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+		return svc_db_conflict(c, rc, "name_taken", "name", "a location with this name exists");
 	if (svc_event(c, "location.created", "location", id, NULL, json_pack("{s:s,s:s}", "name", in_str(in, "name"), "tz", tz)))
 		return -1;
 	*out = json_pack("{s:s,s:s,s:s}", "id", id, "name", in_str(in, "name"), "tz", tz);

@@ -21,6 +21,8 @@ static const struct setting SETTINGS[] = {
 	{"update.cadence_hours", IN_INT, 1, 24 * 30, 24, "the customer must hear from an open case at least this often"},
 	{"recognition.thanks_per_day", IN_INT, 1, 50, 3, "how many thanks one person may give in a day (so each one means something)"},
 	{"update.at_risk_minutes", IN_INT, 1, 24 * 60, 60, "after a promise becomes at risk, the customer must hear within this time"},
+	{"estimate.threshold_percent", IN_INT, 1, 99, 80, "a promise less likely than this to be kept is warned about, and the 80% time offered"},
+	{"estimate.min_samples", IN_INT, 1, 10000, 20, "an estimate uses a level of history (team, kind and time of week; team and kind; team; organization) only with at least this many completed requests"},
 	{"exception.cosigners", IN_INT, 1, 5, 1, "customer-facing co-signers an exception needs"},
 	{"exception.supervisors_count", IN_INT, 0, 1, 0, "1 if supervisors may co-sign exceptions"},
 	{"exception.window_hours", IN_INT, 1, 24 * 30, 24, "an exception not co-signed within this time expires"},

@@ -14,6 +14,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/promises/duty.h"
+#include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
 #include "svc/tick.h"
 
@@ -62,6 +63,7 @@ static json_t *promise_row(svc_ctx *c, db_res *r)
 	json_object_set_new(o, "blocked_by",
 			    id_list(c, "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
 				    db_text(r, 0)));
+	json_object_set_new(o, "estimate", estimate_recorded(c, db_text(r, 0)));
 	return o;
 }
 
@@ -79,11 +81,8 @@ struct promise_state {
 static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "prom"))
-		return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "id", "no such promise");
-	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
-			 "SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
+			"SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
@@ -169,6 +168,10 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				"policy_id", *pol.id ? pol.id : NULL)) ||
 	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id) || promise_hooks(c, row.id, id, "made"))
 		return -1;
+	json_t *est;
+	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, &est))
+		return -1;
+	json_decref(est); /* promise_json shows the recorded estimate */
 	*out = promise_json(c, id);
 	return 0;
 }
@@ -604,7 +607,7 @@ int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	return 0;
 }
 
-static json_t *breach_row(db_res *r)
+static json_t *breach_row(svc_ctx *c, db_res *r)
 {
 	json_t *att = json_loads(db_text(r, 5), 0, NULL);
 	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "promise_id", db_text(r, 2),
@@ -613,47 +616,59 @@ static json_t *breach_row(db_res *r)
 
 int breach_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
-			   "ORDER BY at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, breach_row(r));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	json_object_set_new(view, "breaches", items);
-	return 0;
+	return svc_view_rows(c, view, "breaches", breach_row,
+			     "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id = ? "
+			     "ORDER BY at, id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
+}
+
+static json_t *conflict_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id", db_text(r, 1), "request_id",
+			 db_text(r, 2), "policy", ref_obj(r, 3, 4), "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7),
+			 "by", svc_person_brief(c, db_text(r, 8)));
 }
 
 int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
+	return svc_view_rows(c, view, "policy_conflicts", conflict_row,
+			     "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, "
+			     "pc.by_id FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
+			     "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
+			     "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
+}
+
+/* The owner resolves the case without delivering: every pending promise breaks now, with its
+ * breach and attribution as if its time had passed (never a false "kept"). */
+static int promises_break_now(svc_ctx *c, const char *case_id)
+{
 	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, pc.by_id "
-			   "FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
-			   "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
-			   "WHERE pc.org_id = ? AND pc.case_id = ? ORDER BY pc.at, pc.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
+	int rc = db_query(c->db, "SELECT id FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending' ORDER BY id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
+	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	json_t *items = json_array();
+	json_t *ids = json_array(), *v;
 	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "id", db_text(r, 0), "promise_id",
-						       db_text(r, 1), "request_id", db_text(r, 2), "policy", ref_obj(r, 3, 4),
-						       "promise_policy", ref_obj(r, 5, 6), "at", svc_col_time(r, 7), "by",
-						       svc_person_brief(c, db_text(r, 8))));
+		json_array_append_new(ids, json_string(db_text(r, 0)));
 	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
+		json_decref(ids);
 		return svc_db_err(c, rc);
 	}
-	json_object_set_new(view, "policy_conflicts", items);
-	return 0;
+	size_t i;
+	int ret = 0;
+	json_array_foreach(ids, i, v)
+	{
+		if (ret)
+			break;
+		if ((rc = db_exec(c->db, "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+				  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v))), NULL)) != DB_OK)
+			ret = svc_db_err(c, rc);
+		else
+			ret = breach_record(c, json_string_value(v));
+	}
+	json_decref(ids);
+	return ret;
 }
 
 int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
@@ -663,9 +678,14 @@ int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &n, NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	if (n > 0)
-		return err_set(&c->err, ERR_RULE, "promises_pending", NULL,
-			       "the case has %lld pending promise(s): mark them kept or renegotiate them first", (long long)n);
+	const char *how = in_str(in, "pending_promises");
+	if (n > 0 && !how)
+		return err_set(&c->err, ERR_RULE, "promises_pending", "pending_promises",
+			       "the case has %lld pending promise(s): mark them kept, renegotiate them with the customer, or "
+			       "resolve with pending_promises broken (and tell the customer)",
+			       (long long)n);
+	if (n > 0 && promises_break_now(c, case_id))
+		return -1;
 	/* the customer no longer needs updates from a resolved case */
 	if ((rc = db_exec(c->db,
 			  "UPDATE update_duties SET status = 'void', closed_at = ? WHERE org_id = ? AND case_id = ? AND status = 'pending'",
@@ -687,6 +707,7 @@ static const struct in_field PR_CREATE[] = {
 	{"deliver_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "who must deliver it (id or email)"},
 	{"deliver_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or which team (id or name); default the case's team"},
 	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy (guarantee) the promise is made under (id or name)"},
+	{"kind", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "the kind of request delivering it needs (\"hold\"): estimated from its history"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field PR_LIST[] = {

@@ -13,7 +13,9 @@
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/page.h"
 #include "svc/promises/duty.h"
+#include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
 #include "svc/promises/request.h"
 #include "svc/tick.h"
@@ -21,10 +23,11 @@
 #define REQ_COLS                                                                                                         \
 	"q.id, q.case_id, q.what, q.due_at, q.asked_by, q.holder_person_id, q.holder_team_id, t.name, q.holder_role, "         \
 	"q.holder_level, q.status, q.reason, q.policy_id, pol.name, q.decided_by, q.created_at, q.accepted_at, q.decided_at, " \
-	"q.done_at, q.overdue_at, q.escalated_to"
-#define REQ_FROM                                                                                  \
-	" FROM requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id "   \
+	"q.done_at, q.overdue_at, q.escalated_to, q.cancelled_at, q.kind"
+#define REQ_FROM_PAGE                                                                      \
+	"requests q LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = q.holder_team_id " \
 	"LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
+#define REQ_FROM " FROM " REQ_FROM_PAGE
 
 static json_t *opt_ref(db_res *r, int id_col, int name_col)
 {
@@ -36,8 +39,8 @@ static json_t *opt_ref(db_res *r, int id_col, int name_col)
 static json_t *request_row(svc_ctx *c, db_res *r)
 {
 	int rc;
-	const char *st = db_text(r, 10);
-	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0;
+	const char *st = db_is_null(r, 21) ? db_text(r, 10) : "cancelled";
+	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0 && strcmp(st, "cancelled") != 0;
 	json_t *o = json_pack(
 		"{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o}", "id", db_text(r, 0), "case_id",
 		db_text(r, 1), "what", db_text(r, 2), "due_at", svc_col_time(r, 3), "asked_by", svc_person_brief(c, db_text(r, 4)),
@@ -48,6 +51,7 @@ static json_t *request_row(svc_ctx *c, db_res *r)
 		"accepted_at", svc_col_time(r, 16), "decided_at", svc_col_time(r, 17), "done_at", svc_col_time(r, 18), "overdue",
 		outstanding && !db_is_null(r, 19), "overdue_at", svc_col_time(r, 19), "escalated_to",
 		db_is_null(r, 20) ? json_null() : svc_person_brief(c, db_text(r, 20)));
+	json_object_set_new(o, "kind", json_string(db_text(r, 22)));
 	db_res *b;
 	json_t *blocks = json_array();
 	if ((rc = db_query(c->db,
@@ -77,12 +81,9 @@ struct req_state {
 static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 {
 	db_res *r;
-	if (!id_valid(id, "req"))
-		return err_set(&c->err, ERR_NOT_FOUND, "request_not_found", "id", "no such request");
-	if (svc_load_one(c, "request_not_found", "id", "no such request", &r,
-			 "SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
-			 "WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+	if (svc_load_id(c, "req", id, "request_not_found", "no such request", &r,
+			"SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
+			"WHERE org_id = ? AND id = ?"))
 		return -1;
 	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
 	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
@@ -108,14 +109,64 @@ static void timers(svc_ctx *c, int64_t from, int64_t due, int64_t *remind, int64
 		*followup = 0;
 }
 
+/* Who a new request asks: one person (to_person, active) or one team (to_team). */
+struct holder {
+	char person[ID_SIZE], team[ID_SIZE];
+	const char *role;
+	int depth;
+};
+
+static int holder_of(svc_ctx *c, json_t *in, struct holder *h)
+{
+	enum role hr = ROLE_FRONTLINE;
+	memset(h, 0, sizeof *h);
+	h->role = "";
+	h->depth = -1;
+	const char *tp = in_str(in, "to_person"), *tt = in_str(in, "to_team");
+	if ((tp && tt) || (!tp && !tt))
+		return err_set(&c->err, ERR_INVALID, "holder_required", tp ? "to_team" : "to_person",
+			       "ask exactly one person (to_person) or one team (to_team)");
+	if (!tp)
+		return org_team_ref(c, tt, "to_team", h->team);
+	int active;
+	if (svc_person_ref(c, tp, "to_person", h->person) || people_role(c, h->person, &hr, h->team, &active))
+		return -1;
+	if (!active)
+		return err_set(&c->err, ERR_RULE, "person_inactive", "to_person", "that person is not active");
+	h->role = role_name(hr);
+	h->depth = person_depth(c, h->person);
+	h->team[0] = '\0'; /* a person holds it; their team is shown through the person */
+	return 0;
+}
+
+/* The promises a request blocks: pending promises of this case. */
+static int check_blocks(svc_ctx *c, json_t *blocks, const char *case_id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(blocks, i, v)
+	{
+		int64_t n = 0;
+		if (!json_is_string(v))
+			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
+		int rc = db_scalar_int(c->db,
+				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(case_id)), &n, NULL);
+		if (rc != DB_OK)
+			return svc_db_err(c, rc);
+		if (n != 1)
+			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
+				       "blocks must list pending promises of this case");
+	}
+	return 0;
+}
+
 static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
-	char id[ID_SIZE], person[ID_SIZE] = "", team[ID_SIZE] = "";
-	const char *role = "";
+	char id[ID_SIZE];
+	struct holder h;
 	long long due;
-	int depth = -1;
-	enum role hr = ROLE_FRONTLINE;
 	if (case_load(c, p[0], &row))
 		return -1;
 	if (strcmp(c->actor.person_id, row.owner_id) != 0 && !role_may(c->actor.role, PERM_REQUEST_ON_ANY_CASE))
@@ -126,39 +177,11 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return err_set(&c->err, ERR_INVALID, "required", "due_at", "due_at is required");
 	if (due <= c->now)
 		return err_set(&c->err, ERR_INVALID, "due_in_past", "due_at", "due_at must be in the future");
-	const char *tp = in_str(in, "to_person"), *tt = in_str(in, "to_team");
-	if ((tp && tt) || (!tp && !tt))
-		return err_set(&c->err, ERR_INVALID, "holder_required", tp ? "to_team" : "to_person",
-			       "ask exactly one person (to_person) or one team (to_team)");
-	if (tp) {
-		int active;
-		if (svc_person_ref(c, tp, "to_person", person) || people_role(c, person, &hr, team, &active))
-			return -1;
-		if (!active)
-			return err_set(&c->err, ERR_RULE, "person_inactive", "to_person", "that person is not active");
-		role = role_name(hr);
-		depth = person_depth(c, person);
-		team[0] = '\0'; /* a person holds it; their team is shown through the person */
-	} else if (org_team_ref(c, tt, "to_team", team)) {
-		return -1;
-	}
-	/* the promises it blocks: pending promises of this case */
 	json_t *blocks = json_object_get(in, "blocks"), *v;
 	size_t i;
-	json_array_foreach(blocks, i, v)
-	{
-		int64_t n = 0;
-		if (!json_is_string(v))
-			return err_set(&c->err, ERR_INVALID, "wrong_type", "blocks", "blocks lists promise ids");
-		int rc = db_scalar_int(c->db,
-				       "SELECT COUNT(*) FROM promises WHERE org_id = ? AND id = ? AND case_id = ? AND status = 'pending'",
-				       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(v)), DB_TXT(row.id)), &n, NULL);
-		if (rc != DB_OK)
-			return svc_db_err(c, rc);
-		if (n != 1)
-			return err_set(&c->err, ERR_NOT_FOUND, "promise_not_found", "blocks",
-				       "blocks must list pending promises of this case");
-	}
+	if (holder_of(c, in, &h) || check_blocks(c, blocks, row.id))
+		return -1;
+	const char *person = h.person, *team = h.team;
 	int64_t remind, followup;
 	timers(c, c->now, due, &remind, &followup);
 	id_new(id, "req", c->now);
@@ -166,8 +189,8 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			 "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_person_id, holder_team_id, holder_role, "
 			 "holder_level, status, created_at, remind_at, followup_at, overdue_check_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(in_str(in, "what")), DB_INT(due),
-				 DB_TXT(c->actor.person_id), DB_TXT(*person ? person : NULL), DB_TXT(*team ? team : NULL), DB_TXT(role),
-				 depth >= 0 ? DB_INT(depth) : DB_NULL, DB_INT(c->now), remind ? DB_INT(remind) : DB_NULL,
+				 DB_TXT(c->actor.person_id), DB_TXT(*person ? person : NULL), DB_TXT(*team ? team : NULL), DB_TXT(h.role),
+				 h.depth >= 0 ? DB_INT(h.depth) : DB_NULL, DB_INT(c->now), remind ? DB_INT(remind) : DB_NULL,
 				 followup ? DB_INT(followup) : DB_NULL, DB_INT(due)),
 			 NULL);
 	if (rc != DB_OK)
@@ -188,7 +211,11 @@ static int rq_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		     : alert_team(c, team, "request_new", row.id, "request", id, msg)) ||
 	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id))
 		return -1;
+	json_t *est;
+	if (estimate_on_request(c, id, in_str(in, "kind"), &est))
+		return -1;
 	*out = request_json(c, id);
+	json_object_set_new(*out, "estimate", est);
 	return 0;
 }
 
@@ -258,7 +285,8 @@ static int rq_complete(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	char owner[ID_SIZE];
 	case_owner(c, s.case_id, owner);
-	if (alert_add(c, owner, "request_done", s.case_id, "request", s.id, "Request done: \"%s\"", s.what) || case_touch(c, s.case_id))
+	if (alert_add(c, owner, "request_done", s.case_id, "request", s.id, "Request done: \"%s\"", s.what) || case_touch(c, s.case_id) ||
+	    estimate_on_complete(c, s.id))
 		return -1;
 	*out = request_json(c, s.id);
 	return 0;
@@ -350,7 +378,7 @@ static int rq_decline_or_defer(svc_ctx *c, const char *id, json_t *in, int defer
 				defer ? svc_time(until) : json_null())) ||
 	    alert_add(c, owner, defer ? "request_deferred" : "request_declined", s.case_id, "request", s.id, "Request %s: \"%s\" (%s)",
 		      defer ? "deferred" : "declined", s.what, in_str(in, "reason")) ||
-	    (polid && record_conflicts(c, &s, &pol)) || promise_check_risk(c, s.id) || case_touch(c, s.case_id))
+	    (polid && (record_conflicts(c, &s, &pol) || estimate_on_policy(c, s.id, polid))) || promise_check_risk(c, s.id) || case_touch(c, s.case_id))
 		return -1;
 	*out = request_json(c, s.id);
 	return 0;
@@ -404,27 +432,21 @@ static int rq_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 /* My requests: owed by me or my team, soonest first. */
+static const struct page_list REQUESTS = {.name = "requests",
+					  .cols = REQ_COLS,
+					  .from = REQ_FROM_PAGE,
+					  .keys = {{"q.due_at", DB_T_INT, 0}, {"q.id", DB_T_TEXT, 0}},
+					  .row = request_row};
+
 static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	db_res *r;
 	const char *status = in_str(in, "status");
-	char *sql = xasprintf("SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
-			      "AND %s ORDER BY q.due_at, q.id LIMIT ?",
-			      status ? "q.status = ?" : "q.status IN ('open','accepted','deferred') AND ? IS NULL");
-	int rc = db_query(c->db, sql,
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status),
-				  DB_INT(svc_limit(in))),
-			  &r);
-	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, request_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return page_run(c, &REQUESTS, in,
+			status ? "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) AND q.status = ?"
+			       : "q.org_id = ? AND (q.holder_person_id = ? OR q.holder_team_id = ?) "
+				 "AND q.status IN ('open','accepted','deferred') AND ? IS NULL",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(c->actor.team_id), DB_TXT(status)),
+			out);
 }
 
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
@@ -631,6 +653,60 @@ int request_tick_escalate(svc_ctx *c, json_t *summary)
 	return run_timer(c, summary, "escalate_at", "escalations", act_escalate);
 }
 
+/* Call off one outstanding request q ([id, what, holder person, holder team]) of case_id. */
+static int request_cancel(svc_ctx *c, const char *case_id, json_t *q)
+{
+	const char *id = json_string_value(json_array_get(q, 0)), *what = json_string_value(json_array_get(q, 1));
+	int rc = db_exec(c->db,
+			 "UPDATE requests SET status = 'done', cancelled_at = ?, decided_by = ?, decided_at = ?, reason = ?, "
+			 "remind_at = NULL, followup_at = NULL, overdue_check_at = NULL, escalate_at = NULL "
+			 "WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.person_id), DB_INT(c->now), DB_TXT("the case was resolved"),
+				 DB_TXT(c->actor.org_id), DB_TXT(id)),
+			 NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "request.cancelled", "request", id, case_id, json_pack("{s:s}", "reason", "the case was resolved")))
+		return -1;
+	const char *person = json_string_value(json_array_get(q, 2)), *team = json_string_value(json_array_get(q, 3));
+	if (person)
+		return alert_add(c, person, "request_cancelled", case_id, "request", id, "Request called off (the case was resolved): \"%s\"", what);
+	return alert_team(c, team, "request_cancelled", case_id, "request", id, "A request to your team was called off: the case was resolved");
+}
+
+/* Resolving a case with outstanding requests: open_requests "keep" leaves them to their holders,
+ * "cancel" calls them off (closed without timers, cancelled_at set, the holder told); neither given
+ * refuses with 422 requests_open, so nobody loses a colleague's work by accident. */
+int request_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
+{
+	const char *how = in_str(in, "open_requests");
+	db_res *r;
+	int rc = db_query(c->db,
+			  "SELECT id, what, holder_person_id, holder_team_id FROM requests WHERE org_id = ? AND case_id = ? "
+			  "AND status IN ('open','accepted','deferred') ORDER BY created_at, id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *open = json_array();
+	while (db_next(r) == 1)
+		json_array_append_new(open, json_pack("[s,s,s?,s?]", db_text(r, 0), db_text(r, 1), db_is_null(r, 2) ? NULL : db_text(r, 2),
+						      db_is_null(r, 3) ? NULL : db_text(r, 3)));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(open);
+		return svc_db_err(c, rc);
+	}
+	size_t n = json_array_size(open), i;
+	int ret = 0;
+	json_t *q;
+	if (n && !how)
+		ret = err_set(&c->err, ERR_RULE, "requests_open", "open_requests",
+			      "the case has %zu open request(s): resolve with open_requests keep (their holders carry on) or cancel", n);
+	if (n && how && strcmp(how, "cancel") == 0)
+		json_array_foreach(open, i, q) if (ret == 0) ret = request_cancel(c, case_id, q);
+	json_decref(open);
+	return ret;
+}
+
 static const char *const RQ_STATUSES[] = {"open", "accepted", "deferred", "done", "declined", NULL};
 static const struct in_field RQ_CREATE[] = {
 	{"what", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what is needed"},
@@ -638,6 +714,7 @@ static const struct in_field RQ_CREATE[] = {
 	{"to_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "the person asked (id or email)"},
 	{"to_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or the team asked (id or name)"},
 	{"blocks", IN_ARR, 0, 0, 20, NULL, "ids of the case's pending promises this request blocks"},
+	{"kind", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "the kind of request (\"hold\", \"resend\"): its history estimates it"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field RQ_NOTE[] = {
@@ -657,7 +734,7 @@ static const struct in_field RQ_DEFER[] = {
 };
 static const struct in_field RQ_MINE[] = {
 	{"status", IN_ENUM, 0, 0, 0, RQ_STATUSES, "default: outstanding (open, accepted, deferred)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

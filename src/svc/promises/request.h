@@ -10,6 +10,7 @@ extern const struct route request_routes[];
 json_t *request_json(svc_ctx *c, const char *request_id);
 
 /* Registered in svc/registry.c. */
+int request_resolve_hook(svc_ctx *c, const char *case_id, json_t *in); /* open_requests: keep or cancel */
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "requests" */
 int request_tick_remind(svc_ctx *c, json_t *summary);                 /* reminders before due */
 int request_tick_followup(svc_ctx *c, json_t *summary);               /* follow-ups to the asker */

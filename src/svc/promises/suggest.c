@@ -33,31 +33,12 @@ struct facts {
 	struct words_situation sit;
 };
 
-/* Pick the promise the customer cares about now and the request it waits on; fill f. */
-static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
+/* A pending promise of the case (soonest first), else the latest broken one; its id into
+ * promise_id. */
+static int gather_promise(svc_ctx *c, const struct case_row *row, const char *tz, struct facts *f, char promise_id[ID_SIZE])
 {
 	int rc;
 	db_res *r;
-	char promise_id[ID_SIZE] = "";
-	memset(f, 0, sizeof *f);
-	/* times are told in the time zone of the place the case was taken in (the customer's side) */
-	char tz[64] = "";
-	if ((rc = db_query(c->db,
-			   "SELECT l.tz FROM cases ca JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id "
-			   "WHERE ca.org_id = ? AND ca.id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	if (db_next(r) == 1)
-		svc_copy(c, tz, sizeof tz, db_text(r, 0));
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	if ((rc = db_query(c->db, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	if (db_next(r) == 1)
-		svc_copy(c, f->customer, sizeof f->customer, db_text(r, 0));
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
 	/* a pending promise (soonest first), else the latest broken one */
 	if ((rc = db_query(
 		     c->db,
@@ -66,7 +47,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		svc_copy(c, promise_id, sizeof promise_id, db_text(r, 0));
+		svc_copy(c, promise_id, ID_SIZE, db_text(r, 0));
 		svc_copy(c, f->promise, sizeof f->promise, db_text(r, 1));
 		words_time_in(db_int(r, 2), tz, f->promise_due, sizeof f->promise_due);
 		f->sit.has_promise = 1;
@@ -74,7 +55,15 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
-	/* the request it waits on, the most serious first: declined, deferred, overdue, open */
+	return 0;
+}
+
+/* The request the promise waits on (any of the case's when promise_id is ""), the most serious
+ * first: declined, deferred, overdue, open. */
+static int gather_request(svc_ctx *c, const struct case_row *row, const char *tz, struct facts *f, const char *promise_id)
+{
+	int rc;
+	db_res *r;
 	if ((rc = db_query(
 		     c->db,
 		     "SELECT q.id, q.what, q.status, q.due_at, q.holder_person_id, hp.role, hp.name, t.name, pol.name, po.role, po.name, "
@@ -114,7 +103,14 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
-	/* the next time the customer will hear from us: the earliest pending update duty */
+	return 0;
+}
+
+/* The next time the customer will hear from us: the earliest pending update duty. */
+static int gather_next_time(svc_ctx *c, const struct case_row *row, const char *tz, struct facts *f)
+{
+	int rc;
+	db_res *r;
 	if ((rc = db_query(
 		     c->db,
 		     "SELECT MIN(due_at) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'pending' AND due_at >= ?",
@@ -126,6 +122,26 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
+	return 0;
+}
+
+/* Pick the promise the customer cares about now and the request it waits on; fill f. */
+static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
+{
+	char promise_id[ID_SIZE] = "";
+	memset(f, 0, sizeof *f);
+	/* times are told in the time zone of the place the case was taken in (the customer's side) */
+	char tz[64] = "";
+	if (svc_text(c, tz, sizeof tz,
+		     "SELECT l.tz FROM cases ca JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id "
+		     "WHERE ca.org_id = ? AND ca.id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->id))) ||
+	    svc_text(c, f->customer, sizeof f->customer, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id))))
+		return -1;
+	if (gather_promise(c, row, tz, f, promise_id) || gather_request(c, row, tz, f, promise_id) ||
+	    gather_next_time(c, row, tz, f))
+		return -1;
 	return 0;
 }
 

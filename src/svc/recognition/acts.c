@@ -11,6 +11,7 @@
 #include "svc/directory/people.h"
 #include "svc/directory/rota.h"
 #include "svc/recognition/scorecard.h"
+#include "svc/page.h"
 
 /* The event being looked at. */
 struct ev {
@@ -323,6 +324,13 @@ static json_t *act_row(svc_ctx *c, db_res *r)
 			 "case", kase, "subject_type", db_text(r, 6), "subject_id", db_text(r, 7), "at", svc_time(db_int(r, 8)));
 }
 
+static const struct page_list ACTS = {
+	.name = "recognition",
+	.cols = "a.id, a.kind, a.person_id, a.case_id, k.number, k.subject, a.subject_type, a.subject_id, a.at",
+	.from = "recognition_acts a LEFT JOIN cases k ON k.org_id = a.org_id AND k.id = a.case_id",
+	.keys = {{"a.at", DB_T_INT, 1}, {"a.id", DB_T_TEXT, 0}},
+	.row = act_row};
+
 /* GET /api/v1/recognition: a person's acts in [from, to) (default: the last 30 days), newest first. */
 static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -339,26 +347,21 @@ static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 						"only the person and the managers above them see their recognised acts");
 	if (scorecard_period(c, in, 30, &from, &to))
 		return -1;
-	db_res *r;
-	int rc;
-	if ((rc = db_query(c->db,
-			   "SELECT a.id, a.kind, a.person_id, a.case_id, k.number, k.subject, a.subject_type, a.subject_id, a.at "
-			   "FROM recognition_acts a LEFT JOIN cases k ON k.org_id = a.org_id AND k.id = a.case_id "
-			   "WHERE a.org_id = ? AND a.person_id = ? AND a.at >= ? AND a.at < ? ORDER BY a.at DESC, a.id LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person), DB_INT(from), DB_INT(to), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	*out = json_pack("{s:o,s:o,s:o,s:o}", "person", svc_person_brief(c, person), "from", svc_time(from), "to", svc_time(to),
-			 "items", items);
-	return svc_rows_append(c, r, items, act_row);
+	if (page_run(c, &ACTS, in, "a.org_id = ? AND a.person_id = ? AND a.at >= ? AND a.at < ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person), DB_INT(from), DB_INT(to)), out))
+		return -1;
+	json_object_set_new(*out, "person", svc_person_brief(c, person));
+	json_object_set_new(*out, "from", svc_time(from));
+	json_object_set_new(*out, "to", svc_time(to));
+	return 0;
 }
 
 static const struct in_field LIST[] = {
 	{"person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose acts (id or email; default: yours)"},
 	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: 30 days ago)"},
 	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "at most this many"},
+	PAGE_FIELDS,
+	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -6,15 +6,30 @@
 #include "base/limits.h"
 #include "core/recognition.h"
 
-int scorecard_add(svc_ctx *c, const char *person_id, const char *team_id, const char *measure, int64_t n)
+#define TEAM_ROW "" /* person_id of a team's own row in scorecard_daily (migration 0014) */
+
+/* One row of the rollup: add n to (person, team, today, measure). */
+static int bump(svc_ctx *c, const char *person_id, const char *team_id, const char *measure, int64_t n)
 {
 	int rc = db_exec(c->db,
 			 "INSERT INTO scorecard_daily (org_id, person_id, team_id, day, measure, n) VALUES (?,?,?,?,?,?) "
 			 "ON CONFLICT (org_id, person_id, day, measure, team_id) DO UPDATE SET n = scorecard_daily.n + excluded.n",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_TXT(team_id ? team_id : ""),
-				 DB_INT(c->now / FL_DAY_MS * FL_DAY_MS), DB_TXT(measure), DB_INT(n)),
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_TXT(team_id), DB_INT(c->now / FL_DAY_MS * FL_DAY_MS),
+				 DB_TXT(measure), DB_INT(n)),
 			 NULL);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+int scorecard_add(svc_ctx *c, const char *person_id, const char *team_id, const char *measure, int64_t n)
+{
+	const char *team = team_id ? team_id : "";
+	if (*person_id && bump(c, person_id, team, measure, n))
+		return -1;
+	/* the team's own row (person TEAM_ROW) sums its people, except breaches: a team counts each
+	 * breach once (team_breaches), however many of its people held it */
+	if (*team && strcmp(measure, "breaches") != 0 && bump(c, TEAM_ROW, team, measure, n))
+		return -1;
+	return 0;
 }
 
 int scorecard_may_see(svc_ctx *c, const char *person_id)
@@ -48,7 +63,7 @@ static int sums_of(svc_ctx *c, const char *col, const char *who, int64_t from, i
 	snprintf(sql, sizeof sql,
 		 "SELECT measure, SUM(n) FROM scorecard_daily WHERE org_id = ? AND %s = ? AND day >= ? AND day < ? %s "
 		 "GROUP BY measure",
-		 col, strcmp(col, "team_id") == 0 ? "AND measure <> 'breaches'" : "");
+		 col, strcmp(col, "team_id") == 0 ? "AND person_id = '" TEAM_ROW "'" : "");
 	if ((rc = db_query(c->db, sql,
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(who), DB_INT(from / FL_DAY_MS * FL_DAY_MS), DB_INT(to)),
 			   &r)) != DB_OK)
@@ -146,7 +161,7 @@ static int sc_teams(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if ((rc = db_query(c->db,
 			   "SELECT t.id, t.name, s.measure, SUM(s.n) FROM teams t LEFT JOIN scorecard_daily s ON s.org_id = t.org_id "
-			   "AND s.team_id = t.id AND s.day >= ? AND s.day < ? AND s.measure <> 'breaches' "
+			   "AND s.person_id = '" TEAM_ROW "' AND s.team_id = t.id AND s.day >= ? AND s.day < ? "
 			   "WHERE t.org_id = ? GROUP BY t.id, t.name, s.measure ORDER BY t.name, t.id",
 			   DB_ARGS(DB_INT(from / FL_DAY_MS * FL_DAY_MS), DB_INT(to), DB_TXT(c->actor.org_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);

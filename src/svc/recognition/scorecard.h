@@ -10,8 +10,8 @@
 
 extern const struct route scorecard_routes[];
 
-/* Add n to measure for person (in team; "" none) on the current UTC day.  person "" counts for the
- * team itself.  Returns 0 or -1 (err set). */
+/* Add n to measure for person (in team; "" none) on the current UTC day, and to the team's own row
+ * (which the team scorecards read).  person "" counts for the team only.  Returns 0 or -1 (err set). */
 int scorecard_add(svc_ctx *c, const char *person_id, const char *team_id, const char *measure, int64_t n);
 
 /* 1 when the actor may see person_id's named scorecard, acts and thanks (themselves, or a manager

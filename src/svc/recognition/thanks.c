@@ -10,6 +10,7 @@
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
 #include "svc/recognition/scorecard.h"
+#include "svc/page.h"
 
 #define THANKS_MAX_TEXT 500
 
@@ -42,8 +43,9 @@ static int thanks_give(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	if (!active)
 		return err_set(&c->err, ERR_RULE, "person_inactive", "to", "that person is no longer active");
-	if ((rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM thanks WHERE org_id = ? AND from_id = ? AND at > ?",
-				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(c->now - FL_DAY_MS)), &given,
+	if ((rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM thanks WHERE org_id = ? AND from_id = ? AND at > ? AND at <= ?",
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_INT(c->now - FL_DAY_MS), DB_INT(c->now)),
+				&given,
 				&found)) != DB_OK)
 		return svc_db_err(c, rc);
 	const char *no = rec_thanks_refusal(c->actor.person_id, to, given, setting_int(c, "recognition.thanks_per_day"));
@@ -66,6 +68,12 @@ static int thanks_give(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return *out ? 0 : -1;
 }
 
+static const struct page_list THANKS = {.name = "thanks",
+					.cols = "t.id, t.from_id, t.to_id, t.case_id, k.number, k.subject, t.text, t.at",
+					.from = "thanks t JOIN cases k ON k.org_id = t.org_id AND k.id = t.case_id",
+					.keys = {{"t.at", DB_T_INT, 1}, {"t.id", DB_T_TEXT, 0}},
+					.row = thanks_row};
+
 /* Thanks a person received (default: yours), or those you gave (given=true), newest first. */
 static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -85,16 +93,14 @@ static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 						"only the colleague and the managers above them see their thanks");
 	if (scorecard_period(c, in, 365, &from, &to))
 		return -1;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   given ? THANKS_COLS "WHERE t.org_id = ? AND t.from_id = ? AND t.at >= ? AND t.at < ? ORDER BY t.at DESC, t.id LIMIT ?"
-				 : THANKS_COLS "WHERE t.org_id = ? AND t.to_id = ? AND t.at >= ? AND t.at < ? ORDER BY t.at DESC, t.id LIMIT ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person), DB_INT(from), DB_INT(to), DB_INT(svc_limit(in))),
-			   &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	*out = json_pack("{s:o,s:b,s:o}", "person", svc_person_brief(c, person), "given", given, "items", items);
-	return svc_rows_append(c, r, items, thanks_row);
+	if ((rc = page_run(c, &THANKS, in,
+			   given ? "t.org_id = ? AND t.from_id = ? AND t.at >= ? AND t.at < ?"
+				 : "t.org_id = ? AND t.to_id = ? AND t.at >= ? AND t.at < ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person), DB_INT(from), DB_INT(to)), out)))
+		return rc;
+	json_object_set_new(*out, "person", svc_person_brief(c, person));
+	json_object_set_new(*out, "given", json_boolean(given));
+	return 0;
 }
 
 static const struct in_field GIVE[] = {
@@ -107,7 +113,8 @@ static const struct in_field LIST[] = {
 	{"given", IN_BOOL, 0, 0, 0, NULL, "true: the thanks you gave"},
 	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: a year ago)"},
 	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "at most this many"},
+	PAGE_FIELDS,
+	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -9,5 +9,6 @@ extern const struct route report_leadership_routes[]; /* leadership.c: overdue u
 extern const struct route report_root_cause_routes[]; /* root_causes.c: failure reviews' causes */
 extern const struct route report_exception_routes[];  /* exceptions.c: exceptions by policy, team and outcome */
 extern const struct route report_intake_routes[];     /* intake.c: intake credit */
+extern const struct route report_calibration_routes[]; /* calibration.c: estimates against outcomes */
 
 #endif

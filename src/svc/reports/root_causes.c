@@ -1,17 +1,23 @@
 /* The root-cause report: failure reviews' causes as a Pareto, over time, by team, by boundary
- * and by policy, from the daily counts (learning_daily) and the review facets. */
+ * and by policy, from the daily counts (learning_daily) and the review facets; and, next to the
+ * policy conflicts, the promise standards that exceed the holders' capacity (from the estimates
+ * recorded with the promises). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/review_rules.h"
+#include "core/estimate.h"
 #include "svc/learning/counters.h"
+#include "svc/org/org.h"
+#include "svc/org/settings.h"
 #include "svc/reports/reports.h"
 
 /* --- the root-cause report --- */
 
-static const char *const VIEWS[] = {"pareto", "over_time", "team", "boundary", "policy", NULL};
+static const char *const VIEWS[] = {"pareto", "over_time", "team", "boundary", "policy", "capacity", NULL};
 
 static json_t *case_links(svc_ctx *c, const char *sql, const db_arg *args, int nargs)
 {
@@ -239,9 +245,241 @@ static int facet_groups(svc_ctx *c, const char *kind, int64_t from, int64_t to, 
 	return 0;
 }
 
-static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+/* Pareto of causes, with shares and links to the cases. */
+static json_t *rc_pareto(svc_ctx *c, const struct agg *cz, long long total_reviews, int64_t from, int64_t to, int64_t per)
+{
+	json_t *pareto = groups_of(cz->by_label), *g;
+	size_t i;
+	long long cum = 0;
+	json_array_foreach(pareto, i, g)
+	{
+		long long n = json_integer_value(json_object_get(g, "count"));
+		cum += n;
+		json_object_set(g, "category", json_object_get(g, "key"));
+		json_object_set_new(g, "share", json_real(cz->total ? (double)n / cz->total : 0));
+		json_object_set_new(g, "cumulative_share", json_real(cz->total ? (double)cum / cz->total : 0));
+		json_object_set_new(g, "share_of_reviews", json_real(total_reviews ? (double)n / total_reviews : 0));
+		json_object_set_new(g, "cases",
+				    case_links(c,
+					       "SELECT case_id FROM review_causes WHERE org_id = ? AND category = ? AND opened_at >= ? "
+					       "AND opened_at < ? ORDER BY opened_at DESC LIMIT ?",
+					       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(json_object_get(g, "category"))),
+						       DB_INT(from), DB_INT(to), DB_INT(per))));
+		json_object_del(g, "key");
+	}
+	return pareto;
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* One row per period (in order) with its count per category. */
+static json_t *rc_over_time(const struct agg *cz, int64_t origin, int64_t bucket)
+{
+	json_t *over = json_array(), *v;
+	const char *key;
+	size_t nk = json_object_size(cz->by_bucket), j = 0;
+	const char **ks = xmalloc((nk + 1) * sizeof *ks);
+	json_object_foreach(cz->by_bucket, key, v) ks[j++] = key;
+	qsort(ks, nk, sizeof *ks, cmp_text); /* zero-padded keys: text order is period order */
+	for (j = 0; j < nk; j++) {
+		json_t *counts = json_object_get(cz->by_bucket, ks[j]), *x;
+		long long total = 0;
+		const char *cat;
+		json_object_foreach(counts, cat, x) total += json_integer_value(x);
+		if (total == 0)
+			continue;
+		json_array_append_new(over, json_pack("{s:o,s:I,s:O}", "period_start", svc_time(origin + atoll(ks[j]) * bucket), "total",
+						      (json_int_t)total, "counts", counts));
+	}
+	free(ks);
+	return over;
+}
+
+/* By team (the team the attribution pointed to, else the case's team). */
+static json_t *rc_teams(svc_ctx *c, const struct agg *cz)
+{
+	json_t *teams = json_array(), *v, *g;
+	const char *key;
+	size_t i;
+	json_object_foreach(cz->by_team, key, v)
+	{
+		long long total = 0;
+		const char *cat;
+		json_t *x;
+		char name[FL_MAX_NAME + 1] = "";
+		json_object_foreach(v, cat, x) total += json_integer_value(x);
+		if (total == 0)
+			continue;
+		if (*key)
+			org_team_name(c, key, name, sizeof name);
+		json_array_append_new(teams, json_pack("{s:s,s:o,s:o,s:I,s:O}", "key", key, "team_id", *key ? json_string(key) : json_null(),
+						       "team", *name ? json_string(name) : json_null(), "count", (json_int_t)total,
+						       "counts", v));
+	}
+	sort_groups(teams);
+	json_array_foreach(teams, i, g) json_object_del(g, "key");
+	return teams;
+}
+
+/* "A vs B" of a policy group's names. */
+static json_t *policy_label(json_t *g)
+{
+	size_t j;
+	json_t *pv;
+	char *names = xstrdup("");
+	json_array_foreach(json_object_get(g, "policies"), j, pv)
+	{
+		char *nn = xasprintf("%s%s%s", names, *names ? " vs " : "", json_string_value(json_object_get(pv, "name")));
+		free(names);
+		names = nn;
+	}
+	json_t *s = json_string(names);
+	free(names);
+	return s;
+}
+
+/* The boundary or policy groups as flat rows. */
+static void items_facet(json_t *items, json_t *src, int policy)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(src, i, g)
+	{
+		char *ids = ids_text(json_object_get(g, "cases"));
+		json_t *row = policy ? json_pack("{s:O,s:o}", "policies", json_object_get(g, "label"), "names", policy_label(g))
+				     : json_pack("{s:O}", "boundary", json_object_get(g, "boundary"));
+		json_object_set(row, "count", json_object_get(g, "count"));
+		json_object_set_new(row, "cases", json_string(ids));
+		free(ids);
+		json_array_append_new(items, row);
+	}
+}
+
+/* Rows of {prefix fields..., category, count} from groups with a "counts" object. */
+static void items_counts(json_t *items, json_t *src, const char *k1, const char *k2)
+{
+	size_t i;
+	json_t *g, *x;
+	json_array_foreach(src, i, g)
+	{
+		const char *cat;
+		json_object_foreach(json_object_get(g, "counts"), cat, x)
+		{
+			json_t *row = json_pack("{s:O}", k1, json_object_get(g, k1));
+			if (k2)
+				json_object_set(row, k2, json_object_get(g, k2));
+			json_object_set_new(row, "category", json_string(cat));
+			json_object_set(row, "count", x);
+			json_array_append_new(items, row);
+		}
+	}
+}
+
+/* --- promise standard exceeds capacity --- */
+
+/* Promises made under a policy (a guarantee such as "pickup within 3 hours") whose recorded
+ * estimates say the holding team, at that time of the week, was on average less likely than the
+ * organization's threshold to keep them: a standard set at the top that the holders cannot meet.
+ * Grouped by policy, team and time bucket (weekday x part of the day, the team's local time). */
+static json_t *capacity_group(svc_ctx *c, db_res *r, int64_t from, int64_t to, int64_t per)
+{
+	int64_t n = db_int(r, 5), settled = db_int(r, 8), n80 = db_int(r, 11);
+	int bucket = (int)db_int(r, 4);
+	json_t *g = json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:s,s:s,s:I,s:f,s:I,s:I,s:o,s:I,s:o}", "policy", "id", db_text(r, 0), "name",
+			      db_text(r, 1), "team", "id", db_text(r, 2), "name", db_text(r, 3), "weekday", est_bucket_day(bucket), "part",
+			      est_bucket_part(bucket), "promises", (json_int_t)n, "mean_probability",
+			      round((double)db_int(r, 6) / (double)n) / 1000.0, "settled", (json_int_t)settled, "kept",
+			      (json_int_t)db_int(r, 7), "kept_share", settled ? json_real((double)db_int(r, 7) / (double)settled) : json_null(),
+			      "promised_minutes", (json_int_t)(db_int(r, 9) / n / 60000), "p80_minutes",
+			      n80 ? json_integer(db_int(r, 10) / n80 / 60000) : json_null());
+	json_object_set_new(g, "cause", json_string("promise standard exceeds capacity"));
+	json_object_set_new(g, "cases",
+			    case_links(c,
+				       "SELECT e.case_id FROM estimates e JOIN promises p ON p.org_id = e.org_id AND p.id = e.subject_id "
+				       "WHERE e.org_id = ? AND e.made_at >= ? AND e.made_at < ? AND p.policy_id = ? AND e.team_id = ? "
+				       "AND e.bucket = ? ORDER BY e.made_at DESC LIMIT ?",
+				       DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to), DB_TXT(db_text(r, 0)),
+					       DB_TXT(db_text(r, 2)), DB_INT(bucket), DB_INT(per))));
+	return g;
+}
+
+static int rc_capacity(svc_ctx *c, int64_t from, int64_t to, int64_t per, json_t **out)
 {
 	int rc;
+	db_res *r;
+	*out = json_array();
+	long long threshold = setting_int(c, "estimate.threshold_percent") * 10; /* per mille */
+	if (!svc_query(c,
+		       "SELECT p.policy_id, pol.name, e.team_id, COALESCE(t.name, ''), e.bucket, COUNT(*), SUM(e.probability_pm), "
+		       "SUM(CASE WHEN p.status = 'kept' THEN 1 ELSE 0 END), SUM(CASE WHEN p.status = 'pending' THEN 0 ELSE 1 END), "
+		       "SUM(e.due_at - e.made_at), SUM(CASE WHEN e.by80 IS NULL THEN 0 ELSE e.by80 - e.made_at END), "
+		       "SUM(CASE WHEN e.by80 IS NULL THEN 0 ELSE 1 END) "
+		       "FROM estimates e JOIN promises p ON p.org_id = e.org_id AND p.id = e.subject_id "
+		       "JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id "
+		       "LEFT JOIN teams t ON t.org_id = e.org_id AND t.id = e.team_id "
+		       "WHERE e.org_id = ? AND e.made_at >= ? AND e.made_at < ? AND e.probability_pm IS NOT NULL "
+		       "GROUP BY p.policy_id, pol.name, e.team_id, t.name, e.bucket ORDER BY COUNT(*) DESC, p.policy_id, e.team_id, e.bucket",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r))
+		return -1;
+	json_t *rows = json_array();
+	while (db_next(r) == 1)
+		if (db_int(r, 6) < threshold * db_int(r, 5))
+			json_array_append_new(rows, capacity_group(c, r, from, to, per));
+	if ((rc = db_res_close(r)) != DB_OK) {
+		json_decref(rows);
+		return svc_db_err(c, rc);
+	}
+	json_decref(*out);
+	*out = rows;
+	return 0;
+}
+
+static json_t *capacity_row(json_t *g)
+{
+	char *ids = ids_text(json_object_get(g, "cases"));
+	json_t *row = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:s}", "policy",
+				json_object_get(json_object_get(g, "policy"), "name"), "team",
+				json_object_get(json_object_get(g, "team"), "name"), "weekday", json_object_get(g, "weekday"), "part",
+				json_object_get(g, "part"), "promises", json_object_get(g, "promises"), "mean_probability",
+				json_object_get(g, "mean_probability"), "kept", json_object_get(g, "kept"), "settled",
+				json_object_get(g, "settled"), "promised_minutes", json_object_get(g, "promised_minutes"), "p80_minutes",
+				json_object_get(g, "p80_minutes"), "cases", ids);
+	free(ids);
+	return row;
+}
+
+/* items: the chosen view as flat rows (for CSV). */
+static json_t *rc_items(const char *view, json_t *report)
+{
+	json_t *items = json_array(), *g;
+	size_t i;
+	if (strcmp(view, "pareto") == 0) {
+		json_array_foreach(json_object_get(report, "pareto"), i, g)
+		{
+			char *ids = ids_text(json_object_get(g, "cases"));
+			json_array_append_new(items, json_pack("{s:O,s:O,s:O,s:O,s:s}", "category", json_object_get(g, "category"),
+							       "count", json_object_get(g, "count"), "share", json_object_get(g, "share"),
+							       "cumulative_share", json_object_get(g, "cumulative_share"), "cases", ids));
+			free(ids);
+		}
+	} else if (strcmp(view, "over_time") == 0) {
+		items_counts(items, json_object_get(report, "over_time"), "period_start", NULL);
+	} else if (strcmp(view, "team") == 0) {
+		items_counts(items, json_object_get(report, "by_team"), "team_id", "team");
+	} else if (strcmp(view, "capacity") == 0) {
+		json_array_foreach(json_object_get(report, "by_capacity"), i, g) json_array_append_new(items, capacity_row(g));
+	} else {
+		int policy = strcmp(view, "policy") == 0;
+		items_facet(items, json_object_get(report, policy ? "by_policy" : "by_boundary"), policy);
+	}
+	return items;
+}
+
+static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
 	long long from = 0, to = c->now + 1;
 	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
 		return -1;
@@ -254,96 +492,14 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	const char *view = in_str(in, "view") ? in_str(in, "view") : "pareto";
 	int64_t origin = learning_day(from); /* periods start at the UTC day of `from` */
 	struct agg rev = {NULL, NULL, NULL, 0}, cz = {json_object(), json_object(), json_object(), 0};
-	if (agg_counts(c, "review", from, to, origin, bucket, &rev) || agg_counts(c, "cause", from, to, origin, bucket, &cz)) {
-		agg_release(&cz);
-		return -1;
-	}
-	long long total_reviews = rev.total, total_causes = cz.total;
-	db_res *r;
-
-	/* Pareto of causes */
-	json_t *pareto = groups_of(cz.by_label);
+	json_t *boundaries = NULL, *policies = NULL, *capacity = NULL, *g;
 	size_t i;
-	json_t *g;
-	long long cum = 0;
-	json_array_foreach(pareto, i, g)
-	{
-		long long n = json_integer_value(json_object_get(g, "count"));
-		cum += n;
-		json_object_set(g, "category", json_object_get(g, "key"));
-		json_object_set_new(g, "share", json_real(total_causes ? (double)n / total_causes : 0));
-		json_object_set_new(g, "cumulative_share", json_real(total_causes ? (double)cum / total_causes : 0));
-		json_object_set_new(g, "share_of_reviews", json_real(total_reviews ? (double)n / total_reviews : 0));
-		json_object_set_new(g, "cases",
-				    case_links(c,
-					       "SELECT case_id FROM review_causes WHERE org_id = ? AND category = ? AND opened_at >= ? "
-					       "AND opened_at < ? ORDER BY opened_at DESC LIMIT ?",
-					       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(json_string_value(json_object_get(g, "category"))),
-						       DB_INT(from), DB_INT(to), DB_INT(per))));
-		json_object_del(g, "key");
-	}
-
-	/* over time: one row per period (in order) with its count per category */
-	json_t *over = json_array(), *v;
-	const char *key;
-	json_t *keys = json_array();
-	json_object_foreach(cz.by_bucket, key, v) json_array_append_new(keys, json_string(key));
-	size_t nk = json_array_size(keys);
-	const char **ks = xmalloc((nk + 1) * sizeof *ks);
-	for (size_t j = 0; j < nk; j++)
-		ks[j] = json_string_value(json_array_get(keys, j));
-	for (size_t j = 1; j < nk; j++) /* zero-padded keys: text order is period order */
-		for (size_t m = j; m > 0 && strcmp(ks[m - 1], ks[m]) > 0; m--) {
-			const char *t = ks[m];
-			ks[m] = ks[m - 1];
-			ks[m - 1] = t;
-		}
-	for (size_t j = 0; j < nk; j++) {
-		json_t *counts = json_object_get(cz.by_bucket, ks[j]), *x;
-		long long total = 0;
-		const char *cat;
-		json_object_foreach(counts, cat, x) total += json_integer_value(x);
-		if (total == 0)
-			continue;
-		json_array_append_new(over, json_pack("{s:o,s:I,s:O}", "period_start", svc_time(origin + atoll(ks[j]) * bucket), "total",
-						      (json_int_t)total, "counts", counts));
-	}
-	free(ks);
-	json_decref(keys);
-
-	/* by team (the team the attribution pointed to, else the case's team) */
-	json_t *teams = json_array();
-	json_object_foreach(cz.by_team, key, v)
-	{
-		long long total = 0;
-		const char *cat;
-		json_t *x;
-		json_object_foreach(v, cat, x) total += json_integer_value(x);
-		if (total == 0)
-			continue;
-		json_t *name = json_null();
-		if (*key && svc_query(c, "SELECT name FROM teams WHERE org_id = ? AND id = ?",
-				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(key)), &r)) {
-			if (db_next(r) == 1) {
-				json_decref(name);
-				name = json_string(db_text(r, 0));
-			}
-			if ((rc = db_res_close(r)) != DB_OK)
-				svc_db_err(c, rc);
-		}
-		json_array_append_new(teams, json_pack("{s:s,s:o,s:o,s:I,s:O}", "key", key, "team_id", *key ? json_string(key) : json_null(),
-						       "team", name, "count", (json_int_t)total, "counts", v));
-	}
-	agg_release(&cz);
-	sort_groups(teams);
-	json_array_foreach(teams, i, g) json_object_del(g, "key");
-
-	json_t *boundaries = NULL, *policies = NULL;
-	if (facet_groups(c, "boundary", from, to, per, &boundaries) || facet_groups(c, "policy", from, to, per, &policies)) {
-		json_decref(over);
-		json_decref(pareto);
-		json_decref(teams);
+	if (agg_counts(c, "review", from, to, origin, bucket, &rev) || agg_counts(c, "cause", from, to, origin, bucket, &cz) ||
+	    facet_groups(c, "boundary", from, to, per, &boundaries) || facet_groups(c, "policy", from, to, per, &policies) ||
+	    rc_capacity(c, from, to, per, &capacity)) {
+		agg_release(&cz);
 		json_decref(boundaries);
+		json_decref(policies);
 		return -1;
 	}
 	json_array_foreach(boundaries, i, g)
@@ -356,86 +512,31 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		json_object_set(g, "label", json_object_get(g, "key"));
 		json_object_del(g, "key");
 	}
-
-	/* items: the chosen view as flat rows (for CSV) */
-	json_t *items = json_array();
-	if (strcmp(view, "pareto") == 0) {
-		json_array_foreach(pareto, i, g)
-		{
-			char *ids = ids_text(json_object_get(g, "cases"));
-			json_array_append_new(items, json_pack("{s:O,s:O,s:O,s:O,s:s}", "category", json_object_get(g, "category"),
-							       "count", json_object_get(g, "count"), "share", json_object_get(g, "share"),
-							       "cumulative_share", json_object_get(g, "cumulative_share"), "cases", ids));
-			free(ids);
-		}
-	} else if (strcmp(view, "over_time") == 0) {
-		json_t *x;
-		json_array_foreach(over, i, g)
-		{
-			const char *cat;
-			json_object_foreach(json_object_get(g, "counts"), cat, x)
-				json_array_append_new(items, json_pack("{s:O,s:s,s:O}", "period_start", json_object_get(g, "period_start"),
-								       "category", cat, "count", x));
-		}
-	} else if (strcmp(view, "team") == 0) {
-		json_t *x;
-		json_array_foreach(teams, i, g)
-		{
-			const char *cat;
-			json_object_foreach(json_object_get(g, "counts"), cat, x)
-				json_array_append_new(items, json_pack("{s:O,s:O,s:s,s:O}", "team_id", json_object_get(g, "team_id"), "team",
-								       json_object_get(g, "team"), "category", cat, "count", x));
-		}
-	} else {
-		json_t *src = strcmp(view, "boundary") == 0 ? boundaries : policies;
-		json_array_foreach(src, i, g)
-		{
-			char *ids = ids_text(json_object_get(g, "cases"));
-			json_t *row = strcmp(view, "boundary") == 0
-					      ? json_pack("{s:O}", "boundary", json_object_get(g, "boundary"))
-					      : json_pack("{s:O}", "policies", json_object_get(g, "label"));
-			if (strcmp(view, "policy") == 0) {
-				size_t j;
-				json_t *pv;
-				char *names = xstrdup("");
-				json_array_foreach(json_object_get(g, "policies"), j, pv)
-				{
-					char *nn = xasprintf("%s%s%s", names, *names ? " vs " : "", json_string_value(json_object_get(pv, "name")));
-					free(names);
-					names = nn;
-				}
-				json_object_set_new(row, "names", json_string(names));
-				free(names);
-			}
-			json_object_set(row, "count", json_object_get(g, "count"));
-			json_object_set_new(row, "cases", json_string(ids));
-			free(ids);
-			json_array_append_new(items, row);
-		}
-	}
 	*out = json_pack("{s:o,s:o,s:s,s:I,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "from", svc_time(from), "to", svc_time(to),
-			 "view", view, "bucket_days", (json_int_t)(bucket / FL_DAY_MS), "total_reviews", (json_int_t)total_reviews,
-			 "total_causes", (json_int_t)total_causes, "categories", json_array(), "pareto", pareto, "over_time", over,
-			 "by_team", teams, "by_boundary", boundaries, "by_policy", policies, "items", items);
+			 "view", view, "bucket_days", (json_int_t)(bucket / FL_DAY_MS), "total_reviews", (json_int_t)rev.total,
+			 "total_causes", (json_int_t)cz.total, "categories", json_array(), "pareto",
+			 rc_pareto(c, &cz, rev.total, from, to, per), "over_time", rc_over_time(&cz, origin, bucket), "by_team",
+			 rc_teams(c, &cz), "by_boundary", boundaries, "by_policy", policies, "by_capacity", capacity);
+	agg_release(&cz);
 	for (const char *const *cat = REVIEW_CATEGORIES; *cat; cat++)
 		json_array_append_new(json_object_get(*out, "categories"), json_string(*cat));
+	json_object_set_new(*out, "items", rc_items(view, *out));
 	return 0;
 }
-
 
 static const struct in_field RC_REPORT[] = {
 	{"from", IN_TIME, 0, 0, 0, NULL, "reviews opened at or after (default: all)"},
 	{"to", IN_TIME, 0, 0, 0, NULL, "reviews opened before (default: now)"},
 	{"bucket_days", IN_INT, 0, 1, 366, NULL, "period length of over_time (default 7)"},
 	{"cases_per_group", IN_INT, 0, 0, 50, NULL, "links to cases per group (default 10)"},
-	{"view", IN_ENUM, 0, 0, 0, VIEWS, "which section is `items` (and the CSV): pareto (default), over_time, team, boundary, policy"},
+	{"view", IN_ENUM, 0, 0, 0, VIEWS, "which section is `items` (and the CSV): pareto (default), over_time, team, boundary, policy, capacity"},
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
 const struct route report_root_cause_routes[] = {
 	{"GET", "/api/v1/reports/root-causes", rc_report, RC_REPORT, 200,
-	 "Root causes: Pareto, over time, by team, by channel boundary, by policy, with links to the cases (supervisor, leader, admin)",
+	 "Root causes: Pareto, over time, by team, by channel boundary, by policy, promise standards beyond capacity, with links to the cases (supervisor, leader, admin)",
 	 "RootCauseReport", "report root-causes", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

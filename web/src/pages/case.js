@@ -4,7 +4,9 @@ import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from
 import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
+import { thankForm, followUps } from './recognition.js';
 import { mailPart, replyForm } from './case_mail.js';
+import { attachEstimate } from './estimate.js';
 
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
 
@@ -133,7 +135,7 @@ function promisesPart(list, refresh, policies) {
   ], 'Promises to the customer');
 }
 
-function requestsPart(list, refresh, policies) {
+function requestsPart(list, refresh, policies, c) {
   const me = session.me;
   return h('div', {}, table(list, [
     { key: 'what', label: 'Request' },
@@ -148,7 +150,8 @@ function requestsPart(list, refresh, policies) {
       r.status === 'open' ? doButton('Accept', '/api/v1/requests/' + encodeURIComponent(r.id) + '/accept', refresh) : null,
       doButton('Complete', '/api/v1/requests/' + encodeURIComponent(r.id) + '/complete', refresh),
       deferred(action('Defer to a new time', 'POST', '/api/v1/requests/{id}/defer', { pathParams: { id: r.id }, onDone: refresh, submit: 'Defer request', choices: { policy: policies } })),
-      deferred(action('Decline', 'POST', '/api/v1/requests/{id}/decline', { pathParams: { id: r.id }, onDone: refresh, submit: 'Decline request', choices: { policy: policies } })))));
+      deferred(action('Decline', 'POST', '/api/v1/requests/{id}/decline', { pathParams: { id: r.id }, onDone: refresh, submit: 'Decline request', choices: { policy: policies } })))),
+  followUps(list, c.owner && c.owner.id, refresh));
 }
 
 // A node now, filled when the promise resolves (for forms built from the API document).
@@ -179,7 +182,7 @@ function extraParts(c, refresh, policies) {
     if (KNOWN.has(k) || k === 'breaches' || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
     const id = 'part-' + k;
     const [title, fn] = PARTS[k] || [words(k), (rows) => table(rows, null, words(k))];
-    out.push(h('section', { class: 'card', id: k, 'aria-labelledby': id }, h('h2', { id }, title), fn(v, refresh, policies)));
+    out.push(h('section', { class: 'card', id: k, 'aria-labelledby': id }, h('h2', { id }, title), fn(v, refresh, policies, c)));
   }
   const ud = c.update_duty;
   if (ud && typeof ud === 'object' && (ud.next || (ud.duties || []).length)) {
@@ -266,7 +269,8 @@ export async function casePage(id) {
     c.status === 'open' ? action('Resolve', 'POST', '/api/v1/cases/{id}/resolve', { pathParams: pp, onDone: refresh, doneText: 'Resolved.', submit: 'Resolve case' })
       : action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }),
   ]);
-  acts.append(...forms.filter(Boolean));
+  acts.append(...forms.filter(Boolean), thankForm(c.id, await get('/api/v1/people?limit=500').then((r) => r.items).catch(() => [])));
+  await attachEstimate(forms, c);
   const pl = await portalLinkBox(cust);
   if (pl) acts.append(pl);
 

@@ -89,7 +89,7 @@ export async function directoryPage() {
     asyncSection('Coverage gaps', () => coverage(skills)),
     asyncSection('People', async () => {
       const r = await get('/api/v1/people?limit=200');
-      return [table(r.items, [{ key: 'name' }, { key: 'team' }, { key: 'role' }, { key: 'title' }, { key: 'location' }, { key: 'phone' }, { key: 'email' }], 'People'), csvLink('/api/v1/people?limit=200')];
+      return [table(r.items, [{ key: 'name', render: (x) => h('a', { href: '/recognition?person=' + encodeURIComponent(x.id) }, x.name) }, { key: 'team' }, { key: 'role' }, { key: 'title' }, { key: 'location' }, { key: 'phone' }, { key: 'email' }], 'People'), csvLink('/api/v1/people?limit=200')];
     }, { class: 'wide' }),
   );
   page.append(grid);

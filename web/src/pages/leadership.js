@@ -3,6 +3,7 @@ import { get, optional, operation, withQuery } from '../lib/api.js';
 import { asyncSection, notice, table, csvLink } from '../lib/ui.js';
 import { chartFigure, rowsOf } from '../lib/charts.js';
 import { words } from '../lib/fmt.js';
+import { teamScorecards } from './recognition.js';
 
 // Each chart names the report routes it can draw from; the first the server has is used.
 export const REPORTS = [
@@ -15,6 +16,14 @@ export const REPORTS = [
   { title: 'Policy conflicts by policy pair', paths: ['/api/v1/reports/policy-conflicts'], label: 'pair', prepare: (r) => ({ items: rowsOf(r).map((x) => ({ pair: x.policy + ' vs ' + x.promise_policy, conflicts: x.conflicts, cases: (x.cases || []).map((c) => '#' + c.number).join(' ') })) }), values: ['conflicts'] },
   { title: 'Update duties kept and lapsed', paths: ['/api/v1/reports/update-duties'], label: 'owner', values: ['kept', 'lapsed'] },
   { title: 'Exceptions and review outcomes (by policy)', paths: ['/api/v1/reports/exceptions'], label: 'policy', prepare: (r) => ({ items: r.by_policy || [] }), values: ['proposed', 'cosigned', 'expired', 'withdrawn', 'adopted'], totals: (r) => r.totals },
+  { title: 'Calibration: promises kept against how likely they were estimated (reliability)', paths: ['/api/v1/reports/calibration'], label: 'estimated',
+    prepare: (r) => ({ items: (r.bins || []).filter((b) => b.promises).map((b) => ({ estimated: b.percent_from + '–' + b.percent_to + '%', estimated_percent: Math.round(100 * b.mean_predicted), kept_percent: Math.round(100 * b.kept_share), promises: b.promises })) }),
+    values: ['estimated_percent', 'kept_percent'] },
+  { title: 'Promises made at the offered 80% time, kept by team', paths: ['/api/v1/reports/calibration'], label: 'team',
+    prepare: (r) => ({ items: (r.by_team || []).map((t) => ({ team: t.team.name, made_at_80_percent: t.at_threshold, kept: t.at_threshold_kept, made_against_a_warning: t.warned })) }), values: ['made_at_80_percent', 'kept', 'made_against_a_warning'] },
+  { title: 'Promise standards beyond capacity (root cause)', paths: ['/api/v1/reports/root-causes?view=capacity'], label: 'standard',
+    prepare: (r) => ({ items: (r.by_capacity || []).map((g) => ({ standard: g.policy.name + ' — ' + g.team.name + ', ' + g.weekday + ' ' + g.part, promises: g.promises, likely_percent: Math.round(100 * g.mean_probability), kept: g.kept })) }),
+    values: ['promises', 'likely_percent', 'kept'] },
   { title: 'Root causes (Pareto)', paths: ['/api/v1/reports/root-causes?view=pareto'], label: 'category',
     prepare: (r) => ({ items: (r.pareto || []).map((x) => ({ category: x.category, count: x.count, cumulative_percent: Math.round(100 * (x.cumulative_share || 0)), cases: (x.cases || []).length })) }), values: ['count'] },
 ];
@@ -94,7 +103,7 @@ export async function leadershipPage() {
       return fig;
     }));
   }
-  grid.append(asyncSection('Survey results', surveyResults), asyncSection('System issues and their responses', systemIssues, { class: 'wide' }));
+  grid.append(teamScorecards(), asyncSection('Survey results', surveyResults), asyncSection('System issues and their responses', systemIssues, { class: 'wide' }));
   page.append(grid);
   return page;
 }

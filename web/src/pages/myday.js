@@ -4,6 +4,7 @@ import { asyncSection, timeEl, notice, errorBox, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { itemList } from '../lib/items.js';
 import { words, sameDay } from '../lib/fmt.js';
+import { ownedSection } from './recognition.js';
 
 // Query parameters meaning "mine" for a list route, read from the API document.
 export async function mineQuery(pattern, extra) {
@@ -152,6 +153,7 @@ export async function mydayPage() {
       return itemList(r.items, { empty: 'No alerts.', text: (a) => a.message,
         meta: (a) => [a.read ? null : h('span', { class: 'badge warn' }, 'New'), h('span', {}, timeEl(a.created_at)), h('span', {}, words(a.kind))] });
     }),
+    ownedSection(),
     asyncSection('Cases I own', async () => {
       const { list } = await myCases();
       return itemList(list, {

@@ -1,4 +1,4 @@
--- 0015: reaching people where they are (issue 17).  Per-person notification preferences (how
+-- 0017: reaching people where they are (issue 17).  Per-person notification preferences (how
 -- each kind of alert reaches them: in the app, email at once, or a daily digest), quiet hours
 -- in their time zone, the digest's waiting items, and per-organization webhooks.
 --

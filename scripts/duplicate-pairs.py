@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Count the pairs of repeated blocks in src/ (the library's `duplicates` command), split into
+pairs inside declarative tables and pairs in code.
+
+usage: scripts/duplicate-pairs.py [--list] [DIR]   (default DIR: src)
+
+`duplicates --repo DIR` counts every pair of places sharing six or more lines of the same shape.
+Input specs (`struct in_field X[] = {{"name", IN_STR, ...}, ...}`), route tables
+(`{"GET", "/api/v1/...", fn, SPEC, 200, "summary", ...}`) and list tables (`struct page_list`)
+are rows of one shape by design, so any two of similar length pair up.  A pair counts as "table" when at least 40% of its lines
+are input-spec rows or 30% are route-table rows (on both sides together); everything else is
+"code".  --list prints the code pairs.  Needs `duplicates` on the PATH.
+"""
+import re
+import subprocess
+import sys
+
+ROUTE = re.compile(r'\s*\{"(GET|POST|PATCH|PUT|DELETE)"|\s*"[^"]*",\s*"\w*",\s*"[^"]*", \w+\},?$|struct route'
+                   r'|static const struct page_list|\s+\.(name|cols|from|keys|row|by_id) = ')
+FIELD = re.compile(r'IN_(STR|INT|ENUM|BOOL|TIME|NUM|ARR|OBJ|MAP)\b|\{NULL, 0, 0|struct in_field|IN_\w+_FIELD')
+PAIR = re.compile(r"D\d+ (\S+):(\d+)-(\d+) ~ (\S+):(\d+)-(\d+)")
+
+
+def lines(root, path, first, last):
+    with open(f"{root}/{path}", encoding="utf-8", errors="replace") as f:
+        return f.read().split("\n")[first - 1:last]
+
+
+def main(argv):
+    show = "--list" in argv
+    args = [a for a in argv if a != "--list"]
+    root = args[0] if args else "src"
+    out = subprocess.run(["duplicates", "--repo", root, "--most", "200", "--seconds", "120"],
+                         capture_output=True, text=True, check=False).stdout.split("\n")
+    tables, code = [], []
+    for row in out[1:]:
+        m = PAIR.match(row)
+        if not m:
+            continue
+        both = lines(root, m[1], int(m[2]), int(m[3])) + lines(root, m[4], int(m[5]), int(m[6]))
+        routes = sum(1 for x in both if ROUTE.match(x))
+        fields = sum(1 for x in both if FIELD.search(x))
+        (tables if routes >= 0.3 * len(both) or fields >= 0.4 * len(both) else code).append(row)
+    print(out[0])
+    if show:
+        print("\n".join(code))
+    print(f"pairs: {len(tables) + len(code)} ({len(tables)} in input specs, route and list tables, {len(code)} in code)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,545 @@
+/* The Cases page (issue 15): views of the organization's cases with their counts, filters and
+ * sorts, a person's saved views, and bulk actions on selected cases.  Every view and sort reads an
+ * index of migration 0015 (or 0001) in its order, so a page costs its rows, not the organization's
+ * size; counts stop at QUEUE_COUNT_CAP. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/util.h"
+#include "store/search.h"
+#include "svc/ledger/case.h"
+#include "svc/ledger/queue.h"
+#include "svc/org/org.h"
+#include "svc/page.h"
+#include "svc/router.h"
+
+#define QUEUE_COUNT_CAP 1000
+#define QUEUE_RECENT_MS (7LL * 24 * 3600 * 1000) /* "resolved recently": the last seven days */
+#define QUEUE_MAX_ARGS (SEARCH_MAX_ARGS + 24)
+#define NEVER 9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0015) */
+
+static const char *const VIEWS[] = {"mine", "team", "offered", "unassigned", "open", "at_risk", "resolved", NULL};
+static const char *const VIEW_LABELS[] = {"Mine", "My team's", "Offered to me or my team", "Unassigned", "All open",
+					  "At risk or overdue", "Resolved recently", NULL};
+static const char *const SORTS[] = {"due", "updated", "created", NULL};
+static const char *const STATUSES[] = {"open", "resolved", NULL};
+
+/* A query being built: WHERE conditions joined by AND, and their arguments in order. */
+struct qb {
+	char *where;
+	db_arg args[QUEUE_MAX_ARGS];
+	int n;
+	char text[4][ID_SIZE]; /* ids resolved from references, which args point to */
+	int n_text;
+};
+
+static void qb_and(struct qb *q, const char *cond)
+{
+	char *w = xasprintf("%s AND %s", q->where, cond);
+	free(q->where);
+	q->where = w;
+}
+
+static void qb_arg(struct qb *q, db_arg a)
+{
+	if (q->n < QUEUE_MAX_ARGS)
+		q->args[q->n++] = a;
+}
+
+static const char *qb_keep(svc_ctx *c, struct qb *q, const char *id)
+{
+	char *t = q->text[q->n_text++]; /* at most four: owner, team, location, cursor */
+	svc_copy(c, t, ID_SIZE, id);
+	return t;
+}
+
+/* The view's condition.  Views other than "resolved" show open cases unless a status is given. */
+static void view_where(svc_ctx *c, struct qb *q, int view, const char *status)
+{
+	const char *org = c->actor.org_id;
+	switch (view) {
+	case 0: /* mine */
+		qb_and(q, "ca.owner_id = ?");
+		qb_arg(q, DB_TXT(c->actor.person_id));
+		break;
+	case 1: /* my team's (nobody's team when I have none) */
+		qb_and(q, "ca.team_id = ?");
+		qb_arg(q, DB_TXT(*c->actor.team_id ? c->actor.team_id : "-"));
+		break;
+	case 2: /* offered to me or to someone of my team, still waiting */
+		qb_and(q, "ca.id IN (SELECT o.case_id FROM offers o WHERE o.org_id = ? AND o.status = 'pending' AND o.to_id IN "
+			  "(SELECT p.id FROM people p WHERE p.org_id = ? AND (p.id = ? OR p.team_id = ?)))");
+		qb_arg(q, DB_TXT(org));
+		qb_arg(q, DB_TXT(org));
+		qb_arg(q, DB_TXT(c->actor.person_id));
+		qb_arg(q, DB_TXT(*c->actor.team_id ? c->actor.team_id : "-"));
+		break;
+	case 3: /* nobody has taken it: its owner has left, or it is still with the mailbox's queue holder
+		 * who took it in (a mailbox's owner holds the cases its mail opens until someone takes them) */
+		qb_and(q, "(ca.owner_id IN (SELECT p.id FROM people p WHERE p.org_id = ? AND p.active = 0) "
+			  "OR (ca.channel = 'email' AND ca.intake_by = ca.owner_id "
+			  "AND ca.owner_id IN (SELECT m.owner_id FROM mailboxes m WHERE m.org_id = ?)))");
+		qb_arg(q, DB_TXT(org));
+		qb_arg(q, DB_TXT(org));
+		break;
+	case 5: /* at risk or overdue */
+		qb_and(q, "ca.risk_at <= ?");
+		qb_arg(q, DB_INT(c->now));
+		break;
+	case 6:
+		qb_and(q, "ca.status = 'resolved' AND ca.resolved_at >= ?");
+		qb_arg(q, DB_INT(c->now - QUEUE_RECENT_MS));
+		return;
+	}
+	qb_and(q, "ca.status = ?");
+	qb_arg(q, DB_TXT(view == 5 || !status ? "open" : status));
+}
+
+static int view_index(const char *name)
+{
+	for (int i = 0; VIEWS[i]; i++)
+		if (strcmp(VIEWS[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The filters of in (owner, team, channel, location, from, to) as conditions. */
+static int filters_where(svc_ctx *c, struct qb *q, json_t *in)
+{
+	char id[ID_SIZE];
+	long long t;
+	if (in_str(in, "owner")) {
+		if (svc_person_ref(c, in_str(in, "owner"), "owner", id))
+			return -1;
+		qb_and(q, "ca.owner_id = ?");
+		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
+	}
+	if (in_str(in, "team")) {
+		if (org_team_ref(c, in_str(in, "team"), "team", id))
+			return -1;
+		qb_and(q, "ca.team_id = ?");
+		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
+	}
+	if (in_str(in, "location")) {
+		if (org_location_ref(c, in_str(in, "location"), "location", id))
+			return -1;
+		qb_and(q, "ca.intake_location_id = ?");
+		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
+	}
+	if (in_str(in, "channel")) {
+		qb_and(q, "ca.channel = ?");
+		qb_arg(q, DB_TXT(in_str(in, "channel")));
+	}
+	if (in_time(in, "from", &t)) {
+		qb_and(q, "ca.created_at >= ?");
+		qb_arg(q, DB_INT(t));
+	}
+	if (in_time(in, "to", &t)) {
+		qb_and(q, "ca.created_at < ?");
+		qb_arg(q, DB_INT(t));
+	}
+	return 0;
+}
+
+/* A saved view's settings under the request's own: in gains the saved view, sort and filters it
+ * does not give itself.  Returns 0 or -1 (404 when the view is not the actor's). */
+static int merge_saved(svc_ctx *c, json_t *in)
+{
+	db_res *r;
+	if (svc_load_one(c, "saved_view_not_found", "saved", "no such saved view", &r,
+			 "SELECT view, sort, filters FROM saved_views WHERE org_id = ? AND person_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "saved")))))
+		return -1;
+	json_t *f = json_loads(db_text(r, 2), 0, NULL);
+	if (!json_object_get(in, "view"))
+		json_object_set_new(in, "view", json_string(db_text(r, 0)));
+	if (!json_object_get(in, "sort"))
+		json_object_set_new(in, "sort", json_string(db_text(r, 1)));
+	db_res_discard(r);
+	const char *k;
+	json_t *v;
+	json_object_foreach(f, k, v) if (!json_object_get(in, k)) json_object_set(in, k, v);
+	json_decref(f);
+	return 0;
+}
+
+#define QUEUE_NCOLS 14 /* the columns of CASE_COLS: due_at and risk_at follow */
+
+static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo)
+{
+	json_t *o = case_brief_json(c, r, memo);
+	long long due = db_int(r, QUEUE_NCOLS), risk = db_int(r, QUEUE_NCOLS + 1);
+	json_object_set_new(o, "due_at", due >= NEVER ? json_null() : svc_time(due));
+	json_object_set_new(o, "at_risk", json_boolean(risk <= c->now && strcmp(db_text(r, 4), "open") == 0));
+	return o;
+}
+
+/* The page of a view in each order (svc/page.h: keyset on the sort key and the case id); the
+ * search box's ranking pages too.  A cursor is good only for the order that gave it. */
+#define QUEUE_COLS CASE_COLS ", ca.due_at, ca.risk_at"
+static const struct page_list BY_DUE = {.name = "queue_due",
+					.cols = QUEUE_COLS,
+					.from = "cases ca",
+					.keys = {{"ca.due_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
+					.row_memo = queue_row};
+static const struct page_list BY_CREATED = {.name = "queue_created",
+					    .cols = QUEUE_COLS,
+					    .from = "cases ca",
+					    .keys = {{"ca.created_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
+					    .row_memo = queue_row};
+static const struct page_list BY_UPDATED = {.name = "queue_updated",
+					    .cols = QUEUE_COLS,
+					    .from = "cases ca",
+					    .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
+					    .row_memo = queue_row};
+static const struct page_list BY_RANK = {.name = "queue_ranked",
+					 .cols = QUEUE_COLS,
+					 .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
+						  {"ca.updated_at", DB_T_INT, 1},
+						  {"ca.id", DB_T_TEXT, 1}},
+					 .row_memo = queue_row};
+
+static const struct page_list *sort_of(const char *sort)
+{
+	return strcmp(sort, "due") == 0 ? &BY_DUE : strcmp(sort, "created") == 0 ? &BY_CREATED : &BY_UPDATED;
+}
+
+/* The query of a view page: the search subquery's arguments first (it is joined before WHERE). */
+static int build_page(svc_ctx *c, json_t *req, struct qb *q, search_sql *found, char **join, int *ranked)
+{
+	const char *qs = in_str(req, "q");
+	*join = xstrdup("");
+	/* words to search for (q of blanks or a lone '#' has none: the view unfiltered) */
+	if (qs && *qs && search_cases(c->db, c->actor.org_id, qs, found) == 0) {
+		*ranked = !in_str(req, "sort");
+		for (int i = 0; i < found->n; i++)
+			qb_arg(q, found->args[i]);
+		free(*join);
+		*join = xasprintf(" JOIN %s s ON s.case_id = ca.id", found->sql);
+	}
+	qb_arg(q, DB_TXT(c->actor.org_id));
+	int view = view_index(in_str(req, "view") ? in_str(req, "view") : "mine");
+	if (view < 0)
+		return err_set(&c->err, ERR_INVALID, "invalid_view", "view", "no such view");
+	view_where(c, q, view, in_str(req, "status"));
+	return filters_where(c, q, req);
+}
+
+static int qu_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	int ret = -1, ranked = 0;
+	json_t *req = json_deep_copy(in);
+	struct qb q = {.where = xstrdup("ca.org_id = ?")};
+	search_sql found = {0};
+	char *join = NULL, *from = NULL;
+	if (in_str(req, "saved") && merge_saved(c, req))
+		goto done;
+	const char *view = in_str(req, "view") ? in_str(req, "view") : "mine";
+	const char *sort = in_str(req, "sort") ? in_str(req, "sort") : strcmp(view, "at_risk") == 0 ? "due" : "updated";
+	if (build_page(c, req, &q, &found, &join, &ranked))
+		goto done;
+	struct page_list L = ranked ? BY_RANK : *sort_of(sort);
+	L.from = from = xasprintf("cases ca%s", join);
+	if (page_run(c, &L, req, q.where, q.args, q.n, out))
+		goto done;
+	json_object_set_new(*out, "view", json_string(view));
+	json_object_set_new(*out, "sort", json_string(ranked ? "relevance" : sort));
+	ret = 0;
+done:
+	free(q.where);
+	free(join);
+	free(from);
+	search_sql_free(&found);
+	json_decref(req);
+	return ret;
+}
+
+/* How many cases a view holds, up to QUEUE_COUNT_CAP + 1 (reading no more index entries). */
+static int count_view(svc_ctx *c, int view, int64_t *n)
+{
+	struct qb q = {.where = xstrdup("ca.org_id = ?")};
+	qb_arg(&q, DB_TXT(c->actor.org_id));
+	view_where(c, &q, view, NULL);
+	qb_arg(&q, DB_INT(QUEUE_COUNT_CAP + 1));
+	char *sql = xasprintf("SELECT COUNT(*) FROM (SELECT 1 FROM cases ca WHERE %s LIMIT ?) v", q.where);
+	int found = 0, rc = db_scalar_int(c->db, sql, q.args, q.n, n, &found);
+	free(sql);
+	free(q.where);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int qu_counts(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *items = json_array();
+	for (int v = 0; VIEWS[v]; v++) {
+		int64_t n = 0;
+		if (count_view(c, v, &n)) {
+			json_decref(items);
+			return -1;
+		}
+		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:b}", "view", VIEWS[v], "label", VIEW_LABELS[v], "count",
+						       (json_int_t)(n > QUEUE_COUNT_CAP ? QUEUE_COUNT_CAP : n), "more",
+						       n > QUEUE_COUNT_CAP));
+	}
+	*out = json_pack("{s:o,s:i}", "items", items, "cap", QUEUE_COUNT_CAP);
+	return 0;
+}
+
+static json_t *saved_row(svc_ctx *c, db_res *r)
+{
+	json_t *f = json_loads(db_text(r, 4), 0, NULL);
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "view", db_text(r, 2), "sort",
+			 db_text(r, 3), "filters", f ? f : json_object(), "created_at", svc_col_time(r, 5));
+}
+
+#define SAVED_COLS "id, name, view, sort, filters, created_at"
+
+static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	db_res *r;
+	int rc = db_query(c->db, "SELECT " SAVED_COLS " FROM saved_views WHERE org_id = ? AND person_id = ? ORDER BY name, id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	json_t *items = json_array();
+	if (svc_rows_append(c, r, items, saved_row)) {
+		json_decref(items);
+		return -1;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int sv_save(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *f = json_object_get(in, "filters");
+	struct qb scratch = {.where = xstrdup("1 = 1")};
+	int bad = f && filters_where(c, &scratch, f); /* references must name someone / something now */
+	free(scratch.where);
+	if (bad)
+		return -1;
+	if (!role_may(c->actor.role, PERM_AUTHOR))
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "saved views belong to a person");
+	int64_t n = 0;
+	int found = 0, rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM saved_views WHERE org_id = ? AND person_id = ? AND name = ?",
+					  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "name"))),
+					  &n, &found);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n > 0)
+		return err_set(&c->err, ERR_CONFLICT, "saved_view_name_taken", "name", "you already have a view with that name");
+	char id[ID_SIZE], *filters = json_dumps(f ? f : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	const char *view = in_str(in, "view"), *sort = in_str(in, "sort") ? in_str(in, "sort") : "updated";
+	id_new(id, "view", c->now);
+	rc = db_exec(c->db,
+		     "INSERT INTO saved_views (org_id, id, person_id, name, view, filters, sort, created_at) VALUES (?,?,?,?,?,?,?,?)",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(c->actor.person_id), DB_TXT(in_str(in, "name")),
+			     DB_TXT(view), DB_TXT(filters), DB_TXT(sort), DB_INT(c->now)),
+		     NULL);
+	free(filters);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "saved_view.created", "saved_view", id, NULL,
+		      json_pack("{s:s,s:s,s:s,s:o}", "name", in_str(in, "name"), "view", view, "sort", sort, "filters",
+				f ? json_incref(f) : json_object())))
+		return -1;
+	*out = svc_one_row(c, "SELECT " SAVED_COLS " FROM saved_views WHERE org_id = ? AND id = ?", id, saved_row);
+	return *out ? 0 : -1;
+}
+
+static int sv_delete(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	int64_t changes = 0;
+	int rc = db_exec(c->db, "DELETE FROM saved_views WHERE org_id = ? AND person_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id), DB_TXT(p[0])), &changes);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (changes == 0) /* another person's view looks like none */
+		return err_set(&c->err, ERR_NOT_FOUND, "saved_view_not_found", "id", "no such saved view");
+	if (svc_event(c, "saved_view.deleted", "saved_view", p[0], NULL, json_object()))
+		return -1;
+	*out = json_pack("{s:s,s:b}", "id", p[0], "deleted", 1);
+	return 0;
+}
+
+/* Bulk actions: each selected case goes through the same route as one at a time, in its own
+ * savepoint, so a case that can't be changed (not yours, already resolved) is reported and rolled
+ * back alone while the others commit.  A storage error fails the whole request. */
+static const char *const BULK_ACTIONS[] = {"offer", "assign", "resolve", "note", NULL};
+static const char *const BULK_PATHS[] = {"offers", "assign", "resolve", "notes", NULL};
+
+/* The one-case request of an action, or NULL with err (a field the action needs is missing). */
+static json_t *bulk_input(svc_ctx *c, json_t *in, int action)
+{
+	static const char *const NEEDS[] = {"to", "to", "resolution", "body"};
+	if (!in_str(in, NEEDS[action])) {
+		err_set(&c->err, ERR_INVALID, "required", NEEDS[action], "%s needs %s", BULK_ACTIONS[action], NEEDS[action]);
+		return NULL;
+	}
+	const char *note = in_str(in, "note");
+	switch (action) {
+	case 0:
+		return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "note", note);
+	case 1:
+		return json_pack("{s:s,s:s?}", "to", in_str(in, "to"), "reason", note);
+	case 2:
+		return json_pack("{s:s,s:b}", "resolution", in_str(in, "resolution"), "complaint", in_bool(in, "complaint", 0));
+	default:
+		return json_pack("{s:s,s:s?}", "body", in_str(in, "body"), "visibility", in_str(in, "visibility"));
+	}
+}
+
+/* A selected case: its id, or its number (12, "12" or "#12") -> id; "" when there is none. */
+static int bulk_case_id(svc_ctx *c, json_t *v, char id[ID_SIZE])
+{
+	const char *s = json_string_value(v);
+	long long number = json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+	id[0] = '\0';
+	if (s && id_valid(s, "case")) {
+		svc_copy(c, id, ID_SIZE, s);
+		return 0;
+	}
+	if (s) {
+		char *end;
+		number = strtoll(s + (*s == '#'), &end, 10);
+		if (end == s + (*s == '#') || *end)
+			number = -1;
+	}
+	if (number < 0)
+		return 0;
+	db_res *r;
+	if (!svc_query(c, "SELECT id FROM cases WHERE org_id = ? AND number = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)),
+		       &r))
+		return -1;
+	if (db_next(r) == 1)
+		svc_copy(c, id, ID_SIZE, db_text(r, 0));
+	return svc_close(c, r);
+}
+
+/* One case: the action in a savepoint; the item's result. */
+static int bulk_one(svc_ctx *c, int action, json_t *in1, json_t *sel, json_t *results)
+{
+	char id[ID_SIZE];
+	json_t *res = NULL;
+	if (bulk_case_id(c, sel, id))
+		return -1;
+	if (!*id) {
+		json_array_append_new(results, json_pack("{s:O,s:b,s:{s:s,s:s,s:s}}", "case", sel, "ok", 0, "error", "code",
+							 "case_not_found", "message", "no such case", "field", "cases"));
+		return 0;
+	}
+	int rc = db_exec(c->db, "SAVEPOINT fl_bulk_item", DB_NOARGS, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	char *path = xasprintf("/api/v1/cases/%s/%s", id, BULK_PATHS[action]);
+	memset(&c->err, 0, sizeof c->err);
+	int failed = router_call(c, "POST", path, in1, &res);
+	free(path);
+	if (c->db_err.code[0]) /* the database failed, not the case: the whole request fails */
+		return -1;
+	json_t *item = json_pack("{s:s,s:b}", "case", id, "ok", !failed);
+	if (failed) {
+		json_t *e = json_pack("{s:s,s:s}", "code", c->err.code, "message", c->err.message);
+		if (c->err.field[0])
+			json_object_set_new(e, "field", json_string(c->err.field));
+		json_object_set_new(item, "error", e);
+		memset(&c->err, 0, sizeof c->err);
+		rc = db_exec(c->db, "ROLLBACK TO SAVEPOINT fl_bulk_item", DB_NOARGS, NULL);
+	}
+	json_array_append_new(results, item);
+	json_decref(res);
+	if (rc == DB_OK)
+		rc = db_exec(c->db, "RELEASE SAVEPOINT fl_bulk_item", DB_NOARGS, NULL);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+static int qu_bulk(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	int action = 0;
+	while (BULK_ACTIONS[action] && strcmp(BULK_ACTIONS[action], in_str(in, "action")) != 0)
+		action++;
+	json_t *sel = json_object_get(in, "cases"), *v;
+	size_t i;
+	if (json_array_size(sel) == 0)
+		return err_set(&c->err, ERR_INVALID, "required", "cases", "select at least one case");
+	json_array_foreach(sel, i, v) if (!json_is_string(v) && !json_is_integer(v)) return err_set(
+		&c->err, ERR_INVALID, "wrong_type", "cases", "cases holds case ids or numbers");
+	json_t *in1 = bulk_input(c, in, action);
+	if (!in1)
+		return -1;
+	json_t *results = json_array();
+	int ok = 0;
+	json_array_foreach(sel, i, v)
+	{
+		if (bulk_one(c, action, in1, v, results)) {
+			json_decref(in1);
+			json_decref(results);
+			return -1;
+		}
+		ok += json_is_true(json_object_get(json_array_get(results, i), "ok"));
+	}
+	json_decref(in1);
+	*out = json_pack("{s:s,s:o,s:i,s:i}", "action", BULK_ACTIONS[action], "items", results, "succeeded", ok, "failed",
+			 (int)json_array_size(results) - ok);
+	return 0;
+}
+
+/* The filters, in a list and in a saved view alike. */
+#define FILTER_FIELDS                                                                                                        \
+	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},                                                  \
+	    {"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},                                           \
+	    {"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer reached us"},                                   \
+	    {"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved (views show open cases unless told)"},                  \
+	    {"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location's id or name"},                                   \
+	    {"from", IN_TIME, 0, 0, 0, NULL, "opened at or after"}, {"to", IN_TIME, 0, 0, 0, NULL, "opened before"},        \
+	{                                                                                                                    \
+		"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the search box's words (ranked unless a sort is given)"               \
+	}
+static const struct in_field FILTERS[] = {
+	FILTER_FIELDS,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+#define VIEW_DOC                                                                                                    \
+	"mine (default), team, offered (to me or my team), unassigned (still with a mailbox's queue holder, or its " \
+	"owner has left), open, at_risk (at risk or overdue), resolved (in the last 7 days)"
+static const struct in_field QUEUE_LIST[] = {
+	{"view", IN_ENUM, 0, 0, 0, VIEWS, VIEW_DOC},
+	{"saved", IN_STR, 0, 1, FL_MAX_ID, NULL, "one of my saved views (its view, sort and filters, under those given here)"},
+	{"sort", IN_ENUM, 0, 0, 0, SORTS, "due (earliest first), updated or created (latest first)"},
+	FILTER_FIELDS,
+	PAGE_FIELDS,
+	IN_FORMAT_FIELD,
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field SAVED_NEW[] = {
+	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the view's name (yours are unique)"},
+	{"view", IN_ENUM, 1, 0, 0, VIEWS, VIEW_DOC},
+	{"sort", IN_ENUM, 0, 0, 0, SORTS, "due, updated (default) or created"},
+	{"filters", IN_OBJ, 0, 0, 0, FILTERS, "owner, team, channel, status, location, from, to, q"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field BULK[] = {
+	{"cases", IN_ARR, 1, 1, QUEUE_BULK_MAX, NULL, "the selected cases: ids or numbers (#123)"},
+	{"action", IN_ENUM, 1, 0, 0, BULK_ACTIONS, "offer, assign, resolve or note"},
+	{"to", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "offer / assign: the person (id or email)"},
+	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "offer: what they need to know; assign: why"},
+	{"resolution", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "resolve: how it was resolved"},
+	{"complaint", IN_BOOL, 0, 0, 0, NULL, "resolve: the customer complained"},
+	{"body", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "note: the note"},
+	{"visibility", IN_ENUM, 0, 0, 0, NOTE_VISIBILITY, "note: internal (default) or customer"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+const struct route queue_routes[] = {
+	{"GET", "/api/v1/queue", qu_list, QUEUE_LIST, 200, "The Cases page: a view of cases, filtered and sorted", "QueuePage",
+	 "queue list", 0},
+	{"GET", "/api/v1/queue/counts", qu_counts, NULL, 200, "How many cases each view holds (up to 1,000)", "QueueCounts",
+	 "queue counts", 0},
+	{"GET", "/api/v1/queue/saved", sv_list, NULL, 200, "My saved views", "SavedViewList", "queue saved", 0},
+	{"POST", "/api/v1/queue/saved", sv_save, SAVED_NEW, 201, "Save a view of the Cases page", "SavedView", "queue save", 0},
+	{"DELETE", "/api/v1/queue/saved/{id}", sv_delete, NULL, 200, "Delete one of my saved views", "SavedViewDeleted", "queue forget", 0},
+	{"POST", "/api/v1/queue/bulk", qu_bulk, BULK, 200, "One action on many cases: offer, assign, resolve or note (each reported)",
+	 "BulkResult", "queue bulk", 0},
+	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
+};
