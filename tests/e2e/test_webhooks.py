@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(__file__))
 os.environ["FRONTLINE_WEBHOOK_ALLOW"] = "loopback"  # the operator setting the tests need (servers inherit it)
-from lib import BIN, Server, check, eq, run_module  # noqa: E402
+from lib import BIN, Server, check, eq, run_module, skip  # noqa: E402
 
 V = "vendor-co"
 
@@ -121,6 +122,29 @@ def test_signed_deliveries_in_order_retried_after_a_500_with_the_same_id():
         eq(admin.ok("GET", "/api/v1/webhooks/" + hook["id"])["events_behind"] >= 0, True, "the backlog is shown")
 
 
+def test_two_workers_send_each_event_once_and_in_order():
+    with Server(demo=True) as s, Receiver([200]) as rx:
+        admin = s.login("admin@" + V + ".example", V)
+        admin.ok("POST", "/api/v1/webhooks", {"url": rx.url, "kinds": ["case"]}, status=201)
+        pat = s.login("pat@" + V + ".example", V)
+        for i in range(8):
+            open_case(pat, "Order %d late" % i)
+        at = now(s)
+        procs = [subprocess.Popen([BIN, "webhook-deliver", "--db", s.db, "--once", "--test-clock-start", at],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        handled = 0
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            check(p.returncode == 0, "worker: %s" % err)
+            handled += json.loads(out.strip().splitlines()[-1])["handled"]
+        ids = [h["webhook-id"] for h, _ in rx.requests]
+        eq(len(ids), len(set(ids)), "no event was sent twice (one attempt at a time: the lease)")
+        eq(handled, len(ids), "the two workers together handled each once")
+        seqs = [json.loads(b)["data"]["seq"] for _, b in rx.requests]
+        eq(seqs, sorted(seqs), "in the order of the history")
+        check(len(seqs) >= 16, "every case's events: %d" % len(seqs))
+
+
 def test_repeated_failure_disables_the_subscription_and_alerts_its_admin():
     with Server(demo=True) as s, Receiver([500]) as rx:
         admin = s.login("admin@" + V + ".example", V)
@@ -163,6 +187,32 @@ def test_ssrf_targets_are_refused_without_a_connection():
         log = admin.ok("GET", "/api/v1/webhooks/%s/deliveries" % hook["id"])["items"]
         eq(log[0]["outcome"], "refused", "the log says refused")
         check("loopback" in log[0]["error"], "and why: %r" % log[0]["error"])
+
+
+def test_a_name_that_resolves_to_loopback_is_refused_at_delivery():
+    """The class of a name is known only once resolved: the worker resolves it itself, refuses it,
+    and never connects (no DNS answer later can change what was checked: the address is pinned)."""
+    name = socket.gethostname()
+    try:
+        addr = socket.gethostbyname(name)
+    except OSError:
+        addr = ""
+    if not addr.startswith("127.") or name == "localhost":
+        skip("this machine's name does not resolve to loopback")
+    with Server(demo=True) as s, Receiver([200]) as rx:
+        admin = s.login("admin@" + V + ".example", V)
+        hook = admin.ok("POST", "/api/v1/webhooks", {"url": rx.url.replace("127.0.0.1", name), "kinds": ["case"]},
+                        status=201)
+        open_case(s.login("pat@" + V + ".example", V))
+        check(deliver(s, now(s), "--allow", "private") >= 1, "the attempt is handled")
+        eq(rx.requests, [], "no connection was made")
+        log = admin.ok("GET", "/api/v1/webhooks/%s/deliveries" % hook["id"])["items"]
+        eq(log[0]["outcome"], "refused", "refused")
+        check(name in log[0]["error"] and "loopback" in log[0]["error"], "naming the name and its class: %r" % log[0]["error"])
+        check(deliver(s, now(s)) == 0, "a refused attempt waits its back-off like any failure")
+        s.advance(minutes=1)
+        check(deliver(s, now(s)) >= 1, "with the operator's setting the same name is delivered")
+        eq(len(rx.requests) >= 1, True, "and received")
 
 
 def test_bad_input_has_stable_codes_and_changes_nothing():

@@ -112,12 +112,14 @@ int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, cons
 	if (!p.active)
 		return 0;
 	int in_quiet = notify_in_quiet(notify_local_minute(p.z, c->now), p.quiet_from, p.quiet_to);
-	int needs_rota = chosen < 0 ? notify_default_channel(p.role, 1, kind) != notify_default_channel(p.role, 0, kind)
-				    : chosen == NOTIFY_EMAIL && in_quiet;
-	if (needs_rota || (chosen < 0 && in_quiet))
-		if (on_call(c, person_id, &member, &now))
-			return -1;
+	/* the rotas are read only when the answer depends on them: a default that differs for on-call
+	 * people, or an email in quiet hours (sent at once only during a shift) */
+	int loaded = chosen < 0 && notify_default_channel(p.role, 1, kind) != notify_default_channel(p.role, 0, kind);
+	if (loaded && on_call(c, person_id, &member, &now))
+		return -1;
 	enum notify_channel ch = chosen >= 0 ? (enum notify_channel)chosen : notify_default_channel(p.role, member, kind);
+	if (!loaded && ch == NOTIFY_EMAIL && in_quiet && on_call(c, person_id, &member, &now))
+		return -1;
 	enum notify_action a = notify_decide(ch, in_quiet, now);
 	if (a == NOTIFY_SEND_NOW) {
 		char *line = case_line(c, case_id), *subject = xasprintf("[Frontline] %s", message);

@@ -172,13 +172,13 @@ static curl_socket_t open_cb(void *arg, curlsocktype purpose, struct curl_sockad
 /* Resolve host and check every address; on success pin (the text of the first address). */
 static int resolve_checked(const char *host, const char *port, int allow, char *pin, size_t pin_size, struct whsend_result *res)
 {
-	enum webhook_target t;
-	if (host_class(host, &t) == 0 && literal_class(host, &t) == 0) {
+	enum webhook_target t = WH_RESERVED;
+	if (literal_class(host, &t) == 0) { /* an address: nothing to resolve */
 		if (!webhook_allowed(allow, t))
 			goto refused;
 		return str_copy(pin, pin_size, host);
 	}
-	if (host_class(host, &t) == 0 && !webhook_allowed(allow, t))
+	if (host_class(host, &t) == 0 && !webhook_allowed(allow, t)) /* localhost and *.localhost */
 		goto refused;
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
 	int rc = getaddrinfo(host, port, &hints, &ai);
