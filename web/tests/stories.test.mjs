@@ -91,6 +91,13 @@ test('S3: Noah co-signs Mia\'s exception', async (srv) => {
 
 test('S4: Omar finds Rosa', async (srv) => {
   skipUnless(await hasRoute(srv, 'GET', '/api/v1/oncall/who'), 'directory API not on this server');
+  // Rosa on call for billing whatever time of day the (shared, moving) test clock shows: the demo's
+  // own rotas cover weekends and office hours only
+  const admin = await apiAs(srv, 'northwind', 'admin@northwind.example');
+  const today = new Date((await clockNow(srv)) - 86400e3).toISOString().slice(0, 10);
+  await admin.post('/api/v1/rotas', { name: 'Billing around the clock (browser test)', skill: 'billing', location: 'Chicago',
+    layers: [{ layer: 'primary', members: ['rosa@northwind.example'], handoff: 'mon 00:00', start: today,
+      windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }] }] });
   const page = await newPage();
   await signIn(page, srv, 'northwind', 'omar@northwind.example');
   // anyone can open a case
