@@ -18,12 +18,14 @@ ROWS = 13  # "my open cases" with 13 rows, the size issue 14 names
 # issue 14's second pass, same day: GET case 22 -> 7 (the case read once with its customer and which
 # side tables hold rows of it, empty view parts skipped), the list 18 -> 5 (customers joined, no query
 # per row), POST case 35 -> 21 (it answers with the same cheaper case page); POST case 22 with main's
-# check for likely duplicate customers)
+# check for likely duplicate customers; GET case 7 -> 9 and POST case 22 -> 24 with the view parts merged
+# after that pass (email's proposals and draft, the estimates recorded with promises), which the
+# side-table check does not skip yet: issue 14 carries bringing them back to 7 and 22)
 BOUNDS = {
-    "GET case": 7,
+    "GET case": 9,
     "my open cases, 13 rows": 5,  # the same for 1 row or 50: no query per row (see below)
     "search by customer name": 5,
-    "POST case": 22,
+    "POST case": 24,
 }
 
 
