@@ -149,7 +149,9 @@ static int newest_with_two_tables(char names[][64], int *ntables, const char **f
 		k++;
 		char tmp[8][64];
 		int n = tables_created(f->data, tmp);
-		if (n >= 2) {
+		/* a migration that rebuilds a table (SQLite's CREATE new, copy, DROP, RENAME) does not keep
+		 * the names it creates: the check below looks for them */
+		if (n >= 2 && !strstr((const char *)f->data, "RENAME TO")) {
 			memcpy(names, tmp, sizeof tmp);
 			*ntables = n;
 			*file = f->name;
