@@ -63,7 +63,9 @@ for bin in "$@"; do
 	used=$(sed -n 3p "$log.cpu" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 	# an interrupted run (SIGINT: libFuzzer exits 72) is a finished one
 	[ "$rc" -eq 72 ] && rc=0
-	if grep -qE '^==[0-9]+==ERROR|^SUMMARY: |deadly signal|fuzz target exited|Test unit written' "$log"; then rc=1; fi
+	# a slow-unit report is not a failure (libFuzzer writes one for any input over -report_slow_units
+	# seconds, which a loaded machine makes of ordinary inputs); crashes, leaks, timeouts and OOMs are
+	if grep -qE '^==[0-9]+==ERROR|^SUMMARY: |deadly signal|fuzz target exited|Test unit written to .*/(crash|leak|timeout|oom)-' "$log"; then rc=1; fi
 	status=ok
 	[ "$rc" -ne 0 ] && status=crash && failed=$((failed + 1))
 	# keep only what adds coverage
