@@ -184,11 +184,12 @@ static int load_config(const char *path, struct serve_opts *o, struct ops_text *
 				*text_of(k, t) = v;
 			else
 				free(v);
-		} else if (strcmp(k, "secure_cookies") == 0 && o->secure_cookies == -1) {
-			int bad = parse_onoff(v, &o->secure_cookies);
+		} else if ((strcmp(k, "secure_cookies") == 0 && o->secure_cookies == -1) ||
+			   (strcmp(k, "group_commit") == 0 && o->group_commit == -1)) {
+			int bad = parse_onoff(v, *k == 's' ? &o->secure_cookies : &o->group_commit);
 			free(v);
 			if (bad) {
-				fprintf(stderr, "frontline: %s: secure_cookies must be on, off or auto\n", path);
+				fprintf(stderr, "frontline: %s: %s must be on, off or auto\n", path, k);
 				fclose(f);
 				return -1;
 			}
@@ -234,6 +235,8 @@ static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_t
 			o.read_replica = argv[++i];
 		else if (strcmp(a, "--secure-cookies") == 0 && v && parse_onoff(v, &o.secure_cookies) == 0)
 			i++;
+		else if (strcmp(a, "--group-commit") == 0 && v && parse_onoff(v, &o.group_commit) == 0)
+			i++;
 		else if (strncmp(a, "--", 2) == 0 && v && number_of(a + 2, &o))
 			*number_of(a + 2, &o) = atoi(argv[++i]);
 		else if (strncmp(a, "--", 2) == 0 && v && text_of(a + 2, ops))
@@ -247,7 +250,7 @@ static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_t
 				"                       [--max-per-address N] [--idempotency-hours HOURS]\n"
 				"                       [--metrics-listen ADDR:PORT] [--metrics-token-file FILE]\n"
 				"                       [--log-level error|warn|info|debug] [--log-file FILE] [--drain SECONDS]\n"
-				"                       [--read-replica URL [--replica-max-lag-ms MS]]\n");
+				"                       [--read-replica URL [--replica-max-lag-ms MS]] [--group-commit on|off|auto]\n");
 			return 2;
 		}
 	}
@@ -293,7 +296,7 @@ static void malloc_tuning(void)
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_opts o = {.secure_cookies = -1};
+	struct serve_opts o = {.secure_cookies = -1, .group_commit = -1};
 	struct ops_text ops = {0};
 	const char *config = NULL;
 	char *keep = NULL;

@@ -715,7 +715,9 @@ int http_serve(const struct serve_opts *o)
 	int fd = listen_on(&sa, o->listen);
 	if (fd < 0)
 		return 1;
-	tx_runner *tx = tx_open(o->db_url, o->threads + 1, 1, err, sizeof err);
+	tx_runner *tx = tx_open(o->db_url, o->threads + 1, o->group_commit == 1   ? TX_BATCH_ALL
+								 : o->group_commit == 0 ? TX_BATCH_NONE
+											: TX_BATCH_SQLITE, err, sizeof err);
 	if (!tx) {
 		fprintf(stderr, "frontline: %s\n", err);
 		close(fd);

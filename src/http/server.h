@@ -27,6 +27,7 @@ struct serve_opts {
 	int log_level;		     /* enum log_level (base/log.h) */
 	const char *read_replica;    /* a PostgreSQL hot standby for reports and searches (store/replica.h); NULL = none */
 	int replica_max_lag_ms;	     /* how stale the standby may be before reads go back to the primary */
+	int group_commit;	     /* 1 on (both backends), 0 off, -1 automatic: on for SQLite only (store/tx.h) */
 };
 
 /* Defaults of the limits above (cli/cmd_serve.c applies them). */

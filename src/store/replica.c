@@ -70,7 +70,7 @@ replica *replica_open(const char *url, int connections, int64_t max_lag_ms, char
 		snprintf(err, errlen, "the read replica must be a PostgreSQL hot standby (postgres://...)");
 		return NULL;
 	}
-	tx_runner *tx = tx_open(url, connections + 1, 0, err, errlen); /* + 1: the measurer's */
+	tx_runner *tx = tx_open(url, connections + 1, TX_BATCH_NONE, err, errlen); /* + 1: the measurer's */
 	if (!tx)
 		return NULL;
 	replica *r = xcalloc(1, sizeof *r);
