@@ -17,7 +17,7 @@ WORK=$PWD/build/bench
 BIN=$WORK/frontline-memory
 mkdir -p "$WORK"
 [ -x frontline ] || make -s frontline
-cp frontline "$BIN"
+cp frontline "$BIN.new" && mv "$BIN.new" "$BIN" # a running copy is not overwritten
 . scripts/bench/lists.sh
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done' EXIT
