@@ -31,7 +31,7 @@
 #include "cli/cli.h"
 #include "cli/demo.h"
 #include "core/estimate.h"
-#include "svc/promises/estimate.h"
+#include "svc/promises/estimate_rollup.h"
 #include "svc/router.h"
 #include "svc/tick.h"
 
@@ -257,7 +257,7 @@ static void bench_rollups(struct demo *d, const char *team, long n, int64_t t0)
 	}
 	for (int k = 0; k < 4; k++)
 		for (int b = 0; b <= EST_BUCKETS; b++) {
-			char *text = estimate_hist_text(&h[k][b]);
+			char *text = estimate_rollup_hist_text(&h[k][b]);
 			run(d->c.db, "INSERT INTO estimate_rollups (org_id, team_id, kind, bucket, n, load_sum, hist, updated_at) VALUES (?,?,?,?,?,?,?,?)",
 			    DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(team), DB_TXT(BENCH_KINDS[k]), DB_INT(b == EST_BUCKETS ? -1 : b),
 				    DB_INT(h[k][b].n), DB_INT(h[k][b].n * 2), DB_TXT(text), DB_INT(d->c.now)));
@@ -265,7 +265,7 @@ static void bench_rollups(struct demo *d, const char *team, long n, int64_t t0)
 		}
 	const struct est_hist *wide[2] = {&holder, &org};
 	for (int l = 0; l < 2; l++) {
-		char *text = estimate_hist_text(wide[l]);
+		char *text = estimate_rollup_hist_text(wide[l]);
 		run(d->c.db, "INSERT INTO estimate_rollups (org_id, team_id, kind, bucket, n, load_sum, hist, updated_at) VALUES (?,?,'*',-1,?,?,?,?)",
 		    DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(l ? "*" : team), DB_INT(wide[l]->n), DB_INT(wide[l]->n * 2), DB_TXT(text),
 			    DB_INT(d->c.now)));

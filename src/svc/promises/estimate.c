@@ -13,6 +13,7 @@
 #include "svc/directory/rota.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/promises/estimate_rollup.h"
 
 #define MAX_HOLIDAYS 400
 
@@ -212,7 +213,7 @@ int estimate_make(svc_ctx *c, const char *team_id, const char *kind, int64_t at,
 	svc_copy(c, e->location_id, sizeof e->location_id, h.loc_id);
 	svc_copy(c, e->tz, sizeof e->tz, *h.tz ? h.tz : "UTC");
 	e->bucket = est_bucket(h.z, at);
-	if (estimate_rollups_load(c, team_id, kind, e->bucket, hist, have, &usual) || count_open(c, team_id, &open_now))
+	if (estimate_rollup_load(c, team_id, kind, e->bucket, hist, have, &usual) || count_open(c, team_id, &open_now))
 		goto cleanup;
 	e->threshold_pct = (int)setting_int(c, "estimate.threshold_percent");
 	struct est_input in = {.now = at, .due = due, .min_samples = setting_int(c, "estimate.min_samples"),
@@ -373,7 +374,7 @@ int estimate_on_complete(svc_ctx *c, const char *request_id)
 	if (holder_load(c, team, &h))
 		return -1;
 	if (!calendar_load(c, &h, created, done + 1, &sp, &cal))
-		ret = estimate_rollups_add(c, team, kind, est_bucket(h.z, created), est_open_between(&cal, created, done), done, load);
+		ret = estimate_rollup_add(c, team, kind, est_bucket(h.z, created), est_open_between(&cal, created, done), done, load);
 	free(sp);
 	json_decref(h.hours);
 	return ret;
