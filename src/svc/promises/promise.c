@@ -400,27 +400,38 @@ static const char *nz(const char *s)
 	return s && *s ? s : NULL;
 }
 
-/* Build the facts, run the rule, store the breach and its causes, tell everyone. */
-static int breach_record(svc_ctx *c, const char *promise_id)
-{
-	int rc;
-	db_res *r;
+/* The broken promise: its case, the case's owner, the policy it was made under, what and when. */
+struct breach_promise {
 	char case_id[ID_SIZE], owner[ID_SIZE], pol[ID_SIZE], pol_name[256], what[512];
 	int64_t due;
+};
+
+static int breach_load_promise(svc_ctx *c, const char *promise_id, struct breach_promise *bp)
+{
+	db_res *r;
 	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
 			 "SELECT p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id FROM promises p "
 			 "JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
 			 "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id WHERE p.org_id = ? AND p.id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id))))
 		return -1;
-	svc_copy(c, case_id, sizeof case_id, db_text(r, 0));
-	due = db_int(r, 1);
-	svc_copy(c, pol, sizeof pol, db_text(r, 2));
-	svc_copy(c, pol_name, sizeof pol_name, db_text(r, 3));
-	svc_copy(c, what, sizeof what, db_text(r, 4));
-	svc_copy(c, owner, sizeof owner, db_text(r, 5));
+	svc_copy(c, bp->case_id, sizeof bp->case_id, db_text(r, 0));
+	bp->due = db_int(r, 1);
+	svc_copy(c, bp->pol, sizeof bp->pol, db_text(r, 2));
+	svc_copy(c, bp->pol_name, sizeof bp->pol_name, db_text(r, 3));
+	svc_copy(c, bp->what, sizeof bp->what, db_text(r, 4));
+	svc_copy(c, bp->owner, sizeof bp->owner, db_text(r, 5));
 	db_res_discard(r);
+	return 0;
+}
 
+/* The requests the promise depended on, oldest first, with their holders' depth: *out is a new
+ * array of *n (the caller frees it, also on failure). */
+static int breach_load_requests(svc_ctx *c, const char *promise_id, struct loaded_req **out, size_t *n)
+{
+	int rc;
+	db_res *r;
+	size_t cap = 0;
 	if ((rc = db_query(c->db,
 			   "SELECT q.id, q.what, q.holder_person_id, hp.name, COALESCE(q.holder_team_id, hp.team_id), t.name, q.holder_role, q.status, q.due_at, "
 			   "q.done_at, q.decided_at, q.policy_id, pol.name FROM request_promises rp "
@@ -431,17 +442,10 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 			   "WHERE rp.org_id = ? AND rp.promise_id = ? ORDER BY q.created_at, q.id",
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
-	size_t n = 0, cap = 8;
-	struct loaded_req *lr = xcalloc(cap, sizeof *lr);
 	while (db_next(r) == 1) {
-		if (n == cap) {
-			struct loaded_req *bigger = xcalloc(cap * 2, sizeof *lr);
-			memcpy(bigger, lr, n * sizeof *lr);
-			free(lr);
-			lr = bigger;
-			cap *= 2;
-		}
-		struct loaded_req *q = &lr[n++];
+		*out = xgrow(*out, *n, &cap, 8, sizeof **out);
+		struct loaded_req *q = &(*out)[(*n)++];
+		memset(q, 0, sizeof *q);
 		svc_copy(c, q->id, sizeof q->id, db_text(r, 0));
 		svc_copy(c, q->what, sizeof q->what, db_text(r, 1));
 		svc_copy(c, q->person, sizeof q->person, db_text(r, 2));
@@ -456,98 +460,125 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 		svc_copy(c, q->policy, sizeof q->policy, db_text(r, 11));
 		svc_copy(c, q->policy_name, sizeof q->policy_name, db_text(r, 12));
 	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		free(lr);
+	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
-	}
-	struct att_request *ar = xcalloc(n ? n : 1, sizeof *ar);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].depth = *(*out)[i].person ? person_depth(c, (*out)[i].person) : -1;
+	return 0;
+}
+
+/* Run the attribution rule over the promise and its n requests lr (ar[n] gets the rule's view of
+ * them, borrowing from lr) into *res. */
+static int breach_attribute(svc_ctx *c, const struct breach_promise *bp, const struct loaded_req *lr, size_t n,
+			    struct att_request *ar, struct att_result *res)
+{
 	for (size_t i = 0; i < n; i++) {
-		struct loaded_req *q = &lr[i];
-		q->depth = *q->person ? person_depth(c, q->person) : -1;
+		const struct loaded_req *q = &lr[i];
 		ar[i] = (struct att_request){q->id, q->what, nz(q->person), nz(q->name), nz(q->team), nz(q->team_name), q->role,
 					     q->depth, q->status, q->due_at, q->done_at, q->decided_at, nz(q->policy),
 					     nz(q->policy_name)};
 	}
 	int64_t asked = 0, lapsed = 0;
-	int qrc = db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
-				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &asked, NULL);
-	if (qrc == DB_OK)
-		qrc = db_scalar_int(c->db,
-				    "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
-				    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(due)), &lapsed, NULL);
-	if (qrc != DB_OK) {
-		free(ar);
-		free(lr);
-		return svc_db_err(c, qrc);
-	}
-	struct att_input ai = {"broken", due, c->now, nz(pol), nz(pol_name), owner, NULL, ar, n, asked > 0, (int)lapsed};
-	struct att_result res;
-	attribution_compute(&ai, &res);
+	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(bp->case_id)), &asked, NULL);
+	if (rc == DB_OK)
+		rc = db_scalar_int(c->db,
+				   "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(bp->case_id), DB_INT(bp->due)), &lapsed, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	struct att_input ai = {"broken", bp->due, c->now, nz(bp->pol), nz(bp->pol_name), bp->owner, NULL, ar, n, asked > 0, (int)lapsed};
+	attribution_compute(&ai, res);
+	return 0;
+}
 
-	char breach_id[ID_SIZE];
-	id_new(breach_id, "breach", c->now);
+/* The attribution as the breach stores and its event carries it (new). */
+static json_t *breach_json(svc_ctx *c, const char *promise_id, const struct breach_promise *bp, const struct att_request *ar,
+			   const struct att_result *res)
+{
 	json_t *causes = json_array();
-	int ret = -1;
-	for (size_t i = 0; i < res.ncauses; i++) {
-		const struct att_cause *k = &res.causes[i];
+	for (size_t i = 0; i < res->ncauses; i++) {
+		const struct att_cause *k = &res->causes[i];
 		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
 		const char *level = q ? attribution_level(q) : "owner";
 		json_t *cj = json_pack("{s:s,s:s,s:s?,s:s?}", "cause", attribution_cause_name(k->kind), "level", level, "request_id",
 				       q ? q->id : NULL, "what", q ? q->what : NULL);
-		json_object_set_new(cj, "holder", q ? holder_json(q) : json_pack("{s:s,s:s}", "person_id", owner, "role", "owner"));
+		json_object_set_new(cj, "holder", q ? holder_json(q) : json_pack("{s:s,s:s}", "person_id", bp->owner, "role", "owner"));
 		json_object_set_new(cj, "policy", q && q->policy_id ? json_pack("{s:s,s:s?}", "id", q->policy_id, "name", q->policy_name)
 								     : json_null());
 		json_object_set_new(cj, "promise_policy",
-				    *pol && k->kind == ATT_POLICY_CONFLICT ? json_pack("{s:s,s:s}", "id", pol, "name", pol_name) : json_null());
+				    *bp->pol && k->kind == ATT_POLICY_CONFLICT ? json_pack("{s:s,s:s}", "id", bp->pol, "name", bp->pol_name)
+									       : json_null());
 		json_array_append_new(causes, cj);
 	}
-	json_t *att = json_pack("{s:s,s:b,s:i,s:o,s:{s:s,s:s,s:o},s:o}", "rule", "v1", "owner_at_fault", res.owner_at_fault,
-				"lapsed_updates", res.lapsed_updates, "owner", svc_person_brief(c, owner), "promise", "id", promise_id,
-				"what", what, "due_at", svc_time(due), "causes", causes);
+	return json_pack("{s:s,s:b,s:i,s:o,s:{s:s,s:s,s:o},s:o}", "rule", "v1", "owner_at_fault", res->owner_at_fault,
+			 "lapsed_updates", res->lapsed_updates, "owner", svc_person_brief(c, bp->owner), "promise", "id", promise_id,
+			 "what", bp->what, "due_at", svc_time(bp->due), "causes", causes);
+}
+
+/* Store the breach (attribution att) and one row per cause. */
+static int breach_store(svc_ctx *c, const char *breach_id, const char *promise_id, const struct breach_promise *bp,
+			const struct att_request *ar, const struct att_result *res, json_t *att)
+{
 	char *text = json_dumps(att, JSON_COMPACT | JSON_SORT_KEYS);
-	rc = db_exec(c->db,
-		     "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
-		     "VALUES (?,?,?,?,?,?,?,?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(case_id), DB_TXT(promise_id), DB_INT(c->now),
-			     DB_TXT(owner), DB_INT(res.owner_at_fault), DB_TXT(text)),
-		     NULL);
+	int rc = db_exec(c->db,
+			 "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
+			 "VALUES (?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(bp->case_id), DB_TXT(promise_id), DB_INT(c->now),
+				 DB_TXT(bp->owner), DB_INT(res->owner_at_fault), DB_TXT(text)),
+			 NULL);
 	free(text);
-	if (rc != DB_OK) {
-		json_decref(att);
-		svc_db_err(c, rc);
-		goto cleanup;
-	}
-	for (size_t i = 0; i < res.ncauses; i++) {
-		const struct att_cause *k = &res.causes[i];
+	for (size_t i = 0; rc == DB_OK && i < res->ncauses; i++) {
+		const struct att_cause *k = &res->causes[i];
 		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
-		if ((rc = db_exec(c->db,
-				  "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
-				  "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
-					  DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
-					  DB_TXT(q ? q->holder_person_id : owner), DB_TXT(q ? q->holder_team_id : NULL),
-					  DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
-				  NULL)) != DB_OK) {
-			json_decref(att);
-			svc_db_err(c, rc);
-			goto cleanup;
-		}
+		rc = db_exec(c->db,
+			     "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
+			     "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
+				     DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
+				     DB_TXT(q ? q->holder_person_id : bp->owner), DB_TXT(q ? q->holder_team_id : NULL),
+				     DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
+			     NULL);
 	}
-	if (svc_event(c, "promise.broken", "promise", promise_id, case_id, json_pack("{s:s}", "breach_id", breach_id)) ||
-	    svc_event(c, "breach.recorded", "breach", breach_id, case_id, json_deep_copy(att)) ||
-	    alert_add(c, owner, "promise_broken", case_id, "promise", promise_id, "Promise broken: \"%s\"", what)) {
-		json_decref(att);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+/* The events, the owner's alert and the breach hooks. */
+static int breach_tell(svc_ctx *c, const char *breach_id, const char *promise_id, const struct breach_promise *bp, json_t *att)
+{
+	if (svc_event(c, "promise.broken", "promise", promise_id, bp->case_id, json_pack("{s:s}", "breach_id", breach_id)) ||
+	    svc_event(c, "breach.recorded", "breach", breach_id, bp->case_id, json_deep_copy(att)) ||
+	    alert_add(c, bp->owner, "promise_broken", bp->case_id, "promise", promise_id, "Promise broken: \"%s\"", bp->what))
+		return -1;
+	for (const breach_hook_fn *h = svc_breach_hooks(); *h; h++)
+		if ((*h)(c, bp->case_id, promise_id, breach_id, att))
+			return -1;
+	return 0;
+}
+
+/* Build the facts, run the rule, store the breach and its causes, tell everyone. */
+static int breach_record(svc_ctx *c, const char *promise_id)
+{
+	struct breach_promise bp;
+	struct loaded_req *lr = NULL;
+	struct att_request *ar = NULL;
+	struct att_result res;
+	json_t *att = NULL;
+	size_t n = 0;
+	int ret = -1;
+	char breach_id[ID_SIZE];
+	if (breach_load_promise(c, promise_id, &bp) || breach_load_requests(c, promise_id, &lr, &n))
 		goto cleanup;
-	}
-	for (const breach_hook_fn *h = svc_breach_hooks(); *h; h++) {
-		if ((*h)(c, case_id, promise_id, breach_id, att)) {
-			json_decref(att);
-			goto cleanup;
-		}
-	}
-	json_decref(att);
+	ar = xcalloc(n ? n : 1, sizeof *ar);
+	if (breach_attribute(c, &bp, lr, n, ar, &res))
+		goto cleanup;
+	id_new(breach_id, "breach", c->now);
+	att = breach_json(c, promise_id, &bp, ar, &res);
+	if (breach_store(c, breach_id, promise_id, &bp, ar, &res, att) || breach_tell(c, breach_id, promise_id, &bp, att))
+		goto cleanup;
 	ret = 0;
 cleanup:
+	json_decref(att);
 	free(ar);
 	free(lr);
 	return ret;
