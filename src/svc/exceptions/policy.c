@@ -16,10 +16,7 @@ int policy_ref(svc_ctx *c, const char *ref, const char *field, struct policy_row
 			 "SELECT id, name, kind, owner_id, version, limits FROM policies WHERE org_id = ? AND (id = ? OR name = ?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
 		return -1;
-	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
-	svc_copy(c, out->name, sizeof out->name, db_text(r, 1));
-	svc_copy(c, out->kind, sizeof out->kind, db_text(r, 2));
-	svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 3));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(out->id), SVC_BUF(out->name), SVC_BUF(out->kind), SVC_BUF(out->owner_id));
 	out->version = db_int(r, 4);
 	out->limits = json_loads(db_text(r, 5), 0, NULL);
 	if (!out->limits)

@@ -85,9 +85,7 @@ static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
 			"SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
-	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
-	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->case_id), SVC_BUF(s->status));
 	s->due_at = db_int(r, 3);
 	db_res_discard(r);
 	return 0;
@@ -179,25 +177,15 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	struct case_row row;
-	db_res *r;
 	if (case_load(c, p[0], &row))
 		return -1;
 	const char *status = in_str(in, "status");
-	if ((rc = db_query(c->db,
-			   "SELECT " PROMISE_COLS PROMISE_FROM
-			   "WHERE p.org_id = ? AND p.case_id = ? AND (? IS NULL OR p.status = ?) "
-			   "ORDER BY p.due_at, p.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, promise_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, promise_row,
+			 "SELECT " PROMISE_COLS PROMISE_FROM
+			 "WHERE p.org_id = ? AND p.case_id = ? AND (? IS NULL OR p.status = ?) "
+			 "ORDER BY p.due_at, p.id",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)));
 }
 
 static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -280,10 +268,7 @@ int promise_renegotiate(svc_ctx *c, const char *promise_id, json_t *in, const ch
 	json_t *copy = json_pack("{s:s,s:s,s:s,s:s}", "what", in_str(in, "what") ? in_str(in, "what") : db_text(r, 0), "channel",
 				 db_text(r, 1), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"));
 	char dp[ID_SIZE], dt[ID_SIZE], pol[ID_SIZE], maker[ID_SIZE];
-	svc_copy(c, dp, sizeof dp, db_text(r, 2));
-	svc_copy(c, dt, sizeof dt, db_text(r, 3));
-	svc_copy(c, pol, sizeof pol, db_text(r, 4));
-	svc_copy(c, maker, sizeof maker, db_text(r, 5));
+	SVC_COPY_COLS(c, r, 2, SVC_BUF(dp), SVC_BUF(dt), SVC_BUF(pol), SVC_BUF(maker));
 	db_res_discard(r);
 	/* the promise stays the maker's; who moved it is recorded beside */
 	struct promise_origin origin = {maker, s.id, renegotiated_by};
@@ -417,10 +402,7 @@ static int breach_load_promise(svc_ctx *c, const char *promise_id, struct breach
 		return -1;
 	svc_copy(c, bp->case_id, sizeof bp->case_id, db_text(r, 0));
 	bp->due = db_int(r, 1);
-	svc_copy(c, bp->pol, sizeof bp->pol, db_text(r, 2));
-	svc_copy(c, bp->pol_name, sizeof bp->pol_name, db_text(r, 3));
-	svc_copy(c, bp->what, sizeof bp->what, db_text(r, 4));
-	svc_copy(c, bp->owner, sizeof bp->owner, db_text(r, 5));
+	SVC_COPY_COLS(c, r, 2, SVC_BUF(bp->pol), SVC_BUF(bp->pol_name), SVC_BUF(bp->what), SVC_BUF(bp->owner));
 	db_res_discard(r);
 	return 0;
 }
@@ -446,14 +428,8 @@ static int breach_load_requests(svc_ctx *c, const char *promise_id, struct loade
 		*out = xgrow(*out, *n, &cap, 8, sizeof **out);
 		struct loaded_req *q = &(*out)[(*n)++];
 		memset(q, 0, sizeof *q);
-		svc_copy(c, q->id, sizeof q->id, db_text(r, 0));
-		svc_copy(c, q->what, sizeof q->what, db_text(r, 1));
-		svc_copy(c, q->person, sizeof q->person, db_text(r, 2));
-		svc_copy(c, q->name, sizeof q->name, db_text(r, 3));
-		svc_copy(c, q->team, sizeof q->team, db_text(r, 4));
-		svc_copy(c, q->team_name, sizeof q->team_name, db_text(r, 5));
-		svc_copy(c, q->role, sizeof q->role, db_text(r, 6));
-		svc_copy(c, q->status, sizeof q->status, db_text(r, 7));
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(q->id), SVC_BUF(q->what), SVC_BUF(q->person), SVC_BUF(q->name), SVC_BUF(q->team),
+			      SVC_BUF(q->team_name), SVC_BUF(q->role), SVC_BUF(q->status));
 		q->due_at = db_int(r, 8);
 		q->done_at = db_is_null(r, 9) ? 0 : db_int(r, 9);
 		q->decided_at = db_is_null(r, 10) ? 0 : db_int(r, 10);
@@ -635,19 +611,10 @@ int promise_tick_breach(svc_ctx *c, json_t *summary)
 
 int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id = ? ORDER BY p.created_at, p.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, promise_row)) {
-		json_decref(items);
-		return -1;
-	}
-	json_object_set_new(view, "promises", items);
-	return 0;
+	return svc_view_rows(c, view, "promises", promise_row,
+			     "SELECT " PROMISE_COLS PROMISE_FROM
+			     "WHERE p.org_id = ? AND p.case_id = ? ORDER BY p.created_at, p.id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
 static json_t *breach_row(svc_ctx *c, db_res *r)
