@@ -94,6 +94,8 @@ static const struct case_view_skip VIEW_SKIPS[] = {
 	{kb_case_view, {"case_articles"}, "{\"articles\": []}"},
 	{review_view_part, {"reviews"}, "{\"reviews\": []}"},
 	{outbox_view_part, {"mail_in", "mail_out"}, "{\"mail\": []}"},
+	/* the draft needs mail from the customer (notify_draft_part) */
+	{proposal_view_part, {"mail_proposals", "mail_in"}, "{\"mail_proposals\": [], \"mail_draft\": null}"},
 	{NULL, {NULL}, NULL},
 };
 const struct case_view_skip *svc_case_view_skips(void) { return VIEW_SKIPS; }
