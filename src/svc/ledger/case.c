@@ -230,7 +230,7 @@ json_t *case_event_row(svc_ctx *c, db_res *r)
 
 static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	return case_view(c, p[0], out); /* reads the case of the actor's organization once */
+	return case_view_page(c, p[0], out); /* reads the case of the actor's organization once */
 }
 
 static const struct page_list CASES = {.name = "cases",
