@@ -169,31 +169,36 @@ static json_t *page_text(char *text, size_t len)
 	return o;
 }
 
-int case_view_page(svc_ctx *c, const char *case_id, json_t **out)
+int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
 {
 	int64_t cv, ov;
 	size_t len = 0;
+	db_res *r;
+	if (!c->case_cache || !case_cache_known(c->case_cache, c->actor.org_id, case_id, &cv, &ov))
+		return 0;
+	/* one statement, so one snapshot even outside a transaction */
+	if (!svc_query(c, "SELECT " VERSIONS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
+		return -1;
+	int rc = db_next(r), found = rc == 1;
+	if (found) {
+		cv = db_int(r, 0);
+		ov = db_int(r, 1);
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len) : NULL;
+	if (!text)
+		return 0;
+	*out = page_text(text, len);
+	return 1;
+}
+
+int case_view_page(svc_ctx *c, const char *case_id, json_t **out)
+{
+	size_t len = 0;
 	if (!c->case_cache)
 		return case_view(c, case_id, out);
-	/* a page kept: one read of the versions, then its text if they are still those */
-	if (case_cache_known(c->case_cache, c->actor.org_id, case_id, &cv, &ov)) {
-		db_res *r;
-		if (!svc_query(c, "SELECT " VERSIONS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?",
-			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
-			return -1;
-		int rc = db_next(r), found = rc == 1;
-		if (found) {
-			cv = db_int(r, 0);
-			ov = db_int(r, 1);
-		}
-		if ((rc = db_res_close(r)) != DB_OK)
-			return svc_db_err(c, rc);
-		char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len) : NULL;
-		if (text) {
-			*out = page_text(text, len);
-			return 0;
-		}
-	}
 	struct view_facts f;
 	json_t *o;
 	if (view_render(c, case_id, &o, &f))
