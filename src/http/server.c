@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "http/workers.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -746,18 +747,21 @@ int http_serve(const struct serve_opts *o)
 			close(fd);
 		goto cleanup;
 	}
-	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s}", "listening", "http://", o->listen, "db",
+	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
 				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
 				     "test_clock", o->test_clock, "secure_cookies", s.hsts, "metrics",
 				     o->metrics_listen	? o->metrics_listen
 				     : o->metrics_token ? "token"
 							: NULL,
-				     "log_level", log_level_name(o->log_level)));
+				     "log_level", log_level_name(o->log_level), "webhook_worker",
+				     o->webhook_worker && !o->test_clock ? "on" : "off"));
+	struct workers *workers = workers_start(o, &s.clock);
 	life_ready(&s.life, "serving");
 	main_loop(&s);
 	if (mdaemon)
 		MHD_stop_daemon(mdaemon);
 	drain(&s, daemon);
+	workers_stop(workers); /* after the attempt under way, recorded */
 	log_json(LOG_INFO, json_pack("{s:b}", "stopped", 1));
 	rc = 0;
 cleanup:

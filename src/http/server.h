@@ -25,6 +25,8 @@ struct serve_opts {
 				      * (and on metrics_listen too when both are set); NULL = none */
 	int drain_s;		     /* after SIGTERM, how long requests in flight may take to finish */
 	int log_level;		     /* enum log_level (base/log.h) */
+	int webhook_worker;	     /* 1: deliver webhooks in a thread of the server (real clock only,
+				      * http/workers.h); 0: leave it to `frontline webhook-deliver` */
 };
 
 /* Defaults of the limits above (cli/cmd_serve.c applies them). */
