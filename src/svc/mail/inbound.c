@@ -10,6 +10,8 @@
 #include "base/util.h"
 #include "mail/parse.h"
 #include "mail/text.h"
+#include "svc/directory/routing.h"
+#include "svc/directory/who.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/mail/inbound.h"
@@ -200,6 +202,25 @@ static int open_case(svc_ctx *c, const struct mailbox *mb, const struct mail_par
 	int rc = case_insert(c, &cn, f->case_id);
 	free(subject);
 	f->reason = "new_case";
+	return rc;
+}
+
+/* A new case while the mailbox's intake location is closed: offered to whoever is on call for the
+ * mailbox's skill near it (svc/directory/routing.h), from the mailbox's owner, who keeps the case
+ * until someone accepts.  to gets the person, or "" (no skill, open, or nobody on call). */
+static int route_out_of_hours(svc_ctx *c, const struct mailbox *mb, const char *case_id, const struct mail_parsed *m,
+			      char to[ID_SIZE])
+{
+	int open = 1;
+	char offer[ID_SIZE];
+	to[0] = '\0';
+	if (!*mb->skill_id || !*mb->location_id || m->auto_reason)
+		return 0;
+	if (who_location_open(c, mb->location_id, c->now, &open) || open)
+		return open ? 0 : -1;
+	char *note = xasprintf("New mail out of hours from %s: %.120s", m->from_addr, m->subject);
+	int rc = routing_offer(c, case_id, mb->owner_id, mb->skill_id, mb->location_id, note, offer, to);
+	free(note);
 	return rc;
 }
 
@@ -449,7 +470,8 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 	int opened = strcmp(status, "opened") == 0, on_case = *f.case_id != '\0';
 	if (on_case && !m.auto_reason && tell_owner(c, &f, &m, status, tp))
 		goto cleanup;
-	if (opened && notify_ack(c, mb, f.case_id))
+	char routed[ID_SIZE] = "";
+	if (opened && (notify_ack(c, mb, f.case_id) || route_out_of_hours(c, mb, f.case_id, &m, routed)))
 		goto cleanup;
 	struct case_row row = {0};
 	if (on_case && case_load(c, f.case_id, &row))
@@ -458,6 +480,8 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 			 on_case ? f.case_id : NULL, "touchpoint_id", *tp ? tp : NULL, "parse_error", m.error);
 	if (on_case)
 		json_object_set_new(*out, "case_number", json_integer(row.number));
+	if (*routed)
+		json_object_set_new(*out, "offered_to", json_string(routed));
 	/* a person's reply to a proposed new time answers it */
 	if (strcmp(status, "threaded") == 0 && !m.auto_reason && proposal_answer(c, f.case_id, &m, id, *out))
 		goto cleanup;
