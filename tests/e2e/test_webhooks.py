@@ -178,6 +178,12 @@ def test_the_server_delivers_by_itself_one_attempt_at_a_time_beside_the_command(
         log = admin.ok("GET", "/api/v1/webhooks/%s/deliveries" % hook["id"])["items"]
         eq(sorted(d["attempt"] for d in log), [1] * len(log), "one attempt each")
     with Server(demo=True, test_clock=False, extra_args=["--webhook-worker", "off"]) as s:
+        import time
+        for _ in range(200):  # the line comes once the server listens, maybe after its first answer
+            with open(s.log.name, "rb") as f:
+                if b'"webhook_worker":"off"' in f.read():
+                    break
+            time.sleep(0.05)
         with open(s.log.name, "rb") as f:
             check(b'"webhook_worker":"off"' in f.read(), "the operator may leave delivery to the command alone")
         bad = subprocess.run([BIN, "serve", "--db", s.db, "--webhook-worker", "maybe"], capture_output=True, text=True,
