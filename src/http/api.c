@@ -304,7 +304,8 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		     .test_clock = app->test_clock,
 		     .signin_gate = app->signin_gate,
 		     .client_ip = rq->client_ip,
-		     .request_id = rq->request_id};
+		     .request_id = rq->request_id,
+		     .public_url = app->public_url};
 	json_t *in = read_input(rq, rt, &c.err);
 	if (!in) {
 		http_answer_error(ans, &c.err);

@@ -724,9 +724,13 @@ int http_serve(const struct serve_opts *o)
 	}
 	s.hsts = secure_cookies(o);
 	s.metrics = http_metrics_new();
-	s.app = (struct http_app){.tx = tx, .clock = &s.clock, .test_clock = o->test_clock,
+	s.app = (struct http_app){.tx = tx,
+				  .clock = &s.clock,
+				  .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
-				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
+				  .secure_cookies = s.hsts,
+				  .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
+				  .public_url = o->public_url};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);

@@ -1,12 +1,15 @@
 """Email at the desk (issue 16): mail that opens a case out of hours is offered to whoever is on
-call for the mailbox's skill.  Real parts as in test_email.py: messages piped to `frontline
+call for the mailbox's skill; the portal sign-in link goes to the customer by mail, at the public
+address of the organization or the server.  Real parts as in test_email.py: messages piped to `frontline
 mailgate`, the outbox delivered by `frontline mail-deliver` to an aiosmtpd sink on loopback."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import Server, check, eq, run_module  # noqa: E402
-from test_email import V, case_of, mailgate, msg  # noqa: E402
+import re
+
+from lib import Client, Server, check, eq, run_module  # noqa: E402
+from test_email import V, Sink, case_of, deliver, mailgate, msg, setup  # noqa: E402
 
 DANA = "dana@vendor-co.example"
 
@@ -79,6 +82,67 @@ def test_mailbox_routing_input_has_stable_codes_and_changes_nothing():
         items = admin.ok("GET", "/api/v1/mailboxes")["items"]
         eq([m["on_call_skill"]["name"] for m in items if m["id"] == box["id"]], ["mail-night"], "unchanged")
         check(all(m["name"] != "x" for m in items), "nothing created")
+
+
+def link_in(sink, to):
+    got = [m for _, rcpts, m in sink.messages if to in rcpts and "sign-in link" in m["Subject"]]
+    return got, [re.search(r"(\S+)/portal#token=(\S+)", m.get_content()).groups() for m in got]
+
+
+def test_the_portal_sign_in_link_goes_to_the_customer_by_mail():
+    with Server(demo=True, test_clock=False, extra_args=["--public-url", "https://desk.example.com"]) as s, \
+            Sink() as sink:
+        admin, pat = setup(s)
+        ada = pat.ok("POST", "/api/v1/customers", {"name": "Ada Quinn", "email": "ada@example.org"}, status=201)
+        r = pat.post("/api/v1/customers/%s/portal-link/email" % ada["id"], {"hours": 48})
+        eq(r.status, 201, "mailed: %r" % (r.json,))
+        s.check_contract("POST", "/api/v1/customers/{id}/portal-link/email", r)
+        eq((r.json["to"], r.json["status"]), ("ada@example.org", "queued"), "to her address, through the outbox")
+        check("token" not in r.json and "link" not in r.json, "the token is in the mail only")
+        eq(deliver(s, sink.url).returncode, 0, "delivered")
+        got, links = link_in(sink, "ada@example.org")
+        eq(len(got), 1, "one mail")
+        eq(links[0][0], "https://desk.example.com", "at the server's public address")
+        eq(got[0]["Auto-Submitted"], "auto-replied", "automatic mail")
+        check("Ada Quinn" in got[0].get_content(), "addressed to her")
+        session = Client(s).post("/api/v1/portal/redeem", {"token": links[0][1]})
+        eq(session.status, 200, "the link signs her in")
+        eq(Client(s).post("/api/v1/portal/redeem", {"token": links[0][1]}).status, 401, "once")
+
+        r = admin.patch("/api/v1/org/settings", {"settings": {"portal.public_url": "javascript:alert(1)"}})
+        eq((r.status, r.json["error"]["code"]), (400, "invalid_url"), "a web address only")
+        admin.ok("PATCH", "/api/v1/org/settings", {"settings": {"portal.public_url": "https://help.vendor-co.example/"}})
+        pat.ok("POST", "/api/v1/customers/%s/portal-link/email" % ada["id"], {}, status=201)
+        deliver(s, sink.url)
+        eq(link_in(sink, "ada@example.org")[1][-1][0], "https://help.vendor-co.example",
+           "the organization's own address wins")
+        nomail = pat.ok("POST", "/api/v1/customers", {"name": "Bo Finch"}, status=201)
+        r = pat.post("/api/v1/customers/%s/portal-link/email" % nomail["id"], {})
+        eq((r.status, r.json["error"]["code"]), (422, "customer_has_no_email"), "nobody to write to")
+        r = pat.post("/api/v1/customers/cus_nope/portal-link/email", {})
+        eq((r.status, r.json["error"]["code"]), (404, "customer_not_found"), "unknown customer")
+
+
+def links_made(admin):
+    import urllib.parse
+    n, q = 0, "?limit=200"
+    for _ in range(1000):
+        page = admin.ok("GET", "/api/v1/events" + q)
+        n += sum(1 for e in page["items"] if e["kind"] == "portal.link_created")
+        if not page.get("next"):
+            return n
+        q = "?limit=200&cursor=" + urllib.parse.quote(page["next"])
+    check(False, "the history never ended")
+
+
+def test_without_a_public_address_no_link_is_mailed_and_nothing_changes():
+    with Server(demo=True, test_clock=False) as s:
+        admin, pat = setup(s)
+        ada = pat.ok("POST", "/api/v1/customers", {"name": "Ada Quinn", "email": "ada@example.org"}, status=201)
+        before = links_made(admin)
+        r = pat.post("/api/v1/customers/%s/portal-link/email" % ada["id"], {})
+        eq((r.status, r.json["error"]["code"]), (422, "public_url_unset"), "the desk says what to set")
+        eq(links_made(admin), before, "no link was made")
 
 
 if __name__ == "__main__":

@@ -107,11 +107,12 @@ struct out_row {
 	int is_auto;
 };
 
-/* The event kind of a row's change: "mail.<what>" on a case, "notify.mail_<what>" for mail to a
- * person of the organization (which is no customer's mail, so no "mail" webhook sees it). */
-static void event_kind(const char *case_id, const char *what, char *out, size_t size)
+/* The event kind of a row's change: "mail.<what>" for mail to customers, "notify.mail_<what>" for
+ * mail to a person of the organization (no customer's mail, so no "mail" webhook sees it). */
+static void event_kind(const char *kind, const char *what, char *out, size_t size)
 {
-	snprintf(out, size, "%s%s", case_id && *case_id ? "mail." : "notify.mail_", what);
+	int staff = strcmp(kind, "notice") == 0 || strcmp(kind, "digest") == 0;
+	snprintf(out, size, "%s%s", staff ? "notify.mail_" : "mail.", what);
 }
 
 /* mb may be NULL for staff mail of an organization without a mailbox (from OUTBOX_NO_MAILBOX). */
@@ -132,7 +133,7 @@ static int insert_out(svc_ctx *c, const struct mailbox *mb, const struct out_row
 				 DB_TXT(o->subject), DB_TXT(o->body), DB_TXT(message_id), DB_TXT(o->in_reply_to), DB_TXT(o->refs),
 				 DB_INT(o->is_auto), DB_INT(c->now), DB_INT(c->now), DB_TXT(o->person_id)),
 			 NULL);
-	event_kind(o->case_id, "queued", kind, sizeof kind);
+	event_kind(o->kind, "queued", kind, sizeof kind);
 	if (rc == DB_OK)
 		rc = svc_event(c, kind, "mail", id, o->case_id,
 			       json_pack("{s:s,s:s,s:s,s:s,s:b,s:s?}", "kind", o->kind, "to", o->to, "subject", o->subject,
@@ -181,6 +182,22 @@ int outbox_queue_notice(svc_ctx *c, const char *person_id, const char *kind, con
 	err_clear(&c->err);
 	struct out_row o = {NULL, NULL, kind, NULL, to, subject, body, "", "", person_id, 1};
 	return insert_out(c, none ? NULL : &mb, &o, id);
+}
+
+int outbox_queue_customer(svc_ctx *c, const char *customer_id, const char *kind, const char *subject, const char *body,
+			  char id[ID_SIZE])
+{
+	struct mailbox mb;
+	char to[FL_MAX_EMAIL + 1] = "";
+	if (svc_text(c, to, sizeof to, "SELECT email FROM customers WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(customer_id))))
+		return -1;
+	if (!*to)
+		return err_set(&c->err, ERR_RULE, "customer_has_no_email", NULL, "the customer has no email address");
+	if (mailbox_for_case(c, "", &mb))
+		return -1;
+	struct out_row o = {NULL, NULL, kind, mb.address, to, subject, body, "", "", NULL, 1};
+	return insert_out(c, &mb, &o, id);
 }
 
 int mail_touchpoint(svc_ctx *c, const char *case_id, const char *direction, const char *summary, json_t *extra,
@@ -300,12 +317,13 @@ void outbox_msg_release(struct outbox_msg *m)
 static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 {
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT mo.from_addr, mo.reply_to, mo.to_addr, mo.subject, mo.body, mo.message_id, mo.in_reply_to, mo.refs, "
-			  "mo.auto, mo.created_at, CASE WHEN mo.case_id IS NULL THEN 'Frontline (' || o.name || ')' ELSE mb.display_name "
-			  "END, COALESCE(mo.case_id, ''), mo.attempts FROM mail_out mo JOIN orgs o ON o.id = mo.org_id "
-			  "LEFT JOIN mailboxes mb ON mb.org_id = mo.org_id AND mb.id = mo.mailbox_id WHERE mo.org_id = ? AND mo.id = ?",
-			  DB_ARGS(DB_TXT(m->org_id), DB_TXT(m->id)), &r);
+	int rc = db_query(
+		c->db,
+		"SELECT mo.from_addr, mo.reply_to, mo.to_addr, mo.subject, mo.body, mo.message_id, mo.in_reply_to, mo.refs, "
+		"mo.auto, mo.created_at, CASE WHEN mo.case_id IS NULL THEN 'Frontline (' || o.name || ')' ELSE mb.display_name "
+		"END, COALESCE(mo.case_id, ''), mo.attempts, mo.kind FROM mail_out mo JOIN orgs o ON o.id = mo.org_id "
+		"LEFT JOIN mailboxes mb ON mb.org_id = mo.org_id AND mb.id = mo.mailbox_id WHERE mo.org_id = ? AND mo.id = ?",
+		DB_ARGS(DB_TXT(m->org_id), DB_TXT(m->id)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
@@ -318,6 +336,7 @@ static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 		m->to = xstrdup(db_text(r, 2));
 		svc_copy(c, m->case_id, sizeof m->case_id, db_text(r, 11));
 		m->attempts = (int)db_int(r, 12);
+		svc_copy(c, m->kind, sizeof m->kind, db_text(r, 13));
 	}
 	{
 		int e_ = db_res_close(r);
@@ -391,7 +410,7 @@ int outbox_finish(svc_ctx *c, const struct outbox_msg *m, const char *worker, en
 	if (n != 1) /* the lease ran out and another attempt owns the row now */
 		return 0;
 	char kind[32];
-	event_kind(m->case_id, status, kind, sizeof kind);
+	event_kind(m->kind, status, kind, sizeof kind);
 	return svc_event(c, kind, "mail", m->id, *m->case_id ? m->case_id : NULL,
 			 json_pack("{s:i,s:s,s:o}", "attempts", m->attempts, "error", error ? error : "", "next_attempt_at",
 				   strcmp(status, "deferred") == 0 ? svc_time(next) : json_null()));

@@ -40,6 +40,12 @@ int outbox_queue(svc_ctx *c, const struct mailbox *mb, const char *case_id, cons
 int outbox_queue_notice(svc_ctx *c, const char *person_id, const char *kind, const char *to, const char *subject,
 			const char *body, char id[ID_SIZE]);
 
+/* Queue automatic mail of kind (e.g. "portal_link") to a customer, on none of their cases, from
+ * the organization's first mailbox.  Appends mail.queued.  Returns 0 or -1 (ERR_RULE
+ * "customer_has_no_email", "no_mailbox"). */
+int outbox_queue_customer(svc_ctx *c, const char *customer_id, const char *kind, const char *subject, const char *body,
+			  char id[ID_SIZE]);
+
 /* Record a contact by email on the case (channel email; direction "inbound" from the customer,
  * with no person, or "outbound" by the actor, which runs the touchpoint hooks: update duties
  * met).  extra (stolen, may be NULL) is added to the event's data.  id receives the new id. */
@@ -54,6 +60,7 @@ int outbox_view_part(svc_ctx *c, const char *case_id, json_t *view);
 
 struct outbox_msg {
 	char org_id[ID_SIZE], id[ID_SIZE], case_id[ID_SIZE];
+	char kind[16];	   /* mail_out.kind */
 	char *from, *data; /* envelope sender and the composed message (caller frees with outbox_msg_release) */
 	char *to;
 	size_t len;
