@@ -27,6 +27,9 @@ struct serve_opts {
 	int log_level;		     /* enum log_level (base/log.h) */
 	int webhook_worker;	     /* 1: deliver webhooks in a thread of the server (real clock only,
 				      * http/workers.h); 0: leave it to `frontline webhook-deliver` */
+	const char *read_replica;    /* a PostgreSQL hot standby for reports and searches (store/replica.h); NULL = none */
+	int replica_max_lag_ms;	     /* how stale the standby may be before reads go back to the primary */
+	int group_commit;	     /* 1 on (both backends), 0 off, -1 automatic: on for SQLite only (store/tx.h) */
 };
 
 /* Defaults of the limits above (cli/cmd_serve.c applies them). */
@@ -37,6 +40,7 @@ struct serve_opts {
 #define SERVE_IDEMPOTENCY_HOURS 24
 
 #define SERVE_DRAIN_S 30
+#define SERVE_REPLICA_MAX_LAG_MS 5000
 
 /* Runs until SIGINT/SIGTERM (then drains: http/lifecycle.h).  Returns a process exit code (1 when
  * the address is in use). */
