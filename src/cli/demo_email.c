@@ -1,7 +1,8 @@
 /* Demo part for email (issue 16, story S6): vendor-co's support mailbox, and a short thread in
  * it: Lena writes in (a case opens for Customer Care with an honest acknowledgement queued),
  * Kim answers from the case page, Lena replies above the quoted text, and her out-of-office
- * reply is recorded and never answered.  The mail goes through the same path as the mailgate's. */
+ * reply is recorded and never answered; a forged "Lena" is held for review; night mail is
+ * offered to the person on call.  The mail goes through the same path as the mailgate's. */
 #include <stdio.h>
 #include <string.h>
 
@@ -87,9 +88,9 @@ void demo_email(struct demo *d)
 	demo_org(d, "vendor-co");
 	demo_at(d, 1, "08:55", TZ);
 	json_decref(demo_call(d, "POST", "/api/v1/mailboxes",
-			      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", "support", "address", ADDRESS, "display_name",
-					"Vendor Co Support", "team", "Customer Care", "owner", "kim@vendor-co.example", "location",
-					"Springfield")));
+			      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", "support", "address", ADDRESS, "display_name",
+					"Vendor Co Support", "team", "Customer Care", "owner", "kim@vendor-co.example",
+					"location", "Springfield", "authserv_id", "mx.vendor-co.example")));
 	demo_at(d, 1, "09:12", TZ);
 	json_t *first = receive(d,
 				"From: Lena Ortiz <lena.ortiz@example.com>\nTo: Vendor Co Support <" ADDRESS ">\n"
@@ -128,5 +129,14 @@ void demo_email(struct demo *d)
 	json_decref(receive(d, raw, to));
 	demo_email_proposal(d, case_id, to);
 	json_decref(first);
+	/* a forged "Lena" failing the mail server's DMARC check: held for Kim to review (or release) */
+	demo_at(d, 1, "12:05", TZ);
+	json_decref(receive(d,
+			    "From: Lena Ortiz <lena.ortiz@example.com>\nTo: " ADDRESS
+			    "\nSubject: Re: Cracked screen: new bank details\n"
+			    "Message-ID: <forged-lena@mail.example.net>\nAuthentication-Results: mx.vendor-co.example; "
+			    "spf=fail smtp.mailfrom=example.com; dmarc=fail header.from=example.com\n\n"
+			    "Please send the refund to my new account IBAN XX00 0000.\n",
+			    NULL));
 	demo_email_night(d);
 }

@@ -1,6 +1,7 @@
 """Email at the desk (issue 16): mail that opens a case out of hours is offered to whoever is on
 call for the mailbox's skill; the portal sign-in link goes to the customer by mail, at the public
-address of the organization or the server.  Real parts as in test_email.py: messages piped to `frontline
+address of the organization or the server; a message held by a defense is released onto a case
+by a person, and the case's history says so.  Real parts as in test_email.py: messages piped to `frontline
 mailgate`, the outbox delivered by `frontline mail-deliver` to an aiosmtpd sink on loopback."""
 import os
 import sys
@@ -143,6 +144,51 @@ def test_without_a_public_address_no_link_is_mailed_and_nothing_changes():
         r = pat.post("/api/v1/customers/%s/portal-link/email" % ada["id"], {})
         eq((r.status, r.json["error"]["code"]), (422, "public_url_unset"), "the desk says what to set")
         eq(links_made(admin), before, "no link was made")
+
+
+def forged(n, body="Cancel my order and refund to IBAN XX.\n"):
+    return msg(subject="Re: cancel it [vendor-co #%d]" % n, body=body,
+               headers="Authentication-Results: mx.vendor-co.example; spf=fail smtp.mailfrom=example.com;\n"
+                       " dkim=none; dmarc=fail header.from=example.com\n")
+
+
+def test_a_held_message_is_released_by_a_person_onto_a_case_and_the_history_says_so():
+    with Server(demo=True, test_clock=False) as s:
+        admin, pat = setup(s)
+        box = "checked@vendor-co.example"
+        admin.ok("POST", "/api/v1/mailboxes", {"name": "checked", "address": box, "team": "Phone Sales",
+                                               "owner": "pat@vendor-co.example", "authserv_id": "mx.vendor-co.example"})
+        rc, first, _ = mailgate(s, msg(), mailbox=box)
+        rc, held, _ = mailgate(s, forged(first["case_number"], "It is really me, my provider is broken.\n"), mailbox=box)
+        eq(held["status"], "held", "held for review")
+        r = pat.post("/api/v1/mail/%s/release" % held["id"], {})
+        eq(r.status, 200, "released: %r" % (r.json,))
+        s.check_contract("POST", "/api/v1/mail/{id}/release", r)
+        eq((r.json["status"], r.json["case_id"]), ("threaded", first["case_id"]), "where its thread leads")
+        check("was held" in r.json["reason"], "the reason keeps why it was held: %r" % r.json["reason"])
+        case = case_of(pat, first["case_id"])
+        check(any("provider is broken" in t["summary"] for t in case["touchpoints"]), "an inbound contact now")
+        released = [e for e in case["history"] if e["kind"] == "mail.released"]
+        eq(len(released), 1, "the case's history records the release")
+        eq(released[0]["data"]["was"], "held", "and what it was")
+        eq([m["status"] for m in case["mail"] if m["id"] == held["id"]], ["threaded"], "the mail list shows it")
+        r = pat.post("/api/v1/mail/%s/release" % held["id"], {})
+        eq((r.status, r.json["error"]["code"]), (409, "mail_not_held"), "once")
+        r = pat.post("/api/v1/mail/%s/release" % first["id"], {})
+        eq((r.status, r.json["error"]["code"]), (409, "mail_not_held"), "only held mail")
+        r = pat.post("/api/v1/mail/min_nope/release", {})
+        eq((r.status, r.json["error"]["code"]), (404, "mail_not_found"), "unknown message")
+
+        other = pat.ok("POST", "/api/v1/cases", {"subject": "Sam's second order", "channel": "phone",
+                                                 "customer_name": "Sam Carter"}, status=201)
+        rc, held2, _ = mailgate(s, forged(first["case_number"], "About the second order.\n"), mailbox=box)
+        r = pat.post("/api/v1/mail/%s/release" % held2["id"], {"case_id": "cas_nope"})
+        eq((r.status, r.json["error"]["code"]), (404, "case_not_found"), "an unknown case")
+        eq([m["status"] for m in case_of(pat, first["case_id"])["mail"] if m["id"] == held2["id"]], [],
+           "and nothing changed")
+        r = pat.post("/api/v1/mail/%s/release" % held2["id"], {"case_id": other["id"]})
+        eq((r.status, r.json["case_id"]), (200, other["id"]), "onto the case a person names")
+        check(any("second order" in t["summary"] for t in case_of(pat, other["id"])["touchpoints"]), "there")
 
 
 if __name__ == "__main__":
