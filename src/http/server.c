@@ -733,13 +733,9 @@ int http_serve(const struct serve_opts *o)
 	}
 	s.hsts = secure_cookies(o);
 	s.metrics = http_metrics_new();
-	s.app = (struct http_app){.tx = tx,
-				  .replica = standby,
-				  .clock = &s.clock,
-				  .test_clock = o->test_clock,
+	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
-				  .secure_cookies = s.hsts,
-				  .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
+				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
 				  .public_url = o->public_url};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
@@ -764,9 +760,7 @@ int http_serve(const struct serve_opts *o)
 	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
 				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
 				     "test_clock", o->test_clock, "secure_cookies", s.hsts, "metrics",
-				     o->metrics_listen	? o->metrics_listen
-				     : o->metrics_token ? "token"
-							: NULL,
+				     o->metrics_listen ? o->metrics_listen : o->metrics_token ? "token" : NULL,
 				     "log_level", log_level_name(o->log_level), "webhook_worker",
 				     o->webhook_worker && !o->test_clock ? "on" : "off"));
 	struct workers *workers = workers_start(o, &s.clock);
