@@ -156,6 +156,23 @@ static int template_of(svc_ctx *c, const char *kind, char **subject, char **body
 	return *subject ? 0 : err_set(&c->err, ERR_NOT_FOUND, "template_not_found", "kind", "no such template");
 }
 
+/* Render template ts/tb (stolen) of kind with facts into *subject and *body (new).  0, or -1 with
+ * template_invalid when it names a fact this mail does not have. */
+static int render_with(svc_ctx *c, const char *kind, char *ts, char *tb, const struct mail_fact *facts, char **subject,
+		       char **body)
+{
+	*subject = mail_render(ts, facts);
+	*body = mail_render(tb, facts);
+	free(ts);
+	free(tb);
+	if (*subject && *body)
+		return 0;
+	free(*subject);
+	free(*body);
+	*subject = *body = NULL;
+	return err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the %s template names a fact this mail does not have", kind);
+}
+
 int notify_render_link(svc_ctx *c, const char *customer, const char *link, const char *expires, char **subject, char **body)
 {
 	char org[FL_MAX_NAME + 1] = "", *ts, *tb;
@@ -166,17 +183,7 @@ int notify_render_link(svc_ctx *c, const char *customer, const char *link, const
 	const struct mail_fact facts[] = {
 		{"customer", customer}, {"org", org}, {"link", link}, {"expires", expires}, {NULL, NULL},
 	};
-	*subject = mail_render(ts, facts);
-	*body = mail_render(tb, facts);
-	free(ts);
-	free(tb);
-	if (*subject && *body)
-		return 0;
-	free(*subject);
-	free(*body);
-	*subject = *body = NULL;
-	return err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL,
-		       "the portal_link template names a fact this mail does not have (customer, org, link, expires)");
+	return render_with(c, "portal_link", ts, tb, facts, subject, body);
 }
 
 int notify_ack(svc_ctx *c, const struct mailbox *mb, const char *case_id)
@@ -293,17 +300,9 @@ int notify_render(svc_ctx *c, const char *kind, const char *case_id, const struc
 		free(note);
 		return -1;
 	}
-	*subject = mail_render(ts, facts);
-	*body = mail_render(tb, facts);
-	free(ts);
-	free(tb);
+	int rc = render_with(c, kind, ts, tb, facts, subject, body);
 	free(note);
-	if (*subject && *body)
-		return 0;
-	free(*subject);
-	free(*body);
-	*subject = *body = NULL;
-	return err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the %s template names a fact this mail does not have", kind);
+	return rc;
 }
 
 /* Does the customer write to us by email about this case?  1, 0, or -1 (err set). */
