@@ -157,7 +157,7 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
 	if (!dbh)
-		return 1;
+		return cli_open_failed(o.db, CLI_DB_MIGRATE);
 	int64_t n = 0;
 	if (db_scalar_int(dbh, "SELECT COUNT(*) FROM orgs WHERE slug = 'vendor-co'", DB_NOARGS, &n, NULL) == DB_OK && n) {
 		printf("the demo is already loaded in %s\n", o.db);
