@@ -1,8 +1,11 @@
 // Build the web UI into web/dist (committed, so `make` needs no node):
-//   node build.mjs          write dist/index.html, dist/app.js, dist/app.css
+//   node build.mjs          write dist/index.html and dist/assets/app-HASH.js, app-HASH.css
 //   node build.mjs --check  exit 1 if dist is not what the sources build to
+// The assets carry a hash of their content in their names, so the server lets browsers keep them
+// for a year (Cache-Control: immutable); index.html, which names them, is revalidated every time.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,21 +18,39 @@ const result = await build({
   bundle: true, minify: true, format: 'esm', target: ['chrome110', 'firefox110', 'safari16'],
   write: false, outdir: dist, legalComments: 'eof', logLevel: 'warning',
 });
-const files = { 'index.html': readFileSync(join(here, 'src/index.html')) };
+const files = {};
+let html = readFileSync(join(here, 'src/index.html'), 'utf8');
 for (const f of result.outputFiles) {
-  const name = f.path.endsWith('.css') ? 'app.css' : 'app.js';
-  files[name] = Buffer.from(f.contents);
+  const ext = f.path.endsWith('.css') ? 'css' : 'js';
+  const data = Buffer.from(f.contents);
+  const name = 'assets/app-' + createHash('sha256').update(data).digest('hex').slice(0, 12) + '.' + ext;
+  files[name] = data;
+  html = html.replace('/app.' + ext, '/' + name);
 }
-let stale = [];
+files['index.html'] = Buffer.from(html);
+
+const present = (() => {
+  const out = [];
+  try { out.push(...readdirSync(dist).filter((n) => n !== 'assets')); } catch (e) { /* no dist yet */ }
+  try { out.push(...readdirSync(join(dist, 'assets')).map((n) => 'assets/' + n)); } catch (e) { /* no assets yet */ }
+  return out;
+})();
+const stale = [];
 for (const [name, data] of Object.entries(files)) {
   let old = null;
   try { old = readFileSync(join(dist, name)); } catch (e) { old = null; }
   if (!old || !old.equals(data)) stale.push(name);
-  if (!check) { mkdirSync(dist, { recursive: true }); writeFileSync(join(dist, name), data); }
 }
+const extra = present.filter((n) => !(n in files));
 if (check) {
-  if (stale.length) { console.error('web/dist is out of date (' + stale.join(', ') + '): run `make web`'); process.exit(1); }
+  if (stale.length || extra.length) {
+    console.error('web/dist is out of date (' + stale.concat(extra.map((n) => n + ' left over')).join(', ') + '): run `make web`');
+    process.exit(1);
+  }
   console.log('web/dist is up to date');
 } else {
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  for (const n of extra) rmSync(join(dist, n));
+  for (const [name, data] of Object.entries(files)) writeFileSync(join(dist, name), data);
   console.log('built ' + Object.keys(files).map((n) => 'dist/' + n + ' (' + files[n].length + ' bytes)').join(', '));
 }

@@ -1,5 +1,5 @@
 import { h, clear } from '../lib/dom.js';
-import { get, optional, post, session, hasRoute, may } from '../lib/api.js';
+import { get, optional, post, session, may } from '../lib/api.js';
 import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
@@ -197,7 +197,6 @@ function extraParts(c, refresh, policies) {
 }
 
 async function portalLinkBox(customer) {
-  if (!(await hasRoute('POST', '/api/v1/customers/{id}/portal-link'))) return null;
   const out = h('div', { 'aria-live': 'polite' });
   const btn = h('button', { type: 'button', onclick: async () => {
     btn.disabled = true;
