@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Cold page loads in Chromium (issue 15): My day, a case page with 50 timeline entries and the Cases
+// page, each loaded ROUNDS times in a fresh browser context (empty HTTP cache, signed in), against a
+// blank page loaded from the same server in the same rounds (GET /healthz as a document: one round
+// trip and Chromium's navigation, nothing of ours).  Also the same pages loaded again in the same
+// context (warm: the hashed assets come from the browser's cache).
+//
+//   node scripts/bench-web.mjs                 (release ./frontline, fresh demo database)
+//   ROUNDS=15 FRONTLINE_BIN=./frontline node scripts/bench-web.mjs
+//
+// A page counts as loaded when its heading is shown and no section is still loading (what a person
+// waits for: the first render with data), measured from the navigation start by performance.now().
+// Prints a Markdown table (median and 90th percentile in ms, and the median as a ratio to the blank
+// page) with the load average before and after.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(join(ROOT, 'web/package.json'));
+const { chromium } = require('playwright-core');
+const BIN = process.env.FRONTLINE_BIN || join(ROOT, 'frontline');
+const ROUNDS = parseInt(process.env.ROUNDS || '11', 10);
+const PASSWORD = 'frontline-demo';
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const port = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+function cli(...args) {
+  const t0 = Date.now();
+  const r = spawnSync(BIN, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(args.join(' ') + ': ' + r.stderr);
+  return Date.now() - t0;
+}
+
+async function api(url, token, method, path, body) {
+  const r = await fetch(url + path, { method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  if (!r.ok) throw new Error(method + ' ' + path + ': ' + r.status + ' ' + await r.text());
+  return r.json();
+}
+
+// A case with 50 entries on its timeline: opened, then contacts and notes as a busy case gathers.
+async function busyCase(url) {
+  const s = await (await fetch(url + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ org: 'vendor-co', email: 'dana@vendor-co.example', password: PASSWORD }) })).json();
+  const c = await api(url, s.token, 'POST', '/api/v1/cases', { subject: 'A case with a long history', channel: 'phone', customer_name: 'Bench Mark', customer_phone: '+1 217 555 0199' });
+  for (let i = 0; ; i++) {
+    const h = await api(url, s.token, 'GET', '/api/v1/cases/' + c.id + '/history');
+    const n = (h.items || h.events || []).length;
+    if (n >= 50) return { id: c.id, entries: n };
+    if (i % 2) await api(url, s.token, 'POST', '/api/v1/cases/' + c.id + '/notes', { body: 'Checked with the store, entry ' + i });
+    else await api(url, s.token, 'POST', '/api/v1/cases/' + c.id + '/touchpoints', { channel: 'phone', direction: i % 4 ? 'inbound' : 'outbound', summary: 'Called about the order, entry ' + i });
+  }
+}
+
+const ready = () => {
+  const main = document.querySelector('main');
+  return !!(main && main.querySelector('h1') && !document.querySelector('[aria-busy="true"]') && !main.querySelector('.loading'));
+};
+
+async function timeLoad(page, url, blank) {
+  await page.goto(url, { waitUntil: blank ? 'load' : 'commit' });
+  if (!blank) await page.waitForFunction(ready, null, { polling: 'raf', timeout: 30000 });
+  return page.evaluate(() => performance.now());
+}
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const p90 = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)]; };
+
+const dir = mkdtempSync(join(tmpdir(), 'fl-bench-web-'));
+const db = join(dir, 'web.db');
+cli('init', '--db', db);
+const demoMs = cli('demo', '--db', db);
+const p = await port();
+const url = 'http://127.0.0.1:' + p;
+const srv = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:' + p, '--threads', '4'], { stdio: ['ignore', 'ignore', 'ignore'] });
+try {
+  for (let i = 0; i < 100; i++) { try { if ((await fetch(url + '/healthz')).ok) break; } catch (e) { /* not yet */ } await new Promise((r) => setTimeout(r, 50)); }
+  const bc = await busyCase(url);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const ctx0 = await browser.newContext();
+  const p0 = await ctx0.newPage();
+  await p0.goto(url + '/login');
+  await p0.getByLabel('Organization').fill('vendor-co');
+  await p0.getByLabel('Email').fill('dana@vendor-co.example');
+  await p0.getByLabel('Password').fill(PASSWORD);
+  await p0.getByRole('button', { name: 'Sign in' }).click();
+  await p0.getByRole('heading', { name: 'My day' }).waitFor();
+  const state = await ctx0.storageState();
+  await ctx0.close();
+  const pages = [['blank page (/healthz)', '/healthz', true], ['My day', '/'], ['case page, ' + bc.entries + ' timeline entries', '/cases/' + bc.id], ['Cases page', '/cases']];
+  const cold = pages.map(() => []), warm = pages.map(() => []);
+  const before = loadavg();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < pages.length; i++) {
+      const ctx = await browser.newContext({ storageState: state, viewport: { width: 1366, height: 768 } });
+      const page = await ctx.newPage();
+      cold[i].push(await timeLoad(page, url + pages[i][1], pages[i][2]));
+      warm[i].push(await timeLoad(page, url + pages[i][1], pages[i][2]));
+      await ctx.close();
+    }
+  }
+  const after = loadavg();
+  await browser.close();
+  const b = median(cold[0]), bw = median(warm[0]);
+  console.log('cold and warm page loads in Chromium, ' + ROUNDS + ' rounds; load average ' + before + ' before, ' + after + ' after; demo loaded in ' + demoMs + ' ms\n');
+  console.log('| page | cold median ms | cold p90 ms | cold / blank | warm median ms | warm / blank |');
+  console.log('|---|---|---|---|---|---|');
+  pages.forEach(([name], i) => console.log('| ' + name + ' | ' + median(cold[i]).toFixed(0) + ' | ' + p90(cold[i]).toFixed(0) + ' | ' + (median(cold[i]) / b).toFixed(1) + ' | ' + median(warm[i]).toFixed(0) + ' | ' + (median(warm[i]) / bw).toFixed(1) + ' |'));
+} finally {
+  srv.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
