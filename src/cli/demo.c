@@ -153,6 +153,19 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
+	int days = 90;
+	for (int i = 1; i < argc; i++) {
+		char *end = NULL;
+		if (strcmp(argv[i], "--days") == 0 && i + 1 < argc && (days = (int)strtol(argv[i + 1], &end, 10), *end == 0) &&
+		    days >= 0 && days <= 366) {
+			i++;
+			continue;
+		}
+		fprintf(stderr, "frontline: demo takes --db PATH and --days N (0-366 days of history before the stories; "
+				"default 90, 0 for the stories alone), not '%s'\n",
+			argv[i]);
+		return 2;
+	}
 	if (cli_db_check(o.db, CLI_DB_MIGRATE))
 		return 2;
 	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
@@ -172,6 +185,8 @@ int cmd_demo(int argc, char **argv)
 	for (int i = 0; PARTS[i]; i++) {
 		d.c.now = clock_now(&d.clock);
 		PARTS[i](&d);
+		if (PARTS[i] == demo_people) /* the quarter's history, then the stories on top */
+			demo_history(&d, days);
 	}
 	if (db_commit(dbh) != DB_OK)
 		fl_die("demo: commit failed: %s", db_errmsg(dbh));

@@ -160,9 +160,10 @@ test('alerts: unread count in the header, read and dismiss one or all, each link
   await first.getByRole('button', { name: /^Mark read/ }).click();
   await page.waitForFunction((n) => Number(document.getElementById('alerts-link').dataset.unread) === n - 1, before);
   check(true, 'the header count falls by one, live');
-  const count = await page.locator('ul.alerts li').count();
+  // the demo's quarter gives a leader more alerts than one page holds: the dismissed one is gone
+  const gone = await page.locator('ul.alerts li').first().innerText();
   await page.locator('ul.alerts li').first().getByRole('button', { name: /^Dismiss/ }).click();
-  await page.waitForFunction((n) => document.querySelectorAll('ul.alerts li').length === n - 1, count);
+  await page.waitForFunction((t) => ![...document.querySelectorAll('ul.alerts li')].some((li) => li.innerText === t), gone);
   await page.getByRole('button', { name: 'Mark all read' }).click();
   await page.waitForFunction(() => document.getElementById('alerts-link').dataset.unread === '0');
   await page.getByRole('button', { name: 'Dismiss all' }).click();
