@@ -118,6 +118,21 @@ def test_rosa_on_call_this_weekend():
         check(bool(who) and who[0]["person"]["name"].startswith("Rosa"), "Rosa is on call for billing %s: %r" % (at, who[:1]))
 
 
+def test_rosa_on_call_whatever_day_the_demo_is_loaded():
+    monday = datetime.date(2026, 12, 7)
+    for i in range(7):  # loaded at 15:00 in Chicago on each day of a week
+        day = monday + datetime.timedelta(days=i)
+        srv = Server(start="%sT21:00:00Z" % day.isoformat())
+        run_cli("demo", "--days", "0", "--now", "%sT21:00:00Z" % day.isoformat(), db=srv.db, json_out=False)
+        with srv:
+            omar = srv.login("omar@northwind.example", "northwind")
+            sat = day + datetime.timedelta(days=5 - i) if i < 6 else day - datetime.timedelta(days=1)
+            for when in ("%sT18:00:00Z" % sat.isoformat(), "%sT09:00:00Z" % (sat + datetime.timedelta(days=1)).isoformat()):
+                who = omar.ok("GET", "/api/v1/oncall/who?skill=billing&near=Chicago&at=" + when)["items"]
+                check(bool(who) and who[0]["person"]["name"].startswith("Rosa"),
+                      "loaded on %s: Rosa is on call for billing this weekend (%s): %r" % (day.strftime("%A"), when, who[:1]))
+
+
 def test_the_quarter_verifies():
     srv = server()
     rc, out, err = run_cli("audit", "verify", db=srv.db, json_out=False, check=False)
