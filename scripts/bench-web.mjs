@@ -7,6 +7,8 @@
 //
 //   node scripts/bench-web.mjs                 (release ./frontline, fresh demo database)
 //   ROUNDS=15 FRONTLINE_BIN=./frontline node scripts/bench-web.mjs
+//   SERVE_BIN=/other/frontline node scripts/bench-web.mjs   (serve the same demo with another build:
+//                                                           an A/B of two web UIs on one database)
 //
 // A page counts as loaded when its heading is shown and no section is still loading (what a person
 // waits for: the first render with data), measured from the navigation start by performance.now().
@@ -24,6 +26,7 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(ROOT, 'web/package.json'));
 const { chromium } = require('playwright-core');
 const BIN = process.env.FRONTLINE_BIN || join(ROOT, 'frontline');
+const SERVE_BIN = process.env.SERVE_BIN || BIN;
 const ROUNDS = parseInt(process.env.ROUNDS || '11', 10);
 const PASSWORD = 'frontline-demo';
 
@@ -75,7 +78,7 @@ cli('init', '--db', db);
 const demoMs = cli('demo', '--db', db);
 const p = await port();
 const url = 'http://127.0.0.1:' + p;
-const srv = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:' + p, '--threads', '4'], { stdio: ['ignore', 'ignore', 'ignore'] });
+const srv = spawn(SERVE_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:' + p, '--threads', '4'], { stdio: ['ignore', 'ignore', 'ignore'] });
 try {
   for (let i = 0; i < 100; i++) { try { if ((await fetch(url + '/healthz')).ok) break; } catch (e) { /* not yet */ } await new Promise((r) => setTimeout(r, 50)); }
   const bc = await busyCase(url);
@@ -105,7 +108,7 @@ try {
   const after = loadavg();
   await browser.close();
   const b = median(cold[0]), bw = median(warm[0]);
-  console.log('cold and warm page loads in Chromium, ' + ROUNDS + ' rounds; load average ' + before + ' before, ' + after + ' after; demo loaded in ' + demoMs + ' ms\n');
+  console.log('cold and warm page loads in Chromium, ' + ROUNDS + ' rounds, served by ' + SERVE_BIN + '; load average ' + before + ' before, ' + after + ' after; demo loaded in ' + demoMs + ' ms\n');
   console.log('| page | cold median ms | cold p90 ms | cold / blank | warm median ms | warm / blank |');
   console.log('|---|---|---|---|---|---|');
   pages.forEach(([name], i) => console.log('| ' + name + ' | ' + median(cold[i]).toFixed(0) + ' | ' + p90(cold[i]).toFixed(0) + ' | ' + (median(cold[i]) / b).toFixed(1) + ' | ' + median(warm[i]).toFixed(0) + ' | ' + (median(warm[i]) / bw).toFixed(1) + ' |'));
