@@ -7,8 +7,9 @@
 //
 //   node scripts/bench-web.mjs                 (release ./frontline, fresh demo database)
 //   ROUNDS=15 FRONTLINE_BIN=./frontline node scripts/bench-web.mjs
-//   SERVE_BIN=/other/frontline node scripts/bench-web.mjs   (serve the same demo with another build:
-//                                                           an A/B of two web UIs on one database)
+//   SERVE_BIN=/other/frontline node scripts/bench-web.mjs     (serve the demo with another build)
+//   SERVE_BIN_B=/other/frontline node scripts/bench-web.mjs   (and that build beside this one, on a
+//                                                             copy of the same data, in the same rounds)
 //
 // A page counts as loaded when its heading is shown and no section is still loading (what a person
 // waits for: the first render with data), measured from the navigation start by performance.now().
@@ -72,47 +73,78 @@ async function timeLoad(page, url, blank) {
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 const p90 = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)]; };
 
+async function serve(bin, file) {
+  const p = await port();
+  const proc = spawn(bin, ['serve', '--db', file, '--listen', '127.0.0.1:' + p, '--threads', '4'], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const url = 'http://127.0.0.1:' + p;
+  for (let i = 0; i < 200; i++) { try { if ((await fetch(url + '/healthz')).ok) break; } catch (e) { /* not yet */ } await new Promise((r) => setTimeout(r, 50)); }
+  return { proc, url };
+}
+
+async function signedIn(browser, url) {
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  await p.goto(url + '/login');
+  await p.getByLabel('Organization').fill('vendor-co');
+  await p.getByLabel('Email').fill('dana@vendor-co.example');
+  await p.getByLabel('Password').fill(PASSWORD);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { name: 'My day' }).waitFor();
+  const state = await ctx.storageState();
+  await ctx.close();
+  return state;
+}
+
+function report(label, pages, cold, warm) {
+  const b = median(cold[0]), bw = median(warm[0]);
+  console.log('\n' + label + '\n');
+  console.log('| page | cold median ms | cold p90 ms | cold / blank | warm median ms | warm / blank |');
+  console.log('|---|---|---|---|---|---|');
+  pages.forEach(([name], i) => console.log('| ' + name + ' | ' + median(cold[i]).toFixed(0) + ' | ' + p90(cold[i]).toFixed(0) + ' | ' + (median(cold[i]) / b).toFixed(1) + ' | ' + median(warm[i]).toFixed(0) + ' | ' + (median(warm[i]) / bw).toFixed(1) + ' |'));
+}
+
+// With SERVE_BIN_B, a second server (that build) on a copy of the same database, measured in the
+// same rounds, page by page in turn: an A/B of two web UIs on the same data and the same machine.
+const B_BIN = process.env.SERVE_BIN_B;
 const dir = mkdtempSync(join(tmpdir(), 'fl-bench-web-'));
 const db = join(dir, 'web.db');
 cli('init', '--db', db);
 const demoMs = cli('demo', '--db', db);
-const p = await port();
-const url = 'http://127.0.0.1:' + p;
-const srv = spawn(SERVE_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:' + p, '--threads', '4'], { stdio: ['ignore', 'ignore', 'ignore'] });
+const servers = [];
 try {
-  for (let i = 0; i < 100; i++) { try { if ((await fetch(url + '/healthz')).ok) break; } catch (e) { /* not yet */ } await new Promise((r) => setTimeout(r, 50)); }
-  const bc = await busyCase(url);
+  servers.push(await serve(SERVE_BIN, db));
+  const bc = await busyCase(servers[0].url);
+  if (B_BIN) {
+    cli('backup', '--db', db, join(dir, 'b.db'));
+    servers.push(await serve(B_BIN, join(dir, 'b.db')));
+  }
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
-  const ctx0 = await browser.newContext();
-  const p0 = await ctx0.newPage();
-  await p0.goto(url + '/login');
-  await p0.getByLabel('Organization').fill('vendor-co');
-  await p0.getByLabel('Email').fill('dana@vendor-co.example');
-  await p0.getByLabel('Password').fill(PASSWORD);
-  await p0.getByRole('button', { name: 'Sign in' }).click();
-  await p0.getByRole('heading', { name: 'My day' }).waitFor();
-  const state = await ctx0.storageState();
-  await ctx0.close();
+  const states = [];
+  for (const s of servers) states.push(await signedIn(browser, s.url));
   const pages = [['blank page (/healthz)', '/healthz', true], ['My day', '/'], ['case page, ' + bc.entries + ' timeline entries', '/cases/' + bc.id], ['Cases page', '/cases']];
-  const cold = pages.map(() => []), warm = pages.map(() => []);
+  const cold = servers.map(() => pages.map(() => [])), warm = servers.map(() => pages.map(() => []));
   const before = loadavg();
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < pages.length; i++) {
-      const ctx = await browser.newContext({ storageState: state, viewport: { width: 1366, height: 768 } });
-      const page = await ctx.newPage();
-      cold[i].push(await timeLoad(page, url + pages[i][1], pages[i][2]));
-      warm[i].push(await timeLoad(page, url + pages[i][1], pages[i][2]));
-      await ctx.close();
+      for (let k = 0; k < servers.length; k++) {
+        const ctx = await browser.newContext({ storageState: states[k], viewport: { width: 1366, height: 768 } });
+        const page = await ctx.newPage();
+        cold[k][i].push(await timeLoad(page, servers[k].url + pages[i][1], pages[i][2]));
+        warm[k][i].push(await timeLoad(page, servers[k].url + pages[i][1], pages[i][2]));
+        await ctx.close();
+      }
     }
   }
   const after = loadavg();
   await browser.close();
-  const b = median(cold[0]), bw = median(warm[0]);
-  console.log('cold and warm page loads in Chromium, ' + ROUNDS + ' rounds, served by ' + SERVE_BIN + '; load average ' + before + ' before, ' + after + ' after; demo loaded in ' + demoMs + ' ms\n');
-  console.log('| page | cold median ms | cold p90 ms | cold / blank | warm median ms | warm / blank |');
-  console.log('|---|---|---|---|---|---|');
-  pages.forEach(([name], i) => console.log('| ' + name + ' | ' + median(cold[i]).toFixed(0) + ' | ' + p90(cold[i]).toFixed(0) + ' | ' + (median(cold[i]) / b).toFixed(1) + ' | ' + median(warm[i]).toFixed(0) + ' | ' + (median(warm[i]) / bw).toFixed(1) + ' |'));
+  console.log('cold and warm page loads in Chromium, ' + ROUNDS + ' rounds; load average ' + before + ' before, ' + after + ' after; the demo (' + BIN + ') loaded in ' + demoMs + ' ms');
+  report('served by ' + SERVE_BIN, pages, cold[0], warm[0]);
+  if (B_BIN) {
+    report('served by ' + B_BIN + ' (same rounds)', pages, cold[1], warm[1]);
+    console.log('\n| page | cold, ' + B_BIN + ' / ' + SERVE_BIN + ' (medians) |\n|---|---|');
+    pages.forEach(([name], i) => console.log('| ' + name + ' | ' + (median(cold[1][i]) / median(cold[0][i])).toFixed(2) + ' |'));
+  }
 } finally {
-  srv.kill();
+  for (const s of servers) s.proc.kill();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -166,8 +166,9 @@ int cmd_demo(int argc, char **argv)
 			i++; /* hidden, for tests: load the demo as if it were then */
 			continue;
 		}
-		fprintf(stderr, "frontline: demo takes --db PATH and --days N (0-366 days of history before the stories; "
-				"default 90, 0 for the stories alone), not '%s'\n",
+		fprintf(stderr,
+			"frontline: demo takes --db PATH and --days N (0-366 days of history before the stories; "
+			"default 90, 0 for the stories alone), not '%s'\n",
 			argv[i]);
 		return 2;
 	}

@@ -14,35 +14,53 @@
 #include "base/tz.h"
 #include "base/util.h"
 
-static const char *const VENDOR_SUBJECTS[] = {"Order arrived with a missing charger", "Exchange a tablet for a larger size",
-					      "Refund for a cancelled order", "Delivery date for a new laptop",
-					      "Warranty repair for a cracked screen", "Price match on headphones",
-					      "Gift card balance is wrong", "Return label never arrived", NULL};
-static const char *const VENDOR_PROMISES[] = {"a replacement charger shipped", "the exchange ready at the counter",
-					      "your refund issued", "a call back with the delivery date",
-					      "the repair quote by email", NULL};
-static const char *const VENDOR_REQUESTS[] = {"pick and ship the replacement", "set aside the exchange unit",
-					      "approve the refund in the warehouse system", "confirm the delivery date with the carrier",
-					      "inspect the returned device", NULL};
-static const char *const LEE_SUBJECTS[] = {"Prescription renewal", "Referral letter for a specialist", "Lab results question",
-					   "Reschedule an appointment", "Vaccination record for school", "Billing code on last visit",
+static const char *const VENDOR_SUBJECTS[] =
+	{"Order arrived with a missing charger", "Exchange a tablet for a larger size",	 "Refund for a cancelled order",
+	 "Delivery date for a new laptop",	 "Warranty repair for a cracked screen", "Price match on headphones",
+	 "Gift card balance is wrong",		 "Return label never arrived",		 NULL};
+static const char *const VENDOR_PROMISES[] = {"a replacement charger shipped",
+					      "the exchange ready at the counter",
+					      "your refund issued",
+					      "a call back with the delivery date",
+					      "the repair quote by email",
+					      NULL};
+static const char *const VENDOR_REQUESTS[] = {"pick and ship the replacement",
+					      "set aside the exchange unit",
+					      "approve the refund in the warehouse system",
+					      "confirm the delivery date with the carrier",
+					      "inspect the returned device",
+					      NULL};
+static const char *const LEE_SUBJECTS[] = {"Prescription renewal",
+					   "Referral letter for a specialist",
+					   "Lab results question",
+					   "Reschedule an appointment",
+					   "Vaccination record for school",
+					   "Billing code on last visit",
 					   NULL};
 static const char *const LEE_PROMISES[] = {"the renewal sent to your pharmacy", "your referral letter ready",
 					   "a call back about your results", "your vaccination record by email", NULL};
 static const char *const LEE_REQUESTS[] = {"sign the renewal", "write the referral letter", "review the lab results",
 					   "sign the vaccination record", NULL};
-static const char *const HARBOR_SUBJECTS[] = {"Card declined abroad", "Dispute a duplicate charge", "Overdraft fee question",
-					      "Update the address on an account", "Wire transfer not received", "Replace a lost card",
+static const char *const HARBOR_SUBJECTS[] = {"Card declined abroad",
+					      "Dispute a duplicate charge",
+					      "Overdraft fee question",
+					      "Update the address on an account",
+					      "Wire transfer not received",
+					      "Replace a lost card",
 					      NULL};
 static const char *const HARBOR_PROMISES[] = {"the duplicate charge reversed", "a new card mailed", "the wire traced",
 					      "your statement corrected", NULL};
 static const char *const HARBOR_REQUESTS[] = {"reverse the duplicate charge", "order the replacement card",
 					      "trace the wire with the sending bank", "correct the statement", NULL};
-static const char *const NORTHWIND_SUBJECTS[] = {"Invoice shows the wrong plan", "Cannot sign in after the update",
-						 "Export to CSV fails", "Upgrade to the team plan", "Seat count after a downgrade",
-						 "Data import stuck at 90%", NULL};
-static const char *const NORTHWIND_PROMISES[] = {"a corrected invoice", "a fix or a workaround by email",
-						 "the import finished", "your plan changed from the first of the month", NULL};
+static const char *const NORTHWIND_SUBJECTS[] = {"Invoice shows the wrong plan",
+						 "Cannot sign in after the update",
+						 "Export to CSV fails",
+						 "Upgrade to the team plan",
+						 "Seat count after a downgrade",
+						 "Data import stuck at 90%",
+						 NULL};
+static const char *const NORTHWIND_PROMISES[] = {"a corrected invoice", "a fix or a workaround by email", "the import finished",
+						 "your plan changed from the first of the month", NULL};
 static const char *const NORTHWIND_REQUESTS[] = {"correct the invoice", "look into the sign-in fault", "restart the import job",
 						 "change the plan in the billing system", NULL};
 
@@ -50,8 +68,8 @@ static const struct hist_org ORGS[] = {
 	{"vendor-co", "America/Chicago", "riley", "Email Desk", "Warehouse", "Email agent", "Warehouse associate",
 	 "Contact Center", "Price match within 14 days", "max_refund", "returns", 14, VENDOR_SUBJECTS, VENDOR_PROMISES,
 	 VENDOR_REQUESTS},
-	{"lee-practice", "America/New_York", "morgan", "Front Desk", "Nursing", "Patient coordinator", "Nurse", "Main Office",
-	 "", "", "scheduling", 6, LEE_SUBJECTS, LEE_PROMISES, LEE_REQUESTS},
+	{"lee-practice", "America/New_York", "morgan", "Front Desk", "Nursing", "Patient coordinator", "Nurse", "Main Office", "",
+	 "", "scheduling", 6, LEE_SUBJECTS, LEE_PROMISES, LEE_REQUESTS},
 	{"harbor-financial", "America/Los_Angeles", "grace", "Card Services", "Back Office", "Card specialist",
 	 "Back office analyst", "", "Goodwill credits up to $25", "max_refund", "", 8, HARBOR_SUBJECTS, HARBOR_PROMISES,
 	 HARBOR_REQUESTS},
@@ -60,12 +78,13 @@ static const struct hist_org ORGS[] = {
 };
 #define N_ORGS (sizeof ORGS / sizeof ORGS[0])
 
-static const char *const FIRST[] = {"Aria", "Blake", "Casey", "Drew", "Elliot", "Frankie", "Gabe", "Hayden", "Indra",
-				    "Jules", "Kai", "Lane", "Marlo", "Nico", "Oakley", "Piper", "Quinn", "Reese",
-				    "Shay", "Tatum", "Uma", "Vic", "Wren", "Yael", "Zion"};
-static const char *const LAST[] = {"Abbott", "Bishop", "Castillo", "Dunn", "Ellis", "Fischer", "Gallo", "Hughes", "Ibarra",
-				   "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quint",
-				   "Rahman", "Sato", "Tran", "Ueda", "Varga", "Whitaker", "Yilmaz", "Zimmer"};
+static const char *const FIRST[] = {"Aria",  "Blake", "Casey", "Drew",	"Elliot", "Frankie", "Gabe",  "Hayden", "Indra",
+				    "Jules", "Kai",   "Lane",  "Marlo", "Nico",	  "Oakley",  "Piper", "Quinn",	"Reese",
+				    "Shay",  "Tatum", "Uma",   "Vic",	"Wren",	  "Yael",    "Zion"};
+static const char *const LAST[] = {"Abbott", "Bishop",	 "Castillo", "Dunn",	 "Ellis",     "Fischer", "Gallo",
+				   "Hughes", "Ibarra",	 "Jensen",   "Kowalski", "Lindqvist", "Moreau",	 "Nakamura",
+				   "Okafor", "Petrov",	 "Quint",    "Rahman",	 "Sato",      "Tran",	 "Ueda",
+				   "Varga",  "Whitaker", "Yilmaz",   "Zimmer"};
 #define NF (int)(sizeof FIRST / sizeof FIRST[0])
 #define NL (int)(sizeof LAST / sizeof LAST[0])
 static const char *const CHANNELS[] = {"email", "phone", "chat", "web", "social", "store"};
@@ -80,10 +99,7 @@ uint64_t hist_rand(void)
 	return z ^ (z >> 31);
 }
 
-int hist_pick(int n)
-{
-	return (int)(hist_rand() % (uint64_t)n);
-}
+int hist_pick(int n) { return (int)(hist_rand() % (uint64_t)n); }
 
 static int count(const char *const *list)
 {
@@ -101,10 +117,7 @@ int64_t hist_day(struct demo *d, const char *tz, int days_ago)
 	return tz_resolve(z, (today - days_ago) * 86400) * 1000;
 }
 
-const char *hist_time(int64_t ms, char *buf, unsigned long size)
-{
-	return time_format(ms, buf, size);
-}
+const char *hist_time(int64_t ms, char *buf, unsigned long size) { return time_format(ms, buf, size); }
 
 const char *hist_email(char *buf, unsigned long size, const struct hist_org *o, char kind, int i)
 {
@@ -119,15 +132,20 @@ const char *hist_email(char *buf, unsigned long size, const struct hist_org *o, 
 
 /* ---- what happens later to a case, played out in time order ---- */
 
-enum step_kind { STEP_COMPLETE, STEP_DEFER, STEP_KEEP, STEP_RESOLVE };
+enum step_kind {
+	STEP_COMPLETE,
+	STEP_DEFER,
+	STEP_KEEP,
+	STEP_RESOLVE
+};
 
 struct step {
 	int64_t at;
 	enum step_kind kind;
-	int late;                 /* STEP_COMPLETE after the promise's due time: the scheduler runs first */
+	int late; /* STEP_COMPLETE after the promise's due time: the scheduler runs first */
 	const struct hist_org *o;
-	char actor[128], id[64];  /* who acts; the request, promise or case */
-	char extra[64];           /* STEP_RESOLVE: "broken" when a promise is still pending */
+	char actor[128], id[64]; /* who acts; the request, promise or case */
+	char extra[64];		 /* STEP_RESOLVE: "broken" when a promise is still pending */
 };
 
 static struct step *steps;
@@ -185,7 +203,8 @@ static void run_step(struct demo *d, const struct step *s)
 				       "/api/v1/requests/%s/defer", s->id));
 		break;
 	case STEP_KEEP:
-		json_decref(demo_callf(d, "POST", json_pack("{s:s}", "note", "done as promised"), "/api/v1/promises/%s/keep", s->id));
+		json_decref(
+			demo_callf(d, "POST", json_pack("{s:s}", "note", "done as promised"), "/api/v1/promises/%s/keep", s->id));
 		break;
 	case STEP_RESOLVE: {
 		json_t *b = json_pack("{s:s,s:s}", "resolution", "sorted out with the customer", "open_requests", "cancel");
@@ -208,10 +227,7 @@ static void run_steps(struct demo *d, int64_t until)
 	n_steps -= i;
 }
 
-static const char *jid(json_t *o)
-{
-	return json_string_value(json_object_get(o, "id"));
-}
+static const char *jid(json_t *o) { return json_string_value(json_object_get(o, "id")); }
 
 /* A promise with a request to the back office behind it: done in time (kept), late, or deferred
  * citing the organization's policy (broken either way, the breach attributed to the request). */

@@ -11,12 +11,12 @@
 /* One organization's share of the quarter. */
 struct hist_org {
 	const char *slug, *tz;
-	const char *leader;                  /* email user of the leader who owns reviews and issues */
+	const char *leader;			/* email user of the leader who owns reviews and issues */
 	const char *agents_team, *holders_team; /* the generated teams: cases, and the requests they ask */
 	const char *agent_title, *holder_title;
-	const char *location;                /* for the generated people and the rota ("" = none) */
-	const char *policy, *limit;          /* a limit policy for exceptions ("" = none) and its limit name */
-	const char *skill;                   /* the rota's skill ("" = no rota) */
+	const char *location;	    /* for the generated people and the rota ("" = none) */
+	const char *policy, *limit; /* a limit policy for exceptions ("" = none) and its limit name */
+	const char *skill;	    /* the rota's skill ("" = no rota) */
 	int cases_per_day;
 	const char *const *subjects, *const *promises, *const *requests;
 };
@@ -32,7 +32,7 @@ const char *hist_time(int64_t ms, char *buf, unsigned long size);
 /* The email of generated person i (0..) of a team kind ('a' agents, 'h' holders) in org slug. */
 const char *hist_email(char *buf, unsigned long size, const struct hist_org *o, char kind, int i);
 
-#define HIST_AGENTS 7
+#define HIST_AGENTS  7
 #define HIST_HOLDERS 4
 
 /* Parts of demo_history_more.c. */

@@ -9,7 +9,7 @@
 #include "cli/demo_history.h"
 
 #define HOUR (3600 * 1000LL)
-#define DAY (24 * HOUR)
+#define DAY  (24 * HOUR)
 
 static void as_at(struct demo *d, const struct hist_org *o, int64_t at, const char *email)
 {
@@ -36,8 +36,8 @@ static void person(struct demo *d, const struct hist_org *o, char kind, int i)
 	dot[1] = (char)(dot[1] - 'a' + 'A');
 	json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", name, "email", email, "role",
 			      kind == 'a' ? "frontline" : "support", "password", DEMO_PASSWORD, "title",
-			      kind == 'a' ? o->agent_title : o->holder_title, "team", kind == 'a' ? o->agents_team : o->holders_team,
-			      "manager", leader(boss, sizeof boss, o));
+			      kind == 'a' ? o->agent_title : o->holder_title, "team",
+			      kind == 'a' ? o->agents_team : o->holders_team, "manager", leader(boss, sizeof boss, o));
 	if (*o->location)
 		json_object_set_new(b, "location", json_string(o->location));
 	json_decref(demo_call(d, "POST", "/api/v1/people", b));
@@ -48,19 +48,19 @@ static void person(struct demo *d, const struct hist_org *o, char kind, int i)
 static void rota(struct demo *d, const struct hist_org *o, int64_t start)
 {
 	char e[4][128], day[40], from[40], to[40];
-	json_decref(demo_call(d, "POST", "/api/v1/skills", json_pack("{s:s,s:s}", "name", o->skill, "description", o->agents_team)));
+	json_decref(
+		demo_call(d, "POST", "/api/v1/skills", json_pack("{s:s,s:s}", "name", o->skill, "description", o->agents_team)));
 	for (int i = 0; i < 4; i++) {
 		hist_email(e[i], sizeof e[i], o, 'a', i);
 		json_decref(demo_callf(d, "POST", json_pack("{s:s,s:s}", "skill", o->skill, "location", o->location),
 				       "/api/v1/people/%s/skills", e[i]));
 	}
 	snprintf(day, sizeof day, "%.10s", hist_time(start, from, sizeof from));
-	json_t *r = demo_call(
-		d, "POST", "/api/v1/rotas",
-		json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s,s,s,s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name", o->agents_team,
-			  "skill", o->skill, "location", o->location, "layers", "layer", "primary", "members", e[0], e[1], e[2],
-			  e[3], "handoff", "mon 08:00", "start", day, "windows", "days", "mon", "tue", "wed", "thu", "fri", "from",
-			  "08:00", "to", "18:00"));
+	json_t *r = demo_call(d, "POST", "/api/v1/rotas",
+			      json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s,s,s,s],s:s,s:s,s:[{s:[s,s,s,s,s],s:s,s:s}]}]}", "name",
+					o->agents_team, "skill", o->skill, "location", o->location, "layers", "layer", "primary",
+					"members", e[0], e[1], e[2], e[3], "handoff", "mon 08:00", "start", day, "windows",
+					"days", "mon", "tue", "wed", "thu", "fri", "from", "08:00", "to", "18:00"));
 	for (int w = 1; w < 12; w += 3)
 		json_decref(demo_callf(d, "POST",
 				       json_pack("{s:s,s:s,s:s,s:s}", "person", e[(w + 2) % 4], "start",
@@ -94,8 +94,8 @@ void hist_people(struct demo *d, const struct hist_org *o, int days)
 	if (*o->policy) {
 		demo_as(d, leader(boss, sizeof boss, o));
 		json_decref(demo_call(d, "POST", "/api/v1/policies",
-				      json_pack("{s:s,s:s,s:s,s:s,s:{s:i}}", "name", o->policy, "kind", "limit", "owner", boss, "text",
-						o->policy, "limits", o->limit, o->policy[0] == 'G' ? 25 : 50)));
+				      json_pack("{s:s,s:s,s:s,s:s,s:{s:i}}", "name", o->policy, "kind", "limit", "owner", boss,
+						"text", o->policy, "limits", o->limit, o->policy[0] == 'G' ? 25 : 50)));
 	}
 }
 
@@ -127,7 +127,8 @@ void hist_exception(struct demo *d, const struct hist_org *o, const char *case_i
 	json_t *v = json_pack("{s:s,s:s}", "verdict", roll < 8 ? "coach" : "one_off", "reasoning",
 			      roll < 8 ? "a goodwill refund would have done" : "right for this customer");
 	if (roll < 8)
-		json_object_set_new(v, "note", json_string("Next time: what would a goodwill credit within the limit have done?"));
+		json_object_set_new(v, "note",
+				    json_string("Next time: what would a goodwill credit within the limit have done?"));
 	json_decref(demo_callf(d, "POST", v, "/api/v1/exceptions/%s/review", id));
 }
 
@@ -137,16 +138,20 @@ static void hist_issue(struct demo *d, const struct hist_org *o, int64_t at, int
 {
 	static const char *const TITLES[] = {"The order screen times out during busy hours",
 					     "We can't see the back office's queue from the front desk",
-					     "Refund approvals need three screens", "The phone system drops transfers to the back office"};
+					     "Refund approvals need three screens",
+					     "The phone system drops transfers to the back office"};
 	char who[128], boss[128];
 	hist_email(who, sizeof who, o, 'a', hist_pick(HIST_AGENTS));
 	as_at(d, o, at, who);
 	json_t *is = demo_call(d, "POST", "/api/v1/system-issues",
 			       json_pack("{s:s,s:s,s:s}", "title", TITLES[hist_pick(4)], "description",
-					 "It costs us a call back to the customer most days.", "owner", leader(boss, sizeof boss, o)));
+					 "It costs us a call back to the customer most days.", "owner",
+					 leader(boss, sizeof boss, o)));
 	if (days_ago > 20 || hist_pick(100) < 50) {
 		as_at(d, o, at + (1 + hist_pick(9)) * DAY, boss);
-		json_decref(demo_callf(d, "POST", json_pack("{s:s,s:b}", "response", "Thank you: we are changing it this quarter.", "fixed", hist_pick(100) < 40),
+		json_decref(demo_callf(d, "POST",
+				       json_pack("{s:s,s:b}", "response", "Thank you: we are changing it this quarter.", "fixed",
+						 hist_pick(100) < 40),
 				       "/api/v1/system-issues/%s/respond", json_string_value(json_object_get(is, "id"))));
 	}
 	json_decref(is);
@@ -160,8 +165,9 @@ void hist_survey_round(struct demo *d, const struct hist_org *o, int days_ago)
 	int64_t day = hist_day(d, o->tz, days_ago);
 	as_at(d, o, day + 9 * HOUR, leader(boss, sizeof boss, o));
 	json_t *sv = demo_call(d, "POST", "/api/v1/surveys",
-			       json_pack("{s:s,s:s,s:s}", "title", "Fortnightly pulse", "opens_at", hist_time(day + 9 * HOUR, a, sizeof a),
-					 "closes_at", hist_time(day + 5 * DAY, b, sizeof b)));
+			       json_pack("{s:s,s:s,s:s}", "title", "Fortnightly pulse", "opens_at",
+					 hist_time(day + 9 * HOUR, a, sizeof a), "closes_at",
+					 hist_time(day + 5 * DAY, b, sizeof b)));
 	const char *id = json_string_value(json_object_get(sv, "id"));
 	int lift = days_ago < 40 ? 1 : 0;
 	for (int i = 0; i < HIST_AGENTS + HIST_HOLDERS; i++) {
@@ -169,20 +175,20 @@ void hist_survey_round(struct demo *d, const struct hist_org *o, int days_ago)
 			continue; /* not everyone answers */
 		hist_email(who, sizeof who, o, i < HIST_AGENTS ? 'a' : 'h', i < HIST_AGENTS ? i : i - HIST_AGENTS);
 		as_at(d, o, day + (10 + hist_pick(60)) * HOUR, who);
-		json_decref(demo_callf(
-			d, "POST",
-			json_pack("{s:[{s:i,s:i},{s:i,s:i},{s:i,s:i},{s:i,s:s}]}", "answers", "question", 1, "rating",
-				  3 + hist_pick(3), "question", 2, "rating", 1 + lift + hist_pick(3), "question", 3, "rating",
-				  2 + lift + hist_pick(3), "question", 4, "text",
-				  i % 3 ? "Fewer systems to check per case" : "Let us see the warehouse status ourselves"),
-			"/api/v1/surveys/%s/responses", id));
+		json_decref(demo_callf(d, "POST",
+				       json_pack("{s:[{s:i,s:i},{s:i,s:i},{s:i,s:i},{s:i,s:s}]}", "answers", "question", 1,
+						 "rating", 3 + hist_pick(3), "question", 2, "rating", 1 + lift + hist_pick(3),
+						 "question", 3, "rating", 2 + lift + hist_pick(3), "question", 4, "text",
+						 i % 3 ? "Fewer systems to check per case"
+						       : "Let us see the warehouse status ourselves"),
+				       "/api/v1/surveys/%s/responses", id));
 	}
 	json_decref(sv);
 	hist_issue(d, o, day + 2 * DAY + 11 * HOUR, days_ago);
 }
 
-static const char *const CATEGORY[] = {"process", "coordination_handoff", "resources_staffing", "system_tools",
-				       "policy", "training"};
+static const char *const CATEGORY[] = {"process", "coordination_handoff", "resources_staffing", "system_tools", "policy",
+				       "training"};
 static const int WEIGHT[] = {30, 25, 20, 13, 8, 4};
 
 static const char *category(void)
@@ -209,8 +215,8 @@ static void work_review(struct demo *d, const struct hist_org *o, json_t *rv, co
 			       "/api/v1/reviews/%s/causes", id));
 	if (hist_pick(100) < 10)
 		json_decref(demo_callf(d, "POST",
-				       json_pack("{s:s,s:s,s:s}", "title", "Show the back office's queue to the front desk", "owner",
-						 boss, "due_at", hist_time(d->c.now + 14 * DAY, due, sizeof due)),
+				       json_pack("{s:s,s:s,s:s}", "title", "Show the back office's queue to the front desk",
+						 "owner", boss, "due_at", hist_time(d->c.now + 14 * DAY, due, sizeof due)),
 				       "/api/v1/reviews/%s/actions", id));
 	else if (hist_pick(100) < 75)
 		json_decref(demo_callf(d, "POST", json_pack("{s:s}", "summary", "the cause is named; the fix is planned"),
@@ -239,7 +245,8 @@ void hist_reviews(struct demo *d, const struct hist_org *o)
 	size_t i;
 	json_t *rv;
 	int64_t until = hist_day(d, o->tz, 6); /* the latest wait for their owners */
-	json_array_foreach(todo, i, rv) {
+	json_array_foreach(todo, i, rv)
+	{
 		int64_t opened = 0;
 		const char *at = json_string_value(json_object_get(rv, "opened_at"));
 		if (at && time_parse(at, &opened) == 0 && opened < until && hist_pick(100) < 85)
@@ -256,7 +263,8 @@ void hist_alerts_read(struct demo *d, const struct hist_org *o)
 	json_t *people = demo_call(d, "GET", "/api/v1/people", json_pack("{s:i}", "limit", 200));
 	size_t i;
 	json_t *p;
-	json_array_foreach(json_object_get(people, "items"), i, p) {
+	json_array_foreach(json_object_get(people, "items"), i, p)
+	{
 		demo_as(d, json_string_value(json_object_get(p, "email")));
 		json_decref(demo_call(d, "POST", "/api/v1/alerts/read-all", NULL));
 	}

@@ -31,7 +31,7 @@ static const char *mime_of(const char *name)
 static struct zipped {
 	char *data;
 	size_t len;
-} *zipped;
+} * zipped;
 static size_t n_zipped;
 static pthread_once_t zip_once = PTHREAD_ONCE_INIT;
 
@@ -57,8 +57,7 @@ static struct MHD_Response *file_body(const struct embed_file *f, int gzip)
 	if (gzip)
 		pthread_once(&zip_once, zip_all);
 	if (gzip && i < n_zipped && zipped[i].data) {
-		struct MHD_Response *r =
-			MHD_create_response_from_buffer(zipped[i].len, zipped[i].data, MHD_RESPMEM_PERSISTENT);
+		struct MHD_Response *r = MHD_create_response_from_buffer(zipped[i].len, zipped[i].data, MHD_RESPMEM_PERSISTENT);
 		if (r)
 			MHD_add_response_header(r, "Content-Encoding", "gzip");
 		return r;
@@ -83,8 +82,8 @@ struct MHD_Response *http_static(const char *url, int gzip)
 	MHD_add_response_header(r, "Content-Type", mime_of(f->name));
 	if (http_gzip_type(mime_of(f->name)))
 		MHD_add_response_header(r, "Vary", "Accept-Encoding");
-	MHD_add_response_header(r, "Cache-Control", strncmp(f->name, "web/dist/assets/", 16) == 0
-							    ? "public, max-age=31536000, immutable"
-							    : "no-cache");
+	MHD_add_response_header(r, "Cache-Control",
+				strncmp(f->name, "web/dist/assets/", 16) == 0 ? "public, max-age=31536000, immutable"
+									      : "no-cache");
 	return r;
 }
