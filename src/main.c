@@ -24,18 +24,16 @@ static const struct command {
 	 "                            sign every organization's chain head (that still matches the previous checkpoint)"},
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
 	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
-	{"mailgate", cmd_mailgate,
-	 "mailgate --db PATH|--url URL --mailbox ADDRESS   one message on stdin (exit 75: retry later)"},
+	{"mailgate", cmd_mailgate, "mailgate --db PATH|--url URL --mailbox ADDRESS   one message on stdin (exit 75: retry later)"},
 	{"mail-deliver", cmd_mail_deliver, "mail-deliver --db PATH --smtp smtp://HOST:PORT [--once]   send the outbox"},
-	{"mail-poll", cmd_mail_poll,
-	 "mail-poll --db PATH --mailbox ADDRESS --imap imaps://HOST/INBOX ...   take an IMAP mailbox's mail"},
+	{"mail-poll", cmd_mail_poll, "mail-poll --db PATH --mailbox ADDRESS --imap imaps://HOST/INBOX ...   take an IMAP mailbox's mail"},
 	{"webhook-deliver", cmd_webhook_deliver,
 	 "webhook-deliver --db PATH [--once] [--allow loopback,private]   send the webhooks' events"},
 	{"commands", cmd_routes, "commands                  list the API commands (case, person, offer, ...)"},
 	{"help", cmd_help, "help [NOUN]               this text, or the commands of one noun (help case)"},
-	{"bench-seed", cmd_bench_seed, NULL},			/* hidden: scripts/bench.sh */
-	{"bench-promises", cmd_bench_promises, NULL},		/* hidden: scripts/bench-promises.sh */
-	{"bench-estimates", cmd_bench_estimates, NULL},		/* hidden: scripts/bench-estimates.sh */
+	{"bench-seed", cmd_bench_seed, NULL}, /* hidden: scripts/bench.sh */
+	{"bench-promises", cmd_bench_promises, NULL}, /* hidden: scripts/bench-promises.sh */
+	{"bench-estimates", cmd_bench_estimates, NULL}, /* hidden: scripts/bench-estimates.sh */
 	{"bench-seed-learning", cmd_bench_seed_learning, NULL}, /* hidden: scripts/bench-learning.sh */
 	{NULL, NULL, NULL},
 };

@@ -721,11 +721,9 @@ int http_serve(const struct serve_opts *o)
 	int fd = listen_on(&sa, o->listen);
 	if (fd < 0)
 		return 1;
-	tx_runner *tx = tx_open(o->db_url, o->threads + 1,
-				o->group_commit == 1   ? TX_BATCH_ALL
-				: o->group_commit == 0 ? TX_BATCH_NONE
-						       : TX_BATCH_SQLITE,
-				err, sizeof err);
+	tx_runner *tx = tx_open(o->db_url, o->threads + 1, o->group_commit == 1   ? TX_BATCH_ALL
+								 : o->group_commit == 0 ? TX_BATCH_NONE
+											: TX_BATCH_SQLITE, err, sizeof err);
 	if (!tx) {
 		fprintf(stderr, "frontline: %s\n", err);
 		close(fd);
@@ -740,13 +738,9 @@ int http_serve(const struct serve_opts *o)
 	}
 	s.hsts = secure_cookies(o);
 	s.metrics = http_metrics_new();
-	s.app = (struct http_app){.tx = tx,
-				  .replica = standby,
-				  .clock = &s.clock,
-				  .test_clock = o->test_clock,
+	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
-				  .secure_cookies = s.hsts,
-				  .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
+				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);

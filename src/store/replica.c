@@ -82,8 +82,7 @@ replica *replica_open(const char *url, int connections, int64_t max_lag_ms, char
 	int rc = db_scalar_int(d, "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END", DB_NOARGS, &lag, &found);
 	tx_give(tx, d);
 	if (rc != DB_OK || !found || lag != 1) {
-		snprintf(err, errlen, "the read replica %s",
-			 rc == DB_OK ? "is not a standby (not in recovery)" : "cannot be queried");
+		snprintf(err, errlen, "the read replica %s", rc == DB_OK ? "is not a standby (not in recovery)" : "cannot be queried");
 		tx_close(tx);
 		free(r);
 		return NULL;
@@ -117,7 +116,10 @@ tx_runner *replica_runner(replica *r)
 	return lag >= 0 && lag <= r->max_lag_ms ? r->tx : NULL;
 }
 
-void replica_failed(replica *r) { atomic_store(&r->lag_ms, -1); }
+void replica_failed(replica *r)
+{
+	atomic_store(&r->lag_ms, -1);
+}
 
 void replica_status(replica *r, struct replica_status *out)
 {

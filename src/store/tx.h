@@ -46,7 +46,7 @@ enum tx_result {
 enum tx_batch {
 	TX_BATCH_NONE = 0, /* every write on a pooled connection, in its own transaction */
 	TX_BATCH_SQLITE,   /* group commit on SQLite (one writer at a time anyway); pooled on PostgreSQL */
-	TX_BATCH_ALL,	   /* group commit on either backend: on PostgreSQL one transaction per batch takes
+	TX_BATCH_ALL,      /* group commit on either backend: on PostgreSQL one transaction per batch takes
 			    * each organization's chain head (store/event.h) once, not once per write */
 };
 
