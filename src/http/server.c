@@ -24,6 +24,7 @@
 #include "http/api.h"
 #include "http/clientaddr.h"
 #include "http/events_stream.h"
+#include "http/gzip.h"
 #include "http/lifecycle.h"
 #include "http/metrics.h"
 #include "http/respond.h"
@@ -218,6 +219,11 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls, enu
 	*con_cls = NULL;
 }
 
+static int takes_gzip(struct MHD_Connection *con)
+{
+	return http_accepts_gzip(MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
 /* Queue r (destroyed here) with the headers every answer carries. */
 static enum MHD_Result send_response(struct server *s, struct MHD_Connection *con, struct req *q,
 				     struct MHD_Response *r, int status, int close)
@@ -238,7 +244,7 @@ static enum MHD_Result send_answer(struct server *s, struct MHD_Connection *con,
 				   int close)
 {
 	STR_COPY(q->person, a->person);
-	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a), a->status, close);
+	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a, takes_gzip(con)), a->status, close);
 	http_answer_release(a);
 	return ret;
 }
@@ -464,7 +470,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	} else if (strcmp(url, "/metrics") == 0) {
 		ret = answer_metrics(s, con, method, q, 1);
 	} else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
-		struct MHD_Response *r = http_static(url);
+		struct MHD_Response *r = http_static(url, takes_gzip(con));
 		q->route = HTTP_ROUTE_STATIC;
 		ret = r ? send_response(s, con, q, r, 200, 0)
 			: send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such page", 0);
