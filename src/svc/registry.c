@@ -145,6 +145,20 @@ static const tick_fn TICK_PARTS[] = {
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
 
+/* The due function of each part, in TICK_PARTS' order: a step runs only the parts due then. */
+static const tick_due_fn TICK_PART_DUE[] = {
+	request_tick_due, request_tick_due, request_tick_due, request_tick_due, promise_tick_due, duty_tick_due,
+	exception_tick_due,
+	review_tick_due, issue_tick_due,
+	routing_tick_due,
+	auth_tick_due, throttle_tick_due,
+	prefs_digest_due,
+	NULL,
+};
+_Static_assert(sizeof TICK_PART_DUE / sizeof *TICK_PART_DUE == sizeof TICK_PARTS / sizeof *TICK_PARTS,
+	       "every scheduler part has its due function");
+const tick_due_fn *svc_tick_part_due(void) { return TICK_PART_DUE; }
+
 /* When each part next has something due (the scheduler steps through those times in order). */
 static const tick_due_fn TICK_DUE[] = {
 	request_tick_due, promise_tick_due, duty_tick_due, exception_tick_due, review_tick_due, issue_tick_due, routing_tick_due,
