@@ -736,8 +736,11 @@ int http_serve(const struct serve_opts *o)
 	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
 				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
-				  .case_cache = case_cache_new(CASE_CACHE_SLOTS)};
-	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
+				  .case_cache = NULL};
+	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"), /* tests: X-Statements on every answer */
+		*kept = getenv("FRONTLINE_CASE_CACHE");            /* benchmarks: "0" renders every case page */
+	if (!kept || strcmp(kept, "0") != 0)
+		s.app.case_cache = case_cache_new(CASE_CACHE_SLOTS);
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);
 	pthread_mutex_init(&s.conn_mu, NULL);
