@@ -23,6 +23,7 @@
 #include "svc/learning/coaching.h"
 #include "svc/learning/issue.h"
 #include "svc/learning/review.h"
+#include "svc/learning/review_tick.h"
 #include "svc/learning/survey.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"

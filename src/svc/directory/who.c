@@ -65,9 +65,7 @@ static int load_near(svc_ctx *c, const char *near_id, struct near *nr)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		svc_copy(c, nr->id, sizeof nr->id, db_text(r, 0));
-		svc_copy(c, nr->tz, sizeof nr->tz, db_text(r, 1));
-		svc_copy(c, nr->region, sizeof nr->region, db_text(r, 2));
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(nr->id), SVC_BUF(nr->tz), SVC_BUF(nr->region));
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
@@ -166,6 +164,18 @@ static size_t load_locations(svc_ctx *c, int64_t at, struct locinfo **out)
 	free(holidays);
 	*out = locs;
 	return nlocs;
+}
+
+int who_location_open(svc_ctx *c, const char *loc_id, int64_t at, int *open)
+{
+	struct locinfo *locs;
+	size_t n = load_locations(c, at, &locs);
+	*open = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(locs[i].id, loc_id) == 0)
+			*open = locs[i].open;
+	free(locs);
+	return svc_db_outcome(c, 0);
 }
 
 /* People with the skill at a location that is open at `at`. */

@@ -434,10 +434,7 @@ static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 	if (svc_load_id(c, "off", id, "offer_not_found", "no such offer", &r,
 			"SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
-	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
-	svc_copy(c, s->to, sizeof s->to, db_text(r, 2));
-	svc_copy(c, s->status, sizeof s->status, db_text(r, 3));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->case_id), SVC_BUF(s->from), SVC_BUF(s->to), SVC_BUF(s->status));
 	db_res_discard(r);
 	return 0;
 }
@@ -595,16 +592,24 @@ static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return case_view(c, row.id, out);
 }
 
+/* Load case id into *row and ask rule (core/ownership.h) whether the actor may act on it: 0, or
+ * -1 with the 404, the rule's refusal or the storage error. */
+static int case_load_may(svc_ctx *c, const char *id, struct case_row *row,
+			 int (*rule)(const struct own_actor *, const struct own_case *, fl_err *))
+{
+	struct own_actor a;
+	struct own_case oc;
+	if (case_load(c, id, row))
+		return -1;
+	actor_of(c, &a);
+	own_of(row, &oc);
+	return rule(&a, &oc, &c->err) ? -1 : 0;
+}
+
 static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
-	struct own_actor a;
-	struct own_case oc;
-	if (case_load(c, p[0], &row))
-		return -1;
-	actor_of(c, &a);
-	own_of(&row, &oc);
-	if (own_may_resolve(&a, &oc, &c->err))
+	if (case_load_may(c, p[0], &row, own_may_resolve))
 		return -1;
 	for (const case_hook_fn *h = svc_resolve_hooks(); *h; h++)
 		if ((*h)(c, row.id, in))
@@ -626,13 +631,7 @@ static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 static int cs_reopen(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
-	struct own_actor a;
-	struct own_case oc;
-	if (case_load(c, p[0], &row))
-		return -1;
-	actor_of(c, &a);
-	own_of(&row, &oc);
-	if (own_may_reopen(&a, &oc, &c->err))
+	if (case_load_may(c, p[0], &row, own_may_reopen))
 		return -1;
 	int rc = db_exec(c->db, "UPDATE cases SET status = 'open', resolved_at = NULL, updated_at = ? WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL);
