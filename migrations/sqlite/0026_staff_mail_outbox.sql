@@ -57,6 +57,31 @@ CREATE INDEX mail_out_due ON mail_out(status, next_at);
 CREATE INDEX mail_out_case ON mail_out(org_id, case_id, created_at);
 CREATE UNIQUE INDEX mail_out_message ON mail_out(org_id, message_id);
 
+-- 0024's triggers on mail_out went with the old table: made again, and like mail_in's they leave
+-- alone mail that is on no case (held or automatic mail, staff mail, a sign-in link), whose
+-- case_id is NULL and names no case's page.
+CREATE TRIGGER mail_out_version_insert AFTER INSERT ON mail_out WHEN NEW.case_id IS NOT NULL BEGIN
+  INSERT INTO case_versions (org_id, case_id, v) VALUES (NEW.org_id, NEW.case_id, 1) ON CONFLICT (org_id, case_id) DO UPDATE SET v = case_versions.v + 1;
+END;
+CREATE TRIGGER mail_out_version_update AFTER UPDATE ON mail_out WHEN NEW.case_id IS NOT NULL BEGIN
+  INSERT INTO case_versions (org_id, case_id, v) VALUES (NEW.org_id, NEW.case_id, 1) ON CONFLICT (org_id, case_id) DO UPDATE SET v = case_versions.v + 1;
+END;
+CREATE TRIGGER mail_out_version_delete AFTER DELETE ON mail_out WHEN OLD.case_id IS NOT NULL BEGIN
+  INSERT INTO case_versions (org_id, case_id, v) VALUES (OLD.org_id, OLD.case_id, 1) ON CONFLICT (org_id, case_id) DO UPDATE SET v = case_versions.v + 1;
+END;
+DROP TRIGGER mail_in_version_insert;
+DROP TRIGGER mail_in_version_update;
+DROP TRIGGER mail_in_version_delete;
+CREATE TRIGGER mail_in_version_insert AFTER INSERT ON mail_in WHEN NEW.case_id IS NOT NULL BEGIN
+  INSERT INTO case_versions (org_id, case_id, v) VALUES (NEW.org_id, NEW.case_id, 1) ON CONFLICT (org_id, case_id) DO UPDATE SET v = case_versions.v + 1;
+END;
+CREATE TRIGGER mail_in_version_update AFTER UPDATE ON mail_in WHEN NEW.case_id IS NOT NULL BEGIN
+  INSERT INTO case_versions (org_id, case_id, v) VALUES (NEW.org_id, NEW.case_id, 1) ON CONFLICT (org_id, case_id) DO UPDATE SET v = case_versions.v + 1;
+END;
+CREATE TRIGGER mail_in_version_delete AFTER DELETE ON mail_in WHEN OLD.case_id IS NOT NULL BEGIN
+  INSERT INTO case_versions (org_id, case_id, v) VALUES (OLD.org_id, OLD.case_id, 1) ON CONFLICT (org_id, case_id) DO UPDATE SET v = case_versions.v + 1;
+END;
+
 INSERT INTO mail_proposals SELECT * FROM mail_proposals_0026;
 DROP TABLE mail_proposals_0026;
 DROP TABLE notify_mail;
