@@ -36,6 +36,12 @@ def test_s2_paperwork():
                        "to_person": "lee@lee-practice.example", "blocks": [prom["id"]]}, status=201)
         eq(req["holder_role"], "leader", "Dr. Lee is a leader")
         eq(req["holder_level"], 0, "at the top of the reporting line")
+        # a request asked a minute ago: said plainly, no apology, and never the colleague's own words
+        fresh = {m["key"]: m["text"] for m in alex.ok("GET", "/api/v1/cases/%s/suggested-words" % case["id"])["messages"]}
+        check("asked" in fresh and "waiting" not in fresh, "no apology for a request just made: %r" % fresh)
+        check(all("sign Mr. Jones" not in t for t in fresh.values()), "the internal request is not read out: %r" % fresh)
+        eq(fresh.get("promise"), "We promised you \u201cinsurance forms ready at your appointment\u201d by "
+           "Tue 3 Mar 2026 10:00 New York time.", "the promise quoted, in the practice's time")
 
         s.set_clock("2026-03-02T20:59:00Z")
         check(("request_reminder", req["id"]) not in kinds(who(s, "lee")), "no reminder before 16:00")
@@ -105,6 +111,12 @@ def test_s2_paperwork():
         eq(len(view["breaches"]), 1, "still one breach")
         eq(kinds(alex).count(("promise_broken", prom["id"])), 1, "one breach alert")
         eq(kinds(who(s, "morgan")).count(("escalation", req["id"])), 1, "one escalation")
+
+        # once resolved, nothing is awaited: the words own the broken promise and promise nothing more
+        alex.ok("POST", "/api/v1/cases/%s/resolve" % case["id"], {"resolution": "forms signed at the desk", "open_requests": "keep"})
+        done = alex.ok("GET", "/api/v1/cases/%s/suggested-words" % case["id"])["messages"]
+        eq([m["key"] for m in done], ["broken"], "a resolved case: only the broken promise is said")
+        check(all("haven't received" not in m["text"] for m in done), "no \"we haven't received\" once resolved")
 
         lead = who(s, "morgan")
         lvl = {i["key"]: i for i in lead.ok("GET", "/api/v1/reports/breaches?by=level&" + RANGE)["items"]}
