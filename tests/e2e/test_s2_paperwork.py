@@ -127,6 +127,11 @@ def test_s2_paperwork():
            "overdue requests by level include the leader")
         csv = lead.get("/api/v1/reports/overdue-requests?format=csv&" + RANGE)
         check(csv.status == 200 and "leader" in csv.raw, "overdue report as CSV")
+        eq(csv.headers.get("Content-Disposition"),
+           'attachment; filename="frontline-overdue-requests-from-2026-03-01-to-2026-03-10.csv"',
+           "the CSV's file name says what it is and for when")
+        cd = lead.get("/api/v1/reports/breaches?by=level&format=csv&" + RANGE).headers.get("Content-Disposition")
+        eq(cd, 'attachment; filename="frontline-breaches-by-level-from-2026-03-01-to-2026-03-10.csv"', "with its grouping")
         duties = {i["owner"]: i for i in lead.ok("GET", "/api/v1/reports/update-duties?" + RANGE)["items"]}
         check(duties.get("Alex Kim", {}).get("lapsed", 0) >= 1, "Alex let an update duty lapse: %r" % duties)
         r = lead.get("/api/v1/reports/breaches?from=2026-03-05T00:00:00Z&to=2026-03-04T00:00:00Z")
