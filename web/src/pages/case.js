@@ -2,7 +2,9 @@ import { h, clear } from '../lib/dom.js';
 import { get, optional, post, session, hasRoute, may } from '../lib/api.js';
 import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
-import { brief, words } from '../lib/fmt.js';
+import { brief, words, money, zoneName } from '../lib/fmt.js';
+import { t } from '../lib/msg.js';
+import { timeline, namesOf } from './timeline.js';
 import { itemList } from '../lib/items.js';
 import { mailPart } from './case_mail.js';
 import { caseActions, promiseActs, withdrawButton, exceptionReview } from './case_acts.js';
@@ -11,52 +13,9 @@ import { onPage } from '../lib/live.js';
 import { thankForm, followUps } from './recognition.js';
 import { attachEstimate } from './estimate.js';
 
-const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
-
-const EVENT_LABELS = {
-  'case.opened': 'Case opened', 'touchpoint.added': 'Contact', 'note.added': 'Note', 'case.offered': 'Offered',
-  'case.accepted': 'Offer accepted', 'case.declined': 'Offer declined', 'case.withdrawn': 'Offer withdrawn',
-  'case.assigned': 'Assigned', 'case.resolved': 'Resolved', 'case.reopened': 'Reopened',
-};
-
-function person(p) {
-  if (!p) return '';
-  return p.name + (p.team ? ' (' + p.team + ')' : '') + (p.role && p.role !== 'customer' ? ', ' + p.role : '');
-}
-
-function eventText(ev) {
-  const d = ev.data || {};
-  const parts = [];
-  for (const k of ['summary', 'body', 'text', 'subject', 'note', 'reason', 'resolution', 'what']) if (typeof d[k] === 'string' && d[k]) parts.push(d[k]);
-  if (!parts.length) {
-    const isId = (v) => typeof v === 'string' && /^[a-z]+_[0-9A-Z]{20,}$/.test(v);
-    const rest = Object.entries(d).filter(([k, v]) => !k.endsWith('_id') && k !== 'id' && (typeof v !== 'object' || v === null) && v !== '' && !isId(v)).map(([k, v]) => words(k) + ': ' + brief(v));
-    if (rest.length) parts.push(rest.join('; '));
-  }
-  return parts.join(' — ');
-}
-
-// The whole story of the case, across channels, in one list (newest last).
-function timeline(c) {
-  const evs = (c.history || []).slice();
-  if (!evs.length) return notice('No history yet.');
-  return h('ol', { class: 'timeline' }, evs.map((ev) => {
-    const d = ev.data || {};
-    const label = EVENT_LABELS[ev.kind] || words(ev.kind.replace('.', ' '));
-    const internal = ev.kind === 'note.added' && d.visibility !== 'customer';
-    return h('li', { class: ['ev', 'ev-' + ev.kind.split('.')[0], internal ? 'internal' : null] },
-      h('div', { class: 'when' }, timeEl(ev.at)),
-      h('div', { class: 'what' },
-        h('span', { class: 'kind' }, label),
-        d.channel ? h('span', { class: 'badge' }, words(d.channel)) : null,
-        d.direction ? h('span', { class: 'badge' }, d.direction === 'inbound' ? 'from customer' : 'to customer') : null,
-        ev.kind === 'note.added' ? h('span', { class: ['badge', internal ? 'warn' : 'ok'] }, internal ? 'internal' : 'customer can see') : null,
-        ev.kind === 'touchpoint.added' && d.direction === 'outbound'
-          ? h('span', { class: ['badge', d.customer_visible ? 'ok' : 'warn'] }, d.customer_visible ? 'customer can see' : 'staff summary') : null,
-        h('span', { class: 'by' }, ' by ' + (ev.actor ? ev.actor.name : 'someone')),
-        h('p', { class: 'text' }, eventText(ev))));
-  }));
-}
+// Parts shown elsewhere on the page (each section appears once): the head, offers, the timeline,
+// the reply box (mail_proposals) and the failure reviews (loaded with their actions).
+const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts', 'breaches', 'reviews', 'mail_proposals']);
 
 // Attribution: why a promise broke, said plainly.
 const CAUSES = {
@@ -93,15 +52,16 @@ export function attributionText(a) {
   return out;
 }
 
-async function suggestedWords(caseId) {
+async function suggestedWords(caseId, place) {
   const r = await optional('/api/v1/cases/' + encodeURIComponent(caseId) + '/suggested-words');
   if (!r) return notice('Suggested words are not available on this server yet.');
   const list = r.messages || r.items || [];
-  if (!list.length) return notice('Nothing to suggest right now.');
-  return [h('p', { class: 'muted' }, 'Honest words built from what the case shows. Copy them or say them in your own way.'),
+  if (!list.length) return notice(t('case.words.none'));
+  return [h('p', { class: 'muted' }, t('case.words.intro')),
+    h('p', { class: 'muted words-zone' }, place && place.tz ? t('case.words.zone', zoneName(place.tz), place.label) : t('case.words.zone.utc')),
     h('ul', { class: 'words' }, list.map((w) => {
       const text = typeof w === 'string' ? w : (w.text || brief(w));
-      return h('li', {}, h('blockquote', {}, text), h('div', { class: 'meta' }, w.key ? h('span', { class: 'badge' }, words(w.key)) : null, copyButton(text, 'Copy these words')));
+      return h('li', {}, h('blockquote', { dir: 'auto' }, text), h('div', { class: 'meta' }, copyButton(text, t('case.words.copy'))));
     }))];
 }
 
@@ -169,7 +129,7 @@ function exceptionsPart(list, refresh) {
   return table(list, [
     { key: 'description', label: 'Exception' },
     { key: 'policy', render: (x) => (x.policy ? x.policy.name : '') },
-    { key: 'amount', render: (x) => (x.amount !== null && x.amount !== undefined ? String(x.amount) : x.value || '') },
+    { key: 'amount', render: (x) => (x.amount_cents ? money(x.amount_cents) : x.value || '') },
     { key: 'reasoning' },
     { key: 'proposer', label: 'Proposed by', render: (x) => who(x.proposer) },
     { key: 'status', render: (x) => h('span', {}, statusBadge(x.status), ' ' + (x.signature_count || 0) + ' of ' + (x.needed || 1) + ' co-signatures') },
@@ -178,11 +138,26 @@ function exceptionsPart(list, refresh) {
   ], 'Exceptions to policy');
 }
 
+function actionsPart(list) {
+  return table(list, [
+    { key: 'description', label: 'What', render: (x) => x.description || words(x.kind || '') },
+    { key: 'amount', render: (x) => (x.amount_cents ? money(x.amount_cents) : x.value || '') },
+    { key: 'policy', label: 'Beyond the policy', render: (x) => (x.policy ? x.policy.name : '') },
+    { key: 'by', label: 'Done by', render: (x) => who(x.by) },
+    { key: 'at', label: 'When', render: (x) => x.at || x.created_at || '' },
+  ], 'What was done for the customer');
+}
+
+function articlesPart(list) {
+  return table(list, [{ key: 'title', label: 'Article', render: (a) => a.title || (a.article && a.article.title) || '' },
+    { key: 'by', label: 'Linked by', render: (a) => (a.linked_by && a.linked_by.name) || '' }, { key: 'at', label: 'When', render: (a) => a.at || a.linked_at || '' }], 'Knowledge articles');
+}
+
 function extraParts(c, refresh, policies) {
   const out = [];
-  const PARTS = { promises: ['Promises', promisesPart], requests: ['Requests', requestsPart], exceptions: ['Exceptions', exceptionsPart], mail: ['Email', mailPart] };
+  const PARTS = { promises: ['Promises', promisesPart], requests: ['Requests', requestsPart], exceptions: ['Exceptions', exceptionsPart], mail: ['Email', mailPart], actions: ['What was done for the customer', actionsPart], articles: ['Knowledge articles', articlesPart] };
   for (const [k, v] of Object.entries(c)) {
-    if (KNOWN.has(k) || k === 'breaches' || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
+    if (KNOWN.has(k) || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
     const id = 'part-' + k;
     const [title, fn] = PARTS[k] || [words(k), (rows) => table(rows, null, words(k))];
     out.push(h('section', { class: 'card', id: k, 'aria-labelledby': id }, h('h2', { id }, title), fn(v, refresh, policies, c)));
@@ -231,12 +206,13 @@ export async function casePage(id) {
   const page = h('div', { class: 'case' });
   const cust = c.customer || {};
   page.append(
-    h('h1', {}, '#' + c.number + ' ', c.subject),
+    h('h1', {}, '#' + c.number + ' ', h('bdi', {}, c.subject)),
+    h('p', { class: 'jump' }, h('a', { href: '#act', class: 'button' }, t('case.actions.jump'))),
     h('div', { class: 'case-head card' },
       h('dl', { class: 'facts' },
         h('dt', {}, 'Status'), h('dd', {}, h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.resolution ? ' — ' + c.resolution : ''),
-        h('dt', {}, 'Customer'), h('dd', {}, h('a', { href: '/customers/' + encodeURIComponent(cust.id) }, cust.name || '?'),
-          cust.email ? h('span', { class: 'muted' }, ' · ' + cust.email) : null, cust.phone ? h('span', { class: 'muted' }, ' · ' + cust.phone) : null),
+        h('dt', {}, 'Customer'), h('dd', {}, h('a', { href: '/customers/' + encodeURIComponent(cust.id), dir: 'auto' }, cust.name || '?'),
+          cust.email ? [' · ', h('span', { class: 'muted', dir: 'ltr' }, cust.email)] : null, cust.phone ? [' · ', h('span', { class: 'muted', dir: 'ltr' }, cust.phone)] : null),
         h('dt', {}, 'Owner'), h('dd', {}, person(c.owner)),
         h('dt', {}, 'Taken in by'), h('dd', {}, person(c.intake_by), ' via ', words(c.channel), ', ', timeEl(c.created_at)),
         h('dt', {}, 'Last change'), h('dd', {}, timeEl(c.updated_at)))),
@@ -261,11 +237,11 @@ export async function casePage(id) {
   cols.append(left, right);
   page.append(cols);
 
-  right.append(asyncSection('Suggested words', () => suggestedWords(c.id)));
-  const acts = h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Act on this case'));
-  right.append(acts);
   forgetChoices();
-  const [teams, policies, skills, locations] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices()]);
+  const [teams, policies, skills, locations, people] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices(), peopleChoices()]);
+  const place = locations.find((l) => l.id === c.intake_location_id) || null;
+  const acts = h('section', { class: 'card', id: 'act', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('case.actions')));
+  right.append(acts, asyncSection(t('case.words'), () => suggestedWords(c.id, place), { id: 'words' }));
   const policyNames = policies.map((p) => ({ value: p.value, label: p.label }));
   const forms = await caseActions(c, refresh, { teams, policies, skills, locations });
   acts.append(...forms.filter(Boolean), thankForm(c.id, (await peopleChoices()).map((x) => x.person)));
@@ -283,7 +259,7 @@ export async function casePage(id) {
         later(action('Name a cause', 'POST', '/api/v1/reviews/{id}/causes', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add cause' })),
         later(action('Agree an action', 'POST', '/api/v1/reviews/{id}/actions', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add action' })),
         later(action('Close the review', 'POST', '/api/v1/reviews/{id}/close', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Close review' }))] : null))));
-  left.append(h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline (all channels)'), timeline(c)));
+  left.append(h('section', { class: 'card', id: 'timeline', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, t('case.timeline')), timeline(c, namesOf(c, { people, teams, policies }))));
   liveCase(c, page, refresh);
   return page;
 }

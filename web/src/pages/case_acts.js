@@ -5,7 +5,7 @@
 import { h, uid, announce } from '../lib/dom.js';
 import { post, session, may } from '../lib/api.js';
 import { errorBox } from '../lib/ui.js';
-import { action } from '../lib/forms.js';
+import { action, limitCounter } from '../lib/forms.js';
 import { peopleChoices, leaderChoices, articleChoices } from '../lib/pick.js';
 import { replyForm } from './case_mail.js';
 
@@ -24,14 +24,14 @@ export function resolveForm(c, refresh) {
   const proms = (c.promises || []).filter((p) => p.status === 'pending');
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const rid = uid('res');
-  const text = h('textarea', { id: rid, name: 'resolution', rows: 2, maxlength: 4000, required: true });
+  const text = h('textarea', { id: rid, name: 'resolution', rows: 2, required: true, dir: 'auto' });
   const complaint = h('input', { type: 'checkbox', id: rid + '-c', name: 'complaint' });
   const radios = (name, legend, opts) => h('fieldset', { class: 'field choices' }, h('legend', {}, legend), opts.map(([value, label]) => {
     const id = uid('r');
     return h('div', { class: 'field check' }, h('input', { type: 'radio', id, name, value }), h('label', { for: id }, label));
   }));
   const form = h('form', { class: 'api-form', novalidate: true, 'aria-label': 'Resolve the case' },
-    h('div', { class: 'field' }, h('label', { for: rid }, 'Resolution', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), text),
+    h('div', { class: 'field' }, h('label', { for: rid }, 'Resolution', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), text, limitCounter(text, 10000)),
     h('div', { class: 'field check' }, complaint, h('label', { for: rid + '-c' }, 'The customer complained (opens a failure review)')),
     reqs.length ? radios('open_requests', reqs.length + ' request(s) still open: ' + reqs.map((r) => '"' + r.what + '"').join(', '),
       [['keep', 'Keep them: their holders carry on'], ['cancel', 'Cancel them: call them off and tell their holders']]) : null,
@@ -43,6 +43,7 @@ export function resolveForm(c, refresh) {
     const el = form.elements;
     const fail = (msg) => status.replaceChildren(errorBox({ message: msg }, 'Not resolved'));
     if (!text.value.trim()) { text.setAttribute('aria-invalid', 'true'); text.focus(); return fail('Say how it was resolved.'); }
+    if (text.limitOver()) { text.focus(); return fail('The resolution is too long: shorten it before sending.'); }
     const body = { resolution: text.value.trim() };
     if (complaint.checked) body.complaint = true;
     if (reqs.length) { if (!el.open_requests.value) return fail('Choose what happens to the open requests.'); body.open_requests = el.open_requests.value; }
