@@ -44,7 +44,7 @@ export const EN = {
   'ev.exception.proposed': 'Exception proposed', 'ev.exception.cosigned': 'Exception co-signed', 'ev.exception.approved': 'Exception approved',
   'ev.exception.expired': 'Exception expired', 'ev.exception.withdrawn': 'Exception withdrawn', 'ev.exception.reviewed': 'Exception reviewed',
   'ev.update.lapsed': 'Update to the customer lapsed', 'ev.mail.sent': 'Email sent', 'ev.mail.received': 'Email received',
-  'code.team': 'the {0} team', 'ev.signed': '{0} co-signed ({1} of {2})', 'ev.amount': 'Amount {0}', 'ev.policy': 'policy “{0}”', 'ev.reason': 'Reason: {0}',
+  'code.team': 'the {0} team', 'ev.signed': '{0} co-signed ({1} of {2})', 'ev.cosigned': 'Co-signed the exception ({0} of {1} needed)', 'ev.amount': 'Amount {0}', 'ev.policy': 'policy “{0}”', 'ev.reason': 'Reason: {0}',
   'ev.from.customer': 'from customer', 'ev.to.customer': 'to customer', 'ev.internal': 'internal', 'ev.visible': 'customer can see', 'ev.staff': 'staff summary',
   // codes from the API, as words (anything else: its words, capitalised)
   'code.request_overdue': 'A request it depended on was late', 'code.request_deferred': 'A request was deferred past the promise',
@@ -56,7 +56,7 @@ export const EN = {
   'code.made_at_80_percent': 'Made at the 80% time', 'code.still_open': 'Still open',
   // leadership
   'lead.title': 'Leadership', 'lead.intro': 'Every chart\'s numbers are in the table under it and can be downloaded as CSV.',
-  'lead.period': 'Period', 'lead.period.30': 'Last 30 days', 'lead.period.90': 'Last 90 days (the quarter)', 'lead.period.7': 'Last 7 days',
+  'lead.period': 'Period', 'lead.period.choose': 'Choose the period', 'lead.period.30': 'Last 30 days', 'lead.period.90': 'Last 90 days (the quarter)', 'lead.period.7': 'Last 7 days',
   'lead.period.365': 'Last 12 months', 'lead.period.custom': 'From … to …', 'lead.from': 'From', 'lead.to': 'To', 'lead.show': 'Show',
   'lead.period.said': 'Showing {0} to {1} ({2}).', 'lead.none': 'No numbers yet for this period.', 'lead.unavailable': 'This report is not available on this server yet.',
   'lead.cumulative': 'Cumulative share (%)', 'lead.more': '{0} more in the table and the CSV',

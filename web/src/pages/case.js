@@ -17,6 +17,11 @@ import { attachEstimate } from './estimate.js';
 // the reply box (mail_proposals) and the failure reviews (loaded with their actions).
 const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts', 'breaches', 'reviews', 'mail_proposals']);
 
+function person(p) {
+  if (!p) return '';
+  return p.name + (p.team ? ' (' + p.team + ')' : '') + (p.role && p.role !== 'customer' ? ', ' + words(p.role).toLowerCase() : '');
+}
+
 // Attribution: why a promise broke, said plainly.
 const CAUSES = {
   request_overdue: 'a request it depended on was late', request_deferred: 'a request it depended on was deferred past the promise',

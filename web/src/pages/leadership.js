@@ -29,7 +29,7 @@ function periodPicker(p) {
   const custom = h('span', { class: 'period-custom', hidden: p.days ? true : null },
     h('label', { for: 'period-from' }, t('lead.from')), from, h('label', { for: 'period-to' }, t('lead.to')), to);
   sel.addEventListener('change', () => { custom.hidden = sel.value !== 'custom'; });
-  const form = h('form', { class: 'inline period', 'aria-label': t('lead.period') },
+  const form = h('form', { class: 'inline period', 'aria-label': t('lead.period.choose') },
     h('div', { class: 'field' }, h('label', { for: 'period' }, t('lead.period')), sel), custom,
     h('button', { type: 'submit', class: 'primary' }, t('lead.show')));
   form.addEventListener('submit', (e) => {

@@ -52,7 +52,7 @@ export function sentence(ev, name, all) {
     case 'request.reminded': say('The request\'s holder was reminded'); break;
     case 'exception.proposed': say('Exception proposed' + (pol(d.policy_id) ? ' to ' + pol(d.policy_id) : ''), d.description ? q(d.description) : '',
       d.amount_cents && !(d.description || '').includes('$') ? money(d.amount_cents) : '', d.reasoning ? t('ev.reason', d.reasoning) : ''); break;
-    case 'exception.cosigned': say(t('ev.signed', ev.actor ? ev.actor.name : t('someone'), d.signatures || 1, d.needed || 1)); break;
+    case 'exception.cosigned': say(t('ev.cosigned', d.signatures || 1, d.needed || 1)); break;
     case 'exception.approved': {
       const signed = all.filter((e) => e.kind === 'exception.cosigned' && e.entity_id === ev.entity_id).pop();
       say(t('ev.exception.approved'), signed ? t('ev.signed', signed.actor ? signed.actor.name : t('someone'), (signed.data || {}).signatures || 1, (signed.data || {}).needed || 1) : '');
