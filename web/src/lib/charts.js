@@ -37,7 +37,8 @@ export function chartFigure(title, report, opts = {}) {
   const rows = rowsOf(report);
   const s = shape(rows, opts);
   if (!s || !s.values.length) return h('div', {}, notice(t('lead.none')), opts.csv ? csvLink(opts.csv, 'Download ' + title + ' as CSV') : null);
-  const labelOf = (r) => brief(r[s.label]) || '—';
+  // codes ("team", "request_overdue") read as words; names ("Store 12") stay as they are
+  const labelOf = (r) => { const v = brief(r[s.label]) || '—'; return /^[a-z][a-z_]*$/.test(v) ? words(v) : v; };
   const kind = opts.type || (s.label && rows.some((r) => isTime(r[s.label]) || /week|day|month|period|date/.test(s.label)) ? 'line' : 'bar');
   // real volumes: a bar chart shows the largest rows; every row is in the table and the CSV
   const shown = kind === 'bar' && rows.length > MAX_BARS ? rows.slice(0, MAX_BARS) : rows;
@@ -61,6 +62,7 @@ export function chartFigure(title, report, opts = {}) {
       datasets.push({ type: 'line', label: t('lead.cumulative'), data: shown.map((r) => r[opts.line]), borderColor: '#b5470b', backgroundColor: '#b5470b', yAxisID: 'y1', order: 1, tension: 0 });
       scales.y1 = { position: 'right', min: 0, max: 100, ticks: { color: ink, callback: (v) => v + '%' }, grid: { drawOnChartArea: false } };
     }
+    canvas.dataset.series = datasets.map((d) => d.type).join(' '); // what is drawn, for those who test it
     if (horizontal) { const x = scales.x; scales.x = { ...scales.y }; scales.y = { ...x, ticks: { ...x.ticks, autoSkip: false } }; }
     new Chart(canvas, {
       type: kind, data: { labels, datasets },

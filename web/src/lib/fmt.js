@@ -33,6 +33,7 @@ function formats() {
     full: new Intl.DateTimeFormat(undefined, { ...base, timeZoneName: 'short' }),
     plain: new Intl.DateTimeFormat(undefined, base),
     parts: new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+    date: new Intl.DateTimeFormat(undefined, { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric' }),
     day: new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }),
   };
   return fmts;
@@ -44,6 +45,13 @@ export function fmtTime(iso, opts = {}) {
   const d = new Date(iso);
   if (isNaN(d)) return t('time.unknown');
   return (opts.plain ? formats().plain : formats().full).format(d);
+}
+
+// The date alone ("Sep 2, 2026"), in the person's zone.
+export function fmtDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d) ? t('time.unknown') : formats().date.format(d);
 }
 
 // The calendar day (YYYY-MM-DD) of a moment in the person's zone.

@@ -49,7 +49,7 @@ export const EN = {
   // codes from the API, as words (anything else: its words, capitalised)
   'code.request_overdue': 'A request it depended on was late', 'code.request_deferred': 'A request was deferred past the promise',
   'code.request_declined': 'A request was declined', 'code.policy_conflict': 'Two policies conflicted', 'code.no_request': 'Nobody was asked to deliver it',
-  'code.lapsed_updates': 'The customer was not kept updated', 'code.owner': 'The case owner', 'code.leader': 'Leader', 'code.supervisor': 'Supervisor',
+  'code.lapsed_updates': 'The customer was not kept updated', 'code.leader': 'Leader', 'code.supervisor': 'Supervisor',
   'code.frontline': 'Frontline', 'code.support': 'Support', 'code.in_person': 'In person', 'code.at_risk': 'At risk', 'code.one_off': 'One-off',
   'code.system_tools': 'System and tools', 'code.coordination_handoff': 'Coordination and handoff', 'code.resources_staffing': 'Resources and staffing',
   'code.cumulative_percent': 'Cumulative %', 'code.kept_percent': 'Kept %', 'code.estimated_percent': 'Estimated %', 'code.likely_percent': 'Likely %',

@@ -2,7 +2,7 @@ import { h } from '../lib/dom.js';
 import { get, optional, operation, withQuery } from '../lib/api.js';
 import { asyncSection, notice, table, csvLink } from '../lib/ui.js';
 import { chartFigure, rowsOf } from '../lib/charts.js';
-import { words, fmtTime, dayOf, startOfDay, zoneName } from '../lib/fmt.js';
+import { words, fmtDate, dayOf, startOfDay, zoneName } from '../lib/fmt.js';
 import { t } from '../lib/msg.js';
 
 // The period every report is asked for: ?days=N (default 90, the quarter) or ?from=&to= (dates),
@@ -37,7 +37,7 @@ function periodPicker(p) {
     const qs = sel.value === 'custom' ? '?from=' + encodeURIComponent(from.value) + '&to=' + encodeURIComponent(to.value) : '?days=' + sel.value;
     window.frontlineNavigate('/leadership' + qs);
   });
-  return [form, h('p', { class: 'muted', role: 'status' }, t('lead.period.said', fmtTime(p.from, { plain: true }), fmtTime(p.to, { plain: true }), zoneName()))];
+  return [form, h('p', { class: 'muted', role: 'status' }, t('lead.period.said', fmtDate(p.from), fmtDate(new Date(Date.parse(p.to) - 1).toISOString()), zoneName()))];
 }
 import { teamScorecards } from './recognition.js';
 
@@ -61,7 +61,7 @@ export const REPORTS = [
     prepare: (r) => ({ items: (r.by_capacity || []).map((g) => ({ standard: g.policy.name + ' — ' + g.team.name + ', ' + g.weekday + ' ' + g.part, promises: g.promises, likely_percent: Math.round(100 * g.mean_probability), kept: g.kept })) }),
     values: ['promises', 'likely_percent', 'kept'] },
   { title: 'Root causes (Pareto)', paths: ['/api/v1/reports/root-causes?view=pareto'], label: 'category',
-    prepare: (r) => ({ items: (r.pareto || []).map((x) => ({ category: x.category, count: x.count, cumulative_percent: Math.round(100 * (x.cumulative_share || 0)), cases: (x.cases || []).length })) }), values: ['count'], line: 'cumulative_percent' },
+    prepare: (r) => ({ items: (r.pareto || []).map((x) => ({ category: words(x.category), count: x.count, cumulative_percent: Math.round(100 * (x.cumulative_share || 0)), cases: (x.cases || []).length })) }), values: ['count'], line: 'cumulative_percent' },
 ];
 
 async function firstReport(paths, period) {
@@ -85,7 +85,7 @@ async function keepingOverTime(period) {
     const r = await get(withQuery('/api/v1/reports/promise-keeping', { by: 'team', from: w.from.toISOString(), to: w.to.toISOString() }));
     const kept = rowsOf(r).reduce((a, x) => a + (x.kept || 0), 0);
     const broken = rowsOf(r).reduce((a, x) => a + (x.broken || 0), 0);
-    return { week: dayOf(w.from.toISOString()), kept, broken, kept_percent: kept + broken ? Math.round((100 * kept) / (kept + broken)) : null };
+    return { week: fmtDate(w.from.toISOString()), kept, broken, kept_percent: kept + broken ? Math.round((100 * kept) / (kept + broken)) : null };
   }));
   const last = weeks[weeks.length - 1];
   return chartFigure('Promise keeping over time', { items: rows }, { label: 'week', values: ['kept', 'broken'], type: 'line', csv: withQuery('/api/v1/reports/promise-keeping', { by: 'team', from: weeks[0].from.toISOString(), to: last.to.toISOString() }) });
