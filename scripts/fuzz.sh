@@ -5,6 +5,7 @@
 #   scripts/fuzz.sh build/fuzz/tz build/fuzz/words ...
 #   FUZZ_SECONDS=60       wall-clock seconds per harness (default 60), or
 #   FUZZ_CPU_SECONDS=600  stop each harness once it has used that much CPU time instead.
+#   FUZZ_NICE=15          niceness of the fuzzer (default 15; 0 when the machine is idle).
 #   FUZZ_FORK=1           keep fuzzing past crashes (libFuzzer -fork=1 -ignore_crashes=1), for a
 #                         harness with an open crash that is not fixed yet.
 #
@@ -46,7 +47,7 @@ for bin in "$@"; do
 	log=build/fuzz/$name.log
 	# in a subshell that reports its child's exact CPU time (bash's `times`) when it ends
 	(
-		nice -n 15 "$bin" "${opts[@]}" "$work" "$corpus" >"$log" 2>&1
+		nice -n "${FUZZ_NICE:-15}" "$bin" "${opts[@]}" "$work" "$corpus" >"$log" 2>&1
 		echo "$?"
 		times
 	) >"$log.cpu" &
@@ -71,7 +72,7 @@ for bin in "$@"; do
 	# keep only what adds coverage
 	if ls "$work" | grep -q .; then
 		mkdir -p "$corpus.new"
-		nice -n 15 "$bin" -merge=1 "$corpus.new" "$corpus" "$work" >"$log.merge" 2>&1 &&
+		nice -n "${FUZZ_NICE:-15}" "$bin" -merge=1 "$corpus.new" "$corpus" "$work" >"$log.merge" 2>&1 &&
 			rm -rf "$corpus" && mv "$corpus.new" "$corpus" && rm -rf "$work"
 		rm -rf "$corpus.new"
 	fi

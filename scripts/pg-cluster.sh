@@ -7,6 +7,9 @@
 #                                       (the Unix socket) and PG_DIR=... (exported)
 #   scripts/pg-cluster.sh stop [DIR]    stop the cluster and remove its directory (default $PG_DIR)
 #   scripts/pg-cluster.sh restart [DIR] restart it (fast shutdown: open connections are cut)
+#   eval "$(scripts/pg-cluster.sh standby PRIMARY_URL)"   a streaming hot standby of the cluster at
+#                                       PRIMARY_URL (pg_basebackup -R), on its own free port; prints
+#                                       STANDBY_URL=... and STANDBY_DIR=... (stop it with `stop DIR`)
 #
 # The cluster runs as the unprivileged `postgres` user (initdb refuses root), listens on
 # 127.0.0.1 only, trusts local connections (it holds nothing but test data), uses the C locale
@@ -81,8 +84,32 @@ restart)
 	[ -n "$dir" ] && [ -d "$dir/data" ] || { echo "pg-cluster: no cluster directory (give it or set PG_DIR)" >&2; exit 1; }
 	as_user "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
 	;;
+standby)
+	primary=${2:?usage: scripts/pg-cluster.sh standby PRIMARY_URL}
+	dir=$(mktemp -d /tmp/fl-pg-standby.XXXXXX)
+	chmod 755 "$dir"
+	[ "$(id -u)" -eq 0 ] && chown "$RUN_AS": "$dir"
+	port=$(free_port)
+	as_user "$PGBIN/pg_basebackup" -d "$primary" -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 || {
+		cat "$dir/basebackup.log" >&2
+		exit 1
+	}
+	# the copied configuration names the primary's port and socket directory: the last setting wins
+	cat >>"$dir/data/postgresql.conf" <<EOF
+port = $port
+unix_socket_directories = '$dir'
+hot_standby = on
+EOF
+	as_user "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null || {
+		cat "$dir/server.log" >&2
+		exit 1
+	}
+	echo "STANDBY_URL=postgres://postgres@127.0.0.1:$port"
+	echo "STANDBY_DIR=$dir"
+	echo "export STANDBY_URL STANDBY_DIR"
+	;;
 *)
-	echo "usage: scripts/pg-cluster.sh available|start|stop|restart [DIR]" >&2
+	echo "usage: scripts/pg-cluster.sh available|start|stop|restart [DIR]|standby PRIMARY_URL" >&2
 	exit 2
 	;;
 esac

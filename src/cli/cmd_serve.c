@@ -48,6 +48,8 @@ static int *number_of(const char *name, struct serve_opts *o)
 		return &o->idempotency_hours;
 	if (strcmp(key, "drain") == 0)
 		return &o->drain_s;
+	if (strcmp(key, "replica_max_lag_ms") == 0)
+		return &o->replica_max_lag_ms;
 	return NULL;
 }
 
@@ -173,6 +175,8 @@ static int load_config(const char *path, struct serve_opts *o, struct ops_text *
 			free(v);
 		} else if (strcmp(k, "public_url") == 0 && !o->public_url) {
 			o->public_url = v;
+		} else if (strcmp(k, "read_replica") == 0 && !o->read_replica) {
+			o->read_replica = v;
 		} else if (set_number(k, v, o) == 0) {
 			free(v);
 		} else if (text_of(k, t)) {
@@ -180,11 +184,12 @@ static int load_config(const char *path, struct serve_opts *o, struct ops_text *
 				*text_of(k, t) = v;
 			else
 				free(v);
-		} else if (strcmp(k, "secure_cookies") == 0 && o->secure_cookies == -1) {
-			int bad = parse_onoff(v, &o->secure_cookies);
+		} else if ((strcmp(k, "secure_cookies") == 0 && o->secure_cookies == -1) ||
+			   (strcmp(k, "group_commit") == 0 && o->group_commit == -1)) {
+			int bad = parse_onoff(v, *k == 's' ? &o->secure_cookies : &o->group_commit);
 			free(v);
 			if (bad) {
-				fprintf(stderr, "frontline: %s: secure_cookies must be on, off or auto\n", path);
+				fprintf(stderr, "frontline: %s: %s must be on, off or auto\n", path, k);
 				fclose(f);
 				return -1;
 			}
@@ -226,7 +231,11 @@ static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_t
 			o.scheduler_interval_s = atoi(argv[++i]);
 		else if (strcmp(a, "--public-url") == 0 && v)
 			o.public_url = argv[++i];
+		else if (strcmp(a, "--read-replica") == 0 && v)
+			o.read_replica = argv[++i];
 		else if (strcmp(a, "--secure-cookies") == 0 && v && parse_onoff(v, &o.secure_cookies) == 0)
+			i++;
+		else if (strcmp(a, "--group-commit") == 0 && v && parse_onoff(v, &o.group_commit) == 0)
 			i++;
 		else if (strncmp(a, "--", 2) == 0 && v && number_of(a + 2, &o))
 			*number_of(a + 2, &o) = atoi(argv[++i]);
@@ -240,7 +249,8 @@ static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_t
 				"                       [--public-url URL] [--secure-cookies on|off|auto] [--header-timeout SECONDS]\n"
 				"                       [--max-per-address N] [--idempotency-hours HOURS]\n"
 				"                       [--metrics-listen ADDR:PORT] [--metrics-token-file FILE]\n"
-				"                       [--log-level error|warn|info|debug] [--log-file FILE] [--drain SECONDS]\n");
+				"                       [--log-level error|warn|info|debug] [--log-file FILE] [--drain SECONDS]\n"
+				"                       [--read-replica URL [--replica-max-lag-ms MS]] [--group-commit on|off|auto]\n");
 			return 2;
 		}
 	}
@@ -267,6 +277,10 @@ static void serve_defaults(struct serve_opts *o)
 		o->max_per_address = SERVE_MAX_PER_ADDRESS;
 	if (o->idempotency_hours <= 0)
 		o->idempotency_hours = SERVE_IDEMPOTENCY_HOURS;
+	if (!o->read_replica)
+		o->read_replica = getenv("FRONTLINE_READ_REPLICA");
+	if (o->replica_max_lag_ms <= 0)
+		o->replica_max_lag_ms = SERVE_REPLICA_MAX_LAG_MS;
 }
 
 /* glibc gives freed memory back to the OS when the top of a heap passes 128 KiB free and serves
@@ -282,7 +296,7 @@ static void malloc_tuning(void)
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_opts o = {.secure_cookies = -1};
+	struct serve_opts o = {.secure_cookies = -1, .group_commit = -1};
 	struct ops_text ops = {0};
 	const char *config = NULL;
 	char *keep = NULL;

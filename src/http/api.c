@@ -335,6 +335,24 @@ static void session_change(const struct http_app *app, const struct route *rt, c
 	}
 }
 
+/* Run the operation: a report, or a search (R_STANDBY_SEARCH with q), on the read replica while it is
+ * within its staleness bound; everything else, and anything the replica could not answer because
+ * it was unreachable, on the primary. */
+static int run(const struct http_app *app, const struct route *rt, json_t *in, struct svc_call *k)
+{
+	int standby = (rt->flags & R_STANDBY) || ((rt->flags & R_STANDBY_SEARCH) && in_str(in, "q"));
+	tx_runner *t = standby && app->replica ? replica_runner(app->replica) : NULL;
+	if (!t)
+		return svc_run(app->tx, k);
+	int rc = svc_run(t, k);
+	if (rc && k->c->err.kind == ERR_UNAVAILABLE) {
+		replica_failed(app->replica);
+		err_clear(&k->c->err);
+		rc = svc_run(app->tx, k);
+	}
+	return rc;
+}
+
 static void api(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {
 	struct route_match m;
@@ -370,7 +388,7 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 	if (rc == 0)
 		rc = idempotency_key(rq, &k, &c.err);
 	if (rc == 0)
-		rc = svc_run(app->tx, &k);
+		rc = run(app, rt, in, &k);
 	if (rc) {
 		http_answer_error(ans, &c.err);
 	} else {
@@ -397,7 +415,15 @@ void http_api_handle(const struct http_app *app, const struct http_request *rq, 
 		int64_t one = 0;
 		int ok = db_scalar_int(d, "SELECT 1", DB_NOARGS, &one, NULL) == DB_OK && one == 1;
 		tx_give(app->tx, d);
-		http_answer_json(ans, ok ? 200 : 503, json_pack("{s:s}", "status", ok ? "ready" : "database unavailable"));
+		json_t *body = json_pack("{s:s}", "status", ok ? "ready" : "database unavailable");
+		if (app->replica) {
+			struct replica_status st;
+			replica_status(app->replica, &st);
+			json_object_set_new(body, "replica",
+					    json_pack("{s:I,s:I,s:b}", "lag_ms", (json_int_t)st.lag_ms, "max_lag_ms",
+						      (json_int_t)st.max_lag_ms, "reading", st.reading));
+		}
+		http_answer_json(ans, ok ? 200 : 503, body);
 	} else if (strcmp(rq->path, "/api/v1/openapi.json") == 0) {
 		ans->route = HTTP_ROUTE_OPENAPI;
 		http_answer_json(ans, 200, openapi_document(app->test_clock));

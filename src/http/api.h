@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/id.h"
+#include "store/replica.h"
 #include "store/tx.h"
 
 struct ratelimit;
@@ -22,6 +23,7 @@ struct ratelimit;
 /* What every request shares.  Borrowed pointers; the caller keeps them alive. */
 struct http_app {
 	tx_runner *tx;
+	replica *replica;               /* reports and searches may read here (store/replica.h); NULL = none */
 	fl_clock *clock;
 	int test_clock;                 /* serving with --test-clock: /api/v1/test/... routes exist */
 	struct ratelimit_gate *signin_gate; /* password checks at once (base/ratelimit.h); NULL = unbounded */

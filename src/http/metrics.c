@@ -185,6 +185,19 @@ static void write_pool(FILE *out, tx_runner *tx)
 		(unsigned long long)st.retries, (unsigned long long)st.busy, (unsigned long long)st.failed);
 }
 
+/* The read replica's lag as the server last measured it (store/replica.h); -1 = unreachable. */
+static void write_replica(FILE *out, replica *r)
+{
+	struct replica_status st;
+	replica_status(r, &st);
+	fprintf(out,
+		"# HELP frontline_replica_lag_seconds The read replica's replay lag at the last measure (-1: unreachable).\n"
+		"# TYPE frontline_replica_lag_seconds gauge\nfrontline_replica_lag_seconds %.3f\n"
+		"# HELP frontline_replica_reading Whether reports and searches read the replica now (1) or the primary (0).\n"
+		"# TYPE frontline_replica_reading gauge\nfrontline_replica_reading %d\n",
+		st.lag_ms < 0 ? -1.0 : (double)st.lag_ms / 1000.0, st.reading);
+}
+
 struct db_part {
 	svc_ctx *c;
 	char *text;
@@ -206,7 +219,7 @@ static enum tx_verdict db_work(void *arg, db *d)
 	return p->c->db_err.kind == ERR_BUSY ? TX_AGAIN : TX_COMMIT;
 }
 
-char *http_metrics_render(struct http_metrics *m, tx_runner *tx, fl_clock *clock, size_t *len)
+char *http_metrics_render(struct http_metrics *m, tx_runner *tx, replica *r, fl_clock *clock, size_t *len)
 {
 	char *text = NULL;
 	FILE *out = open_memstream(&text, len);
@@ -228,6 +241,8 @@ char *http_metrics_render(struct http_metrics *m, tx_runner *tx, fl_clock *clock
 		"# TYPE frontline_process_start_time_seconds gauge\nfrontline_process_start_time_seconds %lld\n",
 		in_flight, (long long)m->started);
 	write_pool(out, tx);
+	if (r)
+		write_replica(out, r);
 	svc_ctx c = {.clock = clock, .now = clock_now(clock)};
 	tick_as_system(&c, "");
 	struct db_part p = {.c = &c};

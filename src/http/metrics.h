@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/clock.h"
+#include "store/replica.h"
 #include "store/tx.h"
 
 struct http_metrics;
@@ -25,7 +26,8 @@ void http_metrics_in_flight(struct http_metrics *m, int delta);
 long http_metrics_in_flight_now(struct http_metrics *m);
 
 /* The whole exposition (a new string, *len its length): the counters above, tx's statistics and
- * the database gauges read in one read transaction at clock's now. */
-char *http_metrics_render(struct http_metrics *m, tx_runner *tx, fl_clock *clock, size_t *len);
+ * the database gauges read in one read transaction at clock's now, and the read replica's lag when r
+ * is not NULL. */
+char *http_metrics_render(struct http_metrics *m, tx_runner *tx, replica *r, fl_clock *clock, size_t *len);
 
 #endif

@@ -380,7 +380,7 @@ static enum MHD_Result answer_metrics(struct server *s, struct MHD_Connection *c
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such resource", 0);
 	size_t len;
-	char *text = http_metrics_render(s->metrics, s->app.tx, &s->clock, &len);
+	char *text = http_metrics_render(s->metrics, s->app.tx, s->app.replica, &s->clock, &len);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if (r)
 		MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -715,15 +715,24 @@ int http_serve(const struct serve_opts *o)
 	int fd = listen_on(&sa, o->listen);
 	if (fd < 0)
 		return 1;
-	tx_runner *tx = tx_open(o->db_url, o->threads + 1, 1, err, sizeof err);
+	tx_runner *tx = tx_open(o->db_url, o->threads + 1, o->group_commit == 1   ? TX_BATCH_ALL
+								 : o->group_commit == 0 ? TX_BATCH_NONE
+											: TX_BATCH_SQLITE, err, sizeof err);
 	if (!tx) {
 		fprintf(stderr, "frontline: %s\n", err);
 		close(fd);
 		return 1;
 	}
+	replica *standby = NULL;
+	if (o->read_replica && !(standby = replica_open(o->read_replica, o->threads, o->replica_max_lag_ms, err, sizeof err))) {
+		fprintf(stderr, "frontline: %s\n", err);
+		tx_close(tx);
+		close(fd);
+		return 1;
+	}
 	s.hsts = secure_cookies(o);
 	s.metrics = http_metrics_new();
-	s.app = (struct http_app){.tx = tx, .clock = &s.clock, .test_clock = o->test_clock,
+	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
 				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
@@ -763,6 +772,7 @@ int http_serve(const struct serve_opts *o)
 cleanup:
 	sse_hub_stop(s.sse);
 	sse_hub_free(s.sse);
+	replica_close(standby);
 	tx_close(tx);
 	http_metrics_free(s.metrics);
 	ratelimit_gate_free(s.app.signin_gate);

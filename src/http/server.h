@@ -25,6 +25,9 @@ struct serve_opts {
 				      * (and on metrics_listen too when both are set); NULL = none */
 	int drain_s;		     /* after SIGTERM, how long requests in flight may take to finish */
 	int log_level;		     /* enum log_level (base/log.h) */
+	const char *read_replica;    /* a PostgreSQL hot standby for reports and searches (store/replica.h); NULL = none */
+	int replica_max_lag_ms;	     /* how stale the standby may be before reads go back to the primary */
+	int group_commit;	     /* 1 on (both backends), 0 off, -1 automatic: on for SQLite only (store/tx.h) */
 };
 
 /* Defaults of the limits above (cli/cmd_serve.c applies them). */
@@ -35,6 +38,7 @@ struct serve_opts {
 #define SERVE_IDEMPOTENCY_HOURS 24
 
 #define SERVE_DRAIN_S 30
+#define SERVE_REPLICA_MAX_LAG_MS 5000
 
 /* Runs until SIGINT/SIGTERM (then drains: http/lifecycle.h).  Returns a process exit code (1 when
  * the address is in use). */

@@ -199,9 +199,10 @@ tx_runner *tx_open(const char *url, int connections, int batch, char *err, unsig
 		return NULL;
 	}
 	db *probe = db_pool_take(t->pool);
-	int single_writer = db_dialect(probe) == DB_SQLITE;
+	int sqlite = db_dialect(probe) == DB_SQLITE;
 	db_pool_give(t->pool, probe);
-	if (batch && single_writer && !(t->writer = writer_start(url, err, errlen))) {
+	int group = batch == TX_BATCH_ALL || (batch == TX_BATCH_SQLITE && sqlite);
+	if (group && !(t->writer = writer_start(url, err, errlen))) {
 		db_pool_close(t->pool);
 		free(t);
 		return NULL;

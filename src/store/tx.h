@@ -42,8 +42,16 @@ enum tx_result {
 	TX_NOT_SAVED,   /* the commit failed: nothing was saved */
 };
 
-/* A runner over `connections` pooled connections to url; batch = 1 starts the group-commit
- * writer when url is SQLite.  Returns NULL with a message in err. */
+/* Whether a runner hands its writes to one group-commit writer (see above). */
+enum tx_batch {
+	TX_BATCH_NONE = 0, /* every write on a pooled connection, in its own transaction */
+	TX_BATCH_SQLITE,   /* group commit on SQLite (one writer at a time anyway); pooled on PostgreSQL */
+	TX_BATCH_ALL,      /* group commit on either backend: on PostgreSQL one transaction per batch takes
+			    * each organization's chain head (store/event.h) once, not once per write */
+};
+
+/* A runner over `connections` pooled connections to url, batching writes as `batch` says.  Returns
+ * NULL with a message in err. */
 tx_runner *tx_open(const char *url, int connections, int batch, char *err, unsigned long errlen);
 /* A runner over one connection the caller keeps (the command line, in-process harnesses): no
  * pool, no writer thread.  d must outlive the runner; tx_close does not close it. */

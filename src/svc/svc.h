@@ -80,6 +80,10 @@ enum route_flags {
 				 an Idempotency-Key replay answers without them, and they are never stored */
 	R_PASSWORD = 1 << 8,  /* checks a password: may answer 429 too_many_attempts (svc/access/throttle.h) or
 				 503 signin_busy, both with Retry-After */
+	R_STANDBY = 1 << 9,   /* a report: may be answered from the read replica (store/replica.h), within its
+				 bounded staleness */
+	R_STANDBY_SEARCH = 1 << 10, /* a list that is a search when its input has "q": that search may be answered
+				       from the read replica; without q it reads the primary */
 };
 
 struct route {

@@ -378,7 +378,7 @@ const struct route knowledge_routes[] = {
 	{"POST", "/api/v1/articles", art_create, ART_CREATE, 201, "Write a knowledge article", "Article", "article add", 0},
 	{"GET", "/api/v1/articles", art_list, ART_LIST, 200, "List articles", "ArticleList", "article list", 0},
 	{"GET", "/api/v1/articles/search", art_search, SEARCH, 200, "Full-text search of articles, best first", "ArticleSearch",
-	 "article search", 0},
+	 "article search", R_STANDBY},
 	{"GET", "/api/v1/articles/{id}", art_show, NULL, 200, "An article", "Article", "article show", 0},
 	{"PATCH", "/api/v1/articles/{id}", art_patch, ART_PATCH, 200, "Edit an article (keeps a revision)", "Article",
 	 "article edit", 0},

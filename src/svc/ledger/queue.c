@@ -554,7 +554,7 @@ static const struct in_field BULK[] = {
 
 const struct route queue_routes[] = {
 	{"GET", "/api/v1/queue", qu_list, QUEUE_LIST, 200, "The Cases page: a view of cases, filtered and sorted", "QueuePage",
-	 "queue list", 0},
+	 "queue list", R_STANDBY_SEARCH},
 	{"GET", "/api/v1/queue/counts", qu_counts, NULL, 200, "How many cases each view holds (up to 1,000)", "QueueCounts",
 	 "queue counts", 0},
 	{"GET", "/api/v1/queue/saved", sv_list, NULL, 200, "My saved views", "SavedViewList", "queue saved", 0},

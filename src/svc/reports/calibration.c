@@ -140,6 +140,6 @@ static const struct in_field CAL_REPORT[] = {
 const struct route report_calibration_routes[] = {
 	{"GET", "/api/v1/reports/calibration", cal_report, CAL_REPORT, 200,
 	 "Calibration: predicted against kept, as a reliability chart and per team (supervisor, leader, admin)", "CalibrationReport",
-	 "report calibration", 0},
+	 "report calibration", R_STANDBY},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -188,6 +188,6 @@ static const struct in_field REPORT[] = {
 const struct route report_exception_routes[] = {
 	{"GET", "/api/v1/reports/exceptions", exc_report, REPORT, 200,
 	 "Exceptions report: proposed, co-signed, expired, withdrawn, time to co-sign, review backlog, adopted; by policy and team",
-	 "ExceptionReport", "report exceptions", 0},
+	 "ExceptionReport", "report exceptions", R_STANDBY},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

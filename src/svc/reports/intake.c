@@ -61,6 +61,6 @@ static const struct in_field INTAKE[] = {
 
 const struct route report_intake_routes[] = {
 	{"GET", "/api/v1/reports/intake", intake_report, INTAKE, 200, "Intake credit: cases each person took in", "IntakeReport",
-	 "report intake", 0},
+	 "report intake", R_STANDBY},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

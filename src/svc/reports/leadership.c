@@ -92,6 +92,6 @@ static const struct in_field LEADERSHIP[] = {
 const struct route report_leadership_routes[] = {
 	{"GET", "/api/v1/reports/leadership", leadership_report, LEADERSHIP, 200,
 	 "Overdue upward: system-issue responses, review actions and reviews, with owners' levels (supervisor, leader, admin)",
-	 "LeadershipReport", "report leadership", 0},
+	 "LeadershipReport", "report leadership", R_STANDBY},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

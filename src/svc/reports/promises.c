@@ -271,14 +271,14 @@ static const struct in_field RP_RANGE[] = {
 
 const struct route report_promise_routes[] = {
 	{"GET", "/api/v1/reports/breaches", rp_breaches, RP_BREACHES, 200, "Breaches by cause, holding team or level",
-	 "BreachReport", "report breaches", 0},
+	 "BreachReport", "report breaches", R_STANDBY},
 	{"GET", "/api/v1/reports/overdue-requests", rp_overdue, RP_RANGE, 200, "Overdue requests by the holder's level (leaders included)",
-	 "OverdueReport", "report overdue", 0},
+	 "OverdueReport", "report overdue", R_STANDBY},
 	{"GET", "/api/v1/reports/promise-keeping", rp_keeping, RP_KEEPING, 200, "Promise-keeping rate by team or channel",
-	 "KeepingReport", "report keeping", 0},
+	 "KeepingReport", "report keeping", R_STANDBY},
 	{"GET", "/api/v1/reports/policy-conflicts", rp_conflicts, RP_RANGE, 200, "Policy conflicts by policy pair, with their cases",
-	 "ConflictReport", "report conflicts", 0},
+	 "ConflictReport", "report conflicts", R_STANDBY},
 	{"GET", "/api/v1/reports/update-duties", rp_duties, RP_RANGE, 200, "Update duties kept vs lapsed by case owner (supervisors, leaders, admins)",
-	 "DutyReport", "report updates", 0},
+	 "DutyReport", "report updates", R_STANDBY},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -537,6 +537,6 @@ static const struct in_field RC_REPORT[] = {
 const struct route report_root_cause_routes[] = {
 	{"GET", "/api/v1/reports/root-causes", rc_report, RC_REPORT, 200,
 	 "Root causes: Pareto, over time, by team, by channel boundary, by policy, promise standards beyond capacity, with links to the cases (supervisor, leader, admin)",
-	 "RootCauseReport", "report root-causes", 0},
+	 "RootCauseReport", "report root-causes", R_STANDBY},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };
