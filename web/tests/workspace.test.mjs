@@ -2,7 +2,7 @@
 // true order, as sentences; suggested words in the customer's time; the phone layout; input limits
 // counted as the server counts; dark mode; the leadership page's period, Pareto and CSV names; a
 // person's own confirmation kept when a live update redraws the page.
-import { apiAs, newPage, signIn, settled, axe, clean, check, eq, test } from './lib.mjs';
+import { apiAs, clockNow, newPage, signIn, settled, axe, clean, check, eq, test } from './lib.mjs';
 
 const caseByNumber = async (api, n) => (await api.get('/api/v1/cases?q=%23' + n)).items.find((c) => c.number === n);
 
@@ -64,7 +64,7 @@ test('workspace: timeline: true time order, sentences per event, each section on
 test('workspace: suggested words name the intake location\'s time and say so', async (srv) => {
   const pat = await apiAs(srv, 'vendor-co', 'pat@vendor-co.example');
   const cs = await pat.post('/api/v1/cases', { subject: 'Words in the store\'s time', channel: 'phone', customer_name: 'Sam Lee', customer_phone: '+1 312 555 0100' });
-  await pat.post('/api/v1/cases/' + cs.id + '/promises', { what: 'a technician calls you back.', due_at: new Date(Date.now() + 86400e3).toISOString(), channel: 'phone' });
+  await pat.post('/api/v1/cases/' + cs.id + '/promises', { what: 'a technician calls you back.', due_at: new Date((await clockNow(srv)) + 86400e3).toISOString(), channel: 'phone' });
   const page = await newPage({ tz: 'Europe/Berlin' });
   await signIn(page, srv, 'vendor-co', 'pat@vendor-co.example');
   await page.goto(srv.url + '/cases/' + cs.id);
@@ -177,4 +177,19 @@ test('workspace: dark mode and the leadership page at 1366 px: period, Pareto li
   check(await page.locator('a.csv[download*="from-2026-01-0"]').count() > 0, 'a chosen period reaches the reports');
   await axe(page, 'leadership in dark mode');
   clean(page, 'leadership');
+});
+
+test('workspace: My day and alerts say server-written times in the person\'s zone, never as ISO', async (srv) => {
+  const pat = await apiAs(srv, 'vendor-co', 'pat@vendor-co.example');
+  const raw = (await pat.get('/api/v1/alerts?limit=200')).items.filter((a) => /\d{4}-\d\d-\d\dT\d\d:\d\d/.test(a.message));
+  const page = await newPage();
+  await signIn(page, srv, 'vendor-co', 'pat@vendor-co.example');
+  for (const path of ['/', '/alerts']) {
+    await page.goto(srv.url + path);
+    await settled(page);
+    const text = await page.locator('main').textContent();
+    check(!/\d{4}-\d\d-\d\dT\d\d:\d\d/.test(text), path + ': no ISO time (the server wrote ' + raw.length + ' alert(s) with one)');
+  }
+  if (raw.length) check(/is due \w{3} \d+, \d{4}, \d+:\d\d [AP]M C[SD]T/.test(await page.locator('main').textContent()), 'the alert\'s time said in Chicago time');
+  clean(page, 'no raw times');
 });

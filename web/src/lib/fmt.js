@@ -47,6 +47,11 @@ export function fmtTime(iso, opts = {}) {
   return (opts.plain ? formats().plain : formats().full).format(d);
 }
 
+// Text from the server that carries a time as ISO ("... is due 2026-11-28T01:15:00.000Z"): each
+// such time said in the person's zone instead.
+const ISO_IN_TEXT = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)/g;
+export function humanize(text) { return typeof text === 'string' ? text.replace(ISO_IN_TEXT, (m) => fmtTime(m)) : text; }
+
 // The date alone ("Sep 2, 2026"), in the person's zone.
 export function fmtDate(iso) {
   if (!iso) return '';
@@ -113,7 +118,7 @@ export function brief(v) {
   if (typeof v === 'boolean') return v ? t('yes') : t('no');
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
   if (isTime(v)) return fmtTime(v);
-  if (typeof v === 'string') return /^[a-z]+(_[a-z]+)+$/.test(v) ? words(v) : v;
+  if (typeof v === 'string') return /^[a-z]+(_[a-z]+)+$/.test(v) ? words(v) : humanize(v);
   if (Array.isArray(v)) return v.map(brief).filter(Boolean).join(', ');
   if (typeof v === 'object') {
     for (const k of ['name', 'text', 'title', 'label', 'subject', 'summary', 'email']) if (typeof v[k] === 'string') return v[k];

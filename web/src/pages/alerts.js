@@ -3,7 +3,7 @@ import { h } from '../lib/dom.js';
 import { get, post, withQuery } from '../lib/api.js';
 import { timeEl, notice, errorBox, refreshable, flash } from '../lib/ui.js';
 import { onPage } from '../lib/live.js';
-import { words } from '../lib/fmt.js';
+import { words, humanize } from '../lib/fmt.js';
 
 const ANCHORS = { promise: '#promises', request: '#requests', exception: '#exceptions', review: '#reviews', offer: '', breach: '', policy_conflict: '' };
 
@@ -26,12 +26,12 @@ export function alertList(items, reload) {
   if (!items.length) return notice('No alerts. New ones appear here as they happen.');
   return h('ul', { class: 'items alerts' }, items.map((a) => {
     const href = alertHref(a);
-    const text = h('span', { dir: 'auto' }, a.message);
+    const text = h('span', { dir: 'auto' }, humanize(a.message));
     return h('li', { class: a.read ? 'read' : 'unread' },
       href ? h('a', { href, onclick: () => { if (!a.read) post('/api/v1/alerts/' + encodeURIComponent(a.id) + '/read').catch(() => {}); } }, text) : text,
       h('div', { class: 'meta' }, a.read ? null : h('span', { class: 'badge warn' }, 'New'), h('span', {}, timeEl(a.created_at)), h('span', {}, words(a.kind)),
-        a.read ? null : h('button', { type: 'button', class: 'small', 'aria-label': 'Mark read: ' + a.message, onclick: (e) => act('/api/v1/alerts/' + encodeURIComponent(a.id) + '/read', reload, e.target) }, 'Mark read'),
-        h('button', { type: 'button', class: 'small', 'aria-label': 'Dismiss: ' + a.message, onclick: (e) => act('/api/v1/alerts/' + encodeURIComponent(a.id) + '/dismiss', reload, e.target) }, 'Dismiss')));
+        a.read ? null : h('button', { type: 'button', class: 'small', 'aria-label': 'Mark read: ' + humanize(a.message), onclick: (e) => act('/api/v1/alerts/' + encodeURIComponent(a.id) + '/read', reload, e.target) }, 'Mark read'),
+        h('button', { type: 'button', class: 'small', 'aria-label': 'Dismiss: ' + humanize(a.message), onclick: (e) => act('/api/v1/alerts/' + encodeURIComponent(a.id) + '/dismiss', reload, e.target) }, 'Dismiss')));
   }));
 }
 

@@ -217,7 +217,7 @@ export async function casePage(id) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'Status'), h('dd', {}, h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.resolution ? ' — ' + c.resolution : ''),
         h('dt', {}, 'Customer'), h('dd', {}, h('a', { href: '/customers/' + encodeURIComponent(cust.id), dir: 'auto' }, cust.name || '?'),
-          cust.email ? [' · ', h('span', { class: 'muted', dir: 'ltr' }, cust.email)] : null, cust.phone ? [' · ', h('span', { class: 'muted', dir: 'ltr' }, cust.phone)] : null),
+          cust.email ? [' · ', h('span', { class: 'muted', dir: 'ltr' }, cust.email)] : null, cust.phone ? [' · ', h('span', { class: 'muted tel', dir: 'ltr' }, cust.phone)] : null),
         h('dt', {}, 'Owner'), h('dd', {}, person(c.owner)),
         h('dt', {}, 'Taken in by'), h('dd', {}, person(c.intake_by), ' via ', words(c.channel), ', ', timeEl(c.created_at)),
         h('dt', {}, 'Last change'), h('dd', {}, timeEl(c.updated_at)))),

@@ -32,7 +32,7 @@ export function sentence(ev, name, all) {
     case 'case.opened': say(t('ev.case.opened') + (d.channel ? ' (' + words(d.channel).toLowerCase() + ')' : ''), d.subject ? q(d.subject) : ''); break;
     case 'case.offered': say(t('ev.case.offered', { to: name(d.to) || t('someone') }), d.note ? q(d.note) : ''); break;
     case 'case.assigned': say(t('ev.case.assigned', { to: name(d.to) || name(d.owner) || t('someone') }), d.note ? q(d.note) : ''); break;
-    case 'case.accepted': say(name(d.to) ? name(d.to) + ' accepted the case' : t('ev.case.accepted')); break;
+    case 'case.accepted': say(t('ev.case.accepted'), name(d.to) ? name(d.to) + ' owns the case now' : ''); break;
     case 'case.resolved': say(t('ev.case.resolved') + (d.complaint ? ' (the customer complained)' : ''), d.resolution ? q(d.resolution) : ''); break;
     case 'case.action_applied': say((words(d.kind || 'action')) + (d.amount_cents ? ' of ' + money(d.amount_cents) : '') + ' applied, as the approved exception allows'); break;
     case 'case.article_linked': say('Knowledge article linked'); break;
