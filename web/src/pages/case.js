@@ -73,12 +73,12 @@ async function suggestedWords(caseId, place) {
 function offerButtons(c, refresh) {
   const mine = (c.offers || []).filter((o) => o.status === 'pending');
   if (!mine.length) return null;
-  return h('div', { class: 'card', role: 'region', 'aria-label': 'Pending offers' }, h('h2', {}, 'Pending offer'), mine.map((o) => h('div', { class: 'offer' },
+  return h('div', { class: 'card', role: 'region', 'aria-label': 'Pending offers' }, h('h2', {}, t('case.offer.pending')), mine.map((o) => h('div', { class: 'offer' },
     h('p', {}, 'Offered by ' + (o.from ? o.from.name : '?') + ' to ' + (o.to ? o.to.name : '?') + ' ', timeEl(o.created_at), o.note ? ': ' : '', o.note ? h('q', {}, o.note) : null),
     o.to && o.to.id === session.me.id ? h('button', { type: 'button', class: 'primary', onclick: async (e) => {
       e.target.disabled = true;
       try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not accepted')); e.target.disabled = false; }
-    } }, 'Accept this case') : null, withdrawButton(o, refresh))));
+    } }, t('case.accept')) : null, withdrawButton(o, refresh))));
 }
 
 function doButton(label, path, refresh, body) {
@@ -150,17 +150,17 @@ function actionsPart(list) {
     { key: 'policy', label: 'Beyond the policy', render: (x) => (x.policy ? x.policy.name : '') },
     { key: 'by', label: 'Done by', render: (x) => who(x.by) },
     { key: 'at', label: 'When', render: (x) => x.at || x.created_at || '' },
-  ], 'What was done for the customer');
+  ], t('case.part.actions'));
 }
 
 function articlesPart(list) {
   return table(list, [{ key: 'title', label: 'Article', render: (a) => a.title || (a.article && a.article.title) || '' },
-    { key: 'by', label: 'Linked by', render: (a) => (a.linked_by && a.linked_by.name) || '' }, { key: 'at', label: 'When', render: (a) => a.at || a.linked_at || '' }], 'Knowledge articles');
+    { key: 'by', label: 'Linked by', render: (a) => (a.linked_by && a.linked_by.name) || '' }, { key: 'at', label: 'When', render: (a) => a.at || a.linked_at || '' }], t('case.part.articles'));
 }
 
 function extraParts(c, refresh, policies) {
   const out = [];
-  const PARTS = { promises: ['Promises', promisesPart], requests: ['Requests', requestsPart], exceptions: ['Exceptions', exceptionsPart], mail: ['Email', mailPart], actions: ['What was done for the customer', actionsPart], articles: ['Knowledge articles', articlesPart] };
+  const PARTS = { promises: [t('case.part.promises'), promisesPart], requests: [t('case.part.requests'), requestsPart], exceptions: [t('case.part.exceptions'), exceptionsPart], mail: [t('case.part.mail'), mailPart], actions: [t('case.part.actions'), actionsPart], articles: [t('case.part.articles'), articlesPart] };
   for (const [k, v] of Object.entries(c)) {
     if (KNOWN.has(k) || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
     const id = 'part-' + k;
@@ -169,7 +169,7 @@ function extraParts(c, refresh, policies) {
   }
   const ud = c.update_duty;
   if (ud && typeof ud === 'object' && (ud.next || (ud.duties || []).length)) {
-    out.push(h('section', { class: 'card', id: 'update-duty', 'aria-labelledby': 'ud-h' }, h('h2', { id: 'ud-h' }, 'Updates owed to the customer'),
+    out.push(h('section', { class: 'card', id: 'update-duty', 'aria-labelledby': 'ud-h' }, h('h2', { id: 'ud-h' }, t('case.updates')),
       ud.next ? h('p', {}, h('strong', {}, 'Next update due '), timeEl(ud.next.due_at), ' ', statusBadge(ud.next.status || 'pending'), ud.next.kind === 'at_risk' ? ' (a promise is at risk)' : '') : h('p', { class: 'muted' }, 'No update due.'),
       table(ud.duties || [], [{ key: 'kind', render: (d) => words(d.kind) }, { key: 'due_at', label: 'Due' }, { key: 'status', render: (d) => statusBadge(d.status) }, { key: 'closed_at', label: 'Closed' }], 'Update duties')));
   }
@@ -187,7 +187,7 @@ async function portalLinkBox(customer) {
       out.replaceChildren(h('p', {}, 'Send this single-use sign-in link to ' + customer.name + ' (valid until ', timeEl(r.expires_at), '):'),
         h('p', {}, h('code', { class: 'link-text' }, url), ' ', copyButton(url, 'Copy the portal link')));
     } catch (e) { out.replaceChildren(errorBox(e, 'No link made')); } finally { btn.disabled = false; }
-  } }, 'Make a portal sign-in link');
+  } }, t('case.portal.make'));
   return h('div', { class: 'portal-link' }, btn, out);
 }
 
@@ -215,19 +215,19 @@ export async function casePage(id) {
     h('p', { class: 'jump' }, h('a', { href: '#act', class: 'button' }, t('case.actions.jump'))),
     h('div', { class: 'case-head card' },
       h('dl', { class: 'facts' },
-        h('dt', {}, 'Status'), h('dd', {}, h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.resolution ? ' — ' + c.resolution : ''),
-        h('dt', {}, 'Customer'), h('dd', {}, h('a', { href: '/customers/' + encodeURIComponent(cust.id), dir: 'auto' }, cust.name || '?'),
+        h('dt', {}, t('case.fact.status')), h('dd', {}, h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.resolution ? ' — ' + c.resolution : ''),
+        h('dt', {}, t('case.fact.customer')), h('dd', {}, h('a', { href: '/customers/' + encodeURIComponent(cust.id), dir: 'auto' }, cust.name || '?'),
           cust.email ? [' · ', h('span', { class: 'muted', dir: 'ltr' }, cust.email)] : null, cust.phone ? [' · ', h('span', { class: 'muted tel', dir: 'ltr' }, cust.phone)] : null),
-        h('dt', {}, 'Owner'), h('dd', {}, person(c.owner)),
-        h('dt', {}, 'Taken in by'), h('dd', {}, person(c.intake_by), ' via ', words(c.channel), ', ', timeEl(c.created_at)),
-        h('dt', {}, 'Last change'), h('dd', {}, timeEl(c.updated_at)))),
+        h('dt', {}, t('case.fact.owner')), h('dd', {}, person(c.owner)),
+        h('dt', {}, t('case.fact.intake')), h('dd', {}, person(c.intake_by), ' via ', words(c.channel), ', ', timeEl(c.created_at)),
+        h('dt', {}, t('case.fact.changed')), h('dd', {}, timeEl(c.updated_at)))),
   );
   const offers = offerButtons(c, refresh);
   if (offers) page.append(offers);
 
   const breaches = c.breaches || [];
   if (breaches.length) {
-    page.append(h('section', { class: 'card attribution', 'aria-labelledby': 'attr-h' }, h('h2', { id: 'attr-h' }, 'What broke, and why'),
+    page.append(h('section', { class: 'card attribution', 'aria-labelledby': 'attr-h' }, h('h2', { id: 'attr-h' }, t('case.broke')),
       h('ul', {}, breaches.map((b) => h('li', {},
         h('strong', {}, 'The promise "' + ((b.attribution && b.attribution.promise && b.attribution.promise.what) || (b.promise && b.promise.what) || '') + '" broke'), b.at ? [' ', timeEl(b.at)] : null,
         h('ul', {}, attributionText(b.attribution).map((t) => h('li', {}, t))))))));
@@ -256,7 +256,7 @@ export async function casePage(id) {
 
   for (const part of extraParts(c, refresh, policyNames)) left.append(part);
   const reviews = await optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
-  if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, 'Failure reviews'),
+  if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, t('case.reviews')),
     reviews.items.map((rv) => h('div', { class: 'review' },
       h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), ' review led by ' + (rv.owner ? rv.owner.name : '?') + ', due ', timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),
       rv.summary ? h('p', {}, rv.summary) : null,
@@ -274,12 +274,12 @@ export async function customerPage(id) {
   const cases = cu.cases || (await get('/api/v1/cases?customer_id=' + encodeURIComponent(id))).items;
   const page = h('div', {});
   page.append(h('h1', {}, cu.name),
-    h('dl', { class: 'facts card' }, h('dt', {}, 'Email'), h('dd', {}, cu.email || '—'), h('dt', {}, 'Phone'), h('dd', {}, cu.phone || '—'), h('dt', {}, 'Customer since'), h('dd', {}, timeEl(cu.created_at))),
+    h('dl', { class: 'facts card' }, h('dt', {}, t('cust.email')), h('dd', {}, cu.email || '—'), h('dt', {}, 'Phone'), h('dd', {}, cu.phone || '—'), h('dt', {}, 'Customer since'), h('dd', {}, timeEl(cu.created_at))),
     h('section', { class: 'card', 'aria-labelledby': 'cc-h' }, h('h2', { id: 'cc-h' }, 'Cases'),
       itemList(cases, { empty: 'No cases yet.', text: (c) => '#' + c.number + ' ' + c.subject, href: (c) => '/cases/' + encodeURIComponent(c.id),
         meta: (c) => [h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.owner ? h('span', {}, 'owner ' + c.owner.name) : null, h('span', {}, 'updated ', timeEl(c.updated_at))] })));
   const pl = await portalLinkBox(cu);
-  if (pl) page.append(h('section', { class: 'card', 'aria-label': 'Customer portal' }, h('h2', {}, 'Customer portal'), pl));
+  if (pl) page.append(h('section', { class: 'card', 'aria-label': t('case.portal') }, h('h2', {}, t('case.portal')), pl));
   const open = await action('Open a new case for ' + cu.name, 'POST', '/api/v1/cases', { fixed: { customer_id: cu.id }, hide: ['customer_name', 'customer_email', 'customer_phone'],
     onDone: (r) => window.frontlineNavigate('/cases/' + r.id), submit: 'Open case' });
   if (open) page.append(h('section', { class: 'card', 'aria-label': 'New case' }, open));
