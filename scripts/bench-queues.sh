@@ -15,46 +15,18 @@
 set -eu
 cd "$(dirname "$0")/.."
 SIZES=${QUEUE_SIZES:-"100000 1000000"}
-CONN=${BENCH_CONNECTIONS:-4}
-DUR=${BENCH_DURATION:-5s}
-WORK=$PWD/build/bench
-mkdir -p "$WORK"
-BIN=$WORK/frontline-queues
-[ -x frontline ] || make -s frontline
-cp frontline "$BIN"
-if [ -n "${FRONTLINE_PG:-}" ]; then
-	psql "$FRONTLINE_PG/postgres" -qc "DROP DATABASE IF EXISTS fl_bench_queues" >/dev/null
-	psql "$FRONTLINE_PG/postgres" -qc "CREATE DATABASE fl_bench_queues" >/dev/null
-	URL=$FRONTLINE_PG/fl_bench_queues
-	sql() { psql "$URL" -qtAc "$1"; }
-	BACKEND=postgres
-else
-	URL=$WORK/queues.db
-	rm -f "$URL" "$URL-wal" "$URL-shm"
-	sql() { sqlite3 -cmd ".timeout 60000" "$URL" "$1"; }
-	BACKEND=sqlite
-fi
-OUT=$WORK/queues-$BACKEND.md
-SPID=
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null || true' EXIT
-
-"$BIN" init --db "$URL" >/dev/null
-"$BIN" bench-seed --db "$URL" --orgs 2 --cases 100 >/dev/null 2>&1
-ORG=$(sql "SELECT id FROM orgs WHERE slug = 'bench-01'")
+BENCH=queues
+. scripts/bench-lib.sh
+bench_setup
 sql "INSERT INTO locations (org_id, id, name, tz, address, hours, created_at)
      SELECT '$ORG', 'loc_bench' || n, 'Bench Site ' || n, 'UTC', '', '{}', 0 FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) k" >/dev/null
-AGENT=$(sql "SELECT id FROM people WHERE org_id = '$ORG' AND email = 'agent-1@bench-01.example'")
-TEAM=$(sql "SELECT team_id FROM people WHERE id = '$AGENT'")
-NOW=$(($(date +%s) * 1000))
 # the agents as "k|id" lines (k = 0..9), turned into one CASE expression on i % 10
 OWNER="CASE i % 10$(sql "SELECT email, id FROM people WHERE org_id = '$ORG' AND email LIKE 'agent-%'" |
 	awk -F'|' '{ split($1, a, "[-@]"); printf " WHEN %d THEN '\''%s'\''", a[2] - 1, $2 }') END"
 
 grow() { # from to: customers, cases, promises and offers from+1 .. to in bench-01
 	local from=$1 to=$2 n="WITH RECURSIVE n(i) AS (SELECT $1 + 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)"
-	sql "$n INSERT INTO customers (org_id, id, name, name_lc, email, phone, phone_digits, created_at)
-	     SELECT '$ORG', 'cus_1000000000000000000' || (1000000 + i), 'Customer ' || i, 'customer ' || i,
-	            'customer' || i || '@example.com', '+1 555 ' || i, '1555' || i, $NOW FROM n" >/dev/null
+	bench_customers "$from" "$to" "$n"
 	sql "$n INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by,
 	                        intake_location_id, created_at, updated_at, resolved_at, resolution)
 	     SELECT '$ORG', 'case_1000000000000000000' || (1000000 + i), 1000000 + i, 'cus_1000000000000000000' || (1000000 + i),
@@ -75,14 +47,6 @@ grow() { # from to: customers, cases, promises and offers from+1 .. to in bench-
 	sql "$n INSERT INTO offers (org_id, id, case_id, from_id, to_id, status, created_at)
 	     SELECT '$ORG', 'offer_1000000000000000000' || (1000000 + i), 'case_1000000000000000000' || (1000000 + i),
 	            $OWNER, '$AGENT', 'pending', $NOW FROM n WHERE i % 1000 = 13" >/dev/null
-}
-
-wrk_rps() { # name lua-or-- path -> requests/s
-	local args=(-t2 -c"$CONN" -d"$DUR" --latency --timeout 10s)
-	[ "$2" != - ] && args+=(-s "$2")
-	wrk "${args[@]}" "http://127.0.0.1:$PORT$3" >"$WORK/wrk-queues-$1.txt" 2>"$WORK/wrk-queues-$1.err"
-	if grep -q unexpected "$WORK/wrk-queues-$1.err"; then echo "bench-queues: errors in $1" >&2; fi
-	awk '/Requests\/sec/ {print $2}' "$WORK/wrk-queues-$1.txt"
 }
 
 KINDS=${QUEUE_KINDS:-"mine team_due open_created at_risk offered resolved filtered counts search_view search_name search_email search_phone"}
@@ -114,15 +78,7 @@ for i in picks:
 PY
 }
 
-{
-	echo "# Cases page benchmark ($BACKEND)"
-	echo
-	echo "- $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- $(date -u +%Y-%m-%dT%H:%MZ); wrk -t2 -c$CONN -d$DUR; median of 3 rounds, each share against the same round's /healthz"
-	echo
-	echo "| cases in the organization | grow s | request | share of /healthz (rounds) | req/s (median) |"
-	echo "|---:|---:|---|---:|---:|"
-} >"$OUT"
+bench_report "Cases page benchmark" request
 have=0
 for size in $SIZES; do
 	t0=$(date +%s)
@@ -130,12 +86,7 @@ for size in $SIZES; do
 	have=$size
 	[ "$BACKEND" = postgres ] && sql "ANALYZE" >/dev/null
 	grown=$(($(date +%s) - t0))
-	TOK=$("$BIN" token create --db "$URL" --org bench-01 --as agent-1@bench-01.example --name "queues-$size" --json |
-		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-	PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	"$BIN" serve --db "$URL" --listen "127.0.0.1:$PORT" >"$WORK/server-queues.log" 2>&1 &
-	SPID=$!
-	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+	bench_serve "queues-$size"
 	for kind in $KINDS; do paths "$kind" "$size" "$TOK" >"$WORK/queues-$kind.txt"; : >"$WORK/queues-$kind-$size.tsv"; done
 	for round in 1 2 3; do
 		h=$(wrk_rps "healthz-$size-$round" - /healthz)
@@ -145,12 +96,8 @@ for size in $SIZES; do
 		done
 	done
 	for kind in $KINDS; do
-		awk -v s="$size" -v k="$kind" -v g="$grown" '
-			{ n++; r[n] = $1; q[n] = $1 / $2; all = all (n > 1 ? ", " : "") sprintf("%.1f%%", 100 * $1 / $2) }
-			END { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) { if (q[j] < q[i]) { x = q[i]; q[i] = q[j]; q[j] = x } if (r[j] < r[i]) { x = r[i]; r[i] = r[j]; r[j] = x } }
-			      printf "| %d | %d | %s | **%.1f%%** (%s) | %.0f |\n", s, g, k, 100 * q[2], all, r[2] }' \
-			"$WORK/queues-$kind-$size.tsv" >>"$OUT"
+		bench_medians "$size" "$kind" "$grown" "$WORK/queues-$kind-$size.tsv"
 	done
-	kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=
+	bench_stop
 done
 cat "$OUT"

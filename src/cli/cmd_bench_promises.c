@@ -31,7 +31,7 @@
 #include "cli/cli.h"
 #include "cli/demo.h"
 #include "core/estimate.h"
-#include "svc/promises/estimate.h"
+#include "svc/promises/estimate_rollup.h"
 #include "svc/router.h"
 #include "svc/tick.h"
 
@@ -72,6 +72,160 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The organization the benchmark seeds, and who and what its rows name. */
+struct bench_org {
+	struct demo d;
+	db *dbh;
+	int64_t now; /* the real now; d.c.now is ten days before it while seeding */
+	char org[ID_SIZE], person[ID_SIZE], team[ID_SIZE], cust[ID_SIZE];
+};
+
+static void copy_id(char *dst, json_t *obj, const char *key)
+{
+	if (str_copy(dst, ID_SIZE, json_string_value(json_object_get(obj, key))))
+		fl_die("bench-seed-promises: a stored value longer than its buffer");
+}
+
+/* Through the services: the organization, team Dispatch, its agent and one customer. */
+static void seed_org(struct bench_org *b)
+{
+	struct demo *d = &b->d;
+	json_decref(demo_call(d, "POST", "/api/v1/orgs",
+			      json_pack("{s:s,s:s,s:s,s:s}", "slug", "bench-promises", "name", "Bench Promises", "admin_name",
+					"Admin", "admin_email", "admin@bench-promises.example")));
+	demo_org(d, "bench-promises");
+	json_decref(demo_call(d, "POST", "/api/v1/teams", json_pack("{s:s}", "name", "Dispatch")));
+	json_t *p = demo_call(d, "POST", "/api/v1/people",
+			      json_pack("{s:s,s:s,s:s,s:s}", "name", "Agent", "email", "agent@bench-promises.example", "role",
+					"frontline", "team", "Dispatch"));
+	json_t *cu = demo_call(d, "POST", "/api/v1/customers", json_pack("{s:s,s:s}", "name", "Customer", "email", "c@example.com"));
+	STR_COPY(b->org, d->c.actor.org_id);
+	copy_id(b->person, p, "id");
+	copy_id(b->team, p, "team_id");
+	copy_id(b->cust, cu, "id");
+	json_decref(p);
+	json_decref(cu);
+}
+
+/* pending/100 + 1 open cases holding `pending` promises and requests (half each), none due: timers
+ * a year away. */
+static void seed_pending(struct bench_org *b, long pending)
+{
+	long open_cases = pending / 100 + 1;
+	int64_t far = b->now + 365 * FL_DAY_MS, at = b->d.c.now;
+	run(b->dbh, SEQ "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+			"created_at, updated_at) SELECT ?, 'case_1000000000000000000' || (1000000 + i), 1000000 + i, ?, 'bench', 'phone', 'open', ?, ?, ?, ?, ? FROM n",
+	    DB_ARGS(DB_INT(open_cases), DB_TXT(b->org), DB_TXT(b->cust), DB_TXT(b->person), DB_TXT(b->team), DB_TXT(b->person),
+		    DB_INT(at), DB_INT(at)));
+	run(b->dbh, SEQ "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at) "
+			"SELECT ?, 'prom_1000000000000000000' || (1000000 + i), 'case_1000000000000000000' || (1000000 + 1 + i % ?), 'bench', ? + i, ?, 'phone', ?, 'pending', ? FROM n",
+	    DB_ARGS(DB_INT(pending / 2), DB_TXT(b->org), DB_INT(open_cases), DB_INT(far), DB_TXT(b->person), DB_TXT(b->team), DB_INT(at)));
+	run(b->dbh, SEQ "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, "
+			"remind_at, followup_at, overdue_check_at) SELECT ?, 'req_1000000000000000000' || (1000000 + i), 'case_1000000000000000000' || (1000000 + 1 + i % ?), 'bench', ? + i, ?, ?, 'open', ?, "
+			"? + i - 3600000, ? + i - 7200000, ? + i FROM n",
+	    DB_ARGS(DB_INT(pending - pending / 2), DB_TXT(b->org), DB_INT(open_cases), DB_INT(far), DB_TXT(b->person), DB_TXT(b->team),
+		    DB_INT(at), DB_INT(far), DB_INT(far), DB_INT(far)));
+}
+
+/* `due` promises and requests (alternately) an hour past due, each on its own case, with real ids
+ * (the scheduler and the breach hooks load them by id). */
+static void seed_due(struct bench_org *b, long due)
+{
+	int64_t past = b->now - FL_HOUR_MS, at = b->d.c.now;
+	for (long i = 0; i < due; i++) {
+		char id[ID_SIZE], case_id[ID_SIZE];
+		id_new(case_id, "case", at + i);
+		run(b->dbh, "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+			    "created_at, updated_at) VALUES (?,?,?,?,'bench due','phone','open',?,?,?,?,?)",
+		    DB_ARGS(DB_TXT(b->org), DB_TXT(case_id), DB_INT(2000000 + i), DB_TXT(b->cust), DB_TXT(b->person), DB_TXT(b->team),
+			    DB_TXT(b->person), DB_INT(at), DB_INT(at)));
+		if (i % 2 == 0) {
+			id_new(id, "prom", at + i);
+			run(b->dbh, "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at) "
+				    "VALUES (?,?,?,'bench due',?,?,'phone',?,'pending',?)",
+			    DB_ARGS(DB_TXT(b->org), DB_TXT(id), DB_TXT(case_id), DB_INT(past), DB_TXT(b->person), DB_TXT(b->team), DB_INT(at)));
+		} else {
+			id_new(id, "req", at + i);
+			run(b->dbh, "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, "
+				    "overdue_check_at) VALUES (?,?,?,'bench due',?,?,?,'open',?,?)",
+			    DB_ARGS(DB_TXT(b->org), DB_TXT(id), DB_TXT(case_id), DB_INT(past), DB_TXT(b->person), DB_TXT(b->team), DB_INT(at),
+				    DB_INT(past)));
+		}
+	}
+}
+
+/* `closed` resolved cases, each with a broken promise, its breach and one cause. */
+static void seed_closed(struct bench_org *b, long closed)
+{
+	static const char *const CAUSES[] = {"request_overdue", "request_deferred", "request_declined", "owner_not_kept"};
+	int64_t at = b->d.c.now;
+	run(b->dbh, SEQ "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
+			"created_at, updated_at, resolved_at) SELECT ?, 'case_2000000000000000000' || (1000000 + i), 5000000 + i, ?, 'bench', 'phone', 'resolved', ?, ?, ?, "
+			"?, ?, ? FROM n",
+	    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_TXT(b->cust), DB_TXT(b->person), DB_TXT(b->team), DB_TXT(b->person), DB_INT(at),
+		    DB_INT(at), DB_INT(at)));
+	run(b->dbh, SEQ "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at, "
+			"closed_at) SELECT ?, 'prom_2000000000000000000' || (1000000 + i), 'case_2000000000000000000' || (1000000 + i), 'bench', ?, ?, 'phone', ?, 'broken', ?, ? + i FROM n",
+	    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_INT(at), DB_TXT(b->person), DB_TXT(b->team), DB_INT(at), DB_INT(at)));
+	run(b->dbh, SEQ "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
+			"SELECT ?, 'breach_2000000000000000000' || (1000000 + i), 'case_2000000000000000000' || (1000000 + i), 'prom_2000000000000000000' || (1000000 + i), ? + i, ?, 0, '{}' FROM n",
+	    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_INT(at), DB_TXT(b->person)));
+	for (int k = 0; k < 4; k++)
+		run(b->dbh, SEQ "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, holder_team_id, holder_level) "
+				"SELECT ?, 'breach_2000000000000000000' || (1000000 + i), 0, ? + i, ?, ?, 'team' FROM n WHERE i % 4 = ?",
+		    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_INT(at), DB_TXT(CAUSES[k]), DB_TXT(b->team), DB_INT(k)));
+}
+
+/* `runs` scheduler passes at now, each rolled back so each does the same work, timed part by part
+ * (tick_run's work, so the report can say where the time goes): pass[] and cpu[] sorted; *summary
+ * and *parts (new) of the last run. */
+static void time_passes(struct bench_org *b, long runs, double *pass, double *cpu, json_t **summary, json_t **parts)
+{
+	struct timespec t0;
+	*summary = *parts = NULL;
+	for (long r = 0; r < runs; r++) {
+		json_decref(*summary);
+		json_decref(*parts);
+		*summary = json_object();
+		*parts = json_array();
+		b->d.c.now = b->now;
+		if (db_begin(b->dbh, 1) != DB_OK)
+			fl_die("bench-promises: %s", db_errmsg(b->dbh));
+		double c0 = cpu_ms();
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (db_lock_scheduler(b->dbh) != DB_OK)
+			fl_die("bench-promises: %s", db_errmsg(b->dbh));
+		for (const tick_fn *t = svc_tick_parts(); *t; t++) {
+			struct timespec tp;
+			clock_gettime(CLOCK_MONOTONIC, &tp);
+			if ((*t)(&b->d.c, *summary))
+				fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
+			json_array_append_new(*parts, json_real(ms_since(&tp)));
+		}
+		pass[r] = ms_since(&t0);
+		cpu[r] = cpu_ms() - c0;
+		db_rollback(b->dbh);
+	}
+	qsort(pass, (size_t)runs, sizeof *pass, cmp_double);
+	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
+}
+
+/* The breaches-by-cause report once (rolled back): wall and CPU ms. */
+static void time_report(struct bench_org *b, long closed, double *ms, double *cpu)
+{
+	struct timespec t0;
+	demo_org(&b->d, "bench-promises");
+	b->d.c.now = b->now + closed + 1000;
+	if (db_begin(b->dbh, 0) != DB_OK)
+		fl_die("bench-promises: %s", db_errmsg(b->dbh));
+	double c0 = cpu_ms();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	json_decref(demo_call(&b->d, "GET", "/api/v1/reports/breaches", json_pack("{s:s}", "by", "cause")));
+	*ms = ms_since(&t0);
+	*cpu = cpu_ms() - c0;
+	db_rollback(b->dbh);
+}
+
 int cmd_bench_promises(int argc, char **argv)
 {
 	struct cli_common o;
@@ -82,144 +236,35 @@ int cmd_bench_promises(int argc, char **argv)
 		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R]\n");
 		return 2;
 	}
-	struct demo d;
+	struct bench_org b;
 	struct timespec t0;
-	if (demo_open(&d, o.db))
+	if (demo_open(&b.d, o.db))
 		return 1;
-	db *dbh = d.c.db;
-	int64_t now = d.c.now;
-	d.c.now = now - 10 * FL_DAY_MS;
+	b.dbh = b.d.c.db;
+	b.now = b.d.c.now;
+	b.d.c.now = b.now - 10 * FL_DAY_MS;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (db_begin(dbh, 1) != DB_OK)
-		fl_die("bench-promises: %s", db_errmsg(dbh));
-	json_decref(demo_call(&d, "POST", "/api/v1/orgs",
-			      json_pack("{s:s,s:s,s:s,s:s}", "slug", "bench-promises", "name", "Bench Promises", "admin_name",
-					"Admin", "admin_email", "admin@bench-promises.example")));
-	demo_org(&d, "bench-promises");
-	json_decref(demo_call(&d, "POST", "/api/v1/teams", json_pack("{s:s}", "name", "Dispatch")));
-	json_t *p = demo_call(&d, "POST", "/api/v1/people",
-			      json_pack("{s:s,s:s,s:s,s:s}", "name", "Agent", "email", "agent@bench-promises.example", "role",
-					"frontline", "team", "Dispatch"));
-	json_t *cu = demo_call(&d, "POST", "/api/v1/customers", json_pack("{s:s,s:s}", "name", "Customer", "email", "c@example.com"));
-	char org[ID_SIZE], person[ID_SIZE], team[ID_SIZE], cust[ID_SIZE];
-	STR_COPY(org, d.c.actor.org_id);
-	if (str_copy(person, sizeof person, json_string_value(json_object_get(p, "id"))))
-		fl_die("bench-seed-promises: a stored value longer than its buffer");
-	if (str_copy(team, sizeof team, json_string_value(json_object_get(p, "team_id"))))
-		fl_die("bench-seed-promises: a stored value longer than its buffer");
-	if (str_copy(cust, sizeof cust, json_string_value(json_object_get(cu, "id"))))
-		fl_die("bench-seed-promises: a stored value longer than its buffer");
-	json_decref(p);
-	json_decref(cu);
-
-	/* cases: pending/100 open ones for the pending rows, `due` open ones, `closed` resolved ones */
-	long open_cases = pending / 100 + 1;
-	int64_t far = now + 365 * FL_DAY_MS, past = now - FL_HOUR_MS;
-	run(dbh, SEQ "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
-		     "created_at, updated_at) SELECT ?, 'case_1000000000000000000' || (1000000 + i), 1000000 + i, ?, 'bench', 'phone', 'open', ?, ?, ?, ?, ? FROM n",
-	    DB_ARGS(DB_INT(open_cases), DB_TXT(org), DB_TXT(cust), DB_TXT(person), DB_TXT(team), DB_TXT(person),
-		    DB_INT(d.c.now), DB_INT(d.c.now)));
-	/* pending promises and requests, none due: timers a year away */
-	run(dbh, SEQ "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at) "
-		     "SELECT ?, 'prom_1000000000000000000' || (1000000 + i), 'case_1000000000000000000' || (1000000 + 1 + i % ?), 'bench', ? + i, ?, 'phone', ?, 'pending', ? FROM n",
-	    DB_ARGS(DB_INT(pending / 2), DB_TXT(org), DB_INT(open_cases), DB_INT(far), DB_TXT(person), DB_TXT(team), DB_INT(d.c.now)));
-	run(dbh, SEQ "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, "
-		     "remind_at, followup_at, overdue_check_at) SELECT ?, 'req_1000000000000000000' || (1000000 + i), 'case_1000000000000000000' || (1000000 + 1 + i % ?), 'bench', ? + i, ?, ?, 'open', ?, "
-		     "? + i - 3600000, ? + i - 7200000, ? + i FROM n",
-	    DB_ARGS(DB_INT(pending - pending / 2), DB_TXT(org), DB_INT(open_cases), DB_INT(far), DB_TXT(person), DB_TXT(team),
-		    DB_INT(d.c.now), DB_INT(far), DB_INT(far), DB_INT(far)));
-	/* the due ones, with real ids (the scheduler and the breach hooks load them by id): each on its
-	 * own case */
-	for (long i = 0; i < due; i++) {
-		char id[ID_SIZE], case_id[ID_SIZE];
-		id_new(case_id, "case", d.c.now + i);
-		run(dbh, "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
-			 "created_at, updated_at) VALUES (?,?,?,?,'bench due','phone','open',?,?,?,?,?)",
-		    DB_ARGS(DB_TXT(org), DB_TXT(case_id), DB_INT(2000000 + i), DB_TXT(cust), DB_TXT(person), DB_TXT(team), DB_TXT(person),
-			    DB_INT(d.c.now), DB_INT(d.c.now)));
-		if (i % 2 == 0) {
-			id_new(id, "prom", d.c.now + i);
-			run(dbh, "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at) "
-				 "VALUES (?,?,?,'bench due',?,?,'phone',?,'pending',?)",
-			    DB_ARGS(DB_TXT(org), DB_TXT(id), DB_TXT(case_id), DB_INT(past), DB_TXT(person), DB_TXT(team), DB_INT(d.c.now)));
-		} else {
-			id_new(id, "req", d.c.now + i);
-			run(dbh, "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, "
-				 "overdue_check_at) VALUES (?,?,?,'bench due',?,?,?,'open',?,?)",
-			    DB_ARGS(DB_TXT(org), DB_TXT(id), DB_TXT(case_id), DB_INT(past), DB_TXT(person), DB_TXT(team), DB_INT(d.c.now),
-				    DB_INT(past)));
-		}
-	}
-	/* closed cases, each with a broken promise, its breach and one cause */
-	if (closed > 0) {
-		static const char *const CAUSES[] = {"request_overdue", "request_deferred", "request_declined", "owner_not_kept"};
-		run(dbh, SEQ "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
-			     "created_at, updated_at, resolved_at) SELECT ?, 'case_2000000000000000000' || (1000000 + i), 5000000 + i, ?, 'bench', 'phone', 'resolved', ?, ?, ?, "
-			     "?, ?, ? FROM n",
-		    DB_ARGS(DB_INT(closed), DB_TXT(org), DB_TXT(cust), DB_TXT(person), DB_TXT(team), DB_TXT(person), DB_INT(d.c.now),
-			    DB_INT(d.c.now), DB_INT(d.c.now)));
-		run(dbh, SEQ "INSERT INTO promises (org_id, id, case_id, what, due_at, made_by, channel, deliver_team_id, status, created_at, "
-			     "closed_at) SELECT ?, 'prom_2000000000000000000' || (1000000 + i), 'case_2000000000000000000' || (1000000 + i), 'bench', ?, ?, 'phone', ?, 'broken', ?, ? + i FROM n",
-		    DB_ARGS(DB_INT(closed), DB_TXT(org), DB_INT(d.c.now), DB_TXT(person), DB_TXT(team), DB_INT(d.c.now), DB_INT(d.c.now)));
-		run(dbh, SEQ "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
-			     "SELECT ?, 'breach_2000000000000000000' || (1000000 + i), 'case_2000000000000000000' || (1000000 + i), 'prom_2000000000000000000' || (1000000 + i), ? + i, ?, 0, '{}' FROM n",
-		    DB_ARGS(DB_INT(closed), DB_TXT(org), DB_INT(d.c.now), DB_TXT(person)));
-		for (int k = 0; k < 4; k++)
-			run(dbh, SEQ "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, holder_team_id, holder_level) "
-				     "SELECT ?, 'breach_2000000000000000000' || (1000000 + i), 0, ? + i, ?, ?, 'team' FROM n WHERE i % 4 = ?",
-			    DB_ARGS(DB_INT(closed), DB_TXT(org), DB_INT(d.c.now), DB_TXT(CAUSES[k]), DB_TXT(team), DB_INT(k)));
-	}
-	if (db_commit(dbh) != DB_OK)
-		fl_die("bench-promises: commit failed: %s", db_errmsg(dbh));
+	if (db_begin(b.dbh, 1) != DB_OK)
+		fl_die("bench-promises: %s", db_errmsg(b.dbh));
+	seed_org(&b);
+	seed_pending(&b, pending);
+	seed_due(&b, due);
+	if (closed > 0)
+		seed_closed(&b, closed);
+	if (db_commit(b.dbh) != DB_OK)
+		fl_die("bench-promises: commit failed: %s", db_errmsg(b.dbh));
 	double seed_ms = ms_since(&t0);
 
-	/* one scheduler pass at now, rolled back so each run does the same work */
 	double *pass = xcalloc((size_t)runs, sizeof *pass), *cpu = xcalloc((size_t)runs, sizeof *cpu);
-	json_t *summary = NULL, *parts = NULL;
-	for (long r = 0; r < runs; r++) {
-		json_decref(summary);
-		json_decref(parts);
-		summary = json_object();
-		parts = json_array();
-		d.c.now = now;
-		if (db_begin(dbh, 1) != DB_OK)
-			fl_die("bench-promises: %s", db_errmsg(dbh));
-		/* tick_run's work, part by part, so the report can say where the time goes */
-		double c0 = cpu_ms();
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (db_lock_scheduler(dbh) != DB_OK)
-			fl_die("bench-promises: %s", db_errmsg(dbh));
-		for (const tick_fn *t = svc_tick_parts(); *t; t++) {
-			struct timespec tp;
-			clock_gettime(CLOCK_MONOTONIC, &tp);
-			if ((*t)(&d.c, summary))
-				fl_die("bench-promises: pass failed: %s", d.c.err.message);
-			json_array_append_new(parts, json_real(ms_since(&tp)));
-		}
-		pass[r] = ms_since(&t0);
-		cpu[r] = cpu_ms() - c0;
-		db_rollback(dbh);
-	}
-	qsort(pass, (size_t)runs, sizeof *pass, cmp_double);
-	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
-
+	json_t *summary, *parts;
+	time_passes(&b, runs, pass, cpu, &summary, &parts);
 	double report_ms = -1, report_cpu = -1;
-	if (closed > 0) {
-		demo_org(&d, "bench-promises");
-		d.c.now = now + closed + 1000;
-		if (db_begin(dbh, 0) != DB_OK)
-			fl_die("bench-promises: %s", db_errmsg(dbh));
-		double c0 = cpu_ms();
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		json_decref(demo_call(&d, "GET", "/api/v1/reports/breaches", json_pack("{s:s}", "by", "cause")));
-		report_ms = ms_since(&t0);
-		report_cpu = cpu_ms() - c0;
-		db_rollback(dbh);
-	}
+	if (closed > 0)
+		time_report(&b, closed, &report_ms, &report_cpu);
 	char *s = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS), *ps = json_dumps(parts, JSON_COMPACT | JSON_REAL_PRECISION(4));
 	printf("{\"backend\":\"%s\",\"pending\":%ld,\"due\":%ld,\"closed\":%ld,\"seed_ms\":%.0f,\"pass_ms_median\":%.1f,"
 	       "\"pass_ms_min\":%.1f,\"pass_ms_max\":%.1f,\"pass_cpu_ms_median\":%.1f,\"report_ms\":%.1f,\"report_cpu_ms\":%.1f,\"pass\":%s,\"last_run_part_ms\":%s}\n",
-	       db_dialect(dbh) == DB_POSTGRES ? "postgres" : "sqlite", pending, due, closed, seed_ms, pass[runs / 2], pass[0],
+	       db_dialect(b.dbh) == DB_POSTGRES ? "postgres" : "sqlite", pending, due, closed, seed_ms, pass[runs / 2], pass[0],
 	       pass[runs - 1], cpu[runs / 2], report_ms, report_cpu, s, ps);
 	free(s);
 	free(ps);
@@ -227,8 +272,8 @@ int cmd_bench_promises(int argc, char **argv)
 	free(pass);
 	free(cpu);
 	json_decref(summary);
-	json_decref(d.ids);
-	db_close(dbh);
+	json_decref(b.d.ids);
+	db_close(b.dbh);
 	return 0;
 }
 
@@ -257,7 +302,7 @@ static void bench_rollups(struct demo *d, const char *team, long n, int64_t t0)
 	}
 	for (int k = 0; k < 4; k++)
 		for (int b = 0; b <= EST_BUCKETS; b++) {
-			char *text = estimate_hist_text(&h[k][b]);
+			char *text = estimate_rollup_hist_text(&h[k][b]);
 			run(d->c.db, "INSERT INTO estimate_rollups (org_id, team_id, kind, bucket, n, load_sum, hist, updated_at) VALUES (?,?,?,?,?,?,?,?)",
 			    DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(team), DB_TXT(BENCH_KINDS[k]), DB_INT(b == EST_BUCKETS ? -1 : b),
 				    DB_INT(h[k][b].n), DB_INT(h[k][b].n * 2), DB_TXT(text), DB_INT(d->c.now)));
@@ -265,7 +310,7 @@ static void bench_rollups(struct demo *d, const char *team, long n, int64_t t0)
 		}
 	const struct est_hist *wide[2] = {&holder, &org};
 	for (int l = 0; l < 2; l++) {
-		char *text = estimate_hist_text(wide[l]);
+		char *text = estimate_rollup_hist_text(wide[l]);
 		run(d->c.db, "INSERT INTO estimate_rollups (org_id, team_id, kind, bucket, n, load_sum, hist, updated_at) VALUES (?,?,'*',-1,?,?,?,?)",
 		    DB_ARGS(DB_TXT(d->c.actor.org_id), DB_TXT(l ? "*" : team), DB_INT(wide[l]->n), DB_INT(wide[l]->n * 2), DB_TXT(text),
 			    DB_INT(d->c.now)));

@@ -40,6 +40,17 @@ const char *demo_id(struct demo *d, const char *name)
 	return json_string_value(v);
 }
 
+const char *demo_case(struct demo *d, const char *name, const char *customer, const char *channel, const char *subject,
+		      const char *summary)
+{
+	json_t *c = demo_call(d, "POST", "/api/v1/cases",
+			      json_pack("{s:s,s:s,s:s,s:s}", "subject", subject, "channel", channel, "customer_id",
+					demo_id(d, customer), "summary", summary));
+	demo_remember(d, name, json_string_value(json_object_get(c, "id")));
+	json_decref(c);
+	return demo_id(d, name);
+}
+
 void demo_as(struct demo *d, const char *email)
 {
 	db_res *r;

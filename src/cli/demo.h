@@ -38,6 +38,11 @@ json_t *demo_callf(struct demo *d, const char *method, json_t *body, const char 
 /* Remember / recall ids by name. */
 void demo_remember(struct demo *d, const char *name, const char *id);
 const char *demo_id(struct demo *d, const char *name);
+/* Open a case as the current person for the customer remembered as `customer`, through channel,
+ * with its first touchpoint's summary; remember its id as `name` and return it (borrowed: valid
+ * while d->ids holds it). */
+const char *demo_case(struct demo *d, const char *name, const char *customer, const char *channel, const char *subject,
+		      const char *summary);
 /* Run one scheduler pass at the demo's current time. */
 void demo_tick(struct demo *d);
 

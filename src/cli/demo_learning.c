@@ -31,23 +31,22 @@ static void touch(struct demo *d, const char *case_id, const char *channel, cons
 static const char *sam_case(struct demo *d)
 {
 	demo_at_as(d, 3, "15:00", CHICAGO, "chris@vendor-co.example");
-	json_t *c = demo_call(d, "POST", "/api/v1/cases",
-			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Two phones, buy one get one half price", "channel", "chat",
-					"customer_id", demo_id(d, "vendor-co/customer:sam"), "summary", "Sam wants two phones"));
-	demo_remember(d, "vendor-co/case:sam", jstr(c, "id"));
+	const char *case_id = demo_case(d, "vendor-co/case:sam", "vendor-co/customer:sam", "chat",
+					"Two phones, buy one get one half price", "Sam wants two phones");
 	demo_at(d, 3, "16:10", CHICAGO);
-	json_t *off = demo_callf(d, "POST", json_pack("{s:s}", "to", "pat@vendor-co.example"), "/api/v1/cases/%s/offers", jstr(c, "id"));
+	json_t *off = demo_callf(d, "POST", json_pack("{s:s}", "to", "pat@vendor-co.example"), "/api/v1/cases/%s/offers",
+				 case_id);
 	demo_at_as(d, 3, "16:12", CHICAGO, "pat@vendor-co.example");
 	json_decref(demo_callf(d, "POST", NULL, "/api/v1/offers/%s/accept", jstr(off, "id")));
 	json_decref(off);
 	demo_at(d, 3, "16:15", CHICAGO);
-	touch(d, jstr(c, "id"), "phone", "Order placed; pickup at Store 12 guaranteed by 19:15");
+	touch(d, case_id, "phone", "Order placed; pickup at Store 12 guaranteed by 19:15");
 	demo_at_as(d, 3, "19:00", CHICAGO, "dana@vendor-co.example");
-	touch(d, jstr(c, "id"), "store", "Sam calls the store: the phones won't be ready until tomorrow (walk-ins first)");
+	touch(d, case_id, "store", "Sam calls the store: the phones won't be ready until tomorrow (walk-ins first)");
 	demo_at_as(d, 2, "10:30", CHICAGO, "pat@vendor-co.example");
-	json_decref(demo_callf(d, "POST", json_pack("{s:s,s:b}", "resolution", "Sam picked up his phones a day late", "complaint", 1),
-			       "/api/v1/cases/%s/resolve", jstr(c, "id")));
-	json_decref(c);
+	json_decref(demo_callf(d, "POST",
+			       json_pack("{s:s,s:b}", "resolution", "Sam picked up his phones a day late", "complaint", 1),
+			       "/api/v1/cases/%s/resolve", case_id));
 	return demo_id(d, "vendor-co/case:sam");
 }
 
@@ -101,12 +100,8 @@ static void sam_review(struct demo *d)
 static const char *jo_case(struct demo *d)
 {
 	demo_at_as(d, 4, "09:00", CHICAGO, "jo@vendor-co.example");
-	json_t *c = demo_call(d, "POST", "/api/v1/cases",
-			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Parcel dispatched to the wrong address", "channel", "email",
-					"customer_id", demo_id(d, "vendor-co/customer:erin"), "summary", "Erin's parcel went to an old address"));
-	demo_remember(d, "vendor-co/case:erin", jstr(c, "id"));
-	json_decref(c);
-	return demo_id(d, "vendor-co/case:erin");
+	return demo_case(d, "vendor-co/case:erin", "vendor-co/customer:erin", "email", "Parcel dispatched to the wrong address",
+			 "Erin's parcel went to an old address");
 }
 
 static void jo_voice_and_coaching(struct demo *d)

@@ -44,12 +44,9 @@ static void s1_sams_phones(struct demo *d)
 					"Store staff serve customers in the store before fulfilling remote orders.")));
 
 	demo_at_as(d, 3, "15:00", CHICAGO, "chris@vendor-co.example");
-	json_t *c = demo_call(d, "POST", "/api/v1/cases",
-			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Two phones, buy one get one half price", "channel", "chat",
-					"customer_id", demo_id(d, "vendor-co/customer:sam"), "summary",
-					"Sam wants two phones on the buy-one-get-one offer"));
-	const char *case_id = jstr(c, "id");
-	demo_remember(d, "vendor-co/case:sam", case_id);
+	const char *case_id = demo_case(d, "vendor-co/case:sam", "vendor-co/customer:sam", "chat",
+					"Two phones, buy one get one half price",
+					"Sam wants two phones on the buy-one-get-one offer");
 	demo_at(d, 3, "16:10", CHICAGO);
 	json_t *off = demo_callf(d, "POST", json_pack("{s:s,s:s}", "to", "pat@vendor-co.example", "note",
 						     "the offer can't be ordered online; Sam needs a phone order"),
@@ -95,7 +92,6 @@ static void s1_sams_phones(struct demo *d)
 			       "/api/v1/cases/%s/resolve", case_id));
 	json_decref(p);
 	json_decref(r);
-	json_decref(c);
 }
 
 static void s2_paperwork(struct demo *d)
@@ -105,12 +101,9 @@ static void s2_paperwork(struct demo *d)
 	json_decref(demo_call(d, "PATCH", "/api/v1/org/settings",
 			      json_pack("{s:{s:s}}", "settings", "request.escalation_contact", "morgan@lee-practice.example")));
 	demo_at_as(d, 2, "09:00", NEW_YORK, "alex@lee-practice.example");
-	json_t *c = demo_call(d, "POST", "/api/v1/cases",
-			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Insurance forms for tomorrow's appointment", "channel",
-					"in_person", "customer_id", demo_id(d, "lee-practice/customer:jones"), "summary",
-					"Mr. Jones needs his insurance forms signed for his appointment"));
-	const char *case_id = jstr(c, "id");
-	demo_remember(d, "lee-practice/case:jones", case_id);
+	const char *case_id = demo_case(d, "lee-practice/case:jones", "lee-practice/customer:jones", "in_person",
+					"Insurance forms for tomorrow's appointment",
+					"Mr. Jones needs his insurance forms signed for his appointment");
 	json_t *p = demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s}", "what", "insurance forms ready at your appointment", "due_at",
 					 at(d, 1, "10:00", NEW_YORK, t, sizeof t), "channel", "in_person"),
@@ -125,7 +118,6 @@ static void s2_paperwork(struct demo *d)
 	tick_at(d, 2, "21:00", NEW_YORK); /* escalated to Morgan after 4 hours */
 	tick_at(d, 1, "10:00", NEW_YORK); /* the promise breaks: Dr. Lee's overdue request */
 	json_decref(p);
-	json_decref(c);
 }
 
 static void s5_jos_parcel(struct demo *d)
@@ -133,12 +125,8 @@ static void s5_jos_parcel(struct demo *d)
 	char t[64];
 	demo_org(d, "vendor-co");
 	demo_at_as(d, 4, "09:00", CHICAGO, "jo@vendor-co.example");
-	json_t *c = demo_call(d, "POST", "/api/v1/cases",
-			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "Parcel dispatched to the wrong address", "channel", "email",
-					"customer_id", demo_id(d, "vendor-co/customer:erin"), "summary",
-					"Erin's parcel went to an old address"));
-	const char *case_id = jstr(c, "id");
-	demo_remember(d, "vendor-co/case:erin", case_id);
+	const char *case_id = demo_case(d, "vendor-co/case:erin", "vendor-co/customer:erin", "email",
+					"Parcel dispatched to the wrong address", "Erin's parcel went to an old address");
 	json_t *p = demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s,s:s}", "what", "a replacement parcel dispatched to your new address", "due_at",
 					 at(d, 3, "09:00", CHICAGO, t, sizeof t), "channel", "email", "deliver_team", "Dispatch"),
@@ -159,7 +147,6 @@ static void s5_jos_parcel(struct demo *d)
 			       jstr(r, "id")));
 	json_decref(p);
 	json_decref(r);
-	json_decref(c);
 }
 
 void demo_promises(struct demo *d)

@@ -24,11 +24,9 @@ void demo_recognition(struct demo *d)
 	demo_at(d, 2, "16:30", CHICAGO);
 	time_format(d->c.now, hold, sizeof hold);
 	demo_at_as(d, 2, "13:00", CHICAGO, "pat@vendor-co.example");
-	json_t *c = demo_call(d, "POST", "/api/v1/cases",
-			      json_pack("{s:s,s:s,s:s,s:s}", "subject", "A phone for Erin's daughter, picked up after school", "channel",
-					"phone", "customer_id", demo_id(d, "vendor-co/customer:erin"), "summary",
-					"Erin ordered by phone; her daughter collects at Store 12 at 17:00"));
-	const char *case_id = jstr(c, "id");
+	const char *case_id = demo_case(d, "vendor-co/case:erin-daughter", "vendor-co/customer:erin", "phone",
+					"A phone for Erin's daughter, picked up after school",
+					"Erin ordered by phone; her daughter collects at Store 12 at 17:00");
 	json_t *p = demo_callf(d, "POST",
 			       json_pack("{s:s,s:s,s:s,s:s}", "what", "A phone ready for pickup at Store 12 by 17:00", "due_at", due,
 					 "channel", "phone", "deliver_team", "Store 12"),
@@ -56,5 +54,4 @@ void demo_recognition(struct demo *d)
 			       "/api/v1/cases/%s/resolve", case_id));
 	json_decref(r);
 	json_decref(p);
-	json_decref(c);
 }

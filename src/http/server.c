@@ -27,6 +27,7 @@
 #include "http/metrics.h"
 #include "http/respond.h"
 #include "store/idem.h"
+#include "svc/ledger/case_cache.h"
 #include "svc/run.h"
 #include "svc/tick.h"
 
@@ -734,7 +735,8 @@ int http_serve(const struct serve_opts *o)
 	s.metrics = http_metrics_new();
 	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
-				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
+				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
+				  .case_cache = case_cache_new(CASE_CACHE_SLOTS)};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);
@@ -776,6 +778,7 @@ cleanup:
 	tx_close(tx);
 	http_metrics_free(s.metrics);
 	ratelimit_gate_free(s.app.signin_gate);
+	case_cache_free(s.app.case_cache);
 	pthread_mutex_destroy(&s.tick_mu);
 	pthread_mutex_destroy(&s.conn_mu);
 	return rc;

@@ -256,34 +256,67 @@ static int kept_by_triggers(const char *table)
 	return 0;
 }
 
-int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
+/* The source is at this binary's schema version, the target is migrated to it and holds no
+ * organization.  Returns 0, or -1 with err filled. */
+static int copy_check(db *from, db *to, char *err, unsigned long errlen)
 {
-	struct names src = {0}, dst = {0};
-	int64_t rows = 0;
-	int res = -1, to_tx = 0;
 	int vfrom = migrate_current(from);
 	if (vfrom < 0) {
 		snprintf(err, errlen, "cannot read the source's schema version: %s", db_errmsg(from));
-		goto done;
+		return -1;
 	}
 	if (vfrom != migrate_latest(from)) {
 		snprintf(err, errlen, "the source is at schema version %d, this frontline at %d: run `frontline init` on it first",
 			 vfrom, migrate_latest(from));
-		goto done;
+		return -1;
 	}
 	int applied, vto;
 	if (migrate_up(to, &applied, &vto, err, errlen))
-		goto done;
+		return -1;
 	if (vto != vfrom) {
 		snprintf(err, errlen, "schema versions differ: source %d, target %d", vfrom, vto);
-		goto done;
+		return -1;
 	}
 	int64_t n = 0;
 	int found;
 	if (db_scalar_int(to, "SELECT COUNT(*) FROM orgs", DB_NOARGS, &n, &found) != DB_OK || n != 0) {
 		snprintf(err, errlen, "the target must be empty (it holds %" PRId64 " organizations)", n);
-		goto done;
+		return -1;
 	}
+	return 0;
+}
+
+/* Inside the target's transaction: every table both sides have (not the migrations' own, not
+ * what triggers keep), then the SQLite tables rebuilt from others (DERIVED); *rows counts the
+ * rows copied.  Returns 0, or -1 with err filled. */
+static int copy_tables(db *from, db *to, const struct names *src, const struct names *dst, int64_t *rows, char *err,
+		       unsigned long errlen)
+{
+	for (int i = 0; i < src->n; i++) {
+		if (!strcmp(src->v[i], "schema_migrations") || kept_by_triggers(src->v[i]) || !has(dst, src->v[i]) ||
+		    !identifier_ok(src->v[i]))
+			continue;
+		if (copy_table(from, to, src->v[i], rows, err, errlen))
+			return -1;
+	}
+	for (const struct derived *x = DERIVED; x->table && db_dialect(to) == DB_SQLITE; x++) {
+		if (has(src, x->table) || !has(dst, x->table))
+			continue;
+		if (db_exec(to, x->rebuild, DB_NOARGS, NULL) != DB_OK) {
+			snprintf(err, errlen, "rebuilding %s: %s", x->table, db_errmsg(to));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
+{
+	struct names src = {0}, dst = {0};
+	int64_t rows = 0;
+	int res = -1, to_tx = 0;
+	if (copy_check(from, to, err, errlen))
+		goto done;
 	if (list_tables(from, &src) != DB_OK || list_tables(to, &dst) != DB_OK) {
 		snprintf(err, errlen, "cannot list tables: %s / %s", db_errmsg(from), db_errmsg(to));
 		goto done;
@@ -306,21 +339,8 @@ int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen
 		snprintf(err, errlen, "cannot defer foreign keys: %s", db_errmsg(to));
 		goto done;
 	}
-	for (int i = 0; i < src.n; i++) {
-		if (!strcmp(src.v[i], "schema_migrations") || kept_by_triggers(src.v[i]) || !has(&dst, src.v[i]) ||
-		    !identifier_ok(src.v[i]))
-			continue;
-		if (copy_table(from, to, src.v[i], &rows, err, errlen))
-			goto done;
-	}
-	for (const struct derived *x = DERIVED; x->table && db_dialect(to) == DB_SQLITE; x++) {
-		if (has(&src, x->table) || !has(&dst, x->table))
-			continue;
-		if (db_exec(to, x->rebuild, DB_NOARGS, NULL) != DB_OK) {
-			snprintf(err, errlen, "rebuilding %s: %s", x->table, db_errmsg(to));
-			goto done;
-		}
-	}
+	if (copy_tables(from, to, &src, &dst, &rows, err, errlen))
+		goto done;
 	if (db_dialect(to) == DB_POSTGRES && pg_fk_deferral(to, 0, err, errlen))
 		goto done;
 	if (db_commit(to) != DB_OK) {

@@ -31,6 +31,12 @@ void svc_copy(svc_ctx *c, char *dst, size_t n, const char *src)
 		c->db_err = c->err;
 }
 
+void svc_copy_cols(svc_ctx *c, db_res *r, int first, size_t n, const struct svc_buf *bufs)
+{
+	for (size_t i = 0; i < n; i++)
+		svc_copy(c, bufs[i].dst, bufs[i].n, db_text(r, first + (int)i));
+}
+
 int svc_db_outcome(svc_ctx *c, int rc)
 {
 	if (c->db_err.kind == ERR_NONE)
@@ -306,6 +312,15 @@ int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_a
 int svc_rows_of(svc_ctx *c, json_t **items, svc_row_fn row, const char *sql, const db_arg *args, int n)
 {
 	return rows_query(c, items, row, 0, sql, args, n);
+}
+
+int svc_items(svc_ctx *c, json_t **out, svc_row_fn row, const char *sql, const db_arg *args, int n)
+{
+	json_t *items;
+	if (svc_rows_of(c, &items, row, sql, args, n))
+		return -1;
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
 }
 
 int svc_view_rows(svc_ctx *c, json_t *view, const char *key, svc_row_fn row, const char *sql, const db_arg *args, int n)

@@ -225,6 +225,15 @@ int in_time(json_t *in, const char *name, long long *ms)
 	return 1;
 }
 
+int in_period(json_t *in, long long now, long long *from, long long *to, fl_err *err)
+{
+	*from = 0;
+	*to = now + 1;
+	in_time(in, "from", from);
+	in_time(in, "to", to);
+	return *to <= *from ? err_set(err, ERR_INVALID, "bad_range", "to", "to must be after from") : 0;
+}
+
 json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err)
 {
 	switch (f->type) {

@@ -63,6 +63,9 @@ int in_bool(json_t *in, const char *name, int dflt);
 double in_num(json_t *in, const char *name, double dflt);
 /* Parsed IN_TIME field; returns 1 and *ms when present, 0 when absent. */
 int in_time(json_t *in, const char *name, long long *ms);
+/* The period of the IN_TIME fields "from" (default 0) and "to" (default now + 1): 0, or -1 with
+ * ERR_INVALID "bad_range" on "to" when to is not after from. */
+int in_period(json_t *in, long long now, long long *from, long long *to, fl_err *err);
 
 /* Convert a text value (from a query string or command-line flag) to the field's JSON type.
  * Returns a new reference or NULL with err set. */

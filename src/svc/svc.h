@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/id.h"
+#include "base/util.h"
 #include "core/roles.h"
 #include "store/db.h"
 #include "svc/input.h"
@@ -63,7 +64,11 @@ typedef struct svc_ctx {
 	const char *request_id;	       /* the HTTP request's X-Request-Id, written into its events (NULL: none) */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
+	struct case_cache *case_cache; /* case pages kept rendered (svc/ledger/case_cache.h; server only, NULL = none) */
 } svc_ctx;
+
+/* An answer already rendered: {SVC_JSON_TEXT: "the JSON text"} is sent as that text (application/json). */
+#define SVC_JSON_TEXT "_json_text"
 
 typedef int (*svc_fn)(svc_ctx *c, const char *const *p, json_t *in, json_t **out);
 
@@ -134,6 +139,18 @@ int svc_db_outcome(svc_ctx *c, int rc);
  * is not cut: the operation fails with ERR_INTERNAL "value_too_long" (kept in c->db_err, like a
  * storage error, so it fails even if the caller carries on). */
 void svc_copy(svc_ctx *c, char *dst, size_t n, const char *src);
+/* The text columns first, first + 1, ... of r's current row into the arrays listed, in order, each
+ * with svc_copy: SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->case_id)).  SVC_BUF takes an
+ * array (a pointer is a compile error), so the size is always the buffer's own. */
+struct svc_buf {
+	char *dst;
+	size_t n;
+};
+#define SVC_BUF(a) ((struct svc_buf){(a), sizeof(a) + 0 * sizeof(char[FL_IS_ARRAY_(a) ? 1 : -1])})
+void svc_copy_cols(svc_ctx *c, db_res *r, int first, size_t n, const struct svc_buf *bufs);
+#define SVC_COPY_COLS(c, r, first, ...)                                                                          \
+	svc_copy_cols((c), (r), (first), sizeof((const struct svc_buf[]){__VA_ARGS__}) / sizeof(struct svc_buf), \
+		      (const struct svc_buf[]){__VA_ARGS__})
 
 /* Resolve a person reference (id or email) within the actor's organization into id.
  * Missing or another organization's -> ERR_NOT_FOUND on field. */
@@ -188,6 +205,9 @@ int svc_strings(svc_ctx *c, json_t **out, int ncols, const char *sql, const db_a
 /* Every row of sql as row(c, r): 0 with *items (a new array), or -1 with the storage error's kind
  * (*items NULL). */
 int svc_rows_of(svc_ctx *c, json_t **items, svc_row_fn row, const char *sql, const db_arg *args, int n);
+/* The same, answered as {"items": [...]} in *out (new, for a list route): 0, or -1 with the storage
+ * error's kind. */
+int svc_items(svc_ctx *c, json_t **out, svc_row_fn row, const char *sql, const db_arg *args, int n);
 /* The same, set as view[key] (a case view part): 0, or -1 with the storage error's kind. */
 int svc_view_rows(svc_ctx *c, json_t *view, const char *key, svc_row_fn row, const char *sql, const db_arg *args, int n);
 

@@ -198,6 +198,41 @@ TEST(rows_append_reports_the_error)
 	db_close(d);
 }
 
+/* svc_items answers {"items": [...]}, or the storage error's kind with nothing to free. */
+TEST(items_answer_or_error)
+{
+	db *d = fresh();
+	svc_ctx c = ctx(d);
+	json_t *out = NULL;
+	CHECK(svc_items(&c, &out, id_row, "SELECT id FROM t ORDER BY id", DB_NOARGS) == 0);
+	CHECK(json_array_size(json_object_get(out, "items")) == 5);
+	json_decref(out);
+	out = NULL;
+	CHECK(svc_items(&c, &out, id_row, FAILS_ON_THIRD, DB_NOARGS) == -1);
+	CHECK(out == NULL);
+	CHECK(c.err.kind == ERR_INTERNAL);
+	db_close(d);
+}
+
+/* SVC_COPY_COLS copies text columns first.. into the arrays in order, and a cut value fails. */
+TEST(copy_cols_in_order)
+{
+	db *d = fresh();
+	svc_ctx c = ctx(d);
+	db_res *r;
+	char a[4], b[4], tiny[2];
+	CHECK(db_query(d, "SELECT 'x', v, 'no' FROM t WHERE id = 2", DB_NOARGS, &r) == DB_OK);
+	CHECK(db_next(r) == 1);
+	SVC_COPY_COLS(&c, r, 1, SVC_BUF(a), SVC_BUF(b));
+	CHECK_STR(a, "b");
+	CHECK_STR(b, "no");
+	CHECK(svc_db_outcome(&c, 0) == 0);
+	SVC_COPY_COLS(&c, r, 2, SVC_BUF(tiny));
+	CHECK_STR(c.err.code, "value_too_long");
+	db_res_discard(r);
+	db_close(d);
+}
+
 /* A helper that records a storage error and carries on (svc_query) can't make the operation succeed. */
 TEST(carried_on_error_fails_the_operation)
 {
@@ -250,6 +285,8 @@ int main(void)
 	RUN(load_one_not_found);
 	RUN(load_one_keeps_the_storage_error_kind);
 	RUN(rows_append_reports_the_error);
+	RUN(items_answer_or_error);
+	RUN(copy_cols_in_order);
 	RUN(carried_on_error_fails_the_operation);
 	RUN(cut_value_fails_the_operation);
 	char cmd[300];

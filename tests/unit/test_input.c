@@ -168,6 +168,25 @@ TEST(ranges)
 	CHECK_STR(check("{\"name\":\"a\",\"when\":\"yesterday\"}", &e), "invalid_time");
 }
 
+TEST(period)
+{
+	fl_err e = {0};
+	long long from, to;
+	json_t *none = json_object();
+	CHECK(in_period(none, 1000, &from, &to, &e) == 0);
+	CHECK(from == 0 && to == 1001);
+	json_t *both = json_pack("{s:s,s:s}", "from", "2026-01-01T00:00:00Z", "to", "2026-01-02T00:00:00Z");
+	CHECK(in_period(both, 0, &from, &to, &e) == 0);
+	CHECK(to - from == 86400000);
+	json_t *backwards = json_pack("{s:s,s:s}", "from", "2026-01-02T00:00:00Z", "to", "2026-01-01T00:00:00Z");
+	CHECK(in_period(backwards, 0, &from, &to, &e) == -1);
+	CHECK_STR(e.code, "bad_range");
+	CHECK_STR(e.field, "to");
+	json_decref(none);
+	json_decref(both);
+	json_decref(backwards);
+}
+
 TEST(too_many_fields)
 {
 	fl_err e;
@@ -302,6 +321,7 @@ int main(void)
 	RUN(invalid_text);
 	RUN(enum_values);
 	RUN(ranges);
+	RUN(period);
 	RUN(too_many_fields);
 	RUN(nesting_depth);
 	RUN(nested_objects);

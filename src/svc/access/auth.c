@@ -273,9 +273,7 @@ static int current_password_ok(svc_ctx *c, const char *password)
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if ((rc = db_next(r)) == 1) {
-		svc_copy(c, slug, sizeof slug, db_text(r, 0));
-		svc_copy(c, email, sizeof email, db_text(r, 1));
-		svc_copy(c, hash, sizeof hash, db_text(r, 2));
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(slug), SVC_BUF(email), SVC_BUF(hash));
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);

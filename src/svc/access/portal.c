@@ -106,9 +106,7 @@ static int redeem(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
 	if (rc == 1) {
-		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
-		svc_copy(c, link_id, sizeof link_id, db_text(r, 1));
-		svc_copy(c, cust, sizeof cust, db_text(r, 2));
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(c->actor.org_id), SVC_BUF(link_id), SVC_BUF(cust));
 	}
 	db_res_discard(r);
 	if (rc < 0)

@@ -169,25 +169,18 @@ static int skill_create(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	return 0;
 }
 
+static json_t *skill_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1), "description", db_text(r, 2), "people",
+			 (json_int_t)db_int(r, 3));
+}
+
 static int skill_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT s.id, s.name, s.description, (SELECT COUNT(DISTINCT x.person_id) FROM person_skills x "
-			   "WHERE x.org_id = s.org_id AND x.skill_id = s.id) FROM skills s WHERE s.org_id = ? ORDER BY s.name",
-			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1),
-						       "description", db_text(r, 2), "people", (json_int_t)db_int(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, skill_row,
+			 "SELECT s.id, s.name, s.description, (SELECT COUNT(DISTINCT x.person_id) FROM person_skills x "
+			 "WHERE x.org_id = s.org_id AND x.skill_id = s.id) FROM skills s WHERE s.org_id = ? ORDER BY s.name",
+			 DB_ARGS(DB_TXT(c->actor.org_id)));
 }
 
 static int skill_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -280,10 +280,7 @@ static int mark_absent(svc_ctx *c, struct rota_set *set)
 static int rota_from_row(svc_ctx *c, db_res *r, struct rota_rt *t)
 {
 	memset(t, 0, sizeof *t);
-	svc_copy(c, t->id, sizeof t->id, db_text(r, 0));
-	svc_copy(c, t->name, sizeof t->name, db_text(r, 1));
-	svc_copy(c, t->skill_id, sizeof t->skill_id, db_text(r, 2));
-	svc_copy(c, t->location_id, sizeof t->location_id, db_text(r, 3));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(t->id), SVC_BUF(t->name), SVC_BUF(t->skill_id), SVC_BUF(t->location_id));
 	svc_copy(c, t->region, sizeof t->region, *db_text(r, 4) ? db_text(r, 4) : db_text(r, 8));
 	svc_copy(c, t->tz, sizeof t->tz, db_text(r, 5));
 	svc_copy(c, t->location, sizeof t->location, db_text(r, 7));

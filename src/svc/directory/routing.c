@@ -125,13 +125,8 @@ static int load_due_offers(svc_ctx *c, struct due_offer **out, size_t *count)
 	while (db_next(r) == 1) {
 		due = xgrow(due, n, &cap, 16, sizeof *due);
 		struct due_offer *d = &due[n++];
-		svc_copy(c, d->org, sizeof d->org, db_text(r, 0));
-		svc_copy(c, d->id, sizeof d->id, db_text(r, 1));
-		svc_copy(c, d->case_id, sizeof d->case_id, db_text(r, 2));
-		svc_copy(c, d->from, sizeof d->from, db_text(r, 3));
-		svc_copy(c, d->to, sizeof d->to, db_text(r, 4));
-		svc_copy(c, d->skill, sizeof d->skill, db_text(r, 5));
-		svc_copy(c, d->loc, sizeof d->loc, db_text(r, 6));
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(d->org), SVC_BUF(d->id), SVC_BUF(d->case_id), SVC_BUF(d->from), SVC_BUF(d->to),
+			      SVC_BUF(d->skill), SVC_BUF(d->loc));
 		d->tried = xstrdup(db_text(r, 7));
 		d->step = (int)db_int(r, 8);
 	}

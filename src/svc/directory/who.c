@@ -65,9 +65,7 @@ static int load_near(svc_ctx *c, const char *near_id, struct near *nr)
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(near_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
-		svc_copy(c, nr->id, sizeof nr->id, db_text(r, 0));
-		svc_copy(c, nr->tz, sizeof nr->tz, db_text(r, 1));
-		svc_copy(c, nr->region, sizeof nr->region, db_text(r, 2));
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(nr->id), SVC_BUF(nr->tz), SVC_BUF(nr->region));
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);

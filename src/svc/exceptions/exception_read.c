@@ -29,14 +29,9 @@ int exc_load(svc_ctx *c, const char *id, struct exc_row *out)
 			"SELECT id, case_id, policy_id, policy_version, kind, proposer_id, status, review_status, needed, signatures, "
 			"expires_at FROM exceptions WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
-	svc_copy(c, out->case_id, sizeof out->case_id, db_text(r, 1));
-	svc_copy(c, out->policy_id, sizeof out->policy_id, db_text(r, 2));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(out->id), SVC_BUF(out->case_id), SVC_BUF(out->policy_id));
 	out->policy_version = db_int(r, 3);
-	svc_copy(c, out->kind, sizeof out->kind, db_text(r, 4));
-	svc_copy(c, out->proposer_id, sizeof out->proposer_id, db_text(r, 5));
-	svc_copy(c, out->status, sizeof out->status, db_text(r, 6));
-	svc_copy(c, out->review_status, sizeof out->review_status, db_text(r, 7));
+	SVC_COPY_COLS(c, r, 4, SVC_BUF(out->kind), SVC_BUF(out->proposer_id), SVC_BUF(out->status), SVC_BUF(out->review_status));
 	out->needed = (int)db_int(r, 8);
 	out->signatures = (int)db_int(r, 9);
 	out->expires_at = db_int(r, 10);

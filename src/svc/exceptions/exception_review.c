@@ -77,9 +77,7 @@ static int proposal_load(svc_ctx *c, const char *id, struct proposal_state *s)
 	if (svc_load_id(c, "pcp", id, "proposal_not_found", "no such policy proposal", &r,
 			"SELECT id, policy_id, status, change, new_text, new_limits FROM policy_proposals WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
-	svc_copy(c, s->policy_id, sizeof s->policy_id, db_text(r, 1));
-	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->policy_id), SVC_BUF(s->status));
 	s->change = xstrdup(db_text(r, 3));
 	s->new_text = db_is_null(r, 4) ? NULL : xstrdup(db_text(r, 4));
 	s->new_limits = db_is_null(r, 5) ? NULL : xstrdup(db_text(r, 5));

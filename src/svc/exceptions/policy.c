@@ -16,10 +16,7 @@ int policy_ref(svc_ctx *c, const char *ref, const char *field, struct policy_row
 			 "SELECT id, name, kind, owner_id, version, limits FROM policies WHERE org_id = ? AND (id = ? OR name = ?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(ref), DB_TXT(ref))))
 		return -1;
-	svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
-	svc_copy(c, out->name, sizeof out->name, db_text(r, 1));
-	svc_copy(c, out->kind, sizeof out->kind, db_text(r, 2));
-	svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 3));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(out->id), SVC_BUF(out->name), SVC_BUF(out->kind), SVC_BUF(out->owner_id));
 	out->version = db_int(r, 4);
 	out->limits = json_loads(db_text(r, 5), 0, NULL);
 	if (!out->limits)
@@ -164,17 +161,10 @@ static int pol_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 
 static int pol_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db, "SELECT id FROM policies WHERE org_id = ? ORDER BY name", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *ids = json_array(), *items = json_array(), *v;
-	while (db_next(r) == 1)
-		json_array_append_new(ids, json_string(db_text(r, 0)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(ids);
+	json_t *ids, *items = json_array(), *v;
+	if (svc_strings(c, &ids, 1, "SELECT id FROM policies WHERE org_id = ? ORDER BY name", DB_ARGS(DB_TXT(c->actor.org_id)))) {
 		json_decref(items);
-		return svc_db_err(c, rc);
+		return -1;
 	}
 	size_t i;
 	json_array_foreach(ids, i, v) json_array_append_new(items, policy_json(c, json_string_value(v), 0));

@@ -249,20 +249,11 @@ static int lh_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 static int lh_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
 	if (svc_require(c, PERM_MANAGE_LEGAL_HOLDS))
 		return -1;
-	if ((rc = db_query(c->db, "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? ORDER BY placed_at DESC, id DESC",
-			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, hold_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, hold_row,
+			 "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? ORDER BY placed_at DESC, id DESC",
+			 DB_ARGS(DB_TXT(c->actor.org_id)));
 }
 
 static int lh_release(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

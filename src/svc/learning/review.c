@@ -118,11 +118,8 @@ static int review_load(svc_ctx *c, const char *id, struct review_row *rv)
 			"SELECT id, case_id, owner_id, case_owner_id, COALESCE(team_id, ''), status, opened_at FROM reviews "
 			"WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, rv->id, sizeof rv->id, db_text(r, 0));
-	svc_copy(c, rv->case_id, sizeof rv->case_id, db_text(r, 1));
-	svc_copy(c, rv->owner_id, sizeof rv->owner_id, db_text(r, 2));
-	svc_copy(c, rv->case_owner_id, sizeof rv->case_owner_id, db_text(r, 3));
-	svc_copy(c, rv->team_id, sizeof rv->team_id, db_text(r, 4));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(rv->id), SVC_BUF(rv->case_id), SVC_BUF(rv->owner_id), SVC_BUF(rv->case_owner_id),
+		      SVC_BUF(rv->team_id));
 	rv->open = strcmp(db_text(r, 5), "open") == 0;
 	rv->opened_at = db_int(r, 6);
 	db_res_discard(r);
@@ -473,9 +470,7 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (svc_load_id(c, "ract", p[0], "action_not_found", "no such action", &r,
 			"SELECT review_id, owner_id, case_id FROM review_actions WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, review_id, sizeof review_id, db_text(r, 0));
-	svc_copy(c, owner, sizeof owner, db_text(r, 1));
-	svc_copy(c, case_id, sizeof case_id, db_text(r, 2));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(review_id), SVC_BUF(owner), SVC_BUF(case_id));
 	db_res_discard(r);
 	struct review_row rv;
 	int is_owner = *owner && strcmp(owner, c->actor.person_id) == 0;

@@ -1,7 +1,7 @@
 #ifndef FL_SVC_REVIEW_H
 #define FL_SVC_REVIEW_H
-/* Failure reviews and their actions (svc/learning/review.c; the scheduler part in
- * svc/learning/review_tick.c).  Functions run inside the caller's transaction and return 0 or -1
+/* Failure reviews and their actions (svc/learning/review.c; the scheduler part is
+ * svc/learning/review_tick.h).  Functions run inside the caller's transaction and return 0 or -1
  * with c->err set. */
 #include "svc/svc.h"
 
@@ -17,8 +17,5 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 int review_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "reviews" (brief, for those who may read them) */
 int review_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution);
 int review_on_resolve(svc_ctx *c, const char *case_id, json_t *in); /* `complaint: true` opens a review */
-/* Scheduler part: review actions (reminder, overdue, escalation), each exactly once. */
-int review_tick(svc_ctx *c, json_t *summary);
-int review_tick_due(svc_ctx *c, int64_t until, int64_t *next); /* when review_tick next has work (svc/tick.h) */
 
 #endif

@@ -6,21 +6,44 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "svc/learning/counters.h"
-#include "svc/learning/review.h"
+#include "svc/learning/review_tick.h"
 #include "svc/org/alert.h"
 #include "svc/tick.h"
 
-/* --- the scheduler part: reminders, overdue, escalation (each exactly once) --- */
+/* The three steps of an open review action, each once: due when `due_col` <= now, done when
+ * `done_col` is set.  An escalation also sets escalated_to (the owner's manager) and alerts them. */
+static const struct step {
+	const char *due_col, *done_col, *kind, *counter, *alert;
+	int escalate;
+} STEPS[] = {
+	{"remind_at", "reminded_at", "review.action_reminded", "review_action_reminders", "A review action of yours is due soon", 0},
+	{"due_at", "overdue_at", "review.action_overdue", "review_actions_overdue", "A review action of yours is overdue", 0},
+	{"escalate_at", "escalated_at", "review.action_escalated", "review_action_escalations",
+	 "A review action of someone who reports to you is overdue", 1},
+};
 
-/* Run `select_sql` (due rows: org_id, id, owner_id, case_id, review_id) and for each apply
- * `update_sql` (args: now, [escalated_to,] org, id) guarded so only one pass wins; then the event. */
-static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const char *update_sql, const char *kind,
-		     const char *counter, int escalate)
+/* Mark one due action (guarded so only one pass wins: *n = 0 when another got it first). */
+static int step_mark(svc_ctx *c, const struct step *s, const char *org, const char *id, const char *to, int64_t *n)
 {
-	int rc;
+	char sql[256];
+	snprintf(sql, sizeof sql, "UPDATE review_actions SET %s = ?%s WHERE org_id = ? AND id = ? AND status = 'open' AND %s IS NULL",
+		 s->done_col, s->escalate ? ", escalated_to = ?" : "", s->done_col);
+	int rc = s->escalate ? db_exec(c->db, sql, DB_ARGS(DB_INT(c->now), DB_TXT(*to ? to : NULL), DB_TXT(org), DB_TXT(id)), n)
+			     : db_exec(c->db, sql, DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id)), n);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+/* Run step s over the due rows (org_id, id, owner_id, case_id, review_id), then the event and alert. */
+static int tick_step(svc_ctx *c, json_t *summary, const struct step *s)
+{
+	char sql[256];
 	json_t *due;
 	int ret = -1;
-	if (svc_strings(c, &due, 5, select_sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH))))
+	snprintf(sql, sizeof sql,
+		 "SELECT org_id, id, owner_id, case_id, review_id FROM review_actions "
+		 "WHERE status = 'open' AND %s IS NULL AND %s <= ? ORDER BY %s LIMIT ?",
+		 s->done_col, s->due_col, s->due_col);
+	if (svc_strings(c, &due, 5, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH))))
 		return -1;
 	size_t i;
 	json_t *row;
@@ -32,30 +55,20 @@ static int tick_step(svc_ctx *c, json_t *summary, const char *select_sql, const 
 		tick_as_system(c, org);
 		char to[ID_SIZE] = "";
 		int64_t n = 0;
-		if (escalate) {
+		if (s->escalate)
 			learning_manager_of(c, owner, to);
-			rc = db_exec(c->db, update_sql,
-				     DB_ARGS(DB_INT(c->now), DB_TXT(*to ? to : NULL), DB_TXT(org), DB_TXT(id)), &n);
-		} else {
-			rc = db_exec(c->db, update_sql, DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id)), &n);
-		}
-		if (rc != DB_OK) {
-			svc_db_err(c, rc);
+		if (step_mark(c, s, org, id, to, &n))
 			goto cleanup;
-		}
 		if (n != 1)
 			continue; /* another pass (or server) got it first */
-		if (svc_event(c, kind, "review_action", id, case_id,
+		if (svc_event(c, s->kind, "review_action", id, case_id,
 			      json_pack("{s:s,s:s,s:s?}", "review_id", json_string_value(json_array_get(row, 4)), "owner_id", owner,
 					"escalated_to", *to ? to : NULL)) ||
-		    alert_add(c, escalate ? to : owner, kind + strlen("review."), case_id, "review_action", id, "%s",
-			      escalate ? "A review action of someone who reports to you is overdue"
-				       : strcmp(counter, "review_action_reminders") == 0 ? "A review action of yours is due soon"
-											  : "A review action of yours is overdue"))
+		    alert_add(c, s->escalate ? to : owner, s->kind + strlen("review."), case_id, "review_action", id, "%s", s->alert))
 			goto cleanup;
 		count++;
 	}
-	tick_count(summary, counter, count);
+	tick_count(summary, s->counter, count);
 	ret = 0;
 cleanup:
 	json_decref(due);
@@ -64,37 +77,20 @@ cleanup:
 
 int review_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 {
-	return tick_due_min(c, "SELECT MIN(remind_at) FROM review_actions WHERE status = 'open' AND reminded_at IS NULL AND remind_at <= ?",
-			    until, next) ||
-	       tick_due_min(c, "SELECT MIN(due_at) FROM review_actions WHERE status = 'open' AND overdue_at IS NULL AND due_at <= ?",
-			    until, next) ||
-	       tick_due_min(c,
-			    "SELECT MIN(escalate_at) FROM review_actions WHERE status = 'open' AND escalated_at IS NULL "
-			    "AND escalate_at <= ?",
-			    until, next)
-		       ? -1
-		       : 0;
+	char sql[256];
+	for (size_t k = 0; k < sizeof STEPS / sizeof STEPS[0]; k++) {
+		snprintf(sql, sizeof sql, "SELECT MIN(%s) FROM review_actions WHERE status = 'open' AND %s IS NULL AND %s <= ?",
+			 STEPS[k].due_col, STEPS[k].done_col, STEPS[k].due_col);
+		if (tick_due_min(c, sql, until, next))
+			return -1;
+	}
+	return 0;
 }
 
 int review_tick(svc_ctx *c, json_t *summary)
 {
-	if (tick_step(c, summary,
-		      "SELECT org_id, id, owner_id, case_id, review_id FROM review_actions "
-		      "WHERE status = 'open' AND reminded_at IS NULL AND remind_at <= ? ORDER BY remind_at LIMIT ?",
-		      "UPDATE review_actions SET reminded_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND reminded_at IS NULL",
-		      "review.action_reminded", "review_action_reminders", 0))
-		return -1;
-	if (tick_step(c, summary,
-		      "SELECT org_id, id, owner_id, case_id, review_id FROM review_actions "
-		      "WHERE status = 'open' AND overdue_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT ?",
-		      "UPDATE review_actions SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
-		      "review.action_overdue", "review_actions_overdue", 0))
-		return -1;
-	return tick_step(c, summary,
-			 "SELECT org_id, id, owner_id, case_id, review_id FROM review_actions "
-			 "WHERE status = 'open' AND escalated_at IS NULL AND escalate_at <= ? ORDER BY escalate_at LIMIT ?",
-			 "UPDATE review_actions SET escalated_at = ?, escalated_to = ? WHERE org_id = ? AND id = ? "
-			 "AND status = 'open' AND escalated_at IS NULL",
-			 "review.action_escalated", "review_action_escalations", 1);
+	for (size_t k = 0; k < sizeof STEPS / sizeof STEPS[0]; k++)
+		if (tick_step(c, summary, &STEPS[k]))
+			return -1;
+	return 0;
 }
-

@@ -228,9 +228,25 @@ json_t *case_event_row(svc_ctx *c, db_res *r)
 			 data ? data : json_object(), "request_id", svc_col_str(r, 7));
 }
 
+/* R_OWN_TX: a page kept and still current is one statement without a transaction (a snapshot of its
+ * own); any other read renders the page in one read transaction. */
 static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	return case_view(c, p[0], out); /* reads the case of the actor's organization once */
+	int rc = case_view_kept(c, p[0], out);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	if ((rc = db_begin(c->db, 0)) != DB_OK)
+		return svc_db_err(c, rc);
+	if (case_view_page(c, p[0], out)) { /* reads the case of the actor's organization once */
+		db_rollback(c->db);
+		return -1;
+	}
+	if ((rc = db_commit(c->db)) != DB_OK) {
+		json_decref(*out);
+		*out = NULL;
+		return svc_db_err(c, rc);
+	}
+	return 0;
 }
 
 static const struct page_list CASES = {.name = "cases",
@@ -418,10 +434,7 @@ static int offer_load(svc_ctx *c, const char *id, struct offer_state *s)
 	if (svc_load_id(c, "off", id, "offer_not_found", "no such offer", &r,
 			"SELECT case_id, from_id, to_id, status FROM offers WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 0));
-	svc_copy(c, s->from, sizeof s->from, db_text(r, 1));
-	svc_copy(c, s->to, sizeof s->to, db_text(r, 2));
-	svc_copy(c, s->status, sizeof s->status, db_text(r, 3));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->case_id), SVC_BUF(s->from), SVC_BUF(s->to), SVC_BUF(s->status));
 	db_res_discard(r);
 	return 0;
 }
@@ -579,16 +592,24 @@ static int cs_assign(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return case_view(c, row.id, out);
 }
 
+/* Load case id into *row and ask rule (core/ownership.h) whether the actor may act on it: 0, or
+ * -1 with the 404, the rule's refusal or the storage error. */
+static int case_load_may(svc_ctx *c, const char *id, struct case_row *row,
+			 int (*rule)(const struct own_actor *, const struct own_case *, fl_err *))
+{
+	struct own_actor a;
+	struct own_case oc;
+	if (case_load(c, id, row))
+		return -1;
+	actor_of(c, &a);
+	own_of(row, &oc);
+	return rule(&a, &oc, &c->err) ? -1 : 0;
+}
+
 static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
-	struct own_actor a;
-	struct own_case oc;
-	if (case_load(c, p[0], &row))
-		return -1;
-	actor_of(c, &a);
-	own_of(&row, &oc);
-	if (own_may_resolve(&a, &oc, &c->err))
+	if (case_load_may(c, p[0], &row, own_may_resolve))
 		return -1;
 	for (const case_hook_fn *h = svc_resolve_hooks(); *h; h++)
 		if ((*h)(c, row.id, in))
@@ -610,13 +631,7 @@ static int cs_resolve(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 static int cs_reopen(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
-	struct own_actor a;
-	struct own_case oc;
-	if (case_load(c, p[0], &row))
-		return -1;
-	actor_of(c, &a);
-	own_of(&row, &oc);
-	if (own_may_reopen(&a, &oc, &c->err))
+	if (case_load_may(c, p[0], &row, own_may_reopen))
 		return -1;
 	int rc = db_exec(c->db, "UPDATE cases SET status = 'open', resolved_at = NULL, updated_at = ? WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(row.id)), NULL);
@@ -730,7 +745,7 @@ static const struct in_field REOPEN[] = {
 const struct route case_routes[] = {
 	{"POST", "/api/v1/cases", cs_open, CASE_OPEN, 201, "Open a case (you own it)", "Case", "case open", 0},
 	{"GET", "/api/v1/cases", cs_list, CASE_LIST, 200, "Find cases", "CaseList", "case list", R_STANDBY_SEARCH},
-	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", 0},
+	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", R_OWN_TX},
 	{"GET", "/api/v1/cases/{id}/history", cs_history, NULL, 200, "A case's events", "EventList", "case history", 0},
 	{"POST", "/api/v1/cases/{id}/touchpoints", cs_touchpoint, TOUCHPOINT, 201, "Record a contact with the customer",
 	 "Touchpoint", "case touch", 0},

@@ -194,11 +194,7 @@ static int merge_side_load(svc_ctx *c, const char *id, const char *field, struct
 			 "SELECT id, COALESCE(merged_into, ''), email, phone, phone_digits FROM customers WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
 		return -1;
-	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
-	svc_copy(c, s->merged_into, sizeof s->merged_into, db_text(r, 1));
-	svc_copy(c, s->email, sizeof s->email, db_text(r, 2));
-	svc_copy(c, s->phone, sizeof s->phone, db_text(r, 3));
-	svc_copy(c, s->digits, sizeof s->digits, db_text(r, 4));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->merged_into), SVC_BUF(s->email), SVC_BUF(s->phone), SVC_BUF(s->digits));
 	db_res_discard(r);
 	if (*s->merged_into)
 		return err_set(&c->err, ERR_RULE, "customer_merged", field, "that customer was already merged into another");

@@ -320,18 +320,9 @@ static json_t *saved_row(svc_ctx *c, db_res *r)
 
 static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	db_res *r;
-	int rc = db_query(c->db, "SELECT " SAVED_COLS " FROM saved_views WHERE org_id = ? AND person_id = ? ORDER BY name, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, saved_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, saved_row,
+			 "SELECT " SAVED_COLS " FROM saved_views WHERE org_id = ? AND person_id = ? ORDER BY name, id",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)));
 }
 
 static int sv_save(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -7,22 +7,15 @@
 #include "core/rota.h"
 #include "svc/org/org.h"
 
+static json_t *org_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name", db_text(r, 2), "created_at",
+			 svc_col_time(r, 3));
+}
+
 static int org_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db, "SELECT id, slug, name, created_at FROM orgs ORDER BY slug", DB_NOARGS, &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "slug", db_text(r, 1), "name",
-						       db_text(r, 2), "created_at", svc_col_time(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, org_row, "SELECT id, slug, name, created_at FROM orgs ORDER BY slug", DB_NOARGS);
 }
 
 static int org_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -80,25 +73,17 @@ static int team_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return 0;
 }
 
+static json_t *team_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1), "members", (json_int_t)db_int(r, 2));
+}
+
 static int team_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT t.id, t.name, (SELECT COUNT(*) FROM people x WHERE x.org_id = t.org_id AND x.team_id = t.id) "
-			   "FROM teams t WHERE t.org_id = ? ORDER BY t.name",
-			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:I}", "id", db_text(r, 0), "name", db_text(r, 1), "members",
-						       (json_int_t)db_int(r, 2)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, team_row,
+			 "SELECT t.id, t.name, (SELECT COUNT(*) FROM people x WHERE x.org_id = t.org_id AND x.team_id = t.id) "
+			 "FROM teams t WHERE t.org_id = ? ORDER BY t.name",
+			 DB_ARGS(DB_TXT(c->actor.org_id)));
 }
 
 /* An opening-hours object: {"mon": "09:00-17:00", "sat": "closed", ...}. */
@@ -154,25 +139,17 @@ static int location_create(svc_ctx *c, const char *const *p, json_t *in, json_t 
 	return 0;
 }
 
+static json_t *location_row(svc_ctx *c, db_res *r)
+{
+	json_t *h = json_loads(db_text(r, 4), 0, NULL);
+	return json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "tz", db_text(r, 2), "address",
+			 db_text(r, 3), "hours", h ? h : json_object());
+}
+
 static int location_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db, "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
-			   DB_ARGS(DB_TXT(c->actor.org_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1) {
-		json_t *h = json_loads(db_text(r, 4), 0, NULL);
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", db_text(r, 0), "name", db_text(r, 1), "tz",
-						       db_text(r, 2), "address", db_text(r, 3), "hours", h ? h : json_object()));
-	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, location_row, "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
+			 DB_ARGS(DB_TXT(c->actor.org_id)));
 }
 
 const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)

@@ -13,6 +13,7 @@
 #include "svc/directory/rota.h"
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
+#include "svc/promises/estimate_rollup.h"
 
 #define MAX_HOLIDAYS 400
 
@@ -37,9 +38,7 @@ static int holder_load(svc_ctx *c, const char *team_id, struct holder *h)
 		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)), &r))
 		return -1;
 	if (db_next(r) == 1) {
-		svc_copy(c, h->loc_id, sizeof h->loc_id, db_text(r, 0));
-		svc_copy(c, h->loc, sizeof h->loc, db_text(r, 1));
-		svc_copy(c, h->tz, sizeof h->tz, db_text(r, 2));
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(h->loc_id), SVC_BUF(h->loc), SVC_BUF(h->tz));
 		h->hours = json_loads(db_text(r, 3), 0, NULL);
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
@@ -212,7 +211,7 @@ int estimate_make(svc_ctx *c, const char *team_id, const char *kind, int64_t at,
 	svc_copy(c, e->location_id, sizeof e->location_id, h.loc_id);
 	svc_copy(c, e->tz, sizeof e->tz, *h.tz ? h.tz : "UTC");
 	e->bucket = est_bucket(h.z, at);
-	if (estimate_rollups_load(c, team_id, kind, e->bucket, hist, have, &usual) || count_open(c, team_id, &open_now))
+	if (estimate_rollup_load(c, team_id, kind, e->bucket, hist, have, &usual) || count_open(c, team_id, &open_now))
 		goto cleanup;
 	e->threshold_pct = (int)setting_int(c, "estimate.threshold_percent");
 	struct est_input in = {.now = at, .due = due, .min_samples = setting_int(c, "estimate.min_samples"),
@@ -301,18 +300,20 @@ int estimate_on_promise(svc_ctx *c, const char *case_id, const char *promise_id,
 {
 	char team[ID_SIZE];
 	struct estimate e;
-	*est = NULL;
+	if (est)
+		*est = NULL;
 	if (estimate_team_of(c, deliver_person, deliver_team, team))
 		return -1;
 	if (!*team) {
-		*est = json_null();
+		if (est)
+			*est = json_null();
 		return 0;
 	}
 	if (estimate_make(c, team, kind ? kind : "", c->now, due, &e))
 		return -1;
 	int ret = estimate_record(c, promise_id, case_id, &e);
 	estimate_release(&e);
-	if (!ret)
+	if (!ret && est)
 		*est = estimate_recorded(c, promise_id);
 	return ret;
 }
@@ -326,9 +327,7 @@ int estimate_on_request(svc_ctx *c, const char *request_id, const char *kind, js
 			 "SELECT holder_person_id, holder_team_id, case_id, due_at FROM requests WHERE org_id = ? AND id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(request_id))))
 		return -1;
-	svc_copy(c, person, sizeof person, db_text(r, 0));
-	svc_copy(c, tm, sizeof tm, db_text(r, 1));
-	svc_copy(c, case_id, sizeof case_id, db_text(r, 2));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(person), SVC_BUF(tm), SVC_BUF(case_id));
 	int64_t due = db_int(r, 3);
 	db_res_discard(r);
 	if (estimate_team_of(c, person, tm, team))
@@ -373,7 +372,7 @@ int estimate_on_complete(svc_ctx *c, const char *request_id)
 	if (holder_load(c, team, &h))
 		return -1;
 	if (!calendar_load(c, &h, created, done + 1, &sp, &cal))
-		ret = estimate_rollups_add(c, team, kind, est_bucket(h.z, created), est_open_between(&cal, created, done), done, load);
+		ret = estimate_rollup_add(c, team, kind, est_bucket(h.z, created), est_open_between(&cal, created, done), done, load);
 	free(sp);
 	json_decref(h.hours);
 	return ret;

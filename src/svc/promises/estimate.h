@@ -36,7 +36,8 @@ int estimate_record(svc_ctx *c, const char *subject_id, const char *case_id, con
 json_t *estimate_recorded(svc_ctx *c, const char *subject_id);
 
 /* A promise was made: when a team delivers it, estimate and record; *est gets the recorded
- * estimate (new; JSON null when nothing was estimated). */
+ * estimate (new; JSON null when nothing was estimated), unless est is NULL (the caller reads it
+ * with the promise: no second read). */
 int estimate_on_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *deliver_person,
 			const char *deliver_team, const char *kind, int64_t due, json_t **est);
 /* A request was made (its row written): remember its kind, team and the team's load, estimate and
@@ -46,15 +47,5 @@ int estimate_on_request(svc_ctx *c, const char *request_id, const char *kind, js
 int estimate_on_complete(svc_ctx *c, const char *request_id);
 /* A request was declined or deferred citing policy_id: a policy risk for its team and kind. */
 int estimate_on_policy(svc_ctx *c, const char *request_id, const char *policy_id);
-
-/* Rollups (svc/promises/estimate_rollup.c): load the four levels of (team, kind, bucket) into
- * h[] (have[l] = 1 when that rollup exists) and the team's usual outstanding load (-1 unknown). */
-int estimate_rollups_load(svc_ctx *c, const char *team, const char *kind, int bucket, struct est_hist h[4], int have[4],
-			  double *usual);
-/* Add one completion (business ms, completed at t, load = outstanding requests at creation). */
-int estimate_rollups_add(svc_ctx *c, const char *team, const char *kind, int bucket, int64_t ms, int64_t t, int64_t load);
-/* The histogram as stored text (new string) and back. */
-char *estimate_hist_text(const struct est_hist *h);
-void estimate_hist_parse(const char *text, int64_t n, struct est_hist *h);
 
 #endif

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "base/util.h"
-#include "svc/promises/estimate.h"
+#include "svc/promises/estimate_rollup.h"
 
-char *estimate_hist_text(const struct est_hist *h)
+char *estimate_rollup_hist_text(const struct est_hist *h)
 {
 	json_t *w = json_array(), *r = json_array();
 	for (int i = 0; i < EST_BINS; i++)
@@ -20,7 +20,7 @@ char *estimate_hist_text(const struct est_hist *h)
 	return s;
 }
 
-void estimate_hist_parse(const char *text, int64_t n, struct est_hist *h)
+void estimate_rollup_hist_parse(const char *text, int64_t n, struct est_hist *h)
 {
 	memset(h, 0, sizeof *h);
 	h->n = n;
@@ -51,28 +51,36 @@ static void keys(const char *team, const char *kind, int bucket, const char *t[4
 	b[1] = b[2] = b[3] = -1;
 }
 
-int estimate_rollups_load(svc_ctx *c, const char *team, const char *kind, int bucket, struct est_hist h[4], int have[4],
+int estimate_rollup_load(svc_ctx *c, const char *team, const char *kind, int bucket, struct est_hist h[4], int have[4],
 			  double *usual)
 {
 	const char *t[4], *k[4];
 	int b[4], rc;
+	db_res *r;
 	keys(team, kind, bucket, t, k, b);
 	*usual = -1;
-	for (int l = 0; l < 4; l++) {
-		db_res *r;
-		have[l] = 0;
-		if (!svc_query(c, "SELECT n, load_sum, hist FROM estimate_rollups WHERE org_id = ? AND team_id = ? AND kind = ? AND bucket = ?",
-			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(t[l]), DB_TXT(k[l]), DB_INT(b[l])), &r))
-			return -1;
-		if (db_next(r) == 1) {
+	memset(have, 0, 4 * sizeof *have);
+	/* the four rows in one statement; a row may stand for two levels (kind "*") */
+	if (!svc_query(c,
+		       "SELECT team_id, kind, bucket, n, load_sum, hist FROM estimate_rollups WHERE org_id = ? AND ("
+		       "(team_id = ? AND kind = ? AND bucket = ?) OR (team_id = ? AND kind = ? AND bucket = ?) OR "
+		       "(team_id = ? AND kind = ? AND bucket = ?) OR (team_id = ? AND kind = ? AND bucket = ?))",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(t[0]), DB_TXT(k[0]), DB_INT(b[0]), DB_TXT(t[1]), DB_TXT(k[1]),
+			       DB_INT(b[1]), DB_TXT(t[2]), DB_TXT(k[2]), DB_INT(b[2]), DB_TXT(t[3]), DB_TXT(k[3]), DB_INT(b[3])),
+		       &r))
+		return -1;
+	while (db_next(r) == 1) {
+		for (int l = 0; l < 4; l++) {
+			if (strcmp(db_text(r, 0), t[l]) != 0 || strcmp(db_text(r, 1), k[l]) != 0 || db_int(r, 2) != b[l])
+				continue;
 			have[l] = 1;
-			estimate_hist_parse(db_text(r, 2), db_int(r, 0), &h[l]);
-			if (l == EST_HOLDER && db_int(r, 0) > 0)
-				*usual = (double)db_int(r, 1) / (double)db_int(r, 0);
+			estimate_rollup_hist_parse(db_text(r, 5), db_int(r, 3), &h[l]);
+			if (l == EST_HOLDER && db_int(r, 3) > 0)
+				*usual = (double)db_int(r, 4) / (double)db_int(r, 3);
 		}
-		if ((rc = db_res_close(r)) != DB_OK)
-			return svc_db_err(c, rc);
 	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	return 0;
 }
 
@@ -93,10 +101,10 @@ static int rollup_add_one(svc_ctx *c, const char *team, const char *kind, int bu
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(kind), DB_INT(bucket))))
 		return -1;
 	int64_t load_sum = db_int(r, 1) + load;
-	estimate_hist_parse(db_text(r, 2), db_int(r, 0), &h);
+	estimate_rollup_hist_parse(db_text(r, 2), db_int(r, 0), &h);
 	db_res_discard(r);
 	est_hist_add(&h, ms, t);
-	char *text = estimate_hist_text(&h);
+	char *text = estimate_rollup_hist_text(&h);
 	rc = db_exec(c->db, "UPDATE estimate_rollups SET n = ?, load_sum = ?, hist = ? WHERE org_id = ? AND team_id = ? AND kind = ? AND bucket = ?",
 		     DB_ARGS(DB_INT(h.n), DB_INT(load_sum), DB_TXT(text), DB_TXT(c->actor.org_id), DB_TXT(team), DB_TXT(kind),
 			     DB_INT(bucket)),
@@ -105,7 +113,7 @@ static int rollup_add_one(svc_ctx *c, const char *team, const char *kind, int bu
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-int estimate_rollups_add(svc_ctx *c, const char *team, const char *kind, int bucket, int64_t ms, int64_t t, int64_t load)
+int estimate_rollup_add(svc_ctx *c, const char *team, const char *kind, int bucket, int64_t ms, int64_t t, int64_t load)
 {
 	const char *tk[4], *kk[4];
 	int b[4];

@@ -85,9 +85,7 @@ static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
 			"SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
-	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
-	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->case_id), SVC_BUF(s->status));
 	s->due_at = db_int(r, 3);
 	db_res_discard(r);
 	return 0;
@@ -169,35 +167,23 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				"policy_id", *pol.id ? pol.id : NULL)) ||
 	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id) || promise_hooks(c, row.id, id, "made"))
 		return -1;
-	json_t *est;
-	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, &est))
+	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, NULL)) /* promise_json shows it */
 		return -1;
-	json_decref(est); /* promise_json shows the recorded estimate */
 	*out = promise_json(c, id);
 	return 0;
 }
 
 static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	int rc;
 	struct case_row row;
-	db_res *r;
 	if (case_load(c, p[0], &row))
 		return -1;
 	const char *status = in_str(in, "status");
-	if ((rc = db_query(c->db,
-			   "SELECT " PROMISE_COLS PROMISE_FROM
-			   "WHERE p.org_id = ? AND p.case_id = ? AND (? IS NULL OR p.status = ?) "
-			   "ORDER BY p.due_at, p.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, promise_row)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, promise_row,
+			 "SELECT " PROMISE_COLS PROMISE_FROM
+			 "WHERE p.org_id = ? AND p.case_id = ? AND (? IS NULL OR p.status = ?) "
+			 "ORDER BY p.due_at, p.id",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id), DB_TXT(status), DB_TXT(status)));
 }
 
 static int pr_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -280,10 +266,7 @@ int promise_renegotiate(svc_ctx *c, const char *promise_id, json_t *in, const ch
 	json_t *copy = json_pack("{s:s,s:s,s:s,s:s}", "what", in_str(in, "what") ? in_str(in, "what") : db_text(r, 0), "channel",
 				 db_text(r, 1), "consent", in_str(in, "consent"), "consent_channel", in_str(in, "consent_channel"));
 	char dp[ID_SIZE], dt[ID_SIZE], pol[ID_SIZE], maker[ID_SIZE];
-	svc_copy(c, dp, sizeof dp, db_text(r, 2));
-	svc_copy(c, dt, sizeof dt, db_text(r, 3));
-	svc_copy(c, pol, sizeof pol, db_text(r, 4));
-	svc_copy(c, maker, sizeof maker, db_text(r, 5));
+	SVC_COPY_COLS(c, r, 2, SVC_BUF(dp), SVC_BUF(dt), SVC_BUF(pol), SVC_BUF(maker));
 	db_res_discard(r);
 	/* the promise stays the maker's; who moved it is recorded beside */
 	struct promise_origin origin = {maker, s.id, renegotiated_by};
@@ -400,27 +383,35 @@ static const char *nz(const char *s)
 	return s && *s ? s : NULL;
 }
 
-/* Build the facts, run the rule, store the breach and its causes, tell everyone. */
-static int breach_record(svc_ctx *c, const char *promise_id)
-{
-	int rc;
-	db_res *r;
+/* The broken promise: its case, the case's owner, the policy it was made under, what and when. */
+struct breach_promise {
 	char case_id[ID_SIZE], owner[ID_SIZE], pol[ID_SIZE], pol_name[256], what[512];
 	int64_t due;
+};
+
+static int breach_load_promise(svc_ctx *c, const char *promise_id, struct breach_promise *bp)
+{
+	db_res *r;
 	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
 			 "SELECT p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id FROM promises p "
 			 "JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
 			 "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id WHERE p.org_id = ? AND p.id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id))))
 		return -1;
-	svc_copy(c, case_id, sizeof case_id, db_text(r, 0));
-	due = db_int(r, 1);
-	svc_copy(c, pol, sizeof pol, db_text(r, 2));
-	svc_copy(c, pol_name, sizeof pol_name, db_text(r, 3));
-	svc_copy(c, what, sizeof what, db_text(r, 4));
-	svc_copy(c, owner, sizeof owner, db_text(r, 5));
+	svc_copy(c, bp->case_id, sizeof bp->case_id, db_text(r, 0));
+	bp->due = db_int(r, 1);
+	SVC_COPY_COLS(c, r, 2, SVC_BUF(bp->pol), SVC_BUF(bp->pol_name), SVC_BUF(bp->what), SVC_BUF(bp->owner));
 	db_res_discard(r);
+	return 0;
+}
 
+/* The requests the promise depended on, oldest first, with their holders' depth: *out is a new
+ * array of *n (the caller frees it, also on failure). */
+static int breach_load_requests(svc_ctx *c, const char *promise_id, struct loaded_req **out, size_t *n)
+{
+	int rc;
+	db_res *r;
+	size_t cap = 0;
 	if ((rc = db_query(c->db,
 			   "SELECT q.id, q.what, q.holder_person_id, hp.name, COALESCE(q.holder_team_id, hp.team_id), t.name, q.holder_role, q.status, q.due_at, "
 			   "q.done_at, q.decided_at, q.policy_id, pol.name FROM request_promises rp "
@@ -431,123 +422,137 @@ static int breach_record(svc_ctx *c, const char *promise_id)
 			   "WHERE rp.org_id = ? AND rp.promise_id = ? ORDER BY q.created_at, q.id",
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
-	size_t n = 0, cap = 8;
-	struct loaded_req *lr = xcalloc(cap, sizeof *lr);
 	while (db_next(r) == 1) {
-		if (n == cap) {
-			struct loaded_req *bigger = xcalloc(cap * 2, sizeof *lr);
-			memcpy(bigger, lr, n * sizeof *lr);
-			free(lr);
-			lr = bigger;
-			cap *= 2;
-		}
-		struct loaded_req *q = &lr[n++];
-		svc_copy(c, q->id, sizeof q->id, db_text(r, 0));
-		svc_copy(c, q->what, sizeof q->what, db_text(r, 1));
-		svc_copy(c, q->person, sizeof q->person, db_text(r, 2));
-		svc_copy(c, q->name, sizeof q->name, db_text(r, 3));
-		svc_copy(c, q->team, sizeof q->team, db_text(r, 4));
-		svc_copy(c, q->team_name, sizeof q->team_name, db_text(r, 5));
-		svc_copy(c, q->role, sizeof q->role, db_text(r, 6));
-		svc_copy(c, q->status, sizeof q->status, db_text(r, 7));
+		*out = xgrow(*out, *n, &cap, 8, sizeof **out);
+		struct loaded_req *q = &(*out)[(*n)++];
+		memset(q, 0, sizeof *q);
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(q->id), SVC_BUF(q->what), SVC_BUF(q->person), SVC_BUF(q->name), SVC_BUF(q->team),
+			      SVC_BUF(q->team_name), SVC_BUF(q->role), SVC_BUF(q->status));
 		q->due_at = db_int(r, 8);
 		q->done_at = db_is_null(r, 9) ? 0 : db_int(r, 9);
 		q->decided_at = db_is_null(r, 10) ? 0 : db_int(r, 10);
 		svc_copy(c, q->policy, sizeof q->policy, db_text(r, 11));
 		svc_copy(c, q->policy_name, sizeof q->policy_name, db_text(r, 12));
 	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		free(lr);
+	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
-	}
-	struct att_request *ar = xcalloc(n ? n : 1, sizeof *ar);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].depth = *(*out)[i].person ? person_depth(c, (*out)[i].person) : -1;
+	return 0;
+}
+
+/* Run the attribution rule over the promise and its n requests lr (ar[n] gets the rule's view of
+ * them, borrowing from lr) into *res. */
+static int breach_attribute(svc_ctx *c, const struct breach_promise *bp, const struct loaded_req *lr, size_t n,
+			    struct att_request *ar, struct att_result *res)
+{
 	for (size_t i = 0; i < n; i++) {
-		struct loaded_req *q = &lr[i];
-		q->depth = *q->person ? person_depth(c, q->person) : -1;
+		const struct loaded_req *q = &lr[i];
 		ar[i] = (struct att_request){q->id, q->what, nz(q->person), nz(q->name), nz(q->team), nz(q->team_name), q->role,
 					     q->depth, q->status, q->due_at, q->done_at, q->decided_at, nz(q->policy),
 					     nz(q->policy_name)};
 	}
 	int64_t asked = 0, lapsed = 0;
-	int qrc = db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
-				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &asked, NULL);
-	if (qrc == DB_OK)
-		qrc = db_scalar_int(c->db,
-				    "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
-				    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_INT(due)), &lapsed, NULL);
-	if (qrc != DB_OK) {
-		free(ar);
-		free(lr);
-		return svc_db_err(c, qrc);
-	}
-	struct att_input ai = {"broken", due, c->now, nz(pol), nz(pol_name), owner, NULL, ar, n, asked > 0, (int)lapsed};
-	struct att_result res;
-	attribution_compute(&ai, &res);
+	int rc = db_scalar_int(c->db, "SELECT COUNT(*) FROM requests WHERE org_id = ? AND case_id = ?",
+			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(bp->case_id)), &asked, NULL);
+	if (rc == DB_OK)
+		rc = db_scalar_int(c->db,
+				   "SELECT COUNT(*) FROM update_duties WHERE org_id = ? AND case_id = ? AND status = 'lapsed' AND due_at <= ?",
+				   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(bp->case_id), DB_INT(bp->due)), &lapsed, NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	struct att_input ai = {"broken", bp->due, c->now, nz(bp->pol), nz(bp->pol_name), bp->owner, NULL, ar, n, asked > 0, (int)lapsed};
+	attribution_compute(&ai, res);
+	return 0;
+}
 
-	char breach_id[ID_SIZE];
-	id_new(breach_id, "breach", c->now);
+/* The attribution as the breach stores and its event carries it (new). */
+static json_t *breach_json(svc_ctx *c, const char *promise_id, const struct breach_promise *bp, const struct att_request *ar,
+			   const struct att_result *res)
+{
 	json_t *causes = json_array();
-	int ret = -1;
-	for (size_t i = 0; i < res.ncauses; i++) {
-		const struct att_cause *k = &res.causes[i];
+	for (size_t i = 0; i < res->ncauses; i++) {
+		const struct att_cause *k = &res->causes[i];
 		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
 		const char *level = q ? attribution_level(q) : "owner";
 		json_t *cj = json_pack("{s:s,s:s,s:s?,s:s?}", "cause", attribution_cause_name(k->kind), "level", level, "request_id",
 				       q ? q->id : NULL, "what", q ? q->what : NULL);
-		json_object_set_new(cj, "holder", q ? holder_json(q) : json_pack("{s:s,s:s}", "person_id", owner, "role", "owner"));
+		json_object_set_new(cj, "holder", q ? holder_json(q) : json_pack("{s:s,s:s}", "person_id", bp->owner, "role", "owner"));
 		json_object_set_new(cj, "policy", q && q->policy_id ? json_pack("{s:s,s:s?}", "id", q->policy_id, "name", q->policy_name)
 								     : json_null());
 		json_object_set_new(cj, "promise_policy",
-				    *pol && k->kind == ATT_POLICY_CONFLICT ? json_pack("{s:s,s:s}", "id", pol, "name", pol_name) : json_null());
+				    *bp->pol && k->kind == ATT_POLICY_CONFLICT ? json_pack("{s:s,s:s}", "id", bp->pol, "name", bp->pol_name)
+									       : json_null());
 		json_array_append_new(causes, cj);
 	}
-	json_t *att = json_pack("{s:s,s:b,s:i,s:o,s:{s:s,s:s,s:o},s:o}", "rule", "v1", "owner_at_fault", res.owner_at_fault,
-				"lapsed_updates", res.lapsed_updates, "owner", svc_person_brief(c, owner), "promise", "id", promise_id,
-				"what", what, "due_at", svc_time(due), "causes", causes);
+	return json_pack("{s:s,s:b,s:i,s:o,s:{s:s,s:s,s:o},s:o}", "rule", "v1", "owner_at_fault", res->owner_at_fault,
+			 "lapsed_updates", res->lapsed_updates, "owner", svc_person_brief(c, bp->owner), "promise", "id", promise_id,
+			 "what", bp->what, "due_at", svc_time(bp->due), "causes", causes);
+}
+
+/* Store the breach (attribution att) and one row per cause. */
+static int breach_store(svc_ctx *c, const char *breach_id, const char *promise_id, const struct breach_promise *bp,
+			const struct att_request *ar, const struct att_result *res, json_t *att)
+{
 	char *text = json_dumps(att, JSON_COMPACT | JSON_SORT_KEYS);
-	rc = db_exec(c->db,
-		     "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
-		     "VALUES (?,?,?,?,?,?,?,?)",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(case_id), DB_TXT(promise_id), DB_INT(c->now),
-			     DB_TXT(owner), DB_INT(res.owner_at_fault), DB_TXT(text)),
-		     NULL);
+	int rc = db_exec(c->db,
+			 "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
+			 "VALUES (?,?,?,?,?,?,?,?)",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(bp->case_id), DB_TXT(promise_id), DB_INT(c->now),
+				 DB_TXT(bp->owner), DB_INT(res->owner_at_fault), DB_TXT(text)),
+			 NULL);
 	free(text);
-	if (rc != DB_OK) {
-		json_decref(att);
-		svc_db_err(c, rc);
-		goto cleanup;
-	}
-	for (size_t i = 0; i < res.ncauses; i++) {
-		const struct att_cause *k = &res.causes[i];
+	for (size_t i = 0; rc == DB_OK && i < res->ncauses; i++) {
+		const struct att_cause *k = &res->causes[i];
 		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
-		if ((rc = db_exec(c->db,
-				  "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
-				  "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
-					  DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
-					  DB_TXT(q ? q->holder_person_id : owner), DB_TXT(q ? q->holder_team_id : NULL),
-					  DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
-				  NULL)) != DB_OK) {
-			json_decref(att);
-			svc_db_err(c, rc);
-			goto cleanup;
-		}
+		rc = db_exec(c->db,
+			     "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
+			     "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
+				     DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
+				     DB_TXT(q ? q->holder_person_id : bp->owner), DB_TXT(q ? q->holder_team_id : NULL),
+				     DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
+			     NULL);
 	}
-	if (svc_event(c, "promise.broken", "promise", promise_id, case_id, json_pack("{s:s}", "breach_id", breach_id)) ||
-	    svc_event(c, "breach.recorded", "breach", breach_id, case_id, json_deep_copy(att)) ||
-	    alert_add(c, owner, "promise_broken", case_id, "promise", promise_id, "Promise broken: \"%s\"", what)) {
-		json_decref(att);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+/* The events, the owner's alert and the breach hooks. */
+static int breach_tell(svc_ctx *c, const char *breach_id, const char *promise_id, const struct breach_promise *bp, json_t *att)
+{
+	if (svc_event(c, "promise.broken", "promise", promise_id, bp->case_id, json_pack("{s:s}", "breach_id", breach_id)) ||
+	    svc_event(c, "breach.recorded", "breach", breach_id, bp->case_id, json_deep_copy(att)) ||
+	    alert_add(c, bp->owner, "promise_broken", bp->case_id, "promise", promise_id, "Promise broken: \"%s\"", bp->what))
+		return -1;
+	for (const breach_hook_fn *h = svc_breach_hooks(); *h; h++)
+		if ((*h)(c, bp->case_id, promise_id, breach_id, att))
+			return -1;
+	return 0;
+}
+
+/* Build the facts, run the rule, store the breach and its causes, tell everyone. */
+static int breach_record(svc_ctx *c, const char *promise_id)
+{
+	struct breach_promise bp;
+	struct loaded_req *lr = NULL;
+	struct att_request *ar = NULL;
+	struct att_result res;
+	json_t *att = NULL;
+	size_t n = 0;
+	int ret = -1;
+	char breach_id[ID_SIZE];
+	if (breach_load_promise(c, promise_id, &bp) || breach_load_requests(c, promise_id, &lr, &n))
 		goto cleanup;
-	}
-	for (const breach_hook_fn *h = svc_breach_hooks(); *h; h++) {
-		if ((*h)(c, case_id, promise_id, breach_id, att)) {
-			json_decref(att);
-			goto cleanup;
-		}
-	}
-	json_decref(att);
+	ar = xcalloc(n ? n : 1, sizeof *ar);
+	if (breach_attribute(c, &bp, lr, n, ar, &res))
+		goto cleanup;
+	id_new(breach_id, "breach", c->now);
+	att = breach_json(c, promise_id, &bp, ar, &res);
+	if (breach_store(c, breach_id, promise_id, &bp, ar, &res, att) || breach_tell(c, breach_id, promise_id, &bp, att))
+		goto cleanup;
 	ret = 0;
 cleanup:
+	json_decref(att);
 	free(ar);
 	free(lr);
 	return ret;
@@ -604,19 +609,10 @@ int promise_tick_breach(svc_ctx *c, json_t *summary)
 
 int promise_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id = ? ORDER BY p.created_at, p.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, promise_row)) {
-		json_decref(items);
-		return -1;
-	}
-	json_object_set_new(view, "promises", items);
-	return 0;
+	return svc_view_rows(c, view, "promises", promise_row,
+			     "SELECT " PROMISE_COLS PROMISE_FROM
+			     "WHERE p.org_id = ? AND p.case_id = ? ORDER BY p.created_at, p.id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
 static json_t *breach_row(svc_ctx *c, db_res *r)

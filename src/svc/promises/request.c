@@ -85,13 +85,8 @@ static int req_load(svc_ctx *c, const char *id, struct req_state *s)
 			"SELECT id, case_id, status, holder_person_id, holder_team_id, asked_by, what, due_at, created_at FROM requests "
 			"WHERE org_id = ? AND id = ?"))
 		return -1;
-	svc_copy(c, s->id, sizeof s->id, db_text(r, 0));
-	svc_copy(c, s->case_id, sizeof s->case_id, db_text(r, 1));
-	svc_copy(c, s->status, sizeof s->status, db_text(r, 2));
-	svc_copy(c, s->person, sizeof s->person, db_text(r, 3));
-	svc_copy(c, s->team, sizeof s->team, db_text(r, 4));
-	svc_copy(c, s->asked_by, sizeof s->asked_by, db_text(r, 5));
-	svc_copy(c, s->what, sizeof s->what, db_text(r, 6));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->case_id), SVC_BUF(s->status), SVC_BUF(s->person), SVC_BUF(s->team),
+		      SVC_BUF(s->asked_by), SVC_BUF(s->what));
 	s->due_at = db_int(r, 7);
 	s->created_at = db_int(r, 8);
 	db_res_discard(r);
@@ -451,18 +446,9 @@ static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db, "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.case_id = ? ORDER BY q.created_at, q.id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, request_row)) {
-		json_decref(items);
-		return -1;
-	}
-	json_object_set_new(view, "requests", items);
-	return 0;
+	return svc_view_rows(c, view, "requests", request_row,
+			     "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.case_id = ? ORDER BY q.created_at, q.id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
 /* --- the scheduler --- */

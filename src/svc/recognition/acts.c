@@ -88,9 +88,7 @@ static int on_accepted(svc_ctx *c, const struct ev *e)
 			 "WHERE o.org_id = ? AND o.id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(offer))))
 		return -1;
-	svc_copy(c, from, sizeof from, db_text(r, 0));
-	svc_copy(c, to, sizeof to, db_text(r, 1));
-	svc_copy(c, intake, sizeof intake, db_text(r, 2));
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(from), SVC_BUF(to), SVC_BUF(intake));
 	db_res_discard(r);
 	struct rec_handover h = {intake, from, ROLE_FRONTLINE, ft, to, tt, 0};
 	if (team_of(c, from, &h.from_role, ft) || team_of(c, to, NULL, tt) || on_call(c, to, c->now, &h.to_on_call))

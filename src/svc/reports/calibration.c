@@ -75,14 +75,10 @@ static int cal_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 {
 	int rc;
 	db_res *r;
-	long long from = 0, to = c->now + 1;
+	long long from, to;
 	char team[ID_SIZE] = "";
-	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
+	if (svc_require(c, PERM_READ_PEOPLE_REPORTS) || in_period(in, c->now, &from, &to, &c->err))
 		return -1;
-	in_time(in, "from", &from);
-	in_time(in, "to", &to);
-	if (to <= from)
-		return err_set(&c->err, ERR_INVALID, "bad_range", "to", "to must be after from");
 	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
 		return -1;
 	long long threshold = setting_int(c, "estimate.threshold_percent") * 10;

@@ -117,11 +117,9 @@ static const char *policy_name(svc_ctx *c, const char *policy_id, char *buf, siz
 static int exc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int rc;
-	long long from = 0, to = c->now + 1;
-	in_time(in, "from", &from);
-	in_time(in, "to", &to);
-	if (to <= from)
-		return err_set(&c->err, ERR_INVALID, "bad_range", "to", "to must be after from");
+	long long from, to;
+	if (in_period(in, c->now, &from, &to, &c->err))
+		return -1;
 	db_res *r;
 	if ((rc = db_query(c->db,
 			   "SELECT e.policy_id, COALESCE(e.team_id, ''), e.status, e.review_status, COALESCE(e.verdict, ''), "

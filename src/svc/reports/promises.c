@@ -110,39 +110,51 @@ static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return 0;
 }
 
+/* A report's rows: sql (bound to the organization, from, to, team, team) through row, answered as
+ * {by, range, items} (without "by" when by is NULL). */
+static int range_report(svc_ctx *c, const struct range *g, const char *by, svc_row_fn row, const char *sql, json_t **out)
+{
+	json_t *items;
+	if (svc_rows_of(c, &items, row, sql,
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g->from), DB_INT(g->to), DB_TXT(g->team), DB_TXT(g->team))))
+		return -1;
+	*out = by ? json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(g), "items", items)
+		  : json_pack("{s:o,s:o}", "range", range_json(g), "items", items);
+	return 0;
+}
+
+static json_t *overdue_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:I,s:I,s:I}", "level", db_text(r, 0), "overdue", (json_int_t)db_int(r, 1), "still_open",
+			 (json_int_t)db_int(r, 2), "escalated", (json_int_t)db_int(r, 3));
+}
+
 static int rp_overdue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
-	db_res *r;
 	if (range_of(c, in, &g))
 		return -1;
-	int rc = db_query(c->db,
-			  "SELECT CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END, COUNT(*), "
-			  "SUM(CASE WHEN q.status IN ('open','accepted','deferred') THEN 1 ELSE 0 END), "
-			  "SUM(CASE WHEN q.escalated_to IS NOT NULL THEN 1 ELSE 0 END) FROM requests q "
-			  "LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
-			  "WHERE q.org_id = ? AND q.overdue_at >= ? AND q.overdue_at < ? "
-			  "AND (? = '' OR COALESCE(q.holder_team_id, hp.team_id) = ?) "
-			  "GROUP BY CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END ORDER BY 2 DESC, 1",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:I,s:I,s:I}", "level", db_text(r, 0), "overdue", (json_int_t)db_int(r, 1),
-						       "still_open", (json_int_t)db_int(r, 2), "escalated", (json_int_t)db_int(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
-	return 0;
+	return range_report(c, &g, NULL, overdue_row,
+			    "SELECT CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END, COUNT(*), "
+			    "SUM(CASE WHEN q.status IN ('open','accepted','deferred') THEN 1 ELSE 0 END), "
+			    "SUM(CASE WHEN q.escalated_to IS NOT NULL THEN 1 ELSE 0 END) FROM requests q "
+			    "LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
+			    "WHERE q.org_id = ? AND q.overdue_at >= ? AND q.overdue_at < ? "
+			    "AND (? = '' OR COALESCE(q.holder_team_id, hp.team_id) = ?) "
+			    "GROUP BY CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END ORDER BY 2 DESC, 1",
+			    out);
+}
+
+static json_t *keeping_row(svc_ctx *c, db_res *r)
+{
+	int64_t kept = db_int(r, 2), broken = db_int(r, 3);
+	return json_pack("{s:s,s:s,s:I,s:I,s:f}", "key", db_text(r, 0), "label", db_text(r, 1), "kept", (json_int_t)kept,
+			 "broken", (json_int_t)broken, "rate", kept + broken ? (double)kept / (double)(kept + broken) : 0.0);
 }
 
 static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
-	db_res *r;
 	if (range_of(c, in, &g))
 		return -1;
 	const char *by = in_str(in, "by") ? in_str(in, "by") : "team";
@@ -155,24 +167,9 @@ static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			      "WHERE p.org_id = ? AND p.closed_at >= ? AND p.closed_at < ? AND p.status IN ('kept','broken') "
 			      "AND (? = '' OR p.deliver_team_id = ?) GROUP BY %s, %s ORDER BY 2",
 			      key, label, key, label);
-	int rc = db_query(c->db, sql,
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
+	int ret = range_report(c, &g, by, keeping_row, sql, out);
 	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1) {
-		int64_t kept = db_int(r, 2), broken = db_int(r, 3);
-		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I,s:f}", "key", db_text(r, 0), "label", db_text(r, 1), "kept",
-						       (json_int_t)kept, "broken", (json_int_t)broken, "rate",
-						       kept + broken ? (double)kept / (double)(kept + broken) : 0.0));
-	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(&g), "items", items);
-	return 0;
+	return ret;
 }
 
 static int rp_conflicts(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -217,34 +214,27 @@ static int rp_conflicts(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	return 0;
 }
 
+static json_t *duty_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:I,s:I}", "owner_id", db_text(r, 0), "owner", db_text(r, 1), "kept", (json_int_t)db_int(r, 2),
+			 "lapsed", (json_int_t)db_int(r, 3));
+}
+
 static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
-	db_res *r;
 	/* names each owner: for the people who coach them, not for colleagues */
 	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
 		return -1;
 	if (range_of(c, in, &g))
 		return -1;
-	int rc = db_query(c->db,
-			  "SELECT COALESCE(d.owner_id, ''), COALESCE(pe.name, ''), SUM(CASE WHEN d.status = 'met' THEN 1 ELSE 0 END), "
-			  "SUM(CASE WHEN d.status = 'lapsed' THEN 1 ELSE 0 END) FROM update_duties d "
-			  "LEFT JOIN people pe ON pe.org_id = d.org_id AND pe.id = d.owner_id "
-			  "WHERE d.org_id = ? AND d.closed_at >= ? AND d.closed_at < ? AND d.status IN ('met','lapsed') "
-			  "AND (? = '' OR pe.team_id = ?) GROUP BY COALESCE(d.owner_id, ''), COALESCE(pe.name, '') ORDER BY 2",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g.from), DB_INT(g.to), DB_TXT(g.team), DB_TXT(g.team)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I}", "owner_id", db_text(r, 0), "owner", db_text(r, 1), "kept",
-						       (json_int_t)db_int(r, 2), "lapsed", (json_int_t)db_int(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		return svc_db_err(c, rc);
-	}
-	*out = json_pack("{s:o,s:o}", "range", range_json(&g), "items", items);
-	return 0;
+	return range_report(c, &g, NULL, duty_row,
+			    "SELECT COALESCE(d.owner_id, ''), COALESCE(pe.name, ''), SUM(CASE WHEN d.status = 'met' THEN 1 ELSE 0 END), "
+			    "SUM(CASE WHEN d.status = 'lapsed' THEN 1 ELSE 0 END) FROM update_duties d "
+			    "LEFT JOIN people pe ON pe.org_id = d.org_id AND pe.id = d.owner_id "
+			    "WHERE d.org_id = ? AND d.closed_at >= ? AND d.closed_at < ? AND d.status IN ('met','lapsed') "
+			    "AND (? = '' OR pe.team_id = ?) GROUP BY COALESCE(d.owner_id, ''), COALESCE(pe.name, '') ORDER BY 2",
+			    out);
 }
 
 #define RANGE_FIELDS                                                                                \

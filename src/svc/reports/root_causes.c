@@ -480,13 +480,9 @@ static json_t *rc_items(const char *view, json_t *report)
 
 static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	long long from = 0, to = c->now + 1;
-	if (svc_require(c, PERM_READ_PEOPLE_REPORTS))
+	long long from, to;
+	if (svc_require(c, PERM_READ_PEOPLE_REPORTS) || in_period(in, c->now, &from, &to, &c->err))
 		return -1;
-	in_time(in, "from", &from);
-	in_time(in, "to", &to);
-	if (to <= from)
-		return err_set(&c->err, ERR_INVALID, "bad_range", "to", "to must be after from");
 	int64_t bucket = in_int(in, "bucket_days", 7) * FL_DAY_MS;
 	int64_t per = in_int(in, "cases_per_group", 10);
 	const char *view = in_str(in, "view") ? in_str(in, "view") : "pareto";
