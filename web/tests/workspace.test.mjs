@@ -193,3 +193,21 @@ test('workspace: My day and alerts say server-written times in the person\'s zon
   if (raw.length) check(/is due \w{3} \d+, \d{4}, \d+:\d\d [AP]M C[SD]T/.test(await page.locator('main').textContent()), 'the alert\'s time said in Chicago time');
   clean(page, 'no raw times');
 });
+
+test('workspace: every message key the UI uses is in the catalogue', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { EN } = await import('../src/lib/msg.js');
+  const src = join(new URL('.', import.meta.url).pathname, '..', 'src');
+  const files = ['lib', 'pages'].flatMap((d) => readdirSync(join(src, d)).filter((f) => f !== 'msg.js').map((f) => join(src, d, f))).concat([join(src, 'main.js')]);
+  const missing = [];
+  let used = 0;
+  for (const f of files) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-z0-9_.]+[a-z0-9_])'(?! \+)/g)) {
+      used++;
+      if (!(m[1] in EN) && !m[1].startsWith('ev.') && !m[1].startsWith('code.')) missing.push(f.split('/src/')[1] + ': ' + m[1]);
+    }
+  }
+  check(used > 100, 'the pages take their words from the catalogue (' + used + ' uses)');
+  eq(missing.join(', '), '', 'keys missing from the catalogue');
+});
