@@ -41,7 +41,8 @@ export function chartFigure(title, report, opts = {}) {
   const labelOf = (r) => { const v = brief(r[s.label]) || '—'; return /^[a-z][a-z_]*$/.test(v) ? words(v) : v; };
   const kind = opts.type || (s.label && rows.some((r) => isTime(r[s.label]) || /week|day|month|period|date/.test(s.label)) ? 'line' : 'bar');
   // real volumes: a bar chart shows the largest rows; every row is in the table and the CSV
-  const shown = kind === 'bar' && rows.length > MAX_BARS ? rows.slice(0, MAX_BARS) : rows;
+  const size = (r) => s.values.reduce((a, k) => a + (Number(r[k]) || 0), 0);
+  const shown = kind === 'bar' && rows.length > MAX_BARS ? rows.slice().sort((a, b) => size(b) - size(a)).slice(0, MAX_BARS) : rows;
   const labels = shown.map((r) => short(labelOf(r)));
   const horizontal = kind === 'bar' && !opts.line && (opts.horizontal || labels.some((l) => l.length > 14) || labels.length > 6);
   const canvasId = uid('chart');
