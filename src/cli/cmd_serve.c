@@ -56,7 +56,7 @@ static int *number_of(const char *name, struct serve_opts *o)
 /* The text settings of the operators' section (the flag is --key with '-' for '_'); log_level and
  * the token file are read into o by finish_ops. */
 struct ops_text {
-	const char *metrics_listen, *metrics_token_file, *log_level, *log_file;
+	const char *metrics_listen, *metrics_token_file, *log_level, *log_file, *webhook_worker;
 };
 
 static const char **text_of(const char *name, struct ops_text *t)
@@ -72,11 +72,27 @@ static const char **text_of(const char *name, struct ops_text *t)
 		return &t->log_level;
 	if (strcmp(key, "log_file") == 0)
 		return &t->log_file;
+	if (strcmp(key, "webhook_worker") == 0)
+		return &t->webhook_worker;
 	return NULL;
 }
 
+static int parse_onoff(const char *v, int *out)
+{
+	if (strcmp(v, "on") == 0)
+		*out = 1;
+	else if (strcmp(v, "off") == 0)
+		*out = 0;
+	else if (strcmp(v, "auto") == 0)
+		*out = -1;
+	else
+		return -1;
+	return 0;
+}
+
 /* Flags win, then FRONTLINE_METRICS_LISTEN, FRONTLINE_METRICS_TOKEN (the token itself),
- * FRONTLINE_LOG_LEVEL, FRONTLINE_LOG_FILE, then the config file.  0, or -1 after a message. */
+ * FRONTLINE_LOG_LEVEL, FRONTLINE_LOG_FILE, FRONTLINE_WEBHOOK_WORKER, then the config file.  0, or -1
+ * after a message. */
 static int finish_ops(struct ops_text *t, struct serve_opts *o)
 {
 	static char token[256];
@@ -117,6 +133,13 @@ static int finish_ops(struct ops_text *t, struct serve_opts *o)
 	}
 	if (o->drain_s <= 0)
 		o->drain_s = SERVE_DRAIN_S;
+	if (!t->webhook_worker)
+		t->webhook_worker = getenv("FRONTLINE_WEBHOOK_WORKER");
+	o->webhook_worker = 1;
+	if (t->webhook_worker && (parse_onoff(t->webhook_worker, &o->webhook_worker) || o->webhook_worker < 0)) {
+		fprintf(stderr, "frontline: webhook worker must be on or off\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -128,19 +151,6 @@ static int set_number(const char *key, const char *v, struct serve_opts *o)
 		return -1;
 	if (!*n)
 		*n = atoi(v);
-	return 0;
-}
-
-static int parse_onoff(const char *v, int *out)
-{
-	if (strcmp(v, "on") == 0)
-		*out = 1;
-	else if (strcmp(v, "off") == 0)
-		*out = 0;
-	else if (strcmp(v, "auto") == 0)
-		*out = -1;
-	else
-		return -1;
 	return 0;
 }
 
@@ -250,7 +260,8 @@ static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_t
 				"                       [--max-per-address N] [--idempotency-hours HOURS]\n"
 				"                       [--metrics-listen ADDR:PORT] [--metrics-token-file FILE]\n"
 				"                       [--log-level error|warn|info|debug] [--log-file FILE] [--drain SECONDS]\n"
-				"                       [--read-replica URL [--replica-max-lag-ms MS]] [--group-commit on|off|auto]\n");
+				"                       [--read-replica URL [--replica-max-lag-ms MS]] [--group-commit on|off|auto]\n"
+				"                       [--webhook-worker on|off]\n");
 			return 2;
 		}
 	}
@@ -334,7 +345,7 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	db *d = cli_open_db(o.db_url, CLI_DB_MIGRATE);
 	if (!d)
-		return 1;
+		return cli_open_failed(o.db_url, CLI_DB_MIGRATE);
 	db_close(d);
 	return http_serve(&o);
 }

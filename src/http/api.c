@@ -385,7 +385,8 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		     .signin_gate = app->signin_gate,
 		     .case_cache = app->case_cache,
 		     .client_ip = rq->client_ip,
-		     .request_id = rq->request_id};
+		     .request_id = rq->request_id,
+		     .public_url = app->public_url};
 	json_t *in = read_input(rq, rt, &c.err);
 	if (!in) {
 		http_answer_error(ans, &c.err);

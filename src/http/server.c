@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "http/workers.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "http/api.h"
 #include "http/clientaddr.h"
 #include "http/events_stream.h"
+#include "http/gzip.h"
 #include "http/lifecycle.h"
 #include "http/metrics.h"
 #include "http/respond.h"
@@ -217,6 +219,11 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls, enu
 	*con_cls = NULL;
 }
 
+static int takes_gzip(struct MHD_Connection *con)
+{
+	return http_accepts_gzip(MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
 /* Queue r (destroyed here) with the headers every answer carries. */
 static enum MHD_Result send_response(struct server *s, struct MHD_Connection *con, struct req *q,
 				     struct MHD_Response *r, int status, int close)
@@ -237,7 +244,7 @@ static enum MHD_Result send_answer(struct server *s, struct MHD_Connection *con,
 				   int close)
 {
 	STR_COPY(q->person, a->person);
-	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a), a->status, close);
+	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a, takes_gzip(con)), a->status, close);
 	http_answer_release(a);
 	return ret;
 }
@@ -463,7 +470,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	} else if (strcmp(url, "/metrics") == 0) {
 		ret = answer_metrics(s, con, method, q, 1);
 	} else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
-		struct MHD_Response *r = http_static(url);
+		struct MHD_Response *r = http_static(url, takes_gzip(con));
 		q->route = HTTP_ROUTE_STATIC;
 		ret = r ? send_response(s, con, q, r, 200, 0)
 			: send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such page", 0);
@@ -736,7 +743,8 @@ int http_serve(const struct serve_opts *o)
 	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
 				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
-				  .case_cache = case_cache_new(CASE_CACHE_SLOTS)};
+				  .case_cache = case_cache_new(CASE_CACHE_SLOTS),
+				  .public_url = o->public_url};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);
@@ -757,18 +765,19 @@ int http_serve(const struct serve_opts *o)
 			close(fd);
 		goto cleanup;
 	}
-	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s}", "listening", "http://", o->listen, "db",
+	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
 				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
 				     "test_clock", o->test_clock, "secure_cookies", s.hsts, "metrics",
-				     o->metrics_listen	? o->metrics_listen
-				     : o->metrics_token ? "token"
-							: NULL,
-				     "log_level", log_level_name(o->log_level)));
+				     o->metrics_listen ? o->metrics_listen : o->metrics_token ? "token" : NULL,
+				     "log_level", log_level_name(o->log_level), "webhook_worker",
+				     o->webhook_worker && !o->test_clock ? "on" : "off"));
+	struct workers *workers = workers_start(o, &s.clock);
 	life_ready(&s.life, "serving");
 	main_loop(&s);
 	if (mdaemon)
 		MHD_stop_daemon(mdaemon);
 	drain(&s, daemon);
+	workers_stop(workers); /* after the attempt under way, recorded */
 	log_json(LOG_INFO, json_pack("{s:b}", "stopped", 1));
 	rc = 0;
 cleanup:

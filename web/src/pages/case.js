@@ -1,5 +1,5 @@
 import { h, clear } from '../lib/dom.js';
-import { get, optional, post, session, hasRoute, may } from '../lib/api.js';
+import { get, optional, post, session, may } from '../lib/api.js';
 import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { brief, words, money, zoneName } from '../lib/fmt.js';
@@ -8,7 +8,7 @@ import { timeline, namesOf } from './timeline.js';
 import { itemList } from '../lib/items.js';
 import { mailPart } from './case_mail.js';
 import { caseActions, promiseActs, withdrawButton, exceptionReview } from './case_acts.js';
-import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, forgetChoices } from '../lib/pick.js';
+import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, articleChoices, forgetChoices } from '../lib/pick.js';
 import { onPage } from '../lib/live.js';
 import { thankForm, followUps } from './recognition.js';
 import { attachEstimate } from './estimate.js';
@@ -177,7 +177,6 @@ function extraParts(c, refresh, policies) {
 }
 
 async function portalLinkBox(customer) {
-  if (!(await hasRoute('POST', '/api/v1/customers/{id}/portal-link'))) return null;
   const out = h('div', { 'aria-live': 'polite' });
   const btn = h('button', { type: 'button', onclick: async () => {
     btn.disabled = true;
@@ -188,7 +187,17 @@ async function portalLinkBox(customer) {
         h('p', {}, h('code', { class: 'link-text' }, url), ' ', copyButton(url, 'Copy the portal link')));
     } catch (e) { out.replaceChildren(errorBox(e, 'No link made')); } finally { btn.disabled = false; }
   } }, t('case.portal.make'));
-  return h('div', { class: 'portal-link' }, btn, out);
+  // shown without asking the API document first (it loads only when a form needs it); a server without the route says so when pressed
+  const mail = customer.email
+    ? h('button', { type: 'button', onclick: async () => {
+      mail.disabled = true;
+      try {
+        const r = await post('/api/v1/customers/' + encodeURIComponent(customer.id) + '/portal-link/email', {});
+        out.replaceChildren(h('p', {}, 'A single-use sign-in link is on its way to ' + r.to + ' (valid until ', timeEl(r.expires_at), ').'));
+      } catch (e) { out.replaceChildren(errorBox(e, 'No link sent')); } finally { mail.disabled = false; }
+    } }, 'Email a sign-in link')
+    : null;
+  return h('div', { class: 'portal-link' }, btn, mail ? ' ' : null, mail, out);
 }
 
 // Someone else changed this case: show it at once, unless the person is typing into a form here
@@ -243,6 +252,8 @@ export async function casePage(id) {
   page.append(cols);
 
   forgetChoices();
+  const reviewsLoad = optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
+  articleChoices(); // asked beside the others, not after them (pick.js keeps the answers)
   const [teams, policies, skills, locations, people] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices(), peopleChoices()]);
   const place = locations.find((l) => l.id === c.intake_location_id) || null;
   const acts = h('section', { class: 'card', id: 'act', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('case.actions')));
@@ -255,7 +266,7 @@ export async function casePage(id) {
   if (pl) acts.append(pl);
 
   for (const part of extraParts(c, refresh, policyNames)) left.append(part);
-  const reviews = await optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
+  const reviews = await reviewsLoad;
   if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, t('case.reviews')),
     reviews.items.map((rv) => h('div', { class: 'review' },
       h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), ' review led by ' + (rv.owner ? rv.owner.name : '?') + ', due ', timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),
