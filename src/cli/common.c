@@ -280,8 +280,8 @@ static void print_human(json_t *v, int indent)
 		print_items(items);
 		const char *k;
 		json_t *x;
-		json_object_foreach(v, k, x) if (x != items && !json_is_object(x) && !json_is_array(x))
-		{
+		json_object_foreach(v, k, x) if (x != items && !json_is_object(x) && !json_is_array(x) && !json_is_null(x))
+		{ /* beside a list: its totals and the next page's cursor, when there is one */
 			printf("%s: ", k);
 			print_scalar(x);
 			printf("\n");

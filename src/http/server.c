@@ -711,6 +711,13 @@ static struct MHD_Daemon *start_api(struct server *s, int fd, int port)
 				s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 }
 
+/* The case pages the server keeps rendered; FRONTLINE_CASE_CACHE=0 (benchmarks) renders every one. */
+static struct case_cache *kept_pages(void)
+{
+	const char *kept = getenv("FRONTLINE_CASE_CACHE");
+	return kept && strcmp(kept, "0") == 0 ? NULL : case_cache_new(CASE_CACHE_SLOTS);
+}
+
 int http_serve(const struct serve_opts *o)
 {
 	struct server s = {.o = o};
@@ -743,8 +750,7 @@ int http_serve(const struct serve_opts *o)
 	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
 				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
-				  .case_cache = case_cache_new(CASE_CACHE_SLOTS),
-				  .public_url = o->public_url};
+				  .case_cache = kept_pages(), .public_url = o->public_url};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);

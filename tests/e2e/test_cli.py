@@ -307,6 +307,9 @@ def test_lists_print_readable_columns():
     p = run("exception", "list", "--db", db, "--as", "mia@harbor-financial.example")
     eq(p.returncode, 0, "exception list")
     check("overdraft" in p.stdout.lower() or "fees" in p.stdout, "exceptions show the case subject: %r" % p.stdout)
+    check("next:" not in p.stdout, "a list that ends on this page says nothing of a next one: %r" % p.stdout)
+    rc, out, _ = run_cli("case", "list", "--limit", "1", db=db, as_=CHRIS, json_out=False)
+    check(out.splitlines()[-1].startswith("next: "), "a list with more pages gives the next page's cursor: %r" % out)
     shutil.rmtree(tmp)
 
 
