@@ -10,16 +10,17 @@ const char *const WORDS_PLACEHOLDERS[] = {
 	"policy",   "next_time", "senior",	"likely_by",  NULL,
 };
 
-const char *const WORDS_KEYS[] = {"broken", "promise",	 "honest_time",	 "waiting", "deferred",
-				  "policy", "next_step", "speak_senior", NULL};
+const char *const WORDS_KEYS[] = {"broken", "promise",   "honest_time", "waiting",	   "asked",
+				  "deferred", "policy", "next_step",	"speak_senior", NULL};
 
 static const char *const DEFAULTS[] = {
-	"I'm sorry, {customer}: we promised you {promise} by {promise_due}, and we did not keep that promise.",
-	"We promised you {promise} by {promise_due}.",
-	"To be straight with you: from what we see, {promise} is more likely by {likely_by} than by {promise_due}.",
-	("I'm sorry, {customer}, we haven't received what we need from {waiting_on} yet ({waiting_for}). "
+	"I'm sorry, {customer}: we promised you “{promise}” by {promise_due}, and we did not keep that promise.",
+	"We promised you “{promise}” by {promise_due}.",
+	"To be straight with you: from what we see, “{promise}” is more likely by {likely_by} than by {promise_due}.",
+	("I'm sorry, {customer}, we haven't received what we need from {waiting_on} yet. "
 	 "Let me track it down and we'll get this handled for you."),
-	"{waiting_on} has moved this to {new_time}.",
+	"We have asked {waiting_on} for what we need, and we are following it up.",
+	"This has been moved by {waiting_on} to {new_time}.",
 	"This is because of our policy \"{policy}\", which conflicts with what we promised you. That is on us, not you.",
 	"Next, I will follow up with {waiting_on}, and you will hear from us by {next_time}.",
 	"Would you like to speak with {senior} directly?",
@@ -41,16 +42,42 @@ size_t words_select(const struct words_situation *s, const char **keys, size_t m
 		if ((cond) && n < max)   \
 			keys[n++] = key; \
 	} while (0)
+	/* once the case is resolved only a broken promise is still worth saying: nothing is awaited */
+	int open = !s->resolved, waiting = open && s->waiting, late = s->late || s->deferred;
 	OFFER(s->has_promise && s->promise_broken, "broken");
-	OFFER(s->has_promise && !s->promise_broken, "promise");
-	OFFER(s->has_promise && !s->promise_broken && s->unlikely, "honest_time");
-	OFFER(s->waiting, "waiting");
-	OFFER(s->waiting && s->deferred, "deferred");
-	OFFER(s->waiting && s->policy, "policy");
-	OFFER(s->waiting && s->next_time, "next_step");
-	OFFER(s->senior, "speak_senior");
+	OFFER(open && s->has_promise && !s->promise_broken, "promise");
+	OFFER(open && s->has_promise && !s->promise_broken && s->unlikely, "honest_time");
+	OFFER(waiting && late, "waiting"); /* an apology only for a wait that went wrong */
+	OFFER(waiting && !late, "asked");
+	OFFER(waiting && s->deferred, "deferred");
+	OFFER(waiting && s->policy, "policy");
+	OFFER(waiting && s->next_time, "next_step");
+	OFFER(open && s->senior, "speak_senior");
 #undef OFFER
 	return n;
+}
+
+void words_quotable(const char *text, char *out, size_t size)
+{
+	if (!size)
+		return;
+	out[0] = '\0';
+	if (!text)
+		return;
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	size_t n = strlen(text);
+	/* what fits, cut on a whole UTF-8 character */
+	if (n >= size) {
+		n = size - 1;
+		while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	/* spaces and closing marks at the end would fight the quotation marks around it */
+	while (n && strchr(" \t\r\n.;:,", text[n - 1]))
+		n--;
+	memcpy(out, text, n);
+	out[n] = '\0';
 }
 
 static int known(const char *name, size_t len)

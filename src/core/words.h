@@ -25,6 +25,8 @@ struct words_situation {
 	int senior;          /* a leader holds it up (or owns the policy that does) */
 	int next_time;       /* we know when the customer will hear next */
 	int unlikely;	     /* the pending promise was made against an estimate's warning (docs/promises.md) */
+	int late;            /* the request waited on is overdue or declined: an apology is due (a fresh one gets none) */
+	int resolved;        /* the case is resolved: nothing is awaited any more, only a broken promise is said */
 };
 
 /* Placeholder names a template may use, NULL-terminated. */
@@ -39,6 +41,10 @@ size_t words_select(const struct words_situation *s, const char **keys, size_t m
 /* Check a template: every {name} is a known placeholder, braces balance, text is not empty.
  * Returns 0, or -1 and *bad points at the offending placeholder (or NULL for syntax). */
 int words_check(const char *tmpl, const char **bad);
+
+/* A promise's own words made ready to stand inside quotation marks: leading blanks and trailing
+ * blanks and punctuation (".", ";", ":", ",") removed, cut to size on a whole UTF-8 character. */
+void words_quotable(const char *text, char *out, size_t size);
 
 /* Render tmpl with facts.  Returns a new string (caller frees), or NULL when a placeholder's fact
  * is absent or unknown.  used[] gets the names of the facts used (borrowed from facts), *nused

@@ -236,9 +236,60 @@ static void download(struct http_answer *ans, const char *type, const char *b64,
 	free(pct);
 }
 
+/* Append text to a CSV file name: lower-case letters and digits kept, anything else one '-'. */
+static void name_part(char *out, size_t size, const char *text)
+{
+	size_t n = strlen(out);
+	for (const char *p = text; *p && n + 2 < size; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			out[n++] = (char)ch;
+		else if (ch >= 'A' && ch <= 'Z')
+			out[n++] = (char)(ch - 'A' + 'a');
+		else if (n && out[n - 1] != '-')
+			out[n++] = '-';
+	}
+	out[n] = '\0';
+}
+
+/* A CSV's file name that says what it is: the route's words (ids and "reports" left out), the
+ * grouping asked for, and the period: frontline-breaches-by-cause-2026-03-01-to-2026-03-10.csv */
+static char *csv_name(const char *pattern, json_t *in)
+{
+	char name[160] = "frontline";
+	const char *p = pattern + (strncmp(pattern, "/api/v1/", 8) == 0 ? 8 : 0);
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char seg[64];
+		if (len && len < sizeof seg && *p != '{' && strncmp(p, "reports", len) != 0) {
+			memcpy(seg, p, len);
+			seg[len] = '\0';
+			name_part(name, sizeof name, "-");
+			name_part(name, sizeof name, seg);
+		}
+		p += len + (end ? 1 : 0);
+	}
+	static const char *const QUALIFIERS[][2] = {{"by", "by "}, {"view", ""}, {"status", ""}, {"from", "from "}, {"to", "to "}};
+	for (size_t i = 0; i < sizeof QUALIFIERS / sizeof QUALIFIERS[0]; i++) {
+		const char *v = in_str(in, QUALIFIERS[i][0]);
+		if (!v || !*v)
+			continue;
+		char val[24];
+		snprintf(val, sizeof val, "%.10s", v); /* a time: its date */
+		name_part(name, sizeof name, "-");
+		name_part(name, sizeof name, QUALIFIERS[i][1]);
+		name_part(name, sizeof name, val);
+	}
+	size_t n = strlen(name);
+	while (n && name[n - 1] == '-')
+		name[--n] = '\0';
+	return xasprintf("attachment; filename=\"%s.csv\"", name);
+}
+
 /* Render an operation's result: ?format=csv on a list, a file to download (download), a raw body
  * of another media type ({"_content_type", "_body", "_filename"?}), or JSON.  out is stolen. */
-static void render(struct http_answer *ans, int status, json_t *in, json_t *out)
+static void render(struct http_answer *ans, const char *pattern, int status, json_t *in, json_t *out)
 {
 	const char *fmt = in_str(in, "format");
 	json_t *items = json_object_get(out, "items");
@@ -258,7 +309,7 @@ static void render(struct http_answer *ans, int status, json_t *in, json_t *out)
 	if (fmt && strcmp(fmt, "csv") == 0 && json_is_array(items)) {
 		ans->body = csv_from_rows(items);
 		set_type(ans, "text/csv; charset=utf-8");
-		ans->disposition = xstrdup("attachment; filename=\"frontline.csv\"");
+		ans->disposition = csv_name(pattern, in);
 	} else if (type && json_string_value(json_object_get(out, "_body_base64"))) {
 		download(ans, type, json_string_value(json_object_get(out, "_body_base64")),
 			 json_string_value(json_object_get(out, "_filename")));
@@ -355,7 +406,7 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		http_answer_error(ans, &c.err);
 	} else {
 		session_change(app, rt, &k, ans);
-		render(ans, k.status, in, k.out);
+		render(ans, rt->pattern, k.status, in, k.out);
 	}
 	json_decref(in);
 }

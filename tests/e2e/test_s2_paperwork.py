@@ -36,6 +36,12 @@ def test_s2_paperwork():
                        "to_person": "lee@lee-practice.example", "blocks": [prom["id"]]}, status=201)
         eq(req["holder_role"], "leader", "Dr. Lee is a leader")
         eq(req["holder_level"], 0, "at the top of the reporting line")
+        # a request asked a minute ago: said plainly, no apology, and never the colleague's own words
+        fresh = {m["key"]: m["text"] for m in alex.ok("GET", "/api/v1/cases/%s/suggested-words" % case["id"])["messages"]}
+        check("asked" in fresh and "waiting" not in fresh, "no apology for a request just made: %r" % fresh)
+        check(all("sign Mr. Jones" not in t for t in fresh.values()), "the internal request is not read out: %r" % fresh)
+        eq(fresh.get("promise"), "We promised you \u201cinsurance forms ready at your appointment\u201d by "
+           "Tue 3 Mar 2026 10:00 New York time.", "the promise quoted, in the practice's time")
 
         s.set_clock("2026-03-02T20:59:00Z")
         check(("request_reminder", req["id"]) not in kinds(who(s, "lee")), "no reminder before 16:00")
@@ -106,6 +112,12 @@ def test_s2_paperwork():
         eq(kinds(alex).count(("promise_broken", prom["id"])), 1, "one breach alert")
         eq(kinds(who(s, "morgan")).count(("escalation", req["id"])), 1, "one escalation")
 
+        # once resolved, nothing is awaited: the words own the broken promise and promise nothing more
+        alex.ok("POST", "/api/v1/cases/%s/resolve" % case["id"], {"resolution": "forms signed at the desk", "open_requests": "keep"})
+        done = alex.ok("GET", "/api/v1/cases/%s/suggested-words" % case["id"])["messages"]
+        eq([m["key"] for m in done], ["broken"], "a resolved case: only the broken promise is said")
+        check(all("haven't received" not in m["text"] for m in done), "no \"we haven't received\" once resolved")
+
         lead = who(s, "morgan")
         lvl = {i["key"]: i for i in lead.ok("GET", "/api/v1/reports/breaches?by=level&" + RANGE)["items"]}
         eq(lvl.get("leader", {}).get("breaches"), 1, "breaches by level: leader")
@@ -115,6 +127,11 @@ def test_s2_paperwork():
            "overdue requests by level include the leader")
         csv = lead.get("/api/v1/reports/overdue-requests?format=csv&" + RANGE)
         check(csv.status == 200 and "leader" in csv.raw, "overdue report as CSV")
+        eq(csv.headers.get("Content-Disposition"),
+           'attachment; filename="frontline-overdue-requests-from-2026-03-01-to-2026-03-10.csv"',
+           "the CSV's file name says what it is and for when")
+        cd = lead.get("/api/v1/reports/breaches?by=level&format=csv&" + RANGE).headers.get("Content-Disposition")
+        eq(cd, 'attachment; filename="frontline-breaches-by-level-from-2026-03-01-to-2026-03-10.csv"', "with its grouping")
         duties = {i["owner"]: i for i in lead.ok("GET", "/api/v1/reports/update-duties?" + RANGE)["items"]}
         check(duties.get("Alex Kim", {}).get("lapsed", 0) >= 1, "Alex let an update duty lapse: %r" % duties)
         r = lead.get("/api/v1/reports/breaches?from=2026-03-05T00:00:00Z&to=2026-03-04T00:00:00Z")

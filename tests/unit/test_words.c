@@ -1,5 +1,6 @@
 /* Suggested words (core/words.c): rendering, honesty, selection, template checks. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/words.h"
 #include "harness.h"
@@ -94,15 +95,20 @@ TEST(selection_follows_the_situation)
 	s.waiting = 1;
 	s.senior = 1;
 	size_t n = words_select(&s, keys, 8);
-	CHECK(offered(keys, n, "promise") && offered(keys, n, "waiting") && offered(keys, n, "speak_senior"));
+	/* a request asked a moment ago: said plainly, no apology */
+	CHECK(offered(keys, n, "promise") && offered(keys, n, "asked") && offered(keys, n, "speak_senior"));
+	CHECK(!offered(keys, n, "waiting"));
 	CHECK(!offered(keys, n, "broken") && !offered(keys, n, "deferred") && !offered(keys, n, "policy"));
+	s.late = 1; /* once it is overdue (or declined), the apology */
+	n = words_select(&s, keys, 8);
+	CHECK(offered(keys, n, "waiting") && !offered(keys, n, "asked"));
 
-	struct words_situation s1 = {1, 0, 1, 1, 1, 0, 1, 0};
+	struct words_situation s1 = {.has_promise = 1, .waiting = 1, .deferred = 1, .policy = 1, .next_time = 1};
 	n = words_select(&s1, keys, 8);
 	CHECK(offered(keys, n, "deferred") && offered(keys, n, "policy") && offered(keys, n, "next_step"));
 	CHECK(!offered(keys, n, "speak_senior"));
 
-	struct words_situation s2 = {1, 1, 0, 0, 0, 0, 0, 0};
+	struct words_situation s2 = {.has_promise = 1, .promise_broken = 1};
 	n = words_select(&s2, keys, 8);
 	CHECK(n == 1 && offered(keys, n, "broken"));
 	CHECK(words_select(&s1, keys, 2) == 2); /* respects max */
@@ -116,6 +122,44 @@ TEST(selection_follows_the_situation)
 	CHECK(n == 1 && offered(keys, n, "broken"));
 }
 
+TEST(a_resolved_case_awaits_nothing)
+{
+	const char *keys[12];
+	struct words_situation s = {.has_promise = 1, .waiting = 1, .late = 1, .deferred = 1, .policy = 1, .next_time = 1, .senior = 1,
+				    .resolved = 1};
+	CHECK(words_select(&s, keys, 12) == 0); /* no "we haven't received", no "you will hear from us" */
+	s.promise_broken = 1;
+	size_t n = words_select(&s, keys, 12);
+	CHECK(n == 1 && strcmp(keys[0], "broken") == 0); /* a broken promise is still owned up to */
+}
+
+TEST(the_promise_is_quoted_whole)
+{
+	char q[32];
+	words_quotable("  a technician calls you back.  ", q, sizeof q);
+	CHECK_STR(q, "a technician calls you back");
+	words_quotable("ready by Friday;", q, sizeof q);
+	CHECK_STR(q, "ready by Friday");
+	words_quotable(NULL, q, sizeof q);
+	CHECK_STR(q, "");
+	char small[5];
+	words_quotable("caf\xc3\xa9s", small, sizeof small); /* "cafés" cut on a whole character, not inside the é */
+	CHECK_STR(small, "caf");
+	const struct words_fact f[] = {{"customer", "Sam"}, {"promise", "a technician calls you back"}, {"promise_due", "Mon 2 Mar 2026 19:15 Chicago time"}};
+	const char *used[WORDS_MAX_USED];
+	size_t n;
+	char *s = words_render(words_default("promise"), f, 3, used, &n);
+	CHECK_STR(s, "We promised you \xe2\x80\x9c" "a technician calls you back\xe2\x80\x9d by Mon 2 Mar 2026 19:15 Chicago time.");
+	free(s);
+}
+
+TEST(no_internal_request_text_in_the_defaults)
+{
+	/* {waiting_for} is the colleague's request, written for colleagues: never read to the customer */
+	for (const char *const *k = WORDS_KEYS; *k; k++)
+		CHECK(strstr(words_default(*k), "{waiting_for}") == NULL);
+}
+
 int main(void)
 {
 	RUN(renders_facts_and_lists_them);
@@ -124,5 +168,8 @@ int main(void)
 	RUN(every_default_template_is_valid);
 	RUN(check_refuses_bad_templates);
 	RUN(selection_follows_the_situation);
+	RUN(a_resolved_case_awaits_nothing);
+	RUN(the_promise_is_quoted_whole);
+	RUN(no_internal_request_text_in_the_defaults);
 	DONE();
 }

@@ -6,7 +6,9 @@ import { signInAgain } from './lib/reauth.js';
 import { alertsPage } from './pages/alerts.js';
 import { exceptionsPage } from './pages/exceptions.js';
 import { accountPage } from './pages/admin.js';
-import { errorBox, loading } from './lib/ui.js';
+import { errorBox, loading, keptNotices } from './lib/ui.js';
+import { t } from './lib/msg.js';
+import { setZone } from './lib/fmt.js';
 import { loginPage } from './pages/login.js';
 import { mydayPage } from './pages/myday.js';
 import { casePage, customerPage } from './pages/case.js';
@@ -37,15 +39,15 @@ const ROUTES = [
   [/^\/me$/, mePage, 'My notifications'],
 ];
 // Each entry shows only to those who may use the page (permission names from GET /api/v1/me).
-const NAV = [['/', 'My day'], ['/cases', 'Cases'], ['/find', 'Find'], ['/exceptions', 'Exceptions'], ['/leadership', 'Leadership', ['read_people_reports']], ['/directory', 'Directory'],
-  ['/admin', 'Admin', ['manage_people', 'manage_org', 'edit_settings', 'edit_templates', 'manage_policies']]];
+const NAV = [['/', t('nav.myday')], ['/cases', t('nav.cases')], ['/find', t('nav.find')], ['/exceptions', t('nav.exceptions')], ['/leadership', t('nav.leadership'), ['read_people_reports']], ['/directory', t('nav.directory')],
+  ['/admin', t('nav.admin'), ['manage_people', 'manage_org', 'edit_settings', 'edit_templates', 'manage_policies']]];
 
 // The unread alert count in the header, kept current by the live stream.
 function alertsLink() {
   const count = h('span', { class: 'count' });
-  const a = h('a', { href: '/alerts', class: 'alerts-link', id: 'alerts-link' }, 'Alerts ', count);
+  const a = h('a', { href: '/alerts', class: 'alerts-link', id: 'alerts-link' }, t('nav.alerts') + ' ', count);
   const show = (n) => {
-    count.replaceChildren(n ? String(n) : '', h('span', { class: 'sr-only' }, n ? ' unread' : 'none unread'));
+    count.replaceChildren(n ? String(n) : '', h('span', { class: 'sr-only' }, n ? t('alerts.unread') : t('alerts.none')));
     count.classList.toggle('none', !n);
     a.dataset.unread = String(n || 0);
   };
@@ -70,31 +72,39 @@ function shell(main) {
     e.preventDefault();
     const v = e.target.elements.q.value.trim();
     navigate('/find?q=' + encodeURIComponent(v));
-  } }, h('label', { for: 'global-search', class: 'sr-only' }, 'Find customers and cases'),
-  h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: 'Search: #number, words, name, email, phone', value: q, autocomplete: 'off' }),
-  h('button', { type: 'submit' }, 'Find'));
+  } }, h('label', { for: 'global-search', class: 'sr-only' }, t('search.label')),
+  h('input', { id: 'global-search', name: 'q', type: 'search', placeholder: t('search.placeholder'), value: q, autocomplete: 'off', dir: 'auto' }),
+  h('button', { type: 'submit' }, t('search.go')));
   const here = location.pathname;
-  const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {}, NAV.filter((n) => !n[2] || may(...n[2])).map(([href, label]) => h('li', {},
+  const nav = h('nav', { 'aria-label': t('nav.main') }, h('ul', {}, NAV.filter((n) => !n[2] || may(...n[2])).map(([href, label]) => h('li', {},
     h('a', { href, 'aria-current': (href === '/' ? here === '/' : here.startsWith(href)) ? 'page' : null }, label)))));
   const signout = h('button', { type: 'button', class: 'link', onclick: async () => {
     try { await api('POST', '/api/v1/auth/logout'); } catch (e) { /* the session may already be gone */ }
     session.me = null; session.csrf = null;
     stopLive();
     navigate('/login');
-  } }, 'Sign out');
+  } }, t('nav.signout'));
+  // On a phone the header is one line (brand, New case, alerts, the menu button) and the search
+  // box: the navigation and the person's links open from the menu, so the header stays small.
+  const menu = h('button', { type: 'button', class: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'top-more' }, t('nav.menu'));
+  const more = h('div', { class: 'top-more', id: 'top-more' }, nav,
+    h('div', { class: 'who' }, me ? h('a', { href: '/me', title: t('nav.mynotifications'), dir: 'auto' }, me.name, me.team ? ' · ' + me.team : '') : null,
+      h('a', { href: '/account', class: 'me-link' }, t('nav.account')), signout));
+  menu.addEventListener('click', () => { const open = menu.getAttribute('aria-expanded') !== 'true'; menu.setAttribute('aria-expanded', String(open)); more.classList.toggle('open', open); });
   const header = h('header', { class: 'top' },
-    h('div', { class: 'brand' }, h('a', { href: '/' }, 'Frontline'), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
-    nav, h('a', { href: '/cases/new', class: 'button new-case' }, 'New case'), search,
-    h('div', { class: 'who' }, alertsLink(), me ? h('a', { href: '/me', title: 'My notifications' }, me.name, me.team ? ' · ' + me.team : '') : null,
-      h('a', { href: '/account', class: 'me-link' }, 'Account'), signout));
-  return [h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header, main];
+    h('div', { class: 'brand' }, h('a', { href: '/' }, t('app.name')), me && me.org ? h('span', { class: 'org' }, me.org.name) : null),
+    h('a', { href: '/cases/new', class: 'button new-case' }, t('nav.newcase')), alertsLink(), menu, more, search);
+  return [h('a', { href: '#main', class: 'skip' }, t('nav.skip')), header, main];
 }
 
 async function ensureMe() {
   if (session.me) return session.me;
   try {
-    const me = await get('/api/v1/me');
+    const [me, prefs] = await Promise.all([get('/api/v1/me'), get('/api/v1/me/notifications').catch(() => null)]);
     session.me = me; session.csrf = me.csrf_token || null;
+    // one time zone per person: their chosen one, else this browser's
+    setZone(prefs && prefs.tz_chosen ? prefs.tz : '');
+    session.prefs = prefs;
     return me;
   } catch (e) {
     if (e.status === 401) return null;
@@ -147,8 +157,8 @@ export async function render() {
   const main = h('main', { id: 'main', tabindex: '-1' });
   clear(root).append(...shell(main));
   if (!match) {
-    document.title = 'Not found — Frontline';
-    main.append(h('h1', {}, 'Page not found'), h('p', {}, 'There is no page at this address. ', h('a', { href: '/' }, 'Go to My day')));
+    document.title = t('page.notfound') + t('title.suffix');
+    main.append(h('h1', {}, t('page.notfound')), h('p', {}, t('page.notfound.text'), h('a', { href: '/' }, t('page.notfound.home'))));
     return;
   }
   document.title = match.title + ' — Frontline';
@@ -159,7 +169,8 @@ export async function render() {
     const content = await match.fn(...match.args);
     if (seq !== renderSeq) return;
     wait.remove();
-    main.append(...[content].flat());
+    const kept = keptNotices();
+    main.append(...[kept, content].flat().filter(Boolean));
   } catch (e) {
     wait.remove();
     main.append(errorBox(e, 'Could not show this page'));

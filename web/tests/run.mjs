@@ -22,5 +22,6 @@ import './notify.test.mjs';
 import './estimate.test.mjs';
 import './mail.test.mjs';
 import './actions.test.mjs';
+import './workspace.test.mjs';
 
 runAll();

@@ -67,7 +67,7 @@ static int gather_promise(svc_ctx *c, const struct case_row *row, const char *tz
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
 		svc_copy(c, promise_id, ID_SIZE, db_text(r, 0));
-		svc_copy(c, f->promise, sizeof f->promise, db_text(r, 1));
+		words_quotable(db_text(r, 1), f->promise, sizeof f->promise); /* it stands in quotation marks */
 		words_time_in(db_int(r, 2), tz, f->promise_due, sizeof f->promise_due);
 		f->sit.has_promise = 1;
 		f->sit.promise_broken = strcmp(db_text(r, 3), "broken") == 0;
@@ -86,7 +86,8 @@ static int gather_request(svc_ctx *c, const struct case_row *row, const char *tz
 	if ((rc = db_query(
 		     c->db,
 		     "SELECT q.id, q.what, q.status, q.due_at, q.holder_person_id, hp.role, hp.name, t.name, pol.name, po.role, po.name, "
-		     "(SELECT COUNT(*) FROM policy_conflicts pc WHERE pc.org_id = q.org_id AND pc.request_id = q.id) "
+		     "(SELECT COUNT(*) FROM policy_conflicts pc WHERE pc.org_id = q.org_id AND pc.request_id = q.id), "
+		     "CASE WHEN q.overdue_at IS NOT NULL OR q.status = 'declined' THEN 1 ELSE 0 END "
 		     "FROM requests q LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
 		     "LEFT JOIN teams t ON t.org_id = q.org_id AND t.id = COALESCE(q.holder_team_id, hp.team_id) "
 		     "LEFT JOIN policies pol ON pol.org_id = q.org_id AND pol.id = q.policy_id "
@@ -99,6 +100,7 @@ static int gather_request(svc_ctx *c, const struct case_row *row, const char *tz
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {
 		f->sit.waiting = 1;
+		f->sit.late = db_int(r, 12) != 0; /* a request asked minutes ago is owed no apology */
 		svc_copy(c, f->waiting_for, sizeof f->waiting_for, db_text(r, 1));
 		/* a team or a role, never a colleague's name */
 		if (*db_text(r, 7))
@@ -158,6 +160,7 @@ static int gather(svc_ctx *c, const struct case_row *row, struct facts *f)
 	    svc_text(c, f->customer, sizeof f->customer, "SELECT name FROM customers WHERE org_id = ? AND id = ?",
 		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row->customer_id))))
 		return -1;
+	f->sit.resolved = !row->open;
 	if (gather_promise(c, row, tz, f, promise_id) || gather_request(c, row, tz, f, promise_id) ||
 	    gather_next_time(c, row, tz, f))
 		return -1;

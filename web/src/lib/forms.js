@@ -3,13 +3,27 @@
 // server does not have gives no form at all.
 import { h, uid, announce } from './dom.js';
 import { api, operation } from './api.js';
-import { words } from './fmt.js';
-import { errorBox } from './ui.js';
+import { words, toLocalInput, fromLocalInput, zoneName } from './fmt.js';
+import { errorBox, keepNotice } from './ui.js';
+import { t } from './msg.js';
 
-function toLocalInput(iso) {
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+// The server counts a text's limit in bytes of UTF-8 (src/svc/input.c in_text_ok), not in the
+// characters a browser's maxlength counts: the count under the field says what the server will say.
+export const byteLength = (v) => new TextEncoder().encode(v).length;
+export function limitCounter(input, max) {
+  const out = h('small', { class: 'limit', 'aria-live': 'polite' });
+  const show = () => {
+    const n = byteLength(input.value);
+    out.textContent = n > max ? t('limit.over', n - max) : t('limit.count', n, max);
+    out.classList.toggle('over', n > max);
+    if (n > max) input.setAttribute('aria-invalid', 'true'); else if (input.dataset.limitMarked) input.removeAttribute('aria-invalid');
+    input.dataset.limitMarked = n > max ? '1' : '';
+    input.dataset.bytes = String(n);
+  };
+  input.addEventListener('input', show);
+  show();
+  input.limitOver = () => byteLength(input.value) > max;
+  return out;
 }
 
 function choiceField(name, s, required, preset, label, choices) {
@@ -83,19 +97,22 @@ function field(name, s, required, preset, labels, choices, pickers) {
   } else if (s.type === 'object' || s.type === 'array') {
     input = h('textarea', { ...common, rows: 2, placeholder: s.type === 'object' ? '{ }' : '[ ]' });
   } else if ((s.maxLength || 0) > 300) {
-    input = h('textarea', { ...common, rows: 3, maxlength: s.maxLength });
+    input = h('textarea', { ...common, rows: 3, dir: 'auto' });
   } else {
-    const t = /email/.test(name) ? 'email' : /password/.test(name) ? 'password' : 'text';
-    input = h('input', { ...common, type: t, maxlength: s.maxLength, autocomplete: t === 'password' ? 'new-password' : 'off' });
+    const ty = /email/.test(name) ? 'email' : /password/.test(name) ? 'password' : 'text';
+    input = h('input', { ...common, type: ty, dir: ty === 'text' ? 'auto' : null, autocomplete: ty === 'password' ? 'new-password' : 'off' });
   }
   if (preset !== undefined && preset !== null) {
     if (s.type === 'boolean') input.checked = !!preset;
     else if (s.format === 'date-time') input.value = toLocalInput(preset);
     else input.value = typeof preset === 'object' ? JSON.stringify(preset) : String(preset);
   }
+  const counted = s.type === 'string' && s.maxLength && !s.enum && !s.format && input.tagName !== 'SELECT';
   const wrap = h('div', { class: ['field', s.type === 'boolean' ? 'check' : null] },
     s.type === 'boolean' ? [input, h('label', { for: id }, label)] : [h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input],
     hintId ? h('small', { id: hintId, class: 'hint' }, s.description) : null);
+  if (s.format === 'date-time' && input.type === 'datetime-local') wrap.append(h('small', { class: 'hint zone' }, t('times.in', zoneName())));
+  if (counted) wrap.append(limitCounter(input, s.maxLength));
   wrap.dataset.field = name;
   return { wrap, input, schema: s, name };
 }
@@ -109,7 +126,7 @@ function readValue(f) {
   if (v === '') return undefined;
   if (s.type === 'integer') return parseInt(v, 10);
   if (s.type === 'number') return Number(v);
-  if (s.format === 'date-time') return new Date(v).toISOString();
+  if (s.format === 'date-time') return fromLocalInput(v);
   if (s.type === 'object' || s.type === 'array') return JSON.parse(v);
   return input.value;
 }
@@ -141,6 +158,9 @@ export async function apiForm(method, pattern, opts = {}) {
     try {
       for (const f of fields) {
         const v = readValue(f);
+        if (f.input.limitOver && f.input.limitOver()) {
+          throw Object.assign(new Error(t('limit.over', byteLength(f.input.value) - f.schema.maxLength)), { code: 'too_long', field: f.name });
+        }
         if (v === undefined && req.has(f.name)) {
           f.input.setAttribute('aria-invalid', 'true'); f.input.focus();
           throw Object.assign(new Error(words(f.name) + ' is required'), { code: 'required', field: f.name });
@@ -160,8 +180,9 @@ export async function apiForm(method, pattern, opts = {}) {
       const out = await api(method, path, body);
       status.replaceChildren(h('p', { class: 'ok', role: 'status' }, opts.doneText || 'Saved.'));
       announce(opts.doneText || 'Saved');
-      if (!opts.keep) form.reset();
-      if (opts.onDone) await opts.onDone(out, form, status);
+      if (!opts.keep) { form.reset(); form.querySelectorAll('textarea, input').forEach((x) => x.dispatchEvent(new Event('input'))); }
+      // the page may be drawn again now (its own refresh, or a live update): the confirmation stays
+      if (opts.onDone) { keepNotice(opts.doneText || t('saved')); await opts.onDone(out, form, status); }
     } catch (e) {
       const bad = fields.find((f) => f.name === e.field);
       if (bad) { bad.input.setAttribute('aria-invalid', 'true'); bad.input.focus(); }

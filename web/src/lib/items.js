@@ -1,7 +1,7 @@
 // Lists of work items (requests, promises, alerts, exceptions ...) whose exact shape belongs to
 // other capabilities: shown by their common fields, each linking to where it is acted on.
 import { h } from './dom.js';
-import { brief, isTime, words } from './fmt.js';
+import { brief, isTime, words, humanize } from './fmt.js';
 import { timeEl, notice } from './ui.js';
 
 const TEXT_KEYS = ['text', 'title', 'what', 'subject', 'summary', 'message', 'question', 'proposal', 'body', 'name', 'kind'];
@@ -16,7 +16,7 @@ export function caseIdOf(it) {
 }
 
 export function textOf(it) {
-  for (const k of TEXT_KEYS) if (typeof it[k] === 'string' && it[k]) return it[k];
+  for (const k of TEXT_KEYS) if (typeof it[k] === 'string' && it[k]) return humanize(it[k]);
   return brief(it);
 }
 

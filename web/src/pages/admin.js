@@ -1,3 +1,4 @@
+import { zoneSection } from './zone.js';
 import { h } from '../lib/dom.js';
 import { get, patch, post, optional, session, may } from '../lib/api.js';
 import { asyncSection, table, notice, errorBox, csvLink, copyButton, timeEl } from '../lib/ui.js';
@@ -45,7 +46,7 @@ export async function accountPage() {
     h('dl', { class: 'facts card' }, h('dt', {}, 'Name'), h('dd', {}, me.name), h('dt', {}, 'Email'), h('dd', {}, me.email), h('dt', {}, 'Role'), h('dd', {}, words(me.role)),
       h('dt', {}, 'Team'), h('dd', {}, me.team || '—')));
   const grid = h('div', { class: 'grid' });
-  grid.append(
+  grid.append(zoneSection(),
     asyncSection('Change my password', async () => (await action('Change my password', 'POST', '/api/v1/people/{id}/password', {
       pathParams: { id: me.id }, only: ['current_password', 'password'], labels: { current_password: 'Current password', password: 'New password' },
       submit: 'Change password', doneText: 'Password changed. Other sessions stay signed in until they end.' })) || notice('Not available on this server.')),

@@ -2,7 +2,9 @@ import { h, clear } from '../lib/dom.js';
 import { get, optional, post, session, may } from '../lib/api.js';
 import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
-import { brief, words } from '../lib/fmt.js';
+import { brief, words, money, zoneName } from '../lib/fmt.js';
+import { t } from '../lib/msg.js';
+import { timeline, namesOf } from './timeline.js';
 import { itemList } from '../lib/items.js';
 import { mailPart } from './case_mail.js';
 import { caseActions, promiseActs, withdrawButton, exceptionReview } from './case_acts.js';
@@ -11,51 +13,13 @@ import { onPage } from '../lib/live.js';
 import { thankForm, followUps } from './recognition.js';
 import { attachEstimate } from './estimate.js';
 
-const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts']);
-
-const EVENT_LABELS = {
-  'case.opened': 'Case opened', 'touchpoint.added': 'Contact', 'note.added': 'Note', 'case.offered': 'Offered',
-  'case.accepted': 'Offer accepted', 'case.declined': 'Offer declined', 'case.withdrawn': 'Offer withdrawn',
-  'case.assigned': 'Assigned', 'case.resolved': 'Resolved', 'case.reopened': 'Reopened',
-};
+// Parts shown elsewhere on the page (each section appears once): the head, offers, the timeline,
+// the reply box (mail_proposals) and the failure reviews (loaded with their actions).
+const KNOWN = new Set(['touchpoints', 'notes', 'offers', 'history', 'policy_conflicts', 'breaches', 'reviews', 'mail_proposals']);
 
 function person(p) {
   if (!p) return '';
-  return p.name + (p.team ? ' (' + p.team + ')' : '') + (p.role && p.role !== 'customer' ? ', ' + p.role : '');
-}
-
-function eventText(ev) {
-  const d = ev.data || {};
-  const parts = [];
-  for (const k of ['summary', 'body', 'text', 'subject', 'note', 'reason', 'resolution', 'what']) if (typeof d[k] === 'string' && d[k]) parts.push(d[k]);
-  if (!parts.length) {
-    const isId = (v) => typeof v === 'string' && /^[a-z]+_[0-9A-Z]{20,}$/.test(v);
-    const rest = Object.entries(d).filter(([k, v]) => !k.endsWith('_id') && k !== 'id' && (typeof v !== 'object' || v === null) && v !== '' && !isId(v)).map(([k, v]) => words(k) + ': ' + brief(v));
-    if (rest.length) parts.push(rest.join('; '));
-  }
-  return parts.join(' — ');
-}
-
-// The whole story of the case, across channels, in one list (newest last).
-function timeline(c) {
-  const evs = (c.history || []).slice();
-  if (!evs.length) return notice('No history yet.');
-  return h('ol', { class: 'timeline' }, evs.map((ev) => {
-    const d = ev.data || {};
-    const label = EVENT_LABELS[ev.kind] || words(ev.kind.replace('.', ' '));
-    const internal = ev.kind === 'note.added' && d.visibility !== 'customer';
-    return h('li', { class: ['ev', 'ev-' + ev.kind.split('.')[0], internal ? 'internal' : null] },
-      h('div', { class: 'when' }, timeEl(ev.at)),
-      h('div', { class: 'what' },
-        h('span', { class: 'kind' }, label),
-        d.channel ? h('span', { class: 'badge' }, words(d.channel)) : null,
-        d.direction ? h('span', { class: 'badge' }, d.direction === 'inbound' ? 'from customer' : 'to customer') : null,
-        ev.kind === 'note.added' ? h('span', { class: ['badge', internal ? 'warn' : 'ok'] }, internal ? 'internal' : 'customer can see') : null,
-        ev.kind === 'touchpoint.added' && d.direction === 'outbound'
-          ? h('span', { class: ['badge', d.customer_visible ? 'ok' : 'warn'] }, d.customer_visible ? 'customer can see' : 'staff summary') : null,
-        h('span', { class: 'by' }, ' by ' + (ev.actor ? ev.actor.name : 'someone')),
-        h('p', { class: 'text' }, eventText(ev))));
-  }));
+  return p.name + (p.team ? ' (' + p.team + ')' : '') + (p.role && p.role !== 'customer' ? ', ' + words(p.role).toLowerCase() : '');
 }
 
 // Attribution: why a promise broke, said plainly.
@@ -93,27 +57,28 @@ export function attributionText(a) {
   return out;
 }
 
-async function suggestedWords(caseId) {
+async function suggestedWords(caseId, place) {
   const r = await optional('/api/v1/cases/' + encodeURIComponent(caseId) + '/suggested-words');
   if (!r) return notice('Suggested words are not available on this server yet.');
   const list = r.messages || r.items || [];
-  if (!list.length) return notice('Nothing to suggest right now.');
-  return [h('p', { class: 'muted' }, 'Honest words built from what the case shows. Copy them or say them in your own way.'),
+  if (!list.length) return notice(t('case.words.none'));
+  return [h('p', { class: 'muted' }, t('case.words.intro')),
+    h('p', { class: 'muted words-zone' }, place && place.tz ? t('case.words.zone', zoneName(place.tz), place.label) : t('case.words.zone.utc')),
     h('ul', { class: 'words' }, list.map((w) => {
       const text = typeof w === 'string' ? w : (w.text || brief(w));
-      return h('li', {}, h('blockquote', {}, text), h('div', { class: 'meta' }, w.key ? h('span', { class: 'badge' }, words(w.key)) : null, copyButton(text, 'Copy these words')));
+      return h('li', {}, h('blockquote', { dir: 'auto' }, text), h('div', { class: 'meta' }, copyButton(text, t('case.words.copy'))));
     }))];
 }
 
 function offerButtons(c, refresh) {
   const mine = (c.offers || []).filter((o) => o.status === 'pending');
   if (!mine.length) return null;
-  return h('div', { class: 'card', role: 'region', 'aria-label': 'Pending offers' }, h('h2', {}, 'Pending offer'), mine.map((o) => h('div', { class: 'offer' },
+  return h('div', { class: 'card', role: 'region', 'aria-label': 'Pending offers' }, h('h2', {}, t('case.offer.pending')), mine.map((o) => h('div', { class: 'offer' },
     h('p', {}, 'Offered by ' + (o.from ? o.from.name : '?') + ' to ' + (o.to ? o.to.name : '?') + ' ', timeEl(o.created_at), o.note ? ': ' : '', o.note ? h('q', {}, o.note) : null),
     o.to && o.to.id === session.me.id ? h('button', { type: 'button', class: 'primary', onclick: async (e) => {
       e.target.disabled = true;
       try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not accepted')); e.target.disabled = false; }
-    } }, 'Accept this case') : null, withdrawButton(o, refresh))));
+    } }, t('case.accept')) : null, withdrawButton(o, refresh))));
 }
 
 function doButton(label, path, refresh, body) {
@@ -169,7 +134,7 @@ function exceptionsPart(list, refresh) {
   return table(list, [
     { key: 'description', label: 'Exception' },
     { key: 'policy', render: (x) => (x.policy ? x.policy.name : '') },
-    { key: 'amount', render: (x) => (x.amount !== null && x.amount !== undefined ? String(x.amount) : x.value || '') },
+    { key: 'amount', render: (x) => (x.amount_cents ? money(x.amount_cents) : x.value || '') },
     { key: 'reasoning' },
     { key: 'proposer', label: 'Proposed by', render: (x) => who(x.proposer) },
     { key: 'status', render: (x) => h('span', {}, statusBadge(x.status), ' ' + (x.signature_count || 0) + ' of ' + (x.needed || 1) + ' co-signatures') },
@@ -178,18 +143,33 @@ function exceptionsPart(list, refresh) {
   ], 'Exceptions to policy');
 }
 
+function actionsPart(list) {
+  return table(list, [
+    { key: 'description', label: 'What', render: (x) => x.description || words(x.kind || '') },
+    { key: 'amount', render: (x) => (x.amount_cents ? money(x.amount_cents) : x.value || '') },
+    { key: 'policy', label: 'Beyond the policy', render: (x) => (x.policy ? x.policy.name : '') },
+    { key: 'by', label: 'Done by', render: (x) => who(x.by) },
+    { key: 'at', label: 'When', render: (x) => x.at || x.created_at || '' },
+  ], t('case.part.actions'));
+}
+
+function articlesPart(list) {
+  return table(list, [{ key: 'title', label: 'Article', render: (a) => a.title || (a.article && a.article.title) || '' },
+    { key: 'by', label: 'Linked by', render: (a) => (a.linked_by && a.linked_by.name) || '' }, { key: 'at', label: 'When', render: (a) => a.at || a.linked_at || '' }], t('case.part.articles'));
+}
+
 function extraParts(c, refresh, policies) {
   const out = [];
-  const PARTS = { promises: ['Promises', promisesPart], requests: ['Requests', requestsPart], exceptions: ['Exceptions', exceptionsPart], mail: ['Email', mailPart] };
+  const PARTS = { promises: [t('case.part.promises'), promisesPart], requests: [t('case.part.requests'), requestsPart], exceptions: [t('case.part.exceptions'), exceptionsPart], mail: [t('case.part.mail'), mailPart], actions: [t('case.part.actions'), actionsPart], articles: [t('case.part.articles'), articlesPart] };
   for (const [k, v] of Object.entries(c)) {
-    if (KNOWN.has(k) || k === 'breaches' || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
+    if (KNOWN.has(k) || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
     const id = 'part-' + k;
     const [title, fn] = PARTS[k] || [words(k), (rows) => table(rows, null, words(k))];
     out.push(h('section', { class: 'card', id: k, 'aria-labelledby': id }, h('h2', { id }, title), fn(v, refresh, policies, c)));
   }
   const ud = c.update_duty;
   if (ud && typeof ud === 'object' && (ud.next || (ud.duties || []).length)) {
-    out.push(h('section', { class: 'card', id: 'update-duty', 'aria-labelledby': 'ud-h' }, h('h2', { id: 'ud-h' }, 'Updates owed to the customer'),
+    out.push(h('section', { class: 'card', id: 'update-duty', 'aria-labelledby': 'ud-h' }, h('h2', { id: 'ud-h' }, t('case.updates')),
       ud.next ? h('p', {}, h('strong', {}, 'Next update due '), timeEl(ud.next.due_at), ' ', statusBadge(ud.next.status || 'pending'), ud.next.kind === 'at_risk' ? ' (a promise is at risk)' : '') : h('p', { class: 'muted' }, 'No update due.'),
       table(ud.duties || [], [{ key: 'kind', render: (d) => words(d.kind) }, { key: 'due_at', label: 'Due' }, { key: 'status', render: (d) => statusBadge(d.status) }, { key: 'closed_at', label: 'Closed' }], 'Update duties')));
   }
@@ -206,8 +186,9 @@ async function portalLinkBox(customer) {
       out.replaceChildren(h('p', {}, 'Send this single-use sign-in link to ' + customer.name + ' (valid until ', timeEl(r.expires_at), '):'),
         h('p', {}, h('code', { class: 'link-text' }, url), ' ', copyButton(url, 'Copy the portal link')));
     } catch (e) { out.replaceChildren(errorBox(e, 'No link made')); } finally { btn.disabled = false; }
-  } }, 'Make a portal sign-in link');
-  const mail = customer.email && (await hasRoute('POST', '/api/v1/customers/{id}/portal-link/email'))
+  } }, t('case.portal.make'));
+  // shown without asking the API document first (it loads only when a form needs it); a server without the route says so when pressed
+  const mail = customer.email
     ? h('button', { type: 'button', onclick: async () => {
       mail.disabled = true;
       try {
@@ -239,22 +220,23 @@ export async function casePage(id) {
   const page = h('div', { class: 'case' });
   const cust = c.customer || {};
   page.append(
-    h('h1', {}, '#' + c.number + ' ', c.subject),
+    h('h1', {}, '#' + c.number + ' ', h('bdi', {}, c.subject)),
+    h('p', { class: 'jump' }, h('a', { href: '#act', class: 'button' }, t('case.actions.jump'))),
     h('div', { class: 'case-head card' },
       h('dl', { class: 'facts' },
-        h('dt', {}, 'Status'), h('dd', {}, h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.resolution ? ' — ' + c.resolution : ''),
-        h('dt', {}, 'Customer'), h('dd', {}, h('a', { href: '/customers/' + encodeURIComponent(cust.id) }, cust.name || '?'),
-          cust.email ? h('span', { class: 'muted' }, ' · ' + cust.email) : null, cust.phone ? h('span', { class: 'muted' }, ' · ' + cust.phone) : null),
-        h('dt', {}, 'Owner'), h('dd', {}, person(c.owner)),
-        h('dt', {}, 'Taken in by'), h('dd', {}, person(c.intake_by), ' via ', words(c.channel), ', ', timeEl(c.created_at)),
-        h('dt', {}, 'Last change'), h('dd', {}, timeEl(c.updated_at)))),
+        h('dt', {}, t('case.fact.status')), h('dd', {}, h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.resolution ? ' — ' + c.resolution : ''),
+        h('dt', {}, t('case.fact.customer')), h('dd', {}, h('a', { href: '/customers/' + encodeURIComponent(cust.id), dir: 'auto' }, cust.name || '?'),
+          cust.email ? [' · ', h('span', { class: 'muted', dir: 'ltr' }, cust.email)] : null, cust.phone ? [' · ', h('span', { class: 'muted tel', dir: 'ltr' }, cust.phone)] : null),
+        h('dt', {}, t('case.fact.owner')), h('dd', {}, person(c.owner)),
+        h('dt', {}, t('case.fact.intake')), h('dd', {}, person(c.intake_by), ' via ', words(c.channel), ', ', timeEl(c.created_at)),
+        h('dt', {}, t('case.fact.changed')), h('dd', {}, timeEl(c.updated_at)))),
   );
   const offers = offerButtons(c, refresh);
   if (offers) page.append(offers);
 
   const breaches = c.breaches || [];
   if (breaches.length) {
-    page.append(h('section', { class: 'card attribution', 'aria-labelledby': 'attr-h' }, h('h2', { id: 'attr-h' }, 'What broke, and why'),
+    page.append(h('section', { class: 'card attribution', 'aria-labelledby': 'attr-h' }, h('h2', { id: 'attr-h' }, t('case.broke')),
       h('ul', {}, breaches.map((b) => h('li', {},
         h('strong', {}, 'The promise "' + ((b.attribution && b.attribution.promise && b.attribution.promise.what) || (b.promise && b.promise.what) || '') + '" broke'), b.at ? [' ', timeEl(b.at)] : null,
         h('ul', {}, attributionText(b.attribution).map((t) => h('li', {}, t))))))));
@@ -269,13 +251,13 @@ export async function casePage(id) {
   cols.append(left, right);
   page.append(cols);
 
-  right.append(asyncSection('Suggested words', () => suggestedWords(c.id)));
-  const acts = h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Act on this case'));
-  right.append(acts);
   forgetChoices();
   const reviewsLoad = optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
-  peopleChoices(); articleChoices(); // asked beside the others, not after them (pick.js keeps the answers)
-  const [teams, policies, skills, locations] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices()]);
+  articleChoices(); // asked beside the others, not after them (pick.js keeps the answers)
+  const [teams, policies, skills, locations, people] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices(), peopleChoices()]);
+  const place = locations.find((l) => l.id === c.intake_location_id) || null;
+  const acts = h('section', { class: 'card', id: 'act', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('case.actions')));
+  right.append(acts, asyncSection(t('case.words'), () => suggestedWords(c.id, place), { id: 'words' }));
   const policyNames = policies.map((p) => ({ value: p.value, label: p.label }));
   const forms = await caseActions(c, refresh, { teams, policies, skills, locations });
   acts.append(...forms.filter(Boolean), thankForm(c.id, (await peopleChoices()).map((x) => x.person)));
@@ -285,7 +267,7 @@ export async function casePage(id) {
 
   for (const part of extraParts(c, refresh, policyNames)) left.append(part);
   const reviews = await reviewsLoad;
-  if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, 'Failure reviews'),
+  if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, t('case.reviews')),
     reviews.items.map((rv) => h('div', { class: 'review' },
       h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), ' review led by ' + (rv.owner ? rv.owner.name : '?') + ', due ', timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),
       rv.summary ? h('p', {}, rv.summary) : null,
@@ -293,7 +275,7 @@ export async function casePage(id) {
         later(action('Name a cause', 'POST', '/api/v1/reviews/{id}/causes', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add cause' })),
         later(action('Agree an action', 'POST', '/api/v1/reviews/{id}/actions', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add action' })),
         later(action('Close the review', 'POST', '/api/v1/reviews/{id}/close', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Close review' }))] : null))));
-  left.append(h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline (all channels)'), timeline(c)));
+  left.append(h('section', { class: 'card', id: 'timeline', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, t('case.timeline')), timeline(c, namesOf(c, { people, teams, policies }))));
   liveCase(c, page, refresh);
   return page;
 }
@@ -303,12 +285,12 @@ export async function customerPage(id) {
   const cases = cu.cases || (await get('/api/v1/cases?customer_id=' + encodeURIComponent(id))).items;
   const page = h('div', {});
   page.append(h('h1', {}, cu.name),
-    h('dl', { class: 'facts card' }, h('dt', {}, 'Email'), h('dd', {}, cu.email || '—'), h('dt', {}, 'Phone'), h('dd', {}, cu.phone || '—'), h('dt', {}, 'Customer since'), h('dd', {}, timeEl(cu.created_at))),
+    h('dl', { class: 'facts card' }, h('dt', {}, t('cust.email')), h('dd', {}, cu.email || '—'), h('dt', {}, 'Phone'), h('dd', {}, cu.phone || '—'), h('dt', {}, 'Customer since'), h('dd', {}, timeEl(cu.created_at))),
     h('section', { class: 'card', 'aria-labelledby': 'cc-h' }, h('h2', { id: 'cc-h' }, 'Cases'),
       itemList(cases, { empty: 'No cases yet.', text: (c) => '#' + c.number + ' ' + c.subject, href: (c) => '/cases/' + encodeURIComponent(c.id),
         meta: (c) => [h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.owner ? h('span', {}, 'owner ' + c.owner.name) : null, h('span', {}, 'updated ', timeEl(c.updated_at))] })));
   const pl = await portalLinkBox(cu);
-  if (pl) page.append(h('section', { class: 'card', 'aria-label': 'Customer portal' }, h('h2', {}, 'Customer portal'), pl));
+  if (pl) page.append(h('section', { class: 'card', 'aria-label': t('case.portal') }, h('h2', {}, t('case.portal')), pl));
   const open = await action('Open a new case for ' + cu.name, 'POST', '/api/v1/cases', { fixed: { customer_id: cu.id }, hide: ['customer_name', 'customer_email', 'customer_phone'],
     onDone: (r) => window.frontlineNavigate('/cases/' + r.id), submit: 'Open case' });
   if (open) page.append(h('section', { class: 'card', 'aria-label': 'New case' }, open));

@@ -2,10 +2,11 @@
 // (GET /api/v1/me's permissions) and the case (owner, status) allow it, so nobody meets a
 // role_required they could have been spared.  Pickers stand wherever a person, team, location,
 // policy, skill or article is asked for.
+import { t } from '../lib/msg.js';
 import { h, uid, announce } from '../lib/dom.js';
 import { post, session, may } from '../lib/api.js';
 import { errorBox } from '../lib/ui.js';
-import { action } from '../lib/forms.js';
+import { action, limitCounter } from '../lib/forms.js';
 import { peopleChoices, leaderChoices, articleChoices } from '../lib/pick.js';
 import { replyForm } from './case_mail.js';
 
@@ -24,14 +25,14 @@ export function resolveForm(c, refresh) {
   const proms = (c.promises || []).filter((p) => p.status === 'pending');
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const rid = uid('res');
-  const text = h('textarea', { id: rid, name: 'resolution', rows: 2, maxlength: 4000, required: true });
+  const text = h('textarea', { id: rid, name: 'resolution', rows: 2, required: true, dir: 'auto' });
   const complaint = h('input', { type: 'checkbox', id: rid + '-c', name: 'complaint' });
   const radios = (name, legend, opts) => h('fieldset', { class: 'field choices' }, h('legend', {}, legend), opts.map(([value, label]) => {
     const id = uid('r');
     return h('div', { class: 'field check' }, h('input', { type: 'radio', id, name, value }), h('label', { for: id }, label));
   }));
   const form = h('form', { class: 'api-form', novalidate: true, 'aria-label': 'Resolve the case' },
-    h('div', { class: 'field' }, h('label', { for: rid }, 'Resolution', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), text),
+    h('div', { class: 'field' }, h('label', { for: rid }, 'Resolution', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), text, limitCounter(text, 10000)),
     h('div', { class: 'field check' }, complaint, h('label', { for: rid + '-c' }, 'The customer complained (opens a failure review)')),
     reqs.length ? radios('open_requests', reqs.length + ' request(s) still open: ' + reqs.map((r) => '"' + r.what + '"').join(', '),
       [['keep', 'Keep them: their holders carry on'], ['cancel', 'Cancel them: call them off and tell their holders']]) : null,
@@ -43,6 +44,7 @@ export function resolveForm(c, refresh) {
     const el = form.elements;
     const fail = (msg) => status.replaceChildren(errorBox({ message: msg }, 'Not resolved'));
     if (!text.value.trim()) { text.setAttribute('aria-invalid', 'true'); text.focus(); return fail('Say how it was resolved.'); }
+    if (text.limitOver()) { text.focus(); return fail('The resolution is too long: shorten it before sending.'); }
     const body = { resolution: text.value.trim() };
     if (complaint.checked) body.complaint = true;
     if (reqs.length) { if (!el.open_requests.value) return fail('Choose what happens to the open requests.'); body.open_requests = el.open_requests.value; }
@@ -63,7 +65,7 @@ export function resolveForm(c, refresh) {
       refresh();
     } catch (err) { status.replaceChildren(errorBox(err, 'Not resolved')); }
   });
-  return h('details', { class: 'action' }, h('summary', {}, 'Resolve'), form);
+  return h('details', { class: 'action' }, h('summary', {}, t('act.resolve')), form);
 }
 
 // The forms of "Act on this case", in the order people reach for them.
@@ -76,25 +78,25 @@ export async function caseActions(c, refresh, ctx) {
   const forms = [];
   const add = (cond, f) => { if (cond) forms.push(f); };
   add(open, replyForm(c, refresh));
-  add(true, action('Record a contact (touchpoint)', 'POST', '/api/v1/cases/{id}/touchpoints', { pathParams: pp, onDone: refresh, doneText: 'Contact recorded.', submit: 'Record contact' }));
-  add(true, action('Add a note', 'POST', '/api/v1/cases/{id}/notes', { pathParams: pp, onDone: refresh, doneText: 'Note added.', submit: 'Add note' }));
-  add(open, action('Record a promise to the customer', 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: 'Promise recorded.', submit: 'Record promise',
+  add(true, action(t('act.record_a_contact_touchpoint'), 'POST', '/api/v1/cases/{id}/touchpoints', { pathParams: pp, onDone: refresh, doneText: t('act.contact_recorded'), submit: t('act.record_contact') }));
+  add(true, action(t('act.add_a_note'), 'POST', '/api/v1/cases/{id}/notes', { pathParams: pp, onDone: refresh, doneText: t('act.note_added'), submit: t('act.add_note') }));
+  add(open, action(t('act.record_a_promise_to_the_customer'), 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: t('act.promise_recorded'), submit: t('act.record_promise'),
     pickers: { deliver_person: people, deliver_team: ctx.teams, policy: ctx.policies }, labels: { what: 'What was promised', due_at: 'Due', deliver_person: 'Delivered by (person)', deliver_team: 'Delivered by (team)' } }));
-  add(open && (owner || may('request_on_any_case')), action('Ask a colleague or team (request)', 'POST', '/api/v1/cases/{id}/requests', { pathParams: pp, onDone: refresh, doneText: 'Request sent.', submit: 'Send request',
+  add(open && (owner || may('request_on_any_case')), action(t('act.ask_a_colleague_or_team_request'), 'POST', '/api/v1/cases/{id}/requests', { pathParams: pp, onDone: refresh, doneText: t('act.request_sent'), submit: t('act.send_request'),
     choices: { blocks: promiseChoices }, pickers: { to_person: others, to_team: ctx.teams }, labels: { what: 'What you need', due_at: 'Due', to_person: 'Ask a person', to_team: 'Or ask a team', blocks: 'Promises that wait on it' } }));
-  add(open && may('propose_exception'), action('Propose an exception to a policy', 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: 'Exception proposed.', submit: 'Propose exception',
+  add(open && may('propose_exception'), action(t('act.propose_an_exception_to_a_policy'), 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: t('act.exception_proposed'), submit: t('act.propose_exception'),
     only: ['policy', 'kind', 'amount', 'description', 'reasoning'], hide: ['limit', 'amount_cents', 'value', 'channel'], pickers: { policy: ctx.policies } }));
-  add(open && (owner || manage), action('Offer this case to someone', 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: 'Offer made.', submit: 'Offer case', pickers: { to: others } }));
-  add(open && manage, action('Assign it (supervisor)', 'POST', '/api/v1/cases/{id}/assign', { pathParams: pp, onDone: refresh, doneText: 'Assigned.', submit: 'Assign case', pickers: { to: people }, labels: { to: 'New owner' } }));
-  add(open && ctx.skills.length > 0, action('Offer it to whoever is on call', 'POST', '/api/v1/cases/{id}/route', { pathParams: pp, onDone: refresh, doneText: 'Offered to the person on call.', submit: 'Route case',
+  add(open && (owner || manage), action(t('act.offer_this_case_to_someone'), 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: t('act.offer_made'), submit: t('act.offer_case'), pickers: { to: others } }));
+  add(open && manage, action(t('act.assign_it_supervisor'), 'POST', '/api/v1/cases/{id}/assign', { pathParams: pp, onDone: refresh, doneText: t('act.assigned'), submit: t('act.assign_case'), pickers: { to: people }, labels: { to: 'New owner' } }));
+  add(open && ctx.skills.length > 0, action(t('act.offer_it_to_whoever_is_on_call'), 'POST', '/api/v1/cases/{id}/route', { pathParams: pp, onDone: refresh, doneText: t('act.offered_to_the_person_on_call'), submit: t('act.route_case'),
     pickers: { skill: ctx.skills, location: ctx.locations }, labels: { skill: 'Help needed with', location: 'Near' } }));
-  add(true, action('Link a knowledge article', 'POST', '/api/v1/cases/{id}/articles', { pathParams: pp, onDone: refresh, doneText: 'Article linked.', submit: 'Link article', pickers: { article: await articleChoices() } }));
-  add(true, action('Raise a system issue from this case', 'POST', '/api/v1/system-issues', { fixed: { cases: [c.id] }, doneText: 'Raised: a leader owes a response.', submit: 'Raise issue',
+  add(true, action(t('act.link_a_knowledge_article'), 'POST', '/api/v1/cases/{id}/articles', { pathParams: pp, onDone: refresh, doneText: t('act.article_linked'), submit: t('act.link_article'), pickers: { article: await articleChoices() } }));
+  add(true, action(t('act.raise_a_system_issue_from_this_case'), 'POST', '/api/v1/system-issues', { fixed: { cases: [c.id] }, doneText: t('act.raised_a_leader_owes_a_response'), submit: t('act.raise_issue'),
     pickers: { owner: await leaderChoices() }, labels: { title: 'What is wrong', owner: 'Leader who owes a response (default: yours)' } }));
-  add(may('write_coaching_note') && c.owner && !owner, action('Coaching note with ' + (c.owner ? c.owner.name : 'the owner'), 'POST', '/api/v1/coaching-notes', {
-    fixed: { employee: c.owner ? c.owner.id : '', cases: [c.id] }, hide: ['answers'], submit: 'Save coaching note', doneText: 'Coaching note saved (only the two of you can read it).' }));
+  add(may('write_coaching_note') && c.owner && !owner, action(t('act.coaching_note_with') + (c.owner ? c.owner.name : 'the owner'), 'POST', '/api/v1/coaching-notes', {
+    fixed: { employee: c.owner ? c.owner.id : '', cases: [c.id] }, hide: ['answers'], submit: t('act.save_coaching_note'), doneText: t('act.coaching_note_saved_only_the_two_of_you_') }));
   if (open && (owner || manage)) forms.push(resolveForm(c, refresh));
-  add(!open && (owner || manage), action('Reopen', 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: 'Reopened.', submit: 'Reopen case' }));
+  add(!open && (owner || manage), action(t('act.reopen'), 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: t('act.reopened'), submit: t('act.reopen_case') }));
   return (await Promise.all(forms)).filter(Boolean);
 }
 
@@ -108,7 +110,7 @@ export function promiseActs(p, c, refresh) {
     try { await post('/api/v1/promises/' + encodeURIComponent(p.id) + '/keep'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not marked kept')); e.target.disabled = false; }
   } }, 'Mark kept');
   const slot = h('div', { class: 'promise-acts' }, kept);
-  action('Renegotiate', 'POST', '/api/v1/promises/{id}/renegotiate', { pathParams: { id: p.id }, onDone: refresh, submit: 'Record the new promise', doneText: 'Renegotiated, with the customer\'s consent recorded.',
+  action(t('act.renegotiate'), 'POST', '/api/v1/promises/{id}/renegotiate', { pathParams: { id: p.id }, onDone: refresh, submit: t('act.record_the_new_promise'), doneText: 'Renegotiated, with the customer\'s consent recorded.',
     only: ['due_at', 'what', 'consent', 'consent_channel'], preset: { what: p.what },
     labels: { due_at: 'New due time', what: 'New wording', consent: 'What the customer agreed to', consent_channel: 'Where they agreed' } }).then((f) => { if (f) slot.append(f); });
   return slot;
@@ -127,7 +129,7 @@ export function withdrawButton(o, refresh) {
 export function exceptionReview(x, refresh) {
   if (!may('review_exception') || x.status !== 'approved' || (x.review_status && x.review_status !== 'pending')) return '';
   const slot = h('div', {});
-  action('Review it', 'POST', '/api/v1/exceptions/{id}/review', { pathParams: { id: x.id }, onDone: refresh, submit: 'Record the verdict',
+  action(t('act.review_it'), 'POST', '/api/v1/exceptions/{id}/review', { pathParams: { id: x.id }, onDone: refresh, submit: t('act.record_the_verdict'),
     only: ['verdict', 'reasoning', 'proposal', 'note'], hide: ['proposal_id', 'limits', 'also', 'policy_text'],
     labels: { proposal: 'Adopt: the policy change', note: 'Coach: the forward-looking note' } }).then((f) => { if (f) slot.append(f); });
   return slot;

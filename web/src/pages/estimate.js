@@ -4,17 +4,12 @@
 // known policy risks, and below the threshold a warning with a one-click "use the 80% time".
 import { h } from '../lib/dom.js';
 import { get, optional, withQuery } from '../lib/api.js';
+import { toLocalInput, fromLocalInput } from '../lib/fmt.js';
 
 function zoned(iso, tz) {
   if (!iso) return 'not within the next 60 days';
   const f = new Intl.DateTimeFormat(undefined, { timeZone: tz || undefined, weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
   return f.format(new Date(iso));
-}
-
-function toLocalInput(iso) {
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
 }
 
 function place(tz) { return tz ? tz.split('/').pop().replace(/_/g, ' ') + ' time' : 'UTC'; }
@@ -59,7 +54,7 @@ async function estimateOn(form, c) {
     timer = setTimeout(async () => {
       const holder = val('deliver_team') || val('deliver_person');
       if (!holder) { slot.replaceChildren(); return; }
-      const q = { holder, kind: val('kind') || undefined, due: val('due_at') ? new Date(val('due_at')).toISOString() : undefined };
+      const q = { holder, kind: val('kind') || undefined, due: val('due_at') ? fromLocalInput(val('due_at')) : undefined };
       const mine = ++seq;
       try {
         const e = await get(withQuery('/api/v1/estimates', q));

@@ -2,8 +2,44 @@ import { h } from '../lib/dom.js';
 import { get, optional, withQuery } from '../lib/api.js';
 import { asyncSection, notice, table, csvLink } from '../lib/ui.js';
 import { chartFigure, rowsOf } from '../lib/charts.js';
-import { words } from '../lib/fmt.js';
+import { words, fmtDate, dayOf, startOfDay, zoneName } from '../lib/fmt.js';
+import { t } from '../lib/msg.js';
 import { teamScorecards } from './recognition.js';
+
+// The period every report is asked for: ?days=N (default 90, the quarter) or ?from=&to= (dates),
+// kept in the address so a view can be shared.
+const DAY = 86400e3;
+export function periodOf(search) {
+  const q = new URLSearchParams(search);
+  const now = Date.now();
+  if (q.get('from') && q.get('to')) {
+    const from = startOfDay(q.get('from')), to = startOfDay(q.get('to'));
+    const end = new Date(Date.parse(to) + DAY).toISOString();
+    if (Date.parse(from) < Date.parse(end)) return { from, to: end, days: null, label: t('lead.period.custom') };
+  }
+  const days = [7, 30, 90, 365].includes(Number(q.get('days'))) ? Number(q.get('days')) : 90;
+  return { from: new Date(now - days * DAY).toISOString(), to: new Date(now).toISOString(), days, label: t('lead.period.' + days) };
+}
+const inPeriod = (path, p) => (path.startsWith('/api/v1/reports/') ? withQuery(path, { from: p.from, to: p.to }) : path);
+
+function periodPicker(p) {
+  const sel = h('select', { id: 'period', name: 'days' }, [7, 30, 90, 365].map((d) => h('option', { value: String(d) }, t('lead.period.' + d))), h('option', { value: 'custom' }, t('lead.period.custom')));
+  sel.value = p.days ? String(p.days) : 'custom';
+  const from = h('input', { type: 'date', id: 'period-from', name: 'from', value: dayOf(p.from) });
+  const to = h('input', { type: 'date', id: 'period-to', name: 'to', value: dayOf(new Date(Date.parse(p.to) - 1).toISOString()) });
+  const custom = h('span', { class: 'period-custom', hidden: p.days ? true : null },
+    h('label', { for: 'period-from' }, t('lead.from')), from, h('label', { for: 'period-to' }, t('lead.to')), to);
+  sel.addEventListener('change', () => { custom.hidden = sel.value !== 'custom'; });
+  const form = h('form', { class: 'inline period', 'aria-label': t('lead.period.choose') },
+    h('div', { class: 'field' }, h('label', { for: 'period' }, t('lead.period')), sel), custom,
+    h('button', { type: 'submit', class: 'primary' }, t('lead.show')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const qs = sel.value === 'custom' ? '?from=' + encodeURIComponent(from.value) + '&to=' + encodeURIComponent(to.value) : '?days=' + sel.value;
+    window.frontlineNavigate('/leadership' + qs);
+  });
+  return [form, h('p', { class: 'muted', role: 'status' }, t('lead.period.said', fmtDate(p.from), fmtDate(new Date(Date.parse(p.to) - 1).toISOString()), zoneName()))];
+}
 
 // Each chart names the report routes it can draw from; the first the server has is used.
 export const REPORTS = [
@@ -25,31 +61,29 @@ export const REPORTS = [
     prepare: (r) => ({ items: (r.by_capacity || []).map((g) => ({ standard: g.policy.name + ' — ' + g.team.name + ', ' + g.weekday + ' ' + g.part, promises: g.promises, likely_percent: Math.round(100 * g.mean_probability), kept: g.kept })) }),
     values: ['promises', 'likely_percent', 'kept'] },
   { title: 'Root causes (Pareto)', paths: ['/api/v1/reports/root-causes?view=pareto'], label: 'category',
-    prepare: (r) => ({ items: (r.pareto || []).map((x) => ({ category: x.category, count: x.count, cumulative_percent: Math.round(100 * (x.cumulative_share || 0)), cases: (x.cases || []).length })) }), values: ['count'] },
+    prepare: (r) => ({ items: (r.pareto || []).map((x) => ({ category: words(x.category), count: x.count, cumulative_percent: Math.round(100 * (x.cumulative_share || 0)), cases: (x.cases || []).length })) }), values: ['count'], line: 'cumulative_percent' },
 ];
 
-async function firstReport(paths) {
+async function firstReport(paths, period) {
   for (const p of paths) {
-    const r = await optional(p);
-    if (r) return { path: p, report: r };
+    const path = inPeriod(p, period);
+    const r = await optional(path);
+    if (r) return { path, report: r };
   }
   return null;
 }
 
-// Promise keeping over time: the promise-keeping report asked week by week.
-async function keepingOverTime() {
-  const now = new Date();
+// Promise keeping over time: the promise-keeping report asked day, week or month by month across the period.
+async function keepingOverTime(period) {
+  const end = Date.parse(period.to), start = Date.parse(period.from);
+  const step = end - start > 120 * DAY ? 28 * DAY : end - start > 21 * DAY ? 7 * DAY : DAY; // months, weeks or days: at most ~14 points
   const weeks = [];
-  for (let i = 7; i >= 0; i--) {
-    const to = new Date(now.getTime() - i * 7 * 86400e3);
-    const from = new Date(to.getTime() - 7 * 86400e3);
-    weeks.push({ from, to });
-  }
+  for (let to = end; to > start; to -= step) weeks.unshift({ from: new Date(Math.max(start, to - step)), to: new Date(to) });
   const rows = await Promise.all(weeks.map(async (w) => {
     const r = await get(withQuery('/api/v1/reports/promise-keeping', { by: 'team', from: w.from.toISOString(), to: w.to.toISOString() }));
     const kept = rowsOf(r).reduce((a, x) => a + (x.kept || 0), 0);
     const broken = rowsOf(r).reduce((a, x) => a + (x.broken || 0), 0);
-    return { week: w.from.toISOString().slice(0, 10), kept, broken, kept_percent: kept + broken ? Math.round((100 * kept) / (kept + broken)) : null };
+    return { week: fmtDate(w.from.toISOString()), kept, broken, kept_percent: kept + broken ? Math.round((100 * kept) / (kept + broken)) : null };
   }));
   const last = weeks[weeks.length - 1];
   return chartFigure('Promise keeping over time', { items: rows }, { label: 'week', values: ['kept', 'broken'], type: 'line', csv: withQuery('/api/v1/reports/promise-keeping', { by: 'team', from: weeks[0].from.toISOString(), to: last.to.toISOString() }) });
@@ -87,15 +121,16 @@ async function systemIssues() {
 
 export async function leadershipPage() {
   const page = h('div', { class: 'leadership' });
-  page.append(h('h1', {}, 'Leadership'), h('p', { class: 'muted' }, 'Every chart\'s numbers are in the table under it and can be downloaded as CSV.'));
+  const period = periodOf(location.search);
+  page.append(h('h1', {}, t('lead.title')), h('div', { class: 'card period-bar' }, periodPicker(period)), h('p', { class: 'muted' }, t('lead.intro')));
   const grid = h('div', { class: 'grid charts' });
-  grid.append(asyncSection('Promise keeping over time (by week)', keepingOverTime));
+  grid.append(asyncSection('Promise keeping over time', () => keepingOverTime(period)));
   for (const rep of REPORTS) {
     grid.append(asyncSection(rep.title, async () => {
-      const found = await firstReport(rep.paths);
-      if (!found) return notice('This report is not available on this server yet.');
+      const found = await firstReport(rep.paths, period);
+      if (!found) return notice(t('lead.unavailable'));
       const data = rep.prepare ? rep.prepare(found.report) : found.report;
-      const fig = chartFigure(rep.title, data, { csv: found.path, label: rep.label, values: rep.values });
+      const fig = chartFigure(rep.title, data, { csv: found.path, label: rep.label, values: rep.values, line: rep.line });
       const totals = rep.totals ? rep.totals(found.report) : null;
       if (totals) fig.append(table([totals], Object.keys(totals).map((k) => ({ key: k, label: words(k) })), rep.title + ' — totals'));
       return fig;

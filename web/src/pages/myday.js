@@ -1,4 +1,5 @@
 import { h, announce } from '../lib/dom.js';
+import { t } from '../lib/msg.js';
 import { get, optional, post, session, withQuery, may } from '../lib/api.js';
 import { asyncSection, refreshable, timeEl, notice, errorBox, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
@@ -118,13 +119,13 @@ export async function mydayPage() {
     announce(text);
     offers.reload();
   };
-  const offers = refreshable('Offers waiting for me', async () => offerList((await get('/api/v1/offers')).items, offerDone));
-  const alerts = refreshable('Alerts', async () => {
+  const offers = refreshable(t('myday.offers'), async () => offerList((await get('/api/v1/offers')).items, offerDone));
+  const alerts = refreshable(t('myday.alerts'), async () => {
     const r = await optional(withQuery('/api/v1/alerts', { limit: 10 }));
     if (!r) return missing();
     return [alertList(r.items, () => alerts.reload()), h('p', {}, h('a', { href: '/alerts' }, r.unread ? 'All alerts (' + r.unread + ' unread)' : 'All alerts'))];
   });
-  const owned = refreshable('Cases I own', async () => {
+  const owned = refreshable(t('myday.owned'), async () => {
     mineCache = null;
     const { list } = await myCases();
     return itemList(list, {
@@ -140,7 +141,7 @@ export async function mydayPage() {
   onPage('alerts', () => alerts.reload());
   grid.append(
     offers,
-    asyncSection('Requests I owe', async () => {
+    asyncSection(t('myday.requests'), async () => {
       const r = await optional('/api/v1/requests');
       if (!r) return missing();
       const items = r.items.filter((q) => ['open', 'accepted', 'deferred'].includes(q.status));
@@ -149,7 +150,7 @@ export async function mydayPage() {
         meta: (q) => [h('span', {}, 'due ', timeEl(q.due_at)), q.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : h('span', { class: ['badge', 'st-' + q.status] }, words(q.status)),
           q.asked_by ? h('span', {}, 'asked by ' + q.asked_by.name) : null, q.holder_team && !q.holder_person ? h('span', {}, 'for your team ' + q.holder_team.name) : null] });
     }),
-    asyncSection('Promises at risk or due today', async () => {
+    asyncSection(t('myday.promises'), async () => {
       const { views } = await myCases();
       const hot = [];
       for (const v of views) for (const p of v.promises || []) {
@@ -160,7 +161,7 @@ export async function mydayPage() {
       return itemList(hot, { empty: 'No promise at risk or due today.', text: (p) => p.what,
         meta: (p) => [h('span', {}, 'due ', timeEl(p.due_at)), p.at_risk ? h('span', { class: 'badge st-at_risk' }, 'At risk') : null, h('span', {}, p.caseLabel)] });
     }),
-    asyncSection('Update duties due', async () => {
+    asyncSection(t('myday.duties'), async () => {
       const { views } = await myCases();
       const due = views.filter((v) => v.update_duty && v.update_duty.next).map((v) => ({ ...v.update_duty.next, case_id: v.id, caseLabel: caseLabel(v) }));
       if (views.length && !views.some((v) => 'update_duty' in v)) return missing();
@@ -168,13 +169,13 @@ export async function mydayPage() {
       return itemList(due, { empty: 'No customer is waiting for an update from you.', text: (d) => 'Update the customer: ' + d.caseLabel,
         meta: (d) => [h('span', {}, 'due ', timeEl(d.due_at)), d.kind === 'at_risk' ? h('span', { class: 'badge st-at_risk' }, 'Promise at risk') : h('span', { class: 'badge' }, 'Regular update')] });
     }),
-    asyncSection('Exceptions waiting for my co-signature', async () => {
+    asyncSection(t('myday.cosign'), async () => {
       const r = await optional(withQuery('/api/v1/exceptions', { waiting_for_me: 'true' }));
       if (!r) return missing();
       return itemList(r.items, { empty: 'Nothing to co-sign.', text: (x) => x.description, href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions',
         meta: (x) => [x.proposer ? h('span', {}, 'proposed by ' + x.proposer.name) : null, x.policy ? h('span', {}, 'departs from "' + x.policy.name + '"') : null, h('span', {}, 'expires ', timeEl(x.expires_at))] });
     }),
-    asyncSection('Reviews I owe', async () => {
+    asyncSection(t('myday.reviews'), async () => {
       const parts = [];
       if (may('review_exception')) {
         const q = await optional('/api/v1/exception-reviews');
@@ -194,7 +195,7 @@ export async function mydayPage() {
         meta: (x) => [h('span', {}, 'open until ', timeEl(x.closes_at)), surveyForm(x, refresh)] }));
       return parts.length ? parts : notice('No reviews wait for you.');
     }),
-    asyncSection('System issues I owe a response to', async () => {
+    asyncSection(t('myday.issues'), async () => {
       const r = await optional(withQuery('/api/v1/system-issues', { mine: 'true', status: 'open' }));
       if (!r) return missing();
       return itemList(r.items, { empty: 'No system issues wait for you.', text: (x) => x.title, href: () => '/leadership',
@@ -203,8 +204,8 @@ export async function mydayPage() {
           later(action('Respond', 'POST', '/api/v1/system-issues/{id}/respond', { pathParams: { id: x.id }, onDone: refresh, submit: 'Send response', doneText: 'Response recorded.' }))] });
     }),
     alerts,
-    asyncSection('Coaching', coachingSection),
-    asyncSection('Raise a system issue', raiseIssue),
+    asyncSection(t('myday.coaching'), coachingSection),
+    asyncSection(t('myday.raise'), raiseIssue),
     ownedSection(),
     owned,
   );

@@ -3,6 +3,7 @@
 import { h } from '../lib/dom.js';
 import { api, get, post, session } from '../lib/api.js';
 import { timeEl, notice, errorBox, loading } from '../lib/ui.js';
+import { limitCounter } from '../lib/forms.js';
 import { words } from '../lib/fmt.js';
 
 function shell(...content) {
@@ -19,19 +20,21 @@ function shell(...content) {
 function caseCard(c) {
   const replyId = 'reply-' + c.id;
   const status = h('div', { 'aria-live': 'polite' });
+  const area = h('textarea', { id: replyId, name: 'body', rows: 3, required: true, dir: 'auto' });
   const form = h('form', { class: 'api-form', 'aria-label': 'Reply on case ' + c.number }, h('div', { class: 'field' },
-    h('label', { for: replyId }, 'Write to us about this case'), h('textarea', { id: replyId, name: 'body', rows: 3, required: true, maxlength: 10000 })),
+    h('label', { for: replyId }, 'Write to us about this case'), area, limitCounter(area, 10000)),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Send reply')), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = form.elements.body.value.trim();
     if (!body) { status.replaceChildren(errorBox({ message: 'Please write a message first.' }, 'Not sent')); form.elements.body.focus(); return; }
+    if (area.limitOver()) { status.replaceChildren(errorBox({ message: 'The message is too long: shorten it before sending.' }, 'Not sent')); area.focus(); return; }
     const btn = form.querySelector('button'); btn.disabled = true;
     try {
       await post('/api/v1/portal/cases/' + encodeURIComponent(c.id) + '/replies', { body });
       status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Sent. We will get back to you.'));
       updates.append(updateItem({ kind: 'reply', from: 'you', text: body, at: new Date().toISOString() }));
-      form.reset();
+      form.reset(); area.dispatchEvent(new Event('input'));
     } catch (err) { status.replaceChildren(errorBox(err, 'Not sent')); } finally { btn.disabled = false; }
   });
   const updates = h('ol', { class: 'timeline' }, (c.updates || []).map(updateItem));

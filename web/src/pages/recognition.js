@@ -4,7 +4,7 @@
 import { h } from '../lib/dom.js';
 import { get, optional, post, session, withQuery } from '../lib/api.js';
 import { asyncSection, errorBox, notice, table, timeEl, csvLink, later } from '../lib/ui.js';
-import { action } from '../lib/forms.js';
+import { action, limitCounter } from '../lib/forms.js';
 import { words } from '../lib/fmt.js';
 
 const MONTH = 30 * 86400e3;
@@ -54,17 +54,18 @@ export function thankForm(caseId, people) {
   const status = h('div', { 'aria-live': 'polite' });
   const to = h('select', { id: 'thank-to', name: 'to', required: true }, h('option', { value: '' }, 'Choose a colleague…'),
     people.filter((p) => p.id !== session.me.id && p.active !== false).map((p) => h('option', { value: p.id }, p.name + (p.team ? ' · ' + p.team : ''))));
-  const text = h('textarea', { id: 'thank-text', name: 'text', rows: 2, maxlength: 500, required: true, placeholder: 'What they did, in a sentence' });
+  const text = h('textarea', { id: 'thank-text', name: 'text', rows: 2, required: true, dir: 'auto', placeholder: 'What they did, in a sentence' });
   const form = h('form', { class: 'api-form', 'aria-label': 'Thank a colleague' },
     h('div', { class: 'field' }, h('label', { for: 'thank-to' }, 'Colleague'), to),
-    h('div', { class: 'field' }, h('label', { for: 'thank-text' }, 'What for'), text, h('small', { class: 'hint' }, 'Up to 500 characters. Each person gives a few thanks a day, so each one means something.')),
+    h('div', { class: 'field' }, h('label', { for: 'thank-text' }, 'What for'), text, limitCounter(text, 500), h('small', { class: 'hint' }, 'Each person gives a few thanks a day, so each one means something.')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Send thanks')), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!to.value || !text.value.trim()) { status.replaceChildren(errorBox({ message: 'Choose a colleague and say what for.' }, 'Not sent')); return; }
+    if (text.limitOver()) { status.replaceChildren(errorBox({ message: 'Too long: shorten it before sending.' }, 'Not sent')); return; }
     try {
       const t = await post('/api/v1/cases/' + encodeURIComponent(caseId) + '/thanks', { to: to.value, text: text.value.trim() });
-      form.reset();
+      form.reset(); text.dispatchEvent(new Event('input'));
       status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Thanks sent to ' + t.to.name + '.'));
     } catch (err) { status.replaceChildren(errorBox(err, 'Not sent')); }
   });
