@@ -144,6 +144,15 @@ static int header_is(const char *v, const char *const *words)
 	return 0;
 }
 
+/* "label: value", the header's value cut to max bytes on a character boundary and made valid
+ * UTF-8 (a header may carry any bytes). */
+static char *labelled(const char *label, const char *v, size_t max)
+{
+	char *s = xasprintf("%s: %.*s", label, (int)utf8_cut(v, max), v);
+	utf8_scrub(s);
+	return s;
+}
+
 /* RFC 3834 and the conventions older mailers use: why a message was sent by a program. */
 static char *auto_reason(GMimeMessage *msg, const struct mail_parsed *m)
 {
@@ -151,9 +160,9 @@ static char *auto_reason(GMimeMessage *msg, const struct mail_parsed *m)
 	const char *v;
 	static const char *const NO[] = {"no", NULL}, *const BULK[] = {"bulk", "junk", "list", NULL};
 	if ((v = g_mime_object_get_header(o, "Auto-Submitted")) && !header_is(v, NO))
-		return xasprintf("auto-submitted: %.40s", v);
+		return labelled("auto-submitted", v, 40);
 	if ((v = g_mime_object_get_header(o, "Precedence")) && header_is(v, BULK))
-		return xasprintf("precedence: %.20s", v);
+		return labelled("precedence", v, 20);
 	if (g_mime_object_get_header(o, "X-Autoreply") || g_mime_object_get_header(o, "X-Autorespond"))
 		return xstrdup("x-autoreply");
 	if (g_mime_object_get_header(o, "List-Id"))

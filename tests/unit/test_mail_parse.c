@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/util.h"
 #include "harness.h"
 #include "mail/compose.h"
 #include "mail/parse.h"
@@ -167,6 +168,22 @@ TEST(auto_replies_are_recognized)
 	mail_parsed_release(&m);
 	parse("From: sam@x.y\nAuto-Submitted: no\nPrecedence: first-class\n\nx\n", &m);
 	CHECK(m.auto_reason == NULL);
+	mail_parsed_release(&m);
+}
+
+/* Found by fuzzing (fuzz/crashes/mail/auto-reason-not-utf8): the reason quoted the header's raw bytes,
+ * cut at a byte count, and jansson refused it.  It is cut on a character boundary and made valid. */
+TEST(auto_reason_is_valid_utf8)
+{
+	struct mail_parsed m;
+	parse("From: sam@x.y\nPrecedence: bulk: \x9f\xbf\x9d caf\xc3\xa9\nSubject: x\n\nx\n", &m);
+	CHECK(m.auto_reason && strncmp(m.auto_reason, "precedence: bulk: ", 18) == 0);
+	CHECK(utf8_valid_text(m.auto_reason, strlen(m.auto_reason)));
+	mail_parsed_release(&m);
+	/* 20 bytes of the value end inside "é": the cut keeps the character whole or leaves it out */
+	parse("From: sam@x.y\nPrecedence: bulk aaaaaaaaaaaaaa\xc3\xa9\nSubject: x\n\nx\n", &m);
+	CHECK_STR(m.auto_reason, "precedence: bulk aaaaaaaaaaaaaa");
+	CHECK(utf8_valid_text(m.auto_reason, strlen(m.auto_reason)));
 	mail_parsed_release(&m);
 }
 
@@ -351,6 +368,7 @@ int main(void)
 	RUN(attachments_with_rfc2231_names_and_nested_message);
 	RUN(limits_make_stubs_with_headers);
 	RUN(auto_replies_are_recognized);
+	RUN(auto_reason_is_valid_utf8);
 	RUN(garbage_is_survived);
 	RUN(new_text_strips_quotes_and_signature);
 	RUN(utf8_clean_and_addresses);

@@ -218,7 +218,8 @@ static int route_out_of_hours(svc_ctx *c, const struct mailbox *mb, const char *
 		return 0;
 	if (who_location_open(c, mb->location_id, c->now, &open) || open)
 		return open ? 0 : -1;
-	char *note = xasprintf("New mail out of hours from %s: %.120s", m->from_addr, m->subject);
+	char *note = xasprintf("New mail out of hours from %s: %.*s", m->from_addr,
+			       (int)utf8_cut(m->subject, 120), m->subject);
 	int rc = routing_offer(c, case_id, mb->owner_id, mb->skill_id, mb->location_id, note, offer, to);
 	free(note);
 	return rc;
@@ -372,7 +373,7 @@ static int apply_report(svc_ctx *c, const struct mail_parsed *m, struct found *f
 			   json_pack("{s:s,s:s,s:s}", "error", diag, "to", to, "via", "delivery report")) ||
 		 case_load(c, f->case_id, &row) ||
 		 alert_add(c, row.owner_id, "mail.bounced", row.id, "mail", out_id,
-			   "Mail to %s on case #%lld did not arrive: %.200s", to, row.number, diag))
+			   "Mail to %s on case #%lld did not arrive: %.*s", to, row.number, (int)utf8_cut(diag, 200), diag))
 		rc = -1;
 	else
 		rc = 1;
@@ -432,8 +433,8 @@ static int tell_owner(svc_ctx *c, const struct found *f, const struct mail_parse
 	if (case_load(c, f->case_id, &row))
 		return -1;
 	return alert_add(c, row.owner_id, strcmp(status, "opened") == 0 ? "mail.new_case" : "mail.reply", row.id, "touchpoint",
-			 tp, "%s case #%lld by email from %s: %.120s", strcmp(status, "opened") == 0 ? "New" : "Reply on",
-			 row.number, m->from_addr, m->subject);
+			 tp, "%s case #%lld by email from %s: %.*s", strcmp(status, "opened") == 0 ? "New" : "Reply on",
+			 row.number, m->from_addr, (int)utf8_cut(m->subject, 120), m->subject);
 }
 
 int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in *gi, json_t **out)
@@ -464,8 +465,8 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 	    record(c, mb, gi, &m, message_id, status, reason, &f, *tp ? tp : NULL, id))
 		goto cleanup;
 	if (strcmp(status, "held") == 0 &&
-	    alert_add(c, mb->owner_id, "mail.held", NULL, "mail", id, "Mail from %s held for review (%s): %.120s", m.from_addr,
-		      reason, m.subject))
+	    alert_add(c, mb->owner_id, "mail.held", NULL, "mail", id, "Mail from %s held for review (%s): %.*s", m.from_addr,
+		      reason, (int)utf8_cut(m.subject, 120), m.subject))
 		goto cleanup;
 	int opened = strcmp(status, "opened") == 0, on_case = *f.case_id != '\0';
 	if (on_case && !m.auto_reason && tell_owner(c, &f, &m, status, tp))

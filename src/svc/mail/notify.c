@@ -325,8 +325,8 @@ static int prompt_owner(svc_ctx *c, const char *case_id, const char *promise_id)
 	free(subject);
 	int rc = alert_add(c, row.owner_id, "mail.tell_customer", case_id, "promise", promise_id,
 			   "Tell the customer of case #%lld by email that a promise is at risk; the words are ready in the "
-			   "reply box: %.200s",
-			   row.number, body);
+			   "reply box: %.*s",
+			   row.number, (int)utf8_cut(body, 200), body);
 	free(body);
 	return rc;
 }

@@ -289,11 +289,12 @@ static int check_channels(svc_ctx *c, json_t *channels)
 	json_object_foreach(channels, k, v)
 	{
 		if (!notify_kind_known(k))
-			return err_set(&c->err, ERR_INVALID, "unknown_alert_kind", "channels", "unknown alert kind: %.64s", k);
+			return err_set(&c->err, ERR_INVALID, "unknown_alert_kind", "channels", "unknown alert kind: %.*s",
+				       (int)utf8_cut(k, 64), k);
 		if (!json_is_string(v) ||
 		    (notify_channel_parse(json_string_value(v)) < 0 && strcmp(json_string_value(v), "default")))
 			return err_set(&c->err, ERR_INVALID, "invalid_channel", "channels",
-				       "%.64s: give app, email, digest or default", k);
+				       "%.*s: give app, email, digest or default", (int)utf8_cut(k, 64), k);
 	}
 	return 0;
 }
