@@ -12,23 +12,30 @@
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
-int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
+int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
 {
 	char h[TOKEN_HASH_SIZE];
-	db_res *r;
 	token_hash(token, h);
-	int rc = db_query(c->db,
-			  "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active FROM sessions s "
-			  "JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id "
-			  "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)",
-			  DB_ARGS(DB_TXT(h), DB_INT(c->now)), &r);
+	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(h), DB_INT(c->now)), r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc < 0) { /* a read error is not "no such session" */
-		db_res_discard(r);
-		return svc_db_err(c, rc);
-	}
+	if ((rc = db_next(*r)) == 1)
+		return 1;
+	db_res_discard(*r);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
+int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
+{
+	db_res *r;
+	int rc =
+		auth_token_row(c, token,
+			       "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active FROM sessions s "
+			       "JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id "
+			       "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)",
+			       &r);
+	if (rc < 0)
+		return -1;
 	int found = rc == 1 && db_int(r, 8);
 	if (found) {
 		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
@@ -40,8 +47,8 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
 	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		return svc_db_err(c, rc);
+	if (rc == 1)
+		db_res_discard(r);
 	if (!found)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "sign in first (session expired or token invalid)");
 	return 0;
