@@ -365,31 +365,23 @@ static int token_owner(svc_ctx *c, json_t *in, char id[ID_SIZE])
 	return strcmp(id, c->actor.person_id) == 0 ? 0 : svc_require(c, PERM_REVOKE_ANY_TOKEN);
 }
 
+static json_t *token_row(svc_ctx *c, db_res *r)
+{
+	int active = db_is_null(r, 4) && (db_is_null(r, 3) || db_int(r, 3) > c->now);
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "name", db_text(r, 1), "person_id", db_text(r, 5),
+			 "created_at", svc_col_time(r, 2), "expires_at", svc_col_time(r, 3), "revoked_at", svc_col_time(r, 4),
+			 "active", active);
+}
+
 static int token_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char owner[ID_SIZE];
-	db_res *r;
 	if (token_owner(c, in, owner))
 		return -1;
-	int rc = db_query(c->db,
-			  "SELECT id, name, created_at, expires_at, revoked_at FROM sessions WHERE org_id = ? AND person_id = ? "
-			  "AND kind = 'api' ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while ((rc = db_next(r)) == 1) {
-		int active = db_is_null(r, 4) && (db_is_null(r, 3) || db_int(r, 3) > c->now);
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "name", db_text(r, 1),
-						       "person_id", owner, "created_at", svc_col_time(r, 2), "expires_at",
-						       svc_col_time(r, 3), "revoked_at", svc_col_time(r, 4), "active", active));
-	}
-	if (svc_close(c, r)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, token_row,
+			 "SELECT id, name, created_at, expires_at, revoked_at, person_id FROM sessions WHERE org_id = ? AND person_id = ? "
+			 "AND kind = 'api' ORDER BY created_at, id",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner)));
 }
 
 static int token_revoke(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
