@@ -14,7 +14,6 @@
 #include "svc/mail/inbound.h"
 #include "svc/mail/mailbox.h"
 #include "svc/mail/outbox.h"
-#include "svc/notify/nmail.h"
 
 #define EX_USAGE 64
 #define EX_TEMPFAIL 75                 /* sysexits.h: the mail server keeps the message and retries */
@@ -180,9 +179,7 @@ static int deliver_one(svc_ctx *c, const char *worker, const struct deliver_opts
 	c->now = clock_now(c->clock);
 	if (db_begin(c->db, 1) != DB_OK)
 		return -1;
-	int rc = outbox_claim(c, worker, o->lease_s * 1000LL, &m), staff = 0;
-	if (rc == 0) /* then mail to staff (notifications, digests: svc/notify/nmail.h) */
-		rc = (staff = nmail_claim(c, worker, o->lease_s * 1000LL, &m));
+	int rc = outbox_claim(c, worker, o->lease_s * 1000LL, &m);
 	if (rc <= 0 || db_commit(c->db) != DB_OK) {
 		db_rollback(c->db);
 		if (rc == 1)
@@ -192,11 +189,7 @@ static int deliver_one(svc_ctx *c, const char *worker, const struct deliver_opts
 	char err[512] = "";
 	enum smtp_result r = smtp_send(&o->smtp, m.from, m.to, m.data, m.len, err, sizeof err);
 	c->now = clock_now(c->clock);
-	rc = db_begin(c->db, 1) == DB_OK &&
-			     (staff ? nmail_finish(c, &m, worker, r, err) : outbox_finish(c, &m, worker, r, err)) == 0 &&
-			     db_commit(c->db) == DB_OK
-		     ? 1
-		     : -1;
+	rc = db_begin(c->db, 1) == DB_OK && outbox_finish(c, &m, worker, r, err) == 0 && db_commit(c->db) == DB_OK ? 1 : -1;
 	if (rc < 0)
 		db_rollback(c->db); /* the lease runs out and the message is tried again: same bytes, same Message-ID */
 	fprintf(stderr, "frontline: mail %s to %s: %s%s%s\n", m.id, m.to,

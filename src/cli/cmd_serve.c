@@ -67,7 +67,7 @@ static int *number_of(const char *name, struct serve_opts *o)
 /* The text settings of the operators' section (the flag is --key with '-' for '_'); log_level and
  * the token file are read into o by finish_ops. */
 struct ops_text {
-	const char *metrics_listen, *metrics_token_file, *log_level, *log_file;
+	const char *metrics_listen, *metrics_token_file, *log_level, *log_file, *webhook_worker;
 };
 
 static const char **text_of(const char *name, struct ops_text *t)
@@ -75,12 +75,27 @@ static const char **text_of(const char *name, struct ops_text *t)
 	const struct setting KEYS[] = {{"metrics_listen", &t->metrics_listen},
 				       {"metrics_token_file", &t->metrics_token_file},
 				       {"log_level", &t->log_level},
-				       {"log_file", &t->log_file}};
+				       {"log_file", &t->log_file},
+				       {"webhook_worker", &t->webhook_worker}};
 	return setting_of(name, KEYS, sizeof KEYS / sizeof KEYS[0]);
 }
 
+static int parse_onoff(const char *v, int *out)
+{
+	if (strcmp(v, "on") == 0)
+		*out = 1;
+	else if (strcmp(v, "off") == 0)
+		*out = 0;
+	else if (strcmp(v, "auto") == 0)
+		*out = -1;
+	else
+		return -1;
+	return 0;
+}
+
 /* Flags win, then FRONTLINE_METRICS_LISTEN, FRONTLINE_METRICS_TOKEN (the token itself),
- * FRONTLINE_LOG_LEVEL, FRONTLINE_LOG_FILE, then the config file.  0, or -1 after a message. */
+ * FRONTLINE_LOG_LEVEL, FRONTLINE_LOG_FILE, FRONTLINE_WEBHOOK_WORKER, then the config file.  0, or -1
+ * after a message. */
 static int finish_ops(struct ops_text *t, struct serve_opts *o)
 {
 	static char token[256];
@@ -121,6 +136,13 @@ static int finish_ops(struct ops_text *t, struct serve_opts *o)
 	}
 	if (o->drain_s <= 0)
 		o->drain_s = SERVE_DRAIN_S;
+	if (!t->webhook_worker)
+		t->webhook_worker = getenv("FRONTLINE_WEBHOOK_WORKER");
+	o->webhook_worker = 1;
+	if (t->webhook_worker && (parse_onoff(t->webhook_worker, &o->webhook_worker) || o->webhook_worker < 0)) {
+		fprintf(stderr, "frontline: webhook worker must be on or off\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -132,19 +154,6 @@ static int set_number(const char *key, const char *v, struct serve_opts *o)
 		return -1;
 	if (!*n)
 		*n = atoi(v);
-	return 0;
-}
-
-static int parse_onoff(const char *v, int *out)
-{
-	if (strcmp(v, "on") == 0)
-		*out = 1;
-	else if (strcmp(v, "off") == 0)
-		*out = 0;
-	else if (strcmp(v, "auto") == 0)
-		*out = -1;
-	else
-		return -1;
 	return 0;
 }
 
@@ -254,7 +263,8 @@ static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_t
 				"                       [--max-per-address N] [--idempotency-hours HOURS]\n"
 				"                       [--metrics-listen ADDR:PORT] [--metrics-token-file FILE]\n"
 				"                       [--log-level error|warn|info|debug] [--log-file FILE] [--drain SECONDS]\n"
-				"                       [--read-replica URL [--replica-max-lag-ms MS]] [--group-commit on|off|auto]\n");
+				"                       [--read-replica URL [--replica-max-lag-ms MS]] [--group-commit on|off|auto]\n"
+				"                       [--webhook-worker on|off]\n");
 			return 2;
 		}
 	}

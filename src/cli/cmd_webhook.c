@@ -1,5 +1,6 @@
-/* `frontline webhook-deliver`: the webhook delivery worker (svc/notify/whworker.h).  One
- * subscription is leased at a time; the request is sent outside any transaction. */
+/* `frontline webhook-deliver`: the webhook delivery worker (svc/notify/whworker.h), for operators
+ * who run it apart from the server (which runs the same loop in a thread: serve --webhook-worker).
+ * One subscription is leased at a time; the request is sent outside any transaction. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,6 @@
 #include "cli/cli.h"
 #include "core/notify_rules.h"
 #include "svc/notify/webhook.h"
-#include "svc/notify/whsend.h"
 #include "svc/notify/whworker.h"
 
 static volatile sig_atomic_t stopping;
@@ -21,55 +21,6 @@ struct wh_opts {
 	long max;
 	const char *clock_start; /* tests: a manual clock starting here */
 };
-
-/* The worker's step: in one transaction, record the outcome of the attempt just made (if any) and
- * claim the next (so a busy worker commits once per delivery); then send it outside any
- * transaction.  A failed commit loses nothing: the lease runs out and the event is sent again with
- * the same webhook-id.  Returns 1 when an attempt was made, 0 when nothing was due, -1 on a
- * storage error. */
-struct attempt {
-	struct webhook_msg m;
-	struct whsend_result res;
-	int pending; /* m was sent and its outcome is not recorded yet */
-};
-
-static int step(svc_ctx *c, const char *worker, const struct wh_opts *o, struct attempt *a, int claim)
-{
-	c->now = clock_now(c->clock);
-	if (db_begin(c->db, 1) != DB_OK)
-		return -1;
-	int rc = a->pending && webhook_finish(c, &a->m, worker, &a->res) ? -1 : 0;
-	if (a->pending) {
-		fprintf(stderr, "frontline: webhook %s event %lld to %s: %s%s%s\n", a->m.id, (long long)a->m.seq, a->m.url,
-			a->res.outcome == WHSEND_DELIVERED ? "delivered"
-			: a->res.outcome == WHSEND_REFUSED ? "refused"
-							   : "failed",
-			*a->res.error ? ": " : "", a->res.error);
-		webhook_msg_release(&a->m);
-		a->pending = 0;
-	}
-	if (rc == 0 && claim)
-		rc = webhook_claim(c, worker, o->lease_s * 1000LL, &a->m);
-	if (rc < 0 || db_commit(c->db) != DB_OK) {
-		db_rollback(c->db);
-		if (rc == 1)
-			webhook_msg_release(&a->m);
-		return -1;
-	}
-	if (rc == 0)
-		return 0;
-	char **headers = webhook_headers(&a->m, c->now / 1000);
-	if (headers) {
-		whsend_post(a->m.url, o->allow, (const char *const *)headers, a->m.body, strlen(a->m.body), &a->res);
-	} else {
-		memset(&a->res, 0, sizeof a->res);
-		a->res.outcome = WHSEND_FAILED;
-		snprintf(a->res.error, sizeof a->res.error, "the signing secret is malformed");
-	}
-	webhook_headers_free(headers);
-	a->pending = 1;
-	return 1;
-}
 
 static int parse_opts(int argc, char **argv, struct wh_opts *o)
 {
@@ -97,31 +48,12 @@ static int parse_opts(int argc, char **argv, struct wh_opts *o)
 
 static int run_worker(db *d, fl_clock *clk, const struct wh_opts *o)
 {
-	svc_ctx c = {.db = d, .clock = clk};
 	char worker[96], host[64] = "";
 	gethostname(host, sizeof host - 1);
 	snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
+	struct webhook_work w = {o->once, o->interval_s, o->lease_s, o->allow, o->max, worker, &stopping};
 	long handled = 0;
-	int rc = 0;
-	struct attempt a = {.pending = 0};
-	while (!stopping && (!o->max || handled < o->max)) {
-		int r = step(&c, worker, o, &a, 1);
-		if (r < 0) {
-			fprintf(stderr, "frontline: webhook-deliver: %s\n", *c.err.message ? c.err.message : db_errmsg(d));
-			rc = 1;
-			if (o->once)
-				break;
-		}
-		if (r == 1) {
-			handled++;
-			continue;
-		}
-		if (o->once)
-			break;
-		sleep((unsigned)(o->interval_s > 0 ? o->interval_s : 1));
-	}
-	if (a.pending && step(&c, worker, o, &a, 0) < 0) /* the last outcome (--max, or a signal) */
-		rc = 1;
+	int rc = webhook_work_run(d, clk, &w, &handled);
 	printf("{\"handled\": %ld}\n", handled);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* Demo part for email (issue 16, story S6): vendor-co's support mailbox, and a short thread in
  * it: Lena writes in (a case opens for Customer Care with an honest acknowledgement queued),
  * Kim answers from the case page, Lena replies above the quoted text, and her out-of-office
- * reply is recorded and never answered.  The mail goes through the same path as the mailgate's. */
+ * reply is recorded and never answered; a forged "Lena" is held for review; night mail is
+ * offered to the person on call.  The mail goes through the same path as the mailgate's. */
 #include <stdio.h>
 #include <string.h>
 
@@ -58,14 +59,38 @@ static void demo_email_proposal(struct demo *d, const char *case_id, const char 
 	json_decref(prop);
 }
 
+/* Out of hours, new mail goes to whoever is on call for the mailbox's skill: Chris covers support
+ * mail at night; a message at 22:30, when Springfield is closed, is offered to him (Kim keeps the
+ * case until he accepts). */
+static void demo_email_night(struct demo *d)
+{
+	demo_at_as(d, 1, "21:00", TZ, "admin@vendor-co.example");
+	json_decref(demo_call(d, "POST", "/api/v1/skills",
+			      json_pack("{s:s,s:s}", "name", "support-mail", "description", "answering support mail")));
+	json_decref(demo_call(d, "POST", "/api/v1/rotas",
+			      json_pack("{s:s,s:s,s:s,s:[{s:s,s:[s],s:s,s:i,s:s}]}", "name", "Support mail, nights", "skill",
+					"support-mail", "location", "Springfield", "layers", "layer", "primary", "members",
+					"chris@vendor-co.example", "handoff", "00:00", "period_days", 7, "start", "2026-01-05")));
+	json_t *boxes = demo_call(d, "GET", "/api/v1/mailboxes", NULL);
+	json_decref(demo_callf(d, "PATCH", json_pack("{s:s}", "on_call_skill", "support-mail"), "/api/v1/mailboxes/%s",
+			       json_string_value(json_object_get(json_array_get(json_object_get(boxes, "items"), 0), "id"))));
+	json_decref(boxes);
+	demo_at(d, 1, "22:30", TZ);
+	json_decref(receive(d,
+			    "From: Ines Duarte <ines.duarte@example.net>\nTo: Vendor Co Support <" ADDRESS ">\n"
+			    "Subject: Order 5512 charged twice\nMessage-ID: <ines-1@example.net>\n\n"
+			    "Hello,\n\nmy card was charged twice tonight for order 5512. Please refund one of them.\n\nInes\n",
+			    NULL));
+}
+
 void demo_email(struct demo *d)
 {
 	demo_org(d, "vendor-co");
 	demo_at(d, 1, "08:55", TZ);
 	json_decref(demo_call(d, "POST", "/api/v1/mailboxes",
-			      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", "support", "address", ADDRESS, "display_name",
-					"Vendor Co Support", "team", "Customer Care", "owner", "kim@vendor-co.example", "location",
-					"Springfield")));
+			      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", "support", "address", ADDRESS, "display_name",
+					"Vendor Co Support", "team", "Customer Care", "owner", "kim@vendor-co.example",
+					"location", "Springfield", "authserv_id", "mx.vendor-co.example")));
 	demo_at(d, 1, "09:12", TZ);
 	json_t *first = receive(d,
 				"From: Lena Ortiz <lena.ortiz@example.com>\nTo: Vendor Co Support <" ADDRESS ">\n"
@@ -104,4 +129,14 @@ void demo_email(struct demo *d)
 	json_decref(receive(d, raw, to));
 	demo_email_proposal(d, case_id, to);
 	json_decref(first);
+	/* a forged "Lena" failing the mail server's DMARC check: held for Kim to review (or release) */
+	demo_at(d, 1, "12:05", TZ);
+	json_decref(receive(d,
+			    "From: Lena Ortiz <lena.ortiz@example.com>\nTo: " ADDRESS
+			    "\nSubject: Re: Cracked screen: new bank details\n"
+			    "Message-ID: <forged-lena@mail.example.net>\nAuthentication-Results: mx.vendor-co.example; "
+			    "spf=fail smtp.mailfrom=example.com; dmarc=fail header.from=example.com\n\n"
+			    "Please send the refund to my new account IBAN XX00 0000.\n",
+			    NULL));
+	demo_email_night(d);
 }

@@ -175,7 +175,7 @@ static int run_route(const struct route *r, struct route_match *m, json_t *in, s
 		return 1;
 	fl_clock clk;
 	clock_init_real(&clk);
-	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk)};
+	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk), .public_url = getenv("FRONTLINE_PUBLIC_URL")};
 	if (r->flags & R_CLI_ONLY) {
 		STR_COPY(c.actor.person_id, "system");
 		c.actor.role = ROLE_SYSTEM;

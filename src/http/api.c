@@ -244,6 +244,17 @@ static void render(struct http_answer *ans, int status, json_t *in, json_t *out)
 	json_t *items = json_object_get(out, "items");
 	const char *type = json_string_value(json_object_get(out, "_content_type"));
 	const char *raw = json_string_value(json_object_get(out, "_body"));
+	json_t *text = json_object_get(out, SVC_JSON_TEXT);
+	if (json_is_string(text)) {
+		size_t n = json_string_length(text);
+		ans->body = xmalloc(n + 1);
+		memcpy(ans->body, json_string_value(text), n + 1);
+		ans->len = n;
+		ans->status = status;
+		set_type(ans, "application/json; charset=utf-8");
+		json_decref(out);
+		return;
+	}
 	if (fmt && strcmp(fmt, "csv") == 0 && json_is_array(items)) {
 		ans->body = csv_from_rows(items);
 		set_type(ans, "text/csv; charset=utf-8");
@@ -321,8 +332,10 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		     .now = clock_now(app->clock),
 		     .test_clock = app->test_clock,
 		     .signin_gate = app->signin_gate,
+		     .case_cache = app->case_cache,
 		     .client_ip = rq->client_ip,
-		     .request_id = rq->request_id};
+		     .request_id = rq->request_id,
+		     .public_url = app->public_url};
 	json_t *in = read_input(rq, rt, &c.err);
 	if (!in) {
 		http_answer_error(ans, &c.err);

@@ -30,6 +30,8 @@ struct http_app {
 	int secure_cookies;             /* cookies carry Secure (the public URL is https) */
 	int64_t idem_ttl_ms;            /* how long an Idempotency-Key answer is replayed */
 	int count_statements;           /* answers carry X-Statements (FRONTLINE_COUNT_STATEMENTS=1; tests) */
+	struct case_cache *case_cache;  /* case pages kept rendered (svc/ledger/case_cache.h); NULL = none */
+	const char *public_url;		/* serve's public_url, for the services (svc_ctx); NULL = none */
 };
 
 /* One request.  Lists are name, value, name, value, ..., NULL (a value may be NULL); all borrowed. */

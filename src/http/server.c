@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "http/workers.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "http/metrics.h"
 #include "http/respond.h"
 #include "store/idem.h"
+#include "svc/ledger/case_cache.h"
 #include "svc/run.h"
 #include "svc/tick.h"
 
@@ -734,7 +736,9 @@ int http_serve(const struct serve_opts *o)
 	s.metrics = http_metrics_new();
 	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
-				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS};
+				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
+				  .case_cache = case_cache_new(CASE_CACHE_SLOTS),
+				  .public_url = o->public_url};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);
@@ -755,18 +759,19 @@ int http_serve(const struct serve_opts *o)
 			close(fd);
 		goto cleanup;
 	}
-	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s}", "listening", "http://", o->listen, "db",
+	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
 				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
 				     "test_clock", o->test_clock, "secure_cookies", s.hsts, "metrics",
-				     o->metrics_listen	? o->metrics_listen
-				     : o->metrics_token ? "token"
-							: NULL,
-				     "log_level", log_level_name(o->log_level)));
+				     o->metrics_listen ? o->metrics_listen : o->metrics_token ? "token" : NULL,
+				     "log_level", log_level_name(o->log_level), "webhook_worker",
+				     o->webhook_worker && !o->test_clock ? "on" : "off"));
+	struct workers *workers = workers_start(o, &s.clock);
 	life_ready(&s.life, "serving");
 	main_loop(&s);
 	if (mdaemon)
 		MHD_stop_daemon(mdaemon);
 	drain(&s, daemon);
+	workers_stop(workers); /* after the attempt under way, recorded */
 	log_json(LOG_INFO, json_pack("{s:b}", "stopped", 1));
 	rc = 0;
 cleanup:
@@ -776,6 +781,7 @@ cleanup:
 	tx_close(tx);
 	http_metrics_free(s.metrics);
 	ratelimit_gate_free(s.app.signin_gate);
+	case_cache_free(s.app.case_cache);
 	pthread_mutex_destroy(&s.tick_mu);
 	pthread_mutex_destroy(&s.conn_mu);
 	return rc;

@@ -25,6 +25,8 @@ struct serve_opts {
 				      * (and on metrics_listen too when both are set); NULL = none */
 	int drain_s;		     /* after SIGTERM, how long requests in flight may take to finish */
 	int log_level;		     /* enum log_level (base/log.h) */
+	int webhook_worker;	     /* 1: deliver webhooks in a thread of the server (real clock only,
+				      * http/workers.h); 0: leave it to `frontline webhook-deliver` */
 	const char *read_replica;    /* a PostgreSQL hot standby for reports and searches (store/replica.h); NULL = none */
 	int replica_max_lag_ms;	     /* how stale the standby may be before reads go back to the primary */
 	int group_commit;	     /* 1 on (both backends), 0 off, -1 automatic: on for SQLite only (store/tx.h) */

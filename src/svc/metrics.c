@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "svc/notify/nmail.h"
 #include "svc/notify/whworker.h"
 #include "svc/tick.h"
 
@@ -120,13 +119,18 @@ int metrics_promises(svc_ctx *c, FILE *out)
 }
 
 /* Webhook deliveries (svc/notify/): subscriptions, the events they have not handled yet, the ones
- * failing; and the staff notification mail beside the customers' outbox. */
+ * failing; and the staff notification mail among the outbox's (frontline_outbox_messages counts it too). */
+#define STAFF_MAIL "SELECT COUNT(*) FROM mail_out WHERE kind IN ('notice','digest') AND "
 int metrics_webhooks(svc_ctx *c, FILE *out)
 {
 	struct webhook_backlog w;
-	long long waiting = 0, bounced = 0;
-	if (webhook_backlog(c, &w) || nmail_backlog(c, &waiting, &bounced))
+	int64_t waiting = 0, bounced = 0;
+	int rc;
+	if (webhook_backlog(c, &w))
 		return -1;
+	if ((rc = db_scalar_int(c->db, STAFF_MAIL "status IN ('queued','deferred')", NULL, 0, &waiting, NULL)) != DB_OK ||
+	    (rc = db_scalar_int(c->db, STAFF_MAIL "status = 'bounced'", NULL, 0, &bounced, NULL)) != DB_OK)
+		return svc_db_err(c, rc);
 	fprintf(out,
 		"# HELP frontline_webhook_subscriptions Webhook subscriptions, active or disabled (after repeated failure).\n"
 		"# TYPE frontline_webhook_subscriptions gauge\n"
@@ -142,7 +146,7 @@ int metrics_webhooks(svc_ctx *c, FILE *out)
 		"# TYPE frontline_notify_mail_messages gauge\n"
 		"frontline_notify_mail_messages{status=\"waiting\"} %lld\n"
 		"frontline_notify_mail_messages{status=\"bounced\"} %lld\n",
-		w.active, w.disabled, w.pending_events, w.failing, waiting, bounced);
+		w.active, w.disabled, w.pending_events, w.failing, (long long)waiting, (long long)bounced);
 	return 0;
 }
 

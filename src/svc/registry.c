@@ -86,16 +86,18 @@ static const case_view_fn VIEW_PARTS[] = {
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
 
 static const struct case_view_skip VIEW_SKIPS[] = {
-	{promise_view_part, {"promises"}, "{\"promises\": []}"},
-	{request_view_part, {"requests"}, "{\"requests\": []}"},
-	{breach_view_part, {"breaches"}, "{\"breaches\": []}"},
-	{conflict_view_part, {"policy_conflicts"}, "{\"policy_conflicts\": []}"},
-	{duty_view_part, {"update_duties"}, "{\"update_duty\": {\"next\": null, \"duties\": []}}"},
-	{exception_case_view, {"case_actions", "exceptions"}, "{\"actions\": [], \"exceptions\": []}"},
-	{kb_case_view, {"case_articles"}, "{\"articles\": []}"},
-	{review_view_part, {"reviews"}, "{\"reviews\": []}"},
-	{outbox_view_part, {"mail_in", "mail_out"}, "{\"mail\": []}"},
-	{NULL, {NULL}, NULL},
+	{promise_view_part, {"promises"}, "{\"promises\": []}", 0},
+	{request_view_part, {"requests"}, "{\"requests\": []}", 0},
+	{breach_view_part, {"breaches"}, "{\"breaches\": []}", 0},
+	{conflict_view_part, {"policy_conflicts"}, "{\"policy_conflicts\": []}", 0},
+	{duty_view_part, {"update_duties"}, "{\"update_duty\": {\"next\": null, \"duties\": []}}", 0},
+	{exception_case_view, {"case_actions", "exceptions"}, "{\"actions\": [], \"exceptions\": []}", 0},
+	{kb_case_view, {"case_articles"}, "{\"articles\": []}", 0},
+	{review_view_part, {"reviews"}, "{\"reviews\": []}", 1},
+	{outbox_view_part, {"mail_in", "mail_out"}, "{\"mail\": []}", 0},
+	/* the draft needs mail from the customer (notify_draft_part) */
+	{proposal_view_part, {"mail_proposals", "mail_in"}, "{\"mail_proposals\": [], \"mail_draft\": null}", 1},
+	{NULL, {NULL}, NULL, 0},
 };
 const struct case_view_skip *svc_case_view_skips(void) { return VIEW_SKIPS; }
 

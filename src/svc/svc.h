@@ -62,9 +62,15 @@ typedef struct svc_ctx {
 	struct ratelimit_gate *signin_gate; /* bounds concurrent password checks (server only; NULL = unbounded) */
 	const char *client_ip;         /* client address: the peer, or what trusted proxies say (server only) */
 	const char *request_id;	       /* the HTTP request's X-Request-Id, written into its events (NULL: none) */
+	const char *public_url;	       /* how people reach the server ("https://desk.example.com"): serve's
+					* public_url, FRONTLINE_PUBLIC_URL on the command line; NULL = unknown */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
 	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
+	struct case_cache *case_cache; /* case pages kept rendered (svc/ledger/case_cache.h; server only, NULL = none) */
 } svc_ctx;
+
+/* An answer already rendered: {SVC_JSON_TEXT: "the JSON text"} is sent as that text (application/json). */
+#define SVC_JSON_TEXT "_json_text"
 
 typedef int (*svc_fn)(svc_ctx *c, const char *const *p, json_t *in, json_t **out);
 

@@ -175,7 +175,7 @@ def test_templates_for_the_new_kinds():
     with Server(demo=True, test_clock=False) as s, Sink():
         admin, pat = setup(s)
         kinds = [t["kind"] for t in admin.ok("GET", "/api/v1/mail/templates")["items"]]
-        eq(kinds, ["ack", "promise", "at_risk", "proposal", "exception"], "every kind has its template")
+        eq(kinds, ["ack", "promise", "at_risk", "proposal", "exception", "portal_link"], "every kind has its template")
         admin.ok("POST", "/api/v1/mail/templates/proposal",
                  {"subject": "New time for case {number}", "body": "Dear {customer}, may we move it to {new_due}? {note}"})
         case_id, p, soon = email_case_with_promise(s, pat)

@@ -63,6 +63,8 @@ def test_an_offer_at_two_am_reaches_the_on_call_person_by_email_and_a_quiet_pers
         eq(len(got), 1, "Rosa's offer arrives by email at 2 a.m.: her shift beats her quiet hours")
         check("#%d" % for_rosa["number"] in got[0]["Subject"], "naming the case: %r" % got[0]["Subject"])
         check("Card charged twice" in got[0].get_content(), "with its subject in the text")
+        eq(got[0]["Auto-Submitted"], "auto-replied", "automatic mail, composed by the outbox like customer mail")
+        check("Frontline (" in got[0]["From"], "from Frontline for the organization: %r" % got[0]["From"])
         eq(to(sink, "helen@" + N + ".example"), [], "Helen is in her quiet hours and not on call: no email now")
         check(any(a["kind"] == "offer" for a in helen.ok("GET", "/api/v1/alerts")["items"]), "she has it in the app")
         waiting = helen.ok("GET", "/api/v1/me/notifications")
@@ -99,6 +101,32 @@ def test_outside_quiet_hours_email_is_at_once_and_app_means_the_app_only():
         check(any(a["kind"] == "offer" for a in rosa.ok("GET", "/api/v1/alerts")["items"]), "but the alert is there")
         back = rosa.ok("PATCH", "/api/v1/me/notifications", {"channels": {"offer": "default"}})
         eq([(k["channel"], k["chosen"]) for k in back["kinds"] if k["kind"] == "offer"][0][1], False, "back to the default")
+
+
+def staff_mail(s):
+    """(waiting, bounced) staff mail and bounced mail of any kind, from GET /metrics."""
+    from test_operations import samples, scrape
+    m = samples(scrape(s.url + "/metrics")[2])
+    return (m[("frontline_notify_mail_messages", (("status", "waiting"),))],
+            m[("frontline_notify_mail_messages", (("status", "bounced"),))],
+            m[("frontline_outbox_messages", (("status", "bounced"),))])
+
+
+def test_staff_mail_shares_the_customer_outbox_its_rules_and_its_worker():
+    from test_operations import token_file
+    with Server(demo=True, start="2026-03-03T15:00:00Z", extra_args=["--metrics-token-file", token_file()]) as s, \
+            Sink(refuse="550 5.1.1 no such user") as refusing, Sink() as sink:
+        helen = s.login("helen@" + N + ".example", N)
+        helen.ok("PATCH", "/api/v1/me/notifications", {"quiet_from": "", "quiet_to": "", "channels": {"offer": "email"}})
+        waiting, bounced, all_bounced = staff_mail(s)
+        case = offer(s, "helen@" + N + ".example", "Parcel lost")
+        eq(staff_mail(s)[:2], (waiting + 1, bounced), "the notice waits in the outbox")
+        deliver(s, refusing)
+        now = staff_mail(s)
+        eq(now[:2], (0, bounced + waiting + 1), "a permanent refusal bounces it, as it bounces customer mail")
+        check(now[2] >= all_bounced + waiting + 1, "and the outbox counts it with the rest: %r" % (now,))
+        deliver(s, sink)
+        eq(to(sink, "helen@" + N + ".example", case), [], "a bounced notice is not sent again")
 
 
 def test_bad_preferences_have_stable_codes_and_change_nothing():

@@ -145,6 +145,52 @@ def test_two_workers_send_each_event_once_and_in_order():
         check(len(seqs) >= 16, "every case's events: %d" % len(seqs))
 
 
+def wait_delivered(admin, hook_id, rx, at_least):
+    """Until the subscription has no event behind and the receiver has at_least requests (at most
+    two minutes: a bound on a wait, not a timing check)."""
+    import time
+    for _ in range(1200):
+        if admin.ok("GET", "/api/v1/webhooks/" + hook_id)["events_behind"] == 0 and len(rx.requests) >= at_least:
+            return
+        time.sleep(0.1)
+    check(False, "the events were not delivered: %d requests" % len(rx.requests))
+
+
+def test_the_server_delivers_by_itself_one_attempt_at_a_time_beside_the_command():
+    with Server(demo=True, test_clock=False) as s, Receiver([200]) as rx:
+        admin = s.login("admin@" + V + ".example", V)
+        hook = admin.ok("POST", "/api/v1/webhooks", {"url": rx.url, "kinds": ["case"]}, status=201)
+        pat = s.login("pat@" + V + ".example", V)
+        open_case(pat, "Delivered by the server")
+        wait_delivered(admin, hook["id"], rx, 1)
+        eq(json.loads(rx.requests[0][1])["type"], "case.opened", "the server's own worker sent it, no command ran")
+        for i in range(6):
+            open_case(pat, "Order %d late" % i)
+        cmd = subprocess.run([BIN, "webhook-deliver", "--db", s.db, "--once"], capture_output=True, text=True,
+                             timeout=120)
+        eq(cmd.returncode, 0, "the command still works beside the server: %s" % cmd.stderr)
+        wait_delivered(admin, hook["id"], rx, 7)
+        ids = [h["webhook-id"] for h, _ in rx.requests]
+        eq(len(ids), len(set(ids)), "each event once, whichever worker took it")
+        seqs = [json.loads(b)["data"]["seq"] for _, b in rx.requests]
+        eq(seqs, sorted(seqs), "in the order of the history")
+        check(all(verify(hook["secret"], h, b) for h, b in rx.requests), "all signed")
+        log = admin.ok("GET", "/api/v1/webhooks/%s/deliveries" % hook["id"])["items"]
+        eq(sorted(d["attempt"] for d in log), [1] * len(log), "one attempt each")
+    with Server(demo=True, test_clock=False, extra_args=["--webhook-worker", "off"]) as s:
+        import time
+        for _ in range(200):  # the line comes once the server listens, maybe after its first answer
+            with open(s.log.name, "rb") as f:
+                if b'"webhook_worker":"off"' in f.read():
+                    break
+            time.sleep(0.05)
+        with open(s.log.name, "rb") as f:
+            check(b'"webhook_worker":"off"' in f.read(), "the operator may leave delivery to the command alone")
+        bad = subprocess.run([BIN, "serve", "--db", s.db, "--webhook-worker", "maybe"], capture_output=True, text=True,
+                             timeout=60)
+        eq((bad.returncode, "webhook worker must be on or off" in bad.stderr), (2, True), "a clear refusal")
+
+
 def test_repeated_failure_disables_the_subscription_and_alerts_its_admin():
     with Server(demo=True) as s, Receiver([500]) as rx:
         admin = s.login("admin@" + V + ".example", V)

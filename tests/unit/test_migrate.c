@@ -200,6 +200,60 @@ TEST(failed_migration_leaves_nothing_behind)
 	db_close(d);
 }
 
+/* How many SQLite migration files come before the one whose name holds `number` ("0026_"). */
+static int files_before(const char *number)
+{
+	int n = 0;
+	for (const struct embed_file *f = embed_files; f->name; f++)
+		if (strncmp(f->name, SQLITE_DIR, strlen(SQLITE_DIR)) == 0) {
+			if (strstr(f->name, number))
+				return n;
+			n++;
+		}
+	return -1;
+}
+
+static long long count_of(db *d, const char *sql)
+{
+	int64_t n = -1;
+	int found;
+	CHECK(db_scalar_int(d, sql, DB_NOARGS, &n, &found) == DB_OK);
+	return (long long)n;
+}
+
+/* 0026: staff mail (notify_mail) moves into the outbox, from the organization's mailbox or from
+ * frontline@localhost without one; the outbox's rows and the proposals that refer to them stay.
+ * (Parent rows are left out, with the foreign keys off; the demo's data upgrades with them on.) */
+TEST(staff_mail_moves_into_the_outbox)
+{
+	db *d = open_db("staff.db");
+	char err[256] = "";
+	int k = files_before("0026_");
+	CHECK(k > 0);
+	migrate_to(d, k);
+	CHECK(db_exec_script(d, "PRAGMA foreign_keys = OFF;"
+				"INSERT INTO mailboxes (org_id, id, name, address, team_id, owner_id, created_at) "
+				"VALUES ('o1', 'mb1', 'support', 'support@one.example', 't', 'p', 1);"
+				"INSERT INTO notify_mail (org_id, id, person_id, kind, to_addr, subject, body, status, attempts, "
+				"next_at, created_at) VALUES ('o1', 'NML1', 'p1', 'notice', 'a@one.example', 's', 'b', 'sent', 1, 5, 4),"
+				"('o2', 'NML2', 'p2', 'digest', 'b@two.example', 's', 'b', 'queued', 0, 6, 6);"
+				"INSERT INTO mail_out (org_id, id, case_id, kind, mailbox_id, from_addr, reply_to, to_addr, subject, "
+				"body, message_id, status, next_at, created_at) VALUES ('o1', 'mo1', 'c1', 'proposal', 'mb1', "
+				"'support@one.example', 'r', 'x@example.com', 's', 'b', 'mo1@one.example', 'sent', 1, 1);"
+				"INSERT INTO mail_proposals (org_id, id, case_id, promise_id, due_at, mail_id, proposed_by, status, "
+				"created_at) VALUES ('o1', 'pr1', 'c1', 'pm1', 9, 'mo1', 'p', 'pending', 1);") == DB_OK);
+	CHECK(migrate_up(d, NULL, NULL, err, sizeof err) == 0);
+	CHECK(count_of(d, "SELECT COUNT(*) FROM mail_out") == 3);
+	CHECK(count_of(d, "SELECT COUNT(*) FROM mail_proposals WHERE mail_id = 'mo1'") == 1);
+	CHECK(count_of(d, "SELECT COUNT(*) FROM mail_out WHERE id = 'NML1' AND kind = 'notice' AND mailbox_id = 'mb1' "
+			  "AND from_addr = 'support@one.example' AND person_id = 'p1' AND status = 'sent' AND case_id IS NULL "
+			  "AND message_id = 'nml1@frontline.invalid' AND auto = 1") == 1);
+	CHECK(count_of(d, "SELECT COUNT(*) FROM mail_out WHERE id = 'NML2' AND kind = 'digest' AND mailbox_id IS NULL "
+			  "AND from_addr = 'frontline@localhost' AND status = 'queued' AND next_at = 6") == 1);
+	CHECK(count_of(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'notify_mail'") == 0);
+	db_close(d);
+}
+
 TEST(both_dialects_ship_the_same_files)
 {
 	const char *dirs[] = {SQLITE_DIR, "migrations/pg/"};
@@ -225,6 +279,7 @@ int main(void)
 	RUN(newer_database_refused);
 	RUN(upgrade_from_every_older_version);
 	RUN(failed_migration_leaves_nothing_behind);
+	RUN(staff_mail_moves_into_the_outbox);
 	RUN(both_dialects_ship_the_same_files);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

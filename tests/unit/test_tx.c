@@ -96,7 +96,7 @@ static void *writer_thread(void *arg)
 TEST(group_commit_keeps_each_write_apart)
 {
 	char err[256];
-	tx_runner *t = tx_open(path, 4, 1, err, sizeof err);
+	tx_runner *t = tx_open(path, 4, TX_BATCH_SQLITE, err, sizeof err);
 	CHECK(t != NULL);
 	if (!t)
 		return;

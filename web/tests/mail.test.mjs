@@ -7,8 +7,8 @@ import { apiAs, clockNow, newPage, signIn, settled, axe, shot, clean, check, eq,
 
 const V = 'vendor-co';
 
-function mailgate(srv, raw) {
-  const r = spawnSync(srv.bin, ['mailgate', '--db', srv.db, '--mailbox', 'support@vendor-co.example'], { input: raw, encoding: 'utf8', timeout: 60000 });
+function mailgate(srv, raw, mailbox = 'support@vendor-co.example') {
+  const r = spawnSync(srv.bin, ['mailgate', '--db', srv.db, '--mailbox', mailbox], { input: raw, encoding: 'utf8', timeout: 60000 });
   if (r.status !== 0) throw new Error('mailgate: ' + r.status + ' ' + r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -69,4 +69,31 @@ test('case page email: the at-risk words in the reply box, attachments to downlo
   eq(await page.evaluate(() => window.__xss), undefined, 'no markup ran');
   clean(page, 'case mail');
   await page.close();
+});
+
+test('alerts: mail held for review is released onto a case by a person, and its case says so', async (srv) => {
+  const admin = await apiAs(srv, V, 'admin@vendor-co.example');
+  await admin.post('/api/v1/mailboxes', { name: 'checked-web', address: 'checked-web@vendor-co.example', team: 'Customer Care',
+    owner: 'kim@vendor-co.example', authserv_id: 'mx.vendor-co.example' });
+  const held = mailgate(srv, 'From: Quinn Held <quinn.held@example.com>\nTo: checked-web@vendor-co.example\nSubject: Held in the browser\n'
+    + 'Message-ID: <browser-held-1@example.com>\nAuthentication-Results: mx.vendor-co.example; dmarc=fail header.from=example.com\n\n'
+    + 'My own provider fails DMARC, sorry.\n', 'checked-web@vendor-co.example');
+  eq(held.status, 'held', 'held for review');
+  const page = await newPage({ viewport: { width: 1366, height: 900 } });
+  await signIn(page, srv, V, 'kim@vendor-co.example');
+  await page.goto(srv.url + '/alerts');
+  await settled(page);
+  await page.getByRole('button', { name: /Release onto a case: Mail from quinn\.held@example\.com/ }).click();
+  const link = page.getByRole('link', { name: 'a new case' });
+  await link.waitFor();
+  const href = await link.getAttribute('href'); // the list may refresh at once: the release alerts Kim
+  check(/^\/cases\/case_/.test(href || ''), 'the release says where it went: ' + href);
+  await axe(page, 'alerts-released');
+  await page.goto(srv.url + href);
+  await page.getByRole('heading', { name: /Held in the browser/ }).waitFor();
+  const kim = await apiAs(srv, V, 'kim@vendor-co.example');
+  const cs = await kim.get(new URL(page.url()).pathname.replace('/cases/', '/api/v1/cases/'));
+  check(cs.history.some((e) => e.kind === 'mail.released'), 'the case history records the release');
+  clean(page, 'alerts');
+  await page.context().close();
 });

@@ -69,3 +69,20 @@ test('customer portal: single use, own cases only, internal notes hidden, reply 
   clean(cust, 'portal');
   for (const p of [staff, cust, again, ep, lp]) await p.context().close();
 });
+
+test('customer portal: staff email the sign-in link, which stays out of their sight', async (srv) => {
+  const admin = await apiAs(srv, 'vendor-co', 'admin@vendor-co.example');
+  await admin.call('PATCH', '/api/v1/org/settings', { settings: { 'portal.public_url': srv.url } });
+  const chris = await apiAs(srv, 'vendor-co', 'chris@vendor-co.example');
+  const sam = (await chris.get('/api/v1/customers?q=sam.carter@example.com')).items[0];
+  const staff = await newPage();
+  await signIn(staff, srv, 'vendor-co', 'chris@vendor-co.example');
+  await staff.goto(srv.url + '/customers/' + sam.id);
+  await settled(staff);
+  await staff.getByRole('button', { name: 'Email a sign-in link' }).click();
+  await staff.getByText(/on its way to sam\.carter@example\.com/).waitFor();
+  check((await staff.locator('code.link-text').count()) === 0, 'the link itself is not shown');
+  await axe(staff, 'customer-link-mailed');
+  clean(staff, 'customer');
+  await staff.context().close();
+});

@@ -13,6 +13,10 @@
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/mail/notify.h"
+#include "svc/mail/outbox.h"
+#include "svc/org/settings.h"
+#include "svc/promises/suggest.h"
 
 #define PORTAL_SESSION_TTL (4 * FL_HOUR_MS)
 #define PORTAL_LINK_DEFAULT_HOURS 24
@@ -46,37 +50,44 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
 	return 0;
 }
 
-/* Staff: make a link for a customer.  The link is shown to the staff member (in place of
- * sending an email) and its making is logged as an event (the token itself never is). */
-static int link_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+/* Make a link for customer p[0] (checked first: 404, then a person only), logged as an event (the
+ * token itself never is): *cust (new), id, token and *expires filled.  0 or -1 (err set). */
+static int link_make(svc_ctx *c, const char *customer_id, json_t *in, json_t **cust, char id[ID_SIZE], char token[TOKEN_SIZE],
+		     int64_t *expires)
 {
-	json_t *cust = customer_json(c, p[0]);
-	if (!json_is_object(cust)) {
-		json_decref(cust);
+	*cust = customer_json(c, customer_id);
+	if (!json_is_object(*cust)) {
+		json_decref(*cust);
+		*cust = NULL;
 		return err_set(&c->err, ERR_NOT_FOUND, "customer_not_found", "id", "no such customer");
 	}
-	if (!role_may(c->actor.role, PERM_AUTHOR)) {
-		json_decref(cust);
+	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a portal link is made by a person");
-	}
 	long long hours = in_int(in, "hours", PORTAL_LINK_DEFAULT_HOURS);
-	char id[ID_SIZE], token[TOKEN_SIZE], h[TOKEN_HASH_SIZE];
+	char h[TOKEN_HASH_SIZE];
 	id_new(id, "plk", c->now);
 	token_new(token);
 	token_hash(token, h);
-	int64_t expires = c->now + hours * FL_HOUR_MS;
+	*expires = c->now + hours * FL_HOUR_MS;
 	int rc = db_exec(c->db,
 			 "INSERT INTO portal_links (org_id, id, token_hash, customer_id, created_by, created_at, expires_at) "
 			 "VALUES (?,?,?,?,?,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(h), DB_TXT(p[0]), DB_TXT(c->actor.person_id),
-				 DB_INT(c->now), DB_INT(expires)),
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(h), DB_TXT(customer_id), DB_TXT(c->actor.person_id),
+				 DB_INT(c->now), DB_INT(*expires)),
 			 NULL);
-	if (rc != DB_OK) {
-		json_decref(cust);
+	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	}
-	if (svc_event(c, "portal.link_created", "customer", p[0], NULL,
-		      json_pack("{s:s,s:o}", "link_id", id, "expires_at", svc_time(expires)))) {
+	return svc_event(c, "portal.link_created", "customer", customer_id, NULL,
+			 json_pack("{s:s,s:o}", "link_id", id, "expires_at", svc_time(*expires)));
+}
+
+/* Staff: make a link for a customer, shown to the staff member to pass on. */
+static int link_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *cust = NULL;
+	char id[ID_SIZE], token[TOKEN_SIZE];
+	int64_t expires;
+	if (link_make(c, p[0], in, &cust, id, token, &expires)) {
 		json_decref(cust);
 		return -1;
 	}
@@ -85,6 +96,50 @@ static int link_create(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 			 svc_time(expires));
 	free(path);
 	return 0;
+}
+
+/* Staff: mail a link to the customer's address (automatic mail from the "portal_link" template,
+ * through the outbox), at the organization's portal.public_url or the server's public_url.  The
+ * token is in the mail only: the answer has neither it nor the link. */
+static int link_mail(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	json_t *cust = NULL;
+	char id[ID_SIZE], token[TOKEN_SIZE], mail_id[ID_SIZE], tz[64] = "", expires_text[96];
+	int64_t expires;
+	char *base = setting_str(c, "portal.public_url");
+	if (!base && c->public_url && setting_url_ok(c->public_url, 300))
+		base = xstrdup(c->public_url);
+	int rc = link_make(c, p[0], in, &cust, id, token, &expires);
+	if (rc == 0 && !base)
+		rc = err_set(&c->err, ERR_RULE, "public_url_unset", NULL,
+			     "set the organization's portal.public_url (or the server's public_url) to send links by mail");
+	char *link = NULL;
+	if (rc == 0) {
+		size_t n = strlen(base);
+		link = xasprintf("%.*s/portal#token=%s", (int)(n - (base[n - 1] == '/')), base, token);
+	}
+	char *subject = NULL, *body = NULL;
+	if (rc == 0) /* the time zone of the mailbox's intake location, as in every mail to customers */
+		rc = svc_text(c, tz, sizeof tz,
+			      "SELECT l.tz FROM mailboxes m JOIN locations l ON l.org_id = m.org_id AND l.id = m.location_id "
+			      "WHERE m.org_id = ? AND m.active = 1 ORDER BY m.name LIMIT 1",
+			      DB_ARGS(DB_TXT(c->actor.org_id)));
+	if (rc == 0) {
+		words_time_in(expires, tz, expires_text, sizeof expires_text);
+		rc = notify_render_link(c, json_string_value(json_object_get(cust, "name")), link, expires_text, &subject,
+					&body) ||
+		     outbox_queue_customer(c, p[0], "portal_link", subject, body, mail_id);
+	}
+	if (rc == 0)
+		*out = json_pack("{s:s,s:O,s:s,s:s,s:s,s:o}", "id", id, "customer", cust, "mail_id", mail_id, "to",
+				 json_string_value(json_object_get(cust, "email")), "status", "queued", "expires_at",
+				 svc_time(expires));
+	json_decref(cust);
+	free(base);
+	free(link);
+	free(subject);
+	free(body);
+	return rc ? -1 : 0;
 }
 
 /* Public: trade a link for a customer session.  Single use: the UPDATE claims the link only if
@@ -325,6 +380,9 @@ const struct route portal_routes[] = {
 	{"POST", "/api/v1/customers/{id}/portal-link", link_create, LINK, 201,
 	 "Make a single-use, expiring portal sign-in link for a customer (shown to you; logged)", "PortalLink",
 	 "customer portal-link", R_SECRET},
+	{"POST", "/api/v1/customers/{id}/portal-link/email", link_mail, LINK, 201,
+	 "Mail a single-use, expiring portal sign-in link to the customer's address (the link is in the mail only)",
+	 "PortalLinkMail", "customer portal-link-email", 0},
 	{"POST", "/api/v1/portal/redeem", redeem, REDEEM, 200,
 	 "Customer portal: open a sign-in link (single use) and get a customer session", "PortalSession", NULL,
 	 R_PUBLIC | R_PORTAL | R_SESSION},
@@ -334,7 +392,6 @@ const struct route portal_routes[] = {
 	 "Customer portal: my cases with what was promised and the updates addressed to me", "PortalCaseList", NULL, R_PORTAL},
 	{"POST", "/api/v1/portal/cases/{id}/replies", portal_reply, REPLY, 201,
 	 "Customer portal: reply on my case (becomes an inbound touchpoint, channel portal)", "Touchpoint", NULL, R_PORTAL},
-	{"POST", "/api/v1/portal/logout", portal_logout, NULL, 200, "Customer portal: sign out", NULL, NULL,
-	 R_PORTAL | R_LOGOUT},
+	{"POST", "/api/v1/portal/logout", portal_logout, NULL, 200, "Customer portal: sign out", NULL, NULL, R_PORTAL | R_LOGOUT},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -65,6 +65,18 @@ static int route_next(svc_ctx *c, const struct case_row *row, const char *from, 
 	return case_touch(c, row->id);
 }
 
+int routing_offer(svc_ctx *c, const char *case_id, const char *from, const char *skill_id, const char *loc_id, const char *note,
+		  char offer_id[ID_SIZE], char to[ID_SIZE])
+{
+	struct case_row row;
+	if (case_load(c, case_id, &row))
+		return -1;
+	json_t *tried = json_array();
+	int rc = route_next(c, &row, from, skill_id, loc_id, tried, 1, note, offer_id, to);
+	json_decref(tried);
+	return rc;
+}
+
 static int case_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;

@@ -166,6 +166,18 @@ static size_t load_locations(svc_ctx *c, int64_t at, struct locinfo **out)
 	return nlocs;
 }
 
+int who_location_open(svc_ctx *c, const char *loc_id, int64_t at, int *open)
+{
+	struct locinfo *locs;
+	size_t n = load_locations(c, at, &locs);
+	*open = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(locs[i].id, loc_id) == 0)
+			*open = locs[i].open;
+	free(locs);
+	return svc_db_outcome(c, 0);
+}
+
 /* People with the skill at a location that is open at `at`. */
 static void add_in_hours(svc_ctx *c, struct cands *cs, const char *skill_id, const struct near *nr, int64_t at)
 {

@@ -11,6 +11,10 @@ extern const struct route who_routes[];
  * people are never candidates.  Returns 0 or -1 (err set). */
 int who_can_help(svc_ctx *c, const char *skill_id, const char *near_id, int64_t at, int limit, json_t **items);
 
+/* Whether location loc_id is open at `at` (its opening hours in its time zone, its holidays):
+ * *open 1 or 0 (0 for an unknown id).  Returns 0 or -1 (err set). */
+int who_location_open(svc_ctx *c, const char *loc_id, int64_t at, int *open);
+
 /* The location named by in[field] (id or name), else the actor's own location, else "".
  * Returns 0, or -1 with ERR_NOT_FOUND when in[field] names no location. */
 int who_near_location(svc_ctx *c, json_t *in, const char *field, char loc[ID_SIZE]);

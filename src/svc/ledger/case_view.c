@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "base/jsontext.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/case_cache.h"
 
 static json_t *tp_row(svc_ctx *c, db_res *r)
 {
@@ -23,6 +25,10 @@ static json_t *note_row(svc_ctx *c, db_res *r)
 /* The case page reads its row, its customer and which of its side tables hold anything in one
  * query; the parts with nothing to show cost no statement of their own (svc_case_view_skips). */
 #define VIEW_SKIPS_MAX 30
+/* the versions the page is rendered at (migration 0024; a missing row is 0) */
+#define VERSIONS                                                                                                    \
+	"COALESCE((SELECT v FROM case_versions WHERE org_id = ca.org_id AND case_id = ca.id), 0), "                   \
+	"COALESCE((SELECT v FROM org_versions WHERE org_id = ca.org_id), 0)"
 static char *view_sql;
 static int view_nskips;
 
@@ -42,14 +48,21 @@ static void view_sql_make(void)
 	for (; k->fn && view_nskips < VIEW_SKIPS_MAX; k++, view_nskips++)
 		for (int t = 0; t < 3 && k->tables[t]; t++)
 			sql = has_rows(sql, k->tables[t]);
-	view_sql = xasprintf("%s" CASE_FROM " WHERE ca.org_id = ? AND ca.id = ?", sql);
+	view_sql = xasprintf("%s, " VERSIONS CASE_FROM " WHERE ca.org_id = ? AND ca.id = ?", sql);
 	free(sql);
 }
 
-/* The row (case, customer) into *o and which tables hold rows of the case into has[]:
- * has[0] notes, has[1] offers, has[2 + i] the i-th skippable part. */
-static int view_row(svc_ctx *c, const char *case_id, json_t **o, int has[VIEW_SKIPS_MAX + 2])
+/* What case_view learnt besides the page: which tables hold rows of the case (has[0] notes, has[1]
+ * offers, has[2 + i] the i-th skippable part) and the versions it read. */
+struct view_facts {
+	int has[VIEW_SKIPS_MAX + 2];
+	int64_t cv, ov;
+};
+
+/* The row (case, customer) into *o, and the facts. */
+static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_facts *f)
 {
+	int *has = f->has;
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, view_sql_make);
 	db_res *r;
@@ -69,6 +82,8 @@ static int view_row(svc_ctx *c, const char *case_id, json_t **o, int has[VIEW_SK
 			for (int t = 0; t < 3 && k->tables[t]; t++)
 				has[2 + i] |= (int)db_int(r, col++);
 		}
+		f->cv = db_int(r, col++);
+		f->ov = db_int(r, col);
 	}
 	if ((rc = db_res_close(r)) != DB_OK) { /* db_next's error too: it stays on the result */
 		json_decref(*o);
@@ -97,11 +112,11 @@ static int view_part(svc_ctx *c, const char *case_id, case_view_fn fn, const int
 	return fn(c, case_id, o);
 }
 
-int case_view(svc_ctx *c, const char *case_id, json_t **out)
+static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct view_facts *f)
 {
 	json_t *o = NULL;
-	int has[VIEW_SKIPS_MAX + 2];
-	if (view_row(c, case_id, &o, has))
+	int *has = f->has;
+	if (view_row(c, case_id, &o, f))
 		return -1;
 	json_object_set_new(o, "touchpoints",
 			    case_rows_of(c, "SELECT id, channel, direction, person_id, summary, at, customer_visible FROM touchpoints "
@@ -115,8 +130,8 @@ int case_view(svc_ctx *c, const char *case_id, json_t **out)
 	json_object_set_new(o, "history",
 			    case_rows_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", case_id,
 				    case_event_row));
-	for (const case_view_fn *f = svc_case_view_parts(); *f; f++) {
-		if (view_part(c, case_id, *f, has, o)) {
+	for (const case_view_fn *part = svc_case_view_parts(); *part; part++) {
+		if (view_part(c, case_id, *part, has, o)) {
 			json_decref(o);
 			return -1;
 		}
@@ -125,3 +140,75 @@ int case_view(svc_ctx *c, const char *case_id, json_t **out)
 	return 0;
 }
 
+int case_view(svc_ctx *c, const char *case_id, json_t **out)
+{
+	struct view_facts f;
+	return view_render(c, case_id, out, &f);
+}
+
+/* The page is the same for every reader of the organization: no part that depends on the reader
+ * (or that is not listed in svc_case_view_skips) has anything to show. */
+static int view_shared(const struct view_facts *f)
+{
+	int parts = 0;
+	for (const case_view_fn *p = svc_case_view_parts(); *p; p++)
+		parts++;
+	if (parts != view_nskips) /* a part without a skip entry always runs: nothing known of it */
+		return 0;
+	const struct case_view_skip *k = svc_case_view_skips();
+	for (int i = 0; i < view_nskips; i++, k++)
+		if (k->reader && f->has[2 + i])
+			return 0;
+	return 1;
+}
+
+static json_t *page_text(char *text, size_t len)
+{
+	json_t *o = json_pack("{s:o}", SVC_JSON_TEXT, json_stringn_nocheck(text, len));
+	free(text);
+	return o;
+}
+
+int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
+{
+	int64_t cv, ov;
+	size_t len = 0;
+	db_res *r;
+	if (!c->case_cache || !case_cache_known(c->case_cache, c->actor.org_id, case_id, &cv, &ov))
+		return 0;
+	/* one statement, so one snapshot even outside a transaction */
+	if (!svc_query(c, "SELECT " VERSIONS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
+		return -1;
+	int rc = db_next(r), found = rc == 1;
+	if (found) {
+		cv = db_int(r, 0);
+		ov = db_int(r, 1);
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
+	char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len) : NULL;
+	if (!text)
+		return 0;
+	*out = page_text(text, len);
+	return 1;
+}
+
+int case_view_page(svc_ctx *c, const char *case_id, json_t **out)
+{
+	size_t len = 0;
+	if (!c->case_cache)
+		return case_view(c, case_id, out);
+	struct view_facts f;
+	json_t *o;
+	if (view_render(c, case_id, &o, &f))
+		return -1;
+	char *text = json_text(o, &len);
+	json_decref(o);
+	if (!text)
+		return err_set(&c->err, ERR_INTERNAL, "internal_error", NULL, "the answer could not be rendered");
+	if (c->db_err.kind == ERR_NONE && view_shared(&f))
+		case_cache_put(c->case_cache, c->actor.org_id, case_id, f.cv, f.ov, text, len);
+	*out = page_text(text, len);
+	return 0;
+}

@@ -10,6 +10,8 @@
 #include "base/util.h"
 #include "mail/parse.h"
 #include "mail/text.h"
+#include "svc/directory/routing.h"
+#include "svc/directory/who.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
 #include "svc/mail/inbound.h"
@@ -200,6 +202,25 @@ static int open_case(svc_ctx *c, const struct mailbox *mb, const struct mail_par
 	int rc = case_insert(c, &cn, f->case_id);
 	free(subject);
 	f->reason = "new_case";
+	return rc;
+}
+
+/* A new case while the mailbox's intake location is closed: offered to whoever is on call for the
+ * mailbox's skill near it (svc/directory/routing.h), from the mailbox's owner, who keeps the case
+ * until someone accepts.  to gets the person, or "" (no skill, open, or nobody on call). */
+static int route_out_of_hours(svc_ctx *c, const struct mailbox *mb, const char *case_id, const struct mail_parsed *m,
+			      char to[ID_SIZE])
+{
+	int open = 1;
+	char offer[ID_SIZE];
+	to[0] = '\0';
+	if (!*mb->skill_id || !*mb->location_id || m->auto_reason)
+		return 0;
+	if (who_location_open(c, mb->location_id, c->now, &open) || open)
+		return open ? 0 : -1;
+	char *note = xasprintf("New mail out of hours from %s: %.120s", m->from_addr, m->subject);
+	int rc = routing_offer(c, case_id, mb->owner_id, mb->skill_id, mb->location_id, note, offer, to);
+	free(note);
 	return rc;
 }
 
@@ -449,7 +470,8 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 	int opened = strcmp(status, "opened") == 0, on_case = *f.case_id != '\0';
 	if (on_case && !m.auto_reason && tell_owner(c, &f, &m, status, tp))
 		goto cleanup;
-	if (opened && notify_ack(c, mb, f.case_id))
+	char routed[ID_SIZE] = "";
+	if (opened && (notify_ack(c, mb, f.case_id) || route_out_of_hours(c, mb, f.case_id, &m, routed)))
 		goto cleanup;
 	struct case_row row = {0};
 	if (on_case && case_load(c, f.case_id, &row))
@@ -458,6 +480,8 @@ int mail_ingest(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_in 
 			 on_case ? f.case_id : NULL, "touchpoint_id", *tp ? tp : NULL, "parse_error", m.error);
 	if (on_case)
 		json_object_set_new(*out, "case_number", json_integer(row.number));
+	if (*routed)
+		json_object_set_new(*out, "offered_to", json_string(routed));
 	/* a person's reply to a proposed new time answers it */
 	if (strcmp(status, "threaded") == 0 && !m.auto_reason && proposal_answer(c, f.case_id, &m, id, *out))
 		goto cleanup;
@@ -469,6 +493,16 @@ cleanup:
 }
 
 /* --- the original --- */
+
+/* The bytes of a blob's base64 (new; *len set). */
+static unsigned char *b64_raw(const char *b64, size_t *len)
+{
+	size_t cap = strlen(b64) / 4 * 3 + 3;
+	unsigned char *raw = xmalloc(cap);
+	*len = 0;
+	sodium_base642bin(raw, cap, b64, strlen(b64), NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL);
+	return raw;
+}
 
 static int mi_original(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -485,10 +519,8 @@ static int mi_original(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		db_res_discard(r);
 		return rc < 0 ? svc_db_err(c, rc) : err_set(&c->err, ERR_NOT_FOUND, "mail_not_found", "id", "no such message");
 	}
-	const char *b64 = db_text(r, 4);
-	size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
-	unsigned char *raw = xmalloc(cap);
-	sodium_base642bin(raw, cap, b64, strlen(b64), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL);
+	size_t len;
+	unsigned char *raw = b64_raw(db_text(r, 4), &len);
 	char *text = mail_utf8_clean((const char *)raw, len);
 	free(raw);
 	*out = json_pack("{s:s,s:o,s:I,s:s,s:s}", "id", db_text(r, 0), "case_id", svc_col_str(r, 1), "size",
@@ -531,11 +563,116 @@ static int mi_attachment(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	return svc_db_outcome(c, 0);
 }
 
+/* --- releasing a held message --- */
+
+/* A message kept off every case by a defense, as stored. */
+struct held {
+	char mailbox_id[ID_SIZE], status[16], reason[256];
+	unsigned char *raw;
+	size_t len;
+};
+
+static int held_load(svc_ctx *c, const char *id, struct held *h)
+{
+	db_res *r;
+	memset(h, 0, sizeof *h);
+	if (svc_load_id(c, "min", id, "mail_not_found", "no such message", &r,
+			"SELECT mi.mailbox_id, mi.status, mi.reason, b.data FROM mail_in mi JOIN mail_blobs b ON b.org_id = mi.org_id "
+			"AND b.hash = mi.raw_hash WHERE mi.org_id = ? AND mi.id = ?"))
+		return -1;
+	svc_copy(c, h->mailbox_id, sizeof h->mailbox_id, db_text(r, 0));
+	svc_copy(c, h->status, sizeof h->status, db_text(r, 1));
+	svc_copy(c, h->reason, sizeof h->reason, db_text(r, 2));
+	h->raw = b64_raw(db_text(r, 3), &h->len);
+	db_res_discard(r);
+	if (strcmp(h->status, "held") != 0 && strcmp(h->status, "rate_limited") != 0)
+		return err_set(&c->err, ERR_CONFLICT, "mail_not_held", "id", "this message is not held: it is %s", h->status);
+	return svc_db_outcome(c, 0);
+}
+
+/* Put the message where a person says (case_id), or where it would have gone without the defense
+ * (its threads, else a new case): f, status and tp filled. */
+static int release_place(svc_ctx *c, const struct mailbox *mb, const struct held *h, const char *case_id,
+			 const struct mail_parsed *m, struct found *f, const char **status, char tp[ID_SIZE])
+{
+	struct case_row row;
+	struct mail_gate_in gi = {(const char *)h->raw, h->len, NULL, NULL};
+	int rc = 1;
+	if (case_id) {
+		if (case_load(c, case_id, &row))
+			return -1;
+		STR_COPY(f->case_id, row.id);
+		f->reason = "by hand";
+	} else if ((rc = find_case(c, mb, &gi, m, f)) < 0 || (rc == 0 && open_case(c, mb, m, f))) {
+		return -1;
+	}
+	*status = rc == 0 ? "opened" : "threaded";
+	char *summary = summary_of(m);
+	rc = mail_touchpoint(c, f->case_id, "inbound", summary,
+			     json_pack("{s:s,s:s,s:b}", "via", "email", "from", m->from_addr, "released", 1), tp);
+	free(summary);
+	return rc;
+}
+
+/* POST /mail/{id}/release: a person puts a held (or rate-limited) message on a case after all:
+ * the one named, or where its threads lead, else a new case; recorded as mail.released. */
+static int mi_release(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct held h;
+	struct mailbox mb;
+	struct mail_parsed m;
+	struct mail_limits lim;
+	struct found f = {"", ""};
+	const char *status = NULL;
+	char tp[ID_SIZE] = "";
+	if (!role_may(c->actor.role, PERM_AUTHOR))
+		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a message is released by a person");
+	int rc = held_load(c, p[0], &h) || mailbox_load(c, h.mailbox_id, &mb) ? -1 : 0;
+	if (rc) {
+		free(h.raw);
+		return -1;
+	}
+	limits_of(c, &lim);
+	mail_parse((const char *)h.raw, h.len, &lim, &m);
+	char *reason = xasprintf("released by hand (was %s: %s)", h.status, h.reason);
+	rc = release_place(c, &mb, &h, in_str(in, "case_id"), &m, &f, &status, tp);
+	int64_t n = 0;
+	if (rc == 0 &&
+	    (rc = db_exec(c->db,
+			  "UPDATE mail_in SET status = ?, reason = ?, case_id = ?, touchpoint_id = ? WHERE org_id = ? AND id = ? "
+			  "AND status = ?",
+			  DB_ARGS(DB_TXT(status), DB_TXT(reason), DB_TXT(f.case_id), DB_TXT(tp), DB_TXT(c->actor.org_id),
+				  DB_TXT(p[0]), DB_TXT(h.status)),
+			  &n)) != DB_OK)
+		rc = svc_db_err(c, rc);
+	else if (rc == 0 && n != 1)
+		rc = err_set(&c->err, ERR_CONFLICT, "mail_not_held", "id", "this message was released meanwhile");
+	if (rc == 0)
+		rc = svc_event(c, "mail.released", "mail", p[0], f.case_id,
+			       json_pack("{s:s,s:s,s:s,s:s,s:s}", "was", h.status, "why", h.reason, "status", status, "case_id",
+					 f.case_id, "touchpoint_id", tp)) ||
+		     tell_owner(c, &f, &m, status, tp) || (strcmp(status, "opened") == 0 && notify_ack(c, &mb, f.case_id));
+	if (rc == 0)
+		*out = json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", p[0], "status", status, "reason", reason, "case_id", f.case_id,
+				 "touchpoint_id", tp);
+	free(reason);
+	free(h.raw);
+	mail_parsed_release(&m);
+	return rc ? -1 : 0;
+}
+
+static const struct in_field RELEASE[] = {
+	{"case_id", IN_STR, 0, 1, ID_SIZE - 1, NULL, "the case to put it on (default: where its threads lead, else a new case)"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
 const struct route inbound_routes[] = {
 	{"GET", "/api/v1/mail/attachments/{id}", mi_attachment, NULL, 200,
 	 "An attachment of a received message, to download (Content-Disposition: attachment)", "application/octet-stream",
 	 "mail attachment", 0},
 	{"GET", "/api/v1/mail/{id}/original", mi_original, NULL, 200, "A received message as it arrived (show original)",
 	 "MailOriginal", "mail original", 0},
+	{"POST", "/api/v1/mail/{id}/release", mi_release, RELEASE, 200,
+	 "Release a message held for review (or over the flood cap) onto a case (a person)", "MailReleased", "mail release", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -4,10 +4,13 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "mail/text.h"
+#include "svc/directory/directory.h"
 #include "svc/mail/mailbox.h"
 #include "svc/org/org.h"
 
-#define MB_COLS "m.org_id, m.id, m.name, m.address, m.display_name, m.team_id, m.owner_id, m.location_id, o.slug, m.authserv_id"
+#define MB_COLS                                                                                                            \
+	"m.org_id, m.id, m.name, m.address, m.display_name, m.team_id, m.owner_id, m.location_id, o.slug, m.authserv_id, " \
+	"m.skill_id"
 
 static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, struct mailbox *out)
 {
@@ -31,6 +34,7 @@ static int mb_query(svc_ctx *c, const char *where, const db_arg *args, int n, st
 		svc_copy(c, out->location_id, sizeof out->location_id, db_text(r, 7));
 		svc_copy(c, out->org_slug, sizeof out->org_slug, db_text(r, 8));
 		svc_copy(c, out->authserv_id, sizeof out->authserv_id, db_text(r, 9));
+		svc_copy(c, out->skill_id, sizeof out->skill_id, db_text(r, 10));
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
@@ -81,15 +85,29 @@ int mailbox_for_case(svc_ctx *c, const char *case_id, struct mailbox *out)
 
 static json_t *mb_json(svc_ctx *c, const struct mailbox *m)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s?,s:s}", "id", m->id, "name", m->name, "address", m->address,
+	char name[FL_MAX_NAME + 1] = "";
+	if (*m->skill_id)
+		svc_text(c, name, sizeof name, "SELECT name FROM skills WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(m->org_id), DB_TXT(m->skill_id)));
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s?,s:s,s:o}", "id", m->id, "name", m->name, "address", m->address,
 			 "display_name", m->display_name, "team_id", m->team_id, "owner", svc_person_brief(c, m->owner_id),
-			 "location_id", *m->location_id ? m->location_id : NULL, "authserv_id", m->authserv_id);
+			 "location_id", *m->location_id ? m->location_id : NULL, "authserv_id", m->authserv_id, "on_call_skill",
+			 *m->skill_id ? json_pack("{s:s,s:s}", "id", m->skill_id, "name", name) : json_null());
+}
+
+/* The on-call skill named by in["on_call_skill"] (id or name; "" = none) into skill: 0, or -1
+ * (404 skill_not_found). */
+static int skill_of(svc_ctx *c, json_t *in, char skill[ID_SIZE])
+{
+	const char *ref = in_str(in, "on_call_skill");
+	skill[0] = '\0';
+	return ref && *ref ? dir_skill_ref(c, ref, "on_call_skill", skill, NULL, 0) : 0;
 }
 
 static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	char team[ID_SIZE], owner[ID_SIZE], loc[ID_SIZE] = "", id[ID_SIZE];
-	if (svc_require(c, PERM_MANAGE_ORG) || org_team_ref(c, in_str(in, "team"), "team", team) ||
+	char team[ID_SIZE], owner[ID_SIZE], loc[ID_SIZE] = "", id[ID_SIZE], skill[ID_SIZE];
+	if (svc_require(c, PERM_MANAGE_ORG) || org_team_ref(c, in_str(in, "team"), "team", team) || skill_of(c, in, skill) ||
 	    svc_person_ref(c, in_str(in, "owner"), "owner", owner) ||
 	    (in_str(in, "location") && org_location_ref(c, in_str(in, "location"), "location", loc)))
 		return -1;
@@ -100,13 +118,15 @@ static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return err_set(&c->err, ERR_INVALID, "invalid_email", "address", "the address must look like support@example.com (no +)");
 	}
 	id_new(id, "mbx", c->now);
-	int rc = db_exec(c->db,
-			 "INSERT INTO mailboxes (org_id, id, name, address, display_name, team_id, owner_id, location_id, authserv_id, "
-			 "active, created_at) VALUES (?,?,?,?,?,?,?,?,?,1,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(addr),
-				 DB_TXT(in_str(in, "display_name") ? in_str(in, "display_name") : ""), DB_TXT(team), DB_TXT(owner),
-				 DB_TXT(*loc ? loc : NULL), DB_TXT(in_str(in, "authserv_id") ? in_str(in, "authserv_id") : ""), DB_INT(c->now)),
-			 NULL);
+	int rc =
+		db_exec(c->db,
+			"INSERT INTO mailboxes (org_id, id, name, address, display_name, team_id, owner_id, location_id, authserv_id, "
+			"active, created_at, skill_id) VALUES (?,?,?,?,?,?,?,?,?,1,?,?)",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(in_str(in, "name")), DB_TXT(addr),
+				DB_TXT(in_str(in, "display_name") ? in_str(in, "display_name") : ""), DB_TXT(team), DB_TXT(owner),
+				DB_TXT(*loc ? loc : NULL), DB_TXT(in_str(in, "authserv_id") ? in_str(in, "authserv_id") : ""),
+				DB_INT(c->now), DB_TXT(*skill ? skill : NULL)),
+			NULL);
 	free(addr);
 	if (rc != DB_OK)
 		return svc_db_conflict(c, rc, "mailbox_exists", "address", "a mailbox with this name or address exists");
@@ -114,6 +134,24 @@ static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (mailbox_load(c, id, &m) ||
 	    svc_event(c, "mailbox.created", "mailbox", id, NULL,
 		      json_pack("{s:s,s:s,s:s,s:s}", "name", m.name, "address", m.address, "team_id", team, "owner_id", owner)))
+		return -1;
+	*out = mb_json(c, &m);
+	return 0;
+}
+
+static int mb_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	struct mailbox m;
+	char skill[ID_SIZE];
+	if (svc_require(c, PERM_MANAGE_ORG) || mailbox_load(c, p[0], &m) || skill_of(c, in, skill))
+		return -1;
+	int rc = db_exec(c->db, "UPDATE mailboxes SET skill_id = ? WHERE org_id = ? AND id = ?",
+			 DB_ARGS(DB_TXT(*skill ? skill : NULL), DB_TXT(c->actor.org_id), DB_TXT(m.id)), NULL);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (svc_event(c, "mailbox.updated", "mailbox", m.id, NULL,
+		      json_pack("{s:s?}", "on_call_skill_id", *skill ? skill : NULL)) ||
+	    mailbox_load(c, m.id, &m))
 		return -1;
 	*out = mb_json(c, &m);
 	return 0;
@@ -152,11 +190,20 @@ static const struct in_field CREATE[] = {
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location (its time zone is used in mail)"},
 	{"authserv_id", IN_STR, 0, 1, 255, NULL,
 	 "the authserv-id of your mail server: its Authentication-Results are trusted, SPF/DKIM/DMARC failures are held"},
+	{"on_call_skill", IN_STR, 0, 0, FL_MAX_SHORT, NULL,
+	 "skill (id or name) whose on-call person is offered the new cases out of the intake location's hours"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const struct in_field UPDATE[] = {
+	{"on_call_skill", IN_STR, 1, 0, FL_MAX_SHORT, NULL,
+	 "skill (id or name) whose on-call person is offered the new cases out of the intake location's hours; \"\" for none"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
 const struct route mailbox_routes[] = {
 	{"POST", "/api/v1/mailboxes", mb_create, CREATE, 201, "Add a mailbox (admin)", "Mailbox", "mailbox add", 0},
 	{"GET", "/api/v1/mailboxes", mb_list, NULL, 200, "The organization's mailboxes", "MailboxList", "mailbox list", 0},
+	{"PATCH", "/api/v1/mailboxes/{id}", mb_update, UPDATE, 200, "Change a mailbox's on-call routing (admin)", "Mailbox",
+	 "mailbox update", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

@@ -17,6 +17,7 @@ struct mailbox {
 	char location_id[ID_SIZE]; /* "" when none */
 	char org_slug[128];
 	char authserv_id[256]; /* whose Authentication-Results to trust; "" = none */
+	char skill_id[ID_SIZE]; /* whose on-call rota takes its new cases out of hours; "" = none */
 };
 
 /* Find an active mailbox by its address over the whole installation (the mail server delivers

@@ -12,10 +12,10 @@
 #include "svc/promises/duty.h"
 #include "svc/promises/suggest.h"
 
-static const char *const KINDS[] = {"ack", "promise", "at_risk", "proposal", "exception", NULL};
-static const char *const PLACEHOLDERS[] = {"customer", "number",      "subject", "owner",   "team", "next_time",
-					   "next_step", "org",        "case_tag", "promise", "promise_due", "change",
-					   "why",      "new_due",     "note",     "exception", "outcome", NULL};
+static const char *const KINDS[] = {"ack", "promise", "at_risk", "proposal", "exception", "portal_link", NULL};
+static const char *const PLACEHOLDERS[] = {"customer", "number",    "subject", "owner",	      "team",	 "next_time", "next_step",
+					   "org",      "case_tag",  "promise", "promise_due", "change",	 "why",	      "new_due",
+					   "note",     "exception", "outcome", "link",	      "expires", NULL};
 
 static const char ACK_SUBJECT[] = "Re: {subject} [{case_tag}]";
 static const char ACK_BODY[] =
@@ -62,6 +62,15 @@ static const char EXCEPTION_BODY[] =
 	"{owner} ({team}) still owns your case. To answer, reply to this message.\n\n"
 	"{org}\n";
 
+/* The portal sign-in link, sent to the customer (no case: only these four facts). */
+static const char LINK_SUBJECT[] = "Your sign-in link for {org}";
+static const char LINK_BODY[] = "Hello {customer},\n\n"
+				"here is your link to follow your cases with {org} and to write to us there:\n\n"
+				"{link}\n\n"
+				"It works once, until {expires}. If it has run out or was used already, ask us for a new one. "
+				"If you did not ask for it, you can ignore this message.\n\n"
+				"{org}\n";
+
 static const struct builtin {
 	const char *kind, *subject, *body;
 } BUILTIN[] = {
@@ -70,6 +79,7 @@ static const struct builtin {
 	{"at_risk", AT_RISK_SUBJECT, AT_RISK_BODY},
 	{"proposal", PROPOSAL_SUBJECT, PROPOSAL_BODY},
 	{"exception", EXCEPTION_SUBJECT, EXCEPTION_BODY},
+	{"portal_link", LINK_SUBJECT, LINK_BODY},
 };
 
 /* The facts of a case the acknowledgement may state. */
@@ -144,6 +154,36 @@ static int template_of(svc_ctx *c, const char *kind, char **subject, char **body
 			*body = xstrdup(BUILTIN[i].body);
 		}
 	return *subject ? 0 : err_set(&c->err, ERR_NOT_FOUND, "template_not_found", "kind", "no such template");
+}
+
+/* Render template ts/tb (stolen) of kind with facts into *subject and *body (new).  0, or -1 with
+ * template_invalid when it names a fact this mail does not have. */
+static int render_with(svc_ctx *c, const char *kind, char *ts, char *tb, const struct mail_fact *facts, char **subject,
+		       char **body)
+{
+	*subject = mail_render(ts, facts);
+	*body = mail_render(tb, facts);
+	free(ts);
+	free(tb);
+	if (*subject && *body)
+		return 0;
+	free(*subject);
+	free(*body);
+	*subject = *body = NULL;
+	return err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the %s template names a fact this mail does not have", kind);
+}
+
+int notify_render_link(svc_ctx *c, const char *customer, const char *link, const char *expires, char **subject, char **body)
+{
+	char org[FL_MAX_NAME + 1] = "", *ts, *tb;
+	*subject = *body = NULL;
+	if (svc_text(c, org, sizeof org, "SELECT name FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id))) ||
+	    template_of(c, "portal_link", &ts, &tb))
+		return -1;
+	const struct mail_fact facts[] = {
+		{"customer", customer}, {"org", org}, {"link", link}, {"expires", expires}, {NULL, NULL},
+	};
+	return render_with(c, "portal_link", ts, tb, facts, subject, body);
 }
 
 int notify_ack(svc_ctx *c, const struct mailbox *mb, const char *case_id)
@@ -260,17 +300,9 @@ int notify_render(svc_ctx *c, const char *kind, const char *case_id, const struc
 		free(note);
 		return -1;
 	}
-	*subject = mail_render(ts, facts);
-	*body = mail_render(tb, facts);
-	free(ts);
-	free(tb);
+	int rc = render_with(c, kind, ts, tb, facts, subject, body);
 	free(note);
-	if (*subject && *body)
-		return 0;
-	free(*subject);
-	free(*body);
-	*subject = *body = NULL;
-	return err_set(&c->err, ERR_INTERNAL, "template_invalid", NULL, "the %s template names a fact this mail does not have", kind);
+	return rc;
 }
 
 /* Does the customer write to us by email about this case?  1, 0, or -1 (err set). */

@@ -34,6 +34,9 @@ struct notify_extra {
  * the customer's copy of an exception's outcome ("approved" | "withdrawn" | "expired"), automatic
  * mail from the "exception" template.  Returns 0 or -1 (err set). */
 int notify_exception(svc_ctx *c, const char *case_id, const char *exception_id, const char *outcome);
+/* Render the organization's "portal_link" template (facts: customer, org, link, expires).  *subject
+ * and *body are new.  Returns 0 or -1 (err set: template_invalid). */
+int notify_render_link(svc_ctx *c, const char *customer, const char *link, const char *expires, char **subject, char **body);
 /* Render the organization's template of kind ("ack", "promise", "at_risk", "proposal") for the
  * case, in the intake location's time.  *subject and *body are new.  Returns 0 or -1 (err set:
  * template_invalid when the template names a fact this mail does not have). */

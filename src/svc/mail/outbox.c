@@ -103,30 +103,41 @@ static char *thread_refs(svc_ctx *c, const char *case_id, char **last_in)
 
 /* One row of the outbox, and its event. */
 struct out_row {
-	const char *case_id, *touchpoint_id, *kind, *reply_to, *to, *subject, *body, *in_reply_to, *refs;
+	const char *case_id, *touchpoint_id, *kind, *reply_to, *to, *subject, *body, *in_reply_to, *refs, *person_id;
 	int is_auto;
 };
 
+/* The event kind of a row's change: "mail.<what>" for mail to customers, "notify.mail_<what>" for
+ * mail to a person of the organization (no customer's mail, so no "mail" webhook sees it). */
+static void event_kind(const char *kind, const char *what, char *out, size_t size)
+{
+	int staff = strcmp(kind, "notice") == 0 || strcmp(kind, "digest") == 0;
+	snprintf(out, size, "%s%s", staff ? "notify.mail_" : "mail.", what);
+}
+
+/* mb may be NULL for staff mail of an organization without a mailbox (from OUTBOX_NO_MAILBOX). */
 static int insert_out(svc_ctx *c, const struct mailbox *mb, const struct out_row *o, char id[ID_SIZE])
 {
-	const char *at = strchr(mb->address, '@');
+	const char *from = mb ? mb->address : OUTBOX_NO_MAILBOX, *at = strchr(from, '@');
+	char kind[32];
 	id_new(id, "mout", c->now);
 	char *lower = str_lower(id);
-	char *message_id = xasprintf("%s@%s", lower, at ? at + 1 : "frontline.invalid");
+	char *message_id = xasprintf("%s@%s", lower, at && mb ? at + 1 : "frontline.invalid");
 	free(lower);
 	int rc = db_exec(c->db,
 			 "INSERT INTO mail_out (org_id, id, case_id, touchpoint_id, kind, mailbox_id, from_addr, reply_to, to_addr, subject, "
-			 "body, message_id, in_reply_to, refs, auto, status, attempts, next_at, created_at) "
-			 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'queued',0,?,?)",
+			 "body, message_id, in_reply_to, refs, auto, status, attempts, next_at, created_at, person_id) "
+			 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'queued',0,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(o->case_id), DB_TXT(o->touchpoint_id), DB_TXT(o->kind),
-				 DB_TXT(mb->id), DB_TXT(mb->address), DB_TXT(o->reply_to), DB_TXT(o->to), DB_TXT(o->subject),
-				 DB_TXT(o->body), DB_TXT(message_id), DB_TXT(o->in_reply_to), DB_TXT(o->refs), DB_INT(o->is_auto),
-				 DB_INT(c->now), DB_INT(c->now)),
+				 DB_TXT(mb ? mb->id : NULL), DB_TXT(from), DB_TXT(o->reply_to ? o->reply_to : from), DB_TXT(o->to),
+				 DB_TXT(o->subject), DB_TXT(o->body), DB_TXT(message_id), DB_TXT(o->in_reply_to), DB_TXT(o->refs),
+				 DB_INT(o->is_auto), DB_INT(c->now), DB_INT(c->now), DB_TXT(o->person_id)),
 			 NULL);
+	event_kind(o->kind, "queued", kind, sizeof kind);
 	if (rc == DB_OK)
-		rc = svc_event(c, "mail.queued", "mail", id, o->case_id,
-			       json_pack("{s:s,s:s,s:s,s:s,s:b}", "kind", o->kind, "to", o->to, "subject", o->subject, "message_id",
-					 message_id, "auto", o->is_auto));
+		rc = svc_event(c, kind, "mail", id, o->case_id,
+			       json_pack("{s:s,s:s,s:s,s:s,s:b,s:s?}", "kind", o->kind, "to", o->to, "subject", o->subject,
+					 "message_id", message_id, "auto", o->is_auto, "person_id", o->person_id));
 	else
 		rc = svc_db_err(c, rc);
 	free(message_id);
@@ -147,7 +158,7 @@ int outbox_queue(svc_ctx *c, const struct mailbox *mb, const char *case_id, cons
 	char *reply_to = xasprintf("%.*s+%s%s", (int)(at - mb->address), mb->address, tag, at);
 	char *subj = subject ? xstrdup(subject) : xasprintf("Re: %s [%s #%lld]", cm.subject, cm.slug, cm.number);
 	char *last_in, *refs = thread_refs(c, case_id, &last_in);
-	struct out_row o = {case_id, touchpoint_id, kind, reply_to, cm.email, subj, body, last_in, refs, is_auto};
+	struct out_row o = {case_id, touchpoint_id, kind, reply_to, cm.email, subj, body, last_in, refs, NULL, is_auto};
 	int rc = insert_out(c, mb, &o, id);
 	free(reply_to);
 	free(subj);
@@ -156,7 +167,8 @@ int outbox_queue(svc_ctx *c, const struct mailbox *mb, const char *case_id, cons
 	return rc;
 }
 
-int outbox_queue_notice(svc_ctx *c, const char *to, const char *subject, const char *body, char id[ID_SIZE])
+int outbox_queue_notice(svc_ctx *c, const char *person_id, const char *kind, const char *to, const char *subject,
+			const char *body, char id[ID_SIZE])
 {
 	struct mailbox mb;
 	char *addr = mail_norm_addr(to);
@@ -164,9 +176,27 @@ int outbox_queue_notice(svc_ctx *c, const char *to, const char *subject, const c
 	free(addr);
 	if (!ok)
 		return err_set(&c->err, ERR_INVALID, "invalid_email", "to", "not one mail address");
+	int none = mailbox_for_case(c, "", &mb) != 0;
+	if (none && strcmp(c->err.code, "no_mailbox") != 0)
+		return -1;
+	err_clear(&c->err);
+	struct out_row o = {NULL, NULL, kind, NULL, to, subject, body, "", "", person_id, 1};
+	return insert_out(c, none ? NULL : &mb, &o, id);
+}
+
+int outbox_queue_customer(svc_ctx *c, const char *customer_id, const char *kind, const char *subject, const char *body,
+			  char id[ID_SIZE])
+{
+	struct mailbox mb;
+	char to[FL_MAX_EMAIL + 1] = "";
+	if (svc_text(c, to, sizeof to, "SELECT email FROM customers WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(customer_id))))
+		return -1;
+	if (!*to)
+		return err_set(&c->err, ERR_RULE, "customer_has_no_email", NULL, "the customer has no email address");
 	if (mailbox_for_case(c, "", &mb))
 		return -1;
-	struct out_row o = {NULL, NULL, "notice", mb.address, to, subject, body, "", "", 1};
+	struct out_row o = {NULL, NULL, kind, mb.address, to, subject, body, "", "", NULL, 1};
 	return insert_out(c, &mb, &o, id);
 }
 
@@ -287,11 +317,13 @@ void outbox_msg_release(struct outbox_msg *m)
 static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 {
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT mo.from_addr, mo.reply_to, mo.to_addr, mo.subject, mo.body, mo.message_id, mo.in_reply_to, mo.refs, "
-			  "mo.auto, mo.created_at, mb.display_name, mo.case_id, mo.attempts FROM mail_out mo JOIN mailboxes mb ON "
-			  "mb.org_id = mo.org_id AND mb.id = mo.mailbox_id WHERE mo.org_id = ? AND mo.id = ?",
-			  DB_ARGS(DB_TXT(m->org_id), DB_TXT(m->id)), &r);
+	int rc = db_query(
+		c->db,
+		"SELECT mo.from_addr, mo.reply_to, mo.to_addr, mo.subject, mo.body, mo.message_id, mo.in_reply_to, mo.refs, "
+		"mo.auto, mo.created_at, CASE WHEN mo.case_id IS NULL THEN 'Frontline (' || o.name || ')' ELSE mb.display_name "
+		"END, COALESCE(mo.case_id, ''), mo.attempts, mo.kind FROM mail_out mo JOIN orgs o ON o.id = mo.org_id "
+		"LEFT JOIN mailboxes mb ON mb.org_id = mo.org_id AND mb.id = mo.mailbox_id WHERE mo.org_id = ? AND mo.id = ?",
+		DB_ARGS(DB_TXT(m->org_id), DB_TXT(m->id)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	rc = db_next(r);
@@ -304,6 +336,7 @@ static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 		m->to = xstrdup(db_text(r, 2));
 		svc_copy(c, m->case_id, sizeof m->case_id, db_text(r, 11));
 		m->attempts = (int)db_int(r, 12);
+		svc_copy(c, m->kind, sizeof m->kind, db_text(r, 13));
 	}
 	{
 		int e_ = db_res_close(r);
@@ -377,7 +410,7 @@ int outbox_finish(svc_ctx *c, const struct outbox_msg *m, const char *worker, en
 	if (n != 1) /* the lease ran out and another attempt owns the row now */
 		return 0;
 	char kind[32];
-	snprintf(kind, sizeof kind, "mail.%s", status);
+	event_kind(m->kind, status, kind, sizeof kind);
 	return svc_event(c, kind, "mail", m->id, *m->case_id ? m->case_id : NULL,
 			 json_pack("{s:i,s:s,s:o}", "attempts", m->attempts, "error", error ? error : "", "next_attempt_at",
 				   strcmp(status, "deferred") == 0 ? svc_time(next) : json_null()));

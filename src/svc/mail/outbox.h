@@ -29,12 +29,22 @@ void outbox_tag(long long number, const char *secret, char *out, size_t size);
 int outbox_queue(svc_ctx *c, const struct mailbox *mb, const char *case_id, const char *kind, int is_auto,
 		 const char *subject, const char *body, const char *touchpoint_id, char id[ID_SIZE]);
 
-/* Queue a notice to a person of the organization (not a customer; on no case): from the
- * organization's first mailbox, automatic (Auto-Submitted) mail of kind "notice", delivered by
- * the same worker (mail-deliver) with the same retries.  Call it inside the transaction of the
- * event it tells about.  to is one address.  id receives the row's id.  Returns 0 or -1
- * (ERR_INVALID "invalid_email"; ERR_RULE "no_mailbox" when the organization has no mailbox). */
-int outbox_queue_notice(svc_ctx *c, const char *to, const char *subject, const char *body, char id[ID_SIZE]);
+/* Queue mail to a person of the organization (not a customer; on no case): kind "notice" (a
+ * notification at once) or "digest", for person_id (may be NULL), as automatic (Auto-Submitted)
+ * mail from the organization's first mailbox, or from OUTBOX_NO_MAILBOX when it has none; From
+ * shows "Frontline (<organization>)".  Delivered by the same worker as customer mail, with the
+ * same lease, retries and bounces.  Call it inside the transaction of the event it tells about.
+ * to is one address.  Appends notify.mail_queued (not mail.queued: no "mail" webhook sees staff
+ * mail).  id receives the row's id.  Returns 0 or -1 (ERR_INVALID "invalid_email"). */
+#define OUTBOX_NO_MAILBOX "frontline@localhost"
+int outbox_queue_notice(svc_ctx *c, const char *person_id, const char *kind, const char *to, const char *subject,
+			const char *body, char id[ID_SIZE]);
+
+/* Queue automatic mail of kind (e.g. "portal_link") to a customer, on none of their cases, from
+ * the organization's first mailbox.  Appends mail.queued.  Returns 0 or -1 (ERR_RULE
+ * "customer_has_no_email", "no_mailbox"). */
+int outbox_queue_customer(svc_ctx *c, const char *customer_id, const char *kind, const char *subject, const char *body,
+			  char id[ID_SIZE]);
 
 /* Record a contact by email on the case (channel email; direction "inbound" from the customer,
  * with no person, or "outbound" by the actor, which runs the touchpoint hooks: update duties
@@ -50,6 +60,7 @@ int outbox_view_part(svc_ctx *c, const char *case_id, json_t *view);
 
 struct outbox_msg {
 	char org_id[ID_SIZE], id[ID_SIZE], case_id[ID_SIZE];
+	char kind[16];	   /* mail_out.kind */
 	char *from, *data; /* envelope sender and the composed message (caller frees with outbox_msg_release) */
 	char *to;
 	size_t len;
@@ -57,8 +68,8 @@ struct outbox_msg {
 };
 void outbox_msg_release(struct outbox_msg *m);
 
-/* In a write transaction: lease the most overdue due message for lease_ms to `worker` and compose
- * it.  Returns 1 (m filled), 0 (nothing due), or -1 (err set). */
+/* In a write transaction: lease the most overdue due message (customer or staff mail alike) for
+ * lease_ms to `worker` and compose it (m->case_id stays "" for staff mail).  Returns 1 (m filled), 0 (nothing due), or -1 (err set). */
 int outbox_claim(svc_ctx *c, const char *worker, int64_t lease_ms, struct outbox_msg *m);
 /* In a write transaction: record the outcome of the attempt (sent; deferred with a growing
  * back-off; bounced after a permanent failure or OUTBOX_MAX_ATTEMPTS), only while worker still

@@ -8,7 +8,7 @@
 #include "core/notify_rules.h"
 #include "core/rota.h"
 #include "svc/directory/rota.h"
-#include "svc/notify/nmail.h"
+#include "svc/mail/outbox.h"
 #include "svc/notify/prefs.h"
 #include "svc/tick.h"
 
@@ -126,7 +126,8 @@ int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, cons
 		char *body = xasprintf("Hello %s,\n\n%s\n%s\nThis is a notification of kind \"%s\". Choose how each kind reaches "
 				       "you under Notifications on your page in Frontline.\n",
 				       p.name, message, line, kind);
-		int rc = nmail_queue(c, person_id, p.email, "notice", subject, body);
+		char id[ID_SIZE];
+		int rc = outbox_queue_notice(c, person_id, "notice", p.email, subject, body, id);
 		free(line);
 		free(subject);
 		free(body);
@@ -171,7 +172,8 @@ static int send_digest(svc_ctx *c, const char *person_id)
 	if (rc == 0 && n > 0) {
 		char *subject = xasprintf("[Frontline] Your digest: %d alert%s", n, n == 1 ? "" : "s");
 		char *full = xasprintf("%s\n(times in %s)\n", body, p.tz);
-		rc = p.active ? nmail_queue(c, person_id, p.email, "digest", subject, full) : 0;
+		char id[ID_SIZE];
+		rc = p.active ? outbox_queue_notice(c, person_id, "digest", p.email, subject, full, id) : 0;
 		free(subject);
 		free(full);
 	}

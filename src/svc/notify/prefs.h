@@ -5,8 +5,9 @@
  * digest hour (GET/PATCH /api/v1/me/notifications).  Rules: core/notify_rules.h.
  *
  * Alerts are stored by svc/org/alert.c whatever the channel; the alert hook below decides, in the
- * same transaction, what else happens: an email queued at once (svc/notify/nmail.h), or a line
- * waiting for the person's next digest, which the scheduler part sends at their digest hour. */
+ * same transaction, what else happens: an email queued at once (in the outbox with customer mail:
+ * outbox_queue_notice, svc/mail/outbox.h), or a line waiting for the person's next digest, which
+ * the scheduler part sends at their digest hour (through the outbox as well). */
 #include "svc/svc.h"
 
 extern const struct route prefs_routes[];

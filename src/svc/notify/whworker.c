@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/limits.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "core/notify_rules.h"
 #include "svc/notify/whsend.h"
@@ -323,4 +325,98 @@ int webhook_backlog(svc_ctx *c, struct webhook_backlog *out)
 		out->failing = db_int(r, 3);
 	}
 	return svc_close(c, r);
+}
+
+/* --- the delivery loop --- */
+
+/* One attempt under way: sent, its outcome not recorded yet when pending. */
+struct attempt {
+	struct webhook_msg m;
+	struct whsend_result res;
+	int pending;
+};
+
+static void log_attempt(const struct attempt *a)
+{
+	const char *outcome = a->res.outcome == WHSEND_DELIVERED ? "delivered"
+			      : a->res.outcome == WHSEND_REFUSED ? "refused"
+								 : "failed";
+	log_json(a->res.outcome == WHSEND_DELIVERED ? LOG_INFO : LOG_WARN,
+		 json_pack("{s:s,s:I,s:s,s:s,s:I,s:s}", "webhook", a->m.id, "event", (json_int_t)a->m.seq, "url", a->m.url,
+			   "outcome", outcome, "http_status", (json_int_t)a->res.http_status, "error", a->res.error));
+}
+
+/* The loop's step: in one transaction, record the outcome of the attempt just made (if any) and
+ * claim the next (so a busy worker commits once per delivery); then send it outside any
+ * transaction.  A failed commit loses nothing: the lease runs out and the event is sent again with
+ * the same webhook-id.  Returns 1 when an attempt was made, 0 when nothing was due, -1 on a
+ * storage error. */
+static int step(svc_ctx *c, const struct webhook_work *o, struct attempt *a, int claim)
+{
+	c->now = clock_now(c->clock);
+	err_clear(&c->err);
+	if (db_begin(c->db, 1) != DB_OK)
+		return -1;
+	int rc = a->pending && webhook_finish(c, &a->m, o->worker, &a->res) ? -1 : 0;
+	if (a->pending) {
+		log_attempt(a);
+		webhook_msg_release(&a->m);
+		a->pending = 0;
+	}
+	if (rc == 0 && claim)
+		rc = webhook_claim(c, o->worker, o->lease_s * 1000LL, &a->m);
+	if (rc < 0 || db_commit(c->db) != DB_OK) {
+		db_rollback(c->db);
+		if (rc == 1)
+			webhook_msg_release(&a->m);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	char **headers = webhook_headers(&a->m, c->now / 1000);
+	if (headers) {
+		whsend_post(a->m.url, o->allow, (const char *const *)headers, a->m.body, strlen(a->m.body), &a->res);
+	} else {
+		memset(&a->res, 0, sizeof a->res);
+		a->res.outcome = WHSEND_FAILED;
+		snprintf(a->res.error, sizeof a->res.error, "the signing secret is malformed");
+	}
+	webhook_headers_free(headers);
+	a->pending = 1;
+	return 1;
+}
+
+/* Wait up to s seconds, waking every 100 ms to see whether to stop. */
+static void idle(const struct webhook_work *o, int s)
+{
+	for (int i = 0; i < (s > 0 ? s : 1) * 10 && !*o->stop; i++)
+		usleep(100 * 1000);
+}
+
+int webhook_work_run(db *d, fl_clock *clk, const struct webhook_work *o, long *handled)
+{
+	svc_ctx c = {.db = d, .clock = clk};
+	struct attempt a = {.pending = 0};
+	int rc = 0;
+	*handled = 0;
+	while (!*o->stop && (!o->max || *handled < o->max)) {
+		int r = step(&c, o, &a, 1);
+		if (r < 0) {
+			log_json(LOG_ERROR, json_pack("{s:s,s:s}", "webhook_worker", "storage_error", "error",
+						      *c.err.message ? c.err.message : db_errmsg(d)));
+			rc = 1;
+			if (o->once)
+				break;
+		}
+		if (r == 1) {
+			++*handled;
+			continue;
+		}
+		if (o->once)
+			break;
+		idle(o, o->interval_s);
+	}
+	if (a.pending && step(&c, o, &a, 0) < 0) /* the last outcome (max, or stopping) */
+		rc = 1;
+	return rc;
 }

@@ -3,6 +3,8 @@
 /* The webhook delivery worker's side of the subscriptions (svc/notify/whworker.c): claim the next
  * due event of a subscription under a lease, build its payload (standard, Slack or Teams), and
  * record the outcome of the attempt.  See svc/notify/webhook.h for the model. */
+#include <signal.h>
+
 #include "svc/svc.h"
 
 /* --- the delivery worker --- */
@@ -26,6 +28,23 @@ int webhook_claim(svc_ctx *c, const char *worker, int64_t lease_ms, struct webho
  * "failed", "refused".  Returns 0 or -1 (err set). */
 struct whsend_result;
 int webhook_finish(svc_ctx *c, const struct webhook_msg *m, const char *worker, const struct whsend_result *res);
+
+/* The delivery loop, run by `frontline webhook-deliver` (cli/cmd_webhook.c) and by the server in
+ * a thread of its own (http/server.c): one subscription leased at a time (across processes and
+ * servers), the request sent outside any transaction, its outcome recorded with the next claim.
+ * Each attempt is logged (base/log.h). */
+struct webhook_work {
+	int once;			   /* stop when nothing is due */
+	int interval_s;			   /* otherwise poll this often when idle */
+	int lease_s;			   /* how long an attempt holds its subscription */
+	int allow;			   /* target classes allowed beyond public ones (core/notify_rules.h) */
+	long max;			   /* stop after this many attempts; 0 = no limit */
+	const char *worker;		   /* the lease holder's name */
+	const volatile sig_atomic_t *stop; /* set (by a signal, or the server stopping): finish the attempt under way and return */
+};
+/* Runs on d and clk as o says.  *handled gets the attempts made.  Returns 0, or 1 when a storage
+ * error was met (logged; the loop carries on unless o->once). */
+int webhook_work_run(db *d, fl_clock *clk, const struct webhook_work *o, long *handled);
 
 /* The headers of one attempt at time now_s (NULL-terminated, each "Name: value"; caller frees
  * the array and its strings with webhook_headers_free).  NULL when the secret is malformed. */

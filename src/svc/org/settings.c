@@ -7,7 +7,7 @@
 
 struct setting {
 	const char *key;
-	enum in_type type; /* IN_INT or IN_STR */
+	enum in_type type; /* IN_INT; IN_STR: a person (max 0) or a web address of at most max characters */
 	long long min, max, dflt;
 	const char *doc;
 };
@@ -15,14 +15,21 @@ struct setting {
 /* Every setting of an organization.  Add a line for a new one. */
 static const struct setting SETTINGS[] = {
 	{"offer.expire_minutes", IN_INT, 1, 7 * 24 * 60, 60, "an offer nobody accepts in this time comes back to the offerer"},
-	{"request.remind_before_minutes", IN_INT, 0, 7 * 24 * 60, 60, "remind the holder of a request this long before it is due"},
-	{"request.escalate_after_minutes", IN_INT, 0, 30 * 24 * 60, 240, "escalate an overdue request up the holder's reporting line after this delay"},
-	{"request.escalation_contact", IN_STR, 0, 0, 0, "person (id or email) who receives escalations for people with no manager"},
+	{"request.remind_before_minutes", IN_INT, 0, 7 * 24 * 60, 60,
+	 "remind the holder of a request this long before it is due"},
+	{"request.escalate_after_minutes", IN_INT, 0, 30 * 24 * 60, 240,
+	 "escalate an overdue request up the holder's reporting line after this delay"},
+	{"request.escalation_contact", IN_STR, 0, 0, 0,
+	 "person (id or email) who receives escalations for people with no manager"},
 	{"update.cadence_hours", IN_INT, 1, 24 * 30, 24, "the customer must hear from an open case at least this often"},
-	{"recognition.thanks_per_day", IN_INT, 1, 50, 3, "how many thanks one person may give in a day (so each one means something)"},
-	{"update.at_risk_minutes", IN_INT, 1, 24 * 60, 60, "after a promise becomes at risk, the customer must hear within this time"},
-	{"estimate.threshold_percent", IN_INT, 1, 99, 80, "a promise less likely than this to be kept is warned about, and the 80% time offered"},
-	{"estimate.min_samples", IN_INT, 1, 10000, 20, "an estimate uses a level of history (team, kind and time of week; team and kind; team; organization) only with at least this many completed requests"},
+	{"recognition.thanks_per_day", IN_INT, 1, 50, 3,
+	 "how many thanks one person may give in a day (so each one means something)"},
+	{"update.at_risk_minutes", IN_INT, 1, 24 * 60, 60,
+	 "after a promise becomes at risk, the customer must hear within this time"},
+	{"estimate.threshold_percent", IN_INT, 1, 99, 80,
+	 "a promise less likely than this to be kept is warned about, and the 80% time offered"},
+	{"estimate.min_samples", IN_INT, 1, 10000, 20,
+	 "an estimate uses a level of history (team, kind and time of week; team and kind; team; organization) only with at least this many completed requests"},
 	{"exception.cosigners", IN_INT, 1, 5, 1, "customer-facing co-signers an exception needs"},
 	{"exception.supervisors_count", IN_INT, 0, 1, 0, "1 if supervisors may co-sign exceptions"},
 	{"exception.window_hours", IN_INT, 1, 24 * 30, 24, "an exception not co-signed within this time expires"},
@@ -34,7 +41,10 @@ static const struct setting SETTINGS[] = {
 	{"mail.max_depth", IN_INT, 1, 100, 16, "a message nested deeper (multiparts, forwarded messages) is kept as a stub"},
 	{"mail.max_headers", IN_INT, 10, 10000, 500, "a message with more header fields is kept as a stub"},
 	{"mail.max_attachment_bytes", IN_INT, 0, 50 << 20, 10 << 20, "a larger attachment is listed in the event, not kept"},
-	{"mail.max_per_sender_hour", IN_INT, 1, 100000, 30, "more mail from one sender in an hour is recorded and goes no further"},
+	{"portal.public_url", IN_STR, 0, 300, 0,
+	 "the address people open Frontline at (https://desk.example.com), for links sent by mail; unset: the server's public_url"},
+	{"mail.max_per_sender_hour", IN_INT, 1, 100000, 30,
+	 "more mail from one sender in an hour is recorded and goes no further"},
 	{NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -89,6 +99,18 @@ char *setting_str(svc_ctx *c, const char *key)
 	return s;
 }
 
+int setting_url_ok(const char *url, size_t max)
+{
+	size_t n = strlen(url);
+	int scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	if (!scheme || n > max || n <= (size_t)scheme || strpbrk(url, "?#\"'<>\\ "))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p < 0x21 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 static json_t *effective(svc_ctx *c)
 {
 	json_t *o = load(c), *out = json_object(), *docs = json_object();
@@ -134,6 +156,13 @@ static int patch_settings(svc_ctx *c, const char *const *p, json_t *in, json_t *
 			if (!json_is_integer(v) || json_integer_value(v) < s->min || json_integer_value(v) > s->max) {
 				err_set(&c->err, ERR_INVALID, "out_of_range", key, "%s must be an integer from %lld to %lld", key, s->min,
 					s->max);
+				goto cleanup;
+			}
+			json_object_set(o, key, v);
+		} else if (s->max > 0) {
+			if (!json_is_string(v) || !setting_url_ok(json_string_value(v), (size_t)s->max)) {
+				err_set(&c->err, ERR_INVALID, "invalid_url", key,
+					"%s must be an http(s) address without a query or fragment", key);
 				goto cleanup;
 			}
 			json_object_set(o, key, v);

@@ -300,18 +300,20 @@ int estimate_on_promise(svc_ctx *c, const char *case_id, const char *promise_id,
 {
 	char team[ID_SIZE];
 	struct estimate e;
-	*est = NULL;
+	if (est)
+		*est = NULL;
 	if (estimate_team_of(c, deliver_person, deliver_team, team))
 		return -1;
 	if (!*team) {
-		*est = json_null();
+		if (est)
+			*est = json_null();
 		return 0;
 	}
 	if (estimate_make(c, team, kind ? kind : "", c->now, due, &e))
 		return -1;
 	int ret = estimate_record(c, promise_id, case_id, &e);
 	estimate_release(&e);
-	if (!ret)
+	if (!ret && est)
 		*est = estimate_recorded(c, promise_id);
 	return ret;
 }

@@ -36,7 +36,8 @@ int estimate_record(svc_ctx *c, const char *subject_id, const char *case_id, con
 json_t *estimate_recorded(svc_ctx *c, const char *subject_id);
 
 /* A promise was made: when a team delivers it, estimate and record; *est gets the recorded
- * estimate (new; JSON null when nothing was estimated). */
+ * estimate (new; JSON null when nothing was estimated), unless est is NULL (the caller reads it
+ * with the promise: no second read). */
 int estimate_on_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *deliver_person,
 			const char *deliver_team, const char *kind, int64_t due, json_t **est);
 /* A request was made (its row written): remember its kind, team and the team's load, estimate and

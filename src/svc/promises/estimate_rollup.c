@@ -56,23 +56,31 @@ int estimate_rollup_load(svc_ctx *c, const char *team, const char *kind, int buc
 {
 	const char *t[4], *k[4];
 	int b[4], rc;
+	db_res *r;
 	keys(team, kind, bucket, t, k, b);
 	*usual = -1;
-	for (int l = 0; l < 4; l++) {
-		db_res *r;
-		have[l] = 0;
-		if (!svc_query(c, "SELECT n, load_sum, hist FROM estimate_rollups WHERE org_id = ? AND team_id = ? AND kind = ? AND bucket = ?",
-			       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(t[l]), DB_TXT(k[l]), DB_INT(b[l])), &r))
-			return -1;
-		if (db_next(r) == 1) {
+	memset(have, 0, 4 * sizeof *have);
+	/* the four rows in one statement; a row may stand for two levels (kind "*") */
+	if (!svc_query(c,
+		       "SELECT team_id, kind, bucket, n, load_sum, hist FROM estimate_rollups WHERE org_id = ? AND ("
+		       "(team_id = ? AND kind = ? AND bucket = ?) OR (team_id = ? AND kind = ? AND bucket = ?) OR "
+		       "(team_id = ? AND kind = ? AND bucket = ?) OR (team_id = ? AND kind = ? AND bucket = ?))",
+		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(t[0]), DB_TXT(k[0]), DB_INT(b[0]), DB_TXT(t[1]), DB_TXT(k[1]),
+			       DB_INT(b[1]), DB_TXT(t[2]), DB_TXT(k[2]), DB_INT(b[2]), DB_TXT(t[3]), DB_TXT(k[3]), DB_INT(b[3])),
+		       &r))
+		return -1;
+	while (db_next(r) == 1) {
+		for (int l = 0; l < 4; l++) {
+			if (strcmp(db_text(r, 0), t[l]) != 0 || strcmp(db_text(r, 1), k[l]) != 0 || db_int(r, 2) != b[l])
+				continue;
 			have[l] = 1;
-			estimate_rollup_hist_parse(db_text(r, 2), db_int(r, 0), &h[l]);
-			if (l == EST_HOLDER && db_int(r, 0) > 0)
-				*usual = (double)db_int(r, 1) / (double)db_int(r, 0);
+			estimate_rollup_hist_parse(db_text(r, 5), db_int(r, 3), &h[l]);
+			if (l == EST_HOLDER && db_int(r, 3) > 0)
+				*usual = (double)db_int(r, 4) / (double)db_int(r, 3);
 		}
-		if ((rc = db_res_close(r)) != DB_OK)
-			return svc_db_err(c, rc);
 	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		return svc_db_err(c, rc);
 	return 0;
 }
 

@@ -167,10 +167,8 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 				"policy_id", *pol.id ? pol.id : NULL)) ||
 	    case_touch(c, row.id) || duty_ensure_cadence(c, row.id) || promise_hooks(c, row.id, id, "made"))
 		return -1;
-	json_t *est;
-	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, &est))
+	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, NULL)) /* promise_json shows it */
 		return -1;
-	json_decref(est); /* promise_json shows the recorded estimate */
 	*out = promise_json(c, id);
 	return 0;
 }

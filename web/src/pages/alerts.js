@@ -31,8 +31,23 @@ export function alertList(items, reload) {
       href ? h('a', { href, onclick: () => { if (!a.read) post('/api/v1/alerts/' + encodeURIComponent(a.id) + '/read').catch(() => {}); } }, text) : text,
       h('div', { class: 'meta' }, a.read ? null : h('span', { class: 'badge warn' }, 'New'), h('span', {}, timeEl(a.created_at)), h('span', {}, words(a.kind)),
         a.read ? null : h('button', { type: 'button', class: 'small', 'aria-label': 'Mark read: ' + a.message, onclick: (e) => act('/api/v1/alerts/' + encodeURIComponent(a.id) + '/read', reload, e.target) }, 'Mark read'),
-        h('button', { type: 'button', class: 'small', 'aria-label': 'Dismiss: ' + a.message, onclick: (e) => act('/api/v1/alerts/' + encodeURIComponent(a.id) + '/dismiss', reload, e.target) }, 'Dismiss')));
+        h('button', { type: 'button', class: 'small', 'aria-label': 'Dismiss: ' + a.message, onclick: (e) => act('/api/v1/alerts/' + encodeURIComponent(a.id) + '/dismiss', reload, e.target) }, 'Dismiss'),
+        a.kind === 'mail.held' && a.entity_id ? releaseButton(a) : null));
   }));
+}
+
+// Mail held for review (it failed our mail server's checks): a person who knows it is genuine puts
+// it on a case after all (where its thread leads, else a new case); the case's history says so.
+function releaseButton(a) {
+  const out = h('span', { 'aria-live': 'polite' });
+  const btn = h('button', { type: 'button', class: 'small', 'aria-label': 'Release onto a case: ' + a.message, onclick: async () => {
+    btn.disabled = true;
+    try {
+      const r = await post('/api/v1/mail/' + encodeURIComponent(a.entity_id) + '/release', {});
+      out.replaceChildren(' Released: ', h('a', { href: '/cases/' + encodeURIComponent(r.case_id) }, r.status === 'opened' ? 'a new case' : 'on its case'));
+    } catch (e) { out.replaceChildren(errorBox(e, 'Not released')); btn.disabled = false; }
+  } }, 'Release onto a case');
+  return h('span', {}, btn, out);
 }
 
 export async function alertsPage() {

@@ -208,7 +208,16 @@ async function portalLinkBox(customer) {
         h('p', {}, h('code', { class: 'link-text' }, url), ' ', copyButton(url, 'Copy the portal link')));
     } catch (e) { out.replaceChildren(errorBox(e, 'No link made')); } finally { btn.disabled = false; }
   } }, 'Make a portal sign-in link');
-  return h('div', { class: 'portal-link' }, btn, out);
+  const mail = customer.email && (await hasRoute('POST', '/api/v1/customers/{id}/portal-link/email'))
+    ? h('button', { type: 'button', onclick: async () => {
+      mail.disabled = true;
+      try {
+        const r = await post('/api/v1/customers/' + encodeURIComponent(customer.id) + '/portal-link/email', {});
+        out.replaceChildren(h('p', {}, 'A single-use sign-in link is on its way to ' + r.to + ' (valid until ', timeEl(r.expires_at), ').'));
+      } catch (e) { out.replaceChildren(errorBox(e, 'No link sent')); } finally { mail.disabled = false; }
+    } }, 'Email a sign-in link')
+    : null;
+  return h('div', { class: 'portal-link' }, btn, mail ? ' ' : null, mail, out);
 }
 
 // Someone else changed this case: show it at once, unless the person is typing into a form here

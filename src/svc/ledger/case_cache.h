@@ -1,0 +1,28 @@
+#ifndef FL_SVC_LEDGER_CASE_CACHE_H
+#define FL_SVC_LEDGER_CASE_CACHE_H
+/* Case pages kept rendered (issue 14): the JSON text of GET /api/v1/cases/{id}, kept per case with
+ * the versions it was rendered at (migration 0024: case_versions.v, org_versions.v, bumped by
+ * triggers in every writer's transaction).  A read whose versions are still those is a copy of the
+ * text.  One per server (svc_ctx.case_cache), shared by its threads; a fixed number of slots, each
+ * holding one case (a newer page of another case whose id hashes there replaces it), so its memory
+ * is bounded by slots x CASE_CACHE_MAX_TEXT. */
+#include <stddef.h>
+#include <stdint.h>
+
+#define CASE_CACHE_MAX_TEXT (16 * 1024) /* a longer page is rendered at every read */
+#define CASE_CACHE_SLOTS 4096           /* a server's: at most 64 MiB of pages (most are 3-5 KiB) */
+
+struct case_cache;
+
+struct case_cache *case_cache_new(size_t slots); /* slots rounded up to a power of two */
+void case_cache_free(struct case_cache *k);
+
+/* 1 and the versions of the page kept for (org_id, case_id), or 0 when none is kept. */
+int case_cache_known(struct case_cache *k, const char *org_id, const char *case_id, int64_t *cv, int64_t *ov);
+/* A copy of the page (the caller frees it) if it was rendered at exactly cv and ov, else NULL. */
+char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len);
+/* Keep text (copied) as the page of (org_id, case_id) at versions cv, ov. */
+void case_cache_put(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, const char *text,
+		    size_t len);
+
+#endif

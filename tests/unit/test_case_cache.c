@@ -1,0 +1,69 @@
+/* case_cache: a page is given back only at the versions it was kept at, only for its own
+ * organization and case, and a slot holds the newest page put there. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "svc/ledger/case_cache.h"
+
+static int got(struct case_cache *k, const char *org, const char *id, int64_t cv, int64_t ov, const char *want)
+{
+	size_t len = 0;
+	char *text = case_cache_get(k, org, id, cv, ov, &len);
+	int ok = want ? text && strcmp(text, want) == 0 && len == strlen(want) : text == NULL;
+	free(text);
+	return ok;
+}
+
+TEST(a_page_is_given_back_at_its_versions_only)
+{
+	struct case_cache *k = case_cache_new(8);
+	int64_t cv = 0, ov = 0;
+	CHECK(!case_cache_known(k, "org_a", "case_1", &cv, &ov));
+	CHECK(got(k, "org_a", "case_1", 0, 0, NULL));
+	case_cache_put(k, "org_a", "case_1", 3, 7, "{\"id\":1}", 8);
+	CHECK(case_cache_known(k, "org_a", "case_1", &cv, &ov) && cv == 3 && ov == 7);
+	CHECK(got(k, "org_a", "case_1", 3, 7, "{\"id\":1}"));
+	CHECK(got(k, "org_a", "case_1", 4, 7, NULL)); /* the case changed */
+	CHECK(got(k, "org_a", "case_1", 3, 8, NULL)); /* the organization's directory changed */
+	CHECK(got(k, "org_b", "case_1", 3, 7, NULL)); /* another organization, the same id */
+	CHECK(!case_cache_known(k, "org_b", "case_1", &cv, &ov));
+	case_cache_put(k, "org_a", "case_1", 4, 7, "{\"id\":2}", 8);
+	CHECK(got(k, "org_a", "case_1", 4, 7, "{\"id\":2}"));
+	CHECK(got(k, "org_a", "case_1", 3, 7, NULL));
+	case_cache_free(k);
+}
+
+TEST(slots_are_bounded_and_replaced)
+{
+	struct case_cache *k = case_cache_new(2);
+	char id[32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(id, sizeof id, "case_%d", i);
+		case_cache_put(k, "org_a", id, i, 0, id, strlen(id));
+	}
+	int kept = 0;
+	int64_t cv, ov;
+	for (int i = 0; i < 100; i++) {
+		snprintf(id, sizeof id, "case_%d", i);
+		if (case_cache_known(k, "org_a", id, &cv, &ov)) {
+			kept++;
+			CHECK(cv == i && got(k, "org_a", id, i, 0, id));
+		}
+	}
+	CHECK(kept >= 1 && kept <= 2);
+	char big[CASE_CACHE_MAX_TEXT + 2];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	case_cache_put(k, "org_a", "case_big", 1, 1, big, strlen(big)); /* too long: not kept */
+	CHECK(!case_cache_known(k, "org_a", "case_big", &cv, &ov));
+	case_cache_free(k);
+}
+
+int main(void)
+{
+	RUN(a_page_is_given_back_at_its_versions_only);
+	RUN(slots_are_bounded_and_replaced);
+	DONE();
+}
