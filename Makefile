@@ -1,6 +1,6 @@
 # Frontline — GNU Make build.  `make` builds ./frontline, `make test` runs every test.
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq gmime-3.0 libcurl libsystemd
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq gmime-3.0 libcurl libsystemd zlib
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
@@ -10,7 +10,7 @@ INC     := -Isrc -Ibuild/gen -include base/banned.h
 
 SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/svc/*/*.c src/mail/*.c src/http/*.c src/cli/*.c)
 MAIN    := src/main.c
-EMBED_IN := $(sort $(wildcard migrations/sqlite/*.sql migrations/pg/*.sql api/*.json web/dist/*))
+EMBED_IN := $(sort $(wildcard migrations/sqlite/*.sql migrations/pg/*.sql api/*.json web/dist/*.* web/dist/assets/*))
 GEN     := build/gen/embedded.c
 
 OBJ      := $(SRC:%.c=build/rel/%.o) build/rel/gen/embedded.o

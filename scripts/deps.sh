@@ -2,7 +2,7 @@
 # Install the Debian packages Frontline needs to build, run and test, if any are missing.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
-      libgmime-3.0-dev libcurl4-openssl-dev postfix dovecot-imapd python3-aiosmtpd libpython3.11-testsuite
+      libgmime-3.0-dev libcurl4-openssl-dev zlib1g-dev postfix dovecot-imapd python3-aiosmtpd libpython3.11-testsuite
       postgresql libical-dev python3 python3-jsonschema sqlite3 wrk curl nodejs npm chromium ca-certificates tzdata
       clang libclang-rt-14-dev libsystemd-dev prometheus"
 missing=""

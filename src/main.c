@@ -13,7 +13,7 @@ static const struct command {
 	const char *help;
 } COMMANDS[] = {
 	{"init", cmd_init, "init --db PATH            create or migrate a database"},
-	{"demo", cmd_demo, "demo --db PATH            load the demo organizations of the five stories"},
+	{"demo", cmd_demo, "demo --db PATH [--days 90]   the five stories' organizations, after N days of everyday work"},
 	{"serve", cmd_serve, "serve --db PATH [--listen 127.0.0.1:8080] [--test-clock]   answer the API and the web UI"},
 	{"tick", cmd_tick, "tick --db PATH            run one scheduler pass now (cron)"},
 	{"audit", cmd_audit,

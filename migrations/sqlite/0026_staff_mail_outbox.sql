@@ -57,6 +57,10 @@ CREATE INDEX mail_out_due ON mail_out(status, next_at);
 CREATE INDEX mail_out_case ON mail_out(org_id, case_id, created_at);
 CREATE UNIQUE INDEX mail_out_message ON mail_out(org_id, message_id);
 
+-- 0024's triggers on mail_out went with the old table, as 0025 wants (it drops them on PostgreSQL):
+-- a case page's mail part is rendered at every read.  mail_in keeps 0025's, which leave alone mail
+-- on no case.
+
 INSERT INTO mail_proposals SELECT * FROM mail_proposals_0026;
 DROP TABLE mail_proposals_0026;
 DROP TABLE notify_mail;

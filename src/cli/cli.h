@@ -36,6 +36,9 @@ int cli_db_check(const char *url, enum cli_db_mode mode);
 /* Open the database and check its schema is current (or migrate it, by mode).  Prints the problem
  * and returns NULL on failure (cli_db_check's refusals included). */
 db *cli_open_db(const char *url, enum cli_db_mode mode);
+/* The exit code for a command whose cli_open_db(url, mode) returned NULL: 2 (usage) when the
+ * database was not named or is not there, 1 when it could not be opened. */
+int cli_open_failed(const char *url, enum cli_db_mode mode);
 
 /* Fill c->actor from --as/--org.  Returns 0; 2 (usage) when --as is missing; -1 after printing why
  * (no such active person, several organizations). */

@@ -73,6 +73,8 @@ static int keygen(const struct cli_common *c, const struct audit_opts *o)
 static int collect(const char *url, int64_t now, const struct checkpoint *prev, struct checkpoint *cp, fl_err *err)
 {
 	db *d = cli_open_db(url, CLI_DB_USE);
+	if (!d && cli_open_failed(url, CLI_DB_USE) == 2)
+		return err_set(err, ERR_INVALID, "no_database", "db", "there is no database at %s", url);
 	if (!d)
 		return err_set(err, ERR_INTERNAL, "storage_error", NULL, "cannot open the database");
 	int rc = db_begin(d, 0) == DB_OK ? checkpoint_collect(d, now, prev, cp, err)
@@ -209,7 +211,7 @@ static int verify(const struct cli_common *c, const struct audit_opts *o)
 		     DB_ARGS(DB_TXT(c->org), DB_TXT(c->org)), &r) != DB_OK) {
 		if (d)
 			fprintf(stderr, "frontline: %s\n", db_errmsg(d));
-		ret = 1;
+		ret = d ? 1 : cli_open_failed(c->db, CLI_DB_USE);
 		goto cleanup;
 	}
 	json_t *orgs = json_object(); /* id -> slug, kept in the query's order */

@@ -14,6 +14,10 @@ int cmd_init(int argc, char **argv)
 	char err[512];
 	db *d;
 	int applied = 0, version = 0;
+	if (argc > 1) {
+		fprintf(stderr, "frontline: init takes no '%s' (usage: frontline init --db PATH)\n", argv[1]);
+		return 2;
+	}
 	if (cli_db_check(o.db, CLI_DB_CREATE))
 		return 2;
 	if (db_open(o.db, &d, err, sizeof err) != DB_OK) {
@@ -44,7 +48,7 @@ int cmd_backup(int argc, char **argv)
 	}
 	db *d = cli_open_db(o.db, CLI_DB_USE);
 	if (!d)
-		return 1;
+		return cli_open_failed(o.db, CLI_DB_USE);
 	int rc = db_backup(d, argv[1]);
 	if (rc != DB_OK) {
 		if (db_dialect(d) == DB_POSTGRES) /* not supported: the message says what to use */
@@ -67,7 +71,7 @@ int cmd_tick(int argc, char **argv)
 		return 2;
 	db *d = cli_open_db(o.db, CLI_DB_USE);
 	if (!d)
-		return 1;
+		return cli_open_failed(o.db, CLI_DB_USE);
 	fl_clock clk;
 	clock_init_real(&clk);
 	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk)};

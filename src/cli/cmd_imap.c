@@ -183,9 +183,9 @@ int cmd_mail_poll(int argc, char **argv)
 				"         [--done seen|move:FOLDER] [--once] [--interval SECONDS] [--max N]\n");
 		return 2;
 	}
-	db *d = cli_open_db(o.db, 0);
+	db *d = cli_open_db(o.db, CLI_DB_USE);
 	if (!d)
-		return 1;
+		return cli_open_failed(o.db, CLI_DB_USE);
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	fl_clock clk;

@@ -247,7 +247,7 @@ int cmd_mail_deliver(int argc, char **argv)
 	db *d = cli_open_db(co.db, CLI_DB_USE);
 	if (!d) {
 		free(password);
-		return 1;
+		return cli_open_failed(co.db, CLI_DB_USE);
 	}
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);

@@ -348,7 +348,7 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	db *d = cli_open_db(o.db_url, CLI_DB_MIGRATE);
 	if (!d)
-		return 1;
+		return cli_open_failed(o.db_url, CLI_DB_MIGRATE);
 	db_close(d);
 	return http_serve(&o);
 }

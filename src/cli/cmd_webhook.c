@@ -70,9 +70,9 @@ int cmd_webhook_deliver(int argc, char **argv)
 			"         [--max N] [--allow loopback,private,link-local]   (FRONTLINE_WEBHOOK_ALLOW for --allow)\n");
 		return 2;
 	}
-	db *d = cli_open_db(co.db, 0);
+	db *d = cli_open_db(co.db, CLI_DB_USE);
 	if (!d)
-		return 1;
+		return cli_open_failed(co.db, CLI_DB_USE);
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	fl_clock clk;

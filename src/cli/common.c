@@ -54,6 +54,14 @@ int cli_db_check(const char *url, enum cli_db_mode mode)
 	return 2;
 }
 
+int cli_open_failed(const char *url, enum cli_db_mode mode)
+{
+	if (!url || !*url || mode == CLI_DB_CREATE || strncmp(url, "postgres", 8) == 0)
+		return url && *url ? 1 : 2;
+	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+	return strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0 ? 2 : 1;
+}
+
 db *cli_open_db(const char *url, enum cli_db_mode mode)
 {
 	char err[512];
@@ -272,8 +280,8 @@ static void print_human(json_t *v, int indent)
 		print_items(items);
 		const char *k;
 		json_t *x;
-		json_object_foreach(v, k, x) if (x != items && !json_is_object(x) && !json_is_array(x))
-		{
+		json_object_foreach(v, k, x) if (x != items && !json_is_object(x) && !json_is_array(x) && !json_is_null(x))
+		{ /* beside a list: its totals and the next page's cursor, when there is one */
 			printf("%s: ", k);
 			print_scalar(x);
 			printf("\n");

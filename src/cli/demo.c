@@ -164,11 +164,30 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_common o;
 	argc = cli_common_parse(argc, argv, &o);
+	int days = 90;
+	int64_t now = -1;
+	for (int i = 1; i < argc; i++) {
+		char *end = NULL;
+		if (strcmp(argv[i], "--days") == 0 && i + 1 < argc && (days = (int)strtol(argv[i + 1], &end, 10), *end == 0) &&
+		    days >= 0 && days <= 366) {
+			i++;
+			continue;
+		}
+		if (strcmp(argv[i], "--now") == 0 && i + 1 < argc && time_parse(argv[i + 1], &now) == 0) {
+			i++; /* hidden, for tests: load the demo as if it were then */
+			continue;
+		}
+		fprintf(stderr,
+			"frontline: demo takes --db PATH and --days N (0-366 days of history before the stories; "
+			"default 90, 0 for the stories alone), not '%s'\n",
+			argv[i]);
+		return 2;
+	}
 	if (cli_db_check(o.db, CLI_DB_MIGRATE))
 		return 2;
 	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
 	if (!dbh)
-		return 1;
+		return cli_open_failed(o.db, CLI_DB_MIGRATE);
 	int64_t n = 0;
 	if (db_scalar_int(dbh, "SELECT COUNT(*) FROM orgs WHERE slug = 'vendor-co'", DB_NOARGS, &n, NULL) == DB_OK && n) {
 		printf("the demo is already loaded in %s\n", o.db);
@@ -177,12 +196,16 @@ int cmd_demo(int argc, char **argv)
 	}
 	struct demo d;
 	demo_init(&d, dbh);
+	if (now >= 0)
+		clock_init_manual(&d.clock, now);
 	/* one transaction: the demo loads entirely or not at all */
 	if (db_begin(dbh, 1) != DB_OK)
 		fl_die("demo: %s", db_errmsg(dbh));
 	for (int i = 0; PARTS[i]; i++) {
 		d.c.now = clock_now(&d.clock);
 		PARTS[i](&d);
+		if (PARTS[i] == demo_people) /* the quarter's history, then the stories on top */
+			demo_history(&d, days);
 	}
 	if (db_commit(dbh) != DB_OK)
 		fl_die("demo: commit failed: %s", db_errmsg(dbh));

@@ -58,5 +58,7 @@ void demo_notify(struct demo *d); /* cli/demo_notify.c */
 void demo_estimates_history(struct demo *d); /* cli/demo_estimates.c: before the promises */
 void demo_estimates(struct demo *d);
 void demo_queues(struct demo *d); /* cli/demo_queues.c */
+/* The quarter before the stories (cli/demo_history.c): `days` days of generated history (0 = none). */
+void demo_history(struct demo *d, int days);
 
 #endif

@@ -172,7 +172,7 @@ static int run_route(const struct route *r, struct route_match *m, json_t *in, s
 		return ret;
 	db *d = cli_open_db(o->db, CLI_DB_USE);
 	if (!d)
-		return 1;
+		return cli_open_failed(o->db, CLI_DB_USE);
 	fl_clock clk;
 	clock_init_real(&clk);
 	svc_ctx c = {.db = d, .clock = &clk, .now = clock_now(&clk), .public_url = getenv("FRONTLINE_PUBLIC_URL")};

@@ -1,7 +1,10 @@
 #include "http/respond.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "http/gzip.h"
 
 #define CSP                                                                                                  \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " \
@@ -18,12 +21,31 @@ void http_security_headers(struct MHD_Response *r, int hsts)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }
 
-struct MHD_Response *http_answer_response(const struct http_answer *a)
+/* The answer's body, gzipped when the client takes it and it is worth it. */
+static struct MHD_Response *answer_body(const struct http_answer *a, const char *type, int gzip)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(a->len, a->body, MHD_RESPMEM_MUST_COPY);
+	char *z;
+	size_t zlen;
+	if (gzip && a->len >= HTTP_GZIP_MIN && http_gzip_type(type) && http_gzip(a->body, a->len, &z, &zlen) == 0) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(zlen, z, MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(z);
+		else
+			MHD_add_response_header(r, "Content-Encoding", "gzip");
+		return r;
+	}
+	return MHD_create_response_from_buffer(a->len, a->body, MHD_RESPMEM_MUST_COPY);
+}
+
+struct MHD_Response *http_answer_response(const struct http_answer *a, int gzip)
+{
+	const char *type = a->content_type[0] ? a->content_type : "application/json";
+	struct MHD_Response *r = answer_body(a, type, gzip);
 	if (!r)
 		return NULL;
-	MHD_add_response_header(r, "Content-Type", a->content_type[0] ? a->content_type : "application/json");
+	MHD_add_response_header(r, "Content-Type", type);
+	if (http_gzip_type(type))
+		MHD_add_response_header(r, "Vary", "Accept-Encoding");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	if (a->set_cookie)
 		MHD_add_response_header(r, "Set-Cookie", a->set_cookie);

@@ -24,6 +24,7 @@
 #include "http/api.h"
 #include "http/clientaddr.h"
 #include "http/events_stream.h"
+#include "http/gzip.h"
 #include "http/lifecycle.h"
 #include "http/metrics.h"
 #include "http/respond.h"
@@ -218,6 +219,11 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls, enu
 	*con_cls = NULL;
 }
 
+static int takes_gzip(struct MHD_Connection *con)
+{
+	return http_accepts_gzip(MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
 /* Queue r (destroyed here) with the headers every answer carries. */
 static enum MHD_Result send_response(struct server *s, struct MHD_Connection *con, struct req *q,
 				     struct MHD_Response *r, int status, int close)
@@ -238,7 +244,7 @@ static enum MHD_Result send_answer(struct server *s, struct MHD_Connection *con,
 				   int close)
 {
 	STR_COPY(q->person, a->person);
-	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a), a->status, close);
+	enum MHD_Result ret = send_response(s, con, q, http_answer_response(a, takes_gzip(con)), a->status, close);
 	http_answer_release(a);
 	return ret;
 }
@@ -464,7 +470,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	} else if (strcmp(url, "/metrics") == 0) {
 		ret = answer_metrics(s, con, method, q, 1);
 	} else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
-		struct MHD_Response *r = http_static(url);
+		struct MHD_Response *r = http_static(url, takes_gzip(con));
 		q->route = HTTP_ROUTE_STATIC;
 		ret = r ? send_response(s, con, q, r, 200, 0)
 			: send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such page", 0);
@@ -724,6 +730,13 @@ static int open_storage(const struct serve_opts *o, tx_runner **tx, replica **st
 	return 0;
 }
 
+/* The case pages the server keeps rendered; FRONTLINE_CASE_CACHE=0 (benchmarks) renders every one. */
+static struct case_cache *kept_pages(void)
+{
+	const char *kept = getenv("FRONTLINE_CASE_CACHE");
+	return kept && strcmp(kept, "0") == 0 ? NULL : case_cache_new(CASE_CACHE_SLOTS);
+}
+
 int http_serve(const struct serve_opts *o)
 {
 	struct server s = {.o = o};
@@ -747,8 +760,7 @@ int http_serve(const struct serve_opts *o)
 	s.app = (struct http_app){.tx = tx, .replica = standby, .clock = &s.clock, .test_clock = o->test_clock,
 				  .signin_gate = ratelimit_gate_new(ratelimit_gate_slots(o->threads)),
 				  .secure_cookies = s.hsts, .idem_ttl_ms = (int64_t)o->idempotency_hours * FL_HOUR_MS,
-				  .case_cache = case_cache_new(CASE_CACHE_SLOTS),
-				  .public_url = o->public_url};
+				  .case_cache = kept_pages(), .public_url = o->public_url};
 	const char *count = getenv("FRONTLINE_COUNT_STATEMENTS"); /* tests: X-Statements on every answer */
 	s.app.count_statements = count && strcmp(count, "1") == 0;
 	pthread_mutex_init(&s.tick_mu, NULL);

@@ -19,8 +19,9 @@ struct case_view_skip {
 	case_view_fn fn;
 	const char *tables[3];
 	const char *empty;
-	int reader; /* what the part shows depends on who reads it, or on the organization's templates: a
-		     * case with rows in its tables is rendered at every read, never kept (case_view_page) */
+	int reader; /* what the part shows depends on who reads it, when, or on the organization's
+		     * templates: a case with rows in its tables is rendered at every read, never kept
+		     * (case_view_page) */
 };
 const struct case_view_skip *svc_case_view_skips(void); /* ended by fn NULL */
 

@@ -91,10 +91,12 @@ static const struct case_view_skip VIEW_SKIPS[] = {
 	{breach_view_part, {"breaches"}, "{\"breaches\": []}", 0},
 	{conflict_view_part, {"policy_conflicts"}, "{\"policy_conflicts\": []}", 0},
 	{duty_view_part, {"update_duties"}, "{\"update_duty\": {\"next\": null, \"duties\": []}}", 0},
-	{exception_case_view, {"case_actions", "exceptions"}, "{\"actions\": [], \"exceptions\": []}", 0},
+	/* a proposed exception shows as expired once its window passed (the reading time) */
+	{exception_case_view, {"case_actions", "exceptions"}, "{\"actions\": [], \"exceptions\": []}", 1},
 	{kb_case_view, {"case_articles"}, "{\"articles\": []}", 0},
 	{review_view_part, {"reviews"}, "{\"reviews\": []}", 1},
-	{outbox_view_part, {"mail_in", "mail_out"}, "{\"mail\": []}", 0},
+	/* mail_out has no version triggers (migration 0025): the worker's statuses are read each time */
+	{outbox_view_part, {"mail_in", "mail_out"}, "{\"mail\": []}", 1},
 	/* the draft needs mail from the customer (notify_draft_part) */
 	{proposal_view_part, {"mail_proposals", "mail_in"}, "{\"mail_proposals\": [], \"mail_draft\": null}", 1},
 	{NULL, {NULL}, NULL, 0},
@@ -144,6 +146,20 @@ static const tick_fn TICK_PARTS[] = {
 	NULL,
 };
 const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
+
+/* The due function of each part, in TICK_PARTS' order: a step runs only the parts due then. */
+static const tick_due_fn TICK_PART_DUE[] = {
+	request_tick_due, request_tick_due, request_tick_due, request_tick_due, promise_tick_due, duty_tick_due,
+	exception_tick_due,
+	review_tick_due, issue_tick_due,
+	routing_tick_due,
+	auth_tick_due, throttle_tick_due,
+	prefs_digest_due,
+	NULL,
+};
+_Static_assert(sizeof TICK_PART_DUE / sizeof *TICK_PART_DUE == sizeof TICK_PARTS / sizeof *TICK_PARTS,
+	       "every scheduler part has its due function");
+const tick_due_fn *svc_tick_part_due(void) { return TICK_PART_DUE; }
 
 /* When each part next has something due (the scheduler steps through those times in order). */
 static const tick_due_fn TICK_DUE[] = {

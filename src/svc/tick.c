@@ -35,26 +35,66 @@ int tick_due_rows(svc_ctx *c, const char *sql, json_t **due)
 	return 0;
 }
 
+/* What each due function answered (up to until) before any part of this step acted. */
+#define TICK_DUE_MAX 32
+struct due_seen {
+	int n;
+	tick_due_fn fn[TICK_DUE_MAX];
+	int64_t next[TICK_DUE_MAX];
+};
+
 /* When to run the parts next: the earliest time in (after, until] at which any part has something
  * due (what is due at or before `after` is left over from a full batch: it is done at until).
  * Returns 1 and *at, 0 when nothing is due, -1 on error. */
-static int next_step(svc_ctx *c, int64_t after, int64_t until, int64_t *at)
+static int next_step(svc_ctx *c, int64_t after, int64_t until, int64_t *at, struct due_seen *seen)
 {
 	int64_t next = INT64_MAX;
-	for (const tick_due_fn *d = svc_tick_due(); *d; d++)
-		if ((*d)(c, until, &next))
+	seen->n = 0;
+	for (const tick_due_fn *d = svc_tick_due(); *d; d++) {
+		int64_t mine = INT64_MAX;
+		if ((*d)(c, until, &mine))
 			return -1;
+		if (seen->n < TICK_DUE_MAX) {
+			seen->fn[seen->n] = *d;
+			seen->next[seen->n++] = mine;
+		}
+		if (mine < next)
+			next = mine;
+	}
 	if (next == INT64_MAX)
 		return 0;
 	*at = next > after ? next : until;
 	return 1;
 }
 
-static int run_parts(svc_ctx *c, json_t *summary)
+/* When the part's due function has something due next, up to c->now: what it answered for this step
+ * while no part has acted yet, else asked again. */
+static int part_due(svc_ctx *c, tick_due_fn fn, const struct due_seen *seen, int acted, int64_t *next)
 {
-	for (const tick_fn *t = svc_tick_parts(); *t; t++)
-		if ((*t)(c, summary))
+	*next = INT64_MAX;
+	for (int i = 0; !acted && i < seen->n; i++)
+		if (seen->fn[i] == fn) {
+			*next = seen->next[i];
+			return 0;
+		}
+	return fn(c, c->now, next);
+}
+
+/* The parts due at c->now, in order. */
+static int run_parts(svc_ctx *c, json_t *summary, const struct due_seen *seen)
+{
+	const tick_due_fn *due = svc_tick_part_due();
+	int acted = 0;
+	for (int i = 0; svc_tick_parts()[i]; i++) {
+		int64_t next;
+		if (part_due(c, due[i], seen, acted, &next))
 			return -1;
+		if (next > c->now)
+			continue;
+		if (svc_tick_parts()[i](c, summary))
+			return -1;
+		acted = 1;
+	}
 	return 0;
 }
 
@@ -69,16 +109,17 @@ int tick_run(svc_ctx *c, json_t *summary)
 		rc = svc_db_err(c, rc);
 	for (int step = 0; rc == 0 && at < until; step++) {
 		int due = 1;
+		struct due_seen seen = {0};
 		if (step + 1 < TICK_MAX_STEPS)
-			due = next_step(c, at, until, &at);
+			due = next_step(c, at, until, &at, &seen);
 		else
-			at = until;
+			at = until; /* seen is empty: every due function is asked at until */
 		if (due <= 0) {
 			rc = due;
 			break;
 		}
 		c->now = at;
-		rc = svc_db_outcome(c, run_parts(c, summary));
+		rc = svc_db_outcome(c, run_parts(c, summary, &seen));
 	}
 	c->now = until;
 	c->actor = saved;

@@ -17,12 +17,15 @@ typedef int (*tick_fn)(svc_ctx *c, json_t *summary);
 typedef int (*tick_due_fn)(svc_ctx *c, int64_t until, int64_t *next);
 
 /* One pass up to c->now (restored on return).  Parts run only at times something is due (every
- * part registers a due function).  At most TICK_MAX_STEPS steps; what is left then is done at
- * c->now. */
+ * part registers a due function), and at each such time only the parts that have something due
+ * then: a part's due function is asked again, at that time, after an earlier part acted (its work
+ * may make more due at the same instant, e.g. an escalation putting a promise at risk).  At most
+ * TICK_MAX_STEPS steps; what is left then is done at c->now. */
 #define TICK_MAX_STEPS 10000
 int tick_run(svc_ctx *c, json_t *summary);
 const tick_fn *svc_tick_parts(void);
-const tick_due_fn *svc_tick_due(void);
+const tick_due_fn *svc_tick_due(void);	    /* each due function once */
+const tick_due_fn *svc_tick_part_due(void); /* the due function of each part, in svc_tick_parts' order */
 
 /* For due functions: run sql (one `?` bound to until; it selects one MIN(...) or NULL) and lower
  * *next to its value. */

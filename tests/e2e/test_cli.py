@@ -264,11 +264,17 @@ def test_usage_errors_exit_2_and_say_what_to_do():
 def test_a_mistyped_db_path_makes_no_database():
     tmp = tempfile.mkdtemp(prefix="fl-cli-")
     wrong = os.path.join(tmp, "typo.db")
-    for args in (["case", "list", "--as", CHRIS], ["tick"], ["demo"], ["serve", "--listen", "127.0.0.1:1"]):
+    for args in (["case", "list", "--as", CHRIS], ["tick"], ["demo"], ["serve", "--listen", "127.0.0.1:1"],
+                 ["backup", os.path.join(tmp, "copy.db")], ["audit", "verify"], ["webhook-deliver"],
+                 ["mail-deliver", "--smtp", "smtp://127.0.0.1:1"]):
         p = run(*(args + ["--db", wrong]))
         eq(p.returncode, 2, "%s on a missing database is a usage error" % args[0])
         check("frontline init --db" in p.stderr, "it says how to make one: %r" % p.stderr)
         eq(sorted(os.listdir(tmp)), [], "%s left no file behind" % args[0])
+    p = run("init", "--db", wrong, "--no-such-flag")
+    eq(p.returncode, 2, "init with an unknown flag is a usage error")
+    check("--no-such-flag" in p.stderr and "usage: frontline init" in p.stderr, "it names the flag: %r" % p.stderr)
+    eq(sorted(os.listdir(tmp)), [], "and makes nothing")
     eq(run("init", "--db", wrong).returncode, 0, "init makes it")
     check(os.path.exists(wrong), "only init created the database")
     shutil.rmtree(tmp)
@@ -301,6 +307,9 @@ def test_lists_print_readable_columns():
     p = run("exception", "list", "--db", db, "--as", "mia@harbor-financial.example")
     eq(p.returncode, 0, "exception list")
     check("overdraft" in p.stdout.lower() or "fees" in p.stdout, "exceptions show the case subject: %r" % p.stdout)
+    check("next:" not in p.stdout, "a list that ends on this page says nothing of a next one: %r" % p.stdout)
+    rc, out, _ = run_cli("case", "list", "--limit", "1", db=db, as_=CHRIS, json_out=False)
+    check(out.splitlines()[-1].startswith("next: "), "a list with more pages gives the next page's cursor: %r" % out)
     shutil.rmtree(tmp)
 
 

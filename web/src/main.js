@@ -12,7 +12,6 @@ import { mydayPage } from './pages/myday.js';
 import { casePage, customerPage } from './pages/case.js';
 import { findPage } from './pages/find.js';
 import { casesPage, newCasePage } from './pages/cases.js';
-import { leadershipPage } from './pages/leadership.js';
 import { directoryPage } from './pages/directory.js';
 import { adminPage } from './pages/admin.js';
 import { portalPage } from './pages/portal.js';
@@ -27,7 +26,7 @@ const ROUTES = [
   [/^\/cases\/([^/]+)$/, casePage, 'Case'],
   [/^\/customers\/([^/]+)$/, customerPage, 'Customer'],
   [/^\/find$/, findPage, 'Find'],
-  [/^\/leadership$/, leadershipPage, 'Leadership'],
+  [/^\/leadership$/, (...a) => import('./pages/leadership.js').then((m) => m.leadershipPage(...a)), 'Leadership'], // with chart.js: loaded when opened
   [/^\/directory$/, directoryPage, 'Directory'],
   [/^\/admin$/, adminPage, 'Admin'],
   [/^\/alerts$/, alertsPage, 'Alerts'],

@@ -160,9 +160,10 @@ test('alerts: unread count in the header, read and dismiss one or all, each link
   await first.getByRole('button', { name: /^Mark read/ }).click();
   await page.waitForFunction((n) => Number(document.getElementById('alerts-link').dataset.unread) === n - 1, before);
   check(true, 'the header count falls by one, live');
-  const count = await page.locator('ul.alerts li').count();
+  // the demo's quarter gives a leader more alerts than one page holds: the dismissed one is gone
+  const gone = await page.locator('ul.alerts li').first().innerText();
   await page.locator('ul.alerts li').first().getByRole('button', { name: /^Dismiss/ }).click();
-  await page.waitForFunction((n) => document.querySelectorAll('ul.alerts li').length === n - 1, count);
+  await page.waitForFunction((t) => ![...document.querySelectorAll('ul.alerts li')].some((li) => li.innerText === t), gone);
   await page.getByRole('button', { name: 'Mark all read' }).click();
   await page.waitForFunction(() => document.getElementById('alerts-link').dataset.unread === '0');
   await page.getByRole('button', { name: 'Dismiss all' }).click();
@@ -333,12 +334,15 @@ test('the session ends under an open page: sign in again, the draft is kept and 
   const note = page.locator('details.action[open] form');
   await note.getByLabel('Body').fill('written before lunch');
   await advanceClock(srv, 13 * 3600e3);
-  await note.getByRole('button', { name: 'Add note' }).click();
+  // the prompt comes on sending, or sooner when the live stream finds the session gone (on a busy
+  // server the clock's step takes a while); a click the prompt holds back happens after it
+  const sent = note.getByRole('button', { name: 'Add note' }).click();
   const dlg = page.getByRole('dialog', { name: 'Your session ended' });
   await dlg.waitFor();
   eq(await note.getByLabel('Body').inputValue(), 'written before lunch', 'the draft is still there behind the prompt');
   await dlg.getByLabel('Password').fill('frontline-demo');
   await dlg.getByRole('button', { name: 'Sign in' }).click();
+  await sent;
   await page.locator('.timeline').getByText('written before lunch').waitFor();
   check(true, 'signed in again, the note was sent');
   clean(page, 'session end');

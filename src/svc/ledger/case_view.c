@@ -3,8 +3,8 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "base/util.h"
 #include "base/jsontext.h"
+#include "base/util.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/case_cache.h"
@@ -26,8 +26,8 @@ static json_t *note_row(svc_ctx *c, db_res *r)
  * query; the parts with nothing to show cost no statement of their own (svc_case_view_skips). */
 #define VIEW_SKIPS_MAX 30
 /* the versions the page is rendered at (migration 0024; a missing row is 0) */
-#define VERSIONS                                                                                                    \
-	"COALESCE((SELECT v FROM case_versions WHERE org_id = ca.org_id AND case_id = ca.id), 0), "                   \
+#define VERSIONS                                                                                    \
+	"COALESCE((SELECT v FROM case_versions WHERE org_id = ca.org_id AND case_id = ca.id), 0), " \
 	"COALESCE((SELECT v FROM org_versions WHERE org_id = ca.org_id), 0)"
 static char *view_sql;
 static int view_nskips;

@@ -171,10 +171,24 @@ export async function apiForm(method, pattern, opts = {}) {
   return form;
 }
 
-// A collapsible action: a disclosure button that reveals its form.
+// A collapsible action: a disclosure button that reveals its form.  The form is built when the
+// disclosure first opens, so a page shows its actions without loading the API document;
+// d.formBuilt resolves to the form then (for what a page adds to it, such as the estimate).
 export async function action(label, method, pattern, opts = {}) {
-  const form = await apiForm(method, pattern, opts);
-  if (!form) return null;
-  const d = h('details', { class: 'action' }, h('summary', {}, label), form);
+  const d = h('details', { class: 'action' }, h('summary', {}, label));
+  let built;
+  d.formBuilt = new Promise((resolve) => { built = resolve; });
+  let started = false;
+  d.addEventListener('toggle', async () => {
+    if (!d.open || started) return;
+    started = true;
+    const slot = h('p', { class: 'loading', role: 'status' }, 'Loading…');
+    d.append(slot);
+    try {
+      const form = await apiForm(method, pattern, opts);
+      slot.replaceWith(form || h('p', { class: 'muted' }, 'Not available on this server.'));
+      if (form) built(form);
+    } catch (e) { slot.replaceWith(errorBox(e, 'Could not load this form')); started = false; }
+  });
   return d;
 }

@@ -1,5 +1,5 @@
 import { h } from '../lib/dom.js';
-import { get, patch, post, optional, session, operation, may } from '../lib/api.js';
+import { get, patch, post, optional, session, may } from '../lib/api.js';
 import { asyncSection, table, notice, errorBox, csvLink, copyButton, timeEl } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { words, brief } from '../lib/fmt.js';
@@ -50,7 +50,6 @@ export async function accountPage() {
       pathParams: { id: me.id }, only: ['current_password', 'password'], labels: { current_password: 'Current password', password: 'New password' },
       submit: 'Change password', doneText: 'Password changed. Other sessions stay signed in until they end.' })) || notice('Not available on this server.')),
     asyncSection('My on-call calendar link', async () => {
-      if (!(await operation('POST', '/api/v1/oncall/feeds'))) return notice('Calendar links are not available on this server.');
       const out = h('div', { 'aria-live': 'polite' });
       const skills = await skillChoices();
       const locs = await locationChoices();
@@ -111,7 +110,7 @@ export async function adminPage() {
     asyncSection('Templates for suggested words', async () => {
       const r = await optional('/api/v1/words/templates');
       if (!r) return notice('Templates are not available on this server yet.');
-      const canEdit = may('edit_templates') && (await operation('PUT', '/api/v1/words/templates/{key}'));
+      const canEdit = may('edit_templates');
       return [h('p', { class: 'muted' }, 'Placeholders in braces ({customer}, {promise}, {promise_due}, {waiting_on} ...) are filled from the case; the words never claim what the record does not show.'),
         h('ul', { class: 'items' }, await Promise.all(r.items.map(async (t) => h('li', {},
           h('strong', {}, words(t.key)), t.customized ? h('span', { class: 'badge warn' }, ' changed') : null,

@@ -37,14 +37,15 @@ export function alertList(items, reload) {
 }
 
 // Mail held for review (it failed our mail server's checks): a person who knows it is genuine puts
-// it on a case after all (where its thread leads, else a new case); the case's history says so.
+// it on a case after all (where its thread leads, else a new case), and is taken to that case, whose
+// history says so.  (The list itself reloads at once: the release alerts the case's owner.)
 function releaseButton(a) {
   const out = h('span', { 'aria-live': 'polite' });
   const btn = h('button', { type: 'button', class: 'small', 'aria-label': 'Release onto a case: ' + a.message, onclick: async () => {
     btn.disabled = true;
     try {
       const r = await post('/api/v1/mail/' + encodeURIComponent(a.entity_id) + '/release', {});
-      out.replaceChildren(' Released: ', h('a', { href: '/cases/' + encodeURIComponent(r.case_id) }, r.status === 'opened' ? 'a new case' : 'on its case'));
+      location.assign('/cases/' + encodeURIComponent(r.case_id));
     } catch (e) { out.replaceChildren(errorBox(e, 'Not released')); btn.disabled = false; }
   } }, 'Release onto a case');
   return h('span', {}, btn, out);

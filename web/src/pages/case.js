@@ -1,12 +1,12 @@
 import { h, clear } from '../lib/dom.js';
-import { get, optional, post, session, hasRoute, may } from '../lib/api.js';
+import { get, optional, post, session, may } from '../lib/api.js';
 import { asyncSection, timeEl, notice, errorBox, table, copyButton, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { brief, words } from '../lib/fmt.js';
 import { itemList } from '../lib/items.js';
 import { mailPart } from './case_mail.js';
 import { caseActions, promiseActs, withdrawButton, exceptionReview } from './case_acts.js';
-import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, forgetChoices } from '../lib/pick.js';
+import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, articleChoices, forgetChoices } from '../lib/pick.js';
 import { onPage } from '../lib/live.js';
 import { thankForm, followUps } from './recognition.js';
 import { attachEstimate } from './estimate.js';
@@ -197,7 +197,6 @@ function extraParts(c, refresh, policies) {
 }
 
 async function portalLinkBox(customer) {
-  if (!(await hasRoute('POST', '/api/v1/customers/{id}/portal-link'))) return null;
   const out = h('div', { 'aria-live': 'polite' });
   const btn = h('button', { type: 'button', onclick: async () => {
     btn.disabled = true;
@@ -274,6 +273,8 @@ export async function casePage(id) {
   const acts = h('section', { class: 'card', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Act on this case'));
   right.append(acts);
   forgetChoices();
+  const reviewsLoad = optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
+  peopleChoices(); articleChoices(); // asked beside the others, not after them (pick.js keeps the answers)
   const [teams, policies, skills, locations] = await Promise.all([teamChoices(), policyChoices(), skillChoices(), locationChoices()]);
   const policyNames = policies.map((p) => ({ value: p.value, label: p.label }));
   const forms = await caseActions(c, refresh, { teams, policies, skills, locations });
@@ -283,7 +284,7 @@ export async function casePage(id) {
   if (pl) acts.append(pl);
 
   for (const part of extraParts(c, refresh, policyNames)) left.append(part);
-  const reviews = await optional('/api/v1/reviews?case_id=' + encodeURIComponent(c.id)).catch(() => null);
+  const reviews = await reviewsLoad;
   if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, 'Failure reviews'),
     reviews.items.map((rv) => h('div', { class: 'review' },
       h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), ' review led by ' + (rv.owner ? rv.owner.name : '?') + ', due ', timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),

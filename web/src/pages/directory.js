@@ -1,5 +1,5 @@
 import { h, uid } from '../lib/dom.js';
-import { get, optional, operation, withQuery, session, may, api } from '../lib/api.js';
+import { get, optional, withQuery, session, may, api } from '../lib/api.js';
 import { asyncSection, notice, table, csvLink, timeEl, errorBox } from '../lib/ui.js';
 import { words } from '../lib/fmt.js';
 import { action } from '../lib/forms.js';
@@ -68,7 +68,6 @@ function searchForm(label, fields, run, auto) {
 const REASONS = { on_call: 'on call', in_hours: 'at work now', override: 'covering' };
 
 async function whoCanHelp(skills, locations) {
-  if (!(await operation('GET', '/api/v1/oncall/who'))) return notice('The on-call directory is not available on this server yet.');
   const mine = session.me.location_id ? (locations.find((l) => l.id === session.me.location_id) || {}).name : null;
   return searchForm('Who can help now', [
     select('Help with', 'skill', skills.map((s) => ({ value: s.name, label: s.name }))),
@@ -87,7 +86,6 @@ async function whoCanHelp(skills, locations) {
 }
 
 async function coverage(skills) {
-  if (!(await operation('GET', '/api/v1/oncall/coverage'))) return notice('Coverage is not available on this server yet.');
   return searchForm('Coverage gaps', [select('Skill', 'skill', skills.map((s) => ({ value: s.name, label: s.name })))], async (el) => {
     const path = withQuery('/api/v1/oncall/coverage', { skill: el.skill.value });
     const r = await get(path);
@@ -101,7 +99,6 @@ async function coverage(skills) {
 
 async function knowledge() {
   const kq = new URLSearchParams(location.search).get('kq') || '';
-  if (!(await operation('GET', '/api/v1/articles/search'))) return notice('Knowledge search is not available on this server yet.');
   const id = uid('k');
   return searchForm('Knowledge search', [h('div', { class: 'field' }, h('label', { for: id }, 'Search the knowledge base'), h('input', { id, name: 'q', type: 'search', value: kq }))], async (el) => {
     if (!el.q.value.trim()) return notice('Type a few words, e.g. "billing dispute".');

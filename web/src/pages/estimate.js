@@ -45,8 +45,10 @@ export function estimatePanel(e, tz, use) {
 // Attach the live estimate to the promise form among `forms` (the case page's action forms).
 export async function attachEstimate(forms, c) {
   const box = forms.find((f) => f && f.querySelector && /promise to the customer/i.test((f.querySelector('summary') || {}).textContent || ''));
-  const form = box && box.querySelector('form');
-  if (!form) return;
+  if (box && box.formBuilt) box.formBuilt.then((form) => estimateOn(form, c));
+}
+
+async function estimateOn(form, c) {
   const loc = c.intake_location_id ? await optional('/api/v1/locations/' + encodeURIComponent(c.intake_location_id)).catch(() => null) : null;
   const slot = h('div', { class: 'estimate-slot' });
   form.querySelector('.actions').before(slot);

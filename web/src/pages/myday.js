@@ -1,34 +1,13 @@
 import { h, announce } from '../lib/dom.js';
-import { get, optional, post, session, withQuery, operation, may } from '../lib/api.js';
+import { get, optional, post, session, withQuery, may } from '../lib/api.js';
 import { asyncSection, refreshable, timeEl, notice, errorBox, later } from '../lib/ui.js';
-import { action, apiForm } from '../lib/forms.js';
+import { action } from '../lib/forms.js';
 import { onPage } from '../lib/live.js';
 import { alertList } from './alerts.js';
 import { peopleChoices, leaderChoices } from '../lib/pick.js';
 import { itemList } from '../lib/items.js';
 import { words, sameDay } from '../lib/fmt.js';
 import { ownedSection } from './recognition.js';
-
-// Query parameters meaning "mine" for a list route, read from the API document.
-export async function mineQuery(pattern, extra) {
-  const op = await operation('GET', pattern);
-  if (!op) return null;
-  const names = (op.parameters || []).filter((p) => p.in === 'query').map((p) => p.name);
-  const q = { ...(extra || {}) };
-  for (const k of Object.keys(q)) if (!names.includes(k)) delete q[k];
-  if (names.includes('mine')) q.mine = 'true';
-  else if (names.includes('holder')) q.holder = session.me.email;
-  else if (names.includes('assignee')) q.assignee = session.me.email;
-  else if (names.includes('to')) q.to = session.me.email;
-  return withQuery(pattern, q);
-}
-
-async function listOf(pattern, extra) {
-  const path = await mineQuery(pattern, extra);
-  if (!path) return null;
-  const r = await optional(path);
-  return r ? (r.items || []) : null;
-}
 
 function missing() { return notice('Not available on this server yet.'); }
 
@@ -112,7 +91,7 @@ async function coachingSection() {
 }
 
 async function raiseIssue() {
-  const f = await apiForm('POST', '/api/v1/system-issues', { submit: 'Raise issue', hide: ['cases'], pickers: { owner: await leaderChoices() },
+  const f = await action('Describe the problem', 'POST', '/api/v1/system-issues', { submit: 'Raise issue', hide: ['cases'], pickers: { owner: await leaderChoices() },
     labels: { title: 'What is wrong', owner: 'Leader who owes a response (default: yours)' }, doneText: 'Raised. The leader owes you a response by its due time.' });
   return f ? [h('p', { class: 'muted' }, 'A tool, process or policy that keeps getting in the way? Say so: a leader owes you a response.'), f] : missing();
 }
@@ -171,7 +150,6 @@ export async function mydayPage() {
           q.asked_by ? h('span', {}, 'asked by ' + q.asked_by.name) : null, q.holder_team && !q.holder_person ? h('span', {}, 'for your team ' + q.holder_team.name) : null] });
     }),
     asyncSection('Promises at risk or due today', async () => {
-      if (!(await operation('GET', '/api/v1/cases/{id}/promises'))) return missing();
       const { views } = await myCases();
       const hot = [];
       for (const v of views) for (const p of v.promises || []) {
