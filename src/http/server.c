@@ -711,25 +711,6 @@ static struct MHD_Daemon *start_api(struct server *s, int fd, int port)
 				s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 }
 
-/* The database's unit of work (group commit by --group-commit) and the read replica if one is
- * named: 0, or -1 after printing why (nothing left open). */
-static int open_storage(const struct serve_opts *o, tx_runner **tx, replica **standby)
-{
-	char err[512];
-	enum tx_batch batch = o->group_commit == 1 ? TX_BATCH_ALL : o->group_commit == 0 ? TX_BATCH_NONE : TX_BATCH_SQLITE;
-	*standby = NULL;
-	if (!(*tx = tx_open(o->db_url, o->threads + 1, batch, err, sizeof err))) {
-		fprintf(stderr, "frontline: %s\n", err);
-		return -1;
-	}
-	if (o->read_replica && !(*standby = replica_open(o->read_replica, o->threads, o->replica_max_lag_ms, err, sizeof err))) {
-		fprintf(stderr, "frontline: %s\n", err);
-		tx_close(*tx);
-		return -1;
-	}
-	return 0;
-}
-
 /* The case pages the server keeps rendered; FRONTLINE_CASE_CACHE=0 (benchmarks) renders every one. */
 static struct case_cache *kept_pages(void)
 {
@@ -740,7 +721,7 @@ static struct case_cache *kept_pages(void)
 int http_serve(const struct serve_opts *o)
 {
 	struct server s = {.o = o};
-	char host[128];
+	char err[512], host[128];
 	int port, rc = 1;
 	struct sockaddr_in sa;
 	life_signals(&s.life); /* first: a SIGTERM from now on stops the server cleanly */
@@ -749,9 +730,18 @@ int http_serve(const struct serve_opts *o)
 	int fd = listen_on(&sa, o->listen);
 	if (fd < 0)
 		return 1;
-	tx_runner *tx;
-	replica *standby;
-	if (open_storage(o, &tx, &standby)) {
+	tx_runner *tx = tx_open(o->db_url, o->threads + 1, o->group_commit == 1   ? TX_BATCH_ALL
+								 : o->group_commit == 0 ? TX_BATCH_NONE
+											: TX_BATCH_SQLITE, err, sizeof err);
+	if (!tx) {
+		fprintf(stderr, "frontline: %s\n", err);
+		close(fd);
+		return 1;
+	}
+	replica *standby = NULL;
+	if (o->read_replica && !(standby = replica_open(o->read_replica, o->threads, o->replica_max_lag_ms, err, sizeof err))) {
+		fprintf(stderr, "frontline: %s\n", err);
+		tx_close(tx);
 		close(fd);
 		return 1;
 	}
