@@ -34,23 +34,34 @@ static int key_of(const char *name, char key[32])
 	return 0;
 }
 
-/* The numeric settings, by config key (the flag is --key with '-' for '_'). */
-static int *number_of(const char *name, struct serve_opts *o)
+/* One setting: its config key and where its value goes. */
+struct setting {
+	const char *key;
+	void *v;
+};
+
+/* The place of the setting named name (a flag --key with '-' for '_', or a config key) among the
+ * n settings s, or NULL. */
+static void *setting_of(const char *name, const struct setting *s, size_t n)
 {
 	char key[32];
 	if (key_of(name, key))
 		return NULL;
-	if (strcmp(key, "header_timeout") == 0)
-		return &o->header_timeout_s;
-	if (strcmp(key, "max_per_address") == 0)
-		return &o->max_per_address;
-	if (strcmp(key, "idempotency_hours") == 0)
-		return &o->idempotency_hours;
-	if (strcmp(key, "drain") == 0)
-		return &o->drain_s;
-	if (strcmp(key, "replica_max_lag_ms") == 0)
-		return &o->replica_max_lag_ms;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(key, s[i].key) == 0)
+			return s[i].v;
 	return NULL;
+}
+
+/* The numeric settings, by config key (the flag is --key with '-' for '_'). */
+static int *number_of(const char *name, struct serve_opts *o)
+{
+	const struct setting KEYS[] = {{"header_timeout", &o->header_timeout_s},
+				       {"max_per_address", &o->max_per_address},
+				       {"idempotency_hours", &o->idempotency_hours},
+				       {"drain", &o->drain_s},
+				       {"replica_max_lag_ms", &o->replica_max_lag_ms}};
+	return setting_of(name, KEYS, sizeof KEYS / sizeof KEYS[0]);
 }
 
 /* The text settings of the operators' section (the flag is --key with '-' for '_'); log_level and
@@ -61,20 +72,12 @@ struct ops_text {
 
 static const char **text_of(const char *name, struct ops_text *t)
 {
-	char key[32];
-	if (key_of(name, key))
-		return NULL;
-	if (strcmp(key, "metrics_listen") == 0)
-		return &t->metrics_listen;
-	if (strcmp(key, "metrics_token_file") == 0)
-		return &t->metrics_token_file;
-	if (strcmp(key, "log_level") == 0)
-		return &t->log_level;
-	if (strcmp(key, "log_file") == 0)
-		return &t->log_file;
-	if (strcmp(key, "webhook_worker") == 0)
-		return &t->webhook_worker;
-	return NULL;
+	const struct setting KEYS[] = {{"metrics_listen", &t->metrics_listen},
+				       {"metrics_token_file", &t->metrics_token_file},
+				       {"log_level", &t->log_level},
+				       {"log_file", &t->log_file},
+				       {"webhook_worker", &t->webhook_worker}};
+	return setting_of(name, KEYS, sizeof KEYS / sizeof KEYS[0]);
 }
 
 static int parse_onoff(const char *v, int *out)

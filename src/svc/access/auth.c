@@ -12,23 +12,30 @@
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
-int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
+int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
 {
 	char h[TOKEN_HASH_SIZE];
-	db_res *r;
 	token_hash(token, h);
-	int rc = db_query(c->db,
-			  "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active FROM sessions s "
-			  "JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id "
-			  "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)",
-			  DB_ARGS(DB_TXT(h), DB_INT(c->now)), &r);
+	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(h), DB_INT(c->now)), r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc < 0) { /* a read error is not "no such session" */
-		db_res_discard(r);
-		return svc_db_err(c, rc);
-	}
+	if ((rc = db_next(*r)) == 1)
+		return 1;
+	db_res_discard(*r);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
+int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
+{
+	db_res *r;
+	int rc =
+		auth_token_row(c, token,
+			       "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active FROM sessions s "
+			       "JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id "
+			       "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)",
+			       &r);
+	if (rc < 0)
+		return -1;
 	int found = rc == 1 && db_int(r, 8);
 	if (found) {
 		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
@@ -40,8 +47,8 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
 	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		return svc_db_err(c, rc);
+	if (rc == 1)
+		db_res_discard(r);
 	if (!found)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "sign in first (session expired or token invalid)");
 	return 0;
@@ -358,31 +365,23 @@ static int token_owner(svc_ctx *c, json_t *in, char id[ID_SIZE])
 	return strcmp(id, c->actor.person_id) == 0 ? 0 : svc_require(c, PERM_REVOKE_ANY_TOKEN);
 }
 
+static json_t *token_row(svc_ctx *c, db_res *r)
+{
+	int active = db_is_null(r, 4) && (db_is_null(r, 3) || db_int(r, 3) > c->now);
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "name", db_text(r, 1), "person_id", db_text(r, 5),
+			 "created_at", svc_col_time(r, 2), "expires_at", svc_col_time(r, 3), "revoked_at", svc_col_time(r, 4),
+			 "active", active);
+}
+
 static int token_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	char owner[ID_SIZE];
-	db_res *r;
 	if (token_owner(c, in, owner))
 		return -1;
-	int rc = db_query(c->db,
-			  "SELECT id, name, created_at, expires_at, revoked_at FROM sessions WHERE org_id = ? AND person_id = ? "
-			  "AND kind = 'api' ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while ((rc = db_next(r)) == 1) {
-		int active = db_is_null(r, 4) && (db_is_null(r, 3) || db_int(r, 3) > c->now);
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b}", "id", db_text(r, 0), "name", db_text(r, 1),
-						       "person_id", owner, "created_at", svc_col_time(r, 2), "expires_at",
-						       svc_col_time(r, 3), "revoked_at", svc_col_time(r, 4), "active", active));
-	}
-	if (svc_close(c, r)) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
+	return svc_items(c, out, token_row,
+			 "SELECT id, name, created_at, expires_at, revoked_at, person_id FROM sessions WHERE org_id = ? AND person_id = ? "
+			 "AND kind = 'api' ORDER BY created_at, id",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner)));
 }
 
 static int token_revoke(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

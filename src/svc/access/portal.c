@@ -8,6 +8,7 @@
 #include "base/limits.h"
 #include "base/password.h"
 #include "base/util.h"
+#include "svc/access/auth.h"
 #include "svc/access/portal.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
@@ -23,16 +24,13 @@
 
 int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
 {
-	char h[TOKEN_HASH_SIZE];
 	db_res *r;
-	token_hash(token, h);
-	int rc = db_query(c->db,
-			  "SELECT org_id, id, customer_id, csrf FROM portal_sessions "
-			  "WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?",
-			  DB_ARGS(DB_TXT(h), DB_INT(c->now)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
+	int rc = auth_token_row(c, token,
+				"SELECT org_id, id, customer_id, csrf FROM portal_sessions "
+				"WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?",
+				&r);
+	if (rc < 0)
+		return -1;
 	if (rc == 1) {
 		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, db_text(r, 0));
 		svc_copy(c, session_id, ID_SIZE, db_text(r, 1));
@@ -44,10 +42,8 @@ int portal_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char
 		STR_COPY(c->actor.name, "customer");
 		c->actor.role = ROLE_FRONTLINE; /* never consulted: portal routes check portal_customer */
 		c->actor.authenticated = 0;
+		db_res_discard(r);
 	}
-	db_res_discard(r);
-	if (rc < 0) /* a read error is not "no such session" */
-		return svc_db_err(c, rc);
 	if (rc != 1)
 		return err_set(&c->err, ERR_UNAUTHORIZED, "portal_session_invalid", NULL,
 			       "open the sign-in link you were sent again (this session has ended)");

@@ -148,7 +148,8 @@ static json_t *location_row(svc_ctx *c, db_res *r)
 
 static int location_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	return svc_items(c, out, location_row, "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
+	return svc_items(c, out, location_row,
+			 "SELECT id, name, tz, address, hours FROM locations WHERE org_id = ? ORDER BY name",
 			 DB_ARGS(DB_TXT(c->actor.org_id)));
 }
 
