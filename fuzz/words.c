@@ -46,15 +46,26 @@ static char *expected(const char *tmpl, const struct words_fact *facts, size_t n
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	FUZZ_ASSERT(WORDS_PLACEHOLDERS[NFACTS - 1] && !WORDS_PLACEHOLDERS[NFACTS]);
-	unsigned bits = fuzz_byte(&data, &size), shown = fuzz_byte(&data, &size);
-	struct words_situation s = {bits & 1, bits >> 1 & 1, bits >> 2 & 1, bits >> 3 & 1, bits >> 4 & 1, bits >> 5 & 1, bits >> 6 & 1, bits >> 7 & 1};
-	const char *keys[8];
-	size_t nk = words_select(&s, keys, 8);
-	FUZZ_ASSERT(nk <= 7);
+	unsigned bits = fuzz_byte(&data, &size), shown = fuzz_byte(&data, &size), more = fuzz_byte(&data, &size);
+	struct words_situation s = {bits & 1,      bits >> 1 & 1, bits >> 2 & 1, bits >> 3 & 1, bits >> 4 & 1,
+				    bits >> 5 & 1, bits >> 6 & 1, bits >> 7 & 1, more & 1,	 more >> 1 & 1};
+	size_t nkeys = 0;
+	while (WORDS_KEYS[nkeys])
+		nkeys++;
+	const char *keys[16];
+	FUZZ_ASSERT(nkeys <= 16);
+	size_t nk = words_select(&s, keys, 16);
+	FUZZ_ASSERT(nk < nkeys); /* an apology for a late request and "we have asked" never go together */
+	int waiting = 0, asked = 0;
 	for (size_t i = 0; i < nk; i++) {
 		const char *bad = "";
 		FUZZ_ASSERT(words_default(keys[i]) && words_check(words_default(keys[i]), &bad) == 0 && !bad);
+		waiting |= strcmp(keys[i], "waiting") == 0;
+		asked |= strcmp(keys[i], "asked") == 0;
 	}
+	FUZZ_ASSERT(!(waiting && asked));
+	if (s.resolved) /* a resolved case awaits nothing: only a broken promise is still said */
+		FUZZ_ASSERT(nk == 0 || (nk == 1 && strcmp(keys[0], "broken") == 0));
 
 	char *tmpl = fuzz_field(&data, &size);
 	char *values[NFACTS];
