@@ -119,6 +119,15 @@ def test_signed_deliveries_in_order_retried_after_a_500_with_the_same_id():
            [("delivered", 2, 200), ("failed", 1, 500)], "the delivery log, newest first")
         eq(log[0]["msg_id"], log[1]["msg_id"], "one message, two attempts")
         check(all(d["duration_ms"] >= 0 for d in log), "with response times")
+        walked, cursor = [], ""
+        for _ in range(len(log) + 1):  # the log by cursor, one a page: the same rows in the same order
+            page = admin.ok("GET", "/api/v1/webhooks/%s/deliveries?limit=1%s" % (hook["id"], cursor))
+            walked += [d["id"] for d in page["items"]]
+            if not page["next"]:
+                break
+            cursor = "&cursor=" + page["next"]
+        eq(walked, [d["id"] for d in log], "the delivery log pages by cursor")
+        eq(admin.get("/api/v1/webhooks/%s/deliveries?cursor=bogus" % hook["id"]).status, 400, "a made-up cursor is refused")
         eq(admin.ok("GET", "/api/v1/webhooks/" + hook["id"])["events_behind"] >= 0, True, "the backlog is shown")
 
 

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "svc/notify/webhook.h"
 #include "svc/notify/whsend.h"
+#include "svc/page.h"
 
 static const char *const FORMATS[] = {"standard", "slack", "teams", NULL};
 static const char *const STATUSES[] = {"active", "disabled", NULL};
@@ -194,28 +195,25 @@ static json_t *delivery_row(svc_ctx *c, db_res *r)
 			 db_text(r, 8), "at", svc_time(db_int(r, 9)));
 }
 
+static const struct page_list DELIVERY_LOG = {
+	.name = "webhook_deliveries",
+	.cols = "id, msg_id, event_seq, event_kind, attempt, outcome, http_status, duration_ms, error, at",
+	.from = "webhook_deliveries",
+	.keys = {{"at", DB_T_INT, 1}, {"event_seq", DB_T_INT, 1}, {"attempt", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
+	.row = delivery_row};
+
+/* A subscription's delivery log, newest first, by cursor (svc/page.h). */
 static int wh_deliveries(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	db_res *r;
 	json_t *hook;
 	if (svc_require(c, PERM_EDIT_SETTINGS) || wh_load(c, p[0], &hook))
 		return -1;
-	int rc = db_query(
-		c->db,
-		"SELECT id, msg_id, event_seq, event_kind, attempt, outcome, http_status, duration_ms, error, at "
-		"FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? ORDER BY at DESC, event_seq DESC, attempt DESC LIMIT ?",
-		DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_INT(svc_limit(in))), &r);
-	if (rc != DB_OK) {
-		json_decref(hook);
-		return svc_db_err(c, rc);
-	}
-	json_t *items = json_array();
-	if (svc_rows_append(c, r, items, delivery_row)) {
-		json_decref(items);
+	if (page_run(c, &DELIVERY_LOG, in, "org_id = ? AND webhook_id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0])),
+		     out)) {
 		json_decref(hook);
 		return -1;
 	}
-	*out = json_pack("{s:o,s:o}", "webhook", hook, "items", items);
+	json_object_set_new(*out, "webhook", hook);
 	return 0;
 }
 
@@ -240,7 +238,7 @@ static const struct in_field UPDATE[] = {
 };
 
 static const struct in_field DELIVERIES[] = {
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
+	PAGE_FIELDS,
 	IN_FORMAT_FIELD,
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
