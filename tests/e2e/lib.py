@@ -78,6 +78,20 @@ def new_db_url(tmpdir, name="t"):
     return os.path.join(tmpdir, name + ".db")
 
 
+def wait_for(pred, seconds=60, what=None):
+    """Ask pred() every 0.2 s until it returns something true, and return that.  On timeout: None,
+    or, when `what` names the awaited thing, an AssertionError saying so."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.2)
+    if what:
+        raise AssertionError("timed out waiting for " + what)
+    return None
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

@@ -15,7 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import BIN, Server, check, eq, free_port, run_module, skip  # noqa: E402
+from lib import BIN, Server, check, eq, free_port, run_module, skip, wait_for  # noqa: E402
 
 V = "vendor-co"
 MAILBOX = "sales@vendor-co.example"  # the demo has support@ (Customer Care); these tests add Pat's
@@ -584,16 +584,6 @@ def postfix_forget(conf):
                             text=True).stdout.split()
     rest = " ".join(d for d in listed if d != conf)
     subprocess.run(["postconf", "-e", "alternate_config_directories = " + rest], check=False)
-
-
-def wait_for(pred, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.3)
-    return None
 
 
 def test_through_a_real_postfix_with_a_retry():

@@ -7,12 +7,11 @@ plain reads always use the primary.  Runs in the PostgreSQL pass, on a cluster o
 import os
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import BIN, Client, Server, check, eq, free_port, run_module, skip  # noqa: E402
+from lib import BIN, Client, Server, check, eq, free_port, run_module, skip, wait_for  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLUSTER = os.path.join(ROOT, "scripts/pg-cluster.sh")
@@ -29,16 +28,6 @@ def psql(url, sql):
     return subprocess.run(["psql", url, "-Atqc", sql], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def wait_for(what, pred, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
-
-
 class Pair:
     """A primary cluster and its streaming standby, with a Frontline server reading from both."""
 
@@ -51,9 +40,9 @@ class Pair:
             self.server = Server(demo=True, test_clock=False)
             self.dbname = self.server.db.rsplit("/", 1)[1]
             self.standby_db = self.standby["STANDBY_URL"] + "/" + self.dbname
-            wait_for("the standby to hold the new database",
-                     lambda: psql(self.standby["STANDBY_URL"] + "/postgres",
-                                  "SELECT count(*) FROM pg_database WHERE datname = '%s'" % self.dbname) == "1")
+            has_db = "SELECT count(*) FROM pg_database WHERE datname = '%s'" % self.dbname
+            wait_for(what="the standby to hold the new database",
+                     pred=lambda: psql(self.standby["STANDBY_URL"] + "/postgres", has_db) == "1")
             self.metrics = "127.0.0.1:%d" % free_port()
             self.server.extra = ["--read-replica", self.standby_db, "--replica-max-lag-ms", str(MAX_LAG_MS),
                                  "--metrics-listen", self.metrics]
@@ -91,7 +80,7 @@ def needs_pg():
 def test_reports_and_searches_read_the_standby_within_the_bound():
     needs_pg()
     with Pair() as p:
-        r = wait_for("the standby to be read", lambda: p.replica()["reading"] and p.replica())
+        r = wait_for(what="the standby to be read", pred=lambda: p.replica()["reading"] and p.replica())
         eq(r["max_lag_ms"], MAX_LAG_MS, "/readyz gives the bound")
         with urllib.request.urlopen("http://%s/metrics" % p.metrics, timeout=30) as m:
             text = m.read().decode()
@@ -109,7 +98,7 @@ def test_reports_and_searches_read_the_standby_within_the_bound():
         chris = p.server.login("chris@%s.example" % V, V)
         first = chris.ok("POST", "/api/v1/cases", {"subject": "Replica probe alpha", "channel": "chat",
                                                    "customer_name": "Ada Probe"})["id"]
-        wait_for("the standby to replay the first case", lambda: first in found(chris, "Replica probe alpha"))
+        wait_for(what="the standby to replay the first case", pred=lambda: first in found(chris, "Replica probe alpha"))
         psql(p.standby_db, "SELECT pg_wal_replay_pause()")
         second = chris.ok("POST", "/api/v1/cases", {"subject": "Replica probe beta", "channel": "chat",
                                                     "customer_name": "Bo Probe"})["id"]
@@ -117,20 +106,20 @@ def test_reports_and_searches_read_the_standby_within_the_bound():
         eq(found(chris, "Replica probe beta"), [], "the search was answered by the standby, which has not replayed it")
 
         # past the bound the primary answers, and /readyz says the standby is not read
-        ids = wait_for("reads to leave the stale standby", lambda: found(chris, "Replica probe beta"),
-                       timeout=MAX_LAG_MS / 1000 + 20)
+        ids = wait_for(what="reads to leave the stale standby", pred=lambda: found(chris, "Replica probe beta"),
+                       seconds=MAX_LAG_MS / 1000 + 20)
         eq(ids, [second], "past the bound the search is answered by the primary")
         r = p.replica()
         check(not r["reading"] and r["lag_ms"] > MAX_LAG_MS, "/readyz: the standby is too stale to read: %r" % r)
 
         psql(p.standby_db, "SELECT pg_wal_replay_resume()")
-        wait_for("the standby to be read again", lambda: p.replica()["reading"])
+        wait_for(what="the standby to be read again", pred=lambda: p.replica()["reading"])
 
 
 def test_a_standby_that_is_down_leaves_reads_on_the_primary():
     needs_pg()
     with Pair() as p:
-        wait_for("the standby to be read", lambda: p.replica()["reading"])
+        wait_for(what="the standby to be read", pred=lambda: p.replica()["reading"])
         chris = p.server.login("chris@%s.example" % V, V)
         subprocess.run([CLUSTER, "stop", p.standby["STANDBY_DIR"]], capture_output=True, check=True)
         p.standby = None
@@ -138,7 +127,7 @@ def test_a_standby_that_is_down_leaves_reads_on_the_primary():
                                                   "customer_name": "Cy Probe"})["id"]
         eq(found(chris, "Standby down probe"), [made], "a search with the standby down is answered by the primary")
         chris.ok("GET", "/api/v1/reports/intake")
-        r = wait_for("/readyz to see the standby gone", lambda: p.replica()["lag_ms"] == -1 and p.replica())
+        r = wait_for(what="/readyz to see the standby gone", pred=lambda: p.replica()["lag_ms"] == -1 and p.replica())
         check(not r["reading"], "the standby is not read: %r" % r)
         eq(Client(p.server).get("/readyz").status, 200, "the server stays ready on its primary")
 
