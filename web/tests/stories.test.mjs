@@ -144,7 +144,7 @@ test('S4: Omar finds Rosa', async (srv) => {
   await settled(rosa);
   await rosa.locator('section', { has: rosa.getByRole('heading', { name: 'Offers waiting for me' }) }).getByRole('button', { name: 'Accept' }).click();
   // the confirmation, not the subject: the offer itself shows the subject before it is accepted
-  await rosa.getByText(/You accepted case #\d+: it is yours now/).waitFor();
+  await rosa.locator('p.ok', { hasText: /You accepted case #\d+: it is yours now/ }).waitFor();
   await page.reload();
   await settled(page);
   const head = await page.locator('.case-head').textContent();
