@@ -33,20 +33,32 @@ free_port() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# A new directory under /tmp (prefix given) that the server's user owns; sets dir and port.
+new_dir() {
+	dir=$(mktemp -d "/tmp/$1.XXXXXX")
+	chmod 755 "$dir"
+	[ "$(id -u)" -eq 0 ] && chown "$RUN_AS": "$dir"
+	port=$(free_port)
+}
+
+# log command...: run as the server's user, output to log; on failure show the log and stop.
+run_logged() {
+	local log=$1
+	shift
+	as_user "$@" >"$log" 2>&1 || {
+		cat "$log" >&2
+		exit 1
+	}
+}
+
 case "${1:-}" in
 available)
 	[ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] && command -v psql >/dev/null &&
 		{ [ "$(id -u)" -ne 0 ] || id "$RUN_AS" >/dev/null 2>&1; }
 	;;
 start)
-	dir=$(mktemp -d /tmp/fl-pg.XXXXXX)
-	chmod 755 "$dir"
-	[ "$(id -u)" -eq 0 ] && chown "$RUN_AS": "$dir"
-	port=$(free_port)
-	as_user "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
-		cat "$dir/initdb.log" >&2
-		exit 1
-	}
+	new_dir fl-pg
+	run_logged "$dir/initdb.log" "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C
 	fsync=off
 	[ "${PG_FSYNC:-off}" = on ] && fsync=on
 	cat >>"$dir/data/postgresql.conf" <<EOF
@@ -86,14 +98,8 @@ restart)
 	;;
 standby)
 	primary=${2:?usage: scripts/pg-cluster.sh standby PRIMARY_URL}
-	dir=$(mktemp -d /tmp/fl-pg-standby.XXXXXX)
-	chmod 755 "$dir"
-	[ "$(id -u)" -eq 0 ] && chown "$RUN_AS": "$dir"
-	port=$(free_port)
-	as_user "$PGBIN/pg_basebackup" -d "$primary" -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 || {
-		cat "$dir/basebackup.log" >&2
-		exit 1
-	}
+	new_dir fl-pg-standby
+	run_logged "$dir/basebackup.log" "$PGBIN/pg_basebackup" -d "$primary" -D "$dir/data" -R -X stream -c fast
 	# the copied configuration names the primary's port and socket directory: the last setting wins
 	cat >>"$dir/data/postgresql.conf" <<EOF
 port = $port
