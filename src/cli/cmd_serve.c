@@ -344,8 +344,6 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "frontline: serve needs --db PATH (or FRONTLINE_DB)\n");
 		return 2;
 	}
-	if (cli_db_check(o.db_url, CLI_DB_MIGRATE))
-		return 2;
 	db *d = cli_open_db(o.db_url, CLI_DB_MIGRATE);
 	if (!d)
 		return cli_open_failed(o.db_url, CLI_DB_MIGRATE);

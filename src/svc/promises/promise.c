@@ -563,46 +563,27 @@ int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 	return tick_due_min(c, "SELECT MIN(due_at) FROM promises WHERE status = 'pending' AND due_at <= ?", until, next);
 }
 
+/* One due promise: broken, exactly once (only the pass whose update changed the row records the
+ * breach).  1 when this pass broke it, 0 when another did, -1 (err set). */
+static int breach_one(svc_ctx *c, json_t *row, void *arg)
+{
+	(void)arg;
+	const char *id = tick_col(row, 1);
+	int64_t changed = 0;
+	int rc = db_exec(c->db, "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (changed != 1)
+		return 0;
+	return breach_record(c, id) ? -1 : 1;
+}
+
 int promise_tick_breach(svc_ctx *c, json_t *summary)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT org_id, id FROM promises WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
-			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *due = json_array(), *v;
-	while (db_next(r) == 1)
-		json_array_append_new(due, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(due);
-		return svc_db_err(c, rc);
-	}
-	size_t i;
-	long long n = 0;
-	int ret = 0;
-	json_array_foreach(due, i, v)
-	{
-		if (ret)
-			break;
-		tick_as_system(c, json_string_value(json_array_get(v, 0)));
-		const char *id = json_string_value(json_array_get(v, 1));
-		int64_t changed = 0;
-		/* only the pass whose update changed the row records the breach */
-		if ((rc = db_exec(c->db,
-				  "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-				  DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed)) != DB_OK) {
-			ret = svc_db_err(c, rc);
-			break;
-		}
-		if (changed != 1)
-			continue;
-		ret = breach_record(c, id);
-		n++;
-	}
-	json_decref(due);
-	tick_count(summary, "breaches", n);
-	return ret;
+	return tick_each(c, summary, "breaches", 2,
+			 "SELECT org_id, id FROM promises WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?", breach_one,
+			 NULL);
 }
 
 /* --- case page parts, hooks --- */
