@@ -24,28 +24,17 @@
  * read error. */
 static char *read_all(size_t *len)
 {
-	size_t cap = 64 * 1024, n = 0;
-	char *buf = xmalloc(cap);
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
 	char chunk[65536];
 	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-		size_t keep = n + got > MAILGATE_READ_MAX ? MAILGATE_READ_MAX - n : got;
-		if (n + keep + 1 > cap) {
-			while (n + keep + 1 > cap)
-				cap *= 2;
-			char *nb = xmalloc(cap);
-			memcpy(nb, buf, n);
-			free(buf);
-			buf = nb;
-		}
-		memcpy(buf + n, chunk, keep);
-		n += keep;
-	}
+	xappend(&buf, &n, &cap, 64 * 1024, "", 0);
+	while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		xappend(&buf, &n, &cap, 64 * 1024, chunk, n + got > MAILGATE_READ_MAX ? MAILGATE_READ_MAX - n : got);
 	if (ferror(stdin)) {
 		free(buf);
 		return NULL;
 	}
-	buf[n] = '\0';
 	*len = n;
 	return buf;
 }

@@ -229,19 +229,25 @@ int svc_close(svc_ctx *c, db_res *r)
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
-		 const char *sql, const db_arg *args, int n)
+int svc_first(svc_ctx *c, db_res **r, const char *sql, const db_arg *args, int n)
 {
 	int rc = db_query(c->db, sql, args, n, r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	rc = db_next(*r);
 	if (rc == 1)
-		return 0;
+		return 1;
 	db_res_discard(*r);
 	*r = NULL;
-	if (rc < 0)
-		return svc_db_err(c, rc);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
+int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
+		 const char *sql, const db_arg *args, int n)
+{
+	int rc = svc_first(c, r, sql, args, n);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
 	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
 }
 

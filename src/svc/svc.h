@@ -183,6 +183,11 @@ json_t *svc_case_brief(svc_ctx *c, const char *case_id);
  * the operation then fails with it.  Returns 0, or -1 when r had an error. */
 int svc_close(svc_ctx *c, db_res *r);
 
+/* The first row of sql, for a row that may be missing: 1 with *r on it (the caller reads it, then
+ * db_res_discard()s it: its one db_next() was checked here), 0 when there is none, -1 with the
+ * storage error's kind (nothing to free but after 1). */
+int svc_first(svc_ctx *c, db_res **r, const char *sql, const db_arg *args, int n);
+
 /* Load one: run sql and position *r on its first row.  Returns 0 with *r on that row (the caller
  * reads it, then db_res_discard()s it: its one db_next() was checked here), or -1 with nothing to
  * free and err set: ERR_NOT_FOUND not_found_code on field with message when there is no row, or the

@@ -17,15 +17,15 @@ int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
-int tick_due_rows(svc_ctx *c, int ncols, const char *sql, json_t **due)
+int tick_due_rows(svc_ctx *c, const char *sql, json_t **due)
 {
-	return svc_strings(c, due, ncols, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)));
+	return svc_strings(c, due, 3, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)));
 }
 
 int tick_each(svc_ctx *c, json_t *summary, const char *key, int ncols, const char *sql, tick_row_fn each, void *arg)
 {
 	json_t *due, *row;
-	if (tick_due_rows(c, ncols, sql, &due))
+	if (svc_strings(c, &due, ncols, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH))))
 		return -1;
 	size_t i;
 	long long n = 0;

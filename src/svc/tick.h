@@ -31,19 +31,10 @@ const tick_due_fn *svc_tick_part_due(void); /* the due function of each part, in
  * *next to its value. */
 int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next);
 
-/* For scheduler parts: run sql (two `?` bound to c->now and TICK_BATCH; it selects ncols columns,
- * the first the organization) and set *due to a new array of [col0, col1, ...] rows of text (ncols
- * >= 2), read before anything is changed (svc_strings).  Returns 0, or -1 (err set, *due NULL). */
-int tick_due_rows(svc_ctx *c, int ncols, const char *sql, json_t **due);
-
-/* A scheduler part's loop: every row tick_due_rows(c, ncols, sql) finds is handled by
- * each(c, row, arg), acting as the system in the row's organization (its column 0; tick_col reads
- * a column).  each returns 1 when it acted (counted in summary[key]), 0 when there was nothing left
- * to do (another pass got there first), -1 to stop with the error.  Returns 0 or -1 (err set). */
-typedef int (*tick_row_fn)(svc_ctx *c, json_t *row, void *arg);
-int tick_each(svc_ctx *c, json_t *summary, const char *key, int ncols, const char *sql, tick_row_fn each, void *arg);
-/* Column i of a due row (text). */
-const char *tick_col(json_t *row, size_t i);
+/* For scheduler parts: run sql (two `?` bound to c->now and TICK_BATCH; it selects three text
+ * columns) and set *due to a new array of [col0, col1, col2] rows, read before anything is
+ * changed.  Returns 0, or -1 (err set, *due NULL). */
+int tick_due_rows(svc_ctx *c, const char *sql, json_t **due);
 
 /* Act as the system in organization org_id (the scheduler switches between organizations). */
 void tick_as_system(svc_ctx *c, const char *org_id);
@@ -53,5 +44,15 @@ void tick_as_system(svc_ctx *c, const char *org_id);
 
 /* Add n to summary[key] (summary may be NULL; n == 0 adds nothing). */
 void tick_count(json_t *summary, const char *key, long long n);
+
+/* A scheduler part's loop: every row of sql (two `?` bound to c->now and TICK_BATCH; its ncols
+ * columns read as text before anything is changed) is handled by each(c, row, arg), acting as the
+ * system in the row's organization (its column 0; tick_col reads a column).  each returns 1 when it
+ * acted (counted in summary[key]), 0 when there was nothing left to do (another pass got there
+ * first), -1 to stop with the error.  Returns 0 or -1 (err set). */
+typedef int (*tick_row_fn)(svc_ctx *c, json_t *row, void *arg);
+int tick_each(svc_ctx *c, json_t *summary, const char *key, int ncols, const char *sql, tick_row_fn each, void *arg);
+/* Column i of a due row (text). */
+const char *tick_col(json_t *row, size_t i);
 
 #endif

@@ -24,30 +24,17 @@ int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
 {
 	db_res *r;
 	memset(out, 0, sizeof *out);
-	if (!id_valid(case_id, "case"))
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
-	int rc = db_query(c->db,
-			  "SELECT id, owner_id, status, customer_id, team_id, number, "
-			  "(SELECT COUNT(*) FROM offers o WHERE o.org_id = cases.org_id AND o.case_id = cases.id AND o.status = 'pending') "
-			  "FROM cases WHERE org_id = ? AND id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
-		svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 1));
-		out->open = strcmp(db_text(r, 2), "open") == 0;
-		svc_copy(c, out->customer_id, sizeof out->customer_id, db_text(r, 3));
-		svc_copy(c, out->team_id, sizeof out->team_id, db_text(r, 4));
-		out->number = db_int(r, 5);
-		out->pending_offers = (int)db_int(r, 6);
-	}
+	if (svc_load_id(c, "case", case_id, "case_not_found", "no such case", &r,
+			"SELECT id, owner_id, status, customer_id, team_id, number, "
+			"(SELECT COUNT(*) FROM offers o WHERE o.org_id = cases.org_id AND o.case_id = cases.id AND o.status = 'pending') "
+			"FROM cases WHERE org_id = ? AND id = ?"))
+		return -1;
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(out->id), SVC_BUF(out->owner_id));
+	out->open = strcmp(db_text(r, 2), "open") == 0;
+	SVC_COPY_COLS(c, r, 3, SVC_BUF(out->customer_id), SVC_BUF(out->team_id));
+	out->number = db_int(r, 5);
+	out->pending_offers = (int)db_int(r, 6);
 	db_res_discard(r);
-	if (rc < 0)
-		return svc_db_err(c, rc);
-	if (rc == 0)
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
 	return 0;
 }
 

@@ -204,28 +204,24 @@ int proposal_answer(svc_ctx *c, const char *case_id, const struct mail_parsed *m
 
 /* --- the case page --- */
 
+static json_t *proposal_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "promise_id", db_text(r, 1), "due_at",
+			 svc_col_time(r, 2), "status", db_text(r, 3), "mail_id", db_text(r, 4), "answer_mail_id", svc_col_str(r, 5),
+			 "new_promise_id", svc_col_str(r, 6), "proposed_by", db_text(r, 7), "created_at", svc_col_time(r, 8),
+			 "decided_at", svc_col_time(r, 9));
+}
+
 int proposal_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT id, promise_id, due_at, status, mail_id, answer_mail_id, new_promise_id, proposed_by, created_at, "
-			  "decided_at FROM mail_proposals WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "promise_id",
-						       db_text(r, 1), "due_at", svc_col_time(r, 2), "status", db_text(r, 3), "mail_id",
-						       db_text(r, 4), "answer_mail_id", svc_col_str(r, 5), "new_promise_id",
-						       svc_col_str(r, 6), "proposed_by", db_text(r, 7), "created_at",
-						       svc_col_time(r, 8), "decided_at", svc_col_time(r, 9)));
-	if (svc_close(c, r)) {
-		json_decref(items);
-		return -1;
-	}
-	json_object_set_new(view, "mail_proposals", items);
-	return notify_draft_part(c, case_id, view);
+	return svc_view_rows(c, view, "mail_proposals", proposal_row,
+			     "SELECT id, promise_id, due_at, status, mail_id, answer_mail_id, new_promise_id, proposed_by, created_at, "
+			     "decided_at FROM mail_proposals WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))) ||
+			       notify_draft_part(c, case_id, view)
+		       ? -1
+		       : 0;
 }
 
 static const struct in_field PROPOSE[] = {

@@ -138,28 +138,29 @@ int duty_tick_lapse(svc_ctx *c, json_t *summary)
 			 lapse_one, NULL);
 }
 
+static json_t *duty_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id", svc_col_str(r, 2),
+			 "due_at", svc_col_time(r, 3), "status", db_text(r, 4), "owner_id", svc_col_str(r, 5), "closed_at",
+			 svc_col_time(r, 6));
+}
+
 int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
-			   "ORDER BY due_at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array(), *next = json_null();
-	while (db_next(r) == 1) {
-		json_t *d = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id",
-				      svc_col_str(r, 2), "due_at", svc_col_time(r, 3), "status", db_text(r, 4), "owner_id",
-				      svc_col_str(r, 5), "closed_at", svc_col_time(r, 6));
-		if (json_is_null(next) && strcmp(db_text(r, 4), "pending") == 0)
+	json_t *items, *d, *next = json_null();
+	size_t i;
+	if (svc_rows_of(c, &items, duty_row,
+			"SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
+			"ORDER BY due_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
+	json_array_foreach(items, i, d)
+	{
+		if (strcmp(json_string_value(json_object_get(d, "status")), "pending") == 0) {
 			next = json_deep_copy(d);
-		json_array_append_new(items, d);
-	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		json_decref(next);
-		return svc_db_err(c, rc);
+			break;
+		}
 	}
 	json_object_set_new(view, "update_duty", json_pack("{s:o,s:o}", "next", next, "duties", items));
 	return 0;

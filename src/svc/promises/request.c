@@ -453,6 +453,23 @@ int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 
 /* --- the scheduler --- */
 
+/* Rows of requests whose timer column is due: [[org_id, id], ...]. */
+static json_t *due_rows(svc_ctx *c, const char *column)
+{
+	int rc;
+	db_res *r;
+	json_t *a = json_array();
+	char *sql = xasprintf("SELECT org_id, id FROM requests WHERE %s <= ? ORDER BY %s LIMIT ?", column, column);
+	if ((rc = db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) == DB_OK) {
+		while (db_next(r) == 1)
+			json_array_append_new(a, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
+		rc = db_res_close(r);
+	}
+	if (rc != DB_OK)
+		svc_db_err(c, rc);
+	free(sql);
+	return a;
+}
 
 /* Clear one timer; 1 when this pass took it (the conditional update changed the row), 0 when
  * another pass took it first, -1 on error. */
@@ -475,35 +492,37 @@ static int take_timer(svc_ctx *c, const char *id, const char *column, const char
 
 typedef int (*timer_fn)(svc_ctx *c, const struct req_state *s);
 
-struct timer {
-	const char *column;
-	timer_fn act;
-};
-
-/* One request whose timer is due ([org, id]): the timer cleared, exactly once, and acted on while
- * the request is outstanding.  1 when this pass acted, 0 when not, -1 (err set). */
-static int timer_one(svc_ctx *c, json_t *row, void *arg)
-{
-	const struct timer *t = arg;
-	struct req_state s;
-	if (req_load(c, tick_col(row, 1), &s))
-		return -1;
-	int outstanding = strcmp(s.status, "done") != 0 && strcmp(s.status, "declined") != 0;
-	int took = take_timer(c, s.id, t->column, NULL, NULL, 0);
-	if (took < 0)
-		return -1;
-	if (!took || !outstanding)
-		return 0;
-	return t->act(c, &s) ? -1 : 1;
-}
-
 static int run_timer(svc_ctx *c, json_t *summary, const char *column, const char *key, timer_fn act)
 {
-	struct timer t = {column, act};
-	char *sql = xasprintf("SELECT org_id, id FROM requests WHERE %s <= ? ORDER BY %s LIMIT ?", column, column);
-	int rc = tick_each(c, summary, key, 2, sql, timer_one, &t);
-	free(sql);
-	return rc;
+	json_t *rows = due_rows(c, column), *v;
+	size_t i;
+	long long n = 0;
+	int ret = 0;
+	json_array_foreach(rows, i, v)
+	{
+		struct req_state s;
+		tick_as_system(c, json_string_value(json_array_get(v, 0)));
+		if (req_load(c, json_string_value(json_array_get(v, 1)), &s)) {
+			ret = -1;
+			break;
+		}
+		int outstanding = strcmp(s.status, "done") != 0 && strcmp(s.status, "declined") != 0;
+		int took = take_timer(c, s.id, column, NULL, NULL, 0);
+		if (took < 0) {
+			ret = -1;
+			break;
+		}
+		if (!took || !outstanding)
+			continue;
+		if (act(c, &s)) {
+			ret = -1;
+			break;
+		}
+		n++;
+	}
+	json_decref(rows);
+	tick_count(summary, key, n);
+	return ret;
 }
 
 static int holder_alert(svc_ctx *c, const struct req_state *s, const char *kind, const char *msg)
@@ -641,27 +660,26 @@ static int request_cancel(svc_ctx *c, const char *case_id, json_t *q)
 	return alert_team(c, team, "request_cancelled", case_id, "request", id, "A request to your team was called off: the case was resolved");
 }
 
+/* [id, what, holder person or null, holder team or null] */
+static json_t *open_request_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("[s,s,s?,s?]", db_text(r, 0), db_text(r, 1), db_is_null(r, 2) ? NULL : db_text(r, 2),
+			 db_is_null(r, 3) ? NULL : db_text(r, 3));
+}
+
 /* Resolving a case with outstanding requests: open_requests "keep" leaves them to their holders,
  * "cancel" calls them off (closed without timers, cancelled_at set, the holder told); neither given
  * refuses with 422 requests_open, so nobody loses a colleague's work by accident. */
 int request_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 {
 	const char *how = in_str(in, "open_requests");
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT id, what, holder_person_id, holder_team_id FROM requests WHERE org_id = ? AND case_id = ? "
-			  "AND status IN ('open','accepted','deferred') ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *open = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(open, json_pack("[s,s,s?,s?]", db_text(r, 0), db_text(r, 1), db_is_null(r, 2) ? NULL : db_text(r, 2),
-						      db_is_null(r, 3) ? NULL : db_text(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(open);
-		return svc_db_err(c, rc);
-	}
+	json_t *open;
+	if (svc_rows_of(c, &open, open_request_row,
+			"SELECT id, what, holder_person_id, holder_team_id FROM requests WHERE org_id = ? AND case_id = ? "
+			"AND status IN ('open','accepted','deferred') ORDER BY created_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
 	size_t n = json_array_size(open), i;
 	int ret = 0;
 	json_t *q;
