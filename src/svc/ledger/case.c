@@ -9,6 +9,7 @@
 #include "svc/directory/people.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/case_view.h"
 #include "svc/ledger/customer.h"
 #include "svc/org/alert.h"
 #include "svc/org/org.h"

@@ -8,6 +8,7 @@
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/case_cache.h"
+#include "svc/ledger/case_view.h"
 
 static json_t *tp_row(svc_ctx *c, db_res *r)
 {
