@@ -678,25 +678,47 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *con, co
 	return ret;
 }
 
-/* The metrics address (--metrics-listen), with a thread of its own; NULL when there is none. */
-static int start_metrics(struct server *s, struct MHD_Daemon **out)
+/* The addresses' sockets: fd[1] and port[1] the metrics address (--metrics-listen; fd[1] -1 when
+ * there is none), then fd[0] and port[0] the main one, in that order, so that nothing answers on the
+ * main address (its /healthz) before /metrics listens.  Returns 0, or the exit code after printing
+ * why (2: the main address is not one; 1: an address can't be listened on). */
+static int open_addresses(const struct serve_opts *o, int fd[2], int port[2])
 {
-	struct sockaddr_in sa;
+	struct sockaddr_in sa, msa;
 	char host[128];
-	int port, fd;
-	*out = NULL;
-	if (!s->o->metrics_listen)
-		return 0;
-	if (parse_listen(s->o->metrics_listen, &sa, host, sizeof host, &port) || (fd = listen_on(&sa, s->o->metrics_listen)) < 0)
-		return -1;
-	*out = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, metrics_handler,
-				s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)s->o->timeout_s, MHD_OPTION_END);
-	if (!*out) {
-		close(fd);
-		return -1;
+	fd[0] = fd[1] = -1;
+	if (parse_listen(o->listen, &sa, host, sizeof host, &port[0]))
+		return 2;
+	if (o->metrics_listen && (parse_listen(o->metrics_listen, &msa, host, sizeof host, &port[1]) ||
+				  (fd[1] = listen_on(&msa, o->metrics_listen)) < 0))
+		return 1;
+	if ((fd[0] = listen_on(&sa, o->listen)) < 0) {
+		if (fd[1] >= 0)
+			close(fd[1]);
+		return 1;
 	}
 	return 0;
+}
+
+static void close_addresses(const int fd[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}
+
+/* The metrics address's daemon, with a thread of its own, on fd (taken); NULL when there is none
+ * (fd -1) or it could not start (then fd is closed). */
+static struct MHD_Daemon *start_metrics(struct server *s, int fd, int port)
+{
+	if (fd < 0)
+		return NULL;
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
+						metrics_handler, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, 16u,
+						MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o->timeout_s, MHD_OPTION_END);
+	if (!d)
+		close(fd);
+	return d;
 }
 
 static struct MHD_Daemon *start_api(struct server *s, int fd, int port)
@@ -721,28 +743,27 @@ static struct case_cache *kept_pages(void)
 int http_serve(const struct serve_opts *o)
 {
 	struct server s = {.o = o};
-	char err[512], host[128];
-	int port, rc = 1;
-	struct sockaddr_in sa;
+	char err[512];
+	int fd[2], port[2], rc = 1;
 	life_signals(&s.life); /* first: a SIGTERM from now on stops the server cleanly */
-	if (parse_listen(o->listen, &sa, host, sizeof host, &port) || start_clock(o, &s.clock))
+	if (start_clock(o, &s.clock))
 		return 2;
-	int fd = listen_on(&sa, o->listen);
-	if (fd < 0)
-		return 1;
+	if ((rc = open_addresses(o, fd, port)) != 0)
+		return rc;
+	rc = 1;
 	tx_runner *tx = tx_open(o->db_url, o->threads + 1, o->group_commit == 1   ? TX_BATCH_ALL
 								 : o->group_commit == 0 ? TX_BATCH_NONE
 											: TX_BATCH_SQLITE, err, sizeof err);
 	if (!tx) {
 		fprintf(stderr, "frontline: %s\n", err);
-		close(fd);
+		close_addresses(fd);
 		return 1;
 	}
 	replica *standby = NULL;
 	if (o->read_replica && !(standby = replica_open(o->read_replica, o->threads, o->replica_max_lag_ms, err, sizeof err))) {
 		fprintf(stderr, "frontline: %s\n", err);
 		tx_close(tx);
-		close(fd);
+		close_addresses(fd);
 		return 1;
 	}
 	s.hsts = secure_cookies(o);
@@ -759,16 +780,17 @@ int http_serve(const struct serve_opts *o)
 	/* at most half the connections hold a live page open, so streams never crowd out requests */
 	if (!(s.sse = sse_hub_new(&s.app, (unsigned)o->max_connections / 2))) {
 		fprintf(stderr, "frontline: cannot start the event streams' thread\n");
-		close(fd);
+		close_addresses(fd);
 		goto cleanup;
 	}
-	struct MHD_Daemon *daemon = start_api(&s, fd, port), *mdaemon = NULL;
-	if (!daemon || start_metrics(&s, &mdaemon)) {
-		fprintf(stderr, "frontline: cannot serve on %s: %s\n", daemon ? o->metrics_listen : o->listen, strerror(errno));
-		if (daemon)
-			MHD_stop_daemon(daemon);
-		else
-			close(fd);
+	/* metrics first: the main address's /healthz says the server is up */
+	struct MHD_Daemon *mdaemon = start_metrics(&s, fd[1], port[1]), *daemon = NULL;
+	if ((fd[1] >= 0 && !mdaemon) || !(daemon = start_api(&s, fd[0], port[0]))) {
+		fprintf(stderr, "frontline: cannot serve on %s: %s\n", mdaemon || fd[1] < 0 ? o->listen : o->metrics_listen,
+			strerror(errno));
+		if (mdaemon)
+			MHD_stop_daemon(mdaemon);
+		close(fd[0]);
 		goto cleanup;
 	}
 	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
