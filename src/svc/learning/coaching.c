@@ -335,7 +335,7 @@ static const struct in_field LH_CREATE[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field LH_REASON[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(1),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

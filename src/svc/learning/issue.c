@@ -344,7 +344,7 @@ static const struct in_field IS_RESPOND[] = {
 };
 static const struct in_field IS_UPDATE[] = {
 	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (a leader)"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(0),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -712,7 +712,7 @@ static const struct in_field OFFER_LIST[] = {
 };
 static const struct in_field ASSIGN[] = {
 	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (id or email)"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(0),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const char *const OPEN_REQUESTS[] = {"keep", "cancel", NULL};

@@ -707,12 +707,12 @@ static const struct in_field RQ_NOTE[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field RQ_DECLINE[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(1),
 	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field RQ_DEFER[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(1),
 	{"until", IN_TIME, 1, 0, 0, NULL, "the new time it will be done by"},
 	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
