@@ -149,11 +149,9 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
-			"SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?"))
+	if (svc_load_row(c, "sis", id, "issue_not_found", "no such system issue",
+			 "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?", issue_row, out))
 		return -1;
-	*out = issue_row(c, r);
-	db_res_discard(r);
 	json_t *cases = json_array();
 	if ((rc = db_query(c->db,
 			   "SELECT sc.case_id, ca.number, ca.subject FROM system_issue_cases sc JOIN cases ca ON ca.org_id = sc.org_id "

@@ -15,32 +15,12 @@
 
 #define CONSENT_QUOTE_MAX 300
 
-struct promise_brief {
-	char id[ID_SIZE], case_id[ID_SIZE], status[16], what[FL_MAX_TEXT + 1];
-	int64_t due_at;
-};
-
-static int promise_brief_load(svc_ctx *c, const char *id, struct promise_brief *b)
-{
-	db_res *r;
-	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
-			"SELECT id, case_id, status, due_at, what FROM promises WHERE org_id = ? AND id = ?"))
-		return -1;
-	svc_copy(c, b->id, sizeof b->id, db_text(r, 0));
-	svc_copy(c, b->case_id, sizeof b->case_id, db_text(r, 1));
-	svc_copy(c, b->status, sizeof b->status, db_text(r, 2));
-	b->due_at = db_int(r, 3);
-	svc_copy(c, b->what, sizeof b->what, db_text(r, 4));
-	db_res_discard(r);
-	return svc_db_outcome(c, 0);
-}
-
 static int pp_propose(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	struct promise_brief b;
+	struct promise_state b;
 	struct mailbox mb;
 	long long due;
-	if (promise_brief_load(c, p[0], &b) || promise_may_settle(c, b.case_id) || mailbox_for_case(c, b.case_id, &mb))
+	if (promise_load(c, p[0], &b) || promise_may_settle(c, b.case_id) || mailbox_for_case(c, b.case_id, &mb))
 		return -1;
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a proposal is written by a person");

@@ -74,21 +74,17 @@ json_t *promise_json(svc_ctx *c, const char *promise_id)
 	return o ? o : json_null();
 }
 
-struct promise_state {
-	char id[ID_SIZE], case_id[ID_SIZE], status[16];
-	int64_t due_at;
-};
-
-static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
+int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 {
 	db_res *r;
 	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
-			"SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?"))
+			"SELECT id, case_id, status, due_at, what FROM promises WHERE org_id = ? AND id = ?"))
 		return -1;
 	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->case_id), SVC_BUF(s->status));
 	s->due_at = db_int(r, 3);
+	svc_copy(c, s->what, sizeof s->what, db_text(r, 4));
 	db_res_discard(r);
-	return 0;
+	return svc_db_outcome(c, 0);
 }
 
 static int due_ok(svc_ctx *c, json_t *in, const char *field, long long *due)
