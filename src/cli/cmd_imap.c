@@ -31,10 +31,9 @@ struct poll_opts {
 	struct cli_worker w;
 };
 
-static const char USAGE[] =
-	"mail-poll --db PATH|URL --mailbox ADDRESS --imap imaps://HOST/INBOX\n"
-	"         --imap-user USER (--imap-password-file FILE | --imap-bearer-file FILE) [--starttls]\n"
-	"         [--done seen|move:FOLDER] [--once] [--interval SECONDS] [--max N]\n";
+static const char USAGE[] = "mail-poll --db PATH|URL --mailbox ADDRESS --imap imaps://HOST/INBOX\n"
+			    "         --imap-user USER (--imap-password-file FILE | --imap-bearer-file FILE) [--starttls]\n"
+			    "         [--done seen|move:FOLDER] [--once] [--interval SECONDS] [--max N]\n";
 
 struct poll_count {
 	long taken, duplicates, failed;

@@ -141,10 +141,9 @@ struct deliver_opts {
 	struct cli_worker w;
 };
 
-static const char DELIVER_USAGE[] =
-	"mail-deliver --db PATH|URL --smtp smtp://HOST:PORT [--starttls]\n"
-	"         [--smtp-user USER --smtp-password-file FILE] [--once] [--interval SECONDS]\n"
-	"         [--lease SECONDS (>= 10)] [--max N]   (FRONTLINE_SMTP_URL for --smtp)\n";
+static const char DELIVER_USAGE[] = "mail-deliver --db PATH|URL --smtp smtp://HOST:PORT [--starttls]\n"
+				    "         [--smtp-user USER --smtp-password-file FILE] [--once] [--interval SECONDS]\n"
+				    "         [--lease SECONDS (>= 10)] [--max N]   (FRONTLINE_SMTP_URL for --smtp)\n";
 
 char *cli_read_secret(const char *path)
 {

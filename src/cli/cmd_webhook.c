@@ -18,9 +18,8 @@ struct wh_opts {
 	const char *clock_start; /* tests: a manual clock starting here */
 };
 
-static const char USAGE[] =
-	"webhook-deliver --db PATH|URL [--once] [--interval SECONDS] [--lease SECONDS (>= 10)]\n"
-	"         [--max N] [--allow loopback,private,link-local]   (FRONTLINE_WEBHOOK_ALLOW for --allow)\n";
+static const char USAGE[] = "webhook-deliver --db PATH|URL [--once] [--interval SECONDS] [--lease SECONDS (>= 10)]\n"
+			    "         [--max N] [--allow loopback,private,link-local]   (FRONTLINE_WEBHOOK_ALLOW for --allow)\n";
 
 static int parse_opts(int argc, char **argv, struct wh_opts *o)
 {

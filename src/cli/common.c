@@ -62,10 +62,7 @@ int cli_db_check(const char *url, enum cli_db_mode mode)
 	return 2;
 }
 
-int cli_open_failed(const char *url, enum cli_db_mode mode)
-{
-	return !url || !*url || missing_file(url, mode) ? 2 : 1;
-}
+int cli_open_failed(const char *url, enum cli_db_mode mode) { return !url || !*url || missing_file(url, mode) ? 2 : 1; }
 
 db *cli_open_db(const char *url, enum cli_db_mode mode)
 {

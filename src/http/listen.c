@@ -22,8 +22,10 @@ static int listen_on(const struct sockaddr_in *sa, const char *listen_text)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one); /* restart over TIME_WAIT only */
 	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) || listen(fd, 511)) {
 		if (errno == EADDRINUSE)
-			fprintf(stderr, "frontline: cannot listen on %s: the address is already in use "
-					"(is another frontline serve running there?)\n", listen_text);
+			fprintf(stderr,
+				"frontline: cannot listen on %s: the address is already in use "
+				"(is another frontline serve running there?)\n",
+				listen_text);
 		else
 			fprintf(stderr, "frontline: cannot listen on %s: %s\n", listen_text, strerror(errno));
 		close(fd);

@@ -25,8 +25,8 @@
 #include "http/clientaddr.h"
 #include "http/events_stream.h"
 #include "http/gzip.h"
-#include "http/listen.h"
 #include "http/lifecycle.h"
+#include "http/listen.h"
 #include "http/metrics.h"
 #include "http/respond.h"
 #include "store/idem.h"
@@ -642,8 +642,8 @@ static struct MHD_Daemon *start_metrics(struct server *s, int fd, int port)
 	if (fd < 0)
 		return NULL;
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
-						metrics_handler, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, 16u,
-						MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o->timeout_s, MHD_OPTION_END);
+						metrics_handler, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
+						16u, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o->timeout_s, MHD_OPTION_END);
 	if (!d)
 		close(fd);
 	return d;

@@ -16,10 +16,7 @@ struct buf {
 	size_t len, cap;
 };
 
-static void put(struct buf *b, const char *s, size_t n)
-{
-	xappend(&b->p, &b->len, &b->cap, 64, s, n);
-}
+static void put(struct buf *b, const char *s, size_t n) { xappend(&b->p, &b->len, &b->cap, 64, s, n); }
 
 static void putc_(struct buf *b, char ch) { put(b, &ch, 1); }
 

@@ -242,8 +242,8 @@ int svc_first(svc_ctx *c, db_res **r, const char *sql, const db_arg *args, int n
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
-int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
-		 const char *sql, const db_arg *args, int n)
+int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r, const char *sql,
+		 const db_arg *args, int n)
 {
 	int rc = svc_first(c, r, sql, args, n);
 	if (rc != 0)
@@ -355,8 +355,8 @@ int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row)
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-int svc_load_row(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
-		 const char *sql, svc_row_fn row, json_t **out)
+int svc_load_row(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message, const char *sql,
+		 svc_row_fn row, json_t **out)
 {
 	db_res *r;
 	if (prefix ? svc_load_id(c, prefix, id, not_found_code, message, &r, sql)

@@ -174,8 +174,8 @@ json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
 /* The same for a route's answer: 0 with *out = row(c, r) (new), or -1 with ERR_NOT_FOUND
  * not_found_code on "id" with message when there is no row (or, prefix given, id is not one of
  * prefix's: svc_load_id), or the storage error's kind. */
-int svc_load_row(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
-		 const char *sql, svc_row_fn row, json_t **out);
+int svc_load_row(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message, const char *sql,
+		 svc_row_fn row, json_t **out);
 
 /* Run a query for a helper that can carry on without its rows: 1 with *r open (the caller closes it),
  * or 0 after recording the storage error (svc_db_err), with which the operation then fails. */

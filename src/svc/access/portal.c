@@ -251,15 +251,15 @@ static json_t *update_row(svc_ctx *c, db_res *r)
 static json_t *updates_of(svc_ctx *c, const char *case_id)
 {
 	return svc_rows(c,
-		     "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
-		     "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
-		     "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
-		     "UNION ALL "
-		     "SELECT 'touchpoint', t.id, t.summary, t.at, p.name, CASE WHEN t.person_id IS NULL THEN 'inbound' ELSE 'outbound' END, "
-		     "t.channel FROM touchpoints t LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
-		     "WHERE t.org_id = ? AND t.case_id = ? AND t.customer_visible = 1 "
-		     "ORDER BY 4, 2",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), update_row);
+			"SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
+			"LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
+			"WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
+			"UNION ALL "
+			"SELECT 'touchpoint', t.id, t.summary, t.at, p.name, CASE WHEN t.person_id IS NULL THEN 'inbound' ELSE 'outbound' END, "
+			"t.channel FROM touchpoints t LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
+			"WHERE t.org_id = ? AND t.case_id = ? AND t.customer_visible = 1 "
+			"ORDER BY 4, 2",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), update_row);
 }
 
 static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

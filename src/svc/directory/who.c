@@ -325,7 +325,6 @@ static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-
 static const struct in_field WHO[] = {
 	IN_SKILL_FIELD,
 	{"near", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location (id or name); default your own"},

@@ -413,7 +413,8 @@ static const struct in_field PP_LIST[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field PP_ACCEPT[] = {
-	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the policy's new text (default: proposed text, or the old text with the change)"},
+	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL,
+	 "the policy's new text (default: proposed text, or the old text with the change)"},
 	{"limits", IN_MAP, 0, 0, 0, NULL, "the new limits (default: proposed limits, or unchanged)"},
 	IN_REASON_FIELD(0),
 	{NULL, 0, 0, 0, 0, NULL, NULL},

@@ -42,8 +42,9 @@ int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 			    next);
 }
 
-/* Expire one due exception ([org, id, case_id], acting as the system in org): exactly once (only the pass whose UPDATE changes
- * the row records the expiry).  1 when this pass expired it, 0 when another did, -1 (err set). */
+/* Expire one due exception ([org, id, case_id], acting as the system in org): exactly once (only
+ * the pass whose UPDATE changes the row records the expiry).  1 when this pass expired it, 0 when
+ * another did, -1 (err set). */
 static int expire_one(svc_ctx *c, json_t *row, void *arg)
 {
 	(void)arg;

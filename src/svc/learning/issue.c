@@ -295,9 +295,10 @@ static int overdue_one(svc_ctx *c, json_t *row, void *arg)
 	(void)arg;
 	const char *id = tick_col(row, 1), *owner = tick_col(row, 2);
 	int64_t n = 0;
-	int rc = db_exec(c->db,
-			 "UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
-			 DB_ARGS(DB_INT(c->now), DB_TXT(tick_col(row, 0)), DB_TXT(id)), &n);
+	int rc = db_exec(
+		c->db,
+		"UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
+		DB_ARGS(DB_INT(c->now), DB_TXT(tick_col(row, 0)), DB_TXT(id)), &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n != 1)

@@ -573,7 +573,8 @@ static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	struct case_row row;
 	if (case_load(c, p[0], &row))
 		return -1;
-	return svc_items(c, out, case_event_row, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq",
+	return svc_items(c, out, case_event_row,
+			 "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id)));
 }
 

@@ -19,9 +19,9 @@ json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
 {
 	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "number",
 			      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "channel", db_text(r, 3), "status",
-			      db_text(r, 4), "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9),
-			      "resolved_at", svc_col_time(r, 10), "team_id", svc_col_str(r, 11), "intake_location_id",
-			      svc_col_str(r, 12), "resolution", db_text(r, 13));
+			      db_text(r, 4), "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9), "resolved_at",
+			      svc_col_time(r, 10), "team_id", svc_col_str(r, 11), "intake_location_id", svc_col_str(r, 12),
+			      "resolution", db_text(r, 13));
 	json_object_set_new(o, "customer", customer_row_json(r, CASE_NCOLS));
 	json_object_set_new(o, "owner", person_memo(c, memo, db_text(r, 6)));
 	json_object_set_new(o, "intake_by", person_memo(c, memo, db_text(r, 7)));

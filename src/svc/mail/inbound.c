@@ -87,10 +87,11 @@ static int by_tag(svc_ctx *c, const char *tag, struct found *f)
 	if (*end != '-' || strlen(end + 1) != MAIL_SECRET_LEN)
 		return 0;
 	db_res *r;
-	int rc = svc_first(c, &r,
-			   "SELECT ca.id, k.secret FROM cases ca JOIN mail_case_keys k ON k.org_id = ca.org_id AND k.case_id = ca.id "
-			   "WHERE ca.org_id = ? AND ca.number = ?",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)));
+	int rc =
+		svc_first(c, &r,
+			  "SELECT ca.id, k.secret FROM cases ca JOIN mail_case_keys k ON k.org_id = ca.org_id AND k.case_id = ca.id "
+			  "WHERE ca.org_id = ? AND ca.number = ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)));
 	if (rc <= 0)
 		return rc;
 	int ok = strlen(db_text(r, 1)) == MAIL_SECRET_LEN && sodium_memcmp(db_text(r, 1), end + 1, MAIL_SECRET_LEN) == 0;

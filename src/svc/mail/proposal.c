@@ -188,9 +188,9 @@ static json_t *proposal_row(svc_ctx *c, db_res *r)
 {
 	(void)c;
 	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "promise_id", db_text(r, 1), "due_at",
-			 svc_col_time(r, 2), "status", db_text(r, 3), "mail_id", db_text(r, 4), "answer_mail_id", svc_col_str(r, 5),
-			 "new_promise_id", svc_col_str(r, 6), "proposed_by", db_text(r, 7), "created_at", svc_col_time(r, 8),
-			 "decided_at", svc_col_time(r, 9));
+			 svc_col_time(r, 2), "status", db_text(r, 3), "mail_id", db_text(r, 4), "answer_mail_id",
+			 svc_col_str(r, 5), "new_promise_id", svc_col_str(r, 6), "proposed_by", db_text(r, 7), "created_at",
+			 svc_col_time(r, 8), "decided_at", svc_col_time(r, 9));
 }
 
 int proposal_view_part(svc_ctx *c, const char *case_id, json_t *view)

@@ -116,15 +116,18 @@ static int lapse_one(svc_ctx *c, json_t *row, void *arg)
 	char owner[ID_SIZE], t[64];
 	int64_t changed = 0;
 	case_owner(c, case_id, owner);
-	int rc = db_exec(c->db,
-			 "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-			 DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed);
+	int rc = db_exec(
+		c->db,
+		"UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+		DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (changed != 1)
 		return 0;
-	if (svc_event(c, "update_duty.lapsed", "update_duty", id, case_id, json_pack("{s:s,s:s}", "kind", kind, "owner_id", owner)) ||
-	    alert_add(c, owner, "update_lapsed", case_id, "update_duty", id, "The customer was due an update by %s and did not get one",
+	if (svc_event(c, "update_duty.lapsed", "update_duty", id, case_id,
+		      json_pack("{s:s,s:s}", "kind", kind, "owner_id", owner)) ||
+	    alert_add(c, owner, "update_lapsed", case_id, "update_duty", id,
+		      "The customer was due an update by %s and did not get one",
 		      words_time(strtoll(tick_col(row, 4), NULL, 10), t, sizeof t)))
 		return -1;
 	return strcmp(kind, "cadence") == 0 && duty_ensure_cadence(c, case_id) ? -1 : 1;
@@ -141,9 +144,9 @@ int duty_tick_lapse(svc_ctx *c, json_t *summary)
 static json_t *duty_row(svc_ctx *c, db_res *r)
 {
 	(void)c;
-	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id", svc_col_str(r, 2),
-			 "due_at", svc_col_time(r, 3), "status", db_text(r, 4), "owner_id", svc_col_str(r, 5), "closed_at",
-			 svc_col_time(r, 6));
+	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id",
+			 svc_col_str(r, 2), "due_at", svc_col_time(r, 3), "status", db_text(r, 4), "owner_id", svc_col_str(r, 5),
+			 "closed_at", svc_col_time(r, 6));
 }
 
 int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)

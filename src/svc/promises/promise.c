@@ -563,8 +563,10 @@ static int breach_one(svc_ctx *c, json_t *row, void *arg)
 	(void)arg;
 	const char *id = tick_col(row, 1);
 	int64_t changed = 0;
-	int rc = db_exec(c->db, "UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-			 DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed);
+	int rc =
+		db_exec(c->db,
+			"UPDATE promises SET status = 'broken', closed_at = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			DB_ARGS(DB_INT(c->now), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (changed != 1)
@@ -575,8 +577,8 @@ static int breach_one(svc_ctx *c, json_t *row, void *arg)
 int promise_tick_breach(svc_ctx *c, json_t *summary)
 {
 	return tick_each(c, summary, "breaches", 2,
-			 "SELECT org_id, id FROM promises WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?", breach_one,
-			 NULL);
+			 "SELECT org_id, id FROM promises WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+			 breach_one, NULL);
 }
 
 /* --- case page parts, hooks --- */
