@@ -88,6 +88,7 @@ int mail_take(db *d, fl_clock *clk, const char *mailbox, const struct mail_gate_
 		rc = 0;
 	}
 	*err = c.err;
+	svc_ctx_release(&c);
 	return rc ? -1 : 0;
 }
 
@@ -277,6 +278,7 @@ int cmd_mail_deliver(int argc, char **argv)
 		sleep((unsigned)(o.interval_s > 0 ? o.interval_s : 1));
 	}
 	printf("{\"handled\": %ld}\n", sent);
+	svc_ctx_release(&c);
 	db_close(d);
 	free(password);
 	return rc;

@@ -517,6 +517,7 @@ static void run_tick(struct server *s)
 	pthread_mutex_unlock(&s->tick_mu);
 	log_set_request(NULL);
 	json_decref(w.summary);
+	svc_ctx_release(&c);
 }
 
 static enum tx_verdict purge_work(void *arg, db *d)

@@ -106,7 +106,21 @@ json_t *svc_col_time(db_res *r, int col)
 
 void svc_cache_forget(svc_ctx *c)
 {
-	memset(&c->cache, 0, sizeof c->cache);
+	if (c->cache)
+		memset(c->cache, 0, sizeof *c->cache);
+}
+
+struct svc_cache *svc_cache_of(svc_ctx *c)
+{
+	if (!c->cache)
+		c->cache = xcalloc(1, sizeof *c->cache);
+	return c->cache;
+}
+
+void svc_ctx_release(svc_ctx *c)
+{
+	free(c->cache);
+	c->cache = NULL;
 }
 
 /* A person's brief is nine fields: made from the row once per request, then from the memo. */
@@ -164,13 +178,13 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 		return json_pack("{s:s,s:s,s:s}", "id", "system", "name", "Frontline", "role", "system");
 	char key[2 * ID_SIZE];
 	snprintf(key, sizeof key, "%s/%.*s", c->actor.org_id, ID_SIZE - 1, person_id);
+	struct svc_cache *m = svc_cache_of(c);
 	for (int i = 0; i < SVC_CACHE_PEOPLE; i++)
-		if (c->cache.people[i].key[0] && strcmp(c->cache.people[i].key, key) == 0)
-			return brief_json(c->cache.people[i].text, c->cache.people[i].nulls); /* new each time: callers may add */
-	int i = c->cache.next_person;
-	c->cache.people[i].key[0] = '\0'; /* the slot is rewritten below */
-	int found = person_brief_read(c, person_id, c->cache.people[i].text, sizeof c->cache.people[i].text,
-				      &c->cache.people[i].nulls);
+		if (m->people[i].key[0] && strcmp(m->people[i].key, key) == 0)
+			return brief_json(m->people[i].text, m->people[i].nulls); /* new each time: callers may add */
+	int i = m->next_person;
+	m->people[i].key[0] = '\0'; /* the slot is rewritten below */
+	int found = person_brief_read(c, person_id, m->people[i].text, sizeof m->people[i].text, &m->people[i].nulls);
 	if (found == -2) { /* a field longer than the memo holds: a brief of its own, not memoized */
 		char *big = xmalloc(BRIEF_TEXT_MAX);
 		unsigned short nulls;
@@ -181,9 +195,9 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 	}
 	if (found != 1)
 		return json_null();
-	c->cache.next_person = (i + 1) % SVC_CACHE_PEOPLE;
-	STR_COPY(c->cache.people[i].key, key);
-	return brief_json(c->cache.people[i].text, c->cache.people[i].nulls);
+	m->next_person = (i + 1) % SVC_CACHE_PEOPLE;
+	STR_COPY(m->people[i].key, key);
+	return brief_json(m->people[i].text, m->people[i].nulls);
 }
 
 size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max)

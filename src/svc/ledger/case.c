@@ -745,7 +745,7 @@ static const struct in_field REOPEN[] = {
 const struct route case_routes[] = {
 	{"POST", "/api/v1/cases", cs_open, CASE_OPEN, 201, "Open a case (you own it)", "Case", "case open", 0},
 	{"GET", "/api/v1/cases", cs_list, CASE_LIST, 200, "Find cases", "CaseList", "case list", R_STANDBY_SEARCH},
-	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", R_OWN_TX},
+	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", R_OWN_TX | R_CASE_PAGE},
 	{"GET", "/api/v1/cases/{id}/history", cs_history, NULL, 200, "A case's events", "EventList", "case history", 0},
 	{"POST", "/api/v1/cases/{id}/touchpoints", cs_touchpoint, TOUCHPOINT, 201, "Record a contact with the customer",
 	 "Touchpoint", "case touch", 0},

@@ -75,15 +75,12 @@ int case_cache_known(struct case_cache *k, const char *org_id, const char *case_
 	return known;
 }
 
-char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len)
+json_t *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov)
 {
-	char *text = NULL;
+	json_t *text = NULL;
 	struct slot *t = slot_lock(k, org_id, case_id);
-	if (slot_is(t, org_id, case_id) && t->cv == cv && t->ov == ov) {
-		text = xmalloc(t->len + 1);
-		memcpy(text, t->text, t->len + 1);
-		*len = t->len;
-	}
+	if (slot_is(t, org_id, case_id) && t->cv == cv && t->ov == ov)
+		text = json_stringn_nocheck(t->text, t->len);
 	pthread_mutex_unlock(&t->mu);
 	return text;
 }

@@ -162,35 +162,47 @@ static int view_shared(const struct view_facts *f)
 	return 1;
 }
 
-static json_t *page_text(char *text, size_t len)
+/* {SVC_JSON_TEXT: text}: text (a JSON string) is stolen */
+static json_t *page_text(json_t *text)
 {
-	json_t *o = json_pack("{s:o}", SVC_JSON_TEXT, json_stringn_nocheck(text, len));
-	free(text);
-	return o;
+	return json_pack("{s:o}", SVC_JSON_TEXT, text);
 }
 
-int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
+/* The versions of the case now: read with the authentication (R_CASE_PAGE), else in one statement
+ * (so one snapshot even outside a transaction).  1 found, 0 no such case, -1 storage error. */
+static int versions_now(svc_ctx *c, const char *case_id, int64_t *cv, int64_t *ov)
 {
-	int64_t cv, ov;
-	size_t len = 0;
 	db_res *r;
-	if (!c->case_cache || !case_cache_known(c->case_cache, c->actor.org_id, case_id, &cv, &ov))
-		return 0;
-	/* one statement, so one snapshot even outside a transaction */
+	if (c->page.case_id && strcmp(c->page.case_id, case_id) == 0) {
+		*cv = c->page.cv;
+		*ov = c->page.ov;
+		return c->page.read;
+	}
 	if (!svc_query(c, "SELECT " VERSIONS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?",
 		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return -1;
 	int rc = db_next(r), found = rc == 1;
 	if (found) {
-		cv = db_int(r, 0);
-		ov = db_int(r, 1);
+		*cv = db_int(r, 0);
+		*ov = db_int(r, 1);
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
-	char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len) : NULL;
+	return found;
+}
+
+int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
+{
+	int64_t cv, ov;
+	if (!c->case_cache || !case_cache_known(c->case_cache, c->actor.org_id, case_id, &cv, &ov))
+		return 0;
+	int found = versions_now(c, case_id, &cv, &ov);
+	if (found < 0)
+		return -1;
+	json_t *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov) : NULL;
 	if (!text)
 		return 0;
-	*out = page_text(text, len);
+	*out = page_text(text);
 	return 1;
 }
 
@@ -209,6 +221,7 @@ int case_view_page(svc_ctx *c, const char *case_id, json_t **out)
 		return err_set(&c->err, ERR_INTERNAL, "internal_error", NULL, "the answer could not be rendered");
 	if (c->db_err.kind == ERR_NONE && view_shared(&f))
 		case_cache_put(c->case_cache, c->actor.org_id, case_id, f.cv, f.ov, text, len);
-	*out = page_text(text, len);
+	*out = page_text(json_stringn_nocheck(text, len));
+	free(text);
 	return 0;
 }
