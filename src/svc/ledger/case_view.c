@@ -112,26 +112,76 @@ static int view_part(svc_ctx *c, const char *case_id, case_view_fn fn, const int
 	return fn(c, case_id, o);
 }
 
+/* The page's four lists (touchpoints, notes, offers, history) in one statement: each list's rows
+ * as text (so the branches of the UNION agree on their types; a number read back is the same
+ * number, NULL stays NULL), padded to LIST_WIDTH columns, then the list, its order's two keys. */
+#define LIST_WIDTH 9
+#define T(x) "CAST(" x " AS TEXT)"
+#define PAD "CAST(NULL AS TEXT)"
+#define LIST_TAIL " WHERE org_id = ? AND case_id = ?"
+static const char *const LIST_SQL[4] = {
+	"SELECT id, channel, direction, person_id, summary, " T("at") ", " T("customer_visible") ", " PAD ", " PAD
+	", 0, at, id FROM touchpoints" LIST_TAIL,
+	"SELECT id, author_id, visibility, body, " T("at") ", " PAD ", " PAD ", " PAD ", " PAD ", 1, at, id FROM notes" LIST_TAIL,
+	"SELECT id, case_id, from_id, to_id, note, status, reason, " T("created_at") ", " T("decided_at")
+	", 2, created_at, id FROM offers" LIST_TAIL,
+	"SELECT " T("seq") ", " T("at") ", actor_id, kind, entity_type, data, entity_id, request_id, " PAD
+	", 3, seq, '' FROM events" LIST_TAIL,
+};
+static const char *const LIST_KEYS[4] = {"touchpoints", "notes", "offers", "history"};
+static json_t *(*const LIST_ROW[4])(svc_ctx *, db_res *) = {tp_row, note_row, case_offer_row, case_event_row};
+static char *lists_sql[4]; /* [has notes + 2 * has offers]: the lists that may hold rows */
+
+static void lists_sql_make(void)
+{
+	for (int v = 0; v < 4; v++) {
+		char *sql = xstrdup(LIST_SQL[0]);
+		for (int l = 1; l < 4; l++) {
+			if ((l == 1 && !(v & 1)) || (l == 2 && !(v & 2)))
+				continue;
+			char *next = xasprintf("%s UNION ALL %s", sql, LIST_SQL[l]);
+			free(sql);
+			sql = next;
+		}
+		lists_sql[v] = xasprintf("%s ORDER BY %d, %d, %d", sql, LIST_WIDTH + 1, LIST_WIDTH + 2, LIST_WIDTH + 3);
+		free(sql);
+	}
+}
+
+/* The four lists into o; a storage error is kept in c (svc_query), the lists left empty. */
+static void view_lists(svc_ctx *c, const char *case_id, const int *has, json_t *o)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, lists_sql_make);
+	json_t *lists[4];
+	for (int l = 0; l < 4; l++)
+		json_object_set_new(o, LIST_KEYS[l], lists[l] = json_array());
+	int n = 2 + has[0] + has[1], rc;
+	db_arg args[8];
+	for (int i = 0; i < n; i++) {
+		args[2 * i] = DB_TXT(c->actor.org_id);
+		args[2 * i + 1] = DB_TXT(case_id);
+	}
+	db_res *r;
+	if (!svc_query(c, lists_sql[has[0] + 2 * has[1]], args, 2 * n, &r))
+		return;
+	while (db_next(r) == 1) {
+		int64_t l = db_int(r, LIST_WIDTH);
+		if (l >= 0 && l < 4)
+			json_array_append_new(lists[l], LIST_ROW[l](c, r));
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+}
+
 static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct view_facts *f)
 {
 	json_t *o = NULL;
-	int *has = f->has;
 	if (view_row(c, case_id, &o, f))
 		return -1;
-	json_object_set_new(o, "touchpoints",
-			    case_rows_of(c, "SELECT id, channel, direction, person_id, summary, at, customer_visible FROM touchpoints "
-				       "WHERE org_id = ? AND case_id = ? ORDER BY at, id", case_id, tp_row));
-	json_object_set_new(o, "notes",
-			    has[0] ? case_rows_of(c, "SELECT id, author_id, visibility, body, at FROM notes WHERE org_id = ? AND case_id = ? "
-					     "ORDER BY at, id", case_id, note_row) : json_array());
-	json_object_set_new(o, "offers",
-			    has[1] ? case_rows_of(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
-					     case_id, case_offer_row) : json_array());
-	json_object_set_new(o, "history",
-			    case_rows_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", case_id,
-				    case_event_row));
+	view_lists(c, case_id, f->has, o);
 	for (const case_view_fn *part = svc_case_view_parts(); *part; part++) {
-		if (view_part(c, case_id, *part, has, o)) {
+		if (view_part(c, case_id, *part, f->has, o)) {
 			json_decref(o);
 			return -1;
 		}
