@@ -182,6 +182,12 @@ json_t *svc_col_time(db_res *r, int col);
 
 /* Load a person's summary {id, name, role, team, level} as JSON (null if not found). */
 json_t *svc_person_brief(svc_ctx *c, const char *person_id);
+/* The row svc_person_brief reads (alias p, its team t; add the WHERE clause), and a row of it
+ * already read elsewhere kept in the memo, so svc_person_brief of that person then sends nothing. */
+#define SVC_PERSON_BRIEF_COLS "p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title"
+#define SVC_PERSON_BRIEF_FROM " FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id"
+#define SVC_PERSON_BRIEF_SQL "SELECT " SVC_PERSON_BRIEF_COLS SVC_PERSON_BRIEF_FROM
+void svc_person_memo_row(svc_ctx *c, db_res *r);
 
 /* Run sql (binding the actor's organization, then id) and turn its first row into JSON with row.
  * Returns that object, JSON null when there is no row, or NULL (c->err set) on a storage error. */

@@ -59,7 +59,82 @@ struct view_facts {
 	int64_t cv, ov;
 };
 
-/* The row (case, customer) into *o, and the facts. */
+/* The page's four lists (touchpoints, notes, offers, history) in one statement, after the people
+ * they and the case name (kept in the memo: svc_person_memo_row): each list's rows as text (so the
+ * branches of the UNION agree on their types; a number read back is the same number, NULL stays
+ * NULL), padded to LIST_WIDTH columns, then the list (0 the people), its order's two keys. */
+#define LIST_WIDTH 9
+#define T(x) "CAST(" x " AS TEXT)"
+#define PAD "CAST(NULL AS TEXT)"
+#define LIST_TAIL " WHERE org_id = ? AND case_id = ?"
+#define NAMED(col, table) "SELECT " col " FROM " table LIST_TAIL " UNION ALL "
+static const char PEOPLE_SQL[] = "SELECT " SVC_PERSON_BRIEF_COLS ", 0, 0, p.id" SVC_PERSON_BRIEF_FROM
+	" WHERE p.org_id = ? AND p.id IN (SELECT owner_id FROM cases WHERE org_id = ? AND id = ? UNION ALL "
+	"SELECT intake_by FROM cases WHERE org_id = ? AND id = ? UNION ALL " NAMED("person_id", "touchpoints")
+		NAMED("author_id", "notes") NAMED("from_id", "offers") NAMED("to_id", "offers")
+			"SELECT actor_id FROM events" LIST_TAIL ")";
+#define PEOPLE_ARGS 15 /* the organization, then 7 (organization, case) pairs */
+static const char *const LIST_SQL[4] = {
+	"SELECT id, channel, direction, person_id, summary, " T("at") ", " T("customer_visible") ", " PAD ", " PAD
+	", 1, at, id FROM touchpoints" LIST_TAIL,
+	"SELECT id, author_id, visibility, body, " T("at") ", " PAD ", " PAD ", " PAD ", " PAD ", 2, at, id FROM notes" LIST_TAIL,
+	"SELECT id, case_id, from_id, to_id, note, status, reason, " T("created_at") ", " T("decided_at")
+	", 3, created_at, id FROM offers" LIST_TAIL,
+	"SELECT " T("seq") ", " T("at") ", actor_id, kind, entity_type, data, entity_id, request_id, " PAD
+	", 4, seq, '' FROM events" LIST_TAIL,
+};
+static const char *const LIST_KEYS[4] = {"touchpoints", "notes", "offers", "history"};
+static json_t *(*const LIST_ROW[4])(svc_ctx *, db_res *) = {tp_row, note_row, case_offer_row, case_event_row};
+static char *lists_sql[4]; /* [has notes + 2 * has offers]: the lists that may hold rows */
+
+static void lists_sql_make(void)
+{
+	for (int v = 0; v < 4; v++) {
+		char *sql = xasprintf("%s UNION ALL %s", PEOPLE_SQL, LIST_SQL[0]);
+		for (int l = 1; l < 4; l++) {
+			if ((l == 1 && !(v & 1)) || (l == 2 && !(v & 2)))
+				continue;
+			char *next = xasprintf("%s UNION ALL %s", sql, LIST_SQL[l]);
+			free(sql);
+			sql = next;
+		}
+		lists_sql[v] = xasprintf("%s ORDER BY %d, %d, %d", sql, LIST_WIDTH + 1, LIST_WIDTH + 2, LIST_WIDTH + 3);
+		free(sql);
+	}
+}
+
+/* The four lists into lists (new arrays); a storage error is kept in c (svc_query), the lists left
+ * empty. */
+static void view_lists(svc_ctx *c, const char *case_id, const int *has, json_t *lists[4])
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, lists_sql_make);
+	for (int l = 0; l < 4; l++)
+		lists[l] = json_array();
+	int n = PEOPLE_ARGS + 2 * (2 + has[0] + has[1]), rc;
+	db_arg args[PEOPLE_ARGS + 8];
+	args[0] = DB_TXT(c->actor.org_id);
+	for (int i = 1; i < n; i += 2) {
+		args[i] = DB_TXT(c->actor.org_id);
+		args[i + 1] = DB_TXT(case_id);
+	}
+	db_res *r;
+	if (!svc_query(c, lists_sql[has[0] + 2 * has[1]], args, n, &r))
+		return;
+	while (db_next(r) == 1) {
+		int64_t l = db_int(r, LIST_WIDTH);
+		if (l == 0)
+			svc_person_memo_row(c, r);
+		else if (l >= 1 && l <= 4)
+			json_array_append_new(lists[l - 1], LIST_ROW[l - 1](c, r));
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+}
+
+/* The row (case, customer) and its four lists into *o, and the facts.  The lists are read while
+ * the row is open, after it (its versions are never newer than what the page shows), with the
+ * people the page names: the row's owner and intake come from the memo they filled. */
 static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_facts *f)
 {
 	int *has = f->has;
@@ -72,7 +147,6 @@ static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_fac
 		return -1;
 	int rc = db_next(r);
 	if (rc == 1) {
-		*o = case_brief_row(c, r);
 		int col = CASE_ALL_NCOLS;
 		has[0] = (int)db_int(r, col++);
 		has[1] = (int)db_int(r, col++);
@@ -84,6 +158,11 @@ static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_fac
 		}
 		f->cv = db_int(r, col++);
 		f->ov = db_int(r, col);
+		json_t *lists[4];
+		view_lists(c, case_id, has, lists);
+		*o = case_brief_row(c, r);
+		for (int l = 0; l < 4; l++)
+			json_object_set_new(*o, LIST_KEYS[l], lists[l]);
 	}
 	if ((rc = db_res_close(r)) != DB_OK) { /* db_next's error too: it stays on the result */
 		json_decref(*o);
@@ -112,74 +191,11 @@ static int view_part(svc_ctx *c, const char *case_id, case_view_fn fn, const int
 	return fn(c, case_id, o);
 }
 
-/* The page's four lists (touchpoints, notes, offers, history) in one statement: each list's rows
- * as text (so the branches of the UNION agree on their types; a number read back is the same
- * number, NULL stays NULL), padded to LIST_WIDTH columns, then the list, its order's two keys. */
-#define LIST_WIDTH 9
-#define T(x) "CAST(" x " AS TEXT)"
-#define PAD "CAST(NULL AS TEXT)"
-#define LIST_TAIL " WHERE org_id = ? AND case_id = ?"
-static const char *const LIST_SQL[4] = {
-	"SELECT id, channel, direction, person_id, summary, " T("at") ", " T("customer_visible") ", " PAD ", " PAD
-	", 0, at, id FROM touchpoints" LIST_TAIL,
-	"SELECT id, author_id, visibility, body, " T("at") ", " PAD ", " PAD ", " PAD ", " PAD ", 1, at, id FROM notes" LIST_TAIL,
-	"SELECT id, case_id, from_id, to_id, note, status, reason, " T("created_at") ", " T("decided_at")
-	", 2, created_at, id FROM offers" LIST_TAIL,
-	"SELECT " T("seq") ", " T("at") ", actor_id, kind, entity_type, data, entity_id, request_id, " PAD
-	", 3, seq, '' FROM events" LIST_TAIL,
-};
-static const char *const LIST_KEYS[4] = {"touchpoints", "notes", "offers", "history"};
-static json_t *(*const LIST_ROW[4])(svc_ctx *, db_res *) = {tp_row, note_row, case_offer_row, case_event_row};
-static char *lists_sql[4]; /* [has notes + 2 * has offers]: the lists that may hold rows */
-
-static void lists_sql_make(void)
-{
-	for (int v = 0; v < 4; v++) {
-		char *sql = xstrdup(LIST_SQL[0]);
-		for (int l = 1; l < 4; l++) {
-			if ((l == 1 && !(v & 1)) || (l == 2 && !(v & 2)))
-				continue;
-			char *next = xasprintf("%s UNION ALL %s", sql, LIST_SQL[l]);
-			free(sql);
-			sql = next;
-		}
-		lists_sql[v] = xasprintf("%s ORDER BY %d, %d, %d", sql, LIST_WIDTH + 1, LIST_WIDTH + 2, LIST_WIDTH + 3);
-		free(sql);
-	}
-}
-
-/* The four lists into o; a storage error is kept in c (svc_query), the lists left empty. */
-static void view_lists(svc_ctx *c, const char *case_id, const int *has, json_t *o)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, lists_sql_make);
-	json_t *lists[4];
-	for (int l = 0; l < 4; l++)
-		json_object_set_new(o, LIST_KEYS[l], lists[l] = json_array());
-	int n = 2 + has[0] + has[1], rc;
-	db_arg args[8];
-	for (int i = 0; i < n; i++) {
-		args[2 * i] = DB_TXT(c->actor.org_id);
-		args[2 * i + 1] = DB_TXT(case_id);
-	}
-	db_res *r;
-	if (!svc_query(c, lists_sql[has[0] + 2 * has[1]], args, 2 * n, &r))
-		return;
-	while (db_next(r) == 1) {
-		int64_t l = db_int(r, LIST_WIDTH);
-		if (l >= 0 && l < 4)
-			json_array_append_new(lists[l], LIST_ROW[l](c, r));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-}
-
 static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct view_facts *f)
 {
 	json_t *o = NULL;
 	if (view_row(c, case_id, &o, f))
 		return -1;
-	view_lists(c, case_id, f->has, o);
 	for (const case_view_fn *part = svc_case_view_parts(); *part; part++) {
 		if (view_part(c, case_id, *part, f->has, o)) {
 			json_decref(o);
