@@ -110,9 +110,7 @@ static void request_done(struct server *s, const char *method, const char *url, 
 	http_metrics_observe(s->metrics, q->route, method, q->status, us);
 	log_escape(url, path, sizeof path);
 	log_escape(method, meth, sizeof meth);
-	log_json(q->status >= 500 ? LOG_ERROR : LOG_INFO,
-		 json_pack("{s:s,s:s,s:i,s:I,s:s}", "method", meth, "path", path, "status", q->status, "us", (json_int_t)us,
-			   "person", q->person));
+	log_http_request(q->status >= 500 ? LOG_ERROR : LOG_INFO, meth, path, q->status, us, q->person);
 }
 
 /* --- connections: the per-address cap and the header clock --- */
