@@ -179,15 +179,18 @@ static void seed_closed(struct bench_org *b, long closed)
 /* `runs` scheduler passes at now, each rolled back so each does the same work, timed part by part
  * (tick_run's work, so the report can say where the time goes): pass[] and cpu[] sorted; *summary
  * and *parts (new) of the last run. */
-static void time_passes(struct bench_org *b, long runs, double *pass, double *cpu, json_t **summary, json_t **parts)
+static void time_passes(struct bench_org *b, long runs, double *pass, double *cpu, json_t **summary, json_t **parts,
+			json_t **stmts)
 {
 	struct timespec t0;
-	*summary = *parts = NULL;
+	*summary = *parts = *stmts = NULL;
 	for (long r = 0; r < runs; r++) {
 		json_decref(*summary);
 		json_decref(*parts);
+		json_decref(*stmts);
 		*summary = json_object();
 		*parts = json_array();
+		*stmts = json_array();
 		b->d.c.now = b->now;
 		if (db_begin(b->dbh, 1) != DB_OK)
 			fl_die("bench-promises: %s", db_errmsg(b->dbh));
@@ -195,13 +198,18 @@ static void time_passes(struct bench_org *b, long runs, double *pass, double *cp
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (db_lock_scheduler(b->dbh) != DB_OK)
 			fl_die("bench-promises: %s", db_errmsg(b->dbh));
+		tick_batch_begin(&b->d.c);
 		for (const tick_fn *t = svc_tick_parts(); *t; t++) {
 			struct timespec tp;
+			int64_t s0 = db_thread_statements();
 			clock_gettime(CLOCK_MONOTONIC, &tp);
 			if ((*t)(&b->d.c, *summary))
 				fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
 			json_array_append_new(*parts, json_real(ms_since(&tp)));
+			json_array_append_new(*stmts, json_integer(db_thread_statements() - s0));
 		}
+		if (tick_batch_end(&b->d.c, 0))
+			fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
 		pass[r] = ms_since(&t0);
 		cpu[r] = cpu_ms() - c0;
 		db_rollback(b->dbh);
@@ -256,19 +264,23 @@ int cmd_bench_promises(int argc, char **argv)
 	double seed_ms = ms_since(&t0);
 
 	double *pass = xcalloc((size_t)runs, sizeof *pass), *cpu = xcalloc((size_t)runs, sizeof *cpu);
-	json_t *summary, *parts;
-	time_passes(&b, runs, pass, cpu, &summary, &parts);
+	json_t *summary, *parts, *stmts;
+	time_passes(&b, runs, pass, cpu, &summary, &parts, &stmts);
 	double report_ms = -1, report_cpu = -1;
 	if (closed > 0)
 		time_report(&b, closed, &report_ms, &report_cpu);
 	char *s = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS), *ps = json_dumps(parts, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	char *ss = json_dumps(stmts, JSON_COMPACT);
 	printf("{\"backend\":\"%s\",\"pending\":%ld,\"due\":%ld,\"closed\":%ld,\"seed_ms\":%.0f,\"pass_ms_median\":%.1f,"
-	       "\"pass_ms_min\":%.1f,\"pass_ms_max\":%.1f,\"pass_cpu_ms_median\":%.1f,\"report_ms\":%.1f,\"report_cpu_ms\":%.1f,\"pass\":%s,\"last_run_part_ms\":%s}\n",
+	       "\"pass_ms_min\":%.1f,\"pass_ms_max\":%.1f,\"pass_cpu_ms_median\":%.1f,\"report_ms\":%.1f,\"report_cpu_ms\":%.1f,\"pass\":%s,\"last_run_part_ms\":%s,"
+	       "\"last_run_part_statements\":%s}\n",
 	       db_dialect(b.dbh) == DB_POSTGRES ? "postgres" : "sqlite", pending, due, closed, seed_ms, pass[runs / 2], pass[0],
-	       pass[runs - 1], cpu[runs / 2], report_ms, report_cpu, s, ps);
+	       pass[runs - 1], cpu[runs / 2], report_ms, report_cpu, s, ps, ss);
 	free(s);
 	free(ps);
+	free(ss);
 	json_decref(parts);
+	json_decref(stmts);
 	free(pass);
 	free(cpu);
 	json_decref(summary);

@@ -3,6 +3,7 @@
 #include "svc/tick.h"
 
 #include "base/util.h"
+#include "store/event.h"
 
 int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
 {
@@ -107,6 +108,7 @@ int tick_run(svc_ctx *c, json_t *summary)
 	int rc = db_lock_scheduler(c->db);
 	if (rc != DB_OK)
 		rc = svc_db_err(c, rc);
+	tick_batch_begin(c);
 	for (int step = 0; rc == 0 && at < until; step++) {
 		int due = 1;
 		struct due_seen seen = {0};
@@ -121,8 +123,30 @@ int tick_run(svc_ctx *c, json_t *summary)
 		c->now = at;
 		rc = svc_db_outcome(c, run_parts(c, summary, &seen));
 	}
+	rc = tick_batch_end(c, rc);
 	c->now = until;
 	c->actor = saved;
+	return rc;
+}
+
+static _Thread_local uint64_t pass_now, pass_count;
+
+uint64_t tick_pass(void) { return pass_now; }
+
+void tick_batch_begin(svc_ctx *c)
+{
+	pass_now = ++pass_count;
+	event_batch_begin(c->db);
+}
+
+int tick_batch_end(svc_ctx *c, int rc)
+{
+	pass_now = 0;
+	for (const tick_end_fn *f = svc_tick_pass_ends(); *f; f++)
+		(*f)();
+	int end = event_batch_end(c->db, rc == 0);
+	if (rc == 0 && end != DB_OK)
+		rc = svc_db_err(c, end);
 	return rc;
 }
 

@@ -36,19 +36,32 @@ int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *c
 	return 0;
 }
 
+int alert_team_members(svc_ctx *c, const char *team_id, json_t **ids)
+{
+	if (!team_id || !*team_id) {
+		*ids = json_array();
+		return 0;
+	}
+	return svc_strings(c, ids, 1, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)));
+}
+
+int alert_people(svc_ctx *c, json_t *ids, const char *kind, const char *case_id, const char *entity_type, const char *entity_id,
+		 const char *message)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v) if (alert_add(c, json_string_value(v), kind, case_id, entity_type, entity_id, "%s", message)) return -1;
+	return 0;
+}
+
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
 	       const char *entity_id, const char *message)
 {
-	json_t *ids, *v;
-	if (!team_id || !*team_id)
-		return 0;
-	if (svc_strings(c, &ids, 1, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id))))
+	json_t *ids;
+	if (alert_team_members(c, team_id, &ids))
 		return -1;
-	size_t i;
-	int ret = 0;
-	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), kind, case_id, entity_type,
-								    entity_id, "%s", message);
+	int ret = alert_people(c, ids, kind, case_id, entity_type, entity_id, message);
 	json_decref(ids);
 	return ret;
 }
