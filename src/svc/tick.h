@@ -44,6 +44,13 @@ int tick_batch_end(svc_ctx *c, int rc);
 /* The pass this thread is in (a number new at each tick_batch_begin), 0 outside one: what a pass
  * does not change (people, their notification choices) may be read once per pass. */
 uint64_t tick_pass(void);
+/* Insert one row: `head` is a constant "INSERT INTO t (a, b, ...)" (compared by address), args its
+ * ncols values.  Inside a pass the row is kept (texts copied) and written with the others of the
+ * same head by tick_flush, which runs after each part and at the pass's end (a failed write fails
+ * the pass): for rows nothing in the same part reads back.  Outside a pass, written at once.
+ * Returns 0 or -1 (err set). */
+int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols);
+int tick_flush(svc_ctx *c);
 typedef void (*tick_end_fn)(void);
 const tick_end_fn *svc_tick_pass_ends(void); /* called by tick_batch_end */
 

@@ -151,6 +151,9 @@ static int person_and_choice(svc_ctx *c, const char *person_id, const char *kind
 	return 0;
 }
 
+static const char DIGEST_INSERT[] =
+	"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status)";
+
 int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, const char *kind, const char *case_id,
 		   const char *message)
 {
@@ -186,14 +189,10 @@ int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, cons
 		return 0;
 	char id[ID_SIZE];
 	id_new(id, "ndg", c->now);
-	int rc =
-		db_exec(c->db,
-			"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status) "
-			"VALUES (?,?,?,?,?,?,?,?,?,'pending')",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
-				DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now))),
-			NULL);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	/* a scheduler pass writes its digest entries together (svc/tick.h) */
+	return tick_insert(c, DIGEST_INSERT,
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
+				   DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now)), DB_TXT("pending")));
 }
 
 /* --- the digest --- */
