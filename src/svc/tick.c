@@ -135,7 +135,7 @@ static _Thread_local uint64_t pass_now, pass_count;
 
 /* Rows a pass writes and nothing in the same part reads (alerts, digest entries): kept per INSERT
  * head, in the order the heads were first used, and written by tick_flush in multi-row INSERTs. */
-#define DEFER_ROWS_PER_INSERT 200
+#define DEFER_ARGS_PER_INSERT 200 /* the most arguments a statement takes (store/db_pg.c) */
 struct deferred {
 	const char *head;
 	int ncols;
@@ -209,9 +209,9 @@ int tick_flush(svc_ctx *c)
 	int rc = DB_OK;
 	for (size_t i = 0; rc == DB_OK && i < defer.n; i++) {
 		const struct deferred *d = &defer.v[i];
-		size_t rows = d->nargs / (size_t)d->ncols;
-		for (size_t r = 0; rc == DB_OK && r < rows; r += DEFER_ROWS_PER_INSERT) {
-			size_t n = rows - r < DEFER_ROWS_PER_INSERT ? rows - r : DEFER_ROWS_PER_INSERT;
+		size_t rows = d->nargs / (size_t)d->ncols, per = DEFER_ARGS_PER_INSERT / (size_t)d->ncols;
+		for (size_t r = 0; rc == DB_OK && r < rows; r += per) {
+			size_t n = rows - r < per ? rows - r : per;
 			char *sql = insert_sql(d->head, d->ncols, n);
 			rc = db_exec(c->db, sql, d->args + r * (size_t)d->ncols, (int)(n * (size_t)d->ncols), NULL);
 			free(sql);
