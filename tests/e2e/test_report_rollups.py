@@ -1,8 +1,8 @@
 """Reports from rollups (issue 14): GET /api/v1/reports/breaches reads whole days from breach_daily
 (kept by triggers with every breach, migration 0012) and the partial days at a range's edges from
 the rows; promise-keeping, overdue-requests and update-duties likewise from keeping_daily,
-overdue_daily and duty_daily (migration 0030, kept by triggers on every insert, update and delete
-of the rows they count).  Each answer must equal what counting the rows says (the query the report
+overdue_daily and duty_daily (migration 0030), and intake from intake_daily (0031), each kept by
+triggers on every insert, update and delete of the rows it counts.  Each answer must equal what counting the rows says (the query the report
 ran before its rollup), for every grouping, team filter and range - whole days, one day cut at both
 ends, a range inside one day, and a range with nothing in it - also after the scheduler and the
 people changed the rows (requests closed after going overdue, promises kept, duties lapsed)."""
@@ -104,6 +104,10 @@ COUNTED = {
         "LEFT JOIN people pe ON pe.org_id = d.org_id AND pe.id = d.owner_id "
         "WHERE d.org_id = '{org}' AND d.closed_at >= {lo} AND d.closed_at < {hi} AND d.status IN ('met','lapsed') "
         "AND ('{team}' = '' OR pe.team_id = '{team}') GROUP BY 1")),
+    "intake": ("created_at", "cases", lambda by: (
+        "SELECT p.id, COUNT(*), SUM(CASE WHEN ca.owner_id <> ca.intake_by THEN 1 ELSE 0 END) "
+        "FROM cases ca JOIN people p ON p.org_id = ca.org_id AND p.id = ca.intake_by "
+        "WHERE ca.org_id = '{org}' AND ca.created_at >= {lo} AND ca.created_at < {hi} GROUP BY p.id")),
 }
 
 
@@ -113,6 +117,8 @@ def answered(report, got):
         return sorted((i["key"], i["kept"], i["broken"]) for i in got["items"])
     if report == "overdue-requests":
         return sorted((i["level"], i["overdue"], i["still_open"], i["escalated"]) for i in got["items"])
+    if report == "intake":
+        return sorted((i["person_id"], i["cases"], i["handed_on"]) for i in got["items"])
     return sorted((i["owner_id"], i["kept"], i["lapsed"]) for i in got["items"])
 
 
@@ -128,7 +134,7 @@ def check_rollup_reports(s, label, nonempty):
                 continue
             for lo, hi in ranges(times):
                 for by in (("team", "channel") if report == "promise-keeping" else (None,)):
-                    for team in teams:
+                    for team in (teams if report != "intake" else [""]):
                         q = {"from": iso(lo), "to": iso(hi)}
                         if by:
                             q["by"] = by
