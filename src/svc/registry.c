@@ -168,6 +168,10 @@ static const tick_due_fn TICK_DUE[] = {
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
 
+/* What parts kept for the length of a pass (tick_pass()), forgotten when it ends. */
+static const tick_end_fn TICK_PASS_ENDS[] = {prefs_pass_end, NULL};
+const tick_end_fn *svc_tick_pass_ends(void) { return TICK_PASS_ENDS; }
+
 /* What GET /metrics reads from the database (svc/metrics.h). */
 static const metrics_fn METRICS_PARTS[] = {
 	metrics_scheduler, metrics_outbox, metrics_webhooks, metrics_promises, NULL,

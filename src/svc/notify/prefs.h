@@ -12,6 +12,8 @@
 
 extern const struct route prefs_routes[];
 
+/* Forget what this thread's pass kept (svc/tick.h). */
+void prefs_pass_end(void);
 /* Alert hook (svc/hooks.h, registered in svc/registry.c). */
 int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, const char *kind, const char *case_id,
 		   const char *message);
