@@ -37,12 +37,17 @@ export function scorecard(card, caption) {
   ];
 }
 
-// My day: "What you owned this month".
-export function ownedSection() {
+// The start of "this month" for recognition (My day asks GET /api/v1/me/day for the same period).
+export const recognitionFrom = () => period().from;
+
+// My day: "What you owned this month".  read: a promise of {recognition, thanks} already read (My day's
+// one read), or nothing to read them here.
+export function ownedSection(read) {
   return asyncSection('What you owned this month', async () => {
-    const acts = await optional(withQuery('/api/v1/recognition', period()));
+    const pre = read ? await read : null;
+    const acts = pre ? pre.recognition : await optional(withQuery('/api/v1/recognition', period()));
     if (!acts) return null;
-    const thanks = await get(withQuery('/api/v1/thanks', period()));
+    const thanks = pre && pre.thanks ? pre.thanks : await get(withQuery('/api/v1/thanks', period()));
     return [actList(acts.items, 'Nothing recognised yet this month. Taking a customer in for another team, following up before a request is due, or rescuing a promise at risk all count.'),
       ...(thanks.items.length ? [h('h3', {}, 'Thanks from colleagues'), thanksList(thanks.items)] : []),
       h('p', {}, h('a', { href: personPath(session.me.id) }, 'Your scorecard'))];
