@@ -42,6 +42,9 @@ static int day_get(svc_ctx *c, const char *path, json_t *in, json_t **out)
 	return 0;
 }
 
+/* What My day shows of each open case I own: the case, its promises and its update duties. */
+static const char *const VIEW_KEYS[] = {"id", "number", "subject", "promises", "update_duty", NULL};
+
 /* The parts of each open case I own that My day shows: its promises and update duties. */
 static int day_case_views(svc_ctx *c, json_t *cases, json_t *views)
 {
@@ -58,7 +61,7 @@ static int day_case_views(svc_ctx *c, json_t *cases, json_t *views)
 			continue;
 		}
 		json_t *keep = json_object();
-		for (const char *const *k = (const char *const[]){"id", "number", "subject", "promises", "update_duty", NULL}; *k; k++)
+		for (const char *const *k = VIEW_KEYS; *k; k++)
 			if (json_object_get(v, *k))
 				json_object_set(keep, *k, json_object_get(v, *k));
 		json_array_append_new(views, keep);
