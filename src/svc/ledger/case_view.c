@@ -6,8 +6,16 @@
 #include "base/jsontext.h"
 #include "base/util.h"
 #include "svc/hooks.h"
-#include "svc/ledger/case.h"
+#include "svc/ledger/case_rows.h"
 #include "svc/ledger/case_cache.h"
+#include "svc/ledger/case_view.h"
+
+/* The rows of sql (parameters: the actor's organization, case_id) as row()s, the page carrying on
+ * without them on a storage error (svc_rows). */
+static json_t *rows_of(svc_ctx *c, const char *sql, const char *case_id, svc_row_fn row)
+{
+	return svc_rows(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), row);
+}
 
 static json_t *tp_row(svc_ctx *c, db_res *r)
 {
@@ -119,16 +127,16 @@ static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct vie
 	if (view_row(c, case_id, &o, f))
 		return -1;
 	json_object_set_new(o, "touchpoints",
-			    case_rows_of(c, "SELECT id, channel, direction, person_id, summary, at, customer_visible FROM touchpoints "
+			    rows_of(c, "SELECT id, channel, direction, person_id, summary, at, customer_visible FROM touchpoints "
 				       "WHERE org_id = ? AND case_id = ? ORDER BY at, id", case_id, tp_row));
 	json_object_set_new(o, "notes",
-			    has[0] ? case_rows_of(c, "SELECT id, author_id, visibility, body, at FROM notes WHERE org_id = ? AND case_id = ? "
+			    has[0] ? rows_of(c, "SELECT id, author_id, visibility, body, at FROM notes WHERE org_id = ? AND case_id = ? "
 					     "ORDER BY at, id", case_id, note_row) : json_array());
 	json_object_set_new(o, "offers",
-			    has[1] ? case_rows_of(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
+			    has[1] ? rows_of(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
 					     case_id, case_offer_row) : json_array());
 	json_object_set_new(o, "history",
-			    case_rows_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", case_id,
+			    rows_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", case_id,
 				    case_event_row));
 	for (const case_view_fn *part = svc_case_view_parts(); *part; part++) {
 		if (view_part(c, case_id, *part, has, o)) {
