@@ -40,6 +40,7 @@
 #include "svc/metrics.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
+#include "svc/org/day.h"
 #include "svc/org/install.h"
 #include "svc/org/live.h"
 #include "svc/org/org.h"
@@ -60,7 +61,7 @@ extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only *
 static const struct route *const TABLES[] = {
 	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
-	promise_routes, request_routes, estimate_routes, alert_routes, live_routes, suggest_routes,
+	promise_routes, request_routes, estimate_routes, alert_routes, live_routes, day_routes, suggest_routes,
 	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,

@@ -51,6 +51,16 @@ static int load_person(svc_ctx *c, const char *person_id, struct npers *p)
 	return 0;
 }
 
+int prefs_person_tz(svc_ctx *c, const char *person_id, char tz[FL_MAX_SHORT + 1], int *chosen)
+{
+	struct npers p;
+	if (load_person(c, person_id, &p))
+		return -1;
+	memcpy(tz, p.tz, sizeof p.tz); /* both FL_MAX_SHORT + 1 */
+	*chosen = p.tz_chosen;
+	return 0;
+}
+
 /* Whether the person has a place on an active rota (*member) and covers one of its layers now
  * (*now): an on-call person is reached during their shift whatever their quiet hours say. */
 static int on_call(svc_ctx *c, const char *person_id, int *member, int *now)
