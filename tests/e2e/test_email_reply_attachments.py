@@ -79,6 +79,7 @@ def test_a_reply_goes_out_as_multipart_with_the_file():
         check(headers.get("Content-Disposition", "").startswith("attachment;"), "never inline")
         r = pat.post("/api/v1/cases/%s/replies" % case_id, {"body": "Again.", "attachment_ids": [att["id"]]})
         eq((r.status, r.json["error"]["code"]), (409, "attachment_in_use"), "a file is attached once")
+        eq(pat.request("DELETE", "/api/v1/attachments/" + att["id"]).status, 404, "a sent file stays with its message")
         check(any(e["kind"] == "attachment.attached" for e in view["history"]), "the history says so")
 
 
@@ -102,6 +103,12 @@ def test_bad_uploads_and_bad_attachment_lists_change_nothing():
         ids = [upload(pat, "f%d.txt" % i, b"file %d" % i).json["id"] for i in range(2)]
         r = upload(pat, "third.txt", b"3")
         eq((r.status, r.json["error"]["code"]), (409, "too_many_uploads"), "at most attachments.max_count held")
+        r = admin.request("DELETE", "/api/v1/attachments/" + ids[1])
+        eq((r.status, r.json["error"]["code"]), (404, "attachment_not_found"), "only its uploader takes it back")
+        r = pat.request("DELETE", "/api/v1/attachments/" + ids[1])
+        eq(r.status, 200, "taken back")
+        s.check_contract("DELETE", "/api/v1/attachments/{id}", r)
+        ids[1] = upload(pat, "third.txt", b"3").json["id"]
         theirs = upload(admin, "admin.txt", b"mine").json["id"]
         for body, want in [
                 ({"attachment_ids": ids + [theirs]}, (400, "too_many_attachments")),

@@ -152,6 +152,27 @@ static int att_upload(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return *out ? 0 : -1;
 }
 
+/* An upload not attached yet, taken back by its uploader (the bytes stay: others may share them). */
+static int att_drop(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	(void)in;
+	struct uploader u;
+	int64_t n = 0;
+	if (uploader_of(c, &u))
+		return -1;
+	int rc = db_exec(c->db,
+			 "DELETE FROM attachments WHERE org_id = ? AND id = ? AND uploader_kind = ? AND uploader_id = ? AND case_id IS NULL",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(u.kind), DB_TXT(u.id)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1) /* unknown, someone else's, or attached (a sent file stays with its message) */
+		return err_set(&c->err, ERR_NOT_FOUND, "attachment_not_found", "id", "no such upload of yours waiting to be attached");
+	if (svc_event(c, "attachment.dropped", "attachment", p[0], NULL, json_pack("{s:s}", "uploader", u.kind)))
+		return -1;
+	*out = json_pack("{s:s,s:b}", "id", p[0], "dropped", 1);
+	return 0;
+}
+
 /* --- attaching --- */
 
 static int claim_one(svc_ctx *c, const char *id, const struct uploader *u, const char *const where[3], int visible)
@@ -346,6 +367,10 @@ const struct route attach_routes[] = {
 	{"GET", "/api/v1/attachments/{id}", att_download, NULL, 200,
 	 "A file attached to a reply or a portal message, to download (Content-Disposition: attachment)",
 	 "application/octet-stream", "attachment get", 0},
+	{"DELETE", "/api/v1/attachments/{id}", att_drop, NULL, 200, "Take back an upload of yours not attached yet",
+	 "AttachmentDropped", "attachment drop", 0},
+	{"DELETE", "/api/v1/portal/attachments/{id}", att_drop, NULL, 200,
+	 "Customer portal: take back an upload of mine not attached yet", "AttachmentDropped", NULL, R_PORTAL},
 	{"POST", "/api/v1/portal/attachments", att_upload, UPLOAD, 201,
 	 "Customer portal: upload a file to attach to my message", "Attachment", NULL, R_PORTAL},
 	{"GET", "/api/v1/portal/attachments/{id}", portal_download, NULL, 200,
