@@ -21,6 +21,7 @@ import './recognition.test.mjs';
 import './notify.test.mjs';
 import './estimate.test.mjs';
 import './mail.test.mjs';
+import './attachments.test.mjs';
 import './actions.test.mjs';
 import './workspace.test.mjs';
 

@@ -133,6 +133,7 @@ function readValue(f) {
 
 // opts: {title, submit, choices: {field: [{value, label}]} (a select, or checkboxes for arrays),
 //        pickers: {field: [{value, label}]} (a searchable list: people, teams, locations, policies, skills), fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
+//        custom: {field: () => ({wrap, input, name, schema, read})} (a field the page makes, e.g. files: lib/attach.js),
 //        hide: [...], labels: {}, onDone(result, form), pathParams: {id: ...}, method}
 export async function apiForm(method, pattern, opts = {}) {
   const op = await operation(method, pattern);
@@ -142,7 +143,7 @@ export async function apiForm(method, pattern, opts = {}) {
   let names = Object.keys(schema.properties || {});
   if (opts.only) names = opts.only.filter((n) => names.includes(n)).concat(names.filter((n) => !opts.only.includes(n) && req.has(n)));
   names = names.filter((n) => !(opts.hide || []).includes(n) && !(n in (opts.fixed || {})) && n !== 'format');
-  const fields = names.map((n) => field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels, opts.choices, opts.pickers));
+  const fields = names.map((n) => (opts.custom && opts.custom[n] ? opts.custom[n]() : field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels, opts.choices, opts.pickers)));
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary' }, opts.submit || op.summary || 'Save');
   const titleId = uid('form');

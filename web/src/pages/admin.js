@@ -4,6 +4,7 @@ import { get, patch, post, optional, session, may } from '../lib/api.js';
 import { asyncSection, table, notice, errorBox, csvLink, copyButton, timeEl } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { words, brief } from '../lib/fmt.js';
+import { t } from '../lib/msg.js';
 import { peopleChoices, teamChoices, locationChoices, skillChoices } from '../lib/pick.js';
 
 
@@ -100,6 +101,7 @@ export async function adminPage() {
   page.append(h('h1', {}, 'Admin'));
   if (!may('manage_people', 'manage_org', 'edit_settings')) page.append(h('p', { class: 'muted' }, 'You can look; changes need an administrator.'));
   if (may('manage_webhooks', 'manage_org')) page.append(h('p', {}, h('a', { href: '/admin/webhooks' }, 'Webhooks and their delivery log')));
+  page.append(h('p', {}, h('a', { href: '/admin/mailboxes' }, t('mbx.link'))));
   const grid = h('div', { class: 'grid' });
   grid.append(
     asyncSection('People', peopleSection, { class: 'wide' }),
