@@ -17,8 +17,10 @@ int attach_blob_put(svc_ctx *c, const void *data, size_t len, char hash[ATTACH_H
 	size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
 	char *b64 = xmalloc(b64len);
 	sodium_bin2base64(b64, b64len, data, len, sodium_base64_VARIANT_ORIGINAL);
-	int rc = db_exec(c->db, "INSERT INTO mail_blobs (org_id, hash, size, data, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(hash), DB_INT(len), DB_TXT(b64), DB_INT(c->now)), NULL);
+	int rc =
+		db_exec(c->db,
+			"INSERT INTO mail_blobs (org_id, hash, size, data, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(hash), DB_INT(len), DB_TXT(b64), DB_INT(c->now)), NULL);
 	free(b64);
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
@@ -112,7 +114,8 @@ static int upload_check(svc_ctx *c, json_t *in, const struct uploader *u, unsign
 		rc = svc_db_err(c, rc);
 	else if (held >= setting_int(c, "attachments.max_count"))
 		rc = err_set(&c->err, ERR_CONFLICT, "too_many_uploads", NULL,
-			     "you hold %lld files not attached to anything yet (attachments.max_count); send them first", (long long)held);
+			     "you hold %lld files not attached to anything yet (attachments.max_count); send them first",
+			     (long long)held);
 	if (rc) {
 		free(*raw);
 		*raw = NULL;
@@ -160,13 +163,15 @@ static int att_drop(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int64_t n = 0;
 	if (uploader_of(c, &u))
 		return -1;
-	int rc = db_exec(c->db,
-			 "DELETE FROM attachments WHERE org_id = ? AND id = ? AND uploader_kind = ? AND uploader_id = ? AND case_id IS NULL",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(u.kind), DB_TXT(u.id)), &n);
+	int rc = db_exec(
+		c->db,
+		"DELETE FROM attachments WHERE org_id = ? AND id = ? AND uploader_kind = ? AND uploader_id = ? AND case_id IS NULL",
+		DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(p[0]), DB_TXT(u.kind), DB_TXT(u.id)), &n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n != 1) /* unknown, someone else's, or attached (a sent file stays with its message) */
-		return err_set(&c->err, ERR_NOT_FOUND, "attachment_not_found", "id", "no such upload of yours waiting to be attached");
+		return err_set(&c->err, ERR_NOT_FOUND, "attachment_not_found", "id",
+			       "no such upload of yours waiting to be attached");
 	if (svc_event(c, "attachment.dropped", "attachment", p[0], NULL, json_pack("{s:s}", "uploader", u.kind)))
 		return -1;
 	*out = json_pack("{s:s,s:b}", "id", p[0], "dropped", 1);
@@ -184,22 +189,27 @@ static int claim_one(svc_ctx *c, const char *id, const struct uploader *u, const
 	int mine = strcmp(db_text(r, 0), u->kind) == 0 && strcmp(db_text(r, 1), u->id) == 0, used = !db_is_null(r, 2);
 	db_res_discard(r);
 	if (!mine) /* someone else's upload looks exactly like an unknown one */
-		return err_set(&c->err, ERR_NOT_FOUND, "attachment_not_found", "attachment_ids", "no such attachment of yours: %s", id);
+		return err_set(&c->err, ERR_NOT_FOUND, "attachment_not_found", "attachment_ids",
+			       "no such attachment of yours: %s", id);
 	if (used)
-		return err_set(&c->err, ERR_CONFLICT, "attachment_in_use", "attachment_ids", "%s is attached to a message already", id);
+		return err_set(&c->err, ERR_CONFLICT, "attachment_in_use", "attachment_ids",
+			       "%s is attached to a message already", id);
 	int64_t n = 0;
-	int rc = db_exec(c->db,
-			 "UPDATE attachments SET case_id = ?, touchpoint_id = ?, mail_out_id = ?, customer_visible = ?, attached_at = ? "
-			 "WHERE org_id = ? AND id = ? AND case_id IS NULL",
-			 DB_ARGS(DB_TXT(where[0]), DB_TXT(where[1]), DB_TXT(where[2]), DB_INT(visible), DB_INT(c->now),
-				 DB_TXT(c->actor.org_id), DB_TXT(id)),
-			 &n);
+	int rc =
+		db_exec(c->db,
+			"UPDATE attachments SET case_id = ?, touchpoint_id = ?, mail_out_id = ?, customer_visible = ?, attached_at = ? "
+			"WHERE org_id = ? AND id = ? AND case_id IS NULL",
+			DB_ARGS(DB_TXT(where[0]), DB_TXT(where[1]), DB_TXT(where[2]), DB_INT(visible), DB_INT(c->now),
+				DB_TXT(c->actor.org_id), DB_TXT(id)),
+			&n);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (n != 1)
-		return err_set(&c->err, ERR_CONFLICT, "attachment_in_use", "attachment_ids", "%s is attached to a message already", id);
+		return err_set(&c->err, ERR_CONFLICT, "attachment_in_use", "attachment_ids",
+			       "%s is attached to a message already", id);
 	return svc_event(c, "attachment.attached", "attachment", id, where[0],
-			 json_pack("{s:s,s:s?,s:b}", "touchpoint_id", where[1], "mail_id", where[2], "customer_visible", visible));
+			 json_pack("{s:s,s:s?,s:b}", "touchpoint_id", where[1], "mail_id", where[2], "customer_visible",
+				   visible));
 }
 
 /* The list itself: strings, at most attachments.max_count, no id twice. */
@@ -248,8 +258,7 @@ int attach_claim(svc_ctx *c, json_t *ids, const char *case_id, const char *touch
 static json_t *file_row(svc_ctx *c, db_res *r)
 {
 	(void)c;
-	return json_pack("{s:s,s:s,s:s}", "filename", db_text(r, 0), "content_type", db_text(r, 1), "data_base64",
-			 db_text(r, 2));
+	return json_pack("{s:s,s:s,s:s}", "filename", db_text(r, 0), "content_type", db_text(r, 1), "data_base64", db_text(r, 2));
 }
 
 int attach_of_mail(svc_ctx *c, const char *org_id, const char *mail_out_id, json_t **files)
@@ -263,13 +272,12 @@ int attach_of_mail(svc_ctx *c, const char *org_id, const char *mail_out_id, json
 static json_t *view_row(svc_ctx *c, db_res *r)
 {
 	(void)c;
-	int mail = strcmp(db_text(r, 7), "mail") == 0;
+	/* a received message's files download from the mail's route, the others from their own */
+	char *url = xasprintf("/api/v1/%sattachments/%s", strcmp(db_text(r, 7), "mail") == 0 ? "mail/" : "", db_text(r, 0));
 	json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:s,s:b,s:s}", "id", db_text(r, 0), "filename", db_text(r, 1),
 			      "content_type", db_text(r, 2), "size", (json_int_t)db_int(r, 3), "touchpoint_id", svc_col_str(r, 4),
-			      "at", svc_col_time(r, 5), "source", db_text(r, 7), "customer_visible", (int)db_int(r, 6), "download",
-			      "");
-	char *url = xasprintf("/api/v1/%sattachments/%s", mail ? "mail/" : "", db_text(r, 0));
-	json_object_set_new(o, "download", json_string(url));
+			      "at", svc_col_time(r, 5), "source", db_text(r, 7), "customer_visible", (int)db_int(r, 6),
+			      "download", url);
 	free(url);
 	return o;
 }
@@ -320,8 +328,8 @@ static int att_download(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 			"ON b.org_id = a.org_id AND b.hash = a.hash WHERE a.org_id = ? AND a.id = ?"))
 		return -1;
 	/* an upload not attached yet is its uploader's alone */
-	int pending_other = db_is_null(r, 2) && (strcmp(db_text(r, 3), "person") != 0 ||
-						 strcmp(db_text(r, 4), c->actor.person_id) != 0);
+	int pending_other = db_is_null(r, 2) &&
+			    (strcmp(db_text(r, 3), "person") != 0 || strcmp(db_text(r, 4), c->actor.person_id) != 0);
 	*out = pending_other ? NULL : download_of(db_text(r, 0), db_text(r, 1));
 	svc_copy(c, case_id, sizeof case_id, db_text(r, 2));
 	db_res_discard(r);
@@ -371,8 +379,8 @@ const struct route attach_routes[] = {
 	 "AttachmentDropped", "attachment drop", 0},
 	{"DELETE", "/api/v1/portal/attachments/{id}", att_drop, NULL, 200,
 	 "Customer portal: take back an upload of mine not attached yet", "AttachmentDropped", NULL, R_PORTAL},
-	{"POST", "/api/v1/portal/attachments", att_upload, UPLOAD, 201,
-	 "Customer portal: upload a file to attach to my message", "Attachment", NULL, R_PORTAL},
+	{"POST", "/api/v1/portal/attachments", att_upload, UPLOAD, 201, "Customer portal: upload a file to attach to my message",
+	 "Attachment", NULL, R_PORTAL},
 	{"GET", "/api/v1/portal/attachments/{id}", portal_download, NULL, 200,
 	 "Customer portal: a file on my case, to download (Content-Disposition: attachment)", "application/octet-stream", NULL,
 	 R_PORTAL},

@@ -185,13 +185,14 @@ static int mb_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return err_set(&c->err, ERR_INVALID, "required", NULL, "name at least one field to change");
 	if (mb_apply(c, in, &m))
 		return -1;
-	int rc = db_exec(c->db,
-			 "UPDATE mailboxes SET address = ?, display_name = ?, team_id = ?, owner_id = ?, location_id = ?, authserv_id = ?, "
-			 "skill_id = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(m.address), DB_TXT(m.display_name), DB_TXT(m.team_id), DB_TXT(m.owner_id),
-				 DB_TXT(*m.location_id ? m.location_id : NULL), DB_TXT(m.authserv_id), DB_TXT(*m.skill_id ? m.skill_id : NULL),
-				 DB_TXT(c->actor.org_id), DB_TXT(m.id)),
-			 NULL);
+	int rc =
+		db_exec(c->db,
+			"UPDATE mailboxes SET address = ?, display_name = ?, team_id = ?, owner_id = ?, location_id = ?, authserv_id = ?, "
+			"skill_id = ? WHERE org_id = ? AND id = ?",
+			DB_ARGS(DB_TXT(m.address), DB_TXT(m.display_name), DB_TXT(m.team_id), DB_TXT(m.owner_id),
+				DB_TXT(*m.location_id ? m.location_id : NULL), DB_TXT(m.authserv_id),
+				DB_TXT(*m.skill_id ? m.skill_id : NULL), DB_TXT(c->actor.org_id), DB_TXT(m.id)),
+			NULL);
 	if (rc != DB_OK)
 		return svc_db_conflict(c, rc, "mailbox_exists", "address", "a mailbox with this address exists");
 	json_t *changed = json_deep_copy(in);
@@ -254,7 +255,7 @@ static const struct in_field UPDATE[] = {
 const struct route mailbox_routes[] = {
 	{"POST", "/api/v1/mailboxes", mb_create, CREATE, 201, "Add a mailbox (admin)", "Mailbox", "mailbox add", 0},
 	{"GET", "/api/v1/mailboxes", mb_list, NULL, 200, "The organization's mailboxes", "MailboxList", "mailbox list", 0},
-	{"PATCH", "/api/v1/mailboxes/{id}", mb_update, UPDATE, 200, "Change a mailbox: its address, team, owner, intake location, on-call routing (admin)", "Mailbox",
-	 "mailbox update", 0},
+	{"PATCH", "/api/v1/mailboxes/{id}", mb_update, UPDATE, 200,
+	 "Change a mailbox: its address, team, owner, intake location, on-call routing (admin)", "Mailbox", "mailbox update", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };
