@@ -160,6 +160,14 @@ def test_the_portal_lists_and_downloads_only_the_customers_files():
         r = ada.post("/api/v1/portal/cases/%s/replies" % case_id, {"body": "x", "attachment_ids": [photo]})
         eq(r.status, 404, "nor can she write on the case")
         eq(download(sam, "/api/v1/attachments/" + photo)[0], 401, "a portal session is not a staff one")
+        # another organization: the same 404 as an unknown id
+        nw = s.login("admin@northwind.example", "northwind")
+        for a in (photo, quote):
+            eq(download(nw, "/api/v1/attachments/" + a)[0], 404, "another organization's file is unknown")
+        mine = upload(nw, "nw.txt", b"northwind").json["id"]
+        eq(download(pat, "/api/v1/attachments/" + mine)[0], 404, "and theirs is unknown here")
+        r = pat.post("/api/v1/cases/%s/replies" % case_id, {"body": "x", "attachment_ids": [mine]})
+        eq((r.status, r.json["error"]["code"]), (404, "attachment_not_found"), "nor can it be attached here")
 
 
 if __name__ == "__main__":
