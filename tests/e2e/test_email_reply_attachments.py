@@ -131,6 +131,12 @@ def test_the_portal_lists_and_downloads_only_the_customers_files():
         eq(r.status, 201, "the customer uploads: %r" % (r.json,))
         s.check_contract("POST", "/api/v1/portal/attachments", r)
         photo = r.json["id"]
+        wrong = upload(sam, "wrong.txt", b"not this one", path="/api/v1/portal/attachments").json["id"]
+        eq(download(sam, "/api/v1/portal/attachments/" + wrong)[2], b"not this one", "the uploader sees an upload")
+        r = sam.request("DELETE", "/api/v1/portal/attachments/" + wrong)
+        eq(r.status, 200, "and takes it back")
+        s.check_contract("DELETE", "/api/v1/portal/attachments/{id}", r)
+        eq(download(sam, "/api/v1/portal/attachments/" + wrong)[0], 404, "gone")
         eq(download(pat, "/api/v1/attachments/" + photo)[0], 404, "staff see it once it is on the case")
         r = sam.post("/api/v1/portal/cases/%s/replies" % case_id, {"body": "Photo attached.", "attachment_ids": [photo]})
         eq(r.status, 201, "the message with its file: %r" % (r.json,))
