@@ -3,6 +3,7 @@
 /* Promises made to customers, their breaches and policy conflicts (svc/promises/promise.c).
  * Every function runs inside the caller's transaction, acts as c->actor, and returns 0 or -1
  * with c->err set unless said otherwise. */
+#include "base/limits.h"
 #include "svc/svc.h"
 
 extern const struct route promise_routes[];
@@ -17,10 +18,8 @@ int promise_load(svc_ctx *c, const char *id, struct promise_state *s);
 
 /* The promise as JSON (new reference), or NULL when absent. */
 json_t *promise_json(svc_ctx *c, const char *promise_id);
-/* The request changed (declined, deferred, overdue): every pending promise it blocks that it now
- * endangers becomes at risk (once), its owner is alerted, an at-risk update duty starts and the
- * promise hooks run ("at_risk"). */
-int promise_check_risk(svc_ctx *c, const char *request_id);
+/* Run the promise hooks (svc/hooks.h) for kind ("at_risk", "renegotiated", ...). */
+int promise_hooks(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind);
 
 /* May the actor settle (keep, renegotiate, propose a new time for) promises of this case?  The
  * rule is core/ownership.c. */
