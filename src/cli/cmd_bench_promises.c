@@ -311,6 +311,7 @@ int cmd_bench_promises(int argc, char **argv)
 	free(cpu);
 	json_decref(summary);
 	json_decref(b.d.ids);
+	svc_ctx_release(&b.d.c);
 	db_close(b.dbh);
 	return 0;
 }
@@ -455,6 +456,7 @@ int cmd_bench_estimates(int argc, char **argv)
 	json_decref(p);
 	json_decref(c);
 	json_decref(d.ids);
+	svc_ctx_release(&d.c);
 	db_close(dbh);
 	return 0;
 }

@@ -22,21 +22,31 @@ int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
 
 int tick_due_rows(svc_ctx *c, const char *sql, json_t **due)
 {
-	db_res *r;
-	*due = NULL;
-	int rc = db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *rows = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(rows, json_pack("[s,s,s]", db_text(r, 0), db_text(r, 1), db_text(r, 2)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(rows);
-		return svc_db_err(c, rc);
-	}
-	*due = rows;
-	return 0;
+	return svc_strings(c, due, 3, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)));
 }
+
+int tick_each(svc_ctx *c, json_t *summary, const char *key, int ncols, const char *sql, tick_row_fn each, void *arg)
+{
+	json_t *due, *row;
+	if (svc_strings(c, &due, ncols, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH))))
+		return -1;
+	size_t i;
+	long long n = 0;
+	int ret = 0;
+	json_array_foreach(due, i, row)
+	{
+		tick_as_system(c, tick_col(row, 0));
+		if ((ret = each(c, row, arg)) < 0)
+			break;
+		n += ret;
+		ret = 0;
+	}
+	json_decref(due);
+	tick_count(summary, key, n);
+	return ret;
+}
+
+const char *tick_col(json_t *row, size_t i) { return json_string_value(json_array_get(row, i)); }
 
 /* What each due function answered (up to until) before any part of this step acted. */
 #define TICK_DUE_MAX 32

@@ -63,4 +63,14 @@ void tick_as_system(svc_ctx *c, const char *org_id);
 /* Add n to summary[key] (summary may be NULL; n == 0 adds nothing). */
 void tick_count(json_t *summary, const char *key, long long n);
 
+/* A scheduler part's loop: every row of sql (two `?` bound to c->now and TICK_BATCH; its ncols
+ * columns read as text before anything is changed) is handled by each(c, row, arg), acting as the
+ * system in the row's organization (its column 0; tick_col reads a column).  each returns 1 when it
+ * acted (counted in summary[key]), 0 when there was nothing left to do (another pass got there
+ * first), -1 to stop with the error.  Returns 0 or -1 (err set). */
+typedef int (*tick_row_fn)(svc_ctx *c, json_t *row, void *arg);
+int tick_each(svc_ctx *c, json_t *summary, const char *key, int ncols, const char *sql, tick_row_fn each, void *arg);
+/* Column i of a due row (text). */
+const char *tick_col(json_t *row, size_t i);
+
 #endif

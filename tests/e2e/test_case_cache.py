@@ -74,7 +74,7 @@ def test_every_kind_of_change_shows_at_the_next_read():
 
 def test_list_rows_kept_show_every_change():
     """Case lists ("my open cases") keep each row rendered at its case's version
-    (svc/ledger/case_rows.c): after each kind of change the list equals the one the command line
+    (svc/ledger/case_list_rows.c): after each kind of change the list equals the one the command line
     renders (no kept rows there), pages continue by cursor, and ?format=csv still answers."""
     with Server(demo=True) as s:
         chris, admin = s.login(CHRIS, V), s.login(ADMIN, V)

@@ -1,40 +1,50 @@
-/* Case list rows kept rendered at their case's version (case_rows.h). */
+/* A case's rows as JSON (svc/ledger/case_rows.h). */
 #include "svc/ledger/case_rows.h"
 
-#include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "base/jsontext.h"
-#include "svc/ledger/case.h"
-#include "svc/ledger/case_cache.h"
-
-static struct case_cache *rows;
-static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
-
-static void rows_make(void) { rows = case_cache_new(CASE_ROWS_SLOTS); }
-
-/* The rows' cache when the server keeps pages, else NULL (commands, FRONTLINE_CASE_CACHE=0). */
-static struct case_cache *rows_of(svc_ctx *c)
+/* A person's brief, looked up once per list: memo (may be NULL) maps ids to briefs already made. */
+static json_t *person_memo(svc_ctx *c, json_t *memo, const char *person_id)
 {
-	if (!c->case_cache)
-		return NULL;
-	pthread_once(&rows_once, rows_make);
-	return rows;
+	if (!memo)
+		return svc_person_brief(c, person_id);
+	json_t *v = json_object_get(memo, person_id);
+	if (v)
+		return json_incref(v);
+	v = svc_person_brief(c, person_id);
+	json_object_set(memo, person_id, v);
+	return v;
 }
 
-char *case_row_text(svc_ctx *c, db_res *r, json_t *memo, size_t *len)
+/* The row part of a case as JSON (no history). */
+json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
 {
-	struct case_cache *k = rows_of(c);
-	const char *id = db_text(r, 0);
-	int64_t cv = db_int(r, CASE_ALL_NCOLS), ov = db_int(r, CASE_ALL_NCOLS + 1);
-	char *text = k ? case_cache_get(k, c->actor.org_id, id, cv, ov, len) : NULL;
-	if (text)
-		return text;
-	json_t *o = case_brief_json(c, r, memo);
-	text = json_text(o, len);
-	json_decref(o);
-	if (text && k && *len <= CASE_ROWS_MAX_TEXT && c->db_err.kind == ERR_NONE)
-		case_cache_put(k, c->actor.org_id, id, cv, ov, text, *len);
-	return text;
+	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "number",
+			      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "channel", db_text(r, 3), "status",
+			      db_text(r, 4), "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9),
+			      "resolved_at", svc_col_time(r, 10), "team_id", svc_col_str(r, 11), "intake_location_id",
+			      svc_col_str(r, 12), "resolution", db_text(r, 13));
+	json_object_set_new(o, "customer", customer_row_json(r, CASE_NCOLS));
+	json_object_set_new(o, "owner", person_memo(c, memo, db_text(r, 6)));
+	json_object_set_new(o, "intake_by", person_memo(c, memo, db_text(r, 7)));
+	return o;
+}
+
+json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_json(c, r, NULL); }
+
+json_t *case_offer_row(svc_ctx *c, db_res *r)
+{
+	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "from",
+			 svc_person_brief(c, db_text(r, 2)), "to", svc_person_brief(c, db_text(r, 3)), "note", db_text(r, 4),
+			 "status", db_text(r, 5), "reason", db_text(r, 6), "created_at", svc_col_time(r, 7), "decided_at",
+			 svc_col_time(r, 8));
+}
+
+json_t *case_event_row(svc_ctx *c, db_res *r)
+{
+	json_t *data = json_loads(db_text(r, 5), 0, NULL);
+	json_t *actor = svc_person_brief(c, db_text(r, 2));
+	if (json_is_null(actor)) /* not a person: the customer, acting through the portal */
+		actor = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 2), "name", "the customer", "role", "customer");
+	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
+			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4), "entity_id", db_text(r, 6), "data",
+			 data ? data : json_object(), "request_id", svc_col_str(r, 7));
 }

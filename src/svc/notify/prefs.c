@@ -51,6 +51,16 @@ static int load_person(svc_ctx *c, const char *person_id, struct npers *p)
 	return 0;
 }
 
+int prefs_person_tz(svc_ctx *c, const char *person_id, char tz[FL_MAX_SHORT + 1], int *chosen)
+{
+	struct npers p;
+	if (load_person(c, person_id, &p))
+		return -1;
+	memcpy(tz, p.tz, sizeof p.tz); /* both FL_MAX_SHORT + 1 */
+	*chosen = p.tz_chosen;
+	return 0;
+}
+
 /* Whether the person has a place on an active rota (*member) and covers one of its layers now
  * (*now): an on-call person is reached during their shift whatever their quiet hours say. */
 static int on_call(svc_ctx *c, const char *person_id, int *member, int *now)
@@ -235,25 +245,18 @@ static int send_digest(svc_ctx *c, const char *person_id)
 	return rc;
 }
 
+static int digest_one(svc_ctx *c, json_t *row, void *arg)
+{
+	(void)arg;
+	return send_digest(c, tick_col(row, 1)) ? -1 : 1;
+}
+
 int prefs_digest_tick(svc_ctx *c, json_t *summary)
 {
-	json_t *due, *row;
-	size_t i;
-	if (tick_due_rows(c,
-			  "SELECT DISTINCT org_id, person_id, '' FROM notify_digest WHERE status = 'pending' AND due_at <= ? "
-			  "ORDER BY org_id, person_id LIMIT ?",
-			  &due))
-		return -1;
-	int ret = 0;
-	json_array_foreach(due, i, row)
-	{
-		tick_as_system(c, json_string_value(json_array_get(row, 0)));
-		if ((ret = send_digest(c, json_string_value(json_array_get(row, 1)))) != 0)
-			break;
-		tick_count(summary, "digests", 1);
-	}
-	json_decref(due);
-	return ret;
+	return tick_each(c, summary, "digests", 2,
+			 "SELECT DISTINCT org_id, person_id FROM notify_digest WHERE status = 'pending' AND due_at <= ? "
+			 "ORDER BY org_id, person_id LIMIT ?",
+			 digest_one, NULL);
 }
 
 int prefs_digest_due(svc_ctx *c, int64_t until, int64_t *next)

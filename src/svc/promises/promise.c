@@ -74,21 +74,17 @@ json_t *promise_json(svc_ctx *c, const char *promise_id)
 	return o ? o : json_null();
 }
 
-struct promise_state {
-	char id[ID_SIZE], case_id[ID_SIZE], status[16];
-	int64_t due_at;
-};
-
-static int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
+int promise_load(svc_ctx *c, const char *id, struct promise_state *s)
 {
 	db_res *r;
 	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
-			"SELECT id, case_id, status, due_at FROM promises WHERE org_id = ? AND id = ?"))
+			"SELECT id, case_id, status, due_at, what FROM promises WHERE org_id = ? AND id = ?"))
 		return -1;
 	SVC_COPY_COLS(c, r, 0, SVC_BUF(s->id), SVC_BUF(s->case_id), SVC_BUF(s->status));
 	s->due_at = db_int(r, 3);
+	svc_copy(c, s->what, sizeof s->what, db_text(r, 4));
 	db_res_discard(r);
-	return 0;
+	return svc_db_outcome(c, 0);
 }
 
 static int due_ok(svc_ctx *c, json_t *in, const char *field, long long *due)
@@ -320,40 +316,37 @@ static int mark_at_risk(svc_ctx *c, const char *promise_id, const char *case_id,
 	return duty_at_risk(c, case_id, promise_id) || promise_hooks(c, case_id, promise_id, "at_risk") ? -1 : 0;
 }
 
+/* A pending promise and the request it depends on: {id, case_id, what, why}, why absent when the
+ * request does not put the promise at risk. */
+static json_t *risk_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	const char *st = db_text(r, 4), *why = NULL;
+	if (strcmp(st, "declined") == 0)
+		why = "a request it depends on was declined";
+	else if (strcmp(st, "deferred") == 0 && db_int(r, 5) > db_int(r, 3))
+		why = "a request it depends on was deferred past the promise's due time";
+	else if (strcmp(st, "done") != 0 && !db_is_null(r, 6))
+		why = "a request it depends on is overdue";
+	return json_pack("{s:s,s:s,s:s,s:s*}", "id", db_text(r, 0), "case_id", db_text(r, 1), "what", db_text(r, 2), "why", why);
+}
+
 int promise_check_risk(svc_ctx *c, const char *request_id)
 {
-	int rc;
-	db_res *r;
+	json_t *hits, *v;
 	/* the request's state against each pending promise it blocks */
-	if ((rc = db_query(c->db,
-			   "SELECT p.id, p.case_id, p.what, p.due_at, q.status, q.due_at, q.overdue_at, q.what FROM request_promises rp "
-			   "JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
-			   "JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
-			   "WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' AND p.at_risk_at IS NULL",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(request_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *hits = json_array(), *v;
-	while (db_next(r) == 1) {
-		const char *st = db_text(r, 4), *why = NULL;
-		if (strcmp(st, "declined") == 0)
-			why = "a request it depends on was declined";
-		else if (strcmp(st, "deferred") == 0 && db_int(r, 5) > db_int(r, 3))
-			why = "a request it depends on was deferred past the promise's due time";
-		else if (strcmp(st, "done") != 0 && !db_is_null(r, 6))
-			why = "a request it depends on is overdue";
-		if (why)
-			json_array_append_new(hits, json_pack("{s:s,s:s,s:s,s:s}", "id", db_text(r, 0), "case_id", db_text(r, 1), "what",
-							      db_text(r, 2), "why", why));
-	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(hits);
-		return svc_db_err(c, rc);
-	}
+	if (svc_rows_of(c, &hits, risk_row,
+			"SELECT p.id, p.case_id, p.what, p.due_at, q.status, q.due_at, q.overdue_at, q.what FROM request_promises rp "
+			"JOIN promises p ON p.org_id = rp.org_id AND p.id = rp.promise_id "
+			"JOIN requests q ON q.org_id = rp.org_id AND q.id = rp.request_id "
+			"WHERE rp.org_id = ? AND rp.request_id = ? AND p.status = 'pending' AND p.at_risk_at IS NULL",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(request_id))))
+		return -1;
 	size_t i;
 	int ret = 0;
 	json_array_foreach(hits, i, v)
 	{
-		if (ret == 0)
+		if (ret == 0 && json_object_get(v, "why"))
 			ret = mark_at_risk(c, json_string_value(json_object_get(v, "id")),
 					   json_string_value(json_object_get(v, "case_id")), json_string_value(json_object_get(v, "what")),
 					   json_string_value(json_object_get(v, "why")));

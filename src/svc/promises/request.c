@@ -703,27 +703,26 @@ static int request_cancel(svc_ctx *c, const char *case_id, json_t *q)
 	return alert_team(c, team, "request_cancelled", case_id, "request", id, "A request to your team was called off: the case was resolved");
 }
 
+/* [id, what, holder person or null, holder team or null] */
+static json_t *open_request_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("[s,s,s?,s?]", db_text(r, 0), db_text(r, 1), db_is_null(r, 2) ? NULL : db_text(r, 2),
+			 db_is_null(r, 3) ? NULL : db_text(r, 3));
+}
+
 /* Resolving a case with outstanding requests: open_requests "keep" leaves them to their holders,
  * "cancel" calls them off (closed without timers, cancelled_at set, the holder told); neither given
  * refuses with 422 requests_open, so nobody loses a colleague's work by accident. */
 int request_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 {
 	const char *how = in_str(in, "open_requests");
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT id, what, holder_person_id, holder_team_id FROM requests WHERE org_id = ? AND case_id = ? "
-			  "AND status IN ('open','accepted','deferred') ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *open = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(open, json_pack("[s,s,s?,s?]", db_text(r, 0), db_text(r, 1), db_is_null(r, 2) ? NULL : db_text(r, 2),
-						      db_is_null(r, 3) ? NULL : db_text(r, 3)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(open);
-		return svc_db_err(c, rc);
-	}
+	json_t *open;
+	if (svc_rows_of(c, &open, open_request_row,
+			"SELECT id, what, holder_person_id, holder_team_id FROM requests WHERE org_id = ? AND case_id = ? "
+			"AND status IN ('open','accepted','deferred') ORDER BY created_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
 	size_t n = json_array_size(open), i;
 	int ret = 0;
 	json_t *q;
@@ -751,12 +750,12 @@ static const struct in_field RQ_NOTE[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field RQ_DECLINE[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(1),
 	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field RQ_DEFER[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(1),
 	{"until", IN_TIME, 1, 0, 0, NULL, "the new time it will be done by"},
 	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
