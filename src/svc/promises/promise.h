@@ -18,8 +18,10 @@ int promise_load(svc_ctx *c, const char *id, struct promise_state *s);
 
 /* The promise as JSON (new reference), or NULL when absent. */
 json_t *promise_json(svc_ctx *c, const char *promise_id);
-/* Run the promise hooks (svc/hooks.h) for kind ("at_risk", "renegotiated", ...). */
-int promise_hooks(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind);
+/* The request changed (declined, deferred, overdue): every pending promise it blocks that it now
+ * endangers becomes at risk (once), its owner is alerted, an at-risk update duty starts and the
+ * promise hooks run ("at_risk"). */
+int promise_check_risk(svc_ctx *c, const char *request_id);
 
 /* May the actor settle (keep, renegotiate, propose a new time for) promises of this case?  The
  * rule is core/ownership.c. */
@@ -36,7 +38,10 @@ int promise_view_part(svc_ctx *c, const char *case_id, json_t *view);  /* "promi
 int breach_view_part(svc_ctx *c, const char *case_id, json_t *view);   /* "breaches" */
 int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "policy_conflicts" */
 int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in); /* refuses with pending promises */
-int promise_tick_breach(svc_ctx *c, json_t *summary);                  /* promises past due break */
+int promise_tick_breach(svc_ctx *c, json_t *summary);                  /* promises past due break (breach.c) */
+/* Record the breach of a promise just marked broken: attribution, breach and causes, history, the
+ * owner's alert, the breach hooks (svc/promises/breach.c). */
+int breach_record(svc_ctx *c, const char *promise_id);
 int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next);        /* when the next one falls due (svc/tick.h) */
 
 #endif

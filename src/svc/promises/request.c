@@ -17,7 +17,6 @@
 #include "svc/promises/duty.h"
 #include "svc/promises/estimate.h"
 #include "svc/promises/promise.h"
-#include "svc/promises/promise_risk.h"
 #include "svc/promises/request.h"
 #include "svc/tick.h"
 
