@@ -183,8 +183,6 @@ int cmd_demo(int argc, char **argv)
 			argv[i]);
 		return 2;
 	}
-	if (cli_db_check(o.db, CLI_DB_MIGRATE))
-		return 2;
 	db *dbh = cli_open_db(o.db, CLI_DB_MIGRATE);
 	if (!dbh)
 		return cli_open_failed(o.db, CLI_DB_MIGRATE);

@@ -278,19 +278,25 @@ int svc_close(svc_ctx *c, db_res *r)
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
-		 const char *sql, const db_arg *args, int n)
+int svc_first(svc_ctx *c, db_res **r, const char *sql, const db_arg *args, int n)
 {
 	int rc = db_query(c->db, sql, args, n, r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	rc = db_next(*r);
 	if (rc == 1)
-		return 0;
+		return 1;
 	db_res_discard(*r);
 	*r = NULL;
-	if (rc < 0)
-		return svc_db_err(c, rc);
+	return rc < 0 ? svc_db_err(c, rc) : 0;
+}
+
+int svc_load_one(svc_ctx *c, const char *not_found_code, const char *field, const char *message, db_res **r,
+		 const char *sql, const db_arg *args, int n)
+{
+	int rc = svc_first(c, r, sql, args, n);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
 	return err_set(&c->err, ERR_NOT_FOUND, not_found_code, field, "%s", message);
 }
 
@@ -398,22 +404,26 @@ int svc_rows_append(svc_ctx *c, db_res *r, json_t *a, svc_row_fn row)
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
+int svc_load_row(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		 const char *sql, svc_row_fn row, json_t **out)
+{
+	db_res *r;
+	if (prefix ? svc_load_id(c, prefix, id, not_found_code, message, &r, sql)
+		   : svc_load_one(c, not_found_code, "id", message, &r, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
+		return -1;
+	*out = row(c, r);
+	db_res_discard(r);
+	return 0;
+}
+
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row)
 {
 	db_res *r;
-	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)), &r);
-	if (rc != DB_OK) {
-		svc_db_err(c, rc);
-		return NULL;
-	}
-	rc = db_next(r);
-	json_t *o = rc == 1 ? row(c, r) : json_null();
+	int rc = svc_first(c, &r, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id)));
+	if (rc <= 0)
+		return rc < 0 ? NULL : json_null();
+	json_t *o = row(c, r);
 	db_res_discard(r);
-	if (rc < 0) {
-		json_decref(o);
-		svc_db_err(c, rc);
-		return NULL;
-	}
 	return o;
 }
 

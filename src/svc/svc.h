@@ -198,6 +198,11 @@ void svc_person_memo_row(svc_ctx *c, db_res *r);
  * Returns that object, JSON null when there is no row, or NULL (c->err set) on a storage error. */
 typedef json_t *(*svc_row_fn)(svc_ctx *c, db_res *r);
 json_t *svc_one_row(svc_ctx *c, const char *sql, const char *id, svc_row_fn row);
+/* The same for a route's answer: 0 with *out = row(c, r) (new), or -1 with ERR_NOT_FOUND
+ * not_found_code on "id" with message when there is no row (or, prefix given, id is not one of
+ * prefix's: svc_load_id), or the storage error's kind. */
+int svc_load_row(svc_ctx *c, const char *prefix, const char *id, const char *not_found_code, const char *message,
+		 const char *sql, svc_row_fn row, json_t **out);
 
 /* Run a query for a helper that can carry on without its rows: 1 with *r open (the caller closes it),
  * or 0 after recording the storage error (svc_db_err), with which the operation then fails. */
@@ -209,6 +214,11 @@ json_t *svc_case_brief(svc_ctx *c, const char *case_id);
 /* Close r for a helper that carries on: a storage error of its rows is recorded (svc_db_err) and
  * the operation then fails with it.  Returns 0, or -1 when r had an error. */
 int svc_close(svc_ctx *c, db_res *r);
+
+/* The first row of sql, for a row that may be missing: 1 with *r on it (the caller reads it, then
+ * db_res_discard()s it: its one db_next() was checked here), 0 when there is none, -1 with the
+ * storage error's kind (nothing to free but after 1). */
+int svc_first(svc_ctx *c, db_res **r, const char *sql, const db_arg *args, int n);
 
 /* Load one: run sql and position *r on its first row.  Returns 0 with *r on that row (the caller
  * reads it, then db_res_discard()s it: its one db_next() was checked here), or -1 with nothing to

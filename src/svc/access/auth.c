@@ -8,6 +8,7 @@
 #include "core/roles.h"
 #include "svc/access/auth.h"
 #include "svc/access/throttle.h"
+#include "svc/notify/prefs.h"
 #include "svc/tick.h"
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
@@ -281,6 +282,15 @@ static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			if (role_may(c->actor.role, (enum perm)k))
 				json_array_append_new(perms, json_string(perm_name((enum perm)k)));
 		json_object_set_new(o, "permissions", perms);
+		/* the time zone every time is shown in (so a client needs no second request for it) */
+		char tz[FL_MAX_SHORT + 1];
+		int chosen = 0;
+		if (prefs_person_tz(c, c->actor.person_id, tz, &chosen)) {
+			json_decref(o);
+			return -1;
+		}
+		json_object_set_new(o, "tz", json_string(tz));
+		json_object_set_new(o, "tz_chosen", json_boolean(chosen));
 	}
 	*out = o;
 	return 0;
@@ -457,7 +467,7 @@ const struct route auth_routes[] = {
 	 "Sign in: returns a session token (also set as an HttpOnly cookie) and a CSRF token", "Session", NULL,
 	 R_PUBLIC | R_SESSION | R_OWN_TX | R_PASSWORD},
 	{"POST", "/api/v1/auth/logout", logout, NULL, 200, "Sign out: ends this session", NULL, NULL, R_LOGOUT},
-	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Person", NULL, 0},
+	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Me", NULL, 0},
 	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", R_SECRET},
 	{"GET", "/api/v1/tokens", token_list, TOKEN_LIST, 200, "API tokens: yours, or a person's (admins)", "TokenList",
 	 "token list", 0},

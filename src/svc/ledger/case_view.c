@@ -6,8 +6,9 @@
 #include "base/jsontext.h"
 #include "base/util.h"
 #include "svc/hooks.h"
-#include "svc/ledger/case.h"
+#include "svc/ledger/case_rows.h"
 #include "svc/ledger/case_cache.h"
+#include "svc/ledger/case_view.h"
 
 static json_t *tp_row(svc_ctx *c, db_res *r)
 {

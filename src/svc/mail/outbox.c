@@ -10,6 +10,7 @@
 #include "mail/text.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
+#include "svc/mail/attach.h"
 #include "svc/mail/outbox.h"
 #include "svc/tick.h"
 
@@ -24,20 +25,12 @@ int outbox_case_secret(svc_ctx *c, const char *case_id, char secret[MAIL_SECRET_
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(fresh)), NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	db_res *r;
-	rc = db_query(c->db, "SELECT secret FROM mail_case_keys WHERE org_id = ? AND case_id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		svc_copy(c, secret, MAIL_SECRET_LEN + 1, db_text(r, 0));
-	{
-		int e_ = db_res_close(r);
-		if (e_ != DB_OK)
-			return svc_db_err(c, e_);
-	}
-	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
+	/* the row is there: inserted above, or by whoever got there first */
+	secret[0] = '\0';
+	if (svc_text(c, secret, MAIL_SECRET_LEN + 1, "SELECT secret FROM mail_case_keys WHERE org_id = ? AND case_id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
+	return *secret ? 0 : err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the case's mail key was not kept");
 }
 
 void outbox_tag(long long number, const char *secret, char *out, size_t size)
@@ -56,23 +49,14 @@ struct case_mail {
 static int case_mail_load(svc_ctx *c, const char *case_id, struct case_mail *cm)
 {
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT ca.number, ca.subject, cu.email, o.slug FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id "
-			  "AND cu.id = ca.customer_id JOIN orgs o ON o.id = ca.org_id WHERE ca.org_id = ? AND ca.id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		cm->number = db_int(r, 0);
-		svc_copy(c, cm->subject, sizeof cm->subject, db_text(r, 1));
-		svc_copy(c, cm->email, sizeof cm->email, db_text(r, 2));
-		svc_copy(c, cm->slug, sizeof cm->slug, db_text(r, 3));
-	}
-	if (svc_close(c, r))
+	if (svc_load_one(c, "case_not_found", "id", "no such case", &r,
+			 "SELECT ca.number, ca.subject, cu.email, o.slug FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id "
+			 "AND cu.id = ca.customer_id JOIN orgs o ON o.id = ca.org_id WHERE ca.org_id = ? AND ca.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
 		return -1;
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	cm->number = db_int(r, 0);
+	SVC_COPY_COLS(c, r, 1, SVC_BUF(cm->subject), SVC_BUF(cm->email), SVC_BUF(cm->slug));
+	db_res_discard(r);
 	return 0;
 }
 
@@ -296,11 +280,13 @@ static int ob_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a reply is written by a person");
 	const char *body = in_str(in, "body");
+	json_t *files;
 	if (mail_touchpoint(c, row.id, "outbound", body, json_pack("{s:s}", "via", "email reply"), tp) ||
-	    outbox_queue(c, &mb, row.id, "reply", 0, NULL, body, tp, id))
+	    outbox_queue(c, &mb, row.id, "reply", 0, NULL, body, tp, id) ||
+	    attach_claim(c, json_object_get(in, "attachment_ids"), row.id, tp, id, 1, &files))
 		return -1;
-	*out = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", id, "case_id", row.id, "touchpoint_id", tp, "status", "queued", "at",
-			 svc_time(c->now));
+	*out = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", id, "case_id", row.id, "touchpoint_id", tp, "status", "queued", "at",
+			 svc_time(c->now), "attachments", files);
 	return 0;
 }
 
@@ -312,6 +298,34 @@ void outbox_msg_release(struct outbox_msg *m)
 	free(m->to);
 	free(m->data);
 	memset(m, 0, sizeof *m);
+}
+
+/* Compose mc with the files attached to the message (mail/compose.h): m->data and m->len. */
+static int compose_with_files(svc_ctx *c, struct outbox_msg *m, struct mail_compose *mc)
+{
+	json_t *files, *f;
+	size_t i;
+	if (attach_of_mail(c, m->org_id, m->id, &files))
+		return -1;
+	size_t n = json_array_size(files);
+	struct mail_file *mf = xcalloc(n ? n : 1, sizeof *mf);
+	unsigned char **raw = xcalloc(n ? n : 1, sizeof *raw);
+	json_array_foreach(files, i, f)
+	{
+		raw[i] = attach_b64_raw(json_string_value(json_object_get(f, "data_base64")), &mf[i].size);
+		mf[i].data = raw[i];
+		mf[i].filename = json_string_value(json_object_get(f, "filename"));
+		mf[i].content_type = json_string_value(json_object_get(f, "content_type"));
+	}
+	mc->files = mf;
+	mc->n_files = n;
+	m->data = mail_compose(mc, &m->len);
+	for (i = 0; i < n; i++)
+		free(raw[i]);
+	free(raw);
+	free(mf);
+	json_decref(files);
+	return 0;
 }
 
 static int load_for_send(svc_ctx *c, struct outbox_msg *m)
@@ -330,8 +344,9 @@ static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 	if (rc == 1) {
 		struct mail_compose mc = {db_text(r, 10), db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
 					  db_text(r, 4), db_text(r, 5), db_text(r, 6), db_text(r, 7), (int)db_int(r, 8),
-					  db_int(r, 9)};
-		m->data = mail_compose(&mc, &m->len);
+					  db_int(r, 9), NULL, 0};
+		if (compose_with_files(c, m, &mc))
+			rc = -2;
 		m->from = xstrdup(db_text(r, 0));
 		m->to = xstrdup(db_text(r, 2));
 		svc_copy(c, m->case_id, sizeof m->case_id, db_text(r, 11));
@@ -343,6 +358,8 @@ static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 		if (e_ != DB_OK)
 			return svc_db_err(c, e_);
 	}
+	if (rc == -2)
+		return -1;
 	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
 }
 
@@ -418,6 +435,8 @@ int outbox_finish(svc_ctx *c, const struct outbox_msg *m, const char *worker, en
 
 static const struct in_field REPLY[] = {
 	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what the customer reads"},
+	{"attachment_ids", IN_ARR, 0, 0, 20, NULL,
+	 "files uploaded with POST /api/v1/attachments, sent with the reply (at most attachments.max_count)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
