@@ -40,7 +40,7 @@ function freePort() {
 }
 
 function cli(...args) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 180000 });
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 600000 }); // the quarter's demo under the ASan build: minutes on a loaded machine
   if (r.status !== 0) throw new Error(BIN + ' ' + args.join(' ') + ' failed: ' + r.stderr);
   return r.stdout;
 }

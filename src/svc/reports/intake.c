@@ -1,5 +1,5 @@
 /* The intake report: intake credit for each person who took a customer in, and how many of those
- * cases they passed on to someone else (from the intake_daily rollup, migration 0031). */
+ * cases they passed on to someone else (from the intake_daily rollup, migration 0030). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +20,7 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	if (to <= from)
 		return err_set(&c->err, ERR_INVALID, "invalid_range", "to", "to must be after from");
 	db_res *r;
-	/* whole UTC days [df, dt) from intake_daily (migration 0031), the edges [from, df) and [dt, to)
+	/* whole UTC days [df, dt) from intake_daily (migration 0030), the edges [from, df) and [dt, to)
 	 * from the cases (cases_status_created: a case is open or resolved) */
 	long long df = (from + FL_DAY_MS - 1) / FL_DAY_MS * FL_DAY_MS, dt = to / FL_DAY_MS * FL_DAY_MS;
 	if (dt <= df)
