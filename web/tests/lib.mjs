@@ -40,7 +40,7 @@ function freePort() {
 }
 
 function cli(...args) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 180000 });
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: process.env.FRONTLINE_PG ? 900000 : 180000 }); // the demo's quarter takes longer on PostgreSQL
   if (r.status !== 0) throw new Error(BIN + ' ' + args.join(' ') + ' failed: ' + r.stderr);
   return r.stdout;
 }

@@ -33,7 +33,7 @@ function caseCard(c) {
     const body = form.elements.body.value.trim();
     if (!body) { status.replaceChildren(errorBox({ message: 'Please write a message first.' }, 'Not sent')); form.elements.body.focus(); return; }
     if (area.limitOver()) { status.replaceChildren(errorBox({ message: 'The message is too long: shorten it before sending.' }, 'Not sent')); area.focus(); return; }
-    const btn = form.querySelector('button'); btn.disabled = true;
+    const btn = form.querySelector('button[type=submit]'); btn.disabled = true;
     try {
       const ids = files.read();
       const sent = await post('/api/v1/portal/cases/' + encodeURIComponent(c.id) + '/replies', ids ? { body, attachment_ids: ids } : { body });
