@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 
-ROUTE = re.compile(r'\s*\{"(GET|POST|PATCH|PUT|DELETE)"|\t "|\s*\{("[^"]*", )+"[^"]*"\},?$|\s*\{NULL, NULL(, NULL)*\},?$|\s*\{NULL, NULL, NULL, NULL, 0|\s*("[^"]*",\s*)+\w+\},?$|struct route'
+ROUTE = re.compile(r'\s*\{"(GET|POST|PATCH|PUT|DELETE)"|\t "|\s*\{("[^"]*", )+"[^"]*"\},?$|\s*\{NULL, NULL(, NULL)*\},?$|\s*\{NULL, NULL, NULL, NULL, 0|\s*("[^"]*",\s*)+\w+\},?$|(const )?struct route'
                    r'|static const struct page_list|\s+\.(name|cols|from|keys|row|by_id) = ')
 FIELD = re.compile(r'IN_(STR|INT|ENUM|BOOL|TIME|NUM|ARR|OBJ|MAP)\b|\{NULL, 0, 0|struct in_field|IN_\w+_FIELD|PAGE_FIELDS'
                    r'|static const char \*const \w+\[\] = \{')

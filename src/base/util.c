@@ -49,6 +49,21 @@ void *xgrow(void *v, size_t n, size_t *cap, size_t first, size_t elem)
 	return xrealloc(v, *cap * elem);
 }
 
+void xappend(char **p, size_t *len, size_t *cap, size_t first, const void *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = *cap ? *cap : first;
+		while (*len + n + 1 > c)
+			c *= 2;
+		*p = xrealloc(*p, c);
+		*cap = c;
+	}
+	if (n)
+		memcpy(*p + *len, s, n);
+	*len += n;
+	(*p)[*len] = '\0';
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s ? s : "");

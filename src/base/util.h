@@ -12,6 +12,9 @@ void *xrealloc(void *p, size_t n);
  * capacity doubles (from first) and v is reallocated (aborting when memory is out).  Returns v,
  * moved or not. */
 void *xgrow(void *v, size_t n, size_t *cap, size_t first, size_t elem);
+/* Append n bytes of s to the text *p of *len bytes in *cap (the first capacity first, doubled as
+ * needed), keeping it NUL-terminated; *p NULL with *cap 0 starts one. */
+void xappend(char **p, size_t *len, size_t *cap, size_t first, const void *s, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

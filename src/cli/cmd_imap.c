@@ -10,7 +10,6 @@
  *
  * No shell, no other program.  The password or OAuth2 token is read from a file, the token at every
  * poll (so whatever refreshes it can rewrite the file). */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,22 +17,24 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/worker.h"
 #include "mail/imap.h"
 #include "svc/mail/inbound.h"
 
 #define POLL_KEEP_MAX (64u << 20) /* as the mailgate: beyond this a message is read and dropped */
 #define PENDING "FrontlinePending"
 
-static volatile sig_atomic_t stopping;
-static void on_stop(int sig) { stopping = sig; }
-
 struct poll_opts {
 	struct imap_conf imap;
 	const char *db, *mailbox, *password_file, *bearer_file;
 	const char *move_to; /* NULL: --done seen */
-	int once, interval_s;
-	long max;
+	struct cli_worker w;
 };
+
+static const char USAGE[] =
+	"mail-poll --db PATH|URL --mailbox ADDRESS --imap imaps://HOST/INBOX\n"
+	"         --imap-user USER (--imap-password-file FILE | --imap-bearer-file FILE) [--starttls]\n"
+	"         [--done seen|move:FOLDER] [--once] [--interval SECONDS] [--max N]\n";
 
 struct poll_count {
 	long taken, duplicates, failed;
@@ -56,7 +57,7 @@ static int parse_poll(int argc, char **argv, struct poll_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v && strcmp(a, "--once") && strcmp(a, "--starttls"))
+		if (!v && strcmp(a, "--starttls"))
 			return -1;
 		if (strcmp(a, "--mailbox") == 0)
 			o->mailbox = argv[++i];
@@ -73,12 +74,6 @@ static int parse_poll(int argc, char **argv, struct poll_opts *o)
 				return -1;
 		} else if (strcmp(a, "--starttls") == 0)
 			o->imap.starttls = 1;
-		else if (strcmp(a, "--once") == 0)
-			o->once = 1;
-		else if (strcmp(a, "--interval") == 0)
-			o->interval_s = atoi(argv[++i]);
-		else if (strcmp(a, "--max") == 0)
-			o->max = atol(argv[++i]);
 		else
 			return -1;
 	}
@@ -163,7 +158,7 @@ static int poll_once(db *d, fl_clock *clk, struct poll_opts *o, struct poll_coun
 		rc = 0;
 	if (rc)
 		fprintf(stderr, "frontline: mail-poll: %s: %s\n", o->imap.url, err);
-	for (size_t i = 0; rc == 0 && i < count && !stopping && (!o->max || (long)i < o->max); i++)
+	for (size_t i = 0; rc == 0 && i < count && !cli_stopping && (!o->w.max || (long)i < o->w.max); i++)
 		rc = take_one(d, clk, s, o, uids[i], n);
 	free(uids);
 	imap_close(s);
@@ -174,29 +169,22 @@ static int poll_once(db *d, fl_clock *clk, struct poll_opts *o, struct poll_coun
 int cmd_mail_poll(int argc, char **argv)
 {
 	struct cli_common co;
-	struct poll_opts o = {.interval_s = 60};
-	argc = cli_common_parse(argc, argv, &co);
+	struct poll_opts o = {.w.interval_s = 60};
+	argc = cli_worker_args(argc, argv, &co, &o.w, 0);
 	o.db = co.db;
-	if (parse_poll(argc, argv, &o) || o.interval_s < 1) {
-		fprintf(stderr, "usage: frontline mail-poll --db PATH|URL --mailbox ADDRESS --imap imaps://HOST/INBOX\n"
-				"         --imap-user USER (--imap-password-file FILE | --imap-bearer-file FILE) [--starttls]\n"
-				"         [--done seen|move:FOLDER] [--once] [--interval SECONDS] [--max N]\n");
-		return 2;
-	}
-	db *d = cli_open_db(o.db, CLI_DB_USE);
-	if (!d)
-		return cli_open_failed(o.db, CLI_DB_USE);
-	signal(SIGTERM, on_stop);
-	signal(SIGINT, on_stop);
+	if (argc < 0 || parse_poll(argc, argv, &o) || o.w.interval_s < 1)
+		return cli_usage(USAGE);
+	db *d;
 	fl_clock clk;
-	clock_init_real(&clk);
+	int rc = cli_worker_open(o.db, NULL, &d, &clk);
+	if (rc)
+		return rc;
 	struct poll_count n = {0};
-	int rc = 0;
-	while (!stopping) {
+	while (!cli_stopping) {
 		rc = poll_once(d, &clk, &o, &n) ? 1 : 0;
-		if (o.once)
+		if (o.w.once)
 			break;
-		for (int t = 0; t < o.interval_s && !stopping; t++)
+		for (int t = 0; t < o.w.interval_s && !cli_stopping; t++)
 			sleep(1);
 	}
 	printf("{\"taken\": %ld, \"duplicates\": %ld, \"failed\": %ld}\n", n.taken, n.duplicates, n.failed);

@@ -1,6 +1,5 @@
 /* Mail commands: `mailgate` (one message from the mail server, on stdin) and `mail-deliver`
  * (the outbox's delivery worker).  Neither starts a shell or any other program. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/worker.h"
 #include "mail/smtp.h"
 #include "svc/mail/inbound.h"
 #include "svc/mail/mailbox.h"
@@ -24,28 +24,17 @@
  * read error. */
 static char *read_all(size_t *len)
 {
-	size_t cap = 64 * 1024, n = 0;
-	char *buf = xmalloc(cap);
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
 	char chunk[65536];
 	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-		size_t keep = n + got > MAILGATE_READ_MAX ? MAILGATE_READ_MAX - n : got;
-		if (n + keep + 1 > cap) {
-			while (n + keep + 1 > cap)
-				cap *= 2;
-			char *nb = xmalloc(cap);
-			memcpy(nb, buf, n);
-			free(buf);
-			buf = nb;
-		}
-		memcpy(buf + n, chunk, keep);
-		n += keep;
-	}
+	xappend(&buf, &n, &cap, 64 * 1024, "", 0);
+	while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		xappend(&buf, &n, &cap, 64 * 1024, chunk, n + got > MAILGATE_READ_MAX ? MAILGATE_READ_MAX - n : got);
 	if (ferror(stdin)) {
 		free(buf);
 		return NULL;
 	}
-	buf[n] = '\0';
 	*len = n;
 	return buf;
 }
@@ -88,6 +77,7 @@ int mail_take(db *d, fl_clock *clk, const char *mailbox, const struct mail_gate_
 		rc = 0;
 	}
 	*err = c.err;
+	svc_ctx_release(&c);
 	return rc ? -1 : 0;
 }
 
@@ -147,16 +137,15 @@ int cmd_mailgate(int argc, char **argv)
 
 /* --- the delivery worker --- */
 
-static volatile sig_atomic_t stopping;
-static void on_stop(int sig) { stopping = sig; }
-
 struct deliver_opts {
 	struct smtp_conf smtp;
-	int once;
-	int interval_s;
-	int lease_s;
-	long max;
+	struct cli_worker w;
 };
+
+static const char DELIVER_USAGE[] =
+	"mail-deliver --db PATH|URL --smtp smtp://HOST:PORT [--starttls]\n"
+	"         [--smtp-user USER --smtp-password-file FILE] [--once] [--interval SECONDS]\n"
+	"         [--lease SECONDS (>= 10)] [--max N]   (FRONTLINE_SMTP_URL for --smtp)\n";
 
 char *cli_read_secret(const char *path)
 {
@@ -179,7 +168,7 @@ static int deliver_one(svc_ctx *c, const char *worker, const struct deliver_opts
 	c->now = clock_now(c->clock);
 	if (db_begin(c->db, 1) != DB_OK)
 		return -1;
-	int rc = outbox_claim(c, worker, o->lease_s * 1000LL, &m);
+	int rc = outbox_claim(c, worker, o->w.lease_s * 1000LL, &m);
 	if (rc <= 0 || db_commit(c->db) != DB_OK) {
 		db_rollback(c->db);
 		if (rc == 1)
@@ -210,14 +199,6 @@ static int parse_deliver(int argc, char **argv, struct deliver_opts *o, const ch
 			*password_file = argv[++i];
 		else if (strcmp(a, "--starttls") == 0)
 			o->smtp.starttls = 1;
-		else if (strcmp(a, "--once") == 0)
-			o->once = 1;
-		else if (strcmp(a, "--interval") == 0 && v)
-			o->interval_s = atoi(argv[++i]);
-		else if (strcmp(a, "--lease") == 0 && v)
-			o->lease_s = atoi(argv[++i]);
-		else if (strcmp(a, "--max") == 0 && v)
-			o->max = atol(argv[++i]);
 		else
 			return -1;
 	}
@@ -229,54 +210,46 @@ static int parse_deliver(int argc, char **argv, struct deliver_opts *o, const ch
 int cmd_mail_deliver(int argc, char **argv)
 {
 	struct cli_common co;
-	struct deliver_opts o = {{NULL, NULL, NULL, 0, 60}, 0, 5, 120, 0};
+	struct deliver_opts o = {{NULL, NULL, NULL, 0, 60}, {.interval_s = 5, .lease_s = 120}};
 	const char *password_file = NULL;
-	argc = cli_common_parse(argc, argv, &co);
-	if (parse_deliver(argc, argv, &o, &password_file) || !co.db || o.lease_s < 10) {
-		fprintf(stderr, "usage: frontline mail-deliver --db PATH|URL --smtp smtp://HOST:PORT [--starttls]\n"
-				"         [--smtp-user USER --smtp-password-file FILE] [--once] [--interval SECONDS]\n"
-				"         [--lease SECONDS (>= 10)] [--max N]   (FRONTLINE_SMTP_URL for --smtp)\n");
-		return 2;
-	}
+	argc = cli_worker_args(argc, argv, &co, &o.w, CLI_WORKER_LEASE);
+	if (argc < 0 || parse_deliver(argc, argv, &o, &password_file) || !co.db || o.w.lease_s < 10)
+		return cli_usage(DELIVER_USAGE);
 	char *password = password_file ? cli_read_secret(password_file) : NULL;
 	if (password_file && !password) {
 		fprintf(stderr, "frontline: cannot read %s\n", password_file);
 		return 2;
 	}
 	o.smtp.password = password;
-	db *d = cli_open_db(co.db, CLI_DB_USE);
-	if (!d) {
-		free(password);
-		return cli_open_failed(co.db, CLI_DB_USE);
-	}
-	signal(SIGTERM, on_stop);
-	signal(SIGINT, on_stop);
+	db *d;
 	fl_clock clk;
-	clock_init_real(&clk);
+	int rc = cli_worker_open(co.db, NULL, &d, &clk);
+	if (rc) {
+		free(password);
+		return rc;
+	}
 	svc_ctx c = {.db = d, .clock = &clk};
 	char worker[96];
-	char host[64] = "";
-	gethostname(host, sizeof host - 1);
-	snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
+	cli_worker_name(worker, sizeof worker);
 	long sent = 0;
-	int rc = 0;
-	while (!stopping && (!o.max || sent < o.max)) {
+	while (!cli_stopping && (!o.w.max || sent < o.w.max)) {
 		int r = deliver_one(&c, worker, &o);
 		if (r < 0) {
 			fprintf(stderr, "frontline: mail-deliver: %s\n", *c.err.message ? c.err.message : db_errmsg(d));
 			rc = 1;
-			if (o.once)
+			if (o.w.once)
 				break;
 		}
 		if (r == 1) {
 			sent++;
 			continue;
 		}
-		if (o.once)
+		if (o.w.once)
 			break;
-		sleep((unsigned)(o.interval_s > 0 ? o.interval_s : 1));
+		sleep((unsigned)(o.w.interval_s > 0 ? o.w.interval_s : 1));
 	}
 	printf("{\"handled\": %ld}\n", sent);
+	svc_ctx_release(&c);
 	db_close(d);
 	free(password);
 	return rc;

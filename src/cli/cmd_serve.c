@@ -219,33 +219,48 @@ static int load_config(const char *path, struct serve_opts *o, struct ops_text *
 
 /* The command line's options into o (config: the --config file, test_clock: --test-clock).
  * 0, or 2 after the usage. */
+/* Where the value of the command line's own flag a goes in o (*is_number: an int, else a string);
+ * NULL when a is none of them. */
+static void *flag_of(const char *a, struct serve_opts *o, int *is_number)
+{
+	const struct {
+		const char *flag;
+		void *v;
+		int number;
+	} FLAGS[] = {{"--db", &o->db_url, 0},
+		     {"--listen", &o->listen, 0},
+		     {"--threads", &o->threads, 1},
+		     {"--trusted-proxies", &o->trusted_proxies, 0},
+		     {"--test-clock-start", &o->test_clock_start, 0},
+		     {"--scheduler-interval", &o->scheduler_interval_s, 1},
+		     {"--public-url", &o->public_url, 0},
+		     {"--read-replica", &o->read_replica, 0}};
+	for (size_t i = 0; i < sizeof FLAGS / sizeof FLAGS[0]; i++)
+		if (strcmp(a, FLAGS[i].flag) == 0) {
+			*is_number = FLAGS[i].number;
+			return FLAGS[i].v;
+		}
+	return NULL;
+}
+
 static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_text *ops, const char **config,
 		      int *test_clock_flag)
 {
 	struct serve_opts o = *op;
+	int is_number;
+	void *dst;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--db") == 0 && v)
-			o.db_url = argv[++i];
-		else if (strcmp(a, "--listen") == 0 && v)
-			o.listen = argv[++i];
-		else if (strcmp(a, "--threads") == 0 && v)
-			o.threads = atoi(argv[++i]);
-		else if (strcmp(a, "--trusted-proxies") == 0 && v)
-			o.trusted_proxies = argv[++i];
-		else if (strcmp(a, "--config") == 0 && v)
+		if (v && (dst = flag_of(a, &o, &is_number))) {
+			if (is_number)
+				*(int *)dst = atoi(argv[++i]);
+			else
+				*(const char **)dst = argv[++i];
+		} else if (strcmp(a, "--config") == 0 && v)
 			*config = argv[++i];
 		else if (strcmp(a, "--test-clock") == 0)
 			*test_clock_flag = 1;
-		else if (strcmp(a, "--test-clock-start") == 0 && v)
-			o.test_clock_start = argv[++i];
-		else if (strcmp(a, "--scheduler-interval") == 0 && v)
-			o.scheduler_interval_s = atoi(argv[++i]);
-		else if (strcmp(a, "--public-url") == 0 && v)
-			o.public_url = argv[++i];
-		else if (strcmp(a, "--read-replica") == 0 && v)
-			o.read_replica = argv[++i];
 		else if (strcmp(a, "--secure-cookies") == 0 && v && parse_onoff(v, &o.secure_cookies) == 0)
 			i++;
 		else if (strcmp(a, "--group-commit") == 0 && v && parse_onoff(v, &o.group_commit) == 0)
@@ -344,8 +359,6 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "frontline: serve needs --db PATH (or FRONTLINE_DB)\n");
 		return 2;
 	}
-	if (cli_db_check(o.db_url, CLI_DB_MIGRATE))
-		return 2;
 	db *d = cli_open_db(o.db_url, CLI_DB_MIGRATE);
 	if (!d)
 		return cli_open_failed(o.db_url, CLI_DB_MIGRATE);

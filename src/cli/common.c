@@ -38,16 +38,24 @@ int cli_common_parse(int argc, char **argv, struct cli_common *o)
 	return out;
 }
 
+/* The SQLite file url names when mode needs it to be there and it is not; NULL otherwise (a
+ * PostgreSQL URL, :memory:, init's CLI_DB_CREATE, a file that exists). */
+static const char *missing_file(const char *url, enum cli_db_mode mode)
+{
+	if (mode == CLI_DB_CREATE || strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return NULL;
+	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+	return strcmp(path, ":memory:") == 0 || access(path, F_OK) == 0 ? NULL : path;
+}
+
 int cli_db_check(const char *url, enum cli_db_mode mode)
 {
 	if (!url || !*url) {
 		fprintf(stderr, "frontline: say which database with --db PATH (or postgres://..., or set FRONTLINE_DB)\n");
 		return 2;
 	}
-	if (mode == CLI_DB_CREATE || strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return 0;
-	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
-	if (strcmp(path, ":memory:") == 0 || access(path, F_OK) == 0)
+	const char *path = missing_file(url, mode);
+	if (!path)
 		return 0;
 	fprintf(stderr, "frontline: there is no database at %s: check the path, or make one with `frontline init --db %s`\n",
 		path, path);
@@ -56,10 +64,7 @@ int cli_db_check(const char *url, enum cli_db_mode mode)
 
 int cli_open_failed(const char *url, enum cli_db_mode mode)
 {
-	if (!url || !*url || mode == CLI_DB_CREATE || strncmp(url, "postgres", 8) == 0)
-		return url && *url ? 1 : 2;
-	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
-	return strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0 ? 2 : 1;
+	return !url || !*url || missing_file(url, mode) ? 2 : 1;
 }
 
 db *cli_open_db(const char *url, enum cli_db_mode mode)

@@ -202,6 +202,7 @@ static int run_route(const struct route *r, struct route_match *m, json_t *in, s
 	else
 		print_answer(k.out, in, o->json);
 	json_decref(k.out);
+	svc_ctx_release(&c);
 	db_close(d);
 	return ret;
 }

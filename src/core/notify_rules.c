@@ -76,7 +76,7 @@ static int starts(const char *s, const char *prefix) { return strncmp(s, prefix,
 
 enum notify_channel notify_default_channel(enum role role, int on_call_role, const char *kind)
 {
-	int leads = role == ROLE_SUPERVISOR || role == ROLE_LEADER || role == ROLE_ADMIN;
+	int leads = role_may(role, PERM_EMAIL_URGENT_ALERTS);
 	if (strcmp(kind, "offer") == 0 || strcmp(kind, "offer_unanswered") == 0)
 		return on_call_role ? NOTIFY_EMAIL : NOTIFY_APP;
 	if (strcmp(kind, "escalation") == 0)

@@ -63,6 +63,7 @@ static const struct {
 	[PERM_OWN_SYSTEM_ISSUE] = {"own_system_issue", LEAD},
 	[PERM_REASSIGN_SYSTEM_ISSUE] = {"reassign_system_issue", LEAD | ADMIN | SYS},
 	[PERM_MERGE_CUSTOMERS] = {"merge_customers", FRONT | SUPER | ADMIN},
+	[PERM_EMAIL_URGENT_ALERTS] = {"email_urgent_alerts", SUPER | LEAD | ADMIN},
 };
 
 int role_may(enum role r, enum perm p)

@@ -51,6 +51,8 @@ enum perm {
 	PERM_OWN_SYSTEM_ISSUE,      /* be the owner of a system issue */
 	PERM_REASSIGN_SYSTEM_ISSUE, /* give a system issue another owner */
 	PERM_MERGE_CUSTOMERS,       /* merge two customers into one (customer-facing people and admins) */
+	PERM_EMAIL_URGENT_ALERTS,   /* escalations and broken promises reach them by email unless they chose
+				       otherwise (those who lead people; core/notify_rules.h) */
 	PERM_COUNT
 };
 

@@ -25,6 +25,7 @@
 #include "http/clientaddr.h"
 #include "http/events_stream.h"
 #include "http/gzip.h"
+#include "http/listen.h"
 #include "http/lifecycle.h"
 #include "http/metrics.h"
 #include "http/respond.h"
@@ -110,9 +111,7 @@ static void request_done(struct server *s, const char *method, const char *url, 
 	http_metrics_observe(s->metrics, q->route, method, q->status, us);
 	log_escape(url, path, sizeof path);
 	log_escape(method, meth, sizeof meth);
-	log_json(q->status >= 500 ? LOG_ERROR : LOG_INFO,
-		 json_pack("{s:s,s:s,s:i,s:I,s:s}", "method", meth, "path", path, "status", q->status, "us", (json_int_t)us,
-			   "person", q->person));
+	log_http_request(q->status >= 500 ? LOG_ERROR : LOG_INFO, meth, path, q->status, us, q->person);
 }
 
 /* --- connections: the per-address cap and the header clock --- */
@@ -517,6 +516,7 @@ static void run_tick(struct server *s)
 	pthread_mutex_unlock(&s->tick_mu);
 	log_set_request(NULL);
 	json_decref(w.summary);
+	svc_ctx_release(&c);
 }
 
 static enum tx_verdict purge_work(void *arg, db *d)
@@ -534,50 +534,6 @@ static void purge_idempotency(struct server *s, int64_t now)
 }
 
 /* --- listening --- */
-
-/* Bind host:port ourselves, without SO_REUSEPORT: a second server on a port in use must fail
- * here instead of sharing the port.  Returns the socket, or -1 with a message printed. */
-static int listen_on(const struct sockaddr_in *sa, const char *listen_text)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	if (fd < 0) {
-		fprintf(stderr, "frontline: cannot listen on %s: %s\n", listen_text, strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one); /* restart over TIME_WAIT only */
-	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) || listen(fd, 511)) {
-		if (errno == EADDRINUSE)
-			fprintf(stderr, "frontline: cannot listen on %s: the address is already in use "
-					"(is another frontline serve running there?)\n", listen_text);
-		else
-			fprintf(stderr, "frontline: cannot listen on %s: %s\n", listen_text, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int parse_listen(const char *listen_text, struct sockaddr_in *sa, char *host, size_t hostcap, int *port)
-{
-	const char *colon = strrchr(listen_text, ':');
-	snprintf(host, hostcap, "127.0.0.1");
-	if (colon) {
-		size_t hl = (size_t)(colon - listen_text);
-		if (hl >= hostcap)
-			hl = hostcap - 1;
-		memcpy(host, listen_text, hl);
-		host[hl] = '\0';
-	}
-	*port = atoi(colon ? colon + 1 : listen_text);
-	memset(sa, 0, sizeof *sa);
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)*port);
-	if (*port <= 0 || *port > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
-		fprintf(stderr, "frontline: --listen must be IPv4-ADDRESS:PORT, e.g. 127.0.0.1:8080\n");
-		return -1;
-	}
-	return 0;
-}
 
 static int start_clock(const struct serve_opts *o, fl_clock *clock)
 {
@@ -678,25 +634,18 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *con, co
 	return ret;
 }
 
-/* The metrics address (--metrics-listen), with a thread of its own; NULL when there is none. */
-static int start_metrics(struct server *s, struct MHD_Daemon **out)
+/* The metrics address's daemon, with a thread of its own, on fd (taken); NULL when there is none
+ * (fd -1) or it could not start (then fd is closed). */
+static struct MHD_Daemon *start_metrics(struct server *s, int fd, int port)
 {
-	struct sockaddr_in sa;
-	char host[128];
-	int port, fd;
-	*out = NULL;
-	if (!s->o->metrics_listen)
-		return 0;
-	if (parse_listen(s->o->metrics_listen, &sa, host, sizeof host, &port) || (fd = listen_on(&sa, s->o->metrics_listen)) < 0)
-		return -1;
-	*out = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, metrics_handler,
-				s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)s->o->timeout_s, MHD_OPTION_END);
-	if (!*out) {
+	if (fd < 0)
+		return NULL;
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
+						metrics_handler, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, 16u,
+						MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o->timeout_s, MHD_OPTION_END);
+	if (!d)
 		close(fd);
-		return -1;
-	}
-	return 0;
+	return d;
 }
 
 static struct MHD_Daemon *start_api(struct server *s, int fd, int port)
@@ -721,28 +670,27 @@ static struct case_cache *kept_pages(void)
 int http_serve(const struct serve_opts *o)
 {
 	struct server s = {.o = o};
-	char err[512], host[128];
-	int port, rc = 1;
-	struct sockaddr_in sa;
+	char err[512];
+	int fd[2], port[2], rc = 1;
 	life_signals(&s.life); /* first: a SIGTERM from now on stops the server cleanly */
-	if (parse_listen(o->listen, &sa, host, sizeof host, &port) || start_clock(o, &s.clock))
+	if (start_clock(o, &s.clock))
 		return 2;
-	int fd = listen_on(&sa, o->listen);
-	if (fd < 0)
-		return 1;
+	if ((rc = http_open_addresses(o, fd, port)) != 0)
+		return rc;
+	rc = 1;
 	tx_runner *tx = tx_open(o->db_url, o->threads + 1, o->group_commit == 1   ? TX_BATCH_ALL
 								 : o->group_commit == 0 ? TX_BATCH_NONE
 											: TX_BATCH_SQLITE, err, sizeof err);
 	if (!tx) {
 		fprintf(stderr, "frontline: %s\n", err);
-		close(fd);
+		http_close_addresses(fd);
 		return 1;
 	}
 	replica *standby = NULL;
 	if (o->read_replica && !(standby = replica_open(o->read_replica, o->threads, o->replica_max_lag_ms, err, sizeof err))) {
 		fprintf(stderr, "frontline: %s\n", err);
 		tx_close(tx);
-		close(fd);
+		http_close_addresses(fd);
 		return 1;
 	}
 	s.hsts = secure_cookies(o);
@@ -759,16 +707,17 @@ int http_serve(const struct serve_opts *o)
 	/* at most half the connections hold a live page open, so streams never crowd out requests */
 	if (!(s.sse = sse_hub_new(&s.app, (unsigned)o->max_connections / 2))) {
 		fprintf(stderr, "frontline: cannot start the event streams' thread\n");
-		close(fd);
+		http_close_addresses(fd);
 		goto cleanup;
 	}
-	struct MHD_Daemon *daemon = start_api(&s, fd, port), *mdaemon = NULL;
-	if (!daemon || start_metrics(&s, &mdaemon)) {
-		fprintf(stderr, "frontline: cannot serve on %s: %s\n", daemon ? o->metrics_listen : o->listen, strerror(errno));
-		if (daemon)
-			MHD_stop_daemon(daemon);
-		else
-			close(fd);
+	/* metrics first: the main address's /healthz says the server is up */
+	struct MHD_Daemon *mdaemon = start_metrics(&s, fd[1], port[1]), *daemon = NULL;
+	if ((fd[1] >= 0 && !mdaemon) || !(daemon = start_api(&s, fd[0], port[0]))) {
+		fprintf(stderr, "frontline: cannot serve on %s: %s\n", mdaemon || fd[1] < 0 ? o->listen : o->metrics_listen,
+			strerror(errno));
+		if (mdaemon)
+			MHD_stop_daemon(mdaemon);
+		close(fd[0]);
 		goto cleanup;
 	}
 	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",

@@ -29,20 +29,7 @@ static size_t write_cb(char *buf, size_t size, size_t n, void *arg)
 {
 	struct sink *k = arg;
 	size_t got = size * n, keep = k->len + got > k->max ? k->max - k->len : got;
-	if (k->len + keep + 1 > k->cap) {
-		size_t cap = k->cap ? k->cap : 64 * 1024;
-		while (k->len + keep + 1 > cap)
-			cap *= 2;
-		char *nd = xmalloc(cap);
-		if (k->len)
-			memcpy(nd, k->data, k->len);
-		free(k->data);
-		k->data = nd;
-		k->cap = cap;
-	}
-	memcpy(k->data + k->len, buf, keep);
-	k->len += keep;
-	k->data[k->len] = '\0';
+	xappend(&k->data, &k->len, &k->cap, 64 * 1024, buf, keep);
 	return got;
 }
 

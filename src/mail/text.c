@@ -18,20 +18,7 @@ struct buf {
 
 static void put(struct buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *np = xmalloc(cap);
-		if (b->p)
-			memcpy(np, b->p, b->len);
-		free(b->p);
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	xappend(&b->p, &b->len, &b->cap, 64, s, n);
 }
 
 static void putc_(struct buf *b, char ch) { put(b, &ch, 1); }

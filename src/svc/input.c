@@ -44,6 +44,16 @@ static void field_name(char out[IN_PATH], char *text)
 	free(text);
 }
 
+static int wrong_type(fl_err *err, const char *name, const char *what)
+{
+	return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be %s", name, what);
+}
+
+static int out_of_range(fl_err *err, const char *name, const struct in_field *f)
+{
+	return err_set(err, ERR_INVALID, "out_of_range", name, "%s must be between %lld and %lld", name, f->min, f->max);
+}
+
 /* Check the items of an array field f (named name): objects with f->of, or plain values. */
 static int check_items(const struct in_field *f, const char *name, json_t *v, fl_err *err)
 {
@@ -54,9 +64,9 @@ static int check_items(const struct in_field *f, const char *name, json_t *v, fl
 	{
 		field_name(path, xasprintf("%s[%zu]", name, i));
 		if (f->of && !json_is_object(x))
-			return err_set(err, ERR_INVALID, "wrong_type", path, "%s must be an object", path);
+			return wrong_type(err, path, "an object");
 		if (!f->of && (json_is_object(x) || json_is_array(x)))
-			return err_set(err, ERR_INVALID, "wrong_type", path, "%s must be a plain value", path);
+			return wrong_type(err, path, "a plain value");
 		if (f->of && check_object(x, in_fields(f), path, err))
 			return -1;
 	}
@@ -68,7 +78,7 @@ static int check_one(const struct in_field *f, const char *name, json_t *v, fl_e
 	switch (f->type) {
 	case IN_STR:
 		if (!json_is_string(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a string", name);
+			return wrong_type(err, name, "a string");
 		if (in_text_ok(json_string_value(v), f->max ? (size_t)f->max : FL_MAX_TEXT, name, err))
 			return -1;
 		if (f->min && json_string_length(v) < (size_t)f->min)
@@ -77,26 +87,24 @@ static int check_one(const struct in_field *f, const char *name, json_t *v, fl_e
 		return 0;
 	case IN_INT:
 		if (!json_is_integer(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an integer", name);
+			return wrong_type(err, name, "an integer");
 		if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
-			return err_set(err, ERR_INVALID, "out_of_range", name, "%s must be between %lld and %lld", name,
-				       f->min, f->max);
+			return out_of_range(err, name, f);
 		return 0;
 	case IN_NUM:
 		if (!json_is_number(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a number", name);
+			return wrong_type(err, name, "a number");
 		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
-			return err_set(err, ERR_INVALID, "out_of_range", name, "%s must be between %lld and %lld", name,
-				       f->min, f->max);
+			return out_of_range(err, name, f);
 		return 0;
 	case IN_BOOL:
 		if (!json_is_boolean(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be true or false", name);
+			return wrong_type(err, name, "true or false");
 		return 0;
 	case IN_TIME: {
 		int64_t ms;
 		if (!json_is_string(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a time string", name);
+			return wrong_type(err, name, "a time string");
 		if (time_parse(json_string_value(v), &ms))
 			return err_set(err, ERR_INVALID, "invalid_time", name,
 				       "%s must be an RFC 3339 time such as 2026-11-25T15:00:00Z", name);
@@ -104,22 +112,22 @@ static int check_one(const struct in_field *f, const char *name, json_t *v, fl_e
 	}
 	case IN_ENUM:
 		if (!json_is_string(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be a string", name);
+			return wrong_type(err, name, "a string");
 		for (const char *const *e = in_values(f); *e; e++)
 			if (strcmp(*e, json_string_value(v)) == 0)
 				return 0;
 		return err_set(err, ERR_INVALID, "invalid_value", name, "%s has an unknown value", name);
 	case IN_OBJ:
 		if (!json_is_object(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an object", name);
+			return wrong_type(err, name, "an object");
 		return check_object(v, in_fields(f), name, err);
 	case IN_MAP:
 		if (!json_is_object(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an object", name);
+			return wrong_type(err, name, "an object");
 		return 0;
 	case IN_ARR:
 		if (!json_is_array(v))
-			return err_set(err, ERR_INVALID, "wrong_type", name, "%s must be an array", name);
+			return wrong_type(err, name, "an array");
 		if (f->max && json_array_size(v) > (size_t)f->max)
 			return err_set(err, ERR_INVALID, "too_many", name, "%s has more than %lld items", name, f->max);
 		return check_items(f, name, v, err);
@@ -242,7 +250,7 @@ json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err)
 		errno = 0;
 		long long v = strtoll(text, &end, 10);
 		if (errno || end == text || *end) {
-			err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be an integer", f->name);
+			wrong_type(err, f->name, "an integer");
 			return NULL;
 		}
 		return json_integer(v);
@@ -251,7 +259,7 @@ json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err)
 		char *end;
 		double v = strtod(text, &end);
 		if (end == text || *end) {
-			err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be a number", f->name);
+			wrong_type(err, f->name, "a number");
 			return NULL;
 		}
 		return json_real(v);
@@ -261,7 +269,7 @@ json_t *in_from_text(const struct in_field *f, const char *text, fl_err *err)
 			return json_true();
 		if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0 || strcmp(text, "no") == 0)
 			return json_false();
-		err_set(err, ERR_INVALID, "wrong_type", f->name, "%s must be true or false", f->name);
+		wrong_type(err, f->name, "true or false");
 		return NULL;
 	case IN_OBJ:
 	case IN_ARR:

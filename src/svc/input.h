@@ -50,6 +50,11 @@ static inline const struct in_field *in_fields(const struct in_field *f)
 extern const char *const IN_FORMATS[];
 #define IN_FORMAT_FIELD {"format", IN_ENUM, 0, 0, 0, IN_FORMATS, "json (default) or csv (the items as CSV)"}
 
+/* The reason a person gives for a decision ("why": refusing, withdrawing, releasing ...), optional
+ * (0) or required (1); and a skill named by id or name (required). */
+#define IN_REASON_FIELD(required) {"reason", IN_STR, (required), (required), FL_MAX_TEXT, NULL, "why"}
+#define IN_SKILL_FIELD {"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"}
+
 /* Check in (an object) against spec, nested objects against their `of` fields.  Returns 0 or -1
  * with err; a nested field is named by its path ("answers[0].respondent", "raise_issue.title"). */
 int in_check(json_t *in, const struct in_field *spec, fl_err *err);

@@ -41,6 +41,7 @@
 #include "svc/metrics.h"
 #include "svc/org/alert.h"
 #include "svc/org/audit.h"
+#include "svc/org/day.h"
 #include "svc/org/install.h"
 #include "svc/org/live.h"
 #include "svc/org/org.h"
@@ -61,7 +62,7 @@ extern const struct route clock_routes[]; /* svc/clockctl.c: test servers only *
 static const struct route *const TABLES[] = {
 	auth_routes, install_routes, org_routes, people_routes, customer_routes, case_routes, queue_routes, audit_routes, policy_routes,
 	settings_routes, clock_routes,
-	promise_routes, request_routes, estimate_routes, alert_routes, live_routes, suggest_routes,
+	promise_routes, request_routes, estimate_routes, alert_routes, live_routes, day_routes, suggest_routes,
 	action_routes, exception_routes, exception_read_routes, exception_review_routes,
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
@@ -170,6 +171,10 @@ static const tick_due_fn TICK_DUE[] = {
 	auth_tick_due, throttle_tick_due, prefs_digest_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
+
+/* What parts kept for the length of a pass (tick_pass()), forgotten when it ends. */
+static const tick_end_fn TICK_PASS_ENDS[] = {prefs_pass_end, NULL};
+const tick_end_fn *svc_tick_pass_ends(void) { return TICK_PASS_ENDS; }
 
 /* What GET /metrics reads from the database (svc/metrics.h). */
 static const metrics_fn METRICS_PARTS[] = {

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 try:
@@ -116,6 +117,12 @@ class Client:
         self.csrf = csrf
 
     def request(self, method, path, body=None, headers=None, raw=None, content_type="application/json"):
+        """body: the JSON body; for a GET, which has none, a dict of query parameters (added to path)."""
+        if method == "GET" and (body is not None or raw is not None):
+            if raw is not None or not isinstance(body, dict):
+                raise ValueError("a GET sends no body: give its parameters as a dict")
+            path += ("&" if "?" in path else "?") + urllib.parse.urlencode(body, doseq=True)
+            body = None
         url = self.server.url + path
         data = None
         h = dict(headers or {})
@@ -152,7 +159,8 @@ class Client:
         return self.request("PATCH", path, body if body is not None else {}, **kw)
 
     def ok(self, method, path, body=None, status=None):
-        """Request and insist on a 2xx (or the given status); returns the JSON."""
+        """Request and insist on a 2xx (or the given status); returns the JSON.  For a GET, body is a
+        dict of query parameters."""
         r = self.request(method, path, body if body is not None or method == "GET" else {})
         want = status or (200, 201)
         if (r.status not in want) if isinstance(want, tuple) else r.status != want:

@@ -145,5 +145,25 @@ def test_bad_preferences_have_stable_codes_and_change_nothing():
         eq(rosa.ok("GET", "/api/v1/me/notifications"), before, "nothing changed")
 
 
+def test_me_says_the_time_zone_the_person_reads_times_in():
+    """GET /api/v1/me carries the zone (the web UI reads it from there, with no second request):
+    the location's until the person chooses one, then theirs, and the location's again when cleared."""
+    with Server(demo=True) as s:
+        helen = s.login("helen@" + N + ".example", N)
+        prefs = helen.ok("GET", "/api/v1/me/notifications")
+        me = helen.ok("GET", "/api/v1/me")
+        eq((me["tz"], me["tz_chosen"]), (prefs["tz"], False), "the location's zone, not chosen")
+        check(me["tz"] != "Europe/Lisbon", "the demo's Helen is not in Lisbon")
+        helen.ok("PATCH", "/api/v1/me/notifications", {"tz": "Europe/Lisbon"})
+        me = helen.ok("GET", "/api/v1/me")
+        eq((me["tz"], me["tz_chosen"]), ("Europe/Lisbon", True), "her own choice")
+        r = helen.patch("/api/v1/me/notifications", {"tz": "Mars/Olympus"})
+        eq(r.status, 400, "an unknown zone is refused")
+        eq(helen.ok("GET", "/api/v1/me")["tz"], "Europe/Lisbon", "and changes nothing")
+        helen.ok("PATCH", "/api/v1/me/notifications", {"tz": ""})
+        me = helen.ok("GET", "/api/v1/me")
+        eq((me["tz"], me["tz_chosen"]), (prefs["tz"], False), "cleared: the location's again")
+
+
 if __name__ == "__main__":
     run_module(globals())

@@ -118,7 +118,7 @@ def test_bad_cursors_are_refused():
             eq(r.json["error"]["field"], "cursor", "names the field")
         r = admin.get("/api/v1/customers?" + urllib.parse.urlencode({"cursor": first["next"]}))
         eq((r.status, r.json["error"]["code"]), (400, "invalid_cursor"), "another list's cursor is refused")
-        second = admin.ok("GET", "/api/v1/people?" + urllib.parse.urlencode({"limit": 1, "cursor": first["next"]}))
+        second = admin.ok("GET", "/api/v1/people", {"limit": 1, "cursor": first["next"]})  # a GET's dict: the query
         check(second["items"][0]["id"] != first["items"][0]["id"], "the real cursor gives the next person")
 
 

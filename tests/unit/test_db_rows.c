@@ -1,7 +1,8 @@
 /* The row helpers on a real temporary SQLite file through the storage interface: an error in the
  * middle of the rows is sticky and reported by db_res_close (a loop can't mistake it for the end);
  * a database another connection holds for writing answers DB_RETRY; a constraint answers
- * DB_CONSTRAINT; svc_load_one's three outcomes (the row, not found, the storage error's kind). */
+ * DB_CONSTRAINT; svc_load_one's three outcomes (the row, not found, the storage error's kind), and
+ * svc_first's (the row, none, the error). */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,27 @@ TEST(load_one_keeps_the_storage_error_kind)
 	db_close(d);
 }
 
+TEST(first_row_none_or_error)
+{
+	db *d = fresh();
+	svc_ctx c = ctx(d);
+	db_res *r = NULL;
+	CHECK(svc_first(&c, &r, "SELECT v FROM t WHERE id = ?", DB_ARGS(DB_INT(2))) == 1);
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_STR(db_text(r, 0), "b");
+		db_res_discard(r);
+	}
+	CHECK(svc_first(&c, &r, "SELECT v FROM t WHERE id = ?", DB_ARGS(DB_INT(42))) == 0);
+	CHECK(r == NULL);
+	CHECK(c.err.kind == ERR_NONE); /* no row is no error */
+	CHECK(svc_first(&c, &r, FAILS_ON_THIRD " LIMIT 1 OFFSET 2", DB_NOARGS) == -1);
+	CHECK(r == NULL);
+	CHECK(c.err.kind == ERR_INTERNAL);
+	CHECK_STR(c.err.code, "storage_error");
+	db_close(d);
+}
+
 static json_t *id_row(svc_ctx *c, db_res *r) { return json_integer(db_int(r, 0)); }
 
 TEST(rows_append_reports_the_error)
@@ -284,6 +306,7 @@ int main(void)
 	RUN(load_one_finds_the_row);
 	RUN(load_one_not_found);
 	RUN(load_one_keeps_the_storage_error_kind);
+	RUN(first_row_none_or_error);
 	RUN(rows_append_reports_the_error);
 	RUN(items_answer_or_error);
 	RUN(copy_cols_in_order);

@@ -36,7 +36,8 @@ static const char EXPECTED[] =
 	"write_coaching_note    .         .       x          x      .     .\n"
 	"own_system_issue       .         .       .          x      .     .\n"
 	"reassign_system_issue  .         .       .          x      x     x\n"
-	"merge_customers        x         .       x          .      x     .\n";
+	"merge_customers        x         .       x          .      x     .\n"
+	"email_urgent_alerts    .         .       x          x      x     .\n";
 
 /* The table as text: one line per permission, one column per role (x = may). */
 static void render(char *buf, size_t n)

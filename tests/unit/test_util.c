@@ -48,11 +48,27 @@ TEST(errors_are_always_renderable)
 	CHECK(strlen(e.field) == 62);
 }
 
+TEST(append_grows_and_terminates)
+{
+	char *p = NULL;
+	size_t len = 0, cap = 0;
+	xappend(&p, &len, &cap, 4, "", 0);
+	CHECK(p && len == 0 && cap == 4 && p[0] == '\0');
+	xappend(&p, &len, &cap, 4, "abc", 3);
+	CHECK(len == 3 && cap == 4);
+	CHECK_STR(p, "abc");
+	xappend(&p, &len, &cap, 4, "defghijkl", 9); /* 13 bytes: the capacity doubles to 16 */
+	CHECK(len == 12 && cap == 16);
+	CHECK_STR(p, "abcdefghijkl");
+	free(p);
+}
+
 int main(void)
 {
 	RUN(cut_backs_off_to_a_character_boundary);
 	RUN(str_copy_never_splits_a_character);
 	RUN(scrub_makes_any_bytes_valid);
 	RUN(errors_are_always_renderable);
+	RUN(append_grows_and_terminates);
 	DONE();
 }

@@ -54,7 +54,12 @@ function alertsLink() {
     a.dataset.unread = String(n || 0);
   };
   show(liveState.unread || 0);
-  if (liveState.unread === null) get('/api/v1/alerts?unread=true&limit=1').then((r) => { if (liveState.unread === null) show(r.unread); }).catch(() => {});
+  // the stream's hello says the count at once; ask the API only when the stream stays silent
+  if (liveState.unread === null) {
+    setTimeout(() => {
+      if (liveState.unread === null && a.isConnected) get('/api/v1/alerts?unread=true&limit=1').then((r) => { if (liveState.unread === null) show(r.unread); }).catch(() => {});
+    }, liveState.connected || typeof EventSource !== 'undefined' ? 3000 : 0);
+  }
   onLive('alerts', (d) => { if (a.isConnected) show(d.unread); });
   return a;
 }
@@ -102,11 +107,10 @@ function shell(main) {
 async function ensureMe() {
   if (session.me) return session.me;
   try {
-    const [me, prefs] = await Promise.all([get('/api/v1/me'), get('/api/v1/me/notifications').catch(() => null)]);
+    const me = await get('/api/v1/me');
     session.me = me; session.csrf = me.csrf_token || null;
-    // one time zone per person: their chosen one, else this browser's
-    setZone(prefs && prefs.tz_chosen ? prefs.tz : '');
-    session.prefs = prefs;
+    // one time zone per person: their chosen one (GET /api/v1/me says it), else this browser's
+    setZone(me.tz_chosen ? me.tz : '');
     return me;
   } catch (e) {
     if (e.status === 401) return null;

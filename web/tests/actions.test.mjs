@@ -277,6 +277,37 @@ test('directory: an admin covers a rota shift with a picker; anyone writes an ar
     await rotas.getByRole('button', { name: 'Cancel' }).first().waitFor();
     check(/Ben Weber/.test(await rotas.textContent()), 'the override is listed, Ben chosen by typing his name');
   }
+  {
+    // a new rota, its people chosen by typing part of their names: no JSON, no ids, no emails
+    await rotas.getByText('Create a rota').click();
+    const f = rotas.locator('details.action[open] form').last();
+    await f.getByLabel(/^Name/).fill('Weekend billing, from the browser');
+    await f.getByLabel('Skill').fill('billing');
+    await f.getByLabel('Location').fill('Chicago');
+    await f.getByLabel('Person 1').fill('Ben');
+    await f.getByRole('button', { name: 'Add a person' }).click();
+    await f.getByLabel('Person 2').fill('Rosa');
+    await f.getByLabel(/^Hand-over/).fill('08:30');
+    await f.getByRole('button', { name: 'Create rota' }).click();
+    await settled(sup);
+    await rotas.getByText('Weekend billing, from the browser').first().waitFor();
+    const admin = await apiAs(srv, 'northwind', 'admin@northwind.example');
+    const made = (await admin.get('/api/v1/rotas')).items.find((x) => x.name === 'Weekend billing, from the browser');
+    const people = (await admin.get('/api/v1/people?limit=500')).items;
+    const idOf = (first) => people.find((p) => p.name.startsWith(first)).id;
+    const full = made && await admin.get('/api/v1/rotas/' + made.id);
+    eq(JSON.stringify(full && full.layers.map((l) => [l.layer, l.members, l.handoff])), JSON.stringify([['primary', [idOf('Ben'), idOf('Rosa')], '08:30']]), 'the rota\'s layer, as chosen');
+    // change it: the form shows its people by name, and keeps them when another field changes
+    const card = rotas.locator('li', { hasText: 'Weekend billing, from the browser' });
+    await card.getByText('Change this rota').click();
+    const g = card.locator('details.action[open] form');
+    check(/Ben Weber/.test(await g.getByLabel('Person 1').inputValue()), 'Person 1 shown by name');
+    await g.getByLabel('Days each person is on call').fill('14');
+    await g.getByRole('button', { name: 'Save rota' }).click();
+    await settled(sup);
+    const after = await admin.get('/api/v1/rotas/' + made.id);
+    eq(JSON.stringify(after.layers.map((l) => [l.members, l.period_days])), JSON.stringify([[[idOf('Ben'), idOf('Rosa')], 14]]), 'changed, its people kept');
+  }
   clean(sup, 'rotas (supervisor)');
   await sup.context().close();
   const agent = await newPage();

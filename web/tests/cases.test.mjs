@@ -54,7 +54,17 @@ test('cases page: views with counts, filters, a saved view and bulk actions', as
   await page.getByLabel('Select case #' + mine[2].number).check();
   await page.getByText('2 selected').waitFor();
   await page.getByLabel('Action', { exact: true }).selectOption('note');
-  await page.getByLabel('Note', { exact: true }).fill('Checked in bulk from the Cases page');
+  // the limit is counted as the server counts it, in bytes: 5,001 "é" are 10,002 bytes, over 10,000
+  const noteField = page.getByLabel('Note', { exact: true });
+  await noteField.fill('é'.repeat(5001));
+  eq((await noteField.inputValue()).length, 5001, 'no character limit cuts the text');
+  await page.getByText('2 bytes too long: shorten it before sending').first().waitFor();
+  await page.getByRole('button', { name: 'Apply to selected' }).click();
+  check(/2 bytes too long/.test(await page.locator('.bulk-results').textContent()), 'refused in the form');
+  eq(await noteField.getAttribute('aria-invalid'), 'true', 'the field is marked');
+  check((await chris.get('/api/v1/cases/' + mine[0].id)).notes.every((n) => !/^é+$/.test(n.body)), 'nothing was sent');
+  await noteField.fill('Checked in bulk from the Cases page');
+  check(/\d+ of 10000 bytes/.test(await page.locator('.bulk').textContent()), 'the count under the field');
   await page.getByRole('button', { name: 'Apply to selected' }).click();
   await page.getByText('2 done.').waitFor();
   for (const c of [mine[0], mine[2]]) {
@@ -70,7 +80,8 @@ test('cases page: views with counts, filters, a saved view and bulk actions', as
   await page.getByRole('button', { name: 'Apply to selected' }).click();
   await page.getByText('1 done, 1 not done.').waitFor();
   const lines = await page.locator('.bulk-results li').allTextContents();
-  check(lines.some((l) => l.startsWith('#' + kims.number + ':') && /not_owner/.test(l)), 'Kim\'s case says why: ' + lines.join(' | '));
+  check(lines.some((l) => l.startsWith('#' + kims.number + ':') && /only the case owner/.test(l)), 'Kim\'s case says why: ' + lines.join(' | '));
+  check(lines.every((l) => !/\b[a-z]+_[a-z]+\b/.test(l)), 'in words, with no code: ' + lines.join(' | '));
   eq((await chris.get('/api/v1/cases/' + mine[0].id)).status, 'resolved', 'mine resolved');
   eq((await chris.get('/api/v1/cases/' + kims.id)).status, 'open', 'Kim\'s untouched');
   await shot(page, 'cases');

@@ -196,6 +196,27 @@ test('workspace: My day and alerts say server-written times in the person\'s zon
   clean(page, 'no raw times');
 });
 
+// My day reads everything in one request (GET /api/v1/me/day) besides who is signed in and the
+// live stream: a section that asks the API on its own again would show here.  Alex owns an open
+// case (its promises and update duties come with the one read).
+test('workspace: My day loads with three requests: who I am, my day, the live stream', async (srv) => {
+  const page = await newPage();
+  await signIn(page, srv, 'lee-practice', 'alex@lee-practice.example');
+  await settled(page);
+  const asked = [];
+  page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/')) asked.push(r.method() + ' ' + u.pathname); });
+  await page.reload();
+  await page.getByRole('heading', { name: 'My day' }).waitFor();
+  await settled(page);
+  await page.waitForTimeout(3500); // past the header's wait for the stream's unread count
+  eq(asked.sort().join(', '), 'GET /api/v1/events/stream, GET /api/v1/me, GET /api/v1/me/day', 'the requests of a cold My day');
+  check(await page.locator('.myday .promises, .myday section').count() > 8, 'the sections are shown');
+  const owned = page.locator('section', { has: page.getByRole('heading', { name: 'Cases I own' }) });
+  check(await owned.locator('li').count() > 0, 'Alex\'s open cases are listed');
+  check(/\d+|none unread/.test(await page.locator('#alerts-link').textContent()), 'the header has its unread count from the stream');
+  clean(page, 'my day requests');
+});
+
 test('workspace: every message key the UI uses is in the catalogue', async () => {
   const { readdirSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');

@@ -8,15 +8,18 @@
 #include "core/roles.h"
 #include "svc/access/auth.h"
 #include "svc/access/throttle.h"
+#include "svc/notify/prefs.h"
 #include "svc/tick.h"
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
-int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
+/* auth_token_row, with the case id bound first when the statement reads a case's versions. */
+static int session_token_row(svc_ctx *c, const char *token, const char *sql, const char *case_id, db_res **r)
 {
 	char h[TOKEN_HASH_SIZE];
 	token_hash(token, h);
-	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(h), DB_INT(c->now)), r);
+	int rc = case_id ? db_query(c->db, sql, DB_ARGS(DB_TXT(case_id), DB_TXT(h), DB_INT(c->now)), r)
+			 : db_query(c->db, sql, DB_ARGS(DB_TXT(h), DB_INT(c->now)), r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if ((rc = db_next(*r)) == 1)
@@ -25,15 +28,38 @@ int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
+int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
+{
+	return session_token_row(c, token, sql, NULL, r);
+}
+
+#define SESSION_COLS "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active"
+#define SESSION_FROM                                                 \
+	" FROM sessions s JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id"
+#define SESSION_WHERE " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)"
+/* R_CASE_PAGE: the same row with the case's versions (svc_page_versions; ca.id is empty when the
+ * actor's organization has no such case): one statement, so one snapshot, and on SQLite one read
+ * transaction for the whole request when the page kept is still current. */
+static const char SESSION_SQL[] = SESSION_COLS SESSION_FROM SESSION_WHERE;
+static const char SESSION_PAGE_SQL[] =
+	SESSION_COLS ", ca.id, COALESCE(cv.v, 0), COALESCE(ov.v, 0)" SESSION_FROM
+		     " LEFT JOIN cases ca ON ca.org_id = s.org_id AND ca.id = ?"
+		     " LEFT JOIN case_versions cv ON cv.org_id = ca.org_id AND cv.case_id = ca.id"
+		     " LEFT JOIN org_versions ov ON ov.org_id = s.org_id" SESSION_WHERE;
+
+static void page_versions(svc_ctx *c, db_res *r)
+{
+	c->page.read = *db_text(r, 9) != '\0';
+	c->page.cv = db_int(r, 10);
+	c->page.ov = db_int(r, 11);
+}
+
 int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
 {
 	db_res *r;
-	int rc =
-		auth_token_row(c, token,
-			       "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active FROM sessions s "
-			       "JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id "
-			       "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)",
-			       &r);
+	const char *page = c->page.case_id && id_valid(c->page.case_id, "case") ? c->page.case_id : NULL;
+	c->page.read = 0;
+	int rc = session_token_row(c, token, page ? SESSION_PAGE_SQL : SESSION_SQL, page, &r);
 	if (rc < 0)
 		return -1;
 	int found = rc == 1 && db_int(r, 8);
@@ -46,6 +72,8 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
 		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
+		if (page)
+			page_versions(c, r);
 	}
 	if (rc == 1)
 		db_res_discard(r);
@@ -254,6 +282,15 @@ static int me(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			if (role_may(c->actor.role, (enum perm)k))
 				json_array_append_new(perms, json_string(perm_name((enum perm)k)));
 		json_object_set_new(o, "permissions", perms);
+		/* the time zone every time is shown in (so a client needs no second request for it) */
+		char tz[FL_MAX_SHORT + 1];
+		int chosen = 0;
+		if (prefs_person_tz(c, c->actor.person_id, tz, &chosen)) {
+			json_decref(o);
+			return -1;
+		}
+		json_object_set_new(o, "tz", json_string(tz));
+		json_object_set_new(o, "tz_chosen", json_boolean(chosen));
 	}
 	*out = o;
 	return 0;
@@ -430,7 +467,7 @@ const struct route auth_routes[] = {
 	 "Sign in: returns a session token (also set as an HttpOnly cookie) and a CSRF token", "Session", NULL,
 	 R_PUBLIC | R_SESSION | R_OWN_TX | R_PASSWORD},
 	{"POST", "/api/v1/auth/logout", logout, NULL, 200, "Sign out: ends this session", NULL, NULL, R_LOGOUT},
-	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Person", NULL, 0},
+	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Me", NULL, 0},
 	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", R_SECRET},
 	{"GET", "/api/v1/tokens", token_list, TOKEN_LIST, 200, "API tokens: yours, or a person's (admins)", "TokenList",
 	 "token list", 0},

@@ -240,12 +240,18 @@ static json_t *first_name(const char *name)
 
 /* Everything written for the customer on one case, oldest first (column 5: "inbound" when the
  * customer wrote it). */
+static json_t *update_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	int from_customer = strcmp(db_text(r, 5), "inbound") == 0;
+	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:o}", "id", db_text(r, 1), "kind", from_customer ? "reply" : "update", "text",
+			 db_text(r, 2), "at", svc_col_time(r, 3), "channel", db_text(r, 6), "from",
+			 from_customer ? json_string("you") : first_name(db_text(r, 4)));
+}
+
 static json_t *updates_of(svc_ctx *c, const char *case_id)
 {
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if (!svc_query(c,
+	return svc_rows(c,
 		     "SELECT 'note', n.id, n.body, n.at, p.name, 'outbound', 'note' FROM notes n "
 		     "LEFT JOIN people p ON p.org_id = n.org_id AND p.id = n.author_id "
 		     "WHERE n.org_id = ? AND n.case_id = ? AND n.visibility = 'customer' "
@@ -254,18 +260,7 @@ static json_t *updates_of(svc_ctx *c, const char *case_id)
 		     "t.channel FROM touchpoints t LEFT JOIN people p ON p.org_id = t.org_id AND p.id = t.person_id "
 		     "WHERE t.org_id = ? AND t.case_id = ? AND t.customer_visible = 1 "
 		     "ORDER BY 4, 2",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
-		return a;
-	while (db_next(r) == 1) {
-		int from_customer = strcmp(db_text(r, 5), "inbound") == 0;
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:o,s:s,s:o}", "id", db_text(r, 1), "kind",
-						   from_customer ? "reply" : "update", "text", db_text(r, 2), "at",
-						   svc_col_time(r, 3), "channel", db_text(r, 6), "from",
-						   from_customer ? json_string("you") : first_name(db_text(r, 4))));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	return a;
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(c->actor.org_id), DB_TXT(case_id)), update_row);
 }
 
 static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -315,25 +310,24 @@ static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 }
 
 /* The promises made to the customer on a case: what, by when, and how it stands. */
+static json_t *portal_promise_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	const char *st = db_text(r, 2);
+	if (strcmp(st, "pending") == 0 && !db_is_null(r, 3))
+		st = "at_risk";
+	return json_pack("{s:s,s:o,s:s,s:o}", "text", db_text(r, 0), "due_at", svc_col_time(r, 1), "status", st, "closed_at",
+			 svc_col_time(r, 4));
+}
+
 int portal_promises_part(svc_ctx *c, const char *case_id, json_t *promises)
 {
-	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
-			   "ORDER BY due_at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	while (db_next(r) == 1) {
-		const char *st = db_text(r, 2);
-		if (strcmp(st, "pending") == 0 && !db_is_null(r, 3))
-			st = "at_risk";
-		json_array_append_new(promises, json_pack("{s:s,s:o,s:s,s:o}", "text", db_text(r, 0), "due_at", svc_col_time(r, 1),
-							  "status", st, "closed_at", svc_col_time(r, 4)));
-	}
-	if ((rc = db_res_close(r)) != DB_OK)
-		return svc_db_err(c, rc);
-	return 0;
+	int rc = db_query(c->db,
+			  "SELECT what, due_at, status, at_risk_at, closed_at FROM promises WHERE org_id = ? AND case_id = ? "
+			  "ORDER BY due_at, id",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
+	return rc == DB_OK ? svc_rows_append(c, r, promises, portal_promise_row) : svc_db_err(c, rc);
 }
 
 static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

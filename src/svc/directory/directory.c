@@ -239,18 +239,12 @@ static int person_skills_view(svc_ctx *c, const char *person_id, json_t **out)
 /* The location a skill is held at: the given one, else the person's own. */
 static int skill_location(svc_ctx *c, const char *person, json_t *in, char loc[ID_SIZE])
 {
-	int rc;
 	if (in_str(in, "location"))
 		return org_location_ref(c, in_str(in, "location"), "location", loc);
-	db_res *r;
 	loc[0] = '\0';
-	if (svc_query(c, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person)), &r)) {
-		if (db_next(r) == 1)
-			svc_copy(c, loc, ID_SIZE, db_text(r, 0));
-		if ((rc = db_res_close(r)) != DB_OK)
-			svc_db_err(c, rc);
-	}
+	if (svc_text(c, loc, ID_SIZE, "SELECT COALESCE(location_id, '') FROM people WHERE org_id = ? AND id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person))))
+		return -1;
 	if (!*loc)
 		return err_set(&c->err, ERR_INVALID, "required", "location", "the person has no location: name one");
 	return 0;
@@ -319,7 +313,7 @@ static const struct in_field SKILL[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field PSKILL[] = {
-	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"},
+	IN_SKILL_FIELD,
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location where the person serves it (default: their own)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };

@@ -694,7 +694,7 @@ static const struct in_field LAYER[] = {
 };
 static const struct in_field ROTA_CREATE[] = {
 	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "rota name, unique in the organization"},
-	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"},
+	IN_SKILL_FIELD,
 	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "area: a location (id or name)"},
 	{"region", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "area: a region (instead of a location)"},
 	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone of the hand-overs (default: the location's)"},

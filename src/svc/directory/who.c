@@ -327,7 +327,7 @@ static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 
 static const struct in_field WHO[] = {
-	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill (id or name)"},
+	IN_SKILL_FIELD,
 	{"near", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location (id or name); default your own"},
 	{"at", IN_TIME, 0, 0, 0, NULL, "when (default now)"},
 	{"limit", IN_INT, 0, 1, 100, NULL, "at most this many people (default 20)"},

@@ -251,7 +251,7 @@ static const struct in_field COSIGN[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field WITHDRAW[] = {
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(0),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

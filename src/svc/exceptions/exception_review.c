@@ -415,7 +415,7 @@ static const struct in_field PP_LIST[] = {
 static const struct in_field PP_ACCEPT[] = {
 	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the policy's new text (default: proposed text, or the old text with the change)"},
 	{"limits", IN_MAP, 0, 0, 0, NULL, "the new limits (default: proposed limits, or unchanged)"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(0),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field PP_REJECT[] = {

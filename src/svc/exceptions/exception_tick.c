@@ -42,12 +42,13 @@ int exception_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 			    next);
 }
 
-/* Expire one due exception of organization org: exactly once (only the pass whose UPDATE changes
+/* Expire one due exception ([org, id, case_id], acting as the system in org): exactly once (only the pass whose UPDATE changes
  * the row records the expiry).  1 when this pass expired it, 0 when another did, -1 (err set). */
-static int expire_one(svc_ctx *c, const char *org, const char *id, const char *case_id)
+static int expire_one(svc_ctx *c, json_t *row, void *arg)
 {
+	(void)arg;
+	const char *org = tick_col(row, 0), *id = tick_col(row, 1), *case_id = tick_col(row, 2);
 	int64_t n = 0;
-	tick_as_system(c, org);
 	int rc = db_exec(c->db,
 			 "UPDATE exceptions SET status = 'expired', closed_at = expires_at, updated_at = ? "
 			 "WHERE org_id = ? AND id = ? AND status = 'proposed' AND expires_at <= ?",
@@ -64,26 +65,8 @@ static int expire_one(svc_ctx *c, const char *org, const char *id, const char *c
 
 int exception_tick(svc_ctx *c, json_t *summary)
 {
-	json_t *due, *v;
-	if (tick_due_rows(c,
-			  "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
-			  "ORDER BY expires_at LIMIT ?",
-			  &due))
-		return -1;
-	size_t i;
-	long long expired = 0;
-	int ret = 0;
-	json_array_foreach(due, i, v)
-	{
-		ret = expire_one(c, json_string_value(json_array_get(v, 0)), json_string_value(json_array_get(v, 1)),
-				 json_string_value(json_array_get(v, 2)));
-		if (ret < 0)
-			break;
-		expired += ret;
-		ret = 0;
-	}
-	json_decref(due);
-	if (ret == 0)
-		tick_count(summary, "exceptions_expired", expired);
-	return ret;
+	return tick_each(c, summary, "exceptions_expired", 3,
+			 "SELECT org_id, id, case_id FROM exceptions WHERE status = 'proposed' AND expires_at <= ? "
+			 "ORDER BY expires_at LIMIT ?",
+			 expire_one, NULL);
 }

@@ -220,13 +220,8 @@ static json_t *hold_row(svc_ctx *c, db_res *r)
 
 static int hold_json(svc_ctx *c, const char *id, json_t **out)
 {
-	db_res *r;
-	if (svc_load_id(c, "hold", id, "hold_not_found", "no such legal hold", &r,
-			"SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?"))
-		return -1;
-	*out = hold_row(c, r);
-	db_res_discard(r);
-	return 0;
+	return svc_load_row(c, "hold", id, "hold_not_found", "no such legal hold",
+			    "SELECT " HOLD_COLS " FROM legal_holds WHERE org_id = ? AND id = ?", hold_row, out);
 }
 
 static int lh_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -335,7 +330,7 @@ static const struct in_field LH_CREATE[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field LH_REASON[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(1),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -9,6 +9,7 @@
 #include "svc/learning/counters.h"
 #include "svc/learning/facts.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/case_view.h"
 
 #define MAX_PATH 32
 

@@ -149,11 +149,9 @@ static int issue_json(svc_ctx *c, const char *id, json_t **out)
 {
 	int rc;
 	db_res *r;
-	if (svc_load_id(c, "sis", id, "issue_not_found", "no such system issue", &r,
-			"SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?"))
+	if (svc_load_row(c, "sis", id, "issue_not_found", "no such system issue",
+			 "SELECT " ISSUE_COLS " FROM system_issues WHERE org_id = ? AND id = ?", issue_row, out))
 		return -1;
-	*out = issue_row(c, r);
-	db_res_discard(r);
 	json_t *cases = json_array();
 	if ((rc = db_query(c->db,
 			   "SELECT sc.case_id, ca.number, ca.subject FROM system_issue_cases sc JOIN cases ca ON ca.org_id = sc.org_id "
@@ -290,42 +288,33 @@ int issue_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 			    until, next);
 }
 
+/* One issue whose response is due ([org, id, owner]): overdue, exactly once, with an alert to its
+ * owner.  1 when this pass marked it, 0 when another did, -1 (err set). */
+static int overdue_one(svc_ctx *c, json_t *row, void *arg)
+{
+	(void)arg;
+	const char *id = tick_col(row, 1), *owner = tick_col(row, 2);
+	int64_t n = 0;
+	int rc = db_exec(c->db,
+			 "UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(tick_col(row, 0)), DB_TXT(id)), &n);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (n != 1)
+		return 0;
+	return svc_event(c, "system_issue.response_overdue", "system_issue", id, NULL, json_pack("{s:s}", "owner_id", owner)) ||
+			       alert_add(c, owner, "system_issue_overdue", NULL, "system_issue", id,
+					 "Your response to a system issue is overdue")
+		       ? -1
+		       : 1;
+}
+
 int issue_tick(svc_ctx *c, json_t *summary)
 {
-	json_t *due;
-	if (tick_due_rows(c,
-			  "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
-			  "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
-			  &due))
-		return -1;
-	size_t i;
-	json_t *row;
-	long long count = 0;
-	int ret = 0;
-	json_array_foreach(due, i, row)
-	{
-		const char *org = json_string_value(json_array_get(row, 0)), *id = json_string_value(json_array_get(row, 1));
-		tick_as_system(c, org);
-		int64_t n = 0;
-		int rc = db_exec(c->db,
-			     "UPDATE system_issues SET overdue_at = ? WHERE org_id = ? AND id = ? AND status = 'open' AND overdue_at IS NULL",
-			     DB_ARGS(DB_INT(c->now), DB_TXT(org), DB_TXT(id)), &n);
-		if (rc != DB_OK) {
-			ret = svc_db_err(c, rc);
-			break;
-		}
-		if (n != 1)
-			continue;
-		if ((ret = svc_event(c, "system_issue.response_overdue", "system_issue", id, NULL,
-				     json_pack("{s:s}", "owner_id", json_string_value(json_array_get(row, 2))))) ||
-		    (ret = alert_add(c, json_string_value(json_array_get(row, 2)), "system_issue_overdue", NULL, "system_issue", id,
-				     "Your response to a system issue is overdue")))
-			break;
-		count++;
-	}
-	json_decref(due);
-	tick_count(summary, "system_issue_responses_overdue", count);
-	return ret;
+	return tick_each(c, summary, "system_issue_responses_overdue", 3,
+			 "SELECT org_id, id, owner_id FROM system_issues WHERE status = 'open' AND overdue_at IS NULL "
+			 "AND response_due_at <= ? ORDER BY response_due_at LIMIT ?",
+			 overdue_one, NULL);
 }
 
 
@@ -353,7 +342,7 @@ static const struct in_field IS_RESPOND[] = {
 };
 static const struct in_field IS_UPDATE[] = {
 	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (a leader)"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(0),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -47,15 +47,9 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 		goto cleanup;
 	}
 	if (n == 0) { /* this breach already has its review */
-		db_res *r;
-		if (svc_query(c, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
-			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id)), &r)) {
-			if (db_next(r) == 1)
-				svc_copy(c, id, ID_SIZE, db_text(r, 0));
-			if ((rc = db_res_close(r)) != DB_OK)
-				svc_db_err(c, rc);
-		}
-		ret = 0;
+		if (svc_text(c, id, ID_SIZE, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id))) == 0)
+			ret = 0;
 		goto cleanup;
 	}
 	if (facts_write_facets(c, id, row.id, c->now, &f) || learning_bump(c, c->now, "review", "", f.team, 1))

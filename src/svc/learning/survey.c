@@ -212,14 +212,8 @@ static json_t *survey_json(svc_ctx *c, db_res *r)
 
 static int survey_show_id(svc_ctx *c, const char *id, json_t **out)
 {
-	db_res *r;
-	if (svc_load_one(c, "survey_not_found", "id", "no such survey", &r,
-			 "SELECT " SURVEY_COLS " FROM surveys WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
-		return -1;
-	*out = survey_json(c, r);
-	db_res_discard(r);
-	return 0;
+	return svc_load_row(c, NULL, id, "survey_not_found", "no such survey",
+			    "SELECT " SURVEY_COLS " FROM surveys WHERE org_id = ? AND id = ?", survey_json, out);
 }
 
 static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -9,6 +9,7 @@
 #include "svc/directory/people.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/case_view.h"
 #include "svc/ledger/customer.h"
 #include "svc/org/alert.h"
 #include "svc/org/org.h"
@@ -24,30 +25,17 @@ int case_load(svc_ctx *c, const char *case_id, struct case_row *out)
 {
 	db_res *r;
 	memset(out, 0, sizeof *out);
-	if (!id_valid(case_id, "case"))
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
-	int rc = db_query(c->db,
-			  "SELECT id, owner_id, status, customer_id, team_id, number, "
-			  "(SELECT COUNT(*) FROM offers o WHERE o.org_id = cases.org_id AND o.case_id = cases.id AND o.status = 'pending') "
-			  "FROM cases WHERE org_id = ? AND id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		svc_copy(c, out->id, sizeof out->id, db_text(r, 0));
-		svc_copy(c, out->owner_id, sizeof out->owner_id, db_text(r, 1));
-		out->open = strcmp(db_text(r, 2), "open") == 0;
-		svc_copy(c, out->customer_id, sizeof out->customer_id, db_text(r, 3));
-		svc_copy(c, out->team_id, sizeof out->team_id, db_text(r, 4));
-		out->number = db_int(r, 5);
-		out->pending_offers = (int)db_int(r, 6);
-	}
+	if (svc_load_id(c, "case", case_id, "case_not_found", "no such case", &r,
+			"SELECT id, owner_id, status, customer_id, team_id, number, "
+			"(SELECT COUNT(*) FROM offers o WHERE o.org_id = cases.org_id AND o.case_id = cases.id AND o.status = 'pending') "
+			"FROM cases WHERE org_id = ? AND id = ?"))
+		return -1;
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(out->id), SVC_BUF(out->owner_id));
+	out->open = strcmp(db_text(r, 2), "open") == 0;
+	SVC_COPY_COLS(c, r, 3, SVC_BUF(out->customer_id), SVC_BUF(out->team_id));
+	out->number = db_int(r, 5);
+	out->pending_offers = (int)db_int(r, 6);
 	db_res_discard(r);
-	if (rc < 0)
-		return svc_db_err(c, rc);
-	if (rc == 0)
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
 	return 0;
 }
 
@@ -70,35 +58,6 @@ static void own_of(const struct case_row *row, struct own_case *oc)
 	oc->open = row->open;
 	oc->has_pending_offer = row->pending_offers > 0;
 }
-
-/* A person's brief, looked up once per list: memo (may be NULL) maps ids to briefs already made. */
-static json_t *person_memo(svc_ctx *c, json_t *memo, const char *person_id)
-{
-	if (!memo)
-		return svc_person_brief(c, person_id);
-	json_t *v = json_object_get(memo, person_id);
-	if (v)
-		return json_incref(v);
-	v = svc_person_brief(c, person_id);
-	json_object_set(memo, person_id, v);
-	return v;
-}
-
-/* The row part of a case as JSON (no history). */
-json_t *case_brief_json(svc_ctx *c, db_res *r, json_t *memo)
-{
-	json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "id", db_text(r, 0), "number",
-			      (json_int_t)db_int(r, 1), "subject", db_text(r, 2), "channel", db_text(r, 3), "status",
-			      db_text(r, 4), "created_at", svc_col_time(r, 8), "updated_at", svc_col_time(r, 9),
-			      "resolved_at", svc_col_time(r, 10), "team_id", svc_col_str(r, 11), "intake_location_id",
-			      svc_col_str(r, 12), "resolution", db_text(r, 13));
-	json_object_set_new(o, "customer", customer_row_json(r, CASE_NCOLS));
-	json_object_set_new(o, "owner", person_memo(c, memo, db_text(r, 6)));
-	json_object_set_new(o, "intake_by", person_memo(c, memo, db_text(r, 7)));
-	return o;
-}
-
-json_t *case_brief_row(svc_ctx *c, db_res *r) { return case_brief_json(c, r, NULL); }
 
 int case_load_brief(svc_ctx *c, const char *case_id, json_t **out)
 {
@@ -195,46 +154,17 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-json_t *case_rows_of(svc_ctx *c, const char *sql, const char *case_id, json_t *(*row)(svc_ctx *, db_res *))
-{
-	int rc;
-	db_res *r;
-	json_t *a = json_array();
-	if (!svc_query(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
-		return a;
-	while (db_next(r) == 1)
-		json_array_append_new(a, row(c, r));
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
-	return a;
-}
-
-json_t *case_offer_row(svc_ctx *c, db_res *r)
-{
-	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "id", db_text(r, 0), "case_id", db_text(r, 1), "from",
-			 svc_person_brief(c, db_text(r, 2)), "to", svc_person_brief(c, db_text(r, 3)), "note", db_text(r, 4),
-			 "status", db_text(r, 5), "reason", db_text(r, 6), "created_at", svc_col_time(r, 7), "decided_at",
-			 svc_col_time(r, 8));
-}
-
-json_t *case_event_row(svc_ctx *c, db_res *r)
-{
-	json_t *data = json_loads(db_text(r, 5), 0, NULL);
-	json_t *actor = svc_person_brief(c, db_text(r, 2));
-	if (json_is_null(actor)) /* not a person: the customer, acting through the portal */
-		actor = json_pack("{s:s,s:s,s:s}", "id", db_text(r, 2), "name", "the customer", "role", "customer");
-	return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:o,s:o}", "seq", (json_int_t)db_int(r, 0), "at", svc_col_time(r, 1), "actor",
-			 actor, "kind", db_text(r, 3), "entity_type", db_text(r, 4), "entity_id", db_text(r, 6), "data",
-			 data ? data : json_object(), "request_id", svc_col_str(r, 7));
-}
-
-/* R_OWN_TX: a page kept and still current is one statement without a transaction (a snapshot of its
- * own); any other read renders the page in one read transaction. */
+/* R_OWN_TX: a page kept and still current needs no statement of its own (its versions came with
+ * the authentication: R_CASE_PAGE); any other read renders the page in one read transaction, on
+ * SQLite: on PostgreSQL each statement reads its own snapshot even inside one (READ COMMITTED), so
+ * the page is rendered without one, two round trips fewer. */
 static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int rc = case_view_kept(c, p[0], out);
 	if (rc)
 		return rc < 0 ? -1 : 0;
+	if (!db_tx_snapshot(c->db))
+		return case_view_page(c, p[0], out);
 	if ((rc = db_begin(c->db, 0)) != DB_OK)
 		return svc_db_err(c, rc);
 	if (case_view_page(c, p[0], out)) { /* reads the case of the actor's organization once */
@@ -647,10 +577,8 @@ static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	struct case_row row;
 	if (case_load(c, p[0], &row))
 		return -1;
-	*out = json_pack("{s:o}", "items",
-			 case_rows_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", row.id,
-				 case_event_row));
-	return 0;
+	return svc_items(c, out, case_event_row, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id)));
 }
 
 void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
@@ -724,7 +652,7 @@ static const struct in_field OFFER_LIST[] = {
 };
 static const struct in_field ASSIGN[] = {
 	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (id or email)"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why"},
+	IN_REASON_FIELD(0),
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const char *const OPEN_REQUESTS[] = {"keep", "cancel", NULL};
@@ -745,7 +673,7 @@ static const struct in_field REOPEN[] = {
 const struct route case_routes[] = {
 	{"POST", "/api/v1/cases", cs_open, CASE_OPEN, 201, "Open a case (you own it)", "Case", "case open", 0},
 	{"GET", "/api/v1/cases", cs_list, CASE_LIST, 200, "Find cases", "CaseList", "case list", R_STANDBY_SEARCH},
-	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", R_OWN_TX},
+	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", R_OWN_TX | R_CASE_PAGE},
 	{"GET", "/api/v1/cases/{id}/history", cs_history, NULL, 200, "A case's events", "EventList", "case history", 0},
 	{"POST", "/api/v1/cases/{id}/touchpoints", cs_touchpoint, TOUCHPOINT, 201, "Record a contact with the customer",
 	 "Touchpoint", "case touch", 0},

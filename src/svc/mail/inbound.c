@@ -57,18 +57,12 @@ struct found {
 static int first_id(svc_ctx *c, const char *sql, const db_arg *args, int n, char out[ID_SIZE])
 {
 	db_res *r;
-	int rc = db_query(c->db, sql, args, n, &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
+	int rc = svc_first(c, &r, sql, args, n);
+	if (rc == 1) {
 		svc_copy(c, out, ID_SIZE, db_text(r, 0));
-	{
-		int e_ = db_res_close(r);
-		if (e_ != DB_OK)
-			return svc_db_err(c, e_);
+		db_res_discard(r);
 	}
-	return rc < 0 ? svc_db_err(c, rc) : rc;
+	return rc;
 }
 
 /* "c123-secret" -> the case, when the secret is that case's (compared in constant time). */
@@ -81,20 +75,18 @@ static int by_tag(svc_ctx *c, const char *tag, struct found *f)
 	if (*end != '-' || strlen(end + 1) != MAIL_SECRET_LEN)
 		return 0;
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT ca.id, k.secret FROM cases ca JOIN mail_case_keys k ON k.org_id = ca.org_id AND k.case_id = ca.id "
-			  "WHERE ca.org_id = ? AND ca.number = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	int ok = 0;
-	if (db_next(r) == 1 && strlen(db_text(r, 1)) == MAIL_SECRET_LEN &&
-	    sodium_memcmp(db_text(r, 1), end + 1, MAIL_SECRET_LEN) == 0) {
+	int rc = svc_first(c, &r,
+			   "SELECT ca.id, k.secret FROM cases ca JOIN mail_case_keys k ON k.org_id = ca.org_id AND k.case_id = ca.id "
+			   "WHERE ca.org_id = ? AND ca.number = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(number)));
+	if (rc <= 0)
+		return rc;
+	int ok = strlen(db_text(r, 1)) == MAIL_SECRET_LEN && sodium_memcmp(db_text(r, 1), end + 1, MAIL_SECRET_LEN) == 0;
+	if (ok) {
 		svc_copy(c, f->case_id, sizeof f->case_id, db_text(r, 0));
 		f->reason = "reply_address";
-		ok = 1;
 	}
-	svc_close(c, r);
+	db_res_discard(r);
 	return ok;
 }
 
@@ -310,19 +302,13 @@ static int record(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_i
 static int duplicate(svc_ctx *c, const char *message_id, json_t **out)
 {
 	db_res *r;
-	int rc = db_query(c->db, "SELECT id, case_id FROM mail_in WHERE org_id = ? AND message_id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(message_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
+	int rc = svc_first(c, &r, "SELECT id, case_id FROM mail_in WHERE org_id = ? AND message_id = ?",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(message_id)));
+	if (rc == 1) {
 		*out = json_pack("{s:s,s:s,s:o}", "id", db_text(r, 0), "status", "duplicate", "case_id", svc_col_str(r, 1));
-	{
-		int e_ = db_res_close(r);
-		if (e_ != DB_OK)
-			return svc_db_err(c, e_);
+		db_res_discard(r);
 	}
-	return rc < 0 ? svc_db_err(c, rc) : rc;
+	return rc;
 }
 
 /* A delivery report (RFC 3464) about a message we sent: a failure marks it bounced, on its case,

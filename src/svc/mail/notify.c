@@ -89,36 +89,37 @@ struct ack_facts {
 	int64_t next_at;
 };
 
+/* rc of queueing automatic mail, where a customer without an address gets none (and the case
+ * stands): that refusal becomes 0. */
+static int unless_no_email(svc_ctx *c, int rc)
+{
+	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
+		err_clear(&c->err);
+		return 0;
+	}
+	return rc;
+}
+
 static int load_facts(svc_ctx *c, const char *case_id, struct ack_facts *a)
 {
 	db_res *r;
 	memset(a, 0, sizeof *a);
-	int rc = db_query(c->db,
-			  "SELECT cu.name, ca.subject, p.name, COALESCE(t.name, ''), o.name, COALESCE(l.tz, ''), ca.number, o.slug, "
-			  "(SELECT MIN(d.due_at) FROM update_duties d WHERE d.org_id = ca.org_id AND d.case_id = ca.id AND d.status = 'pending') "
-			  "FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id "
-			  "JOIN people p ON p.org_id = ca.org_id AND p.id = ca.owner_id JOIN orgs o ON o.id = ca.org_id "
-			  "LEFT JOIN teams t ON t.org_id = ca.org_id AND t.id = ca.team_id "
-			  "LEFT JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id WHERE ca.org_id = ? AND ca.id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		svc_copy(c, a->customer, sizeof a->customer, db_text(r, 0));
-		svc_copy(c, a->subject, sizeof a->subject, db_text(r, 1));
-		svc_copy(c, a->owner, sizeof a->owner, db_text(r, 2));
-		svc_copy(c, a->team, sizeof a->team, *db_text(r, 3) ? db_text(r, 3) : "our team");
-		svc_copy(c, a->org, sizeof a->org, db_text(r, 4));
-		svc_copy(c, a->tz, sizeof a->tz, db_text(r, 5));
-		snprintf(a->number, sizeof a->number, "%lld", (long long)db_int(r, 6));
-		snprintf(a->case_tag, sizeof a->case_tag, "%s #%lld", db_text(r, 7), (long long)db_int(r, 6));
-		a->next_at = db_is_null(r, 8) ? 0 : db_int(r, 8);
-	}
-	if (svc_close(c, r))
+	if (svc_load_one(c, "case_not_found", "id", "no such case", &r,
+			 "SELECT cu.name, ca.subject, p.name, COALESCE(t.name, ''), o.name, COALESCE(l.tz, ''), ca.number, o.slug, "
+			 "(SELECT MIN(d.due_at) FROM update_duties d WHERE d.org_id = ca.org_id AND d.case_id = ca.id AND d.status = 'pending') "
+			 "FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id "
+			 "JOIN people p ON p.org_id = ca.org_id AND p.id = ca.owner_id JOIN orgs o ON o.id = ca.org_id "
+			 "LEFT JOIN teams t ON t.org_id = ca.org_id AND t.id = ca.team_id "
+			 "LEFT JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id WHERE ca.org_id = ? AND ca.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
 		return -1;
-	if (rc != 1)
-		return rc < 0 ? svc_db_err(c, rc) : err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(a->customer), SVC_BUF(a->subject), SVC_BUF(a->owner));
+	svc_copy(c, a->team, sizeof a->team, *db_text(r, 3) ? db_text(r, 3) : "our team");
+	SVC_COPY_COLS(c, r, 4, SVC_BUF(a->org), SVC_BUF(a->tz));
+	snprintf(a->number, sizeof a->number, "%lld", (long long)db_int(r, 6));
+	snprintf(a->case_tag, sizeof a->case_tag, "%s #%lld", db_text(r, 7), (long long)db_int(r, 6));
+	a->next_at = db_is_null(r, 8) ? 0 : db_int(r, 8);
+	db_res_discard(r);
 	/* a promise already on the case is what happens next; else the owner's first answer */
 	snprintf(a->next_step, sizeof a->next_step, "a first answer from %s", a->owner);
 	if (db_query(c->db, "SELECT what, due_at FROM promises WHERE org_id = ? AND case_id = ? AND status = 'pending' ORDER BY due_at LIMIT 1",
@@ -204,12 +205,7 @@ int notify_ack(svc_ctx *c, const struct mailbox *mb, const char *case_id)
 	free(tb);
 	free(subject);
 	free(body);
-	/* a customer without an address gets no acknowledgement; the case stands */
-	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
-		err_clear(&c->err);
-		return 0;
-	}
-	return rc;
+	return unless_no_email(c, rc);
 }
 
 /* The promise and, when it replaces one, the sentence saying so. */
@@ -217,29 +213,21 @@ static int promise_facts(svc_ctx *c, const char *promise_id, const char *tz, cha
 			 char *change, size_t csize)
 {
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT p.what, p.due_at, old.due_at FROM promises p LEFT JOIN promises old ON old.org_id = p.org_id "
-			  "AND old.id = p.replaces_id WHERE p.org_id = ? AND p.id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
 	change[0] = '\0';
-	if (rc == 1) {
-		svc_copy(c, what, wsize, db_text(r, 0));
-		words_time_in(db_int(r, 1), tz, due, dsize);
-		if (!db_is_null(r, 2)) {
-			char old[96];
-			words_time_in(db_int(r, 2), tz, old, sizeof old);
-			snprintf(change, csize, "as you agreed, the time has changed from %s. ", old);
-		}
+	if (svc_load_one(c, "promise_not_found", "promise_id", "no such promise", &r,
+			 "SELECT p.what, p.due_at, old.due_at FROM promises p LEFT JOIN promises old ON old.org_id = p.org_id "
+			 "AND old.id = p.replaces_id WHERE p.org_id = ? AND p.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id))))
+		return -1;
+	svc_copy(c, what, wsize, db_text(r, 0));
+	words_time_in(db_int(r, 1), tz, due, dsize);
+	if (!db_is_null(r, 2)) {
+		char old[96];
+		words_time_in(db_int(r, 2), tz, old, sizeof old);
+		snprintf(change, csize, "as you agreed, the time has changed from %s. ", old);
 	}
-	{
-		int e_ = db_res_close(r);
-		if (e_ != DB_OK)
-			return svc_db_err(c, e_);
-	}
-	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
+	db_res_discard(r);
+	return 0;
 }
 
 /* The why of the promise's latest at-risk mark (from its event), into why. */
@@ -341,11 +329,7 @@ static int queue_auto(svc_ctx *c, const char *case_id, const char *kind, const s
 	int rc = outbox_queue(c, &mb, case_id, kind, 1, subject, body, NULL, id);
 	free(subject);
 	free(body);
-	if (rc && strcmp(c->err.code, "customer_has_no_email") == 0) {
-		err_clear(&c->err);
-		return 0;
-	}
-	return rc;
+	return unless_no_email(c, rc);
 }
 
 int notify_promise(svc_ctx *c, const char *case_id, const char *promise_id, const char *kind)

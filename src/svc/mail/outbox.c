@@ -25,20 +25,12 @@ int outbox_case_secret(svc_ctx *c, const char *case_id, char secret[MAIL_SECRET_
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(fresh)), NULL);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	db_res *r;
-	rc = db_query(c->db, "SELECT secret FROM mail_case_keys WHERE org_id = ? AND case_id = ?",
-		      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1)
-		svc_copy(c, secret, MAIL_SECRET_LEN + 1, db_text(r, 0));
-	{
-		int e_ = db_res_close(r);
-		if (e_ != DB_OK)
-			return svc_db_err(c, e_);
-	}
-	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
+	/* the row is there: inserted above, or by whoever got there first */
+	secret[0] = '\0';
+	if (svc_text(c, secret, MAIL_SECRET_LEN + 1, "SELECT secret FROM mail_case_keys WHERE org_id = ? AND case_id = ?",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
+	return *secret ? 0 : err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "the case's mail key was not kept");
 }
 
 void outbox_tag(long long number, const char *secret, char *out, size_t size)
@@ -57,23 +49,14 @@ struct case_mail {
 static int case_mail_load(svc_ctx *c, const char *case_id, struct case_mail *cm)
 {
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT ca.number, ca.subject, cu.email, o.slug FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id "
-			  "AND cu.id = ca.customer_id JOIN orgs o ON o.id = ca.org_id WHERE ca.org_id = ? AND ca.id = ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		cm->number = db_int(r, 0);
-		svc_copy(c, cm->subject, sizeof cm->subject, db_text(r, 1));
-		svc_copy(c, cm->email, sizeof cm->email, db_text(r, 2));
-		svc_copy(c, cm->slug, sizeof cm->slug, db_text(r, 3));
-	}
-	if (svc_close(c, r))
+	if (svc_load_one(c, "case_not_found", "id", "no such case", &r,
+			 "SELECT ca.number, ca.subject, cu.email, o.slug FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id "
+			 "AND cu.id = ca.customer_id JOIN orgs o ON o.id = ca.org_id WHERE ca.org_id = ? AND ca.id = ?",
+			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
 		return -1;
-	if (rc != 1)
-		return err_set(&c->err, ERR_NOT_FOUND, "case_not_found", "id", "no such case");
+	cm->number = db_int(r, 0);
+	SVC_COPY_COLS(c, r, 1, SVC_BUF(cm->subject), SVC_BUF(cm->email), SVC_BUF(cm->slug));
+	db_res_discard(r);
 	return 0;
 }
 

@@ -15,32 +15,12 @@
 
 #define CONSENT_QUOTE_MAX 300
 
-struct promise_brief {
-	char id[ID_SIZE], case_id[ID_SIZE], status[16], what[FL_MAX_TEXT + 1];
-	int64_t due_at;
-};
-
-static int promise_brief_load(svc_ctx *c, const char *id, struct promise_brief *b)
-{
-	db_res *r;
-	if (svc_load_id(c, "prom", id, "promise_not_found", "no such promise", &r,
-			"SELECT id, case_id, status, due_at, what FROM promises WHERE org_id = ? AND id = ?"))
-		return -1;
-	svc_copy(c, b->id, sizeof b->id, db_text(r, 0));
-	svc_copy(c, b->case_id, sizeof b->case_id, db_text(r, 1));
-	svc_copy(c, b->status, sizeof b->status, db_text(r, 2));
-	b->due_at = db_int(r, 3);
-	svc_copy(c, b->what, sizeof b->what, db_text(r, 4));
-	db_res_discard(r);
-	return svc_db_outcome(c, 0);
-}
-
 static int pp_propose(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
-	struct promise_brief b;
+	struct promise_state b;
 	struct mailbox mb;
 	long long due;
-	if (promise_brief_load(c, p[0], &b) || promise_may_settle(c, b.case_id) || mailbox_for_case(c, b.case_id, &mb))
+	if (promise_load(c, p[0], &b) || promise_may_settle(c, b.case_id) || mailbox_for_case(c, b.case_id, &mb))
 		return -1;
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a proposal is written by a person");
@@ -204,28 +184,24 @@ int proposal_answer(svc_ctx *c, const char *case_id, const struct mail_parsed *m
 
 /* --- the case page --- */
 
+static json_t *proposal_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "promise_id", db_text(r, 1), "due_at",
+			 svc_col_time(r, 2), "status", db_text(r, 3), "mail_id", db_text(r, 4), "answer_mail_id", svc_col_str(r, 5),
+			 "new_promise_id", svc_col_str(r, 6), "proposed_by", db_text(r, 7), "created_at", svc_col_time(r, 8),
+			 "decided_at", svc_col_time(r, 9));
+}
+
 int proposal_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT id, promise_id, due_at, status, mail_id, answer_mail_id, new_promise_id, proposed_by, created_at, "
-			  "decided_at FROM mail_proposals WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array();
-	while (db_next(r) == 1)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "promise_id",
-						       db_text(r, 1), "due_at", svc_col_time(r, 2), "status", db_text(r, 3), "mail_id",
-						       db_text(r, 4), "answer_mail_id", svc_col_str(r, 5), "new_promise_id",
-						       svc_col_str(r, 6), "proposed_by", db_text(r, 7), "created_at",
-						       svc_col_time(r, 8), "decided_at", svc_col_time(r, 9)));
-	if (svc_close(c, r)) {
-		json_decref(items);
-		return -1;
-	}
-	json_object_set_new(view, "mail_proposals", items);
-	return notify_draft_part(c, case_id, view);
+	return svc_view_rows(c, view, "mail_proposals", proposal_row,
+			     "SELECT id, promise_id, due_at, status, mail_id, answer_mail_id, new_promise_id, proposed_by, created_at, "
+			     "decided_at FROM mail_proposals WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
+			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))) ||
+			       notify_draft_part(c, case_id, view)
+		       ? -1
+		       : 0;
 }
 
 static const struct in_field PROPOSE[] = {

@@ -51,6 +51,16 @@ static int load_person(svc_ctx *c, const char *person_id, struct npers *p)
 	return 0;
 }
 
+int prefs_person_tz(svc_ctx *c, const char *person_id, char tz[FL_MAX_SHORT + 1], int *chosen)
+{
+	struct npers p;
+	if (load_person(c, person_id, &p))
+		return -1;
+	memcpy(tz, p.tz, sizeof p.tz); /* both FL_MAX_SHORT + 1 */
+	*chosen = p.tz_chosen;
+	return 0;
+}
+
 /* Whether the person has a place on an active rota (*member) and covers one of its layers now
  * (*now): an on-call person is reached during their shift whatever their quiet hours say. */
 static int on_call(svc_ctx *c, const char *person_id, int *member, int *now)
@@ -102,12 +112,64 @@ static char *case_line(svc_ctx *c, const char *case_id)
 	return line ? line : xstrdup("");
 }
 
+/* Inside a scheduler pass, who is alerted and what they chose for each kind are read once: a pass
+ * changes neither (tick_pass()).  Bounded: past PASS_MEMO_MAX pairs the rest are read each time. */
+#define PASS_MEMO_MAX 256
+struct pass_memo {
+	char org_id[ID_SIZE], kind[FL_MAX_SHORT + 1];
+	struct npers p;
+	int chosen;
+};
+static _Thread_local struct {
+	uint64_t pass;
+	struct pass_memo *v;
+	size_t n, cap;
+} memo;
+
+void prefs_pass_end(void)
+{
+	free(memo.v);
+	memo.v = NULL;
+	memo.n = memo.cap = 0;
+	memo.pass = 0;
+}
+
+static int person_and_choice(svc_ctx *c, const char *person_id, const char *kind, struct npers *p, int *chosen)
+{
+	uint64_t pass = tick_pass();
+	if (!pass || pass != memo.pass) {
+		memo.pass = pass;
+		memo.n = 0;
+	}
+	for (size_t i = 0; pass && i < memo.n; i++)
+		if (strcmp(memo.v[i].p.id, person_id) == 0 && strcmp(memo.v[i].kind, kind) == 0 &&
+		    strcmp(memo.v[i].org_id, c->actor.org_id) == 0) {
+			*p = memo.v[i].p;
+			*chosen = memo.v[i].chosen;
+			return 0;
+		}
+	if (load_person(c, person_id, p) || chosen_channel(c, person_id, kind, chosen))
+		return -1;
+	if (pass && memo.n < PASS_MEMO_MAX && strlen(kind) < sizeof memo.v->kind && strcmp(p->id, person_id) == 0) {
+		memo.v = xgrow(memo.v, memo.n, &memo.cap, 16, sizeof *memo.v);
+		struct pass_memo *m = &memo.v[memo.n++];
+		STR_COPY(m->org_id, c->actor.org_id);
+		memcpy(m->kind, kind, strlen(kind) + 1);
+		m->p = *p;
+		m->chosen = *chosen;
+	}
+	return 0;
+}
+
+static const char DIGEST_INSERT[] =
+	"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status)";
+
 int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, const char *kind, const char *case_id,
 		   const char *message)
 {
 	struct npers p;
 	int chosen, member = 0, now = 0;
-	if (load_person(c, person_id, &p) || chosen_channel(c, person_id, kind, &chosen))
+	if (person_and_choice(c, person_id, kind, &p, &chosen))
 		return -1;
 	if (!p.active)
 		return 0;
@@ -137,14 +199,10 @@ int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, cons
 		return 0;
 	char id[ID_SIZE];
 	id_new(id, "ndg", c->now);
-	int rc =
-		db_exec(c->db,
-			"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status) "
-			"VALUES (?,?,?,?,?,?,?,?,?,'pending')",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
-				DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now))),
-			NULL);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	/* a scheduler pass writes its digest entries together (svc/tick.h) */
+	return tick_insert(c, DIGEST_INSERT,
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
+				   DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now)), DB_TXT("pending")));
 }
 
 /* --- the digest --- */
@@ -187,25 +245,18 @@ static int send_digest(svc_ctx *c, const char *person_id)
 	return rc;
 }
 
+static int digest_one(svc_ctx *c, json_t *row, void *arg)
+{
+	(void)arg;
+	return send_digest(c, tick_col(row, 1)) ? -1 : 1;
+}
+
 int prefs_digest_tick(svc_ctx *c, json_t *summary)
 {
-	json_t *due, *row;
-	size_t i;
-	if (tick_due_rows(c,
-			  "SELECT DISTINCT org_id, person_id, '' FROM notify_digest WHERE status = 'pending' AND due_at <= ? "
-			  "ORDER BY org_id, person_id LIMIT ?",
-			  &due))
-		return -1;
-	int ret = 0;
-	json_array_foreach(due, i, row)
-	{
-		tick_as_system(c, json_string_value(json_array_get(row, 0)));
-		if ((ret = send_digest(c, json_string_value(json_array_get(row, 1)))) != 0)
-			break;
-		tick_count(summary, "digests", 1);
-	}
-	json_decref(due);
-	return ret;
+	return tick_each(c, summary, "digests", 2,
+			 "SELECT DISTINCT org_id, person_id FROM notify_digest WHERE status = 'pending' AND due_at <= ? "
+			 "ORDER BY org_id, person_id LIMIT ?",
+			 digest_one, NULL);
 }
 
 int prefs_digest_due(svc_ctx *c, int64_t until, int64_t *next)

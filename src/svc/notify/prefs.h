@@ -8,9 +8,18 @@
  * same transaction, what else happens: an email queued at once (in the outbox with customer mail:
  * outbox_queue_notice, svc/mail/outbox.h), or a line waiting for the person's next digest, which
  * the scheduler part sends at their digest hour (through the outbox as well). */
+#include "base/limits.h"
 #include "svc/svc.h"
 
 extern const struct route prefs_routes[];
+
+/* Forget what this thread's pass kept (svc/tick.h). */
+void prefs_pass_end(void);
+
+/* The person's time zone as notifications and the web UI read it: the one they chose (*chosen = 1),
+ * else their location's, else "UTC" (an unknown name also reads as "UTC").  0, or -1 with c->err
+ * (404 person_not_found, or the storage error's kind).  GET /api/v1/me shows it. */
+int prefs_person_tz(svc_ctx *c, const char *person_id, char tz[FL_MAX_SHORT + 1], int *chosen);
 
 /* Alert hook (svc/hooks.h, registered in svc/registry.c). */
 int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, const char *kind, const char *case_id,

@@ -68,14 +68,8 @@ static json_t *wh_row(svc_ctx *c, db_res *r)
 
 static int wh_load(svc_ctx *c, const char *id, json_t **out)
 {
-	db_res *r;
-	if (svc_load_one(c, "webhook_not_found", "id", "no such webhook", &r,
-			 "SELECT " WH_COLS " FROM webhooks w WHERE w.org_id = ? AND w.id = ?",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id))))
-		return -1;
-	*out = wh_row(c, r);
-	db_res_discard(r);
-	return 0;
+	return svc_load_row(c, NULL, id, "webhook_not_found", "no such webhook",
+			    "SELECT " WH_COLS " FROM webhooks w WHERE w.org_id = ? AND w.id = ?", wh_row, out);
 }
 
 static void secret_new(char out[WEBHOOK_SECRET_SIZE])

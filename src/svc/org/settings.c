@@ -65,7 +65,7 @@ static json_t *load(svc_ctx *c)
 	int rc;
 	db_res *r;
 	json_t *o = NULL;
-	struct svc_cache *m = &c->cache;
+	struct svc_cache *m = svc_cache_of(c);
 	if (m->settings_org[0] && strcmp(m->settings_org, c->actor.org_id) == 0)
 		o = json_loads(m->settings, 0, NULL);
 	if (!o && svc_query(c, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {

@@ -3,6 +3,7 @@
  * risk.  An outbound touchpoint or a customer-visible note meets every pending duty of the case;
  * the scheduler marks the ones past due as lapsed (they count against the case's owner). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -106,81 +107,60 @@ int duty_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 	return tick_due_min(c, "SELECT MIN(due_at) FROM update_duties WHERE status = 'pending' AND due_at <= ?", until, next);
 }
 
+/* One due duty: lapsed, exactly once, with an alert to the case's owner (a cadence duty gets its
+ * next one).  1 when this pass lapsed it, 0 when another did, -1 (err set). */
+static int lapse_one(svc_ctx *c, json_t *row, void *arg)
+{
+	(void)arg;
+	const char *id = tick_col(row, 1), *case_id = tick_col(row, 2), *kind = tick_col(row, 3);
+	char owner[ID_SIZE], t[64];
+	int64_t changed = 0;
+	case_owner(c, case_id, owner);
+	int rc = db_exec(c->db,
+			 "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
+			 DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	if (changed != 1)
+		return 0;
+	if (svc_event(c, "update_duty.lapsed", "update_duty", id, case_id, json_pack("{s:s,s:s}", "kind", kind, "owner_id", owner)) ||
+	    alert_add(c, owner, "update_lapsed", case_id, "update_duty", id, "The customer was due an update by %s and did not get one",
+		      words_time(strtoll(tick_col(row, 4), NULL, 10), t, sizeof t)))
+		return -1;
+	return strcmp(kind, "cadence") == 0 && duty_ensure_cadence(c, case_id) ? -1 : 1;
+}
+
 int duty_tick_lapse(svc_ctx *c, json_t *summary)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT org_id, id, case_id, kind, due_at FROM update_duties WHERE status = 'pending' AND due_at <= ? "
-			   "ORDER BY due_at LIMIT ?",
-			   DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *rows = json_array(), *v;
-	while (db_next(r) == 1)
-		json_array_append_new(rows, json_pack("[s,s,s,s,I]", db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
-						      (json_int_t)db_int(r, 4)));
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(rows);
-		return svc_db_err(c, rc);
-	}
-	size_t i;
-	long long n = 0;
-	int ret = 0;
-	json_array_foreach(rows, i, v)
-	{
-		const char *id = json_string_value(json_array_get(v, 1)), *case_id = json_string_value(json_array_get(v, 2));
-		const char *kind = json_string_value(json_array_get(v, 3));
-		char owner[ID_SIZE], t[64];
-		int64_t changed = 0;
-		tick_as_system(c, json_string_value(json_array_get(v, 0)));
-		case_owner(c, case_id, owner);
-		if ((rc = db_exec(c->db,
-				  "UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",
-				  DB_ARGS(DB_INT(c->now), DB_TXT(owner), DB_TXT(c->actor.org_id), DB_TXT(id)), &changed)) !=
-		    DB_OK) {
-			ret = svc_db_err(c, rc);
-			break;
-		}
-		if (changed != 1)
-			continue;
-		n++;
-		if (svc_event(c, "update_duty.lapsed", "update_duty", id, case_id, json_pack("{s:s,s:s}", "kind", kind, "owner_id", owner)) ||
-		    alert_add(c, owner, "update_lapsed", case_id, "update_duty", id,
-			      "The customer was due an update by %s and did not get one",
-			      words_time(json_integer_value(json_array_get(v, 4)), t, sizeof t))) {
-			ret = -1;
-			break;
-		}
-		if (strcmp(kind, "cadence") == 0 && (ret = duty_ensure_cadence(c, case_id)))
-			break;
-	}
-	json_decref(rows);
-	tick_count(summary, "update_duties_lapsed", n);
-	return ret;
+	return tick_each(c, summary, "update_duties_lapsed", 5,
+			 "SELECT org_id, id, case_id, kind, due_at FROM update_duties WHERE status = 'pending' AND due_at <= ? "
+			 "ORDER BY due_at LIMIT ?",
+			 lapse_one, NULL);
+}
+
+static json_t *duty_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id", svc_col_str(r, 2),
+			 "due_at", svc_col_time(r, 3), "status", db_text(r, 4), "owner_id", svc_col_str(r, 5), "closed_at",
+			 svc_col_time(r, 6));
 }
 
 int duty_view_part(svc_ctx *c, const char *case_id, json_t *view)
 {
-	int rc;
-	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
-			   "ORDER BY due_at, id",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r)) != DB_OK)
-		return svc_db_err(c, rc);
-	json_t *items = json_array(), *next = json_null();
-	while (db_next(r) == 1) {
-		json_t *d = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id", db_text(r, 0), "kind", db_text(r, 1), "promise_id",
-				      svc_col_str(r, 2), "due_at", svc_col_time(r, 3), "status", db_text(r, 4), "owner_id",
-				      svc_col_str(r, 5), "closed_at", svc_col_time(r, 6));
-		if (json_is_null(next) && strcmp(db_text(r, 4), "pending") == 0)
+	json_t *items, *d, *next = json_null();
+	size_t i;
+	if (svc_rows_of(c, &items, duty_row,
+			"SELECT id, kind, promise_id, due_at, status, owner_id, closed_at FROM update_duties WHERE org_id = ? AND case_id = ? "
+			"ORDER BY due_at, id",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		return -1;
+	json_array_foreach(items, i, d)
+	{
+		if (strcmp(json_string_value(json_object_get(d, "status")), "pending") == 0) {
 			next = json_deep_copy(d);
-		json_array_append_new(items, d);
-	}
-	if ((rc = db_res_close(r)) != DB_OK) {
-		json_decref(items);
-		json_decref(next);
-		return svc_db_err(c, rc);
+			break;
+		}
 	}
 	json_object_set_new(view, "update_duty", json_pack("{s:o,s:o}", "next", next, "duties", items));
 	return 0;

@@ -7,6 +7,14 @@
 
 extern const struct route promise_routes[];
 
+/* A promise as the operations on it need it. */
+struct promise_state {
+	char id[ID_SIZE], case_id[ID_SIZE], status[16], what[FL_MAX_TEXT + 1];
+	int64_t due_at;
+};
+/* Load a promise of the actor's organization; -1 with ERR_NOT_FOUND "promise_not_found" otherwise. */
+int promise_load(svc_ctx *c, const char *id, struct promise_state *s);
+
 /* The promise as JSON (new reference), or NULL when absent. */
 json_t *promise_json(svc_ctx *c, const char *promise_id);
 /* The request changed (declined, deferred, overdue): every pending promise it blocks that it now

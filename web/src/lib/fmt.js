@@ -104,6 +104,14 @@ export function words(key) {
   return k.replace(/[._]/g, ' ').replace(/\bid\b/g, 'ID').replace(/^./, (c) => c.toUpperCase());
 }
 
+// A field's name from the API (a form's field, a table's column) as a person reads it: the catalogue's
+// field.* entry, else its words.
+export function label(name) { return t.has('field.' + name) ? t('field.' + name) : words(name); }
+
+// Text the API document carries (a field's help, an operation's summary), in English on the wire: a
+// translation gives it as an "api:<the English text>" entry of its catalogue; English shows as it is.
+export function apiText(s) { return s && t.has('api:' + s) ? t('api:' + s) : s; }
+
 // An amount of money, once: "$120.00" (cents from the API, or a plain number of units).
 export function money(cents, currency) {
   if (cents === null || cents === undefined || cents === '') return '';

@@ -3,7 +3,7 @@
 // server does not have gives no form at all.
 import { h, uid, announce } from './dom.js';
 import { api, operation } from './api.js';
-import { words, toLocalInput, fromLocalInput, zoneName } from './fmt.js';
+import { words, label as fieldLabel, apiText, toLocalInput, fromLocalInput, zoneName } from './fmt.js';
 import { errorBox, keepNotice } from './ui.js';
 import { t } from './msg.js';
 
@@ -23,8 +23,12 @@ export function limitCounter(input, max) {
   input.addEventListener('input', show);
   show();
   input.limitOver = () => byteLength(input.value) > max;
+  input.limitMax = max;
   return out;
 }
+
+// An array whose items are plain values (not objects): typed one per line.
+const plainList = (s) => s.type === 'array' && !(s.items && (s.items.type === 'object' || s.items.properties));
 
 function choiceField(name, s, required, preset, label, choices) {
   const id = uid('f');
@@ -36,14 +40,14 @@ function choiceField(name, s, required, preset, label, choices) {
       return { input, el: h('div', { class: 'field check' }, input, h('label', { for: cid }, c.label)) };
     });
     const wrap = h('fieldset', { class: 'field choices', 'aria-describedby': hintId }, h('legend', {}, label), boxes.map((b) => b.el),
-      hintId ? h('small', { id: hintId, class: 'hint' }, s.description) : null, choices.length ? null : h('small', { class: 'hint' }, 'none to choose from'));
+      hintId ? h('small', { id: hintId, class: 'hint' }, apiText(s.description)) : null, choices.length ? null : h('small', { class: 'hint' }, t('form.nochoice')));
     return { wrap, input: boxes[0] ? boxes[0].input : h('input', { type: 'hidden' }), schema: s, name, read: () => { const v = boxes.filter((b) => b.input.checked).map((b) => b.input.value); return v.length ? v : undefined; } };
   }
-  const input = h('select', { id, name, 'aria-describedby': hintId, required: required || null }, h('option', { value: '' }, required ? 'Choose…' : '—'),
+  const input = h('select', { id, name, 'aria-describedby': hintId, required: required || null }, h('option', { value: '' }, required ? t('form.choose') : '—'),
     choices.map((c) => h('option', { value: c.value }, c.label)));
   if (preset !== undefined && preset !== null) input.value = preset;
   const wrap = h('div', { class: 'field' }, h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input,
-    hintId ? h('small', { id: hintId, class: 'hint' }, s.description) : null);
+    hintId ? h('small', { id: hintId, class: 'hint' }, apiText(s.description)) : null);
   return { wrap, input, schema: s, name };
 }
 
@@ -54,13 +58,13 @@ export function pickerField(name, s, required, preset, label, choices) {
   const listId = id + '-list';
   const hintId = id + '-hint';
   const input = h('input', { id, name, type: 'text', list: listId, autocomplete: 'off', required: required || null,
-    'aria-describedby': hintId, placeholder: 'Type to search…' });
+    'aria-describedby': hintId, placeholder: t('pick.placeholder') });
   const byLabel = new Map(choices.map((c) => [c.label, c]));
   const byValue = new Map(choices.map((c) => [String(c.value).toLowerCase(), c]));
   const dl = h('datalist', { id: listId }, choices.map((c) => h('option', { value: c.label }, c.value !== c.label ? c.value : null)));
   if (preset !== undefined && preset !== null) { const c = byValue.get(String(preset).toLowerCase()); input.value = c ? c.label : String(preset); }
   const wrap = h('div', { class: 'field picker' }, h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input, dl,
-    h('small', { id: hintId, class: 'hint' }, s.description ? s.description + ' — ' : '', 'type to search, then choose'));
+    h('small', { id: hintId, class: 'hint' }, s.description ? apiText(s.description) + ' — ' : '', t('pick.hint')));
   wrap.dataset.field = name;
   // the value the choice stands for (an email, a name), for those reading the field as they type
   const mark = () => { try { const v = read(); if (v === undefined) delete input.dataset.value; else input.dataset.value = v; } catch (e) { delete input.dataset.value; } };
@@ -69,21 +73,30 @@ export function pickerField(name, s, required, preset, label, choices) {
   const read = () => {
     const v = input.value.trim();
     if (!v) return undefined;
-    const c = byLabel.get(v) || byValue.get(v.toLowerCase()) || choices.find((x) => x.label.toLowerCase() === v.toLowerCase());
-    if (c) return c.value;
-    const some = choices.filter((x) => x.label.toLowerCase().includes(v.toLowerCase()));
-    if (some.length === 1) return some[0].value;
-    throw Object.assign(new Error('Choose ' + label.toLowerCase() + ' from the list (' + (some.length ? some.length + ' match "' + v + '"' : 'nothing matches "' + v + '"') + ')'), { code: 'choose_from_list', field: name });
+    return resolveChoice(choices, v, label, name, byLabel, byValue).value;
   };
   return { wrap, input, schema: s, name, read };
 }
 
-function field(name, s, required, preset, labels, choices, pickers) {
-  if (pickers && pickers[name]) return pickerField(name, s, required, preset, (labels && labels[name]) || words(name), pickers[name]);
-  if (choices && choices[name]) return choiceField(name, s, required, preset, (labels && labels[name]) || words(name), choices[name]);
+// The choice a typed text means: its label, its value, or the one label that contains it; else an
+// error naming the field (code choose_from_list).
+export function resolveChoice(choices, v, label, name, byLabel, byValue) {
+  const lv = v.toLowerCase();
+  const c = (byLabel && byLabel.get(v)) || (byValue ? byValue.get(lv) : choices.find((x) => String(x.value).toLowerCase() === lv)) || choices.find((x) => x.label.toLowerCase() === lv);
+  if (c) return c;
+  const some = choices.filter((x) => x.label.toLowerCase().includes(lv));
+  if (some.length === 1) return some[0];
+  throw Object.assign(new Error(some.length ? t('pick.several', label.toLowerCase(), some.length, v) : t('pick.none', label.toLowerCase(), v)), { code: 'choose_from_list', field: name });
+}
+
+function field(name, s, required, preset, labels, choices, pickers, custom) {
+  // a field the page draws itself (custom: {field: (name, schema, required, preset, label) => {wrap, input, read}})
+  if (custom && custom[name]) return { schema: s, name, ...custom[name](name, s, required, preset, (labels && labels[name]) || fieldLabel(name)) };
+  if (pickers && pickers[name]) return pickerField(name, s, required, preset, (labels && labels[name]) || fieldLabel(name), pickers[name]);
+  if (choices && choices[name]) return choiceField(name, s, required, preset, (labels && labels[name]) || fieldLabel(name), choices[name]);
   const id = uid('f');
   const hintId = s.description ? id + '-hint' : null;
-  const label = (labels && labels[name]) || words(name);
+  const label = (labels && labels[name]) || fieldLabel(name);
   const common = { id, name, 'aria-describedby': hintId, required: required || null };
   let input;
   if (s.enum) {
@@ -94,6 +107,9 @@ function field(name, s, required, preset, labels, choices, pickers) {
     input = h('input', { ...common, type: 'number', min: s.minimum, max: s.maximum, step: s.type === 'integer' ? 1 : 'any' });
   } else if (s.format === 'date-time') {
     input = h('input', { ...common, type: 'datetime-local' });
+  } else if (plainList(s)) {
+    // a list of plain values (tags, questions, ids of cases): one per line, no JSON to type
+    input = h('textarea', { ...common, rows: 3, dir: 'auto' });
   } else if (s.type === 'object' || s.type === 'array') {
     input = h('textarea', { ...common, rows: 2, placeholder: s.type === 'object' ? '{ }' : '[ ]' });
   } else if ((s.maxLength || 0) > 300) {
@@ -105,12 +121,14 @@ function field(name, s, required, preset, labels, choices, pickers) {
   if (preset !== undefined && preset !== null) {
     if (s.type === 'boolean') input.checked = !!preset;
     else if (s.format === 'date-time') input.value = toLocalInput(preset);
+    else if (plainList(s) && Array.isArray(preset)) input.value = preset.join('\n');
     else input.value = typeof preset === 'object' ? JSON.stringify(preset) : String(preset);
   }
   const counted = s.type === 'string' && s.maxLength && !s.enum && !s.format && input.tagName !== 'SELECT';
   const wrap = h('div', { class: ['field', s.type === 'boolean' ? 'check' : null] },
     s.type === 'boolean' ? [input, h('label', { for: id }, label)] : [h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input],
-    hintId ? h('small', { id: hintId, class: 'hint' }, s.description) : null);
+    hintId ? h('small', { id: hintId, class: 'hint' }, apiText(s.description)) : null);
+  if (plainList(s)) wrap.append(h('small', { class: 'hint' }, t('form.perline')));
   if (s.format === 'date-time' && input.type === 'datetime-local') wrap.append(h('small', { class: 'hint zone' }, t('times.in', zoneName())));
   if (counted) wrap.append(limitCounter(input, s.maxLength));
   wrap.dataset.field = name;
@@ -127,14 +145,14 @@ function readValue(f) {
   if (s.type === 'integer') return parseInt(v, 10);
   if (s.type === 'number') return Number(v);
   if (s.format === 'date-time') return fromLocalInput(v);
+  if (plainList(s)) return v.split('\n').map((x) => x.trim()).filter(Boolean);
   if (s.type === 'object' || s.type === 'array') return JSON.parse(v);
   return input.value;
 }
 
 // opts: {title, submit, choices: {field: [{value, label}]} (a select, or checkboxes for arrays),
-//        pickers: {field: [{value, label}]} (a searchable list: people, teams, locations, policies, skills), fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
-//        custom: {field: () => ({wrap, input, name, schema, read})} (a field the page makes, e.g. files: lib/attach.js),
-//        hide: [...], labels: {}, onDone(result, form), pathParams: {id: ...}, method}
+//        pickers: {field: [{value, label}] or a function giving them} (a searchable list: people, teams, locations, policies, skills), fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
+//        hide: [...], labels: {}, custom: {field: draw(name, schema, required, preset, label)} (a field the page draws itself, e.g. files: lib/attach.js), onDone(result, form), pathParams: {id: ...}, method}
 export async function apiForm(method, pattern, opts = {}) {
   const op = await operation(method, pattern);
   if (!op) return null;
@@ -143,9 +161,11 @@ export async function apiForm(method, pattern, opts = {}) {
   let names = Object.keys(schema.properties || {});
   if (opts.only) names = opts.only.filter((n) => names.includes(n)).concat(names.filter((n) => !opts.only.includes(n) && req.has(n)));
   names = names.filter((n) => !(opts.hide || []).includes(n) && !(n in (opts.fixed || {})) && n !== 'format');
-  const fields = names.map((n) => (opts.custom && opts.custom[n] ? opts.custom[n]() : field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels, opts.choices, opts.pickers)));
+  // a picker's choices may be given as a function (read when the form is first built, not with the page)
+  const pickers = opts.pickers ? Object.fromEntries(await Promise.all(Object.entries(opts.pickers).map(async ([k, v]) => [k, await (typeof v === 'function' ? v() : v)]))) : null;
+  const fields = names.map((n) => field(n, schema.properties[n], req.has(n), (opts.preset || {})[n], opts.labels, opts.choices, pickers, opts.custom));
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: 'primary' }, opts.submit || op.summary || 'Save');
+  const submit = h('button', { type: 'submit', class: 'primary' }, opts.submit || apiText(op.summary) || t('form.save'));
   const titleId = uid('form');
   const form = h('form', { class: 'api-form', 'aria-labelledby': opts.title ? titleId : null, novalidate: true },
     opts.title ? h('h3', { id: titleId }, opts.title) : null,
@@ -164,30 +184,30 @@ export async function apiForm(method, pattern, opts = {}) {
         }
         if (v === undefined && req.has(f.name)) {
           f.input.setAttribute('aria-invalid', 'true'); f.input.focus();
-          throw Object.assign(new Error(words(f.name) + ' is required'), { code: 'required', field: f.name });
+          throw Object.assign(new Error(t('form.required', fieldLabel(f.name))), { code: 'required', field: f.name });
         }
         if (v !== undefined) body[f.name] = v;
       }
     } catch (e) {
       const bad = fields.find((f) => f.name === e.field);
       if (bad) { bad.input.setAttribute('aria-invalid', 'true'); bad.input.focus(); }
-      status.replaceChildren(errorBox(e, 'Please check the form')); return;
+      status.replaceChildren(errorBox(e, t('form.check'))); return;
     }
     let path = pattern;
     for (const [k, v] of Object.entries(opts.pathParams || {})) path = path.replace('{' + k + '}', encodeURIComponent(v));
     submit.disabled = true; form.setAttribute('aria-busy', 'true');
-    status.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Saving…'));
+    status.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('saving')));
     try {
       const out = await api(method, path, body);
-      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, opts.doneText || 'Saved.'));
-      announce(opts.doneText || 'Saved');
+      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, opts.doneText || t('saved')));
+      announce(opts.doneText || t('saved'));
       if (!opts.keep) { form.reset(); form.querySelectorAll('textarea, input').forEach((x) => x.dispatchEvent(new Event('input'))); }
       // the page may be drawn again now (its own refresh, or a live update): the confirmation stays
       if (opts.onDone) { keepNotice(opts.doneText || t('saved')); await opts.onDone(out, form, status); }
     } catch (e) {
       const bad = fields.find((f) => f.name === e.field);
       if (bad) { bad.input.setAttribute('aria-invalid', 'true'); bad.input.focus(); }
-      status.replaceChildren(errorBox(e, 'Not saved'));
+      status.replaceChildren(errorBox(e, t('not.saved')));
     } finally { submit.disabled = false; form.removeAttribute('aria-busy'); }
   });
   return form;
@@ -204,13 +224,13 @@ export async function action(label, method, pattern, opts = {}) {
   d.addEventListener('toggle', async () => {
     if (!d.open || started) return;
     started = true;
-    const slot = h('p', { class: 'loading', role: 'status' }, 'Loading…');
+    const slot = h('p', { class: 'loading', role: 'status' }, t('loading.ellipsis', t('loading')));
     d.append(slot);
     try {
       const form = await apiForm(method, pattern, opts);
-      slot.replaceWith(form || h('p', { class: 'muted' }, 'Not available on this server.'));
+      slot.replaceWith(form || h('p', { class: 'muted' }, t('form.unavailable')));
       if (form) built(form);
-    } catch (e) { slot.replaceWith(errorBox(e, 'Could not load this form')); started = false; }
+    } catch (e) { slot.replaceWith(errorBox(e, t('form.loadfailed'))); started = false; }
   });
   return d;
 }

@@ -1,5 +1,5 @@
 import { h, clear, announce, uid } from './dom.js';
-import { brief, isTime, fmtTime, words, viewerZone } from './fmt.js';
+import { brief, isTime, fmtTime, words, label as fieldLabel, viewerZone } from './fmt.js';
 import { csvHref } from './api.js';
 import { t } from './msg.js';
 
@@ -35,8 +35,9 @@ export function loading(label) {
 
 export function errorBox(e, what) {
   const msg = e && e.message ? e.message : String(e);
-  const code = e && e.code ? ' (' + e.code + (e.field ? ', ' + e.field : '') + ')' : '';
-  return h('div', { class: 'error', role: 'alert' }, h('strong', {}, (what || t('error.generic')) + ': '), msg + code);
+  // the API's stable code stays out of sight (a person reads the message), kept for support and tests
+  return h('div', { class: 'error', role: 'alert', 'data-code': (e && e.code) || null, 'data-field': (e && e.field) || null },
+    h('strong', {}, (what || t('error.generic')) + ': '), msg);
 }
 
 export function notice(text) { return h('p', { class: 'muted' }, text); }
@@ -87,7 +88,7 @@ export function table(items, columns, caption, opts = {}) {
   const cols = columns || autoColumns(items);
   const tb = h('table', {},
     caption ? h('caption', { class: opts.captionVisible ? '' : 'sr-only' }, caption) : null,
-    h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label || words(c.key))))),
+    h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label || fieldLabel(c.key))))),
     h('tbody', {}, items.map((it) => h('tr', {}, cols.map((c, i) => {
       const v = c.render ? c.render(it) : it[c.key];
       return i === 0 ? h('th', { scope: 'row', dir: 'auto' }, cell(v)) : h('td', { dir: 'auto' }, cell(v));

@@ -6,11 +6,15 @@ import { get, api, withQuery, session } from '../lib/api.js';
 import { onPage } from '../lib/live.js';
 import { errorBox, notice, timeEl, flash } from '../lib/ui.js';
 import { words } from '../lib/fmt.js';
+import { t } from '../lib/msg.js';
+import { limitCounter } from '../lib/forms.js';
 
 const FILTERS = ['owner', 'team', 'channel', 'status', 'location', 'from', 'to', 'q'];
 const CHANNELS = ['web', 'chat', 'phone', 'email', 'store', 'social', 'in_person', 'portal'];
-const SORTS = [['', 'Default for the view'], ['due', 'Due time (earliest first)'], ['updated', 'Last change (latest first)'], ['created', 'Created (latest first)']];
-const ACTIONS = [['offer', 'Offer to…'], ['assign', 'Assign to…'], ['resolve', 'Resolve'], ['note', 'Add a note']];
+const SORTS = () => [['', t('cases.sort.default')], ['due', t('cases.sort.due')], ['updated', t('cases.sort.updated')], ['created', t('cases.sort.created')]];
+const ACTIONS = () => [['offer', t('cases.bulk.offer')], ['assign', t('cases.bulk.assign')], ['resolve', t('cases.bulk.resolve')], ['note', t('cases.bulk.note')]];
+// The server's limits in bytes of UTF-8 (src/base/limits.h), counted as it counts them.
+const LIMIT = { name: 200, email: 254, phone: 40, subject: 300, text: 10000 };
 
 // The address's settings: view, saved, sort and the filters (dates as yyyy-mm-dd).
 function settings() {
@@ -52,9 +56,21 @@ function select(label, name, options, value) {
     h('select', { id, name }, options.map(([v, text]) => h('option', { value: v, selected: v === (value || '') ? true : null }, text))));
 }
 
+// A text field; attrs.limit: the server's limit in bytes, shown as it is typed and checked before sending.
 function input(label, name, type, value, attrs = {}) {
   const id = uid('f');
-  return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, name, type, value: value || '', ...attrs }));
+  const { limit, ...rest } = attrs;
+  const el = h('input', { id, name, type, value: value || '', dir: type === 'text' || type === 'search' ? 'auto' : null, ...rest });
+  return h('div', { class: 'field' }, h('label', { for: id }, label), el, limit ? limitCounter(el, limit) : null);
+}
+
+// The first field of form over its byte limit: marked and named, so nothing is sent.
+function overLimit(form, out) {
+  const bad = [...form.querySelectorAll('input, textarea')].find((el) => !el.closest('[hidden]') && el.limitOver && el.limitOver());
+  if (!bad) return false;
+  bad.setAttribute('aria-invalid', 'true'); bad.focus();
+  out.append(errorBox({ message: t('limit.over', Number(bad.dataset.bytes) - Number(bad.limitMax)), code: 'too_long' }, t('form.check')));
+  return true;
 }
 
 function viewTabs(counts, saved, s) {
@@ -63,109 +79,111 @@ function viewTabs(counts, saved, s) {
     href: withQuery('/cases', { view: v.view }), 'aria-current': v.view === here ? 'page' : null,
   }, v.label, ' ', h('span', { class: 'count' }, v.more ? v.count.toLocaleString() + '+' : String(v.count)))));
   const mine = saved.items.map((v) => h('li', {}, h('a', { href: withQuery('/cases', { saved: v.id }), 'aria-current': s.saved === v.id ? 'page' : null }, v.name),
-    h('button', { type: 'button', class: 'link', 'aria-label': 'Delete saved view ' + v.name, onclick: async (e) => {
-      try { await api('DELETE', '/api/v1/queue/saved/' + encodeURIComponent(v.id)); go(s.saved === v.id ? {} : s); } catch (err) { e.target.closest('nav').append(errorBox(err, 'Could not delete')); }
+    h('button', { type: 'button', class: 'link', 'aria-label': t('cases.saved.delete', v.name), onclick: async (e) => {
+      try { await api('DELETE', '/api/v1/queue/saved/' + encodeURIComponent(v.id)); go(s.saved === v.id ? {} : s); } catch (err) { e.target.closest('nav').append(errorBox(err, t('cases.saved.notdeleted'))); }
     } }, '×')));
-  return h('nav', { class: 'views', 'aria-label': 'Views' }, h('ul', {}, tabs),
-    mine.length ? [h('h2', { class: 'sub' }, 'My saved views'), h('ul', {}, mine)] : null);
+  return h('nav', { class: 'views', 'aria-label': t('cases.views') }, h('ul', {}, tabs),
+    mine.length ? [h('h2', { class: 'sub' }, t('cases.saved.mine')), h('ul', {}, mine)] : null);
 }
 
 function filterForm(s, ch) {
-  const people = [['', 'Anyone']].concat(ch.people.map((p) => [p.email, p.name]));
-  const teams = [['', 'Any team']].concat(ch.teams.map((t) => [t.id, t.name]));
-  const locs = [['', 'Anywhere']].concat(ch.locations.map((l) => [l.id, l.name]));
-  const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (e) => {
+  const people = [['', t('cases.f.anyone')]].concat(ch.people.map((p) => [p.email, p.name]));
+  const teams = [['', t('cases.f.anyteam')]].concat(ch.teams.map((tm) => [tm.id, tm.name]));
+  const locs = [['', t('cases.f.anywhere')]].concat(ch.locations.map((l) => [l.id, l.name]));
+  const form = h('form', { class: 'filters', 'aria-label': t('cases.filters'), onsubmit: (e) => {
     e.preventDefault();
     const next = { view: s.saved ? undefined : s.view, saved: s.saved };
     for (const k of [...FILTERS, 'sort']) { const el = form.elements[k]; if (el && el.value) next[k] = el.value; }
     go(next);
   } },
-  input('Words, #number, name, email or phone', 'q', 'search', s.q),
-  select('Owner', 'owner', people, s.owner), select('Team', 'team', teams, s.team),
-  select('Channel', 'channel', [['', 'Any channel']].concat(CHANNELS.map((c) => [c, words(c)])), s.channel),
-  select('Status', 'status', [['', 'As the view shows'], ['open', 'Open'], ['resolved', 'Resolved']], s.status),
-  select('Location', 'location', locs, s.location),
-  input('Opened from', 'from', 'date', s.from), input('Opened to', 'to', 'date', s.to),
-  select('Sort by', 'sort', SORTS, s.sort),
-  h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Apply'), h('a', { href: withQuery('/cases', { view: s.view }) }, 'Clear filters')));
+  input(t('cases.f.q'), 'q', 'search', s.q, { limit: LIMIT.name }),
+  select(t('cases.f.owner'), 'owner', people, s.owner), select(t('cases.f.team'), 'team', teams, s.team),
+  select(t('cases.f.channel'), 'channel', [['', t('cases.f.anychannel')]].concat(CHANNELS.map((c) => [c, words(c)])), s.channel),
+  select(t('cases.f.status'), 'status', [['', t('cases.f.asview')], ['open', words('open')], ['resolved', words('resolved')]], s.status),
+  select(t('cases.f.location'), 'location', locs, s.location),
+  input(t('cases.f.from'), 'from', 'date', s.from), input(t('cases.f.to'), 'to', 'date', s.to),
+  select(t('cases.f.sort'), 'sort', SORTS(), s.sort),
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('cases.f.apply')), h('a', { href: withQuery('/cases', { view: s.view }) }, t('cases.f.clear'))));
   return form;
 }
 
 function saveForm(s) {
-  const name = input('Name', 'name', 'text', '', { required: true, maxlength: 200 });
+  const name = input(t('cases.saved.name'), 'name', 'text', '', { required: true, limit: LIMIT.name });
   const form = h('form', { class: 'save-view', onsubmit: async (e) => {
     e.preventDefault();
     const filters = {};
     for (const k of FILTERS) if (s[k]) filters[k] = apiQuery(s)[k];
     try {
       const v = await api('POST', '/api/v1/queue/saved', { name: form.elements.name.value.trim(), view: s.view || 'mine', sort: s.sort || undefined, filters });
-      announce('View saved');
+      announce(t('cases.saved.done'));
       go({ saved: v.id });
-    } catch (err) { form.append(errorBox(err, 'Could not save the view')); }
-  } }, name, h('button', { type: 'submit' }, 'Save this view'));
-  return h('details', { class: 'save' }, h('summary', {}, 'Save this view'), form);
+    } catch (err) { form.append(errorBox(err, t('cases.saved.notsaved'))); }
+  } }, name, h('button', { type: 'submit' }, t('cases.saved.save')));
+  return h('details', { class: 'save' }, h('summary', {}, t('cases.saved.save')), form);
 }
 
 function caseRow(c, onToggle) {
   const id = uid('sel');
   const box = h('input', { type: 'checkbox', id, value: c.id, 'data-number': c.number, onchange: onToggle });
-  return h('li', { class: 'case-row' }, box, h('label', { for: id, class: 'sr-only' }, 'Select case #' + c.number),
+  return h('li', { class: 'case-row' }, box, h('label', { for: id, class: 'sr-only' }, t('cases.select', c.number)),
     h('div', { class: 'case-main' },
       h('a', { href: '/cases/' + encodeURIComponent(c.id), dir: 'auto' }, h('span', { class: 'num' }, '#' + c.number), ' ', c.subject),
       h('div', { class: 'meta' },
         h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)),
-        c.at_risk ? h('span', { class: 'badge st-at_risk' }, 'At risk or overdue') : null,
+        c.at_risk ? h('span', { class: 'badge st-at_risk' }, t('cases.atrisk')) : null,
         h('span', { dir: 'auto' }, c.customer ? c.customer.name : ''),
-        c.owner ? h('span', {}, 'owner ', c.owner.name) : null,
+        c.owner ? h('span', {}, t('cases.row.owner'), c.owner.name) : null,
         h('span', {}, words(c.channel)),
-        c.due_at ? h('span', {}, 'due ', timeEl(c.due_at)) : null,
-        h('span', {}, 'changed ', timeEl(c.updated_at)))));
+        c.due_at ? h('span', {}, t('cases.row.due'), timeEl(c.due_at)) : null,
+        h('span', {}, t('cases.row.changed'), timeEl(c.updated_at)))));
 }
 
 function bulkBar(list, ch, refresh) {
-  const count = h('span', { class: 'count', 'aria-live': 'polite' }, 'None selected');
+  const count = h('span', { class: 'count', 'aria-live': 'polite' }, t('cases.sel.none'));
   const out = h('div', { class: 'bulk-results' });
-  const people = [['', 'Choose a person…']].concat(ch.people.map((p) => [p.email, p.name + (p.team ? ' · ' + p.team : '')]));
+  const people = [['', t('cases.bulk.choose')]].concat(ch.people.map((p) => [p.email, p.name + (p.team ? ' · ' + p.team : '')]));
   const fields = {
-    to: select('Person', 'to', people),
-    note: input('Note for them (optional)', 'note', 'text'),
-    resolution: input('Resolution', 'resolution', 'text', '', { maxlength: 4000 }),
-    body: input('Note', 'body', 'text', '', { maxlength: 4000 }),
+    to: select(t('cases.bulk.person'), 'to', people),
+    note: input(t('cases.bulk.fornote'), 'note', 'text', '', { limit: LIMIT.text }),
+    resolution: input(t('cases.bulk.resolution'), 'resolution', 'text', '', { limit: LIMIT.text }),
+    body: input(t('cases.bulk.body'), 'body', 'text', '', { limit: LIMIT.text }),
   };
   const shown = { offer: ['to', 'note'], assign: ['to', 'note'], resolve: ['resolution'], note: ['body'] };
-  const act = select('Action', 'action', ACTIONS);
+  const act = select(t('cases.bulk.action'), 'action', ACTIONS());
   const update = () => { for (const [k, f] of Object.entries(fields)) f.hidden = !shown[form.elements.action.value].includes(k); };
-  const form = h('form', { class: 'bulk', 'aria-label': 'Act on the selected cases', onsubmit: async (e) => {
+  const form = h('form', { class: 'bulk', 'aria-label': t('cases.bulk.title'), onsubmit: async (e) => {
     e.preventDefault();
     const sel = [...list.querySelectorAll('input[type=checkbox]:checked')];
-    if (!sel.length) { flash(out, 'Select cases first.', 'error'); return; }
+    if (!sel.length) { flash(out, t('cases.bulk.selectfirst'), 'error'); return; }
+    clear(out);
+    if (overLimit(form, out)) return;
     const body = { cases: sel.map((b) => b.value), action: form.elements.action.value };
     for (const k of shown[body.action]) if (form.elements[k].value) body[k] = form.elements[k].value;
     clear(out);
     try {
       const r = await api('POST', '/api/v1/queue/bulk', body);
       const num = Object.fromEntries(sel.map((b) => [b.value, b.dataset.number]));
-      out.append(h('p', { role: 'status', class: r.failed ? '' : 'ok' }, r.succeeded + ' done' + (r.failed ? ', ' + r.failed + ' not done' : '') + '.'),
+      out.append(h('p', { role: 'status', class: r.failed ? '' : 'ok' }, r.failed ? t('cases.bulk.some', r.succeeded, r.failed) : t('cases.bulk.all', r.succeeded)),
         h('ul', { class: 'items' }, r.items.map((i) => h('li', { class: i.ok ? 'ok' : 'error' }, '#' + (num[i.case] || i.case) + ': ',
-          i.ok ? 'done' : i.error.message + ' (' + i.error.code + ')'))));
-      announce(r.succeeded + ' done, ' + r.failed + ' not done');
+          i.ok ? t('cases.bulk.itemdone') : i.error.message))));
+      announce(t('cases.bulk.said', r.succeeded, r.failed));
       refresh();
-    } catch (err) { out.append(errorBox(err, 'Nothing was changed')); }
-  } }, count, act, Object.values(fields), h('button', { type: 'submit' }, 'Apply to selected'));
+    } catch (err) { out.append(errorBox(err, t('cases.bulk.nothing'))); }
+  } }, count, act, Object.values(fields), h('button', { type: 'submit' }, t('cases.bulk.apply')));
   form.elements.action.addEventListener('change', update);
   update();
-  const toggled = () => { const n = list.querySelectorAll('input[type=checkbox]:checked').length; count.textContent = n ? n + ' selected' : 'None selected'; };
-  return { el: h('section', { class: 'card', 'aria-label': 'Bulk actions' }, form, out), toggled };
+  const toggled = () => { const n = list.querySelectorAll('input[type=checkbox]:checked').length; count.textContent = n ? t('cases.sel.n', n) : t('cases.sel.none'); };
+  return { el: h('section', { class: 'card', 'aria-label': t('cases.bulk.aria') }, form, out), toggled };
 }
 
 export async function casesPage() {
   const s = settings();
   const [counts, saved, ch] = await Promise.all([get('/api/v1/queue/counts'), get('/api/v1/queue/saved'), choices()]);
   const page = h('div', { class: 'cases-page' });
-  const title = s.saved ? ((saved.items.find((v) => v.id === s.saved) || {}).name || 'Saved view')
-    : ((counts.items.find((v) => v.view === (s.view || 'mine')) || {}).label || 'Cases');
-  page.append(h('h1', {}, 'Cases: ' + title));
-  const list = h('ul', { class: 'items case-list', 'aria-label': 'Cases' });
+  const title = s.saved ? ((saved.items.find((v) => v.id === s.saved) || {}).name || t('cases.saved.view'))
+    : ((counts.items.find((v) => v.view === (s.view || 'mine')) || {}).label || t('nav.cases'));
+  page.append(h('h1', {}, t('cases.title', title)));
+  const list = h('ul', { class: 'items case-list', 'aria-label': t('nav.cases') });
   const more = h('div', {});
   let bulk;
   let cursor = null;
@@ -173,27 +191,27 @@ export async function casesPage() {
     if (reset) { clear(list); cursor = null; }
     clear(more);
     const r = await get(withQuery('/api/v1/queue', { ...apiQuery(s), limit: 50, cursor: cursor || undefined }));
-    if (reset && !r.items.length) list.append(h('li', {}, notice('No case in this view.')));
+    if (reset && !r.items.length) list.append(h('li', {}, notice(t('cases.empty'))));
     for (const c of r.items) list.append(caseRow(c, () => bulk.toggled()));
     cursor = r.next;
-    if (cursor) more.append(h('button', { type: 'button', onclick: () => load(false).catch((e) => more.append(errorBox(e, 'Could not load more'))) }, 'Show more'));
+    if (cursor) more.append(h('button', { type: 'button', onclick: () => load(false).catch((e) => more.append(errorBox(e, t('cases.more.failed')))) }, t('cases.more')));
     bulk.toggled();
   };
-  bulk = bulkBar(list, ch, () => load(true).catch((e) => list.append(errorBox(e, 'Could not reload'))));
+  bulk = bulkBar(list, ch, () => load(true).catch((e) => list.append(errorBox(e, t('cases.reload.failed')))));
   const selectAll = h('button', { type: 'button', class: 'link', onclick: () => {
     const boxes = [...list.querySelectorAll('input[type=checkbox]')];
     const all = boxes.every((b) => b.checked);
     boxes.forEach((b) => { b.checked = !all; });
     bulk.toggled();
-  } }, 'Select all / none');
+  } }, t('cases.selectall'));
   page.append(h('div', { class: 'cases-layout' },
     h('aside', { class: 'card' }, viewTabs(counts, saved, s)),
     h('div', { class: 'cases-body' },
       h('details', { class: 'card', open: Object.keys(s).some((k) => FILTERS.includes(k) || k === 'sort') ? true : null },
-        h('summary', {}, 'Filter and sort'), filterForm(s, ch), saveForm(s)),
+        h('summary', {}, t('cases.filtersort')), filterForm(s, ch), saveForm(s)),
       bulk.el,
-      h('section', { class: 'card', 'aria-label': 'Cases in this view' }, selectAll, list, more))));
-  try { await load(true); } catch (e) { list.append(h('li', {}, errorBox(e, 'Could not load the cases'))); }
+      h('section', { class: 'card', 'aria-label': t('cases.inview') }, selectAll, list, more))));
+  try { await load(true); } catch (e) { list.append(h('li', {}, errorBox(e, t('cases.load.failed')))); }
   liveCounts(page);
   return page;
 }
@@ -219,7 +237,7 @@ function liveCounts(page) {
 // already have (same email or phone) is shown with the choice to merge the two.
 export async function newCasePage() {
   const page = h('div', {});
-  page.append(h('h1', {}, 'New case'));
+  page.append(h('h1', {}, t('nav.newcase')));
   const result = h('div', {});
   const form = h('form', { class: 'card new-case', onsubmit: async (e) => {
     e.preventDefault();
@@ -237,20 +255,20 @@ export async function newCasePage() {
       const c = await api('POST', '/api/v1/cases', body);
       if (!c.possible_duplicates || !c.possible_duplicates.length) { window.frontlineNavigate('/cases/' + c.id); return; }
       result.append(duplicates(c));
-      announce('Case #' + c.number + ' opened; the customer may already be known');
-    } catch (err) { result.append(errorBox(err, 'The case was not opened')); }
+      announce(t('newcase.maybeknown', c.number));
+    } catch (err) { result.append(errorBox(err, t('newcase.failed'))); }
   } },
-  input('Subject', 'subject', 'text', '', { required: true, maxlength: 200 }),
-  select('Channel', 'channel', CHANNELS.map((c) => [c, words(c)]), 'phone'),
-  h('fieldset', {}, h('legend', {}, 'Customer'),
-    input('Find an existing customer (name, email or phone)', 'customer_q', 'search', '', { autocomplete: 'off' }),
+  input(t('newcase.subject'), 'subject', 'text', '', { required: true, limit: LIMIT.subject }),
+  select(t('cases.f.channel'), 'channel', CHANNELS.map((c) => [c, words(c)]), 'phone'),
+  h('fieldset', {}, h('legend', {}, t('newcase.customer')),
+    input(t('newcase.find'), 'customer_q', 'search', '', { autocomplete: 'off' }),
     h('div', { class: 'found', 'aria-live': 'polite' }),
     h('input', { type: 'hidden', name: 'customer_id', value: '' }),
-    input('Name (a new customer)', 'customer_name', 'text', '', { maxlength: 200 }),
-    input('Email', 'customer_email', 'email', '', { maxlength: 254 }),
-    input('Phone', 'customer_phone', 'tel', '', { maxlength: 40 })),
-  input('What the customer said (first contact)', 'summary', 'text', '', { maxlength: 4000 }),
-  h('button', { type: 'submit' }, 'Open case'));
+    input(t('newcase.name'), 'customer_name', 'text', '', { limit: LIMIT.name }),
+    input(t('cust.email'), 'customer_email', 'email', '', { limit: LIMIT.email }),
+    input(t('newcase.phone'), 'customer_phone', 'tel', '', { limit: LIMIT.phone })),
+  input(t('newcase.summary'), 'summary', 'text', '', { limit: LIMIT.text }),
+  h('button', { type: 'submit' }, t('newcase.open')));
   const found = form.querySelector('.found');
   let timer = null;
   form.elements.customer_q.addEventListener('input', () => {
@@ -261,13 +279,13 @@ export async function newCasePage() {
       if (q.length < 2) return;
       try {
         const r = await get(withQuery('/api/v1/customers', { q, limit: 8 }));
-        if (!r.items.length) { found.append(notice('No customer matches: fill in a new one below.')); return; }
+        if (!r.items.length) { found.append(notice(t('newcase.nomatch'))); return; }
         found.append(h('ul', { class: 'items' }, r.items.map((cu) => h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => {
           form.elements.customer_id.value = cu.id;
-          clear(found).append(h('p', { class: 'ok' }, 'Customer: ' + cu.name + (cu.email ? ' · ' + cu.email : '')),
-            h('button', { type: 'button', class: 'link', onclick: () => { form.elements.customer_id.value = ''; clear(found); } }, 'Choose another'));
+          clear(found).append(h('p', { class: 'ok', dir: 'auto' }, t('newcase.chosen', cu.name + (cu.email ? ' · ' + cu.email : ''))),
+            h('button', { type: 'button', class: 'link', onclick: () => { form.elements.customer_id.value = ''; clear(found); } }, t('newcase.another')));
         } }, cu.name), h('span', { class: 'muted' }, ' ', [cu.email, cu.phone].filter(Boolean).join(' · '))))));
-      } catch (err) { found.append(errorBox(err, 'Could not search customers')); }
+      } catch (err) { found.append(errorBox(err, t('newcase.searchfailed'))); }
     }, 250);
   });
   page.append(form, result);
@@ -283,21 +301,21 @@ function mayMerge() {
 
 function duplicates(c) {
   const may = mayMerge();
-  const box = h('section', { class: 'card duplicates', 'aria-label': 'Possible duplicate customers' },
-    h('h2', {}, 'Case #' + c.number + ' opened. Is this a customer we already know?'),
-    h('p', {}, c.customer.name + ' has the same ' + 'contact details as:'));
+  const box = h('section', { class: 'card duplicates', 'aria-label': t('dup.aria') },
+    h('h2', {}, t('dup.title', c.number)),
+    h('p', { dir: 'auto' }, t('dup.same', c.customer.name)));
   box.append(h('ul', { class: 'items' }, c.possible_duplicates.map((d) => h('li', {},
     h('a', { href: '/customers/' + encodeURIComponent(d.id), dir: 'auto' }, d.name),
-    h('span', { class: 'muted' }, ' same ' + d.match + ' · ' + [d.email, d.phone].filter(Boolean).join(' · ')), ' ',
+    h('span', { class: 'muted' }, ' ', t('dup.match', words(d.match)), ' · ', [d.email, d.phone].filter(Boolean).join(' · ')), ' ',
     may && h('button', { type: 'button', onclick: async (e) => {
       try {
         const r = await api('POST', '/api/v1/customers/' + encodeURIComponent(c.customer.id) + '/merge', { into: d.id, reason: 'same ' + d.match + ', found when opening case #' + c.number });
-        clear(box).append(h('p', { class: 'ok', role: 'status' }, 'Merged: case #' + c.number + ' now belongs to ' + r.name + '.'),
-          h('a', { href: '/cases/' + encodeURIComponent(c.id) }, 'Go to case #' + c.number));
-        announce('Customers merged');
-      } catch (err) { e.target.after(errorBox(err, 'Could not merge')); }
-    } }, 'Merge into ' + d.name)))),
-  may ? null : h('p', { class: 'muted' }, 'Merging customers is for frontline colleagues, supervisors and admins: ask one of them if these are the same person.'),
-  h('p', {}, h('a', { href: '/cases/' + encodeURIComponent(c.id) }, (may ? 'Keep them apart and go' : 'Go') + ' to case #' + c.number)));
+        clear(box).append(h('p', { class: 'ok', role: 'status' }, t('dup.merged', c.number, r.name)),
+          h('a', { href: '/cases/' + encodeURIComponent(c.id) }, t('dup.goto', c.number)));
+        announce(t('dup.merged.said'));
+      } catch (err) { e.target.after(errorBox(err, t('dup.notmerged'))); }
+    } }, t('dup.merge', d.name))))),
+  may ? null : h('p', { class: 'muted' }, t('dup.maynot')),
+  h('p', {}, h('a', { href: '/cases/' + encodeURIComponent(c.id) }, may ? t('dup.keepapart', c.number) : t('dup.goto', c.number))));
   return box;
 }

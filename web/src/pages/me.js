@@ -1,6 +1,7 @@
 // My notifications (/me): how each kind of alert reaches me, my time zone, quiet hours and digest hour.
 import { h } from '../lib/dom.js';
-import { patch, optional } from '../lib/api.js';
+import { patch, optional, session } from '../lib/api.js';
+import { setZone } from '../lib/fmt.js';
 import { asyncSection, notice, errorBox, timeEl } from '../lib/ui.js';
 
 const CHANNELS = [['app', 'In the app only'], ['email', 'Email at once'], ['digest', 'Daily digest']];
@@ -47,6 +48,9 @@ function prefsForm(p) {
       const out = await patch('/api/v1/me/notifications', body);
       status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Notifications saved.'));
       p.kinds = out.kinds;
+      // the zone every time is shown in follows at once
+      if (session.me) Object.assign(session.me, { tz: out.tz, tz_chosen: out.tz_chosen });
+      setZone(out.tz_chosen ? out.tz : '');
     } catch (err) { status.replaceChildren(errorBox(err, 'Notifications not saved')); }
   });
   return form;

@@ -3,12 +3,12 @@ import { t } from '../lib/msg.js';
 import { get, optional, post, session, withQuery, may } from '../lib/api.js';
 import { asyncSection, refreshable, timeEl, notice, errorBox, later } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
-import { onPage } from '../lib/live.js';
+import { onPage, liveState } from '../lib/live.js';
 import { alertList } from './alerts.js';
 import { peopleChoices, leaderChoices } from '../lib/pick.js';
 import { itemList } from '../lib/items.js';
-import { words, sameDay } from '../lib/fmt.js';
-import { ownedSection } from './recognition.js';
+import { words, sameDay, zoneName } from '../lib/fmt.js';
+import { ownedSection, recognitionFrom } from './recognition.js';
 
 function missing() { return notice('Not available on this server yet.'); }
 
@@ -79,20 +79,20 @@ function surveyForm(sv, refresh) {
 }
 
 // Coaching notes I wrote or that are about me (private to the two), and a new one for those who coach.
-async function coachingSection() {
-  const r = await optional('/api/v1/coaching-notes');
+async function coachingSection(read) {
+  const r = await read('coaching_notes', '/api/v1/coaching-notes');
   if (!r) return missing();
   const list = itemList(r.items, { empty: 'No coaching notes.', text: (n) => n.summary || 'Coaching conversation',
     href: () => null, meta: (n) => [h('span', {}, (n.supervisor ? n.supervisor.name : '') + ' with ' + (n.employee ? n.employee.name : '')), h('span', {}, timeEl(n.created_at || n.at))] });
   if (!may('write_coaching_note')) return list;
   const form = await action('Write a coaching note', 'POST', '/api/v1/coaching-notes', { submit: 'Save coaching note', only: ['employee', 'summary'], hide: ['answers', 'cases'],
-    pickers: { employee: await peopleChoices() }, labels: { employee: 'With', summary: 'What you agreed' }, doneText: 'Coaching note saved (only the two of you can read it).',
+    pickers: { employee: peopleChoices }, labels: { employee: 'With', summary: 'What you agreed' }, doneText: 'Coaching note saved (only the two of you can read it).',
     onDone: () => window.frontlineNavigate(location.pathname, true) });
   return [list, form];
 }
 
 async function raiseIssue() {
-  const f = await action('Describe the problem', 'POST', '/api/v1/system-issues', { submit: 'Raise issue', hide: ['cases'], pickers: { owner: await leaderChoices() },
+  const f = await action('Describe the problem', 'POST', '/api/v1/system-issues', { submit: 'Raise issue', hide: ['cases'], pickers: { owner: leaderChoices },
     labels: { title: 'What is wrong', owner: 'Leader who owes a response (default: yours)' }, doneText: 'Raised. The leader owes you a response by its due time.' });
   return f ? [h('p', { class: 'muted' }, 'A tool, process or policy that keeps getting in the way? Say so: a leader owes you a response.'), f] : missing();
 }
@@ -101,16 +101,25 @@ export async function mydayPage() {
   const me = session.me;
   const page = h('div', { class: 'myday' });
   const refresh = () => window.frontlineNavigate(location.pathname + location.search, true);
-  page.append(h('h1', {}, 'My day'), h('p', { class: 'muted' }, 'Good to see you, ' + me.name.split(' ')[0] + '. Times are shown in your time zone (' + Intl.DateTimeFormat().resolvedOptions().timeZone + ').'));
+  page.append(h('h1', {}, 'My day'), h('p', { class: 'muted' }, 'Good to see you, ' + me.name.split(' ')[0] + '. ' + t('times.in', zoneName())));
   const grid = h('div', { class: 'grid' });
   page.append(grid);
-  // promises and update duties live on the cases I own: read them from the case pages
-  let mineCache = null;
-  const myCases = () => (mineCache = mineCache || (async () => {
-    const r = await get(withQuery('/api/v1/cases', { mine: 'true', status: 'open', limit: 50 }));
+  // My day in one read (GET /api/v1/me/day): every section's first load comes from it; a live
+  // update reloads only the section it concerns, from that section's own route.  Without the route
+  // (an older server) each section asks its own.
+  const day = optional(withQuery('/api/v1/me/day', { from: recognitionFrom() })).catch(() => null);
+  const read = async (key, path) => { const d = await day; return d ? d[key] : optional(path); };
+  const mineQuery = withQuery('/api/v1/cases', { mine: 'true', status: 'open', limit: 50 });
+  // promises and update duties live on the cases I own, as their case pages show them
+  const myCases = async () => {
+    const d = await day;
+    if (d) return { list: d.cases ? d.cases.items : [], views: d.case_views || [] };
+    const r = await get(mineQuery);
     const views = await Promise.all(r.items.map((c) => get('/api/v1/cases/' + encodeURIComponent(c.id)).catch(() => null)));
     return { list: r.items, views: views.filter(Boolean) };
-  })());
+  };
+  const fresh = { offers: true, alerts: true, owned: true };
+  const firstOr = (key, path, name) => { if (fresh[name]) { fresh[name] = false; return read(key, path); } return optional(path); };
   const caseLabel = (v) => '#' + v.number + ' ' + v.subject;
   const confirmations = h('div', { class: 'confirmations', 'aria-live': 'polite' });
   grid.before(confirmations);
@@ -119,15 +128,19 @@ export async function mydayPage() {
     announce(text);
     offers.reload();
   };
-  const offers = refreshable(t('myday.offers'), async () => offerList((await get('/api/v1/offers')).items, offerDone));
+  const offers = refreshable(t('myday.offers'), async () => { const r = await firstOr('offers', '/api/v1/offers', 'offers'); return r ? offerList(r.items, offerDone) : missing(); });
+  let unreadShown = null;
   const alerts = refreshable(t('myday.alerts'), async () => {
-    const r = await optional(withQuery('/api/v1/alerts', { limit: 10 }));
+    const r = await firstOr('alerts', withQuery('/api/v1/alerts', { limit: 10 }), 'alerts');
     if (!r) return missing();
+    unreadShown = r.unread;
+    // a change the stream told of before this list was read
+    if (liveState.unread !== null && liveState.unread !== r.unread) setTimeout(() => alerts.reload());
     return [alertList(r.items, () => alerts.reload()), h('p', {}, h('a', { href: '/alerts' }, r.unread ? 'All alerts (' + r.unread + ' unread)' : 'All alerts'))];
   });
   const owned = refreshable(t('myday.owned'), async () => {
-    mineCache = null;
-    const { list } = await myCases();
+    const r = fresh.owned ? (fresh.owned = false, await myCases()) : { list: (await get(mineQuery)).items };
+    const list = r.list;
     return itemList(list, {
       empty: 'You own no open cases.',
       text: (c) => '#' + c.number + ' ' + c.subject,
@@ -138,11 +151,12 @@ export async function mydayPage() {
     if (/^case\.(offered|declined|offer_withdrawn|offer_expired|accepted|assigned)$/.test(ev.kind)) offers.reload();
     if (ev.kind.startsWith('case.')) owned.reload();
   });
-  onPage('alerts', () => alerts.reload());
+  // the stream's hello (and each change) says the unread count: reload only when it moved
+  onPage('alerts', (d) => { if (unreadShown !== null && (!d || d.unread !== unreadShown)) alerts.reload(); });
   grid.append(
     offers,
     asyncSection(t('myday.requests'), async () => {
-      const r = await optional('/api/v1/requests');
+      const r = await read('requests', '/api/v1/requests');
       if (!r) return missing();
       const items = r.items.filter((q) => ['open', 'accepted', 'deferred'].includes(q.status));
       items.sort((a, b) => String(a.due_at || '').localeCompare(String(b.due_at || '')));
@@ -170,7 +184,7 @@ export async function mydayPage() {
         meta: (d) => [h('span', {}, 'due ', timeEl(d.due_at)), d.kind === 'at_risk' ? h('span', { class: 'badge st-at_risk' }, 'Promise at risk') : h('span', { class: 'badge' }, 'Regular update')] });
     }),
     asyncSection(t('myday.cosign'), async () => {
-      const r = await optional(withQuery('/api/v1/exceptions', { waiting_for_me: 'true' }));
+      const r = await read('cosign', withQuery('/api/v1/exceptions', { waiting_for_me: 'true' }));
       if (!r) return missing();
       return itemList(r.items, { empty: 'Nothing to co-sign.', text: (x) => x.description, href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions',
         meta: (x) => [x.proposer ? h('span', {}, 'proposed by ' + x.proposer.name) : null, x.policy ? h('span', {}, 'departs from "' + x.policy.name + '"') : null, h('span', {}, 'expires ', timeEl(x.expires_at))] });
@@ -178,25 +192,25 @@ export async function mydayPage() {
     asyncSection(t('myday.reviews'), async () => {
       const parts = [];
       if (may('review_exception')) {
-        const q = await optional('/api/v1/exception-reviews');
+        const q = await read('exception_reviews', '/api/v1/exception-reviews');
         if (q) parts.push(itemList(q.items, { empty: 'No exception waits for your review.', text: (x) => 'Review exception: ' + (x.description || ''), href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions' }));
       }
-      const r = await optional(withQuery('/api/v1/reviews', { mine: 'true', status: 'open' }));
+      const r = await read('reviews', withQuery('/api/v1/reviews', { mine: 'true', status: 'open' }));
       if (r) parts.push(itemList(r.items, { empty: 'No failure review waits for you.', text: (x) => 'Failure review: ' + (x.case ? '#' + x.case.number + ' ' + (x.case.subject || '') : 'case'),
         href: (x) => '/cases/' + encodeURIComponent(x.case_id || (x.case && x.case.id)) + '#reviews',
         meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.case_owner ? h('span', {}, 'case owner ' + x.case_owner.name) : null] }));
-      const a = await optional(withQuery('/api/v1/review-actions', { status: 'open' }));
+      const a = await read('review_actions', withQuery('/api/v1/review-actions', { status: 'open' }));
       if (a && a.items.length) parts.push(h('h3', {}, 'Review actions I owe'), itemList(a.items, { text: (x) => x.title,
         meta: (x) => [h('span', {}, 'due ', timeEl(x.due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null,
           later(action('Mark done', 'POST', '/api/v1/review-actions/{id}/done', { pathParams: { id: x.id }, onDone: refresh, submit: 'Mark it done', doneText: 'Done: the review owner is told.' }))] }));
-      const sv = await optional(withQuery('/api/v1/surveys', { mine: 'true' }));
+      const sv = await read('surveys', withQuery('/api/v1/surveys', { mine: 'true' }));
       const todo = sv ? sv.items.filter((x) => x.open && !x.answered) : [];
       if (todo.length) parts.push(h('h3', {}, 'Pulse surveys for me'), itemList(todo, { text: (x) => x.title, href: (x) => (x.case_id ? '/cases/' + encodeURIComponent(x.case_id) : null),
         meta: (x) => [h('span', {}, 'open until ', timeEl(x.closes_at)), surveyForm(x, refresh)] }));
       return parts.length ? parts : notice('No reviews wait for you.');
     }),
     asyncSection(t('myday.issues'), async () => {
-      const r = await optional(withQuery('/api/v1/system-issues', { mine: 'true', status: 'open' }));
+      const r = await read('system_issues', withQuery('/api/v1/system-issues', { mine: 'true', status: 'open' }));
       if (!r) return missing();
       return itemList(r.items, { empty: 'No system issues wait for you.', text: (x) => x.title, href: () => '/leadership',
         meta: (x) => [h('span', {}, 'response due ', timeEl(x.response_due_at)), x.overdue ? h('span', { class: 'badge st-overdue' }, 'Overdue') : null, x.raised_by ? h('span', {}, 'raised by ' + x.raised_by.name) : null,
@@ -204,9 +218,9 @@ export async function mydayPage() {
           later(action('Respond', 'POST', '/api/v1/system-issues/{id}/respond', { pathParams: { id: x.id }, onDone: refresh, submit: 'Send response', doneText: 'Response recorded.' }))] });
     }),
     alerts,
-    asyncSection(t('myday.coaching'), coachingSection),
+    asyncSection(t('myday.coaching'), () => coachingSection(read)),
     asyncSection(t('myday.raise'), raiseIssue),
-    ownedSection(),
+    ownedSection(day.then((d) => (d ? { recognition: d.recognition, thanks: d.thanks } : null))),
     owned,
   );
   return page;

@@ -10,8 +10,8 @@ import { browserZone, setZone, viewerZone, zoneName } from '../lib/fmt.js';
 const zones = () => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [browserZone, 'UTC']);
 
 export function zoneSection() {
-  const prefs = session.prefs;
-  const chosen = prefs && prefs.tz_chosen ? prefs.tz : '';
+  const me = session.me || {};
+  const chosen = me.tz_chosen ? me.tz : '';
   const sel = h('select', { id: 'my-tz', name: 'tz' }, h('option', { value: '' }, t('tz.browser', browserZone)),
     zones().map((z) => h('option', { value: z }, z.replace(/_/g, ' '))));
   sel.value = chosen;
@@ -23,7 +23,7 @@ export function zoneSection() {
     e.preventDefault();
     try {
       const out = await patch('/api/v1/me/notifications', { tz: sel.value });
-      session.prefs = out;
+      if (session.me) Object.assign(session.me, { tz: out.tz, tz_chosen: out.tz_chosen });
       setZone(out.tz_chosen ? out.tz : '');
       status.replaceChildren(h('p', { class: 'ok', role: 'status' }, t('tz.saved', zoneName(viewerZone()))));
     } catch (err) { status.replaceChildren(errorBox(err, t('not.saved'))); }

@@ -1,0 +1,21 @@
+#ifndef FL_SVC_CASE_VIEW_H
+#define FL_SVC_CASE_VIEW_H
+/* The case page (svc/ledger/case_view.c): the case row with its customer, touchpoints, notes,
+ * offers, history and every capability's view part (svc/hooks.h), read in as few statements as the
+ * case's contents allow.  The rows it shares with the case routes (the brief, an offer, an event)
+ * are case.c's (svc/ledger/case.h). */
+#include "svc/svc.h"
+
+/* The full case page (row, customer, owner, touchpoints, notes, offers, history, and every
+ * registered view part).  *out is new. */
+int case_view(svc_ctx *c, const char *case_id, json_t **out);
+/* The same page for GET /api/v1/cases/{id}, kept rendered in c->case_cache (when there is one) at the
+ * case's and the organization's versions (migration 0024), so a read of an unchanged case is one
+ * query and a copy.  case_view_kept: 1 and *out = {SVC_JSON_TEXT: text} when the page kept is still
+ * the database's (one statement; no transaction needed), 0 when not, -1 on a storage error.
+ * case_view_page (in a read transaction): the page rendered, kept when it is the same for every
+ * reader, as {SVC_JSON_TEXT: text} (or as case_view's tree without a cache). */
+int case_view_kept(svc_ctx *c, const char *case_id, json_t **out);
+int case_view_page(svc_ctx *c, const char *case_id, json_t **out);
+
+#endif
