@@ -59,7 +59,8 @@ async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'fl-web-'));
   const db = newDb(dir);
   cli('init', '--db', db);
-  cli('demo', '--db', db);
+  // FRONTLINE_DEMO_DAYS (as the e2e tests' lib.py): a shorter history before the stories (default: the quarter)
+  cli('demo', '--db', db, ...(process.env.FRONTLINE_DEMO_DAYS ? ['--days', process.env.FRONTLINE_DEMO_DAYS] : []));
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:' + port, '--threads', '4', '--test-clock'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
