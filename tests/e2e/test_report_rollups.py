@@ -1,7 +1,7 @@
 """Reports from rollups (issue 14): GET /api/v1/reports/breaches reads whole days from breach_daily
 (kept by triggers with every breach, migration 0012) and the partial days at a range's edges from
 the rows; promise-keeping, overdue-requests and update-duties likewise from keeping_daily,
-overdue_daily and duty_daily (migration 0030), and intake from intake_daily (0031), each kept by
+overdue_daily and duty_daily (migration 0029), and intake from intake_daily (0030), each kept by
 triggers on every insert, update and delete of the rows it counts.  Each answer must equal what counting the rows says (the query the report
 ran before its rollup), for every grouping, team filter and range - whole days, one day cut at both
 ends, a range inside one day, and a range with nothing in it - also after the scheduler and the

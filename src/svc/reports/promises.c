@@ -138,7 +138,7 @@ static int rollup_report(svc_ctx *c, const struct range *g, const char *by, svc_
 	return 0;
 }
 
-/* Overdue requests by the holder's level: whole days from overdue_daily (migration 0030), the edges
+/* Overdue requests by the holder's level: whole days from overdue_daily (migration 0029), the edges
  * from requests_overdue_at; the team filter on the holding team, else the holder's current team. */
 static int rp_overdue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -166,7 +166,7 @@ static json_t *keeping_row(svc_ctx *c, db_res *r)
 			 "broken", (json_int_t)broken, "rate", kept + broken ? (double)kept / (double)(kept + broken) : 0.0);
 }
 
-/* Promise keeping by delivering team or channel: whole days from keeping_daily (migration 0030),
+/* Promise keeping by delivering team or channel: whole days from keeping_daily (migration 0029),
  * the edges from promises_closed. */
 static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -236,7 +236,7 @@ static json_t *duty_row(svc_ctx *c, db_res *r)
 			 "lapsed", (json_int_t)db_int(r, 3));
 }
 
-/* Update duties met and lapsed by owner: whole days from duty_daily (migration 0030), the edges
+/* Update duties met and lapsed by owner: whole days from duty_daily (migration 0029), the edges
  * from update_duties_closed; names and the team filter from the owner's current row. */
 static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

@@ -1,4 +1,4 @@
--- 0030: the other promise reports from daily rollups (issue 14: every report over 1,000,000 cases
+-- 0029: the other promise reports from daily rollups (issue 14: every report over 1,000,000 cases
 -- in 500 ms), like breach_daily (0012).  Triggers keep them in the transaction of every write to the
 -- rows they count, whoever writes (the services, the scheduler, the bench seeders): a row that
 -- counts adds its contribution to its UTC day's rollup row; an update takes the old contribution

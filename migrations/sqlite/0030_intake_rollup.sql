@@ -1,5 +1,5 @@
--- 0031: the intake report from a daily rollup (issue 14: every report over 1,000,000 cases in
--- 500 ms), like 0012 and 0030.  intake_daily counts cases by the UTC day they were opened and who
+-- 0030: the intake report from a daily rollup (issue 14: every report over 1,000,000 cases in
+-- 500 ms), like 0012 and 0029.  intake_daily counts cases by the UTC day they were opened and who
 -- took them in ('' none), with how many of them someone else owns now ("handed on": a handoff moves
 -- the count, so the triggers follow owner_id as well).  svc/reports/intake.c reads whole days here
 -- and the partial days at the range's edges from the rows (cases_status_created).
