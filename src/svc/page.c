@@ -215,8 +215,8 @@ static int page_text(svc_ctx *c, const struct page_list *L, db_res *r, int64_t l
 	}
 	sbuf_add(&buf, "}", 1);
 	json_decref(last);
-	*out = json_pack("{s:o}", SVC_JSON_TEXT, json_stringn_nocheck(buf.s, buf.len));
-	free(buf.s);
+	svc_answer_text(c, buf.s, buf.len); /* sent as it is: *out stays an empty object */
+	*out = json_object();
 	return 0;
 }
 

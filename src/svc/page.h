@@ -35,7 +35,7 @@ struct page_list {
 	json_t *(*by_id)(svc_ctx *c, const char *id);		  /* an item from the last key's value, after the rows are read */
 	/* optional, with row or row_memo: the item's JSON text (new, *len its length), e.g. kept
 	 * rendered at its case's version; then a JSON answer is written as text from the items' texts
-	 * ({SVC_JSON_TEXT}), and row / row_memo serve ?format=csv. */
+	 * (svc_answer_text), and row / row_memo serve ?format=csv. */
 	char *(*row_text)(svc_ctx *c, db_res *r, json_t *memo, size_t *len);
 };
 

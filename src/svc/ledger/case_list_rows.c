@@ -29,15 +29,9 @@ char *case_row_text(svc_ctx *c, db_res *r, json_t *memo, size_t *len)
 	struct case_cache *k = rows_of(c);
 	const char *id = db_text(r, 0);
 	int64_t cv = db_int(r, CASE_ALL_NCOLS), ov = db_int(r, CASE_ALL_NCOLS + 1);
-	json_t *kept = k ? case_cache_get(k, c->actor.org_id, id, cv, ov) : NULL;
-	char *text;
-	if (kept) {
-		*len = json_string_length(kept);
-		text = xmalloc(*len + 1);
-		memcpy(text, json_string_value(kept), *len + 1);
-		json_decref(kept);
+	char *text = k ? case_cache_get(k, c->actor.org_id, id, cv, ov, len) : NULL;
+	if (text)
 		return text;
-	}
 	json_t *o = case_brief_json(c, r, memo);
 	text = json_text(o, len);
 	json_decref(o);

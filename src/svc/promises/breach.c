@@ -356,8 +356,9 @@ int promise_tick_breach(svc_ctx *c, json_t *summary)
 		if (!due[i].taken)
 			continue;
 		tick_as_system(c, due[i].org_id);
-		req_depths(c, lr + due[i].first, due[i].nreq);
-		ret = breach_record_with(c, due[i].id, &due[i].bp, lr + due[i].first, due[i].nreq, due[i].asked, due[i].lapsed);
+		struct loaded_req *its = due[i].nreq ? lr + due[i].first : NULL; /* no arithmetic on a NULL lr */
+		req_depths(c, its, due[i].nreq);
+		ret = breach_record_with(c, due[i].id, &due[i].bp, its, due[i].nreq, due[i].asked, due[i].lapsed);
 		done++;
 	}
 	free(due);
