@@ -1,7 +1,7 @@
 /* GET /api/v1/me/day: My day in one read (svc/org/day.h). */
 #include <string.h>
 
-#include "svc/ledger/case.h"
+#include "svc/ledger/case_view.h"
 #include "svc/org/day.h"
 #include "svc/router.h"
 
