@@ -8,9 +8,10 @@
 #   BENCH_PENDING="10000 1000000"  BENCH_DUE=1000  BENCH_CLOSED=1000000  BENCH_RUNS=3
 #   FRONTLINE_PG   a postgres:// prefix: each size gets a fresh database <prefix>/fl_bp_<size>
 #   BENCH_OUT      where the JSON lines go (default build/bench/promises.jsonl)
+#   BENCH_BIN      the binary to measure (default ./frontline; another build, to compare in one run)
 set -eu
 cd "$(dirname "$0")/.."
-BIN=$PWD/build/bench/frontline-promises # a copy: rebuilding ./frontline during a run does not change it
+BIN=$PWD/build/bench/frontline-promises-$$ # a copy: rebuilding ./frontline during a run does not change it
 SIZES=${BENCH_PENDING:-"10000 1000000"}
 DUE=${BENCH_DUE:-1000}
 CLOSED=${BENCH_CLOSED:-1000000}
@@ -18,8 +19,10 @@ RUNS=${BENCH_RUNS:-3}
 WORK=$PWD/build/bench
 OUT=${BENCH_OUT:-$WORK/promises.jsonl}
 mkdir -p "$WORK"
-[ -x frontline ] || make -s frontline
-cp frontline "$BIN"
+SRC=${BENCH_BIN:-frontline}
+[ -n "${BENCH_BIN:-}" ] || [ -x frontline ] || make -s frontline
+cp "$SRC" "$BIN"
+trap 'rm -f "$BIN"' EXIT
 : >"$OUT"
 fresh() { # name -> URL of an empty, initialized database
 	local url

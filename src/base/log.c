@@ -62,6 +62,78 @@ void log_json(enum log_level l, json_t *fields)
 	}
 }
 
+/* Append s to out (of cap bytes, at *o) as a JSON string, as jansson writes it; 0, or -1 when it
+ * does not fit. */
+static int put_json_string(char *out, size_t cap, size_t *o, const char *s)
+{
+	static const char HEX[] = "0123456789ABCDEF"; /* as jansson writes \u00XX */
+	size_t n = *o;
+	if (n + 1 >= cap)
+		return -1;
+	out[n++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (n + 8 >= cap)
+			return -1;
+		unsigned char ch = *p;
+		const char *esc = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\n' ? "\\n" : ch == '\r' ? "\\r"
+				: ch == '\t' ? "\\t" : ch == '\b' ? "\\b" : ch == '\f' ? "\\f" : NULL;
+		if (esc) {
+			out[n++] = esc[0];
+			out[n++] = esc[1];
+		} else if (ch < 0x20) {
+			memcpy(out + n, "\\u00", 4);
+			out[n + 4] = HEX[ch >> 4];
+			out[n + 5] = HEX[ch & 15];
+			n += 6;
+		} else {
+			out[n++] = (char)ch;
+		}
+	}
+	out[n++] = '"';
+	*o = n;
+	return 0;
+}
+
+void log_http_request(enum log_level l, const char *method, const char *path, int status, int64_t us, const char *person)
+{
+	if (!log_enabled(l))
+		return;
+	char line[2048];
+	size_t o = 0;
+	int ok = snprintf(line, sizeof line, "{\"level\":\"%s\"", NAMES[l]) > 0;
+	o = strlen(line);
+	if (ok && t_request[0]) {
+		memcpy(line + o, ",\"req\":", 7);
+		o += 7;
+		ok = put_json_string(line, sizeof line, &o, t_request) == 0;
+	}
+	const char *keys[] = {",\"method\":", ",\"path\":"}, *vals[] = {method, path};
+	for (int i = 0; ok && i < 2; i++) {
+		size_t k = strlen(keys[i]);
+		ok = o + k < sizeof line;
+		if (ok) {
+			memcpy(line + o, keys[i], k);
+			o += k;
+			ok = put_json_string(line, sizeof line, &o, vals[i]) == 0;
+		}
+	}
+	if (ok) {
+		int w = snprintf(line + o, sizeof line - o, ",\"status\":%d,\"us\":%lld,\"person\":", status, (long long)us);
+		ok = w > 0 && (size_t)w < sizeof line - o;
+		o += ok ? (size_t)w : 0;
+	}
+	if (ok)
+		ok = put_json_string(line, sizeof line, &o, person) == 0 && o + 2 < sizeof line;
+	if (!ok) { /* longer than the line: as log_json would write it */
+		log_json(l, json_pack("{s:s,s:s,s:i,s:I,s:s}", "method", method, "path", path, "status", status, "us",
+				      (json_int_t)us, "person", person));
+		return;
+	}
+	line[o++] = '}';
+	line[o++] = '\n';
+	fwrite(line, 1, o, stderr);
+}
+
 void log_msg(enum log_level l, const char *fmt, ...)
 {
 	if (!log_enabled(l))

@@ -23,12 +23,17 @@ int log_enabled(enum log_level l);
 /* The id of the work this thread does now (thread-local; copied, at most LOG_ID_MAX - 1 bytes),
  * or NULL when it does none.  It goes on every line the thread writes. */
 #define LOG_ID_MAX 32
+#include <stdint.h>
 void log_set_request(const char *id);
 const char *log_request(void); /* "" when none */
 
 /* Write fields (a JSON object, stolen; NULL = {}) as one line with "level" and "req" added, when
  * the level is enabled. */
 void log_json(enum log_level l, json_t *fields);
+/* The line of one HTTP request, {"level", "req", "method", "path", "status", "us", "person"}, the
+ * same text as log_json of those fields, written without building JSON (it is written for every
+ * request).  The strings are escaped as JSON strings; they must be valid UTF-8. */
+void log_http_request(enum log_level l, const char *method, const char *path, int status, int64_t us, const char *person);
 /* The same with {"msg": formatted text}. */
 void log_msg(enum log_level l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -131,6 +131,7 @@ int cmd_bench_seed(int argc, char **argv)
 	if (cases >= batch)
 		fprintf(stderr, "\n");
 	json_decref(d.ids);
+	svc_ctx_release(&d.c);
 	db_close(dbh);
 	printf("{\"orgs\":%ld,\"agents_per_org\":%ld,\"cases\":%ld,\"resolved\":%ld,\"password\":\"%s\"}\n", orgs, agents,
 	       cases, resolved, BENCH_PASSWORD);

@@ -258,6 +258,7 @@ int cmd_bench_seed_learning(int argc, char **argv)
 		free(s.case_ids[i]);
 	free(s.case_ids);
 	json_decref(s.d.ids);
+	svc_ctx_release(&s.d.c);
 	db_close(s.dbh);
 	printf("{\"org\":\"bench-learning\",\"as\":\"leader@bench-learning.example\",\"password\":\"%s\",\"cases\":%ld,"
 	       "\"reviews\":%ld,\"causes\":%ld,\"facets\":%ld,\"by_category\":{",

@@ -174,20 +174,35 @@ static void seed_closed(struct bench_org *b, long closed)
 		run(b->dbh, SEQ "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, holder_team_id, holder_level) "
 				"SELECT ?, 'breach_2000000000000000000' || (1000000 + i), 0, ? + i, ?, ?, 'team' FROM n WHERE i % 4 = ?",
 		    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_INT(at), DB_TXT(CAUSES[k]), DB_TXT(b->team), DB_INT(k)));
+	/* for the other reports: a request that went overdue on every fourth case (done, a third of
+	 * them escalated), an update duty on every case (met or lapsed) */
+	run(b->dbh, SEQ "INSERT INTO requests (org_id, id, case_id, what, due_at, asked_by, holder_team_id, status, created_at, "
+			"overdue_at, escalated_to, done_at) SELECT ?, 'req_2000000000000000000' || (1000000 + i), "
+			"'case_2000000000000000000' || (1000000 + i), 'bench', ? + i, ?, ?, 'done', ?, ? + i, "
+			"CASE WHEN i % 3 = 0 THEN ? END, ? + i FROM n WHERE i % 4 = 0",
+	    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_INT(at), DB_TXT(b->person), DB_TXT(b->team), DB_INT(at), DB_INT(at),
+		    DB_TXT(b->person), DB_INT(at)));
+	run(b->dbh, SEQ "INSERT INTO update_duties (org_id, id, case_id, kind, due_at, status, owner_id, created_at, closed_at) "
+			"SELECT ?, 'udt_2000000000000000000' || (1000000 + i), 'case_2000000000000000000' || (1000000 + i), 'cadence', "
+			"? + i, CASE WHEN i % 5 = 0 THEN 'lapsed' ELSE 'met' END, ?, ?, ? + i FROM n",
+	    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_INT(at), DB_TXT(b->person), DB_INT(at), DB_INT(at)));
 }
 
 /* `runs` scheduler passes at now, each rolled back so each does the same work, timed part by part
  * (tick_run's work, so the report can say where the time goes): pass[] and cpu[] sorted; *summary
  * and *parts (new) of the last run. */
-static void time_passes(struct bench_org *b, long runs, double *pass, double *cpu, json_t **summary, json_t **parts)
+static void time_passes(struct bench_org *b, long runs, double *pass, double *cpu, json_t **summary, json_t **parts,
+			json_t **stmts)
 {
 	struct timespec t0;
-	*summary = *parts = NULL;
+	*summary = *parts = *stmts = NULL;
 	for (long r = 0; r < runs; r++) {
 		json_decref(*summary);
 		json_decref(*parts);
+		json_decref(*stmts);
 		*summary = json_object();
 		*parts = json_array();
+		*stmts = json_array();
 		b->d.c.now = b->now;
 		if (db_begin(b->dbh, 1) != DB_OK)
 			fl_die("bench-promises: %s", db_errmsg(b->dbh));
@@ -195,13 +210,18 @@ static void time_passes(struct bench_org *b, long runs, double *pass, double *cp
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (db_lock_scheduler(b->dbh) != DB_OK)
 			fl_die("bench-promises: %s", db_errmsg(b->dbh));
+		tick_batch_begin(&b->d.c);
 		for (const tick_fn *t = svc_tick_parts(); *t; t++) {
 			struct timespec tp;
+			int64_t s0 = db_thread_statements();
 			clock_gettime(CLOCK_MONOTONIC, &tp);
-			if ((*t)(&b->d.c, *summary))
+			if ((*t)(&b->d.c, *summary) || tick_flush(&b->d.c))
 				fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
 			json_array_append_new(*parts, json_real(ms_since(&tp)));
+			json_array_append_new(*stmts, json_integer(db_thread_statements() - s0));
 		}
+		if (tick_batch_end(&b->d.c, 0))
+			fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
 		pass[r] = ms_since(&t0);
 		cpu[r] = cpu_ms() - c0;
 		db_rollback(b->dbh);
@@ -210,20 +230,32 @@ static void time_passes(struct bench_org *b, long runs, double *pass, double *cp
 	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
 }
 
-/* The breaches-by-cause report once (rolled back): wall and CPU ms. */
-static void time_report(struct bench_org *b, long closed, double *ms, double *cpu)
+/* Every report over the closed cases, once each (rolled back): {path: [wall ms, CPU ms]} (new); the
+ * breaches-by-cause report's also in *ms and *cpu. */
+static json_t *time_reports(struct bench_org *b, long closed, double *ms, double *cpu)
 {
-	struct timespec t0;
+	static const char *const PATHS[] = {"/api/v1/reports/breaches",	 "/api/v1/reports/promise-keeping",
+					    "/api/v1/reports/overdue-requests", "/api/v1/reports/update-duties",
+					    "/api/v1/reports/policy-conflicts", NULL};
+	json_t *out = json_object();
 	demo_org(&b->d, "bench-promises");
 	b->d.c.now = b->now + closed + 1000;
-	if (db_begin(b->dbh, 0) != DB_OK)
-		fl_die("bench-promises: %s", db_errmsg(b->dbh));
-	double c0 = cpu_ms();
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	json_decref(demo_call(&b->d, "GET", "/api/v1/reports/breaches", json_pack("{s:s}", "by", "cause")));
-	*ms = ms_since(&t0);
-	*cpu = cpu_ms() - c0;
-	db_rollback(b->dbh);
+	for (int k = 0; PATHS[k]; k++) {
+		struct timespec t0;
+		if (db_begin(b->dbh, 0) != DB_OK)
+			fl_die("bench-promises: %s", db_errmsg(b->dbh));
+		double c0 = cpu_ms();
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		json_decref(demo_call(&b->d, "GET", PATHS[k], k == 0 ? json_pack("{s:s}", "by", "cause") : json_object()));
+		double wall = ms_since(&t0), used = cpu_ms() - c0;
+		db_rollback(b->dbh);
+		json_object_set_new(out, PATHS[k] + strlen("/api/v1/reports/"), json_pack("[f,f]", wall, used));
+		if (k == 0) {
+			*ms = wall;
+			*cpu = used;
+		}
+	}
+	return out;
 }
 
 int cmd_bench_promises(int argc, char **argv)
@@ -256,23 +288,30 @@ int cmd_bench_promises(int argc, char **argv)
 	double seed_ms = ms_since(&t0);
 
 	double *pass = xcalloc((size_t)runs, sizeof *pass), *cpu = xcalloc((size_t)runs, sizeof *cpu);
-	json_t *summary, *parts;
-	time_passes(&b, runs, pass, cpu, &summary, &parts);
+	json_t *summary, *parts, *stmts;
+	time_passes(&b, runs, pass, cpu, &summary, &parts, &stmts);
 	double report_ms = -1, report_cpu = -1;
-	if (closed > 0)
-		time_report(&b, closed, &report_ms, &report_cpu);
+	json_t *reports = closed > 0 ? time_reports(&b, closed, &report_ms, &report_cpu) : json_object();
+	char *rs = json_dumps(reports, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	json_decref(reports);
 	char *s = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS), *ps = json_dumps(parts, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	char *ss = json_dumps(stmts, JSON_COMPACT);
 	printf("{\"backend\":\"%s\",\"pending\":%ld,\"due\":%ld,\"closed\":%ld,\"seed_ms\":%.0f,\"pass_ms_median\":%.1f,"
-	       "\"pass_ms_min\":%.1f,\"pass_ms_max\":%.1f,\"pass_cpu_ms_median\":%.1f,\"report_ms\":%.1f,\"report_cpu_ms\":%.1f,\"pass\":%s,\"last_run_part_ms\":%s}\n",
+	       "\"pass_ms_min\":%.1f,\"pass_ms_max\":%.1f,\"pass_cpu_ms_median\":%.1f,\"report_ms\":%.1f,\"report_cpu_ms\":%.1f,\"pass\":%s,\"last_run_part_ms\":%s,"
+	       "\"last_run_part_statements\":%s,\"reports\":%s}\n",
 	       db_dialect(b.dbh) == DB_POSTGRES ? "postgres" : "sqlite", pending, due, closed, seed_ms, pass[runs / 2], pass[0],
-	       pass[runs - 1], cpu[runs / 2], report_ms, report_cpu, s, ps);
+	       pass[runs - 1], cpu[runs / 2], report_ms, report_cpu, s, ps, ss, rs);
+	free(rs);
 	free(s);
 	free(ps);
+	free(ss);
 	json_decref(parts);
+	json_decref(stmts);
 	free(pass);
 	free(cpu);
 	json_decref(summary);
 	json_decref(b.d.ids);
+	svc_ctx_release(&b.d.c);
 	db_close(b.dbh);
 	return 0;
 }
@@ -417,6 +456,7 @@ int cmd_bench_estimates(int argc, char **argv)
 	json_decref(p);
 	json_decref(c);
 	json_decref(d.ids);
+	svc_ctx_release(&d.c);
 	db_close(dbh);
 	return 0;
 }

@@ -90,6 +90,7 @@ int cmd_tick(int argc, char **argv)
 		cli_print(summary, o.json);
 	}
 	json_decref(summary);
+	svc_ctx_release(&c);
 	db_close(d);
 	return rc;
 }

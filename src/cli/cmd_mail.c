@@ -77,6 +77,7 @@ int mail_take(db *d, fl_clock *clk, const char *mailbox, const struct mail_gate_
 		rc = 0;
 	}
 	*err = c.err;
+	svc_ctx_release(&c);
 	return rc ? -1 : 0;
 }
 
@@ -248,6 +249,7 @@ int cmd_mail_deliver(int argc, char **argv)
 		sleep((unsigned)(o.w.interval_s > 0 ? o.w.interval_s : 1));
 	}
 	printf("{\"handled\": %ld}\n", sent);
+	svc_ctx_release(&c);
 	db_close(d);
 	free(password);
 	return rc;

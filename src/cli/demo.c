@@ -208,6 +208,7 @@ int cmd_demo(int argc, char **argv)
 	if (db_commit(dbh) != DB_OK)
 		fl_die("demo: commit failed: %s", db_errmsg(dbh));
 	json_decref(d.ids);
+	svc_ctx_release(&d.c);
 	db_close(dbh);
 	printf("demo loaded into %s: organizations vendor-co, lee-practice, harbor-financial, northwind;\n"
 	       "every demo person signs in with password %s (e.g. org vendor-co, chris@vendor-co.example)\n",

@@ -1,8 +1,9 @@
 /* Demo part for email (issue 16, story S6): vendor-co's support mailbox, and a short thread in
  * it: Lena writes in (a case opens for Customer Care with an honest acknowledgement queued),
- * Kim answers from the case page, Lena replies above the quoted text, and her out-of-office
+ * Kim answers from the case page (a voucher attached), Lena replies above the quoted text, and her out-of-office
  * reply is recorded and never answered; a forged "Lena" is held for review; night mail is
  * offered to the person on call.  The mail goes through the same path as the mailgate's. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,6 +84,29 @@ static void demo_email_night(struct demo *d)
 			    NULL));
 }
 
+/* Kim's answer, with the swap voucher Store 12 asks for attached (sent as multipart/mixed). */
+static void demo_email_reply(struct demo *d, const char *case_id)
+{
+	static const char VOUCHER[] = "Vendor Co - Store 12\r\nScreen swap voucher\r\n\r\nCustomer: Lena Ortiz\r\n"
+				      "Item: phone, cracked screen on delivery\r\nSwap from: Thursday 10:00\r\n"
+				      "Bring: the phone and its box\r\n";
+	size_t n = sodium_base64_encoded_len(sizeof VOUCHER - 1, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = xmalloc(n);
+	sodium_bin2base64(b64, n, (const unsigned char *)VOUCHER, sizeof VOUCHER - 1, sodium_base64_VARIANT_ORIGINAL);
+	json_t *att = demo_call(d, "POST", "/api/v1/attachments",
+				json_pack("{s:s,s:s,s:s}", "filename", "Store 12 swap voucher.txt", "content_type", "text/plain",
+					  "data_base64", b64));
+	free(b64);
+	json_decref(demo_callf(d, "POST",
+			       json_pack("{s:s,s:[O]}", "body",
+					 "Hello Lena,\n\nI'm sorry about the screen. I have asked Store 12 to set aside a "
+					 "replacement; you can swap it there from Thursday 10:00. Bring the phone and its box, "
+					 "and the voucher attached.\n\nKim, Customer Care",
+					 "attachment_ids", json_object_get(att, "id")),
+			       "/api/v1/cases/%s/replies", case_id));
+	json_decref(att);
+}
+
 void demo_email(struct demo *d)
 {
 	demo_org(d, "vendor-co");
@@ -101,12 +125,7 @@ void demo_email(struct demo *d)
 	const char *case_id = json_string_value(json_object_get(first, "case_id"));
 	demo_remember(d, "vendor-co/case:lena", case_id);
 	demo_at_as(d, 1, "10:05", TZ, "kim@vendor-co.example");
-	json_decref(demo_callf(d, "POST",
-			       json_pack("{s:s}", "body",
-					 "Hello Lena,\n\nI'm sorry about the screen. I have asked Store 12 to set aside a "
-					 "replacement; you can swap it there from Thursday 10:00. Bring the phone and its box.\n\n"
-					 "Kim, Customer Care"),
-			       "/api/v1/cases/%s/replies", case_id));
+	demo_email_reply(d, case_id);
 	char secret[MAIL_SECRET_LEN + 1], tag[64], to[160];
 	if (outbox_case_secret(&d->c, case_id, secret))
 		fl_die("demo: mail secret: %s", d->c.err.message);

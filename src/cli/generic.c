@@ -1,6 +1,7 @@
 /* API operations as commands: `frontline NOUN VERB [PATH-PARAMS...] [--field value ...]`.
  * Flags name the operation's input fields (--customer-name for customer_name); positional
  * arguments fill the path's {params} in order. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,14 @@ static void print_answer(json_t *out, json_t *in, int json)
 	} else if (json_is_string(json_object_get(out, "_body"))) {
 		/* another media type (text/calendar): the body as it is */
 		fputs(json_string_value(json_object_get(out, "_body")), stdout);
+	} else if (json_is_string(json_object_get(out, "_body_base64"))) {
+		/* a file to download: its bytes (redirect them to a file) */
+		const char *b64 = json_string_value(json_object_get(out, "_body_base64"));
+		size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
+		unsigned char *raw = xmalloc(cap);
+		if (sodium_base642bin(raw, cap, b64, strlen(b64), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
+			fwrite(raw, 1, len, stdout);
+		free(raw);
 	} else {
 		cli_print(out, json);
 	}
@@ -193,6 +202,7 @@ static int run_route(const struct route *r, struct route_match *m, json_t *in, s
 	else
 		print_answer(k.out, in, o->json);
 	json_decref(k.out);
+	svc_ctx_release(&c);
 	db_close(d);
 	return ret;
 }

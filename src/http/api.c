@@ -394,6 +394,8 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 	}
 	char session_id[ID_SIZE] = "";
 	struct svc_call k = {.c = &c, .m = &m, .in = in, .idem_since = c.now - app->idem_ttl_ms};
+	if ((rt->flags & R_CASE_PAGE) && app->case_cache && m.nparams > 0)
+		c.page.case_id = m.params[0]; /* its versions come with the authentication */
 	c.db = tx_take(app->tx);
 	int rc = authenticate(rq, rt, &c, session_id, ans->person);
 	tx_give(app->tx, c.db);
@@ -409,6 +411,7 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		render(ans, rt->pattern, k.status, in, k.out);
 	}
 	json_decref(in);
+	svc_ctx_release(&c);
 }
 
 const char HTTP_ROUTE_HEALTHZ[] = "/healthz", HTTP_ROUTE_READYZ[] = "/readyz", HTTP_ROUTE_OPENAPI[] = "/api/v1/openapi.json",

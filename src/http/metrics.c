@@ -247,6 +247,7 @@ char *http_metrics_render(struct http_metrics *m, tx_runner *tx, replica *r, fl_
 	tick_as_system(&c, "");
 	struct db_part p = {.c = &c};
 	int done = tx_run(tx, TX_READ, db_work, &p) == TX_DONE && p.ok;
+	svc_ctx_release(&c);
 	if (p.text)
 		fwrite(p.text, 1, p.len, out);
 	free(p.text);

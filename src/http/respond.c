@@ -21,8 +21,8 @@ void http_security_headers(struct MHD_Response *r, int hsts)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }
 
-/* The answer's body, gzipped when the client takes it and it is worth it. */
-static struct MHD_Response *answer_body(const struct http_answer *a, const char *type, int gzip)
+/* The answer's body, gzipped when the client takes it and it is worth it; else handed over. */
+static struct MHD_Response *answer_body(struct http_answer *a, const char *type, int gzip)
 {
 	char *z;
 	size_t zlen;
@@ -34,10 +34,13 @@ static struct MHD_Response *answer_body(const struct http_answer *a, const char 
 			MHD_add_response_header(r, "Content-Encoding", "gzip");
 		return r;
 	}
-	return MHD_create_response_from_buffer(a->len, a->body, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r = MHD_create_response_from_buffer(a->len, a->body, MHD_RESPMEM_MUST_FREE);
+	if (r)
+		a->body = NULL; /* libmicrohttpd's now: freed with the response */
+	return r;
 }
 
-struct MHD_Response *http_answer_response(const struct http_answer *a, int gzip)
+struct MHD_Response *http_answer_response(struct http_answer *a, int gzip)
 {
 	const char *type = a->content_type[0] ? a->content_type : "application/json";
 	struct MHD_Response *r = answer_body(a, type, gzip);

@@ -111,9 +111,7 @@ static void request_done(struct server *s, const char *method, const char *url, 
 	http_metrics_observe(s->metrics, q->route, method, q->status, us);
 	log_escape(url, path, sizeof path);
 	log_escape(method, meth, sizeof meth);
-	log_json(q->status >= 500 ? LOG_ERROR : LOG_INFO,
-		 json_pack("{s:s,s:s,s:i,s:I,s:s}", "method", meth, "path", path, "status", q->status, "us", (json_int_t)us,
-			   "person", q->person));
+	log_http_request(q->status >= 500 ? LOG_ERROR : LOG_INFO, meth, path, q->status, us, q->person);
 }
 
 /* --- connections: the per-address cap and the header clock --- */
@@ -518,6 +516,7 @@ static void run_tick(struct server *s)
 	pthread_mutex_unlock(&s->tick_mu);
 	log_set_request(NULL);
 	json_decref(w.summary);
+	svc_ctx_release(&c);
 }
 
 static enum tx_verdict purge_work(void *arg, db *d)

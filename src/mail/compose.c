@@ -40,6 +40,46 @@ static void set_header(GMimeMessage *msg, const char *name, const char *value)
 	free(v);
 }
 
+/* One file as a part: base64, attachment, its name as given (GMime encodes it, RFC 2231). */
+static GMimeObject *file_part(const struct mail_file *f)
+{
+	const char *type = f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
+	GMimeContentType *ct = g_mime_content_type_parse(NULL, type);
+	GMimePart *part = g_mime_part_new_with_type(g_mime_content_type_get_media_type(ct),
+						    g_mime_content_type_get_media_subtype(ct));
+	g_object_unref(ct);
+	char *name = one_line(f->filename);
+	g_mime_part_set_filename(part, name);
+	free(name);
+	g_mime_object_set_disposition(GMIME_OBJECT(part), GMIME_DISPOSITION_ATTACHMENT);
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer((const char *)f->data, f->size);
+	GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(part, dw);
+	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+	g_object_unref(dw);
+	g_object_unref(st);
+	return GMIME_OBJECT(part);
+}
+
+/* The text, alone or followed by the files in multipart/mixed (new reference). */
+static GMimeObject *body_of(const struct mail_compose *m)
+{
+	GMimeTextPart *tp = g_mime_text_part_new_with_subtype("plain");
+	g_mime_text_part_set_text(tp, m->body ? m->body : "");
+	g_mime_part_set_content_encoding(GMIME_PART(tp), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	if (m->n_files == 0)
+		return GMIME_OBJECT(tp);
+	GMimeMultipart *mp = g_mime_multipart_new_with_subtype("mixed");
+	g_mime_multipart_add(mp, GMIME_OBJECT(tp));
+	g_object_unref(tp);
+	for (size_t i = 0; i < m->n_files; i++) {
+		GMimeObject *fp = file_part(&m->files[i]);
+		g_mime_multipart_add(mp, fp);
+		g_object_unref(fp);
+	}
+	return GMIME_OBJECT(mp);
+}
+
 char *mail_compose(const struct mail_compose *m, size_t *len)
 {
 	pthread_once(&init_once, gmime_init);
@@ -76,11 +116,9 @@ char *mail_compose(const struct mail_compose *m, size_t *len)
 	GDateTime *d = g_date_time_new_from_unix_utc(m->date_ms / 1000);
 	g_mime_message_set_date(msg, d);
 	g_date_time_unref(d);
-	GMimeTextPart *tp = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(tp, m->body ? m->body : "");
-	g_mime_part_set_content_encoding(GMIME_PART(tp), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	g_mime_message_set_mime_part(msg, GMIME_OBJECT(tp));
-	g_object_unref(tp);
+	GMimeObject *body = body_of(m);
+	g_mime_message_set_mime_part(msg, body);
+	g_object_unref(body);
 	GMimeFormatOptions *fo = g_mime_format_options_new();
 	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
 	char *s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);

@@ -44,6 +44,8 @@ int db_begin(db *d, int write)
 	return rc;
 }
 
+int db_tx_snapshot(db *d) { return d->ops->dialect == DB_SQLITE; }
+
 int db_commit(db *d)
 {
 	if (d->in_write) {

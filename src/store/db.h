@@ -87,6 +87,10 @@ const char *db_errmsg(db *d);
 enum db_dialect db_dialect(db *d);
 
 int db_begin(db *d, int write);
+/* 1 when the statements of a transaction read one snapshot (SQLite), 0 when each statement reads
+ * its own (PostgreSQL: READ COMMITTED): there a reader that needs no more than that skips the
+ * transaction, which would only cost two round trips. */
+int db_tx_snapshot(db *d);
 int db_commit(db *d);
 int db_rollback(db *d); /* safe to call when no transaction is open */
 

@@ -139,11 +139,19 @@ static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 	return SQLITE_OK;
 }
 
+/* The cache's hash of a statement's text: eight bytes at a time (a hot statement is 100-700 bytes
+ * long and hashed at every run), FNV-1a's steps over words, the tail byte by byte. */
 static uint64_t sql_hash(const char *sql)
 {
-	uint64_t h = 14695981039346656037ull; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
+	uint64_t h = 14695981039346656037ull, w;
+	size_t n = strlen(sql), i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, sql + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)sql[i]) * 1099511628211ull;
 	return h;
 }
 

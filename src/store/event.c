@@ -52,9 +52,59 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 	return event_append_req(d, org_id, at, actor_id, kind, entity_type, entity_id, case_id, data, NULL);
 }
 
-int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id, const char *kind, const char *entity_type,
-		     const char *entity_id, const char *case_id, json_t *data, const char *request_id)
+/* The heads a batch keeps (event_batch_begin): organizations seen, in order. */
+struct batch_head {
+	char org_id[64];
+	int64_t seq;
+	char hash[EVENT_HASH_HEX];
+};
+static _Thread_local struct {
+	db *d; /* NULL: no batch */
+	struct batch_head *heads;
+	size_t n, cap;
+} batch;
+
+void event_batch_begin(db *d)
 {
+	batch.d = d;
+	batch.n = 0;
+}
+
+int event_batch_end(db *d, int flush)
+{
+	int rc = DB_OK;
+	if (batch.d != d)
+		return DB_OK;
+	for (size_t i = 0; flush && rc == DB_OK && i < batch.n; i++)
+		rc = db_exec(d, "UPDATE org_heads SET last_seq = ?, last_hash = ? WHERE org_id = ?",
+			     DB_ARGS(DB_INT(batch.heads[i].seq), DB_TXT(batch.heads[i].hash), DB_TXT(batch.heads[i].org_id)), NULL);
+	batch.d = NULL;
+	batch.n = 0;
+	free(batch.heads);
+	batch.heads = NULL;
+	batch.cap = 0;
+	return rc;
+}
+
+/* The batch's head of org_id, or NULL (no batch on d, or the organization not seen yet). */
+static struct batch_head *batch_head(db *d, const char *org_id)
+{
+	for (size_t i = 0; batch.d == d && i < batch.n; i++)
+		if (strcmp(batch.heads[i].org_id, org_id) == 0)
+			return &batch.heads[i];
+	return NULL;
+}
+
+/* Take the next sequence number and the previous hash: from the batch, else from org_heads (the
+ * row's update locks it until the transaction ends; a batch keeps the head from then on). */
+static int next_link(db *d, const char *org_id, int64_t *seq, char prev[EVENT_HASH_HEX])
+{
+	struct batch_head *h = batch_head(d, org_id);
+	if (h) {
+		*seq = h->seq + 1;
+		memcpy(prev, h->hash, EVENT_HASH_HEX);
+		return DB_OK;
+	}
 	db_res *r;
 	int rc = db_query(d, "UPDATE org_heads SET last_seq = last_seq + 1 WHERE org_id = ? RETURNING last_seq, last_hash",
 			  DB_ARGS(DB_TXT(org_id)), &r);
@@ -65,9 +115,8 @@ int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id
 		db_res_discard(r);
 		return rc < 0 ? rc : DB_ERROR;
 	}
-	int64_t seq = db_int(r, 0);
-	char prev[EVENT_HASH_HEX];
-	if (str_copy(prev, sizeof prev, db_text(r, 1))) {
+	*seq = db_int(r, 0);
+	if (str_copy(prev, EVENT_HASH_HEX, db_text(r, 1))) {
 		db_res_discard(r);
 		return DB_ERROR; /* not a hash this program stored */
 	}
@@ -77,6 +126,25 @@ int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id
 	db_res_discard(r);
 	if (rc < 0)
 		return rc;
+	if (batch.d == d && strlen(org_id) < sizeof h->org_id) {
+		batch.heads = xgrow(batch.heads, batch.n, &batch.cap, 8, sizeof *batch.heads);
+		h = &batch.heads[batch.n++];
+		memcpy(h->org_id, org_id, strlen(org_id) + 1);
+		h->seq = *seq; /* what org_heads holds now */
+		memcpy(h->hash, prev, EVENT_HASH_HEX);
+	}
+	return DB_OK;
+}
+
+int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id, const char *kind, const char *entity_type,
+		     const char *entity_id, const char *case_id, json_t *data, const char *request_id)
+{
+	int64_t seq;
+	char prev[EVENT_HASH_HEX];
+	int rc = next_link(d, org_id, &seq, prev);
+	if (rc != DB_OK)
+		return rc;
+	struct batch_head *h = batch_head(d, org_id);
 
 	char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : xstrdup("{}");
 	if (!text)
@@ -92,6 +160,11 @@ int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id
 	free(text);
 	if (rc != DB_OK)
 		return rc;
+	if (h) { /* written back by event_batch_end */
+		h->seq = seq;
+		memcpy(h->hash, hash, EVENT_HASH_HEX);
+		return DB_OK;
+	}
 	return db_exec(d, "UPDATE org_heads SET last_hash = ? WHERE org_id = ?", DB_ARGS(DB_TXT(hash), DB_TXT(org_id)),
 		       NULL);
 }

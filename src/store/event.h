@@ -25,6 +25,15 @@ int event_append(db *d, const char *org_id, int64_t at, const char *actor_id, co
 int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id, const char *kind, const char *entity_type,
 		     const char *entity_id, const char *case_id, json_t *data, const char *request_id);
 
+/* A batch of appends (a scheduler pass): between event_batch_begin and event_batch_end on this
+ * thread and handle, each organization's head is read (and its row locked) by the first append,
+ * then kept here: every further append is one INSERT, and event_batch_end writes the heads back
+ * (flush 1) or forgets them (flush 0, the transaction is being rolled back).  The chain and every
+ * hash are the same as one append at a time.  Nothing may read org_heads inside the batch.
+ * event_batch_end returns DB_OK or the first error. */
+void event_batch_begin(db *d);
+int event_batch_end(db *d, int flush);
+
 /* Compute the hash of one event from its fields (exposed for tests and copy-db). */
 void event_hash(const char *prev_hex, int64_t seq, int64_t at, const char *actor_id, const char *kind,
 		const char *entity_type, const char *entity_id, const char *case_id, const char *data,

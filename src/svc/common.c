@@ -106,7 +106,21 @@ json_t *svc_col_time(db_res *r, int col)
 
 void svc_cache_forget(svc_ctx *c)
 {
-	memset(&c->cache, 0, sizeof c->cache);
+	if (c->cache)
+		memset(c->cache, 0, sizeof *c->cache);
+}
+
+struct svc_cache *svc_cache_of(svc_ctx *c)
+{
+	if (!c->cache)
+		c->cache = xcalloc(1, sizeof *c->cache);
+	return c->cache;
+}
+
+void svc_ctx_release(svc_ctx *c)
+{
+	free(c->cache);
+	c->cache = NULL;
 }
 
 /* A person's brief is nine fields: made from the row once per request, then from the memo. */
@@ -125,35 +139,63 @@ static json_t *brief_json(const char *text, unsigned short nulls)
 	return o;
 }
 
+/* r's row (SVC_PERSON_BRIEF_COLS) as the memo's text: 1, or -2 when too long for size. */
+static int brief_fill(db_res *r, char *text, size_t size, unsigned short *nulls)
+{
+	size_t n = 0;
+	*nulls = 0;
+	for (int i = 0; i < BRIEF_FIELDS; i++) {
+		int null = (BRIEF_NULLABLE & 1u << i) && db_is_null(r, i);
+		const char *v = null ? "" : db_text(r, i);
+		size_t len = strlen(v);
+		if (n + len + 1 > size)
+			return -2; /* too long for the memo: made from the row, not kept */
+		memcpy(text + n, v, len + 1);
+		n += len + 1;
+		*nulls |= (unsigned short)(null << i);
+	}
+	return 1;
+}
+
 /* Read a person's row into the memo slot; 1 found, 0 not, -1 storage error (kept in c). */
 static int person_brief_read(svc_ctx *c, const char *person_id, char *text, size_t size, unsigned short *nulls)
 {
 	int rc;
 	db_res *r;
-	if ((rc = db_query(c->db,
-			   "SELECT p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title "
-			   "FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
-			   "WHERE p.org_id = ? AND p.id = ?",
+	if ((rc = db_query(c->db, SVC_PERSON_BRIEF_SQL " WHERE p.org_id = ? AND p.id = ?",
 			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id)), &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	int found = db_next(r) == 1;
-	size_t n = 0;
-	*nulls = 0;
-	for (int i = 0; found && i < BRIEF_FIELDS; i++) {
-		int null = (BRIEF_NULLABLE & 1u << i) && db_is_null(r, i);
-		const char *v = null ? "" : db_text(r, i);
-		size_t len = strlen(v);
-		if (n + len + 1 > size) {
-			found = -2; /* too long for the memo: made from the row, not kept */
-			break;
-		}
-		memcpy(text + n, v, len + 1);
-		n += len + 1;
-		*nulls |= (unsigned short)(null << i);
-	}
+	if (found)
+		found = brief_fill(r, text, size, nulls);
 	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
 	return found;
+}
+
+/* The memo's slot of the person (key: their memo key), or -1. */
+static int memo_find(svc_ctx *c, const char *person_id, char key[2 * ID_SIZE])
+{
+	snprintf(key, 2 * ID_SIZE, "%s/%.*s", c->actor.org_id, ID_SIZE - 1, person_id);
+	struct svc_cache *m = svc_cache_of(c);
+	for (int i = 0; i < SVC_CACHE_PEOPLE; i++)
+		if (m->people[i].key[0] && strcmp(m->people[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+void svc_person_memo_row(svc_ctx *c, db_res *r)
+{
+	char key[2 * ID_SIZE];
+	if (!*db_text(r, 0) || memo_find(c, db_text(r, 0), key) >= 0)
+		return;
+	struct svc_cache *m = c->cache;
+	int i = m->next_person;
+	m->people[i].key[0] = '\0';
+	if (brief_fill(r, m->people[i].text, sizeof m->people[i].text, &m->people[i].nulls) != 1)
+		return;
+	m->next_person = (i + 1) % SVC_CACHE_PEOPLE;
+	STR_COPY(m->people[i].key, key);
 }
 
 json_t *svc_person_brief(svc_ctx *c, const char *person_id)
@@ -163,14 +205,13 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 	if (strcmp(person_id, "system") == 0)
 		return json_pack("{s:s,s:s,s:s}", "id", "system", "name", "Frontline", "role", "system");
 	char key[2 * ID_SIZE];
-	snprintf(key, sizeof key, "%s/%.*s", c->actor.org_id, ID_SIZE - 1, person_id);
-	for (int i = 0; i < SVC_CACHE_PEOPLE; i++)
-		if (c->cache.people[i].key[0] && strcmp(c->cache.people[i].key, key) == 0)
-			return brief_json(c->cache.people[i].text, c->cache.people[i].nulls); /* new each time: callers may add */
-	int i = c->cache.next_person;
-	c->cache.people[i].key[0] = '\0'; /* the slot is rewritten below */
-	int found = person_brief_read(c, person_id, c->cache.people[i].text, sizeof c->cache.people[i].text,
-				      &c->cache.people[i].nulls);
+	struct svc_cache *m = svc_cache_of(c);
+	int i = memo_find(c, person_id, key);
+	if (i >= 0)
+		return brief_json(m->people[i].text, m->people[i].nulls); /* new each time: callers may add */
+	i = m->next_person;
+	m->people[i].key[0] = '\0'; /* the slot is rewritten below */
+	int found = person_brief_read(c, person_id, m->people[i].text, sizeof m->people[i].text, &m->people[i].nulls);
 	if (found == -2) { /* a field longer than the memo holds: a brief of its own, not memoized */
 		char *big = xmalloc(BRIEF_TEXT_MAX);
 		unsigned short nulls;
@@ -181,9 +222,9 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id)
 	}
 	if (found != 1)
 		return json_null();
-	c->cache.next_person = (i + 1) % SVC_CACHE_PEOPLE;
-	STR_COPY(c->cache.people[i].key, key);
-	return brief_json(c->cache.people[i].text, c->cache.people[i].nulls);
+	m->next_person = (i + 1) % SVC_CACHE_PEOPLE;
+	STR_COPY(m->people[i].key, key);
+	return brief_json(m->people[i].text, m->people[i].nulls);
 }
 
 size_t person_managers(svc_ctx *c, const char *person_id, char chain[][ID_SIZE], size_t max)

@@ -27,6 +27,7 @@
 #include "svc/learning/survey.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/mail/attach.h"
 #include "svc/mail/inbound.h"
 #include "svc/mail/mailbox.h"
 #include "svc/mail/notify.h"
@@ -66,7 +67,7 @@ static const struct route *const TABLES[] = {
 	review_routes, survey_routes, issue_routes, coaching_routes,
 	directory_routes, rota_routes, who_routes, calendar_routes, routing_routes, knowledge_routes,
 	portal_routes,
-	mailbox_routes, inbound_routes, outbox_routes, notify_routes, proposal_routes,
+	mailbox_routes, inbound_routes, outbox_routes, attach_routes, notify_routes, proposal_routes,
 	webhook_routes, prefs_routes,
 	report_promise_routes, report_leadership_routes, report_root_cause_routes, report_exception_routes, report_intake_routes,
 	report_calibration_routes,
@@ -81,7 +82,7 @@ static const case_view_fn VIEW_PARTS[] = {
 	exception_case_view,
 	kb_case_view,
 	review_view_part,
-	outbox_view_part, proposal_view_part,
+	outbox_view_part, proposal_view_part, attach_view_part,
 	NULL,
 };
 const case_view_fn *svc_case_view_parts(void) { return VIEW_PARTS; }
@@ -100,6 +101,8 @@ static const struct case_view_skip VIEW_SKIPS[] = {
 	{outbox_view_part, {"mail_in", "mail_out"}, "{\"mail\": []}", 1},
 	/* the draft needs mail from the customer (notify_draft_part) */
 	{proposal_view_part, {"mail_proposals", "mail_in"}, "{\"mail_proposals\": [], \"mail_draft\": null}", 1},
+	/* received files are found through mail_in; whoever reads them is told where to download them */
+	{attach_view_part, {"attachments", "mail_in"}, "{\"attachments\": []}", 1},
 	{NULL, {NULL}, NULL, 0},
 };
 const struct case_view_skip *svc_case_view_skips(void) { return VIEW_SKIPS; }
@@ -168,6 +171,10 @@ static const tick_due_fn TICK_DUE[] = {
 	auth_tick_due, throttle_tick_due, prefs_digest_due, NULL,
 };
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
+
+/* What parts kept for the length of a pass (tick_pass()), forgotten when it ends. */
+static const tick_end_fn TICK_PASS_ENDS[] = {prefs_pass_end, NULL};
+const tick_end_fn *svc_tick_pass_ends(void) { return TICK_PASS_ENDS; }
 
 /* What GET /metrics reads from the database (svc/metrics.h). */
 static const metrics_fn METRICS_PARTS[] = {

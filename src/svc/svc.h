@@ -34,8 +34,9 @@ typedef struct svc_actor {
 } svc_actor;
 
 /* A request reads the same people and settings many times (a case page names its owner in every
- * event).  The memo lives inside the context (no allocation, nothing to free) and is dropped by
- * whatever writes those rows (svc_cache_forget). */
+ * event).  The memo is allocated by its first use (a kept case page never needs one: nothing of
+ * its 21 KB is zeroed for it), dropped by whatever writes those rows (svc_cache_forget) and freed
+ * with the context (svc_ctx_release). */
 #define SVC_CACHE_PEOPLE 24
 #define SVC_CACHE_TEXT 768
 struct svc_cache {
@@ -47,6 +48,15 @@ struct svc_cache {
 		unsigned short nulls;        /* bit i: field i is null */
 	} people[SVC_CACHE_PEOPLE];
 	int next_person;
+};
+
+/* A route flagged R_CASE_PAGE answers the page of the case named by its first path parameter, perhaps
+ * kept rendered: the HTTP layer sets case_id and the authentication statement reads that case's
+ * versions with the session (svc/access/auth.c), so an unchanged page costs no statement of its own. */
+struct svc_page_versions {
+	const char *case_id; /* the case whose versions to read (NULL: none) */
+	int read;            /* 1: read, in the actor's organization, into cv and ov; 0: no such case or not asked */
+	int64_t cv, ov;      /* case_versions.v, org_versions.v (migration 0024) */
 };
 
 typedef struct svc_ctx {
@@ -65,9 +75,13 @@ typedef struct svc_ctx {
 	const char *public_url;	       /* how people reach the server ("https://desk.example.com"): serve's
 					* public_url, FRONTLINE_PUBLIC_URL on the command line; NULL = unknown */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */
-	struct svc_cache cache;        /* per-request memo of rows read many times (svc/common.c) */
+	struct svc_cache *cache;       /* per-request memo of rows read many times (svc/common.c; NULL until used) */
 	struct case_cache *case_cache; /* case pages kept rendered (svc/ledger/case_cache.h; server only, NULL = none) */
+	struct svc_page_versions page; /* R_CASE_PAGE: the case's versions, read with the authentication */
 } svc_ctx;
+
+/* Free what the context allocated (the memo); the context can be used again. */
+void svc_ctx_release(svc_ctx *c);
 
 /* An answer already rendered: {SVC_JSON_TEXT: "the JSON text"} is sent as that text (application/json). */
 #define SVC_JSON_TEXT "_json_text"
@@ -91,6 +105,8 @@ enum route_flags {
 				 bounded staleness */
 	R_STANDBY_SEARCH = 1 << 10, /* a list that is a search when its input has "q": that search may be answered
 				       from the read replica; without q it reads the primary */
+	R_CASE_PAGE = 1 << 11, /* answers the page of the case {id} (the first path parameter): the authentication
+				  reads its versions (struct svc_page_versions) */
 };
 
 struct route {
@@ -166,6 +182,12 @@ json_t *svc_col_time(db_res *r, int col);
 
 /* Load a person's summary {id, name, role, team, level} as JSON (null if not found). */
 json_t *svc_person_brief(svc_ctx *c, const char *person_id);
+/* The row svc_person_brief reads (alias p, its team t; add the WHERE clause), and a row of it
+ * already read elsewhere kept in the memo, so svc_person_brief of that person then sends nothing. */
+#define SVC_PERSON_BRIEF_COLS "p.id, p.name, p.role, p.team_id, t.name, p.email, p.phone, p.manager_id, p.title"
+#define SVC_PERSON_BRIEF_FROM " FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id"
+#define SVC_PERSON_BRIEF_SQL "SELECT " SVC_PERSON_BRIEF_COLS SVC_PERSON_BRIEF_FROM
+void svc_person_memo_row(svc_ctx *c, db_res *r);
 
 /* Run sql (binding the actor's organization, then id) and turn its first row into JSON with row.
  * Returns that object, JSON null when there is no row, or NULL (c->err set) on a storage error. */
@@ -240,6 +262,8 @@ int person_depth(svc_ctx *c, const char *person_id);
 
 /* Drop the memo (after writing people or settings). */
 void svc_cache_forget(svc_ctx *c);
+/* The memo, allocated at its first use (freed by svc_ctx_release). */
+struct svc_cache *svc_cache_of(svc_ctx *c);
 
 /* Require the actor's role to hold permission p (the table in core/roles.c); else ERR_FORBIDDEN
  * "role_required".  Returns 0 or -1. */

@@ -2,7 +2,10 @@
  * registered in svc/routes.c. */
 #include "svc/tick.h"
 
+#include <string.h>
+
 #include "base/util.h"
+#include "store/event.h"
 
 int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next)
 {
@@ -101,7 +104,7 @@ static int run_parts(svc_ctx *c, json_t *summary, const struct due_seen *seen)
 			return -1;
 		if (next > c->now)
 			continue;
-		if (svc_tick_parts()[i](c, summary))
+		if (svc_tick_parts()[i](c, summary) || tick_flush(c))
 			return -1;
 		acted = 1;
 	}
@@ -117,6 +120,7 @@ int tick_run(svc_ctx *c, json_t *summary)
 	int rc = db_lock_scheduler(c->db);
 	if (rc != DB_OK)
 		rc = svc_db_err(c, rc);
+	tick_batch_begin(c);
 	for (int step = 0; rc == 0 && at < until; step++) {
 		int due = 1;
 		struct due_seen seen = {0};
@@ -131,8 +135,121 @@ int tick_run(svc_ctx *c, json_t *summary)
 		c->now = at;
 		rc = svc_db_outcome(c, run_parts(c, summary, &seen));
 	}
+	rc = tick_batch_end(c, rc);
 	c->now = until;
 	c->actor = saved;
+	return rc;
+}
+
+static _Thread_local uint64_t pass_now, pass_count;
+
+/* Rows a pass writes and nothing in the same part reads (alerts, digest entries): kept per INSERT
+ * head, in the order the heads were first used, and written by tick_flush in multi-row INSERTs. */
+#define DEFER_ARGS_PER_INSERT 200 /* the most arguments a statement takes (store/db_pg.c) */
+struct deferred {
+	const char *head;
+	int ncols;
+	size_t nargs, cap;
+	db_arg *args; /* texts owned */
+};
+static _Thread_local struct {
+	struct deferred *v;
+	size_t n, cap;
+} defer;
+
+static void defer_free(void)
+{
+	for (size_t i = 0; i < defer.n; i++) {
+		for (size_t j = 0; j < defer.v[i].nargs; j++)
+			free((char *)defer.v[i].args[j].s);
+		free(defer.v[i].args);
+	}
+	free(defer.v);
+	memset(&defer, 0, sizeof defer);
+}
+
+static char *insert_sql(const char *head, int ncols, size_t nrows)
+{
+	size_t len = strlen(head) + 8 + nrows * ((size_t)ncols * 2 + 3), k = 0;
+	char *sql = xmalloc(len + 1);
+	k += (size_t)snprintf(sql, len + 1, "%s VALUES ", head);
+	for (size_t r = 0; r < nrows; r++) {
+		sql[k++] = r ? ',' : ' ';
+		sql[k++] = '(';
+		for (int i = 0; i < ncols; i++) {
+			if (i)
+				sql[k++] = ',';
+			sql[k++] = '?';
+		}
+		sql[k++] = ')';
+	}
+	sql[k] = '\0';
+	return sql;
+}
+
+int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols)
+{
+	if (!pass_now) {
+		char *sql = insert_sql(head, ncols, 1);
+		int rc = db_exec(c->db, sql, args, ncols, NULL);
+		free(sql);
+		return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	}
+	struct deferred *d = NULL;
+	for (size_t i = 0; !d && i < defer.n; i++)
+		if (defer.v[i].head == head)
+			d = &defer.v[i];
+	if (!d) {
+		defer.v = xgrow(defer.v, defer.n, &defer.cap, 4, sizeof *defer.v);
+		d = &defer.v[defer.n++];
+		*d = (struct deferred){head, ncols, 0, 0, NULL};
+	}
+	for (int i = 0; i < ncols; i++) {
+		d->args = xgrow(d->args, d->nargs, &d->cap, 64, sizeof *d->args);
+		db_arg a = args[i];
+		if (a.type == DB_T_TEXT)
+			a.s = xstrdup(a.s);
+		d->args[d->nargs++] = a;
+	}
+	return 0;
+}
+
+int tick_flush(svc_ctx *c)
+{
+	int rc = DB_OK;
+	for (size_t i = 0; rc == DB_OK && i < defer.n; i++) {
+		const struct deferred *d = &defer.v[i];
+		size_t rows = d->nargs / (size_t)d->ncols, per = DEFER_ARGS_PER_INSERT / (size_t)d->ncols;
+		for (size_t r = 0; rc == DB_OK && r < rows; r += per) {
+			size_t n = rows - r < per ? rows - r : per;
+			char *sql = insert_sql(d->head, d->ncols, n);
+			rc = db_exec(c->db, sql, d->args + r * (size_t)d->ncols, (int)(n * (size_t)d->ncols), NULL);
+			free(sql);
+		}
+	}
+	defer_free();
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+uint64_t tick_pass(void) { return pass_now; }
+
+void tick_batch_begin(svc_ctx *c)
+{
+	pass_now = ++pass_count;
+	event_batch_begin(c->db);
+}
+
+int tick_batch_end(svc_ctx *c, int rc)
+{
+	pass_now = 0;
+	if (rc == 0)
+		rc = tick_flush(c);
+	defer_free();
+	for (const tick_end_fn *f = svc_tick_pass_ends(); *f; f++)
+		(*f)();
+	int end = event_batch_end(c->db, rc == 0);
+	if (rc == 0 && end != DB_OK)
+		rc = svc_db_err(c, end);
 	return rc;
 }
 

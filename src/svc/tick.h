@@ -36,6 +36,24 @@ int tick_due_min(svc_ctx *c, const char *sql, int64_t until, int64_t *next);
  * changed.  Returns 0, or -1 (err set, *due NULL). */
 int tick_due_rows(svc_ctx *c, const char *sql, json_t **due);
 
+/* Around a pass's parts (tick_run; the benchmark, which runs the parts itself): the history's heads
+ * kept in memory for the pass (store/event.h's batch).  tick_batch_end takes the pass's outcome
+ * (0 or -1) and returns it, or -1 when writing the heads back failed. */
+void tick_batch_begin(svc_ctx *c);
+int tick_batch_end(svc_ctx *c, int rc);
+/* The pass this thread is in (a number new at each tick_batch_begin), 0 outside one: what a pass
+ * does not change (people, their notification choices) may be read once per pass. */
+uint64_t tick_pass(void);
+/* Insert one row: `head` is a constant "INSERT INTO t (a, b, ...)" (compared by address), args its
+ * ncols values.  Inside a pass the row is kept (texts copied) and written with the others of the
+ * same head by tick_flush, which runs after each part and at the pass's end (a failed write fails
+ * the pass): for rows nothing in the same part reads back.  Outside a pass, written at once.
+ * Returns 0 or -1 (err set). */
+int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols);
+int tick_flush(svc_ctx *c);
+typedef void (*tick_end_fn)(void);
+const tick_end_fn *svc_tick_pass_ends(void); /* called by tick_batch_end */
+
 /* Act as the system in organization org_id (the scheduler switches between organizations). */
 void tick_as_system(svc_ctx *c, const char *org_id);
 

@@ -85,6 +85,35 @@ def test_mailbox_routing_input_has_stable_codes_and_changes_nothing():
         check(all(m["name"] != "x" for m in items), "nothing created")
 
 
+def test_an_admin_edits_a_mailbox_and_bad_input_changes_nothing():
+    with Server(demo=True, test_clock=False) as s:
+        admin, pat = (s.login(e + "@vendor-co.example", V) for e in ("admin", "pat"))
+        night_desk(admin)
+        box = mailbox(admin, "night", "Mail Room")
+        mailbox(admin, "day", "Always Open")
+        r = admin.patch("/api/v1/mailboxes/" + box["id"], {"address": "Nights@Vendor-Co.example", "team": "Customer Care",
+                                                           "location": "Always Open", "display_name": "Night Desk",
+                                                           "on_call_skill": ""})
+        eq(r.status, 200, "changed: %r" % (r.json,))
+        s.check_contract("PATCH", "/api/v1/mailboxes/{id}", r)
+        eq((r.json["address"], r.json["display_name"], r.json["on_call_skill"]),
+           ("nights@vendor-co.example", "Night Desk", None), "address (lower case), name, no routing")
+        loc = [l["id"] for l in admin.ok("GET", "/api/v1/locations")["items"] if l["name"] == "Always Open"]
+        eq(r.json["location_id"], loc[0], "the intake location")
+        before = admin.ok("GET", "/api/v1/mailboxes")["items"]
+        for body, status, code in [({"address": "a+b@vendor-co.example"}, 400, "invalid_email"),
+                                   ({"address": "day@vendor-co.example"}, 409, "mailbox_exists"),
+                                   ({"team": "Astronauts"}, 404, "team_not_found"),
+                                   ({"location": "Atlantis", "address": "fine@vendor-co.example"}, 404, "location_not_found")]:
+            r = admin.patch("/api/v1/mailboxes/" + box["id"], body)
+            eq((r.status, r.json["error"]["code"]), (status, code), repr(body))
+        r = pat.patch("/api/v1/mailboxes/" + box["id"], {"display_name": "Mine"})
+        eq((r.status, r.json["error"]["code"]), (403, "role_required"), "admins only")
+        eq(admin.ok("GET", "/api/v1/mailboxes")["items"], before, "nothing changed")
+        r = admin.patch("/api/v1/mailboxes/" + box["id"], {"location": ""})
+        eq(r.json["location_id"], None, "no intake location")
+
+
 def link_in(sink, to):
     got = [m for _, rcpts, m in sink.messages if to in rcpts and "sign-in link" in m["Subject"]]
     return got, [re.search(r"(\S+)/portal#token=(\S+)", m.get_content()).groups() for m in got]

@@ -9,10 +9,9 @@
 
 static int got(struct case_cache *k, const char *org, const char *id, int64_t cv, int64_t ov, const char *want)
 {
-	size_t len = 0;
-	char *text = case_cache_get(k, org, id, cv, ov, &len);
-	int ok = want ? text && strcmp(text, want) == 0 && len == strlen(want) : text == NULL;
-	free(text);
+	json_t *text = case_cache_get(k, org, id, cv, ov);
+	int ok = want ? text && strcmp(json_string_value(text), want) == 0 && json_string_length(text) == strlen(want) : text == NULL;
+	json_decref(text);
 	return ok;
 }
 
@@ -37,7 +36,7 @@ TEST(a_page_is_given_back_at_its_versions_only)
 
 TEST(slots_are_bounded_and_replaced)
 {
-	struct case_cache *k = case_cache_new(2);
+	struct case_cache *k = case_cache_new(CASE_CACHE_WAYS); /* one set */
 	char id[32];
 	for (int i = 0; i < 100; i++) {
 		snprintf(id, sizeof id, "case_%d", i);
@@ -52,7 +51,7 @@ TEST(slots_are_bounded_and_replaced)
 			CHECK(cv == i && got(k, "org_a", id, i, 0, id));
 		}
 	}
-	CHECK(kept >= 1 && kept <= 2);
+	CHECK(kept == CASE_CACHE_WAYS);
 	char big[CASE_CACHE_MAX_TEXT + 2];
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
@@ -61,9 +60,33 @@ TEST(slots_are_bounded_and_replaced)
 	case_cache_free(k);
 }
 
+TEST(a_full_set_replaces_its_least_recently_used_page)
+{
+	struct case_cache *k = case_cache_new(CASE_CACHE_WAYS); /* one set: every case hashes to it */
+	char id[32];
+	int64_t cv, ov;
+	for (int i = 0; i < CASE_CACHE_WAYS; i++) {
+		snprintf(id, sizeof id, "case_%d", i);
+		case_cache_put(k, "org_a", id, i, 0, id, strlen(id));
+	}
+	CHECK(got(k, "org_a", "case_0", 0, 0, "case_0")); /* read: now the most recent */
+	case_cache_put(k, "org_a", "case_new", 9, 0, "new", 3);
+	CHECK(case_cache_known(k, "org_a", "case_0", &cv, &ov));
+	CHECK(!case_cache_known(k, "org_a", "case_1", &cv, &ov)); /* the least recently used */
+	CHECK(got(k, "org_a", "case_new", 9, 0, "new"));
+	case_cache_put(k, "org_a", "case_new", 10, 0, "newer", 5); /* a newer page takes its own slot */
+	for (int i = 0; i < CASE_CACHE_WAYS; i++) {
+		snprintf(id, sizeof id, "case_%d", i);
+		CHECK(i == 1 || case_cache_known(k, "org_a", id, &cv, &ov));
+	}
+	CHECK(got(k, "org_a", "case_new", 10, 0, "newer"));
+	case_cache_free(k);
+}
+
 int main(void)
 {
 	RUN(a_page_is_given_back_at_its_versions_only);
 	RUN(slots_are_bounded_and_replaced);
+	RUN(a_full_set_replaces_its_least_recently_used_page);
 	DONE();
 }

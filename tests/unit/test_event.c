@@ -417,6 +417,62 @@ TEST(missing_head_is_tampering)
 	db_close(d);
 }
 
+/* Every event's seq, hash and each head, as one text. */
+static char *chain_text(db *d)
+{
+	db_res *r;
+	char *out = xstrdup("");
+	CHECK(db_query(d, "SELECT org_id, seq, hash FROM events UNION ALL SELECT org_id, last_seq, last_hash FROM org_heads "
+			  "ORDER BY 1, 2, 3", DB_NOARGS, &r) == DB_OK);
+	while (db_next(r) == 1) {
+		char *next = xasprintf("%s%s %lld %s\n", out, db_text(r, 0), (long long)db_int(r, 1), db_text(r, 2));
+		free(out);
+		out = next;
+	}
+	CHECK(db_res_close(r) == DB_OK);
+	return out;
+}
+
+/* Appends in a batch (a scheduler pass) give the chain and heads of one append at a time, for two
+ * organizations interleaved; a batch ended without flushing and rolled back leaves nothing. */
+static void batch_is_the_same_chain(void)
+{
+	db *one = fresh(3), *batched = fresh(3);
+	int64_t bad, count;
+	char msg[256];
+	for (int pass = 0; pass < 2; pass++) {
+		db *d = pass ? batched : one;
+		CHECK(db_begin(d, 1) == DB_OK);
+		if (pass)
+			event_batch_begin(d);
+		for (int i = 0; i < 6; i++) {
+			json_t *data = json_pack("{s:i}", "i", i);
+			CHECK(event_append(d, i % 3 ? "org_a" : "org_b", 2000 + i, "system", "request.overdue", "request", "req_1",
+					   "case_1", data) == DB_OK);
+			json_decref(data);
+		}
+		if (pass)
+			CHECK(event_batch_end(d, 1) == DB_OK);
+		CHECK(db_commit(d) == DB_OK);
+	}
+	char *a = chain_text(one), *b = chain_text(batched);
+	CHECK(strcmp(a, b) == 0);
+	CHECK(verify(batched, "org_a", &bad, &count, msg) == 0 && count == 7);
+	CHECK(verify(batched, "org_b", &bad, &count, msg) == 0 && count == 4);
+	CHECK(db_begin(batched, 1) == DB_OK);
+	event_batch_begin(batched);
+	CHECK(event_append(batched, "org_a", 3000, "system", "request.overdue", "request", "req_2", NULL, NULL) == DB_OK);
+	CHECK(event_batch_end(batched, 0) == DB_OK);
+	CHECK(db_rollback(batched) == DB_OK);
+	char *c = chain_text(batched);
+	CHECK(strcmp(b, c) == 0);
+	free(a);
+	free(b);
+	free(c);
+	db_close(one);
+	db_close(batched);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -441,6 +497,7 @@ int main(void)
 	RUN(anchor_catches_a_recomputed_chain);
 	RUN(anchor_catches_a_recomputed_and_cut_chain);
 	RUN(missing_head_is_tampering);
+	RUN(batch_is_the_same_chain);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

@@ -242,7 +242,7 @@ TEST(compose_round_trips_and_admits_no_header_injection)
 {
 	struct mail_compose mc = {"Vendor Co Support", "support@vendor.example", "support+c3-abc@vendor.example", "sam@x.y",
 				  "Caf\xc3\xa9 order\r\nBcc: evil@x.y", "Line one\nBcc: not-a-header\n",
-				  "out-1@vendor.example", "in-1@x.y", "root@x.y in-1@x.y", 1, 1772463600000LL};
+				  "out-1@vendor.example", "in-1@x.y", "root@x.y in-1@x.y", 1, 1772463600000LL, NULL, 0};
 	size_t len;
 	char *raw = mail_compose(&mc, &len);
 	CHECK(strstr(raw, "\r\n\r\n") != NULL);
@@ -256,6 +256,35 @@ TEST(compose_round_trips_and_admits_no_header_injection)
 	CHECK_STR(m.auto_reason, "auto-submitted: auto-replied");
 	CHECK(m.n_rcpts == 1 && strcmp(m.rcpts[0], "sam@x.y") == 0);
 	CHECK_STR(m.text, "Line one\nBcc: not-a-header\n");
+	mail_parsed_release(&m);
+	free(raw);
+}
+
+TEST(compose_with_files_is_multipart_mixed_and_parses_back)
+{
+	static const unsigned char PDF[] = {'%', 'P', 'D', 'F', 0, 1, 2, 0xff, 0xfe, '\r', '\n', '.', '\n'};
+	const struct mail_file files[] = {
+		{"Quote M\xc3\xa4rz \"final\".pdf", "application/pdf", PDF, sizeof PDF},
+		{"evil\r\nX-Injected: 1.txt", NULL, (const unsigned char *)"plain", 5},
+	};
+	struct mail_compose mc = {"Support", "support@vendor.example", NULL, "sam@x.y", "Your quote", "See the files.\n",
+				  "out-2@vendor.example", NULL, NULL, 0, 1772463600000LL, files, 2};
+	size_t len;
+	char *raw = mail_compose(&mc, &len);
+	CHECK(strstr(raw, "multipart/mixed") != NULL);
+	CHECK(strstr(raw, "\nX-Injected:") == NULL); /* a file's name is one header value */
+	struct mail_parsed m;
+	CHECK(mail_parse(raw, len, &LIM, &m) == 0);
+	CHECK(m.error == NULL);
+	CHECK_STR(m.text, "See the files.\n");
+	CHECK(m.n_att == 2);
+	if (m.n_att == 2) {
+		CHECK_STR(m.att[0].filename, "Quote M\xc3\xa4rz \"final\".pdf");
+		CHECK_STR(m.att[0].content_type, "application/pdf");
+		CHECK(m.att[0].size == sizeof PDF && memcmp(m.att[0].data, PDF, sizeof PDF) == 0);
+		CHECK_STR(m.att[1].content_type, "application/octet-stream");
+		CHECK(m.att[1].size == 5 && memcmp(m.att[1].data, "plain", 5) == 0);
+	}
 	mail_parsed_release(&m);
 	free(raw);
 }
@@ -373,6 +402,7 @@ int main(void)
 	RUN(new_text_strips_quotes_and_signature);
 	RUN(utf8_clean_and_addresses);
 	RUN(compose_round_trips_and_admits_no_header_injection);
+	RUN(compose_with_files_is_multipart_mixed_and_parses_back);
 	RUN(render_refuses_absent_facts);
 	RUN(delivery_reports_name_the_message_and_the_failure);
 	RUN(authentication_results_from_the_trusted_server_only);

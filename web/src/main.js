@@ -20,6 +20,7 @@ import { portalPage } from './pages/portal.js';
 import { recognitionPage } from './pages/recognition.js';
 import { mePage } from './pages/me.js';
 import { webhooksPage } from './pages/webhooks.js';
+import { mailboxesPage } from './pages/mailboxes.js';
 
 const ROUTES = [
   [/^\/$/, mydayPage, 'My day'],
@@ -36,6 +37,7 @@ const ROUTES = [
   [/^\/account$/, accountPage, 'My account'],
   [/^\/recognition$/, recognitionPage, 'Recognition'],
   [/^\/admin\/webhooks$/, webhooksPage, 'Webhooks'],
+  [/^\/admin\/mailboxes$/, mailboxesPage, 'Mailboxes'],
   [/^\/me$/, mePage, 'My notifications'],
 ];
 // Each entry shows only to those who may use the page (permission names from GET /api/v1/me).

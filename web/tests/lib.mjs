@@ -40,14 +40,24 @@ function freePort() {
 }
 
 function cli(...args) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 180000 });
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 600000 }); // the quarter's demo under the ASan build: minutes on a loaded machine
   if (r.status !== 0) throw new Error(BIN + ' ' + args.join(' ') + ' failed: ' + r.stderr);
   return r.stdout;
 }
 
+// The database: a file, or with FRONTLINE_PG (scripts/pg-cluster.sh's URL) a new PostgreSQL database.
+function newDb(dir) {
+  const pg = process.env.FRONTLINE_PG;
+  if (!pg) return join(dir, 'web.db');
+  const name = 'fl_web_' + Math.random().toString(16).slice(2, 14);
+  const r = spawnSync('psql', [pg + '/postgres', '-qc', 'CREATE DATABASE ' + name], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('psql: ' + r.stderr);
+  return pg + '/' + name;
+}
+
 async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'fl-web-'));
-  const db = join(dir, 'web.db');
+  const db = newDb(dir);
   cli('init', '--db', db);
   cli('demo', '--db', db);
   const port = await freePort();

@@ -59,8 +59,10 @@ test('case page email: the at-risk words in the reply box, attachments to downlo
   await page.getByRole('heading', { name: /Browser mail receipt/ }).waitFor();
   await settled(page);
   await page.getByRole('button', { name: 'Show original' }).first().click();
-  const link = page.getByRole('link', { name: 'receipt <b>.pdf' });
+  const link = page.getByRole('region', { name: 'Email in and out of this case' }).getByRole('link', { name: 'receipt <b>.pdf' });
   await link.waitFor();
+  // the case's files list it too, with the same download
+  eq(await page.getByRole('list', { name: 'Files' }).getByRole('link', { name: 'receipt <b>.pdf' }).getAttribute('href'), await link.getAttribute('href'), 'listed with the case\'s files');
   check(/^\/api\/v1\/mail\/attachments\//.test(await link.getAttribute('href')), 'it links to the download');
   check((await link.getAttribute('download')) === 'receipt <b>.pdf', 'as a download, the name as text');
   const res = await page.request.get(srv.url + (await link.getAttribute('href')));

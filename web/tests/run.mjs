@@ -5,6 +5,7 @@
 //   node web/tests/run.mjs              all tests
 //   TEST_ONLY=portal node web/tests/run.mjs   tests whose name contains "portal"
 //   FRONTLINE_BIN=./frontline ...       another binary (default build/san/frontline)
+//   FRONTLINE_PG=postgres://...         on PostgreSQL (a new database there; scripts/pg-cluster.sh start)
 //   SCREENSHOTS=0                       don't rewrite docs/screenshots/*.png
 //
 // The tests live in one file per page or story (*.test.mjs, helpers in lib.mjs).  They share one
@@ -21,6 +22,7 @@ import './recognition.test.mjs';
 import './notify.test.mjs';
 import './estimate.test.mjs';
 import './mail.test.mjs';
+import './attachments.test.mjs';
 import './actions.test.mjs';
 import './workspace.test.mjs';
 

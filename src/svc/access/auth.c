@@ -13,11 +13,13 @@
 
 #define SESSION_TTL (12 * FL_HOUR_MS)
 
-int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
+/* auth_token_row, with the case id bound first when the statement reads a case's versions. */
+static int session_token_row(svc_ctx *c, const char *token, const char *sql, const char *case_id, db_res **r)
 {
 	char h[TOKEN_HASH_SIZE];
 	token_hash(token, h);
-	int rc = db_query(c->db, sql, DB_ARGS(DB_TXT(h), DB_INT(c->now)), r);
+	int rc = case_id ? db_query(c->db, sql, DB_ARGS(DB_TXT(case_id), DB_TXT(h), DB_INT(c->now)), r)
+			 : db_query(c->db, sql, DB_ARGS(DB_TXT(h), DB_INT(c->now)), r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if ((rc = db_next(*r)) == 1)
@@ -26,15 +28,38 @@ int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
 	return rc < 0 ? svc_db_err(c, rc) : 0;
 }
 
+int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
+{
+	return session_token_row(c, token, sql, NULL, r);
+}
+
+#define SESSION_COLS "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active"
+#define SESSION_FROM                                                 \
+	" FROM sessions s JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id"
+#define SESSION_WHERE " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)"
+/* R_CASE_PAGE: the same row with the case's versions (svc_page_versions; ca.id is empty when the
+ * actor's organization has no such case): one statement, so one snapshot, and on SQLite one read
+ * transaction for the whole request when the page kept is still current. */
+static const char SESSION_SQL[] = SESSION_COLS SESSION_FROM SESSION_WHERE;
+static const char SESSION_PAGE_SQL[] =
+	SESSION_COLS ", ca.id, COALESCE(cv.v, 0), COALESCE(ov.v, 0)" SESSION_FROM
+		     " LEFT JOIN cases ca ON ca.org_id = s.org_id AND ca.id = ?"
+		     " LEFT JOIN case_versions cv ON cv.org_id = ca.org_id AND cv.case_id = ca.id"
+		     " LEFT JOIN org_versions ov ON ov.org_id = s.org_id" SESSION_WHERE;
+
+static void page_versions(svc_ctx *c, db_res *r)
+{
+	c->page.read = *db_text(r, 9) != '\0';
+	c->page.cv = db_int(r, 10);
+	c->page.ov = db_int(r, 11);
+}
+
 int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
 {
 	db_res *r;
-	int rc =
-		auth_token_row(c, token,
-			       "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active FROM sessions s "
-			       "JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id "
-			       "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)",
-			       &r);
+	const char *page = c->page.case_id && id_valid(c->page.case_id, "case") ? c->page.case_id : NULL;
+	c->page.read = 0;
+	int rc = session_token_row(c, token, page ? SESSION_PAGE_SQL : SESSION_SQL, page, &r);
 	if (rc < 0)
 		return -1;
 	int found = rc == 1 && db_int(r, 8);
@@ -47,6 +72,8 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
 		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
 		c->actor.authenticated = 1;
+		if (page)
+			page_versions(c, r);
 	}
 	if (rc == 1)
 		db_res_discard(r);

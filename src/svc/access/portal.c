@@ -13,6 +13,7 @@
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/mail/attach.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
 #include "svc/org/settings.h"
@@ -294,6 +295,7 @@ static int portal_cases(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	{
 		const char *cid = json_string_value(json_object_get(o, "id"));
 		json_object_set_new(o, "updates", updates_of(c, cid));
+		json_object_set_new(o, "attachments", attach_portal_list(c, cid));
 		json_t *promises = json_array();
 		for (const portal_part_fn *f = portal_case_parts(); *f; f++)
 			if ((*f)(c, cid, promises)) {
@@ -339,6 +341,7 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	db_res_discard(r);
 	char id[ID_SIZE];
 	const char *body = in_str(in, "body");
+	json_t *files;
 	id_new(id, "tp", c->now);
 	int rc = db_exec(c->db,
 		     "INSERT INTO touchpoints (org_id, id, case_id, channel, direction, person_id, summary, at, customer_visible) "
@@ -349,11 +352,11 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	if (svc_event(c, "touchpoint.added", "touchpoint", id, p[0],
 		      json_pack("{s:s,s:s,s:s,s:s}", "channel", "portal", "direction", "inbound", "summary", body, "via",
 				"customer portal")) ||
-	    case_touch(c, p[0]))
+	    case_touch(c, p[0]) || attach_claim(c, json_object_get(in, "attachment_ids"), p[0], id, NULL, 1, &files))
 		return -1;
 	/* touchpoint hooks are not run: a customer's reply is not an update to the customer */
-	*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "case_id", p[0], "channel", "portal", "direction", "inbound",
-			 "summary", body, "at", svc_time(c->now));
+	*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id", id, "case_id", p[0], "channel", "portal", "direction", "inbound",
+			 "summary", body, "at", svc_time(c->now), "attachments", files);
 	return 0;
 }
 
@@ -367,6 +370,8 @@ static const struct in_field REDEEM[] = {
 };
 static const struct in_field REPLY[] = {
 	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the customer's message"},
+	{"attachment_ids", IN_ARR, 0, 0, 20, NULL,
+	 "files uploaded with POST /api/v1/portal/attachments (at most attachments.max_count)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -8,28 +8,36 @@
 #include "base/util.h"
 
 struct slot {
-	pthread_mutex_t mu;
 	char org_id[ID_SIZE], case_id[ID_SIZE];
 	int64_t cv, ov;
-	char *text; /* NULL: empty */
+	uint64_t used; /* its set's clock when last read or written: the least recent is replaced */
+	char *text;    /* NULL: empty */
 	size_t len;
 };
 
+/* CASE_CACHE_WAYS slots per set, one lock per set: a case may live in any slot of its set, so
+ * pages whose ids hash alike do not keep replacing each other. */
+struct set {
+	pthread_mutex_t mu;
+	uint64_t clock;
+	struct slot slot[CASE_CACHE_WAYS];
+};
+
 struct case_cache {
-	size_t mask;
-	struct slot *slots;
+	size_t mask; /* sets - 1 */
+	struct set *sets;
 };
 
 struct case_cache *case_cache_new(size_t slots)
 {
 	size_t n = 1;
-	while (n < slots)
+	while (n * CASE_CACHE_WAYS < slots)
 		n <<= 1;
 	struct case_cache *k = xcalloc(1, sizeof *k);
 	k->mask = n - 1;
-	k->slots = xcalloc(n, sizeof *k->slots);
+	k->sets = xcalloc(n, sizeof *k->sets);
 	for (size_t i = 0; i < n; i++)
-		pthread_mutex_init(&k->slots[i].mu, NULL);
+		pthread_mutex_init(&k->sets[i].mu, NULL);
 	return k;
 }
 
@@ -38,52 +46,74 @@ void case_cache_free(struct case_cache *k)
 	if (!k)
 		return;
 	for (size_t i = 0; i <= k->mask; i++) {
-		pthread_mutex_destroy(&k->slots[i].mu);
-		free(k->slots[i].text);
+		pthread_mutex_destroy(&k->sets[i].mu);
+		for (int w = 0; w < CASE_CACHE_WAYS; w++)
+			free(k->sets[i].slot[w].text);
 	}
-	free(k->slots);
+	free(k->sets);
 	free(k);
 }
 
-/* The slot of a case, locked (FNV-1a of both ids). */
-static struct slot *slot_lock(struct case_cache *k, const char *org_id, const char *case_id)
+/* The set of a case, locked (FNV-1a of both ids). */
+static struct set *set_lock(struct case_cache *k, const char *org_id, const char *case_id)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (const char *s = org_id; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	for (const char *s = case_id; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	struct slot *t = &k->slots[h & k->mask];
+	struct set *t = &k->sets[(h ^ h >> 29) & k->mask];
 	pthread_mutex_lock(&t->mu);
 	return t;
 }
 
-static int slot_is(const struct slot *t, const char *org_id, const char *case_id)
+/* The slot holding the case in its locked set (marked used), or NULL. */
+static struct slot *slot_of(struct set *t, const char *org_id, const char *case_id)
 {
-	return t->text && strcmp(t->case_id, case_id) == 0 && strcmp(t->org_id, org_id) == 0;
+	for (int w = 0; w < CASE_CACHE_WAYS; w++) {
+		struct slot *l = &t->slot[w];
+		if (l->text && strcmp(l->case_id, case_id) == 0 && strcmp(l->org_id, org_id) == 0) {
+			l->used = ++t->clock;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/* Where a new page of the case goes: its own slot, an empty one, else the least recently used. */
+static struct slot *slot_for(struct set *t, const char *org_id, const char *case_id)
+{
+	struct slot *l = slot_of(t, org_id, case_id), *old = &t->slot[0];
+	for (int w = 0; !l && w < CASE_CACHE_WAYS; w++) {
+		if (!t->slot[w].text)
+			l = &t->slot[w];
+		else if (t->slot[w].used < old->used)
+			old = &t->slot[w];
+	}
+	l = l ? l : old;
+	l->used = ++t->clock;
+	return l;
 }
 
 int case_cache_known(struct case_cache *k, const char *org_id, const char *case_id, int64_t *cv, int64_t *ov)
 {
-	struct slot *t = slot_lock(k, org_id, case_id);
-	int known = slot_is(t, org_id, case_id);
-	if (known) {
-		*cv = t->cv;
-		*ov = t->ov;
+	struct set *t = set_lock(k, org_id, case_id);
+	struct slot *l = slot_of(t, org_id, case_id);
+	if (l) {
+		*cv = l->cv;
+		*ov = l->ov;
 	}
 	pthread_mutex_unlock(&t->mu);
-	return known;
+	return l != NULL;
 }
 
-char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len)
+json_t *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov)
 {
-	char *text = NULL;
-	struct slot *t = slot_lock(k, org_id, case_id);
-	if (slot_is(t, org_id, case_id) && t->cv == cv && t->ov == ov) {
-		text = xmalloc(t->len + 1);
-		memcpy(text, t->text, t->len + 1);
-		*len = t->len;
-	}
+	json_t *text = NULL;
+	struct set *t = set_lock(k, org_id, case_id);
+	struct slot *l = slot_of(t, org_id, case_id);
+	if (l && l->cv == cv && l->ov == ov)
+		text = json_stringn_nocheck(l->text, l->len);
 	pthread_mutex_unlock(&t->mu);
 	return text;
 }
@@ -97,13 +127,14 @@ void case_cache_put(struct case_cache *k, const char *org_id, const char *case_i
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	struct slot *t = slot_lock(k, org_id, case_id);
-	free(t->text);
-	t->text = copy;
-	t->len = len;
-	t->cv = cv;
-	t->ov = ov;
-	memcpy(t->org_id, org_id, no); /* lengths checked above */
-	memcpy(t->case_id, case_id, nc);
+	struct set *t = set_lock(k, org_id, case_id);
+	struct slot *l = slot_for(t, org_id, case_id);
+	free(l->text);
+	l->text = copy;
+	l->len = len;
+	l->cv = cv;
+	l->ov = ov;
+	memcpy(l->org_id, org_id, no); /* lengths checked above */
+	memcpy(l->case_id, case_id, nc);
 	pthread_mutex_unlock(&t->mu);
 }

@@ -4,23 +4,27 @@
  * the versions it was rendered at (migration 0024: case_versions.v, org_versions.v, bumped by
  * triggers in every writer's transaction).  A read whose versions are still those is a copy of the
  * text.  One per server (svc_ctx.case_cache), shared by its threads; a fixed number of slots, each
- * holding one case (a newer page of another case whose id hashes there replaces it), so its memory
- * is bounded by slots x CASE_CACHE_MAX_TEXT. */
+ * holding one case, in sets of CASE_CACHE_WAYS (a case whose ids hash to a full set replaces the
+ * set's least recently used page), so its memory is bounded by slots x CASE_CACHE_MAX_TEXT. */
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define CASE_CACHE_MAX_TEXT (16 * 1024) /* a longer page is rendered at every read */
 #define CASE_CACHE_SLOTS    4096	/* a server's: at most 64 MiB of pages (most are 3-5 KiB) */
+#define CASE_CACHE_WAYS     4	/* slots per set */
 
 struct case_cache;
 
-struct case_cache *case_cache_new(size_t slots); /* slots rounded up to a power of two */
+/* slots rounded up to a power of two, at least CASE_CACHE_WAYS */
+struct case_cache *case_cache_new(size_t slots);
 void case_cache_free(struct case_cache *k);
 
 /* 1 and the versions of the page kept for (org_id, case_id), or 0 when none is kept. */
 int case_cache_known(struct case_cache *k, const char *org_id, const char *case_id, int64_t *cv, int64_t *ov);
-/* A copy of the page (the caller frees it) if it was rendered at exactly cv and ov, else NULL. */
-char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len);
+/* The page as a new JSON string (its one copy, made under the slot's lock) if it was rendered at
+ * exactly cv and ov, else NULL. */
+json_t *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov);
 /* Keep text (copied) as the page of (org_id, case_id) at versions cv, ov. */
 void case_cache_put(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, const char *text,
 		    size_t len);

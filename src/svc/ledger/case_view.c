@@ -10,13 +10,6 @@
 #include "svc/ledger/case_cache.h"
 #include "svc/ledger/case_view.h"
 
-/* The rows of sql (parameters: the actor's organization, case_id) as row()s, the page carrying on
- * without them on a storage error (svc_rows). */
-static json_t *rows_of(svc_ctx *c, const char *sql, const char *case_id, svc_row_fn row)
-{
-	return svc_rows(c, sql, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), row);
-}
-
 static json_t *tp_row(svc_ctx *c, db_res *r)
 {
 	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:o,s:b}", "id", db_text(r, 0), "channel", db_text(r, 1), "direction",
@@ -67,7 +60,82 @@ struct view_facts {
 	int64_t cv, ov;
 };
 
-/* The row (case, customer) into *o, and the facts. */
+/* The page's four lists (touchpoints, notes, offers, history) in one statement, after the people
+ * they and the case name (kept in the memo: svc_person_memo_row): each list's rows as text (so the
+ * branches of the UNION agree on their types; a number read back is the same number, NULL stays
+ * NULL), padded to LIST_WIDTH columns, then the list (0 the people), its order's two keys. */
+#define LIST_WIDTH 9
+#define T(x) "CAST(" x " AS TEXT)"
+#define PAD "CAST(NULL AS TEXT)"
+#define LIST_TAIL " WHERE org_id = ? AND case_id = ?"
+#define NAMED(col, table) "SELECT " col " FROM " table LIST_TAIL " UNION ALL "
+static const char PEOPLE_SQL[] = "SELECT " SVC_PERSON_BRIEF_COLS ", 0, 0, p.id" SVC_PERSON_BRIEF_FROM
+	" WHERE p.org_id = ? AND p.id IN (SELECT owner_id FROM cases WHERE org_id = ? AND id = ? UNION ALL "
+	"SELECT intake_by FROM cases WHERE org_id = ? AND id = ? UNION ALL " NAMED("person_id", "touchpoints")
+		NAMED("author_id", "notes") NAMED("from_id", "offers") NAMED("to_id", "offers")
+			"SELECT actor_id FROM events" LIST_TAIL ")";
+#define PEOPLE_ARGS 15 /* the organization, then 7 (organization, case) pairs */
+static const char *const LIST_SQL[4] = {
+	"SELECT id, channel, direction, person_id, summary, " T("at") ", " T("customer_visible") ", " PAD ", " PAD
+	", 1, at, id FROM touchpoints" LIST_TAIL,
+	"SELECT id, author_id, visibility, body, " T("at") ", " PAD ", " PAD ", " PAD ", " PAD ", 2, at, id FROM notes" LIST_TAIL,
+	"SELECT id, case_id, from_id, to_id, note, status, reason, " T("created_at") ", " T("decided_at")
+	", 3, created_at, id FROM offers" LIST_TAIL,
+	"SELECT " T("seq") ", " T("at") ", actor_id, kind, entity_type, data, entity_id, request_id, " PAD
+	", 4, seq, '' FROM events" LIST_TAIL,
+};
+static const char *const LIST_KEYS[4] = {"touchpoints", "notes", "offers", "history"};
+static json_t *(*const LIST_ROW[4])(svc_ctx *, db_res *) = {tp_row, note_row, case_offer_row, case_event_row};
+static char *lists_sql[4]; /* [has notes + 2 * has offers]: the lists that may hold rows */
+
+static void lists_sql_make(void)
+{
+	for (int v = 0; v < 4; v++) {
+		char *sql = xasprintf("%s UNION ALL %s", PEOPLE_SQL, LIST_SQL[0]);
+		for (int l = 1; l < 4; l++) {
+			if ((l == 1 && !(v & 1)) || (l == 2 && !(v & 2)))
+				continue;
+			char *next = xasprintf("%s UNION ALL %s", sql, LIST_SQL[l]);
+			free(sql);
+			sql = next;
+		}
+		lists_sql[v] = xasprintf("%s ORDER BY %d, %d, %d", sql, LIST_WIDTH + 1, LIST_WIDTH + 2, LIST_WIDTH + 3);
+		free(sql);
+	}
+}
+
+/* The four lists into lists (new arrays); a storage error is kept in c (svc_query), the lists left
+ * empty. */
+static void view_lists(svc_ctx *c, const char *case_id, const int *has, json_t *lists[4])
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, lists_sql_make);
+	for (int l = 0; l < 4; l++)
+		lists[l] = json_array();
+	int n = PEOPLE_ARGS + 2 * (2 + has[0] + has[1]), rc;
+	db_arg args[PEOPLE_ARGS + 8];
+	args[0] = DB_TXT(c->actor.org_id);
+	for (int i = 1; i < n; i += 2) {
+		args[i] = DB_TXT(c->actor.org_id);
+		args[i + 1] = DB_TXT(case_id);
+	}
+	db_res *r;
+	if (!svc_query(c, lists_sql[has[0] + 2 * has[1]], args, n, &r))
+		return;
+	while (db_next(r) == 1) {
+		int64_t l = db_int(r, LIST_WIDTH);
+		if (l == 0)
+			svc_person_memo_row(c, r);
+		else if (l >= 1 && l <= 4)
+			json_array_append_new(lists[l - 1], LIST_ROW[l - 1](c, r));
+	}
+	if ((rc = db_res_close(r)) != DB_OK)
+		svc_db_err(c, rc);
+}
+
+/* The row (case, customer) and its four lists into *o, and the facts.  The lists are read while
+ * the row is open, after it (its versions are never newer than what the page shows), with the
+ * people the page names: the row's owner and intake come from the memo they filled. */
 static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_facts *f)
 {
 	int *has = f->has;
@@ -80,7 +148,6 @@ static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_fac
 		return -1;
 	int rc = db_next(r);
 	if (rc == 1) {
-		*o = case_brief_row(c, r);
 		int col = CASE_ALL_NCOLS;
 		has[0] = (int)db_int(r, col++);
 		has[1] = (int)db_int(r, col++);
@@ -92,6 +159,11 @@ static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_fac
 		}
 		f->cv = db_int(r, col++);
 		f->ov = db_int(r, col);
+		json_t *lists[4];
+		view_lists(c, case_id, has, lists);
+		*o = case_brief_row(c, r);
+		for (int l = 0; l < 4; l++)
+			json_object_set_new(*o, LIST_KEYS[l], lists[l]);
 	}
 	if ((rc = db_res_close(r)) != DB_OK) { /* db_next's error too: it stays on the result */
 		json_decref(*o);
@@ -123,23 +195,10 @@ static int view_part(svc_ctx *c, const char *case_id, case_view_fn fn, const int
 static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct view_facts *f)
 {
 	json_t *o = NULL;
-	int *has = f->has;
 	if (view_row(c, case_id, &o, f))
 		return -1;
-	json_object_set_new(o, "touchpoints",
-			    rows_of(c, "SELECT id, channel, direction, person_id, summary, at, customer_visible FROM touchpoints "
-				       "WHERE org_id = ? AND case_id = ? ORDER BY at, id", case_id, tp_row));
-	json_object_set_new(o, "notes",
-			    has[0] ? rows_of(c, "SELECT id, author_id, visibility, body, at FROM notes WHERE org_id = ? AND case_id = ? "
-					     "ORDER BY at, id", case_id, note_row) : json_array());
-	json_object_set_new(o, "offers",
-			    has[1] ? rows_of(c, "SELECT " OFFER_COLS " FROM offers WHERE org_id = ? AND case_id = ? ORDER BY created_at, id",
-					     case_id, case_offer_row) : json_array());
-	json_object_set_new(o, "history",
-			    rows_of(c, "SELECT " EVENT_COLS " FROM events WHERE org_id = ? AND case_id = ? ORDER BY seq", case_id,
-				    case_event_row));
 	for (const case_view_fn *part = svc_case_view_parts(); *part; part++) {
-		if (view_part(c, case_id, *part, has, o)) {
+		if (view_part(c, case_id, *part, f->has, o)) {
 			json_decref(o);
 			return -1;
 		}
@@ -170,35 +229,47 @@ static int view_shared(const struct view_facts *f)
 	return 1;
 }
 
-static json_t *page_text(char *text, size_t len)
+/* {SVC_JSON_TEXT: text}: text (a JSON string) is stolen */
+static json_t *page_text(json_t *text)
 {
-	json_t *o = json_pack("{s:o}", SVC_JSON_TEXT, json_stringn_nocheck(text, len));
-	free(text);
-	return o;
+	return json_pack("{s:o}", SVC_JSON_TEXT, text);
 }
 
-int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
+/* The versions of the case now: read with the authentication (R_CASE_PAGE), else in one statement
+ * (so one snapshot even outside a transaction).  1 found, 0 no such case, -1 storage error. */
+static int versions_now(svc_ctx *c, const char *case_id, int64_t *cv, int64_t *ov)
 {
-	int64_t cv, ov;
-	size_t len = 0;
 	db_res *r;
-	if (!c->case_cache || !case_cache_known(c->case_cache, c->actor.org_id, case_id, &cv, &ov))
-		return 0;
-	/* one statement, so one snapshot even outside a transaction */
+	if (c->page.case_id && strcmp(c->page.case_id, case_id) == 0) {
+		*cv = c->page.cv;
+		*ov = c->page.ov;
+		return c->page.read;
+	}
 	if (!svc_query(c, "SELECT " VERSIONS " FROM cases ca WHERE ca.org_id = ? AND ca.id = ?",
 		       DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)), &r))
 		return -1;
 	int rc = db_next(r), found = rc == 1;
 	if (found) {
-		cv = db_int(r, 0);
-		ov = db_int(r, 1);
+		*cv = db_int(r, 0);
+		*ov = db_int(r, 1);
 	}
 	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
-	char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len) : NULL;
+	return found;
+}
+
+int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
+{
+	int64_t cv, ov;
+	if (!c->case_cache || !case_cache_known(c->case_cache, c->actor.org_id, case_id, &cv, &ov))
+		return 0;
+	int found = versions_now(c, case_id, &cv, &ov);
+	if (found < 0)
+		return -1;
+	json_t *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov) : NULL;
 	if (!text)
 		return 0;
-	*out = page_text(text, len);
+	*out = page_text(text);
 	return 1;
 }
 
@@ -217,6 +288,7 @@ int case_view_page(svc_ctx *c, const char *case_id, json_t **out)
 		return err_set(&c->err, ERR_INTERNAL, "internal_error", NULL, "the answer could not be rendered");
 	if (c->db_err.kind == ERR_NONE && view_shared(&f))
 		case_cache_put(c->case_cache, c->actor.org_id, case_id, f.cv, f.ov, text, len);
-	*out = page_text(text, len);
+	*out = page_text(json_stringn_nocheck(text, len));
+	free(text);
 	return 0;
 }

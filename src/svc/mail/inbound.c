@@ -14,6 +14,7 @@
 #include "svc/directory/who.h"
 #include "svc/ledger/case.h"
 #include "svc/ledger/customer.h"
+#include "svc/mail/attach.h"
 #include "svc/mail/inbound.h"
 #include "svc/mail/notify.h"
 #include "svc/mail/outbox.h"
@@ -22,26 +23,13 @@
 #include "svc/org/settings.h"
 #include "svc/tick.h"
 
-#define HASH_HEX (crypto_generichash_BYTES * 2 + 1)
+#define HASH_HEX ATTACH_HASH_HEX
 
 static void hash_hex(const void *data, size_t len, char out[HASH_HEX])
 {
 	unsigned char h[crypto_generichash_BYTES];
 	crypto_generichash(h, sizeof h, data, len, NULL, 0);
 	sodium_bin2hex(out, HASH_HEX, h, sizeof h);
-}
-
-/* Keep bytes content-addressed (BLAKE2b); hash receives the address. */
-static int blob_put(svc_ctx *c, const void *data, size_t len, char hash[HASH_HEX])
-{
-	hash_hex(data, len, hash);
-	size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = xmalloc(b64len);
-	sodium_bin2base64(b64, b64len, data, len, sodium_base64_VARIANT_ORIGINAL);
-	int rc = db_exec(c->db, "INSERT INTO mail_blobs (org_id, hash, size, data, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(hash), DB_INT(len), DB_TXT(b64), DB_INT(c->now)), NULL);
-	free(b64);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
 /* s cut to at most max bytes, on a UTF-8 character boundary (new string). */
@@ -238,7 +226,7 @@ static int store_attachments(svc_ctx *c, const char *mail_id, const struct mail_
 			(*dropped)++;
 			continue;
 		}
-		if (blob_put(c, a->data, a->size, hash))
+		if (attach_blob_put(c, a->data, a->size, hash))
 			return -1;
 		id_new(id, "matt", c->now);
 		char *fn = cut_utf8(a->filename, FL_MAX_NAME), *ct = cut_utf8(a->content_type, FL_MAX_NAME);
@@ -285,7 +273,7 @@ static int record(svc_ctx *c, const struct mailbox *mb, const struct mail_gate_i
 	size_t keep = gi->len;
 	if (m->error && strcmp(m->error, "too_large") == 0 && keep > (size_t)setting_int(c, "mail.max_bytes"))
 		keep = (size_t)setting_int(c, "mail.max_bytes"); /* a stub keeps what the limit allows */
-	if (blob_put(c, gi->raw, keep, hash))
+	if (attach_blob_put(c, gi->raw, keep, hash))
 		return -1;
 	id_new(id, "min", c->now);
 	char *subject = cut_utf8(m->subject, FL_MAX_SUBJECT), *from = cut_utf8(m->from_addr, FL_MAX_EMAIL);
@@ -481,16 +469,6 @@ cleanup:
 
 /* --- the original --- */
 
-/* The bytes of a blob's base64 (new; *len set). */
-static unsigned char *b64_raw(const char *b64, size_t *len)
-{
-	size_t cap = strlen(b64) / 4 * 3 + 3;
-	unsigned char *raw = xmalloc(cap);
-	*len = 0;
-	sodium_base642bin(raw, cap, b64, strlen(b64), NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL);
-	return raw;
-}
-
 static int mi_original(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	db_res *r;
@@ -507,7 +485,7 @@ static int mi_original(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return rc < 0 ? svc_db_err(c, rc) : err_set(&c->err, ERR_NOT_FOUND, "mail_not_found", "id", "no such message");
 	}
 	size_t len;
-	unsigned char *raw = b64_raw(db_text(r, 4), &len);
+	unsigned char *raw = attach_b64_raw(db_text(r, 4), &len);
 	char *text = mail_utf8_clean((const char *)raw, len);
 	free(raw);
 	*out = json_pack("{s:s,s:o,s:I,s:s,s:s}", "id", db_text(r, 0), "case_id", svc_col_str(r, 1), "size",
@@ -570,7 +548,7 @@ static int held_load(svc_ctx *c, const char *id, struct held *h)
 	svc_copy(c, h->mailbox_id, sizeof h->mailbox_id, db_text(r, 0));
 	svc_copy(c, h->status, sizeof h->status, db_text(r, 1));
 	svc_copy(c, h->reason, sizeof h->reason, db_text(r, 2));
-	h->raw = b64_raw(db_text(r, 3), &h->len);
+	h->raw = attach_b64_raw(db_text(r, 3), &h->len);
 	db_res_discard(r);
 	if (strcmp(h->status, "held") != 0 && strcmp(h->status, "rate_limited") != 0)
 		return err_set(&c->err, ERR_CONFLICT, "mail_not_held", "id", "this message is not held: it is %s", h->status);

@@ -104,19 +104,28 @@ static int skill_of(svc_ctx *c, json_t *in, char skill[ID_SIZE])
 	return ref && *ref ? dir_skill_ref(c, ref, "on_call_skill", skill, NULL, 0) : 0;
 }
 
-static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+/* A mailbox address: one address, no +, lower case (new in *out): 0, or -1 (400 invalid_email). */
+static int address_of(svc_ctx *c, const char *in, char **out)
 {
-	char team[ID_SIZE], owner[ID_SIZE], loc[ID_SIZE] = "", id[ID_SIZE], skill[ID_SIZE];
-	if (svc_require(c, PERM_MANAGE_ORG) || org_team_ref(c, in_str(in, "team"), "team", team) || skill_of(c, in, skill) ||
-	    svc_person_ref(c, in_str(in, "owner"), "owner", owner) ||
-	    (in_str(in, "location") && org_location_ref(c, in_str(in, "location"), "location", loc)))
-		return -1;
-	char *addr = mail_norm_addr(in_str(in, "address"));
+	char *addr = mail_norm_addr(in);
 	const char *at = strchr(addr, '@');
 	if (!at || at == addr || !at[1] || strchr(addr, '+') || strchr(at + 1, '@')) {
 		free(addr);
+		*out = NULL;
 		return err_set(&c->err, ERR_INVALID, "invalid_email", "address", "the address must look like support@example.com (no +)");
 	}
+	*out = addr;
+	return 0;
+}
+
+static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
+{
+	char team[ID_SIZE], owner[ID_SIZE], loc[ID_SIZE] = "", id[ID_SIZE], skill[ID_SIZE], *addr;
+	if (svc_require(c, PERM_MANAGE_ORG) || org_team_ref(c, in_str(in, "team"), "team", team) || skill_of(c, in, skill) ||
+	    svc_person_ref(c, in_str(in, "owner"), "owner", owner) ||
+	    (in_str(in, "location") && org_location_ref(c, in_str(in, "location"), "location", loc)) ||
+	    address_of(c, in_str(in, "address"), &addr))
+		return -1;
 	id_new(id, "mbx", c->now);
 	int rc =
 		db_exec(c->db,
@@ -139,19 +148,56 @@ static int mb_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* The fields of in over m (references resolved, checked): 0, or -1 with nothing changed. */
+static int mb_apply(svc_ctx *c, json_t *in, struct mailbox *m)
+{
+	const char *v;
+	char *addr = NULL;
+	if ((v = in_str(in, "address")) && address_of(c, v, &addr))
+		return -1;
+	if (addr) {
+		svc_copy(c, m->address, sizeof m->address, addr);
+		free(addr);
+	}
+	if ((v = in_str(in, "display_name")))
+		svc_copy(c, m->display_name, sizeof m->display_name, v);
+	if ((v = in_str(in, "authserv_id")))
+		svc_copy(c, m->authserv_id, sizeof m->authserv_id, v);
+	if ((v = in_str(in, "team")) && org_team_ref(c, v, "team", m->team_id))
+		return -1;
+	if ((v = in_str(in, "owner")) && svc_person_ref(c, v, "owner", m->owner_id))
+		return -1;
+	if ((v = in_str(in, "location")) && !*v)
+		m->location_id[0] = '\0';
+	else if (v && org_location_ref(c, v, "location", m->location_id))
+		return -1;
+	if (json_object_get(in, "on_call_skill") && skill_of(c, in, m->skill_id))
+		return -1;
+	return svc_db_outcome(c, 0);
+}
+
 static int mb_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct mailbox m;
-	char skill[ID_SIZE];
-	if (svc_require(c, PERM_MANAGE_ORG) || mailbox_load(c, p[0], &m) || skill_of(c, in, skill))
+	if (svc_require(c, PERM_MANAGE_ORG) || mailbox_load(c, p[0], &m))
 		return -1;
-	int rc = db_exec(c->db, "UPDATE mailboxes SET skill_id = ? WHERE org_id = ? AND id = ?",
-			 DB_ARGS(DB_TXT(*skill ? skill : NULL), DB_TXT(c->actor.org_id), DB_TXT(m.id)), NULL);
+	if (json_object_size(in) == 0)
+		return err_set(&c->err, ERR_INVALID, "required", NULL, "name at least one field to change");
+	if (mb_apply(c, in, &m))
+		return -1;
+	int rc =
+		db_exec(c->db,
+			"UPDATE mailboxes SET address = ?, display_name = ?, team_id = ?, owner_id = ?, location_id = ?, authserv_id = ?, "
+			"skill_id = ? WHERE org_id = ? AND id = ?",
+			DB_ARGS(DB_TXT(m.address), DB_TXT(m.display_name), DB_TXT(m.team_id), DB_TXT(m.owner_id),
+				DB_TXT(*m.location_id ? m.location_id : NULL), DB_TXT(m.authserv_id),
+				DB_TXT(*m.skill_id ? m.skill_id : NULL), DB_TXT(c->actor.org_id), DB_TXT(m.id)),
+			NULL);
 	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	if (svc_event(c, "mailbox.updated", "mailbox", m.id, NULL,
-		      json_pack("{s:s?}", "on_call_skill_id", *skill ? skill : NULL)) ||
-	    mailbox_load(c, m.id, &m))
+		return svc_db_conflict(c, rc, "mailbox_exists", "address", "a mailbox with this address exists");
+	json_t *changed = json_deep_copy(in);
+	json_object_set_new(changed, "on_call_skill_id", *m.skill_id ? json_string(m.skill_id) : json_null());
+	if (svc_event(c, "mailbox.updated", "mailbox", m.id, NULL, changed) || mailbox_load(c, m.id, &m))
 		return -1;
 	*out = mb_json(c, &m);
 	return 0;
@@ -195,7 +241,13 @@ static const struct in_field CREATE[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct in_field UPDATE[] = {
-	{"on_call_skill", IN_STR, 1, 0, FL_MAX_SHORT, NULL,
+	{"address", IN_STR, 0, 3, FL_MAX_EMAIL, NULL, "the address the mail server delivers (support@example.com)"},
+	{"display_name", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the name on mail sent from it"},
+	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the team whose queue new cases join (id or name)"},
+	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "who owns a case its mail opens (id or email)"},
+	{"location", IN_STR, 0, 0, FL_MAX_NAME, NULL, "intake location (id or name; \"\" for none)"},
+	{"authserv_id", IN_STR, 0, 0, 255, NULL, "the authserv-id of your mail server (\"\" trusts none)"},
+	{"on_call_skill", IN_STR, 0, 0, FL_MAX_SHORT, NULL,
 	 "skill (id or name) whose on-call person is offered the new cases out of the intake location's hours; \"\" for none"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -203,7 +255,7 @@ static const struct in_field UPDATE[] = {
 const struct route mailbox_routes[] = {
 	{"POST", "/api/v1/mailboxes", mb_create, CREATE, 201, "Add a mailbox (admin)", "Mailbox", "mailbox add", 0},
 	{"GET", "/api/v1/mailboxes", mb_list, NULL, 200, "The organization's mailboxes", "MailboxList", "mailbox list", 0},
-	{"PATCH", "/api/v1/mailboxes/{id}", mb_update, UPDATE, 200, "Change a mailbox's on-call routing (admin)", "Mailbox",
-	 "mailbox update", 0},
+	{"PATCH", "/api/v1/mailboxes/{id}", mb_update, UPDATE, 200,
+	 "Change a mailbox: its address, team, owner, intake location, on-call routing (admin)", "Mailbox", "mailbox update", 0},
 	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
 };

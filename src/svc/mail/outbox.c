@@ -10,6 +10,7 @@
 #include "mail/text.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
+#include "svc/mail/attach.h"
 #include "svc/mail/outbox.h"
 #include "svc/tick.h"
 
@@ -279,11 +280,13 @@ static int ob_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a reply is written by a person");
 	const char *body = in_str(in, "body");
+	json_t *files;
 	if (mail_touchpoint(c, row.id, "outbound", body, json_pack("{s:s}", "via", "email reply"), tp) ||
-	    outbox_queue(c, &mb, row.id, "reply", 0, NULL, body, tp, id))
+	    outbox_queue(c, &mb, row.id, "reply", 0, NULL, body, tp, id) ||
+	    attach_claim(c, json_object_get(in, "attachment_ids"), row.id, tp, id, 1, &files))
 		return -1;
-	*out = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", id, "case_id", row.id, "touchpoint_id", tp, "status", "queued", "at",
-			 svc_time(c->now));
+	*out = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", id, "case_id", row.id, "touchpoint_id", tp, "status", "queued", "at",
+			 svc_time(c->now), "attachments", files);
 	return 0;
 }
 
@@ -295,6 +298,34 @@ void outbox_msg_release(struct outbox_msg *m)
 	free(m->to);
 	free(m->data);
 	memset(m, 0, sizeof *m);
+}
+
+/* Compose mc with the files attached to the message (mail/compose.h): m->data and m->len. */
+static int compose_with_files(svc_ctx *c, struct outbox_msg *m, struct mail_compose *mc)
+{
+	json_t *files, *f;
+	size_t i;
+	if (attach_of_mail(c, m->org_id, m->id, &files))
+		return -1;
+	size_t n = json_array_size(files);
+	struct mail_file *mf = xcalloc(n ? n : 1, sizeof *mf);
+	unsigned char **raw = xcalloc(n ? n : 1, sizeof *raw);
+	json_array_foreach(files, i, f)
+	{
+		raw[i] = attach_b64_raw(json_string_value(json_object_get(f, "data_base64")), &mf[i].size);
+		mf[i].data = raw[i];
+		mf[i].filename = json_string_value(json_object_get(f, "filename"));
+		mf[i].content_type = json_string_value(json_object_get(f, "content_type"));
+	}
+	mc->files = mf;
+	mc->n_files = n;
+	m->data = mail_compose(mc, &m->len);
+	for (i = 0; i < n; i++)
+		free(raw[i]);
+	free(raw);
+	free(mf);
+	json_decref(files);
+	return 0;
 }
 
 static int load_for_send(svc_ctx *c, struct outbox_msg *m)
@@ -313,8 +344,9 @@ static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 	if (rc == 1) {
 		struct mail_compose mc = {db_text(r, 10), db_text(r, 0), db_text(r, 1), db_text(r, 2), db_text(r, 3),
 					  db_text(r, 4), db_text(r, 5), db_text(r, 6), db_text(r, 7), (int)db_int(r, 8),
-					  db_int(r, 9)};
-		m->data = mail_compose(&mc, &m->len);
+					  db_int(r, 9), NULL, 0};
+		if (compose_with_files(c, m, &mc))
+			rc = -2;
 		m->from = xstrdup(db_text(r, 0));
 		m->to = xstrdup(db_text(r, 2));
 		svc_copy(c, m->case_id, sizeof m->case_id, db_text(r, 11));
@@ -326,6 +358,8 @@ static int load_for_send(svc_ctx *c, struct outbox_msg *m)
 		if (e_ != DB_OK)
 			return svc_db_err(c, e_);
 	}
+	if (rc == -2)
+		return -1;
 	return rc == 1 ? 0 : svc_db_err(c, rc < 0 ? rc : DB_ERROR);
 }
 
@@ -401,6 +435,8 @@ int outbox_finish(svc_ctx *c, const struct outbox_msg *m, const char *worker, en
 
 static const struct in_field REPLY[] = {
 	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what the customer reads"},
+	{"attachment_ids", IN_ARR, 0, 0, 20, NULL,
+	 "files uploaded with POST /api/v1/attachments, sent with the reply (at most attachments.max_count)"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

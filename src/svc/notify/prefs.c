@@ -112,12 +112,64 @@ static char *case_line(svc_ctx *c, const char *case_id)
 	return line ? line : xstrdup("");
 }
 
+/* Inside a scheduler pass, who is alerted and what they chose for each kind are read once: a pass
+ * changes neither (tick_pass()).  Bounded: past PASS_MEMO_MAX pairs the rest are read each time. */
+#define PASS_MEMO_MAX 256
+struct pass_memo {
+	char org_id[ID_SIZE], kind[FL_MAX_SHORT + 1];
+	struct npers p;
+	int chosen;
+};
+static _Thread_local struct {
+	uint64_t pass;
+	struct pass_memo *v;
+	size_t n, cap;
+} memo;
+
+void prefs_pass_end(void)
+{
+	free(memo.v);
+	memo.v = NULL;
+	memo.n = memo.cap = 0;
+	memo.pass = 0;
+}
+
+static int person_and_choice(svc_ctx *c, const char *person_id, const char *kind, struct npers *p, int *chosen)
+{
+	uint64_t pass = tick_pass();
+	if (!pass || pass != memo.pass) {
+		memo.pass = pass;
+		memo.n = 0;
+	}
+	for (size_t i = 0; pass && i < memo.n; i++)
+		if (strcmp(memo.v[i].p.id, person_id) == 0 && strcmp(memo.v[i].kind, kind) == 0 &&
+		    strcmp(memo.v[i].org_id, c->actor.org_id) == 0) {
+			*p = memo.v[i].p;
+			*chosen = memo.v[i].chosen;
+			return 0;
+		}
+	if (load_person(c, person_id, p) || chosen_channel(c, person_id, kind, chosen))
+		return -1;
+	if (pass && memo.n < PASS_MEMO_MAX && strlen(kind) < sizeof memo.v->kind && strcmp(p->id, person_id) == 0) {
+		memo.v = xgrow(memo.v, memo.n, &memo.cap, 16, sizeof *memo.v);
+		struct pass_memo *m = &memo.v[memo.n++];
+		STR_COPY(m->org_id, c->actor.org_id);
+		memcpy(m->kind, kind, strlen(kind) + 1);
+		m->p = *p;
+		m->chosen = *chosen;
+	}
+	return 0;
+}
+
+static const char DIGEST_INSERT[] =
+	"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status)";
+
 int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, const char *kind, const char *case_id,
 		   const char *message)
 {
 	struct npers p;
 	int chosen, member = 0, now = 0;
-	if (load_person(c, person_id, &p) || chosen_channel(c, person_id, kind, &chosen))
+	if (person_and_choice(c, person_id, kind, &p, &chosen))
 		return -1;
 	if (!p.active)
 		return 0;
@@ -147,14 +199,10 @@ int prefs_on_alert(svc_ctx *c, const char *alert_id, const char *person_id, cons
 		return 0;
 	char id[ID_SIZE];
 	id_new(id, "ndg", c->now);
-	int rc =
-		db_exec(c->db,
-			"INSERT INTO notify_digest (org_id, id, person_id, alert_id, kind, message, case_id, created_at, due_at, status) "
-			"VALUES (?,?,?,?,?,?,?,?,?,'pending')",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
-				DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now))),
-			NULL);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	/* a scheduler pass writes its digest entries together (svc/tick.h) */
+	return tick_insert(c, DIGEST_INSERT,
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(alert_id), DB_TXT(kind),
+				   DB_TXT(message), DB_TXT(case_id), DB_INT(c->now), DB_INT(digest_time(&p, c->now)), DB_TXT("pending")));
 }
 
 /* --- the digest --- */

@@ -13,6 +13,9 @@
 
 extern const struct route prefs_routes[];
 
+/* Forget what this thread's pass kept (svc/tick.h). */
+void prefs_pass_end(void);
+
 /* The person's time zone as notifications and the web UI read it: the one they chose (*chosen = 1),
  * else their location's, else "UTC" (an unknown name also reads as "UTC").  0, or -1 with c->err
  * (404 person_not_found, or the storage error's kind).  GET /api/v1/me shows it. */

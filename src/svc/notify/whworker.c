@@ -418,5 +418,6 @@ int webhook_work_run(db *d, fl_clock *clk, const struct webhook_work *o, long *h
 	}
 	if (a.pending && step(&c, o, &a, 0) < 0) /* the last outcome (max, or stopping) */
 		rc = 1;
+	svc_ctx_release(&c);
 	return rc;
 }

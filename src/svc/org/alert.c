@@ -10,6 +10,10 @@
 #include "svc/hooks.h"
 #include "svc/org/alert.h"
 #include "svc/page.h"
+#include "svc/tick.h"
+
+static const char ALERT_INSERT[] =
+	"INSERT INTO alerts (org_id, id, person_id, kind, case_id, entity_type, entity_id, message, created_at)";
 
 int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *case_id, const char *entity_type,
 	      const char *entity_id, const char *fmt, ...)
@@ -22,33 +26,43 @@ int alert_add(svc_ctx *c, const char *person_id, const char *kind, const char *c
 	if (!person_id || !*person_id || strcmp(person_id, "system") == 0)
 		return 0;
 	id_new(id, "alert", c->now);
-	int rc = db_exec(c->db,
-			 "INSERT INTO alerts (org_id, id, person_id, kind, case_id, entity_type, entity_id, message, created_at) "
-			 "VALUES (?,?,?,?,?,?,?,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(kind), DB_TXT(case_id),
-				 DB_TXT(entity_type), DB_TXT(entity_id), DB_TXT(msg), DB_INT(c->now)),
-			 NULL);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
+	/* a scheduler pass writes its alerts together (svc/tick.h) */
+	if (tick_insert(c, ALERT_INSERT,
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(person_id), DB_TXT(kind), DB_TXT(case_id),
+				DB_TXT(entity_type), DB_TXT(entity_id), DB_TXT(msg), DB_INT(c->now))))
+		return -1;
 	for (const alert_hook_fn *h = svc_alert_hooks(); *h; h++) /* email at once, the digest (svc/notify) */
 		if ((*h)(c, id, person_id, kind, case_id, msg))
 			return -1;
 	return 0;
 }
 
+int alert_team_members(svc_ctx *c, const char *team_id, json_t **ids)
+{
+	if (!team_id || !*team_id) {
+		*ids = json_array();
+		return 0;
+	}
+	return svc_strings(c, ids, 1, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id)));
+}
+
+int alert_people(svc_ctx *c, json_t *ids, const char *kind, const char *case_id, const char *entity_type, const char *entity_id,
+		 const char *message)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v) if (alert_add(c, json_string_value(v), kind, case_id, entity_type, entity_id, "%s", message)) return -1;
+	return 0;
+}
+
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
 	       const char *entity_id, const char *message)
 {
-	json_t *ids, *v;
-	if (!team_id || !*team_id)
-		return 0;
-	if (svc_strings(c, &ids, 1, "SELECT id FROM people WHERE org_id = ? AND team_id = ? AND active = 1 ORDER BY id",
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(team_id))))
+	json_t *ids;
+	if (alert_team_members(c, team_id, &ids))
 		return -1;
-	size_t i;
-	int ret = 0;
-	json_array_foreach(ids, i, v) if (ret == 0) ret = alert_add(c, json_string_value(v), kind, case_id, entity_type,
-								    entity_id, "%s", message);
+	int ret = alert_people(c, ids, kind, case_id, entity_type, entity_id, message);
 	json_decref(ids);
 	return ret;
 }

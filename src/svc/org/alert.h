@@ -14,5 +14,10 @@ int alert_unread(svc_ctx *c, int64_t *n);
 /* Alert every active member of a team. */
 int alert_team(svc_ctx *c, const char *team_id, const char *kind, const char *case_id, const char *entity_type,
 	       const char *entity_id, const char *message);
+/* The same in two steps, for a caller alerting one team many times (a scheduler pass): *ids (new)
+ * gets the team's active members (empty for no team), then alert_people alerts each of ids. */
+int alert_team_members(svc_ctx *c, const char *team_id, json_t **ids);
+int alert_people(svc_ctx *c, json_t *ids, const char *kind, const char *case_id, const char *entity_type, const char *entity_id,
+		 const char *message);
 
 #endif

@@ -41,6 +41,10 @@ static const struct setting SETTINGS[] = {
 	{"mail.max_depth", IN_INT, 1, 100, 16, "a message nested deeper (multiparts, forwarded messages) is kept as a stub"},
 	{"mail.max_headers", IN_INT, 10, 10000, 500, "a message with more header fields is kept as a stub"},
 	{"mail.max_attachment_bytes", IN_INT, 0, 50 << 20, 10 << 20, "a larger attachment is listed in the event, not kept"},
+	{"attachments.max_bytes", IN_INT, 1, 760 << 10, 512 << 10,
+	 "the largest file a person may attach to a reply, or a customer to a portal message (bytes; a request carries at most 1 MiB)"},
+	{"attachments.max_count", IN_INT, 1, 20, 5,
+	 "the most files on one reply or portal message, and the most one person or customer may hold uploaded but not yet attached"},
 	{"portal.public_url", IN_STR, 0, 300, 0,
 	 "the address people open Frontline at (https://desk.example.com), for links sent by mail; unset: the server's public_url"},
 	{"mail.max_per_sender_hour", IN_INT, 1, 100000, 30,
@@ -61,7 +65,7 @@ static json_t *load(svc_ctx *c)
 	int rc;
 	db_res *r;
 	json_t *o = NULL;
-	struct svc_cache *m = &c->cache;
+	struct svc_cache *m = svc_cache_of(c);
 	if (m->settings_org[0] && strcmp(m->settings_org, c->actor.org_id) == 0)
 		o = json_loads(m->settings, 0, NULL);
 	if (!o && svc_query(c, "SELECT settings FROM orgs WHERE id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &r)) {

@@ -453,118 +453,159 @@ int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 
 /* --- the scheduler --- */
 
-/* Rows of requests whose timer column is due: [[org_id, id], ...]. */
-static json_t *due_rows(svc_ctx *c, const char *column)
+/* One due request as a timer part acts on it: its state, the case's owner, and whether it blocks a
+ * pending promise not yet at risk (only such a request can put one at risk). */
+struct timer_item {
+	struct req_state s;
+	char org_id[ID_SIZE], owner[ID_SIZE];
+	int blocks, taken;
+};
+
+/* What a part's items share, read once per organization or team in the pass. */
+struct timer_memo {
+	char org_id[ID_SIZE];
+	long long escalate_after; /* minutes, for org_id; -1 not read */
+	json_t *teams;		  /* team id -> its active members' ids */
+};
+
+/* The requests whose timer column is due (at most TICK_BATCH, soonest first), read in one
+ * statement: *items (new) and *n. */
+static int due_items(svc_ctx *c, const char *column, struct timer_item **items, size_t *n)
 {
-	int rc;
 	db_res *r;
-	json_t *a = json_array();
-	char *sql = xasprintf("SELECT org_id, id FROM requests WHERE %s <= ? ORDER BY %s LIMIT ?", column, column);
-	if ((rc = db_query(c->db, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r)) == DB_OK) {
-		while (db_next(r) == 1)
-			json_array_append_new(a, json_pack("[s,s]", db_text(r, 0), db_text(r, 1)));
-		rc = db_res_close(r);
+	size_t cap = 0;
+	*items = NULL;
+	*n = 0;
+	char *sql = xasprintf(
+		"SELECT q.org_id, q.id, q.case_id, q.status, q.holder_person_id, q.holder_team_id, q.asked_by, q.what, q.due_at, "
+		"q.created_at, ca.owner_id, CASE WHEN EXISTS (SELECT 1 FROM request_promises rp JOIN promises p ON p.org_id = rp.org_id "
+		"AND p.id = rp.promise_id WHERE rp.org_id = q.org_id AND rp.request_id = q.id AND p.status = 'pending' "
+		"AND p.at_risk_at IS NULL) THEN 1 ELSE 0 END FROM requests q LEFT JOIN cases ca ON ca.org_id = q.org_id AND ca.id = q.case_id "
+		"WHERE q.%s <= ? ORDER BY q.%s, q.org_id, q.id LIMIT ?",
+		column, column);
+	int ok = svc_query(c, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r);
+	free(sql);
+	if (!ok)
+		return -1;
+	while (db_next(r) == 1) {
+		*items = xgrow(*items, *n, &cap, 64, sizeof **items);
+		struct timer_item *it = &(*items)[(*n)++];
+		memset(it, 0, sizeof *it);
+		SVC_COPY_COLS(c, r, 0, SVC_BUF(it->org_id), SVC_BUF(it->s.id), SVC_BUF(it->s.case_id), SVC_BUF(it->s.status),
+			      SVC_BUF(it->s.person), SVC_BUF(it->s.team), SVC_BUF(it->s.asked_by), SVC_BUF(it->s.what));
+		it->s.due_at = db_int(r, 8);
+		it->s.created_at = db_int(r, 9);
+		svc_copy(c, it->owner, sizeof it->owner, db_text(r, 10));
+		it->blocks = (int)db_int(r, 11);
 	}
-	if (rc != DB_OK)
-		svc_db_err(c, rc);
-	free(sql);
-	return a;
+	int rc = db_res_close(r);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-/* Clear one timer; 1 when this pass took it (the conditional update changed the row), 0 when
- * another pass took it first, -1 on error. */
-static int take_timer(svc_ctx *c, const char *id, const char *column, const char *also, const db_arg *args, int nargs)
+/* Clear the timer of the same rows in one statement; an item is taken when this pass's update
+ * changed its row (another pass may have taken it first). */
+static int take_timers(svc_ctx *c, const char *column, struct timer_item *items, size_t n)
 {
-	int64_t n = 0;
-	char *sql = xasprintf("UPDATE requests SET %s = NULL%s%s WHERE org_id = ? AND id = ? AND %s IS NOT NULL", column,
-			      also ? ", " : "", also ? also : "", column);
-	db_arg all[8];
-	if (nargs)
-		memcpy(all, args, (size_t)nargs * sizeof *args);
-	all[nargs] = DB_TXT(c->actor.org_id);
-	all[nargs + 1] = DB_TXT(id);
-	int rc = db_exec(c->db, sql, all, nargs + 2, &n);
+	db_res *r;
+	if (!n)
+		return 0;
+	char *sql = xasprintf("UPDATE requests SET %s = NULL WHERE %s IS NOT NULL AND (org_id, id) IN "
+			      "(SELECT org_id, id FROM requests WHERE %s <= ? ORDER BY %s, org_id, id LIMIT ?) RETURNING id",
+			      column, column, column, column);
+	int ok = svc_query(c, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r);
 	free(sql);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	return n == 1;
+	if (!ok)
+		return -1;
+	json_t *taken = json_object();
+	while (db_next(r) == 1)
+		json_object_set_new(taken, db_text(r, 0), json_true());
+	int rc = db_res_close(r);
+	for (size_t i = 0; i < n; i++)
+		items[i].taken = json_object_get(taken, items[i].s.id) != NULL;
+	json_decref(taken);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-typedef int (*timer_fn)(svc_ctx *c, const struct req_state *s);
+typedef int (*timer_fn)(svc_ctx *c, const struct timer_item *it, struct timer_memo *m);
 
+/* A timer part: the due requests read and their timers cleared in two statements for all of them,
+ * then each outstanding one acted on (its history, its alerts) in order. */
 static int run_timer(svc_ctx *c, json_t *summary, const char *column, const char *key, timer_fn act)
 {
-	json_t *rows = due_rows(c, column), *v;
-	size_t i;
-	long long n = 0;
-	int ret = 0;
-	json_array_foreach(rows, i, v)
-	{
-		struct req_state s;
-		tick_as_system(c, json_string_value(json_array_get(v, 0)));
-		if (req_load(c, json_string_value(json_array_get(v, 1)), &s)) {
-			ret = -1;
-			break;
-		}
-		int outstanding = strcmp(s.status, "done") != 0 && strcmp(s.status, "declined") != 0;
-		int took = take_timer(c, s.id, column, NULL, NULL, 0);
-		if (took < 0) {
-			ret = -1;
-			break;
-		}
-		if (!took || !outstanding)
+	struct timer_item *items;
+	struct timer_memo m = {.escalate_after = -1, .teams = json_object()};
+	size_t n = 0;
+	long long done = 0;
+	int ret = due_items(c, column, &items, &n) || take_timers(c, column, items, n) ? -1 : 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		const struct timer_item *it = &items[i];
+		int outstanding = strcmp(it->s.status, "done") != 0 && strcmp(it->s.status, "declined") != 0;
+		if (!it->taken || !outstanding)
 			continue;
-		if (act(c, &s)) {
-			ret = -1;
-			break;
+		tick_as_system(c, it->org_id);
+		if (strcmp(m.org_id, it->org_id) != 0) {
+			STR_COPY(m.org_id, it->org_id);
+			m.escalate_after = -1;
 		}
-		n++;
+		ret = act(c, it, &m);
+		done++;
 	}
-	json_decref(rows);
-	tick_count(summary, key, n);
+	free(items);
+	json_decref(m.teams);
+	tick_count(summary, key, ret ? 0 : done);
 	return ret;
 }
 
-static int holder_alert(svc_ctx *c, const struct req_state *s, const char *kind, const char *msg)
+static int holder_alert(svc_ctx *c, struct timer_memo *m, const struct req_state *s, const char *kind, const char *msg)
 {
 	if (*s->person)
 		return alert_add(c, s->person, kind, s->case_id, "request", s->id, "%s", msg);
-	return alert_team(c, s->team, kind, s->case_id, "request", s->id, msg);
+	json_t *ids = json_object_get(m->teams, s->team);
+	if (!ids) {
+		if (alert_team_members(c, s->team, &ids))
+			return -1;
+		json_object_set_new(m->teams, s->team, ids);
+	}
+	return alert_people(c, ids, kind, s->case_id, "request", s->id, msg);
 }
 
-static int act_remind(svc_ctx *c, const struct req_state *s)
+static int act_remind(svc_ctx *c, const struct timer_item *it, struct timer_memo *m)
 {
 	char msg[700], t[64];
+	const struct req_state *s = &it->s;
 	snprintf(msg, sizeof msg, "Reminder: \"%s\" is due %s", s->what, time_format(s->due_at, t, sizeof t));
 	return svc_event(c, "request.reminded", "request", s->id, s->case_id, json_object()) ||
-	       holder_alert(c, s, "request_reminder", msg);
+	       holder_alert(c, m, s, "request_reminder", msg);
 }
 
-static int act_followup(svc_ctx *c, const struct req_state *s)
+static int act_followup(svc_ctx *c, const struct timer_item *it, struct timer_memo *m)
 {
-	char owner[ID_SIZE], t[64];
-	case_owner(c, s->case_id, owner);
-	return svc_event(c, "request.follow_up_due", "request", s->id, s->case_id, json_pack("{s:s}", "owner_id", owner)) ||
-	       alert_add(c, owner, "follow_up", s->case_id, "request", s->id, "Check on progress: \"%s\" is due %s", s->what,
+	char t[64];
+	const struct req_state *s = &it->s;
+	(void)m;
+	return svc_event(c, "request.follow_up_due", "request", s->id, s->case_id, json_pack("{s:s}", "owner_id", it->owner)) ||
+	       alert_add(c, it->owner, "follow_up", s->case_id, "request", s->id, "Check on progress: \"%s\" is due %s", s->what,
 			 time_format(s->due_at, t, sizeof t));
 }
 
-static int act_overdue(svc_ctx *c, const struct req_state *s)
+static int act_overdue(svc_ctx *c, const struct timer_item *it, struct timer_memo *m)
 {
 	int rc;
-	char owner[ID_SIZE], msg[700];
-	int64_t delay = setting_int(c, "request.escalate_after_minutes") * FL_MIN_MS;
+	char msg[700];
+	const struct req_state *s = &it->s;
+	if (m->escalate_after < 0)
+		m->escalate_after = setting_int(c, "request.escalate_after_minutes");
+	int64_t delay = m->escalate_after * FL_MIN_MS;
 	if ((rc = db_exec(c->db, "UPDATE requests SET overdue_at = ?, escalate_at = ? WHERE org_id = ? AND id = ?",
 			  DB_ARGS(DB_INT(c->now), DB_INT(c->now + delay), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL)) !=
 	    DB_OK)
 		return svc_db_err(c, rc);
-	case_owner(c, s->case_id, owner);
 	snprintf(msg, sizeof msg, "Overdue: \"%s\"", s->what);
 	return svc_event(c, "request.overdue", "request", s->id, s->case_id, json_object()) ||
-	       holder_alert(c, s, "request_overdue", msg) ||
-	       alert_add(c, owner, "request_overdue", s->case_id, "request", s->id, "A request your case needs is overdue: \"%s\"",
+	       holder_alert(c, m, s, "request_overdue", msg) ||
+	       alert_add(c, it->owner, "request_overdue", s->case_id, "request", s->id, "A request your case needs is overdue: \"%s\"",
 			 s->what) ||
-	       promise_check_risk(c, s->id);
+	       (it->blocks && promise_check_risk(c, s->id));
 }
 
 /* The person an overdue request escalates to: the holder's manager; for a team, its supervisor or
@@ -599,8 +640,10 @@ static void escalation_target(svc_ctx *c, const struct req_state *s, char out[ID
 	}
 }
 
-static int act_escalate(svc_ctx *c, const struct req_state *s)
+static int act_escalate(svc_ctx *c, const struct timer_item *it, struct timer_memo *m)
 {
+	const struct req_state *s = &it->s;
+	(void)m;
 	int rc;
 	char to[ID_SIZE];
 	escalation_target(c, s, to);

@@ -1,5 +1,5 @@
 /* The intake report: intake credit for each person who took a customer in, and how many of those
- * cases they passed on to someone else. */
+ * cases they passed on to someone else (from the intake_daily rollup, migration 0030). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,14 +20,22 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	if (to <= from)
 		return err_set(&c->err, ERR_INVALID, "invalid_range", "to", "to must be after from");
 	db_res *r;
+	/* whole UTC days [df, dt) from intake_daily (migration 0030), the edges [from, df) and [dt, to)
+	 * from the cases (cases_status_created: a case is open or resolved) */
+	long long df = (from + FL_DAY_MS - 1) / FL_DAY_MS * FL_DAY_MS, dt = to / FL_DAY_MS * FL_DAY_MS;
+	if (dt <= df)
+		df = dt = to;
 	if ((rc = db_query(c->db,
-			   "SELECT p.id, p.name, p.role, COALESCE(t.name, ''), COUNT(*), "
-			   "SUM(CASE WHEN ca.owner_id <> ca.intake_by THEN 1 ELSE 0 END) "
-			   "FROM cases ca JOIN people p ON p.org_id = ca.org_id AND p.id = ca.intake_by "
-			   "LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
-			   "WHERE ca.org_id = ? AND ca.created_at >= ? AND ca.created_at < ? "
-			   "GROUP BY p.id, p.name, p.role, t.name ORDER BY COUNT(*) DESC, p.name",
-			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(to)), &r)) != DB_OK)
+			   "SELECT p.id, p.name, p.role, COALESCE(t.name, ''), SUM(u.cases), SUM(u.handed_on) FROM ("
+			   "SELECT intake_by, cases, handed_on FROM intake_daily WHERE org_id = ? AND day >= ? AND day < ? "
+			   "UNION ALL SELECT ca.intake_by, 1, CASE WHEN ca.owner_id <> ca.intake_by THEN 1 ELSE 0 END FROM cases ca "
+			   "WHERE ca.org_id = ? AND ca.status IN ('open','resolved') "
+			   "AND ((ca.created_at >= ? AND ca.created_at < ?) OR (ca.created_at >= ? AND ca.created_at < ?))"
+			   ") u JOIN people p ON p.org_id = ? AND p.id = u.intake_by LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id "
+			   "GROUP BY p.id, p.name, p.role, t.name HAVING SUM(u.cases) > 0 ORDER BY SUM(u.cases) DESC, p.name",
+			   DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(df), DB_INT(dt), DB_TXT(c->actor.org_id), DB_INT(from), DB_INT(df),
+				   DB_INT(dt), DB_INT(to), DB_TXT(c->actor.org_id)),
+			   &r)) != DB_OK)
 		return svc_db_err(c, rc);
 	json_t *items = json_array(), *roles = json_object();
 	while (db_next(r) == 1) {

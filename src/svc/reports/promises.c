@@ -110,39 +110,53 @@ static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return 0;
 }
 
-/* A report's rows: sql (bound to the organization, from, to, team, team) through row, answered as
- * {by, range, items} (without "by" when by is NULL). */
-static int range_report(svc_ctx *c, const struct range *g, const char *by, svc_row_fn row, const char *sql, json_t **out)
-{
-	json_t *items;
-	if (svc_rows_of(c, &items, row, sql,
-			DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(g->from), DB_INT(g->to), DB_TXT(g->team), DB_TXT(g->team))))
-		return -1;
-	*out = by ? json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(g), "items", items)
-		  : json_pack("{s:o,s:o}", "range", range_json(g), "items", items);
-	return 0;
-}
-
 static json_t *overdue_row(svc_ctx *c, db_res *r)
 {
 	return json_pack("{s:s,s:I,s:I,s:I}", "level", db_text(r, 0), "overdue", (json_int_t)db_int(r, 1), "still_open",
 			 (json_int_t)db_int(r, 2), "escalated", (json_int_t)db_int(r, 3));
 }
 
+/* A rollup report's arguments: the organization, the whole days [df, dt) for the rollup, the edges
+ * [from, df) and [dt, to) for the rows, the team filter twice, and the organization for a join. */
+#define ROLLUP_ARGS(g, df, dt)                                                                                              \
+	DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(df), DB_INT(dt), DB_TXT(c->actor.org_id), DB_INT((g).from), DB_INT(df), DB_INT(dt), \
+		DB_INT((g).to), DB_TXT(c->actor.org_id), DB_TXT((g).team), DB_TXT((g).team))
+/* The rows of the edges of a range ([from, df) and [dt, to)) on a time column. */
+#define EDGES(col) "((" col " >= ? AND " col " < ?) OR (" col " >= ? AND " col " < ?))"
+
+/* A report's rows from rollup_sql (bound with ROLLUP_ARGS) through row, answered as
+ * {by, range, items} (without "by" when by is NULL). */
+static int rollup_report(svc_ctx *c, const struct range *g, const char *by, svc_row_fn row, const char *rollup_sql, json_t **out)
+{
+	int64_t df, dt;
+	json_t *items;
+	whole_days(g, &df, &dt);
+	if (svc_rows_of(c, &items, row, rollup_sql, ROLLUP_ARGS(*g, df, dt)))
+		return -1;
+	*out = by ? json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(g), "items", items)
+		  : json_pack("{s:o,s:o}", "range", range_json(g), "items", items);
+	return 0;
+}
+
+/* Overdue requests by the holder's level: whole days from overdue_daily (migration 0029), the edges
+ * from requests_overdue_at; the team filter on the holding team, else the holder's current team. */
 static int rp_overdue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
 	if (range_of(c, in, &g))
 		return -1;
-	return range_report(c, &g, NULL, overdue_row,
-			    "SELECT CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END, COUNT(*), "
-			    "SUM(CASE WHEN q.status IN ('open','accepted','deferred') THEN 1 ELSE 0 END), "
-			    "SUM(CASE WHEN q.escalated_to IS NOT NULL THEN 1 ELSE 0 END) FROM requests q "
-			    "LEFT JOIN people hp ON hp.org_id = q.org_id AND hp.id = q.holder_person_id "
-			    "WHERE q.org_id = ? AND q.overdue_at >= ? AND q.overdue_at < ? "
-			    "AND (? = '' OR COALESCE(q.holder_team_id, hp.team_id) = ?) "
-			    "GROUP BY CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE q.holder_role END ORDER BY 2 DESC, 1",
-			    out);
+	return rollup_report(
+		c, &g, NULL, overdue_row,
+		"SELECT u.level, SUM(u.overdue), SUM(u.still_open), SUM(u.escalated) FROM ("
+		"SELECT level, person_id, team_id, overdue, still_open, escalated FROM overdue_daily WHERE org_id = ? AND day >= ? AND day < ? "
+		"UNION ALL SELECT CASE WHEN q.holder_person_id IS NULL THEN 'team' ELSE COALESCE(q.holder_role, '') END, "
+		"COALESCE(q.holder_person_id, ''), COALESCE(q.holder_team_id, ''), 1, "
+		"CASE WHEN q.status IN ('open','accepted','deferred') THEN 1 ELSE 0 END, "
+		"CASE WHEN q.escalated_to IS NOT NULL THEN 1 ELSE 0 END FROM requests q WHERE q.org_id = ? AND " EDGES("q.overdue_at")
+		") u LEFT JOIN people hp ON hp.org_id = ? AND hp.id = u.person_id "
+		"WHERE (? = '' OR COALESCE(NULLIF(u.team_id, ''), hp.team_id) = ?) "
+		"GROUP BY u.level HAVING SUM(u.overdue) > 0 ORDER BY 2 DESC, 1",
+		out);
 }
 
 static json_t *keeping_row(svc_ctx *c, db_res *r)
@@ -152,6 +166,8 @@ static json_t *keeping_row(svc_ctx *c, db_res *r)
 			 "broken", (json_int_t)broken, "rate", kept + broken ? (double)kept / (double)(kept + broken) : 0.0);
 }
 
+/* Promise keeping by delivering team or channel: whole days from keeping_daily (migration 0029),
+ * the edges from promises_closed. */
 static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
@@ -159,15 +175,15 @@ static int rp_keeping(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 		return -1;
 	const char *by = in_str(in, "by") ? in_str(in, "by") : "team";
 	int channel = strcmp(by, "channel") == 0;
-	const char *key = channel ? "p.channel" : "COALESCE(p.deliver_team_id, '')";
-	const char *label = channel ? "p.channel" : "COALESCE(t.name, '(no team)')";
-	char *sql = xasprintf("SELECT %s, %s, SUM(CASE WHEN p.status = 'kept' THEN 1 ELSE 0 END), "
-			      "SUM(CASE WHEN p.status = 'broken' THEN 1 ELSE 0 END) FROM promises p "
-			      "LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.deliver_team_id "
-			      "WHERE p.org_id = ? AND p.closed_at >= ? AND p.closed_at < ? AND p.status IN ('kept','broken') "
-			      "AND (? = '' OR p.deliver_team_id = ?) GROUP BY %s, %s ORDER BY 2",
-			      key, label, key, label);
-	int ret = range_report(c, &g, by, keeping_row, sql, out);
+	char *sql = xasprintf("SELECT u.key, %s, SUM(u.kept), SUM(u.broken) FROM ("
+			      "SELECT %s AS key, team_id, kept, broken FROM keeping_daily WHERE org_id = ? AND day >= ? AND day < ? "
+			      "UNION ALL SELECT %s, COALESCE(p.deliver_team_id, ''), CASE WHEN p.status = 'kept' THEN 1 ELSE 0 END, "
+			      "CASE WHEN p.status = 'broken' THEN 1 ELSE 0 END FROM promises p WHERE p.org_id = ? AND " EDGES("p.closed_at")
+			      " AND p.status IN ('kept','broken')) u LEFT JOIN teams t ON t.org_id = ? AND t.id = u.key "
+			      "WHERE (? = '' OR u.team_id = ?) GROUP BY u.key, %s HAVING SUM(u.kept) + SUM(u.broken) > 0 ORDER BY 2",
+			      channel ? "u.key" : "COALESCE(t.name, '(no team)')", channel ? "channel" : "team_id",
+			      channel ? "p.channel" : "COALESCE(p.deliver_team_id, '')", channel ? "u.key" : "COALESCE(t.name, '(no team)')");
+	int ret = rollup_report(c, &g, by, keeping_row, sql, out);
 	free(sql);
 	return ret;
 }
@@ -220,6 +236,8 @@ static json_t *duty_row(svc_ctx *c, db_res *r)
 			 "lapsed", (json_int_t)db_int(r, 3));
 }
 
+/* Update duties met and lapsed by owner: whole days from duty_daily (migration 0029), the edges
+ * from update_duties_closed; names and the team filter from the owner's current row. */
 static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct range g;
@@ -228,13 +246,15 @@ static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (range_of(c, in, &g))
 		return -1;
-	return range_report(c, &g, NULL, duty_row,
-			    "SELECT COALESCE(d.owner_id, ''), COALESCE(pe.name, ''), SUM(CASE WHEN d.status = 'met' THEN 1 ELSE 0 END), "
-			    "SUM(CASE WHEN d.status = 'lapsed' THEN 1 ELSE 0 END) FROM update_duties d "
-			    "LEFT JOIN people pe ON pe.org_id = d.org_id AND pe.id = d.owner_id "
-			    "WHERE d.org_id = ? AND d.closed_at >= ? AND d.closed_at < ? AND d.status IN ('met','lapsed') "
-			    "AND (? = '' OR pe.team_id = ?) GROUP BY COALESCE(d.owner_id, ''), COALESCE(pe.name, '') ORDER BY 2",
-			    out);
+	return rollup_report(c, &g, NULL, duty_row,
+			     "SELECT u.owner_id, COALESCE(pe.name, ''), SUM(u.met), SUM(u.lapsed) FROM ("
+			     "SELECT owner_id, met, lapsed FROM duty_daily WHERE org_id = ? AND day >= ? AND day < ? "
+			     "UNION ALL SELECT COALESCE(d.owner_id, ''), CASE WHEN d.status = 'met' THEN 1 ELSE 0 END, "
+			     "CASE WHEN d.status = 'lapsed' THEN 1 ELSE 0 END FROM update_duties d WHERE d.org_id = ? AND " EDGES("d.closed_at")
+			     " AND d.status IN ('met','lapsed')) u LEFT JOIN people pe ON pe.org_id = ? AND pe.id = u.owner_id "
+			     "WHERE (? = '' OR pe.team_id = ?) GROUP BY u.owner_id, COALESCE(pe.name, '') "
+			     "HAVING SUM(u.met) + SUM(u.lapsed) > 0 ORDER BY 2",
+			     out);
 }
 
 #define RANGE_FIELDS                                                                                \

@@ -152,7 +152,7 @@ function readValue(f) {
 
 // opts: {title, submit, choices: {field: [{value, label}]} (a select, or checkboxes for arrays),
 //        pickers: {field: [{value, label}] or a function giving them} (a searchable list: people, teams, locations, policies, skills), fixed: {field: value} (sent, not shown), preset: {field: value}, only: [...],
-//        hide: [...], labels: {}, custom: {field: draw(name, schema, required, preset, label)}, onDone(result, form), pathParams: {id: ...}, method}
+//        hide: [...], labels: {}, custom: {field: draw(name, schema, required, preset, label)} (a field the page draws itself, e.g. files: lib/attach.js), onDone(result, form), pathParams: {id: ...}, method}
 export async function apiForm(method, pattern, opts = {}) {
   const op = await operation(method, pattern);
   if (!op) return null;

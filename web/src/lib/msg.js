@@ -23,6 +23,18 @@ export const EN = {
   'rel.in': 'in {0}', 'rel.ago': '{0} ago', 'times.in': 'Times are in {0}.', 'times.change': 'Change',
   // input limits (the server counts bytes of UTF-8)
   'limit.count': '{0} of {1} bytes', 'limit.over': '{0} bytes too long: shorten it before sending', 'limit.hint': 'Letters such as é or emoji count as 2 to 4 bytes.',
+  // files on replies and portal messages (lib/attach.js)
+  'attach.label': 'Attach files', 'attach.hint': 'Each file is checked as you choose it; it is sent with your message.',
+  'attach.chosen': 'Files to send', 'attach.files': 'Files', 'attach.remove': 'Remove {0}', 'attach.uploading': 'Adding {0}…',
+  'attach.uploaded': '{0} is ready to send.', 'attach.refused': '{0} was not added', 'attach.unreadable': 'The file could not be read.',
+  'attach.bytes': '{0} bytes', 'attach.kib': '{0} KB', 'attach.mib': '{0} MB', 'attach.from.you': 'from you', 'attach.from.us': 'from us',
+  'attach.source.reply': 'sent with a reply', 'attach.source.portal': 'from the portal', 'attach.source.mail': 'received by email',
+  'attach.none': 'No files on this case.', 'case.part.attachments': 'Files',
+  // mailboxes (pages/mailboxes.js)
+  'mbx.title': 'Mailboxes', 'mbx.intro': 'Each address takes customers\' mail into a team\'s queue; replies go out from it.',
+  'mbx.look': 'You can look; changes need an administrator.', 'mbx.add': 'Add mailbox', 'mbx.change': 'Change {0}', 'mbx.save': 'Save {0}',
+  'mbx.saved': 'Mailbox saved.', 'mbx.none': 'No mailboxes yet: customers cannot write in by email.', 'mbx.link': 'Mailboxes (email in and out)',
+  'mbx.stop': 'Stop offering {0}\'s night mail to on-call ({1})', 'mbx.stopped': 'Night mail now waits for the owner.',
   // live pages
   'live.changed': 'Someone else just changed this case. ', 'live.show': 'Show the changes', 'live.typing': ' (what you are typing here would be cleared).',
   'live.updated': 'Updated: someone else changed this case.', 'notice.dismiss': 'Dismiss',

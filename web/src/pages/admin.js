@@ -101,6 +101,7 @@ export async function adminPage() {
   page.append(h('h1', {}, t('nav.admin')));
   if (!may('manage_people', 'manage_org', 'edit_settings')) page.append(h('p', { class: 'muted' }, t('admin.lookonly')));
   if (may('manage_webhooks', 'manage_org')) page.append(h('p', {}, h('a', { href: '/admin/webhooks' }, t('admin.webhooks'))));
+  page.append(h('p', {}, h('a', { href: '/admin/mailboxes' }, t('mbx.link'))));
   const grid = h('div', { class: 'grid' });
   grid.append(
     asyncSection(t('dir.people'), peopleSection, { class: 'wide' }),

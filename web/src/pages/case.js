@@ -6,7 +6,7 @@ import { brief, words, money, zoneName } from '../lib/fmt.js';
 import { t } from '../lib/msg.js';
 import { timeline, namesOf } from './timeline.js';
 import { itemList } from '../lib/items.js';
-import { mailPart } from './case_mail.js';
+import { mailPart, attachmentsPart } from './case_mail.js';
 import { caseActions, promiseActs, withdrawButton, exceptionReview } from './case_acts.js';
 import { teamChoices, policyChoices, skillChoices, locationChoices, peopleChoices, articleChoices, forgetChoices } from '../lib/pick.js';
 import { onPage } from '../lib/live.js';
@@ -160,7 +160,7 @@ function articlesPart(list) {
 
 function extraParts(c, refresh, policies) {
   const out = [];
-  const PARTS = { promises: [t('case.part.promises'), promisesPart], requests: [t('case.part.requests'), requestsPart], exceptions: [t('case.part.exceptions'), exceptionsPart], mail: [t('case.part.mail'), mailPart], actions: [t('case.part.actions'), actionsPart], articles: [t('case.part.articles'), articlesPart] };
+  const PARTS = { promises: [t('case.part.promises'), promisesPart], requests: [t('case.part.requests'), requestsPart], exceptions: [t('case.part.exceptions'), exceptionsPart], mail: [t('case.part.mail'), mailPart], attachments: [t('case.part.attachments'), attachmentsPart], actions: [t('case.part.actions'), actionsPart], articles: [t('case.part.articles'), articlesPart] };
   for (const [k, v] of Object.entries(c)) {
     if (KNOWN.has(k) || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') continue;
     const id = 'part-' + k;

@@ -1,10 +1,12 @@
 // The case page's email: every message in and out with its delivery status, "show original"
-// (always as text, never as HTML), and the reply box.
+// (always as text, never as HTML), the reply box (with files), and the case's files.
 import { h } from '../lib/dom.js';
 import { get } from '../lib/api.js';
 import { table, timeEl, errorBox } from '../lib/ui.js';
 import { action } from '../lib/forms.js';
 import { words } from '../lib/fmt.js';
+import { fileField, fileList } from '../lib/attach.js';
+import { t } from '../lib/msg.js';
 
 const badge = (st) => h('span', { class: ['badge', 'st-' + String(st).replace(/[^a-z_]/g, '')] }, words(st));
 
@@ -41,6 +43,11 @@ export function mailPart(list) {
   ], 'Email in and out of this case');
 }
 
+// The case's files (sent with replies, attached in the portal, received by email), to download.
+export function attachmentsPart(list) {
+  return fileList(list, (f) => f.download, t('case.part.attachments'));
+}
+
 // The reply box: an email to the customer, recorded as an outbound contact.  When a promise is at
 // risk and the customer has not been told, the honest words are already in it (c.mail_draft).
 async function replyBox(c, onDone) {
@@ -48,6 +55,7 @@ async function replyBox(c, onDone) {
   const d = await action(draft ? 'Tell ' + c.customer.email + ' a promise is at risk' : 'Reply by email to ' + c.customer.email, 'POST', '/api/v1/cases/{id}/replies', {
     pathParams: { id: c.id }, onDone, preset: draft ? { body: draft.body } : {},
     intro: draft ? 'A promise on this case is at risk and the customer has not heard it from us. These words say what was promised, why it is at risk and when they will hear next; change them as you like.' : null,
+    custom: { attachment_ids: () => fileField('/api/v1/attachments') },
     doneText: 'Reply queued; it goes out by email and counts as an update to the customer.', submit: 'Send reply', labels: { body: 'Your reply' } });
   if (d && draft) d.open = true;
   return d;

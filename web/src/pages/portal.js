@@ -1,11 +1,13 @@
 // The customer portal: a customer opens the single-use link they were sent and sees their own
-// cases, what was promised and by when, and the updates addressed to them; they can reply.
-import { t } from '../lib/msg.js';
+// cases, what was promised and by when, the updates and files addressed to them; they can reply,
+// with files.
 import { h } from '../lib/dom.js';
 import { api, get, post, session } from '../lib/api.js';
 import { timeEl, notice, errorBox, loading } from '../lib/ui.js';
 import { limitCounter } from '../lib/forms.js';
 import { words } from '../lib/fmt.js';
+import { fileField, fileList } from '../lib/attach.js';
+import { t } from '../lib/msg.js';
 
 function shell(...content) {
   return [h('a', { href: '#main', class: 'skip' }, t('nav.skip')),
@@ -22,8 +24,9 @@ function caseCard(c) {
   const replyId = 'reply-' + c.id;
   const status = h('div', { 'aria-live': 'polite' });
   const area = h('textarea', { id: replyId, name: 'body', rows: 3, required: true, dir: 'auto' });
+  const files = fileField('/api/v1/portal/attachments');
   const form = h('form', { class: 'api-form', 'aria-label': 'Reply on case ' + c.number }, h('div', { class: 'field' },
-    h('label', { for: replyId }, 'Write to us about this case'), area, limitCounter(area, 10000)),
+    h('label', { for: replyId }, 'Write to us about this case'), area, limitCounter(area, 10000)), files.wrap,
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Send reply')), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -32,13 +35,24 @@ function caseCard(c) {
     if (area.limitOver()) { status.replaceChildren(errorBox({ message: 'The message is too long: shorten it before sending.' }, 'Not sent')); area.focus(); return; }
     const btn = form.querySelector('button'); btn.disabled = true;
     try {
-      await post('/api/v1/portal/cases/' + encodeURIComponent(c.id) + '/replies', { body });
+      const ids = files.read();
+      const sent = await post('/api/v1/portal/cases/' + encodeURIComponent(c.id) + '/replies', ids ? { body, attachment_ids: ids } : { body });
       status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Sent. We will get back to you.'));
       updates.append(updateItem({ kind: 'reply', from: 'you', text: body, at: new Date().toISOString() }));
-      form.reset(); area.dispatchEvent(new Event('input'));
+      if ((sent.attachments || []).length) showFiles([...shown, ...sent.attachments.map((a) => ({ ...a, from: 'you' }))]);
+      form.reset(); files.reset(); area.dispatchEvent(new Event('input'));
     } catch (err) { status.replaceChildren(errorBox(err, 'Not sent')); } finally { btn.disabled = false; }
   });
   const updates = h('ol', { class: 'timeline' }, (c.updates || []).map(updateItem));
+  // the files written for the customer: theirs and those sent with our replies
+  const filesBox = h('div', { class: 'portal-files' });
+  let shown = [];
+  const showFiles = (list) => {
+    shown = list;
+    filesBox.replaceChildren(h('h3', {}, t('attach.files')), list.length
+      ? fileList(list, (f) => '/api/v1/portal/attachments/' + encodeURIComponent(f.id), t('attach.files') + ' — ' + c.subject) : notice(t('attach.none')));
+  };
+  showFiles(c.attachments || []);
   const hid = 'pc-' + c.id;
   return h('section', { class: 'card portal-case', 'aria-labelledby': hid },
     h('h2', { id: hid }, t('portal.case', c.number), h('span', { dir: 'auto' }, c.subject)),
@@ -51,7 +65,7 @@ function caseCard(c) {
       h('div', { class: 'meta' }, p.due_at ? h('span', {}, t('portal.by'), timeEl(p.due_at)) : null, p.status ? h('span', { class: ['badge', 'st-' + p.status] }, words(p.status)) : null)))) : notice(t('portal.nopromises')),
     h('h3', {}, t('portal.updates')),
     c.updates && c.updates.length ? null : notice(t('portal.noupdates')),
-    updates, form);
+    updates, filesBox, form);
 }
 
 function updateItem(u) {
