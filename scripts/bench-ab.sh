@@ -7,6 +7,8 @@
 # Usage: scripts/bench-ab.sh BIN_A BIN_B SEEDED.db
 #   (seed once: frontline init --db F && frontline bench-seed --db F --orgs 50 --cases 100000)
 # Environment: AB_DURATION=5  AB_CONNECTIONS=4  AB_ROUNDS=3
+#   AB_WARMUP=0  seconds of GET case run, not counted, before it is measured: a fresh server renders
+#   each of the 1,000 case pages once before it keeps it (0: those first renders are in the measure)
 #   AB_TYPES="healthz read mine search create promise"  (scripts/bench/TYPE.lua; healthz first)
 set -eu
 cd "$(dirname "$0")/.."
@@ -77,6 +79,8 @@ for round in $(seq "$ROUNDS"); do
 		"${!side}" init --db "$WORK/db" >/dev/null # the binary's own schema (B may add migrations)
 		serve "${!side}" "$WORK/db"
 		for t in $TYPES; do
+			[ "${AB_WARMUP:-0}" = 0 ] || [ "$t" != read ] ||
+				wrk -t2 -c"$CONN" -d"${AB_WARMUP}s" -s "scripts/bench/$t.lua" "http://127.0.0.1:$PORT/" >/dev/null 2>&1
 			read -r rps us kib p99 <<<"$(measure "$t")"
 			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$round" "$t" "$rps" "$us" "$kib" "$p99" >>"$OUT"
 		done

@@ -46,13 +46,15 @@ fi
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 passes = [r for r in rows if r["due"] > 0]
-small, large = min(passes, key=lambda r: r["pending"]), max(passes, key=lambda r: r["pending"])
-print("scheduler pass, %d due: %.1f ms (CPU %.1f) at %d pending, %.1f ms (CPU %.1f) at %d pending: "
-      "ratio %.2f (CPU %.2f)" % (
-    large["due"], small["pass_ms_median"], small["pass_cpu_ms_median"], small["pending"], large["pass_ms_median"],
-    large["pass_cpu_ms_median"], large["pending"], large["pass_ms_median"] / small["pass_ms_median"],
-    large["pass_cpu_ms_median"] / small["pass_cpu_ms_median"]))
+if passes:
+    small, large = min(passes, key=lambda r: r["pending"]), max(passes, key=lambda r: r["pending"])
+    print("scheduler pass, %d due: %.1f ms (CPU %.1f) at %d pending, %.1f ms (CPU %.1f) at %d pending: "
+          "ratio %.2f (CPU %.2f); statements %d" % (
+        large["due"], small["pass_ms_median"], small["pass_cpu_ms_median"], small["pending"], large["pass_ms_median"],
+        large["pass_cpu_ms_median"], large["pending"], large["pass_ms_median"] / small["pass_ms_median"],
+        large["pass_cpu_ms_median"] / small["pass_cpu_ms_median"], sum(large.get("last_run_part_statements", []))))
 for r in rows:
     if r["closed"]:
-        print("breaches report over %d closed cases: %.1f ms (CPU %.1f)" % (r["closed"], r["report_ms"], r["report_cpu_ms"]))
+        for name, (ms, cpu) in sorted(r.get("reports", {}).items()):
+            print("report %s over %d closed cases: %.1f ms (CPU %.1f)" % (name, r["closed"], ms, cpu))
 PY

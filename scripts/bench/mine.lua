@@ -5,7 +5,7 @@ local n = 0
 
 request = function()
   n = n + 1
-  return wrk.format("GET", "/api/v1/cases?mine=true&status=open",
+  return wrk.format("GET", "/api/v1/cases?mine=true&status=open" .. (MINE_LIMIT and ("&limit=" .. MINE_LIMIT) or ""),
                     {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]})
 end
 

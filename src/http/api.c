@@ -295,17 +295,6 @@ static void render(struct http_answer *ans, const char *pattern, int status, jso
 	json_t *items = json_object_get(out, "items");
 	const char *type = json_string_value(json_object_get(out, "_content_type"));
 	const char *raw = json_string_value(json_object_get(out, "_body"));
-	json_t *text = json_object_get(out, SVC_JSON_TEXT);
-	if (json_is_string(text)) {
-		size_t n = json_string_length(text);
-		ans->body = xmalloc(n + 1);
-		memcpy(ans->body, json_string_value(text), n + 1);
-		ans->len = n;
-		ans->status = status;
-		set_type(ans, "application/json; charset=utf-8");
-		json_decref(out);
-		return;
-	}
 	if (fmt && strcmp(fmt, "csv") == 0 && json_is_array(items)) {
 		ans->body = csv_from_rows(items);
 		set_type(ans, "text/csv; charset=utf-8");
@@ -327,6 +316,18 @@ static void render(struct http_answer *ans, const char *pattern, int status, jso
 	}
 	ans->status = status;
 	ans->len = strlen(ans->body);
+	json_decref(out);
+}
+
+/* The answer's text the operation rendered itself (c->answer, taken); out is dropped. */
+static void answer_text(struct http_answer *ans, int status, svc_ctx *c, json_t *out)
+{
+	free(ans->body);
+	ans->body = c->answer;
+	ans->len = c->answer_len;
+	c->answer = NULL;
+	ans->status = status;
+	set_type(ans, "application/json; charset=utf-8");
 	json_decref(out);
 }
 
@@ -408,7 +409,10 @@ static void api(const struct http_app *app, const struct http_request *rq, struc
 		http_answer_error(ans, &c.err);
 	} else {
 		session_change(app, rt, &k, ans);
-		render(ans, rt->pattern, k.status, in, k.out);
+		if (c.answer) /* already rendered (svc_answer_text): sent as it is */
+			answer_text(ans, k.status, &c, k.out);
+		else
+			render(ans, rt->pattern, k.status, in, k.out);
 	}
 	json_decref(in);
 	svc_ctx_release(&c);

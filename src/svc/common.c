@@ -121,6 +121,14 @@ void svc_ctx_release(svc_ctx *c)
 {
 	free(c->cache);
 	c->cache = NULL;
+	svc_answer_text(c, NULL, 0);
+}
+
+void svc_answer_text(svc_ctx *c, char *text, size_t len)
+{
+	free(c->answer);
+	c->answer = text;
+	c->answer_len = len;
 }
 
 /* A person's brief is nine fields: made from the row once per request, then from the memo. */

@@ -146,6 +146,80 @@ static int read_rows(svc_ctx *c, const struct page_list *L, db_res *r, int64_t l
 	return rc < 0 ? rc : 0;
 }
 
+/* A growing text. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sbuf_add(struct sbuf *b, const char *t, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2 > 4096 ? (b->len + n + 1) * 2 : 4096;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, t, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* The rows as JSON text (L->row_text): up to limit items between "[" and "]" in *buf; *more when
+ * the query found a row past the page, *last the page's last row's key values (new) or NULL. */
+static int read_texts(svc_ctx *c, const struct page_list *L, db_res *r, int64_t limit, struct sbuf *buf, json_t **last)
+{
+	int rc;
+	int64_t got = 0;
+	json_t *memo = json_object();
+	*last = NULL;
+	sbuf_add(buf, "{\"items\":[", 10);
+	while ((rc = db_next(r)) == 1) {
+		if (got == limit) {
+			db_res_discard(r);
+			json_decref(memo);
+			return 1;
+		}
+		json_decref(*last);
+		*last = row_keys(L, r);
+		size_t len = 0;
+		char *t = L->row_text(c, r, memo, &len);
+		if (got++)
+			sbuf_add(buf, ",", 1);
+		sbuf_add(buf, t ? t : "null", t ? len : 4);
+		free(t);
+	}
+	db_res_discard(r);
+	json_decref(memo);
+	return rc < 0 ? rc : 0;
+}
+
+/* The page as text: {"items": [...], "next": ...} from the items' texts. */
+static int page_text(svc_ctx *c, const struct page_list *L, db_res *r, int64_t limit, json_t **out)
+{
+	struct sbuf buf = {0};
+	json_t *last;
+	int more = read_texts(c, L, r, limit, &buf, &last);
+	if (more < 0) {
+		free(buf.s);
+		json_decref(last);
+		return svc_db_err(c, more);
+	}
+	sbuf_add(&buf, "],\"next\":", 9);
+	if (more && last) {
+		char *cur = page_cursor_encode(L, last); /* URL-safe base64: nothing to escape */
+		sbuf_add(&buf, "\"", 1);
+		sbuf_add(&buf, cur, strlen(cur));
+		sbuf_add(&buf, "\"", 1);
+		free(cur);
+	} else {
+		sbuf_add(&buf, "null", 4);
+	}
+	sbuf_add(&buf, "}", 1);
+	json_decref(last);
+	svc_answer_text(c, buf.s, buf.len); /* sent as it is: *out stays an empty object */
+	*out = json_object();
+	return 0;
+}
+
 int page_run(svc_ctx *c, const struct page_list *L, json_t *in, const char *where, const db_arg *args, int n, json_t **out)
 {
 	db_arg all[PAGE_MAX_ARGS + PAGE_MAX_KEYS * (PAGE_MAX_KEYS + 1) / 2 + 1];
@@ -167,6 +241,9 @@ int page_run(svc_ctx *c, const struct page_list *L, json_t *in, const char *wher
 	json_decref(vals);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
+	const char *fmt = in_str(in, "format");
+	if (L->row_text && (!fmt || strcmp(fmt, "json") == 0))
+		return page_text(c, L, r, limit, out);
 	json_t *items = json_array(), *ids = json_array(), *last;
 	int more = read_rows(c, L, r, limit, items, ids, &last);
 	if (more < 0) {

@@ -33,6 +33,10 @@ struct page_list {
 	svc_row_fn row;			     /* an item from a row; or NULL and one of: */
 	json_t *(*row_memo)(svc_ctx *c, db_res *r, json_t *memo); /* the same with a memo object for the page */
 	json_t *(*by_id)(svc_ctx *c, const char *id);		  /* an item from the last key's value, after the rows are read */
+	/* optional, with row or row_memo: the item's JSON text (new, *len its length), e.g. kept
+	 * rendered at its case's version; then a JSON answer is written as text from the items' texts
+	 * (svc_answer_text), and row / row_memo serve ?format=csv. */
+	char *(*row_text)(svc_ctx *c, db_res *r, json_t *memo, size_t *len);
 };
 
 /* The input fields of a paged list: add PAGE_FIELDS to the route's spec. */

@@ -56,6 +56,7 @@ static enum tx_verdict work(void *arg, db *d)
 	c->db = d;
 	err_clear(&c->err);
 	svc_cache_forget(c);
+	svc_answer_text(c, NULL, 0);
 	json_decref(k->out);
 	k->out = NULL;
 	k->replay = 0;

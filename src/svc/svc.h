@@ -78,13 +78,18 @@ typedef struct svc_ctx {
 	struct svc_cache *cache;       /* per-request memo of rows read many times (svc/common.c; NULL until used) */
 	struct case_cache *case_cache; /* case pages kept rendered (svc/ledger/case_cache.h; server only, NULL = none) */
 	struct svc_page_versions page; /* R_CASE_PAGE: the case's versions, read with the authentication */
+	char *answer;		       /* the answer already rendered as JSON text (svc_answer_text), or NULL */
+	size_t answer_len;
 } svc_ctx;
 
-/* Free what the context allocated (the memo); the context can be used again. */
+/* Answer text (JSON, malloc'd, stolen) as it is, in place of the operation's JSON *out: the HTTP
+ * layer sends it without a copy (http/api.c takes c->answer).  Only where the server asks for
+ * it (c->case_cache set: the kept case pages); the command line prints *out. */
+void svc_answer_text(svc_ctx *c, char *text, size_t len);
+
+/* Free what the context holds (the memo, an answer not taken); the context can be used again. */
 void svc_ctx_release(svc_ctx *c);
 
-/* An answer already rendered: {SVC_JSON_TEXT: "the JSON text"} is sent as that text (application/json). */
-#define SVC_JSON_TEXT "_json_text"
 
 typedef int (*svc_fn)(svc_ctx *c, const char *const *p, json_t *in, json_t **out);
 

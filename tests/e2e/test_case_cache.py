@@ -72,6 +72,47 @@ def test_every_kind_of_change_shows_at_the_next_read():
         eq(len(same(s, chris, CHRIS, cid, "the scheduler's pass")["breaches"]), 1, "the breach shows")
 
 
+def test_list_rows_kept_show_every_change():
+    """Case lists ("my open cases") keep each row rendered at its case's version
+    (svc/ledger/case_list_rows.c): after each kind of change the list equals the one the command line
+    renders (no kept rows there), pages continue by cursor, and ?format=csv still answers."""
+    with Server(demo=True) as s:
+        chris, admin = s.login(CHRIS, V), s.login(ADMIN, V)
+        opened = "/api/v1/cases?status=open&limit=50"
+
+        def listed(what):
+            got = admin.ok("GET", opened)
+            eq(got, run_cli("case", "list", "--status", "open", "--limit", "50", db=s.db, as_=ADMIN)[1],
+               "the open cases after %s are the database's" % what)
+            return got
+
+        first = listed("nothing")
+        eq(listed("nothing, read again (kept rows)"), first, "kept rows read the same")
+        eq(len(first["items"]) > 3, True, "the demo has open cases to list")
+        cid = first["items"][0]["id"]
+        sql(s, "UPDATE cases SET subject = 'renamed in the database' WHERE id = '%s'" % cid)
+        eq([i["subject"] for i in listed("a plain SQL update")["items"] if i["id"] == cid], ["renamed in the database"],
+           "the row shows the new subject")
+        cust = first["items"][1]["customer"]["id"]
+        sql(s, "UPDATE customers SET name = 'Renamed Customer' WHERE id = '%s'" % cust)
+        eq({i["customer"]["name"] for i in listed("the customer's new name")["items"] if i["customer"]["id"] == cust},
+           {"Renamed Customer"}, "the customer's new name shows in every row of theirs")
+        me = chris.ok("GET", "/api/v1/me")
+        chris_id = me.get("person", me)["id"]
+        admin.ok("PATCH", "/api/v1/people/" + chris_id, {"name": "Chris Listed"})
+        eq({i["owner"]["name"] for i in listed("the owner's new name")["items"] if i["owner"]["id"] == chris_id},
+           {"Chris Listed"}, "the owner's new name")
+        last = first["items"][-1]["id"]
+        admin.ok("POST", "/api/v1/cases/%s/notes" % last, {"body": "moves it", "visibility": "internal"})
+        eq(last in [i["id"] for i in listed("a note (a new updated_at)")["items"]], True, "the noted case is listed")
+        page = admin.ok("GET", "/api/v1/cases?status=open&limit=2")
+        rest = admin.ok("GET", "/api/v1/cases?status=open&limit=50&cursor=" + (page["next"] or ""))
+        eq([i["id"] for i in page["items"] + rest["items"]], [i["id"] for i in listed("paging")["items"]],
+           "the cursor continues the list")
+        csv = admin.get(opened + "&format=csv")
+        eq((csv.status, csv.headers.get("Content-Type", "").startswith("text/csv")), (200, True), "CSV still answers")
+
+
 def test_another_organizations_reader_gets_404_when_the_page_is_kept():
     with Server(demo=True) as s:
         chris, alex = s.login(CHRIS, V), s.login("alex@lee-practice.example", "lee-practice")

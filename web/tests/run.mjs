@@ -6,6 +6,7 @@
 //   TEST_ONLY=portal node web/tests/run.mjs   tests whose name contains "portal"
 //   FRONTLINE_BIN=./frontline ...       another binary (default build/san/frontline)
 //   FRONTLINE_PG=postgres://...         on PostgreSQL (a new database there; scripts/pg-cluster.sh start)
+//   FRONTLINE_DEMO_DAYS=0               the demo's stories without the quarter before them (faster; some tests want it)
 //   SCREENSHOTS=0                       don't rewrite docs/screenshots/*.png
 //
 // The tests live in one file per page or story (*.test.mjs, helpers in lib.mjs).  They share one

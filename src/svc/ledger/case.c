@@ -9,6 +9,7 @@
 #include "svc/directory/people.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/case_list_rows.h"
 #include "svc/ledger/case_view.h"
 #include "svc/ledger/customer.h"
 #include "svc/org/alert.h"
@@ -179,11 +180,13 @@ static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
+/* rows kept rendered at their case's version (case_list_rows.h) */
 static const struct page_list CASES = {.name = "cases",
-				       .cols = CASE_COLS,
+				       .cols = CASE_ROW_COLS,
 				       .from = "cases ca" CASE_CUSTOMER,
 				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-				       .row_memo = case_brief_json};
+				       .row_memo = case_brief_json,
+				       .row_text = case_row_text};
 /* the search box's order: best first (score is lower for better), then as CASES */
 static const struct page_list CASES_FOUND = {.name = "cases_found",
 					     .cols = CASE_COLS,
@@ -235,6 +238,8 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		AND_("ca.customer_id = ?", DB_TXT(cust));
 #undef AND_
 	struct page_list L = searching ? CASES_FOUND : CASES;
+	if (!c->case_cache) /* the command line: no kept rows, JSON as ever */
+		L.row_text = NULL;
 	char *from = searching ? xasprintf("cases ca JOIN %s s ON s.case_id = ca.id" CASE_CUSTOMER, found.sql) : NULL;
 	if (from)
 		L.from = from;

@@ -107,13 +107,16 @@ int case_cache_known(struct case_cache *k, const char *org_id, const char *case_
 	return l != NULL;
 }
 
-json_t *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov)
+char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len)
 {
-	json_t *text = NULL;
+	char *text = NULL;
 	struct set *t = set_lock(k, org_id, case_id);
 	struct slot *l = slot_of(t, org_id, case_id);
-	if (l && l->cv == cv && l->ov == ov)
-		text = json_stringn_nocheck(l->text, l->len);
+	if (l && l->cv == cv && l->ov == ov) {
+		text = xmalloc(l->len + 1);
+		memcpy(text, l->text, l->len + 1);
+		*len = l->len;
+	}
 	pthread_mutex_unlock(&t->mu);
 	return text;
 }

@@ -6,7 +6,6 @@
  * text.  One per server (svc_ctx.case_cache), shared by its threads; a fixed number of slots, each
  * holding one case, in sets of CASE_CACHE_WAYS (a case whose ids hash to a full set replaces the
  * set's least recently used page), so its memory is bounded by slots x CASE_CACHE_MAX_TEXT. */
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,9 +21,9 @@ void case_cache_free(struct case_cache *k);
 
 /* 1 and the versions of the page kept for (org_id, case_id), or 0 when none is kept. */
 int case_cache_known(struct case_cache *k, const char *org_id, const char *case_id, int64_t *cv, int64_t *ov);
-/* The page as a new JSON string (its one copy, made under the slot's lock) if it was rendered at
- * exactly cv and ov, else NULL. */
-json_t *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov);
+/* A copy of the page (the caller frees it; the answer's one copy, handed to the HTTP layer as it is)
+ * if it was rendered at exactly cv and ov, else NULL. */
+char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len);
 /* Keep text (copied) as the page of (org_id, case_id) at versions cv, ov. */
 void case_cache_put(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, const char *text,
 		    size_t len);

@@ -229,10 +229,11 @@ static int view_shared(const struct view_facts *f)
 	return 1;
 }
 
-/* {SVC_JSON_TEXT: text}: text (a JSON string) is stolen */
-static json_t *page_text(json_t *text)
+/* The answer: the page's text (stolen) as c->answer, sent as it is; *out an empty object. */
+static json_t *page_text(svc_ctx *c, char *text, size_t len)
 {
-	return json_pack("{s:o}", SVC_JSON_TEXT, text);
+	svc_answer_text(c, text, len);
+	return json_object();
 }
 
 /* The versions of the case now: read with the authentication (R_CASE_PAGE), else in one statement
@@ -266,10 +267,11 @@ int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
 	int found = versions_now(c, case_id, &cv, &ov);
 	if (found < 0)
 		return -1;
-	json_t *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov) : NULL;
+	size_t len = 0;
+	char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len) : NULL;
 	if (!text)
 		return 0;
-	*out = page_text(text);
+	*out = page_text(c, text, len);
 	return 1;
 }
 
@@ -288,7 +290,6 @@ int case_view_page(svc_ctx *c, const char *case_id, json_t **out)
 		return err_set(&c->err, ERR_INTERNAL, "internal_error", NULL, "the answer could not be rendered");
 	if (c->db_err.kind == ERR_NONE && view_shared(&f))
 		case_cache_put(c->case_cache, c->actor.org_id, case_id, f.cv, f.ov, text, len);
-	*out = page_text(json_stringn_nocheck(text, len));
-	free(text);
+	*out = page_text(c, text, len);
 	return 0;
 }

@@ -10,11 +10,12 @@
  * registered view part).  *out is new. */
 int case_view(svc_ctx *c, const char *case_id, json_t **out);
 /* The same page for GET /api/v1/cases/{id}, kept rendered in c->case_cache (when there is one) at the
- * case's and the organization's versions (migration 0024), so a read of an unchanged case is one
- * query and a copy.  case_view_kept: 1 and *out = {SVC_JSON_TEXT: text} when the page kept is still
- * the database's (one statement; no transaction needed), 0 when not, -1 on a storage error.
- * case_view_page (in a read transaction): the page rendered, kept when it is the same for every
- * reader, as {SVC_JSON_TEXT: text} (or as case_view's tree without a cache). */
+ * case's and the organization's versions (migration 0024), so a read of an unchanged case is a
+ * copy: its versions come with the authentication (R_CASE_PAGE; else one statement).
+ * case_view_kept: 1 and the text as c->answer (svc_answer_text; *out an empty object) when the page
+ * kept is still the database's, 0 when not, -1 on a storage error.  case_view_page (in a read
+ * transaction on SQLite): the page rendered, kept when it is the same for every reader, answered
+ * the same way (or as case_view's tree without a cache). */
 int case_view_kept(svc_ctx *c, const char *case_id, json_t **out);
 int case_view_page(svc_ctx *c, const char *case_id, json_t **out);
 

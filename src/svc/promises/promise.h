@@ -37,7 +37,10 @@ int promise_view_part(svc_ctx *c, const char *case_id, json_t *view);  /* "promi
 int breach_view_part(svc_ctx *c, const char *case_id, json_t *view);   /* "breaches" */
 int conflict_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "policy_conflicts" */
 int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in); /* refuses with pending promises */
-int promise_tick_breach(svc_ctx *c, json_t *summary);                  /* promises past due break */
+int promise_tick_breach(svc_ctx *c, json_t *summary);                  /* promises past due break (breach.c) */
+/* Record the breach of a promise just marked broken: attribution, breach and causes, history, the
+ * owner's alert, the breach hooks (svc/promises/breach.c). */
+int breach_record(svc_ctx *c, const char *promise_id);
 int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next);        /* when the next one falls due (svc/tick.h) */
 
 #endif

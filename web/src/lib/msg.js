@@ -314,6 +314,9 @@ export const EN = {
   'portal.hello': 'Hello, {0}', 'portal.times': 'Times are shown in your time zone.', 'portal.nocases': 'You have no cases with us.',
   'portal.signin': 'Please open the sign-in link we sent you. Links work once and expire; ask us for a new one if yours has.',
   'portal.loadfailed': 'Could not load your cases',
+  'portal.reply.form': 'Reply on case {0}', 'portal.reply.label': 'Write to us about this case', 'portal.reply.send': 'Send reply',
+  'portal.reply.sent': 'Sent. We will get back to you.', 'portal.reply.notsent': 'Not sent', 'portal.reply.empty': 'Please write a message first.',
+  'portal.reply.toolong': 'The message is too long: shorten it before sending.',
   // Find
   'find.title': 'Find: {0}',
   'find.intro': 'Type a customer\'s name, email or phone number, or words from a case, in the search box at the top of every page (shortcut: press /).',

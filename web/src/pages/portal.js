@@ -25,23 +25,23 @@ function caseCard(c) {
   const status = h('div', { 'aria-live': 'polite' });
   const area = h('textarea', { id: replyId, name: 'body', rows: 3, required: true, dir: 'auto' });
   const files = fileField('/api/v1/portal/attachments');
-  const form = h('form', { class: 'api-form', 'aria-label': 'Reply on case ' + c.number }, h('div', { class: 'field' },
-    h('label', { for: replyId }, 'Write to us about this case'), area, limitCounter(area, 10000)), files.wrap,
-  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Send reply')), status);
+  const form = h('form', { class: 'api-form', 'aria-label': t('portal.reply.form', c.number) }, h('div', { class: 'field' },
+    h('label', { for: replyId }, t('portal.reply.label')), area, limitCounter(area, 10000)), files.wrap,
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('portal.reply.send'))), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = form.elements.body.value.trim();
-    if (!body) { status.replaceChildren(errorBox({ message: 'Please write a message first.' }, 'Not sent')); form.elements.body.focus(); return; }
-    if (area.limitOver()) { status.replaceChildren(errorBox({ message: 'The message is too long: shorten it before sending.' }, 'Not sent')); area.focus(); return; }
-    const btn = form.querySelector('button'); btn.disabled = true;
+    if (!body) { status.replaceChildren(errorBox({ message: t('portal.reply.empty') }, t('portal.reply.notsent'))); form.elements.body.focus(); return; }
+    if (area.limitOver()) { status.replaceChildren(errorBox({ message: t('portal.reply.toolong') }, t('portal.reply.notsent'))); area.focus(); return; }
+    const btn = form.querySelector('button[type=submit]'); btn.disabled = true;
     try {
       const ids = files.read();
       const sent = await post('/api/v1/portal/cases/' + encodeURIComponent(c.id) + '/replies', ids ? { body, attachment_ids: ids } : { body });
-      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Sent. We will get back to you.'));
+      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, t('portal.reply.sent')));
       updates.append(updateItem({ kind: 'reply', from: 'you', text: body, at: new Date().toISOString() }));
       if ((sent.attachments || []).length) showFiles([...shown, ...sent.attachments.map((a) => ({ ...a, from: 'you' }))]);
       form.reset(); files.reset(); area.dispatchEvent(new Event('input'));
-    } catch (err) { status.replaceChildren(errorBox(err, 'Not sent')); } finally { btn.disabled = false; }
+    } catch (err) { status.replaceChildren(errorBox(err, t('portal.reply.notsent'))); } finally { btn.disabled = false; }
   });
   const updates = h('ol', { class: 'timeline' }, (c.updates || []).map(updateItem));
   // the files written for the customer: theirs and those sent with our replies
