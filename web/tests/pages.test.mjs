@@ -35,7 +35,8 @@ test('phone layout: no sideways scrolling', async (srv) => {
   const some = (await dana.get('/api/v1/cases?q=Sam')).items;
   const page = await newPage({ viewport: { width: 390, height: 844 }, mobile: true });
   await signIn(page, srv, 'vendor-co', 'dana@vendor-co.example');
-  for (const p of ['/', '/find?q=Sam', '/directory', '/admin', '/leadership'].concat(some.length ? ['/cases/' + some[some.length - 1].id] : [])) {
+  // every page, and each of Sam's cases (one has a promise table with a policy column, wider than a phone)
+  for (const p of ['/', '/find?q=Sam', '/cases', '/cases/new', '/directory', '/admin', '/leadership', '/exceptions', '/alerts', '/account', '/me', '/recognition'].concat(some.map((c) => '/cases/' + c.id))) {
     await page.goto(srv.url + p);
     await settled(page);
     const w = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);

@@ -335,6 +335,33 @@ export const EN = {
   'rota.windows.kept': 'Its hours of the week ({0}) stay as they are.', 'rota.nomembers': 'Name at least one person for layer {0}',
   // rotas
   'rota.person': 'A person',
+  // My day
+  'myday.unavailable': 'Not available on this server yet.', 'offer.accepted': 'You accepted case #{0}: it is yours now.',
+  'offer.open': 'Open case #{0}', 'offer.notaccepted': 'Not accepted', 'offer.accept': 'Accept', 'offer.decline': 'Decline',
+  'offer.sayswhy': 'Say why, so {0} can find someone else.', 'offer.they': 'they', 'offer.notdeclined': 'Not declined',
+  'offer.declined': 'You declined case #{0}. {1} keeps it and is told why.', 'offer.offerer': 'The person who offered it',
+  'offer.why': 'Why not (they will see this)', 'offer.decline.submit': 'Decline offer', 'offer.acase': 'An offered case',
+  'offer.customer': 'customer {0}', 'offer.by': 'offered by {0} ', 'offer.none': 'No offers waiting for you.',
+  'survey.rating': 'Rating (1 = not at all, 5 = fully)', 'survey.words': 'In your words', 'survey.answer': 'Answer: {0}',
+  'survey.send': 'Send answers', 'survey.none': 'Answer at least one question.', 'survey.thanks': 'Thank you. Your answers are confidential.',
+  'survey.open': 'Answer the survey', 'coach.none': 'No coaching notes.', 'coach.conversation': 'Coaching conversation',
+  'coach.with': '{0} with {1}', 'coach.write': 'Write a coaching note', 'coach.employee': 'With', 'issue.describe': 'Describe the problem',
+  'issue.title': 'What is wrong', 'issue.owner': 'Leader who owes a response (default: yours)',
+  'issue.raised': 'Raised. The leader owes you a response by its due time.',
+  'issue.intro': 'A tool, process or policy that keeps getting in the way? Say so: a leader owes you a response.',
+  'myday.hello': 'Good to see you, {0}. ', 'myday.allalerts.unread': 'All alerts ({0} unread)', 'myday.allalerts': 'All alerts',
+  'myday.owned.none': 'You own no open cases.', 'myday.requests.none': 'You owe no requests.', 'myday.overdue': 'Overdue',
+  'myday.askedby': 'asked by {0}', 'myday.forteam': 'for your team {0}', 'myday.promises.none': 'No promise at risk or due today.',
+  // My day
+  'myday.duties.none': 'No customer is waiting for an update from you.', 'myday.duty': 'Update the customer: {0}',
+  'myday.duty.atrisk': 'Promise at risk', 'myday.cosign.none': 'Nothing to co-sign.', 'myday.xreview.none': 'No exception waits for your review.',
+  'myday.xreview': 'Review exception: {0}', 'myday.freview.none': 'No failure review waits for you.', 'myday.freview': 'Failure review: {0}',
+  'myday.caseowner': 'case owner {0}', 'myday.ractions': 'Review actions I owe', 'myday.markdone': 'Mark done',
+  'myday.markdone.submit': 'Mark it done', 'myday.markdone.done': 'Done: the review owner is told.', 'myday.surveys': 'Pulse surveys for me',
+  'myday.reviews.none': 'No reviews wait for you.', 'myday.issues.none': 'No system issues wait for you.', 'myday.responsedue': 'response due ',
+  'myday.raisedby': 'raised by {0}', 'myday.respond': 'Respond', 'myday.respond.submit': 'Send response', 'myday.respond.done': 'Response recorded.',
+  // My day
+  'myday.openuntil': 'open until ',
 };
 
 let cat = EN;
