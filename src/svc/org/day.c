@@ -38,9 +38,7 @@ static int day_get(svc_ctx *c, const char *path, json_t *in, json_t **out)
 		if (c->answer) { /* the route answered with text (svc_answer_text): its JSON is this part */
 			json_decref(*out);
 			*out = json_loadb(c->answer, c->answer_len, 0, NULL);
-			free(c->answer);
-			c->answer = NULL;
-			c->answer_len = 0;
+			svc_answer_text(c, NULL, 0);
 			if (!*out)
 				return err_set(&c->err, ERR_INTERNAL, "internal", NULL, "an answer of %s could not be read", path);
 		}
