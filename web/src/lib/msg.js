@@ -362,6 +362,52 @@ export const EN = {
   'myday.raisedby': 'raised by {0}', 'myday.respond': 'Respond', 'myday.respond.submit': 'Send response', 'myday.respond.done': 'Response recorded.',
   // My day
   'myday.openuntil': 'open until ',
+  // sign in (pages/login.js)
+  'login.signing': 'Signing in…', 'login.failed': 'Not signed in', 'login.title': 'Sign in to Frontline', 'login.org': 'Organization',
+  'login.org.placeholder': 'e.g. vendor-co', 'login.email': 'Email', 'login.password': 'Password', 'login.submit': 'Sign in',
+  // webhooks (pages/webhooks.js)
+  'hook.title': 'Webhooks', 'hook.log': 'Delivery log', 'hook.col.event': 'Event', 'hook.col.http': 'HTTP', 'hook.col.ms': 'Time (ms)',
+  'hook.deliveries': 'Deliveries of {0}', 'hook.noattempts': 'No attempts yet.', 'hook.log.failed': 'Could not load the log',
+  'hook.disable': 'Disable', 'hook.enable': 'Enable again', 'hook.behind': ' event(s) behind', 'hook.failed': ' · {0} failed attempt(s) in a row',
+  'hook.adminonly': 'Webhooks are managed by administrators.',
+  'hook.intro': 'Events of the families you pick are POSTed to your URL, signed (Standard Webhooks), at least once and in order. Slack and Teams formats post to a channel\'s incoming webhook.',
+  'hook.subs': 'Subscriptions', 'hook.unavailable': 'Webhooks are not available on this server yet.', 'hook.add': 'Add webhook',
+  'hook.added': 'Added. Its signing secret, shown only now: ', 'hook.secret.copy': 'Copy the signing secret', 'hook.done': 'Done',
+  'hook.none': 'No webhooks yet.',
+  // My notifications (pages/me.js)
+  'notif.ch.app': 'In the app only', 'notif.ch.email': 'Email at once', 'notif.ch.digest': 'Daily digest', 'notif.default.mark': ' (default)',
+  'notif.mine': 'my choice', 'notif.default': 'default', 'notif.tz': 'Time zone',
+  'notif.tz.hint': 'An IANA name such as America/Chicago; empty = your location\'s ({0}).', 'notif.quiet': 'Quiet hours (empty = none)',
+  'notif.quiet.from': 'Quiet from', 'notif.quiet.to': 'Quiet until', 'notif.quiet.hint': 'While you are on call, alerts reach you whatever your quiet hours say.',
+  'notif.hour': 'Hour of my daily digest', 'notif.channels': 'Channels per kind of alert',
+  'notif.caption': 'How each kind of alert reaches me (every alert is also in the app)', 'notif.col.alert': 'Alert', 'notif.col.channel': 'Channel',
+  'notif.save': 'Save notifications', 'notif.saved': 'Notifications saved.', 'notif.notsaved': 'Notifications not saved',
+  'notif.oncall': 'You are on call now: alerts by email reach you at once.', 'notif.notoncall': 'You are not on call now.',
+  'notif.inquiet': 'You are in your quiet hours now.', 'notif.notinquiet': 'You are not in quiet hours now.',
+  'notif.digest.waiting': '{0} alert(s) wait for your digest at ', 'notif.digest.end': '.', 'notif.digest.none': 'Nothing waits for your digest.',
+  'notif.section': 'Notifications', 'notif.unavailable': 'Notification preferences are not available on this server yet.',
+  // Exceptions to policy (pages/exceptions.js)
+  'exc.title': 'Exceptions to policy', 'exc.caption': 'Exceptions', 'exc.col.case': 'Case', 'exc.col.exception': 'Exception',
+  'exc.col.proposer': 'Proposed by', 'exc.col.review': 'Review', 'exc.col.expires': 'Expires', 'exc.none': 'No exceptions with this status.',
+  'exc.all': 'All, expired included', 'exc.show': 'Show', 'exc.reviews.unavailable': 'Reviews are not available on this server.',
+  'exc.reviews.none': 'No approved exception waits for a review.', 'exc.policy': ' (policy: {0})', 'exc.review': 'Review: adopt, one-off or coach',
+  'exc.review.proposal': 'Adopt: the policy change', 'exc.review.note': 'Coach: the forward-looking note', 'exc.review.done': 'Verdict recorded.',
+  'exc.proposals.unavailable': 'Policy proposals are not available on this server.', 'exc.proposals.none': 'No open policy proposal.',
+  'exc.proposal.policy': ' — policy "{0}"', 'exc.proposal.behind': '{0} exception(s) behind it', 'exc.accept': 'Accept this change',
+  'exc.accept.submit': 'Accept proposal', 'exc.accept.done': 'Accepted: the policy has a new version.', 'exc.reject': 'Reject it',
+  'exc.reject.submit': 'Reject proposal', 'exc.reject.done': 'Rejected.',
+  'exc.intro': 'Out-of-policy resolutions: proposed, co-signed, expired unsigned or withdrawn, and what their review decided.',
+  'exc.mine': 'Waiting for my review', 'exc.proposals': 'Policy proposals',
+  // Alerts: mail held for review
+  'alerts.release': 'Release onto a case', 'alerts.release.aria': 'Release onto a case: {0}', 'alerts.release.failed': 'Not released',
+  // the estimate beside the promise form (pages/estimate.js)
+  'est.never': 'not within the next 60 days', 'est.title': 'Can we keep it?', 'est.nohistory': 'Not enough history to estimate. ',
+  'est.sentence': '{0}.', 'est.chance': 'About {0}% likely', 'est.bydue': ' to be done by the proposed time{0}.', 'est.closed': ' (the holder is closed then)',
+  'est.likely': 'Likely by: ', 'est.q': '{0}% {1}', 'est.where': ' ({0})',
+  'est.fallback': ' (Not enough history for a narrower estimate; this uses {0}.)',
+  'est.risk.one': 'Known conflict: "{0}" held up this kind of request {1} time before.',
+  'est.risk.many': 'Known conflict: "{0}" held up this kind of request {1} times before.',
+  'est.below': 'Below {0}%: this promise is unlikely to be kept. ', 'est.use80': 'Use the 80% time ({0})', 'est.failed': 'No estimate: {0}',
 };
 
 let cat = EN;

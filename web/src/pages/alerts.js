@@ -42,13 +42,13 @@ export function alertList(items, reload) {
 // history says so.  (The list itself reloads at once: the release alerts the case's owner.)
 function releaseButton(a) {
   const out = h('span', { 'aria-live': 'polite' });
-  const btn = h('button', { type: 'button', class: 'small', 'aria-label': 'Release onto a case: ' + a.message, onclick: async () => {
+  const btn = h('button', { type: 'button', class: 'small', 'aria-label': t('alerts.release.aria', a.message), onclick: async () => {
     btn.disabled = true;
     try {
       const r = await post('/api/v1/mail/' + encodeURIComponent(a.entity_id) + '/release', {});
       location.assign('/cases/' + encodeURIComponent(r.case_id));
-    } catch (e) { out.replaceChildren(errorBox(e, 'Not released')); btn.disabled = false; }
-  } }, 'Release onto a case');
+    } catch (e) { out.replaceChildren(errorBox(e, t('alerts.release.failed'))); btn.disabled = false; }
+  } }, t('alerts.release'));
   return h('span', {}, btn, out);
 }
 

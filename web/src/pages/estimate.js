@@ -5,41 +5,42 @@
 import { h } from '../lib/dom.js';
 import { get, optional, withQuery } from '../lib/api.js';
 import { toLocalInput, fromLocalInput } from '../lib/fmt.js';
+import { t } from '../lib/msg.js';
 
 function zoned(iso, tz) {
-  if (!iso) return 'not within the next 60 days';
+  if (!iso) return t('est.never');
   const f = new Intl.DateTimeFormat(undefined, { timeZone: tz || undefined, weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
   return f.format(new Date(iso));
 }
 
-function place(tz) { return tz ? tz.split('/').pop().replace(/_/g, ' ') + ' time' : 'UTC'; }
+function place(tz) { return tz ? t('zone.time', tz.split('/').pop().replace(/_/g, ' ')) : 'UTC'; }
 
 // The panel for one estimate; `use` sets the due time to the offered one.
 export function estimatePanel(e, tz, use) {
   const where = place(tz);
-  const kids = [h('h4', {}, 'Can we keep it?')];
+  const kids = [h('h4', {}, t('est.title'))];
   if (!e.enough_history) {
-    kids.push(h('p', { class: 'estimate-none' }, 'Not enough history to estimate. ', e.evidence + '.'));
+    kids.push(h('p', { class: 'estimate-none' }, t('est.nohistory'), t('est.sentence', e.evidence)));
     return h('div', { class: 'card estimate', role: 'status', 'aria-live': 'polite', 'data-level': e.level }, kids);
   }
   if (e.probability !== null) {
     const pct = Math.round(100 * e.probability);
-    kids.push(h('p', { class: 'estimate-chance' }, h('strong', {}, 'About ' + pct + '% likely'), ' to be done by the proposed time' + (e.due_closed ? ' (the holder is closed then)' : '') + '.'));
+    kids.push(h('p', { class: 'estimate-chance' }, h('strong', {}, t('est.chance', pct)), t('est.bydue', e.due_closed ? t('est.closed') : '')));
   }
-  kids.push(h('p', { class: 'estimate-times' }, 'Likely by: ', h('span', { 'data-q': '50' }, '50% ' + zoned(e.likely_by.p50, tz)), ' · ',
-    h('strong', { 'data-q': '80' }, '80% ' + zoned(e.likely_by.p80, tz)), ' · ', h('span', { 'data-q': '95' }, '95% ' + zoned(e.likely_by.p95, tz)), ' (' + where + ')'));
-  kids.push(h('p', { class: 'estimate-evidence' }, e.evidence + '.', e.fallbacks.length ? ' (Not enough history for a narrower estimate; this uses ' + e.level.replace(/_/g, ' + ') + '.)' : ''));
-  for (const r of e.policy_risks) kids.push(h('p', { class: 'estimate-risk' }, 'Known conflict: "' + r.policy.name + '" held up this kind of request ' + r.count + (r.count === 1 ? ' time' : ' times') + ' before.'));
+  kids.push(h('p', { class: 'estimate-times' }, t('est.likely'), h('span', { 'data-q': '50' }, t('est.q', 50, zoned(e.likely_by.p50, tz))), ' · ',
+    h('strong', { 'data-q': '80' }, t('est.q', 80, zoned(e.likely_by.p80, tz))), ' · ', h('span', { 'data-q': '95' }, t('est.q', 95, zoned(e.likely_by.p95, tz))), t('est.where', where)));
+  kids.push(h('p', { class: 'estimate-evidence' }, t('est.sentence', e.evidence), e.fallbacks.length ? t('est.fallback', e.level.replace(/_/g, ' + ')) : ''));
+  for (const r of e.policy_risks) kids.push(h('p', { class: 'estimate-risk' }, t(r.count === 1 ? 'est.risk.one' : 'est.risk.many', r.policy.name, r.count)));
   if (e.warning) {
-    kids.push(h('p', { class: 'estimate-warning', role: 'alert' }, 'Below ' + Math.round(100 * e.threshold) + '%: this promise is unlikely to be kept. ',
-      e.suggested_due_at ? h('button', { type: 'button', class: 'primary', onclick: () => use(e.suggested_due_at) }, 'Use the 80% time (' + zoned(e.suggested_due_at, tz) + ')') : null));
+    kids.push(h('p', { class: 'estimate-warning', role: 'alert' }, t('est.below', Math.round(100 * e.threshold)),
+      e.suggested_due_at ? h('button', { type: 'button', class: 'primary', onclick: () => use(e.suggested_due_at) }, t('est.use80', zoned(e.suggested_due_at, tz))) : null));
   }
   return h('div', { class: ['card', 'estimate', e.warning ? 'warn' : null], role: 'status', 'aria-live': 'polite', 'data-level': e.level }, kids);
 }
 
 // Attach the live estimate to the promise form among `forms` (the case page's action forms).
 export async function attachEstimate(forms, c) {
-  const box = forms.find((f) => f && f.querySelector && /promise to the customer/i.test((f.querySelector('summary') || {}).textContent || ''));
+  const box = forms.find((f) => f && f.querySelector && ((f.querySelector('summary') || {}).textContent || '').includes(t('act.record_a_promise_to_the_customer')));
   if (box && box.formBuilt) box.formBuilt.then((form) => estimateOn(form, c));
 }
 
@@ -66,7 +67,7 @@ async function estimateOn(form, c) {
           due.dispatchEvent(new Event('input', { bubbles: true }));
         }));
       } catch (err) {
-        if (mine === seq) slot.replaceChildren(h('p', { class: 'muted' }, 'No estimate: ' + err.message));
+        if (mine === seq) slot.replaceChildren(h('p', { class: 'muted' }, t('est.failed', err.message)));
       }
     }, 250);
   };

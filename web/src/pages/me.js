@@ -3,8 +3,9 @@ import { h } from '../lib/dom.js';
 import { patch, optional, session } from '../lib/api.js';
 import { setZone } from '../lib/fmt.js';
 import { asyncSection, notice, errorBox, timeEl } from '../lib/ui.js';
+import { t } from '../lib/msg.js';
 
-const CHANNELS = [['app', 'In the app only'], ['email', 'Email at once'], ['digest', 'Daily digest']];
+const CHANNELS = [['app', 'notif.ch.app'], ['email', 'notif.ch.email'], ['digest', 'notif.ch.digest']];
 
 function hhmm(v) { return v || ''; }
 
@@ -20,21 +21,21 @@ function prefsForm(p) {
   const rows = p.kinds.map((k) => {
     const id = 'n-k-' + k.kind.replace(/\W/g, '-');
     const sel = h('select', { id, name: 'kind:' + k.kind },
-      CHANNELS.map(([v, label]) => h('option', { value: v, selected: k.channel === v }, label + (k.default === v ? ' (default)' : ''))));
+      CHANNELS.map(([v, label]) => h('option', { value: v, selected: k.channel === v }, t(label) + (k.default === v ? t('notif.default.mark') : ''))));
     return h('tr', {}, h('th', { scope: 'row' }, h('label', { for: id }, k.about)), h('td', {}, sel),
-      h('td', {}, k.chosen ? h('span', { class: 'badge' }, 'my choice') : h('span', { class: 'muted' }, 'default')));
+      h('td', {}, k.chosen ? h('span', { class: 'badge' }, t('notif.mine')) : h('span', { class: 'muted' }, t('notif.default'))));
   });
-  const form = h('form', { class: 'api-form', 'aria-label': 'My notifications' },
-    field('n-tz', 'Time zone', tz, 'An IANA name such as America/Chicago; empty = your location\'s (' + p.tz + ').'),
-    h('fieldset', { class: 'field' }, h('legend', {}, 'Quiet hours (empty = none)'),
-      field('n-from', 'Quiet from', from), field('n-to', 'Quiet until', to),
-      h('small', { class: 'hint' }, 'While you are on call, alerts reach you whatever your quiet hours say.')),
-    field('n-hour', 'Hour of my daily digest', hour),
-    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Channels per kind of alert' },
-      h('table', {}, h('caption', {}, 'How each kind of alert reaches me (every alert is also in the app)'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Alert'), h('th', { scope: 'col' }, 'Channel'), h('th', { scope: 'col' }, ''))),
+  const form = h('form', { class: 'api-form', 'aria-label': t('nav.mynotifications') },
+    field('n-tz', t('notif.tz'), tz, t('notif.tz.hint', p.tz)),
+    h('fieldset', { class: 'field' }, h('legend', {}, t('notif.quiet')),
+      field('n-from', t('notif.quiet.from'), from), field('n-to', t('notif.quiet.to'), to),
+      h('small', { class: 'hint' }, t('notif.quiet.hint'))),
+    field('n-hour', t('notif.hour'), hour),
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('notif.channels') },
+      h('table', {}, h('caption', {}, t('notif.caption')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('notif.col.alert')), h('th', { scope: 'col' }, t('notif.col.channel')), h('th', { scope: 'col' }, ''))),
         h('tbody', {}, rows))),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save notifications')), status);
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('notif.save'))), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = { tz: tz.value.trim(), quiet_from: from.value, quiet_to: to.value, digest_hour: Number(hour.value) };
@@ -46,29 +47,29 @@ function prefsForm(p) {
     if (Object.keys(channels).length) body.channels = channels;
     try {
       const out = await patch('/api/v1/me/notifications', body);
-      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Notifications saved.'));
+      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, t('notif.saved')));
       p.kinds = out.kinds;
       // the zone every time is shown in follows at once
       if (session.me) Object.assign(session.me, { tz: out.tz, tz_chosen: out.tz_chosen });
       setZone(out.tz_chosen ? out.tz : '');
-    } catch (err) { status.replaceChildren(errorBox(err, 'Notifications not saved')); }
+    } catch (err) { status.replaceChildren(errorBox(err, t('notif.notsaved'))); }
   });
   return form;
 }
 
 function summary(p) {
   return h('ul', { class: 'items' },
-    h('li', {}, p.on_call_now ? 'You are on call now: alerts by email reach you at once.' : 'You are not on call now.'),
-    h('li', {}, p.in_quiet_hours_now ? 'You are in your quiet hours now.' : 'You are not in quiet hours now.'),
-    h('li', {}, p.digest_waiting ? [String(p.digest_waiting) + ' alert(s) wait for your digest at ', timeEl(p.next_digest_at), '.'] : 'Nothing waits for your digest.'));
+    h('li', {}, p.on_call_now ? t('notif.oncall') : t('notif.notoncall')),
+    h('li', {}, p.in_quiet_hours_now ? t('notif.inquiet') : t('notif.notinquiet')),
+    h('li', {}, p.digest_waiting ? [t('notif.digest.waiting', p.digest_waiting), timeEl(p.next_digest_at), t('notif.digest.end')] : t('notif.digest.none')));
 }
 
 export async function mePage() {
   const page = h('div', {});
-  page.append(h('h1', {}, 'My notifications'));
-  page.append(asyncSection('Notifications', async () => {
+  page.append(h('h1', {}, t('nav.mynotifications')));
+  page.append(asyncSection(t('notif.section'), async () => {
     const p = await optional('/api/v1/me/notifications');
-    if (!p) return notice('Notification preferences are not available on this server yet.');
+    if (!p) return notice(t('notif.unavailable'));
     return [summary(p), prefsForm(p)];
   }, { class: 'wide' }));
   return page;
