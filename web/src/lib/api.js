@@ -1,4 +1,5 @@
 // The public JSON API, and nothing else.  Cookie sessions send the CSRF token on every change.
+import { t } from './msg.js';
 export const session = { csrf: null, me: null, portal: false };
 
 export class ApiError extends Error {
@@ -33,7 +34,7 @@ async function once(method, path, body) {
   const opts = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) { headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
   if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
-  try { return await fetch(path, opts); } catch (e) { throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.'); }
+  try { return await fetch(path, opts); } catch (e) { throw new ApiError(0, 'network', t('api.unreachable')); }
 }
 
 async function finish(r) {

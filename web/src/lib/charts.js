@@ -36,7 +36,7 @@ const short = (v) => (v.length > 32 ? v.slice(0, 31) + '…' : v);
 export function chartFigure(title, report, opts = {}) {
   const rows = rowsOf(report);
   const s = shape(rows, opts);
-  if (!s || !s.values.length) return h('div', {}, notice(t('lead.none')), opts.csv ? csvLink(opts.csv, 'Download ' + title + ' as CSV') : null);
+  if (!s || !s.values.length) return h('div', {}, notice(t('lead.none')), opts.csv ? csvLink(opts.csv, t('chart.csv', title)) : null);
   // codes ("team", "request_overdue") read as words; names ("Store 12") stay as they are
   const labelOf = (r) => { const v = brief(r[s.label]) || '—'; return /^[a-z][a-z_]*$/.test(v) ? words(v) : v; };
   const kind = opts.type || (s.label && rows.some((r) => isTime(r[s.label]) || /week|day|month|period|date/.test(s.label)) ? 'line' : 'bar');
@@ -73,6 +73,6 @@ export function chartFigure(title, report, opts = {}) {
   });
   const cols = [{ key: s.label, label: words(s.label || 'item'), render: (r) => labelOf(r) }, ...s.values.map((k) => ({ key: k })), ...(opts.line ? [{ key: opts.line }] : [])];
   return h('div', {}, fig, shown.length < rows.length ? h('p', { class: 'muted' }, t('lead.more', rows.length - shown.length)) : null,
-    h('details', { class: 'numbers', open: opts.openTable ? true : null }, h('summary', {}, 'The numbers'), table(rows, cols, title + ' — numbers')),
-    opts.csv ? csvLink(opts.csv, 'Download ' + title + ' as CSV') : null);
+    h('details', { class: 'numbers', open: opts.openTable ? true : null }, h('summary', {}, t('chart.numbers')), table(rows, cols, t('chart.numbers.caption', title))),
+    opts.csv ? csvLink(opts.csv, t('chart.csv', title)) : null);
 }

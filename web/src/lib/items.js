@@ -3,6 +3,7 @@
 import { h } from './dom.js';
 import { brief, isTime, words, humanize } from './fmt.js';
 import { timeEl, notice } from './ui.js';
+import { t } from './msg.js';
 
 const TEXT_KEYS = ['text', 'title', 'what', 'subject', 'summary', 'message', 'question', 'proposal', 'body', 'name', 'kind'];
 const DUE_KEYS = ['due_at', 'due', 'respond_by', 'expires_at', 'deadline', 'at', 'created_at'];
@@ -27,7 +28,7 @@ export function dueOf(it) {
 
 // opts: {href(it), meta(it) -> array of nodes/text, empty}
 export function itemList(items, opts = {}) {
-  if (!items || !items.length) return notice(opts.empty || 'Nothing waiting.');
+  if (!items || !items.length) return notice(opts.empty || t('nothing.waiting'));
   return h('ul', { class: 'items' }, items.map((it) => {
     const href = opts.href ? opts.href(it) : (caseIdOf(it) ? '/cases/' + caseIdOf(it) : null);
     const text = opts.text ? opts.text(it) : textOf(it);

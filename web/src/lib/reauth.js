@@ -4,6 +4,7 @@
 import { h } from './dom.js';
 import { post, get, session } from './api.js';
 import { errorBox } from './ui.js';
+import { t } from './msg.js';
 
 let waiting = null;
 
@@ -17,19 +18,19 @@ export function signInAgain() {
     const done = (ok, err) => { dlg.close(); dlg.remove(); waiting = null; if (ok) resolve(); else reject(err); };
     const form = h('form', { method: 'dialog', class: 'api-form', onsubmit: async (e) => {
       e.preventDefault();
-      status.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Signing in…'));
+      status.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('login.signing')));
       try {
         const s = await post('/api/v1/auth/login', { org: me.org ? me.org.slug : '', email: me.email, password: pw.value });
         session.csrf = s.csrf_token;
         try { session.me = await get('/api/v1/me'); session.csrf = session.me.csrf_token || session.csrf; } catch (e2) { /* keep the old one */ }
         done(true);
-      } catch (err) { status.replaceChildren(errorBox(err, 'Not signed in')); pw.value = ''; pw.focus(); }
+      } catch (err) { status.replaceChildren(errorBox(err, t('login.failed'))); pw.value = ''; pw.focus(); }
     } },
-    h('h2', { id: 'reauth-title' }, 'Your session ended'),
-    h('p', {}, 'Sign in again as ' + (me.name || me.email || 'yourself') + ' to carry on. Nothing you typed is lost; what you were sending is sent once you are back.'),
-    h('div', { class: 'field' }, h('label', { for: 'reauth-password' }, 'Password'), pw),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
-      h('button', { type: 'button', onclick: () => done(false, Object.assign(new Error('Not signed in: sign in again to send it.'), { code: 'unauthenticated' })) }, 'Not now')), status);
+    h('h2', { id: 'reauth-title' }, t('reauth.title')),
+    h('p', {}, t('reauth.text', me.name || me.email || t('reauth.yourself'))),
+    h('div', { class: 'field' }, h('label', { for: 'reauth-password' }, t('login.password')), pw),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('login.submit')),
+      h('button', { type: 'button', onclick: () => done(false, Object.assign(new Error(t('reauth.notnow.error')), { code: 'unauthenticated' })) }, t('reauth.notnow'))), status);
     dlg.append(form);
     dlg.addEventListener('cancel', (e) => e.preventDefault());
     document.body.append(dlg);

@@ -31,39 +31,39 @@ export function resolveForm(c, refresh) {
     const id = uid('r');
     return h('div', { class: 'field check' }, h('input', { type: 'radio', id, name, value }), h('label', { for: id }, label));
   }));
-  const form = h('form', { class: 'api-form', novalidate: true, 'aria-label': 'Resolve the case' },
-    h('div', { class: 'field' }, h('label', { for: rid }, 'Resolution', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), text, limitCounter(text, 10000)),
-    h('div', { class: 'field check' }, complaint, h('label', { for: rid + '-c' }, 'The customer complained (opens a failure review)')),
-    reqs.length ? radios('open_requests', reqs.length + ' request(s) still open: ' + reqs.map((r) => '"' + r.what + '"').join(', '),
-      [['keep', 'Keep them: their holders carry on'], ['cancel', 'Cancel them: call them off and tell their holders']]) : null,
-    proms.length ? radios('pending_promises', proms.length + ' promise(s) still pending: ' + proms.map((p) => '"' + p.what + '"').join(', '),
-      [['kept', 'It was kept: mark it kept, then resolve'], ['renegotiate', 'Renegotiate it with the customer first'], ['broken', 'It is broken: record it broken and tell the customer']]) : null,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Resolve case')), status);
+  const form = h('form', { class: 'api-form', novalidate: true, 'aria-label': t('act.resolve_the_case') },
+    h('div', { class: 'field' }, h('label', { for: rid }, t('act.resolution'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), text, limitCounter(text, 10000)),
+    h('div', { class: 'field check' }, complaint, h('label', { for: rid + '-c' }, t('act.complained'))),
+    reqs.length ? radios('open_requests', t('act.requests_open', reqs.length, reqs.map((r) => '"' + r.what + '"').join(', ')),
+      [['keep', t('act.requests_keep')], ['cancel', t('act.requests_cancel')]]) : null,
+    proms.length ? radios('pending_promises', t('act.promises_pending', proms.length, proms.map((p) => '"' + p.what + '"').join(', ')),
+      [['kept', t('act.promises_kept')], ['renegotiate', t('act.promises_renegotiate')], ['broken', t('act.promises_broken')]]) : null,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('act.resolve_case'))), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const el = form.elements;
-    const fail = (msg) => status.replaceChildren(errorBox({ message: msg }, 'Not resolved'));
-    if (!text.value.trim()) { text.setAttribute('aria-invalid', 'true'); text.focus(); return fail('Say how it was resolved.'); }
-    if (text.limitOver()) { text.focus(); return fail('The resolution is too long: shorten it before sending.'); }
+    const fail = (msg) => status.replaceChildren(errorBox({ message: msg }, t('act.not_resolved')));
+    if (!text.value.trim()) { text.setAttribute('aria-invalid', 'true'); text.focus(); return fail(t('act.say_how')); }
+    if (text.limitOver()) { text.focus(); return fail(t('act.too_long')); }
     const body = { resolution: text.value.trim() };
     if (complaint.checked) body.complaint = true;
-    if (reqs.length) { if (!el.open_requests.value) return fail('Choose what happens to the open requests.'); body.open_requests = el.open_requests.value; }
+    if (reqs.length) { if (!el.open_requests.value) return fail(t('act.choose_requests')); body.open_requests = el.open_requests.value; }
     const pp = proms.length ? el.pending_promises.value : '';
-    if (proms.length && !pp) return fail('Choose what happens to the pending promises.');
+    if (proms.length && !pp) return fail(t('act.choose_promises'));
     if (pp === 'renegotiate') {
       const target = document.getElementById('promises');
       if (target) target.scrollIntoView();
-      return fail('Renegotiate each promise with the customer first (in Promises: "Renegotiate"), then resolve.');
+      return fail(t('act.renegotiate_first'));
     }
     if (pp === 'broken') body.pending_promises = 'broken';
-    status.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Resolving…'));
+    status.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('act.resolving')));
     try {
-      if (pp === 'kept') for (const p of proms) await post('/api/v1/promises/' + encodeURIComponent(p.id) + '/keep', { note: 'kept, as recorded when the case was resolved' });
+      if (pp === 'kept') for (const p of proms) await post('/api/v1/promises/' + encodeURIComponent(p.id) + '/keep', { note: t('act.kept_note') });
       await post('/api/v1/cases/' + encodeURIComponent(c.id) + '/resolve', body);
-      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, pp === 'broken' ? 'Resolved. The promise is recorded broken: tell the customer (see Suggested words).' : 'Resolved.'));
-      announce('Resolved');
+      status.replaceChildren(h('p', { class: 'ok', role: 'status' }, pp === 'broken' ? t('act.resolved_broken') : t('act.resolved')));
+      announce(t('ev.case.resolved'));
       refresh();
-    } catch (err) { status.replaceChildren(errorBox(err, 'Not resolved')); }
+    } catch (err) { status.replaceChildren(errorBox(err, t('act.not_resolved'))); }
   });
   return h('details', { class: 'action' }, h('summary', {}, t('act.resolve')), form);
 }
@@ -81,19 +81,19 @@ export async function caseActions(c, refresh, ctx) {
   add(true, action(t('act.record_a_contact_touchpoint'), 'POST', '/api/v1/cases/{id}/touchpoints', { pathParams: pp, onDone: refresh, doneText: t('act.contact_recorded'), submit: t('act.record_contact') }));
   add(true, action(t('act.add_a_note'), 'POST', '/api/v1/cases/{id}/notes', { pathParams: pp, onDone: refresh, doneText: t('act.note_added'), submit: t('act.add_note') }));
   add(open, action(t('act.record_a_promise_to_the_customer'), 'POST', '/api/v1/cases/{id}/promises', { pathParams: pp, onDone: refresh, doneText: t('act.promise_recorded'), submit: t('act.record_promise'),
-    pickers: { deliver_person: people, deliver_team: ctx.teams, policy: ctx.policies }, labels: { what: 'What was promised', due_at: 'Due', deliver_person: 'Delivered by (person)', deliver_team: 'Delivered by (team)' } }));
+    pickers: { deliver_person: people, deliver_team: ctx.teams, policy: ctx.policies }, labels: { what: t('act.what_promised'), due_at: t('field.due_at'), deliver_person: t('field.deliver_person'), deliver_team: t('field.deliver_team') } }));
   add(open && (owner || may('request_on_any_case')), action(t('act.ask_a_colleague_or_team_request'), 'POST', '/api/v1/cases/{id}/requests', { pathParams: pp, onDone: refresh, doneText: t('act.request_sent'), submit: t('act.send_request'),
-    choices: { blocks: promiseChoices }, pickers: { to_person: others, to_team: ctx.teams }, labels: { what: 'What you need', due_at: 'Due', to_person: 'Ask a person', to_team: 'Or ask a team', blocks: 'Promises that wait on it' } }));
+    choices: { blocks: promiseChoices }, pickers: { to_person: others, to_team: ctx.teams }, labels: { what: t('act.what_you_need'), due_at: t('field.due_at'), to_person: t('field.to_person'), to_team: t('field.to_team'), blocks: t('field.blocks') } }));
   add(open && may('propose_exception'), action(t('act.propose_an_exception_to_a_policy'), 'POST', '/api/v1/cases/{id}/exceptions', { pathParams: pp, onDone: refresh, doneText: t('act.exception_proposed'), submit: t('act.propose_exception'),
     only: ['policy', 'kind', 'amount', 'description', 'reasoning'], hide: ['limit', 'amount_cents', 'value', 'channel'], pickers: { policy: ctx.policies } }));
   add(open && (owner || manage), action(t('act.offer_this_case_to_someone'), 'POST', '/api/v1/cases/{id}/offers', { pathParams: pp, onDone: refresh, doneText: t('act.offer_made'), submit: t('act.offer_case'), pickers: { to: others } }));
-  add(open && manage, action(t('act.assign_it_supervisor'), 'POST', '/api/v1/cases/{id}/assign', { pathParams: pp, onDone: refresh, doneText: t('act.assigned'), submit: t('act.assign_case'), pickers: { to: people }, labels: { to: 'New owner' } }));
+  add(open && manage, action(t('act.assign_it_supervisor'), 'POST', '/api/v1/cases/{id}/assign', { pathParams: pp, onDone: refresh, doneText: t('act.assigned'), submit: t('act.assign_case'), pickers: { to: people }, labels: { to: t('act.new_owner') } }));
   add(open && ctx.skills.length > 0, action(t('act.offer_it_to_whoever_is_on_call'), 'POST', '/api/v1/cases/{id}/route', { pathParams: pp, onDone: refresh, doneText: t('act.offered_to_the_person_on_call'), submit: t('act.route_case'),
-    pickers: { skill: ctx.skills, location: ctx.locations }, labels: { skill: 'Help needed with', location: 'Near' } }));
+    pickers: { skill: ctx.skills, location: ctx.locations }, labels: { skill: t('act.help_needed_with'), location: t('dir.who.near') } }));
   add(true, action(t('act.link_a_knowledge_article'), 'POST', '/api/v1/cases/{id}/articles', { pathParams: pp, onDone: refresh, doneText: t('act.article_linked'), submit: t('act.link_article'), pickers: { article: await articleChoices() } }));
   add(true, action(t('act.raise_a_system_issue_from_this_case'), 'POST', '/api/v1/system-issues', { fixed: { cases: [c.id] }, doneText: t('act.raised_a_leader_owes_a_response'), submit: t('act.raise_issue'),
-    pickers: { owner: await leaderChoices() }, labels: { title: 'What is wrong', owner: 'Leader who owes a response (default: yours)' } }));
-  add(may('write_coaching_note') && c.owner && !owner, action(t('act.coaching_note_with') + (c.owner ? c.owner.name : 'the owner'), 'POST', '/api/v1/coaching-notes', {
+    pickers: { owner: await leaderChoices() }, labels: { title: t('issue.title'), owner: t('issue.owner') } }));
+  add(may('write_coaching_note') && c.owner && !owner, action(t('act.coaching_note_with') + (c.owner ? c.owner.name : t('act.the_owner')), 'POST', '/api/v1/coaching-notes', {
     fixed: { employee: c.owner ? c.owner.id : '', cases: [c.id] }, hide: ['answers'], submit: t('act.save_coaching_note'), doneText: t('act.coaching_note_saved_only_the_two_of_you_') }));
   if (open && (owner || manage)) forms.push(resolveForm(c, refresh));
   add(!open && (owner || manage), action(t('act.reopen'), 'POST', '/api/v1/cases/{id}/reopen', { pathParams: pp, onDone: refresh, doneText: t('act.reopened'), submit: t('act.reopen_case') }));
@@ -107,12 +107,12 @@ export function promiseActs(p, c, refresh) {
   if (p.status !== 'pending' || !(owner || manage || may('settle_any_promise'))) return '';
   const kept = h('button', { type: 'button', class: 'small', onclick: async (e) => {
     e.target.disabled = true;
-    try { await post('/api/v1/promises/' + encodeURIComponent(p.id) + '/keep'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not marked kept')); e.target.disabled = false; }
-  } }, 'Mark kept');
+    try { await post('/api/v1/promises/' + encodeURIComponent(p.id) + '/keep'); refresh(); } catch (err) { e.target.after(errorBox(err, t('act.not_marked_kept'))); e.target.disabled = false; }
+  } }, t('act.mark_kept'));
   const slot = h('div', { class: 'promise-acts' }, kept);
-  action(t('act.renegotiate'), 'POST', '/api/v1/promises/{id}/renegotiate', { pathParams: { id: p.id }, onDone: refresh, submit: t('act.record_the_new_promise'), doneText: 'Renegotiated, with the customer\'s consent recorded.',
+  action(t('act.renegotiate'), 'POST', '/api/v1/promises/{id}/renegotiate', { pathParams: { id: p.id }, onDone: refresh, submit: t('act.record_the_new_promise'), doneText: t('act.renegotiated'),
     only: ['due_at', 'what', 'consent', 'consent_channel'], preset: { what: p.what },
-    labels: { due_at: 'New due time', what: 'New wording', consent: 'What the customer agreed to', consent_channel: 'Where they agreed' } }).then((f) => { if (f) slot.append(f); });
+    labels: { due_at: t('act.new_due_time'), what: t('act.new_wording'), consent: t('act.consent'), consent_channel: t('act.consent_channel') } }).then((f) => { if (f) slot.append(f); });
   return slot;
 }
 
@@ -121,8 +121,8 @@ export function withdrawButton(o, refresh) {
   if (o.status !== 'pending' || !((o.from && o.from.id === session.me.id) || may('manage_cases'))) return null;
   return h('button', { type: 'button', class: 'small', onclick: async (e) => {
     e.target.disabled = true;
-    try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/withdraw'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not withdrawn')); e.target.disabled = false; }
-  } }, 'Withdraw offer');
+    try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/withdraw'); refresh(); } catch (err) { e.target.after(errorBox(err, t('act.not_withdrawn'))); e.target.disabled = false; }
+  } }, t('act.withdraw_offer'));
 }
 
 // An approved exception's review, for those who review them.
@@ -131,6 +131,6 @@ export function exceptionReview(x, refresh) {
   const slot = h('div', {});
   action(t('act.review_it'), 'POST', '/api/v1/exceptions/{id}/review', { pathParams: { id: x.id }, onDone: refresh, submit: t('act.record_the_verdict'),
     only: ['verdict', 'reasoning', 'proposal', 'note'], hide: ['proposal_id', 'limits', 'also', 'policy_text'],
-    labels: { proposal: 'Adopt: the policy change', note: 'Coach: the forward-looking note' } }).then((f) => { if (f) slot.append(f); });
+    labels: { proposal: t('exc.review.proposal'), note: t('exc.review.note') } }).then((f) => { if (f) slot.append(f); });
   return slot;
 }

@@ -13,34 +13,34 @@ const badge = (st) => h('span', { class: ['badge', 'st-' + String(st).replace(/[
 function originalButton(m) {
   const out = h('div', { 'aria-live': 'polite' });
   const btn = h('button', { type: 'button', class: 'secondary', onclick: async () => {
-    if (out.firstChild) { out.replaceChildren(); btn.textContent = 'Show original'; return; }
+    if (out.firstChild) { out.replaceChildren(); btn.textContent = t('mail.original.show'); return; }
     try {
       const o = await get('/api/v1/mail/' + encodeURIComponent(m.id) + '/original');
       const att = o.attachments || [];
       out.replaceChildren(h('pre', { class: 'mail-original' }, o.raw),
-        ...(att.length ? [h('p', {}, 'Attachments: ', ...att.map((a, i) => [i ? ', ' : '',
-          h('a', { href: '/api/v1/mail/attachments/' + encodeURIComponent(a.id), download: a.filename || 'attachment' }, a.filename || 'attachment'),
-          ' (' + a.size + ' bytes)']))] : []));
-      btn.textContent = 'Hide original';
-    } catch (e) { out.replaceChildren(errorBox(e, 'Original not shown')); }
-  } }, 'Show original');
+        ...(att.length ? [h('p', {}, t('mail.original.files'), ...att.map((a, i) => [i ? ', ' : '',
+          h('a', { href: '/api/v1/mail/attachments/' + encodeURIComponent(a.id), download: a.filename || t('mail.original.file') }, a.filename || t('mail.original.file')),
+          t('mail.original.size', a.size)]))] : []));
+      btn.textContent = t('mail.original.hide');
+    } catch (e) { out.replaceChildren(errorBox(e, t('mail.original.failed'))); }
+  } }, t('mail.original.show'));
   return h('div', {}, btn, out);
 }
 
 function delivery(m) {
   if (m.direction === 'inbound') return h('span', {}, badge(m.status), m.reason ? ' ' + words(m.reason) : '', m.parse_error ? [' ', badge(m.parse_error)] : null);
-  return h('span', {}, badge(m.status), m.auto ? ' automatic' : '', m.attempts ? ' · ' + m.attempts + ' attempt' + (m.attempts > 1 ? 's' : '') : '',
-    m.next_attempt_at && m.status === 'deferred' ? [' · next ', timeEl(m.next_attempt_at)] : null, m.last_error ? h('div', { class: 'muted' }, m.last_error) : null);
+  return h('span', {}, badge(m.status), m.auto ? t('mail.auto') : '', m.attempts ? t(m.attempts > 1 ? 'mail.attempts' : 'mail.attempt', m.attempts) : '',
+    m.next_attempt_at && m.status === 'deferred' ? [t('mail.next'), timeEl(m.next_attempt_at)] : null, m.last_error ? h('div', { class: 'muted' }, m.last_error) : null);
 }
 
 export function mailPart(list) {
   return table(list, [
-    { key: 'at', label: 'When' },
-    { key: 'direction', label: 'Way', render: (m) => (m.direction === 'inbound' ? 'from ' + m.from : 'to ' + m.to) },
+    { key: 'at', label: t('mail.col.at') },
+    { key: 'direction', label: t('mail.col.way'), render: (m) => (m.direction === 'inbound' ? t('mail.from', m.from) : t('mail.to', m.to)) },
     { key: 'subject' },
-    { key: 'status', label: 'Delivery', render: delivery },
+    { key: 'status', label: t('mail.col.delivery'), render: delivery },
     { key: 'original', label: '', render: (m) => (m.direction === 'inbound' ? originalButton(m) : '') },
-  ], 'Email in and out of this case');
+  ], t('mail.caption'));
 }
 
 // The case's files (sent with replies, attached in the portal, received by email), to download.
@@ -52,11 +52,11 @@ export function attachmentsPart(list) {
 // risk and the customer has not been told, the honest words are already in it (c.mail_draft).
 async function replyBox(c, onDone) {
   const draft = c.mail_draft;
-  const d = await action(draft ? 'Tell ' + c.customer.email + ' a promise is at risk' : 'Reply by email to ' + c.customer.email, 'POST', '/api/v1/cases/{id}/replies', {
+  const d = await action(draft ? t('mail.reply.atrisk', c.customer.email) : t('mail.reply', c.customer.email), 'POST', '/api/v1/cases/{id}/replies', {
     pathParams: { id: c.id }, onDone, preset: draft ? { body: draft.body } : {},
-    intro: draft ? 'A promise on this case is at risk and the customer has not heard it from us. These words say what was promised, why it is at risk and when they will hear next; change them as you like.' : null,
+    intro: draft ? t('mail.reply.atrisk.intro') : null,
     custom: { attachment_ids: () => fileField('/api/v1/attachments') },
-    doneText: 'Reply queued; it goes out by email and counts as an update to the customer.', submit: 'Send reply', labels: { body: 'Your reply' } });
+    doneText: t('mail.reply.done'), submit: t('mail.reply.send'), labels: { body: t('mail.reply.body') } });
   if (d && draft) d.open = true;
   return d;
 }
@@ -65,12 +65,12 @@ async function replyBox(c, onDone) {
 async function proposeBox(c, onDone) {
   const pending = (c.promises || []).filter((p) => p.status === 'pending');
   if (!pending.length) return [];
-  const asked = (c.mail_proposals || []).map((p) => h('li', {}, 'New time ', timeEl(p.due_at), ' proposed: ', badge(p.status)));
-  const boxes = await Promise.all(pending.map((p) => action('Propose a new time by email for "' + p.what + '"', 'POST', '/api/v1/promises/{id}/propose', {
-    pathParams: { id: p.id }, onDone, submit: 'Send proposal',
-    intro: 'The promise does not move until the customer agrees: their "yes" in reply is recorded as the consent, with their message as the evidence.',
-    doneText: 'Proposal queued; the customer can accept it by replying.', labels: { due_at: 'New time', note: 'Why (in your words)' } })));
-  return [asked.length ? h('ul', { class: 'mail-proposals', 'aria-label': 'Times proposed by email' }, asked) : null, ...boxes];
+  const asked = (c.mail_proposals || []).map((p) => h('li', {}, t('mail.proposed.a'), timeEl(p.due_at), t('mail.proposed.b'), badge(p.status)));
+  const boxes = await Promise.all(pending.map((p) => action(t('mail.propose', p.what), 'POST', '/api/v1/promises/{id}/propose', {
+    pathParams: { id: p.id }, onDone, submit: t('mail.propose.send'),
+    intro: t('mail.propose.intro'),
+    doneText: t('mail.propose.done'), labels: { due_at: t('mail.propose.due'), note: t('mail.propose.why') } })));
+  return [asked.length ? h('ul', { class: 'mail-proposals', 'aria-label': t('mail.proposed') }, asked) : null, ...boxes];
 }
 
 export async function replyForm(c, onDone) {

@@ -32,25 +32,25 @@ export function sentence(ev, name, all) {
     case 'case.opened': say(t('ev.case.opened') + (d.channel ? ' (' + words(d.channel).toLowerCase() + ')' : ''), d.subject ? q(d.subject) : ''); break;
     case 'case.offered': say(t('ev.case.offered', { to: name(d.to) || t('someone') }), d.note ? q(d.note) : ''); break;
     case 'case.assigned': say(t('ev.case.assigned', { to: name(d.to) || name(d.owner) || t('someone') }), d.note ? q(d.note) : ''); break;
-    case 'case.accepted': say(t('ev.case.accepted'), name(d.to) ? name(d.to) + ' owns the case now' : ''); break;
-    case 'case.resolved': say(t('ev.case.resolved') + (d.complaint ? ' (the customer complained)' : ''), d.resolution ? q(d.resolution) : ''); break;
-    case 'case.action_applied': say((words(d.kind || 'action')) + (d.amount_cents ? ' of ' + money(d.amount_cents) : '') + ' applied, as the approved exception allows'); break;
-    case 'case.article_linked': say('Knowledge article linked'); break;
-    case 'promise.made': say(t('ev.promise.made', { what: (d.what || '').replace(/[.\s]+$/, ''), due_at: when(d.due_at) }), holder() ? 'delivered by ' + holder() : ''); break;
+    case 'case.accepted': say(t('ev.case.accepted'), name(d.to) ? t('tl.owns', name(d.to)) : ''); break;
+    case 'case.resolved': say(t('ev.case.resolved') + (d.complaint ? t('tl.complained') : ''), d.resolution ? q(d.resolution) : ''); break;
+    case 'case.action_applied': say(t('tl.applied', words(d.kind || 'action'), d.amount_cents ? t('tl.of', money(d.amount_cents)) : '')); break;
+    case 'case.article_linked': say(t('tl.article')); break;
+    case 'promise.made': say(t('ev.promise.made', { what: (d.what || '').replace(/[.\s]+$/, ''), due_at: when(d.due_at) }), holder() ? t('tl.deliveredby', holder()) : ''); break;
     case 'promise.kept': say(t('ev.promise.kept'), d.note ? q(d.note) : ''); break;
     case 'promise.at_risk': say(t('ev.promise.at_risk') + (d.why ? ': ' + d.why : '')); break;
-    case 'promise.renegotiated': say('Promise moved to ' + when(d.due_at) + ' with the customer\'s consent', d.consent ? q(d.consent) : ''); break;
-    case 'promise.proposed': say('New time proposed to the customer: ' + when(d.due_at) + (d.old_due_at ? ' (was ' + when(d.old_due_at) + ')' : '')); break;
-    case 'promise.proposal_answered': say('The customer ' + (d.answer === 'accepted' ? 'agreed to' : 'declined') + ' the new time'); break;
-    case 'request.made': say('Asked ' + (holder() || 'a colleague') + ': ' + q(d.what || ''), d.due_at ? 'due ' + when(d.due_at) : ''); break;
+    case 'promise.renegotiated': say(t('tl.moved', when(d.due_at)), d.consent ? q(d.consent) : ''); break;
+    case 'promise.proposed': say(t('tl.proposed', when(d.due_at), d.old_due_at ? t('tl.was', when(d.old_due_at)) : '')); break;
+    case 'promise.proposal_answered': say(t(d.answer === 'accepted' ? 'tl.answer.yes' : 'tl.answer.no')); break;
+    case 'request.made': say(t('tl.asked', holder() || t('tl.colleague'), q(d.what || '')), d.due_at ? t('tl.due', when(d.due_at)) : ''); break;
     case 'request.deferred': say(t('ev.request.deferred', { due_at: when(d.until) || '?' }), d.reason ? t('ev.reason', d.reason) : '', pol(d.policy_id)); break;
     case 'request.declined': say(t('ev.request.declined'), d.reason ? t('ev.reason', d.reason) : '', pol(d.policy_id)); break;
     case 'request.completed': say(t('ev.request.completed'), d.note ? q(d.note) : ''); break;
-    case 'request.escalated': say(t('ev.request.escalated') + (name(d.to) ? ' to ' + name(d.to) : '')); break;
-    case 'request.followed_up': say('Followed up on the request', d.note ? q(d.note) : ''); break;
-    case 'request.follow_up_due': say('The request needs following up'); break;
-    case 'request.reminded': say('The request\'s holder was reminded'); break;
-    case 'exception.proposed': say('Exception proposed' + (pol(d.policy_id) ? ' to ' + pol(d.policy_id) : ''), d.description ? q(d.description) : '',
+    case 'request.escalated': say(t('ev.request.escalated') + (name(d.to) ? t('tl.to', name(d.to)) : '')); break;
+    case 'request.followed_up': say(t('tl.followedup'), d.note ? q(d.note) : ''); break;
+    case 'request.follow_up_due': say(t('tl.followupdue')); break;
+    case 'request.reminded': say(t('tl.reminded')); break;
+    case 'exception.proposed': say(t('ev.exception.proposed') + (pol(d.policy_id) ? t('tl.to', pol(d.policy_id)) : ''), d.description ? q(d.description) : '',
       d.amount_cents && !(d.description || '').includes('$') ? money(d.amount_cents) : '', d.reasoning ? t('ev.reason', d.reasoning) : ''); break;
     case 'exception.cosigned': say(t('ev.cosigned', d.signatures || 1, d.needed || 1)); break;
     case 'exception.approved': {
@@ -58,22 +58,22 @@ export function sentence(ev, name, all) {
       say(t('ev.exception.approved'), signed ? t('ev.signed', signed.actor ? signed.actor.name : t('someone'), (signed.data || {}).signatures || 1, (signed.data || {}).needed || 1) : '');
       break;
     }
-    case 'exception.reviewed': say('Exception reviewed: ' + ({ adopt: 'adopt it as policy', one_off: 'keep it a one-off', coach: 'coach' }[d.verdict] || words(d.verdict || '')), d.reasoning ? q(d.reasoning) : ''); break;
-    case 'breach.recorded': say('The promise broke' + ((d.causes || []).length ? ': ' + d.causes.map((x) => words(x.cause || '').toLowerCase() + (x.holder && x.holder.name ? ' (' + x.holder.name + ')' : '')).join('; ') : '')); break;
-    case 'policy.conflict': say('Policy conflict recorded' + (pol(d.policy_id) ? ': ' + pol(d.policy_id) : '')); break;
-    case 'mail.queued': say('Email to ' + (d.to || 'the customer') + ' queued' + (d.auto ? ' (automatic)' : ''), d.subject ? q(d.subject) : ''); break;
-    case 'mail.received': say('Email from ' + (d.from || 'the customer'), d.subject ? q(d.subject) : '', d.reason ? words(d.reason) : ''); break;
-    case 'estimate.recorded': say('Estimated ' + (d.probability !== null && d.probability !== undefined ? Math.round(100 * d.probability) + '% likely' : 'without enough history') + (d.warned ? ', with a warning' : ''), d.evidence || ''); break;
-    case 'update_duty.started': say('An update to the customer is owed' + (d.due_at ? ' by ' + when(d.due_at) : '') + (d.kind === 'at_risk' ? ' (a promise is at risk)' : '')); break;
-    case 'update_duty.met': say('The customer was updated'); break;
+    case 'exception.reviewed': say(t('tl.reviewed', ['adopt', 'one_off', 'coach'].includes(d.verdict) ? t('tl.verdict.' + d.verdict) : words(d.verdict || '')), d.reasoning ? q(d.reasoning) : ''); break;
+    case 'breach.recorded': say(t('tl.broke') + ((d.causes || []).length ? ': ' + d.causes.map((x) => words(x.cause || '').toLowerCase() + (x.holder && x.holder.name ? ' (' + x.holder.name + ')' : '')).join('; ') : '')); break;
+    case 'policy.conflict': say(t('tl.conflict') + (pol(d.policy_id) ? ': ' + pol(d.policy_id) : '')); break;
+    case 'mail.queued': say(t('tl.mail.queued', d.to || t('tl.customer'), d.auto ? t('tl.auto') : ''), d.subject ? q(d.subject) : ''); break;
+    case 'mail.received': say(t('tl.mail.from', d.from || t('tl.customer')), d.subject ? q(d.subject) : '', d.reason ? words(d.reason) : ''); break;
+    case 'estimate.recorded': say(t('tl.estimated', d.probability !== null && d.probability !== undefined ? t('tl.likely', Math.round(100 * d.probability)) : t('tl.nohistory'), d.warned ? t('tl.warned') : ''), d.evidence || ''); break;
+    case 'update_duty.started': say(t('tl.owed', d.due_at ? t('tl.by', when(d.due_at)) : '', d.kind === 'at_risk' ? t('tl.atrisk') : '')); break;
+    case 'update_duty.met': say(t('tl.updated')); break;
     case 'update_duty.lapsed': say(t('ev.update.lapsed')); break;
-    case 'review.opened': say('Failure review opened' + (name(d.owner_id) ? ', led by ' + name(d.owner_id) : '') + (d.due_at ? ', due ' + when(d.due_at) : '')); break;
-    case 'review.cause_added': say('Cause named: ' + words(d.category || '').toLowerCase(), d.evidence || d.reason || ''); break;
-    case 'review.action_added': say('Action agreed: ' + q(d.title || ''), (name(d.owner_id) ? 'owned by ' + name(d.owner_id) : ''), d.due_at ? 'due ' + when(d.due_at) : ''); break;
-    case 'thanks.given': say('Thanks to ' + (name(d.to) || 'a colleague'), d.text ? q(d.text) : ''); break;
-    case 'survey.offered': say('A survey was offered'); break;
-    case 'system_issue.case_linked': say('Linked to a system issue'); break;
-    case 'recognition.recognised': say('Recognised: ' + words(d.kind || '').toLowerCase() + (name(d.person_id) ? ' (' + name(d.person_id) + ')' : '')); break;
+    case 'review.opened': say(t('tl.review', name(d.owner_id) ? t('tl.ledby', name(d.owner_id)) : '', d.due_at ? t('tl.review.due', when(d.due_at)) : '')); break;
+    case 'review.cause_added': say(t('tl.cause', words(d.category || '').toLowerCase()), d.evidence || d.reason || ''); break;
+    case 'review.action_added': say(t('tl.action', q(d.title || '')), (name(d.owner_id) ? t('tl.ownedby', name(d.owner_id)) : ''), d.due_at ? t('tl.due', when(d.due_at)) : ''); break;
+    case 'thanks.given': say(t('tl.thanks', name(d.to) || t('tl.colleague')), d.text ? q(d.text) : ''); break;
+    case 'survey.offered': say(t('tl.survey')); break;
+    case 'system_issue.case_linked': say(t('tl.issue')); break;
+    case 'recognition.recognised': say(t('tl.recognised', words(d.kind || '').toLowerCase(), name(d.person_id) ? t('tl.person', name(d.person_id)) : '')); break;
     default: {
       say(t.has('ev.' + k) ? t('ev.' + k) : words(k.replace('.', ' ')));
       for (const key of ['summary', 'body', 'text', 'subject', 'note', 'reason', 'resolution', 'what']) if (typeof d[key] === 'string' && d[key]) say(d[key]);
