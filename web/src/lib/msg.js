@@ -473,6 +473,28 @@ export const EN = {
   // lib: the server unreachable, charts' CSV and numbers
   'api.unreachable': 'The server could not be reached. Check your connection and try again.',
   'chart.csv': 'Download {0} as CSV', 'chart.numbers': 'The numbers', 'chart.numbers.caption': '{0} — numbers',
+  // the case page and the customer page (pages/case.js)
+  'case.cause.because': 'Because {0}', 'case.cause.request_overdue': 'a request it depended on was late',
+  'case.cause.request_deferred': 'a request it depended on was deferred past the promise', 'case.cause.request_declined': 'a request it depended on was declined',
+  'case.cause.policy_conflict': 'two policies conflicted', 'case.cause.no_request': 'nobody was asked to deliver it',
+  'case.cause.lapsed_updates': 'the customer was not kept updated', 'case.cause.owner': 'the case owner let it lapse',
+  'case.cause.what': ': "{0}"', 'case.cause.heldby': ', held by {0}', 'case.cause.level': ' (level: {0})',
+  'case.cause.against': '; policy "{0}" against "{1}"', 'case.cause.citing': '; citing policy "{0}"', 'case.cause.lapsed': '{0} update(s) to the customer lapsed.',
+  'case.cause.fault': 'This one is on {0} (the case owner).', 'case.cause.nofault': 'No personal fault for {0} (the case owner).',
+  'case.words.unavailable': 'Suggested words are not available on this server yet.', 'case.offers': 'Pending offers', 'case.offer.by': 'Offered by {0} to {1} ',
+  'case.failed': '{0} failed', 'case.col.promise': 'Promise', 'case.col.madeby': 'Made by', 'case.movedby': '; moved by {0}', 'case.col.deliveredby': 'Delivered by',
+  'case.promises.caption': 'Promises to the customer', 'case.col.request': 'Request', 'case.col.askedof': 'Asked of', 'case.teamname': '{0} team',
+  'case.col.askedby': 'Asked by', 'case.requests.caption': 'Requests this case needs', 'case.youhold': 'You hold: ', 'case.complete': 'Complete',
+  'case.defer': 'Defer to a new time', 'case.defer.submit': 'Defer request', 'case.decline.submit': 'Decline request',
+  'case.cosignatures': ' {0} of {1} co-signatures', 'case.cosign': 'Co-sign', 'case.col.beyond': 'Beyond the policy', 'case.col.doneby': 'Done by',
+  'case.col.linkedby': 'Linked by', 'case.nextupdate': 'Next update due ', 'case.noupdate': 'No update due.', 'case.col.closed': 'Closed',
+  'case.duties.caption': 'Update duties', 'case.portal.send': 'Send this single-use sign-in link to {0} (valid until ', 'case.portal.send.end': '):',
+  'case.portal.copy': 'Copy the portal link', 'case.portal.notmade': 'No link made', 'case.portal.sent': 'A single-use sign-in link is on its way to {0} (valid until ',
+  'case.portal.sent.end': ').', 'case.portal.notsent': 'No link sent', 'case.portal.email': 'Email a sign-in link', 'case.promise.broke': 'The promise "{0}" broke',
+  'case.conflict': 'Policy conflict: ', 'case.conflict.pair': '"{0}" against "{1}"', 'case.conflict.by': ', recorded when {0} cited it ',
+  'case.review.led': ' review led by {0}, due ', 'case.review.cause': 'Name a cause', 'case.review.cause.submit': 'Add cause',
+  'case.review.action': 'Agree an action', 'case.review.action.submit': 'Add action', 'case.review.close': 'Close the review', 'case.review.close.submit': 'Close review',
+  'cust.since': 'Customer since', 'cust.nocases': 'No cases yet.', 'cust.newcase': 'Open a new case for {0}',
 };
 
 let cat = EN;

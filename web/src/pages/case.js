@@ -23,16 +23,12 @@ function person(p) {
 }
 
 // Attribution: why a promise broke, said plainly.
-const CAUSES = {
-  request_overdue: 'a request it depended on was late', request_deferred: 'a request it depended on was deferred past the promise',
-  request_declined: 'a request it depended on was declined', policy_conflict: 'two policies conflicted',
-  no_request: 'nobody was asked to deliver it', lapsed_updates: 'the customer was not kept updated', owner: 'the case owner let it lapse',
-};
+const CAUSES = ['request_overdue', 'request_deferred', 'request_declined', 'policy_conflict', 'no_request', 'lapsed_updates', 'owner'];
 function holderText(x) {
   if (!x) return '';
   if (typeof x === 'string') return x;
   if (x.name) return x.name + (x.team ? ' (' + x.team + ')' : '');
-  return x.team ? 'the ' + x.team + ' team' : (x.role || '');
+  return x.team ? t('code.team', x.team) : (x.role || '');
 }
 export function attributionText(a) {
   if (!a) return [];
@@ -41,25 +37,25 @@ export function attributionText(a) {
   const out = [];
   for (const x of a.causes || []) {
     if (typeof x === 'string') { out.push(x); continue; }
-    let t = 'Because ' + (CAUSES[x.cause] || words(x.cause || 'cause').toLowerCase());
-    if (x.what) t += ': "' + x.what + '"';
+    let s = t('case.cause.because', CAUSES.includes(x.cause) ? t('case.cause.' + x.cause) : words(x.cause || 'cause').toLowerCase());
+    if (x.what) s += t('case.cause.what', x.what);
     const who = holderText(x.holder);
-    if (who) t += ', held by ' + who;
-    if (x.level !== undefined && x.level !== null) t += ' (level: ' + brief(x.level) + ')';
-    if (x.cause === 'policy_conflict' && x.policy && x.promise_policy) t += '; policy "' + brief(x.policy) + '" against "' + brief(x.promise_policy) + '"';
-    else if (x.policy) t += '; citing policy "' + brief(x.policy) + '"';
-    out.push(t + '.');
+    if (who) s += t('case.cause.heldby', who);
+    if (x.level !== undefined && x.level !== null) s += t('case.cause.level', brief(x.level));
+    if (x.cause === 'policy_conflict' && x.policy && x.promise_policy) s += t('case.cause.against', brief(x.policy), brief(x.promise_policy));
+    else if (x.policy) s += t('case.cause.citing', brief(x.policy));
+    out.push(s + '.');
   }
-  if (a.lapsed_updates) out.push(a.lapsed_updates + ' update(s) to the customer lapsed.');
-  const owner = a.owner ? a.owner.name : 'the case owner';
-  if (a.owner_at_fault !== undefined) out.push(a.owner_at_fault ? 'This one is on ' + owner + ' (the case owner).' : 'No personal fault for ' + owner + ' (the case owner).');
+  if (a.lapsed_updates) out.push(t('case.cause.lapsed', a.lapsed_updates));
+  const owner = a.owner ? a.owner.name : t('case.cause.owner');
+  if (a.owner_at_fault !== undefined) out.push(a.owner_at_fault ? t('case.cause.fault', owner) : t('case.cause.nofault', owner));
   if (!out.length) out.push(brief(a));
   return out;
 }
 
 async function suggestedWords(caseId, place) {
   const r = await optional('/api/v1/cases/' + encodeURIComponent(caseId) + '/suggested-words');
-  if (!r) return notice('Suggested words are not available on this server yet.');
+  if (!r) return notice(t('case.words.unavailable'));
   const list = r.messages || r.items || [];
   if (!list.length) return notice(t('case.words.none'));
   return [h('p', { class: 'muted' }, t('case.words.intro')),
@@ -73,18 +69,18 @@ async function suggestedWords(caseId, place) {
 function offerButtons(c, refresh) {
   const mine = (c.offers || []).filter((o) => o.status === 'pending');
   if (!mine.length) return null;
-  return h('div', { class: 'card', role: 'region', 'aria-label': 'Pending offers' }, h('h2', {}, t('case.offer.pending')), mine.map((o) => h('div', { class: 'offer' },
-    h('p', {}, 'Offered by ' + (o.from ? o.from.name : '?') + ' to ' + (o.to ? o.to.name : '?') + ' ', timeEl(o.created_at), o.note ? ': ' : '', o.note ? h('q', {}, o.note) : null),
+  return h('div', { class: 'card', role: 'region', 'aria-label': t('case.offers') }, h('h2', {}, t('case.offer.pending')), mine.map((o) => h('div', { class: 'offer' },
+    h('p', {}, t('case.offer.by', o.from ? o.from.name : '?', o.to ? o.to.name : '?'), timeEl(o.created_at), o.note ? ': ' : '', o.note ? h('q', {}, o.note) : null),
     o.to && o.to.id === session.me.id ? h('button', { type: 'button', class: 'primary', onclick: async (e) => {
       e.target.disabled = true;
-      try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept'); refresh(); } catch (err) { e.target.after(errorBox(err, 'Not accepted')); e.target.disabled = false; }
+      try { await post('/api/v1/offers/' + encodeURIComponent(o.id) + '/accept'); refresh(); } catch (err) { e.target.after(errorBox(err, t('offer.notaccepted'))); e.target.disabled = false; }
     } }, t('case.accept')) : null, withdrawButton(o, refresh))));
 }
 
 function doButton(label, path, refresh, body) {
   return h('button', { type: 'button', class: 'small', onclick: async (e) => {
     e.target.disabled = true;
-    try { await post(path, body || {}); refresh(); } catch (err) { e.target.after(errorBox(err, label + ' failed')); e.target.disabled = false; }
+    try { await post(path, body || {}); refresh(); } catch (err) { e.target.after(errorBox(err, t('case.failed', label))); e.target.disabled = false; }
   } }, label);
 }
 
@@ -93,32 +89,32 @@ const statusBadge = (st, extra) => h('span', { class: ['badge', 'st-' + String(s
 
 function promisesPart(list, refresh, policies, c) {
   return table(list, [
-    { key: 'what', label: 'Promise' },
-    { key: 'due_at', label: 'Due' },
+    { key: 'what', label: t('case.col.promise') },
+    { key: 'due_at', label: t('field.due_at') },
     { key: 'status', render: (p) => h('span', {}, statusBadge(p.status), p.at_risk && p.status === 'pending' ? statusBadge('at_risk') : null) },
-    { key: 'made_by', label: 'Made by', render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') + (p.renegotiated_by ? '; moved by ' + who(p.renegotiated_by) : '') },
-    { key: 'deliver', label: 'Delivered by', render: (p) => who(p.deliver_person) || (p.deliver_team ? p.deliver_team.name : '') },
+    { key: 'made_by', label: t('case.col.madeby'), render: (p) => who(p.made_by) + (p.channel ? ', ' + words(p.channel).toLowerCase() : '') + (p.renegotiated_by ? t('case.movedby', who(p.renegotiated_by)) : '') },
+    { key: 'deliver', label: t('case.col.deliveredby'), render: (p) => who(p.deliver_person) || (p.deliver_team ? p.deliver_team.name : '') },
     { key: 'policy', render: (p) => (p.policy ? p.policy.name : '') },
-    { key: 'act', label: 'Act', render: (p) => promiseActs(p, c, refresh) },
-  ], 'Promises to the customer');
+    { key: 'act', label: t('dir.act'), render: (p) => promiseActs(p, c, refresh) },
+  ], t('case.promises.caption'));
 }
 
 function requestsPart(list, refresh, policies, c) {
   const me = session.me;
   return h('div', {}, table(list, [
-    { key: 'what', label: 'Request' },
-    { key: 'holder', label: 'Asked of', render: (r) => who(r.holder_person) || (r.holder_team ? r.holder_team.name + ' team' : '') },
-    { key: 'due_at', label: 'Due' },
+    { key: 'what', label: t('case.col.request') },
+    { key: 'holder', label: t('case.col.askedof'), render: (r) => who(r.holder_person) || (r.holder_team ? t('case.teamname', r.holder_team.name) : '') },
+    { key: 'due_at', label: t('field.due_at') },
     { key: 'status', render: (r) => h('span', {}, statusBadge(r.status), r.overdue ? statusBadge('overdue') : null) },
-    { key: 'reason', render: (r) => [r.reason, r.policy ? ' (policy: ' + r.policy.name + ')' : ''].join('') },
-    { key: 'asked_by', label: 'Asked by', render: (r) => who(r.asked_by) },
-  ], 'Requests this case needs'),
+    { key: 'reason', render: (r) => [r.reason, r.policy ? t('exc.policy', r.policy.name) : ''].join('') },
+    { key: 'asked_by', label: t('case.col.askedby'), render: (r) => who(r.asked_by) },
+  ], t('case.requests.caption')),
   list.filter((r) => ['open', 'accepted', 'deferred'].includes(r.status) && ((r.holder_person && r.holder_person.id === me.id) || (r.holder_team && r.holder_team.id === me.team_id)))
-    .map((r) => h('div', { class: 'holder-acts' }, h('p', {}, h('strong', {}, 'You hold: '), r.what),
-      r.status === 'open' ? doButton('Accept', '/api/v1/requests/' + encodeURIComponent(r.id) + '/accept', refresh) : null,
-      doButton('Complete', '/api/v1/requests/' + encodeURIComponent(r.id) + '/complete', refresh),
-      deferred(action('Defer to a new time', 'POST', '/api/v1/requests/{id}/defer', { pathParams: { id: r.id }, onDone: refresh, submit: 'Defer request', choices: { policy: policies } })),
-      deferred(action('Decline', 'POST', '/api/v1/requests/{id}/decline', { pathParams: { id: r.id }, onDone: refresh, submit: 'Decline request', choices: { policy: policies } })))),
+    .map((r) => h('div', { class: 'holder-acts' }, h('p', {}, h('strong', {}, t('case.youhold')), r.what),
+      r.status === 'open' ? doButton(t('offer.accept'), '/api/v1/requests/' + encodeURIComponent(r.id) + '/accept', refresh) : null,
+      doButton(t('case.complete'), '/api/v1/requests/' + encodeURIComponent(r.id) + '/complete', refresh),
+      deferred(action(t('case.defer'), 'POST', '/api/v1/requests/{id}/defer', { pathParams: { id: r.id }, onDone: refresh, submit: t('case.defer.submit'), choices: { policy: policies } })),
+      deferred(action(t('offer.decline'), 'POST', '/api/v1/requests/{id}/decline', { pathParams: { id: r.id }, onDone: refresh, submit: t('case.decline.submit'), choices: { policy: policies } })))),
   followUps(list, c.owner && c.owner.id, refresh));
 }
 
@@ -132,30 +128,30 @@ function deferred(promise) {
 function exceptionsPart(list, refresh) {
   const me = session.me;
   return table(list, [
-    { key: 'description', label: 'Exception' },
+    { key: 'description', label: t('exc.col.exception') },
     { key: 'policy', render: (x) => (x.policy ? x.policy.name : '') },
     { key: 'amount', render: (x) => (x.amount_cents ? money(x.amount_cents) : x.value || '') },
     { key: 'reasoning' },
-    { key: 'proposer', label: 'Proposed by', render: (x) => who(x.proposer) },
-    { key: 'status', render: (x) => h('span', {}, statusBadge(x.status), ' ' + (x.signature_count || 0) + ' of ' + (x.needed || 1) + ' co-signatures') },
-    { key: 'expires_at', label: 'Expires' },
-    { key: 'act', label: 'Act', render: (x) => (x.status === 'proposed' && (!x.proposer || x.proposer.id !== me.id) && may('cosign_exception') ? doButton('Co-sign', '/api/v1/exceptions/' + encodeURIComponent(x.id) + '/cosign', refresh) : exceptionReview(x, refresh)) },
-  ], 'Exceptions to policy');
+    { key: 'proposer', label: t('exc.col.proposer'), render: (x) => who(x.proposer) },
+    { key: 'status', render: (x) => h('span', {}, statusBadge(x.status), t('case.cosignatures', x.signature_count || 0, x.needed || 1)) },
+    { key: 'expires_at', label: t('exc.col.expires') },
+    { key: 'act', label: t('dir.act'), render: (x) => (x.status === 'proposed' && (!x.proposer || x.proposer.id !== me.id) && may('cosign_exception') ? doButton(t('case.cosign'), '/api/v1/exceptions/' + encodeURIComponent(x.id) + '/cosign', refresh) : exceptionReview(x, refresh)) },
+  ], t('exc.title'));
 }
 
 function actionsPart(list) {
   return table(list, [
-    { key: 'description', label: 'What', render: (x) => x.description || words(x.kind || '') },
+    { key: 'description', label: t('field.what'), render: (x) => x.description || words(x.kind || '') },
     { key: 'amount', render: (x) => (x.amount_cents ? money(x.amount_cents) : x.value || '') },
-    { key: 'policy', label: 'Beyond the policy', render: (x) => (x.policy ? x.policy.name : '') },
-    { key: 'by', label: 'Done by', render: (x) => who(x.by) },
-    { key: 'at', label: 'When', render: (x) => x.at || x.created_at || '' },
+    { key: 'policy', label: t('case.col.beyond'), render: (x) => (x.policy ? x.policy.name : '') },
+    { key: 'by', label: t('case.col.doneby'), render: (x) => who(x.by) },
+    { key: 'at', label: t('field.at'), render: (x) => x.at || x.created_at || '' },
   ], t('case.part.actions'));
 }
 
 function articlesPart(list) {
-  return table(list, [{ key: 'title', label: 'Article', render: (a) => a.title || (a.article && a.article.title) || '' },
-    { key: 'by', label: 'Linked by', render: (a) => (a.linked_by && a.linked_by.name) || '' }, { key: 'at', label: 'When', render: (a) => a.at || a.linked_at || '' }], t('case.part.articles'));
+  return table(list, [{ key: 'title', label: t('field.article'), render: (a) => a.title || (a.article && a.article.title) || '' },
+    { key: 'by', label: t('case.col.linkedby'), render: (a) => (a.linked_by && a.linked_by.name) || '' }, { key: 'at', label: t('field.at'), render: (a) => a.at || a.linked_at || '' }], t('case.part.articles'));
 }
 
 function extraParts(c, refresh, policies) {
@@ -170,8 +166,8 @@ function extraParts(c, refresh, policies) {
   const ud = c.update_duty;
   if (ud && typeof ud === 'object' && (ud.next || (ud.duties || []).length)) {
     out.push(h('section', { class: 'card', id: 'update-duty', 'aria-labelledby': 'ud-h' }, h('h2', { id: 'ud-h' }, t('case.updates')),
-      ud.next ? h('p', {}, h('strong', {}, 'Next update due '), timeEl(ud.next.due_at), ' ', statusBadge(ud.next.status || 'pending'), ud.next.kind === 'at_risk' ? ' (a promise is at risk)' : '') : h('p', { class: 'muted' }, 'No update due.'),
-      table(ud.duties || [], [{ key: 'kind', render: (d) => words(d.kind) }, { key: 'due_at', label: 'Due' }, { key: 'status', render: (d) => statusBadge(d.status) }, { key: 'closed_at', label: 'Closed' }], 'Update duties')));
+      ud.next ? h('p', {}, h('strong', {}, t('case.nextupdate')), timeEl(ud.next.due_at), ' ', statusBadge(ud.next.status || 'pending'), ud.next.kind === 'at_risk' ? t('tl.atrisk') : '') : h('p', { class: 'muted' }, t('case.noupdate')),
+      table(ud.duties || [], [{ key: 'kind', render: (d) => words(d.kind) }, { key: 'due_at', label: t('field.due_at') }, { key: 'status', render: (d) => statusBadge(d.status) }, { key: 'closed_at', label: t('case.col.closed') }], t('case.duties.caption'))));
   }
   return out;
 }
@@ -183,9 +179,9 @@ async function portalLinkBox(customer) {
     try {
       const r = await post('/api/v1/customers/' + encodeURIComponent(customer.id) + '/portal-link', {});
       const url = location.origin + r.link;
-      out.replaceChildren(h('p', {}, 'Send this single-use sign-in link to ' + customer.name + ' (valid until ', timeEl(r.expires_at), '):'),
-        h('p', {}, h('code', { class: 'link-text' }, url), ' ', copyButton(url, 'Copy the portal link')));
-    } catch (e) { out.replaceChildren(errorBox(e, 'No link made')); } finally { btn.disabled = false; }
+      out.replaceChildren(h('p', {}, t('case.portal.send', customer.name), timeEl(r.expires_at), t('case.portal.send.end')),
+        h('p', {}, h('code', { class: 'link-text' }, url), ' ', copyButton(url, t('case.portal.copy'))));
+    } catch (e) { out.replaceChildren(errorBox(e, t('case.portal.notmade'))); } finally { btn.disabled = false; }
   } }, t('case.portal.make'));
   // shown without asking the API document first (it loads only when a form needs it); a server without the route says so when pressed
   const mail = customer.email
@@ -193,9 +189,9 @@ async function portalLinkBox(customer) {
       mail.disabled = true;
       try {
         const r = await post('/api/v1/customers/' + encodeURIComponent(customer.id) + '/portal-link/email', {});
-        out.replaceChildren(h('p', {}, 'A single-use sign-in link is on its way to ' + r.to + ' (valid until ', timeEl(r.expires_at), ').'));
-      } catch (e) { out.replaceChildren(errorBox(e, 'No link sent')); } finally { mail.disabled = false; }
-    } }, 'Email a sign-in link')
+        out.replaceChildren(h('p', {}, t('case.portal.sent', r.to), timeEl(r.expires_at), t('case.portal.sent.end')));
+      } catch (e) { out.replaceChildren(errorBox(e, t('case.portal.notsent'))); } finally { mail.disabled = false; }
+    } }, t('case.portal.email'))
     : null;
   return h('div', { class: 'portal-link' }, btn, mail ? ' ' : null, mail, out);
 }
@@ -210,7 +206,7 @@ function liveCase(c, page, refresh) {
     const typing = [...page.querySelectorAll('input:not([type=checkbox]):not([type=radio]), textarea')].some((el) => el.value && el.value !== el.defaultValue);
     if (!typing) { refresh(); return; }
     banner.hidden = false;
-    banner.replaceChildren('Someone else just changed this case. ', h('button', { type: 'button', class: 'small', onclick: refresh }, 'Show the changes'), ' (what you are typing here would be cleared).');
+    banner.replaceChildren(t('live.changed'), h('button', { type: 'button', class: 'small', onclick: refresh }, t('live.show')), t('live.typing'));
   });
 }
 
@@ -238,11 +234,11 @@ export async function casePage(id) {
   if (breaches.length) {
     page.append(h('section', { class: 'card attribution', 'aria-labelledby': 'attr-h' }, h('h2', { id: 'attr-h' }, t('case.broke')),
       h('ul', {}, breaches.map((b) => h('li', {},
-        h('strong', {}, 'The promise "' + ((b.attribution && b.attribution.promise && b.attribution.promise.what) || (b.promise && b.promise.what) || '') + '" broke'), b.at ? [' ', timeEl(b.at)] : null,
+        h('strong', {}, t('case.promise.broke', (b.attribution && b.attribution.promise && b.attribution.promise.what) || (b.promise && b.promise.what) || '')), b.at ? [' ', timeEl(b.at)] : null,
         h('ul', {}, attributionText(b.attribution).map((t) => h('li', {}, t))))))));
   }
   for (const pc of c.policy_conflicts || []) {
-    page.append(h('p', { class: 'card conflict', role: 'note' }, h('strong', {}, 'Policy conflict: '), '"' + brief(pc.policy) + '" against "' + brief(pc.promise_policy) + '"', pc.by ? ', recorded when ' + pc.by.name + ' cited it ' : ' ', timeEl(pc.at)));
+    page.append(h('p', { class: 'card conflict', role: 'note' }, h('strong', {}, t('case.conflict')), t('case.conflict.pair', brief(pc.policy), brief(pc.promise_policy)), pc.by ? t('case.conflict.by', pc.by.name) : ' ', timeEl(pc.at)));
   }
 
   const cols = h('div', { class: 'case-cols' });
@@ -269,12 +265,12 @@ export async function casePage(id) {
   const reviews = await reviewsLoad;
   if (reviews && reviews.items.length) left.append(h('section', { class: 'card', id: 'reviews', 'aria-labelledby': 'rv-h' }, h('h2', { id: 'rv-h' }, t('case.reviews')),
     reviews.items.map((rv) => h('div', { class: 'review' },
-      h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), ' review led by ' + (rv.owner ? rv.owner.name : '?') + ', due ', timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),
+      h('p', {}, statusBadge(rv.status), ' ', words(rv.trigger || 'review'), t('case.review.led', rv.owner ? rv.owner.name : '?'), timeEl(rv.due_at), rv.overdue ? [' ', statusBadge('overdue')] : null),
       rv.summary ? h('p', {}, rv.summary) : null,
       rv.status === 'open' && rv.owner && rv.owner.id === session.me.id ? [
-        later(action('Name a cause', 'POST', '/api/v1/reviews/{id}/causes', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add cause' })),
-        later(action('Agree an action', 'POST', '/api/v1/reviews/{id}/actions', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Add action' })),
-        later(action('Close the review', 'POST', '/api/v1/reviews/{id}/close', { pathParams: { id: rv.id }, onDone: refresh, submit: 'Close review' }))] : null))));
+        later(action(t('case.review.cause'), 'POST', '/api/v1/reviews/{id}/causes', { pathParams: { id: rv.id }, onDone: refresh, submit: t('case.review.cause.submit') })),
+        later(action(t('case.review.action'), 'POST', '/api/v1/reviews/{id}/actions', { pathParams: { id: rv.id }, onDone: refresh, submit: t('case.review.action.submit') })),
+        later(action(t('case.review.close'), 'POST', '/api/v1/reviews/{id}/close', { pathParams: { id: rv.id }, onDone: refresh, submit: t('case.review.close.submit') }))] : null))));
   left.append(h('section', { class: 'card', id: 'timeline', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, t('case.timeline')), timeline(c, namesOf(c, { people, teams, policies }))));
   liveCase(c, page, refresh);
   return page;
@@ -285,14 +281,14 @@ export async function customerPage(id) {
   const cases = cu.cases || (await get('/api/v1/cases?customer_id=' + encodeURIComponent(id))).items;
   const page = h('div', {});
   page.append(h('h1', {}, cu.name),
-    h('dl', { class: 'facts card' }, h('dt', {}, t('cust.email')), h('dd', {}, cu.email || '—'), h('dt', {}, 'Phone'), h('dd', {}, cu.phone || '—'), h('dt', {}, 'Customer since'), h('dd', {}, timeEl(cu.created_at))),
-    h('section', { class: 'card', 'aria-labelledby': 'cc-h' }, h('h2', { id: 'cc-h' }, 'Cases'),
-      itemList(cases, { empty: 'No cases yet.', text: (c) => '#' + c.number + ' ' + c.subject, href: (c) => '/cases/' + encodeURIComponent(c.id),
+    h('dl', { class: 'facts card' }, h('dt', {}, t('cust.email')), h('dd', {}, cu.email || '—'), h('dt', {}, t('field.phone')), h('dd', {}, cu.phone || '—'), h('dt', {}, t('cust.since')), h('dd', {}, timeEl(cu.created_at))),
+    h('section', { class: 'card', 'aria-labelledby': 'cc-h' }, h('h2', { id: 'cc-h' }, t('nav.cases')),
+      itemList(cases, { empty: t('cust.nocases'), text: (c) => '#' + c.number + ' ' + c.subject, href: (c) => '/cases/' + encodeURIComponent(c.id),
         meta: (c) => [h('span', { class: ['badge', 'st-' + c.status] }, words(c.status)), c.owner ? h('span', {}, 'owner ' + c.owner.name) : null, h('span', {}, 'updated ', timeEl(c.updated_at))] })));
   const pl = await portalLinkBox(cu);
   if (pl) page.append(h('section', { class: 'card', 'aria-label': t('case.portal') }, h('h2', {}, t('case.portal')), pl));
-  const open = await action('Open a new case for ' + cu.name, 'POST', '/api/v1/cases', { fixed: { customer_id: cu.id }, hide: ['customer_name', 'customer_email', 'customer_phone'],
-    onDone: (r) => window.frontlineNavigate('/cases/' + r.id), submit: 'Open case' });
-  if (open) page.append(h('section', { class: 'card', 'aria-label': 'New case' }, open));
+  const open = await action(t('cust.newcase', cu.name), 'POST', '/api/v1/cases', { fixed: { customer_id: cu.id }, hide: ['customer_name', 'customer_email', 'customer_phone'],
+    onDone: (r) => window.frontlineNavigate('/cases/' + r.id), submit: t('newcase.open') });
+  if (open) page.append(h('section', { class: 'card', 'aria-label': t('nav.newcase') }, open));
   return page;
 }
