@@ -23,22 +23,22 @@ import { webhooksPage } from './pages/webhooks.js';
 import { mailboxesPage } from './pages/mailboxes.js';
 
 const ROUTES = [
-  [/^\/$/, mydayPage, 'My day'],
-  [/^\/cases$/, casesPage, 'Cases'],
-  [/^\/cases\/new$/, newCasePage, 'New case'],
-  [/^\/cases\/([^/]+)$/, casePage, 'Case'],
-  [/^\/customers\/([^/]+)$/, customerPage, 'Customer'],
-  [/^\/find$/, findPage, 'Find'],
-  [/^\/leadership$/, (...a) => import('./pages/leadership.js').then((m) => m.leadershipPage(...a)), 'Leadership'], // with chart.js: loaded when opened
-  [/^\/directory$/, directoryPage, 'Directory'],
-  [/^\/admin$/, adminPage, 'Admin'],
-  [/^\/alerts$/, alertsPage, 'Alerts'],
-  [/^\/exceptions$/, exceptionsPage, 'Exceptions'],
-  [/^\/account$/, accountPage, 'My account'],
-  [/^\/recognition$/, recognitionPage, 'Recognition'],
-  [/^\/admin\/webhooks$/, webhooksPage, 'Webhooks'],
-  [/^\/admin\/mailboxes$/, mailboxesPage, 'Mailboxes'],
-  [/^\/me$/, mePage, 'My notifications'],
+  [/^\/$/, mydayPage, 'nav.myday'],
+  [/^\/cases$/, casesPage, 'nav.cases'],
+  [/^\/cases\/new$/, newCasePage, 'nav.newcase'],
+  [/^\/cases\/([^/]+)$/, casePage, 'title.case'],
+  [/^\/customers\/([^/]+)$/, customerPage, 'title.customer'],
+  [/^\/find$/, findPage, 'nav.find'],
+  [/^\/leadership$/, (...a) => import('./pages/leadership.js').then((m) => m.leadershipPage(...a)), 'nav.leadership'], // with chart.js: loaded when opened
+  [/^\/directory$/, directoryPage, 'nav.directory'],
+  [/^\/admin$/, adminPage, 'nav.admin'],
+  [/^\/alerts$/, alertsPage, 'nav.alerts'],
+  [/^\/exceptions$/, exceptionsPage, 'nav.exceptions'],
+  [/^\/account$/, accountPage, 'account.title'],
+  [/^\/recognition$/, recognitionPage, 'rec.title'],
+  [/^\/admin\/webhooks$/, webhooksPage, 'hook.title'],
+  [/^\/admin\/mailboxes$/, mailboxesPage, 'mbx.title'],
+  [/^\/me$/, mePage, 'nav.mynotifications'],
 ];
 // Each entry shows only to those who may use the page (permission names from GET /api/v1/me).
 const NAV = [['/', t('nav.myday')], ['/cases', t('nav.cases')], ['/find', t('nav.find')], ['/exceptions', t('nav.exceptions')], ['/leadership', t('nav.leadership'), ['read_people_reports']], ['/directory', t('nav.directory')],
@@ -141,16 +141,16 @@ export async function render() {
     if (m) m.focus({ preventScroll: true });
     return;
   }
-  clear(root).append(h('main', { id: 'main', tabindex: '-1' }, loading('Signing in')));
+  clear(root).append(h('main', { id: 'main', tabindex: '-1' }, loading(t('signing.in'))));
   let me;
   try { me = await ensureMe(); } catch (e) {
-    clear(root).append(h('main', { id: 'main' }, errorBox(e, 'Frontline is not reachable')));
+    clear(root).append(h('main', { id: 'main' }, errorBox(e, t('page.unreachable'))));
     return;
   }
   if (seq !== renderSeq) return;
   if (!me || path === '/login') {
     if (me && path === '/login') return navigate(safeNext(), true);
-    document.title = 'Sign in — Frontline';
+    document.title = t('title.signin') + t('title.suffix');
     // a deep link opened while signed out lands where it pointed after signing in
     const next = path === '/login' ? safeNext() : location.pathname + location.search + location.hash;
     clear(root).append(loginPage(() => navigate(next, true)));
@@ -167,7 +167,7 @@ export async function render() {
     main.append(h('h1', {}, t('page.notfound')), h('p', {}, t('page.notfound.text'), h('a', { href: '/' }, t('page.notfound.home'))));
     return;
   }
-  document.title = match.title + ' — Frontline';
+  document.title = t(match.title) + t('title.suffix');
   const wait = loading();
   main.append(wait);
   main.setAttribute('aria-busy', 'true');
@@ -179,11 +179,11 @@ export async function render() {
     main.append(...[kept, content].flat().filter(Boolean));
   } catch (e) {
     wait.remove();
-    main.append(errorBox(e, 'Could not show this page'));
+    main.append(errorBox(e, t('page.failed')));
   }
   main.removeAttribute('aria-busy');
   const h1 = main.querySelector('h1');
-  if (h1) document.title = h1.textContent + ' — Frontline';
+  if (h1) document.title = h1.textContent + t('title.suffix');
   // after a move inside the app, focus the new content (the first load keeps the browser's order)
   if (!firstRender) { main.focus({ preventScroll: true }); announce(document.title); }
   firstRender = false;

@@ -495,6 +495,11 @@ export const EN = {
   'case.review.led': ' review led by {0}, due ', 'case.review.cause': 'Name a cause', 'case.review.cause.submit': 'Add cause',
   'case.review.action': 'Agree an action', 'case.review.action.submit': 'Add action', 'case.review.close': 'Close the review', 'case.review.close.submit': 'Close review',
   'cust.since': 'Customer since', 'cust.nocases': 'No cases yet.', 'cust.newcase': 'Open a new case for {0}',
+  // the shell: page titles by route (main.js)
+  'title.case': 'Case', 'title.customer': 'Customer',
+  // Mailboxes: its form's and table's labels
+  'mbx.f.display_name': 'Name on mail sent', 'mbx.f.team': 'Team queue', 'mbx.f.owner': 'Owner of new cases', 'mbx.f.location': 'Intake location',
+  'mbx.f.on_call_skill': 'On call out of hours (skill)', 'mbx.f.authserv_id': 'Trusted mail server (authserv-id)',
 };
 
 let cat = EN;

@@ -17,20 +17,20 @@ async function mailboxPickers() {
   return { team, owner, location, on_call_skill: onCall };
 }
 
-const LABELS = { address: 'Address', display_name: 'Name on mail sent', team: 'Team queue', owner: 'Owner of new cases',
-  location: 'Intake location', on_call_skill: 'On call out of hours (skill)', authserv_id: 'Trusted mail server (authserv-id)' };
+const labels = () => ({ address: t('field.address'), display_name: t('mbx.f.display_name'), team: t('mbx.f.team'), owner: t('mbx.f.owner'),
+  location: t('mbx.f.location'), on_call_skill: t('mbx.f.on_call_skill'), authserv_id: t('mbx.f.authserv_id') });
 
 // One mailbox's form to change it, and a button that stops its night routing.
 async function editOf(m, pickers) {
   const status = h('div', { 'aria-live': 'polite' });
   const form = await action(t('mbx.change', m.name), 'PATCH', '/api/v1/mailboxes/{id}', {
-    pathParams: { id: m.id }, keep: true, onDone: reload, submit: t('mbx.save', m.name), pickers, labels: LABELS, doneText: t('mbx.saved'),
+    pathParams: { id: m.id }, keep: true, onDone: reload, submit: t('mbx.save', m.name), pickers, labels: labels(), doneText: t('mbx.saved'),
     preset: { address: m.address, display_name: m.display_name, team: nameOf(pickers.team, m.team_id),
       owner: m.owner ? nameOf(pickers.owner, m.owner.id) : undefined, location: nameOf(pickers.location, m.location_id),
       on_call_skill: m.on_call_skill ? m.on_call_skill.name : undefined, authserv_id: m.authserv_id || undefined },
   });
   const stop = m.on_call_skill ? button(t('mbx.stop', m.name, m.on_call_skill.name), async () => {
-    try { await patch('/api/v1/mailboxes/' + encodeURIComponent(m.id), { on_call_skill: '' }); status.replaceChildren(h('p', { class: 'ok', role: 'status' }, t('mbx.stopped'))); reload(); } catch (e) { status.replaceChildren(errorBox(e, 'Not changed')); }
+    try { await patch('/api/v1/mailboxes/' + encodeURIComponent(m.id), { on_call_skill: '' }); status.replaceChildren(h('p', { class: 'ok', role: 'status' }, t('mbx.stopped'))); reload(); } catch (e) { status.replaceChildren(errorBox(e, t('admin.notchanged'))); }
   }) : null;
   return h('div', { class: 'mailbox-edit' }, form, stop, status);
 }
@@ -40,6 +40,7 @@ async function mailboxSection() {
   const admin = may('manage_org');
   const pickers = admin ? await mailboxPickers() : null;
   const teamName = (id) => (pickers ? nameOf(pickers.team, id) : null) || id;
+  const LABELS = labels();
   const rows = r.items.length ? table(r.items, [{ key: 'name' }, { key: 'address', label: LABELS.address }, { key: 'display_name', label: LABELS.display_name },
     { key: 'team_id', label: LABELS.team, render: (m) => teamName(m.team_id) }, { key: 'owner', label: LABELS.owner, render: (m) => (m.owner ? m.owner.name : '') },
     { key: 'location_id', label: LABELS.location, render: (m) => (pickers ? nameOf(pickers.location, m.location_id) : m.location_id) || '—' },
