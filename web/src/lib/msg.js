@@ -500,6 +500,8 @@ export const EN = {
   // Mailboxes: its form's and table's labels
   'mbx.f.display_name': 'Name on mail sent', 'mbx.f.team': 'Team queue', 'mbx.f.owner': 'Owner of new cases', 'mbx.f.location': 'Intake location',
   'mbx.f.on_call_skill': 'On call out of hours (skill)', 'mbx.f.authserv_id': 'Trusted mail server (authserv-id)',
+  // My day: an exception waiting for my co-signature
+  'myday.cosign.by': 'proposed by {0}', 'myday.cosign.policy': 'departs from "{0}"', 'myday.cosign.expires': 'expires ',
 };
 
 let cat = EN;

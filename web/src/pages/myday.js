@@ -193,7 +193,7 @@ export async function mydayPage() {
       const r = await read('cosign', withQuery('/api/v1/exceptions', { waiting_for_me: 'true' }));
       if (!r) return missing();
       return itemList(r.items, { empty: t('myday.cosign.none'), text: (x) => x.description, href: (x) => '/cases/' + encodeURIComponent(x.case ? x.case.id : x.case_id) + '#exceptions',
-        meta: (x) => [x.proposer ? h('span', {}, 'proposed by ' + x.proposer.name) : null, x.policy ? h('span', {}, 'departs from "' + x.policy.name + '"') : null, h('span', {}, 'expires ', timeEl(x.expires_at))] });
+        meta: (x) => [x.proposer ? h('span', {}, t('myday.cosign.by', x.proposer.name)) : null, x.policy ? h('span', {}, t('myday.cosign.policy', x.policy.name)) : null, h('span', {}, t('myday.cosign.expires'), timeEl(x.expires_at))] });
     }),
     asyncSection(t('myday.reviews'), async () => {
       const parts = [];
