@@ -366,6 +366,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	snprintf(db_path, sizeof db_path, "%s/frontline-fuzz-http-%d.db", dir, (int)getpid());
 	snprintf(template_path, sizeof template_path, "%s.demo", db_path);
+	remove_files(); /* a killed run of a process with this pid may have left them */
 	atexit(remove_files);
 	char *init[] = {"init", "--db", template_path, NULL}, *demo[] = {"demo", "--db", template_path, NULL};
 	FILE *quiet = freopen("/dev/null", "w", stdout);
