@@ -81,5 +81,17 @@ int router_call(svc_ctx *c, const char *method, const char *path, json_t *in, js
 	struct route_match m;
 	if (router_match(method, path, R_CLI_ONLY | R_TEST_ONLY, &m) != ROUTER_FOUND)
 		return err_set(&c->err, ERR_NOT_FOUND, "no_route", NULL, "no route %s %s", method, path);
-	return router_invoke(c, &m, in, out);
+	if (router_invoke(c, &m, in, out))
+		return -1;
+	if (!c->answer)
+		return 0;
+	/* the route answered with text (svc_answer_text, for the HTTP layer): its caller reads JSON, and
+	 * the text must not become the caller's own answer */
+	json_t *o = json_loadb(c->answer, c->answer_len, 0, NULL);
+	svc_answer_text(c, NULL, 0);
+	if (!o)
+		return err_set(&c->err, ERR_INTERNAL, "internal", NULL, "the answer of %s %s could not be read", method, path);
+	json_decref(*out);
+	*out = o;
+	return 0;
 }

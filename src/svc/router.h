@@ -21,7 +21,8 @@ enum { ROUTER_FOUND = 0, ROUTER_NO_PATH = -1, ROUTER_BAD_METHOD = -2 };
 int router_match(const char *method, const char *path, unsigned allow, struct route_match *m);
 
 /* Call a route in-process (demo loader, tests): checks `in` against the route's input spec and
- * runs it inside the caller's transaction.  `in` is borrowed (NULL = {}).  Returns 0 or -1. */
+ * runs it inside the caller's transaction.  `in` is borrowed (NULL = {}).  *out is always the
+ * route's JSON, also when the route answered with text (svc_answer_text).  Returns 0 or -1. */
 int router_call(svc_ctx *c, const char *method, const char *path, json_t *in, json_t **out);
 
 /* Check input, then run the route's function.  Returns its result, except that an operation which

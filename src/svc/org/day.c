@@ -1,5 +1,4 @@
 /* GET /api/v1/me/day: My day in one read (svc/org/day.h). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "svc/ledger/case_view.h"
@@ -34,16 +33,8 @@ static const struct day_part PARTS[] = {
 static int day_get(svc_ctx *c, const char *path, json_t *in, json_t **out)
 {
 	*out = NULL;
-	if (router_call(c, "GET", path, in, out) == 0) {
-		if (c->answer) { /* the route answered with text (svc_answer_text): its JSON is this part */
-			json_decref(*out);
-			*out = json_loadb(c->answer, c->answer_len, 0, NULL);
-			svc_answer_text(c, NULL, 0);
-			if (!*out)
-				return err_set(&c->err, ERR_INTERNAL, "internal", NULL, "an answer of %s could not be read", path);
-		}
+	if (router_call(c, "GET", path, in, out) == 0)
 		return 0;
-	}
 	if (c->err.kind != ERR_FORBIDDEN && c->err.kind != ERR_NOT_FOUND)
 		return -1;
 	err_clear(&c->err);
