@@ -11,12 +11,23 @@
 # a phone; the median share of /healthz per kind goes to build/bench/search.md.
 # Environment: SEARCH_SIZES="10000 100000 1000000"; FRONTLINE_PG=postgres://... (PostgreSQL: a
 # fresh database fl_bench_search); BENCH_CONNECTIONS, BENCH_DURATION.
+# A/B: BENCH_BIN=OLD (the binary that grows and serves A; default ./frontline) and BENCH_BIN_B=NEW:
+# at each size B serves a copy of A's database brought to its schema by `NEW init` (its migrations
+# build any new index over the rows grown; "grow s" of a B row is that migration's time), and every
+# round measures A then B, so each pair of figures comes from the same minutes (rows "name A",
+# "name B").  SEARCH_KEEP=1 (SQLite): keep each size's grown database as build/bench/search-SIZE.db
+# and grow from it on the next run with the same BENCH_BIN schema (1,000,000 cases take minutes).
 set -eu
 cd "$(dirname "$0")/.."
 SIZES=${SEARCH_SIZES:-"10000 100000 1000000"}
 BENCH=search
 . scripts/bench-lib.sh
+if [ -n "${BENCH_BIN:-}" ]; then
+	BENCH_BIN=$(realpath "$BENCH_BIN")
+fi
 bench_setup
+BIN_B=${BENCH_BIN_B:+$(realpath "$BENCH_BIN_B")}
+BINS="A${BIN_B:+ B}"
 
 grow() { # from to: customers and cases from+1 .. to in bench-01
 	local from=$1 to=$2
@@ -36,13 +47,20 @@ grow() { # from to: customers and cases from+1 .. to in bench-01
 }
 
 bench_report "Search benchmark" "search by"
-have=0
-for size in $SIZES; do
-	t0=$(date +%s)
-	grow "$have" "$size"
-	have=$size
-	grown=$(($(date +%s) - t0))
-	bench_serve search
+# serve_as A|B SIZE: the server of that binary on its database (TOK, SPID, PORT), and the queries
+# with its new token in build/bench/searches-KIND.txt
+served=0
+serve_as() {
+	served=$((served + 1))
+	if [ "$1" = A ]; then
+		bench_serve "search-$$-$served"
+	else
+		local bin=$BIN url=$URL
+		BIN=$BIN_B URL=$URL_B
+		bench_serve "search-$$-$served"
+		BIN=$bin URL=$url
+	fi
+	local size=$2
 	/usr/bin/python3 - "$TOK" "$size" "$WORK" <<'PY'
 import random, sys
 tok, size, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -54,17 +72,62 @@ for kind, fmt in (("name", "Customer%%20%d"), ("email", "customer%d%%40example")
         for i in picks:
             print(tok, fmt % i, file=f)
 PY
-	for kind in name email phone; do : >"$WORK/search-$kind-$size.tsv"; done
+}
+
+have=0
+for size in $SIZES; do
+	t0=$(date +%s)
+	kept=$WORK/search-$size.db
+	if [ "$BACKEND" = sqlite ] && [ -n "${SEARCH_KEEP:-}" ] && [ -f "$kept" ]; then
+		rm -f "$URL-wal" "$URL-shm"
+		cp "$kept" "$URL"
+		ORG=$(sql "SELECT id FROM orgs WHERE slug = 'bench-01'")
+		AGENT=$(sql "SELECT id FROM people WHERE org_id = '$ORG' AND email = 'agent-1@bench-01.example'")
+		TEAM=$(sql "SELECT team_id FROM people WHERE id = '$AGENT'")
+	else
+		grow "$have" "$size"
+		if [ "$BACKEND" = sqlite ] && [ -n "${SEARCH_KEEP:-}" ]; then
+			sql "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+			cp "$URL" "$kept"
+		fi
+	fi
+	have=$size
+	grown=$(($(date +%s) - t0))
+	if [ -n "$BIN_B" ]; then
+		t0=$(date +%s)
+		if [ "$BACKEND" = postgres ]; then
+			psql "$FRONTLINE_PG/postgres" -qc "DROP DATABASE IF EXISTS fl_bench_search_b" >/dev/null
+			psql "$FRONTLINE_PG/postgres" -qc "CREATE DATABASE fl_bench_search_b TEMPLATE fl_bench_search" >/dev/null
+			URL_B=$FRONTLINE_PG/fl_bench_search_b
+		else
+			sql "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+			URL_B=$WORK/search-b.db
+			rm -f "$URL_B" "$URL_B-wal" "$URL_B-shm"
+			cp "$URL" "$URL_B"
+		fi
+		"$BIN_B" init --db "$URL_B" >/dev/null
+		migrated=$(($(date +%s) - t0))
+	fi
+	for ab in $BINS; do for kind in name email phone; do : >"$WORK/search-$kind-$ab-$size.tsv"; done; done
 	for round in 1 2 3; do
-		h=$(wrk_rps "healthz-$size-$round" - /healthz)
-		for kind in name email phone; do
-			r=$(BENCH_SEARCHES=$WORK/searches-$kind.txt wrk_rps "$kind-$size-$round" scripts/bench/search.lua /)
-			echo "$r $h" >>"$WORK/search-$kind-$size.tsv"
+		for ab in $BINS; do
+			[ -n "$SPID" ] || serve_as "$ab" "$size"
+			h=$(wrk_rps "healthz-$ab-$size-$round" - /healthz)
+			for kind in name email phone; do
+				r=$(BENCH_SEARCHES=$WORK/searches-$kind.txt wrk_rps "$kind-$ab-$size-$round" scripts/bench/search.lua /)
+				echo "$r $h" >>"$WORK/search-$kind-$ab-$size.tsv"
+			done
+			[ -z "$BIN_B" ] || bench_stop
 		done
 	done
 	for kind in name email phone; do
-		bench_medians "$size" "$kind" "$grown" "$WORK/search-$kind-$size.tsv"
+		if [ -n "$BIN_B" ]; then
+			bench_medians "$size" "$kind A" "$grown" "$WORK/search-$kind-A-$size.tsv"
+			bench_medians "$size" "$kind B" "$migrated" "$WORK/search-$kind-B-$size.tsv"
+		else
+			bench_medians "$size" "$kind" "$grown" "$WORK/search-$kind-A-$size.tsv"
+		fi
 	done
-	bench_stop
+	[ -z "$SPID" ] || bench_stop
 done
 cat "$OUT"

@@ -16,7 +16,7 @@
 
 #define SEARCH_MAX_TERMS 8
 #define SEARCH_TERM_SIZE 64
-#define SEARCH_MAX_ARGS 24
+#define SEARCH_MAX_ARGS 48
 
 /* A ranked subquery and its arguments, to be joined by a caller's query. */
 typedef struct search_sql {
