@@ -515,3 +515,19 @@ int search_flush(db *d)
 		return rc;
 	return db_exec(d, "DELETE FROM case_search_dirty", DB_NOARGS, NULL);
 }
+
+int search_optimize(db *d)
+{
+	if (db_dialect(d) == DB_POSTGRES)
+		return db_exec(d,
+			       "SELECT gin_clean_pending_list(i::regclass) FROM (VALUES ('case_search_text'), ('case_search_words')) v(i)",
+			       DB_NOARGS, NULL);
+	int rc = db_begin(d, 1);
+	if (rc == DB_OK && (rc = db_exec(d, "INSERT INTO cases_fts (cases_fts) VALUES ('optimize')", DB_NOARGS, NULL)) == DB_OK)
+		rc = db_exec(d, "INSERT INTO cases_words (cases_words) VALUES ('optimize')", DB_NOARGS, NULL);
+	if (rc != DB_OK) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d);
+}

@@ -46,6 +46,14 @@ void search_sql_free(search_sql *s);
  * then fail). */
 int search_flush(db *d);
 
+/* Merge each case search index into one b-tree (`frontline search-optimize`, run when the desk is
+ * quiet): FTS5 adds a segment at every commit and merges them only a few at a time (automerge), so
+ * a busy server's index is many segments, each looked up for every word asked; a bulk load as well.
+ * SQLite: FTS5's 'optimize' of cases_fts and cases_words (it rewrites them: about half a minute
+ * at 1,000,000 cases, the writer waiting); PostgreSQL: the GIN indexes' pending lists flushed
+ * (gin_clean_pending_list).  Returns a DB_ code. */
+int search_optimize(db *d);
+
 /* Keep article id's index entry in step with its text (SQLite; nothing to do on PostgreSQL);
  * replace = 1 when it had one.  tag_words: the tags separated by spaces.  Returns a DB_ code. */
 int search_article_index(db *d, const char *org_id, const char *id, const char *title, const char *body,
