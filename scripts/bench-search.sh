@@ -42,7 +42,7 @@ grow() { # from to: customers and cases from+1 .. to in bench-01
 	     FROM n" >/dev/null
 	# the triggers only note the new cases (migration 0022); the server's commits rebuild their
 	# documents (search_flush), and so does this, as plain SQL writes have no db_commit (the word
-	# index of migration 0031 too, when the database has it)
+	# index of migration 0032 too, when the database has it)
 	[ "$BACKEND" = postgres ] && return
 	local words=
 	[ "$(sql "SELECT COUNT(*) FROM sqlite_master WHERE name = 'cases_words'")" = 0 ] ||

@@ -299,7 +299,7 @@ static char *text_branch_pg(const struct case_query *cq, const char *org_id, sea
 	return sql;
 }
 
-/* The one word of the query the word index is asked for (migration 0031): the piece of a word
+/* The one word of the query the word index is asked for (migration 0032): the piece of a word
  * likely to be rarest, lower-cased into out, with *prefix = 1 when the document's word may go on
  * past it (the last piece of a query word) and 0 when it must end there (a piece followed by '@',
  * '.', '-'...).  Pieces are the word index's words: runs of ASCII letters and digits.  Digits are
@@ -358,7 +358,7 @@ static char *word_branch_sqlite(const struct case_query *cq, const char *org_id,
 	return sql;
 }
 
-/* PostgreSQL: the same through the tsvector of migration 0031 (case_search.words: the document's
+/* PostgreSQL: the same through the tsvector of migration 0032 (case_search.words: the document's
  * runs of letters and digits and the phone's endings, 'simple' configuration), each word checked
  * whole with ILIKE on what it found; NULL when no word can be picked. */
 static char *word_branch_pg(const struct case_query *cq, const char *org_id, search_sql *s)
@@ -470,7 +470,7 @@ int search_articles(db *d, const char *org_id, char terms[][SEARCH_TERM_SIZE], i
 	return rc;
 }
 
-/* The word index's part of search_flush, after cases_fts holds the new documents (migration 0031's
+/* The word index's part of search_flush, after cases_fts holds the new documents (migration 0032's
  * view reads them there); nothing before that migration. */
 static int words_flush(db *d)
 {

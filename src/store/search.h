@@ -9,7 +9,7 @@
  * FTS5's trigram tokenizer, PostgreSQL with a pg_trgm GIN index; matches in the head (subject,
  * customer, owner) rank first.  Either way any part of three characters or more of a word, an email or a
  * phone number is found through the index, not by scanning the organization's cases.  Beside it a
- * word index (migration 0031: FTS5 unicode61 / a 'simple' tsvector, with the phone's endings as
+ * word index (migration 0032: FTS5 unicode61 / a 'simple' tsvector, with the phone's endings as
  * words) is asked first, for the query's likeliest-rarest word or word start: its posting lists do
  * not grow with the organization; the trigram index answers only when it finds nothing.
  *

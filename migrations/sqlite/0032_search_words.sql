@@ -1,4 +1,4 @@
--- 0031: a word index beside the trigram one (issue 14: the search box flat from 10k to 1M cases).
+-- 0032: a word index beside the trigram one (issue 14: the search box flat from 10k to 1M cases).
 --
 -- The trigram index of 0012 finds any part of a word, but a trigram's posting list grows with the
 -- organization ("cus", "ust", ... of every "Customer 51234"; the digits of every number), so a

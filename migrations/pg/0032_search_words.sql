@@ -1,4 +1,4 @@
--- 0031: a word index beside the trigram one (issue 14: the search box flat from 10k to 1M cases).
+-- 0032: a word index beside the trigram one (issue 14: the search box flat from 10k to 1M cases).
 --
 -- pg_trgm's posting lists grow with the organization ("cus", "ust", ... of every "Customer 51234";
 -- the digits of every number); a word's do not.  case_search.words is the document's words as a
