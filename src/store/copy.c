@@ -250,8 +250,8 @@ static const struct derived {
 static int kept_by_triggers(const char *table)
 {
 	static const char *const DERIVED_BY_TRIGGERS[] = {
-		"cases_fts",	"case_search_keys", "case_search", "case_search_dirty", "breach_daily", "keeping_daily",
-		"overdue_daily", "duty_daily",	    "intake_daily", "case_versions",	 "org_versions",
+		"cases_fts",	"cases_words",	"case_search_keys", "case_search",   "case_search_dirty", "breach_daily",
+		"keeping_daily", "overdue_daily", "duty_daily",	    "intake_daily", "case_versions",	  "org_versions",
 		"calibration_daily", NULL};
 	for (const char *const *t = DERIVED_BY_TRIGGERS; *t; t++)
 		if (!strcmp(table, *t))
