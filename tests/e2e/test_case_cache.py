@@ -52,7 +52,7 @@ def org_version(s, slug):
 def test_a_new_customer_leaves_the_organization_version():
     """A new customer (customer.created) changes no page kept: the organization's version stays, so
     one organization's case creations do not all take its org_versions row (issue 14, migration
-    0031).  What a page shows of other changes without a case still moves it."""
+    0032).  What a page shows of other changes without a case still moves it."""
     with Server(demo=True) as s:
         chris, admin = s.login(CHRIS, V), s.login(ADMIN, V)
         v0 = org_version(s, V)

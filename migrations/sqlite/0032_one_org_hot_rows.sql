@@ -1,4 +1,4 @@
--- 0031: one organization's hot rows (issue 14: its writes queued on rows every one of them
+-- 0032: one organization's hot rows (issue 14: its writes queued on rows every one of them
 -- updates until its commit; scripts/bench-chain-probe.sh, BENCHMARKS.md "one organization's write
 -- ceiling").
 --

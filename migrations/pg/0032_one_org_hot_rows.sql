@@ -1,4 +1,4 @@
--- 0031 (PostgreSQL): the same as migrations/sqlite/0031_one_org_hot_rows.sql.
+-- 0032 (PostgreSQL): the same as migrations/sqlite/0032_one_org_hot_rows.sql.
 -- One organization's hot rows (issue 14: its writes queued on rows every one of them updates until
 -- its commit; scripts/bench-chain-probe.sh, BENCHMARKS.md "one organization's write ceiling").
 --
