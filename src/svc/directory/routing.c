@@ -262,21 +262,4 @@ static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 }
 
 
-static const struct in_field ROUTE[] = {
-	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill needed (id or name)"},
-	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "near this location (default yours)"},
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what the next person should know"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field NOTICES[] = {
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route routing_routes[] = {
-	{"POST", "/api/v1/cases/{id}/route", case_route, ROUTE, 201, "Offer the case to whoever is on call for a skill", "Offer",
-	 "case route", 0},
-	{"GET", "/api/v1/routing/notices", notices, NOTICES, 200, "What happened to the offers I routed", "NoticeList",
-	 "routing notices", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/directory/routing.api.inc"

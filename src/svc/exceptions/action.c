@@ -177,21 +177,4 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 /* --- routes --- */
 
-static const struct in_field ACTION[] = {
-	{"kind", IN_ENUM, 1, 0, 0, ACTION_KINDS, "refund, credit, fee_waiver, replacement or other"},
-	{"amount", IN_NUM, 0, 0, ACTION_AMOUNT_MAX, NULL, "money, in currency units (120 = $120.00)"},
-	{"amount_cents", IN_INT, 0, 0, ACTION_AMOUNT_MAX * 100, NULL, "money, in cents (instead of amount)"},
-	{"value", IN_STR, 0, 0, FL_MAX_NAME, NULL, "what is given when it is not money (\"new phone\")"},
-	{"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where it is given (judged against a policy's channels)"},
-	{"policy", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the policy it is judged under (id or name)"},
-	{"description", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what is done for the customer"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route action_routes[] = {
-	{"POST", "/api/v1/cases/{id}/actions", act_create, ACTION, 201,
-	 "Apply a resolution judged by a policy; over a limit -> 422 exception_required", "CaseAction", "case act", 0},
-	{"GET", "/api/v1/cases/{id}/actions", act_list, NULL, 200, "A case's actions, each with the policy version it was judged under",
-	 "CaseActionList", "case actions", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/exceptions/action.api.inc"

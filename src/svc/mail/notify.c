@@ -454,16 +454,4 @@ static int tpl_set(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field TEMPLATE[] = {
-	{"subject", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "subject, with {placeholders}"},
-	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "text, with {placeholders}"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route notify_routes[] = {
-	{"GET", "/api/v1/mail/templates", tpl_list, NULL, 200, "Templates of automatic mail (the organization's or built-in)",
-	 "MailTemplateList", "mail templates", 0},
-	{"POST", "/api/v1/mail/templates/{kind}", tpl_set, TEMPLATE, 200, "Change a template of automatic mail", "MailTemplate",
-	 "mail template-set", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/notify.api.inc"

@@ -433,15 +433,4 @@ int outbox_finish(svc_ctx *c, const struct outbox_msg *m, const char *worker, en
 				   strcmp(status, "deferred") == 0 ? svc_time(next) : json_null()));
 }
 
-static const struct in_field REPLY[] = {
-	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what the customer reads"},
-	{"attachment_ids", IN_ARR, 0, 0, 20, NULL,
-	 "files uploaded with POST /api/v1/attachments, sent with the reply (at most attachments.max_count)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route outbox_routes[] = {
-	{"POST", "/api/v1/cases/{id}/replies", ob_reply, REPLY, 201,
-	 "Reply to the customer by email (an outbound contact; delivered by the mail worker)", "MailReply", "case reply", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/outbox.api.inc"

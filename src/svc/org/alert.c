@@ -177,20 +177,4 @@ static int al_dismiss_all(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	return al_change(c, NULL, "dismissed_at", "alert.dismissed_all", out);
 }
 
-static const struct in_field AL_LIST[] = {
-	{"unread", IN_BOOL, 0, 0, 0, NULL, "only unread alerts"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route alert_routes[] = {
-	{"GET", "/api/v1/alerts", al_list, AL_LIST, 200, "My alerts, unread first", "AlertList", "alert list", 0},
-	{"POST", "/api/v1/alerts/{id}/read", al_read, NULL, 200, "Mark one of my alerts read", "Alert", "alert read", 0},
-	{"POST", "/api/v1/alerts/{id}/dismiss", al_dismiss, NULL, 200, "Dismiss one of my alerts (it leaves my list)", "AlertsChanged",
-	 "alert dismiss", 0},
-	{"POST", "/api/v1/alerts/read-all", al_read_all, NULL, 200, "Mark all my alerts read", "AlertsChanged", "alert read-all", 0},
-	{"POST", "/api/v1/alerts/dismiss-all", al_dismiss_all, NULL, 200, "Dismiss all my alerts", "AlertsChanged",
-	 "alert dismiss-all", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/alert.api.inc"

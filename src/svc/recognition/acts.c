@@ -354,17 +354,4 @@ static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field LIST[] = {
-	{"person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose acts (id or email; default: yours)"},
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: 30 days ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route acts_routes[] = {
-	{"GET", "/api/v1/recognition", acts_list, LIST, 200, "Ownership acts recognised for a person (yours, or your reports')",
-	 "RecognitionList", "recognition list", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/recognition/acts.api.inc"

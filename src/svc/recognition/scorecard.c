@@ -181,24 +181,4 @@ static int sc_teams(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return (rc = db_res_close(r)) == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-static const struct in_field PERIOD[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (whole UTC days; default: 30 days ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field TEAMS[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (whole UTC days; default: 30 days ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route scorecard_routes[] = {
-	{"GET", "/api/v1/scorecards/people/{id}", sc_person, PERIOD, 200,
-	 "A person's scorecard (themselves and the managers above them)", "Scorecard", "scorecard person", 0},
-	{"GET", "/api/v1/scorecards/teams/{id}", sc_team, PERIOD, 200, "A team's scorecard (every employee)", "Scorecard",
-	 "scorecard team", 0},
-	{"GET", "/api/v1/scorecards/teams", sc_teams, TEAMS, 200, "Every team's scorecard side by side (every employee)",
-	 "TeamScorecardList", "scorecard teams", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/recognition/scorecard.api.inc"

@@ -103,25 +103,4 @@ static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return 0;
 }
 
-static const struct in_field GIVE[] = {
-	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the colleague (id or email)"},
-	{"text", IN_STR, 1, 1, THANKS_MAX_TEXT, NULL, "what they did, in a sentence"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field LIST[] = {
-	{"person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose thanks (id or email; default: yours)"},
-	{"given", IN_BOOL, 0, 0, 0, NULL, "true: the thanks you gave"},
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: a year ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route thanks_routes[] = {
-	{"POST", "/api/v1/cases/{id}/thanks", thanks_give, GIVE, 201, "Thank a colleague for what they did on this case",
-	 "Thanks", "case thank", 0},
-	{"GET", "/api/v1/thanks", thanks_list, LIST, 200, "Thanks received (yours, or your reports'), or given by you", "ThanksList",
-	 "thanks list", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/recognition/thanks.api.inc"
