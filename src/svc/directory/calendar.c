@@ -268,5 +268,4 @@ static int feed_calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	return rc;
 }
 
-
 #include "svc/directory/calendar.api.inc"

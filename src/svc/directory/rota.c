@@ -676,5 +676,4 @@ static int override_cancel(svc_ctx *c, const char *const *p, json_t *in, json_t 
 	return rota_view(c, p[0], out);
 }
 
-
 #include "svc/directory/rota.api.inc"

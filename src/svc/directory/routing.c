@@ -261,5 +261,4 @@ static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), out);
 }
 
-
 #include "svc/directory/routing.api.inc"

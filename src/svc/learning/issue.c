@@ -318,5 +318,4 @@ int issue_tick(svc_ctx *c, json_t *summary)
 			 overdue_one, NULL);
 }
 
-
 #include "svc/learning/issue.api.inc"

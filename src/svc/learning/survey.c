@@ -589,5 +589,4 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-
 #include "svc/learning/survey.api.inc"

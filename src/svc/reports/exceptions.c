@@ -175,5 +175,4 @@ static int exc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
-
 #include "svc/reports/exceptions.api.inc"

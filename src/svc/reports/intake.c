@@ -62,5 +62,4 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	return 0;
 }
 
-
 #include "svc/reports/intake.api.inc"
