@@ -172,11 +172,7 @@ static json_t *article_brief_row(svc_ctx *c, db_res *r)
 			 "version", (json_int_t)db_int(r, 3), "updated_at", svc_col_time(r, 4));
 }
 
-static const struct page_list ARTICLES = {.name = "articles",
-					  .cols = "id, title, tags, version, updated_at",
-					  .from = "articles",
-					  .keys = {{"title", DB_T_TEXT, 0}, {"id", DB_T_TEXT, 0}},
-					  .row = article_brief_row};
+static const struct page_list ARTICLES; /* in knowledge.api.json */
 
 /* A LIKE pattern for one tag inside the stored JSON array ('["a","b"]'), '!' escaping. */
 static char *tag_pattern(const char *tag)

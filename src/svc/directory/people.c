@@ -132,11 +132,7 @@ static int p_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return people_create(c, in, out);
 }
 
-static const struct page_list PEOPLE = {.name = "people",
-					.cols = "id",
-					.from = "people",
-					.keys = {{"name", DB_T_TEXT, 0}, {"id", DB_T_TEXT, 0}},
-					.by_id = people_json};
+static const struct page_list PEOPLE; /* in people.api.json */
 
 static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

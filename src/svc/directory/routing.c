@@ -248,11 +248,7 @@ static json_t *notice_row(svc_ctx *c, db_res *r)
 			 "offer_id", db_text(r, 3), "text", db_text(r, 4), "at", svc_col_time(r, 5));
 }
 
-static const struct page_list NOTICES_PAGE = {.name = "notices",
-					      .cols = "id, kind, COALESCE(case_id, ''), entity_id, message, created_at",
-					      .from = "alerts",
-					      .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					      .row = notice_row};
+static const struct page_list NOTICES_PAGE; /* in routing.api.json */
 
 /* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
 static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

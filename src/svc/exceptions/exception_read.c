@@ -193,11 +193,7 @@ static int exc_case_list(svc_ctx *c, const char *const *p, json_t *in, json_t **
 
 static json_t *exc_brief_row(svc_ctx *c, db_res *r) { return exc_row_json(c, r, 0); }
 
-static const struct page_list EXCEPTIONS = {.name = "exceptions",
-					    .cols = EXC_COLS,
-					    .from = "exceptions e",
-					    .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					    .row = exc_brief_row};
+static const struct page_list EXCEPTIONS; /* in exception_read.api.json */
 
 static int exc_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

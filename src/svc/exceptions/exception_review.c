@@ -284,13 +284,7 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* --- proposals --- */
-
-static const struct page_list PROPOSALS = {.name = "proposals",
-					   .cols = "id",
-					   .from = "policy_proposals",
-					   .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					   .by_id = proposal_json};
+static const struct page_list PROPOSALS; /* in exception_review.api.json */
 
 static int pp_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

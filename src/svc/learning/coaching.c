@@ -190,11 +190,7 @@ static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list NOTES = {.name = "coaching_notes",
-				       .cols = NOTE_COLS,
-				       .from = "coaching_notes",
-				       .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-				       .row = note_row};
+static const struct page_list NOTES; /* in coaching.api.json */
 
 static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

@@ -186,11 +186,7 @@ static int is_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return issue_json(c, p[0], out);
 }
 
-static const struct page_list ISSUES = {.name = "system_issues",
-					.cols = ISSUE_COLS,
-					.from = "system_issues",
-					.keys = {{"response_due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
-					.row = issue_row};
+static const struct page_list ISSUES; /* in issue.api.json */
 
 static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

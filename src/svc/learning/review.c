@@ -245,11 +245,7 @@ static int rv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return review_json(c, rv.id, out);
 }
 
-static const struct page_list REVIEWS = {.name = "reviews",
-					 .cols = REVIEW_COLS,
-					 .from = "reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id",
-					 .keys = {{"rv.opened_at", DB_T_INT, 1}, {"rv.id", DB_T_TEXT, 1}},
-					 .row = review_brief_row};
+static const struct page_list REVIEWS; /* in review.api.json */
 
 static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -499,11 +495,7 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list ACTIONS = {.name = "review_actions",
-					 .cols = ACTION_COLS,
-					 .from = "review_actions",
-					 .keys = {{"due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
-					 .row = action_row};
+static const struct page_list ACTIONS; /* in review.api.json */
 
 static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

@@ -279,11 +279,7 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list SURVEYS = {.name = "surveys",
-					 .cols = SURVEY_COLS,
-					 .from = "surveys s",
-					 .keys = {{"opens_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					 .row = survey_json};
+static const struct page_list SURVEYS; /* in survey.api.json */
 
 static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

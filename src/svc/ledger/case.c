@@ -180,20 +180,8 @@ static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* rows kept rendered at their case's version (case_list_rows.h) */
-static const struct page_list CASES = {.name = "cases",
-				       .cols = CASE_ROW_COLS,
-				       .from = "cases ca" CASE_CUSTOMER,
-				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-				       .row_memo = case_brief_json,
-				       .row_text = case_row_text};
-/* the search box's order: best first (score is lower for better), then as CASES */
-static const struct page_list CASES_FOUND = {.name = "cases_found",
-					     .cols = CASE_COLS,
-					     .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
-						      {"ca.updated_at", DB_T_INT, 1},
-						      {"ca.id", DB_T_TEXT, 1}},
-					     .row_memo = case_brief_json};
+static const struct page_list CASES; /* in case.api.json */
+static const struct page_list CASES_FOUND; /* in case.api.json */
 
 static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -470,11 +458,7 @@ static int of_withdraw(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return offer_view(c, p[0], out);
 }
 
-static const struct page_list OFFERS = {.name = "offers",
-					.cols = OFFER_COLS,
-					.from = "offers",
-					.keys = {{"created_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
-					.row = case_offer_row};
+static const struct page_list OFFERS; /* in case.api.json */
 
 static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

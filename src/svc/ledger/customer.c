@@ -132,11 +132,7 @@ static int cu_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list CUSTOMERS = {.name = "customers",
-					   .cols = "cu.id",
-					   .from = "customers cu",
-					   .keys = {{"cu.name_lc", DB_T_TEXT, 0}, {"cu.id", DB_T_TEXT, 0}},
-					   .by_id = customer_json};
+static const struct page_list CUSTOMERS; /* in customer.api.json */
 
 static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

@@ -192,33 +192,11 @@ static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo)
 /* The page of a view in each order (svc/page.h: keyset on the sort key and the case id); the
  * search box's ranking pages too.  A cursor is good only for the order that gave it. */
 #define QUEUE_COLS CASE_COLS ", ca.due_at, ca.risk_at"
-static const struct page_list BY_DUE = {.name = "queue_due",
-					.cols = QUEUE_COLS,
-					.from = "cases ca" CASE_CUSTOMER,
-					.keys = {{"ca.due_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
-					.row_memo = queue_row};
-/* at risk, by due: the time each case needs attention, read from its index in order */
-static const struct page_list BY_RISK = {.name = "queue_risk",
-					 .cols = QUEUE_COLS,
-					 .from = "cases ca" CASE_CUSTOMER,
-					 .keys = {{"ca.risk_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
-					 .row_memo = queue_row};
-static const struct page_list BY_CREATED = {.name = "queue_created",
-					    .cols = QUEUE_COLS,
-					    .from = "cases ca" CASE_CUSTOMER,
-					    .keys = {{"ca.created_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-					    .row_memo = queue_row};
-static const struct page_list BY_UPDATED = {.name = "queue_updated",
-					    .cols = QUEUE_COLS,
-					    .from = "cases ca" CASE_CUSTOMER,
-					    .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-					    .row_memo = queue_row};
-static const struct page_list BY_RANK = {.name = "queue_ranked",
-					 .cols = QUEUE_COLS,
-					 .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
-						  {"ca.updated_at", DB_T_INT, 1},
-						  {"ca.id", DB_T_TEXT, 1}},
-					 .row_memo = queue_row};
+static const struct page_list BY_DUE; /* in queue.api.json */
+static const struct page_list BY_RISK; /* in queue.api.json */
+static const struct page_list BY_CREATED; /* in queue.api.json */
+static const struct page_list BY_UPDATED; /* in queue.api.json */
+static const struct page_list BY_RANK; /* in queue.api.json */
 
 static const struct page_list *sort_of(const char *sort, int view)
 {

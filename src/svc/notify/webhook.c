@@ -189,12 +189,7 @@ static json_t *delivery_row(svc_ctx *c, db_res *r)
 			 db_text(r, 8), "at", svc_time(db_int(r, 9)));
 }
 
-static const struct page_list DELIVERY_LOG = {
-	.name = "webhook_deliveries",
-	.cols = "id, msg_id, event_seq, event_kind, attempt, outcome, http_status, duration_ms, error, at",
-	.from = "webhook_deliveries",
-	.keys = {{"at", DB_T_INT, 1}, {"event_seq", DB_T_INT, 1}, {"attempt", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-	.row = delivery_row};
+static const struct page_list DELIVERY_LOG; /* in webhook.api.json */
 
 /* A subscription's delivery log, newest first, by cursor (svc/page.h). */
 static int wh_deliveries(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -86,14 +86,7 @@ int alert_unread(svc_ctx *c, int64_t *n)
 
 static json_t *alert_page_row(svc_ctx *c, db_res *r) { return alert_row(r); }
 
-/* unread first, then newest first */
-static const struct page_list ALERTS = {.name = "alerts",
-					.cols = "id, kind, case_id, entity_type, entity_id, message, created_at, read_at",
-					.from = "alerts",
-					.keys = {{"CASE WHEN read_at IS NULL THEN 0 ELSE 1 END", DB_T_INT, 0},
-						 {"created_at", DB_T_INT, 1},
-						 {"id", DB_T_TEXT, 1}},
-					.row = alert_page_row};
+static const struct page_list ALERTS; /* in alert.api.json */
 
 static int al_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

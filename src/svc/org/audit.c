@@ -18,11 +18,7 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list EVENTS_PAGE = {.name = "events",
-					     .cols = "seq, at, actor_id, kind, entity_type, data, entity_id, request_id",
-					     .from = "events",
-					     .keys = {{"seq", DB_T_INT, 0}},
-					     .row = case_event_row};
+static const struct page_list EVENTS_PAGE; /* in audit.api.json */
 
 static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

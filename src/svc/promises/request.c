@@ -426,12 +426,7 @@ static int rq_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* My requests: owed by me or my team, soonest first. */
-static const struct page_list REQUESTS = {.name = "requests",
-					  .cols = REQ_COLS,
-					  .from = REQ_FROM_PAGE,
-					  .keys = {{"q.due_at", DB_T_INT, 0}, {"q.id", DB_T_TEXT, 0}},
-					  .row = request_row};
+static const struct page_list REQUESTS; /* in request.api.json */
 
 static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {

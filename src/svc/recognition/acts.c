@@ -322,12 +322,7 @@ static json_t *act_row(svc_ctx *c, db_res *r)
 			 "case", kase, "subject_type", db_text(r, 6), "subject_id", db_text(r, 7), "at", svc_time(db_int(r, 8)));
 }
 
-static const struct page_list ACTS = {
-	.name = "recognition",
-	.cols = "a.id, a.kind, a.person_id, a.case_id, k.number, k.subject, a.subject_type, a.subject_id, a.at",
-	.from = "recognition_acts a LEFT JOIN cases k ON k.org_id = a.org_id AND k.id = a.case_id",
-	.keys = {{"a.at", DB_T_INT, 1}, {"a.id", DB_T_TEXT, 0}},
-	.row = act_row};
+static const struct page_list ACTS; /* in acts.api.json */
 
 /* GET /api/v1/recognition: a person's acts in [from, to) (default: the last 30 days), newest first. */
 static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -68,11 +68,7 @@ static int thanks_give(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return *out ? 0 : -1;
 }
 
-static const struct page_list THANKS = {.name = "thanks",
-					.cols = "t.id, t.from_id, t.to_id, t.case_id, k.number, k.subject, t.text, t.at",
-					.from = "thanks t JOIN cases k ON k.org_id = t.org_id AND k.id = t.case_id",
-					.keys = {{"t.at", DB_T_INT, 1}, {"t.id", DB_T_TEXT, 0}},
-					.row = thanks_row};
+static const struct page_list THANKS; /* in thanks.api.json */
 
 /* Thanks a person received (default: yours), or those you gave (given=true), newest first. */
 static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
