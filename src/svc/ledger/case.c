@@ -180,7 +180,7 @@ static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list CASES; /* in case.api.json */
+static const struct page_list CASES;	   /* in case.api.json */
 static const struct page_list CASES_FOUND; /* in case.api.json */
 
 static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)

@@ -192,11 +192,11 @@ static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo)
 /* The page of a view in each order (svc/page.h: keyset on the sort key and the case id); the
  * search box's ranking pages too.  A cursor is good only for the order that gave it. */
 #define QUEUE_COLS CASE_COLS ", ca.due_at, ca.risk_at"
-static const struct page_list BY_DUE; /* in queue.api.json */
-static const struct page_list BY_RISK; /* in queue.api.json */
+static const struct page_list BY_DUE;	  /* in queue.api.json */
+static const struct page_list BY_RISK;	  /* in queue.api.json */
 static const struct page_list BY_CREATED; /* in queue.api.json */
 static const struct page_list BY_UPDATED; /* in queue.api.json */
-static const struct page_list BY_RANK; /* in queue.api.json */
+static const struct page_list BY_RANK;	  /* in queue.api.json */
 
 static const struct page_list *sort_of(const char *sort, int view)
 {
