@@ -122,20 +122,31 @@ int action_judge(svc_ctx *c, const char *case_id, const struct policy_row *pol, 
 	return exc_check_limits(pol->limits, &er, b);
 }
 
+int action_judge_input(svc_ctx *c, const char *case_ref, json_t *in, struct case_row *row, struct policy_row *pol,
+		       struct resolution *res, struct exc_breach *b)
+{
+	*res = (struct resolution){.kind = in_str(in, "kind"),
+				   .value = in_str(in, "value"),
+				   .channel = in_str(in, "channel"),
+				   .description = in_str(in, "description")};
+	pol->limits = NULL;
+	if (case_load(c, case_ref, row) || action_amount_of(c, in, res->kind, &res->has_amount, &res->cents))
+		return -1;
+	if (!row->open)
+		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
+	if (policy_ref(c, in_str(in, "policy"), "policy", pol))
+		return -1;
+	return action_judge(c, row->id, pol, res, b);
+}
+
 static int act_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
 	struct policy_row pol;
-	struct resolution res = {in_str(in, "kind"), 0, 0, in_str(in, "value"), in_str(in, "channel"), in_str(in, "description")};
+	struct resolution res;
 	struct exc_breach b;
 	char id[ID_SIZE];
-	if (case_load(c, p[0], &row) || action_amount_of(c, in, res.kind, &res.has_amount, &res.cents))
-		return -1;
-	if (!row.open)
-		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
-	if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
-		return -1;
-	int breach = action_judge(c, row.id, &pol, &res, &b);
+	int breach = action_judge_input(c, p[0], in, &row, &pol, &res, &b);
 	json_decref(pol.limits);
 	if (breach < 0)
 		return -1;

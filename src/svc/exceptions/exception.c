@@ -17,19 +17,14 @@ static int exc_propose(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 {
 	struct case_row row;
 	struct policy_row pol;
-	struct resolution res = {in_str(in, "kind"), 0, 0, in_str(in, "value"), in_str(in, "channel"), in_str(in, "description")};
+	struct resolution res;
 	struct exc_breach b;
 	char id[ID_SIZE];
-	if (exc_may_propose(c->actor.role, &c->err) || case_load(c, p[0], &row) ||
-	    action_amount_of(c, in, res.kind, &res.has_amount, &res.cents))
+	if (exc_may_propose(c->actor.role, &c->err))
 		return -1;
-	if (!row.open)
-		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
-	if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
-		return -1;
-	int breach = action_judge(c, row.id, &pol, &res, &b);
+	int breach = action_judge_input(c, p[0], in, &row, &pol, &res, &b);
 	const char *limit = in_str(in, "limit");
-	int known = limit && (strcmp(limit, "text") == 0 || json_object_get(pol.limits, limit));
+	int known = breach >= 0 && limit && (strcmp(limit, "text") == 0 || json_object_get(pol.limits, limit));
 	json_decref(pol.limits);
 	if (breach < 0)
 		return -1;
