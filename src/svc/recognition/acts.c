@@ -334,10 +334,8 @@ static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		STR_COPY(person, c->actor.person_id);
 	else if (svc_person_ref(c, ref, "person", person))
 		return -1;
-	if (!scorecard_may_see(c, person))
-		return c->db_err.kind ? -1
-				      : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "person",
-						"only the person and the managers above them see their recognised acts");
+	if (scorecard_may_see(c, person, "person", "only the person and the managers above them see their recognised acts"))
+		return -1;
 	if (scorecard_period(c, in, 30, &from, &to))
 		return -1;
 	if (page_run(c, &ACTS, in, "a.org_id = ? AND a.person_id = ? AND a.at >= ? AND a.at < ?",

@@ -32,16 +32,16 @@ int scorecard_add(svc_ctx *c, const char *person_id, const char *team_id, const 
 	return 0;
 }
 
-int scorecard_may_see(svc_ctx *c, const char *person_id)
+int scorecard_may_see(svc_ctx *c, const char *person_id, const char *field, const char *message)
 {
 	char chain[PERSON_MAX_DEPTH][ID_SIZE];
 	if (strcmp(person_id, c->actor.person_id) == 0)
-		return 1;
+		return 0;
 	size_t n = person_managers(c, person_id, chain, PERSON_MAX_DEPTH);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(chain[i], c->actor.person_id) == 0)
-			return 1;
-	return 0;
+			return 0;
+	return c->db_err.kind ? -1 : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", field, "%s", message);
 }
 
 int scorecard_period(svc_ctx *c, json_t *in, int default_days, int64_t *from, int64_t *to)
@@ -106,10 +106,8 @@ static int sc_person(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int64_t from, to;
 	if (svc_person_ref(c, p[0], "id", person) || scorecard_period(c, in, 30, &from, &to))
 		return -1;
-	if (!scorecard_may_see(c, person))
-		return c->db_err.kind ? -1
-				      : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "id",
-						"only the person and the managers above them see a named scorecard");
+	if (scorecard_may_see(c, person, "id", "only the person and the managers above them see a named scorecard"))
+		return -1;
 	json_t *sums = json_object();
 	if (sums_of(c, "person_id", person, from, to, sums)) {
 		json_decref(sums);

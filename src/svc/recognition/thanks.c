@@ -83,10 +83,8 @@ static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	if (given && strcmp(person, c->actor.person_id) != 0)
 		return err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "person", "only you see the thanks you gave");
-	if (!scorecard_may_see(c, person))
-		return c->db_err.kind ? -1
-				      : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "person",
-						"only the colleague and the managers above them see their thanks");
+	if (scorecard_may_see(c, person, "person", "only the colleague and the managers above them see their thanks"))
+		return -1;
 	if (scorecard_period(c, in, 365, &from, &to))
 		return -1;
 	if ((rc = page_run(c, &THANKS, in,
