@@ -118,29 +118,28 @@ static int view_index(const char *name)
 	return -1;
 }
 
+/* The filter field of in, when given, as the condition cond on the id resolve() finds for it. */
+static int filter_ref(svc_ctx *c, struct qb *q, json_t *in, const char *field, const char *cond,
+		      int (*resolve)(svc_ctx *, const char *, const char *, char[ID_SIZE]))
+{
+	char id[ID_SIZE];
+	if (!in_str(in, field))
+		return 0;
+	if (resolve(c, in_str(in, field), field, id))
+		return -1;
+	qb_and(q, cond);
+	qb_arg(q, DB_TXT(qb_keep(c, q, id)));
+	return 0;
+}
+
 /* The filters of in (owner, team, channel, location, from, to) as conditions. */
 static int filters_where(svc_ctx *c, struct qb *q, json_t *in)
 {
-	char id[ID_SIZE];
 	long long t;
-	if (in_str(in, "owner")) {
-		if (svc_person_ref(c, in_str(in, "owner"), "owner", id))
-			return -1;
-		qb_and(q, "ca.owner_id = ?");
-		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
-	}
-	if (in_str(in, "team")) {
-		if (org_team_ref(c, in_str(in, "team"), "team", id))
-			return -1;
-		qb_and(q, "ca.team_id = ?");
-		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
-	}
-	if (in_str(in, "location")) {
-		if (org_location_ref(c, in_str(in, "location"), "location", id))
-			return -1;
-		qb_and(q, "ca.intake_location_id = ?");
-		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
-	}
+	if (filter_ref(c, q, in, "owner", "ca.owner_id = ?", svc_person_ref) ||
+	    filter_ref(c, q, in, "team", "ca.team_id = ?", org_team_ref) ||
+	    filter_ref(c, q, in, "location", "ca.intake_location_id = ?", org_location_ref))
+		return -1;
 	if (in_str(in, "channel")) {
 		qb_and(q, "ca.channel = ?");
 		qb_arg(q, DB_TXT(in_str(in, "channel")));
