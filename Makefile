@@ -12,6 +12,10 @@ SRC     := $(wildcard src/base/*.c src/store/*.c src/core/*.c src/svc/*.c src/sv
 MAIN    := src/main.c
 EMBED_IN := $(sort $(wildcard migrations/sqlite/*.sql migrations/pg/*.sql api/*.json web/dist/*.* web/dist/assets/*))
 GEN     := build/gen/embedded.c
+# A service's routes and input specs are data (NAME.api.json beside NAME.c); tools/apigen turns each
+# into build/gen/.../NAME.api.inc, which NAME.c includes.
+API_JSON := $(wildcard src/svc/*.api.json src/svc/*/*.api.json)
+API_INC  := $(API_JSON:src/%.api.json=build/gen/%.api.inc)
 
 OBJ      := $(SRC:%.c=build/rel/%.o) build/rel/gen/embedded.o
 OBJ_SAN  := $(SRC:%.c=build/san/%.o) build/san/gen/embedded.o
@@ -38,6 +42,17 @@ build/tools/embed: tools/embed.c
 $(GEN): build/tools/embed $(EMBED_IN)
 	@mkdir -p $(@D)
 	build/tools/embed $@ $(EMBED_IN)
+
+build/tools/apigen: tools/apigen.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 $(shell pkg-config --cflags jansson) -o $@ $< $(shell pkg-config --libs jansson)
+
+build/gen/%.api.inc: src/%.api.json build/tools/apigen
+	@mkdir -p $(@D)
+	build/tools/apigen $< $@
+
+# NAME.o of every build (rel, san, fuzz) needs its NAME.api.inc first, and again when it changes.
+$(foreach j,$(API_JSON:src/%.api.json=%),$(eval build/rel/src/$(j).o build/san/src/$(j).o build/fuzz-obj/src/$(j).o: build/gen/$(j).api.inc))
 
 build/rel/gen/embedded.o: $(GEN)
 	@mkdir -p $(@D)

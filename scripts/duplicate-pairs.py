@@ -5,23 +5,24 @@ pairs inside declarative tables and pairs in code.
 usage: scripts/duplicate-pairs.py [--list] [DIR]   (default DIR: src)
 
 `duplicates --repo DIR` counts every pair of places sharing six or more lines of the same shape.
-Input specs (`struct in_field X[] = {{"name", IN_STR, ...}, ...}`), route tables
-(`{"GET", "/api/v1/...", fn, SPEC, 200, "summary", ...}`) and list tables (`struct page_list`)
-are rows of one shape by design, so any two of similar length pair up.  A pair counts as "table" when at least 40% of its lines
-are input-spec rows or 30% are route-table rows (on both sides together); everything else is
-"code".  A row's continuation line (a tab, a space, a string), rows of strings only, terminator rows, PAGE_FIELDS and enum value lists (`static const char *const X[] = {"a",
-NULL};`) count as table lines.  A code pair listed in ALLOW (by its two files, with the reason the
-two places are parallel on purpose) is counted apart as "allowed"; keep that list short.  --list
-prints the code pairs.  Needs `duplicates` on the PATH.  The library lists at most 200 pairs; when
-there are more, the rest are counted as "not listed" (unclassified).
+The API's own tables (routes, input specs, page lists) are data, src/svc/**/NAME.api.json, which
+`duplicates` does not read (tools/apigen.c makes their C at build time).  What stays declarative in
+C is rows of one shape by design, so any two of similar length pair up: the field macros shared by
+specs (`PAGE_FIELDS`, `ISSUE_FIELDS`: `{"name", IN_STR, ...}` rows), value lists (`static const
+char *const X[] = {"a", NULL};`) and other tables of strings (a command table's rows and their
+continuation lines, rows of strings only, terminator rows).  A pair counts as "table" when at
+least 40% of its lines are field rows or value lists, or 30% are such string rows (on both sides
+together); everything else is "code".  A code pair listed in ALLOW (by its two files, with the
+reason the two places are parallel on purpose) is counted apart as "allowed"; keep that list
+short.  --list prints the code pairs.  Needs `duplicates` on the PATH.  The library lists at most
+200 pairs; when there are more, the rest are counted as "not listed" (unclassified).
 """
 import re
 import subprocess
 import sys
 
-ROUTE = re.compile(r'\s*\{"(GET|POST|PATCH|PUT|DELETE)"|\t "|\s*\{("[^"]*", )+"[^"]*"\},?$|\s*\{NULL, NULL(, NULL)*\},?$|\s*\{NULL, NULL, NULL, NULL, 0|\s*("[^"]*",\s*)+\w+\},?$|(const )?struct route'
-                   r'|static const struct page_list|\s+\.(name|cols|from|keys|row|by_id) = ')
-FIELD = re.compile(r'IN_(STR|INT|ENUM|BOOL|TIME|NUM|ARR|OBJ|MAP)\b|\{NULL, 0, 0|struct in_field|IN_\w+_FIELD|PAGE_FIELDS'
+ROW = re.compile(r'\t "|\s*\{("[^"]*", )+"[^"]*"\},?$|\s*\{NULL, NULL(, NULL)*\},?$|\s*("[^"]*",\s*)+\w+\},?$')
+FIELD = re.compile(r'IN_(STR|INT|ENUM|BOOL|TIME|NUM|ARR|OBJ|MAP)\b|IN_\w+_FIELD|PAGE_FIELDS'
                    r'|static const char \*const \w+\[\] = \{')
 PAIR = re.compile(r"D\d+ (\S+):(\d+)-(\d+) ~ (\S+):(\d+)-(\d+)")
 MORE = re.compile(r"\(\+(\d+) more pairs\)")
@@ -62,14 +63,14 @@ def main(argv):
             allowed.append(row)
             continue
         both = lines(root, m[1], int(m[2]), int(m[3])) + lines(root, m[4], int(m[5]), int(m[6]))
-        routes = sum(1 for x in both if ROUTE.match(x))
+        rows = sum(1 for x in both if ROW.match(x))
         fields = sum(1 for x in both if FIELD.search(x))
-        (tables if routes >= 0.3 * len(both) or fields >= 0.4 * len(both) else code).append(row)
+        (tables if rows >= 0.3 * len(both) or fields >= 0.4 * len(both) else code).append(row)
     print(out[0])
     if show:
         print("\n".join(code))
     total = len(tables) + len(code) + len(allowed) + unlisted
-    print(f"pairs: {total} ({len(tables)} in input specs, route and list tables, {len(code)} in code, "
+    print(f"pairs: {total} ({len(tables)} in tables, {len(code)} in code, "
           f"{len(allowed)} allowed, {unlisted} not listed)")
 
 

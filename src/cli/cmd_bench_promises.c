@@ -219,11 +219,11 @@ static void time_passes(struct bench_org *b, long runs, double *pass, double *cp
 		if (db_lock_scheduler(b->dbh) != DB_OK)
 			fl_die("bench-promises: %s", db_errmsg(b->dbh));
 		tick_batch_begin(&b->d.c);
-		for (const tick_fn *t = svc_tick_parts(); *t; t++) {
+		for (const struct tick_part *t = svc_tick_parts(); t->run; t++) {
 			struct timespec tp;
 			int64_t s0 = db_thread_statements();
 			clock_gettime(CLOCK_MONOTONIC, &tp);
-			if ((*t)(&b->d.c, *summary) || tick_flush(&b->d.c))
+			if (t->run(&b->d.c, *summary) || tick_flush(&b->d.c))
 				fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
 			json_array_append_new(*parts, json_real(ms_since(&tp)));
 			json_array_append_new(*stmts, json_integer(db_thread_statements() - s0));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/thread.h"
 #include "base/util.h"
 
 #define SSE_POLL_MS 1000       /* how often the hub asks what changed */
@@ -362,11 +363,7 @@ void sse_hub_stop(struct sse_hub *h)
 	if (!h || h->joined)
 		return;
 	h->joined = 1;
-	pthread_mutex_lock(&h->mu);
-	h->stop = 1;
-	pthread_cond_signal(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->thread, NULL);
+	thread_stop(h->thread, &h->mu, &h->cv, &h->stop);
 	pthread_mutex_lock(&h->mu);
 	for (struct sse_stream *st = h->head; st; st = st->next) {
 		st->done = 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/thread.h"
 #include "base/util.h"
 
 #define MEASURE_EVERY_MS 1000
@@ -99,11 +100,7 @@ void replica_close(replica *r)
 {
 	if (!r)
 		return;
-	pthread_mutex_lock(&r->mu);
-	r->stopping = 1;
-	pthread_cond_signal(&r->cv);
-	pthread_mutex_unlock(&r->mu);
-	pthread_join(r->thread, NULL);
+	thread_stop(r->thread, &r->mu, &r->cv, &r->stopping);
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv);
 	tx_close(r->tx);

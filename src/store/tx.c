@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/thread.h"
 #include "base/util.h"
 #include "store/pool.h"
 
@@ -176,11 +177,7 @@ static void writer_stop(struct writer *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	w->stop = 1;
-	pthread_cond_signal(&w->has_jobs);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
+	thread_stop(w->thread, &w->mu, &w->has_jobs, &w->stop);
 	db_close(w->d);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->has_jobs);

@@ -31,17 +31,4 @@ static int clock_post(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
-static const struct in_field CLOCK[] = {
-	{"set", IN_TIME, 0, 0, 0, NULL, "move the clock to this time (never backwards)"},
-	{"advance_ms", IN_INT, 0, 0, 400LL * 24 * 3600 * 1000, NULL, "move the clock forward"},
-	{"tick", IN_BOOL, 0, 0, 0, NULL, "only run a scheduler pass"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route clock_routes[] = {
-	{"GET", "/api/v1/test/clock", clock_get, NULL, 200, "The server's clock (test servers only)", NULL, NULL,
-	 R_PUBLIC | R_TEST_ONLY},
-	{"POST", "/api/v1/test/clock", clock_post, CLOCK, 200, "Set or advance the manual clock, then run the scheduler (test servers only)",
-	 NULL, NULL, R_PUBLIC | R_TEST_ONLY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/clockctl.api.inc"

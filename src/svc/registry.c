@@ -140,30 +140,23 @@ const portal_part_fn *portal_case_parts(void) { return PORTAL_PARTS; }
 
 /* Order matters: a request marked overdue in this pass can escalate (delay 0) and put its promise
  * at risk before the promise's own breach is judged; duties lapse last. */
-static const tick_fn TICK_PARTS[] = {
-	request_tick_remind, request_tick_followup, request_tick_overdue, request_tick_escalate, promise_tick_breach, duty_tick_lapse,
-	exception_tick,
-	review_tick, issue_tick,
-	routing_tick,
-	auth_tick, throttle_tick,
-	prefs_digest_tick,
-	NULL,
+static const struct tick_part TICK_PARTS[] = {
+	{request_tick_remind, request_tick_due},
+	{request_tick_followup, request_tick_due},
+	{request_tick_overdue, request_tick_due},
+	{request_tick_escalate, request_tick_due},
+	{promise_tick_breach, promise_tick_due},
+	{duty_tick_lapse, duty_tick_due},
+	{exception_tick, exception_tick_due},
+	{review_tick, review_tick_due},
+	{issue_tick, issue_tick_due},
+	{routing_tick, routing_tick_due},
+	{auth_tick, auth_tick_due},
+	{throttle_tick, throttle_tick_due},
+	{prefs_digest_tick, prefs_digest_due},
+	{NULL, NULL},
 };
-const tick_fn *svc_tick_parts(void) { return TICK_PARTS; }
-
-/* The due function of each part, in TICK_PARTS' order: a step runs only the parts due then. */
-static const tick_due_fn TICK_PART_DUE[] = {
-	request_tick_due, request_tick_due, request_tick_due, request_tick_due, promise_tick_due, duty_tick_due,
-	exception_tick_due,
-	review_tick_due, issue_tick_due,
-	routing_tick_due,
-	auth_tick_due, throttle_tick_due,
-	prefs_digest_due,
-	NULL,
-};
-_Static_assert(sizeof TICK_PART_DUE / sizeof *TICK_PART_DUE == sizeof TICK_PARTS / sizeof *TICK_PARTS,
-	       "every scheduler part has its due function");
-const tick_due_fn *svc_tick_part_due(void) { return TICK_PART_DUE; }
+const struct tick_part *svc_tick_parts(void) { return TICK_PARTS; }
 
 /* When each part next has something due (the scheduler steps through those times in order). */
 static const tick_due_fn TICK_DUE[] = {

@@ -91,15 +91,14 @@ static int part_due(svc_ctx *c, tick_due_fn fn, const struct due_seen *seen, int
 /* The parts due at c->now, in order. */
 static int run_parts(svc_ctx *c, json_t *summary, const struct due_seen *seen)
 {
-	const tick_due_fn *due = svc_tick_part_due();
 	int acted = 0;
-	for (int i = 0; svc_tick_parts()[i]; i++) {
+	for (const struct tick_part *t = svc_tick_parts(); t->run; t++) {
 		int64_t next;
-		if (part_due(c, due[i], seen, acted, &next))
+		if (part_due(c, t->due, seen, acted, &next))
 			return -1;
 		if (next > c->now)
 			continue;
-		if (svc_tick_parts()[i](c, summary) || tick_flush(c))
+		if (t->run(c, summary) || tick_flush(c))
 			return -1;
 		acted = 1;
 	}

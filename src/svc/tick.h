@@ -23,9 +23,13 @@ typedef int (*tick_due_fn)(svc_ctx *c, int64_t until, int64_t *next);
  * TICK_MAX_STEPS steps; what is left then is done at c->now. */
 #define TICK_MAX_STEPS 10000
 int tick_run(svc_ctx *c, json_t *summary);
-const tick_fn *svc_tick_parts(void);
-const tick_due_fn *svc_tick_due(void);	    /* each due function once */
-const tick_due_fn *svc_tick_part_due(void); /* the due function of each part, in svc_tick_parts' order */
+/* A part of the pass and its due function: a step runs only the parts due then. */
+struct tick_part {
+	tick_fn run;
+	tick_due_fn due;
+};
+const struct tick_part *svc_tick_parts(void); /* in order, ended by run == NULL */
+const tick_due_fn *svc_tick_due(void);	      /* each due function once */
 
 /* For due functions: run sql (one `?` bound to until; it selects one MIN(...) or NULL) and lower
  * *next to its value. */

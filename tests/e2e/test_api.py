@@ -362,12 +362,14 @@ def test_structured_log_without_secrets():
 
 
 def route_table():
-    """Every (METHOD, path, flags) in the route tables of src/svc/**/*.c (the router's registry)."""
+    """Every (METHOD, path, flags) in the route tables (src/svc/**/NAME.api.json, which tools/apigen
+    turns into the router's registry)."""
     routes = []
-    for fn in glob.glob(os.path.join(ROOT, "src/svc/**/*.c"), recursive=True):
-        src = open(fn, encoding="utf-8").read()
-        for m in re.finditer(r'\{"(GET|POST|PATCH|PUT|DELETE)",\s*"(/[^"]*)"(.*?)\},?\s*\n', src, re.S):
-            routes.append((m.group(1), m.group(2), m.group(3)))
+    for fn in glob.glob(os.path.join(ROOT, "src/svc/**/*.api.json"), recursive=True):
+        with open(fn, encoding="utf-8") as f:
+            for d in json.load(f):
+                for r in d["items"] if "routes" in d else []:
+                    routes.append((r["method"], r["path"], str(r.get("flags", ""))))
     return routes
 
 

@@ -441,40 +441,4 @@ static int token_revoke(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	return 0;
 }
 
-static const struct in_field LOGIN[] = {
-	{"org", IN_STR, 1, 1, 60, NULL, "organization slug"},
-	{"email", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "email"},
-	{"password", IN_STR, 1, 1, FL_MAX_PASSWORD, NULL, "password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field TOKEN[] = {
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "what the token is for"},
-	{"expires_at", IN_TIME, 0, 0, 0, NULL, "when the token stops working (default: never; revoke it then)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field TOKEN_LIST[] = {
-	{"person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose tokens, id or email (admins; default: yours)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PASSWORD_SET[] = {
-	{"password", IN_STR, 1, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "new password"},
-	{"current_password", IN_STR, 0, 1, FL_MAX_PASSWORD, NULL, "your current password (needed to change your own)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route auth_routes[] = {
-	{"POST", "/api/v1/auth/login", login, LOGIN, 200,
-	 "Sign in: returns a session token (also set as an HttpOnly cookie) and a CSRF token", "Session", NULL,
-	 R_PUBLIC | R_SESSION | R_OWN_TX | R_PASSWORD},
-	{"POST", "/api/v1/auth/logout", logout, NULL, 200, "Sign out: ends this session", NULL, NULL, R_LOGOUT},
-	{"GET", "/api/v1/me", me, NULL, 200, "Who I am (and my session's CSRF token)", "Me", NULL, 0},
-	{"POST", "/api/v1/tokens", token_create, TOKEN, 201, "Create an API token (shown once)", "Session", "token create", R_SECRET},
-	{"GET", "/api/v1/tokens", token_list, TOKEN_LIST, 200, "API tokens: yours, or a person's (admins)", "TokenList",
-	 "token list", 0},
-	{"POST", "/api/v1/tokens/{id}/revoke", token_revoke, NULL, 200, "Revoke an API token (yours, or anyone's for admins)",
-	 NULL, "token revoke", 0},
-	{"POST", "/api/v1/people/{id}/password", password_set, PASSWORD_SET, 200,
-	 "Change your password (with the current one), or reset someone's (admin)", NULL, "person password",
-	 R_OWN_TX | R_PASSWORD},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/access/auth.api.inc"

@@ -360,37 +360,4 @@ static int portal_reply(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	return 0;
 }
 
-static const struct in_field LINK[] = {
-	{"hours", IN_INT, 0, 1, PORTAL_LINK_MAX_HOURS, NULL, "how long the link stays valid (default 24 hours)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field REDEEM[] = {
-	{"token", IN_STR, 1, 1, 200, NULL, "the token from the sign-in link"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field REPLY[] = {
-	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the customer's message"},
-	{"attachment_ids", IN_ARR, 0, 0, 20, NULL,
-	 "files uploaded with POST /api/v1/portal/attachments (at most attachments.max_count)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route portal_routes[] = {
-	{"POST", "/api/v1/customers/{id}/portal-link", link_create, LINK, 201,
-	 "Make a single-use, expiring portal sign-in link for a customer (shown to you; logged)", "PortalLink",
-	 "customer portal-link", R_SECRET},
-	{"POST", "/api/v1/customers/{id}/portal-link/email", link_mail, LINK, 201,
-	 "Mail a single-use, expiring portal sign-in link to the customer's address (the link is in the mail only)",
-	 "PortalLinkMail", "customer portal-link-email", 0},
-	{"POST", "/api/v1/portal/redeem", redeem, REDEEM, 200,
-	 "Customer portal: open a sign-in link (single use) and get a customer session", "PortalSession", NULL,
-	 R_PUBLIC | R_PORTAL | R_SESSION},
-	{"GET", "/api/v1/portal/me", portal_me, NULL, 200, "Customer portal: who I am (and my CSRF token)", "PortalMe", NULL,
-	 R_PORTAL},
-	{"GET", "/api/v1/portal/cases", portal_cases, NULL, 200,
-	 "Customer portal: my cases with what was promised and the updates addressed to me", "PortalCaseList", NULL, R_PORTAL},
-	{"POST", "/api/v1/portal/cases/{id}/replies", portal_reply, REPLY, 201,
-	 "Customer portal: reply on my case (becomes an inbound touchpoint, channel portal)", "Touchpoint", NULL, R_PORTAL},
-	{"POST", "/api/v1/portal/logout", portal_logout, NULL, 200, "Customer portal: sign out", NULL, NULL, R_PORTAL | R_LOGOUT},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/access/portal.api.inc"

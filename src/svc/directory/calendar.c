@@ -268,34 +268,4 @@ static int feed_calendar(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	return rc;
 }
 
-
-static const struct in_field WINDOW[] = {
-	{"skill", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "only this skill (id or name)"},
-	{"area", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only this area: a location (id or name) or a region"},
-	{"from", IN_TIME, 0, 0, 0, NULL, "start (default now)"},
-	{"weeks", IN_INT, 0, 1, 12, NULL, "how many weeks (default 2)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field FEED[] = {
-	{"skill", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "only this skill (id or name)"},
-	{"area", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only this area: a location (id or name) or a region"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field FEED_KEY[] = {
-	{"key", IN_STR, 1, 1, 100, NULL, "the calendar link's key"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route calendar_routes[] = {
-	{"GET", "/api/v1/oncall/coverage", coverage, WINDOW, 200, "Hours with nobody on call, per skill and area", "Coverage",
-	 "oncall coverage", 0},
-	{"GET", "/api/v1/oncall/calendar", calendar, WINDOW, 200, "On-call shifts as an iCalendar feed (text/calendar)", "text/calendar",
-	 "oncall calendar", 0},
-	{"POST", "/api/v1/oncall/feeds", feed_create, FEED, 201,
-	 "A secret calendar link (subscribe by URL) to the on-call feed", "CalendarFeed", "oncall feed-create", R_SECRET},
-	{"POST", "/api/v1/oncall/feeds/{id}/revoke", feed_revoke, NULL, 200, "Revoke one of my calendar links", "CalendarFeedRevoked",
-	 "oncall feed-revoke", 0},
-	{"GET", "/api/v1/oncall/feed.ics", feed_calendar, FEED_KEY, 200,
-	 "The on-call feed of a calendar link (no sign-in: the link is the credential)", "text/calendar", NULL, R_PUBLIC},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/directory/calendar.api.inc"

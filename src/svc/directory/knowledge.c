@@ -172,11 +172,7 @@ static json_t *article_brief_row(svc_ctx *c, db_res *r)
 			 "version", (json_int_t)db_int(r, 3), "updated_at", svc_col_time(r, 4));
 }
 
-static const struct page_list ARTICLES = {.name = "articles",
-					  .cols = "id, title, tags, version, updated_at",
-					  .from = "articles",
-					  .keys = {{"title", DB_T_TEXT, 0}, {"id", DB_T_TEXT, 0}},
-					  .row = article_brief_row};
+static const struct page_list ARTICLES; /* in knowledge.api.json */
 
 /* A LIKE pattern for one tag inside the stored JSON array ('["a","b"]'), '!' escaping. */
 static char *tag_pattern(const char *tag)
@@ -346,47 +342,4 @@ static int case_links(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
-static const struct in_field ART_CREATE[] = {
-	{"title", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "title"},
-	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the text (plain or Markdown)"},
-	{"tags", IN_ARR, 0, 0, MAX_TAGS, NULL, "tags, e.g. [\"billing\"]"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field ART_PATCH[] = {
-	{"title", IN_STR, 0, 1, FL_MAX_SUBJECT, NULL, "title"},
-	{"body", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the text"},
-	{"tags", IN_ARR, 0, 0, MAX_TAGS, NULL, "tags (replace all)"},
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what changed"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field ART_LIST[] = {
-	{"tag", IN_STR, 0, 1, 40, NULL, "only articles with this tag (letter case ignored)"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field SEARCH[] = {
-	{"q", IN_STR, 1, 1, 500, NULL, "words to look for"},
-	{"limit", IN_INT, 0, 1, 50, NULL, "at most this many (default 10)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field LINK[] = {
-	{"article", IN_STR, 1, 1, FL_MAX_ID, NULL, "article id"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route knowledge_routes[] = {
-	{"POST", "/api/v1/articles", art_create, ART_CREATE, 201, "Write a knowledge article", "Article", "article add", 0},
-	{"GET", "/api/v1/articles", art_list, ART_LIST, 200, "List articles", "ArticleList", "article list", 0},
-	{"GET", "/api/v1/articles/search", art_search, SEARCH, 200, "Full-text search of articles, best first", "ArticleSearch",
-	 "article search", R_STANDBY},
-	{"GET", "/api/v1/articles/{id}", art_show, NULL, 200, "An article", "Article", "article show", 0},
-	{"PATCH", "/api/v1/articles/{id}", art_patch, ART_PATCH, 200, "Edit an article (keeps a revision)", "Article",
-	 "article edit", 0},
-	{"GET", "/api/v1/articles/{id}/revisions", art_revisions, NULL, 200, "An article's revisions, newest first",
-	 "ArticleRevisions", "article revisions", 0},
-	{"POST", "/api/v1/cases/{id}/articles", case_link, LINK, 201, "Link an article to a case", "CaseArticles",
-	 "case link-article", 0},
-	{"GET", "/api/v1/cases/{id}/articles", case_links, NULL, 200, "Articles linked to a case", "CaseArticles",
-	 "case articles", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/directory/knowledge.api.inc"

@@ -132,11 +132,7 @@ static int p_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return people_create(c, in, out);
 }
 
-static const struct page_list PEOPLE = {.name = "people",
-					.cols = "id",
-					.from = "people",
-					.keys = {{"name", DB_T_TEXT, 0}, {"id", DB_T_TEXT, 0}},
-					.by_id = people_json};
+static const struct page_list PEOPLE; /* in people.api.json */
 
 static int p_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -235,37 +231,4 @@ static int p_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-#define PERSON_FIELDS(req)                                                                              \
-	{"name", IN_STR, req, 1, FL_MAX_NAME, NULL, "full name"},                                      \
-	{"phone", IN_STR, 0, 0, FL_MAX_PHONE, NULL, "phone number"},                                    \
-	{"role", IN_ENUM, req, 0, 0, ROLES, "frontline, support, supervisor, leader or admin"},         \
-	{"title", IN_STR, 0, 0, FL_MAX_NAME, NULL, "job title"},                                        \
-	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "team id or name"},                                   \
-	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location id or name"},                           \
-	{"manager", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "manager's id or email"}
-
-static const struct in_field PERSON_CREATE[] = {
-	PERSON_FIELDS(1),
-	{"email", IN_STR, 1, 3, FL_MAX_EMAIL, NULL, "email, unique in the organization; used to sign in"},
-	{"password", IN_STR, 0, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "initial password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PERSON_UPDATE[] = {
-	PERSON_FIELDS(0),
-	{"active", IN_BOOL, 0, 0, 0, NULL, "false deactivates the person"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PERSON_LIST[] = {
-	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "part of a name or email"},
-	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "team id or name"},
-	{"role", IN_ENUM, 0, 0, 0, ROLES, "only this role"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-const struct route people_routes[] = {
-	{"POST", "/api/v1/people", p_create, PERSON_CREATE, 201, "Add a person (admin)", "Person", "person add", 0},
-	{"GET", "/api/v1/people", p_list, PERSON_LIST, 200, "List or search people", "PersonList", "person list", 0},
-	{"GET", "/api/v1/people/{id}", p_show, NULL, 200, "Show a person (id or email)", "Person", "person show", 0},
-	{"PATCH", "/api/v1/people/{id}", p_update, PERSON_UPDATE, 200, "Change a person (admin)", "Person", "person update", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/directory/people.api.inc"

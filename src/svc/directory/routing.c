@@ -248,11 +248,7 @@ static json_t *notice_row(svc_ctx *c, db_res *r)
 			 "offer_id", db_text(r, 3), "text", db_text(r, 4), "at", svc_col_time(r, 5));
 }
 
-static const struct page_list NOTICES_PAGE = {.name = "notices",
-					      .cols = "id, kind, COALESCE(case_id, ''), entity_id, message, created_at",
-					      .from = "alerts",
-					      .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					      .row = notice_row};
+static const struct page_list NOTICES_PAGE; /* in routing.api.json */
 
 /* The alerts about routed offers (kinds offer_moved and offer_unanswered), newest first. */
 static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -261,22 +257,4 @@ static int notices(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(c->actor.person_id)), out);
 }
 
-
-static const struct in_field ROUTE[] = {
-	{"skill", IN_STR, 1, 1, FL_MAX_SHORT, NULL, "skill needed (id or name)"},
-	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "near this location (default yours)"},
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what the next person should know"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field NOTICES[] = {
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route routing_routes[] = {
-	{"POST", "/api/v1/cases/{id}/route", case_route, ROUTE, 201, "Offer the case to whoever is on call for a skill", "Offer",
-	 "case route", 0},
-	{"GET", "/api/v1/routing/notices", notices, NOTICES, 200, "What happened to the offers I routed", "NoticeList",
-	 "routing notices", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/directory/routing.api.inc"

@@ -325,16 +325,4 @@ static int who_route(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field WHO[] = {
-	IN_SKILL_FIELD,
-	{"near", IN_STR, 0, 1, FL_MAX_NAME, NULL, "location (id or name); default your own"},
-	{"at", IN_TIME, 0, 0, 0, NULL, "when (default now)"},
-	{"limit", IN_INT, 0, 1, 100, NULL, "at most this many people (default 20)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route who_routes[] = {
-	{"GET", "/api/v1/oncall/who", who_route, WHO, 200, "Who can help with a skill near a location now (or at a time)",
-	 "WhoCanHelp", "oncall who", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/directory/who.api.inc"

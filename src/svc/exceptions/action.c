@@ -122,20 +122,31 @@ int action_judge(svc_ctx *c, const char *case_id, const struct policy_row *pol, 
 	return exc_check_limits(pol->limits, &er, b);
 }
 
+int action_judge_input(svc_ctx *c, const char *case_ref, json_t *in, struct case_row *row, struct policy_row *pol,
+		       struct resolution *res, struct exc_breach *b)
+{
+	*res = (struct resolution){.kind = in_str(in, "kind"),
+				   .value = in_str(in, "value"),
+				   .channel = in_str(in, "channel"),
+				   .description = in_str(in, "description")};
+	pol->limits = NULL;
+	if (case_load(c, case_ref, row) || action_amount_of(c, in, res->kind, &res->has_amount, &res->cents))
+		return -1;
+	if (!row->open)
+		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
+	if (policy_ref(c, in_str(in, "policy"), "policy", pol))
+		return -1;
+	return action_judge(c, row->id, pol, res, b);
+}
+
 static int act_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
 	struct policy_row pol;
-	struct resolution res = {in_str(in, "kind"), 0, 0, in_str(in, "value"), in_str(in, "channel"), in_str(in, "description")};
+	struct resolution res;
 	struct exc_breach b;
 	char id[ID_SIZE];
-	if (case_load(c, p[0], &row) || action_amount_of(c, in, res.kind, &res.has_amount, &res.cents))
-		return -1;
-	if (!row.open)
-		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
-	if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
-		return -1;
-	int breach = action_judge(c, row.id, &pol, &res, &b);
+	int breach = action_judge_input(c, p[0], in, &row, &pol, &res, &b);
 	json_decref(pol.limits);
 	if (breach < 0)
 		return -1;
@@ -177,21 +188,4 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 /* --- routes --- */
 
-static const struct in_field ACTION[] = {
-	{"kind", IN_ENUM, 1, 0, 0, ACTION_KINDS, "refund, credit, fee_waiver, replacement or other"},
-	{"amount", IN_NUM, 0, 0, ACTION_AMOUNT_MAX, NULL, "money, in currency units (120 = $120.00)"},
-	{"amount_cents", IN_INT, 0, 0, ACTION_AMOUNT_MAX * 100, NULL, "money, in cents (instead of amount)"},
-	{"value", IN_STR, 0, 0, FL_MAX_NAME, NULL, "what is given when it is not money (\"new phone\")"},
-	{"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where it is given (judged against a policy's channels)"},
-	{"policy", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the policy it is judged under (id or name)"},
-	{"description", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what is done for the customer"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route action_routes[] = {
-	{"POST", "/api/v1/cases/{id}/actions", act_create, ACTION, 201,
-	 "Apply a resolution judged by a policy; over a limit -> 422 exception_required", "CaseAction", "case act", 0},
-	{"GET", "/api/v1/cases/{id}/actions", act_list, NULL, 200, "A case's actions, each with the policy version it was judged under",
-	 "CaseActionList", "case actions", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/exceptions/action.api.inc"

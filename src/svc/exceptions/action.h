@@ -7,6 +7,8 @@
 #include "svc/exceptions/policy.h"
 #include "svc/svc.h"
 
+struct case_row;
+
 extern const struct route action_routes[];
 
 /* The kinds of resolution (refund, credit, fee_waiver, replacement, other; NULL-terminated). */
@@ -33,6 +35,12 @@ json_t *action_cents_json(db_res *r, int col);
  * within, -1 on a storage error (err set). */
 int action_judge(svc_ctx *c, const char *case_id, const struct policy_row *pol, const struct resolution *res,
 		 struct exc_breach *b);
+/* The resolution a request asks for on case case_ref (its kind, amount, value, channel, description
+ * and policy), judged: loads the case (*row, which must be open) and the policy (*pol), fills *res
+ * (borrowing in's strings) and calls action_judge.  The caller json_decref()s pol->limits whatever
+ * the result.  Returns 1 with *b when it departs from the policy, 0 when within, -1 (err set). */
+int action_judge_input(svc_ctx *c, const char *case_ref, json_t *in, struct case_row *row, struct policy_row *pol,
+		       struct resolution *res, struct exc_breach *b);
 /* Record a case action (inside the caller's transaction) with its event, and touch the case; id
  * receives the new action's id.  exception_id (or NULL) links the exception it applies: applying
  * one twice is 409 exception_applied.  0, or -1 (err set). */

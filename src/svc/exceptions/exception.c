@@ -17,19 +17,14 @@ static int exc_propose(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 {
 	struct case_row row;
 	struct policy_row pol;
-	struct resolution res = {in_str(in, "kind"), 0, 0, in_str(in, "value"), in_str(in, "channel"), in_str(in, "description")};
+	struct resolution res;
 	struct exc_breach b;
 	char id[ID_SIZE];
-	if (exc_may_propose(c->actor.role, &c->err) || case_load(c, p[0], &row) ||
-	    action_amount_of(c, in, res.kind, &res.has_amount, &res.cents))
+	if (exc_may_propose(c->actor.role, &c->err))
 		return -1;
-	if (!row.open)
-		return err_set(&c->err, ERR_RULE, "case_closed", NULL, "the case is resolved; reopen it first");
-	if (policy_ref(c, in_str(in, "policy"), "policy", &pol))
-		return -1;
-	int breach = action_judge(c, row.id, &pol, &res, &b);
+	int breach = action_judge_input(c, p[0], in, &row, &pol, &res, &b);
 	const char *limit = in_str(in, "limit");
-	int known = limit && (strcmp(limit, "text") == 0 || json_object_get(pol.limits, limit));
+	int known = breach >= 0 && limit && (strcmp(limit, "text") == 0 || json_object_get(pol.limits, limit));
 	json_decref(pol.limits);
 	if (breach < 0)
 		return -1;
@@ -225,44 +220,4 @@ static int exc_edit(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 /* --- routes --- */
 
-static const struct in_field PROPOSE[] = {
-	{"policy", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the policy it departs from (id or name)"},
-	{"limit", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "the limit it departs from (a key of the policy's limits, or \"text\"); "
-						    "default: the limit the resolution breaks"},
-	{"kind", IN_ENUM, 1, 0, 0, ACTION_KINDS, "refund, credit, fee_waiver, replacement or other"},
-	{"amount", IN_NUM, 0, 0, ACTION_AMOUNT_MAX, NULL, "money, in currency units"},
-	{"amount_cents", IN_INT, 0, 0, ACTION_AMOUNT_MAX * 100, NULL, "money, in cents (instead of amount)"},
-	{"value", IN_STR, 0, 0, FL_MAX_NAME, NULL, "what is given when it is not money"},
-	{"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where it is given"},
-	{"description", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the resolution"},
-	{"reasoning", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why it is right for the customer"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field EDIT[] = {
-	{"description", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the resolution"},
-	{"reasoning", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "why"},
-	{"value", IN_STR, 0, 0, FL_MAX_NAME, NULL, "what is given when it is not money"},
-	{"amount", IN_NUM, 0, 0, ACTION_AMOUNT_MAX, NULL, "money, in currency units"},
-	{"amount_cents", IN_INT, 0, 0, ACTION_AMOUNT_MAX * 100, NULL, "money, in cents"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field COSIGN[] = {
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why you agree"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field WITHDRAW[] = {
-	IN_REASON_FIELD(0),
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route exception_routes[] = {
-	{"POST", "/api/v1/cases/{id}/exceptions", exc_propose, PROPOSE, 201,
-	 "Propose an out-of-policy resolution (customer-facing employees)", "Exception", "exception propose", 0},
-	{"PATCH", "/api/v1/exceptions/{id}", exc_edit, EDIT, 200,
-	 "Edit a proposal before anyone co-signs (proposer); approved exceptions are immutable", "Exception", "exception edit", 0},
-	{"POST", "/api/v1/exceptions/{id}/cosign", exc_cosign, COSIGN, 200,
-	 "Co-sign: at the last required signature the exception is approved and applied", "Exception", "exception cosign", 0},
-	{"POST", "/api/v1/exceptions/{id}/withdraw", exc_withdraw, WITHDRAW, 200, "Withdraw a proposal (proposer, before approval)",
-	 "Exception", "exception withdraw", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/exceptions/exception.api.inc"

@@ -193,11 +193,7 @@ static int exc_case_list(svc_ctx *c, const char *const *p, json_t *in, json_t **
 
 static json_t *exc_brief_row(svc_ctx *c, db_res *r) { return exc_row_json(c, r, 0); }
 
-static const struct page_list EXCEPTIONS = {.name = "exceptions",
-					    .cols = EXC_COLS,
-					    .from = "exceptions e",
-					    .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					    .row = exc_brief_row};
+static const struct page_list EXCEPTIONS; /* in exception_read.api.json */
 
 static int exc_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -243,24 +239,4 @@ int exception_case_view(svc_ctx *c, const char *case_id, json_t *view)
 
 /* --- routes --- */
 
-static const struct in_field LIST[] = {
-	{"status", IN_ENUM, 0, 0, 0, EXC_STATUSES, "proposed, approved, expired or withdrawn"},
-	{"waiting_for_me", IN_BOOL, 0, 0, 0, NULL, "only exceptions I may co-sign now (my day)"},
-	{"mine", IN_BOOL, 0, 0, 0, NULL, "only exceptions I proposed"},
-	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "one policy (id or name)"},
-	{"kind", IN_ENUM, 0, 0, 0, ACTION_KINDS, "one resolution kind"},
-	{"review", IN_ENUM, 0, 0, 0, REVIEW_STATUSES, "pending (waiting for review) or reviewed"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route exception_read_routes[] = {
-	{"GET", "/api/v1/cases/{id}/exceptions", exc_case_list, NULL, 200, "Exceptions on a case", "ExceptionList",
-	 "case exceptions", 0},
-	{"GET", "/api/v1/exceptions", exc_list, LIST, 200, "Find exceptions (waiting_for_me: those I may co-sign)",
-	 "ExceptionList", "exception list", 0},
-	{"GET", "/api/v1/exceptions/{id}", exc_show, NULL, 200, "An exception with its signatures, action and review",
-	 "Exception", "exception show", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/exceptions/exception_read.api.inc"

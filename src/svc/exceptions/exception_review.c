@@ -284,13 +284,7 @@ static int exc_queue(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* --- proposals --- */
-
-static const struct page_list PROPOSALS = {.name = "proposals",
-					   .cols = "id",
-					   .from = "policy_proposals",
-					   .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					   .by_id = proposal_json};
+static const struct page_list PROPOSALS; /* in exception_review.api.json */
 
 static int pp_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -391,53 +385,4 @@ static int pp_reject(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 
 /* --- routes --- */
 
-static const struct in_field REVIEW[] = {
-	{"verdict", IN_ENUM, 1, 0, 0, VERDICTS, "adopt (open a policy change), one_off, or coach"},
-	{"reasoning", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why"},
-	{"proposal", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "adopt: the policy change (\"fees caused by our error are refunded in full\")"},
-	{"proposal_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "adopt: join an open policy proposal instead"},
-	{"policy_text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "adopt: the proposed new text of the policy"},
-	{"limits", IN_MAP, 0, 0, 0, NULL, "adopt: the proposed new limits"},
-	{"note", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "coach: the forward-looking note"},
-	{"also", IN_ARR, 0, 0, 100, NULL, "ids of similar exceptions (same policy) that get the same verdict"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field QUEUE[] = {
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "page size"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PP_LIST[] = {
-	{"status", IN_ENUM, 0, 0, 0, PROPOSAL_STATUSES, "open, accepted or rejected"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PP_ACCEPT[] = {
-	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL,
-	 "the policy's new text (default: proposed text, or the old text with the change)"},
-	{"limits", IN_MAP, 0, 0, 0, NULL, "the new limits (default: proposed limits, or unchanged)"},
-	IN_REASON_FIELD(0),
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PP_REJECT[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why not"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route exception_review_routes[] = {
-	{"POST", "/api/v1/exceptions/{id}/review", exc_review, REVIEW, 200,
-	 "Review an approved exception: adopt (opens a policy proposal), one_off or coach (supervisor, leader)", "Exception",
-	 "exception review", 0},
-	{"GET", "/api/v1/exception-reviews", exc_queue, QUEUE, 200,
-	 "Approved exceptions waiting for review, oldest first, with groups of similar exceptions", "ExceptionReviewQueue",
-	 "exception reviews", 0},
-	{"GET", "/api/v1/policy-proposals", pp_list, PP_LIST, 200, "Policy change proposals opened by reviews",
-	 "PolicyProposalList", "proposal list", 0},
-	{"GET", "/api/v1/policy-proposals/{id}", pp_show, NULL, 200, "A policy proposal with the exceptions behind it",
-	 "PolicyProposal", "proposal show", 0},
-	{"POST", "/api/v1/policy-proposals/{id}/accept", pp_accept, PP_ACCEPT, 200,
-	 "Accept: makes a new version of the policy (admin, leader)", "PolicyProposal", "proposal accept", 0},
-	{"POST", "/api/v1/policy-proposals/{id}/reject", pp_reject, PP_REJECT, 200, "Reject with a reason (admin, leader)",
-	 "PolicyProposal", "proposal reject", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/exceptions/exception_review.api.inc"

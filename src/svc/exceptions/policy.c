@@ -183,27 +183,4 @@ static int pol_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field POL_CREATE[] = {
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "policy name, unique in the organization"},
-	{"kind", IN_ENUM, 1, 0, 0, KINDS, "rule, guarantee (a promise to customers) or limit"},
-	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who owns the policy (id or email)"},
-	{"text", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the policy"},
-	{"limits", IN_MAP, 0, 0, 0, NULL, "machine-checkable limits, e.g. {\"max_refund\": 50}"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field POL_UPDATE[] = {
-	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "new text"},
-	{"limits", IN_MAP, 0, 0, 0, NULL, "new limits"},
-	{"active", IN_BOOL, 0, 0, 0, NULL, "false retires the policy"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why it changed"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route policy_routes[] = {
-	{"POST", "/api/v1/policies", pol_create, POL_CREATE, 201, "Add a policy (admin, leader)", "Policy", "policy add", 0},
-	{"GET", "/api/v1/policies", pol_list, NULL, 200, "The policy catalogue", "PolicyList", "policy list", 0},
-	{"GET", "/api/v1/policies/{id}", pol_show, NULL, 200, "A policy with all its versions", "Policy", "policy show", 0},
-	{"PATCH", "/api/v1/policies/{id}", pol_update, POL_UPDATE, 200, "Change a policy: makes a new version (admin, leader)",
-	 "Policy", "policy update", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/exceptions/policy.api.inc"

@@ -190,11 +190,7 @@ static int cn_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list NOTES = {.name = "coaching_notes",
-				       .cols = NOTE_COLS,
-				       .from = "coaching_notes",
-				       .keys = {{"created_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-				       .row = note_row};
+static const struct page_list NOTES; /* in coaching.api.json */
 
 static int cn_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -312,41 +308,4 @@ static int lh_notes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field CN_CREATE[] = {
-	{"employee", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person coached (id or email)"},
-	{"answers", IN_MAP, 0, 0, 0, NULL, "answers keyed ideal, prevented, whose_problem, overcome, help, next_time"},
-	{"summary", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what you agreed"},
-	{"cases", IN_ARR, 0, 0, FL_MAX_FIELDS, NULL, "case ids the conversation is about"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field CN_LIST[] = {
-	{"employee", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "only notes about this person"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field LH_CREATE[] = {
-	{"person", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person under the hold (id or email)"},
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the legal matter"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field LH_REASON[] = {
-	IN_REASON_FIELD(1),
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route coaching_routes[] = {
-	{"POST", "/api/v1/coaching-notes", cn_create, CN_CREATE, 201,
-	 "Record a coaching conversation with someone who reports to you (supervisor, leader)", "CoachingNote", "coach note", 0},
-	{"GET", "/api/v1/coaching-notes", cn_list, CN_LIST, 200, "Coaching notes you wrote or that are about you",
-	 "CoachingNoteList", "coach list", 0},
-	{"GET", "/api/v1/coaching-notes/{id}", cn_show, NULL, 200, "A coaching note (only its supervisor and employee)",
-	 "CoachingNote", "coach show", 0},
-	{"POST", "/api/v1/legal-holds", lh_create, LH_CREATE, 201, "Place a legal hold on a person (admin)", "LegalHold",
-	 "hold place", 0},
-	{"GET", "/api/v1/legal-holds", lh_list, NULL, 200, "Legal holds (admin)", "LegalHoldList", "hold list", 0},
-	{"POST", "/api/v1/legal-holds/{id}/release", lh_release, LH_REASON, 200, "Release a legal hold (admin)", "LegalHold",
-	 "hold release", 0},
-	{"POST", "/api/v1/legal-holds/{id}/coaching-notes", lh_notes, LH_REASON, 200,
-	 "Open the held person's coaching notes (admin, active hold; recorded as an event)", "CoachingNoteList", "hold notes", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/learning/coaching.api.inc"

@@ -186,11 +186,7 @@ static int is_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return issue_json(c, p[0], out);
 }
 
-static const struct page_list ISSUES = {.name = "system_issues",
-					.cols = ISSUE_COLS,
-					.from = "system_issues",
-					.keys = {{"response_due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
-					.row = issue_row};
+static const struct page_list ISSUES; /* in issue.api.json */
 
 static int is_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -318,43 +314,4 @@ int issue_tick(svc_ctx *c, json_t *summary)
 			 overdue_one, NULL);
 }
 
-
-static const struct in_field IS_CREATE[] = {
-	ISSUE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field IS_LIST[] = {
-	{"status", IN_ENUM, 0, 0, 0, ISSUE_STATUSES, "open, responded or closed"},
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
-	{"mine", IN_BOOL, 0, 0, 0, NULL, "only issues I own"},
-	{"overdue", IN_BOOL, 0, 0, 0, NULL, "only open issues past their response time"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field IS_LINK[] = {
-	{"case_id", IN_STR, 1, 1, FL_MAX_ID, NULL, "a case that shows the issue"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field IS_RESPOND[] = {
-	{"response", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the leader's response"},
-	{"fixed", IN_BOOL, 0, 0, 0, NULL, "true when the response fixes the issue (who raised it is recognised for it)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field IS_UPDATE[] = {
-	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (a leader)"},
-	IN_REASON_FIELD(0),
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route issue_routes[] = {
-	{"POST", "/api/v1/system-issues", is_create, IS_CREATE, 201, "Raise a system issue (anyone)", "SystemIssue", "issue raise", 0},
-	{"GET", "/api/v1/system-issues", is_list, IS_LIST, 200, "System issues", "SystemIssueList", "issue list", 0},
-	{"GET", "/api/v1/system-issues/{id}", is_show, NULL, 200, "A system issue with its cases", "SystemIssue", "issue show", 0},
-	{"PATCH", "/api/v1/system-issues/{id}", is_update, IS_UPDATE, 200, "Give the issue to another leader (leader, admin)",
-	 "SystemIssue", "issue update", 0},
-	{"POST", "/api/v1/system-issues/{id}/cases", is_link, IS_LINK, 200, "Link a case as evidence", "SystemIssue", "issue link", 0},
-	{"POST", "/api/v1/system-issues/{id}/respond", is_respond, IS_RESPOND, 200, "The owner's response", "SystemIssue",
-	 "issue respond", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/learning/issue.api.inc"

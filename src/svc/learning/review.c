@@ -245,11 +245,7 @@ static int rv_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return review_json(c, rv.id, out);
 }
 
-static const struct page_list REVIEWS = {.name = "reviews",
-					 .cols = REVIEW_COLS,
-					 .from = "reviews rv JOIN cases ca ON ca.org_id = rv.org_id AND ca.id = rv.case_id",
-					 .keys = {{"rv.opened_at", DB_T_INT, 1}, {"rv.id", DB_T_TEXT, 1}},
-					 .row = review_brief_row};
+static const struct page_list REVIEWS; /* in review.api.json */
 
 static int rv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -499,11 +495,7 @@ static int act_done(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list ACTIONS = {.name = "review_actions",
-					 .cols = ACTION_COLS,
-					 .from = "review_actions",
-					 .keys = {{"due_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
-					 .row = action_row};
+static const struct page_list ACTIONS; /* in review.api.json */
 
 static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -518,67 +510,4 @@ static int act_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(owner), DB_TXT(status), DB_TXT(status)), out);
 }
 
-static const char *const REVIEW_STATUSES[] = {"open", "closed", NULL};
-static const char *const ACTION_STATUSES[] = {"open", "done", NULL};
-
-static const struct in_field RV_CREATE[] = {
-	{"case_id", IN_STR, 1, 1, FL_MAX_ID, NULL, "the case to review"},
-	{"summary", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why this review is opened"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RV_LIST[] = {
-	{"status", IN_ENUM, 0, 0, 0, REVIEW_STATUSES, "open or closed"},
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "reviewer's id or email"},
-	{"mine", IN_BOOL, 0, 0, 0, NULL, "only reviews I own"},
-	{"case_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "one case's reviews"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RV_CAUSE[] = {
-	{"category", IN_ENUM, 1, 0, 0, REVIEW_CATEGORIES, "systemic category (individual last)"},
-	{"evidence", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what shows this cause"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "for individual: why the system causes do not explain it"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RV_ACTION[] = {
-	{"title", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what will be done"},
-	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who does it (id or email)"},
-	{"due_at", IN_TIME, 1, 0, 0, NULL, "by when"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RV_CLOSE[] = {
-	{"summary", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what was learned"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field ACT_DONE[] = {
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what was done"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field ACT_LIST[] = {
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose actions (default: mine; others' need supervisor, leader or admin)"},
-	{"status", IN_ENUM, 0, 0, 0, ACTION_STATUSES, "open or done"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route review_routes[] = {
-	{"POST", "/api/v1/reviews", rv_create, RV_CREATE, 201, "Open a failure review of a case by hand", "Review", "review open", 0},
-	{"GET", "/api/v1/reviews", rv_list, RV_LIST, 200, "Failure reviews", "ReviewList", "review list", 0},
-	{"GET", "/api/v1/reviews/{id}", rv_show, NULL, 200, "A failure review with its facts, causes and actions", "Review",
-	 "review show", 0},
-	{"POST", "/api/v1/reviews/{id}/causes", rv_cause, RV_CAUSE, 201, "Name a cause with evidence (review owner, leader, admin)",
-	 "Review", "review cause", 0},
-	{"POST", "/api/v1/reviews/{id}/actions", rv_action, RV_ACTION, 201,
-	 "Add an action with an owner and a due time (review owner, leader, admin)", "Review", "review action", 0},
-	{"POST", "/api/v1/reviews/{id}/refresh", rv_refresh, NULL, 200,
-	 "Recompute the facts from the case as it is now (review owner, leader, admin)", "Review", "review refresh", 0},
-	{"POST", "/api/v1/reviews/{id}/close", rv_close, RV_CLOSE, 200, "Close a review (needs at least one cause)", "Review",
-	 "review close", 0},
-	{"GET", "/api/v1/review-actions", act_list, ACT_LIST, 200, "Review actions (mine by default)", "ReviewActionList",
-	 "review actions", 0},
-	{"POST", "/api/v1/review-actions/{id}/done", act_done, ACT_DONE, 200, "Mark a review action done", "ReviewAction",
-	 "review action-done", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/learning/review.api.inc"

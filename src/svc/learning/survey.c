@@ -279,11 +279,7 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list SURVEYS = {.name = "surveys",
-					 .cols = SURVEY_COLS,
-					 .from = "surveys s",
-					 .keys = {{"opens_at", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-					 .row = survey_json};
+static const struct page_list SURVEYS; /* in survey.api.json */
 
 static int sv_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -589,50 +585,4 @@ static int sv_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-
-static const struct in_field SV_CREATE[] = {
-	{"title", IN_STR, 0, 1, FL_MAX_SUBJECT, NULL, "default \"Pulse survey\""},
-	{"questions", IN_ARR, 0, 0, MAX_QUESTIONS, NULL, "question texts (default: the four questions)"},
-	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only this team (id or name); default everyone below leader"},
-	{"opens_at", IN_TIME, 0, 0, 0, NULL, "default now"},
-	{"closes_at", IN_TIME, 0, 0, 0, NULL, "default 7 days after it opens"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field SV_LIST[] = {
-	{"mine", IN_BOOL, 0, 0, 0, NULL, "only surveys I am asked"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field ANSWER[] = {
-	{"question", IN_INT, 1, 1, MAX_QUESTIONS, NULL, "the question's number, 1.."},
-	{"rating", IN_INT, 0, 1, 5, NULL, "1 (bad) to 5 (good)"},
-	{"text", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "in your own words"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RAISE_ISSUE[] = {
-	ISSUE_FIELDS,
-	{"question", IN_INT, 0, 1, MAX_QUESTIONS, NULL, "the question the issue comes from"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field SV_RESPOND[] = {
-	{"answers", IN_ARR, 1, 0, MAX_QUESTIONS, ANSWER, "[{question: 1.., rating: 1-5, text}]"},
-	{"raise_issue", IN_OBJ, 0, 0, 0, RAISE_ISSUE, "{title, description, owner, cases, question}: raise a system issue from this answer"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field SV_REPORT[] = {
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route survey_routes[] = {
-	{"POST", "/api/v1/surveys", sv_create, SV_CREATE, 201, "Schedule a pulse survey for frontline staff (admin, leader)", "Survey",
-	 "survey schedule", 0},
-	{"GET", "/api/v1/surveys", sv_list, SV_LIST, 200, "Surveys (staff: the ones they are asked)", "SurveyList", "survey list", 0},
-	{"GET", "/api/v1/surveys/{id}", sv_show, NULL, 200, "A survey and its questions", "Survey", "survey show", 0},
-	{"POST", "/api/v1/surveys/{id}/responses", sv_respond, SV_RESPOND, 201,
-	 "Answer a survey once (confidential: answers are stored with your team, not your name)", "SurveyResponse", "survey answer", 0},
-	{"GET", "/api/v1/surveys/{id}/report", sv_report, SV_REPORT, 200,
-	 "Survey results by team, only for teams with enough respondents (supervisor, leader, admin)", "SurveyReport",
-	 "survey report", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/learning/survey.api.inc"

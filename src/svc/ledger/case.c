@@ -180,20 +180,8 @@ static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* rows kept rendered at their case's version (case_list_rows.h) */
-static const struct page_list CASES = {.name = "cases",
-				       .cols = CASE_ROW_COLS,
-				       .from = "cases ca" CASE_CUSTOMER,
-				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-				       .row_memo = case_brief_json,
-				       .row_text = case_row_text};
-/* the search box's order: best first (score is lower for better), then as CASES */
-static const struct page_list CASES_FOUND = {.name = "cases_found",
-					     .cols = CASE_COLS,
-					     .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
-						      {"ca.updated_at", DB_T_INT, 1},
-						      {"ca.id", DB_T_TEXT, 1}},
-					     .row_memo = case_brief_json};
+static const struct page_list CASES;	   /* in case.api.json */
+static const struct page_list CASES_FOUND; /* in case.api.json */
 
 static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -470,11 +458,7 @@ static int of_withdraw(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return offer_view(c, p[0], out);
 }
 
-static const struct page_list OFFERS = {.name = "offers",
-					.cols = OFFER_COLS,
-					.from = "offers",
-					.keys = {{"created_at", DB_T_INT, 0}, {"id", DB_T_TEXT, 0}},
-					.row = case_offer_row};
+static const struct page_list OFFERS; /* in case.api.json */
 
 static int of_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -594,100 +578,4 @@ int case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
-static const struct in_field CASE_OPEN[] = {
-	{"subject", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what the customer needs"},
-	{"channel", IN_ENUM, 1, 0, 0, CASE_CHANNELS, "where the customer reached us"},
-	{"customer_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "an existing customer"},
-	{"customer_name", IN_STR, 0, 1, FL_MAX_NAME, NULL, "a new customer's name"},
-	{"customer_email", IN_STR, 0, 0, FL_MAX_EMAIL, NULL, "a new customer's email"},
-	{"customer_phone", IN_STR, 0, 0, FL_MAX_PHONE, NULL, "a new customer's phone"},
-	{"summary", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "first touchpoint's summary"},
-	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "where the case was taken in (default: your location)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field CASE_LIST[] = {
-	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL,
-	 "the search box: a case number (#123), or words found in any part of the subject, customer name, email or phone, owner, contacts, notes, requests or resolution; ranked"},
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},
-	{"mine", IN_BOOL, 0, 0, 0, NULL, "only cases I own"},
-	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},
-	{"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved"},
-	{"customer_id", IN_STR, 0, 1, FL_MAX_ID, NULL, "one customer's cases"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field TOUCHPOINT[] = {
-	{"channel", IN_ENUM, 1, 0, 0, CASE_CHANNELS, "channel"},
-	{"direction", IN_ENUM, 1, 0, 0, DIRECTIONS, "inbound (from the customer) or outbound (to the customer)"},
-	{"summary", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what was said"},
-	{"at", IN_TIME, 0, 0, 0, NULL, "when (default now; not in the future)"},
-	{"customer_visible", IN_BOOL, 0, 0, 0, NULL,
-	 "the summary was written for the customer: their portal shows it word for word (default false: staff wording, "
-	 "never shown)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field NOTE[] = {
-	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "the note"},
-	{"visibility", IN_ENUM, 0, 0, 0, NOTE_VISIBILITY, "internal (default) or customer (the customer sees it)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field OFFER[] = {
-	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the person offered the case (id or email)"},
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why, and what they need to know"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field DECLINE[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why the offer is declined"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const char *const OFFER_STATUSES[] = {"pending", "accepted", "declined", "withdrawn", "expired", NULL};
-static const char *const OFFER_DIRS[] = {"to_me", "from_me", NULL};
-static const struct in_field OFFER_LIST[] = {
-	{"status", IN_ENUM, 0, 0, 0, OFFER_STATUSES, "default pending"},
-	{"direction", IN_ENUM, 0, 0, 0, OFFER_DIRS, "to_me (default) or from_me"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field ASSIGN[] = {
-	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the new owner (id or email)"},
-	IN_REASON_FIELD(0),
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const char *const OPEN_REQUESTS[] = {"keep", "cancel", NULL};
-static const char *const PENDING_PROMISES[] = {"broken", NULL};
-static const struct in_field RESOLVE[] = {
-	{"resolution", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "how it was resolved"},
-	{"complaint", IN_BOOL, 0, 0, 0, NULL, "the customer complained (opens a failure review)"},
-	{"open_requests", IN_ENUM, 0, 0, 0, OPEN_REQUESTS, "with requests still open: keep (their holders carry on) or cancel"},
-	{"pending_promises", IN_ENUM, 0, 0, 0, PENDING_PROMISES,
-	 "with promises still pending: broken (recorded as broken, with its breach; tell the customer); else settle them first"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field REOPEN[] = {
-	{"reason", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "why it is reopened"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route case_routes[] = {
-	{"POST", "/api/v1/cases", cs_open, CASE_OPEN, 201, "Open a case (you own it)", "Case", "case open", 0},
-	{"GET", "/api/v1/cases", cs_list, CASE_LIST, 200, "Find cases", "CaseList", "case list", R_STANDBY_SEARCH},
-	{"GET", "/api/v1/cases/{id}", cs_show, NULL, 200, "A case with its whole history", "Case", "case show", R_OWN_TX | R_CASE_PAGE},
-	{"GET", "/api/v1/cases/{id}/history", cs_history, NULL, 200, "A case's events", "EventList", "case history", 0},
-	{"POST", "/api/v1/cases/{id}/touchpoints", cs_touchpoint, TOUCHPOINT, 201, "Record a contact with the customer",
-	 "Touchpoint", "case touch", 0},
-	{"POST", "/api/v1/cases/{id}/notes", cs_note, NOTE, 201, "Add a note", "Note", "case note", 0},
-	{"POST", "/api/v1/cases/{id}/offers", cs_offer, OFFER, 201, "Offer the case to someone (owner, supervisor, admin)",
-	 "Offer", "case offer", 0},
-	{"POST", "/api/v1/cases/{id}/assign", cs_assign, ASSIGN, 200, "Assign directly (supervisor, admin)", "Case",
-	 "case assign", 0},
-	{"POST", "/api/v1/cases/{id}/resolve", cs_resolve, RESOLVE, 200, "Resolve the case", "Case", "case resolve", 0},
-	{"POST", "/api/v1/cases/{id}/reopen", cs_reopen, REOPEN, 200, "Reopen a resolved case", "Case", "case reopen", 0},
-	{"GET", "/api/v1/offers", of_list, OFFER_LIST, 200, "Offers waiting for me (or made by me)", "OfferList", "offer list", 0},
-	{"POST", "/api/v1/offers/{id}/accept", of_accept, NULL, 200, "Accept an offer: the case becomes yours", "Offer",
-	 "offer accept", 0},
-	{"POST", "/api/v1/offers/{id}/decline", of_decline, DECLINE, 200, "Decline an offer with a reason", "Offer",
-	 "offer decline", 0},
-	{"POST", "/api/v1/offers/{id}/withdraw", of_withdraw, NULL, 200, "Withdraw an offer", "Offer", "offer withdraw", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/ledger/case.api.inc"

@@ -132,11 +132,7 @@ static int cu_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list CUSTOMERS = {.name = "customers",
-					   .cols = "cu.id",
-					   .from = "customers cu",
-					   .keys = {{"cu.name_lc", DB_T_TEXT, 0}, {"cu.id", DB_T_TEXT, 0}},
-					   .by_id = customer_json};
+static const struct page_list CUSTOMERS; /* in customer.api.json */
 
 static int cu_find(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -271,31 +267,4 @@ static int cu_merge(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field CU_CREATE[] = {
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "customer's name"},
-	{"email", IN_STR, 0, 0, FL_MAX_EMAIL, NULL, "email"},
-	{"phone", IN_STR, 0, 0, FL_MAX_PHONE, NULL, "phone"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field CU_FIND[] = {
-	{"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "name (part), email, or phone (digits, any format)"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-static const struct in_field CU_MERGE[] = {
-	{"into", IN_STR, 1, 1, FL_MAX_ID, NULL, "the customer who keeps the cases (this one is merged into it)"},
-	{"reason", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "why they are the same person"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route customer_routes[] = {
-	{"POST", "/api/v1/customers", cu_create, CU_CREATE, 201, "Add a customer", "Customer", "customer add", 0},
-	{"GET", "/api/v1/customers", cu_find, CU_FIND, 200, "Find customers by name, email or phone", "CustomerList",
-	 "customer find", 0},
-	{"GET", "/api/v1/customers/{id}", cu_show, NULL, 200, "Show a customer and their cases", "Customer", "customer show", 0},
-	{"POST", "/api/v1/customers/{id}/merge", cu_merge, CU_MERGE, 200,
-	 "Merge this customer into another: its cases and portal links move, history records it", "Customer", "customer merge",
-	 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/ledger/customer.api.inc"

@@ -118,29 +118,28 @@ static int view_index(const char *name)
 	return -1;
 }
 
+/* The filter field of in, when given, as the condition cond on the id resolve() finds for it. */
+static int filter_ref(svc_ctx *c, struct qb *q, json_t *in, const char *field, const char *cond,
+		      int (*resolve)(svc_ctx *, const char *, const char *, char[ID_SIZE]))
+{
+	char id[ID_SIZE];
+	if (!in_str(in, field))
+		return 0;
+	if (resolve(c, in_str(in, field), field, id))
+		return -1;
+	qb_and(q, cond);
+	qb_arg(q, DB_TXT(qb_keep(c, q, id)));
+	return 0;
+}
+
 /* The filters of in (owner, team, channel, location, from, to) as conditions. */
 static int filters_where(svc_ctx *c, struct qb *q, json_t *in)
 {
-	char id[ID_SIZE];
 	long long t;
-	if (in_str(in, "owner")) {
-		if (svc_person_ref(c, in_str(in, "owner"), "owner", id))
-			return -1;
-		qb_and(q, "ca.owner_id = ?");
-		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
-	}
-	if (in_str(in, "team")) {
-		if (org_team_ref(c, in_str(in, "team"), "team", id))
-			return -1;
-		qb_and(q, "ca.team_id = ?");
-		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
-	}
-	if (in_str(in, "location")) {
-		if (org_location_ref(c, in_str(in, "location"), "location", id))
-			return -1;
-		qb_and(q, "ca.intake_location_id = ?");
-		qb_arg(q, DB_TXT(qb_keep(c, q, id)));
-	}
+	if (filter_ref(c, q, in, "owner", "ca.owner_id = ?", svc_person_ref) ||
+	    filter_ref(c, q, in, "team", "ca.team_id = ?", org_team_ref) ||
+	    filter_ref(c, q, in, "location", "ca.intake_location_id = ?", org_location_ref))
+		return -1;
 	if (in_str(in, "channel")) {
 		qb_and(q, "ca.channel = ?");
 		qb_arg(q, DB_TXT(in_str(in, "channel")));
@@ -192,33 +191,11 @@ static json_t *queue_row(svc_ctx *c, db_res *r, json_t *memo)
 /* The page of a view in each order (svc/page.h: keyset on the sort key and the case id); the
  * search box's ranking pages too.  A cursor is good only for the order that gave it. */
 #define QUEUE_COLS CASE_COLS ", ca.due_at, ca.risk_at"
-static const struct page_list BY_DUE = {.name = "queue_due",
-					.cols = QUEUE_COLS,
-					.from = "cases ca" CASE_CUSTOMER,
-					.keys = {{"ca.due_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
-					.row_memo = queue_row};
-/* at risk, by due: the time each case needs attention, read from its index in order */
-static const struct page_list BY_RISK = {.name = "queue_risk",
-					 .cols = QUEUE_COLS,
-					 .from = "cases ca" CASE_CUSTOMER,
-					 .keys = {{"ca.risk_at", DB_T_INT, 0}, {"ca.id", DB_T_TEXT, 0}},
-					 .row_memo = queue_row};
-static const struct page_list BY_CREATED = {.name = "queue_created",
-					    .cols = QUEUE_COLS,
-					    .from = "cases ca" CASE_CUSTOMER,
-					    .keys = {{"ca.created_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-					    .row_memo = queue_row};
-static const struct page_list BY_UPDATED = {.name = "queue_updated",
-					    .cols = QUEUE_COLS,
-					    .from = "cases ca" CASE_CUSTOMER,
-					    .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-					    .row_memo = queue_row};
-static const struct page_list BY_RANK = {.name = "queue_ranked",
-					 .cols = QUEUE_COLS,
-					 .keys = {{"CAST(s.score * 1000000 AS BIGINT)", DB_T_INT, 0},
-						  {"ca.updated_at", DB_T_INT, 1},
-						  {"ca.id", DB_T_TEXT, 1}},
-					 .row_memo = queue_row};
+static const struct page_list BY_DUE;	  /* in queue.api.json */
+static const struct page_list BY_RISK;	  /* in queue.api.json */
+static const struct page_list BY_CREATED; /* in queue.api.json */
+static const struct page_list BY_UPDATED; /* in queue.api.json */
+static const struct page_list BY_RANK;	  /* in queue.api.json */
 
 static const struct page_list *sort_of(const char *sort, int view)
 {
@@ -497,62 +474,4 @@ static int qu_bulk(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* The filters, in a list and in a saved view alike. */
-#define FILTER_FIELDS                                                                                                    \
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "owner's id or email"},                                              \
-		{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "owning team's id or name"},                                   \
-		{"channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer reached us"},                           \
-		{"status", IN_ENUM, 0, 0, 0, STATUSES, "open or resolved (views show open cases unless told)"},          \
-		{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location's id or name"},                           \
-		{"from", IN_TIME, 0, 0, 0, NULL, "opened at or after"}, {"to", IN_TIME, 0, 0, 0, NULL, "opened before"}, \
-	{                                                                                                                \
-		"q", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the search box's words (ranked unless a sort is given)"           \
-	}
-static const struct in_field FILTERS[] = {
-	FILTER_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-#define VIEW_DOC                                                                                                     \
-	"mine (default), team, offered (to me or my team), unassigned (still with a mailbox's queue holder, or its " \
-	"owner has left), open, at_risk (at risk or overdue), resolved (in the last 7 days)"
-static const struct in_field QUEUE_LIST[] = {
-	{"view", IN_ENUM, 0, 0, 0, VIEWS, VIEW_DOC},
-	{"saved", IN_STR, 0, 1, FL_MAX_ID, NULL, "one of my saved views (its view, sort and filters, under those given here)"},
-	{"sort", IN_ENUM, 0, 0, 0, SORTS, "due (earliest first), updated or created (latest first)"},
-	FILTER_FIELDS,
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field SAVED_NEW[] = {
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the view's name (yours are unique)"},
-	{"view", IN_ENUM, 1, 0, 0, VIEWS, VIEW_DOC},
-	{"sort", IN_ENUM, 0, 0, 0, SORTS, "due, updated (default) or created"},
-	{"filters", IN_OBJ, 0, 0, 0, FILTERS, "owner, team, channel, status, location, from, to, q"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field BULK[] = {
-	{"cases", IN_ARR, 1, 1, QUEUE_BULK_MAX, NULL, "the selected cases: ids or numbers (#123)"},
-	{"action", IN_ENUM, 1, 0, 0, BULK_ACTIONS, "offer, assign, resolve or note"},
-	{"to", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "offer / assign: the person (id or email)"},
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "offer: what they need to know; assign: why"},
-	{"resolution", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "resolve: how it was resolved"},
-	{"complaint", IN_BOOL, 0, 0, 0, NULL, "resolve: the customer complained"},
-	{"body", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "note: the note"},
-	{"visibility", IN_ENUM, 0, 0, 0, NOTE_VISIBILITY, "note: internal (default) or customer"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route queue_routes[] = {
-	{"GET", "/api/v1/queue", qu_list, QUEUE_LIST, 200, "The Cases page: a view of cases, filtered and sorted", "QueuePage",
-	 "queue list", R_STANDBY_SEARCH},
-	{"GET", "/api/v1/queue/counts", qu_counts, NULL, 200, "How many cases each view holds (up to 1,000)", "QueueCounts",
-	 "queue counts", 0},
-	{"GET", "/api/v1/queue/saved", sv_list, NULL, 200, "My saved views", "SavedViewList", "queue saved", 0},
-	{"POST", "/api/v1/queue/saved", sv_save, SAVED_NEW, 201, "Save a view of the Cases page", "SavedView", "queue save", 0},
-	{"DELETE", "/api/v1/queue/saved/{id}", sv_delete, NULL, 200, "Delete one of my saved views", "SavedViewDeleted",
-	 "queue forget", 0},
-	{"POST", "/api/v1/queue/bulk", qu_bulk, BULK, 200,
-	 "One action on many cases: offer, assign, resolve or note (each reported)", "BulkResult", "queue bulk", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/ledger/queue.api.inc"

@@ -361,28 +361,4 @@ static int portal_download(svc_ctx *c, const char *const *p, json_t *in, json_t 
 	return 0;
 }
 
-static const struct in_field UPLOAD[] = {
-	{"filename", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the file's name (no / or \\, no control characters)"},
-	{"content_type", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "its media type (default application/octet-stream)"},
-	{"data_base64", IN_STR, 1, 0, FL_MAX_BODY, NULL,
-	 "the bytes, base64; at most the organization's attachments.max_bytes (and the request's 1 MiB)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route attach_routes[] = {
-	{"POST", "/api/v1/attachments", att_upload, UPLOAD, 201,
-	 "Upload a file to attach to a reply (only you see it until it is attached)", "Attachment", "attachment upload", 0},
-	{"GET", "/api/v1/attachments/{id}", att_download, NULL, 200,
-	 "A file attached to a reply or a portal message, to download (Content-Disposition: attachment)",
-	 "application/octet-stream", "attachment get", 0},
-	{"DELETE", "/api/v1/attachments/{id}", att_drop, NULL, 200, "Take back an upload of yours not attached yet",
-	 "AttachmentDropped", "attachment drop", 0},
-	{"DELETE", "/api/v1/portal/attachments/{id}", att_drop, NULL, 200,
-	 "Customer portal: take back an upload of mine not attached yet", "AttachmentDropped", NULL, R_PORTAL},
-	{"POST", "/api/v1/portal/attachments", att_upload, UPLOAD, 201, "Customer portal: upload a file to attach to my message",
-	 "Attachment", NULL, R_PORTAL},
-	{"GET", "/api/v1/portal/attachments/{id}", portal_download, NULL, 200,
-	 "Customer portal: a file on my case, to download (Content-Disposition: attachment)", "application/octet-stream", NULL,
-	 R_PORTAL},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/attach.api.inc"

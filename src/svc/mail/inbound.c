@@ -627,18 +627,4 @@ static int mi_release(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return rc ? -1 : 0;
 }
 
-static const struct in_field RELEASE[] = {
-	{"case_id", IN_STR, 0, 1, ID_SIZE - 1, NULL, "the case to put it on (default: where its threads lead, else a new case)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route inbound_routes[] = {
-	{"GET", "/api/v1/mail/attachments/{id}", mi_attachment, NULL, 200,
-	 "An attachment of a received message, to download (Content-Disposition: attachment)", "application/octet-stream",
-	 "mail attachment", 0},
-	{"GET", "/api/v1/mail/{id}/original", mi_original, NULL, 200, "A received message as it arrived (show original)",
-	 "MailOriginal", "mail original", 0},
-	{"POST", "/api/v1/mail/{id}/release", mi_release, RELEASE, 200,
-	 "Release a message held for review (or over the flood cap) onto a case (a person)", "MailReleased", "mail release", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/inbound.api.inc"

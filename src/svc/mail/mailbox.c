@@ -227,35 +227,4 @@ static int mb_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field CREATE[] = {
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "a short name (support, billing)"},
-	{"address", IN_STR, 1, 3, FL_MAX_EMAIL, NULL, "the address the mail server delivers (support@example.com)"},
-	{"display_name", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the name on mail sent from it"},
-	{"team", IN_STR, 1, 1, FL_MAX_NAME, NULL, "the team whose queue new cases join (id or name)"},
-	{"owner", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "who owns a case its mail opens (id or email)"},
-	{"location", IN_STR, 0, 1, FL_MAX_NAME, NULL, "intake location (its time zone is used in mail)"},
-	{"authserv_id", IN_STR, 0, 1, 255, NULL,
-	 "the authserv-id of your mail server: its Authentication-Results are trusted, SPF/DKIM/DMARC failures are held"},
-	{"on_call_skill", IN_STR, 0, 0, FL_MAX_SHORT, NULL,
-	 "skill (id or name) whose on-call person is offered the new cases out of the intake location's hours"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field UPDATE[] = {
-	{"address", IN_STR, 0, 3, FL_MAX_EMAIL, NULL, "the address the mail server delivers (support@example.com)"},
-	{"display_name", IN_STR, 0, 0, FL_MAX_NAME, NULL, "the name on mail sent from it"},
-	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the team whose queue new cases join (id or name)"},
-	{"owner", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "who owns a case its mail opens (id or email)"},
-	{"location", IN_STR, 0, 0, FL_MAX_NAME, NULL, "intake location (id or name; \"\" for none)"},
-	{"authserv_id", IN_STR, 0, 0, 255, NULL, "the authserv-id of your mail server (\"\" trusts none)"},
-	{"on_call_skill", IN_STR, 0, 0, FL_MAX_SHORT, NULL,
-	 "skill (id or name) whose on-call person is offered the new cases out of the intake location's hours; \"\" for none"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route mailbox_routes[] = {
-	{"POST", "/api/v1/mailboxes", mb_create, CREATE, 201, "Add a mailbox (admin)", "Mailbox", "mailbox add", 0},
-	{"GET", "/api/v1/mailboxes", mb_list, NULL, 200, "The organization's mailboxes", "MailboxList", "mailbox list", 0},
-	{"PATCH", "/api/v1/mailboxes/{id}", mb_update, UPDATE, 200,
-	 "Change a mailbox: its address, team, owner, intake location, on-call routing (admin)", "Mailbox", "mailbox update", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/mailbox.api.inc"

@@ -104,15 +104,14 @@ static int load_facts(svc_ctx *c, const char *case_id, struct ack_facts *a)
 {
 	db_res *r;
 	memset(a, 0, sizeof *a);
-	if (svc_load_one(
-		    c, "case_not_found", "id", "no such case", &r,
+	if (svc_load_id(
+		    c, "case", case_id, "case_not_found", "no such case", &r,
 		    "SELECT cu.name, ca.subject, p.name, COALESCE(t.name, ''), o.name, COALESCE(l.tz, ''), ca.number, o.slug, "
 		    "(SELECT MIN(d.due_at) FROM update_duties d WHERE d.org_id = ca.org_id AND d.case_id = ca.id AND d.status = 'pending') "
 		    "FROM cases ca JOIN customers cu ON cu.org_id = ca.org_id AND cu.id = ca.customer_id "
 		    "JOIN people p ON p.org_id = ca.org_id AND p.id = ca.owner_id JOIN orgs o ON o.id = ca.org_id "
 		    "LEFT JOIN teams t ON t.org_id = ca.org_id AND t.id = ca.team_id "
-		    "LEFT JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id WHERE ca.org_id = ? AND ca.id = ?",
-		    DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id))))
+		    "LEFT JOIN locations l ON l.org_id = ca.org_id AND l.id = ca.intake_location_id WHERE ca.org_id = ? AND ca.id = ?"))
 		return -1;
 	SVC_COPY_COLS(c, r, 0, SVC_BUF(a->customer), SVC_BUF(a->subject), SVC_BUF(a->owner));
 	svc_copy(c, a->team, sizeof a->team, *db_text(r, 3) ? db_text(r, 3) : "our team");
@@ -454,16 +453,4 @@ static int tpl_set(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field TEMPLATE[] = {
-	{"subject", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "subject, with {placeholders}"},
-	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "text, with {placeholders}"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route notify_routes[] = {
-	{"GET", "/api/v1/mail/templates", tpl_list, NULL, 200, "Templates of automatic mail (the organization's or built-in)",
-	 "MailTemplateList", "mail templates", 0},
-	{"POST", "/api/v1/mail/templates/{kind}", tpl_set, TEMPLATE, 200, "Change a template of automatic mail", "MailTemplate",
-	 "mail template-set", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/notify.api.inc"

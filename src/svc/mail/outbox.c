@@ -367,21 +367,14 @@ int outbox_claim(svc_ctx *c, const char *worker, int64_t lease_ms, struct outbox
 {
 	memset(m, 0, sizeof *m);
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT org_id, id FROM mail_out WHERE status IN ('queued','deferred') AND next_at <= ? "
-			  "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_at LIMIT 1",
-			  DB_ARGS(DB_INT(c->now), DB_INT(c->now)), &r);
-	if (rc != DB_OK)
-		return svc_db_err(c, rc);
-	rc = db_next(r);
-	if (rc == 1) {
-		svc_copy(c, m->org_id, sizeof m->org_id, db_text(r, 0));
-		svc_copy(c, m->id, sizeof m->id, db_text(r, 1));
-	}
-	if (svc_close(c, r))
-		return -1;
+	int rc = svc_first(c, &r,
+			   "SELECT org_id, id FROM mail_out WHERE status IN ('queued','deferred') AND next_at <= ? "
+			   "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_at LIMIT 1",
+			   DB_ARGS(DB_INT(c->now), DB_INT(c->now)));
 	if (rc <= 0)
-		return rc < 0 ? svc_db_err(c, rc) : 0;
+		return rc;
+	SVC_COPY_COLS(c, r, 0, SVC_BUF(m->org_id), SVC_BUF(m->id));
+	db_res_discard(r);
 	int64_t n = 0;
 	/* the guard makes a second worker's claim of the same row change nothing */
 	rc = db_exec(c->db,
@@ -433,15 +426,4 @@ int outbox_finish(svc_ctx *c, const struct outbox_msg *m, const char *worker, en
 				   strcmp(status, "deferred") == 0 ? svc_time(next) : json_null()));
 }
 
-static const struct in_field REPLY[] = {
-	{"body", IN_STR, 1, 1, FL_MAX_TEXT, NULL, "what the customer reads"},
-	{"attachment_ids", IN_ARR, 0, 0, 20, NULL,
-	 "files uploaded with POST /api/v1/attachments, sent with the reply (at most attachments.max_count)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route outbox_routes[] = {
-	{"POST", "/api/v1/cases/{id}/replies", ob_reply, REPLY, 201,
-	 "Reply to the customer by email (an outbound contact; delivered by the mail worker)", "MailReply", "case reply", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/outbox.api.inc"

@@ -204,16 +204,4 @@ int proposal_view_part(svc_ctx *c, const char *case_id, json_t *view)
 		       : 0;
 }
 
-static const struct in_field PROPOSE[] = {
-	{"due_at", IN_TIME, 1, 0, 0, NULL, "the new time proposed (future)"},
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "the owner's words before the proposal (why the time can't be kept)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route proposal_routes[] = {
-	{"POST", "/api/v1/promises/{id}/propose", pp_propose, PROPOSE, 201,
-	 "Propose a new time for a promise to the customer by email; their \"yes\" in reply is the consent that "
-	 "renegotiates it",
-	 "MailProposal", "promise propose", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/mail/proposal.api.inc"

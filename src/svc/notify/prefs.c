@@ -426,19 +426,4 @@ static int pr_update(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return prefs_view(c, out);
 }
 
-static const struct in_field UPDATE[] = {
-	{"tz", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "your time zone (IANA name; \"\" = your location's)"},
-	{"quiet_from", IN_STR, 0, 0, 5, NULL,
-	 "start of your quiet hours, HH:MM in your time zone (\"\" with quiet_to \"\" = none)"},
-	{"quiet_to", IN_STR, 0, 0, 5, NULL, "end of your quiet hours, HH:MM"},
-	{"digest_hour", IN_INT, 0, 0, 23, NULL, "the local hour of your daily digest (default 8)"},
-	{"channels", IN_MAP, 0, 0, 0, NULL, "alert kind -> app, email, digest or default"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route prefs_routes[] = {
-	{"GET", "/api/v1/me/notifications", pr_show, NULL, 200, "How my alerts reach me", "NotificationPrefs", "notify show", 0},
-	{"PATCH", "/api/v1/me/notifications", pr_update, UPDATE, 200,
-	 "Choose how each kind of alert reaches me, my quiet hours and digest hour", "NotificationPrefs", "notify set", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/notify/prefs.api.inc"

@@ -189,12 +189,7 @@ static json_t *delivery_row(svc_ctx *c, db_res *r)
 			 db_text(r, 8), "at", svc_time(db_int(r, 9)));
 }
 
-static const struct page_list DELIVERY_LOG = {
-	.name = "webhook_deliveries",
-	.cols = "id, msg_id, event_seq, event_kind, attempt, outcome, http_status, duration_ms, error, at",
-	.from = "webhook_deliveries",
-	.keys = {{"at", DB_T_INT, 1}, {"event_seq", DB_T_INT, 1}, {"attempt", DB_T_INT, 1}, {"id", DB_T_TEXT, 1}},
-	.row = delivery_row};
+static const struct page_list DELIVERY_LOG; /* in webhook.api.json */
 
 /* A subscription's delivery log, newest first, by cursor (svc/page.h). */
 static int wh_deliveries(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -211,40 +206,4 @@ static int wh_deliveries(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	return 0;
 }
 
-static const struct in_field CREATE[] = {
-	{"url", IN_STR, 1, 1, WHSEND_MAX_URL, NULL,
-	 "the receiver: an https:// URL (private and loopback targets only where the operator allows them)"},
-	{"kinds", IN_ARR, 1, 1, 11, NULL,
-	 "event families: case, offer, promise, request, breach, exception, review, survey, system_issue, update, mail"},
-	{"format", IN_ENUM, 0, 0, 0, FORMATS,
-	 "standard (default: Standard Webhooks JSON), slack or teams (an incoming-webhook message)"},
-	{"description", IN_STR, 0, 0, FL_MAX_NAME, NULL, "what it is for"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-static const struct in_field UPDATE[] = {
-	{"url", IN_STR, 0, 1, WHSEND_MAX_URL, NULL, "the receiver"},
-	{"kinds", IN_ARR, 0, 1, 11, NULL, "event families (replace all)"},
-	{"format", IN_ENUM, 0, 0, 0, FORMATS, "standard, slack or teams"},
-	{"description", IN_STR, 0, 0, FL_MAX_NAME, NULL, "what it is for"},
-	{"status", IN_ENUM, 0, 0, 0, STATUSES, "active (enabling again retries the waiting event at once) or disabled"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-static const struct in_field DELIVERIES[] = {
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route webhook_routes[] = {
-	{"POST", "/api/v1/webhooks", wh_create, CREATE, 201,
-	 "Subscribe a URL to events (admin); the signing secret is shown once", "Webhook", "webhook add", R_SECRET},
-	{"GET", "/api/v1/webhooks", wh_list, NULL, 200, "The organization's webhooks (admin)", "WebhookList", "webhook list", 0},
-	{"GET", "/api/v1/webhooks/{id}", wh_show, NULL, 200, "Show a webhook (admin)", "Webhook", "webhook show", 0},
-	{"PATCH", "/api/v1/webhooks/{id}", wh_update, UPDATE, 200, "Change, disable or enable a webhook (admin)", "Webhook",
-	 "webhook update", 0},
-	{"GET", "/api/v1/webhooks/{id}/deliveries", wh_deliveries, DELIVERIES, 200,
-	 "A webhook's delivery log, newest first (admin)", "WebhookDeliveryList", "webhook deliveries", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/notify/webhook.api.inc"

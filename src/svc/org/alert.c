@@ -86,14 +86,7 @@ int alert_unread(svc_ctx *c, int64_t *n)
 
 static json_t *alert_page_row(svc_ctx *c, db_res *r) { return alert_row(r); }
 
-/* unread first, then newest first */
-static const struct page_list ALERTS = {.name = "alerts",
-					.cols = "id, kind, case_id, entity_type, entity_id, message, created_at, read_at",
-					.from = "alerts",
-					.keys = {{"CASE WHEN read_at IS NULL THEN 0 ELSE 1 END", DB_T_INT, 0},
-						 {"created_at", DB_T_INT, 1},
-						 {"id", DB_T_TEXT, 1}},
-					.row = alert_page_row};
+static const struct page_list ALERTS; /* in alert.api.json */
 
 static int al_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -177,20 +170,4 @@ static int al_dismiss_all(svc_ctx *c, const char *const *p, json_t *in, json_t *
 	return al_change(c, NULL, "dismissed_at", "alert.dismissed_all", out);
 }
 
-static const struct in_field AL_LIST[] = {
-	{"unread", IN_BOOL, 0, 0, 0, NULL, "only unread alerts"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route alert_routes[] = {
-	{"GET", "/api/v1/alerts", al_list, AL_LIST, 200, "My alerts, unread first", "AlertList", "alert list", 0},
-	{"POST", "/api/v1/alerts/{id}/read", al_read, NULL, 200, "Mark one of my alerts read", "Alert", "alert read", 0},
-	{"POST", "/api/v1/alerts/{id}/dismiss", al_dismiss, NULL, 200, "Dismiss one of my alerts (it leaves my list)", "AlertsChanged",
-	 "alert dismiss", 0},
-	{"POST", "/api/v1/alerts/read-all", al_read_all, NULL, 200, "Mark all my alerts read", "AlertsChanged", "alert read-all", 0},
-	{"POST", "/api/v1/alerts/dismiss-all", al_dismiss_all, NULL, 200, "Dismiss all my alerts", "AlertsChanged",
-	 "alert dismiss-all", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/alert.api.inc"

@@ -18,11 +18,7 @@ static int verify(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct page_list EVENTS_PAGE = {.name = "events",
-					     .cols = "seq, at, actor_id, kind, entity_type, data, entity_id, request_id",
-					     .from = "events",
-					     .keys = {{"seq", DB_T_INT, 0}},
-					     .row = case_event_row};
+static const struct page_list EVENTS_PAGE; /* in audit.api.json */
 
 static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -32,16 +28,4 @@ static int org_events(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(in_int(in, "after", 0))), out);
 }
 
-static const struct in_field EVENTS[] = {
-	{"after", IN_INT, 0, 0, (1LL << 62), NULL, "only events after this sequence number"},
-	PAGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route audit_routes[] = {
-	{"GET", "/api/v1/audit/verify", verify, NULL, 200, "Check the organization's history hash chain (admin, leader)",
-	 "AuditResult", NULL, 0},
-	{"GET", "/api/v1/events", org_events, EVENTS, 200, "The organization's history (admin, leader)", "EventList",
-	 "event list", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/audit.api.inc"

@@ -95,14 +95,4 @@ static int day_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field DAY_IN[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "the start of the period for recognition and thanks (default: 30 days ago)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route day_routes[] = {
-	{"GET", "/api/v1/me/day", day_show, DAY_IN, 200,
-	 "My day in one read: the lists the web UI's My day shows, each as its own route answers it (null where I may not read it)",
-	 "MyDay", NULL, 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/day.api.inc"

@@ -57,16 +57,4 @@ static int org_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
-static const struct in_field ORG_CREATE[] = {
-	{"slug", IN_STR, 1, 1, 60, NULL, "short name used at sign-in, a-z 0-9 -"},
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "display name"},
-	{"admin_name", IN_STR, 0, 1, FL_MAX_NAME, NULL, "first admin's name"},
-	{"admin_email", IN_STR, 0, 3, FL_MAX_EMAIL, NULL, "first admin's email"},
-	{"admin_password", IN_STR, 0, FL_MIN_PASSWORD, FL_MAX_PASSWORD, NULL, "first admin's password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route install_routes[] = {
-	{"POST", "/api/v1/orgs", org_create, ORG_CREATE, 201, "Create an organization and its first admin", NULL, "org create", R_CLI_ONLY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/install.api.inc"

@@ -68,17 +68,4 @@ static int live_stream(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		       "open the event stream over HTTP with an EventSource (GET, Accept: text/event-stream)");
 }
 
-static const struct in_field LIVE_IN[] = {
-	{"after", IN_INT, 0, 0, INT64_MAX / 2, NULL, "the last sequence number seen (the stream's Last-Event-ID); none = from now"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route live_routes[] = {
-	{"GET", "/api/v1/changes", live_changes, LIVE_IN, 200, "Case events after a point in the history, and my unread alerts (live pages)",
-	 "Changes", NULL, 0},
-	{"GET", "/api/v1/events/stream", live_stream, NULL, 200,
-	 "Live updates as Server-Sent Events: case (a case changed), alerts (my unread count), hello, signed_out; "
-	 "reconnect with Last-Event-ID to resume",
-	 "text/event-stream", NULL, 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/live.api.inc"

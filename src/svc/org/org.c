@@ -168,24 +168,4 @@ const char *org_team_name(svc_ctx *c, const char *team_id, char *buf, size_t n)
 	return buf;
 }
 
-static const struct in_field TEAM_CREATE[] = {
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "team name, unique in the organization"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field LOCATION_CREATE[] = {
-	{"name", IN_STR, 1, 1, FL_MAX_NAME, NULL, "location name, unique in the organization"},
-	{"tz", IN_STR, 0, 1, FL_MAX_SHORT, NULL, "IANA time zone, default UTC"},
-	{"address", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "postal address"},
-	{"hours", IN_MAP, 0, 0, 0, NULL, "opening hours, e.g. {\"mon\":\"09:00-20:00\"}"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route org_routes[] = {
-	{"GET", "/api/v1/orgs", org_list, NULL, 200, "List organizations", NULL, "org list", R_CLI_ONLY},
-	{"GET", "/api/v1/org", org_show, NULL, 200, "Show your organization", "Org", "org show", 0},
-	{"POST", "/api/v1/teams", team_create, TEAM_CREATE, 201, "Create a team (admin)", "Team", "team add", 0},
-	{"GET", "/api/v1/teams", team_list, NULL, 200, "List teams", "TeamList", "team list", 0},
-	{"POST", "/api/v1/locations", location_create, LOCATION_CREATE, 201, "Create a location (admin)", "Location", "location add", 0},
-	{"GET", "/api/v1/locations", location_list, NULL, 200, "List locations", "LocationList", "location list", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/org.api.inc"

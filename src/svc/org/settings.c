@@ -194,14 +194,4 @@ cleanup:
 	return ret;
 }
 
-static const struct in_field PATCH[] = {
-	{"settings", IN_MAP, 1, 0, 0, NULL, "keys to change (null resets a key to its default)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route settings_routes[] = {
-	{"GET", "/api/v1/org/settings", get_settings, NULL, 200, "The organization's settings, with defaults and meanings",
-	 "Settings", "settings show", 0},
-	{"PATCH", "/api/v1/org/settings", patch_settings, PATCH, 200, "Change settings (admin)", "Settings", "settings update", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/org/settings.api.inc"

@@ -414,17 +414,4 @@ static int est_get(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field EST_GET[] = {
-	{"holder", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the team that must deliver (id or name), or a person (id or email: their team)"},
-	{"kind", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "the kind of request (\"hold\", \"resend\"); default: none given"},
-	{"at", IN_TIME, 0, 0, 0, NULL, "when the work would start (default now)"},
-	{"due", IN_TIME, 0, 0, 0, NULL, "the proposed due time: the chance it is met"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route estimate_routes[] = {
-	{"GET", "/api/v1/estimates", est_get, EST_GET, 200,
-	 "How likely a team is to finish a kind of request by a due time, and when it is 50/80/95% likely done", "Estimate",
-	 "estimate show", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/promises/estimate.api.inc"

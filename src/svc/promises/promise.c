@@ -457,41 +457,4 @@ int promise_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 	return 0;
 }
 
-static const struct in_field PR_CREATE[] = {
-	{"what", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what was promised, in the customer's terms"},
-	{"due_at", IN_TIME, 1, 0, 0, NULL, "by when (in the future)"},
-	{"channel", IN_ENUM, 1, 0, 0, CASE_CHANNELS, "the channel the promise was made through"},
-	{"deliver_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "who must deliver it (id or email)"},
-	{"deliver_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or which team (id or name); default the case's team"},
-	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy (guarantee) the promise is made under (id or name)"},
-	{"kind", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "the kind of request delivering it needs (\"hold\"): estimated from its history"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PR_LIST[] = {
-	{"status", IN_ENUM, 0, 0, 0, STATUSES, "only promises in this state"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PR_KEEP[] = {
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "how it was kept"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field PR_RENEG[] = {
-	{"due_at", IN_TIME, 1, 0, 0, NULL, "the new due time (in the future)"},
-	{"consent", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "what the customer agreed to (required)"},
-	{"consent_channel", IN_ENUM, 0, 0, 0, CASE_CHANNELS, "where the customer agreed (required)"},
-	{"what", IN_STR, 0, 1, FL_MAX_SUBJECT, NULL, "new wording of the promise (default unchanged)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route promise_routes[] = {
-	{"POST", "/api/v1/cases/{id}/promises", pr_create, PR_CREATE, 201, "Record a promise made to the customer", "Promise",
-	 "promise add", 0},
-	{"GET", "/api/v1/cases/{id}/promises", pr_list, PR_LIST, 200, "The case's promises", "PromiseList", "promise list", 0},
-	{"GET", "/api/v1/promises/{id}", pr_show, NULL, 200, "A promise", "Promise", "promise show", 0},
-	{"POST", "/api/v1/promises/{id}/keep", pr_keep, PR_KEEP, 200, "Mark a promise kept", "Promise", "promise keep", 0},
-	{"POST", "/api/v1/promises/{id}/renegotiate", pr_renegotiate, PR_RENEG, 200,
-	 "Move a promise to a new time with the customer's recorded consent (returns the new promise)", "Promise",
-	 "promise renegotiate", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/promises/promise.api.inc"

@@ -429,12 +429,7 @@ static int rq_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-/* My requests: owed by me or my team, soonest first. */
-static const struct page_list REQUESTS = {.name = "requests",
-					  .cols = REQ_COLS,
-					  .from = REQ_FROM_PAGE,
-					  .keys = {{"q.due_at", DB_T_INT, 0}, {"q.id", DB_T_TEXT, 0}},
-					  .row = request_row};
+static const struct page_list REQUESTS; /* in request.api.json */
 
 static int rq_mine(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
@@ -738,52 +733,4 @@ int request_resolve_hook(svc_ctx *c, const char *case_id, json_t *in)
 	return ret;
 }
 
-static const char *const RQ_STATUSES[] = {"open", "accepted", "deferred", "done", "declined", NULL};
-static const struct in_field RQ_CREATE[] = {
-	{"what", IN_STR, 1, 1, FL_MAX_SUBJECT, NULL, "what is needed"},
-	{"due_at", IN_TIME, 1, 0, 0, NULL, "by when (in the future)"},
-	{"to_person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "the person asked (id or email)"},
-	{"to_team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "or the team asked (id or name)"},
-	{"blocks", IN_ARR, 0, 0, 20, NULL, "ids of the case's pending promises this request blocks"},
-	{"kind", IN_STR, 0, 0, FL_MAX_SHORT, NULL, "the kind of request (\"hold\", \"resend\"): its history estimates it"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RQ_NOTE[] = {
-	{"note", IN_STR, 0, 0, FL_MAX_TEXT, NULL, "what was done"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RQ_DECLINE[] = {
-	IN_REASON_FIELD(1),
-	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RQ_DEFER[] = {
-	IN_REASON_FIELD(1),
-	{"until", IN_TIME, 1, 0, 0, NULL, "the new time it will be done by"},
-	{"policy", IN_STR, 0, 1, FL_MAX_NAME, NULL, "the policy behind it (id or name), if any"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RQ_MINE[] = {
-	{"status", IN_ENUM, 0, 0, 0, RQ_STATUSES, "default: outstanding (open, accepted, deferred)"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route request_routes[] = {
-	{"POST", "/api/v1/cases/{id}/requests", rq_create, RQ_CREATE, 201, "Ask a person or a team for something the case needs",
-	 "Request", "request add", 0},
-	{"GET", "/api/v1/requests", rq_mine, RQ_MINE, 200, "Requests owed by me or my team, soonest first", "RequestList",
-	 "request list", 0},
-	{"GET", "/api/v1/requests/{id}", rq_show, NULL, 200, "A request", "Request", "request show", 0},
-	{"POST", "/api/v1/requests/{id}/accept", rq_accept, NULL, 200, "Accept a request (its holder)", "Request", "request accept", 0},
-	{"POST", "/api/v1/requests/{id}/complete", rq_complete, RQ_NOTE, 200, "Complete a request (its holder)", "Request",
-	 "request complete", 0},
-	{"POST", "/api/v1/requests/{id}/follow-up", rq_follow_up, RQ_NOTE, 200,
-	 "Record that you checked on the request's progress (who asked, the case's owner)", "Request", "request follow-up", 0},
-	{"POST", "/api/v1/requests/{id}/decline", rq_decline, RQ_DECLINE, 200, "Decline a request with a reason (its holder)",
-	 "Request", "request decline", 0},
-	{"POST", "/api/v1/requests/{id}/defer", rq_defer, RQ_DEFER, 200, "Defer a request to a new time with a reason (its holder)",
-	 "Request", "request defer", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/promises/request.api.inc"

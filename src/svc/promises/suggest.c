@@ -261,19 +261,4 @@ static int tpl_put(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field TPL_PUT[] = {
-	{"text", IN_STR, 0, 1, FL_MAX_TEXT, NULL, "the template, with {placeholders}"},
-	{"reset", IN_BOOL, 0, 0, 0, NULL, "true: go back to the default"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route suggest_routes[] = {
-	{"GET", "/api/v1/cases/{id}/suggested-words", sw_case, NULL, 200,
-	 "Honest words for the customer, from the case's record, with the facts each message uses", "SuggestedWords",
-	 "case words", 0},
-	{"GET", "/api/v1/words/templates", tpl_list, NULL, 200, "The organization's suggested-words templates", "WordTemplateList",
-	 "words templates", 0},
-	{"PUT", "/api/v1/words/templates/{key}", tpl_put, TPL_PUT, 200, "Change a template (admin)", "WordTemplate",
-	 "words set", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/promises/suggest.api.inc"

@@ -322,12 +322,7 @@ static json_t *act_row(svc_ctx *c, db_res *r)
 			 "case", kase, "subject_type", db_text(r, 6), "subject_id", db_text(r, 7), "at", svc_time(db_int(r, 8)));
 }
 
-static const struct page_list ACTS = {
-	.name = "recognition",
-	.cols = "a.id, a.kind, a.person_id, a.case_id, k.number, k.subject, a.subject_type, a.subject_id, a.at",
-	.from = "recognition_acts a LEFT JOIN cases k ON k.org_id = a.org_id AND k.id = a.case_id",
-	.keys = {{"a.at", DB_T_INT, 1}, {"a.id", DB_T_TEXT, 0}},
-	.row = act_row};
+static const struct page_list ACTS; /* in acts.api.json */
 
 /* GET /api/v1/recognition: a person's acts in [from, to) (default: the last 30 days), newest first. */
 static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -339,10 +334,8 @@ static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		STR_COPY(person, c->actor.person_id);
 	else if (svc_person_ref(c, ref, "person", person))
 		return -1;
-	if (!scorecard_may_see(c, person))
-		return c->db_err.kind ? -1
-				      : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "person",
-						"only the person and the managers above them see their recognised acts");
+	if (scorecard_may_see(c, person, "person", "only the person and the managers above them see their recognised acts"))
+		return -1;
 	if (scorecard_period(c, in, 30, &from, &to))
 		return -1;
 	if (page_run(c, &ACTS, in, "a.org_id = ? AND a.person_id = ? AND a.at >= ? AND a.at < ?",
@@ -354,17 +347,4 @@ static int acts_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field LIST[] = {
-	{"person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose acts (id or email; default: yours)"},
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: 30 days ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route acts_routes[] = {
-	{"GET", "/api/v1/recognition", acts_list, LIST, 200, "Ownership acts recognised for a person (yours, or your reports')",
-	 "RecognitionList", "recognition list", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/recognition/acts.api.inc"

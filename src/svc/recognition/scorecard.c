@@ -32,16 +32,16 @@ int scorecard_add(svc_ctx *c, const char *person_id, const char *team_id, const 
 	return 0;
 }
 
-int scorecard_may_see(svc_ctx *c, const char *person_id)
+int scorecard_may_see(svc_ctx *c, const char *person_id, const char *field, const char *message)
 {
 	char chain[PERSON_MAX_DEPTH][ID_SIZE];
 	if (strcmp(person_id, c->actor.person_id) == 0)
-		return 1;
+		return 0;
 	size_t n = person_managers(c, person_id, chain, PERSON_MAX_DEPTH);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(chain[i], c->actor.person_id) == 0)
-			return 1;
-	return 0;
+			return 0;
+	return c->db_err.kind ? -1 : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", field, "%s", message);
 }
 
 int scorecard_period(svc_ctx *c, json_t *in, int default_days, int64_t *from, int64_t *to)
@@ -106,10 +106,8 @@ static int sc_person(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int64_t from, to;
 	if (svc_person_ref(c, p[0], "id", person) || scorecard_period(c, in, 30, &from, &to))
 		return -1;
-	if (!scorecard_may_see(c, person))
-		return c->db_err.kind ? -1
-				      : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "id",
-						"only the person and the managers above them see a named scorecard");
+	if (scorecard_may_see(c, person, "id", "only the person and the managers above them see a named scorecard"))
+		return -1;
 	json_t *sums = json_object();
 	if (sums_of(c, "person_id", person, from, to, sums)) {
 		json_decref(sums);
@@ -181,24 +179,4 @@ static int sc_teams(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return (rc = db_res_close(r)) == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-static const struct in_field PERIOD[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (whole UTC days; default: 30 days ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field TEAMS[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (whole UTC days; default: 30 days ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route scorecard_routes[] = {
-	{"GET", "/api/v1/scorecards/people/{id}", sc_person, PERIOD, 200,
-	 "A person's scorecard (themselves and the managers above them)", "Scorecard", "scorecard person", 0},
-	{"GET", "/api/v1/scorecards/teams/{id}", sc_team, PERIOD, 200, "A team's scorecard (every employee)", "Scorecard",
-	 "scorecard team", 0},
-	{"GET", "/api/v1/scorecards/teams", sc_teams, TEAMS, 200, "Every team's scorecard side by side (every employee)",
-	 "TeamScorecardList", "scorecard teams", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/recognition/scorecard.api.inc"

@@ -14,9 +14,10 @@ extern const struct route scorecard_routes[];
  * (which the team scorecards read).  person "" counts for the team only.  Returns 0 or -1 (err set). */
 int scorecard_add(svc_ctx *c, const char *person_id, const char *team_id, const char *measure, int64_t n);
 
-/* 1 when the actor may see person_id's named scorecard, acts and thanks (themselves, or a manager
- * above them); 0 otherwise (also on a storage error, which is kept in c->db_err). */
-int scorecard_may_see(svc_ctx *c, const char *person_id);
+/* 0 when the actor may see person_id's named scorecard, acts and thanks (themselves, or a manager
+ * above them); else -1 with 403 not_in_reporting_line on field saying message, or with the storage
+ * error. */
+int scorecard_may_see(svc_ctx *c, const char *person_id, const char *field, const char *message);
 
 /* The period of in["from"], in["to"] (RFC 3339), by default the default_days before now.
  * Returns 0, or -1 with ERR_INVALID invalid_range when to is not after from. */

@@ -68,11 +68,7 @@ static int thanks_give(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return *out ? 0 : -1;
 }
 
-static const struct page_list THANKS = {.name = "thanks",
-					.cols = "t.id, t.from_id, t.to_id, t.case_id, k.number, k.subject, t.text, t.at",
-					.from = "thanks t JOIN cases k ON k.org_id = t.org_id AND k.id = t.case_id",
-					.keys = {{"t.at", DB_T_INT, 1}, {"t.id", DB_T_TEXT, 0}},
-					.row = thanks_row};
+static const struct page_list THANKS; /* in thanks.api.json */
 
 /* Thanks a person received (default: yours), or those you gave (given=true), newest first. */
 static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -87,10 +83,8 @@ static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		return -1;
 	if (given && strcmp(person, c->actor.person_id) != 0)
 		return err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "person", "only you see the thanks you gave");
-	if (!scorecard_may_see(c, person))
-		return c->db_err.kind ? -1
-				      : err_set(&c->err, ERR_FORBIDDEN, "not_in_reporting_line", "person",
-						"only the colleague and the managers above them see their thanks");
+	if (scorecard_may_see(c, person, "person", "only the colleague and the managers above them see their thanks"))
+		return -1;
 	if (scorecard_period(c, in, 365, &from, &to))
 		return -1;
 	if ((rc = page_run(c, &THANKS, in,
@@ -103,25 +97,4 @@ static int thanks_list(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	return 0;
 }
 
-static const struct in_field GIVE[] = {
-	{"to", IN_STR, 1, 1, FL_MAX_EMAIL, NULL, "the colleague (id or email)"},
-	{"text", IN_STR, 1, 1, THANKS_MAX_TEXT, NULL, "what they did, in a sentence"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field LIST[] = {
-	{"person", IN_STR, 0, 1, FL_MAX_EMAIL, NULL, "whose thanks (id or email; default: yours)"},
-	{"given", IN_BOOL, 0, 0, 0, NULL, "true: the thanks you gave"},
-	{"from", IN_TIME, 0, 0, 0, NULL, "start of the period (default: a year ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end of the period (default: now)"},
-	PAGE_FIELDS,
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route thanks_routes[] = {
-	{"POST", "/api/v1/cases/{id}/thanks", thanks_give, GIVE, 201, "Thank a colleague for what they did on this case",
-	 "Thanks", "case thank", 0},
-	{"GET", "/api/v1/thanks", thanks_list, LIST, 200, "Thanks received (yours, or your reports'), or given by you", "ThanksList",
-	 "thanks list", 0},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/recognition/thanks.api.inc"

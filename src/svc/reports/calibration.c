@@ -153,17 +153,4 @@ static int cal_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
-static const struct in_field CAL_REPORT[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "promises made at or after (default: all)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "promises made before (default: now)"},
-	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only promises this team delivers (id or name)"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route report_calibration_routes[] = {
-	{"GET", "/api/v1/reports/calibration", cal_report, CAL_REPORT, 200,
-	 "Calibration: predicted against kept, as a reliability chart and per team (supervisor, leader, admin)", "CalibrationReport",
-	 "report calibration", R_STANDBY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/reports/calibration.api.inc"

@@ -175,17 +175,4 @@ static int exc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	return 0;
 }
 
-
-static const struct in_field REPORT[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "exceptions proposed at or after this time"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "... and before this time (default now)"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route report_exception_routes[] = {
-	{"GET", "/api/v1/reports/exceptions", exc_report, REPORT, 200,
-	 "Exceptions report: proposed, co-signed, expired, withdrawn, time to co-sign, review backlog, adopted; by policy and team",
-	 "ExceptionReport", "report exceptions", R_STANDBY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/reports/exceptions.api.inc"

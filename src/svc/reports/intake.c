@@ -62,16 +62,4 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	return 0;
 }
 
-
-static const struct in_field INTAKE[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "start (default 30 days ago)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "end (default now)"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route report_intake_routes[] = {
-	{"GET", "/api/v1/reports/intake", intake_report, INTAKE, 200, "Intake credit: cases each person took in", "IntakeReport",
-	 "report intake", R_STANDBY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/reports/intake.api.inc"

@@ -83,15 +83,4 @@ static int leadership_report(svc_ctx *c, const char *const *p, json_t *in, json_
 	return 0;
 }
 
-static const struct in_field LEADERSHIP[] = {
-	{"limit", IN_INT, 0, 1, FL_MAX_LIST, NULL, "rows per section"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route report_leadership_routes[] = {
-	{"GET", "/api/v1/reports/leadership", leadership_report, LEADERSHIP, 200,
-	 "Overdue upward: system-issue responses, review actions and reviews, with owners' levels (supervisor, leader, admin)",
-	 "LeadershipReport", "report leadership", R_STANDBY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/reports/leadership.api.inc"

@@ -257,38 +257,4 @@ static int rp_duties(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			     out);
 }
 
-#define RANGE_FIELDS                                                                                \
-	{"from", IN_TIME, 0, 0, 0, NULL, "from this time (inclusive)"},                              \
-	{"to", IN_TIME, 0, 0, 0, NULL, "to this time (exclusive; default now)"},                    \
-	{"team", IN_STR, 0, 1, FL_MAX_NAME, NULL, "only this team (id or name)"}, IN_FORMAT_FIELD
-
-static const char *const BREACH_BY[] = {"cause", "team", "level", NULL};
-static const char *const KEEP_BY[] = {"team", "channel", NULL};
-static const struct in_field RP_BREACHES[] = {
-	{"by", IN_ENUM, 0, 0, 0, BREACH_BY, "cause (default), team or level of the holder"},
-	RANGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RP_KEEPING[] = {
-	{"by", IN_ENUM, 0, 0, 0, KEEP_BY, "team (default, the delivering team) or channel the promise was made through"},
-	RANGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-static const struct in_field RP_RANGE[] = {
-	RANGE_FIELDS,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route report_promise_routes[] = {
-	{"GET", "/api/v1/reports/breaches", rp_breaches, RP_BREACHES, 200, "Breaches by cause, holding team or level",
-	 "BreachReport", "report breaches", R_STANDBY},
-	{"GET", "/api/v1/reports/overdue-requests", rp_overdue, RP_RANGE, 200, "Overdue requests by the holder's level (leaders included)",
-	 "OverdueReport", "report overdue", R_STANDBY},
-	{"GET", "/api/v1/reports/promise-keeping", rp_keeping, RP_KEEPING, 200, "Promise-keeping rate by team or channel",
-	 "KeepingReport", "report keeping", R_STANDBY},
-	{"GET", "/api/v1/reports/policy-conflicts", rp_conflicts, RP_RANGE, 200, "Policy conflicts by policy pair, with their cases",
-	 "ConflictReport", "report conflicts", R_STANDBY},
-	{"GET", "/api/v1/reports/update-duties", rp_duties, RP_RANGE, 200, "Update duties kept vs lapsed by case owner (supervisors, leaders, admins)",
-	 "DutyReport", "report updates", R_STANDBY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/reports/promises.api.inc"

@@ -520,19 +520,4 @@ static int rc_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	return 0;
 }
 
-static const struct in_field RC_REPORT[] = {
-	{"from", IN_TIME, 0, 0, 0, NULL, "reviews opened at or after (default: all)"},
-	{"to", IN_TIME, 0, 0, 0, NULL, "reviews opened before (default: now)"},
-	{"bucket_days", IN_INT, 0, 1, 366, NULL, "period length of over_time (default 7)"},
-	{"cases_per_group", IN_INT, 0, 0, 50, NULL, "links to cases per group (default 10)"},
-	{"view", IN_ENUM, 0, 0, 0, VIEWS, "which section is `items` (and the CSV): pareto (default), over_time, team, boundary, policy, capacity"},
-	IN_FORMAT_FIELD,
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-const struct route report_root_cause_routes[] = {
-	{"GET", "/api/v1/reports/root-causes", rc_report, RC_REPORT, 200,
-	 "Root causes: Pareto, over time, by team, by channel boundary, by policy, promise standards beyond capacity, with links to the cases (supervisor, leader, admin)",
-	 "RootCauseReport", "report root-causes", R_STANDBY},
-	{NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0},
-};
+#include "svc/reports/root_causes.api.inc"
