@@ -183,10 +183,13 @@ static int cs_show(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 /* rows kept rendered at their case's version (case_list_rows.h) */
 static const struct page_list CASES = {.name = "cases",
 				       .cols = CASE_ROW_COLS,
-				       .from = "cases ca" CASE_CUSTOMER,
+				       .from = "cases ca" CASE_CUSTOMER CASE_ROW_PEOPLE,
 				       .keys = {{"ca.updated_at", DB_T_INT, 1}, {"ca.id", DB_T_TEXT, 1}},
-				       .row_memo = case_brief_json,
-				       .row_text = case_row_text};
+				       .row_memo = case_row_json,
+				       .row_text = case_row_text,
+				       .probe_cols = CASE_ROW_PROBE_COLS,
+				       .probe_from = "cases ca",
+				       .row_kept = case_row_kept};
 /* the search box's order: best first (score is lower for better), then as CASES */
 static const struct page_list CASES_FOUND = {.name = "cases_found",
 					     .cols = CASE_COLS,
@@ -238,8 +241,10 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		AND_("ca.customer_id = ?", DB_TXT(cust));
 #undef AND_
 	struct page_list L = searching ? CASES_FOUND : CASES;
-	if (!c->case_cache) /* the command line: no kept rows, JSON as ever */
+	if (!c->case_cache) { /* the command line: no kept rows, JSON as ever */
 		L.row_text = NULL;
+		L.row_kept = NULL;
+	}
 	char *from = searching ? xasprintf("cases ca JOIN %s s ON s.case_id = ca.id" CASE_CUSTOMER, found.sql) : NULL;
 	if (from)
 		L.from = from;
