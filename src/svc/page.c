@@ -289,11 +289,11 @@ int page_run(svc_ctx *c, const struct page_list *L, json_t *in, const char *wher
 	char *after = vals ? after_sql(L, vals, all, &n) : NULL;
 	int64_t limit = svc_limit(in);
 	all[n++] = DB_INT(limit + 1);
-	json_decref(vals);
 	const char *fmt = in_str(in, "format");
 	int text = L->row_text && (!fmt || strcmp(fmt, "json") == 0), rc = 0;
 	if (text && L->row_kept && (rc = page_probe(c, L, where, after, all, n, limit, out)) != 0) {
 		free(after);
+		json_decref(vals); /* after the statements: the cursor's text arguments point into it */
 		return rc < 0 ? -1 : 0;
 	}
 	char *sql = select_sql(L, L->cols, L->from, where, after);
@@ -301,6 +301,7 @@ int page_run(svc_ctx *c, const struct page_list *L, json_t *in, const char *wher
 	rc = db_query(c->db, sql, all, n, &r);
 	free(sql);
 	free(after);
+	json_decref(vals);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (text)
