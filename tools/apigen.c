@@ -8,7 +8,8 @@
  *   {"routes": "name", "items": [ROUTE, ...]}        const struct route name[] = {..., {NULL, ...}};
  *   {"list": "NAME", "name": ..., "cols": ..., "from": ..., "keys": [KEY, ...], "row": "fn"}
  *                                                    static const struct page_list NAME = {...}; (svc/page.h;
- *                                                    also "row_memo", "by_id", "row_text"; the C file
+ *                                                    also "row_memo", "by_id", "row_text", "probe_cols",
+ *                                                    "probe_from", "row_kept"; the C file
  *                                                    declares `static const struct page_list NAME;` before its use)
  *   {"fields": "MACRO", "params": ["req"], "items": [FIELD, ...]}   #define MACRO(req) FIELD, ... (no terminator)
  *   {"text": "MACRO", "value": "words"}              #define MACRO "words"
@@ -315,6 +316,14 @@ static void put_list(json_t *d, const char *name, const char *where)
 	}
 	if (!fns)
 		die(where, "say how a row becomes an item: \"row\", \"row_memo\" or \"by_id\"");
+	static const char *const PROBE[] = {"probe_cols", "probe_from"};
+	for (i = 0; i < sizeof PROBE / sizeof *PROBE; i++)
+		if (json_object_get(d, PROBE[i])) {
+			fprintf(out, ", .%s = ", PROBE[i]);
+			put_text_value(d, PROBE[i], where);
+		}
+	if (json_object_get(d, "row_kept"))
+		fprintf(out, ", .row_kept = %s", ident(json_object_get(d, "row_kept"), "row_kept", where));
 	fputs("};\n", out);
 }
 
@@ -349,8 +358,8 @@ static void put_definition(json_t *d, size_t i)
 	static const char *const ROUTES[] = {"routes", "items", "comment", NULL};
 	static const char *const MACRO[] = {"fields", "params", "items", "comment", NULL};
 	static const char *const TEXT[] = {"text", "value", "comment", NULL};
-	static const char *const LIST[] = {"list", "comment",  "name",	"cols",	    "from", "keys",
-					   "row",  "row_memo", "by_id", "row_text", NULL};
+	static const char *const LIST[] = {"list",	 "comment",    "name",	   "cols",	"from", "keys", "row",
+					   "row_memo", "by_id",	       "row_text", "probe_cols", "probe_from", "row_kept", NULL};
 	char where[200], at[260];
 	size_t j;
 	json_t *v;

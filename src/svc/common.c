@@ -147,14 +147,14 @@ static json_t *brief_json(const char *text, unsigned short nulls)
 	return o;
 }
 
-/* r's row (SVC_PERSON_BRIEF_COLS) as the memo's text: 1, or -2 when too long for size. */
-static int brief_fill(db_res *r, char *text, size_t size, unsigned short *nulls)
+/* r's row (SVC_PERSON_BRIEF_COLS from column first) as the memo's text: 1, or -2 when too long for size. */
+static int brief_fill(db_res *r, int first, char *text, size_t size, unsigned short *nulls)
 {
 	size_t n = 0;
 	*nulls = 0;
 	for (int i = 0; i < BRIEF_FIELDS; i++) {
-		int null = (BRIEF_NULLABLE & 1u << i) && db_is_null(r, i);
-		const char *v = null ? "" : db_text(r, i);
+		int null = (BRIEF_NULLABLE & 1u << i) && db_is_null(r, first + i);
+		const char *v = null ? "" : db_text(r, first + i);
 		size_t len = strlen(v);
 		if (n + len + 1 > size)
 			return -2; /* too long for the memo: made from the row, not kept */
@@ -175,7 +175,7 @@ static int person_brief_read(svc_ctx *c, const char *person_id, char *text, size
 		return svc_db_err(c, rc);
 	int found = db_next(r) == 1;
 	if (found)
-		found = brief_fill(r, text, size, nulls);
+		found = brief_fill(r, 0, text, size, nulls);
 	if ((rc = db_res_close(r)) != DB_OK)
 		return svc_db_err(c, rc);
 	return found;
@@ -192,15 +192,17 @@ static int memo_find(svc_ctx *c, const char *person_id, char key[2 * ID_SIZE])
 	return -1;
 }
 
-void svc_person_memo_row(svc_ctx *c, db_res *r)
+void svc_person_memo_row(svc_ctx *c, db_res *r) { svc_person_memo_row_at(c, r, 0); }
+
+void svc_person_memo_row_at(svc_ctx *c, db_res *r, int first)
 {
 	char key[2 * ID_SIZE];
-	if (!*db_text(r, 0) || memo_find(c, db_text(r, 0), key) >= 0)
+	if (!*db_text(r, first) || memo_find(c, db_text(r, first), key) >= 0)
 		return;
 	struct svc_cache *m = c->cache;
 	int i = m->next_person;
 	m->people[i].key[0] = '\0';
-	if (brief_fill(r, m->people[i].text, sizeof m->people[i].text, &m->people[i].nulls) != 1)
+	if (brief_fill(r, first, m->people[i].text, sizeof m->people[i].text, &m->people[i].nulls) != 1)
 		return;
 	m->next_person = (i + 1) % SVC_CACHE_PEOPLE;
 	STR_COPY(m->people[i].key, key);

@@ -88,7 +88,7 @@ static char *after_sql(const struct page_list *L, json_t *vals, db_arg *args, in
 	return sql;
 }
 
-static char *select_sql(const struct page_list *L, const char *where, const char *after)
+static char *select_sql(const struct page_list *L, const char *cols, const char *from, const char *where, const char *after)
 {
 	char *keys = xstrdup(""), *order = xstrdup("");
 	for (int i = 0; i < nkeys(L); i++) {
@@ -99,7 +99,7 @@ static char *select_sql(const struct page_list *L, const char *where, const char
 		keys = k;
 		order = o;
 	}
-	char *sql = xasprintf("SELECT %s%s FROM %s WHERE (%s) AND (%s) ORDER BY %s LIMIT ?", L->cols, keys, L->from,
+	char *sql = xasprintf("SELECT %s%s FROM %s WHERE (%s) AND (%s) ORDER BY %s LIMIT ?", cols, keys, from,
 			      where && *where ? where : "1 = 1", after ? after : "1 = 1", order);
 	free(keys);
 	free(order);
@@ -178,8 +178,8 @@ static int read_texts(svc_ctx *c, const struct page_list *L, db_res *r, int64_t 
 			json_decref(memo);
 			return 1;
 		}
-		json_decref(*last);
-		*last = row_keys(L, r);
+		if (got == limit - 1) /* the only row a next cursor can name */
+			*last = row_keys(L, r);
 		size_t len = 0;
 		char *t = L->row_text(c, r, memo, &len);
 		if (got++)
@@ -192,17 +192,10 @@ static int read_texts(svc_ctx *c, const struct page_list *L, db_res *r, int64_t 
 	return rc < 0 ? rc : 0;
 }
 
-/* The page as text: {"items": [...], "next": ...} from the items' texts. */
-static int page_text(svc_ctx *c, const struct page_list *L, db_res *r, int64_t limit, json_t **out)
+/* Close the page's text in buf (its items written): the next cursor when there is more (last: the
+ * page's last row's key values, taken), and answer with it (svc_answer_text). */
+static int page_finish(svc_ctx *c, const struct page_list *L, struct sbuf buf, int more, json_t *last, json_t **out)
 {
-	struct sbuf buf = {0};
-	json_t *last;
-	int more = read_texts(c, L, r, limit, &buf, &last);
-	if (more < 0) {
-		free(buf.s);
-		json_decref(last);
-		return svc_db_err(c, more);
-	}
 	sbuf_add(&buf, "],\"next\":", 9);
 	if (more && last) {
 		char *cur = page_cursor_encode(L, last); /* URL-safe base64: nothing to escape */
@@ -220,6 +213,69 @@ static int page_text(svc_ctx *c, const struct page_list *L, db_res *r, int64_t l
 	return 0;
 }
 
+/* The page as text: {"items": [...], "next": ...} from the items' texts. */
+static int page_text(svc_ctx *c, const struct page_list *L, db_res *r, int64_t limit, json_t **out)
+{
+	struct sbuf buf = {0};
+	json_t *last;
+	int more = read_texts(c, L, r, limit, &buf, &last);
+	if (more < 0) {
+		free(buf.s);
+		json_decref(last);
+		return svc_db_err(c, more);
+	}
+	return page_finish(c, L, buf, more, last, out);
+}
+
+static void sbuf_add_to(void *b, const char *t, size_t n) { sbuf_add(b, t, n); }
+
+/* The page from the probe (L->probe_cols) when every row of it is kept: 1 answered, 0 a row is not
+ * kept (nothing answered), -1 storage error (c->err).  args[0..n) are page_run's, the limit's last. */
+static int page_probe(svc_ctx *c, const struct page_list *L, const char *where, const char *after, const db_arg *args,
+		      int n, int64_t limit, json_t **out)
+{
+	db_arg all[PAGE_MAX_ARGS + PAGE_MAX_KEYS * (PAGE_MAX_KEYS + 1) / 2 + 1 + PAGE_MAX_PROBE_ARGS];
+	int m = 0;
+	for (const char *q = L->probe_cols; (q = strchr(q, '?')) != NULL; q++) {
+		if (m == PAGE_MAX_PROBE_ARGS)
+			fl_die("page_run: more than %d organization arguments in list %s's probe", PAGE_MAX_PROBE_ARGS, L->name);
+		all[m++] = DB_TXT(c->actor.org_id);
+	}
+	memcpy(all + m, args, sizeof *args * (size_t)n);
+	char *sql = select_sql(L, L->probe_cols, L->probe_from, where, after);
+	db_res *r;
+	int rc = db_query(c->db, sql, all, m + n, &r);
+	free(sql);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	struct sbuf buf = {0};
+	json_t *last = NULL;
+	int64_t got = 0;
+	int more = 0;
+	sbuf_add(&buf, "{\"items\":[", 10);
+	while ((rc = db_next(r)) == 1) {
+		if (got == limit) {
+			more = 1;
+			break;
+		}
+		if (got == limit - 1)
+			last = row_keys(L, r);
+		if (got++)
+			sbuf_add(&buf, ",", 1);
+		if (!L->row_kept(c, r, sbuf_add_to, &buf)) {
+			rc = 0;
+			break;
+		}
+	}
+	db_res_discard(r);
+	if (rc <= 0) { /* a row not kept, or a storage error */
+		free(buf.s);
+		json_decref(last);
+		return rc < 0 ? svc_db_err(c, rc) : 0;
+	}
+	return page_finish(c, L, buf, more, last, out) == 0 ? 1 : -1;
+}
+
 int page_run(svc_ctx *c, const struct page_list *L, json_t *in, const char *where, const db_arg *args, int n, json_t **out)
 {
 	db_arg all[PAGE_MAX_ARGS + PAGE_MAX_KEYS * (PAGE_MAX_KEYS + 1) / 2 + 1];
@@ -233,16 +289,22 @@ int page_run(svc_ctx *c, const struct page_list *L, json_t *in, const char *wher
 	char *after = vals ? after_sql(L, vals, all, &n) : NULL;
 	int64_t limit = svc_limit(in);
 	all[n++] = DB_INT(limit + 1);
-	char *sql = select_sql(L, where, after);
+	const char *fmt = in_str(in, "format");
+	int text = L->row_text && (!fmt || strcmp(fmt, "json") == 0), rc = 0;
+	if (text && L->row_kept && (rc = page_probe(c, L, where, after, all, n, limit, out)) != 0) {
+		free(after);
+		json_decref(vals); /* after the statements: the cursor's text arguments point into it */
+		return rc < 0 ? -1 : 0;
+	}
+	char *sql = select_sql(L, L->cols, L->from, where, after);
 	db_res *r;
-	int rc = db_query(c->db, sql, all, n, &r);
+	rc = db_query(c->db, sql, all, n, &r);
 	free(sql);
 	free(after);
 	json_decref(vals);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
-	const char *fmt = in_str(in, "format");
-	if (L->row_text && (!fmt || strcmp(fmt, "json") == 0))
+	if (text)
 		return page_text(c, L, r, limit, out);
 	json_t *items = json_array(), *ids = json_array(), *last;
 	int more = read_rows(c, L, r, limit, items, ids, &last);

@@ -18,6 +18,7 @@
 
 #define PAGE_MAX_KEYS 4
 #define PAGE_MAX_ARGS 64 /* the route's own filter arguments (the search box's included) */
+#define PAGE_MAX_PROBE_ARGS 4 /* the organization's ids a probe's select list takes */
 
 struct page_key {
 	const char *expr;  /* SQL expression ("ca.updated_at", "COALESCE(due_at, 0)"); never NULL valued */
@@ -37,6 +38,14 @@ struct page_list {
 	 * rendered at its case's version; then a JSON answer is written as text from the items' texts
 	 * (svc_answer_text), and row / row_memo serve ?format=csv. */
 	char *(*row_text)(svc_ctx *c, db_res *r, json_t *memo, size_t *len);
+	/* optional, with row_text: a cheaper first statement for a list whose rows are all kept.
+	 * probe_cols from probe_from (the same rows as from: the joins it leaves out may not filter;
+	 * each `?` in probe_cols is the organization's id, c->actor.org_id) are read first, and
+	 * row_kept appends the row's kept text with add (1) or says it is not kept (0).  When every
+	 * row is kept that is the answer; else the probe is dropped and the list is read with cols
+	 * (one statement more, in the same transaction). */
+	const char *probe_cols, *probe_from;
+	int (*row_kept)(svc_ctx *c, db_res *r, void (*add)(void *buf, const char *text, size_t len), void *buf);
 };
 
 /* The input fields of a paged list: add PAGE_FIELDS to the route's spec. */

@@ -193,6 +193,8 @@ json_t *svc_person_brief(svc_ctx *c, const char *person_id);
 #define SVC_PERSON_BRIEF_FROM " FROM people p LEFT JOIN teams t ON t.org_id = p.org_id AND t.id = p.team_id"
 #define SVC_PERSON_BRIEF_SQL "SELECT " SVC_PERSON_BRIEF_COLS SVC_PERSON_BRIEF_FROM
 void svc_person_memo_row(svc_ctx *c, db_res *r);
+/* The same with the brief's columns from column first of r's row (a list's row that joins its people). */
+void svc_person_memo_row_at(svc_ctx *c, db_res *r, int first);
 
 /* Run sql (binding the actor's organization, then id) and turn its first row into JSON with row.
  * Returns that object, JSON null when there is no row, or NULL (c->err set) on a storage error. */

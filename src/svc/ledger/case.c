@@ -226,8 +226,10 @@ static int cs_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		AND_("ca.customer_id = ?", DB_TXT(cust));
 #undef AND_
 	struct page_list L = searching ? CASES_FOUND : CASES;
-	if (!c->case_cache) /* the command line: no kept rows, JSON as ever */
+	if (!c->case_cache) { /* the command line: no kept rows, JSON as ever */
 		L.row_text = NULL;
+		L.row_kept = NULL;
+	}
 	char *from = searching ? xasprintf("cases ca JOIN %s s ON s.case_id = ca.id" CASE_CUSTOMER, found.sql) : NULL;
 	if (from)
 		L.from = from;

@@ -121,6 +121,18 @@ char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_
 	return text;
 }
 
+int case_cache_emit(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov,
+		    void (*add)(void *arg, const char *text, size_t len), void *arg)
+{
+	struct set *t = set_lock(k, org_id, case_id);
+	struct slot *l = slot_of(t, org_id, case_id);
+	int kept = l && l->cv == cv && l->ov == ov;
+	if (kept)
+		add(arg, l->text, l->len);
+	pthread_mutex_unlock(&t->mu);
+	return kept;
+}
+
 void case_cache_put(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, const char *text,
 		    size_t len)
 {

@@ -24,6 +24,11 @@ int case_cache_known(struct case_cache *k, const char *org_id, const char *case_
 /* A copy of the page (the caller frees it; the answer's one copy, handed to the HTTP layer as it is)
  * if it was rendered at exactly cv and ov, else NULL. */
 char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len);
+/* The same without a copy of its own: if the page kept for (org_id, case_id) was rendered at exactly
+ * cv and ov, hand its text to add(arg, text, len) (called with the case's set locked: add must
+ * not use the cache) and return 1; else 0. */
+int case_cache_emit(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov,
+		    void (*add)(void *arg, const char *text, size_t len), void *arg);
 /* Keep text (copied) as the page of (org_id, case_id) at versions cv, ov. */
 void case_cache_put(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, const char *text,
 		    size_t len);

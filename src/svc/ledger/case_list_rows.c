@@ -24,6 +24,19 @@ static struct case_cache *rows_of(svc_ctx *c)
 	return rows;
 }
 
+int case_row_kept(svc_ctx *c, db_res *r, void (*add)(void *buf, const char *text, size_t len), void *buf)
+{
+	struct case_cache *k = rows_of(c);
+	return k && case_cache_emit(k, c->actor.org_id, db_text(r, 0), db_int(r, 1), db_int(r, 2), add, buf);
+}
+
+json_t *case_row_json(svc_ctx *c, db_res *r, json_t *memo)
+{
+	svc_person_memo_row_at(c, r, CASE_ROW_OWNER_COL);
+	svc_person_memo_row_at(c, r, CASE_ROW_INTAKE_COL);
+	return case_brief_json(c, r, memo);
+}
+
 char *case_row_text(svc_ctx *c, db_res *r, json_t *memo, size_t *len)
 {
 	struct case_cache *k = rows_of(c);
@@ -32,7 +45,7 @@ char *case_row_text(svc_ctx *c, db_res *r, json_t *memo, size_t *len)
 	char *text = k ? case_cache_get(k, c->actor.org_id, id, cv, ov, len) : NULL;
 	if (text)
 		return text;
-	json_t *o = case_brief_json(c, r, memo);
+	json_t *o = case_row_json(c, r, memo);
 	text = json_text(o, len);
 	json_decref(o);
 	if (text && k && *len <= CASE_ROWS_MAX_TEXT && c->db_err.kind == ERR_NONE)
