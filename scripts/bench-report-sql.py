@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""The promise and intake reports' SQL before and after their rollups (issue 14), on one database
+"""The promise, intake and calibration reports' SQL before and after their rollups (issue 14), on one database
 seeded by `frontline bench-promises --closed N` (SQLite file or postgres:// URL): each query's
 median wall time of RUNS runs, the old (counting rows) and the new (rollups for whole days, rows for
 the edges) in the same minute, over the whole range [0, now + 1 day).  The new SQL is the server's
-(svc/reports/promises.c, intake.c) with its arguments inlined.
+(svc/reports/promises.c, intake.c, calibration.c) with its arguments inlined; the calibration
+report's old SQL read each settled estimated promise and counted in C: here it groups them in the
+shape the rollup gives, so the answers compare.
 Usage: scripts/bench-report-sql.py DB [RUNS]"""
 import statistics
 import subprocess
@@ -73,6 +75,16 @@ NEW = {
     "ca.created_at < {hi}) u JOIN people p ON p.org_id = '{org}' AND p.id = u.intake_by LEFT JOIN teams t ON "
     "t.org_id = p.org_id AND t.id = p.team_id GROUP BY p.id, p.name, p.role, t.name HAVING SUM(u.cases) > 0 ORDER BY SUM(u.cases) DESC, p.name",
 }
+CAL_ROW = "SELECT e.team_id, e.probability_pm / 10 AS pct, e.warned, 1 AS n, CASE WHEN p.status = 'kept' THEN 1 ELSE 0 END AS kept, " \
+    "e.probability_pm AS sum_pm, CASE WHEN e.probability_pm % 10 = 0 THEN 1 ELSE 0 END AS on_ten, " \
+    "CASE WHEN e.probability_pm % 10 = 0 AND p.status = 'kept' THEN 1 ELSE 0 END AS on_ten_kept FROM estimates e JOIN promises p " \
+    "ON p.org_id = e.org_id AND p.id = e.subject_id WHERE e.org_id = '{org}' AND e.probability_pm IS NOT NULL AND p.status <> 'pending' AND "
+CAL_SUMS = "SELECT u.team_id, u.pct, u.warned, SUM(u.n), SUM(u.kept), SUM(u.sum_pm), SUM(u.on_ten), SUM(u.on_ten_kept) FROM ("
+CAL_GROUP = ") u GROUP BY u.team_id, u.pct, u.warned ORDER BY u.team_id, u.pct, u.warned"
+OLD["calibration"] = CAL_SUMS + CAL_ROW + "e.made_at >= {lo} AND e.made_at < {hi}" + CAL_GROUP
+NEW["calibration"] = CAL_SUMS + "SELECT team_id, pct, warned, settled AS n, kept, sum_pm, on_ten, on_ten_kept FROM calibration_daily " \
+    "WHERE org_id = '{org}' AND day >= {df} AND day < {dt} UNION ALL " + CAL_ROW + "e.made_at >= {lo} AND e.made_at < {df} UNION ALL " \
+    + CAL_ROW + "e.made_at >= {dt} AND e.made_at < {hi}" + CAL_GROUP
 
 
 def timed(sql):

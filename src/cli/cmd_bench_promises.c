@@ -189,7 +189,8 @@ static void seed_due(struct bench_org *b, long due)
 	}
 }
 
-/* `closed` resolved cases, each with a broken promise, its breach and one cause. */
+/* `closed` resolved cases, each with a broken promise made with an estimate, its breach and one
+ * cause. */
 static void seed_closed(struct bench_org *b, long closed)
 {
 	static const char *const CAUSES[] = {"request_overdue", "request_deferred", "request_declined", "owner_not_kept"};
@@ -221,6 +222,13 @@ static void seed_closed(struct bench_org *b, long closed)
 			"SELECT ?, 'udt_2000000000000000000' || (1000000 + i), 'case_2000000000000000000' || (1000000 + i), 'cadence', "
 			"? + i, CASE WHEN i % 5 = 0 THEN 'lapsed' ELSE 'met' END, ?, ?, ? + i FROM n",
 	    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_INT(at), DB_TXT(b->person), DB_INT(at), DB_INT(at)));
+	/* for the calibration report: an estimate made for every promise, predictions spread over
+	 * every per mille, a third of them warned */
+	run(b->dbh, SEQ "INSERT INTO estimates (org_id, subject_id, case_id, team_id, kind, bucket, made_at, due_at, level, samples, "
+			"probability_pm, threshold_pct, warned, evidence) SELECT ?, 'prom_2000000000000000000' || (1000000 + i), "
+			"'case_2000000000000000000' || (1000000 + i), ?, 'bench', 0, ? + i, ?, 'team', 100, (i * 37) % 1001, 80, "
+			"CASE WHEN i % 3 = 0 THEN 1 ELSE 0 END, 'bench' FROM n",
+	    DB_ARGS(DB_INT(closed), DB_TXT(b->org), DB_TXT(b->team), DB_INT(at), DB_INT(at)));
 }
 
 /* `runs` scheduler passes at now, each rolled back so each does the same work, timed part by part
@@ -271,7 +279,7 @@ static json_t *time_reports(struct bench_org *b, long closed, double *ms, double
 {
 	static const char *const PATHS[] = {"/api/v1/reports/breaches",	 "/api/v1/reports/promise-keeping",
 					    "/api/v1/reports/overdue-requests", "/api/v1/reports/update-duties",
-					    "/api/v1/reports/policy-conflicts", NULL};
+					    "/api/v1/reports/policy-conflicts", "/api/v1/reports/calibration", NULL};
 	json_t *out = json_object();
 	demo_org(&b->d, "bench-promises");
 	b->d.c.now = b->now + closed + 1000;

@@ -1,4 +1,7 @@
 /* serve: flags, then FRONTLINE_* environment variables, then a config file (key = value lines). */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,61 +26,65 @@ static char *trim(char *s)
 	return s;
 }
 
-/* A flag's name ("max-per-address") as its config key ("max_per_address"); -1 when too long. */
-static int key_of(const char *name, char key[32])
-{
-	if (str_copy(key, 32, name))
-		return -1;
-	for (char *c = key; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	return 0;
-}
-
-/* One setting: its config key and where its value goes. */
-struct setting {
-	const char *key;
-	void *v;
-};
-
-/* The place of the setting named name (a flag --key with '-' for '_', or a config key) among the
- * n settings s, or NULL. */
-static void *setting_of(const char *name, const struct setting *s, size_t n)
-{
-	char key[32];
-	if (key_of(name, key))
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(key, s[i].key) == 0)
-			return s[i].v;
-	return NULL;
-}
-
-/* The numeric settings, by config key (the flag is --key with '-' for '_'). */
-static int *number_of(const char *name, struct serve_opts *o)
-{
-	const struct setting KEYS[] = {{"header_timeout", &o->header_timeout_s},
-				       {"max_per_address", &o->max_per_address},
-				       {"idempotency_hours", &o->idempotency_hours},
-				       {"drain", &o->drain_s},
-				       {"replica_max_lag_ms", &o->replica_max_lag_ms}};
-	return setting_of(name, KEYS, sizeof KEYS / sizeof KEYS[0]);
-}
-
-/* The text settings of the operators' section (the flag is --key with '-' for '_'); log_level and
- * the token file are read into o by finish_ops. */
+/* The text settings read after the config file by finish_ops (the metrics token is read from its
+ * file, the log level parsed, webhook_worker parsed). */
 struct ops_text {
 	const char *metrics_listen, *metrics_token_file, *log_level, *log_file, *webhook_worker;
 };
 
-static const char **text_of(const char *name, struct ops_text *t)
+enum setting_kind { S_TEXT, S_NUMBER, S_ONOFF };
+
+/* One setting of serve: its config key (the flag is --key with '-' for '_', the environment
+ * variable FRONTLINE_KEY in capitals), its kind, and where its value goes. */
+struct setting {
+	const char *key;
+	enum setting_kind kind;
+	void *v;
+	int flag_only; /* the test clock's start: the manual clock is only ever set up by flags */
+};
+
+/* Every setting, in one table: the flags, the environment and the config file all go through it. */
+#define N_SETTINGS 20
+static void settings_of(struct serve_opts *o, struct ops_text *t, struct setting s[N_SETTINGS])
 {
-	const struct setting KEYS[] = {{"metrics_listen", &t->metrics_listen},
-				       {"metrics_token_file", &t->metrics_token_file},
-				       {"log_level", &t->log_level},
-				       {"log_file", &t->log_file},
-				       {"webhook_worker", &t->webhook_worker}};
-	return setting_of(name, KEYS, sizeof KEYS / sizeof KEYS[0]);
+	const struct setting all[N_SETTINGS] = {
+		{"db", S_TEXT, &o->db_url, 0},
+		{"listen", S_TEXT, &o->listen, 0},
+		{"threads", S_NUMBER, &o->threads, 0},
+		{"trusted_proxies", S_TEXT, &o->trusted_proxies, 0},
+		{"public_url", S_TEXT, &o->public_url, 0},
+		{"read_replica", S_TEXT, &o->read_replica, 0},
+		{"replica_max_lag_ms", S_NUMBER, &o->replica_max_lag_ms, 0},
+		{"scheduler_interval", S_NUMBER, &o->scheduler_interval_s, 0},
+		{"header_timeout", S_NUMBER, &o->header_timeout_s, 0},
+		{"max_per_address", S_NUMBER, &o->max_per_address, 0},
+		{"idempotency_hours", S_NUMBER, &o->idempotency_hours, 0},
+		{"drain", S_NUMBER, &o->drain_s, 0},
+		{"secure_cookies", S_ONOFF, &o->secure_cookies, 0},
+		{"group_commit", S_ONOFF, &o->group_commit, 0},
+		{"metrics_listen", S_TEXT, &t->metrics_listen, 0},
+		{"metrics_token_file", S_TEXT, &t->metrics_token_file, 0},
+		{"log_level", S_TEXT, &t->log_level, 0},
+		{"log_file", S_TEXT, &t->log_file, 0},
+		{"webhook_worker", S_TEXT, &t->webhook_worker, 0},
+		{"test_clock_start", S_TEXT, &o->test_clock_start, 1},
+	};
+	memcpy(s, all, sizeof all);
+}
+
+/* The index of the setting called name ("max-per-address" or "max_per_address"), or -1. */
+static int setting_index(const struct setting s[N_SETTINGS], const char *name)
+{
+	char key[32];
+	if (str_copy(key, sizeof key, name))
+		return -1;
+	for (char *c = key; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	for (int i = 0; i < N_SETTINGS; i++)
+		if (strcmp(key, s[i].key) == 0)
+			return i;
+	return -1;
 }
 
 static int parse_onoff(const char *v, int *out)
@@ -93,18 +100,57 @@ static int parse_onoff(const char *v, int *out)
 	return 0;
 }
 
-/* Flags win, then FRONTLINE_METRICS_LISTEN, FRONTLINE_METRICS_TOKEN (the token itself),
- * FRONTLINE_LOG_LEVEL, FRONTLINE_LOG_FILE, FRONTLINE_WEBHOOK_WORKER, then the config file.  0, or -1
- * after a message. */
+/* Set s from the text v (kept, not copied).  0, or -1 after a message naming where (the flag, the
+ * variable or the config file's line) when v is not a value of its kind. */
+static int setting_put(const struct setting *s, const char *v, const char *where)
+{
+	if (s->kind == S_TEXT) {
+		*(const char **)s->v = v;
+		return 0;
+	}
+	if (s->kind == S_ONOFF) {
+		if (parse_onoff(v, s->v) == 0)
+			return 0;
+		fprintf(stderr, "frontline: %s: %s must be on, off or auto, not \"%s\"\n", where, s->key, v);
+		return -1;
+	}
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || errno || n < 0 || n > INT_MAX) {
+		fprintf(stderr, "frontline: %s: %s must be a whole number, not \"%s\"\n", where, s->key, v);
+		return -1;
+	}
+	*(int *)s->v = (int)n;
+	return 0;
+}
+
+/* The settings not set by a flag, from their environment variables (FRONTLINE_DB, FRONTLINE_LISTEN,
+ * ...).  0, or -1 after a message. */
+static int settings_from_env(const struct setting s[N_SETTINGS], unsigned *set)
+{
+	for (int i = 0; i < N_SETTINGS; i++) {
+		char name[64] = "FRONTLINE_";
+		size_t n = strlen(name);
+		for (const char *k = s[i].key; *k && n + 1 < sizeof name; k++)
+			name[n++] = (char)toupper((unsigned char)*k);
+		name[n] = '\0';
+		const char *v = getenv(name);
+		if ((*set >> i) & 1 || s[i].flag_only || !v || !*v)
+			continue;
+		if (setting_put(&s[i], v, name))
+			return -1;
+		*set |= 1u << i;
+	}
+	return 0;
+}
+
+/* The operators' settings into o: the metrics token (FRONTLINE_METRICS_TOKEN, the token itself, or
+ * read from metrics_token_file), the log level and file, the webhook worker.  0, or -1 after a
+ * message. */
 static int finish_ops(struct ops_text *t, struct serve_opts *o)
 {
 	static char token[256];
-	if (!t->metrics_listen)
-		t->metrics_listen = getenv("FRONTLINE_METRICS_LISTEN");
-	if (!t->log_level)
-		t->log_level = getenv("FRONTLINE_LOG_LEVEL");
-	if (!t->log_file)
-		t->log_file = getenv("FRONTLINE_LOG_FILE");
 	o->metrics_listen = t->metrics_listen;
 	o->metrics_token = getenv("FRONTLINE_METRICS_TOKEN");
 	if (t->metrics_token_file) {
@@ -136,8 +182,6 @@ static int finish_ops(struct ops_text *t, struct serve_opts *o)
 	}
 	if (o->drain_s <= 0)
 		o->drain_s = SERVE_DRAIN_S;
-	if (!t->webhook_worker)
-		t->webhook_worker = getenv("FRONTLINE_WEBHOOK_WORKER");
 	o->webhook_worker = 1;
 	if (t->webhook_worker && (parse_onoff(t->webhook_worker, &o->webhook_worker) || o->webhook_worker < 0)) {
 		fprintf(stderr, "frontline: webhook worker must be on or off\n");
@@ -146,129 +190,59 @@ static int finish_ops(struct ops_text *t, struct serve_opts *o)
 	return 0;
 }
 
-/* Set a numeric setting not set yet (flags win over the config file).  0, or -1 when key is not one. */
-static int set_number(const char *key, const char *v, struct serve_opts *o)
+/* The config file's settings not set by a flag or the environment (key = value lines, # comments).
+ * The values point into *text, the file's text (the caller frees it when the server has stopped).
+ * 0, or -1 after a message (an unreadable file, a line without '=', an unknown key, a bad value). */
+static int load_config(const char *path, const struct setting s[N_SETTINGS], unsigned *set, char **text)
 {
-	int *n = number_of(key, o);
-	if (!n)
-		return -1;
-	if (!*n)
-		*n = atoi(v);
-	return 0;
-}
-
-static int load_config(const char *path, struct serve_opts *o, struct ops_text *t, char **keep)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	if (!f) {
+	size_t len;
+	char where[1100];
+	if (file_read(path, 1 << 20, text, &len, NULL)) {
 		fprintf(stderr, "frontline: cannot read config %s\n", path);
 		return -1;
 	}
-	*keep = NULL;
-	while (fgets(line, sizeof line, f)) {
+	int n = 0;
+	for (char *next = *text, *line; (line = strsep(&next, "\n")) != NULL;) {
 		char *l = trim(line), *eq = strchr(l, '=');
+		snprintf(where, sizeof where, "%s:%d", path, ++n);
 		if (!*l || *l == '#')
 			continue;
 		if (!eq) {
-			fprintf(stderr, "frontline: %s: expected key = value: %s\n", path, l);
-			fclose(f);
+			fprintf(stderr, "frontline: %s: expected key = value: %s\n", where, l);
 			return -1;
 		}
 		*eq = '\0';
-		char *k = trim(l), *v = xstrdup(trim(eq + 1));
-		if (strcmp(k, "db") == 0 && !o->db_url)
-			o->db_url = v;
-		else if (strcmp(k, "listen") == 0 && !o->listen)
-			o->listen = v;
-		else if (strcmp(k, "trusted_proxies") == 0 && !o->trusted_proxies)
-			o->trusted_proxies = v;
-		else if (strcmp(k, "threads") == 0 && !o->threads) {
-			o->threads = atoi(v);
-			free(v);
-		} else if (strcmp(k, "public_url") == 0 && !o->public_url) {
-			o->public_url = v;
-		} else if (strcmp(k, "read_replica") == 0 && !o->read_replica) {
-			o->read_replica = v;
-		} else if (set_number(k, v, o) == 0) {
-			free(v);
-		} else if (text_of(k, t)) {
-			if (!*text_of(k, t))
-				*text_of(k, t) = v;
-			else
-				free(v);
-		} else if ((strcmp(k, "secure_cookies") == 0 && o->secure_cookies == -1) ||
-			   (strcmp(k, "group_commit") == 0 && o->group_commit == -1)) {
-			int bad = parse_onoff(v, *k == 's' ? &o->secure_cookies : &o->group_commit);
-			free(v);
-			if (bad) {
-				fprintf(stderr, "frontline: %s: %s must be on, off or auto\n", path, k);
-				fclose(f);
-				return -1;
-			}
-		} else {
-			fprintf(stderr, "frontline: %s: unknown key %s\n", path, k);
-			free(v);
-			fclose(f);
+		const char *k = trim(l);
+		int i = setting_index(s, k);
+		if (i < 0 || s[i].flag_only) {
+			fprintf(stderr, "frontline: %s: unknown key %s\n", where, k);
 			return -1;
 		}
+		if (!((*set >> i) & 1) && setting_put(&s[i], trim(eq + 1), where))
+			return -1;
+		*set |= 1u << i;
 	}
-	fclose(f);
 	return 0;
 }
 
-/* The command line's options into o (config: the --config file, test_clock: --test-clock).
- * 0, or 2 after the usage. */
-/* Where the value of the command line's own flag a goes in o (*is_number: an int, else a string);
- * NULL when a is none of them. */
-static void *flag_of(const char *a, struct serve_opts *o, int *is_number)
-{
-	const struct {
-		const char *flag;
-		void *v;
-		int number;
-	} FLAGS[] = {{"--db", &o->db_url, 0},
-		     {"--listen", &o->listen, 0},
-		     {"--threads", &o->threads, 1},
-		     {"--trusted-proxies", &o->trusted_proxies, 0},
-		     {"--test-clock-start", &o->test_clock_start, 0},
-		     {"--scheduler-interval", &o->scheduler_interval_s, 1},
-		     {"--public-url", &o->public_url, 0},
-		     {"--read-replica", &o->read_replica, 0}};
-	for (size_t i = 0; i < sizeof FLAGS / sizeof FLAGS[0]; i++)
-		if (strcmp(a, FLAGS[i].flag) == 0) {
-			*is_number = FLAGS[i].number;
-			return FLAGS[i].v;
-		}
-	return NULL;
-}
-
-static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_text *ops, const char **config,
+/* The command line's flags into s (each --key VALUE of the settings; --config FILE; --test-clock),
+ * marking what they set.  0, or 2 after the usage or a bad value's message. */
+static int serve_args(int argc, char **argv, const struct setting s[N_SETTINGS], unsigned *set, const char **config,
 		      int *test_clock_flag)
 {
-	struct serve_opts o = *op;
-	int is_number;
-	void *dst;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (v && (dst = flag_of(a, &o, &is_number))) {
-			if (is_number)
-				*(int *)dst = atoi(argv[++i]);
-			else
-				*(const char **)dst = argv[++i];
+		int k = strncmp(a, "--", 2) == 0 ? setting_index(s, a + 2) : -1;
+		if (v && k >= 0) {
+			if (setting_put(&s[k], v, a))
+				return 2;
+			*set |= 1u << k;
+			i++;
 		} else if (strcmp(a, "--config") == 0 && v)
 			*config = argv[++i];
 		else if (strcmp(a, "--test-clock") == 0)
 			*test_clock_flag = 1;
-		else if (strcmp(a, "--secure-cookies") == 0 && v && parse_onoff(v, &o.secure_cookies) == 0)
-			i++;
-		else if (strcmp(a, "--group-commit") == 0 && v && parse_onoff(v, &o.group_commit) == 0)
-			i++;
-		else if (strncmp(a, "--", 2) == 0 && v && number_of(a + 2, &o))
-			*number_of(a + 2, &o) = atoi(argv[++i]);
-		else if (strncmp(a, "--", 2) == 0 && v && text_of(a + 2, ops))
-			*text_of(a + 2, ops) = argv[++i];
 		else {
 			fprintf(stderr,
 				"usage: frontline serve --db PATH|URL [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
@@ -283,7 +257,6 @@ static int serve_args(int argc, char **argv, struct serve_opts *op, struct ops_t
 			return 2;
 		}
 	}
-	*op = o;
 	return 0;
 }
 
@@ -296,8 +269,6 @@ static void serve_defaults(struct serve_opts *o)
 		o->threads = 8;
 	if (!o->scheduler_interval_s)
 		o->scheduler_interval_s = 5;
-	if (!o->public_url)
-		o->public_url = getenv("FRONTLINE_PUBLIC_URL");
 	o->max_connections = SERVE_MAX_CONNECTIONS;
 	o->timeout_s = SERVE_TIMEOUT_S;
 	if (o->header_timeout_s <= 0)
@@ -306,8 +277,6 @@ static void serve_defaults(struct serve_opts *o)
 		o->max_per_address = SERVE_MAX_PER_ADDRESS;
 	if (o->idempotency_hours <= 0)
 		o->idempotency_hours = SERVE_IDEMPOTENCY_HOURS;
-	if (!o->read_replica)
-		o->read_replica = getenv("FRONTLINE_READ_REPLICA");
 	if (o->replica_max_lag_ms <= 0)
 		o->replica_max_lag_ms = SERVE_REPLICA_MAX_LAG_MS;
 }
@@ -327,41 +296,42 @@ int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts o = {.secure_cookies = -1, .group_commit = -1};
 	struct ops_text ops = {0};
+	struct setting s[N_SETTINGS];
+	unsigned set = 0; /* bit i: setting i has its value (flags win, then the environment, then the file) */
 	const char *config = NULL;
-	char *keep = NULL;
+	char *config_text = NULL;
 	int test_clock_flag = 0;
-	if (serve_args(argc, argv, &o, &ops, &config, &test_clock_flag))
+	settings_of(&o, &ops, s);
+	if (serve_args(argc, argv, s, &set, &config, &test_clock_flag) || settings_from_env(s, &set))
 		return 2;
 	malloc_tuning();
 	db_background_checkpoints();
-	if (!o.db_url)
-		o.db_url = getenv("FRONTLINE_DB");
-	if (!o.listen)
-		o.listen = getenv("FRONTLINE_LISTEN");
-	if (!o.threads && getenv("FRONTLINE_THREADS"))
-		o.threads = atoi(getenv("FRONTLINE_THREADS"));
-	if (!o.trusted_proxies)
-		o.trusted_proxies = getenv("FRONTLINE_TRUSTED_PROXIES");
 	if (!config)
 		config = getenv("FRONTLINE_CONFIG");
-	if (config && load_config(config, &o, &ops, &keep))
-		return 2;
+	int rc = 2;
+	if (config && load_config(config, s, &set, &config_text))
+		goto out;
 	if (finish_ops(&ops, &o))
-		return 2;
+		goto out;
 	if (!netaddr_list_ok(o.trusted_proxies)) {
 		fprintf(stderr, "frontline: trusted proxies must be IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8\n");
-		return 2;
+		goto out;
 	}
 	serve_defaults(&o);
 	/* the manual clock is only ever switched on by the explicit flag, never by config or environment */
 	o.test_clock = test_clock_flag;
 	if (!o.db_url) {
 		fprintf(stderr, "frontline: serve needs --db PATH (or FRONTLINE_DB)\n");
-		return 2;
+		goto out;
 	}
 	db *d = cli_open_db(o.db_url, CLI_DB_MIGRATE);
-	if (!d)
-		return cli_open_failed(o.db_url, CLI_DB_MIGRATE);
+	if (!d) {
+		rc = cli_open_failed(o.db_url, CLI_DB_MIGRATE);
+		goto out;
+	}
 	db_close(d);
-	return http_serve(&o);
+	rc = http_serve(&o);
+out:
+	free(config_text);
+	return rc;
 }

@@ -213,6 +213,44 @@ def test_log_level_is_a_setting():
     check("log level must be error, warn, info or debug" in r.stderr, "with a clear message: %r" % r.stderr)
 
 
+def test_config_file_flags_environment():
+    """One table of settings for flags, FRONTLINE_* variables and the config file: flags win over
+    the environment, which wins over the file; a key the file repeats from a flag is not an error;
+    an unknown key, a line without '=' or a value that is not a number is refused with its line."""
+    conf = os.path.join(tempfile.mkdtemp(prefix="fl-conf-"), "serve.conf")
+    with open(conf, "w") as f:
+        f.write("# the file repeats what the flags say\ndb = /nonexistent/never-used.db\nlisten = 127.0.0.1:1\n"
+                "threads = 3\nlog_level = warn\nmax_per_address = 9\n")
+    with Server(extra_args=["--config", conf]) as s:  # lib passes --db, --listen and --threads as flags
+        s.anon().get("/healthz")
+    eq([x for x in log_lines(s) if x["level"] == "info"], [], "the file's log level applies; its db and listen don't")
+    port = free_port()
+    env = dict(os.environ, FRONTLINE_LOG_LEVEL="error")
+
+    def serve(extra, lines, environ=None):
+        with open(conf, "w") as f:
+            f.write(lines)
+        return subprocess.run([BIN, "serve", "--db", s.db, "--listen", "127.0.0.1:%d" % port, "--config", conf] + extra,
+                              capture_output=True, text=True, timeout=60, env=environ or os.environ)
+
+    r = serve([], "threads = many\n")
+    eq(r.returncode, 2, "a number that is not one is refused")
+    check(":1: threads must be a whole number" in r.stderr, "naming the file's line: %r" % r.stderr)
+    r = serve([], "\n# comment\nthreds = 4\n")
+    eq(r.returncode, 2, "an unknown key is refused")
+    check(":3: unknown key threds" in r.stderr, "naming the key and its line: %r" % r.stderr)
+    r = serve([], "test_clock_start = 2026-01-01T00:00:00Z\n")
+    eq(r.returncode, 2, "the test clock is never set up from the file")
+    r = serve(["--threads", "-1"], "")
+    eq(r.returncode, 2, "a negative flag value is refused")
+    check("--threads: threads must be a whole number" in r.stderr, "naming the flag: %r" % r.stderr)
+    r = serve([], "", dict(env, FRONTLINE_DRAIN="soon"))
+    eq(r.returncode, 2, "a bad environment value is refused")
+    check("FRONTLINE_DRAIN: drain must be a whole number" in r.stderr, "naming the variable: %r" % r.stderr)
+    r = serve(["--log-level", "chatty"], "log_level = warn\n", env)
+    eq(r.returncode, 2, "the flag wins over the variable and the file (and its bad value is refused)")
+
+
 def test_sigterm_drains_a_request_in_flight():
     mport = free_port()
     s = Server(demo=True, extra_args=["--metrics-listen", "127.0.0.1:%d" % mport]).start()

@@ -1,12 +1,14 @@
 """Reports from rollups (issue 14): GET /api/v1/reports/breaches reads whole days from breach_daily
 (kept by triggers with every breach, migration 0012) and the partial days at a range's edges from
 the rows; promise-keeping, overdue-requests and update-duties likewise from keeping_daily,
-overdue_daily and duty_daily (migration 0029), and intake from intake_daily (0030), each kept by
+overdue_daily and duty_daily (migration 0029), intake from intake_daily (0030), and calibration from
+calibration_daily (0031), each kept by
 triggers on every insert, update and delete of the rows it counts.  Each answer must equal what counting the rows says (the query the report
 ran before its rollup), for every grouping, team filter and range - whole days, one day cut at both
 ends, a range inside one day, and a range with nothing in it - also after the scheduler and the
 people changed the rows (requests closed after going overdue, promises kept, duties lapsed)."""
 import datetime
+import math
 import os
 import sqlite3
 import subprocess
@@ -14,7 +16,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import Server, eq, run_module  # noqa: E402
+from lib import Server, eq, run_cli, run_module  # noqa: E402
 
 DAY = 86400000
 ORGS = {"vendor-co": "riley", "harbor-financial": "grace", "northwind": "admin", "lee-practice": "admin"}
@@ -27,6 +29,19 @@ def rows(db, sql):
     con = sqlite3.connect(db)
     try:
         return [["" if v is None else str(v) for v in r] for r in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
+def execute(db, sql):
+    """Change rows by hand, as an operator's SQL would (the triggers keep the rollups)."""
+    if db.startswith("postgres"):
+        subprocess.run(["psql", "-qAtX", db, "-c", sql], capture_output=True, text=True, check=True)
+        return
+    con = sqlite3.connect(db)
+    try:
+        con.execute(sql)
+        con.commit()
     finally:
         con.close()
 
@@ -170,6 +185,86 @@ def test_rollup_reports_equal_counting_rows():
         checked += check_rollup_reports(s, "a week later", nonempty)
         eq(sorted(nonempty), sorted(COUNTED), "every report had something to count")
         eq(checked > 100, True, "the demo has promises, overdue requests and duties to report on (%d checked)" % checked)
+
+
+def calibration_counted(db, org, lo, hi, team, threshold_pct):
+    """The calibration report as counting the rows says (what it computed before its rollup)."""
+    got = rows(db, "SELECT e.team_id, e.probability_pm, e.warned, CASE WHEN p.status = 'kept' THEN 1 ELSE 0 END "
+                   "FROM estimates e JOIN promises p ON p.org_id = e.org_id AND p.id = e.subject_id WHERE e.org_id = '%s' "
+                   "AND e.made_at >= %d AND e.made_at < %d AND e.probability_pm IS NOT NULL AND p.status <> 'pending'%s"
+               % (org, lo, hi, " AND e.team_id = '%s'" % team if team else ""))
+    mean = lambda s, n: math.floor(s / n + 0.5) / 1000 if n else None  # noqa: E731
+    bins = [[0, 0, 0] for _ in range(10)]
+    teams, n, kept, at_n, at_kept = {}, 0, 0, 0, 0
+    for team_id, pm, warned, k in ((r[0], int(r[1]), int(r[2]), int(r[3])) for r in got):
+        b = bins[min(max(pm // 100, 0), 9)]
+        b[0], b[1], b[2] = b[0] + 1, b[1] + k, b[2] + pm
+        t = teams.setdefault(team_id, [0] * 7)
+        at = abs(pm - threshold_pct * 10) <= 50
+        for i, v in enumerate((1, k, at, at and k, warned, k if warned else 0, pm)):
+            t[i] += v
+        n, kept, at_n, at_kept = n + 1, kept + k, at_n + at, at_kept + (at and k)
+    return ((n, kept, at_n, at_kept), [(b[0], b[1], mean(b[2], b[0])) for b in bins],
+            sorted((tid,) + tuple(t[:6]) + (mean(t[6], t[0]),) for tid, t in teams.items()))
+
+
+def calibration_answered(got):
+    return ((got["promises"], got["kept"], got["at_threshold"], got["at_threshold_kept"]),
+            [(b["promises"], b["kept"], b["mean_predicted"]) for b in got["bins"]],
+            sorted((t["team"]["id"], t["promises"], t["kept"], t["at_threshold"], t["at_threshold_kept"], t["warned"],
+                    t["warned_kept"], t["mean_predicted"]) for t in got["by_team"]))
+
+
+def check_calibration(s, label):
+    checked = settled = 0
+    for slug, user in ORGS.items():
+        org = rows(s.db, "SELECT id FROM orgs WHERE slug = '%s'" % slug)[0][0]
+        times = [int(r[0]) for r in rows(s.db, "SELECT made_at FROM estimates WHERE org_id = '%s'" % org)]
+        if not times:
+            continue
+        teams = [""] + [r[0] for r in rows(s.db, "SELECT DISTINCT team_id FROM estimates WHERE org_id = '%s' ORDER BY 1" % org)][:2]
+        client = s.login("%s@%s.example" % (user, slug), slug)
+        for lo, hi in ranges(times):
+            for team in teams:
+                q = {"from": iso(lo), "to": iso(hi)}
+                if team:
+                    q["team"] = team
+                got = client.ok("GET", "/api/v1/reports/calibration?" + urllib.parse.urlencode(q))
+                want = calibration_counted(s.db, org, lo, hi, team, round(got["threshold"] * 100))
+                eq(calibration_answered(got), want, "%s: %s calibration %s..%s, team %r" % (label, slug, iso(lo), iso(hi), team))
+                checked += 1
+                settled += want[0][0]
+    return checked, settled
+
+
+def test_calibration_equals_counting_rows():
+    """The stories' estimated promises (made while pending, then kept, broken or renegotiated); then,
+    by hand, predictions moved onto the edges of the band at the threshold and of the bins, made on
+    other days, promises kept to broken, broken to kept, settled back to pending, and an estimate
+    deleted: the report equals counting the rows each time."""
+    with Server(demo=True) as s:
+        checked, settled = check_calibration(s, "demo")
+        eq(settled > 0, True, "the stories have estimated promises settled (%d reports checked)" % checked)
+        est = rows(s.db, "SELECT e.subject_id, p.status FROM estimates e JOIN promises p ON p.org_id = e.org_id "
+                         "AND p.id = e.subject_id ORDER BY e.subject_id")
+        if len(est) < 6:
+            raise AssertionError("the stories have six estimated promises: %r" % est)
+        # the default threshold is 80%: 750 and 850 per mille are in its band, 749 and 851 not
+        for i, ((sid, _), pm) in enumerate(zip(est, (750, 850, 851, 845, 749, 1000))):
+            execute(s.db, "UPDATE estimates SET probability_pm = %d, warned = %d, made_at = made_at - %d WHERE subject_id = '%s'"
+                    % (pm, i % 2, i * DAY, sid))
+        checked, settled = check_calibration(s, "predictions moved")
+        eq(settled >= 5, True, "the moved predictions are counted (%d)" % settled)
+        kept = [sid for sid, st in est if st == "kept"]
+        broken = [sid for sid, st in est if st == "broken"]
+        if len(kept) < 2 or len(broken) < 2:
+            raise AssertionError("two kept and two broken estimated promises: %r" % est)
+        execute(s.db, "UPDATE promises SET status = 'broken' WHERE id = '%s'" % kept[0])
+        execute(s.db, "UPDATE promises SET status = 'kept' WHERE id = '%s'" % broken[0])
+        execute(s.db, "UPDATE promises SET status = 'pending' WHERE id = '%s'" % kept[1])
+        execute(s.db, "UPDATE promises SET status = 'renegotiated' WHERE id = '%s'" % broken[1])
+        execute(s.db, "DELETE FROM estimates WHERE subject_id = '%s'" % broken[1])
+        check_calibration(s, "changed by hand")
 
 
 if __name__ == "__main__":

@@ -587,18 +587,11 @@ static int cs_history(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(row.id)));
 }
 
-void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
+int case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE])
 {
-	int rc;
-	db_res *r;
 	owner[0] = '\0';
-	if (db_query(c->db, "SELECT owner_id FROM cases WHERE org_id = ? AND id = ?", DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)),
-		     &r) != DB_OK)
-		return;
-	if (db_next(r) == 1)
-		svc_copy(c, owner, ID_SIZE, db_text(r, 0));
-	if ((rc = db_res_close(r)) != DB_OK)
-		svc_db_err(c, rc);
+	return svc_text(c, owner, ID_SIZE, "SELECT owner_id FROM cases WHERE org_id = ? AND id = ?",
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
 }
 
 static const struct in_field CASE_OPEN[] = {

@@ -31,8 +31,8 @@ int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE]);
 int case_load(svc_ctx *c, const char *case_id, struct case_row *out);
 /* Load a case row into JSON; -1 with ERR_NOT_FOUND when absent. */
 int case_load_brief(svc_ctx *c, const char *case_id, json_t **out);
-/* The case's current owner into owner; "" when no case. */
-void case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE]);
+/* The case's current owner into owner ("" when no case): 0, or -1 with the storage error's kind. */
+int case_owner(svc_ctx *c, const char *case_id, char owner[ID_SIZE]);
 /* Bump updated_at. */
 int case_touch(svc_ctx *c, const char *case_id);
 /* Move ownership from `from` to `to` (guarded: fails with 409 if the owner changed) and append

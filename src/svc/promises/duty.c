@@ -87,7 +87,8 @@ int duty_touch_hook(svc_ctx *c, const char *case_id, json_t *in)
 		return 0; /* the customer spoke to us; that is not an update from us */
 	char owner[ID_SIZE];
 	int64_t met = 0;
-	case_owner(c, case_id, owner);
+	if (case_owner(c, case_id, owner))
+		return -1;
 	/* a duty already past due lapsed, even if no scheduler pass has marked it yet */
 	int rc = db_exec(c->db,
 			 "UPDATE update_duties SET status = CASE WHEN due_at >= ? THEN 'met' ELSE 'lapsed' END, closed_at = ?, owner_id = ? "
@@ -115,7 +116,8 @@ static int lapse_one(svc_ctx *c, json_t *row, void *arg)
 	const char *id = tick_col(row, 1), *case_id = tick_col(row, 2), *kind = tick_col(row, 3);
 	char owner[ID_SIZE], t[64];
 	int64_t changed = 0;
-	case_owner(c, case_id, owner);
+	if (case_owner(c, case_id, owner))
+		return -1;
 	int rc = db_exec(
 		c->db,
 		"UPDATE update_duties SET status = 'lapsed', closed_at = ?, owner_id = ? WHERE org_id = ? AND id = ? AND status = 'pending'",

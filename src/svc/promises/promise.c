@@ -316,7 +316,8 @@ static int mark_at_risk(svc_ctx *c, const char *promise_id, const char *case_id,
 	if (n != 1)
 		return 0; /* already at risk, or no longer pending */
 	char owner[ID_SIZE];
-	case_owner(c, case_id, owner);
+	if (case_owner(c, case_id, owner))
+		return -1;
 	if (svc_event(c, "promise.at_risk", "promise", promise_id, case_id, json_pack("{s:s}", "why", why)) ||
 	    alert_add(c, owner, "promise_at_risk", case_id, "promise", promise_id, "Promise at risk: \"%s\" (%s)", what, why))
 		return -1;

@@ -286,7 +286,8 @@ static int rq_complete(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 		      json_pack("{s:s}", "note", in_str(in, "note") ? in_str(in, "note") : "")))
 		return -1;
 	char owner[ID_SIZE];
-	case_owner(c, s.case_id, owner);
+	if (case_owner(c, s.case_id, owner))
+		return -1;
 	if (alert_add(c, owner, "request_done", s.case_id, "request", s.id, "Request done: \"%s\"", s.what) || case_touch(c, s.case_id) ||
 	    estimate_on_complete(c, s.id))
 		return -1;
@@ -374,7 +375,8 @@ static int rq_decline_or_defer(svc_ctx *c, const char *id, json_t *in, int defer
 		return -1;
 	}
 	char owner[ID_SIZE];
-	case_owner(c, s.case_id, owner);
+	if (case_owner(c, s.case_id, owner))
+		return -1;
 	if (svc_event(c, defer ? "request.deferred" : "request.declined", "request", s.id, s.case_id,
 		      json_pack("{s:s,s:s?,s:o}", "reason", in_str(in, "reason"), "policy_id", polid, "until",
 				defer ? svc_time(until) : json_null())) ||
@@ -396,7 +398,8 @@ static int rq_follow_up(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	int rc;
 	if (req_load(c, p[0], &s))
 		return -1;
-	case_owner(c, s.case_id, owner);
+	if (case_owner(c, s.case_id, owner))
+		return -1;
 	if (strcmp(c->actor.person_id, s.asked_by) != 0 && strcmp(c->actor.person_id, owner) != 0 &&
 	    !role_may(c->actor.role, PERM_REQUEST_ON_ANY_CASE))
 		return err_set(&c->err, ERR_FORBIDDEN, "not_requester", NULL,

@@ -15,7 +15,7 @@ const items = async (path) => { const r = await optional(path); return r ? r.ite
 export const peopleChoices = () => cached('people', async () => (await items('/api/v1/people?limit=500'))
   .filter((p) => p.active !== false)
   .map((p) => ({ value: p.email, label: p.name + (p.team ? ' · ' + p.team : '') + (p.title ? ' · ' + p.title : ''), id: p.id, person: p })));
-export const teamChoices = () => cached('teams', async () => (await items('/api/v1/teams')).map((t) => ({ value: t.name, label: t.name, id: t.id })));
+export const teamChoices = () => cached('teams', async () => (await items('/api/v1/teams')).map((team) => ({ value: team.name, label: team.name, id: team.id })));
 export const locationChoices = () => cached('locations', async () => (await items('/api/v1/locations')).map((l) => ({ value: l.name, label: l.name, id: l.id, tz: l.tz })));
 export const policyChoices = () => cached('policies', async () => (await items('/api/v1/policies')).map((p) => ({ value: p.name, label: p.name, id: p.id })));
 export const skillChoices = () => cached('skills', async () => (await items('/api/v1/skills')).map((k) => ({ value: k.name, label: k.name, id: k.id })));

@@ -235,7 +235,7 @@ export async function casePage(id) {
     page.append(h('section', { class: 'card attribution', 'aria-labelledby': 'attr-h' }, h('h2', { id: 'attr-h' }, t('case.broke')),
       h('ul', {}, breaches.map((b) => h('li', {},
         h('strong', {}, t('case.promise.broke', (b.attribution && b.attribution.promise && b.attribution.promise.what) || (b.promise && b.promise.what) || '')), b.at ? [' ', timeEl(b.at)] : null,
-        h('ul', {}, attributionText(b.attribution).map((t) => h('li', {}, t))))))));
+        h('ul', {}, attributionText(b.attribution).map((line) => h('li', {}, line))))))));
   }
   for (const pc of c.policy_conflicts || []) {
     page.append(h('p', { class: 'card conflict', role: 'note' }, h('strong', {}, t('case.conflict')), t('case.conflict.pair', brief(pc.policy), brief(pc.promise_policy)), pc.by ? t('case.conflict.by', pc.by.name) : ' ', timeEl(pc.at)));

@@ -56,7 +56,7 @@ export const REPORTS = [
     prepare: (r) => ({ items: (r.bins || []).filter((b) => b.promises).map((b) => ({ estimated: b.percent_from + '–' + b.percent_to + '%', estimated_percent: Math.round(100 * b.mean_predicted), kept_percent: Math.round(100 * b.kept_share), promises: b.promises })) }),
     values: ['estimated_percent', 'kept_percent'] },
   { title: 'lead.r.at80', paths: ['/api/v1/reports/calibration'], label: 'team',
-    prepare: (r) => ({ items: (r.by_team || []).map((t) => ({ team: t.team.name, made_at_80_percent: t.at_threshold, kept: t.at_threshold_kept, made_against_a_warning: t.warned })) }), values: ['made_at_80_percent', 'kept', 'made_against_a_warning'] },
+    prepare: (r) => ({ items: (r.by_team || []).map((row) => ({ team: row.team.name, made_at_80_percent: row.at_threshold, kept: row.at_threshold_kept, made_against_a_warning: row.warned })) }), values: ['made_at_80_percent', 'kept', 'made_against_a_warning'] },
   { title: 'lead.r.capacity', paths: ['/api/v1/reports/root-causes?view=capacity'], label: 'standard',
     prepare: (r) => ({ items: (r.by_capacity || []).map((g) => ({ standard: g.policy.name + ' — ' + g.team.name + ', ' + g.weekday + ' ' + g.part, promises: g.promises, likely_percent: Math.round(100 * g.mean_probability), kept: g.kept })) }),
     values: ['promises', 'likely_percent', 'kept'] },
