@@ -153,8 +153,8 @@ static void seed_pending(struct bench_org *b, long pending)
 	pg_part_triggers(b, "ENABLE");
 	/* what the triggers would have left, once per seeded case */
 	run(b->dbh,
-	    "UPDATE cases SET due_at = d.due_at, risk_at = d.risk_at FROM case_due_times d WHERE d.org_id = cases.org_id "
-	    "AND d.case_id = cases.id AND cases.org_id = ? AND cases.number > 1000000 AND cases.number <= 1000000 + ?",
+	    "UPDATE cases SET (due_at, risk_at) = (SELECT d.due_at, d.risk_at FROM case_due_times d WHERE d.org_id = cases.org_id "
+	    "AND d.case_id = cases.id) WHERE org_id = ? AND number > 1000000 AND number <= 1000000 + ?",
 	    DB_ARGS(DB_TXT(b->org), DB_INT(open_cases)));
 	run(b->dbh,
 	    "SELECT COUNT(case_search_refresh(org_id, id)), COUNT(case_version_touch(org_id, id)) FROM cases "
