@@ -5,7 +5,7 @@
 # messages).
 #
 # bench_setup: CONN (BENCH_CONNECTIONS, 4), DUR (BENCH_DURATION, 5s), WORK (build/bench), BIN (a
-#   copy of ./frontline), URL (build/bench/$BENCH.db, or with FRONTLINE_PG a fresh database
+#   copy of ./frontline, or of BENCH_BIN), URL (build/bench/$BENCH.db, or with FRONTLINE_PG a fresh database
 #   fl_bench_$BENCH), BACKEND (sqlite or postgres), OUT (build/bench/$BENCH-$BACKEND.md), sql()
 #   (runs one statement, rows as a|b lines), SPID (the server, killed on exit); then `frontline init`
 #   and `bench-seed --orgs 2 --cases 100`, and ORG (bench-01's id), AGENT (agent-1's id), TEAM
@@ -26,8 +26,8 @@ bench_setup() {
 	WORK=$PWD/build/bench
 	mkdir -p "$WORK"
 	BIN=$WORK/frontline-$BENCH
-	[ -x frontline ] || make -s frontline
-	cp frontline "$BIN"
+	[ -n "${BENCH_BIN:-}" ] || [ -x frontline ] || make -s frontline
+	cp "${BENCH_BIN:-frontline}" "$BIN"
 	if [ -n "${FRONTLINE_PG:-}" ]; then
 		psql "$FRONTLINE_PG/postgres" -qc "DROP DATABASE IF EXISTS fl_bench_$BENCH" >/dev/null
 		psql "$FRONTLINE_PG/postgres" -qc "CREATE DATABASE fl_bench_$BENCH" >/dev/null

@@ -23,6 +23,8 @@ static const struct command {
 	 "  frontline audit checkpoint --db PATH --key FILE [--previous FILE] [--out FILE]\n"
 	 "                            sign every organization's chain head (that still matches the previous checkpoint)"},
 	{"backup", cmd_backup, "backup --db PATH DEST     consistent copy of a live database"},
+	{"search-optimize", cmd_search_optimize,
+	 "search-optimize --db PATH   merge the case search indexes into one b-tree each (when the desk is quiet)"},
 	{"copy-db", cmd_copydb, "copy-db --from URL --to URL   copy an installation (sqlite:PATH <-> postgres://...)"},
 	{"mailgate", cmd_mailgate, "mailgate --db PATH|--url URL --mailbox ADDRESS   one message on stdin (exit 75: retry later)"},
 	{"mail-deliver", cmd_mail_deliver, "mail-deliver --db PATH --smtp smtp://HOST:PORT [--once]   send the outbox"},

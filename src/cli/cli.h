@@ -56,6 +56,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_tick(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_search_optimize(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 /* Print the commands of one noun (`frontline help case`); 0 when it has any, else 2. */
 int cli_noun_help(const char *noun, FILE *to);

@@ -1,10 +1,11 @@
-/* init, backup, tick. */
+/* init, backup, tick, search-optimize. */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/util.h"
 #include "cli/cli.h"
 #include "store/migrate.h"
+#include "store/search.h"
 #include "svc/tick.h"
 
 int cmd_init(int argc, char **argv)
@@ -93,4 +94,22 @@ int cmd_tick(int argc, char **argv)
 	svc_ctx_release(&c);
 	db_close(d);
 	return rc;
+}
+
+int cmd_search_optimize(int argc, char **argv)
+{
+	struct cli_common o;
+	argc = cli_common_parse(argc, argv, &o);
+	if (argc > 1) {
+		fprintf(stderr, "frontline: search-optimize takes no '%s' (usage: frontline search-optimize --db PATH)\n", argv[1]);
+		return 2;
+	}
+	db *d = cli_open_db(o.db, CLI_DB_USE);
+	if (!d)
+		return cli_open_failed(o.db, CLI_DB_USE);
+	int rc = search_optimize(d);
+	if (rc != DB_OK)
+		fprintf(stderr, "frontline: search-optimize failed: %s\n", db_errmsg(d));
+	db_close(d);
+	return rc == DB_OK ? 0 : 1;
 }

@@ -245,13 +245,14 @@ static const struct derived {
 };
 
 /* Tables the target's triggers fill as the rows they derive from are copied (the case search
- * index, the report rollups of migrations 0012, 0029 and 0030, the case and organization versions
+ * index, the report rollups of migrations 0012, 0029, 0030 and 0031, the case and organization versions
  * of 0024): never copied themselves. */
 static int kept_by_triggers(const char *table)
 {
 	static const char *const DERIVED_BY_TRIGGERS[] = {
-		"cases_fts",	"case_search_keys", "case_search", "case_search_dirty", "breach_daily", "keeping_daily",
-		"overdue_daily", "duty_daily",	    "intake_daily", "case_versions",	 "org_versions", NULL};
+		"cases_fts",	"cases_words",	"case_search_keys", "case_search",   "case_search_dirty", "breach_daily",
+		"keeping_daily", "overdue_daily", "duty_daily",	    "intake_daily", "case_versions",	  "org_versions",
+		"calibration_daily", NULL};
 	for (const char *const *t = DERIVED_BY_TRIGGERS; *t; t++)
 		if (!strcmp(table, *t))
 			return 1;

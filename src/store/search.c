@@ -1,5 +1,6 @@
 #include "store/search.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,24 +212,29 @@ static char *fts_query(const struct case_query *cq, int *verify)
 	return join_terms((const char(*)[SEARCH_TERM_SIZE])picked, n, " ", 1);
 }
 
-/* SQLite: FTS5 trigram MATCH.  Ranked by how many of the words the head (subject, customer, owner)
- * holds: bm25 would count every document holding each word to weigh it, which grows with the
- * organization (every case holds "customer" in some form), while this reads only the matches. */
+/* score: how many of the words the head (subject, customer, owner) of table holds, the whole
+ * query counting twice (bm25 would weigh each word by counting every document holding it, which
+ * grows with the organization; this reads only the matches).  Lower ranks first. */
+static char *head_score(const struct case_query *cq, const char *table, search_sql *s)
+{
+	char *score = xasprintf("2 * (instr(lower(%s.head), lower(?)) > 0)", table);
+	arg_text(s, xstrdup(cq->whole)); /* cq does not outlive search_cases: the texts are copied */
+	for (int i = 0; i < cq->n; i++) {
+		char *next = xasprintf("%s + (instr(lower(%s.head), lower(?)) > 0)", score, table);
+		free(score);
+		score = next;
+		arg_text(s, xstrdup(cq->terms[i]));
+	}
+	return score;
+}
+
+/* SQLite: FTS5 trigram MATCH, ranked by head_score. */
 static char *text_branch_sqlite(const struct case_query *cq, const char *org_id, search_sql *s)
 {
 	if (cq->n) {
 		int verify;
 		char *match = fts_query(cq, &verify);
-		/* the whole query in the head counts twice, each word in it once (cq does not outlive
-		 * search_cases: the texts are copied) */
-		char *score = xstrdup("2 * (instr(lower(cases_fts.head), lower(?)) > 0)");
-		arg_text(s, xstrdup(cq->whole));
-		for (int i = 0; i < cq->n; i++) {
-			char *next = xasprintf("%s + (instr(lower(cases_fts.head), lower(?)) > 0)", score);
-			free(score);
-			score = next;
-			arg_text(s, xstrdup(cq->terms[i]));
-		}
+		char *score = head_score(cq, "cases_fts", s);
 		arg_text(s, match);
 		arg_borrowed(s, org_id);
 		/* CROSS JOIN: the index first, then each match's key (never an index query per key) */
@@ -293,6 +299,86 @@ static char *text_branch_pg(const struct case_query *cq, const char *org_id, sea
 	return sql;
 }
 
+/* The one word of the query the word index is asked for (migration 0032): the piece of a word
+ * likely to be rarest, lower-cased into out, with *prefix = 1 when the document's word may go on
+ * past it (the last piece of a query word) and 0 when it must end there (a piece followed by '@',
+ * '.', '-'...).  Pieces are the word index's words: runs of ASCII letters and digits.  Digits are
+ * rarer than letters (a number names one customer, "customer" every one), longer pieces rarer than
+ * shorter, a whole word rarer than a start.  Returns 0 when no word index can answer: a word with
+ * any non-ASCII character (the tokenizer's idea of a letter there is Unicode's, not ours), or no
+ * piece at all. */
+static int pick_word(const struct case_query *cq, char *out, size_t size, int *prefix)
+{
+	int best = -1;
+	for (int i = 0; i < cq->n + cq->n_short; i++) {
+		const char *w = i < cq->n ? cq->terms[i] : cq->shorts[i - cq->n];
+		if (!is_ascii(w))
+			return 0;
+		for (const char *p = w; *p;) {
+			size_t len = 0;
+			int digits = 0;
+			while (p[len] && isalnum((unsigned char)p[len]))
+				digits += isdigit((unsigned char)p[len++]) != 0;
+			int exact = len && p[len] != '\0';
+			int rank = 2 * (int)len + (digits ? 20 : 0) + (exact ? 4 : 0);
+			if (len && len < size && rank > best) {
+				best = rank;
+				for (size_t k = 0; k < len; k++)
+					out[k] = (char)tolower((unsigned char)p[k]);
+				out[len] = '\0';
+				*prefix = !exact;
+			}
+			p += len ? len : 1;
+		}
+	}
+	return best >= 0;
+}
+
+/* SQLite: the word index asked for the picked word (a start of a word: "word"*), every word of the
+ * query checked whole on what it found; NULL when no word can be picked. */
+static char *word_branch_sqlite(const struct case_query *cq, const char *org_id, search_sql *s)
+{
+	char word[SEARCH_TERM_SIZE];
+	int prefix;
+	if (!pick_word(cq, word, sizeof word, &prefix))
+		return NULL;
+	char *score = head_score(cq, "cases_words", s);
+	arg_text(s, xasprintf("\"%s\"%s", word, prefix ? "*" : "")); /* letters and digits only: no quoting */
+	arg_borrowed(s, org_id);
+	char *sql = xasprintf("SELECT k.case_id, -(%s) AS score FROM cases_words CROSS JOIN case_search_keys k "
+			      "ON k.rid = cases_words.rowid WHERE cases_words MATCH ? AND k.org_id = ?",
+			      score);
+	free(score);
+	for (int i = 0; i < cq->n + cq->n_short; i++) {
+		char *next = xasprintf("%s AND instr(lower(cases_words.head || ' ' || cases_words.body), lower(?)) > 0", sql);
+		free(sql);
+		sql = next;
+		arg_text(s, xstrdup(i < cq->n ? cq->terms[i] : cq->shorts[i - cq->n]));
+	}
+	return sql;
+}
+
+/* PostgreSQL: the same through the tsvector of migration 0032 (case_search.words: the document's
+ * runs of letters and digits and the phone's endings, 'simple' configuration), each word checked
+ * whole with ILIKE on what it found; NULL when no word can be picked. */
+static char *word_branch_pg(const struct case_query *cq, const char *org_id, search_sql *s)
+{
+	char word[SEARCH_TERM_SIZE];
+	int prefix;
+	if (!pick_word(cq, word, sizeof word, &prefix))
+		return NULL;
+	char *words = xstrdup(cq->whole);
+	arg_text(s, words);
+	arg_borrowed(s, words);
+	arg_borrowed(s, org_id);
+	arg_text(s, xasprintf("%s%s", word, prefix ? ":*" : "")); /* letters and digits only: no quoting */
+	char *sql = xstrdup("SELECT case_id, -(2 * word_similarity(?, head) + word_similarity(?, body)) AS score "
+			    "FROM case_search WHERE org_id = ? AND words @@ to_tsquery('simple', ?)");
+	for (int i = 0; i < cq->n + cq->n_short; i++)
+		sql = and_ilike(sql, s, i < cq->n ? cq->terms[i] : cq->shorts[i - cq->n], 0);
+	return sql;
+}
+
 int search_cases(db *d, const char *org_id, const char *q, search_sql *s)
 {
 	struct case_query cq;
@@ -301,17 +387,34 @@ int search_cases(db *d, const char *org_id, const char *q, search_sql *s)
 	int text = cq.n > 0 || (cq.n_short > 0 && cq.number < 0);
 	if (!text && cq.number < 0)
 		return -1;
-	char *branch = NULL;
-	if (text)
-		branch = db_dialect(d) == DB_POSTGRES ? text_branch_pg(&cq, org_id, s) : text_branch_sqlite(&cq, org_id, s);
+	int pg = db_dialect(d) == DB_POSTGRES;
+	char *words = NULL, *branch = NULL;
+	if (text) {
+		words = pg ? word_branch_pg(&cq, org_id, s) : word_branch_sqlite(&cq, org_id, s);
+		branch = pg ? text_branch_pg(&cq, org_id, s) : text_branch_sqlite(&cq, org_id, s);
+	}
+	if (words) {
+		/* the trigram index only when the word index found nothing in the organization: a LIMIT
+		 * of 0 stops that branch before it reads the index (a condition in its WHERE would be
+		 * tested on every row it read) */
+		char *both = xasprintf("SELECT case_id, score FROM w UNION ALL SELECT * FROM (%s LIMIT CASE WHEN EXISTS "
+				       "(SELECT 1 FROM w) THEN 0 ELSE %s END) t",
+				       branch, pg ? "NULL" : "-1");
+		free(branch);
+		branch = both;
+	}
 	if (cq.number >= 0) {
 		/* the case with that number ranks above every text match */
 		arg_borrowed(s, org_id);
 		s->args[s->n++] = DB_INT(cq.number);
 	}
-	s->sql = xasprintf("(SELECT case_id, MIN(score) AS score FROM (%s%s%s) hits GROUP BY case_id)", branch ? branch : "",
-			   branch && cq.number >= 0 ? " UNION ALL " : "",
-			   cq.number >= 0 ? "SELECT id AS case_id, -1000000.0 AS score FROM cases WHERE org_id = ? AND number = ?" : "");
+	char *with = words ? xasprintf("WITH w AS (%s) ", words) : xstrdup("");
+	s->sql = xasprintf("(%sSELECT case_id, MIN(score) AS score FROM (%s%s%s) hits GROUP BY case_id)", with,
+			   branch ? branch : "", branch && cq.number >= 0 ? " UNION ALL " : "",
+			   cq.number >= 0 ? "SELECT id AS case_id, -1000000.0 AS score FROM cases WHERE org_id = ? AND number = ?"
+					  : "");
+	free(with);
+	free(words);
 	free(branch);
 	return 0;
 }
@@ -324,15 +427,15 @@ void search_sql_free(search_sql *s)
 	memset(s, 0, sizeof *s);
 }
 
-int search_article_index(db *d, const char *org_id, const char *id, const char *title, const char *body,
-			 const char *tag_words, int replace)
+int search_article_index(db *d, const char *org_id, const char *id, const char *title, const char *body, const char *tag_words,
+			 int replace)
 {
 	if (db_dialect(d) == DB_POSTGRES)
 		return DB_OK; /* the articles table's generated tsvector column is its own index */
 	int rc = DB_OK;
 	if (replace)
-		rc = db_exec(d, "DELETE FROM articles_fts WHERE org_id = ? AND article_id = ?", DB_ARGS(DB_TXT(org_id), DB_TXT(id)),
-			     NULL);
+		rc = db_exec(d, "DELETE FROM articles_fts WHERE org_id = ? AND article_id = ?",
+			     DB_ARGS(DB_TXT(org_id), DB_TXT(id)), NULL);
 	if (rc == DB_OK)
 		rc = db_exec(d, "INSERT INTO articles_fts (title, body, tags, org_id, article_id) VALUES (?,?,?,?,?)",
 			     DB_ARGS(DB_TXT(title), DB_TXT(body), DB_TXT(tag_words), DB_TXT(org_id), DB_TXT(id)), NULL);
@@ -367,6 +470,25 @@ int search_articles(db *d, const char *org_id, char terms[][SEARCH_TERM_SIZE], i
 	return rc;
 }
 
+/* The word index's part of search_flush, after cases_fts holds the new documents (migration 0032's
+ * view reads them there); nothing before that migration. */
+static int words_flush(db *d)
+{
+	int rc = db_exec(d, "DELETE FROM cases_words WHERE rowid IN (SELECT rid FROM case_search_dirty)", DB_NOARGS, NULL);
+	if (rc != DB_OK) {
+		int64_t tables = -1;
+		if (db_scalar_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'cases_words'", DB_NOARGS, &tables, NULL) ==
+			    DB_OK &&
+		    tables == 0)
+			return DB_OK;
+		return rc;
+	}
+	return db_exec(d,
+		       "INSERT INTO cases_words (rowid, head, body, phones) SELECT w.rid, w.head, w.body, w.phones "
+		       "FROM case_search_dirty x CROSS JOIN case_words_docs w ON w.rid = x.rid",
+		       DB_NOARGS, NULL);
+}
+
 int search_flush(db *d)
 {
 	if (db_dialect(d) != DB_SQLITE)
@@ -375,19 +497,37 @@ int search_flush(db *d)
 	int found = 0;
 	int rc = db_scalar_int(d, "SELECT rid FROM case_search_dirty LIMIT 1", DB_NOARGS, &rid, &found);
 	if (rc != DB_OK) { /* before migration 0019 there is nothing to flush; any other error stands */
-		if (db_scalar_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'case_search_dirty'", DB_NOARGS, &tables, NULL) ==
-			    DB_OK &&
+		if (db_scalar_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'case_search_dirty'", DB_NOARGS, &tables,
+				  NULL) == DB_OK &&
 		    tables == 0)
 			return DB_OK;
 		return rc;
 	}
 	if (!found)
 		return DB_OK;
-	if ((rc = db_exec(d, "DELETE FROM cases_fts WHERE rowid IN (SELECT rid FROM case_search_dirty)", DB_NOARGS, NULL)) != DB_OK ||
+	if ((rc = db_exec(d, "DELETE FROM cases_fts WHERE rowid IN (SELECT rid FROM case_search_dirty)", DB_NOARGS, NULL)) !=
+		    DB_OK ||
 	    (rc = db_exec(d,
 			  "INSERT INTO cases_fts (rowid, head, body) SELECT s.rid, s.head, s.body FROM case_search_dirty x "
 			  "CROSS JOIN case_search_docs s ON s.rid = x.rid",
-			  DB_NOARGS, NULL)) != DB_OK)
+			  DB_NOARGS, NULL)) != DB_OK ||
+	    (rc = words_flush(d)) != DB_OK)
 		return rc;
 	return db_exec(d, "DELETE FROM case_search_dirty", DB_NOARGS, NULL);
+}
+
+int search_optimize(db *d)
+{
+	if (db_dialect(d) == DB_POSTGRES)
+		return db_exec(d,
+			       "SELECT gin_clean_pending_list(i::regclass) FROM (VALUES ('case_search_text'), ('case_search_words')) v(i)",
+			       DB_NOARGS, NULL);
+	int rc = db_begin(d, 1);
+	if (rc == DB_OK && (rc = db_exec(d, "INSERT INTO cases_fts (cases_fts) VALUES ('optimize')", DB_NOARGS, NULL)) == DB_OK)
+		rc = db_exec(d, "INSERT INTO cases_words (cases_words) VALUES ('optimize')", DB_NOARGS, NULL);
+	if (rc != DB_OK) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d);
 }

@@ -8,7 +8,10 @@
  * same transaction as every write that changes that text.  SQLite indexes the documents with
  * FTS5's trigram tokenizer, PostgreSQL with a pg_trgm GIN index; matches in the head (subject,
  * customer, owner) rank first.  Either way any part of three characters or more of a word, an email or a
- * phone number is found through the index, not by scanning the organization's cases.
+ * phone number is found through the index, not by scanning the organization's cases.  Beside it a
+ * word index (migration 0032: FTS5 unicode61 / a 'simple' tsvector, with the phone's endings as
+ * words) is asked first, for the query's likeliest-rarest word or word start: its posting lists do
+ * not grow with the organization; the trigram index answers only when it finds nothing.
  *
  * Knowledge articles: SQLite keeps an FTS5 table in step (search_article_index); PostgreSQL indexes
  * the articles table itself (a generated tsvector column, migrations/pg/0007). */
@@ -16,7 +19,7 @@
 
 #define SEARCH_MAX_TERMS 8
 #define SEARCH_TERM_SIZE 64
-#define SEARCH_MAX_ARGS 24
+#define SEARCH_MAX_ARGS 48
 
 /* A ranked subquery and its arguments, to be joined by a caller's query. */
 typedef struct search_sql {
@@ -31,7 +34,9 @@ typedef struct search_sql {
  *   - q that is a case number ("123" or "#123") ranks that case first;
  *   - q that looks like a phone number (mostly digits, four or more) matches by its digits;
  *   - otherwise every word of q (up to SEARCH_MAX_TERMS, a leading '#' dropped) must appear, as
- *     any part of any searchable text, case-insensitively.  Words under three characters narrow
+ *     any part of any searchable text, case-insensitively; where a word of the documents starts
+ *     with the rarest-looking of them, only those documents are answered (the word index), else
+ *     any document holding every word (the trigram index).  Words under three characters narrow
  *     nothing when longer ones are given; alone, they are looked for by a scan of the
  *     organization's documents.
  * Returns 0, or -1 when q holds nothing to search for (then s is empty and needs no free). */
@@ -45,6 +50,14 @@ void search_sql_free(search_sql *s);
  * nothing on PostgreSQL or before migration 0019.  Returns DB_OK or the error (the commit must
  * then fail). */
 int search_flush(db *d);
+
+/* Merge each case search index into one b-tree (`frontline search-optimize`, run when the desk is
+ * quiet): FTS5 adds a segment at every commit and merges them only a few at a time (automerge), so
+ * a busy server's index is many segments, each looked up for every word asked; a bulk load as well.
+ * SQLite: FTS5's 'optimize' of cases_fts and cases_words (it rewrites them: about half a minute
+ * at 1,000,000 cases, the writer waiting); PostgreSQL: the GIN indexes' pending lists flushed
+ * (gin_clean_pending_list).  Returns a DB_ code. */
+int search_optimize(db *d);
 
 /* Keep article id's index entry in step with its text (SQLite; nothing to do on PostgreSQL);
  * replace = 1 when it had one.  tag_words: the tags separated by spaces.  Returns a DB_ code. */

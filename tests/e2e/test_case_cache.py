@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import Server, eq, run_cli, run_module  # noqa: E402
+from lib import Server, check, eq, run_cli, run_module  # noqa: E402
 
 V = "vendor-co"
 CHRIS, ADMIN = "chris@vendor-co.example", "admin@vendor-co.example"
@@ -34,6 +34,40 @@ def sql(s, statement):
         con.execute(statement)
         con.commit()
         con.close()
+
+
+def org_version(s, slug):
+    """org_versions.v of an organization (0 when it has no row yet), read straight from the database."""
+    q = "SELECT COALESCE((SELECT v FROM org_versions v JOIN orgs o ON o.id = v.org_id WHERE o.slug = '%s'), 0)" % slug
+    if s.db.startswith("postgres"):
+        return int(subprocess.run(["psql", s.db, "-qAtXc", q], check=True, capture_output=True, text=True).stdout)
+    import sqlite3
+    con = sqlite3.connect(s.db)
+    try:
+        return con.execute(q).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_new_customer_leaves_the_organization_version():
+    """A new customer (customer.created) changes no page kept: the organization's version stays, so
+    one organization's case creations do not all take its org_versions row (issue 14, migration
+    0033).  What a page shows of other changes without a case still moves it."""
+    with Server(demo=True) as s:
+        chris, admin = s.login(CHRIS, V), s.login(ADMIN, V)
+        v0 = org_version(s, V)
+        cust = chris.ok("POST", "/api/v1/customers", {"name": "Nina New", "email": "nina@example.com"})
+        case = chris.ok("POST", "/api/v1/cases", {"subject": "New customer", "channel": "chat",
+                                                  "customer_name": "Otto Other", "customer_email": "otto@example.com"})
+        eq(org_version(s, V), v0, "a new customer, alone or with a new case, leaves the organization's version")
+        same(s, chris, CHRIS, case["id"], "opening for a new customer")
+        me = chris.ok("GET", "/api/v1/me")
+        admin.ok("PATCH", "/api/v1/people/" + me.get("person", me)["id"], {"name": "Chris Moved"})
+        check(org_version(s, V) > v0, "a person's change still moves it")
+        v1 = org_version(s, V)
+        admin.ok("POST", "/api/v1/customers/%s/merge" % cust["id"], {"into": case["customer"]["id"]})
+        check(org_version(s, V) > v1, "a customer merged (an event without a case) still moves it")
+        eq(same(s, chris, CHRIS, case["id"], "the merge")["customer"]["id"], case["customer"]["id"], "the page is current")
 
 
 def test_every_kind_of_change_shows_at_the_next_read():

@@ -185,6 +185,10 @@ def test_rollup_reports_equal_counting_rows():
         checked += check_rollup_reports(s, "a week later", nonempty)
         eq(sorted(nonempty), sorted(COUNTED), "every report had something to count")
         eq(checked > 100, True, "the demo has promises, overdue requests and duties to report on (%d checked)" % checked)
+        # intake_daily in stripes (migration 0033): one person's cases of one day are counted in
+        # several rows, so their concurrent creations do not all queue on one
+        spread = rows(s.db, "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM intake_daily GROUP BY org_id, day, intake_by) x")
+        eq(int(spread[0][0]) > 1, True, "a person's day of intake spreads over stripes (%r rows at most)" % spread)
 
 
 def calibration_counted(db, org, lo, hi, team, threshold_pct):

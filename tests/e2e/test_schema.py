@@ -24,10 +24,10 @@ from lib import check, eq, needs_postgres, new_db_url, run_cli, run_module  # no
 # tables on SQLite; a generated tsvector column and its GIN index on PostgreSQL), and the TRUNCATE
 # trigger (SQLite has no TRUNCATE).
 KNOWN = {
-    "sqlite_tables": re.compile(r"^(articles_fts|cases_fts)(_data|_idx|_content|_docsize|_config)?$|^case_search_(keys|dirty)$"),
+    "sqlite_tables": re.compile(r"^(articles_fts|cases_fts|cases_words)(_data|_idx|_content|_docsize|_config)?$|^case_search_(keys|dirty)$"),
     "pg_tables": {"case_search"},
     "pg_columns": {("articles", "search")},
-    "pg_indexes": {"articles_search", "case_search_text"},
+    "pg_indexes": {"articles_search", "case_search_text", "case_search_words"},
     "pg_triggers": {("events", "events_no_truncate")},
 }
 
