@@ -142,6 +142,17 @@ int db_backup(db *d, const char *dest)
 	return d->ops->backup(d, dest);
 }
 
+void db_defer_begin(db *d)
+{
+	if (d->ops->defer_writes)
+		(void)d->ops->defer_writes(d, 1); /* turning it on sends nothing */
+}
+
+int db_defer_end(db *d)
+{
+	return d->ops->defer_writes ? d->ops->defer_writes(d, 0) : DB_OK;
+}
+
 int db_lock_scheduler(db *d)
 {
 	return d->ops->lock_scheduler ? d->ops->lock_scheduler(d) : DB_OK;

@@ -65,6 +65,8 @@ struct db_ops {
 	const char *(*errmsg)(db *d);
 	/* Serialize scheduler passes across processes sharing the database (NULL: nothing to do). */
 	int (*lock_scheduler)(db *d);
+	/* db_defer_begin (on 1) and db_defer_end (on 0) (NULL: nothing to do) */
+	int (*defer_writes)(db *d, int on);
 };
 
 struct db {
@@ -145,6 +147,17 @@ void db_thread_statements_credit(int64_t n);
  * PostgreSQL: pg_advisory_xact_lock (released at commit/rollback).  SQLite: nothing (BEGIN
  * IMMEDIATE already serializes writers). */
 int db_lock_scheduler(db *d);
+
+/* Deferred writes, for work that sends many small writes and handles none of their errors itself
+ * (a scheduler pass).  From db_defer_begin to db_defer_end, inside a transaction, db_exec of an INSERT, UPDATE or DELETE with
+ * changes == NULL may return DB_OK before the database has run it: PostgreSQL queues it (libpq's
+ * pipeline mode) and sends it with the next statement that waits for an answer, so a run of writes
+ * costs one round trip; the database runs everything in order, so every later read sees the write.
+ * A queued write's error is returned by that next statement (db_query, db_exec asking for changes,
+ * db_commit, ...) or by db_defer_end, which sends what is queued and returns its outcome (DB_OK
+ * or the error code).  SQLite runs every statement at once: nothing to do. */
+void db_defer_begin(db *d);
+int db_defer_end(db *d) DB_MUST_CHECK;
 
 /* SQLite: from now on, connections this process opens leave checkpoints to a background thread
  * (one per database file, with its own connection; PASSIVE, once the log holds DB_CHECKPOINT_FRAMES

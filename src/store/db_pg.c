@@ -10,7 +10,14 @@
  *   (10 s, as SQLite's busy timeout) is 55P03: busy.
  * - Transactions are READ COMMITTED: writers guard transitions with conditional UPDATEs and the
  *   per-organization chain head row is locked by `UPDATE org_heads ... RETURNING`.
- * - Booleans read as 1/0 and NULL reads as "" (as on SQLite). */
+ * - Booleans read as 1/0 and NULL reads as "" (as on SQLite).
+ * - Deferred writes (db_defer_writes): inside a transaction, an INSERT, UPDATE or DELETE run with
+ *   db_exec and no count asked for, whose statement is already prepared, is queued in libpq's
+ *   pipeline mode and not waited for.  The next statement that waits (a query, a write asking for
+ *   its count, BEGIN/COMMIT/ROLLBACK, a script) is sent behind the queue, and the queue's results
+ *   are read with its own: one round trip for all of them.  The server runs them in order, so a
+ *   read sees every queued write; a queued write's error is what the waiting statement returns (the
+ *   transaction is aborted by it anyway, as it would have been at once). */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +45,9 @@ typedef struct {
 	PGconn *c;
 	struct stmt *buckets[BUCKETS];
 	int nstmt, seq;
+	int defer;   /* db_defer_writes is on */
+	int piped;   /* in pipeline mode, `pending` results not read yet */
+	int pending;
 	char err[512];
 } pg_db;
 
@@ -173,8 +183,86 @@ static void heal(pg_db *d)
 	reset_cache(d);
 }
 
-/* Run a statement with arguments; returns the PGresult (caller clears) and the mapped code. */
-static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **out)
+/* Most statements a pipeline holds before it is read: the server's answers to them wait in the
+ * socket's buffers meanwhile. */
+#define PIPE_MAX 256
+
+/* Read every queued result and the sync that ends them, and leave pipeline mode.  Returns the
+ * first queued statement's error (message in d->err), else DB_OK; with last != NULL, the last
+ * queued statement's result is given to the caller there (NULL when none came) instead of being
+ * cleared. */
+static int pipe_sync(pg_db *d, PGresult **last)
+{
+	int rc = DB_OK;
+	if (last)
+		*last = NULL;
+	if (!d->piped)
+		return DB_OK;
+	if (!PQpipelineSync(d->c)) {
+		set_err(d, PQerrorMessage(d->c));
+		rc = PQstatus(d->c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	}
+	for (int i = 0; rc == DB_OK && i < d->pending; i++) {
+		PGresult *r = PQgetResult(d->c);
+		int mrc;
+		if (!r) {
+			set_err(d, PQerrorMessage(d->c));
+			mrc = PQstatus(d->c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+		} else {
+			mrc = map_res(d, r);
+		}
+		for (PGresult *end; r && (end = PQgetResult(d->c));) /* each statement's results end with NULL */
+			PQclear(end);
+		if (last && i == d->pending - 1)
+			*last = r;
+		else
+			PQclear(r);
+		rc = mrc;
+	}
+	/* up to the sync (after an error, past the statements behind it: PGRES_PIPELINE_ABORTED, each
+	 * with its NULL) */
+	for (int left = 2 * d->pending + 2; left > 0 && PQstatus(d->c) == CONNECTION_OK; left--) {
+		PGresult *r = PQgetResult(d->c);
+		ExecStatusType st = r ? PQresultStatus(r) : PGRES_EMPTY_QUERY;
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	PQexitPipelineMode(d->c);
+	d->piped = d->pending = 0;
+	return rc;
+}
+
+/* Queue statement s in the pipeline (entered if need be). */
+static int pipe_send(pg_db *d, const struct stmt *s, int n, const char *const *vals)
+{
+	if (!d->piped) {
+		if (!PQenterPipelineMode(d->c)) {
+			set_err(d, PQerrorMessage(d->c));
+			return DB_ERROR;
+		}
+		d->piped = 1;
+	}
+	if (!PQsendQueryPrepared(d->c, s->name, n, vals, NULL, NULL, 0)) {
+		set_err(d, PQerrorMessage(d->c));
+		return PQstatus(d->c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	}
+	d->pending++;
+	return DB_OK;
+}
+
+/* A write that may be queued: INSERT, UPDATE or DELETE (never a savepoint or a lock). */
+static int deferrable(const char *sql)
+{
+	while (is_space(*sql))
+		sql++;
+	return starts_word(sql, "INSERT") || starts_word(sql, "UPDATE") || starts_word(sql, "DELETE");
+}
+
+/* Run a statement with arguments; returns the PGresult (caller clears) and the mapped code.  With
+ * may_defer, a prepared write inside a transaction with deferred writes on is queued instead:
+ * DB_OK and *out NULL. */
+static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **out, int may_defer)
 {
 	*out = NULL;
 	if (n > 200) {
@@ -211,8 +299,30 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 	struct stmt *s = d->buckets[b];
 	while (s && strcmp(s->key, key) != 0)
 		s = s->next;
-	int count = 0;
+	int count = 0, rc;
 	PGresult *r;
+	if (s && d->defer && d->base.in_tx && (may_defer || d->piped) && (!may_defer || deferrable(sql))) {
+		/* queued; a statement that waits is queued too and read with the rest */
+		if ((rc = pipe_send(d, s, n, vals)) != DB_OK) {
+			free(key);
+			PGresult *ignored;
+			pipe_sync(d, &ignored);
+			PQclear(ignored);
+			return rc;
+		}
+		free(key);
+		if (may_defer && d->pending < PIPE_MAX)
+			return DB_OK;
+		rc = pipe_sync(d, may_defer ? NULL : &r);
+		if (may_defer)
+			return rc;
+		*out = r;
+		return rc != DB_OK ? rc : map_res(d, r);
+	}
+	if (d->piped && (rc = pipe_sync(d, NULL)) != DB_OK) {
+		free(key);
+		return rc;
+	}
 	if (!s) {
 		char *text = db_pg_translate(sql, &count);
 		if (count != n) {
@@ -234,7 +344,7 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 		snprintf(s->name, sizeof s->name, "fl%d", ++d->seq);
 		r = PQprepare(d->c, s->name, text, n, types);
 		free(text);
-		int rc = map_res(d, r);
+		rc = map_res(d, r);
 		PQclear(r);
 		if (rc != DB_OK) {
 			free(s->key);
@@ -254,16 +364,16 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 /* Outside a transaction, a read that failed because the connection broke (database restarted
  * since the last use) is run again once on a new connection.  Writes are not: whether a write
  * reached the database before the break is unknown, so its failure is reported. */
-static int run_healing(db *base, const char *sql, const db_arg *args, int n, PGresult **r)
+static int run_healing(db *base, const char *sql, const db_arg *args, int n, PGresult **r, int may_defer)
 {
 	pg_db *d = (pg_db *)base;
 	if (!base->in_tx)
 		heal(d);
-	int rc = run(d, sql, args, n, r);
+	int rc = run(d, sql, args, n, r, may_defer);
 	if (rc != DB_OK && !base->in_tx && PQstatus(d->c) != CONNECTION_OK && strncasecmp(sql, "SELECT", 6) == 0) {
 		PQclear(*r);
 		heal(d);
-		rc = run(d, sql, args, n, r);
+		rc = run(d, sql, args, n, r, 0);
 	}
 	return rc;
 }
@@ -271,7 +381,7 @@ static int run_healing(db *base, const char *sql, const db_arg *args, int n, PGr
 static int pg_exec(db *base, const char *sql, const db_arg *args, int n, int64_t *changes)
 {
 	PGresult *r;
-	int rc = run_healing(base, sql, args, n, &r);
+	int rc = run_healing(base, sql, args, n, &r, changes == NULL);
 	if (changes)
 		*changes = rc == DB_OK && r ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
 	PQclear(r);
@@ -282,7 +392,7 @@ static int pg_query(db *base, const char *sql, const db_arg *args, int n, db_res
 {
 	pg_db *d = (pg_db *)base;
 	PGresult *r;
-	int rc = run_healing(base, sql, args, n, &r);
+	int rc = run_healing(base, sql, args, n, &r, 0);
 	if (rc != DB_OK) {
 		PQclear(r);
 		return rc;
@@ -351,12 +461,15 @@ static void pg_res_free(db_res *res)
 static int pg_exec_script(db *base, const char *sql)
 {
 	pg_db *d = (pg_db *)base;
+	int rc = pipe_sync(d, NULL);
+	if (rc != DB_OK)
+		return rc;
 	if (!base->in_tx)
 		heal(d);
 	/* PQexec runs every statement of a multi-statement string and returns the last result;
 	 * an error stops it and is what comes back. */
 	PGresult *r = PQexec(d->c, sql);
-	int rc = map_res(d, r);
+	rc = map_res(d, r);
 	PQclear(r);
 	return rc;
 }
@@ -381,8 +494,14 @@ static int pg_begin(db *base, int write)
 static int pg_commit(db *base)
 {
 	pg_db *d = (pg_db *)base;
+	int rc = pipe_sync(d, NULL);
+	if (rc != DB_OK) { /* a queued write failed: the transaction is aborted */
+		if (PQtransactionStatus(d->c) != PQTRANS_IDLE && PQtransactionStatus(d->c) != PQTRANS_UNKNOWN)
+			PQclear(PQexec(d->c, "ROLLBACK"));
+		return rc;
+	}
 	PGresult *r = PQexec(d->c, "COMMIT");
-	int rc = map_res(d, r);
+	rc = map_res(d, r);
 	/* COMMIT of an aborted transaction "succeeds" as ROLLBACK: that is a failure for us. */
 	if (rc == DB_OK && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 		set_err(d, "the transaction was aborted by an earlier error and rolled back");
@@ -397,6 +516,7 @@ static int pg_commit(db *base)
 static int pg_rollback(db *base)
 {
 	pg_db *d = (pg_db *)base;
+	pipe_sync(d, NULL); /* what was queued is thrown away with the rest */
 	PGTransactionStatusType t = PQtransactionStatus(d->c);
 	if (t == PQTRANS_IDLE || t == PQTRANS_UNKNOWN)
 		return DB_OK;
@@ -404,6 +524,13 @@ static int pg_rollback(db *base)
 	int rc = map_res(d, r);
 	PQclear(r);
 	return rc;
+}
+
+static int pg_defer_writes(db *base, int on)
+{
+	pg_db *d = (pg_db *)base;
+	d->defer = on;
+	return on ? DB_OK : pipe_sync(d, NULL);
 }
 
 static int pg_lock_scheduler(db *base)
@@ -454,6 +581,7 @@ static const struct db_ops pg_ops = {
 	.close = pg_close,
 	.errmsg = pg_errmsg,
 	.lock_scheduler = pg_lock_scheduler,
+	.defer_writes = pg_defer_writes,
 };
 
 static void quiet(void *arg, const PGresult *r)

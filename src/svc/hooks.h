@@ -32,12 +32,27 @@ typedef int (*case_hook_fn)(svc_ctx *c, const char *case_id, json_t *in);
 const case_hook_fn *svc_touchpoint_hooks(void);
 const case_hook_fn *svc_resolve_hooks(void);
 
-/* Breach hooks: called by the promise scheduler in the same transaction when a promise breaks.
- * attribution is borrowed (the breach's attribution JSON).  Failure reviews and pulse surveys
- * register here. */
-typedef int (*breach_hook_fn)(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id,
+/* Breach hooks: called in the same transaction when a promise breaks, right after its breach
+ * (breach_id) is recorded: nothing refers to that breach yet, so a hook need not look for what it
+ * made of it before.  ca is the breach's case as read with the promise, attribution the breach's
+ * attribution JSON (both borrowed).  Failure reviews and pulse surveys register here. */
+struct breach_case {
+	const char *id, *owner_id, *team_id; /* team_id "" when none */
+	long long number;
+};
+typedef int (*breach_hook_fn)(svc_ctx *c, const struct breach_case *ca, const char *promise_id, const char *breach_id,
 			      json_t *attribution);
 const breach_hook_fn *svc_breach_hooks(void);
+/* Breach batch hooks: the scheduler's breach part records all its breaches first, then calls each
+ * batch hook with them (items, in the order their breach hooks will run; borrowed), then the breach
+ * hooks breach by breach, then each batch hook again with n = 0 (also when it fails).  So a hook
+ * may read what its breach hook needs for every breach at once and keep it until then.  Returns 0
+ * or -1 (err set). */
+struct breach_item {
+	const char *org_id, *case_id, *breach_id;
+};
+typedef int (*breach_batch_fn)(svc_ctx *c, const struct breach_item *items, size_t n);
+const breach_batch_fn *svc_breach_batches(void);
 
 /* Promise hooks: run in the same transaction after a promise is made (kind "made"), replaced
  * with the customer's consent (kind "renegotiated"; promise_id is the new one) or put at risk

@@ -22,6 +22,7 @@
 #include "svc/hooks.h"
 #include "svc/learning/coaching.h"
 #include "svc/learning/issue.h"
+#include "svc/learning/facts.h"
 #include "svc/learning/review.h"
 #include "svc/learning/review_tick.h"
 #include "svc/learning/survey.h"
@@ -115,6 +116,8 @@ const case_hook_fn *svc_resolve_hooks(void) { return RESOLVE_HOOKS; }
 
 static const breach_hook_fn BREACH_HOOKS[] = {review_on_breach, survey_on_breach, NULL};
 const breach_hook_fn *svc_breach_hooks(void) { return BREACH_HOOKS; }
+static const breach_batch_fn BREACH_BATCHES[] = {review_breach_batch, survey_breach_batch, recognition_breach_batch, NULL};
+const breach_batch_fn *svc_breach_batches(void) { return BREACH_BATCHES; }
 
 static const event_hook_fn EVENT_HOOKS[] = {recognition_on_event, NULL};
 const event_hook_fn *svc_event_hooks(void) { return EVENT_HOOKS; }
@@ -166,7 +169,7 @@ static const tick_due_fn TICK_DUE[] = {
 const tick_due_fn *svc_tick_due(void) { return TICK_DUE; }
 
 /* What parts kept for the length of a pass (tick_pass()), forgotten when it ends. */
-static const tick_end_fn TICK_PASS_ENDS[] = {prefs_pass_end, NULL};
+static const tick_end_fn TICK_PASS_ENDS[] = {prefs_pass_end, facts_forget, NULL};
 const tick_end_fn *svc_tick_pass_ends(void) { return TICK_PASS_ENDS; }
 
 /* What GET /metrics reads from the database (svc/metrics.h). */

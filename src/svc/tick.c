@@ -2,6 +2,7 @@
  * registered in svc/routes.c. */
 #include "svc/tick.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -141,10 +142,11 @@ static _Thread_local uint64_t pass_now, pass_count;
  * head, in the order the heads were first used, and written by tick_flush in multi-row INSERTs. */
 #define DEFER_ARGS_PER_INSERT 200 /* the most arguments a statement takes (store/db_pg.c) */
 struct deferred {
-	const char *head;
+	const char *head, *tail; /* tail: NULL, or tick_add's ON CONFLICT clause */
 	int ncols;
 	size_t nargs, cap;
 	db_arg *args; /* texts owned */
+	json_t *rows; /* tick_add: the keys' text -> their row */
 };
 static _Thread_local struct {
 	struct deferred *v;
@@ -157,6 +159,7 @@ static void defer_free(void)
 		for (size_t j = 0; j < defer.v[i].nargs; j++)
 			free((char *)defer.v[i].args[j].s);
 		free(defer.v[i].args);
+		json_decref(defer.v[i].rows);
 	}
 	free(defer.v);
 	memset(&defer, 0, sizeof defer);
@@ -181,6 +184,73 @@ static char *insert_sql(const char *head, int ncols, size_t nrows)
 	return sql;
 }
 
+/* The statement of n rows of d (new). */
+static char *deferred_sql(const struct deferred *d, size_t nrows)
+{
+	char *sql = insert_sql(d->head, d->ncols, nrows);
+	if (!d->tail)
+		return sql;
+	char *with = xasprintf("%s%s", sql, d->tail);
+	free(sql);
+	return with;
+}
+
+/* The rows kept for head (and tail), added when new. */
+static struct deferred *deferred_of(const char *head, const char *tail, int ncols)
+{
+	for (size_t i = 0; i < defer.n; i++)
+		if (defer.v[i].head == head)
+			return &defer.v[i];
+	defer.v = xgrow(defer.v, defer.n, &defer.cap, 4, sizeof *defer.v);
+	struct deferred *d = &defer.v[defer.n++];
+	*d = (struct deferred){head, tail, ncols, 0, 0, NULL, tail ? json_object() : NULL};
+	return d;
+}
+
+int tick_add(svc_ctx *c, const char *head, const char *tail, const db_arg *keys, int nkeys, int64_t n)
+{
+	db_arg args[DEFER_ARGS_PER_INSERT];
+	if (nkeys + 1 > DEFER_ARGS_PER_INSERT)
+		return err_set(&c->err, ERR_INTERNAL, "internal", NULL, "too many columns");
+	memcpy(args, keys, (size_t)nkeys * sizeof *keys);
+	args[nkeys] = DB_INT(n);
+	if (!pass_now) {
+		struct deferred one = {head, tail, nkeys + 1, 0, 0, NULL, NULL};
+		char *sql = deferred_sql(&one, 1);
+		int rc = db_exec(c->db, sql, args, nkeys + 1, NULL);
+		free(sql);
+		return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	}
+	struct deferred *d = deferred_of(head, tail, nkeys + 1);
+	/* the keys as text: type and value of each, separated */
+	size_t len = 1;
+	for (int i = 0; i < nkeys; i++)
+		len += 24 + (keys[i].type == DB_T_TEXT ? strlen(keys[i].s) : 0);
+	char *key = xmalloc(len);
+	size_t k = 0;
+	key[0] = '\0';
+	for (int i = 0; i < nkeys; i++)
+		k += (size_t)(keys[i].type == DB_T_TEXT  ? snprintf(key + k, len - k, "t%s\x1f", keys[i].s)
+			      : keys[i].type == DB_T_INT ? snprintf(key + k, len - k, "i%lld\x1f", (long long)keys[i].i)
+							 : snprintf(key + k, len - k, "n\x1f"));
+	json_t *at = json_object_get(d->rows, key);
+	if (at) { /* the same keys again: one row, the sum */
+		d->args[(size_t)json_integer_value(at) * (size_t)d->ncols + (size_t)nkeys].i += n;
+		free(key);
+		return 0;
+	}
+	json_object_set_new(d->rows, key, json_integer((json_int_t)(d->nargs / (size_t)d->ncols)));
+	free(key);
+	for (int i = 0; i <= nkeys; i++) {
+		d->args = xgrow(d->args, d->nargs, &d->cap, 64, sizeof *d->args);
+		db_arg a = args[i];
+		if (a.type == DB_T_TEXT)
+			a.s = xstrdup(a.s);
+		d->args[d->nargs++] = a;
+	}
+	return 0;
+}
+
 int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols)
 {
 	if (!pass_now) {
@@ -189,15 +259,7 @@ int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols)
 		free(sql);
 		return rc == DB_OK ? 0 : svc_db_err(c, rc);
 	}
-	struct deferred *d = NULL;
-	for (size_t i = 0; !d && i < defer.n; i++)
-		if (defer.v[i].head == head)
-			d = &defer.v[i];
-	if (!d) {
-		defer.v = xgrow(defer.v, defer.n, &defer.cap, 4, sizeof *defer.v);
-		d = &defer.v[defer.n++];
-		*d = (struct deferred){head, ncols, 0, 0, NULL};
-	}
+	struct deferred *d = deferred_of(head, NULL, ncols);
 	for (int i = 0; i < ncols; i++) {
 		d->args = xgrow(d->args, d->nargs, &d->cap, 64, sizeof *d->args);
 		db_arg a = args[i];
@@ -216,7 +278,7 @@ int tick_flush(svc_ctx *c)
 		size_t rows = d->nargs / (size_t)d->ncols, per = DEFER_ARGS_PER_INSERT / (size_t)d->ncols;
 		for (size_t r = 0; rc == DB_OK && r < rows; r += per) {
 			size_t n = rows - r < per ? rows - r : per;
-			char *sql = insert_sql(d->head, d->ncols, n);
+			char *sql = deferred_sql(d, n);
 			rc = db_exec(c->db, sql, d->args + r * (size_t)d->ncols, (int)(n * (size_t)d->ncols), NULL);
 			free(sql);
 		}
@@ -227,10 +289,30 @@ int tick_flush(svc_ctx *c)
 
 uint64_t tick_pass(void) { return pass_now; }
 
+static _Thread_local json_t *memo; /* key -> text, for the pass */
+
+const char *tick_memo(const char *key)
+{
+	return pass_now && memo ? json_string_value(json_object_get(memo, key)) : NULL;
+}
+
+void tick_memo_keep(const char *key, const char *value)
+{
+	if (!pass_now)
+		return;
+	if (!memo)
+		memo = json_object();
+	if (json_object_size(memo) < TICK_MEMO_MAX)
+		json_object_set_new(memo, key, json_string(value));
+}
+
 void tick_batch_begin(svc_ctx *c)
 {
 	pass_now = ++pass_count;
 	event_batch_begin(c->db);
+	/* nothing in a pass handles a write's failure but by failing the pass: on PostgreSQL its runs
+	 * of writes go in one round trip each (store/db.h) */
+	db_defer_begin(c->db);
 }
 
 int tick_batch_end(svc_ctx *c, int rc)
@@ -239,9 +321,14 @@ int tick_batch_end(svc_ctx *c, int rc)
 	if (rc == 0)
 		rc = tick_flush(c);
 	defer_free();
+	json_decref(memo);
+	memo = NULL;
 	for (const tick_end_fn *f = svc_tick_pass_ends(); *f; f++)
 		(*f)();
 	int end = event_batch_end(c->db, rc == 0);
+	if (rc == 0 && end != DB_OK)
+		rc = svc_db_err(c, end);
+	end = db_defer_end(c->db); /* what is still queued is sent: its outcome is the pass's */
 	if (rc == 0 && end != DB_OK)
 		rc = svc_db_err(c, end);
 	return rc;

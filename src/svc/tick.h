@@ -49,7 +49,20 @@ uint64_t tick_pass(void);
  * the pass): for rows nothing in the same part reads back.  Outside a pass, written at once.
  * Returns 0 or -1 (err set). */
 int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols);
+/* Add n to a rollup's counter: `head` a constant "INSERT INTO t (k1, ..., kN, n)" and `tail` a
+ * constant " ON CONFLICT (...) DO UPDATE SET n = t.n + excluded.n" (compared by address), keys the
+ * row's nkeys key values.  Inside a pass the additions to the same keys are summed and written by
+ * tick_flush with the others of the same head (a row once per statement, as PostgreSQL's ON
+ * CONFLICT needs); outside a pass, written at once.  Returns 0 or -1 (err set). */
+int tick_add(svc_ctx *c, const char *head, const char *tail, const db_arg *keys, int nkeys, int64_t n);
 int tick_flush(svc_ctx *c);
+/* Inside a pass, texts kept under keys for the rest of it: what a pass does not change (people's
+ * managers and roles), read once.  tick_memo returns the kept text (borrowed, valid until the pass
+ * ends) or NULL (not kept, or outside a pass); tick_memo_keep keeps a copy (nothing outside a pass,
+ * nor past TICK_MEMO_MAX keys). */
+#define TICK_MEMO_MAX 10000
+const char *tick_memo(const char *key);
+void tick_memo_keep(const char *key, const char *value);
 typedef void (*tick_end_fn)(void);
 const tick_end_fn *svc_tick_pass_ends(void); /* called by tick_batch_end */
 

@@ -4,11 +4,13 @@ statements it sent for that request (authentication, the work, BEGIN/COMMIT, and
 group commit's savepoint).  The bounds are the counts measured when this test was written: a change
 that adds statements to a hot request fails here and must lower its count again or raise the bound
 with a reason (BENCHMARKS.md)."""
+import json
 import os
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import Server, check, eq, run_module  # noqa: E402
+from lib import Server, check, eq, new_db_url, run_cli, run_module  # noqa: E402
 
 V = "vendor-co"
 ROWS = 13  # "my open cases" with 13 rows, the size issue 14 names
@@ -107,6 +109,36 @@ def test_the_count_is_opt_in():
     with Server(demo=True) as s:
         chris = s.login("chris@vendor-co.example", V)
         eq(statements(chris.get("/api/v1/cases?mine=true")), None, "no X-Statements without FRONTLINE_COUNT_STATEMENTS=1")
+
+
+# The scheduler pass (issue 14): statements each part sends per due item, from `frontline
+# bench-promises` (the pass its benchmark times; `last_run_part_statements` in the order of the parts
+# in svc/registry.c: the overdue part third, the breach part fifth).  Two seeds that differ only in how
+# many items are due: the difference is what the items cost, whatever a pass sends once.  The overdue
+# part was 17 per request, then 2.2 (each request's timer update and its history event); the breach
+# part was 50 per breach, then 24, now 4.6: its four history events (the breach's two, its review's
+# and its survey's: each event's hash needs the one before it) and its share of the multi-row
+# statements of its rows, alerts, counters, reviews and surveys (at most 200 arguments each) and of
+# the batch reads of their cases (sched, 2026-12-01).
+PASS_PER_ITEM = {"overdue": 2.3, "breaches": 4.7}
+
+
+def pass_statements(due):
+    db = new_db_url(tempfile.mkdtemp(prefix="fl-count-"), "pass")
+    run_cli("init", db=db, json_out=False)
+    _, out, _ = run_cli("bench-promises", "--pending", "0", "--due", str(due), "--runs", "1", db=db, json_out=False)
+    out = json.loads(out)
+    eq((out["pass"]["overdue"], out["pass"]["breaches"]), (due // 2, due // 2), "the pass did what was due")
+    parts = out["last_run_part_statements"]
+    return {"overdue": parts[2], "breaches": parts[4]}
+
+
+def test_scheduler_pass_statements_per_due_item():
+    few, many = pass_statements(40), pass_statements(440)  # 20 and 220 of each
+    for part, bound in PASS_PER_ITEM.items():
+        per_item = (many[part] - few[part]) / 200
+        print("  %s part: %d -> %d statements, %.2f per item (bound %.1f)" % (part, few[part], many[part], per_item, bound))
+        check(per_item <= bound, "%s part: %.2f statements per item, at most %.1f" % (part, per_item, bound))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 /* The PostgreSQL backend's pure part: `?` -> $n translation.  Starts no server (the backend
- * itself is tested end to end against a real cluster: scripts/run-tests.sh, FRONTLINE_PG). */
+ * itself is tested end to end against a real cluster: scripts/run-tests.sh, FRONTLINE_PG).  With
+ * FRONTLINE_PG set (a postgres:// prefix), also the deferred writes against its "postgres" database. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "harness.h"
@@ -37,10 +39,67 @@ TEST(null_tests_typed)
 	tr("WHERE ? ISNULL", "WHERE $1 ISNULL", 1);
 }
 
+static db *cluster(void)
+{
+	const char *prefix = getenv("FRONTLINE_PG");
+	char url[512], err[256];
+	db *d;
+	if (!prefix || !*prefix)
+		return NULL;
+	snprintf(url, sizeof url, "%s/postgres", prefix);
+	return db_pg_open(url, &d, err, sizeof err) == DB_OK ? d : NULL;
+}
+
+static int64_t count_rows(db *d, int *rc)
+{
+	int64_t n = -1;
+	*rc = db_scalar_int(d, "SELECT COUNT(*) FROM fl_deferred", DB_NOARGS, &n, NULL);
+	return n;
+}
+
+/* Queued writes are run in order before a read, and a queued write's failure is what the next
+ * statement that waits returns (or db_defer_end): the transaction then fails as a whole. */
+TEST(deferred_writes_in_order_and_their_failure_reported)
+{
+	db *d = cluster();
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	int rc;
+	CHECK(db_exec_script(d, "CREATE TEMP TABLE fl_deferred (k BIGINT PRIMARY KEY, v TEXT)") == DB_OK);
+	CHECK(db_begin(d, 1) == DB_OK);
+	db_defer_begin(d);
+	for (int i = 0; i < 600; i++) /* past the queue's 256 too */
+		CHECK(db_exec(d, "INSERT INTO fl_deferred (k, v) VALUES (?, ?)", DB_ARGS(DB_INT(i), DB_TXT("x")), NULL) == DB_OK);
+	CHECK(count_rows(d, &rc) == 600 && rc == DB_OK);
+	CHECK(db_exec(d, "INSERT INTO fl_deferred (k, v) VALUES (?, ?)", DB_ARGS(DB_INT(5), DB_TXT("twice")), NULL) == DB_OK);
+	CHECK(db_exec(d, "INSERT INTO fl_deferred (k, v) VALUES (?, ?)", DB_ARGS(DB_INT(1000), DB_TXT("after")), NULL) == DB_OK);
+	count_rows(d, &rc);
+	CHECK(rc == DB_CONSTRAINT);
+	CHECK(db_defer_end(d) == DB_OK); /* already reported */
+	CHECK(db_commit(d) != DB_OK);	  /* the transaction was aborted */
+	db_rollback(d);
+	CHECK(count_rows(d, &rc) == 0 && rc == DB_OK);
+	/* a failure queued last: db_defer_end reports it, and COMMIT does not hide it */
+	CHECK(db_begin(d, 1) == DB_OK);
+	db_defer_begin(d);
+	CHECK(db_exec(d, "INSERT INTO fl_deferred (k, v) VALUES (?, ?)", DB_ARGS(DB_INT(1), DB_TXT("a")), NULL) == DB_OK);
+	CHECK(db_exec(d, "INSERT INTO fl_deferred (k, v) VALUES (?, ?)", DB_ARGS(DB_INT(1), DB_TXT("b")), NULL) == DB_OK);
+	CHECK(db_defer_end(d) == DB_CONSTRAINT);
+	CHECK(db_commit(d) != DB_OK);
+	db_rollback(d);
+	CHECK(count_rows(d, &rc) == 0 && rc == DB_OK);
+	db_close(d);
+}
+
 int main(void)
 {
 	RUN(placeholders_numbered);
 	RUN(quotes_and_comments_untouched);
 	RUN(null_tests_typed);
+	if (getenv("FRONTLINE_PG") && *getenv("FRONTLINE_PG"))
+		RUN(deferred_writes_in_order_and_their_failure_reported);
+	else
+		printf("  (no FRONTLINE_PG: the deferred writes are not tried)\n");
 	DONE();
 }

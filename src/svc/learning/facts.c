@@ -6,10 +6,16 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/review_rules.h"
+#include "svc/batch.h"
+#include "svc/hooks.h"
 #include "svc/learning/counters.h"
 #include "svc/learning/facts.h"
 #include "svc/ledger/case.h"
+#include "svc/ledger/case_rows.h"
 #include "svc/ledger/case_view.h"
+#include "svc/promises/promise.h"
+#include "svc/promises/request.h"
+#include "svc/tick.h"
 
 #define MAX_PATH 32
 
@@ -209,6 +215,133 @@ static json_t *facts_of(svc_ctx *c, json_t *view, const char *promise_id, json_t
 	return facts;
 }
 
+/* --- a batch's pages read at once (facts_prefetch) --- */
+
+/* "org/case" -> the parts of the case's page the facts read; breach id -> its place in the batch.
+ * NULL outside a batch. */
+static _Thread_local json_t *pre_views, *pre_order;
+
+void facts_forget(void)
+{
+	json_decref(pre_views);
+	json_decref(pre_order);
+	pre_views = pre_order = NULL;
+}
+
+static json_t *touch_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("{s:s,s:o}", "channel", db_text(r, 2), "at", svc_col_time(r, 1));
+}
+
+static json_t *list_of(json_t *by_case, const char *case_id)
+{
+	json_t *a = json_object_get(by_case, case_id);
+	return a ? json_incref(a) : json_array();
+}
+
+/* The pages of n cases of the actor's organization into pre_views. */
+static int prefetch_cases(svc_ctx *c, const char *const *ids, size_t n)
+{
+	enum { ROWS, TOUCH, PROMISES, REQUESTS, CONFLICTS, BREACHES, NPARTS };
+	json_t *by[NPARTS];
+	for (int i = 0; i < NPARTS; i++)
+		by[i] = json_object();
+	int ret = batch_rows(c, "SELECT " CASE_COLS CASE_FROM " WHERE ca.org_id = ? AND ca.id IN (%s)", ids, n, 0, case_brief_row,
+			     by[ROWS]) ||
+			  batch_rows(c, "SELECT case_id, at, channel FROM touchpoints WHERE org_id = ? AND case_id IN (%s) ORDER BY case_id, at, id",
+				     ids, n, 0, touch_row, by[TOUCH]) ||
+			  promise_rows_of_cases(c, ids, n, by[PROMISES]) || request_rows_of_cases(c, ids, n, by[REQUESTS]) ||
+			  conflict_rows_of_cases(c, ids, n, by[CONFLICTS]) || breach_rows_of_cases(c, ids, n, by[BREACHES])
+		  ? -1
+		  : 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		json_t *view = json_array_get(json_object_get(by[ROWS], ids[i]), 0);
+		if (!view)
+			continue; /* no such case: facts_compute reads the page and says so */
+		view = json_copy(view);
+		json_object_set_new(view, "touchpoints", list_of(by[TOUCH], ids[i]));
+		json_object_set_new(view, "promises", list_of(by[PROMISES], ids[i]));
+		json_object_set_new(view, "requests", list_of(by[REQUESTS], ids[i]));
+		json_object_set_new(view, "policy_conflicts", list_of(by[CONFLICTS], ids[i]));
+		json_object_set_new(view, "breaches", list_of(by[BREACHES], ids[i]));
+		char *key = xasprintf("%s/%s", c->actor.org_id, ids[i]);
+		json_object_set_new(pre_views, key, view);
+		free(key);
+	}
+	for (int i = 0; i < NPARTS; i++)
+		json_decref(by[i]);
+	return ret;
+}
+
+int facts_prefetch(svc_ctx *c, const struct breach_item *items, size_t n)
+{
+	facts_forget();
+	if (n == 0)
+		return 0;
+	pre_views = json_object();
+	pre_order = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(pre_order, items[i].breach_id, json_integer((json_int_t)i));
+	svc_actor saved = c->actor;
+	json_t *done = json_object(); /* organizations read */
+	const char **ids = xcalloc(BATCH_IDS, sizeof *ids);
+	int ret = 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (json_object_get(done, items[i].org_id))
+			continue;
+		json_object_set_new(done, items[i].org_id, json_true());
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, items[i].org_id);
+		json_t *seen = json_object();
+		size_t k = 0;
+		for (size_t j = i; ret == 0 && j < n; j++) {
+			if (strcmp(items[j].org_id, items[i].org_id) != 0 || json_object_get(seen, items[j].case_id))
+				continue;
+			json_object_set_new(seen, items[j].case_id, json_true());
+			ids[k++] = items[j].case_id;
+			if (k == BATCH_IDS) {
+				ret = prefetch_cases(c, ids, k);
+				k = 0;
+			}
+		}
+		if (ret == 0 && k > 0)
+			ret = prefetch_cases(c, ids, k);
+		json_decref(seen);
+	}
+	free(ids);
+	json_decref(done);
+	c->actor = saved;
+	if (ret)
+		facts_forget();
+	return svc_db_outcome(c, ret);
+}
+
+/* The page of the case read by facts_prefetch (new reference), as it was when breach_id was
+ * recorded: without the breaches of its batch recorded after it.  NULL when not read. */
+static json_t *prefetched_view(svc_ctx *c, const char *case_id, const char *breach_id)
+{
+	if (!pre_views || !breach_id)
+		return NULL;
+	json_t *at = json_object_get(pre_order, breach_id);
+	char *key = xasprintf("%s/%s", c->actor.org_id, case_id);
+	json_t *view = json_object_get(pre_views, key);
+	free(key);
+	if (!view || !at)
+		return NULL;
+	view = json_copy(view);
+	json_int_t mine = json_integer_value(at);
+	json_t *kept = json_array(), *b;
+	size_t i;
+	json_array_foreach(json_object_get(view, "breaches"), i, b)
+	{
+		json_t *place = json_object_get(pre_order, json_string_value(json_object_get(b, "id")));
+		if (!place || json_integer_value(place) <= mine)
+			json_array_append(kept, b);
+	}
+	json_object_set_new(view, "breaches", kept);
+	return view;
+}
+
 void facts_release(struct review_facts *f)
 {
 	json_decref(f->facts);
@@ -217,12 +350,12 @@ void facts_release(struct review_facts *f)
 	memset(f, 0, sizeof *f);
 }
 
-int facts_compute(svc_ctx *c, const struct case_row *row, const char *promise_id, json_t *attribution,
-			  struct review_facts *f)
+int facts_compute(svc_ctx *c, const struct case_row *row, const char *breach_id, const char *promise_id, json_t *attribution,
+		  struct review_facts *f)
 {
 	json_t *view;
 	memset(f, 0, sizeof *f);
-	if (case_view(c, row->id, &view))
+	if (!(view = prefetched_view(c, row->id, breach_id)) && case_view(c, row->id, &view))
 		return -1;
 	f->boundaries = json_object();
 	f->policies = json_object();
@@ -244,13 +377,12 @@ int facts_write_facets(svc_ctx *c, const char *review_id, const char *case_id, i
 	for (int s = 0; s < 2; s++) {
 		json_object_foreach(sets[s], key, v)
 		{
-			int rc = db_exec(c->db,
-					 "INSERT INTO review_facets (org_id, review_id, kind, label, case_id, opened_at) VALUES (?,?,?,?,?,?)",
-					 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(review_id), DB_TXT(kinds[s]), DB_TXT(key), DB_TXT(case_id),
-						 DB_INT(opened_at)),
-					 NULL);
-			if (rc != DB_OK)
-				return svc_db_err(c, rc);
+			/* in a scheduler pass, written with the others */
+			static const char head[] = "INSERT INTO review_facets (org_id, review_id, kind, label, case_id, opened_at)";
+			if (tick_insert(c, head,
+					DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(review_id), DB_TXT(kinds[s]), DB_TXT(key), DB_TXT(case_id),
+						DB_INT(opened_at))))
+				return -1;
 			if (learning_bump(c, opened_at, kinds[s], key, "", 1))
 				return -1;
 		}

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "core/review_rules.h"
 #include "svc/directory/people.h"
+#include "svc/hooks.h"
 #include "svc/learning/counters.h"
 #include "svc/learning/facts.h"
 #include "svc/learning/review.h"
@@ -15,17 +16,20 @@
 #include "svc/org/alert.h"
 #include "svc/org/settings.h"
 #include "svc/page.h"
+#include "svc/tick.h"
 
-int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char *breach_id, const char *promise_id,
-		json_t *attribution, char id[ID_SIZE], int *created)
+/* review_open of the case row (its id, owner_id, team_id and number are read); fresh: breach_id is
+ * new (a breach hook), so no review of it exists and the insert is not asked what it did. */
+static int review_open_row(svc_ctx *c, const struct case_row *rowp, const char *trigger, const char *breach_id,
+			   const char *promise_id, json_t *attribution, int fresh, char id[ID_SIZE], int *created)
 {
-	struct case_row row;
+	const struct case_row row = *rowp;
 	char owner[ID_SIZE];
 	struct review_facts f = {0};
 	char *facts_text = NULL;
 	int ret = -1;
 	*created = 0;
-	if (case_load(c, case_id, &row) || facts_compute(c, &row, promise_id, attribution, &f))
+	if (facts_compute(c, &row, breach_id, promise_id, attribution, &f))
 		goto cleanup;
 	learning_manager_of(c, row.owner_id, owner);
 	if (!*owner)
@@ -33,18 +37,28 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 	facts_text = json_dumps(f.facts, JSON_COMPACT);
 	int64_t due = c->now + setting_int(c, "review.due_days") * FL_DAY_MS;
 	id_new(id, "rev", c->now);
-	int64_t n = 0;
-	int rc = db_exec(c->db,
-			 "INSERT INTO reviews (org_id, id, case_id, trigger_kind, breach_id, promise_id, owner_id, case_owner_id, "
-			 "team_id, status, facts, opened_by, opened_at, due_at) VALUES (?,?,?,?,?,?,?,?,?,'open',?,?,?,?) "
-			 "ON CONFLICT DO NOTHING",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(trigger), DB_TXT(breach_id),
-				 DB_TXT(promise_id), DB_TXT(owner), DB_TXT(row.owner_id), DB_TXT(*f.team ? f.team : NULL),
-				 DB_TXT(facts_text), DB_TXT(c->actor.person_id), DB_INT(c->now), DB_INT(due)),
-			 &n);
-	if (rc != DB_OK) {
-		svc_db_err(c, rc);
-		goto cleanup;
+	int64_t n = 1;
+	if (fresh) { /* nothing can be in its way: in a scheduler pass, written with the others (tick_insert) */
+		static const char head[] = "INSERT INTO reviews (org_id, id, case_id, trigger_kind, breach_id, promise_id, owner_id, "
+					   "case_owner_id, team_id, status, facts, opened_by, opened_at, due_at)";
+		if (tick_insert(c, head,
+				DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(trigger), DB_TXT(breach_id),
+					DB_TXT(promise_id), DB_TXT(owner), DB_TXT(row.owner_id), DB_TXT(*f.team ? f.team : NULL),
+					DB_TXT("open"), DB_TXT(facts_text), DB_TXT(c->actor.person_id), DB_INT(c->now), DB_INT(due))))
+			goto cleanup;
+	} else {
+		int rc = db_exec(c->db,
+				 "INSERT INTO reviews (org_id, id, case_id, trigger_kind, breach_id, promise_id, owner_id, case_owner_id, "
+				 "team_id, status, facts, opened_by, opened_at, due_at) VALUES (?,?,?,?,?,?,?,?,?,'open',?,?,?,?) "
+				 "ON CONFLICT DO NOTHING",
+				 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(row.id), DB_TXT(trigger), DB_TXT(breach_id),
+					 DB_TXT(promise_id), DB_TXT(owner), DB_TXT(row.owner_id), DB_TXT(*f.team ? f.team : NULL),
+					 DB_TXT(facts_text), DB_TXT(c->actor.person_id), DB_INT(c->now), DB_INT(due)),
+				 &n);
+		if (rc != DB_OK) {
+			svc_db_err(c, rc);
+			goto cleanup;
+		}
 	}
 	if (n == 0) { /* this breach already has its review */
 		if (svc_text(c, id, ID_SIZE, "SELECT id FROM reviews WHERE org_id = ? AND breach_id = ?",
@@ -68,11 +82,32 @@ cleanup:
 	return ret;
 }
 
-int review_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution)
+int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char *breach_id, const char *promise_id,
+		json_t *attribution, char id[ID_SIZE], int *created)
+{
+	struct case_row row;
+	*created = 0;
+	if (case_load(c, case_id, &row))
+		return -1;
+	return review_open_row(c, &row, trigger, breach_id, promise_id, attribution, 0, id, created);
+}
+
+int review_on_breach(svc_ctx *c, const struct breach_case *ca, const char *promise_id, const char *breach_id, json_t *attribution)
 {
 	char id[ID_SIZE];
 	int created;
-	return review_open(c, case_id, "breach", breach_id, promise_id, attribution, id, &created);
+	struct case_row row = {.number = ca->number};
+	svc_copy(c, row.id, sizeof row.id, ca->id);
+	svc_copy(c, row.owner_id, sizeof row.owner_id, ca->owner_id);
+	svc_copy(c, row.team_id, sizeof row.team_id, ca->team_id);
+	if (svc_db_outcome(c, 0))
+		return -1;
+	return review_open_row(c, &row, "breach", breach_id, promise_id, attribution, 1, id, &created);
+}
+
+int review_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n)
+{
+	return facts_prefetch(c, items, n);
 }
 
 int review_on_resolve(svc_ctx *c, const char *case_id, json_t *in)
@@ -329,7 +364,7 @@ static int rv_refresh(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if ((rc = db_res_close(r)) != DB_OK)
 		svc_db_err(c, rc);
 	json_t *att = json_object_get(old, "attribution");
-	if (case_load(c, rv.case_id, &row) || facts_compute(c, &row, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
+	if (case_load(c, rv.case_id, &row) || facts_compute(c, &row, NULL, *promise ? promise : NULL, json_is_null(att) ? NULL : att, &f))
 		goto cleanup;
 	if (move_counts(c, &rv, f.team))
 		goto cleanup;

@@ -15,7 +15,10 @@ int review_open(svc_ctx *c, const char *case_id, const char *trigger, const char
 
 /* Registered in svc/registry.c. */
 int review_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "reviews" (brief, for those who may read them) */
-int review_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution);
+struct breach_case;
+int review_on_breach(svc_ctx *c, const struct breach_case *ca, const char *promise_id, const char *breach_id, json_t *attribution);
+struct breach_item;
+int review_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n); /* the facts' pages read at once */
 int review_on_resolve(svc_ctx *c, const char *case_id, json_t *in); /* `complaint: true` opens a review */
 
 #endif

@@ -6,7 +6,9 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/review_rules.h"
+#include "svc/batch.h"
 #include "svc/directory/people.h"
+#include "svc/hooks.h"
 #include "svc/learning/issue.h"
 #include "svc/learning/survey.h"
 #include "svc/ledger/case.h"
@@ -14,6 +16,7 @@
 #include "svc/org/org.h"
 #include "svc/org/settings.h"
 #include "svc/page.h"
+#include "svc/tick.h"
 
 #define MAX_QUESTIONS 10
 
@@ -34,12 +37,23 @@ static json_t *default_questions(void)
 	return a;
 }
 
-/* Insert a survey row; returns 0 and *created (0 when a breach already has its survey). */
+/* Insert a survey row; returns 0 and *created (0 when a breach already has its survey).  created
+ * NULL: the survey is new (a new breach's, or its id is), nothing is asked of the insert. */
 static int survey_insert(svc_ctx *c, const char *id, const char *kind, const char *title, json_t *questions, const char *team_id,
 			 const char *case_id, const char *breach_id, int64_t opens, int64_t closes, int *created)
 {
 	char *qtext = json_dumps(questions, JSON_COMPACT);
-	int64_t n = 0;
+	int64_t n = 1;
+	if (!created) { /* in a scheduler pass, written with the others */
+		static const char head[] = "INSERT INTO surveys (org_id, id, kind, title, questions, team_id, case_id, breach_id, opens_at, "
+					   "closes_at, created_by, created_at)";
+		int ret = tick_insert(c, head,
+				      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(kind), DB_TXT(title), DB_TXT(qtext),
+					      DB_TXT(team_id), DB_TXT(case_id), DB_TXT(breach_id), DB_INT(opens), DB_INT(closes),
+					      DB_TXT(c->actor.person_id), DB_INT(c->now)));
+		free(qtext);
+		return ret;
+	}
 	int rc = db_exec(c->db,
 			 "INSERT INTO surveys (org_id, id, kind, title, questions, team_id, case_id, breach_id, opens_at, closes_at, "
 			 "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
@@ -54,9 +68,18 @@ static int survey_insert(svc_ctx *c, const char *id, const char *kind, const cha
 	return 0;
 }
 
-static int invite(svc_ctx *c, const char *survey_id, const char *person_id, long long *count)
+/* Invite person_id (counted in *count when the invitation is new; fresh: the survey is new and each
+ * person is invited once, so it is, and the insert is not asked). */
+static int invite(svc_ctx *c, const char *survey_id, const char *person_id, int fresh, long long *count)
 {
-	int64_t n = 0;
+	int64_t n = 1;
+	if (fresh) { /* in a scheduler pass, written with the others */
+		static const char head[] = "INSERT INTO survey_invites (org_id, survey_id, person_id, invited_at)";
+		if (tick_insert(c, head, DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(person_id), DB_INT(c->now))))
+			return -1;
+		*count += 1;
+		return 0;
+	}
 	int rc = db_exec(c->db,
 			 "INSERT INTO survey_invites (org_id, survey_id, person_id, invited_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(survey_id), DB_TXT(person_id), DB_INT(c->now)), &n);
@@ -64,6 +87,29 @@ static int invite(svc_ctx *c, const char *survey_id, const char *person_id, long
 		return svc_db_err(c, rc);
 	*count += n;
 	return 0;
+}
+
+/* people_role's role and active, kept for the pass (a pass changes no one's role): 0, or -1 when
+ * person_id is no person of the organization or could not be read (c->err cleared: the caller skips
+ * them; a storage error stays in c->db_err and fails the operation, as svc_copy's). */
+static int role_in_pass(svc_ctx *c, const char *person_id, enum role *role, int *active)
+{
+	char *key = xasprintf("role/%s/%s", c->actor.org_id, person_id);
+	const char *kept = tick_memo(key);
+	int ret = 0;
+	if (kept) {
+		*active = kept[0] == '1';
+		role_parse(kept + 1, role);
+	} else if (people_role(c, person_id, role, NULL, active)) {
+		err_clear(&c->err); /* a name in the attribution that is not a person of this organization */
+		ret = -1;
+	} else {
+		char *v = xasprintf("%d%s", *active ? 1 : 0, role_name(*role));
+		tick_memo_keep(key, v);
+		free(v);
+	}
+	free(key);
+	return ret;
 }
 
 /* The people an attribution names: each cause's holder and the owner. */
@@ -82,20 +128,79 @@ static void collect_people(json_t *att, json_t *set)
 	}
 }
 
-int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution)
+/* The people who touched each case of a breach batch or were offered it (survey_breach_batch):
+ * "org/case" -> [person ids]; NULL outside a batch. */
+static _Thread_local json_t *batch_people;
+
+static json_t *person_of_row(svc_ctx *c, db_res *r)
 {
-	struct case_row row;
+	(void)c;
+	return json_string(db_text(r, 1));
+}
+
+int survey_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n)
+{
+	json_decref(batch_people);
+	batch_people = NULL;
+	if (n == 0)
+		return 0;
+	json_t *all = json_object(), *done = json_object();
+	const char **ids = xcalloc(BATCH_IDS, sizeof *ids);
+	svc_actor saved = c->actor;
+	int ret = 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (json_object_get(done, items[i].org_id))
+			continue;
+		json_object_set_new(done, items[i].org_id, json_true());
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, items[i].org_id);
+		for (size_t j = i; ret == 0 && j < n;) {
+			size_t k = 0;
+			json_t *by = json_object();
+			for (; j < n && k < BATCH_IDS; j++)
+				if (strcmp(items[j].org_id, items[i].org_id) == 0)
+					ids[k++] = items[j].case_id;
+			ret = batch_rows(c, "SELECT case_id, person_id FROM touchpoints WHERE org_id = ? AND case_id IN (%s) AND person_id IS NOT NULL",
+					 ids, k, 0, person_of_row, by) ||
+					      batch_rows(c, "SELECT case_id, from_id FROM offers WHERE org_id = ? AND case_id IN (%s)", ids, k, 0,
+							 person_of_row, by) ||
+					      batch_rows(c, "SELECT case_id, to_id FROM offers WHERE org_id = ? AND case_id IN (%s) AND status = 'accepted'",
+							 ids, k, 0, person_of_row, by)
+				      ? -1
+				      : 0;
+			for (size_t m = 0; m < k; m++) {
+				char *key = xasprintf("%s/%s", items[i].org_id, ids[m]);
+				json_t *a = json_object_get(by, ids[m]);
+				json_object_set_new(all, key, a ? json_incref(a) : json_array());
+				free(key);
+			}
+			json_decref(by);
+		}
+	}
+	c->actor = saved;
+	free(ids);
+	json_decref(done);
+	if (ret == 0)
+		batch_people = all;
+	else
+		json_decref(all);
+	return ret;
+}
+
+int survey_on_breach(svc_ctx *c, const struct breach_case *ca, const char *promise_id, const char *breach_id, json_t *attribution)
+{
+	struct {
+		const char *id, *owner_id;
+		long long number;
+	} row = {ca->id, ca->owner_id, ca->number};
 	char id[ID_SIZE];
-	int created;
-	if (case_load(c, case_id, &row))
-		return -1;
 	char *title = xasprintf("After the broken promise on case %lld", row.number);
 	json_t *q = default_questions();
 	id_new(id, "srv", c->now);
-	int rc = survey_insert(c, id, "breach", title, q, NULL, row.id, breach_id, c->now, c->now + 14 * FL_DAY_MS, &created);
+	/* the breach is new (svc/hooks.h): so is its survey */
+	int rc = survey_insert(c, id, "breach", title, q, NULL, row.id, breach_id, c->now, c->now + 14 * FL_DAY_MS, NULL);
 	free(title);
 	json_decref(q);
-	if (rc || !created)
+	if (rc)
 		return rc;
 	/* the people involved: the owner, whoever touched the case or was offered it, and everyone
 	 * the attribution names (request holders, the promise maker) */
@@ -103,7 +208,13 @@ int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, co
 	json_object_set_new(people, row.owner_id, json_true());
 	collect_people(attribution, people);
 	db_res *r;
-	if ((rc = db_query(c->db,
+	char *key = xasprintf("%s/%s", c->actor.org_id, row.id);
+	json_t *read = batch_people ? json_object_get(batch_people, key) : NULL, *v;
+	size_t i;
+	free(key);
+	if (read)
+		json_array_foreach(read, i, v) json_object_set_new(people, json_string_value(v), json_true());
+	else if ((rc = db_query(c->db,
 			   "SELECT person_id FROM touchpoints WHERE org_id = ? AND case_id = ? AND person_id IS NOT NULL "
 			   "UNION SELECT from_id FROM offers WHERE org_id = ? AND case_id = ? "
 			   "UNION SELECT to_id FROM offers WHERE org_id = ? AND case_id = ? AND status = 'accepted'",
@@ -117,21 +228,18 @@ int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, co
 	if (rc != DB_OK)
 		svc_db_err(c, rc);
 	const char *pid;
-	json_t *v;
 	long long count = 0;
 	int ret = 0;
 	json_object_foreach(people, pid, v)
 	{
 		enum role role;
 		int active;
-		if (people_role(c, pid, &role, NULL, &active)) {
-			err_clear(&c->err); /* a name in the attribution that is not a person of this organization */
+		if (role_in_pass(c, pid, &role, &active))
 			continue;
-		}
 		if (!active || !role_may(role, PERM_ANSWER_SURVEY))
 			continue;
 		long long before = count;
-		if ((ret = invite(c, id, pid, &count)))
+		if ((ret = invite(c, id, pid, 1, &count)))
 			break;
 		if (count > before &&
 		    (ret = alert_add(c, pid, "survey_offered", row.id, "survey", id,
@@ -263,7 +371,7 @@ static int sv_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	size_t i;
 	json_t *v;
 	long long count = 0;
-	json_array_foreach(ids, i, v) if (invite(c, id, json_string_value(v), &count))
+	json_array_foreach(ids, i, v) if (invite(c, id, json_string_value(v), 0, &count))
 	{
 		json_decref(ids);
 		return -1;

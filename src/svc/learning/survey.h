@@ -7,6 +7,10 @@ extern const struct route survey_routes[];
 
 /* Breach hook, registered in svc/registry.c: offer the people involved in a breach a pulse
  * survey.  attribution is borrowed.  Returns 0 or -1 (err set). */
-int survey_on_breach(svc_ctx *c, const char *case_id, const char *promise_id, const char *breach_id, json_t *attribution);
+struct breach_case;
+int survey_on_breach(svc_ctx *c, const struct breach_case *ca, const char *promise_id, const char *breach_id, json_t *attribution);
+/* Breach batch hook (svc/hooks.h): who touched or was offered each case, read at once. */
+struct breach_item;
+int survey_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n);
 
 #endif

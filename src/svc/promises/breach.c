@@ -39,24 +39,27 @@ static const char *nz(const char *s)
 	return s && *s ? s : NULL;
 }
 
-/* The broken promise: its case, the case's owner, the policy it was made under, what and when. */
+/* The broken promise: its case (the case's owner, team and number), the policy it was made under,
+ * what and when. */
 struct breach_promise {
-	char case_id[ID_SIZE], owner[ID_SIZE], pol[ID_SIZE], pol_name[256], what[512];
+	char case_id[ID_SIZE], owner[ID_SIZE], pol[ID_SIZE], pol_name[256], what[512], team[ID_SIZE];
 	int64_t due;
+	long long number;
 };
 
 static int breach_load_promise(svc_ctx *c, const char *promise_id, struct breach_promise *bp)
 {
 	db_res *r;
 	if (svc_load_one(c, "promise_not_found", "id", "no such promise", &r,
-			 "SELECT p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id FROM promises p "
+			 "SELECT p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id, ca.team_id, ca.number FROM promises p "
 			 "JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
 			 "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id WHERE p.org_id = ? AND p.id = ?",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id))))
 		return -1;
 	svc_copy(c, bp->case_id, sizeof bp->case_id, db_text(r, 0));
 	bp->due = db_int(r, 1);
-	SVC_COPY_COLS(c, r, 2, SVC_BUF(bp->pol), SVC_BUF(bp->pol_name), SVC_BUF(bp->what), SVC_BUF(bp->owner));
+	SVC_COPY_COLS(c, r, 2, SVC_BUF(bp->pol), SVC_BUF(bp->pol_name), SVC_BUF(bp->what), SVC_BUF(bp->owner), SVC_BUF(bp->team));
+	bp->number = db_int(r, 7);
 	db_res_discard(r);
 	return 0;
 }
@@ -164,31 +167,29 @@ static json_t *breach_json(svc_ctx *c, const char *promise_id, const struct brea
 			 "what", bp->what, "due_at", svc_time(bp->due), "causes", causes);
 }
 
-/* Store the breach (attribution att) and one row per cause. */
+/* Store the breach (attribution att) and one row per cause; in a scheduler pass they are written
+ * by the next tick_flush, with the others (the breach part flushes before anything reads them). */
+static const char BREACH_HEAD[] = "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution)";
+static const char CAUSE_HEAD[] = "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, "
+				 "holder_team_id, holder_level, policy_id)";
 static int breach_store(svc_ctx *c, const char *breach_id, const char *promise_id, const struct breach_promise *bp,
 			const struct att_request *ar, const struct att_result *res, json_t *att)
 {
 	char *text = json_dumps(att, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = db_exec(c->db,
-			 "INSERT INTO breaches (org_id, id, case_id, promise_id, at, owner_id, owner_at_fault, attribution) "
-			 "VALUES (?,?,?,?,?,?,?,?)",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(bp->case_id), DB_TXT(promise_id), DB_INT(c->now),
-				 DB_TXT(bp->owner), DB_INT(res->owner_at_fault), DB_TXT(text)),
-			 NULL);
+	int ret = tick_insert(c, BREACH_HEAD,
+			      DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_TXT(bp->case_id), DB_TXT(promise_id),
+				      DB_INT(c->now), DB_TXT(bp->owner), DB_INT(res->owner_at_fault), DB_TXT(text)));
 	free(text);
-	for (size_t i = 0; rc == DB_OK && i < res->ncauses; i++) {
+	for (size_t i = 0; ret == 0 && i < res->ncauses; i++) {
 		const struct att_cause *k = &res->causes[i];
 		const struct att_request *q = k->request >= 0 ? &ar[k->request] : NULL;
-		rc = db_exec(c->db,
-			     "INSERT INTO breach_causes (org_id, breach_id, n, at, cause, request_id, holder_person_id, holder_team_id, "
-			     "holder_level, policy_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
-				     DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
-				     DB_TXT(q ? q->holder_person_id : bp->owner), DB_TXT(q ? q->holder_team_id : NULL),
-				     DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)),
-			     NULL);
+		ret = tick_insert(c, CAUSE_HEAD,
+				  DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(breach_id), DB_INT(i), DB_INT(c->now),
+					  DB_TXT(attribution_cause_name(k->kind)), DB_TXT(q ? q->id : NULL),
+					  DB_TXT(q ? q->holder_person_id : bp->owner), DB_TXT(q ? q->holder_team_id : NULL),
+					  DB_TXT(q ? attribution_level(q) : "owner"), DB_TXT(q ? q->policy_id : NULL)));
 	}
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	return ret;
 }
 
 /* The events, the owner's alert and the breach hooks. */
@@ -198,26 +199,40 @@ static int breach_tell(svc_ctx *c, const char *breach_id, const char *promise_id
 	    svc_event(c, "breach.recorded", "breach", breach_id, bp->case_id, json_deep_copy(att)) ||
 	    alert_add(c, bp->owner, "promise_broken", bp->case_id, "promise", promise_id, "Promise broken: \"%s\"", bp->what))
 		return -1;
+	const struct breach_case ca = {bp->case_id, bp->owner, bp->team, bp->number};
 	for (const breach_hook_fn *h = svc_breach_hooks(); *h; h++)
-		if ((*h)(c, bp->case_id, promise_id, breach_id, att))
+		if ((*h)(c, &ca, promise_id, breach_id, att))
 			return -1;
 	return 0;
 }
 
-/* Run the rule, store the breach and its causes, tell everyone: the promise bp, the n requests lr
- * it depended on, the case's requests asked and update duties lapsed (read by the caller). */
-static int breach_record_with(svc_ctx *c, const char *promise_id, const struct breach_promise *bp, const struct loaded_req *lr,
-			      size_t n, int64_t asked, int64_t lapsed)
+/* Run the rule and store the breach (breach_id, new) and its causes: the promise bp, the n requests
+ * lr it depended on, the case's requests asked and update duties lapsed (read by the caller).
+ * *att gets the attribution (new; also on failure, or NULL). */
+static int breach_store_with(svc_ctx *c, const char *promise_id, const struct breach_promise *bp, const struct loaded_req *lr,
+			     size_t n, int64_t asked, int64_t lapsed, char breach_id[ID_SIZE], json_t **att)
 {
 	struct att_request *ar = xcalloc(n ? n : 1, sizeof *ar);
 	struct att_result res;
-	char breach_id[ID_SIZE];
 	breach_attribute(c, bp, lr, n, asked, lapsed, ar, &res);
 	id_new(breach_id, "breach", c->now);
-	json_t *att = breach_json(c, promise_id, bp, ar, &res);
-	int ret = breach_store(c, breach_id, promise_id, bp, ar, &res, att) || breach_tell(c, breach_id, promise_id, bp, att) ? -1 : 0;
-	json_decref(att);
+	*att = breach_json(c, promise_id, bp, ar, &res);
+	int ret = breach_store(c, breach_id, promise_id, bp, ar, &res, *att);
 	free(ar);
+	return ret;
+}
+
+/* The same, and tell everyone (the hooks read the breach: it is written first, also in a pass). */
+static int breach_record_with(svc_ctx *c, const char *promise_id, const struct breach_promise *bp, const struct loaded_req *lr,
+			      size_t n, int64_t asked, int64_t lapsed)
+{
+	char breach_id[ID_SIZE];
+	json_t *att = NULL;
+	int ret = breach_store_with(c, promise_id, bp, lr, n, asked, lapsed, breach_id, &att) || tick_flush(c) ||
+			  breach_tell(c, breach_id, promise_id, bp, att)
+		  ? -1
+		  : 0;
+	json_decref(att);
 	return ret;
 }
 
@@ -247,11 +262,12 @@ int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 /* One promise a pass breaks, read with every other (due_breaches): its facts, and its requests
  * lr[first .. first + nreq). */
 struct due_breach {
-	char org_id[ID_SIZE], id[ID_SIZE];
+	char org_id[ID_SIZE], id[ID_SIZE], breach_id[ID_SIZE];
 	struct breach_promise bp;
 	int64_t asked, lapsed;
 	size_t first, nreq;
 	int taken;
+	json_t *att; /* its attribution, once stored */
 };
 
 static int due_promises(svc_ctx *c, struct due_breach **out, size_t *n)
@@ -262,7 +278,7 @@ static int due_promises(svc_ctx *c, struct due_breach **out, size_t *n)
 		       "SELECT p.org_id, p.id, p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id, "
 		       "(SELECT COUNT(*) FROM requests q WHERE q.org_id = p.org_id AND q.case_id = p.case_id), "
 		       "(SELECT COUNT(*) FROM update_duties d WHERE d.org_id = p.org_id AND d.case_id = p.case_id AND d.status = 'lapsed' "
-		       "AND d.due_at <= p.due_at) FROM promises p JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
+		       "AND d.due_at <= p.due_at), ca.team_id, ca.number FROM promises p JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
 		       "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id "
 		       "WHERE p.status = 'pending' AND p.due_at <= ? ORDER BY p.due_at, p.org_id, p.id LIMIT ?",
 		       DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r))
@@ -276,6 +292,8 @@ static int due_promises(svc_ctx *c, struct due_breach **out, size_t *n)
 		SVC_COPY_COLS(c, r, 4, SVC_BUF(b->bp.pol), SVC_BUF(b->bp.pol_name), SVC_BUF(b->bp.what), SVC_BUF(b->bp.owner));
 		b->asked = db_int(r, 8);
 		b->lapsed = db_int(r, 9);
+		svc_copy(c, b->bp.team, sizeof b->bp.team, db_text(r, 10));
+		b->bp.number = db_int(r, 11);
 	}
 	return svc_close(c, r);
 }
@@ -342,9 +360,24 @@ static int take_promises(svc_ctx *c, struct due_breach *due, size_t n)
 	return rc;
 }
 
+/* The breach hooks' batch hooks (svc/hooks.h) over the stored breaches (n = 0: the end). */
+static int batch_hooks(svc_ctx *c, const struct due_breach *due, size_t n)
+{
+	struct breach_item *items = xcalloc(n ? n : 1, sizeof *items);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (due[i].att)
+			items[k++] = (struct breach_item){due[i].org_id, due[i].bp.case_id, due[i].breach_id};
+	int ret = 0;
+	for (const breach_batch_fn *h = svc_breach_batches(); ret == 0 && *h; h++)
+		ret = (*h)(c, items, k);
+	free(items);
+	return ret;
+}
+
 /* The breach part: the due promises, their requests and counts read, and the promises broken, in
- * three statements for all of them; then each breach recorded in order (its rows, history, alerts,
- * hooks). */
+ * three statements for all of them; then each breach stored in order (its rows); then, with what
+ * the hooks need read for all of them (batch hooks), each told in order (history, alerts, hooks). */
 int promise_tick_breach(svc_ctx *c, json_t *summary)
 {
 	struct due_breach *due = NULL;
@@ -358,9 +391,22 @@ int promise_tick_breach(svc_ctx *c, json_t *summary)
 		tick_as_system(c, due[i].org_id);
 		struct loaded_req *its = due[i].nreq ? lr + due[i].first : NULL; /* no arithmetic on a NULL lr */
 		req_depths(c, its, due[i].nreq);
-		ret = breach_record_with(c, due[i].id, &due[i].bp, its, due[i].nreq, due[i].asked, due[i].lapsed);
+		ret = breach_store_with(c, due[i].id, &due[i].bp, its, due[i].nreq, due[i].asked, due[i].lapsed, due[i].breach_id,
+					&due[i].att);
+	}
+	if (ret == 0) /* the breaches and their causes are written: what follows reads them */
+		ret = tick_flush(c) || batch_hooks(c, due, n) ? -1 : 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (!due[i].att)
+			continue;
+		tick_as_system(c, due[i].org_id);
+		ret = breach_tell(c, due[i].breach_id, due[i].id, &due[i].bp, due[i].att);
 		done++;
 	}
+	if (batch_hooks(c, NULL, 0) && ret == 0)
+		ret = -1;
+	for (size_t i = 0; i < n; i++)
+		json_decref(due[i].att);
 	free(due);
 	free(lr);
 	tick_count(summary, "breaches", ret ? 0 : done);

@@ -276,7 +276,7 @@ static json_t *pm_prob(db_res *r, int col)
 	return db_is_null(r, col) ? json_null() : json_real((double)db_int(r, col) / 1000);
 }
 
-static json_t *recorded_row(svc_ctx *c, db_res *r)
+json_t *estimate_recorded_row(svc_ctx *c, db_res *r)
 {
 	char team[FL_MAX_NAME + 1];
 	return json_pack("{s:{s:s,s:s},s:s,s:o,s:o,s:s,s:I,s:o,s:{s:o,s:o,s:o},s:f,s:b,s:s}", "holder", "id", db_text(r, 0), "name",
@@ -288,10 +288,8 @@ static json_t *recorded_row(svc_ctx *c, db_res *r)
 
 json_t *estimate_recorded(svc_ctx *c, const char *subject_id)
 {
-	json_t *o = svc_one_row(c,
-				"SELECT team_id, kind, made_at, due_at, level, samples, probability_pm, by50, by80, by95, threshold_pct, warned, "
-				"evidence FROM estimates WHERE org_id = ? AND subject_id = ?",
-				subject_id, recorded_row);
+	json_t *o = svc_one_row(c, "SELECT " ESTIMATE_RECORDED_COLS " FROM estimates e WHERE e.org_id = ? AND e.subject_id = ?",
+				subject_id, estimate_recorded_row);
 	return o ? o : json_null();
 }
 

@@ -34,6 +34,12 @@ int estimate_team_of(svc_ctx *c, const char *person_id, const char *team_id, cha
 int estimate_record(svc_ctx *c, const char *subject_id, const char *case_id, const struct estimate *e);
 /* The recorded estimate of subject_id as JSON (new), or JSON null. */
 json_t *estimate_recorded(svc_ctx *c, const char *subject_id);
+/* The same from a row of ESTIMATE_RECORDED_COLS (estimates e), for a statement reading many. */
+#define ESTIMATE_RECORDED_COLS                                                                                       \
+	"e.team_id, e.kind, e.made_at, e.due_at, e.level, e.samples, e.probability_pm, e.by50, e.by80, e.by95, " \
+	"e.threshold_pct, e.warned, e.evidence"
+#define ESTIMATE_RECORDED_NCOLS 13
+json_t *estimate_recorded_row(svc_ctx *c, db_res *r);
 
 /* A promise was made: when a team delivers it, estimate and record; *est gets the recorded
  * estimate (new; JSON null when nothing was estimated), unless est is NULL (the caller reads it

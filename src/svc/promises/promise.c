@@ -8,6 +8,7 @@
 #include "core/attribution.h"
 #include "core/ownership.h"
 #include "svc/directory/people.h"
+#include "svc/batch.h"
 #include "svc/exceptions/policy.h"
 #include "svc/hooks.h"
 #include "svc/ledger/case.h"
@@ -49,7 +50,8 @@ static json_t *id_list(svc_ctx *c, const char *sql, const char *id)
 	return a;
 }
 
-static json_t *promise_row(svc_ctx *c, db_res *r)
+/* A promise as the case page shows it, with what it is blocked by and its estimate (both stolen). */
+static json_t *promise_row_with(svc_ctx *c, db_res *r, json_t *blocked_by, json_t *estimate)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:b,s:o,s:o,s:s,s:s,s:o,s:o}", "id", db_text(r, 0),
 			      "case_id", db_text(r, 1), "what", db_text(r, 2), "due_at", svc_col_time(r, 3), "made_by",
@@ -60,12 +62,17 @@ static json_t *promise_row(svc_ctx *c, db_res *r)
 			      "consent_channel", db_text(r, 13), "created_at", svc_col_time(r, 14), "closed_at",
 			      svc_col_time(r, 15));
 	json_object_set_new(o, "renegotiated_by", db_is_null(r, 18) ? json_null() : svc_person_brief(c, db_text(r, 18)));
-	json_object_set_new(o, "blocked_by",
-			    id_list(c,
-				    "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id",
-				    db_text(r, 0)));
-	json_object_set_new(o, "estimate", estimate_recorded(c, db_text(r, 0)));
+	json_object_set_new(o, "blocked_by", blocked_by);
+	json_object_set_new(o, "estimate", estimate);
 	return o;
+}
+
+static json_t *promise_row(svc_ctx *c, db_res *r)
+{
+	return promise_row_with(
+		c, r,
+		id_list(c, "SELECT request_id FROM request_promises WHERE org_id = ? AND promise_id = ? ORDER BY request_id", db_text(r, 0)),
+		estimate_recorded(c, db_text(r, 0)));
 }
 
 json_t *promise_json(svc_ctx *c, const char *promise_id)
@@ -402,6 +409,79 @@ static json_t *id_of_row(svc_ctx *c, db_res *r)
 {
 	(void)c;
 	return json_string(db_text(r, 0));
+}
+
+/* --- the same parts for many cases at once (svc/batch.h) --- */
+
+static json_t *second_col(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_string(db_text(r, 1));
+}
+
+int promise_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case)
+{
+	json_t *blocked = json_object(), *est = json_object();
+	int ret = -1;
+	if (batch_rows(c,
+		       "SELECT rp.promise_id, rp.request_id FROM request_promises rp JOIN promises p ON p.org_id = rp.org_id "
+		       "AND p.id = rp.promise_id WHERE rp.org_id = ? AND p.case_id IN (%s) ORDER BY rp.promise_id, rp.request_id",
+		       case_ids, n, 0, second_col, blocked) ||
+	    batch_rows(c,
+		       "SELECT " ESTIMATE_RECORDED_COLS ", e.subject_id FROM estimates e JOIN promises p ON p.org_id = e.org_id "
+		       "AND p.id = e.subject_id WHERE e.org_id = ? AND p.case_id IN (%s)",
+		       case_ids, n, ESTIMATE_RECORDED_NCOLS, estimate_recorded_row, est))
+		goto cleanup;
+	if (n > 0) {
+		char *marks = batch_marks(n);
+		char *sql = xasprintf("SELECT " PROMISE_COLS PROMISE_FROM "WHERE p.org_id = ? AND p.case_id IN (%s) "
+				      "ORDER BY p.case_id, p.created_at, p.id",
+				      marks);
+		free(marks);
+		db_arg args[BATCH_IDS + 1];
+		args[0] = DB_TXT(c->actor.org_id);
+		for (size_t i = 0; i < n && i < BATCH_IDS; i++)
+			args[i + 1] = DB_TXT(case_ids[i]);
+		db_res *r;
+		int ok = n <= BATCH_IDS && svc_query(c, sql, args, (int)n + 1, &r);
+		free(sql);
+		if (!ok)
+			goto cleanup;
+		while (db_next(r) == 1) {
+			json_t *b = json_object_get(blocked, db_text(r, 0)), *e = json_array_get(json_object_get(est, db_text(r, 0)), 0);
+			json_t *a = json_object_get(by_case, db_text(r, 1));
+			if (!a) {
+				a = json_array();
+				json_object_set_new(by_case, db_text(r, 1), a);
+			}
+			json_array_append_new(a, promise_row_with(c, r, b ? json_incref(b) : json_array(), e ? json_incref(e) : json_null()));
+		}
+		if (svc_close(c, r))
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	json_decref(blocked);
+	json_decref(est);
+	return ret;
+}
+
+int breach_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case)
+{
+	return batch_rows(c,
+			  "SELECT id, case_id, promise_id, at, owner_at_fault, attribution FROM breaches WHERE org_id = ? AND case_id IN (%s) "
+			  "ORDER BY case_id, at, id",
+			  case_ids, n, 1, breach_row, by_case);
+}
+
+int conflict_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case)
+{
+	return batch_rows(c,
+			  "SELECT pc.id, pc.promise_id, pc.request_id, pc.policy_id, p1.name, pc.promise_policy_id, p2.name, pc.at, "
+			  "pc.by_id, pc.case_id FROM policy_conflicts pc JOIN policies p1 ON p1.org_id = pc.org_id AND p1.id = pc.policy_id "
+			  "LEFT JOIN policies p2 ON p2.org_id = pc.org_id AND p2.id = pc.promise_policy_id "
+			  "WHERE pc.org_id = ? AND pc.case_id IN (%s) ORDER BY pc.case_id, pc.at, pc.id",
+			  case_ids, n, 9, conflict_row, by_case);
 }
 
 /* The owner resolves the case without delivering: every pending promise breaks now, with its

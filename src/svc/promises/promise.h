@@ -44,4 +44,11 @@ int promise_tick_breach(svc_ctx *c, json_t *summary);                  /* promis
 int breach_record(svc_ctx *c, const char *promise_id);
 int promise_tick_due(svc_ctx *c, int64_t until, int64_t *next);        /* when the next one falls due (svc/tick.h) */
 
+/* The "promises", "breaches" and "policy_conflicts" parts of the pages of n cases (n <= BATCH_IDS,
+ * svc/batch.h) in the actor's organization, each row as its part shows it: appended to
+ * by_case[case id] (arrays created as needed; a case with none gets none).  Returns 0 or -1. */
+int promise_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case);
+int breach_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case);
+int conflict_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "base/limits.h"
 #include "base/util.h"
+#include "svc/batch.h"
 #include "svc/directory/people.h"
 #include "svc/exceptions/policy.h"
 #include "svc/ledger/case.h"
@@ -36,9 +37,9 @@ static json_t *opt_ref(db_res *r, int id_col, int name_col)
 	return json_pack("{s:s,s:s}", "id", db_text(r, id_col), "name", db_text(r, name_col));
 }
 
-static json_t *request_row(svc_ctx *c, db_res *r)
+/* A request as the case page shows it, with the promises it blocks (stolen). */
+static json_t *request_row_with(svc_ctx *c, db_res *r, json_t *blocks)
 {
-	int rc;
 	const char *st = db_is_null(r, 21) ? db_text(r, 10) : "cancelled";
 	int outstanding = strcmp(st, "done") != 0 && strcmp(st, "declined") != 0 && strcmp(st, "cancelled") != 0;
 	json_t *o = json_pack(
@@ -52,6 +53,13 @@ static json_t *request_row(svc_ctx *c, db_res *r)
 		outstanding && !db_is_null(r, 19), "overdue_at", svc_col_time(r, 19), "escalated_to",
 		db_is_null(r, 20) ? json_null() : svc_person_brief(c, db_text(r, 20)));
 	json_object_set_new(o, "kind", json_string(db_text(r, 22)));
+	json_object_set_new(o, "blocks", blocks);
+	return o;
+}
+
+static json_t *request_row(svc_ctx *c, db_res *r)
+{
+	int rc;
 	db_res *b;
 	json_t *blocks = json_array();
 	if ((rc = db_query(c->db,
@@ -63,8 +71,7 @@ static json_t *request_row(svc_ctx *c, db_res *r)
 	}
 	if (rc != DB_OK)
 		svc_db_err(c, rc);
-	json_object_set_new(o, "blocks", blocks);
-	return o;
+	return request_row_with(c, r, blocks);
 }
 
 json_t *request_json(svc_ctx *c, const char *request_id)
@@ -447,6 +454,52 @@ int request_view_part(svc_ctx *c, const char *case_id, json_t *view)
 	return svc_view_rows(c, view, "requests", request_row,
 			     "SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.case_id = ? ORDER BY q.created_at, q.id",
 			     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id)));
+}
+
+static json_t *promise_of_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_string(db_text(r, 1));
+}
+
+int request_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case)
+{
+	json_t *blocks = json_object();
+	int ret = -1;
+	db_res *r;
+	if (n == 0 || n > BATCH_IDS) {
+		json_decref(blocks);
+		return n ? err_set(&c->err, ERR_INTERNAL, "internal", NULL, "too many ids in one statement") : 0;
+	}
+	if (batch_rows(c,
+		       "SELECT rp.request_id, rp.promise_id FROM request_promises rp JOIN requests q ON q.org_id = rp.org_id "
+		       "AND q.id = rp.request_id WHERE rp.org_id = ? AND q.case_id IN (%s) ORDER BY rp.request_id, rp.promise_id",
+		       case_ids, n, 0, promise_of_row, blocks))
+		goto cleanup;
+	char *sql = batch_sql("SELECT " REQ_COLS REQ_FROM "WHERE q.org_id = ? AND q.case_id IN (%s) ORDER BY q.case_id, q.created_at, q.id", n);
+	db_arg args[BATCH_IDS + 1];
+	args[0] = DB_TXT(c->actor.org_id);
+	for (size_t i = 0; i < n; i++)
+		args[i + 1] = DB_TXT(case_ids[i]);
+	int ok = svc_query(c, sql, args, (int)n + 1, &r);
+	free(sql);
+	if (!ok)
+		goto cleanup;
+	while (db_next(r) == 1) {
+		json_t *b = json_object_get(blocks, db_text(r, 0));
+		json_t *a = json_object_get(by_case, db_text(r, 1));
+		if (!a) {
+			a = json_array();
+			json_object_set_new(by_case, db_text(r, 1), a);
+		}
+		json_array_append_new(a, request_row_with(c, r, b ? json_incref(b) : json_array()));
+	}
+	if (svc_close(c, r))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	json_decref(blocks);
+	return ret;
 }
 
 /* --- the scheduler --- */

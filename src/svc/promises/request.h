@@ -12,6 +12,9 @@ json_t *request_json(svc_ctx *c, const char *request_id);
 /* Registered in svc/registry.c. */
 int request_resolve_hook(svc_ctx *c, const char *case_id, json_t *in); /* open_requests: keep or cancel */
 int request_view_part(svc_ctx *c, const char *case_id, json_t *view); /* "requests" */
+/* The "requests" part of the pages of n cases at once, as promise_rows_of_cases
+ * (svc/promises/promise.h). */
+int request_rows_of_cases(svc_ctx *c, const char *const *case_ids, size_t n, json_t *by_case);
 int request_tick_remind(svc_ctx *c, json_t *summary);                 /* reminders before due */
 int request_tick_followup(svc_ctx *c, json_t *summary);               /* follow-ups to the asker */
 int request_tick_overdue(svc_ctx *c, json_t *summary);                /* past due: overdue */

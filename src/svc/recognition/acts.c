@@ -8,6 +8,8 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "core/recognition.h"
+#include "svc/batch.h"
+#include "svc/hooks.h"
 #include "svc/directory/people.h"
 #include "svc/directory/rota.h"
 #include "svc/recognition/scorecard.h"
@@ -240,12 +242,85 @@ static int count_breach(svc_ctx *c, struct seen *people, struct seen *teams, con
 	return 0;
 }
 
+/* Who held each breach of a breach batch (recognition_breach_batch): breach id -> [[person, team],
+ * ...], its causes' holders in order then the owner when at fault; NULL outside a batch. */
+static _Thread_local json_t *batch_holds;
+
+static json_t *hold_row(svc_ctx *c, db_res *r)
+{
+	(void)c;
+	return json_pack("[s,s]", db_text(r, 1), db_text(r, 2));
+}
+
+int recognition_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n)
+{
+	json_decref(batch_holds);
+	batch_holds = NULL;
+	if (n == 0)
+		return 0;
+	json_t *causes = json_object(), *owners = json_object(), *done = json_object();
+	const char **ids = xcalloc(BATCH_IDS, sizeof *ids);
+	svc_actor saved = c->actor;
+	int ret = 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (json_object_get(done, items[i].org_id))
+			continue;
+		json_object_set_new(done, items[i].org_id, json_true());
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, items[i].org_id);
+		for (size_t j = i; ret == 0 && j < n;) {
+			size_t k = 0;
+			for (; j < n && k < BATCH_IDS; j++)
+				if (strcmp(items[j].org_id, items[i].org_id) == 0)
+					ids[k++] = items[j].breach_id;
+			ret = batch_rows(c,
+					 "SELECT bc.breach_id, COALESCE(bc.holder_person_id, ''), COALESCE(p.team_id, bc.holder_team_id, '') "
+					 "FROM breach_causes bc LEFT JOIN people p ON p.org_id = bc.org_id AND p.id = bc.holder_person_id "
+					 "WHERE bc.org_id = ? AND bc.breach_id IN (%s) ORDER BY bc.breach_id, bc.n",
+					 ids, k, 0, hold_row, causes) ||
+					      batch_rows(c,
+							 "SELECT b.id, b.owner_id, COALESCE(p.team_id, '') FROM breaches b LEFT JOIN people p "
+							 "ON p.org_id = b.org_id AND p.id = b.owner_id WHERE b.org_id = ? AND b.id IN (%s) "
+							 "AND b.owner_at_fault <> 0",
+							 ids, k, 0, hold_row, owners)
+				      ? -1
+				      : 0;
+		}
+	}
+	c->actor = saved;
+	free(ids);
+	json_decref(done);
+	if (ret == 0) {
+		batch_holds = json_object();
+		for (size_t i = 0; i < n; i++) {
+			json_t *a = json_array(), *held = json_object_get(causes, items[i].breach_id),
+			       *o = json_object_get(owners, items[i].breach_id);
+			if (held)
+				json_array_extend(a, held);
+			if (o)
+				json_array_extend(a, o);
+			json_object_set_new(batch_holds, items[i].breach_id, a);
+		}
+	}
+	json_decref(causes);
+	json_decref(owners);
+	return ret;
+}
+
 /* breach.recorded: the breach counts against whoever the attribution names. */
 static int on_breach(svc_ctx *c, const struct ev *e)
 {
 	struct seen people = {.n = 0}, teams = {.n = 0};
 	db_res *r;
 	int rc;
+	json_t *held = batch_holds ? json_object_get(batch_holds, e->id) : NULL, *h;
+	size_t i;
+	json_array_foreach(held, i, h)
+	{
+		if (count_breach(c, &people, &teams, json_string_value(json_array_get(h, 0)), json_string_value(json_array_get(h, 1))))
+			return -1;
+	}
+	if (held)
+		return 0;
 	if (!svc_query(c,
 		       "SELECT COALESCE(bc.holder_person_id, ''), COALESCE(p.team_id, bc.holder_team_id, '') FROM breach_causes bc "
 		       "LEFT JOIN people p ON p.org_id = bc.org_id AND p.id = bc.holder_person_id WHERE bc.org_id = ? AND bc.breach_id = ? "

@@ -12,5 +12,9 @@ extern const struct route acts_routes[];
 
 int recognition_on_event(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type,
 			 const char *entity_id, const char *case_id, json_t *data);
+/* Breach batch hook (svc/hooks.h): who held each breach of the batch, read at once for the
+ * breach.recorded events that follow. */
+struct breach_item;
+int recognition_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n);
 
 #endif

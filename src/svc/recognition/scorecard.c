@@ -5,19 +5,21 @@
 
 #include "base/limits.h"
 #include "core/recognition.h"
+#include "svc/tick.h"
 
 #define TEAM_ROW "" /* person_id of a team's own row in scorecard_daily (migration 0014) */
 
-/* One row of the rollup: add n to (person, team, today, measure). */
+/* One row of the rollup: add n to (person, team, today, measure); a scheduler pass adds up its own
+ * and writes them together (tick_add). */
+static const char BUMP_HEAD[] = "INSERT INTO scorecard_daily (org_id, person_id, team_id, day, measure, n)";
+static const char BUMP_TAIL[] =
+	" ON CONFLICT (org_id, person_id, day, measure, team_id) DO UPDATE SET n = scorecard_daily.n + excluded.n";
 static int bump(svc_ctx *c, const char *person_id, const char *team_id, const char *measure, int64_t n)
 {
-	int rc = db_exec(c->db,
-			 "INSERT INTO scorecard_daily (org_id, person_id, team_id, day, measure, n) VALUES (?,?,?,?,?,?) "
-			 "ON CONFLICT (org_id, person_id, day, measure, team_id) DO UPDATE SET n = scorecard_daily.n + excluded.n",
-			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_TXT(team_id), DB_INT(c->now / FL_DAY_MS * FL_DAY_MS),
-				 DB_TXT(measure), DB_INT(n)),
-			 NULL);
-	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+	return tick_add(c, BUMP_HEAD, BUMP_TAIL,
+			DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(person_id), DB_TXT(team_id), DB_INT(c->now / FL_DAY_MS * FL_DAY_MS),
+				DB_TXT(measure)),
+			n);
 }
 
 int scorecard_add(svc_ctx *c, const char *person_id, const char *team_id, const char *measure, int64_t n)

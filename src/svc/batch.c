@@ -1,0 +1,57 @@
+/* Rows of many items in one statement (svc/batch.h). */
+#include "svc/batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+char *batch_marks(size_t n)
+{
+	char *s = xmalloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = '?';
+		s[2 * i + 1] = ',';
+	}
+	s[n ? 2 * n - 1 : 0] = '\0';
+	return s;
+}
+
+char *batch_sql(const char *sql, size_t n)
+{
+	const char *at = strstr(sql, "%s");
+	if (!at)
+		return xstrdup(sql);
+	char *marks = batch_marks(n);
+	char *text = xasprintf("%.*s%s%s", (int)(at - sql), sql, marks, at + 2);
+	free(marks);
+	return text;
+}
+
+int batch_rows(svc_ctx *c, const char *sql, const char *const *ids, size_t n, int key_col, svc_row_fn row, json_t *by_key)
+{
+	if (n == 0)
+		return 0;
+	if (n > BATCH_IDS)
+		return err_set(&c->err, ERR_INTERNAL, "internal", NULL, "too many ids in one statement");
+	char *text = batch_sql(sql, n);
+	db_arg args[BATCH_IDS + 1];
+	args[0] = DB_TXT(c->actor.org_id);
+	for (size_t i = 0; i < n; i++)
+		args[i + 1] = DB_TXT(ids[i]);
+	db_res *r;
+	int ok = svc_query(c, text, args, (int)n + 1, &r);
+	free(text);
+	if (!ok)
+		return -1;
+	while (db_next(r) == 1) {
+		const char *key = db_text(r, key_col);
+		json_t *a = json_object_get(by_key, key);
+		if (!a) {
+			a = json_array();
+			json_object_set_new(by_key, key, a);
+		}
+		json_array_append_new(a, row(c, r));
+	}
+	return svc_close(c, r);
+}

@@ -1,0 +1,23 @@
+#ifndef FL_SVC_BATCH_H
+#define FL_SVC_BATCH_H
+/* Reading what many items need in one statement (svc/batch.c): the scheduler's parts read the rows
+ * of all their cases at once instead of one case at a time. */
+#include "svc/svc.h"
+
+/* Most ids one statement lists (with the organization: PostgreSQL takes 200 arguments,
+ * store/db_pg.c). */
+#define BATCH_IDS 190
+
+/* "?,?,...,?" with n marks (n >= 1; new string, the caller frees it). */
+char *batch_marks(size_t n);
+
+/* sql with its `%s` replaced by n marks (new string). */
+char *batch_sql(const char *sql, size_t n);
+
+/* Run sql (its arguments: the actor's organization, then the n ids, n <= BATCH_IDS; it has
+ * `%s` where the marks of the ids go) and append row(c, r) of each row to the array
+ * by_key[db_text(r, key_col)] (created when absent).  Rows keep the statement's order within
+ * each key.  Returns 0 or -1 (err set). */
+int batch_rows(svc_ctx *c, const char *sql, const char *const *ids, size_t n, int key_col, svc_row_fn row, json_t *by_key);
+
+#endif
