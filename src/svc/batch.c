@@ -55,3 +55,37 @@ int batch_rows(svc_ctx *c, const char *sql, const char *const *ids, size_t n, in
 	}
 	return svc_close(c, r);
 }
+
+int batch_each(svc_ctx *c, const struct breach_item *items, size_t n, enum batch_id which, batch_chunk_fn fn, void *arg)
+{
+	json_t *done = json_object(); /* organizations read */
+	const char **ids = xcalloc(BATCH_IDS, sizeof *ids);
+	svc_actor saved = c->actor;
+	int ret = 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (json_object_get(done, items[i].org_id))
+			continue;
+		json_object_set_new(done, items[i].org_id, json_true());
+		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, items[i].org_id);
+		json_t *seen = json_object();
+		size_t k = 0;
+		for (size_t j = i; ret == 0 && j < n; j++) {
+			const char *id = which == BATCH_CASES ? items[j].case_id : items[j].breach_id;
+			if (strcmp(items[j].org_id, items[i].org_id) != 0 || json_object_get(seen, id))
+				continue;
+			json_object_set_new(seen, id, json_true());
+			ids[k++] = id;
+			if (k == BATCH_IDS) {
+				ret = fn(c, ids, k, arg);
+				k = 0;
+			}
+		}
+		if (ret == 0 && k > 0)
+			ret = fn(c, ids, k, arg);
+		json_decref(seen);
+	}
+	c->actor = saved;
+	free(ids);
+	json_decref(done);
+	return ret;
+}

@@ -2,6 +2,7 @@
 #define FL_SVC_BATCH_H
 /* Reading what many items need in one statement (svc/batch.c): the scheduler's parts read the rows
  * of all their cases at once instead of one case at a time. */
+#include "svc/hooks.h"
 #include "svc/svc.h"
 
 /* Most ids one statement lists (with the organization: PostgreSQL takes 200 arguments,
@@ -19,5 +20,12 @@ char *batch_sql(const char *sql, size_t n);
  * by_key[db_text(r, key_col)] (created when absent).  Rows keep the statement's order within
  * each key.  Returns 0 or -1 (err set). */
 int batch_rows(svc_ctx *c, const char *sql, const char *const *ids, size_t n, int key_col, svc_row_fn row, json_t *by_key);
+
+/* The ids of a batch of breach items (their cases' or their breaches'), each once, in chunks of at
+ * most BATCH_IDS of one organization: fn(c, ids, k, arg) with c->actor.org_id set to that
+ * organization (the actor is restored after).  Returns 0, or fn's first non-zero (then stops). */
+enum batch_id { BATCH_CASES, BATCH_BREACHES };
+typedef int (*batch_chunk_fn)(svc_ctx *c, const char *const *ids, size_t k, void *arg);
+int batch_each(svc_ctx *c, const struct breach_item *items, size_t n, enum batch_id which, batch_chunk_fn fn, void *arg);
 
 #endif

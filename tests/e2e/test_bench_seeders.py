@@ -34,8 +34,11 @@ def test_bench_promises_seed_verifies_and_services_act_on_it():
     check(before.get("bench-promises", 0) > 0, "the organization made through the services has a history")
     # the benchmark's pass was rolled back; a real scheduler pass over the seeded rows does the same work
     _, tick, _ = run_cli("tick", db=db)
-    # a pass reports what it did; parts with nothing due may not run, so a count of 0 may be absent
-    did = lambda counts: {k: v for k, v in counts.items() if v}  # noqa: E731
+    # a pass reports what it did; parts with nothing due may not run, so a count of 0 may be absent.
+    # Digests are left out: the real pass steps through the due times (the breaches an hour ago), so
+    # when the people's digest hour (08:00) fell in that hour it also sends the digest of those
+    # alerts, which the benchmark's one pass at now leaves for the next day.
+    did = lambda counts: {k: v for k, v in counts.items() if v and k != "digests"}  # noqa: E731
     eq(did(tick), did(seeded["pass"]), "a scheduler pass on the seed breaks and flags what the benchmark measured")
     check(did(tick).get("breaches", 0) > 0, "and it broke something")
     after = verify(db, "after the scheduler acted on the seeded rows")

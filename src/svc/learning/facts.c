@@ -241,8 +241,9 @@ static json_t *list_of(json_t *by_case, const char *case_id)
 }
 
 /* The pages of n cases of the actor's organization into pre_views. */
-static int prefetch_cases(svc_ctx *c, const char *const *ids, size_t n)
+static int prefetch_cases(svc_ctx *c, const char *const *ids, size_t n, void *arg)
 {
+	(void)arg;
 	enum { ROWS, TOUCH, PROMISES, REQUESTS, CONFLICTS, BREACHES, NPARTS };
 	json_t *by[NPARTS];
 	for (int i = 0; i < NPARTS; i++)
@@ -283,34 +284,7 @@ int facts_prefetch(svc_ctx *c, const struct breach_item *items, size_t n)
 	pre_order = json_object();
 	for (size_t i = 0; i < n; i++)
 		json_object_set_new(pre_order, items[i].breach_id, json_integer((json_int_t)i));
-	svc_actor saved = c->actor;
-	json_t *done = json_object(); /* organizations read */
-	const char **ids = xcalloc(BATCH_IDS, sizeof *ids);
-	int ret = 0;
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		if (json_object_get(done, items[i].org_id))
-			continue;
-		json_object_set_new(done, items[i].org_id, json_true());
-		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, items[i].org_id);
-		json_t *seen = json_object();
-		size_t k = 0;
-		for (size_t j = i; ret == 0 && j < n; j++) {
-			if (strcmp(items[j].org_id, items[i].org_id) != 0 || json_object_get(seen, items[j].case_id))
-				continue;
-			json_object_set_new(seen, items[j].case_id, json_true());
-			ids[k++] = items[j].case_id;
-			if (k == BATCH_IDS) {
-				ret = prefetch_cases(c, ids, k);
-				k = 0;
-			}
-		}
-		if (ret == 0 && k > 0)
-			ret = prefetch_cases(c, ids, k);
-		json_decref(seen);
-	}
-	free(ids);
-	json_decref(done);
-	c->actor = saved;
+	int ret = batch_each(c, items, n, BATCH_CASES, prefetch_cases, NULL);
 	if (ret)
 		facts_forget();
 	return svc_db_outcome(c, ret);

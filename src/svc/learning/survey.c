@@ -138,47 +138,36 @@ static json_t *person_of_row(svc_ctx *c, db_res *r)
 	return json_string(db_text(r, 1));
 }
 
+/* The people of k cases of the actor's organization into all["org/case"] (batch_each). */
+static int survey_people_chunk(svc_ctx *c, const char *const *ids, size_t k, void *arg)
+{
+	json_t *all = arg, *by = json_object();
+	int ret = batch_rows(c, "SELECT case_id, person_id FROM touchpoints WHERE org_id = ? AND case_id IN (%s) AND person_id IS NOT NULL",
+			     ids, k, 0, person_of_row, by) ||
+			  batch_rows(c, "SELECT case_id, from_id FROM offers WHERE org_id = ? AND case_id IN (%s)", ids, k, 0, person_of_row,
+				     by) ||
+			  batch_rows(c, "SELECT case_id, to_id FROM offers WHERE org_id = ? AND case_id IN (%s) AND status = 'accepted'", ids,
+				     k, 0, person_of_row, by)
+		  ? -1
+		  : 0;
+	for (size_t m = 0; m < k; m++) {
+		char *key = xasprintf("%s/%s", c->actor.org_id, ids[m]);
+		json_t *a = json_object_get(by, ids[m]);
+		json_object_set_new(all, key, a ? json_incref(a) : json_array());
+		free(key);
+	}
+	json_decref(by);
+	return ret;
+}
+
 int survey_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n)
 {
 	json_decref(batch_people);
 	batch_people = NULL;
 	if (n == 0)
 		return 0;
-	json_t *all = json_object(), *done = json_object();
-	const char **ids = xcalloc(BATCH_IDS, sizeof *ids);
-	svc_actor saved = c->actor;
-	int ret = 0;
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		if (json_object_get(done, items[i].org_id))
-			continue;
-		json_object_set_new(done, items[i].org_id, json_true());
-		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, items[i].org_id);
-		for (size_t j = i; ret == 0 && j < n;) {
-			size_t k = 0;
-			json_t *by = json_object();
-			for (; j < n && k < BATCH_IDS; j++)
-				if (strcmp(items[j].org_id, items[i].org_id) == 0)
-					ids[k++] = items[j].case_id;
-			ret = batch_rows(c, "SELECT case_id, person_id FROM touchpoints WHERE org_id = ? AND case_id IN (%s) AND person_id IS NOT NULL",
-					 ids, k, 0, person_of_row, by) ||
-					      batch_rows(c, "SELECT case_id, from_id FROM offers WHERE org_id = ? AND case_id IN (%s)", ids, k, 0,
-							 person_of_row, by) ||
-					      batch_rows(c, "SELECT case_id, to_id FROM offers WHERE org_id = ? AND case_id IN (%s) AND status = 'accepted'",
-							 ids, k, 0, person_of_row, by)
-				      ? -1
-				      : 0;
-			for (size_t m = 0; m < k; m++) {
-				char *key = xasprintf("%s/%s", items[i].org_id, ids[m]);
-				json_t *a = json_object_get(by, ids[m]);
-				json_object_set_new(all, key, a ? json_incref(a) : json_array());
-				free(key);
-			}
-			json_decref(by);
-		}
-	}
-	c->actor = saved;
-	free(ids);
-	json_decref(done);
+	json_t *all = json_object();
+	int ret = batch_each(c, items, n, BATCH_CASES, survey_people_chunk, all);
 	if (ret == 0)
 		batch_people = all;
 	else

@@ -252,43 +252,32 @@ static json_t *hold_row(svc_ctx *c, db_res *r)
 	return json_pack("[s,s]", db_text(r, 1), db_text(r, 2));
 }
 
+/* The holders of k breaches of the actor's organization (batch_each): arg is {causes, owners}. */
+static int holds_chunk(svc_ctx *c, const char *const *ids, size_t k, void *arg)
+{
+	json_t **by = arg;
+	return batch_rows(c,
+			  "SELECT bc.breach_id, COALESCE(bc.holder_person_id, ''), COALESCE(p.team_id, bc.holder_team_id, '') "
+			  "FROM breach_causes bc LEFT JOIN people p ON p.org_id = bc.org_id AND p.id = bc.holder_person_id "
+			  "WHERE bc.org_id = ? AND bc.breach_id IN (%s) ORDER BY bc.breach_id, bc.n",
+			  ids, k, 0, hold_row, by[0]) ||
+			       batch_rows(c,
+					  "SELECT b.id, b.owner_id, COALESCE(p.team_id, '') FROM breaches b LEFT JOIN people p "
+					  "ON p.org_id = b.org_id AND p.id = b.owner_id WHERE b.org_id = ? AND b.id IN (%s) "
+					  "AND b.owner_at_fault <> 0",
+					  ids, k, 0, hold_row, by[1])
+		       ? -1
+		       : 0;
+}
+
 int recognition_breach_batch(svc_ctx *c, const struct breach_item *items, size_t n)
 {
 	json_decref(batch_holds);
 	batch_holds = NULL;
 	if (n == 0)
 		return 0;
-	json_t *causes = json_object(), *owners = json_object(), *done = json_object();
-	const char **ids = xcalloc(BATCH_IDS, sizeof *ids);
-	svc_actor saved = c->actor;
-	int ret = 0;
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		if (json_object_get(done, items[i].org_id))
-			continue;
-		json_object_set_new(done, items[i].org_id, json_true());
-		svc_copy(c, c->actor.org_id, sizeof c->actor.org_id, items[i].org_id);
-		for (size_t j = i; ret == 0 && j < n;) {
-			size_t k = 0;
-			for (; j < n && k < BATCH_IDS; j++)
-				if (strcmp(items[j].org_id, items[i].org_id) == 0)
-					ids[k++] = items[j].breach_id;
-			ret = batch_rows(c,
-					 "SELECT bc.breach_id, COALESCE(bc.holder_person_id, ''), COALESCE(p.team_id, bc.holder_team_id, '') "
-					 "FROM breach_causes bc LEFT JOIN people p ON p.org_id = bc.org_id AND p.id = bc.holder_person_id "
-					 "WHERE bc.org_id = ? AND bc.breach_id IN (%s) ORDER BY bc.breach_id, bc.n",
-					 ids, k, 0, hold_row, causes) ||
-					      batch_rows(c,
-							 "SELECT b.id, b.owner_id, COALESCE(p.team_id, '') FROM breaches b LEFT JOIN people p "
-							 "ON p.org_id = b.org_id AND p.id = b.owner_id WHERE b.org_id = ? AND b.id IN (%s) "
-							 "AND b.owner_at_fault <> 0",
-							 ids, k, 0, hold_row, owners)
-				      ? -1
-				      : 0;
-		}
-	}
-	c->actor = saved;
-	free(ids);
-	json_decref(done);
+	json_t *causes = json_object(), *owners = json_object(), *by[2] = {causes, owners};
+	int ret = batch_each(c, items, n, BATCH_BREACHES, holds_chunk, by);
 	if (ret == 0) {
 		batch_holds = json_object();
 		for (size_t i = 0; i < n; i++) {
