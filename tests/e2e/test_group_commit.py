@@ -58,7 +58,8 @@ def test_a_bad_setting_is_a_usage_error():
     p = subprocess.run([BIN, "serve", "--db", "/tmp/nowhere.db", "--group-commit", "sometimes"], capture_output=True,
                        text=True, timeout=60)
     eq(p.returncode, 2, "a bad --group-commit is a usage error")
-    check("--group-commit on|off|auto" in p.stderr, "the usage names the setting: %r" % p.stderr)
+    check("--group-commit: group_commit must be on, off or auto" in p.stderr, "the message names the flag and its values: %r"
+          % p.stderr)
 
 
 if __name__ == "__main__":
