@@ -207,6 +207,18 @@ static struct deferred *deferred_of(const char *head, const char *tail, int ncol
 	return d;
 }
 
+/* Append n arguments to d's row list (texts copied: the caller's may not outlive the pass). */
+static void append_args(struct deferred *d, const db_arg *args, int n)
+{
+	for (int i = 0; i < n; i++) {
+		d->args = xgrow(d->args, d->nargs, &d->cap, 64, sizeof *d->args);
+		db_arg a = args[i];
+		if (a.type == DB_T_TEXT)
+			a.s = xstrdup(a.s);
+		d->args[d->nargs++] = a;
+	}
+}
+
 int tick_add(svc_ctx *c, const char *head, const char *tail, const db_arg *keys, int nkeys, int64_t n)
 {
 	db_arg args[DEFER_ARGS_PER_INSERT];
@@ -241,13 +253,7 @@ int tick_add(svc_ctx *c, const char *head, const char *tail, const db_arg *keys,
 	}
 	json_object_set_new(d->rows, key, json_integer((json_int_t)(d->nargs / (size_t)d->ncols)));
 	free(key);
-	for (int i = 0; i <= nkeys; i++) {
-		d->args = xgrow(d->args, d->nargs, &d->cap, 64, sizeof *d->args);
-		db_arg a = args[i];
-		if (a.type == DB_T_TEXT)
-			a.s = xstrdup(a.s);
-		d->args[d->nargs++] = a;
-	}
+	append_args(d, args, nkeys + 1);
 	return 0;
 }
 
@@ -260,13 +266,7 @@ int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols)
 		return rc == DB_OK ? 0 : svc_db_err(c, rc);
 	}
 	struct deferred *d = deferred_of(head, NULL, ncols);
-	for (int i = 0; i < ncols; i++) {
-		d->args = xgrow(d->args, d->nargs, &d->cap, 64, sizeof *d->args);
-		db_arg a = args[i];
-		if (a.type == DB_T_TEXT)
-			a.s = xstrdup(a.s);
-		d->args[d->nargs++] = a;
-	}
+	append_args(d, args, ncols);
 	return 0;
 }
 

@@ -103,9 +103,8 @@ static int cal_report(svc_ctx *c, const char *const *p, json_t *in, json_t **out
 	if (in_str(in, "team") && org_team_ref(c, in_str(in, "team"), "team", team))
 		return -1;
 	long long threshold = setting_int(c, "estimate.threshold_percent");
-	long long df = (from + FL_DAY_MS - 1) / FL_DAY_MS * FL_DAY_MS, dt = to / FL_DAY_MS * FL_DAY_MS;
-	if (dt <= df)
-		df = dt = to;
+	int64_t df, dt;
+	report_whole_days(from, to, &df, &dt);
 	if (!svc_query(c,
 		       "SELECT u.team_id, u.pct, u.warned, SUM(u.n), SUM(u.kept), SUM(u.sum_pm), SUM(u.on_ten), SUM(u.on_ten_kept) FROM ("
 		       "SELECT team_id, pct, warned, settled AS n, kept, sum_pm, on_ten, on_ten_kept FROM calibration_daily "

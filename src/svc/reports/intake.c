@@ -28,9 +28,8 @@ static int intake_report(svc_ctx *c, const char *const *p, json_t *in, json_t **
 	db_res *r;
 	/* whole UTC days [df, dt) from intake_daily (migration 0030), the edges [from, df) and [dt, to)
 	 * from the cases (cases_status_created: a case is open or resolved) */
-	long long df = (from + FL_DAY_MS - 1) / FL_DAY_MS * FL_DAY_MS, dt = to / FL_DAY_MS * FL_DAY_MS;
-	if (dt <= df)
-		df = dt = to;
+	int64_t df, dt;
+	report_whole_days(from, to, &df, &dt);
 	if ((rc = db_query(c->db,
 			   "SELECT p.id, p.name, p.role, COALESCE(t.name, ''), SUM(u.cases), SUM(u.handed_on) FROM ("
 			   "SELECT intake_by, cases, handed_on FROM intake_daily WHERE org_id = ? AND day >= ? AND day < ? "

@@ -49,17 +49,6 @@ static int breach_total(svc_ctx *c, const struct range *g, int64_t df, int64_t d
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
-/* Whole UTC days of a range [from, to): [*day_from, *day_to) in ms, so that the range is
- * [from, day_from) + whole days + [day_to, to); with no whole day both are `to`.  Reports read whole
- * days from rollups and the partial days at the edges from the rows. */
-static void whole_days(const struct range *g, int64_t *day_from, int64_t *day_to)
-{
-	*day_from = (g->from + FL_DAY_MS - 1) / FL_DAY_MS * FL_DAY_MS;
-	*day_to = g->to / FL_DAY_MS * FL_DAY_MS;
-	if (*day_to <= *day_from)
-		*day_from = *day_to = g->to;
-}
-
 /* Breaches by cause, team or level: whole days from breach_daily (migration 0012, kept by triggers
  * with every breach), the partial days at the edges from the covering index breach_causes_at. */
 static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
@@ -72,7 +61,7 @@ static int rp_breaches(svc_ctx *c, const char *const *p, json_t *in, json_t **ou
 	int team = strcmp(by, "team") == 0;
 	const char *key = team ? "COALESCE(bc.holder_team_id, '')" : strcmp(by, "level") == 0 ? "bc.holder_level" : "bc.cause";
 	int64_t df, dt;
-	whole_days(&g, &df, &dt);
+	report_whole_days(g.from, g.to, &df, &dt);
 	const char *org = c->actor.org_id, *scope = *g.team ? g.team : "*";
 #define EDGE_(lo, hi)                                                                                               \
 	"SELECT %s AS key, COUNT(*) AS causes, COUNT(DISTINCT bc.breach_id) AS breaches FROM breach_causes bc "    \
@@ -130,7 +119,7 @@ static int rollup_report(svc_ctx *c, const struct range *g, const char *by, svc_
 {
 	int64_t df, dt;
 	json_t *items;
-	whole_days(g, &df, &dt);
+	report_whole_days(g->from, g->to, &df, &dt);
 	if (svc_rows_of(c, &items, row, rollup_sql, ROLLUP_ARGS(*g, df, dt)))
 		return -1;
 	*out = by ? json_pack("{s:s,s:o,s:o}", "by", by, "range", range_json(g), "items", items)
