@@ -422,6 +422,15 @@ const char HTTP_ROUTE_HEALTHZ[] = "/healthz", HTTP_ROUTE_READYZ[] = "/readyz", H
 	   HTTP_ROUTE_UNROUTED[] = "unrouted", HTTP_ROUTE_STATIC[] = "static", HTTP_ROUTE_METRICS[] = "/metrics",
 	   HTTP_ROUTE_STREAM[] = "/api/v1/events/stream";
 
+int http_api_waits_for_writer(const struct http_app *app, const char *method, const char *path)
+{
+	struct route_match m;
+	if (!tx_batches(app->tx) || strncmp(path, "/api/", 5) != 0 ||
+	    router_match(method, path, app->test_clock ? R_TEST_ONLY : 0, &m) != ROUTER_FOUND)
+		return 0;
+	return strcmp(m.route->method, "GET") != 0 && !(m.route->flags & (R_OWN_TX | R_PUBLIC | R_LOGOUT | R_PASSWORD));
+}
+
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {
 	int64_t sent = db_thread_statements();

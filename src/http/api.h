@@ -77,6 +77,12 @@ extern const char HTTP_ROUTE_HEALTHZ[], HTTP_ROUTE_READYZ[], HTTP_ROUTE_OPENAPI[
  * with http_answer_release. */
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans);
 
+/* Whether answering a request for method and path (without the query string) waits for the
+ * group-commit writer: a write route of the tables (neither GET nor a route with its own
+ * transactions, a sign-in, a sign-out or a password check) on a runner that batches writes
+ * (tx_batches).  http/server.c runs those on its waiting threads (http/offload.h). */
+int http_api_waits_for_writer(const struct http_app *app, const char *method, const char *path);
+
 /* Fill ans with a JSON body (stolen; NULL or unrenderable -> the fixed 500 body). */
 void http_answer_json(struct http_answer *ans, int status, json_t *body);
 /* Fill ans with {"error":{code,message,field}} and err's status (503 also sets retry_after). */

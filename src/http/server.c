@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +29,18 @@
 #include "http/lifecycle.h"
 #include "http/listen.h"
 #include "http/metrics.h"
+#include "http/offload.h"
+#include "http/request.h"
 #include "http/respond.h"
 #include "store/idem.h"
 #include "svc/ledger/case_cache.h"
 #include "svc/run.h"
 #include "svc/tick.h"
 
-#define MAX_URL 2048
 #define LOG_PATH_MAX 256
+/* Writes waiting for the group commit at once without holding a server thread (http/offload.h):
+ * with 8 server threads, 32 connections put at most 8 writes in a batch. */
+#define WAITING_THREADS 64
 
 /* A connection, from accept to close: its client address (for the per-address cap) and how long
  * it has been waiting for a request's headers. */
@@ -58,7 +63,10 @@ struct server {
 	pthread_mutex_t conn_mu;
 	struct conn *conns;
 	struct sse_hub *sse; /* the live pages' event streams (http/events_stream.h) */
+	struct offload *offload; /* writes waiting for the group commit (NULL: PostgreSQL without it) */
 };
+
+struct pending;
 
 struct req {
 	char *body;
@@ -70,6 +78,7 @@ struct req {
 	int status;
 	char person[ID_SIZE];
 	const char *route; /* for the metrics (http/api.h HTTP_ROUTE_...) */
+	struct pending *pending; /* a write answered on a waiting thread (offload_write) */
 };
 
 static int64_t mono_us(void)
@@ -205,6 +214,8 @@ static void close_slow_headers(struct server *s)
 
 /* --- one request --- */
 
+static void pending_free(struct pending *p);
+
 static void completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct server *s = cls;
@@ -213,6 +224,7 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls, enu
 	if (!q)
 		return;
 	http_metrics_in_flight(s->metrics, -1);
+	pending_free(q->pending);
 	free(q->body);
 	free(q);
 	*con_cls = NULL;
@@ -258,114 +270,95 @@ static enum MHD_Result send_error(struct server *s, struct MHD_Connection *con, 
 	return send_answer(s, con, q, &a, close);
 }
 
-/* Request framing (RFC 9112 section 6.3): one Content-Length value, digits only, and never
- * together with Transfer-Encoding.  Anything else could frame the body two ways. */
-struct framing {
-	const char *length;
-	int bad, chunked;
+/* A write whose connection is suspended while a waiting thread runs it (http/offload.h).  The
+ * request's values stay in libmicrohttpd's memory meanwhile: the request is not over. */
+struct pending {
+	struct offload_job job; /* first: the job is the pending write */
+	struct server *s;
+	struct MHD_Connection *con;
+	struct http_req r;
+	struct http_answer a;
+	atomic_int done; /* the answer is ready: set before the connection is resumed */
 };
 
-static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static void pending_free(struct pending *p)
 {
-	struct framing *f = cls;
-	if (strcasecmp(key, "Content-Length") == 0) {
-		if (!value || !*value || value[strspn(value, "0123456789")] || (f->length && strcmp(f->length, value) != 0))
-			f->bad = 1;
-		f->length = value;
-	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
-		f->chunked = 1;
-	}
-	return MHD_YES;
+	if (!p)
+		return;
+	http_req_release(&p->r);
+	http_answer_release(&p->a);
+	free(p);
 }
 
-static int framing_ok(struct MHD_Connection *con)
+/* On a waiting thread: answer the request (waiting for its commit), then hand the connection back
+ * to its server thread, which sends the answer (answer_pending).  Nothing here touches p after the
+ * resume: the server thread owns it again. */
+static void pending_run(struct offload_job *job)
 {
-	struct framing f = {0};
-	MHD_get_connection_values(con, MHD_HEADER_KIND, framing_header, &f);
-	return !f.bad && !(f.length && f.chunked);
+	struct pending *p = (struct pending *)job;
+	log_set_request(p->r.rq.request_id);
+	http_api_handle(&p->s->app, &p->r.rq, &p->a);
+	log_set_request(NULL);
+	atomic_store(&p->done, 1);
+	MHD_resume_connection(p->con);
 }
 
-/* libmicrohttpd hands the handler the path without the query string; the URL cap covers both. */
-static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* A write that waits for the group commit goes to a waiting thread, its connection suspended: 1
+ * queued (q->pending), 0 to be answered here (not such a write, or the waiting threads stopped). */
+static int offload_write(struct server *s, struct MHD_Connection *con, const char *method, const char *url, struct req *q)
 {
-	(void)kind;
-	*(size_t *)cls += strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
-	return MHD_YES;
-}
-
-static size_t url_length(struct MHD_Connection *con, const char *url)
-{
-	size_t n = strlen(url);
-	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, add_arg_len, &n);
-	return n;
-}
-
-/* name, value, ..., NULL lists of one kind of request values (pointers into libmicrohttpd's
- * memory, valid during the request; their number is bounded by the connection memory limit). */
-struct pairs {
-	const char **v;
-	size_t n, cap;
-};
-
-static void pairs_push(struct pairs *p, const char *s)
-{
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 32;
-		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
-	}
-	p->v[p->n++] = s;
-}
-
-static enum MHD_Result pairs_add(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	(void)kind;
-	pairs_push(cls, key);
-	pairs_push(cls, value);
-	return MHD_YES;
-}
-
-static const char *const *pairs_of(struct MHD_Connection *con, enum MHD_ValueKind kind, struct pairs *p)
-{
-	MHD_get_connection_values(con, kind, pairs_add, p);
-	pairs_push(p, NULL);
-	return p->v;
+	if (!s->offload || !http_api_waits_for_writer(&s->app, method, url))
+		return 0;
+	struct pending *p = xcalloc(1, sizeof *p);
+	p->job.fn = pending_run;
+	p->s = s;
+	p->con = con;
+	p->a = (struct http_answer)HTTP_ANSWER_INIT;
+	http_req_fill(&p->r, con, s->o->trusted_proxies, method, url, q->body, q->len, q->id);
+	q->pending = p;
+	MHD_suspend_connection(con); /* before the job can resume it */
+	if (offload_push(s->offload, &p->job) == 0)
+		return 1;
+	MHD_resume_connection(con);
+	q->pending = NULL;
+	pending_free(p);
+	return 0;
 }
 
 /* Hand the whole request to http_api_handle and send its answer; or, for stream, open an event
- * stream (http/events_stream.h) and send it (or its refusal). */
+ * stream (http/events_stream.h) and send it (or its refusal); or, for a write that waits for the
+ * group commit, queue it (offload_write: q->pending, answered by answer_pending). */
 static enum MHD_Result answer_api(struct server *s, struct MHD_Connection *con, const char *method, const char *url,
 				  struct req *q, int stream)
 {
-	char path[MAX_URL + 1], ip[64];
-	size_t plen = strcspn(url, "?");
-	memcpy(path, url, plen);
-	path[plen] = '\0';
-	http_client_addr(con, s->o->trusted_proxies, ip, sizeof ip);
-	struct pairs query = {0}, headers = {0}, cookies = {0};
-	struct http_request rq = {.method = method,
-				  .path = path,
-				  .body = q->body,
-				  .len = q->len,
-				  .client_ip = ip[0] ? ip : NULL,
-				  .request_id = q->id};
-	rq.query = pairs_of(con, MHD_GET_ARGUMENT_KIND, &query);
-	rq.headers = pairs_of(con, MHD_HEADER_KIND, &headers);
-	rq.cookies = pairs_of(con, MHD_COOKIE_KIND, &cookies);
+	if (!stream && offload_write(s, con, method, url, q))
+		return MHD_YES;
+	struct http_req r;
+	http_req_fill(&r, con, s->o->trusted_proxies, method, url, q->body, q->len, q->id);
 	struct http_answer a = HTTP_ANSWER_INIT;
 	struct MHD_Response *events = NULL;
 	if (stream)
-		events = sse_open(s->sse, con, &rq, &a);
+		events = sse_open(s->sse, con, &r.rq, &a);
 	else
-		http_api_handle(&s->app, &rq, &a);
-	free(query.v);
-	free(headers.v);
-	free(cookies.v);
+		http_api_handle(&s->app, &r.rq, &a);
+	http_req_release(&r);
 	q->route = stream ? HTTP_ROUTE_STREAM : a.route ? a.route : HTTP_ROUTE_UNROUTED;
 	if (events) {
 		http_answer_release(&a);
 		return send_response(s, con, q, events, 200, 0);
 	}
 	return send_answer(s, con, q, &a, 0);
+}
+
+/* The answer of a write run on a waiting thread, once its connection is resumed. */
+static enum MHD_Result answer_pending(struct server *s, struct MHD_Connection *con, struct req *q)
+{
+	struct pending *p = q->pending;
+	q->pending = NULL;
+	q->route = p->a.route ? p->a.route : HTTP_ROUTE_UNROUTED;
+	enum MHD_Result ret = send_answer(s, con, q, &p->a, 0); /* releases the answer */
+	pending_free(p);
+	return ret;
 }
 
 /* GET /metrics: to the Bearer token on the main address (on_main), to anyone on the metrics
@@ -408,7 +401,7 @@ static struct req *new_req(struct server *s, struct MHD_Connection *con)
 	const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl && strtoull(cl, NULL, 10) > FL_MAX_BODY)
 		q->too_big = 1;
-	q->bad_framing = !framing_ok(con);
+	q->bad_framing = !http_framing_ok(con);
 	return q;
 }
 
@@ -457,10 +450,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	}
 	if (q->bad_framing)
 		return MHD_YES; /* already answered */
+	if (q->pending) { /* a write run on a waiting thread, its connection resumed */
+		if (!atomic_load(&q->pending->done))
+			return MHD_YES;
+		log_set_request(q->id);
+		ret = answer_pending(s, con, q);
+		request_done(s, method, url, q);
+		log_set_request(NULL);
+		return ret;
+	}
 	log_set_request(q->id);
 	if (q->too_big) {
 		ret = send_error(s, con, q, ERR_TOO_LARGE, "body_too_large", "the request body is over 1 MiB", 0);
-	} else if (url_length(con, url) > MAX_URL) {
+	} else if (http_url_length(con, url) > MAX_URL) {
 		ret = send_error(s, con, q, ERR_URI_TOO_LONG, "uri_too_long", "the URL is too long", 0);
 	} else if (strcmp(url, "/api/v1/events/stream") == 0 && strcmp(method, "GET") == 0) {
 		ret = answer_api(s, con, method, url, q, 1);
@@ -476,7 +478,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	} else {
 		ret = send_error(s, con, q, ERR_NOT_FOUND, "not_found", "no such resource", 0);
 	}
-	request_done(s, method, url, q);
+	if (!q->pending) /* else logged when it is answered */
+		request_done(s, method, url, q);
 	log_set_request(NULL);
 	return ret;
 }
@@ -595,6 +598,7 @@ static void drain(struct server *s, struct MHD_Daemon *daemon)
 	while ((left = http_metrics_in_flight_now(s->metrics)) > 0 && mono_us() < until)
 		usleep(20 * 1000);
 	log_json(LOG_INFO, json_pack("{s:s,s:i}", "stopping", left ? "drain time over" : "drained", "in_flight", (int)left));
+	offload_stop(s->offload); /* the writes still queued run to their commit; no connection stays suspended */
 	MHD_stop_daemon(daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
@@ -667,6 +671,28 @@ static struct case_cache *kept_pages(void)
 	return kept && strcmp(kept, "0") == 0 ? NULL : case_cache_new(CASE_CACHE_SLOTS);
 }
 
+static void log_listening(const struct server *s)
+{
+	const struct serve_opts *o = s->o;
+	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
+				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
+				     "test_clock", o->test_clock, "secure_cookies", s->hsts, "metrics",
+				     o->metrics_listen ? o->metrics_listen : o->metrics_token ? "token" : NULL,
+				     "log_level", log_level_name(o->log_level), "webhook_worker",
+				     o->webhook_worker && !o->test_clock ? "on" : "off"));
+}
+
+/* The server's own threads besides libmicrohttpd's: NULL, or what could not start. */
+static const char *start_threads(struct server *s)
+{
+	if (tx_batches(s->app.tx) && !(s->offload = offload_new(WAITING_THREADS)))
+		return "cannot start the threads that wait for the group commit";
+	/* at most half the connections hold a live page open, so streams never crowd out requests */
+	if (!(s->sse = sse_hub_new(&s->app, (unsigned)s->o->max_connections / 2)))
+		return "cannot start the event streams' thread";
+	return NULL;
+}
+
 int http_serve(const struct serve_opts *o)
 {
 	struct server s = {.o = o};
@@ -704,9 +730,9 @@ int http_serve(const struct serve_opts *o)
 	pthread_mutex_init(&s.tick_mu, NULL);
 	pthread_mutex_init(&s.conn_mu, NULL);
 	password_dummy_hash();
-	/* at most half the connections hold a live page open, so streams never crowd out requests */
-	if (!(s.sse = sse_hub_new(&s.app, (unsigned)o->max_connections / 2))) {
-		fprintf(stderr, "frontline: cannot start the event streams' thread\n");
+	const char *failed = start_threads(&s);
+	if (failed) {
+		fprintf(stderr, "frontline: %s\n", failed);
 		http_close_addresses(fd);
 		goto cleanup;
 	}
@@ -720,12 +746,7 @@ int http_serve(const struct serve_opts *o)
 		close(fd[0]);
 		goto cleanup;
 	}
-	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
-				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
-				     "test_clock", o->test_clock, "secure_cookies", s.hsts, "metrics",
-				     o->metrics_listen ? o->metrics_listen : o->metrics_token ? "token" : NULL,
-				     "log_level", log_level_name(o->log_level), "webhook_worker",
-				     o->webhook_worker && !o->test_clock ? "on" : "off"));
+	log_listening(&s);
 	struct workers *workers = workers_start(o, &s.clock);
 	life_ready(&s.life, "serving");
 	main_loop(&s);
@@ -736,6 +757,7 @@ int http_serve(const struct serve_opts *o)
 	log_json(LOG_INFO, json_pack("{s:b}", "stopped", 1));
 	rc = 0;
 cleanup:
+	offload_free(s.offload); /* after the daemon: no connection waits for it any more */
 	sse_hub_stop(s.sse);
 	sse_hub_free(s.sse);
 	replica_close(standby);

@@ -224,6 +224,8 @@ void tx_close(tx_runner *t)
 	free(t);
 }
 
+int tx_batches(const tx_runner *t) { return t->writer != NULL; }
+
 db *tx_take(tx_runner *t)
 {
 	return t->single ? t->single : db_pool_take(t->pool);

@@ -59,6 +59,10 @@ tx_runner *tx_wrap(db *d);
 /* Stop the writer (after its last batch), close owned connections, free the runner. */
 void tx_close(tx_runner *t);
 
+/* Whether the runner's writes go through the group-commit writer (a caller of tx_run(TX_WRITE) then
+ * waits for another thread's commit: http/offload.h). */
+int tx_batches(const tx_runner *t);
+
 /* Borrow a connection outside any unit of work (readiness probe); give it back. */
 db *tx_take(tx_runner *t);
 void tx_give(tx_runner *t, db *d);

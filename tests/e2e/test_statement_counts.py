@@ -73,6 +73,9 @@ def measure(chris, case_id):
         "my open cases, 13 rows, kept": chris.get("/api/v1/cases?mine=true&status=open&limit=%d" % ROWS),
         "search by customer name": chris.get("/api/v1/cases?q=Counted%20Customer%207"),
         "POST case": create,
+        # last: it changes the case the reads above read
+        "POST promise": chris.post("/api/v1/cases/%s/promises" % case_id, {
+            "what": "We call you back about it", "due_at": "2026-03-10T15:00:00Z", "channel": "phone"}),
     }
 
 

@@ -49,6 +49,7 @@ TEST(commit_and_rollback)
 {
 	db *d = open_db();
 	tx_runner *t = tx_wrap(d);
+	CHECK(!tx_batches(t)); /* one connection of the caller's: its writes run on the caller's thread */
 	struct insert ok = {1, TX_COMMIT, 0}, refused = {2, TX_ROLLBACK, 0};
 	CHECK(tx_run(t, TX_WRITE, insert_work, &ok) == TX_DONE);
 	CHECK(tx_run(t, TX_WRITE, insert_work, &refused) == TX_FAILED);
@@ -100,6 +101,7 @@ TEST(group_commit_keeps_each_write_apart)
 	CHECK(t != NULL);
 	if (!t)
 		return;
+	CHECK(tx_batches(t)); /* its writes wait for the writer thread (http/offload.h) */
 	pthread_t th[4];
 	struct writer_arg args[4];
 	for (int i = 0; i < 4; i++) {

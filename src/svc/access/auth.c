@@ -33,7 +33,7 @@ int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
 	return session_token_row(c, token, sql, NULL, r);
 }
 
-#define SESSION_COLS "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active"
+#define SESSION_COLS "SELECT s.org_id, s.id, s.person_id, s.csrf, s.kind, p.role, p.team_id, p.name, p.active, p.location_id"
 #define SESSION_FROM                                                 \
 	" FROM sessions s JOIN people p ON p.org_id = s.org_id AND p.id = s.person_id"
 #define SESSION_WHERE " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)"
@@ -49,9 +49,9 @@ static const char SESSION_PAGE_SQL[] =
 
 static void page_versions(svc_ctx *c, db_res *r)
 {
-	c->page.read = *db_text(r, 9) != '\0';
-	c->page.cv = db_int(r, 10);
-	c->page.ov = db_int(r, 11);
+	c->page.read = *db_text(r, 10) != '\0';
+	c->page.cv = db_int(r, 11);
+	c->page.ov = db_int(r, 12);
 }
 
 int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char csrf[TOKEN_SIZE])
@@ -71,6 +71,8 @@ int auth_resolve(svc_ctx *c, const char *token, char session_id[ID_SIZE], char c
 		role_parse(db_text(r, 5), &c->actor.role);
 		svc_copy(c, c->actor.team_id, sizeof c->actor.team_id, db_text(r, 6));
 		svc_copy(c, c->actor.name, sizeof c->actor.name, db_text(r, 7));
+		svc_copy(c, c->actor.location_id, sizeof c->actor.location_id, db_text(r, 9));
+		c->actor.located = 1;
 		c->actor.authenticated = 1;
 		if (page)
 			page_versions(c, r);

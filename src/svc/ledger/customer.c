@@ -24,13 +24,15 @@ int customer_create(svc_ctx *c, const char *name, const char *email, const char 
 	if (email && *email && !strchr(email, '@'))
 		return err_set(&c->err, ERR_INVALID, "invalid_email", "email", "email must look like name@example.com");
 	customer_phone_digits(phone, digits, sizeof digits);
+	size_t nd = strlen(digits);
+	const char *tail = nd >= 7 ? digits + nd - 7 : ""; /* migration 0015's phone_tail, written with the row */
 	char *name_lc = str_lower(name), *email_lc = str_lower(email ? email : "");
 	id_new(id, "cus", c->now);
 	int rc = db_exec(c->db,
-			 "INSERT INTO customers (org_id, id, name, name_lc, email, phone, phone_digits, created_at) "
-			 "VALUES (?,?,?,?,?,?,?,?)",
+			 "INSERT INTO customers (org_id, id, name, name_lc, email, phone, phone_digits, phone_tail, created_at) "
+			 "VALUES (?,?,?,?,?,?,?,?,?)",
 			 DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(id), DB_TXT(name), DB_TXT(name_lc), DB_TXT(email_lc),
-				 DB_TXT(phone ? phone : ""), DB_TXT(digits), DB_INT(c->now)),
+				 DB_TXT(phone ? phone : ""), DB_TXT(digits), DB_TXT(tail), DB_INT(c->now)),
 			 NULL);
 	free(name_lc);
 	free(email_lc);

@@ -230,14 +230,16 @@ static int promise_facts(svc_ctx *c, const char *promise_id, const char *tz, cha
 	return 0;
 }
 
-/* The why of the promise's latest at-risk mark (from its event), into why. */
-static void risk_why(svc_ctx *c, const char *promise_id, char *why, size_t size)
+/* The why of the promise's latest at-risk mark (from its event: the case's history read newest
+ * first through events_case), into why. */
+static void risk_why(svc_ctx *c, const char *case_id, const char *promise_id, char *why, size_t size)
 {
 	db_res *r;
 	snprintf(why, size, "something it depends on is late");
 	if (db_query(c->db,
-		     "SELECT data FROM events WHERE org_id = ? AND kind = 'promise.at_risk' AND entity_id = ? ORDER BY seq DESC LIMIT 1",
-		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(promise_id)), &r) != DB_OK)
+		     "SELECT data FROM events WHERE org_id = ? AND case_id = ? AND kind = 'promise.at_risk' AND entity_id = ? "
+		     "ORDER BY seq DESC LIMIT 1",
+		     DB_ARGS(DB_TXT(c->actor.org_id), DB_TXT(case_id), DB_TXT(promise_id)), &r) != DB_OK)
 		return;
 	if (db_next(r) == 1) {
 		json_t *d = json_loads(db_text(r, 0), 0, NULL);
@@ -259,7 +261,7 @@ int notify_render(svc_ctx *c, const char *kind, const char *case_id, const struc
 	     promise_facts(c, x->promise_id, a.tz, what, sizeof what, due, sizeof due, change, sizeof change)))
 		return -1;
 	if (x && x->promise_id && strcmp(kind, "at_risk") == 0)
-		risk_why(c, x->promise_id, why, sizeof why);
+		risk_why(c, case_id, x->promise_id, why, sizeof why);
 	if (x && x->new_due)
 		words_time_in(x->new_due, a.tz, new_due, sizeof new_due);
 	char *note = x && x->note && *x->note ? xasprintf("%s ", x->note) : xstrdup("");
