@@ -15,11 +15,20 @@ import sys
 
 
 def plan(con, sql):
-    try:
-        rows = con.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
-    except sqlite3.Error as e:
-        return None, str(e)
-    return [r[3] for r in rows], None
+    """The plan's lines, its parameters bound to NULL (the planner does not look at their values)."""
+    args = []
+    for _ in range(2):
+        try:
+            rows = con.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall()
+            return [r[3] for r in rows], None
+        except sqlite3.ProgrammingError as e:  # "... The current statement uses N, and there are 0 supplied."
+            m = re.search(r"uses (\d+)", str(e))
+            if not m:
+                return None, str(e)
+            args = [None] * int(m.group(1))
+        except sqlite3.Error as e:
+            return None, str(e)
+    return None, "could not bind"
 
 
 def main():
