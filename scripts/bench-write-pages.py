@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Pages a durable write puts in the SQLite log, by B-tree (issue 14's write path).
 
-Usage: scripts/bench-write-pages.py BIN SEEDED.db [--type create|promise] [--requests N] [--parallel K]
+Usage: scripts/bench-write-pages.py BIN SEEDED.db [--type create|promise] [--requests N=20] [--parallel K=1]
 
 Serves a copy of SEEDED.db with BIN (migrated to BIN's schema, the log checkpointed empty), sends N
 requests of the type (scripts/bench/create.lua's or promise.lua's body) from K clients at once, then
@@ -23,6 +23,11 @@ from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "bench", "pages")
+
+
+def wal_salt(path):
+    with open(path, "rb") as f:
+        return f.read(24)[16:24]
 
 
 def wal_frames(path):
@@ -63,7 +68,7 @@ def main():
     if len(args) < 2:
         sys.exit(__doc__)
     binary, seeded = os.path.realpath(args[0]), os.path.realpath(args[1])
-    kind, n, par = "create", 40, 1
+    kind, n, par = "create", 20, 1
     i = 2
     while i < len(args):
         if args[i] == "--type":
@@ -111,6 +116,7 @@ def main():
                 opens += [(t, c["id"]) for c in page["items"]]
         time.sleep(0.5)
         before = len(wal_frames(db + "-wal")) if os.path.exists(db + "-wal") else 0
+        salt = wal_salt(db + "-wal") if before else None
         due = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 30 * 86400))
         errors = []
 
@@ -138,6 +144,8 @@ def main():
         if errors:
             sys.exit("requests failed: %r" % errors[:5])
         time.sleep(0.3)
+        if salt is not None and wal_salt(db + "-wal") != salt:
+            sys.exit("the log restarted after a checkpoint: send fewer requests (--requests)")
         frames = wal_frames(db + "-wal")[before:]
         snap = os.path.join(WORK, "snap")
         for suffix in ("", "-wal"):
