@@ -425,7 +425,8 @@ const char HTTP_ROUTE_HEALTHZ[] = "/healthz", HTTP_ROUTE_READYZ[] = "/readyz", H
 int http_api_waits_for_writer(const struct http_app *app, const char *method, const char *path)
 {
 	struct route_match m;
-	if (!tx_batches(app->tx) || strncmp(path, "/api/", 5) != 0 ||
+	/* a read (the hot path) costs no second routing */
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 || !tx_batches(app->tx) || strncmp(path, "/api/", 5) != 0 ||
 	    router_match(method, path, app->test_clock ? R_TEST_ONLY : 0, &m) != ROUTER_FOUND)
 		return 0;
 	return strcmp(m.route->method, "GET") != 0 && !(m.route->flags & (R_OWN_TX | R_PUBLIC | R_LOGOUT | R_PASSWORD));

@@ -74,7 +74,7 @@ static const char *const *pairs_of(struct MHD_Connection *con, enum MHD_ValueKin
 }
 
 void http_req_fill(struct http_req *r, struct MHD_Connection *con, const char *trusted_proxies, const char *method,
-		  const char *url, const char *body, size_t len, const char *request_id)
+		   const char *url, const char *body, size_t len, const char *request_id)
 {
 	size_t plen = strcspn(url, "?");
 	memcpy(r->path, url, plen);
@@ -98,4 +98,3 @@ void http_req_release(struct http_req *r)
 	free(r->headers.v);
 	free(r->cookies.v);
 }
-

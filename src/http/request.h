@@ -34,7 +34,7 @@ struct http_req {
  * borrowed.  r's lists point into con's memory: valid until the request completes.  Release with
  * http_req_release. */
 void http_req_fill(struct http_req *r, struct MHD_Connection *con, const char *trusted_proxies, const char *method,
-		  const char *url, const char *body, size_t len, const char *request_id);
+		   const char *url, const char *body, size_t len, const char *request_id);
 void http_req_release(struct http_req *r);
 
 #endif

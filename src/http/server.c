@@ -7,8 +7,8 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,7 +450,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	}
 	if (q->bad_framing)
 		return MHD_YES; /* already answered */
-	if (q->pending) { /* a write run on a waiting thread, its connection resumed */
+	if (q->pending) {	/* a write run on a waiting thread, its connection resumed */
 		if (!atomic_load(&q->pending->done))
 			return MHD_YES;
 		log_set_request(q->id);
@@ -677,7 +677,9 @@ static void log_listening(const struct server *s)
 	log_json(LOG_INFO, json_pack("{s:s+,s:s,s:i,s:b,s:b,s:s?,s:s,s:s}", "listening", "http://", o->listen, "db",
 				     strncmp(o->db_url, "postgres", 8) == 0 ? "postgres" : o->db_url, "threads", o->threads,
 				     "test_clock", o->test_clock, "secure_cookies", s->hsts, "metrics",
-				     o->metrics_listen ? o->metrics_listen : o->metrics_token ? "token" : NULL,
+				     o->metrics_listen	? o->metrics_listen
+				     : o->metrics_token ? "token"
+							: NULL,
 				     "log_level", log_level_name(o->log_level), "webhook_worker",
 				     o->webhook_worker && !o->test_clock ? "on" : "off"));
 }

@@ -30,7 +30,7 @@ typedef struct svc_actor {
 	char team_id[ID_SIZE];   /* "" when none */
 	char name[256];
 	char location_id[ID_SIZE]; /* the person's location ("" when none), when located */
-	int located;               /* location_id was read with the session (auth_resolve) */
+	int located;		   /* location_id was read with the session (auth_resolve) */
 	enum role role;
 	int authenticated;
 } svc_actor;
@@ -92,8 +92,8 @@ struct svc_ctx {
 	struct svc_page_versions page; /* R_CASE_PAGE: the case's versions, read with the authentication */
 	char *answer;		       /* the answer already rendered as JSON text (svc_answer_text), or NULL */
 	size_t answer_len;
-	int defer_answer;	       /* the operation may leave its answer to after the commit (svc/run.c) */
-	struct svc_after after;	       /* the answer left to after the commit (svc_answer_after) */
+	int defer_answer;	/* the operation may leave its answer to after the commit (svc/run.c) */
+	struct svc_after after; /* the answer left to after the commit (svc_answer_after) */
 };
 
 /* Answer text (JSON, malloc'd, stolen) as it is, in place of the operation's JSON *out: the HTTP
@@ -101,14 +101,15 @@ struct svc_ctx {
  * it (c->case_cache set: the kept case pages); the command line prints *out. */
 void svc_answer_text(svc_ctx *c, char *text, size_t len);
 
-/* The answer of a write that reads back what it wrote: fn(c, id, out).  When the unit of work allows
- * it (c->defer_answer: a write of the HTTP server waiting for the group-commit writer, with no
- * Idempotency-Key answer to store), fn runs after the commit on a pooled connection (each of its
- * statements reads its own snapshot, as on PostgreSQL), on the waiting thread, so the writer's thread (which runs every write in turn) does not spend its
- * time on the answer; *out is then an empty object meanwhile.  Otherwise fn runs now.  Returns 0 or
- * -1 (err set).  A deferred answer that cannot be read after the commit fails the request with the
- * storage error's kind, although the write is durable (a retry with an Idempotency-Key is
- * exactly-once; without one it is a second write, as after any lost answer). */
+/* The answer of a write that reads back what it wrote: fn(c, id, out).  When the unit of work
+ * allows it (c->defer_answer: a write of the HTTP server waiting for the group-commit writer, with
+ * no Idempotency-Key answer to store), fn runs after the commit, on the waiting thread and a pooled
+ * connection (each of its statements reads its own snapshot, as on PostgreSQL), so the writer's
+ * thread (which runs every write in turn) does not spend its time on the answer; *out is an empty
+ * object meanwhile.  Otherwise fn runs now.  Returns 0 or -1 (err set).  A deferred answer that
+ * cannot be read after the commit fails the request with the storage error's kind although the
+ * write is durable (a retry with an Idempotency-Key is exactly-once; without one it is a second
+ * write, as after any lost answer). */
 int svc_answer_after(svc_ctx *c, svc_after_fn fn, const char *id, json_t **out);
 
 /* Free what the context holds (the memo, an answer not taken); the context can be used again. */
