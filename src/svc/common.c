@@ -124,17 +124,6 @@ void svc_ctx_release(svc_ctx *c)
 	svc_answer_text(c, NULL, 0);
 }
 
-int svc_answer_after(svc_ctx *c, svc_after_fn fn, const char *id, json_t **out)
-{
-	if (!c->defer_answer)
-		return fn(c, id, out);
-	c->defer_answer = 0; /* one deferred answer per operation */
-	c->after.fn = fn;
-	svc_copy(c, c->after.id, sizeof c->after.id, id);
-	*out = json_object();
-	return 0;
-}
-
 void svc_answer_text(svc_ctx *c, char *text, size_t len)
 {
 	free(c->answer);

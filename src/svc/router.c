@@ -81,11 +81,7 @@ int router_call(svc_ctx *c, const char *method, const char *path, json_t *in, js
 	struct route_match m;
 	if (router_match(method, path, R_CLI_ONLY | R_TEST_ONLY, &m) != ROUTER_FOUND)
 		return err_set(&c->err, ERR_NOT_FOUND, "no_route", NULL, "no route %s %s", method, path);
-	int defer = c->defer_answer; /* the caller reads this answer now: never left to after a commit */
-	c->defer_answer = 0;
-	int rc = router_invoke(c, &m, in, out);
-	c->defer_answer = defer;
-	if (rc)
+	if (router_invoke(c, &m, in, out))
 		return -1;
 	if (!c->answer)
 		return 0;

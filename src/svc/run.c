@@ -61,8 +61,6 @@ static enum tx_verdict work(void *arg, db *d)
 	k->out = NULL;
 	k->replay = 0;
 	k->status = k->m->route->status;
-	c->after.fn = NULL;
-	c->defer_answer = k->defer;
 	int rc = k->idem_key ? replay(k) : 0;
 	if (rc == 0) {
 		json_t *input = k->in ? json_deep_copy(k->in) : json_object();
@@ -71,27 +69,6 @@ static enum tx_verdict work(void *arg, db *d)
 		if (rc == 0 && k->idem_key)
 			rc = remember(k);
 	}
-	c->defer_answer = 0;
-	if (rc < 0) {
-		json_decref(k->out);
-		k->out = NULL;
-	}
-	return svc_verdict(c, rc < 0 ? -1 : 0);
-}
-
-/* The answer left to after the commit (svc_answer_after), on a pooled connection. */
-static enum tx_verdict after_work(void *arg, db *d)
-{
-	struct svc_call *k = arg;
-	svc_ctx *c = k->c;
-	c->db = d;
-	err_clear(&c->err);
-	err_clear(&c->db_err);
-	svc_cache_forget(c);
-	svc_answer_text(c, NULL, 0);
-	json_decref(k->out);
-	k->out = NULL;
-	int rc = svc_db_outcome(c, c->after.fn(c, c->after.id, &k->out));
 	if (rc < 0) {
 		json_decref(k->out);
 		k->out = NULL;
@@ -134,15 +111,7 @@ int svc_run(tx_runner *t, struct svc_call *k)
 	if (mode == TX_READ)
 		k->idem_key = NULL;
 	k->out = NULL;
-	/* a write waiting for the group-commit writer may read its answer after the commit, off the
-	 * writer's thread; not when the answer is stored with an Idempotency-Key in the same transaction */
-	k->defer = mode == TX_WRITE && !k->idem_key && tx_batches(t);
 	int rc = tx_err(k->c, tx_run(t, mode, work, k));
-	/* each statement of it reads its own snapshot (as every read does on PostgreSQL): what the write
-	 * made is committed, and a later change shows in a later read */
-	if (rc == 0 && k->c->after.fn)
-		rc = tx_err(k->c, tx_run(t, TX_OWN, after_work, k));
-	k->c->after.fn = NULL;
 	k->c->db = NULL; /* the connection went back to its runner */
 	if (rc) {
 		json_decref(k->out);

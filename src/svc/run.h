@@ -16,7 +16,6 @@ struct svc_call {
 	const char *idem_key;         /* Idempotency-Key or NULL; never used for R_PUBLIC or R_LOGOUT routes */
 	char idem_hash[IDEM_HASH_SIZE]; /* idem_request_hash of the request, when idem_key is set */
 	int64_t idem_since;           /* replay only answers stored at or after this time (ms) */
-	int defer;		      /* set by svc_run: the answer may be read after the commit (svc_answer_after) */
 	/* out */
 	int status;  /* success status (the route's, or the replayed one) */
 	json_t *out; /* new reference on success */

@@ -61,17 +61,7 @@ struct svc_page_versions {
 	int64_t cv, ov;      /* case_versions.v, org_versions.v (migration 0024) */
 };
 
-typedef struct svc_ctx svc_ctx;
-
-/* An answer read after the commit (svc_answer_after): fn renders into *out what the operation
- * wrote, the thing id names; 0, or -1 with c->err. */
-typedef int (*svc_after_fn)(svc_ctx *c, const char *id, json_t **out);
-struct svc_after {
-	svc_after_fn fn; /* NULL: the answer is the operation's own */
-	char id[ID_SIZE];
-};
-
-struct svc_ctx {
+typedef struct svc_ctx {
 	db *db;
 	fl_clock *clock;
 	int64_t now;    /* read once per request from the clock */
@@ -92,25 +82,12 @@ struct svc_ctx {
 	struct svc_page_versions page; /* R_CASE_PAGE: the case's versions, read with the authentication */
 	char *answer;		       /* the answer already rendered as JSON text (svc_answer_text), or NULL */
 	size_t answer_len;
-	int defer_answer;	/* the operation may leave its answer to after the commit (svc/run.c) */
-	struct svc_after after; /* the answer left to after the commit (svc_answer_after) */
-};
+} svc_ctx;
 
 /* Answer text (JSON, malloc'd, stolen) as it is, in place of the operation's JSON *out: the HTTP
  * layer sends it without a copy (http/api.c takes c->answer).  Only where the server asks for
  * it (c->case_cache set: the kept case pages); the command line prints *out. */
 void svc_answer_text(svc_ctx *c, char *text, size_t len);
-
-/* The answer of a write that reads back what it wrote: fn(c, id, out).  When the unit of work
- * allows it (c->defer_answer: a write of the HTTP server waiting for the group-commit writer, with
- * no Idempotency-Key answer to store), fn runs after the commit, on the waiting thread and a pooled
- * connection (each of its statements reads its own snapshot, as on PostgreSQL), so the writer's
- * thread (which runs every write in turn) does not spend its time on the answer; *out is an empty
- * object meanwhile.  Otherwise fn runs now.  Returns 0 or -1 (err set).  A deferred answer that
- * cannot be read after the commit fails the request with the storage error's kind although the
- * write is durable (a retry with an Idempotency-Key is exactly-once; without one it is a second
- * write, as after any lost answer). */
-int svc_answer_after(svc_ctx *c, svc_after_fn fn, const char *id, json_t **out);
 
 /* Free what the context holds (the memo, an answer not taken); the context can be used again. */
 void svc_ctx_release(svc_ctx *c);

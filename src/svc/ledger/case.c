@@ -95,17 +95,6 @@ int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE])
 				   n->channel, "owner_id", n->owner_id, "location_id", loc));
 }
 
-/* The answer of a case opening: its page, and the customers it likely is as well (the page offers
- * to merge them). */
-static int cs_opened(svc_ctx *c, const char *case_id, json_t **out)
-{
-	if (case_view(c, case_id, out))
-		return -1;
-	const char *cust = json_string_value(json_object_get(json_object_get(*out, "customer"), "id"));
-	json_object_set_new(*out, "possible_duplicates", cust ? customer_duplicates(c, cust) : json_array());
-	return 0;
-}
-
 static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int rc;
@@ -161,7 +150,11 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			      json_pack("{s:s,s:s,s:s}", "channel", channel, "direction", "inbound", "summary", in_str(in, "summary"))))
 			return -1;
 	}
-	return svc_answer_after(c, cs_opened, case_id, out); /* after the commit when it may be */
+	if (case_view(c, case_id, out))
+		return -1;
+	/* likely the same person under another record: the page offers to merge them */
+	json_object_set_new(*out, "possible_duplicates", customer_duplicates(c, cust));
+	return 0;
 }
 
 /* R_OWN_TX: a page kept and still current needs no statement of its own (its versions came with

@@ -133,13 +133,6 @@ static int promise_hooks(svc_ctx *c, const char *case_id, const char *promise_id
 	return 0;
 }
 
-/* The answer of a promise made: the promise as it reads now (svc_db_outcome fails it on a read error). */
-static int pr_made(svc_ctx *c, const char *id, json_t **out)
-{
-	*out = promise_json(c, id);
-	return 0;
-}
-
 static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
@@ -179,7 +172,8 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, NULL)) /* promise_json shows it */
 		return -1;
-	return svc_answer_after(c, pr_made, id, out); /* after the commit when it may be */
+	*out = promise_json(c, id);
+	return 0;
 }
 
 static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
