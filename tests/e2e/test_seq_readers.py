@@ -30,7 +30,7 @@ class OpenWriter:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.send("BEGIN;\n"
                   "INSERT INTO events (org_id, seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, "
-                  "hash, link) SELECT '%s', fl_event_seq('%s'), 0, 'system', 'note.added', 'note', 'note_open', '%s', "
+                  "hash, link) SELECT '%s', fl_event_seq('%s'), 1772463600000, 'system', 'note.added', 'note', 'note_open', '%s', "
                   "'{}', '', '', 1 RETURNING seq \\gset\n\\o %s\nSELECT :seq;\n\\o\n\\! touch %s\n"
                   % (org, org, case, out, self.flag))
         wait_for(lambda: os.path.exists(self.flag) or self.proc.poll() is not None, what="psql drew its seq")
@@ -59,12 +59,15 @@ def test_readers_wait_for_a_lower_seq_still_being_written():
         org = psql(s.db, "SELECT id FROM orgs WHERE slug = '%s'" % V)
         case = pat.ok("POST", "/api/v1/cases", {"subject": "Seq readers", "channel": "phone",
                                                 "customer_name": "Quinn Seq"})
+        # psql writes on another case: its event bumps that case's version row until it commits
+        other = pat.ok("POST", "/api/v1/cases", {"subject": "Seq readers, the open one", "channel": "phone",
+                                                 "customer_name": "Robin Seq"})
         hook = admin.ok("POST", "/api/v1/webhooks", {"url": rx.url, "kinds": ["case"]}, status=201)
         deliver(s, now(s))  # the webhook starts after the case: nothing yet
         rx.requests.clear()
         start = admin.ok("GET", "/api/v1/changes")["last"]  # no cursor: the head, now
 
-        w = OpenWriter(s.db, org, case["id"])
+        w = OpenWriter(s.db, org, other["id"])
         n = w.seq
         check(n > start, "psql drew seq %d after the changes' head %d" % (n, start))
         pat.ok("POST", "/api/v1/cases/%s/notes" % case["id"], {"body": "committed after the open one"}, status=201)
