@@ -59,15 +59,13 @@ static void hash_of(const char *prev_hex, int64_t link, int64_t seq, int64_t at,
 }
 
 void event_hash(const char *prev_hex, int64_t link, int64_t seq, int64_t at, const char *actor_id, const char *kind,
-		const char *entity_type, const char *entity_id, const char *case_id, const char *data,
-		char out[EVENT_HASH_HEX])
+		const char *entity_type, const char *entity_id, const char *case_id, const char *data, char out[EVENT_HASH_HEX])
 {
 	hash_of(prev_hex, link < 0 ? 0 : link, seq, at, actor_id, kind, entity_type, entity_id, case_id, data, out);
 }
 
-void event_hash_v1(const char *prev_hex, int64_t seq, int64_t at, const char *actor_id, const char *kind,
-		   const char *entity_type, const char *entity_id, const char *case_id, const char *data,
-		   char out[EVENT_HASH_HEX])
+void event_hash_v1(const char *prev_hex, int64_t seq, int64_t at, const char *actor_id, const char *kind, const char *entity_type,
+		   const char *entity_id, const char *case_id, const char *data, char out[EVENT_HASH_HEX])
 {
 	hash_of(prev_hex, -1, seq, at, actor_id, kind, entity_type, entity_id, case_id, data, out);
 }
@@ -179,12 +177,12 @@ struct link {
  * lock, so seq increases with link within a chain.  The seq expression takes the organization as
  * its argument: PostgreSQL's sequence (fl_event_seq, migration 0040), SQLite's next after the
  * highest (one writer). */
-#define SEQ_PG "fl_event_seq(?)"
-#define SEQ_SQLITE "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org_id = ?)"
+#define SEQ_PG	      "fl_event_seq(?)"
+#define SEQ_SQLITE    "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org_id = ?)"
 #define ORG_NEXT(seq) "UPDATE org_heads SET last_link = last_link + 1 WHERE org_id = ? RETURNING last_link, last_hash, " seq
-#define CASE_NEXT(seq)                                                                                                 \
-	"INSERT INTO case_heads (org_id, case_id, last_link, last_hash, sealed_link) VALUES (?, ?, 1, ?, 0) "          \
-	"ON CONFLICT (org_id, case_id) DO UPDATE SET last_link = case_heads.last_link + 1 "                            \
+#define CASE_NEXT(seq)                                                                                        \
+	"INSERT INTO case_heads (org_id, case_id, last_link, last_hash, sealed_link) VALUES (?, ?, 1, ?, 0) " \
+	"ON CONFLICT (org_id, case_id) DO UPDATE SET last_link = case_heads.last_link + 1 "                   \
 	"RETURNING last_link, last_hash, " seq
 
 /* Run a head's statement and read its one row into l. */
@@ -269,8 +267,8 @@ static int head_write(db *d, const char *org_id, const char *chain, const struct
 
 /* Append; *seq_out (may be NULL) = the event's seq. */
 static int append(db *d, const char *chain, const char *org_id, int64_t at, const char *actor_id, const char *kind,
-		  const char *entity_type, const char *entity_id, const char *case_id, json_t *data,
-		  const char *request_id, int64_t *seq_out)
+		  const char *entity_type, const char *entity_id, const char *case_id, json_t *data, const char *request_id,
+		  int64_t *seq_out)
 {
 	struct link l;
 	if (batch.d == d)
@@ -287,8 +285,8 @@ static int append(db *d, const char *chain, const char *org_id, int64_t at, cons
 		     "INSERT INTO events (org_id, seq, at, actor_id, kind, entity_type, entity_id, case_id, data, "
 		     "prev_hash, hash, request_id, link, chain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		     DB_ARGS(DB_TXT(org_id), DB_INT(l.seq), DB_INT(at), DB_TXT(actor_id), DB_TXT(kind), DB_TXT(entity_type),
-			     DB_TXT(entity_id), DB_TXT(case_id), DB_TXT(text), DB_TXT(l.prev), DB_TXT(hash),
-			     DB_TXT(request_id), DB_INT(l.link), DB_TXT(chain)),
+			     DB_TXT(entity_id), DB_TXT(case_id), DB_TXT(text), DB_TXT(l.prev), DB_TXT(hash), DB_TXT(request_id),
+			     DB_INT(l.link), DB_TXT(chain)),
 		     NULL);
 	free(text);
 	if (rc != DB_OK)
@@ -299,11 +297,10 @@ static int append(db *d, const char *chain, const char *org_id, int64_t at, cons
 }
 
 int event_append_on(db *d, const char *chain, const char *org_id, int64_t at, const char *actor_id, const char *kind,
-		    const char *entity_type, const char *entity_id, const char *case_id, json_t *data,
-		    const char *request_id)
+		    const char *entity_type, const char *entity_id, const char *case_id, json_t *data, const char *request_id)
 {
-	return append(d, chain && *chain ? chain : NULL, org_id, at, actor_id, kind, entity_type, entity_id, case_id,
-		      data, request_id, NULL);
+	return append(d, chain && *chain ? chain : NULL, org_id, at, actor_id, kind, entity_type, entity_id, case_id, data,
+		      request_id, NULL);
 }
 
 /* --- seals --- */
@@ -370,14 +367,15 @@ int event_seal(db *d, const char *org_id, int64_t at, int64_t *cases)
 		*cases = 0;
 	/* takes each changed head's row and marks it sealed; on PostgreSQL a head a writer holds is left
 	 * for the next seal (SKIP LOCKED), so a pass never waits for one organization's writers */
-	int rc = db_query(d,
-			  db_dialect(d) == DB_POSTGRES
-				  ? "UPDATE case_heads SET sealed_link = last_link WHERE org_id = ? AND case_id IN (SELECT case_id "
-				    "FROM case_heads WHERE org_id = ? AND last_link > sealed_link FOR UPDATE SKIP LOCKED) "
-				    "RETURNING case_id, last_link, last_hash"
-				  : "UPDATE case_heads SET sealed_link = last_link WHERE org_id = ? AND ? IS NOT NULL AND "
-				    "last_link > sealed_link RETURNING case_id, last_link, last_hash",
-			  DB_ARGS(DB_TXT(org_id), DB_TXT(org_id)), &r);
+	int rc =
+		db_query(d,
+			 db_dialect(d) == DB_POSTGRES
+				 ? "UPDATE case_heads SET sealed_link = last_link WHERE org_id = ? AND case_id IN (SELECT case_id "
+				   "FROM case_heads WHERE org_id = ? AND last_link > sealed_link FOR UPDATE SKIP LOCKED) "
+				   "RETURNING case_id, last_link, last_hash"
+				 : "UPDATE case_heads SET sealed_link = last_link WHERE org_id = ? AND ? IS NOT NULL AND "
+				   "last_link > sealed_link RETURNING case_id, last_link, last_hash",
+			 DB_ARGS(DB_TXT(org_id), DB_TXT(org_id)), &r);
 	if (rc != DB_OK)
 		return rc;
 	while ((rc = db_next(r)) == 1) {

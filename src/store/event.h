@@ -50,8 +50,7 @@ int event_append_req(db *d, const char *org_id, int64_t at, const char *actor_id
 /* The same on the chain of case `chain` (NULL: the organization's), whatever case_id says: a new
  * customer's event goes on the chain of the case it is created for, before that case exists. */
 int event_append_on(db *d, const char *chain, const char *org_id, int64_t at, const char *actor_id, const char *kind,
-		    const char *entity_type, const char *entity_id, const char *case_id, json_t *data,
-		    const char *request_id);
+		    const char *entity_type, const char *entity_id, const char *case_id, json_t *data, const char *request_id);
 
 /* A batch of appends (a scheduler pass): between event_batch_begin and event_batch_end on this
  * thread and handle, every event goes on its organization's chain, whose head is read (and its row
@@ -65,11 +64,9 @@ int event_batch_end(db *d, int flush);
 /* The hash of one event from its fields: linked (written since 0040) and v1 (before; link NULL).
  * Exposed for tests and verification. */
 void event_hash(const char *prev_hex, int64_t link, int64_t seq, int64_t at, const char *actor_id, const char *kind,
-		const char *entity_type, const char *entity_id, const char *case_id, const char *data,
-		char out[EVENT_HASH_HEX]);
-void event_hash_v1(const char *prev_hex, int64_t seq, int64_t at, const char *actor_id, const char *kind,
-		   const char *entity_type, const char *entity_id, const char *case_id, const char *data,
-		   char out[EVENT_HASH_HEX]);
+		const char *entity_type, const char *entity_id, const char *case_id, const char *data, char out[EVENT_HASH_HEX]);
+void event_hash_v1(const char *prev_hex, int64_t seq, int64_t at, const char *actor_id, const char *kind, const char *entity_type,
+		   const char *entity_id, const char *case_id, const char *data, char out[EVENT_HASH_HEX]);
 
 /* Seal org_id's case heads changed since its last seal (see above), at time at, inside the
  * caller's transaction (their rows stay locked until it ends); *cases (may be NULL) = how many

@@ -71,8 +71,8 @@ static int64_t absent_after(struct check *k, int64_t after)
 static int read_head(db *d, const char *org_id, struct org_head *h)
 {
 	db_res *r;
-	if (db_query(d, "SELECT last_link, last_seq, last_hash FROM org_heads WHERE org_id = ?", DB_ARGS(DB_TXT(org_id)),
-		     &r) != DB_OK)
+	if (db_query(d, "SELECT last_link, last_seq, last_hash FROM org_heads WHERE org_id = ?", DB_ARGS(DB_TXT(org_id)), &r) !=
+	    DB_OK)
 		return -1;
 	int rc = db_next(r);
 	if (rc == 1) {
@@ -87,7 +87,19 @@ static int read_head(db *d, const char *org_id, struct org_head *h)
 
 /* An event's columns, in the order of EVENT_COLS. */
 #define EVENT_COLS "e.seq, e.at, e.actor_id, e.kind, e.entity_type, e.entity_id, e.case_id, e.data, e.prev_hash, e.hash, e.link"
-enum { C_SEQ, C_AT, C_ACTOR, C_KIND, C_TYPE, C_ENTITY, C_CASE, C_DATA, C_PREV, C_HASH, C_LINK };
+enum {
+	C_SEQ,
+	C_AT,
+	C_ACTOR,
+	C_KIND,
+	C_TYPE,
+	C_ENTITY,
+	C_CASE,
+	C_DATA,
+	C_PREV,
+	C_HASH,
+	C_LINK
+};
 
 /* Check one event of a chain at place pos after prev (the stored hash before it).  Returns 0 or
  * 1 (recorded). */
@@ -138,7 +150,8 @@ static int walk_org(struct check *k, const struct org_head *h, int64_t anchor_se
 	int64_t pos = 0, last_seq = 0;
 	memcpy(prev, ZERO_HASH, sizeof prev);
 	if (db_query(k->d,
-		     "SELECT " EVENT_COLS " FROM events e WHERE e.org_id = ? AND e.chain IS NULL AND COALESCE(e.link, e.seq) <= ? "
+		     "SELECT " EVENT_COLS
+		     " FROM events e WHERE e.org_id = ? AND e.chain IS NULL AND COALESCE(e.link, e.seq) <= ? "
 		     "ORDER BY COALESCE(e.link, e.seq)",
 		     DB_ARGS(DB_TXT(k->org_id), DB_INT(h->link)), &r) != DB_OK)
 		return -1;
@@ -166,7 +179,8 @@ static int walk_org(struct check *k, const struct org_head *h, int64_t anchor_se
 		return -1;
 	if (pos != h->link || strcmp(prev, h->hash) != 0 || last_seq != h->seq) {
 		int64_t gone = absent_after(k, last_seq);
-		problem(k, gone, "the chain ends at event %" PRId64 " but the head records event %" PRId64 ": events were deleted",
+		problem(k, gone,
+			"the chain ends at event %" PRId64 " but the head records event %" PRId64 ": events were deleted",
 			last_seq, h->seq);
 	}
 	return 0;
@@ -215,7 +229,8 @@ static int walk_cases(struct check *k)
 		int64_t seq = db_int(r, C_SEQ), link = db_is_null(r, C_LINK) ? 0 : db_int(r, C_LINK);
 		if (link != pos + 1 || seq <= last_seq) {
 			int64_t gone = absent_after(k, last_seq);
-			problem(k, gone, "event %" PRId64 " of case %s is missing (next present is %" PRId64 ")", gone, chain, seq);
+			problem(k, gone, "event %" PRId64 " of case %s is missing (next present is %" PRId64 ")", gone, chain,
+				seq);
 		}
 		check_event(k, r, link, prev, "its case's chain");
 		if (str_copy(prev, sizeof prev, db_text(r, C_HASH)))
@@ -261,7 +276,8 @@ static void seal_end(struct check *k, int64_t seq, struct event_seal_line *lines
 	if (!s)
 		problem(k, seq, "chain_seals holds lines of a seal at event %" PRId64 ", which is not a seal", seq);
 	else if (s->cases != (int64_t)n || strcmp(s->digest, digest) != 0)
-		problem(k, seq, "the seal at event %" PRId64 " does not match its lines: the sealed case heads were changed", seq);
+		problem(k, seq, "the seal at event %" PRId64 " does not match its lines: the sealed case heads were changed",
+			seq);
 }
 
 /* Every seal's lines against its digest, and every sealed (case, link, hash) against its chain. */
@@ -307,7 +323,8 @@ static int check_seals(struct check *k, int64_t upto)
 		return -1;
 	for (size_t i = 0; i < k->nseals; i++)
 		if (!k->seals[i].met)
-			problem(k, k->seals[i].seq, "the seal at event %" PRId64 " has lost its lines: the sealed case heads were changed",
+			problem(k, k->seals[i].seq,
+				"the seal at event %" PRId64 " has lost its lines: the sealed case heads were changed",
 				k->seals[i].seq);
 	return 0;
 }

@@ -91,13 +91,15 @@ TEST(intact_chain)
 	int found;
 	CHECK(db_scalar_int(d, "SELECT MAX(seq) FROM events WHERE org_id = 'org_a'", DB_NOARGS, &v, &found) == DB_OK &&
 	      v == 10);
-	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM events e JOIN org_heads h ON h.org_id = e.org_id AND "
-			       "h.last_hash = e.hash AND h.last_seq = e.seq AND h.last_link = e.link",
+	CHECK(db_scalar_int(d,
+			    "SELECT COUNT(*) FROM events e JOIN org_heads h ON h.org_id = e.org_id AND "
+			    "h.last_hash = e.hash AND h.last_seq = e.seq AND h.last_link = e.link",
 			    DB_NOARGS, &v, &found) == DB_OK &&
 	      v == 1);
 	/* org_b's events are on its case's chain, links 1 and 2, with the case's head */
-	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM events e JOIN case_heads h ON h.org_id = e.org_id AND "
-			       "h.case_id = e.chain AND h.last_hash = e.hash AND h.last_link = e.link AND e.link = 2",
+	CHECK(db_scalar_int(d,
+			    "SELECT COUNT(*) FROM events e JOIN case_heads h ON h.org_id = e.org_id AND "
+			    "h.case_id = e.chain AND h.last_hash = e.hash AND h.last_link = e.link AND e.link = 2",
 			    DB_NOARGS, &v, &found) == DB_OK &&
 	      v == 1);
 	db_close(d);
@@ -111,8 +113,7 @@ TEST(hash_depends_on_every_field)
 	CHECK(strlen(a) == 64);
 	event_hash(prev, 5, 1, 2, "p", "k", "t", "e", "c", "{}", b);
 	CHECK_STR(a, b);
-	event_hash("1000000000000000000000000000000000000000000000000000000000000000", 5, 1, 2, "p", "k", "t", "e", "c",
-		   "{}", b);
+	event_hash("1000000000000000000000000000000000000000000000000000000000000000", 5, 1, 2, "p", "k", "t", "e", "c", "{}", b);
 	CHECK(strcmp(a, b) != 0);
 	event_hash(prev, 5, 2, 2, "p", "k", "t", "e", "c", "{}", b);
 	CHECK(strcmp(a, b) != 0);
@@ -179,8 +180,7 @@ TEST(modified_row_with_rehash)
 	CHECK(db_query(d, "SELECT prev_hash, at, data FROM events WHERE org_id = 'org_a' AND seq = 3", DB_NOARGS, &r) ==
 	      DB_OK);
 	CHECK(db_next(r) == 1);
-	event_hash(db_text(r, 0), 3, 3, db_int(r, 1), "per_mallory", "case.noted", "case", "case_1", NULL, db_text(r, 2),
-		   h);
+	event_hash(db_text(r, 0), 3, 3, db_int(r, 1), "per_mallory", "case.noted", "case", "case_1", NULL, db_text(r, 2), h);
 	db_res_discard(r);
 	snprintf(sql, sizeof sql,
 		 "DROP TRIGGER events_no_update; UPDATE events SET actor_id = 'per_mallory', hash = '%s' "
@@ -262,8 +262,9 @@ TEST(stored_row_is_canonical)
 	json_decref(data);
 	db_res *r;
 	/* the first on the organization's chain, the second first on case_2's: each link 1 after zeros */
-	CHECK(db_query(d, "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, hash, link, chain "
-			  "FROM events WHERE org_id = 'org_a' ORDER BY seq",
+	CHECK(db_query(d,
+		       "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, hash, link, chain "
+		       "FROM events WHERE org_id = 'org_a' ORDER BY seq",
 		       DB_NOARGS, &r) == DB_OK);
 	const char *want_data[] = {"{\"a\":\"caf\\u00E9\",\"b\":1}", "{}"};
 	char prev[EVENT_HASH_HEX] = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -435,8 +436,10 @@ static char *chain_text(db *d)
 {
 	db_res *r;
 	char *out = xstrdup("");
-	CHECK(db_query(d, "SELECT org_id, seq, hash FROM events UNION ALL SELECT org_id, last_seq, last_hash FROM org_heads "
-			  "UNION ALL SELECT org_id, last_link, last_hash FROM org_heads ORDER BY 1, 2, 3", DB_NOARGS, &r) == DB_OK);
+	CHECK(db_query(d,
+		       "SELECT org_id, seq, hash FROM events UNION ALL SELECT org_id, last_seq, last_hash FROM org_heads "
+		       "UNION ALL SELECT org_id, last_link, last_hash FROM org_heads ORDER BY 1, 2, 3",
+		       DB_NOARGS, &r) == DB_OK);
 	while (db_next(r) == 1) {
 		char *next = xasprintf("%s%s %lld %s\n", out, db_text(r, 0), (long long)db_int(r, 1), db_text(r, 2));
 		free(out);
@@ -461,8 +464,8 @@ static void batch_is_the_same_chain(void)
 		for (int i = 0; i < 6; i++) {
 			json_t *data = json_pack("{s:i}", "i", i);
 			/* a batch puts every event on its organization's chain: so do the single appends here */
-			CHECK(event_append_on(d, NULL, i % 3 ? "org_a" : "org_b", 2000 + i, "system", "request.overdue", "request",
-					      "req_1", "case_1", data, NULL) == DB_OK);
+			CHECK(event_append_on(d, NULL, i % 3 ? "org_a" : "org_b", 2000 + i, "system", "request.overdue",
+					      "request", "req_1", "case_1", data, NULL) == DB_OK);
 			json_decref(data);
 		}
 		if (pass)
@@ -514,8 +517,9 @@ static void recompute_case(db *d, int from, int keep)
 	char *sql = xasprintf("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; "
 			      "DELETE FROM events WHERE org_id = 'org_a' AND chain = 'case_1' AND link > %d;",
 			      keep);
-	CHECK(db_query(d, "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, link FROM events "
-			  "WHERE org_id = 'org_a' AND chain = 'case_1' AND link >= ? AND link <= ? ORDER BY link",
+	CHECK(db_query(d,
+		       "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, link FROM events "
+		       "WHERE org_id = 'org_a' AND chain = 'case_1' AND link >= ? AND link <= ? ORDER BY link",
 		       DB_ARGS(DB_INT(from), DB_INT(keep)), &r) == DB_OK);
 	for (int first = 1; db_next(r) == 1; first = 0) {
 		const char *data = first ? "{\"forged\":true}" : db_text(r, 7);
@@ -555,8 +559,8 @@ TEST(case_chains_and_seals_verify)
 	CHECK(v.head.seq == seal); /* the seal is the organization's head: a checkpoint signs it */
 	int64_t n;
 	int found;
-	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM chain_seals WHERE org_id = 'org_a' AND seal_seq = ?",
-			    DB_ARGS(DB_INT(seal)), &n, &found) == DB_OK &&
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM chain_seals WHERE org_id = 'org_a' AND seal_seq = ?", DB_ARGS(DB_INT(seal)),
+			    &n, &found) == DB_OK &&
 	      n == 2);
 	/* a case edited and recomputed with its head BEFORE any seal looks intact (what checkpoints are for) */
 	db *e = fresh(0);
@@ -671,8 +675,7 @@ TEST(rows_before_the_case_chains_keep_verifying)
 	CHECK(event_verify(d, "org_a", NULL, &v) == 0 && v.events == 5 && v.head.seq == 4);
 	int64_t link;
 	int found;
-	CHECK(db_scalar_int(d, "SELECT link FROM events WHERE org_id = 'org_a' AND seq = 4", DB_NOARGS, &link, &found) ==
-		      DB_OK &&
+	CHECK(db_scalar_int(d, "SELECT link FROM events WHERE org_id = 'org_a' AND seq = 4", DB_NOARGS, &link, &found) == DB_OK &&
 	      link == 4);
 	/* an old row edited is still caught */
 	CHECK(raw("DROP TRIGGER events_no_update; UPDATE events SET data = '{\"x\":1}' WHERE org_id = 'org_a' AND seq = 2") ==

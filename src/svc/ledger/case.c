@@ -76,11 +76,12 @@ int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE])
 	int64_t number = 0;
 	int found = 0;
 	/* PostgreSQL: no row locked until COMMIT, so one organization's creations do not wait on each other */
-	int rc = db_scalar_int(c->db,
-			       db_dialect(c->db) == DB_POSTGRES
-				       ? "SELECT fl_case_number(?)"
-				       : "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
-			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
+	int rc = db_scalar_int(
+		c->db,
+		db_dialect(c->db) == DB_POSTGRES
+			? "SELECT fl_case_number(?)"
+			: "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
+		DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
 	if (rc != DB_OK || !found)
 		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
 	if (n->id && n->id != case_id)
@@ -141,8 +142,8 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a case needs a person as its first owner");
 	const char *channel = in_str(in, "channel");
-	struct case_new cn = {cust,	 in_str(in, "subject"), channel, c->actor.person_id, c->actor.team_id, c->actor.person_id,
-			      loc, case_id};
+	struct case_new cn =
+		{cust, in_str(in, "subject"), channel, c->actor.person_id, c->actor.team_id, c->actor.person_id, loc, case_id};
 	if (case_insert(c, &cn, case_id))
 		return -1;
 	if (in_str(in, "summary")) {

@@ -315,13 +315,13 @@ int webhook_backlog(svc_ctx *c, struct webhook_backlog *out)
 {
 	db_res *r;
 	memset(out, 0, sizeof *out);
-	int rc =
-		db_query(c->db,
-			 "SELECT SUM(CASE WHEN w.status = 'active' THEN 1 ELSE 0 END), SUM(CASE WHEN w.status = 'disabled' THEN 1 ELSE 0 END), "
-			 "SUM(CASE WHEN w.status = 'active' THEN COALESCE((SELECT MAX(e.seq) FROM events e WHERE e.org_id = w.org_id), 0) "
-			 "- w.cursor_seq ELSE 0 END), "
-			 "SUM(CASE WHEN w.status = 'active' AND w.attempts > 0 THEN 1 ELSE 0 END) FROM webhooks w",
-			 NULL, 0, &r);
+	int rc = db_query(
+		c->db,
+		"SELECT SUM(CASE WHEN w.status = 'active' THEN 1 ELSE 0 END), SUM(CASE WHEN w.status = 'disabled' THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN w.status = 'active' THEN COALESCE((SELECT MAX(e.seq) FROM events e WHERE e.org_id = w.org_id), 0) "
+		"- w.cursor_seq ELSE 0 END), "
+		"SUM(CASE WHEN w.status = 'active' AND w.attempts > 0 THEN 1 ELSE 0 END) FROM webhooks w",
+		NULL, 0, &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {

@@ -22,7 +22,8 @@ static int live_events(svc_ctx *c, int64_t after, int64_t upto, json_t *items, i
 	int rc = db_query(c->db,
 			  "SELECT e.seq, e.kind, e.case_id, ca.number, e.actor_id, e.at FROM events e "
 			  "JOIN cases ca ON ca.org_id = e.org_id AND ca.id = e.case_id "
-			  "WHERE e.org_id = ? AND e.seq > ? AND e.seq <= ? AND e.entity_type IN (" LIVE_TYPES ") ORDER BY e.seq LIMIT ?",
+			  "WHERE e.org_id = ? AND e.seq > ? AND e.seq <= ? AND e.entity_type IN (" LIVE_TYPES
+			  ") ORDER BY e.seq LIMIT ?",
 			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(upto), DB_INT(LIVE_MAX_ITEMS)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
