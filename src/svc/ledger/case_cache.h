@@ -11,7 +11,7 @@
 
 #define CASE_CACHE_MAX_TEXT (16 * 1024) /* a longer page is rendered at every read */
 #define CASE_CACHE_SLOTS    4096	/* a server's: at most 64 MiB of pages (most are 3-5 KiB) */
-#define CASE_CACHE_WAYS	    4		/* slots per set */
+#define CASE_CACHE_WAYS     4	/* slots per set */
 
 struct case_cache;
 
