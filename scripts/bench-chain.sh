@@ -1,7 +1,7 @@
 #!/bin/bash
-# One organization's durable-write ceiling on PostgreSQL (issue 14): every write of an organization
-# takes its history chain head (org_heads, store/event.h) until it commits, so one organization's
-# writers queue on that row.  Measures durable case creation (POST /api/v1/cases, wrk, CHAIN_CONNECTIONS
+# One organization's durable-write ceiling on PostgreSQL (issue 14): before migration 0039 every write
+# of an organization took its history chain head (org_heads) until it committed, so one organization's
+# writers queued on that row; since, a case's events take its own head (store/event.h).  Measures durable case creation (POST /api/v1/cases, wrk, CHAIN_CONNECTIONS
 # connections) into ONE organization and into TEN, with `serve --group-commit off` (each write its own
 # transaction: the chain head is held through every commit) and `--group-commit on` (one writer
 # batches the writes: the head is taken once per batch), alternating, CHAIN_ROUNDS rounds, each

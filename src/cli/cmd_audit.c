@@ -69,7 +69,9 @@ static int keygen(const struct cli_common *c, const struct audit_opts *o)
 	return 0;
 }
 
-/* Read every organization's verified head into cp, in one read transaction. */
+/* Seal the case heads changed since the last seal into their organizations' chains (store/event.h),
+ * so the heads signed commit to every case's history, then read every organization's verified
+ * head into cp, in one read transaction. */
 static int collect(const char *url, int64_t now, const struct checkpoint *prev, struct checkpoint *cp, fl_err *err)
 {
 	db *d = cli_open_db(url, CLI_DB_USE);
@@ -77,6 +79,12 @@ static int collect(const char *url, int64_t now, const struct checkpoint *prev, 
 		return err_set(err, ERR_INVALID, "no_database", "db", "there is no database at %s", url);
 	if (!d)
 		return err_set(err, ERR_INTERNAL, "storage_error", NULL, "cannot open the database");
+	if (db_begin(d, 1) != DB_OK || event_seal_all(d, now) != DB_OK || db_commit(d) != DB_OK) {
+		err_set(err, ERR_INTERNAL, "storage_error", NULL, "cannot seal the case chains: %s", db_errmsg(d));
+		db_rollback(d);
+		db_close(d);
+		return -1;
+	}
 	int rc = db_begin(d, 0) == DB_OK ? checkpoint_collect(d, now, prev, cp, err)
 					 : err_set(err, ERR_INTERNAL, "storage_error", NULL, "%s", db_errmsg(d));
 	db_rollback(d);

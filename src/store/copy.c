@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "store/event.h"
 #include "store/migrate.h"
 
 #define MAX_TABLES 256
@@ -344,6 +345,11 @@ int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen
 	}
 	if (copy_tables(from, to, &src, &dst, &rows, err, errlen))
 		goto done;
+	/* seq and case numbers go on past the copied ones (PostgreSQL's sequences, SQLite's counters) */
+	if (event_sync_counters(to) != DB_OK) {
+		snprintf(err, errlen, "cannot set the counters of the target: %s", db_errmsg(to));
+		goto done;
+	}
 	if (db_dialect(to) == DB_POSTGRES && pg_fk_deferral(to, 0, err, errlen))
 		goto done;
 	if (db_commit(to) != DB_OK) {

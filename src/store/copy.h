@@ -12,8 +12,9 @@
  * have and the target can write are copied (PostgreSQL's generated articles.search is computed
  * again); SQLite's FTS5 table is copied between SQLite databases and rebuilt from articles when
  * the source is PostgreSQL.  Values are copied verbatim:
- * events keep their seq, prev_hash and hash, and org_heads its chain head, so `audit verify`
- * passes on the copy.
+ * events keep their seq, link, prev_hash and hash, org_heads and case_heads their chains' heads and
+ * chain_seals the seals' lines, so `audit verify` passes on the copy; then the counters that draw
+ * seq and case numbers are set past the copied ones (event_sync_counters).
  * Returns 0 and *rows (may be NULL) = rows copied; -1 with a message in err. */
 int db_copy(db *from, db *to, int64_t *rows, char *err, unsigned long errlen);
 

@@ -9,7 +9,7 @@
  *   and 57P01-57P03 -> DB_UNAVAILABLE; the rest -> DB_ERROR.  A lock held longer than lock_timeout
  *   (10 s, as SQLite's busy timeout) is 55P03: busy.
  * - Transactions are READ COMMITTED: writers guard transitions with conditional UPDATEs and the
- *   per-organization chain head row is locked by `UPDATE org_heads ... RETURNING`.
+ *   history chain heads (case_heads, org_heads) are locked by the appends (store/event.c).
  * - Booleans read as 1/0 and NULL reads as "" (as on SQLite).
  * - Deferred writes (db_defer_writes): inside a transaction, an INSERT, UPDATE or DELETE run with
  *   db_exec and no count asked for, whose statement is already prepared, is queued in libpq's

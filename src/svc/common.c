@@ -54,8 +54,8 @@ int svc_event(svc_ctx *c, const char *kind, const char *entity_type, const char 
 int svc_event_as(svc_ctx *c, const char *actor_id, const char *kind, const char *entity_type, const char *entity_id,
 		 const char *case_id, json_t *data_new)
 {
-	int rc = event_append_req(c->db, c->actor.org_id, c->now, actor_id, kind, entity_type, entity_id, case_id, data_new,
-				  c->request_id);
+	int rc = event_append_on(c->db, case_id ? case_id : c->event_chain, c->actor.org_id, c->now, actor_id, kind, entity_type,
+				 entity_id, case_id, data_new, c->request_id);
 	int ret = rc == DB_OK ? 0 : svc_db_err(c, rc);
 	for (const event_hook_fn *h = svc_event_hooks(); !ret && *h; h++)
 		ret = (*h)(c, actor_id, kind, entity_type, entity_id, case_id, data_new);

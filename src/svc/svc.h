@@ -74,6 +74,8 @@ typedef struct svc_ctx {
 	struct ratelimit_gate *signin_gate; /* bounds concurrent password checks (server only; NULL = unbounded) */
 	const char *client_ip;         /* client address: the peer, or what trusted proxies say (server only) */
 	const char *request_id;	       /* the HTTP request's X-Request-Id, written into its events (NULL: none) */
+	const char *event_chain;       /* the case whose history chain takes the events without a case (a new
+					* customer's, while its case is opened: store/event.h); NULL: the organization's */
 	const char *public_url;	       /* how people reach the server ("https://desk.example.com"): serve's
 					* public_url, FRONTLINE_PUBLIC_URL on the command line; NULL = unknown */
 	char portal_customer[ID_SIZE]; /* customer behind a portal session (R_PORTAL routes only), else "" */

@@ -130,6 +130,10 @@ int tick_run(svc_ctx *c, json_t *summary)
 		c->now = at;
 		rc = svc_db_outcome(c, run_parts(c, summary, &seen));
 	}
+	/* the case heads changed since the last pass, sealed into each organization's chain (store/event.h) */
+	int sealed = rc == 0 ? event_seal_all(c->db, until) : DB_OK;
+	if (sealed != DB_OK)
+		rc = svc_db_err(c, sealed);
 	rc = tick_batch_end(c, rc);
 	c->now = until;
 	c->actor = saved;

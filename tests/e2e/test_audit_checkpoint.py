@@ -94,34 +94,112 @@ def q(s):
     return "'" + s.replace("'", "''") + "'"
 
 
-def chain_hash(prev, seq, at, actor, kind, etype, eid, case_id, data):
-    """The chain's hash function (store/event.h): BLAKE2b-256 over the fields joined by newlines."""
+def chain_hash(prev, link, seq, at, actor, kind, etype, eid, case_id, data):
+    """The chains' hash function (store/event.h): BLAKE2b-256 over the fields joined by newlines."""
     h = hashlib.blake2b(digest_size=32)
-    for part in (prev, str(seq), str(at), actor, kind, etype, eid, case_id):
+    for part in (prev, str(link), str(seq), str(at), actor, kind, etype, eid, case_id):
         h.update(part.encode() + b"\n")
     h.update(data.encode())
     return h.hexdigest()
 
 
+def seal_data(lines):
+    """An audit.sealed event's data from its lines [(case id, link, hash)] (store/event.h)."""
+    h = hashlib.blake2b(digest_size=32)
+    for case, link, hsh in sorted(lines, key=lambda t: t[0].encode()):
+        h.update(("%s %d %s\n" % (case, link, hsh)).encode())
+    return json.dumps({"cases": len(lines), "digest": h.hexdigest()}, separators=(",", ":"), sort_keys=True)
+
+
+EVENT_COLS = ["seq", "at", "actor_id", "kind", "entity_type", "entity_id", "case_id", "data", "prev_hash", "hash",
+              "request_id", "link", "chain"]
+
+
+def org_events(raw, org):
+    """Every event of org in seq order, as dicts (NULL is "")."""
+    return [dict(zip(EVENT_COLS, r)) for r in raw.rows("SELECT %s FROM events WHERE org_id = %s ORDER BY seq"
+                                                       % (", ".join(EVENT_COLS), q(org)))]
+
+
+def nul(v):
+    return "NULLIF(%s, '')" % q(v)
+
+
+def recompute(raw, org, drop=lambda e: False, forge=None):
+    """The attacker who can write the database and knows the chains' format: the triggers dropped,
+    the events for which drop(e) holds deleted, event `forge`'s data replaced, then every chain of
+    the organization relinked and rehashed, and its case heads, its seals' lines and digests and its
+    head rewritten to match.  Only a checkpoint signed before can tell."""
+    events = org_events(raw, org)
+    check(all(e["link"] for e in events), "a history written since migration 0039")
+    kept = [e for e in events if not drop(e)]
+    for e in kept:
+        if int(e["seq"]) == forge:
+            e["data"] = '{"forged":true}'
+    sealed = {}
+    for seal_seq, case, link in raw.rows("SELECT seal_seq, case_id, link FROM chain_seals WHERE org_id = %s" % q(org)):
+        sealed.setdefault(int(seal_seq), []).append((case, int(link)))
+    heads, moved, lines = {}, {}, {}
+
+    def link_up(e, chain):
+        link, prev = heads.get(chain, (0, "0" * 64))
+        e["old_link"], e["link"], e["prev_hash"] = int(e["link"]), link + 1, prev
+        e["hash"] = chain_hash(prev, link + 1, e["seq"], e["at"], e["actor_id"], e["kind"], e["entity_type"],
+                               e["entity_id"], e["case_id"], e["data"])
+        heads[chain] = (link + 1, e["hash"])
+
+    for e in kept:  # the case chains first: the seals hold their heads
+        if e["chain"]:
+            link_up(e, e["chain"])
+            moved[(e["chain"], e["old_link"])] = (e["link"], e["hash"])
+    for e in kept:
+        if not e["chain"]:
+            if e["kind"] == "audit.sealed":
+                lines[e["seq"]] = [(c, *moved[(c, l)]) for c, l in sealed.get(int(e["seq"]), []) if (c, l) in moved]
+                e["data"] = seal_data(lines[e["seq"]])
+            link_up(e, "")
+            last_seq = e["seq"]
+    sql = "BEGIN;\n" + raw.drop_triggers() + "DELETE FROM events WHERE org_id = %s;\n" % q(org)
+    for e in kept:
+        sql += ("INSERT INTO events (org_id, %s) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %d, %s);\n"
+                % (", ".join(EVENT_COLS), q(org), e["seq"], e["at"], q(e["actor_id"]), q(e["kind"]), q(e["entity_type"]),
+                   q(e["entity_id"]), nul(e["case_id"]), q(e["data"]), q(e["prev_hash"]), q(e["hash"]),
+                   nul(e["request_id"]), e["link"], nul(e["chain"])))
+    sql += "DELETE FROM case_heads WHERE org_id = %s;\nDELETE FROM chain_seals WHERE org_id = %s;\n" % (q(org), q(org))
+    for chain, (link, hsh) in heads.items():
+        if chain:
+            sql += ("INSERT INTO case_heads (org_id, case_id, last_link, last_hash, sealed_link) VALUES (%s, %s, %d, %s, %d);\n"
+                    % (q(org), q(chain), link, q(hsh), link))
+    for seal_seq, ls in lines.items():
+        for case, link, hsh in ls:
+            sql += ("INSERT INTO chain_seals (org_id, seal_seq, case_id, link, hash) VALUES (%s, %s, %s, %d, %s);\n"
+                    % (q(org), seal_seq, q(case), link, q(hsh)))
+    link, hsh = heads[""]
+    sql += ("UPDATE org_heads SET last_link = %d, last_seq = %s, last_hash = %s WHERE org_id = %s;\nCOMMIT;\n"
+            % (link, last_seq, q(hsh), q(org)))
+    raw.script(sql)
+
+
 def rewrite_history(db, slug, seq, keep):
-    """The attack: drop the triggers, rewrite event `seq`'s data, delete every event after `keep`,
-    recompute the chain from `seq` to `keep` and the head.  Returns the organization id."""
+    """The attack: rewrite event `seq`'s data, delete every event after `keep`, recompute every
+    chain, seal and head.  Returns the organization id."""
     raw = Raw(db)
     org = raw.rows("SELECT id FROM orgs WHERE slug = %s" % q(slug))[0][0]
-    events = raw.rows("SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash FROM events "
-                      "WHERE org_id = %s ORDER BY seq" % q(org))
-    sql = "BEGIN;\n" + raw.drop_triggers()
-    sql += "DELETE FROM events WHERE org_id = %s AND seq > %d;\n" % (q(org), keep)
-    prev = events[seq - 1][8]
-    for e in events[seq - 1:keep]:
-        data = '{"forged":true}' if int(e[0]) == seq else e[7]
-        h = chain_hash(prev, e[0], e[1], e[2], e[3], e[4], e[5], e[6], data)
-        sql += "UPDATE events SET data = %s, prev_hash = %s, hash = %s WHERE org_id = %s AND seq = %s;\n" % (
-            q(data), q(prev), q(h), q(org), e[0])
-        prev = h
-    sql += "UPDATE org_heads SET last_seq = %d, last_hash = %s WHERE org_id = %s;\nCOMMIT;\n" % (keep, q(prev), q(org))
-    raw.script(sql)
+    recompute(raw, org, drop=lambda e: int(e["seq"]) > keep, forge=seq)
     return org
+
+
+def head_seq(db, slug):
+    """The seq of the organization's chain head (org_heads.last_seq)."""
+    raw = Raw(db)
+    return int(raw.rows("SELECT h.last_seq FROM org_heads h JOIN orgs o ON o.id = h.org_id WHERE o.slug = %s"
+                        % q(slug))[0][0])
+
+
+def gapless(db):
+    """seq has no gaps on SQLite; on PostgreSQL a scheduler pass's unused numbers and rolled-back
+    writes leave some, so a deleted event is named by a seq at or before its own."""
+    return not db.startswith("postgres")
 
 
 def test_rewrite_recompute_and_delete_tail_is_detected():
@@ -130,6 +208,7 @@ def test_rewrite_recompute_and_delete_tail_is_detected():
     ck = os.path.join(tmp, "1.checkpoint")
     res = checkpoint(db, key, ck)
     eq(res["organizations"], 4, "the checkpoint holds every organization's head")
+    counted = verify(db)[1]["vendor-co"]["events"]
     # the history goes on after the checkpoint: that is no rewrite
     for i in range(3):
         run_cli("case", "open", "--subject", "after the checkpoint %d" % i, "--channel", "email",
@@ -137,12 +216,12 @@ def test_rewrite_recompute_and_delete_tail_is_detected():
     rc, orgs, err = verify(db, "--checkpoint", ck, "--public-key", key + ".pub")
     eq(rc, 0, "a history that grew since the checkpoint verifies: " + err)
     anchored = orgs["vendor-co"]["checkpoint_seq"]
-    check(orgs["vendor-co"]["events"] > anchored, "events after the checkpoint are checked too: %r" % orgs["vendor-co"])
+    check(orgs["vendor-co"]["events"] >= counted + 3, "events after the checkpoint are checked too: %r" % orgs["vendor-co"])
     ck2 = os.path.join(tmp, "2.checkpoint")
     rc, _, err = fl("audit", "checkpoint", "--db", db, "--key", key, "--previous", ck, "--out", ck2)
     eq(rc, 0, "the next checkpoint, made only if the history still holds the previous one: " + err)
 
-    rewrite_history(db, "vendor-co", 3, anchored - 5)
+    rewrite_history(db, "vendor-co", 3, anchored - 5)  # seqs after anchored - 5 deleted
     rc, orgs, err = verify(db)
     eq(rc, 0, "the rewritten, recomputed and cut chain passes plain verify (why checkpoints exist): %r" % orgs)
     check(all(o["ok"] for o in orgs.values()), "plain verify calls every chain intact")
@@ -153,7 +232,11 @@ def test_rewrite_recompute_and_delete_tail_is_detected():
     eq(bad, ["vendor-co"], "only the rewritten organization fails")
     msg = orgs["vendor-co"]["message"]
     check("checkpoint" in msg and "deleted" in msg, "the message says the checkpointed events are gone: %r" % msg)
-    eq(orgs["vendor-co"]["first_bad_seq"], anchored - 4, "it names the first event missing")
+    bad = orgs["vendor-co"]["first_bad_seq"]
+    if gapless(db):
+        eq(bad, anchored - 4, "it names the first event missing")
+    else:
+        check(0 < bad <= anchored - 4, "it names an event at or before the first missing: %r" % bad)
 
     # the hourly job (checkpoint --previous) refuses to vouch for the rewritten history
     ck3 = os.path.join(tmp, "3.checkpoint")
@@ -180,8 +263,7 @@ def test_rewrite_without_cutting_the_tail_is_detected():
     key = keygen(tmp)
     ck = os.path.join(tmp, "c")
     checkpoint(db, key, ck)
-    rc, before, _ = verify(db)
-    last = before["lee-practice"]["events"]
+    last = head_seq(db, "lee-practice")  # the seal the checkpoint made, its newest event
     rewrite_history(db, "lee-practice", 2, last)
     rc, orgs, _ = verify(db)
     eq(rc, 0, "plain verify passes the recomputed chain")

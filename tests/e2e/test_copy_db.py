@@ -8,6 +8,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from lib import Server, check, eq, new_db_url, run_cli, run_module  # noqa: E402
 
+CHRIS = "chris@vendor-co.example"
 V = "vendor-co"
 
 
@@ -69,6 +70,14 @@ def test_copy_keeps_history_and_chains():
     eq(json.dumps(after, sort_keys=True), json.dumps(before, sort_keys=True), "the copy serves the same cases")
     eq(found, [article], "search finds the article on the copy")
     counts = verify(last, "the copy after use")  # signing in appends an event
+    # the counters go on past the copied rows: a case opened on each copy takes the next number
+    # (a number taken again would be refused: cases are unique by organization and number)
+    for db in dict.fromkeys((mid, last)):
+        code, opened, err = run_cli("case", "open", "--subject", "after the copy", "--channel", "email",
+                                    "--customer-name", "Copied", db=db, as_=CHRIS, check=False)
+        eq(code, 0, "a case opens on the copy %s: %s" % (db, err))
+        check(opened["number"] > max(c["number"] for c in before), "numbered after the copied ones: %r" % opened["number"])
+    counts = verify(last, "the copy after new cases")
     # copying into a database that already holds organizations is refused and changes nothing
     code, _, err = run_cli("copy-db", "--from", mid, "--to", last, json_out=False, check=False)
     check(code != 0 and "empty" in err, "copy-db refuses a non-empty target: %r" % err)

@@ -75,11 +75,19 @@ int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE])
 {
 	int64_t number = 0;
 	int found = 0;
-	int rc = db_scalar_int(c->db, "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
-			       DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
+	/* PostgreSQL: no row locked until COMMIT, so one organization's creations do not wait on each other */
+	int rc = db_scalar_int(
+		c->db,
+		db_dialect(c->db) == DB_POSTGRES
+			? "SELECT fl_case_number(?)"
+			: "UPDATE case_counters SET last_number = last_number + 1 WHERE org_id = ? RETURNING last_number",
+		DB_ARGS(DB_TXT(c->actor.org_id)), &number, &found);
 	if (rc != DB_OK || !found)
 		return svc_db_err(c, rc != DB_OK ? rc : DB_ERROR);
-	id_new(case_id, "case", c->now);
+	if (n->id && n->id != case_id)
+		svc_copy(c, case_id, ID_SIZE, n->id);
+	else if (!n->id)
+		id_new(case_id, "case", c->now);
 	const char *team = n->team_id && *n->team_id ? n->team_id : NULL, *loc = n->location_id && *n->location_id ? n->location_id : NULL;
 	rc = db_exec(c->db,
 		     "INSERT INTO cases (org_id, id, number, customer_id, subject, channel, status, owner_id, team_id, intake_by, "
@@ -100,6 +108,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int rc;
 	char cust[ID_SIZE], case_id[ID_SIZE], loc[ID_SIZE] = "";
 	const char *cid = in_str(in, "customer_id");
+	id_new(case_id, "case", c->now); /* first: a new customer's event goes on the case's chain */
 	if (cid) {
 		json_t *cj = customer_json(c, cid);
 		int ok = json_is_object(cj);
@@ -111,8 +120,11 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		if (!in_str(in, "customer_name"))
 			return err_set(&c->err, ERR_INVALID, "required", "customer_name",
 				       "give customer_id, or customer_name (with email or phone) for a new customer");
-		if (customer_create(c, in_str(in, "customer_name"), in_str(in, "customer_email"), in_str(in, "customer_phone"),
-				    cust))
+		c->event_chain = case_id;
+		rc = customer_create(c, in_str(in, "customer_name"), in_str(in, "customer_email"), in_str(in, "customer_phone"),
+				     cust);
+		c->event_chain = NULL;
+		if (rc)
 			return -1;
 	}
 	if (in_str(in, "location") && org_location_ref(c, in_str(in, "location"), "location", loc))
@@ -132,7 +144,8 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	if (!role_may(c->actor.role, PERM_AUTHOR))
 		return err_set(&c->err, ERR_FORBIDDEN, "person_required", NULL, "a case needs a person as its first owner");
 	const char *channel = in_str(in, "channel");
-	struct case_new cn = {cust, in_str(in, "subject"), channel, c->actor.person_id, c->actor.team_id, c->actor.person_id, loc};
+	struct case_new cn =
+		{cust, in_str(in, "subject"), channel, c->actor.person_id, c->actor.team_id, c->actor.person_id, loc, case_id};
 	if (case_insert(c, &cn, case_id))
 		return -1;
 	if (in_str(in, "summary")) {

@@ -23,9 +23,12 @@ struct case_row {
 /* A new case: every field borrowed; team_id and location_id may be NULL or "". */
 struct case_new {
 	const char *customer_id, *subject, *channel, *owner_id, *team_id, *intake_by, *location_id;
+	const char *id; /* the case's id drawn beforehand (id_new), or NULL */
 };
 /* Number and insert an open case and append case.opened (the caller checked who may).  case_id
- * receives the new id.  Returns 0 or -1 (err set). */
+ * receives the new id (n->id when given).  Case numbers: SQLite counts them in case_counters
+ * (gapless); PostgreSQL draws them from the organization's sequence (migration 0039: unique,
+ * increasing, with a gap where a creation rolled back).  Returns 0 or -1 (err set). */
 int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE]);
 /* Load a case of the actor's organization; -1 with ERR_NOT_FOUND "case_not_found" otherwise. */
 int case_load(svc_ctx *c, const char *case_id, struct case_row *out);

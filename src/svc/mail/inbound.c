@@ -179,7 +179,7 @@ static int open_case(svc_ctx *c, const struct mailbox *mb, const struct mail_par
 	if (customer_for(c, m, cust))
 		return -1;
 	char *subject = cut_utf8(*m->subject ? m->subject : "(no subject)", FL_MAX_SUBJECT);
-	struct case_new cn = {cust, subject, "email", mb->owner_id, mb->team_id, mb->owner_id, mb->location_id};
+	struct case_new cn = {cust, subject, "email", mb->owner_id, mb->team_id, mb->owner_id, mb->location_id, NULL};
 	int rc = case_insert(c, &cn, f->case_id);
 	free(subject);
 	f->reason = "new_case";

@@ -6,6 +6,7 @@
 
 #include "base/limits.h"
 #include "base/util.h"
+#include "store/event.h"
 #include "svc/notify/webhook.h"
 #include "svc/notify/whsend.h"
 #include "svc/page.h"
@@ -49,7 +50,7 @@ static int check_url(svc_ctx *c, const char *url)
 
 #define WH_COLS                                                                                                             \
 	"w.id, w.url, w.kinds, w.format, w.description, w.status, w.disabled_reason, w.cursor_seq, w.attempts, w.next_at, " \
-	"w.created_by, w.created_at, w.updated_at, (SELECT last_seq FROM org_heads h WHERE h.org_id = w.org_id), "          \
+	"w.created_by, w.created_at, w.updated_at, (SELECT MAX(e.seq) FROM events e WHERE e.org_id = w.org_id), "           \
 	"(SELECT MAX(d.at) FROM webhook_deliveries d WHERE d.org_id = w.org_id AND d.webhook_id = w.id AND d.outcome = 'delivered')"
 
 static json_t *wh_row(svc_ctx *c, db_res *r)
@@ -89,8 +90,7 @@ static int wh_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 	int64_t head = 0;
 	if (svc_require(c, PERM_EDIT_SETTINGS) || check_url(c, in_str(in, "url")) || webhook_check_kinds(c, kinds))
 		return -1;
-	int rc = db_scalar_int(c->db, "SELECT last_seq FROM org_heads WHERE org_id = ?", DB_ARGS(DB_TXT(c->actor.org_id)), &head,
-			       NULL);
+	int rc = event_ready_head(c->db, c->actor.org_id, &head); /* no event still being written is passed */
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	id_new(id, "whk", c->now);

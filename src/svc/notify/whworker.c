@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "core/notify_rules.h"
+#include "store/event.h"
 #include "svc/notify/whsend.h"
 #include "svc/notify/whworker.h"
 #include "svc/org/alert.h"
@@ -100,10 +101,15 @@ static char *payload(svc_ctx *c, const struct sub *s, db_res *r)
 static int next_event(svc_ctx *c, const struct sub *s, struct webhook_msg *m)
 {
 	db_res *r;
-	int rc = db_query(c->db,
-			  "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data FROM events WHERE org_id = ? "
-			  "AND seq > ? ORDER BY seq LIMIT ?",
-			  DB_ARGS(DB_TXT(s->org_id), DB_INT(s->cursor), DB_INT(SCAN_EVENTS)), &r);
+	int64_t upto;
+	/* never past an event still being written with a lower seq (PostgreSQL: store/event.h) */
+	int rc = event_ready(c->db, s->org_id, &upto);
+	if (rc != DB_OK)
+		return svc_db_err(c, rc);
+	rc = db_query(c->db,
+		      "SELECT seq, at, actor_id, kind, entity_type, entity_id, case_id, data FROM events WHERE org_id = ? "
+		      "AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+		      DB_ARGS(DB_TXT(s->org_id), DB_INT(s->cursor), DB_INT(upto), DB_INT(SCAN_EVENTS)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	int64_t last = s->cursor;
@@ -309,13 +315,13 @@ int webhook_backlog(svc_ctx *c, struct webhook_backlog *out)
 {
 	db_res *r;
 	memset(out, 0, sizeof *out);
-	int rc =
-		db_query(c->db,
-			 "SELECT SUM(CASE WHEN w.status = 'active' THEN 1 ELSE 0 END), SUM(CASE WHEN w.status = 'disabled' THEN 1 ELSE 0 END), "
-			 "SUM(CASE WHEN w.status = 'active' THEN h.last_seq - w.cursor_seq ELSE 0 END), "
-			 "SUM(CASE WHEN w.status = 'active' AND w.attempts > 0 THEN 1 ELSE 0 END) "
-			 "FROM webhooks w JOIN org_heads h ON h.org_id = w.org_id",
-			 NULL, 0, &r);
+	int rc = db_query(
+		c->db,
+		"SELECT SUM(CASE WHEN w.status = 'active' THEN 1 ELSE 0 END), SUM(CASE WHEN w.status = 'disabled' THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN w.status = 'active' THEN COALESCE((SELECT MAX(e.seq) FROM events e WHERE e.org_id = w.org_id), 0) "
+		"- w.cursor_seq ELSE 0 END), "
+		"SUM(CASE WHEN w.status = 'active' AND w.attempts > 0 THEN 1 ELSE 0 END) FROM webhooks w",
+		NULL, 0, &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (db_next(r) == 1) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "store/event.h"
 #include "svc/org/alert.h"
 #include "svc/org/live.h"
 
@@ -13,14 +14,17 @@
 #define LIVE_TYPES "'case','touchpoint','note','promise','request','exception','offer','breach','policy_conflict'," \
 		   "'update_duty','case_action','mail'"
 
-static int live_events(svc_ctx *c, int64_t after, json_t *items, int64_t *last)
+/* The events after `after` up to `upto` (the ready head: never past an event still being written
+ * with a lower seq, store/event.h). */
+static int live_events(svc_ctx *c, int64_t after, int64_t upto, json_t *items, int64_t *last)
 {
 	db_res *r;
 	int rc = db_query(c->db,
 			  "SELECT e.seq, e.kind, e.case_id, ca.number, e.actor_id, e.at FROM events e "
 			  "JOIN cases ca ON ca.org_id = e.org_id AND ca.id = e.case_id "
-			  "WHERE e.org_id = ? AND e.seq > ? AND e.entity_type IN (" LIVE_TYPES ") ORDER BY e.seq LIMIT ?",
-			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(LIVE_MAX_ITEMS)), &r);
+			  "WHERE e.org_id = ? AND e.seq > ? AND e.seq <= ? AND e.entity_type IN (" LIVE_TYPES
+			  ") ORDER BY e.seq LIMIT ?",
+			  DB_ARGS(DB_TXT(c->actor.org_id), DB_INT(after), DB_INT(upto), DB_INT(LIVE_MAX_ITEMS)), &r);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	while (db_next(r) == 1) {
@@ -38,8 +42,7 @@ static int live_events(svc_ctx *c, int64_t after, json_t *items, int64_t *last)
 static int live_changes(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int64_t head = 0, unread = 0, after = in_int(in, "after", -1);
-	int rc = db_scalar_int(c->db, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE org_id = ?",
-			       DB_ARGS(DB_TXT(c->actor.org_id)), &head, NULL);
+	int rc = event_ready_head(c->db, c->actor.org_id, &head);
 	if (rc != DB_OK)
 		return svc_db_err(c, rc);
 	if (alert_unread(c, &unread))
@@ -49,7 +52,7 @@ static int live_changes(svc_ctx *c, const char *const *p, json_t *in, json_t **o
 	/* no cursor (or one from the future, e.g. another database): start from now */
 	if (after >= 0 && after < head) {
 		last = after;
-		if (live_events(c, after, items, &last)) {
+		if (live_events(c, after, head, items, &last)) {
 			json_decref(items);
 			return -1;
 		}
