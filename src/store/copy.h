@@ -9,11 +9,23 @@
  * foreign key checks deferred to commit (SQLite: PRAGMA defer_foreign_keys; PostgreSQL: the
  * foreign keys are made DEFERRABLE for the transaction and restored before commit), so
  * self-references such as people.manager_id need no row order.  Only the columns both sides
- * have and the target can write are copied (PostgreSQL's generated articles.search is computed
- * again); SQLite's FTS5 table is copied between SQLite databases and rebuilt from articles when
- * the source is PostgreSQL.  Values are copied verbatim:
- * events keep their seq, prev_hash and hash, and org_heads its chain head, so `audit verify`
- * passes on the copy.
+ * have and the target can write are copied (PostgreSQL's generated articles.search and
+ * case_search.words are computed again).  Values are copied verbatim: events keep their seq,
+ * prev_hash and hash, and org_heads its chain head, so `audit verify` passes on the copy; the
+ * counters (case_counters) keep their values.
+ *
+ * What triggers keep (the case search index, the report rollups, the case and organization
+ * versions):
+ * - a PostgreSQL target loads the rows with COPY (db_load_*) while its triggers are off (ALTER
+ *   TABLE ... DISABLE TRIGGER for the transaction, each turned on again before commit), and copies
+ *   the rollups and versions from the source as they are; the tables only PostgreSQL has (the
+ *   case search documents, case_search) are rebuilt in one statement from their view when the
+ *   source is SQLite, and copied from a PostgreSQL source; then ANALYZE;
+ * - a SQLite target inserts row by row with its triggers on, which rebuild them; the knowledge
+ *   index (FTS5 articles_fts) is copied between SQLite databases and rebuilt from articles when
+ *   the source is PostgreSQL.
+ * A copy that fails rolls the target's transaction back: the target holds what it held before
+ * (the schema the migrations made, no rows), its triggers and foreign keys as they were.
  * Returns 0 and *rows (may be NULL) = rows copied; -1 with a message in err. */
 int db_copy(db *from, db *to, int64_t *rows, char *err, unsigned long errlen);
 
