@@ -1,11 +1,13 @@
 /* frontline bench-promises (hidden; used by scripts/bench-promises.sh): the promise scheduler's
  * and the attribution report's cost at volume.
- *   frontline bench-promises --db URL --pending N --due M [--closed K] [--runs R]
+ *   frontline bench-promises --db URL --pending N --due M [--closed K] [--runs R] [--reuse]
  * Makes one organization through the services (org, team, person, customer), then bulk-inserts N
  * pending promises and requests (half each, spread over N/100 cases, none due), M more that are due
  * now (half promises past their due time, half requests past theirs), and K resolved cases each
  * with a broken promise and its breach.  It times one scheduler pass (R runs, each rolled back so
- * every run does the same work) and the breaches-by-cause report, and prints one JSON line.
+ * every run does the same work) and the breaches-by-cause report, and prints one JSON line.  With
+ * --reuse it seeds nothing and times the pass and the reports on what an earlier run seeded (the
+ * same database, or a copy of it made with copy-db); N, M and K then only describe it.
  * Bulk rows are inserted with portable recursive-CTE INSERT ... SELECT statements, with ids of the
  * right shape (prefix, 26 base32 characters) so every service can load them.
  *
@@ -302,8 +304,11 @@ int cmd_bench_promises(int argc, char **argv)
 	argc = cli_common_parse(argc, argv, &o);
 	long pending = flag_num(argc, argv, "--pending", 10000), due = flag_num(argc, argv, "--due", 1000);
 	long closed = flag_num(argc, argv, "--closed", 0), runs = flag_num(argc, argv, "--runs", 3);
+	int reuse = 0;
+	for (int i = 1; i < argc; i++)
+		reuse |= !strcmp(argv[i], "--reuse");
 	if (pending < 0 || due < 0 || closed < 0 || runs < 1 || runs > 50) {
-		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R]\n");
+		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R] [--reuse]\n");
 		return 2;
 	}
 	struct bench_org b;
@@ -314,16 +319,20 @@ int cmd_bench_promises(int argc, char **argv)
 	b.now = b.d.c.now;
 	b.d.c.now = b.now - 10 * FL_DAY_MS;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (db_begin(b.dbh, 1) != DB_OK)
-		fl_die("bench-promises: %s", db_errmsg(b.dbh));
-	seed_org(&b);
-	seed_pending(&b, pending);
-	seed_due(&b, due);
-	if (closed > 0)
-		seed_closed(&b, closed);
-	if (db_commit(b.dbh) != DB_OK)
-		fl_die("bench-promises: commit failed: %s", db_errmsg(b.dbh));
-	double seed_ms = ms_since(&t0);
+	if (reuse) {
+		demo_org(&b.d, "bench-promises");
+	} else {
+		if (db_begin(b.dbh, 1) != DB_OK)
+			fl_die("bench-promises: %s", db_errmsg(b.dbh));
+		seed_org(&b);
+		seed_pending(&b, pending);
+		seed_due(&b, due);
+		if (closed > 0)
+			seed_closed(&b, closed);
+		if (db_commit(b.dbh) != DB_OK)
+			fl_die("bench-promises: commit failed: %s", db_errmsg(b.dbh));
+	}
+	double seed_ms = reuse ? 0 : ms_since(&t0);
 
 	double *pass = xcalloc((size_t)runs, sizeof *pass), *cpu = xcalloc((size_t)runs, sizeof *cpu);
 	json_t *summary, *parts, *stmts;

@@ -89,6 +89,22 @@ def dump(db):
     return out
 
 
+# The report rollups' counts: a row whose counts all went back to 0 (a request closed after going
+# overdue, an owner changed) stays in its source, while triggers that see only the final rows never
+# make it, so such rows are left out of the comparison (the reports read them as nothing).
+ROLLUP_COUNTS = {"breach_daily": ("causes", "breaches"), "keeping_daily": ("kept", "broken"),
+                 "overdue_daily": ("overdue", "still_open", "escalated"), "duty_daily": ("met", "lapsed"),
+                 "intake_daily": ("cases", "handed_on"),
+                 "calibration_daily": ("settled", "kept", "sum_pm", "on_ten", "on_ten_kept")}
+
+
+def counted(table, rows):
+    counts = ROLLUP_COUNTS.get(table)
+    if not counts:
+        return rows
+    return [r for r in rows if any(json.loads(r)[c] != 0 for c in counts)]
+
+
 def common_columns(a, b):
     """Rows of a and b reduced to the columns both sides' rows have (PostgreSQL's generated ones
     exist only there)."""
@@ -105,7 +121,7 @@ def same_rows(src, dst, what, skip=()):
     for t in sorted(set(a) & set(b)):
         if t.startswith(SKIP) or t in skip:
             continue
-        ra, rb = common_columns(a[t], b[t])
+        ra, rb = common_columns(counted(t, a[t]), counted(t, b[t]))
         eq(len(rb), len(ra), "%s: %s has as many rows as its source" % (what, t))
         eq(rb == ra, True, "%s: %s holds the same rows as its source" % (what, t))
         compared += len(ra)
@@ -124,14 +140,14 @@ def test_copy_keeps_history_and_chains():
     code, _, err = run_cli("copy-db", "--from", src.db if pg else "sqlite:" + src.db, "--to", mid, json_out=False)
     eq(code, 0, "copy-db to SQLite works: " + err)
     eq(verify(mid, "the SQLite copy"), counts, "the SQLite copy has every event")
-    check(same_rows(src.db, mid, "the SQLite copy", skip=VERSIONS) > 1000, "the SQLite copy was compared row by row")
+    check(same_rows(src.db, mid, "the SQLite copy", skip=VERSIONS) > 500, "the SQLite copy was compared row by row")
     last = mid
     if pg:
         last = new_db_url(src.tmp)
         code, _, err = run_cli("copy-db", "--from", mid, "--to", last, json_out=False)
         eq(code, 0, "copy-db SQLite -> PostgreSQL works: " + err)
         eq(verify(last, "the PostgreSQL copy"), counts, "the PostgreSQL copy has every event")
-        check(same_rows(mid, last, "the PostgreSQL copy") > 1000, "the PostgreSQL copy was compared row by row")
+        check(same_rows(mid, last, "the PostgreSQL copy") > 500, "the PostgreSQL copy was compared row by row")
         # case_search rebuilt from the SQLite copy: as the source's triggers kept it, and as its view says
         same_rows(src.db, last, "PostgreSQL -> SQLite -> PostgreSQL", skip=VERSIONS)
         eq(psql(last, "SELECT COUNT(*) FROM case_search s FULL JOIN case_search_docs d USING (org_id, case_id) "
