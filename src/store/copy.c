@@ -361,8 +361,8 @@ static int copy_check(db *from, db *to, char *err, unsigned long errlen)
 }
 
 /* Inside the target's transaction: every table both sides have (not the migrations' own; on a
- * SQLite target not what its triggers keep), then the tables of the target's dialect rebuilt from
- * others (DERIVED); *rows counts the rows copied.  Returns 0, or -1 with err filled. */
+ * SQLite target not what its triggers keep); *rows counts the rows copied.  Returns 0, or -1 with
+ * err filled. */
 static int copy_tables(db *from, db *to, const struct names *src, const struct names *dst, int64_t *rows, char *err,
 		       unsigned long errlen)
 {
@@ -374,8 +374,22 @@ static int copy_tables(db *from, db *to, const struct names *src, const struct n
 		if (copy_table(from, to, src->v[i], rows, err, errlen))
 			return -1;
 	}
+	return 0;
+}
+
+/* A table of the target's dialect the source lacks, rebuilt from the others (DERIVED). */
+static int rebuilt(db *to, const struct names *src, const struct names *dst, const char *table)
+{
+	for (const struct derived *x = DERIVED; x->table; x++)
+		if (!strcmp(x->table, table))
+			return x->dialect == db_dialect(to) && !has(src, x->table) && has(dst, x->table);
+	return 0;
+}
+
+static int rebuild_derived(db *to, const struct names *src, const struct names *dst, char *err, unsigned long errlen)
+{
 	for (const struct derived *x = DERIVED; x->table; x++) {
-		if (x->dialect != db_dialect(to) || has(src, x->table) || !has(dst, x->table))
+		if (!rebuilt(to, src, dst, x->table))
 			continue;
 		if (db_exec(to, x->rebuild, DB_NOARGS, NULL) != DB_OK) {
 			snprintf(err, errlen, "rebuilding %s: %s", x->table, db_errmsg(to));
@@ -385,38 +399,119 @@ static int copy_tables(db *from, db *to, const struct names *src, const struct n
 	return 0;
 }
 
-/* Before the tables: a SQLite target defers its foreign key checks to commit; a PostgreSQL target
- * makes its foreign keys deferrable and turns its triggers off (listed in *off). */
-static int target_open(db *to, struct names *off, char *err, unsigned long errlen)
+/* What a PostgreSQL target changes for the load and puts back: its enabled triggers, and its
+ * indexes that no constraint uses (table, name and definition each), dropped before the rows and
+ * made again after them - one sort per index instead of an insertion per row, as pg_restore
+ * does. */
+struct pg_target {
+	struct names triggers, idx_table, idx_name, idx_def;
+};
+
+static void pg_target_free(struct pg_target *t)
 {
-	if (db_dialect(to) == DB_POSTGRES)
-		return pg_fk_deferral(to, 1, err, errlen) || pg_triggers(to, 0, off, err, errlen) ? -1 : 0;
-	if (db_exec(to, "PRAGMA defer_foreign_keys = ON", DB_NOARGS, NULL) != DB_OK) {
-		snprintf(err, errlen, "cannot defer foreign keys: %s", db_errmsg(to));
+	names_free(&t->triggers);
+	names_free(&t->idx_table);
+	names_free(&t->idx_name);
+	names_free(&t->idx_def);
+}
+
+static int pg_drop_indexes(db *d, struct pg_target *t, char *err, unsigned long errlen)
+{
+	db_res *r;
+	int rc = db_query(d,
+			  "SELECT tb.relname, ix.relname, pg_get_indexdef(ix.oid) FROM pg_index x JOIN pg_class ix ON ix.oid = x.indexrelid "
+			  "JOIN pg_class tb ON tb.oid = x.indrelid JOIN pg_namespace n ON n.oid = tb.relnamespace "
+			  "WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+			  "ORDER BY ix.oid",
+			  DB_NOARGS, &r);
+	if (rc == DB_OK) {
+		while (db_next(r) == 1) {
+			names_add(&t->idx_table, db_text(r, 0));
+			names_add(&t->idx_name, db_text(r, 1));
+			names_add(&t->idx_def, db_text(r, 2));
+		}
+		rc = db_res_close(r);
+	}
+	if (rc != DB_OK) {
+		snprintf(err, errlen, "cannot list indexes: %s", db_errmsg(d));
 		return -1;
+	}
+	for (int i = 0; i < t->idx_name.n; i++) {
+		if (!identifier_ok(t->idx_name.v[i])) {
+			snprintf(err, errlen, "unexpected index name %s", t->idx_name.v[i]);
+			return -1;
+		}
+		char *sql = xasprintf("DROP INDEX %s", t->idx_name.v[i]);
+		rc = db_exec_script(d, sql);
+		if (rc != DB_OK)
+			snprintf(err, errlen, "%s: %s", sql, db_errmsg(d));
+		free(sql);
+		if (rc != DB_OK)
+			return -1;
 	}
 	return 0;
 }
 
-/* After the tables, on a PostgreSQL target: the triggers back on, the foreign keys checked and
- * restored, and the planner's statistics of the new rows gathered (so the first queries on a
- * large copy are planned for its size, not for empty tables). */
-static int target_close(db *to, struct names *off, char *err, unsigned long errlen)
+/* Make again the dropped indexes of the tables rebuilt or not (later = 1: only those of the tables
+ * rebuild_derived fills, made after it). */
+static int pg_make_indexes(db *to, struct pg_target *t, const struct names *src, const struct names *dst, int later, char *err,
+			   unsigned long errlen)
 {
-	if (db_dialect(to) != DB_POSTGRES)
-		return 0;
-	if (pg_triggers(to, 1, off, err, errlen) || pg_fk_deferral(to, 0, err, errlen))
-		return -1;
-	if (db_exec_script(to, "ANALYZE") != DB_OK) {
-		snprintf(err, errlen, "ANALYZE failed on the copy: %s", db_errmsg(to));
-		return -1;
+	for (int i = 0; i < t->idx_def.n; i++) {
+		if (rebuilt(to, src, dst, t->idx_table.v[i]) != later)
+			continue;
+		if (db_exec_script(to, t->idx_def.v[i]) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", t->idx_def.v[i], db_errmsg(to));
+			return -1;
+		}
 	}
 	return 0;
+}
+
+static int analyze(db *to, char *err, unsigned long errlen)
+{
+	if (db_exec_script(to, "ANALYZE") == DB_OK)
+		return 0;
+	snprintf(err, errlen, "ANALYZE failed on the copy: %s", db_errmsg(to));
+	return -1;
+}
+
+/* Inside the target's transaction, the rows and what is derived from them.  A SQLite target defers
+ * its foreign key checks to commit.  A PostgreSQL target makes its foreign keys deferrable, turns
+ * its triggers off and drops its indexes (struct pg_target); after the rows it makes the indexes
+ * again and gathers the planner's statistics (so what follows, and the first queries on a large
+ * copy, are planned for its size), rebuilds its own derived tables and their indexes, turns the
+ * triggers back on and checks and restores the foreign keys. */
+static int copy_all(db *from, db *to, const struct names *src, const struct names *dst, int64_t *rows, char *err,
+		    unsigned long errlen)
+{
+	if (db_dialect(to) != DB_POSTGRES) {
+		if (db_exec(to, "PRAGMA defer_foreign_keys = ON", DB_NOARGS, NULL) != DB_OK) {
+			snprintf(err, errlen, "cannot defer foreign keys: %s", db_errmsg(to));
+			return -1;
+		}
+		return copy_tables(from, to, src, dst, rows, err, errlen) || rebuild_derived(to, src, dst, err, errlen) ? -1 : 0;
+	}
+	struct pg_target t = {0};
+	int res = -1;
+	if (db_exec_script(to, "SET LOCAL maintenance_work_mem = '256MB'") != DB_OK) {
+		snprintf(err, errlen, "cannot set up the target: %s", db_errmsg(to));
+		goto done;
+	}
+	if (pg_fk_deferral(to, 1, err, errlen) || pg_triggers(to, 0, &t.triggers, err, errlen) || pg_drop_indexes(to, &t, err, errlen) ||
+	    copy_tables(from, to, src, dst, rows, err, errlen) || pg_make_indexes(to, &t, src, dst, 0, err, errlen) ||
+	    analyze(to, err, errlen) || rebuild_derived(to, src, dst, err, errlen) || pg_make_indexes(to, &t, src, dst, 1, err, errlen) ||
+	    pg_triggers(to, 1, &t.triggers, err, errlen) || pg_fk_deferral(to, 0, err, errlen) || analyze(to, err, errlen))
+		goto done;
+	res = 0;
+done:
+	pg_target_free(&t);
+	return res;
 }
 
 int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen)
 {
-	struct names src = {0}, dst = {0}, off = {0};
+	struct names src = {0}, dst = {0};
 	int64_t rows = 0;
 	int res = -1, to_tx = 0;
 	if (copy_check(from, to, err, errlen))
@@ -436,8 +531,7 @@ int db_copy(db *from, db *to, int64_t *rows_out, char *err, unsigned long errlen
 		goto done;
 	}
 	to_tx = 1;
-	if (target_open(to, &off, err, errlen) || copy_tables(from, to, &src, &dst, &rows, err, errlen) ||
-	    target_close(to, &off, err, errlen))
+	if (copy_all(from, to, &src, &dst, &rows, err, errlen))
 		goto done;
 	if (db_commit(to) != DB_OK) {
 		snprintf(err, errlen, "commit failed on the target: %s", db_errmsg(to));
@@ -454,6 +548,5 @@ done:
 	db_rollback(from);
 	names_free(&src);
 	names_free(&dst);
-	names_free(&off);
 	return res;
 }

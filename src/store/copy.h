@@ -16,16 +16,18 @@
  *
  * What triggers keep (the case search index, the report rollups, the case and organization
  * versions):
- * - a PostgreSQL target loads the rows with COPY (db_load_*) while its triggers are off (ALTER
- *   TABLE ... DISABLE TRIGGER for the transaction, each turned on again before commit), and copies
- *   the rollups and versions from the source as they are; the tables only PostgreSQL has (the
- *   case search documents, case_search) are rebuilt in one statement from their view when the
- *   source is SQLite, and copied from a PostgreSQL source; then ANALYZE;
+ * - a PostgreSQL target loads the rows with COPY (db_load_*) while its triggers are off and its
+ *   indexes that no constraint uses are dropped (ALTER TABLE ... DISABLE TRIGGER, DROP INDEX, both
+ *   inside the transaction), and copies the rollups and versions from the source as they are;
+ *   then it makes the indexes again (with maintenance_work_mem 256MB for the transaction), runs
+ *   ANALYZE, rebuilds the tables only PostgreSQL has (the case search documents, case_search) in
+ *   one statement from their view when the source is SQLite (a PostgreSQL source's are copied),
+ *   turns the triggers on again and checks the foreign keys;
  * - a SQLite target inserts row by row with its triggers on, which rebuild them; the knowledge
  *   index (FTS5 articles_fts) is copied between SQLite databases and rebuilt from articles when
  *   the source is PostgreSQL.
  * A copy that fails rolls the target's transaction back: the target holds what it held before
- * (the schema the migrations made, no rows), its triggers and foreign keys as they were.
+ * (the schema the migrations made, no rows), its triggers, indexes and foreign keys as they were.
  * Returns 0 and *rows (may be NULL) = rows copied; -1 with a message in err. */
 int db_copy(db *from, db *to, int64_t *rows, char *err, unsigned long errlen);
 
