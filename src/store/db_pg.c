@@ -616,16 +616,13 @@ static int pg_load_end(db *base, int cancel, int64_t *rows)
 		rc = PQstatus(d->c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
 	}
 	PGresult *r = PQgetResult(d->c);
-	int mrc = map_res(d, r);
+	if (rc == DB_OK) /* else the failure to send is the message to keep */
+		rc = map_res(d, r);
 	if (rows)
-		*rows = mrc == DB_OK && r ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+		*rows = rc == DB_OK && r ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
 	PQclear(r);
 	for (PGresult *more; (more = PQgetResult(d->c));)
 		PQclear(more);
-	if (rc == DB_OK)
-		rc = mrc;
-	if (rc == DB_OK && cancel) /* never reached: COPY fails when cancelled */
-		rc = DB_ERROR;
 	return rc;
 }
 
