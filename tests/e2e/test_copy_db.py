@@ -28,6 +28,9 @@ def build(s):
                                                   "customer_name": "Sam O'Neil %d" % i, "summary": "it's \"quoted\" ?"})
         chris.ok("POST", "/api/v1/cases/%s/notes" % case["id"], {"body": "note with ? and $1 and 'quotes'",
                                                                  "visibility": "internal"})
+        # what COPY's text format escapes: a tab, a newline, a carriage return, a backslash, \N
+        chris.ok("POST", "/api/v1/cases/%s/notes" % case["id"], {"body": "a\ttab,\na line,\r\nCRLF, C:\\dir \\N \\\\",
+                                                                 "visibility": "internal"})
         offer = chris.ok("POST", "/api/v1/cases/%s/offers" % case["id"], {"to": "pat@vendor-co.example"})
         if i % 2:
             pat.ok("POST", "/api/v1/offers/%s/accept" % offer["id"])
