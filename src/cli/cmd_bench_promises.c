@@ -270,13 +270,15 @@ static void time_passes(struct bench_org *b, long runs, double *pass, double *cp
 	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
 }
 
-/* Every report over the closed cases, once each (rolled back): {path: [wall ms, CPU ms]} (new); the
+/* Every report (GET /api/v1/reports/...) over the closed cases, once each (rolled back): {path: [wall ms, CPU ms]} (new); the
  * breaches-by-cause report's also in *ms and *cpu. */
 static json_t *time_reports(struct bench_org *b, long closed, double *ms, double *cpu)
 {
 	static const char *const PATHS[] = {"/api/v1/reports/breaches",	 "/api/v1/reports/promise-keeping",
 					    "/api/v1/reports/overdue-requests", "/api/v1/reports/update-duties",
-					    "/api/v1/reports/policy-conflicts", "/api/v1/reports/calibration", NULL};
+					    "/api/v1/reports/policy-conflicts", "/api/v1/reports/calibration",
+					    "/api/v1/reports/intake",		 "/api/v1/reports/exceptions",
+					    "/api/v1/reports/leadership",	 "/api/v1/reports/root-causes", NULL};
 	json_t *out = json_object();
 	demo_org(&b->d, "bench-promises");
 	b->d.c.now = b->now + closed + 1000;
