@@ -468,6 +468,16 @@ static int pg_make_indexes(db *to, struct pg_target *t, const struct names *src,
 	return 0;
 }
 
+/* The deferred foreign key checks of the rows loaded, run now: PostgreSQL makes no index and alters
+ * no trigger on a table with checks pending, and the rest of the transaction checks at once. */
+static int fk_check(db *to, char *err, unsigned long errlen)
+{
+	if (db_exec(to, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) == DB_OK)
+		return 0;
+	snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(to));
+	return -1;
+}
+
 static int analyze(db *to, char *err, unsigned long errlen)
 {
 	if (db_exec_script(to, "ANALYZE") == DB_OK)
@@ -478,10 +488,10 @@ static int analyze(db *to, char *err, unsigned long errlen)
 
 /* Inside the target's transaction, the rows and what is derived from them.  A SQLite target defers
  * its foreign key checks to commit.  A PostgreSQL target makes its foreign keys deferrable, turns
- * its triggers off and drops its indexes (struct pg_target); after the rows it makes the indexes
- * again and gathers the planner's statistics (so what follows, and the first queries on a large
+ * its triggers off and drops its indexes (struct pg_target); after the rows it checks the foreign
+ * keys, makes the indexes again and gathers the planner's statistics (so what follows, and the first queries on a large
  * copy, are planned for its size), rebuilds its own derived tables and their indexes, turns the
- * triggers back on and checks and restores the foreign keys. */
+ * triggers back on and restores the foreign keys. */
 static int copy_all(db *from, db *to, const struct names *src, const struct names *dst, int64_t *rows, char *err,
 		    unsigned long errlen)
 {
@@ -499,7 +509,8 @@ static int copy_all(db *from, db *to, const struct names *src, const struct name
 		goto done;
 	}
 	if (pg_fk_deferral(to, 1, err, errlen) || pg_triggers(to, 0, &t.triggers, err, errlen) || pg_drop_indexes(to, &t, err, errlen) ||
-	    copy_tables(from, to, src, dst, rows, err, errlen) || pg_make_indexes(to, &t, src, dst, 0, err, errlen) ||
+	    copy_tables(from, to, src, dst, rows, err, errlen) || fk_check(to, err, errlen) ||
+	    pg_make_indexes(to, &t, src, dst, 0, err, errlen) ||
 	    analyze(to, err, errlen) || rebuild_derived(to, src, dst, err, errlen) || pg_make_indexes(to, &t, src, dst, 1, err, errlen) ||
 	    pg_triggers(to, 1, &t.triggers, err, errlen) || pg_fk_deferral(to, 0, err, errlen) || analyze(to, err, errlen))
 		goto done;

@@ -8,7 +8,6 @@ copy that fails part way leaves the target as it was: empty, its triggers on, it
 not deferrable."""
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -171,9 +170,9 @@ def test_copy_keeps_history_and_chains():
 
 SHAPE = ("SELECT string_agg(d, E'\\n' ORDER BY d) FROM ("
          "SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() UNION ALL "
-         "SELECT c.relname || ' ' || t.tgname || ' ' || t.tgenabled || ' ' || pg_get_triggerdef(t.oid) FROM pg_trigger t "
+         "SELECT c.relname || ' ' || t.tgname || ' ' || t.tgenabled::text || ' ' || pg_get_triggerdef(t.oid) FROM pg_trigger t "
          "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal UNION ALL "
-         "SELECT conname || ' ' || condeferrable || ' ' || condeferred FROM pg_constraint WHERE contype = 'f') x")
+         "SELECT conname || ' ' || condeferrable::text || ' ' || condeferred::text FROM pg_constraint WHERE contype = 'f') x")
 
 
 def same_shape(url, tmp, what):
@@ -187,16 +186,17 @@ def same_shape(url, tmp, what):
 
 
 def broken_copies(src):
-    """Copies of the SQLite database src with one thing the target must refuse: a note of a case
-    that is not there (a foreign key, checked at the end), and a note whose time is not a number (an
-    integer column; PostgreSQL refuses it while loading)."""
+    """Copies of the SQLite database src with one thing the target must refuse: a contact of a case
+    that is not there (a foreign key, checked after the rows), and a contact whose time is not a
+    number (an integer column; PostgreSQL refuses it while loading)."""
     out = []
-    for name, sql in (("orphan", "UPDATE notes SET case_id = 'case_nowhere' WHERE rowid = (SELECT MIN(rowid) FROM notes)"),
-                      ("not-a-number", "UPDATE notes SET at = 'soon' WHERE rowid = (SELECT MAX(rowid) FROM notes)")):
+    for name, sql in (("orphan", "UPDATE touchpoints SET case_id = 'case_nowhere' WHERE rowid = (SELECT MIN(rowid) FROM touchpoints)"),
+                      ("not-a-number", "UPDATE touchpoints SET at = 'soon' WHERE rowid = (SELECT MAX(rowid) FROM touchpoints)")):
         path = src + "." + name
-        shutil.copy(src, path)
-        con = sqlite3.connect(path)
-        con.execute(sql)
+        con, orig = sqlite3.connect(path), sqlite3.connect(src)
+        orig.backup(con)  # through the write-ahead log: the file alone may not hold the last commits
+        orig.close()
+        eq(con.execute(sql).rowcount, 1, "%s: one contact broken by hand" % name)
         con.commit()
         con.close()
         out.append((name, path))
@@ -223,7 +223,7 @@ def test_failed_copy_changes_nothing():
         check(code != 0 and "copy-db" in err, "copy-db refuses a source with %s: %r" % (name, err))
         if pg:
             eq(psql(target, "SELECT (SELECT COUNT(*) FROM orgs) + (SELECT COUNT(*) FROM events) + "
-                            "(SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM notes) + (SELECT COUNT(*) FROM case_search)"),
+                            "(SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM touchpoints) + (SELECT COUNT(*) FROM case_search)"),
                "0", "%s: the target holds no rows" % name)
             same_shape(target, src.tmp, "%s: the refused target" % name)
         else:
