@@ -86,49 +86,6 @@ static int identifier_ok(const char *s)
 	return 1;
 }
 
-/* PostgreSQL target: the foreign keys of our schema, made deferrable (on=1) or restored (on=0). */
-static int pg_fk_deferral(db *d, int on, char *err, unsigned long errlen)
-{
-	db_res *r;
-	int rc = db_query(d,
-			  "SELECT cl.relname, co.conname FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid "
-			  "JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE co.contype = 'f' AND n.nspname = current_schema() "
-			  "ORDER BY cl.oid, co.oid",
-			  DB_NOARGS, &r);
-	if (rc != DB_OK) {
-		snprintf(err, errlen, "cannot list foreign keys: %s", db_errmsg(d));
-		return -1;
-	}
-	struct names tables = {0}, cons = {0};
-	while (db_next(r) == 1) {
-		names_add(&tables, db_text(r, 0));
-		names_add(&cons, db_text(r, 1));
-	}
-	int bad = 0;
-	if (db_res_close(r) != DB_OK) {
-		snprintf(err, errlen, "cannot list foreign keys: %s", db_errmsg(d));
-		bad = 1;
-	}
-	if (!bad && !on && db_exec(d, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) != DB_OK) {
-		snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(d));
-		bad = 1;
-	}
-	for (int i = 0; i < tables.n && !bad; i++) {
-		if (!identifier_ok(tables.v[i]) || !identifier_ok(cons.v[i]))
-			continue;
-		char *sql = xasprintf("ALTER TABLE %s ALTER CONSTRAINT %s %s", tables.v[i], cons.v[i],
-				      on ? "DEFERRABLE INITIALLY DEFERRED" : "NOT DEFERRABLE INITIALLY IMMEDIATE");
-		if (db_exec_script(d, sql) != DB_OK) {
-			snprintf(err, errlen, "%s: %s", sql, db_errmsg(d));
-			bad = 1;
-		}
-		free(sql);
-	}
-	names_free(&tables);
-	names_free(&cons);
-	return bad ? -1 : 0;
-}
-
 /* The columns of a table that can be written: PostgreSQL leaves out generated columns (such as
  * articles.search, the full-text vector), SQLite hidden and generated ones. */
 static int list_columns(db *d, const char *table, struct names *out)
@@ -404,7 +361,7 @@ static int rebuild_derived(db *to, const struct names *src, const struct names *
  * made again after them - one sort per index instead of an insertion per row, as pg_restore
  * does. */
 struct pg_target {
-	struct names triggers, idx_table, idx_name, idx_def;
+	struct names triggers, idx_table, idx_name, idx_def, fk_table, fk_name, fk_def;
 };
 
 static void pg_target_free(struct pg_target *t)
@@ -413,6 +370,62 @@ static void pg_target_free(struct pg_target *t)
 	names_free(&t->idx_table);
 	names_free(&t->idx_name);
 	names_free(&t->idx_def);
+	names_free(&t->fk_table);
+	names_free(&t->fk_name);
+	names_free(&t->fk_def);
+}
+
+/* The foreign keys, dropped before the rows (so no row order is needed: people.manager_id points
+ * into its own table) and added again after them: each is checked by one query over its table
+ * (PostgreSQL's initial check of a new foreign key), not row by row at commit. */
+static int pg_drop_fks(db *d, struct pg_target *t, char *err, unsigned long errlen)
+{
+	db_res *r;
+	int rc = db_query(d,
+			  "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid) FROM pg_constraint co JOIN pg_class cl "
+			  "ON cl.oid = co.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE co.contype = 'f' "
+			  "AND n.nspname = current_schema() ORDER BY cl.oid, co.oid",
+			  DB_NOARGS, &r);
+	if (rc == DB_OK) {
+		while (db_next(r) == 1) {
+			names_add(&t->fk_table, db_text(r, 0));
+			names_add(&t->fk_name, db_text(r, 1));
+			names_add(&t->fk_def, db_text(r, 2));
+		}
+		rc = db_res_close(r);
+	}
+	if (rc != DB_OK) {
+		snprintf(err, errlen, "cannot list foreign keys: %s", db_errmsg(d));
+		return -1;
+	}
+	for (int i = 0; i < t->fk_name.n; i++) {
+		if (!identifier_ok(t->fk_table.v[i]) || !identifier_ok(t->fk_name.v[i])) {
+			snprintf(err, errlen, "unexpected foreign key %s.%s", t->fk_table.v[i], t->fk_name.v[i]);
+			return -1;
+		}
+		char *sql = xasprintf("ALTER TABLE %s DROP CONSTRAINT %s", t->fk_table.v[i], t->fk_name.v[i]);
+		rc = db_exec_script(d, sql);
+		if (rc != DB_OK)
+			snprintf(err, errlen, "%s: %s", sql, db_errmsg(d));
+		free(sql);
+		if (rc != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int pg_add_fks(db *d, struct pg_target *t, char *err, unsigned long errlen)
+{
+	for (int i = 0; i < t->fk_name.n; i++) {
+		char *sql = xasprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", t->fk_table.v[i], t->fk_name.v[i], t->fk_def.v[i]);
+		int rc = db_exec_script(d, sql);
+		if (rc != DB_OK)
+			snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(d));
+		free(sql);
+		if (rc != DB_OK)
+			return -1;
+	}
+	return 0;
 }
 
 static int pg_drop_indexes(db *d, struct pg_target *t, char *err, unsigned long errlen)
@@ -468,16 +481,6 @@ static int pg_make_indexes(db *to, struct pg_target *t, const struct names *src,
 	return 0;
 }
 
-/* The deferred foreign key checks of the rows loaded, run now: PostgreSQL makes no index and alters
- * no trigger on a table with checks pending, and the rest of the transaction checks at once. */
-static int fk_check(db *to, char *err, unsigned long errlen)
-{
-	if (db_exec(to, "SET CONSTRAINTS ALL IMMEDIATE", DB_NOARGS, NULL) == DB_OK)
-		return 0;
-	snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(to));
-	return -1;
-}
-
 static int analyze(db *to, char *err, unsigned long errlen)
 {
 	if (db_exec_script(to, "ANALYZE") == DB_OK)
@@ -487,11 +490,11 @@ static int analyze(db *to, char *err, unsigned long errlen)
 }
 
 /* Inside the target's transaction, the rows and what is derived from them.  A SQLite target defers
- * its foreign key checks to commit.  A PostgreSQL target makes its foreign keys deferrable, turns
- * its triggers off and drops its indexes (struct pg_target); after the rows it checks the foreign
- * keys, makes the indexes again and gathers the planner's statistics (so what follows, and the first queries on a large
- * copy, are planned for its size), rebuilds its own derived tables and their indexes, turns the
- * triggers back on and restores the foreign keys. */
+ * its foreign key checks to commit.  A PostgreSQL target turns its triggers off and drops its
+ * foreign keys and its indexes (struct pg_target); after the rows it makes the indexes again,
+ * gathers the planner's statistics (so what follows, and the first queries on a large copy, are
+ * planned for its size), adds the foreign keys again (each checked by one query), rebuilds its own
+ * derived tables and their indexes and turns the triggers back on. */
 static int copy_all(db *from, db *to, const struct names *src, const struct names *dst, int64_t *rows, char *err,
 		    unsigned long errlen)
 {
@@ -508,11 +511,11 @@ static int copy_all(db *from, db *to, const struct names *src, const struct name
 		snprintf(err, errlen, "cannot set up the target: %s", db_errmsg(to));
 		goto done;
 	}
-	if (pg_fk_deferral(to, 1, err, errlen) || pg_triggers(to, 0, &t.triggers, err, errlen) || pg_drop_indexes(to, &t, err, errlen) ||
-	    copy_tables(from, to, src, dst, rows, err, errlen) || fk_check(to, err, errlen) ||
-	    pg_make_indexes(to, &t, src, dst, 0, err, errlen) ||
-	    analyze(to, err, errlen) || rebuild_derived(to, src, dst, err, errlen) || pg_make_indexes(to, &t, src, dst, 1, err, errlen) ||
-	    pg_triggers(to, 1, &t.triggers, err, errlen) || pg_fk_deferral(to, 0, err, errlen) || analyze(to, err, errlen))
+	if (pg_triggers(to, 0, &t.triggers, err, errlen) || pg_drop_fks(to, &t, err, errlen) || pg_drop_indexes(to, &t, err, errlen) ||
+	    copy_tables(from, to, src, dst, rows, err, errlen) || pg_make_indexes(to, &t, src, dst, 0, err, errlen) ||
+	    analyze(to, err, errlen) || pg_add_fks(to, &t, err, errlen) || rebuild_derived(to, src, dst, err, errlen) ||
+	    pg_make_indexes(to, &t, src, dst, 1, err, errlen) || pg_triggers(to, 1, &t.triggers, err, errlen) ||
+	    analyze(to, err, errlen))
 		goto done;
 	res = 0;
 done:
