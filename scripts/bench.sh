@@ -105,16 +105,52 @@ machine() {
 	echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); server threads ${FRONTLINE_THREADS:-8}; wrk -t$WT -c$CONN -d$DUR; servers $SERVERS"
 }
 
-# quick_rounds SIZE: three rounds of /healthz and every request type; the median share of /healthz
+# start_servers URL SIZE: SERVERS servers on URL (PORTS, SPIDS); stop_servers: stop them
+start_servers() {
+	local url=$1 size=$2 i port
+	PORTS=()
+	SPIDS=()
+	for ((i = 0; i < SERVERS; i++)); do
+		port=$(free_port)
+		"$BIN" serve --db "$url" --listen "127.0.0.1:$port" >>"$WORK/server-$size-$i.log" 2>&1 &
+		SPIDS+=($!)
+		PIDS+=($!)
+		PORTS+=("$port")
+		for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+	done
+}
+stop_servers() {
+	local p
+	for p in "${SPIDS[@]:-}"; do [ -n "$p" ] && { kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; }; done
+	SPIDS=()
+	PIDS=()
+}
+
+# quick_rounds SIZE URL: three rounds of /healthz and every request type; the median share of /healthz
 QUICK_TYPES=(read mine search create promise)
 declare -A QUICK_NAME=([read]="GET case" [mine]="my open cases" [search]="search by customer name"
 	[create]="POST case (durable)" [promise]="POST promise (durable)")
 declare -A QUICK_TARGET=([read]="≥ 50%" [mine]="≥ 15% (50 rows; 13 rows ≥ 25%)" [search]="≥ 20%, flat 10k → 1M"
 	[create]="≥ 10%; p99 ≤ 30 ms at 32 connections" [promise]="≥ 10%")
+# On a SQLite file every round starts its servers on a copy of the file as seeded (with the lists'
+# tokens), so no round reads the cases and promises an earlier round wrote (a case given ten
+# promises a round outgrows the kept page, CASE_CACHE_MAX_TEXT); on PostgreSQL the rounds share it.
 quick_rounds() {
-	local size=$1 round t
+	local size=$1 url=$2 round t pristine=
 	: >"$WORK/quick-$size.tsv"
+	if [ -f "$url" ]; then
+		stop_servers
+		pristine=$WORK/pristine-$size.db
+		sqlite3 "$url" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+		cp "$url" "$pristine"
+	fi
 	for round in 1 2 3; do
+		if [ -n "$pristine" ]; then
+			stop_servers
+			rm -f "$url-wal" "$url-shm"
+			cp "$pristine" "$url"
+			start_servers "$url" "$size"
+		fi
 		read -r h_rps _ h99 _ _ <<<"$(wrk_run "healthz-$size-$round" - /healthz)"
 		printf 'healthz\t%s\t%s\t%s\n' "$round" "$h_rps" "$h99" >>"$WORK/quick-$size.tsv"
 		for t in "${QUICK_TYPES[@]}"; do
@@ -123,6 +159,11 @@ quick_rounds() {
 			printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$round" "$rps" "$p99" "$h_rps" >>"$WORK/quick-$size.tsv"
 		done
 	done
+	if [ -n "$pristine" ]; then # the file as seeded again, for BENCH_REUSE
+		stop_servers
+		rm -f "$url-wal" "$url-shm"
+		mv "$pristine" "$url"
+	fi
 	{
 		echo
 		echo "$size cases, $CONN connections, $DUR per measure; share of the same round's /healthz, median of 3 rounds (each round's shares in brackets)"
@@ -163,16 +204,8 @@ for size in $SIZES; do
 		echo "bench: seeded in $(( $(date +%s) - t0 ))s" >&2
 	fi
 
-	PORTS=()
-	SPIDS=()
-	for ((i = 0; i < SERVERS; i++)); do
-		port=$(free_port)
-		"$BIN" serve --db "$url" --listen "127.0.0.1:$port" >"$WORK/server-$size-$i.log" 2>&1 &
-		SPIDS+=($!)
-		PIDS+=($!)
-		PORTS+=("$port")
-		for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-	done
+	rm -f "$WORK"/server-"$size"-*.log
+	start_servers "$url" "$size"
 	base="http://127.0.0.1:${PORTS[0]}"
 
 	bench_lists "$BIN" "$url" "$base" "$ORGS" "$WORK" "$size"
@@ -180,9 +213,8 @@ for size in $SIZES; do
 	export BENCH_TOKENS=$tokens BENCH_READS=$WORK/reads-$size.txt BENCH_SEARCHES=$WORK/searches-$size.txt
 	export BENCH_OPEN=$WORK/open-$size.txt
 	if [ -n "$QUICK" ]; then
-		quick_rounds "$size"
-		for p in "${SPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
-		PIDS=()
+		quick_rounds "$size" "$url"
+		stop_servers
 		continue
 	fi
 
@@ -203,8 +235,7 @@ for size in $SIZES; do
 	if [ -z "${FRONTLINE_PG:-}${BENCH_DB:-}" ]; then
 		echo "bench: database file $(du -h "$url" | cut -f1) for $size cases" >&2
 	fi
-	for p in "${SPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
-	PIDS=()
+	stop_servers
 	[ -z "${BENCH_KEEP:-}" ] && [ -z "${FRONTLINE_PG:-}${BENCH_DB:-}" ] && rm -f "$url" "$url-wal" "$url-shm"
 done
 

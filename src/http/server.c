@@ -664,7 +664,7 @@ static struct MHD_Daemon *start_api(struct server *s, int fd, int port)
 static struct case_cache *kept_pages(void)
 {
 	const char *kept = getenv("FRONTLINE_CASE_CACHE");
-	return kept && strcmp(kept, "0") == 0 ? NULL : case_cache_new(CASE_CACHE_SLOTS);
+	return kept && strcmp(kept, "0") == 0 ? NULL : case_cache_new(CASE_CACHE_SLOTS, CASE_CACHE_MAX_TEXT, CASE_CACHE_BUDGET);
 }
 
 int http_serve(const struct serve_opts *o)

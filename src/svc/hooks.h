@@ -20,8 +20,8 @@ struct case_view_skip {
 	const char *tables[3];
 	const char *empty;
 	int reader; /* what the part shows depends on who reads it, when, or on the organization's
-		     * templates: a case with rows in its tables is rendered at every read, never kept
-		     * (case_view_page) */
+		     * templates: when its tables hold rows of the case, the page is kept without it and
+		     * the part runs again at every read (case_view_kept) */
 };
 const struct case_view_skip *svc_case_view_skips(void); /* ended by fn NULL */
 

@@ -157,5 +157,41 @@ def test_another_organizations_reader_gets_404_when_the_page_is_kept():
         eq((r.status, r.json["error"]["code"]), (404, "case_not_found"), "another organization's case is unknown")
 
 
+READER_KEYS = ("mail", "reviews", "exceptions", "actions", "attachments", "mail_proposals")
+
+
+def test_a_page_with_parts_for_its_reader_is_kept_without_them():
+    """A page whose mail, reviews or exceptions depend on who reads it is kept without those parts,
+    which run again at every read: a read of it unchanged sends fewer statements than rendering it,
+    and each reader still gets the page the database gives that reader."""
+    os.environ["FRONTLINE_COUNT_STATEMENTS"] = "1"
+    try:
+        s = Server(demo=True).start()
+    finally:
+        del os.environ["FRONTLINE_COUNT_STATEMENTS"]
+    try:
+        chris, admin = s.login(CHRIS, V), s.login(ADMIN, V)
+        cid = None
+        for item in chris.ok("GET", "/api/v1/cases?limit=200")["items"]:
+            page = chris.ok("GET", "/api/v1/cases/" + item["id"])
+            if any(page.get(k) for k in READER_KEYS):
+                cid = item["id"]
+                break
+        check(cid is not None, "the demo has a case whose page has parts for its reader")
+        chris.ok("POST", "/api/v1/cases/%s/notes" % cid, {"body": "a note", "visibility": "internal"})
+        rendered = chris.get("/api/v1/cases/" + cid)
+        kept = chris.get("/api/v1/cases/" + cid)
+        eq((rendered.status, kept.status), (200, 200), "both reads")
+        n_rendered, n_kept = int(rendered.headers["X-Statements"]), int(kept.headers["X-Statements"])
+        check(n_kept < n_rendered, "the kept read sends fewer statements (%d) than the render (%d)" % (n_kept, n_rendered))
+        eq(kept.json, rendered.json, "the kept page with its reader's parts is the rendered one")
+        eq(kept.json, fresh(s, cid, CHRIS), "and the database's")
+        eq(len(kept.json["notes"]), 1 + len([n for n in rendered.json["notes"] if n["body"] != "a note"]), "the note shows")
+        eq(admin.ok("GET", "/api/v1/cases/" + cid), fresh(s, cid, ADMIN), "another reader gets that reader's page")
+        eq(admin.ok("GET", "/api/v1/cases/" + cid), fresh(s, cid, ADMIN), "kept for them too")
+    finally:
+        s.stop()
+
+
 if __name__ == "__main__":
     run_module(globals())

@@ -13,6 +13,7 @@ struct slot {
 	uint64_t used; /* its set's clock when last read or written: the least recent is replaced */
 	char *text;    /* NULL: empty */
 	size_t len;
+	unsigned bits;
 };
 
 /* CASE_CACHE_WAYS slots per set, one lock per set: a case may live in any slot of its set, so
@@ -25,16 +26,20 @@ struct set {
 
 struct case_cache {
 	size_t mask; /* sets - 1 */
+	size_t max_text, budget;
+	size_t used; /* bytes of text kept, all sets (atomic) */
 	struct set *sets;
 };
 
-struct case_cache *case_cache_new(size_t slots)
+struct case_cache *case_cache_new(size_t slots, size_t max_text, size_t budget)
 {
 	size_t n = 1;
 	while (n * CASE_CACHE_WAYS < slots)
 		n <<= 1;
 	struct case_cache *k = xcalloc(1, sizeof *k);
 	k->mask = n - 1;
+	k->max_text = max_text;
+	k->budget = budget;
 	k->sets = xcalloc(n, sizeof *k->sets);
 	for (size_t i = 0; i < n; i++)
 		pthread_mutex_init(&k->sets[i].mu, NULL);
@@ -80,10 +85,10 @@ static struct slot *slot_of(struct set *t, const char *org_id, const char *case_
 	return NULL;
 }
 
-/* Where a new page of the case goes: its own slot, an empty one, else the least recently used. */
-static struct slot *slot_for(struct set *t, const char *org_id, const char *case_id)
+/* Where a new page goes in its locked set: an empty slot, else the least recently used. */
+static struct slot *slot_for(struct set *t)
 {
-	struct slot *l = slot_of(t, org_id, case_id), *old = &t->slot[0];
+	struct slot *l = NULL, *old = &t->slot[0];
 	for (int w = 0; !l && w < CASE_CACHE_WAYS; w++) {
 		if (!t->slot[w].text)
 			l = &t->slot[w];
@@ -107,7 +112,8 @@ int case_cache_known(struct case_cache *k, const char *org_id, const char *case_
 	return l != NULL;
 }
 
-char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len)
+char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, size_t *len,
+		     unsigned *bits)
 {
 	char *text = NULL;
 	struct set *t = set_lock(k, org_id, case_id);
@@ -116,6 +122,8 @@ char *case_cache_get(struct case_cache *k, const char *org_id, const char *case_
 		text = xmalloc(l->len + 1);
 		memcpy(text, l->text, l->len + 1);
 		*len = l->len;
+		if (bits)
+			*bits = l->bits;
 	}
 	pthread_mutex_unlock(&t->mu);
 	return text;
@@ -133,23 +141,55 @@ int case_cache_emit(struct case_cache *k, const char *org_id, const char *case_i
 	return kept;
 }
 
+/* Empty a slot of its locked set, giving its bytes back to the budget. */
+static void slot_empty(struct case_cache *k, struct slot *l)
+{
+	if (!l->text)
+		return;
+	__atomic_fetch_sub(&k->used, l->len, __ATOMIC_RELAXED);
+	free(l->text);
+	l->text = NULL;
+}
+
+/* 1 when len more bytes fit the budget (and are counted), else 0. */
+static int budget_take(struct case_cache *k, size_t len)
+{
+	if (__atomic_add_fetch(&k->used, len, __ATOMIC_RELAXED) <= k->budget)
+		return 1;
+	__atomic_fetch_sub(&k->used, len, __ATOMIC_RELAXED);
+	return 0;
+}
+
 void case_cache_put(struct case_cache *k, const char *org_id, const char *case_id, int64_t cv, int64_t ov, const char *text,
-		    size_t len)
+		    size_t len, unsigned bits)
 {
 	size_t no = strlen(org_id) + 1, nc = strlen(case_id) + 1;
-	if (len > CASE_CACHE_MAX_TEXT || no > ID_SIZE || nc > ID_SIZE)
+	if (no > ID_SIZE || nc > ID_SIZE)
 		return;
-	char *copy = xmalloc(len + 1);
-	memcpy(copy, text, len);
-	copy[len] = '\0';
+	char *copy = NULL;
+	if (len <= k->max_text) {
+		copy = xmalloc(len + 1);
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+	}
 	struct set *t = set_lock(k, org_id, case_id);
-	struct slot *l = slot_for(t, org_id, case_id);
-	free(l->text);
-	l->text = copy;
-	l->len = len;
-	l->cv = cv;
-	l->ov = ov;
-	memcpy(l->org_id, org_id, no); /* lengths checked above */
-	memcpy(l->case_id, case_id, nc);
+	struct slot *l = slot_of(t, org_id, case_id);
+	if (l)
+		slot_empty(k, l); /* its page of other versions */
+	if (copy) {
+		l = slot_for(t);
+		slot_empty(k, l);
+		if (budget_take(k, len)) {
+			l->text = copy;
+			l->len = len;
+			l->bits = bits;
+			l->cv = cv;
+			l->ov = ov;
+			memcpy(l->org_id, org_id, no); /* lengths checked above */
+			memcpy(l->case_id, case_id, nc);
+			copy = NULL;
+		}
+	}
 	pthread_mutex_unlock(&t->mu);
+	free(copy);
 }

@@ -13,7 +13,7 @@
 static struct case_cache *rows;
 static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
 
-static void rows_make(void) { rows = case_cache_new(CASE_ROWS_SLOTS); }
+static void rows_make(void) { rows = case_cache_new(CASE_ROWS_SLOTS, CASE_ROWS_MAX_TEXT, (size_t)CASE_ROWS_SLOTS * CASE_ROWS_MAX_TEXT); }
 
 /* The rows' cache when the server keeps pages, else NULL (commands, FRONTLINE_CASE_CACHE=0). */
 static struct case_cache *rows_of(svc_ctx *c)
@@ -42,13 +42,13 @@ char *case_row_text(svc_ctx *c, db_res *r, json_t *memo, size_t *len)
 	struct case_cache *k = rows_of(c);
 	const char *id = db_text(r, 0);
 	int64_t cv = db_int(r, CASE_ALL_NCOLS), ov = db_int(r, CASE_ALL_NCOLS + 1);
-	char *text = k ? case_cache_get(k, c->actor.org_id, id, cv, ov, len) : NULL;
+	char *text = k ? case_cache_get(k, c->actor.org_id, id, cv, ov, len, NULL) : NULL;
 	if (text)
 		return text;
 	json_t *o = case_row_json(c, r, memo);
 	text = json_text(o, len);
 	json_decref(o);
-	if (text && k && *len <= CASE_ROWS_MAX_TEXT && c->db_err.kind == ERR_NONE)
-		case_cache_put(k, c->actor.org_id, id, cv, ov, text, *len);
+	if (text && k && c->db_err.kind == ERR_NONE)
+		case_cache_put(k, c->actor.org_id, id, cv, ov, text, *len, 0);
 	return text;
 }

@@ -175,15 +175,17 @@ static int view_row(svc_ctx *c, const char *case_id, json_t **o, struct view_fac
 	return 0;
 }
 
-/* Run a part, or merge what it shows when its tables hold nothing of the case. */
-static int view_part(svc_ctx *c, const char *case_id, case_view_fn fn, const int *has, json_t *o)
+/* Run a part, or merge what it shows when its tables hold nothing of the case.  A part that depends
+ * on the reader (svc/hooks.h) and has rows writes into reader when one is given: the page is kept
+ * without it, and it is run again at every read (case_view_kept). */
+static int view_part(svc_ctx *c, const char *case_id, case_view_fn fn, const int *has, json_t *o, json_t *reader)
 {
 	const struct case_view_skip *k = svc_case_view_skips();
 	for (int i = 0; i < view_nskips; i++, k++) {
 		if (k->fn != fn)
 			continue;
 		if (has[2 + i])
-			break;
+			return fn(c, case_id, reader && k->reader ? reader : o);
 		json_t *empty = json_loads(k->empty, 0, NULL);
 		json_object_update(o, empty);
 		json_decref(empty);
@@ -192,13 +194,13 @@ static int view_part(svc_ctx *c, const char *case_id, case_view_fn fn, const int
 	return fn(c, case_id, o);
 }
 
-static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct view_facts *f)
+static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct view_facts *f, json_t *reader)
 {
 	json_t *o = NULL;
 	if (view_row(c, case_id, &o, f))
 		return -1;
 	for (const case_view_fn *part = svc_case_view_parts(); *part; part++) {
-		if (view_part(c, case_id, *part, f->has, o)) {
+		if (view_part(c, case_id, *part, f->has, o, reader)) {
 			json_decref(o);
 			return -1;
 		}
@@ -210,28 +212,45 @@ static int view_render(svc_ctx *c, const char *case_id, json_t **out, struct vie
 int case_view(svc_ctx *c, const char *case_id, json_t **out)
 {
 	struct view_facts f;
-	return view_render(c, case_id, out, &f);
+	return view_render(c, case_id, out, &f, NULL);
 }
 
-/* The page is the same for every reader of the organization: no part that depends on the reader
- * (or that is not listed in svc_case_view_skips) has anything to show. */
-static int view_shared(const struct view_facts *f)
+/* 1 when every part has an entry in svc_case_view_skips: a part without one may show anything, so
+ * no page is kept. */
+static int view_keepable(void)
 {
 	int parts = 0;
 	for (const case_view_fn *p = svc_case_view_parts(); *p; p++)
 		parts++;
-	if (parts != view_nskips) /* a part without a skip entry always runs: nothing known of it */
-		return 0;
+	return parts == view_nskips;
+}
+
+/* The parts that depend on the reader and have rows, as bits of their index in the skips. */
+static unsigned reader_parts(const struct view_facts *f)
+{
+	unsigned bits = 0;
 	const struct case_view_skip *k = svc_case_view_skips();
 	for (int i = 0; i < view_nskips; i++, k++)
 		if (k->reader && f->has[2 + i])
-			return 0;
-	return 1;
+			bits |= 1u << i;
+	return bits;
 }
 
-/* The answer: the page's text (stolen) as c->answer, sent as it is; *out an empty object. */
-static json_t *page_text(svc_ctx *c, char *text, size_t len)
+/* The answer: the page's text and its reader parts' (both taken; "{...}" each) as one object, as
+ * c->answer, sent as it is; *out an empty object. */
+static json_t *page_text(svc_ctx *c, char *text, size_t len, char *parts, size_t plen)
 {
+	if (parts && plen > 2) {
+		char *both = xmalloc(len + plen);
+		memcpy(both, text, len - 1);
+		both[len - 1] = ',';
+		memcpy(both + len, parts + 1, plen - 1);
+		both[len + plen - 1] = '\0';
+		free(text);
+		text = both;
+		len += plen - 1;
+	}
+	free(parts);
 	svc_answer_text(c, text, len);
 	return json_object();
 }
@@ -267,29 +286,51 @@ int case_view_kept(svc_ctx *c, const char *case_id, json_t **out)
 	int found = versions_now(c, case_id, &cv, &ov);
 	if (found < 0)
 		return -1;
-	size_t len = 0;
-	char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len) : NULL;
+	size_t len = 0, plen = 0;
+	unsigned bits = 0;
+	char *text = found ? case_cache_get(c->case_cache, c->actor.org_id, case_id, cv, ov, &len, &bits) : NULL;
 	if (!text)
 		return 0;
-	*out = page_text(c, text, len);
+	json_t *reader = json_object();
+	const struct case_view_skip *k = svc_case_view_skips();
+	for (int i = 0; bits && i < view_nskips; i++, k++) {
+		if ((bits & 1u << i) && k->fn(c, case_id, reader)) {
+			json_decref(reader);
+			free(text);
+			return -1;
+		}
+	}
+	char *parts = json_text(reader, &plen);
+	json_decref(reader);
+	if (!parts) {
+		free(text);
+		return err_set(&c->err, ERR_INTERNAL, "internal_error", NULL, "the answer could not be rendered");
+	}
+	*out = page_text(c, text, len, parts, plen);
 	return 1;
 }
 
 int case_view_page(svc_ctx *c, const char *case_id, json_t **out)
 {
-	size_t len = 0;
 	if (!c->case_cache)
 		return case_view(c, case_id, out);
 	struct view_facts f;
-	json_t *o;
-	if (view_render(c, case_id, &o, &f))
+	json_t *o, *reader = json_object();
+	if (view_render(c, case_id, &o, &f, reader)) {
+		json_decref(reader);
 		return -1;
-	char *text = json_text(o, &len);
+	}
+	size_t len = 0, plen = 0;
+	char *text = json_text(o, &len), *parts = json_text(reader, &plen);
 	json_decref(o);
-	if (!text)
+	json_decref(reader);
+	if (!text || !parts) {
+		free(text);
+		free(parts);
 		return err_set(&c->err, ERR_INTERNAL, "internal_error", NULL, "the answer could not be rendered");
-	if (c->db_err.kind == ERR_NONE && view_shared(&f))
-		case_cache_put(c->case_cache, c->actor.org_id, case_id, f.cv, f.ov, text, len);
-	*out = page_text(c, text, len);
+	}
+	if (c->db_err.kind == ERR_NONE && view_keepable())
+		case_cache_put(c->case_cache, c->actor.org_id, case_id, f.cv, f.ov, text, len, reader_parts(&f));
+	*out = page_text(c, text, len, parts, plen);
 	return 0;
 }
