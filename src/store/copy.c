@@ -120,6 +120,38 @@ static int open_batch(db *from, const char *select, int first, db_res **r)
 	return db_query(from, "FETCH 5000 FROM fl_copy", DB_NOARGS, r);
 }
 
+/* Every row of the source's SELECT sel into the load (a PostgreSQL source's cursor batch by batch;
+ * the caller closes the cursor).  Returns 0, or -1 with err filled. */
+static int load_rows(db *from, db *to, const char *table, const char *sel, int ncol, db_load *load, char *err,
+		     unsigned long errlen)
+{
+	db_arg args[MAX_COLS];
+	db_res *r = NULL;
+	int rc = open_batch(from, sel, 1, &r), cursor = db_dialect(from) == DB_POSTGRES;
+	while (rc == DB_OK) {
+		int got = 0;
+		while ((rc = db_next(r)) == 1) {
+			got++;
+			for (int i = 0; i < ncol; i++)
+				args[i] = db_is_null(r, i) ? DB_NULL : DB_TXT(db_text(r, i));
+			if (db_load_row(load, args, ncol) != DB_OK) {
+				snprintf(err, errlen, "writing %s: %s", table, db_errmsg(to));
+				db_res_discard(r);
+				return -1;
+			}
+		}
+		db_res_discard(r);
+		r = NULL;
+		if (rc < 0)
+			break;
+		if (!got || !cursor)
+			return 0;
+		rc = open_batch(from, sel, 0, &r);
+	}
+	snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
+	return -1;
+}
+
 /* One table's rows, read in the source's order and written with the target's bulk load (COPY on
  * PostgreSQL, an INSERT per row on SQLite); *rows counts them. */
 static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *err, unsigned long errlen)
@@ -129,7 +161,6 @@ static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *
 	char *list = NULL, *sel = NULL;
 	size_t ll = 0, lc = 0;
 	int ncol = 0, res = -1, cursor = 0, rc;
-	db_res *r = NULL;
 	db_load *load = NULL;
 	if (list_columns(from, table, &src) != DB_OK || list_columns(to, table, &dst) != DB_OK) {
 		snprintf(err, errlen, "table %s: cannot list columns: %s / %s", table, db_errmsg(from), db_errmsg(to));
@@ -153,41 +184,13 @@ static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *
 		goto done;
 	}
 	sel = xasprintf("SELECT %s FROM %s", list, table);
-	rc = open_batch(from, sel, 1, &r);
 	cursor = db_dialect(from) == DB_POSTGRES;
-	if (rc != DB_OK) {
-		snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
-		goto done;
-	}
 	if (db_load_begin(to, table, cols, ncol, &load) != DB_OK) {
 		snprintf(err, errlen, "writing %s: %s", table, db_errmsg(to));
 		goto done;
 	}
-	db_arg args[MAX_COLS];
-	for (;;) {
-		int got = 0;
-		while ((rc = db_next(r)) == 1) {
-			got++;
-			for (int i = 0; i < ncol; i++)
-				args[i] = db_is_null(r, i) ? DB_NULL : DB_TXT(db_text(r, i));
-			if (db_load_row(load, args, ncol) != DB_OK) {
-				snprintf(err, errlen, "writing %s: %s", table, db_errmsg(to));
-				goto done;
-			}
-		}
-		if (rc < 0) {
-			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
-			goto done;
-		}
-		db_res_discard(r);
-		r = NULL;
-		if (!got || !cursor)
-			break;
-		if (open_batch(from, sel, 0, &r) != DB_OK) {
-			snprintf(err, errlen, "reading %s: %s", table, db_errmsg(from));
-			goto done;
-		}
-	}
+	if (load_rows(from, to, table, sel, ncol, load, err, errlen))
+		goto done;
 	int64_t n = 0;
 	rc = db_load_end(load, &n);
 	load = NULL;
@@ -200,7 +203,6 @@ static int copy_table(db *from, db *to, const char *table, int64_t *rows, char *
 done:
 	if (load)
 		db_load_cancel(load);
-	db_res_discard(r);
 	if (cursor)
 		db_exec_script(from, "CLOSE fl_copy");
 	names_free(&src);
