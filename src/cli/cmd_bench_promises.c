@@ -1,11 +1,13 @@
 /* frontline bench-promises (hidden; used by scripts/bench-promises.sh): the promise scheduler's
  * and the attribution report's cost at volume.
- *   frontline bench-promises --db URL --pending N --due M [--closed K] [--runs R]
+ *   frontline bench-promises --db URL --pending N --due M [--closed K] [--runs R] [--reuse]
  * Makes one organization through the services (org, team, person, customer), then bulk-inserts N
  * pending promises and requests (half each, spread over N/100 cases, none due), M more that are due
  * now (half promises past their due time, half requests past theirs), and K resolved cases each
  * with a broken promise and its breach.  It times one scheduler pass (R runs, each rolled back so
- * every run does the same work) and the breaches-by-cause report, and prints one JSON line.
+ * every run does the same work) and the breaches-by-cause report, and prints one JSON line.  With
+ * --reuse it seeds nothing and times the pass and the reports on what an earlier run seeded (the
+ * same database, or a copy of it made with copy-db); N, M and K then only describe it.
  * Bulk rows are inserted with portable recursive-CTE INSERT ... SELECT statements, with ids of the
  * right shape (prefix, 26 base32 characters) so every service can load them.
  *
@@ -107,14 +109,15 @@ static void seed_org(struct bench_org *b)
 	json_decref(cu);
 }
 
-/* PostgreSQL's per-row triggers that keep a case's search document, due times and version (the
- * migrations' case_search_on_part, case_due_on_part, case_version_on_part): each promise or request
- * inserted rebuilds its case's, so a seed of 100 per case rebuilt each case's a hundred times (22
- * minutes for 500,000 requests at load 17).  The bulk inserts run without them and each seeded case
- * gets them once afterwards, by the same functions: the same rows as the triggers leave. */
+/* PostgreSQL's per-row triggers a bulk insert of pending promises and requests need not run: the
+ * case search document (case_search_on_part), rebuilt once per seeded case afterwards by the same
+ * function, and the rollups of 0029, to which no pending promise or request adds anything (they
+ * count closed promises and overdue requests).  Each promise or request inserted rebuilt its case's
+ * search document, so a seed of 100 per case rebuilt each case's a hundred times (22 minutes for
+ * 500,000 requests at load 17).  The due times and versions (statement triggers since migration
+ * 0036) run once per INSERT. */
 static const char *const PG_PART_TRIGGERS[] = {
-	"requests requests_search_insert", "requests requests_due_insert", "requests requests_version_insert",
-	"promises promises_due_insert",	   "promises promises_version_insert", NULL,
+	"requests requests_search_insert", "promises promises_keeping_daily_insert", "requests requests_overdue_daily_insert", NULL,
 };
 
 static void pg_part_triggers(struct bench_org *b, const char *how)
@@ -151,20 +154,8 @@ static void seed_pending(struct bench_org *b, long pending)
 	if (!pg)
 		return;
 	pg_part_triggers(b, "ENABLE");
-	/* what the triggers would have left, once per seeded case */
-	/* the trigger's own statement, case by case: joined with all the cases at once, case_due_times is
-	 * computed whole for each case (minutes at 10,000 cases); the organization's id is ours (id_new) */
-	char *due = xasprintf("DO $$ DECLARE r record; BEGIN FOR r IN SELECT org_id, id FROM cases WHERE org_id = '%s' "
-			      "AND number > 1000000 AND number <= %ld LOOP UPDATE cases SET due_at = d.due_at, risk_at = d.risk_at "
-			      "FROM case_due_times d WHERE d.org_id = r.org_id AND d.case_id = r.id AND cases.org_id = r.org_id "
-			      "AND cases.id = r.id; END LOOP; END $$",
-			      b->org, 1000000 + open_cases);
-	if (db_exec_script(b->dbh, due) != DB_OK)
-		fl_die("bench-promises: %s", db_errmsg(b->dbh));
-	free(due);
-	run(b->dbh,
-	    "SELECT COUNT(case_search_refresh(org_id, id)), COUNT(case_version_touch(org_id, id)) FROM cases "
-	    "WHERE org_id = ? AND number > 1000000 AND number <= 1000000 + ?",
+	/* what the search trigger would have left, once per seeded case */
+	run(b->dbh, "SELECT COUNT(case_search_refresh(org_id, id)) FROM cases WHERE org_id = ? AND number > 1000000 AND number <= 1000000 + ?",
 	    DB_ARGS(DB_TXT(b->org), DB_INT(open_cases)));
 }
 
@@ -279,13 +270,15 @@ static void time_passes(struct bench_org *b, long runs, double *pass, double *cp
 	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
 }
 
-/* Every report over the closed cases, once each (rolled back): {path: [wall ms, CPU ms]} (new); the
+/* Every report (GET /api/v1/reports/...) over the closed cases, once each (rolled back): {path: [wall ms, CPU ms]} (new); the
  * breaches-by-cause report's also in *ms and *cpu. */
 static json_t *time_reports(struct bench_org *b, long closed, double *ms, double *cpu)
 {
 	static const char *const PATHS[] = {"/api/v1/reports/breaches",	 "/api/v1/reports/promise-keeping",
 					    "/api/v1/reports/overdue-requests", "/api/v1/reports/update-duties",
-					    "/api/v1/reports/policy-conflicts", "/api/v1/reports/calibration", NULL};
+					    "/api/v1/reports/policy-conflicts", "/api/v1/reports/calibration",
+					    "/api/v1/reports/intake",		 "/api/v1/reports/exceptions",
+					    "/api/v1/reports/leadership",	 "/api/v1/reports/root-causes", NULL};
 	json_t *out = json_object();
 	demo_org(&b->d, "bench-promises");
 	b->d.c.now = b->now + closed + 1000;
@@ -313,8 +306,11 @@ int cmd_bench_promises(int argc, char **argv)
 	argc = cli_common_parse(argc, argv, &o);
 	long pending = flag_num(argc, argv, "--pending", 10000), due = flag_num(argc, argv, "--due", 1000);
 	long closed = flag_num(argc, argv, "--closed", 0), runs = flag_num(argc, argv, "--runs", 3);
+	int reuse = 0;
+	for (int i = 1; i < argc; i++)
+		reuse |= !strcmp(argv[i], "--reuse");
 	if (pending < 0 || due < 0 || closed < 0 || runs < 1 || runs > 50) {
-		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R]\n");
+		fprintf(stderr, "usage: frontline bench-promises --db URL [--pending N] [--due M] [--closed K] [--runs R] [--reuse]\n");
 		return 2;
 	}
 	struct bench_org b;
@@ -325,16 +321,20 @@ int cmd_bench_promises(int argc, char **argv)
 	b.now = b.d.c.now;
 	b.d.c.now = b.now - 10 * FL_DAY_MS;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (db_begin(b.dbh, 1) != DB_OK)
-		fl_die("bench-promises: %s", db_errmsg(b.dbh));
-	seed_org(&b);
-	seed_pending(&b, pending);
-	seed_due(&b, due);
-	if (closed > 0)
-		seed_closed(&b, closed);
-	if (db_commit(b.dbh) != DB_OK)
-		fl_die("bench-promises: commit failed: %s", db_errmsg(b.dbh));
-	double seed_ms = ms_since(&t0);
+	if (reuse) {
+		demo_org(&b.d, "bench-promises");
+	} else {
+		if (db_begin(b.dbh, 1) != DB_OK)
+			fl_die("bench-promises: %s", db_errmsg(b.dbh));
+		seed_org(&b);
+		seed_pending(&b, pending);
+		seed_due(&b, due);
+		if (closed > 0)
+			seed_closed(&b, closed);
+		if (db_commit(b.dbh) != DB_OK)
+			fl_die("bench-promises: commit failed: %s", db_errmsg(b.dbh));
+	}
+	double seed_ms = reuse ? 0 : ms_since(&t0);
 
 	double *pass = xcalloc((size_t)runs, sizeof *pass), *cpu = xcalloc((size_t)runs, sizeof *cpu);
 	json_t *summary, *parts, *stmts;

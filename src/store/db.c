@@ -1,8 +1,10 @@
 #include "store/db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "store/search.h"
 
 /* Statements sent by this thread (db_thread_statements). */
@@ -157,3 +159,70 @@ int db_lock_scheduler(db *d)
 {
 	return d->ops->lock_scheduler ? d->ops->lock_scheduler(d) : DB_OK;
 }
+
+/* A bulk load: the backend's own, or (insert != NULL) an INSERT per row through db_exec. */
+struct db_load {
+	db *d;
+	char *insert;
+	int ncols;
+	int64_t rows;
+};
+
+int db_load_begin(db *d, const char *table, const char *const *cols, int ncols, db_load **out)
+{
+	*out = NULL;
+	if (ncols < 1 || ncols > DB_LOAD_MAX_COLS)
+		return DB_ERROR;
+	char *list = NULL, *marks = NULL;
+	size_t ll = 0, lc = 0, ml = 0, mc = 0;
+	for (int i = 0; i < ncols; i++) {
+		if (i) {
+			xappend(&list, &ll, &lc, 256, ", ", 2);
+			xappend(&marks, &ml, &mc, 64, ",", 1);
+		}
+		xappend(&list, &ll, &lc, 256, cols[i], strlen(cols[i]));
+		xappend(&marks, &ml, &mc, 64, "?", 1);
+	}
+	db_load *l = xcalloc(1, sizeof *l);
+	l->d = d;
+	l->ncols = ncols;
+	int rc = DB_OK;
+	if (d->ops->load_begin) {
+		thread_statements++;
+		rc = d->ops->load_begin(d, table, list);
+	} else {
+		l->insert = xasprintf("INSERT INTO %s (%s) VALUES (%s)", table, list, marks);
+	}
+	free(list);
+	free(marks);
+	if (rc != DB_OK) {
+		free(l);
+		return rc;
+	}
+	*out = l;
+	return DB_OK;
+}
+
+int db_load_row(db_load *l, const db_arg *vals, int n)
+{
+	if (n != l->ncols)
+		return DB_ERROR;
+	int rc = l->insert ? db_exec(l->d, l->insert, vals, n, NULL) : l->d->ops->load_row(l->d, vals, n);
+	if (rc == DB_OK)
+		l->rows++;
+	return rc;
+}
+
+static int load_finish(db_load *l, int cancel, int64_t *rows)
+{
+	int rc = l->insert ? DB_OK : l->d->ops->load_end(l->d, cancel, rows);
+	if (l->insert && rows)
+		*rows = l->rows;
+	free(l->insert);
+	free(l);
+	return rc;
+}
+
+int db_load_end(db_load *l, int64_t *rows) { return load_finish(l, 0, rows); }
+
+void db_load_cancel(db_load *l) { (void)load_finish(l, 1, NULL); }

@@ -67,6 +67,11 @@ struct db_ops {
 	int (*lock_scheduler)(db *d);
 	/* db_defer_begin (on 1) and db_defer_end (on 0) (NULL: nothing to do) */
 	int (*defer_writes)(db *d, int on);
+	/* A bulk load (db_load_begin; NULL: one INSERT per row): start one into `table` (cols is the
+	 * column list, "a, b, c"), send a row, end it (cancel != 0: fail it on purpose). */
+	int (*load_begin)(db *d, const char *table, const char *cols);
+	int (*load_row)(db *d, const db_arg *vals, int n);
+	int (*load_end)(db *d, int cancel, int64_t *rows);
 };
 
 struct db {
@@ -158,6 +163,34 @@ int db_lock_scheduler(db *d);
  * or the error code).  SQLite runs every statement at once: nothing to do. */
 void db_defer_begin(db *d);
 int db_defer_end(db *d) DB_MUST_CHECK;
+
+/* Bulk load: many rows into one table, for copying a whole installation (store/copy.c).  Inside a
+ * write transaction,
+ *
+ *	db_load *l;
+ *	if ((rc = db_load_begin(d, "notes", cols, ncols, &l)) != DB_OK) ...;   (nothing to end)
+ *	while (...) if ((rc = db_load_row(l, vals, ncols)) != DB_OK) break;
+ *	rc = rc != DB_OK ? (db_load_cancel(l), rc) : db_load_end(l, &rows);
+ *
+ * cols are ncols column names (1 to DB_LOAD_MAX_COLS) the caller has checked to be plain
+ * identifiers, as is table; each row is ncols text, integer or NULL values in that order, copied
+ * before db_load_row returns.  db_load_end finishes the load, frees l and returns its outcome:
+ * DB_OK and *rows (may be NULL) = rows loaded, or the error kind of the first row the database
+ * refused (DB_CONSTRAINT for a duplicate key, DB_ERROR for a value of the wrong type, ...), with
+ * its message in db_errmsg().  db_load_cancel frees l and leaves the transaction failed: roll it
+ * back.  Triggers and constraints apply as for an INSERT.
+ * PostgreSQL: COPY table (cols) FROM STDIN in text format, the rows streamed 64 KiB at a time
+ * (PQputCopyData); a refused row's error comes from the server with db_load_end (a row already
+ * sent is not checked at db_load_row, which fails only when the connection does); nothing else may
+ * be sent on the connection from db_load_begin to db_load_end or db_load_cancel.  Counts as one
+ * statement.  SQLite (no bulk load of its own): one prepared INSERT per row, each counted, its
+ * error returned by db_load_row at once. */
+#define DB_LOAD_MAX_COLS 200
+typedef struct db_load db_load;
+int db_load_begin(db *d, const char *table, const char *const *cols, int ncols, db_load **out) DB_MUST_CHECK;
+int db_load_row(db_load *l, const db_arg *vals, int n) DB_MUST_CHECK;
+int db_load_end(db_load *l, int64_t *rows) DB_MUST_CHECK;
+void db_load_cancel(db_load *l);
 
 /* SQLite: from now on, connections this process opens leave checkpoints to a background thread
  * (one per database file, with its own connection; PASSIVE, once the log holds DB_CHECKPOINT_FRAMES

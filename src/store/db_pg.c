@@ -17,7 +17,10 @@
  *   its count, BEGIN/COMMIT/ROLLBACK, a script) is sent behind the queue, and the queue's results
  *   are read with its own: one round trip for all of them.  The server runs them in order, so a
  *   read sees every queued write; a queued write's error is what the waiting statement returns (the
- *   transaction is aborted by it anyway, as it would have been at once). */
+ *   transaction is aborted by it anyway, as it would have been at once).
+ * - Bulk loads (db_load_*) are COPY ... FROM STDIN in text format: a tab between values, a newline
+ *   after each row, \N for NULL, and a backslash, tab, newline or carriage return inside a value
+ *   written as \\, \t, \n, \r.  Rows are gathered and sent 64 KiB at a time. */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +51,9 @@ typedef struct {
 	int defer;   /* db_defer_writes is on */
 	int piped;   /* in pipeline mode, `pending` results not read yet */
 	int pending;
+	char *load;  /* a bulk load's rows not sent yet (db_load_*, COPY's text format) */
+	size_t load_len, load_cap;
+	int load_failed; /* sending failed: db_load_end reports it */
 	char err[512];
 } pg_db;
 
@@ -533,6 +539,93 @@ static int pg_defer_writes(db *base, int on)
 	return on ? DB_OK : pipe_sync(d, NULL);
 }
 
+/* --- bulk loads: COPY ... FROM STDIN --- */
+
+#define LOAD_CHUNK 65536
+
+static int pg_load_begin(db *base, const char *table, const char *cols)
+{
+	pg_db *d = (pg_db *)base;
+	int rc = pipe_sync(d, NULL);
+	if (rc != DB_OK)
+		return rc;
+	char *sql = xasprintf("COPY %s (%s) FROM STDIN", table, cols);
+	PGresult *r = PQexec(d->c, sql);
+	free(sql);
+	if (PQresultStatus(r) == PGRES_COPY_IN) {
+		PQclear(r);
+		d->load_len = 0;
+		d->load_failed = 0;
+		return DB_OK;
+	}
+	rc = map_res(d, r);
+	PQclear(r);
+	return rc != DB_OK ? rc : DB_ERROR;
+}
+
+/* Send what is gathered.  A failure to send is kept for pg_load_end, which reports it. */
+static int load_send(pg_db *d)
+{
+	if (d->load_failed || d->load_len == 0)
+		return d->load_failed;
+	if (PQputCopyData(d->c, d->load, (int)d->load_len) != 1) {
+		set_err(d, PQerrorMessage(d->c));
+		d->load_failed = PQstatus(d->c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	}
+	d->load_len = 0;
+	return d->load_failed;
+}
+
+static void load_put(pg_db *d, const char *s, size_t n) { xappend(&d->load, &d->load_len, &d->load_cap, LOAD_CHUNK * 2, s, n); }
+
+static int pg_load_row(db *base, const db_arg *vals, int n)
+{
+	pg_db *d = (pg_db *)base;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			load_put(d, "\t", 1);
+		if (vals[i].type == DB_T_NULL) {
+			load_put(d, "\\N", 2);
+		} else if (vals[i].type == DB_T_INT) {
+			char num[24];
+			load_put(d, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)vals[i].i));
+		} else {
+			const char *s = vals[i].s, *run = s;
+			for (; *s; s++) {
+				const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+				if (!esc)
+					continue;
+				load_put(d, run, (size_t)(s - run));
+				load_put(d, esc, 2);
+				run = s + 1;
+			}
+			load_put(d, run, (size_t)(s - run));
+		}
+	}
+	load_put(d, "\n", 1);
+	return d->load_len >= LOAD_CHUNK ? load_send(d) : d->load_failed;
+}
+
+static int pg_load_end(db *base, int cancel, int64_t *rows)
+{
+	pg_db *d = (pg_db *)base;
+	int rc = cancel ? DB_OK : load_send(d);
+	d->load_len = 0;
+	if (PQputCopyEnd(d->c, cancel || rc != DB_OK ? "the load was cancelled" : NULL) != 1 && rc == DB_OK) {
+		set_err(d, PQerrorMessage(d->c));
+		rc = PQstatus(d->c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	}
+	PGresult *r = PQgetResult(d->c);
+	if (rc == DB_OK) /* else the failure to send is the message to keep */
+		rc = map_res(d, r);
+	if (rows)
+		*rows = rc == DB_OK && r ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+	PQclear(r);
+	for (PGresult *more; (more = PQgetResult(d->c));)
+		PQclear(more);
+	return rc;
+}
+
 static int pg_lock_scheduler(db *base)
 {
 	return pg_exec(base, "SELECT pg_advisory_xact_lock(?)", DB_ARGS(DB_INT(SCHED_LOCK_KEY)), NULL);
@@ -551,6 +644,7 @@ static void pg_close(db *base)
 {
 	pg_db *d = (pg_db *)base;
 	reset_cache(d);
+	free(d->load);
 	PQfinish(d->c);
 	free(d);
 }
@@ -582,6 +676,9 @@ static const struct db_ops pg_ops = {
 	.errmsg = pg_errmsg,
 	.lock_scheduler = pg_lock_scheduler,
 	.defer_writes = pg_defer_writes,
+	.load_begin = pg_load_begin,
+	.load_row = pg_load_row,
+	.load_end = pg_load_end,
 };
 
 static void quiet(void *arg, const PGresult *r)

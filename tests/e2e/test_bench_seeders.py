@@ -5,6 +5,8 @@ act on the seeded rows exactly as the benchmark measured (a scheduler pass break
 the root-cause report counts the same causes), and the chains still verify afterwards."""
 import json
 import os
+import sqlite3
+import subprocess
 import sys
 import tempfile
 
@@ -24,6 +26,32 @@ def verify(db, what):
     return {o["org"]: o["events"] for o in (out or {}).get("orgs", [])}
 
 
+def scalar(db, sql):
+    if db.startswith("postgres"):
+        return subprocess.run(["psql", "-qAtX", db, "-c", sql], capture_output=True, text=True, check=True).stdout.strip()
+    con = sqlite3.connect(db)
+    try:
+        return str(con.execute(sql).fetchone()[0])
+    finally:
+        con.close()
+
+
+def seeded_cases_as_kept(db):
+    """The seeded open cases carry what the triggers keep: their due times are the view's
+    (case_due_times) and, on PostgreSQL, their search documents the view's (case_search_docs)."""
+    open_cases = int(scalar(db, "SELECT COUNT(*) FROM cases WHERE number > 1000000 AND number < 2000000"))
+    check(open_cases > 1, "the seed made open cases (%d)" % open_cases)
+    eq(scalar(db, "SELECT COUNT(*) FROM cases ca JOIN case_due_times d ON d.org_id = ca.org_id AND d.case_id = ca.id "
+                  "WHERE ca.due_at <> d.due_at OR ca.risk_at <> d.risk_at"), "0", "every case's due times are the view's")
+    check(int(scalar(db, "SELECT COUNT(*) FROM cases WHERE number > 1000000 AND number < 2000000 "
+                         "AND due_at < 9007199254740991")) == open_cases,
+          "every seeded case that holds promises has a due time")
+    if db.startswith("postgres"):
+        eq(scalar(db, "SELECT COUNT(*) FROM case_search s FULL JOIN case_search_docs d USING (org_id, case_id) "
+                      "WHERE s.head IS DISTINCT FROM d.head OR s.body IS DISTINCT FROM d.body"), "0",
+           "every case's search document is the view's")
+
+
 def test_bench_promises_seed_verifies_and_services_act_on_it():
     db = fresh_db("promises")
     _, seeded, _ = run_cli("bench-promises", "--pending", "200", "--due", "6", "--closed", "8", "--runs", "1",
@@ -31,6 +59,7 @@ def test_bench_promises_seed_verifies_and_services_act_on_it():
     seeded = json.loads(seeded)
     eq((seeded["pending"], seeded["due"], seeded["closed"]), (200, 6, 8), "the seeder made what it was asked")
     before = verify(db, "on what bench-promises seeded")
+    seeded_cases_as_kept(db)
     check(before.get("bench-promises", 0) > 0, "the organization made through the services has a history")
     # the benchmark's pass was rolled back; a real scheduler pass over the seeded rows does the same work
     _, tick, _ = run_cli("tick", db=db)
@@ -42,6 +71,7 @@ def test_bench_promises_seed_verifies_and_services_act_on_it():
     eq(did(tick), did(seeded["pass"]), "a scheduler pass on the seed breaks and flags what the benchmark measured")
     check(did(tick).get("breaches", 0) > 0, "and it broke something")
     after = verify(db, "after the scheduler acted on the seeded rows")
+    seeded_cases_as_kept(db)
     check(after.get("bench-promises", 0) > before.get("bench-promises", 0),
           "the scheduler's breaches were appended to the chain (%r -> %r)" % (before, after))
     _, report, _ = run_cli("report", "breaches", "--by", "cause", db=db, as_="admin@bench-promises.example")

@@ -25,9 +25,38 @@ TEST(older_library_refused_with_both_versions)
 	CHECK(strstr(err, "SQLite 3.7.17 ") != NULL);
 }
 
+/* db_load_* on a backend without a bulk load of its own: an INSERT per row, errors at once. */
+TEST(bulk_load_inserts_each_row)
+{
+	char err[256];
+	db *d = NULL;
+	CHECK(db_open(":memory:", &d, err, sizeof err) == DB_OK);
+	CHECK(db_exec_script(d, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)") == DB_OK);
+	CHECK(db_begin(d, 1) == DB_OK);
+	const char *cols[] = {"k", "v"};
+	db_load *l;
+	CHECK(db_load_begin(d, "t", cols, 2, &l) == DB_OK);
+	CHECK(db_load_row(l, DB_ARGS(DB_INT(1), DB_TXT("a\ttab\nand \\N"))) == DB_OK);
+	CHECK(db_load_row(l, DB_ARGS(DB_INT(2), DB_NULL)) == DB_OK);
+	CHECK(db_load_row(l, DB_ARGS(DB_INT(3))) == DB_ERROR); /* a row of the wrong width */
+	int64_t rows = 0, n = 0;
+	CHECK(db_load_end(l, &rows) == DB_OK);
+	CHECK(rows == 2);
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM t WHERE (k = 1 AND v = 'a' || char(9) || 'tab' || char(10) || 'and \\N') "
+			       "OR (k = 2 AND v IS NULL)", DB_NOARGS, &n, NULL) == DB_OK);
+	CHECK(n == 2);
+	CHECK(db_load_begin(d, "t", cols, 2, &l) == DB_OK);
+	CHECK(db_load_row(l, DB_ARGS(DB_INT(1), DB_TXT("again"))) == DB_CONSTRAINT); /* a duplicate key, at once */
+	db_load_cancel(l);
+	CHECK(db_load_begin(d, "t", cols, 0, &l) == DB_ERROR && l == NULL);
+	CHECK(db_rollback(d) == DB_OK);
+	db_close(d);
+}
+
 int main(void)
 {
 	RUN(this_library_is_new_enough);
 	RUN(older_library_refused_with_both_versions);
+	RUN(bulk_load_inserts_each_row);
 	DONE();
 }
