@@ -63,6 +63,11 @@ def verify(db, what):
 SKIP = ("schema_migrations", "articles_fts", "cases_fts", "cases_words", "case_search_keys", "case_search_dirty")
 # Kept by a SQLite target's own triggers, so their numbers are the target's (a version only grows).
 VERSIONS = ("case_versions", "org_versions")
+# PostgreSQL draws case numbers from a sequence per organization (migration 0039) and never writes
+# case_counters; a SQLite copy sets its counters past the copied cases (event_sync_counters), so
+# the two differ by design.  What matters is checked below: a case opened on a copy takes a number
+# after every copied one.
+PG_SOURCE_SKIP = VERSIONS + ("case_counters",)
 
 
 def psql(url, sql):
@@ -143,7 +148,8 @@ def test_copy_keeps_history_and_chains():
     code, _, err = run_cli("copy-db", "--from", src.db if pg else "sqlite:" + src.db, "--to", mid, json_out=False)
     eq(code, 0, "copy-db to SQLite works: " + err)
     eq(verify(mid, "the SQLite copy"), counts, "the SQLite copy has every event")
-    check(same_rows(src.db, mid, "the SQLite copy", skip=VERSIONS) > 500, "the SQLite copy was compared row by row")
+    check(same_rows(src.db, mid, "the SQLite copy", skip=PG_SOURCE_SKIP if pg else VERSIONS) > 500,
+          "the SQLite copy was compared row by row")
     last = mid
     if pg:
         last = new_db_url(src.tmp)
@@ -153,7 +159,7 @@ def test_copy_keeps_history_and_chains():
         check(same_rows(mid, last, "the PostgreSQL copy") > 500, "the PostgreSQL copy was compared row by row")
         same_shape(last, src.tmp, "the PostgreSQL copy")
         # case_search rebuilt from the SQLite copy: as the source's triggers kept it, and as its view says
-        same_rows(src.db, last, "PostgreSQL -> SQLite -> PostgreSQL", skip=VERSIONS)
+        same_rows(src.db, last, "PostgreSQL -> SQLite -> PostgreSQL", skip=PG_SOURCE_SKIP)
         eq(psql(last, "SELECT COUNT(*) FROM case_search s FULL JOIN case_search_docs d USING (org_id, case_id) "
                       "WHERE s.head IS DISTINCT FROM d.head OR s.body IS DISTINCT FROM d.body "
                       "OR s.phones IS DISTINCT FROM d.phones"), "0", "every case's search document is its view's")
