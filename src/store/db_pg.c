@@ -265,6 +265,26 @@ static int deferrable(const char *sql)
 	return starts_word(sql, "INSERT") || starts_word(sql, "UPDATE") || starts_word(sql, "DELETE");
 }
 
+/* The arguments as libpq takes them: values as text (numbers printed into nums), their types (int8
+ * or unknown) and sig, one letter per argument ('i' or 't'), which keys the prepared statement. */
+static void bind_args(const db_arg *args, int n, char *sig, Oid *types, const char **vals, char (*nums)[24])
+{
+	for (int i = 0; i < n; i++) {
+		vals[i] = NULL;
+		types[i] = 0;
+		sig[i] = 't';
+		if (args[i].type == DB_T_INT) {
+			snprintf(nums[i], sizeof nums[i], "%lld", (long long)args[i].i);
+			vals[i] = nums[i];
+			types[i] = INT8OID;
+			sig[i] = 'i';
+		} else if (args[i].type == DB_T_TEXT) {
+			vals[i] = args[i].s;
+		}
+	}
+	sig[n] = '\0';
+}
+
 /* Run a statement with arguments; returns the PGresult (caller clears) and the mapped code.  With
  * may_defer, a prepared write inside a transaction with deferred writes on is queued instead:
  * DB_OK and *out NULL. */
@@ -279,27 +299,7 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 	Oid types[200];
 	const char *vals[200];
 	char nums[200][24];
-	for (int i = 0; i < n; i++) {
-		switch (args[i].type) {
-		case DB_T_INT:
-			snprintf(nums[i], sizeof nums[i], "%lld", (long long)args[i].i);
-			vals[i] = nums[i];
-			types[i] = INT8OID;
-			sig[i] = 'i';
-			break;
-		case DB_T_TEXT:
-			vals[i] = args[i].s;
-			types[i] = 0;
-			sig[i] = 't';
-			break;
-		default:
-			vals[i] = NULL;
-			types[i] = 0;
-			sig[i] = 't';
-			break;
-		}
-	}
-	sig[n] = '\0';
+	bind_args(args, n, sig, types, vals, nums);
 	char *key = xasprintf("%s\n%s", sig, sql);
 	unsigned b = hash_str(key) % BUCKETS;
 	struct stmt *s = d->buckets[b];
