@@ -359,54 +359,60 @@ static int rebuild_derived(db *to, const struct names *src, const struct names *
 	return 0;
 }
 
-/* What a PostgreSQL target changes for the load and puts back: its enabled triggers, and its
- * indexes that no constraint uses (table, name and definition each), dropped before the rows and
- * made again after them - one sort per index instead of an insertion per row, as pg_restore
- * does. */
-struct pg_target {
-	struct names triggers, idx_table, idx_name, idx_def, fk_table, fk_name, fk_def;
+/* What the catalog lists of a kind of object dropped for the copy: per row its table, its name and
+ * the statement (or clause) that makes it again. */
+struct catalog {
+	struct names table, name, def;
 };
+
+/* What a PostgreSQL target changes for the load and puts back: its enabled triggers, its foreign
+ * keys, and its indexes that no constraint uses, dropped before the rows and made again after them
+ * - one sort per index instead of an insertion per row, as pg_restore does. */
+struct pg_target {
+	struct names triggers;
+	struct catalog idx, fk;
+};
+
+static void catalog_free(struct catalog *c)
+{
+	names_free(&c->table);
+	names_free(&c->name);
+	names_free(&c->def);
+}
 
 static void pg_target_free(struct pg_target *t)
 {
 	names_free(&t->triggers);
-	names_free(&t->idx_table);
-	names_free(&t->idx_name);
-	names_free(&t->idx_def);
-	names_free(&t->fk_table);
-	names_free(&t->fk_name);
-	names_free(&t->fk_def);
+	catalog_free(&t->idx);
+	catalog_free(&t->fk);
 }
 
-/* The foreign keys, dropped before the rows (so no row order is needed: people.manager_id points
- * into its own table) and added again after them: each is checked by one query over its table
- * (PostgreSQL's initial check of a new foreign key), not row by row at commit. */
-static int pg_drop_fks(db *d, struct pg_target *t, char *err, unsigned long errlen)
+/* List into c what list_sql selects (table, name, definition), then drop each: a constraint of its
+ * table, or an index. */
+static int catalog_drop(db *d, struct catalog *c, const char *list_sql, int constraint, char *err, unsigned long errlen)
 {
+	const char *what = constraint ? "foreign key" : "index";
 	db_res *r;
-	int rc = db_query(d,
-			  "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid) FROM pg_constraint co JOIN pg_class cl "
-			  "ON cl.oid = co.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE co.contype = 'f' "
-			  "AND n.nspname = current_schema() ORDER BY cl.oid, co.oid",
-			  DB_NOARGS, &r);
+	int rc = db_query(d, list_sql, DB_NOARGS, &r);
 	if (rc == DB_OK) {
 		while (db_next(r) == 1) {
-			names_add(&t->fk_table, db_text(r, 0));
-			names_add(&t->fk_name, db_text(r, 1));
-			names_add(&t->fk_def, db_text(r, 2));
+			names_add(&c->table, db_text(r, 0));
+			names_add(&c->name, db_text(r, 1));
+			names_add(&c->def, db_text(r, 2));
 		}
 		rc = db_res_close(r);
 	}
 	if (rc != DB_OK) {
-		snprintf(err, errlen, "cannot list foreign keys: %s", db_errmsg(d));
+		snprintf(err, errlen, "cannot list the %s definitions: %s", what, db_errmsg(d));
 		return -1;
 	}
-	for (int i = 0; i < t->fk_name.n; i++) {
-		if (!identifier_ok(t->fk_table.v[i]) || !identifier_ok(t->fk_name.v[i])) {
-			snprintf(err, errlen, "unexpected foreign key %s.%s", t->fk_table.v[i], t->fk_name.v[i]);
+	for (int i = 0; i < c->name.n; i++) {
+		const char *table = c->table.v[i], *name = c->name.v[i];
+		if (!identifier_ok(table) || !identifier_ok(name)) {
+			snprintf(err, errlen, "unexpected %s %s.%s", what, table, name);
 			return -1;
 		}
-		char *sql = xasprintf("ALTER TABLE %s DROP CONSTRAINT %s", t->fk_table.v[i], t->fk_name.v[i]);
+		char *sql = constraint ? xasprintf("ALTER TABLE %s DROP CONSTRAINT %s", table, name) : xasprintf("DROP INDEX %s", name);
 		rc = db_exec_script(d, sql);
 		if (rc != DB_OK)
 			snprintf(err, errlen, "%s: %s", sql, db_errmsg(d));
@@ -417,10 +423,22 @@ static int pg_drop_fks(db *d, struct pg_target *t, char *err, unsigned long errl
 	return 0;
 }
 
+/* The foreign keys, dropped before the rows (so no row order is needed: people.manager_id points
+ * into its own table) and added again after them: each is checked by one query over its table
+ * (PostgreSQL's initial check of a new foreign key), not row by row at commit. */
+static int pg_drop_fks(db *d, struct pg_target *t, char *err, unsigned long errlen)
+{
+	return catalog_drop(d, &t->fk,
+			    "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid) FROM pg_constraint co JOIN pg_class cl "
+			    "ON cl.oid = co.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE co.contype = 'f' "
+			    "AND n.nspname = current_schema() ORDER BY cl.oid, co.oid",
+			    1, err, errlen);
+}
+
 static int pg_add_fks(db *d, struct pg_target *t, char *err, unsigned long errlen)
 {
-	for (int i = 0; i < t->fk_name.n; i++) {
-		char *sql = xasprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", t->fk_table.v[i], t->fk_name.v[i], t->fk_def.v[i]);
+	for (int i = 0; i < t->fk.name.n; i++) {
+		char *sql = xasprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", t->fk.table.v[i], t->fk.name.v[i], t->fk.def.v[i]);
 		int rc = db_exec_script(d, sql);
 		if (rc != DB_OK)
 			snprintf(err, errlen, "foreign key check failed on the copy: %s", db_errmsg(d));
@@ -433,39 +451,12 @@ static int pg_add_fks(db *d, struct pg_target *t, char *err, unsigned long errle
 
 static int pg_drop_indexes(db *d, struct pg_target *t, char *err, unsigned long errlen)
 {
-	db_res *r;
-	int rc = db_query(d,
-			  "SELECT tb.relname, ix.relname, pg_get_indexdef(ix.oid) FROM pg_index x JOIN pg_class ix ON ix.oid = x.indexrelid "
-			  "JOIN pg_class tb ON tb.oid = x.indrelid JOIN pg_namespace n ON n.oid = tb.relnamespace "
-			  "WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
-			  "ORDER BY ix.oid",
-			  DB_NOARGS, &r);
-	if (rc == DB_OK) {
-		while (db_next(r) == 1) {
-			names_add(&t->idx_table, db_text(r, 0));
-			names_add(&t->idx_name, db_text(r, 1));
-			names_add(&t->idx_def, db_text(r, 2));
-		}
-		rc = db_res_close(r);
-	}
-	if (rc != DB_OK) {
-		snprintf(err, errlen, "cannot list indexes: %s", db_errmsg(d));
-		return -1;
-	}
-	for (int i = 0; i < t->idx_name.n; i++) {
-		if (!identifier_ok(t->idx_name.v[i])) {
-			snprintf(err, errlen, "unexpected index name %s", t->idx_name.v[i]);
-			return -1;
-		}
-		char *sql = xasprintf("DROP INDEX %s", t->idx_name.v[i]);
-		rc = db_exec_script(d, sql);
-		if (rc != DB_OK)
-			snprintf(err, errlen, "%s: %s", sql, db_errmsg(d));
-		free(sql);
-		if (rc != DB_OK)
-			return -1;
-	}
-	return 0;
+	return catalog_drop(d, &t->idx,
+			    "SELECT tb.relname, ix.relname, pg_get_indexdef(ix.oid) FROM pg_index x JOIN pg_class ix ON ix.oid = x.indexrelid "
+			    "JOIN pg_class tb ON tb.oid = x.indrelid JOIN pg_namespace n ON n.oid = tb.relnamespace "
+			    "WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+			    "ORDER BY ix.oid",
+			    0, err, errlen);
 }
 
 /* Make again the dropped indexes of the tables rebuilt or not (later = 1: only those of the tables
@@ -473,11 +464,11 @@ static int pg_drop_indexes(db *d, struct pg_target *t, char *err, unsigned long 
 static int pg_make_indexes(db *to, struct pg_target *t, const struct names *src, const struct names *dst, int later, char *err,
 			   unsigned long errlen)
 {
-	for (int i = 0; i < t->idx_def.n; i++) {
-		if (rebuilt(to, src, dst, t->idx_table.v[i]) != later)
+	for (int i = 0; i < t->idx.def.n; i++) {
+		if (rebuilt(to, src, dst, t->idx.table.v[i]) != later)
 			continue;
-		if (db_exec_script(to, t->idx_def.v[i]) != DB_OK) {
-			snprintf(err, errlen, "%s: %s", t->idx_def.v[i], db_errmsg(to));
+		if (db_exec_script(to, t->idx.def.v[i]) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", t->idx.def.v[i], db_errmsg(to));
 			return -1;
 		}
 	}

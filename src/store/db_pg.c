@@ -18,6 +18,8 @@
  *   are read with its own: one round trip for all of them.  The server runs them in order, so a
  *   read sees every queued write; a queued write's error is what the waiting statement returns (the
  *   transaction is aborted by it anyway, as it would have been at once).
+ * - A transaction's BEGIN is not sent by db_begin: it is queued ahead of the transaction's first
+ *   statement (one round trip for both), and a transaction that runs no statement costs none.
  * - Bulk loads (db_load_*) are COPY ... FROM STDIN in text format: a tab between values, a newline
  *   after each row, \N for NULL, and a backslash, tab, newline or carriage return inside a value
  *   written as \\, \t, \n, \r.  Rows are gathered and sent 64 KiB at a time. */
@@ -50,6 +52,7 @@ typedef struct {
 	int nstmt, seq;
 	int defer;   /* db_defer_writes is on */
 	int piped;   /* in pipeline mode, `pending` results not read yet */
+	int begin_owed; /* a transaction begun whose BEGIN is not sent yet (begin_queue) */
 	int pending;
 	char *load;  /* a bulk load's rows not sent yet (db_load_*, COPY's text format) */
 	size_t load_len, load_cap;
@@ -239,7 +242,7 @@ static int pipe_sync(pg_db *d, PGresult **last)
 	return rc;
 }
 
-/* Queue statement s in the pipeline (entered if need be). */
+/* Queue prepared statement s in the pipeline (entered if need be); s NULL: the transaction's BEGIN. */
 static int pipe_send(pg_db *d, const struct stmt *s, int n, const char *const *vals)
 {
 	if (!d->piped) {
@@ -249,12 +252,42 @@ static int pipe_send(pg_db *d, const struct stmt *s, int n, const char *const *v
 		}
 		d->piped = 1;
 	}
-	if (!PQsendQueryPrepared(d->c, s->name, n, vals, NULL, NULL, 0)) {
+	if (!(s ? PQsendQueryPrepared(d->c, s->name, n, vals, NULL, NULL, 0) : PQsendQueryParams(d->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0))) {
 		set_err(d, PQerrorMessage(d->c));
 		return PQstatus(d->c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
 	}
 	d->pending++;
 	return DB_OK;
+}
+
+/* A transaction's BEGIN goes to the server with its first statement, queued ahead of it in the
+ * pipeline: no round trip of its own, and none at all for a transaction that runs no statement.
+ * Under READ COMMITTED each statement takes its own snapshot, so a transaction that starts at its
+ * first statement sees what one started earlier would. */
+static int begin_queue(pg_db *d)
+{
+	if (!d->begin_owed)
+		return DB_OK;
+	d->begin_owed = 0;
+	return pipe_send(d, NULL, 0, NULL);
+}
+
+/* Prepared statement s through the pipeline: a queued write (queue) returns at once, DB_OK and *out
+ * NULL, until the queue is full; any other statement goes behind what is queued (the transaction's
+ * BEGIN, deferred writes) and is read with it: one round trip for all. */
+static int pipe_run(pg_db *d, const struct stmt *s, int n, const char *const *vals, int queue, PGresult **out)
+{
+	int rc = pipe_send(d, s, n, vals);
+	if (rc != DB_OK) {
+		PGresult *ignored;
+		pipe_sync(d, &ignored);
+		PQclear(ignored);
+		return rc;
+	}
+	if (queue && d->pending < PIPE_MAX)
+		return DB_OK;
+	rc = pipe_sync(d, out);
+	return rc != DB_OK ? rc : map_res(d, *out);
 }
 
 /* A write that may be queued: INSERT, UPDATE or DELETE (never a savepoint or a lock). */
@@ -295,6 +328,9 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 		set_err(d, "too many arguments");
 		return DB_ERROR;
 	}
+	int brc = begin_queue(d);
+	if (brc != DB_OK)
+		return brc;
 	char sig[256];
 	Oid types[200];
 	const char *vals[200];
@@ -307,23 +343,10 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 		s = s->next;
 	int count = 0, rc;
 	PGresult *r;
-	if (s && d->defer && d->base.in_tx && (may_defer || d->piped) && (!may_defer || deferrable(sql))) {
-		/* queued; a statement that waits is queued too and read with the rest */
-		if ((rc = pipe_send(d, s, n, vals)) != DB_OK) {
-			free(key);
-			PGresult *ignored;
-			pipe_sync(d, &ignored);
-			PQclear(ignored);
-			return rc;
-		}
+	int queue = may_defer && d->defer && deferrable(sql);
+	if (s && d->base.in_tx && (queue || d->piped)) {
 		free(key);
-		if (may_defer && d->pending < PIPE_MAX)
-			return DB_OK;
-		rc = pipe_sync(d, may_defer ? NULL : &r);
-		if (may_defer)
-			return rc;
-		*out = r;
-		return rc != DB_OK ? rc : map_res(d, r);
+		return pipe_run(d, s, n, vals, queue, out);
 	}
 	if (d->piped && (rc = pipe_sync(d, NULL)) != DB_OK) {
 		free(key);
@@ -367,19 +390,23 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 	return map_res(d, r);
 }
 
-/* Outside a transaction, a read that failed because the connection broke (database restarted
- * since the last use) is run again once on a new connection.  Writes are not: whether a write
- * reached the database before the break is unknown, so its failure is reported. */
+/* A statement that failed because the connection broke (database restarted since the last use) is
+ * run again once on a new connection when nothing can have come of it: a read outside a
+ * transaction, or a transaction's first statement (sent with its BEGIN: whatever reached the
+ * server was never committed).  Other writes are not: whether one committed before the break is
+ * unknown, so its failure is reported. */
 static int run_healing(db *base, const char *sql, const db_arg *args, int n, PGresult **r, int may_defer)
 {
 	pg_db *d = (pg_db *)base;
 	if (!base->in_tx)
 		heal(d);
+	int first = base->in_tx && d->begin_owed;
 	int rc = run(d, sql, args, n, r, may_defer);
-	if (rc != DB_OK && !base->in_tx && PQstatus(d->c) != CONNECTION_OK && strncasecmp(sql, "SELECT", 6) == 0) {
+	if (rc != DB_OK && PQstatus(d->c) != CONNECTION_OK && (first || (!base->in_tx && strncasecmp(sql, "SELECT", 6) == 0))) {
 		PQclear(*r);
 		heal(d);
-		rc = run(d, sql, args, n, r, 0);
+		d->begin_owed = first;
+		rc = run(d, sql, args, n, r, may_defer);
 	}
 	return rc;
 }
@@ -467,7 +494,9 @@ static void pg_res_free(db_res *res)
 static int pg_exec_script(db *base, const char *sql)
 {
 	pg_db *d = (pg_db *)base;
-	int rc = pipe_sync(d, NULL);
+	int rc = begin_queue(d);
+	if (rc == DB_OK)
+		rc = pipe_sync(d, NULL);
 	if (rc != DB_OK)
 		return rc;
 	if (!base->in_tx)
@@ -485,21 +514,20 @@ static int pg_begin(db *base, int write)
 	pg_db *d = (pg_db *)base;
 	heal(d);
 	/* READ COMMITTED for both: each statement sees what is committed when it starts.  A read
-	 * transaction is not READ ONLY: as on SQLite (deferred BEGIN) it may still write. */
+	 * transaction is not READ ONLY: as on SQLite (deferred BEGIN) it may still write.  Its BEGIN
+	 * goes with its first statement (begin_queue). */
 	(void)write;
-	int rc = pg_exec_script(base, "BEGIN");
-	if (rc != DB_OK && PQstatus(d->c) != CONNECTION_OK) {
-		/* the server went away since the last transaction (restart, failover): nothing has
-		 * happened in this transaction yet, so reconnect and begin again once */
-		heal(d);
-		rc = pg_exec_script(base, "BEGIN");
-	}
-	return rc;
+	d->begin_owed = 1;
+	return DB_OK;
 }
 
 static int pg_commit(db *base)
 {
 	pg_db *d = (pg_db *)base;
+	if (d->begin_owed) { /* no statement ran: nothing was begun */
+		d->begin_owed = 0;
+		return DB_OK;
+	}
 	int rc = pipe_sync(d, NULL);
 	if (rc != DB_OK) { /* a queued write failed: the transaction is aborted */
 		if (PQtransactionStatus(d->c) != PQTRANS_IDLE && PQtransactionStatus(d->c) != PQTRANS_UNKNOWN)
@@ -522,6 +550,7 @@ static int pg_commit(db *base)
 static int pg_rollback(db *base)
 {
 	pg_db *d = (pg_db *)base;
+	d->begin_owed = 0;
 	pipe_sync(d, NULL); /* what was queued is thrown away with the rest */
 	PGTransactionStatusType t = PQtransactionStatus(d->c);
 	if (t == PQTRANS_IDLE || t == PQTRANS_UNKNOWN)
@@ -546,7 +575,9 @@ static int pg_defer_writes(db *base, int on)
 static int pg_load_begin(db *base, const char *table, const char *cols)
 {
 	pg_db *d = (pg_db *)base;
-	int rc = pipe_sync(d, NULL);
+	int rc = begin_queue(d);
+	if (rc == DB_OK)
+		rc = pipe_sync(d, NULL);
 	if (rc != DB_OK)
 		return rc;
 	char *sql = xasprintf("COPY %s (%s) FROM STDIN", table, cols);

@@ -1,8 +1,10 @@
 /* The PostgreSQL backend's pure part: `?` -> $n translation.  Starts no server (the backend
  * itself is tested end to end against a real cluster: scripts/run-tests.sh, FRONTLINE_PG).  With
- * FRONTLINE_PG set (a postgres:// prefix), also the deferred writes against its "postgres" database. */
+ * FRONTLINE_PG set (a postgres:// prefix), also the deferred writes and when a transaction begins,
+ * against its "postgres" database. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "store/db.h"
@@ -92,14 +94,63 @@ TEST(deferred_writes_in_order_and_their_failure_reported)
 	db_close(d);
 }
 
+/* d's session as another sees it: "idle", "idle in transaction", ... ("" when gone). */
+static void state_of(db *other, int64_t pid, char *out, size_t n)
+{
+	db_res *r;
+	out[0] = '\0';
+	if (db_query(other, "SELECT state FROM pg_stat_activity WHERE pid = ?", DB_ARGS(DB_INT(pid)), &r) != DB_OK)
+		return;
+	if (db_next(r) == 1)
+		snprintf(out, n, "%s", db_text(r, 0));
+	db_res_discard(r);
+}
+
+/* db_begin sends nothing: the BEGIN goes with the transaction's first statement (a transaction
+ * that runs none, a case page read from the kept pages, costs no round trip), and it is a real
+ * transaction from there (a rollback undoes it).  A connection cut since its last use is opened
+ * again for a transaction's first statement. */
+TEST(a_transaction_begins_with_its_first_statement)
+{
+	db *d = cluster(), *other = cluster();
+	CHECK(d != NULL && other != NULL);
+	if (!d || !other)
+		return;
+	int64_t pid = 0, one = 0;
+	char st[64];
+	int rc;
+	CHECK(db_scalar_int(d, "SELECT pg_backend_pid()", DB_NOARGS, &pid, NULL) == DB_OK && pid > 0);
+	CHECK(db_exec_script(d, "CREATE TEMP TABLE fl_deferred (k BIGINT PRIMARY KEY, v TEXT)") == DB_OK);
+	CHECK(db_begin(d, 0) == DB_OK);
+	state_of(other, pid, st, sizeof st);
+	CHECK_STR(st, "idle");
+	CHECK(db_commit(d) == DB_OK);
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(db_exec(d, "INSERT INTO fl_deferred (k, v) VALUES (?, ?)", DB_ARGS(DB_INT(1), DB_TXT("a")), NULL) == DB_OK);
+	state_of(other, pid, st, sizeof st);
+	CHECK_STR(st, "idle in transaction");
+	CHECK(db_rollback(d) == DB_OK);
+	CHECK(count_rows(d, &rc) == 0 && rc == DB_OK);
+	CHECK(db_exec(other, "SELECT pg_terminate_backend(CAST(? AS integer))", DB_ARGS(DB_INT(pid)), NULL) == DB_OK);
+	for (int i = 0; i < 100 && (state_of(other, pid, st, sizeof st), st[0]); i++)
+		usleep(50000);
+	CHECK(db_begin(d, 0) == DB_OK);
+	CHECK(db_scalar_int(d, "SELECT 1", DB_NOARGS, &one, NULL) == DB_OK && one == 1);
+	CHECK(db_commit(d) == DB_OK);
+	db_close(other);
+	db_close(d);
+}
+
 int main(void)
 {
 	RUN(placeholders_numbered);
 	RUN(quotes_and_comments_untouched);
 	RUN(null_tests_typed);
 	if (getenv("FRONTLINE_PG") && *getenv("FRONTLINE_PG"))
+	{
 		RUN(deferred_writes_in_order_and_their_failure_reported);
-	else
-		printf("  (no FRONTLINE_PG: the deferred writes are not tried)\n");
+		RUN(a_transaction_begins_with_its_first_statement);
+	} else
+		printf("  (no FRONTLINE_PG: the deferred writes and transactions are not tried)\n");
 	DONE();
 }

@@ -42,10 +42,9 @@ int auth_token_row(svc_ctx *c, const char *token, const char *sql, db_res **r)
  * transaction for the whole request when the page kept is still current. */
 static const char SESSION_SQL[] = SESSION_COLS SESSION_FROM SESSION_WHERE;
 static const char SESSION_PAGE_SQL[] =
-	SESSION_COLS ", ca.id, COALESCE(cv.v, 0), COALESCE(ov.v, 0)" SESSION_FROM
+	SESSION_COLS ", ca.id, COALESCE(cv.v, 0), COALESCE((SELECT ov.v FROM org_versions ov WHERE ov.org_id = s.org_id), 0)" SESSION_FROM
 		     " LEFT JOIN cases ca ON ca.org_id = s.org_id AND ca.id = ?"
-		     " LEFT JOIN case_versions cv ON cv.org_id = ca.org_id AND cv.case_id = ca.id"
-		     " LEFT JOIN org_versions ov ON ov.org_id = s.org_id" SESSION_WHERE;
+		     " LEFT JOIN case_versions cv ON cv.org_id = ca.org_id AND cv.case_id = ca.id" SESSION_WHERE;
 
 static void page_versions(svc_ctx *c, db_res *r)
 {
