@@ -104,7 +104,8 @@ static int f_sync(sqlite3_file *f, int flags)
 	return rc ? rc : REAL(f)->pMethods->xSync(REAL(f), flags);
 }
 
-static sqlite3_io_methods fault_io; /* vfsshim_io with the four methods above */
+/* the four above; vfsshim_fill gives the others the pass-through */
+static sqlite3_io_methods fault_io = {.xRead = f_read, .xWrite = f_write, .xTruncate = f_truncate, .xSync = f_sync};
 
 static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
@@ -119,13 +120,8 @@ static void register_vfs(void)
 	sqlite3_vfs *real_vfs = sqlite3_vfs_find(NULL);
 	if (!real_vfs)
 		return;
-	fault_io = vfsshim_io;
-	fault_io.xRead = f_read;
-	fault_io.xWrite = f_write;
-	fault_io.xTruncate = f_truncate;
-	fault_io.xSync = f_sync;
-	vfsshim_vfs(&fault_vfs, VFS_NAME, real_vfs, (int)sizeof(struct vfsshim_file), v_open);
-	registered = sqlite3_vfs_register(&fault_vfs, 0) == SQLITE_OK;
+	vfsshim_fill(&fault_io);
+	registered = vfsshim_register(&fault_vfs, VFS_NAME, real_vfs, (int)sizeof(struct vfsshim_file), v_open);
 }
 
 const char *faultvfs_name(void)

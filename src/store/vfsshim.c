@@ -32,7 +32,7 @@ static int p_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
 }
 static int p_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p) { return REAL(f)->pMethods->xUnfetch(REAL(f), off, p); }
 
-const sqlite3_io_methods vfsshim_io = {
+static const sqlite3_io_methods pass_io = {
 	.iVersion = 3,
 	.xClose = p_close,
 	.xRead = p_read,
@@ -81,8 +81,8 @@ static int v_time(sqlite3_vfs *v, double *out) { return BELOW(v)->xCurrentTime(B
 static int v_lasterr(sqlite3_vfs *v, int n, char *out) { return BELOW(v)->xGetLastError(BELOW(v), n, out); }
 static int v_time64(sqlite3_vfs *v, sqlite3_int64 *out) { return BELOW(v)->xCurrentTimeInt64(BELOW(v), out); }
 
-void vfsshim_vfs(sqlite3_vfs *out, const char *name, sqlite3_vfs *below, int file_size,
-		 int (*open)(sqlite3_vfs *, const char *, sqlite3_file *, int, int *))
+int vfsshim_register(sqlite3_vfs *out, const char *name, sqlite3_vfs *below, int file_size,
+		     int (*open)(sqlite3_vfs *, const char *, sqlite3_file *, int, int *))
 {
 	*out = (sqlite3_vfs){
 		.iVersion = 2,
@@ -104,4 +104,34 @@ void vfsshim_vfs(sqlite3_vfs *out, const char *name, sqlite3_vfs *below, int fil
 		.xGetLastError = v_lasterr,
 		.xCurrentTimeInt64 = v_time64,
 	};
+	return sqlite3_vfs_register(out, 0) == SQLITE_OK;
+}
+
+#define FILL(m)                            \
+	do {                               \
+		if (!io->m)                \
+			io->m = pass_io.m; \
+	} while (0)
+
+void vfsshim_fill(sqlite3_io_methods *io)
+{
+	io->iVersion = pass_io.iVersion;
+	FILL(xClose);
+	FILL(xRead);
+	FILL(xWrite);
+	FILL(xTruncate);
+	FILL(xSync);
+	FILL(xFileSize);
+	FILL(xLock);
+	FILL(xUnlock);
+	FILL(xCheckReservedLock);
+	FILL(xFileControl);
+	FILL(xSectorSize);
+	FILL(xDeviceCharacteristics);
+	FILL(xShmMap);
+	FILL(xShmLock);
+	FILL(xShmBarrier);
+	FILL(xShmUnmap);
+	FILL(xFetch);
+	FILL(xUnfetch);
 }

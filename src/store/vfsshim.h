@@ -12,18 +12,18 @@ struct vfsshim_file {
 	sqlite3_file *real; /* the file of the VFS below */
 };
 
-/* Fill *out as a VFS named name (not copied) over below (kept in pAppData): its files are
- * file_size bytes (a struct that starts with struct vfsshim_file) and opened by open; every
- * other method passes to below.  Register it with sqlite3_vfs_register. */
-void vfsshim_vfs(sqlite3_vfs *out, const char *name, sqlite3_vfs *below, int file_size,
-		 int (*open)(sqlite3_vfs *, const char *, sqlite3_file *, int, int *));
+/* Fill *out as a VFS named name (not copied) over below (kept in pAppData) and register it (not
+ * as the default): its files are file_size bytes (a struct that starts with struct vfsshim_file)
+ * and opened by open; every other method passes to below.  Returns 1 when registered, else 0. */
+int vfsshim_register(sqlite3_vfs *out, const char *name, sqlite3_vfs *below, int file_size,
+		     int (*open)(sqlite3_vfs *, const char *, sqlite3_file *, int, int *));
+
+/* Give every method io leaves NULL the pass-through one (a shim names only the methods it changes). */
+void vfsshim_fill(sqlite3_io_methods *io);
 
 /* Open name through the VFS below shim into f's real file; f gets io as its methods whenever the
  * real file has methods (SQLite calls xClose only then), else none.  Returns the below VFS's code. */
 int vfsshim_open(sqlite3_vfs *shim, const char *name, struct vfsshim_file *f, int flags, int *out_flags,
 		 const sqlite3_io_methods *io);
-
-/* Methods that pass every call to the real file: copy them and replace the ones a shim changes. */
-extern const sqlite3_io_methods vfsshim_io;
 
 #endif

@@ -28,7 +28,7 @@ struct wb_file {
 };
 
 static sqlite3_vfs wb_vfs;
-static sqlite3_io_methods wb_io; /* vfsshim_io with the methods below */
+static sqlite3_io_methods wb_io; /* defined with the methods, below */
 
 #define WB(f)	((struct wb_file *)(f))
 #define REAL(f) (WB(f)->shim.real)
@@ -171,6 +171,20 @@ static int w_shm_lock(sqlite3_file *f, int off, int n, int flags)
 	return REAL(w)->pMethods->xShmLock(REAL(w), off, n, flags);
 }
 
+/* these; vfsshim_fill gives the others the pass-through */
+static sqlite3_io_methods wb_io = {
+	.xClose = w_close,
+	.xRead = w_read,
+	.xWrite = w_write,
+	.xTruncate = w_truncate,
+	.xSync = w_sync,
+	.xFileSize = w_size,
+	.xFileControl = w_fcntl,
+	.xShmLock = w_shm_lock,
+	.xShmBarrier = w_shm_barrier,
+	.xFetch = w_fetch,
+};
+
 static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
 	struct wb_file *w = WB(f);
@@ -195,19 +209,8 @@ static void register_vfs(void)
 	sqlite3_vfs *below = sqlite3_vfs_find(faultvfs_name()); /* NULL: the default VFS */
 	if (!below || below->iVersion < 2)
 		return;
-	wb_io = vfsshim_io;
-	wb_io.xClose = w_close;
-	wb_io.xRead = w_read;
-	wb_io.xWrite = w_write;
-	wb_io.xTruncate = w_truncate;
-	wb_io.xSync = w_sync;
-	wb_io.xFileSize = w_size;
-	wb_io.xFileControl = w_fcntl;
-	wb_io.xShmLock = w_shm_lock;
-	wb_io.xShmBarrier = w_shm_barrier;
-	wb_io.xFetch = w_fetch;
-	vfsshim_vfs(&wb_vfs, VFS_NAME, below, (int)sizeof(struct wb_file), v_open);
-	registered = sqlite3_vfs_register(&wb_vfs, 0) == SQLITE_OK;
+	vfsshim_fill(&wb_io);
+	registered = vfsshim_register(&wb_vfs, VFS_NAME, below, (int)sizeof(struct wb_file), v_open);
 }
 
 const char *walbuf_vfs_name(void)
