@@ -38,18 +38,20 @@ serve() {
 
 # measure TYPE -> "req/s cpu_us_per_request"
 measure() {
-	local t=$1 args=(-t2 -c"$CONN" -d"${DUR}s" --timeout 10s) c0 c1 w0 w1 rps
+	local t=$1 args=(-t2 -c"$CONN" -d"${DUR}s" --timeout 10s) c0 c1 w0 w1 s0 s1 rps
 	[ "$t" != healthz ] && args+=(-s "scripts/bench/$t.lua")
 	args+=(--latency)
 	c0=$(cpu_ticks "$SPID")
 	w0=$(awk '/^wchar/ {print $2}' "/proc/$SPID/io")
+	s0=$(awk '/^syscw/ {print $2}' "/proc/$SPID/io")
 	wrk "${args[@]}" "http://127.0.0.1:$PORT/$([ "$t" = healthz ] && echo healthz)" >"$WORK/ab-wrk.txt" 2>&1
 	c1=$(cpu_ticks "$SPID")
 	w1=$(awk '/^wchar/ {print $2}' "/proc/$SPID/io")
+	s1=$(awk '/^syscw/ {print $2}' "/proc/$SPID/io")
 	rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/ab-wrk.txt")
 	p99=$(awk '$1 == "99%" {v = $2; n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; print n}' "$WORK/ab-wrk.txt")
-	awk -v r="$rps" -v d="$DUR" -v c=$((c1 - c0)) -v hz="$TCK" -v w=$((w1 - w0)) -v p="${p99:-0}" \
-		'BEGIN { printf "%.0f %.1f %.1f %.1f\n", r, 1e6 * c / hz / (r * d), w / 1024 / (r * d), p }'
+	awk -v r="$rps" -v d="$DUR" -v c=$((c1 - c0)) -v hz="$TCK" -v w=$((w1 - w0)) -v p="${p99:-0}" -v s=$((s1 - s0)) \
+		'BEGIN { printf "%.0f %.1f %.1f %.1f %.1f\n", r, 1e6 * c / hz / (r * d), w / 1024 / (r * d), p, s / (r * d) }'
 }
 
 fresh() { # -> a fresh copy of the seeded file (with the benchmark's tokens) at $WORK/db
@@ -81,8 +83,8 @@ for round in $(seq "$ROUNDS"); do
 		for t in $TYPES; do
 			[ "${AB_WARMUP:-0}" = 0 ] || [ "$t" != read ] ||
 				wrk -t2 -c"$CONN" -d"${AB_WARMUP}s" -s "scripts/bench/$t.lua" "http://127.0.0.1:$PORT/" >/dev/null 2>&1
-			read -r rps us kib p99 <<<"$(measure "$t")"
-			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$round" "$t" "$rps" "$us" "$kib" "$p99" >>"$OUT"
+			read -r rps us kib p99 calls <<<"$(measure "$t")"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$round" "$t" "$rps" "$us" "$kib" "$p99" "$calls" >>"$OUT"
 		done
 		kill "$SPID"
 		wait "$SPID" 2>/dev/null || true
@@ -91,16 +93,17 @@ for round in $(seq "$ROUNDS"); do
 done
 echo "bench-ab: done $(date -u +%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-# median per side and type: req/s, share of the same round's /healthz, CPU µs and KiB written per
-# request (wchar of the server: every write and pwrite, WAL and checkpoints), p99 latency
+# median per side and type: req/s, share of the same round's /healthz, CPU µs, KiB written and write
+# system calls per request (wchar and syscw of the server: every write and pwrite, WAL, checkpoints,
+# sockets), p99 latency
 awk -F'\t' '
 	function med(k,   n, i, j, x, a) { n = split(k, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { x = a[i]; a[i] = a[j]; a[j] = x } return a[int((n + 1) / 2)] }
-	{ key = $1 SUBSEP $3; rps[key] = rps[key] " " $4; us[key] = us[key] " " $5; kib[key] = kib[key] " " $6; p99[key] = p99[key] " " $7
+	{ key = $1 SUBSEP $3; rps[key] = rps[key] " " $4; us[key] = us[key] " " $5; kib[key] = kib[key] " " $6; p99[key] = p99[key] " " $7; wc[key] = wc[key] " " $8
 	  if ($3 == "healthz") h[$1 SUBSEP $2] = $4; else share[key] = share[key] " " (h[$1 SUBSEP $2] ? 100 * $4 / h[$1 SUBSEP $2] : 0)
 	  if (!seen[$3]++) order[++n] = $3 }
-	function cells(s, t,   k) { k = s SUBSEP t; return sprintf("%.0f | %s | %.1f | %.1f | %.1f", med(rps[k]), t == "healthz" ? "100%" : sprintf("%.1f%%", med(share[k])), med(us[k]), med(kib[k]), med(p99[k])) }
+	function cells(s, t,   k) { k = s SUBSEP t; return sprintf("%.0f | %s | %.1f | %.1f | %.1f | %.1f", med(rps[k]), t == "healthz" ? "100%" : sprintf("%.1f%%", med(share[k])), med(us[k]), med(kib[k]), med(wc[k]), med(p99[k])) }
 	END {
-		print "| request | A req/s | A share | A CPU µs/req | A KiB written/req | A p99 ms | B req/s | B share | B CPU µs/req | B KiB written/req | B p99 ms |"
-		print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		print "| request | A req/s | A share | A CPU µs/req | A KiB written/req | A write calls/req | A p99 ms | B req/s | B share | B CPU µs/req | B KiB written/req | B write calls/req | B p99 ms |"
+		print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 		for (i = 1; i <= n; i++) printf "| %s | %s | %s |\n", order[i], cells("A", order[i]), cells("B", order[i])
 	}' "$OUT"

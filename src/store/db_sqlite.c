@@ -1,5 +1,6 @@
 /* SQLite backend of the storage interface.  WAL mode, synchronous=FULL, foreign keys on:
- * a commit that returns means the transaction reached the disk.
+ * a commit that returns means the transaction reached the disk.  The log's frames of a commit are
+ * written with one write before its sync (store/walbuf.h).
  *
  * SQLite allows one writer at a time.  Connections of one process take an in-process lock for
  * their write transactions, so server threads queue for it in order instead of polling the
@@ -15,6 +16,7 @@
 #include "base/util.h"
 #include "store/db.h"
 #include "store/faultvfs.h"
+#include "store/walbuf.h"
 
 #define STMT_CACHE 96
 
@@ -440,7 +442,10 @@ int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
 		return DB_ERROR;
 	pthread_once(&once, sq_global_init);
 	sqlite3 *h;
-	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, faultvfs_name());
+	/* the log's frames gathered into one write per sync (store/walbuf.h), over the fault VFS when it is on */
+	const char *vfs = walbuf_vfs_name();
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 vfs ? vfs : faultvfs_name());
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : "out of memory");
 		sqlite3_close(h);
@@ -457,6 +462,7 @@ int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
 		sqlite3_close(h);
 		return DB_ERROR;
 	}
+	(void)walbuf_enable(h); /* on only where every commit syncs: WAL and FULL, verified there */
 	struct checkpointer *k = background_checkpoints ? checkpointer_for(path) : NULL;
 	if (k)
 		sqlite3_wal_hook(h, wal_hook, k); /* also turns SQLite's own checkpoint off here */
