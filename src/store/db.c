@@ -35,10 +35,22 @@ void db_close(db *d)
 const char *db_errmsg(db *d) { return d->ops->errmsg(d); }
 enum db_dialect db_dialect(db *d) { return d->ops->dialect; }
 
+void db_hold(db *d, db_send_fn send) { d->held = send; }
+
+int db_release(db *d)
+{
+	db_send_fn send = d->held;
+	d->held = NULL; /* what send sends is not held again */
+	return send ? send(d) : DB_OK;
+}
+
 int db_begin(db *d, int write)
 {
+	int rc = db_release(d);
+	if (rc != DB_OK)
+		return rc;
 	thread_statements++;
-	int rc = d->ops->begin(d, write);
+	rc = d->ops->begin(d, write);
 	if (rc == DB_OK) {
 		d->in_tx = 1;
 		d->in_write = write;
@@ -50,6 +62,11 @@ int db_tx_snapshot(db *d) { return d->ops->dialect == DB_SQLITE; }
 
 int db_commit(db *d)
 {
+	int hrc = db_release(d);
+	if (hrc != DB_OK) {
+		db_rollback(d);
+		return hrc;
+	}
 	if (d->in_write) {
 		int frc = search_flush(d);
 		if (frc != DB_OK) { /* nothing is committed without its search documents */
@@ -66,6 +83,7 @@ int db_commit(db *d)
 
 int db_rollback(db *d)
 {
+	d->held = NULL;
 	if (!d->in_tx)
 		return DB_OK;
 	d->in_tx = 0;
@@ -75,18 +93,27 @@ int db_rollback(db *d)
 
 int db_exec(db *d, const char *sql, const db_arg *args, int n, int64_t *changes)
 {
+	int rc = db_release(d);
+	if (rc != DB_OK)
+		return rc;
 	thread_statements++;
 	return d->ops->exec(d, sql, args, n, changes);
 }
 
 int db_exec_script(db *d, const char *sql)
 {
+	int rc = db_release(d);
+	if (rc != DB_OK)
+		return rc;
 	thread_statements++;
 	return d->ops->exec_script(d, sql);
 }
 
 int db_query(db *d, const char *sql, const db_arg *args, int n, db_res **out)
 {
+	int rc = db_release(d);
+	if (rc != DB_OK)
+		return rc;
 	thread_statements++;
 	return d->ops->query(d, sql, args, n, out);
 }
@@ -141,6 +168,9 @@ int db_backup(db *d, const char *dest)
 {
 	if (!d->ops->backup)
 		return DB_ERROR;
+	int rc = db_release(d);
+	if (rc != DB_OK)
+		return rc;
 	return d->ops->backup(d, dest);
 }
 
@@ -152,11 +182,16 @@ void db_defer_begin(db *d)
 
 int db_defer_end(db *d)
 {
-	return d->ops->defer_writes ? d->ops->defer_writes(d, 0) : DB_OK;
+	int rc = db_release(d); /* its error stands, and deferring ends all the same */
+	int end = d->ops->defer_writes ? d->ops->defer_writes(d, 0) : DB_OK;
+	return rc != DB_OK ? rc : end;
 }
 
 int db_lock_scheduler(db *d)
 {
+	int rc = db_release(d);
+	if (rc != DB_OK)
+		return rc;
 	return d->ops->lock_scheduler ? d->ops->lock_scheduler(d) : DB_OK;
 }
 
@@ -186,11 +221,11 @@ int db_load_begin(db *d, const char *table, const char *const *cols, int ncols, 
 	db_load *l = xcalloc(1, sizeof *l);
 	l->d = d;
 	l->ncols = ncols;
-	int rc = DB_OK;
-	if (d->ops->load_begin) {
+	int rc = db_release(d);
+	if (rc == DB_OK && d->ops->load_begin) {
 		thread_statements++;
 		rc = d->ops->load_begin(d, table, list);
-	} else {
+	} else if (rc == DB_OK) {
 		l->insert = xasprintf("INSERT INTO %s (%s) VALUES (%s)", table, list, marks);
 	}
 	free(list);

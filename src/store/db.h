@@ -74,10 +74,13 @@ struct db_ops {
 	int (*load_end)(db *d, int cancel, int64_t *rows);
 };
 
+typedef int (*db_send_fn)(struct db *d);
+
 struct db {
 	const struct db_ops *ops;
 	int in_tx;
 	int in_write; /* the transaction was begun for writing (db_commit flushes the search documents) */
+	db_send_fn held; /* db_hold: sends the rows kept back before the next statement (NULL: none) */
 };
 
 /* Every backend's result begins with this header; db_next() keeps the first error in err. */
@@ -100,6 +103,9 @@ int db_begin(db *d, int write);
 int db_tx_snapshot(db *d);
 int db_commit(db *d);
 int db_rollback(db *d); /* safe to call when no transaction is open */
+
+/* The most arguments one statement takes, on both backends (SQLite's own limit is 32,766). */
+#define DB_MAX_ARGS 2000
 
 /* Run a statement; *changes (may be NULL) gets the number of rows changed.
  * Returns DB_OK, or DB_CONSTRAINT / DB_RETRY / DB_ERROR: pass the code on (svc_db_err) so the caller
@@ -163,6 +169,18 @@ int db_lock_scheduler(db *d);
  * or the error code).  SQLite runs every statement at once: nothing to do. */
 void db_defer_begin(db *d);
 int db_defer_end(db *d) DB_MUST_CHECK;
+
+/* Held rows, for a writer that gathers the rows of many small writes and sends them as one
+ * multi-row statement (store/event.c's batch: a scheduler pass's history events).  After keeping a
+ * row back, it calls db_hold(d, send): before the next statement of any kind goes to d (db_exec,
+ * db_query, db_scalar_int, db_exec_script, db_begin, db_commit, db_defer_end, db_lock_scheduler,
+ * db_load_begin, db_backup), send(d) runs once and sends what was kept, so the database runs every
+ * statement in the order the work made it: the rows kept between two other statements go as one,
+ * and every read sees them.  send's error is what that call returns (its own statement is then not
+ * sent).  db_release(d) runs send now (DB_OK when nothing is held); db_hold(d, NULL) and
+ * db_rollback drop the hold without sending (the writer forgets its rows itself). */
+void db_hold(db *d, db_send_fn send);
+int db_release(db *d) DB_MUST_CHECK;
 
 /* Bulk load: many rows into one table, for copying a whole installation (store/copy.c).  Inside a
  * write transaction,

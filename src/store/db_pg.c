@@ -318,24 +318,13 @@ static void bind_args(const db_arg *args, int n, char *sig, Oid *types, const ch
 	sig[n] = '\0';
 }
 
-/* Run a statement with arguments; returns the PGresult (caller clears) and the mapped code.  With
- * may_defer, a prepared write inside a transaction with deferred writes on is queued instead:
- * DB_OK and *out NULL. */
-static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **out, int may_defer)
+/* run() with its n arguments bound (bind_args). */
+static int run_bound(pg_db *d, const char *sql, int n, PGresult **out, int may_defer, const char *sig, const Oid *types,
+		     const char *const *vals)
 {
-	*out = NULL;
-	if (n > 200) {
-		set_err(d, "too many arguments");
-		return DB_ERROR;
-	}
 	int brc = begin_queue(d);
 	if (brc != DB_OK)
 		return brc;
-	char sig[256];
-	Oid types[200];
-	const char *vals[200];
-	char nums[200][24];
-	bind_args(args, n, sig, types, vals, nums);
 	char *key = xasprintf("%s\n%s", sig, sql);
 	unsigned b = hash_str(key) % BUCKETS;
 	struct stmt *s = d->buckets[b];
@@ -388,6 +377,38 @@ static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **
 	r = PQexecPrepared(d->c, s->name, n, vals, NULL, NULL, 0);
 	*out = r;
 	return map_res(d, r);
+}
+
+/* Arguments bound on the stack up to this many, in memory of their own beyond (up to DB_MAX_ARGS). */
+#define STACK_ARGS 200
+
+/* Run a statement with arguments; returns the PGresult (caller clears) and the mapped code.  With
+ * may_defer, a prepared write inside a transaction with deferred writes on is queued instead:
+ * DB_OK and *out NULL. */
+static int run(pg_db *d, const char *sql, const db_arg *args, int n, PGresult **out, int may_defer)
+{
+	*out = NULL;
+	if (n > DB_MAX_ARGS) {
+		set_err(d, "too many arguments");
+		return DB_ERROR;
+	}
+	char sig_s[STACK_ARGS + 1], nums_s[STACK_ARGS][24];
+	Oid types_s[STACK_ARGS];
+	const char *vals_s[STACK_ARGS];
+	int big = n > STACK_ARGS;
+	char *sig = big ? xmalloc((size_t)n + 1) : sig_s;
+	char(*nums)[24] = big ? xmalloc((size_t)n * sizeof *nums) : nums_s;
+	Oid *types = big ? xmalloc((size_t)n * sizeof *types) : types_s;
+	const char **vals = big ? xmalloc((size_t)n * sizeof *vals) : vals_s;
+	bind_args(args, n, sig, types, vals, nums);
+	int rc = run_bound(d, sql, n, out, may_defer, sig, types, vals);
+	if (big) {
+		free(sig);
+		free(nums);
+		free(types);
+		free(vals);
+	}
+	return rc;
 }
 
 /* A statement that failed because the connection broke (database restarted since the last use) is

@@ -97,7 +97,65 @@ static _Thread_local struct {
 	db *d; /* NULL: no batch */
 	struct batch_head *heads;
 	size_t n, cap;
+	db_arg *rows; /* the events kept back (EVENT_COLS each, texts owned), sent by batch_send */
+	size_t nargs, rows_cap;
 } batch;
+
+/* An event's columns, as append and batch_send write them. */
+#define EVENT_COLS 14
+#define EVENT_INSERT                                                                                                   \
+	"INSERT INTO events (org_id, seq, at, actor_id, kind, entity_type, entity_id, case_id, data, prev_hash, hash, " \
+	"request_id, link, chain) VALUES "
+#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+/* The most events one INSERT writes (EVENT_COLS arguments each, at most DB_MAX_ARGS).  A batch's
+ * kept events go in statements of 128, 64, ..., 1 rows: at most 8 statement texts. */
+#define BATCH_ROWS_MAX 128
+
+static void batch_rows_free(void)
+{
+	for (size_t i = 0; i < batch.nargs; i++)
+		if (batch.rows[i].type == DB_T_TEXT)
+			free((char *)batch.rows[i].s);
+	free(batch.rows);
+	batch.rows = NULL;
+	batch.nargs = batch.rows_cap = 0;
+}
+
+/* The held events (db_hold), in the order they were appended. */
+static int batch_send(db *d)
+{
+	int rc = DB_OK;
+	size_t rows = batch.nargs / EVENT_COLS;
+	for (size_t done = 0, k; rc == DB_OK && done < rows; done += k) {
+		for (k = BATCH_ROWS_MAX; k > rows - done; k /= 2)
+			;
+		char *sql = NULL;
+		size_t len = 0, cap = 0;
+		xappend(&sql, &len, &cap, 1024, EVENT_INSERT, strlen(EVENT_INSERT));
+		for (size_t r = 0; r < k; r++) {
+			if (r)
+				xappend(&sql, &len, &cap, 1024, ",", 1);
+			xappend(&sql, &len, &cap, 1024, EVENT_ROW, strlen(EVENT_ROW));
+		}
+		rc = db_exec(d, sql, batch.rows + done * EVENT_COLS, (int)(k * EVENT_COLS), NULL);
+		free(sql);
+	}
+	batch_rows_free();
+	return rc;
+}
+
+/* Keep an event's row (its texts copied; text, the data, is taken) for batch_send. */
+static void batch_keep(db *d, const db_arg *args, char *text)
+{
+	for (int i = 0; i < EVENT_COLS; i++) {
+		batch.rows = xgrow(batch.rows, batch.nargs, &batch.rows_cap, 16 * EVENT_COLS, sizeof *batch.rows);
+		db_arg a = args[i];
+		if (a.type == DB_T_TEXT)
+			a.s = a.s == text ? text : xstrdup(a.s);
+		batch.rows[batch.nargs++] = a;
+	}
+	db_hold(d, batch_send);
+}
 
 void event_batch_begin(db *d)
 {
@@ -110,6 +168,11 @@ int event_batch_end(db *d, int flush)
 	int rc = DB_OK;
 	if (batch.d != d)
 		return DB_OK;
+	if (flush)
+		rc = db_release(d);
+	else
+		db_hold(d, NULL);
+	batch_rows_free();
 	for (size_t i = 0; flush && rc == DB_OK && i < batch.n; i++)
 		rc = db_exec(d, "UPDATE org_heads SET last_link = ?, last_seq = ?, last_hash = ? WHERE org_id = ?",
 			     DB_ARGS(DB_INT(batch.heads[i].link), DB_INT(batch.heads[i].seq), DB_TXT(batch.heads[i].hash),
@@ -281,16 +344,17 @@ static int append(db *d, const char *chain, const char *org_id, int64_t at, cons
 		return DB_ERROR; /* not renderable: refuse the write, never end the process */
 	char hash[EVENT_HASH_HEX];
 	event_hash(l.prev, l.link, l.seq, at, actor_id, kind, entity_type, entity_id, case_id, text, hash);
-	rc = db_exec(d,
-		     "INSERT INTO events (org_id, seq, at, actor_id, kind, entity_type, entity_id, case_id, data, "
-		     "prev_hash, hash, request_id, link, chain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		     DB_ARGS(DB_TXT(org_id), DB_INT(l.seq), DB_INT(at), DB_TXT(actor_id), DB_TXT(kind), DB_TXT(entity_type),
-			     DB_TXT(entity_id), DB_TXT(case_id), DB_TXT(text), DB_TXT(l.prev), DB_TXT(hash), DB_TXT(request_id),
-			     DB_INT(l.link), DB_TXT(chain)),
-		     NULL);
-	free(text);
-	if (rc != DB_OK)
-		return rc;
+	db_arg args[EVENT_COLS] = {DB_TXT(org_id), DB_INT(l.seq),	DB_INT(at),    DB_TXT(actor_id),	 DB_TXT(kind),
+				   DB_TXT(entity_type), DB_TXT(entity_id), DB_TXT(case_id), DB_TXT(text),	 DB_TXT(l.prev),
+				   DB_TXT(hash),	DB_TXT(request_id), DB_INT(l.link), DB_TXT(chain)};
+	if (batch.d == d) { /* kept, and sent with the batch's other events before the next statement */
+		batch_keep(d, args, text);
+	} else {
+		rc = db_exec(d, EVENT_INSERT EVENT_ROW, args, EVENT_COLS, NULL);
+		free(text);
+		if (rc != DB_OK)
+			return rc;
+	}
 	if (seq_out)
 		*seq_out = l.seq;
 	return head_write(d, org_id, chain, &l, hash);

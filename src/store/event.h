@@ -55,9 +55,14 @@ int event_append_on(db *d, const char *chain, const char *org_id, int64_t at, co
 /* A batch of appends (a scheduler pass): between event_batch_begin and event_batch_end on this
  * thread and handle, every event goes on its organization's chain, whose head is read (and its row
  * locked) by the first append and then kept here, with the seq numbers (drawn in blocks on
- * PostgreSQL): every further append is one INSERT, and event_batch_end writes the heads back
- * (flush 1) or forgets them (flush 0, the transaction is being rolled back).  Nothing may read
- * org_heads inside the batch.  event_batch_end returns DB_OK or the first error. */
+ * PostgreSQL).  An append computes the event's link, seq and hash at once and keeps its row back
+ * (db_hold, store/db.h): the events appended between two other statements on the handle are
+ * written together, in multi-row INSERTs of up to 128 rows, just before the next one, so every
+ * statement (a read of events too) sees them, and the chain is the one single appends would make.
+ * An INSERT's error is returned by the statement that sent it.  event_batch_end sends what is
+ * kept and writes the heads back (flush 1), or forgets both (flush 0, the transaction is being
+ * rolled back).  Nothing may read org_heads inside the batch.  event_batch_end returns DB_OK or
+ * the first error. */
 void event_batch_begin(db *d);
 int event_batch_end(db *d, int flush);
 

@@ -143,8 +143,9 @@ int tick_run(svc_ctx *c, json_t *summary)
 static _Thread_local uint64_t pass_now, pass_count;
 
 /* Rows a pass writes and nothing in the same part reads (alerts, digest entries): kept per INSERT
- * head, in the order the heads were first used, and written by tick_flush in multi-row INSERTs. */
-#define DEFER_ARGS_PER_INSERT 200 /* the most arguments a statement takes (store/db_pg.c) */
+ * head, in the order the heads were first used, and written by tick_flush in multi-row INSERTs of
+ * up to DB_MAX_ARGS arguments. */
+#define TICK_ADD_MAX_KEYS 31 /* tick_add's keys (a rollup's key columns) */
 struct deferred {
 	const char *head, *tail; /* tail: NULL, or tick_add's ON CONFLICT clause */
 	int ncols;
@@ -225,8 +226,8 @@ static void append_args(struct deferred *d, const db_arg *args, int n)
 
 int tick_add(svc_ctx *c, const char *head, const char *tail, const db_arg *keys, int nkeys, int64_t n)
 {
-	db_arg args[DEFER_ARGS_PER_INSERT];
-	if (nkeys + 1 > DEFER_ARGS_PER_INSERT)
+	db_arg args[TICK_ADD_MAX_KEYS + 1];
+	if (nkeys > TICK_ADD_MAX_KEYS)
 		return err_set(&c->err, ERR_INTERNAL, "internal", NULL, "too many columns");
 	memcpy(args, keys, (size_t)nkeys * sizeof *keys);
 	args[nkeys] = DB_INT(n);
@@ -276,12 +277,16 @@ int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols)
 
 int tick_flush(svc_ctx *c)
 {
-	int rc = DB_OK;
+	int rc = db_release(c->db); /* the part's history events first (store/event.h's batch) */
 	for (size_t i = 0; rc == DB_OK && i < defer.n; i++) {
 		const struct deferred *d = &defer.v[i];
-		size_t rows = d->nargs / (size_t)d->ncols, per = DEFER_ARGS_PER_INSERT / (size_t)d->ncols;
-		for (size_t r = 0; rc == DB_OK && r < rows; r += per) {
-			size_t n = rows - r < per ? rows - r : per;
+		size_t rows = d->nargs / (size_t)d->ncols, per = 1;
+		while (per * 2 * (size_t)d->ncols <= DB_MAX_ARGS)
+			per *= 2;
+		/* statements of per, per / 2, ..., 1 rows (powers of two: a few statement texts per head) */
+		for (size_t r = 0, n; rc == DB_OK && r < rows; r += n) {
+			for (n = per; n > rows - r; n /= 2)
+				;
 			char *sql = deferred_sql(d, n);
 			rc = db_exec(c->db, sql, d->args + r * (size_t)d->ncols, (int)(n * (size_t)d->ncols), NULL);
 			free(sql);

@@ -55,6 +55,8 @@ int tick_insert(svc_ctx *c, const char *head, const db_arg *args, int ncols);
  * tick_flush with the others of the same head (a row once per statement, as PostgreSQL's ON
  * CONFLICT needs); outside a pass, written at once.  Returns 0 or -1 (err set). */
 int tick_add(svc_ctx *c, const char *head, const char *tail, const db_arg *keys, int nkeys, int64_t n);
+/* Write what tick_insert and tick_add kept, after the history events the part appended and kept
+ * back (db_release).  Returns 0 or -1 (err set). */
 int tick_flush(svc_ctx *c);
 /* Inside a pass, texts kept under keys for the rest of it: what a pass does not change (people's
  * managers and roles), read once.  tick_memo returns the kept text (borrowed, valid until the pass

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "base/util.h"
 #include "store/db.h"
 
 static void tr(const char *sql, const char *want, int want_n)
@@ -94,6 +95,47 @@ TEST(deferred_writes_in_order_and_their_failure_reported)
 	db_close(d);
 }
 
+/* A statement of DB_MAX_ARGS arguments (beyond the 200 bound on the stack) runs, at once and
+ * queued; one more is refused. */
+TEST(many_arguments)
+{
+	db *d = cluster();
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	int rc;
+	int64_t n = -1;
+	size_t rows = DB_MAX_ARGS / 2, len = 0, cap = 0;
+	char *sql = NULL;
+	db_arg *args = calloc(DB_MAX_ARGS + 1, sizeof *args);
+	const char *head = "INSERT INTO fl_many (k, v) VALUES ";
+	xappend(&sql, &len, &cap, 4096, head, strlen(head));
+	for (size_t i = 0; i < rows; i++) {
+		xappend(&sql, &len, &cap, 4096, i ? ",(?,?)" : "(?,?)", i ? 6 : 5);
+		args[2 * i] = DB_INT((int64_t)i);
+		args[2 * i + 1] = DB_TXT(i % 2 ? "odd" : NULL);
+	}
+	args[DB_MAX_ARGS] = DB_INT(0);
+	CHECK(db_exec_script(d, "CREATE TEMP TABLE fl_many (k BIGINT PRIMARY KEY, v TEXT)") == DB_OK);
+	CHECK(db_begin(d, 1) == DB_OK);
+	CHECK(db_exec(d, sql, args, DB_MAX_ARGS, NULL) == DB_OK);
+	CHECK(db_scalar_int(d, "SELECT COUNT(v) FROM fl_many", DB_NOARGS, &n, NULL) == DB_OK && n == (int64_t)rows / 2);
+	CHECK(db_exec(d, "DELETE FROM fl_many", DB_NOARGS, NULL) == DB_OK);
+	db_defer_begin(d);
+	CHECK(db_exec(d, sql, args, DB_MAX_ARGS, NULL) == DB_OK); /* prepared now: queued */
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM fl_many", DB_NOARGS, &n, NULL) == DB_OK && n == (int64_t)rows);
+	rc = db_defer_end(d);
+	CHECK(rc == DB_OK);
+	char *more = xasprintf("%s,(?)", sql);
+	CHECK(db_exec(d, more, args, DB_MAX_ARGS + 1, NULL) == DB_ERROR);
+	CHECK(strstr(db_errmsg(d), "too many arguments") != NULL);
+	db_rollback(d);
+	free(more);
+	free(sql);
+	free(args);
+	db_close(d);
+}
+
 /* d's session as another sees it: "idle", "idle in transaction", ... ("" when gone). */
 static void state_of(db *other, int64_t pid, char *out, size_t n)
 {
@@ -149,6 +191,7 @@ int main(void)
 	if (getenv("FRONTLINE_PG") && *getenv("FRONTLINE_PG"))
 	{
 		RUN(deferred_writes_in_order_and_their_failure_reported);
+		RUN(many_arguments);
 		RUN(a_transaction_begins_with_its_first_statement);
 	} else
 		printf("  (no FRONTLINE_PG: the deferred writes and transactions are not tried)\n");

@@ -53,10 +53,54 @@ TEST(bulk_load_inserts_each_row)
 	db_close(d);
 }
 
+/* Held rows (db_hold): sent once, before the next statement of any kind, which then sees them;
+ * their error is that statement's (not run); db_hold(d, NULL) and db_rollback drop them. */
+static int held_sends, held_fails;
+static int held_send(db *d)
+{
+	held_sends++;
+	return held_fails ? DB_CONSTRAINT : db_exec(d, "INSERT INTO t (k) VALUES (7)", DB_NOARGS, NULL);
+}
+
+TEST(held_rows_go_before_the_next_statement)
+{
+	char err[256];
+	db *d = NULL;
+	int64_t n = -1;
+	CHECK(db_open(":memory:", &d, err, sizeof err) == DB_OK);
+	CHECK(db_exec_script(d, "CREATE TABLE t (k INTEGER PRIMARY KEY)") == DB_OK);
+	CHECK(db_begin(d, 1) == DB_OK);
+	db_hold(d, held_send);
+	int64_t before = db_thread_statements();
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM t WHERE k = 7", DB_NOARGS, &n, NULL) == DB_OK);
+	CHECK(n == 1 && held_sends == 1);
+	CHECK(db_thread_statements() - before == 2); /* the held INSERT, then the read */
+	CHECK(db_release(d) == DB_OK && held_sends == 1); /* nothing held any more */
+	held_fails = 1;
+	db_hold(d, held_send);
+	CHECK(db_exec(d, "INSERT INTO t (k) VALUES (8)", DB_NOARGS, NULL) == DB_CONSTRAINT);
+	CHECK(held_sends == 2);
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM t", DB_NOARGS, &n, NULL) == DB_OK);
+	CHECK(n == 1); /* the statement behind the failed send was not run */
+	db_hold(d, held_send);
+	db_hold(d, NULL);
+	CHECK(db_release(d) == DB_OK && held_sends == 2);
+	db_hold(d, held_send);
+	CHECK(db_rollback(d) == DB_OK && held_sends == 2);
+	CHECK(db_begin(d, 1) == DB_OK && held_sends == 2);
+	held_fails = 0;
+	db_hold(d, held_send);
+	CHECK(db_commit(d) == DB_OK && held_sends == 3);
+	CHECK(db_scalar_int(d, "SELECT COUNT(*) FROM t", DB_NOARGS, &n, NULL) == DB_OK);
+	CHECK(n == 1); /* committed with its held row; the first was rolled back */
+	db_close(d);
+}
+
 int main(void)
 {
 	RUN(this_library_is_new_enough);
 	RUN(older_library_refused_with_both_versions);
 	RUN(bulk_load_inserts_each_row);
+	RUN(held_rows_go_before_the_next_statement);
 	DONE();
 }

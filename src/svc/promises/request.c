@@ -3,6 +3,7 @@
  * (with a reason, optionally citing a policy).  The scheduler reminds the holder before the due
  * time, reminds the owner to follow up at half time, marks overdue requests and escalates them up
  * the holder's reporting line. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -512,11 +513,9 @@ struct timer_item {
 	int blocks, taken;
 };
 
-/* What a part's items share, read once per organization or team in the pass. */
+/* What a part's items share, read once per team in the pass. */
 struct timer_memo {
-	char org_id[ID_SIZE];
-	long long escalate_after; /* minutes, for org_id; -1 not read */
-	json_t *teams;		  /* team id -> its active members' ids */
+	json_t *teams; /* team id -> its active members' ids */
 };
 
 /* The requests whose timer column is due (at most TICK_BATCH, soonest first), read in one
@@ -577,27 +576,31 @@ static int take_timers(svc_ctx *c, const char *column, struct timer_item *items,
 	return rc == DB_OK ? 0 : svc_db_err(c, rc);
 }
 
+/* Does the part act on it: taken by this pass, and neither done nor declined. */
+static int timer_acts(const struct timer_item *it)
+{
+	return it->taken && strcmp(it->s.status, "done") != 0 && strcmp(it->s.status, "declined") != 0;
+}
+
 typedef int (*timer_fn)(svc_ctx *c, const struct timer_item *it, struct timer_memo *m);
+/* What a part writes for all its items at once, before acting on each (NULL: nothing). */
+typedef int (*timer_all_fn)(svc_ctx *c, const struct timer_item *items, size_t n);
 
 /* A timer part: the due requests read and their timers cleared in two statements for all of them,
- * then each outstanding one acted on (its history, its alerts) in order. */
-static int run_timer(svc_ctx *c, json_t *summary, const char *column, const char *key, timer_fn act)
+ * then what all() writes for them together, then each outstanding one acted on (its history, its
+ * alerts) in order. */
+static int run_timer(svc_ctx *c, json_t *summary, const char *column, const char *key, timer_all_fn all, timer_fn act)
 {
 	struct timer_item *items;
-	struct timer_memo m = {.escalate_after = -1, .teams = json_object()};
+	struct timer_memo m = {.teams = json_object()};
 	size_t n = 0;
 	long long done = 0;
-	int ret = due_items(c, column, &items, &n) || take_timers(c, column, items, n) ? -1 : 0;
+	int ret = due_items(c, column, &items, &n) || take_timers(c, column, items, n) || (all && all(c, items, n)) ? -1 : 0;
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const struct timer_item *it = &items[i];
-		int outstanding = strcmp(it->s.status, "done") != 0 && strcmp(it->s.status, "declined") != 0;
-		if (!it->taken || !outstanding)
+		if (!timer_acts(it))
 			continue;
 		tick_as_system(c, it->org_id);
-		if (strcmp(m.org_id, it->org_id) != 0) {
-			STR_COPY(m.org_id, it->org_id);
-			m.escalate_after = -1;
-		}
 		ret = act(c, it, &m);
 		done++;
 	}
@@ -639,18 +642,54 @@ static int act_followup(svc_ctx *c, const struct timer_item *it, struct timer_me
 			 time_format(s->due_at, t, sizeof t));
 }
 
+/* Send one UPDATE marking the k requests of ids (one organization's, in args[3...]) overdue. */
+static int overdue_update(svc_ctx *c, db_arg *args, size_t k)
+{
+	char *sql = batch_sql("UPDATE requests SET overdue_at = ?, escalate_at = ? WHERE org_id = ? AND id IN (%s)", k);
+	int rc = db_exec(c->db, sql, args, (int)k + 3, NULL);
+	free(sql);
+	return rc == DB_OK ? 0 : svc_db_err(c, rc);
+}
+
+/* Every request the overdue part acts on marked overdue at c->now before any is acted on, in one
+ * UPDATE per organization (of at most BATCH_IDS requests), escalating after the organization's
+ * request.escalate_after_minutes: promise_check_risk then reads each one overdue. */
+static int mark_overdue(svc_ctx *c, const struct timer_item *items, size_t n)
+{
+	char *marked = xcalloc(n ? n : 1, 1);
+	db_arg args[BATCH_IDS + 3];
+	int ret = 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (marked[i] || !timer_acts(&items[i]))
+			continue;
+		const char *org = items[i].org_id;
+		size_t k = 0;
+		tick_as_system(c, org);
+		int64_t delay = setting_int(c, "request.escalate_after_minutes") * FL_MIN_MS;
+		args[0] = DB_INT(c->now);
+		args[1] = DB_INT(c->now + delay);
+		args[2] = DB_TXT(org);
+		for (size_t j = i; ret == 0 && j < n; j++) {
+			if (marked[j] || !timer_acts(&items[j]) || strcmp(items[j].org_id, org) != 0)
+				continue;
+			marked[j] = 1;
+			args[3 + k++] = DB_TXT(items[j].s.id);
+			if (k == BATCH_IDS) {
+				ret = overdue_update(c, args, k);
+				k = 0;
+			}
+		}
+		if (ret == 0 && k)
+			ret = overdue_update(c, args, k);
+	}
+	free(marked);
+	return ret;
+}
+
 static int act_overdue(svc_ctx *c, const struct timer_item *it, struct timer_memo *m)
 {
-	int rc;
 	char msg[700];
 	const struct req_state *s = &it->s;
-	if (m->escalate_after < 0)
-		m->escalate_after = setting_int(c, "request.escalate_after_minutes");
-	int64_t delay = m->escalate_after * FL_MIN_MS;
-	if ((rc = db_exec(c->db, "UPDATE requests SET overdue_at = ?, escalate_at = ? WHERE org_id = ? AND id = ?",
-			  DB_ARGS(DB_INT(c->now), DB_INT(c->now + delay), DB_TXT(c->actor.org_id), DB_TXT(s->id)), NULL)) !=
-	    DB_OK)
-		return svc_db_err(c, rc);
 	snprintf(msg, sizeof msg, "Overdue: \"%s\"", s->what);
 	return svc_event(c, "request.overdue", "request", s->id, s->case_id, json_object()) ||
 	       holder_alert(c, m, s, "request_overdue", msg) ||
@@ -715,22 +754,22 @@ int request_tick_due(svc_ctx *c, int64_t until, int64_t *next)
 
 int request_tick_remind(svc_ctx *c, json_t *summary)
 {
-	return run_timer(c, summary, "remind_at", "reminders", act_remind);
+	return run_timer(c, summary, "remind_at", "reminders", NULL, act_remind);
 }
 
 int request_tick_followup(svc_ctx *c, json_t *summary)
 {
-	return run_timer(c, summary, "followup_at", "follow_ups", act_followup);
+	return run_timer(c, summary, "followup_at", "follow_ups", NULL, act_followup);
 }
 
 int request_tick_overdue(svc_ctx *c, json_t *summary)
 {
-	return run_timer(c, summary, "overdue_check_at", "overdue", act_overdue);
+	return run_timer(c, summary, "overdue_check_at", "overdue", mark_overdue, act_overdue);
 }
 
 int request_tick_escalate(svc_ctx *c, json_t *summary)
 {
-	return run_timer(c, summary, "escalate_at", "escalations", act_escalate);
+	return run_timer(c, summary, "escalate_at", "escalations", NULL, act_escalate);
 }
 
 /* Call off one outstanding request q ([id, what, holder person, holder team]) of case_id. */
