@@ -1,4 +1,4 @@
--- 0041 (PostgreSQL): the versions a history event bumps (0024, 0033, 0039) kept once per statement,
+-- 0040 (PostgreSQL): the versions a history event bumps (0024, 0033, 0039) kept once per statement,
 -- not once per row, as 0036 did for the case's other parts.  A scheduler pass writes its events in
 -- multi-row INSERTs (store/event.h's batch: up to 128 rows a statement); the row trigger ran
 -- case_version_touch for each of them (2,500 calls, 160-250 ms of a pass of 1,000 due at
