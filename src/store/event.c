@@ -238,7 +238,7 @@ struct link {
 /* The statements that advance a head by one link and return (last_link, last_hash, the next
  * seq): the head's row stays locked until the transaction ends, and the seq is drawn under that
  * lock, so seq increases with link within a chain.  The seq expression takes the organization as
- * its argument: PostgreSQL's sequence (fl_event_seq, migration 0039), SQLite's next after the
+ * its argument: PostgreSQL's sequence (fl_event_seq, migrations 0039 and 0041), SQLite's next after the
  * highest (one writer). */
 #define SEQ_PG	      "fl_event_seq(?)"
 #define SEQ_SQLITE    "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org_id = ?)"
