@@ -229,20 +229,23 @@ static void seed_closed(struct bench_org *b, long closed)
 }
 
 /* `runs` scheduler passes at now, each rolled back so each does the same work, timed part by part
- * (tick_run's work, so the report can say where the time goes): pass[] and cpu[] sorted; *summary
- * and *parts (new) of the last run. */
+ * (tick_run's work, so the report can say where the time goes): pass[] and cpu[] sorted; *summary,
+ * and per part *parts (ms), *stmts (statements) and *steps (SQLite's VM steps: db_thread_steps),
+ * new, of the last run. */
 static void time_passes(struct bench_org *b, long runs, double *pass, double *cpu, json_t **summary, json_t **parts,
-			json_t **stmts)
+			json_t **stmts, json_t **steps)
 {
 	struct timespec t0;
-	*summary = *parts = *stmts = NULL;
+	*summary = *parts = *stmts = *steps = NULL;
 	for (long r = 0; r < runs; r++) {
 		json_decref(*summary);
 		json_decref(*parts);
 		json_decref(*stmts);
+		json_decref(*steps);
 		*summary = json_object();
 		*parts = json_array();
 		*stmts = json_array();
+		*steps = json_array();
 		b->d.c.now = b->now;
 		if (db_begin(b->dbh, 1) != DB_OK)
 			fl_die("bench-promises: %s", db_errmsg(b->dbh));
@@ -253,12 +256,13 @@ static void time_passes(struct bench_org *b, long runs, double *pass, double *cp
 		tick_batch_begin(&b->d.c);
 		for (const struct tick_part *t = svc_tick_parts(); t->run; t++) {
 			struct timespec tp;
-			int64_t s0 = db_thread_statements();
+			int64_t s0 = db_thread_statements(), v0 = db_thread_steps();
 			clock_gettime(CLOCK_MONOTONIC, &tp);
 			if (t->run(&b->d.c, *summary) || tick_flush(&b->d.c))
 				fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
 			json_array_append_new(*parts, json_real(ms_since(&tp)));
 			json_array_append_new(*stmts, json_integer(db_thread_statements() - s0));
+			json_array_append_new(*steps, json_integer(db_thread_steps() - v0));
 		}
 		if (tick_batch_end(&b->d.c, 0))
 			fl_die("bench-promises: pass failed: %s", b->d.c.err.message);
@@ -337,25 +341,27 @@ int cmd_bench_promises(int argc, char **argv)
 	double seed_ms = reuse ? 0 : ms_since(&t0);
 
 	double *pass = xcalloc((size_t)runs, sizeof *pass), *cpu = xcalloc((size_t)runs, sizeof *cpu);
-	json_t *summary, *parts, *stmts;
-	time_passes(&b, runs, pass, cpu, &summary, &parts, &stmts);
+	json_t *summary, *parts, *stmts, *steps;
+	time_passes(&b, runs, pass, cpu, &summary, &parts, &stmts, &steps);
 	double report_ms = -1, report_cpu = -1;
 	json_t *reports = closed > 0 ? time_reports(&b, closed, &report_ms, &report_cpu) : json_object();
 	char *rs = json_dumps(reports, JSON_COMPACT | JSON_REAL_PRECISION(4));
 	json_decref(reports);
 	char *s = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS), *ps = json_dumps(parts, JSON_COMPACT | JSON_REAL_PRECISION(4));
-	char *ss = json_dumps(stmts, JSON_COMPACT);
+	char *ss = json_dumps(stmts, JSON_COMPACT), *vs = json_dumps(steps, JSON_COMPACT);
 	printf("{\"backend\":\"%s\",\"pending\":%ld,\"due\":%ld,\"closed\":%ld,\"seed_ms\":%.0f,\"pass_ms_median\":%.1f,"
 	       "\"pass_ms_min\":%.1f,\"pass_ms_max\":%.1f,\"pass_cpu_ms_median\":%.1f,\"report_ms\":%.1f,\"report_cpu_ms\":%.1f,\"pass\":%s,\"last_run_part_ms\":%s,"
-	       "\"last_run_part_statements\":%s,\"reports\":%s}\n",
+	       "\"last_run_part_statements\":%s,\"last_run_part_steps\":%s,\"reports\":%s}\n",
 	       db_dialect(b.dbh) == DB_POSTGRES ? "postgres" : "sqlite", pending, due, closed, seed_ms, pass[runs / 2], pass[0],
-	       pass[runs - 1], cpu[runs / 2], report_ms, report_cpu, s, ps, ss, rs);
+	       pass[runs - 1], cpu[runs / 2], report_ms, report_cpu, s, ps, ss, vs, rs);
 	free(rs);
 	free(s);
 	free(ps);
 	free(ss);
+	free(vs);
 	json_decref(parts);
 	json_decref(stmts);
+	json_decref(steps);
 	free(pass);
 	free(cpu);
 	json_decref(summary);

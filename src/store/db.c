@@ -10,8 +10,13 @@
 /* Statements sent by this thread (db_thread_statements). */
 static _Thread_local int64_t thread_statements;
 
+/* SQLite virtual machine steps this thread's statements ran (db_thread_steps). */
+static _Thread_local int64_t thread_steps;
+
 int64_t db_thread_statements(void) { return thread_statements; }
 void db_thread_statements_credit(int64_t n) { thread_statements += n; }
+int64_t db_thread_steps(void) { return thread_steps; }
+void db_thread_steps_add(int64_t n) { thread_steps += n; }
 
 int db_open(const char *url, db **out, char *err, unsigned long errlen)
 {

@@ -153,6 +153,13 @@ int64_t db_thread_statements(void);
 /* Count n statements another thread sent on this one's behalf (the group-commit writer's share of
  * a request, store/tx.c). */
 void db_thread_statements_credit(int64_t n);
+/* How many virtual machine steps the calling thread's SQLite statements ran (SQLITE_STMTSTATUS_VM_STEP,
+ * added as each statement is released: db_thread_steps_add, the SQLite backend's): about the rows
+ * and index entries they visited, a count that no machine's speed moves.  A plan that walks a
+ * table instead of seeking in it shows here (tests/e2e/test_statement_counts.py pins the scheduler
+ * pass's).  Always 0 on PostgreSQL. */
+int64_t db_thread_steps(void);
+void db_thread_steps_add(int64_t n);
 
 /* Inside a write transaction, before a scheduler pass: wait until no other process runs one.
  * PostgreSQL: pg_advisory_xact_lock (released at commit/rollback).  SQLite: nothing (BEGIN

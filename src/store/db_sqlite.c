@@ -226,6 +226,7 @@ static int prepare(sq_db *d, const char *sql, const db_arg *args, int n, sqlite3
 
 static void release(sqlite3_stmt *st, struct cached *c)
 {
+	db_thread_steps_add(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1));
 	if (c) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
