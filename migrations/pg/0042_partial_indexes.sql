@@ -21,3 +21,8 @@ CREATE INDEX customers_phone_tail ON customers(org_id, phone_tail) WHERE phone_t
 -- history's events of no case (a customer created, a person's settings) are not in it.
 DROP INDEX events_case;
 CREATE INDEX events_case ON events(org_id, case_id, seq) WHERE case_id IS NOT NULL;
+--
+-- And one index a read lacked: a case's proposals of new times (its page, and its pending proposal:
+-- svc/mail/proposal.c) were found by reading every proposal of the organization (mail_proposals
+-- had no index by case).
+CREATE INDEX mail_proposals_case ON mail_proposals(org_id, case_id, status);

@@ -6,6 +6,7 @@ that adds statements to a hot request fails here and must lower its count again 
 with a reason (BENCHMARKS.md)."""
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 
@@ -210,6 +211,40 @@ def test_views_and_history_read_only_their_rows():
             check(before[name] > 0 and grew <= READ_STEPS_GROWTH, "%s: x%.2f steps with 120 more cases" % (name, grew))
     finally:
         s.stop()
+
+
+# Every table with a case_id has an index that starts with (org_id, case_id), or is named here with
+# what reads it instead: a case's page checks each side table for rows of its case, and mail_proposals
+# had no such index, so each read of a case walked every proposal of its organization (0042 adds it).
+# test_schema holds PostgreSQL's indexes to SQLite's.
+NOT_READ_BY_CASE = {
+    "alerts": "a person's alerts, by person",
+    "review_causes": "the root-cause reports, by category and time",
+    "review_facets": "the learning reports, by kind and time",
+    "review_actions": "by review, owner and due times",
+    "surveys": "by breach and opening time",
+    "recognition_acts": "by person and by what was recognized",
+    "thanks": "by giver and receiver",
+    "notify_digest": "by person and due time",
+    "estimates": "by what was estimated",
+    "chain_seals": "by seal, the case a column of the key",
+}
+
+
+def test_tables_read_by_case_have_an_index_by_case():
+    path = os.path.join(tempfile.mkdtemp(prefix="fl-schema-"), "s.db")
+    run_cli("init", db=path, json_out=False)
+    con = sqlite3.connect(path)
+    lacking = []
+    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"):
+        if "case_id" not in [r[1] for r in con.execute("PRAGMA table_info('%s')" % table)]:
+            continue
+        heads = [[c[2] for c in con.execute("PRAGMA index_info('%s')" % ix[1])][:2]
+                 for ix in con.execute("PRAGMA index_list('%s')" % table)]
+        if ["org_id", "case_id"] not in heads and table not in NOT_READ_BY_CASE:
+            lacking.append(table)
+    con.close()
+    eq(lacking, [], "tables with a case_id and no index by (org_id, case_id)")
 
 
 if __name__ == "__main__":
