@@ -131,6 +131,16 @@ void svc_answer_text(svc_ctx *c, char *text, size_t len)
 	c->answer_len = len;
 }
 
+int svc_answer_after(svc_ctx *c, svc_after_fn fn, const char *id, const char *id2, json_t **out)
+{
+	if (!c->answer_later)
+		return fn(c, id, id2, out);
+	c->after.fn = fn;
+	svc_copy(c, c->after.id, ID_SIZE, id);
+	svc_copy(c, c->after.id2, ID_SIZE, id2 ? id2 : "");
+	return 0;
+}
+
 /* A person's brief is nine fields: made from the row once per request, then from the memo. */
 #define BRIEF_FIELDS 9
 #define BRIEF_TEXT_MAX (BRIEF_FIELDS * (FL_MAX_TEXT + 1))

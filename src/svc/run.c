@@ -57,6 +57,7 @@ static enum tx_verdict work(void *arg, db *d)
 	err_clear(&c->err);
 	svc_cache_forget(c);
 	svc_answer_text(c, NULL, 0);
+	c->after.fn = NULL;
 	json_decref(k->out);
 	k->out = NULL;
 	k->replay = 0;
@@ -102,6 +103,38 @@ static int tx_err(svc_ctx *c, enum tx_result r)
 	return err_set(&c->err, ERR_INTERNAL, "storage_error", NULL, "storage error");
 }
 
+/* The answer a write left to read after its commit (svc_answer_after), in a read transaction. */
+static enum tx_verdict read_after(void *arg, db *d)
+{
+	struct svc_call *k = arg;
+	svc_ctx *c = k->c;
+	c->db = d;
+	err_clear(&c->err);
+	err_clear(&c->db_err);
+	svc_answer_text(c, NULL, 0);
+	json_decref(k->out);
+	k->out = NULL;
+	int rc = svc_db_outcome(c, c->after.fn(c, c->after.id, *c->after.id2 ? c->after.id2 : NULL, &k->out));
+	return svc_verdict(c, rc);
+}
+
+/* A committed write's answer: what it left to read, read now (again after a failed read: a storage
+ * error may pass).  The write is durable whatever happens here, so an answer that still cannot be
+ * read is the written row's id alone, with the write's success status. */
+#define AFTER_READS 3
+static void answer_after(tx_runner *t, struct svc_call *k)
+{
+	svc_ctx *c = k->c;
+	for (int i = 0; i < AFTER_READS; i++)
+		if (tx_run(t, TX_READ, read_after, k) == TX_DONE && k->out)
+			return;
+	json_decref(k->out);
+	k->out = json_pack("{s:s}", "id", c->after.id);
+	svc_answer_text(c, NULL, 0);
+	err_clear(&c->err);
+	err_clear(&c->db_err);
+}
+
 int svc_run(tx_runner *t, struct svc_call *k)
 {
 	const struct route *rt = k->m->route;
@@ -111,7 +144,14 @@ int svc_run(tx_runner *t, struct svc_call *k)
 	if (mode == TX_READ)
 		k->idem_key = NULL;
 	k->out = NULL;
+	/* a write batched on the group commit's one writer thread leaves its answer to read here, on
+	 * the request's own thread, once durable; one with an Idempotency-Key stores it with the write */
+	k->c->answer_later = mode == TX_WRITE && !k->idem_key && tx_batches(t);
 	int rc = tx_err(k->c, tx_run(t, mode, work, k));
+	if (rc == 0 && k->c->after.fn && !k->replay)
+		answer_after(t, k);
+	k->c->answer_later = 0;
+	k->c->after.fn = NULL;
 	k->c->db = NULL; /* the connection went back to its runner */
 	if (rc) {
 		json_decref(k->out);

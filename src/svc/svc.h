@@ -61,7 +61,11 @@ struct svc_page_versions {
 	int64_t cv, ov;      /* case_versions.v, org_versions.v (migration 0024) */
 };
 
-typedef struct svc_ctx {
+typedef struct svc_ctx svc_ctx;
+/* A write's answer read after its commit (svc_answer_after): the rows named by id and id2. */
+typedef int (*svc_after_fn)(svc_ctx *c, const char *id, const char *id2, json_t **out);
+
+struct svc_ctx {
 	db *db;
 	fl_clock *clock;
 	int64_t now;    /* read once per request from the clock */
@@ -84,12 +88,22 @@ typedef struct svc_ctx {
 	struct svc_page_versions page; /* R_CASE_PAGE: the case's versions, read with the authentication */
 	char *answer;		       /* the answer already rendered as JSON text (svc_answer_text), or NULL */
 	size_t answer_len;
-} svc_ctx;
+	int answer_later;	       /* the caller reads a write's answer once it is durable (svc_answer_after) */
+	struct {
+		svc_after_fn fn;       /* NULL: the answer is *out */
+		char id[ID_SIZE], id2[ID_SIZE];
+	} after;		       /* the answer svc_answer_after left for the caller to read */
+};
 
 /* Answer text (JSON, malloc'd, stolen) as it is, in place of the operation's JSON *out: the HTTP
  * layer sends it without a copy (http/api.c takes c->answer).  Only where the server asks for
  * it (c->case_cache set: the kept case pages); the command line prints *out. */
 void svc_answer_text(svc_ctx *c, char *text, size_t len);
+
+/* A write's answer, fn(c, id, id2, out) (id2 may be NULL): read now, or, where the caller reads a
+ * write's answer after its commit (c->answer_later: the server's group-commit writes, svc/run.c),
+ * named in c->after for it with *out left NULL, so the one writer thread does not render it. */
+int svc_answer_after(svc_ctx *c, svc_after_fn fn, const char *id, const char *id2, json_t **out);
 
 /* Free what the context holds (the memo, an answer not taken); the context can be used again. */
 void svc_ctx_release(svc_ctx *c);

@@ -103,6 +103,16 @@ int case_insert(svc_ctx *c, const struct case_new *n, char case_id[ID_SIZE])
 				   n->channel, "owner_id", n->owner_id, "location_id", loc));
 }
 
+/* The answer to opening a case: its page, and the customers likely the same person under another
+ * record (the page offers to merge them). */
+static int opened_answer(svc_ctx *c, const char *case_id, const char *customer_id, json_t **out)
+{
+	if (case_view(c, case_id, out))
+		return -1;
+	json_object_set_new(*out, "possible_duplicates", customer_duplicates(c, customer_id));
+	return 0;
+}
+
 static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	int rc;
@@ -163,11 +173,7 @@ static int cs_open(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 			      json_pack("{s:s,s:s,s:s}", "channel", channel, "direction", "inbound", "summary", in_str(in, "summary"))))
 			return -1;
 	}
-	if (case_view(c, case_id, out))
-		return -1;
-	/* likely the same person under another record: the page offers to merge them */
-	json_object_set_new(*out, "possible_duplicates", customer_duplicates(c, cust));
-	return 0;
+	return svc_answer_after(c, opened_answer, case_id, cust, out);
 }
 
 /* R_OWN_TX: a page kept and still current needs no statement of its own (its versions came with

@@ -133,6 +133,14 @@ static int promise_hooks(svc_ctx *c, const char *case_id, const char *promise_id
 	return 0;
 }
 
+/* The answer to a promise made: the promise as it stands. */
+static int promise_answer(svc_ctx *c, const char *id, const char *unused, json_t **out)
+{
+	(void)unused;
+	*out = promise_json(c, id);
+	return 0;
+}
+
 static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 {
 	struct case_row row;
@@ -172,8 +180,7 @@ static int pr_create(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
 		return -1;
 	if (estimate_on_promise(c, row.id, id, dp, dt, in_str(in, "kind"), due, NULL)) /* promise_json shows it */
 		return -1;
-	*out = promise_json(c, id);
-	return 0;
+	return svc_answer_after(c, promise_answer, id, NULL, out);
 }
 
 static int pr_list(svc_ctx *c, const char *const *p, json_t *in, json_t **out)
