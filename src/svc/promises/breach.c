@@ -271,15 +271,20 @@ struct due_breach {
 	json_t *att; /* its attribution, once stored */
 };
 
+/* A column of the due promise p's case, read by its key (every promise has its case: a scalar
+ * subquery, not a join, which PostgreSQL answered by hashing every case of the database, 15 ms at
+ * 11,001 cases for 500 due promises). */
+#define CASE_COL(col) "(SELECT ca." col " FROM cases ca WHERE ca.org_id = p.org_id AND ca.id = p.case_id)"
+
 static int due_promises(svc_ctx *c, struct due_breach **out, size_t *n)
 {
 	db_res *r;
 	size_t cap = 0;
 	if (!svc_query(c,
-		       "SELECT p.org_id, p.id, p.case_id, p.due_at, p.policy_id, pol.name, p.what, ca.owner_id, "
+		       "SELECT p.org_id, p.id, p.case_id, p.due_at, p.policy_id, pol.name, p.what, " CASE_COL("owner_id") ", "
 		       "(SELECT COUNT(*) FROM requests q WHERE q.org_id = p.org_id AND q.case_id = p.case_id), "
 		       "(SELECT COUNT(*) FROM update_duties d WHERE d.org_id = p.org_id AND d.case_id = p.case_id AND d.status = 'lapsed' "
-		       "AND d.due_at <= p.due_at), ca.team_id, ca.number FROM promises p JOIN cases ca ON ca.org_id = p.org_id AND ca.id = p.case_id "
+		       "AND d.due_at <= p.due_at), " CASE_COL("team_id") ", " CASE_COL("number") " FROM promises p "
 		       "LEFT JOIN policies pol ON pol.org_id = p.org_id AND pol.id = p.policy_id "
 		       "WHERE p.status = 'pending' AND p.due_at <= ? ORDER BY p.due_at, p.org_id, p.id LIMIT ?",
 		       DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r))

@@ -28,7 +28,8 @@ struct timer_memo {
 /* The requests whose timer column is due (at most TICK_BATCH, soonest first), read in one
  * statement: *items (new) and *n.  The blocked promises are looked up through the request's links
  * (nested EXISTS: SQLite's planner would otherwise walk the organization's pending promises for
- * each request, promise_check_risk). */
+ * each request, promise_check_risk); the case's owner by its key (a scalar subquery: as a join,
+ * PostgreSQL hashed every case of the database to find 500, 15-22 ms at 11,001 cases). */
 static int due_items(svc_ctx *c, const char *column, struct timer_item **items, size_t *n)
 {
 	db_res *r;
@@ -37,9 +38,10 @@ static int due_items(svc_ctx *c, const char *column, struct timer_item **items, 
 	*n = 0;
 	char *sql = xasprintf(
 		"SELECT q.org_id, q.id, q.case_id, q.status, q.holder_person_id, q.holder_team_id, q.asked_by, q.what, q.due_at, "
-		"q.created_at, ca.owner_id, CASE WHEN EXISTS (SELECT 1 FROM request_promises rp WHERE rp.org_id = q.org_id AND "
+		"q.created_at, (SELECT ca.owner_id FROM cases ca WHERE ca.org_id = q.org_id AND ca.id = q.case_id), "
+		"CASE WHEN EXISTS (SELECT 1 FROM request_promises rp WHERE rp.org_id = q.org_id AND "
 		"rp.request_id = q.id AND EXISTS (SELECT 1 FROM promises p WHERE p.org_id = rp.org_id AND p.id = rp.promise_id AND "
-		"p.status = 'pending' AND p.at_risk_at IS NULL)) THEN 1 ELSE 0 END FROM requests q LEFT JOIN cases ca ON ca.org_id = q.org_id AND ca.id = q.case_id "
+		"p.status = 'pending' AND p.at_risk_at IS NULL)) THEN 1 ELSE 0 END FROM requests q "
 		"WHERE q.%s <= ? ORDER BY q.%s, q.org_id, q.id LIMIT ?",
 		column, column);
 	int ok = svc_query(c, sql, DB_ARGS(DB_INT(c->now), DB_INT(TICK_BATCH)), &r);
