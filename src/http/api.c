@@ -434,7 +434,7 @@ int http_api_waits_for_writer(const struct http_app *app, const char *method, co
 
 void http_api_handle(const struct http_app *app, const struct http_request *rq, struct http_answer *ans)
 {
-	int64_t sent = db_thread_statements();
+	int64_t sent = db_thread_statements(), stepped = db_thread_steps();
 	ans->route = HTTP_ROUTE_UNROUTED;
 	if (strcmp(rq->path, "/healthz") == 0) {
 		ans->route = HTTP_ROUTE_HEALTHZ;
@@ -460,6 +460,8 @@ void http_api_handle(const struct http_app *app, const struct http_request *rq, 
 	} else {
 		api(app, rq, ans);
 	}
-	if (app->count_statements)
+	if (app->count_statements) {
 		ans->statements = db_thread_statements() - sent;
+		ans->steps = db_thread_steps() - stepped;
+	}
 }

@@ -59,13 +59,16 @@ struct http_answer {
 	int64_t statements;               /* SQL statements sent for the request (db_thread_statements,
 					   * the group-commit writer's share included) when the app counts
 					   * them; -1 = not counted (no X-Statements header) */
+	int64_t steps;                    /* SQLite's virtual machine steps the request's thread ran
+					   * (db_thread_steps: about the rows it read; the writer's not
+					   * included), counted with the statements; -1 = not counted */
 	const char *route;		  /* for the metrics: the route pattern that answered, or one of
 					   * the HTTP_ROUTE_ names; static storage, NULL = not routed */
 };
 
 #define HTTP_ANSWER_INIT                                    \
 	{                                                   \
-		0, NULL, 0, "", NULL, NULL, 0, "", -1, NULL \
+		0, NULL, 0, "", NULL, NULL, 0, "", -1, -1, NULL \
 	}
 
 /* The metrics' names of what is not a route of the tables (one object each: kept by pointer). */

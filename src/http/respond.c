@@ -40,6 +40,16 @@ static struct MHD_Response *answer_body(struct http_answer *a, const char *type,
 	return r;
 }
 
+/* The test header name: n, when counted (n >= 0). */
+static void add_count(struct MHD_Response *r, const char *name, int64_t n)
+{
+	if (n < 0)
+		return;
+	char s[24];
+	snprintf(s, sizeof s, "%lld", (long long)n);
+	MHD_add_response_header(r, name, s);
+}
+
 struct MHD_Response *http_answer_response(struct http_answer *a, int gzip)
 {
 	const char *type = a->content_type[0] ? a->content_type : "application/json";
@@ -59,10 +69,7 @@ struct MHD_Response *http_answer_response(struct http_answer *a, int gzip)
 		snprintf(s, sizeof s, "%d", a->retry_after);
 		MHD_add_response_header(r, "Retry-After", s);
 	}
-	if (a->statements >= 0) {
-		char s[24];
-		snprintf(s, sizeof s, "%lld", (long long)a->statements);
-		MHD_add_response_header(r, "X-Statements", s);
-	}
+	add_count(r, "X-Statements", a->statements);
+	add_count(r, "X-Steps", a->steps);
 	return r;
 }

@@ -18,7 +18,8 @@
 #define QUEUE_COUNT_CAP 1000
 #define QUEUE_RECENT_MS (7LL * 24 * 3600 * 1000) /* "resolved recently": the last seven days */
 #define QUEUE_MAX_ARGS	(SEARCH_MAX_ARGS + 24)
-#define NEVER		9007199254740991LL /* due_at / risk_at of a case with nothing due (migration 0015) */
+#define NEVER_SQL	"9007199254740991" /* due_at / risk_at of a case with nothing due (migration 0015) */
+#define NEVER		9007199254740991LL
 
 static const char *const VIEWS[] = {"mine", "team", "offered", "unassigned", "open", "at_risk", "resolved", NULL};
 static const char *const VIEW_LABELS[] = {"Mine",     "My team's",	    "Offered to me or my team", "Unassigned",
@@ -95,11 +96,13 @@ static void view_where(svc_ctx *c, struct qb *q, int view, const char *status, i
 		qb_arg(q, DB_TXT(org));
 		qb_arg(q, DB_TXT(org));
 		break;
-	case 5: /* at risk or overdue: read through cases_risk when sorted by it, else filtered in the sort's order */
-		qb_and(q, own_index ? "ca.risk_at <= ?" : "ca.risk_at + 0 <= ?");
+	case 5: /* at risk or overdue: read through cases_risk when sorted by it, else filtered in the sort's order
+		 * (cases_risk holds only cases with something due: migration 0042's condition, named) */
+		qb_and(q, own_index ? "ca.risk_at <= ? AND ca.risk_at < " NEVER_SQL : "ca.risk_at + 0 <= ?");
 		qb_arg(q, DB_INT(c->now));
 		break;
-	case 6: /* resolved in the last week (in a list, recent changes come first in the sort's order) */
+	case 6: /* resolved in the last week (in a list, recent changes come first in the sort's order); the
+		 * literal status = 'resolved' is cases_resolved's condition (migration 0042) */
 		qb_and(q, own_index ? "ca.status = 'resolved' AND ca.resolved_at >= ?"
 				    : "ca.status = 'resolved' AND ca.resolved_at + 0 >= ?");
 		qb_arg(q, DB_INT(c->now - QUEUE_RECENT_MS));
