@@ -84,8 +84,8 @@ static int take_chunk(svc_ctx *c, const char *column, const db_arg *mark, const 
 	for (size_t i = 0; i < marks; i++)
 		args[a++] = DB_TXT(ids[i < k ? i : k - 1]);
 	args[a++] = DB_INT(c->now);
-	char *head = xasprintf("UPDATE requests SET %s = NULL%s WHERE org_id = ? AND id IN (%%s) AND %s <= ? RETURNING id", column,
-			       mark ? OVERDUE_SET : "", column);
+	char *head = xasprintf("UPDATE requests SET %s = NULL%s WHERE org_id = ? AND id IN (%%s) AND %s <= ? RETURNING id",
+			       column, mark ? OVERDUE_SET : "", column);
 	char *sql = batch_sql(head, marks);
 	int ok = svc_query(c, sql, args, (int)a, &r);
 	free(sql);
@@ -132,8 +132,8 @@ static int take_timers(svc_ctx *c, const char *column, int mark, struct timer_it
 				ids[k++] = items[j].s.id;
 			}
 			for (size_t at = 0; ret == 0 && at < k; at += BATCH_TAKE_IDS)
-				ret = take_chunk(c, column, mark && acts ? set : NULL, org, ids + at, k - at < BATCH_TAKE_IDS ? k - at : BATCH_TAKE_IDS,
-						 taken);
+				ret = take_chunk(c, column, mark && acts ? set : NULL, org, ids + at,
+						 k - at < BATCH_TAKE_IDS ? k - at : BATCH_TAKE_IDS, taken);
 			if (!mark)
 				break;
 		}
