@@ -9,6 +9,7 @@ Environment:
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,17 @@ def new_db_url(tmpdir, name="t"):
                        capture_output=True)
         return pg + "/" + dbname
     return os.path.join(tmpdir, name + ".db")
+
+
+def scalar(db, sql):
+    """The first column of sql's first row, as text, read straight from db (a path or a postgres:// URL)."""
+    if db.startswith("postgres"):
+        return subprocess.run(["psql", "-qAtX", db, "-c", sql], capture_output=True, text=True, check=True).stdout.strip()
+    con = sqlite3.connect(db)
+    try:
+        return str(con.execute(sql).fetchone()[0])
+    finally:
+        con.close()
 
 
 def wait_for(pred, seconds=60, what=None):

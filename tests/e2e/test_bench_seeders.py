@@ -5,13 +5,11 @@ act on the seeded rows exactly as the benchmark measured (a scheduler pass break
 the root-cause report counts the same causes), and the chains still verify afterwards."""
 import json
 import os
-import sqlite3
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import check, eq, new_db_url, run_cli, run_module  # noqa: E402
+from lib import check, eq, new_db_url, run_cli, run_module, scalar  # noqa: E402
 
 
 def fresh_db(name):
@@ -24,16 +22,6 @@ def verify(db, what):
     code, out, err = run_cli("audit", "verify", db=db, check=False)
     eq(code, 0, "audit verify passes %s: %s" % (what, err))
     return {o["org"]: o["events"] for o in (out or {}).get("orgs", [])}
-
-
-def scalar(db, sql):
-    if db.startswith("postgres"):
-        return subprocess.run(["psql", "-qAtX", db, "-c", sql], capture_output=True, text=True, check=True).stdout.strip()
-    con = sqlite3.connect(db)
-    try:
-        return str(con.execute(sql).fetchone()[0])
-    finally:
-        con.close()
 
 
 def seeded_cases_as_kept(db):

@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import Server, check, eq, run_cli, run_module  # noqa: E402
+from lib import Server, check, eq, run_cli, run_module, scalar  # noqa: E402
 
 # The quarter on SQLite; three weeks of it on PostgreSQL, where every statement is a round trip
 # and the 90 days take many minutes on a shared machine (the code that makes them is the same).
@@ -135,6 +135,18 @@ def test_rosa_on_call_whatever_day_the_demo_is_loaded():
                 who = omar.ok("GET", "/api/v1/oncall/who?skill=billing&near=Chicago&at=" + when)["items"]
                 check(bool(who) and who[0]["person"]["name"].startswith("Rosa"),
                       "loaded on %s: Rosa is on call for billing this weekend (%s): %r" % (day.strftime("%A"), when, who[:1]))
+
+
+def test_every_case_keeps_the_due_times_of_its_promises_and_requests():
+    """The due-time triggers keep each case's due_at and risk_at (the Cases page's sorts and its
+    at-risk view) equal to what its promises and requests say (the view case_due_times), through a
+    quarter of promises made, kept, broken and renegotiated and requests opened, done and late; on
+    SQLite a new promise or request lowers them by itself (0044), every other change recomputes."""
+    srv = server()
+    eq(scalar(srv.db, "SELECT COUNT(*) FROM cases ca JOIN case_due_times d ON d.org_id = ca.org_id AND d.case_id = ca.id "
+                      "WHERE ca.due_at <> d.due_at OR ca.risk_at <> d.risk_at"), "0", "every case's due times are the view's")
+    check(int(scalar(srv.db, "SELECT COUNT(*) FROM cases WHERE status = 'open' AND due_at < 9007199254740991")) > 10,
+          "the quarter leaves open cases with something due")
 
 
 def test_the_quarter_verifies():
