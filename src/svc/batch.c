@@ -17,6 +17,14 @@ char *batch_marks(size_t n)
 	return s;
 }
 
+size_t batch_padded(size_t k)
+{
+	size_t marks = 8;
+	while (marks < k)
+		marks *= 2;
+	return marks;
+}
+
 char *batch_sql(const char *sql, size_t n)
 {
 	const char *at = strstr(sql, "%s");

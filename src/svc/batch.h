@@ -9,6 +9,14 @@
  * store/db_pg.c). */
 #define BATCH_IDS 190
 
+/* Most ids a scheduler part's take statement lists (an UPDATE of the items it read, by their
+ * keys: svc/promises/request_tick.c, breach.c), with their marks padded by batch_padded. */
+#define BATCH_TAKE_IDS 1024
+
+/* How many marks a list of k ids (k >= 1) is sent with: the next power of two from 8, the last id
+ * repeated, so that a statement has at most 8 texts in the prepared-statement cache. */
+size_t batch_padded(size_t k);
+
 /* "?,?,...,?" with n marks (n >= 1; new string, the caller frees it). */
 char *batch_marks(size_t n);
 
