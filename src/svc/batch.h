@@ -5,8 +5,8 @@
 #include "svc/hooks.h"
 #include "svc/svc.h"
 
-/* Most ids one statement lists (with the organization: PostgreSQL takes 200 arguments,
- * store/db_pg.c). */
+/* Most ids one batch read lists (with the organization; a statement takes up to DB_MAX_ARGS
+ * arguments, store/db.h: reads of 190 cases at a time keep their IN lists short). */
 #define BATCH_IDS 190
 
 /* Most ids a scheduler part's take statement lists (an UPDATE of the items it read, by their
