@@ -40,7 +40,7 @@ static struct MHD_Response *answer_body(struct http_answer *a, const char *type,
 	return r;
 }
 
-/* The test header name: n, when counted (n >= 0). */
+/* The header name: n, when the server counts it (n >= 0: FRONTLINE_COUNT_STATEMENTS=1). */
 static void add_count(struct MHD_Response *r, const char *name, int64_t n)
 {
 	if (n < 0)

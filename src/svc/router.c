@@ -81,7 +81,11 @@ int router_call(svc_ctx *c, const char *method, const char *path, json_t *in, js
 	struct route_match m;
 	if (router_match(method, path, R_CLI_ONLY | R_TEST_ONLY, &m) != ROUTER_FOUND)
 		return err_set(&c->err, ERR_NOT_FOUND, "no_route", NULL, "no route %s %s", method, path);
-	if (router_invoke(c, &m, in, out))
+	int later = c->answer_later;
+	c->answer_later = 0; /* a route called from within another answers its caller now (svc_answer_after) */
+	int rc = router_invoke(c, &m, in, out);
+	c->answer_later = later;
+	if (rc)
 		return -1;
 	if (!c->answer)
 		return 0;
