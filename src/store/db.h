@@ -218,11 +218,15 @@ int db_load_end(db_load *l, int64_t *rows) DB_MUST_CHECK;
 void db_load_cancel(db_load *l);
 
 /* SQLite: from now on, connections this process opens leave checkpoints to a background thread
- * (one per database file, with its own connection; PASSIVE, once the log holds DB_CHECKPOINT_FRAMES
- * pages) instead of running one inside the COMMIT that crossed the threshold: a write is
- * acknowledged when its log reached the disk, never later because the pages are being copied back.
- * The server calls it; short commands keep SQLite's own checkpoints.  PostgreSQL: nothing. */
-#define DB_CHECKPOINT_FRAMES 1000
+ * (one per database file, with its own connection; PASSIVE, each time the log has grown by
+ * DB_CHECKPOINT_FRAMES pages) instead of running one inside the COMMIT that crossed the threshold:
+ * a write is acknowledged when its log reached the disk, never later because the pages are being
+ * copied back.  A log still longer than DB_RESTART_FRAMES after such a checkpoint is checkpointed
+ * whole (RESTART, holding writers back for that long) so that it starts again from its beginning:
+ * a log that is always being written to never does by itself.  The server calls it; short
+ * commands keep SQLite's own checkpoints.  PostgreSQL: nothing. */
+#define DB_CHECKPOINT_FRAMES 8192
+#define DB_RESTART_FRAMES 32768
 void db_background_checkpoints(void);
 
 /* Backend constructors (used by db_open).  db_sqlite_open refuses a SQLite library older than

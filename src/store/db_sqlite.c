@@ -28,6 +28,7 @@ struct cached {
 	int busy;
 };
 
+/* held by a connection's write transaction, and by the checkpointer while it restarts the log */
 static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct {
@@ -69,6 +70,8 @@ struct checkpointer {
 	pthread_mutex_t mu;
 	pthread_cond_t due;
 	int pending;
+	int every; /* wake it each time the log has grown by this many pages */
+	int woken_at; /* the log's length in pages when it was last woken (atomic: set by writers) */
 	struct checkpointer *next;
 };
 
@@ -78,9 +81,45 @@ static struct checkpointer *checkpointers; /* live for the process: a server che
 
 void db_background_checkpoints(void) { background_checkpoints = 1; }
 
+/* FRONTLINE_LOG_CHECKPOINT_FRAMES and FRONTLINE_LOG_RESTART_FRAMES replace DB_CHECKPOINT_FRAMES
+ * and DB_RESTART_FRAMES (for tests and measuring) */
+static int env_frames(const char *name, int fallback)
+{
+	const char *e = getenv(name);
+	return e && atoi(e) > 0 ? atoi(e) : fallback;
+}
+
+/* A log that a writer always appends to never starts again by itself: SQLite rewinds it only at
+ * a write that begins when all of it is back in the database file, which checkpoints behind a busy
+ * writer never reach (it grew by 200 MB a second under creates).  Past DB_RESTART_FRAMES pages
+ * the checkpointer holds the writers back (in-process
+ * ones on write_mu, others through the file lock), copies the rest and waits up to its busy
+ * timeout for the readers still on the log; the next write then begins it again from the start,
+ * over pages the file already has. */
+static void restart_log(sqlite3 *h)
+{
+	pthread_mutex_lock(&write_mu);
+	sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL); /* busy: next time */
+	pthread_mutex_unlock(&write_mu);
+}
+
+static sqlite3 *checkpointer_open(const char *path)
+{
+	sqlite3 *h = NULL;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, faultvfs_name()) != SQLITE_OK ||
+	    /* a connection opens the log at its first read: until then its checkpoints do nothing */
+	    sqlite3_exec(h, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_close(h);
+		return NULL; /* tried again at the next threshold */
+	}
+	sqlite3_busy_timeout(h, 100); /* the restart's wait for writers and readers */
+	return h;
+}
+
 static void *checkpointer_main(void *arg)
 {
 	struct checkpointer *k = arg;
+	int restart_at = env_frames("FRONTLINE_LOG_RESTART_FRAMES", DB_RESTART_FRAMES);
 	sqlite3 *h = NULL;
 	for (;;) {
 		pthread_mutex_lock(&k->mu);
@@ -88,14 +127,20 @@ static void *checkpointer_main(void *arg)
 			pthread_cond_wait(&k->due, &k->mu);
 		k->pending = 0;
 		pthread_mutex_unlock(&k->mu);
-		if (!h && sqlite3_open_v2(k->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, faultvfs_name()) != SQLITE_OK) {
-			sqlite3_close(h);
-			h = NULL; /* tried again at the next threshold */
+		if (!h && !(h = checkpointer_open(k->path)))
 			continue;
-		}
 		/* PASSIVE: copies what no reader still needs, never waits for or blocks a writer; an
 		 * error (busy, I/O) leaves the log as it was, for the next pass */
-		sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		int frames = 0;
+		sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
+		if (frames >= restart_at) {
+			restart_log(h);
+			/* the log starts again at the next write: what woke us since is stale */
+			pthread_mutex_lock(&k->mu);
+			k->pending = 0;
+			__atomic_store_n(&k->woken_at, 0, __ATOMIC_RELAXED);
+			pthread_mutex_unlock(&k->mu);
+		}
 	}
 	return NULL;
 }
@@ -109,6 +154,7 @@ static struct checkpointer *checkpointer_for(const char *path)
 	if (!k) {
 		k = xcalloc(1, sizeof *k);
 		k->path = xstrdup(path);
+		k->every = env_frames("FRONTLINE_LOG_CHECKPOINT_FRAMES", DB_CHECKPOINT_FRAMES);
 		pthread_mutex_init(&k->mu, NULL);
 		pthread_cond_init(&k->due, NULL);
 		if (pthread_create(&k->thread, NULL, checkpointer_main, k) == 0) {
@@ -126,13 +172,18 @@ static struct checkpointer *checkpointer_for(const char *path)
 }
 
 /* After each commit of a connection with background checkpoints: wake the file's checkpointer
- * once the log is long enough (replaces SQLite's automatic checkpoint on this connection). */
+ * once the log has grown by DB_CHECKPOINT_FRAMES pages since it was last woken (a page that many
+ * commits in between wrote is copied once), instead of SQLite's automatic checkpoint here. */
 static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
 	(void)h;
 	(void)name;
 	struct checkpointer *k = arg;
-	if (frames >= DB_CHECKPOINT_FRAMES) {
+	int woken = __atomic_load_n(&k->woken_at, __ATOMIC_RELAXED);
+	if (frames < woken)
+		woken = 0; /* the log started again */
+	if (frames - woken >= k->every) {
+		__atomic_store_n(&k->woken_at, frames, __ATOMIC_RELAXED);
 		pthread_mutex_lock(&k->mu);
 		k->pending = 1;
 		pthread_cond_signal(&k->due);

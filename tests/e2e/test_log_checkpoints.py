@@ -1,0 +1,122 @@
+"""The server's write-ahead log is copied back into the database file while it runs, and stays
+bounded under writes from eight clients at once: it starts again from its beginning, by itself
+when the writer pauses and by a RESTART checkpoint when it never does (SQLite; store/db_sqlite.c's
+background checkpointer).  Until this test the checkpointer's connection had never read the database, so
+its checkpoints did nothing: every write of a server's life stayed in the log, which grew by
+200 MB a second under creates until the server stopped.
+SQLITE_ONLY: PostgreSQL keeps its own write-ahead log."""
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lib import Server, check, eq, run_module  # noqa: E402
+
+PAGE = 4096
+CHECKPOINT, RESTART = 400, 1600  # pages: small, so that a few hundred creates cross both
+WRITERS, EACH = 8, 60
+
+
+def open_cases(s, n_writers, each, sizes):
+    """n_writers clients open `each` cases one after another (the writer never waits for work);
+    sizes gets the log file's size after every case.  Returns the acknowledged case numbers."""
+    clients = [s.login("chris@vendor-co.example", "vendor-co") for _ in range(n_writers)]
+    made, lock = [], threading.Lock()
+    wal = s.db + "-wal"
+
+    def writer(c, n):
+        for i in range(each):
+            r = c.post("/api/v1/cases", {"subject": "log %d-%d" % (n, i), "channel": "chat",
+                                         "customer_name": "Log Writer %d" % n})
+            size = os.path.getsize(wal) if os.path.exists(wal) else 0
+            with lock:
+                sizes.append(size)
+                if r.status == 201:
+                    made.append(r.json["number"])
+
+    ts = [threading.Thread(target=writer, args=(c, n)) for n, c in enumerate(clients)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return made
+
+
+def cases_in_file_alone(db):
+    """The case numbers the database file holds by itself: a copy of it without its log."""
+    tmp = tempfile.mkdtemp(prefix="fl-file-")
+    try:
+        shutil.copy(db, os.path.join(tmp, "copy.db"))
+        con = sqlite3.connect(os.path.join(tmp, "copy.db"))
+        try:
+            return {n for (n,) in con.execute("SELECT number FROM cases WHERE subject LIKE 'log %'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return None  # copied while a checkpoint wrote it: look again
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class LogSettings:
+    def __init__(self, **env):
+        self.env = env
+
+    def __enter__(self):
+        self.saved = {k: os.environ.get(k) for k in self.env}
+        os.environ.update({k: str(v) for k, v in self.env.items()})
+
+    def __exit__(self, *exc):
+        for k, v in self.saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def test_writes_reach_the_database_file_while_the_server_runs():
+    with LogSettings(FRONTLINE_LOG_CHECKPOINT_FRAMES=CHECKPOINT, FRONTLINE_LOG_RESTART_FRAMES=10 ** 9):
+        with Server(demo=True, test_clock=False) as s:
+            sizes = []
+            made = open_cases(s, 2, 60, sizes)
+            eq(len(made), 120, "every case acknowledged")
+            check(max(sizes) > CHECKPOINT * PAGE, "the log grew past the checkpoint threshold (%d bytes)" % max(sizes))
+            deadline, held = time.time() + 20, None
+            while time.time() < deadline:
+                held = cases_in_file_alone(s.db)
+                if held is not None and len(held) >= len(made) // 2:
+                    break
+                time.sleep(0.2)
+            check(held is not None and len(held) >= len(made) // 2,
+                  "at least half the cases are in the database file itself, not only in its log: %d of %d"
+                  % (len(held or ()), len(made)))
+
+
+def test_the_log_starts_again_under_writes_that_never_pause():
+    with LogSettings(FRONTLINE_LOG_CHECKPOINT_FRAMES=CHECKPOINT, FRONTLINE_LOG_RESTART_FRAMES=RESTART):
+        with Server(demo=True, test_clock=False, threads=WRITERS) as s:
+            sizes = []
+            made = open_cases(s, WRITERS, EACH, sizes)
+            eq(len(made), WRITERS * EACH, "every case acknowledged")
+            wal = os.path.getsize(s.db + "-wal")
+            written = max(sizes)
+        # A page of log is its 4096 bytes and a 24-byte header; a batch of creates adds at most a
+        # few hundred pages past the restart threshold before the restart holds the writer.
+        bound = (RESTART + CHECKPOINT + 600) * (PAGE + 24)
+        check(written <= bound, "the log file stayed within %d bytes under unbroken writes: %d" % (bound, written))
+        check(wal <= bound, "the log file's size at the end: %d (bound %d)" % (wal, bound))
+    rc_db = sqlite3.connect(s.db)
+    try:
+        eq(rc_db.execute("PRAGMA integrity_check").fetchone()[0], "ok", "the database is intact")
+        eq(rc_db.execute("SELECT count(*) FROM cases WHERE subject LIKE 'log %'").fetchone()[0], WRITERS * EACH,
+           "every acknowledged case is there")
+    finally:
+        rc_db.close()
+
+
+if __name__ == "__main__":
+    run_module(globals(), skip_all="SQLite only" if os.environ.get("FRONTLINE_PG") else None)
