@@ -58,6 +58,7 @@ fresh() { # -> a fresh copy of the seeded file (with the benchmark's tokens) at 
 	rm -f "$WORK/db" "$WORK/db-wal" "$WORK/db-shm"
 	cp "$WORK/base.db" "$WORK/db"
 	[ ! -f "$WORK/base.db-wal" ] || cp "$WORK/base.db-wal" "$WORK/db-wal"
+	sync "$WORK"/db* # the copy's pages on disk: the server's first checkpoint would flush them all
 }
 
 # the tokens and case lists, made once on a copy that every measure then starts from
