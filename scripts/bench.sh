@@ -149,6 +149,7 @@ quick_rounds() {
 			stop_servers
 			rm -f "$url-wal" "$url-shm"
 			cp "$pristine" "$url"
+			sync "$url" # the copy's pages on disk: the server's first checkpoint would flush them all
 			start_servers "$url" "$size"
 		fi
 		read -r h_rps _ h99 _ _ <<<"$(wrk_run "healthz-$size-$round" - /healthz)"
