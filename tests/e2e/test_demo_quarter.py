@@ -156,6 +156,8 @@ def test_the_quarter_verifies():
     check(out.count("chain intact") == 4, "every organization's chain: " + out)
 
 
-run_module(globals())
-if _srv:
-    _srv.stop()
+try:
+    run_module(globals())  # ends the process with sys.exit
+finally:
+    if _srv:
+        _srv.stop()
