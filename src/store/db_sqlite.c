@@ -505,8 +505,11 @@ int db_sqlite_open(const char *path, db **out, char *err, unsigned long errlen)
 	}
 	sqlite3_busy_timeout(h, 10000);
 	sqlite3_extended_result_codes(h, 1);
+	/* secure_delete=FAST: Debian's SQLite zeroes every page it frees, one more page in the log
+	 * each (82 -> 73.5 pages a case opening, mostly FTS5 segments merged away); FAST still
+	 * overwrites deleted content on every page written anyway */
 	const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
+			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000; PRAGMA secure_delete=FAST;";
 	char *msg = NULL;
 	if (sqlite3_exec(h, setup, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : "?");

@@ -1,6 +1,9 @@
 /* The SQLite backend's version floor: the library this binary runs on is new enough, and an older
  * one is refused with a message that names both versions (docs/OPERATIONS.md, "SQLite version"). */
 #include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "store/db.h"
@@ -23,6 +26,33 @@ TEST(older_library_refused_with_both_versions)
 	CHECK(strstr(err, "RETURNING") != NULL);
 	CHECK(db_sqlite_version_check(3007017, err, sizeof err) == -1);
 	CHECK(strstr(err, "SQLite 3.7.17 ") != NULL);
+}
+
+/* Every connection: WAL, synchronous=FULL, foreign keys, and secure_delete=FAST (2), not the
+ * Debian library's default (1: a freed page is zeroed in one more write). */
+TEST(connections_are_set_up)
+{
+	char err[256], path[] = "/tmp/fl-test-db-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	db *d = NULL;
+	CHECK(db_open(path, &d, err, sizeof err) == DB_OK);
+	int64_t v = -1;
+	CHECK(db_scalar_int(d, "PRAGMA secure_delete", DB_NOARGS, &v, NULL) == DB_OK && v == 2);
+	CHECK(db_scalar_int(d, "PRAGMA synchronous", DB_NOARGS, &v, NULL) == DB_OK && v == 2);
+	CHECK(db_scalar_int(d, "PRAGMA foreign_keys", DB_NOARGS, &v, NULL) == DB_OK && v == 1);
+	db_res *r;
+	CHECK(db_query(d, "PRAGMA journal_mode", DB_NOARGS, &r) == DB_OK && db_next(r) == 1);
+	CHECK_STR(db_text(r, 0), "wal");
+	CHECK(db_res_close(r) == DB_OK);
+	db_close(d);
+	char side[sizeof path + 8];
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	unlink(path);
 }
 
 /* db_load_* on a backend without a bulk load of its own: an INSERT per row, errors at once. */
@@ -99,6 +129,7 @@ TEST(held_rows_go_before_the_next_statement)
 int main(void)
 {
 	RUN(this_library_is_new_enough);
+	RUN(connections_are_set_up);
 	RUN(older_library_refused_with_both_versions);
 	RUN(bulk_load_inserts_each_row);
 	RUN(held_rows_go_before_the_next_statement);
