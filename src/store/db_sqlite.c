@@ -91,11 +91,10 @@ static int env_frames(const char *name, int fallback)
 
 /* A log that a writer always appends to never starts again by itself: SQLite rewinds it only at
  * a write that begins when all of it is back in the database file, which checkpoints behind a busy
- * writer never reach (it grew by 200 MB a second under creates).  Past DB_RESTART_FRAMES pages
- * the checkpointer holds the writers back (in-process
- * ones on write_mu, others through the file lock), copies the rest and waits up to its busy
- * timeout for the readers still on the log; the next write then begins it again from the start,
- * over pages the file already has. */
+ * writer never reach (it grew by 200 MB a second under creates).  Past DB_RESTART_FRAMES pages the
+ * checkpointer holds the writers back (in-process ones on write_mu, others through the file lock),
+ * copies the rest and waits up to its busy timeout for the readers still on the log; the next
+ * write then begins it again from the start, over pages the file already has. */
 static void restart_log(sqlite3 *h)
 {
 	pthread_mutex_lock(&write_mu);
