@@ -115,18 +115,20 @@ static sqlite3 *checkpointer_open(const char *path)
 	return h;
 }
 
+/* A connection for each pass, closed after it: one kept open would be the last to close when the
+ * server stops, and only the last connection to close checkpoints the log and removes it. */
 static void *checkpointer_main(void *arg)
 {
 	struct checkpointer *k = arg;
 	int restart_at = env_frames("FRONTLINE_LOG_RESTART_FRAMES", DB_RESTART_FRAMES);
-	sqlite3 *h = NULL;
 	for (;;) {
 		pthread_mutex_lock(&k->mu);
 		while (!k->pending)
 			pthread_cond_wait(&k->due, &k->mu);
 		k->pending = 0;
 		pthread_mutex_unlock(&k->mu);
-		if (!h && !(h = checkpointer_open(k->path)))
+		sqlite3 *h = checkpointer_open(k->path);
+		if (!h)
 			continue;
 		/* PASSIVE: copies what no reader still needs, never waits for or blocks a writer; an
 		 * error (busy, I/O) leaves the log as it was, for the next pass */
@@ -140,6 +142,7 @@ static void *checkpointer_main(void *arg)
 			__atomic_store_n(&k->woken_at, 0, __ATOMIC_RELAXED);
 			pthread_mutex_unlock(&k->mu);
 		}
+		sqlite3_close(h);
 	}
 	return NULL;
 }

@@ -1,9 +1,9 @@
 """The server's write-ahead log is copied back into the database file while it runs, and stays
 bounded under writes from eight clients at once: it starts again from its beginning, by itself
 when the writer pauses and by a RESTART checkpoint when it never does (SQLite; store/db_sqlite.c's
-background checkpointer).  Until this test the checkpointer's connection had never read the database, so
-its checkpoints did nothing: every write of a server's life stayed in the log, which grew by
-200 MB a second under creates until the server stopped.
+background checkpointer).  None of it is left once the server has stopped.  Until this test the
+checkpointer's connection had never read the database, so its checkpoints did nothing: every write
+of a server's life stayed in the log, which grew by 200 MB a second under creates.
 SQLITE_ONLY: PostgreSQL keeps its own write-ahead log."""
 import os
 import shutil
@@ -94,6 +94,10 @@ def test_writes_reach_the_database_file_while_the_server_runs():
             check(held is not None and len(held) >= len(made) // 2,
                   "at least half the cases are in the database file itself, not only in its log: %d of %d"
                   % (len(held or ()), len(made)))
+        # the checkpointer keeps no connection open, so the server's last one to close copies
+        # the rest back and removes the log
+        check(not os.path.exists(s.db + "-wal"), "no log left once the server has stopped")
+        eq(cases_in_file_alone(s.db), set(made), "the database file alone holds every case")
 
 
 def test_the_log_starts_again_under_writes_that_never_pause():
