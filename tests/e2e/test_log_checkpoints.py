@@ -1,7 +1,9 @@
 """The server's write-ahead log is copied back into the database file while it runs, and stays
 bounded under writes from eight clients at once: it starts again from its beginning, by itself
 when the writer pauses and by a RESTART checkpoint when it never does (SQLite; store/db_sqlite.c's
-background checkpointer).  None of it is left once the server has stopped.  Until this test the
+background checkpointer; with the restart off the bound held in some runs of a loaded machine,
+whose sanitized writer paused often enough, and not in others).  None of it is left once the
+server has stopped.  Until this test the
 checkpointer's connection had never read the database, so its checkpoints did nothing: every write
 of a server's life stayed in the log, which grew by 200 MB a second under creates.
 SQLITE_ONLY: PostgreSQL keeps its own write-ahead log."""
@@ -18,7 +20,7 @@ from lib import Server, check, eq, run_module  # noqa: E402
 
 PAGE = 4096
 CHECKPOINT, RESTART = 400, 1600  # pages: small, so that a few hundred creates cross both
-WRITERS, EACH = 8, 60
+WRITERS, EACH = 8, 90
 
 
 def open_cases(s, n_writers, each, sizes):
@@ -100,7 +102,7 @@ def test_writes_reach_the_database_file_while_the_server_runs():
         eq(cases_in_file_alone(s.db), set(made), "the database file alone holds every case")
 
 
-def test_the_log_starts_again_under_writes_that_never_pause():
+def test_the_log_stays_bounded_under_writes_from_eight_clients():
     with LogSettings(FRONTLINE_LOG_CHECKPOINT_FRAMES=CHECKPOINT, FRONTLINE_LOG_RESTART_FRAMES=RESTART):
         with Server(demo=True, test_clock=False, threads=WRITERS) as s:
             sizes = []
@@ -108,9 +110,10 @@ def test_the_log_starts_again_under_writes_that_never_pause():
             eq(len(made), WRITERS * EACH, "every case acknowledged")
             wal = os.path.getsize(s.db + "-wal")
             written = max(sizes)
-        # A page of log is its 4096 bytes and a 24-byte header; a batch of creates adds at most a
-        # few hundred pages past the restart threshold before the restart holds the writer.
-        bound = (RESTART + CHECKPOINT + 600) * (PAGE + 24)
+        # A page of log is its 4096 bytes and a 24-byte header.  The restart comes at the first
+        # checkpoint past RESTART pages; one that timed out waiting for a reader (a loaded machine)
+        # is tried again CHECKPOINT pages later: room for three such, and a batch's few hundred.
+        bound = (RESTART + 4 * CHECKPOINT + 600) * (PAGE + 24)
         check(written <= bound, "the log file stayed within %d bytes under unbroken writes: %d" % (bound, written))
         check(wal <= bound, "the log file's size at the end: %d (bound %d)" % (wal, bound))
     rc_db = sqlite3.connect(s.db)
