@@ -92,9 +92,11 @@ test('S3: Noah co-signs Mia\'s exception', async (srv) => {
 test('S4: Omar finds Rosa', async (srv) => {
   skipUnless(await hasRoute(srv, 'GET', '/api/v1/oncall/who'), 'directory API not on this server');
   // Rosa on call for billing whatever time of day the (shared, moving) test clock shows: the demo's
-  // own rotas cover weekends and office hours only
+  // own rotas cover weekends and office hours only.  A "mon 00:00" layer begins at the first Monday
+  // on or after its start (docs/directory.md), so a start a week back has begun by now whatever the
+  // weekday (a start of yesterday left nobody on call from Tuesday to Sunday)
   const admin = await apiAs(srv, 'northwind', 'admin@northwind.example');
-  const today = new Date((await clockNow(srv)) - 86400e3).toISOString().slice(0, 10);
+  const today = new Date((await clockNow(srv)) - 7 * 86400e3).toISOString().slice(0, 10);
   await admin.post('/api/v1/rotas', { name: 'Billing around the clock (browser test)', skill: 'billing', location: 'Chicago',
     layers: [{ layer: 'primary', members: ['rosa@northwind.example'], handoff: 'mon 00:00', start: today,
       windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }] }] });
