@@ -3,9 +3,9 @@ bounded under writes from eight clients at once: it starts again from its beginn
 when the writer pauses and by a RESTART checkpoint when it never does (SQLite; store/db_sqlite.c's
 background checkpointer; with the restart off the bound held in some runs of a loaded machine,
 whose sanitized writer paused often enough, and not in others).  None of it is left once the
-server has stopped.  Until this test the
-checkpointer's connection had never read the database, so its checkpoints did nothing: every write
-of a server's life stayed in the log, which grew by 200 MB a second under creates.
+server has stopped.  Until this test the checkpointer's connection had never read the database, so
+its checkpoints did nothing: every write of a server's life stayed in the log, which grew by 200 MB
+a second under creates.
 SQLITE_ONLY: PostgreSQL keeps its own write-ahead log."""
 import os
 import shutil
@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
 from lib import Server, check, eq, run_module  # noqa: E402
@@ -64,24 +65,14 @@ def cases_in_file_alone(db):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-class LogSettings:
-    def __init__(self, **env):
-        self.env = env
-
-    def __enter__(self):
-        self.saved = {k: os.environ.get(k) for k in self.env}
-        os.environ.update({k: str(v) for k, v in self.env.items()})
-
-    def __exit__(self, *exc):
-        for k, v in self.saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def log_settings(checkpoint, restart):
+    """The server's checkpoint and restart thresholds (pages), for servers started inside."""
+    return mock.patch.dict(os.environ, {"FRONTLINE_LOG_CHECKPOINT_FRAMES": str(checkpoint),
+                                        "FRONTLINE_LOG_RESTART_FRAMES": str(restart)})
 
 
 def test_writes_reach_the_database_file_while_the_server_runs():
-    with LogSettings(FRONTLINE_LOG_CHECKPOINT_FRAMES=CHECKPOINT, FRONTLINE_LOG_RESTART_FRAMES=10 ** 9):
+    with log_settings(CHECKPOINT, 10 ** 9):
         with Server(demo=True, test_clock=False) as s:
             sizes = []
             made = open_cases(s, 2, 60, sizes)
@@ -103,7 +94,7 @@ def test_writes_reach_the_database_file_while_the_server_runs():
 
 
 def test_the_log_stays_bounded_under_writes_from_eight_clients():
-    with LogSettings(FRONTLINE_LOG_CHECKPOINT_FRAMES=CHECKPOINT, FRONTLINE_LOG_RESTART_FRAMES=RESTART):
+    with log_settings(CHECKPOINT, RESTART):
         with Server(demo=True, test_clock=False, threads=WRITERS) as s:
             sizes = []
             made = open_cases(s, WRITERS, EACH, sizes)
@@ -116,13 +107,13 @@ def test_the_log_stays_bounded_under_writes_from_eight_clients():
         bound = (RESTART + 4 * CHECKPOINT + 600) * (PAGE + 24)
         check(written <= bound, "the log file stayed within %d bytes under unbroken writes: %d" % (bound, written))
         check(wal <= bound, "the log file's size at the end: %d (bound %d)" % (wal, bound))
-    rc_db = sqlite3.connect(s.db)
+    con = sqlite3.connect(s.db)
     try:
-        eq(rc_db.execute("PRAGMA integrity_check").fetchone()[0], "ok", "the database is intact")
-        eq(rc_db.execute("SELECT count(*) FROM cases WHERE subject LIKE 'log %'").fetchone()[0], WRITERS * EACH,
+        eq(con.execute("PRAGMA integrity_check").fetchone()[0], "ok", "the database is intact")
+        eq(con.execute("SELECT count(*) FROM cases WHERE subject LIKE 'log %'").fetchone()[0], WRITERS * EACH,
            "every acknowledged case is there")
     finally:
-        rc_db.close()
+        con.close()
 
 
 if __name__ == "__main__":
