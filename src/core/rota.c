@@ -67,6 +67,11 @@ int64_t rota_handover(const tz_zone *z, const struct rota_layer *l, int64_t k)
 	return tz_resolve(z, handover_local(l, k)) * 1000;
 }
 
+int64_t rota_begins(const tz_zone *z, const struct rota_layer *l)
+{
+	return l->lead_days > 0 ? tz_resolve(z, (l->start_day - l->lead_days) * DAY_S) * 1000 : rota_handover(z, l, 0);
+}
+
 int64_t rota_index_at(const tz_zone *z, const struct rota_layer *l, int64_t t)
 {
 	int64_t ts = tz_floordiv(t, 1000);
@@ -82,9 +87,11 @@ int64_t rota_index_at(const tz_zone *z, const struct rota_layer *l, int64_t t)
 int rota_check(const tz_zone *z, const struct rota_layer *l, int64_t from, int64_t to, fl_err *err)
 {
 	if (l->nmembers < 1 || l->nmembers > ROTA_MAX_MEMBERS || l->period_days < 1 || l->period_days > 28 ||
-	    l->handoff_min < 0 || l->handoff_min >= 1440 || l->nwindows < 0 || l->nwindows > ROTA_MAX_WINDOWS)
+	    l->handoff_min < 0 || l->handoff_min >= 1440 || l->nwindows < 0 || l->nwindows > ROTA_MAX_WINDOWS ||
+	    l->lead_days < 0 || l->lead_days > 6)
 		return err_set(err, ERR_INVALID, "invalid_rota", NULL,
-			       "a layer needs 1-100 members, a period of 1-28 days and a hand-over time 00:00-23:59");
+			       "a layer needs 1-100 members, a period of 1-28 days, a hand-over time 00:00-23:59 and "
+			       "cover from at most 6 days before its first hand-over");
 	for (int i = 0; i < l->nwindows; i++) {
 		const struct rota_window *w = &l->windows[i];
 		if (!(w->days & 0x7f) || w->from_min < 0 || w->from_min >= 1440 || w->to_min < 0 || w->to_min > 1440)
@@ -177,7 +184,7 @@ size_t rota_shifts(const tz_zone *z, const struct rota_layer *l, const struct ro
 	int64_t k = rota_index_at(z, l, from);
 	if (k < 0)
 		k = 0;
-	for (int64_t h = rota_handover(z, l, k); h < to; k++) {
+	for (int64_t h = k == 0 ? rota_begins(z, l) : rota_handover(z, l, k); h < to; k++) {
 		int64_t next = rota_handover(z, l, k + 1);
 		ivs_add(&rot, h > from ? h : from, next < to ? next : to, (int)(k % l->nmembers));
 		h = next;

@@ -4,7 +4,9 @@
  *
  * A layer (primary, secondary ...) of a rota hands over from one member to the next every
  * period_days at a local wall time (handoff_min after local midnight) in the rota's time zone,
- * starting on local date start_day with member 0.  Hand-overs follow the wall clock across
+ * starting on local date start_day with member 0 (who also covers the lead_days before it, from
+ * local midnight: a rota started on another weekday than its hand-over's is covered from its
+ * start, not only from its first hand-over).  Hand-overs follow the wall clock across
  * daylight-saving changes, so a weekly shift that spans a change is 167 or 169 hours long.
  * Optional weekly windows restrict a layer to some hours (a weekday rota 09:00-17:00); a window
  * whose end is not after its start runs past midnight into the next day.  Overrides are one-off
@@ -33,6 +35,7 @@ struct rota_window {
 struct rota_layer {
 	int nmembers;      /* >= 1 */
 	int64_t start_day; /* local date of the first hand-over, days since 1970-01-01 */
+	int lead_days;     /* 0..6: member 0 covers from local midnight this many days before start_day */
 	int handoff_min;   /* hand-over time, minutes after local midnight */
 	int period_days;   /* 1..28; 7 = weekly */
 	int nwindows;      /* 0 = around the clock */
@@ -53,7 +56,11 @@ int rota_parse_date(const char *s, int64_t *days);
 
 /* The k-th hand-over instant (k >= 0). */
 int64_t rota_handover(const tz_zone *z, const struct rota_layer *l, int64_t k);
-/* Index of the hand-over in force at t (largest k with handover(k) <= t), or -1 before the first. */
+/* When the layer's cover begins: local midnight lead_days before the first hand-over's date, or the
+ * first hand-over when lead_days is 0. */
+int64_t rota_begins(const tz_zone *z, const struct rota_layer *l);
+/* Index of the hand-over in force at t (largest k with handover(k) <= t), or -1 before the first
+ * (in the lead-in, member 0 covers though no hand-over has happened). */
 int64_t rota_index_at(const tz_zone *z, const struct rota_layer *l, int64_t t);
 
 /* Refuse a layer whose hand-over wall time does not exist (spring-forward gap) on some hand-over

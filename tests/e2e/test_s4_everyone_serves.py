@@ -265,6 +265,39 @@ def test_region_rota():
         eq(cov["items"][0]["gap_hours"], 57.0, "before the first hand-over (Mon 2 March 09:00 CST) nobody is on call")
 
 
+def test_a_rota_covers_from_its_start():
+    """A weekly "mon 09:00" rota made on a Saturday: its first hand-over is Monday, and member 0 is on
+    call from the Saturday it starts, not only from Monday."""
+    with Server(demo=True, start=SAT_1400) as s:
+        admin = s.login("admin@northwind.example", NW)
+        omar = s.login("omar@northwind.example", NW)
+        layer = {"members": ["helen@northwind.example", "rosa@northwind.example"], "handoff": "mon 09:00"}
+        rota = admin.ok("POST", "/api/v1/rotas", {"name": "Returns from today", "skill": "returns", "region": "us-central",
+                                                  "tz": "America/Chicago", "layers": [layer]})
+        stored = rota["layers"][0]
+        eq((stored["start"], stored.get("covers_from")), ("2026-03-09", "2026-03-07"),
+           "the first hand-over is Monday; cover begins today (the default start)")
+        who = omar.ok("GET", q("/api/v1/oncall/who", skill="returns", near="Chicago"))
+        eq([x["person"]["name"] for x in who["items"]], ["Helen Park"], "member 0 is on call before the first hand-over")
+        cov = admin.ok("GET", q("/api/v1/oncall/coverage", skill="returns", area="us-central",
+                                **{"from": "2026-03-07T06:00:00Z", "weeks": 1}))
+        eq(cov["items"][0]["gap_hours"], 0.0, "from the start's midnight on, no gap")
+        cov = admin.ok("GET", q("/api/v1/oncall/coverage", skill="returns", area="us-central",
+                                **{"from": "2026-03-06T06:00:00Z", "weeks": 1}))
+        eq(cov["items"][0]["gap_hours"], 24.0, "the day before the start is not covered")
+        # the stored form sent back (the web form's "change this rota") keeps the lead-in
+        patched = admin.ok("PATCH", "/api/v1/rotas/" + rota["id"], {"layers": rota["layers"]})
+        eq(patched["layers"][0].get("covers_from"), "2026-03-07", "sending the stored layers back keeps covers_from")
+        eq([x["person"]["name"] for x in omar.ok("GET", q("/api/v1/oncall/who", skill="returns", near="Chicago"))["items"]],
+           ["Helen Park"], "and member 0 still covers")
+        for bad, code in (("2026-03-01", "invalid_date"), ("2026-03-10", "invalid_date"), ("2026-3-7 9", "invalid_date"),
+                          (7, "wrong_type")):
+            r = admin.post("/api/v1/rotas", {"name": "bad cover %s" % bad, "skill": "returns", "region": "us-central",
+                                             "layers": [dict(layer, start="2026-03-07", covers_from=bad)]})
+            eq((r.status, (r.json or {}).get("error", {}).get("code")), (400, code),
+               "covers_from %r (more than 6 days before, after the first hand-over, not a date) is refused" % (bad,))
+
+
 def test_holidays_and_hours():
     with Server(demo=True, start="2026-03-09T16:00:00Z") as s:  # Monday 11:00 in Chicago (CDT)
         admin = s.login("admin@northwind.example", NW)

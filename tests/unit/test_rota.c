@@ -99,6 +99,34 @@ TEST(weekly_handover_across_spring_forward_chicago)
 	CHECK(rota_who_at(chi, &l, NULL, 0, T("2026-03-01T00:00:00Z"), &s) == 0); /* before the first hand-over */
 }
 
+/* A weekly "mon 09:00" rota started on Wednesday 2026-03-04: its first hand-over is Monday the 9th
+ * (across the spring change), and member 0 covers from Wednesday's local midnight until then, then
+ * the whole first week: without the lead-in nobody was on call for five days. */
+TEST(member_0_covers_from_the_start_before_the_first_handover)
+{
+	const tz_zone *chi = tz_get("America/Chicago");
+	struct rota_layer l = {
+		.nmembers = 2, .start_day = DAY("2026-03-09"), .lead_days = 5, .handoff_min = 9 * 60, .period_days = 7};
+	CHECK(rota_begins(chi, &l) == T("2026-03-04T06:00:00Z")); /* 00:00 CST */
+	struct rota_interval s;
+	CHECK(rota_who_at(chi, &l, NULL, 0, T("2026-03-04T05:59:59Z"), &s) == 0); /* before the start */
+	CHECK(rota_who_at(chi, &l, NULL, 0, T("2026-03-04T06:00:00Z"), &s) == 1);
+	CHECK(s.who == 0 && s.start == T("2026-03-04T06:00:00Z") && s.end == T("2026-03-12T06:00:00Z")); /* + 8 days */
+	CHECK(rota_who_at(chi, &l, NULL, 0, T("2026-03-16T13:59:59Z"), &s) == 1 && s.who == 0);
+	CHECK(rota_who_at(chi, &l, NULL, 0, T("2026-03-16T14:00:00Z"), &s) == 1 && s.who == 1);
+	CHECK(rota_index_at(chi, &l, T("2026-03-05T12:00:00Z")) == -1); /* no hand-over yet, but covered */
+	/* the shifts from before the start: one of member 0 from the start, one of member 1 after */
+	struct rota_interval *v;
+	size_t n = rota_shifts(chi, &l, NULL, 0, T("2026-03-01T00:00:00Z"), T("2026-03-20T00:00:00Z"), &v);
+	CHECK(n == 2 && v[0].who == 0 && v[0].start == T("2026-03-04T06:00:00Z") && v[0].end == T("2026-03-16T14:00:00Z"));
+	CHECK(n == 2 && v[1].who == 1 && v[1].start == T("2026-03-16T14:00:00Z"));
+	free(v);
+	/* more than 6 days of lead-in is refused */
+	fl_err err = {0};
+	l.lead_days = 7;
+	CHECK(rota_check(chi, &l, T("2026-03-01T00:00:00Z"), T("2026-04-01T00:00:00Z"), &err) == -1);
+}
+
 TEST(weekend_handover_across_fall_back_berlin)
 {
 	const tz_zone *ber = tz_get("Europe/Berlin");
@@ -332,6 +360,7 @@ int main(void)
 	RUN(tz_offsets_agree_with_libc);
 	RUN(tz_gap_and_fold);
 	RUN(weekly_handover_across_spring_forward_chicago);
+	RUN(member_0_covers_from_the_start_before_the_first_handover);
 	RUN(weekend_handover_across_fall_back_berlin);
 	RUN(night_window_across_midnight_and_dst);
 	RUN(nonexistent_handover_refused);

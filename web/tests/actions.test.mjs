@@ -287,7 +287,8 @@ test('directory: an admin covers a rota shift with a picker; anyone writes an ar
     await f.getByLabel('Person 1').fill('Ben');
     await f.getByRole('button', { name: 'Add a person' }).click();
     await f.getByLabel('Person 2').fill('Rosa');
-    await f.getByLabel(/^Hand-over/).fill('08:30');
+    await f.getByLabel(/^Hand-over/).fill('mon 08:30');
+    await f.getByLabel(/^Starts on/).fill('2026-11-27'); // a Friday: covered from then, handed over on Monday
     await f.getByRole('button', { name: 'Create rota' }).click();
     await settled(sup);
     await rotas.getByText('Weekend billing, from the browser').first().waitFor();
@@ -296,7 +297,8 @@ test('directory: an admin covers a rota shift with a picker; anyone writes an ar
     const people = (await admin.get('/api/v1/people?limit=500')).items;
     const idOf = (first) => people.find((p) => p.name.startsWith(first)).id;
     const full = made && await admin.get('/api/v1/rotas/' + made.id);
-    eq(JSON.stringify(full && full.layers.map((l) => [l.layer, l.members, l.handoff])), JSON.stringify([['primary', [idOf('Ben'), idOf('Rosa')], '08:30']]), 'the rota\'s layer, as chosen');
+    eq(JSON.stringify(full && full.layers.map((l) => [l.layer, l.members, l.handoff, l.start, l.covers_from])),
+      JSON.stringify([['primary', [idOf('Ben'), idOf('Rosa')], '08:30', '2026-11-30', '2026-11-27']]), 'the rota\'s layer, as chosen: Ben covers from the Friday');
     // change it: the form shows its people by name, and keeps them when another field changes
     const card = rotas.locator('li', { hasText: 'Weekend billing, from the browser' });
     await card.getByText('Change this rota').click();
@@ -306,7 +308,8 @@ test('directory: an admin covers a rota shift with a picker; anyone writes an ar
     await g.getByRole('button', { name: 'Save rota' }).click();
     await settled(sup);
     const after = await admin.get('/api/v1/rotas/' + made.id);
-    eq(JSON.stringify(after.layers.map((l) => [l.members, l.period_days])), JSON.stringify([[[idOf('Ben'), idOf('Rosa')], 14]]), 'changed, its people kept');
+    eq(JSON.stringify(after.layers.map((l) => [l.members, l.period_days, l.start, l.covers_from])),
+      JSON.stringify([[[idOf('Ben'), idOf('Rosa')], 14, '2026-11-30', '2026-11-27']]), 'changed, its people and its start kept');
   }
   clean(sup, 'rotas (supervisor)');
   await sup.context().close();

@@ -133,22 +133,58 @@ static int parse_handoff(const char *handoff, int *dow)
 	return rota_parse_hhmm(handoff, 0);
 }
 
-/* The layer in its stored form (new reference; steals ids and windows). */
-static json_t *layer_norm(const struct layer_rt *l, json_t *ids, json_t *windows)
+static void date_text(int64_t days, char out[16])
 {
 	int64_t y;
 	unsigned m, d;
+	tz_civil_from_days(days, &y, &m, &d);
+	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+/* The layer in its stored form (new reference; steals ids and windows). */
+static json_t *layer_norm(const struct layer_rt *l, json_t *ids, json_t *windows)
+{
 	char date[16], hh[24];
-	tz_civil_from_days(l->l.start_day, &y, &m, &d);
-	snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
+	date_text(l->l.start_day, date);
 	snprintf(hh, sizeof hh, "%02d:%02d", l->l.handoff_min / 60, l->l.handoff_min % 60);
-	return json_pack("{s:s,s:o,s:s,s:i,s:s,s:o}", "layer", l->name, "members", ids, "handoff", hh, "period_days",
-			 l->l.period_days, "start", date, "windows", windows);
+	json_t *o = json_pack("{s:s,s:o,s:s,s:i,s:s,s:o}", "layer", l->name, "members", ids, "handoff", hh, "period_days",
+			      l->l.period_days, "start", date, "windows", windows);
+	if (l->l.lead_days > 0) {
+		date_text(l->l.start_day - l->l.lead_days, date);
+		json_object_set_new(o, "covers_from", json_string(date));
+	}
+	return o;
+}
+
+/* The layer's start (the first hand-over on or after the date asked, default today, on the
+ * hand-over's weekday dow when it names one) and the days member 0 covers before it: from the
+ * date asked, or from covers_from when given (the stored form; a form sending it back). */
+static int parse_start(svc_ctx *c, json_t *j, int64_t today, int dow, struct rota_layer *l)
+{
+	const char *start = json_string_value(json_object_get(j, "start"));
+	if (start && rota_parse_date(start, &l->start_day))
+		return err_set(&c->err, ERR_INVALID, "invalid_date", "start", "start must be a date YYYY-MM-DD");
+	if (!start)
+		l->start_day = today;
+	if (dow >= 0)
+		l->lead_days = (int)((dow - tz_weekday(l->start_day) + 7) % 7);
+	l->start_day += l->lead_days;
+	json_t *cf = json_object_get(j, "covers_from");
+	if (!cf || json_is_null(cf))
+		return 0;
+	int64_t from;
+	if (!json_is_string(cf) || rota_parse_date(json_string_value(cf), &from) || from > l->start_day ||
+	    l->start_day - from > 6)
+		return err_set(&c->err, ERR_INVALID, "invalid_date", "covers_from",
+			       "covers_from must be a date YYYY-MM-DD at most 6 days before the first hand-over");
+	l->lead_days = (int)(l->start_day - from);
+	return 0;
 }
 
 /* Parse one layer.  With resolve (a request): members are references (id or email) checked in
- * the organization, the hand-over "sat 09:00" moves start to that weekday, and *norm gets the
- * stored form.  Without (storage): members are ids, start is the first hand-over date. */
+ * the organization, the hand-over "sat 09:00" moves start to that weekday (member 0 covers the
+ * days between), and *norm gets the stored form.  Without (storage): members are ids, start is
+ * the first hand-over date, covers_from (when there) the date cover begins. */
 static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct layer_rt *out, json_t **norm)
 {
 	memset(out, 0, sizeof *out);
@@ -169,17 +205,10 @@ static int parse_layer(svc_ctx *c, json_t *j, int resolve, int64_t today, struct
 	}
 	json_t *pd = json_object_get(j, "period_days");
 	out->l.period_days = pd ? (int)json_integer_value(pd) : 7;
-	const char *start = json_string_value(json_object_get(j, "start"));
-	if (start) {
-		if (rota_parse_date(start, &out->l.start_day)) {
-			json_decref(ids);
-			return err_set(&c->err, ERR_INVALID, "invalid_date", "start", "start must be a date YYYY-MM-DD");
-		}
-	} else {
-		out->l.start_day = today;
+	if (parse_start(c, j, today, dow, &out->l)) {
+		json_decref(ids);
+		return -1;
 	}
-	if (dow >= 0)
-		out->l.start_day += (dow - tz_weekday(out->l.start_day) + 7) % 7;
 	json_t *nw = json_array();
 	if (parse_windows(c, json_object_get(j, "windows"), &out->l, nw)) {
 		json_decref(ids);

@@ -331,7 +331,7 @@ export const EN = {
   'rota.layers': 'Layers (who is on call, in turn)', 'rota.layer': 'Layer {0}', 'rota.layer.name': 'Which layer',
   'rota.members': 'People, in rotation order', 'rota.member': 'Person {0}', 'rota.member.add': 'Add a person', 'rota.layer.add': 'Add a layer',
   'rota.layer.remove': 'Remove this layer', 'rota.handoff': 'Hand-over (HH:MM, or a day and a time: sat 09:00)',
-  'rota.period': 'Days each person is on call', 'rota.start': 'First hand-over date',
+  'rota.period': 'Days each person is on call', 'rota.start': 'Starts on (the first hand-over is on or after it)',
   'rota.windows.kept': 'Its hours of the week ({0}) stay as they are.', 'rota.nomembers': 'Name at least one person for layer {0}',
   // rotas
   'rota.person': 'A person',

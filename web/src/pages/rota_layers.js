@@ -2,7 +2,8 @@
 // names its people in rotation order (each chosen from the organization's people, typed in part and
 // picked from the list), its hand-over, how many days each person is on call and its first
 // hand-over date.  Nobody types JSON, an id or an exact email.  A layer's hours of the week
-// (windows), set through the API, are kept as they are.
+// (windows), set through the API, are kept as they are, and so is the day its cover began
+// (covers_from, before a first hand-over on a later weekday) while its date is not changed.
 import { h, uid } from '../lib/dom.js';
 import { t } from '../lib/msg.js';
 import { words } from '../lib/fmt.js';
@@ -40,7 +41,7 @@ export function layersField(people) {
       const period = h('input', { type: 'number', min: 1, max: 28, value: l.period_days || '' });
       const start = h('input', { type: 'date', value: l.start || '' });
       (l.members && l.members.length ? l.members : [null]).forEach(addMember);
-      const row = { layer, members, handoff, period, start, windows: l.windows };
+      const row = { layer, members, handoff, period, start, windows: l.windows, coversFrom: l.covers_from, startWas: l.start };
       const set = h('fieldset', { class: 'layer' }, h('legend', {}, t('rota.layer', n)),
         labelled(t('rota.layer.name'), layer),
         h('div', { class: 'field' }, h('span', { class: 'label' }, t('rota.members')), members,
@@ -65,6 +66,7 @@ export function layersField(people) {
       if (r.period.value) l.period_days = parseInt(r.period.value, 10);
       if (r.start.value) l.start = r.start.value;
       if (r.windows && r.windows.length) l.windows = r.windows;
+      if (r.coversFrom && r.start.value === r.startWas) l.covers_from = r.coversFrom;
       return l;
     });
     return { wrap: box, input: more, read };
