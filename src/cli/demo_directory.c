@@ -2,10 +2,10 @@
  * holidays, skills and who has them where, on-call rotas (Rosa on call for billing this weekend
  * in Chicago, weekday rotas in Chicago and Berlin that leave nights uncovered), knowledge
  * articles, and Omar's Saturday intake at a trade show routed to Rosa, who accepts. */
-#include <stdio.h>
 
 #include "base/clock.h"
 #include "base/tz.h"
+#include "core/rota.h"
 #include "cli/demo.h"
 
 static void article(struct demo *d, const char *title, const char *body, const char *tag1, const char *tag2)
@@ -126,13 +126,9 @@ void demo_directory(struct demo *d)
 	int sat_ago = (wd - 5 + 7) % 7;
 	if (sat_ago == 0)
 		sat_ago = 7;
-	int64_t y;
-	unsigned m, dd;
-	char sat[16], monday[16];
-	tz_civil_from_days(today - sat_ago, &y, &m, &dd);
-	snprintf(sat, sizeof sat, "%04lld-%02u-%02u", (long long)y, m, dd);
-	tz_civil_from_days(today - sat_ago - 12, &y, &m, &dd); /* a Monday before it */
-	snprintf(monday, sizeof monday, "%04lld-%02u-%02u", (long long)y, m, dd);
+	char sat[ROTA_DATE_SIZE], monday[ROTA_DATE_SIZE];
+	rota_format_date(today - sat_ago, sat);
+	rota_format_date(today - sat_ago - 12, monday); /* a Monday before it */
 
 	demo_org(d, "northwind");
 	demo_at(d, sat_ago + 3, "09:00", chi);

@@ -57,6 +57,14 @@ int rota_parse_date(const char *s, int64_t *days)
 	return 0;
 }
 
+void rota_format_date(int64_t days, char out[ROTA_DATE_SIZE])
+{
+	int64_t y;
+	unsigned m, d;
+	tz_civil_from_days(days, &y, &m, &d);
+	snprintf(out, ROTA_DATE_SIZE, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
 static int64_t handover_local(const struct rota_layer *l, int64_t k)
 {
 	return (l->start_day + k * l->period_days) * DAY_S + (int64_t)l->handoff_min * 60;
@@ -88,7 +96,7 @@ int rota_check(const tz_zone *z, const struct rota_layer *l, int64_t from, int64
 {
 	if (l->nmembers < 1 || l->nmembers > ROTA_MAX_MEMBERS || l->period_days < 1 || l->period_days > 28 ||
 	    l->handoff_min < 0 || l->handoff_min >= 1440 || l->nwindows < 0 || l->nwindows > ROTA_MAX_WINDOWS ||
-	    l->lead_days < 0 || l->lead_days > 6)
+	    l->lead_days < 0 || l->lead_days > ROTA_MAX_LEAD_DAYS)
 		return err_set(err, ERR_INVALID, "invalid_rota", NULL,
 			       "a layer needs 1-100 members, a period of 1-28 days, a hand-over time 00:00-23:59 and "
 			       "cover from at most 6 days before its first hand-over");
@@ -104,13 +112,12 @@ int rota_check(const tz_zone *z, const struct rota_layer *l, int64_t from, int64
 		int64_t u[2];
 		int64_t local = handover_local(l, k);
 		if (tz_local_to_utc(z, local, u) == 0) {
-			int64_t y;
-			unsigned m, d;
-			tz_civil_from_days(tz_floordiv(local, DAY_S), &y, &m, &d);
+			char date[ROTA_DATE_SIZE];
+			rota_format_date(tz_floordiv(local, DAY_S), date);
 			return err_set(err, ERR_INVALID, "handover_time_nonexistent", "handoff",
-				       "the hand-over time %02d:%02d does not exist on %04lld-%02u-%02u (daylight-saving change); "
+				       "the hand-over time %02d:%02d does not exist on %s (daylight-saving change); "
 				       "choose another time",
-				       l->handoff_min / 60, l->handoff_min % 60, (long long)y, m, d);
+				       l->handoff_min / 60, l->handoff_min % 60, date);
 		}
 	}
 	return 0;

@@ -25,6 +25,7 @@
 #define ROTA_MAX_WINDOWS 14
 #define ROTA_MAX_MEMBERS 100
 #define ROTA_OVERRIDE 1000000 /* rota_interval.who of an override: ROTA_OVERRIDE + its index */
+#define ROTA_MAX_LEAD_DAYS 6  /* member 0 covers at most this many days before the first hand-over */
 
 struct rota_window {
 	unsigned days;    /* bit 0 = Monday ... bit 6 = Sunday: the days the window starts on */
@@ -35,7 +36,7 @@ struct rota_window {
 struct rota_layer {
 	int nmembers;      /* >= 1 */
 	int64_t start_day; /* local date of the first hand-over, days since 1970-01-01 */
-	int lead_days;     /* 0..6: member 0 covers from local midnight this many days before start_day */
+	int lead_days;     /* 0..ROTA_MAX_LEAD_DAYS: member 0 covers from local midnight this many days before start_day */
 	int handoff_min;   /* hand-over time, minutes after local midnight */
 	int period_days;   /* 1..28; 7 = weekly */
 	int nwindows;      /* 0 = around the clock */
@@ -53,6 +54,9 @@ int rota_parse_hhmm(const char *s, int allow_24);
 int rota_parse_day(const char *s);
 /* "2026-03-02" -> days since 1970-01-01; -1 with nothing written when invalid. */
 int rota_parse_date(const char *s, int64_t *days);
+/* days since 1970-01-01 -> "2026-03-02" (the inverse of rota_parse_date). */
+#define ROTA_DATE_SIZE 16
+void rota_format_date(int64_t days, char out[ROTA_DATE_SIZE]);
 
 /* The k-th hand-over instant (k >= 0). */
 int64_t rota_handover(const tz_zone *z, const struct rota_layer *l, int64_t k);

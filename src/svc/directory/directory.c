@@ -18,11 +18,8 @@ int dir_location_open(const char *hours_json, const char *holidays_csv, const tz
 	int64_t day = tz_floordiv(local, 86400);
 	int minute = (int)((local - day * 86400) / 60);
 	if (holidays_csv && *holidays_csv) {
-		int64_t y;
-		unsigned m, d;
-		char date[16];
-		tz_civil_from_days(day, &y, &m, &d);
-		snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
+		char date[ROTA_DATE_SIZE];
+		rota_format_date(day, date);
 		if (strstr(holidays_csv, date))
 			return 0;
 	}

@@ -133,24 +133,16 @@ static int parse_handoff(const char *handoff, int *dow)
 	return rota_parse_hhmm(handoff, 0);
 }
 
-static void date_text(int64_t days, char out[16])
-{
-	int64_t y;
-	unsigned m, d;
-	tz_civil_from_days(days, &y, &m, &d);
-	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, m, d);
-}
-
 /* The layer in its stored form (new reference; steals ids and windows). */
 static json_t *layer_norm(const struct layer_rt *l, json_t *ids, json_t *windows)
 {
-	char date[16], hh[24];
-	date_text(l->l.start_day, date);
+	char date[ROTA_DATE_SIZE], hh[24];
+	rota_format_date(l->l.start_day, date);
 	snprintf(hh, sizeof hh, "%02d:%02d", l->l.handoff_min / 60, l->l.handoff_min % 60);
 	json_t *o = json_pack("{s:s,s:o,s:s,s:i,s:s,s:o}", "layer", l->name, "members", ids, "handoff", hh, "period_days",
 			      l->l.period_days, "start", date, "windows", windows);
 	if (l->l.lead_days > 0) {
-		date_text(l->l.start_day - l->l.lead_days, date);
+		rota_format_date(l->l.start_day - l->l.lead_days, date);
 		json_object_set_new(o, "covers_from", json_string(date));
 	}
 	return o;
@@ -173,8 +165,7 @@ static int parse_start(svc_ctx *c, json_t *j, int64_t today, int dow, struct rot
 	if (!cf || json_is_null(cf))
 		return 0;
 	int64_t from;
-	if (!json_is_string(cf) || rota_parse_date(json_string_value(cf), &from) || from > l->start_day ||
-	    l->start_day - from > 6)
+	if (rota_parse_date(json_string_value(cf), &from) || from > l->start_day || l->start_day - from > ROTA_MAX_LEAD_DAYS)
 		return err_set(&c->err, ERR_INVALID, "invalid_date", "covers_from",
 			       "covers_from must be a date YYYY-MM-DD at most 6 days before the first hand-over");
 	l->lead_days = (int)(l->start_day - from);
